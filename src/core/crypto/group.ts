@@ -1,0 +1,135 @@
+/**
+ * The group: ristretto255 (RFC 9496) from @noble/curves, and its scalar field Z_L.
+ *
+ * Encodings (docs/protocol.md §2): a point is its 32-byte canonical ristretto255 encoding (RFC 9496
+ * §4.3.2); a scalar is 32 bytes little-endian and must be < L. Decoding rejects everything else.
+ */
+import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { InputError } from '../common/result.js';
+import { fromHex, toHex } from '../common/bytes.js';
+
+export const Point = ristretto255.Point;
+export type Point = InstanceType<typeof ristretto255.Point>;
+
+/** The group order L = 2^252 + 27742317777372353535851937790883648493. */
+export const L: bigint = Point.Fn.ORDER;
+/** The standard generator (RFC 9496 §4.4). */
+export const G: Point = Point.BASE;
+export const IDENTITY: Point = Point.ZERO;
+
+export const POINT_BYTES = 32;
+export const SCALAR_BYTES = 32;
+
+export function mod(a: bigint): bigint {
+  const r = a % L;
+  return r >= 0n ? r : r + L;
+}
+
+/** Multiplicative inverse mod L; `a` must be non-zero. */
+export function invert(a: bigint): bigint {
+  return Point.Fn.inv(mod(a));
+}
+
+/** A uniformly random scalar in [1, L): 64 random bytes reduced mod L (bias < 2^-250). */
+export function randomScalar(): bigint {
+  for (;;) {
+    const s = mod(bytesToNumberLE(randomBytes(64)));
+    if (s !== 0n) return s;
+  }
+}
+
+export function bytesToNumberLE(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]!);
+  return n;
+}
+
+export function scalarToBytes(s: bigint): Uint8Array {
+  if (s < 0n || s >= L) throw new RangeError(`"scalar" expected 0 <= s < L, got ${s}`);
+  const out = new Uint8Array(SCALAR_BYTES);
+  let n = s;
+  for (let i = 0; i < SCALAR_BYTES; i++) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+
+/** Rejects any length but 32 and any value >= L (no silent reduction: encodings are canonical). */
+export function scalarFromBytes(bytes: Uint8Array, where = 'scalar'): bigint {
+  if (bytes.length !== SCALAR_BYTES) {
+    throw new InputError('scalar.length', `Scalaire de longueur ${bytes.length} au lieu de 32 octets.`, `Scalar of length ${bytes.length} instead of 32 bytes.`, where);
+  }
+  const s = bytesToNumberLE(bytes);
+  if (s >= L) {
+    throw new InputError('scalar.range', 'Scalaire hors du groupe (≥ L).', 'Scalar out of range (≥ L).', where);
+  }
+  return s;
+}
+
+export interface PointOptions {
+  /** The identity is refused unless a format says it may occur (e.g. a commitment to a zero coefficient is still refused). */
+  readonly allowIdentity?: boolean;
+}
+
+/** Canonical ristretto255 decoding; rejects non-canonical encodings and, by default, the identity. */
+export function pointFromBytes(bytes: Uint8Array, where = 'point', options: PointOptions = {}): Point {
+  if (bytes.length !== POINT_BYTES) {
+    throw new InputError('point.length', `Point de longueur ${bytes.length} au lieu de 32 octets.`, `Point of length ${bytes.length} instead of 32 bytes.`, where);
+  }
+  let p: Point;
+  try {
+    p = Point.fromBytes(bytes);
+  } catch {
+    throw new InputError('point.encoding', 'Encodage de point ristretto255 invalide ou non canonique.', 'Invalid or non-canonical ristretto255 point encoding.', where);
+  }
+  if (!options.allowIdentity && p.is0()) {
+    throw new InputError('point.identity', "Point neutre (identité) refusé à cet endroit.", 'Identity point not allowed here.', where);
+  }
+  return p;
+}
+
+export function pointToBytes(p: Point): Uint8Array {
+  return p.toBytes();
+}
+
+export function pointToHex(p: Point): string {
+  return toHex(p.toBytes());
+}
+
+export function scalarToHex(s: bigint): string {
+  return toHex(scalarToBytes(s));
+}
+
+/** Hex of exactly 64 digits, then canonical decoding. */
+export function pointFromHex(hex: string, where = 'point', options: PointOptions = {}): Point {
+  return pointFromBytes(hexOf32(hex, where), where, options);
+}
+
+export function scalarFromHex(hex: string, where = 'scalar'): bigint {
+  return scalarFromBytes(hexOf32(hex, where), where);
+}
+
+function hexOf32(hex: unknown, where: string): Uint8Array {
+  if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
+    throw new InputError('hex.format', 'Attendu : 64 chiffres hexadécimaux minuscules.', 'Expected 64 lower-case hexadecimal digits.', where);
+  }
+  return fromHex(hex);
+}
+
+/**
+ * RFC 9380 hash_to_curve for ristretto255 (suite ristretto255_XMD:SHA-512_R255MAP_RO_, RFC 9380 App. B /
+ * RFC 9496 §4.3.4) with our own DST: nobody knows a discrete log between the points it returns.
+ */
+export function hashToPoint(dst: string, msg: Uint8Array): Point {
+  return ristretto255_hasher.hashToCurve(msg, { DST: dst });
+}
+
+/** Σ scalars[i]·points[i] (Pippenger). Public inputs only: its memory access depends on the scalars. */
+export function msm(points: readonly Point[], scalars: readonly bigint[]): Point {
+  if (points.length !== scalars.length) throw new RangeError('msm: points and scalars differ in length');
+  if (points.length === 0) return IDENTITY;
+  return pippenger(Point, points as Point[], scalars as bigint[]);
+}
