@@ -1,11 +1,13 @@
 /**
- * Every domain-separation tag Sceau hashes with, in one place. docs/protocol.md lists the same tags;
+ * Every domain-separation tag Sceau hashes with, in one place. docs/*.md list the same tags in tables;
  * test/core/domain-tags.test.ts fails when the two disagree. A tag never changes meaning: a new
- * version of a proof gets a new tag.
+ * version of a proof gets a new tag. Each group below belongs to one module; keep them apart.
  */
 export const DOMAIN = {
-  /** Placeholder entry so the map is never empty; the crypto modules add theirs below. */
   generators: 'sceau/v1/generators',
+  // --- elgamal, ballots, Chaum–Pedersen, decryption, signatures (docs/protocol.md) ---
+  // --- distributed key generation (docs/dkg.md) ---
+  // --- shuffle (docs/shuffle.md) ---
 } as const;
 
 export type DomainTag = (typeof DOMAIN)[keyof typeof DOMAIN];

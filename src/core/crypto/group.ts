@@ -8,7 +8,8 @@ import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { InputError } from '../common/result.js';
-import { fromHex, toHex } from '../common/bytes.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes, fromHex, toHex } from '../common/bytes.js';
 
 export const Point = ristretto255.Point;
 export type Point = InstanceType<typeof ristretto255.Point>;
@@ -32,12 +33,32 @@ export function invert(a: bigint): bigint {
   return Point.Fn.inv(mod(a));
 }
 
+/** Where provers take their randomness; tests and known-answer vectors pass {@link seededScalars}. */
+export type ScalarSource = () => bigint;
+
 /** A uniformly random scalar in [1, L): 64 random bytes reduced mod L (bias < 2^-250). */
-export function randomScalar(): bigint {
+export const randomScalar: ScalarSource = () => {
   for (;;) {
     const s = mod(bytesToNumberLE(randomBytes(64)));
     if (s !== 0n) return s;
   }
+};
+
+/**
+ * Deterministic scalars from a seed: s_i = LE(SHA-512("sceau/v1/test-rng" || seed || u64be(i))) mod L.
+ * For tests and known-answer vectors only: a prover fed a known seed leaks its secrets.
+ */
+export function seededScalars(seed: Uint8Array): ScalarSource {
+  let counter = 0n;
+  const tag = new TextEncoder().encode('sceau/v1/test-rng');
+  return () => {
+    for (;;) {
+      const ctr = new Uint8Array(8);
+      new DataView(ctr.buffer).setBigUint64(0, counter++, false);
+      const s = mod(bytesToNumberLE(sha512(concatBytes(tag, seed, ctr))));
+      if (s !== 0n) return s;
+    }
+  };
 }
 
 export function bytesToNumberLE(bytes: Uint8Array): bigint {

@@ -10,7 +10,7 @@
 import type { Encoder } from '../encoding.js';
 import { challengeScalar, type Fingerprint } from '../fiat-shamir.js';
 import type { DomainTag } from '../domain.js';
-import { mod, randomScalar, type Point } from '../group.js';
+import { mod, randomScalar, type Point, type ScalarSource } from '../group.js';
 
 export interface SchnorrProof {
   readonly c: bigint;
@@ -35,8 +35,8 @@ function challenge(st: SchnorrStatement, commitment: Point): bigint {
 }
 
 /** Hazardous: `secret` is private key material; the caller zeroes what it can afterwards. */
-export function proveSchnorr(st: SchnorrStatement, secret: bigint): SchnorrProof {
-  const r = randomScalar();
+export function proveSchnorr(st: SchnorrStatement, secret: bigint, random: ScalarSource = randomScalar): SchnorrProof {
+  const r = random();
   const c = challenge(st, st.base.multiply(r));
   return { c, s: mod(r + c * secret) };
 }
