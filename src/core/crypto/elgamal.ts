@@ -1,0 +1,100 @@
+/**
+ * ElGamal on ristretto255 with messages that are points (docs/protocol.md §6): no exponent, no discrete
+ * log to solve; a choice is a point that decodes by table lookup (./choices.ts).
+ *
+ *   key:        Y = y·G (y is never held by one party: see ./threshold.ts)
+ *   encrypt:    r ← $;  (a, b) = (r·G, M + r·Y)
+ *   re-encrypt: (a', b') = (a + r'·G, b + r'·Y)
+ *   decrypt:    M = b − y·a, computed as b − Σ λ_j·(x_j·a) by ./threshold.ts
+ *
+ * Encoding (docs/protocol.md §6.1): `a` is never the identity (a = r·G is the identity only when r = 0,
+ * which would publish M in clear); `b` may be any point, the identity included: it is b = M + r·Y for some
+ * M, and a plaintext that is no valid choice simply decodes as invalid (counted nul) after the tally.
+ */
+import type { Encoder } from './encoding.js';
+import { G, L, mod, pointFromHex, pointToHex, randomScalar, type Point, type ScalarSource } from './group.js';
+import { BugError, catchInput, InputError, type Result } from '../common/result.js';
+
+export interface Ciphertext {
+  /** r·G */
+  readonly a: Point;
+  /** M + r·Y */
+  readonly b: Point;
+}
+
+/** The JSON form: 64 lower-case hex digits each (docs/protocol.md §6.1). */
+export interface CiphertextJson {
+  readonly a: string;
+  readonly b: string;
+}
+
+/**
+ * The canonical hash encoding of a ciphertext: point(a) || point(b) (docs/protocol.md §6.1).
+ * Every proof that hashes ciphertexts (ballots, shuffle, decryption) writes them through this function.
+ */
+export function encodeCiphertext(e: Encoder, ct: Ciphertext): void {
+  e.point(ct.a).point(ct.b);
+}
+
+/** A list of ciphertexts: integer(N) || point(a_0) || point(b_0) || … || point(a_{N−1}) || point(b_{N−1}). */
+export function encodeCiphertexts(e: Encoder, cts: readonly Ciphertext[]): void {
+  e.integer(cts.length);
+  for (const ct of cts) encodeCiphertext(e, ct);
+}
+
+/** A ciphertext and the randomness that made it (kept only by the ballot prover: it would reveal M). */
+export interface Encryption {
+  readonly ciphertext: Ciphertext;
+  /** Hazardous: anyone holding r decrypts the ciphertext (M = b − r·Y). */
+  readonly r: bigint;
+}
+
+/**
+ * Encrypts the point `m` under `Y`. Pass a `Y` on which `precompute(8)` was called when encrypting many
+ * times. `random` must return a scalar in [1, L) (both {@link randomScalar} and seeded sources do).
+ */
+export function encrypt(publicKey: Point, m: Point, random: ScalarSource = randomScalar): Encryption {
+  const r = random();
+  if (r <= 0n || r >= L) {
+    throw new BugError('encrypt: randomness must be in [1, L)');
+  }
+  return { ciphertext: { a: G.multiply(r), b: m.add(publicKey.multiply(r)) }, r };
+}
+
+/** (a + r'·G, b + r'·Y): the same plaintext under fresh randomness. `r'` is secret to the mixer. */
+export function reEncrypt(publicKey: Point, ct: Ciphertext, rPrime: bigint): Ciphertext {
+  const r = mod(rPrime);
+  if (r === 0n) throw new BugError('reEncrypt: randomness must be non-zero');
+  return { a: ct.a.add(G.multiply(r)), b: ct.b.add(publicKey.multiply(r)) };
+}
+
+export function ciphertextToJson(ct: Ciphertext): CiphertextJson {
+  return { a: pointToHex(ct.a), b: pointToHex(ct.b) };
+}
+
+/**
+ * Decodes untrusted JSON {a, b}; throws {@link InputError} (codes of group.ts, or `ciphertext.shape`).
+ * `a` must not be the identity; `b` may be.
+ */
+export function ciphertextFromJson(json: unknown, where = 'ciphertext'): Ciphertext {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}.', 'Expected a ciphertext of the form {a, b}.', where);
+  }
+  const o = json as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length !== 2 || !('a' in o) || !('b' in o)) {
+    throw new InputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}, sans autre champ.', 'Expected a ciphertext of the form {a, b}, with no other field.', where);
+  }
+  return {
+    a: pointFromHex(o['a'] as string, `${where}.a`),
+    b: pointFromHex(o['b'] as string, `${where}.b`, { allowIdentity: true }),
+  };
+}
+
+export function parseCiphertext(json: unknown, where = 'ciphertext'): Result<Ciphertext> {
+  return catchInput(() => ciphertextFromJson(json, where));
+}
+
+export function ciphertextEquals(x: Ciphertext, y: Ciphertext): boolean {
+  return x.a.equals(y.a) && x.b.equals(y.b);
+}
