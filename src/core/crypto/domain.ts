@@ -7,6 +7,11 @@ export const DOMAIN = {
   generators: 'sceau/v1/generators',
   // --- elgamal, ballots, Chaum–Pedersen, decryption, signatures (docs/protocol.md) ---
   // --- distributed key generation (docs/dkg.md) ---
+  dkgPok: 'sceau/v1/dkg/pok',
+  dkgCommitments: 'sceau/v1/dkg/commitments',
+  dkgShareKey: 'sceau/v1/dkg/share-key',
+  dkgShareAad: 'sceau/v1/dkg/share-aad',
+  dkgComplaint: 'sceau/v1/dkg/complaint',
   // --- shuffle (docs/shuffle.md) ---
 } as const;
 
