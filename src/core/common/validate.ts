@@ -1,0 +1,56 @@
+/**
+ * Small validators for untrusted arguments (IPC calls, HTTP bodies). A validator returns the value
+ * typed, or throws InputError naming the offending field; boundaries turn that into a Result.
+ */
+import { InputError } from './result.js';
+
+export type Validator<T> = (value: unknown, where: string) => T;
+
+function reject(where: string, fr: string, en: string): never {
+  throw new InputError('argument.invalid', `Argument invalide : ${fr}.`, `Invalid argument: ${en}.`, where);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+export function string(options: { maxLength?: number; pattern?: RegExp } = {}): Validator<string> {
+  const maxLength = options.maxLength ?? 4096;
+  return (value, where) => {
+    if (typeof value !== 'string') reject(where, 'une chaîne de caractères est attendue', 'a string is expected');
+    if (value.length > maxLength) reject(where, `au plus ${maxLength} caractères`, `at most ${maxLength} characters`);
+    if (options.pattern && !options.pattern.test(value)) reject(where, 'format inattendu', 'unexpected format');
+    return value;
+  };
+}
+
+export const boolean: Validator<boolean> = (value, where) => {
+  if (typeof value !== 'boolean') reject(where, 'un booléen est attendu', 'a boolean is expected');
+  return value;
+};
+
+export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+  return (value, where) => (value === undefined ? undefined : inner(value, where));
+}
+
+type Shape = Record<string, Validator<unknown>>;
+type Shaped<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
+
+/** An object with exactly these keys (unknown keys are refused: a typo must not pass silently). */
+export function object<S extends Shape>(shape: S): Validator<Shaped<S>> {
+  return (value, where) => {
+    if (!isPlainObject(value)) reject(where, 'un objet est attendu', 'an object is expected');
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(shape, key)) reject(`${where}.${key}`, 'champ inconnu', 'unknown field');
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(shape)) {
+      const field = check(value[key], `${where}.${key}`);
+      if (field !== undefined) out[key] = field;
+    }
+    return out as Shaped<S>;
+  };
+}
+
+/** The argument of a method that takes none: `{}`. */
+export const empty: Validator<Record<string, never>> = object({}) as Validator<Record<string, never>>;

@@ -1,0 +1,77 @@
+/**
+ * The thin Electron shell: the only file of src/main that imports `electron`. Windows, the app://
+ * protocol, the session's guards, and the IPC registration; everything else is in the core.
+ */
+import { app, BrowserWindow, ipcMain, net, protocol, session, type WebContents } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SceauApi } from '../core/service/api.js';
+import { registerIpc } from './ipc.js';
+import { CONTENT_SECURITY_POLICY, isAllowedRequest, webPreferences } from './security.js';
+
+export type WindowKind = 'main' | 'auditor';
+
+export interface ShellOptions {
+  readonly service: SceauApi;
+  /** The built renderer (`out/renderer`) and preload (`out/preload/index.cjs`). */
+  readonly rendererRoot: string;
+  readonly preloadPath: string;
+  readonly development: boolean;
+  readonly onBug: (e: unknown) => void;
+}
+
+// Must run before `app` is ready: app:// behaves as a standard, secure origin.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** Serves app://sceau/<path> from the renderer folder, and nothing outside it. */
+function serveAppProtocol(rendererRoot: string): void {
+  protocol.handle('app', async (request) => {
+    const { host, pathname } = new URL(request.url);
+    const file = normalize(join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
+    if (host !== 'sceau' || !file.startsWith(rendererRoot + sep)) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).href);
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function guardSession(development: boolean): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, development) }));
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+}
+
+function guardContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+export function createWindow(kind: WindowKind, options: ShellOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: kind === 'main' ? 'Sceau' : 'Sceau — projection',
+    backgroundColor: '#ffffff',
+    show: false,
+    webPreferences: webPreferences(options.preloadPath, options.development),
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(kind === 'main' ? 'app://sceau/index.html' : 'app://sceau/index.html#/projector');
+  return win;
+}
+
+export async function startShell(options: ShellOptions): Promise<void> {
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  await app.whenReady();
+  guardSession(options.development);
+  serveAppProtocol(options.rendererRoot);
+  registerIpc(ipcMain, options.service, options.onBug);
+  createWindow('main', options);
+}

@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Connection } from './api-client.js';
+import { LANGUAGES, setLanguage, type Language } from './i18n/index.js';
+import { Home } from './screens/Home.js';
+import { Integrity } from './screens/Integrity.js';
+
+const ROUTES = ['/', '/integrity'] as const;
+type Route = (typeof ROUTES)[number];
+
+function currentRoute(): Route {
+  const path = window.location.hash.replace(/^#/, '') || '/';
+  return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/';
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState<Route>(currentRoute);
+  useEffect(() => {
+    const onChange = () => {
+      setRoute(currentRoute());
+      // Keyboard and screen-reader users land on the new screen's heading.
+      document.getElementById('main')?.focus();
+    };
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <div role="group" aria-label={t('app.language')} className="language">
+      {LANGUAGES.map((lang: Language) => (
+        <button key={lang} type="button" lang={lang} aria-pressed={i18n.language === lang} onClick={() => void setLanguage(lang)}>
+          {lang === 'fr' ? 'Français' : 'English'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function App({ connection }: { connection: Connection }) {
+  const { t } = useTranslation();
+  const route = useRoute();
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('app.skip')}
+      </a>
+      <header>
+        <div className="brand">
+          <span className="name">{t('app.name')}</span>
+          <span className="tagline">{t('app.tagline')}</span>
+        </div>
+        <nav aria-label="Navigation">
+          <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
+            {t('app.nav.home')}
+          </a>
+          <a href="#/integrity" aria-current={route === '/integrity' ? 'page' : undefined}>
+            {t('app.nav.integrity')}
+          </a>
+        </nav>
+        <LanguageSwitch />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {connection.api === null ? (
+          <p className="failure" role="alert">
+            {t('errors.noToken')}
+          </p>
+        ) : route === '/integrity' ? (
+          <Integrity api={connection.api} />
+        ) : (
+          <Home api={connection.api} />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import type { Failure } from '../core/common/result.js';
+
+/** A failure in the current language (both are always present). */
+export function FailureMessage({ failure }: { failure: Failure }) {
+  const { t, i18n } = useTranslation();
+  const message = i18n.language === 'en' ? failure.message.en : failure.message.fr;
+  return (
+    <p className="failure" role="alert">
+      {t('errors.failed', { message })} <code>{failure.code}</code>
+    </p>
+  );
+}
+
+/** A fingerprint in groups of four, each group separately readable aloud. */
+export function Fingerprint({ hex, label }: { hex: string; label: string }) {
+  const groups = hex.match(/.{1,4}/g) ?? [];
+  return (
+    <p className="fingerprint" aria-label={label} data-fingerprint={hex}>
+      {groups.map((g, i) => (
+        <span key={i}>{g}</span>
+      ))}
+    </p>
+  );
+}

@@ -1,0 +1,27 @@
+import { useTranslation } from 'react-i18next';
+import type { SceauApi } from '../../core/service/api.js';
+import { NetworkPanel } from './NetworkPanel.js';
+
+const CEREMONIES = ['newElection', 'keyCeremony', 'tallyCeremony', 'audit'] as const;
+
+export function Home({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('home.title')}</h1>
+      <p className="lead">{t('home.intro')}</p>
+      <NetworkPanel api={api} />
+      <h2>{t('home.ceremonies')}</h2>
+      {/* Each entry becomes a link when its ceremony exists; until then it says so rather than pretend. */}
+      <ul className="cards">
+        {CEREMONIES.map((key) => (
+          <li key={key} className="card" aria-disabled="true">
+            <h3>{t(`home.${key}.title`)}</h3>
+            <p>{t(`home.${key}.text`)}</p>
+            <p className="muted">{t('home.unavailable')}</p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+/** Calls one API method, exposing its Result (or "loading") and a way to call it again. */
+import { useCallback, useEffect, useState } from 'react';
+import type { Result } from '../core/common/result.js';
+
+export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T> | null; reload: () => void } {
+  const [result, setResult] = useState<Result<T> | null>(null);
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setResult(null);
+    call().then(
+      (r) => live && setResult(r),
+      (e: unknown) => live && setResult({ ok: false, error: { code: 'transport', message: { fr: String(e), en: String(e) } } }),
+    );
+    return () => {
+      live = false;
+    };
+    // `call` is recreated on each render; the generation counter is what asks for a new call.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { result, reload };
+}
