@@ -13,6 +13,9 @@ export const DOMAIN = {
   dkgShareAad: 'sceau/v1/dkg/share-aad',
   dkgComplaint: 'sceau/v1/dkg/complaint',
   // --- shuffle (docs/shuffle.md) ---
+  shuffleStatement: 'sceau/v1/shuffle/statement',
+  shuffleU: 'sceau/v1/shuffle/u',
+  shuffleChallenge: 'sceau/v1/shuffle/challenge',
 } as const;
 
 export type DomainTag = (typeof DOMAIN)[keyof typeof DOMAIN];
