@@ -6,6 +6,13 @@
 export const DOMAIN = {
   generators: 'sceau/v1/generators',
   // --- elgamal, ballots, Chaum–Pedersen, decryption, signatures (docs/protocol.md) ---
+  choice: 'sceau/v1/choice',
+  ballot: 'sceau/v1/ballot',
+  decryptionSeed: 'sceau/v1/decryption/seed',
+  decryptionWeights: 'sceau/v1/decryption/weights',
+  decryptionProof: 'sceau/v1/decryption/proof',
+  signatureTranscriptEntry: 'sceau/v1/signature/transcript-entry',
+  signaturePv: 'sceau/v1/signature/pv',
   // --- distributed key generation (docs/dkg.md) ---
   dkgPok: 'sceau/v1/dkg/pok',
   dkgCommitments: 'sceau/v1/dkg/commitments',
