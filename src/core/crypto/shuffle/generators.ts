@@ -15,7 +15,7 @@ import { BugError } from '../../common/result.js';
 import { DOMAIN } from '../domain.js';
 import { encode } from '../encoding.js';
 import type { Fingerprint } from '../fiat-shamir.js';
-import { hashToPoint, type Point } from '../group.js';
+import { G, hashToPoint, IDENTITY, type Point } from '../group.js';
 
 /** Labels of the hash-to-group messages (not domain tags: the DST is `DOMAIN.generators`). */
 export const GENERATOR_LABELS = { h: 'shuffle/h', hi: 'shuffle/h_i' } as const;
@@ -59,6 +59,17 @@ function entryFor(fingerprint: Fingerprint): CacheEntry {
   cache.set(key, entry);
   while (cache.size > MAX_CACHED_ELECTIONS) cache.delete(cache.keys().next().value!);
   return entry;
+}
+
+let gTable: Point | undefined;
+
+/**
+ * G with an 8-bit window table, for the prover's ~5N fixed-base products by G (noble's own G has a
+ * 6-bit table, about 2.5× slower per product here). A separate object because tables belong to objects.
+ */
+export function fixedBaseG(): Point {
+  gTable ??= G.add(IDENTITY).precompute(8, false);
+  return gTable;
 }
 
 /** H and H_1 … H_N for the election `fingerprint` (cached; derives only the ones not yet derived). */

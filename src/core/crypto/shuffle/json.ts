@@ -12,8 +12,8 @@
  * `parse…` functions return a Result.
  */
 import { catchInput, InputError, type Result } from '../../common/result.js';
-import { ciphertextFromJson, ciphertextToJson, type Ciphertext, type CiphertextJson } from '../elgamal.js';
-import { pointFromHex, pointToHex, scalarFromHex, scalarToHex, type Point } from '../group.js';
+import { ciphertextFromJson, ciphertextToJson, decodePointHex, pointHex, type Ciphertext, type CiphertextJson } from '../elgamal.js';
+import { scalarFromHex, scalarToHex, type Point } from '../group.js';
 import type { ShuffleProof } from './proof.js';
 import type { Shuffle } from './shuffle.js';
 
@@ -46,9 +46,9 @@ export interface ShuffleJson {
 
 export function shuffleProofToJson(p: ShuffleProof): ShuffleProofJson {
   return {
-    c: p.c.map(pointToHex),
-    cHat: p.cHat.map(pointToHex),
-    t: { t1: pointToHex(p.t1), t2: pointToHex(p.t2), t3: pointToHex(p.t3), t4a: pointToHex(p.t4a), t4b: pointToHex(p.t4b), tHat: p.tHat.map(pointToHex) },
+    c: p.c.map(pointHex),
+    cHat: p.cHat.map(pointHex),
+    t: { t1: pointHex(p.t1), t2: pointHex(p.t2), t3: pointHex(p.t3), t4a: pointHex(p.t4a), t4b: pointHex(p.t4b), tHat: p.tHat.map(pointHex) },
     s: { s1: scalarToHex(p.s1), s2: scalarToHex(p.s2), s3: scalarToHex(p.s3), s4: scalarToHex(p.s4), sHat: p.sHat.map(scalarToHex), sPrime: p.sPrime.map(scalarToHex) },
   };
 }
@@ -87,7 +87,7 @@ function array(json: unknown, where: string): readonly unknown[] {
 }
 
 function points(json: unknown, where: string): Point[] {
-  return array(json, where).map((x, i) => pointFromHex(x as string, `${where}[${i}]`));
+  return array(json, where).map((x, i) => decodePointHex(x, `${where}[${i}]`));
 }
 
 function scalars(json: unknown, where: string): bigint[] {
@@ -102,11 +102,11 @@ export function shuffleProofFromJson(json: unknown, where = 'proof'): ShufflePro
   const proof: ShuffleProof = {
     c: points(o['c'], `${where}.c`),
     cHat: points(o['cHat'], `${where}.cHat`),
-    t1: pointFromHex(t['t1'] as string, `${where}.t.t1`),
-    t2: pointFromHex(t['t2'] as string, `${where}.t.t2`),
-    t3: pointFromHex(t['t3'] as string, `${where}.t.t3`),
-    t4a: pointFromHex(t['t4a'] as string, `${where}.t.t4a`),
-    t4b: pointFromHex(t['t4b'] as string, `${where}.t.t4b`),
+    t1: decodePointHex(t['t1'], `${where}.t.t1`),
+    t2: decodePointHex(t['t2'], `${where}.t.t2`),
+    t3: decodePointHex(t['t3'], `${where}.t.t3`),
+    t4a: decodePointHex(t['t4a'], `${where}.t.t4a`),
+    t4b: decodePointHex(t['t4b'], `${where}.t.t4b`),
     tHat: points(t['tHat'], `${where}.t.tHat`),
     s1: scalarFromHex(s['s1'] as string, `${where}.s.s1`),
     s2: scalarFromHex(s['s2'] as string, `${where}.s.s2`),

@@ -23,11 +23,11 @@
  */
 import { BugError, fail, ok, type Result } from '../../common/result.js';
 import { DOMAIN } from '../domain.js';
-import { encodeCiphertexts, type Ciphertext } from '../elgamal.js';
+import { encodeCiphertexts, pointBytes, type Ciphertext } from '../elgamal.js';
 import type { Encoder } from '../encoding.js';
 import { challengeScalar, expandScalars, statementDigest, type Fingerprint } from '../fiat-shamir.js';
 import { G, IDENTITY, L, mod, msm, randomScalar, type Point, type ScalarSource } from '../group.js';
-import { shuffleGenerators, type ShuffleGenerators } from './generators.js';
+import { fixedBaseG, shuffleGenerators, type ShuffleGenerators } from './generators.js';
 import { isPermutation } from './permutation.js';
 
 /** What a shuffle proves: `outputs` is a permutation of re-encryptions of `inputs` under `publicKey`. */
@@ -74,13 +74,19 @@ export interface ShuffleProof {
 
 // --- Fiat–Shamir (docs/shuffle.md §4) ---
 
+/** Byte for byte `e.points(ps)`, through the per-point encoding cache of ../elgamal.ts (a point decoded from JSON is not re-encoded). */
+function writePoints(e: Encoder, ps: readonly Point[]): void {
+  e.integer(ps.length);
+  for (const p of ps) e.bytes(pointBytes(p));
+}
+
 /** seed = digest("sceau/v1/shuffle/statement", fp, string(label) || point(Y) || point(H) || inputs || outputs || points(c)). */
 export function shuffleSeed(st: ShuffleStatement, h: Point, c: readonly Point[]): Uint8Array {
   return statementDigest(DOMAIN.shuffleStatement, st.fingerprint, (e) => {
     e.string(st.label).point(st.publicKey).point(h);
     encodeCiphertexts(e, st.inputs);
     encodeCiphertexts(e, st.outputs);
-    e.points(c);
+    writePoints(e, c);
   });
 }
 
@@ -101,7 +107,10 @@ interface Commitments {
 /** c = challenge("sceau/v1/shuffle/challenge", fp, bytes(seed) || points(ĉ) || t1 || t2 || t3 || t4a || t4b || points(t̂)). */
 export function shuffleChallenge(fingerprint: Fingerprint, seed: Uint8Array, cHat: readonly Point[], t: Commitments): bigint {
   return challengeScalar(DOMAIN.shuffleChallenge, fingerprint, (e: Encoder) => {
-    e.bytes(seed).points(cHat).point(t.t1).point(t.t2).point(t.t3).point(t.t4a).point(t.t4b).points(t.tHat);
+    e.bytes(seed);
+    writePoints(e, cHat);
+    e.point(t.t1).point(t.t2).point(t.t3).point(t.t4a).point(t.t4b);
+    writePoints(e, t.tHat);
   });
 }
 
@@ -140,13 +149,13 @@ export function proveShuffle(st: ShuffleStatement, witness: ShuffleWitness, rand
   if (n < 1 || st.outputs.length !== n || witness.rPrime.length !== n || !isPermutation(psi, n)) {
     throw new BugError('proveShuffle: inconsistent statement and witness');
   }
-  const gens = shuffleGenerators(st.fingerprint, n);
-  const { h, hs } = gens;
+  const { h, hs } = shuffleGenerators(st.fingerprint, n);
+  const g = fixedBaseG();
 
   // GenPermutationCommitment: c_{ψ(i)} = r_{ψ(i)}·G + H_i.
   const r = Array.from({ length: n }, () => random());
   const c: Point[] = new Array<Point>(n);
-  for (let i = 0; i < n; i++) c[psi[i]!] = G.multiply(r[psi[i]!]!).add(hs[i]!);
+  for (let i = 0; i < n; i++) c[psi[i]!] = g.multiply(r[psi[i]!]!).add(hs[i]!);
 
   const seed = shuffleSeed(st, h, c);
   const u = shuffleU(seed, n);
@@ -164,7 +173,7 @@ export function proveShuffle(st: ShuffleStatement, witness: ShuffleWitness, rand
   for (let i = 0; i < n; i++) {
     bigR[i + 1] = mod(rHat[i]! + uPrime[i]! * bigR[i]!);
     bigU[i + 1] = mod(uPrime[i]! * bigU[i]!);
-    cHat[i] = mulSecret(G, bigR[i + 1]!).add(mulSecret(h, bigU[i + 1]!));
+    cHat[i] = mulSecret(g, bigR[i + 1]!).add(mulSecret(h, bigU[i + 1]!));
   }
 
   const rBar = sum(r); // Σ r_j
@@ -179,15 +188,15 @@ export function proveShuffle(st: ShuffleStatement, witness: ShuffleWitness, rand
   const wHat = Array.from({ length: n }, () => random());
   const wPrime = Array.from({ length: n }, () => random());
 
-  const t1 = G.multiply(w1);
-  const t2 = G.multiply(w2);
-  const t3 = G.multiply(w3).add(msm(hs, wPrime));
-  const t4a = msm(st.outputs.map((e) => e.a), wPrime).subtract(G.multiply(w4));
+  const t1 = g.multiply(w1);
+  const t2 = g.multiply(w2);
+  const t3 = g.multiply(w3).add(msm(hs, wPrime));
+  const t4a = msm(st.outputs.map((e) => e.a), wPrime).subtract(g.multiply(w4));
   const t4b = msm(st.outputs.map((e) => e.b), wPrime).subtract(st.publicKey.multiply(w4));
   // t̂_i = ω̂_i·G + ω'_i·ĉ_{i−1} = (ω̂_i + ω'_i·R_{i−1})·G + (ω'_i·U_{i−1})·H.
   const tHat: Point[] = new Array<Point>(n);
   for (let i = 0; i < n; i++) {
-    tHat[i] = mulSecret(G, mod(wHat[i]! + wPrime[i]! * bigR[i]!)).add(mulSecret(h, mod(wPrime[i]! * bigU[i]!)));
+    tHat[i] = mulSecret(g, mod(wHat[i]! + wPrime[i]! * bigR[i]!)).add(mulSecret(h, mod(wPrime[i]! * bigU[i]!)));
   }
 
   const t: Commitments = { t1, t2, t3, t4a, t4b, tHat };
