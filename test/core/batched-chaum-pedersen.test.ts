@@ -68,6 +68,13 @@ describe('batched Chaum–Pedersen proof of decryption shares', () => {
     const swapped = [...st.shares];
     [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
     expect(verifyDecryptionShares({ ...st, shares: swapped }, proof)).toBe(false);
+    // Errors that cancel in an unweighted sum: only the statement-bound weights catch these, even
+    // when the key holder proves over the tampered list (d̄ = x·ā).
+    expect(verifyDecryptionShares({ ...st, shares: swapped }, proveDecryptionShares({ ...st, shares: swapped }, x))).toBe(false);
+    const cancelling = [...st.shares];
+    cancelling[2] = cancelling[2]!.add(G);
+    cancelling[6] = cancelling[6]!.subtract(G);
+    expect(verifyDecryptionShares({ ...st, shares: cancelling }, proveDecryptionShares({ ...st, shares: cancelling }, x))).toBe(false);
     const other = mod(x + 1n);
     const otherShares = cts.map((ct) => ct.a.multiply(other));
     expect(verifyDecryptionShares({ ...st, shares: otherShares }, proveDecryptionShares({ ...st, shares: otherShares }, other))).toBe(false);
@@ -87,6 +94,8 @@ describe('batched Chaum–Pedersen proof of decryption shares', () => {
     const seed = decryptionSeed(st);
     const w = decryptionWeights(seed, 8);
     expect(w.every((wi) => wi > 0n && wi < 2n ** 128n)).toBe(true);
+    expect(new Set(w).size).toBe(8);
+    expect(w.some((wi) => wi >= 2n ** 120n)).toBe(true);
     const shares = [...st.shares];
     shares[7] = shares[7]!.add(G);
     expect(toHex(decryptionSeed({ ...st, shares }))).not.toBe(toHex(seed));

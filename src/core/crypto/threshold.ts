@@ -1,0 +1,216 @@
+/**
+ * Threshold decryption without reconstruction (docs/protocol.md §9). Member j holds a Shamir share x_j of
+ * the election secret y (from the DKG) and publishes Y_j = x_j·G. For ciphertexts (a_i, b_i):
+ *
+ *   partial decryption of j:  d_{j,i} = x_j·a_i, with one batched Chaum–Pedersen proof (§9.2)
+ *   combination by any t:     M_i = b_i − Σ_{j∈S} λ_j·d_{j,i},  λ_j = Π_{m∈S, m≠j} m / (m − j) mod L
+ *
+ * Σ λ_j·x_j = y is never computed, here or anywhere: the key exists only as shares (Pedersen, EUROCRYPT
+ * 1991; Desmedt, Frankel, CRYPTO 1989 for threshold ElGamal decryption). A wrong share is caught by its
+ * member's proof and that member is named.
+ */
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import type { Fingerprint } from './fiat-shamir.js';
+import { invert, L, mod, Point, randomScalar, scalarFromHex, scalarToHex, type ScalarSource } from './group.js';
+import { decodePointHex, pointHex, type Ciphertext } from './elgamal.js';
+import { proveDecryptionShares, verifyDecryptionShares } from './proofs/batched-chaum-pedersen.js';
+import type { ChaumPedersenProof } from './proofs/chaum-pedersen.js';
+import { BugError, catchInput, fail, InputError, ok, type Result } from '../common/result.js';
+
+/** Hazardous: a member's secret share, as the DKG hands it over. */
+export interface MemberSecret {
+  /** j, 1-based */
+  readonly index: number;
+  /** x_j in [1, L) */
+  readonly share: bigint;
+}
+
+/** A member as the verifier knows it. */
+export interface MemberKey {
+  readonly index: number;
+  /** Y_j = x_j·G */
+  readonly verificationKey: Point;
+}
+
+export interface PartialDecryption {
+  readonly member: number;
+  /** d_i = x_j·a_i, in the order of the ciphertexts */
+  readonly shares: readonly Point[];
+  readonly proof: ChaumPedersenProof;
+}
+
+export interface PartialDecryptionJson {
+  readonly member: number;
+  readonly shares: readonly string[];
+  readonly proof: { readonly c: string; readonly s: string };
+}
+
+declare const verifiedBrand: unique symbol;
+
+/** A partial decryption whose proof was checked against `ciphertexts` (this very array). Only {@link verifyPartial} makes one. */
+export type VerifiedPartial = PartialDecryption & {
+  readonly ciphertexts: readonly Ciphertext[];
+  readonly [verifiedBrand]: true;
+};
+
+/**
+ * Hazardous: uses member j's secret share (constant-time multiplications). Returns d_i = x_j·a_i for every
+ * ciphertext and one batched Chaum–Pedersen proof. The caller zeroes the share's bytes after use.
+ */
+export function partialDecrypt(
+  fingerprint: Fingerprint,
+  member: MemberSecret,
+  verificationKey: Point,
+  ciphertexts: readonly Ciphertext[],
+  random: ScalarSource = randomScalar,
+): PartialDecryption {
+  checkMemberIndex(member.index);
+  if (member.share <= 0n || member.share >= L) throw new BugError('partialDecrypt: share out of range');
+  if (ciphertexts.length === 0) throw new BugError('partialDecrypt: no ciphertexts');
+  const shares = ciphertexts.map((ct) => ct.a.multiply(member.share));
+  const proof = proveDecryptionShares({ fingerprint, member: member.index, verificationKey, ciphertexts, shares }, member.share, random);
+  return { member: member.index, shares, proof };
+}
+
+export function partialToJson(p: PartialDecryption): PartialDecryptionJson {
+  return { member: p.member, shares: p.shares.map(pointHex), proof: { c: scalarToHex(p.proof.c), s: scalarToHex(p.proof.s) } };
+}
+
+/** Decodes an untrusted partial decryption (docs/protocol.md §9.3); throws {@link InputError}. */
+export function partialFromJson(json: unknown, where = 'partial decryption'): PartialDecryption {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw shapeError(where);
+  const o = json as Record<string, unknown>;
+  if (Object.keys(o).length !== 3 || !Array.isArray(o['shares']) || typeof o['proof'] !== 'object' || o['proof'] === null) throw shapeError(where);
+  const member = o['member'];
+  if (typeof member !== 'number' || !Number.isSafeInteger(member) || member < 1) {
+    throw new InputError('decryption.member', 'Numéro de membre invalide.', 'Invalid member number.', where);
+  }
+  const p = o['proof'] as Record<string, unknown>;
+  if (Object.keys(p).length !== 2) throw shapeError(where);
+  const shares = (o['shares'] as unknown[]).map((h, i) => decodePointHex(h, `${where} (member ${member}), share ${i}`));
+  return {
+    member,
+    shares,
+    proof: { c: scalarFromHex(p['c'] as string, `${where}.proof.c`), s: scalarFromHex(p['s'] as string, `${where}.proof.s`) },
+  };
+}
+
+function shapeError(where: string): InputError {
+  return new InputError(
+    'decryption.shape',
+    'Déchiffrement partiel attendu sous la forme {member, shares, proof: {c, s}}.',
+    'Expected a partial decryption of the form {member, shares, proof: {c, s}}.',
+    where,
+  );
+}
+
+/**
+ * Checks member `key.index`'s partial decryption of `ciphertexts` against Y_j (equations of §9.2).
+ * Codes: `decryption.member` (announced for another member), `decryption.length` (not one share per
+ * ciphertext), `decryption.proof` (a share or the proof is wrong). The failure names the member.
+ */
+export function verifyPartial(
+  fingerprint: Fingerprint,
+  key: MemberKey,
+  ciphertexts: readonly Ciphertext[],
+  partial: PartialDecryption,
+): Result<VerifiedPartial> {
+  const j = key.index;
+  const where = `member ${j}`;
+  if (partial.member !== j) {
+    return fail(
+      'decryption.member',
+      `Le déchiffrement partiel attendu du membre ${j} est annoncé comme celui du membre ${partial.member}.`,
+      `The partial decryption expected from member ${j} claims to be member ${partial.member}'s.`,
+      where,
+    );
+  }
+  if (ciphertexts.length === 0 || partial.shares.length !== ciphertexts.length) {
+    return fail(
+      'decryption.length',
+      `Le déchiffrement partiel du membre ${j} contient ${partial.shares.length} parts pour ${ciphertexts.length} chiffrés.`,
+      `Member ${j}'s partial decryption holds ${partial.shares.length} shares for ${ciphertexts.length} ciphertexts.`,
+      where,
+    );
+  }
+  const statement = { fingerprint, member: j, verificationKey: key.verificationKey, ciphertexts, shares: partial.shares };
+  if (!verifyDecryptionShares(statement, partial.proof)) {
+    return fail('decryption.proof', `Le déchiffrement partiel du membre ${j} est invalide.`, `Member ${j}'s partial decryption is invalid.`, where);
+  }
+  return ok({ ...partial, ciphertexts } as VerifiedPartial);
+}
+
+/** Decodes then verifies; decoding failures keep their codes and say where. */
+export function verifyPartialJson(fingerprint: Fingerprint, key: MemberKey, ciphertexts: readonly Ciphertext[], json: unknown): Result<VerifiedPartial> {
+  const parsed = catchInput(() => partialFromJson(json, `partial decryption of member ${key.index}`));
+  return parsed.ok ? verifyPartial(fingerprint, key, ciphertexts, parsed.value) : parsed;
+}
+
+/**
+ * λ_j = Π_{m∈S, m≠j} m·(m − j)^{-1} mod L for each j of S (Lagrange coefficients at 0).
+ * `indices` must be distinct integers in [1, 2^53); anything else is a bug of the caller.
+ */
+export function lagrangeAtZero(indices: readonly number[]): bigint[] {
+  for (const j of indices) checkMemberIndex(j);
+  if (new Set(indices).size !== indices.length) throw new BugError('lagrangeAtZero: duplicate index');
+  return indices.map((j) => {
+    let num = 1n;
+    let den = 1n;
+    for (const m of indices) {
+      if (m === j) continue;
+      num = mod(num * BigInt(m));
+      den = mod(den * BigInt(m - j));
+    }
+    return mod(num * invert(den));
+  });
+}
+
+/**
+ * M_i = b_i − Σ_{j∈S} λ_j·d_{j,i} from verified partial decryptions of at least `threshold` distinct
+ * members; the `threshold` smallest member indices are used (any t give the same points).
+ * Codes: `decryption.threshold`, `decryption.duplicate`, `decryption.length`, `decryption.statement`.
+ */
+export function combine(ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], threshold: number): Result<Point[]> {
+  if (!Number.isSafeInteger(threshold) || threshold < 1) throw new BugError(`combine: invalid threshold ${threshold}`);
+  const members = partials.map((p) => p.member);
+  const duplicate = members.find((m, i) => members.indexOf(m) !== i);
+  if (duplicate !== undefined) {
+    return fail('decryption.duplicate', `Le membre ${duplicate} apparaît deux fois.`, `Member ${duplicate} appears twice.`, `member ${duplicate}`);
+  }
+  if (partials.length < threshold) {
+    return fail(
+      'decryption.threshold',
+      `${partials.length} déchiffrement(s) partiel(s) valide(s) pour un seuil de ${threshold} : il en faut au moins ${threshold}.`,
+      `${partials.length} valid partial decryption(s) for a threshold of ${threshold}: at least ${threshold} are needed.`,
+    );
+  }
+  for (const p of partials) {
+    if (p.ciphertexts !== ciphertexts && !sameCiphertexts(p.ciphertexts, ciphertexts)) {
+      return fail(
+        'decryption.statement',
+        `Le déchiffrement partiel du membre ${p.member} porte sur d'autres chiffrés.`,
+        `Member ${p.member}'s partial decryption is of other ciphertexts.`,
+        `member ${p.member}`,
+      );
+    }
+    if (p.shares.length !== ciphertexts.length) {
+      return fail('decryption.length', `Nombre de parts incohérent (membre ${p.member}).`, `Inconsistent number of shares (member ${p.member}).`, `member ${p.member}`);
+    }
+  }
+  const chosen = [...partials].sort((x, y) => x.member - y.member).slice(0, threshold);
+  const lambdas = lagrangeAtZero(chosen.map((p) => p.member));
+  return ok(
+    ciphertexts.map((ct, i) => {
+      const sum = mulAddUnsafe(Point, chosen.map((p) => p.shares[i]!), lambdas);
+      return ct.b.subtract(sum);
+    }),
+  );
+}
+
+function sameCiphertexts(x: readonly Ciphertext[], y: readonly Ciphertext[]): boolean {
+  return x.length === y.length && x.every((ct, i) => ct.a.equals(y[i]!.a) && ct.b.equals(y[i]!.b));
+}
+
+function checkMemberIndex(j: number): void {
+  if (!Number.isSafeInteger(j) || j < 1) throw new BugError(`member index must be an integer >= 1, got ${j}`);
+}
