@@ -11,7 +11,6 @@ import {
   combine,
   lagrangeAtZero,
   partialDecrypt,
-  partialFromJson,
   partialToJson,
   verifyPartial,
   verifyPartialJson,
