@@ -21,6 +21,7 @@ function whyNotElectron() {
     return {
       fr: "Le moteur Electron n'est pas installé sur cette machine (téléchargement impossible ou désactivé).",
       en: 'The Electron runtime is not installed on this machine (download impossible or disabled).',
+      hint: 'npx install-electron',
     };
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -39,7 +40,9 @@ const [command, args] =
   reason === null ? [electronBinary(), [root]] : [process.execPath, [join(root, 'bin', 'sceau.js'), 'serve', ...process.argv.slice(2)]];
 if (reason !== null) {
   console.log(`${reason.fr}\nSceau démarre donc en mode local : l'interface est servie sur 127.0.0.1.`);
-  console.log(`${reason.en}\nSceau therefore starts in loopback mode: the UI is served on 127.0.0.1.\n`);
+  console.log(`${reason.en}\nSceau therefore starts in loopback mode: the UI is served on 127.0.0.1.`);
+  if (reason.hint) console.log(`(Electron : \`${reason.hint}\` l'installe là où le réseau le permet / installs it where the network allows.)`);
+  console.log('');
 }
 const child = spawn(command, args, { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));

@@ -58,6 +58,8 @@ function securityHeaders(res: ServerResponse): void {
 function refuse(res: ServerResponse, status: number, code: string, fr: string, en: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
+  // A refused request may leave an unread body on the socket: never reuse that connection.
+  res.setHeader('Connection', 'close');
   res.end(JSON.stringify({ ok: false, error: { code, message: { fr, en } } }));
 }
 

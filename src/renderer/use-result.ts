@@ -16,7 +16,6 @@ export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T
       live = false;
     };
     // `call` is recreated on each render; the generation counter is what asks for a new call.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { result, reload };

@@ -1,0 +1,59 @@
+// The layers of DESIGN.md, enforced: arrows only point down, and only two files ever import Electron.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const NODE_BUILTINS = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
+const ELECTRON = { group: ['electron', 'electron/*'], message: 'Only src/main/shell.ts and src/preload/index.ts import electron.' };
+const UPPER_LAYERS = (...layers) => ({
+  group: layers.map((l) => `**/${l}/**`),
+  message: `Layers point down: this layer must not import ${layers.join(', ')}.`,
+});
+
+const restrict = (files, patterns, extra = {}) => ({
+  files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }], ...extra },
+});
+
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'fetch', 'HTMLElement'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  // The core: pure TypeScript, no Electron, no DOM, no UI, no upper layer.
+  restrict(['src/core/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }], {
+    'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'The core runs without a DOM.' }))],
+  }),
+  // The command line sits on the core.
+  restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
+  // The main process: thin, only shell.ts may import Electron.
+  restrict(['src/main/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'cli')]),
+  restrict(['src/main/shell.ts'], [UPPER_LAYERS('renderer', 'preload', 'cli')]),
+  // The preload: Electron's bridge and the API's names, nothing of Node.
+  restrict(['src/preload/**'], [{ group: NODE_BUILTINS, message: 'The preload is sandboxed: no Node.' }, UPPER_LAYERS('renderer', 'main', 'cli')]),
+  // The renderer: a web page. It sees the API's types and the core's pure helpers, never Node or Electron.
+  {
+    ...restrict(['src/renderer/**'], [
+      ELECTRON,
+      { group: NODE_BUILTINS, message: 'The renderer is a web page: no Node.' },
+      UPPER_LAYERS('main', 'preload', 'cli'),
+      {
+        regex: '(^|/)core/(?!common/|service/methods\\.js$)',
+        allowTypeImports: true,
+        message: 'The renderer imports only types from the core (and its pure common helpers); privileged work goes through the API.',
+      },
+    ]),
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  // Tests and benchmarks may import anything but Electron itself (mock it instead).
+  restrict(['test/**', 'bench/**'], [ELECTRON]),
+);

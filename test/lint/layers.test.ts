@@ -1,0 +1,44 @@
+/**
+ * The layering lint rejects each wrong import of DESIGN.md's layers, and accepts the right ones.
+ * Linted as text under a virtual file name, so no bad file ever sits in the tree.
+ */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint', () => {
+  it.each([
+    ['src/core/crypto/x.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['src/core/crypto/x.ts', "import { App } from '../../renderer/App.js';\nexport const x = App;"],
+    ['src/core/service/x.ts', "import { registerIpc } from '../../main/ipc.js';\nexport const x = registerIpc;"],
+    ['src/core/service/x.ts', "import React from 'react';\nexport const x = React;"],
+    ['src/renderer/x.ts', "import { readFile } from 'node:fs/promises';\nexport const x = readFile;"],
+    ['src/renderer/x.ts', "import { readFile } from 'fs';\nexport const x = readFile;"],
+    ['src/renderer/x.ts', "import { registerIpc } from '../main/ipc.js';\nexport const x = registerIpc;"],
+    ['src/renderer/x.ts', "import { createService } from '../core/service/service.js';\nexport const x = createService;"],
+    ['src/renderer/x.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    ['src/main/ipc2.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;"],
+    ['src/cli/x.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['src/preload/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['test/x.test.ts', "import { app } from 'electron';\nexport const x = app;"],
+  ])('rejects the wrong import in %s: %s', async (file, code) => {
+    expect(await restrictedImports(file, code)).not.toEqual([]);
+  });
+
+  it.each([
+    ['src/main/shell.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['src/preload/index.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;"],
+    ['src/renderer/x.ts', "import type { SceauApi } from '../core/service/api.js';\nexport type X = SceauApi;"],
+    ['src/renderer/x.ts', "import { API_METHODS } from '../core/service/methods.js';\nexport const x = API_METHODS;"],
+    ['src/renderer/x.ts', "import { groupedHex } from '../core/common/bytes.js';\nexport const x = groupedHex;"],
+    ['src/cli/x.ts', "import { createService } from '../core/service/service.js';\nexport const x = createService;"],
+  ])('accepts the right import in %s: %s', async (file, code) => {
+    expect(await restrictedImports(file, code)).toEqual([]);
+  });
+});
