@@ -31,6 +31,11 @@ describe('layering lint', () => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
 
+  it('rejects DOM globals in the core', async () => {
+    const [result] = await eslint.lintText('export const title = document.title;\n', { filePath: 'src/core/service/x.ts' });
+    expect(result?.messages.map((m) => m.ruleId)).toContain('no-restricted-globals');
+  });
+
   it.each([
     ['src/main/shell.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/preload/index.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;"],
