@@ -149,9 +149,9 @@ const BATCH = 1024;
 /**
  * Verifies many ballots of one constituency at once and lists the rejected ones (empty list: all valid).
  *
- * Random linear combination (Bellare, Garay, Rabin, EUROCRYPT 1998, §3 "small exponents test"): with
+ * Random linear combination (Bellare, Garay, Rabin, EUROCRYPT 1998, §3, small exponents test): with
  * 128-bit weights z_i drawn by the verifier, checks (Σ z_i·s_i)·G = Σ z_i·R_i + Σ (z_i·c_i)·a_i by one
- * multi-scalar multiplication per batch; a batch with an invalid proof passes with probability ≤ 2^-128.
+ * multi-scalar multiplication per batch; a batch with an invalid proof passes with probability ≤ 2^-127 (odd weights).
  * A failing batch is re-checked ballot by ballot, so each rejection names its ballot.
  */
 export function verifyBallots(ctx: BallotContext, items: readonly BallotToVerify[]): BallotRejection[] {

@@ -4,7 +4,7 @@
  * Statement: member j with verification key Y_j = x_j·G, ciphertexts (a_i, b_i) and shares d_i = x_j·a_i,
  * i = 0..N−1. Rather than N proofs, the prover and verifier fold the list with weights fixed by the
  * whole statement (random linear combination: Bellare, Garay, Rabin, "Fast batch verification for
- * modular exponentiation and digital signatures", EUROCRYPT 1998, §3.2 small-exponents test; the
+ * modular exponentiation and digital signatures", EUROCRYPT 1998, §3, small exponents test; the
  * verifier's coins are replaced by Fiat–Shamir, so the folded statement is publicly checkable):
  *
  *   seed = digest("sceau/v1/decryption/seed", fp, integer(j) || point(Y_j) || ciphertexts(a, b) || list(point(d_i)))
