@@ -5,26 +5,29 @@
  *   ballot-verify-single     decoding + verifyBallot one by one (for information)
  *   partial-decrypt+proof    d_i = x_j·a_i (constant time) + the member's batched Chaum–Pedersen proof
  *   partial-verify           decoding the member's JSON partial + verifying it, per ciphertext
- *   combine                  M_i = b_i − Σ λ_j·d_{j,i} for t = 3, + decoding the choice (for information)
+ *   combine+decode           combineChoices: M_i = b_i − Σ λ_j·d_{j,i} for t = 3 and decoding the choice
+ *   combine                  combine: the points M_i only, members {1, 2, 3} (D = 1)
+ *   combine-d3               combine with members {1, 2, 4} (λ denominators D = 3: one multiplication by D^(-1) each)
  */
 import { measure } from '../harness.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { ciphertextFromJson, type Ciphertext } from '../../src/core/crypto/elgamal.js';
 import { G, mod, randomScalar } from '../../src/core/crypto/group.js';
 import { ballotFromJson, ballotToJson, createBallot, verifyBallot, verifyBallots, type BallotJson } from '../../src/core/crypto/proofs/ballot.js';
-import { combine, partialDecrypt, partialFromJson, partialToJson, verifyPartial, type PartialDecryptionJson, type VerifiedPartial } from '../../src/core/crypto/threshold.js';
+import { combine, combineChoices, partialDecrypt, partialFromJson, partialToJson, verifyPartial, type PartialDecryptionJson, type VerifiedPartial } from '../../src/core/crypto/threshold.js';
 
 /** Benchmark-only dealer (Sceau's keys come from the DKG): t = 3 of n = 3. */
 function deal() {
   const coefficients = [randomScalar(), randomScalar(), randomScalar()];
   const f = (z: bigint) => coefficients.reduceRight((acc, c) => mod(acc * z + c), 0n);
   const members = [1, 2, 3].map((index) => ({ index, share: f(BigInt(index)), verificationKey: G.multiply(f(BigInt(index))) }));
-  return { electionKey: G.multiply(coefficients[0]!), members };
+  return { electionKey: G.multiply(coefficients[0]!), members, f };
 }
 
 export default function (n: number): void {
   const fingerprint = new Uint8Array(32).fill(n % 251);
-  const { electionKey, members } = deal();
+  const dealer = deal();
+  const { electionKey, members } = dealer;
   electionKey.precompute(8);
   const ctx = { fingerprint, electionKey, constituencyId: 'C042' };
   const table = new ChoiceTable(fingerprint, 'C042', 20);
@@ -65,8 +68,21 @@ export default function (n: number): void {
     if (!r.ok) throw new Error('bench: a partial decryption does not verify');
     verified.push(r.value);
   }
+  measure('combine+decode', n, () => {
+    const r = combineChoices(cts, verified, 3, table);
+    if (!r.ok || r.value.choices.some((c, i) => c.kind !== 'choice' || c.index !== i % 21)) throw new Error('bench: wrong plaintexts');
+  });
   measure('combine', n, () => {
     const r = combine(cts, verified, 3);
-    if (!r.ok || r.value.some((M, i) => table.decode(M).kind !== 'choice' || !M.equals(table.point(i % 21)))) throw new Error('bench: wrong plaintexts');
+    if (!r.ok || r.value.some((M, i) => !M.equals(table.point(i % 21)))) throw new Error('bench: wrong plaintexts');
+  });
+  // A fourth member, so that the set {1, 2, 4} has Lagrange denominators.
+  const fourth = { index: 4, share: dealer.f(4n), verificationKey: G.multiply(dealer.f(4n)) };
+  const r4 = verifyPartial(fingerprint, fourth, cts, partialDecrypt(fingerprint, fourth, fourth.verificationKey, cts));
+  if (!r4.ok) throw new Error('bench: a partial decryption does not verify');
+  const set124 = [verified[0]!, verified[1]!, r4.value];
+  measure('combine-d3', n, () => {
+    const r = combine(cts, set124, 3);
+    if (!r.ok || r.value.some((M, i) => !M.equals(table.point(i % 21)))) throw new Error('bench: wrong plaintexts');
   });
 }

@@ -9,6 +9,8 @@ import { ciphertextToJson, encrypt, reEncrypt, type Ciphertext } from '../../src
 import { G, mod, pointToHex, scalarToHex, seededScalars, type Point, type ScalarSource } from '../../src/core/crypto/group.js';
 import {
   combine,
+  combineChoices,
+  integerLagrangeAtZero,
   lagrangeAtZero,
   partialDecrypt,
   partialToJson,
@@ -77,6 +79,28 @@ describe('threshold decryption, n = 5, t = 3', () => {
       const r = combine(cts, s, 3);
       expect(r.ok && r.value.every((m, i) => m.equals(table.point(choices[i]!)))).toBe(true);
     }
+  });
+
+  it('combineChoices decodes the same choices, and invalid plaintexts as invalid with their point', () => {
+    const marked = G.multiply(424242n); // a voter's deliberately invalid plaintext
+    const foreign = new ChoiceTable(fp, 'C04', 6).point(1); // a choice of another constituency
+    const mixed = [...cts, encrypt(dealer.electionKey, marked).ciphertext, encrypt(dealer.electionKey, foreign).ciphertext];
+    const vs = [0, 1, 3].map((i) => {
+      const r = verifyPartial(fp, dealer.keys[i]!, mixed, partialDecrypt(fp, dealer.secrets[i]!, dealer.keys[i]!.verificationKey, mixed));
+      if (!r.ok) throw new Error('unexpected');
+      return r.value;
+    });
+    // members {1, 2, 4}: λ = (8/3, −2, 1/3), a denominator D = 3 ≠ 1
+    expect(integerLagrangeAtZero([1, 2, 4]).denominator).toBe(3n);
+    const r = combineChoices(mixed, vs, 3, table);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.choices).toEqual([...choices.map((index) => ({ kind: 'choice', index })), { kind: 'invalid' }, { kind: 'invalid' }]);
+    expect(r.value.plaintexts[10]!.equals(marked)).toBe(true);
+    expect(r.value.plaintexts[11]!.equals(foreign)).toBe(true);
+    const plain = combine(mixed, vs, 3);
+    expect(plain.ok && plain.value.every((M, i) => M.equals(r.value.plaintexts[i]!))).toBe(true);
+    expect(code(combineChoices(mixed, vs.slice(0, 2), 3, table))).toBe('decryption.threshold');
   });
 
   it('fewer than t partials fail with a clear reason', () => {
@@ -162,6 +186,18 @@ describe('Lagrange coefficients at zero', () => {
     );
   });
 
+  it('as integer fractions n_j / D equal λ_j mod L', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 7 }), (indices) => {
+        const { numerators, denominator } = integerLagrangeAtZero(indices);
+        expect(denominator > 0n).toBe(true);
+        const lambdas = lagrangeAtZero(indices);
+        numerators.forEach((n, k) => expect(mod(n)).toBe(mod(lambdas[k]! * denominator)));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('are 1 for a single member and refuse duplicates or index 0', () => {
     expect(lagrangeAtZero([4])).toEqual([1n]);
     expect(() => lagrangeAtZero([1, 1])).toThrow(BugError);
@@ -187,6 +223,34 @@ describe('round trip for random plaintexts and random subsets (n = 4, t = 2)', (
       }),
       { numRuns: 15 },
     );
+  });
+});
+
+describe('large member numbers (λ_j mod L instead of small fractions)', () => {
+  it('still decrypt', () => {
+    const rng = seededScalars(utf8.encode('large indices'));
+    const coefficients = [rng(), rng(), rng(), rng()];
+    const f = (z: bigint) => coefficients.reduceRight((acc, c) => mod(acc * z + c), 0n);
+    const Yv = G.multiply(coefficients[0]!);
+    const indices = [3, 2 ** 52 + 7, 2 ** 53 - 5, 2 ** 50 + 11];
+    const { numerators, denominator } = integerLagrangeAtZero(indices);
+    expect(Math.max(...[denominator, ...numerators].map((n) => (n < 0n ? -n : n).toString(2).length))).toBeGreaterThan(128);
+    const table = new ChoiceTable(fp, 'C09', 3);
+    const cts = [1, 3].map((k) => encrypt(Yv, table.point(k)).ciphertext);
+    const vs = indices.map((j) => {
+      const member: MemberSecret = { index: j, share: f(BigInt(j)) };
+      const key: MemberKey = { index: j, verificationKey: G.multiply(member.share) };
+      const r = verifyPartial(fp, key, cts, partialDecrypt(fp, member, key.verificationKey, cts));
+      if (!r.ok) throw new Error('unexpected');
+      return r.value;
+    });
+    const r = combineChoices(cts, vs, 4, table);
+    expect(r.ok && r.value.choices).toEqual([
+      { kind: 'choice', index: 1 },
+      { kind: 'choice', index: 3 },
+    ]);
+    const plain = combine(cts, vs, 4);
+    expect(plain.ok && plain.value[1]!.equals(table.point(3))).toBe(true);
   });
 });
 

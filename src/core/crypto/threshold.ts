@@ -15,6 +15,7 @@ import { invert, L, mod, Point, randomScalar, scalarFromHex, scalarToHex, type S
 import { decodePointHex, pointHex, type Ciphertext } from './elgamal.js';
 import { proveDecryptionShares, verifyDecryptionShares } from './proofs/batched-chaum-pedersen.js';
 import type { ChaumPedersenProof } from './proofs/chaum-pedersen.js';
+import type { ChoiceTable, DecodedChoice } from './choices.js';
 import { BugError, catchInput, fail, InputError, ok, type Result } from '../common/result.js';
 
 /** Hazardous: a member's secret share, as the DKG hands it over. */
@@ -166,11 +167,46 @@ export function lagrangeAtZero(indices: readonly number[]): bigint[] {
 }
 
 /**
- * M_i = b_i − Σ_{j∈S} λ_j·d_{j,i} from verified partial decryptions of at least `threshold` distinct
- * members; the `threshold` smallest member indices are used (any t give the same points).
- * Codes: `decryption.threshold`, `decryption.duplicate`, `decryption.length`, `decryption.statement`.
+ * Lagrange coefficients at 0 as exact fractions of integers: λ_j = n_j / D with D > 0 (before any
+ * reduction mod L). For the small member numbers of a board, n_j and D have a few dozen bits, so
+ * D·M_i = D·b_i − Σ n_j·d_{j,i} costs a handful of point additions instead of t full-size
+ * multiplications (§9.1). D is invertible mod L (0 < D < L), so D·M_i determines M_i.
  */
-export function combine(ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], threshold: number): Result<Point[]> {
+export function integerLagrangeAtZero(indices: readonly number[]): { readonly numerators: bigint[]; readonly denominator: bigint } {
+  lagrangeAtZero(indices); // same input checks
+  const fractions = indices.map((j) => {
+    let num = 1n;
+    let den = 1n;
+    for (const m of indices) {
+      if (m === j) continue;
+      num *= BigInt(m);
+      den *= BigInt(m - j);
+    }
+    const g = gcd(num, den < 0n ? -den : den);
+    return den < 0n ? { num: -num / g, den: -den / g } : { num: num / g, den: den / g };
+  });
+  const denominator = fractions.reduce((acc, f) => lcm(acc, f.den), 1n);
+  return { numerators: fractions.map((f) => f.num * (denominator / f.den)), denominator };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+function lcm(a: bigint, b: bigint): bigint {
+  return (a / gcd(a, b)) * b;
+}
+
+function bitLength(n: bigint): number {
+  return (n < 0n ? -n : n).toString(2).length;
+}
+
+/** Above this size the integer fractions lose their advantage: use λ_j mod L. */
+const SMALL_COEFFICIENT_BITS = 128;
+
+/** The validated members to combine: the `threshold` smallest indices. */
+function chooseMembers(ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], threshold: number): Result<VerifiedPartial[]> {
   if (!Number.isSafeInteger(threshold) || threshold < 1) throw new BugError(`combine: invalid threshold ${threshold}`);
   const members = partials.map((p) => p.member);
   const duplicate = members.find((m, i) => members.indexOf(m) !== i);
@@ -197,14 +233,78 @@ export function combine(ciphertexts: readonly Ciphertext[], partials: readonly V
       return fail('decryption.length', `Nombre de parts incohérent (membre ${p.member}).`, `Inconsistent number of shares (member ${p.member}).`, `member ${p.member}`);
     }
   }
-  const chosen = [...partials].sort((x, y) => x.member - y.member).slice(0, threshold);
-  const lambdas = lagrangeAtZero(chosen.map((p) => p.member));
-  return ok(
-    ciphertexts.map((ct, i) => {
-      const sum = mulAddUnsafe(Point, chosen.map((p) => p.shares[i]!), lambdas);
-      return ct.b.subtract(sum);
-    }),
+  return ok([...partials].sort((x, y) => x.member - y.member).slice(0, threshold));
+}
+
+/**
+ * For each ciphertext, D·M_i (with D from {@link integerLagrangeAtZero}), or M_i itself (D = 1) when the
+ * member numbers are too large for small fractions.
+ */
+function scaledPlaintexts(ciphertexts: readonly Ciphertext[], chosen: readonly VerifiedPartial[]): { scaled: Point[]; denominator: bigint } {
+  const { numerators, denominator } = integerLagrangeAtZero(chosen.map((p) => p.member));
+  if (Math.max(bitLength(denominator), ...numerators.map(bitLength)) > SMALL_COEFFICIENT_BITS) {
+    const lambdas = lagrangeAtZero(chosen.map((p) => p.member));
+    return { scaled: ciphertexts.map((ct, i) => ct.b.subtract(mulAddUnsafe(Point, chosen.map((p) => p.shares[i]!), lambdas))), denominator: 1n };
+  }
+  // D·b_i − Σ n_j·d_{j,i}: fold each sign into its point, as mulAddUnsafe wants non-negative scalars.
+  const scalars = [denominator, ...numerators.map((n) => (n < 0n ? -n : n))];
+  const scaled = ciphertexts.map((ct, i) =>
+    mulAddUnsafe(Point, [ct.b, ...chosen.map((p, k) => (numerators[k]! > 0n ? p.shares[i]!.negate() : p.shares[i]!))], scalars),
   );
+  return { scaled, denominator };
+}
+
+/**
+ * M_i = b_i − Σ_{j∈S} λ_j·d_{j,i} from verified partial decryptions of at least `threshold` distinct
+ * members; the `threshold` smallest member indices are used (any t give the same points).
+ * Codes: `decryption.threshold`, `decryption.duplicate`, `decryption.length`, `decryption.statement`.
+ * When the plaintexts are choices, {@link combineChoices} is several times faster.
+ */
+export function combine(ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], threshold: number): Result<Point[]> {
+  const chosen = chooseMembers(ciphertexts, partials, threshold);
+  if (!chosen.ok) return chosen;
+  const { scaled, denominator } = scaledPlaintexts(ciphertexts, chosen.value);
+  if (denominator === 1n) return ok(scaled);
+  const inverse = invert(denominator);
+  return ok(scaled.map((x) => x.multiplyUnsafe(inverse)));
+}
+
+export interface CombinedChoices {
+  /** M_i, as {@link combine} returns them */
+  readonly plaintexts: Point[];
+  /** M_i decoded in `table`'s constituency: a choice, or invalid (nul) */
+  readonly choices: DecodedChoice[];
+}
+
+/**
+ * {@link combine} then {@link ChoiceTable.decode}, for the ciphertexts of one constituency: compares
+ * D·M_i with the D·M_k of the table, so that only invalid plaintexts pay the multiplication by D^(-1).
+ */
+export function combineChoices(
+  ciphertexts: readonly Ciphertext[],
+  partials: readonly VerifiedPartial[],
+  threshold: number,
+  table: ChoiceTable,
+): Result<CombinedChoices> {
+  const chosen = chooseMembers(ciphertexts, partials, threshold);
+  if (!chosen.ok) return chosen;
+  const { scaled, denominator } = scaledPlaintexts(ciphertexts, chosen.value);
+  const byScaledHex = new Map<string, number>();
+  for (let k = 0; k < table.size; k++) byScaledHex.set(pointHex(table.point(k).multiplyUnsafe(denominator)), k);
+  const inverse = invert(denominator);
+  const plaintexts: Point[] = [];
+  const choices: DecodedChoice[] = [];
+  for (const x of scaled) {
+    const k = byScaledHex.get(pointHex(x));
+    if (k === undefined) {
+      plaintexts.push(denominator === 1n ? x : x.multiplyUnsafe(inverse));
+      choices.push({ kind: 'invalid' });
+    } else {
+      plaintexts.push(table.point(k));
+      choices.push({ kind: 'choice', index: k });
+    }
+  }
+  return ok({ plaintexts, choices });
 }
 
 function sameCiphertexts(x: readonly Ciphertext[], y: readonly Ciphertext[]): boolean {
