@@ -12,7 +12,7 @@
  * M, and a plaintext that is no valid choice simply decodes as invalid (counted nul) after the tally.
  */
 import type { Encoder } from './encoding.js';
-import { G, L, mod, pointFromHex, randomScalar, type Point, type PointOptions, type ScalarSource } from './group.js';
+import { G, IDENTITY, L, mod, pointFromHex, randomScalar, type Point, type PointOptions, type ScalarSource } from './group.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { BugError, catchInput, InputError, type Result } from '../common/result.js';
 
@@ -72,6 +72,18 @@ export function encodeCiphertexts(e: Encoder, cts: readonly Ciphertext[]): void 
   for (const ct of cts) encodeCiphertext(e, ct);
 }
 
+/**
+ * G with an 8-bit fixed-base table (≈ 1.7× faster than noble's default 6-bit table for G, ~1 MB once per
+ * process), built on first use. A copy of G, so the library's own BASE keeps its settings.
+ * Its multiplication is noble's constant-time windowed path, fit for secret scalars.
+ */
+export function fixedBaseG(): Point {
+  gTable ??= G.add(IDENTITY).precompute(8, false);
+  return gTable;
+}
+
+let gTable: Point | undefined;
+
 /** A ciphertext and the randomness that made it (kept only by the ballot prover: it would reveal M). */
 export interface Encryption {
   readonly ciphertext: Ciphertext;
@@ -88,14 +100,14 @@ export function encrypt(publicKey: Point, m: Point, random: ScalarSource = rando
   if (r <= 0n || r >= L) {
     throw new BugError('encrypt: randomness must be in [1, L)');
   }
-  return { ciphertext: { a: G.multiply(r), b: m.add(publicKey.multiply(r)) }, r };
+  return { ciphertext: { a: fixedBaseG().multiply(r), b: m.add(publicKey.multiply(r)) }, r };
 }
 
 /** (a + r'·G, b + r'·Y): the same plaintext under fresh randomness. `r'` is secret to the mixer. */
 export function reEncrypt(publicKey: Point, ct: Ciphertext, rPrime: bigint): Ciphertext {
   const r = mod(rPrime);
   if (r === 0n) throw new BugError('reEncrypt: randomness must be non-zero');
-  return { a: ct.a.add(G.multiply(r)), b: ct.b.add(publicKey.multiply(r)) };
+  return { a: ct.a.add(fixedBaseG().multiply(r)), b: ct.b.add(publicKey.multiply(r)) };
 }
 
 export function ciphertextToJson(ct: Ciphertext): CiphertextJson {

@@ -20,7 +20,7 @@ import { DOMAIN } from '../domain.js';
 import type { Encoder } from '../encoding.js';
 import { challengeScalar, type Fingerprint } from '../fiat-shamir.js';
 import { G, mod, msm, randomScalar, scalarFromHex, scalarToHex, bytesToNumberLE, type Point, type ScalarSource } from '../group.js';
-import { ciphertextFromJson, ciphertextToJson, decodePointHex, encrypt, pointBytes, pointHex, type Ciphertext, type CiphertextJson } from '../elgamal.js';
+import { ciphertextFromJson, ciphertextToJson, decodePointHex, encrypt, fixedBaseG, pointBytes, pointHex, type Ciphertext, type CiphertextJson } from '../elgamal.js';
 import { BugError, catchInput, fail, InputError, ok, type Failure, type Result } from '../../common/result.js';
 
 /** What a ballot is bound to, besides its ciphertext. */
@@ -72,7 +72,7 @@ export function createBallot(ctx: BallotContext, ballotId: string, choice: Point
   checkIdentity(ctx, ballotId);
   const { ciphertext, r } = encrypt(ctx.electionKey, choice, random);
   const k = random();
-  const commitment = G.multiply(k);
+  const commitment = fixedBaseG().multiply(k);
   const c = ballotChallenge(ctx, ballotId, ciphertext, commitment);
   return { ciphertext, proof: { commitment, response: mod(k + c * r) }, r };
 }
