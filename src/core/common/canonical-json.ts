@@ -1,0 +1,25 @@
+/**
+ * Canonical JSON (docs/formats.md §1): object keys sorted by UTF-16 code units, no whitespace, numbers
+ * only as safe integers, strings as JSON.stringify writes them. Two equal values give the same text, so a
+ * payload can be hashed and signed as text. Anything that is not plain JSON data is refused.
+ */
+import { InputError } from './result.js';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw notCanonical('a number that is not a safe integer');
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  throw notCanonical(typeof value);
+}
+
+function notCanonical(what: string): InputError {
+  return new InputError('json.canonical', `Valeur non représentable en JSON canonique : ${what}.`, `Value not representable as canonical JSON: ${what}.`);
+}

@@ -1,0 +1,229 @@
+/**
+ * The ceremony transcript (docs/formats.md §3): append-only JSON Lines, one entry per line
+ *
+ *   {"seq","prev","time","actor","type","payload","signature"}
+ *
+ *   bytes(entry) = string("sceau/v1/transcript/entry") || bytes(fp) || integer(seq) || bytes(prev)
+ *                  || string(time) || string(actor) || string(type) || string(canonicalJson(payload))
+ *   signature    = Ed25519 of the actor's identity key, purpose "sceau/v1/signature/transcript-entry",
+ *                  items bytes(bytes(entry))                                  (docs/protocol.md §10)
+ *   hash(entry)  = SHA-256( bytes(bytes(entry)) || bytes(signature) )
+ *   prev         = hash of the previous entry; for seq 0, the election fingerprint fp
+ *   head         = hash of the last entry
+ *
+ * The chain covers the signatures, so removing, reordering, inserting or editing any entry breaks the
+ * next link; the signature makes each entry its actor's. Verification names the first broken entry.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { readFile, stat } from 'node:fs/promises';
+import { DOMAIN } from '../crypto/domain.js';
+import { encode } from '../crypto/encoding.js';
+import { sign, verifySignature } from '../crypto/signature.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { appendDurable } from '../common/atomic-file.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, ok, type Failure, type Result } from '../common/result.js';
+
+export interface TranscriptEntry {
+  readonly seq: number;
+  /** 64 hex digits. */
+  readonly prev: string;
+  /** UTC instant with milliseconds allowed: `YYYY-MM-DDTHH:MM:SS(.sss)Z`. */
+  readonly time: string;
+  /** Who signed: `member:<j>` for a board member (docs/formats.md §3.2). */
+  readonly actor: string;
+  readonly type: string;
+  readonly payload: unknown;
+  /** 128 hex digits. */
+  readonly signature: string;
+}
+
+/** Resolves an actor to its Ed25519 identity public key, or undefined for an unknown actor. */
+export type ActorKeys = (actor: string) => Uint8Array | undefined;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
+
+export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'signature'>): Uint8Array {
+  return encode((x) =>
+    x
+      .string(DOMAIN.transcriptEntryHash)
+      .bytes(fingerprint)
+      .integer(e.seq)
+      .bytes(fromHex(e.prev))
+      .string(e.time)
+      .string(e.actor)
+      .string(e.type)
+      .string(canonicalJson(e.payload)),
+  );
+}
+
+export function entryHash(fingerprint: Uint8Array, e: TranscriptEntry): string {
+  return toHex(sha256(encode((x) => x.bytes(entryBytes(fingerprint, e)).bytes(fromHex(e.signature)))));
+}
+
+export function entryLine(e: TranscriptEntry): string {
+  return JSON.stringify({ seq: e.seq, prev: e.prev, time: e.time, actor: e.actor, type: e.type, payload: e.payload, signature: e.signature });
+}
+
+/** Hazardous: signs with `secretKey`. Makes the entry following `head` (hex) at position `seq`. */
+export function makeEntry(
+  fingerprint: Uint8Array,
+  seq: number,
+  head: string,
+  actor: string,
+  type: string,
+  payload: unknown,
+  secretKey: Uint8Array,
+  time: string = new Date().toISOString(),
+): TranscriptEntry {
+  const unsigned = { seq, prev: head, time, actor, type, payload };
+  const bytes = entryBytes(fingerprint, unsigned);
+  return { ...unsigned, signature: toHex(sign(secretKey, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes))) };
+}
+
+function broken(code: string, seq: number, fr: string, en: string, where: string): Failure {
+  return { code, message: { fr: `Journal, entrée ${seq} : ${fr}`, en: `Transcript, entry ${seq}: ${en}` }, where };
+}
+
+/** Parses one line as an entry (shape only). */
+function parseEntry(line: string, seq: number, where: string): Result<TranscriptEntry> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return { ok: false, error: broken('transcript.malformed', seq, "la ligne n'est pas du JSON.", 'the line is not JSON.', where) };
+  }
+  const o = v as Record<string, unknown>;
+  const keys = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
+  const shapeOk =
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(o).length === keys.length &&
+    keys.every((k) => k in o) &&
+    typeof o['seq'] === 'number' &&
+    typeof o['prev'] === 'string' &&
+    HEX64.test(o['prev']) &&
+    typeof o['time'] === 'string' &&
+    TIME.test(o['time']) &&
+    typeof o['actor'] === 'string' &&
+    NAME.test(o['actor']) &&
+    typeof o['type'] === 'string' &&
+    NAME.test(o['type']) &&
+    typeof o['signature'] === 'string' &&
+    HEX128.test(o['signature']);
+  if (!shapeOk) return { ok: false, error: broken('transcript.malformed', seq, 'entrée mal formée.', 'malformed entry.', where) };
+  const canon = catchInput(() => canonicalJson(o['payload']));
+  if (!canon.ok) return { ok: false, error: broken('transcript.malformed', seq, 'contenu non canonique.', 'payload not canonical JSON.', where) };
+  return ok(o as unknown as TranscriptEntry);
+}
+
+export interface TranscriptState {
+  readonly entries: readonly TranscriptEntry[];
+  /** Hash of the last entry, or hex(fp) for an empty transcript. */
+  readonly head: string;
+}
+
+/**
+ * Checks a whole transcript's text: every line complete (ends with LF), seq = 0, 1, 2…, each prev the
+ * hash of the entry before (fp for the first), each actor known and each signature valid.
+ * Fails at the first broken entry, naming it (`where` = `<name>:<line>`). Codes: `transcript.torn`
+ * (the last line is incomplete: a write was interrupted), `transcript.malformed`, `transcript.seq`,
+ * `transcript.link`, `transcript.actor`, `transcript.signature`.
+ */
+export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys: ActorKeys, name = 'transcript'): Result<TranscriptState> {
+  const lines = text.split('\n');
+  const last = lines.pop();
+  const entries: TranscriptEntry[] = [];
+  let head = toHex(fingerprint);
+  for (let i = 0; i < lines.length; i++) {
+    const where = `${name}:${i + 1}`;
+    const parsed = parseEntry(lines[i]!, i, where);
+    if (!parsed.ok) return parsed;
+    const e = parsed.value;
+    if (e.seq !== i) return { ok: false, error: broken('transcript.seq', i, `numéro ${e.seq} au lieu de ${i}.`, `sequence number ${e.seq} instead of ${i}.`, where) };
+    if (e.prev !== head) {
+      return { ok: false, error: broken('transcript.link', i, "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).", 'the link to the previous entry is broken (an entry was removed, inserted or altered).', where) };
+    }
+    const key = keys(e.actor);
+    if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu « ${e.actor} ».`, `unknown actor "${e.actor}".`, where) };
+    const bytes = entryBytes(fingerprint, e);
+    const sig = verifySignature(key, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes), fromHex(e.signature), e.actor);
+    if (!sig.ok) return { ok: false, error: broken('transcript.signature', i, `signature invalide de ${e.actor}.`, `invalid signature of ${e.actor}.`, where) };
+    entries.push(e);
+    head = entryHash(fingerprint, e);
+  }
+  if (last !== undefined && last !== '') {
+    const seq = lines.length;
+    return {
+      ok: false,
+      error: broken('transcript.torn', seq, "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.", 'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.', `${name}:${seq + 1}`),
+    };
+  }
+  return ok({ entries, head });
+}
+
+/**
+ * An open transcript file with a verified chain. Appends are durable and read back
+ * (../common/atomic-file.ts). Resuming after a crash is {@link TranscriptWriter.open}: it re-verifies
+ * the whole chain and refuses a torn or broken file rather than dropping anything.
+ */
+export class TranscriptWriter {
+  #entries: TranscriptEntry[];
+  #head: string;
+  #size: number;
+
+  private constructor(
+    readonly path: string,
+    readonly fingerprint: Uint8Array,
+    state: TranscriptState,
+    size: number,
+  ) {
+    this.#entries = [...state.entries];
+    this.#head = state.head;
+    this.#size = size;
+  }
+
+  /** Opens (or starts, when missing) the transcript at `path`, verifying what is already there. */
+  static async open(path: string, fingerprint: Uint8Array, keys: ActorKeys): Promise<Result<TranscriptWriter>> {
+    const size = await stat(path).then((s) => s.size, () => -1);
+    if (size < 0) return ok(new TranscriptWriter(path, fingerprint, { entries: [], head: toHex(fingerprint) }, 0));
+    const state = verifyTranscriptText(await readFile(path, 'utf8'), fingerprint, keys, path);
+    return state.ok ? ok(new TranscriptWriter(path, fingerprint, state.value, size)) : state;
+  }
+
+  get head(): string {
+    return this.#head;
+  }
+
+  get entries(): readonly TranscriptEntry[] {
+    return this.#entries;
+  }
+
+  /** Hazardous: signs with `secretKey` (the actor's identity key). */
+  async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array, time?: string): Promise<Result<TranscriptEntry>> {
+    const entry = makeEntry(this.fingerprint, this.#entries.length, this.#head, actor, type, payload, secretKey, time);
+    const written = await appendDurable(this.path, `${entryLine(entry)}\n`, this.#size);
+    if (!written.ok) return written;
+    this.#size = written.value;
+    this.#entries.push(entry);
+    this.#head = entryHash(this.fingerprint, entry);
+    return ok(entry);
+  }
+}
+
+/** Actor name of board member j. */
+export function memberActor(j: number): string {
+  return `member:${j}`;
+}
+
+/** Resolves `member:<j>` through `keyOf(j)`. */
+export function memberKeys(keyOf: (j: number) => Uint8Array | undefined): ActorKeys {
+  return (actor) => {
+    const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
+    return m === null ? undefined : keyOf(Number(m[1]));
+  };
+}
