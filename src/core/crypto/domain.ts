@@ -19,6 +19,11 @@ export const DOMAIN = {
   dkgShareKey: 'sceau/v1/dkg/share-key',
   dkgShareAad: 'sceau/v1/dkg/share-aad',
   dkgComplaint: 'sceau/v1/dkg/complaint',
+  // --- election data, transcript, urn, record (docs/formats.md) ---
+  electionFingerprint: 'sceau/v1/election',
+  transcriptEntryHash: 'sceau/v1/transcript/entry',
+  urnSignature: 'sceau/v1/signature/urn',
+  receipt: 'sceau/v1/receipt',
   // --- shuffle (docs/shuffle.md) ---
   shuffleStatement: 'sceau/v1/shuffle/statement',
   shuffleU: 'sceau/v1/shuffle/u',
