@@ -16,3 +16,4 @@ export * from './proofs/batched-chaum-pedersen.js';
 export * from './threshold.js';
 export * from './signature.js';
 export * from './shuffle/index.js';
+export * from './dkg/index.js';
