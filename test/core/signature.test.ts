@@ -12,6 +12,7 @@ function checkVectors(file: string, actual: unknown): void {
   expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(actual);
 }
 
+const m1 = { fr: 'le membre 1', en: 'member 1' };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 const entry = (e: Encoder) => e.integer(12).string('dkg/round1').bytes(new Uint8Array(32).fill(1));
 
@@ -21,26 +22,26 @@ describe('Ed25519 identity signatures', () => {
 
   it('verify for their purpose and items', () => {
     expect(publicKeyOf(secretKey)).toEqual(publicKey);
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, sig, 'member 1'))).toBe('ok');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, sig, m1))).toBe('ok');
   });
 
   it('never verify for another purpose, other items, another key, or when altered', () => {
-    const r = verifySignature(publicKey, DOMAIN.signaturePv, entry, sig, 'member 1');
+    const r = verifySignature(publicKey, DOMAIN.signaturePv, entry, sig, m1);
     expect(code(r)).toBe('signature.invalid');
     expect(!r.ok && r.error.message.en).toMatch(/member 1.*official report/);
-    expect(!r.ok && r.error.message.fr).toMatch(/member 1.*procès-verbal/);
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(13).string('dkg/round1').bytes(new Uint8Array(32).fill(1)), sig, 'm'))).toBe('signature.invalid');
+    expect(!r.ok && r.error.message.fr).toMatch(/le membre 1.*procès-verbal/);
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(13).string('dkg/round1').bytes(new Uint8Array(32).fill(1)), sig, m1))).toBe('signature.invalid');
     // same bytes split differently are different items
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(12).string('dkg/').string('round1').bytes(new Uint8Array(32).fill(1)), sig, 'm'))).toBe('signature.invalid');
-    expect(code(verifySignature(generateIdentityKey().publicKey, DOMAIN.signatureTranscriptEntry, entry, sig, 'm'))).toBe('signature.invalid');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(12).string('dkg/').string('round1').bytes(new Uint8Array(32).fill(1)), sig, m1))).toBe('signature.invalid');
+    expect(code(verifySignature(generateIdentityKey().publicKey, DOMAIN.signatureTranscriptEntry, entry, sig, m1))).toBe('signature.invalid');
     const flipped = sig.slice();
     flipped[10]! ^= 1;
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, flipped, 'm'))).toBe('signature.invalid');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, flipped, m1))).toBe('signature.invalid');
     const badKey = publicKey.slice();
     badKey[31]! ^= 0x40;
-    expect(code(verifySignature(badKey, DOMAIN.signatureTranscriptEntry, entry, sig, 'm'))).toBe('signature.invalid');
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, sig.slice(0, 63), 'm'))).toBe('signature.length');
-    expect(code(verifySignature(publicKey.slice(1), DOMAIN.signatureTranscriptEntry, entry, sig, 'm'))).toBe('signature.length');
+    expect(code(verifySignature(badKey, DOMAIN.signatureTranscriptEntry, entry, sig, m1))).toBe('signature.invalid');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, sig.slice(0, 63), m1))).toBe('signature.length');
+    expect(code(verifySignature(publicKey.slice(1), DOMAIN.signatureTranscriptEntry, entry, sig, m1))).toBe('signature.length');
   });
 
   it('refuse a non-canonical S (s + L: the malleable twin of a valid signature)', () => {
@@ -53,7 +54,7 @@ describe('Ed25519 identity signatures', () => {
       twin[i] = Number(t & 0xffn);
       t >>= 8n;
     }
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, twin, 'm'))).toBe('signature.invalid');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, entry, twin, m1))).toBe('signature.invalid');
   });
 
   it('refuse a small-order public key (strict mode)', () => {
@@ -61,7 +62,7 @@ describe('Ed25519 identity signatures', () => {
     identity[0] = 1; // encoding of the neutral element (0, 1)
     const anySig = new Uint8Array(64);
     anySig[0] = 1; // R = identity, S = 0 would verify for any message under the identity key in lax mode
-    expect(code(verifySignature(identity, DOMAIN.signaturePv, entry, anySig, 'm'))).toBe('signature.invalid');
+    expect(code(verifySignature(identity, DOMAIN.signaturePv, entry, anySig, m1))).toBe('signature.invalid');
   });
 
   it('sign exactly string(purpose) || items', () => {
@@ -80,7 +81,7 @@ describe('known-answer vectors', () => {
       signedBytes: toHex(signedBytes(purpose, entry)),
       signature: toHex(sign(secretKey, purpose, entry)),
     }));
-    for (const c of cases) expect(code(verifySignature(publicKey, c.purpose, entry, fromHex(c.signature), 'm'))).toBe('ok');
+    for (const c of cases) expect(code(verifySignature(publicKey, c.purpose, entry, fromHex(c.signature), m1))).toBe('ok');
     checkVectors('signature.json', {
       description: 'Ed25519 (RFC 8032 §5.1) over m = string(purpose) || items (docs/protocol.md §10). Key: RFC 8032 §7.1 TEST 1.',
       secretKey: toHex(secretKey),

@@ -12,7 +12,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { DOMAIN } from './domain.js';
 import { encode, type Encoder } from './encoding.js';
-import { fail, missingCase, ok, type Result } from '../common/result.js';
+import { fail, missingCase, ok, type Bilingual, type Result } from '../common/result.js';
 
 /** What a signature may be for; each is a domain tag of docs/protocol.md §4. */
 export type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signaturePv;
@@ -52,7 +52,7 @@ export function sign(secretKey: Uint8Array, purpose: SignaturePurpose, write: (e
 
 /**
  * Checks an Ed25519 signature of string(purpose) || items under `publicKey` (RFC 8032 §5.1.7, strict).
- * `signer` names who should have signed, for the message ("member 3", "the president").
+ * `signer` names who should have signed, in both languages ({fr: 'le membre 3', en: 'member 3'}).
  * Codes: `signature.length` (not 64 bytes / key not 32 bytes), `signature.invalid`.
  */
 export function verifySignature(
@@ -60,28 +60,28 @@ export function verifySignature(
   purpose: SignaturePurpose,
   write: (e: Encoder) => void,
   signature: Uint8Array,
-  signer: string,
+  signer: Bilingual,
 ): Result<void> {
   if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) {
     return fail(
       'signature.length',
-      `Signature (${signature.length} octets) ou clé publique (${publicKey.length} octets) de ${signer} de longueur incorrecte.`,
-      `Signature (${signature.length} bytes) or public key (${publicKey.length} bytes) of ${signer} has the wrong length.`,
-      signer,
+      `Signature (${signature.length} octets) ou clé publique (${publicKey.length} octets) de ${signer.fr} de longueur incorrecte.`,
+      `Signature (${signature.length} bytes) or public key (${publicKey.length} bytes) of ${signer.en} has the wrong length.`,
+      signer.en,
     );
   }
   if (!ed25519.verify(signature, signedBytes(purpose, write), publicKey, { zip215: false })) {
     return fail(
       'signature.invalid',
-      `La signature de ${signer} est invalide (${purposeLabel(purpose).fr}).`,
-      `The signature of ${signer} is invalid (${purposeLabel(purpose).en}).`,
-      signer,
+      `La signature de ${signer.fr} est invalide (${purposeLabel(purpose).fr}).`,
+      `The signature of ${signer.en} is invalid (${purposeLabel(purpose).en}).`,
+      signer.en,
     );
   }
   return ok(undefined);
 }
 
-function purposeLabel(purpose: SignaturePurpose): { fr: string; en: string } {
+function purposeLabel(purpose: SignaturePurpose): Bilingual {
   switch (purpose) {
     case DOMAIN.signatureTranscriptEntry:
       return { fr: 'entrée du journal de la cérémonie', en: 'ceremony transcript entry' };
