@@ -9,10 +9,13 @@ import {
   ciphertextEquals,
   ciphertextFromJson,
   ciphertextToJson,
+  decodePointHex,
   encodeCiphertext,
   encodeCiphertexts,
   encrypt,
   parseCiphertext,
+  pointBytes,
+  pointHex,
   reEncrypt,
   type Ciphertext,
 } from '../../src/core/crypto/elgamal.js';
@@ -86,6 +89,20 @@ describe('ElGamal', () => {
     expect(code(null)).toBe('ciphertext.shape');
     const where = parseCiphertext({ ...json, b: 'x' }, 'ballot 7');
     expect(!where.ok && where.error.where).toBe('ballot 7.b');
+  });
+
+  it('remembers point bytes equal to the canonical encoding, for computed and decoded points', () => {
+    fc.assert(
+      fc.property(scalar, (s) => {
+        const p = G.multiply(s);
+        expect(toHex(pointBytes(p))).toBe(toHex(p.toBytes()));
+        const decoded = decodePointHex(toHex(p.toBytes()), 'p');
+        expect(pointBytes(decoded)).toEqual(p.toBytes());
+        expect(pointHex(decoded)).toBe(pointToHex(p));
+      }),
+      { numRuns: 20 },
+    );
+    expect(() => decodePointHex('00'.repeat(32), 'p')).toThrow(/identity/i);
   });
 
   it('encodes a list as its count then each (a, b)', () => {
