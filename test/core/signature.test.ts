@@ -65,6 +65,15 @@ describe('Ed25519 identity signatures', () => {
     expect(code(verifySignature(identity, DOMAIN.signaturePv, entry, anySig, m1))).toBe('signature.invalid');
   });
 
+  it('accept a language-neutral signer label', () => {
+    const r = verifySignature(publicKey, DOMAIN.signaturePv, entry, sig, 'M-07');
+    expect(!r.ok && [r.error.message.fr, r.error.message.en, r.error.where]).toEqual([
+      'La signature de M-07 est invalide (procès-verbal).',
+      'The signature of M-07 is invalid (official report (PV)).',
+      'M-07',
+    ]);
+  });
+
   it('sign exactly string(purpose) || items', () => {
     expect(toHex(signedBytes(DOMAIN.signaturePv, entry))).toBe(toHex(encode((e) => entry(e.string('sceau/v1/signature/pv')))));
   });

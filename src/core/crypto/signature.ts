@@ -52,7 +52,8 @@ export function sign(secretKey: Uint8Array, purpose: SignaturePurpose, write: (e
 
 /**
  * Checks an Ed25519 signature of string(purpose) || items under `publicKey` (RFC 8032 §5.1.7, strict).
- * `signer` names who should have signed, in both languages ({fr: 'le membre 3', en: 'member 3'}).
+ * `signer` names who should have signed, in both languages ({fr: 'le membre 3', en: 'member 3'}), or as
+ * one language-neutral label (a member's identifier).
  * Codes: `signature.length` (not 64 bytes / key not 32 bytes), `signature.invalid`.
  */
 export function verifySignature(
@@ -60,8 +61,9 @@ export function verifySignature(
   purpose: SignaturePurpose,
   write: (e: Encoder) => void,
   signature: Uint8Array,
-  signer: Bilingual,
+  signerName: Bilingual | string,
 ): Result<void> {
+  const signer = typeof signerName === 'string' ? { fr: signerName, en: signerName } : signerName;
   if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) {
     return fail(
       'signature.length',
