@@ -38,8 +38,13 @@ export interface TranscriptEntry {
   readonly signature: string;
 }
 
-/** Resolves an actor to its Ed25519 identity public key, or undefined for an unknown actor. */
-export type ActorKeys = (actor: string) => Uint8Array | undefined;
+/**
+ * Resolves an actor to its Ed25519 identity public key, or undefined for an unknown actor. It is called
+ * once per entry, in order, before the entry's signature is checked: a resolver may learn keys from
+ * registration entries (a member's enrolment, a workstation's session), which are signed by the key
+ * they register (docs/key-ceremony.md).
+ */
+export type ActorKeys = (actor: string, entry: TranscriptEntry) => Uint8Array | undefined;
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
@@ -148,7 +153,7 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     if (e.prev !== head) {
       return { ok: false, error: broken('transcript.link', i, "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).", 'the link to the previous entry is broken (an entry was removed, inserted or altered).', where) };
     }
-    const key = keys(e.actor);
+    const key = keys(e.actor, e);
     if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu « ${e.actor} ».`, `unknown actor "${e.actor}".`, where) };
     const bytes = entryBytes(fingerprint, e);
     const sig = verifySignature(key, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes), fromHex(e.signature), e.actor);
