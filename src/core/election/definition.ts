@@ -38,8 +38,12 @@ export interface BoardMember {
   readonly name: string;
   readonly role: string;
   readonly president: boolean;
-  /** Ed25519 identity public key (token), 64 lower-case hex digits. */
-  readonly identityKey: string;
+  /**
+   * Ed25519 identity public key of the member's token, 64 lower-case hex digits, when it is known
+   * before the key ceremony (a demo, a re-used token). Usually absent: the key ceremony enrols the
+   * tokens after the definition is fixed, and the keys enter its transcript (docs/key-ceremony.md §3).
+   */
+  readonly identityKey?: string;
 }
 
 export interface ElectionDefinition {
@@ -126,14 +130,14 @@ function constituency(v: unknown, where: string): Constituency {
 }
 
 function member(v: unknown, where: string): BoardMember {
-  const o = obj(v, ['index', 'name', 'role', 'president', 'identityKey'], [], where);
-  return {
+  const o = obj(v, ['index', 'name', 'role', 'president'], ['identityKey'], where);
+  const m = {
     index: count(o['index'], `${where}.index`, 1, MAX_BOARD),
     name: text(o['name'], `${where}.name`),
     role: text(o['role'], `${where}.role`),
     president: flag(o['president'], `${where}.president`),
-    identityKey: text(o['identityKey'], `${where}.identityKey`, KEY_HEX),
   };
+  return o['identityKey'] === undefined ? m : { ...m, identityKey: text(o['identityKey'], `${where}.identityKey`, KEY_HEX) };
 }
 
 /** Decodes and checks an untrusted definition; throws {@link InputError} (code `definition.invalid`, `where` = the JSON path). */
@@ -158,7 +162,8 @@ export function definitionFromJson(json: unknown): ElectionDefinition {
     if (m.index !== i + 1) bad(`election.board.members[${i}].index`, `les membres sont numérotés 1, 2, … dans l'ordre (attendu ${i + 1})`, `members are numbered 1, 2, … in order (expected ${i + 1})`);
   });
   if (members.filter((m) => m.president).length !== 1) bad('election.board.members', 'exactement un président attendu', 'exactly one president expected');
-  if (new Set(members.map((m) => m.identityKey)).size !== members.length) bad('election.board.members', "deux membres ont la même clé d'identité", 'two members share an identity key');
+  const keys = members.flatMap((m) => (m.identityKey === undefined ? [] : [m.identityKey]));
+  if (new Set(keys).size !== keys.length) bad('election.board.members', "deux membres ont la même clé d'identité", 'two members share an identity key');
   const threshold = count(board['threshold'], 'election.board.threshold', 1, members.length);
   const platform = obj(o['platform'], ['name', 'signingKey'], [], 'election.platform');
   return {
@@ -197,7 +202,8 @@ export function parseDefinitionText(textContent: string): Result<ElectionDefinit
  *              || list(constituency: string(id) || string(name) || string(kind) || integer(registeredVoters)
  *                                    || integer(blankVote ? 1 : 0) || list(candidate: string(name) || string(substitute or "")))
  *              || integer(threshold)
- *              || list(member: integer(index) || string(name) || string(role) || integer(president ? 1 : 0) || bytes(identityKey))
+ *              || list(member: integer(index) || string(name) || string(role) || integer(president ? 1 : 0)
+ *                              || bytes(identityKey, or no byte when absent))
  *              || string(platform.name) || bytes(platform.signingKey) )
  * with the canonical encoding of docs/protocol.md §3 (docs/formats.md §2.3).
  */
@@ -211,7 +217,7 @@ export function definitionFingerprint(def: ElectionDefinition): Uint8Array {
     e.list(c.candidates, (e, k) => e.string(k.name).string(k.substitute ?? ''));
   });
   e.integer(def.board.threshold);
-  e.list(def.board.members, (e, m) => e.integer(m.index).string(m.name).string(m.role).integer(m.president ? 1 : 0).bytes(fromHex(m.identityKey)));
+  e.list(def.board.members, (e, m) => e.integer(m.index).string(m.name).string(m.role).integer(m.president ? 1 : 0).bytes(fromHex(m.identityKey ?? '')));
   e.string(def.platform.name).bytes(fromHex(def.platform.signingKey));
   return h.digest();
 }
@@ -232,7 +238,7 @@ export function president(def: ElectionDefinition): BoardMember {
 
 export function memberIdentityKey(def: ElectionDefinition, index: number): Uint8Array | undefined {
   const m = def.board.members[index - 1];
-  return m === undefined ? undefined : fromHex(m.identityKey);
+  return m?.identityKey === undefined ? undefined : fromHex(m.identityKey);
 }
 
 /** The definition as written to election.json: pretty JSON, keys in the order of this module. */
