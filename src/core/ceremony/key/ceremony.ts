@@ -1,0 +1,352 @@
+/**
+ * The key ceremony over its folder (docs/key-ceremony.md): `election.json`, the transcript
+ * `transcript.jsonl`, and once closed `public-key.json`. Each method is one step of the script: it
+ * checks that the step is due, does the member's part with their token, and appends one entry. Secrets
+ * (identity keys, the DKG encryption key, polynomials, key shares) live only inside a step; nothing
+ * secret is returned or written but to the member's own token.
+ */
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  checkShares,
+  complaintToJson,
+  contribute,
+  dkgResultToJson,
+  finalizeKeyShare,
+  resolve,
+  round1ToJson,
+} from '../../crypto/dkg/index.js';
+import { pointToHex, type Point } from '../../crypto/group.js';
+import { toHex, wipe } from '../../common/bytes.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
+import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
+import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
+import type { NetworkStatus, SoftwareMeasurement } from '../../service/api.js';
+import { clearForKeyOperation, type RehearsalOverride } from '../../service/offline-guard.js';
+import { sessionPayload, type WorkstationSession } from '../workstation.js';
+import { ceremonyActorKeys } from './actors.js';
+import { ENTRY, type DeviationPayload } from './entries.js';
+import { applyEntry, closedPayload, dkgParams, encryptionKeys, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
+
+export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json' } as const;
+
+/** Where a member's token is: the drive chosen on screen (a mount point; a folder in tests). */
+export interface TokenLocation {
+  readonly drive: string;
+  readonly label: string;
+  readonly size: number;
+}
+
+export interface OpenedToken {
+  readonly identityKey: Uint8Array;
+  /** Hazardous. */
+  readonly identitySecret: Uint8Array;
+  readonly encryptionKey: Point;
+  /** Hazardous. */
+  readonly encryptionSecret: bigint;
+  readonly keyShare?: { readonly verificationKey: string; readonly publicKey: string };
+}
+
+/** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
+export interface TokenPort {
+  create(at: TokenLocation, passphrase: string, binding: { fingerprint: Uint8Array; election: string; member: number; name: string }): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
+  open(at: TokenLocation, passphrase: string, expect: { fingerprint: Uint8Array; member: number }): Promise<Result<OpenedToken>>;
+  sealShare(at: TokenLocation, passphrase: string, expect: { fingerprint: Uint8Array; member: number }, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
+}
+
+export interface CeremonyContext {
+  readonly session: WorkstationSession;
+  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network: () => Promise<NetworkStatus>;
+  readonly tokens: TokenPort;
+  /** A rehearsal's explicit override of the offline check; recorded in the session entry. */
+  readonly override?: RehearsalOverride;
+}
+
+export interface MemberStep {
+  readonly member: number;
+  readonly token: TokenLocation;
+  readonly passphrase: string;
+}
+
+function notNow(fr: string, en: string, where?: string): Result<never> {
+  return fail('ceremony.step', fr, en, where);
+}
+
+export class KeyCeremony {
+  readonly #state: KeyCeremonyState;
+
+  private constructor(
+    readonly folder: string,
+    readonly definition: ElectionDefinition,
+    readonly fingerprint: Uint8Array,
+    private readonly writer: TranscriptWriter,
+    state: KeyCeremonyState,
+    private readonly ctx: CeremonyContext,
+  ) {
+    this.#state = state;
+  }
+
+  /** Starts a ceremony in an empty (or new) folder: writes the definition and opens the transcript. */
+  static async create(folder: string, def: ElectionDefinition, ctx: CeremonyContext): Promise<Result<KeyCeremony>> {
+    await mkdir(folder, { recursive: true });
+    const present = await readdir(folder);
+    if (present.length > 0) {
+      return fail('ceremony.folder-not-empty', `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`, `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`, folder);
+    }
+    const written = await writeFileAtomic(join(folder, FILES.definition), definitionToText(def));
+    if (!written.ok) return written;
+    const opened = await KeyCeremony.open(folder, ctx);
+    if (!opened.ok) return opened;
+    const started = await opened.value.appendAsWorkstation(ENTRY.opened, openedPayload(def, opened.value.fingerprint));
+    return started.ok ? opened : started;
+  }
+
+  /** Resumes the ceremony of a folder: re-verifies the whole transcript and replays it. */
+  static async open(folder: string, ctx: CeremonyContext): Promise<Result<KeyCeremony>> {
+    const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
+    if (text === null) {
+      return fail('ceremony.no-definition', `Aucune cérémonie dans ${folder} (fichier ${FILES.definition} absent).`, `No ceremony in ${folder} (no ${FILES.definition}).`, folder);
+    }
+    const def = parseDefinitionText(text);
+    if (!def.ok) return def;
+    const fingerprint = definitionFingerprint(def.value);
+    const writer = await TranscriptWriter.open(join(folder, FILES.transcript), fingerprint, ceremonyActorKeys(def.value));
+    if (!writer.ok) return writer;
+    const state = foldKeyCeremony(def.value, fingerprint, writer.value.entries);
+    if (!state.ok) return state;
+    return ok(new KeyCeremony(folder, def.value, fingerprint, writer.value, state.value, ctx));
+  }
+
+  get state(): Readonly<KeyCeremonyState> {
+    return this.#state;
+  }
+
+  get head(): string {
+    return this.writer.head;
+  }
+
+  get entries(): readonly TranscriptEntry[] {
+    return this.writer.entries;
+  }
+
+  // --- the workstation's own entries ---
+
+  /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
+  private async ensureSession(): Promise<Result<void>> {
+    if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
+    const software = await this.ctx.measure();
+    if (!software.ok) return software;
+    const network = await this.ctx.network();
+    const payload = sessionPayload(this.ctx.session, software.value, network, network.offline ? undefined : this.ctx.override);
+    return this.append(this.ctx.session.actor, ENTRY.session, payload, this.ctx.session.secretKey);
+  }
+
+  private async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    const entry = await this.writer.append(actor, type, payload, secretKey);
+    if (!entry.ok) return entry;
+    const applied = applyEntry(this.#state, entry.value, this.definition);
+    // The step checked itself before appending: an entry its own fold refuses is a bug, not bad input.
+    if (!applied.ok) throw new BugError(`appended an entry the ceremony refuses: ${applied.error.message.en}`);
+    return ok(undefined);
+  }
+
+  private async appendAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
+    const session = await this.ensureSession();
+    if (!session.ok) return session;
+    return this.append(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
+  }
+
+  /** Records what did not go as scripted, then returns the failure unchanged. */
+  private async deviation<T>(kind: DeviationPayload['kind'], member: number | null, failure: Failure): Promise<Result<T>> {
+    const recorded = await this.appendAsWorkstation(ENTRY.deviation, { kind, member, code: failure.code, message: failure.message } satisfies DeviationPayload);
+    return recorded.ok ? { ok: false, error: failure } : recorded;
+  }
+
+  /** Key operations refuse to run while a network interface is connected, unless a rehearsal overrides. */
+  private async offline(member: number): Promise<Result<void>> {
+    const cleared = clearForKeyOperation(await this.ctx.network(), this.ctx.override);
+    if (cleared.ok) return ok(undefined);
+    return this.deviation('operation-refused', member, cleared.error);
+  }
+
+  // --- the script ---
+
+  private expectMember(phase: KeyCeremonyState['phase'], member: number, pending: (j: number) => boolean, fr: string, en: string): Result<void> {
+    if (this.#state.phase !== phase) return notNow(`Étape impossible maintenant (étape en cours : ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
+    if (!Number.isInteger(member) || member < 1 || member > this.#state.n) return notNow(`Membre ${member} inconnu.`, `Unknown member ${member}.`);
+    if (!pending(member)) return notNow(fr, en, `member ${member}`);
+    return ok(undefined);
+  }
+
+  /** Hazardous: opens the member's token; refusals (wrong passphrase, wrong token) are recorded. */
+  private async openToken(step: MemberStep): Promise<Result<OpenedToken>> {
+    const opened = await this.ctx.tokens.open(step.token, step.passphrase, { fingerprint: this.fingerprint, member: step.member });
+    if (!opened.ok) return this.deviation('token-refused', step.member, opened.error);
+    const enrolled = this.#state.members[step.member - 1]!.identityKey;
+    if (enrolled !== undefined && enrolled !== toHex(opened.value.identityKey)) {
+      return this.deviation('token-refused', step.member, {
+        code: 'ceremony.token-mismatch',
+        message: { fr: `Ce jeton n'est pas celui enrôlé pour le membre ${step.member}.`, en: `This token is not the one enrolled for member ${step.member}.` },
+        where: step.token.drive,
+      });
+    }
+    return opened;
+  }
+
+  /** Step 2: the member's token is created on their drive; its public keys enter the transcript. */
+  async enrol(step: MemberStep): Promise<Result<void>> {
+    const due = this.expectMember('enrolment', step.member, (j) => this.#state.members[j - 1]!.identityKey === undefined, `Le membre ${step.member} est déjà enrôlé.`, `Member ${step.member} is already enrolled.`);
+    if (!due.ok) return due;
+    const offline = await this.offline(step.member);
+    if (!offline.ok) return offline;
+    const m = this.#state.members[step.member - 1]!;
+    const created = await this.ctx.tokens.create(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member, name: m.name });
+    if (!created.ok) return this.deviation('token-refused', step.member, created.error);
+    const identityKey = toHex(created.value.identityKey);
+    const encryptionKey = pointToHex(created.value.encryptionKey);
+    if (this.#state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) {
+      return this.deviation('token-refused', step.member, { code: 'ceremony.token-reused', message: { fr: 'Ce jeton est déjà enrôlé pour un autre membre.', en: 'This token is already enrolled for another member.' } });
+    }
+    // The enrolment is signed by the new identity key itself: the token proves it holds the key it registers.
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    try {
+      const session = await this.ensureSession();
+      if (!session.ok) return session;
+      return await this.append(`member:${step.member}`, ENTRY.enrolled, { member: step.member, identityKey, encryptionKey, token: { label: step.token.label, size: step.token.size } }, opened.value.identitySecret);
+    } finally {
+      wipe(opened.value.identitySecret);
+    }
+  }
+
+  /** Step 3, first pass: the member's DKG contribution; the polynomial is forgotten when this returns. */
+  async contribute(step: MemberStep): Promise<Result<void>> {
+    const due = this.expectMember('round1', step.member, (j) => !this.#state.members[j - 1]!.contributed, `Le membre ${step.member} a déjà contribué.`, `Member ${step.member} already contributed.`);
+    if (!due.ok) return due;
+    return this.withToken(step, async (token) => {
+      const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
+      return this.append(`member:${step.member}`, ENTRY.round1, { member: step.member, message: round1ToJson(message) }, token.identitySecret);
+    });
+  }
+
+  /** The president closes round 1 without the members who did not come; they are disqualified. */
+  async closeRound1(reason: string): Promise<Result<void>> {
+    if (this.#state.phase !== 'round1') return notNow('Le premier tour n’est pas en cours.', 'Round 1 is not in progress.');
+    if (reason.trim() === '') return notNow('Une raison est nécessaire pour clore le tour.', 'A reason is needed to close the round.');
+    const absent = this.#state.members.filter((m) => !m.contributed).map((m) => m.index);
+    return this.appendAsWorkstation(ENTRY.round1Closed, { absent, reason });
+  }
+
+  /** Step 3, second pass: the member checks the shares dealt to them and files complaints. */
+  async checkShares(step: MemberStep): Promise<Result<void>> {
+    const due = this.expectMember('round2', step.member, (j) => !this.#state.members[j - 1]!.checked, `Le membre ${step.member} a déjà vérifié ses parts.`, `Member ${step.member} already checked their shares.`);
+    if (!due.ok) return due;
+    return this.withToken(step, async (token) => {
+      const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);
+      if (!check.ok) return check;
+      const payload = {
+        member: step.member,
+        findings: check.value.findings.map((f) => ({ dealer: f.dealer, status: f.status })),
+        complaints: check.value.complaints.map(complaintToJson),
+      };
+      return this.append(`member:${step.member}`, ENTRY.checked, payload, token.identitySecret);
+    });
+  }
+
+  /** The workstation publishes the DKG result, recomputed from the transcript alone. */
+  async publishResult(): Promise<Result<void>> {
+    if (this.#state.phase !== 'result') return notNow('Le résultat ne peut pas encore être publié.', 'The result cannot be published yet.');
+    const result = resolve(dkgParams(this.#state), encryptionKeys(this.#state), this.#state.round1, this.#state.complaints);
+    if (!result.ok) return result;
+    return this.appendAsWorkstation(ENTRY.result, { result: dkgResultToJson(result.value) });
+  }
+
+  /** The member's key share is computed from the transcript and sealed onto their token. */
+  async seal(step: MemberStep): Promise<Result<void>> {
+    const due = this.expectMember('sealing', step.member, (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.sealed, `Le membre ${step.member} n'a pas de fragment à sceller.`, `Member ${step.member} has no share to seal.`);
+    if (!due.ok) return due;
+    return this.withToken(step, async (token) => {
+      const share = finalizeKeyShare(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1, this.#state.complaints);
+      if (!share.ok) return share;
+      const sealed = await this.ctx.tokens.sealShare(step.token, step.passphrase, { fingerprint: this.fingerprint, member: step.member }, share.value);
+      if (!sealed.ok) return this.deviation('token-refused', step.member, sealed.error);
+      return this.append(`member:${step.member}`, ENTRY.sealed, { member: step.member, verificationKey: pointToHex(share.value.verificationKey) }, token.identitySecret);
+    });
+  }
+
+  /** Step 4: each member confirms, from their own token, the keys the ceremony shows. */
+  async confirm(step: MemberStep): Promise<Result<void>> {
+    const due = this.expectMember('confirmation', step.member, (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.confirmed, `Le membre ${step.member} n'a rien à confirmer.`, `Member ${step.member} has nothing to confirm.`);
+    if (!due.ok) return due;
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    try {
+      const session = await this.ensureSession();
+      if (!session.ok) return session;
+      const m = this.#state.members[step.member - 1]!;
+      const onToken = opened.value.keyShare;
+      if (onToken === undefined || onToken.verificationKey !== m.verificationKey || onToken.publicKey !== this.#state.publicKey) {
+        return await this.deviation('token-refused', step.member, {
+          code: 'ceremony.confirm-mismatch',
+          message: { fr: `Le jeton du membre ${step.member} ne porte pas les clés affichées.`, en: `Member ${step.member}'s token does not hold the keys shown.` },
+        });
+      }
+      return await this.append(`member:${step.member}`, ENTRY.confirmed, { member: step.member, verificationKey: m.verificationKey, publicKey: this.#state.publicKey }, opened.value.identitySecret);
+    } finally {
+      wipe(opened.value.identitySecret);
+    }
+  }
+
+  /** Closes the ceremony and writes the public key file for the voting platform. */
+  async close(): Promise<Result<PublicKeyFile>> {
+    if (this.#state.phase !== 'closing') return notNow('La cérémonie ne peut pas encore être close.', 'The ceremony cannot be closed yet.');
+    const closed = await this.appendAsWorkstation(ENTRY.closed, closedPayload(this.#state));
+    if (!closed.ok) return closed;
+    const file = publicKeyFile(this);
+    const written = await writeFileAtomic(join(this.folder, FILES.publicKey), `${JSON.stringify(file, null, 2)}\n`);
+    return written.ok ? ok(file) : written;
+  }
+
+  private async withToken(step: MemberStep, act: (token: OpenedToken) => Promise<Result<void>>): Promise<Result<void>> {
+    const offline = await this.offline(step.member);
+    if (!offline.ok) return offline;
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    try {
+      const session = await this.ensureSession();
+      if (!session.ok) return session;
+      return await act(opened.value);
+    } finally {
+      wipe(opened.value.identitySecret);
+    }
+  }
+}
+
+/** What the voting platform receives (docs/key-ceremony.md §6). */
+export interface PublicKeyFile {
+  readonly format: 'sceau/public-key/v1';
+  readonly election: string;
+  readonly fingerprint: string;
+  readonly publicKey: string;
+  readonly threshold: number;
+  readonly qualified: readonly number[];
+  readonly verificationKeys: readonly string[];
+  /** The transcript's head when the ceremony closed: the hash printed in the report. */
+  readonly transcriptHead: string;
+}
+
+function publicKeyFile(c: KeyCeremony): PublicKeyFile {
+  const closed = closedPayload(c.state as KeyCeremonyState);
+  return {
+    format: 'sceau/public-key/v1',
+    election: c.definition.id,
+    fingerprint: toHex(c.fingerprint),
+    publicKey: closed.publicKey,
+    threshold: c.state.t,
+    qualified: closed.qualified,
+    verificationKeys: closed.verificationKeys,
+    transcriptHead: c.head,
+  };
+}

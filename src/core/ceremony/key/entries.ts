@@ -1,0 +1,88 @@
+/**
+ * The entries of a key-ceremony transcript (docs/key-ceremony.md §4): their types and the shape of
+ * each payload. Every step of the script reads these entries and appends one; nothing else passes
+ * between members' steps.
+ */
+import type { ComplaintJson, DkgResultJson, Round1MessageJson } from '../../crypto/dkg/index.js';
+import type { SessionPayload } from '../workstation.js';
+
+export const ENTRY = {
+  session: 'workstation.session',
+  opened: 'ceremony.opened',
+  enrolled: 'member.enrolled',
+  round1: 'dkg.round1',
+  round1Closed: 'dkg.round1-closed',
+  checked: 'dkg.checked',
+  result: 'dkg.result',
+  sealed: 'member.share-sealed',
+  confirmed: 'member.confirmed',
+  closed: 'ceremony.closed',
+  deviation: 'deviation',
+} as const;
+
+export type EntryType = (typeof ENTRY)[keyof typeof ENTRY];
+
+export interface OpenedPayload {
+  readonly ceremony: 'key';
+  readonly election: string;
+  readonly title: string;
+  readonly fingerprint: string;
+  readonly threshold: number;
+  readonly members: readonly { readonly index: number; readonly name: string; readonly role: string; readonly president: boolean }[];
+}
+
+export interface EnrolledPayload {
+  readonly member: number;
+  readonly identityKey: string;
+  readonly encryptionKey: string;
+  /** What the member chose, for the record: the drive's label and size as listed. */
+  readonly token: { readonly label: string; readonly size: number };
+}
+
+export interface Round1Payload {
+  readonly member: number;
+  readonly message: Round1MessageJson;
+}
+
+/** Round 1 closed by the president before every member contributed: the absent are named. */
+export interface Round1ClosedPayload {
+  readonly absent: readonly number[];
+  readonly reason: string;
+}
+
+export interface CheckedPayload {
+  readonly member: number;
+  readonly findings: readonly { readonly dealer: number; readonly status: string }[];
+  readonly complaints: readonly ComplaintJson[];
+}
+
+export interface ResultPayload {
+  readonly result: DkgResultJson;
+}
+
+export interface SealedPayload {
+  readonly member: number;
+  readonly verificationKey: string;
+}
+
+export interface ConfirmedPayload {
+  readonly member: number;
+  readonly verificationKey: string;
+  readonly publicKey: string;
+}
+
+export interface ClosedPayload {
+  readonly publicKey: string;
+  readonly qualified: readonly number[];
+  readonly verificationKeys: readonly string[];
+}
+
+/** Something that did not go as scripted, recorded as a DNSSEC ceremony's witness would. */
+export interface DeviationPayload {
+  readonly kind: 'token-refused' | 'operation-refused' | 'step-aborted' | 'offline-override' | 'round-closed-early';
+  readonly member: number | null;
+  readonly code: string;
+  readonly message: { readonly fr: string; readonly en: string };
+}
+
+export type { SessionPayload };

@@ -1,0 +1,351 @@
+/**
+ * The state of a key ceremony, folded from its transcript (docs/key-ceremony.md §5). The same function
+ * drives the screens (what is done, who is expected next) and checks a transcript for the verifier:
+ * an entry out of the script's order, or whose content disagrees with what came before, is refused with
+ * the entry named.
+ */
+import {
+  readContributions,
+  resolve,
+  verifyDkgResult,
+  type ComplaintEntry,
+  type DkgParams,
+  type DkgResult,
+  type Round1Entry,
+} from '../../crypto/dkg/index.js';
+import { pointFromHex, pointToHex, type Point } from '../../crypto/group.js';
+import { fromHex, toHex } from '../../common/bytes.js';
+import { canonicalJson } from '../../common/canonical-json.js';
+import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import type { ElectionDefinition } from '../../election/definition.js';
+import type { TranscriptEntry } from '../../transcript/transcript.js';
+import {
+  ENTRY,
+  type CheckedPayload,
+  type ClosedPayload,
+  type ConfirmedPayload,
+  type DeviationPayload,
+  type EnrolledPayload,
+  type OpenedPayload,
+  type Round1ClosedPayload,
+  type SealedPayload,
+  type SessionPayload,
+} from './entries.js';
+
+export type Phase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
+
+export interface MemberState {
+  readonly index: number;
+  readonly name: string;
+  readonly role: string;
+  readonly president: boolean;
+  identityKey?: string;
+  encryptionKey?: string;
+  token?: { readonly label: string; readonly size: number };
+  contributed: boolean;
+  checked: boolean;
+  complaintsFiled: number;
+  sealed: boolean;
+  confirmed: boolean;
+  /** Known once the DKG result is computed. */
+  qualified?: boolean;
+  disqualification?: readonly Failure[];
+  verificationKey?: string;
+}
+
+export interface KeyCeremonyState {
+  readonly fingerprint: string;
+  readonly election: string;
+  readonly title: string;
+  readonly n: number;
+  readonly t: number;
+  phase: Phase;
+  readonly members: MemberState[];
+  readonly round1: Round1Entry[];
+  readonly complaints: ComplaintEntry[];
+  round1ClosedEarly: boolean;
+  result?: DkgResult;
+  /** Why the ceremony cannot complete (phase `failed`). */
+  failure?: Failure;
+  publicKey?: string;
+  readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionPayload }[];
+  readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: DeviationPayload }[];
+  entries: number;
+}
+
+export function dkgParams(state: Pick<KeyCeremonyState, 'fingerprint' | 'n' | 't'>): DkgParams {
+  return { fingerprint: fromHex(state.fingerprint), n: state.n, t: state.t };
+}
+
+export function encryptionKeys(state: KeyCeremonyState): Point[] {
+  return state.members.map((m) => pointFromHex(m.encryptionKey!, `member ${m.index} encryption key`));
+}
+
+export function initialState(def: ElectionDefinition, fingerprint: Uint8Array): KeyCeremonyState {
+  return {
+    fingerprint: toHex(fingerprint),
+    election: def.id,
+    title: def.title,
+    n: def.board.members.length,
+    t: def.board.threshold,
+    phase: 'opening',
+    members: def.board.members.map((m) => ({
+      index: m.index,
+      name: m.name,
+      role: m.role,
+      president: m.president,
+      contributed: false,
+      checked: false,
+      complaintsFiled: 0,
+      sealed: false,
+      confirmed: false,
+    })),
+    round1: [],
+    complaints: [],
+    round1ClosedEarly: false,
+    workstations: [],
+    deviations: [],
+    entries: 0,
+  };
+}
+
+function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
+  return {
+    ok: false,
+    error: { code: 'ceremony.entry', message: { fr: `Journal, entrée ${e.seq} (${e.type}) : ${fr}`, en: `Transcript, entry ${e.seq} (${e.type}): ${en}` }, where: `transcript:${e.seq + 1}` },
+  };
+}
+
+const memberOf = (actor: string): number | undefined => {
+  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
+  return m === null ? undefined : Number(m[1]);
+};
+
+/** Members whose round-1 message is valid: they, and only they, must check their shares. */
+export function validContributors(state: KeyCeremonyState): number[] {
+  return readContributions(dkgParams(state), state.round1)
+    .filter((c) => c.status === 'valid')
+    .map((c) => c.member);
+}
+
+/** Moves the phase forward when the step in progress is complete. */
+function advance(state: KeyCeremonyState): void {
+  const all = (p: (m: MemberState) => boolean) => state.members.every(p);
+  const qualified = state.members.filter((m) => m.qualified);
+  if (state.phase === 'enrolment' && all((m) => m.identityKey !== undefined)) state.phase = 'round1';
+  if (state.phase === 'round1' && (state.round1ClosedEarly || all((m) => m.contributed))) state.phase = 'round2';
+  if (state.phase === 'round2') {
+    const required = validContributors(state);
+    if (required.every((j) => state.members[j - 1]!.checked)) {
+      const result = resolve(dkgParams(state), encryptionKeys(state), state.round1, state.complaints);
+      if (result.ok) {
+        state.phase = 'result';
+      } else {
+        state.phase = 'failed';
+        state.failure = result.error;
+      }
+    }
+  }
+  if (state.phase === 'sealing' && qualified.every((m) => m.sealed)) state.phase = 'confirmation';
+  if (state.phase === 'confirmation' && qualified.every((m) => m.confirmed)) state.phase = 'closing';
+}
+
+type Apply = (state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition) => Result<void>;
+
+const applyOpened: Apply = (state, e, def) => {
+  if (state.phase !== 'opening') return refuse(e, 'la cérémonie est déjà ouverte.', 'the ceremony is already open.');
+  const p = e.payload as OpenedPayload;
+  const expected: OpenedPayload = openedPayload(def, fromHex(state.fingerprint));
+  if (canonicalJson(p) !== canonicalJson(expected)) {
+    return refuse(e, "l'ouverture ne correspond pas à la définition de l'élection.", 'the opening does not match the election definition.');
+  }
+  state.phase = 'enrolment';
+  return ok(undefined);
+};
+
+const applyEnrolled: Apply = (state, e, def) => {
+  const p = e.payload as EnrolledPayload;
+  const j = memberOf(e.actor);
+  if (state.phase !== 'enrolment') return refuse(e, "l'enrôlement des jetons est terminé.", 'token enrolment is over.');
+  if (j === undefined || p.member !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre enrôlé.", 'the author is not the member enrolled.');
+  const m = state.members[j - 1]!;
+  if (m.identityKey !== undefined) return refuse(e, `le membre ${j} est déjà enrôlé.`, `member ${j} is already enrolled.`);
+  const preset = def.board.members[j - 1]?.identityKey;
+  if (preset !== undefined && preset !== p.identityKey) {
+    return refuse(e, `la clé d'identité du membre ${j} diffère de celle de la définition.`, `member ${j}'s identity key differs from the definition's.`);
+  }
+  if (state.members.some((o) => o.identityKey === p.identityKey || o.encryptionKey === p.encryptionKey)) {
+    return refuse(e, `le jeton du membre ${j} a déjà été enrôlé pour un autre membre.`, `member ${j}'s token was already enrolled for another member.`);
+  }
+  const key = catchInput(() => pointFromHex(p.encryptionKey, `member ${j} encryption key`));
+  if (!key.ok) return refuse(e, `clé de chiffrement invalide (${key.error.message.fr})`, `invalid encryption key (${key.error.message.en})`);
+  m.identityKey = p.identityKey;
+  m.encryptionKey = p.encryptionKey;
+  m.token = p.token;
+  return ok(undefined);
+};
+
+const applyRound1: Apply = (state, e) => {
+  const j = memberOf(e.actor);
+  const p = e.payload as { member: number; message: unknown };
+  if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment du premier tour.", 'not the time of round 1.');
+  if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui contribue.", 'the author is not the contributing member.');
+  if (state.members[j - 1]!.contributed) return refuse(e, `le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
+  state.round1.push({ member: j, message: p.message });
+  state.members[j - 1]!.contributed = true;
+  return ok(undefined);
+};
+
+const applyRound1Closed: Apply = (state, e) => {
+  const p = e.payload as Round1ClosedPayload;
+  const absent = state.members.filter((m) => !m.contributed).map((m) => m.index);
+  if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment de clore le premier tour.", 'not the time to close round 1.');
+  if (canonicalJson(p.absent) !== canonicalJson(absent)) return refuse(e, 'la liste des absents est fausse.', 'the list of absent members is wrong.');
+  state.round1ClosedEarly = true;
+  return ok(undefined);
+};
+
+const applyChecked: Apply = (state, e) => {
+  const j = memberOf(e.actor);
+  const p = e.payload as CheckedPayload;
+  if (state.phase !== 'round2') return refuse(e, "ce n'est pas le moment de vérifier les parts.", 'not the time to check shares.');
+  if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui vérifie.", 'the author is not the checking member.');
+  if (!validContributors(state).includes(j)) return refuse(e, `le membre ${j} n'a pas de contribution valide.`, `member ${j} has no valid contribution.`);
+  const m = state.members[j - 1]!;
+  if (m.checked) return refuse(e, `le membre ${j} a déjà vérifié ses parts.`, `member ${j} already checked their shares.`);
+  if (!Array.isArray(p.complaints)) return refuse(e, 'plaintes mal formées.', 'malformed complaints.');
+  for (const complaint of p.complaints) state.complaints.push({ member: j, complaint });
+  m.checked = true;
+  m.complaintsFiled = p.complaints.length;
+  return ok(undefined);
+};
+
+const applyResult: Apply = (state, e) => {
+  if (state.phase !== 'result') return refuse(e, "ce n'est pas le moment du résultat.", 'not the time of the result.');
+  const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, (e.payload as { result: unknown }).result);
+  if (!verified.ok) return refuse(e, verified.error.message.fr, verified.error.message.en);
+  const r = verified.value;
+  state.result = r;
+  state.publicKey = pointToHex(r.publicKey);
+  for (const m of state.members) {
+    m.qualified = r.qualified.includes(m.index);
+    m.verificationKey = pointToHex(r.verificationKeys[m.index - 1]!);
+    const d = r.disqualified.find((x) => x.member === m.index);
+    if (d) m.disqualification = d.reasons;
+  }
+  state.phase = 'sealing';
+  return ok(undefined);
+};
+
+function qualifiedMember(state: KeyCeremonyState, e: TranscriptEntry, payloadMember: number): Result<MemberState> {
+  const j = memberOf(e.actor);
+  if (j === undefined || payloadMember !== j) return refuse(e, "l'auteur n'est pas le membre concerné.", 'the author is not the member concerned.');
+  const m = state.members[j - 1]!;
+  if (!m.qualified) return refuse(e, `le membre ${j} n'est pas qualifié.`, `member ${j} is not qualified.`);
+  return ok(m);
+}
+
+const applySealed: Apply = (state, e) => {
+  const p = e.payload as SealedPayload;
+  if (state.phase !== 'sealing') return refuse(e, "ce n'est pas le moment de sceller les fragments.", 'not the time to seal key shares.');
+  const m = qualifiedMember(state, e, p.member);
+  if (!m.ok) return m;
+  if (m.value.sealed) return refuse(e, `le fragment du membre ${p.member} est déjà scellé.`, `member ${p.member}'s share is already sealed.`);
+  if (p.verificationKey !== m.value.verificationKey) return refuse(e, 'clé de vérification différente du résultat.', 'verification key differs from the result.');
+  m.value.sealed = true;
+  return ok(undefined);
+};
+
+const applyConfirmed: Apply = (state, e) => {
+  const p = e.payload as ConfirmedPayload;
+  if (state.phase !== 'confirmation') return refuse(e, "ce n'est pas le moment des confirmations.", 'not the time of confirmations.');
+  const m = qualifiedMember(state, e, p.member);
+  if (!m.ok) return m;
+  if (m.value.confirmed) return refuse(e, `le membre ${p.member} a déjà confirmé.`, `member ${p.member} already confirmed.`);
+  if (p.verificationKey !== m.value.verificationKey || p.publicKey !== state.publicKey) {
+    return refuse(e, 'les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
+  }
+  m.value.confirmed = true;
+  return ok(undefined);
+};
+
+const applyClosed: Apply = (state, e) => {
+  const p = e.payload as ClosedPayload;
+  if (state.phase !== 'closing') return refuse(e, "ce n'est pas le moment de clore.", 'not the time to close.');
+  const expected = closedPayload(state);
+  if (canonicalJson(p) !== canonicalJson(expected)) return refuse(e, 'la clôture ne correspond pas au résultat.', 'the closing does not match the result.');
+  state.phase = 'closed';
+  return ok(undefined);
+};
+
+const APPLY: Record<string, Apply> = {
+  [ENTRY.opened]: applyOpened,
+  [ENTRY.enrolled]: applyEnrolled,
+  [ENTRY.round1]: applyRound1,
+  [ENTRY.round1Closed]: applyRound1Closed,
+  [ENTRY.checked]: applyChecked,
+  [ENTRY.result]: applyResult,
+  [ENTRY.sealed]: applySealed,
+  [ENTRY.confirmed]: applyConfirmed,
+  [ENTRY.closed]: applyClosed,
+};
+
+const WORKSTATION_ONLY = new Set<string>([ENTRY.opened, ENTRY.round1Closed, ENTRY.result, ENTRY.closed, ENTRY.deviation]);
+const MEMBER_ONLY = new Set<string>([ENTRY.enrolled, ENTRY.round1, ENTRY.checked, ENTRY.sealed, ENTRY.confirmed]);
+
+/** Applies one (already signature-checked) entry. */
+export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition): Result<void> {
+  state.entries = e.seq + 1;
+  if (e.type === ENTRY.session) {
+    state.workstations.push({ seq: e.seq, actor: e.actor, payload: e.payload as SessionPayload });
+    return ok(undefined);
+  }
+  if (e.seq === 0) return refuse(e, 'le journal doit commencer par la session du poste.', 'the transcript must start with the workstation session.');
+  if (WORKSTATION_ONLY.has(e.type) && !e.actor.startsWith('workstation:')) return refuse(e, 'étape réservée au poste (présidence).', 'step reserved to the workstation (president).');
+  if (MEMBER_ONLY.has(e.type) && memberOf(e.actor) === undefined) return refuse(e, 'étape réservée à un membre.', 'step reserved to a member.');
+  if (e.type === ENTRY.deviation) {
+    state.deviations.push({ seq: e.seq, actor: e.actor, payload: e.payload as DeviationPayload });
+    return ok(undefined);
+  }
+  if (state.phase === 'closed' || state.phase === 'failed') return refuse(e, 'la cérémonie est terminée.', 'the ceremony is over.');
+  const apply = APPLY[e.type];
+  if (apply === undefined) return refuse(e, "type d'entrée inconnu.", 'unknown entry type.');
+  // Payloads come from a file: a wrong shape is refused like any other disagreement, never a crash.
+  let applied: Result<void>;
+  try {
+    applied = apply(state, e, def);
+  } catch {
+    return refuse(e, 'contenu mal formé.', 'malformed payload.');
+  }
+  if (!applied.ok) return applied;
+  advance(state);
+  return ok(undefined);
+}
+
+export function foldKeyCeremony(def: ElectionDefinition, fingerprint: Uint8Array, entries: readonly TranscriptEntry[]): Result<KeyCeremonyState> {
+  const state = initialState(def, fingerprint);
+  for (const e of entries) {
+    const r = applyEntry(state, e, def);
+    if (!r.ok) return r;
+  }
+  return ok(state);
+}
+
+export function openedPayload(def: ElectionDefinition, fingerprint: Uint8Array): OpenedPayload {
+  return {
+    ceremony: 'key',
+    election: def.id,
+    title: def.title,
+    fingerprint: toHex(fingerprint),
+    threshold: def.board.threshold,
+    members: def.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
+  };
+}
+
+export function closedPayload(state: KeyCeremonyState): ClosedPayload {
+  return {
+    publicKey: state.publicKey!,
+    qualified: state.members.filter((m) => m.qualified).map((m) => m.index),
+    verificationKeys: state.members.map((m) => m.verificationKey!),
+  };
+}

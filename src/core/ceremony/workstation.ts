@@ -1,0 +1,62 @@
+/**
+ * The workstation's ceremony key. Each run of the app (a "session") makes a fresh Ed25519 key, held in
+ * memory only, and announces it in every ceremony folder it touches with a `workstation.session` entry
+ * that records the software measurement and the offline check. Steps the president conducts are signed
+ * with it. Nothing secret of it is ever written: a crash simply starts a new session (docs/key-ceremony.md §3).
+ */
+import { generateIdentityKey } from '../crypto/signature.js';
+import { toHex } from '../common/bytes.js';
+import type { NetworkStatus, SoftwareMeasurement, Transport } from '../service/api.js';
+import type { RehearsalOverride } from '../service/offline-guard.js';
+
+export interface WorkstationSession {
+  readonly actor: string;
+  readonly publicKey: Uint8Array;
+  /** Hazardous: the session's signing key; in memory only. */
+  readonly secretKey: Uint8Array;
+  readonly version: string;
+  readonly transport: Transport;
+}
+
+export interface SessionPayload {
+  readonly publicKey: string;
+  readonly version: string;
+  readonly transport: Transport;
+  readonly platform: string;
+  readonly software: { readonly algorithm: 'SHA-256'; readonly digest: string; readonly fileCount: number };
+  readonly network: { readonly offline: boolean; readonly source: string; readonly connected: readonly string[]; readonly checkedAt: string };
+  readonly override: RehearsalOverride | null;
+}
+
+/** `workstation:` and the first 16 hex digits of the session's public key. */
+export function workstationActor(publicKey: Uint8Array): string {
+  return `workstation:${toHex(publicKey).slice(0, 16)}`;
+}
+
+export function newWorkstationSession(version: string, transport: Transport): WorkstationSession {
+  const { secretKey, publicKey } = generateIdentityKey();
+  return { actor: workstationActor(publicKey), publicKey, secretKey, version, transport };
+}
+
+export function sessionPayload(
+  session: WorkstationSession,
+  software: SoftwareMeasurement,
+  network: NetworkStatus,
+  override: RehearsalOverride | undefined,
+  platform: string = process.platform,
+): SessionPayload {
+  return {
+    publicKey: toHex(session.publicKey),
+    version: session.version,
+    transport: session.transport,
+    platform,
+    software: { algorithm: software.algorithm, digest: software.digest, fileCount: software.fileCount },
+    network: {
+      offline: network.offline,
+      source: network.source,
+      connected: network.interfaces.filter((i) => i.connected).map((i) => i.name),
+      checkedAt: network.checkedAt,
+    },
+    override: override ?? null,
+  };
+}
