@@ -26,10 +26,11 @@ import type { NetworkStatus, SoftwareMeasurement } from '../../service/api.js';
 import { clearForKeyOperation, type RehearsalOverride } from '../../service/offline-guard.js';
 import { sessionPayload, type WorkstationSession } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
+import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
 import { applyEntry, closedPayload, dkgParams, encryptionKeys, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
 
-export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json' } as const;
+export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
 
 /** Where a member's token is: the drive chosen on screen (a mount point; a folder in tests). */
 export interface TokenLocation {
@@ -306,7 +307,16 @@ export class KeyCeremony {
     if (!closed.ok) return closed;
     const file = publicKeyFile(this);
     const written = await writeFileAtomic(join(this.folder, FILES.publicKey), `${JSON.stringify(file, null, 2)}\n`);
-    return written.ok ? ok(file) : written;
+    if (!written.ok) return written;
+    const report = await this.writeReport();
+    return report.ok ? ok(file) : report;
+  }
+
+  /** The report as the ceremony stands (final once closed), written to the folder and returned. */
+  async writeReport(now: Date = new Date()): Promise<Result<Uint8Array>> {
+    const pdf = await keyCeremonyReport({ definition: this.definition, state: this.#state, entries: this.entries, head: this.head, generatedAt: now });
+    const written = await writeFileAtomic(join(this.folder, FILES.report), pdf);
+    return written.ok ? ok(pdf) : written;
   }
 
   private async withToken(step: MemberStep, act: (token: OpenedToken) => Promise<Result<void>>): Promise<Result<void>> {

@@ -1,0 +1,108 @@
+/**
+ * The key ceremony's report (docs/key-ceremony.md §7): one PDF to print and sign, stating the election,
+ * the board, every fingerprint people compare aloud, the outcome of the DKG, the workstations and their
+ * software measurements, every deviation, and the transcript's head hash. The three values a reader
+ * checks against the published record are also QR codes: `sceau:fingerprint:<hex>`,
+ * `sceau:public-key:<hex>`, `sceau:transcript-head:<hex>`.
+ */
+import { groupedHex } from '../../common/bytes.js';
+import { fromHex } from '../../common/bytes.js';
+import type { ElectionDefinition } from '../../election/definition.js';
+import type { TranscriptEntry } from '../../transcript/transcript.js';
+import { PdfWriter } from '../../report/pdf-writer.js';
+import { ENTRY } from './entries.js';
+
+
+import type { KeyCeremonyState, MemberState } from './state.js';
+
+
+export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', head: 'sceau:transcript-head:' } as const;
+
+export interface KeyReportInput {
+  readonly definition: ElectionDefinition;
+  readonly state: Readonly<KeyCeremonyState>;
+  readonly entries: readonly TranscriptEntry[];
+  readonly head: string;
+  readonly generatedAt: Date;
+}
+
+const grouped = (hex: string) => groupedHex(fromHex(hex));
+
+function memberStatus(m: MemberState): string {
+  if (m.qualified === undefined) return 'en cours / in progress';
+  if (m.qualified) return `qualifié${m.confirmed ? ', a confirmé' : ''} / qualified${m.confirmed ? ', confirmed' : ''}`;
+  const reasons = (m.disqualification ?? []).map((r) => `${r.message.fr} / ${r.message.en}`).join(' ; ');
+  return `disqualifié / disqualified : ${reasons}`;
+}
+
+function confirmation(entries: readonly TranscriptEntry[], member: number): string {
+  const e = entries.find((x) => x.type === ENTRY.confirmed && x.actor === `member:${member}`);
+  return e === undefined ? '—' : `entrée/entry ${e.seq}, signature ${e.signature.slice(0, 32)}…`;
+}
+
+export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Array> {
+  const { definition: def, state, entries, head } = input;
+  const closed = state.phase === 'closed';
+  const w = await PdfWriter.create(`Sceau — ${def.title} — cérémonie des clés`, `Sceau · ${def.id} · journal/transcript ${head.slice(0, 16)}…`);
+
+  w.text('Bureau du vote électronique — Electronic voting board', { size: 10, color: [0.25, 0.25, 0.25] });
+  w.text('Procès-verbal de la cérémonie des clés', { font: 'bold', size: 18 });
+  w.text('Key ceremony report', { size: 12, color: [0.25, 0.25, 0.25] });
+  w.space();
+  w.text(def.title, { font: 'bold', size: 12 });
+  w.text(`Élection / election : ${def.id} · scrutin du ${def.votingPeriod.opens} au ${def.votingPeriod.closes} (UTC)`);
+  w.text(`État / state : ${closed ? 'cérémonie close / ceremony closed' : `en cours (${state.phase}) / in progress`} · établi le / made on ${input.generatedAt.toISOString()}`);
+  w.text(`Seuil / threshold : ${state.t} sur ${state.n} membres / of ${state.n} members`);
+
+  w.heading("Empreinte de l'élection / Election fingerprint");
+  w.text(grouped(state.fingerprint), { font: 'mono', size: 10 });
+  w.qr(QR_PREFIX.fingerprint + state.fingerprint, "Empreinte de la définition de l'élection (SHA-256). Election definition fingerprint.", 110);
+
+  w.heading("Clé publique de l'élection / Election public key");
+  if (state.publicKey === undefined) {
+    w.text(state.phase === 'failed' ? `La cérémonie ne peut pas aboutir : ${state.failure?.message.fr ?? ''} / The ceremony cannot complete: ${state.failure?.message.en ?? ''}` : 'Pas encore établie. / Not established yet.');
+  } else {
+    w.text(grouped(state.publicKey), { font: 'mono', size: 10 });
+    w.qr(QR_PREFIX.publicKey + state.publicKey, 'Clé publique remise à la plateforme de vote (ristretto255). Public key handed to the voting platform.', 110);
+  }
+
+  w.heading('Membres du bureau / Board members');
+  w.row(['n°', 'Membre / member', "Clé d'identité / identity key", 'Clé de vérification / verification key', 'État / status'], [0.05, 0.2, 0.25, 0.25, 0.25], { font: 'regular' });
+  for (const m of state.members) {
+    w.row(
+      [String(m.index), `${m.name}${m.president ? ' (présidence / president)' : ''}\n${m.role}${m.token ? `\njeton/token : ${m.token.label}` : ''}`, m.identityKey ? grouped(m.identityKey) : '—', m.verificationKey ? grouped(m.verificationKey) : '—', memberStatus(m)],
+      [0.05, 0.2, 0.25, 0.25, 0.25],
+      { font: 'mono', size: 7.5 },
+    );
+  }
+
+  w.heading('Postes de travail / Workstations');
+  for (const ws of state.workstations) {
+    const p = ws.payload;
+    const network = p.network.offline ? 'hors ligne / offline' : `CONNECTÉ / CONNECTED (${p.network.connected.join(', ')})`;
+    w.text(`${ws.actor} · entrée/entry ${ws.seq} · Sceau ${p.version} (${p.transport}, ${p.platform}) · ${network}`, { size: 9 });
+    w.text(`logiciel/software SHA-256 : ${grouped(p.software.digest)}`, { font: 'mono', size: 8, indent: 12 });
+    if (p.override) w.text(`Dérogation de répétition / rehearsal override : « ${p.override.reason} », autorisée par / authorised by ${p.override.authorisedBy}`, { size: 9, indent: 12 });
+  }
+
+  w.heading('Écarts consignés / Recorded deviations');
+  if (state.deviations.length === 0) w.text('Aucun. / None.');
+  for (const d of state.deviations) {
+    w.text(`Entrée/entry ${d.seq}${d.payload.member === null ? '' : ` · membre/member ${d.payload.member}`} · ${d.payload.kind} · ${d.payload.code} : ${d.payload.message.fr} / ${d.payload.message.en}`, { size: 9 });
+  }
+
+  w.heading('Journal / Transcript');
+  w.text(`${entries.length} entrées / entries. Empreinte de tête / head hash :`);
+  w.text(grouped(head), { font: 'mono', size: 10 });
+  w.qr(QR_PREFIX.head + head, 'Empreinte de la dernière entrée du journal (SHA-256) : toute modification du journal la change. Hash of the last transcript entry: any change to the transcript changes it.', 110);
+
+  w.heading('Signatures des membres / Members’ signatures');
+  w.text('Chaque membre a confirmé depuis son propre jeton ; sa signature électronique est dans le journal. Each member confirmed from their own token; their electronic signature is in the transcript.', { size: 9 });
+  for (const m of state.members) {
+    w.ensure(50);
+    w.space(14);
+    w.text(`${m.index}. ${m.name} — ${confirmation(entries, m.index)}`, { size: 9 });
+    w.text('Signature : ______________________________________', { size: 10 });
+  }
+  return w.save();
+}

@@ -1,0 +1,65 @@
+/**
+ * The printed report as a person would check it: rendered to images with poppler's pdftoppm, its QR
+ * codes read with zbarimg, and compared with the transcript and the public key file.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeyCeremony, FILES } from '../../src/core/ceremony/key/ceremony.js';
+import { QR_PREFIX } from '../../src/core/ceremony/key/report.js';
+import { toHex } from '../../src/core/common/bytes.js';
+import type { Result } from '../../src/core/common/result.js';
+import { FakeTokens } from './fake-tokens.js';
+import { boardDefinition, context, step, tempFolder } from './helpers.js';
+
+function must<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+  return r.value;
+}
+
+/** Every QR code of every page, as zbarimg reads them from 150-dpi renderings. */
+export function readQrCodes(pdfPath: string): string[] {
+  const out = mkdtempSync(join(tmpdir(), 'sceau-pdf-'));
+  execFileSync('pdftoppm', ['-r', '150', '-png', pdfPath, join(out, 'page')]);
+  const pages = readdirSync(out).filter((f) => f.endsWith('.png')).sort();
+  expect(pages.length).toBeGreaterThan(0);
+  const codes: string[] = [];
+  for (const page of pages) {
+    try {
+      codes.push(...execFileSync('zbarimg', ['--quiet', '--raw', join(out, page)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l !== ''));
+    } catch (e) {
+      // zbarimg exits 4 on a page with no code; anything else is a real error.
+      if ((e as { status?: number }).status !== 4) throw e;
+    }
+  }
+  return codes;
+}
+
+describe('key ceremony report', () => {
+  it('prints the fingerprint, the public key and the transcript head as readable QR codes', async () => {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(tokens)));
+    for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of [1, 2, 3]) must(await c[act](step(j)));
+    must(await c.publishResult());
+    for (const act of ['seal', 'confirm'] as const) for (const j of [1, 2, 3]) must(await c[act](step(j)));
+    const file = must(await c.close());
+    const codes = readQrCodes(join(c.folder, FILES.report));
+    if (process.env['SCEAU_KEEP_REPORT']) execFileSync('cp', [join(c.folder, FILES.report), process.env['SCEAU_KEEP_REPORT']]);
+    expect(codes.sort()).toEqual(
+      [QR_PREFIX.fingerprint + toHex(c.fingerprint), QR_PREFIX.publicKey + file.publicKey, QR_PREFIX.head + c.head].sort(),
+    );
+    const text = execFileSync('pdftotext', ['-layout', join(c.folder, FILES.report), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Procès-verbal de la cérémonie des clés');
+    expect(text).toContain('Membre 3');
+    expect(readFileSync(join(c.folder, FILES.report)).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('is reproducible: the same ceremony and date give the same bytes', async () => {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 1), context(tokens)));
+    const at = new Date('2026-05-19T09:00:00Z');
+    expect(toHex(must(await c.writeReport(at)))).toBe(toHex(must(await c.writeReport(at))));
+  });
+});
