@@ -19,6 +19,7 @@ export const DOMAIN = {
   dkgShareKey: 'sceau/v1/dkg/share-key',
   dkgShareAad: 'sceau/v1/dkg/share-aad',
   dkgComplaint: 'sceau/v1/dkg/complaint',
+  dkgEphemeral: 'sceau/v1/dkg/ephemeral',
   // --- election data, transcript, urn, record (docs/formats.md) ---
   electionFingerprint: 'sceau/v1/election',
   transcriptEntryHash: 'sceau/v1/transcript/entry',
@@ -28,6 +29,10 @@ export const DOMAIN = {
   shuffleStatement: 'sceau/v1/shuffle/statement',
   shuffleU: 'sceau/v1/shuffle/u',
   shuffleChallenge: 'sceau/v1/shuffle/challenge',
+  // --- tokens (docs/token.md) ---
+  tokenAad: 'sceau/v1/token/aad',
+  tokenPaper: 'sceau/v1/token/paper',
+  tokenCard: 'sceau/v1/token/card',
 } as const;
 
 export type DomainTag = (typeof DOMAIN)[keyof typeof DOMAIN];

@@ -1,0 +1,200 @@
+/**
+ * The token file, `sceau/token/v1` (docs/token.md §2): a JSON object whose public part is in clear and
+ * whose secrets are one XChaCha20-Poly1305 ciphertext. This module reads and writes the JSON and
+ * computes the AAD; it never sees a passphrase or a secret (./seal.ts does).
+ */
+import { DOMAIN } from '../crypto/domain.js';
+import { encode } from '../crypto/encoding.js';
+import { pointFromHex, pointToHex, type Point } from '../crypto/group.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, InputError, type Result } from '../common/result.js';
+import { IDENTIFIER } from '../election/definition.js';
+import { ARGON2_VERSION, KDF_ALGORITHM, SALT_BYTES, type KdfParams, type KdfProfile } from './kdf.js';
+
+export const TOKEN_FORMAT = 'sceau/token/v1';
+export const AEAD_ALGORITHM = 'xchacha20poly1305';
+export const NONCE_BYTES = 24;
+export const TAG_BYTES = 16;
+/** Identity secret (32) || e_j (32) [|| x_j (32)]. */
+export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96 } as const;
+export const MAX_NAME = 500;
+export const MAX_MEMBER = 255;
+/** Far above any real token (≈ 1.3 kB); a larger file is refused before parsing. */
+export const MAX_TOKEN_CHARS = 16_384;
+
+/** The public part: readable without the passphrase, authenticated by the AEAD. */
+export interface TokenPublic {
+  readonly format: typeof TOKEN_FORMAT;
+  readonly electionId: string;
+  /** 32 bytes: the election definition's fingerprint. */
+  readonly fingerprint: Uint8Array;
+  readonly member: { readonly index: number; readonly name: string };
+  /** Ed25519 identity public key, 32 bytes. */
+  readonly identityKey: Uint8Array;
+  /** E_j = e_j·G, the member's DKG encryption key. */
+  readonly encryptionKey: Point;
+  /** Present once the DKG's key share is sealed: Y_j = x_j·G and the election public key Y. */
+  readonly keyShare?: { readonly verificationKey: Point; readonly publicKey: Point };
+}
+
+/** A whole token as read from (or about to be written to) a file. */
+export interface TokenFile {
+  readonly public: TokenPublic;
+  readonly kdf: KdfParams;
+  readonly nonce: Uint8Array;
+  /** Ciphertext || 16-byte Poly1305 tag. */
+  readonly ciphertext: Uint8Array;
+}
+
+/** How a person names the token's owner in messages: "Claire Dupont (membre 3)". */
+export function ownerOf(pub: Pick<TokenPublic, 'member'>): { fr: string; en: string } {
+  return { fr: `${pub.member.name} (membre ${pub.member.index})`, en: `${pub.member.name} (member ${pub.member.index})` };
+}
+
+/**
+ * AAD = string("sceau/v1/token/aad") || string(format) || string(election id) || bytes(fingerprint)
+ *       || integer(member index) || string(member name) || bytes(identity key) || point(E_j)
+ *       || integer(sealed ? 1 : 0) [|| point(Y_j) || point(Y)]
+ *       || string(kdf algorithm) || string(profile) || integer(version) || integer(t) || integer(m) || integer(p) || bytes(salt)
+ *       || string(aead algorithm)
+ * Every public field and every KDF parameter is bound: changing any one makes decryption fail.
+ */
+export function tokenAad(pub: TokenPublic, kdf: KdfParams): Uint8Array {
+  return encode((e) => {
+    e.string(DOMAIN.tokenAad).string(pub.format).string(pub.electionId).bytes(pub.fingerprint);
+    e.integer(pub.member.index).string(pub.member.name).bytes(pub.identityKey).point(pub.encryptionKey);
+    e.integer(pub.keyShare === undefined ? 0 : 1);
+    if (pub.keyShare !== undefined) e.point(pub.keyShare.verificationKey).point(pub.keyShare.publicKey);
+    e.string(kdf.algorithm).string(kdf.profile).integer(kdf.version).integer(kdf.t).integer(kdf.m).integer(kdf.p).bytes(kdf.salt);
+    e.string(AEAD_ALGORITHM);
+  });
+}
+
+/** The file's text: two-space JSON with the fields in the documented order, and a final newline. */
+export function serializeToken(file: TokenFile): string {
+  const pub = file.public;
+  const json = {
+    format: pub.format,
+    election: { id: pub.electionId, fingerprint: toHex(pub.fingerprint) },
+    member: { index: pub.member.index, name: pub.member.name },
+    identityKey: toHex(pub.identityKey),
+    encryptionKey: pointToHex(pub.encryptionKey),
+    keyShare: pub.keyShare === undefined ? null : { verificationKey: pointToHex(pub.keyShare.verificationKey), publicKey: pointToHex(pub.keyShare.publicKey) },
+    kdf: { algorithm: file.kdf.algorithm, profile: file.kdf.profile, version: file.kdf.version, t: file.kdf.t, m: file.kdf.m, p: file.kdf.p, salt: toHex(file.kdf.salt) },
+    aead: { algorithm: AEAD_ALGORITHM, nonce: toHex(file.nonce), ciphertext: toHex(file.ciphertext) },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+// --- reading untrusted files ---
+
+function malformed(where: string, fr: string, en: string): never {
+  throw new InputError('token.malformed', `Fichier de jeton endommagé ou non reconnu : ${fr}.`, `Damaged or unrecognised token file: ${en}.`, where);
+}
+
+function obj(v: unknown, keys: readonly string[], where: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) malformed(where, 'objet attendu', 'object expected');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!keys.includes(k)) malformed(`${where}.${k}`, 'champ inconnu', 'unknown field');
+  for (const k of keys) if (!Object.hasOwn(o, k)) malformed(`${where}.${k}`, 'champ manquant', 'missing field');
+  return o;
+}
+
+function hex(v: unknown, bytes: number | 'any', where: string): Uint8Array {
+  const ok = typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) && (bytes === 'any' || v.length === 2 * bytes);
+  if (!ok) malformed(where, `hexadécimal minuscule${bytes === 'any' ? '' : ` de ${bytes} octets`} attendu`, `lower-case hex${bytes === 'any' ? '' : ` of ${bytes} bytes`} expected`);
+  return fromHex(v as string);
+}
+
+function integer(v: unknown, min: number, max: number, where: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) malformed(where, `entier de ${min} à ${max} attendu`, `integer from ${min} to ${max} expected`);
+  return v;
+}
+
+function text(v: unknown, where: string, pattern?: RegExp): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_NAME || (pattern !== undefined && !pattern.test(v))) malformed(where, 'texte attendu', 'text expected');
+  return v;
+}
+
+function point(v: unknown, where: string): Point {
+  if (typeof v !== 'string') malformed(where, 'point attendu', 'point expected');
+  try {
+    return pointFromHex(v, where);
+  } catch (e) {
+    if (e instanceof InputError) malformed(where, `point invalide (${e.failure.message.fr})`, `invalid point (${e.failure.message.en})`);
+    throw e;
+  }
+}
+
+function checkFormat(v: unknown): void {
+  if (v === TOKEN_FORMAT) return;
+  if (typeof v === 'string' && /^sceau\/token\/v\d+$/.test(v)) {
+    throw new InputError(
+      'token.version',
+      `Ce jeton est au format ${v}, que cette version de Sceau ne sait pas lire (elle lit ${TOKEN_FORMAT}).`,
+      `This token is in format ${v}, which this version of Sceau cannot read (it reads ${TOKEN_FORMAT}).`,
+      'token.format',
+    );
+  }
+  malformed('token.format', `format « ${TOKEN_FORMAT} » attendu`, `format "${TOKEN_FORMAT}" expected`);
+}
+
+function readKdf(v: unknown): KdfParams {
+  const k = obj(v, ['algorithm', 'profile', 'version', 't', 'm', 'p', 'salt'], 'token.kdf');
+  if (k['algorithm'] !== KDF_ALGORITHM) malformed('token.kdf.algorithm', `« ${KDF_ALGORITHM} » attendu`, `"${KDF_ALGORITHM}" expected`);
+  if (k['profile'] !== 'production' && k['profile'] !== 'test') malformed('token.kdf.profile', '« production » ou « test » attendu', '"production" or "test" expected');
+  if (k['version'] !== ARGON2_VERSION) malformed('token.kdf.version', `version ${ARGON2_VERSION} attendue`, `version ${ARGON2_VERSION} expected`);
+  const profile = k['profile'] as KdfProfile;
+  const cost = { t: integer(k['t'], 1, 2 ** 32 - 1, 'token.kdf.t'), m: integer(k['m'], 8, 2 ** 32 - 1, 'token.kdf.m'), p: integer(k['p'], 1, 2 ** 24 - 1, 'token.kdf.p') };
+  return { algorithm: KDF_ALGORITHM, profile, version: ARGON2_VERSION, ...cost, salt: hex(k['salt'], SALT_BYTES, 'token.kdf.salt') };
+}
+
+function readKeyShare(v: unknown): TokenPublic['keyShare'] {
+  if (v === null) return undefined;
+  const s = obj(v, ['verificationKey', 'publicKey'], 'token.keyShare');
+  return { verificationKey: point(s['verificationKey'], 'token.keyShare.verificationKey'), publicKey: point(s['publicKey'], 'token.keyShare.publicKey') };
+}
+
+function readPublic(o: Record<string, unknown>): TokenPublic {
+  const election = obj(o['election'], ['id', 'fingerprint'], 'token.election');
+  const member = obj(o['member'], ['index', 'name'], 'token.member');
+  const keyShare = readKeyShare(o['keyShare']);
+  return {
+    format: TOKEN_FORMAT,
+    electionId: text(election['id'], 'token.election.id', IDENTIFIER),
+    fingerprint: hex(election['fingerprint'], 32, 'token.election.fingerprint'),
+    member: { index: integer(member['index'], 1, MAX_MEMBER, 'token.member.index'), name: text(member['name'], 'token.member.name') },
+    identityKey: hex(o['identityKey'], 32, 'token.identityKey'),
+    encryptionKey: point(o['encryptionKey'], 'token.encryptionKey'),
+    ...(keyShare === undefined ? {} : { keyShare }),
+  };
+}
+
+/** Decodes an untrusted token object; throws InputError `token.malformed` / `token.version`. */
+export function tokenFromJson(json: unknown): TokenFile {
+  const top = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : malformed('token', 'objet attendu', 'object expected');
+  checkFormat(top['format']);
+  const o = obj(json, ['format', 'election', 'member', 'identityKey', 'encryptionKey', 'keyShare', 'kdf', 'aead'], 'token');
+  const pub = readPublic(o);
+  const kdf = readKdf(o['kdf']);
+  const aead = obj(o['aead'], ['algorithm', 'nonce', 'ciphertext'], 'token.aead');
+  if (aead['algorithm'] !== AEAD_ALGORITHM) malformed('token.aead.algorithm', `« ${AEAD_ALGORITHM} » attendu`, `"${AEAD_ALGORITHM}" expected`);
+  const ciphertext = hex(aead['ciphertext'], 'any', 'token.aead.ciphertext');
+  const expected = (pub.keyShare === undefined ? PLAINTEXT_BYTES.unsealed : PLAINTEXT_BYTES.sealed) + TAG_BYTES;
+  if (ciphertext.length !== expected) malformed('token.aead.ciphertext', `${expected} octets attendus`, `${expected} bytes expected`);
+  return { public: pub, kdf, nonce: hex(aead['nonce'], NONCE_BYTES, 'token.aead.nonce'), ciphertext };
+}
+
+/** Parses a token file's text. Codes: `token.malformed` (not JSON, wrong shape), `token.version` (a later format). */
+export function parseToken(textOfFile: string): Result<TokenFile> {
+  return catchInput(() => {
+    if (textOfFile.length > MAX_TOKEN_CHARS) malformed('token', `fichier trop grand (${textOfFile.length} caractères)`, `file too large (${textOfFile.length} characters)`);
+    let json: unknown;
+    try {
+      json = JSON.parse(textOfFile);
+    } catch {
+      malformed('token', "ce n'est pas du JSON valide (fichier tronqué ou altéré ?)", 'not valid JSON (truncated or altered file?)');
+    }
+    return tokenFromJson(json);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * A board member's token (docs/token.md): the keystore file on their USB drive, its backups, and the
+ * passphrase meter. `./testing.ts` (the fast test KDF profile) is deliberately not exported here.
+ */
+export {
+  TOKEN_FORMAT,
+  AEAD_ALGORITHM,
+  NONCE_BYTES,
+  MAX_TOKEN_CHARS,
+  ownerOf,
+  parseToken,
+  serializeToken,
+  tokenAad,
+  tokenFromJson,
+  type TokenFile,
+  type TokenPublic,
+} from './format.js';
+export {
+  KDF_ALGORITHM,
+  KDF_FLOOR,
+  KDF_CEILING,
+  PRODUCTION_COST,
+  PRODUCTION_POLICY,
+  TEST_COST,
+  SALT_BYTES,
+  checkKdfParams,
+  passphraseBytes,
+  type KdfCost,
+  type KdfParams,
+  type KdfProfile,
+  type TokenPolicy,
+} from './kdf.js';
+export {
+  createMemberSecrets,
+  tokenPublicFor,
+  sealToken,
+  openToken,
+  resealWithKeyShare,
+  checkExpectations,
+  wipeSecrets,
+  type MemberSecrets,
+  type OpenedToken,
+  type OpenExpectations,
+  type KeyShareToSeal,
+  type TokenOptions,
+} from './seal.js';
+export { estimatePassphrase, checkPassphrasePolicy, COMMON_WORDS, MIN_LENGTH, MIN_SCORE, type PassphraseEstimate, type PassphraseScore } from './passphrase.js';
+export {
+  TOKEN_FOLDER,
+  tokenFileName,
+  tokenPath,
+  writeToken,
+  readToken,
+  listTokens,
+  findDuplicateTokens,
+  writeBackupToken,
+  driveFailure,
+  type FoundToken,
+  type ListedToken,
+  type ReplacePolicy,
+  type WrittenToken,
+} from './files.js';
+export { toQrPayloads, fromQrPayloads, paperBackup, restorePaperBackup, PAPER_MAGIC, MAX_PAYLOAD_CHARS, CHUNK_BYTES } from './paper.js';
+export { splitTokenIntoCards, combineCards, CARD_MAGIC } from './cards.js';

@@ -1,0 +1,152 @@
+/**
+ * The passphrase KDF of a member's token (docs/token.md §3): Argon2id (RFC 9106) from @noble/hashes.
+ *
+ *   key = Argon2id(password = utf8(NFC(passphrase)), salt = 16 random bytes, t, m KiB, p, version 0x13, 32 bytes)
+ *
+ * The parameters travel in the file. A reader refuses anything below {@link KDF_FLOOR} (a stolen drive
+ * must not be cheaper to attack than the app's own tokens) and above {@link KDF_CEILING} (a forged file
+ * must not make the app allocate gigabytes), except the named `test` profile, which is accepted only
+ * when the caller hands over the {@link TokenPolicy} made by `./testing.ts` — never by the app.
+ */
+import { argon2idAsync } from '@noble/hashes/argon2.js';
+import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
+import { fail, ok, type Result } from '../common/result.js';
+
+export const KDF_ALGORITHM = 'argon2id';
+/** Argon2 version 1.3 (RFC 9106 §3.1). */
+export const ARGON2_VERSION = 0x13;
+export const SALT_BYTES = 16;
+export const KEY_BYTES = 32;
+
+export type KdfProfile = 'production' | 'test';
+
+export interface KdfParams {
+  readonly algorithm: typeof KDF_ALGORITHM;
+  readonly profile: KdfProfile;
+  readonly version: typeof ARGON2_VERSION;
+  /** Iterations (time cost). */
+  readonly t: number;
+  /** Memory in KiB. */
+  readonly m: number;
+  /** Lanes. */
+  readonly p: number;
+  /** 16 bytes, fresh on every write. */
+  readonly salt: Uint8Array;
+}
+
+export interface KdfCost {
+  readonly t: number;
+  readonly m: number;
+  readonly p: number;
+}
+
+/** What the app writes: ≈ 1 s (2-core 2026 x86 server) to 1.5 s per derivation, 64 MiB. */
+export const PRODUCTION_COST: KdfCost = { t: 3, m: 65_536, p: 1 };
+/** The least a reader accepts for a `production` token: today equal to what the app writes. */
+export const KDF_FLOOR: KdfCost = { t: 3, m: 65_536, p: 1 };
+/** The most a reader accepts (1 GiB, noble's own memory cap; 16 passes; 4 lanes). */
+export const KDF_CEILING: KdfCost = { t: 16, m: 1_048_576, p: 4 };
+/** The fast profile for tests: worthless against an attacker, hence refused unless a {@link TokenPolicy} from ./testing.ts allows it. */
+export const TEST_COST: KdfCost = { t: 1, m: 256, p: 1 };
+
+const policyBrand: unique symbol = Symbol('sceau.token.policy');
+
+/**
+ * Which KDF profile a caller writes, which it accepts, and where salts and nonces come from. Only two
+ * exist: {@link PRODUCTION_POLICY} and the one made in `./testing.ts`; the brand makes a literal object
+ * impossible, so the test profile (and fixed randomness for known-answer vectors) is chosen only by
+ * importing that file, which nothing under src/ does (test/token/policy.test.ts checks).
+ */
+export interface TokenPolicy {
+  readonly [policyBrand]: true;
+  readonly write: KdfProfile;
+  readonly acceptTest: boolean;
+  /** Salts and nonces; the operating system's CSPRNG in production. */
+  readonly randomBytes: (n: number) => Uint8Array;
+}
+
+export const PRODUCTION_POLICY: TokenPolicy = Object.freeze({ [policyBrand]: true as const, write: 'production' as const, acceptTest: false, randomBytes: (n: number) => nobleRandomBytes(n) });
+
+/** For ./testing.ts only (not re-exported by ./index.ts). */
+export function makeTestPolicy(options: { write: KdfProfile; randomBytes?: (n: number) => Uint8Array }): TokenPolicy {
+  const randomBytes = options.randomBytes ?? ((n: number) => nobleRandomBytes(n));
+  return Object.freeze({ [policyBrand]: true as const, write: options.write, acceptTest: true, randomBytes });
+}
+
+export function costOf(profile: KdfProfile): KdfCost {
+  return profile === 'production' ? PRODUCTION_COST : TEST_COST;
+}
+
+export function freshKdfParams(policy: TokenPolicy): KdfParams {
+  const profile = policy.write;
+  return { algorithm: KDF_ALGORITHM, profile, version: ARGON2_VERSION, ...costOf(profile), salt: policy.randomBytes(SALT_BYTES) };
+}
+
+/**
+ * Checks parameters read from a file against the floor, the ceiling and the policy. Codes:
+ * `token.kdf.weak` (below the floor), `token.kdf.excessive` (above the ceiling), `token.kdf.test-profile`
+ * (a test token offered to the app), `token.kdf.profile` (test profile with other than the test cost).
+ */
+export function checkKdfParams(params: KdfParams, policy: TokenPolicy, who: string): Result<void> {
+  if (params.profile === 'test') return checkTestProfile(params, policy, who);
+  const { t, m, p } = params;
+  if (t < KDF_FLOOR.t || m < KDF_FLOOR.m || p < KDF_FLOOR.p) {
+    return fail(
+      'token.kdf.weak',
+      `Le jeton de ${who} est protégé par une dérivation de clé trop faible (t=${t}, m=${m} Kio, p=${p} ; minimum t=${KDF_FLOOR.t}, m=${KDF_FLOOR.m} Kio) : refusé.`,
+      `The token of ${who} is protected by a key derivation that is too weak (t=${t}, m=${m} KiB, p=${p}; minimum t=${KDF_FLOOR.t}, m=${KDF_FLOOR.m} KiB): refused.`,
+      who,
+    );
+  }
+  if (t > KDF_CEILING.t || m > KDF_CEILING.m || p > KDF_CEILING.p) {
+    return fail(
+      'token.kdf.excessive',
+      `Le jeton de ${who} demande une dérivation de clé démesurée (t=${t}, m=${m} Kio, p=${p}) : refusé.`,
+      `The token of ${who} asks for an excessive key derivation (t=${t}, m=${m} KiB, p=${p}): refused.`,
+      who,
+    );
+  }
+  return ok(undefined);
+}
+
+function checkTestProfile(params: KdfParams, policy: TokenPolicy, who: string): Result<void> {
+  if (!policy.acceptTest) {
+    return fail(
+      'token.kdf.test-profile',
+      `Le jeton de ${who} a été écrit avec le profil de TEST (dérivation de clé sans protection) : refusé hors des tests.`,
+      `The token of ${who} was written with the TEST profile (unprotected key derivation): refused outside tests.`,
+      who,
+    );
+  }
+  if (params.t !== TEST_COST.t || params.m !== TEST_COST.m || params.p !== TEST_COST.p) {
+    return fail('token.kdf.profile', `Le jeton de ${who} annonce le profil de test avec d'autres paramètres.`, `The token of ${who} claims the test profile with other parameters.`, who);
+  }
+  return ok(undefined);
+}
+
+/** Unicode NFC, so the same passphrase typed on two keyboards (é composed or not) gives the same bytes. */
+export function passphraseBytes(passphrase: string): Uint8Array {
+  return new TextEncoder().encode(passphrase.normalize('NFC'));
+}
+
+/**
+ * Hazardous: returns the 32-byte AEAD key; wipe it after use. Yields to the event loop every 10 ms so
+ * the process stays responsive during the ≈ 1 s derivation. `onProgress` receives 0..1.
+ */
+export async function deriveKey(passphrase: string, params: KdfParams, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
+  const password = passphraseBytes(passphrase);
+  try {
+    return await argon2idAsync(password, params.salt, {
+      t: params.t,
+      m: params.m,
+      p: params.p,
+      version: params.version,
+      dkLen: KEY_BYTES,
+      asyncTick: 10,
+      maxmem: KDF_CEILING.m * 1024 + 1024 * 1024,
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+  } finally {
+    password.fill(0);
+  }
+}

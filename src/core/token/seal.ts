@@ -1,0 +1,258 @@
+/**
+ * Sealing and opening a member's token (docs/token.md §2–4).
+ *
+ *   key        = Argon2id(NFC(passphrase), salt, t, m, p)                       (./kdf.ts)
+ *   plaintext  = identity secret (32) || le32(e_j) [|| le32(x_j)]
+ *   ciphertext = XChaCha20-Poly1305(key, nonce (24 random bytes), AAD (./format.ts), plaintext)
+ *
+ * A fresh salt and a fresh nonce on every write, so no (key, nonce) pair ever repeats.
+ */
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { G, randomScalar, scalarFromBytes, scalarToBytes, type Point, type ScalarSource } from '../crypto/group.js';
+import { generateIdentityKey, publicKeyOf } from '../crypto/signature.js';
+import { concatBytes, equalBytes, fromHex, toHex, wipe } from '../common/bytes.js';
+import { fail, ok, type Result } from '../common/result.js';
+import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
+import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type TokenFile, type TokenPublic } from './format.js';
+
+/** Hazardous: every field is secret key material. Call {@link wipeSecrets} when done. */
+export interface MemberSecrets {
+  /** Ed25519 secret seed, 32 bytes. */
+  readonly identitySecretKey: Uint8Array;
+  /** e_j, the DKG decryption key (docs/dkg.md §1). */
+  readonly encryptionSecret: bigint;
+  /** x_j, once the DKG has given the member a key share. */
+  readonly keyShareSecret?: bigint;
+}
+
+export interface OpenedToken {
+  readonly public: TokenPublic;
+  /** Hazardous. */
+  readonly secrets: MemberSecrets;
+}
+
+export interface TokenOptions {
+  /** {@link PRODUCTION_POLICY} unless a test hands over the one from ./testing.ts. */
+  readonly policy?: TokenPolicy;
+  /** 0..1 during the key derivation, for a progress bar. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface OpenExpectations {
+  /** The election's fingerprint, 32 bytes or 64 hex digits. */
+  readonly fingerprint: Uint8Array | string;
+  /** The member the president called; omitted when any member of the election may answer. */
+  readonly member?: number;
+}
+
+/** A key share from the DKG (src/core/crypto/dkg/finalize.ts `KeyShare` fits). */
+export interface KeyShareToSeal {
+  readonly member: number;
+  /** Hazardous: x_j. */
+  readonly secret: bigint;
+  readonly verificationKey: Point;
+  readonly publicKey: Point;
+}
+
+/** Best effort: the bytes are zeroed; bigints cannot be (SECURITY.md). */
+export function wipeSecrets(secrets: MemberSecrets): void {
+  wipe(secrets.identitySecretKey);
+}
+
+/**
+ * Hazardous: fresh secrets for a member's enrolment: an Ed25519 identity key and a DKG encryption key
+ * pair E_j = e_j·G. `random` and `identitySeed` only for known-answer tests.
+ */
+export function createMemberSecrets(options: { random?: ScalarSource; identitySeed?: Uint8Array } = {}): MemberSecrets {
+  const identity = generateIdentityKey(options.identitySeed);
+  return { identitySecretKey: identity.secretKey, encryptionSecret: (options.random ?? randomScalar)() };
+}
+
+/** The public part of a new (not yet sealed) token, derived from the secrets. */
+export function tokenPublicFor(election: { readonly id: string; readonly fingerprint: Uint8Array }, member: { readonly index: number; readonly name: string }, secrets: MemberSecrets): TokenPublic {
+  return {
+    format: TOKEN_FORMAT,
+    electionId: election.id,
+    fingerprint: election.fingerprint.slice(),
+    member: { index: member.index, name: member.name },
+    identityKey: publicKeyOf(secrets.identitySecretKey),
+    encryptionKey: G.multiply(secrets.encryptionSecret),
+  };
+}
+
+function plaintextOf(secrets: MemberSecrets): Uint8Array {
+  const parts = [secrets.identitySecretKey, scalarToBytes(secrets.encryptionSecret)];
+  if (secrets.keyShareSecret !== undefined) parts.push(scalarToBytes(secrets.keyShareSecret));
+  const out = concatBytes(...parts);
+  wipe(...parts.slice(1));
+  return out;
+}
+
+/** The public part must be the one of these secrets: identity key, E_j = e_j·G, and Y_j = x_j·G once sealed. */
+function checkConsistent(pub: TokenPublic, secrets: MemberSecrets): Result<void> {
+  const who = ownerOf(pub);
+  const mismatch = (fr: string, en: string): Result<void> =>
+    fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : ${fr}.`, `Inconsistent token of ${who.en}: ${en}.`, who.en);
+  if (!equalBytes(publicKeyOf(secrets.identitySecretKey), pub.identityKey)) return mismatch("la clé d'identité ne correspond pas", 'the identity key does not match');
+  if (!G.multiply(secrets.encryptionSecret).equals(pub.encryptionKey)) return mismatch('la clé de chiffrement E_j ne correspond pas', 'the encryption key E_j does not match');
+  if ((pub.keyShare === undefined) !== (secrets.keyShareSecret === undefined)) return mismatch('fragment de clé présent d’un seul côté', 'key share present on one side only');
+  if (pub.keyShare !== undefined && !G.multiply(secrets.keyShareSecret!).equals(pub.keyShare.verificationKey)) {
+    return mismatch('le fragment de clé x_j ne correspond pas à Y_j (x_j·G ≠ Y_j)', 'the key share x_j does not match Y_j (x_j·G ≠ Y_j)');
+  }
+  return ok(undefined);
+}
+
+/**
+ * Hazardous: encrypts `secrets` under `passphrase` and returns the token file's text. Refuses an empty
+ * passphrase (`token.passphrase.empty`) and secrets that are not those of `pub` (`token.secrets.mismatch`).
+ */
+export async function sealToken(pub: TokenPublic, secrets: MemberSecrets, passphrase: string, options: TokenOptions = {}): Promise<Result<string>> {
+  if (passphrase.length === 0) return fail('token.passphrase.empty', 'La phrase de passe est vide.', 'The passphrase is empty.', ownerOf(pub).en);
+  const consistent = checkConsistent(pub, secrets);
+  if (!consistent.ok) return consistent;
+  const policy = options.policy ?? PRODUCTION_POLICY;
+  const kdf = freshKdfParams(policy);
+  const nonce = policy.randomBytes(NONCE_BYTES);
+  const key = await deriveKey(passphrase, kdf, options.onProgress);
+  const plaintext = plaintextOf(secrets);
+  try {
+    const ciphertext = xchacha20poly1305(key, nonce, tokenAad(pub, kdf)).encrypt(plaintext);
+    return ok(serializeToken({ public: pub, kdf, nonce, ciphertext }));
+  } finally {
+    wipe(key, plaintext);
+  }
+}
+
+function expectedFingerprint(fingerprint: Uint8Array | string): Uint8Array | undefined {
+  if (typeof fingerprint !== 'string') return fingerprint.length === 32 ? fingerprint : undefined;
+  return /^[0-9a-fA-F]{64}$/.test(fingerprint) ? fromHex(fingerprint) : undefined;
+}
+
+/** The checks that need no passphrase: right election, right member. */
+export function checkExpectations(pub: TokenPublic, expect: OpenExpectations): Result<void> {
+  const who = ownerOf(pub);
+  const fingerprint = expectedFingerprint(expect.fingerprint);
+  if (fingerprint === undefined) return fail('token.expectation', "L'empreinte attendue n'a pas 32 octets.", 'The expected fingerprint is not 32 bytes.');
+  if (!equalBytes(fingerprint, pub.fingerprint)) {
+    return fail(
+      'token.other-election',
+      `Ce jeton (${who.fr}) appartient à une autre élection (« ${pub.electionId} », empreinte ${toHex(pub.fingerprint).slice(0, 16)}…).`,
+      `This token (${who.en}) belongs to another election ("${pub.electionId}", fingerprint ${toHex(pub.fingerprint).slice(0, 16)}…).`,
+      who.en,
+    );
+  }
+  if (expect.member !== undefined && expect.member !== pub.member.index) {
+    return fail(
+      'token.other-member',
+      `Ce jeton est celui de ${who.fr}, pas celui du membre ${expect.member} appelé.`,
+      `This token belongs to ${who.en}, not to member ${expect.member} who was called.`,
+      who.en,
+    );
+  }
+  return ok(undefined);
+}
+
+function decrypt(file: TokenFile, key: Uint8Array): Uint8Array | undefined {
+  try {
+    return xchacha20poly1305(key, file.nonce, tokenAad(file.public, file.kdf)).decrypt(file.ciphertext);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A non-zero scalar (multiplying G by 0 is refused by noble, and no honest key is 0); throws otherwise. */
+function nonZeroScalar(bytes: Uint8Array, where: string): bigint {
+  const s = scalarFromBytes(bytes, where);
+  if (s === 0n) throw new RangeError(`${where}: zero scalar`);
+  return s;
+}
+
+function secretsOf(plaintext: Uint8Array): MemberSecrets {
+  const identitySecretKey = plaintext.slice(0, 32);
+  const encryptionSecret = nonZeroScalar(plaintext.subarray(32, 64), 'token.secrets.e');
+  if (plaintext.length === PLAINTEXT_BYTES.unsealed) return { identitySecretKey, encryptionSecret };
+  return { identitySecretKey, encryptionSecret, keyShareSecret: nonZeroScalar(plaintext.subarray(64, 96), 'token.secrets.x') };
+}
+
+function wrongPassphrase(pub: TokenPublic): Result<never> {
+  const who = ownerOf(pub);
+  return fail(
+    'token.passphrase',
+    `Phrase de passe erronée ou jeton endommagé (${who.fr}) : les deux sont indiscernables. Réessayez la phrase de passe ; si elle est sûre, utilisez la copie de secours.`,
+    `Wrong passphrase or damaged token (${who.en}): the two cannot be told apart. Try the passphrase again; if it is certain, use the backup.`,
+    who.en,
+  );
+}
+
+/**
+ * Hazardous: returns the member's secrets. Checks, in this order, with distinct codes: the file
+ * (`token.malformed`, `token.version`), the election (`token.other-election`), the member
+ * (`token.other-member`), the KDF parameters (`token.kdf.*`), then derives the key and decrypts
+ * (`token.passphrase`: wrong passphrase or damaged ciphertext/public part), and finally checks that the
+ * secrets are those of the public keys (`token.secrets.mismatch`). Nothing is derived for a token that
+ * fails the first checks, so a wrong drive is reported at once.
+ */
+export async function openToken(textOfFile: string, passphrase: string, expect: OpenExpectations, options: TokenOptions = {}): Promise<Result<OpenedToken>> {
+  const parsed = parseToken(textOfFile);
+  if (!parsed.ok) return parsed;
+  const file = parsed.value;
+  const expected = checkExpectations(file.public, expect);
+  if (!expected.ok) return expected;
+  const kdfOk = checkKdfParams(file.kdf, options.policy ?? PRODUCTION_POLICY, ownerOf(file.public).en);
+  if (!kdfOk.ok) return kdfOk;
+  const key = await deriveKey(passphrase, file.kdf, options.onProgress);
+  const plaintext = decrypt(file, key);
+  wipe(key);
+  if (plaintext === undefined) return wrongPassphrase(file.public);
+  const secrets = secretsOfChecked(plaintext, file.public);
+  wipe(plaintext);
+  return secrets.ok ? ok({ public: file.public, secrets: secrets.value }) : secrets;
+}
+
+function secretsOfChecked(plaintext: Uint8Array, pub: TokenPublic): Result<MemberSecrets> {
+  let secrets: MemberSecrets;
+  try {
+    secrets = secretsOf(plaintext);
+  } catch {
+    const who = ownerOf(pub);
+    return fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : secret hors du groupe.`, `Inconsistent token of ${who.en}: secret out of range.`, who.en);
+  }
+  const consistent = checkConsistent(pub, secrets);
+  if (!consistent.ok) wipeSecrets(secrets);
+  return consistent.ok ? ok(secrets) : consistent;
+}
+
+/**
+ * Hazardous: opens the token with `passphrase` and seals it again with the key share, under a fresh
+ * salt and nonce. Refuses a share of another member (`token.share.member`), a share with x_j·G ≠ Y_j
+ * (`token.share.mismatch`) and a token that already holds a different share (`token.share.sealed`); a
+ * token that already holds this very share is resealed unchanged in content (a resumed ceremony).
+ */
+export async function resealWithKeyShare(textOfFile: string, passphrase: string, expect: OpenExpectations, share: KeyShareToSeal, options: TokenOptions = {}): Promise<Result<string>> {
+  const opened = await openToken(textOfFile, passphrase, expect, options);
+  if (!opened.ok) return opened;
+  const { public: pub, secrets } = opened.value;
+  try {
+    const checked = checkShare(pub, secrets, share);
+    if (!checked.ok) return checked;
+    const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey } };
+    return await sealToken(sealedPub, { ...secrets, keyShareSecret: share.secret }, passphrase, options);
+  } finally {
+    wipeSecrets(secrets);
+  }
+}
+
+function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToSeal): Result<void> {
+  const who = ownerOf(pub);
+  if (share.member !== pub.member.index) {
+    return fail('token.share.member', `Ce fragment de clé est celui du membre ${share.member}, pas de ${who.fr}.`, `This key share is member ${share.member}'s, not ${who.en}'s.`, who.en);
+  }
+  if (!G.multiply(share.secret).equals(share.verificationKey)) {
+    return fail('token.share.mismatch', `Fragment de clé de ${who.fr} refusé : x_j·G ≠ Y_j.`, `Key share of ${who.en} refused: x_j·G ≠ Y_j.`, who.en);
+  }
+  const same = pub.keyShare !== undefined && secrets.keyShareSecret === share.secret && pub.keyShare.publicKey.equals(share.publicKey) && pub.keyShare.verificationKey.equals(share.verificationKey);
+  if (pub.keyShare !== undefined && !same) {
+    return fail('token.share.sealed', `Le jeton de ${who.fr} contient déjà un autre fragment de clé : il n'est pas remplacé.`, `The token of ${who.en} already holds another key share: it is not replaced.`, who.en);
+  }
+  return ok(undefined);
+}
