@@ -1,0 +1,84 @@
+/**
+ * The DEMO keystore (docs/record.md §8): a member's token as a folder holding `token.json`, in clear.
+ * It exists so that `sceau demo` and `sceau simulate` can run unattended. It is NOT the real token: the
+ * AEAD keystore under a passphrase-derived key (memory-hard KDF) belongs to the key-ceremony issue.
+ *
+ *   { "format": "sceau/demo-token/v1", "warning": "…", "member": j, "election": "<hex fp>",
+ *     "identitySecretKey": "<64 hex>", "identityPublicKey": "<64 hex>",
+ *     "encryptionSecretKey": "<64 hex scalar e_j>", "keyShare": "<64 hex scalar x_j>",
+ *     "verificationKey": "<64 hex Y_j>", "electionKey": "<64 hex Y>" }
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodePointHex, pointHex } from '../crypto/elgamal.js';
+import { scalarFromHex, scalarToHex, type Point } from '../crypto/group.js';
+import type { IdentityKeyPair } from '../crypto/signature.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, InputError, ok, type Result } from '../common/result.js';
+
+export const DEMO_TOKEN_FORMAT = 'sceau/demo-token/v1';
+
+/** Hazardous: every field but the public ones is secret. */
+export interface DemoToken {
+  readonly member: number;
+  readonly fingerprint: Uint8Array;
+  readonly identity: IdentityKeyPair;
+  readonly encryptionSecret: bigint;
+  readonly keyShare: bigint;
+  readonly verificationKey: Point;
+  readonly electionKey: Point;
+}
+
+/** Hazardous: writes secrets in clear (demo only). */
+export async function writeToken(dir: string, t: DemoToken): Promise<Result<DemoToken>> {
+  const json = {
+    format: DEMO_TOKEN_FORMAT,
+    warning: 'DÉMONSTRATION : secrets en clair, jamais pour une vraie élection. DEMO: secrets in clear, never for a real election.',
+    member: t.member,
+    election: toHex(t.fingerprint),
+    identitySecretKey: toHex(t.identity.secretKey),
+    identityPublicKey: toHex(t.identity.publicKey),
+    encryptionSecretKey: scalarToHex(t.encryptionSecret),
+    keyShare: scalarToHex(t.keyShare),
+    verificationKey: pointHex(t.verificationKey),
+    electionKey: pointHex(t.electionKey),
+  };
+  const w = await writeFileAtomic(join(dir, 'token.json'), `${JSON.stringify(json, null, 2)}\n`);
+  return w.ok ? ok(t) : w;
+}
+
+/** Hazardous: reads secrets. Codes `token.read`, `token.invalid` and the core's decoding codes. */
+export async function readToken(dir: string): Promise<Result<DemoToken>> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'token.json'), 'utf8');
+  } catch {
+    return { ok: false, error: { code: 'token.read', message: { fr: `Jeton illisible dans ${dir}.`, en: `Unreadable token in ${dir}.` }, where: dir } };
+  }
+  return catchInput(() => {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      o = {};
+    }
+    if (o['format'] !== DEMO_TOKEN_FORMAT || typeof o['member'] !== 'number') {
+      throw new InputError('token.invalid', `Jeton de démonstration invalide dans ${dir}.`, `Invalid demo token in ${dir}.`, dir);
+    }
+    const hex = (k: string): string => {
+      const v = o[k];
+      if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new InputError('token.invalid', `Champ ${k} invalide dans le jeton.`, `Invalid field ${k} in the token.`, dir);
+      return v;
+    };
+    return {
+      member: o['member'],
+      fingerprint: fromHex(hex('election')),
+      identity: { secretKey: fromHex(hex('identitySecretKey')), publicKey: fromHex(hex('identityPublicKey')) },
+      encryptionSecret: scalarFromHex(hex('encryptionSecretKey'), 'encryptionSecretKey'),
+      keyShare: scalarFromHex(hex('keyShare'), 'keyShare'),
+      verificationKey: decodePointHex(hex('verificationKey'), 'verificationKey'),
+      electionKey: decodePointHex(hex('electionKey'), 'electionKey'),
+    };
+  });
+}

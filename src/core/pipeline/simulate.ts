@@ -1,0 +1,223 @@
+/**
+ * The voting platform, simulated (`sceau simulate`): casts ballots for an election whose key exists,
+ * with a realistic spread of choices, blank and invalid votes, and on request each kind of bad ballot;
+ * writes the signed urn (docs/formats.md §4) streamed, and the ground truth (expected counts) apart.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createBallot, ballotToJson, type BallotJson } from '../crypto/proofs/ballot.js';
+import { ChoiceTable } from '../crypto/choices.js';
+import { hashToPoint, mod, scalarFromHex, scalarToHex, type Point } from '../crypto/group.js';
+import { DOMAIN } from '../crypto/domain.js';
+import { BugError } from '../common/result.js';
+import { toHex } from '../common/bytes.js';
+import type { ElectionDefinition } from '../election/definition.js';
+import { ballotLine, headerLine, LineDigest, signUrn, trailerLine, type RejectionCode, type VotedCount } from '../election/urn.js';
+
+export const BAD_KINDS = ['malformed', 'invalid-point', 'bad-proof', 'duplicate-identity', 'replay', 'unknown-constituency', 'after-closing'] as const;
+export type BadKind = (typeof BAD_KINDS)[number];
+
+/** The reason code the import must give each kind of bad ballot (docs/formats.md §4.5). */
+export const EXPECTED_REASON: Record<BadKind, RejectionCode> = {
+  malformed: 'urn.malformed',
+  'invalid-point': 'ballot.encoding',
+  'bad-proof': 'ballot.proof',
+  'duplicate-identity': 'urn.duplicate-identity',
+  replay: 'urn.replay',
+  'unknown-constituency': 'urn.unknown-constituency',
+  'after-closing': 'urn.after-closing',
+};
+
+export interface SimulateOptions {
+  readonly definition: ElectionDefinition;
+  readonly fingerprint: Uint8Array;
+  readonly electionKey: Point;
+  /** Hazardous: the platform's Ed25519 secret key. */
+  readonly platformSecretKey: Uint8Array;
+  /** Honest voters, spread evenly over the constituencies. */
+  readonly voters: number;
+  /** How many bad ballots of each kind to add. */
+  readonly bad?: Partial<Record<BadKind, number>>;
+  /** Seed of the choices' spread (not of the encryption randomness). */
+  readonly seed?: number;
+  readonly urnPath: string;
+  readonly onProgress?: (written: number, total: number) => void;
+}
+
+export interface ConstituencyTruth {
+  votants: number;
+  blancs: number;
+  nuls: number;
+  /** votes[k − 1] for candidate k */
+  votes: number[];
+}
+
+/** What the import and the count must find (the file `truth.json` of `sceau simulate`). */
+export interface GroundTruth {
+  readonly fingerprint: string;
+  readonly ballotLines: number;
+  readonly accepted: number;
+  readonly rejected: Partial<Record<RejectionCode, number>>;
+  readonly constituencies: Record<string, ConstituencyTruth>;
+}
+
+/** mulberry32: a small seeded generator for the spread of choices only (never for keys or randomness of ballots). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Choice drawn for one voter: 'nul' (a point that is no choice), 0 (blank) or 1..m (Zipf-like popularity). */
+function drawChoice(rand: () => number, m: number): number | 'nul' {
+  const u = rand();
+  if (u < 0.01) return 'nul';
+  if (u < 0.04) return 0;
+  let total = 0;
+  for (let k = 1; k <= m; k++) total += 1 / k;
+  let x = rand() * total;
+  for (let k = 1; k <= m; k++) {
+    x -= 1 / k;
+    if (x <= 0) return k;
+  }
+  return m;
+}
+
+export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
+  const def = o.definition;
+  const rand = prng(o.seed ?? 2021);
+  const fp = o.fingerprint;
+  o.electionKey.precompute(8, false);
+  const bad = o.bad ?? {};
+  const opensMs = Date.parse(def.votingPeriod.opens);
+  const closesMs = Date.parse(def.votingPeriod.closes);
+  const castTime = (): string => new Date(opensMs + Math.floor(rand() * (closesMs - opensMs - 1000))).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const tables = new Map(def.constituencies.map((c) => [c.id, new ChoiceTable(fp, c.id, c.candidates.length)]));
+  const truth: Record<string, ConstituencyTruth> = {};
+  for (const c of def.constituencies) truth[c.id] = { votants: 0, blancs: 0, nuls: 0, votes: c.candidates.map(() => 0) };
+  const voted = new Map(def.constituencies.map((c) => [c.id, 0]));
+  const rejected: Partial<Record<RejectionCode, number>> = {};
+  const reject = (code: RejectionCode, n = 1): void => void (rejected[code] = (rejected[code] ?? 0) + n);
+
+  const out = createWriteStream(o.urnPath, { flags: 'wx' });
+  const digest = new LineDigest();
+  let ballotLines = 0;
+  const write = async (line: string, isBallot = true): Promise<void> => {
+    digest.add(line);
+    if (isBallot) ballotLines++;
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  };
+  await write(headerLine(fp), false);
+
+  const C = def.constituencies.length;
+  const badTotal = BAD_KINDS.reduce((s, k) => s + (bad[k] ?? 0), 0);
+  const total = o.voters + badTotal;
+  // Remember a few honest ballots per constituency to build duplicates and replays from.
+  const samples: { id: string; cid: string; ballot: BallotJson; choice: number | 'nul' }[] = [];
+  let serial = 0;
+  const nextId = (): string => `v${(serial++).toString(36).padStart(6, '0')}`;
+
+  const tally = (cid: string, choice: number | 'nul', delta: number): void => {
+    const t = truth[cid]!;
+    const blankOffered = def.constituencies.find((c) => c.id === cid)!.blankVote;
+    t.votants += delta;
+    if (choice === 'nul' || (choice === 0 && !blankOffered)) t.nuls += delta;
+    else if (choice === 0) t.blancs += delta;
+    else t.votes[choice - 1]! += delta;
+  };
+
+  const make = (cid: string, id: string, choice: number | 'nul'): BallotJson => {
+    const point = choice === 'nul' ? hashToPoint(DOMAIN.choice, new TextEncoder().encode(`nul ${id}`)) : tables.get(cid)!.point(choice);
+    return ballotToJson(createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: cid }, id, point));
+  };
+
+  for (let v = 0; v < o.voters; v++) {
+    const c = def.constituencies[v % C]!;
+    const id = nextId();
+    const choice = drawChoice(rand, c.candidates.length);
+    const ballot = make(c.id, id, choice);
+    await write(ballotLine({ id, constituency: c.id, cast: castTime(), ballot }));
+    tally(c.id, choice, 1);
+    voted.set(c.id, voted.get(c.id)! + 1);
+    if (samples.length < 64 && v % 7 === 0) samples.push({ id, cid: c.id, ballot, choice });
+    o.onProgress?.(v + 1, total);
+  }
+
+  const pick = (i: number): (typeof samples)[number] => {
+    const s = samples[i % Math.max(1, samples.length)];
+    if (s === undefined) throw new BugError('simulate: bad ballots of this kind need at least one honest voter');
+    return s;
+  };
+  const firstC = def.constituencies[0]!;
+  const usedDuplicates = new Set<string>();
+  for (const kind of BAD_KINDS) {
+    for (let i = 0; i < (bad[kind] ?? 0); i++) {
+      switch (kind) {
+        case 'malformed':
+          await write(`{"id":"${nextId()}","constituency":"${firstC.id}","cast":`);
+          reject('urn.malformed');
+          break;
+        case 'invalid-point': {
+          const id = nextId();
+          const b = make(firstC.id, id, 1);
+          // 2^256 − 1 is no canonical ristretto255 encoding (it is ≥ p).
+          await write(ballotLine({ id, constituency: firstC.id, cast: castTime(), ballot: { ...b, ciphertext: { a: 'f'.repeat(64), b: b.ciphertext.b } } }));
+          reject('ballot.encoding');
+          break;
+        }
+        case 'bad-proof': {
+          const id = nextId();
+          const b = make(firstC.id, id, 1);
+          const s = scalarToHex(mod(scalarFromHex(b.proof.response) + 1n));
+          await write(ballotLine({ id, constituency: firstC.id, cast: castTime(), ballot: { ...b, proof: { ...b.proof, response: s } } }));
+          reject('ballot.proof');
+          break;
+        }
+        case 'duplicate-identity': {
+          // A second ballot under an honest voter's identity: both are set aside, so the honest vote leaves the count.
+          const victim = samples.find((s) => !usedDuplicates.has(s.id));
+          if (victim === undefined) throw new BugError('simulate: not enough honest voters for duplicate identities');
+          usedDuplicates.add(victim.id);
+          await write(ballotLine({ id: victim.id, constituency: victim.cid, cast: castTime(), ballot: make(victim.cid, victim.id, 1) }));
+          tally(victim.cid, victim.choice, -1);
+          reject('urn.duplicate-identity', 2);
+          break;
+        }
+        case 'replay': {
+          const original = pick(i + 1);
+          await write(ballotLine({ id: nextId(), constituency: original.cid, cast: castTime(), ballot: original.ballot }));
+          reject('urn.replay');
+          break;
+        }
+        case 'unknown-constituency': {
+          const id = nextId();
+          const ballot = ballotToJson(createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: 'zz-unknown' }, id, tables.get(firstC.id)!.point(1)));
+          await write(ballotLine({ id, constituency: 'zz-unknown', cast: castTime(), ballot }));
+          reject('urn.unknown-constituency');
+          break;
+        }
+        case 'after-closing': {
+          const id = nextId();
+          const cast = new Date(closesMs + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          await write(ballotLine({ id, constituency: firstC.id, cast, ballot: make(firstC.id, id, 1) }));
+          reject('urn.after-closing');
+          break;
+        }
+      }
+    }
+  }
+
+  const votedCounts: VotedCount[] = def.constituencies.map((c) => ({ constituency: c.id, count: voted.get(c.id)! }));
+  const d = digest.digest();
+  const trailer = { ballots: ballotLines, voted: votedCounts, digest: toHex(d), signature: signUrn(o.platformSecretKey, fp, d, ballotLines, votedCounts) };
+  out.write(`${trailerLine(trailer)}\n`);
+  out.end();
+  await once(out, 'close');
+  const rejectedTotal = Object.values(rejected).reduce((s, n) => s + n, 0);
+  return { fingerprint: toHex(fp), ballotLines, accepted: ballotLines - rejectedTotal, rejected, constituencies: truth };
+}
