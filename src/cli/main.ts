@@ -1,10 +1,16 @@
 /** The `sceau` command: headless commands over the core. */
 import { measure, MEASURE_HELP } from './commands/measure.js';
 import { serve, SERVE_HELP } from './commands/serve.js';
+import { simulate, SIMULATE_HELP } from './commands/simulate.js';
+import { demo, DEMO_HELP } from './commands/demo.js';
+import { verify, VERIFY_HELP } from './commands/verify.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: serve, help: SERVE_HELP },
   measure: { run: measure, help: MEASURE_HELP },
+  simulate: { run: simulate, help: SIMULATE_HELP },
+  demo: { run: demo, help: DEMO_HELP },
+  verify: { run: verify, help: VERIFY_HELP },
 };
 
 const USAGE = `Sceau — poste hors ligne du bureau de vote électronique / offline electoral-board workstation

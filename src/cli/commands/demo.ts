@@ -1,0 +1,63 @@
+/** `sceau demo`: a complete simulated election, with no interaction, and its record. */
+import { parseArgs } from 'node:util';
+import { fromHex, groupedHex } from '../../core/common/bytes.js';
+import { runDemo } from '../../core/pipeline/demo.js';
+import { WorkerPool } from '../../core/pipeline/pool.js';
+import { parseSize, SIZE_HELP, SIZE_OPTIONS, stderrProgress, UsageError } from './election-options.js';
+
+export const DEMO_HELP = `sceau demo --out DIR [options] [--json]
+  Élection simulée complète : définition, cérémonie des clés à n membres (jetons = dossiers de
+  démonstration, non chiffrés), vote, import, deux mélanges par circonscription, déchiffrement par
+  un quorum qui n'est pas celui des t premiers membres, dépouillement, PV signés, dossier de preuve.
+  A complete simulated election: definition, key ceremony with n members (tokens = demo folders, not
+  encrypted), voting, import, two shuffles per constituency, decryption by a quorum other than the
+  first t members, counting, signed PVs, election record in DIR.
+${SIZE_HELP}
+  --json                résultats en JSON / results as JSON`;
+
+export async function demo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...SIZE_OPTIONS, json: { type: 'boolean' } }, strict: true });
+  if (values.out === undefined) {
+    console.error(`--out DIR ?\n\n${DEMO_HELP}`);
+    return 2;
+  }
+  let size;
+  try {
+    size = parseSize(values);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const progress = stderrProgress();
+  const pool = new WorkerPool(size.workers);
+  try {
+    const r = await runDemo(size, values.out, values.private ?? `${values.out}-private`, {
+      pool,
+      onProgress: progress,
+      onPhase: (p) => process.stderr.write(`${p.phase}: ${p.seconds.toFixed(2)} s\n`),
+    });
+    if (!r.ok) {
+      console.error(`${r.error.message.fr}\n${r.error.message.en}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
+      return 1;
+    }
+    const { definition, results, recordFingerprint, quorum } = r.value;
+    if (values.json) {
+      console.log(JSON.stringify({ record: values.out, recordFingerprint, quorum, results: results.constituencies }, null, 1));
+      return 0;
+    }
+    for (const pv of results.constituencies) {
+      const c = definition.constituencies.find((x) => x.id === pv.constituency)!;
+      console.log(`\n${c.id} — ${c.name} (${c.kind === 'list' ? 'scrutin de liste' : 'scrutin uninominal'})`);
+      console.log(`  inscrits ${pv.inscrits}  votants ${pv.votants}  (a voté par internet ${pv.aVoteParInternet})  blancs ${pv.blancs}  nuls ${pv.nuls}  exprimés ${pv.exprimes}`);
+      pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]!.name}`));
+    }
+    console.log(`\nQuorum : membres / members ${quorum.join(', ')}`);
+    console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,535 @@
+/**
+ * The independent verifier (`sceau verify RECORD`, docs/record.md §10). It reads only the record folder
+ * and re-checks everything from the definition up: the manifest, the definition's fingerprint, both
+ * transcripts, the key ceremony (recomputed from its transcript), the urn's signature and every ballot,
+ * the accepted and rejected lists, every shuffle proof in sequence, every partial decryption proof, the
+ * combination and decoding, every count, and the members' signatures on the PVs.
+ *
+ * It never stops at the first problem when it can go on: the report lists every failed check with where
+ * it failed (file, line, constituency, member). It passes only if no check failed.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { dkgResultFromJson, dkgResultToJson, verifyDkgResult, type ComplaintEntry, type DkgResult, type Round1Entry } from '../crypto/dkg/index.js';
+import { decodePointHex, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
+import type { Point } from '../crypto/group.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, type Bilingual, type Failure } from '../common/result.js';
+import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
+import { listRecordFiles, fileSha256, MANIFEST_FORMAT, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
+import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
+import { REJECTION_CODES } from '../election/urn.js';
+import { importUrn, type ImportResult } from '../pipeline/import.js';
+import { WorkerPool } from '../pipeline/pool.js';
+import type { CheckOutput, CombineOutput } from '../pipeline/tasks.js';
+import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly record: string;
+  /** SHA-256 of manifest.json, when readable. */
+  readonly recordFingerprint: string | null;
+  /** hex fp of election.json, when readable. */
+  readonly electionFingerprint: string | null;
+  /** Names of the checks run, in order, with how many failures each had. */
+  readonly checks: readonly { readonly name: string; readonly failures: number }[];
+  readonly failures: readonly Failure[];
+}
+
+export interface VerifyOptions {
+  readonly pool?: WorkerPool;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+class Report {
+  readonly failures: Failure[] = [];
+  readonly checks: { name: string; failures: number }[] = [];
+  #current: { name: string; failures: number } | undefined;
+
+  begin(name: string): void {
+    this.#current = { name, failures: 0 };
+    this.checks.push(this.#current);
+  }
+
+  fail(code: string, fr: string, en: string, where: string): void {
+    this.failures.push({ code, message: { fr, en }, where });
+    if (this.#current) this.#current.failures++;
+  }
+
+  failure(f: Failure, where?: string): void {
+    const at = where === undefined ? f.where : f.where === undefined ? where : `${where}: ${f.where}`;
+    this.failures.push(at === undefined ? { code: f.code, message: f.message } : { code: f.code, message: f.message, where: at });
+    if (this.#current) this.#current.failures++;
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function digestOf(value: unknown): string {
+  return toHex(sha256(new TextEncoder().encode(canonicalJson(value))));
+}
+
+/** Lines of a JSON Lines file, streamed; unparsable lines as undefined. */
+async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: unknown }> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (text === '') continue;
+    yield { line, value: parseJson(text) };
+  }
+}
+
+const missing = (report: Report, file: string): void =>
+  report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+
+export async function verifyRecord(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const pool = options.pool ?? new WorkerPool();
+  try {
+    return await verify(dir, pool, options.onProgress ?? (() => undefined));
+  } finally {
+    if (options.pool === undefined) await pool.close();
+  }
+}
+
+async function verify(dir: string, pool: WorkerPool, progress: (phase: string, done: number, total: number) => void): Promise<VerifyReport> {
+  const report = new Report();
+  const done = (recordFp: string | null, electionFp: string | null): VerifyReport => ({
+    ok: report.failures.length === 0,
+    record: dir,
+    recordFingerprint: recordFp,
+    electionFingerprint: electionFp,
+    checks: report.checks,
+    failures: report.failures,
+  });
+  const file = (name: string): string => join(dir, ...name.split('/'));
+
+  // 1. The manifest: every file listed, with its size and SHA-256; nothing unlisted.
+  report.begin('manifest');
+  progress('manifest', 0, 1);
+  const manifestText = await readText(file(RECORD_FILES.manifest));
+  const recordFp = manifestText === undefined ? null : recordFingerprint(new TextEncoder().encode(manifestText));
+  await checkManifest(report, dir, manifestText);
+
+  // 2. The definition and its fingerprint.
+  report.begin('definition');
+  const defText = await readText(file(RECORD_FILES.definition));
+  if (defText === undefined) {
+    missing(report, RECORD_FILES.definition);
+    return done(recordFp, null);
+  }
+  const parsed = parseDefinitionText(defText);
+  if (!parsed.ok) {
+    report.failure(parsed.error, RECORD_FILES.definition);
+    return done(recordFp, null);
+  }
+  const def = parsed.value;
+  const fp = definitionFingerprint(def);
+  const fpHex = toHex(fp);
+
+  // 3. The key ceremony: its transcript, then the DKG recomputed from it, then keys.json.
+  report.begin('key ceremony');
+  progress('key ceremony', 0, 1);
+  const kcText = await readText(file(RECORD_FILES.keyCeremony));
+  const enrolled = new Map<number, { identityKey: string; encryptionKey: string }>();
+  let dkg: DkgResult | undefined;
+  if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
+  else {
+    const chain = verifyTranscriptText(kcText, fp, ceremonyActorKeys(def), RECORD_FILES.keyCeremony);
+    if (!chain.ok) report.failure(chain.error);
+    dkg = checkDkg(report, def, fp, lenientEntries(kcText), enrolled);
+  }
+  const keysJson = parseJson(await readText(file(RECORD_FILES.keys)));
+  const keys = catchInput(() => dkgResultFromJson(keysJson, RECORD_FILES.keys));
+  if (!keys.ok) {
+    report.failure(keys.error, RECORD_FILES.keys);
+    return done(recordFp, fpHex);
+  }
+  if (dkg !== undefined && canonicalJson(dkgResultToJson(dkg)) !== canonicalJson(dkgResultToJson(keys.value))) {
+    report.fail('keys.mismatch', 'La clé publique ou les clés de vérification publiées diffèrent de celles issues de la cérémonie des clés.', 'The published public key or verification keys differ from those of the key ceremony.', RECORD_FILES.keys);
+  }
+  const electionKey = pointHex(keys.value.publicKey);
+  const verificationKeys = keys.value.verificationKeys.map(pointHex);
+
+  // 4. The urn, every ballot, and the accepted and rejected lists.
+  report.begin('urn and ballots');
+  const imported = await importUrn({
+    urnPath: file(RECORD_FILES.urn),
+    definition: def,
+    fingerprint: fp,
+    electionKey,
+    pool,
+    fileName: RECORD_FILES.urn,
+    onProgress: (p) => progress('urn', p.bytesRead, p.totalBytes),
+  }).catch(() => undefined);
+  let imp: ImportResult | undefined;
+  if (imported === undefined) missing(report, RECORD_FILES.urn);
+  else if (!imported.ok) report.failure(imported.error);
+  else {
+    imp = imported.value;
+    await checkLists(report, dir, imp);
+  }
+
+  // 5. The tally transcript.
+  report.begin('tally transcript');
+  const tallyText = await readText(file(RECORD_FILES.tallyTranscript));
+  const tallyEntries: TranscriptEntry[] = [];
+  const memberKey = (j: number): Uint8Array | undefined => {
+    const k = def.board.members[j - 1]?.identityKey ?? enrolled.get(j)?.identityKey;
+    return k === undefined ? undefined : fromHex(k);
+  };
+  if (tallyText === undefined) missing(report, RECORD_FILES.tallyTranscript);
+  else {
+    const chain = verifyTranscriptText(tallyText, fp, (actor) => (/^member:([1-9][0-9]{0,2})$/.test(actor) ? memberKey(Number(actor.slice(7))) : undefined), RECORD_FILES.tallyTranscript);
+    if (!chain.ok) report.failure(chain.error);
+    tallyEntries.push(...lenientEntries(tallyText));
+    if (imp !== undefined) await checkImportEntry(report, dir, tallyEntries, imp);
+  }
+
+  // 6. Per constituency: shuffles, partial decryptions, combination, decoding.
+  report.begin('shuffles and decryption');
+  const decodedByConstituency = new Map<string, (number | null)[]>();
+  const members = new Map<string, number[]>();
+  if (imp !== undefined) {
+    const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.length > 0);
+    let finished = 0;
+    const window = Math.max(2, pool.size * 2);
+    for (let start = 0; start < active.length; start += window) {
+      await Promise.all(
+        active.slice(start, start + window).map(async (c) => {
+          const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
+          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, verificationKeys, def.board.threshold, c.id, c.candidates.length, inputs, tallyEntries);
+          if (out !== undefined) {
+            decodedByConstituency.set(c.id, out.decoded);
+            members.set(c.id, out.members);
+          }
+          progress('shuffles and decryption', ++finished, active.length);
+        }),
+      );
+    }
+  }
+
+  // 7. The results: recount, arithmetic, signatures.
+  report.begin('results');
+  await checkResults(report, dir, def, fp, imp, decodedByConstituency, members, tallyEntries, memberKey);
+  progress('done', 1, 1);
+  return done(recordFp, fpHex);
+}
+
+/** Transcript entries parsed without checks, so later checks can go on past a broken link. */
+function lenientEntries(text: string): TranscriptEntry[] {
+  const out: TranscriptEntry[] = [];
+  for (const line of text.split('\n')) {
+    const v = parseJson(line);
+    if (typeof v === 'object' && v !== null && typeof (v as TranscriptEntry).type === 'string') out.push(v as TranscriptEntry);
+  }
+  return out;
+}
+
+async function checkManifest(report: Report, dir: string, text: string | undefined): Promise<void> {
+  if (text === undefined) return missing(report, RECORD_FILES.manifest);
+  const m = parseJson(text) as { format?: unknown; files?: unknown } | undefined;
+  if (m === undefined || m.format !== MANIFEST_FORMAT || !Array.isArray(m.files)) {
+    return report.fail('record.manifest', 'Manifeste illisible.', 'Unreadable manifest.', RECORD_FILES.manifest);
+  }
+  const listed = new Map<string, { bytes?: unknown; sha256?: unknown }>();
+  for (const f of m.files as { path?: unknown; bytes?: unknown; sha256?: unknown }[]) if (typeof f?.path === 'string') listed.set(f.path, f);
+  const present = new Set(await listRecordFiles(dir));
+  for (const [path, f] of listed) {
+    if (!present.has(path)) {
+      missing(report, path);
+      continue;
+    }
+    const full = join(dir, ...path.split('/'));
+    if ((await stat(full)).size !== f.bytes || (await fileSha256(full)) !== f.sha256) {
+      report.fail('record.file-changed', `Le fichier ${path} ne correspond pas au manifeste.`, `The file ${path} does not match the manifest.`, path);
+    }
+  }
+  for (const path of present) {
+    if (!listed.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste : ${path}.`, `File not in the manifest: ${path}.`, path);
+  }
+}
+
+function memberOf(actor: string): number | undefined {
+  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Recomputes the DKG from the key-ceremony entries (docs/dkg.md); returns the result when it holds. */
+function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entries: readonly TranscriptEntry[], enrolled: Map<number, { identityKey: string; encryptionKey: string }>): DkgResult | undefined {
+  const where = RECORD_FILES.keyCeremony;
+  const n = def.board.members.length;
+  const round1: Round1Entry[] = [];
+  const complaints: ComplaintEntry[] = [];
+  let claimed: unknown;
+  for (const e of entries) {
+    const j = memberOf(e.actor);
+    const p = (e.payload ?? {}) as Record<string, unknown>;
+    if (e.type === 'member.enrolled' && j !== undefined && p['member'] === j && !enrolled.has(j) && typeof p['identityKey'] === 'string' && typeof p['encryptionKey'] === 'string') {
+      enrolled.set(j, { identityKey: p['identityKey'], encryptionKey: p['encryptionKey'] });
+    } else if (e.type === 'dkg.round1' && j !== undefined) round1.push({ member: j, message: p['message'] });
+    else if (e.type === 'dkg.checked' && j !== undefined && Array.isArray(p['complaints'])) for (const c of p['complaints']) complaints.push({ member: j, complaint: c });
+    else if (e.type === 'dkg.result' && claimed === undefined) claimed = p['result'];
+  }
+  const keys: Point[] = [];
+  for (let j = 1; j <= n; j++) {
+    const k = enrolled.get(j);
+    const declared = def.board.members[j - 1]!.identityKey;
+    if (k !== undefined && declared !== undefined && declared !== k.identityKey) {
+      report.fail('dkg.identity-key', `Le membre ${j} s'est inscrit avec une autre clé d'identité que celle de la définition.`, `Member ${j} enrolled with another identity key than the definition's.`, `${where} member ${j}`);
+    }
+    const point = k === undefined ? undefined : catchInput(() => decodePointHex(k.encryptionKey, `encryption key of member ${j}`));
+    if (point === undefined || !point.ok) {
+      report.fail('dkg.enrolment', `Clé de chiffrement du membre ${j} absente ou invalide.`, `Member ${j}'s encryption key is missing or invalid.`, `${where} member ${j}`);
+      return undefined;
+    }
+    keys.push(point.value);
+  }
+  if (claimed === undefined) {
+    report.fail('dkg.result-missing', 'Le journal ne publie pas le résultat de la génération de clé.', 'The transcript does not publish the key-generation result.', where);
+    return undefined;
+  }
+  const r = verifyDkgResult({ fingerprint: fp, n, t: def.board.threshold }, keys, round1, complaints, claimed);
+  if (!r.ok) {
+    report.failure(r.error, where);
+    return undefined;
+  }
+  return r.value;
+}
+
+/** accepted.jsonl and rejected.jsonl against the verdicts recomputed from the urn. */
+async function checkLists(report: Report, dir: string, imp: ImportResult): Promise<void> {
+  type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: string; id?: string };
+  const expected = new Map<number, Verdict>();
+  for (const [cid, list] of imp.accepted) for (const b of list) expected.set(b.line, { status: 'accepted', id: b.id, constituency: cid, receipt: b.receipt });
+  for (const r of imp.rejected) expected.set(r.line, { status: 'rejected', code: r.code, id: r.id });
+  const seen = new Set<number>();
+  const urnAt = (line: number, id?: string): string => `${RECORD_FILES.urn}:${line}${id === undefined ? '' : ` (ballot ${id})`}`;
+  for (const name of [RECORD_FILES.accepted, RECORD_FILES.rejected] as const) {
+    const accepting = name === RECORD_FILES.accepted;
+    const exists = await stat(join(dir, name)).then(() => true, () => false);
+    if (!exists) {
+      missing(report, name);
+      continue;
+    }
+    for await (const { line, value } of jsonLines(join(dir, name))) {
+      const v = value as { line?: unknown; id?: unknown; constituency?: unknown; receipt?: unknown; code?: unknown } | undefined;
+      if (typeof v?.line !== 'number') {
+        report.fail('import.list-malformed', `Ligne illisible dans ${name}.`, `Unreadable line in ${name}.`, `${name}:${line}`);
+        continue;
+      }
+      const e = expected.get(v.line);
+      if (e === undefined || seen.has(v.line)) {
+        report.fail('import.unknown-line', `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`, `${name} cites a urn line that does not exist or was already cited (${v.line}).`, `${name}:${line}`);
+        continue;
+      }
+      seen.add(v.line);
+      if (accepting && e.status === 'rejected') {
+        report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu : ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
+      } else if (!accepting && e.status === 'accepted') {
+        report.fail('import.wrongly-rejected', 'Bulletin valide écarté à tort.', 'Valid ballot wrongly rejected.', urnAt(v.line, e.id));
+      } else if (accepting && e.status === 'accepted' && (v.receipt !== e.receipt || v.id !== e.id || v.constituency !== e.constituency)) {
+        report.fail('import.receipt', 'Identité, circonscription ou code de reçu différent de celui recalculé.', 'Identity, constituency or receipt code differs from the recomputed one.', `${name}:${line}`);
+      } else if (!accepting && e.status === 'rejected' && (v.code !== e.code || !(REJECTION_CODES as readonly unknown[]).includes(v.code))) {
+        report.fail('import.reason', `Motif de rejet ${String(v.code)} au lieu de ${e.code}.`, `Rejection reason ${String(v.code)} instead of ${e.code}.`, urnAt(v.line, e.id));
+      }
+    }
+  }
+  for (const [line, e] of expected) {
+    if (!seen.has(line)) report.fail('import.missing', `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`, `Ballot missing from the lists (expected ${e.status}).`, urnAt(line, e.id));
+  }
+}
+
+async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
+  const e = entries.find((x) => x.type === 'tally.import');
+  const p = (e?.payload ?? {}) as Record<string, unknown>;
+  const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.length, 0);
+  const exp = {
+    urnDigest: imp.digest,
+    ballotLines: imp.ballotLines,
+    accepted,
+    rejected: imp.rejected.length,
+    acceptedSha256: await fileSha256(join(dir, RECORD_FILES.accepted)).catch(() => ''),
+    rejectedSha256: await fileSha256(join(dir, RECORD_FILES.rejected)).catch(() => ''),
+  };
+  for (const [k, v] of Object.entries(exp)) {
+    if (p[k] !== v) {
+      report.fail('tally.import-entry', `L'entrée d'import du journal ne correspond pas (${k}).`, `The transcript's import entry does not match (${k}).`, `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+    }
+  }
+}
+
+function entryFor(entries: readonly TranscriptEntry[], type: string, match: (p: Record<string, unknown>) => boolean): TranscriptEntry | undefined {
+  return entries.find((e) => e.type === type && match((e.payload ?? {}) as Record<string, unknown>));
+}
+
+async function checkConstituency(
+  report: Report,
+  dir: string,
+  pool: WorkerPool,
+  fpHex: string,
+  electionKey: string,
+  verificationKeys: readonly string[],
+  threshold: number,
+  cid: string,
+  candidates: number,
+  inputs: readonly CiphertextJson[],
+  entries: readonly TranscriptEntry[],
+): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
+  const name = tallyFile(cid);
+  const f = parseJson(await readText(join(dir, ...name.split('/')))) as Record<string, unknown> | undefined;
+  if (f === undefined) {
+    missing(report, name);
+    return undefined;
+  }
+  const shuffles = Array.isArray(f['shuffles']) ? (f['shuffles'] as Record<string, unknown>[]) : [];
+  const partials = Array.isArray(f['partials']) ? (f['partials'] as Record<string, unknown>[]) : [];
+  if (f['constituency'] !== cid || f['ballots'] !== inputs.length) {
+    report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.length} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.length} accepted ballots of ${cid}.`, name);
+  }
+  if (shuffles.length === 0) {
+    report.fail('shuffle.none', `Aucun mélange pour ${cid}.`, `No shuffle for ${cid}.`, name);
+    return undefined;
+  }
+  // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
+  let current: readonly CiphertextJson[] = inputs;
+  let chainOk = true;
+  for (let k = 0; k < shuffles.length; k++) {
+    const s = shuffles[k]!;
+    const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey, inputs: current, shuffle: s });
+    if (bad !== null) {
+      report.failure(bad, `${name} shuffles[${k}]`);
+      chainOk = false;
+    }
+    const entry = entryFor(entries, 'tally.shuffle', (p) => p['constituency'] === cid && p['round'] === k + 1);
+    if (entry === undefined || (entry.payload as Record<string, unknown>)['digest'] !== digestOf(s)) {
+      report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
+    }
+    current = Array.isArray(s['outputs']) ? (s['outputs'] as CiphertextJson[]) : [];
+  }
+  if (!chainOk) return undefined;
+  const members: number[] = [];
+  for (const p of partials) {
+    const j = p['member'];
+    if (typeof j !== 'number') continue;
+    members.push(j);
+    const entry = entryFor(entries, 'tally.partial', (q) => q['constituency'] === cid);
+    const same = entries.some((e) => e.type === 'tally.partial' && e.actor === `member:${j}` && (e.payload as Record<string, unknown>)['constituency'] === cid && (e.payload as Record<string, unknown>)['digest'] === digestOf(p));
+    if (entry === undefined || !same) {
+      report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
+    }
+  }
+  const keyed = partials
+    .filter((p) => typeof p['member'] === 'number' && verificationKeys[(p['member'] as number) - 1] !== undefined)
+    .map((p) => ({ member: p['member'] as number, verificationKey: verificationKeys[(p['member'] as number) - 1]!, partial: p }));
+  const combined = await pool.run<CombineOutput>({ kind: 'combine', fingerprint: fpHex, constituency: cid, candidates, threshold, ciphertexts: current, partials: keyed });
+  if (!combined.ok) {
+    report.failure(combined.error, name);
+    return undefined;
+  }
+  const plaintexts = f['plaintexts'];
+  if (!Array.isArray(plaintexts) || plaintexts.length !== combined.plaintexts.length || plaintexts.some((x, i) => x !== combined.plaintexts[i])) {
+    report.fail('decryption.combination', `Les points déchiffrés publiés pour ${cid} ne sont pas ceux que donnent les déchiffrements partiels.`, `The decrypted points published for ${cid} are not those the partial decryptions give.`, `${name} plaintexts`);
+  }
+  const decoded = f['decoded'];
+  if (!Array.isArray(decoded) || decoded.length !== combined.decoded.length || decoded.some((x, i) => x !== combined.decoded[i])) {
+    report.fail('count.decoding', `Le décodage publié des bulletins de ${cid} est faux.`, `The published decoding of ${cid}'s ballots is wrong.`, `${name} decoded`);
+  }
+  return { decoded: combined.decoded, members };
+}
+
+const PV_FIELDS = ['inscrits', 'votants', 'aVoteParInternet', 'blancs', 'nuls', 'exprimes'] as const;
+
+async function checkResults(
+  report: Report,
+  dir: string,
+  def: ElectionDefinition,
+  fp: Uint8Array,
+  imp: ImportResult | undefined,
+  decodedBy: Map<string, (number | null)[]>,
+  membersBy: Map<string, number[]>,
+  entries: readonly TranscriptEntry[],
+  memberKey: (j: number) => Uint8Array | undefined,
+): Promise<void> {
+  const name = RECORD_FILES.results;
+  const text = await readText(join(dir, name));
+  const r = parseJson(text) as Record<string, unknown> | undefined;
+  if (r === undefined || r['format'] !== RESULTS_FORMAT || !Array.isArray(r['constituencies']) || !Array.isArray(r['signatures']) || !Array.isArray(r['members'])) {
+    return r === undefined && text === undefined ? missing(report, name) : report.fail('results.malformed', 'Résultats illisibles.', 'Unreadable results.', name);
+  }
+  if (r['election'] !== toHex(fp)) report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
+  const entry = entries.find((e) => e.type === 'tally.results');
+  if (entry === undefined || (entry.payload as Record<string, unknown>)['resultsSha256'] !== toHex(sha256(new TextEncoder().encode(text)))) {
+    report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
+  }
+  const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
+  if (new Set(present).size < def.board.threshold) {
+    report.fail('results.quorum', `Moins de ${def.board.threshold} membres présents signent les résultats.`, `Fewer than ${def.board.threshold} members present sign the results.`, `${name} members`);
+  }
+  const pvs = r['constituencies'] as Pv[];
+  const voted = new Map(imp?.trailer.voted.map((v) => [v.constituency, v.count]) ?? []);
+  def.constituencies.forEach((c, i) => {
+    const pv = pvs[i];
+    const where = `${name} ${c.id}`;
+    if (pv === undefined || pv.constituency !== c.id || !Array.isArray(pv.votes)) {
+      report.fail('results.constituency', `PV manquant ou hors d'ordre pour ${c.id}.`, `PV missing or out of order for ${c.id}.`, where);
+      return;
+    }
+    for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id} : ${a.fr}.`, `${c.id}: ${a.en}.`, where);
+    if (imp !== undefined) {
+      const accepted = imp.accepted.get(c.id)!.length;
+      const decoded = decodedBy.get(c.id) ?? (accepted === 0 ? [] : undefined);
+      if (decoded !== undefined) {
+        const expected = countConstituency(c, decoded, voted.get(c.id) ?? 0);
+        for (const field of PV_FIELDS) {
+          if (pv[field] !== expected[field]) report.fail('count.mismatch', `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`, `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`, `${where} ${field}`);
+        }
+        expected.votes.forEach((n, k) => {
+          if (pv.votes[k] !== n) report.fail('count.mismatch', `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`, `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`, `${where} votes[${k}]`);
+        });
+        if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id} : nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
+      }
+      const decrypting = membersBy.get(c.id);
+      if (decrypting !== undefined && present.some((m) => !decrypting.includes(m))) {
+        report.fail('results.members', `Un signataire n'a pas participé au déchiffrement de ${c.id}.`, `A signatory did not take part in decrypting ${c.id}.`, where);
+      }
+    }
+    for (const m of present) {
+      const sig = (r['signatures'] as { member?: unknown; constituency?: unknown; signature?: unknown }[]).find((s) => s?.member === m && s?.constituency === c.id);
+      const key = memberKey(m);
+      if (sig === undefined || typeof sig.signature !== 'string') {
+        report.fail('results.signature-missing', `Le membre ${m} n'a pas signé le PV de ${c.id}.`, `Member ${m} did not sign the PV of ${c.id}.`, `${where} member ${m}`);
+        continue;
+      }
+      if (key === undefined) continue;
+      const v = verifyPvSignature(key, fp, pv, sig.signature, m);
+      if (!v.ok) report.fail('results.signature', `Signature du membre ${m} invalide sur le PV de ${c.id}.`, `Member ${m}'s signature on the PV of ${c.id} is invalid.`, `${where} member ${m}`);
+    }
+  });
+  if (pvs.length !== def.constituencies.length) report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
+}
+
+/** The failures as text, one per line, in the reader's language. */
+export function formatFailures(report: VerifyReport, lang: keyof Bilingual = 'fr'): string {
+  return report.failures.map((f) => `✗ [${f.code}] ${f.where ?? ''} — ${f.message[lang]}`).join('\n');
+}
