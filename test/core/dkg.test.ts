@@ -19,6 +19,7 @@ import {
   dkgResultFromJson,
   dkgResultToJson,
   finalizeKeyShare,
+  pokStatement,
   readContributions,
   readRound1,
   resolve,
@@ -34,10 +35,11 @@ import {
   type Round1Message,
   type Round1MessageJson,
 } from '../../src/core/crypto/dkg/index.js';
-import { judgeBox } from '../../src/core/crypto/dkg/complaint.js';
+import { judgeBox, judgeComplaint } from '../../src/core/crypto/dkg/complaint.js';
 import { evaluateCommitments } from '../../src/core/crypto/dkg/polynomial.js';
-import { boxContext } from '../../src/core/crypto/dkg/round1.js';
-import { sealShare } from '../../src/core/crypto/dkg/share-box.js';
+import { boxContext, encryptShare, ephemeralStatement } from '../../src/core/crypto/dkg/round1.js';
+import { commitmentsDigest, openShare } from '../../src/core/crypto/dkg/share-box.js';
+import { proveSchnorr, verifySchnorr } from '../../src/core/crypto/proofs/schnorr.js';
 
 const fingerprint = new Uint8Array(32).fill(0x5c);
 
@@ -76,6 +78,10 @@ function complainAll(b: Board, round1: readonly Round1Entry[], members = range(b
     for (const c of r.complaints) out.push({ member: j, complaint: complaintToJson(c) });
   }
   return out;
+}
+
+function code(r: Result<unknown>): string {
+  return r.ok ? 'ok' : r.error.code;
 }
 
 function range(n: number): number[] {
@@ -145,14 +151,22 @@ function honestRun(n: number, t: number) {
   return { b, round1, complaints, result };
 }
 
-/** Dealer i's message with the share for recipient j replaced by `share` (properly sealed: it opens). */
+function digestOf(b: Board, message: Round1Message): Uint8Array {
+  return commitmentsDigest(b.params.fingerprint, message.dealer, message.commitments);
+}
+
+/** Dealer i's message with the share for recipient j replaced by `share` (properly sealed and proved: it passes round 1 and opens). */
 function withBadShare(b: Board, message: Round1Message, j: number, share: bigint): Round1Message {
+  const replaced = encryptShare(b.params, b.E, message.dealer, digestOf(b, message), j, share);
+  return { ...message, shares: message.shares.map((s) => (s.recipient === j ? replaced : s)) };
+}
+
+/** Dealer i's message with the box for recipient j replaced by `box`, its own fresh K and a valid proof of knowledge of k. */
+function withBox(b: Board, message: Round1Message, j: number, box: Uint8Array): Round1Message {
   const k = randomScalar();
   const ephemeral = G.multiply(k);
-  const shares = message.shares.map((s) => (s.recipient === j ? { recipient: j, ephemeral, box: new Uint8Array(48) } : s));
-  const patched = { ...message, shares };
-  const box = sealShare(boxContext(b.params, b.E, patched, j), share, k);
-  return { ...message, shares: message.shares.map((s) => (s.recipient === j ? { recipient: j, ephemeral, box } : s)) };
+  const proof = proveSchnorr(ephemeralStatement(b.params, message.dealer, j, digestOf(b, message), ephemeral, box), k);
+  return { ...message, shares: message.shares.map((s) => (s.recipient === j ? { recipient: j, ephemeral, proof, box } : s)) };
 }
 
 function reasonCodes(result: { disqualified: readonly { member: number; reasons: readonly { code: string }[] }[] }, member: number): string[] {
@@ -246,13 +260,23 @@ describe('DKG, a dealer sends a bad share', () => {
     expectEverySubsetInterpolatesToY(3, shares, result.publicKey);
   });
 
-  it('a tampered (undecryptable) box → complaint → dealer disqualified', () => {
+  it('a box tampered after its proof was made is refused in round 1 (the proof binds the box)', () => {
     const b = board(3, 2);
     const messages = contributeAll(b);
     const json = round1ToJson(messages[0]!);
-    const box = json.shares[2]!.box;
-    const tampered = { ...json, shares: json.shares.map((s) => (s.recipient === 3 ? { ...s, box: flipHex(box, 5) } : s)) };
-    const round1 = entries([tampered, messages[1], messages[2]]);
+    const tampered = { ...json, shares: json.shares.map((s) => (s.recipient === 3 ? { ...s, box: flipHex(s.box, 5) } : s)) };
+    const r = readRound1(b.params, { member: 1, message: tampered });
+    expect(!r.ok && [r.error.code, r.error.where]).toEqual(['dkg.round1.ephemeral', 'member 1']);
+    expect(!r.ok && r.error.message.en).toContain('share for member 3');
+    expect(!r.ok && r.error.message.fr).toContain('destinée au membre 3');
+  });
+
+  it('an undecryptable box (garbage, with its own K and a valid proof) → complaint → dealer disqualified', () => {
+    const b = board(3, 2);
+    const messages = contributeAll(b);
+    const garbage = messages[0]!.shares[2]!.box.slice();
+    garbage[5]! ^= 1;
+    const round1 = entries([withBox(b, messages[0]!, 3, garbage), messages[1], messages[2]]);
     expect(readRound1(b.params, round1[0]!).ok).toBe(true); // only the recipient can tell
     const check = unwrap(checkShares(b.params, b.E, 3, b.e[2]!, round1));
     expect(check.findings[0]).toEqual({ dealer: 1, status: 'undecryptable' });
@@ -265,16 +289,29 @@ describe('DKG, a dealer sends a bad share', () => {
     expect(result.disqualified[0]!.reasons[0]!.message.en).toBe('Member 1 sent member 3 a share that cannot be decrypted.');
   });
 
-  it('a box moved to another recipient or another dealer does not open (AAD and KDF binding)', () => {
+  it('a share (K, proof, box) moved to another dealer\'s message is refused in round 1 (the proof binds i and D_i)', () => {
     const b = board(3, 2);
     const [m1, m2] = contributeAll(b);
-    // Move dealer 1's box for member 2 into dealer 2's message for member 2: same recipient, other dealer.
+    // Move dealer 1's share for member 2 into dealer 2's message for member 2: same recipient, other dealer.
     const moved = { ...m2!, shares: m2!.shares.map((s) => (s.recipient === 2 ? m1!.shares[1]! : s)) };
     const c = readContributions(b.params, entries([m1, moved, contribute(b.params, 3, b.E)]))[1]!;
-    expect(c.status).toBe('valid');
-    if (c.status !== 'valid') return;
-    const dh = c.message.shares[1]!.ephemeral.multiply(b.e[1]!);
-    expect(judgeBox(b.params, b.E, c, 2, dh).status).toBe('undecryptable');
+    expect(c.status === 'invalid' && c.error.code).toBe('dkg.round1.ephemeral');
+  });
+
+  it('a box moved to a message with other commitments does not open (D_i in the AAD), even with a valid proof', () => {
+    const b = board(3, 2);
+    const [m1, m2] = contributeAll(b);
+    // Dealer 2 knows nothing of k_12, so this is the box-only binding: D_2 ≠ D_1 in the AAD (and i in AAD and KDF).
+    const box = m1!.shares[1]!.box;
+    const ctxMoved = boxContext(b.params, b.E, { ...m2!, shares: m2!.shares.map((s) => (s.recipient === 2 ? m1!.shares[1]! : s)) }, 2);
+    const dh = m1!.shares[1]!.ephemeral.multiply(b.e[1]!);
+    expect(openShare(boxContext(b.params, b.E, m1!, 2), dh, box)).toBeDefined(); // where it belongs, it opens
+    expect(openShare(ctxMoved, dh, box)).toBeUndefined();
+    // Same dealer, same K, same recipient, other commitments: only D_i differs.
+    const otherCommitments = { ...m1!, commitments: m2!.commitments };
+    expect(openShare(boxContext(b.params, b.E, otherCommitments, 2), dh, box)).toBeUndefined();
+    // And to another recipient (i, j in AAD and KDF).
+    expect(openShare(boxContext(b.params, b.E, m1!, 3), dh, box)).toBeUndefined();
   });
 
   it('a member who did not complain about a bad share cannot finalize, and is told which dealer to accuse', () => {
@@ -509,6 +546,171 @@ describe('DKG, invalid round-1 messages disqualify their dealer without any comp
     expect(!id.ok && id.error.code).toBe('dkg.round1.identity');
     const other = verifyRound1({ ...b.params, fingerprint: new Uint8Array(32) }, messages[0]!);
     expect(!other.ok && other.error.code).toBe('dkg.round1.pok');
+  });
+});
+
+// ------------------------------------------------------------------ copied ephemeral keys (review PoC, docs/dkg.md §2.4, §6)
+
+describe('DKG, a dealer who copies another dealer’s ephemeral key', () => {
+  /**
+   * The review's attack (2-of-3, member 3 corrupted): dealer 3 puts K_11 and K_22 (honest dealers' keys)
+   * in its own garbage boxes for members 1 and 2. Without proofs of knowledge of k, members 1 and 2 would
+   * complain with S = e_1·K_11 and e_2·K_22, opening the HONEST boxes 1→1 and 2→2; with f_1(3), f_2(3)
+   * (dealer 3's own boxes) that interpolates f_1(0) + f_2(0) = y.
+   */
+  function attack(b: Board, m1: Round1Message, m2: Round1Message, m3: Round1Message, delta = 0n): Round1Message {
+    const shift = (p: Point) => (delta === 0n ? p : p.add(G.multiply(delta)));
+    return {
+      ...m3,
+      shares: m3.shares.map((s) => (s.recipient === 1 ? { ...s, ephemeral: shift(m1.shares[0]!.ephemeral) } : s.recipient === 2 ? { ...s, ephemeral: shift(m2.shares[1]!.ephemeral) } : s)),
+    };
+  }
+
+  it('the attack’s round-1 message is refused (dkg.round1.ephemeral), naming the dealer and the recipient', () => {
+    const b = board(3, 2);
+    const [m1, m2, m3] = contributeAll(b);
+    for (const delta of [0n, 5n]) {
+      const r = verifyRound1(b.params, attack(b, m1!, m2!, m3!, delta));
+      expect(!r.ok && [r.error.code, r.error.where]).toEqual(['dkg.round1.ephemeral', 'member 3']);
+      expect(!r.ok && r.error.message.en).toBe(
+        "Member 3's contribution is invalid: the proof of knowledge of the ephemeral key of the share for member 1 does not verify (a copied key or a moved share).",
+      );
+      expect(!r.ok && r.error.message.fr).toContain('La contribution du membre 3 est invalide');
+      expect(!r.ok && r.error.message.fr).toContain('destinée au membre 1');
+    }
+  });
+
+  it('copying the honest share’s proof along with its K does not help: the proof is bound to dealer, D_i and box', () => {
+    const b = board(3, 2);
+    const [m1, m2, m3] = contributeAll(b);
+    // The whole (K_11, proof_11) into dealer 3's share for member 1, its own box kept.
+    const copied = { ...m3!, shares: m3!.shares.map((s) => (s.recipient === 1 ? { ...s, ephemeral: m1!.shares[0]!.ephemeral, proof: m1!.shares[0]!.proof } : s)) };
+    const r = verifyRound1(b.params, copied);
+    expect(!r.ok && r.error.code).toBe('dkg.round1.ephemeral');
+    // The whole share, box included: the proof names dealer 1 and D_1, not dealer 3 and D_3.
+    const whole = { ...m3!, shares: m3!.shares.map((s) => (s.recipient === 1 ? m1!.shares[0]! : s)) };
+    expect(code(verifyRound1(b.params, whole))).toBe('dkg.round1.ephemeral');
+    void m2;
+  });
+
+  it('played to the end, no complaint reveals a DH value that opens an honest box, and y stays out of reach', () => {
+    const b = board(3, 2);
+    const [m1, m2, m3] = contributeAll(b);
+    const round1 = entries([m1, m2, attack(b, m1!, m2!, m3!)]);
+    const all = complainAll(b, round1, [1, 2]); // members 1 and 2 are honest and run the app
+    expect(all).toEqual([]); // dealer 3 is out after round 1: nobody complains about it, nothing is revealed
+    const result = unwrap(resolve(b.params, b.E, round1, all));
+    expect(result.qualified).toEqual([1, 2]);
+    expect(reasonCodes(result, 3)).toEqual(['dkg.round1.ephemeral']);
+    // Even a complaint filed by hand against dealer 3 is moot, so never opens anything.
+    const dh = m1!.shares[0]!.ephemeral.multiply(b.e[0]!);
+    const proof = proveChaumPedersen(complaintStatement(b.params, b.E, attack(b, m1!, m2!, m3!), new Uint8Array(64), 1, dh), b.e[0]!);
+    const v = unwrap(resolve(b.params, b.E, round1, [{ member: 1, complaint: complaintToJson({ complainant: 1, accused: 3, dh, proof }) }])).complaints[0]!;
+    expect(v).toMatchObject({ verdict: 'moot', code: 'dkg.complaint.moot' });
+    expect(v.share).toBeUndefined();
+  });
+
+  it('the same K twice in one message is refused (dkg.round1.ephemeral-reuse), even with valid proofs', () => {
+    const b = board(3, 2);
+    const [m1] = contributeAll(b);
+    const k = randomScalar();
+    const K = G.multiply(k);
+    const digest = digestOf(b, m1!);
+    const reuse = {
+      ...m1!,
+      shares: m1!.shares.map((s) => (s.recipient === 3 ? s : { ...s, ephemeral: K, proof: proveSchnorr(ephemeralStatement(b.params, 1, s.recipient, digest, K, s.box), k) })),
+    };
+    const r = verifyRound1(b.params, reuse);
+    expect(!r.ok && [r.error.code, r.error.where]).toEqual(['dkg.round1.ephemeral-reuse', 'member 1']);
+    expect(!r.ok && r.error.message.en).toContain('members 1 and 2');
+  });
+
+  it('each ephemeral proof is checked, for every recipient, and a bad proof scalar is refused', () => {
+    const b = board(4, 2);
+    const [m1] = contributeAll(b);
+    for (const j of [1, 4]) {
+      const bad = { ...m1!, shares: m1!.shares.map((s) => (s.recipient === j ? { ...s, proof: { c: s.proof.c, s: mod(s.proof.s + 1n) } } : s)) };
+      const r = verifyRound1(b.params, bad);
+      expect(!r.ok && r.error.message.en).toContain(`share for member ${j} `);
+    }
+    expect(verifyRound1(b.params, m1!).ok).toBe(true);
+  });
+
+  it('the ephemeral proof’s statement binds n, t, i, j, D_i and the box (each change breaks it)', () => {
+    const b = board(3, 2);
+    const [m1] = contributeAll(b);
+    const s = m1!.shares[1]!;
+    const d = digestOf(b, m1!);
+    const good = ephemeralStatement(b.params, 1, 2, d, s.ephemeral, s.box);
+    expect(verifySchnorr(good, s.proof)).toBe(true);
+    const other = new Uint8Array(d);
+    other[0]! ^= 1;
+    const box = s.box.slice();
+    box[47]! ^= 1;
+    for (const st of [
+      ephemeralStatement({ ...b.params, n: 4 }, 1, 2, d, s.ephemeral, s.box),
+      ephemeralStatement({ ...b.params, t: 3 }, 1, 2, d, s.ephemeral, s.box),
+      ephemeralStatement(b.params, 2, 2, d, s.ephemeral, s.box),
+      ephemeralStatement(b.params, 1, 3, d, s.ephemeral, s.box),
+      ephemeralStatement(b.params, 1, 2, other, s.ephemeral, s.box),
+      ephemeralStatement(b.params, 1, 2, d, s.ephemeral, box),
+      ephemeralStatement({ ...b.params, fingerprint: new Uint8Array(32) }, 1, 2, d, s.ephemeral, s.box),
+    ]) {
+      expect(verifySchnorr(st, s.proof)).toBe(false);
+    }
+  });
+});
+
+// ------------------------------------------------------------------ bindings of the other proofs
+
+describe('DKG, what each proof is bound to', () => {
+  it('the proof of knowledge of a_i,0 replayed with changed commitments is refused (dkg.round1.pok)', () => {
+    const b = board(3, 3);
+    const [m1, m2] = contributeAll(b);
+    // C_i,0 kept (the proof's public key), a later commitment changed: only the context can catch it.
+    const changed = { ...m1!, commitments: [m1!.commitments[0]!, m2!.commitments[1]!, m1!.commitments[2]!] };
+    expect(code(verifyRound1(b.params, changed))).toBe('dkg.round1.pok');
+    // A dealer who re-proves its new commitments (it knows a_i,0) still cannot keep its old shares: their proofs bind D_i.
+    const a = [randomScalar(), randomScalar(), randomScalar()];
+    const commitments = a.map((x) => G.multiply(x));
+    const proof = proveSchnorr(pokStatement(b.params, 1, commitments), a[0]!);
+    expect(code(verifyRound1(b.params, { ...m1!, commitments, proof }))).toBe('dkg.round1.ephemeral');
+  });
+
+  it('a complaint’s proof replayed on a changed box is refused (dkg.complaint.proof)', () => {
+    const b = board(3, 2);
+    const messages = contributeAll(b);
+    const c = readContributions(b.params, entries(messages))[0]!;
+    if (c.status !== 'valid') throw new Error('expected a valid dealer');
+    const dh = c.message.shares[1]!.ephemeral.multiply(b.e[1]!);
+    const proof = proveChaumPedersen(complaintStatement(b.params, b.E, c.message, c.digest, 2, dh), b.e[1]!);
+    const json = complaintToJson({ complainant: 2, accused: 1, dh, proof });
+    const judge = (contribution: typeof c) => judgeComplaint(b.params, b.E, [contribution, ...readContributions(b.params, entries(messages)).slice(1)], { member: 2, complaint: json });
+    expect(judge(c)).toMatchObject({ verdict: 'dismissed' });
+    // Same dealer, same K, same D_i, one bit of the box changed (as a judge would see it if the box were swapped).
+    const box = c.message.shares[1]!.box.slice();
+    box[0]! ^= 1;
+    const changed = { ...c, message: { ...c.message, shares: c.message.shares.map((s) => (s.recipient === 2 ? { ...s, box } : s)) } };
+    expect(judge(changed)).toMatchObject({ verdict: 'rejected', code: 'dkg.complaint.proof' });
+    // And with another D_i.
+    const digest = c.digest.slice();
+    digest[3]! ^= 1;
+    expect(judge({ ...c, digest })).toMatchObject({ verdict: 'rejected', code: 'dkg.complaint.proof' });
+  });
+
+  it('a complaint entry whose author is outside 1..n is rejected, not a crash (review crash.mts)', () => {
+    const b = board(3, 2);
+    const round1 = entries(contributeAll(b));
+    const bogus = { complainant: 4, accused: 1, dh: pointToHex(G), proof: { c: '00'.repeat(32), s: '00'.repeat(32) } };
+    const contributions = readContributions(b.params, round1);
+    for (const member of [4, 0, -1, 1.5]) {
+      const v = judgeComplaint(b.params, b.E, contributions, { member, complaint: { ...bogus, complainant: member } });
+      expect(v).toMatchObject({ complainant: member, verdict: 'rejected', code: 'dkg.complaint.malformed' });
+      expect(v.message.en).toContain(`unknown author (${member})`);
+    }
+    const result = unwrap(resolve(b.params, b.E, round1, [{ member: 4, complaint: bogus }]));
+    expect(result.qualified).toEqual([1, 2, 3]);
+    expect(result.complaints[0]).toMatchObject({ verdict: 'rejected', code: 'dkg.complaint.malformed' });
   });
 });
 

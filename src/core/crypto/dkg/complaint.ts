@@ -1,5 +1,5 @@
 /**
- * Round 2 of the DKG (docs/dkg.md §3): every member checks the shares dealt to it and, for each bad
+ * Round 2 of the DKG (docs/dkg.md §4): every member checks the shares dealt to it and, for each bad
  * one, publishes a VERIFIABLE complaint: the box's Diffie–Hellman value S = e_j·K with a Chaum–Pedersen
  * proof that log_G E_j = log_K S. With S anyone can open that one box and judge the dealer, without
  * the dealer (who has forgotten its polynomial) having to answer.
@@ -119,7 +119,7 @@ export function checkShares(
   return ok({ member, findings, complaints });
 }
 
-/** How a complaint was settled (docs/dkg.md §4). */
+/** How a complaint was settled (docs/dkg.md §4.2). */
 export type Verdict =
   /** The box does not open or holds a wrong share: the accused dealer is disqualified. */
   | 'upheld'
@@ -148,6 +148,10 @@ export interface ComplaintVerdict {
  */
 export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point[], contributions: readonly Contribution[], entry: ComplaintEntry): ComplaintVerdict {
   const j = entry.member;
+  if (!isMember(params, j)) {
+    // The transcript layer should never attribute an entry to a non-member; judge it, don't crash on it.
+    return { complainant: j, verdict: 'rejected', code: 'dkg.complaint.malformed', message: { fr: `Plainte d'un auteur inconnu (${j}) : les membres vont de 1 à ${params.n}.`, en: `Complaint from an unknown author (${j}): members are 1 to ${params.n}.` } };
+  }
   const decoded = catchInput(() => complaintFromJson(entry.complaint, `member ${j} complaint`));
   if (!decoded.ok) {
     const e = decoded.error;

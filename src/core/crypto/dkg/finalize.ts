@@ -1,5 +1,5 @@
 /**
- * Round 2 (b) of the DKG (docs/dkg.md §3.3): once complaints are settled and the qualified set Q is
+ * Round 2 (b) of the DKG (docs/dkg.md §4.3): once complaints are settled and the qualified set Q is
  * public, member j reopens the shares dealt to it by Q's members and adds them up:
  *
  *   x_j = Σ_{i∈Q} s_ij mod L,   checked by   x_j·G = Y_j   before it is sealed to the token.

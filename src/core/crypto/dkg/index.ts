@@ -11,7 +11,7 @@
  *   verifier    verifyDkgResult(params, E, round1, complaints, claimedJson)
  */
 export { validateParams, MAX_MEMBERS, type DkgParams } from './params.js';
-export { contribute, verifyRound1, readRound1, readContributions, pokStatement, type Round1Message, type Round1Entry, type EncryptedShare, type Contribution } from './round1.js';
+export { contribute, verifyRound1, readRound1, readContributions, pokStatement, ephemeralStatement, encryptShare, type Round1Message, type Round1Entry, type EncryptedShare, type Contribution } from './round1.js';
 export {
   checkShares,
   judgeComplaint,

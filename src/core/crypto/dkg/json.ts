@@ -1,5 +1,5 @@
 /**
- * JSON forms of the DKG's public messages (docs/dkg.md §6), as they go into the transcript: points and
+ * JSON forms of the DKG's public messages (docs/dkg.md §7), as they go into the transcript: points and
  * scalars as 64 lower-case hex digits (docs/protocol.md §2), boxes as 96 hex digits. Decoders take
  * untrusted input: they check every type, refuse unknown keys and non-canonical encodings, and throw
  * {@link InputError} (turned into a Result by `catchInput`). Encoders write keys in a fixed order, so
@@ -23,6 +23,7 @@ export interface ProofJson {
 export interface EncryptedShareJson {
   readonly recipient: number;
   readonly ephemeral: string;
+  readonly proof: ProofJson;
   readonly box: string;
 }
 
@@ -77,7 +78,7 @@ export function round1ToJson(m: Round1Message): Round1MessageJson {
     dealer: m.dealer,
     commitments: m.commitments.map(pointToHex),
     proof: proofToJson(m.proof),
-    shares: m.shares.map((s) => ({ recipient: s.recipient, ephemeral: pointToHex(s.ephemeral), box: toHex(s.box) })),
+    shares: m.shares.map((s) => ({ recipient: s.recipient, ephemeral: pointToHex(s.ephemeral), proof: proofToJson(s.proof), box: toHex(s.box) })),
   };
 }
 
@@ -164,7 +165,7 @@ function bilingual(v: unknown, where: string): Bilingual {
   return { fr: text(o.fr, `${where}.fr`), en: text(o.en, `${where}.en`) };
 }
 
-/** Decodes a round-1 message's JSON: types, canonical non-identity points, scalars < L, 48-byte boxes. Counts are checked by verifyRound1. */
+/** Decodes a round-1 message's JSON: types, canonical non-identity points, scalars < L, 48-byte boxes. Counts and proofs are checked by verifyRound1. */
 export function round1FromJson(v: unknown, where = 'round1'): Round1Message {
   const o = record(v, where, ['dealer', 'commitments', 'proof', 'shares']);
   const dealer = integer(o.dealer, `${where}.dealer`);
@@ -172,8 +173,13 @@ export function round1FromJson(v: unknown, where = 'round1'): Round1Message {
   const proof = proofFromJson(o.proof, `${where}.proof`);
   const shares = array(o.shares, `${where}.shares`).map((s, k): EncryptedShare => {
     const w = `${where}.shares[${k}]`;
-    const so = record(s, w, ['recipient', 'ephemeral', 'box']);
-    return { recipient: integer(so.recipient, `${w}.recipient`), ephemeral: pointFromHex(so.ephemeral as string, `${w}.ephemeral`), box: hexBytes(so.box, SHARE_BOX_BYTES, `${w}.box`) };
+    const so = record(s, w, ['recipient', 'ephemeral', 'proof', 'box']);
+    return {
+      recipient: integer(so.recipient, `${w}.recipient`),
+      ephemeral: pointFromHex(so.ephemeral as string, `${w}.ephemeral`),
+      proof: proofFromJson(so.proof, `${w}.proof`),
+      box: hexBytes(so.box, SHARE_BOX_BYTES, `${w}.box`),
+    };
   });
   return { dealer, commitments, proof, shares };
 }

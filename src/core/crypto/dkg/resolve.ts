@@ -1,5 +1,5 @@
 /**
- * The public outcome of the DKG (docs/dkg.md §4): who qualified, who was disqualified and why, how
+ * The public outcome of the DKG (docs/dkg.md §5): who qualified, who was disqualified and why, how
  * each complaint was settled, the election public key and every member's verification key. Anyone
  * can recompute it from the transcript alone (round-1 entries, complaint entries, the roster's keys).
  */
@@ -69,7 +69,7 @@ function absent(member: number): Failure {
 }
 
 /**
- * The DKG's result (docs/dkg.md §4): fails when fewer than t members qualified, since t key shares are
+ * The DKG's result (docs/dkg.md §5): fails when fewer than t members qualified, since t key shares are
  * needed to decrypt. Call {@link assess} to show who was disqualified in that case.
  */
 export function resolve(params: DkgParams, encryptionKeys: readonly Point[], round1: readonly Round1Entry[], complaints: readonly ComplaintEntry[]): Result<DkgResult> {
@@ -115,7 +115,7 @@ function jointCommitments(params: DkgParams, contributions: readonly Contributio
 }
 
 /**
- * The verifier's check of a published DKG result (docs/dkg.md §5): decodes `claimed` (untrusted JSON),
+ * The verifier's check of a published DKG result (docs/dkg.md §5.1): decodes `claimed` (untrusted JSON),
  * recomputes the result from the transcript with {@link resolve}, and accepts only if both are
  * identical, field by field (compared through their canonical JSON form).
  */

@@ -17,6 +17,11 @@ export interface EncryptedShare {
   readonly recipient: number;
   /** K = k·G. */
   readonly ephemeral: Point;
+  /**
+   * Schnorr proof of knowledge of k = log_G K (docs/dkg.md §2.4), bound to this dealer, this recipient,
+   * D_i and the box: a dealer cannot reuse someone else's K (whose k it does not know).
+   */
+  readonly proof: SchnorrProof;
   /** ChaCha20-Poly1305 ciphertext and tag, 48 bytes. */
   readonly box: Uint8Array;
 }
@@ -53,6 +58,22 @@ export function pokStatement(params: DkgParams, dealer: number, commitments: rea
   };
 }
 
+/**
+ * The statement of the proof of knowledge of an ephemeral key (docs/dkg.md §2.4): base G, public K_ij,
+ * context integer(n) || integer(t) || integer(i) || integer(j) || bytes(D_i) || bytes(box_ij). Without it
+ * a corrupted dealer could copy an honest dealer's K into its own (garbage) box for j, and j's complaint
+ * S = e_j·K would open the honest box; with it, S is a value the dealer could compute itself (k·E_j).
+ */
+export function ephemeralStatement(params: DkgParams, dealer: number, recipient: number, digest: Uint8Array, ephemeral: Point, box: Uint8Array): SchnorrStatement {
+  return {
+    tag: DOMAIN.dkgEphemeral,
+    fingerprint: params.fingerprint,
+    base: G,
+    publicKey: ephemeral,
+    context: (e) => e.integer(params.n).integer(params.t).integer(dealer).integer(recipient).bytes(digest).bytes(box),
+  };
+}
+
 /** The binding of dealer i's box for recipient j. */
 export function boxContext(params: DkgParams, encryptionKeys: readonly Point[], message: Round1Message, recipient: number, digest?: Uint8Array): BoxContext {
   const share = message.shares[recipient - 1]!;
@@ -68,7 +89,8 @@ export function boxContext(params: DkgParams, encryptionKeys: readonly Point[], 
 
 /**
  * Member i's round-1 step (docs/dkg.md §2.1). Hazardous inside: draws the polynomial a_i,0..a_i,t−1,
- * then the proof's nonce, then one ephemeral k per recipient 1..n, all from `random` in that order.
+ * then the proof's nonce, then for each recipient j = 1..n the ephemeral k_ij and the nonce of its proof
+ * of knowledge, all from `random` in that order.
  *
  * The member's own share f_i(i) is sealed to its own key like every other share, so nothing secret
  * outlives this call: the finalize step (./finalize.ts) reopens it with the token's key. The
@@ -83,20 +105,33 @@ export function contribute(params: DkgParams, dealer: number, encryptionKeys: re
   const proof = proveSchnorr(pokStatement(params, dealer, commitments), coefficients[0]!, random);
   const digest = commitmentsDigest(params.fingerprint, dealer, commitments);
   const shares: EncryptedShare[] = [];
-  for (let j = 1; j <= params.n; j++) {
-    const k = random();
-    const ephemeral = ephemeralOf(k);
-    const ctx: BoxContext = { fingerprint: params.fingerprint, dealer, recipient: j, commitmentsDigest: digest, ephemeral, recipientKey: keyOf(encryptionKeys, j) };
-    shares.push({ recipient: j, ephemeral, box: sealShare(ctx, evaluate(coefficients, j), k) });
-  }
+  for (let j = 1; j <= params.n; j++) shares.push(encryptShare(params, encryptionKeys, dealer, digest, j, evaluate(coefficients, j), random));
   coefficients.fill(0n);
   return { dealer, commitments, proof, shares };
 }
 
 /**
- * Every public check of a round-1 message (docs/dkg.md §5.1): dealer in 1..n; exactly t commitments,
- * none the identity; exactly n shares, for recipients 1..n in order, each with a non-identity K and a
- * 48-byte box; and the proof of knowledge:  R' = s·G − c·C_i,0,  c = challenge(sceau/v1/dkg/pok, …, R').
+ * One encrypted share of dealer i for recipient j (docs/dkg.md §2.1, §2.4, §3): draws k_ij, then the
+ * nonce of its proof of knowledge, from `random`; seals `share` under D_i = `digest`, and proves
+ * knowledge of k_ij over the sealed box. Hazardous: `share` and k_ij are secret. Exported so that
+ * tests can play a dealer who deals a wrong share (which it can always do: only the recipient can tell).
+ */
+export function encryptShare(params: DkgParams, encryptionKeys: readonly Point[], dealer: number, digest: Uint8Array, recipient: number, share: bigint, random: ScalarSource = randomScalar): EncryptedShare {
+  const k = random();
+  const ephemeral = ephemeralOf(k);
+  const ctx: BoxContext = { fingerprint: params.fingerprint, dealer, recipient, commitmentsDigest: digest, ephemeral, recipientKey: keyOf(encryptionKeys, recipient) };
+  const box = sealShare(ctx, share, k);
+  const proof = proveSchnorr(ephemeralStatement(params, dealer, recipient, digest, ephemeral, box), k, random);
+  return { recipient, ephemeral, proof, box };
+}
+
+/**
+ * Every public check of a round-1 message (docs/dkg.md §2.3): dealer in 1..n; exactly t commitments,
+ * none the identity; exactly n shares, for recipients 1..n in order, each with a non-identity K, no K
+ * twice, a 48-byte box; the proof of knowledge of the constant term:
+ *   R' = s·G − c·C_i,0,  c = challenge(sceau/v1/dkg/pok, …, R');
+ * and, for every share, the proof of knowledge of its ephemeral key (§2.4):
+ *   R' = s·G − c·K_ij,   c = challenge(sceau/v1/dkg/ephemeral, …, R').
  * (Whether each box holds the right share only its recipient can tell: round 2.)
  */
 export function verifyRound1(params: DkgParams, message: Round1Message): Result<Round1Message> {
@@ -115,6 +150,7 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
   if (message.shares.length !== params.n) {
     return bad('dkg.round1.share-count', `${message.shares.length} parts chiffrées au lieu de ${params.n}.`, `${message.shares.length} encrypted shares instead of ${params.n}.`);
   }
+  const seen = new Map<string, number>();
   for (let j = 1; j <= params.n; j++) {
     const share = message.shares[j - 1]!;
     if (share.recipient !== j) {
@@ -124,9 +160,27 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
     if (share.box.length !== SHARE_BOX_BYTES) {
       return bad('dkg.round1.box-length', `la part chiffrée du membre ${j} fait ${share.box.length} octets au lieu de ${SHARE_BOX_BYTES}.`, `the encrypted share for member ${j} is ${share.box.length} bytes instead of ${SHARE_BOX_BYTES}.`);
     }
+    const key = share.ephemeral.toHex();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return bad('dkg.round1.ephemeral-reuse', `la même clé éphémère sert aux parts des membres ${earlier} et ${j}.`, `the same ephemeral key is used for the shares of members ${earlier} and ${j}.`);
+    }
+    seen.set(key, j);
   }
   if (!verifySchnorr(pokStatement(params, i, message.commitments), message.proof)) {
     return bad('dkg.round1.pok', 'la preuve de connaissance de son terme constant est fausse.', 'the proof of knowledge of its constant term does not verify.');
+  }
+  const digest = commitmentsDigest(params.fingerprint, i, message.commitments);
+  for (const share of message.shares) {
+    const j = share.recipient;
+    if (!verifySchnorr(ephemeralStatement(params, i, j, digest, share.ephemeral, share.box), share.proof)) {
+      return fail(
+        'dkg.round1.ephemeral',
+        `La contribution du membre ${i} est invalide : la preuve de connaissance de la clé éphémère de la part destinée au membre ${j} est fausse (clé copiée ou part déplacée).`,
+        `Member ${i}'s contribution is invalid: the proof of knowledge of the ephemeral key of the share for member ${j} does not verify (a copied key or a moved share).`,
+        `member ${i}`,
+      );
+    }
   }
   return ok(message);
 }
