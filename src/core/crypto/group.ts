@@ -68,7 +68,8 @@ export function bytesToNumberLE(bytes: Uint8Array): bigint {
 }
 
 export function scalarToBytes(s: bigint): Uint8Array {
-  if (s < 0n || s >= L) throw new RangeError(`"scalar" expected 0 <= s < L, got ${s}`);
+  // The value may be secret (a share, a nonce): never put it in the message.
+  if (s < 0n || s >= L) throw new RangeError('"scalar" expected 0 <= s < L');
   const out = new Uint8Array(SCALAR_BYTES);
   let n = s;
   for (let i = 0; i < SCALAR_BYTES; i++) {

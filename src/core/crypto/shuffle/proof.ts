@@ -90,7 +90,7 @@ export function shuffleSeed(st: ShuffleStatement, h: Point, c: readonly Point[])
   });
 }
 
-/** u_j = expand("sceau/v1/shuffle/u", seed, j), j = 0 … N−1: full-size scalars (docs/shuffle.md §4.2). */
+/** u_j = expand("sceau/v1/shuffle/u", seed, j), j = 0 … N−1: full-size scalars (docs/shuffle.md §4). */
 export function shuffleU(seed: Uint8Array, n: number): bigint[] {
   return expandScalars(DOMAIN.shuffleU, seed, n);
 }
