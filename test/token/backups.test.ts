@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { combineCards, fromQrPayloads, MAX_PAYLOAD_CHARS, openToken, paperBackup, restorePaperBackup, splitTokenIntoCards, toQrPayloads } from '../../src/core/token/index.js';
 import { expectFailure, FAST, FP, makeToken, OTHER_FP, PASS } from './helpers.js';
@@ -18,6 +19,14 @@ describe('paper backup (QR payloads)', () => {
     const restored = restorePaperBackup(shuffle(payloads.value), { fingerprint: FP, member: 2 });
     expect(restored).toEqual({ ok: true, value: text });
     if (restored.ok) expect((await openToken(restored.value, PASS, { fingerprint: FP, member: 2 }, FAST)).ok).toBe(true);
+  });
+
+  it('each payload of the largest size fits one QR code at error-correction level M', () => {
+    const payloads = toQrPayloads(new Uint8Array(5600).fill(0xab), FP);
+    const longest = payloads.reduce((a, b) => (a.length >= b.length ? a : b));
+    expect(longest.length).toBeGreaterThan(950);
+    expect(QRCode.create(longest, { errorCorrectionLevel: 'M' }).version).toBeLessThanOrEqual(30);
+    expect(() => QRCode.create(longest + 'x'.repeat(1500), { errorCorrectionLevel: 'M' })).toThrow();
   });
 
   it('round-trips any bytes (property)', () => {

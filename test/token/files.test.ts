@@ -134,13 +134,11 @@ describe('writing a token', () => {
     const resealed = await makeToken(1); // same secrets (seeded by index), fresh salt and nonce
     expectFailure(await writeToken(stick, resealed.text), 'token.exists');
     expect((await writeToken(stick, resealed.text, { replace: 'same-identity' })).ok).toBe(true);
-    const stranger = JSON.parse(resealed.text);
     const other = await makeToken(5);
     const foreignForMember1 = other.text.replace('"index": 5', '"index": 1');
     expect(JSON.parse(foreignForMember1).member.index).toBe(1);
     expectFailure(await writeToken(stick, foreignForMember1, { replace: 'same-identity' }), 'token.exists');
     expect((await writeToken(stick, foreignForMember1, { replace: 'always' })).ok).toBe(true);
-    expect(stranger.member.index).toBe(1);
   });
 });
 
