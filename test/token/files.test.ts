@@ -117,6 +117,13 @@ describe('writing a token', () => {
     expectFailure(await writeToken(stick, text), 'drive.removed');
   });
 
+  it('never recreates the mount point of a drive that is gone (the token must not land on the system disk)', async () => {
+    const { text } = await makeToken(2);
+    const gone = join(root, 'unplugged');
+    expectFailure(await writeToken(gone, text), 'drive.removed');
+    await expect(readdir(gone)).rejects.toThrow();
+  });
+
   it('reports a drive that reads back something else (faulty medium)', async () => {
     const { text } = await makeToken(2);
     let renamed = false;
@@ -201,6 +208,7 @@ describe('backup token on a second drive', () => {
     const w = await writeToken(stick, (await makeToken(2)).text);
     if (!w.ok) throw new Error('write');
     const backup = join(root, 'backup');
+    await mkdir(backup);
     const intruder = (await makeToken(3)).text.replace('"index": 3', '"index": 2');
     expect((await writeToken(backup, intruder)).ok).toBe(true);
     expectFailure(await writeBackupToken(w.value.path, backup), 'token.exists');

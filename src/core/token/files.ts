@@ -48,6 +48,13 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
 /** Turns a file-system error into a failure a member can act on. `mount` is checked to tell a removed drive. */
 export async function driveFailure(error: unknown, mount: string, path: string): Promise<Failure> {
   const text = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : String(error);
@@ -99,6 +106,8 @@ export async function writeToken(mount: string, tokenText: string, options: { re
   if (!parsed.ok) return parsed;
   const pub = parsed.value.public;
   const path = tokenPath(mount, pub.electionId, pub.member.index);
+  // Never create the mount point itself: if the drive is gone, its folder must not reappear on the system disk.
+  if (!(await isFolder(mount))) return { ok: false, error: await driveFailure(new Error('ENOENT: mount point missing'), mount, path) };
   try {
     await mkdir(join(mount, TOKEN_FOLDER, pub.electionId), { recursive: true });
   } catch (e) {
