@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/pipeline/simulate.js';
+import { tempDir } from '../pipeline/helpers.js';
+
+function capture(): { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  return { out: () => out.join('\n'), err: () => err.join('\n') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('sceau simulate', () => {
+  it('writes the public files and, apart, the tokens and the ground truth with every kind of bad ballot', async () => {
+    const out = join(tempDir(), 'sim');
+    const io = capture();
+    expect(await main(['simulate', '--out', out, '--voters', '14', '--constituencies', '2', '--members', '3', '--threshold', '2', '--bad', 'all', '--workers', '1'])).toBe(0);
+    expect(io.out()).toMatch(/Urne \/ urn: 21 bulletins/);
+    for (const f of ['election.json', 'keyceremony.jsonl', 'keys.json', 'urn.jsonl']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['truth.json', 'platform-key.json', 'tokens/member-1/token.json', 'tokens/member-3/token.json']) expect(existsSync(join(`${out}-private`, f))).toBe(true);
+    const truth = JSON.parse(readFileSync(join(`${out}-private`, 'truth.json'), 'utf8')) as GroundTruth;
+    for (const kind of BAD_KINDS) expect(truth.rejected[EXPECTED_REASON[kind]]).toBeGreaterThan(0);
+  });
+
+  it('refuses bad options with exit code 2 and a non-empty output folder with 1', async () => {
+    const io = capture();
+    expect(await main(['simulate'])).toBe(2);
+    expect(await main(['simulate', '--out', join(tempDir(), 'x'), '--bad', 'nonsense'])).toBe(2);
+    expect(await main(['simulate', '--out', join(tempDir(), 'x'), '--members', '2', '--threshold', '3'])).toBe(2);
+    const full = tempDir();
+    writeFileSync(join(full, 'something'), '');
+    expect(await main(['simulate', '--out', full, '--voters', '1'])).toBe(1);
+    expect(io.err()).toMatch(/not empty/);
+  });
+});
+
+describe('sceau demo and sceau verify', () => {
+  it('runs an election, prints its results and fingerprint, and verifies it; a tampered record exits 1 naming the check', async () => {
+    const out = join(tempDir(), 'rec');
+    let io = capture();
+    expect(await main(['demo', '--out', out, '--voters', '10', '--constituencies', '2', '--members', '3', '--threshold', '2', '--workers', '1'])).toBe(0);
+    expect(io.out()).toMatch(/inscrits \d+ {2}votants 5/);
+    expect(io.out()).toMatch(/Quorum : membres \/ members 2, 3/);
+    const fp = /record fingerprint:\n {2}([0-9a-f ]+)/.exec(io.out())![1]!.replaceAll(' ', '');
+    vi.restoreAllMocks();
+
+    io = capture();
+    expect(await main(['verify', out, '--json', '--workers', '1'])).toBe(0);
+    const report = JSON.parse(io.out());
+    expect(report.ok).toBe(true);
+    expect(report.recordFingerprint).toBe(fp);
+    vi.restoreAllMocks();
+
+    const results = join(out, 'results.json');
+    const v = JSON.parse(readFileSync(results, 'utf8'));
+    v.constituencies[1].nuls += 1;
+    writeFileSync(results, JSON.stringify(v));
+    io = capture();
+    expect(await main(['verify', out, '--lang', 'en', '--workers', '1'])).toBe(1);
+    expect(io.out()).toMatch(/\[record\.file-changed\] results\.json/);
+    expect(io.out()).toMatch(/\[count\.sum\] results\.json c002/);
+    expect(io.out()).toMatch(/INVALID/);
+  });
+
+  it('exits 2 without a record and 1 for a folder that is no record', async () => {
+    const io = capture();
+    expect(await main(['verify'])).toBe(2);
+    expect(await main(['verify', tempDir(), '--workers', '0'])).toBe(1);
+    expect(io.out()).toMatch(/record\.file-missing/);
+  });
+});
