@@ -40,7 +40,7 @@ export interface KdfCost {
   readonly p: number;
 }
 
-/** What the app writes: ≈ 1 s (2-core 2026 x86 server) to 1.5 s per derivation, 64 MiB. */
+/** What the app writes: 64 MiB, ≈ 1 to 1.5 s per derivation here (docs/token.md §3). */
 export const PRODUCTION_COST: KdfCost = { t: 3, m: 65_536, p: 1 };
 /** The least a reader accepts for a `production` token: today equal to what the app writes. */
 export const KDF_FLOOR: KdfCost = { t: 3, m: 65_536, p: 1 };
