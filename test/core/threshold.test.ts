@@ -10,11 +10,15 @@ import { G, mod, pointToHex, scalarToHex, seededScalars, type Point, type Scalar
 import {
   combine,
   combineChoices,
+  combineChoicesForElection,
+  combineForElection,
   integerLagrangeAtZero,
   lagrangeAtZero,
   partialDecrypt,
+  partialFromJson,
   partialToJson,
   verifyPartial,
+  verifyPartialForElection,
   verifyPartialJson,
   type MemberKey,
   type MemberSecret,
@@ -169,6 +173,72 @@ describe('threshold decryption, n = 5, t = 3', () => {
     expect(code(r)).toBe('point.identity');
     expect(!r.ok && r.error.where).toMatch(/member 1.*share 3/);
     expect(code(verifyPartialJson(fp, dealer.keys[0]!, cts, { ...json, proof: { ...json.proof, s: 'ff'.repeat(32) } }))).toBe('scalar.range');
+  });
+});
+
+describe('decryption for the election: only Q, only the DKG’s keys, t from the DKG (protocol.md §9.5)', () => {
+  const dealer = deal(5, 3, seededScalars(utf8.encode('dealer election')));
+  const table = new ChoiceTable(fp, 'C07', 4);
+  const choices = [0, 1, 2, 3, 1];
+  const cts: Ciphertext[] = choices.map((k) => encrypt(dealer.electionKey, table.point(k)).ciphertext);
+  // Member 2 was disqualified in the DKG, but its Y_2 is still published (docs/dkg.md §4.3).
+  const dkg = { qualified: [1, 3, 4, 5], verificationKeys: dealer.keys.map((k) => k.verificationKey), t: 3 };
+  const json = (j: number, over = cts) => partialToJson(partialDecrypt(fp, dealer.secrets[j - 1]!, dealer.keys[j - 1]!.verificationKey, over));
+  const must = (j: number): VerifiedPartial => {
+    const r = verifyPartialForElection(fp, dkg, cts, json(j));
+    if (!r.ok) throw new Error(r.error.message.en);
+    return r.value;
+  };
+
+  it('accepts members of Q, records the key and fingerprint checked, and combines with t from the DKG', () => {
+    const vs = [1, 3, 4].map(must);
+    expect(vs.every((v, i) => v.verificationKey.equals(dkg.verificationKeys[[1, 3, 4][i]! - 1]!) && toHex(v.fingerprint) === toHex(fp))).toBe(true);
+    const r = combineForElection(fp, cts, vs, dkg);
+    expect(r.ok && r.value.every((m, i) => m.equals(table.point(choices[i]!)))).toBe(true);
+    const c = combineChoicesForElection(fp, cts, vs, dkg, table);
+    expect(c.ok && c.value.choices).toEqual(choices.map((index) => ({ kind: 'choice', index })));
+    // t comes from the DKG: two partials are not enough even though a caller might have said 2.
+    expect(code(combineForElection(fp, cts, vs.slice(0, 2), dkg))).toBe('decryption.threshold');
+    expect(code(combineChoicesForElection(fp, cts, vs.slice(0, 2), dkg, table))).toBe('decryption.threshold');
+  });
+
+  it('refuses a member outside Q (decryption.not-qualified), even with a correct partial', () => {
+    const r = verifyPartialForElection(fp, dkg, cts, json(2));
+    expect(!r.ok && [r.error.code, r.error.where]).toEqual(['decryption.not-qualified', 'member 2']);
+    expect(!r.ok && r.error.message.en).toContain('Member 2 is not in the key generation');
+    expect(!r.ok && r.error.message.fr).toContain("Le membre 2 n'appartient pas");
+    // The same partial verified by the lax entry point is refused when combining for the election.
+    const lax = verifyPartial(fp, dealer.keys[1]!, cts, partialFromJson(json(2)));
+    expect(lax.ok).toBe(true);
+    if (lax.ok) expect(code(combineForElection(fp, cts, [must(1), lax.value, must(3)], dkg))).toBe('decryption.not-qualified');
+    // A member number beyond n.
+    expect(code(verifyPartialForElection(fp, dkg, cts, { ...json(1), member: 9 }))).toBe('decryption.not-qualified');
+  });
+
+  it('checks the proof against the DKG’s Y_j, not a key from elsewhere (decryption.key, decryption.proof)', () => {
+    // A partial made with a key that is not Y_1 fails the election check at once.
+    const impostor = { index: 1, share: 12345n };
+    const forged = partialToJson(partialDecrypt(fp, impostor, G.multiply(impostor.share), cts));
+    expect(code(verifyPartialForElection(fp, dkg, cts, forged))).toBe('decryption.proof');
+    // And if someone verified it with the lax function and the forged key, combining refuses it.
+    const lax = verifyPartial(fp, { index: 1, verificationKey: G.multiply(impostor.share) }, cts, partialFromJson(forged));
+    expect(lax.ok).toBe(true);
+    if (lax.ok) expect(code(combineForElection(fp, cts, [lax.value, must(3), must(4)], dkg))).toBe('decryption.key');
+  });
+
+  it('refuses a partial verified under another fingerprint (decryption.fingerprint) and malformed JSON (decryption.shape)', () => {
+    const other = new Uint8Array(32).fill(12);
+    const p = partialDecrypt(other, dealer.secrets[0]!, dealer.keys[0]!.verificationKey, cts);
+    expect(code(verifyPartialForElection(fp, dkg, cts, partialToJson(p)))).toBe('decryption.proof');
+    const lax = verifyPartial(other, dealer.keys[0]!, cts, p);
+    expect(lax.ok).toBe(true);
+    if (lax.ok) {
+      expect(code(combineForElection(fp, cts, [lax.value, must(3), must(4)], dkg))).toBe('decryption.fingerprint');
+      expect(code(combineChoicesForElection(fp, cts, [lax.value, must(3), must(4)], dkg, table))).toBe('decryption.fingerprint');
+    }
+    expect(code(verifyPartialForElection(fp, dkg, cts, { member: 1 }))).toBe('decryption.shape');
+    // Another statement (other ciphertexts) fails the proof.
+    expect(code(verifyPartialForElection(fp, dkg, cts, json(1, [...cts].reverse())))).toBe('decryption.proof');
   });
 });
 

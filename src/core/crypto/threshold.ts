@@ -48,11 +48,28 @@ export interface PartialDecryptionJson {
 
 declare const verifiedBrand: unique symbol;
 
-/** A partial decryption whose proof was checked against `ciphertexts` (this very array). Only {@link verifyPartial} makes one. */
+/**
+ * A partial decryption whose proof was checked against `ciphertexts` (this very array), under
+ * `fingerprint` and `verificationKey`. Only {@link verifyPartial} (and the functions built on it) makes one.
+ */
 export type VerifiedPartial = PartialDecryption & {
   readonly ciphertexts: readonly Ciphertext[];
+  /** The Y_j the proof was checked with. */
+  readonly verificationKey: Point;
+  /** The election fingerprint the proof was checked under. */
+  readonly fingerprint: Fingerprint;
   readonly [verifiedBrand]: true;
 };
+
+/**
+ * What decryption takes from the DKG result (docs/dkg.md §5, `DkgResult` has these fields): the qualified
+ * set Q, the verification keys Y_1..Y_n (index j − 1) and the threshold t.
+ */
+export interface ElectionDecryptionKeys {
+  readonly qualified: readonly number[];
+  readonly verificationKeys: readonly Point[];
+  readonly t: number;
+}
 
 /**
  * Hazardous: uses member j's secret share (constant-time multiplications). Returns d_i = x_j·a_i for every
@@ -138,13 +155,104 @@ export function verifyPartial(
   if (!verifyDecryptionShares(statement, partial.proof)) {
     return fail('decryption.proof', `Le déchiffrement partiel du membre ${j} est invalide.`, `Member ${j}'s partial decryption is invalid.`, where);
   }
-  return ok({ ...partial, ciphertexts } as VerifiedPartial);
+  return ok({ ...partial, ciphertexts, verificationKey: key.verificationKey, fingerprint } as VerifiedPartial);
 }
 
 /** Decodes then verifies; decoding failures keep their codes and say where. */
 export function verifyPartialJson(fingerprint: Fingerprint, key: MemberKey, ciphertexts: readonly Ciphertext[], json: unknown): Result<VerifiedPartial> {
   const parsed = catchInput(() => partialFromJson(json, `partial decryption of member ${key.index}`));
   return parsed.ok ? verifyPartial(fingerprint, key, ciphertexts, parsed.value) : parsed;
+}
+
+/**
+ * The election's check of a partial decryption (docs/protocol.md §9.5): the member must be in the DKG's
+ * qualified set Q (`decryption.not-qualified`: members outside Q get no key share, docs/dkg.md §4.3), and
+ * the proof is checked against the DKG's own Y_j (never a key supplied with the partial), then as
+ * {@link verifyPartial}.
+ */
+export function verifyPartialDecryptionForElection(
+  fingerprint: Fingerprint,
+  dkg: ElectionDecryptionKeys,
+  ciphertexts: readonly Ciphertext[],
+  partial: PartialDecryption,
+): Result<VerifiedPartial> {
+  const key = qualifiedKey(dkg, partial.member);
+  if (!key.ok) return key;
+  return verifyPartial(fingerprint, { index: partial.member, verificationKey: key.value }, ciphertexts, partial);
+}
+
+/** Decodes an untrusted partial decryption (§9.3), then {@link verifyPartialDecryptionForElection}. */
+export function verifyPartialForElection(fingerprint: Fingerprint, dkg: ElectionDecryptionKeys, ciphertexts: readonly Ciphertext[], json: unknown): Result<VerifiedPartial> {
+  const parsed = catchInput(() => partialFromJson(json, 'partial decryption'));
+  return parsed.ok ? verifyPartialDecryptionForElection(fingerprint, dkg, ciphertexts, parsed.value) : parsed;
+}
+
+/** Y_j for a member of Q, or `decryption.not-qualified`. */
+function qualifiedKey(dkg: ElectionDecryptionKeys, member: number): Result<Point> {
+  const key = dkg.verificationKeys[member - 1];
+  if (!dkg.qualified.includes(member) || key === undefined) {
+    return fail(
+      'decryption.not-qualified',
+      `Le membre ${member} n'appartient pas à l'ensemble qualifié de la génération de clé (${dkg.qualified.join(', ')}) : son déchiffrement partiel est refusé.`,
+      `Member ${member} is not in the key generation's qualified set (${dkg.qualified.join(', ')}): their partial decryption is refused.`,
+      `member ${member}`,
+    );
+  }
+  return ok(key);
+}
+
+/**
+ * Checks that every partial was verified under this election's fingerprint, by a member of Q, with the
+ * DKG's Y_j: a VerifiedPartial made by {@link verifyPartial} with a key or fingerprint from elsewhere is refused.
+ * Codes: `decryption.not-qualified`, `decryption.key`, `decryption.fingerprint`.
+ */
+function checkAgainstElection(fingerprint: Fingerprint, dkg: ElectionDecryptionKeys, partials: readonly VerifiedPartial[]): Result<void> {
+  for (const p of partials) {
+    const key = qualifiedKey(dkg, p.member);
+    if (!key.ok) return key;
+    if (!p.verificationKey.equals(key.value)) {
+      return fail(
+        'decryption.key',
+        `Le déchiffrement partiel du membre ${p.member} a été vérifié avec une autre clé que sa clé de vérification issue de la génération de clé.`,
+        `Member ${p.member}'s partial decryption was checked with a key other than their verification key from the key generation.`,
+        `member ${p.member}`,
+      );
+    }
+    if (!sameBytes(p.fingerprint, fingerprint)) {
+      return fail(
+        'decryption.fingerprint',
+        `Le déchiffrement partiel du membre ${p.member} a été vérifié pour une autre élection (empreinte différente).`,
+        `Member ${p.member}'s partial decryption was checked for another election (different fingerprint).`,
+        `member ${p.member}`,
+      );
+    }
+  }
+  return ok(undefined);
+}
+
+/**
+ * {@link combine} for the election: every partial checked by {@link checkAgainstElection}, and t taken
+ * from the DKG result rather than from the caller.
+ */
+export function combineForElection(fingerprint: Fingerprint, ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], dkg: ElectionDecryptionKeys): Result<Point[]> {
+  const checked = checkAgainstElection(fingerprint, dkg, partials);
+  return checked.ok ? combine(ciphertexts, partials, dkg.t) : checked;
+}
+
+/** {@link combineChoices} for the election, with the checks of {@link combineForElection}. */
+export function combineChoicesForElection(
+  fingerprint: Fingerprint,
+  ciphertexts: readonly Ciphertext[],
+  partials: readonly VerifiedPartial[],
+  dkg: ElectionDecryptionKeys,
+  table: ChoiceTable,
+): Result<CombinedChoices> {
+  const checked = checkAgainstElection(fingerprint, dkg, partials);
+  return checked.ok ? combineChoices(ciphertexts, partials, dkg.t, table) : checked;
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  return x.length === y.length && x.every((b, i) => b === y[i]);
 }
 
 /**
