@@ -6,7 +6,7 @@ import { ballotFromJson, verifyBallots, type BallotJson, type BallotToVerify } f
 import { decodePointHex, ciphertextFromJson, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
 import { ChoiceTable } from '../crypto/choices.js';
 import { scalarFromHex } from '../crypto/group.js';
-import { combine, partialDecrypt, partialFromJson, partialToJson, verifyPartial, verifyPartialJson, type PartialDecryptionJson, type VerifiedPartial } from '../crypto/threshold.js';
+import { combineChoices, partialDecrypt, partialFromJson, partialToJson, verifyPartial, verifyPartialJson, type PartialDecryptionJson, type VerifiedPartial } from '../crypto/threshold.js';
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
@@ -111,16 +111,14 @@ function combineTask(task: CombineTask): CombineOutput {
     if (!v.ok) return v;
     verified.push(v.value);
   }
-  const points = combine(cts.value, verified, task.threshold);
-  if (!points.ok) return points;
+  // combineChoices compares D·M_i with the table's D·M_k: only invalid plaintexts pay a product by D^(-1).
   const table = new ChoiceTable(fp, task.constituency, task.candidates);
+  const combined = combineChoices(cts.value, verified, task.threshold, table);
+  if (!combined.ok) return combined;
   return {
     ok: true,
-    plaintexts: points.value.map(pointHex),
-    decoded: points.value.map((m) => {
-      const d = table.decode(m);
-      return d.kind === 'choice' ? d.index : null;
-    }),
+    plaintexts: combined.value.plaintexts.map(pointHex),
+    decoded: combined.value.choices.map((d) => (d.kind === 'choice' ? d.index : null)),
   };
 }
 
