@@ -558,7 +558,7 @@ describe('DKG, a dealer who copies another dealer’s ephemeral key', () => {
    * complain with S = e_1·K_11 and e_2·K_22, opening the HONEST boxes 1→1 and 2→2; with f_1(3), f_2(3)
    * (dealer 3's own boxes) that interpolates f_1(0) + f_2(0) = y.
    */
-  function attack(b: Board, m1: Round1Message, m2: Round1Message, m3: Round1Message, delta = 0n): Round1Message {
+  function attack(m1: Round1Message, m2: Round1Message, m3: Round1Message, delta = 0n): Round1Message {
     const shift = (p: Point) => (delta === 0n ? p : p.add(G.multiply(delta)));
     return {
       ...m3,
@@ -570,7 +570,7 @@ describe('DKG, a dealer who copies another dealer’s ephemeral key', () => {
     const b = board(3, 2);
     const [m1, m2, m3] = contributeAll(b);
     for (const delta of [0n, 5n]) {
-      const r = verifyRound1(b.params, attack(b, m1!, m2!, m3!, delta));
+      const r = verifyRound1(b.params, attack(m1!, m2!, m3!, delta));
       expect(!r.ok && [r.error.code, r.error.where]).toEqual(['dkg.round1.ephemeral', 'member 3']);
       expect(!r.ok && r.error.message.en).toBe(
         "Member 3's contribution is invalid: the proof of knowledge of the ephemeral key of the share for member 1 does not verify (a copied key or a moved share).",
@@ -596,7 +596,7 @@ describe('DKG, a dealer who copies another dealer’s ephemeral key', () => {
   it('played to the end, no complaint reveals a DH value that opens an honest box, and y stays out of reach', () => {
     const b = board(3, 2);
     const [m1, m2, m3] = contributeAll(b);
-    const round1 = entries([m1, m2, attack(b, m1!, m2!, m3!)]);
+    const round1 = entries([m1, m2, attack(m1!, m2!, m3!)]);
     const all = complainAll(b, round1, [1, 2]); // members 1 and 2 are honest and run the app
     expect(all).toEqual([]); // dealer 3 is out after round 1: nobody complains about it, nothing is revealed
     const result = unwrap(resolve(b.params, b.E, round1, all));
@@ -604,10 +604,15 @@ describe('DKG, a dealer who copies another dealer’s ephemeral key', () => {
     expect(reasonCodes(result, 3)).toEqual(['dkg.round1.ephemeral']);
     // Even a complaint filed by hand against dealer 3 is moot, so never opens anything.
     const dh = m1!.shares[0]!.ephemeral.multiply(b.e[0]!);
-    const proof = proveChaumPedersen(complaintStatement(b.params, b.E, attack(b, m1!, m2!, m3!), new Uint8Array(64), 1, dh), b.e[0]!);
+    const proof = proveChaumPedersen(complaintStatement(b.params, b.E, attack(m1!, m2!, m3!), new Uint8Array(64), 1, dh), b.e[0]!);
     const v = unwrap(resolve(b.params, b.E, round1, [{ member: 1, complaint: complaintToJson({ complainant: 1, accused: 3, dh, proof }) }])).complaints[0]!;
     expect(v).toMatchObject({ verdict: 'moot', code: 'dkg.complaint.moot' });
     expect(v.share).toBeUndefined();
+    // What the round-1 check prevents: had the message been accepted, member 1's complaint value for dealer
+    // 3's box would open dealer 1's honest box to member 1 for everyone.
+    const evil = attack(m1!, m2!, m3!);
+    const S = evil.shares[0]!.ephemeral.multiply(b.e[0]!);
+    expect(openShare(boxContext(b.params, b.E, m1!, 1), S, m1!.shares[0]!.box)).toBeDefined();
   });
 
   it('the same K twice in one message is refused (dkg.round1.ephemeral-reuse), even with valid proofs', () => {

@@ -142,6 +142,27 @@ describe('shuffle and proof of shuffle', () => {
       expect(verifyOutputs([...outputs].reverse())).toBe('shuffle.equation.t1');
     });
 
+    it('a prover who changes an output’s b (the vote) and leaves a untouched fails exactly t4b (review t4b.mts)', () => {
+      // The statement is proved with the changed output, so the challenge is consistent: only the
+      // equation over the b components can catch it.
+      const { shuffle, witness } = shuffleWithWitness(ctx, 'mix t4b', inputs, rng('t4b shuffle'));
+      for (const k of [0, n - 1]) {
+        const outs = [...shuffle.outputs];
+        outs[k] = { a: outs[k]!.a, b: outs[k]!.b.add(G) };
+        const st = { ...ctx, label: 'mix t4b', inputs, outputs: outs };
+        const r = verifyShuffle(st, proveShuffle(st, witness, rng('t4b proof')));
+        expect(code(r)).toBe('shuffle.equation.t4b');
+        expect(r.ok ? undefined : r.error.message.en).toBe('The shuffle proof is invalid: equation t4b does not hold.');
+      }
+      // And its twin: a changed, b untouched → t4a. The control proves the honest outputs.
+      const outs = [...shuffle.outputs];
+      outs[1] = { a: outs[1]!.a.add(G), b: outs[1]!.b };
+      const st = { ...ctx, label: 'mix t4b', inputs, outputs: outs };
+      expect(code(verifyShuffle(st, proveShuffle(st, witness, rng('t4b proof'))))).toBe('shuffle.equation.t4a');
+      const honest = { ...ctx, label: 'mix t4b', inputs, outputs: shuffle.outputs };
+      expect(code(verifyShuffle(honest, proveShuffle(honest, witness, rng('t4b proof'))))).toBe('ok');
+    });
+
     it('an output dropped or added, with a length failure naming the list', () => {
       const dropped = verifyOneShuffle(ctx, inputs, { ...s, outputs: outputs.slice(1) });
       expect(code(dropped)).toBe('shuffle.length');

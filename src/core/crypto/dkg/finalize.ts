@@ -65,6 +65,10 @@ export function finalizeKeyShare(
     sum = mod(sum + share!);
   }
   const verificationKey = verificationKeys[member - 1]!;
+  // Defence in depth: every s_ij passed Feldman's check s_ij·G = Σ_k j^k·C_i,k (judgeBox), so
+  // x_j·G = Σ_{i∈Q} Σ_k j^k·C_i,k = Y_j holds whenever resolve and judgeBox are correct. This check is
+  // what stands between a bug in either (or a result computed from other commitments) and a wrong key
+  // share sealed to a token; test/core/dkg-finalize.test.ts reaches it by feeding a wrong Y_j.
   if (!baseTimes(sum).equals(verificationKey)) {
     return fail('dkg.finalize.mismatch', `Le fragment de clé du membre ${member} ne correspond pas à sa clé de vérification publique.`, `Member ${member}'s key share does not match their public verification key.`, `member ${member}`);
   }
