@@ -4,8 +4,9 @@ import type { Connection } from './api-client.js';
 import { LANGUAGES, setLanguage, type Language } from './i18n/index.js';
 import { Home } from './screens/Home.js';
 import { Integrity } from './screens/Integrity.js';
+import { KeyCeremonyScreen } from './screens/key/KeyCeremony.js';
 
-const ROUTES = ['/', '/integrity'] as const;
+const ROUTES = ['/', '/key', '/integrity'] as const;
 type Route = (typeof ROUTES)[number];
 
 function currentRoute(): Route {
@@ -57,6 +58,9 @@ export function App({ connection }: { connection: Connection }) {
           <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
             {t('app.nav.home')}
           </a>
+          <a href="#/key" aria-current={route === '/key' ? 'page' : undefined}>
+            {t('app.nav.key')}
+          </a>
           <a href="#/integrity" aria-current={route === '/integrity' ? 'page' : undefined}>
             {t('app.nav.integrity')}
           </a>
@@ -70,6 +74,8 @@ export function App({ connection }: { connection: Connection }) {
           </p>
         ) : route === '/integrity' ? (
           <Integrity api={connection.api} />
+        ) : route === '/key' ? (
+          <KeyCeremonyScreen api={connection.api} />
         ) : (
           <Home api={connection.api} />
         )}

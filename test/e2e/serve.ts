@@ -11,8 +11,8 @@ export interface Served {
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 
-export async function startServe(): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServe(env: Record<string, string> = {}): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`sceau serve printed no URL: ${out}`)), 15_000);

@@ -29,6 +29,27 @@ export const boolean: Validator<boolean> = (value, where) => {
   return value;
 };
 
+export function integer(min: number, max: number): Validator<number> {
+  return (value, where) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) reject(where, `un entier de ${min} à ${max} est attendu`, `an integer from ${min} to ${max} is expected`);
+    return value;
+  };
+}
+
+export function oneOf<const T extends readonly string[]>(values: T): Validator<T[number]> {
+  return (value, where) => {
+    if (typeof value !== 'string' || !values.includes(value)) reject(where, `une valeur parmi ${values.join(', ')} est attendue`, `one of ${values.join(', ')} is expected`);
+    return value as T[number];
+  };
+}
+
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return (value, where) => (value === null ? null : inner(value, where));
+}
+
+/** Any JSON value, checked later by the format's own validator (an election definition...). */
+export const unknownJson: Validator<unknown> = (value) => value;
+
 export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
   return (value, where) => (value === undefined ? undefined : inner(value, where));
 }

@@ -4,7 +4,7 @@
  * file's TYPES only; two transports carry it (Electron IPC through the preload, loopback HTTP for
  * `sceau serve`). Secrets never cross it: no method returns a key share or a passphrase.
  */
-import type { Result } from '../common/result.js';
+import type { Failure, Result } from '../common/result.js';
 
 export type Transport = 'electron' | 'loopback';
 
@@ -13,6 +13,8 @@ export interface AppInfo {
   readonly version: string;
   readonly transport: Transport;
   readonly platform: string;
+  /** The rehearsal override of the offline check in force for this session, if any. */
+  readonly rehearsalOverride: { readonly reason: string; readonly authorisedBy: string } | null;
 }
 
 /** One shipped file and its SHA-256, as listed in the measurement's manifest. */
@@ -51,10 +53,103 @@ export interface NetworkStatus {
   readonly checkedAt: string;
 }
 
+/** A removable drive a member may choose for their token (docs/drives.md). */
+export interface DriveView {
+  /** Where it is mounted: what the other methods take as `drive`. */
+  readonly mount: string;
+  readonly label: string;
+  readonly size: number;
+  readonly sizeText: { readonly fr: string; readonly en: string };
+  /** False when it cannot hold a token (read-only...); `reason` says why. */
+  readonly usable: boolean;
+  readonly reason?: { readonly fr: string; readonly en: string };
+  /** A folder presented as a drive for tests and rehearsals (SCEAU_TEST_DRIVES): shown as such. */
+  readonly test: boolean;
+}
+
+export interface PassphraseStrength {
+  /** 0 (very weak) to 4 (strong). */
+  readonly score: number;
+  /** Whether it meets the policy for a token. */
+  readonly acceptable: boolean;
+  readonly hints: readonly { readonly fr: string; readonly en: string }[];
+}
+
+export type KeyCeremonyPhase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
+
+export interface KeyCeremonyMemberView {
+  readonly index: number;
+  readonly name: string;
+  readonly role: string;
+  readonly president: boolean;
+  readonly identityKey: string | null;
+  readonly token: { readonly label: string; readonly size: number } | null;
+  readonly contributed: boolean;
+  readonly checked: boolean;
+  readonly complaintsFiled: number;
+  readonly qualified: boolean | null;
+  readonly disqualification: readonly Failure[];
+  readonly sealed: boolean;
+  readonly confirmed: boolean;
+  readonly verificationKey: string | null;
+}
+
+export interface TranscriptLine {
+  readonly seq: number;
+  readonly time: string;
+  readonly actor: string;
+  readonly type: string;
+}
+
+/** Everything public about a key ceremony, for the screens (and the projector): never a secret. */
+export interface KeyCeremonyView {
+  readonly folder: string;
+  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
+  readonly phase: KeyCeremonyPhase;
+  readonly n: number;
+  readonly t: number;
+  readonly members: readonly KeyCeremonyMemberView[];
+  /** Who the script expects to act next (member indices), for the president's call. */
+  readonly expected: readonly number[];
+  readonly publicKey: string | null;
+  readonly failure: Failure | null;
+  readonly head: string;
+  readonly transcript: readonly TranscriptLine[];
+  readonly deviations: readonly { readonly seq: number; readonly kind: string; readonly member: number | null; readonly message: { readonly fr: string; readonly en: string } }[];
+  readonly workstations: readonly { readonly seq: number; readonly actor: string; readonly software: string; readonly offline: boolean; readonly override: boolean }[];
+  readonly outputs: { readonly publicKey: string | null; readonly report: string | null };
+}
+
+/** What a member does at the workstation: their number, the drive holding their token, their passphrase. */
+export interface MemberStepArgument {
+  readonly folder: string;
+  readonly member: number;
+  readonly drive: string;
+  readonly passphrase: string;
+  /** At enrolment, the passphrase typed a second time. */
+  readonly confirmation?: string;
+}
+
+export type KeyCeremonyMemberAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
+
 export interface SceauApi {
   appInfo(arg: Record<string, never>): Promise<Result<AppInfo>>;
   softwareMeasurement(arg: Record<string, never>): Promise<Result<SoftwareMeasurement>>;
   networkStatus(arg: Record<string, never>): Promise<Result<NetworkStatus>>;
+  /** A rehearsal's override of the offline check for this session (recorded in every transcript it touches); null clears it. */
+  setRehearsalOverride(arg: { override: { reason: string; authorisedBy: string } | null }): Promise<Result<{ active: boolean }>>;
+  listDrives(arg: Record<string, never>): Promise<Result<readonly DriveView[]>>;
+  passphraseStrength(arg: { passphrase: string }): Promise<Result<PassphraseStrength>>;
+  /** Starts a key ceremony in an empty folder from an election definition (the JSON of docs/formats.md §2). */
+  keyCeremonyCreate(arg: { folder: string; definition: unknown }): Promise<Result<KeyCeremonyView>>;
+  /** Opens (resumes) the key ceremony of a folder. */
+  keyCeremonyOpen(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
+  keyCeremonyMemberStep(arg: MemberStepArgument & { action: KeyCeremonyMemberAction }): Promise<Result<KeyCeremonyView>>;
+  keyCeremonyCloseRound1(arg: { folder: string; reason: string }): Promise<Result<KeyCeremonyView>>;
+  keyCeremonyPublishResult(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
+  keyCeremonyClose(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
+  /** The report PDF as it stands, base64-encoded, also written to the folder. */
+  keyCeremonyReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
 }
 
 export type ApiMethod = keyof SceauApi;

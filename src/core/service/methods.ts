@@ -2,13 +2,35 @@
  * The API's method names and the validator of each one's argument. Both transports refuse any other
  * name and validate every argument before calling the service.
  */
-import { empty, type Validator } from '../common/validate.js';
+import { empty, integer, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
 import type { ApiArgument, ApiMethod } from './api.js';
+
+const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ });
+const text = string({ maxLength: 500 });
+const passphrase = string({ maxLength: 1024 });
+const member = integer(1, 255);
 
 export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<M>> } = {
   appInfo: empty,
   softwareMeasurement: empty,
   networkStatus: empty,
+  setRehearsalOverride: object({ override: nullable(object({ reason: text, authorisedBy: text })) }),
+  listDrives: empty,
+  passphraseStrength: object({ passphrase }),
+  keyCeremonyCreate: object({ folder, definition: unknownJson }),
+  keyCeremonyOpen: object({ folder }),
+  keyCeremonyMemberStep: object({
+    folder,
+    member,
+    drive: folder,
+    passphrase,
+    confirmation: optional(passphrase),
+    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm'] as const),
+  }),
+  keyCeremonyCloseRound1: object({ folder, reason: text }),
+  keyCeremonyPublishResult: object({ folder }),
+  keyCeremonyClose: object({ folder }),
+  keyCeremonyReport: object({ folder }),
 };
 
 export const API_METHODS = Object.keys(API_VALIDATORS) as readonly ApiMethod[];

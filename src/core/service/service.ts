@@ -5,9 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../common/result.js';
-import type { NetworkStatus, SceauApi, SoftwareMeasurement, Transport } from './api.js';
+import { driveTokens } from '../ceremony/key/drive-tokens.js';
+import type { TokenPort } from '../ceremony/key/ceremony.js';
+import { newWorkstationSession } from '../ceremony/workstation.js';
+import { listDrives } from '../drives/probe.js';
+import type { DriveList } from '../drives/types.js';
+import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
+import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, Transport } from './api.js';
+import { keyCeremonyService } from './key-ceremony.js';
 import { measureSoftware } from './measurement.js';
 import { probeNetwork } from './network/probe.js';
+import type { RehearsalOverride } from './offline-guard.js';
 
 export interface ServiceOptions {
   readonly transport: Transport;
@@ -16,33 +24,73 @@ export interface ServiceOptions {
   readonly version: string;
   readonly probe?: () => Promise<NetworkStatus>;
   readonly measure?: (appRoot: string) => Promise<SoftwareMeasurement>;
+  readonly drives?: () => Promise<Result<DriveList>>;
+  readonly tokens?: TokenPort;
+}
+
+/** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
+export function driveViews(list: DriveList): DriveView[] {
+  return list.drives
+    .filter((d) => d.mountPoint !== null || !d.usable)
+    .map((d) => ({
+      mount: d.mountPoint ?? d.id,
+      label: d.label ?? d.model ?? d.id,
+      size: d.sizeBytes,
+      sizeText: d.size,
+      usable: d.usable,
+      ...(d.unusable ? { reason: d.unusable.message } : {}),
+      test: d.test,
+    }));
 }
 
 export function createService(options: ServiceOptions): SceauApi {
   const probe = options.probe ?? (() => probeNetwork());
   const measure = options.measure ?? measureSoftware;
+  const drives = options.drives ?? (() => listDrives());
   let measurement: Promise<Result<SoftwareMeasurement>> | undefined;
+  let override: RehearsalOverride | undefined;
+
+  // Measured once per start: the shipped files do not change while the app runs, and if they do,
+  // the value shown must stay the one taken before anything else ran.
+  const softwareMeasurement = () => {
+    measurement ??= measure(options.appRoot).then(
+      (m) => ok(m),
+      (e: unknown) =>
+        fail<SoftwareMeasurement>(
+          'measurement.unreadable',
+          `Impossible de mesurer les fichiers du logiciel : ${String(e)}.`,
+          `Cannot measure the software's files: ${String(e)}.`,
+          options.appRoot,
+        ),
+    );
+    return measurement;
+  };
+  const listDriveViews = async (): Promise<Result<readonly DriveView[]>> => {
+    const list = await drives();
+    return list.ok ? ok(driveViews(list.value)) : list;
+  };
 
   return {
-    appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform }),
-
-    // Measured once per start: the shipped files do not change while the app runs, and if they do,
-    // the value shown must stay the one taken before anything else ran.
-    softwareMeasurement: () => {
-      measurement ??= measure(options.appRoot).then(
-        (m) => ok(m),
-        (e: unknown) =>
-          fail<SoftwareMeasurement>(
-            'measurement.unreadable',
-            `Impossible de mesurer les fichiers du logiciel : ${String(e)}.`,
-            `Cannot measure the software's files: ${String(e)}.`,
-            options.appRoot,
-          ),
-      );
-      return measurement;
-    },
-
+    appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null }),
+    softwareMeasurement,
     networkStatus: async () => ok(await probe()),
+    setRehearsalOverride: async ({ override: o }) => {
+      override = o === null ? undefined : o;
+      return ok({ active: override !== undefined });
+    },
+    listDrives: listDriveViews,
+    passphraseStrength: async ({ passphrase }) => {
+      const estimate = estimatePassphrase(passphrase);
+      return ok({ score: estimate.score, acceptable: checkPassphrasePolicy(passphrase, passphrase).ok, hints: estimate.hints });
+    },
+    ...keyCeremonyService({
+      session: newWorkstationSession(options.version, options.transport),
+      measure: softwareMeasurement,
+      network: probe,
+      tokens: options.tokens ?? driveTokens(),
+      drives: listDriveViews,
+      override: () => override,
+    }),
   };
 }
 

@@ -3,6 +3,8 @@ import type { SceauApi } from '../../core/service/api.js';
 import { NetworkPanel } from './NetworkPanel.js';
 
 const CEREMONIES = ['newElection', 'keyCeremony', 'tallyCeremony', 'audit'] as const;
+/** The screens that exist; the others say so. A new election is defined when a key ceremony opens. */
+const AVAILABLE: Partial<Record<(typeof CEREMONIES)[number], string>> = { newElection: '#/key', keyCeremony: '#/key' };
 
 export function Home({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
@@ -15,10 +17,16 @@ export function Home({ api }: { api: SceauApi }) {
       {/* Each entry becomes a link when its ceremony exists; until then it says so rather than pretend. */}
       <ul className="cards">
         {CEREMONIES.map((key) => (
-          <li key={key} className="card" aria-disabled="true">
+          <li key={key} className="card" aria-disabled={AVAILABLE[key] === undefined}>
             <h3>{t(`home.${key}.title`)}</h3>
             <p>{t(`home.${key}.text`)}</p>
-            <p className="muted">{t('home.unavailable')}</p>
+            {AVAILABLE[key] === undefined ? (
+              <p className="muted">{t('home.unavailable')}</p>
+            ) : (
+              <a className="button" href={AVAILABLE[key]}>
+                {t('home.start')} — {t(`home.${key}.title`)}
+              </a>
+            )}
           </li>
         ))}
       </ul>

@@ -28,7 +28,7 @@ import { sessionPayload, type WorkstationSession } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
-import { applyEntry, closedPayload, dkgParams, encryptionKeys, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
+import { applyEntry, closedPayload, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
 
 export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
 
@@ -49,11 +49,18 @@ export interface OpenedToken {
   readonly keyShare?: { readonly verificationKey: string; readonly publicKey: string };
 }
 
+/** Which token a step needs: this election's, this member's. */
+export interface TokenExpectations {
+  readonly fingerprint: Uint8Array;
+  readonly election: string;
+  readonly member: number;
+}
+
 /** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
 export interface TokenPort {
   create(at: TokenLocation, passphrase: string, binding: { fingerprint: Uint8Array; election: string; member: number; name: string }): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
-  open(at: TokenLocation, passphrase: string, expect: { fingerprint: Uint8Array; member: number }): Promise<Result<OpenedToken>>;
-  sealShare(at: TokenLocation, passphrase: string, expect: { fingerprint: Uint8Array; member: number }, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
+  open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
+  sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
 }
 
 export interface CeremonyContext {
@@ -183,7 +190,7 @@ export class KeyCeremony {
 
   /** Hazardous: opens the member's token; refusals (wrong passphrase, wrong token) are recorded. */
   private async openToken(step: MemberStep): Promise<Result<OpenedToken>> {
-    const opened = await this.ctx.tokens.open(step.token, step.passphrase, { fingerprint: this.fingerprint, member: step.member });
+    const opened = await this.ctx.tokens.open(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member });
     if (!opened.ok) return this.deviation('token-refused', step.member, opened.error);
     const enrolled = this.#state.members[step.member - 1]!.identityKey;
     if (enrolled !== undefined && enrolled !== toHex(opened.value.identityKey)) {
@@ -242,7 +249,7 @@ export class KeyCeremony {
 
   /** Step 3, second pass: the member checks the shares dealt to them and files complaints. */
   async checkShares(step: MemberStep): Promise<Result<void>> {
-    const due = this.expectMember('round2', step.member, (j) => !this.#state.members[j - 1]!.checked, `Le membre ${step.member} a déjà vérifié ses parts.`, `Member ${step.member} already checked their shares.`);
+    const due = this.expectMember('round2', step.member, (j) => expectedMembers(this.#state).includes(j), `Le membre ${step.member} n'a pas de parts à vérifier (déjà fait, ou sa contribution est invalide).`, `Member ${step.member} has no shares to check (done already, or their contribution is invalid).`);
     if (!due.ok) return due;
     return this.withToken(step, async (token) => {
       const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);
@@ -271,7 +278,7 @@ export class KeyCeremony {
     return this.withToken(step, async (token) => {
       const share = finalizeKeyShare(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1, this.#state.complaints);
       if (!share.ok) return share;
-      const sealed = await this.ctx.tokens.sealShare(step.token, step.passphrase, { fingerprint: this.fingerprint, member: step.member }, share.value);
+      const sealed = await this.ctx.tokens.sealShare(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member }, share.value);
       if (!sealed.ok) return this.deviation('token-refused', step.member, sealed.error);
       return this.append(`member:${step.member}`, ENTRY.sealed, { member: step.member, verificationKey: pointToHex(share.value.verificationKey) }, token.identitySecret);
     });

@@ -349,3 +349,22 @@ export function closedPayload(state: KeyCeremonyState): ClosedPayload {
     verificationKeys: state.members.map((m) => m.verificationKey!),
   };
 }
+
+/** Who the script calls next: the members whose part of the current step is still to do. */
+export function expectedMembers(state: Readonly<KeyCeremonyState>): number[] {
+  const pending = (p: (m: KeyCeremonyState['members'][number]) => boolean) => state.members.filter(p).map((m) => m.index);
+  switch (state.phase) {
+    case 'enrolment':
+      return pending((m) => m.identityKey === undefined);
+    case 'round1':
+      return pending((m) => !m.contributed);
+    case 'round2':
+      return validContributors(state as KeyCeremonyState).filter((j) => !state.members[j - 1]!.checked);
+    case 'sealing':
+      return pending((m) => m.qualified === true && !m.sealed);
+    case 'confirmation':
+      return pending((m) => m.qualified === true && !m.confirmed);
+    default:
+      return [];
+  }
+}

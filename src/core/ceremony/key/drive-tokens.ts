@@ -1,0 +1,65 @@
+/**
+ * The ceremony's tokens on real drives (src/core/token, docs/token.md): the member's keystore at
+ * `<drive>/SCEAU/<election>/member-<j>.sceau-token.json`, created at enrolment and resealed with the
+ * key share. Secrets leave this module only inside the step that asked for them.
+ */
+import { pointToHex } from '../../crypto/group.js';
+import { ok, type Result } from '../../common/result.js';
+import {
+  createMemberSecrets,
+  openToken,
+  readToken,
+  resealWithKeyShare,
+  sealToken,
+  tokenPath,
+  tokenPublicFor,
+  wipeSecrets,
+  writeToken,
+  type TokenOptions,
+} from '../../token/index.js';
+import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ceremony.js';
+
+export function driveTokens(options: TokenOptions = {}): TokenPort {
+  const read = (at: TokenLocation, expect: TokenExpectations) => readToken(tokenPath(at.drive, expect.election, expect.member));
+  const openExpect = (expect: TokenExpectations) => ({ fingerprint: expect.fingerprint, member: expect.member });
+
+  return {
+    async create(at, passphrase, binding) {
+      const secrets = createMemberSecrets();
+      try {
+        const pub = tokenPublicFor({ id: binding.election, fingerprint: binding.fingerprint }, { index: binding.member, name: binding.name }, secrets);
+        const text = await sealToken(pub, secrets, passphrase, options);
+        if (!text.ok) return text;
+        const written = await writeToken(at.drive, text.value, { replace: 'never' });
+        return written.ok ? ok({ identityKey: pub.identityKey, encryptionKey: pub.encryptionKey }) : written;
+      } finally {
+        wipeSecrets(secrets);
+      }
+    },
+
+    async open(at, passphrase, expect): Promise<Result<OpenedToken>> {
+      const found = await read(at, expect);
+      if (!found.ok) return found;
+      const opened = await openToken(found.value.text, passphrase, openExpect(expect), options);
+      if (!opened.ok) return opened;
+      const { public: pub, secrets } = opened.value;
+      return ok({
+        identityKey: pub.identityKey,
+        // The ceremony wipes this copy when its step ends.
+        identitySecret: secrets.identitySecretKey,
+        encryptionKey: pub.encryptionKey,
+        encryptionSecret: secrets.encryptionSecret,
+        ...(pub.keyShare ? { keyShare: { verificationKey: pointToHex(pub.keyShare.verificationKey), publicKey: pointToHex(pub.keyShare.publicKey) } } : {}),
+      });
+    },
+
+    async sealShare(at, passphrase, expect, share) {
+      const found = await read(at, expect);
+      if (!found.ok) return found;
+      const text = await resealWithKeyShare(found.value.text, passphrase, openExpect(expect), { member: expect.member, ...share }, options);
+      if (!text.ok) return text;
+      const written = await writeToken(at.drive, text.value, { replace: 'same-identity' });
+      return written.ok ? ok(undefined) : written;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The key ceremony's part of the service: it keeps the open ceremonies of this session, runs one step
+ * at a time per folder (steps append to one transcript: they must not interleave), and turns the
+ * ceremony's state into the public view the screens show. Passphrases come in; nothing secret goes out.
+ */
+import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { catchInput, fail, ok, type Result } from '../common/result.js';
+import { definitionFromJson } from '../election/definition.js';
+import { checkPassphrasePolicy } from '../token/index.js';
+import { KeyCeremony, FILES, type CeremonyContext, type TokenPort } from '../ceremony/key/ceremony.js';
+import { expectedMembers } from '../ceremony/key/state.js';
+import type { WorkstationSession } from '../ceremony/workstation.js';
+import type { RehearsalOverride } from './offline-guard.js';
+import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement } from './api.js';
+
+export interface KeyCeremonyDeps {
+  readonly session: WorkstationSession;
+  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network: () => Promise<NetworkStatus>;
+  /** The members' tokens for an election (id), on the drives the screens list. */
+  readonly tokens: TokenPort;
+  readonly drives: () => Promise<Result<readonly DriveView[]>>;
+  readonly override: () => RehearsalOverride | undefined;
+}
+
+type KeyCeremonyApi = Pick<
+  SceauApi,
+  'keyCeremonyCreate' | 'keyCeremonyOpen' | 'keyCeremonyMemberStep' | 'keyCeremonyCloseRound1' | 'keyCeremonyPublishResult' | 'keyCeremonyClose' | 'keyCeremonyReport'
+>;
+
+export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
+  const s = c.state;
+  return {
+    folder: c.folder,
+    election: { id: s.election, title: s.title, fingerprint: s.fingerprint },
+    phase: s.phase,
+    n: s.n,
+    t: s.t,
+    members: s.members.map((m) => ({
+      index: m.index,
+      name: m.name,
+      role: m.role,
+      president: m.president,
+      identityKey: m.identityKey ?? null,
+      token: m.token ?? null,
+      contributed: m.contributed,
+      checked: m.checked,
+      complaintsFiled: m.complaintsFiled,
+      qualified: m.qualified ?? null,
+      disqualification: m.disqualification ?? [],
+      sealed: m.sealed,
+      confirmed: m.confirmed,
+      verificationKey: m.verificationKey ?? null,
+    })),
+    expected: expectedMembers(s),
+    publicKey: s.publicKey ?? null,
+    failure: s.failure ?? null,
+    head: c.head,
+    transcript: c.entries.map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, type: e.type })),
+    deviations: s.deviations.map((d) => ({ seq: d.seq, kind: d.payload.kind, member: d.payload.member, message: d.payload.message })),
+    workstations: s.workstations.map((w) => ({ seq: w.seq, actor: w.actor, software: w.payload.software.digest, offline: w.payload.network.offline, override: w.payload.override !== null })),
+    outputs: {
+      publicKey: existsSync(join(c.folder, FILES.publicKey)) ? join(c.folder, FILES.publicKey) : null,
+      report: existsSync(join(c.folder, FILES.report)) ? join(c.folder, FILES.report) : null,
+    },
+  };
+}
+
+const ACTIONS: Record<KeyCeremonyMemberAction, (c: KeyCeremony, step: Parameters<KeyCeremony['enrol']>[0]) => Promise<Result<void>>> = {
+  enrol: (c, s) => c.enrol(s),
+  contribute: (c, s) => c.contribute(s),
+  check: (c, s) => c.checkShares(s),
+  seal: (c, s) => c.seal(s),
+  confirm: (c, s) => c.confirm(s),
+};
+
+export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
+  const queue = new Map<string, Promise<unknown>>();
+
+  // One step at a time per folder; a failed step does not block the next.
+  function serialized<T>(folder: string, work: () => Promise<T>): Promise<T> {
+    const previous = queue.get(folder) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    queue.set(folder, next.catch(() => undefined));
+    return next;
+  }
+
+  const context = (): CeremonyContext => {
+    const override = deps.override();
+    return { session: deps.session, measure: deps.measure, network: deps.network, tokens: deps.tokens, ...(override ? { override } : {}) };
+  };
+
+  function checkFolder(folder: string): Result<void> {
+    return isAbsolute(folder) ? ok(undefined) : fail('ceremony.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
+  }
+
+  /**
+   * The ceremony of a folder, re-read before every step: another machine (the folder carried on a USB
+   * stick) or an earlier run may have appended to it, and every step must start from the verified file.
+   */
+  async function ceremony(folder: string): Promise<Result<KeyCeremony>> {
+    const checked = checkFolder(folder);
+    if (!checked.ok) return checked;
+    return KeyCeremony.open(folder, context());
+  }
+
+  const view = (c: KeyCeremony): Result<KeyCeremonyView> => ok(keyCeremonyView(c));
+
+  async function step(folder: string, act: (c: KeyCeremony) => Promise<Result<unknown>>): Promise<Result<KeyCeremonyView>> {
+    return serialized(folder, async () => {
+      const c = await ceremony(folder);
+      if (!c.ok) return c;
+      const done = await act(c.value);
+      return done.ok ? view(c.value) : done;
+    });
+  }
+
+  return {
+    keyCeremonyCreate: ({ folder, definition }) =>
+      serialized(folder, async () => {
+        const checked = checkFolder(folder);
+        if (!checked.ok) return checked;
+        const def = catchInput(() => definitionFromJson(definition));
+        if (!def.ok) return def;
+        const created = await KeyCeremony.create(folder, def.value, context());
+        return created.ok ? view(created.value) : created;
+      }),
+
+    keyCeremonyOpen: ({ folder }) =>
+      serialized(folder, async () => {
+        const c = await ceremony(folder);
+        return c.ok ? view(c.value) : c;
+      }),
+
+    keyCeremonyMemberStep: (arg: MemberStepArgument & { action: KeyCeremonyMemberAction }) =>
+      step(arg.folder, async (c) => {
+        const drives = await deps.drives();
+        if (!drives.ok) return drives;
+        const drive = drives.value.find((d) => d.mount === arg.drive);
+        if (drive === undefined) {
+          return fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', arg.drive);
+        }
+        if (!drive.usable) return fail('drive.unusable', drive.reason?.fr ?? 'Support inutilisable.', drive.reason?.en ?? 'Unusable drive.', arg.drive);
+        if (arg.action === 'enrol') {
+          const policy = checkPassphrasePolicy(arg.passphrase, arg.confirmation ?? '');
+          if (!policy.ok) return policy;
+        }
+        return ACTIONS[arg.action](c, { member: arg.member, token: { drive: drive.mount, label: drive.label, size: drive.size }, passphrase: arg.passphrase });
+      }),
+
+    keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, (c) => c.closeRound1(reason)),
+    keyCeremonyPublishResult: ({ folder }) => step(folder, (c) => c.publishResult()),
+    keyCeremonyClose: ({ folder }) => step(folder, (c) => c.close()),
+
+    keyCeremonyReport: ({ folder }) =>
+      serialized(folder, async () => {
+        const c = await ceremony(folder);
+        if (!c.ok) return c;
+        const pdf = await c.value.writeReport();
+        return pdf.ok ? ok({ path: join(folder, FILES.report), pdfBase64: Buffer.from(pdf.value).toString('base64') }) : pdf;
+      }),
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The key ceremony as the president conducts it: the fixed script of DESIGN.md in four numbered steps,
+ * who is called now, each member's progress, the fingerprints read aloud, and the outputs.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KeyCeremonyMemberAction, KeyCeremonyMemberView, KeyCeremonyPhase, KeyCeremonyView, SceauApi } from '../../../core/service/api.js';
+import type { Failure } from '../../../core/common/result.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { QrCode } from '../../qr.js';
+import { MemberStep } from './MemberStep.js';
+import { OpenCeremony } from './OpenCeremony.js';
+
+const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
+  opening: 'open',
+  enrolment: 'enrol',
+  round1: 'generate',
+  round2: 'generate',
+  result: 'generate',
+  sealing: 'generate',
+  failed: 'generate',
+  confirmation: 'close',
+  closing: 'close',
+  closed: 'close',
+};
+const STEPS = ['open', 'enrol', 'generate', 'close'] as const;
+
+const ACTION_OF: Partial<Record<KeyCeremonyPhase, KeyCeremonyMemberAction>> = {
+  enrolment: 'enrol',
+  round1: 'contribute',
+  round2: 'check',
+  sealing: 'seal',
+  confirmation: 'confirm',
+};
+
+function Steps({ phase }: { phase: KeyCeremonyPhase }) {
+  const { t } = useTranslation();
+  const current = STEPS.indexOf(STEP_OF[phase]);
+  return (
+    <ol className="steps" aria-label={t('key.title')}>
+      {STEPS.map((s, i) => (
+        <li key={s} className={i < current || phase === 'closed' ? 'done' : i === current ? 'current' : ''} aria-current={i === current ? 'step' : undefined}>
+          {t(`key.steps.${s}`)}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function memberStatus(m: KeyCeremonyMemberView, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const parts = [m.identityKey ? t('key.status.enrolled') : t('key.status.notEnrolled')];
+  if (m.contributed) parts.push(t('key.status.contributed'));
+  if (m.checked) parts.push(t('key.status.checked'));
+  if (m.complaintsFiled > 0) parts.push(t('key.status.complaints', { count: m.complaintsFiled }));
+  if (m.qualified === true) parts.push(t('key.status.qualified'));
+  if (m.qualified === false) parts.push(t('key.status.disqualified'));
+  if (m.sealed) parts.push(t('key.status.sealed'));
+  if (m.confirmed) parts.push(t('key.status.confirmed'));
+  return parts.join(' · ');
+}
+
+function Members({ view }: { view: KeyCeremonyView }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <table className="members">
+      <caption>{t('key.members')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">n°</th>
+          <th scope="col">{t('key.action.member')}</th>
+          <th scope="col">État / status</th>
+          <th scope="col">{t('key.verificationKey')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.members.map((m) => (
+          <tr key={m.index} className={view.expected.includes(m.index) ? 'expected' : ''} data-member={m.index}>
+            <td>{m.index}</td>
+            <td>
+              <strong>{m.name}</strong>
+              <br />
+              <span className="muted">{m.role}</span>
+            </td>
+            <td>
+              {memberStatus(m, t)}
+              {m.disqualification.map((d, i) => (
+                <p key={i} className="failure">
+                  {i18n.language === 'en' ? d.message.en : d.message.fr}
+                </p>
+              ))}
+            </td>
+            <td>{m.verificationKey ? <code>{m.verificationKey.match(/.{1,4}/g)!.slice(0, 8).join(' ')}…</code> : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function WorkstationAction({ label, run }: { label: string; run: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <p>
+      <button type="button" className="primary" disabled={busy} onClick={() => (setBusy(true), void run().finally(() => setBusy(false)))}>
+        {label}
+      </button>
+    </p>
+  );
+}
+
+function openPdf(base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  window.open(URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' })), '_blank');
+}
+
+function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView; setView: (v: KeyCeremonyView) => void }) {
+  const { t, i18n } = useTranslation();
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [reason, setReason] = useState('');
+  const apply = async (call: Promise<Awaited<ReturnType<SceauApi['keyCeremonyOpen']>>>) => {
+    const r = await call;
+    if (r.ok) {
+      setView(r.value);
+      setFailure(null);
+    } else setFailure(r.error);
+  };
+  const action = ACTION_OF[view.phase];
+  const expectedNames = view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(', ');
+  return (
+    <>
+      <Steps phase={view.phase} />
+      <section className="panel" aria-labelledby="election-title">
+        <h2 id="election-title">{view.election.title}</h2>
+        <p className="status" data-testid="key-phase">
+          {t(`key.phase.${view.phase}`)} — {t('key.expected', { names: expectedNames || '—' })}
+        </p>
+        <div className="fingerprint-block">
+          <div>
+            <h3>{t('key.fingerprint')}</h3>
+            <Fingerprint hex={view.election.fingerprint} label={t('key.fingerprint')} />
+            <p className="muted">{t('key.fingerprintHint')}</p>
+          </div>
+          <QrCode value={`sceau:fingerprint:${view.election.fingerprint}`} label={t('key.fingerprint')} />
+        </div>
+        <p className="muted">
+          {t('key.head')} : <code data-testid="transcript-head">{view.head}</code> (<span data-testid="transcript-count">{view.transcript.length}</span>)
+        </p>
+        <button type="button" onClick={() => void apply(api.keyCeremonyOpen({ folder: view.folder }))}>
+          {t('key.reopen')}
+        </button>
+      </section>
+
+      {view.phase === 'failed' && view.failure && <FailureMessage failure={view.failure} />}
+      {action && <MemberStep key={`${view.phase}`} api={api} view={view} action={action} onDone={setView} />}
+      {view.phase === 'round1' && (
+        <section className="panel">
+          <h3>{t('key.closeRound.title')}</h3>
+          <div className="field">
+            <label htmlFor="close-reason">{t('key.closeRound.reason')}</label>
+            <input id="close-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          <button type="button" disabled={reason.trim() === ''} onClick={() => void apply(api.keyCeremonyCloseRound1({ folder: view.folder, reason }))}>
+            {t('key.closeRound.button')}
+          </button>
+        </section>
+      )}
+      {view.phase === 'result' && <WorkstationAction label={t('key.publish')} run={() => apply(api.keyCeremonyPublishResult({ folder: view.folder }))} />}
+      {view.phase === 'closing' && <WorkstationAction label={t('key.close')} run={() => apply(api.keyCeremonyClose({ folder: view.folder }))} />}
+      {failure && <FailureMessage failure={failure} />}
+
+      {view.publicKey && (
+        <section className="panel good" aria-labelledby="public-key-title">
+          <div className="fingerprint-block">
+            <div>
+              <h2 id="public-key-title">{t('key.publicKey')}</h2>
+              <Fingerprint hex={view.publicKey} label={t('key.publicKey')} />
+            </div>
+            <QrCode value={`sceau:public-key:${view.publicKey}`} label={t('key.publicKey')} />
+          </div>
+        </section>
+      )}
+
+      <Members view={view} />
+
+      {(view.outputs.publicKey || view.outputs.report) && (
+        <section className="panel" aria-labelledby="outputs-title">
+          <h2 id="outputs-title">{t('key.outputs')}</h2>
+          {view.outputs.publicKey && <p>{t('key.publicKeyFile', { path: view.outputs.publicKey })}</p>}
+          {view.outputs.report && (
+            <p>
+              {t('key.report')} : <code>{view.outputs.report}</code>{' '}
+              <button type="button" onClick={() => void api.keyCeremonyReport({ folder: view.folder }).then((r) => (r.ok ? openPdf(r.value.pdfBase64) : setFailure(r.error)))}>
+                {t('key.openReport')}
+              </button>
+            </p>
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="deviations-title">
+        <h2 id="deviations-title">{t('key.deviations')}</h2>
+        {view.deviations.length === 0 ? (
+          <p className="muted">{t('key.noDeviation')}</p>
+        ) : (
+          <ul>
+            {view.deviations.map((d) => (
+              <li key={d.seq}>
+                #{d.seq} {d.member === null ? '' : `(${d.member}) `}
+                {i18n.language === 'en' ? d.message.en : d.message.fr}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function KeyCeremonyScreen({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const [view, setView] = useState<KeyCeremonyView | null>(null);
+  return (
+    <>
+      <h1>{t('key.title')}</h1>
+      <p className="lead">{t('key.intro')}</p>
+      {view === null ? <OpenCeremony api={api} onOpened={setView} /> : <Ceremony api={api} view={view} setView={setView} />}
+    </>
+  );
+}

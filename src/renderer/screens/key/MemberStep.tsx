@@ -1,0 +1,160 @@
+/**
+ * A member's turn at the workstation: they choose their drive, type their passphrase, and the step runs
+ * in the privileged process. The passphrase goes there and nowhere else; the field is emptied after each
+ * attempt.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
+import type { Failure } from '../../../core/common/result.js';
+import { FailureMessage } from '../../components.js';
+
+function DriveChoice({ api, value, onChange }: { api: SceauApi; value: string; onChange: (mount: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const refresh = async () => {
+    const r = await api.listDrives({});
+    if (r.ok) {
+      setDrives(r.value);
+      setFailure(null);
+      if (!r.value.some((d) => d.mount === value)) onChange(r.value.find((d) => d.usable)?.mount ?? '');
+    } else setFailure(r.error);
+  };
+  useEffect(() => {
+    void refresh();
+    // Listed once when the form appears; the button lists them again after a stick is plugged in.
+  }, []);
+  const lang = i18n.language === 'en' ? 'en' : 'fr';
+  return (
+    <div className="field">
+      <label htmlFor="member-drive">{t('key.action.drive')}</label>
+      <div className="inline">
+        <select id="member-drive" value={value} onChange={(e) => onChange(e.target.value)}>
+          {(drives ?? []).map((d) => (
+            <option key={d.mount} value={d.mount} disabled={!d.usable}>
+              {`${d.label} — ${d.sizeText[lang]} — ${d.mount}${d.usable ? '' : ` (${d.reason?.[lang] ?? ''})`}`}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void refresh()}>
+          {t('key.action.refreshDrives')}
+        </button>
+      </div>
+      {drives !== null && drives.length === 0 && <p className="muted">{t('key.action.noDrive')}</p>}
+      {failure && <FailureMessage failure={failure} />}
+    </div>
+  );
+}
+
+function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
+  const { t, i18n } = useTranslation();
+  const [strength, setStrength] = useState<PassphraseStrength | null>(null);
+  useEffect(() => {
+    if (passphrase === '') return setStrength(null);
+    const timer = setTimeout(() => void api.passphraseStrength({ passphrase }).then((r) => r.ok && setStrength(r.value)), 250);
+    return () => clearTimeout(timer);
+  }, [api, passphrase]);
+  if (strength === null) return null;
+  const levels = t('key.strength.levels', { returnObjects: true }) as string[];
+  return (
+    <div className="strength" data-score={strength.score}>
+      <meter min={0} max={4} value={strength.score} aria-label={t('key.strength.label')} />
+      <span>
+        {t('key.strength.label')} : {levels[strength.score]} — {strength.acceptable ? t('key.strength.acceptable') : t('key.strength.notAcceptable')}
+      </span>
+      <ul className="muted">
+        {strength.hints.map((h, i) => (
+          <li key={i}>{i18n.language === 'en' ? h.en : h.fr}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view: KeyCeremonyView; action: KeyCeremonyMemberAction; onDone: (v: KeyCeremonyView) => void }) {
+  const { t } = useTranslation();
+  const [member, setMember] = useState<number>(view.expected[0] ?? 1);
+  const [drive, setDrive] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    if (!view.expected.includes(member) && view.expected[0] !== undefined) setMember(view.expected[0]);
+  }, [view.expected, member]);
+
+  const submit = async () => {
+    setBusy(true);
+    setFailure(null);
+    setDone(false);
+    const r = await api.keyCeremonyMemberStep({ folder: view.folder, member, drive, passphrase, action, ...(action === 'enrol' ? { confirmation } : {}) });
+    setBusy(false);
+    setPassphrase('');
+    setConfirmation('');
+    if (r.ok) {
+      setDone(true);
+      onDone(r.value);
+      return;
+    }
+    setFailure(r.error);
+    // A refusal may have been recorded as a deviation: show the transcript as it now stands.
+    const fresh = await api.keyCeremonyOpen({ folder: view.folder });
+    if (fresh.ok) onDone(fresh.value);
+  };
+
+  return (
+    <form
+      className="panel member-step"
+      aria-labelledby="member-step-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h3 id="member-step-title">{t(`key.action.${action}`)}</h3>
+      <div className="field">
+        <label htmlFor="member-select">{t('key.action.member')}</label>
+        <select id="member-select" value={member} onChange={(e) => setMember(Number(e.target.value))}>
+          {view.members.map((m) => (
+            <option key={m.index} value={m.index}>
+              {`${m.index}. ${m.name}${view.expected.includes(m.index) ? ' ●' : ''}`}
+            </option>
+          ))}
+        </select>
+      </div>
+      <DriveChoice api={api} value={drive} onChange={setDrive} />
+      <div className="field">
+        <label htmlFor="member-passphrase">{t('key.action.passphrase')}</label>
+        <input id="member-passphrase" type="password" autoComplete={action === 'enrol' ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      </div>
+      {action === 'enrol' && (
+        <>
+          <StrengthMeter api={api} passphrase={passphrase} />
+          <div className="field">
+            <label htmlFor="member-confirmation">{t('key.action.confirmation')}</label>
+            <input id="member-confirmation" type="password" autoComplete="new-password" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} />
+          </div>
+        </>
+      )}
+      <p>
+        <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === ''}>
+          {t(`key.action.${action}`)}
+        </button>
+      </p>
+      {busy && (
+        <p role="status" className="working">
+          {t('key.action.working')}
+        </p>
+      )}
+      {done && !busy && (
+        <p role="status" className="done">
+          {t('key.action.done')}
+        </p>
+      )}
+      {failure && <FailureMessage failure={failure} />}
+    </form>
+  );
+}
