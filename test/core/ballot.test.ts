@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/common/bytes.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { reEncrypt } from '../../src/core/crypto/elgamal.js';
-import { G, IDENTITY, mod, pointToHex, scalarToHex, seededScalars } from '../../src/core/crypto/group.js';
+import { G, IDENTITY, invert, mod, pointToHex, scalarToHex, seededScalars } from '../../src/core/crypto/group.js';
 import {
   ballotFromJson,
   ballotToJson,
@@ -127,13 +127,19 @@ describe('known-answer vectors', () => {
     const cases = [0, 1, 3].map((k, i) => {
       const ballotId = `ballot-${i}`;
       const scalars = [rng(), rng()];
+      const nonce = scalars[1]!;
       const b = createBallot(c, ballotId, t.point(k), () => scalars.shift()!);
-      return { ballotId, choice: k, r: scalarToHex(b.r), ballot: ballotToJson(b) };
+      // The intermediates an outsider needs to check the arithmetic: the nonce k (R = k·G) and the challenge c = (s − k)/r.
+      expect(G.multiply(nonce).equals(b.proof.commitment)).toBe(true);
+      const challenge = mod((b.proof.response - nonce) * invert(b.r));
+      return { ballotId, choice: k, r: scalarToHex(b.r), k: scalarToHex(nonce), c: scalarToHex(challenge), ballot: ballotToJson(b) };
     });
     for (const cs of cases) expect(code(verifyBallotJson(c, cs.ballotId, cs.ballot))).toBe('ok');
     checkVectors('ballot.json', {
       description:
         'Ballots (docs/protocol.md §8): r then k drawn in that order; a = r·G, b = M_choice + r·Y, R = k·G, c = challenge("sceau/v1/ballot", fp, point(G) || point(a) || point(Y) || point(b) || string(constituencyId) || string(ballotId) || point(R)), s = k + c·r mod L.',
+      seed: 'ballot vectors',
+      randomness: 'seededScalars(utf8(seed)) (docs/protocol.md §11): the election secret y first, then r and k for each case in order.',
       fingerprint: toHex(fpv),
       electionKey: pointToHex(Yv),
       constituencyId: 'C01',

@@ -35,12 +35,36 @@ function compute() {
   const plaintexts = [1n, 2n, 3n].map((k) => G.multiply(k));
   const inputs = plaintexts.map((m) => encrypt(publicKey, m, inputRng).ciphertext);
   const label = 'constituency 1 / mix server 1';
-  const { shuffle, witness } = shuffleWithWitness({ fingerprint, publicKey }, label, inputs, seededScalars(utf8.encode('shuffle vectors shuffle')));
+  // Record every scalar the mix server draws, to publish the prover's randomness (docs/shuffle.md §5.1 order).
+  const source = seededScalars(utf8.encode('shuffle vectors shuffle'));
+  const drawn: bigint[] = [];
+  const recording = (): bigint => {
+    const x = source();
+    drawn.push(x);
+    return x;
+  };
+  const { shuffle, witness } = shuffleWithWitness({ fingerprint, publicKey }, label, inputs, recording);
   const { h, hs } = shuffleGenerators(fingerprint, inputs.length);
+  const n = inputs.length;
+  const permutationDraws = drawn.length - (5 * n + 4); // Fisher–Yates (N − 1 draws, plus rare rejections)
+  const take = (from: number, count: number) => drawn.slice(permutationDraws + from, permutationDraws + from + count).map(scalarToHex);
+  const randomness = {
+    permutationScalars: drawn.slice(0, permutationDraws).map(scalarToHex),
+    rPrime: take(0, n),
+    r: take(n, n),
+    rHat: take(2 * n, n),
+    omega: take(3 * n, 4),
+    omegaHat: take(3 * n + 4, n),
+    omegaPrime: take(4 * n + 4, n),
+  };
+  // The split is right: r' is the witness's, and c_{ψ(i)} = r_{ψ(i)}·G + H_i with these r.
+  expect(randomness.rPrime).toEqual(witness.rPrime.map(scalarToHex));
+  witness.permutation.forEach((j, i) => expect(G.multiply(drawn[permutationDraws + n + j]!).add(hs[i]!).equals(shuffle.proof.c[j]!)).toBe(true));
   const st = { fingerprint, publicKey, label, inputs, outputs: shuffle.outputs };
   const seed = shuffleSeed(st, h, shuffle.proof.c);
   return {
-    description: 'Shuffle of N = 3 ciphertexts with its Terelius–Wikström proof (docs/shuffle.md). Indices are 0-based.',
+    description:
+      'Shuffle of N = 3 ciphertexts with its Terelius–Wikström proof (docs/shuffle.md). Indices are 0-based. proverRandomness lists every scalar drawn from seededScalars("shuffle vectors shuffle") (docs/protocol.md §11), in the order of docs/shuffle.md §5.1: the Fisher–Yates draws, r\'_j, r_j, r̂_i, ω_1..ω_4, ω̂_i, ω\'_i.',
     seeds: { key: 'shuffle vectors key', inputs: 'shuffle vectors inputs', shuffle: 'shuffle vectors shuffle' },
     fingerprint: toHex(fingerprint),
     secretKey: scalarToHex(y),
@@ -56,6 +80,7 @@ function compute() {
     inputs: inputs.map(ciphertextToJson),
     permutation: [...witness.permutation],
     rPrime: witness.rPrime.map(scalarToHex),
+    proverRandomness: randomness,
     outputs: shuffle.outputs.map(ciphertextToJson),
     intermediate: {
       seed: toHex(seed),
