@@ -206,3 +206,29 @@ describe('every kind of tampering is detected and named', () => {
     expectNamed(r, 'results.quorum');
   });
 });
+
+describe('a hostile record gets a report, never a crash', () => {
+  it('garbage in every file is reported as failures', async () => {
+    const root = tempDir('sceau-hostile-');
+    const dir = join(root, 'record');
+    const r = await runDemo({ voters: 6, constituencies: 1, candidates: 2, members: 2, threshold: 2 }, dir, join(root, 'private'), { pool });
+    expect(r.ok).toBe(true);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    results.constituencies = [null, 1.5];
+    results.signatures = [null];
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
+    writeFileSync(join(dir, 'tally/c001.json'), JSON.stringify({ constituency: 'c001', shuffles: [null, 1], partials: [null], plaintexts: 3 }));
+    writeFileSync(join(dir, 'tally.jsonl'), '{"seq":0,"payload":null,"type":"tally.shuffle","actor":5}\nnot json\n');
+    writeFileSync(join(dir, 'keyceremony.jsonl'), '{"seq":0,"actor":"member:9","type":"dkg.round1","payload":{"message":null}}\n');
+    const report = await verifyRecord(dir, { pool });
+    expect(report.ok).toBe(false);
+    expect(report.failures.length).toBeGreaterThan(3);
+    const codes = new Set(report.failures.map((f) => f.code));
+    expect(codes).toContain('results.constituency');
+    expect(codes).toContain('transcript.malformed');
+    expect(codes).toContain('dkg.enrolment');
+    expect([...codes].some((c) => c.startsWith('shuffle.'))).toBe(true);
+    const report2 = await verifyRecord(join(root, 'private'), { pool });
+    expect(report2.ok).toBe(false);
+  });
+});

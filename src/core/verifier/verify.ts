@@ -85,8 +85,14 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+/** SHA-256 of the canonical JSON; '' for a value that has none (it then matches no transcript entry). */
 function digestOf(value: unknown): string {
-  return toHex(sha256(new TextEncoder().encode(canonicalJson(value))));
+  const text = catchInput(() => canonicalJson(value));
+  return text.ok ? toHex(sha256(new TextEncoder().encode(text.value))) : '';
+}
+
+function objects(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
 }
 
 /** Lines of a JSON Lines file, streamed; unparsable lines as undefined. */
@@ -283,8 +289,10 @@ function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entri
   const complaints: ComplaintEntry[] = [];
   let claimed: unknown;
   for (const e of entries) {
-    const j = memberOf(e.actor);
-    const p = (e.payload ?? {}) as Record<string, unknown>;
+    const actor = typeof e.actor === 'string' ? memberOf(e.actor) : undefined;
+    // Only members of this board take part (an entry by anyone else is already a transcript failure).
+    const j = actor !== undefined && actor <= n ? actor : undefined;
+    const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
     if (e.type === 'member.enrolled' && j !== undefined && p['member'] === j && !enrolled.has(j) && typeof p['identityKey'] === 'string' && typeof p['encryptionKey'] === 'string') {
       enrolled.set(j, { identityKey: p['identityKey'], encryptionKey: p['encryptionKey'] });
     } else if (e.type === 'dkg.round1' && j !== undefined) round1.push({ member: j, message: p['message'] });
@@ -362,7 +370,7 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
 
 async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
   const e = entries.find((x) => x.type === 'tally.import');
-  const p = (e?.payload ?? {}) as Record<string, unknown>;
+  const p = e === undefined ? {} : payloadOf(e);
   const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.length, 0);
   const exp = {
     urnDigest: imp.digest,
@@ -379,8 +387,12 @@ async function checkImportEntry(report: Report, dir: string, entries: readonly T
   }
 }
 
+function payloadOf(e: TranscriptEntry): Record<string, unknown> {
+  return (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+}
+
 function entryFor(entries: readonly TranscriptEntry[], type: string, match: (p: Record<string, unknown>) => boolean): TranscriptEntry | undefined {
-  return entries.find((e) => e.type === type && match((e.payload ?? {}) as Record<string, unknown>));
+  return entries.find((e) => e.type === type && match(payloadOf(e)));
 }
 
 async function checkConstituency(
@@ -397,13 +409,14 @@ async function checkConstituency(
   entries: readonly TranscriptEntry[],
 ): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
   const name = tallyFile(cid);
-  const f = parseJson(await readText(join(dir, ...name.split('/')))) as Record<string, unknown> | undefined;
+  const parsed = parseJson(await readText(join(dir, ...name.split('/'))));
+  const f = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   if (f === undefined) {
     missing(report, name);
     return undefined;
   }
-  const shuffles = Array.isArray(f['shuffles']) ? (f['shuffles'] as Record<string, unknown>[]) : [];
-  const partials = Array.isArray(f['partials']) ? (f['partials'] as Record<string, unknown>[]) : [];
+  const shuffles = objects(f['shuffles']);
+  const partials = objects(f['partials']);
   if (f['constituency'] !== cid || f['ballots'] !== inputs.length) {
     report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.length} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.length} accepted ballots of ${cid}.`, name);
   }
@@ -422,7 +435,7 @@ async function checkConstituency(
       chainOk = false;
     }
     const entry = entryFor(entries, 'tally.shuffle', (p) => p['constituency'] === cid && p['round'] === k + 1);
-    if (entry === undefined || (entry.payload as Record<string, unknown>)['digest'] !== digestOf(s)) {
+    if (entry === undefined || payloadOf(entry)['digest'] !== digestOf(s)) {
       report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
     }
     current = Array.isArray(s['outputs']) ? (s['outputs'] as CiphertextJson[]) : [];
@@ -434,7 +447,7 @@ async function checkConstituency(
     if (typeof j !== 'number') continue;
     members.push(j);
     const entry = entryFor(entries, 'tally.partial', (q) => q['constituency'] === cid);
-    const same = entries.some((e) => e.type === 'tally.partial' && e.actor === `member:${j}` && (e.payload as Record<string, unknown>)['constituency'] === cid && (e.payload as Record<string, unknown>)['digest'] === digestOf(p));
+    const same = entries.some((e) => e.type === 'tally.partial' && e.actor === `member:${j}` && payloadOf(e)['constituency'] === cid && payloadOf(e)['digest'] === digestOf(p));
     if (entry === undefined || !same) {
       report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
     }
@@ -479,20 +492,21 @@ async function checkResults(
   }
   if (r['election'] !== toHex(fp)) report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
   const entry = entries.find((e) => e.type === 'tally.results');
-  if (entry === undefined || (entry.payload as Record<string, unknown>)['resultsSha256'] !== toHex(sha256(new TextEncoder().encode(text)))) {
+  if (entry === undefined || payloadOf(entry)['resultsSha256'] !== toHex(sha256(new TextEncoder().encode(text)))) {
     report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
   }
   const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
   if (new Set(present).size < def.board.threshold) {
     report.fail('results.quorum', `Moins de ${def.board.threshold} membres présents signent les résultats.`, `Fewer than ${def.board.threshold} members present sign the results.`, `${name} members`);
   }
-  const pvs = r['constituencies'] as Pv[];
+  const pvs = objects(r['constituencies']) as unknown as Pv[];
   const voted = new Map(imp?.trailer.voted.map((v) => [v.constituency, v.count]) ?? []);
   def.constituencies.forEach((c, i) => {
     const pv = pvs[i];
     const where = `${name} ${c.id}`;
-    if (pv === undefined || pv.constituency !== c.id || !Array.isArray(pv.votes)) {
-      report.fail('results.constituency', `PV manquant ou hors d'ordre pour ${c.id}.`, `PV missing or out of order for ${c.id}.`, where);
+    const integers = pv !== undefined && Array.isArray(pv.votes) && [...PV_FIELDS.map((k) => pv[k]), ...pv.votes].every((x) => Number.isSafeInteger(x) && (x as number) >= 0);
+    if (pv === undefined || pv.constituency !== c.id || !integers) {
+      report.fail('results.constituency', `PV manquant, hors d'ordre ou mal formé pour ${c.id}.`, `PV missing, out of order or malformed for ${c.id}.`, where);
       return;
     }
     for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id} : ${a.fr}.`, `${c.id}: ${a.en}.`, where);
