@@ -8,8 +8,10 @@
  *
  * where D_i = digest of dealer i's commitments. Each key is used for exactly one message (k is fresh
  * per box, and the key also binds i and j), which is what makes the fixed all-zero nonce safe
- * (RFC 8439 §4 only requires that a (key, nonce) pair never repeat). Anyone who learns S for one box
- * (a complaint reveals it, with a proof) can open that box and no other.
+ * (RFC 8439 §4 only requires that a (key, nonce) pair never repeat). Anyone who learns S (a complaint
+ * reveals it, with a proof) can open every box built on the same K and E_j: round 1 therefore requires a
+ * proof of knowledge of k with each K and refuses a K used twice (./round1.ts, docs/dkg.md §2.4), so the
+ * S of a complaint about dealer i's box is k·E_j, which i could compute, and opens no one else's box.
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
