@@ -33,9 +33,14 @@ export async function demo(argv: string[]): Promise<number> {
   }
   const progress = stderrProgress();
   const pool = new WorkerPool(size.workers);
+  // Ctrl-C cancels between steps: every file already written is whole (atomic writes).
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
   try {
     const r = await runDemo(size, values.out, values.private ?? `${values.out}-private`, {
       pool,
+      signal: controller.signal,
       onProgress: progress,
       onPhase: (p) => process.stderr.write(`${p.phase}: ${p.seconds.toFixed(2)} s\n`),
     });
@@ -58,6 +63,7 @@ export async function demo(argv: string[]): Promise<number> {
     console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
     return 0;
   } finally {
+    process.off('SIGINT', onInterrupt);
     await pool.close();
   }
 }
