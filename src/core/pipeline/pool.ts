@@ -8,7 +8,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BugError } from '../common/result.js';
 import { runTask, type Task } from './tasks.js';
@@ -43,6 +44,9 @@ export class WorkerPool {
 
   constructor(readonly size: number = defaultPoolSize()) {
     const entry = workerEntry();
+    if (size > 0 && !entry.eval && !existsSync(fileURLToPath(entry.script))) {
+      throw new BugError(`WorkerPool: the worker's code is missing (${fileURLToPath(entry.script)}): the bundle needs its pipeline-worker entry`);
+    }
     for (let i = 0; i < size; i++) {
       const w = new Worker(entry.script, { eval: entry.eval });
       w.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => this.#done(w, m));
