@@ -197,6 +197,18 @@ describe('every kind of tampering is detected and named', () => {
     expectNamed(r, 'import.reason');
   });
 
+  it('19. a tally that does not start from this key ceremony', async () => {
+    const r = await tampered((d) =>
+      editLines(d, 'tally.jsonl', (l) => {
+        const e = JSON.parse(l[0]!);
+        e.payload.keyCeremonyHead = '00'.repeat(32);
+        l[0] = JSON.stringify(e);
+      }),
+    );
+    expectNamed(r, 'tally.open-entry', /^tally\.jsonl:1$/);
+    expectNamed(r, 'transcript.signature', /^tally\.jsonl:1$/);
+  });
+
   it('18. a signatory removed from the results (quorum)', async () => {
     const r = await tampered((d) =>
       edit(d, 'results.json', (v) => {

@@ -91,6 +91,11 @@ function digestOf(value: unknown): string {
   return text.ok ? toHex(sha256(new TextEncoder().encode(text.value))) : '';
 }
 
+function canonicalOrEmpty(v: unknown): string {
+  const text = catchInput(() => canonicalJson(v));
+  return text.ok ? text.value : '';
+}
+
 function objects(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
 }
@@ -159,10 +164,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const kcText = await readText(file(RECORD_FILES.keyCeremony));
   const enrolled = new Map<number, { identityKey: string; encryptionKey: string }>();
   let dkg: DkgResult | undefined;
+  let keyCeremonyHead: string | undefined;
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
     const chain = verifyTranscriptText(kcText, fp, ceremonyActorKeys(def), RECORD_FILES.keyCeremony);
     if (!chain.ok) report.failure(chain.error);
+    else keyCeremonyHead = chain.value.head;
     dkg = checkDkg(report, def, fp, lenientEntries(kcText), enrolled);
   }
   const keysJson = parseJson(await readText(file(RECORD_FILES.keys)));
@@ -209,6 +216,11 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     const chain = verifyTranscriptText(tallyText, fp, (actor) => (/^member:([1-9][0-9]{0,2})$/.test(actor) ? memberKey(Number(actor.slice(7))) : undefined), RECORD_FILES.tallyTranscript);
     if (!chain.ok) report.failure(chain.error);
     tallyEntries.push(...lenientEntries(tallyText));
+    // The tally starts from this key ceremony, and no other.
+    const open = tallyEntries.find((e) => e.type === 'tally.open');
+    if (open === undefined || (keyCeremonyHead !== undefined && payloadOf(open)['keyCeremonyHead'] !== keyCeremonyHead)) {
+      report.fail('tally.open-entry', "Le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'The tally does not start from the head of the key-ceremony transcript.', `${RECORD_FILES.tallyTranscript}${open === undefined ? '' : `:${open.seq + 1}`}`);
+    }
     if (imp !== undefined) await checkImportEntry(report, dir, tallyEntries, imp);
   }
 
@@ -496,6 +508,10 @@ async function checkResults(
     report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
   }
   const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
+  const open = entries.find((e) => e.type === 'tally.open');
+  if (open !== undefined && canonicalJson(present) !== canonicalOrEmpty(payloadOf(open)['present'])) {
+    report.fail('results.members', 'Les signataires ne sont pas les membres présents enregistrés au journal.', 'The signatories are not the members present recorded in the transcript.', `${name} members`);
+  }
   if (new Set(present).size < def.board.threshold) {
     report.fail('results.quorum', `Moins de ${def.board.threshold} membres présents signent les résultats.`, `Fewer than ${def.board.threshold} members present sign the results.`, `${name} members`);
   }
