@@ -23,6 +23,18 @@ describe('group decoding', () => {
     bad[0] = bad[0]! + 1; // = L
     expect(() => scalarFromBytes(bad)).toThrow(InputError);
   });
+  it('scalarToBytes refuses an out-of-range scalar without printing it (it may be secret)', () => {
+    for (const s of [L + 123456789n, -987654321n]) {
+      expect(() => scalarToBytes(s)).toThrow(RangeError);
+      try {
+        scalarToBytes(s);
+      } catch (e) {
+        const text = (e as Error).message;
+        expect(text).not.toContain((s < 0n ? -s : s).toString());
+        expect(text).not.toContain((s < 0n ? -s : s).toString(16));
+      }
+    }
+  });
   it('rejects the identity unless allowed, and non-canonical encodings', () => {
     expect(() => pointFromBytes(IDENTITY.toBytes())).toThrow(/identity/i);
     expect(pointFromBytes(IDENTITY.toBytes(), 'p', { allowIdentity: true }).is0()).toBe(true);
