@@ -162,7 +162,7 @@ describe('every kind of tampering is detected and named', () => {
   });
 
   it('12. a changed decrypted point', async () => {
-    const r = await tampered((d) => edit(d, 'tally/c001.json', (v) => (v.plaintexts[0] = v.plaintexts[1] === v.plaintexts[0] ? v.plaintexts[2] : v.plaintexts[1])));
+    const r = await tampered((d) => edit(d, 'tally/c001.json', (v) => (v.plaintexts[0] = v.shuffles[0].outputs[0].a)));
     expectNamed(r, 'decryption.combination', /tally\/c001\.json plaintexts/);
   });
 
