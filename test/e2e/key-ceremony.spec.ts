@@ -16,6 +16,7 @@ import { definitionFingerprint, parseDefinitionText } from '../../src/core/elect
 import { verifyTranscriptText } from '../../src/core/transcript/transcript.js';
 import { ceremonyActorKeys } from '../../src/core/ceremony/key/actors.js';
 import { foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { restorePaperBackup } from '../../src/core/token/index.js';
 import { startServe, type Served } from './serve.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-key-'));
@@ -40,12 +41,13 @@ async function transcriptLength(page: Page): Promise<number> {
 /** Runs a member's step and waits until the transcript has grown by one entry (or more: a deviation). */
 async function memberStep(page: Page, member: number, button: RegExp, options: { passphrase?: string; confirm?: boolean } = {}) {
   const before = await transcriptLength(page);
-  await page.getByLabel('Membre', { exact: true }).selectOption(String(member));
-  await page.getByLabel('Support (clé USB)').selectOption(drives[member - 1]!);
+  const form = page.locator('form.member-step');
+  await form.getByLabel('Membre', { exact: true }).selectOption(String(member));
+  await form.getByLabel('Support (clé USB)').selectOption(drives[member - 1]!);
   const secret = options.passphrase ?? passphrase(member);
-  await page.getByLabel('Phrase de passe du membre').fill(secret);
-  if (options.confirm) await page.getByLabel('Phrase de passe, à nouveau').fill(secret);
-  await page.getByRole('button', { name: button }).click();
+  await form.getByLabel('Phrase de passe du membre').fill(secret);
+  if (options.confirm) await form.getByLabel('Phrase de passe, à nouveau').fill(secret);
+  await form.getByRole('button', { name: button }).click();
   await expect.poll(() => transcriptLength(page), { timeout: 30_000 }).toBeGreaterThan(before);
 }
 
@@ -144,6 +146,18 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   await expect(page.getByText('Écarts consignés')).toBeVisible();
   await expect(page.locator('li').filter({ hasText: /#\d+ \(2\)/ })).toHaveCount(1);
   await page.screenshot({ path: 'test-results/key-ceremony-closed.png', fullPage: true });
+
+  // Member 1's paper backup: downloaded, its QR codes read back, they rebuild the token file exactly.
+  await page.getByLabel('Support du jeton du membre').selectOption(drives[0]!);
+  await page.getByRole('button', { name: 'Sauvegarde papier (codes QR, PDF)' }).click();
+  await expect(page.getByText(/Sauvegarde papier prête/)).toBeVisible();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Télécharger le PDF' }).click();
+  const paperPdf = join(root, 'paper.pdf');
+  await (await download).saveAs(paperPdf);
+  const payloads = readQrCodes(paperPdf);
+  const restored = restorePaperBackup(payloads, { fingerprint, member: 1 });
+  expect(restored.ok && restored.value).toBe(readFileSync(join(drives[0]!, 'SCEAU', 'cfe-2021', 'member-1.sceau-token.json'), 'utf8'));
 
   // The same screen in English.
   await page.getByRole('button', { name: 'English' }).click();

@@ -43,6 +43,14 @@ export function oneOf<const T extends readonly string[]>(values: T): Validator<T
   };
 }
 
+export function list<T>(item: Validator<T>, maxItems: number): Validator<readonly T[]> {
+  return (value, where) => {
+    if (!Array.isArray(value)) reject(where, 'une liste est attendue', 'a list is expected');
+    if (value.length > maxItems) reject(where, `au plus ${maxItems} éléments`, `at most ${maxItems} items`);
+    return value.map((v, i) => item(v, `${where}[${i}]`));
+  };
+}
+
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
   return (value, where) => (value === null ? null : inner(value, where));
 }

@@ -150,6 +150,19 @@ export interface SceauApi {
   keyCeremonyClose(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
   /** The report PDF as it stands, base64-encoded, also written to the folder. */
   keyCeremonyReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
+  /** A member's backups of their (encrypted) token; never written to the ceremony folder. */
+  tokenBackupToDrive(arg: TokenArgument & { backupDrive: string }): Promise<Result<{ path: string }>>;
+  tokenPaperBackup(arg: TokenArgument): Promise<Result<{ pdfBase64: string; codes: number }>>;
+  tokenSplitBackup(arg: TokenArgument & { k: number; m: number }): Promise<Result<{ pdfBase64: string; cards: number }>>;
+  /** Writes a token restored from scanned or pasted lines (paper backup or cards) to an empty drive. */
+  tokenRestore(arg: TokenArgument & { lines: readonly string[] }): Promise<Result<{ path: string }>>;
+}
+
+/** A member's token of a ceremony's election, on a drive. */
+export interface TokenArgument {
+  readonly folder: string;
+  readonly member: number;
+  readonly drive: string;
 }
 
 export type ApiMethod = keyof SceauApi;

@@ -10,9 +10,10 @@ import { definitionFromJson } from '../election/definition.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { KeyCeremony, FILES, type CeremonyContext, type TokenPort } from '../ceremony/key/ceremony.js';
 import { expectedMembers } from '../ceremony/key/state.js';
+import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type MemberToken } from '../ceremony/key/backups.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from './offline-guard.js';
-import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement } from './api.js';
+import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement, TokenArgument } from './api.js';
 
 export interface KeyCeremonyDeps {
   readonly session: WorkstationSession;
@@ -26,7 +27,17 @@ export interface KeyCeremonyDeps {
 
 type KeyCeremonyApi = Pick<
   SceauApi,
-  'keyCeremonyCreate' | 'keyCeremonyOpen' | 'keyCeremonyMemberStep' | 'keyCeremonyCloseRound1' | 'keyCeremonyPublishResult' | 'keyCeremonyClose' | 'keyCeremonyReport'
+  | 'keyCeremonyCreate'
+  | 'keyCeremonyOpen'
+  | 'keyCeremonyMemberStep'
+  | 'keyCeremonyCloseRound1'
+  | 'keyCeremonyPublishResult'
+  | 'keyCeremonyClose'
+  | 'keyCeremonyReport'
+  | 'tokenBackupToDrive'
+  | 'tokenPaperBackup'
+  | 'tokenSplitBackup'
+  | 'tokenRestore'
 >;
 
 export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
@@ -107,6 +118,21 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
 
   const view = (c: KeyCeremony): Result<KeyCeremonyView> => ok(keyCeremonyView(c));
 
+  /** A member's token on one of the listed drives, for the ceremony of `folder`. */
+  async function withMemberToken<T>(arg: TokenArgument, act: (t: MemberToken) => Promise<Result<T>>, otherDrive?: string): Promise<Result<T>> {
+    const c = await ceremony(arg.folder);
+    if (!c.ok) return c;
+    if (arg.member < 1 || arg.member > c.value.state.n) return fail('ceremony.step', `Membre ${arg.member} inconnu.`, `Unknown member ${arg.member}.`);
+    const drives = await deps.drives();
+    if (!drives.ok) return drives;
+    for (const mount of otherDrive === undefined ? [arg.drive] : [arg.drive, otherDrive]) {
+      if (!drives.value.some((d) => d.mount === mount && d.usable)) {
+        return fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', mount);
+      }
+    }
+    return act({ definition: c.value.definition, fingerprint: c.value.fingerprint, member: arg.member, drive: arg.drive });
+  }
+
   async function step(folder: string, act: (c: KeyCeremony) => Promise<Result<unknown>>): Promise<Result<KeyCeremonyView>> {
     return serialized(folder, async () => {
       const c = await ceremony(folder);
@@ -152,6 +178,19 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, (c) => c.closeRound1(reason)),
     keyCeremonyPublishResult: ({ folder }) => step(folder, (c) => c.publishResult()),
     keyCeremonyClose: ({ folder }) => step(folder, (c) => c.close()),
+
+    tokenBackupToDrive: (arg) => withMemberToken(arg, (t) => backupToDrive(t, arg.backupDrive), arg.backupDrive),
+    tokenPaperBackup: (arg) =>
+      withMemberToken(arg, async (t) => {
+        const r = await paperBackupPdf(t);
+        return r.ok ? ok({ pdfBase64: Buffer.from(r.value.pdf).toString('base64'), codes: r.value.codes }) : r;
+      }),
+    tokenSplitBackup: (arg) =>
+      withMemberToken(arg, async (t) => {
+        const r = await splitBackupPdf(t, arg.k, arg.m);
+        return r.ok ? ok({ pdfBase64: Buffer.from(r.value.pdf).toString('base64'), cards: r.value.cards }) : r;
+      }),
+    tokenRestore: (arg) => withMemberToken(arg, (t) => restoreToken(t, arg.lines)),
 
     keyCeremonyReport: ({ folder }) =>
       serialized(folder, async () => {

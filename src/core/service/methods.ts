@@ -2,7 +2,7 @@
  * The API's method names and the validator of each one's argument. Both transports refuse any other
  * name and validate every argument before calling the service.
  */
-import { empty, integer, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
+import { empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
 import type { ApiArgument, ApiMethod } from './api.js';
 
 const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ });
@@ -31,6 +31,10 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   keyCeremonyPublishResult: object({ folder }),
   keyCeremonyClose: object({ folder }),
   keyCeremonyReport: object({ folder }),
+  tokenBackupToDrive: object({ folder, member, drive: folder, backupDrive: folder }),
+  tokenPaperBackup: object({ folder, member, drive: folder }),
+  tokenSplitBackup: object({ folder, member, drive: folder, k: integer(2, 255), m: integer(2, 255) }),
+  tokenRestore: object({ folder, member, drive: folder, lines: list(string({ maxLength: 4096 }), 2000) }),
 };
 
 export const API_METHODS = Object.keys(API_VALIDATORS) as readonly ApiMethod[];

@@ -145,6 +145,23 @@ export const fr = {
     openReport: 'Ouvrir le rapport (PDF)',
     deviations: 'Écarts consignés',
     noDeviation: 'Aucun écart.',
+    backup: {
+      title: 'Sauvegardes du jeton',
+      intro:
+        "Chaque sauvegarde est le jeton chiffré : elle ne sert qu'avec la phrase de passe du membre. Elle appartient au membre et n'est pas écrite dans le dossier de la cérémonie.",
+      tokenDrive: 'Support du jeton du membre',
+      toDrive: 'Copier sur un second support',
+      secondDrive: 'Second support',
+      paper: 'Sauvegarde papier (codes QR, PDF)',
+      paperDone: 'Sauvegarde papier prête : {{count}} code(s) QR.',
+      cards: 'Cartes k sur m (PDF)',
+      cardsDone: 'Cartes prêtes : {{k}} sur {{m}}.',
+      restore: 'Restaurer le jeton sur ce support',
+      restoreLines: 'Codes scannés ou lignes des cartes, un par ligne',
+      written: 'Jeton écrit et relu : {{path}}',
+      download: 'Télécharger le PDF',
+    },
+    downloadReport: 'Télécharger le rapport',
     reopen: 'Actualiser depuis le dossier',
   },
   errors: {

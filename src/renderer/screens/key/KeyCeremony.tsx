@@ -10,6 +10,7 @@ import { FailureMessage, Fingerprint } from '../../components.js';
 import { QrCode } from '../../qr.js';
 import { MemberStep } from './MemberStep.js';
 import { OpenCeremony } from './OpenCeremony.js';
+import { Backups, pdfLink } from './Backups.js';
 
 const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
   opening: 'open',
@@ -108,15 +109,12 @@ function WorkstationAction({ label, run }: { label: string; run: () => Promise<v
   );
 }
 
-function openPdf(base64: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  window.open(URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' })), '_blank');
-}
 
 function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView; setView: (v: KeyCeremonyView) => void }) {
   const { t, i18n } = useTranslation();
   const [failure, setFailure] = useState<Failure | null>(null);
   const [reason, setReason] = useState('');
+  const [report, setReport] = useState<string | null>(null);
   const apply = async (call: Promise<Awaited<ReturnType<SceauApi['keyCeremonyOpen']>>>) => {
     const r = await call;
     if (r.ok) {
@@ -189,13 +187,20 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           {view.outputs.report && (
             <p>
               {t('key.report')} : <code>{view.outputs.report}</code>{' '}
-              <button type="button" onClick={() => void api.keyCeremonyReport({ folder: view.folder }).then((r) => (r.ok ? openPdf(r.value.pdfBase64) : setFailure(r.error)))}>
+              <button type="button" onClick={() => void api.keyCeremonyReport({ folder: view.folder }).then((r) => (r.ok ? setReport(pdfLink(r.value.pdfBase64)) : setFailure(r.error)))}>
                 {t('key.openReport')}
               </button>
+              {report && (
+                <a href={report} download="rapport-ceremonie-des-cles.pdf">
+                  {t('key.downloadReport')}
+                </a>
+              )}
             </p>
           )}
         </section>
       )}
+
+      {['confirmation', 'closing', 'closed'].includes(view.phase) && <Backups api={api} view={view} />}
 
       <section aria-labelledby="deviations-title">
         <h2 id="deviations-title">{t('key.deviations')}</h2>

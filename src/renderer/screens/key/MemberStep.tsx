@@ -9,7 +9,7 @@ import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStr
 import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
 
-function DriveChoice({ api, value, onChange }: { api: SceauApi; value: string; onChange: (mount: string) => void }) {
+export function DriveChoice({ api, value, onChange, id = 'member-drive', label }: { api: SceauApi; value: string; onChange: (mount: string) => void; id?: string; label?: string }) {
   const { t, i18n } = useTranslation();
   const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -28,9 +28,9 @@ function DriveChoice({ api, value, onChange }: { api: SceauApi; value: string; o
   const lang = i18n.language === 'en' ? 'en' : 'fr';
   return (
     <div className="field">
-      <label htmlFor="member-drive">{t('key.action.drive')}</label>
+      <label htmlFor={id}>{label ?? t('key.action.drive')}</label>
       <div className="inline">
-        <select id="member-drive" value={value} onChange={(e) => onChange(e.target.value)}>
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
           {(drives ?? []).map((d) => (
             <option key={d.mount} value={d.mount} disabled={!d.usable}>
               {`${d.label} — ${d.sizeText[lang]} — ${d.mount}${d.usable ? '' : ` (${d.reason?.[lang] ?? ''})`}`}
