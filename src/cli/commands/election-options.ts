@@ -50,13 +50,16 @@ export function parseSize(values: Partial<Record<keyof typeof SIZE_OPTIONS, stri
   const threshold = int(values.threshold, 'threshold', Math.min(3, members), 1);
   if (threshold > members) throw new UsageError('--threshold: t ≤ n');
   const workers = values.workers === undefined ? undefined : int(values.workers, 'workers', 1, 0);
+  const voters = int(values.voters, 'voters', 1000, 1);
+  const bad = parseBad(values.bad);
+  if ((bad['duplicate-identity'] ?? 0) > voters) throw new UsageError('--bad duplicate-identity=N: N ≤ --voters');
   return {
-    voters: int(values.voters, 'voters', 1000, 1),
+    voters,
     constituencies: int(values.constituencies, 'constituencies', 3, 1),
     candidates: int(values.candidates, 'candidates', 4, 1),
     members,
     threshold,
-    bad: parseBad(values.bad),
+    bad,
     ...(workers === undefined ? {} : { workers }),
   };
 }

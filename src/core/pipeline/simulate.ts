@@ -117,6 +117,8 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
   const C = def.constituencies.length;
   const badTotal = BAD_KINDS.reduce((s, k) => s + (bad[k] ?? 0), 0);
   const total = o.voters + badTotal;
+  const dupCount = bad['duplicate-identity'] ?? 0;
+  if (dupCount > o.voters || (badTotal > 0 && o.voters === 0)) throw new BugError('simulate: more duplicate identities than voters');
   // Remember a few honest ballots per constituency to build duplicates and replays from.
   const samples: { id: string; cid: string; ballot: BallotJson; choice: number | 'nul' }[] = [];
   let serial = 0;
@@ -144,7 +146,8 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
     await write(ballotLine({ id, constituency: c.id, cast: castTime(), ballot }));
     tally(c.id, choice, 1);
     voted.set(c.id, voted.get(c.id)! + 1);
-    if (samples.length < 64 && v % 7 === 0) samples.push({ id, cid: c.id, ballot, choice });
+    // Keep a few honest ballots (and one per duplicate to make) to build duplicates and replays from.
+    if (samples.length < 64 + dupCount && (v % 7 === 0 || dupCount > 0)) samples.push({ id, cid: c.id, ballot, choice });
     o.onProgress?.(v + 1, total);
   }
 
