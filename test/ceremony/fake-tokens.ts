@@ -7,7 +7,7 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { G, randomScalar, pointToHex, type Point } from '../../src/core/crypto/group.js';
 import { equalBytes } from '../../src/core/common/bytes.js';
 import { fail, ok } from '../../src/core/common/result.js';
-import type { OpenedToken, TokenPort } from '../../src/core/ceremony/key/ceremony.js';
+import type { OpenedToken, TokenExpectations, TokenPort } from '../../src/core/ceremony/key/ceremony.js';
 
 interface Stored {
   passphrase: string;
@@ -32,7 +32,7 @@ export class FakeTokens implements TokenPort {
     return ok({ identityKey: s.identityKey, encryptionKey: s.encryptionKey });
   }
 
-  async open(at: { drive: string }, passphrase: string, expect: { fingerprint: Uint8Array; member: number }) {
+  async open(at: { drive: string }, passphrase: string, expect: TokenExpectations) {
     const s = this.stored.get(at.drive);
     if (s === undefined) return fail<OpenedToken>('token.missing', 'absent', 'missing', at.drive);
     if (s.passphrase !== passphrase) return fail<OpenedToken>('token.passphrase', 'Phrase secrète incorrecte.', 'Wrong passphrase.', at.drive);
@@ -48,7 +48,7 @@ export class FakeTokens implements TokenPort {
     return ok(opened);
   }
 
-  async sealShare(at: { drive: string }, passphrase: string, expect: { fingerprint: Uint8Array; member: number }, share: { secret: bigint; verificationKey: Point; publicKey: Point }) {
+  async sealShare(at: { drive: string }, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }) {
     const opened = await this.open(at, passphrase, expect);
     if (!opened.ok) return opened;
     this.stored.get(at.drive)!.keyShare = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.publicKey), secret: share.secret };

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyCeremony, FILES, type CeremonyContext } from '../../src/core/ceremony/key/ceremony.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
-import { G, invert, mod, pointFromHex, type Point } from '../../src/core/crypto/group.js';
-import { contribute, round1ToJson } from '../../src/core/crypto/dkg/index.js';
-import { dkgParams, encryptionKeys } from '../../src/core/ceremony/key/state.js';
+import { G, invert, mod, pointFromHex, randomScalar, type Point } from '../../src/core/crypto/group.js';
+import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
+import { dkgParams, encryptionKeys, expectedMembers } from '../../src/core/ceremony/key/state.js';
 import { makeEntry, entryLine } from '../../src/core/transcript/transcript.js';
 import type { Result } from '../../src/core/common/result.js';
 import { FakeTokens } from './fake-tokens.js';
@@ -142,18 +142,23 @@ describe('a cheating member', () => {
     const folder = tempFolder();
     const c = must(await KeyCeremony.create(folder, boardDefinition(5, 3), context(tokens)));
     await runAll(c, all(5), (c, j) => c.enrol(step(j)));
-    // Member 2's software deals member 4 a share from another polynomial, then signs it properly.
-    const honest = contribute(dkgParams(c.state as never), 2, encryptionKeys(c.state as never));
-    const other = contribute(dkgParams(c.state as never), 2, encryptionKeys(c.state as never));
-    const cheat = round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 3 ? other.shares[3]! : s)) });
+    // Member 2's software deals member 4 a wrong share in a well-formed box, then signs it properly:
+    // only member 4 can see it, and must complain.
+    const params = dkgParams(c.state as never);
+    const keys = encryptionKeys(c.state as never);
+    const honest = contribute(params, 2, keys);
+    const digest = commitmentsDigest(params.fingerprint, 2, honest.commitments);
+    const wrong = encryptShare(params, keys, 2, digest, 4, randomScalar());
+    const cheat = round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 3 ? wrong : s)) });
     must(await c.contribute(step(1)));
     const secret = tokens.stored.get('/media/token-2')!.identitySecret;
     const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat }, secret);
     writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = must(await KeyCeremony.open(folder, context(tokens)));
     await runAll(resumed, [3, 4, 5], (c, j) => c.contribute(step(j)));
+    expect(expectedMembers(resumed.state)).toEqual([1, 2, 3, 4, 5]);
     await runAll(resumed, all(5), (c, j) => c.checkShares(step(j)));
-    expect(resumed.state.members[3]!.complaintsFiled).toBe(1);
+    expect(resumed.state.members.map((m) => m.complaintsFiled)).toEqual([0, 0, 0, 1, 0]);
     must(await resumed.publishResult());
     expect(resumed.state.members.map((m) => m.qualified)).toEqual([true, false, true, true, true]);
     expect(resumed.state.members[1]!.disqualification?.[0]?.message.fr).toMatch(/membre 2/);
@@ -162,8 +167,30 @@ describe('a cheating member', () => {
     await runAll(resumed, [1, 3, 4, 5], (c, j) => c.confirm(step(j)));
     const file = must(await resumed.close());
     expect(file.qualified).toEqual([1, 3, 4, 5]);
-    const keys = new Map(file.verificationKeys.map((k, i) => [i + 1, pointFromHex(k)]));
-    expect(interpolatesTo(pointFromHex(file.publicKey), keys, [1, 4, 5])).toBe(true);
+    const shares = new Map(file.verificationKeys.map((k, i) => [i + 1, pointFromHex(k)]));
+    expect(interpolatesTo(pointFromHex(file.publicKey), shares, [1, 4, 5])).toBe(true);
+  });
+
+  it('a contribution whose box was taken from another message is refused in round 1, its dealer named', async () => {
+    const tokens = new FakeTokens();
+    const folder = tempFolder();
+    const c = must(await KeyCeremony.create(folder, boardDefinition(3, 2), context(tokens)));
+    await runAll(c, all(3), (c, j) => c.enrol(step(j)));
+    const params = dkgParams(c.state as never);
+    const keys = encryptionKeys(c.state as never);
+    const a = contribute(params, 2, keys);
+    const b = contribute(params, 2, keys);
+    const cheat = round1ToJson({ ...a, shares: a.shares.map((s, i) => (i === 2 ? b.shares[2]! : s)) });
+    const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat }, tokens.stored.get('/media/token-2')!.identitySecret);
+    writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
+    const resumed = must(await KeyCeremony.open(folder, context(tokens)));
+    await runAll(resumed, [1, 3], (c, j) => c.contribute(step(j)));
+    expect(expectedMembers(resumed.state)).toEqual([1, 3]);
+    expect(await resumed.checkShares(step(2))).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    await runAll(resumed, [1, 3], (c, j) => c.checkShares(step(j)));
+    must(await resumed.publishResult());
+    expect(resumed.state.members.map((m) => m.qualified)).toEqual([true, false, true]);
+    expect(resumed.state.members[1]!.disqualification?.[0]?.code).toMatch(/^dkg\.round1\./);
   });
 
   it('with n − t + 1 members absent the ceremony says it cannot complete', async () => {
