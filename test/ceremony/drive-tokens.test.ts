@@ -55,7 +55,10 @@ describe('key ceremony through the service, with token files on drives', () => {
     // A passphrase too weak, or typed differently twice, is refused before any token is written.
     expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: 'court', confirmation: 'court', action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'passphrase.short' } });
     expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: pass(1), confirmation: pass(2), action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'passphrase.mismatch' } });
-    await stepAll('enrol');
+    must(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: pass(1), confirmation: pass(1), action: 'enrol' }));
+    // One drive, one member: member 2 cannot put their token on member 1's drive.
+    expect(await api.keyCeremonyMemberStep({ folder, member: 2, drive: drives[0]!, passphrase: pass(2), confirmation: pass(2), action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'token.drive-taken' } });
+    for (const j of [2, 3]) must(await api.keyCeremonyMemberStep({ folder, member: j, drive: drives[j - 1]!, passphrase: pass(j), confirmation: pass(j), action: 'enrol' }));
     // Member 2's token offered for member 1's step: refused with the reason, naming the token's owner.
     expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[1]!, passphrase: pass(2), action: 'contribute' })).toMatchObject({ ok: false });
     await stepAll('contribute');

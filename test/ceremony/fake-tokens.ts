@@ -24,7 +24,10 @@ export class FakeTokens implements TokenPort {
   readonly stored = new Map<string, Stored>();
 
   async create(at: { drive: string }, passphrase: string, binding: { fingerprint: Uint8Array; member: number }) {
-    if (this.stored.has(at.drive)) return fail('token.exists', 'existe', 'exists', at.drive);
+    const present = this.stored.get(at.drive);
+    if (present !== undefined) {
+      return present.member === binding.member ? fail('token.exists', 'existe', 'exists', at.drive) : fail('token.drive-taken', 'support pris', 'drive taken', at.drive);
+    }
     const { secretKey, publicKey } = generateIdentityKey();
     const e = randomScalar();
     const s: Stored = { passphrase, fingerprint: binding.fingerprint, member: binding.member, identitySecret: secretKey, identityKey: publicKey, encryptionSecret: e, encryptionKey: G.multiply(e) };

@@ -213,7 +213,7 @@ describe('bad input is refused, recorded, and loses nothing', () => {
     const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(tokens)));
     must(await c.enrol(step(1)));
     // The same drive (the same token) offered for member 2.
-    expect(await c.enrol({ ...step(2), token: step(1).token })).toMatchObject({ ok: false, error: { code: 'token.exists' } });
+    expect(await c.enrol({ ...step(2), token: step(1).token })).toMatchObject({ ok: false, error: { code: 'token.drive-taken' } });
     must(await c.enrol(step(2)));
     must(await c.enrol(step(3)));
     const before = c.entries.length;
@@ -223,6 +223,16 @@ describe('bad input is refused, recorded, and loses nothing', () => {
     expect(c.state.deviations.map((d) => d.payload.member)).toEqual([2, 1, 1]);
     must(await c.contribute(step(1)));
     expect(c.state.members[0]!.contributed).toBe(true);
+  });
+
+  it('takes up a token written by an enrolment that stopped before its entry (crash, pulled stick)', async () => {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 1), context(tokens)));
+    // The token reached the drive; the transcript entry did not.
+    must(await tokens.create(step(1).token, step(1).passphrase, { fingerprint: c.fingerprint, member: 1 }));
+    expect(await c.enrol(step(1, 'une autre phrase'))).toMatchObject({ ok: false, error: { code: 'token.passphrase' } });
+    must(await c.enrol(step(1)));
+    expect(c.state.members[0]!.identityKey).toBeDefined();
   });
 
   it('refuses key operations while connected, and records a rehearsal override', async () => {

@@ -211,9 +211,18 @@ export class KeyCeremony {
     if (!offline.ok) return offline;
     const m = this.#state.members[step.member - 1]!;
     const created = await this.ctx.tokens.create(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member, name: m.name });
-    if (!created.ok) return this.deviation('token-refused', step.member, created.error);
-    const identityKey = toHex(created.value.identityKey);
-    const encryptionKey = pointToHex(created.value.encryptionKey);
+    let keys = created.ok ? created.value : undefined;
+    if (!created.ok && created.error.code === 'token.exists') {
+      // An earlier enrolment wrote this member's token and stopped before its entry (a crash, a pulled
+      // stick): it is taken up again if the member's passphrase opens it.
+      const existing = await this.openToken(step);
+      if (!existing.ok) return existing;
+      wipe(existing.value.identitySecret);
+      keys = { identityKey: existing.value.identityKey, encryptionKey: existing.value.encryptionKey };
+    }
+    if (keys === undefined) return this.deviation('token-refused', step.member, (created as { error: Failure }).error);
+    const identityKey = toHex(keys.identityKey);
+    const encryptionKey = pointToHex(keys.encryptionKey);
     if (this.#state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) {
       return this.deviation('token-refused', step.member, { code: 'ceremony.token-reused', message: { fr: 'Ce jeton est déjà enrôlé pour un autre membre.', en: 'This token is already enrolled for another member.' } });
     }

@@ -4,9 +4,10 @@
  * key share. Secrets leave this module only inside the step that asked for them.
  */
 import { pointToHex } from '../../crypto/group.js';
-import { ok, type Result } from '../../common/result.js';
+import { fail, ok, type Result } from '../../common/result.js';
 import {
   createMemberSecrets,
+  listTokens,
   openToken,
   readToken,
   resealWithKeyShare,
@@ -25,6 +26,17 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
 
   return {
     async create(at, passphrase, binding) {
+      // One drive, one member: a drive that already holds another member's token is the same token offered twice.
+      const others = (await listTokens(at.drive, binding.election)).filter((t) => !t.ok || t.found.token.public.member.index !== binding.member);
+      if (others.length > 0) {
+        const owner = others[0]!.ok ? others[0]!.found.token.public.member.index : null;
+        return fail(
+          'token.drive-taken',
+          `Ce support porte déjà le jeton ${owner === null ? "d'un autre membre" : `du membre ${owner}`} pour cette élection : chaque membre a son propre support.`,
+          `This drive already holds ${owner === null ? "another member's" : `member ${owner}'s`} token for this election: each member has their own drive.`,
+          at.drive,
+        );
+      }
       const secrets = createMemberSecrets();
       try {
         const pub = tokenPublicFor({ id: binding.election, fingerprint: binding.fingerprint }, { index: binding.member, name: binding.name }, secrets);
