@@ -11,7 +11,7 @@
  *   tally.partial   each present member    {constituency, digest: hex SHA-256(canonicalJson(partial))}
  *   tally.results   first present member   {resultsSha256}
  */
-import { mkdir, copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
@@ -33,6 +33,18 @@ import { WorkerPool } from './pool.js';
 import type { CheckOutput, CombineOutput } from './tasks.js';
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
+
+/** Work files of a tally in progress (removed before the manifest is made). */
+const WORK_DIR = '.tally-work';
+
+/** Runs `fn` on every item, at most `limit` at a time. */
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
 
 /** One constituency's file tally/<id>.json. */
 export interface TallyFile {
@@ -154,69 +166,81 @@ async function tally(o: TallyOptions, pool: WorkerPool): Promise<Result<TallyOut
   });
   if (!r.ok) return r;
 
-  // 2. Shuffles, each proof verified before the next.
+  // 2. Shuffles, each proof verified before the next. Constituencies run a few at a time (as many as the
+  // pool has workers, plus one), and each finished shuffle goes to a work file at once: memory holds the
+  // ciphertexts being mixed, never every constituency's proofs.
+  const work = join(dir, WORK_DIR);
+  await mkdir(work, { recursive: true });
+  const part = (cid: string, name: string): string => join(work, `${cid}.${name}.json`);
+  const window = pool.size + 1;
   const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.length > 0);
   let current = new Map<string, readonly CiphertextJson[]>(active.map((c) => [c.id, imp.accepted.get(c.id)!.map((b) => b.ciphertext)]));
-  const shuffles = new Map<string, ShuffleJson[]>(active.map((c) => [c.id, []]));
   for (let round = 1; round <= o.mixers.length; round++) {
     const mixer = o.mixers[round - 1]!;
-    const outcome = await step(`shuffle ${round}`, totalAccepted, async () => {
-      const made = await Promise.all(
-        active.map((c) => pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: o.electionKey, label: `${c.id}/shuffle-${round}`, inputs: current.get(c.id)! })),
-      );
-      const checks = await Promise.all(
-        active.map((c, i) => pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: o.electionKey, inputs: current.get(c.id)!, shuffle: made[i] })),
-      );
-      return { made, checks };
-    });
-    if (o.signal?.aborted) return cancelled();
     const next = new Map<string, readonly CiphertextJson[]>();
-    for (let i = 0; i < active.length; i++) {
-      const c = active[i]!;
-      const bad = outcome.checks[i];
-      if (bad) return fail(bad.code, `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${c.id} refused: ${bad.message.en}`, c.id);
-      shuffles.get(c.id)!.push(outcome.made[i]!);
-      next.set(c.id, outcome.made[i]!.outputs);
-      r = await append(mixer, 'tally.shuffle', { constituency: c.id, round, digest: digestOf(outcome.made[i]) });
+    const digests = new Map<string, string>();
+    let refused: { cid: string; error: Failure } | undefined;
+    await step(`shuffle ${round}`, totalAccepted, () =>
+      mapLimit(active, window, async (c) => {
+        if (refused !== undefined || o.signal?.aborted) return;
+        const inputs = current.get(c.id)!;
+        const made = await pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: o.electionKey, label: `${c.id}/shuffle-${round}`, inputs });
+        const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: o.electionKey, inputs, shuffle: made });
+        if (bad) {
+          refused ??= { cid: c.id, error: bad };
+          return;
+        }
+        await writeFile(part(c.id, `shuffle-${round}`), JSON.stringify(made));
+        digests.set(c.id, digestOf(made));
+        next.set(c.id, made.outputs);
+      }),
+    );
+    if (o.signal?.aborted) return cancelled();
+    if (refused !== undefined) {
+      const { cid, error } = refused;
+      return fail(error.code, `Mélange ${round} de ${cid} refusé : ${error.message.fr}`, `Shuffle ${round} of ${cid} refused: ${error.message.en}`, cid);
+    }
+    for (const c of active) {
+      r = await append(mixer, 'tally.shuffle', { constituency: c.id, round, digest: digests.get(c.id)! });
       if (!r.ok) return r;
     }
     current = next;
   }
 
   // 3. Partial decryptions by the members present, then verification, combination and decoding.
-  const decrypted = await step('decryption', totalAccepted, async () => {
-    const partials = await Promise.all(
-      active.map((c) =>
-        Promise.all(
-          present.map((t) =>
-            pool.run<PartialDecryptionJson>({
-              kind: 'partial',
-              fingerprint: fpHex,
-              member: t.member,
-              share: scalarToHex(t.keyShare),
-              verificationKey: o.verificationKeys[t.member - 1]!,
-              ciphertexts: current.get(c.id)!,
-            }),
-          ),
+  const decoded = new Map<string, (number | null)[]>();
+  const partialDigests = new Map<string, { member: number; digest: string }[]>();
+  let undecrypted: Failure | undefined;
+  await step('decryption', totalAccepted, () =>
+    mapLimit(active, window, async (c) => {
+      if (undecrypted !== undefined || o.signal?.aborted) return;
+      const ciphertexts = current.get(c.id)!;
+      const partials = await Promise.all(
+        present.map((t) =>
+          pool.run<PartialDecryptionJson>({ kind: 'partial', fingerprint: fpHex, member: t.member, share: scalarToHex(t.keyShare), verificationKey: o.verificationKeys[t.member - 1]!, ciphertexts }),
         ),
-      ),
-    );
-    const combined = await Promise.all(
-      active.map((c, i) =>
-        pool.run<CombineOutput>({
-          kind: 'combine',
-          fingerprint: fpHex,
-          constituency: c.id,
-          candidates: c.candidates.length,
-          threshold: def.board.threshold,
-          ciphertexts: current.get(c.id)!,
-          partials: partials[i]!.map((p) => ({ member: p.member, verificationKey: o.verificationKeys[p.member - 1]!, partial: p })),
-        }),
-      ),
-    );
-    return { partials, combined };
-  });
+      );
+      const comb = await pool.run<CombineOutput>({
+        kind: 'combine',
+        fingerprint: fpHex,
+        constituency: c.id,
+        candidates: c.candidates.length,
+        threshold: def.board.threshold,
+        ciphertexts,
+        partials: partials.map((p) => ({ member: p.member, verificationKey: o.verificationKeys[p.member - 1]!, partial: p })),
+      });
+      if (!comb.ok) {
+        undecrypted ??= comb.error;
+        return;
+      }
+      await writeFile(part(c.id, 'partials'), JSON.stringify(partials));
+      await writeFile(part(c.id, 'plaintexts'), JSON.stringify(comb.plaintexts));
+      partialDigests.set(c.id, partials.map((p) => ({ member: p.member, digest: digestOf(p) })));
+      decoded.set(c.id, comb.decoded);
+    }),
+  );
   if (o.signal?.aborted) return cancelled();
+  if (undecrypted !== undefined) return failureOf({ error: undecrypted });
 
   // 4. Counting, files, PVs.
   const start = performance.now();
@@ -224,23 +248,26 @@ async function tally(o: TallyOptions, pool: WorkerPool): Promise<Result<TallyOut
   const pvs: Pv[] = [];
   const voted = new Map(imp.trailer.voted.map((v) => [v.constituency, v.count]));
   for (const c of def.constituencies) {
-    const i = active.indexOf(c);
-    if (i < 0) {
+    const choices = decoded.get(c.id);
+    if (choices === undefined) {
       pvs.push(countConstituency(c, [], voted.get(c.id) ?? 0));
       continue;
     }
-    const comb = decrypted.combined[i]!;
-    if (!comb.ok) return failureOf(comb);
-    const partials = decrypted.partials[i]!;
-    for (const p of partials) {
-      r = await append(present.find((t) => t.member === p.member)!, 'tally.partial', { constituency: c.id, digest: digestOf(p) });
+    for (const p of partialDigests.get(c.id)!) {
+      r = await append(present.find((t) => t.member === p.member)!, 'tally.partial', { constituency: c.id, digest: p.digest });
       if (!r.ok) return r;
     }
-    const file: TallyFile = { format: TALLY_FORMAT, constituency: c.id, ballots: imp.accepted.get(c.id)!.length, shuffles: shuffles.get(c.id)!, partials, plaintexts: comb.plaintexts, decoded: comb.decoded };
-    const w = await writeFileAtomic(join(dir, tallyFile(c.id)), `${JSON.stringify(file)}\n`);
+    // The file of TallyFile's shape, put together from the work files without parsing them again.
+    const shuffleTexts = await Promise.all(o.mixers.map((_, k) => readFile(part(c.id, `shuffle-${k + 1}`), 'utf8')));
+    const text =
+      `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(c.id)},"ballots":${imp.accepted.get(c.id)!.length},` +
+      `"shuffles":[${shuffleTexts.join(',')}],"partials":${await readFile(part(c.id, 'partials'), 'utf8')},` +
+      `"plaintexts":${await readFile(part(c.id, 'plaintexts'), 'utf8')},"decoded":${JSON.stringify(choices)}}\n`;
+    const w = await writeFileAtomic(join(dir, tallyFile(c.id)), text);
     if (!w.ok) return w;
-    pvs.push(countConstituency(c, comb.decoded, voted.get(c.id) ?? 0));
+    pvs.push(countConstituency(c, choices, voted.get(c.id) ?? 0));
   }
+  await rm(work, { recursive: true, force: true });
   const signatures: PvSignature[] = [];
   for (const pv of pvs) for (const t of present) signatures.push({ member: t.member, constituency: pv.constituency, signature: signPv(t.identity.secretKey, o.fingerprint, pv) });
   const results: Results = { format: RESULTS_FORMAT, election: fpHex, members: present.map((t) => t.member), constituencies: pvs, signatures };
@@ -255,9 +282,4 @@ async function tally(o: TallyOptions, pool: WorkerPool): Promise<Result<TallyOut
   const m = await writeFileAtomic(join(dir, RECORD_FILES.manifest), manifest);
   if (!m.ok) return m;
   return ok({ results, recordFingerprint: recordFingerprint(new TextEncoder().encode(manifest)), import: imp });
-}
-
-/** Reads a tally file's JSON (for the verifier and tests). */
-export async function readJson(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
 }
