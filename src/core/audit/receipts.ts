@@ -1,0 +1,177 @@
+/**
+ * A voter's receipt looked up in an election record (docs/audit.md §5, docs/record.md §5, formats.md
+ * §4.3). Every file is streamed line by line: `accepted.jsonl` and `urn.jsonl` hold a line per ballot
+ * (1.3 million for a whole election) and are never read as one string.
+ *
+ *   accepted  the code is in `accepted.jsonl`: the ballot is in the urn and was accepted
+ *   rejected  the code is the receipt of an urn line listed in `rejected.jsonl` (recomputed from
+ *             the urn line, formats.md §4.3, since rejected lines carry no receipt), with the reason
+ *   unknown   in neither
+ *
+ * `counted`: accepted, AND the record's tally for the ballot's constituency is consistent with the
+ * accepted list: `tally/<c>.json` takes exactly the accepted ballots of c and `results.json`'s PV of c
+ * counts them as votants, for this election. This is the part of the verifier that concerns one
+ * ballot; that every proof of the shuffles and decryptions holds is `sceau verify`'s (and the app's
+ * Verify screen's) to say, and the answer says so.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { toHex } from '../common/bytes.js';
+import { catchInput, fail, ok, type Bilingual, type Result } from '../common/result.js';
+import { definitionFingerprint, parseDefinitionText } from '../election/definition.js';
+import { RECORD_FILES, tallyFile } from '../election/record.js';
+import { ballotLineShape, receiptCode } from '../election/urn.js';
+
+export type ReceiptStatus = 'accepted' | 'rejected' | 'unknown';
+
+export interface ReceiptAnswer {
+  /** The code as formats.md §4.3 writes it: five groups of four lower-case hex digits. */
+  readonly receipt: string;
+  readonly status: ReceiptStatus;
+  /** The urn's file line (the header is line 1). */
+  readonly line: number | null;
+  readonly constituency: string | null;
+  /** Why the ballot was set aside (rejected only). */
+  readonly reason: { readonly code: string; readonly message: Bilingual } | null;
+  readonly counted: boolean;
+  /** Why it is (or is not) counted, in words. */
+  readonly countedBecause: Bilingual;
+  readonly election: { readonly id: string; readonly fingerprint: string };
+}
+
+const RECEIPT = /^[0-9a-f]{20}$/;
+
+/** Accepts what people type or paste: any case, spaces, dashes; returns the canonical form or undefined. */
+export function normaliseReceipt(input: string): string | undefined {
+  const hex = input.toLowerCase().replace(/[\s-]/g, '');
+  return RECEIPT.test(hex) ? hex.match(/.{4}/g)!.join('-') : undefined;
+}
+
+async function* lines(path: string): AsyncGenerator<{ line: number; text: string }> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    yield { line, text };
+  }
+}
+
+function parse(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const unreadable = (file: string): Result<never> =>
+  fail('receipt.record', `Registre illisible : ${file} manque ou est mal formé.`, `Unreadable record: ${file} is missing or malformed.`, file);
+
+/** Looks a receipt code up in the record folder `dir`. */
+export async function lookUpReceipt(dir: string, input: string): Promise<Result<ReceiptAnswer>> {
+  const receipt = normaliseReceipt(input);
+  if (receipt === undefined) {
+    return fail('receipt.format', 'Code de reçu invalide : 20 chiffres hexadécimaux sont attendus (par ex. 3f2a-09bc-77d1-e045-a9c2).', 'Invalid receipt code: 20 hexadecimal digits are expected (e.g. 3f2a-09bc-77d1-e045-a9c2).');
+  }
+  const defText = await readFile(join(dir, RECORD_FILES.definition), 'utf8').catch(() => undefined);
+  if (defText === undefined) return unreadable(RECORD_FILES.definition);
+  const def = parseDefinitionText(defText);
+  if (!def.ok) return def;
+  const fp = definitionFingerprint(def.value);
+  const election = { id: def.value.id, fingerprint: toHex(fp) };
+
+  // 1. The accepted list, streamed; the count per constituency is kept for the `counted` check.
+  const acceptedPerConstituency = new Map<string, number>();
+  let found: { line: number; constituency: string } | undefined;
+  try {
+    for await (const { text } of lines(join(dir, RECORD_FILES.accepted))) {
+      if (text === '') continue;
+      const hit = text.includes(receipt);
+      // Only the matching line and the constituency field are needed; a cheap parse of each line keeps memory flat.
+      const v = parse(text);
+      if (v === undefined) return unreadable(RECORD_FILES.accepted);
+      const c = String(v['constituency']);
+      acceptedPerConstituency.set(c, (acceptedPerConstituency.get(c) ?? 0) + 1);
+      if (hit && found === undefined && v['receipt'] === receipt && typeof v['line'] === 'number') found = { line: v['line'], constituency: c };
+    }
+  } catch {
+    return unreadable(RECORD_FILES.accepted);
+  }
+  if (found !== undefined) {
+    const counted = await countedIn(dir, election.fingerprint, found.constituency, acceptedPerConstituency.get(found.constituency) ?? 0);
+    return ok({ receipt, status: 'accepted', line: found.line, constituency: found.constituency, reason: null, counted: counted.counted, countedBecause: counted.because, election });
+  }
+
+  // 2. The rejected lines: their receipts are recomputed from the urn's lines.
+  const rejected = new Map<number, { code: string; message: Bilingual }>();
+  try {
+    for await (const { text } of lines(join(dir, RECORD_FILES.rejected))) {
+      if (text === '') continue;
+      const v = parse(text);
+      const reason = v?.['reason'] as Partial<Bilingual> | undefined;
+      if (v === undefined || typeof v['line'] !== 'number') return unreadable(RECORD_FILES.rejected);
+      rejected.set(v['line'], { code: String(v['code']), message: { fr: String(reason?.fr ?? ''), en: String(reason?.en ?? '') } });
+    }
+  } catch {
+    return unreadable(RECORD_FILES.rejected);
+  }
+  if (rejected.size > 0) {
+    try {
+      for await (const { line, text } of lines(join(dir, RECORD_FILES.urn))) {
+        const why = rejected.get(line);
+        if (why === undefined) continue;
+        const b = ballotLineShape(parse(text));
+        if (b === undefined) continue; // a line too malformed to have had a receipt
+        const code = catchInput(() => receiptCode(fp, b.id, b.constituency, b.ballot));
+        if (code.ok && code.value === receipt) {
+          return ok({
+            receipt,
+            status: 'rejected',
+            line,
+            constituency: b.constituency,
+            reason: why,
+            counted: false,
+            countedBecause: { fr: "Non compté : le bulletin a été écarté à l'import de l'urne.", en: 'Not counted: the ballot was set aside when the urn was imported.' },
+            election,
+          });
+        }
+      }
+    } catch {
+      return unreadable(RECORD_FILES.urn);
+    }
+  }
+  return ok({
+    receipt,
+    status: 'unknown',
+    line: null,
+    constituency: null,
+    reason: null,
+    counted: false,
+    countedBecause: { fr: "Ce code n'est pas dans l'urne de ce registre (vérifiez la saisie et l'élection).", en: "This code is not in this record's urn (check what was typed and the election)." },
+    election,
+  });
+}
+
+/** Whether the record's tally of `constituency` takes exactly its accepted ballots and its PV counts them. */
+async function countedIn(dir: string, fingerprint: string, constituency: string, accepted: number): Promise<{ counted: boolean; because: Bilingual }> {
+  const json = async (name: string) => parse((await readFile(join(dir, ...name.split('/')), 'utf8').catch(() => '')) || 'null');
+  const tally = await json(tallyFile(constituency));
+  if (tally === undefined || tally['constituency'] !== constituency || tally['ballots'] !== accepted) {
+    return { counted: false, because: { fr: `Non compté : le dépouillement de ${constituency} (${tallyFile(constituency)}) manque ou ne prend pas les ${accepted} bulletins acceptés.`, en: `Not counted: the tally of ${constituency} (${tallyFile(constituency)}) is missing or does not take the ${accepted} accepted ballots.` } };
+  }
+  const results = await json(RECORD_FILES.results);
+  const pv = Array.isArray(results?.['constituencies']) ? (results['constituencies'] as Record<string, unknown>[]).find((c) => c?.['constituency'] === constituency) : undefined;
+  if (results === undefined || results['election'] !== fingerprint || pv === undefined || pv['votants'] !== accepted) {
+    return { counted: false, because: { fr: `Non compté : le procès-verbal de ${constituency} dans ${RECORD_FILES.results} manque ou ne compte pas ces ${accepted} votants.`, en: `Not counted: the PV of ${constituency} in ${RECORD_FILES.results} is missing or does not count these ${accepted} voters.` } };
+  }
+  return {
+    counted: true,
+    because: {
+      fr: `Compté : le dépouillement de ${constituency} prend les ${accepted} bulletins acceptés et le procès-verbal les compte. Que chaque preuve du mélange et du déchiffrement tienne, c'est la vérification complète du registre qui le dit.`,
+      en: `Counted: the tally of ${constituency} takes the ${accepted} accepted ballots and the PV counts them. That every proof of the shuffles and decryptions holds is for the full verification of the record to say.`,
+    },
+  };
+}

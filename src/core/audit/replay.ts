@@ -1,0 +1,378 @@
+/**
+ * Replay of a ceremony transcript, entry by entry, for auditors (docs/audit.md §3). Unlike
+ * `verifyTranscriptText`, which stops at the first broken entry, the replay checks EVERY line of the
+ * file as it stands and keeps each entry's checks:
+ *
+ *   link       seq follows the previous entry's, and prev = hash(previous line as it stands)
+ *              (fp for the first)                                            (docs/formats.md §3.1)
+ *   signature  Ed25519 of the actor's key, keys learned in order as docs/key-ceremony.md §3 says
+ *   rule       the ceremony's rule for this entry: `applyEntry` of the key ceremony's fold
+ *              (docs/key-ceremony.md §5) for a ceremony folder; the election record's key-ceremony
+ *              rules (docs/record.md §2) for a record
+ *
+ * An altered entry fails its signature (its bytes are no longer those signed); the next entry's link
+ * then fails too, as a CONSEQUENCE: that entry's verdict is `follows-failure`, not `failed`, so exactly
+ * the altered entry is named as failing. An entry whose own checks fail is `failed`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verifyDkgResult } from '../crypto/dkg/index.js';
+import { DOMAIN } from '../crypto/domain.js';
+import { pointFromHex } from '../crypto/group.js';
+import { verifySignature } from '../crypto/signature.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
+import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { FILES } from '../ceremony/key/ceremony.js';
+import { applyEntry, dkgParams, encryptionKeys, initialState, validContributors, type KeyCeremonyState } from '../ceremony/key/state.js';
+import type { SessionPayload } from '../ceremony/workstation.js';
+import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
+import { RECORD_FILES } from '../election/record.js';
+import { entryBytes, entryHash, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
+import { describeEntry } from './describe.js';
+
+export type CheckName = 'link' | 'signature' | 'rule';
+export type CheckStatus = 'passed' | 'failed' | 'not-checked';
+
+export interface EntryCheck {
+  readonly name: CheckName;
+  readonly status: CheckStatus;
+  /** Why it failed (or why it could not be checked). */
+  readonly failure?: Failure;
+}
+
+/** `follows-failure`: only the link failed, because the previous line is itself broken (it was altered). */
+export type EntryVerdict = 'verified' | 'failed' | 'follows-failure';
+
+export interface ReplayedEntry {
+  /** 1-based line of the file. */
+  readonly line: number;
+  readonly seq: number | null;
+  readonly time: string | null;
+  readonly actor: string | null;
+  readonly type: string | null;
+  readonly summary: Bilingual;
+  /** hash(entry) of the line as it stands (formats.md §3.1); null for an unreadable line. */
+  readonly hash: string | null;
+  readonly payload: unknown;
+  readonly checks: readonly EntryCheck[];
+  readonly verdict: EntryVerdict;
+}
+
+/** A workstation session as its entry records it: the software measurement and the offline check. */
+export interface ReplayedSession {
+  readonly seq: number;
+  readonly actor: string;
+  readonly version: string;
+  readonly platform: string;
+  readonly transport: string;
+  readonly software: { readonly digest: string; readonly fileCount: number };
+  readonly offline: boolean;
+  readonly connected: readonly string[];
+  readonly override: { readonly reason: string; readonly authorisedBy: string } | null;
+  /** The session entry's own verdict: a measurement in an altered entry proves nothing. */
+  readonly verdict: EntryVerdict;
+}
+
+export type ReplayKind = 'key-ceremony' | 'election-record';
+
+export interface TranscriptReplay {
+  readonly kind: ReplayKind;
+  readonly folder: string;
+  readonly file: string;
+  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
+  readonly entries: readonly ReplayedEntry[];
+  /** Hash of the last readable line as it stands (fp for an empty file). */
+  readonly head: string;
+  /** Every entry verified and the file complete. */
+  readonly ok: boolean;
+  /** Lines whose verdict is `failed`. */
+  readonly failed: readonly number[];
+  /** The last line has no LF (an interrupted append): it is listed, flagged, never dropped. */
+  readonly torn: boolean;
+  readonly sessions: readonly ReplayedSession[];
+  /** The ceremony's phase after the last entry (key ceremony), or `done`/the record phase. */
+  readonly phase: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
+const KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
+
+function failure(code: string, line: number, where: string, fr: string, en: string): Failure {
+  return { code, message: { fr: `Ligne ${line} : ${fr}`, en: `Line ${line}: ${en}` }, where };
+}
+
+/** The line as an entry, if it has the exact shape of formats.md §3 (its checks come after). */
+function readLine(text: string): TranscriptEntry | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const shaped =
+    Object.keys(o).length === KEYS.length &&
+    KEYS.every((k) => k in o) &&
+    typeof o['seq'] === 'number' &&
+    Number.isSafeInteger(o['seq']) &&
+    typeof o['prev'] === 'string' &&
+    HEX64.test(o['prev']) &&
+    typeof o['time'] === 'string' &&
+    TIME.test(o['time']) &&
+    typeof o['actor'] === 'string' &&
+    NAME.test(o['actor']) &&
+    typeof o['type'] === 'string' &&
+    NAME.test(o['type']) &&
+    typeof o['signature'] === 'string' &&
+    HEX128.test(o['signature']);
+  if (!shaped || !catchInput(() => canonicalJson(o['payload'])).ok) return undefined;
+  return o as unknown as TranscriptEntry;
+}
+
+/** One entry's ceremony rule, applied to a state the replay folds along. */
+type Rule = (e: TranscriptEntry) => Result<void>;
+
+function keyCeremonyRule(def: ElectionDefinition, state: KeyCeremonyState): Rule {
+  return (e) => {
+    try {
+      return applyEntry(state, e, def);
+    } catch {
+      return fail('ceremony.entry', 'contenu mal formé.', 'malformed payload.');
+    }
+  };
+}
+
+const memberOf = (actor: string): number | undefined => {
+  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
+  return m === null ? undefined : Number(m[1]);
+};
+
+/**
+ * The key-ceremony transcript of an election record (docs/record.md §2): enrolments, round-1
+ * messages, checks, then the result, which must equal the one recomputed from the entries before it.
+ * Workstation sessions and deviations may appear, as in a ceremony folder.
+ */
+function recordRule(state: KeyCeremonyState): Rule {
+  state.phase = 'enrolment';
+  const refuse = (fr: string, en: string): Result<void> => fail('ceremony.entry', fr, en);
+  return (e) => {
+    if (e.type === 'workstation.session' || e.type === 'deviation') {
+      return e.actor.startsWith('workstation:') ? ok(undefined) : refuse('entrée réservée au poste.', 'entry reserved to a workstation.');
+    }
+    const j = memberOf(e.actor);
+    const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+    if (j === undefined || j > state.n) return refuse("l'auteur n'est pas un membre du bureau.", 'the author is not a board member.');
+    const m = state.members[j - 1]!;
+    if (e.type !== 'dkg.result' && p['member'] !== j) return refuse("l'auteur n'est pas le membre nommé dans l'entrée.", 'the author is not the member the entry names.');
+    try {
+      switch (e.type) {
+        case 'member.enrolled': {
+          if (state.phase !== 'enrolment') return refuse("l'enrôlement est terminé.", 'enrolment is over.');
+          if (m.identityKey !== undefined) return refuse(`le membre ${j} est déjà enrôlé.`, `member ${j} is already enrolled.`);
+          const identityKey = String(p['identityKey']);
+          const encryptionKey = String(p['encryptionKey']);
+          if (state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) return refuse('clé déjà enrôlée pour un autre membre.', 'key already enrolled for another member.');
+          pointFromHex(encryptionKey, `member ${j} encryption key`);
+          m.identityKey = identityKey;
+          m.encryptionKey = encryptionKey;
+          if (state.members.every((x) => x.identityKey !== undefined)) state.phase = 'round1';
+          return ok(undefined);
+        }
+        case 'dkg.round1':
+          if (state.phase !== 'round1') return refuse("ce n'est pas le moment du premier tour.", 'not the time of round 1.');
+          if (m.contributed) return refuse(`le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
+          state.round1.push({ member: j, message: p['message'] });
+          m.contributed = true;
+          if (state.members.every((x) => x.contributed)) state.phase = 'round2';
+          return ok(undefined);
+        case 'dkg.checked': {
+          if (state.phase !== 'round2') return refuse("ce n'est pas le moment de vérifier les parts.", 'not the time to check shares.');
+          const valid = validContributors(state);
+          if (!valid.includes(j) || m.checked) return refuse(`le membre ${j} n'a pas de parts à vérifier.`, `member ${j} has no shares to check.`);
+          if (!Array.isArray(p['complaints'])) return refuse('plaintes mal formées.', 'malformed complaints.');
+          for (const complaint of p['complaints'] as unknown[]) state.complaints.push({ member: j, complaint });
+          m.checked = true;
+          if (valid.every((x) => state.members[x - 1]!.checked)) state.phase = 'result';
+          return ok(undefined);
+        }
+        case 'dkg.result': {
+          if (state.phase !== 'result') return refuse("ce n'est pas le moment du résultat.", 'not the time of the result.');
+          const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, p['result']);
+          if (!verified.ok) return refuse(verified.error.message.fr, verified.error.message.en);
+          state.phase = 'closed';
+          return ok(undefined);
+        }
+        default:
+          return refuse("type d'entrée inattendu dans le journal d'un registre.", "unexpected entry type in a record's transcript.");
+      }
+    } catch {
+      return refuse('contenu mal formé.', 'malformed payload.');
+    }
+  };
+}
+
+function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession | undefined {
+  const p = e.payload as Partial<SessionPayload> | null;
+  if (typeof p !== 'object' || p === null) return undefined;
+  return {
+    seq: e.seq,
+    actor: e.actor,
+    version: String(p.version ?? '?'),
+    platform: String(p.platform ?? '?'),
+    transport: String(p.transport ?? '?'),
+    software: { digest: String(p.software?.digest ?? '?'), fileCount: Number(p.software?.fileCount ?? 0) },
+    offline: p.network?.offline === true,
+    connected: Array.isArray(p.network?.connected) ? p.network.connected.map(String) : [],
+    override: p.override ? { reason: String(p.override.reason), authorisedBy: String(p.override.authorisedBy) } : null,
+    verdict,
+  };
+}
+
+/** Replays a transcript's text against its election definition. Pure. */
+export function replayTranscriptText(def: ElectionDefinition, text: string, kind: ReplayKind, source: { folder: string; file: string }): TranscriptReplay {
+  const fp = definitionFingerprint(def);
+  const fpHex = toHex(fp);
+  const state = initialState(def, fp);
+  const rule = kind === 'key-ceremony' ? keyCeremonyRule(def, state) : recordRule(state);
+  const keys: ActorKeys = ceremonyActorKeys(def);
+  const lines = text.split('\n');
+  const last = lines.pop();
+  const torn = last !== undefined && last !== '';
+  if (torn) lines.push(last);
+
+  const entries: ReplayedEntry[] = [];
+  const sessions: ReplayedSession[] = [];
+  let previousHash: string | null = fpHex;
+  let previousSeq = -1;
+  let previousVerdict: EntryVerdict = 'verified';
+  let head = fpHex;
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    const where = `${source.file}:${line}`;
+    const e = readLine(raw);
+    const isTorn = torn && i === lines.length - 1;
+    if (e === undefined || isTorn) {
+      const why = isTorn
+        ? failure('transcript.torn', line, where, "ligne incomplète (écriture interrompue) : elle n'est pas prise en compte.", 'incomplete line (interrupted write): it is not taken into account.')
+        : failure('transcript.malformed', line, where, "la ligne n'est pas une entrée bien formée.", 'the line is not a well-formed entry.');
+      entries.push({
+        line,
+        seq: null,
+        time: null,
+        actor: null,
+        type: null,
+        summary: { fr: 'Ligne illisible.', en: 'Unreadable line.' },
+        hash: null,
+        payload: null,
+        checks: [
+          { name: 'link', status: 'not-checked', failure: why },
+          { name: 'signature', status: 'not-checked', failure: why },
+          { name: 'rule', status: 'not-checked', failure: why },
+        ],
+        verdict: 'failed',
+      });
+      previousHash = null;
+      previousSeq += 1;
+      previousVerdict = 'failed';
+      return;
+    }
+
+    // Link: this entry follows the previous line as it stands.
+    let link: EntryCheck;
+    if (e.seq !== previousSeq + 1) {
+      link = { name: 'link', status: 'failed', failure: failure('transcript.seq', line, where, `numéro ${e.seq} au lieu de ${previousSeq + 1} (entrée supprimée, insérée ou déplacée).`, `sequence number ${e.seq} instead of ${previousSeq + 1} (an entry was removed, inserted or moved).`) };
+    } else if (previousHash === null) {
+      link = { name: 'link', status: 'failed', failure: failure('transcript.link', line, where, 'la ligne précédente est illisible : le lien ne peut pas être vérifié.', 'the previous line is unreadable: the link cannot be checked.') };
+    } else if (e.prev !== previousHash) {
+      link = {
+        name: 'link',
+        status: 'failed',
+        failure:
+          i === 0
+            ? failure('transcript.link', line, where, "la première entrée ne part pas de l'empreinte de l'élection.", "the first entry does not start from the election's fingerprint.")
+            : failure('transcript.link', line, where, `« prev » n'est pas l'empreinte de la ligne ${line - 1} telle qu'elle est : la ligne ${line - 1} a été modifiée, ou une entrée supprimée ou insérée.`, `"prev" is not the hash of line ${line - 1} as it stands: line ${line - 1} was altered, or an entry removed or inserted.`),
+      };
+    } else link = { name: 'link', status: 'passed' };
+
+    // Signature: by the actor's key, learned in order (key-ceremony.md §3).
+    let signature: EntryCheck;
+    const key = keys(e.actor, e);
+    if (key === undefined) {
+      signature = { name: 'signature', status: 'failed', failure: failure('transcript.actor', line, where, `auteur inconnu « ${e.actor} » (aucune clé enregistrée avant cette entrée).`, `unknown actor "${e.actor}" (no key registered before this entry).`) };
+    } else {
+      const bytes = entryBytes(fp, e);
+      const sig = verifySignature(key, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes), fromHex(e.signature), e.actor);
+      signature = sig.ok
+        ? { name: 'signature', status: 'passed' }
+        : { name: 'signature', status: 'failed', failure: failure('transcript.signature', line, where, `la signature de ${e.actor} ne correspond pas au contenu de l'entrée tel qu'il est (entrée modifiée, ou signée par une autre clé).`, `${e.actor}'s signature does not match the entry's content as it stands (the entry was altered, or signed by another key).`) };
+    }
+
+    // Rule: the ceremony's script, on the entries as they stand.
+    const applied = rule(e);
+    const ruleCheck: EntryCheck = applied.ok
+      ? { name: 'rule', status: 'passed' }
+      : { name: 'rule', status: 'failed', failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where } };
+
+    const own = signature.status === 'failed' || ruleCheck.status === 'failed';
+    const verdict: EntryVerdict = own ? 'failed' : link.status === 'failed' ? (previousVerdict === 'failed' && link.failure?.code === 'transcript.link' ? 'follows-failure' : 'failed') : 'verified';
+    const hash = entryHash(fp, e);
+    entries.push({ line, seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e), hash, payload: e.payload, checks: [link, signature, ruleCheck], verdict });
+    if (e.type === 'workstation.session') {
+      const s = sessionOf(e, verdict);
+      if (s) sessions.push(s);
+    }
+    previousHash = hash;
+    previousSeq = e.seq;
+    previousVerdict = verdict;
+    head = hash;
+  });
+  const failed = entries.filter((x) => x.verdict === 'failed').map((x) => x.line);
+  return {
+    kind,
+    folder: source.folder,
+    file: source.file,
+    election: { id: def.id, title: def.title, fingerprint: fpHex },
+    entries,
+    head,
+    ok: failed.length === 0 && entries.every((x) => x.verdict === 'verified') && !torn,
+    failed,
+    torn,
+    sessions,
+    phase: state.phase,
+  };
+}
+
+/** The fold's messages start with "Journal, entrée k (type) : "; the replay names the line itself. */
+function stripPrefix(message: string): string {
+  return message.replace(/^(Journal, entrée|Transcript, entry) \d+ \([^)]*\) ?: /, '');
+}
+
+/**
+ * Replays the transcript of a folder: a key-ceremony folder (`transcript.jsonl`) or an election record
+ * (`keyceremony.jsonl`), each with its `election.json`.
+ */
+export async function replayFolder(folder: string): Promise<Result<TranscriptReplay>> {
+  const read = (name: string) => readFile(join(folder, name), 'utf8').catch(() => undefined);
+  const defText = await read(FILES.definition);
+  if (defText === undefined) {
+    return fail('audit.no-definition', `Aucune définition d'élection (${FILES.definition}) dans ${folder}.`, `No election definition (${FILES.definition}) in ${folder}.`, folder);
+  }
+  const def = parseDefinitionText(defText);
+  if (!def.ok) return def;
+  const ceremony = await read(FILES.transcript);
+  if (ceremony !== undefined) return ok(replayTranscriptText(def.value, ceremony, 'key-ceremony', { folder, file: FILES.transcript }));
+  const record = await read(RECORD_FILES.keyCeremony);
+  if (record !== undefined) return ok(replayTranscriptText(def.value, record, 'election-record', { folder, file: RECORD_FILES.keyCeremony }));
+  return fail(
+    'audit.no-transcript',
+    `Aucun journal dans ${folder} : ni ${FILES.transcript} (dossier de cérémonie) ni ${RECORD_FILES.keyCeremony} (registre d'élection).`,
+    `No transcript in ${folder}: neither ${FILES.transcript} (ceremony folder) nor ${RECORD_FILES.keyCeremony} (election record).`,
+    folder,
+  );
+}

@@ -1,0 +1,201 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests edit untrusted JSON freely */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
+import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay.js';
+import { runDemo } from '../../src/core/pipeline/demo.js';
+import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { tempDir } from '../pipeline/helpers.js';
+import { FakeTokens } from '../ceremony/fake-tokens.js';
+import { boardDefinition, context, ONLINE, step, tempFolder } from '../ceremony/helpers.js';
+
+/** A closed 2-of-3 ceremony with one recorded deviation (a wrong passphrase). */
+async function closedCeremony(): Promise<string> {
+  const folder = tempFolder();
+  const tokens = new FakeTokens();
+  const ctx = context(tokens);
+  const c = await KeyCeremony.create(folder, boardDefinition(3, 2), ctx);
+  if (!c.ok) throw new Error(c.error.message.en);
+  const k = c.value;
+  for (const j of [1, 2, 3]) expect((await k.enrol(step(j))).ok).toBe(true);
+  expect((await k.contribute(step(2, 'pas la bonne phrase'))).ok).toBe(false);
+  for (const j of [1, 2, 3]) expect((await k.contribute(step(j))).ok).toBe(true);
+  for (const j of [1, 2, 3]) expect((await k.checkShares(step(j))).ok).toBe(true);
+  expect((await k.publishResult()).ok).toBe(true);
+  for (const j of [1, 2, 3]) expect((await k.seal(step(j))).ok).toBe(true);
+  for (const j of [1, 2, 3]) expect((await k.confirm(step(j))).ok).toBe(true);
+  expect((await k.close()).ok).toBe(true);
+  return folder;
+}
+
+async function replay(folder: string): Promise<TranscriptReplay> {
+  const r = await replayFolder(folder);
+  if (!r.ok) throw new Error(r.error.message.en);
+  return r.value;
+}
+
+function copy(folder: string): string {
+  const to = join(tempDir('sceau-replay-'), 'copy');
+  cpSync(folder, to, { recursive: true });
+  return to;
+}
+
+/** Rewrites line `line` (1-based) of the transcript through `change`. */
+function alter(folder: string, file: string, line: number, change: (e: any) => void): void {
+  const path = join(folder, file);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const e = JSON.parse(lines[line - 1]!);
+  change(e);
+  lines[line - 1] = JSON.stringify(e);
+  writeFileSync(path, lines.join('\n'));
+}
+
+const failedChecks = (r: TranscriptReplay, line: number) => r.entries[line - 1]!.checks.filter((c) => c.status !== 'passed').map((c) => [c.name, c.failure?.code]);
+
+describe('replay of a key-ceremony folder', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await closedCeremony();
+  }, 60_000);
+
+  it('verifies every entry: link, signature and rule; head, phase and the session measurement', async () => {
+    const r = await replay(folder);
+    expect(r.kind).toBe('key-ceremony');
+    expect(r.ok).toBe(true);
+    expect(r.failed).toEqual([]);
+    expect(r.phase).toBe('closed');
+    expect(r.entries.every((e) => e.verdict === 'verified' && e.checks.every((c) => c.status === 'passed'))).toBe(true);
+    const publicKey = JSON.parse(readFileSync(join(folder, 'public-key.json'), 'utf8'));
+    expect(r.head).toBe(publicKey.transcriptHead);
+    expect(r.sessions).toHaveLength(1);
+    expect(r.sessions[0]).toMatchObject({ software: { digest: 'ab'.repeat(32), fileCount: 7 }, offline: true, override: null, verdict: 'verified' });
+    expect(r.entries.map((e) => e.type)).toContain('deviation');
+    expect(r.entries.find((e) => e.type === 'member.enrolled')!.summary.fr).toBe('Membre 1 enrôle son jeton (« TOKEN1 »).');
+  });
+
+  it('an altered entry fails its signature, named with why; the next entry only follows; every other entry is verified', async () => {
+    const copyOf = copy(folder);
+    const target = 5; // member 3's enrolment: altering its token label breaks no ceremony rule, only the signature
+    alter(copyOf, 'transcript.jsonl', target, (e) => (e.payload.token.label = 'AUTRE'));
+    const r = await replay(copyOf);
+    expect(r.entries[target - 1]!.type).toBe('member.enrolled');
+    expect(r.ok).toBe(false);
+    expect(r.failed).toEqual([target]);
+    expect(failedChecks(r, target)).toEqual([['signature', 'transcript.signature']]);
+    expect(r.entries[target - 1]!.checks[1]!.failure!.message.en).toMatch(/^Line 5: member:3's signature does not match the entry's content as it stands/);
+    expect(r.entries[target]!.verdict).toBe('follows-failure');
+    expect(failedChecks(r, target + 1)).toEqual([['link', 'transcript.link']]);
+    expect(r.entries[target]!.checks[0]!.failure!.message.fr).toContain('la ligne 5 a été modifiée');
+    expect(r.entries.filter((e) => e.line !== target && e.line !== target + 1).every((e) => e.verdict === 'verified')).toBe(true);
+  });
+
+  it('an entry signed by the wrong member fails its signature; a reordered pair fails their links', async () => {
+    const signer = copy(folder);
+    alter(signer, 'transcript.jsonl', 4, (e) => (e.actor = 'member:3'));
+    const r = await replay(signer);
+    expect(failedChecks(r, 4).map((x) => x[0])).toContain('signature');
+    expect(r.failed).toContain(4);
+
+    const swapped = copy(folder);
+    const path = join(swapped, 'transcript.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    [lines[6], lines[7]] = [lines[7]!, lines[6]!];
+    writeFileSync(path, lines.join('\n'));
+    const s = await replay(swapped);
+    expect(s.ok).toBe(false);
+    expect(failedChecks(s, 7)).toContainEqual(['link', 'transcript.seq']);
+  });
+
+  it('an entry out of the script fails its rule, with the fold’s reason', async () => {
+    const copyOf = copy(folder);
+    const path = join(copyOf, 'transcript.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+    // The whole transcript again after the closing: the chain holds (it is re-linked by nobody), so
+    // instead duplicate the last line: its seq and link fail; and a forged closing would fail its rule.
+    writeFileSync(path, `${[...lines, lines[lines.length - 1]].join('\n')}\n`);
+    const r = await replay(copyOf);
+    expect(r.failed).toEqual([lines.length + 1]);
+    expect(failedChecks(r, lines.length + 1).map((x) => x[0])).toEqual(['link', 'rule']);
+    expect(r.entries[lines.length]!.checks[2]!.failure!.message.en).toContain('the ceremony is over');
+  });
+
+  it('a torn last line and an unreadable line are shown, flagged, never dropped', async () => {
+    const copyOf = copy(folder);
+    const path = join(copyOf, 'transcript.jsonl');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${text}{"seq":99,"prev":"`);
+    const r = await replay(copyOf);
+    expect(r.torn).toBe(true);
+    expect(r.ok).toBe(false);
+    expect(r.entries.at(-1)!.checks[0]!.failure!.code).toBe('transcript.torn');
+
+    const garbled = copy(folder);
+    const p2 = join(garbled, 'transcript.jsonl');
+    const lines = readFileSync(p2, 'utf8').split('\n');
+    expect(JSON.parse(lines[5]!).type).toBe('deviation');
+    lines[5] = 'pas du JSON';
+    writeFileSync(p2, lines.join('\n'));
+    const g = await replay(garbled);
+    expect(g.failed).toEqual([6]);
+    expect(g.entries[5]!.checks[0]!.failure!.code).toBe('transcript.malformed');
+    expect(g.entries[6]!.verdict).toBe('follows-failure');
+  });
+
+  it('a folder without a definition or a transcript is refused with a reason', async () => {
+    const empty = tempDir('sceau-replay-empty-');
+    const r = await replayFolder(empty);
+    expect(!r.ok && r.error.code).toBe('audit.no-definition');
+    const onlyDef = tempDir('sceau-replay-def-');
+    cpSync(join(folder, 'election.json'), join(onlyDef, 'election.json'));
+    const r2 = await replayFolder(onlyDef);
+    expect(!r2.ok && r2.error.code).toBe('audit.no-transcript');
+  });
+
+  it('a refused step while online is recorded and replays as a verified deviation', async () => {
+    const f = tempFolder();
+    const ctx = context(new FakeTokens(), ONLINE);
+    const c = await KeyCeremony.create(f, boardDefinition(2, 2), ctx);
+    if (!c.ok) throw new Error(c.error.message.en);
+    expect((await c.value.enrol(step(1))).ok).toBe(false);
+    const r = await replay(f);
+    expect(r.ok).toBe(true);
+    expect(r.entries.map((e) => e.type)).toEqual(['workstation.session', 'ceremony.opened', 'deviation']);
+    expect(r.sessions[0]!.offline).toBe(false);
+  });
+});
+
+describe('replay of an election record’s key-ceremony transcript', () => {
+  const pool = new WorkerPool(0);
+  afterAll(() => pool.close());
+  let record: string;
+  beforeAll(async () => {
+    const root = tempDir('sceau-replay-record-');
+    record = join(root, 'record');
+    const r = await runDemo({ voters: 6, constituencies: 1, candidates: 2, members: 3, threshold: 2 }, record, join(root, 'private'), { pool });
+    if (!r.ok) throw new Error(r.error.message.en);
+  }, 60_000);
+
+  it('verifies every entry against the record rules (the result recomputed)', async () => {
+    const r = await replay(record);
+    expect(r.kind).toBe('election-record');
+    expect(r.file).toBe('keyceremony.jsonl');
+    expect(r.failed).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.phase).toBe('closed');
+    expect(r.entries.at(-1)!.type).toBe('dkg.result');
+  });
+
+  it('a changed published key fails the result entry: its signature and its rule', async () => {
+    const copyOf = copy(record);
+    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    const last = lines.length;
+    alter(copyOf, 'keyceremony.jsonl', last, (e) => (e.payload.result.publicKey = e.payload.result.verificationKeys[0]));
+    const r = await replay(copyOf);
+    expect(r.failed).toEqual([last]);
+    expect(failedChecks(r, last)).toEqual([
+      ['signature', 'transcript.signature'],
+      ['rule', 'ceremony.entry'],
+    ]);
+  });
+});
