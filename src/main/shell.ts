@@ -65,7 +65,21 @@ export function createWindow(kind: WindowKind, options: ShellOptions): BrowserWi
   return win;
 }
 
+let auditor: BrowserWindow | undefined;
+let started: ShellOptions | undefined;
+
+/** Opens the auditors' projector window (one at most; brought to the front if already open). */
+export function openAuditorWindow(): void {
+  if (started === undefined) return;
+  if (auditor !== undefined && !auditor.isDestroyed()) {
+    auditor.focus();
+    return;
+  }
+  auditor = createWindow('auditor', started);
+}
+
 export async function startShell(options: ShellOptions): Promise<void> {
+  started = options;
   app.enableSandbox();
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
   app.on('window-all-closed', () => app.quit());

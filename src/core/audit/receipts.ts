@@ -23,23 +23,9 @@ import { catchInput, fail, ok, type Bilingual, type Result } from '../common/res
 import { definitionFingerprint, parseDefinitionText } from '../election/definition.js';
 import { RECORD_FILES, tallyFile } from '../election/record.js';
 import { ballotLineShape, receiptCode } from '../election/urn.js';
+import type { ReceiptAnswer } from './types.js';
 
-export type ReceiptStatus = 'accepted' | 'rejected' | 'unknown';
-
-export interface ReceiptAnswer {
-  /** The code as formats.md §4.3 writes it: five groups of four lower-case hex digits. */
-  readonly receipt: string;
-  readonly status: ReceiptStatus;
-  /** The urn's file line (the header is line 1). */
-  readonly line: number | null;
-  readonly constituency: string | null;
-  /** Why the ballot was set aside (rejected only). */
-  readonly reason: { readonly code: string; readonly message: Bilingual } | null;
-  readonly counted: boolean;
-  /** Why it is (or is not) counted, in words. */
-  readonly countedBecause: Bilingual;
-  readonly election: { readonly id: string; readonly fingerprint: string };
-}
+export type { ReceiptAnswer, ReceiptStatus } from './types.js';
 
 const RECEIPT = /^[0-9a-f]{20}$/;
 

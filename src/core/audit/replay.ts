@@ -22,7 +22,7 @@ import { pointFromHex } from '../crypto/group.js';
 import { verifySignature } from '../crypto/signature.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { catchInput, fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
+import { catchInput, fail, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
 import { applyEntry, dkgParams, encryptionKeys, initialState, validContributors, type KeyCeremonyState } from '../ceremony/key/state.js';
@@ -31,70 +31,10 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { RECORD_FILES } from '../election/record.js';
 import { entryBytes, entryHash, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
 import { describeEntry } from './describe.js';
+import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
-export type CheckName = 'link' | 'signature' | 'rule';
-export type CheckStatus = 'passed' | 'failed' | 'not-checked';
+export type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
-export interface EntryCheck {
-  readonly name: CheckName;
-  readonly status: CheckStatus;
-  /** Why it failed (or why it could not be checked). */
-  readonly failure?: Failure;
-}
-
-/** `follows-failure`: only the link failed, because the previous line is itself broken (it was altered). */
-export type EntryVerdict = 'verified' | 'failed' | 'follows-failure';
-
-export interface ReplayedEntry {
-  /** 1-based line of the file. */
-  readonly line: number;
-  readonly seq: number | null;
-  readonly time: string | null;
-  readonly actor: string | null;
-  readonly type: string | null;
-  readonly summary: Bilingual;
-  /** hash(entry) of the line as it stands (formats.md §3.1); null for an unreadable line. */
-  readonly hash: string | null;
-  readonly payload: unknown;
-  readonly checks: readonly EntryCheck[];
-  readonly verdict: EntryVerdict;
-}
-
-/** A workstation session as its entry records it: the software measurement and the offline check. */
-export interface ReplayedSession {
-  readonly seq: number;
-  readonly actor: string;
-  readonly version: string;
-  readonly platform: string;
-  readonly transport: string;
-  readonly software: { readonly digest: string; readonly fileCount: number };
-  readonly offline: boolean;
-  readonly connected: readonly string[];
-  readonly override: { readonly reason: string; readonly authorisedBy: string } | null;
-  /** The session entry's own verdict: a measurement in an altered entry proves nothing. */
-  readonly verdict: EntryVerdict;
-}
-
-export type ReplayKind = 'key-ceremony' | 'election-record';
-
-export interface TranscriptReplay {
-  readonly kind: ReplayKind;
-  readonly folder: string;
-  readonly file: string;
-  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
-  readonly entries: readonly ReplayedEntry[];
-  /** Hash of the last readable line as it stands (fp for an empty file). */
-  readonly head: string;
-  /** Every entry verified and the file complete. */
-  readonly ok: boolean;
-  /** Lines whose verdict is `failed`. */
-  readonly failed: readonly number[];
-  /** The last line has no LF (an interrupted append): it is listed, flagged, never dropped. */
-  readonly torn: boolean;
-  readonly sessions: readonly ReplayedSession[];
-  /** The ceremony's phase after the last entry (key ceremony), or `done`/the record phase. */
-  readonly phase: string;
-}
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;

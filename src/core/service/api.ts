@@ -4,7 +4,10 @@
  * file's TYPES only; two transports carry it (Electron IPC through the preload, loopback HTTP for
  * `sceau serve`). Secrets never cross it: no method returns a key share or a passphrase.
  */
-import type { Failure, Result } from '../common/result.js';
+import type { Bilingual, Failure, Result } from '../common/result.js';
+import type { ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
+
+export type { EntryCheck, EntryVerdict, ReceiptAnswer, ReceiptStatus, ReplayedEntry, ReplayedSession, TranscriptReplay, VerifyJobView, VerifyReportView } from '../audit/types.js';
 
 export type Transport = 'electron' | 'loopback';
 
@@ -99,6 +102,8 @@ export interface TranscriptLine {
   readonly time: string;
   readonly actor: string;
   readonly type: string;
+  /** What the entry records, in words (src/core/audit/describe.ts). */
+  readonly summary: Bilingual;
 }
 
 /** Everything public about a key ceremony, for the screens (and the projector): never a secret. */
@@ -118,6 +123,27 @@ export interface KeyCeremonyView {
   readonly deviations: readonly { readonly seq: number; readonly kind: string; readonly member: number | null; readonly message: { readonly fr: string; readonly en: string } }[];
   readonly workstations: readonly { readonly seq: number; readonly actor: string; readonly software: string; readonly offline: boolean; readonly override: boolean }[];
   readonly outputs: { readonly publicKey: string | null; readonly report: string | null };
+}
+
+/**
+ * A step in progress on this workstation, for the projector: what it is, since when, and how far when
+ * the step can say (`done`/`total`; null for a step that cannot, such as a token's passphrase KDF).
+ * The tally's long steps (import, shuffles, decryption) report through the same shape.
+ */
+export interface StepProgress {
+  readonly label: Bilingual;
+  readonly since: string;
+  readonly done: number | null;
+  readonly total: number | null;
+}
+
+/** What the projector shows: the ceremony this session conducts, as of its last step, and the step in progress. */
+export interface ProjectorView {
+  readonly ceremony: 'key' | null;
+  readonly view: KeyCeremonyView | null;
+  readonly running: StepProgress | null;
+  /** Why the ceremony could not be read again after its last step, if it could not. */
+  readonly failure: Failure | null;
 }
 
 /** What a member does at the workstation: their number, the drive holding their token, their passphrase. */
@@ -156,6 +182,19 @@ export interface SceauApi {
   tokenSplitBackup(arg: TokenArgument & { k: number; m: number }): Promise<Result<{ pdfBase64: string; cards: number }>>;
   /** Writes a token restored from scanned or pasted lines (paper backup or cards) to an empty drive. */
   tokenRestore(arg: TokenArgument & { lines: readonly string[] }): Promise<Result<{ path: string }>>;
+  /** The ceremony this session conducts (the last folder a keyCeremony* method touched), for the projector. Reads only. */
+  auditCurrentCeremony(arg: Record<string, never>): Promise<Result<ProjectorView>>;
+  /** Replays the transcript of a ceremony folder or an election record, every entry with its checks. Reads only. */
+  auditReplay(arg: { folder: string }): Promise<Result<TranscriptReplay>>;
+  /** Looks a voter's receipt code up in an election record. Reads only. */
+  auditReceipt(arg: { folder: string; receipt: string }): Promise<Result<ReceiptAnswer>>;
+  /** Starts the independent verifier on an election record; poll `verifyStatus`. It cannot be cancelled. */
+  verifyStart(arg: { folder: string }): Promise<Result<{ job: string }>>;
+  verifyStatus(arg: { job: string }): Promise<Result<VerifyJobView>>;
+  /** The finished verification's report as a PDF (base64). */
+  verifyReportPdf(arg: { job: string }): Promise<Result<{ pdfBase64: string }>>;
+  /** Opens the projector window (Electron); refused on loopback, where the page opens a new tab itself. */
+  openProjector(arg: Record<string, never>): Promise<Result<{ opened: true }>>;
 }
 
 /** A member's token of a ceremony's election, on a drive. */

@@ -13,7 +13,9 @@ import { expectedMembers } from '../ceremony/key/state.js';
 import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type MemberToken } from '../ceremony/key/backups.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from './offline-guard.js';
-import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement, TokenArgument } from './api.js';
+import { describeEntry } from '../audit/describe.js';
+import type { Bilingual, Failure } from '../common/result.js';
+import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, StepProgress, TokenArgument } from './api.js';
 
 export interface KeyCeremonyDeps {
   readonly session: WorkstationSession;
@@ -38,7 +40,16 @@ type KeyCeremonyApi = Pick<
   | 'tokenPaperBackup'
   | 'tokenSplitBackup'
   | 'tokenRestore'
+  | 'auditCurrentCeremony'
 >;
+
+const ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
+  enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
+  contribute: { fr: 'contribution à la clé', en: 'key contribution' },
+  check: { fr: 'vérification des parts reçues', en: 'checking the shares received' },
+  seal: { fr: 'scellement du fragment sur le jeton', en: 'sealing the key share onto the token' },
+  confirm: { fr: 'confirmation depuis le jeton', en: 'confirmation from the token' },
+};
 
 export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
   const s = c.state;
@@ -68,7 +79,7 @@ export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
     publicKey: s.publicKey ?? null,
     failure: s.failure ?? null,
     head: c.head,
-    transcript: c.entries.map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, type: e.type })),
+    transcript: c.entries.map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e) })),
     deviations: s.deviations.map((d) => ({ seq: d.seq, kind: d.payload.kind, member: d.payload.member, message: d.payload.message })),
     workstations: s.workstations.map((w) => ({ seq: w.seq, actor: w.actor, software: w.payload.software.digest, offline: w.payload.network.offline, override: w.payload.override !== null })),
     outputs: {
@@ -88,6 +99,25 @@ const ACTIONS: Record<KeyCeremonyMemberAction, (c: KeyCeremony, step: Parameters
 
 export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
   const queue = new Map<string, Promise<unknown>>();
+  // The ceremony this session conducts, for the projector: the last folder a keyCeremony* method
+  // touched, its view as of that call, and the step in progress (none between steps).
+  let current: { folder: string; view: KeyCeremonyView | null; failure: Failure | null } | undefined;
+  let running: StepProgress | null = null;
+
+  function remember(folder: string, c: KeyCeremony | null, failure: Failure | null): void {
+    if (c !== null) current = { folder, view: keyCeremonyView(c), failure: null };
+    else if (current?.folder === folder) current = { ...current, failure };
+  }
+
+  /** Runs `work` as the step in progress shown on the projector. */
+  async function showing<T>(label: Bilingual, work: () => Promise<T>): Promise<T> {
+    running = { label, since: new Date().toISOString(), done: null, total: null };
+    try {
+      return await work();
+    } finally {
+      running = null;
+    }
+  }
 
   // One step at a time per folder; a failed step does not block the next.
   function serialized<T>(folder: string, work: () => Promise<T>): Promise<T> {
@@ -133,13 +163,20 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     return act({ definition: c.value.definition, fingerprint: c.value.fingerprint, member: arg.member, drive: arg.drive });
   }
 
-  async function step(folder: string, act: (c: KeyCeremony) => Promise<Result<unknown>>): Promise<Result<KeyCeremonyView>> {
-    return serialized(folder, async () => {
-      const c = await ceremony(folder);
-      if (!c.ok) return c;
-      const done = await act(c.value);
-      return done.ok ? view(c.value) : done;
-    });
+  // A step's view is taken after it, failed or not: a refused step may have appended a deviation.
+  async function step(folder: string, label: Bilingual, act: (c: KeyCeremony) => Promise<Result<unknown>>): Promise<Result<KeyCeremonyView>> {
+    return serialized(folder, () =>
+      showing(label, async () => {
+        const c = await ceremony(folder);
+        if (!c.ok) {
+          remember(folder, null, c.error);
+          return c;
+        }
+        const done = await act(c.value);
+        remember(folder, c.value, null);
+        return done.ok ? view(c.value) : done;
+      }),
+    );
   }
 
   return {
@@ -150,17 +187,19 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         const def = catchInput(() => definitionFromJson(definition));
         if (!def.ok) return def;
         const created = await KeyCeremony.create(folder, def.value, context());
+        if (created.ok) remember(folder, created.value, null);
         return created.ok ? view(created.value) : created;
       }),
 
     keyCeremonyOpen: ({ folder }) =>
       serialized(folder, async () => {
         const c = await ceremony(folder);
+        remember(folder, c.ok ? c.value : null, c.ok ? null : c.error);
         return c.ok ? view(c.value) : c;
       }),
 
     keyCeremonyMemberStep: (arg: MemberStepArgument & { action: KeyCeremonyMemberAction }) =>
-      step(arg.folder, async (c) => {
+      step(arg.folder, { fr: `Membre ${arg.member} : ${ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${ACTION_WORDS[arg.action].en}` }, async (c) => {
         const drives = await deps.drives();
         if (!drives.ok) return drives;
         const drive = drives.value.find((d) => d.mount === arg.drive);
@@ -175,9 +214,11 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         return ACTIONS[arg.action](c, { member: arg.member, token: { drive: drive.mount, label: drive.label, size: drive.size }, passphrase: arg.passphrase });
       }),
 
-    keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, (c) => c.closeRound1(reason)),
-    keyCeremonyPublishResult: ({ folder }) => step(folder, (c) => c.publishResult()),
-    keyCeremonyClose: ({ folder }) => step(folder, (c) => c.close()),
+    keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, { fr: 'Présidence : clôture du premier tour', en: 'President: closing round 1' }, (c) => c.closeRound1(reason)),
+    keyCeremonyPublishResult: ({ folder }) => step(folder, { fr: 'Présidence : publication du résultat', en: 'President: publishing the result' }, (c) => c.publishResult()),
+    keyCeremonyClose: ({ folder }) => step(folder, { fr: 'Présidence : clôture de la cérémonie', en: 'President: closing the ceremony' }, (c) => c.close()),
+
+    auditCurrentCeremony: async () => ok<ProjectorView>({ ceremony: current ? 'key' : null, view: current?.view ?? null, running, failure: current?.failure ?? null }),
 
     tokenBackupToDrive: (arg) => withMemberToken(arg, (t) => backupToDrive(t, arg.backupDrive), arg.backupDrive),
     tokenPaperBackup: (arg) =>

@@ -35,6 +35,13 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   tokenPaperBackup: object({ folder, member, drive: folder }),
   tokenSplitBackup: object({ folder, member, drive: folder, k: integer(2, 255), m: integer(2, 255) }),
   tokenRestore: object({ folder, member, drive: folder, lines: list(string({ maxLength: 4096 }), 2000) }),
+  auditCurrentCeremony: empty,
+  auditReplay: object({ folder }),
+  auditReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
+  verifyStart: object({ folder }),
+  verifyStatus: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
+  verifyReportPdf: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
+  openProjector: empty,
 };
 
 export const API_METHODS = Object.keys(API_VALIDATORS) as readonly ApiMethod[];

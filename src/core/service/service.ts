@@ -3,7 +3,7 @@
  * It owns no cryptography itself; it calls the core.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fail, ok, type Result } from '../common/result.js';
 import { driveTokens } from '../ceremony/key/drive-tokens.js';
 import type { TokenPort } from '../ceremony/key/ceremony.js';
@@ -13,6 +13,9 @@ import type { DriveList } from '../drives/types.js';
 import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
+import { lookUpReceipt } from '../audit/receipts.js';
+import { replayFolder } from '../audit/replay.js';
+import { VerifyJobs } from '../audit/verify-job.js';
 import { measureSoftware } from './measurement.js';
 import { probeNetwork } from './network/probe.js';
 import type { RehearsalOverride } from './offline-guard.js';
@@ -26,6 +29,10 @@ export interface ServiceOptions {
   readonly measure?: (appRoot: string) => Promise<SoftwareMeasurement>;
   readonly drives?: () => Promise<Result<DriveList>>;
   readonly tokens?: TokenPort;
+  /** Opens the auditors' projector window (Electron's shell passes it); absent on loopback, where the page opens a tab. */
+  readonly openProjector?: () => void;
+  /** Verifications in the app; a test may pass its own. */
+  readonly verifyJobs?: VerifyJobs;
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
@@ -49,6 +56,9 @@ export function createService(options: ServiceOptions): SceauApi {
   const drives = options.drives ?? (() => listDrives());
   let measurement: Promise<Result<SoftwareMeasurement>> | undefined;
   let override: RehearsalOverride | undefined;
+  const verifyJobs = options.verifyJobs ?? new VerifyJobs();
+  const absolute = (folder: string): Result<void> =>
+    isAbsolute(folder) ? ok(undefined) : fail('audit.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
 
   // Measured once per start: the shipped files do not change while the app runs, and if they do,
   // the value shown must stay the one taken before anything else ran.
@@ -91,6 +101,27 @@ export function createService(options: ServiceOptions): SceauApi {
       drives: listDriveViews,
       override: () => override,
     }),
+    auditReplay: async ({ folder }) => {
+      const checked = absolute(folder);
+      return checked.ok ? replayFolder(folder) : checked;
+    },
+    auditReceipt: async ({ folder, receipt }) => {
+      const checked = absolute(folder);
+      return checked.ok ? lookUpReceipt(folder, receipt) : checked;
+    },
+    verifyStart: async ({ folder }) => verifyJobs.start(folder),
+    verifyStatus: async ({ job }) => verifyJobs.status(job),
+    verifyReportPdf: async ({ job }) => {
+      const pdf = await verifyJobs.pdf(job);
+      return pdf.ok ? ok({ pdfBase64: Buffer.from(pdf.value).toString('base64') }) : pdf;
+    },
+    openProjector: async () => {
+      if (options.openProjector === undefined) {
+        return fail('projector.unavailable', "Cette fenêtre ne s'ouvre que dans l'application ; dans un navigateur, la page de projection s'ouvre dans un onglet.", 'This window opens only in the application; in a browser, the projector page opens in a tab.');
+      }
+      options.openProjector();
+      return ok({ opened: true as const });
+    },
   };
 }
 

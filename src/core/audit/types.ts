@@ -1,0 +1,121 @@
+/**
+ * The audit's public values as the screens receive them (docs/audit.md). Types only, with no Node
+ * import: the renderer compiles against them through the service API (src/core/service/api.ts).
+ */
+import type { Bilingual, Failure } from '../common/result.js';
+
+export type CheckName = 'link' | 'signature' | 'rule';
+export type CheckStatus = 'passed' | 'failed' | 'not-checked';
+
+export interface EntryCheck {
+  readonly name: CheckName;
+  readonly status: CheckStatus;
+  /** Why it failed (or why it could not be checked). */
+  readonly failure?: Failure;
+}
+
+/** `follows-failure`: only the link failed, because the previous line is itself broken (it was altered). */
+export type EntryVerdict = 'verified' | 'failed' | 'follows-failure';
+
+export interface ReplayedEntry {
+  /** 1-based line of the file. */
+  readonly line: number;
+  readonly seq: number | null;
+  readonly time: string | null;
+  readonly actor: string | null;
+  readonly type: string | null;
+  readonly summary: Bilingual;
+  /** hash(entry) of the line as it stands (formats.md §3.1); null for an unreadable line. */
+  readonly hash: string | null;
+  readonly payload: unknown;
+  readonly checks: readonly EntryCheck[];
+  readonly verdict: EntryVerdict;
+}
+
+/** A workstation session as its entry records it: the software measurement and the offline check. */
+export interface ReplayedSession {
+  readonly seq: number;
+  readonly actor: string;
+  readonly version: string;
+  readonly platform: string;
+  readonly transport: string;
+  readonly software: { readonly digest: string; readonly fileCount: number };
+  readonly offline: boolean;
+  readonly connected: readonly string[];
+  readonly override: { readonly reason: string; readonly authorisedBy: string } | null;
+  /** The session entry's own verdict: a measurement in an altered entry proves nothing. */
+  readonly verdict: EntryVerdict;
+}
+
+export type ReplayKind = 'key-ceremony' | 'election-record';
+
+export interface TranscriptReplay {
+  readonly kind: ReplayKind;
+  readonly folder: string;
+  readonly file: string;
+  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
+  readonly entries: readonly ReplayedEntry[];
+  /** Hash of the last readable line as it stands (fp for an empty file). */
+  readonly head: string;
+  /** Every entry verified and the file complete. */
+  readonly ok: boolean;
+  /** Lines whose verdict is `failed`. */
+  readonly failed: readonly number[];
+  /** The last line has no LF (an interrupted append): it is listed, flagged, never dropped. */
+  readonly torn: boolean;
+  readonly sessions: readonly ReplayedSession[];
+  /** The ceremony's phase after the last entry (key ceremony), or `done`/the record phase. */
+  readonly phase: string;
+}
+
+export type ReceiptStatus = 'accepted' | 'rejected' | 'unknown';
+
+export interface ReceiptAnswer {
+  /** The code as formats.md §4.3 writes it: five groups of four lower-case hex digits. */
+  readonly receipt: string;
+  readonly status: ReceiptStatus;
+  /** The urn's file line (the header is line 1). */
+  readonly line: number | null;
+  readonly constituency: string | null;
+  /** Why the ballot was set aside (rejected only). */
+  readonly reason: { readonly code: string; readonly message: Bilingual } | null;
+  readonly counted: boolean;
+  /** Why it is (or is not) counted, in words. */
+  readonly countedBecause: Bilingual;
+  readonly election: { readonly id: string; readonly fingerprint: string };
+}
+
+/** The verifier's report (src/core/verifier/verify.ts `VerifyReport`, docs/record.md §10), as the screens receive it. */
+export interface VerifyReportView {
+  readonly ok: boolean;
+  readonly record: string;
+  readonly recordFingerprint: string | null;
+  readonly electionFingerprint: string | null;
+  readonly checks: readonly { readonly name: string; readonly failures: number }[];
+  readonly failures: readonly Failure[];
+}
+
+/**
+ * A verification running in the privileged process: started, polled, then its report. The verifier
+ * takes no AbortSignal, so a job cannot be cancelled (`cancellable` says so to the screen).
+ */
+export interface VerifyJobView {
+  readonly job: string;
+  readonly folder: string;
+  readonly state: 'running' | 'done' | 'failed';
+  /** The verifier's phase: `manifest`, `key ceremony`, `urn` (bytes read), `shuffles and decryption` (constituencies), `done`. */
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+  readonly elapsedMs: number;
+  /** Estimated time left in the current phase, from its rate so far; null until it can be estimated. */
+  readonly remainingMs: number | null;
+  readonly cancellable: false;
+  readonly report: VerifyReportView | null;
+  /** The key-ceremony transcript's head as it stands in the record (replayed), for the printed report. */
+  readonly keyCeremonyHead: string | null;
+  /** The workstation sessions recorded in the record's key-ceremony transcript, with their software measurement. */
+  readonly sessions: readonly ReplayedSession[];
+  /** Why the verifier could not run at all (a bug is `internal`). */
+  readonly failure: Failure | null;
+}
