@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createService } from '../../src/core/service/service.js';
 import type { KeyCeremonyMemberAction, SceauApi } from '../../src/core/service/api.js';
 import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
+import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
@@ -68,6 +69,7 @@ describe('key ceremony through the service, with token files on drives', () => {
     await stepAll('confirm');
     const view = must(await api.keyCeremonyClose({ folder }));
     expect(view.phase).toBe('closed');
+    expect((await verifyKeyCeremonyFolder(folder)).failures).toEqual([]);
     const everything = JSON.stringify(view);
     for (const j of [1, 2, 3]) expect(everything).not.toContain(pass(j));
     // No secret field, whatever its name, ever appears in what the screens receive.

@@ -12,6 +12,7 @@ import { G, invert, mod, pointFromHex, randomScalar, type Point } from '../../sr
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
 import { dkgParams, encryptionKeys, expectedMembers } from '../../src/core/ceremony/key/state.js';
 import { makeEntry, entryLine } from '../../src/core/transcript/transcript.js';
+import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import type { Result } from '../../src/core/common/result.js';
 import { FakeTokens } from './fake-tokens.js';
 import { boardDefinition, context, ONLINE, step, tempFolder } from './helpers.js';
@@ -48,7 +49,15 @@ async function fullCeremony(n: number, t: number, tokens = new FakeTokens(), ctx
   await runAll(c, all(n), (c, j) => c.seal(step(j)));
   await runAll(c, all(n), (c, j) => c.confirm(step(j)));
   const file = must(await c.close());
+  await expectVerified(folder);
   return { folder, c, file, tokens };
+}
+
+/** Every ceremony these tests complete passes the verifier's key-ceremony checks (sceau verify). */
+async function expectVerified(folder: string) {
+  const report = await verifyKeyCeremonyFolder(folder);
+  expect(report.failures).toEqual([]);
+  expect(report.ok && report.phase).toBe('closed');
 }
 
 describe('key ceremony, 3 of 5', () => {
@@ -106,6 +115,7 @@ describe('interrupted and resumed', () => {
       await restart();
     }
     expect(c.state.phase).toBe('closed');
+    await expectVerified(folder);
     // Every restart that wrote something announced its session: the transcript names each workstation run.
     expect(c.state.workstations.length).toBe(steps.length);
   });
@@ -166,6 +176,7 @@ describe('a cheating member', () => {
     await runAll(resumed, [1, 3, 4, 5], (c, j) => c.seal(step(j)));
     await runAll(resumed, [1, 3, 4, 5], (c, j) => c.confirm(step(j)));
     const file = must(await resumed.close());
+    await expectVerified(folder);
     expect(file.qualified).toEqual([1, 3, 4, 5]);
     const shares = new Map(file.verificationKeys.map((k, i) => [i + 1, pointFromHex(k)]));
     expect(interpolatesTo(pointFromHex(file.publicKey), shares, [1, 4, 5])).toBe(true);
@@ -258,5 +269,19 @@ describe('bad input is refused, recorded, and loses nothing', () => {
     writeFileSync(path, lines.join('\n'));
     const reopened = await KeyCeremony.open(folder, context(tokens));
     expect(reopened).toMatchObject({ ok: false, error: { code: 'transcript.signature', where: `${path}:4` } });
+    const report = await verifyKeyCeremonyFolder(folder);
+    expect(report.ok).toBe(false);
+    expect(report.failures).toMatchObject([{ code: 'transcript.signature', where: 'transcript.jsonl:4' }]);
+  });
+
+  it('the verifier refuses a public key file that differs from the transcript, and a ceremony not closed', async () => {
+    const { folder } = await fullCeremony(3, 2);
+    const path = join(folder, FILES.publicKey);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { qualified: number[] };
+    writeFileSync(path, JSON.stringify({ ...file, qualified: [1, 2] }));
+    expect((await verifyKeyCeremonyFolder(folder)).failures.map((f) => f.code)).toEqual(['ceremony.public-key-file']);
+    const open = tempFolder();
+    must(await KeyCeremony.create(open, boardDefinition(2, 1), context(new FakeTokens())));
+    expect((await verifyKeyCeremonyFolder(open)).failures.map((f) => f.code)).toEqual(['ceremony.not-closed']);
   });
 });

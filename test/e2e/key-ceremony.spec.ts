@@ -16,6 +16,7 @@ import { definitionFingerprint, parseDefinitionText } from '../../src/core/elect
 import { verifyTranscriptText } from '../../src/core/transcript/transcript.js';
 import { ceremonyActorKeys } from '../../src/core/ceremony/key/actors.js';
 import { foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { restorePaperBackup } from '../../src/core/token/index.js';
 import { startServe, type Served } from './serve.js';
 
@@ -170,6 +171,9 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   const transcript = verifyTranscriptText(readFileSync(join(folder, 'transcript.jsonl'), 'utf8'), definitionFingerprint(definition.value), ceremonyActorKeys(definition.value));
   if (!transcript.ok) throw new Error(transcript.error.message.en);
   expect(transcript.value.head).toBe(publicKey.transcriptHead);
+  const verified = await verifyKeyCeremonyFolder(folder);
+  expect(verified.failures).toEqual([]);
+  expect(verified.ok).toBe(true);
   const state = foldKeyCeremony(definition.value, definitionFingerprint(definition.value), transcript.value.entries);
   expect(state.ok && state.value.phase).toBe('closed');
   expect(state.ok && state.value.workstations[0]?.payload.override?.authorisedBy).toBe('Claire Dupont, présidente');
