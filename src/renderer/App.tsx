@@ -5,8 +5,14 @@ import { LANGUAGES, setLanguage, type Language } from './i18n/index.js';
 import { Home } from './screens/Home.js';
 import { Integrity } from './screens/Integrity.js';
 import { KeyCeremonyScreen } from './screens/key/KeyCeremony.js';
+import { Audit } from './screens/audit/Audit.js';
+import { Projector } from './screens/audit/Projector.js';
+import { Receipt } from './screens/audit/Receipt.js';
+import { Replay } from './screens/audit/Replay.js';
+import { Verify } from './screens/audit/Verify.js';
 
-const ROUTES = ['/', '/key', '/integrity'] as const;
+const ROUTES = ['/', '/key', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt'] as const;
+const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
 type Route = (typeof ROUTES)[number];
 
 function currentRoute(): Route {
@@ -41,9 +47,35 @@ function LanguageSwitch() {
   );
 }
 
+function Screen({ route, api }: { route: Route; api: NonNullable<Connection['api']> }) {
+  switch (route) {
+    case '/integrity':
+      return <Integrity api={api} />;
+    case '/key':
+      return <KeyCeremonyScreen api={api} />;
+    case '/audit':
+      return <Audit api={api} />;
+    case '/projector':
+      return <Projector api={api} />;
+    case '/replay':
+      return <Replay api={api} />;
+    case '/verify':
+      return <Verify api={api} />;
+    case '/receipt':
+      return <Receipt api={api} />;
+    default:
+      return <Home api={api} />;
+  }
+}
+
 export function App({ connection }: { connection: Connection }) {
   const { t } = useTranslation();
   const route = useRoute();
+  // The projector page (a projector or a second screen) has navigation and the language switch only.
+  const projector = route === '/projector';
+  useEffect(() => {
+    document.body.classList.toggle('projecting', projector);
+  }, [projector]);
   return (
     <>
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
@@ -61,6 +93,9 @@ export function App({ connection }: { connection: Connection }) {
           <a href="#/key" aria-current={route === '/key' ? 'page' : undefined}>
             {t('app.nav.key')}
           </a>
+          <a href="#/audit" aria-current={AUDIT_ROUTES.includes(route) ? 'page' : undefined}>
+            {t('app.nav.audit')}
+          </a>
           <a href="#/integrity" aria-current={route === '/integrity' ? 'page' : undefined}>
             {t('app.nav.integrity')}
           </a>
@@ -72,12 +107,8 @@ export function App({ connection }: { connection: Connection }) {
           <p className="failure" role="alert">
             {t('errors.noToken')}
           </p>
-        ) : route === '/integrity' ? (
-          <Integrity api={connection.api} />
-        ) : route === '/key' ? (
-          <KeyCeremonyScreen api={connection.api} />
         ) : (
-          <Home api={connection.api} />
+          <Screen route={route} api={connection.api} />
         )}
       </main>
     </>

@@ -11,6 +11,8 @@ import { QrCode } from '../../qr.js';
 import { MemberStep } from './MemberStep.js';
 import { OpenCeremony } from './OpenCeremony.js';
 import { Backups, pdfLink } from './Backups.js';
+import { openProjection } from '../audit/Audit.js';
+import { useResult } from '../../use-result.js';
 
 const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
   opening: 'open',
@@ -112,6 +114,8 @@ function WorkstationAction({ label, run }: { label: string; run: () => Promise<v
 
 function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView; setView: (v: KeyCeremonyView) => void }) {
   const { t, i18n } = useTranslation();
+  const { result: info } = useResult(() => api.appInfo({}));
+  const transport = info?.ok ? info.value.transport : undefined;
   const [failure, setFailure] = useState<Failure | null>(null);
   const [reason, setReason] = useState('');
   const [report, setReport] = useState<string | null>(null);
@@ -140,13 +144,19 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           </div>
           <QrCode value={`sceau:fingerprint:${view.election.fingerprint}`} label={t('key.fingerprint')} />
         </div>
-        <p className="muted">
-          {t('key.head')} : <code data-testid="transcript-head">{view.head}</code> (<span data-testid="transcript-count">{view.transcript.length}</span>)
+        <p className="inline">
+          <button type="button" onClick={() => void apply(api.keyCeremonyOpen({ folder: view.folder }))}>
+            {t('key.reopen')}
+          </button>
+          <button type="button" onClick={() => openProjection(api, transport)}>
+            {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
+          </button>
         </p>
-        <button type="button" onClick={() => void apply(api.keyCeremonyOpen({ folder: view.folder }))}>
-          {t('key.reopen')}
-        </button>
       </section>
+      {/* The transcript's head stays in view whatever is scrolled: it is what everyone compares and signs. */}
+      <p className="head-bar" role="status">
+        {t('key.head')} : <code data-testid="transcript-head">{view.head}</code> (<span data-testid="transcript-count">{view.transcript.length}</span>)
+      </p>
 
       {view.phase === 'failed' && view.failure && <FailureMessage failure={view.failure} />}
       {action && <MemberStep key={`${view.phase}`} api={api} view={view} action={action} onDone={setView} />}

@@ -1,0 +1,47 @@
+/** The auditors' screen: the projection, replay, verification and receipt check. */
+import { useTranslation } from 'react-i18next';
+import type { SceauApi } from '../../../core/service/api.js';
+import { useResult } from '../../use-result.js';
+
+/** Electron opens the projector window through the API; a browser opens the page in a new tab. */
+export function openProjection(api: SceauApi, transport: 'electron' | 'loopback' | undefined): void {
+  if (transport === 'electron') void api.openProjector({});
+  else window.open(`${window.location.pathname}#/projector`, '_blank');
+}
+
+export function Audit({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const { result: info } = useResult(() => api.appInfo({}));
+  const transport = info?.ok ? info.value.transport : undefined;
+  const cards = [
+    ['replay', '#/replay'],
+    ['verify', '#/verify'],
+    ['receipt', '#/receipt'],
+  ] as const;
+  return (
+    <>
+      <h1>{t('audit.title')}</h1>
+      <p className="lead">{t('audit.intro')}</p>
+      <ul className="cards">
+        <li className="card">
+          <h2>{t('audit.projector.title')}</h2>
+          <p>{t('audit.projector.text')}</p>
+          <p>
+            <button type="button" className="primary" onClick={() => openProjection(api, transport)}>
+              {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
+            </button>
+          </p>
+        </li>
+        {cards.map(([key, href]) => (
+          <li key={key} className="card">
+            <h2>{t(`audit.${key}.title`)}</h2>
+            <p>{t(`audit.${key}.text`)}</p>
+            <a className="button" href={href}>
+              {t(`audit.${key}.title`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

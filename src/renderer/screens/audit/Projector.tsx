@@ -1,0 +1,139 @@
+/**
+ * The projector page (docs/audit.md §2): for a projector or a second screen, in very large type. It shows
+ * the ceremony this workstation session conducts, as the service last saw it, polled every second. It
+ * holds NO control that changes anything: the language switch and navigation are the only controls of
+ * the page (test/e2e/audit.spec.ts checks it).
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProjectorView, SceauApi } from '../../../core/service/api.js';
+import type { Failure } from '../../../core/common/result.js';
+import { Fingerprint } from '../../components.js';
+import { useWords } from './common.js';
+
+const POLL_MS = 1000;
+
+function useLiveCeremony(api: SceauApi): { shown: ProjectorView | null; failure: Failure | null; at: Date | null } {
+  const [state, setState] = useState<{ shown: ProjectorView | null; failure: Failure | null; at: Date | null }>({ shown: null, failure: null, at: null });
+  useEffect(() => {
+    let live = true;
+    let inFlight = false;
+    const poll = async () => {
+      if (inFlight) return;
+      inFlight = true;
+      try {
+        const r = await api.auditCurrentCeremony({});
+        if (!live) return;
+        setState((s) => (r.ok ? { shown: r.value, failure: null, at: new Date() } : { ...s, failure: r.error }));
+      } catch (e) {
+        if (live) setState((s) => ({ ...s, failure: { code: 'transport', message: { fr: String(e), en: String(e) } } }));
+      } finally {
+        inFlight = false;
+      }
+    };
+    void poll();
+    const timer = setInterval(() => void poll(), POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api]);
+  return state;
+}
+
+const hhmmss = (iso: string) => iso.slice(11, 19);
+
+export function Projector({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const words = useWords();
+  const { shown, failure, at } = useLiveCeremony(api);
+  const view = shown?.view ?? null;
+  const running = shown?.running ?? null;
+  const seconds = running ? Math.max(0, Math.round(((at ?? new Date()).getTime() - Date.parse(running.since)) / 1000)) : 0;
+  return (
+    <div className="projector" data-testid="projector">
+      <p className="sr-only">{t('audit.live.readOnly')}</p>
+      {failure && (
+        <p className="failure" role="status">
+          {t('audit.live.stale', { message: words(failure.message) })}
+        </p>
+      )}
+      {view === null ? (
+        <>
+          <h1>{t('audit.live.title')}</h1>
+          <p className="big">{t('audit.live.none')}</p>
+        </>
+      ) : (
+        <>
+          <h1>{view.election.title}</h1>
+          <div className="projector-now">
+            <p className="big" data-testid="projector-phase">
+              <span className="label">{t('audit.live.step')} :</span> {t(`key.phase.${view.phase}`)}
+            </p>
+            <p className="big" data-testid="projector-expected">
+              <span className="label">{t('audit.live.expected')} :</span>{' '}
+              {view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
+            </p>
+            {running && (
+              <p className="big running" data-testid="projector-running">
+                <span className="label">{t('audit.live.running')} :</span> {words(running.label)} — {t('audit.live.since', { seconds })}
+                {running.total !== null && running.done !== null && <progress value={running.done} max={running.total} />}
+              </p>
+            )}
+          </div>
+          <div className="projector-grid">
+            <div>
+              <section aria-labelledby="projector-fp" className="projector-values">
+                <h2 id="projector-fp">{t('audit.fingerprint')}</h2>
+                <Fingerprint hex={view.election.fingerprint} label={t('audit.fingerprint')} />
+                {view.publicKey && (
+                  <>
+                    <h2>{t('audit.publicKey')}</h2>
+                    <Fingerprint hex={view.publicKey} label={t('audit.publicKey')} />
+                  </>
+                )}
+                <h2>
+                  {t('audit.head')} <span className="count">({t('audit.live.entries', { count: view.transcript.length })})</span>
+                </h2>
+                <div data-testid="projector-head">
+                  <Fingerprint hex={view.head} label={t('audit.head')} />
+                </div>
+              </section>
+            </div>
+            <div>
+              <section aria-labelledby="projector-transcript">
+                <h2 id="projector-transcript">{t('audit.live.transcript')}</h2>
+                <table className="projector-transcript">
+                  <tbody>
+                    {[...view.transcript].reverse().map((e) => (
+                      <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === 'deviation' ? 'deviation' : ''}>
+                        <td className="seq">{e.seq}</td>
+                        <td className="time">{hhmmss(e.time)}</td>
+                        <td>{words(e.summary)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+              <section aria-labelledby="projector-deviations">
+                <h2 id="projector-deviations">{t('audit.live.deviations')}</h2>
+                {view.deviations.length === 0 ? (
+                  <p>{t('audit.live.noDeviation')}</p>
+                ) : (
+                  <ul className="projector-deviations">
+                    {view.deviations.map((d) => (
+                      <li key={d.seq}>
+                        #{d.seq} — {words(d.message)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            </div>
+          </div>
+          {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString() })}</p>}
+        </>
+      )}
+    </div>
+  );
+}

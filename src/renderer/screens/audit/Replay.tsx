@@ -1,0 +1,205 @@
+/**
+ * Replay (docs/audit.md §3): a ceremony folder's (or an election record's) transcript, entry by entry,
+ * each with its checks (chain link, signature, ceremony rule) passed or failed with the reason, and the
+ * workstation sessions' software measurements. ← and → step through.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EntryCheck, ReplayedEntry, SceauApi, TranscriptReplay } from '../../../core/service/api.js';
+import type { Failure } from '../../../core/common/result.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { FolderField, useStoredFolder, useWords } from './common.js';
+
+const MARK = { passed: '✔', failed: '✘', 'not-checked': '?' } as const;
+const VERDICT_MARK = { verified: '✔', failed: '✘', 'follows-failure': '⚠' } as const;
+
+function Check({ check }: { check: EntryCheck }) {
+  const { t } = useTranslation();
+  const words = useWords();
+  return (
+    <li className={`check ${check.status}`} data-check={check.name} data-status={check.status}>
+      <span aria-hidden="true">{MARK[check.status]}</span> <strong>{t(`audit.checks.${check.name}`)}</strong> : {t(`audit.status.${check.status}`)}
+      {check.failure && (
+        <p className="reason">
+          {words(check.failure.message)} <code>{check.failure.code}</code>
+        </p>
+      )}
+    </li>
+  );
+}
+
+function Entry({ entry }: { entry: ReplayedEntry }) {
+  const { t } = useTranslation();
+  const words = useWords();
+  return (
+    <article className={`panel replay-entry ${entry.verdict}`} data-testid="replay-entry" data-line={entry.line} data-verdict={entry.verdict} aria-live="polite">
+      <h2>
+        <span aria-hidden="true">{VERDICT_MARK[entry.verdict]}</span> {t('audit.replayer.line')} {entry.line} — {words(entry.summary)}
+      </h2>
+      <p className="status">{t(`audit.verdict.${entry.verdict}`)}</p>
+      <ul className="checks">
+        {entry.checks.map((c) => (
+          <Check key={c.name} check={c} />
+        ))}
+      </ul>
+      <dl className="entry-fields">
+        <dt>{t('audit.replayer.time')}</dt>
+        <dd>{entry.time ?? '—'}</dd>
+        <dt>{t('audit.replayer.actor')}</dt>
+        <dd>
+          <code>{entry.actor ?? '—'}</code>
+        </dd>
+        <dt>{t('audit.replayer.type')}</dt>
+        <dd>
+          <code>{entry.type ?? '—'}</code>
+        </dd>
+        <dt>{t('audit.replayer.hash')}</dt>
+        <dd>
+          <code>{entry.hash ?? '—'}</code>
+        </dd>
+      </dl>
+      <details>
+        <summary>{t('audit.replayer.payload')}</summary>
+        <pre className="payload">{JSON.stringify(entry.payload, null, 1)}</pre>
+      </details>
+    </article>
+  );
+}
+
+function Sessions({ replay }: { replay: TranscriptReplay }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="sessions-title">
+      <h2 id="sessions-title">{t('audit.replayer.sessions')}</h2>
+      {replay.sessions.length === 0 ? (
+        <p className="muted">{t('audit.replayer.noSession')}</p>
+      ) : (
+        <ul>
+          {replay.sessions.map((s) => (
+            <li key={s.seq} data-testid="replay-session">
+              <span aria-hidden="true">{VERDICT_MARK[s.verdict]}</span>{' '}
+              {t('audit.replayer.session', { actor: s.actor, version: s.version, platform: s.platform, network: s.offline ? t('audit.replayer.offline') : t('audit.replayer.connected', { names: s.connected.join(', ') }) })}
+              {s.override && <> — {t('audit.replayer.override', { reason: s.override.reason, by: s.override.authorisedBy })}</>}
+              <br />
+              <code>SHA-256 {s.software.digest}</code> ({s.software.fileCount})
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Replayer({ replay }: { replay: TranscriptReplay }) {
+  const { t } = useTranslation();
+  const words = useWords();
+  const [index, setIndex] = useState(0);
+  const count = replay.entries.length;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      if (e.key === 'ArrowRight') setIndex((i) => Math.min(count - 1, i + 1));
+      if (e.key === 'ArrowLeft') setIndex((i) => Math.max(0, i - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [count]);
+  const entry = replay.entries[index];
+  return (
+    <>
+      <section className={`panel replay-summary ${replay.ok ? 'good' : 'warning'}`} aria-labelledby="replay-title">
+        <h2 id="replay-title">
+          {replay.election.title} — {t(`audit.replayer.kind.${replay.kind}`)}
+        </h2>
+        <p className="status" data-testid="replay-summary">
+          {replay.ok ? t('audit.replayer.summaryOk', { count }) : t('audit.replayer.summaryFailed', { failed: replay.failed.length, count, lines: replay.failed.join(', ') || '—' })}
+        </p>
+        {replay.torn && <p className="failure">{t('audit.replayer.torn')}</p>}
+        <p>
+          <code>{replay.folder}</code> · <code>{replay.file}</code> · {t('audit.replayer.phase', { phase: replay.kind === 'key-ceremony' ? t(`key.phase.${replay.phase}`, { defaultValue: replay.phase }) : replay.phase })}
+        </p>
+        <h3>{t('audit.fingerprint')}</h3>
+        <Fingerprint hex={replay.election.fingerprint} label={t('audit.fingerprint')} />
+        <h3>{t('audit.head')}</h3>
+        <div data-testid="replay-head">
+          <Fingerprint hex={replay.head} label={t('audit.head')} />
+        </div>
+      </section>
+      {entry && (
+        <>
+          <nav className="stepper" aria-label={t('audit.replay.title')}>
+            <button type="button" onClick={() => setIndex((i) => Math.max(0, i - 1))} disabled={index === 0}>
+              {t('audit.replayer.previous')}
+            </button>
+            <span data-testid="replay-position">{t('audit.replayer.position', { position: index + 1, count })}</span>
+            <button type="button" onClick={() => setIndex((i) => Math.min(count - 1, i + 1))} disabled={index === count - 1}>
+              {t('audit.replayer.next')}
+            </button>
+            <span className="muted">{t('audit.replayer.keys')}</span>
+          </nav>
+          <Entry entry={entry} />
+        </>
+      )}
+      <Sessions replay={replay} />
+      <section aria-labelledby="all-title">
+        <h2 id="all-title">{t('audit.replayer.all')}</h2>
+        <table className="members replay-all">
+          <tbody>
+            {replay.entries.map((e, i) => (
+              <tr key={e.line} data-line={e.line} data-verdict={e.verdict} className={i === index ? 'expected' : ''}>
+                <td>
+                  <button type="button" className="link" onClick={() => setIndex(i)} aria-label={`${t('audit.replayer.line')} ${e.line}`}>
+                    {VERDICT_MARK[e.verdict]} {e.line}
+                  </button>
+                </td>
+                <td>{e.time?.slice(11, 19) ?? '—'}</td>
+                <td>{words(e.summary)}</td>
+                <td>{e.checks.filter((c) => c.status !== 'passed').map((c) => t(`audit.checks.${c.name}`)).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
+
+export function Replay({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const [folder, setFolder] = useStoredFolder('replay');
+  const [replay, setReplay] = useState<TranscriptReplay | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const open = async () => {
+    setBusy(true);
+    setFailure(null);
+    const r = await api.auditReplay({ folder });
+    setBusy(false);
+    if (r.ok) setReplay(r.value);
+    else {
+      setReplay(null);
+      setFailure(r.error);
+    }
+  };
+  return (
+    <>
+      <h1>{t('audit.replay.title')}</h1>
+      <p className="lead">{t('audit.replay.text')}</p>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void open();
+        }}
+      >
+        <FolderField id="replay-folder" label={t('audit.ceremonyFolder')} value={folder} onChange={setFolder} />
+        <button type="submit" className="primary" disabled={busy || folder === ''}>
+          {t('audit.replayer.open')}
+        </button>
+      </form>
+      {failure && <FailureMessage failure={failure} />}
+      {replay && <Replayer key={`${replay.folder}:${replay.head}`} replay={replay} />}
+    </>
+  );
+}
