@@ -72,7 +72,7 @@ export function Projector({ api }: { api: SceauApi }) {
             </p>
             <p className="big" data-testid="projector-expected">
               <span className="label">{t('audit.live.expected')} :</span>{' '}
-              {view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
+              {view.phase === 'closed' || view.phase === 'failed' ? '—' : view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
             </p>
             {running && (
               <p className="big running" data-testid="projector-running">
@@ -99,6 +99,20 @@ export function Projector({ api }: { api: SceauApi }) {
                   <Fingerprint hex={view.head} label={t('audit.head')} />
                 </div>
               </section>
+              <section aria-labelledby="projector-deviations">
+                <h2 id="projector-deviations">{t('audit.live.deviations')}</h2>
+                {view.deviations.length === 0 ? (
+                  <p>{t('audit.live.noDeviation')}</p>
+                ) : (
+                  <ul className="projector-deviations">
+                    {view.deviations.map((d) => (
+                      <li key={d.seq}>
+                        #{d.seq} — {words(d.message)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
             </div>
             <div>
               <section aria-labelledby="projector-transcript">
@@ -114,20 +128,6 @@ export function Projector({ api }: { api: SceauApi }) {
                     ))}
                   </tbody>
                 </table>
-              </section>
-              <section aria-labelledby="projector-deviations">
-                <h2 id="projector-deviations">{t('audit.live.deviations')}</h2>
-                {view.deviations.length === 0 ? (
-                  <p>{t('audit.live.noDeviation')}</p>
-                ) : (
-                  <ul className="projector-deviations">
-                    {view.deviations.map((d) => (
-                      <li key={d.seq}>
-                        #{d.seq} — {words(d.message)}
-                      </li>
-                    ))}
-                  </ul>
-                )}
               </section>
             </div>
           </div>
