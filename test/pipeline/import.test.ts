@@ -4,7 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importUrn, type ImportResult } from '../../src/core/pipeline/import.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { BAD_KINDS, EXPECTED_REASON, simulateUrn, type GroundTruth } from '../../src/core/pipeline/simulate.js';
-import { receiptCode, REJECTION_CODES } from '../../src/core/election/urn.js';
+import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/urn.js';
+import { MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../../src/core/common/bytes.js';
 import { fixture, tempDir } from './helpers.js';
 
 const f = fixture();
@@ -96,6 +99,33 @@ describe('urn import', () => {
     expect(await variant(text.replace(/"election":"[0-9a-f]{2}/, '"election":"00'))).toMatch(/^urn\.election@urn\.jsonl:1$/);
     expect(await variant('')).toMatch(/^urn\.header@/);
     expect(await variant(text)).toBe('ok');
+  });
+
+  it('rejects an overlong line as malformed without holding it, and checks the digest over the exact bytes', async () => {
+    const { path } = await simulate({}, 9);
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -2);
+    const trailer = JSON.parse(readFileSync(path, 'utf8').split('\n').at(-2)!).trailer;
+    const resign = (body: string[], eol: string): string => {
+      const bytes = new TextEncoder().encode(body.map((l) => `${l}${eol}`).join(''));
+      const digest = sha256(bytes);
+      const ballots = body.length - 1;
+      const signature = signUrn(f.platform.secretKey, f.fingerprint, digest, ballots, trailer.voted);
+      return `${body.map((l) => `${l}${eol}`).join('')}${JSON.stringify({ trailer: { ballots, voted: trailer.voted, digest: toHex(digest), signature } })}\n`;
+    };
+    const long = [...lines.slice(0, 3), `{"id":"${'x'.repeat(MAX_LINE_BYTES + 10)}"}`, ...lines.slice(3)];
+    const p = join(tempDir(), 'urn.jsonl');
+    writeFileSync(p, resign(long, '\n'));
+    const r = await load(p);
+    expect(r.ok && r.value.rejected).toEqual([{ line: 4, code: 'urn.malformed' }]);
+    expect(r.ok && [...r.value.accepted.values()].reduce((n, l) => n + l.length, 0)).toBe(9);
+    // A platform that writes CRLF signs its CRs too: the exact bytes are what is checked.
+    const crlf = join(tempDir(), 'urn.jsonl');
+    writeFileSync(crlf, resign(lines, '\r\n'));
+    const c = await load(crlf);
+    expect(c.ok && c.value.rejected).toEqual([]);
+    writeFileSync(crlf, resign(lines, '\r\n').replace('\r\n', '\n'));
+    const altered = await load(crlf);
+    expect(!altered.ok && altered.error.code).toBe('urn.digest');
   });
 
   it('stops on cancellation with nothing half-done', async () => {

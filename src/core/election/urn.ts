@@ -86,8 +86,16 @@ export class LineDigest {
   readonly #utf8 = new TextEncoder();
   static readonly #LF = new Uint8Array([0x0a]);
   add(line: string): void {
-    this.#h.update(this.#utf8.encode(line));
+    this.addLine(this.#utf8.encode(line));
+  }
+  /** A line's exact bytes, then LF. */
+  addLine(bytes: Uint8Array): void {
+    this.#h.update(bytes);
     this.#h.update(LineDigest.#LF);
+  }
+  /** Raw bytes (an overlong line streamed in pieces; its LF included by the caller). */
+  update(bytes: Uint8Array): void {
+    this.#h.update(bytes);
   }
   digest(): Uint8Array {
     return this.#h.digest();

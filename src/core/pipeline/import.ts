@@ -16,7 +16,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { fail, ok, type Result } from '../common/result.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import { instantMs, type ElectionDefinition } from '../election/definition.js';
@@ -81,6 +80,50 @@ export interface ImportResult {
   readonly digest: string;
 }
 
+/** No line of an urn is longer: a ballot line is ~330 bytes, the trailer ~40 bytes per constituency. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+const OVERLONG = Symbol('overlong line');
+const LF = new Uint8Array([0x0a]);
+
+/**
+ * The lines of a byte stream, split at LF (0x0A), as raw bytes (the digest is over the exact bytes).
+ * A line longer than `maxLine` is not kept: its bytes and its LF go to `overlong` as they arrive and it
+ * yields {@link OVERLONG}, so a hostile file with one enormous line costs no memory. A last line without
+ * LF is yielded too.
+ */
+async function* splitLines(stream: AsyncIterable<Buffer>, maxLine: number, overlong: (bytes: Uint8Array) => void): AsyncGenerator<Buffer | typeof OVERLONG> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  for await (const chunk of stream) {
+    let start = 0;
+    while (start <= chunk.length) {
+      const nl = chunk.indexOf(0x0a, start);
+      const piece = chunk.subarray(start, nl < 0 ? chunk.length : nl);
+      if (tooLong) overlong(piece);
+      else if (size + piece.length > maxLine) {
+        tooLong = true;
+        for (const p of parts) overlong(p);
+        overlong(piece);
+        parts = [];
+      } else if (piece.length > 0) {
+        parts.push(piece);
+        size += piece.length;
+      }
+      if (nl < 0) break;
+      if (tooLong) overlong(LF);
+      yield tooLong ? OVERLONG : Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+      tooLong = false;
+      start = nl + 1;
+    }
+  }
+  if (tooLong) yield OVERLONG;
+  else if (size > 0) yield Buffer.concat(parts, size);
+}
+
 /** Ballots per task sent to a worker: one batch verification of the core (≤ 1024 per multi-scalar multiplication). */
 const TASK_SIZE = 512;
 
@@ -113,7 +156,6 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   const closes = instantMs(def.votingPeriod.closes);
   const totalBytes = (await stat(o.urnPath)).size;
   const stream = createReadStream(o.urnPath, { highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
 
   const digest = new LineDigest();
   const firstLineOfId = new Map<string, number>();
@@ -152,19 +194,21 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   const progress = (): void => o.onProgress?.({ bytesRead: stream.bytesRead, totalBytes, lines: lineNo, checked });
 
   try {
-    for await (const line of lines) {
+    // Overlong lines are hashed as they stream by (they are never the trailer) and kept nowhere.
+    for await (const raw of splitLines(stream, MAX_LINE_BYTES, (b) => digest.update(b))) {
       lineNo++;
       if (o.signal?.aborted) {
         failure = cancelled();
         break;
       }
+      const line = raw === OVERLONG ? undefined : raw.toString('utf8');
       if (lineNo === 1) {
         const header = parseHeader(line, o.fingerprint, file);
         if (!header.ok) {
           failure = header;
           break;
         }
-        digest.add(line);
+        digest.addLine(raw as Buffer);
         continue;
       }
       if (trailer !== undefined) {
@@ -173,7 +217,7 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
       }
       let v: unknown;
       try {
-        v = JSON.parse(line);
+        v = line === undefined ? undefined : JSON.parse(line);
       } catch {
         v = undefined;
       }
@@ -181,14 +225,13 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
         trailer = { value: v, line: lineNo };
         continue;
       }
-      digest.add(line);
+      if (raw !== OVERLONG) digest.addLine(raw);
       ballotLines++;
       classify(lineNo, v);
       if (lineNo % 2048 === 0) progress();
       while (inflight.size >= maxInflight) await Promise.race(inflight);
     }
   } finally {
-    lines.close();
     stream.destroy();
   }
   for (const c of pending.keys()) if (failure === undefined) dispatch(c);
