@@ -75,3 +75,32 @@ describe('sceau demo and sceau verify', () => {
     expect(io.out()).toMatch(/record\.file-missing/);
   });
 });
+
+describe('sceau verify on a key-ceremony folder', () => {
+  it('replays a real key ceremony (workstation sessions, enrolment, DKG, closing) and names a tampered entry', async () => {
+    const { KeyCeremony } = await import('../../src/core/ceremony/key/ceremony.js');
+    const { FakeTokens } = await import('../ceremony/fake-tokens.js');
+    const { boardDefinition, context, step, tempFolder } = await import('../ceremony/helpers.js');
+    const folder = tempFolder();
+    const tokens = new FakeTokens();
+    const opened = await KeyCeremony.create(folder, boardDefinition(3, 2), context(tokens));
+    if (!opened.ok) throw new Error(opened.error.code);
+    const c = opened.value;
+    for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of [1, 2, 3]) expect((await c[act](step(j))).ok).toBe(true);
+    expect((await c.publishResult()).ok).toBe(true);
+    for (const act of ['seal', 'confirm'] as const) for (const j of [1, 2, 3]) expect((await c[act](step(j))).ok).toBe(true);
+    expect((await c.close()).ok).toBe(true);
+    let io = capture();
+    expect(await main(['verify', folder])).toBe(0);
+    expect(io.out()).toMatch(/VALIDE/);
+    vi.restoreAllMocks();
+    const path = join(folder, 'transcript.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines[3] = lines[3]!.replace('"seq":3', '"seq":4');
+    writeFileSync(path, lines.join('\n'));
+    io = capture();
+    expect(await main(['verify', folder, '--json'])).toBe(1);
+    const report = JSON.parse(io.out());
+    expect(report.failures[0].code).toBe('transcript.seq');
+  });
+});

@@ -3,13 +3,20 @@ import { parseArgs } from 'node:util';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { WorkerPool } from '../../core/pipeline/pool.js';
 import { formatFailures, verifyRecord } from '../../core/verifier/verify.js';
+import { RECORD_FILES } from '../../core/election/record.js';
+import { FILES as KEY_CEREMONY_FILES } from '../../core/ceremony/key/ceremony.js';
+import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { stderrProgress } from './election-options.js';
 
 export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--workers N]
-  Vérifie un dossier de preuve de bout en bout (docs/record.md) ; code de sortie 0 seulement si tout
-  est juste, sinon la liste de chaque vérification en échec, avec où (fichier, ligne, bulletin).
-  Verifies an election record end to end (docs/record.md); exit code 0 only when every check holds,
-  otherwise the list of every failed check with where it failed (file, line, ballot).
+  Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés
+  (docs/key-ceremony.md) ; code de sortie 0 seulement si tout est juste, sinon la liste de chaque
+  vérification en échec, avec où (fichier, ligne, bulletin).
+  Verifies an election record end to end (docs/record.md), or a key-ceremony folder
+  (docs/key-ceremony.md); exit code 0 only when every check holds, otherwise the list of every failed
+  check with where it failed (file, line, ballot).
   --json   rapport en JSON / report as JSON`;
 
 export async function verify(argv: string[]): Promise<number> {
@@ -19,6 +26,18 @@ export async function verify(argv: string[]): Promise<number> {
     console.error(VERIFY_HELP);
     return 2;
   }
+  const lang = values.lang === 'en' ? 'en' : 'fr';
+  if (!existsSync(join(record, RECORD_FILES.manifest)) && existsSync(join(record, KEY_CEREMONY_FILES.transcript))) {
+    // A key-ceremony folder (docs/key-ceremony.md), not an election record.
+    const report = await verifyKeyCeremonyFolder(record);
+    if (values.json) console.log(JSON.stringify(report, null, 1));
+    else {
+      for (const c of report.checks) console.log(`${c.failures === 0 ? '✓' : '✗'} ${c.name}${c.failures === 0 ? '' : ` (${c.failures})`}`);
+      for (const f of report.failures) console.log(`✗ [${f.code}] ${f.where ?? ''} — ${f.message[lang]}`);
+      console.log(report.ok ? 'VALIDE / VALID' : `INVALIDE / INVALID: ${report.failures.length}`);
+    }
+    return report.ok ? 0 : 1;
+  }
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   const pool = new WorkerPool(workers !== undefined && Number.isSafeInteger(workers) && workers >= 0 ? workers : undefined);
   try {
@@ -26,7 +45,6 @@ export async function verify(argv: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify(report, null, 1));
     } else {
-      const lang = values.lang === 'en' ? 'en' : 'fr';
       for (const c of report.checks) console.log(`${c.failures === 0 ? '✓' : '✗'} ${c.name}${c.failures === 0 ? '' : ` (${c.failures})`}`);
       if (!report.ok) console.log(`\n${formatFailures(report, lang)}`);
       if (report.recordFingerprint !== null) console.log(`\nEmpreinte du dossier / record fingerprint: ${groupedHex(fromHex(report.recordFingerprint))}`);

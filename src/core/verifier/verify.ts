@@ -20,6 +20,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { listRecordFiles, fileSha256, MANIFEST_FORMAT, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
@@ -167,10 +168,24 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   let keyCeremonyHead: string | undefined;
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
-    const chain = verifyTranscriptText(kcText, fp, ceremonyActorKeys(def), RECORD_FILES.keyCeremony);
-    if (!chain.ok) report.failure(chain.error);
-    else keyCeremonyHead = chain.value.head;
-    dkg = checkDkg(report, def, fp, lenientEntries(kcText), enrolled);
+    const entries = lenientEntries(kcText);
+    if (entries.some((e) => e.type === 'workstation.session')) {
+      // A key ceremony run on the workstation (docs/key-ceremony.md): replayed step by step, and closed.
+      const replay = verifyKeyCeremonyTranscript(def, fp, kcText, RECORD_FILES.keyCeremony);
+      if (!replay.ok) report.failure(replay.error);
+      else {
+        keyCeremonyHead = replay.value.head;
+        if (replay.value.state.phase !== 'closed') {
+          report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`, `The key ceremony is not closed (step: ${replay.value.state.phase}).`, RECORD_FILES.keyCeremony);
+        }
+      }
+    } else {
+      // A simulated ceremony (src/core/pipeline/ceremony.ts): every entry a member's.
+      const chain = verifyTranscriptText(kcText, fp, ceremonyActorKeys(def), RECORD_FILES.keyCeremony);
+      if (!chain.ok) report.failure(chain.error);
+      else keyCeremonyHead = chain.value.head;
+    }
+    dkg = checkDkg(report, def, fp, entries, enrolled);
   }
   const keysJson = parseJson(await readText(file(RECORD_FILES.keys)));
   const keys = catchInput(() => dkgResultFromJson(keysJson, RECORD_FILES.keys));
