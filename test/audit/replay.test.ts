@@ -72,6 +72,19 @@ describe('replay of a key-ceremony folder', () => {
     expect(r.sessions[0]).toMatchObject({ software: { digest: 'ab'.repeat(32), fileCount: 7 }, offline: true, override: null, verdict: 'verified' });
     expect(r.entries.map((e) => e.type)).toContain('deviation');
     expect(r.entries.find((e) => e.type === 'member.enrolled')!.summary.fr).toBe('Membre 1 enrôle son jeton (« TOKEN1 »).');
+    expect(r.folderChecks).toEqual({ ok: true, checks: [{ name: 'definition', failures: 0 }, { name: 'key ceremony', failures: 0 }, { name: 'public key', failures: 0 }], failures: [] });
+  });
+
+  it('a public key file that differs from the transcript fails the folder checks; every entry still verified', async () => {
+    const copyOf = copy(folder);
+    const path = join(copyOf, 'public-key.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.qualified = [1, 2];
+    writeFileSync(path, JSON.stringify(file));
+    const r = await replay(copyOf);
+    expect(r.ok).toBe(true);
+    expect(r.folderChecks!.ok).toBe(false);
+    expect(r.folderChecks!.failures.map((f) => f.code)).toEqual(['ceremony.public-key-file']);
   });
 
   it('an altered entry fails its signature, named with why; the next entry only follows; every other entry is verified', async () => {
@@ -88,6 +101,7 @@ describe('replay of a key-ceremony folder', () => {
     expect(failedChecks(r, target + 1)).toEqual([['link', 'transcript.link']]);
     expect(r.entries[target]!.checks[0]!.failure!.message.fr).toContain('la ligne 5 a été modifiée');
     expect(r.entries.filter((e) => e.line !== target && e.line !== target + 1).every((e) => e.verdict === 'verified')).toBe(true);
+    expect(r.folderChecks!.failures.map((f) => [f.code, f.where])).toEqual([['transcript.signature', 'transcript.jsonl:5']]);
   });
 
   it('an entry signed by the wrong member fails its signature; a reordered pair fails their links', async () => {
@@ -184,6 +198,7 @@ describe('replay of an election record’s key-ceremony transcript', () => {
     expect(r.ok).toBe(true);
     expect(r.phase).toBe('closed');
     expect(r.entries.at(-1)!.type).toBe('dkg.result');
+    expect(r.folderChecks).toBeNull();
   });
 
   it('a changed published key fails the result entry: its signature and its rule', async () => {

@@ -149,6 +149,7 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
   await expect(page.getByTestId('replay-summary')).toHaveText(`Toutes les entrées sont vérifiées (${count}).`);
   await expect(page.getByTestId('replay-head').locator('[data-fingerprint]')).toHaveAttribute('data-fingerprint', view.head);
   await expect(page.getByTestId('replay-session')).toContainText('dérogation de répétition');
+  await expect(page.getByTestId('replay-folder-checks')).toHaveAttribute('data-ok', 'true');
   for (let line = 1; line <= count; line++) {
     const entry = page.getByTestId('replay-entry');
     await expect(entry).toHaveAttribute('data-line', String(line));
@@ -188,6 +189,9 @@ test('a transcript with one altered entry shows exactly that entry failing, and 
   await expect(shown.locator('[data-check="signature"]')).toContainText("la signature de member:2 ne correspond pas au contenu de l'entrée tel qu'il est");
   await expect(shown.locator('[data-check="link"]')).toHaveAttribute('data-status', 'passed');
   await expect(shown.locator('[data-check="rule"]')).toHaveAttribute('data-status', 'passed');
+  // The folder as a whole, as the verifier sees it: it stops at that same entry.
+  await expect(page.getByTestId('replay-folder-checks')).toHaveAttribute('data-ok', 'false');
+  await expect(page.getByTestId('replay-folder-checks').locator('[data-check="key ceremony"]')).toContainText(`transcript.jsonl:${target}`);
   await page.screenshot({ path: 'test-results/audit-replay-altered.png', fullPage: false });
   await page.keyboard.press('ArrowRight');
   await expect(shown.locator('[data-check="link"]')).toContainText(`la ligne ${target} a été modifiée`);

@@ -25,6 +25,7 @@ import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
+import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
 import { applyEntry, dkgParams, encryptionKeys, initialState, validContributors, type KeyCeremonyState } from '../ceremony/key/state.js';
 import type { SessionPayload } from '../ceremony/workstation.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
@@ -285,6 +286,7 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
     torn,
     sessions,
     phase: state.phase,
+    folderChecks: null,
   };
 }
 
@@ -306,7 +308,11 @@ export async function replayFolder(folder: string): Promise<Result<TranscriptRep
   const def = parseDefinitionText(defText);
   if (!def.ok) return def;
   const ceremony = await read(FILES.transcript);
-  if (ceremony !== undefined) return ok(replayTranscriptText(def.value, ceremony, 'key-ceremony', { folder, file: FILES.transcript }));
+  if (ceremony !== undefined) {
+    const replay = replayTranscriptText(def.value, ceremony, 'key-ceremony', { folder, file: FILES.transcript });
+    const report = await verifyKeyCeremonyFolder(folder);
+    return ok({ ...replay, folderChecks: { ok: report.ok, checks: report.checks, failures: report.failures } });
+  }
   const record = await read(RECORD_FILES.keyCeremony);
   if (record !== undefined) return ok(replayTranscriptText(def.value, record, 'election-record', { folder, file: RECORD_FILES.keyCeremony }));
   return fail(

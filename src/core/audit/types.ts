@@ -66,6 +66,16 @@ export interface TranscriptReplay {
   readonly sessions: readonly ReplayedSession[];
   /** The ceremony's phase after the last entry (key ceremony), or `done`/the record phase. */
   readonly phase: string;
+  /**
+   * For a ceremony folder, the independent verifier's checks of the folder as a whole
+   * (`verifyKeyCeremonyFolder`: the transcript, then `public-key.json` against it); null for a record,
+   * whose checks are Verify's (`verifyRecord`).
+   */
+  readonly folderChecks: {
+    readonly ok: boolean;
+    readonly checks: readonly { readonly name: string; readonly failures: number }[];
+    readonly failures: readonly Failure[];
+  } | null;
 }
 
 export type ReceiptStatus = 'accepted' | 'rejected' | 'unknown';

@@ -198,6 +198,7 @@ export const en: Messages = {
     verdict: { verified: 'Entry verified', failed: 'Entry failed', 'follows-failure': 'Link broken by the previous (failed) line; the entry itself is verified' },
     replayer: {
       open: 'Replay the transcript',
+      folderChecks: 'Folder verification (as "sceau verify"): transcript, then public key file',
       kind: { 'key-ceremony': 'Key-ceremony folder', 'election-record': "Election record (the key ceremony's transcript)" },
       summaryOk: 'Every entry is verified ({{count}}).',
       summaryFailed: '{{failed}} failed entry(ies) of {{count}}: line(s) {{lines}}.',
@@ -249,6 +250,7 @@ export const en: Messages = {
         'tally transcript': 'Tally transcript',
         'shuffles and decryption': 'Shuffles and decryption',
         results: 'Results and PV signatures',
+        'public key': 'Public key file (public-key.json)',
       },
     },
     receipts: {

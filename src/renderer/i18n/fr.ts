@@ -199,6 +199,7 @@ export const fr = {
     verdict: { verified: 'Entrée vérifiée', failed: 'Entrée en échec', 'follows-failure': "Lien rompu par la ligne précédente (en échec) ; l'entrée elle-même est vérifiée" },
     replayer: {
       open: 'Rejouer le journal',
+      folderChecks: 'Vérification du dossier (comme « sceau verify ») : journal, puis fichier de clé publique',
       kind: { 'key-ceremony': 'Dossier de cérémonie des clés', 'election-record': "Registre d'élection (journal de la cérémonie des clés)" },
       summaryOk: 'Toutes les entrées sont vérifiées ({{count}}).',
       summaryFailed: '{{failed}} entrée(s) en échec sur {{count}} : ligne(s) {{lines}}.',
@@ -250,6 +251,7 @@ export const fr = {
         'tally transcript': 'Journal du dépouillement',
         'shuffles and decryption': 'Mélanges et déchiffrement',
         results: 'Résultats et signatures des PV',
+        'public key': 'Fichier de clé publique (public-key.json)',
       },
     },
     receipts: {

@@ -90,6 +90,12 @@ function Sessions({ replay }: { replay: TranscriptReplay }) {
   );
 }
 
+/** The folder's failures of check k: the verifier lists them in the order of its checks, `failures` each. */
+function failuresOf(folderChecks: NonNullable<TranscriptReplay['folderChecks']>, k: number) {
+  const start = folderChecks.checks.slice(0, k).reduce((n, c) => n + c.failures, 0);
+  return folderChecks.failures.slice(start, start + folderChecks.checks[k]!.failures);
+}
+
 function Replayer({ replay }: { replay: TranscriptReplay }) {
   const { t } = useTranslation();
   const words = useWords();
@@ -119,6 +125,23 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
         <p>
           <code>{replay.folder}</code> · <code>{replay.file}</code> · {t('audit.replayer.phase', { phase: replay.kind === 'key-ceremony' ? t(`key.phase.${replay.phase}`, { defaultValue: replay.phase }) : replay.phase })}
         </p>
+        {replay.folderChecks && (
+          <div data-testid="replay-folder-checks" data-ok={replay.folderChecks.ok}>
+            <h3>{t('audit.replayer.folderChecks')}</h3>
+            <ul className="checks">
+              {replay.folderChecks.checks.map((c, k) => (
+                <li key={c.name} className={`check ${c.failures === 0 ? 'passed' : 'failed'}`} data-check={c.name}>
+                  <span aria-hidden="true">{c.failures === 0 ? '✔' : '✘'}</span> {t(`audit.verifier.names.${c.name}`, { defaultValue: c.name })}
+                  {failuresOf(replay.folderChecks!, k).map((f, i) => (
+                    <p key={i} className="reason">
+                      {words(f.message)} <code>{f.code}</code> {f.where && <code>{f.where}</code>}
+                    </p>
+                  ))}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <h3>{t('audit.fingerprint')}</h3>
         <Fingerprint hex={replay.election.fingerprint} label={t('audit.fingerprint')} />
         <h3>{t('audit.head')}</h3>
