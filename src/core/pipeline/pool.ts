@@ -17,7 +17,12 @@ import { runTask, type Task } from './tasks.js';
 /** The worker to start: the bundled file, or (from sources) a bootstrap that registers tsx's loader first. */
 export function workerEntry(): { script: URL | string; eval: boolean } {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./pipeline-worker.js', here), eval: false };
+  if (!here.endsWith('.ts')) {
+    // Next to the bundle's entry; or one folder up when this code landed in a shared chunk (assets/, chunks/).
+    const beside = new URL('./pipeline-worker.js', here);
+    const above = new URL('../pipeline-worker.js', here);
+    return { script: !existsSync(fileURLToPath(beside)) && existsSync(fileURLToPath(above)) ? above : beside, eval: false };
+  }
   // tsx's ESM API (its package "exports" map `tsx/esm/api` to this file for `import`).
   const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const worker = new URL('./worker.ts', here).href;
