@@ -7,6 +7,11 @@ import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay
 import { runDemo } from '../../src/core/pipeline/demo.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { tempDir } from '../pipeline/helpers.js';
+import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
+import { randomScalar } from '../../src/core/crypto/group.js';
+import { dkgParams, encryptionKeys } from '../../src/core/ceremony/key/state.js';
+import { ENTRY } from '../../src/core/ceremony/key/entries.js';
+import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import { FakeTokens } from '../ceremony/fake-tokens.js';
 import { boardDefinition, context, ONLINE, step, tempFolder } from '../ceremony/helpers.js';
 
@@ -176,6 +181,61 @@ describe('replay of a key-ceremony folder', () => {
     expect(r.ok).toBe(true);
     expect(r.entries.map((e) => e.type)).toEqual(['workstation.session', 'ceremony.opened', 'deviation']);
     expect(r.sessions[0]!.offline).toBe(false);
+  });
+});
+
+describe('the proofs an entry carries', () => {
+  /** 3 members enrolled; member 2 publishes `cheat(honest message)`, properly signed; then the others contribute and check. */
+  async function withMember2Publishing(cheat: (params: ReturnType<typeof dkgParams>, keys: ReturnType<typeof encryptionKeys>) => unknown, n = 3): Promise<string> {
+    const tokens = new FakeTokens();
+    const f = tempFolder();
+    const c = await KeyCeremony.create(f, boardDefinition(n, 2), context(tokens));
+    if (!c.ok) throw new Error(c.error.message.en);
+    for (let j = 1; j <= n; j++) expect((await c.value.enrol(step(j))).ok).toBe(true);
+    const message = cheat(dkgParams(c.value.state as never), encryptionKeys(c.value.state as never));
+    const entry = makeEntry(c.value.fingerprint, c.value.entries.length, c.value.head, 'member:2', ENTRY.round1, { member: 2, message }, tokens.stored.get('/media/token-2')!.identitySecret);
+    writeFileSync(join(f, 'transcript.jsonl'), `${entryLine(entry)}\n`, { flag: 'a' });
+    const resumed = await KeyCeremony.open(f, context(tokens));
+    if (!resumed.ok) throw new Error(resumed.error.message.en);
+    for (let j = 1; j <= n; j++) if (j !== 2) expect((await resumed.value.contribute(step(j))).ok).toBe(true);
+    for (let j = 1; j <= n; j++) await resumed.value.checkShares(step(j));
+    return f;
+  }
+
+  it('an honest round-1 message passes its proofs', async () => {
+    const r = await replay(await closedCeremony());
+    const round1 = r.entries.filter((e) => e.type === 'dkg.round1');
+    expect(round1).toHaveLength(3);
+    for (const e of round1) expect(e.checks.map((c) => [c.name, c.status])).toContainEqual(['proofs', 'passed']);
+  });
+
+  it('a signed round-1 message with a box taken from another message fails its proofs, named; the entry itself stays verified', async () => {
+    const f = await withMember2Publishing((params, keys) => {
+      const a = contribute(params, 2, keys);
+      const b = contribute(params, 2, keys);
+      return round1ToJson({ ...a, shares: a.shares.map((s, i) => (i === 2 ? b.shares[2]! : s)) });
+    });
+    const r = await replay(f);
+    const e = r.entries.find((x) => x.type === 'dkg.round1' && x.actor === 'member:2')!;
+    expect(e.verdict).toBe('verified');
+    const proofs = e.checks.find((c) => c.name === 'proofs')!;
+    expect(proofs.status).toBe('failed');
+    expect(proofs.failure!.code).toMatch(/^dkg\.round1\./);
+    expect(proofs.failure!.message.en).toContain('Member 2 is disqualified by the result');
+    expect(r.ok).toBe(true);
+  });
+
+  it('a complaint against a wrong share passes its proof and says it is upheld', async () => {
+    const f = await withMember2Publishing((params, keys) => {
+      const honest = contribute(params, 2, keys);
+      const wrong = encryptShare(params, keys, 2, commitmentsDigest(params.fingerprint, 2, honest.commitments), 3, randomScalar());
+      return round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 2 ? wrong : s)) });
+    });
+    const r = await replay(f);
+    const e = r.entries.find((x) => x.type === 'dkg.checked' && x.actor === 'member:3')!;
+    const proofs = e.checks.find((c) => c.name === 'proofs')!;
+    expect(proofs).toMatchObject({ status: 'passed', note: { en: 'Member 2 sent an invalid share to member 3.' } });
+    expect(e.summary.fr).toContain('1 plainte(s)');
   });
 });
 

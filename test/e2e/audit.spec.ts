@@ -154,7 +154,8 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
     const entry = page.getByTestId('replay-entry');
     await expect(entry).toHaveAttribute('data-line', String(line));
     await expect(entry).toHaveAttribute('data-verdict', 'verified');
-    await expect(entry.locator('[data-status="passed"]')).toHaveCount(3);
+    await expect(entry.locator('[data-status="failed"], [data-status="not-checked"]')).toHaveCount(0);
+    expect(await entry.locator('[data-status="passed"]').count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId('replay-position')).toHaveText(`Entrée ${line} sur ${count}`);
     if (line === 4) await page.screenshot({ path: 'test-results/audit-replay.png', fullPage: false });
     await page.keyboard.press('ArrowRight');

@@ -16,7 +16,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { verifyDkgResult } from '../crypto/dkg/index.js';
+import { judgeComplaint, readContributions, readRound1, verifyDkgResult } from '../crypto/dkg/index.js';
 import { DOMAIN } from '../crypto/domain.js';
 import { pointFromHex } from '../crypto/group.js';
 import { verifySignature } from '../crypto/signature.js';
@@ -260,10 +260,13 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
       ? { name: 'rule', status: 'passed' }
       : { name: 'rule', status: 'failed', failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where } };
 
+    const proofs = proofsCheck(state, e, applied.ok, line, where);
+    // A failed proof is the member's (they are disqualified by the result, dkg.md §5), not the transcript's:
+    // the entry is still the authentic record of what they published, so it does not change the verdict.
     const own = signature.status === 'failed' || ruleCheck.status === 'failed';
     const verdict: EntryVerdict = own ? 'failed' : link.status === 'failed' ? (previousVerdict === 'failed' && link.failure?.code === 'transcript.link' ? 'follows-failure' : 'failed') : 'verified';
     const hash = entryHash(fp, e);
-    entries.push({ line, seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e), hash, payload: e.payload, checks: [link, signature, ruleCheck], verdict });
+    entries.push({ line, seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e), hash, payload: e.payload, checks: proofs ? [link, signature, ruleCheck, proofs] : [link, signature, ruleCheck], verdict });
     if (e.type === 'workstation.session') {
       const s = sessionOf(e, verdict);
       if (s) sessions.push(s);
@@ -288,6 +291,37 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
     phase: state.phase,
     folderChecks: null,
   };
+}
+
+/**
+ * The proofs an entry carries, checked on their own: a round-1 message's (proof of knowledge of the
+ * secret, ephemeral keys' proofs, dkg.md §2.3, `readRound1`) and a check's complaints (Chaum–Pedersen,
+ * dkg.md §4, `judgeComplaint`). Only for an entry the rule accepted (the state then holds what they refer to).
+ */
+function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: boolean, line: number, where: string): EntryCheck | undefined {
+  const j = memberOf(e.actor);
+  if (!accepted || j === undefined || j > state.n) return undefined;
+  const p = e.payload as Record<string, unknown>;
+  try {
+    if (e.type === 'dkg.round1') {
+      const r = readRound1(dkgParams(state), { member: j, message: p['message'] });
+      return r.ok
+        ? { name: 'proofs', status: 'passed' }
+        : { name: 'proofs', status: 'failed', failure: { code: r.error.code, message: { fr: `Ligne ${line} : ${r.error.message.fr} Le membre ${j} est disqualifié par le résultat.`, en: `Line ${line}: ${r.error.message.en} Member ${j} is disqualified by the result.` }, where } };
+    }
+    if (e.type === 'dkg.checked' && Array.isArray(p['complaints']) && p['complaints'].length > 0) {
+      const contributions = readContributions(dkgParams(state), state.round1);
+      const verdicts = (p['complaints'] as unknown[]).map((complaint) => judgeComplaint(dkgParams(state), encryptionKeys(state), contributions, { member: j, complaint }));
+      const rejected = verdicts.find((v) => v.verdict === 'rejected');
+      const note = { fr: verdicts.map((v) => v.message.fr).join(' '), en: verdicts.map((v) => v.message.en).join(' ') };
+      return rejected
+        ? { name: 'proofs', status: 'failed', failure: { code: rejected.code, message: { fr: `Ligne ${line} : ${rejected.message.fr}`, en: `Line ${line}: ${rejected.message.en}` }, where } }
+        : { name: 'proofs', status: 'passed', note };
+    }
+  } catch {
+    return { name: 'proofs', status: 'failed', failure: failure('dkg.malformed', line, where, 'preuves illisibles.', 'unreadable proofs.') };
+  }
+  return undefined;
 }
 
 /** The fold's messages start with "Journal, entrée k (type) : "; the replay names the line itself. */

@@ -4,7 +4,8 @@
  */
 import type { Bilingual, Failure } from '../common/result.js';
 
-export type CheckName = 'link' | 'signature' | 'rule';
+/** `proofs`: the proofs an entry carries (a round-1 message's, a complaint's); only on entries that carry some. */
+export type CheckName = 'link' | 'signature' | 'rule' | 'proofs';
 export type CheckStatus = 'passed' | 'failed' | 'not-checked';
 
 export interface EntryCheck {
@@ -12,6 +13,8 @@ export interface EntryCheck {
   readonly status: CheckStatus;
   /** Why it failed (or why it could not be checked). */
   readonly failure?: Failure;
+  /** What a passed check established, when there is more to say (a complaint upheld or dismissed). */
+  readonly note?: Bilingual;
 }
 
 /** `follows-failure`: only the link failed, because the previous line is itself broken (it was altered). */

@@ -193,7 +193,7 @@ export const en: Messages = {
       stale: 'Cannot read the folder: {{message}}',
       readOnly: 'Projection page: read only.',
     },
-    checks: { link: 'Chain link', signature: 'Signature', rule: 'Ceremony rule' },
+    checks: { link: 'Chain link', signature: 'Signature', rule: 'Ceremony rule', proofs: 'Proofs carried' },
     status: { passed: 'verified', failed: 'failed', 'not-checked': 'cannot be checked' },
     verdict: { verified: 'Entry verified', failed: 'Entry failed', 'follows-failure': 'Link broken by the previous (failed) line; the entry itself is verified' },
     replayer: {

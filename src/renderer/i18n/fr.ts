@@ -194,7 +194,7 @@ export const fr = {
       stale: 'Lecture du dossier impossible : {{message}}',
       readOnly: 'Page de projection : lecture seule.',
     },
-    checks: { link: 'Chaînage', signature: 'Signature', rule: 'Règle de la cérémonie' },
+    checks: { link: 'Chaînage', signature: 'Signature', rule: 'Règle de la cérémonie', proofs: 'Preuves portées' },
     status: { passed: 'vérifié', failed: 'en échec', 'not-checked': 'non vérifiable' },
     verdict: { verified: 'Entrée vérifiée', failed: 'Entrée en échec', 'follows-failure': "Lien rompu par la ligne précédente (en échec) ; l'entrée elle-même est vérifiée" },
     replayer: {

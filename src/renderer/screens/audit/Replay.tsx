@@ -24,6 +24,7 @@ function Check({ check }: { check: EntryCheck }) {
           {words(check.failure.message)} <code>{check.failure.code}</code>
         </p>
       )}
+      {check.note && <p className="reason">{words(check.note)}</p>}
     </li>
   );
 }
