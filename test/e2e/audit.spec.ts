@@ -141,6 +141,16 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
   await noStateChangingControl(projector);
   await projector.getByRole('button', { name: 'Français' }).click();
 
+  // On the ceremony screen the transcript head stays in view, wherever the page is scrolled.
+  await page.goto(`${served.origin}/#/key`);
+  await page.getByLabel('Dossier de la cérémonie (chemin absolu)').fill(folder);
+  await page.getByRole('button', { name: 'Reprendre la cérémonie de ce dossier' }).click();
+  await expect(page.getByTestId('transcript-head')).toHaveText(view.head);
+  await expect(page.getByTestId('transcript-head')).toBeInViewport();
+  await page.mouse.wheel(0, 3000);
+  await expect(page.getByTestId('transcript-head')).toBeInViewport();
+  await page.screenshot({ path: 'test-results/audit-key-ceremony-head.png' });
+
   // Replay of the folder: every entry verified, stepped through with the keyboard.
   await page.goto(`${served.origin}/#/replay`);
   await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(folder);

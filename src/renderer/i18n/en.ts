@@ -232,6 +232,7 @@ export const en: Messages = {
       valid: 'VALID: every check holds.',
       invalid: 'INVALID: {{count}} failure(s).',
       recordFingerprint: 'Record fingerprint',
+      keyCeremonyHead: "Head of the key ceremony's transcript (in the record)",
       checks: 'Checks',
       check: 'Check',
       result: 'Result',

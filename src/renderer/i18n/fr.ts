@@ -233,6 +233,7 @@ export const fr = {
       valid: 'VALIDE : toutes les vérifications tiennent.',
       invalid: 'INVALIDE : {{count}} échec(s).',
       recordFingerprint: 'Empreinte du registre',
+      keyCeremonyHead: 'Tête du journal de la cérémonie des clés (dans le registre)',
       checks: 'Vérifications',
       check: 'Vérification',
       result: 'Résultat',

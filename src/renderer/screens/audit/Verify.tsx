@@ -38,8 +38,8 @@ function Report({ api, job }: { api: SceauApi; job: VerifyJobView }) {
         )}
         {job.keyCeremonyHead && (
           <>
-            <h3>{t('audit.head')}</h3>
-            <Fingerprint hex={job.keyCeremonyHead} label={t('audit.head')} />
+            <h3>{t('audit.verifier.keyCeremonyHead')}</h3>
+            <Fingerprint hex={job.keyCeremonyHead} label={t('audit.verifier.keyCeremonyHead')} />
           </>
         )}
         <p className="inline">
