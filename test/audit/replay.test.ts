@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay.js';
+import { replayRecordTally } from '../../src/core/audit/tally-replay.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { tempDir } from '../pipeline/helpers.js';
@@ -272,5 +273,65 @@ describe('replay of an election record’s key-ceremony transcript', () => {
       ['signature', 'transcript.signature'],
       ['rule', 'ceremony.entry'],
     ]);
+  });
+});
+
+describe('replay of an election record’s tally transcript', () => {
+  const pool = new WorkerPool(0);
+  afterAll(() => pool.close());
+  let record: string;
+  beforeAll(async () => {
+    const root = tempDir('sceau-replay-tally-');
+    record = join(root, 'record');
+    const r = await runDemo({ voters: 8, constituencies: 2, candidates: 2, members: 3, threshold: 2 }, record, join(root, 'private'), { pool });
+    if (!r.ok) throw new Error(r.error.message.en);
+  }, 60_000);
+
+  const tally = async (dir: string): Promise<TranscriptReplay> => {
+    const r = await replayRecordTally(dir);
+    if (!r.ok) throw new Error(r.error.message.en);
+    return r.value;
+  };
+
+  it('verifies every entry against the record’s files: open, import, shuffles, partials, results', async () => {
+    const r = await tally(record);
+    expect(r.kind).toBe('tally');
+    expect(r.failed).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(new Set(r.entries.map((e) => e.type))).toEqual(new Set(['tally.open', 'tally.import', 'tally.shuffle', 'tally.partial', 'tally.results']));
+    expect(r.phase).toBe('tally.results');
+  });
+
+  it('a results file changed after the tally fails the results entry only, its signature intact', async () => {
+    const copyOf = copy(record);
+    const path = join(copyOf, 'results.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"votants": ', '"votants": 1'));
+    const r = await tally(copyOf);
+    const last = r.entries.length;
+    expect(r.failed).toEqual([last]);
+    expect(failedChecks(r, last)).toEqual([['rule', 'tally.entry']]);
+  });
+
+  it('a shuffle replaced in a tally file fails its shuffle entry, naming the constituency', async () => {
+    const copyOf = copy(record);
+    const path = join(copyOf, 'tally', 'c001.json');
+    const t = JSON.parse(readFileSync(path, 'utf8'));
+    t.shuffles[1] = t.shuffles[0];
+    writeFileSync(path, JSON.stringify(t));
+    const r = await tally(copyOf);
+    const bad = r.entries.filter((e) => e.verdict === 'failed');
+    expect(bad.map((e) => [e.type, (e.payload as any).constituency, (e.payload as any).round])).toEqual([['tally.shuffle', 'c001', 2]]);
+    expect(bad[0]!.checks[2]!.failure!.message.en).toContain('shuffle 2 of c001 is not the one in tally/c001.json');
+  });
+
+  it('a tally that does not start from this key ceremony fails its opening; a ceremony folder has no tally', async () => {
+    const copyOf = copy(record);
+    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    alter(copyOf, 'keyceremony.jsonl', lines.length, (e) => (e.time = '2020-01-01T00:00:00.000Z'));
+    const r = await tally(copyOf);
+    expect(failedChecks(r, 1)).toEqual([['rule', 'tally.entry']]);
+    const folder = await closedCeremony();
+    const refused = await replayRecordTally(folder);
+    expect(!refused.ok && refused.error.code).toBe('audit.not-record');
   });
 });

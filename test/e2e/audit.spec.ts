@@ -261,6 +261,14 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   expect(expected.failures.map((f) => f.code)).toEqual(expect.arrayContaining(['transcript.signature', 'count.mismatch']));
   await page.screenshot({ path: 'test-results/audit-verify-tampered.png', fullPage: true });
 
+  // The record's tally transcript replayed: every entry verified against the record's files.
+  await page.goto(`${served.origin}/#/replay`);
+  await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(record);
+  await page.getByLabel('du dépouillement (registre)').check();
+  await page.getByRole('button', { name: 'Rejouer le journal' }).click();
+  await expect(page.getByTestId('replay-summary')).toContainText('Toutes les entrées sont vérifiées');
+  await expect(page.locator('.replay-all tr[data-verdict="verified"]')).toHaveCount(readFileSync(join(record, 'tally.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length);
+
   // A voter's receipt, from the record's accepted list: in the urn, and counted. An unknown code is not.
   const receipt = (JSON.parse(readFileSync(join(record, 'accepted.jsonl'), 'utf8').split('\n')[0]!) as { receipt: string }).receipt;
   await page.goto(`${served.origin}/#/receipt`);

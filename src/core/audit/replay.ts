@@ -77,7 +77,7 @@ function readLine(text: string): TranscriptEntry | undefined {
 }
 
 /** One entry's ceremony rule, applied to a state the replay folds along. */
-type Rule = (e: TranscriptEntry) => Result<void>;
+export type Rule = (e: TranscriptEntry) => Result<void>;
 
 function keyCeremonyRule(def: ElectionDefinition, state: KeyCeremonyState): Rule {
   return (e) => {
@@ -176,12 +176,26 @@ function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession |
 }
 
 /** Replays a transcript's text against its election definition. Pure. */
-export function replayTranscriptText(def: ElectionDefinition, text: string, kind: ReplayKind, source: { folder: string; file: string }): TranscriptReplay {
+export function replayTranscriptText(def: ElectionDefinition, text: string, kind: Exclude<ReplayKind, 'tally'>, source: { folder: string; file: string }): TranscriptReplay {
+  const state = initialState(def, definitionFingerprint(def));
+  const rule = kind === 'key-ceremony' ? keyCeremonyRule(def, state) : recordRule(state);
+  return replayWith(def, text, kind, source, { keys: ceremonyActorKeys(def), rule, state, phase: () => state.phase });
+}
+
+/** What a kind of transcript brings to the replay: how actors' keys are learned, its rule, its phase. */
+export interface ReplayRules {
+  readonly keys: ActorKeys;
+  readonly rule: Rule;
+  /** The key ceremony's state, for the proofs its entries carry; absent for a transcript without any. */
+  readonly state?: KeyCeremonyState;
+  readonly phase: () => string;
+}
+
+/** The replay proper: every line, its link, its signature, its rule (and proofs). Pure. */
+export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKind, source: { folder: string; file: string }, rules: ReplayRules): TranscriptReplay {
   const fp = definitionFingerprint(def);
   const fpHex = toHex(fp);
-  const state = initialState(def, fp);
-  const rule = kind === 'key-ceremony' ? keyCeremonyRule(def, state) : recordRule(state);
-  const keys: ActorKeys = ceremonyActorKeys(def);
+  const { keys, rule, state } = rules;
   const lines = text.split('\n');
   const last = lines.pop();
   const torn = last !== undefined && last !== '';
@@ -260,7 +274,7 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
       ? { name: 'rule', status: 'passed' }
       : { name: 'rule', status: 'failed', failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where } };
 
-    const proofs = proofsCheck(state, e, applied.ok, line, where);
+    const proofs = state === undefined ? undefined : proofsCheck(state, e, applied.ok, line, where);
     // A failed proof is the member's (they are disqualified by the result, dkg.md §5), not the transcript's:
     // the entry is still the authentic record of what they published, so it does not change the verdict.
     const own = signature.status === 'failed' || ruleCheck.status === 'failed';
@@ -288,7 +302,7 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
     failed,
     torn,
     sessions,
-    phase: state.phase,
+    phase: rules.phase(),
     folderChecks: null,
   };
 }

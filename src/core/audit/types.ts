@@ -50,7 +50,8 @@ export interface ReplayedSession {
   readonly verdict: EntryVerdict;
 }
 
-export type ReplayKind = 'key-ceremony' | 'election-record';
+/** A key-ceremony folder, a record's key-ceremony transcript, or a record's tally transcript. */
+export type ReplayKind = 'key-ceremony' | 'election-record' | 'tally';
 
 export interface TranscriptReplay {
   readonly kind: ReplayKind;

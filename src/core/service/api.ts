@@ -184,8 +184,8 @@ export interface SceauApi {
   tokenRestore(arg: TokenArgument & { lines: readonly string[] }): Promise<Result<{ path: string }>>;
   /** The ceremony this session conducts (the last folder a keyCeremony* method touched), for the projector. Reads only. */
   auditCurrentCeremony(arg: Record<string, never>): Promise<Result<ProjectorView>>;
-  /** Replays the transcript of a ceremony folder or an election record, every entry with its checks. Reads only. */
-  auditReplay(arg: { folder: string }): Promise<Result<TranscriptReplay>>;
+  /** Replays the transcript of a ceremony folder or an election record (its key ceremony's, or with `transcript: 'tally'` its tally's), every entry with its checks. Reads only. */
+  auditReplay(arg: { folder: string; transcript?: 'key-ceremony' | 'tally' }): Promise<Result<TranscriptReplay>>;
   /** Looks a voter's receipt code up in an election record. Reads only. */
   auditReceipt(arg: { folder: string; receipt: string }): Promise<Result<ReceiptAnswer>>;
   /** Starts the independent verifier on an election record; poll `verifyStatus`. It cannot be cancelled. */

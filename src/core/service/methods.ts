@@ -36,7 +36,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   tokenSplitBackup: object({ folder, member, drive: folder, k: integer(2, 255), m: integer(2, 255) }),
   tokenRestore: object({ folder, member, drive: folder, lines: list(string({ maxLength: 4096 }), 2000) }),
   auditCurrentCeremony: empty,
-  auditReplay: object({ folder }),
+  auditReplay: object({ folder, transcript: optional(oneOf(['key-ceremony', 'tally'] as const)) }),
   auditReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
   verifyStart: object({ folder }),
   verifyStatus: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),

@@ -15,6 +15,7 @@ import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, Transport
 import { keyCeremonyService } from './key-ceremony.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { replayFolder } from '../audit/replay.js';
+import { replayRecordTally } from '../audit/tally-replay.js';
 import { VerifyJobs } from '../audit/verify-job.js';
 import { measureSoftware } from './measurement.js';
 import { probeNetwork } from './network/probe.js';
@@ -101,9 +102,10 @@ export function createService(options: ServiceOptions): SceauApi {
       drives: listDriveViews,
       override: () => override,
     }),
-    auditReplay: async ({ folder }) => {
+    auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
-      return checked.ok ? replayFolder(folder) : checked;
+      if (!checked.ok) return checked;
+      return transcript === 'tally' ? replayRecordTally(folder) : replayFolder(folder);
     },
     auditReceipt: async ({ folder, receipt }) => {
       const checked = absolute(folder);

@@ -199,7 +199,9 @@ export const en: Messages = {
     replayer: {
       open: 'Replay the transcript',
       folderChecks: 'Folder verification (as "sceau verify"): transcript, then public key file',
-      kind: { 'key-ceremony': 'Key-ceremony folder', 'election-record': "Election record (the key ceremony's transcript)" },
+      kind: { 'key-ceremony': 'Key-ceremony folder', 'election-record': "Election record (the key ceremony's transcript)", tally: "Election record (the tally's transcript)" },
+      which: 'Transcript to replay',
+      transcript: { 'key-ceremony': "the key ceremony's (ceremony folder or record)", tally: "the tally's (record)" },
       summaryOk: 'Every entry is verified ({{count}}).',
       summaryFailed: '{{failed}} failed entry(ies) of {{count}}: line(s) {{lines}}.',
       torn: 'The last line is incomplete (interrupted write).',

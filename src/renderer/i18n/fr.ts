@@ -200,7 +200,9 @@ export const fr = {
     replayer: {
       open: 'Rejouer le journal',
       folderChecks: 'Vérification du dossier (comme « sceau verify ») : journal, puis fichier de clé publique',
-      kind: { 'key-ceremony': 'Dossier de cérémonie des clés', 'election-record': "Registre d'élection (journal de la cérémonie des clés)" },
+      kind: { 'key-ceremony': 'Dossier de cérémonie des clés', 'election-record': "Registre d'élection (journal de la cérémonie des clés)", tally: "Registre d'élection (journal du dépouillement)" },
+      which: 'Journal à rejouer',
+      transcript: { 'key-ceremony': 'de la cérémonie des clés (dossier de cérémonie ou registre)', tally: 'du dépouillement (registre)' },
       summaryOk: 'Toutes les entrées sont vérifiées ({{count}}).',
       summaryFailed: '{{failed}} entrée(s) en échec sur {{count}} : ligne(s) {{lines}}.',
       torn: 'La dernière ligne est incomplète (écriture interrompue).',

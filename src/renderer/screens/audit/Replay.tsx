@@ -192,13 +192,14 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
 export function Replay({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
   const [folder, setFolder] = useStoredFolder('replay');
+  const [transcript, setTranscript] = useState<'key-ceremony' | 'tally'>('key-ceremony');
   const [replay, setReplay] = useState<TranscriptReplay | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const open = async () => {
     setBusy(true);
     setFailure(null);
-    const r = await api.auditReplay({ folder });
+    const r = await api.auditReplay({ folder, transcript });
     setBusy(false);
     if (r.ok) setReplay(r.value);
     else {
@@ -218,6 +219,14 @@ export function Replay({ api }: { api: SceauApi }) {
         }}
       >
         <FolderField id="replay-folder" label={t('audit.ceremonyFolder')} value={folder} onChange={setFolder} />
+        <fieldset className="choice">
+          <legend>{t('audit.replayer.which')}</legend>
+          {(['key-ceremony', 'tally'] as const).map((k) => (
+            <label key={k}>
+              <input type="radio" name="transcript" value={k} checked={transcript === k} onChange={() => setTranscript(k)} /> {t(`audit.replayer.transcript.${k}`)}
+            </label>
+          ))}
+        </fieldset>
         <button type="submit" className="primary" disabled={busy || folder === ''}>
           {t('audit.replayer.open')}
         </button>
