@@ -118,6 +118,11 @@ describe('verification in the app', () => {
     expect(s.report!.ok).toBe(true);
     expect(s.phase).toBe('done');
     expect(s.keyCeremonyHead).toMatch(/^[0-9a-f]{64}$/);
+    // A receipt looked up after the verification says the record verified (unchanged since).
+    const receipt = JSON.parse(readFileSync(join(record, 'accepted.jsonl'), 'utf8').split('\n')[0]!).receipt as string;
+    expect(value(await api.auditReceipt({ folder: record, receipt }))).toMatchObject({ status: 'accepted', counted: true, verification: { ok: true, recordFingerprint: s.report!.recordFingerprint } });
+    const fresh = service({ verifyJobs: new VerifyJobs((dir, options) => verifyRecord(dir, { ...options, pool: new WorkerPool(0) })) });
+    expect(value(await fresh.auditReceipt({ folder: record, receipt })).verification).toBeNull();
     const pdf = value(await api.verifyReportPdf({ job }));
     expect(Buffer.from(pdf.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
   });
@@ -135,6 +140,12 @@ describe('verification in the app', () => {
     const expected = await verifyRecord(dir, { pool });
     expect(s.report!.failures.map((f) => [f.code, f.where])).toEqual(expected.failures.map((f) => [f.code, f.where]));
     expect(s.report!.failures.map((f) => f.code)).toContain('count.mismatch');
+    const receipt = JSON.parse(readFileSync(join(dir, 'accepted.jsonl'), 'utf8').split('\n')[0]!).receipt as string;
+    expect(value(await api.auditReceipt({ folder: dir, receipt })).verification).toMatchObject({ ok: false });
+    // Changed again after the verification: that verification no longer speaks for it.
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ ...results, members: results.members }, null, 2));
+    writeFileSync(join(dir, 'manifest.json'), manifestText(await buildManifest(dir)));
+    expect(value(await api.auditReceipt({ folder: dir, receipt })).verification).toBeNull();
   });
 
   it('refuses a relative or missing folder, an unknown job, and a report before the end', async () => {

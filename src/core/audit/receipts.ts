@@ -88,7 +88,7 @@ export async function lookUpReceipt(dir: string, input: string): Promise<Result<
   }
   if (found !== undefined) {
     const counted = await countedIn(dir, election.fingerprint, found.constituency, acceptedPerConstituency.get(found.constituency) ?? 0);
-    return ok({ receipt, status: 'accepted', line: found.line, constituency: found.constituency, reason: null, counted: counted.counted, countedBecause: counted.because, election });
+    return ok({ receipt, status: 'accepted', line: found.line, constituency: found.constituency, reason: null, counted: counted.counted, countedBecause: counted.because, election, verification: null });
   }
 
   // 2. The rejected lines: their receipts are recomputed from the urn's lines.
@@ -122,6 +122,7 @@ export async function lookUpReceipt(dir: string, input: string): Promise<Result<
             counted: false,
             countedBecause: { fr: "Non compté : le bulletin a été écarté à l'import de l'urne.", en: 'Not counted: the ballot was set aside when the urn was imported.' },
             election,
+            verification: null,
           });
         }
       }
@@ -138,6 +139,7 @@ export async function lookUpReceipt(dir: string, input: string): Promise<Result<
     counted: false,
     countedBecause: { fr: "Ce code n'est pas dans l'urne de ce registre (vérifiez la saisie et l'élection).", en: "This code is not in this record's urn (check what was typed and the election)." },
     election,
+    verification: null,
   });
 }
 

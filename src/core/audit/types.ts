@@ -97,6 +97,11 @@ export interface ReceiptAnswer {
   /** Why it is (or is not) counted, in words. */
   readonly countedBecause: Bilingual;
   readonly election: { readonly id: string; readonly fingerprint: string };
+  /**
+   * The last verification of this record finished in this session (Verify), when the record has not
+   * changed since (same record fingerprint): whether every check held. Null when there is none.
+   */
+  readonly verification: { readonly ok: boolean; readonly recordFingerprint: string; readonly finishedAt: string } | null;
 }
 
 /** The verifier's report (src/core/verifier/verify.ts `VerifyReport`, docs/record.md §10), as the screens receive it. */

@@ -100,6 +100,13 @@ export class VerifyJobs {
     return ok(await verifyReportPdf({ report: job.report, keyCeremonyHead: job.keyCeremonyHead, sessions: job.sessions, generatedAt }));
   }
 
+  /** The last finished verification of `folder` in this session, if any. */
+  lastFinished(folder: string): { ok: boolean; recordFingerprint: string | null; finishedAt: string } | undefined {
+    const done = [...this.#jobs.values()].filter((j) => j.folder === folder && j.finished !== undefined && j.report !== undefined);
+    const last = done.at(-1);
+    return last === undefined ? undefined : { ok: last.report!.ok, recordFingerprint: last.report!.recordFingerprint, finishedAt: new Date(last.finished!).toISOString() };
+  }
+
   private view(job: Job): VerifyJobView {
     const now = job.finished ?? this.now();
     const spent = now - job.phaseStarted;

@@ -3,6 +3,8 @@
  * It owns no cryptography itself; it calls the core.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { RECORD_FILES, recordFingerprint } from '../election/record.js';
 import { isAbsolute, join } from 'node:path';
 import { fail, ok, type Result } from '../common/result.js';
 import { driveTokens } from '../ceremony/key/drive-tokens.js';
@@ -109,7 +111,14 @@ export function createService(options: ServiceOptions): SceauApi {
     },
     auditReceipt: async ({ folder, receipt }) => {
       const checked = absolute(folder);
-      return checked.ok ? lookUpReceipt(folder, receipt) : checked;
+      if (!checked.ok) return checked;
+      const answer = await lookUpReceipt(folder, receipt);
+      if (!answer.ok) return answer;
+      // A verification of this same record (unchanged since: same manifest) says whether the tally holds.
+      const last = verifyJobs.lastFinished(folder);
+      const now = await readFile(join(folder, RECORD_FILES.manifest)).then((b) => recordFingerprint(b), () => null);
+      const verification = last !== undefined && last.recordFingerprint !== null && last.recordFingerprint === now ? { ok: last.ok, recordFingerprint: now, finishedAt: last.finishedAt } : null;
+      return ok({ ...answer.value, verification });
     },
     verifyStart: async ({ folder }) => verifyJobs.start(folder),
     verifyStatus: async ({ job }) => verifyJobs.status(job),

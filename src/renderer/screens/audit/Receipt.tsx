@@ -30,6 +30,17 @@ function Answer({ answer }: { answer: ReceiptAnswer }) {
       <p>
         <strong>{answer.counted ? t('audit.receipts.counted') : t('audit.receipts.notCounted')}</strong> {words(answer.countedBecause)}
       </p>
+      <p data-testid="receipt-verification">
+        {answer.verification === null ? (
+          <>
+            {t('audit.receipts.notVerified')} <a href="#/verify">{t('audit.verify.title')}</a>
+          </>
+        ) : answer.verification.ok ? (
+          t('audit.receipts.verified', { time: answer.verification.finishedAt })
+        ) : (
+          t('audit.receipts.verifyFailed', { time: answer.verification.finishedAt })
+        )}
+      </p>
     </section>
   );
 }
