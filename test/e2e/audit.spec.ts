@@ -167,7 +167,10 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
     await expect(entry.locator('[data-status="failed"], [data-status="not-checked"]')).toHaveCount(0);
     expect(await entry.locator('[data-status="passed"]').count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId('replay-position')).toHaveText(`Entrée ${line} sur ${count}`);
-    if (line === 4) await page.screenshot({ path: 'test-results/audit-replay.png', fullPage: false });
+    if (line === 7) {
+      await page.getByTestId('replay-position').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: 'test-results/audit-replay.png', fullPage: false });
+    }
     await page.keyboard.press('ArrowRight');
   }
   await page.keyboard.press('ArrowLeft');
@@ -203,6 +206,7 @@ test('a transcript with one altered entry shows exactly that entry failing, and 
   // The folder as a whole, as the verifier sees it: it stops at that same entry.
   await expect(page.getByTestId('replay-folder-checks')).toHaveAttribute('data-ok', 'false');
   await expect(page.getByTestId('replay-folder-checks').locator('[data-check="key ceremony"]')).toContainText(`transcript.jsonl:${target}`);
+  await page.getByTestId('replay-position').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/audit-replay-altered.png', fullPage: false });
   await page.keyboard.press('ArrowRight');
   await expect(shown.locator('[data-check="link"]')).toContainText(`la ligne ${target} a été modifiée`);

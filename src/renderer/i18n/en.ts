@@ -204,6 +204,7 @@ export const en: Messages = {
       transcript: { 'key-ceremony': "the key ceremony's (ceremony folder or record)", tally: "the tally's (record)" },
       summaryOk: 'Every entry is verified ({{count}}).',
       summaryFailed: '{{failed}} failed entry(ies) of {{count}}: line(s) {{lines}}.',
+      headCaveat: 'The head is the hash of the last line as it stands: it vouches for the whole transcript only when every entry is verified.',
       torn: 'The last line is incomplete (interrupted write).',
       phase: 'Step reached: {{phase}}',
       previous: '← Previous',

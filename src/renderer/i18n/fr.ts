@@ -205,6 +205,7 @@ export const fr = {
       transcript: { 'key-ceremony': 'de la cérémonie des clés (dossier de cérémonie ou registre)', tally: 'du dépouillement (registre)' },
       summaryOk: 'Toutes les entrées sont vérifiées ({{count}}).',
       summaryFailed: '{{failed}} entrée(s) en échec sur {{count}} : ligne(s) {{lines}}.',
+      headCaveat: "La tête est l'empreinte de la dernière ligne telle qu'elle est : elle n'atteste tout le journal que si chaque entrée est vérifiée.",
       torn: 'La dernière ligne est incomplète (écriture interrompue).',
       phase: 'Étape atteinte : {{phase}}',
       previous: '← Précédente',

@@ -149,6 +149,7 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
         <div data-testid="replay-head">
           <Fingerprint hex={replay.head} label={t('audit.head')} />
         </div>
+        {!replay.ok && <p className="muted">{t('audit.replayer.headCaveat')}</p>}
       </section>
       {entry && (
         <>
