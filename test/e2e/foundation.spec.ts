@@ -27,7 +27,7 @@ test('home in French, switch to English, integrity hash equals the service measu
   await page.goto(served.url);
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
   await expect(page.getByRole('heading', { level: 1, name: 'Accueil' })).toBeVisible();
-  await expect(page.getByText('Cérémonie des clés')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Cérémonie des clés' })).toBeVisible();
   // The token has left the address bar once taken.
   expect(page.url()).not.toContain('token=');
 
@@ -53,6 +53,8 @@ test('home in French, switch to English, integrity hash equals the service measu
 
 test('the whole home screen is usable from the keyboard', async ({ page }) => {
   await page.goto(served.url);
+  // The page renders after its translations load: tab only once it is there.
+  await expect(page.getByRole('heading', { level: 1, name: 'Accueil' })).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Aller au contenu' })).toBeFocused();
   const reached: string[] = [];
