@@ -9,7 +9,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: false,
-      rollupOptions: { input: resolve(import.meta.dirname, 'src/main/index.ts') },
+      // The pipeline's worker threads start `pipeline-worker.js` beside the entry (src/core/pipeline/pool.ts).
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          'pipeline-worker': resolve(import.meta.dirname, 'src/core/pipeline/worker.ts'),
+        },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {
