@@ -20,9 +20,8 @@ import { judgeComplaint, readContributions, readRound1, verifyDkgResult } from '
 import { DOMAIN } from '../crypto/domain.js';
 import { pointFromHex } from '../crypto/group.js';
 import { verifySignature } from '../crypto/signature.js';
-import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { catchInput, fail, ok, type Failure, type Result } from '../common/result.js';
+import { fail, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
@@ -30,50 +29,15 @@ import { applyEntry, dkgParams, encryptionKeys, initialState, validContributors,
 import type { SessionPayload } from '../ceremony/workstation.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
-import { entryBytes, entryHash, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
+import { entryBytes, entryHash, entryOfLine, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
 import { describeEntry } from './describe.js';
 import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
 export type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const HEX128 = /^[0-9a-f]{128}$/;
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
-const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
-const KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
-
 function failure(code: string, line: number, where: string, fr: string, en: string): Failure {
   return { code, message: { fr: `Ligne ${line} : ${fr}`, en: `Line ${line}: ${en}` }, where };
-}
-
-/** The line as an entry, if it has the exact shape of formats.md §3 (its checks come after). */
-function readLine(text: string): TranscriptEntry | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
-  const shaped =
-    Object.keys(o).length === KEYS.length &&
-    KEYS.every((k) => k in o) &&
-    typeof o['seq'] === 'number' &&
-    Number.isSafeInteger(o['seq']) &&
-    typeof o['prev'] === 'string' &&
-    HEX64.test(o['prev']) &&
-    typeof o['time'] === 'string' &&
-    TIME.test(o['time']) &&
-    typeof o['actor'] === 'string' &&
-    NAME.test(o['actor']) &&
-    typeof o['type'] === 'string' &&
-    NAME.test(o['type']) &&
-    typeof o['signature'] === 'string' &&
-    HEX128.test(o['signature']);
-  if (!shaped || !catchInput(() => canonicalJson(o['payload'])).ok) return undefined;
-  return o as unknown as TranscriptEntry;
 }
 
 /** One entry's ceremony rule, applied to a state the replay folds along. */
@@ -210,7 +174,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
   lines.forEach((raw, i) => {
     const line = i + 1;
     const where = `${source.file}:${line}`;
-    const e = readLine(raw);
+    const e = entryOfLine(raw);
     const isTorn = torn && i === lines.length - 1;
     if (e === undefined || isTorn) {
       const why = isTorn

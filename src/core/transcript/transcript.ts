@@ -93,23 +93,26 @@ function broken(code: string, seq: number, fr: string, en: string, where: string
   return { code, message: { fr: `Journal, entrée ${seq} : ${fr}`, en: `Transcript, entry ${seq}: ${en}` }, where };
 }
 
-/** Parses one line as an entry (shape only). */
-function parseEntry(line: string, seq: number, where: string): Result<TranscriptEntry> {
+const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
+
+/**
+ * The line as an entry, if it has exactly the shape of formats.md §3 (the keys, their types and
+ * formats, a canonical-JSON payload); undefined otherwise. Its link and signature are checked apart.
+ */
+export function entryOfLine(line: string): TranscriptEntry | undefined {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch {
-    return { ok: false, error: broken('transcript.malformed', seq, "la ligne n'est pas du JSON.", 'the line is not JSON.', where) };
+    return undefined;
   }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  const keys = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
-  const shapeOk =
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    Object.keys(o).length === keys.length &&
-    keys.every((k) => k in o) &&
+  const shaped =
+    Object.keys(o).length === ENTRY_KEYS.length &&
+    ENTRY_KEYS.every((k) => k in o) &&
     typeof o['seq'] === 'number' &&
+    Number.isSafeInteger(o['seq']) &&
     typeof o['prev'] === 'string' &&
     HEX64.test(o['prev']) &&
     typeof o['time'] === 'string' &&
@@ -120,10 +123,19 @@ function parseEntry(line: string, seq: number, where: string): Result<Transcript
     NAME.test(o['type']) &&
     typeof o['signature'] === 'string' &&
     HEX128.test(o['signature']);
-  if (!shapeOk) return { ok: false, error: broken('transcript.malformed', seq, 'entrée mal formée.', 'malformed entry.', where) };
-  const canon = catchInput(() => canonicalJson(o['payload']));
-  if (!canon.ok) return { ok: false, error: broken('transcript.malformed', seq, 'contenu non canonique.', 'payload not canonical JSON.', where) };
-  return ok(o as unknown as TranscriptEntry);
+  if (!shaped || !catchInput(() => canonicalJson(o['payload'])).ok) return undefined;
+  return o as unknown as TranscriptEntry;
+}
+
+/** Parses one line as an entry (shape only). */
+function parseEntry(line: string, seq: number, where: string): Result<TranscriptEntry> {
+  try {
+    JSON.parse(line);
+  } catch {
+    return { ok: false, error: broken('transcript.malformed', seq, "la ligne n'est pas du JSON.", 'the line is not JSON.', where) };
+  }
+  const entry = entryOfLine(line);
+  return entry === undefined ? { ok: false, error: broken('transcript.malformed', seq, 'entrée mal formée.', 'malformed entry.', where) } : ok(entry);
 }
 
 export interface TranscriptState {
