@@ -3,8 +3,7 @@
  * codes read with zbarimg, and compared with the transcript and the public key file.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyCeremony, FILES } from '../../src/core/ceremony/key/ceremony.js';
@@ -12,29 +11,12 @@ import { QR_PREFIX } from '../../src/core/ceremony/key/report.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
 import { FakeTokens } from './fake-tokens.js';
+import { readQrCodes } from '../helpers/pdf.js';
 import { boardDefinition, context, step, tempFolder } from './helpers.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
   return r.value;
-}
-
-/** Every QR code of every page, as zbarimg reads them from 150-dpi renderings. */
-export function readQrCodes(pdfPath: string): string[] {
-  const out = mkdtempSync(join(tmpdir(), 'sceau-pdf-'));
-  execFileSync('pdftoppm', ['-r', '150', '-png', pdfPath, join(out, 'page')]);
-  const pages = readdirSync(out).filter((f) => f.endsWith('.png')).sort();
-  expect(pages.length).toBeGreaterThan(0);
-  const codes: string[] = [];
-  for (const page of pages) {
-    try {
-      codes.push(...execFileSync('zbarimg', ['--quiet', '--raw', join(out, page)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l !== ''));
-    } catch (e) {
-      // zbarimg exits 4 on a page with no code; anything else is a real error.
-      if ((e as { status?: number }).status !== 4) throw e;
-    }
-  }
-  return codes;
 }
 
 describe('key ceremony report', () => {

@@ -5,7 +5,6 @@
  * report is checked as a person would: rendered by pdftoppm, its QR codes read by zbarimg, compared with
  * the transcript and the public key file; and the transcript replays.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { restorePaperBackup } from '../../src/core/token/index.js';
 import { startServe, type Served } from './serve.js';
+import { readQrCodes } from '../helpers/pdf.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-key-'));
 const drives = [1, 2, 3, 4, 5].map((j) => join(root, `jeton-${j}`));
@@ -55,20 +55,6 @@ async function memberStep(page: Page, member: number, button: RegExp, options: {
 /** The step was recorded and no failure is shown. */
 async function stepDone(page: Page) {
   await expect(page.getByRole('alert')).toHaveCount(0);
-}
-
-function readQrCodes(pdf: string): string[] {
-  const out = mkdtempSync(join(tmpdir(), 'sceau-e2e-pdf-'));
-  execFileSync('pdftoppm', ['-r', '150', '-png', pdf, join(out, 'page')]);
-  return readdirSync(out)
-    .filter((f) => f.endsWith('.png'))
-    .flatMap((page) => {
-      try {
-        return execFileSync('zbarimg', ['--quiet', '--raw', join(out, page)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l !== '');
-      } catch {
-        return [];
-      }
-    });
 }
 
 test('a 3-of-5 key ceremony through the screens, to the public key and the signed report', async ({ page }) => {
