@@ -159,6 +159,7 @@ export async function runDemo(
       urnPath: join(recordDir, RECORD_FILES.urn),
       electionKey: pointHex(p.dkg.publicKey),
       verificationKeys: p.dkg.verificationKeys.map(pointHex),
+      qualified: p.dkg.qualified,
       present,
       mixers,
       keyCeremonyHead: p.keyCeremonyHead,

@@ -75,6 +75,8 @@ export interface TallyOptions {
   /** Y and Y_1..Y_n (hex, index j − 1). */
   readonly electionKey: string;
   readonly verificationKeys: readonly string[];
+  /** The key ceremony's qualified set Q: only its members' partial decryptions count. */
+  readonly qualified: readonly number[];
   /** Hazardous: the tokens of the members present (at least t). */
   readonly present: readonly DemoToken[];
   /** Hazardous: the tokens of the two mixers (one shuffle each). */
@@ -225,9 +227,9 @@ async function tally(o: TallyOptions, pool: WorkerPool): Promise<Result<TallyOut
         fingerprint: fpHex,
         constituency: c.id,
         candidates: c.candidates.length,
-        threshold: def.board.threshold,
+        dkg: { t: def.board.threshold, qualified: o.qualified, verificationKeys: o.verificationKeys },
         ciphertexts,
-        partials: partials.map((p) => ({ member: p.member, verificationKey: o.verificationKeys[p.member - 1]!, partial: p })),
+        partials: partials.map((p) => ({ member: p.member, partial: p })),
       });
       if (!comb.ok) {
         undecrypted ??= comb.error;

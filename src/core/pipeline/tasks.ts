@@ -6,7 +6,7 @@ import { ballotFromJson, verifyBallots, type BallotJson, type BallotToVerify } f
 import { decodePointHex, ciphertextFromJson, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
 import { ChoiceTable } from '../crypto/choices.js';
 import { scalarFromHex } from '../crypto/group.js';
-import { combineChoices, partialDecrypt, partialFromJson, partialToJson, verifyPartial, verifyPartialJson, type PartialDecryptionJson, type VerifiedPartial } from '../crypto/threshold.js';
+import { combineChoicesForElection, partialDecrypt, partialFromJson, partialToJson, verifyPartial, verifyPartialForElection, type PartialDecryptionJson, type VerifiedPartial } from '../crypto/threshold.js';
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
@@ -63,9 +63,10 @@ export interface CombineTask {
   readonly constituency: string;
   /** m: choices are 0..m. */
   readonly candidates: number;
-  readonly threshold: number;
+  /** The key ceremony's outcome: t, the qualified set Q and Y_1..Y_n (hex, index j − 1). */
+  readonly dkg: { readonly t: number; readonly qualified: readonly number[]; readonly verificationKeys: readonly string[] };
   readonly ciphertexts: readonly CiphertextJson[];
-  readonly partials: readonly { readonly member: number; readonly verificationKey: string; readonly partial: unknown }[];
+  readonly partials: readonly { readonly member: number; readonly partial: unknown }[];
 }
 
 export type CombineOutput =
@@ -99,21 +100,27 @@ export function runTask(task: Task): unknown {
   }
 }
 
+/**
+ * Each partial is checked against the key ceremony's own Y_j, only for members of Q (protocol.md §9.5),
+ * then any t of them are combined: a partial cannot bring its own key, nor come from outside Q.
+ */
 function combineTask(task: CombineTask): CombineOutput {
   const fp = fromHex(task.fingerprint);
-  const cts = catchInput(() => task.ciphertexts.map((c) => ciphertextFromJson(c)));
-  if (!cts.ok) return cts;
+  const inputs = catchInput(() => ({
+    cts: task.ciphertexts.map((c) => ciphertextFromJson(c)),
+    dkg: { t: task.dkg.t, qualified: task.dkg.qualified, verificationKeys: task.dkg.verificationKeys.map((k, i) => decodePointHex(k, `verification key of member ${i + 1}`)) },
+  }));
+  if (!inputs.ok) return inputs;
+  const { cts, dkg } = inputs.value;
   const verified: VerifiedPartial[] = [];
   for (const p of task.partials) {
-    const key = catchInput(() => ({ index: p.member, verificationKey: decodePointHex(p.verificationKey, `verification key of member ${p.member}`) }));
-    if (!key.ok) return key;
-    const v = verifyPartialJson(fp, key.value, cts.value, p.partial);
+    const v = verifyPartialForElection(fp, dkg, cts, p.partial);
     if (!v.ok) return v;
     verified.push(v.value);
   }
   // combineChoices compares D·M_i with the table's D·M_k: only invalid plaintexts pay a product by D^(-1).
   const table = new ChoiceTable(fp, task.constituency, task.candidates);
-  const combined = combineChoices(cts.value, verified, task.threshold, table);
+  const combined = combineChoicesForElection(fp, cts, verified, dkg, table);
   if (!combined.ok) return combined;
   return {
     ok: true,

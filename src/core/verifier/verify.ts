@@ -27,7 +27,7 @@ import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, typ
 import { REJECTION_CODES } from '../election/urn.js';
 import { importUrn, type ImportResult } from '../pipeline/import.js';
 import { WorkerPool } from '../pipeline/pool.js';
-import type { CheckOutput, CombineOutput } from '../pipeline/tasks.js';
+import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
 import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 
 export interface VerifyReport {
@@ -251,7 +251,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       await Promise.all(
         active.slice(start, start + window).map(async (c) => {
           const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
-          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, verificationKeys, def.board.threshold, c.id, c.candidates.length, inputs, tallyEntries);
+          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries);
           if (out !== undefined) {
             decodedByConstituency.set(c.id, out.decoded);
             members.set(c.id, out.members);
@@ -428,8 +428,7 @@ async function checkConstituency(
   pool: WorkerPool,
   fpHex: string,
   electionKey: string,
-  verificationKeys: readonly string[],
-  threshold: number,
+  dkg: CombineTask['dkg'],
   cid: string,
   candidates: number,
   inputs: readonly CiphertextJson[],
@@ -479,10 +478,9 @@ async function checkConstituency(
       report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
     }
   }
-  const keyed = partials
-    .filter((p) => typeof p['member'] === 'number' && verificationKeys[(p['member'] as number) - 1] !== undefined)
-    .map((p) => ({ member: p['member'] as number, verificationKey: verificationKeys[(p['member'] as number) - 1]!, partial: p }));
-  const combined = await pool.run<CombineOutput>({ kind: 'combine', fingerprint: fpHex, constituency: cid, candidates, threshold, ciphertexts: current, partials: keyed });
+  // Each partial is checked against the key ceremony's Y_j, and only a member of Q's counts (tasks.ts).
+  const keyed = partials.filter((p) => typeof p['member'] === 'number').map((p) => ({ member: p['member'] as number, partial: p }));
+  const combined = await pool.run<CombineOutput>({ kind: 'combine', fingerprint: fpHex, constituency: cid, candidates, dkg, ciphertexts: current, partials: keyed });
   if (!combined.ok) {
     report.failure(combined.error, name);
     return undefined;
