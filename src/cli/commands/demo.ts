@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { runDemo } from '../../core/pipeline/demo.js';
 import { WorkerPool } from '../../core/pipeline/pool.js';
-import { parseSize, SIZE_HELP, SIZE_OPTIONS, stderrProgress, UsageError } from './election-options.js';
+import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 
 export const DEMO_HELP = `sceau demo --out DIR [options] [--json]
   Élection simulée complète : définition, cérémonie des clés à n membres (jetons = dossiers de
@@ -17,20 +17,9 @@ ${SIZE_HELP}
 
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...SIZE_OPTIONS, json: { type: 'boolean' } }, strict: true });
-  if (values.out === undefined) {
-    console.error(`--out DIR ?\n\n${DEMO_HELP}`);
-    return 2;
-  }
-  let size;
-  try {
-    size = parseSize(values);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  const parsed = sizeOrUsage(values, DEMO_HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { out, size } = parsed;
   const progress = stderrProgress();
   const pool = new WorkerPool(size.workers);
   // Ctrl-C cancels between steps: every file already written is whole (atomic writes).
@@ -38,7 +27,7 @@ export async function demo(argv: string[]): Promise<number> {
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const r = await runDemo(size, values.out, values.private ?? `${values.out}-private`, {
+    const r = await runDemo(size, out, values.private ?? `${out}-private`, {
       pool,
       signal: controller.signal,
       onProgress: progress,
@@ -50,7 +39,7 @@ export async function demo(argv: string[]): Promise<number> {
     }
     const { definition, results, recordFingerprint, quorum } = r.value;
     if (values.json) {
-      console.log(JSON.stringify({ record: values.out, recordFingerprint, quorum, results: results.constituencies }, null, 1));
+      console.log(JSON.stringify({ record: out, recordFingerprint, quorum, results: results.constituencies }, null, 1));
       return 0;
     }
     for (const pv of results.constituencies) {

@@ -65,6 +65,26 @@ export function parseSize(values: Partial<Record<keyof typeof SIZE_OPTIONS, stri
 }
 
 /** Progress on stderr, at most one line a second per phase. */
+/**
+ * The election's size and `--out` from the command line, or the exit code of a usage error (printed
+ * with the command's help): what `simulate` and `demo` share.
+ */
+export function sizeOrUsage(values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>, help: string): { out: string; size: ElectionSize & { workers?: number } } | number {
+  if (values.out === undefined) {
+    console.error(`--out DIR ?\n\n${help}`);
+    return 2;
+  }
+  try {
+    return { out: values.out, size: parseSize(values) };
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
+
 export function stderrProgress(): (phase: string, done: number, total: number) => void {
   let last = 0;
   let lastPhase = '';

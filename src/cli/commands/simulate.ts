@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { groupedHex } from '../../core/common/bytes.js';
 import { prepareElection } from '../../core/pipeline/demo.js';
-import { parseSize, SIZE_HELP, SIZE_OPTIONS, stderrProgress, UsageError } from './election-options.js';
+import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 
 export const SIMULATE_HELP = `sceau simulate --out DIR [options]
   Simule la plateforme de vote : définition, cérémonie des clés (membres simulés), urne signée
@@ -15,21 +15,10 @@ ${SIZE_HELP}`;
 
 export async function simulate(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: SIZE_OPTIONS, strict: true });
-  if (values.out === undefined) {
-    console.error(`--out DIR ?\n\n${SIMULATE_HELP}`);
-    return 2;
-  }
-  let size;
-  try {
-    size = parseSize(values);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
-  const r = await prepareElection(size, values.out, values.private ?? `${values.out}-private`, stderrProgress());
+  const parsed = sizeOrUsage(values, SIMULATE_HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { out, size } = parsed;
+  const r = await prepareElection(size, out, values.private ?? `${out}-private`, stderrProgress());
   if (!r.ok) {
     console.error(`${r.error.message.fr}\n${r.error.message.en}`);
     return 1;
