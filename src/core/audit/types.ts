@@ -3,6 +3,7 @@
  * import: the renderer compiles against them through the service API (src/core/service/api.ts).
  */
 import type { Bilingual, Failure } from '../common/result.js';
+import type { VerifyReport } from '../verifier/report.js';
 
 /** `proofs`: the proofs an entry carries (a round-1 message's, a complaint's); only on entries that carry some. */
 export type CheckName = 'link' | 'signature' | 'rule' | 'proofs';
@@ -104,15 +105,8 @@ export interface ReceiptAnswer {
   readonly verification: { readonly ok: boolean; readonly recordFingerprint: string; readonly finishedAt: string } | null;
 }
 
-/** The verifier's report (src/core/verifier/verify.ts `VerifyReport`, docs/record.md §10), as the screens receive it. */
-export interface VerifyReportView {
-  readonly ok: boolean;
-  readonly record: string;
-  readonly recordFingerprint: string | null;
-  readonly electionFingerprint: string | null;
-  readonly checks: readonly { readonly name: string; readonly failures: number }[];
-  readonly failures: readonly Failure[];
-}
+/** The verifier's report (src/core/verifier/report.ts, docs/record.md §10), as the screens receive it. */
+export type VerifyReportView = VerifyReport;
 
 /**
  * A verification running in the privileged process: started, polled, then its report. The verifier

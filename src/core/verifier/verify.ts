@@ -29,18 +29,9 @@ import { importUrn, type ImportResult } from '../pipeline/import.js';
 import { WorkerPool } from '../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
 import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+import type { VerifyReport } from './report.js';
 
-export interface VerifyReport {
-  readonly ok: boolean;
-  readonly record: string;
-  /** SHA-256 of manifest.json, when readable. */
-  readonly recordFingerprint: string | null;
-  /** hex fp of election.json, when readable. */
-  readonly electionFingerprint: string | null;
-  /** Names of the checks run, in order, with how many failures each had. */
-  readonly checks: readonly { readonly name: string; readonly failures: number }[];
-  readonly failures: readonly Failure[];
-}
+export type { VerifyReport } from './report.js';
 
 export interface VerifyOptions {
   readonly pool?: WorkerPool;
