@@ -1,0 +1,179 @@
+/**
+ * The tally ceremony's contracts (docs/tally-ceremony.md): the entries of its transcript, the token port
+ * the decryption and signature steps use, and the public view the screens and the projector show. The
+ * view never holds a secret: no key share, no passphrase, no identity secret.
+ */
+import type { Bilingual, Failure, Result } from '../../common/result.js';
+import type { Pv } from '../../election/results.js';
+import type { RejectionCode } from '../../election/urn.js';
+import type { TokenExpectations, TokenLocation } from '../key/ceremony.js';
+
+export const TALLY_ENTRY = {
+  session: 'workstation.session',
+  open: 'tally.open',
+  import: 'tally.import',
+  receipts: 'tally.receipts',
+  shuffle: 'tally.shuffle',
+  decryption: 'tally.decryption',
+  count: 'tally.count',
+  signature: 'tally.signature',
+  results: 'tally.results',
+  deviation: 'tally.deviation',
+} as const;
+
+export type TallyPhase = 'import' | 'receipts' | 'shuffle' | 'decryption' | 'count' | 'signing' | 'closing' | 'closed';
+
+/** The number of successive shuffles the president may set (default 2). */
+export const MIN_SHUFFLES = 1;
+export const MAX_SHUFFLES = 5;
+export const DEFAULT_SHUFFLES = 2;
+
+export interface TallyOpenPayload {
+  readonly keyCeremonyHead: string;
+  readonly shuffles: number;
+}
+
+export interface TallyImportPayload {
+  readonly urnDigest: string;
+  readonly ballotLines: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly acceptedSha256: string;
+  readonly rejectedSha256: string;
+}
+
+export interface TallyReceiptsPayload {
+  readonly count: number;
+  readonly sha256: string;
+}
+
+export interface TallyShufflePayload {
+  readonly constituency: string;
+  readonly round: number;
+  readonly digest: string;
+}
+
+export interface TallyDecryptionPayload {
+  readonly member: number;
+  readonly partials: readonly { readonly constituency: string; readonly digest: string }[];
+}
+
+export interface TallyCountPayload {
+  readonly members: readonly number[];
+  readonly pvSha256: string;
+}
+
+export interface TallySignaturePayload {
+  readonly member: number;
+  readonly pvSha256: string;
+  readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
+}
+
+export interface TallyResultsPayload {
+  readonly resultsSha256: string;
+}
+
+export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'operation-refused';
+
+export interface TallyDeviationPayload {
+  readonly kind: TallyDeviationKind;
+  readonly member: number | null;
+  readonly code: string;
+  readonly message: Bilingual;
+}
+
+/** What a member's token yields to the decryption and signature steps; wiped by the step that asked. */
+export interface TallyMemberSecrets {
+  readonly member: number;
+  readonly identityKey: Uint8Array;
+  /** Hazardous: the Ed25519 identity secret; the step zeroes it when it returns. */
+  readonly identitySecret: Uint8Array;
+  /** Hazardous: x_j. */
+  readonly keyShare: bigint;
+  /** Y_j and Y as the token holds them, hex. */
+  readonly verificationKey: string;
+  readonly electionKey: string;
+}
+
+/** The members' tokens, as the tally needs them: over src/core/token on drives, or demo tokens. */
+export interface TallyTokenPort {
+  open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<TallyMemberSecrets>>;
+}
+
+/** A member at the workstation: their number, the drive holding their token, their passphrase. */
+export interface TallyMemberStep {
+  readonly member: number;
+  readonly token: TokenLocation;
+  readonly passphrase: string;
+}
+
+/** Control of a long step: cancellation and progress (done/total in the step's own unit). */
+export interface JobControl {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The urn report shown after the import (docs/tally-ceremony.md §1 step 2). */
+export interface UrnReport {
+  readonly fileName: string;
+  readonly urnDigest: string;
+  readonly ballotLines: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly constituencies: readonly {
+    readonly id: string;
+    readonly name: string;
+    /** Accepted ballots. */
+    readonly ballots: number;
+    /** Voters the platform marked as having voted online (the trailer's `voted`). */
+    readonly voted: number;
+    readonly rejected: number;
+  }[];
+  /** Rejections by reason code, with the reason in words. */
+  readonly reasons: readonly { readonly code: RejectionCode; readonly count: number; readonly message: Bilingual }[];
+  /** The first rejected ballots (at most 200), in urn order. */
+  readonly rejections: readonly { readonly line: number; readonly id: string | null; readonly constituency: string | null; readonly code: RejectionCode; readonly message: Bilingual }[];
+  /** Each constituency where accepted ballots ≠ voters marked, stated plainly. */
+  readonly discrepancies: readonly { readonly constituency: string; readonly ballots: number; readonly voted: number; readonly message: Bilingual }[];
+}
+
+export interface TallyMemberView {
+  readonly index: number;
+  readonly name: string;
+  readonly role: string;
+  readonly president: boolean;
+  readonly qualified: boolean;
+  readonly decrypted: boolean;
+  readonly signed: boolean;
+  /** Refusals recorded for this member (wrong passphrase, wrong token…), latest last. */
+  readonly refusals: readonly { readonly seq: number; readonly message: Bilingual }[];
+}
+
+/** A PV with the names the screens and the PDF print. */
+export interface PvView extends Pv {
+  readonly name: string;
+  readonly candidates: readonly string[];
+  readonly blankVoteOffered: boolean;
+}
+
+/** Everything public about a tally, for the screens (and the projector): never a secret. */
+export interface TallyView {
+  readonly folder: string;
+  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
+  readonly keyCeremonyHead: string;
+  readonly phase: TallyPhase;
+  readonly shuffles: number;
+  readonly t: number;
+  readonly members: readonly TallyMemberView[];
+  readonly urn: UrnReport | null;
+  readonly receipts: { readonly count: number; readonly sha256: string } | null;
+  /** Shuffles recorded / to make (constituencies with a ballot × rounds). */
+  readonly shuffled: { readonly done: number; readonly total: number };
+  /** PVs once counted (signed or not yet), in the definition's order. */
+  readonly results: readonly PvView[] | null;
+  /** SHA-256 of manifest.json, once closed. */
+  readonly recordFingerprint: string | null;
+  readonly head: string;
+  readonly deviations: readonly { readonly seq: number; readonly kind: TallyDeviationKind; readonly member: number | null; readonly message: Bilingual }[];
+  readonly failure: Failure | null;
+}
