@@ -18,6 +18,7 @@ export const RECORD_FILES = {
   urn: 'urn.jsonl',
   accepted: 'accepted.jsonl',
   rejected: 'rejected.jsonl',
+  receipts: 'receipts.txt',
   tallyDir: 'tally',
   tallyTranscript: 'tally.jsonl',
   results: 'results.json',
@@ -25,6 +26,11 @@ export const RECORD_FILES = {
 } as const;
 
 export const MANIFEST_FORMAT = 'sceau/manifest/v1';
+
+/** receipts.txt (docs/tally-ceremony.md §3): the receipt codes, sorted in byte order, one per line, each ending in LF. */
+export function receiptsText(receipts: readonly string[]): string {
+  return [...receipts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((r) => `${r}\n`).join('');
+}
 
 export function tallyFile(constituency: string): string {
   return `${RECORD_FILES.tallyDir}/${constituency}.json`;
