@@ -2,6 +2,7 @@
 import { measure, MEASURE_HELP } from './commands/measure.js';
 import { serve, SERVE_HELP } from './commands/serve.js';
 import { simulate, SIMULATE_HELP } from './commands/simulate.js';
+import { platformKey, PLATFORM_KEY_HELP } from './commands/platform-key.js';
 import { demo, DEMO_HELP } from './commands/demo.js';
 import { verify, VERIFY_HELP } from './commands/verify.js';
 
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   serve: { run: serve, help: SERVE_HELP },
   measure: { run: measure, help: MEASURE_HELP },
   simulate: { run: simulate, help: SIMULATE_HELP },
+  'platform-key': { run: platformKey, help: PLATFORM_KEY_HELP },
   demo: { run: demo, help: DEMO_HELP },
   verify: { run: verify, help: VERIFY_HELP },
 };
