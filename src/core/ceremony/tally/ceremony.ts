@@ -1,0 +1,838 @@
+/**
+ * The tally ceremony over its folder, which is the election record being built (docs/tally-ceremony.md,
+ * docs/record.md). Each method is one step of the script: it checks that the step is due, does its part
+ * (heavy work in the worker pool, a few constituencies at a time, each proof written to `.tally-work/` as
+ * soon as it is made and verified), and appends one entry to `tally.jsonl`. Refusals are recorded as
+ * `tally.deviation` entries naming the member. A key share and an identity secret live only inside the
+ * step that opened the member's token, and are wiped when it returns.
+ */
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { dkgResultFromJson, dkgResultToJson, type DkgResult } from '../../crypto/dkg/index.js';
+import type { CiphertextJson } from '../../crypto/elgamal.js';
+import { pointToHex, scalarToHex } from '../../crypto/group.js';
+import type { ShuffleJson } from '../../crypto/shuffle/index.js';
+import type { PartialDecryptionJson } from '../../crypto/threshold.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
+import { canonicalJson } from '../../common/canonical-json.js';
+import { fromHex, toHex, wipe } from '../../common/bytes.js';
+import { BugError, catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
+import { buildManifest, fileSha256, manifestText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
+import { countConstituency, RESULTS_FORMAT, signPv, type Pv, type PvSignature, type Results } from '../../election/results.js';
+import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
+import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
+import type { WorkerPool } from '../../pipeline/pool.js';
+import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
+import type { NetworkStatus, SoftwareMeasurement } from '../../service/api.js';
+import { clearForKeyOperation, type RehearsalOverride } from '../../service/offline-guard.js';
+import { TranscriptWriter, verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
+import { ceremonyActorKeys } from '../key/actors.js';
+import { FILES as KEY_FILES } from '../key/ceremony.js';
+import { verifyKeyCeremonyFolder, verifyKeyCeremonyTranscript } from '../key/verify.js';
+import { sessionPayload, type WorkstationSession } from '../workstation.js';
+import { enrolledIdentityKeys, tallyActorKeys } from './actors.js';
+import { applyTallyEntry, foldTally, type TallyBasis, type TallyState } from './state.js';
+import {
+  DEFAULT_SHUFFLES,
+  MAX_SHUFFLES,
+  MIN_SHUFFLES,
+  TALLY_ENTRY,
+  type JobControl,
+  type PvView,
+  type TallyDeviationKind,
+  type TallyDeviationPayload,
+  type TallyImportPayload,
+  type TallyMemberSecrets,
+  type TallyMemberStep,
+  type TallyTokenPort,
+  type UrnReport,
+} from './types.js';
+import { urnReport } from './urn-report.js';
+import {
+  copyDurable,
+  digestOf,
+  ensureWorkDir,
+  fileSize,
+  forEachWantedLine,
+  fsyncFolder,
+  mapLimit,
+  partialWorkFile,
+  readAccepted,
+  readLastLine,
+  readRejected,
+  readWorkFile,
+  removeWorkDir,
+  shuffleWorkFile,
+  workDir,
+  writeWorkFile,
+} from './work-files.js';
+
+export const TALLY_FORMAT = 'sceau/tally/v1';
+
+/** Published list of receipt codes (docs/tally-ceremony.md §3). */
+export const RECEIPTS_FILE = 'receipts.txt';
+
+export interface TallyContext {
+  readonly session: WorkstationSession;
+  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network: () => Promise<NetworkStatus>;
+  readonly tokens: TallyTokenPort;
+  /** A rehearsal's explicit override of the offline check; recorded in the session entry. */
+  readonly override?: RehearsalOverride;
+  /** Shared; the ceremony never closes it. */
+  readonly pool: WorkerPool;
+}
+
+/** One constituency's file tally/<id>.json (docs/record.md §6). */
+export interface TallyFile {
+  readonly format: typeof TALLY_FORMAT;
+  readonly constituency: string;
+  readonly ballots: number;
+  readonly shuffles: readonly ShuffleJson[];
+  readonly partials: readonly PartialDecryptionJson[];
+  readonly plaintexts: readonly string[];
+  readonly decoded: readonly (number | null)[];
+}
+
+/** The key ceremony's outcome as the tally uses it, established from keyceremony.jsonl and keys.json. */
+interface KeyOutcome {
+  readonly head: string;
+  readonly entries: readonly TranscriptEntry[];
+  readonly result: DkgResult;
+  /** Y, hex. */
+  readonly electionKey: string;
+  /** Y_1..Y_n, hex (index j − 1). */
+  readonly verificationKeys: readonly string[];
+  readonly identityKeys: ReadonlyMap<number, string>;
+}
+
+function notNow(fr: string, en: string, where?: string): Result<never> {
+  return fail('ceremony.step', fr, en, where);
+}
+
+function failure<T>(error: Failure): Result<T> {
+  return { ok: false, error };
+}
+
+async function readDefinition(folder: string): Promise<Result<{ def: ElectionDefinition; fingerprint: Uint8Array; text: string }>> {
+  const text = await readFile(join(folder, RECORD_FILES.definition), 'utf8').catch(() => null);
+  if (text === null) return fail('tally.no-definition', `Aucun dépouillement dans ${folder} (fichier ${RECORD_FILES.definition} absent).`, `No tally in ${folder} (no ${RECORD_FILES.definition}).`, folder);
+  const def = parseDefinitionText(text);
+  return def.ok ? ok({ def: def.value, fingerprint: definitionFingerprint(def.value), text }) : def;
+}
+
+/** Replays a key-ceremony transcript (which must be closed) and checks `keysJson` against its result when given. */
+function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, name: string, keysJson?: string): Result<KeyOutcome> {
+  const replay = verifyKeyCeremonyTranscript(def, fp, text, name);
+  if (!replay.ok) return replay;
+  const { state, head } = replay.value;
+  if (state.phase !== 'closed' || state.result === undefined) {
+    return fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${state.phase}).`, `The key ceremony is not closed (step: ${state.phase}).`, name);
+  }
+  const chain = verifyTranscriptText(text, fp, ceremonyActorKeys(def), name);
+  if (!chain.ok) return chain;
+  if (keysJson !== undefined) {
+    const parsed = catchInput(() => dkgResultFromJson(JSON.parse(keysJson) as unknown, RECORD_FILES.keys));
+    if (!parsed.ok || canonicalJson(dkgResultToJson(parsed.value)) !== canonicalJson(dkgResultToJson(state.result))) {
+      return fail('keys.mismatch', `${RECORD_FILES.keys} diffère du résultat de la cérémonie des clés.`, `${RECORD_FILES.keys} differs from the key ceremony's result.`, RECORD_FILES.keys);
+    }
+  }
+  return ok({
+    head,
+    entries: chain.value.entries,
+    result: state.result,
+    electionKey: pointToHex(state.result.publicKey),
+    verificationKeys: state.result.verificationKeys.map(pointToHex),
+    identityKeys: enrolledIdentityKeys(def, chain.value.entries),
+  });
+}
+
+/** Accepted ballots per constituency from accepted.jsonl, whose SHA-256 must be the one the import recorded. */
+async function acceptedCounts(folder: string, imported: TallyImportPayload): Promise<Result<Map<string, number>>> {
+  const path = join(folder, RECORD_FILES.accepted);
+  const sha = await fileSha256(path).catch(() => null);
+  if (sha !== imported.acceptedSha256) {
+    return fail('tally.import-entry', `${RECORD_FILES.accepted} manque ou diffère de ce que le journal enregistre.`, `${RECORD_FILES.accepted} is missing or differs from what the transcript records.`, RECORD_FILES.accepted);
+  }
+  const lines = await readAccepted(folder);
+  if (!lines.ok) return lines;
+  const counts = new Map<string, number>();
+  for (const l of lines.value) counts.set(l.constituency, (counts.get(l.constituency) ?? 0) + 1);
+  return ok(counts);
+}
+
+/** receipts.txt: the receipts of accepted.jsonl, sorted in byte order, one per LF-terminated line. */
+function receiptsText(receipts: readonly string[]): string {
+  const sorted = [...receipts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return sorted.map((r) => `${r}\n`).join('');
+}
+
+export class TallyCeremony {
+  #state: TallyState;
+  #basis: TallyBasis;
+  #pvs: readonly Pv[] | null = null;
+  /** Appends run one at a time, in the order asked (shuffles of several constituencies finish concurrently). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly folder: string,
+    readonly definition: ElectionDefinition,
+    readonly fingerprint: Uint8Array,
+    private readonly writer: TranscriptWriter,
+    private readonly keys: KeyOutcome,
+    basis: TallyBasis,
+    state: TallyState,
+    private readonly ctx: TallyContext,
+  ) {
+    this.#basis = basis;
+    this.#state = state;
+  }
+
+  /**
+   * Step 1: verifies the closed key-ceremony folder, copies its definition and transcript into the empty
+   * `folder` with keys.json, and opens tally.jsonl (workstation.session, tally.open).
+   */
+  static async create(o: { keyCeremonyFolder: string; folder: string; shuffles?: number }, ctx: TallyContext): Promise<Result<TallyCeremony>> {
+    const shuffles = o.shuffles ?? DEFAULT_SHUFFLES;
+    if (!Number.isInteger(shuffles) || shuffles < MIN_SHUFFLES || shuffles > MAX_SHUFFLES) {
+      return fail('tally.shuffles', `Le nombre de mélanges doit être entre ${MIN_SHUFFLES} et ${MAX_SHUFFLES}.`, `The number of shuffles must be from ${MIN_SHUFFLES} to ${MAX_SHUFFLES}.`);
+    }
+    const report = await verifyKeyCeremonyFolder(o.keyCeremonyFolder);
+    if (!report.ok) {
+      const first = report.failures[0]!;
+      return fail(first.code, `Cérémonie des clés refusée (${o.keyCeremonyFolder}) : ${first.message.fr}`, `Key ceremony refused (${o.keyCeremonyFolder}): ${first.message.en}`, first.where);
+    }
+    await mkdir(o.folder, { recursive: true });
+    if ((await readdir(o.folder)).length > 0) {
+      return fail('ceremony.folder-not-empty', `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`, `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`, o.folder);
+    }
+    const source = await readDefinition(o.keyCeremonyFolder);
+    if (!source.ok) return source;
+    const { def, fingerprint: fp } = source.value;
+    const transcript = await readFile(join(o.keyCeremonyFolder, KEY_FILES.transcript), 'utf8');
+    const outcome = keyOutcome(def, fp, transcript, KEY_FILES.transcript);
+    if (!outcome.ok) return outcome;
+    for (const [name, text] of [
+      [RECORD_FILES.definition, source.value.text],
+      [RECORD_FILES.keyCeremony, transcript],
+      [RECORD_FILES.keys, `${JSON.stringify(dkgResultToJson(outcome.value.result), null, 1)}\n`],
+    ] as const) {
+      const w = await writeFileAtomic(join(o.folder, name), text);
+      if (!w.ok) return w;
+    }
+    const loaded = await TallyCeremony.load(o.folder, ctx);
+    if (!loaded.ok) return loaded;
+    const opened = await loaded.value.recordAsWorkstation(TALLY_ENTRY.open, { keyCeremonyHead: outcome.value.head, shuffles });
+    return opened.ok ? loaded : opened;
+  }
+
+  /** Resumes a tally: re-verifies both transcripts, folds the tally's, and finishes a closing interrupted before the manifest. */
+  static async open(folder: string, ctx: TallyContext): Promise<Result<TallyCeremony>> {
+    const loaded = await TallyCeremony.load(folder, ctx);
+    if (!loaded.ok) return loaded;
+    const c = loaded.value;
+    if (!c.#state.opened) {
+      return fail('tally.not-opened', `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : recommencez dans un dossier vide.`, `The tally in ${folder} was never opened (creation interrupted): start again in an empty folder.`, folder);
+    }
+    const pvs = await c.loadPvs();
+    if (!pvs.ok) return pvs;
+    if (c.#state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
+      const finished = await c.finishClosing();
+      if (!finished.ok) return finished;
+    }
+    return ok(c);
+  }
+
+  private static async load(folder: string, ctx: TallyContext): Promise<Result<TallyCeremony>> {
+    const d = await readDefinition(folder);
+    if (!d.ok) return d;
+    const { def, fingerprint: fp } = d.value;
+    const kcText = await readFile(join(folder, RECORD_FILES.keyCeremony), 'utf8').catch(() => null);
+    const keysText = await readFile(join(folder, RECORD_FILES.keys), 'utf8').catch(() => null);
+    if (kcText === null || keysText === null) {
+      const name = kcText === null ? RECORD_FILES.keyCeremony : RECORD_FILES.keys;
+      return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
+    }
+    const keys = keyOutcome(def, fp, kcText, RECORD_FILES.keyCeremony, keysText);
+    if (!keys.ok) return keys;
+    const writer = await TranscriptWriter.open(join(folder, RECORD_FILES.tallyTranscript), fp, tallyActorKeys(def, keys.value.entries));
+    if (!writer.ok) return writer;
+    let basis: TallyBasis = { keyCeremonyHead: keys.value.head, qualified: keys.value.result.qualified };
+    const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);
+    if (imported !== undefined) {
+      const counts = await acceptedCounts(folder, imported.payload as TallyImportPayload);
+      if (!counts.ok) return counts;
+      basis = { ...basis, accepted: counts.value };
+    }
+    const state = foldTally(def, fp, writer.value.entries, basis);
+    if (!state.ok) return state;
+    return ok(new TallyCeremony(folder, def, fp, writer.value, keys.value, basis, state.value, ctx));
+  }
+
+  get state(): Readonly<TallyState> {
+    return this.#state;
+  }
+
+  get head(): string {
+    return this.writer.head;
+  }
+
+  get entries(): readonly TranscriptEntry[] {
+    return this.writer.entries;
+  }
+
+  /** Y, hex: the election public key. */
+  get electionKey(): string {
+    return this.keys.electionKey;
+  }
+
+  // --- the transcript ---
+
+  /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
+  private async ensureSession(): Promise<Result<void>> {
+    if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
+    const software = await this.ctx.measure();
+    if (!software.ok) return software;
+    const network = await this.ctx.network();
+    const payload = sessionPayload(this.ctx.session, software.value, network, network.offline ? undefined : this.ctx.override);
+    return this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload, this.ctx.session.secretKey);
+  }
+
+  private async appendNow(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    const entry = await this.writer.append(actor, type, payload, secretKey);
+    if (!entry.ok) return entry;
+    const applied = applyTallyEntry(this.#state, entry.value, this.definition, this.#basis);
+    // Each step checks itself before appending: an entry its own fold refuses is a bug, not bad input.
+    if (!applied.ok) throw new BugError(`appended an entry the tally refuses: ${applied.error.message.en}`);
+    return ok(undefined);
+  }
+
+  /** Hazardous (`secretKey`): appends one entry after this session's, one append at a time. */
+  private record(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    const run = this.#queue.then(async () => {
+      const session = await this.ensureSession();
+      return session.ok ? this.appendNow(actor, type, payload, secretKey) : session;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private recordAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
+    return this.record(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
+  }
+
+  /** Records what did not go as scripted, then returns the failure unchanged. */
+  private async deviation<T>(kind: TallyDeviationKind, member: number | null, error: Failure): Promise<Result<T>> {
+    const recorded = await this.recordAsWorkstation(TALLY_ENTRY.deviation, { kind, member, code: error.code, message: error.message } satisfies TallyDeviationPayload);
+    return recorded.ok ? failure(error) : recorded;
+  }
+
+  private due(phase: TallyState['phase']): Result<void> {
+    if (this.#state.opened && this.#state.phase === phase) return ok(undefined);
+    return notNow(`Étape impossible maintenant (étape en cours : ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
+  }
+
+  // --- step 2: the urn ---
+
+  /**
+   * Step 2: the urn (anywhere, typically on a drive) is copied into `.tally-work/`, imported from that
+   * copy, and moved into the folder as urn.jsonl only once accepted, with accepted.jsonl and
+   * rejected.jsonl. Cancelled: nothing is left. Refused as a whole: a deviation, nothing else.
+   * Progress in bytes read (the copy, then the import).
+   */
+  async importUrn(urnPath: string, job: JobControl = {}): Promise<Result<UrnReport>> {
+    const due = this.due('import');
+    if (!due.ok) return due;
+    const size = await fileSize(urnPath);
+    if (size === null) return fail('urn.missing', `Fichier d'urne introuvable : ${urnPath}.`, `Urn file not found: ${urnPath}.`, urnPath);
+    await removeWorkDir(this.folder);
+    await ensureWorkDir(this.folder);
+    const copy = join(workDir(this.folder), RECORD_FILES.urn);
+    const total = 2 * size;
+    try {
+      const copied = await copyDurable(urnPath, copy, job.signal, (n) => job.onProgress?.(n, total));
+      if (!copied.ok) return copied;
+      if (copied.value === 'cancelled') return cancelled();
+      const imported = await importUrnFile({
+        urnPath: copy,
+        definition: this.definition,
+        fingerprint: this.fingerprint,
+        electionKey: this.keys.electionKey,
+        pool: this.ctx.pool,
+        signal: job.signal,
+        onProgress: (p) => job.onProgress?.(size + p.bytesRead, total),
+        fileName: basename(urnPath),
+      });
+      if (!imported.ok) return imported.error.code === 'cancelled' ? imported : await this.deviation('import-refused', null, imported.error);
+      const imp = imported.value;
+      const accepted = [...imp.accepted.entries()].flatMap(([cid, list]) => list.map((b) => `${JSON.stringify({ line: b.line, id: b.id, constituency: cid, receipt: b.receipt })}\n`)).join('');
+      const rejected = imp.rejected.map((x) => `${JSON.stringify({ line: x.line, id: x.id ?? null, constituency: x.constituency ?? null, code: x.code, reason: rejectionMessage(x.code) })}\n`).join('');
+      for (const [name, text] of [
+        [RECORD_FILES.accepted, accepted],
+        [RECORD_FILES.rejected, rejected],
+      ] as const) {
+        const w = await writeFileAtomic(join(this.folder, name), text);
+        if (!w.ok) return w;
+      }
+      await rename(copy, join(this.folder, RECORD_FILES.urn));
+      await fsyncFolder(this.folder);
+      const counts = new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
+      const acceptedTotal = [...counts.values()].reduce((s, n) => s + n, 0);
+      this.#basis = { ...this.#basis, accepted: counts };
+      const payload: TallyImportPayload = {
+        urnDigest: imp.digest,
+        ballotLines: imp.ballotLines,
+        accepted: acceptedTotal,
+        rejected: imp.rejected.length,
+        acceptedSha256: await fileSha256(join(this.folder, RECORD_FILES.accepted)),
+        rejectedSha256: await fileSha256(join(this.folder, RECORD_FILES.rejected)),
+      };
+      const recorded = await this.recordAsWorkstation(TALLY_ENTRY.import, payload);
+      if (!recorded.ok) return recorded;
+      return ok(urnReport(this.definition, { fileName: basename(urnPath), urnDigest: imp.digest, ballotLines: imp.ballotLines, accepted: counts, rejected: imp.rejected, voted: imp.trailer.voted }));
+    } finally {
+      // The copy was moved into the folder, or is dropped: during the import, nothing else is in the work folder.
+      await removeWorkDir(this.folder);
+    }
+  }
+
+  /** The urn's signed trailer, checked again against what the import recorded. */
+  private async trailer(): Promise<Result<UrnTrailer>> {
+    const imported = this.#state.import;
+    if (imported === undefined) return notNow("L'urne n'est pas encore importée.", 'The urn is not imported yet.');
+    const line = await readLastLine(join(this.folder, RECORD_FILES.urn));
+    let value: unknown;
+    try {
+      value = line === null ? undefined : JSON.parse(line);
+    } catch {
+      value = undefined;
+    }
+    return checkTrailer(value, this.definition, this.fingerprint, imported.ballotLines, fromHex(imported.urnDigest), RECORD_FILES.urn);
+  }
+
+  /** The report of the recorded import (null before), from accepted.jsonl, rejected.jsonl and the urn's trailer. */
+  async urnReport(): Promise<Result<UrnReport | null>> {
+    const imported = this.#state.import;
+    if (imported === undefined) return ok(null);
+    const trailer = await this.trailer();
+    if (!trailer.ok) return trailer;
+    const rejected = await readRejected(this.folder);
+    if (!rejected.ok) return rejected;
+    const accepted = new Map(this.#state.active.map((c) => [c.id, c.ballots]));
+    return ok(urnReport(this.definition, { fileName: RECORD_FILES.urn, urnDigest: imported.urnDigest, ballotLines: imported.ballotLines, accepted, rejected: rejected.value, voted: trailer.value.voted }));
+  }
+
+  // --- step 3: the receipts ---
+
+  /** Step 3: writes receipts.txt and records it; again later, checks (and if need be rewrites) the same file. */
+  async publishReceipts(): Promise<Result<{ path: string; count: number; sha256: string }>> {
+    const recorded = this.#state.receipts;
+    if (recorded === undefined) {
+      const due = this.due('receipts');
+      if (!due.ok) return due;
+    }
+    const path = join(this.folder, RECEIPTS_FILE);
+    if (recorded !== undefined && (await fileSha256(path).catch(() => null)) === recorded.sha256) return ok({ path, count: recorded.count, sha256: recorded.sha256 });
+    if (this.#state.phase === 'closed') return fail('tally.receipts-changed', `${RECEIPTS_FILE} a changé depuis la clôture.`, `${RECEIPTS_FILE} changed since the closing.`, RECEIPTS_FILE);
+    const lines = await readAccepted(this.folder);
+    if (!lines.ok) return lines;
+    const text = receiptsText(lines.value.map((l) => l.receipt));
+    const written = await writeFileAtomic(path, text);
+    if (!written.ok) return written;
+    const sha256 = await fileSha256(path);
+    const count = lines.value.length;
+    if (recorded !== undefined) {
+      return sha256 === recorded.sha256 ? ok({ path, count, sha256 }) : fail('tally.receipts-changed', `${RECEIPTS_FILE} ne correspond plus au journal.`, `${RECEIPTS_FILE} no longer matches the transcript.`, RECEIPTS_FILE);
+    }
+    const entry = await this.recordAsWorkstation(TALLY_ENTRY.receipts, { count, sha256 });
+    return entry.ok ? ok({ path, count, sha256 }) : entry;
+  }
+
+  // --- step 4: the shuffles ---
+
+  /** The first shuffle's inputs of these constituencies: their accepted ciphertexts, in urn order, read from urn.jsonl. */
+  private async acceptedCiphertexts(ids: ReadonlySet<string>): Promise<Result<Map<string, CiphertextJson[]>>> {
+    const lines = await readAccepted(this.folder);
+    if (!lines.ok) return lines;
+    const wanted = new Map(lines.value.filter((l) => ids.has(l.constituency)).map((l) => [l.line, l.constituency]));
+    const out = new Map<string, CiphertextJson[]>([...ids].map((id) => [id, []]));
+    let bad: number | undefined;
+    await forEachWantedLine(join(this.folder, RECORD_FILES.urn), (n) => wanted.has(n), (n, text) => {
+      try {
+        const v = JSON.parse(text) as { constituency: string; ballot: { ciphertext: CiphertextJson } };
+        if (v.constituency !== wanted.get(n)) throw new Error('constituency');
+        out.get(v.constituency)!.push({ a: v.ballot.ciphertext.a, b: v.ballot.ciphertext.b });
+      } catch {
+        bad ??= n;
+      }
+    });
+    const short = this.#state.active.find((c) => ids.has(c.id) && out.get(c.id)!.length !== c.ballots);
+    if (bad !== undefined || short !== undefined) {
+      return fail('tally.inputs', `${RECORD_FILES.urn} ne correspond plus à ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (ligne ${bad})`}.`, `${RECORD_FILES.urn} no longer matches ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (line ${bad})`}.`, RECORD_FILES.urn);
+    }
+    return ok(out);
+  }
+
+  /** The outputs of round `round` of a constituency, from its work file (digest checked against the entry). */
+  private async shuffleOutputs(id: string, round: number): Promise<Result<{ text: string; shuffle: ShuffleJson }>> {
+    const digest = this.#state.shuffled.get(id)?.[round - 1];
+    if (digest === undefined) return notNow(`Le mélange ${round} de ${id} n'est pas enregistré.`, `Shuffle ${round} of ${id} is not recorded.`);
+    const read = await readWorkFile<ShuffleJson>(shuffleWorkFile(this.folder, id, round), digest, { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` });
+    return read.ok ? ok({ text: read.value.text, shuffle: read.value.value }) : read;
+  }
+
+  /**
+   * Step 4: every missing (constituency, round), a few constituencies at a time; each shuffle's proof is
+   * verified, written and recorded before the next round uses its outputs. Progress in ballots·rounds.
+   */
+  async shuffle(job: JobControl = {}): Promise<Result<void>> {
+    const due = this.due('shuffle');
+    if (!due.ok) return due;
+    await ensureWorkDir(this.folder);
+    const k = this.#state.shuffles;
+    const recorded = (id: string) => this.#state.shuffled.get(id)?.length ?? 0;
+    const todo = this.#state.active.filter((c) => recorded(c.id) < k);
+    const first = await this.acceptedCiphertexts(new Set(todo.filter((c) => recorded(c.id) === 0).map((c) => c.id)));
+    if (!first.ok) return first;
+    const total = this.#state.active.reduce((s, c) => s + c.ballots * k, 0);
+    let done = this.#state.active.reduce((s, c) => s + c.ballots * recorded(c.id), 0);
+    const fpHex = toHex(this.fingerprint);
+    let refused: Failure | undefined;
+    await mapLimit(todo, this.ctx.pool.size + 1, async (c) => {
+      let inputs: readonly CiphertextJson[];
+      const from = recorded(c.id);
+      if (from === 0) {
+        inputs = first.value.get(c.id)!;
+        first.value.delete(c.id);
+      } else {
+        const last = await this.shuffleOutputs(c.id, from);
+        if (!last.ok) return void (refused ??= last.error);
+        inputs = last.value.shuffle.outputs;
+      }
+      for (let round = from + 1; round <= k; round++) {
+        if (refused !== undefined || job.signal?.aborted) return;
+        const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${c.id}/shuffle-${round}`, inputs });
+        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs, shuffle: made });
+        if (bad) {
+          refused ??= { code: bad.code, message: { fr: `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} refused: ${bad.message.en}` }, where: c.id };
+          return;
+        }
+        const written = await writeWorkFile(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
+        const entry = written.ok ? await this.recordAsWorkstation(TALLY_ENTRY.shuffle, { constituency: c.id, round, digest: digestOf(made) }) : written;
+        if (!entry.ok) return void (refused ??= entry.error);
+        done += c.ballots;
+        job.onProgress?.(done, total);
+        inputs = made.outputs;
+      }
+    });
+    if (refused !== undefined) return failure(refused);
+    if (job.signal?.aborted && this.#state.phase === 'shuffle') return cancelled();
+    return ok(undefined);
+  }
+
+  // --- steps 5 and 7: the members ---
+
+  private expectMember(phase: TallyState['phase'], member: number): Result<void> {
+    const due = this.due(phase);
+    if (!due.ok) return due;
+    if (!Number.isInteger(member) || member < 1 || member > this.#state.n) return notNow(`Membre ${member} inconnu.`, `Unknown member ${member}.`);
+    return ok(undefined);
+  }
+
+  /** Key operations refuse to run while a network interface is connected, unless a rehearsal overrides. */
+  private async offline(member: number): Promise<Result<void>> {
+    const cleared = clearForKeyOperation(await this.ctx.network(), this.ctx.override);
+    return cleared.ok ? ok(undefined) : this.deviation('operation-refused', member, cleared.error);
+  }
+
+  /** Hazardous: opens the member's token; refusals (wrong passphrase, wrong election or member, not the enrolled token) are recorded. */
+  private async openToken(step: TallyMemberStep): Promise<Result<TallyMemberSecrets>> {
+    const opened = await this.ctx.tokens.open(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member });
+    if (!opened.ok) return this.deviation('token-refused', step.member, opened.error);
+    const s = opened.value;
+    const j = step.member;
+    const enrolled = this.keys.identityKeys.get(j);
+    const sameKeys = s.verificationKey === this.keys.verificationKeys[j - 1] && s.electionKey === this.keys.electionKey;
+    if (s.member !== j || enrolled !== toHex(s.identityKey) || !sameKeys) {
+      wipe(s.identitySecret);
+      return this.deviation('token-refused', j, {
+        code: 'tally.token-mismatch',
+        message: {
+          fr: `Ce jeton n'est pas celui enrôlé pour le membre ${j} lors de la cérémonie des clés (clé d'identité ou clés de l'élection différentes).`,
+          en: `This token is not the one enrolled for member ${j} at the key ceremony (identity key or election keys differ).`,
+        },
+        where: step.token.drive,
+      });
+    }
+    return opened;
+  }
+
+  private async removePartials(member: number): Promise<void> {
+    await Promise.all(this.#state.active.map((c) => rm(partialWorkFile(this.folder, c.id, member), { force: true })));
+  }
+
+  /**
+   * Step 5 for one member: offline check, token, partial decryption of every constituency's last shuffle
+   * outputs in the pool, each proof verified against Y_j before it is kept; entry signed by the member.
+   * Progress in ciphertexts.
+   */
+  async decrypt(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+    const due = this.expectMember('decryption', step.member);
+    if (!due.ok) return due;
+    const j = step.member;
+    const m = this.#state.members[j - 1]!;
+    if (!m.qualified) {
+      return this.deviation('decryption-refused', j, {
+        code: 'decryption.not-qualified',
+        message: { fr: `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`, en: `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.` },
+      });
+    }
+    if (m.decrypted) {
+      return this.deviation('decryption-refused', j, {
+        code: 'tally.member-twice',
+        message: { fr: `Le membre ${j} (${m.name}) a déjà déchiffré : un autre membre doit venir.`, en: `Member ${j} (${m.name}) already decrypted: another member must come.` },
+      });
+    }
+    const offline = await this.offline(j);
+    if (!offline.ok) return offline;
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    const secrets = opened.value;
+    try {
+      const partials = await this.partialDecryptions(j, scalarToHex(secrets.keyShare), job);
+      if (!partials.ok) {
+        await this.removePartials(j);
+        return partials.error.code === 'cancelled' ? partials : await this.deviation('decryption-refused', j, partials.error);
+      }
+      return await this.record(`member:${j}`, TALLY_ENTRY.decryption, { member: j, partials: partials.value }, secrets.identitySecret);
+    } finally {
+      wipe(secrets.identitySecret);
+    }
+  }
+
+  /** Hazardous (`share`, x_j in hex): every active constituency's partial decryption, verified and written to its work file. */
+  private async partialDecryptions(j: number, share: string, job: JobControl): Promise<Result<{ constituency: string; digest: string }[]>> {
+    await ensureWorkDir(this.folder);
+    const fpHex = toHex(this.fingerprint);
+    const verificationKey = this.keys.verificationKeys[j - 1]!;
+    const digests = new Map<string, string>();
+    const total = this.#state.active.reduce((s, c) => s + c.ballots, 0);
+    let done = 0;
+    let refused: Failure | undefined;
+    await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+      if (refused !== undefined || job.signal?.aborted) return;
+      const last = await this.shuffleOutputs(c.id, this.#state.shuffles);
+      if (!last.ok) return void (refused ??= last.error);
+      const ciphertexts = last.value.shuffle.outputs;
+      const partial = await this.ctx.pool.run<PartialDecryptionJson>({ kind: 'partial', fingerprint: fpHex, member: j, share, verificationKey, ciphertexts });
+      const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial });
+      if (bad) {
+        const name = this.#state.members[j - 1]!.name;
+        refused ??= {
+          code: bad.code,
+          message: {
+            fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${c.id} ne passe pas sa preuve : il est écarté. ${bad.message.fr}`,
+            en: `Member ${j} (${name})'s partial decryption for ${c.id} fails its proof: it is set aside. ${bad.message.en}`,
+          },
+          where: `member ${j}`,
+        };
+        return;
+      }
+      const written = await writeWorkFile(partialWorkFile(this.folder, c.id, j), JSON.stringify(partial));
+      if (!written.ok) return void (refused ??= written.error);
+      digests.set(c.id, digestOf(partial));
+      done += c.ballots;
+      job.onProgress?.(done, total);
+    });
+    if (refused !== undefined) return failure(refused);
+    if (job.signal?.aborted) return cancelled();
+    return ok(this.#state.active.map((c) => ({ constituency: c.id, digest: digests.get(c.id)! })));
+  }
+
+  // --- step 6: the count ---
+
+  /** Step 6: combine, decode, write tally/<id>.json, count; entry tally.count. Progress in constituencies. */
+  async count(job: JobControl = {}): Promise<Result<readonly Pv[]>> {
+    const due = this.due('count');
+    if (!due.ok) return due;
+    const trailer = await this.trailer();
+    if (!trailer.ok) return trailer;
+    const members = this.#state.members.filter((m) => m.decrypted).map((m) => m.index);
+    await mkdir(join(this.folder, RECORD_FILES.tallyDir), { recursive: true });
+    const decoded = new Map<string, (number | null)[]>();
+    const active = this.#state.active;
+    let done = 0;
+    let refused: Failure | undefined;
+    await mapLimit(active, this.ctx.pool.size + 1, async (c) => {
+      if (refused !== undefined || job.signal?.aborted) return;
+      const made = await this.countOne(c.id, c.ballots, members);
+      if (!made.ok) return void (refused ??= made.error);
+      decoded.set(c.id, made.value);
+      job.onProgress?.(++done, active.length);
+    });
+    if (refused !== undefined) return failure(refused);
+    if (job.signal?.aborted) return cancelled();
+    const pvs = this.pvsOf(decoded, trailer.value);
+    const entry = await this.recordAsWorkstation(TALLY_ENTRY.count, { members, pvSha256: digestOf(pvs) });
+    if (!entry.ok) return entry;
+    this.#pvs = pvs;
+    return ok(pvs);
+  }
+
+  private pvsOf(decoded: ReadonlyMap<string, readonly (number | null)[]>, trailer: UrnTrailer): Pv[] {
+    const voted = new Map(trailer.voted.map((v) => [v.constituency, v.count]));
+    return this.definition.constituencies.map((c) => countConstituency(c, decoded.get(c.id) ?? [], voted.get(c.id) ?? 0));
+  }
+
+  /** One constituency: its partials combined in the pool, tally/<id>.json put together from the work files. */
+  private async countOne(id: string, ballots: number, members: readonly number[]): Promise<Result<(number | null)[]>> {
+    const k = this.#state.shuffles;
+    const shuffles: string[] = [];
+    let last: ShuffleJson | undefined;
+    for (let round = 1; round <= k; round++) {
+      const s = await this.shuffleOutputs(id, round);
+      if (!s.ok) return s;
+      shuffles.push(s.value.text);
+      last = s.value.shuffle;
+    }
+    const partials: { member: number; text: string; partial: unknown }[] = [];
+    for (const j of members) {
+      const digest = this.#state.members[j - 1]!.partials!.find((p) => p.constituency === id)!.digest;
+      const p = await readWorkFile<PartialDecryptionJson>(partialWorkFile(this.folder, id, j), digest, { fr: `Déchiffrement partiel du membre ${j} pour ${id}`, en: `Member ${j}'s partial decryption for ${id}` });
+      if (!p.ok) return p;
+      partials.push({ member: j, text: p.value.text, partial: p.value.value });
+    }
+    const c = this.definition.constituencies.find((x) => x.id === id)!;
+    const comb = await this.ctx.pool.run<CombineOutput>({
+      kind: 'combine',
+      fingerprint: toHex(this.fingerprint),
+      constituency: id,
+      candidates: c.candidates.length,
+      dkg: { t: this.#state.t, qualified: this.keys.result.qualified, verificationKeys: this.keys.verificationKeys },
+      ciphertexts: last!.outputs,
+      partials: partials.map((p) => ({ member: p.member, partial: p.partial })),
+    });
+    if (!comb.ok) return failure(comb.error);
+    // The file of TallyFile's shape, put together from the work files without serialising them again.
+    const text =
+      `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(id)},"ballots":${ballots},` +
+      `"shuffles":[${shuffles.join(',')}],"partials":[${partials.map((p) => p.text).join(',')}],` +
+      `"plaintexts":${JSON.stringify(comb.plaintexts)},"decoded":${JSON.stringify(comb.decoded)}}\n`;
+    const written = await writeFileAtomic(join(this.folder, tallyFile(id)), text);
+    return written.ok ? ok(comb.decoded) : written;
+  }
+
+  /** The PVs of a counted tally: from results.json once closed, otherwise counted again from tally/<id>.json. */
+  private async loadPvs(): Promise<Result<void>> {
+    const s = this.#state;
+    if (s.count === undefined) return ok(undefined);
+    const mismatch = (name: string) => fail<void>('tally.count-mismatch', `${name} ne correspond plus au journal du dépouillement.`, `${name} no longer matches the tally transcript.`, name);
+    if (s.results !== undefined) {
+      const path = join(this.folder, RECORD_FILES.results);
+      if ((await fileSha256(path).catch(() => null)) !== s.results.resultsSha256) return mismatch(RECORD_FILES.results);
+      this.#pvs = (JSON.parse(await readFile(path, 'utf8')) as Results).constituencies;
+      return ok(undefined);
+    }
+    const trailer = await this.trailer();
+    if (!trailer.ok) return trailer;
+    const decoded = new Map<string, (number | null)[]>();
+    for (const c of s.active) {
+      const text = await readFile(join(this.folder, tallyFile(c.id)), 'utf8').catch(() => null);
+      const file = catchInput(() => JSON.parse(text ?? '') as TallyFile);
+      if (!file.ok || !Array.isArray(file.value.decoded)) return mismatch(tallyFile(c.id));
+      decoded.set(c.id, file.value.decoded as (number | null)[]);
+    }
+    const pvs = this.pvsOf(decoded, trailer.value);
+    if (digestOf(pvs) !== s.count.pvSha256) return mismatch(RECORD_FILES.tallyDir);
+    this.#pvs = pvs;
+    return ok(undefined);
+  }
+
+  /** Step 7 for one member who decrypted: they sign every PV with their token's identity key. */
+  async sign(step: TallyMemberStep): Promise<Result<void>> {
+    const due = this.expectMember('signing', step.member);
+    if (!due.ok) return due;
+    const j = step.member;
+    const m = this.#state.members[j - 1]!;
+    if (!m.decrypted) {
+      return this.deviation('signature-refused', j, {
+        code: 'tally.not-decrypting',
+        message: { fr: `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`, en: `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.` },
+      });
+    }
+    if (m.signed) {
+      return this.deviation('signature-refused', j, {
+        code: 'tally.member-twice',
+        message: { fr: `Le membre ${j} (${m.name}) a déjà signé.`, en: `Member ${j} (${m.name}) already signed.` },
+      });
+    }
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    const secret = opened.value.identitySecret;
+    try {
+      const signatures = this.#pvs!.map((pv) => ({ constituency: pv.constituency, signature: signPv(secret, this.fingerprint, pv) }));
+      return await this.record(`member:${j}`, TALLY_ENTRY.signature, { member: j, pvSha256: this.#state.count!.pvSha256, signatures }, secret);
+    } finally {
+      wipe(secret);
+    }
+  }
+
+  // --- step 8: the closing ---
+
+  /** results.json (record.md §7): the count's members; signatures by constituency (definition order), then member. */
+  private results(): Results {
+    const members = this.#state.count!.members;
+    const signatures: PvSignature[] = [];
+    for (const pv of this.#pvs!) {
+      for (const j of members) {
+        const s = this.#state.members[j - 1]!.signatures!.find((x) => x.constituency === pv.constituency)!;
+        signatures.push({ member: j, constituency: pv.constituency, signature: s.signature });
+      }
+    }
+    return { format: RESULTS_FORMAT, election: toHex(this.fingerprint), members: [...members], constituencies: this.#pvs!, signatures };
+  }
+
+  /** Step 8: results.json, tally.results, `.tally-work` removed, manifest.json. */
+  async close(): Promise<Result<{ recordFingerprint: string; results: Results }>> {
+    const due = this.due('closing');
+    if (!due.ok) return due;
+    const results = this.results();
+    const path = join(this.folder, RECORD_FILES.results);
+    const written = await writeFileAtomic(path, `${JSON.stringify(results, null, 1)}\n`);
+    if (!written.ok) return written;
+    const entry = await this.recordAsWorkstation(TALLY_ENTRY.results, { resultsSha256: await fileSha256(path) });
+    if (!entry.ok) return entry;
+    const finished = await this.finishClosing();
+    return finished.ok ? ok({ recordFingerprint: finished.value, results }) : finished;
+  }
+
+  /** After `tally.results`: the work files go, then the manifest, whose SHA-256 is the record's fingerprint. */
+  private async finishClosing(): Promise<Result<string>> {
+    await removeWorkDir(this.folder);
+    // Temporary files a crash may have left next to the record's files are no part of it.
+    for (const dir of [this.folder, join(this.folder, RECORD_FILES.tallyDir)]) {
+      for (const name of await readdir(dir).catch(() => [] as string[])) if (/^\..*\.tmp$/.test(name)) await rm(join(dir, name), { force: true });
+    }
+    const manifest = manifestText(await buildManifest(this.folder));
+    const written = await writeFileAtomic(join(this.folder, RECORD_FILES.manifest), manifest);
+    return written.ok ? ok(recordFingerprint(new TextEncoder().encode(manifest))) : written;
+  }
+
+  /** SHA-256 of manifest.json once closed, else null. */
+  async recordFingerprint(): Promise<string | null> {
+    if (this.#state.phase !== 'closed') return null;
+    const bytes = await readFile(join(this.folder, RECORD_FILES.manifest)).catch(() => null);
+    return bytes === null ? null : recordFingerprint(new Uint8Array(bytes));
+  }
+
+  /** The PVs with names (after the count), for the view and the PDFs. */
+  pvViews(): readonly PvView[] | null {
+    if (this.#pvs === null) return null;
+    const byId = new Map(this.definition.constituencies.map((c) => [c.id, c]));
+    return this.#pvs.map((pv) => {
+      const c = byId.get(pv.constituency)!;
+      return { ...pv, name: c.name, candidates: c.candidates.map((x) => x.name), blankVoteOffered: c.blankVote };
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The members' tokens on drives, as the tally needs them (src/core/token, docs/token.md): the keystore at
+ * `<drive>/SCEAU/<election>/member-<j>.sceau-token.json`, opened with the member's passphrase, must be
+ * this election's and this member's and hold a key share. Secrets leave this module only inside the step
+ * that asked for them, which wipes them.
+ */
+import { pointToHex } from '../../crypto/group.js';
+import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { listTokens, openToken, readToken, tokenPath, wipeSecrets, type TokenOptions } from '../../token/index.js';
+import type { TokenExpectations, TokenLocation } from '../key/ceremony.js';
+import type { TallyMemberSecrets, TallyTokenPort } from './types.js';
+
+/** The token's own message when it names the member already; otherwise "Membre j : …". */
+function naming(error: Failure, member: number): Result<never> {
+  const named = new RegExp(`membre ${member}\\b`).test(error.message.fr);
+  const message = named ? error.message : { fr: `Membre ${member} : ${error.message.fr}`, en: `Member ${member}: ${error.message.en}` };
+  return { ok: false, error: { ...error, message } };
+}
+
+/** No token of this member at the expected place: says whose token the drive holds instead, if any. */
+async function missing(at: TokenLocation, expect: TokenExpectations, error: Failure): Promise<Result<never>> {
+  const j = expect.member;
+  const others = (await listTokens(at.drive, expect.election).catch(() => [])).flatMap((t) => (t.ok ? [t.found.token.public.member] : []));
+  if (others.length > 0) {
+    const o = others[0]!;
+    return fail(
+      'token.other-member',
+      `Le support « ${at.label} » ne porte pas le jeton du membre ${j} mais celui de ${o.name} (membre ${o.index}).`,
+      `The drive "${at.label}" does not hold member ${j}'s token but ${o.name}'s (member ${o.index}).`,
+      at.drive,
+    );
+  }
+  return fail(
+    error.code,
+    `Aucun jeton du membre ${j} pour l'élection « ${expect.election} » sur le support « ${at.label} ».`,
+    `No token of member ${j} for the election "${expect.election}" on the drive "${at.label}".`,
+    at.drive,
+  );
+}
+
+export function tallyDriveTokens(options: TokenOptions = {}): TallyTokenPort {
+  return {
+    async open(at, passphrase, expect): Promise<Result<TallyMemberSecrets>> {
+      const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
+      if (!found.ok) return found.error.code === 'token.missing' ? missing(at, expect, found.error) : naming(found.error, expect.member);
+      const opened = await openToken(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, options);
+      if (!opened.ok) return naming(opened.error, expect.member);
+      const { public: pub, secrets } = opened.value;
+      if (pub.keyShare === undefined || secrets.keyShareSecret === undefined) {
+        wipeSecrets(secrets);
+        return fail(
+          'tally.no-share',
+          `Le jeton de ${pub.member.name} (membre ${pub.member.index}) ne porte pas de fragment de clé : la cérémonie des clés ne l'a pas scellé.`,
+          `${pub.member.name} (member ${pub.member.index})'s token holds no key share: the key ceremony did not seal it.`,
+          at.drive,
+        );
+      }
+      return ok({
+        member: pub.member.index,
+        identityKey: pub.identityKey,
+        // The ceremony wipes this copy when its step ends.
+        identitySecret: secrets.identitySecretKey,
+        keyShare: secrets.keyShareSecret,
+        verificationKey: pointToHex(pub.keyShare.verificationKey),
+        electionKey: pointToHex(pub.keyShare.publicKey),
+      });
+    },
+  };
+}

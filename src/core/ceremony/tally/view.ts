@@ -1,0 +1,41 @@
+/**
+ * The public view of a tally (types.ts TallyView) for the screens and the projector: the phase, the board
+ * and who has decrypted or signed, the urn report, the shuffles made, the PVs once counted, and every
+ * refusal recorded. Built from the transcript and the record's files: it never holds a secret.
+ */
+import { toHex } from '../../common/bytes.js';
+import type { TallyCeremony } from './ceremony.js';
+import { shufflesDone, shufflesDue } from './state.js';
+import type { TallyView } from './types.js';
+
+export async function tallyView(c: TallyCeremony): Promise<TallyView> {
+  const s = c.state;
+  const urn = await c.urnReport();
+  const def = c.definition;
+  return {
+    folder: c.folder,
+    election: { id: def.id, title: def.title, fingerprint: toHex(c.fingerprint) },
+    keyCeremonyHead: s.keyCeremonyHead ?? '',
+    phase: s.phase,
+    shuffles: s.shuffles,
+    t: s.t,
+    members: s.members.map((m) => ({
+      index: m.index,
+      name: m.name,
+      role: m.role,
+      president: m.president,
+      qualified: m.qualified,
+      decrypted: m.decrypted,
+      signed: m.signed,
+      refusals: s.deviations.filter((d) => d.payload.member === m.index).map((d) => ({ seq: d.seq, message: d.payload.message })),
+    })),
+    urn: urn.ok ? urn.value : null,
+    receipts: s.receipts === undefined ? null : { count: s.receipts.count, sha256: s.receipts.sha256 },
+    shuffled: { done: shufflesDone(s), total: shufflesDue(s) },
+    results: c.pvViews(),
+    recordFingerprint: await c.recordFingerprint(),
+    head: c.head,
+    deviations: s.deviations.map((d) => ({ seq: d.seq, kind: d.payload.kind, member: d.payload.member, message: d.payload.message })),
+    failure: urn.ok ? null : urn.error,
+  };
+}

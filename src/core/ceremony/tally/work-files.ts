@@ -1,0 +1,203 @@
+/**
+ * The files a tally reads and writes besides its transcript (docs/tally-ceremony.md §3): the work files
+ * of `.tally-work/` (each written as soon as its proof is made and verified, read back with its digest
+ * checked against the entry that records it), the accepted and rejected lists, the urn's lines and
+ * trailer, read as streams.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson } from '../../common/canonical-json.js';
+import { toHex } from '../../common/bytes.js';
+import { fail, ok, type Result } from '../../common/result.js';
+import { RECORD_FILES } from '../../election/record.js';
+import type { RejectionCode } from '../../election/urn.js';
+import type { Bilingual } from '../../common/result.js';
+
+/** Work files of a tally in progress (removed before the manifest is made). */
+export const WORK_DIR = '.tally-work';
+
+export function workDir(folder: string): string {
+  return join(folder, WORK_DIR);
+}
+
+/** `.tally-work/<id>.shuffle-<k>.json` */
+export function shuffleWorkFile(folder: string, constituency: string, round: number): string {
+  return join(folder, WORK_DIR, `${constituency}.shuffle-${round}.json`);
+}
+
+/** `.tally-work/<id>.partial-<j>.json` */
+export function partialWorkFile(folder: string, constituency: string, member: number): string {
+  return join(folder, WORK_DIR, `${constituency}.partial-${member}.json`);
+}
+
+/** Hex SHA-256 of the canonical JSON of a value: the digest of a shuffle, a partial decryption, the PVs. */
+export function digestOf(value: unknown): string {
+  return toHex(sha256(new TextEncoder().encode(canonicalJson(value))));
+}
+
+/** Runs `fn` on every item, at most `limit` at a time. */
+export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
+
+/** Writes a work file durably (it is a proof the transcript is about to record). */
+export async function writeWorkFile(path: string, text: string): Promise<Result<void>> {
+  try {
+    const fd = await open(path, 'w', 0o644);
+    try {
+      await fd.writeFile(text);
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
+  } catch (e) {
+    return fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
+  }
+  const back = await readFile(path, 'utf8').catch(() => null);
+  return back === text ? ok(undefined) : fail('file.read-back', `Le fichier ${path} relu ne correspond pas à ce qui a été écrit.`, `The file ${path} read back differs from what was written.`, path);
+}
+
+/** A work file's text and value, whose digest must be the one the transcript recorded. */
+export async function readWorkFile<T>(path: string, digest: string, what: Bilingual): Promise<Result<{ text: string; value: T }>> {
+  const text = await readFile(path, 'utf8').catch(() => null);
+  let value: unknown;
+  try {
+    value = text === null ? undefined : JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (text === null || value === undefined || digestOf(value) !== digest) {
+    return fail(
+      'tally.work-file',
+      `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
+      `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,
+      path,
+    );
+  }
+  return ok({ text, value: value as T });
+}
+
+export async function ensureWorkDir(folder: string): Promise<void> {
+  await mkdir(workDir(folder), { recursive: true });
+}
+
+export async function removeWorkDir(folder: string): Promise<void> {
+  await rm(workDir(folder), { recursive: true, force: true });
+}
+
+export async function fsyncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fd = await open(folder, 'r');
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Copies a file as a stream to `dest` (created or replaced), fsynced; reports bytes copied; stops on `signal`. */
+export async function copyDurable(source: string, dest: string, signal: AbortSignal | undefined, onBytes: (copied: number) => void): Promise<Result<'copied' | 'cancelled'>> {
+  let fd;
+  try {
+    fd = await open(dest, 'w', 0o644);
+  } catch (e) {
+    return fail('file.write', `Écriture de ${dest} impossible : ${String(e)}`, `Cannot write ${dest}: ${String(e)}`, dest);
+  }
+  let copied = 0;
+  try {
+    for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) {
+      if (signal?.aborted) return ok('cancelled');
+      await fd.write(chunk as Buffer);
+      copied += (chunk as Buffer).length;
+      onBytes(copied);
+    }
+    await fd.sync();
+    return ok('copied');
+  } catch (e) {
+    return fail('drive.read', `Lecture de ${source} impossible : ${String(e)}`, `Cannot read ${source}: ${String(e)}`, source);
+  } finally {
+    await fd.close();
+  }
+}
+
+export async function fileSize(path: string): Promise<number | null> {
+  return stat(path).then((s) => s.size, () => null);
+}
+
+/**
+ * Calls `onLine(lineNo, text)` for the lines of `path` (split at LF, numbered from 1) that `wanted`
+ * selects; the others are skipped without being kept, so an urn is read in constant memory.
+ */
+export async function forEachWantedLine(path: string, wanted: (lineNo: number) => boolean, onLine: (lineNo: number, text: string) => void): Promise<void> {
+  let lineNo = 1;
+  let parts: Buffer[] = [];
+  let keep = wanted(1);
+  for await (const raw of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const chunk = raw as Buffer;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (keep) parts.push(chunk.subarray(start, nl < 0 ? chunk.length : nl));
+      if (nl < 0) break;
+      if (keep) onLine(lineNo, Buffer.concat(parts).toString('utf8'));
+      parts = [];
+      lineNo++;
+      keep = wanted(lineNo);
+      start = nl + 1;
+    }
+  }
+  if (keep && parts.length > 0) onLine(lineNo, Buffer.concat(parts).toString('utf8'));
+}
+
+/** The urn's last line (its trailer, once the import accepted the urn), read from the file's end. */
+export async function readLastLine(path: string, maxBytes = (1 << 20) + 2): Promise<string | null> {
+  const size = await fileSize(path);
+  if (size === null) return null;
+  const length = Math.min(size, maxBytes);
+  const fd = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    await fd.read(buf, 0, length, size - length);
+    const text = buf.toString('utf8').replace(/\r?\n$/, '');
+    return text.slice(text.lastIndexOf('\n') + 1);
+  } finally {
+    await fd.close();
+  }
+}
+
+/** One line of accepted.jsonl (record.md §5). */
+export interface AcceptedLine {
+  readonly line: number;
+  readonly id: string;
+  readonly constituency: string;
+  readonly receipt: string;
+}
+
+/** One line of rejected.jsonl (record.md §5). */
+export interface RejectedLine {
+  readonly line: number;
+  readonly id: string | null;
+  readonly constituency: string | null;
+  readonly code: RejectionCode;
+  readonly reason: Bilingual;
+}
+
+/** The lines of a JSON Lines file of the folder, parsed; a missing or unreadable file is a failure. */
+export async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[]>> {
+  const text = await readFile(join(folder, name), 'utf8').catch(() => null);
+  if (text === null) return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
+  try {
+    return ok(text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as T));
+  } catch {
+    return fail('import.list-malformed', `${name} est illisible.`, `${name} is unreadable.`, name);
+  }
+}
+
+export const readAccepted = (folder: string) => readJsonLines<AcceptedLine>(folder, RECORD_FILES.accepted);
+export const readRejected = (folder: string) => readJsonLines<RejectedLine>(folder, RECORD_FILES.rejected);
