@@ -1,0 +1,390 @@
+/**
+ * The seals printed as QR codes on the procès-verbaux (docs/results.md §2–§3), so that anyone holding
+ * the paper can check it against the published election record:
+ *
+ *   PV seal       sceau:pv:1:<FP>:<RFP>:<constituency>:<PVH>:<j>.<SIG>+<j>.<SIG>…
+ *   results seal  sceau:results:1:<FP>:<RFP>:<RSH>
+ *
+ *   FP  = hex fp (definition fingerprint)          RFP = hex SHA-256(bytes of manifest.json)
+ *   PVH = hex SHA-256(canonicalJson(PV))           RSH = hex SHA-256(bytes of results.json)
+ *   SIG = member j's PV signature (results.json; record.md §7), 128 hex; members ascending, each once
+ *
+ * Hex is written upper-case (the QR code's alphanumeric mode then packs it in 5.5 bits a digit) and read
+ * in either case. Checking a seal reads the record's manifest.json, election.json, results.json and,
+ * when a signer's identity key is not in the definition, keyceremony.jsonl; each file must be the one
+ * the manifest lists. It does not re-verify the whole record: that is `sceau verify`'s work.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { fromHex, toHex } from '../common/bytes.js';
+import { catchInput, fail, ok, type Result } from '../common/result.js';
+import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+import { definitionFingerprint, IDENTIFIER, parseDefinitionText, type BoardMember, type Constituency, type ElectionDefinition } from './definition.js';
+import { RECORD_FILES, recordFingerprint } from './record.js';
+import { RESULTS_FORMAT, verifyPvSignature, type Pv, type PvSignature, type Results } from './results.js';
+
+export const PV_SEAL_PREFIX = 'sceau:pv:1:';
+export const RESULTS_SEAL_PREFIX = 'sceau:results:1:';
+
+/** What a PV seal says; hex values lower-case. */
+export interface PvSeal {
+  readonly election: string;
+  readonly record: string;
+  readonly constituency: string;
+  readonly pvSha256: string;
+  /** Members ascending, each once. */
+  readonly signatures: readonly { readonly member: number; readonly signature: string }[];
+}
+
+/** What a results seal says; hex values lower-case. */
+export interface ResultsSeal {
+  readonly election: string;
+  readonly record: string;
+  readonly resultsSha256: string;
+}
+
+/** hex SHA-256 of the canonical JSON of exactly the PV's eight fields (formats.md §1). */
+export function pvSha256(pv: Pv): string {
+  const { constituency, inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, votes } = pv;
+  return toHex(sha256(new TextEncoder().encode(canonicalJson({ constituency, inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, votes: [...votes] }))));
+}
+
+// --- writing ---
+
+const up = (hex: string): string => hex.toUpperCase();
+
+/** The PV seal's text. `signatures` may come in any order: they are written by member, ascending. */
+export function pvSealPayload(seal: PvSeal): string {
+  const sigs = [...seal.signatures].sort((a, b) => a.member - b.member).map((s) => `${s.member}.${up(s.signature)}`);
+  return `${PV_SEAL_PREFIX}${up(seal.election)}:${up(seal.record)}:${seal.constituency}:${up(seal.pvSha256)}:${sigs.join('+')}`;
+}
+
+/** The PV seal of one constituency of `results`, sealed in the record of fingerprint `record`. */
+export function pvSealOf(results: Pick<Results, 'election' | 'signatures'>, record: string, pv: Pv): string {
+  const signatures = results.signatures.filter((s) => s.constituency === pv.constituency).map((s) => ({ member: s.member, signature: s.signature }));
+  return pvSealPayload({ election: results.election, record, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
+}
+
+export function resultsSealPayload(seal: ResultsSeal): string {
+  return `${RESULTS_SEAL_PREFIX}${up(seal.election)}:${up(seal.record)}:${up(seal.resultsSha256)}`;
+}
+
+// --- reading ---
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+const HEX128 = /^[0-9a-fA-F]{128}$/;
+const HEX_PREFIX = /^[0-9a-fA-F]*$/;
+const MEMBER = /^[1-9][0-9]{0,2}$/;
+
+function truncated<T>(what: string): Result<T> {
+  return fail('seal.truncated', `Code incomplet (${what}) : le code a été mal lu ou coupé ; scannez-le de nouveau.`, `Incomplete code (${what}): it was misread or cut short; scan it again.`, what);
+}
+
+function malformed<T>(what: string): Result<T> {
+  return fail('seal.malformed', `Code mal formé (${what}) : ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
+}
+
+/** Checks the prefix: `sceau:<kind>:1:`. */
+function body(text: string, kind: 'pv' | 'results'): Result<string> {
+  const t = text.trim();
+  const prefix = kind === 'pv' ? PV_SEAL_PREFIX : RESULTS_SEAL_PREFIX;
+  if (t.startsWith(prefix)) return ok(t.slice(prefix.length));
+  if (t.startsWith(`sceau:${kind}:`)) return fail('seal.version', `Version de sceau inconnue : mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
+  const what = kind === 'pv' ? "d'un procès-verbal" : 'des résultats';
+  return fail('seal.not-a-seal', `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par « ${prefix} »).`, `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${prefix}").`);
+}
+
+/** A fixed-length hex field: shorter but hex = cut short; anything else = malformed. */
+function hexField(value: string | undefined, pattern: RegExp, what: string, last: boolean): Result<string> {
+  if (value === undefined) return truncated(what);
+  if (pattern.test(value)) return ok(value.toLowerCase());
+  return last && HEX_PREFIX.test(value) && value.length < (pattern === HEX128 ? 128 : 64) ? truncated(what) : malformed(what);
+}
+
+function signatureField(value: string, last: boolean, index: number): Result<{ member: number; signature: string }> {
+  const what = `signature ${index + 1}`;
+  const dot = value.indexOf('.');
+  if (dot < 0) return last && (value === '' || MEMBER.test(value)) ? truncated(what) : malformed(what);
+  const member = value.slice(0, dot);
+  if (!MEMBER.test(member) || Number(member) > 255) return malformed(`${what} (membre/member)`);
+  const sig = hexField(value.slice(dot + 1), HEX128, what, last);
+  return sig.ok ? ok({ member: Number(member), signature: sig.value }) : sig;
+}
+
+/** Reads a PV seal's text (a QR code's content, or typed): codes `seal.not-a-seal`, `seal.version`, `seal.truncated`, `seal.malformed`. */
+export function parsePvSeal(text: string): Result<PvSeal> {
+  const b = body(text, 'pv');
+  if (!b.ok) return b;
+  const f = b.value.split(':');
+  if (f.length > 5) return malformed('champs/fields');
+  const election = hexField(f[0], HEX64, 'election', f.length === 1);
+  if (!election.ok) return election;
+  const record = hexField(f[1], HEX64, 'record', f.length === 2);
+  if (!record.ok) return record;
+  if (f[2] === undefined || f[2] === '') return truncated('constituency');
+  if (!IDENTIFIER.test(f[2])) return malformed('constituency');
+  const pvHash = hexField(f[3], HEX64, 'pvSha256', f.length === 4);
+  if (!pvHash.ok) return pvHash;
+  if (f[4] === undefined || f[4] === '') return truncated('signatures');
+  const parts = f[4].split('+');
+  const signatures: { member: number; signature: string }[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const s = signatureField(parts[i]!, i === parts.length - 1, i);
+    if (!s.ok) return s;
+    if (signatures.length > 0 && s.value.member <= signatures[signatures.length - 1]!.member) return malformed('signatures (ordre/order)');
+    signatures.push(s.value);
+  }
+  return ok({ election: election.value, record: record.value, constituency: f[2], pvSha256: pvHash.value, signatures });
+}
+
+/** Reads a results seal's text: same codes as {@link parsePvSeal}. */
+export function parseResultsSeal(text: string): Result<ResultsSeal> {
+  const b = body(text, 'results');
+  if (!b.ok) return b;
+  const f = b.value.split(':');
+  if (f.length > 3) return malformed('champs/fields');
+  const election = hexField(f[0], HEX64, 'election', f.length === 1);
+  if (!election.ok) return election;
+  const record = hexField(f[1], HEX64, 'record', f.length === 2);
+  if (!record.ok) return record;
+  const results = hexField(f[2], HEX64, 'resultsSha256', f.length === 3);
+  return results.ok ? ok({ election: election.value, record: record.value, resultsSha256: results.value }) : results;
+}
+
+// --- checking against a record ---
+
+/** The files of a record that a seal is checked against, each as the manifest lists it. */
+interface SealedRecord {
+  readonly dir: string;
+  readonly fingerprint: string;
+  readonly manifest: ReadonlyMap<string, string>;
+  readonly definition: ElectionDefinition;
+  readonly election: string;
+}
+
+function recordMissing<T>(dir: string, file: string): Result<T> {
+  return fail('seal.record-missing', `Le dossier ${dir} n'est pas un dossier d'élection complet : ${file} manque ou est illisible.`, `The folder ${dir} is not a complete election record: ${file} is missing or unreadable.`, file);
+}
+
+async function readBytes(path: string): Promise<Uint8Array | undefined> {
+  return readFile(path).then(
+    (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+    () => undefined,
+  );
+}
+
+function manifestFiles(bytes: Uint8Array): Map<string, string> | undefined {
+  try {
+    const m = JSON.parse(new TextDecoder().decode(bytes)) as { files?: unknown };
+    if (!Array.isArray(m.files)) return undefined;
+    const out = new Map<string, string>();
+    for (const f of m.files as { path?: unknown; sha256?: unknown }[]) if (typeof f.path === 'string' && typeof f.sha256 === 'string') out.set(f.path, f.sha256);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file of the record, refused unless it is exactly the one its manifest lists. */
+async function sealedFile(r: Pick<SealedRecord, 'dir' | 'manifest'>, file: string): Promise<Result<Uint8Array>> {
+  const bytes = await readBytes(join(r.dir, file));
+  const listed = r.manifest.get(file);
+  if (bytes === undefined || listed === undefined) return recordMissing(r.dir, file);
+  if (toHex(sha256(bytes)) !== listed) {
+    return fail('seal.file-changed', `Le fichier ${file} du dossier n'est plus celui de son manifeste : le dossier a été modifié après sa clôture ; ne vous y fiez pas, procurez-vous le dossier publié.`, `The record's file ${file} is no longer the one its manifest lists: the record was changed after it was closed; do not rely on it, obtain the published record.`, file);
+  }
+  return ok(bytes);
+}
+
+async function openRecord(dir: string): Promise<Result<SealedRecord>> {
+  const manifestBytes = await readBytes(join(dir, RECORD_FILES.manifest));
+  if (manifestBytes === undefined) return recordMissing(dir, RECORD_FILES.manifest);
+  const manifest = manifestFiles(manifestBytes);
+  if (manifest === undefined) return fail('seal.record-malformed', `Le manifeste du dossier ${dir} est illisible.`, `The manifest of the record ${dir} is unreadable.`, RECORD_FILES.manifest);
+  const defBytes = await sealedFile({ dir, manifest }, RECORD_FILES.definition);
+  if (!defBytes.ok) return defBytes;
+  const definition = parseDefinitionText(new TextDecoder().decode(defBytes.value));
+  if (!definition.ok) return definition;
+  return ok({ dir, fingerprint: recordFingerprint(manifestBytes), manifest, definition: definition.value, election: toHex(definitionFingerprint(definition.value)) });
+}
+
+/** The paper's election and record fingerprints against the record's. */
+function sameRecord(r: SealedRecord, seal: { election: string; record: string }): Result<void> {
+  if (seal.election !== r.election) {
+    return fail('seal.other-election', `Ce papier n'est pas de cette élection (« ${r.definition.title} ») : son empreinte d'élection diffère de celle du dossier.`, `This paper is not from this election ("${r.definition.title}"): its election fingerprint differs from the record's.`);
+  }
+  if (seal.record !== r.fingerprint) {
+    return fail('seal.other-record', `Ce papier n'est pas de ce dossier : c'est bien la même élection, mais l'empreinte du dossier diffère. Soit il a été imprimé depuis un autre dossier, soit le dossier a été modifié depuis l'impression.`, `This paper is not from this record: it is the same election, but the record fingerprint differs. Either it was printed from another record, or the record was changed since it was printed.`);
+  }
+  return ok(undefined);
+}
+
+function resultsMalformed<T>(what: string): Result<T> {
+  return fail('seal.results-malformed', `Le fichier results.json du dossier est mal formé (${what}).`, `The record's results.json is malformed (${what}).`, RECORD_FILES.results);
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function pvOf(v: unknown): Pv | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const counts = ['inscrits', 'votants', 'aVoteParInternet', 'blancs', 'nuls', 'exprimes'].every((k) => isCount(o[k]));
+  return typeof o['constituency'] === 'string' && counts && Array.isArray(o['votes']) && o['votes'].every(isCount) ? (o as unknown as Pv) : undefined;
+}
+
+/** results.json, shape-checked: the election, the members, well-formed PVs and signatures. */
+async function readResults(r: SealedRecord): Promise<Result<Results>> {
+  const bytes = await sealedFile(r, RECORD_FILES.results);
+  if (!bytes.ok) return bytes;
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(new TextDecoder().decode(bytes.value)) as Record<string, unknown>;
+  } catch {
+    return resultsMalformed('JSON');
+  }
+  if (typeof v !== 'object' || v === null || v['format'] !== RESULTS_FORMAT) return resultsMalformed('format');
+  if (v['election'] !== r.election) return resultsMalformed('election');
+  if (!Array.isArray(v['members']) || !v['members'].every((m) => isCount(m))) return resultsMalformed('members');
+  if (!Array.isArray(v['constituencies']) || !v['constituencies'].every((p) => pvOf(p) !== undefined)) return resultsMalformed('constituencies');
+  const sigOk = (s: unknown): boolean => typeof s === 'object' && s !== null && isCount((s as PvSignature).member) && typeof (s as PvSignature).constituency === 'string' && typeof (s as PvSignature).signature === 'string';
+  if (!Array.isArray(v['signatures']) || !v['signatures'].every(sigOk)) return resultsMalformed('signatures');
+  return ok(v as unknown as Results);
+}
+
+/**
+ * The identity keys of `members`: the definition's `identityKey`, else the key of the member's first
+ * `member.enrolled` entry of keyceremony.jsonl, whose chain and signatures must verify (record.md §2).
+ */
+async function memberKeys(r: SealedRecord, members: readonly number[]): Promise<Result<Map<number, Uint8Array>>> {
+  const keys = new Map<number, Uint8Array>();
+  for (const j of members) {
+    const k = r.definition.board.members[j - 1]?.identityKey;
+    if (k !== undefined) keys.set(j, fromHex(k));
+  }
+  if (members.every((j) => keys.has(j))) return ok(keys);
+  const bytes = await sealedFile(r, RECORD_FILES.keyCeremony);
+  if (!bytes.ok) return bytes;
+  const chain = verifyTranscriptText(new TextDecoder().decode(bytes.value), fromHex(r.election), ceremonyActorKeys(r.definition), RECORD_FILES.keyCeremony);
+  if (!chain.ok) {
+    return fail('seal.key-ceremony', `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr}) : les clés des membres ne peuvent pas en être tirées.`, `The record's key-ceremony transcript does not verify (${chain.error.message.en}): the members' keys cannot be taken from it.`, chain.error.where);
+  }
+  for (const e of chain.value.entries) enrolledKey(e, keys);
+  const unknown = members.find((j) => !keys.has(j));
+  if (unknown !== undefined) {
+    return fail('seal.member-key', `La clé d'identité du membre ${unknown} n'est ni dans la définition ni dans le journal de la cérémonie des clés.`, `Member ${unknown}'s identity key is neither in the definition nor in the key-ceremony transcript.`, `member ${unknown}`);
+  }
+  return ok(keys);
+}
+
+function enrolledKey(e: TranscriptEntry, keys: Map<number, Uint8Array>): void {
+  const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+  const j = p['member'];
+  if (e.type !== 'member.enrolled' || typeof j !== 'number' || e.actor !== `member:${j}` || keys.has(j)) return;
+  if (typeof p['identityKey'] === 'string' && HEX64.test(p['identityKey'])) keys.set(j, fromHex(p['identityKey']));
+}
+
+function badSignature<T>(member: number, constituency: string): Result<T> {
+  return fail('seal.signature', `La signature du membre ${member} sur le procès-verbal de ${constituency} ne se vérifie pas avec sa clé d'identité : ce document n'a pas été signé par ce membre tel qu'il est.`, `The signature of member ${member} on the PV of ${constituency} does not verify with their identity key: this document was not signed by that member as it stands.`, `member ${member}`);
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  return x.length === y.length && x.every((m, i) => m === y[i]);
+}
+
+function boardMembers(def: ElectionDefinition, members: readonly number[]): BoardMember[] {
+  return [...members].sort((a, b) => a - b).flatMap((j) => def.board.members.filter((m) => m.index === j));
+}
+
+export interface PvSealCheck {
+  readonly definition: ElectionDefinition;
+  readonly constituency: Constituency;
+  /** The record's PV: the figures a person compares with those printed. */
+  readonly pv: Pv;
+  /** The members whose signatures verified, ascending. */
+  readonly members: readonly BoardMember[];
+  readonly recordFingerprint: string;
+}
+
+/**
+ * Checks a PV seal against the record in `recordDir`, in this order: the seal's syntax; the record's
+ * manifest, election.json and results.json (each as the manifest lists it); the election fingerprint
+ * (`seal.other-election`); the record fingerprint (`seal.other-record`); the constituency's PV in
+ * results.json (`seal.constituency`) and its SHA-256 (`seal.pv-mismatch`); the signers are exactly the
+ * results' members (`seal.signers`); every signature verifies with its member's identity key
+ * (`seal.signature`, naming the member).
+ */
+export async function checkPvSeal(recordDir: string, text: string): Promise<Result<PvSealCheck>> {
+  const seal = parsePvSeal(text);
+  if (!seal.ok) return seal;
+  const s = seal.value;
+  const record = await openRecord(recordDir);
+  if (!record.ok) return record;
+  const r = record.value;
+  const same = sameRecord(r, s);
+  if (!same.ok) return same;
+  const results = await readResults(r);
+  if (!results.ok) return results;
+  const constituency = r.definition.constituencies.find((c) => c.id === s.constituency);
+  const pv = results.value.constituencies.find((p) => p.constituency === s.constituency);
+  if (constituency === undefined || pv === undefined) {
+    return fail('seal.constituency', `Le dossier n'a pas de procès-verbal pour la circonscription « ${s.constituency} ».`, `The record has no PV for the constituency "${s.constituency}".`, s.constituency);
+  }
+  const hash = catchInput(() => pvSha256(pv));
+  if (!hash.ok) return resultsMalformed(s.constituency);
+  if (hash.value !== s.pvSha256) {
+    return fail('seal.pv-mismatch', `Les chiffres scellés sur ce papier ne sont pas ceux du dossier pour ${constituency.name} (${s.constituency}) : le papier a été altéré ou ne correspond pas à ce dépouillement.`, `The figures sealed on this paper are not the record's for ${constituency.name} (${s.constituency}): the paper was altered or does not match this tally.`, s.constituency);
+  }
+  const signers = s.signatures.map((x) => x.member);
+  if (!sameMembers(signers, results.value.members)) {
+    return fail('seal.signers', `Les signataires du papier (${signers.join(', ')}) ne sont pas les membres présents au dépouillement (${results.value.members.join(', ')}).`, `The paper's signatories (${signers.join(', ')}) are not the members present at the tally (${results.value.members.join(', ')}).`);
+  }
+  const keys = await memberKeys(r, signers);
+  if (!keys.ok) return keys;
+  const fp = fromHex(r.election);
+  for (const x of s.signatures) {
+    if (!verifyPvSignature(keys.value.get(x.member)!, fp, pv, x.signature, x.member).ok) return badSignature(x.member, s.constituency);
+  }
+  return ok({ definition: r.definition, constituency, pv, members: boardMembers(r.definition, signers), recordFingerprint: r.fingerprint });
+}
+
+export interface ResultsSealCheck {
+  readonly definition: ElectionDefinition;
+  readonly results: Results;
+  readonly members: readonly BoardMember[];
+  readonly recordFingerprint: string;
+}
+
+/**
+ * Checks a results seal against the record in `recordDir`: the syntax, the record's files against its
+ * manifest, the election and record fingerprints, SHA-256(results.json) (`seal.results-mismatch`), and
+ * that every member present signed every PV with a signature that verifies (`seal.signature`).
+ */
+export async function checkResultsSeal(recordDir: string, text: string): Promise<Result<ResultsSealCheck>> {
+  const seal = parseResultsSeal(text);
+  if (!seal.ok) return seal;
+  const record = await openRecord(recordDir);
+  if (!record.ok) return record;
+  const r = record.value;
+  const same = sameRecord(r, seal.value);
+  if (!same.ok) return same;
+  if (r.manifest.get(RECORD_FILES.results) !== seal.value.resultsSha256) {
+    return fail('seal.results-mismatch', `Les résultats scellés sur ce papier ne sont pas ceux du dossier.`, `The results sealed on this paper are not the record's.`, RECORD_FILES.results);
+  }
+  const results = await readResults(r);
+  if (!results.ok) return results;
+  const keys = await memberKeys(r, results.value.members);
+  if (!keys.ok) return keys;
+  const fp = fromHex(r.election);
+  for (const pv of results.value.constituencies) {
+    for (const j of results.value.members) {
+      const sig = results.value.signatures.find((x) => x.member === j && x.constituency === pv.constituency);
+      if (sig === undefined || !verifyPvSignature(keys.value.get(j)!, fp, pv, sig.signature, j).ok) return badSignature(j, pv.constituency);
+    }
+  }
+  return ok({ definition: r.definition, results: results.value, members: boardMembers(r.definition, results.value.members), recordFingerprint: r.fingerprint });
+}
