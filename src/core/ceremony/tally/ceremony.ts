@@ -18,7 +18,7 @@ import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
 import { BugError, catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
-import { buildManifest, fileSha256, manifestText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
+import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
 import { countConstituency, RESULTS_FORMAT, signPv, type Pv, type PvSignature, type Results } from '../../election/results.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
 import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
@@ -70,8 +70,6 @@ import {
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
 
-/** Published list of receipt codes (docs/tally-ceremony.md §3). */
-export const RECEIPTS_FILE = 'receipts.txt';
 
 export interface TallyContext {
   readonly session: WorkstationSession;
@@ -160,12 +158,6 @@ async function acceptedCounts(folder: string, imported: TallyImportPayload): Pro
   const counts = new Map<string, number>();
   for (const l of lines.value) counts.set(l.constituency, (counts.get(l.constituency) ?? 0) + 1);
   return ok(counts);
-}
-
-/** receipts.txt: the receipts of accepted.jsonl, sorted in byte order, one per LF-terminated line. */
-function receiptsText(receipts: readonly string[]): string {
-  const sorted = [...receipts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  return sorted.map((r) => `${r}\n`).join('');
 }
 
 export class TallyCeremony {
@@ -432,9 +424,9 @@ export class TallyCeremony {
       const due = this.due('receipts');
       if (!due.ok) return due;
     }
-    const path = join(this.folder, RECEIPTS_FILE);
+    const path = join(this.folder, RECORD_FILES.receipts);
     if (recorded !== undefined && (await fileSha256(path).catch(() => null)) === recorded.sha256) return ok({ path, count: recorded.count, sha256: recorded.sha256 });
-    if (this.#state.phase === 'closed') return fail('tally.receipts-changed', `${RECEIPTS_FILE} a changé depuis la clôture.`, `${RECEIPTS_FILE} changed since the closing.`, RECEIPTS_FILE);
+    if (this.#state.phase === 'closed') return fail('tally.receipts-changed', `${RECORD_FILES.receipts} a changé depuis la clôture.`, `${RECORD_FILES.receipts} changed since the closing.`, RECORD_FILES.receipts);
     const lines = await readAccepted(this.folder);
     if (!lines.ok) return lines;
     const text = receiptsText(lines.value.map((l) => l.receipt));
@@ -443,7 +435,7 @@ export class TallyCeremony {
     const sha256 = await fileSha256(path);
     const count = lines.value.length;
     if (recorded !== undefined) {
-      return sha256 === recorded.sha256 ? ok({ path, count, sha256 }) : fail('tally.receipts-changed', `${RECEIPTS_FILE} ne correspond plus au journal.`, `${RECEIPTS_FILE} no longer matches the transcript.`, RECEIPTS_FILE);
+      return sha256 === recorded.sha256 ? ok({ path, count, sha256 }) : fail('tally.receipts-changed', `${RECORD_FILES.receipts} ne correspond plus au journal.`, `${RECORD_FILES.receipts} no longer matches the transcript.`, RECORD_FILES.receipts);
     }
     const entry = await this.recordAsWorkstation(TALLY_ENTRY.receipts, { count, sha256 });
     return entry.ok ? ok({ path, count, sha256 }) : entry;
