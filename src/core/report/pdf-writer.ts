@@ -128,6 +128,20 @@ export class PdfWriter {
     this.page.drawLine({ start: { x: MARGIN, y: this.y + 1 }, end: { x: MARGIN + this.width, y: this.y + 1 }, thickness: 0.4, color: rgb(0.6, 0.6, 0.6) });
   }
 
+  /**
+   * Reserves `height` points (on a new page when they do not fit) and lets `draw` paint in them, given
+   * the page, the left edge, the top and the usable width. Text drawn there must go through winAnsi.
+   */
+  block(height: number, draw: (page: PDFPage, left: number, top: number, width: number) => void): void {
+    this.ensure(height);
+    draw(this.page, MARGIN, this.y, this.width);
+    this.y -= height;
+  }
+
+  get pageCount(): number {
+    return this.doc.getPageCount();
+  }
+
   /** A QR code (error correction M) with its caption to the right; `size` in points. */
   qr(content: string, caption: string, size = 120): void {
     const qr = QRCode.create(content, { errorCorrectionLevel: 'M' });

@@ -1,0 +1,228 @@
+/**
+ * The printed results (docs/results.md §1): one procès-verbal (PV) per constituency and a national
+ * summary, as PDFs to print and sign. Each carries its seal as a QR code (election/pv-seal.ts) that
+ * anyone can check against the published record. French first, English second. The same inputs give
+ * the same bytes (pdf-writer.ts fixes the PDF's dates; the document states `generatedAt` itself).
+ */
+import { rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { fromHex, groupedHex } from '../common/bytes.js';
+import type { ElectionDefinition } from '../election/definition.js';
+import { pvSealPayload, pvSha256, resultsSealPayload } from '../election/pv-seal.js';
+import { basisPoints, formatBasisPoints, nationalSummary, percentText } from '../election/results-export.js';
+import type { Pv, Results } from '../election/results.js';
+import { PdfWriter, winAnsi } from './pdf-writer.js';
+
+export interface PresentMember {
+  readonly index: number;
+  readonly name: string;
+  readonly role: string;
+}
+
+export interface PvPdfInput {
+  readonly definition: ElectionDefinition;
+  readonly pv: Pv;
+  /** The members' signatures of this PV (results.json); others' constituencies are ignored. */
+  readonly signatures: readonly { readonly member: number; readonly signature: string; readonly constituency?: string }[];
+  /** The members present at the tally. */
+  readonly members: readonly PresentMember[];
+  /** hex fp. */
+  readonly electionFingerprint: string;
+  /** hex SHA-256(manifest.json). */
+  readonly recordFingerprint: string;
+  readonly generatedAt: Date;
+}
+
+export interface SummaryPdfInput {
+  readonly definition: ElectionDefinition;
+  readonly results: Results;
+  readonly recordFingerprint: string;
+  /** hex SHA-256(bytes of results.json). */
+  readonly resultsSha256: string;
+  readonly members: readonly PresentMember[];
+  readonly generatedAt: Date;
+}
+
+/**
+ * Text from the definition as the standard fonts can show it: composed (NFC, so "é" written as e + ◌́
+ * prints as é), control characters as spaces (pdf-lib throws on them); what WinAnsi still lacks is then
+ * shown as "?" by winAnsi.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  return winAnsi(text.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
+}
+
+const grouped = (hex: string): string => groupedHex(fromHex(hex));
+const pct = (part: number, whole: number): string => `${percentText(part, whole, ',')} %`;
+const nf = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+const GREY: [number, number, number] = [0.3, 0.3, 0.3];
+
+/** Side of the QR code in points: 2 pt (0.7 mm, 4 px at 150 dpi) a module with its quiet zone, at least 150 pt. */
+function qrSize(payload: string, max: number): number {
+  const modules = QRCode.create(payload, { errorCorrectionLevel: 'M' }).modules.size;
+  return Math.min(max, Math.max(150, (modules + 8) * 2));
+}
+
+/** The seal: its heading kept with the code, the caption to its right. */
+function seal(w: PdfWriter, payload: string, caption: string, size: number): void {
+  w.ensure(size + 30);
+  w.heading('Sceau à vérifier / Seal to check', 11);
+  w.qr(payload, caption, size);
+}
+
+/** Cuts `text` to `width` points, ending with "…" when cut. */
+function fit(text: string, font: PDFFont, size: number, width: number): string {
+  if (font.widthOfTextAtSize(text, size) <= width) return text;
+  let n = text.length;
+  while (n > 0 && font.widthOfTextAtSize(`${text.slice(0, n)}…`, size) > width) n--;
+  return `${text.slice(0, n)}…`;
+}
+
+function header(w: PdfWriter, def: ElectionDefinition, title: string, subtitle: string, generatedAt: Date): void {
+  w.text('Bureau du vote électronique — Electronic voting board', { size: 9, color: GREY });
+  w.text(title, { font: 'bold', size: 17 });
+  w.text(subtitle, { size: 11, color: GREY });
+  w.space(4);
+  w.text(printable(def.title), { font: 'bold', size: 11 });
+  w.text(`Élection / election : ${def.id} · établi le / made on ${generatedAt.toISOString().replace('.000Z', 'Z')}`, { size: 8.5 });
+}
+
+const FIGURE_WIDTHS = [0.45, 0.2, 0.35];
+
+function figures(w: PdfWriter, f: { inscrits: number; votants: number; aVoteParInternet: number; blancs: number; nuls: number; exprimes: number }): void {
+  w.heading('Chiffres / Figures', 11);
+  const rows: [string, number, string][] = [
+    ['Inscrits / Registered voters', f.inscrits, ''],
+    ['Votants / Voters', f.votants, `${pct(f.votants, f.inscrits)} des inscrits / of registered`],
+    ['A voté par internet / Marked as voted online', f.aVoteParInternet, ''],
+    ['Blancs / Blank', f.blancs, ''],
+    ['Nuls / Invalid', f.nuls, ''],
+    ['Exprimés / Cast', f.exprimes, ''],
+  ];
+  for (const [label, n, note] of rows) w.row([label, nf(n), note], FIGURE_WIDTHS, { size: 8.5 });
+}
+
+/** Horizontal bars, one per candidate, drawn with rectangles: length ∝ votes / exprimés. */
+function barChart(w: PdfWriter, bars: readonly { label: string; votes: number; exprimes: number }[]): void {
+  w.heading('Graphique / Chart (% des exprimés / of cast)', 11);
+  const font = w.fonts.regular;
+  for (const b of bars) {
+    w.block(13, (page: PDFPage, left, top, width) => {
+      const labelWidth = width * 0.32;
+      const barWidth = width * 0.52;
+      const bp = basisPoints(b.votes, b.exprimes) ?? 0;
+      page.drawText(fit(printable(b.label), font, 8, labelWidth - 4), { x: left, y: top - 10, size: 8, font });
+      page.drawRectangle({ x: left + labelWidth, y: top - 11, width: barWidth, height: 9, borderColor: rgb(0.7, 0.7, 0.7), borderWidth: 0.4 });
+      if (bp > 0) page.drawRectangle({ x: left + labelWidth, y: top - 11, width: (barWidth * Math.min(bp, 10000)) / 10000, height: 9, color: rgb(0.15, 0.3, 0.55) });
+      page.drawText(pct(b.votes, b.exprimes), { x: left + labelWidth + barWidth + 6, y: top - 10, size: 8, font });
+    });
+  }
+}
+
+function fingerprints(w: PdfWriter, rows: readonly [string, string][]): void {
+  w.heading('Empreintes / Fingerprints', 11);
+  for (const [label, hex] of rows) w.row([label, grouped(hex)], [0.2, 0.8], { font: 'mono', size: 8 });
+}
+
+const SEAL_CAPTION = {
+  pv: 'Empreintes et signatures des membres, à vérifier contre le dossier publié. Fingerprints and members’ signatures, to check against the published record.',
+  results: 'Ce code porte les empreintes de l’élection, du dossier et du fichier des résultats signés : il se vérifie contre le dossier publié (docs/results.md). This code carries the fingerprints of the election, the record and the signed results file: check it against the published record.',
+};
+
+const MEMBER_WIDTHS = [0.07, 0.3, 0.3, 0.33];
+
+/** The members present, each with the start of their signature and room to sign by hand. */
+function membersTable(w: PdfWriter, members: readonly PresentMember[], signature: (j: number) => string): void {
+  w.heading('Membres présents / Members present', 11);
+  w.row(['n°', 'Membre / member', 'Rôle / role', 'Signature (début / start) · à la main / by hand'], MEMBER_WIDTHS, { size: 8 });
+  for (const m of [...members].sort((a, b) => a.index - b.index)) {
+    w.row([String(m.index), printable(m.name), printable(m.role), `${signature(m.index)}\n`], MEMBER_WIDTHS, { size: 8.5 });
+  }
+}
+
+/** One constituency's procès-verbal (docs/results.md §1). */
+export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
+  const { definition: def, pv } = input;
+  const c = def.constituencies.find((x) => x.id === pv.constituency);
+  const name = printable(c?.name ?? pv.constituency);
+  const w = await PdfWriter.create(`Sceau — ${def.title} — ${c?.name ?? pv.constituency} — procès-verbal`, `Sceau · ${def.id} · ${pv.constituency} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`);
+  header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt);
+  w.text(`Circonscription / constituency : ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
+
+  figures(w, pv);
+
+  w.heading('Voix par candidat ou liste / Votes by candidate or list', 11);
+  const widths = [0.07, 0.55, 0.19, 0.19];
+  w.row(['n°', c?.kind === 'single-member' ? 'Candidat (suppléant) / candidate (substitute)' : 'Liste / list', 'Voix / votes', '% exprimés / of cast'], widths, { size: 8 });
+  const names = pv.votes.map((_, i) => c?.candidates[i]?.name ?? `#${i + 1}`);
+  pv.votes.forEach((v, i) => {
+    const sub = c?.candidates[i]?.substitute;
+    w.row([String(i + 1), printable(sub === undefined ? names[i]! : `${names[i]!} (${sub})`), nf(v), pct(v, pv.exprimes)], widths, { size: 9 });
+  });
+  barChart(w, pv.votes.map((v, i) => ({ label: names[i]!, votes: v, exprimes: pv.exprimes })));
+
+  const signatures = input.signatures.filter((s) => s.constituency === undefined || s.constituency === pv.constituency);
+  const sigOf = (j: number): string => {
+    const s = signatures.find((x) => x.member === j);
+    return s === undefined ? '— (non signé / not signed)' : `${s.signature.slice(0, 16)}…`;
+  };
+  membersTable(w, input.members, sigOf);
+
+  // The fingerprints go in the seal's caption, so that one page holds the whole PV.
+  const payload = pvSealPayload({ election: input.electionFingerprint, record: input.recordFingerprint, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
+  const caption = [
+    SEAL_CAPTION.pv,
+    `Élection / election : ${grouped(input.electionFingerprint)}`,
+    `Dossier / record : ${grouped(input.recordFingerprint)}`,
+    `Procès-verbal / PV (SHA-256) : ${grouped(pvSha256(pv))}`,
+  ].join('\n');
+  seal(w, payload, caption, qrSize(payload, w.width / 2));
+  return w.save();
+}
+
+/** The national summary and every constituency's figures (docs/results.md §1). */
+export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
+  const { definition: def, results } = input;
+  const s = nationalSummary(def, results.constituencies);
+  const w = await PdfWriter.create(`Sceau — ${def.title} — récapitulatif`, `Sceau · ${def.id} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`);
+  header(w, def, 'Récapitulatif des résultats', 'Summary of the results', input.generatedAt);
+  w.text(`${s.constituencies} circonscriptions / constituencies · participation / turnout ${formatBasisPoints(s.turnout, ',')} %`, { font: 'bold', size: 10 });
+
+  figures(w, s);
+  fingerprints(w, [
+    ["Élection / election", results.election],
+    ['Dossier / record', input.recordFingerprint],
+    ['results.json (SHA-256)', input.resultsSha256],
+  ]);
+  const payload = resultsSealPayload({ election: results.election, record: input.recordFingerprint, resultsSha256: input.resultsSha256 });
+  seal(w, payload, SEAL_CAPTION.results, 150);
+
+  w.heading('Voix par nom de candidat ou de liste / Votes by candidate or list name', 11);
+  const cw = [0.44, 0.12, 0.14, 0.15, 0.15];
+  w.row(['Candidat ou liste / candidate or list', 'Circ. / const.', 'Voix / votes', '% exprimés (national)', '% exprimés là où présent / where standing'], cw, { size: 7.5 });
+  for (const k of s.candidates) {
+    w.row([printable(k.name), String(k.constituencies), nf(k.votes), `${formatBasisPoints(k.share, ',')} %`, `${formatBasisPoints(k.shareWhereStanding, ',')} %`], cw, { size: 8.5 });
+  }
+
+  w.heading('Par circonscription / By constituency', 11);
+  const tw = [0.26, 0.11, 0.11, 0.11, 0.09, 0.09, 0.12, 0.11];
+  const tableHeader = (): void =>
+    w.row(['Circonscription / constituency', 'Inscrits / registered', 'Votants / voters', 'Internet', 'Blancs / blank', 'Nuls / invalid', 'Exprimés / cast', 'Particip. / turnout'], tw, { size: 7 });
+  tableHeader();
+  for (const pv of results.constituencies) {
+    const pages = w.pageCount;
+    w.ensure(30);
+    if (w.pageCount !== pages) tableHeader();
+    const name = def.constituencies.find((c) => c.id === pv.constituency)?.name ?? '';
+    w.row([`${pv.constituency} ${printable(name)}`, nf(pv.inscrits), nf(pv.votants), nf(pv.aVoteParInternet), nf(pv.blancs), nf(pv.nuls), nf(pv.exprimes), pct(pv.votants, pv.inscrits)], tw, { size: 8 });
+  }
+
+  const signed = (j: number): string => {
+    const n = results.signatures.filter((x) => x.member === j).length;
+    return `${n}/${results.constituencies.length} procès-verbaux signés / PVs signed`;
+  };
+  membersTable(w, input.members, signed);
+
+  return w.save();
+}
