@@ -225,6 +225,28 @@ describe('opening and closing', () => {
     for (const shuffles of [0, 6, 1.5]) expect(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: newFolder(fx), shuffles }, tallyContext(pool))).toMatchObject({ ok: false, error: { code: 'tally.shuffles' } });
   });
 
+  it('an import that stopped before its entry is done again; a cancelled decryption keeps nothing of the member', async () => {
+    const folder = newFolder(fx);
+    const c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder, shuffles: 1 }, tallyContext(pool)));
+    must(await c.importUrn(fx.urnPath));
+    // The crash: the files are written, the entry is not (the transcript's last line is lost).
+    const path = join(folder, RECORD_FILES.tallyTranscript);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [...lines.slice(0, -2), ''].join('\n'));
+    const resumed = must(await TallyCeremony.open(folder, tallyContext(pool)));
+    expect(resumed.state.phase).toBe('import');
+    must(await resumed.importUrn(fx.urnPath));
+    expect(resumed.state.phase).toBe('receipts');
+
+    const d = await copyOfBase();
+    const stop = new AbortController();
+    expect(await d.decrypt(memberStep(fx, 2), { signal: stop.signal, onProgress: () => stop.abort() })).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(d.state.members[1]!.decrypted).toBe(false);
+    expect(d.state.deviations).toEqual([]);
+    expect(readdirSync(join(d.folder, '.tally-work')).filter((f) => f.includes('.partial-'))).toEqual([]);
+    must(await d.decrypt(memberStep(fx, 2)));
+  });
+
   it('a closing interrupted before the manifest is finished by the next opening, to the same record', async () => {
     const c = await copyOfBase();
     for (const j of [1, 4, 5]) must(await c.decrypt(memberStep(fx, j)));
