@@ -92,6 +92,19 @@ describe('PV seal', () => {
     expect(code(await checkPvSeal(broken, pvSealOf(enrolledOnly.results, recordFingerprint(m), enrolledOnly.results.constituencies[0]!)))).toBe('seal.key-ceremony');
   });
 
+  it('names a member whose key is nowhere, a malformed manifest and malformed results', async () => {
+    const unenrolled = await sealedRecord({ keysInDefinition: false, enrolled: [1, 2, 3, 4] });
+    const r = await checkPvSeal(unenrolled.dir, pvSealOf(unenrolled.results, unenrolled.recordFingerprint, unenrolled.results.constituencies[0]!));
+    expect(code(r)).toBe('seal.member-key');
+    expect(!r.ok && r.error.where).toBe('member 5');
+    const garbled = await changed(rec.dir, (d) => writeFileSync(join(d, 'manifest.json'), '{"files":'), false);
+    expect(code(await checkPvSeal(garbled, seal))).toBe('seal.record-malformed');
+    // A record whose results.json is malformed, sealed by its manifest: the paper is of that record, its results are unusable.
+    const malformed = await changed(rec.dir, editResults((x) => (x.constituencies[0].votes = ['7'])));
+    const again = pvSealPayload({ ...(parsePvSeal(seal) as any).value, record: recordFingerprint(readFileSync(join(malformed, 'manifest.json'))) });
+    expect(code(await checkPvSeal(malformed, again))).toBe('seal.results-malformed');
+  });
+
   it('refuses a changed figure', async () => {
     const pv = rec.results.constituencies[0]!;
     const forged = { ...pv, votes: [pv.votes[0]! + 1, ...pv.votes.slice(1)], exprimes: pv.exprimes + 1, votants: pv.votants + 1 };

@@ -35,6 +35,8 @@ export interface SealedRecordOptions {
   /** When false, members' keys are only in keyceremony.jsonl (as in a real key ceremony). */
   readonly keysInDefinition?: boolean;
   readonly rename?: (def: ElectionDefinition) => ElectionDefinition;
+  /** Members enrolled in keyceremony.jsonl (default: all). */
+  readonly enrolled?: readonly number[];
   /** Seed of the identity keys (another seed, another board). */
   readonly seed?: number;
 }
@@ -72,7 +74,7 @@ export async function sealedRecord(o: SealedRecordOptions = {}): Promise<SealedR
 
   const t = await TranscriptWriter.open(join(dir, RECORD_FILES.keyCeremony), fingerprint, ceremonyActorKeys(definition));
   if (!t.ok) throw new Error(t.error.message.en);
-  for (let j = 1; j <= n; j++) {
+  for (const j of o.enrolled ?? Array.from({ length: n }, (_, i) => i + 1)) {
     const payload = { member: j, identityKey: toHex(identities[j - 1]!.publicKey), encryptionKey: '00'.repeat(32), token: { label: `SCEAU-${j}`, size: 1 } };
     const e = await t.value.append(`member:${j}`, 'member.enrolled', payload, identities[j - 1]!.secretKey, '2021-05-19T09:00:00.000Z');
     if (!e.ok) throw new Error(e.error.message.en);
