@@ -445,6 +445,7 @@ export class TallyCeremony {
 
   /** The first shuffle's inputs of these constituencies: their accepted ciphertexts, in urn order, read from urn.jsonl. */
   private async acceptedCiphertexts(ids: ReadonlySet<string>): Promise<Result<Map<string, CiphertextJson[]>>> {
+    if (ids.size === 0) return ok(new Map());
     const lines = await readAccepted(this.folder);
     if (!lines.ok) return lines;
     const wanted = new Map(lines.value.filter((l) => ids.has(l.constituency)).map((l) => [l.line, l.constituency]));
