@@ -6,10 +6,16 @@
  */
 import type { Bilingual, Failure, Result } from '../common/result.js';
 import type { ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
+import type { TallyView } from '../ceremony/tally/types.js';
+import type { NationalSummary } from '../election/results-export.js';
 
 export type { EntryCheck, EntryVerdict, ReceiptAnswer, ReceiptStatus, ReplayedEntry, ReplayedSession, TranscriptReplay, VerifyJobView, VerifyReportView } from '../audit/types.js';
 
-export type Transport = 'electron' | 'loopback';
+export type { PvView, TallyMemberView, TallyPhase, TallyView, UrnReport } from '../ceremony/tally/types.js';
+export type { CandidateTotal, NationalSummary } from '../election/results-export.js';
+
+/** How the app is driven: Electron's window, `sceau serve`'s loopback page, or a command (`sceau demo`'s simulated ceremonies). */
+export type Transport = 'electron' | 'loopback' | 'cli';
 
 export interface AppInfo {
   readonly name: string;
@@ -195,6 +201,109 @@ export interface SceauApi {
   verifyReportPdf(arg: { job: string }): Promise<Result<{ pdfBase64: string }>>;
   /** Opens the projector window (Electron); refused on loopback, where the page opens a new tab itself. */
   openProjector(arg: Record<string, never>): Promise<Result<{ opened: true }>>;
+
+  // The tally ceremony (docs/tally-ceremony.md). Long steps run in the background: their method returns the
+  // view at once with `running`, which `tallyView` follows; `tallyCancel` stops them. One step at a time per folder.
+  /** Step 1: a new tally in an empty folder from a closed key-ceremony folder, with k successive shuffles (default 2). */
+  tallyCreate(arg: { keyCeremonyFolder: string; folder: string; shuffles?: number }): Promise<Result<TallyScreenView>>;
+  /** Resumes the tally of a folder (its transcript re-verified). */
+  tallyOpen(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** The tally as it stands, with the step running if any. Reads only. */
+  tallyView(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** The files on a drive that may be an urn. Reads only. */
+  tallyListUrns(arg: { drive: string }): Promise<Result<readonly UrnFile[]>>;
+  /** Step 2 (background): imports the urn `file` of `drive`. */
+  tallyImport(arg: { folder: string; drive: string; file: string }): Promise<Result<TallyScreenView>>;
+  /** Stops the step running on the folder; what it had recorded stays recorded, nothing is half-written. */
+  tallyCancel(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** Step 3: receipts.txt in the record, and a copy on `drive` for the public website. */
+  tallyPublishReceipts(arg: { folder: string; drive: string }): Promise<Result<{ view: TallyScreenView; path: string; count: number; sha256: string }>>;
+  /** A receipt typed or pasted, looked up in the urn as imported. Reads only. */
+  tallyReceipt(arg: { folder: string; receipt: string }): Promise<Result<ReceiptAnswer>>;
+  /** Step 4 (background): every missing shuffle, each proof verified before the next. */
+  tallyShuffle(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** Step 5 (background) for one member: partial decryptions with their proofs. The passphrase is used once and forgotten. */
+  tallyDecrypt(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
+  /** Step 6 (background): combines, decodes and counts. */
+  tallyCount(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** Step 7 for one member who decrypted: signs every PV with their token's identity key. */
+  tallySign(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
+  /** Step 8: results.json and the manifest; the record is complete. */
+  tallyClose(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  /** A PV (constituency id) or the national summary ('summary') as a PDF, base64. Reads only. */
+  tallyPdf(arg: { folder: string; document: TallyDocument }): Promise<Result<{ pdfBase64: string; fileName: string }>>;
+  /** Writes into a new folder on `drive`: every PV, the summary, results.json, results.csv and a copy of the record. */
+  tallyExport(arg: { folder: string; drive: string }): Promise<Result<{ path: string; files: number }>>;
+  /** Prints a PV or the summary through the system's print dialog (Electron); refused on loopback, where the page opens the PDF to print. */
+  printPdf(arg: { folder: string; document: TallyDocument }): Promise<Result<{ printed: true }>>;
+}
+
+/** The tally's long steps, which run in the background: the method starts one and returns at once. */
+export type TallyJobStep = 'import' | 'shuffle' | 'decrypt' | 'count';
+
+/** The tally step running in the background on a folder, with its progress and an estimate of the time left. */
+export interface TallyRunning {
+  readonly step: TallyJobStep;
+  readonly label: Bilingual;
+  /** The member whose step it is (decryption), else null. */
+  readonly member: number | null;
+  /** Progress in the step's own unit (bytes read, ballots × rounds, ciphertexts, constituencies); null before the first report. */
+  readonly done: number | null;
+  readonly total: number | null;
+  readonly since: string;
+  /** Seconds left at the rate observed since the first progress report; null until it can be estimated. */
+  readonly etaSeconds: number | null;
+}
+
+/** How the last background step of a folder ended, when it did not succeed (a cancel, a wrong passphrase…). */
+export interface TallyStepFailure {
+  readonly step: TallyJobStep;
+  /** The member named by the refusal (decryption), else null. */
+  readonly member: number | null;
+  readonly failure: Failure;
+  readonly at: string;
+}
+
+/** A PV's percentages as the core computes them (src/core/election/results-export.ts), in basis points (1234 = 12.34 %). */
+export interface PvShares {
+  readonly constituency: string;
+  /** votants / inscrits. */
+  readonly turnout: number | null;
+  /** Each candidate's votes / exprimés, in the PV's order. */
+  readonly votes: readonly (number | null)[];
+}
+
+/** The tally's public view with the figures the screens print, computed once by the core (the same as the PDFs'). */
+export type TallyFiguresView = TallyView & {
+  /** The tally's transcript, each entry in words (src/core/audit/describe.ts). */
+  readonly transcript: readonly TranscriptLine[];
+  readonly shares: readonly PvShares[] | null;
+  readonly national: NationalSummary | null;
+};
+
+/** The tally as the screens show it: the ceremony's public view, the step running, and how the last one failed. */
+export type TallyScreenView = TallyFiguresView & {
+  readonly running: TallyRunning | null;
+  readonly lastFailure: TallyStepFailure | null;
+};
+
+/** A file on a drive that may be an urn (`*.jsonl`, at the drive's root, one folder down, or in SCEAU/). */
+export interface UrnFile {
+  /** Relative to the drive, with "/" separators: what `tallyImport` takes as `file`. */
+  readonly name: string;
+  readonly size: number;
+  readonly sizeText: Bilingual;
+}
+
+/** A document of the tally: a constituency's PV (its id) or the national summary. */
+export type TallyDocument = string;
+
+/** A member at the tally workstation: their number, the drive holding their token, their passphrase. */
+export interface TallyMemberArgument {
+  readonly folder: string;
+  readonly member: number;
+  readonly drive: string;
+  readonly passphrase: string;
 }
 
 /** A member's token of a ceremony's election, on a drive. */

@@ -4,11 +4,17 @@
  */
 import { empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
 import type { ApiArgument, ApiMethod } from './api.js';
+import { MAX_SHUFFLES, MIN_SHUFFLES } from '../ceremony/tally/types.js';
 
 const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ });
 const text = string({ maxLength: 500 });
 const passphrase = string({ maxLength: 1024 });
 const member = integer(1, 255);
+/** A file on a drive, relative to it with "/" separators, as `tallyListUrns` names it: no "..", no absolute path. */
+const driveFile = string({ maxLength: 1024, pattern: /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\\\0:]+$/ });
+/** A constituency's id (definition.ts IDENTIFIER) or the national summary. */
+const tallyDocument = string({ maxLength: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ });
+const tallyMember = object({ folder, member, drive: folder, passphrase });
 
 export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<M>> } = {
   appInfo: empty,
@@ -42,6 +48,22 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   verifyStatus: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
   verifyReportPdf: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
   openProjector: empty,
+  tallyCreate: object({ keyCeremonyFolder: folder, folder, shuffles: optional(integer(MIN_SHUFFLES, MAX_SHUFFLES)) }),
+  tallyOpen: object({ folder }),
+  tallyView: object({ folder }),
+  tallyListUrns: object({ drive: folder }),
+  tallyImport: object({ folder, drive: folder, file: driveFile }),
+  tallyCancel: object({ folder }),
+  tallyPublishReceipts: object({ folder, drive: folder }),
+  tallyReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
+  tallyShuffle: object({ folder }),
+  tallyDecrypt: tallyMember,
+  tallyCount: object({ folder }),
+  tallySign: tallyMember,
+  tallyClose: object({ folder }),
+  tallyPdf: object({ folder, document: tallyDocument }),
+  tallyExport: object({ folder, drive: folder }),
+  printPdf: object({ folder, document: tallyDocument }),
 };
 
 export const API_METHODS = Object.keys(API_VALIDATORS) as readonly ApiMethod[];

@@ -20,6 +20,10 @@ import { replayFolder } from '../audit/replay.js';
 import { replayRecordTally } from '../audit/tally-replay.js';
 import { VerifyJobs } from '../audit/verify-job.js';
 import { measureSoftware } from './measurement.js';
+import { tallyService } from './tally.js';
+import { tallyDriveTokens } from '../ceremony/tally/drive-tokens.js';
+import type { TallyTokenPort } from '../ceremony/tally/types.js';
+import { WorkerPool } from '../pipeline/pool.js';
 import { probeNetwork } from './network/probe.js';
 import type { RehearsalOverride } from './offline-guard.js';
 
@@ -36,6 +40,14 @@ export interface ServiceOptions {
   readonly openProjector?: () => void;
   /** Verifications in the app; a test may pass its own. */
   readonly verifyJobs?: VerifyJobs;
+  /** The members' tokens at the tally (tests inject drive tokens with the fast test KDF profile). */
+  readonly tallyTokens?: TallyTokenPort;
+  /** The worker pool of the tally's long steps; by default one made on first use, sized to the machine. */
+  readonly pool?: () => WorkerPool;
+  /** Prints a PDF through the system's dialog (Electron's shell passes it); absent on loopback, where the page opens the PDF. */
+  readonly printPdf?: (pdf: Uint8Array, fileName: string) => Promise<Result<void>>;
+  /** An exception inside a background step (a bug); by default written to the error output of the privileged process. */
+  readonly onBug?: (e: unknown) => void;
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
@@ -82,6 +94,10 @@ export function createService(options: ServiceOptions): SceauApi {
     const list = await drives();
     return list.ok ? ok(driveViews(list.value)) : list;
   };
+  const session = newWorkstationSession(options.version, options.transport);
+  let pool: WorkerPool | undefined;
+  // One pool for the session, made when a tally first needs it (starting workers costs nothing until then).
+  const sharedPool = options.pool ?? (() => (pool ??= new WorkerPool()));
 
   return {
     appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null }),
@@ -97,12 +113,23 @@ export function createService(options: ServiceOptions): SceauApi {
       return ok({ score: estimate.score, acceptable: checkPassphrasePolicy(passphrase, passphrase).ok, hints: estimate.hints });
     },
     ...keyCeremonyService({
-      session: newWorkstationSession(options.version, options.transport),
+      session,
       measure: softwareMeasurement,
       network: probe,
       tokens: options.tokens ?? driveTokens(),
       drives: listDriveViews,
       override: () => override,
+    }),
+    ...tallyService({
+      session,
+      measure: softwareMeasurement,
+      network: probe,
+      tokens: options.tallyTokens ?? tallyDriveTokens(),
+      drives: listDriveViews,
+      override: () => override,
+      pool: sharedPool,
+      ...(options.printPdf ? { printPdf: options.printPdf } : {}),
+      onBug: options.onBug ?? ((e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e)),
     }),
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);

@@ -1,10 +1,10 @@
 /** The auditors' screen: the projection, replay, verification and receipt check. */
 import { useTranslation } from 'react-i18next';
-import type { SceauApi } from '../../../core/service/api.js';
+import type { SceauApi, Transport } from '../../../core/service/api.js';
 import { useResult } from '../../use-result.js';
 
 /** Electron opens the projector window through the API; a browser opens the page in a new tab. */
-export function openProjection(api: SceauApi, transport: 'electron' | 'loopback' | undefined): void {
+export function openProjection(api: SceauApi, transport: Transport | undefined): void {
   if (transport === 'electron') void api.openProjector({});
   else window.open(`${window.location.pathname}#/projector`, '_blank');
 }

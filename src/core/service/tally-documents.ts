@@ -1,0 +1,99 @@
+/**
+ * The documents of a closed tally, as the screens print and export them (docs/results.md): one PV per
+ * constituency and the national summary as PDF (src/core/report/pv.ts), results.json as the record holds
+ * it and results.csv. They are made from the record's own files, checked against its transcript first,
+ * and dated by the closing entry, so the same record always gives the same bytes.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../common/bytes.js';
+import { fail, ok, type Result } from '../common/result.js';
+import type { TallyCeremony } from '../ceremony/tally/ceremony.js';
+import { TALLY_ENTRY, type TallyResultsPayload } from '../ceremony/tally/types.js';
+import { RECORD_FILES } from '../election/record.js';
+import { resultsCsv } from '../election/results-export.js';
+import type { Results } from '../election/results.js';
+import { pvPdf, summaryPdf, type PresentMember } from '../report/pv.js';
+
+export interface TallyDocumentFile {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The national summary's document name in the API (a constituency id is the other kind). */
+export const SUMMARY_DOCUMENT = 'summary';
+
+interface ClosedRecord {
+  readonly results: Results;
+  readonly resultsBytes: Uint8Array;
+  readonly resultsSha256: string;
+  readonly recordFingerprint: string;
+  readonly generatedAt: Date;
+  readonly members: readonly PresentMember[];
+}
+
+const notClosed = (): Result<never> =>
+  fail('ceremony.step', 'Les procès-verbaux s’impriment une fois le dépouillement clos (étape 8) : ils portent l’empreinte du registre.', 'The PVs are printed once the tally is closed (step 8): they carry the record fingerprint.');
+
+/** results.json as the record holds it, checked against the transcript's `tally.results` entry. */
+async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
+  const closing = c.entries.find((e) => e.type === TALLY_ENTRY.results);
+  const recordFingerprint = await c.recordFingerprint();
+  if (closing === undefined || recordFingerprint === null) return notClosed();
+  const bytes = await readFile(join(c.folder, RECORD_FILES.results)).catch(() => null);
+  if (bytes === null) return fail('record.missing', `${RECORD_FILES.results} manque au registre.`, `${RECORD_FILES.results} is missing from the record.`, RECORD_FILES.results);
+  const resultsBytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const resultsSha256 = toHex(sha256(resultsBytes));
+  if (resultsSha256 !== (closing.payload as TallyResultsPayload).resultsSha256) {
+    return fail('record.results', `${RECORD_FILES.results} ne correspond pas à l’entrée de clôture du journal : le registre a été modifié.`, `${RECORD_FILES.results} does not match the transcript's closing entry: the record was altered.`, RECORD_FILES.results);
+  }
+  const results = JSON.parse(new TextDecoder().decode(resultsBytes)) as Results;
+  const members = results.members.flatMap((j) => c.definition.board.members.filter((m) => m.index === j).map((m) => ({ index: m.index, name: m.name, role: m.role })));
+  return ok({ results, resultsBytes, resultsSha256, recordFingerprint, generatedAt: new Date(closing.time), members });
+}
+
+async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: string): Promise<Result<TallyDocumentFile>> {
+  const pv = r.results.constituencies.find((p) => p.constituency === constituency);
+  if (pv === undefined) {
+    return fail('document.unknown', `Pas de procès-verbal pour « ${constituency} » : cette circonscription n'a pas de bulletin ou n'existe pas.`, `No PV for "${constituency}": this constituency has no ballot or does not exist.`, constituency);
+  }
+  const bytes = await pvPdf({
+    definition: c.definition,
+    pv,
+    signatures: r.results.signatures.filter((s) => s.constituency === constituency),
+    members: r.members,
+    electionFingerprint: toHex(c.fingerprint),
+    recordFingerprint: r.recordFingerprint,
+    generatedAt: r.generatedAt,
+  });
+  return ok({ fileName: `PV-${c.definition.id}-${constituency}.pdf`, bytes });
+}
+
+async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<TallyDocumentFile> {
+  const bytes = await summaryPdf({ definition: c.definition, results: r.results, recordFingerprint: r.recordFingerprint, resultsSha256: r.resultsSha256, members: r.members, generatedAt: r.generatedAt });
+  return { fileName: `PV-${c.definition.id}-recapitulatif.pdf`, bytes };
+}
+
+/** A PV (`document` = its constituency's id) or the national summary (`summary`), as PDF. */
+export async function tallyDocumentPdf(c: TallyCeremony, document: string): Promise<Result<TallyDocumentFile>> {
+  const r = await closedRecord(c);
+  if (!r.ok) return r;
+  return document === SUMMARY_DOCUMENT ? ok(await summaryDocument(c, r.value)) : pvDocument(c, r.value, document);
+}
+
+/** Everything the export writes besides the record's copy: every PV, the summary, results.json and results.csv. */
+export async function tallyExportFiles(c: TallyCeremony): Promise<Result<TallyDocumentFile[]>> {
+  const r = await closedRecord(c);
+  if (!r.ok) return r;
+  const files: TallyDocumentFile[] = [];
+  for (const pv of r.value.results.constituencies) {
+    const d = await pvDocument(c, r.value, pv.constituency);
+    if (!d.ok) return d;
+    files.push(d.value);
+  }
+  files.push(await summaryDocument(c, r.value));
+  files.push({ fileName: RECORD_FILES.results, bytes: r.value.resultsBytes });
+  files.push({ fileName: 'results.csv', bytes: new TextEncoder().encode(resultsCsv(c.definition, r.value.results)) });
+  return ok(files);
+}
