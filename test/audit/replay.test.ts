@@ -258,18 +258,19 @@ describe('replay of an election record’s key-ceremony transcript', () => {
     expect(r.failed).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.phase).toBe('closed');
-    expect(r.entries.at(-1)!.type).toBe('dkg.result');
+    expect(r.entries.at(-1)!.type).toBe('ceremony.closed');
+    expect(r.sessions.length).toBeGreaterThan(0);
     expect(r.folderChecks).toBeNull();
   });
 
   it('a changed published key fails the result entry: its signature and its rule', async () => {
     const copyOf = copy(record);
     const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
-    const last = lines.length;
-    alter(copyOf, 'keyceremony.jsonl', last, (e) => (e.payload.result.publicKey = e.payload.result.verificationKeys[0]));
+    const result = lines.findIndex((l) => l.includes('"type":"dkg.result"')) + 1;
+    alter(copyOf, 'keyceremony.jsonl', result, (e) => (e.payload.result.publicKey = e.payload.result.verificationKeys[0]));
     const r = await replay(copyOf);
-    expect(r.failed).toEqual([last]);
-    expect(failedChecks(r, last)).toEqual([
+    expect(r.failed[0]).toBe(result);
+    expect(failedChecks(r, result)).toEqual([
       ['signature', 'transcript.signature'],
       ['rule', 'ceremony.entry'],
     ]);
@@ -298,17 +299,21 @@ describe('replay of an election record’s tally transcript', () => {
     expect(r.kind).toBe('tally');
     expect(r.failed).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(new Set(r.entries.map((e) => e.type))).toEqual(new Set(['tally.open', 'tally.import', 'tally.shuffle', 'tally.partial', 'tally.results']));
-    expect(r.phase).toBe('tally.results');
+    expect(new Set(r.entries.map((e) => e.type))).toEqual(
+      new Set(['workstation.session', 'tally.open', 'tally.import', 'tally.receipts', 'tally.shuffle', 'tally.decryption', 'tally.count', 'tally.signature', 'tally.results']),
+    );
+    expect(r.phase).toBe('closed');
   });
 
-  it('a results file changed after the tally fails the results entry only, its signature intact', async () => {
+  it('a results file changed after the tally fails the count and results entries only, their signatures intact', async () => {
     const copyOf = copy(record);
     const path = join(copyOf, 'results.json');
     writeFileSync(path, readFileSync(path, 'utf8').replace('"votants": ', '"votants": 1'));
     const r = await tally(copyOf);
     const last = r.entries.length;
-    expect(r.failed).toEqual([last]);
+    const count = r.entries.find((e) => e.type === 'tally.count')!.line;
+    expect(r.failed).toEqual([count, last]);
+    expect(failedChecks(r, count)).toEqual([['rule', 'tally.entry']]);
     expect(failedChecks(r, last)).toEqual([['rule', 'tally.entry']]);
   });
 
@@ -329,7 +334,8 @@ describe('replay of an election record’s tally transcript', () => {
     const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
     alter(copyOf, 'keyceremony.jsonl', lines.length, (e) => (e.time = '2020-01-01T00:00:00.000Z'));
     const r = await tally(copyOf);
-    expect(failedChecks(r, 1)).toEqual([['rule', 'tally.entry']]);
+    // Line 1 is the workstation's session; line 2 opens the tally.
+    expect(failedChecks(r, 2)).toEqual([['rule', 'tally.open-entry']]);
     const folder = await closedCeremony();
     const refused = await replayRecordTally(folder);
     expect(!refused.ok && refused.error.code).toBe('audit.not-record');

@@ -22,7 +22,7 @@ describe('sceau simulate', () => {
     const io = capture();
     expect(await main(['simulate', '--out', out, '--voters', '14', '--constituencies', '2', '--members', '3', '--threshold', '2', '--bad', 'all', '--workers', '1'])).toBe(0);
     expect(io.out()).toMatch(/Urne \/ urn: 21 bulletins/);
-    for (const f of ['election.json', 'keyceremony.jsonl', 'keys.json', 'urn.jsonl']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['key-ceremony/election.json', 'key-ceremony/transcript.jsonl', 'key-ceremony/public-key.json', 'urn.jsonl']) expect(existsSync(join(out, f))).toBe(true);
     for (const f of ['truth.json', 'platform-key.json', 'tokens/member-1/token.json', 'tokens/member-3/token.json']) expect(existsSync(join(`${out}-private`, f))).toBe(true);
     const truth = JSON.parse(readFileSync(join(`${out}-private`, 'truth.json'), 'utf8')) as GroundTruth;
     for (const kind of BAD_KINDS) expect(truth.rejected[EXPECTED_REASON[kind]]).toBeGreaterThan(0);

@@ -172,14 +172,17 @@ describe('every kind of tampering is detected and named', () => {
   });
 
   it('14. an altered key-ceremony entry', async () => {
+    let round1Line = 0;
     const r = await tampered((d) =>
       editLines(d, 'keyceremony.jsonl', (l) => {
-        const e = JSON.parse(l[5]!);
+        const i = l.findIndex((x) => x.includes('"type":"dkg.round1"'));
+        const e = JSON.parse(l[i]!);
         e.payload.message.commitments.reverse();
-        l[5] = JSON.stringify(e);
+        l[i] = JSON.stringify(e);
+        round1Line = i + 1;
       }),
     );
-    expectNamed(r, 'transcript.signature', /keyceremony\.jsonl:6/);
+    expectNamed(r, 'transcript.signature', new RegExp(`keyceremony\\.jsonl:${round1Line}$`));
   });
 
   it('15. a file changed without re-sealing the manifest', async () => {
@@ -200,13 +203,31 @@ describe('every kind of tampering is detected and named', () => {
   it('19. a tally that does not start from this key ceremony', async () => {
     const r = await tampered((d) =>
       editLines(d, 'tally.jsonl', (l) => {
-        const e = JSON.parse(l[0]!);
+        // Line 1 is the workstation's session; line 2 opens the tally.
+        const e = JSON.parse(l[1]!);
         e.payload.keyCeremonyHead = '00'.repeat(32);
-        l[0] = JSON.stringify(e);
+        l[1] = JSON.stringify(e);
       }),
     );
-    expectNamed(r, 'tally.open-entry', /^tally\.jsonl:1$/);
-    expectNamed(r, 'transcript.signature', /^tally\.jsonl:1$/);
+    expectNamed(r, 'tally.open-entry', /^tally\.jsonl:2$/);
+    expectNamed(r, 'transcript.signature', /^tally\.jsonl:2$/);
+  });
+
+  it('20. a receipt left out of the published list', async () => {
+    const r = await tampered((d) => editLines(d, 'receipts.txt', (l) => l.splice(0, 1)));
+    expectNamed(r, 'tally.receipts', /^receipts\.txt$/);
+    expectNamed(r, 'tally.receipts-entry');
+  });
+
+  it('21. a tally transcript cut before its closing', async () => {
+    const r = await tampered((d) => editLines(d, 'tally.jsonl', (l) => l.splice(l.length - 2, 1)));
+    expectNamed(r, 'tally.not-closed', /^tally\.jsonl$/);
+    expectNamed(r, 'tally.results-entry');
+  });
+
+  it('22. a constituency shuffled fewer times than the tally set', async () => {
+    const r = await tampered((d) => edit(d, 'tally/c001.json', (v) => v.shuffles.pop()));
+    expectNamed(r, 'tally.shuffle-count', /tally\/c001\.json/);
   });
 
   it('18. a signatory removed from the results (quorum)', async () => {

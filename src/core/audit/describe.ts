@@ -67,15 +67,27 @@ export function describeEntry(e: EntryLike): Bilingual {
       return { fr: `Écart consigné : ${fr}`, en: `Deviation recorded: ${en}` };
     }
     case 'tally.open':
-      return { fr: `${a.fr} ouvre le dépouillement (membres présents ${list(field(p, 'present'))}).`, en: `${a.en} opens the tally (members present ${list(field(p, 'present'))}).` };
+      return { fr: `${a.fr} ouvre le dépouillement (${String(field(p, 'shuffles'))} mélange(s) successif(s) par circonscription).`, en: `${a.en} opens the tally (${String(field(p, 'shuffles'))} successive shuffle(s) per constituency).` };
     case 'tally.import':
       return { fr: `${a.fr} importe l'urne (${String(field(p, 'accepted'))} acceptés, ${String(field(p, 'rejected'))} rejetés).`, en: `${a.en} imports the urn (${String(field(p, 'accepted'))} accepted, ${String(field(p, 'rejected'))} rejected).` };
+    case 'tally.receipts':
+      return { fr: `${a.fr} publie la liste des ${String(field(p, 'count'))} codes de reçu.`, en: `${a.en} publishes the list of ${String(field(p, 'count'))} receipt codes.` };
     case 'tally.shuffle':
-      return { fr: `${a.fr} mélange la circonscription ${String(field(p, 'constituency'))}.`, en: `${a.en} shuffles constituency ${String(field(p, 'constituency'))}.` };
-    case 'tally.partial':
-      return { fr: `${a.fr} déchiffre partiellement la circonscription ${String(field(p, 'constituency'))}.`, en: `${a.en} partially decrypts constituency ${String(field(p, 'constituency'))}.` };
+      return { fr: `${a.fr} mélange la circonscription ${String(field(p, 'constituency'))} (mélange ${String(field(p, 'round'))}, preuve vérifiée).`, en: `${a.en} shuffles constituency ${String(field(p, 'constituency'))} (shuffle ${String(field(p, 'round'))}, proof verified).` };
+    case 'tally.decryption': {
+      const n = Array.isArray(field(p, 'partials')) ? (field(p, 'partials') as unknown[]).length : '?';
+      return { fr: `${a.fr} déchiffre partiellement ${n} circonscription(s) avec son jeton (preuves vérifiées).`, en: `${a.en} partially decrypts ${n} constituency(ies) with their token (proofs verified).` };
+    }
+    case 'tally.count':
+      return { fr: `${a.fr} combine les déchiffrements des membres ${list(field(p, 'members'))} et compte les voix.`, en: `${a.en} combines the decryptions of members ${list(field(p, 'members'))} and counts the votes.` };
+    case 'tally.signature':
+      return { fr: `${a.fr} signe les procès-verbaux.`, en: `${a.en} signs the tally reports (PVs).` };
     case 'tally.results':
       return { fr: `${a.fr} publie les résultats.`, en: `${a.en} publishes the results.` };
+    case 'tally.deviation': {
+      const m = field(p, 'message');
+      return { fr: `Écart consigné : ${String(field(m, 'fr') ?? '')}`, en: `Deviation recorded: ${String(field(m, 'en') ?? '')}` };
+    }
     default:
       return { fr: `${a.fr} : entrée « ${e.type} ».`, en: `${a.en}: entry "${e.type}".` };
   }

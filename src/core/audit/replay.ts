@@ -16,16 +16,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { judgeComplaint, readContributions, readRound1, verifyDkgResult } from '../crypto/dkg/index.js';
+import { judgeComplaint, readContributions, readRound1 } from '../crypto/dkg/index.js';
 import { DOMAIN } from '../crypto/domain.js';
-import { pointFromHex } from '../crypto/group.js';
 import { verifySignature } from '../crypto/signature.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { fail, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
-import { applyEntry, dkgParams, encryptionKeys, initialState, validContributors, type KeyCeremonyState } from '../ceremony/key/state.js';
+import { applyEntry, dkgParams, encryptionKeys, initialState, type KeyCeremonyState } from '../ceremony/key/state.js';
 import type { SessionPayload } from '../ceremony/workstation.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
@@ -58,70 +57,6 @@ const memberOf = (actor: string): number | undefined => {
   return m === null ? undefined : Number(m[1]);
 };
 
-/**
- * The key-ceremony transcript of an election record (docs/record.md §2): enrolments, round-1
- * messages, checks, then the result, which must equal the one recomputed from the entries before it.
- * Workstation sessions and deviations may appear, as in a ceremony folder.
- */
-function recordRule(state: KeyCeremonyState): Rule {
-  state.phase = 'enrolment';
-  const refuse = (fr: string, en: string): Result<void> => fail('ceremony.entry', fr, en);
-  return (e) => {
-    if (e.type === 'workstation.session' || e.type === 'deviation') {
-      return e.actor.startsWith('workstation:') ? ok(undefined) : refuse('entrée réservée au poste.', 'entry reserved to a workstation.');
-    }
-    const j = memberOf(e.actor);
-    const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
-    if (j === undefined || j > state.n) return refuse("l'auteur n'est pas un membre du bureau.", 'the author is not a board member.');
-    const m = state.members[j - 1]!;
-    if (e.type !== 'dkg.result' && p['member'] !== j) return refuse("l'auteur n'est pas le membre nommé dans l'entrée.", 'the author is not the member the entry names.');
-    try {
-      switch (e.type) {
-        case 'member.enrolled': {
-          if (state.phase !== 'enrolment') return refuse("l'enrôlement est terminé.", 'enrolment is over.');
-          if (m.identityKey !== undefined) return refuse(`le membre ${j} est déjà enrôlé.`, `member ${j} is already enrolled.`);
-          const identityKey = String(p['identityKey']);
-          const encryptionKey = String(p['encryptionKey']);
-          if (state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) return refuse('clé déjà enrôlée pour un autre membre.', 'key already enrolled for another member.');
-          pointFromHex(encryptionKey, `member ${j} encryption key`);
-          m.identityKey = identityKey;
-          m.encryptionKey = encryptionKey;
-          if (state.members.every((x) => x.identityKey !== undefined)) state.phase = 'round1';
-          return ok(undefined);
-        }
-        case 'dkg.round1':
-          if (state.phase !== 'round1') return refuse("ce n'est pas le moment du premier tour.", 'not the time of round 1.');
-          if (m.contributed) return refuse(`le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
-          state.round1.push({ member: j, message: p['message'] });
-          m.contributed = true;
-          if (state.members.every((x) => x.contributed)) state.phase = 'round2';
-          return ok(undefined);
-        case 'dkg.checked': {
-          if (state.phase !== 'round2') return refuse("ce n'est pas le moment de vérifier les parts.", 'not the time to check shares.');
-          const valid = validContributors(state);
-          if (!valid.includes(j) || m.checked) return refuse(`le membre ${j} n'a pas de parts à vérifier.`, `member ${j} has no shares to check.`);
-          if (!Array.isArray(p['complaints'])) return refuse('plaintes mal formées.', 'malformed complaints.');
-          for (const complaint of p['complaints'] as unknown[]) state.complaints.push({ member: j, complaint });
-          m.checked = true;
-          if (valid.every((x) => state.members[x - 1]!.checked)) state.phase = 'result';
-          return ok(undefined);
-        }
-        case 'dkg.result': {
-          if (state.phase !== 'result') return refuse("ce n'est pas le moment du résultat.", 'not the time of the result.');
-          const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, p['result']);
-          if (!verified.ok) return refuse(verified.error.message.fr, verified.error.message.en);
-          state.phase = 'closed';
-          return ok(undefined);
-        }
-        default:
-          return refuse("type d'entrée inattendu dans le journal d'un registre.", "unexpected entry type in a record's transcript.");
-      }
-    } catch {
-      return refuse('contenu mal formé.', 'malformed payload.');
-    }
-  };
-}
-
 function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession | undefined {
   const p = e.payload as Partial<SessionPayload> | null;
   if (typeof p !== 'object' || p === null) return undefined;
@@ -142,7 +77,8 @@ function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession |
 /** Replays a transcript's text against its election definition. Pure. */
 export function replayTranscriptText(def: ElectionDefinition, text: string, kind: Exclude<ReplayKind, 'tally'>, source: { folder: string; file: string }): TranscriptReplay {
   const state = initialState(def, definitionFingerprint(def));
-  const rule = kind === 'key-ceremony' ? keyCeremonyRule(def, state) : recordRule(state);
+  // A record's key-ceremony transcript is the ceremony folder's, byte for byte (docs/record.md §2): same rules.
+  const rule = keyCeremonyRule(def, state);
   return replayWith(def, text, kind, source, { keys: ceremonyActorKeys(def), rule, state, phase: () => state.phase });
 }
 

@@ -1,17 +1,19 @@
 /**
- * Replay of an election record's tally transcript (`tally.jsonl`, docs/record.md §8), entry by entry, with
- * the same link and signature checks as the key ceremony's (./replay.ts). Actors are board members: their
- * keys are the definition's, or those their first `member.enrolled` entry of the record's key-ceremony
- * transcript registered. Each entry's rule compares what it records with the record's files AS THEY
- * STAND:
+ * Replay of an election record's tally transcript (`tally.jsonl`, docs/tally-ceremony.md §4), entry by
+ * entry, with the same link and signature checks as the key ceremony's (./replay.ts). Actors: workstation
+ * sessions register their key in this transcript; members sign with the key their enrolment registered in
+ * the record's key-ceremony transcript (src/core/ceremony/tally/actors.ts). Each entry's rule is the
+ * script's order (the fold of src/core/ceremony/tally/state.ts) and then what it records compared with the
+ * record's files AS THEY STAND:
  *
- *   tally.open     first; `keyCeremonyHead` = the head of `keyceremony.jsonl`; at least t members
- *                  present, of this board; the mixers among them
- *   tally.import   `urnDigest` and `ballotLines` as the urn's trailer states them, `accepted`/`rejected`
- *                  the lines of `accepted.jsonl`/`rejected.jsonl`, and their SHA-256
- *   tally.shuffle  by a mixer; `digest` = SHA-256(canonical JSON of `tally/<c>.json` shuffles[round − 1])
- *   tally.partial  by a member present; `digest` = SHA-256(canonical JSON of that member's partial in `tally/<c>.json`)
- *   tally.results  `resultsSha256` = SHA-256 of the bytes of `results.json`
+ *   tally.import     `urnDigest`, `ballotLines` as the urn's trailer states them; `accepted`/`rejected` the
+ *                    lines of accepted.jsonl / rejected.jsonl, and their SHA-256
+ *   tally.receipts   the SHA-256 of receipts.txt
+ *   tally.shuffle    `digest` = SHA-256(canonical JSON of `tally/<c>.json` shuffles[round − 1])
+ *   tally.decryption each digest = SHA-256(canonical JSON of that member's partial in `tally/<c>.json`)
+ *   tally.count      `pvSha256` = SHA-256(canonical JSON of results.json's PVs)
+ *   tally.signature  each signature is results.json's for that member and PV
+ *   tally.results    `resultsSha256` = SHA-256 of the bytes of results.json
  *
  * Whether the shuffles, decryptions and counts themselves hold is the verifier's (Verify, docs/audit.md §4).
  */
@@ -21,11 +23,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
-import { fromHex, toHex } from '../common/bytes.js';
+import { toHex } from '../common/bytes.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
-import type { ElectionDefinition } from '../election/definition.js';
+import { definitionFingerprint, type ElectionDefinition } from '../election/definition.js';
 import { fileSha256, RECORD_FILES, tallyFile } from '../election/record.js';
-import type { ActorKeys } from '../transcript/transcript.js';
+import type { TranscriptEntry } from '../transcript/transcript.js';
+import { tallyActorKeys } from '../ceremony/tally/actors.js';
+import { applyTallyEntry, initialTallyState, type TallyBasis } from '../ceremony/tally/state.js';
 import { replayFolder, replayWith, type Rule } from './replay.js';
 import { parseDefinitionText } from '../election/definition.js';
 import type { TranscriptReplay } from './types.js';
@@ -56,10 +60,45 @@ async function lineCount(path: string): Promise<{ count: number; last: string | 
   }
 }
 
+function parsedObject(text: string | undefined): Record<string, unknown> {
+  try {
+    return text === undefined ? {} : objectOf(JSON.parse(text));
+  } catch {
+    return {};
+  }
+}
+
+function qualifiedOf(keys: Record<string, unknown>): number[] {
+  const q = keys['qualified'];
+  return Array.isArray(q) ? q.filter((x): x is number => Number.isInteger(x)) : [];
+}
+
+/** Accepted ballots per constituency, streamed from accepted.jsonl. */
+async function acceptedPerConstituency(path: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  try {
+    const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    for await (const line of rl) {
+      const c = parsedObject(line)['constituency'];
+      if (typeof c === 'string') counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+  } catch {
+    // A missing list counts no ballot; the import entry's rule then says it differs.
+  }
+  return counts;
+}
+
 /** What the tally entries must record, computed from the record's files as they stand. */
 interface Expected {
   readonly import: Record<string, unknown>;
+  readonly receiptsSha256: string | undefined;
   readonly resultsSha256: string | undefined;
+  /** results.json, parsed, when readable. */
+  readonly results: Record<string, unknown>;
+  /** Accepted ballots per constituency (accepted.jsonl). */
+  readonly accepted: Map<string, number>;
+  /** keys.json's qualified set. */
+  readonly qualified: readonly number[];
   /** tally/<c>.json, parsed, when readable. */
   readonly tallies: Map<string, Record<string, unknown> | undefined>;
 }
@@ -74,6 +113,7 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
   }
   const trailer = objectOf(objectOf(trailerLine)['trailer']);
   const accepted = await lineCount(join(dir, RECORD_FILES.accepted));
+  const perConstituency = await acceptedPerConstituency(join(dir, RECORD_FILES.accepted));
   const rejected = await lineCount(join(dir, RECORD_FILES.rejected));
   const sha = (name: string) => fileSha256(join(dir, name)).catch(() => undefined);
   const results = await readFile(join(dir, RECORD_FILES.results)).catch(() => undefined);
@@ -98,83 +138,69 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
       acceptedSha256: await sha(RECORD_FILES.accepted),
       rejectedSha256: await sha(RECORD_FILES.rejected),
     },
+    receiptsSha256: await sha(RECORD_FILES.receipts),
     resultsSha256: results === undefined ? undefined : toHex(sha256(results)),
+    results: parsedObject(results?.toString('utf8')),
+    accepted: perConstituency,
+    qualified: qualifiedOf(parsedObject(await readFile(join(dir, RECORD_FILES.keys), 'utf8').catch(() => undefined))),
     tallies,
   };
 }
 
-const memberOf = (actor: string): number | undefined => {
-  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-};
-
+/** The rule of each tally entry: the script's order, then the record's files as they stand. */
 function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected): { rule: Rule; phase: () => string } {
-  let present: number[] | undefined;
-  let mixers: number[] = [];
-  let last = 'opening';
+  const basis: TallyBasis = { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted };
+  const state = initialTallyState(def, definitionFingerprint(def), basis);
   const refuse = (fr: string, en: string): Result<void> => fail('tally.entry', fr, en);
-  const rule: Rule = (e) => {
-    const p = objectOf(e.payload);
-    const j = memberOf(e.actor);
-    if (e.type === 'tally.open') {
-      if (present !== undefined || e.seq !== 0) return refuse("l'ouverture du dépouillement doit être la première entrée, une seule fois.", 'the opening of the tally must be the first entry, once.');
-      if (p['keyCeremonyHead'] !== keyCeremonyHead) return refuse('le dépouillement ne part pas de la tête du journal de la cérémonie des clés de ce registre.', "the tally does not start from the head of this record's key-ceremony transcript.");
-      const listed = (v: unknown) => (Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 1 && x <= def.board.members.length) ? (v as number[]) : undefined);
-      const who = listed(p['present']);
-      const mix = listed(p['mixers']);
-      if (who === undefined || new Set(who).size !== who.length || who.length < def.board.threshold) return refuse(`moins de ${def.board.threshold} membres présents du bureau.`, `fewer than ${def.board.threshold} board members present.`);
-      if (mix === undefined || !mix.every((m) => who.includes(m))) return refuse('les mélangeurs ne sont pas parmi les membres présents.', 'the mixers are not among the members present.');
-      if (j === undefined || !who.includes(j)) return refuse("l'auteur n'est pas un membre présent.", 'the author is not a member present.');
-      present = who;
-      mixers = mix;
-      last = 'opened';
-      return ok(undefined);
-    }
-    if (present === undefined) return refuse("le dépouillement n'est pas ouvert.", 'the tally is not open.');
-    if (j === undefined || !present.includes(j)) return refuse("l'auteur n'est pas un membre présent.", 'the author is not a member present.');
-    last = e.type;
-    switch (e.type) {
-      case 'tally.import': {
-        const differs = Object.entries(expected.import).filter(([k, v]) => p[k] !== v).map(([k]) => k);
-        return differs.length === 0 ? ok(undefined) : refuse(`l'import enregistré diffère des fichiers du registre (${differs.join(', ')}).`, `the recorded import differs from the record's files (${differs.join(', ')}).`);
-      }
-      case 'tally.shuffle': {
-        const c = String(p['constituency']);
-        const round = p['round'];
-        if (!mixers.includes(j)) return refuse(`le membre ${j} n'est pas un mélangeur.`, `member ${j} is not a mixer.`);
-        const shuffles = expected.tallies.get(c)?.['shuffles'];
-        const shuffle = Array.isArray(shuffles) && typeof round === 'number' ? shuffles[round - 1] : undefined;
-        return shuffle !== undefined && digestOf(shuffle) === p['digest'] ? ok(undefined) : refuse(`le mélange ${String(round)} de ${c} n'est pas celui de ${tallyFile(c)}.`, `shuffle ${String(round)} of ${c} is not the one in ${tallyFile(c)}.`);
-      }
-      case 'tally.partial': {
-        const c = String(p['constituency']);
-        const partials = expected.tallies.get(c)?.['partials'];
-        const mine = Array.isArray(partials) ? partials.find((x) => objectOf(x)['member'] === j) : undefined;
-        return mine !== undefined && digestOf(mine) === p['digest'] ? ok(undefined) : refuse(`le déchiffrement partiel du membre ${j} pour ${c} n'est pas celui de ${tallyFile(c)}.`, `member ${j}'s partial decryption for ${c} is not the one in ${tallyFile(c)}.`);
-      }
-      case 'tally.results':
-        return expected.resultsSha256 !== undefined && p['resultsSha256'] === expected.resultsSha256 ? ok(undefined) : refuse(`${RECORD_FILES.results} n'est pas le fichier que le journal enregistre.`, `${RECORD_FILES.results} is not the file the transcript records.`);
-      default:
-        return refuse("type d'entrée inattendu dans le journal du dépouillement.", 'unexpected entry type in the tally transcript.');
-    }
+  const tallyOf = (c: string): Record<string, unknown> => expected.tallies.get(c) ?? {};
+  const listOf = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(objectOf) : []);
+  const files: Record<string, (p: Record<string, unknown>, member: number | undefined) => Result<void>> = {
+    'tally.import': (p) => {
+      const differs = Object.entries(expected.import).filter(([k, v]) => p[k] !== v).map(([k]) => k);
+      return differs.length === 0 ? ok(undefined) : refuse(`l'import enregistré diffère des fichiers du registre (${differs.join(', ')}).`, `the recorded import differs from the record's files (${differs.join(', ')}).`);
+    },
+    'tally.receipts': (p) =>
+      expected.receiptsSha256 !== undefined && p['sha256'] === expected.receiptsSha256 ? ok(undefined) : refuse(`${RECORD_FILES.receipts} n'est pas la liste que le journal enregistre.`, `${RECORD_FILES.receipts} is not the list the transcript records.`),
+    'tally.shuffle': (p) => {
+      const c = String(p['constituency']);
+      const round = p['round'];
+      const shuffles = tallyOf(c)['shuffles'];
+      const shuffle = Array.isArray(shuffles) && typeof round === 'number' ? shuffles[round - 1] : undefined;
+      return shuffle !== undefined && digestOf(shuffle) === p['digest'] ? ok(undefined) : refuse(`le mélange ${String(round)} de ${c} n'est pas celui de ${tallyFile(c)}.`, `shuffle ${String(round)} of ${c} is not the one in ${tallyFile(c)}.`);
+    },
+    'tally.decryption': (p, j) => {
+      const wrong = listOf(p['partials']).filter((x) => {
+        const mine = listOf(tallyOf(String(x['constituency']))['partials']).find((q) => q['member'] === j);
+        return mine === undefined || digestOf(mine) !== x['digest'];
+      });
+      const names = wrong.map((x) => String(x['constituency'])).join(', ');
+      return wrong.length === 0 ? ok(undefined) : refuse(`les déchiffrements partiels du membre ${String(j)} pour ${names} ne sont pas ceux des fichiers tally/.`, `member ${String(j)}'s partial decryptions for ${names} are not those of the tally/ files.`);
+    },
+    'tally.count': (p) =>
+      p['pvSha256'] === digestOf(expected.results['constituencies']) ? ok(undefined) : refuse(`les PV de ${RECORD_FILES.results} ne sont pas ceux que le comptage enregistre.`, `the PVs of ${RECORD_FILES.results} are not those the count records.`),
+    'tally.signature': (p, j) => {
+      const published = listOf(expected.results['signatures']);
+      const missing = listOf(p['signatures']).filter((x) => !published.some((q) => q['member'] === j && q['constituency'] === x['constituency'] && q['signature'] === x['signature']));
+      return missing.length === 0 ? ok(undefined) : refuse(`des signatures du membre ${String(j)} manquent à ${RECORD_FILES.results}.`, `signatures of member ${String(j)} are missing from ${RECORD_FILES.results}.`);
+    },
+    'tally.results': (p) =>
+      expected.resultsSha256 !== undefined && p['resultsSha256'] === expected.resultsSha256 ? ok(undefined) : refuse(`${RECORD_FILES.results} n'est pas le fichier que le journal enregistre.`, `${RECORD_FILES.results} is not the file the transcript records.`),
   };
-  return { rule, phase: () => last };
+  const rule: Rule = (e) => {
+    const ordered = applyTallyEntry(state, e, def, basis);
+    if (!ordered.ok) return ordered;
+    const check = files[e.type];
+    const member = /^member:([1-9][0-9]{0,2})$/.exec(e.actor);
+    return check === undefined ? ok(undefined) : check(objectOf(e.payload), member === null ? undefined : Number(member[1]));
+  };
+  return { rule, phase: () => state.phase };
 }
 
-/** Members' keys: the definition's, else those of their first enrolment in the key-ceremony transcript. */
-function memberKeysOf(def: ElectionDefinition, keyCeremony: readonly { type: string | null; actor: string | null; payload: unknown }[]): ActorKeys {
-  const enrolled = new Map<number, string>();
-  for (const e of keyCeremony) {
-    const j = e.actor === null ? undefined : memberOf(e.actor);
-    const key = objectOf(e.payload)['identityKey'];
-    if (e.type === 'member.enrolled' && j !== undefined && !enrolled.has(j) && typeof key === 'string' && /^[0-9a-f]{64}$/.test(key)) enrolled.set(j, key);
-  }
-  return (actor) => {
-    const j = memberOf(actor);
-    if (j === undefined || j > def.board.members.length) return undefined;
-    const hex = def.board.members[j - 1]!.identityKey ?? enrolled.get(j);
-    return hex === undefined ? undefined : fromHex(hex);
-  };
+/** The key-ceremony entries of a replay, as the tally's actor keys read them (unreadable lines left out). */
+function keyCeremonyEntries(replay: TranscriptReplay): TranscriptEntry[] {
+  return replay.entries.flatMap((e) =>
+    e.seq === null || e.type === null || e.actor === null || e.time === null ? [] : [{ seq: e.seq, prev: '', time: e.time, actor: e.actor, type: e.type, payload: e.payload, signature: '' }],
+  );
 }
 
 /** Replays `tally.jsonl` of the record `dir`, given its key ceremony's replay (for the head and members' keys). */
@@ -185,7 +211,7 @@ export async function replayTally(dir: string, def: ElectionDefinition, keyCerem
   }
   const expected = await expectedFromFiles(dir, def);
   const { rule, phase } = tallyRule(def, keyCeremony.head, expected);
-  return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: memberKeysOf(def, keyCeremony.entries), rule, phase }));
+  return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: tallyActorKeys(def, keyCeremonyEntries(keyCeremony)), rule, phase }));
 }
 
 /** The tally transcript of the election record `dir`: its key ceremony is replayed first (head, keys). */

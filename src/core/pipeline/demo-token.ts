@@ -1,12 +1,15 @@
 /**
  * The DEMO keystore (docs/record.md §8): a member's token as a folder holding `token.json`, in clear.
- * It exists so that `sceau demo` and `sceau simulate` can run unattended. It is NOT the real token: the
- * AEAD keystore under a passphrase-derived key (memory-hard KDF) belongs to the key-ceremony issue.
+ * It exists so that `sceau demo` and `sceau simulate` can run the real ceremonies unattended (./demo-ports.ts
+ * puts it behind the ceremonies' token ports). It is NOT the real token: that is the AEAD keystore under a
+ * passphrase-derived key of docs/token.md.
  *
  *   { "format": "sceau/demo-token/v1", "warning": "…", "member": j, "election": "<hex fp>",
  *     "identitySecretKey": "<64 hex>", "identityPublicKey": "<64 hex>",
- *     "encryptionSecretKey": "<64 hex scalar e_j>", "keyShare": "<64 hex scalar x_j>",
- *     "verificationKey": "<64 hex Y_j>", "electionKey": "<64 hex Y>" }
+ *     "encryptionSecretKey": "<64 hex scalar e_j>",
+ *     "keyShare": "<64 hex scalar x_j>" | null, "verificationKey": "<64 hex Y_j>" | null, "electionKey": "<64 hex Y>" | null }
+ *
+ * The last three are null until the key ceremony seals the member's share.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,9 +28,8 @@ export interface DemoToken {
   readonly fingerprint: Uint8Array;
   readonly identity: IdentityKeyPair;
   readonly encryptionSecret: bigint;
-  readonly keyShare: bigint;
-  readonly verificationKey: Point;
-  readonly electionKey: Point;
+  /** x_j, Y_j and Y, once sealed. */
+  readonly share?: { readonly keyShare: bigint; readonly verificationKey: Point; readonly electionKey: Point };
 }
 
 /** Hazardous: writes secrets in clear (demo only). */
@@ -40,9 +42,9 @@ export async function writeToken(dir: string, t: DemoToken): Promise<Result<Demo
     identitySecretKey: toHex(t.identity.secretKey),
     identityPublicKey: toHex(t.identity.publicKey),
     encryptionSecretKey: scalarToHex(t.encryptionSecret),
-    keyShare: scalarToHex(t.keyShare),
-    verificationKey: pointHex(t.verificationKey),
-    electionKey: pointHex(t.electionKey),
+    keyShare: t.share === undefined ? null : scalarToHex(t.share.keyShare),
+    verificationKey: t.share === undefined ? null : pointHex(t.share.verificationKey),
+    electionKey: t.share === undefined ? null : pointHex(t.share.electionKey),
   };
   const w = await writeFileAtomic(join(dir, 'token.json'), `${JSON.stringify(json, null, 2)}\n`);
   return w.ok ? ok(t) : w;
@@ -71,14 +73,21 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
       if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new InputError('token.invalid', `Champ ${k} invalide dans le jeton.`, `Invalid field ${k} in the token.`, dir);
       return v;
     };
+    const sealed = o['keyShare'] !== null || o['verificationKey'] !== null || o['electionKey'] !== null;
     return {
       member: o['member'],
       fingerprint: fromHex(hex('election')),
       identity: { secretKey: fromHex(hex('identitySecretKey')), publicKey: fromHex(hex('identityPublicKey')) },
       encryptionSecret: scalarFromHex(hex('encryptionSecretKey'), 'encryptionSecretKey'),
-      keyShare: scalarFromHex(hex('keyShare'), 'keyShare'),
-      verificationKey: decodePointHex(hex('verificationKey'), 'verificationKey'),
-      electionKey: decodePointHex(hex('electionKey'), 'electionKey'),
+      ...(sealed
+        ? {
+            share: {
+              keyShare: scalarFromHex(hex('keyShare'), 'keyShare'),
+              verificationKey: decodePointHex(hex('verificationKey'), 'verificationKey'),
+              electionKey: decodePointHex(hex('electionKey'), 'electionKey'),
+            },
+          }
+        : {}),
     };
   });
 }

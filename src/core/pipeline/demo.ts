@@ -1,32 +1,38 @@
 /**
- * A whole simulated election (`sceau simulate`, `sceau demo`, tests, benchmarks):
+ * A whole simulated election (`sceau simulate`, `sceau demo`, tests, benchmarks), run through the board's
+ * REAL scripts with simulated members:
  *
- *   prepareElection: members' identity keys, the platform's key, the definition (election.json), the key
- *     ceremony (keyceremony.jsonl, keys.json, demo tokens), and the platform's signed urn (urn.jsonl)
- *     with its ground truth (truth.json, kept out of the record).
- *   runDemo: prepareElection, then the tally by a quorum that is not the first t members.
+ *   prepareElection: members' identity keys, the platform's key, the definition; the key ceremony of
+ *     src/core/ceremony/key run step by step by every member (OUT/key-ceremony/, closed); the platform's
+ *     signed urn (OUT/urn.jsonl) with its ground truth (PRIVATE/truth.json, kept out of the record).
+ *   runDemo: prepareElection into PRIVATE/election, then the tally ceremony of src/core/ceremony/tally into
+ *     the record folder, by a quorum that is not the first t members.
  *
- * Private material (tokens, the platform's key, the ground truth) goes to `privateDir`, never to the record.
+ * Members' tokens are DEMO tokens in clear (./demo-token.ts) under PRIVATE/tokens/member-j, behind the
+ * ceremonies' token ports (./demo-ports.ts); passphrases play no part. The workstation sessions record
+ * this machine's real network state and an explicit simulation override (./demo-ports.ts's SIMULATION).
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dkgResultToJson, type DkgResult } from '../crypto/dkg/index.js';
-import { pointHex } from '../crypto/elgamal.js';
-import { generateIdentityKey } from '../crypto/signature.js';
+import { generateIdentityKey, type IdentityKeyPair } from '../crypto/signature.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { toHex } from '../common/bytes.js';
 import { fail, ok, type Result } from '../common/result.js';
-import { definitionFingerprint, definitionToText, type ElectionDefinition } from '../election/definition.js';
-import { RECORD_FILES } from '../election/record.js';
+import { definitionFingerprint, type ElectionDefinition } from '../election/definition.js';
 import type { Results } from '../election/results.js';
 import { sampleDefinition } from '../election/sample.js';
-import { memberKeys, TranscriptWriter } from '../transcript/transcript.js';
-import { simulateKeyCeremony } from './ceremony.js';
-import { readToken, type DemoToken } from './demo-token.js';
-import type { ImportProgress } from './import.js';
+import { KeyCeremony, type CeremonyContext, type PublicKeyFile } from '../ceremony/key/ceremony.js';
+import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
+import type { JobControl, TallyMemberStep } from '../ceremony/tally/types.js';
+import { newWorkstationSession } from '../ceremony/workstation.js';
+import type { NetworkStatus, SoftwareMeasurement } from '../service/api.js';
+import { measureSoftware } from '../service/measurement.js';
+import { probeNetwork } from '../service/network/probe.js';
+import type { RehearsalOverride } from '../service/offline-guard.js';
+import { decodePointHex } from '../crypto/elgamal.js';
+import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
 import { WorkerPool } from './pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
-import { runTally, type PhaseReport } from './tally.js';
 
 export interface ElectionSize {
   readonly voters: number;
@@ -40,13 +46,28 @@ export interface ElectionSize {
   readonly registeredVoters?: number;
 }
 
+/** What prepareElection writes, by name. */
+export const SIMULATED = { keyCeremony: 'key-ceremony', urn: 'urn.jsonl', tokens: 'tokens', platformKey: 'platform-key.json', truth: 'truth.json' } as const;
+
+/** The override every simulated session records: the ceremonies run on whatever network this machine has. */
+export const SIMULATION: RehearsalOverride = { reason: 'Simulation (sceau simulate / sceau demo) : membres simulés, jetons de démonstration en clair.', authorisedBy: 'sceau' };
+
+/** How the simulated workstation measures itself and checks the network (defaults: this package, the real probe). */
+export interface SimulatedWorkstation {
+  readonly version?: string;
+  readonly measure?: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network?: () => Promise<NetworkStatus>;
+}
+
 export interface Prepared {
   readonly definition: ElectionDefinition;
   readonly fingerprint: Uint8Array;
-  readonly dkg: DkgResult;
-  readonly tokens: readonly DemoToken[];
   readonly truth: GroundTruth;
-  readonly keyCeremonyHead: string;
+  readonly keyCeremonyFolder: string;
+  readonly publicKey: PublicKeyFile;
+  readonly urnPath: string;
+  /** PRIVATE/tokens: member j's demo token in member-j/. */
+  readonly tokensDir: string;
 }
 
 async function absentOrEmpty(dir: string): Promise<boolean> {
@@ -60,15 +81,61 @@ function refuseFolder(dir: string): Result<never> {
   return fail('folder.not-empty', `Le dossier ${dir} existe déjà et n'est pas vide.`, `The folder ${dir} already exists and is not empty.`, dir);
 }
 
+function workstation(w: SimulatedWorkstation): Pick<CeremonyContext, 'session' | 'measure' | 'network' | 'override'> {
+  const measure =
+    w.measure ??
+    (() =>
+      measureSoftware(process.cwd()).then(
+        (m) => ok(m),
+        (e: unknown) => fail<SoftwareMeasurement>('measurement.unreadable', `Impossible de mesurer le logiciel (npm run build ?) : ${String(e)}.`, `Cannot measure the software (npm run build?): ${String(e)}.`, process.cwd()),
+      ));
+  return { session: newWorkstationSession(w.version ?? 'simulation', 'cli'), measure, network: w.network ?? (() => probeNetwork()), override: SIMULATION };
+}
+
+function memberToken(tokensDir: string, j: number): { drive: string; label: string; size: number } {
+  return { drive: join(tokensDir, `member-${j}`), label: `member-${j}`, size: 0 };
+}
+
+/** Hazardous: every member's step of the key ceremony, in turn, with their demo tokens. */
+async function runKeyCeremony(def: ElectionDefinition, folder: string, tokensDir: string, identities: readonly IdentityKeyPair[], w: SimulatedWorkstation): Promise<Result<PublicKeyFile>> {
+  const created = await KeyCeremony.create(folder, def, { ...workstation(w), tokens: demoKeyCeremonyTokens(identities) });
+  if (!created.ok) return created;
+  const c = created.value;
+  const members = def.board.members.map((m) => m.index);
+  for (const j of members) await mkdir(memberToken(tokensDir, j).drive, { recursive: true });
+  const step = (j: number) => ({ member: j, token: memberToken(tokensDir, j), passphrase: '' });
+  const everyone = async (act: (j: number) => Promise<Result<void>>, who: readonly number[]): Promise<Result<void>> => {
+    for (const j of who) {
+      const r = await act(j);
+      if (!r.ok) return r;
+    }
+    return ok(undefined);
+  };
+  const qualified = (): number[] => c.state.members.filter((m) => m.qualified === true).map((m) => m.index);
+  for (const r of [
+    () => everyone((j) => c.enrol(step(j)), members),
+    () => everyone((j) => c.contribute(step(j)), members),
+    () => everyone((j) => c.checkShares(step(j)), members),
+    () => c.publishResult(),
+    () => everyone((j) => c.seal(step(j)), qualified()),
+    () => everyone((j) => c.confirm(step(j)), qualified()),
+  ]) {
+    const done = await r();
+    if (!done.ok) return done;
+  }
+  return c.close();
+}
+
 /** Hazardous: generates and writes demo secrets into `privateDir`. */
 export async function prepareElection(
   size: ElectionSize,
-  recordDir: string,
+  outDir: string,
   privateDir: string,
   onProgress?: (phase: string, done: number, total: number) => void,
+  station: SimulatedWorkstation = {},
 ): Promise<Result<Prepared>> {
-  for (const d of [recordDir, privateDir]) if (!(await absentOrEmpty(d))) return refuseFolder(d);
-  await mkdir(recordDir, { recursive: true });
+  for (const d of [outDir, privateDir]) if (!(await absentOrEmpty(d))) return refuseFolder(d);
+  await mkdir(outDir, { recursive: true });
   await mkdir(privateDir, { recursive: true });
   const identities = Array.from({ length: size.members }, () => generateIdentityKey());
   const platform = generateIdentityKey();
@@ -82,44 +149,41 @@ export async function prepareElection(
     platformKey: platform.publicKey,
   });
   const fingerprint = definitionFingerprint(definition);
-  let w = await writeFileAtomic(join(recordDir, RECORD_FILES.definition), definitionToText(definition));
-  if (!w.ok) return w;
-  w = await writeFileAtomic(join(privateDir, 'platform-key.json'), `${JSON.stringify({ warning: 'DEMO', secretKey: toHex(platform.secretKey), publicKey: toHex(platform.publicKey) })}\n`);
+  let w = await writeFileAtomic(join(privateDir, SIMULATED.platformKey), `${JSON.stringify({ warning: 'DEMO', secretKey: toHex(platform.secretKey), publicKey: toHex(platform.publicKey) })}\n`);
   if (!w.ok) return w;
 
   onProgress?.('key ceremony', 0, 1);
-  const ceremony = await simulateKeyCeremony({
-    definition,
-    fingerprint,
-    members: identities.map((identity, i) => ({ index: i + 1, identity })),
-    transcriptPath: join(recordDir, RECORD_FILES.keyCeremony),
-    tokensDir: join(privateDir, 'tokens'),
-  });
-  if (!ceremony.ok) return ceremony;
-  const dkg = ceremony.value.result;
-  w = await writeFileAtomic(join(recordDir, RECORD_FILES.keys), `${JSON.stringify(dkgResultToJson(dkg), null, 1)}\n`);
-  if (!w.ok) return w;
+  const keyCeremonyFolder = join(outDir, SIMULATED.keyCeremony);
+  const tokensDir = join(privateDir, SIMULATED.tokens);
+  const publicKey = await runKeyCeremony(definition, keyCeremonyFolder, tokensDir, identities, station);
+  if (!publicKey.ok) return publicKey;
+  onProgress?.('key ceremony', 1, 1);
 
+  const urnPath = join(outDir, SIMULATED.urn);
   const truth = await simulateUrn({
     definition,
     fingerprint,
-    electionKey: dkg.publicKey,
+    electionKey: decodePointHex(publicKey.value.publicKey, 'publicKey'),
     platformSecretKey: platform.secretKey,
     voters: size.voters,
     bad: size.bad,
-    urnPath: join(recordDir, RECORD_FILES.urn),
+    urnPath,
     onProgress: (done, total) => onProgress?.('voting', done, total),
   });
-  w = await writeFileAtomic(join(privateDir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
+  w = await writeFileAtomic(join(privateDir, SIMULATED.truth), `${JSON.stringify(truth, null, 1)}\n`);
   if (!w.ok) return w;
-  const t = await TranscriptWriter.open(join(recordDir, RECORD_FILES.keyCeremony), fingerprint, memberKeys((j) => identities[j - 1]?.publicKey));
-  if (!t.ok) return t;
-  return ok({ definition, fingerprint, dkg, tokens: ceremony.value.tokens, truth, keyCeremonyHead: t.value.head });
+  return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir });
 }
 
 /** The members present at the tally: the last t (so never simply the first t, unless t = n). */
 export function demoQuorum(n: number, t: number): number[] {
   return Array.from({ length: t }, (_, i) => n - t + 1 + i);
+}
+
+export interface PhaseReport {
+  readonly phase: string;
+  readonly ballots: number;
+  readonly seconds: number;
 }
 
 export interface DemoOutcome {
@@ -131,46 +195,63 @@ export interface DemoOutcome {
   readonly quorum: readonly number[];
 }
 
-/** Hazardous (demo secrets in `privateDir`). */
-export async function runDemo(
-  size: ElectionSize,
-  recordDir: string,
-  privateDir: string,
-  options: { pool?: WorkerPool; signal?: AbortSignal; onPhase?: (p: PhaseReport) => void; onProgress?: (phase: string, done: number, total: number) => void } = {},
-): Promise<Result<DemoOutcome>> {
-  const prepared = await prepareElection(size, recordDir, privateDir, options.onProgress);
+export interface DemoOptions {
+  readonly pool?: WorkerPool;
+  readonly signal?: AbortSignal;
+  readonly onPhase?: (p: PhaseReport) => void;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+  readonly workstation?: SimulatedWorkstation;
+  /** Successive shuffles of each constituency (default 2). */
+  readonly shuffles?: number;
+}
+
+/** Hazardous (demo secrets in `privateDir`). The record is written to `recordDir` by the tally ceremony. */
+export async function runDemo(size: ElectionSize, recordDir: string, privateDir: string, options: DemoOptions = {}): Promise<Result<DemoOutcome>> {
+  if (!(await absentOrEmpty(recordDir))) return refuseFolder(recordDir);
+  const prepared = await prepareElection(size, join(privateDir, 'election'), privateDir, options.onProgress, options.workstation);
   if (!prepared.ok) return prepared;
   const p = prepared.value;
-  // The tokens are read back from their folders, as a tally would find them.
-  const quorum = demoQuorum(size.members, size.threshold);
-  const present: DemoToken[] = [];
-  for (const j of quorum) {
-    const token = await readToken(join(privateDir, 'tokens', `member-${j}`));
-    if (!token.ok) return token;
-    present.push(token.value);
-  }
-  const mixers = present.length >= 2 ? present.slice(0, 2) : [present[0]!, present[0]!];
   const pool = options.pool ?? new WorkerPool();
   try {
-    const tally = await runTally({
-      recordDir,
-      definition: p.definition,
-      fingerprint: p.fingerprint,
-      urnPath: join(recordDir, RECORD_FILES.urn),
-      electionKey: pointHex(p.dkg.publicKey),
-      verificationKeys: p.dkg.verificationKeys.map(pointHex),
-      qualified: p.dkg.qualified,
-      present,
-      mixers,
-      keyCeremonyHead: p.keyCeremonyHead,
-      pool,
-      signal: options.signal,
-      onPhase: options.onPhase,
-      onImportProgress: (x: ImportProgress) => options.onProgress?.('import', x.bytesRead, x.totalBytes),
-    });
-    if (!tally.ok) return tally;
-    return ok({ definition: p.definition, fingerprint: p.fingerprint, results: tally.value.results, recordFingerprint: tally.value.recordFingerprint, truth: p.truth, quorum });
+    const tally = await runTallyCeremony(p, recordDir, demoQuorum(size.members, size.threshold), pool, options);
+    return tally.ok ? ok({ definition: p.definition, fingerprint: p.fingerprint, truth: p.truth, quorum: demoQuorum(size.members, size.threshold), ...tally.value }) : tally;
   } finally {
     if (options.pool === undefined) await pool.close();
   }
+}
+
+/** Hazardous: the tally ceremony's steps, the members of `quorum` decrypting and signing with their demo tokens. */
+async function runTallyCeremony(
+  p: Prepared,
+  recordDir: string,
+  quorum: readonly number[],
+  pool: WorkerPool,
+  o: DemoOptions,
+): Promise<Result<{ results: Results; recordFingerprint: string }>> {
+  const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens: demoTallyTokens(), pool };
+  const created = await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: recordDir, shuffles: o.shuffles ?? 2 }, ctx);
+  if (!created.ok) return created;
+  const c = created.value;
+  const ballots = p.truth.accepted;
+  const job = (phase: string): JobControl => ({ signal: o.signal, onProgress: (done, total) => o.onProgress?.(phase, done, total) });
+  const timed = async <T>(phase: string, work: () => Promise<Result<T>>): Promise<Result<T>> => {
+    const start = performance.now();
+    const r = await work();
+    if (r.ok) o.onPhase?.({ phase, ballots, seconds: (performance.now() - start) / 1000 });
+    return r;
+  };
+  const step = (j: number): TallyMemberStep => ({ member: j, token: memberToken(p.tokensDir, j), passphrase: '' });
+  const steps: (() => Promise<Result<unknown>>)[] = [
+    () => timed('import', () => c.importUrn(p.urnPath, job('import'))),
+    () => c.publishReceipts(),
+    () => timed('shuffles', () => c.shuffle(job('shuffles'))),
+    ...quorum.map((j) => () => timed(`decryption ${j}`, () => c.decrypt(step(j), job(`decryption ${j}`)))),
+    () => timed('counting', () => c.count(job('counting'))),
+    ...quorum.map((j) => () => c.sign(step(j))),
+  ];
+  for (const s of steps) {
+    const r = await s();
+    if (!r.ok) return r;
+  }
+  return c.close();
 }

@@ -19,10 +19,11 @@ import type { Point } from '../crypto/group.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
-import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { tallyActorKeys } from '../ceremony/tally/actors.js';
+import { foldTally } from '../ceremony/tally/state.js';
 import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
-import { listRecordFiles, fileSha256, MANIFEST_FORMAT, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
+import { listRecordFiles, fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
 import { REJECTION_CODES } from '../election/urn.js';
 import { importUrn, type ImportResult } from '../pipeline/import.js';
@@ -157,26 +158,20 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const enrolled = new Map<number, { identityKey: string; encryptionKey: string }>();
   let dkg: DkgResult | undefined;
   let keyCeremonyHead: string | undefined;
+  let kcEntries: TranscriptEntry[] = [];
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
-    const entries = lenientEntries(kcText);
-    if (entries.some((e) => e.type === 'workstation.session')) {
-      // A key ceremony run on the workstation (docs/key-ceremony.md): replayed step by step, and closed.
-      const replay = verifyKeyCeremonyTranscript(def, fp, kcText, RECORD_FILES.keyCeremony);
-      if (!replay.ok) report.failure(replay.error);
-      else {
-        keyCeremonyHead = replay.value.head;
-        if (replay.value.state.phase !== 'closed') {
-          report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`, `The key ceremony is not closed (step: ${replay.value.state.phase}).`, RECORD_FILES.keyCeremony);
-        }
+    kcEntries = lenientEntries(kcText);
+    // The key ceremony as the workstation ran it (docs/key-ceremony.md): replayed step by step, and closed.
+    const replay = verifyKeyCeremonyTranscript(def, fp, kcText, RECORD_FILES.keyCeremony);
+    if (!replay.ok) report.failure(replay.error);
+    else {
+      keyCeremonyHead = replay.value.head;
+      if (replay.value.state.phase !== 'closed') {
+        report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`, `The key ceremony is not closed (step: ${replay.value.state.phase}).`, RECORD_FILES.keyCeremony);
       }
-    } else {
-      // A simulated ceremony (src/core/pipeline/ceremony.ts): every entry a member's.
-      const chain = verifyTranscriptText(kcText, fp, ceremonyActorKeys(def), RECORD_FILES.keyCeremony);
-      if (!chain.ok) report.failure(chain.error);
-      else keyCeremonyHead = chain.value.head;
     }
-    dkg = checkDkg(report, def, fp, entries, enrolled);
+    dkg = checkDkg(report, def, fp, kcEntries, enrolled);
   }
   const keysJson = parseJson(await readText(file(RECORD_FILES.keys)));
   const keys = catchInput(() => dkgResultFromJson(keysJson, RECORD_FILES.keys));
@@ -217,17 +212,31 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     const k = def.board.members[j - 1]?.identityKey ?? enrolled.get(j)?.identityKey;
     return k === undefined ? undefined : fromHex(k);
   };
+  let rounds = 0;
   if (tallyText === undefined) missing(report, RECORD_FILES.tallyTranscript);
   else {
-    const chain = verifyTranscriptText(tallyText, fp, (actor) => (/^member:([1-9][0-9]{0,2})$/.test(actor) ? memberKey(Number(actor.slice(7))) : undefined), RECORD_FILES.tallyTranscript);
+    // Workstation sessions register themselves in this transcript; members sign with their enrolled keys.
+    const chain = verifyTranscriptText(tallyText, fp, tallyActorKeys(def, kcEntries), RECORD_FILES.tallyTranscript);
     if (!chain.ok) report.failure(chain.error);
     tallyEntries.push(...lenientEntries(tallyText));
+    // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
+    const accepted = imp === undefined ? undefined : new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
+    const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
+    if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
+    else if (order.value.phase !== 'closed') {
+      report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape : ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
+    }
     // The tally starts from this key ceremony, and no other.
     const open = tallyEntries.find((e) => e.type === 'tally.open');
     if (open === undefined || (keyCeremonyHead !== undefined && payloadOf(open)['keyCeremonyHead'] !== keyCeremonyHead)) {
       report.fail('tally.open-entry', "Le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'The tally does not start from the head of the key-ceremony transcript.', `${RECORD_FILES.tallyTranscript}${open === undefined ? '' : `:${open.seq + 1}`}`);
     }
-    if (imp !== undefined) await checkImportEntry(report, dir, tallyEntries, imp);
+    const k = open === undefined ? undefined : payloadOf(open)['shuffles'];
+    rounds = typeof k === 'number' ? k : 0;
+    if (imp !== undefined) {
+      await checkImportEntry(report, dir, tallyEntries, imp);
+      await checkReceipts(report, dir, tallyEntries, imp);
+    }
   }
 
   // 6. Per constituency: shuffles, partial decryptions, combination, decoding.
@@ -242,7 +251,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       await Promise.all(
         active.slice(start, start + window).map(async (c) => {
           const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
-          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries);
+          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
           if (out !== undefined) {
             decodedByConstituency.set(c.id, out.decoded);
             members.set(c.id, out.members);
@@ -405,6 +414,22 @@ async function checkImportEntry(report: Report, dir: string, entries: readonly T
   }
 }
 
+/** receipts.txt: exactly the receipts of the accepted ballots, sorted, one per line (docs/tally-ceremony.md §3), as tally.receipts records. */
+async function checkReceipts(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
+  const name = RECORD_FILES.receipts;
+  const text = await readText(join(dir, name));
+  if (text === undefined) return missing(report, name);
+  const expected = receiptsText([...imp.accepted.values()].flatMap((l) => l.map((b) => b.receipt)));
+  if (text !== expected) {
+    report.fail('tally.receipts', `${name} n'est pas la liste triée des reçus des bulletins acceptés.`, `${name} is not the sorted list of the accepted ballots' receipts.`, name);
+  }
+  const e = entries.find((x) => x.type === 'tally.receipts');
+  const p = e === undefined ? {} : payloadOf(e);
+  if (p['sha256'] !== toHex(sha256(new TextEncoder().encode(text))) || p['count'] !== expected.split('\n').length - 1) {
+    report.fail('tally.receipts-entry', "La liste des reçus n'est pas celle que le journal enregistre.", 'The list of receipts is not the one the transcript records.', `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+  }
+}
+
 function payloadOf(e: TranscriptEntry): Record<string, unknown> {
   return (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
 }
@@ -424,6 +449,7 @@ async function checkConstituency(
   candidates: number,
   inputs: readonly CiphertextJson[],
   entries: readonly TranscriptEntry[],
+  rounds: number,
 ): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
   const name = tallyFile(cid);
   const parsed = parseJson(await readText(join(dir, ...name.split('/'))));
@@ -440,6 +466,9 @@ async function checkConstituency(
   if (shuffles.length === 0) {
     report.fail('shuffle.none', `Aucun mélange pour ${cid}.`, `No shuffle for ${cid}.`, name);
     return undefined;
+  }
+  if (shuffles.length !== rounds) {
+    report.fail('tally.shuffle-count', `${cid} a ${shuffles.length} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${shuffles.length} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
   }
   // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
   let current: readonly CiphertextJson[] = inputs;
@@ -463,9 +492,12 @@ async function checkConstituency(
     const j = p['member'];
     if (typeof j !== 'number') continue;
     members.push(j);
-    const entry = entryFor(entries, 'tally.partial', (q) => q['constituency'] === cid);
-    const same = entries.some((e) => e.type === 'tally.partial' && e.actor === `member:${j}` && payloadOf(e)['constituency'] === cid && payloadOf(e)['digest'] === digestOf(p));
-    if (entry === undefined || !same) {
+    // Member j's own tally.decryption entry names the digest of each of their partial decryptions.
+    const recorded = entries
+      .filter((e) => e.type === 'tally.decryption' && e.actor === `member:${j}` && payloadOf(e)['member'] === j)
+      .flatMap((e) => objects(payloadOf(e)['partials']))
+      .find((q) => q['constituency'] === cid);
+    if (recorded === undefined || recorded['digest'] !== digestOf(p)) {
       report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
     }
   }
@@ -485,6 +517,13 @@ async function checkConstituency(
     report.fail('count.decoding', `Le décodage publié des bulletins de ${cid} est faux.`, `The published decoding of ${cid}'s ballots is wrong.`, `${name} decoded`);
   }
   return { decoded: combined.decoded, members };
+}
+
+/** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
+function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid: string, signature: string): boolean {
+  return entries.some(
+    (e) => e.type === 'tally.signature' && e.actor === `member:${m}` && payloadOf(e)['member'] === m && objects(payloadOf(e)['signatures']).some((x) => x['constituency'] === cid && x['signature'] === signature),
+  );
 }
 
 const PV_FIELDS = ['inscrits', 'votants', 'aVoteParInternet', 'blancs', 'nuls', 'exprimes'] as const;
@@ -512,9 +551,12 @@ async function checkResults(
     report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
   }
   const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
-  const open = entries.find((e) => e.type === 'tally.open');
-  if (open !== undefined && canonicalJson(present) !== canonicalOrEmpty(payloadOf(open)['present'])) {
-    report.fail('results.members', 'Les signataires ne sont pas les membres présents enregistrés au journal.', 'The signatories are not the members present recorded in the transcript.', `${name} members`);
+  const counted = entries.find((e) => e.type === 'tally.count');
+  if (counted === undefined || canonicalJson(present) !== canonicalOrEmpty(payloadOf(counted)['members'])) {
+    report.fail('results.members', 'Les signataires ne sont pas les membres dont le journal enregistre les déchiffrements combinés.', 'The signatories are not the members whose combined decryptions the transcript records.', `${name} members`);
+  }
+  if (counted !== undefined && payloadOf(counted)['pvSha256'] !== digestOf(r['constituencies'])) {
+    report.fail('tally.count-entry', 'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.', 'The published PVs are not those the transcript records at the count.', `${name} constituencies`);
   }
   if (new Set(present).size < def.board.threshold) {
     report.fail('results.quorum', `Moins de ${def.board.threshold} membres présents signent les résultats.`, `Fewer than ${def.board.threshold} members present sign the results.`, `${name} members`);
@@ -554,6 +596,9 @@ async function checkResults(
       if (sig === undefined || typeof sig.signature !== 'string') {
         report.fail('results.signature-missing', `Le membre ${m} n'a pas signé le PV de ${c.id}.`, `Member ${m} did not sign the PV of ${c.id}.`, `${where} member ${m}`);
         continue;
+      }
+      if (!signedInTranscript(entries, m, c.id, sig.signature)) {
+        report.fail('tally.signature-entry', `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`, `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`, `${where} member ${m}`);
       }
       if (key === undefined) continue;
       const v = verifyPvSignature(key, fp, pv, sig.signature, m);
