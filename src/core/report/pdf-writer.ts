@@ -11,8 +11,19 @@ const MARGIN = 50;
 // pdf-lib's standard fonts encode WinAnsi: Latin-1 plus these. Anything else is shown as '?'.
 const WIN_ANSI_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
 
+/**
+ * Text the standard fonts can draw: composed (NFC, so a decomposed "é" stays "é"), control characters
+ * but LF (paragraph breaks) as spaces, since pdf-lib throws on them, and anything outside WinAnsi as "?".
+ * Names in a definition may hold any of these: a report must never fail to print because of one.
+ */
 export function winAnsi(text: string): string {
-  return [...text].map((ch) => (ch.charCodeAt(0) <= 0xff || WIN_ANSI_EXTRAS.has(ch) ? ch : '?')).join('');
+  return [...text.normalize('NFC')]
+    .map((ch) => {
+      const code = ch.charCodeAt(0);
+      if (ch !== '\n' && (code < 0x20 || (code >= 0x7f && code <= 0x9f))) return ' ';
+      return code <= 0xff || WIN_ANSI_EXTRAS.has(ch) ? ch : '?';
+    })
+    .join('');
 }
 
 export interface Fonts {
