@@ -5,13 +5,14 @@ import { LANGUAGES, setLanguage, type Language } from './i18n/index.js';
 import { Home } from './screens/Home.js';
 import { Integrity } from './screens/Integrity.js';
 import { KeyCeremonyScreen } from './screens/key/KeyCeremony.js';
+import { TallyScreen } from './screens/tally/TallyCeremony.js';
 import { Audit } from './screens/audit/Audit.js';
 import { Projector } from './screens/audit/Projector.js';
 import { Receipt } from './screens/audit/Receipt.js';
 import { Replay } from './screens/audit/Replay.js';
 import { Verify } from './screens/audit/Verify.js';
 
-const ROUTES = ['/', '/key', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt'] as const;
+const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt'] as const;
 const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
 type Route = (typeof ROUTES)[number];
 
@@ -53,6 +54,8 @@ function Screen({ route, api }: { route: Route; api: NonNullable<Connection['api
       return <Integrity api={api} />;
     case '/key':
       return <KeyCeremonyScreen api={api} />;
+    case '/tally':
+      return <TallyScreen api={api} />;
     case '/audit':
       return <Audit api={api} />;
     case '/projector':
@@ -92,6 +95,9 @@ export function App({ connection }: { connection: Connection }) {
           </a>
           <a href="#/key" aria-current={route === '/key' ? 'page' : undefined}>
             {t('app.nav.key')}
+          </a>
+          <a href="#/tally" aria-current={route === '/tally' ? 'page' : undefined}>
+            {t('app.nav.tally')}
           </a>
           <a href="#/audit" aria-current={AUDIT_ROUTES.includes(route) ? 'page' : undefined}>
             {t('app.nav.audit')}

@@ -1,4 +1,5 @@
 import type { Messages } from './fr.js';
+import { tallyEn } from './tally-en.js';
 
 export const en: Messages = {
   app: {
@@ -6,7 +7,7 @@ export const en: Messages = {
     tagline: "Offline workstation of the electronic voting board",
     skip: 'Skip to content',
     language: 'Language',
-    nav: { home: 'Home', key: 'Key ceremony', integrity: 'About and integrity', audit: 'Audit' },
+    nav: { home: 'Home', key: 'Key ceremony', tally: 'Tally', integrity: 'About and integrity', audit: 'Audit' },
   },
   home: {
     title: 'Home',
@@ -164,6 +165,7 @@ export const en: Messages = {
     downloadReport: 'Download the report',
     reopen: 'Refresh from the folder',
   },
+  tally: tallyEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',

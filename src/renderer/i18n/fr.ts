@@ -1,11 +1,13 @@
 /** French, the board's language and the default. English (./en.ts) must have exactly the same keys. */
+import { tallyFr } from './tally-fr.js';
+
 export const fr = {
   app: {
     name: 'Sceau',
     tagline: 'Poste hors ligne du bureau du vote électronique',
     skip: 'Aller au contenu',
     language: 'Langue',
-    nav: { home: 'Accueil', key: 'Cérémonie des clés', integrity: 'À propos et intégrité', audit: 'Audit' },
+    nav: { home: 'Accueil', key: 'Cérémonie des clés', tally: 'Dépouillement', integrity: 'À propos et intégrité', audit: 'Audit' },
   },
   home: {
     title: 'Accueil',
@@ -164,6 +166,7 @@ export const fr = {
     downloadReport: 'Télécharger le rapport',
     reopen: 'Actualiser depuis le dossier',
   },
+  tally: tallyFr,
   audit: {
     title: 'Audit et vérification',
     intro:

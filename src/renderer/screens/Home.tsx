@@ -4,7 +4,7 @@ import { NetworkPanel } from './NetworkPanel.js';
 
 const CEREMONIES = ['newElection', 'keyCeremony', 'tallyCeremony', 'audit'] as const;
 /** The screens that exist; the others say so. A new election is defined when a key ceremony opens. */
-const AVAILABLE: Partial<Record<(typeof CEREMONIES)[number], string>> = { newElection: '#/key', keyCeremony: '#/key', audit: '#/audit' };
+const AVAILABLE: Partial<Record<(typeof CEREMONIES)[number], string>> = { newElection: '#/key', keyCeremony: '#/key', tallyCeremony: '#/tally', audit: '#/audit' };
 
 export function Home({ api }: { api: SceauApi }) {
   const { t } = useTranslation();

@@ -1,0 +1,169 @@
+/**
+ * Step 6: each constituency's PV (inscrits, votants, blancs, nuls, exprimés, each candidate's votes with
+ * its percentage and a bar chart) and the national summary. The percentages are the core's
+ * (results-export.ts, exact integer rounding), the same as the printed PVs'.
+ */
+import { useTranslation } from 'react-i18next';
+import type { NationalSummary, PvShares, PvView, TallyScreenView } from '../../../core/service/api.js';
+import { count, percent, useLang } from './common.js';
+
+/** Horizontal bars, one per candidate, in plain SVG: the numbers are in the table next to it. */
+function BarChart({ pv, shares, title }: { pv: PvView; shares: PvShares | undefined; title: string }) {
+  const lang = useLang();
+  const max = Math.max(1, ...pv.votes);
+  const row = 34;
+  const labelWidth = 260;
+  const width = 760;
+  const barSpace = width - labelWidth - 130;
+  return (
+    <svg className="bar-chart" role="img" aria-label={title} viewBox={`0 0 ${width} ${pv.votes.length * row + 8}`} width="100%" data-testid={`pv-${pv.constituency}-chart`}>
+      <title>{title}</title>
+      {pv.votes.map((v, i) => {
+        const y = 4 + i * row;
+        const w = Math.round((barSpace * v) / max);
+        return (
+          <g key={i}>
+            <text x={labelWidth - 8} y={y + row / 2 + 6} textAnchor="end" className="bar-label">
+              {pv.candidates[i]}
+            </text>
+            <rect x={labelWidth} y={y + 4} width={Math.max(w, v > 0 ? 2 : 0)} height={row - 10} className="bar" />
+            <text x={labelWidth + w + 8} y={y + row / 2 + 6} className="bar-value">
+              {`${count(v, lang)} (${percent(shares?.votes[i] ?? null, lang)})`}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function Pv({ pv, shares }: { pv: PvView; shares: PvShares | undefined }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const id = pv.constituency;
+  const figure = (key: 'inscrits' | 'votants' | 'aVoteParInternet' | 'blancs' | 'nuls' | 'exprimes', label: string) => (
+    <tr>
+      <th scope="row">{label}</th>
+      <td className="number" data-testid={`pv-${id}-${key}`} data-value={pv[key]}>
+        {count(pv[key], lang)}
+      </td>
+    </tr>
+  );
+  return (
+    <section className="pv" aria-labelledby={`pv-${id}-title`} data-testid={`pv-${id}`}>
+      <h3 id={`pv-${id}-title`}>{t('tally.count.pvTitle', { id, name: pv.name })}</h3>
+      <div className="pv-grid">
+        <table className="members figures">
+          <tbody>
+            {figure('inscrits', t('tally.count.inscrits'))}
+            {figure('votants', t('tally.count.votants'))}
+            {figure('aVoteParInternet', t('tally.count.aVote'))}
+            {figure('blancs', t('tally.count.blancs'))}
+            {figure('nuls', t('tally.count.nuls'))}
+            {figure('exprimes', t('tally.count.exprimes'))}
+            <tr>
+              <th scope="row">{t('tally.count.turnout')}</th>
+              <td className="number" data-testid={`pv-${id}-turnout`}>
+                {percent(shares?.turnout ?? null, lang)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+        <table className="members figures">
+          <thead>
+            <tr>
+              <th scope="col">{t('tally.count.candidate')}</th>
+              <th scope="col">{t('tally.count.votes')}</th>
+              <th scope="col">{t('tally.count.share')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pv.votes.map((v, i) => (
+              <tr key={i}>
+                <th scope="row">{pv.candidates[i]}</th>
+                <td className="number" data-testid={`pv-${id}-votes-${i + 1}`} data-value={v}>
+                  {count(v, lang)}
+                </td>
+                <td className="number" data-testid={`pv-${id}-share-${i + 1}`}>
+                  {percent(shares?.votes[i] ?? null, lang)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <BarChart pv={pv} shares={shares} title={t('tally.count.chart', { name: pv.name })} />
+    </section>
+  );
+}
+
+function National({ summary }: { summary: NationalSummary }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const rows = [
+    ['inscrits', summary.inscrits],
+    ['votants', summary.votants],
+    ['aVote', summary.aVoteParInternet],
+    ['blancs', summary.blancs],
+    ['nuls', summary.nuls],
+    ['exprimes', summary.exprimes],
+  ] as const;
+  return (
+    <section className="pv national" aria-labelledby="national-title" data-testid="national">
+      <h3 id="national-title">
+        {t('tally.count.national')} — {t('tally.count.constituencies', { count: summary.constituencies })}
+      </h3>
+      <div className="pv-grid">
+        <table className="members figures">
+          <tbody>
+            {rows.map(([key, value]) => (
+              <tr key={key}>
+                <th scope="row">{t(`tally.count.${key}`)}</th>
+                <td className="number" data-testid={`national-${key}`} data-value={value}>
+                  {count(value, lang)}
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">{t('tally.count.turnout')}</th>
+              <td className="number" data-testid="national-turnout">
+                {percent(summary.turnout, lang)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+        <table className="members figures">
+          <caption>{t('tally.count.nationalCandidates')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('tally.count.candidate')}</th>
+              <th scope="col">{t('tally.count.votes')}</th>
+              <th scope="col">{t('tally.count.share')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.candidates.map((c, i) => (
+              <tr key={c.name} data-testid={`national-candidate-${i + 1}`} data-name={c.name} data-votes={c.votes}>
+                <th scope="row">{c.name}</th>
+                <td className="number">{count(c.votes, lang)}</td>
+                <td className="number">{percent(c.share, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function Results({ view }: { view: TallyScreenView }) {
+  if (view.results === null) return null;
+  return (
+    <div className="results" data-testid="tally-results">
+      {view.results.map((pv) => (
+        <Pv key={pv.constituency} pv={pv} shares={view.shares?.find((s) => s.constituency === pv.constituency)} />
+      ))}
+      {view.national && <National summary={view.national} />}
+    </div>
+  );
+}

@@ -1,0 +1,301 @@
+/**
+ * The tally ceremony as the president conducts it (docs/tally-ceremony.md §1): one page, the eight steps
+ * of the script as sections, the current one open. Long steps run in the privileged process; while one
+ * runs, the page follows it (progress, time left, Cancel) by polling the view.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SceauApi, TallyPhase, TallyScreenView } from '../../../core/service/api.js';
+import type { Failure, Result } from '../../../core/common/result.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { useResult } from '../../use-result.js';
+import { openProjection } from '../audit/Audit.js';
+import { ActionButton, Progress, StepFailure, useLang, type Apply } from './common.js';
+import { ImportForm, UrnReportView } from './ImportUrn.js';
+import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
+import { OpenTally, rememberFolder } from './OpenTally.js';
+import { PublishReceipts, ReceiptLookup } from './Receipts.js';
+import { Results } from './Results.js';
+import { Documents, Export, RecordFingerprint } from './Closing.js';
+
+const STEPS = ['open', 'import', 'receipts', 'shuffle', 'decryption', 'count', 'signing', 'closing'] as const;
+type Step = (typeof STEPS)[number];
+
+const STEP_OF: Record<TallyPhase, Step> = {
+  import: 'import',
+  receipts: 'receipts',
+  shuffle: 'shuffle',
+  decryption: 'decryption',
+  count: 'count',
+  signing: 'signing',
+  closing: 'closing',
+  closed: 'closing',
+};
+
+const POLL_MS = 500;
+
+type StepState = 'done' | 'current' | 'todo';
+
+function stateOf(step: Step, phase: TallyPhase): StepState {
+  if (phase === 'closed') return 'done';
+  const here = STEPS.indexOf(STEP_OF[phase]);
+  const i = STEPS.indexOf(step);
+  return i < here ? 'done' : i === here ? 'current' : 'todo';
+}
+
+/**
+ * Whether a step's section is open: the current one; and the ones whose outcome people read next: the
+ * urn report while the receipts are published, the PVs while they are signed and once closed.
+ */
+function opened(step: Step, view: TallyScreenView): boolean {
+  if (stateOf(step, view.phase) === 'current') return true;
+  if (step === 'import') return view.phase === 'receipts';
+  if (step === 'count') return view.results !== null;
+  return step === 'closing' && view.phase === 'closed';
+}
+
+/** A step of the script: open when it is the current one (see `opened`); the others can be opened to look back. */
+function StepSection({ step, view, children }: { step: Step; view: TallyScreenView; children: ReactNode }) {
+  const { t } = useTranslation();
+  const state = stateOf(step, view.phase);
+  const open = opened(step, view);
+  return (
+    // Keyed by state and openness: when the ceremony moves on, the new current step opens and the finished one closes.
+    <details key={`${state}-${open}`} className={`tally-step step-${state}`} open={open} data-testid={`tally-step-${step}`} data-state={state}>
+      <summary>
+        <h2 id={`tally-step-${step}-title`}>
+          {t(`tally.steps.${step}`)} <span className="step-state">— {t(`tally.stepState.${state}`)}</span>
+        </h2>
+      </summary>
+      <div className="tally-step-body">{children}</div>
+    </details>
+  );
+}
+
+function Steps({ phase }: { phase: TallyPhase }) {
+  const { t } = useTranslation();
+  return (
+    <ol className="steps" aria-label={t('tally.title')}>
+      {STEPS.map((s) => {
+        const state = stateOf(s, phase);
+        return (
+          <li key={s} className={state === 'todo' ? '' : state} aria-current={state === 'current' ? 'step' : undefined}>
+            {t(`tally.steps.${s}`)}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** While a step runs in the background, the view is polled until it ends. */
+function useFollow(api: SceauApi, view: TallyScreenView, setView: (v: TallyScreenView) => void): void {
+  const running = view.running !== null;
+  const folder = view.folder;
+  const latest = useRef(setView);
+  latest.current = setView;
+  useEffect(() => {
+    if (!running) return;
+    let live = true;
+    let inFlight = false;
+    const timer = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      void api
+        .tallyView({ folder })
+        .then((r) => live && r.ok && latest.current(r.value))
+        .finally(() => (inFlight = false));
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api, folder, running]);
+}
+
+function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView; setView: (v: TallyScreenView) => void }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const { result: info } = useResult(() => api.appInfo({}));
+  // The page runs in Electron's window or, served on loopback, in a browser.
+  const transport = info?.ok ? (info.value.transport === 'electron' ? 'electron' : 'loopback') : undefined;
+  const [failure, setFailure] = useState<Failure | null>(null);
+  useFollow(api, view, setView);
+
+  const apply: Apply = async (call) => {
+    setFailure(null);
+    const r: Result<TallyScreenView> = await call.catch((e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } }));
+    if (r.ok) {
+      setView(r.value);
+      return true;
+    }
+    setFailure(r.error);
+    // A refusal may have been recorded as a deviation: show the transcript as it now stands.
+    const fresh = await api.tallyView({ folder: view.folder });
+    if (fresh.ok) setView(fresh.value);
+    return false;
+  };
+  const cancel = () => void apply(api.tallyCancel({ folder: view.folder }));
+  const running = view.running;
+  const progress = (step: NonNullable<typeof running>['step']) => (running !== null && running.step === step ? <Progress running={running} onCancel={cancel} /> : null);
+  const shown = (step: Step) => failure && stateOf(step, view.phase) === 'current' && <FailureMessage failure={failure} />;
+  const importRefused = view.deviations.some((d) => d.kind === 'import-refused') && view.phase === 'import' && view.lastFailure?.step === 'import' && view.lastFailure.failure.code !== 'cancelled';
+
+  return (
+    <>
+      <Steps phase={view.phase} />
+      <section className="panel" aria-labelledby="tally-election-title">
+        <h2 id="tally-election-title">{view.election.title}</h2>
+        <p className="status big-line" data-testid="tally-phase" data-view={view}>
+          {t('tally.phaseLine', { phase: t(`tally.phase.${view.phase}`) })}
+        </p>
+        <p className="inline">
+          <button type="button" onClick={() => void apply(api.tallyOpen({ folder: view.folder }))} disabled={running !== null}>
+            {t('tally.refresh')}
+          </button>
+          <button type="button" onClick={() => openProjection(api, transport)}>
+            {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
+          </button>
+        </p>
+      </section>
+
+      <StepSection step="open" view={view}>
+        <p>
+          <code data-testid="tally-folder">{view.folder}</code>
+        </p>
+        <div className="fingerprint-block">
+          <div>
+            <h3>{t('tally.election')}</h3>
+            <Fingerprint hex={view.election.fingerprint} label={t('tally.election')} />
+          </div>
+        </div>
+        <h3>{t('tally.keyCeremonyHead')}</h3>
+        <Fingerprint hex={view.keyCeremonyHead} label={t('tally.keyCeremonyHead')} />
+        <p data-testid="tally-shuffles" data-value={view.shuffles}>
+          {t('tally.shuffle.rounds', { rounds: view.shuffles })}
+        </p>
+      </StepSection>
+
+      <StepSection step="import" view={view}>
+        {view.phase === 'import' && <ImportForm api={api} view={view} apply={apply} />}
+        {progress('import')}
+        <StepFailure view={view} step="import" />
+        {importRefused && (
+          <p className="failure" role="alert" data-testid="urn-blocked">
+            {t('tally.import.blocked')}
+          </p>
+        )}
+        {shown('import')}
+        {view.urn && <UrnReportView report={view.urn} />}
+      </StepSection>
+
+      <StepSection step="receipts" view={view}>
+        {view.phase === 'receipts' && <PublishReceipts api={api} view={view} onView={setView} />}
+        {view.phase !== 'receipts' && view.receipts && <p data-testid="receipts-count">{t('tally.receipts.inRecord', { count: view.receipts.count })}</p>}
+        {shown('receipts')}
+        {view.urn && <ReceiptLookup api={api} view={view} />}
+      </StepSection>
+
+      <StepSection step="shuffle" view={view}>
+        <p>{t('tally.shuffle.rounds', { rounds: view.shuffles })}</p>
+        <p data-testid="tally-shuffled" data-done={view.shuffled.done} data-total={view.shuffled.total}>
+          {t('tally.shuffle.done', { done: view.shuffled.done, total: view.shuffled.total })}
+        </p>
+        {view.phase === 'shuffle' && running === null && <ActionButton label={t('tally.shuffle.start')} run={() => apply(api.tallyShuffle({ folder: view.folder }))} />}
+        {progress('shuffle')}
+        <StepFailure view={view} step="shuffle" />
+        {shown('shuffle')}
+      </StepSection>
+
+      <StepSection step="decryption" view={view}>
+        <Quorum view={view} />
+        {progress('decrypt')}
+        <StepFailure view={view} step="decrypt" />
+        {shown('decryption')}
+        {view.phase === 'decryption' && <MemberForm api={api} view={view} action="decrypt" apply={apply} />}
+        <MembersTable view={view} />
+      </StepSection>
+
+      <StepSection step="count" view={view}>
+        {view.phase === 'count' && running === null && <ActionButton label={t('tally.count.start')} run={() => apply(api.tallyCount({ folder: view.folder }))} />}
+        {progress('count')}
+        <StepFailure view={view} step="count" />
+        {shown('count')}
+        <Results view={view} />
+      </StepSection>
+
+      <StepSection step="signing" view={view}>
+        <Signed view={view} />
+        {shown('signing')}
+        {view.phase === 'signing' && <MemberForm api={api} view={view} action="sign" apply={apply} />}
+        {view.phase === 'signing' && <MembersTable view={view} />}
+      </StepSection>
+
+      <StepSection step="closing" view={view}>
+        {view.phase === 'closing' && <ActionButton label={t('tally.closing.close')} run={() => apply(api.tallyClose({ folder: view.folder }))} />}
+        {shown('closing')}
+        {view.recordFingerprint && <RecordFingerprint fingerprint={view.recordFingerprint} />}
+        {view.results && view.phase === 'closed' && <Documents api={api} view={view} transport={transport} />}
+        {view.phase === 'closed' && <Export api={api} view={view} />}
+      </StepSection>
+
+      <section aria-labelledby="tally-deviations-title">
+        <h2 id="tally-deviations-title">{t('tally.deviations')}</h2>
+        {view.deviations.length === 0 ? (
+          <p className="muted">{t('tally.noDeviation')}</p>
+        ) : (
+          <ul data-testid="tally-deviations">
+            {view.deviations.map((d) => (
+              <li key={d.seq} data-kind={d.kind} data-member={d.member ?? ''}>
+                #{d.seq} {d.member === null ? '' : `(${d.member}) `}
+                {d.message[lang]}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <details className="tally-transcript">
+        <summary>
+          <h2>
+            {t('tally.transcript')} ({t('tally.entries', { count: view.transcript.length })})
+          </h2>
+        </summary>
+        <table className="members">
+          <tbody>
+            {view.transcript.map((e) => (
+              <tr key={e.seq} data-seq={e.seq} data-type={e.type}>
+                <td>{e.seq}</td>
+                <td>
+                  <code>{e.time.slice(11, 19)}</code>
+                </td>
+                <td>{e.summary[lang]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+
+      {/* The transcript's head stays in view whatever is scrolled: it is what everyone compares and signs. */}
+      <p className="head-bar" role="status">
+        {t('tally.head')} : <code data-testid="tally-head">{view.head}</code> (<span data-testid="tally-transcript-count">{view.transcript.length}</span>)
+      </p>
+    </>
+  );
+}
+
+export function TallyScreen({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const [view, setView] = useState<TallyScreenView | null>(null);
+  const opened = (v: TallyScreenView) => {
+    rememberFolder(v.folder);
+    setView(v);
+  };
+  return (
+    <>
+      <h1>{t('tally.title')}</h1>
+      <p className="lead">{t('tally.intro')}</p>
+      {view === null ? <OpenTally api={api} onOpened={opened} /> : <Ceremony api={api} view={view} setView={setView} />}
+    </>
+  );
+}

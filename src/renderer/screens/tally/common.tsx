@@ -1,0 +1,137 @@
+/**
+ * Pieces shared by the tally's sections: the drive list, the progress of a background step, a failure
+ * in words, basis points as a percentage, and the call that applies a step's answer to the screen.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DriveView, SceauApi, TallyRunning, TallyScreenView } from '../../../core/service/api.js';
+import type { Failure, Result } from '../../../core/common/result.js';
+import { FailureMessage } from '../../components.js';
+
+export type Lang = 'fr' | 'en';
+
+export function useLang(): Lang {
+  const { i18n } = useTranslation();
+  return i18n.language === 'en' ? 'en' : 'fr';
+}
+
+/** Basis points (1234) as a percentage with two decimals, in the reader's language: "12,34 %" / "12.34 %"; "—" for none. */
+export function percent(bp: number | null, lang: Lang): string {
+  if (bp === null) return '—';
+  return `${Math.floor(bp / 100)}${lang === 'fr' ? ',' : '.'}${String(bp % 100).padStart(2, '0')} %`;
+}
+
+/** A count with the language's digit grouping. */
+export function count(n: number, lang: Lang): string {
+  return n.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB');
+}
+
+/** What a step's call does to the screen: the new view, or the failure to show. */
+export type Apply = (call: Promise<Result<TallyScreenView>>) => Promise<boolean>;
+
+/**
+ * The drives, with a refresh. `anyDrive`: a drive the app cannot write to is still offered (an urn or a
+ * token is only read; a write-protected stick will do).
+ */
+export function DriveSelect({ api, id, label, value, onChange, anyDrive = false }: { api: SceauApi; id: string; label: string; value: string; onChange: (mount: string) => void; anyDrive?: boolean }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const offered = (d: DriveView) => d.usable || anyDrive;
+  const refresh = async () => {
+    const r = await api.listDrives({});
+    if (r.ok) {
+      setDrives(r.value);
+      setFailure(null);
+      if (!r.value.some((d) => d.mount === value && offered(d))) onChange(r.value.find(offered)?.mount ?? '');
+    } else setFailure(r.error);
+  };
+  useEffect(() => {
+    void refresh();
+    // Listed once when the form appears; the button lists them again after a stick is plugged in.
+  }, []);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="inline">
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+          {(drives ?? []).map((d) => (
+            <option key={d.mount} value={d.mount} disabled={!offered(d)}>
+              {`${d.test ? `[${t('key.action.test')}] ` : ''}${d.label} — ${d.sizeText[lang]} — ${d.mount}${d.usable ? '' : ` (${d.reason?.[lang] ?? ''})`}`}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void refresh()}>
+          {t('key.action.refreshDrives')}
+        </button>
+      </div>
+      {drives !== null && drives.length === 0 && <p className="muted">{t('key.action.noDrive')}</p>}
+      {failure && <FailureMessage failure={failure} />}
+    </div>
+  );
+}
+
+function duration(seconds: number, t: (k: string, o?: Record<string, unknown>) => string): string {
+  return seconds >= 60 ? t('tally.progress.minutes', { minutes: Math.floor(seconds / 60), seconds: seconds % 60 }) : t('tally.progress.seconds', { seconds });
+}
+
+/** A background step: its label, a progress bar with the percentage and the time left, and Cancel. */
+export function Progress({ running, onCancel }: { running: TallyRunning; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const known = running.done !== null && running.total !== null && running.total > 0;
+  const pct = known ? Math.min(100, Math.floor((100 * running.done!) / running.total!)) : null;
+  const since = Math.max(0, Math.round((now - Date.parse(running.since)) / 1000));
+  return (
+    <div className="tally-progress" data-testid="tally-running" data-step={running.step}>
+      <p className="working" role="status">
+        {running.label[lang]} — {t('tally.progress.since', { seconds: since })}
+      </p>
+      {/* Without a known total the bar is indeterminate (no value), as while a token's passphrase is checked. */}
+      <progress data-testid="tally-progress" aria-label={t('tally.progress.label')} {...(known ? { value: running.done!, max: running.total! } : {})} />
+      <p data-testid="tally-progress-text">
+        {pct === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent: pct })}
+        {running.etaSeconds !== null && ` — ${t('tally.progress.eta', { time: duration(running.etaSeconds, t) })}`}
+        {known && ` (${count(running.done!, lang)} / ${count(running.total!, lang)})`}
+      </p>
+      <button type="button" onClick={onCancel}>
+        {t('tally.progress.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** How the last background step of this section ended, when it did not succeed. */
+export function StepFailure({ view, step }: { view: TallyScreenView; step: TallyRunning['step'] }) {
+  const { t } = useTranslation();
+  const last = view.lastFailure;
+  if (last === null || last.step !== step || view.running !== null) return null;
+  if (last.failure.code === 'cancelled') {
+    return (
+      <p role="status" className="muted" data-testid="tally-cancelled">
+        {t('tally.progress.cancelled')}
+      </p>
+    );
+  }
+  return (
+    <div data-testid="tally-last-failure" data-code={last.failure.code} data-member={last.member ?? ''}>
+      <FailureMessage failure={last.failure} />
+    </div>
+  );
+}
+
+/** A button that runs a workstation step (disabled while it runs). */
+export function ActionButton({ label, run, disabled = false, primary = true }: { label: string; run: () => Promise<unknown>; disabled?: boolean; primary?: boolean }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button type="button" className={primary ? 'primary' : undefined} disabled={busy || disabled} onClick={() => (setBusy(true), void run().finally(() => setBusy(false)))}>
+      {label}
+    </button>
+  );
+}
