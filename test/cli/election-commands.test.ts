@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/pipeline/simulate.js';
+import { pvSealOf } from '../../src/core/election/pv-seal.js';
+import type { Results } from '../../src/core/election/results.js';
 import { tempDir } from '../pipeline/helpers.js';
 
 function capture(): { out: () => string; err: () => string } {
@@ -55,6 +57,22 @@ describe('sceau demo and sceau verify', () => {
     const report = JSON.parse(io.out());
     expect(report.ok).toBe(true);
     expect(report.recordFingerprint).toBe(fp);
+    vi.restoreAllMocks();
+
+    // A printed PV's seal checks against the record; the same seal with one figure's hash altered does not.
+    const printed = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    const seal = pvSealOf(printed, fp, printed.constituencies[0]!);
+    io = capture();
+    expect(await main(['verify', out, '--seal', seal])).toBe(0);
+    expect(io.out()).toMatch(/Procès-verbal conforme au dossier, signatures vérifiées: c001/);
+    expect(io.out()).toMatch(/signé par: 2 Membre 2, 3 Membre 3/);
+    vi.restoreAllMocks();
+    const fields = seal.split(':'); // sceau:pv:1:<fp>:<record fp>:<constituency>:<PV hash>:<signatures>
+    fields[6] = `${fields[6]!.startsWith('0') ? '1' : '0'}${fields[6]!.slice(1)}`;
+    const forged = fields.join(':');
+    io = capture();
+    expect(await main(['verify', out, '--seal', forged, '--lang', 'en'])).toBe(1);
+    expect(io.out()).toMatch(/\[seal\.pv-mismatch\]/);
     vi.restoreAllMocks();
 
     const results = join(out, 'results.json');

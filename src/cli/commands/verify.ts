@@ -8,25 +8,31 @@ import { FILES as KEY_CEREMONY_FILES } from '../../core/ceremony/key/ceremony.js
 import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkPvSeal, checkResultsSeal } from '../../core/election/pv-seal.js';
 import { stderrProgress } from './election-options.js';
 
-export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--workers N]
+export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--workers N] [--seal TEXT]
   Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés
   (docs/key-ceremony.md) ; code de sortie 0 seulement si tout est juste, sinon la liste de chaque
   vérification en échec, avec où (fichier, ligne, bulletin).
   Verifies an election record end to end (docs/record.md), or a key-ceremony folder
   (docs/key-ceremony.md); exit code 0 only when every check holds, otherwise the list of every failed
   check with where it failed (file, line, ballot).
-  --json   rapport en JSON / report as JSON`;
+  --json   rapport en JSON / report as JSON
+  --seal TEXT   vérifie seulement le code QR d'un procès-verbal ou du récapitulatif imprimé (sceau:pv:… ou
+                sceau:results:…) contre ce dossier, et affiche les chiffres à comparer avec le papier
+                (docs/results.md) / checks only the QR code of a printed PV or summary against this
+                record, and prints the figures to compare with the paper`;
 
 export async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, lang: { type: 'string' }, workers: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, lang: { type: 'string' }, workers: { type: 'string' }, seal: { type: 'string' } }, allowPositionals: true, strict: true });
   const record = positionals[0];
   if (record === undefined || positionals.length !== 1) {
     console.error(VERIFY_HELP);
     return 2;
   }
   const lang = values.lang === 'en' ? 'en' : 'fr';
+  if (values.seal !== undefined) return checkSeal(record, values.seal.trim(), lang, values.json === true);
   if (!existsSync(join(record, RECORD_FILES.manifest)) && existsSync(join(record, KEY_CEREMONY_FILES.transcript))) {
     // A key-ceremony folder (docs/key-ceremony.md), not an election record.
     const report = await verifyKeyCeremonyFolder(record);
@@ -54,4 +60,30 @@ export async function verify(argv: string[]): Promise<number> {
   } finally {
     await pool.close();
   }
+}
+
+/** A printed seal (docs/results.md) against a record: what a person holding the paper runs. */
+async function checkSeal(record: string, text: string, lang: 'fr' | 'en', json: boolean): Promise<number> {
+  if (text.startsWith('sceau:results:')) {
+    const r = await checkResultsSeal(record, text);
+    if (json) console.log(JSON.stringify(r.ok ? { ok: true, recordFingerprint: r.value.recordFingerprint, members: r.value.members.map((m) => m.index), results: r.value.results.constituencies } : r, null, 1));
+    else if (!r.ok) console.log(`✗ [${r.error.code}] ${r.error.message[lang]}`);
+    else {
+      console.log(`✓ ${lang === 'fr' ? 'Récapitulatif conforme au dossier' : 'Summary matches the record'} ${groupedHex(fromHex(r.value.recordFingerprint))}`);
+      console.log(`  ${lang === 'fr' ? 'membres signataires' : 'signing members'}: ${r.value.members.map((m) => `${m.index} ${m.name}`).join(', ')}`);
+    }
+    return r.ok ? 0 : 1;
+  }
+  const r = await checkPvSeal(record, text);
+  if (json) console.log(JSON.stringify(r.ok ? { ok: true, recordFingerprint: r.value.recordFingerprint, members: r.value.members.map((m) => m.index), pv: r.value.pv } : r, null, 1));
+  else if (!r.ok) console.log(`✗ [${r.error.code}] ${r.error.message[lang]}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
+  else {
+    const { constituency: c, pv, members } = r.value;
+    console.log(`✓ ${lang === 'fr' ? 'Procès-verbal conforme au dossier, signatures vérifiées' : 'PV matches the record, signatures verified'}: ${c.id} ${c.name}`);
+    console.log(`  inscrits ${pv.inscrits}  votants ${pv.votants}  blancs ${pv.blancs}  nuls ${pv.nuls}  exprimés ${pv.exprimes}`);
+    pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]?.name ?? `#${k + 1}`}`));
+    console.log(`  ${lang === 'fr' ? 'signé par' : 'signed by'}: ${members.map((m) => `${m.index} ${m.name}`).join(', ')}`);
+    console.log(lang === 'fr' ? '  Comparez ces chiffres avec le papier ; `sceau verify` sans --seal vérifie tout le dossier.' : '  Compare these figures with the paper; `sceau verify` without --seal checks the whole record.');
+  }
+  return r.ok ? 0 : 1;
 }
