@@ -6,12 +6,14 @@ import { simulateCeremonyUrn } from '../../core/pipeline/simulate-ceremony.js';
 import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 
 export const SIMULATE_HELP = `sceau simulate --out DIR [options]
-  Simule la plateforme de vote : définition, cérémonie des clés (membres simulés), urne signée
-  avec des choix réalistes et, sur demande, chaque sorte de bulletin invalide ; la vérité terrain
-  (comptes attendus) est écrite à part dans PRIVATE/truth.json.
-  Simulates the voting platform: definition, key ceremony (simulated members), signed urn with a
-  realistic spread of choices and, on request, each kind of bad ballot; the ground truth (expected
-  counts) goes apart, to PRIVATE/truth.json.
+  Simule la plateforme de vote : la cérémonie des clés menée par des membres simulés (OUT/key-ceremony/,
+  close), l'urne signée (OUT/urn.jsonl) avec des choix réalistes et, sur demande, chaque sorte de
+  bulletin invalide ; jetons de démonstration, clé de la plateforme et vérité terrain (comptes attendus)
+  à part dans PRIVATE. Le dépouillement se fait ensuite dans l'application (#/tally).
+  Simulates the voting platform: the key ceremony run by simulated members (OUT/key-ceremony/, closed),
+  the signed urn (OUT/urn.jsonl) with a realistic spread of choices and, on request, each kind of bad
+  ballot; demo tokens, the platform's key and the ground truth (expected counts) apart, in PRIVATE.
+  The tally is then conducted in the app (#/tally).
 ${SIZE_HELP}
   --key-ceremony DIR    après une vraie cérémonie des clés (dossier clos, vérifié) : seule l'urne
                         OUT/urn.jsonl est écrite, pour cette élection et sa clé publique, signée avec
