@@ -9,11 +9,13 @@ export const SIMULATE_HELP = `sceau simulate --out DIR [options]
   Simule la plateforme de vote : la cérémonie des clés menée par des membres simulés (OUT/key-ceremony/,
   close), l'urne signée (OUT/urn.jsonl) avec des choix réalistes et, sur demande, chaque sorte de
   bulletin invalide ; jetons de démonstration, clé de la plateforme et vérité terrain (comptes attendus)
-  à part dans PRIVATE. Le dépouillement se fait ensuite dans l'application (#/tally).
+  à part dans PRIVATE. Pour dépouiller dans l'application (#/tally), partez d'une vraie cérémonie des
+  clés (--key-ceremony) : l'application n'ouvre pas les jetons de démonstration.
   Simulates the voting platform: the key ceremony run by simulated members (OUT/key-ceremony/, closed),
   the signed urn (OUT/urn.jsonl) with a realistic spread of choices and, on request, each kind of bad
   ballot; demo tokens, the platform's key and the ground truth (expected counts) apart, in PRIVATE.
-  The tally is then conducted in the app (#/tally).
+  To tally in the app (#/tally), start from a real key ceremony (--key-ceremony): the app does not
+  open demo tokens.
 ${SIZE_HELP}
   --key-ceremony DIR    après une vraie cérémonie des clés (dossier clos, vérifié) : seule l'urne
                         OUT/urn.jsonl est écrite, pour cette élection et sa clé publique, signée avec
