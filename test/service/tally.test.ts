@@ -5,7 +5,7 @@
  * identity secret (issue 6: "a test proves the renderer receives neither"). Then the background steps:
  * a wrong passphrase named in `lastFailure`, cancel, one step at a time per folder.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
@@ -28,13 +28,18 @@ import { expectTruth, newFolder, tallyFixture, type TallyFixture } from '../cere
 let fx: TallyFixture;
 let publish: string;
 let exportDrive: string;
+/** A drive holding the urn with its platform signature altered by one digit. */
+let forged: string;
 const pool = new WorkerPool(1);
 
 beforeAll(async () => {
   fx = await tallyFixture(24, { 'bad-proof': 1, malformed: 1 });
   publish = join(fx.root, 'publication');
   exportDrive = join(fx.root, 'export');
-  for (const d of [publish, exportDrive]) mkdirSync(d);
+  forged = join(fx.root, 'forged');
+  for (const d of [publish, exportDrive, forged]) mkdirSync(d);
+  const text = readFileSync(fx.urnPath, 'utf8');
+  writeFileSync(join(forged, 'urn.jsonl'), text.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === '0' ? '1' : '0'}`));
 }, 90_000);
 afterAll(async () => {
   await pool.close();
@@ -42,7 +47,7 @@ afterAll(async () => {
 
 /** The service over the fixture's folder drives, with the given tally tokens (drive tokens, fast test KDF, by default). */
 function service(tokens: TallyTokenPort = tallyDriveTokens({ policy: TEST_POLICY })): SceauApi {
-  const mounts = [...fx.kc.drives, join(fx.root, 'urn-drive'), publish, exportDrive];
+  const mounts = [...fx.kc.drives, join(fx.root, 'urn-drive'), publish, exportDrive, forged];
   const list = mounts.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
   return createService({
     transport: 'loopback',
@@ -247,6 +252,10 @@ describe('background steps', () => {
       if (!r.ok) expect(r.error.message.fr).toMatch(/membre 1/);
     }
     expect((await api.must('tallyView', { folder })).running).toMatchObject({ step: 'decrypt' });
+    // The projector follows the tally this session conducts, with the step running.
+    const projected = await api.must('auditCurrentCeremony', {});
+    expect(projected).toMatchObject({ ceremony: 'tally', view: null, running: { label: { fr: 'Déchiffrement partiel — membre 1' } } });
+    expect(projected.tally).toMatchObject({ folder, phase: 'decryption', running: { step: 'decrypt', member: 1 } });
     expect((await api.must('tallyCancel', { folder })).running).not.toBeNull();
     held.release();
     const after = await api.settle(folder);
@@ -261,6 +270,24 @@ describe('background steps', () => {
     expect(done.lastFailure).toBeNull();
     expect(done.members[0]!.decrypted).toBe(true);
   }, 120_000);
+
+  it('an urn whose platform signature is broken is refused with the reason, recorded, and the step stays blocked', async () => {
+    const api = client(service());
+    const folder = newFolder(fx);
+    await api.must('tallyCreate', { keyCeremonyFolder: fx.kc.folder, folder });
+    await api.must('tallyImport', { folder, drive: forged, file: 'urn.jsonl' });
+    const refused = await api.settle(folder);
+    expect(refused.phase).toBe('import');
+    expect(refused.lastFailure).toMatchObject({ step: 'import', member: null });
+    expect(refused.lastFailure!.failure.code).toMatch(/signature/);
+    expect(refused.deviations).toMatchObject([{ kind: 'import-refused', member: null }]);
+    expect(refused.urn).toBeNull();
+    expect(await api.call('tallyPublishReceipts', { folder, drive: publish })).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    expect(await api.call('tallyShuffle', { folder })).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    // The authentic urn is then accepted.
+    await api.must('tallyImport', { folder, drive: join(fx.root, 'urn-drive'), file: 'urn.jsonl' });
+    expect(await api.settle(folder)).toMatchObject({ phase: 'receipts', lastFailure: null });
+  }, 60_000);
 
   it('refuses, before anything starts, a drive not listed, an unknown member and relative paths', async () => {
     const api = client(service());

@@ -143,10 +143,13 @@ export interface StepProgress {
   readonly total: number | null;
 }
 
-/** What the projector shows: the ceremony this session conducts, as of its last step, and the step in progress. */
+/** What the projector shows: the ceremony this session conducts (the one it touched last), as of its last step, and the step in progress. */
 export interface ProjectorView {
-  readonly ceremony: 'key' | null;
+  readonly ceremony: 'key' | 'tally' | null;
+  /** The key ceremony's view (`ceremony: 'key'`). */
   readonly view: KeyCeremonyView | null;
+  /** The tally's view (`ceremony: 'tally'` only), with its running step's progress and time left. */
+  readonly tally?: TallyScreenView;
   readonly running: StepProgress | null;
   /** Why the ceremony could not be read again after its last step, if it could not. */
   readonly failure: Failure | null;

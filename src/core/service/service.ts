@@ -13,7 +13,7 @@ import { newWorkstationSession } from '../ceremony/workstation.js';
 import { listDrives } from '../drives/probe.js';
 import type { DriveList } from '../drives/types.js';
 import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
-import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, Transport } from './api.js';
+import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { replayFolder } from '../audit/replay.js';
@@ -65,6 +65,12 @@ export function driveViews(list: DriveList): DriveView[] {
     }));
 }
 
+/** The projector's view of a tally: its view, and its running step as the projector shows any step. */
+function tallyProjection(view: TallyScreenView): ProjectorView {
+  const r = view.running;
+  return { ceremony: 'tally', view: null, tally: view, running: r === null ? null : { label: r.label, since: r.since, done: r.done, total: r.total }, failure: null };
+}
+
 export function createService(options: ServiceOptions): SceauApi {
   const probe = options.probe ?? (() => probeNetwork());
   const measure = options.measure ?? measureSoftware;
@@ -99,6 +105,42 @@ export function createService(options: ServiceOptions): SceauApi {
   // One pool for the session, made when a tally first needs it (starting workers costs nothing until then).
   const sharedPool = options.pool ?? (() => (pool ??= new WorkerPool()));
 
+  // Which ceremony this session touched last: the projector follows it.
+  let lastCeremony: 'key' | 'tally' | null = null;
+  const keyMethods = keyCeremonyService({
+    session,
+    measure: softwareMeasurement,
+    network: probe,
+    tokens: options.tokens ?? driveTokens(),
+    drives: listDriveViews,
+    override: () => override,
+  });
+  const keyApi = Object.fromEntries(
+    Object.entries(keyMethods).map(([name, method]) => {
+      if (name === 'auditCurrentCeremony') return [name, method];
+      const call = method as (arg: never) => unknown;
+      return [
+        name,
+        (arg: never) => {
+          lastCeremony = 'key';
+          return call(arg);
+        },
+      ];
+    }),
+  ) as typeof keyMethods;
+  const tally = tallyService({
+    session,
+    measure: softwareMeasurement,
+    network: probe,
+    tokens: options.tallyTokens ?? tallyDriveTokens(),
+    drives: listDriveViews,
+    override: () => override,
+    pool: sharedPool,
+    ...(options.printPdf ? { printPdf: options.printPdf } : {}),
+    onView: () => void (lastCeremony = 'tally'),
+    onBug: options.onBug ?? ((e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e)),
+  });
+
   return {
     appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null }),
     softwareMeasurement,
@@ -112,25 +154,15 @@ export function createService(options: ServiceOptions): SceauApi {
       const estimate = estimatePassphrase(passphrase);
       return ok({ score: estimate.score, acceptable: checkPassphrasePolicy(passphrase, passphrase).ok, hints: estimate.hints });
     },
-    ...keyCeremonyService({
-      session,
-      measure: softwareMeasurement,
-      network: probe,
-      tokens: options.tokens ?? driveTokens(),
-      drives: listDriveViews,
-      override: () => override,
-    }),
-    ...tallyService({
-      session,
-      measure: softwareMeasurement,
-      network: probe,
-      tokens: options.tallyTokens ?? tallyDriveTokens(),
-      drives: listDriveViews,
-      override: () => override,
-      pool: sharedPool,
-      ...(options.printPdf ? { printPdf: options.printPdf } : {}),
-      onBug: options.onBug ?? ((e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e)),
-    }),
+    ...keyApi,
+    auditCurrentCeremony: async (arg) => {
+      // The projector shows the ceremony this session touched last (the key ceremony's, or the tally's).
+      const tallyNow = tally.current();
+      if (tallyNow !== null && lastCeremony === 'tally') return ok(tallyProjection(tallyNow));
+      const shown = await keyApi.auditCurrentCeremony(arg);
+      return shown.ok && shown.value.ceremony === null && tallyNow !== null ? ok(tallyProjection(tallyNow)) : shown;
+    },
+    ...tally.api,
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
       if (!checked.ok) return checked;

@@ -77,6 +77,9 @@ interface Job {
   last: { at: number; done: number } | null;
 }
 
+/** The phase in which each background step is due (docs/tally-ceremony.md §2). */
+const DUE: Record<TallyJobStep, TallyView['phase']> = { import: 'import', shuffle: 'shuffle', decrypt: 'decryption', count: 'count' };
+
 const JOB_WORDS: Record<TallyJobStep, Bilingual> = {
   import: { fr: "Import de l'urne", en: 'Importing the urn' },
   shuffle: { fr: "Mélange de l'urne", en: 'Shuffling the urn' },
@@ -196,7 +199,14 @@ export async function figuresView(c: TallyCeremony): Promise<TallyFiguresView> {
   };
 }
 
-export function tallyService(deps: TallyDeps): TallyApi {
+export interface TallyService {
+  readonly api: TallyApi;
+  /** The tally this session touched last, with its running step, for the projector; null before any. */
+  readonly current: () => TallyScreenView | null;
+}
+
+export function tallyService(deps: TallyDeps): TallyService {
+  let last: string | undefined;
   const jobs = new Map<string, Job>();
   /** A short step (create, receipts, signature, closing, export) holding the folder. */
   const busy = new Map<string, Bilingual>();
@@ -214,6 +224,7 @@ export function tallyService(deps: TallyDeps): TallyApi {
   }
 
   function screen(folder: string, view: TallyFiguresView): TallyScreenView {
+    last = key(folder);
     const job = jobs.get(key(folder));
     return { ...view, running: job === undefined ? null : runningView(job), lastFailure: failures.get(key(folder)) ?? null };
   }
@@ -286,6 +297,10 @@ export function tallyService(deps: TallyDeps): TallyApi {
       const opened = await ceremony(folder);
       if (!opened.ok) return opened;
       c = opened.value;
+      // Refused at once when not due (the ceremony checks it again): no job starts only to fail.
+      if (c.state.phase !== DUE[what.step]) {
+        return fail('ceremony.step', `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`, `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`);
+      }
       const prepared = await prepare(c);
       if (!prepared.ok) return prepared;
       run = prepared.value;
@@ -357,7 +372,12 @@ export function tallyService(deps: TallyDeps): TallyApi {
     return memberName(c, member) === undefined ? fail('ceremony.step', `Membre ${member} inconnu.`, `Unknown member ${member}.`) : ok(undefined);
   }
 
-  return {
+  const current = (): TallyScreenView | null => {
+    const view = last === undefined ? undefined : views.get(last);
+    return last === undefined || view === undefined ? null : screen(last, view);
+  };
+
+  const api: TallyApi = {
     tallyCreate: ({ keyCeremonyFolder, folder, shuffles }) =>
       exclusive(folder, { fr: 'Ouverture du dépouillement', en: 'Opening the tally' }, async () => {
         for (const f of [keyCeremonyFolder, folder]) {
@@ -512,6 +532,7 @@ export function tallyService(deps: TallyDeps): TallyApi {
       });
     },
   };
+  return { api, current };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ProjectorView, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { Fingerprint } from '../../components.js';
 import { useWords } from './common.js';
+import { TallyProjection } from '../tally/TallyProjection.js';
 
 const POLL_MS = 1000;
 
@@ -58,7 +59,9 @@ export function Projector({ api }: { api: SceauApi }) {
           {t('audit.live.stale', { message: words(failure.message) })}
         </p>
       )}
-      {view === null ? (
+      {shown?.ceremony === 'tally' && shown.tally ? (
+        <TallyProjection view={shown.tally} at={at} />
+      ) : view === null ? (
         <>
           <h1>{t('audit.live.title')}</h1>
           <p className="big">{t('audit.live.none')}</p>
