@@ -2,13 +2,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService, readAppVersion } from '../core/service/service.js';
-import { openAuditorWindow, startShell } from './shell.js';
+import { openAuditorWindow, printPdf, startShell } from './shell.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const appRoot = join(here, '..', '..');
 const development = process.env['NODE_ENV'] === 'development';
 
-const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow });
+const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow, printPdf });
 
 await startShell({
   service,

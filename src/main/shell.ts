@@ -2,9 +2,11 @@
  * The thin Electron shell: the only file of src/main that imports `electron`. Windows, the app://
  * protocol, the session's guards, and the IPC registration; everything else is in the core.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, type WebContents } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type WebContents } from 'electron';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { basename, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fail, ok, type Result } from '../core/common/result.js';
 import type { SceauApi } from '../core/service/api.js';
 import { registerIpc } from './ipc.js';
 import { CONTENT_SECURITY_POLICY, isAllowedRequest, webPreferences } from './security.js';
@@ -76,6 +78,24 @@ export function openAuditorWindow(): void {
     return;
   }
   auditor = createWindow('auditor', started);
+}
+
+/**
+ * Prints a PDF (a PV, the summary) through the system: the file goes to a fresh temporary folder and
+ * opens in the system's PDF viewer, whose Print is the system's dialog (the app's own windows load
+ * nothing but app://, so they do not show PDFs). The PDF is public: the results as they will be published.
+ */
+export async function printPdf(pdf: Uint8Array, fileName: string): Promise<Result<void>> {
+  try {
+    const dir = await mkdtemp(join(app.getPath('temp'), 'sceau-print-'));
+    const path = join(dir, basename(fileName));
+    await writeFile(path, pdf);
+    const error = await shell.openPath(path);
+    if (error === '') return ok(undefined);
+    return fail('print.open', `Le document n'a pas pu être ouvert pour l'impression : ${error}`, `The document could not be opened for printing: ${error}`, path);
+  } catch (e) {
+    return fail('print.open', `Le document n'a pas pu être préparé pour l'impression : ${String(e)}`, `The document could not be prepared for printing: ${String(e)}`);
+  }
 }
 
 export async function startShell(options: ShellOptions): Promise<void> {

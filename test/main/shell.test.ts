@@ -2,6 +2,9 @@
  * The Electron shell's hardening, asserted setting by setting with `electron` mocked (the binary cannot
  * run here, and importing the real module would try to download it).
  */
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
 import { fakeService } from '../service/fake-service.js';
@@ -21,6 +24,8 @@ const electron = vi.hoisted(() => {
     deviceCheck: undefined as undefined | (() => boolean),
     sandboxEnabled: false,
     fetched: [] as string[],
+    opened: [] as string[],
+    openError: '',
     appListeners,
   };
   class BrowserWindow {
@@ -41,6 +46,13 @@ const electron = vi.hoisted(() => {
       on: (event: string, listener: (...args: unknown[]) => unknown) => void appListeners.set(event, listener),
       whenReady: async () => {},
       quit: () => {},
+      getPath: (name: string) => (name === 'temp' ? tmpdir() : '/nonexistent'),
+    },
+    shell: {
+      openPath: async (path: string) => {
+        state.opened.push(path);
+        return state.openError;
+      },
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => void state.ipcChannels.push(channel) },
@@ -68,7 +80,7 @@ const electron = vi.hoisted(() => {
 
 vi.mock('electron', () => electron.module);
 
-const { startShell, createWindow } = await import('../../src/main/shell.js');
+const { startShell, createWindow, printPdf } = await import('../../src/main/shell.js');
 const { state } = electron;
 
 const options = (development: boolean) => ({
@@ -107,6 +119,19 @@ describe('Electron shell', () => {
       preload: '/app/out/preload/index.cjs',
     });
     expect(state.windows[0]!.url).toBe('app://sceau/index.html');
+  });
+
+  it("prints a PDF through the system's viewer: written to a fresh temporary folder, then opened", async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.7 test');
+    expect(await printPdf(pdf, '../PV-cfe-2021-c001.pdf')).toEqual({ ok: true, value: undefined });
+    const path = state.opened.at(-1)!;
+    expect(basename(path)).toBe('PV-cfe-2021-c001.pdf');
+    expect(dirname(path).startsWith(tmpdir())).toBe(true);
+    expect(basename(dirname(path))).toMatch(/^sceau-print-/);
+    expect(readFileSync(path, 'utf8')).toBe('%PDF-1.7 test');
+    state.openError = 'No application is associated with the file';
+    expect(await printPdf(pdf, 'PV.pdf')).toMatchObject({ ok: false, error: { code: 'print.open' } });
+    state.openError = '';
   });
 
   it('allows devtools only in development', () => {

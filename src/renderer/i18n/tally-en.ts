@@ -152,7 +152,7 @@ export const tallyEn: Messages['tally'] = {
     download: 'Download',
     viewLabel: 'View or print: {{name}}',
     downloadLabel: 'Download: {{name}}',
-    printed: 'Sent to the print dialog.',
+    printed: "Opened in the system's PDF viewer: print it through its print dialog.",
     exportTitle: 'Export the results and the record',
     exportDrive: 'Drive for the export',
     export: 'Export to this drive',

@@ -150,7 +150,7 @@ export const tallyFr = {
     download: 'Télécharger',
     viewLabel: 'Voir ou imprimer : {{name}}',
     downloadLabel: 'Télécharger : {{name}}',
-    printed: 'Envoyé à la boîte de dialogue d’impression.',
+    printed: 'Ouvert dans la visionneuse PDF du système : imprimez-le par sa boîte de dialogue d’impression.',
     exportTitle: 'Exporter les résultats et le registre',
     exportDrive: "Support pour l'export",
     export: 'Exporter sur ce support',
