@@ -146,7 +146,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
       <Steps phase={view.phase} />
       <section className="panel" aria-labelledby="tally-election-title">
         <h2 id="tally-election-title">{view.election.title}</h2>
-        <p className="status big-line" data-testid="tally-phase" data-view={view}>
+        <p className="status big-line" data-testid="tally-phase" data-phase={view.phase}>
           {t('tally.phaseLine', { phase: t(`tally.phase.${view.phase}`) })}
         </p>
         <p className="inline">
