@@ -105,6 +105,16 @@ describe('PV seal', () => {
     expect(code(await checkPvSeal(malformed, again))).toBe('seal.results-malformed');
   });
 
+  it('refuses a record signed by fewer members than the threshold, or by none, even when every signature holds', async () => {
+    for (const present of [[4, 5], []]) {
+      const few = await sealedRecord({ present });
+      const pv = few.results.constituencies[0]!;
+      // A PV seal without any signature is not even a whole seal.
+      expect(code(await checkPvSeal(few.dir, pvSealOf(few.results, few.recordFingerprint, pv)))).toBe(present.length === 0 ? 'seal.truncated' : 'seal.quorum');
+      expect(code(await checkResultsSeal(few.dir, resultsSealPayload({ election: few.results.election, record: few.recordFingerprint, resultsSha256: few.resultsSha256 })))).toBe('seal.quorum');
+    }
+  });
+
   it('refuses a changed figure', async () => {
     const pv = rec.results.constituencies[0]!;
     const forged = { ...pv, votes: [pv.votes[0]! + 1, ...pv.votes.slice(1)], exprimes: pv.exprimes + 1, votants: pv.votants + 1 };

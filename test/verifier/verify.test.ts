@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests edit untrusted JSON freely */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoOutcome } from '../../src/core/pipeline/demo.js';
@@ -228,6 +228,37 @@ describe('every kind of tampering is detected and named', () => {
   it('22. a constituency shuffled fewer times than the tally set', async () => {
     const r = await tampered((d) => edit(d, 'tally/c001.json', (v) => v.shuffles.pop()));
     expectNamed(r, 'tally.shuffle-count', /tally\/c001\.json/);
+  });
+
+  it('23. a signature row added for a member not present, and an extra key, in the results', async () => {
+    const r = await tampered((d) =>
+      edit(d, 'results.json', (v) => {
+        v.signatures.push({ member: 1, constituency: 'c001', signature: '00'.repeat(64) });
+        v.note = 'official';
+      }),
+    );
+    expectNamed(r, 'results.shape', /^results\.json$/);
+  });
+
+  it('24. a partial decryption of no member, and an extra key, in a tally file', async () => {
+    const r = await tampered((d) =>
+      edit(d, 'tally/c001.json', (v) => {
+        v.partials.push({ member: 'x' });
+        v.note = 'x';
+      }),
+    );
+    expectNamed(r, 'tally.file-shape', /tally\/c001\.json/);
+    expectNamed(r, 'tally.partial-members', /tally\/c001\.json/);
+  });
+
+  it('25. a file the record format does not know, listed in the manifest', async () => {
+    const r = await tampered((d) => {
+      writeFileSync(join(d, 'resultats-officiels.json'), '{"c001":{"votants":999}}\n');
+      mkdirSync(join(d, 'tally'), { recursive: true });
+      writeFileSync(join(d, 'tally', 'c999.json'), '{}\n');
+    });
+    expectNamed(r, 'record.unknown-file', /^resultats-officiels\.json$/);
+    expectNamed(r, 'record.unknown-file', /^tally\/c999\.json$/);
   });
 
   it('18. a signatory removed from the results (quorum)', async () => {

@@ -248,6 +248,13 @@ async function readResults(r: SealedRecord): Promise<Result<Results>> {
   if (typeof v !== 'object' || v === null || v['format'] !== RESULTS_FORMAT) return resultsMalformed('format');
   if (v['election'] !== r.election) return resultsMalformed('election');
   if (!Array.isArray(v['members']) || !v['members'].every((m) => isCount(m))) return resultsMalformed('members');
+  // A seal proves something only if a quorum signed: members of this board, each once, at least t of them.
+  const members = v['members'] as number[];
+  const board = r.definition.board;
+  if (new Set(members).size !== members.length || members.some((m) => m < 1 || m > board.members.length)) return resultsMalformed('members');
+  if (members.length < board.threshold) {
+    return fail('seal.quorum', `Ce dossier ne porte les signatures que de ${members.length} membre(s) ; il en faut au moins ${board.threshold} : ces résultats ne sont pas ceux du bureau.`, `This record carries the signatures of only ${members.length} member(s); at least ${board.threshold} are needed: these are not the board's results.`, RECORD_FILES.results);
+  }
   if (!Array.isArray(v['constituencies']) || !v['constituencies'].every((p) => pvOf(p) !== undefined)) return resultsMalformed('constituencies');
   const sigOk = (s: unknown): boolean => typeof s === 'object' && s !== null && isCount((s as PvSignature).member) && typeof (s as PvSignature).constituency === 'string' && typeof (s as PvSignature).signature === 'string';
   if (!Array.isArray(v['signatures']) || !v['signatures'].every(sigOk)) return resultsMalformed('signatures');

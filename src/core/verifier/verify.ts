@@ -21,6 +21,7 @@ import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
 import { tallyActorKeys } from '../ceremony/tally/actors.js';
 import { foldTally } from '../ceremony/tally/state.js';
+import { TALLY_FORMAT } from '../ceremony/tally/ceremony.js';
 import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { listRecordFiles, fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
@@ -150,6 +151,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const def = parsed.value;
   const fp = definitionFingerprint(def);
   const fpHex = toHex(fp);
+  await checkKnownFiles(report, dir, def);
 
   // 3. The key ceremony: its transcript, then the DKG recomputed from it, then keys.json.
   report.begin('key ceremony');
@@ -301,6 +303,23 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
   for (const path of present) {
     if (!listed.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste : ${path}.`, `File not in the manifest: ${path}.`, path);
   }
+}
+
+/**
+ * The record holds only the files of docs/record.md: a file of any other name (a second "results" with
+ * other figures, a tally file for no constituency) would be published under the record's fingerprint
+ * without the verifier having checked it.
+ */
+async function checkKnownFiles(report: Report, dir: string, def: ElectionDefinition): Promise<void> {
+  const known = new Set<string>([...Object.values(RECORD_FILES).filter((f) => f !== RECORD_FILES.tallyDir), ...def.constituencies.map((c) => tallyFile(c.id))]);
+  for (const path of await listRecordFiles(dir)) {
+    if (!known.has(path)) report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve : ${path}.`, `File unknown to the record's format: ${path}.`, path);
+  }
+}
+
+/** Whether `v` is an object with exactly these keys (no more, no fewer). */
+function exactKeys(v: unknown, keys: readonly string[]): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && canonicalJson(Object.keys(v).sort()) === canonicalJson([...keys].sort());
 }
 
 function memberOf(actor: string): number | undefined {
@@ -460,6 +479,14 @@ async function checkConstituency(
   }
   const shuffles = objects(f['shuffles']);
   const partials = objects(f['partials']);
+  if (!exactKeys(f, TALLY_FILE_KEYS) || f['format'] !== TALLY_FORMAT || !Array.isArray(f['partials']) || partials.length !== f['partials'].length) {
+    report.fail('tally.file-shape', `${name} n'a pas exactement la forme de docs/record.md §6.`, `${name} does not have exactly the shape of docs/record.md §6.`, name);
+  }
+  const countMembers = entries.find((e) => e.type === 'tally.count');
+  const countedMembers = countMembers === undefined ? undefined : payloadOf(countMembers)['members'];
+  if (canonicalOrEmpty(partials.map((p) => p['member'])) !== canonicalOrEmpty(countedMembers)) {
+    report.fail('tally.partial-members', `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`, `The partial decryptions of ${cid} are not exactly those of the members the count combined.`, `${name} partials`);
+  }
   if (f['constituency'] !== cid || f['ballots'] !== inputs.length) {
     report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.length} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.length} accepted ballots of ${cid}.`, name);
   }
@@ -526,6 +553,28 @@ function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid:
   );
 }
 
+const TALLY_FILE_KEYS = ['format', 'constituency', 'ballots', 'shuffles', 'partials', 'plaintexts', 'decoded'] as const;
+const RESULTS_KEYS = ['format', 'election', 'members', 'constituencies', 'signatures'] as const;
+const PV_KEYS = ['constituency', 'inscrits', 'votants', 'aVoteParInternet', 'blancs', 'nuls', 'exprimes', 'votes'] as const;
+
+/**
+ * results.json holds exactly record.md §7's: its keys, its members once each in ascending order, every PV
+ * with exactly its fields, and exactly one signature of each member present on each PV (nothing more: a
+ * signature row for a member not present, or twice, would be published unverified).
+ */
+function checkResultsShape(report: Report, r: Record<string, unknown>, present: readonly number[], def: ElectionDefinition, name: string): void {
+  const members = r['members'] as unknown[];
+  const ascending = members.every((m, i) => typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= def.board.members.length && (i === 0 || m > (members[i - 1] as number)));
+  const pvsExact = (r['constituencies'] as unknown[]).every((pv) => exactKeys(pv, PV_KEYS));
+  const rows = r['signatures'] as unknown[];
+  const pairs = new Set(rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')));
+  const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
+  const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
+  if (!exactKeys(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
+    report.fail('results.shape', `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`, `${name} does not have exactly the shape of docs/record.md §7 (keys, members, one signature per member present and PV).`, name);
+  }
+}
+
 const PV_FIELDS = ['inscrits', 'votants', 'aVoteParInternet', 'blancs', 'nuls', 'exprimes'] as const;
 
 async function checkResults(
@@ -558,6 +607,7 @@ async function checkResults(
   if (counted !== undefined && payloadOf(counted)['pvSha256'] !== digestOf(r['constituencies'])) {
     report.fail('tally.count-entry', 'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.', 'The published PVs are not those the transcript records at the count.', `${name} constituencies`);
   }
+  checkResultsShape(report, r, present, def, name);
   if (new Set(present).size < def.board.threshold) {
     report.fail('results.quorum', `Moins de ${def.board.threshold} membres présents signent les résultats.`, `Fewer than ${def.board.threshold} members present sign the results.`, `${name} members`);
   }
@@ -600,7 +650,10 @@ async function checkResults(
       if (!signedInTranscript(entries, m, c.id, sig.signature)) {
         report.fail('tally.signature-entry', `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`, `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`, `${where} member ${m}`);
       }
-      if (key === undefined) continue;
+      if (key === undefined) {
+        report.fail('results.signature', `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`, `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`, `${where} member ${m}`);
+        continue;
+      }
       const v = verifyPvSignature(key, fp, pv, sig.signature, m);
       if (!v.ok) report.fail('results.signature', `Signature du membre ${m} invalide sur le PV de ${c.id}.`, `Member ${m}'s signature on the PV of ${c.id} is invalid.`, `${where} member ${m}`);
     }
