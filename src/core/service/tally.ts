@@ -457,7 +457,8 @@ export function tallyService(deps: TallyDeps): TallyService {
       const imported = await stat(join(folder, RECORD_FILES.accepted)).then(() => true, () => false);
       if (!imported) return fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
       const answer = await lookUpReceipt(folder, receipt);
-      if (!answer.ok || answer.value.status !== 'accepted' || views.get(key(folder))?.phase === 'closed') return answer;
+      const closed = await stat(join(folder, RECORD_FILES.manifest)).then(() => true, () => false);
+      if (!answer.ok || answer.value.status !== 'accepted' || closed) return answer;
       // Before the closing, "not counted" would alarm: the ballot is in the urn and the count is still to come.
       return ok({ ...answer.value, countedBecause: { fr: "Le bulletin est dans l'urne ; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' } });
     },

@@ -3,7 +3,7 @@
  * the form a member fills in at the workstation. The passphrase goes to the privileged process and
  * nowhere else; the field is emptied after each attempt.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyMemberView, TallyScreenView } from '../../../core/service/api.js';
 import { DriveSelect, useLang, type Apply } from './common.js';
@@ -83,6 +83,16 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
   const [drive, setDrive] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
+  // Once the member chosen has done this step, the next one who has not is proposed (a member chosen on
+  // purpose who already did it stays chosen: the refusal is the point).
+  const eligibleKey = eligible.map((m) => m.index).join(',');
+  const previous = useRef(eligibleKey);
+  useEffect(() => {
+    const before = previous.current.split(',').map(Number);
+    previous.current = eligibleKey;
+    const now = eligibleKey === '' ? [] : eligibleKey.split(',').map(Number);
+    if (before.includes(member) && !now.includes(member) && now[0] !== undefined) setMember(now[0]);
+  }, [eligibleKey, member]);
   const submit = async () => {
     setBusy(true);
     const argument = { folder: view.folder, member, drive, passphrase };
