@@ -16,7 +16,7 @@ import type { PartialDecryptionJson } from '../../crypto/threshold.js';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
-import { BugError, catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
 import { countConstituency, RESULTS_FORMAT, signPv, type Pv, type PvSignature, type Results } from '../../election/results.js';
@@ -32,7 +32,7 @@ import { FILES as KEY_FILES } from '../key/ceremony.js';
 import { verifyKeyCeremonyFolder, verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { sessionPayload, type WorkstationSession } from '../workstation.js';
 import { enrolledIdentityKeys, tallyActorKeys } from './actors.js';
-import { applyTallyEntry, foldTally, type TallyBasis, type TallyState } from './state.js';
+import { applyTallyEntry, cloneTallyState, foldTally, type TallyBasis, type TallyState } from './state.js';
 import {
   DEFAULT_SHUFFLES,
   MAX_SHUFFLES,
@@ -53,17 +53,18 @@ import {
   copyDurable,
   digestOf,
   ensureWorkDir,
+  fileChanged,
   fileSize,
   forEachWantedLine,
   fsyncFolder,
   mapLimit,
   partialWorkFile,
-  readAccepted,
   readLastLine,
   readRejected,
   readWorkFile,
   removeWorkDir,
   shuffleWorkFile,
+  streamAccepted,
   workDir,
   writeWorkFile,
 } from './work-files.js';
@@ -146,17 +147,29 @@ function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, name:
   });
 }
 
-/** Accepted ballots per constituency from accepted.jsonl, whose SHA-256 must be the one the import recorded. */
-async function acceptedCounts(folder: string, imported: TallyImportPayload): Promise<Result<Map<string, number>>> {
-  const path = join(folder, RECORD_FILES.accepted);
-  const sha = await fileSha256(path).catch(() => null);
-  if (sha !== imported.acceptedSha256) {
-    return fail('tally.import-entry', `${RECORD_FILES.accepted} manque ou diffère de ce que le journal enregistre.`, `${RECORD_FILES.accepted} is missing or differs from what the transcript records.`, RECORD_FILES.accepted);
-  }
-  const lines = await readAccepted(folder);
-  if (!lines.ok) return lines;
+/**
+ * The files the import wrote, checked on every opening against the SHA-256 `tally.import` recorded
+ * (urn.jsonl, accepted.jsonl, rejected.jsonl), each streamed; and the accepted ballots per constituency,
+ * counted in the same pass over accepted.jsonl.
+ */
+async function importedFiles(folder: string, imported: TallyImportPayload): Promise<Result<Map<string, number>>> {
   const counts = new Map<string, number>();
-  for (const l of lines.value) counts.set(l.constituency, (counts.get(l.constituency) ?? 0) + 1);
+  let malformed = false;
+  const sha = await streamAccepted(folder, (l) => {
+    if (l === null || typeof l.constituency !== 'string') malformed = true;
+    else counts.set(l.constituency, (counts.get(l.constituency) ?? 0) + 1);
+  });
+  if (sha !== imported.acceptedSha256) return fileChanged(RECORD_FILES.accepted);
+  if (malformed) return fail('import.list-malformed', `${RECORD_FILES.accepted} est illisible.`, `${RECORD_FILES.accepted} is unreadable.`, RECORD_FILES.accepted);
+  // A payload without urnSha256 is malformed: the fold refuses it, naming the entry.
+  const recorded: [string, unknown][] = [
+    [RECORD_FILES.urn, imported.urnSha256],
+    [RECORD_FILES.rejected, imported.rejectedSha256],
+  ];
+  for (const [name, digest] of recorded) {
+    if (typeof digest !== 'string') continue;
+    if ((await fileSha256(join(folder, name)).catch(() => null)) !== digest) return fileChanged(name);
+  }
   return ok(counts);
 }
 
@@ -166,6 +179,8 @@ export class TallyCeremony {
   #pvs: readonly Pv[] | null = null;
   /** Appends run one at a time, in the order asked (shuffles of several constituencies finish concurrently). */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The steps (public methods that may record) run one at a time on one instance. */
+  #steps: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly folder: string,
@@ -253,7 +268,7 @@ export class TallyCeremony {
     let basis: TallyBasis = { keyCeremonyHead: keys.value.head, qualified: keys.value.result.qualified };
     const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);
     if (imported !== undefined) {
-      const counts = await acceptedCounts(folder, imported.payload as TallyImportPayload);
+      const counts = await importedFiles(folder, imported.payload as TallyImportPayload);
       if (!counts.ok) return counts;
       basis = { ...basis, accepted: counts.value };
     }
@@ -291,12 +306,26 @@ export class TallyCeremony {
     return this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload, this.ctx.session.secretKey);
   }
 
+  /**
+   * Hazardous (`secretKey`). The entry is tried on a copy of the state first: a step checks it is due
+   * when it starts, minutes before it records, so the fold may refuse it by then (another step recorded
+   * in between). Refused: nothing is written. Accepted: written, then the copy becomes the state.
+   */
   private async appendNow(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    const next = cloneTallyState(this.#state);
+    // The fold reads neither the time nor the signature: the entry as it will be written, unsigned.
+    const probe: TranscriptEntry = { seq: this.writer.entries.length, prev: this.writer.head, time: new Date().toISOString(), actor, type, payload, signature: '' };
+    const applied = applyTallyEntry(next, probe, this.definition, this.#basis);
+    if (!applied.ok) {
+      return notNow(
+        `Étape plus possible : elle n'est plus attendue, rien n'est enregistré. ${applied.error.message.fr}`,
+        `Step no longer possible: it is no longer due, nothing is recorded. ${applied.error.message.en}`,
+        applied.error.where,
+      );
+    }
     const entry = await this.writer.append(actor, type, payload, secretKey);
     if (!entry.ok) return entry;
-    const applied = applyTallyEntry(this.#state, entry.value, this.definition, this.#basis);
-    // Each step checks itself before appending: an entry its own fold refuses is a bug, not bad input.
-    if (!applied.ok) throw new BugError(`appended an entry the tally refuses: ${applied.error.message.en}`);
+    this.#state = next;
     return ok(undefined);
   }
 
@@ -320,6 +349,13 @@ export class TallyCeremony {
     return recorded.ok ? failure(error) : recorded;
   }
 
+  /** Runs `step` once the steps asked before it on this instance have ended. */
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#steps.then(step);
+    this.#steps = run.catch(() => undefined);
+    return run;
+  }
+
   private due(phase: TallyState['phase']): Result<void> {
     if (this.#state.opened && this.#state.phase === phase) return ok(undefined);
     return notNow(`Étape impossible maintenant (étape en cours : ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
@@ -333,7 +369,11 @@ export class TallyCeremony {
    * rejected.jsonl. Cancelled: nothing is left. Refused as a whole: a deviation, nothing else.
    * Progress in bytes read (the copy, then the import).
    */
-  async importUrn(urnPath: string, job: JobControl = {}): Promise<Result<UrnReport>> {
+  importUrn(urnPath: string, job: JobControl = {}): Promise<Result<UrnReport>> {
+    return this.serial(() => this.importUrnStep(urnPath, job));
+  }
+
+  private async importUrnStep(urnPath: string, job: JobControl): Promise<Result<UrnReport>> {
     const due = this.due('import');
     if (!due.ok) return due;
     const size = await fileSize(urnPath);
@@ -346,6 +386,8 @@ export class TallyCeremony {
       const copied = await copyDurable(urnPath, copy, job.signal, (n) => job.onProgress?.(n, total));
       if (!copied.ok) return copied;
       if (copied.value === 'cancelled') return cancelled();
+      // The bytes copied are those the import checks and those urn.jsonl must keep (checked on every opening).
+      const urnSha256 = copied.value.sha256;
       const imported = await importUrnFile({
         urnPath: copy,
         definition: this.definition,
@@ -374,6 +416,7 @@ export class TallyCeremony {
       this.#basis = { ...this.#basis, accepted: counts };
       const payload: TallyImportPayload = {
         urnDigest: imp.digest,
+        urnSha256,
         ballotLines: imp.ballotLines,
         accepted: acceptedTotal,
         rejected: imp.rejected.length,
@@ -418,7 +461,11 @@ export class TallyCeremony {
   // --- step 3: the receipts ---
 
   /** Step 3: writes receipts.txt and records it; again later, checks (and if need be rewrites) the same file. */
-  async publishReceipts(): Promise<Result<{ path: string; count: number; sha256: string }>> {
+  publishReceipts(): Promise<Result<{ path: string; count: number; sha256: string }>> {
+    return this.serial(() => this.publishReceiptsStep());
+  }
+
+  private async publishReceiptsStep(): Promise<Result<{ path: string; count: number; sha256: string }>> {
     const recorded = this.#state.receipts;
     if (recorded === undefined) {
       const due = this.due('receipts');
@@ -427,13 +474,14 @@ export class TallyCeremony {
     const path = join(this.folder, RECORD_FILES.receipts);
     if (recorded !== undefined && (await fileSha256(path).catch(() => null)) === recorded.sha256) return ok({ path, count: recorded.count, sha256: recorded.sha256 });
     if (this.#state.phase === 'closed') return fail('tally.receipts-changed', `${RECORD_FILES.receipts} a changé depuis la clôture.`, `${RECORD_FILES.receipts} changed since the closing.`, RECORD_FILES.receipts);
-    const lines = await readAccepted(this.folder);
-    if (!lines.ok) return lines;
-    const text = receiptsText(lines.value.map((l) => l.receipt));
+    const receipts: string[] = [];
+    const acceptedSha = await streamAccepted(this.folder, (l) => receipts.push(String(l?.receipt)));
+    if (acceptedSha !== this.#state.import!.acceptedSha256) return fileChanged(RECORD_FILES.accepted);
+    const text = receiptsText(receipts);
     const written = await writeFileAtomic(path, text);
     if (!written.ok) return written;
     const sha256 = await fileSha256(path);
-    const count = lines.value.length;
+    const count = receipts.length;
     if (recorded !== undefined) {
       return sha256 === recorded.sha256 ? ok({ path, count, sha256 }) : fail('tally.receipts-changed', `${RECORD_FILES.receipts} ne correspond plus au journal.`, `${RECORD_FILES.receipts} no longer matches the transcript.`, RECORD_FILES.receipts);
     }
@@ -443,15 +491,22 @@ export class TallyCeremony {
 
   // --- step 4: the shuffles ---
 
-  /** The first shuffle's inputs of these constituencies: their accepted ciphertexts, in urn order, read from urn.jsonl. */
+  /**
+   * The first shuffle's inputs of these constituencies: their accepted ciphertexts, in urn order, read
+   * from urn.jsonl. Both files are hashed as they are read, and their SHA-256 compared with
+   * `tally.import`'s: the inputs are those of the urn the import checked, not of a file changed since.
+   */
   private async acceptedCiphertexts(ids: ReadonlySet<string>): Promise<Result<Map<string, CiphertextJson[]>>> {
     if (ids.size === 0) return ok(new Map());
-    const lines = await readAccepted(this.folder);
-    if (!lines.ok) return lines;
-    const wanted = new Map(lines.value.filter((l) => ids.has(l.constituency)).map((l) => [l.line, l.constituency]));
+    const imported = this.#state.import!;
+    const wanted = new Map<number, string>();
+    const acceptedSha = await streamAccepted(this.folder, (l) => {
+      if (l !== null && ids.has(l.constituency)) wanted.set(l.line, l.constituency);
+    });
+    if (acceptedSha !== imported.acceptedSha256) return fileChanged(RECORD_FILES.accepted);
     const out = new Map<string, CiphertextJson[]>([...ids].map((id) => [id, []]));
     let bad: number | undefined;
-    await forEachWantedLine(join(this.folder, RECORD_FILES.urn), (n) => wanted.has(n), (n, text) => {
+    const urnSha = await forEachWantedLine(join(this.folder, RECORD_FILES.urn), (n) => wanted.has(n), (n, text) => {
       try {
         const v = JSON.parse(text) as { constituency: string; ballot: { ciphertext: CiphertextJson } };
         if (v.constituency !== wanted.get(n)) throw new Error('constituency');
@@ -459,7 +514,8 @@ export class TallyCeremony {
       } catch {
         bad ??= n;
       }
-    });
+    }).catch(() => null);
+    if (urnSha !== imported.urnSha256) return fileChanged(RECORD_FILES.urn);
     const short = this.#state.active.find((c) => ids.has(c.id) && out.get(c.id)!.length !== c.ballots);
     if (bad !== undefined || short !== undefined) {
       return fail('tally.inputs', `${RECORD_FILES.urn} ne correspond plus à ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (ligne ${bad})`}.`, `${RECORD_FILES.urn} no longer matches ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (line ${bad})`}.`, RECORD_FILES.urn);
@@ -479,7 +535,11 @@ export class TallyCeremony {
    * Step 4: every missing (constituency, round), a few constituencies at a time; each shuffle's proof is
    * verified, written and recorded before the next round uses its outputs. Progress in ballots·rounds.
    */
-  async shuffle(job: JobControl = {}): Promise<Result<void>> {
+  shuffle(job: JobControl = {}): Promise<Result<void>> {
+    return this.serial(() => this.shuffleStep(job));
+  }
+
+  private async shuffleStep(job: JobControl): Promise<Result<void>> {
     const due = this.due('shuffle');
     if (!due.ok) return due;
     await ensureWorkDir(this.folder);
@@ -561,8 +621,9 @@ export class TallyCeremony {
     return opened;
   }
 
+  /** Removes member's partial work files; never throws (it runs on failure paths, whose failure it must not hide). */
   private async removePartials(member: number): Promise<void> {
-    await Promise.all(this.#state.active.map((c) => rm(partialWorkFile(this.folder, c.id, member), { force: true })));
+    await Promise.all(this.#state.active.map((c) => rm(partialWorkFile(this.folder, c.id, member), { force: true, recursive: true }).catch(() => undefined)));
   }
 
   /**
@@ -570,7 +631,11 @@ export class TallyCeremony {
    * outputs in the pool, each proof verified against Y_j before it is kept; entry signed by the member.
    * Progress in ciphertexts.
    */
-  async decrypt(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+  decrypt(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+    return this.serial(() => this.decryptStep(step, job));
+  }
+
+  private async decryptStep(step: TallyMemberStep, job: JobControl): Promise<Result<void>> {
     const due = this.expectMember('decryption', step.member);
     if (!due.ok) return due;
     const j = step.member;
@@ -592,15 +657,19 @@ export class TallyCeremony {
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
     const secrets = opened.value;
+    // Once the entry may be on disk (its append failed after writing), the member's work files stay: they
+    // are what it records. Otherwise, on every path but success (refused, cancelled, thrown), they go.
+    let mayBeRecorded = false;
     try {
       const partials = await this.partialDecryptions(j, scalarToHex(secrets.keyShare), job);
-      if (!partials.ok) {
-        await this.removePartials(j);
-        return partials.error.code === 'cancelled' ? partials : await this.deviation('decryption-refused', j, partials.error);
-      }
-      return await this.record(`member:${j}`, TALLY_ENTRY.decryption, { member: j, partials: partials.value }, secrets.identitySecret);
+      if (!partials.ok) return partials.error.code === 'cancelled' ? partials : await this.deviation('decryption-refused', j, partials.error);
+      const recorded = await this.record(`member:${j}`, TALLY_ENTRY.decryption, { member: j, partials: partials.value }, secrets.identitySecret);
+      mayBeRecorded = !recorded.ok && recorded.error.code !== 'ceremony.step' && recorded.error.code !== 'file.changed';
+      return recorded;
     } finally {
       wipe(secrets.identitySecret);
+      // The state, not `m`: an entry recorded replaces the state object.
+      if (!this.#state.members[j - 1]!.decrypted && !mayBeRecorded) await this.removePartials(j);
     }
   }
 
@@ -633,7 +702,17 @@ export class TallyCeremony {
         return;
       }
       const written = await writeWorkFile(partialWorkFile(this.folder, c.id, j), JSON.stringify(partial));
-      if (!written.ok) return void (refused ??= written.error);
+      if (!written.ok) {
+        const name = this.#state.members[j - 1]!.name;
+        refused ??= {
+          ...written.error,
+          message: {
+            fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${c.id} n'a pas pu être écrit : il est écarté. ${written.error.message.fr}`,
+            en: `Member ${j} (${name})'s partial decryption for ${c.id} could not be written: it is set aside. ${written.error.message.en}`,
+          },
+        };
+        return;
+      }
       digests.set(c.id, digestOf(partial));
       done += c.ballots;
       job.onProgress?.(done, total);
@@ -646,7 +725,11 @@ export class TallyCeremony {
   // --- step 6: the count ---
 
   /** Step 6: combine, decode, write tally/<id>.json, count; entry tally.count. Progress in constituencies. */
-  async count(job: JobControl = {}): Promise<Result<readonly Pv[]>> {
+  count(job: JobControl = {}): Promise<Result<readonly Pv[]>> {
+    return this.serial(() => this.countStep(job));
+  }
+
+  private async countStep(job: JobControl): Promise<Result<readonly Pv[]>> {
     const due = this.due('count');
     if (!due.ok) return due;
     const trailer = await this.trailer();
@@ -743,7 +826,11 @@ export class TallyCeremony {
   }
 
   /** Step 7 for one member who decrypted: they sign every PV with their token's identity key. */
-  async sign(step: TallyMemberStep): Promise<Result<void>> {
+  sign(step: TallyMemberStep): Promise<Result<void>> {
+    return this.serial(() => this.signStep(step));
+  }
+
+  private async signStep(step: TallyMemberStep): Promise<Result<void>> {
     const due = this.expectMember('signing', step.member);
     if (!due.ok) return due;
     const j = step.member;
@@ -787,7 +874,11 @@ export class TallyCeremony {
   }
 
   /** Step 8: results.json, tally.results, `.tally-work` removed, manifest.json. */
-  async close(): Promise<Result<{ recordFingerprint: string; results: Results }>> {
+  close(): Promise<Result<{ recordFingerprint: string; results: Results }>> {
+    return this.serial(() => this.closeStep());
+  }
+
+  private async closeStep(): Promise<Result<{ recordFingerprint: string; results: Results }>> {
     const due = this.due('closing');
     if (!due.ok) return due;
     const results = this.results();

@@ -167,7 +167,7 @@ const applyImport: Apply = (state, e, def, basis) => {
   if (state.phase !== 'import') return order(e, state.phase);
   const p = e.payload as TallyImportPayload;
   const counts = [p.ballotLines, p.accepted, p.rejected];
-  if (!isHex(p.urnDigest, 64) || !isHex(p.acceptedSha256, 64) || !isHex(p.rejectedSha256, 64) || !counts.every(isCount) || p.accepted + p.rejected !== p.ballotLines) {
+  if (!isHex(p.urnDigest, 64) || !isHex(p.urnSha256, 64) || !isHex(p.acceptedSha256, 64) || !isHex(p.rejectedSha256, 64) || !counts.every(isCount) || p.accepted + p.rejected !== p.ballotLines) {
     return mismatch(e, "compte rendu d'import mal formé.", 'malformed import entry.');
   }
   if (basis.accepted === undefined) return mismatch(e, 'les bulletins acceptés sont inconnus (accepted.jsonl).', 'the accepted ballots are unknown (accepted.jsonl).');
@@ -289,13 +289,14 @@ function applyDeviation(state: TallyState, e: TranscriptEntry): Result<void> {
 /** Applies one (already signature-checked) entry. */
 export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: ElectionDefinition, basis: TallyBasis): Result<void> {
   state.entries = e.seq + 1;
+  // Nothing follows tally.results, not even a workstation announcing itself.
+  if (state.phase === 'closed') return refuse(e, 'tally.order', 'le dépouillement est clos.', 'the tally is closed.');
   if (e.type === TALLY_ENTRY.session) {
     if (!e.actor.startsWith('workstation:')) return mismatch(e, 'seul un poste annonce une session.', 'only a workstation announces a session.');
     state.workstations.push({ seq: e.seq, actor: e.actor, payload: e.payload as SessionPayload });
     return ok(undefined);
   }
   if (e.seq === 0) return order(e, state.phase);
-  if (state.phase === 'closed') return refuse(e, 'tally.order', 'le dépouillement est clos.', 'the tally is closed.');
   const memberOnly = MEMBER_ONLY.has(e.type);
   if (memberOnly ? memberOf(e.actor) === undefined : !e.actor.startsWith('workstation:')) {
     return mismatch(e, memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).', memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).');
@@ -313,6 +314,11 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   }
   advance(state);
   return ok(undefined);
+}
+
+/** A deep copy, to try an entry on before it is written (the fold mutates the state it is given). */
+export function cloneTallyState(state: Readonly<TallyState>): TallyState {
+  return structuredClone(state) as TallyState;
 }
 
 /** The pure fold of docs/tally-ceremony.md §2: the state, or the first entry refused. */

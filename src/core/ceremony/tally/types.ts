@@ -35,6 +35,8 @@ export interface TallyOpenPayload {
 
 export interface TallyImportPayload {
   readonly urnDigest: string;
+  /** Hex SHA-256 of the bytes of urn.jsonl (the trailer included), checked again on every opening. */
+  readonly urnSha256: string;
   readonly ballotLines: number;
   readonly accepted: number;
   readonly rejected: number;

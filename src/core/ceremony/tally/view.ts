@@ -9,7 +9,9 @@ import { shufflesDone, shufflesDue } from './state.js';
 import type { TallyView } from './types.js';
 
 export async function tallyView(c: TallyCeremony): Promise<TallyView> {
+  // One snapshot: a step recording meanwhile replaces the state, it does not change this one.
   const s = c.state;
+  const head = c.head;
   const urn = await c.urnReport();
   const def = c.definition;
   return {
@@ -34,7 +36,7 @@ export async function tallyView(c: TallyCeremony): Promise<TallyView> {
     shuffled: { done: shufflesDone(s), total: shufflesDue(s) },
     results: c.pvViews(),
     recordFingerprint: await c.recordFingerprint(),
-    head: c.head,
+    head,
     deviations: s.deviations.map((d) => ({ seq: d.seq, kind: d.payload.kind, member: d.payload.member, message: d.payload.message })),
     failure: urn.ok ? null : urn.error,
   };

@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
@@ -46,7 +46,10 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
-/** Writes a work file durably (it is a proof the transcript is about to record). */
+/**
+ * Writes a work file durably (it is a proof the transcript is about to record): the file, then its
+ * folder, so that the file's name survives a power loss as surely as the entry that records it.
+ */
 export async function writeWorkFile(path: string, text: string): Promise<Result<void>> {
   try {
     const fd = await open(path, 'w', 0o644);
@@ -56,6 +59,7 @@ export async function writeWorkFile(path: string, text: string): Promise<Result<
     } finally {
       await fd.close();
     }
+    await fsyncFolder(dirname(path));
   } catch (e) {
     return fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
   }
@@ -83,8 +87,10 @@ export async function readWorkFile<T>(path: string, digest: string, what: Biling
   return ok({ text, value: value as T });
 }
 
+/** Creates `.tally-work/` if need be, durably (the tally folder is fsynced once it holds the new folder). */
 export async function ensureWorkDir(folder: string): Promise<void> {
-  await mkdir(workDir(folder), { recursive: true });
+  const created = await mkdir(workDir(folder), { recursive: true });
+  if (created !== undefined) await fsyncFolder(folder);
 }
 
 export async function removeWorkDir(folder: string): Promise<void> {
@@ -101,8 +107,11 @@ export async function fsyncFolder(folder: string): Promise<void> {
   }
 }
 
-/** Copies a file as a stream to `dest` (created or replaced), fsynced; reports bytes copied; stops on `signal`. */
-export async function copyDurable(source: string, dest: string, signal: AbortSignal | undefined, onBytes: (copied: number) => void): Promise<Result<'copied' | 'cancelled'>> {
+/**
+ * Copies a file as a stream to `dest` (created or replaced), fsynced; reports bytes copied; stops on
+ * `signal`. Copied: the hex SHA-256 of the bytes written.
+ */
+export async function copyDurable(source: string, dest: string, signal: AbortSignal | undefined, onBytes: (copied: number) => void): Promise<Result<{ sha256: string } | 'cancelled'>> {
   let fd;
   try {
     fd = await open(dest, 'w', 0o644);
@@ -110,15 +119,17 @@ export async function copyDurable(source: string, dest: string, signal: AbortSig
     return fail('file.write', `Écriture de ${dest} impossible : ${String(e)}`, `Cannot write ${dest}: ${String(e)}`, dest);
   }
   let copied = 0;
+  const hash = sha256.create();
   try {
     for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) {
       if (signal?.aborted) return ok('cancelled');
       await fd.write(chunk as Buffer);
+      hash.update(chunk as Buffer);
       copied += (chunk as Buffer).length;
       onBytes(copied);
     }
     await fd.sync();
-    return ok('copied');
+    return ok({ sha256: toHex(hash.digest()) });
   } catch (e) {
     return fail('drive.read', `Lecture de ${source} impossible : ${String(e)}`, `Cannot read ${source}: ${String(e)}`, source);
   } finally {
@@ -132,14 +143,17 @@ export async function fileSize(path: string): Promise<number | null> {
 
 /**
  * Calls `onLine(lineNo, text)` for the lines of `path` (split at LF, numbered from 1) that `wanted`
- * selects; the others are skipped without being kept, so an urn is read in constant memory.
+ * selects; the others are skipped without being kept, so an urn is read in constant memory. Returns the
+ * hex SHA-256 of every byte read, so the caller knows the lines it used are those of the file recorded.
  */
-export async function forEachWantedLine(path: string, wanted: (lineNo: number) => boolean, onLine: (lineNo: number, text: string) => void): Promise<void> {
+export async function forEachWantedLine(path: string, wanted: (lineNo: number) => boolean, onLine: (lineNo: number, text: string) => void): Promise<string> {
   let lineNo = 1;
   let parts: Buffer[] = [];
   let keep = wanted(1);
+  const hash = sha256.create();
   for await (const raw of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const chunk = raw as Buffer;
+    hash.update(chunk);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
@@ -153,6 +167,7 @@ export async function forEachWantedLine(path: string, wanted: (lineNo: number) =
     }
   }
   if (keep && parts.length > 0) onLine(lineNo, Buffer.concat(parts).toString('utf8'));
+  return toHex(hash.digest());
 }
 
 /** The urn's last line (its trailer, once the import accepted the urn), read from the file's end. */
@@ -199,5 +214,36 @@ export async function readJsonLines<T>(folder: string, name: string): Promise<Re
   }
 }
 
-export const readAccepted = (folder: string) => readJsonLines<AcceptedLine>(folder, RECORD_FILES.accepted);
+/** A file of the record whose bytes are no longer those `tally.import` recorded (or that is gone). */
+export function fileChanged(name: string): Result<never> {
+  return fail(
+    'tally.file-changed',
+    `Le fichier ${name} du dossier manque ou a changé depuis que le journal du dépouillement l'a enregistré : le dépouillement ne peut pas continuer sur ce dossier.`,
+    `The folder's file ${name} is missing or changed since the tally transcript recorded it: the tally cannot go on in this folder.`,
+    name,
+  );
+}
+
+/**
+ * Streams accepted.jsonl, each line parsed and passed to `onLine` (null for a line that is not JSON),
+ * in constant memory besides what `onLine` keeps. Returns the SHA-256 of the file's bytes, or null when
+ * it cannot be read: the caller compares it with `tally.import`'s before trusting what it was given.
+ */
+export async function streamAccepted(folder: string, onLine: (l: AcceptedLine | null) => void): Promise<string | null> {
+  try {
+    return await forEachWantedLine(join(folder, RECORD_FILES.accepted), () => true, (_n, text) => {
+      if (text === '') return;
+      let v: AcceptedLine | null;
+      try {
+        v = JSON.parse(text) as AcceptedLine;
+      } catch {
+        v = null;
+      }
+      onLine(v);
+    });
+  } catch {
+    return null;
+  }
+}
+
 export const readRejected = (folder: string) => readJsonLines<RejectedLine>(folder, RECORD_FILES.rejected);
