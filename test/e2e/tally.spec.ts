@@ -360,16 +360,22 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   expect(verified.replaceAll(' ', '')).toContain(recordFingerprint);
 
   // The renderer never received a passphrase or a key share; nothing under the test's folders holds one in clear.
+  expect(secrets).toHaveLength(5 * 12 + 1);
   const bodies = await responses();
   expect(bodies.length).toBeGreaterThan(20);
   expect(bodies.some((b) => b.includes(fx.fingerprint))).toBe(true);
   for (const s of secrets) expect(bodies.filter((b) => b.includes(s)).length, `a response carried a secret (${s.slice(0, 6)}…)`).toBe(0);
+  const scanned: string[] = [];
   for (const file of readdirSync(root, { recursive: true }).map(String)) {
     const path = join(root, file);
     if (!statSync(path).isFile() || file.endsWith('.pdf') || file.endsWith('.png')) continue;
     const text = readFileSync(path, 'latin1');
     for (const s of secrets) expect(text.includes(s), `${file} holds a secret in clear`).toBe(false);
+    scanned.push(file);
   }
+  // The tokens themselves (sealed), the tally's record and work files, the urn, the published copies.
+  expect(scanned.filter((f) => f.endsWith('.sceau-token.json'))).toHaveLength(5);
+  expect(scanned).toEqual(expect.arrayContaining(['depouillement/tally.jsonl', 'depouillement/results.json', 'depouillement/manifest.json', 'cle-urne/urne/urn.jsonl']));
 });
 
 test('a tampered urn is refused with its reason and the ceremony does not go on; ballots with bad proofs are set aside', async ({ page }) => {
