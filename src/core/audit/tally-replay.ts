@@ -132,6 +132,7 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
   return {
     import: {
       urnDigest: trailer['digest'],
+      urnSha256: await sha(RECORD_FILES.urn),
       ballotLines: trailer['ballots'],
       accepted: accepted?.count,
       rejected: rejected?.count,

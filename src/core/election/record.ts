@@ -5,6 +5,7 @@
  *   manifest.json = {"format":"sceau/manifest/v1","files":[{"path","bytes","sha256"}…]}   (paths sorted, "/" separators)
  *   record fingerprint = SHA-256(bytes of manifest.json)
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -42,11 +43,14 @@ export interface ManifestEntry {
   readonly sha256: string;
 }
 
-/** SHA-256 of a file, streamed. */
+/**
+ * SHA-256 of a file, streamed. Node's (OpenSSL's) SHA-256 rather than @noble's: the same function, but
+ * about ten times faster on the urn's half gigabyte, which the tally re-hashes at every step.
+ */
 export async function fileSha256(path: string): Promise<string> {
-  const h = sha256.create();
+  const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Uint8Array);
-  return toHex(h.digest());
+  return h.digest('hex');
 }
 
 async function walk(root: string, dir: string, out: string[]): Promise<void> {

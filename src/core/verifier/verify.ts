@@ -420,6 +420,7 @@ async function checkImportEntry(report: Report, dir: string, entries: readonly T
   const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.length, 0);
   const exp = {
     urnDigest: imp.digest,
+    urnSha256: await fileSha256(join(dir, RECORD_FILES.urn)).catch(() => ''),
     ballotLines: imp.ballotLines,
     accepted,
     rejected: imp.rejected.length,
