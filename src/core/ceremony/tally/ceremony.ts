@@ -83,6 +83,17 @@ export interface TallyContext {
   readonly pool: WorkerPool;
 }
 
+/** How a tally is opened. */
+export interface TallyOpenOptions {
+  /**
+   * Reads only, for the views of a folder another step may be writing (a closing running on another
+   * instance): nothing is written, not even the end of a closing interrupted before the manifest (the
+   * tally then shows `closed` with no record fingerprint), and every step of the instance is refused.
+   * Only a step holding the folder exclusively may finish a closing.
+   */
+  readonly readOnly?: boolean;
+}
+
 /** One constituency's file tally/<id>.json (docs/record.md §6). */
 export interface TallyFile {
   readonly format: typeof TALLY_FORMAT;
@@ -181,6 +192,8 @@ export class TallyCeremony {
   #queue: Promise<unknown> = Promise.resolve();
   /** The steps (public methods that may record) run one at a time on one instance. */
   #steps: Promise<unknown> = Promise.resolve();
+  /** Opened read-only (TallyOpenOptions): every step refused, nothing written. */
+  #readOnly = false;
 
   private constructor(
     readonly folder: string,
@@ -234,17 +247,21 @@ export class TallyCeremony {
     return opened.ok ? loaded : opened;
   }
 
-  /** Resumes a tally: re-verifies both transcripts, folds the tally's, and finishes a closing interrupted before the manifest. */
-  static async open(folder: string, ctx: TallyContext): Promise<Result<TallyCeremony>> {
+  /**
+   * Resumes a tally: re-verifies both transcripts, folds the tally's, and finishes a closing interrupted
+   * before the manifest, unless opened `readOnly` (which writes nothing).
+   */
+  static async open(folder: string, ctx: TallyContext, options: TallyOpenOptions = {}): Promise<Result<TallyCeremony>> {
     const loaded = await TallyCeremony.load(folder, ctx);
     if (!loaded.ok) return loaded;
     const c = loaded.value;
+    c.#readOnly = options.readOnly === true;
     if (!c.#state.opened) {
       return fail('tally.not-opened', `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : recommencez dans un dossier vide.`, `The tally in ${folder} was never opened (creation interrupted): start again in an empty folder.`, folder);
     }
     const pvs = await c.loadPvs();
     if (!pvs.ok) return pvs;
-    if (c.#state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
+    if (!c.#readOnly && c.#state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
       const finished = await c.finishClosing();
       if (!finished.ok) return finished;
     }
@@ -349,8 +366,11 @@ export class TallyCeremony {
     return recorded.ok ? failure(error) : recorded;
   }
 
-  /** Runs `step` once the steps asked before it on this instance have ended. */
-  private serial<T>(step: () => Promise<T>): Promise<T> {
+  /** Runs `step` once the steps asked before it on this instance have ended; refused on a read-only instance. */
+  private serial<T>(step: () => Promise<Result<T>>): Promise<Result<T>> {
+    if (this.#readOnly) {
+      return Promise.resolve(notNow('Dépouillement ouvert en lecture seule : aucune étape ne peut y être faite.', 'Tally opened read-only: no step can be made on it.', this.folder));
+    }
     const run = this.#steps.then(step);
     this.#steps = run.catch(() => undefined);
     return run;
