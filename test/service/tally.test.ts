@@ -5,7 +5,7 @@
  * identity secret (issue 6: "a test proves the renderer receives neither"). Then the background steps:
  * a wrong passphrase named in `lastFailure`, cancel, one step at a time per folder.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
@@ -18,7 +18,7 @@ import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import type { ApiMethod, ApiValue, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
 import { dispatch } from '../../src/core/service/dispatch.js';
 import { createService } from '../../src/core/service/service.js';
-import { etaSeconds } from '../../src/core/service/tally.js';
+import { etaSeconds, folderKey } from '../../src/core/service/tally.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
@@ -88,6 +88,16 @@ function client(api: SceauApi) {
 
 const drive = (j: number) => fx.kc.drives[j - 1]!;
 
+/** Every file under `folder` (hidden ones too) with its bytes, as one comparable value. */
+function snapshot(folder: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(folder, { recursive: true }).map(String).sort()) {
+    const path = join(folder, name);
+    out[name] = statSync(path).isDirectory() ? '<dir>' : readFileSync(path).toString('base64');
+  }
+  return out;
+}
+
 /** Everything secret a member's token holds, as text that could appear in a JSON answer. */
 async function secretsOf(j: number): Promise<string[]> {
   const text = readFileSync(tokenPath(drive(j), fx.kc.definition.id, j), 'utf8');
@@ -103,7 +113,7 @@ describe('the tally through the service, as the screens call it', () => {
     const api = client(service());
     const folder = newFolder(fx);
     const created = await api.must('tallyCreate', { keyCeremonyFolder: fx.kc.folder, folder, shuffles: 2 });
-    expect(created).toMatchObject({ phase: 'import', shuffles: 2, t: 3, running: null, lastFailure: null, results: null });
+    expect(created).toMatchObject({ phase: 'import', shuffles: 2, t: 3, running: null, lastFailure: null, results: null, receiptsPublished: null });
     expect(created.transcript.map((e) => e.type)).toEqual(['workstation.session', 'tally.open']);
 
     // Step 2: the urn listed on its drive, imported in the background.
@@ -129,12 +139,15 @@ describe('the tally through the service, as the screens call it', () => {
     expect(readFileSync(published.path, 'utf8')).toBe(readFileSync(join(folder, 'receipts.txt'), 'utf8'));
     expect(published.count).toBe(fx.truth.accepted);
     expect(published.view.phase).toBe('shuffle');
+    // Where the copy went stays in the view once the phase has moved on (the screen shows it in step 3).
+    expect(published.view.receiptsPublished).toEqual({ path: published.path, count: fx.truth.accepted });
 
     // Step 4: the shuffles in the background, with their progress.
     expect((await api.must('tallyShuffle', { folder })).running).toMatchObject({ step: 'shuffle' });
     const shuffled = await api.settle(folder);
     expect(shuffled.phase).toBe('decryption');
     expect(shuffled.shuffled).toEqual({ done: 6, total: 6 });
+    expect(shuffled.receiptsPublished).toEqual({ path: published.path, count: fx.truth.accepted });
 
     // Step 5: members 2, 4 and 5 (not the first three); member 4 first types a wrong passphrase.
     await api.must('tallyDecrypt', { folder, member: 4, drive: drive(4), passphrase: 'pas la bonne phrase du tout' });
@@ -187,6 +200,21 @@ describe('the tally through the service, as the screens call it', () => {
     expect(verdict.recordFingerprint).toBe(closed.recordFingerprint);
     // A second export makes a second folder, never over the first.
     expect((await api.must('tallyExport', { folder, drive: exportDrive })).path).toBe(join(exportDrive, `SCEAU-${fx.kc.definition.id}-resultats-2`));
+
+    // The read paths write nothing: a closing interrupted before the manifest (its temporary file maybe
+    // still being written by a closing) is left as it is; only a step holding the folder finishes it.
+    rmSync(join(folder, RECORD_FILES.manifest));
+    const temp = join(folder, `.${RECORD_FILES.manifest}.0123456789ab.tmp`);
+    writeFileSync(temp, 'being written');
+    const before = snapshot(folder);
+    const reader = client(service());
+    expect(await reader.must('tallyView', { folder })).toMatchObject({ phase: 'closed', recordFingerprint: null });
+    expect(await reader.call('tallyPdf', { folder, document: 'c001' })).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    expect(await reader.call('printPdf', { folder, document: 'c001' })).toMatchObject({ ok: false, error: { code: 'print.unavailable' } });
+    expect(await reader.must('tallyReceipt', { folder, receipt: accepted[0]!.receipt })).toMatchObject({ status: 'accepted' });
+    expect(snapshot(folder)).toEqual(before);
+    expect((await reader.must('tallyOpen', { folder })).recordFingerprint).toBe(closed.recordFingerprint);
+    expect(existsSync(temp)).toBe(false);
 
     // No answer, in the whole ceremony, held a secret.
     expect(api.bugs).toEqual([]);
@@ -302,6 +330,70 @@ describe('background steps', () => {
     expect(await api.call('tallyExport', { folder, drive: exportDrive })).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
     // Nothing of these refusals reached the transcript.
     expect((await api.must('tallyView', { folder })).transcript).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('one folder, whatever its spelling', () => {
+  it('a step through a symlink while a step runs through the real path is refused busy; view and cancel follow the same step', async () => {
+    const held = heldTokens();
+    const api = client(service(held.port));
+    const folder = await atDecryption(api);
+    const link = join(fx.root, `lien-${Math.random().toString(36).slice(2)}`);
+    symlinkSync(folder, link);
+    await api.must('tallyDecrypt', { folder, member: 1, drive: drive(1), passphrase: fx.kc.passphrase(1) });
+    await held.reached;
+    for (const [method, argument] of [
+      ['tallyDecrypt', { folder: link, member: 2, drive: drive(2), passphrase: fx.kc.passphrase(2) }],
+      ['tallyCount', { folder: link }],
+      ['tallyClose', { folder: link }],
+      ['tallyExport', { folder: link, drive: exportDrive }],
+    ] as const) {
+      const r = await api.call(method, argument);
+      expect(r, method).toMatchObject({ ok: false, error: { code: 'tally.busy' } });
+    }
+    expect((await api.must('tallyView', { folder: link })).running).toMatchObject({ step: 'decrypt', member: 1 });
+    expect((await api.must('tallyOpen', { folder: link })).running).toMatchObject({ step: 'decrypt', member: 1 });
+    // Cancelled through the link: it is the one step running on the folder.
+    expect((await api.must('tallyCancel', { folder: link })).running).not.toBeNull();
+    held.release();
+    const after = await api.settle(folder);
+    expect(after.lastFailure).toMatchObject({ step: 'decrypt', member: 1, failure: { code: 'cancelled' } });
+    expect(after.transcript.map((e) => e.type)).not.toContain('tally.decryption');
+    expect(api.bugs).toEqual([]);
+  }, 120_000);
+
+  it('a folder not made yet is keyed by its parent\'s real path: the same through a symlinked parent', async () => {
+    const parent = join(fx.root, `parent-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(parent);
+    const link = `${parent}-lien`;
+    symlinkSync(parent, link);
+    expect(await folderKey(join(link, 'a', 'b'))).toBe(await folderKey(join(parent, 'a', 'b')));
+    expect(await folderKey(join(link, 'a', '..', 'c'))).toBe(await folderKey(join(parent, 'c')));
+    mkdirSync(join(parent, 'c'));
+    expect(await folderKey(join(link, 'c'))).toBe(await folderKey(join(parent, 'c')));
+  });
+});
+
+describe('the receipt look-up', () => {
+  it('answers only once tally.import is recorded: the lists of an import stopped before its entry are refused, in both languages', async () => {
+    const api = client(service());
+    const done = newFolder(fx);
+    await api.must('tallyCreate', { keyCeremonyFolder: fx.kc.folder, folder: done });
+    await api.must('tallyImport', { folder: done, drive: join(fx.root, 'urn-drive'), file: 'urn.jsonl' });
+    expect((await api.settle(done)).phase).toBe('receipts');
+    const receipt = (JSON.parse(readFileSync(join(done, RECORD_FILES.accepted), 'utf8').split('\n')[0]!) as { receipt: string }).receipt;
+    expect(await api.must('tallyReceipt', { folder: done, receipt })).toMatchObject({ status: 'accepted' });
+
+    // The same lists in a tally whose transcript has no tally.import (an import that stopped in between).
+    const folder = newFolder(fx);
+    await api.must('tallyCreate', { keyCeremonyFolder: fx.kc.folder, folder });
+    for (const name of [RECORD_FILES.urn, RECORD_FILES.accepted, RECORD_FILES.rejected]) copyFileSync(join(done, name), join(folder, name));
+    const notYet = { ok: false, error: { code: 'receipt.not-yet', message: { fr: expect.stringMatching(/pas encore importée/), en: expect.stringMatching(/not imported yet/) } } };
+    // From this session's view, and from a new session that reads the transcript (read-only) again.
+    expect(await api.call('tallyReceipt', { folder, receipt })).toMatchObject(notYet);
+    const fresh = client(service());
+    expect(await fresh.call('tallyReceipt', { folder, receipt })).toMatchObject(notYet);
+    expect((await fresh.must('tallyView', { folder })).transcript.map((e) => e.type)).toEqual(['workstation.session', 'tally.open']);
   }, 60_000);
 });
 

@@ -288,6 +288,8 @@ export type TallyFiguresView = TallyView & {
 export type TallyScreenView = TallyFiguresView & {
   readonly running: TallyRunning | null;
   readonly lastFailure: TallyStepFailure | null;
+  /** The receipts' copy this session last published on a drive (its path there, the codes it holds), else null. */
+  readonly receiptsPublished: { readonly path: string; readonly count: number } | null;
 };
 
 /** A file on a drive that may be an urn (`*.jsonl`, at the drive's root, one folder down, or in SCEAU/). */

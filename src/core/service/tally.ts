@@ -8,13 +8,13 @@
  * kept; no answer ever holds a passphrase, a key share or an identity secret (test/service/tally.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
 import { tallyView } from '../ceremony/tally/view.js';
-import type { JobControl, TallyTokenPort, TallyView } from '../ceremony/tally/types.js';
+import { TALLY_ENTRY, type JobControl, type TallyTokenPort, type TallyView } from '../ceremony/tally/types.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { lookUpReceipt } from '../audit/receipts.js';
@@ -205,15 +205,37 @@ export interface TallyService {
   readonly current: () => TallyScreenView | null;
 }
 
+/**
+ * The key of a folder in the service's per-folder maps: its real path (symlinks resolved) once it exists;
+ * before, its nearest existing parent's real path followed by the rest. Two spellings of one folder (a
+ * symlink, `..`) are one folder: one step at a time on it, whichever spelling each step names.
+ */
+export async function folderKey(folder: string): Promise<string> {
+  const rest: string[] = [];
+  let at = resolve(folder);
+  for (;;) {
+    const real = await realpath(at).catch(() => null);
+    if (real !== null) return join(real, ...rest);
+    const up = dirname(at);
+    if (up === at) return resolve(folder);
+    rest.unshift(basename(at));
+    at = up;
+  }
+}
+
+const notImported = (): Result<never> => fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
+
 export function tallyService(deps: TallyDeps): TallyService {
+  // Every map is keyed by folderKey(folder).
   let last: string | undefined;
   const jobs = new Map<string, Job>();
   /** A short step (create, receipts, signature, closing, export) holding the folder. */
   const busy = new Map<string, Bilingual>();
   const views = new Map<string, TallyFiguresView>();
   const failures = new Map<string, TallyStepFailure>();
+  /** The receipts' copy last published on a drive (this session), shown after the phase has moved on. */
+  const published = new Map<string, { path: string; count: number }>();
 
-  const key = (folder: string) => resolve(folder);
   const context = (): TallyContext => {
     const override = deps.override();
     return { session: deps.session, measure: deps.measure, network: deps.network, tokens: deps.tokens, pool: deps.pool(), ...(override ? { override } : {}) };
@@ -223,53 +245,58 @@ export function tallyService(deps: TallyDeps): TallyService {
     return isAbsolute(folder) ? ok(undefined) : fail('ceremony.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
   }
 
-  function screen(folder: string, view: TallyFiguresView): TallyScreenView {
-    last = key(folder);
-    const job = jobs.get(key(folder));
-    return { ...view, running: job === undefined ? null : runningView(job), lastFailure: failures.get(key(folder)) ?? null };
+  function screen(k: string, view: TallyFiguresView): TallyScreenView {
+    last = k;
+    const job = jobs.get(k);
+    return { ...view, running: job === undefined ? null : runningView(job), lastFailure: failures.get(k) ?? null, receiptsPublished: published.get(k) ?? null };
   }
 
-  /** The ceremony of a folder, re-read (and its transcript re-verified) before every step, as the key ceremony's. */
-  async function ceremony(folder: string): Promise<Result<TallyCeremony>> {
+  /**
+   * The ceremony of a folder, re-read (and its transcript re-verified) before every step, as the key
+   * ceremony's. `readOnly` for every path that only reads: it writes nothing, not even the end of an
+   * interrupted closing, which only a step holding the folder (`exclusive`, `startJob`) may finish.
+   */
+  async function ceremony(folder: string, o: { readOnly: boolean }): Promise<Result<TallyCeremony>> {
     const checked = checkFolder(folder);
     if (!checked.ok) return checked;
-    return TallyCeremony.open(folder, context());
+    return TallyCeremony.open(folder, context(), { readOnly: o.readOnly });
   }
 
-  async function remember(folder: string, c: TallyCeremony): Promise<TallyScreenView> {
+  async function remember(k: string, c: TallyCeremony): Promise<TallyScreenView> {
     const view = await figuresView(c);
-    views.set(key(folder), view);
-    const shown = screen(folder, view);
+    views.set(k, view);
+    const shown = screen(k, view);
     deps.onView?.(shown);
     return shown;
   }
 
-  function refusal(folder: string): Result<never> | null {
-    const job = jobs.get(key(folder));
+  function refusal(k: string): Result<never> | null {
+    const job = jobs.get(k);
     if (job !== undefined) return busyFailure(job.label);
-    const short = busy.get(key(folder));
+    const short = busy.get(k);
     return short === undefined ? null : busyFailure(short);
   }
 
   /** A short step: it holds the folder while it runs; a second step meanwhile is refused. */
-  async function exclusive<T>(folder: string, label: Bilingual, work: () => Promise<Result<T>>): Promise<Result<T>> {
-    const refused = refusal(folder);
+  async function exclusive<T>(k: string, label: Bilingual, work: () => Promise<Result<T>>): Promise<Result<T>> {
+    const refused = refusal(k);
     if (refused !== null) return refused;
-    busy.set(key(folder), label);
+    busy.set(k, label);
     try {
       return await work();
     } finally {
-      busy.delete(key(folder));
+      busy.delete(k);
     }
   }
 
   /** A short step on the opened ceremony, answered with the view after it (a refusal may have appended a deviation). */
-  function step<T>(folder: string, label: Bilingual, act: (c: TallyCeremony) => Promise<Result<T>>, name?: (f: Failure, c: TallyCeremony) => Failure): Promise<Result<{ view: TallyScreenView; value: T }>> {
-    return exclusive(folder, label, async () => {
-      const c = await ceremony(folder);
+  async function step<T>(folder: string, label: Bilingual, act: (c: TallyCeremony, k: string) => Promise<Result<T>>, name?: (f: Failure, c: TallyCeremony) => Failure): Promise<Result<{ view: TallyScreenView; value: T }>> {
+    const k = await folderKey(folder);
+    return exclusive(k, label, async () => {
+      const c = await ceremony(folder, { readOnly: false });
       if (!c.ok) return c;
-      const done = await act(c.value);
-      const view = await remember(folder, c.value);
+      const done = await act(c.value, k);
+      const view = await remember(k, c.value);
       if (!done.ok) return { ok: false, error: name ? name(done.error, c.value) : done.error };
       return ok({ view, value: done.value });
     });
@@ -285,16 +312,16 @@ export function tallyService(deps: TallyDeps): TallyService {
     prepare: (c: TallyCeremony) => Promise<Result<(job: JobControl) => Promise<Result<unknown>>>>,
     name?: (f: Failure, c: TallyCeremony) => Failure,
   ): Promise<Result<TallyScreenView>> {
-    const refused = refusal(folder);
+    const k = await folderKey(folder);
+    const refused = refusal(k);
     if (refused !== null) return refused;
-    const k = key(folder);
     busy.set(k, what.label);
     let job: Job;
     let before: TallyScreenView;
     let c: TallyCeremony;
     let run: (job: JobControl) => Promise<Result<unknown>>;
     try {
-      const opened = await ceremony(folder);
+      const opened = await ceremony(folder, { readOnly: false });
       if (!opened.ok) return opened;
       c = opened.value;
       // Refused at once when not due (the ceremony checks it again): no job starts only to fail.
@@ -309,7 +336,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       views.set(k, view);
       job = { ...what, since: Date.now(), controller: new AbortController(), done: null, total: null, first: null, last: null };
       jobs.set(k, job);
-      before = screen(folder, view);
+      before = screen(k, view);
     } finally {
       busy.delete(k);
     }
@@ -337,7 +364,7 @@ export function tallyService(deps: TallyDeps): TallyService {
         const view = await figuresView(c);
         views.set(k, view);
         jobs.delete(k);
-        deps.onView?.(screen(folder, view));
+        deps.onView?.(screen(k, view));
       } catch (e) {
         deps.onBug?.(e);
       } finally {
@@ -346,6 +373,27 @@ export function tallyService(deps: TallyDeps): TallyService {
     })();
     deps.onView?.(before);
     return ok(before);
+  }
+
+  /** The ceremony of a folder opened read-only, for the paths that only read (PDFs, printing). */
+  async function reading(folder: string): Promise<Result<TallyCeremony>> {
+    return ceremony(folder, { readOnly: true });
+  }
+
+  /**
+   * Whether `tally.import` is recorded: from the view of this session when it has one (taken after every
+   * step), else from the transcript read again. Lists written by an import whose entry never was (it
+   * stopped in between) are not the urn imported.
+   */
+  async function importRecorded(folder: string, k: string): Promise<Result<boolean>> {
+    const cached = views.get(k);
+    if (cached !== undefined) return ok(cached.transcript.some((e) => e.type === TALLY_ENTRY.import));
+    const refused = refusal(k);
+    if (refused !== null) return refused;
+    const c = await reading(folder);
+    if (!c.ok) return c;
+    await remember(k, c.value);
+    return ok(c.value.state.import !== undefined);
   }
 
   /** A listed drive (`usable`: one the app may write to). */
@@ -378,34 +426,40 @@ export function tallyService(deps: TallyDeps): TallyService {
   };
 
   const api: TallyApi = {
-    tallyCreate: ({ keyCeremonyFolder, folder, shuffles }) =>
-      exclusive(folder, { fr: 'Ouverture du dépouillement', en: 'Opening the tally' }, async () => {
-        for (const f of [keyCeremonyFolder, folder]) {
-          const checked = checkFolder(f);
-          if (!checked.ok) return checked;
-        }
+    tallyCreate: async ({ keyCeremonyFolder, folder, shuffles }) => {
+      for (const f of [keyCeremonyFolder, folder]) {
+        const checked = checkFolder(f);
+        if (!checked.ok) return checked;
+      }
+      const k = await folderKey(folder);
+      return exclusive(k, { fr: 'Ouverture du dépouillement', en: 'Opening the tally' }, async () => {
         const created = await TallyCeremony.create({ keyCeremonyFolder, folder, ...(shuffles === undefined ? {} : { shuffles }) }, context());
-        return created.ok ? ok(await remember(folder, created.value)) : created;
-      }),
+        return created.ok ? ok(await remember(k, created.value)) : created;
+      });
+    },
 
     tallyOpen: async ({ folder }) => {
+      const k = await folderKey(folder);
       // While a step runs in the background, the folder is being written: its view as last taken, with the progress.
-      const cached = views.get(key(folder));
-      if (jobs.has(key(folder)) && cached !== undefined) return ok(screen(folder, cached));
-      return exclusive(folder, { fr: 'Reprise du dépouillement', en: 'Resuming the tally' }, async () => {
-        const c = await ceremony(folder);
-        return c.ok ? ok(await remember(folder, c.value)) : c;
+      const cached = views.get(k);
+      if (jobs.has(k) && cached !== undefined) return ok(screen(k, cached));
+      // Under the folder's lock: the one opening that may finish a closing interrupted before the manifest.
+      return exclusive(k, { fr: 'Reprise du dépouillement', en: 'Resuming the tally' }, async () => {
+        const c = await ceremony(folder, { readOnly: false });
+        return c.ok ? ok(await remember(k, c.value)) : c;
       });
     },
 
     tallyView: async ({ folder }) => {
       const checked = checkFolder(folder);
       if (!checked.ok) return checked;
-      const cached = views.get(key(folder));
-      if (cached !== undefined) return ok(screen(folder, cached));
-      if (refusal(folder) !== null) return refusal(folder)!;
-      const c = await ceremony(folder);
-      return c.ok ? ok(await remember(folder, c.value)) : c;
+      const k = await folderKey(folder);
+      const cached = views.get(k);
+      if (cached !== undefined) return ok(screen(k, cached));
+      const refused = refusal(k);
+      if (refused !== null) return refused;
+      const c = await reading(folder);
+      return c.ok ? ok(await remember(k, c.value)) : c;
     },
 
     tallyListUrns: async ({ drive }) => {
@@ -427,23 +481,27 @@ export function tallyService(deps: TallyDeps): TallyService {
       }),
 
     tallyCancel: async ({ folder }) => {
-      const job = jobs.get(key(folder));
+      const k = await folderKey(folder);
+      const job = jobs.get(k);
       if (job === undefined) return fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.');
       job.controller.abort();
-      const cached = views.get(key(folder));
-      return cached === undefined ? fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.') : ok(screen(folder, cached));
+      const cached = views.get(k);
+      return cached === undefined ? fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.') : ok(screen(k, cached));
     },
 
     tallyPublishReceipts: async ({ folder, drive }) => {
       const target = await listedDrive(drive, true);
       if (!target.ok) return target;
-      const done = await step(folder, { fr: 'Publication des reçus', en: 'Publishing the receipts' }, async (c) => {
-        const published = await c.publishReceipts();
-        if (!published.ok) return published;
-        const bytes = await readFile(published.value.path);
+      const done = await step(folder, { fr: 'Publication des reçus', en: 'Publishing the receipts' }, async (c, k) => {
+        const receipts = await c.publishReceipts();
+        if (!receipts.ok) return receipts;
+        const bytes = await readFile(receipts.value.path);
         const path = join(target.value.mount, `SCEAU-${c.definition.id}-recus.txt`);
         const written = await writeFileAtomic(path, bytes);
-        return written.ok ? ok({ path, count: published.value.count, sha256: published.value.sha256 }) : written;
+        if (!written.ok) return written;
+        // Kept for the view: publishing moves the phase on, and the president must still read where the copy went.
+        published.set(k, { path, count: receipts.value.count });
+        return ok({ path, count: receipts.value.count, sha256: receipts.value.sha256 });
       });
       return done.ok ? ok({ view: done.value.view, ...done.value.value }) : done;
     },
@@ -451,11 +509,14 @@ export function tallyService(deps: TallyDeps): TallyService {
     tallyReceipt: async ({ folder, receipt }) => {
       const checked = checkFolder(folder);
       if (!checked.ok) return checked;
-      if (jobs.get(key(folder))?.step === 'import') {
+      const k = await folderKey(folder);
+      if (jobs.get(k)?.step === 'import') {
         return fail('receipt.not-yet', "L'urne est en cours d'import : la recherche sera possible à la fin de l'import.", 'The urn is being imported: the lookup will be possible once the import ends.');
       }
-      const imported = await stat(join(folder, RECORD_FILES.accepted)).then(() => true, () => false);
-      if (!imported) return fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
+      // Only once tally.import is recorded: lists an interrupted import left behind are not the urn.
+      const imported = await importRecorded(folder, k);
+      if (!imported.ok) return imported;
+      if (!imported.value) return notImported();
       const answer = await lookUpReceipt(folder, receipt);
       const closed = await stat(join(folder, RECORD_FILES.manifest)).then(() => true, () => false);
       if (!answer.ok || answer.value.status !== 'accepted' || closed) return answer;
@@ -502,7 +563,7 @@ export function tallyService(deps: TallyDeps): TallyService {
     },
 
     tallyPdf: async ({ folder, document }) => {
-      const c = await ceremony(folder);
+      const c = await reading(folder);
       if (!c.ok) return c;
       const pdf = await tallyDocumentPdf(c.value, document);
       return pdf.ok ? ok({ pdfBase64: Buffer.from(pdf.value.bytes).toString('base64'), fileName: pdf.value.fileName }) : pdf;
@@ -512,7 +573,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (deps.printPdf === undefined) {
         return fail('print.unavailable', "L'impression par la boîte de dialogue du système se fait dans l'application ; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.", "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.");
       }
-      const c = await ceremony(folder);
+      const c = await reading(folder);
       if (!c.ok) return c;
       const pdf = await tallyDocumentPdf(c.value, document);
       if (!pdf.ok) return pdf;
@@ -523,8 +584,8 @@ export function tallyService(deps: TallyDeps): TallyService {
     tallyExport: async ({ folder, drive }) => {
       const target = await listedDrive(drive, true);
       if (!target.ok) return target;
-      return exclusive(folder, { fr: 'Export des résultats', en: 'Exporting the results' }, async () => {
-        const c = await ceremony(folder);
+      return exclusive(await folderKey(folder), { fr: 'Export des résultats', en: 'Exporting the results' }, async () => {
+        const c = await ceremony(folder, { readOnly: false });
         if (!c.ok) return c;
         if (c.value.state.phase !== 'closed') {
           return fail('ceremony.step', "L'export se fait une fois le dépouillement clos (étape 8).", 'The export is made once the tally is closed (step 8).');
