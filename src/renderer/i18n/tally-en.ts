@@ -86,6 +86,7 @@ export const tallyEn: Messages['tally'] = {
     published: '{{count}} receipt(s) published: {{path}}',
     inRecord: 'Receipt list in the record: {{count}} code(s).',
     lookupTitle: 'Check a receipt',
+    lookupIntro: 'A voter calls: look their code up in the imported urn, at any time after the import.',
     code: 'Receipt code',
     codeHint: 'Type or paste the code (capitals, spaces and dashes accepted).',
     lookup: 'Look up',

@@ -84,6 +84,7 @@ export const tallyFr = {
     published: '{{count}} reçu(s) publié(s) : {{path}}',
     inRecord: 'Liste des reçus au registre : {{count}} code(s).',
     lookupTitle: 'Vérifier un reçu',
+    lookupIntro: "Un électeur appelle : cherchez son code dans l'urne importée, à tout moment après l'import.",
     code: 'Code de reçu',
     codeHint: 'Tapez ou collez le code (majuscules, espaces et tirets acceptés).',
     lookup: 'Chercher',

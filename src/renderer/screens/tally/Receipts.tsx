@@ -1,4 +1,7 @@
-/** Step 3: the receipts published to a drive for the public website, and a receipt looked up on screen. */
+/**
+ * Step 3: the receipts published to a drive for the public website; and a receipt looked up on screen,
+ * in its own panel from the import on (a voter calls during the shuffles, long after step 3).
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReceiptAnswer, SceauApi, TallyScreenView } from '../../../core/service/api.js';
@@ -8,20 +11,17 @@ import { count, DriveSelect, useLang } from './common.js';
 
 export function PublishReceipts({ api, view, onView }: { api: SceauApi; view: TallyScreenView; onView: (v: TallyScreenView) => void }) {
   const { t } = useTranslation();
-  const lang = useLang();
   const [drive, setDrive] = useState('');
   const [busy, setBusy] = useState(false);
-  const [published, setPublished] = useState<{ path: string; count: number } | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const publish = async () => {
     setBusy(true);
     setFailure(null);
     const r = await api.tallyPublishReceipts({ folder: view.folder, drive });
     setBusy(false);
-    if (r.ok) {
-      setPublished({ path: r.value.path, count: r.value.count });
-      onView(r.value.view);
-    } else setFailure(r.error);
+    // The path on the drive comes back in the view (receiptsPublished): it outlives this form, which closes with step 3.
+    if (r.ok) onView(r.value.view);
+    else setFailure(r.error);
   };
   return (
     <div className="panel">
@@ -32,16 +32,25 @@ export function PublishReceipts({ api, view, onView }: { api: SceauApi; view: Ta
           {t('tally.receipts.publish')}
         </button>
       </p>
-      {published && (
-        <p role="status" className="done" data-testid="receipts-path" data-path={published.path}>
-          {t('tally.receipts.published', { count: count(published.count, lang), path: published.path })}
-        </p>
-      )}
       {failure && <FailureMessage failure={failure} />}
     </div>
   );
 }
 
+/** Where this session last published the receipts' copy, kept in the view after the phase has moved on. */
+export function ReceiptsPublished({ view }: { view: TallyScreenView }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const published = view.receiptsPublished;
+  if (published === null) return null;
+  return (
+    <p role="status" className="done" data-testid="receipts-path" data-path={published.path}>
+      {t('tally.receipts.published', { count: count(published.count, lang), path: published.path })}
+    </p>
+  );
+}
+
+/** The receipt look-up, in its own panel, always open once the urn is imported. */
 export function ReceiptLookup({ api, view }: { api: SceauApi; view: TallyScreenView }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -56,39 +65,40 @@ export function ReceiptLookup({ api, view }: { api: SceauApi; view: TallyScreenV
     else setFailure(r.error);
   };
   return (
-    <form
-      className="panel"
-      aria-labelledby="receipt-lookup-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void lookUp();
-      }}
-    >
-      <h3 id="receipt-lookup-title">{t('tally.receipts.lookupTitle')}</h3>
-      <div className="field">
-        <label htmlFor="receipt-code">{t('tally.receipts.code')}</label>
-        <input id="receipt-code" type="text" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" aria-describedby="receipt-code-hint" />
-        <p className="muted" id="receipt-code-hint">
-          {t('tally.receipts.codeHint')}
+    <section className="panel" aria-labelledby="receipt-lookup-title" data-testid="receipt-lookup">
+      <h2 id="receipt-lookup-title">{t('tally.receipts.lookupTitle')}</h2>
+      <p className="muted">{t('tally.receipts.lookupIntro')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void lookUp();
+        }}
+      >
+        <div className="field">
+          <label htmlFor="receipt-code">{t('tally.receipts.code')}</label>
+          <input id="receipt-code" type="text" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" aria-describedby="receipt-code-hint" />
+          <p className="muted" id="receipt-code-hint">
+            {t('tally.receipts.codeHint')}
+          </p>
+        </div>
+        <p>
+          <button type="submit" disabled={code.trim() === ''}>
+            {t('tally.receipts.lookup')}
+          </button>
         </p>
-      </div>
-      <p>
-        <button type="submit" disabled={code.trim() === ''}>
-          {t('tally.receipts.lookup')}
-        </button>
-      </p>
-      {answer && (
-        <p role="status" className={answer.status === 'accepted' ? 'done' : 'failure'} data-testid="receipt-answer" data-status={answer.status}>
-          <code>{answer.receipt}</code> —{' '}
-          {answer.status === 'accepted'
-            ? t('tally.receipts.accepted', { line: answer.line, constituency: answer.constituency })
-            : answer.status === 'rejected'
-              ? t('tally.receipts.rejected', { line: answer.line, reason: answer.reason?.message[lang] ?? '' })
-              : t('tally.receipts.unknown')}
-          {answer.status === 'accepted' && <span className="muted"> {answer.countedBecause[lang]}</span>}
-        </p>
-      )}
-      {failure && <FailureMessage failure={failure} />}
-    </form>
+        {answer && (
+          <p role="status" className={answer.status === 'accepted' ? 'done' : 'failure'} data-testid="receipt-answer" data-status={answer.status}>
+            <code>{answer.receipt}</code> —{' '}
+            {answer.status === 'accepted'
+              ? t('tally.receipts.accepted', { line: answer.line, constituency: answer.constituency })
+              : answer.status === 'rejected'
+                ? t('tally.receipts.rejected', { line: answer.line, reason: answer.reason?.message[lang] ?? '' })
+                : t('tally.receipts.unknown')}
+            {answer.status === 'accepted' && <span className="muted"> {answer.countedBecause[lang]}</span>}
+          </p>
+        )}
+        {failure && <FailureMessage failure={failure} />}
+      </form>
+    </section>
   );
 }

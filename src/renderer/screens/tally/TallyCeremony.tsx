@@ -14,7 +14,7 @@ import { ActionButton, Progress, StepFailure, useLang, type Apply } from './comm
 import { ImportForm, UrnReportView } from './ImportUrn.js';
 import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
 import { OpenTally, rememberFolder } from './OpenTally.js';
-import { PublishReceipts, ReceiptLookup } from './Receipts.js';
+import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js';
 import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
 
@@ -45,11 +45,13 @@ function stateOf(step: Step, phase: TallyPhase): StepState {
 
 /**
  * Whether a step's section is open: the current one; and the ones whose outcome people read next: the
- * urn report while the receipts are published, the PVs while they are signed and once closed.
+ * urn report while the receipts are published, where the receipts went while the urn is shuffled, the
+ * PVs while they are signed and once closed.
  */
 function opened(step: Step, view: TallyScreenView): boolean {
   if (stateOf(step, view.phase) === 'current') return true;
   if (step === 'import') return view.phase === 'receipts';
+  if (step === 'receipts') return view.phase === 'shuffle' && view.receiptsPublished !== null;
   if (step === 'count') return view.results !== null;
   return step === 'closing' && view.phase === 'closed';
 }
@@ -139,6 +141,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
   const running = view.running;
   const progress = (step: NonNullable<typeof running>['step']) => (running !== null && running.step === step ? <Progress running={running} onCancel={cancel} /> : null);
   const shown = (step: Step) => failure && stateOf(step, view.phase) === 'current' && <FailureMessage failure={failure} />;
+  // The receipts can be looked up from the import on (tally.import recorded), until the end.
+  const imported = view.transcript.some((e) => e.type === 'tally.import');
   const importRefused = view.deviations.some((d) => d.kind === 'import-refused') && view.phase === 'import' && view.lastFailure?.step === 'import' && view.lastFailure.failure.code !== 'cancelled';
 
   return (
@@ -192,8 +196,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
       <StepSection step="receipts" view={view}>
         {view.phase === 'receipts' && <PublishReceipts api={api} view={view} onView={setView} />}
         {view.phase !== 'receipts' && view.receipts && <p data-testid="receipts-count">{t('tally.receipts.inRecord', { count: view.receipts.count })}</p>}
+        <ReceiptsPublished view={view} />
         {shown('receipts')}
-        {view.urn && <ReceiptLookup api={api} view={view} />}
       </StepSection>
 
       <StepSection step="shuffle" view={view}>
@@ -238,6 +242,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         {view.results && view.phase === 'closed' && <Documents api={api} view={view} transport={transport} />}
         {view.phase === 'closed' && <Export api={api} view={view} />}
       </StepSection>
+
+      {imported && <ReceiptLookup api={api} view={view} />}
 
       <section aria-labelledby="tally-deviations-title">
         <h2 id="tally-deviations-title">{t('tally.deviations')}</h2>
