@@ -253,7 +253,8 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   results.constituencies[0]!.votes[0]! += 1;
   writeFileSync(join(tampered, 'results.json'), JSON.stringify(results, null, 1));
   const kc = readFileSync(join(tampered, 'keyceremony.jsonl'), 'utf8').split('\n');
-  kc[0] = kc[0]!.replace('"label":"', '"label":"X');
+  const enrolment = kc.findIndex((l) => l.includes('"type":"member.enrolled"'));
+  kc[enrolment] = kc[enrolment]!.replace('"label":"', '"label":"X');
   writeFileSync(join(tampered, 'keyceremony.jsonl'), kc.join('\n'));
   writeFileSync(join(tampered, 'manifest.json'), manifestText(await buildManifest(tampered)));
   const expected = cliVerify(tampered);
