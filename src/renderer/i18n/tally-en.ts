@@ -46,7 +46,7 @@ export const tallyEn: Messages['tally'] = {
   refresh: 'Refresh from the folder',
   progress: {
     label: 'Progress',
-    percent: '{{percent}} %',
+    percent: '{{percent}}%',
     eta: 'about {{time}} left',
     starting: 'Starting…',
     since: 'for {{seconds}} s',
@@ -54,6 +54,7 @@ export const tallyEn: Messages['tally'] = {
     cancelled: 'Step cancelled: nothing was left half-written.',
     minutes: '{{minutes}} min {{seconds}} s',
     seconds: '{{seconds}} s',
+    aboutMinutes: '{{minutes}} min',
   },
   import: {
     drive: "The urn's drive",
@@ -147,7 +148,7 @@ export const tallyEn: Messages['tally'] = {
     close: 'Close the tally',
     record: 'Record fingerprint',
     recordHint: 'Read it aloud: it is what the public compares with the published record.',
-    documents: 'Procès-verbaux',
+    documents: 'Procès-verbaux (PVs)',
     summary: 'National summary',
     view: 'View / Print',
     download: 'Download',
@@ -162,4 +163,7 @@ export const tallyEn: Messages['tally'] = {
   deviations: 'Recorded deviations',
   noDeviation: 'No deviation.',
   transcript: "The tally's transcript",
+  transcriptSeq: 'No.',
+  transcriptTime: 'Time',
+  transcriptEntry: 'Entry',
 };

@@ -44,7 +44,7 @@ export const tallyFr = {
   refresh: 'Actualiser depuis le dossier',
   progress: {
     label: 'Progression',
-    percent: '{{percent}} %',
+    percent: '{{percent}}\u00a0%',
     eta: 'environ {{time}} restantes',
     starting: 'Démarrage…',
     since: 'depuis {{seconds}} s',
@@ -52,6 +52,7 @@ export const tallyFr = {
     cancelled: "Étape annulée : rien n'a été écrit à moitié.",
     minutes: '{{minutes}} min {{seconds}} s',
     seconds: '{{seconds}} s',
+    aboutMinutes: '{{minutes}} min',
   },
   import: {
     drive: "Support de l'urne",
@@ -160,4 +161,7 @@ export const tallyFr = {
   deviations: 'Écarts consignés',
   noDeviation: 'Aucun écart.',
   transcript: 'Journal du dépouillement',
+  transcriptSeq: 'N°',
+  transcriptTime: 'Heure',
+  transcriptEntry: 'Entrée',
 };

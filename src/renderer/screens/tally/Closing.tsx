@@ -15,7 +15,7 @@ import { DriveSelect } from './common.js';
 export function RecordFingerprint({ fingerprint }: { fingerprint: string }) {
   const { t } = useTranslation();
   return (
-    <div className="fingerprint-block" data-testid="record-fingerprint" data-value={fingerprint}>
+    <div className="fingerprint-block" data-testid="record-fingerprint" data-value={fingerprint} data-focus="first" tabIndex={-1}>
       <div>
         <h3>{t('tally.closing.record')}</h3>
         <Fingerprint hex={fingerprint} label={t('tally.closing.record')} />

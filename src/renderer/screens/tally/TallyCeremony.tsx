@@ -3,14 +3,15 @@
  * of the script as sections, the current one open. Long steps run in the privileged process; while one
  * runs, the page follows it (progress, time left, Cancel) by polling the view.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyPhase, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
 import { useResult } from '../../use-result.js';
 import { openProjection } from '../audit/Audit.js';
-import { ActionButton, Progress, StepFailure, useLang, type Apply } from './common.js';
+import { ActionButton, colon, Progress, StepFailure, useLang, type Apply } from './common.js';
+import { focusAfter, focusState, STEP_OF, STEPS, type FocusState, type FocusTarget, type Step } from './follow.js';
 import { ImportForm, UrnReportView } from './ImportUrn.js';
 import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
 import { OpenTally, rememberFolder } from './OpenTally.js';
@@ -18,19 +19,6 @@ import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js
 import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
 
-const STEPS = ['open', 'import', 'receipts', 'shuffle', 'decryption', 'count', 'signing', 'closing'] as const;
-type Step = (typeof STEPS)[number];
-
-const STEP_OF: Record<TallyPhase, Step> = {
-  import: 'import',
-  receipts: 'receipts',
-  shuffle: 'shuffle',
-  decryption: 'decryption',
-  count: 'count',
-  signing: 'signing',
-  closing: 'closing',
-  closed: 'closing',
-};
 
 const POLL_MS = 500;
 
@@ -83,6 +71,7 @@ function Steps({ phase }: { phase: TallyPhase }) {
         return (
           <li key={s} className={state === 'todo' ? '' : state} aria-current={state === 'current' ? 'step' : undefined}>
             {t(`tally.steps.${s}`)}
+            <span className="sr-only"> — {t(`tally.stepState.${state}`)}</span>
           </li>
         );
       })}
@@ -115,6 +104,42 @@ function useFollow(api: SceauApi, view: TallyScreenView, setView: (v: TallyScree
   }, [api, folder, running]);
 }
 
+/** Whether moving focus would take nothing from the person: it is lost, on a control that went away or was disabled, or in a step's section. */
+function focusIsFree(root: HTMLElement): boolean {
+  const active = document.activeElement;
+  if (active === null || active === document.body || !active.isConnected) return true;
+  if (active instanceof HTMLButtonElement && active.disabled) return true;
+  return root.contains(active) && active.closest('.tally-step') !== null;
+}
+
+const CONTROLS = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
+
+/** Moves focus as `focusAfter` says (follow.ts), without taking it from a field the person is using elsewhere (the receipt look-up). */
+function moveFocus(root: HTMLElement | null, target: FocusTarget): void {
+  if (root === null || target === null || !focusIsFree(root)) return;
+  let element: HTMLElement | null;
+  if (target.to === 'step') {
+    const section = root.querySelector<HTMLDetailsElement>(`[data-testid="tally-step-${target.step}"]`);
+    const body = section?.open ? section.querySelector<HTMLElement>('.tally-step-body') : null;
+    element = body?.querySelector<HTMLElement>('[data-focus="first"]') ?? body?.querySelector<HTMLElement>(CONTROLS) ?? section?.querySelector<HTMLElement>('summary') ?? null;
+  } else element = root.querySelector<HTMLElement>(`[data-focus="${target.to}"]`);
+  element?.focus();
+}
+
+/** After each change of the view, focus goes where the ceremony now is (see follow.ts); a refusal answered at once takes it when it was lost. */
+function useFollowFocus(root: RefObject<HTMLDivElement | null>, view: TallyScreenView, failure: Failure | null): void {
+  const before = useRef<FocusState | null>(null);
+  useEffect(() => {
+    const now = focusState(view);
+    const target = focusAfter(before.current, now);
+    before.current = now;
+    moveFocus(root.current, target);
+  }, [root, view]);
+  useEffect(() => {
+    if (failure !== null) moveFocus(root.current, { to: 'refusal' });
+  }, [root, failure]);
+}
+
 function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView; setView: (v: TallyScreenView) => void }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -122,7 +147,9 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
   // The page runs in Electron's window or, served on loopback, in a browser.
   const transport = info?.ok ? (info.value.transport === 'electron' ? 'electron' : 'loopback') : undefined;
   const [failure, setFailure] = useState<Failure | null>(null);
+  const root = useRef<HTMLDivElement>(null);
   useFollow(api, view, setView);
+  useFollowFocus(root, view, failure);
 
   const apply: Apply = async (call) => {
     setFailure(null);
@@ -140,17 +167,23 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
   const cancel = () => void apply(api.tallyCancel({ folder: view.folder }));
   const running = view.running;
   const progress = (step: NonNullable<typeof running>['step']) => (running !== null && running.step === step ? <Progress running={running} onCancel={cancel} /> : null);
-  const shown = (step: Step) => failure && stateOf(step, view.phase) === 'current' && <FailureMessage failure={failure} />;
+  const shown = (step: Step) =>
+    failure &&
+    stateOf(step, view.phase) === 'current' && (
+      <div data-focus="refusal" tabIndex={-1}>
+        <FailureMessage failure={failure} />
+      </div>
+    );
   // The receipts can be looked up from the import on (tally.import recorded), until the end.
   const imported = view.transcript.some((e) => e.type === 'tally.import');
   const importRefused = view.deviations.some((d) => d.kind === 'import-refused') && view.phase === 'import' && view.lastFailure?.step === 'import' && view.lastFailure.failure.code !== 'cancelled';
 
   return (
-    <>
+    <div className="tally-ceremony" ref={root}>
       <Steps phase={view.phase} />
       <section className="panel" aria-labelledby="tally-election-title">
         <h2 id="tally-election-title">{view.election.title}</h2>
-        <p className="status big-line" data-testid="tally-phase" data-phase={view.phase}>
+        <p className="status big-line" data-testid="tally-phase" data-phase={view.phase} aria-live="polite">
           {t('tally.phaseLine', { phase: t(`tally.phase.${view.phase}`) })}
         </p>
         <p className="inline">
@@ -253,7 +286,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
           <ul data-testid="tally-deviations">
             {view.deviations.map((d) => (
               <li key={d.seq} data-kind={d.kind} data-member={d.member ?? ''}>
-                #{d.seq} {d.member === null ? '' : `(${d.member}) `}
+                #{d.seq} {d.member === null ? '' : `(${t('tally.members.member')} ${d.member}) `}
                 {d.message[lang]}
               </li>
             ))}
@@ -268,6 +301,14 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
           </h2>
         </summary>
         <table className="members">
+          <caption className="sr-only">{t('tally.transcript')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('tally.transcriptSeq')}</th>
+              <th scope="col">{t('tally.transcriptTime')}</th>
+              <th scope="col">{t('tally.transcriptEntry')}</th>
+            </tr>
+          </thead>
           <tbody>
             {view.transcript.map((e) => (
               <tr key={e.seq} data-seq={e.seq} data-type={e.type}>
@@ -283,10 +324,11 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
       </details>
 
       {/* The transcript's head stays in view whatever is scrolled: it is what everyone compares and signs. */}
-      <p className="head-bar" role="status">
-        {t('tally.head')} : <code data-testid="tally-head">{view.head}</code> (<span data-testid="tally-transcript-count">{view.transcript.length}</span>)
+      {/* Not a live region: a 64-digit head read out after every step would drown what matters. */}
+      <p className="head-bar">
+        {colon(t('tally.head'), lang)} <code data-testid="tally-head">{view.head}</code> (<span data-testid="tally-transcript-count">{view.transcript.length}</span>)
       </p>
-    </>
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi, TallyRunning, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
+import { announcedPercent, percentDone, timeLeft } from './follow.js';
 
 export type Lang = 'fr' | 'en';
 
@@ -15,10 +16,17 @@ export function useLang(): Lang {
   return i18n.language === 'en' ? 'en' : 'fr';
 }
 
-/** Basis points (1234) as a percentage with two decimals, in the reader's language: "12,34 %" / "12.34 %"; "—" for none. */
+/** Basis points (1234) as a percentage with two decimals, in the reader's language: "12,34 %" (a no-break space) / "12.34%"; "—" for none. */
 export function percent(bp: number | null, lang: Lang): string {
   if (bp === null) return '—';
-  return `${Math.floor(bp / 100)}${lang === 'fr' ? ',' : '.'}${String(bp % 100).padStart(2, '0')} %`;
+  const whole = Math.floor(bp / 100);
+  const cents = String(bp % 100).padStart(2, '0');
+  return lang === 'fr' ? `${whole},${cents}\u00a0%` : `${whole}.${cents}%`;
+}
+
+/** A label before what it introduces: "Tête du journal :" (a no-break space before the colon in French), "Head:". */
+export function colon(label: string, lang: Lang): string {
+  return lang === 'fr' ? `${label}\u00a0:` : `${label}:`;
 }
 
 /** A count with the language's digit grouping. */
@@ -72,11 +80,23 @@ export function DriveSelect({ api, id, label, value, onChange, anyDrive = false 
   );
 }
 
-function duration(seconds: number, t: (k: string, o?: Record<string, unknown>) => string): string {
-  return seconds >= 60 ? t('tally.progress.minutes', { minutes: Math.floor(seconds / 60), seconds: seconds % 60 }) : t('tally.progress.seconds', { seconds });
+/** The time left in words: "45 s", "3 min" (for the eta line: "environ 3 min restantes"). */
+export function timeLeftWords(seconds: number, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const left = timeLeft(seconds);
+  return left.key === 'seconds' ? t('tally.progress.seconds', { seconds: left.seconds }) : t('tally.progress.aboutMinutes', { minutes: left.minutes });
 }
 
-/** A background step: its label, a progress bar with the percentage and the time left, and Cancel. */
+/** "42 % — environ 3 min restantes", or "Démarrage…" before the first report: the bar's words. */
+export function progressWords(running: TallyRunning, percent: number | null, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const head = percent === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent });
+  return running.etaSeconds === null ? head : `${head} — ${t('tally.progress.eta', { time: timeLeftWords(running.etaSeconds, t) })}`;
+}
+
+/**
+ * A background step: its label, a progress bar with the percentage and the time left, and Cancel. The
+ * bar is a progressbar with its value in words; a screen reader hears the step and its progress at each
+ * tenth (a polite live region), not at every poll; the seconds counter is not announced.
+ */
 export function Progress({ running, onCancel }: { running: TallyRunning; onCancel: () => void }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -85,20 +105,39 @@ export function Progress({ running, onCancel }: { running: TallyRunning; onCance
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const known = running.done !== null && running.total !== null && running.total > 0;
-  const pct = known ? Math.min(100, Math.floor((100 * running.done!) / running.total!)) : null;
+  const pct = percentDone(running);
+  const words = progressWords(running, pct, t);
+  const label = running.label[lang];
   const since = Math.max(0, Math.round((now - Date.parse(running.since)) / 1000));
+  // What is announced changes only when the percentage crosses a tenth (or the step or language changes).
+  const announced = announcedPercent(pct);
+  const [live, setLive] = useState('');
+  useEffect(() => {
+    setLive(`${label} — ${words}`);
+    // `words` is read when the tenth changes, on purpose: not a dependency.
+  }, [announced, label]);
+  const known = pct !== null;
   return (
-    <div className="tally-progress" data-testid="tally-running" data-step={running.step}>
-      <p className="working" role="status">
-        {running.label[lang]} — {t('tally.progress.since', { seconds: since })}
+    <div className="tally-progress" data-testid="tally-running" data-step={running.step} data-focus="progress" tabIndex={-1} aria-labelledby="tally-progress-label">
+      <p className="working" id="tally-progress-label">
+        {label} <span className="muted">— {t('tally.progress.since', { seconds: since })}</span>
       </p>
       {/* Without a known total the bar is indeterminate (no value), as while a token's passphrase is checked. */}
-      <progress data-testid="tally-progress" aria-label={t('tally.progress.label')} {...(known ? { value: running.done!, max: running.total! } : {})} />
-      <p data-testid="tally-progress-text">
-        {pct === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent: pct })}
-        {running.etaSeconds !== null && ` — ${t('tally.progress.eta', { time: duration(running.etaSeconds, t) })}`}
-        {known && ` (${count(running.done!, lang)} / ${count(running.total!, lang)})`}
+      <progress
+        data-testid="tally-progress"
+        role="progressbar"
+        aria-label={`${t('tally.progress.label')} — ${label}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(known ? { value: pct, max: 100, 'aria-valuenow': pct } : {})}
+        aria-valuetext={words}
+      />
+      <p data-testid="tally-progress-text" className="progress-text">
+        {words}
+        {running.done !== null && running.total !== null && running.total > 0 && ` (${count(running.done, lang)} / ${count(running.total, lang)})`}
+      </p>
+      <p className="sr-only" role="status" aria-live="polite" data-testid="tally-progress-live">
+        {live}
       </p>
       <button type="button" onClick={onCancel}>
         {t('tally.progress.cancel')}
@@ -114,13 +153,13 @@ export function StepFailure({ view, step }: { view: TallyScreenView; step: Tally
   if (last === null || last.step !== step || view.running !== null) return null;
   if (last.failure.code === 'cancelled') {
     return (
-      <p role="status" className="muted" data-testid="tally-cancelled">
+      <p role="status" className="muted" data-testid="tally-cancelled" data-focus="cancelled" tabIndex={-1}>
         {t('tally.progress.cancelled')}
       </p>
     );
   }
   return (
-    <div data-testid="tally-last-failure" data-code={last.failure.code} data-member={last.member ?? ''}>
+    <div data-testid="tally-last-failure" data-code={last.failure.code} data-member={last.member ?? ''} data-focus="failure" tabIndex={-1}>
       <FailureMessage failure={last.failure} />
     </div>
   );
