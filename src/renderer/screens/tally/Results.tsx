@@ -7,16 +7,25 @@ import { useTranslation } from 'react-i18next';
 import type { NationalSummary, PvShares, PvView, TallyScreenView } from '../../../core/service/api.js';
 import { count, percent, useLang } from './common.js';
 
-/** Horizontal bars, one per candidate, in plain SVG: the numbers are in the table next to it. */
+/** A candidate's name as the chart shows it: cut with an ellipsis past what its label column holds (the table has it in full). */
+function short(name: string): string {
+  return name.length <= 26 ? name : `${name.slice(0, 25).trimEnd()}…`;
+}
+
+/**
+ * Horizontal bars, one per candidate, in plain SVG. The same numbers are in the table just before it: the
+ * chart is hidden from screen readers (aria-hidden), so that they are not read twice.
+ */
 function BarChart({ pv, shares, title }: { pv: PvView; shares: PvShares | undefined; title: string }) {
   const lang = useLang();
   const max = Math.max(1, ...pv.votes);
   const row = 34;
   const labelWidth = 260;
   const width = 760;
-  const barSpace = width - labelWidth - 130;
+  // Room on the right for "123 456 (45,67 %)" after the longest bar.
+  const barSpace = width - labelWidth - 190;
   return (
-    <svg className="bar-chart" role="img" aria-label={title} viewBox={`0 0 ${width} ${pv.votes.length * row + 8}`} width="100%" data-testid={`pv-${pv.constituency}-chart`}>
+    <svg className="bar-chart" aria-hidden="true" focusable="false" viewBox={`0 0 ${width} ${pv.votes.length * row + 8}`} width="100%" data-testid={`pv-${pv.constituency}-chart`}>
       <title>{title}</title>
       {pv.votes.map((v, i) => {
         const y = 4 + i * row;
@@ -24,7 +33,7 @@ function BarChart({ pv, shares, title }: { pv: PvView; shares: PvShares | undefi
         return (
           <g key={i}>
             <text x={labelWidth - 8} y={y + row / 2 + 6} textAnchor="end" className="bar-label">
-              {pv.candidates[i]}
+              {short(pv.candidates[i] ?? '')}
             </text>
             <rect x={labelWidth} y={y + 4} width={Math.max(w, v > 0 ? 2 : 0)} height={row - 10} className="bar" />
             <text x={labelWidth + w + 8} y={y + row / 2 + 6} className="bar-value">
