@@ -11,6 +11,7 @@ import type { Failure } from '../../../core/common/result.js';
 import { Fingerprint } from '../../components.js';
 import { useWords } from './common.js';
 import { TallyProjection } from '../tally/TallyProjection.js';
+import { colon, useLang } from '../tally/common.js';
 
 const POLL_MS = 1000;
 
@@ -47,6 +48,7 @@ const hhmmss = (iso: string) => iso.slice(11, 19);
 export function Projector({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
   const words = useWords();
+  const lang = useLang();
   const { shown, failure, at } = useLiveCeremony(api);
   const view = shown?.view ?? null;
   const running = shown?.running ?? null;
@@ -71,15 +73,15 @@ export function Projector({ api }: { api: SceauApi }) {
           <h1>{view.election.title}</h1>
           <div className="projector-now">
             <p className="big" data-testid="projector-phase">
-              <span className="label">{t('audit.live.step')} :</span> {t(`key.phase.${view.phase}`)}
+              <span className="label">{colon(t('audit.live.step'), lang)}</span> {t(`key.phase.${view.phase}`)}
             </p>
             <p className="big" data-testid="projector-expected">
-              <span className="label">{t('audit.live.expected')} :</span>{' '}
+              <span className="label">{colon(t('audit.live.expected'), lang)}</span>{' '}
               {view.phase === 'closed' || view.phase === 'failed' ? '—' : view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
             </p>
             {running && (
               <p className="big running" data-testid="projector-running">
-                <span className="label">{t('audit.live.running')} :</span> {words(running.label)} — {t('audit.live.since', { seconds })}
+                <span className="label">{colon(t('audit.live.running'), lang)}</span> {words(running.label)} — {t('audit.live.since', { seconds })}
                 {running.total !== null && running.done !== null && <progress value={running.done} max={running.total} />}
               </p>
             )}
@@ -121,6 +123,13 @@ export function Projector({ api }: { api: SceauApi }) {
               <section aria-labelledby="projector-transcript">
                 <h2 id="projector-transcript">{t('audit.live.transcript')}</h2>
                 <table className="projector-transcript">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('tally.transcriptSeq')}</th>
+                      <th scope="col">{t('tally.transcriptTime')}</th>
+                      <th scope="col">{t('tally.transcriptEntry')}</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {[...view.transcript].reverse().map((e) => (
                       <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === 'deviation' ? 'deviation' : ''}>
@@ -134,7 +143,7 @@ export function Projector({ api }: { api: SceauApi }) {
               </section>
             </div>
           </div>
-          {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString() })}</p>}
+          {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB') })}</p>}
         </>
       )}
     </div>

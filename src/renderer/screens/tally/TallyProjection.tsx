@@ -7,33 +7,35 @@ import { useTranslation } from 'react-i18next';
 import type { TallyScreenView } from '../../../core/service/api.js';
 import { Fingerprint } from '../../components.js';
 import { useWords } from '../audit/common.js';
+import { colon, progressWords, useLang } from './common.js';
+import { percentDone } from './follow.js';
 
 const hhmmss = (iso: string) => iso.slice(11, 19);
 
 export function TallyProjection({ view, at }: { view: TallyScreenView; at: Date | null }) {
   const { t } = useTranslation();
   const words = useWords();
+  const lang = useLang();
   const running = view.running;
   const seconds = running ? Math.max(0, Math.round(((at ?? new Date()).getTime() - Date.parse(running.since)) / 1000)) : 0;
   const came = view.members.filter((m) => m.decrypted);
-  const pct = running && running.done !== null && running.total ? Math.min(100, Math.floor((100 * running.done) / running.total)) : null;
+  const pct = running ? percentDone(running) : null;
   return (
     <>
       <h1>{view.election.title}</h1>
       <div className="projector-now">
         <p className="big" data-testid="projector-phase" data-phase={view.phase}>
-          <span className="label">{t('audit.live.step')} :</span> {t('tally.title')} — {t(`tally.phase.${view.phase}`)}
+          <span className="label">{colon(t('audit.live.step'), lang)}</span> {t('tally.title')} — {t(`tally.phase.${view.phase}`)}
         </p>
         <p className="big" data-testid="projector-quorum">
           {t('tally.members.quorum', { t: view.t, count: came.length })}
-          {came.length > 0 && ` : ${came.map((m) => `${m.index}. ${m.name}`).join(' · ')}`}
+          {came.length > 0 && `${lang === 'fr' ? '\u00a0:' : ':'} ${came.map((m) => `${m.index}. ${m.name}`).join(' · ')}`}
         </p>
         {running && (
           <p className="big running" data-testid="projector-running">
-            <span className="label">{t('audit.live.running')} :</span> {words(running.label)} — {t('audit.live.since', { seconds })}
-            {pct !== null && ` — ${t('tally.progress.percent', { percent: pct })}`}
-            {running.etaSeconds !== null && `, ${t('tally.progress.eta', { time: t('tally.progress.seconds', { seconds: running.etaSeconds }) })}`}
-            {running.total !== null && running.done !== null && <progress value={running.done} max={running.total} />}
+            <span className="label">{colon(t('audit.live.running'), lang)}</span> {words(running.label)} — {t('audit.live.since', { seconds })}
+            {(pct !== null || running.etaSeconds !== null) && ` — ${progressWords(running, pct, t)}`}
+            {pct !== null && <progress value={pct} max={100} aria-valuetext={progressWords(running, pct, t)} />}
           </p>
         )}
       </div>
@@ -80,6 +82,13 @@ export function TallyProjection({ view, at }: { view: TallyScreenView; at: Date 
           <section aria-labelledby="projector-transcript">
             <h2 id="projector-transcript">{t('audit.live.transcript')}</h2>
             <table className="projector-transcript">
+              <thead>
+                <tr>
+                  <th scope="col">{t('tally.transcriptSeq')}</th>
+                  <th scope="col">{t('tally.transcriptTime')}</th>
+                  <th scope="col">{t('tally.transcriptEntry')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {[...view.transcript].reverse().map((e) => (
                   <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === 'tally.deviation' ? 'deviation' : ''}>
@@ -93,7 +102,7 @@ export function TallyProjection({ view, at }: { view: TallyScreenView; at: Date 
           </section>
         </div>
       </div>
-      {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString() })}</p>}
+      {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB') })}</p>}
     </>
   );
 }
