@@ -81,14 +81,7 @@ export function TallyProjection({ view, at }: { view: TallyScreenView; at: Date 
         <div>
           <section aria-labelledby="projector-transcript">
             <h2 id="projector-transcript">{t('audit.live.transcript')}</h2>
-            <table className="projector-transcript">
-              <thead>
-                <tr>
-                  <th scope="col">{t('tally.transcriptSeq')}</th>
-                  <th scope="col">{t('tally.transcriptTime')}</th>
-                  <th scope="col">{t('tally.transcriptEntry')}</th>
-                </tr>
-              </thead>
+            <table className="projector-transcript" aria-labelledby="projector-transcript">
               <tbody>
                 {[...view.transcript].reverse().map((e) => (
                   <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === 'tally.deviation' ? 'deviation' : ''}>
