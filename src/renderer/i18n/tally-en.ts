@@ -115,6 +115,7 @@ export const tallyEn: Messages['tally'] = {
   },
   memberForm: {
     member: 'Member',
+    expected: 'expected',
     drive: "The token's drive",
     passphrase: "The member's passphrase",
     decrypt: 'Decrypt with my key share',

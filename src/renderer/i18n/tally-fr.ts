@@ -113,6 +113,7 @@ export const tallyFr = {
   },
   memberForm: {
     member: 'Membre',
+    expected: 'attendu(e)',
     drive: 'Support du jeton',
     passphrase: 'Phrase de passe du membre',
     decrypt: 'Déchiffrer avec mon fragment',

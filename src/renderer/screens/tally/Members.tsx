@@ -116,7 +116,8 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
         <select id="tally-member" value={member} onChange={(e) => setMember(Number(e.target.value))}>
           {view.members.map((m) => (
             <option key={m.index} value={m.index}>
-              {`${who(m)}${eligible.includes(m) ? ' ●' : ''}`}
+              {/* The mark is said in words too (a screen reader reads "black circle"). */}
+              {`${who(m)}${eligible.includes(m) ? ` — ● ${t('tally.memberForm.expected')}` : ''}`}
             </option>
           ))}
         </select>
