@@ -8,8 +8,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProjectorView, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { Fingerprint } from '../../components.js';
 import { useWords } from './common.js';
+import { ProjectorColumns, ProjectorRunning, ProjectorValue } from './projection.js';
 import { TallyProjection } from '../tally/TallyProjection.js';
 import { colon, useLang } from '../tally/common.js';
 
@@ -43,8 +43,6 @@ function useLiveCeremony(api: SceauApi): { shown: ProjectorView | null; failure:
   return state;
 }
 
-const hhmmss = (iso: string) => iso.slice(11, 19);
-
 export function Projector({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
   const words = useWords();
@@ -52,7 +50,6 @@ export function Projector({ api }: { api: SceauApi }) {
   const { shown, failure, at } = useLiveCeremony(api);
   const view = shown?.view ?? null;
   const running = shown?.running ?? null;
-  const seconds = running ? Math.max(0, Math.round(((at ?? new Date()).getTime() - Date.parse(running.since)) / 1000)) : 0;
   return (
     <div className="projector" data-testid="projector">
       <p className="sr-only">{t('audit.live.readOnly')}</p>
@@ -80,63 +77,21 @@ export function Projector({ api }: { api: SceauApi }) {
               {view.phase === 'closed' || view.phase === 'failed' ? '—' : view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
             </p>
             {running && (
-              <p className="big running" data-testid="projector-running">
-                <span className="label">{colon(t('audit.live.running'), lang)}</span> {words(running.label)} — {t('audit.live.since', { seconds })}
+              <ProjectorRunning label={running.label} since={running.since} at={at}>
                 {running.total !== null && running.done !== null && <progress value={running.done} max={running.total} />}
-              </p>
+              </ProjectorRunning>
             )}
           </div>
-          <div className="projector-grid">
-            <div>
-              <section aria-labelledby="projector-fp" className="projector-values">
-                <h2 id="projector-fp">{t('audit.fingerprint')}</h2>
-                <Fingerprint hex={view.election.fingerprint} label={t('audit.fingerprint')} />
-                {view.publicKey && (
-                  <>
-                    <h2>{t('audit.publicKey')}</h2>
-                    <Fingerprint hex={view.publicKey} label={t('audit.publicKey')} />
-                  </>
-                )}
-                <h2>
-                  {t('audit.head')} <span className="count">({t('audit.live.entries', { count: view.transcript.length })})</span>
-                </h2>
-                <div data-testid="projector-head">
-                  <Fingerprint hex={view.head} label={t('audit.head')} />
-                </div>
-              </section>
-              <section aria-labelledby="projector-deviations">
-                <h2 id="projector-deviations">{t('audit.live.deviations')}</h2>
-                {view.deviations.length === 0 ? (
-                  <p>{t('audit.live.noDeviation')}</p>
-                ) : (
-                  <ul className="projector-deviations">
-                    {view.deviations.map((d) => (
-                      <li key={d.seq}>
-                        #{d.seq} — {words(d.message)}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </section>
-            </div>
-            <div>
-              <section aria-labelledby="projector-transcript">
-                <h2 id="projector-transcript">{t('audit.live.transcript')}</h2>
-                <table className="projector-transcript" aria-labelledby="projector-transcript">
-                  <tbody>
-                    {[...view.transcript].reverse().map((e) => (
-                      <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === 'deviation' ? 'deviation' : ''}>
-                        <td className="seq">{e.seq}</td>
-                        <td className="time">{hhmmss(e.time)}</td>
-                        <td>{words(e.summary)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </section>
-            </div>
-          </div>
-          {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB') })}</p>}
+          <ProjectorColumns
+            fingerprint={view.election.fingerprint}
+            values={<ProjectorValue label={t('audit.publicKey')} hex={view.publicKey} />}
+            headLabel={t('audit.head')}
+            head={view.head}
+            transcript={view.transcript}
+            deviationType="deviation"
+            deviations={view.deviations}
+            at={at}
+          />
         </>
       )}
     </div>
