@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyView, SceauApi } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
-import { DriveChoice } from './MemberStep.js';
+import { DriveSelect } from '../drives.js';
 
 export function pdfLink(base64: string): string {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -45,9 +45,9 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
           ))}
         </select>
       </div>
-      <DriveChoice api={api} value={drive} onChange={setDrive} id="backup-token-drive" label={t('key.backup.tokenDrive')} />
+      <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} />
       <h3>{t('key.backup.toDrive')}</h3>
-      <DriveChoice api={api} value={backupDrive} onChange={setBackupDrive} id="backup-second-drive" label={t('key.backup.secondDrive')} />
+      <DriveSelect api={api} id="backup-second-drive" label={t('key.backup.secondDrive')} value={backupDrive} onChange={setBackupDrive} />
       <button type="button" disabled={drive === '' || backupDrive === ''} onClick={() => void run(api.tokenBackupToDrive({ ...base, backupDrive }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}>
         {t('key.backup.toDrive')}
       </button>

@@ -5,47 +5,10 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
+import type { KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
-
-export function DriveChoice({ api, value, onChange, id = 'member-drive', label }: { api: SceauApi; value: string; onChange: (mount: string) => void; id?: string; label?: string }) {
-  const { t, i18n } = useTranslation();
-  const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const refresh = async () => {
-    const r = await api.listDrives({});
-    if (r.ok) {
-      setDrives(r.value);
-      setFailure(null);
-      if (!r.value.some((d) => d.mount === value)) onChange(r.value.find((d) => d.usable)?.mount ?? '');
-    } else setFailure(r.error);
-  };
-  useEffect(() => {
-    void refresh();
-    // Listed once when the form appears; the button lists them again after a stick is plugged in.
-  }, []);
-  const lang = i18n.language === 'en' ? 'en' : 'fr';
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label ?? t('key.action.drive')}</label>
-      <div className="inline">
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          {(drives ?? []).map((d) => (
-            <option key={d.mount} value={d.mount} disabled={!d.usable}>
-              {`${d.label} — ${d.sizeText[lang]} — ${d.mount}${d.usable ? '' : ` (${d.reason?.[lang] ?? ''})`}`}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={() => void refresh()}>
-          {t('key.action.refreshDrives')}
-        </button>
-      </div>
-      {drives !== null && drives.length === 0 && <p className="muted">{t('key.action.noDrive')}</p>}
-      {failure && <FailureMessage failure={failure} />}
-    </div>
-  );
-}
+import { DriveSelect } from '../drives.js';
 
 function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
   const { t, i18n } = useTranslation();
@@ -125,7 +88,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
           ))}
         </select>
       </div>
-      <DriveChoice api={api} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} />
       <div className="field">
         <label htmlFor="member-passphrase">{t('key.action.passphrase')}</label>
         <input id="member-passphrase" type="password" autoComplete={action === 'enrol' ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />

@@ -10,7 +10,7 @@ import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
 import { QrCode } from '../../qr.js';
 import { pdfLink } from '../key/Backups.js';
-import { DriveSelect } from './common.js';
+import { DriveSelect } from '../drives.js';
 
 export function RecordFingerprint({ fingerprint }: { fingerprint: string }) {
   const { t } = useTranslation();

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyScreenView, UrnFile, UrnReport } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
-import { count, DriveSelect, useLang, type Apply } from './common.js';
+import { DriveSelect } from '../drives.js';
+import { count, useLang, type Apply } from './common.js';
 
 export function ImportForm({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
   const { t } = useTranslation();

@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyMemberView, TallyScreenView } from '../../../core/service/api.js';
-import { DriveSelect, useLang, type Apply } from './common.js';
+import { DriveSelect } from '../drives.js';
+import { useLang, type Apply } from './common.js';
 
 export function Quorum({ view }: { view: TallyScreenView }) {
   const { t } = useTranslation();

@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { ReceiptAnswer, SceauApi, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
-import { count, DriveSelect, useLang } from './common.js';
+import { DriveSelect } from '../drives.js';
+import { count, useLang } from './common.js';
 
 export function PublishReceipts({ api, view, onView }: { api: SceauApi; view: TallyScreenView; onView: (v: TallyScreenView) => void }) {
   const { t } = useTranslation();

@@ -1,11 +1,11 @@
 /**
- * Pieces shared by the tally's sections: the drive list, the progress of a background step, a failure
+ * Pieces shared by the tally's sections: the progress of a background step, a failure
  * in words, basis points as a percentage, and the call that applies a step's answer to the screen.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DriveView, SceauApi, TallyRunning, TallyScreenView } from '../../../core/service/api.js';
-import type { Failure, Result } from '../../../core/common/result.js';
+import type { TallyRunning, TallyScreenView } from '../../../core/service/api.js';
+import type { Result } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
 import { announcedPercent, percentDone, timeLeft } from './follow.js';
 
@@ -36,49 +36,6 @@ export function count(n: number, lang: Lang): string {
 
 /** What a step's call does to the screen: the new view, or the failure to show. */
 export type Apply = (call: Promise<Result<TallyScreenView>>) => Promise<boolean>;
-
-/**
- * The drives, with a refresh. `anyDrive`: a drive the app cannot write to is still offered (an urn or a
- * token is only read; a write-protected stick will do).
- */
-export function DriveSelect({ api, id, label, value, onChange, anyDrive = false }: { api: SceauApi; id: string; label: string; value: string; onChange: (mount: string) => void; anyDrive?: boolean }) {
-  const { t } = useTranslation();
-  const lang = useLang();
-  const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const offered = (d: DriveView) => d.usable || anyDrive;
-  const refresh = async () => {
-    const r = await api.listDrives({});
-    if (r.ok) {
-      setDrives(r.value);
-      setFailure(null);
-      if (!r.value.some((d) => d.mount === value && offered(d))) onChange(r.value.find(offered)?.mount ?? '');
-    } else setFailure(r.error);
-  };
-  useEffect(() => {
-    void refresh();
-    // Listed once when the form appears; the button lists them again after a stick is plugged in.
-  }, []);
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <div className="inline">
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          {(drives ?? []).map((d) => (
-            <option key={d.mount} value={d.mount} disabled={!offered(d)}>
-              {`${d.test ? `[${t('key.action.test')}] ` : ''}${d.label} — ${d.sizeText[lang]} — ${d.mount}${d.usable ? '' : ` (${d.reason?.[lang] ?? ''})`}`}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={() => void refresh()}>
-          {t('key.action.refreshDrives')}
-        </button>
-      </div>
-      {drives !== null && drives.length === 0 && <p className="muted">{t('key.action.noDrive')}</p>}
-      {failure && <FailureMessage failure={failure} />}
-    </div>
-  );
-}
 
 /** The time left in words: "45 s", "3 min" (for the eta line: "environ 3 min restantes"). */
 export function timeLeftWords(seconds: number, t: (k: string, o?: Record<string, unknown>) => string): string {
