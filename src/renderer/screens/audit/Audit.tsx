@@ -4,9 +4,19 @@ import type { SceauApi, Transport } from '../../../core/service/api.js';
 import { useResult } from '../../use-result.js';
 
 /** Electron opens the projector window through the API; a browser opens the page in a new tab. */
-export function openProjection(api: SceauApi, transport: Transport | undefined): void {
+function openProjection(api: SceauApi, transport: Transport | undefined): void {
   if (transport === 'electron') void api.openProjector({});
   else window.open(`${window.location.pathname}#/projector`, '_blank');
+}
+
+/** The button that opens the projector page (a window in Electron, a tab in a browser), from the audit screen or a ceremony. */
+export function ProjectorButton({ api, transport, primary = false }: { api: SceauApi; transport: Transport | undefined; primary?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className={primary ? 'primary' : undefined} onClick={() => openProjection(api, transport)}>
+      {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
+    </button>
+  );
 }
 
 export function Audit({ api }: { api: SceauApi }) {
@@ -27,9 +37,7 @@ export function Audit({ api }: { api: SceauApi }) {
           <h2>{t('audit.projector.title')}</h2>
           <p>{t('audit.projector.text')}</p>
           <p>
-            <button type="button" className="primary" onClick={() => openProjection(api, transport)}>
-              {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
-            </button>
+            <ProjectorButton api={api} transport={transport} primary />
           </p>
         </li>
         {cards.map(([key, href]) => (

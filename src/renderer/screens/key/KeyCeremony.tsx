@@ -11,7 +11,7 @@ import { QrCode } from '../../qr.js';
 import { MemberStep } from './MemberStep.js';
 import { OpenCeremony } from './OpenCeremony.js';
 import { Backups, pdfLink } from './Backups.js';
-import { openProjection } from '../audit/Audit.js';
+import { ProjectorButton } from '../audit/Audit.js';
 import { useResult } from '../../use-result.js';
 
 const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
@@ -148,9 +148,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           <button type="button" onClick={() => void apply(api.keyCeremonyOpen({ folder: view.folder }))}>
             {t('key.reopen')}
           </button>
-          <button type="button" onClick={() => openProjection(api, transport)}>
-            {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
-          </button>
+          <ProjectorButton api={api} transport={transport} />
         </p>
       </section>
       {/* The transcript's head stays in view whatever is scrolled: it is what everyone compares and signs. */}

@@ -9,7 +9,7 @@ import type { SceauApi, TallyPhase, TallyScreenView } from '../../../core/servic
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
 import { useResult } from '../../use-result.js';
-import { openProjection } from '../audit/Audit.js';
+import { ProjectorButton } from '../audit/Audit.js';
 import { ActionButton, colon, Progress, StepFailure, useLang, type Apply } from './common.js';
 import { focusAfter, focusState, STEP_OF, STEPS, type FocusState, type FocusTarget, type Step } from './follow.js';
 import { ImportForm, UrnReportView } from './ImportUrn.js';
@@ -190,9 +190,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
           <button type="button" onClick={() => void apply(api.tallyOpen({ folder: view.folder }))} disabled={running !== null}>
             {t('tally.refresh')}
           </button>
-          <button type="button" onClick={() => openProjection(api, transport)}>
-            {transport === 'electron' ? t('audit.projector.open') : t('audit.projector.openTab')}
-          </button>
+          <ProjectorButton api={api} transport={transport} />
         </p>
       </section>
 
