@@ -3,6 +3,7 @@
  * its percentage and a bar chart) and the national summary. The percentages are the core's
  * (results-export.ts, exact integer rounding), the same as the printed PVs'.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NationalSummary, PvShares, PvView, TallyScreenView } from '../../../core/service/api.js';
 import { count, percent, useLang } from './common.js';
@@ -46,60 +47,82 @@ function BarChart({ pv, shares, title }: { pv: PvView; shares: PvShares | undefi
   );
 }
 
+/** A PV's figures, in the PV's order: the field, and the word that labels it (`tally.count.*`). */
+const FIGURES = [
+  ['inscrits', 'inscrits'],
+  ['votants', 'votants'],
+  ['aVoteParInternet', 'aVote'],
+  ['blancs', 'blancs'],
+  ['nuls', 'nuls'],
+  ['exprimes', 'exprimes'],
+] as const;
+
+/** The figures of a PV or of the national summary, then the turnout; each cell's test id is `${prefix}-${row.id}`. */
+function FiguresTable({ prefix, rows, turnout }: { prefix: string; rows: readonly { id: string; label: string; value: number }[]; turnout: number | null }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  return (
+    <table className="members figures">
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <th scope="row">{r.label}</th>
+            <td className="number" data-testid={`${prefix}-${r.id}`} data-value={r.value}>
+              {count(r.value, lang)}
+            </td>
+          </tr>
+        ))}
+        <tr>
+          <th scope="row">{t('tally.count.turnout')}</th>
+          <td className="number" data-testid={`${prefix}-turnout`}>
+            {percent(turnout, lang)}
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** The candidates' votes and shares (the rows, `children`), under one heading row. */
+function CandidatesTable({ caption, children }: { caption?: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <table className="members figures">
+      {caption !== undefined && <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">{t('tally.count.candidate')}</th>
+          <th scope="col">{t('tally.count.votes')}</th>
+          <th scope="col">{t('tally.count.share')}</th>
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 function Pv({ pv, shares }: { pv: PvView; shares: PvShares | undefined }) {
   const { t } = useTranslation();
   const lang = useLang();
   const id = pv.constituency;
-  const figure = (key: 'inscrits' | 'votants' | 'aVoteParInternet' | 'blancs' | 'nuls' | 'exprimes', label: string) => (
-    <tr>
-      <th scope="row">{label}</th>
-      <td className="number" data-testid={`pv-${id}-${key}`} data-value={pv[key]}>
-        {count(pv[key], lang)}
-      </td>
-    </tr>
-  );
   return (
     <section className="pv" aria-labelledby={`pv-${id}-title`} data-testid={`pv-${id}`}>
       <h3 id={`pv-${id}-title`}>{t('tally.count.pvTitle', { id, name: pv.name })}</h3>
       <div className="pv-grid">
-        <table className="members figures">
-          <tbody>
-            {figure('inscrits', t('tally.count.inscrits'))}
-            {figure('votants', t('tally.count.votants'))}
-            {figure('aVoteParInternet', t('tally.count.aVote'))}
-            {figure('blancs', t('tally.count.blancs'))}
-            {figure('nuls', t('tally.count.nuls'))}
-            {figure('exprimes', t('tally.count.exprimes'))}
-            <tr>
-              <th scope="row">{t('tally.count.turnout')}</th>
-              <td className="number" data-testid={`pv-${id}-turnout`}>
-                {percent(shares?.turnout ?? null, lang)}
+        <FiguresTable prefix={`pv-${id}`} rows={FIGURES.map(([field, word]) => ({ id: field, label: t(`tally.count.${word}`), value: pv[field] }))} turnout={shares?.turnout ?? null} />
+        <CandidatesTable>
+          {pv.votes.map((v, i) => (
+            <tr key={i}>
+              <th scope="row">{pv.candidates[i]}</th>
+              <td className="number" data-testid={`pv-${id}-votes-${i + 1}`} data-value={v}>
+                {count(v, lang)}
+              </td>
+              <td className="number" data-testid={`pv-${id}-share-${i + 1}`}>
+                {percent(shares?.votes[i] ?? null, lang)}
               </td>
             </tr>
-          </tbody>
-        </table>
-        <table className="members figures">
-          <thead>
-            <tr>
-              <th scope="col">{t('tally.count.candidate')}</th>
-              <th scope="col">{t('tally.count.votes')}</th>
-              <th scope="col">{t('tally.count.share')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pv.votes.map((v, i) => (
-              <tr key={i}>
-                <th scope="row">{pv.candidates[i]}</th>
-                <td className="number" data-testid={`pv-${id}-votes-${i + 1}`} data-value={v}>
-                  {count(v, lang)}
-                </td>
-                <td className="number" data-testid={`pv-${id}-share-${i + 1}`}>
-                  {percent(shares?.votes[i] ?? null, lang)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </CandidatesTable>
       </div>
       <BarChart pv={pv} shares={shares} title={t('tally.count.chart', { name: pv.name })} />
     </section>
@@ -109,57 +132,22 @@ function Pv({ pv, shares }: { pv: PvView; shares: PvShares | undefined }) {
 function National({ summary }: { summary: NationalSummary }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const rows = [
-    ['inscrits', summary.inscrits],
-    ['votants', summary.votants],
-    ['aVote', summary.aVoteParInternet],
-    ['blancs', summary.blancs],
-    ['nuls', summary.nuls],
-    ['exprimes', summary.exprimes],
-  ] as const;
   return (
     <section className="pv national" aria-labelledby="national-title" data-testid="national">
       <h3 id="national-title">
         {t('tally.count.national')} — {t('tally.count.constituencies', { count: summary.constituencies })}
       </h3>
       <div className="pv-grid">
-        <table className="members figures">
-          <tbody>
-            {rows.map(([key, value]) => (
-              <tr key={key}>
-                <th scope="row">{t(`tally.count.${key}`)}</th>
-                <td className="number" data-testid={`national-${key}`} data-value={value}>
-                  {count(value, lang)}
-                </td>
-              </tr>
-            ))}
-            <tr>
-              <th scope="row">{t('tally.count.turnout')}</th>
-              <td className="number" data-testid="national-turnout">
-                {percent(summary.turnout, lang)}
-              </td>
+        <FiguresTable prefix="national" rows={FIGURES.map(([field, word]) => ({ id: word, label: t(`tally.count.${word}`), value: summary[field] }))} turnout={summary.turnout} />
+        <CandidatesTable caption={t('tally.count.nationalCandidates')}>
+          {summary.candidates.map((c, i) => (
+            <tr key={c.name} data-testid={`national-candidate-${i + 1}`} data-name={c.name} data-votes={c.votes}>
+              <th scope="row">{c.name}</th>
+              <td className="number">{count(c.votes, lang)}</td>
+              <td className="number">{percent(c.share, lang)}</td>
             </tr>
-          </tbody>
-        </table>
-        <table className="members figures">
-          <caption>{t('tally.count.nationalCandidates')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('tally.count.candidate')}</th>
-              <th scope="col">{t('tally.count.votes')}</th>
-              <th scope="col">{t('tally.count.share')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.candidates.map((c, i) => (
-              <tr key={c.name} data-testid={`national-candidate-${i + 1}`} data-name={c.name} data-votes={c.votes}>
-                <th scope="row">{c.name}</th>
-                <td className="number">{count(c.votes, lang)}</td>
-                <td className="number">{percent(c.share, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </CandidatesTable>
       </div>
     </section>
   );
