@@ -23,3 +23,14 @@ export function Fingerprint({ hex, label }: { hex: string; label: string }) {
     </p>
   );
 }
+
+/** A folder's path typed in (no spell check), with what it is for under it when `hint` says. */
+export function FolderField({ id, label, value, onChange, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; hint?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
+      {hint !== undefined && <p className="muted">{hint}</p>}
+    </div>
+  );
+}

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReceiptAnswer, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage } from '../../components.js';
-import { FolderField, useStoredFolder, useWords } from './common.js';
+import { FailureMessage, FolderField } from '../../components.js';
+import { useStoredFolder, useWords } from './common.js';
 
 function Answer({ answer }: { answer: ReceiptAnswer }) {
   const { t } = useTranslation();

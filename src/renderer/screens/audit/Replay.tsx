@@ -7,8 +7,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryCheck, ReplayedEntry, SceauApi, TranscriptReplay } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint } from '../../components.js';
-import { FolderField, useStoredFolder, useWords } from './common.js';
+import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { useStoredFolder, useWords } from './common.js';
 
 const MARK = { passed: '✔', failed: '✘', 'not-checked': '?' } as const;
 const VERDICT_MARK = { verified: '✔', failed: '✘', 'follows-failure': '⚠' } as const;

@@ -7,9 +7,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, VerifyJobView } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint } from '../../components.js';
+import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
 import { pdfLink } from '../key/Backups.js';
-import { downloadLink, FolderField, useStoredFolder, useWords } from './common.js';
+import { downloadLink, useStoredFolder, useWords } from './common.js';
 
 const POLL_MS = 500;
 

@@ -1,4 +1,4 @@
-/** Pieces shared by the audit screens: a folder field remembered for this tab, and bilingual text. */
+/** Pieces shared by the audit screens: a folder remembered for this tab, and bilingual text. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bilingual } from '../../../core/common/result.js';
@@ -18,15 +18,6 @@ export function useStoredFolder(key: string): [string, (v: string) => void] {
 export function useWords(): (b: Bilingual) => string {
   const { i18n } = useTranslation();
   return (b) => (i18n.language === 'en' ? b.en : b.fr);
-}
-
-export function FolderField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
-    </div>
-  );
 }
 
 export function downloadLink(bytes: BlobPart, type: string): string {

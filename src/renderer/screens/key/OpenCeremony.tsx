@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyView, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage } from '../../components.js';
+import { FailureMessage, FolderField } from '../../components.js';
 import { DefinitionForm, draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './DefinitionForm.js';
 
 /** Step 1: a folder, and either the ceremony it already holds or a definition to start one. */
@@ -39,11 +39,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
   return (
     <section aria-labelledby="open-title" className="panel">
       <h2 id="open-title">{t('key.open.title')}</h2>
-      <div className="field">
-        <label htmlFor="ceremony-folder">{t('key.open.folder')}</label>
-        <input id="ceremony-folder" type="text" value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />
-        <p className="muted">{t('key.open.folderHint')}</p>
-      </div>
+      <FolderField id="ceremony-folder" label={t('key.open.folder')} value={folder} onChange={setFolder} hint={t('key.open.folderHint')} />
       <p>
         <button type="button" disabled={busy || folder === ''} onClick={() => void run(() => api.keyCeremonyOpen({ folder }))}>
           {t('key.open.resume')}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage } from '../../components.js';
+import { FailureMessage, FolderField } from '../../components.js';
 
 const SESSION_KEY = 'sceau.tally.folder';
 
@@ -40,15 +40,8 @@ export function OpenTally({ api, onOpened }: { api: SceauApi; onOpened: (v: Tall
     <>
       <section aria-labelledby="tally-open-title" className="panel">
         <h2 id="tally-open-title">{t('tally.open.title')}</h2>
-        <div className="field">
-          <label htmlFor="tally-key-folder">{t('tally.open.keyFolder')}</label>
-          <input id="tally-key-folder" type="text" value={keyFolder} onChange={(e) => setKeyFolder(e.target.value)} spellCheck={false} />
-        </div>
-        <div className="field">
-          <label htmlFor="tally-folder">{t('tally.open.folder')}</label>
-          <input id="tally-folder" type="text" value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />
-          <p className="muted">{t('tally.open.folderHint')}</p>
-        </div>
+        <FolderField id="tally-key-folder" label={t('tally.open.keyFolder')} value={keyFolder} onChange={setKeyFolder} />
+        <FolderField id="tally-folder" label={t('tally.open.folder')} value={folder} onChange={setFolder} hint={t('tally.open.folderHint')} />
         <div className="field">
           <label htmlFor="tally-shuffles">{t('tally.open.shuffles')}</label>
           <input id="tally-shuffles" type="number" min={1} max={5} value={shuffles} onChange={(e) => setShuffles(Number(e.target.value))} className="narrow" />
@@ -67,10 +60,7 @@ export function OpenTally({ api, onOpened }: { api: SceauApi; onOpened: (v: Tall
       </section>
       <section aria-labelledby="tally-resume-title" className="panel">
         <h2 id="tally-resume-title">{t('tally.open.resumeTitle')}</h2>
-        <div className="field">
-          <label htmlFor="tally-resume-folder">{t('tally.open.resumeFolder')}</label>
-          <input id="tally-resume-folder" type="text" value={resume} onChange={(e) => setResume(e.target.value)} spellCheck={false} />
-        </div>
+        <FolderField id="tally-resume-folder" label={t('tally.open.resumeFolder')} value={resume} onChange={setResume} />
         <p>
           <button type="button" disabled={busy || resume === ''} onClick={() => void run(() => api.tallyOpen({ folder: resume }))}>
             {t('tally.open.resume')}
