@@ -27,7 +27,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...real, open, default: { ...real, open } };
 });
 
-const { ensureWorkDir, shuffleWorkFile, workDir, writeWorkFile } = await import('../../src/core/ceremony/tally/work-files.js');
+const { ensureWorkDir, shuffleWorkFile, workDir } = await import('../../src/core/ceremony/tally/work-files.js');
+const { writeFileDurable } = await import('../../src/core/common/atomic-file.js');
 
 beforeEach(() => {
   synced.length = 0;
@@ -47,7 +48,7 @@ describe('work files, durably', () => {
     await ensureWorkDir(folder);
     synced.length = 0;
     const path = shuffleWorkFile(folder, 'c001', 1);
-    expect((await writeWorkFile(path, '{"x":1}')).ok).toBe(true);
+    expect((await writeFileDurable(path, '{"x":1}')).ok).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe('{"x":1}');
     expect(synced).toEqual([path, workDir(folder)]);
   });

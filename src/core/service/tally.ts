@@ -8,9 +8,9 @@
  * kept; no answer ever holds a passphrase, a key share or an identity secret (test/service/tally.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-file.js';
+import { copyFileAtomic, fsyncFolder, writeFileAtomic } from '../common/atomic-file.js';
 import { fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
 import { tallyView } from '../ceremony/tally/view.js';
@@ -144,38 +144,6 @@ export async function listUrnFiles(drive: string): Promise<UrnFile[]> {
   await visit([], 1);
   await visit(['SCEAU'], 1);
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/**
- * Copies a file durably: to a temporary name in the target's folder, fsync, rename. Streams (an urn of
- * 1.3 million ballots is gigabytes); the caller reads the copies back as a whole (the record's manifest).
- */
-async function copyFileDurable(from: string, to: string): Promise<Result<void>> {
-  const temp = join(dirname(to), `.${basename(to)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await copyFile(from, temp);
-    const fd = await open(temp, 'r+');
-    try {
-      await fd.sync();
-    } finally {
-      await fd.close();
-    }
-    await rename(temp, to);
-    return ok(undefined);
-  } catch (e) {
-    await rm(temp, { force: true });
-    return fail('file.write', `Copie de ${from} vers ${to} impossible : ${String(e)}`, `Cannot copy ${from} to ${to}: ${String(e)}`, to);
-  }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fd = await open(folder, 'r');
-  try {
-    await fd.sync();
-  } finally {
-    await fd.close();
-  }
 }
 
 /** A folder name free on the drive: `base`, else `base-2`, `base-3`… */
@@ -620,7 +588,7 @@ async function exportRecord(c: TallyCeremony, drive: string): Promise<Result<{ p
     for (const path of record) {
       const to = join(recordCopy, ...path.split('/'));
       await mkdir(dirname(to), { recursive: true });
-      const copied = await copyFileDurable(join(c.folder, ...path.split('/')), to);
+      const copied = await copyFileAtomic(join(c.folder, ...path.split('/')), to);
       if (!copied.ok) return copied;
       files++;
     }
@@ -629,10 +597,10 @@ async function exportRecord(c: TallyCeremony, drive: string): Promise<Result<{ p
     if (manifestText(await buildManifest(recordCopy)) !== original) {
       return fail('file.read-back', "La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.", "The record's copy read back does not match its manifest: faulty or full medium.", recordCopy);
     }
-    await syncFolder(partial);
+    await fsyncFolder(partial);
     const path = join(drive, name);
     await rename(partial, path);
-    await syncFolder(drive);
+    await fsyncFolder(drive);
     return ok({ path, files });
   } catch (e) {
     return fail('file.write', `Export impossible sur ${drive} : ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive);

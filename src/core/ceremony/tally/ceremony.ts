@@ -13,7 +13,7 @@ import type { CiphertextJson } from '../../crypto/elgamal.js';
 import { pointToHex, scalarToHex } from '../../crypto/group.js';
 import type { ShuffleJson } from '../../crypto/shuffle/index.js';
 import type { PartialDecryptionJson } from '../../crypto/threshold.js';
-import { writeFileAtomic } from '../../common/atomic-file.js';
+import { fsyncFolder, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
@@ -56,7 +56,6 @@ import {
   fileChanged,
   fileSize,
   forEachWantedLine,
-  fsyncFolder,
   mapLimit,
   partialWorkFile,
   readLastLine,
@@ -66,7 +65,6 @@ import {
   shuffleWorkFile,
   streamAccepted,
   workDir,
-  writeWorkFile,
 } from './work-files.js';
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
@@ -591,7 +589,7 @@ export class TallyCeremony {
           refused ??= { code: bad.code, message: { fr: `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} refused: ${bad.message.en}` }, where: c.id };
           return;
         }
-        const written = await writeWorkFile(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
+        const written = await writeFileDurable(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
         const entry = written.ok ? await this.recordAsWorkstation(TALLY_ENTRY.shuffle, { constituency: c.id, round, digest: digestOf(made) }) : written;
         if (!entry.ok) return void (refused ??= entry.error);
         done += c.ballots;
@@ -721,7 +719,7 @@ export class TallyCeremony {
         };
         return;
       }
-      const written = await writeWorkFile(partialWorkFile(this.folder, c.id, j), JSON.stringify(partial));
+      const written = await writeFileDurable(partialWorkFile(this.folder, c.id, j), JSON.stringify(partial));
       if (!written.ok) {
         const name = this.#state.members[j - 1]!.name;
         refused ??= {

@@ -6,8 +6,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { fsyncFolder } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
 import { fail, ok, type Result } from '../../common/result.js';
@@ -46,27 +47,6 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
-/**
- * Writes a work file durably (it is a proof the transcript is about to record): the file, then its
- * folder, so that the file's name survives a power loss as surely as the entry that records it.
- */
-export async function writeWorkFile(path: string, text: string): Promise<Result<void>> {
-  try {
-    const fd = await open(path, 'w', 0o644);
-    try {
-      await fd.writeFile(text);
-      await fd.sync();
-    } finally {
-      await fd.close();
-    }
-    await fsyncFolder(dirname(path));
-  } catch (e) {
-    return fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
-  }
-  const back = await readFile(path, 'utf8').catch(() => null);
-  return back === text ? ok(undefined) : fail('file.read-back', `Le fichier ${path} relu ne correspond pas à ce qui a été écrit.`, `The file ${path} read back differs from what was written.`, path);
-}
-
 /** A work file's text and value, whose digest must be the one the transcript recorded. */
 export async function readWorkFile<T>(path: string, digest: string, what: Bilingual): Promise<Result<{ text: string; value: T }>> {
   const text = await readFile(path, 'utf8').catch(() => null);
@@ -95,16 +75,6 @@ export async function ensureWorkDir(folder: string): Promise<void> {
 
 export async function removeWorkDir(folder: string): Promise<void> {
   await rm(workDir(folder), { recursive: true, force: true });
-}
-
-export async function fsyncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fd = await open(folder, 'r');
-  try {
-    await fd.sync();
-  } finally {
-    await fd.close();
-  }
 }
 
 /**
