@@ -28,7 +28,7 @@ import { applyEntry, dkgParams, encryptionKeys, initialState, type KeyCeremonySt
 import type { SessionPayload } from '../ceremony/workstation.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
-import { entryBytes, entryHash, entryOfLine, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
+import { entryBytes, entryHash, entryOfLine, memberOfActor, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
 import { describeEntry } from './describe.js';
 import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
@@ -51,11 +51,6 @@ function keyCeremonyRule(def: ElectionDefinition, state: KeyCeremonyState): Rule
     }
   };
 }
-
-const memberOf = (actor: string): number | undefined => {
-  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-};
 
 function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession | undefined {
   const p = e.payload as Partial<SessionPayload> | null;
@@ -213,7 +208,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
  * dkg.md §4, `judgeComplaint`). Only for an entry the rule accepted (the state then holds what they refer to).
  */
 function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: boolean, line: number, where: string): EntryCheck | undefined {
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   if (!accepted || j === undefined || j > state.n) return undefined;
   const p = e.payload as Record<string, unknown>;
   try {

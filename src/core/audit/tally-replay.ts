@@ -27,7 +27,7 @@ import { toHex } from '../common/bytes.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
 import { definitionFingerprint, type ElectionDefinition } from '../election/definition.js';
 import { fileSha256, RECORD_FILES, tallyFile } from '../election/record.js';
-import type { TranscriptEntry } from '../transcript/transcript.js';
+import { memberOfActor, type TranscriptEntry } from '../transcript/transcript.js';
 import { tallyActorKeys } from '../ceremony/tally/actors.js';
 import { applyTallyEntry, initialTallyState, type TallyBasis } from '../ceremony/tally/state.js';
 import { replayFolder, replayWith, type Rule } from './replay.js';
@@ -191,8 +191,7 @@ function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: E
     const ordered = applyTallyEntry(state, e, def, basis);
     if (!ordered.ok) return ordered;
     const check = files[e.type];
-    const member = /^member:([1-9][0-9]{0,2})$/.exec(e.actor);
-    return check === undefined ? ok(undefined) : check(objectOf(e.payload), member === null ? undefined : Number(member[1]));
+    return check === undefined ? ok(undefined) : check(objectOf(e.payload), memberOfActor(e.actor));
   };
   return { rule, phase: () => state.phase };
 }

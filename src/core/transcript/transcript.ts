@@ -237,10 +237,16 @@ export function memberActor(j: number): string {
   return `member:${j}`;
 }
 
+/** Board member j of the actor `member:<j>` (1 to 999, no leading zero); undefined for any other actor. */
+export function memberOfActor(actor: string): number | undefined {
+  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /** Resolves `member:<j>` through `keyOf(j)`. */
 export function memberKeys(keyOf: (j: number) => Uint8Array | undefined): ActorKeys {
   return (actor) => {
-    const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-    return m === null ? undefined : keyOf(Number(m[1]));
+    const j = memberOfActor(actor);
+    return j === undefined ? undefined : keyOf(j);
   };
 }

@@ -30,7 +30,7 @@ import { REJECTION_CODES } from '../election/urn.js';
 import { importUrn, type ImportResult } from '../pipeline/import.js';
 import { WorkerPool } from '../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
-import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
 
 export type { VerifyReport } from './report.js';
@@ -322,11 +322,6 @@ function exactKeys(v: unknown, keys: readonly string[]): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && canonicalJson(Object.keys(v).sort()) === canonicalJson([...keys].sort());
 }
 
-function memberOf(actor: string): number | undefined {
-  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-}
-
 /** Recomputes the DKG from the key-ceremony entries (docs/dkg.md); returns the result when it holds. */
 function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entries: readonly TranscriptEntry[], enrolled: Map<number, { identityKey: string; encryptionKey: string }>): DkgResult | undefined {
   const where = RECORD_FILES.keyCeremony;
@@ -335,7 +330,7 @@ function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entri
   const complaints: ComplaintEntry[] = [];
   let claimed: unknown;
   for (const e of entries) {
-    const actor = typeof e.actor === 'string' ? memberOf(e.actor) : undefined;
+    const actor = typeof e.actor === 'string' ? memberOfActor(e.actor) : undefined;
     // Only members of this board take part (an entry by anyone else is already a transcript failure).
     const j = actor !== undefined && actor <= n ? actor : undefined;
     const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;

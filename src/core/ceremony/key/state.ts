@@ -18,7 +18,7 @@ import { fromHex, toHex } from '../../common/bytes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
 import type { ElectionDefinition } from '../../election/definition.js';
-import type { TranscriptEntry } from '../../transcript/transcript.js';
+import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
 import {
   ENTRY,
   type CheckedPayload,
@@ -116,11 +116,6 @@ function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
   };
 }
 
-const memberOf = (actor: string): number | undefined => {
-  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-};
-
 /** Members whose round-1 message is valid: they, and only they, must check their shares. */
 export function validContributors(state: KeyCeremonyState): number[] {
   return readContributions(dkgParams(state), state.round1)
@@ -165,7 +160,7 @@ const applyOpened: Apply = (state, e, def) => {
 
 const applyEnrolled: Apply = (state, e, def) => {
   const p = e.payload as EnrolledPayload;
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   if (state.phase !== 'enrolment') return refuse(e, "l'enrôlement des jetons est terminé.", 'token enrolment is over.');
   if (j === undefined || p.member !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre enrôlé.", 'the author is not the member enrolled.');
   const m = state.members[j - 1]!;
@@ -186,7 +181,7 @@ const applyEnrolled: Apply = (state, e, def) => {
 };
 
 const applyRound1: Apply = (state, e) => {
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   const p = e.payload as { member: number; message: unknown };
   if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment du premier tour.", 'not the time of round 1.');
   if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui contribue.", 'the author is not the contributing member.');
@@ -206,7 +201,7 @@ const applyRound1Closed: Apply = (state, e) => {
 };
 
 const applyChecked: Apply = (state, e) => {
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   const p = e.payload as CheckedPayload;
   if (state.phase !== 'round2') return refuse(e, "ce n'est pas le moment de vérifier les parts.", 'not the time to check shares.');
   if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui vérifie.", 'the author is not the checking member.');
@@ -238,7 +233,7 @@ const applyResult: Apply = (state, e) => {
 };
 
 function qualifiedMember(state: KeyCeremonyState, e: TranscriptEntry, payloadMember: number): Result<MemberState> {
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   if (j === undefined || payloadMember !== j) return refuse(e, "l'auteur n'est pas le membre concerné.", 'the author is not the member concerned.');
   const m = state.members[j - 1]!;
   if (!m.qualified) return refuse(e, `le membre ${j} n'est pas qualifié.`, `member ${j} is not qualified.`);
@@ -302,7 +297,7 @@ export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: Ele
   }
   if (e.seq === 0) return refuse(e, 'le journal doit commencer par la session du poste.', 'the transcript must start with the workstation session.');
   if (WORKSTATION_ONLY.has(e.type) && !e.actor.startsWith('workstation:')) return refuse(e, 'étape réservée au poste (présidence).', 'step reserved to the workstation (president).');
-  if (MEMBER_ONLY.has(e.type) && memberOf(e.actor) === undefined) return refuse(e, 'étape réservée à un membre.', 'step reserved to a member.');
+  if (MEMBER_ONLY.has(e.type) && memberOfActor(e.actor) === undefined) return refuse(e, 'étape réservée à un membre.', 'step reserved to a member.');
   if (e.type === ENTRY.deviation) {
     state.deviations.push({ seq: e.seq, actor: e.actor, payload: e.payload as DeviationPayload });
     return ok(undefined);

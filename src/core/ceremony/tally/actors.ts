@@ -7,7 +7,7 @@
  */
 import { fromHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
-import type { ActorKeys, TranscriptEntry } from '../../transcript/transcript.js';
+import { memberOfActor, type ActorKeys, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ENTRY as KEY_ENTRY } from '../key/entries.js';
 import { workstationActor } from '../workstation.js';
 import { TALLY_ENTRY } from './types.js';
@@ -21,8 +21,8 @@ export function enrolledIdentityKeys(def: ElectionDefinition, keyCeremonyEntries
   for (const e of keyCeremonyEntries) {
     if (e.type !== KEY_ENTRY.enrolled) continue;
     const p = (e.payload ?? {}) as { member?: unknown; identityKey?: unknown };
-    const j = /^member:([1-9][0-9]{0,2})$/.exec(e.actor);
-    if (j === null || p.member !== Number(j[1]) || typeof p.identityKey !== 'string' || !HEX64.test(p.identityKey)) continue;
+    const j = memberOfActor(e.actor);
+    if (j === undefined || p.member !== j || typeof p.identityKey !== 'string' || !HEX64.test(p.identityKey)) continue;
     if (!keys.has(p.member)) keys.set(p.member, p.identityKey);
   }
   return keys;

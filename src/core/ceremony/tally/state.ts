@@ -13,7 +13,7 @@ import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { RECORD_FILES } from '../../election/record.js';
-import type { TranscriptEntry } from '../../transcript/transcript.js';
+import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
 import type { SessionPayload } from '../workstation.js';
 import {
   MAX_SHUFFLES,
@@ -119,11 +119,6 @@ const order = (e: TranscriptEntry, phase: TallyPhase): Result<never> =>
   refuse(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours : ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
 const mismatch = (e: TranscriptEntry, fr: string, en: string): Result<never> => refuse(e, 'tally.entry', fr, en);
 
-const memberOf = (actor: string): number | undefined => {
-  const m = /^member:([1-9][0-9]{0,2})$/.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-};
-
 const isHex = (v: unknown, length: number): v is string => typeof v === 'string' && new RegExp(`^[0-9a-f]{${length}}$`).test(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -210,7 +205,7 @@ const applyShuffle: Apply = (state, e) => {
 const applyDecryption: Apply = (state, e, _def, basis) => {
   if (state.phase !== 'decryption') return order(e, state.phase);
   const p = e.payload as TallyDecryptionPayload;
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
   const m = state.members[j - 1]!;
   if (!basis.qualified.includes(j)) return refuse(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
@@ -239,7 +234,7 @@ const applyCount: Apply = (state, e) => {
 const applySignature: Apply = (state, e, def) => {
   if (state.phase !== 'signing') return order(e, state.phase);
   const p = e.payload as TallySignaturePayload;
-  const j = memberOf(e.actor);
+  const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
   const m = state.members[j - 1]!;
   if (!m.decrypted) return refuse(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
@@ -298,7 +293,7 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   }
   if (e.seq === 0) return order(e, state.phase);
   const memberOnly = MEMBER_ONLY.has(e.type);
-  if (memberOnly ? memberOf(e.actor) === undefined : !e.actor.startsWith('workstation:')) {
+  if (memberOnly ? memberOfActor(e.actor) === undefined : !e.actor.startsWith('workstation:')) {
     return mismatch(e, memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).', memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).');
   }
   if (!state.opened && e.type !== TALLY_ENTRY.open) return order(e, state.phase);
