@@ -6,6 +6,7 @@
  */
 import { generateIdentityKey } from '../crypto/signature.js';
 import { toHex } from '../common/bytes.js';
+import { ok, type Result } from '../common/result.js';
 import type { NetworkStatus, SoftwareMeasurement, Transport } from '../service/api.js';
 import type { RehearsalOverride } from '../service/offline-guard.js';
 
@@ -16,6 +17,15 @@ export interface WorkstationSession {
   readonly secretKey: Uint8Array;
   readonly version: string;
   readonly transport: Transport;
+}
+
+/** What a ceremony needs of the workstation to announce its session and check it is offline. */
+export interface SessionContext {
+  readonly session: WorkstationSession;
+  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network: () => Promise<NetworkStatus>;
+  /** A rehearsal's explicit override of the offline check; recorded in the session entry. */
+  readonly override?: RehearsalOverride;
 }
 
 export interface SessionPayload {
@@ -59,4 +69,16 @@ export function sessionPayload(
     },
     override: override ?? null,
   };
+}
+
+/**
+ * The payload of the session's `workstation.session` entry: the software measured and the network checked
+ * now. The override is recorded only when the check finds the workstation online (it is then what lets
+ * key operations run); offline, there is nothing to override.
+ */
+export async function sessionAnnouncement(ctx: SessionContext): Promise<Result<SessionPayload>> {
+  const software = await ctx.measure();
+  if (!software.ok) return software;
+  const network = await ctx.network();
+  return ok(sessionPayload(ctx.session, software.value, network, network.offline ? undefined : ctx.override));
 }

@@ -21,10 +21,10 @@ import { fail, ok, type Result } from '../common/result.js';
 import { definitionFingerprint, type ElectionDefinition } from '../election/definition.js';
 import type { Results } from '../election/results.js';
 import { sampleDefinition } from '../election/sample.js';
-import { KeyCeremony, type CeremonyContext, type PublicKeyFile } from '../ceremony/key/ceremony.js';
+import { KeyCeremony, type PublicKeyFile } from '../ceremony/key/ceremony.js';
 import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
 import type { JobControl, TallyMemberStep } from '../ceremony/tally/types.js';
-import { newWorkstationSession } from '../ceremony/workstation.js';
+import { newWorkstationSession, type SessionContext } from '../ceremony/workstation.js';
 import type { NetworkStatus, SoftwareMeasurement } from '../service/api.js';
 import { measureSoftware } from '../service/measurement.js';
 import { probeNetwork } from '../service/network/probe.js';
@@ -81,7 +81,7 @@ function refuseFolder(dir: string): Result<never> {
   return fail('folder.not-empty', `Le dossier ${dir} existe déjà et n'est pas vide.`, `The folder ${dir} already exists and is not empty.`, dir);
 }
 
-function workstation(w: SimulatedWorkstation): Pick<CeremonyContext, 'session' | 'measure' | 'network' | 'override'> {
+function workstation(w: SimulatedWorkstation): SessionContext {
   const measure =
     w.measure ??
     (() =>

@@ -22,9 +22,8 @@ import { writeFileAtomic } from '../../common/atomic-file.js';
 import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
-import type { NetworkStatus, SoftwareMeasurement } from '../../service/api.js';
-import { clearForKeyOperation, type RehearsalOverride } from '../../service/offline-guard.js';
-import { sessionPayload, type WorkstationSession } from '../workstation.js';
+import { clearForKeyOperation } from '../../service/offline-guard.js';
+import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
@@ -63,13 +62,8 @@ export interface TokenPort {
   sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
 }
 
-export interface CeremonyContext {
-  readonly session: WorkstationSession;
-  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
-  readonly network: () => Promise<NetworkStatus>;
+export interface CeremonyContext extends SessionContext {
   readonly tokens: TokenPort;
-  /** A rehearsal's explicit override of the offline check; recorded in the session entry. */
-  readonly override?: RehearsalOverride;
 }
 
 export interface MemberStep {
@@ -144,11 +138,8 @@ export class KeyCeremony {
   /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
   private async ensureSession(): Promise<Result<void>> {
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
-    const software = await this.ctx.measure();
-    if (!software.ok) return software;
-    const network = await this.ctx.network();
-    const payload = sessionPayload(this.ctx.session, software.value, network, network.offline ? undefined : this.ctx.override);
-    return this.append(this.ctx.session.actor, ENTRY.session, payload, this.ctx.session.secretKey);
+    const payload = await sessionAnnouncement(this.ctx);
+    return payload.ok ? this.append(this.ctx.session.actor, ENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
   }
 
   private async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {

@@ -24,13 +24,12 @@ import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/
 import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
 import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
-import type { NetworkStatus, SoftwareMeasurement } from '../../service/api.js';
-import { clearForKeyOperation, type RehearsalOverride } from '../../service/offline-guard.js';
+import { clearForKeyOperation } from '../../service/offline-guard.js';
 import { TranscriptWriter, verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
 import { FILES as KEY_FILES } from '../key/ceremony.js';
 import { verifyKeyCeremonyFolder, verifyKeyCeremonyTranscript } from '../key/verify.js';
-import { sessionPayload, type WorkstationSession } from '../workstation.js';
+import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { enrolledIdentityKeys, tallyActorKeys } from './actors.js';
 import { applyTallyEntry, cloneTallyState, foldTally, type TallyBasis, type TallyState } from './state.js';
 import {
@@ -70,13 +69,8 @@ import {
 export const TALLY_FORMAT = 'sceau/tally/v1';
 
 
-export interface TallyContext {
-  readonly session: WorkstationSession;
-  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
-  readonly network: () => Promise<NetworkStatus>;
+export interface TallyContext extends SessionContext {
   readonly tokens: TallyTokenPort;
-  /** A rehearsal's explicit override of the offline check; recorded in the session entry. */
-  readonly override?: RehearsalOverride;
   /** Shared; the ceremony never closes it. */
   readonly pool: WorkerPool;
 }
@@ -314,11 +308,8 @@ export class TallyCeremony {
   /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
   private async ensureSession(): Promise<Result<void>> {
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
-    const software = await this.ctx.measure();
-    if (!software.ok) return software;
-    const network = await this.ctx.network();
-    const payload = sessionPayload(this.ctx.session, software.value, network, network.offline ? undefined : this.ctx.override);
-    return this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload, this.ctx.session.secretKey);
+    const payload = await sessionAnnouncement(this.ctx);
+    return payload.ok ? this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
   }
 
   /**
