@@ -8,7 +8,7 @@
  */
 import { BugError } from '../common/result.js';
 import type { Constituency, ElectionDefinition } from './definition.js';
-import type { Pv, Results } from './results.js';
+import type { Figures, Pv, Results } from './results.js';
 
 // --- percentages ---
 
@@ -32,15 +32,6 @@ export function percentText(part: number, whole: number, decimal: '.' | ',' = '.
 }
 
 // --- national summary ---
-
-export interface Figures {
-  readonly inscrits: number;
-  readonly votants: number;
-  readonly aVoteParInternet: number;
-  readonly blancs: number;
-  readonly nuls: number;
-  readonly exprimes: number;
-}
 
 export interface CandidateTotal {
   /** The candidate's or list's name, exactly as in the definition (totals are by exact name). */

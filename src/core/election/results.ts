@@ -18,8 +18,8 @@ import type { Constituency } from './definition.js';
 
 export const RESULTS_FORMAT = 'sceau/results/v1';
 
-export interface Pv {
-  readonly constituency: string;
+/** A PV's figures; the national summary sums them (results-export.ts). */
+export interface Figures {
   readonly inscrits: number;
   readonly votants: number;
   /** The platform's count of voters marked "a voté par internet" (urn trailer). */
@@ -27,6 +27,10 @@ export interface Pv {
   readonly blancs: number;
   readonly nuls: number;
   readonly exprimes: number;
+}
+
+export interface Pv extends Figures {
+  readonly constituency: string;
   /** votes[k − 1] for candidate (or list) k. */
   readonly votes: readonly number[];
 }
