@@ -18,10 +18,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
+import { enrolledIdentityKeys } from '../ceremony/tally/actors.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
-import { verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+import { verifyTranscriptText } from '../transcript/transcript.js';
 import { definitionFingerprint, IDENTIFIER, parseDefinitionText, type BoardMember, type Constituency, type ElectionDefinition } from './definition.js';
 import { RECORD_FILES, recordFingerprint } from './record.js';
 import { RESULTS_FORMAT, verifyPvSignature, type Pv, type PvSignature, type Results } from './results.js';
@@ -222,6 +223,14 @@ function sameRecord(r: SealedRecord, seal: { election: string; record: string })
   return ok(undefined);
 }
 
+/** The record in `dir`, opened, and the one the paper was sealed from (its election and record fingerprints). */
+async function openSealedRecord(dir: string, seal: { election: string; record: string }): Promise<Result<SealedRecord>> {
+  const record = await openRecord(dir);
+  if (!record.ok) return record;
+  const same = sameRecord(record.value, seal);
+  return same.ok ? record : same;
+}
+
 function resultsMalformed<T>(what: string): Result<T> {
   return fail('seal.results-malformed', `Le fichier results.json du dossier est mal formé (${what}).`, `The record's results.json is malformed (${what}).`, RECORD_FILES.results);
 }
@@ -278,19 +287,12 @@ async function memberKeys(r: SealedRecord, members: readonly number[]): Promise<
   if (!chain.ok) {
     return fail('seal.key-ceremony', `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr}) : les clés des membres ne peuvent pas en être tirées.`, `The record's key-ceremony transcript does not verify (${chain.error.message.en}): the members' keys cannot be taken from it.`, chain.error.where);
   }
-  for (const e of chain.value.entries) enrolledKey(e, keys);
+  for (const [j, hex] of enrolledIdentityKeys(r.definition, chain.value.entries)) if (!keys.has(j)) keys.set(j, fromHex(hex));
   const unknown = members.find((j) => !keys.has(j));
   if (unknown !== undefined) {
     return fail('seal.member-key', `La clé d'identité du membre ${unknown} n'est ni dans la définition ni dans le journal de la cérémonie des clés.`, `Member ${unknown}'s identity key is neither in the definition nor in the key-ceremony transcript.`, `member ${unknown}`);
   }
   return ok(keys);
-}
-
-function enrolledKey(e: TranscriptEntry, keys: Map<number, Uint8Array>): void {
-  const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
-  const j = p['member'];
-  if (e.type !== 'member.enrolled' || typeof j !== 'number' || e.actor !== `member:${j}` || keys.has(j)) return;
-  if (typeof p['identityKey'] === 'string' && HEX64.test(p['identityKey'])) keys.set(j, fromHex(p['identityKey']));
 }
 
 function badSignature<T>(member: number, constituency: string): Result<T> {
@@ -329,11 +331,9 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
   const seal = parsePvSeal(text);
   if (!seal.ok) return seal;
   const s = seal.value;
-  const record = await openRecord(recordDir);
+  const record = await openSealedRecord(recordDir, s);
   if (!record.ok) return record;
   const r = record.value;
-  const same = sameRecord(r, s);
-  if (!same.ok) return same;
   const results = await readResults(r);
   if (!results.ok) return results;
   const constituency = r.definition.constituencies.find((c) => c.id === s.constituency);
@@ -374,11 +374,9 @@ export interface ResultsSealCheck {
 export async function checkResultsSeal(recordDir: string, text: string): Promise<Result<ResultsSealCheck>> {
   const seal = parseResultsSeal(text);
   if (!seal.ok) return seal;
-  const record = await openRecord(recordDir);
+  const record = await openSealedRecord(recordDir, seal.value);
   if (!record.ok) return record;
   const r = record.value;
-  const same = sameRecord(r, seal.value);
-  if (!same.ok) return same;
   if (r.manifest.get(RECORD_FILES.results) !== seal.value.resultsSha256) {
     return fail('seal.results-mismatch', `Les résultats scellés sur ce papier ne sont pas ceux du dossier.`, `The results sealed on this paper are not the record's.`, RECORD_FILES.results);
   }
