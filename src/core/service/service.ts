@@ -107,14 +107,9 @@ export function createService(options: ServiceOptions): SceauApi {
 
   // Which ceremony this session touched last: the projector follows it.
   let lastCeremony: 'key' | 'tally' | null = null;
-  const keyMethods = keyCeremonyService({
-    session,
-    measure: softwareMeasurement,
-    network: probe,
-    tokens: options.tokens ?? driveTokens(),
-    drives: listDriveViews,
-    override: () => override,
-  });
+  // What both ceremonies' services take of this session and workstation.
+  const workstation = { session, measure: softwareMeasurement, network: probe, drives: listDriveViews, override: () => override };
+  const keyMethods = keyCeremonyService({ ...workstation, tokens: options.tokens ?? driveTokens() });
   const keyApi = Object.fromEntries(
     Object.entries(keyMethods).map(([name, method]) => {
       if (name === 'auditCurrentCeremony') return [name, method];
@@ -129,12 +124,8 @@ export function createService(options: ServiceOptions): SceauApi {
     }),
   ) as typeof keyMethods;
   const tally = tallyService({
-    session,
-    measure: softwareMeasurement,
-    network: probe,
+    ...workstation,
     tokens: options.tallyTokens ?? tallyDriveTokens(),
-    drives: listDriveViews,
-    override: () => override,
     pool: sharedPool,
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),
     onView: () => void (lastCeremony = 'tally'),
