@@ -4,7 +4,7 @@
  * temporary files (which a closing running elsewhere may still be writing), and every step is refused.
  * Only a normal opening, which the service makes under its exclusive lock, finishes the closing.
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
@@ -12,6 +12,7 @@ import { tallyView } from '../../src/core/ceremony/tally/view.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
+import { snapshot } from '../helpers/files.js';
 
 const pool = new WorkerPool(0);
 let fx: TallyFixture;
@@ -22,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool.close();
 });
-
-/** Every file under `folder` (hidden ones too) with its bytes, as one comparable value. */
-function snapshot(folder: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(folder, { recursive: true }).map(String).sort()) {
-    const path = join(folder, name);
-    out[name] = statSync(path).isDirectory() ? '<dir>' : readFileSync(path).toString('base64');
-  }
-  return out;
-}
 
 describe('a tally opened read-only', () => {
   it('leaves a closing interrupted before the manifest as it is, refuses every step; a normal opening then finishes it', async () => {

@@ -6,15 +6,7 @@ import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/pip
 import { pvSealOf } from '../../src/core/election/pv-seal.js';
 import type { Results } from '../../src/core/election/results.js';
 import { tempDir } from '../pipeline/helpers.js';
-
-function capture(): { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return { out: () => out.join('\n'), err: () => err.join('\n') };
-}
+import { capture } from '../helpers/console.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -19,15 +19,7 @@ import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { context } from '../ceremony/helpers.js';
 import { closedKeyCeremony, fixtureDefinition, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
-
-function capture(): { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return { out: () => out.join('\n'), err: () => err.join('\n') };
-}
+import { capture } from '../helpers/console.js';
 
 const temp = (): string => mkdtempSync(join(tmpdir(), 'sceau-simulate-ceremony-'));
 

@@ -5,7 +5,7 @@
  * identity secret (issue 6: "a test proves the renderer receives neither"). Then the background steps:
  * a wrong passphrase named in `lastFailure`, cancel, one step at a time per folder.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
@@ -24,6 +24,7 @@ import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { OFFLINE } from '../ceremony/helpers.js';
 import { expectTruth, newFolder, tallyFixture, type TallyFixture } from '../ceremony/tally-helpers.js';
+import { snapshot } from '../helpers/files.js';
 
 let fx: TallyFixture;
 let publish: string;
@@ -87,16 +88,6 @@ function client(api: SceauApi) {
 }
 
 const drive = (j: number) => fx.kc.drives[j - 1]!;
-
-/** Every file under `folder` (hidden ones too) with its bytes, as one comparable value. */
-function snapshot(folder: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(folder, { recursive: true }).map(String).sort()) {
-    const path = join(folder, name);
-    out[name] = statSync(path).isDirectory() ? '<dir>' : readFileSync(path).toString('base64');
-  }
-  return out;
-}
 
 /** Everything secret a member's token holds, as text that could appear in a JSON answer. */
 async function secretsOf(j: number): Promise<string[]> {
