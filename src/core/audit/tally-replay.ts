@@ -43,8 +43,8 @@ function objectOf(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-/** Lines (non-empty) of a JSON Lines file, and its last line, streamed. */
-async function lineCount(path: string): Promise<{ count: number; last: string | undefined } | undefined> {
+/** Lines (non-empty) of a JSON Lines file, and its last line, streamed; each line also to `onLine`. */
+async function lineCount(path: string, onLine?: (line: string) => void): Promise<{ count: number; last: string | undefined } | undefined> {
   try {
     const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
     let count = 0;
@@ -53,6 +53,7 @@ async function lineCount(path: string): Promise<{ count: number; last: string | 
       if (line === '') continue;
       count++;
       last = line;
+      onLine?.(line);
     }
     return { count, last };
   } catch {
@@ -71,21 +72,6 @@ function parsedObject(text: string | undefined): Record<string, unknown> {
 function qualifiedOf(keys: Record<string, unknown>): number[] {
   const q = keys['qualified'];
   return Array.isArray(q) ? q.filter((x): x is number => Number.isInteger(x)) : [];
-}
-
-/** Accepted ballots per constituency, streamed from accepted.jsonl. */
-async function acceptedPerConstituency(path: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  try {
-    const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-    for await (const line of rl) {
-      const c = parsedObject(line)['constituency'];
-      if (typeof c === 'string') counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
-  } catch {
-    // A missing list counts no ballot; the import entry's rule then says it differs.
-  }
-  return counts;
 }
 
 /** What the tally entries must record, computed from the record's files as they stand. */
@@ -112,8 +98,13 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
     trailerLine = undefined;
   }
   const trailer = objectOf(objectOf(trailerLine)['trailer']);
-  const accepted = await lineCount(join(dir, RECORD_FILES.accepted));
-  const perConstituency = await acceptedPerConstituency(join(dir, RECORD_FILES.accepted));
+  // Accepted ballots in all and per constituency, in one pass (a missing list counts none: the import
+  // entry's rule then says it differs).
+  const perConstituency = new Map<string, number>();
+  const accepted = await lineCount(join(dir, RECORD_FILES.accepted), (line) => {
+    const c = parsedObject(line)['constituency'];
+    if (typeof c === 'string') perConstituency.set(c, (perConstituency.get(c) ?? 0) + 1);
+  });
   const rejected = await lineCount(join(dir, RECORD_FILES.rejected));
   const sha = (name: string) => fileSha256(join(dir, name)).catch(() => undefined);
   const results = await readFile(join(dir, RECORD_FILES.results)).catch(() => undefined);
