@@ -14,7 +14,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { boardDefinition } from '../ceremony/helpers.js';
-import { startServe, type Served } from './serve.js';
+import { startServe, type Answer, type Served } from './serve.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-audit-'));
 const drives = [1, 2].map((j) => join(root, `jeton-${j}`));
@@ -32,13 +32,8 @@ test.afterAll(async () => {
 });
 
 /** The API as the page calls it, from the test: the president's and members' steps. */
-async function api<T>(method: string, argument: unknown): Promise<{ ok: boolean; value?: T; error?: { code: string; message: { en: string } } }> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${served.token}` },
-    body: JSON.stringify(argument),
-  });
-  return (await response.json()) as { ok: boolean; value?: T };
+function api<T>(method: string, argument: unknown): Promise<Answer<T>> {
+  return served.call<T>(method, argument);
 }
 
 async function step(method: string, argument: unknown): Promise<KeyCeremonyView> {

@@ -15,7 +15,7 @@
  *   accepts the record, and the transcript holds one workstation session per server (two more than the
  *   first), each crash's transcript a prefix of the final one (nothing recorded was rewritten).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
 import type { TallyScreenView } from '../../src/core/service/api.js';
 import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
+import { startServe, type Served } from './serve.js';
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-tally-resume-'));
@@ -43,78 +44,35 @@ const CRASHED_MEMBER = 1;
 
 let fx: ClosedKeyCeremonyFixture;
 let truth: GroundTruth;
-const servers: Server[] = [];
+const servers: Served[] = [];
 
 /** `node bin/sceau.js …` as a user would run it; returns stdout (throws on a non-zero exit). */
 function sceau(...args: string[]): string {
   return execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 300_000 });
 }
 
-interface Server {
-  readonly origin: string;
-  readonly token: string;
-  /** A crash: SIGKILL, nothing runs after it; resolves once the process is gone. */
-  kill(): Promise<void>;
-  /** A clean stop (SIGTERM). */
-  stop(): Promise<void>;
-}
-
-/** Starts `sceau serve` (the built bin) and reads the URL it prints; unlike test/e2e/serve.ts, it can also crash it. */
-async function startServer(): Promise<Server> {
-  const env = { ...process.env, SCEAU_TEST_DRIVES: [...fx.drives, urnDrive, publicationDrive].join(':') };
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'], env });
-  let exited = child.exitCode !== null || child.signalCode !== null;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`sceau serve printed no URL: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sceau serve exited with ${code}: ${out}`)));
-  });
-  const parsed = new URL(url);
-  const end = async (signal: NodeJS.Signals) => {
-    if (!exited) child.kill(signal);
-    await gone;
-  };
-  const server: Server = { origin: parsed.origin, token: parsed.hash.replace('#token=', ''), kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+/** Starts `sceau serve` with the test drives; every server started is stopped at the end. */
+async function startServer(): Promise<Served> {
+  const server = await startServe({ SCEAU_TEST_DRIVES: [...fx.drives, urnDrive, publicationDrive].join(':') });
   servers.push(server);
   return server;
 }
 
-interface Answer<T> {
-  readonly ok: boolean;
-  readonly value?: T;
-  readonly error?: { readonly code: string; readonly message: { readonly fr: string; readonly en: string } };
-}
-
-/** One API call as the page makes it (src/renderer/api-client.ts): POST /api/<method>, the session's bearer token, a JSON body. */
-async function call<T = TallyScreenView>(s: Server, method: string, argument: unknown): Promise<Answer<T>> {
-  const response = await fetch(`${s.origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` }, body: JSON.stringify(argument) });
-  return (await response.json()) as Answer<T>;
-}
-
-/** The same, the answer required to be ok. */
-async function must<T = TallyScreenView>(s: Server, method: string, argument: unknown): Promise<T> {
-  const answer = await call<T>(s, method, argument);
+/** An API call as the page makes it, the answer required to be ok. */
+async function must<T = TallyScreenView>(s: Served, method: string, argument: unknown): Promise<T> {
+  const answer = await s.call<T>(method, argument);
   if (!answer.ok) throw new Error(`${method}: ${answer.error?.code}: ${answer.error?.message.en}`);
   return answer.value!;
 }
 
 /** The machine is online: the rehearsal override, as the network panel's "Répétition" sets it (once per served app). */
-async function rehearsal(s: Server): Promise<void> {
+async function rehearsal(s: Served): Promise<void> {
   const set = await must<{ active: boolean }>(s, 'setRehearsalOverride', { override: { reason: 'Test automatique de la reprise du dépouillement', authorisedBy: 'Claire Dupont, présidente' } });
   expect(set.active).toBe(true);
 }
 
 /** Polls tallyView until no step runs (generous: a slow 2-core machine); the last step must not have failed. */
-async function idle(s: Server, timeout = 240_000): Promise<TallyScreenView> {
+async function idle(s: Served, timeout = 240_000): Promise<TallyScreenView> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const view = await must(s, 'tallyView', { folder });
@@ -128,7 +86,7 @@ async function idle(s: Server, timeout = 240_000): Promise<TallyScreenView> {
 }
 
 /** Polls tallyView quickly until `ready` holds of the running step; throws if the step ends first. */
-async function whileRunning(s: Server, ready: (running: NonNullable<TallyScreenView['running']>) => boolean, timeout = 120_000): Promise<void> {
+async function whileRunning(s: Served, ready: (running: NonNullable<TallyScreenView['running']>) => boolean, timeout = 120_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const view = await must(s, 'tallyView', { folder });

@@ -27,7 +27,7 @@ import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
 import { readQrCodes } from '../helpers/pdf.js';
-import { startServe, type Served } from './serve.js';
+import { startServe, type Answer, type Served } from './serve.js';
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-tally-'));
@@ -109,9 +109,8 @@ test.afterAll(async () => {
 });
 
 /** An API call from the test itself, with the served page's token (to ask the service what the screens would not offer). */
-async function callApi(method: string, argument: unknown): Promise<{ ok: boolean; value?: TallyScreenView; error?: { code: string } }> {
-  const response = await fetch(`${served.origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${served.token}` }, body: JSON.stringify(argument) });
-  return (await response.json()) as { ok: boolean; value?: TallyScreenView; error?: { code: string } };
+function callApi(method: string, argument: unknown): Promise<Answer<TallyScreenView>> {
+  return served.call<TallyScreenView>(method, argument);
 }
 
 /** Every API response body the page receives, read in full. */
