@@ -2,14 +2,13 @@
  * The thin Electron shell: the only file of src/main that imports `electron`. Windows, the app://
  * protocol, the session's guards, and the IPC registration; everything else is in the core.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { basename, join, normalize, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
 import { fail, ok, type Result } from '../core/common/result.js';
 import type { SceauApi } from '../core/service/api.js';
 import { registerIpc } from './ipc.js';
-import { CONTENT_SECURITY_POLICY, isAllowedRequest, webPreferences } from './security.js';
+import { appProtocolHandler, isAllowedRequest, webPreferences } from './security.js';
 
 export type WindowKind = 'main' | 'auditor';
 
@@ -18,24 +17,27 @@ export interface ShellOptions {
   /** The built renderer (`out/renderer`) and preload (`out/preload/index.cjs`). */
   readonly rendererRoot: string;
   readonly preloadPath: string;
-  readonly development: boolean;
   readonly onBug: (e: unknown) => void;
 }
 
 // Must run before `app` is ready: app:// behaves as a standard, secure origin.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-/** Serves app://sceau/<path> from the renderer folder, and nothing outside it. */
+/**
+ * Development is an unpackaged run (`npm start`), never an environment variable: an installed Sceau has
+ * no devtools whatever its environment says.
+ */
+function isDevelopment(): boolean {
+  return !app.isPackaged;
+}
+
+/**
+ * Serves app://sceau/<path> from the renderer folder, and nothing outside it. The handler reads the
+ * files itself: a `net.fetch` of their file:// URLs would go through the session's request filter
+ * (Electron's documentation for net.fetch), which cancels everything but app://sceau/.
+ */
 function serveAppProtocol(rendererRoot: string): void {
-  protocol.handle('app', async (request) => {
-    const { host, pathname } = new URL(request.url);
-    const file = normalize(join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
-    if (host !== 'sceau' || !file.startsWith(rendererRoot + sep)) return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).href);
-    const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    return new Response(response.body, { status: response.status, headers });
-  });
+  protocol.handle('app', appProtocolHandler(rendererRoot));
 }
 
 function guardSession(development: boolean): void {
@@ -46,11 +48,13 @@ function guardSession(development: boolean): void {
   ses.setDevicePermissionHandler(() => false);
 }
 
-function guardContents(contents: WebContents): void {
+function guardContents(contents: WebContents, development: boolean): void {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Belt and braces: windows are created without devtools when packaged; should any open anyway, close them.
+  if (!development) contents.on('devtools-opened', () => contents.closeDevTools());
 }
 
 export function createWindow(kind: WindowKind, options: ShellOptions): BrowserWindow {
@@ -60,15 +64,38 @@ export function createWindow(kind: WindowKind, options: ShellOptions): BrowserWi
     title: kind === 'main' ? 'Sceau' : 'Sceau — projection',
     backgroundColor: '#ffffff',
     show: false,
-    webPreferences: webPreferences(options.preloadPath, options.development),
+    webPreferences: webPreferences(options.preloadPath, isDevelopment()),
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(kind === 'main' ? 'app://sceau/index.html' : 'app://sceau/index.html#/projector');
   return win;
 }
 
+let main: BrowserWindow | undefined;
 let auditor: BrowserWindow | undefined;
 let started: ShellOptions | undefined;
+
+/** Brings the main window to the front, restored if minimised (where a second start of Sceau lands). */
+function focusMainWindow(): void {
+  if (main === undefined || main.isDestroyed()) return;
+  if (main.isMinimized()) main.restore();
+  main.focus();
+}
+
+/**
+ * One Sceau at a time on a workstation: two would each run their own steps, locks and worker pools on
+ * the same ceremony folders and drives, and the board would not know which window is the ceremony's.
+ * The first start takes Electron's single-instance lock; a later one gets false, quits at once (the
+ * caller must then start nothing), and the first brings its main window to the front.
+ */
+export function claimSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => focusMainWindow());
+  return true;
+}
 
 /** Opens the auditors' projector window (one at most; brought to the front if already open). */
 export function openAuditorWindow(): void {
@@ -100,12 +127,13 @@ export async function printPdf(pdf: Uint8Array, fileName: string): Promise<Resul
 
 export async function startShell(options: ShellOptions): Promise<void> {
   started = options;
+  const development = isDevelopment();
   app.enableSandbox();
-  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  app.on('web-contents-created', (_event, contents) => guardContents(contents, development));
   app.on('window-all-closed', () => app.quit());
   await app.whenReady();
-  guardSession(options.development);
+  guardSession(development);
   serveAppProtocol(options.rendererRoot);
   registerIpc(ipcMain, options.service, options.onBug);
-  createWindow('main', options);
+  main = createWindow('main', options);
 }
