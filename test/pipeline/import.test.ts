@@ -8,7 +8,8 @@ import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/u
 import { MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import { fixture, tempDir } from './helpers.js';
+import { castBallot, fixture, tempDir, writeSignedUrn } from './helpers.js';
+import type { UrnBallotLine } from '../../src/core/election/urn.js';
 
 const f = fixture();
 const pool = new WorkerPool(2);
@@ -49,6 +50,15 @@ describe('urn import', () => {
     }
     expect(accepted).toBe(truth.accepted);
     expect(r.value.ballotLines).toBe(truth.ballotLines);
+  });
+
+  it('simulated replays are real ones (proofs that hold) of ballots that stay accepted, even among many duplicates', async () => {
+    const { path, truth } = await simulate({ 'duplicate-identity': 4, replay: 5 }, 20);
+    const r = await load(path);
+    if (!r.ok) throw new Error(r.error.code);
+    expect(countsByCode(r.value)).toEqual({ 'urn.duplicate-identity': 8, 'urn.replay': 5 });
+    expect(countsByCode(r.value)).toEqual(truth.rejected);
+    expect([...r.value.accepted.values()].reduce((n, l) => n + l.length, 0)).toBe(truth.accepted);
   });
 
   it('gives the same verdicts inline (no worker) as in the pool', async () => {
@@ -149,3 +159,74 @@ describe('urn import', () => {
     for (const code of REJECTION_CODES) expect(doc).toContain(`\`${code}\``);
   });
 });
+
+describe('replays are judged against accepted ballots only (docs/formats.md §4.5)', () => {
+  const v1 = castBallot(f, 'v1', 'c001');
+  const v7 = castBallot(f, 'v7', 'c001', { choice: 2 });
+  const v8 = castBallot(f, 'v8', 'c002');
+  const v9 = castBallot(f, 'v9', 'c001', { choice: 3 });
+  const copy = (of: UrnBallotLine, id: string, change: Partial<UrnBallotLine> = {}): UrnBallotLine => ({ ...of, id, ...change });
+  const withA = (of: UrnBallotLine, a: string): UrnBallotLine => ({ ...of, ballot: { ...of.ballot, ciphertext: { ...of.ballot.ciphertext, a } } });
+
+  /** Verdicts of an urn of these lines (line 2 is the first), in the pool and inline: they must agree. */
+  async function verdicts(lines: readonly (string | UrnBallotLine)[]): Promise<{ accepted: string[]; rejected: string[] }> {
+    const path = writeSignedUrn(f, join(tempDir(), 'urn.jsonl'), lines);
+    const out: { accepted: string[]; rejected: string[] }[] = [];
+    for (const p of [pool, new WorkerPool(0)]) {
+      const r = await load(path, p);
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+      out.push({
+        accepted: [...r.value.accepted.values()].flat().sort((x, y) => x.line - y.line).map((b) => `${b.line} ${b.id}`),
+        rejected: r.value.rejected.map((x) => `${x.line} ${x.id ?? '-'} ${x.code}`),
+      });
+    }
+    expect(out[1]).toEqual(out[0]);
+    return out[0]!;
+  }
+
+  it('a copy placed BEFORE the genuine ballot is rejected for its own reason; the genuine one is accepted', async () => {
+    const v = await verdicts([v1.line, copy(v7.line, 'x-copy'), v7.line, v8.line]);
+    expect(v.rejected).toEqual(['3 x-copy ballot.proof']);
+    expect(v.accepted).toEqual(['2 v1', '4 v7', '5 v8']);
+  });
+
+  it('a copy placed AFTER the genuine ballot gets the same verdicts', async () => {
+    const v = await verdicts([v1.line, v7.line, copy(v7.line, 'x-copy'), v8.line]);
+    expect(v.rejected).toEqual(['4 x-copy ballot.proof']);
+    expect(v.accepted).toEqual(['2 v1', '3 v7', '5 v8']);
+  });
+
+  it('a line that copies only `a`, with junk elsewhere, never knocks the genuine ballot out', async () => {
+    const a = v7.line.ballot.ciphertext.a;
+    const v = await verdicts([
+      withA(v9.line, a), //                                              line 2: valid points, the proof fails
+      { ...v9.line, id: 'x-enc', ballot: { ...v9.line.ballot, ciphertext: { a, b: 'f'.repeat(64) } } }, // 3: b is no point
+      copy(v7.line, 'x-late', { cast: '2021-05-27T00:00:00Z' }), //       4: after closing
+      copy(v7.line, 'x-where', { constituency: 'zz-unknown' }), //        5: unknown constituency
+      copy(v7.line, 'v1'), //                                             6: an identity used twice (with line 8)
+      withA(copy(v9.line, 'x-prefix'), a.slice(0, 32) + v9.line.ballot.ciphertext.a.slice(32)), // 7: same first 16 bytes of `a` only
+      v1.line,
+      v7.line,
+    ]);
+    expect(v.accepted).toEqual(['9 v7']);
+    expect(v.rejected.slice(0, 5)).toEqual(['2 v9 ballot.proof', '3 x-enc ballot.encoding', '4 x-late urn.after-closing', '5 x-where urn.unknown-constituency', '6 v1 urn.duplicate-identity']);
+    expect(v.rejected[5]).toMatch(/^7 x-prefix (ballot\.encoding|ballot\.proof)$/);
+    expect(v.rejected.slice(6)).toEqual(['8 v1 urn.duplicate-identity']);
+  });
+
+  it('a real replay (same randomness, proofs that hold, two identities): the later line is urn.replay, whichever comes first', async () => {
+    const twin = castBallot(f, 'v7-bis', 'c001', { choice: 2, r: v7.r });
+    expect(twin.line.ballot.ciphertext).toEqual(v7.line.ballot.ciphertext);
+    expect(await verdicts([v1.line, v7.line, twin.line])).toEqual({ accepted: ['2 v1', '3 v7'], rejected: ['4 v7-bis urn.replay'] });
+    expect(await verdicts([twin.line, v1.line, v7.line])).toEqual({ accepted: ['2 v7-bis', '3 v1'], rejected: ['4 v7 urn.replay'] });
+    // Two replays of one ciphertext: only the first stays.
+    const third = castBallot(f, 'v7-ter', 'c001', { choice: 2, r: v7.r });
+    expect(await verdicts([v7.line, twin.line, third.line])).toEqual({ accepted: ['2 v7'], rejected: ['3 v7-bis urn.replay', '4 v7-ter urn.replay'] });
+  });
+
+  it('a rejected line never makes a later line a replay, even one whose proof holds', async () => {
+    const late = castBallot(f, 'v7-late', 'c001', { choice: 2, r: v7.r, cast: '2021-05-27T00:00:00Z' });
+    expect(await verdicts([late.line, v7.line])).toEqual({ accepted: ['3 v7'], rejected: ['2 v7-late urn.after-closing'] });
+  });
+});
+

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { G, mod } from '../../src/core/crypto/group.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import {
+  checkKdfParams,
   createMemberSecrets,
+  KDF_CEILING,
   KDF_FLOOR,
   openToken,
   parseToken,
@@ -11,7 +13,8 @@ import {
   sealToken,
   tokenPublicFor,
 } from '../../src/core/token/index.js';
-import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
+import { TEST_POLICY, TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
+import { deriveKey, PRODUCTION_POLICY, TEST_COST, type KdfParams } from '../../src/core/token/kdf.js';
 import { edit, expectFailure, FAST, FP, makeToken, OTHER_FP, PASS, type Json } from './helpers.js';
 
 const share = (member: number, secret = 12345n) => ({ member, secret, verificationKey: G.multiply(secret), publicKey: G.multiply(777n) });
@@ -133,6 +136,35 @@ describe('KDF profiles and floor', () => {
     expectFailure(await openToken(weak, PASS, { fingerprint: FP }), 'token.kdf.weak');
     expectFailure(await openToken(edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 2, m: KDF_FLOOR.m })), PASS, { fingerprint: FP }, FAST), 'token.kdf.weak');
     expectFailure(await openToken(edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 3, m: 4 * 1024 * 1024 })), PASS, { fingerprint: FP }), 'token.kdf.excessive');
+  });
+
+  it('caps a production token at exactly what Sceau writes: anything dearer is refused before any derivation', async () => {
+    const { text } = await makeToken(1);
+    const dearer = [{ t: PRODUCTION_COST.t + 1 }, { m: PRODUCTION_COST.m + 1 }, { p: PRODUCTION_COST.p + 1 }, { t: 16, m: 1_048_576, p: 4 }];
+    for (const over of dearer) {
+      const forged = edit(text, (j) => Object.assign(j.kdf, { profile: 'production', ...PRODUCTION_COST, ...over }));
+      const start = performance.now();
+      for (const policy of [PRODUCTION_POLICY, TEST_POLICY]) {
+        const msg = expectFailure(await openToken(forged, PASS, { fingerprint: FP }, { policy }), 'token.kdf.excessive');
+        expect(msg.en).toMatch(/Claire Dupont \(member 1\).*maximum t=3, m=65536 KiB, p=1/);
+        expect(msg.fr).toMatch(/Claire Dupont .*maximum t=3, m=65536 Kio, p=1/);
+      }
+      // No derivation ran: a production one alone takes about a second here.
+      expect(performance.now() - start).toBeLessThan(300);
+    }
+    const params = (cost: object): KdfParams => ({ algorithm: 'argon2id', profile: 'production', version: 0x13, ...PRODUCTION_COST, ...cost, salt: new Uint8Array(16) });
+    expect(checkKdfParams(params({}), PRODUCTION_POLICY, 'x').ok).toBe(true);
+    expect(checkKdfParams(params({ t: 16, m: 1_048_576, p: 4 }), PRODUCTION_POLICY, 'x')).toMatchObject({ ok: false, error: { code: 'token.kdf.excessive' } });
+    // The test profile is unchanged: exactly its cost, and only under the test policy.
+    expect(checkKdfParams({ ...params(TEST_COST), profile: 'test' }, TEST_POLICY, 'x').ok).toBe(true);
+    expect(KDF_CEILING).toEqual(PRODUCTION_COST);
+  });
+
+  it('never derives above the ceiling, whoever calls the derivation', async () => {
+    const salt = new Uint8Array(16);
+    const start = performance.now();
+    await expect(deriveKey(PASS, { algorithm: 'argon2id', profile: 'production', version: 0x13, t: 1, m: 2 * PRODUCTION_COST.m, p: 1, salt })).rejects.toThrow();
+    expect(performance.now() - start).toBeLessThan(300);
   });
 
   it('records the production parameters, which the floor accepts, and opens under the production policy (≈ 2 s)', async () => {

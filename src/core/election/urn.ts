@@ -223,17 +223,17 @@ export function checkTrailer(
   return ok(trailer);
 }
 
-// --- reasons a ballot is rejected (docs/formats.md §4.5) ---
+// --- reasons a ballot is rejected, in their order of precedence (docs/formats.md §4.5) ---
 
 export const REJECTION_CODES = [
   'urn.malformed',
   'urn.duplicate-identity',
-  'urn.replay',
   'urn.unknown-constituency',
   'urn.before-opening',
   'urn.after-closing',
   'ballot.encoding',
   'ballot.proof',
+  'urn.replay',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -245,7 +245,7 @@ export function rejectionMessage(code: RejectionCode): Bilingual {
     case 'urn.duplicate-identity':
       return { fr: 'Plusieurs bulletins portent cette identité : tous sont écartés.', en: 'Several ballots carry this identity: all are set aside.' };
     case 'urn.replay':
-      return { fr: "Chiffré déjà présent sous une autre identité (bulletin rejoué).", en: 'Ciphertext already present under another identity (replayed ballot).' };
+      return { fr: "Chiffré d'un bulletin accepté plus haut sous une autre identité (bulletin rejoué).", en: 'Ciphertext of a ballot accepted earlier under another identity (replayed ballot).' };
     case 'urn.unknown-constituency':
       return { fr: 'Circonscription inconnue de la définition.', en: 'Constituency unknown to the definition.' };
     case 'urn.before-opening':

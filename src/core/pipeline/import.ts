@@ -6,11 +6,16 @@
  * Rules, applied to every ballot line in this order of precedence:
  *   1. urn.malformed            not JSON, or not exactly {id, constituency, cast, ballot} with 64-hex values
  *   2. urn.duplicate-identity   the identity appears on more than one well-formed line: ALL are rejected
- *   3. urn.replay               its `a` already appeared on an earlier well-formed line under another identity
- *   4. urn.unknown-constituency
- *   5. urn.before-opening / urn.after-closing    cast outside [opens, closes)
- *   6. ballot.encoding          a point or scalar does not decode canonically
- *   7. ballot.proof             the ballot proof fails for this identity and constituency
+ *   3. urn.unknown-constituency
+ *   4. urn.before-opening / urn.after-closing    cast outside [opens, closes)
+ *   5. ballot.encoding          a point or scalar does not decode canonically
+ *   6. ballot.proof             the ballot proof fails for this identity and constituency
+ *   7. urn.replay               it passes 1–6, and its `a` (all 32 bytes) is that of an earlier line that
+ *                               passes 1–6 too (so under another identity)
+ * Replay is judged last, against the lines that pass every other check only: a line rejected for any
+ * other reason never makes a later one a replay, so a forged or broken copy placed before a genuine
+ * ballot cannot knock it out. It is decided in `finish`, once every proof (checked in batches, out of
+ * order, in the workers) is known.
  * The urn as a whole is refused (nothing imported) when its header, trailer, line count, digest or the
  * platform's signature is wrong (codes of ../election/urn.ts).
  */
@@ -160,7 +165,6 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   const digest = new LineDigest();
   const firstLineOfId = new Map<string, number>();
   const duplicates = new Set<string>();
-  const idOfA = new Map<string, string>();
   const candidates = new Map<number, Candidate>();
   const rejected: RejectedBallot[] = [];
   const pending = new Map<string, BallotsTask['items'][number][]>();
@@ -263,11 +267,6 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
     if (firstLineOfId.has(id)) duplicates.add(id);
     else firstLineOfId.set(id, line);
     const reject = (code: RejectionCode): void => void rejected.push({ line, id, constituency, code });
-    // 16 bytes of `a` identify a ciphertext (a collision among 2^21 ballots has probability < 2^-86).
-    const aKey = ballot.ciphertext.a.slice(0, 32);
-    const earlier = idOfA.get(aKey);
-    if (earlier === undefined) idOfA.set(aKey, id);
-    if (earlier !== undefined && earlier !== id) return reject('urn.replay');
     if (!known.has(constituency)) return reject('urn.unknown-constituency');
     const castMs = instantMs(cast);
     if (castMs < opens) return reject('urn.before-opening');
@@ -280,6 +279,11 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   }
 }
 
+/**
+ * The verdicts, once every proof is known: the lines left in `candidates` passed rules 1 and 3–6; walked
+ * in line order, each is set aside if its identity is duplicated (rule 2), or as a replay if its `a` is
+ * that of an earlier survivor (rule 7), and accepted otherwise.
+ */
 function finish(
   def: ElectionDefinition,
   candidates: Map<number, Candidate>,
@@ -291,12 +295,17 @@ function finish(
 ): ImportResult {
   const rejected = rejectedIn.map((r) => (r.id !== undefined && duplicates.has(r.id) ? { ...r, code: 'urn.duplicate-identity' as const } : r));
   const accepted = new Map<string, AcceptedBallot[]>(def.constituencies.map((c) => [c.id, []]));
+  // The survivors' `a` so far: the very strings the candidates hold (lower-case hex of a canonical
+  // point, so equal strings are equal points), no copy of them.
+  const acceptedA = new Set<string>();
   for (const line of [...candidates.keys()].sort((x, y) => x - y)) {
     const c = candidates.get(line)!;
-    if (duplicates.has(c.id)) {
-      rejected.push({ line, id: c.id, constituency: c.constituency, code: 'urn.duplicate-identity' });
+    const code = duplicates.has(c.id) ? 'urn.duplicate-identity' : acceptedA.has(c.ciphertext.a) ? 'urn.replay' : undefined;
+    if (code !== undefined) {
+      rejected.push({ line, id: c.id, constituency: c.constituency, code });
       continue;
     }
+    acceptedA.add(c.ciphertext.a);
     accepted.get(c.constituency)!.push({ line, id: c.id, receipt: c.receipt, ciphertext: c.ciphertext });
   }
   rejected.sort((x, y) => x.line - y.line);

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createBallot, ballotToJson, type BallotJson } from '../crypto/proofs/ballot.js';
 import { ChoiceTable } from '../crypto/choices.js';
-import { hashToPoint, mod, scalarFromHex, scalarToHex, type Point } from '../crypto/group.js';
+import { hashToPoint, mod, randomScalar, scalarFromHex, scalarToHex, type Point, type ScalarSource } from '../crypto/group.js';
 import { DOMAIN } from '../crypto/domain.js';
 import { BugError } from '../common/result.js';
 import { toHex } from '../common/bytes.js';
@@ -59,6 +59,19 @@ export interface GroundTruth {
   readonly accepted: number;
   readonly rejected: Partial<Record<RejectionCode, number>>;
   readonly constituencies: Record<string, ConstituencyTruth>;
+}
+
+/**
+ * The randomness source of a replay: `r` first (the ciphertext's), then fresh scalars (the proof's).
+ * Hazardous: only a simulator knows another ballot's r.
+ */
+function reusing(r: bigint): ScalarSource {
+  let first: bigint | undefined = r;
+  return () => {
+    const next = first ?? randomScalar();
+    first = undefined;
+    return next;
+  };
 }
 
 /** mulberry32: a small seeded generator for the spread of choices only (never for keys or randomness of ballots). */
@@ -119,8 +132,9 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
   const total = o.voters + badTotal;
   const dupCount = bad['duplicate-identity'] ?? 0;
   if (dupCount > o.voters || (badTotal > 0 && o.voters === 0)) throw new BugError('simulate: more duplicate identities than voters');
-  // Remember a few honest ballots per constituency to build duplicates and replays from.
-  const samples: { id: string; cid: string; ballot: BallotJson; choice: number | 'nul' }[] = [];
+  // Remember a few honest ballots per constituency to build duplicates and replays from (with their
+  // point and randomness: hazardous, but this is the simulator, which knows every vote anyway).
+  const samples: { id: string; cid: string; choice: number | 'nul'; point: Point; r: bigint }[] = [];
   let serial = 0;
   const nextId = (): string => `v${(serial++).toString(36).padStart(6, '0')}`;
 
@@ -133,31 +147,34 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
     else t.votes[choice - 1]! += delta;
   };
 
-  const make = (cid: string, id: string, choice: number | 'nul'): BallotJson => {
-    const point = choice === 'nul' ? hashToPoint(DOMAIN.choice, new TextEncoder().encode(`nul ${id}`)) : tables.get(cid)!.point(choice);
-    return ballotToJson(createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: cid }, id, point));
-  };
+  const pointOf = (cid: string, id: string, choice: number | 'nul'): Point =>
+    choice === 'nul' ? hashToPoint(DOMAIN.choice, new TextEncoder().encode(`nul ${id}`)) : tables.get(cid)!.point(choice);
+  const encrypt = (cid: string, id: string, point: Point, random?: ScalarSource) => createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: cid }, id, point, random);
+  const make = (cid: string, id: string, choice: number | 'nul'): BallotJson => ballotToJson(encrypt(cid, id, pointOf(cid, id, choice)));
 
   for (let v = 0; v < o.voters; v++) {
     const c = def.constituencies[v % C]!;
     const id = nextId();
     const choice = drawChoice(rand, c.candidates.length);
-    const ballot = make(c.id, id, choice);
-    await write(ballotLine({ id, constituency: c.id, cast: castTime(), ballot }));
+    const point = pointOf(c.id, id, choice);
+    const made = encrypt(c.id, id, point);
+    await write(ballotLine({ id, constituency: c.id, cast: castTime(), ballot: ballotToJson(made) }));
     tally(c.id, choice, 1);
     voted.set(c.id, voted.get(c.id)! + 1);
     // Keep a few honest ballots (and one per duplicate to make) to build duplicates and replays from.
-    if (samples.length < 64 + dupCount && (v % 7 === 0 || dupCount > 0)) samples.push({ id, cid: c.id, ballot, choice });
+    if (samples.length < 64 + dupCount && (v % 7 === 0 || dupCount > 0)) samples.push({ id, cid: c.id, choice, point, r: made.r });
     o.onProgress?.(v + 1, total);
   }
 
-  const pick = (i: number): (typeof samples)[number] => {
-    const s = samples[i % Math.max(1, samples.length)];
-    if (s === undefined) throw new BugError('simulate: bad ballots of this kind need at least one honest voter');
+  const usedDuplicates = new Set<string>();
+  /** A sample no duplicate identity set aside (duplicates are written first, see BAD_KINDS). */
+  const pickAccepted = (i: number): (typeof samples)[number] => {
+    const kept = samples.filter((s) => !usedDuplicates.has(s.id));
+    const s = kept[i % Math.max(1, kept.length)];
+    if (s === undefined) throw new BugError('simulate: replays need an honest voter whose ballot stays accepted');
     return s;
   };
   const firstC = def.constituencies[0]!;
-  const usedDuplicates = new Set<string>();
   for (const kind of BAD_KINDS) {
     for (let i = 0; i < (bad[kind] ?? 0); i++) {
       switch (kind) {
@@ -192,8 +209,13 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
           break;
         }
         case 'replay': {
-          const original = pick(i + 1);
-          await write(ballotLine({ id: nextId(), constituency: original.cid, cast: castTime(), ballot: original.ballot }));
+          // The same ciphertext under another identity with a proof that holds, which only the holder of
+          // its randomness can make (a mere copy fails its proof: ballot.proof). The original is one that
+          // stays accepted: a replay is judged against accepted ballots only (docs/formats.md §4.5).
+          const original = pickAccepted(i + 1);
+          const id = nextId();
+          const ballot = ballotToJson(encrypt(original.cid, id, original.point, reusing(original.r)));
+          await write(ballotLine({ id, constituency: original.cid, cast: castTime(), ballot }));
           reject('urn.replay');
           break;
         }

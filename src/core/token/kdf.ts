@@ -4,9 +4,10 @@
  *   key = Argon2id(password = utf8(NFC(passphrase)), salt = 16 random bytes, t, m KiB, p, version 0x13, 32 bytes)
  *
  * The parameters travel in the file. A reader refuses anything below {@link KDF_FLOOR} (a stolen drive
- * must not be cheaper to attack than the app's own tokens) and above {@link KDF_CEILING} (a forged file
- * must not make the app allocate gigabytes), except the named `test` profile, which is accepted only
- * when the caller hands over the {@link TokenPolicy} made by `./testing.ts` — never by the app.
+ * must not be cheaper to attack than the app's own tokens) and above {@link KDF_CEILING}, which is what
+ * the app writes (a forged file must not make the workstation spend minutes and gigabytes on each
+ * passphrase attempt), except the named `test` profile, which is accepted only when the caller hands
+ * over the {@link TokenPolicy} made by `./testing.ts` — never by the app.
  */
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
@@ -44,8 +45,12 @@ export interface KdfCost {
 export const PRODUCTION_COST: KdfCost = { t: 3, m: 65_536, p: 1 };
 /** The least a reader accepts for a `production` token: today equal to what the app writes. */
 export const KDF_FLOOR: KdfCost = { t: 3, m: 65_536, p: 1 };
-/** The most a reader accepts (1 GiB, noble's own memory cap; 16 passes; 4 lanes). */
-export const KDF_CEILING: KdfCost = { t: 16, m: 1_048_576, p: 4 };
+/**
+ * The most a reader accepts: exactly what the app writes. A token never needs more, and a forged one
+ * asking for more (the file's fields admit m and t up to 2^32 − 1, p up to 2^24 − 1) would hang the
+ * workstation at every passphrase attempt. Raising the written cost one day means raising this with it.
+ */
+export const KDF_CEILING: KdfCost = PRODUCTION_COST;
 /** The fast profile for tests: worthless against an attacker, hence refused unless a {@link TokenPolicy} from ./testing.ts allows it. */
 export const TEST_COST: KdfCost = { t: 1, m: 256, p: 1 };
 
@@ -101,8 +106,8 @@ export function checkKdfParams(params: KdfParams, policy: TokenPolicy, who: stri
   if (t > KDF_CEILING.t || m > KDF_CEILING.m || p > KDF_CEILING.p) {
     return fail(
       'token.kdf.excessive',
-      `Le jeton de ${who} demande une dérivation de clé démesurée (t=${t}, m=${m} Kio, p=${p}) : refusé.`,
-      `The token of ${who} asks for an excessive key derivation (t=${t}, m=${m} KiB, p=${p}): refused.`,
+      `Le jeton de ${who} demande une dérivation de clé plus coûteuse que celle qu'écrit Sceau (t=${t}, m=${m} Kio, p=${p} ; maximum t=${KDF_CEILING.t}, m=${KDF_CEILING.m} Kio, p=${KDF_CEILING.p}) : refusé sans la calculer (fichier forgé ?).`,
+      `The token of ${who} asks for a dearer key derivation than Sceau writes (t=${t}, m=${m} KiB, p=${p}; maximum t=${KDF_CEILING.t}, m=${KDF_CEILING.m} KiB, p=${KDF_CEILING.p}): refused without computing it (forged file?).`,
       who,
     );
   }
@@ -131,7 +136,9 @@ export function passphraseBytes(passphrase: string): Uint8Array {
 
 /**
  * Hazardous: returns the 32-byte AEAD key; wipe it after use. Yields to the event loop every 10 ms so
- * the process stays responsive during the ≈ 1 s derivation. `onProgress` receives 0..1.
+ * the process stays responsive during the ≈ 1 s derivation. `onProgress` receives 0..1. Callers check
+ * the parameters first ({@link checkKdfParams}); `maxmem` is a second stop: noble throws at once for
+ * more memory than the ceiling.
  */
 export async function deriveKey(passphrase: string, params: KdfParams, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
   const password = passphraseBytes(passphrase);

@@ -24,7 +24,7 @@ import { foldTally } from '../ceremony/tally/state.js';
 import { TALLY_FORMAT } from '../ceremony/tally/ceremony.js';
 import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
-import { listRecordFiles, fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../election/record.js';
+import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
 import { REJECTION_CODES } from '../election/urn.js';
 import { importUrn, type ImportResult } from '../pipeline/import.js';
@@ -129,12 +129,14 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   });
   const file = (name: string): string => join(dir, ...name.split('/'));
 
-  // 1. The manifest: every file listed, with its size and SHA-256; nothing unlisted.
+  // 1. The manifest: every file listed, with its size and SHA-256; nothing unlisted, nothing but plain files.
   report.begin('manifest');
   progress('manifest', 0, 1);
+  const listing = await plainListing(report, dir);
+  if (listing === undefined) return done(null, null);
   const manifestText = await readText(file(RECORD_FILES.manifest));
   const recordFp = manifestText === undefined ? null : recordFingerprint(new TextEncoder().encode(manifestText));
-  await checkManifest(report, dir, manifestText);
+  await checkManifest(report, dir, manifestText, listing);
 
   // 2. The definition and its fingerprint.
   report.begin('definition');
@@ -151,7 +153,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const def = parsed.value;
   const fp = definitionFingerprint(def);
   const fpHex = toHex(fp);
-  await checkKnownFiles(report, dir, def);
+  checkKnownFiles(report, listing.files, def);
 
   // 3. The key ceremony: its transcript, then the DKG recomputed from it, then keys.json.
   report.begin('key ceremony');
@@ -281,7 +283,48 @@ function lenientEntries(text: string): TranscriptEntry[] {
   return out;
 }
 
-async function checkManifest(report: Report, dir: string, text: string | undefined): Promise<void> {
+const IRREGULAR: Record<IrregularKind, Bilingual> = {
+  'symbolic link': { fr: 'un lien symbolique', en: 'a symbolic link' },
+  'named pipe': { fr: 'un tube nommé (FIFO)', en: 'a named pipe (FIFO)' },
+  socket: { fr: 'une socket', en: 'a socket' },
+  device: { fr: 'un fichier de périphérique', en: 'a device file' },
+  unknown: { fr: "une entrée d'un type inconnu", en: 'an entry of unknown type' },
+};
+
+/**
+ * The record's entries, or undefined (the failures reported) when the folder is not made of regular files
+ * and folders only. Then nothing in it is read at all: through a symbolic link the verifier would check,
+ * and vouch for, something outside the record; reading a named pipe or a device would block it.
+ */
+async function plainListing(report: Report, dir: string): Promise<RecordListing | undefined> {
+  let listing: RecordListing;
+  try {
+    listing = await scanRecord(dir);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    report.fail('record.unreadable', `Dossier de preuve illisible (${why}).`, `Unreadable record folder (${why}).`, dir);
+    return undefined;
+  }
+  for (const { path, kind } of listing.irregular) {
+    const k = IRREGULAR[kind];
+    report.fail(
+      'record.not-regular',
+      `« ${path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
+      `"${path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
+      path,
+    );
+  }
+  return listing.irregular.length === 0 ? listing : undefined;
+}
+
+/** The folders holding a file the manifest lists (every ancestor of each listed path). */
+function listedFolders(paths: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) out.add(p.slice(0, i));
+  return out;
+}
+
+async function checkManifest(report: Report, dir: string, text: string | undefined, listing: RecordListing): Promise<void> {
   if (text === undefined) return missing(report, RECORD_FILES.manifest);
   const m = parseJson(text) as { format?: unknown; files?: unknown } | undefined;
   if (m === undefined || m.format !== MANIFEST_FORMAT || !Array.isArray(m.files)) {
@@ -289,7 +332,7 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
   }
   const listed = new Map<string, { bytes?: unknown; sha256?: unknown }>();
   for (const f of m.files as { path?: unknown; bytes?: unknown; sha256?: unknown }[]) if (typeof f?.path === 'string') listed.set(f.path, f);
-  const present = new Set(await listRecordFiles(dir));
+  const present = new Set(listing.files);
   for (const [path, f] of listed) {
     if (!present.has(path)) {
       missing(report, path);
@@ -303,6 +346,11 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
   for (const path of present) {
     if (!listed.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste : ${path}.`, `File not in the manifest: ${path}.`, path);
   }
+  // A folder is part of the record through the files listed in it; `tally` may be empty (no constituency with a ballot).
+  const folders = listedFolders(listed.keys());
+  for (const path of listing.folders) {
+    if (!folders.has(path) && path !== RECORD_FILES.tallyDir) report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${path}.`, `Folder with no file the manifest lists: ${path}.`, path);
+  }
 }
 
 /**
@@ -310,9 +358,9 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
  * other figures, a tally file for no constituency) would be published under the record's fingerprint
  * without the verifier having checked it.
  */
-async function checkKnownFiles(report: Report, dir: string, def: ElectionDefinition): Promise<void> {
+function checkKnownFiles(report: Report, files: readonly string[], def: ElectionDefinition): void {
   const known = new Set<string>([...Object.values(RECORD_FILES).filter((f) => f !== RECORD_FILES.tallyDir), ...def.constituencies.map((c) => tallyFile(c.id))]);
-  for (const path of await listRecordFiles(dir)) {
+  for (const path of files) {
     if (!known.has(path)) report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve : ${path}.`, `File unknown to the record's format: ${path}.`, path);
   }
 }
