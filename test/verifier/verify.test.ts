@@ -1,11 +1,21 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests edit untrusted JSON freely */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoOutcome } from '../../src/core/pipeline/demo.js';
+import { demoQuorum, prepareElection, runDemo, SIMULATED, SIMULATION, type DemoOutcome, type Prepared } from '../../src/core/pipeline/demo.js';
+import { demoTallyTokens } from '../../src/core/pipeline/demo-ports.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';
+import { measureSoftware } from '../../src/core/service/measurement.js';
+import { probeNetwork } from '../../src/core/service/network/probe.js';
+import { ok, type Result } from '../../src/core/common/result.js';
+import { fromHex, toHex } from '../../src/core/common/bytes.js';
+import { headerLine, LineDigest, signUrn, trailerLine } from '../../src/core/election/urn.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
-import { buildManifest, manifestText } from '../../src/core/election/record.js';
+import { buildManifest, listRecordFiles, manifestText } from '../../src/core/election/record.js';
+import { LOCK_FILE } from '../../src/core/common/folder-lock.js';
 import { tempDir } from '../pipeline/helpers.js';
 
 const pool = new WorkerPool(2);
@@ -261,6 +271,76 @@ describe('every kind of tampering is detected and named', () => {
     expectNamed(r, 'record.unknown-file', /^tally\/c999\.json$/);
   });
 
+  describe('26. anything but the regular files and folders of the manifest', () => {
+    const outside = (): string => {
+      const d = tempDir('sceau-outside-');
+      writeFileSync(join(d, 'results.json'), '{}\n');
+      return d;
+    };
+    const mkfifo = (path: string): void => void execFileSync('mkfifo', [path]);
+    /** The record is refused, naming the path, and nothing else is read (no verdict on the rest). */
+    const expectRefused = (r: VerifyReport, path: string, kind: RegExp): void => {
+      const f = r.failures.filter((x) => x.code === 'record.not-regular');
+      expect(f.map((x) => x.where)).toEqual([path]);
+      expect(f[0]!.message.en).toContain(`"${path}"`);
+      expect(f[0]!.message.fr).toContain(`« ${path} »`);
+      expect(f[0]!.message.en).toMatch(kind);
+      expect(r.ok).toBe(false);
+      expect(r.electionFingerprint).toBeNull();
+    };
+
+    it('a symbolic link to a file, even one the manifest lists', async () => {
+      expectRefused(await tampered((d) => symlinkSync(join(outside(), 'results.json'), join(d, 'results-2.json'))), 'results-2.json', /symbolic link/);
+      const swapped = await tampered((d) => {
+        const keep = join(outside(), 'receipts.txt');
+        renameSync(join(d, 'receipts.txt'), keep);
+        symlinkSync(keep, join(d, 'receipts.txt'));
+      }, false);
+      expectRefused(swapped, 'receipts.txt', /symbolic link/);
+    });
+
+    it('a symbolic link to a folder, inside the record or out of it', async () => {
+      expectRefused(await tampered((d) => symlinkSync(outside(), join(d, 'tally', 'more'))), 'tally/more', /symbolic link/);
+      expectRefused(await tampered((d) => symlinkSync(join(d, 'tally'), join(d, 'tally-2'))), 'tally-2', /symbolic link/);
+    });
+
+    it('a named pipe (FIFO), without blocking on it even where a record file should be', async () => {
+      expectRefused(await tampered((d) => mkfifo(join(d, 'pipe'))), 'pipe', /named pipe/);
+      const blocking = await tampered((d) => {
+        rmSync(join(d, 'tally.jsonl'));
+        mkfifo(join(d, 'tally.jsonl'));
+      }, false);
+      expectRefused(blocking, 'tally.jsonl', /named pipe/);
+    }, 20_000);
+
+    it('a file or a folder the manifest does not list', async () => {
+      const file = await tampered((d) => writeFileSync(join(d, 'notes.txt'), 'unsigned\n'), false);
+      expectNamed(file, 'record.file-unlisted', /^notes\.txt$/);
+      const folder = await tampered((d) => mkdirSync(join(d, 'annexes')), false);
+      expectNamed(folder, 'record.file-unlisted', /^annexes$/);
+      expect(folder.failures.find((f) => f.code === 'record.file-unlisted')!.message.en).toContain('annexes');
+    });
+
+    it('the lock a ceremony step holds on its folder is no part of the record: ignored, and never put in the manifest', async () => {
+      const held = await tampered((d) => writeFileSync(join(d, LOCK_FILE), `${process.pid}\n`), false);
+      expect(held.failures).toEqual([]);
+      let manifest = '';
+      const resealed = await tampered((d) => {
+        writeFileSync(join(d, LOCK_FILE), `${process.pid}\n`);
+        manifest = readFileSync(join(d, 'manifest.json'), 'utf8');
+      });
+      expect(resealed.failures).toEqual([]);
+      const dir = join(tempDir('sceau-lock-'), 'record');
+      cpSync(base, dir, { recursive: true });
+      writeFileSync(join(dir, LOCK_FILE), 'x');
+      expect(await listRecordFiles(dir)).not.toContain(LOCK_FILE);
+      expect(manifestText(await buildManifest(dir))).toBe(manifest);
+      // Only a regular file at the root: elsewhere, or as a link, it is refused like anything else.
+      expectNamed(await tampered((d) => writeFileSync(join(d, 'tally', LOCK_FILE), 'x'), false), 'record.file-unlisted', /^tally\/\.sceau\.lock$/);
+      expectRefused(await tampered((d) => symlinkSync(join(outside(), 'results.json'), join(d, LOCK_FILE)), false), LOCK_FILE, /symbolic link/);
+    });
+  });
+
   it('18. a signatory removed from the results (quorum)', async () => {
     const r = await tampered((d) =>
       edit(d, 'results.json', (v) => {
@@ -296,3 +376,78 @@ describe('a hostile record gets a report, never a crash', () => {
     expect(report2.ok).toBe(false);
   });
 });
+
+describe('the verifier judges replays as the import does: against accepted ballots only', () => {
+  function must<T>(r: Result<T>): T {
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+    return r.value;
+  }
+
+  /** Rewrites the prepared urn's ballot lines and has the platform sign it again. */
+  function resignUrn(p: Prepared, privateDir: string, edit: (ballots: any[]) => any[]): void {
+    const lines = readFileSync(p.urnPath, 'utf8').split('\n');
+    const trailer = JSON.parse(lines.at(-2)!).trailer;
+    const ballots = edit(lines.slice(1, -2).map((l) => JSON.parse(l)));
+    const texts = [headerLine(p.fingerprint), ...ballots.map((b) => JSON.stringify(b))];
+    const digest = new LineDigest();
+    for (const t of texts) digest.add(t);
+    const d = digest.digest();
+    const secretKey = fromHex(JSON.parse(readFileSync(join(privateDir, SIMULATED.platformKey), 'utf8')).secretKey);
+    const signed = { ballots: ballots.length, voted: trailer.voted, digest: toHex(d), signature: signUrn(secretKey, p.fingerprint, d, ballots.length, trailer.voted) };
+    writeFileSync(p.urnPath, [...texts, trailerLine(signed)].map((t) => `${t}\n`).join(''));
+  }
+
+  /** The tally ceremony's real script on the prepared election (as runDemo runs it). */
+  async function tally(p: Prepared, dir: string, n: number, t: number): Promise<void> {
+    const measure = async () => ok(await measureSoftware(process.cwd()));
+    const c = must(await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: dir, shuffles: 1 }, { session: newWorkstationSession('simulation', 'cli'), measure, network: () => probeNetwork(), override: SIMULATION, tokens: demoTallyTokens(), pool }));
+    const step = (j: number) => ({ member: j, token: { drive: join(p.tokensDir, `member-${j}`), label: `member-${j}`, size: 0 }, passphrase: '' });
+    must(await c.importUrn(p.urnPath));
+    must(await c.publishReceipts());
+    must(await c.shuffle());
+    for (const j of demoQuorum(n, t)) must(await c.decrypt(step(j)));
+    must(await c.count());
+    for (const j of demoQuorum(n, t)) must(await c.sign(step(j)));
+    must(await c.close());
+  }
+
+  const lines = (dir: string, file: string): any[] => readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+
+  it('a copy before its genuine ballot and a copy after another: the record of the new rule verifies, one of the old rule is refused', async () => {
+    const root = tempDir('sceau-replay-');
+    const privateDir = join(root, 'private');
+    const p = must(await prepareElection({ voters: 10, constituencies: 1, candidates: 2, members: 3, threshold: 2 }, join(root, 'election'), privateDir));
+    let before = '';
+    let after = '';
+    resignUrn(p, privateDir, (ballots) => {
+      before = ballots[3].id;
+      after = ballots[0].id;
+      // A copy of ballot 4 placed before it (line 3), and a copy of ballot 1 placed after everything.
+      return [ballots[0], { ...ballots[3], id: 'copy-before' }, ...ballots.slice(1), { ...ballots[0], id: 'copy-after' }];
+    });
+    const dir = join(root, 'record');
+    await tally(p, dir, 3, 2);
+
+    // The import's verdicts (new rule): both genuine ballots counted, each copy rejected for its failed proof.
+    expect(lines(dir, 'accepted.jsonl').map((x) => x.id)).toEqual(expect.arrayContaining([before, after]));
+    expect(lines(dir, 'rejected.jsonl').map((x) => `${x.id} ${x.code}`)).toEqual(['copy-before ballot.proof', 'copy-after ballot.proof']);
+    const report = await verifyRecord(dir, { pool });
+    expect(report.failures).toEqual([]);
+
+    // The same urn with the OLD rule's lists: the genuine ballot set aside as a replay, the later copy called a replay.
+    const genuine = lines(dir, 'accepted.jsonl').find((x) => x.id === before);
+    const old = lines(dir, 'rejected.jsonl').map((x) => (x.id === 'copy-after' ? { ...x, code: 'urn.replay' } : x));
+    old.push({ line: genuine.line, id: genuine.id, constituency: genuine.constituency, code: 'urn.replay', reason: {} });
+    old.sort((x, y) => x.line - y.line);
+    writeFileSync(join(dir, 'accepted.jsonl'), lines(dir, 'accepted.jsonl').filter((x) => x.id !== before).map((x) => `${JSON.stringify(x)}\n`).join(''));
+    writeFileSync(join(dir, 'rejected.jsonl'), old.map((x) => `${JSON.stringify(x)}\n`).join(''));
+    writeFileSync(join(dir, 'manifest.json'), manifestText(await buildManifest(dir)));
+    const refused = await verifyRecord(dir, { pool });
+    expect(refused.ok).toBe(false);
+    const at = (code: string) => refused.failures.filter((f) => f.code === code).map((f) => f.where);
+    expect(at('import.wrongly-rejected')).toEqual([`urn.jsonl:${genuine.line} (ballot ${before})`]);
+    expect(at('import.reason')).toEqual([`urn.jsonl:${lines(dir, 'rejected.jsonl').find((x) => x.id === 'copy-after').line} (ballot copy-after)`]);
+    rmSync(root, { recursive: true, force: true });
+  }, 120_000);
+});
+

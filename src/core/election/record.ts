@@ -6,11 +6,12 @@
  *   record fingerprint = SHA-256(bytes of manifest.json)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../common/bytes.js';
+import { LOCK_FILE } from '../common/folder-lock.js';
 
 export const RECORD_FILES = {
   definition: 'election.json',
@@ -53,19 +54,65 @@ export async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function walk(root: string, dir: string, out: string[]): Promise<void> {
+/** What a record folder holds besides regular files and folders: refused by the verifier (docs/record.md §9). */
+export type IrregularKind = 'symbolic link' | 'named pipe' | 'socket' | 'device' | 'unknown';
+
+export interface RecordListing {
+  /** Regular files but the manifest itself and the root's lock, sorted. */
+  readonly files: string[];
+  /** Every folder below the root, sorted. */
+  readonly folders: string[];
+  /** Everything that is neither a regular file nor a folder, never followed nor opened. */
+  readonly irregular: { readonly path: string; readonly kind: IrregularKind }[];
+}
+
+function irregularKind(entry: Dirent): IrregularKind {
+  if (entry.isSymbolicLink()) return 'symbolic link';
+  if (entry.isFIFO()) return 'named pipe';
+  if (entry.isSocket()) return 'socket';
+  if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'device';
+  return 'unknown';
+}
+
+/**
+ * The entries below `dir`, as they are (a Dirent describes the entry itself, like lstat): a symbolic
+ * link is listed as one, never followed, so nothing outside the folder can pass for part of it; a named
+ * pipe is never opened (reading one blocks).
+ */
+async function walk(root: string, dir: string, out: { files: string[]; folders: string[]; irregular: RecordListing['irregular'][number][] }): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
+    const path = relative(root, full).split(sep).join('/');
+    if (entry.isDirectory()) {
+      out.folders.push(path);
+      await walk(root, full, out);
+    } else if (entry.isFile()) out.files.push(path);
+    else out.irregular.push({ path, kind: irregularKind(entry) });
   }
 }
 
-/** Every file of the record but the manifest itself, sorted. */
-export async function listRecordFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Not a file of the record: the manifest (it lists the others) and the lock a ceremony step holds on
+ * the folder (../common/folder-lock.ts), so that a manifest made while the lock is held does not list it.
+ */
+function outsideRecord(path: string): boolean {
+  return path === RECORD_FILES.manifest || path === LOCK_FILE;
+}
+
+/** Everything in the record folder `root` (see {@link RecordListing}). */
+export async function scanRecord(root: string): Promise<RecordListing> {
+  const out = { files: [] as string[], folders: [] as string[], irregular: [] as RecordListing['irregular'][number][] };
   await walk(root, root, out);
-  return out.filter((p) => p !== RECORD_FILES.manifest).sort();
+  return {
+    files: out.files.filter((p) => !outsideRecord(p)).sort(),
+    folders: out.folders.sort(),
+    irregular: out.irregular.sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
+}
+
+/** Every regular file of the record but the manifest itself (and the root's lock), sorted. */
+export async function listRecordFiles(root: string): Promise<string[]> {
+  return (await scanRecord(root)).files;
 }
 
 export async function buildManifest(root: string): Promise<ManifestEntry[]> {
