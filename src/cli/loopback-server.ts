@@ -69,15 +69,55 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return timingSafeEqual(Buffer.from(presented, 'hex'), Buffer.from(token, 'hex'));
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
+/** A request's body, or why there is none to act on. */
+type Body = { readonly text: string } | 'too-large' | 'client-gone';
+
+/**
+ * Node fails a request's stream with ECONNRESET ("aborted") when its client closes the connection
+ * before the end of the body: the client's doing, not a bug, and there is nobody left to answer.
+ */
+function isClientGone(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === 'ECONNRESET';
+}
+
+async function readBody(req: IncomingMessage): Promise<Body> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) return 'too-large';
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    if (isClientGone(e)) return 'client-gone';
+    throw e;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Refuses a request target that is not a readable path: the client's mistake (a 400), never a bug. */
+function refusePath(res: ServerResponse): void {
+  refuse(res, 400, 'http.path', 'Chemin illisible.', 'Unreadable path.');
+}
+
+/** The path of a request target; null when it is not a URL at all (`//[`), which `URL` throws on. */
+function requestPath(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A static path with its % escapes decoded; null when one is malformed (`%zz`, a cut UTF-8 sequence). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch (e) {
+    if (e instanceof URIError) return null;
+    throw e;
+  }
 }
 
 async function serveApi(req: IncomingMessage, res: ServerResponse, method: string, opts: LoopbackServerOptions, token: string): Promise<void> {
@@ -89,10 +129,11 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, method: strin
     return refuse(res, 415, 'http.content-type', 'Contenu JSON attendu.', 'JSON content expected.');
   }
   const body = await readBody(req);
-  if (body === null) return refuse(res, 413, 'http.too-large', 'Requête trop volumineuse.', 'Request too large.');
+  if (body === 'client-gone') return;
+  if (body === 'too-large') return refuse(res, 413, 'http.too-large', 'Requête trop volumineuse.', 'Request too large.');
   let argument: unknown;
   try {
-    argument = body === '' ? {} : JSON.parse(body);
+    argument = body.text === '' ? {} : JSON.parse(body.text);
   } catch {
     return refuse(res, 400, 'http.json', 'JSON illisible.', 'Unreadable JSON.');
   }
@@ -104,7 +145,8 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, method: strin
 
 async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, root: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'http.method', 'Méthode HTTP refusée.', 'HTTP method not allowed.');
-  const relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  const relativePath = pathname === '/' ? 'index.html' : decodePath(pathname.slice(1));
+  if (relativePath === null) return refusePath(res);
   try {
     const file = await realpath(join(root, relativePath));
     if (!file.startsWith(root + sep)) throw new Error('outside the UI folder');
@@ -131,8 +173,11 @@ export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<
     if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, ''))) {
       return refuse(res, 403, 'http.origin', 'Origine refusée.', 'Origin refused.');
     }
-    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const api = /^\/api\/([A-Za-z]+)$/.exec(pathname);
+    // Parsed here, outside the handlers' catch: a throw would be uncaught and stop the server.
+    const pathname = requestPath(req.url);
+    if (pathname === null) return refusePath(res);
+    // Method names are ASCII letters and digits (keyCeremonyCloseRound1); dispatch checks the name itself.
+    const api = /^\/api\/([A-Za-z0-9]+)$/.exec(pathname);
     const handled = api ? serveApi(req, res, api[1]!, opts, token) : serveStatic(req, res, pathname, root);
     handled.catch((e: unknown) => {
       opts.onBug?.(e);

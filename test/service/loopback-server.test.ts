@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,4 +98,60 @@ describe('loopback transport', () => {
     expect((await call('/%2e%2e/secret.txt')).status).toBe(404);
     expect((await call('/index.html', { method: 'POST' })).status).toBe(405);
   });
+
+  it('refuses a path with a malformed % escape as a bad request, not as a bug', async () => {
+    const before = bugs.length;
+    for (const path of ['/%E0%A4%A', '/%zz', '/ui/%', '/api/%zz']) await expectBadPath(path);
+    expect(bugs.slice(before)).toEqual([]);
+  });
+
+  it('refuses a request target that is not a URL at all, and keeps serving', async () => {
+    const before = bugs.length;
+    // Node's URL throws on `//[`: thrown in the request listener, that stopped the whole server.
+    await expectBadPath('//[');
+    expect(bugs.slice(before)).toEqual([]);
+    expect((await api('appInfo')).status).toBe(200);
+  });
+
+  it('lets a client drop in the middle of its body quietly, and serves the next one', async () => {
+    const before = bugs.length;
+    await dropMidBody();
+    // The next request is accepted after the dropped one's close was seen; give its handler a moment to finish too.
+    expect((await api('appInfo')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bugs.slice(before)).toEqual([]);
+    expect((await api('appInfo')).status).toBe(200);
+  });
 });
+
+async function expectBadPath(path: string): Promise<void> {
+  const r = await call(path);
+  expect(r.status, path).toBe(400);
+  expect(JSON.parse(r.body).error, path).toEqual({ code: 'http.path', message: { fr: 'Chemin illisible.', en: 'Unreadable path.' } });
+}
+
+/**
+ * A real socket that announces 1000 bytes of body, sends 10 and is destroyed. It asks for
+ * `100 Continue`, which Node's server sends just as it hands the request to the handler: once it has
+ * arrived, the handler is reading the body, so the drop happens mid-body and not before the request.
+ */
+function dropMidBody(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () => {
+      socket.write(
+        'POST /api/appInfo HTTP/1.1\r\n' +
+          `Host: 127.0.0.1:${server.port}\r\n` +
+          `Authorization: Bearer ${server.token}\r\n` +
+          'Content-Type: application/json\r\n' +
+          'Content-Length: 1000\r\n' +
+          'Expect: 100-continue\r\n\r\n',
+      );
+    });
+    socket.once('data', (chunk: Buffer) => {
+      if (!chunk.toString('latin1').startsWith('HTTP/1.1 100 ')) return reject(new Error(`no 100 Continue: ${chunk.toString('latin1')}`));
+      socket.write('{"padding"', () => setTimeout(() => socket.destroy(), 20));
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+}
