@@ -3,16 +3,43 @@
  * never half of each: write a temporary file in the same folder, fsync it, rename it over the target,
  * fsync the folder (so the rename itself survives a power cut), then read the file back and compare.
  * A file checked against a digest before use may be written in place instead (`writeFileDurable`).
- * Appends (transcripts) write at the end with O_APPEND, fsync, and read the appended bytes back; a crash
- * in the middle of an append leaves a torn last line that the reader reports (src/core/transcript).
+ * Appends (transcripts) write at the end with O_APPEND, fsync, and read the appended bytes back; an
+ * append that fails part-way (a full disk, an I/O error) cuts the file back to its size before it, so a
+ * failed append leaves the transcript as it was; only a power cut in the middle of one can leave a torn
+ * last line, which the reader reports (src/core/transcript).
+ *
+ * Every durable write passes a write point (`probe`), where the fault-injection tests (test/faults/) kill
+ * the process or make the write fail; in the app the probe does nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { equalBytes } from './bytes.js';
 import { fail, ok, type Result } from './result.js';
 
 const utf8 = new TextEncoder();
+
+/** What a write point does: `write` (a new file), `write-in-place`, `copy`, `append`, `rename`. */
+export type WriteOp = 'write' | 'write-in-place' | 'copy' | 'append' | 'rename';
+
+/**
+ * A write point, seen by the fault-injection tests: `before` anything of it is written, `during` (part of
+ * the bytes written: where a full disk stops a write), `after` it is written and durable. The probe may
+ * throw (an injected I/O error, as the system call would) or kill the process.
+ */
+export type WriteProbe = (point: { readonly op: WriteOp; readonly path: string; readonly stage: 'before' | 'during' | 'after'; readonly bytes?: Uint8Array }) => void;
+
+let probe: WriteProbe | undefined;
+
+/** FOR THE FAULT-INJECTION TESTS ONLY (test/faults/): sets the probe every durable write point calls; undefined removes it. */
+export function setWriteProbe(p: WriteProbe | undefined): void {
+  probe = p;
+}
+
+/** Calls the probe, if any, at a write point (an append shows the bytes it appends, so a test can tell one entry from another). */
+export function writePoint(op: WriteOp, path: string, stage: 'before' | 'during' | 'after', bytes?: Uint8Array): void {
+  probe?.({ op, path, stage, ...(bytes === undefined ? {} : { bytes }) });
+}
 
 function asBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? utf8.encode(data) : data;
@@ -35,11 +62,14 @@ export async function fsyncFolder(folder: string): Promise<void> {
   await fsyncPath(folder, 'r');
 }
 
-/** Opens `path` with `flags` ('wx': a new file; 'w': created or truncated), writes `bytes`, fsyncs it. */
-async function writeSynced(path: string, bytes: Uint8Array, flags: 'wx' | 'w'): Promise<void> {
+/** Opens `path` with `flags` ('wx': a new file; 'w': created or truncated), writes `bytes`, fsyncs it; the probe sees the write point `target`. */
+async function writeSynced(path: string, bytes: Uint8Array, flags: 'wx' | 'w', op: WriteOp, target: string = path): Promise<void> {
   const fd = await open(path, flags, 0o644);
   try {
-    await fd.writeFile(bytes);
+    const half = bytes.length >> 1;
+    await fd.writeFile(bytes.subarray(0, half));
+    writePoint(op, target, 'during');
+    await fd.writeFile(bytes.subarray(half));
     await fd.sync();
   } finally {
     await fd.close();
@@ -61,7 +91,22 @@ async function replaceViaTemp(path: string, fill: (temp: string) => Promise<void
   }
 }
 
-function writeFailure(path: string, e: unknown): Result<never> {
+/** Whether an error is the medium being full (no space, or the user's quota). */
+export function isNoSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** A failed write as the steps report it: `file.no-space` for a full medium (what to do is not the same), `file.write` otherwise. */
+export function writeFailure(path: string, e: unknown): Result<never> {
+  if (isNoSpace(e)) {
+    return fail(
+      'file.no-space',
+      `Plus de place sur le support pour écrire ${path} : rien n'a été enregistré par cette étape. Libérez de la place (ou changez de support), puis recommencez l'étape.`,
+      `No space left on the medium to write ${path}: nothing was recorded by this step. Free some space (or use another medium), then do the step again.`,
+      path,
+    );
+  }
   return fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
 }
 
@@ -84,8 +129,10 @@ async function readBack(path: string, bytes: Uint8Array): Promise<Result<void>> 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<Result<void>> {
   const bytes = asBytes(data);
   try {
-    await replaceViaTemp(path, (temp) => writeSynced(temp, bytes, 'wx'));
+    writePoint('write', path, 'before');
+    await replaceViaTemp(path, (temp) => writeSynced(temp, bytes, 'wx', 'write', path));
     await fsyncFolder(dirname(path));
+    writePoint('write', path, 'after');
   } catch (e) {
     return writeFailure(path, e);
   }
@@ -100,8 +147,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<Result<void>> {
   const bytes = asBytes(data);
   try {
-    await writeSynced(path, bytes, 'w');
+    writePoint('write-in-place', path, 'before');
+    await writeSynced(path, bytes, 'w', 'write-in-place');
     await fsyncFolder(dirname(path));
+    writePoint('write-in-place', path, 'after');
   } catch (e) {
     return writeFailure(path, e);
   }
@@ -115,42 +164,105 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
  */
 export async function copyFileAtomic(from: string, to: string): Promise<Result<void>> {
   try {
+    writePoint('copy', to, 'before');
     await replaceViaTemp(to, async (temp) => {
       await copyFile(from, temp);
+      writePoint('copy', to, 'during');
       await fsyncPath(temp, 'r+');
     });
+    writePoint('copy', to, 'after');
     return ok(undefined);
   } catch (e) {
-    return fail('file.write', `Copie de ${from} vers ${to} impossible : ${String(e)}`, `Cannot copy ${from} to ${to}: ${String(e)}`, to);
+    return writeFailure(to, e);
+  }
+}
+
+/** Renames `from` to `to` (same folder or file system) and fsyncs the folder of `to`, so the new name survives a power cut. */
+export async function renameDurable(from: string, to: string): Promise<Result<void>> {
+  try {
+    writePoint('rename', to, 'before');
+    await rename(from, to);
+    await fsyncFolder(dirname(to));
+    writePoint('rename', to, 'after');
+    return ok(undefined);
+  } catch (e) {
+    return writeFailure(to, e);
+  }
+}
+
+function changedFailure(path: string): Result<never> {
+  return fail('file.changed', `Le fichier ${path} a changé depuis sa dernière lecture : rien n'a été écrit. Rouvrez la cérémonie.`, `The file ${path} changed since it was last read: nothing was written. Open the ceremony again.`, path);
+}
+
+/** Whether the file open as `fd` is `size` bytes long and ends with `tail`. */
+async function endsAsExpected(fd: FileHandle, size: number, tail: Uint8Array | undefined): Promise<boolean> {
+  if ((await fd.stat()).size !== size) return false;
+  if (tail === undefined || tail.length === 0) return true;
+  if (tail.length > size) return false;
+  const back = new Uint8Array(tail.length);
+  const { bytesRead } = await fd.read(back, 0, tail.length, size - tail.length);
+  return bytesRead === tail.length && equalBytes(back, tail);
+}
+
+/** Writes all of `bytes` at the end of the file open in append mode; the probe sees the write half done. */
+async function writeAll(fd: FileHandle, bytes: Uint8Array, path: string): Promise<void> {
+  // Two halves, the probe between them: a full disk stops a write part-way, and the tests do the same.
+  const half = bytes.length >> 1;
+  for (const [from, to] of [
+    [0, half],
+    [half, bytes.length],
+  ] as const) {
+    let at = from;
+    while (at < to) at += (await fd.write(bytes, at, to - at)).bytesWritten;
+    if (from === 0) writePoint('append', path, 'during', bytes);
   }
 }
 
 /**
  * Appends `data` at the end of `path` (created if missing), fsyncs, and reads the appended bytes back.
- * `expectedSize` is the size the caller believes the file has: if another writer changed it, nothing is
- * written (`file.changed`).
+ * `expected` is what the caller read of the file: its size and, when given, its last bytes (the last
+ * line). If another writer changed the file since, nothing is written (`file.changed`). If the append
+ * fails part-way, the file is cut back to `expected.size`: a failed append leaves no half line.
  */
-export async function appendDurable(path: string, data: string | Uint8Array, expectedSize: number): Promise<Result<number>> {
+export async function appendDurable(path: string, data: string | Uint8Array, expected: number | { readonly size: number; readonly tail?: Uint8Array }): Promise<Result<number>> {
   const bytes = asBytes(data);
-  const size = await stat(path).then((s) => s.size, () => 0);
-  if (size !== expectedSize) {
-    return fail('file.changed', `Le fichier ${path} a changé depuis sa dernière lecture.`, `The file ${path} changed since it was last read.`, path);
-  }
-  const fd = await open(path, 'a', 0o644);
+  const { size, tail } = typeof expected === 'number' ? { size: expected, tail: undefined } : expected;
+  let fd: FileHandle;
   try {
-    await fd.write(bytes);
+    fd = await open(path, 'a+', 0o644);
+  } catch (e) {
+    return writeFailure(path, e);
+  }
+  let started = false;
+  try {
+    if (!(await endsAsExpected(fd, size, tail))) return changedFailure(path);
+    writePoint('append', path, 'before', bytes);
+    started = true;
+    await writeAll(fd, bytes, path);
     await fd.sync();
+    if (size === 0) await fsyncFolder(dirname(path));
+    const back = new Uint8Array(bytes.length);
+    const { bytesRead } = await fd.read(back, 0, bytes.length, size);
+    if (bytesRead !== bytes.length || !equalBytes(back, bytes) || (await fd.stat()).size !== size + bytes.length) {
+      await cutBack(fd, size);
+      return readBackFailure(path);
+    }
+    writePoint('append', path, 'after', bytes);
+    return ok(size + bytes.length);
+  } catch (e) {
+    if (started) await cutBack(fd, size);
+    return writeFailure(path, e);
   } finally {
     await fd.close();
   }
-  if (size === 0) await fsyncFolder(dirname(path));
-  const check = await open(path, 'r');
+}
+
+/** Cuts the file back to `size` after a failed append (best effort: if even that fails, the reader reports the torn line). */
+async function cutBack(fd: FileHandle, size: number): Promise<void> {
   try {
-    const back = new Uint8Array(bytes.length);
-    const { bytesRead } = await check.read(back, 0, bytes.length, size);
-    if (bytesRead !== bytes.length || !equalBytes(back, bytes) || (await check.stat()).size !== size + bytes.length) return readBackFailure(path);
-  } finally {
-    await check.close();
+    await fd.truncate(size);
+    await fd.sync();
+  } catch {
+    // The medium refuses even this: the torn tail stays, and the transcript's reader names it.
   }
-  return ok(size + bytes.length);
 }

@@ -128,6 +128,7 @@ async function writeAndVerify(mount: string, path: string, tokenText: string): P
     return { ok: false, error: await driveFailure(e, mount, path) };
   }
   if (!result.ok) {
+    if (result.error.code === 'file.no-space') return { ok: false, error: await driveFailure(Object.assign(new Error('ENOSPC: no space left on the drive'), { code: 'ENOSPC' }), mount, path) };
     return result.error.code === 'file.write' ? { ok: false, error: await driveFailure(new Error(result.error.message.en), mount, path) } : result;
   }
   return verifyWritten(mount, path, tokenText);

@@ -15,7 +15,7 @@
  * next link; the signature makes each entry its actor's. Verification names the first broken entry.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { DOMAIN } from '../crypto/domain.js';
 import { encode } from '../crypto/encoding.js';
 import { sign, verifySignature } from '../crypto/signature.js';
@@ -192,24 +192,30 @@ export class TranscriptWriter {
   #entries: TranscriptEntry[];
   #head: string;
   #size: number;
+  /** The last line as written (with its LF): an append checks the file still ends with it. */
+  #tail: Uint8Array;
 
   private constructor(
     readonly path: string,
     readonly fingerprint: Uint8Array,
     state: TranscriptState,
     size: number,
+    tail: Uint8Array,
   ) {
     this.#entries = [...state.entries];
     this.#head = state.head;
     this.#size = size;
+    this.#tail = tail;
   }
 
   /** Opens (or starts, when missing) the transcript at `path`, verifying what is already there. */
   static async open(path: string, fingerprint: Uint8Array, keys: ActorKeys): Promise<Result<TranscriptWriter>> {
-    const size = await stat(path).then((s) => s.size, () => -1);
-    if (size < 0) return ok(new TranscriptWriter(path, fingerprint, { entries: [], head: toHex(fingerprint) }, 0));
-    const state = verifyTranscriptText(await readFile(path, 'utf8'), fingerprint, keys, path);
-    return state.ok ? ok(new TranscriptWriter(path, fingerprint, state.value, size)) : state;
+    const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+    if (bytes === null) return ok(new TranscriptWriter(path, fingerprint, { entries: [], head: toHex(fingerprint) }, 0, new Uint8Array()));
+    const state = verifyTranscriptText(bytes.toString('utf8'), fingerprint, keys, path);
+    if (!state.ok) return state;
+    const lastLine = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    return ok(new TranscriptWriter(path, fingerprint, state.value, bytes.length, new Uint8Array(bytes.subarray(lastLine))));
   }
 
   get head(): string {
@@ -223,9 +229,11 @@ export class TranscriptWriter {
   /** Hazardous: signs with `secretKey` (the actor's identity key). */
   async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array, time?: string): Promise<Result<TranscriptEntry>> {
     const entry = makeEntry(this.fingerprint, this.#entries.length, this.#head, actor, type, payload, secretKey, time);
-    const written = await appendDurable(this.path, `${entryLine(entry)}\n`, this.#size);
+    const line = new TextEncoder().encode(`${entryLine(entry)}\n`);
+    const written = await appendDurable(this.path, line, { size: this.#size, tail: this.#tail });
     if (!written.ok) return written;
     this.#size = written.value;
+    this.#tail = line;
     this.#entries.push(entry);
     this.#head = entryHash(this.fingerprint, entry);
     return ok(entry);

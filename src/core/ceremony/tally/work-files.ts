@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fsyncFolder } from '../../common/atomic-file.js';
+import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
 import { fail, ok, type Result } from '../../common/result.js';
@@ -84,23 +84,31 @@ export async function removeWorkDir(folder: string): Promise<void> {
 export async function copyDurable(source: string, dest: string, signal: AbortSignal | undefined, onBytes: (copied: number) => void): Promise<Result<{ sha256: string } | 'cancelled'>> {
   let fd;
   try {
+    writePoint('copy', dest, 'before');
     fd = await open(dest, 'w', 0o644);
   } catch (e) {
-    return fail('file.write', `Écriture de ${dest} impossible : ${String(e)}`, `Cannot write ${dest}: ${String(e)}`, dest);
+    return writeFailure(dest, e);
   }
   let copied = 0;
   const hash = sha256.create();
+  let reading = true;
   try {
     for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) {
       if (signal?.aborted) return ok('cancelled');
+      reading = false;
       await fd.write(chunk as Buffer);
+      if (copied === 0) writePoint('copy', dest, 'during');
+      reading = true;
       hash.update(chunk as Buffer);
       copied += (chunk as Buffer).length;
       onBytes(copied);
     }
+    reading = false;
     await fd.sync();
+    writePoint('copy', dest, 'after');
     return ok({ sha256: toHex(hash.digest()) });
   } catch (e) {
+    if (!reading) return writeFailure(dest, e);
     return fail('drive.read', `Lecture de ${source} impossible : ${String(e)}`, `Cannot read ${source}: ${String(e)}`, source);
   } finally {
     await fd.close();
