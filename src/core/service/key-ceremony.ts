@@ -5,6 +5,8 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { folderKey, withFolderLock } from '../common/folder-lock.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
 import { definitionFromJson } from '../election/definition.js';
 import { checkPassphrasePolicy } from '../token/index.js';
@@ -42,6 +44,10 @@ type KeyCeremonyApi = Pick<
   | 'tokenRestore'
   | 'auditCurrentCeremony'
 >;
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
 
 const ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
   enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
@@ -119,11 +125,22 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     }
   }
 
-  // One step at a time per folder; a failed step does not block the next.
-  function serialized<T>(folder: string, work: () => Promise<T>): Promise<T> {
-    const previous = queue.get(folder) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    queue.set(folder, next.catch(() => undefined));
+  /**
+   * One step at a time per folder: queued behind the steps of this process on the same real folder
+   * (whatever its spelling), then run holding the folder's lock file, which refuses it while another
+   * process holds the folder (`ceremony.locked`). A failed step does not block the next. `create` makes
+   * the folder first (the lock lives in it); otherwise a folder that does not exist holds no ceremony,
+   * which the step itself reports.
+   */
+  async function serialized<T>(folder: string, label: Bilingual, work: () => Promise<Result<T>>, o: { create?: boolean } = {}): Promise<Result<T>> {
+    const checked = checkFolder(folder);
+    if (!checked.ok) return checked;
+    if (o.create === true) await mkdir(folder, { recursive: true });
+    const k = await folderKey(folder);
+    const locked = async () => ((await isFolder(k)) ? withFolderLock(k, label, work) : work());
+    const previous = queue.get(k) ?? Promise.resolve();
+    const next = previous.then(locked, locked);
+    queue.set(k, next.catch(() => undefined));
     return next;
   }
 
@@ -140,17 +157,17 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
    * The ceremony of a folder, re-read before every step: another machine (the folder carried on a USB
    * stick) or an earlier run may have appended to it, and every step must start from the verified file.
    */
-  async function ceremony(folder: string): Promise<Result<KeyCeremony>> {
+  async function ceremony(folder: string, o: { finish: boolean }): Promise<Result<KeyCeremony>> {
     const checked = checkFolder(folder);
     if (!checked.ok) return checked;
-    return KeyCeremony.open(folder, context());
+    return KeyCeremony.open(folder, context(), { finishClosing: o.finish });
   }
 
   const view = (c: KeyCeremony): Result<KeyCeremonyView> => ok(keyCeremonyView(c));
 
   /** A member's token on one of the listed drives, for the ceremony of `folder`. */
   async function withMemberToken<T>(arg: TokenArgument, act: (t: MemberToken) => Promise<Result<T>>, otherDrive?: string): Promise<Result<T>> {
-    const c = await ceremony(arg.folder);
+    const c = await ceremony(arg.folder, { finish: false });
     if (!c.ok) return c;
     if (arg.member < 1 || arg.member > c.value.state.n) return fail('ceremony.step', `Membre ${arg.member} inconnu.`, `Unknown member ${arg.member}.`);
     const drives = await deps.drives();
@@ -165,9 +182,9 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
 
   // A step's view is taken after it, failed or not: a refused step may have appended a deviation.
   async function step(folder: string, label: Bilingual, act: (c: KeyCeremony) => Promise<Result<unknown>>): Promise<Result<KeyCeremonyView>> {
-    return serialized(folder, () =>
+    return serialized(folder, label, () =>
       showing(label, async () => {
-        const c = await ceremony(folder);
+        const c = await ceremony(folder, { finish: true });
         if (!c.ok) {
           remember(folder, null, c.error);
           return c;
@@ -180,23 +197,33 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
   }
 
   return {
-    keyCeremonyCreate: ({ folder, definition }) =>
-      serialized(folder, async () => {
-        const checked = checkFolder(folder);
-        if (!checked.ok) return checked;
-        const def = catchInput(() => definitionFromJson(definition));
-        if (!def.ok) return def;
-        const created = await KeyCeremony.create(folder, def.value, context());
-        if (created.ok) remember(folder, created.value, null);
-        return created.ok ? view(created.value) : created;
-      }),
+    keyCeremonyCreate: async ({ folder, definition }) => {
+      const def = catchInput(() => definitionFromJson(definition));
+      if (!def.ok) return def;
+      return serialized(
+        folder,
+        { fr: 'Présidence : ouverture de la cérémonie', en: 'President: opening the ceremony' },
+        async () => {
+          const created = await KeyCeremony.create(folder, def.value, context());
+          if (created.ok) remember(folder, created.value, null);
+          return created.ok ? view(created.value) : created;
+        },
+        { create: true },
+      );
+    },
 
-    keyCeremonyOpen: ({ folder }) =>
-      serialized(folder, async () => {
-        const c = await ceremony(folder);
+    keyCeremonyOpen: async ({ folder }) => {
+      const opened = await serialized(folder, { fr: 'Reprise de la cérémonie', en: 'Resuming the ceremony' }, async () => {
+        const c = await ceremony(folder, { finish: true });
         remember(folder, c.ok ? c.value : null, c.ok ? null : c.error);
         return c.ok ? view(c.value) : c;
-      }),
+      });
+      if (opened.ok || opened.error.code !== 'ceremony.locked') return opened;
+      // Another process is running a step on it: shown as it stands, nothing written (not even the end of a closing).
+      const c = await ceremony(folder, { finish: false });
+      if (c.ok) remember(folder, c.value, null);
+      return c.ok ? view(c.value) : c;
+    },
 
     keyCeremonyMemberStep: (arg: MemberStepArgument & { action: KeyCeremonyMemberAction }) =>
       step(arg.folder, { fr: `Membre ${arg.member} : ${ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${ACTION_WORDS[arg.action].en}` }, async (c) => {
@@ -234,8 +261,8 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     tokenRestore: (arg) => withMemberToken(arg, (t) => restoreToken(t, arg.lines)),
 
     keyCeremonyReport: ({ folder }) =>
-      serialized(folder, async () => {
-        const c = await ceremony(folder);
+      serialized(folder, { fr: 'Rapport de la cérémonie', en: 'The ceremony report' }, async () => {
+        const c = await ceremony(folder, { finish: true });
         if (!c.ok) return c;
         const pdf = await c.value.writeReport();
         return pdf.ok ? ok({ path: join(folder, FILES.report), pdfBase64: Buffer.from(pdf.value).toString('base64') }) : pdf;

@@ -8,9 +8,10 @@
  * kept; no answer ever holds a passphrase, a key share or an identity secret (test/service/tally.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { copyFileAtomic, fsyncFolder, writeFileAtomic } from '../common/atomic-file.js';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { copyFileAtomic, fsyncFolder, isNoSpace, renameDurable, writeFileAtomic } from '../common/atomic-file.js';
+import { acquireFolderLock, folderKey, type FolderLock } from '../common/folder-lock.js';
 import { fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
 import { tallyView } from '../ceremony/tally/view.js';
@@ -173,22 +174,16 @@ export interface TallyService {
   readonly current: () => TallyScreenView | null;
 }
 
-/**
- * The key of a folder in the service's per-folder maps: its real path (symlinks resolved) once it exists;
- * before, its nearest existing parent's real path followed by the rest. Two spellings of one folder (a
- * symlink, `..`) are one folder: one step at a time on it, whichever spelling each step names.
- */
-export async function folderKey(folder: string): Promise<string> {
-  const rest: string[] = [];
-  let at = resolve(folder);
-  for (;;) {
-    const real = await realpath(at).catch(() => null);
-    if (real !== null) return join(real, ...rest);
-    const up = dirname(at);
-    if (up === at) return resolve(folder);
-    rest.unshift(basename(at));
-    at = up;
-  }
+export { folderKey };
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** The lock of the folder whose key is `k`; a folder that does not exist holds no tally (the step says so), and needs none. */
+async function lockFolder(k: string, label: Bilingual): Promise<Result<FolderLock>> {
+  if (!(await isFolder(k))) return ok({ path: k, release: async () => undefined });
+  return acquireFolderLock(k, label);
 }
 
 const notImported = (): Result<never> => fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
@@ -245,14 +240,22 @@ export function tallyService(deps: TallyDeps): TallyService {
     return short === undefined ? null : busyFailure(short);
   }
 
-  /** A short step: it holds the folder while it runs; a second step meanwhile is refused. */
+  /**
+   * A short step: it holds the folder while it runs (in this process, and through the folder's lock file
+   * against every other process); a second step meanwhile is refused (`tally.busy`, `ceremony.locked`).
+   */
   async function exclusive<T>(k: string, label: Bilingual, work: () => Promise<Result<T>>): Promise<Result<T>> {
     const refused = refusal(k);
     if (refused !== null) return refused;
     busy.set(k, label);
+    let lock: FolderLock | undefined;
     try {
+      const locked = await lockFolder(k, label);
+      if (!locked.ok) return locked;
+      lock = locked.value;
       return await work();
     } finally {
+      await lock?.release();
       busy.delete(k);
     }
   }
@@ -288,7 +291,13 @@ export function tallyService(deps: TallyDeps): TallyService {
     let before: TallyScreenView;
     let c: TallyCeremony;
     let run: (job: JobControl) => Promise<Result<unknown>>;
+    // Held from here until the background step ends (released at once if it does not start).
+    let lock: FolderLock | undefined;
+    let started = false;
     try {
+      const locked = await lockFolder(k, what.label);
+      if (!locked.ok) return locked;
+      lock = locked.value;
       const opened = await ceremony(folder, { readOnly: false });
       if (!opened.ok) return opened;
       c = opened.value;
@@ -305,9 +314,12 @@ export function tallyService(deps: TallyDeps): TallyService {
       job = { ...what, since: Date.now(), controller: new AbortController(), done: null, total: null, first: null, last: null };
       jobs.set(k, job);
       before = screen(k, view);
+      started = true;
     } finally {
+      if (!started) await lock?.release();
       busy.delete(k);
     }
+    const held = lock!;
     const control: JobControl = {
       signal: job.controller.signal,
       onProgress: (done, total) => {
@@ -331,11 +343,13 @@ export function tallyService(deps: TallyDeps): TallyService {
         // The view after the step, with the job gone: what it recorded, or the deviation of a refusal.
         const view = await figuresView(c);
         views.set(k, view);
+        await held.release();
         jobs.delete(k);
         deps.onView?.(screen(k, view));
       } catch (e) {
         deps.onBug?.(e);
       } finally {
+        await held.release();
         jobs.delete(k);
       }
     })();
@@ -399,6 +413,8 @@ export function tallyService(deps: TallyDeps): TallyService {
         const checked = checkFolder(f);
         if (!checked.ok) return checked;
       }
+      // The lock lives in the folder: it is made first.
+      await mkdir(folder, { recursive: true });
       const k = await folderKey(folder);
       return exclusive(k, { fr: 'Ouverture du dépouillement', en: 'Opening the tally' }, async () => {
         const created = await TallyCeremony.create({ keyCeremonyFolder, folder, ...(shuffles === undefined ? {} : { shuffles }) }, context());
@@ -412,10 +428,14 @@ export function tallyService(deps: TallyDeps): TallyService {
       const cached = views.get(k);
       if (jobs.has(k) && cached !== undefined) return ok(screen(k, cached));
       // Under the folder's lock: the one opening that may finish a closing interrupted before the manifest.
-      return exclusive(k, { fr: 'Reprise du dépouillement', en: 'Resuming the tally' }, async () => {
+      const opened = await exclusive(k, { fr: 'Reprise du dépouillement', en: 'Resuming the tally' }, async () => {
         const c = await ceremony(folder, { readOnly: false });
         return c.ok ? ok(await remember(k, c.value)) : c;
       });
+      if (opened.ok || opened.error.code !== 'ceremony.locked') return opened;
+      // Another process is running a step on it: shown as it stands, nothing written.
+      const c = await reading(folder);
+      return c.ok ? ok(await remember(k, c.value)) : c;
     },
 
     tallyView: async ({ folder }) => {
@@ -461,12 +481,10 @@ export function tallyService(deps: TallyDeps): TallyService {
       const target = await listedDrive(drive, true);
       if (!target.ok) return target;
       const done = await step(folder, { fr: 'Publication des reçus', en: 'Publishing the receipts' }, async (c, k) => {
-        const receipts = await c.publishReceipts();
-        if (!receipts.ok) return receipts;
-        const bytes = await readFile(receipts.value.path);
         const path = join(target.value.mount, `SCEAU-${c.definition.id}-recus.txt`);
-        const written = await writeFileAtomic(path, bytes);
-        if (!written.ok) return written;
+        // The copy on the drive is part of the step: recorded only once it is there.
+        const receipts = await c.publishReceipts(async (source) => driveFull(await writeFileAtomic(path, await readFile(source)), target.value.mount));
+        if (!receipts.ok) return receipts;
         // Kept for the view: publishing moves the phase on, and the president must still read where the copy went.
         published.set(k, { path, count: receipts.value.count });
         return ok({ path, count: receipts.value.count, sha256: receipts.value.sha256 });
@@ -568,43 +586,72 @@ export function tallyService(deps: TallyDeps): TallyService {
 /**
  * The export (step 8): every PV and the summary as PDF, results.json, results.csv and a copy of the whole
  * record, written into a hidden folder on the drive, the record's copy checked against its manifest, then
- * renamed to its final name: the folder either appears whole or not at all.
+ * renamed to its final name: the folder either appears whole or not at all. A hidden folder an earlier
+ * export left (the app was stopped in the middle) is removed first. A full drive is said as such
+ * (`drive.full`): nothing is left on it.
  */
 async function exportRecord(c: TallyCeremony, drive: string): Promise<Result<{ path: string; files: number }>> {
-  const name = await freeName(drive, `SCEAU-${c.definition.id}-resultats`);
+  const base = `SCEAU-${c.definition.id}-resultats`;
+  await removePartialExports(drive, base);
+  const name = await freeName(drive, base);
   const partial = join(drive, `.${name}.${randomBytes(6).toString('hex')}.partial`);
-  const recordCopy = join(partial, 'registre');
-  let files = 0;
   try {
-    await mkdir(recordCopy, { recursive: true });
-    const documents = await tallyExportFiles(c);
-    if (!documents.ok) return documents;
-    for (const d of documents.value) {
-      const written = await writeFileAtomic(join(partial, d.fileName), d.bytes);
-      if (!written.ok) return written;
-      files++;
-    }
-    const record = [...(await listRecordFiles(c.folder)), RECORD_FILES.manifest];
-    for (const path of record) {
-      const to = join(recordCopy, ...path.split('/'));
-      await mkdir(dirname(to), { recursive: true });
-      const copied = await copyFileAtomic(join(c.folder, ...path.split('/')), to);
-      if (!copied.ok) return copied;
-      files++;
-    }
-    // Read back: the copy's own manifest must be, byte for byte, the record's.
-    const original = await readFile(join(c.folder, RECORD_FILES.manifest), 'utf8');
-    if (manifestText(await buildManifest(recordCopy)) !== original) {
-      return fail('file.read-back', "La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.", "The record's copy read back does not match its manifest: faulty or full medium.", recordCopy);
-    }
-    await fsyncFolder(partial);
+    const written = await writeExport(c, partial);
+    if (!written.ok) return driveFull(written, drive);
     const path = join(drive, name);
-    await rename(partial, path);
-    await fsyncFolder(drive);
-    return ok({ path, files });
+    const moved = await renameDurable(partial, path);
+    return moved.ok ? ok({ path, files: written.value }) : driveFull(moved, drive);
   } catch (e) {
-    return fail('file.write', `Export impossible sur ${drive} : ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive);
+    return driveFull(fail('file.write', `Export impossible sur ${drive} : ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive), drive, e);
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
+}
+
+/** The export's files in the hidden folder `partial`, the record's copy read back; the number of files written. */
+async function writeExport(c: TallyCeremony, partial: string): Promise<Result<number>> {
+  const recordCopy = join(partial, 'registre');
+  let files = 0;
+  await mkdir(recordCopy, { recursive: true });
+  const documents = await tallyExportFiles(c);
+  if (!documents.ok) return documents;
+  for (const d of documents.value) {
+    const written = await writeFileAtomic(join(partial, d.fileName), d.bytes);
+    if (!written.ok) return written;
+    files++;
+  }
+  const record = [...(await listRecordFiles(c.folder)), RECORD_FILES.manifest];
+  for (const path of record) {
+    const to = join(recordCopy, ...path.split('/'));
+    await mkdir(dirname(to), { recursive: true });
+    const copied = await copyFileAtomic(join(c.folder, ...path.split('/')), to);
+    if (!copied.ok) return copied;
+    files++;
+  }
+  // Read back: the copy's own manifest must be, byte for byte, the record's.
+  const original = await readFile(join(c.folder, RECORD_FILES.manifest), 'utf8');
+  if (manifestText(await buildManifest(recordCopy)) !== original) {
+    return fail('file.read-back', "La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.", "The record's copy read back does not match its manifest: faulty or full medium.", recordCopy);
+  }
+  await fsyncFolder(partial);
+  return ok(files);
+}
+
+/** Hidden folders `.<base>….partial` that an interrupted export left on the drive. */
+async function removePartialExports(drive: string, base: string): Promise<void> {
+  for (const entry of await readdir(drive).catch(() => [] as string[])) {
+    if (entry.startsWith(`.${base}`) && entry.endsWith('.partial')) await rm(join(drive, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** A write failure on a drive the president chose (the export's, the receipts'), said as a full drive when it is one. */
+function driveFull<T>(failure: Result<T>, drive: string, cause?: unknown): Result<T> {
+  if (failure.ok) return failure;
+  if (failure.error.code !== 'file.no-space' && !isNoSpace(cause)) return failure;
+  return fail(
+    'drive.full',
+    `Le support ${drive} est plein : rien n'y a été laissé. Libérez de la place ou branchez un support plus grand, puis recommencez.`,
+    `The drive ${drive} is full: nothing was left on it. Free some space or plug in a larger drive, then try again.`,
+    drive,
+  );
 }

@@ -5,7 +5,7 @@
  * (identity keys, the DKG encryption key, polynomials, key shares) live only inside a step; nothing
  * secret is returned or written but to the member's own token.
  */
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   checkShares,
@@ -19,6 +19,7 @@ import {
 import { pointToHex, type Point } from '../../crypto/group.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { writeFileAtomic } from '../../common/atomic-file.js';
+import { LOCK_FILE } from '../../common/folder-lock.js';
 import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
@@ -90,23 +91,34 @@ export class KeyCeremony {
     this.#state = state;
   }
 
-  /** Starts a ceremony in an empty (or new) folder: writes the definition and opens the transcript. */
+  /**
+   * Starts a ceremony in an empty (or new) folder: writes the definition and opens the transcript. A
+   * creation interrupted after the definition was written (a crash, a full disk) is taken up again when
+   * the folder holds that same definition and a transcript with no entry recorded yet.
+   */
   static async create(folder: string, def: ElectionDefinition, ctx: CeremonyContext): Promise<Result<KeyCeremony>> {
     await mkdir(folder, { recursive: true });
-    const present = await readdir(folder);
-    if (present.length > 0) {
-      return fail('ceremony.folder-not-empty', `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`, `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`, folder);
+    const text = definitionToText(def);
+    const notEmpty = () => fail<KeyCeremony>('ceremony.folder-not-empty', `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`, `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`, folder);
+    const resumable = await interruptedCreation(folder, text);
+    if (!resumable) return notEmpty();
+    if (resumable === 'empty') {
+      const written = await writeFileAtomic(join(folder, FILES.definition), text);
+      if (!written.ok) return written;
     }
-    const written = await writeFileAtomic(join(folder, FILES.definition), definitionToText(def));
-    if (!written.ok) return written;
     const opened = await KeyCeremony.open(folder, ctx);
     if (!opened.ok) return opened;
+    if (opened.value.entries.some((e) => e.type === ENTRY.opened)) return notEmpty();
     const started = await opened.value.appendAsWorkstation(ENTRY.opened, openedPayload(def, opened.value.fingerprint));
     return started.ok ? opened : started;
   }
 
-  /** Resumes the ceremony of a folder: re-verifies the whole transcript and replays it. */
-  static async open(folder: string, ctx: CeremonyContext): Promise<Result<KeyCeremony>> {
+  /**
+   * Resumes the ceremony of a folder: re-verifies the whole transcript and replays it. With
+   * `finishClosing` (a step holding the folder's lock), a closing interrupted after `ceremony.closed`
+   * was recorded is finished: public-key.json and the report written from the transcript alone.
+   */
+  static async open(folder: string, ctx: CeremonyContext, o: { finishClosing?: boolean } = {}): Promise<Result<KeyCeremony>> {
     const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
     if (text === null) {
       return fail('ceremony.no-definition', `Aucune cérémonie dans ${folder} (fichier ${FILES.definition} absent).`, `No ceremony in ${folder} (no ${FILES.definition}).`, folder);
@@ -118,7 +130,12 @@ export class KeyCeremony {
     if (!writer.ok) return writer;
     const state = foldKeyCeremony(def.value, fingerprint, writer.value.entries);
     if (!state.ok) return state;
-    return ok(new KeyCeremony(folder, def.value, fingerprint, writer.value, state.value, ctx));
+    const c = new KeyCeremony(folder, def.value, fingerprint, writer.value, state.value, ctx);
+    if (o.finishClosing === true && state.value.phase === 'closed') {
+      const finished = await c.writeClosingFiles({ onlyMissing: true });
+      if (!finished.ok) return finished;
+    }
+    return ok(c);
   }
 
   get state(): Readonly<KeyCeremonyState> {
@@ -307,23 +324,45 @@ export class KeyCeremony {
     }
   }
 
-  /** Closes the ceremony and writes the public key file for the voting platform. */
+  /** Closes the ceremony and writes the public key file for the voting platform, and the final report. */
   async close(): Promise<Result<PublicKeyFile>> {
     if (this.#state.phase !== 'closing') return notNow('La cérémonie ne peut pas encore être close.', 'The ceremony cannot be closed yet.');
     const closed = await this.appendAsWorkstation(ENTRY.closed, closedPayload(this.#state));
     if (!closed.ok) return closed;
-    const file = publicKeyFile(this);
-    const written = await writeFileAtomic(join(this.folder, FILES.publicKey), `${JSON.stringify(file, null, 2)}\n`);
-    if (!written.ok) return written;
-    const report = await this.writeReport();
-    return report.ok ? ok(file) : report;
+    const written = await this.writeClosingFiles({ onlyMissing: false });
+    return written.ok ? ok(publicKeyFile(this)) : written;
   }
 
-  /** The report as the ceremony stands (final once closed), written to the folder and returned. */
+  /**
+   * The files a closed ceremony leaves, each a function of the transcript alone (so a closing interrupted
+   * after `ceremony.closed` is finished to the same bytes): public-key.json, then the final report,
+   * dated by the closing entry. `onlyMissing`: a file already there is not written again.
+   */
+  private async writeClosingFiles(o: { onlyMissing: boolean }): Promise<Result<void>> {
+    const keyPath = join(this.folder, FILES.publicKey);
+    if (!o.onlyMissing || !(await isFile(keyPath))) {
+      const written = await writeFileAtomic(keyPath, `${JSON.stringify(publicKeyFile(this), null, 2)}\n`);
+      if (!written.ok) return written;
+    }
+    if (o.onlyMissing && (await isFile(join(this.folder, FILES.report)))) return ok(undefined);
+    const report = await this.writeReport();
+    return report.ok ? ok(undefined) : report;
+  }
+
+  /** The report as the ceremony stands (final once closed, dated by its closing), written to the folder and returned. */
   async writeReport(now: Date = new Date()): Promise<Result<Uint8Array>> {
-    const pdf = await keyCeremonyReport({ definition: this.definition, state: this.#state, entries: this.entries, head: this.head, generatedAt: now });
+    const closing = this.closingEntry();
+    const generatedAt = closing === undefined ? now : new Date(closing.entry.time);
+    const pdf = await keyCeremonyReport({ definition: this.definition, state: this.#state, entries: this.entries, head: this.head, generatedAt });
     const written = await writeFileAtomic(join(this.folder, FILES.report), pdf);
     return written.ok ? ok(pdf) : written;
+  }
+
+  /** The `ceremony.closed` entry and the transcript's head just after it (what public-key.json names), once closed. */
+  closingEntry(): { readonly entry: TranscriptEntry; readonly head: string } | undefined {
+    const i = this.entries.findIndex((e) => e.type === ENTRY.closed);
+    if (i < 0) return undefined;
+    return { entry: this.entries[i]!, head: i + 1 < this.entries.length ? this.entries[i + 1]!.prev : this.head };
   }
 
   private async withToken(step: MemberStep, act: (token: OpenedToken) => Promise<Result<void>>): Promise<Result<void>> {
@@ -356,6 +395,8 @@ export interface PublicKeyFile {
 
 function publicKeyFile(c: KeyCeremony): PublicKeyFile {
   const closed = closedPayload(c.state as KeyCeremonyState);
+  const closing = c.closingEntry();
+  if (closing === undefined) throw new BugError('publicKeyFile: the ceremony is not closed');
   return {
     format: 'sceau/public-key/v1',
     election: c.definition.id,
@@ -364,6 +405,23 @@ function publicKeyFile(c: KeyCeremony): PublicKeyFile {
     threshold: c.state.t,
     qualified: closed.qualified,
     verificationKeys: closed.verificationKeys,
-    transcriptHead: c.head,
+    transcriptHead: closing.head,
   };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * Whether `create` may work in `folder`: 'empty' (nothing but a lock or a temporary file), or 'resume'
+ * (that same definition, and at most a transcript: a creation interrupted after the definition, if the
+ * transcript holds no `ceremony.opened`, which `create` checks once it is verified); false for anything else.
+ */
+async function interruptedCreation(folder: string, definitionText: string): Promise<'empty' | 'resume' | false> {
+  const present = (await readdir(folder)).filter((name) => name !== LOCK_FILE && !name.startsWith(`${LOCK_FILE}.`) && !/^\..*\.tmp$/.test(name));
+  if (present.length === 0) return 'empty';
+  if (present.some((name) => name !== FILES.definition && name !== FILES.transcript)) return false;
+  const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
+  return text === definitionText ? 'resume' : false;
 }

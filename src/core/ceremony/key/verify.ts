@@ -13,11 +13,14 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { verifyTranscriptText } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from './actors.js';
 import { FILES, type PublicKeyFile } from './ceremony.js';
+import { ENTRY } from './entries.js';
 import { closedPayload, foldKeyCeremony, type KeyCeremonyState } from './state.js';
 
 export interface VerifiedKeyCeremony {
   readonly state: KeyCeremonyState;
   readonly head: string;
+  /** The head just after `ceremony.closed` (what public-key.json names), once closed; entries may follow it (sessions, deviations). */
+  readonly closedHead: string | null;
 }
 
 /** Replays a key-ceremony transcript; `name` is how failures name the file. */
@@ -26,7 +29,10 @@ export function verifyKeyCeremonyTranscript(def: ElectionDefinition, fingerprint
   if (!chain.ok) return chain;
   const state = foldKeyCeremony(def, fingerprint, chain.value.entries);
   if (!state.ok) return { ok: false, error: { ...state.error, where: state.error.where?.replace(/^transcript:/, `${name}:`) ?? name } };
-  return ok({ state: state.value, head: chain.value.head });
+  const entries = chain.value.entries;
+  const i = entries.findIndex((e) => e.type === ENTRY.closed);
+  const closedHead = i < 0 ? null : i + 1 < entries.length ? entries[i + 1]!.prev : chain.value.head;
+  return ok({ state: state.value, head: chain.value.head, closedHead });
 }
 
 /** The closed ceremony's public key file, as the transcript says it must be. */
@@ -40,7 +46,7 @@ export function expectedPublicKeyFile(def: ElectionDefinition, fingerprint: Uint
     threshold: def.board.threshold,
     qualified: closed.qualified,
     verificationKeys: closed.verificationKeys,
-    transcriptHead: verified.head,
+    transcriptHead: verified.closedHead ?? verified.head,
   };
 }
 

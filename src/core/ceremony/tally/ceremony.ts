@@ -6,14 +6,15 @@
  * `tally.deviation` entries naming the member. A key share and an identity secret live only inside the
  * step that opened the member's token, and are wiped when it returns.
  */
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { dkgResultFromJson, dkgResultToJson, type DkgResult } from '../../crypto/dkg/index.js';
 import type { CiphertextJson } from '../../crypto/elgamal.js';
 import { pointToHex, scalarToHex } from '../../crypto/group.js';
 import type { ShuffleJson } from '../../crypto/shuffle/index.js';
 import type { PartialDecryptionJson } from '../../crypto/threshold.js';
-import { fsyncFolder, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
+import { renameDurable, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
+import { LOCK_FILE } from '../../common/folder-lock.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
@@ -109,6 +110,10 @@ interface KeyOutcome {
   readonly identityKeys: ReadonlyMap<number, string>;
 }
 
+function notOpened(folder: string): Result<never> {
+  return fail('tally.not-opened', `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : ouvrez-le de nouveau depuis la même cérémonie des clés, dans ce même dossier ; la création reprend.`, `The tally in ${folder} was never opened (creation interrupted): open it again from the same key ceremony, in this same folder; the creation resumes.`, folder);
+}
+
 function notNow(fr: string, en: string, where?: string): Result<never> {
   return fail('ceremony.step', fr, en, where);
 }
@@ -176,6 +181,23 @@ async function importedFiles(folder: string, imported: TallyImportPayload): Prom
   return ok(counts);
 }
 
+/**
+ * The files of `files` already in `folder`, when it may hold a tally being created: nothing else there
+ * but the lock, temporary files and tally.jsonl, and each of those files byte for byte the one to write
+ * (a creation from this same key ceremony, interrupted). Null otherwise: the folder is not empty.
+ */
+async function creationFiles(folder: string, files: readonly (readonly [string, string])[]): Promise<Set<string> | null> {
+  const expected = new Map(files);
+  const present = new Set<string>();
+  for (const name of await readdir(folder)) {
+    if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || /^\..*\.tmp$/.test(name) || name === RECORD_FILES.tallyTranscript) continue;
+    const text = expected.get(name);
+    if (text === undefined || (await readFile(join(folder, name), 'utf8').catch(() => null)) !== text) return null;
+    present.add(name);
+  }
+  return present;
+}
+
 export class TallyCeremony {
   #state: TallyState;
   #basis: TallyBasis;
@@ -216,25 +238,29 @@ export class TallyCeremony {
       return fail(first.code, `Cérémonie des clés refusée (${o.keyCeremonyFolder}) : ${first.message.fr}`, `Key ceremony refused (${o.keyCeremonyFolder}): ${first.message.en}`, first.where);
     }
     await mkdir(o.folder, { recursive: true });
-    if ((await readdir(o.folder)).length > 0) {
-      return fail('ceremony.folder-not-empty', `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`, `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`, o.folder);
-    }
+    const notEmpty = () => fail<TallyCeremony>('ceremony.folder-not-empty', `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`, `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`, o.folder);
     const source = await readDefinition(o.keyCeremonyFolder);
     if (!source.ok) return source;
     const { def, fingerprint: fp } = source.value;
     const transcript = await readFile(join(o.keyCeremonyFolder, KEY_FILES.transcript), 'utf8');
     const outcome = keyOutcome(def, fp, transcript, KEY_FILES.transcript);
     if (!outcome.ok) return outcome;
-    for (const [name, text] of [
+    const files: readonly (readonly [string, string])[] = [
       [RECORD_FILES.definition, source.value.text],
       [RECORD_FILES.keyCeremony, transcript],
       [RECORD_FILES.keys, `${JSON.stringify(dkgResultToJson(outcome.value.result), null, 1)}\n`],
-    ] as const) {
+    ];
+    // An empty folder, or a creation from this same key ceremony interrupted before `tally.open` (taken up again).
+    const present = await creationFiles(o.folder, files);
+    if (present === null) return notEmpty();
+    for (const [name, text] of files) {
+      if (present.has(name)) continue;
       const w = await writeFileAtomic(join(o.folder, name), text);
       if (!w.ok) return w;
     }
     const loaded = await TallyCeremony.load(o.folder, ctx);
     if (!loaded.ok) return loaded;
+    if (loaded.value.#state.opened) return notEmpty();
     const opened = await loaded.value.recordAsWorkstation(TALLY_ENTRY.open, { keyCeremonyHead: outcome.value.head, shuffles });
     return opened.ok ? loaded : opened;
   }
@@ -248,9 +274,7 @@ export class TallyCeremony {
     if (!loaded.ok) return loaded;
     const c = loaded.value;
     c.#readOnly = options.readOnly === true;
-    if (!c.#state.opened) {
-      return fail('tally.not-opened', `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : recommencez dans un dossier vide.`, `The tally in ${folder} was never opened (creation interrupted): start again in an empty folder.`, folder);
-    }
+    if (!c.#state.opened) return notOpened(folder);
     const pvs = await c.loadPvs();
     if (!pvs.ok) return pvs;
     if (!c.#readOnly && c.#state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
@@ -267,6 +291,8 @@ export class TallyCeremony {
     const kcText = await readFile(join(folder, RECORD_FILES.keyCeremony), 'utf8').catch(() => null);
     const keysText = await readFile(join(folder, RECORD_FILES.keys), 'utf8').catch(() => null);
     if (kcText === null || keysText === null) {
+      // Before tally.jsonl exists, a file missing is a creation that stopped part-way: create resumes it.
+      if ((await fileSize(join(folder, RECORD_FILES.tallyTranscript))) === null) return notOpened(folder);
       const name = kcText === null ? RECORD_FILES.keyCeremony : RECORD_FILES.keys;
       return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
     }
@@ -418,8 +444,8 @@ export class TallyCeremony {
         const w = await writeFileAtomic(join(this.folder, name), text);
         if (!w.ok) return w;
       }
-      await rename(copy, join(this.folder, RECORD_FILES.urn));
-      await fsyncFolder(this.folder);
+      const moved = await renameDurable(copy, join(this.folder, RECORD_FILES.urn));
+      if (!moved.ok) return moved;
       const counts = new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
       const acceptedTotal = [...counts.values()].reduce((s, n) => s + n, 0);
       this.#basis = { ...this.#basis, accepted: counts };
@@ -469,19 +495,26 @@ export class TallyCeremony {
 
   // --- step 3: the receipts ---
 
-  /** Step 3: writes receipts.txt and records it; again later, checks (and if need be rewrites) the same file. */
-  publishReceipts(): Promise<Result<{ path: string; count: number; sha256: string }>> {
-    return this.serial(() => this.publishReceiptsStep());
+  /**
+   * Step 3: writes receipts.txt, hands it to `publish` (the copy on the drive that goes to the voters),
+   * and records it only once published: a copy that could not be made leaves the step to do again. Again
+   * later, checks (and if need be rewrites) the same file, and publishes it again.
+   */
+  publishReceipts(publish: (path: string) => Promise<Result<void>> = async () => ok(undefined)): Promise<Result<{ path: string; count: number; sha256: string }>> {
+    return this.serial(() => this.publishReceiptsStep(publish));
   }
 
-  private async publishReceiptsStep(): Promise<Result<{ path: string; count: number; sha256: string }>> {
+  private async publishReceiptsStep(publish: (path: string) => Promise<Result<void>>): Promise<Result<{ path: string; count: number; sha256: string }>> {
     const recorded = this.#state.receipts;
     if (recorded === undefined) {
       const due = this.due('receipts');
       if (!due.ok) return due;
     }
     const path = join(this.folder, RECORD_FILES.receipts);
-    if (recorded !== undefined && (await fileSha256(path).catch(() => null)) === recorded.sha256) return ok({ path, count: recorded.count, sha256: recorded.sha256 });
+    if (recorded !== undefined && (await fileSha256(path).catch(() => null)) === recorded.sha256) {
+      const published = await publish(path);
+      return published.ok ? ok({ path, count: recorded.count, sha256: recorded.sha256 }) : published;
+    }
     if (this.#state.phase === 'closed') return fail('tally.receipts-changed', `${RECORD_FILES.receipts} a changé depuis la clôture.`, `${RECORD_FILES.receipts} changed since the closing.`, RECORD_FILES.receipts);
     const receipts: string[] = [];
     const acceptedSha = await streamAccepted(this.folder, (l) => receipts.push(String(l?.receipt)));
@@ -491,9 +524,12 @@ export class TallyCeremony {
     if (!written.ok) return written;
     const sha256 = await fileSha256(path);
     const count = receipts.length;
-    if (recorded !== undefined) {
-      return sha256 === recorded.sha256 ? ok({ path, count, sha256 }) : fail('tally.receipts-changed', `${RECORD_FILES.receipts} ne correspond plus au journal.`, `${RECORD_FILES.receipts} no longer matches the transcript.`, RECORD_FILES.receipts);
+    if (recorded !== undefined && sha256 !== recorded.sha256) {
+      return fail('tally.receipts-changed', `${RECORD_FILES.receipts} ne correspond plus au journal.`, `${RECORD_FILES.receipts} no longer matches the transcript.`, RECORD_FILES.receipts);
     }
+    const published = await publish(path);
+    if (!published.ok) return published;
+    if (recorded !== undefined) return ok({ path, count, sha256 });
     const entry = await this.recordAsWorkstation(TALLY_ENTRY.receipts, { count, sha256 });
     return entry.ok ? ok({ path, count, sha256 }) : entry;
   }

@@ -1,0 +1,176 @@
+/**
+ * One step at a time per real folder (issue 12, defect 1): inside a process, whatever spelling of the
+ * folder each call names; across processes, through the folder's lock file, taken from a holder only once
+ * its death is proven; and an append that finds the transcript changed since it was read writes nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendDurable, setWriteProbe } from '../../src/core/common/atomic-file.js';
+import { acquireFolderLock, folderKey, LOCK_FILE } from '../../src/core/common/folder-lock.js';
+import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import type { KeyCeremonyView, SceauApi } from '../../src/core/service/api.js';
+import { makeScene, nextStep, sceneService, type Scene } from '../faults/harness.js';
+
+const pool = new WorkerPool(0);
+const children: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await pool.close();
+});
+
+const lockModule = fileURLToPath(new URL('../../src/core/common/folder-lock.ts', import.meta.url));
+const label = { fr: 'Test', en: 'Test' };
+
+/** Runs the scene's election until `stop` says so of the view of its key ceremony. */
+async function keyCeremonyUntil(api: SceauApi, s: Scene, stop: (v: KeyCeremonyView) => boolean): Promise<KeyCeremonyView> {
+  for (let i = 0; i < 40; i++) {
+    const v = await api.keyCeremonyOpen({ folder: s.keyCeremony });
+    if (v.ok && stop(v.value)) return v.value;
+    const done = await nextStep(api, s);
+    if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
+  }
+  throw new Error('never reached');
+}
+
+/** A real second process holding the lock of `folder` until it is killed. */
+async function holderProcess(folder: string): Promise<ChildProcess> {
+  const code = `import(${JSON.stringify(lockModule)}).then(async (m) => { const l = await m.acquireFolderLock(${JSON.stringify(folder)}, { fr: 'Clôture du premier tour', en: 'Closing round 1' }); console.log(l.ok ? 'held' : l.error.code); setInterval(() => {}, 1000); });`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const said = await new Promise<string>((resolve) => child.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim())));
+  expect(said).toBe('held');
+  return child;
+}
+
+const killed = (c: ChildProcess) => new Promise<void>((resolve) => (c.once('exit', () => resolve()), c.kill('SIGKILL')));
+
+describe('one step at a time on a ceremony folder', () => {
+  it('five closings of round 1 at once, through five spellings of the folder, append one entry; the folder opens again', async () => {
+    const s = makeScene(join(mkdtempSync(join(tmpdir(), 'sceau-lock-')), 'scene'));
+    const api = sceneService(s, pool);
+    // Round 1 with member 3 still to contribute: the president may close it without them.
+    const v = await keyCeremonyUntil(api, s, (x) => x.phase === 'round1' && x.expected.length === 1);
+    const f = s.keyCeremony;
+    const spellings = [f, `${f}/`, `${f}/.`, `${f}//`, `${f}/../${basename(f)}`];
+    expect(new Set(await Promise.all(spellings.map(folderKey))).size).toBe(1);
+    const answers = await Promise.all(spellings.map((folder) => api.keyCeremonyCloseRound1({ folder, reason: 'Le membre 3 est absent.' })));
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    for (const a of answers.filter((x) => !x.ok)) expect(!a.ok && a.error.code).toBe('ceremony.step');
+    const lines = readFileSync(join(f, 'transcript.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(v.transcript.length + 1);
+    expect(lines.map((l) => (JSON.parse(l) as { type: string }).type).filter((t) => t === 'dkg.round1-closed')).toHaveLength(1);
+    const again = await api.keyCeremonyOpen({ folder: f });
+    expect(again.ok && again.value.phase).toBe('round2');
+    expect(existsSync(join(f, LOCK_FILE))).toBe(false);
+  });
+
+  it('a step is refused while another process holds the folder, naming it; once that process is dead, the next step takes the folder', async () => {
+    const s = makeScene(join(mkdtempSync(join(tmpdir(), 'sceau-lock-')), 'scene'));
+    const api = sceneService(s, pool);
+    await keyCeremonyUntil(api, s, (x) => x.phase === 'round1' && x.expected.length === 1);
+    const before = readFileSync(join(s.keyCeremony, 'transcript.jsonl'), 'utf8');
+    const other = await holderProcess(s.keyCeremony);
+    const refused = await api.keyCeremonyCloseRound1({ folder: s.keyCeremony, reason: 'Absent.' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
+    const message = !refused.ok ? refused.error.message : { fr: '', en: '' };
+    expect(message.fr).toContain(`processus ${other.pid}`);
+    expect(message.fr).toContain('Clôture du premier tour');
+    expect(message.en).toContain(`process ${other.pid}`);
+    // Refused before anything was written; the view still opens (read as it stands).
+    expect(readFileSync(join(s.keyCeremony, 'transcript.jsonl'), 'utf8')).toBe(before);
+    expect((await api.keyCeremonyOpen({ folder: s.keyCeremony })).ok).toBe(true);
+    // The holder dies without releasing (kill -9): its lock is stale, proven so, and taken over.
+    await killed(other);
+    expect(existsSync(join(s.keyCeremony, LOCK_FILE))).toBe(true);
+    const done = await api.keyCeremonyCloseRound1({ folder: s.keyCeremony, reason: 'Absent.' });
+    expect(done.ok && done.value.phase).toBe('round2');
+    expect(existsSync(join(s.keyCeremony, LOCK_FILE))).toBe(false);
+  });
+
+  it('a tally step is refused while another instance holds the folder, and the view still opens', async () => {
+    const s = makeScene(join(mkdtempSync(join(tmpdir(), 'sceau-lock-')), 'scene'));
+    const api = sceneService(s, pool);
+    for (;;) {
+      const done = await nextStep(api, s);
+      if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
+      if (done.step === 'tally:create') break;
+    }
+    const other = await holderProcess(s.tally);
+    const refused = await api.tallyImport({ folder: s.tally, drive: s.urnDrive, file: 'urn.jsonl' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
+    const view = await api.tallyOpen({ folder: s.tally });
+    expect(view.ok && view.value.phase).toBe('import');
+    await killed(other);
+    expect((await api.tallyImport({ folder: s.tally, drive: s.urnDrive, file: 'urn.jsonl' })).ok).toBe(true);
+  });
+
+  it('a lock held on another machine is never broken; one left empty is busy, then stale once old', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sceau-lock-'));
+    const path = join(folder, LOCK_FILE);
+    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: 'poste-du-greffe', pid: 1, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'ab' }));
+    const foreign = await acquireFolderLock(folder, label);
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
+    expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe »');
+    expect(!foreign.ok && foreign.error.message.en).toContain(LOCK_FILE);
+    // A creator that died between creating the file and writing it: busy for a while, then stale.
+    writeFileSync(path, '');
+    expect(await acquireFolderLock(folder, label)).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(path, old, old);
+    const taken = await acquireFolderLock(folder, label);
+    expect(taken.ok).toBe(true);
+    if (taken.ok) {
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, step: label });
+      await taken.value.release();
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('two holders in one process: the second is refused until the first releases', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sceau-lock-'));
+    const first = await acquireFolderLock(folder, label);
+    expect(first.ok).toBe(true);
+    expect(await acquireFolderLock(folder, label)).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
+    if (first.ok) await first.value.release();
+    const second = await acquireFolderLock(folder, label);
+    expect(second.ok).toBe(true);
+    if (second.ok) await second.value.release();
+  });
+});
+
+describe('an append checks the file it read', () => {
+  it('writes nothing when the transcript changed since it was read, even to the same size', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sceau-append-')), 't.jsonl');
+    const one = new TextEncoder().encode('{"seq":0}\n');
+    expect((await appendDurable(path, one, { size: 0 })).ok).toBe(true);
+    // Another writer rewrote the line (same length): the tail no longer is the line this writer appended.
+    writeFileSync(path, '{"seq":9}\n');
+    const r = await appendDurable(path, '{"seq":1}\n', { size: one.length, tail: one });
+    expect(!r.ok && r.error.code).toBe('file.changed');
+    expect(readFileSync(path, 'utf8')).toBe('{"seq":9}\n');
+  });
+
+  it('an append that fails part-way (a full disk) leaves the file as it was, not half a line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sceau-append-'));
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 't.jsonl');
+    writeFileSync(path, 'first line\n');
+    setWriteProbe(({ stage }) => {
+      if (stage === 'during') throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+    });
+    try {
+      const r = await appendDurable(path, 'second line, long enough to be cut in two\n', { size: 11 });
+      expect(!r.ok && r.error.code).toBe('file.no-space');
+      expect(!r.ok && r.error.message.fr).toContain('Plus de place');
+    } finally {
+      setWriteProbe(undefined);
+    }
+    expect(readFileSync(path, 'utf8')).toBe('first line\n');
+    expect(statSync(path).size).toBe(11);
+  });
+});
+
