@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,9 +77,10 @@ describe('one step at a time on a ceremony folder', () => {
     const refused = await api.keyCeremonyCloseRound1({ folder: s.keyCeremony, reason: 'Absent.' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
     const message = !refused.ok ? refused.error.message : { fr: '', en: '' };
-    expect(message.fr).toContain(`processus ${other.pid}`);
-    expect(message.fr).toContain('Clôture du premier tour');
-    expect(message.en).toContain(`process ${other.pid}`);
+    expect(message.fr).toContain('une autre fenêtre ou instance de Sceau sur ce poste');
+    expect(message.fr).toContain('« Clôture du premier tour »');
+    expect(message.fr).toContain(`fichier caché ${LOCK_FILE}`);
+    expect(message.en).toContain('another window or instance of Sceau on this machine');
     // Refused before anything was written; the view still opens (read as it stands).
     expect(readFileSync(join(s.keyCeremony, 'transcript.jsonl'), 'utf8')).toBe(before);
     expect((await api.keyCeremonyOpen({ folder: s.keyCeremony })).ok).toBe(true);
@@ -111,11 +112,16 @@ describe('one step at a time on a ceremony folder', () => {
   it('a lock held on another machine is never broken; one left empty is busy, then stale once old', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sceau-lock-'));
     const path = join(folder, LOCK_FILE);
-    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: 'poste-du-greffe', pid: 1, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'ab' }));
+    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: 'poste-du-greffe', machine: null, boot: 'uptime:1', pid: 1, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'ab' }));
     const foreign = await acquireFolderLock(folder, label);
     expect(foreign).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
     expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe »');
     expect(!foreign.ok && foreign.error.message.en).toContain(LOCK_FILE);
+    // This machine, but another boot (the holder died with the machine): stale, proven, taken over.
+    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: hostname(), machine: null, boot: 'another-boot', pid: process.pid, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'cd' }));
+    const afterReboot = await acquireFolderLock(folder, label);
+    expect(afterReboot.ok).toBe(true);
+    if (afterReboot.ok) await afterReboot.value.release();
     // A creator that died between creating the file and writing it: busy for a while, then stale.
     writeFileSync(path, '');
     expect(await acquireFolderLock(folder, label)).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
@@ -138,7 +144,13 @@ describe('one step at a time on a ceremony folder', () => {
     if (first.ok) await first.value.release();
     const second = await acquireFolderLock(folder, label);
     expect(second.ok).toBe(true);
+    // A release that could not remove the file (a stick turned read-only): this process's own lock, not held, is stale to it.
+    const left = readFileSync(join(folder, LOCK_FILE), 'utf8');
     if (second.ok) await second.value.release();
+    writeFileSync(join(folder, LOCK_FILE), left);
+    const third = await acquireFolderLock(folder, label);
+    expect(third.ok).toBe(true);
+    if (third.ok) await third.value.release();
   });
 });
 

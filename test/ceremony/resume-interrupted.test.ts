@@ -71,6 +71,27 @@ describe('a closing stopped after ceremony.closed', () => {
     expect((await runTo(s, api, 'tally:create')).result.ok).toBe(true);
   });
 
+  it('an interim report made before the closing is replaced by the final one when the closing is finished', async () => {
+    const s = scene();
+    const api = sceneService(s, pool);
+    for (;;) {
+      const v = await api.keyCeremonyOpen({ folder: s.keyCeremony });
+      if (v.ok && v.value.phase === 'closing') break;
+      const done = await nextStep(api, s);
+      if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
+    }
+    const interim = await api.keyCeremonyReport({ folder: s.keyCeremony });
+    expect(interim.ok).toBe(true);
+    const disk = failWrites('public-key.json');
+    expect((await api.keyCeremonyClose({ folder: s.keyCeremony })).ok).toBe(false);
+    disk.heal();
+    expect((await api.keyCeremonyOpen({ folder: s.keyCeremony })).ok).toBe(true);
+    const final = readFileSync(join(s.keyCeremony, 'key-ceremony-report.pdf'));
+    expect(interim.ok && Buffer.from(interim.value.pdfBase64, 'base64').equals(final)).toBe(false);
+    const again = await api.keyCeremonyReport({ folder: s.keyCeremony });
+    expect(again.ok && Buffer.from(again.value.pdfBase64, 'base64').equals(final)).toBe(true);
+  });
+
   it('a report that could not be written is written by the next opening; public-key.json is kept as it is', async () => {
     const s = scene();
     const api = sceneService(s, pool);

@@ -153,15 +153,22 @@ describe('a fault at every write point of both ceremonies', () => {
         }
       });
       const refused = new Map<string, number>();
+      const byStep = new Set<string>();
       try {
         await runElection(sceneService(s, pool), s, {
           retries: 64,
-          onStep: (d) => void (!d.result.ok && refused.set(d.result.error.code, (refused.get(d.result.error.code) ?? 0) + 1)),
+          onStep: (d) => {
+            if (d.result.ok) return;
+            refused.set(d.result.error.code, (refused.get(d.result.error.code) ?? 0) + 1);
+            byStep.add(`${d.step} ${d.result.error.code}`);
+          },
         });
       } finally {
         unwatchWrites();
       }
       for (const t of targets) expect(faults.get(t), t).toBe(2);
+      // A full disk is said as such: in a ceremony folder, and on the drive the president chose.
+      for (const said of ['key:close file.no-space', 'tally:import file.no-space', 'tally:receipts drive.full', 'tally:export drive.full', 'key:enrol:1 drive.full']) expect([...byStep], said).toContain(said);
       console.log(`error chain: ${2 * targets.length} failed writes; refusals by code: ${JSON.stringify(Object.fromEntries(refused))}`);
       await expectSound(s);
     },

@@ -4,36 +4,45 @@
  * append to one transcript at once: each step that writes holds the folder's lock file for its
  * duration.
  *
- *   <folder>/.sceau.lock = {"format":"sceau/lock/v1","host","pid","started","since","step":{fr,en},"nonce"}
+ *   <folder>/.sceau.lock = {"format":"sceau/lock/v1","host","machine","boot","pid","started","since","step":{fr,en},"nonce"}
  *
  * Taking the lock is creating that file exclusively (O_CREAT|O_EXCL: exactly one creator wins, on
  * every local file system and on a USB stick). Releasing it is removing it, once the holder has checked
  * the file is still its own (the nonce). A lock whose holder died (a crash, a kill -9, a power cut) is
- * stale only once its death is proven: same host, and no process with that pid and that start time. A
- * lock held on another host, or by a live process, is never broken: the step is refused, naming the
- * holder. Breaking a stale lock is itself serialised by a second short-lived file (`.sceau.lock.break`),
- * so that two processes breaking the same stale lock cannot remove each other's fresh one.
+ * stale only once its death is proven: the same machine (host name and machine id), and either another
+ * boot, or no process with that pid, or one started at another time. A lock of this very process that it
+ * does not hold (a release that could not remove it) is stale too. A lock held on another machine, or by a
+ * live process, is never broken: the step is refused, naming the holder. Breaking a stale lock is itself
+ * serialised by a second short-lived file (`.sceau.lock.break`), so that two processes breaking the same
+ * stale lock cannot remove each other's fresh one.
  *
- * The lock is not part of any record (docs/record.md): `listRecordFiles` skips it.
+ * Neither file is part of any record (docs/record.md): `listRecordFiles` skips both.
  */
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail, ok, type Bilingual, type Result } from './result.js';
 
 export const LOCK_FILE = '.sceau.lock';
-const BREAK_FILE = `${LOCK_FILE}.break`;
+/** Held for milliseconds while a stale lock is removed. */
+export const BREAK_FILE = `${LOCK_FILE}.break`;
 const LOCK_FORMAT = 'sceau/lock/v1';
-/** A lock file still empty this long after its creation was left by a creator that died before writing it. */
+/** A lock file still empty (or unreadable) this long after its creation was left by a creator that died before writing it. */
 const EMPTY_LOCK_STALE_MS = 30_000;
 /** A break file older than this was left by a process that died while breaking (it is held for milliseconds). */
 const BREAK_STALE_MS = 10_000;
+/** Two boot times estimated from the uptime closer than this are the same boot. */
+const BOOT_TOLERANCE_S = 120;
 
 interface LockHolder {
   readonly format: typeof LOCK_FORMAT;
   readonly host: string;
+  /** /etc/machine-id where there is one (two cloned workstations may share a host name), else null. */
+  readonly machine: string | null;
+  /** The boot: Linux's boot_id, else `uptime:<seconds since the epoch at boot>`, estimated. */
+  readonly boot: string;
   readonly pid: number;
   /** The process's start time as the kernel counts it (Linux), to tell a reused pid from the holder; null elsewhere. */
   readonly started: string | null;
@@ -49,7 +58,7 @@ export interface FolderLock {
   release(): Promise<void>;
 }
 
-/** Locks this process holds, removed if the process exits normally while holding them (a crash leaves them stale, provably). */
+/** Locks this process holds (path → nonce), removed if the process exits normally while holding them (a crash leaves them stale, provably). */
 const held = new Map<string, string>();
 let exitHookInstalled = false;
 
@@ -57,17 +66,18 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const [path] of held) {
+    for (const [path, nonce] of held) {
       try {
-        unlinkSync(path);
+        // Only this holder's: a lock removed by hand and taken by another since is theirs.
+        if (parseHolder(readFileSync(path, 'utf8'))?.nonce === nonce.replace(/^released:/, '')) unlinkSync(path);
       } catch {
-        // Already gone: nothing to release.
+        // Already gone, or unreadable: nothing of ours to remove.
       }
     }
   });
 }
 
-/** This process's start time in clock ticks since boot (field 22 of /proc/self/stat), or null off Linux. */
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or null off Linux. */
 async function processStart(pid: number): Promise<string | null> {
   const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   if (text === null) return null;
@@ -76,27 +86,78 @@ async function processStart(pid: number): Promise<string | null> {
   return fields[19] ?? null;
 }
 
-let ownStart: Promise<string | null> | undefined;
-
-async function me(step: Bilingual): Promise<LockHolder> {
-  ownStart ??= processStart(process.pid);
-  return { format: LOCK_FORMAT, host: hostname(), pid: process.pid, started: await ownStart, since: new Date().toISOString(), step, nonce: randomBytes(16).toString('hex') };
+interface Machine {
+  readonly host: string;
+  readonly machine: string | null;
+  readonly boot: string;
+  readonly started: string | null;
 }
 
+let thisMachine: Promise<Machine> | undefined;
+
+function machineNow(): Promise<Machine> {
+  thisMachine ??= (async () => {
+    const machine = (await readFile('/etc/machine-id', 'utf8').catch(() => '')).trim();
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => '')).trim();
+    return {
+      host: hostname(),
+      machine: machine === '' ? null : machine,
+      boot: bootId !== '' ? bootId : `uptime:${Math.round(Date.now() / 1000 - uptime())}`,
+      started: await processStart(process.pid),
+    };
+  })();
+  return thisMachine;
+}
+
+async function me(step: Bilingual): Promise<LockHolder> {
+  const m = await machineNow();
+  return { format: LOCK_FORMAT, host: m.host, machine: m.machine, boot: m.boot, pid: process.pid, started: m.started, since: new Date().toISOString(), step, nonce: randomBytes(16).toString('hex') };
+}
+
+function isBilingual(v: unknown): v is Bilingual {
+  return typeof v === 'object' && v !== null && typeof (v as Bilingual).fr === 'string' && typeof (v as Bilingual).en === 'string';
+}
+
+/** The holder a lock file names, if it is one of ours, whole (a file of another shape counts as unreadable). */
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const v = JSON.parse(text) as Partial<LockHolder>;
-    if (v.format !== LOCK_FORMAT || typeof v.host !== 'string' || typeof v.pid !== 'number' || typeof v.nonce !== 'string') return undefined;
-    return v as LockHolder;
+    const whole =
+      v.format === LOCK_FORMAT &&
+      typeof v.host === 'string' &&
+      (v.machine === null || typeof v.machine === 'string') &&
+      typeof v.boot === 'string' &&
+      Number.isSafeInteger(v.pid) &&
+      (v.pid ?? 0) > 0 &&
+      (v.started === null || typeof v.started === 'string') &&
+      typeof v.since === 'string' &&
+      !Number.isNaN(Date.parse(v.since)) &&
+      isBilingual(v.step) &&
+      typeof v.nonce === 'string';
+    return whole ? (v as LockHolder) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the holder is proven dead: on this host, and its pid names no process, or a process started at another time. */
-async function provenDead(h: LockHolder): Promise<boolean> {
-  if (h.host !== hostname()) return false;
-  if (h.pid === process.pid) return h.started !== null && h.started !== (await (ownStart ??= processStart(process.pid)));
+function sameBoot(a: string, b: string): boolean {
+  if (a.startsWith('uptime:') && b.startsWith('uptime:')) return Math.abs(Number(a.slice(7)) - Number(b.slice(7))) <= BOOT_TOLERANCE_S;
+  return a === b;
+}
+
+function sameMachine(h: LockHolder, m: Machine): boolean {
+  return h.host === m.host && (h.machine === null || m.machine === null || h.machine === m.machine);
+}
+
+/**
+ * Whether the holder of the lock at `path` is proven dead: on this machine, and of another boot, or its
+ * pid names no process (or one started at another time), or it is this process but not a lock it holds.
+ */
+async function provenDead(h: LockHolder, path: string): Promise<boolean> {
+  const m = await machineNow();
+  if (!sameMachine(h, m)) return false;
+  if (!sameBoot(h.boot, m.boot)) return true;
+  if (h.pid === process.pid) return h.started === m.started ? held.get(path) !== h.nonce : true;
   try {
     process.kill(h.pid, 0);
   } catch (e) {
@@ -108,8 +169,8 @@ async function provenDead(h: LockHolder): Promise<boolean> {
   return now !== null && now !== h.started;
 }
 
-/** Creates `path` exclusively with `text`, fsynced; false if it exists. */
-async function createExclusive(path: string, text: string): Promise<boolean> {
+/** Creates `path` exclusively with `text` (fsynced when `durable`); false if it exists. */
+async function createExclusive(path: string, text: string, durable: boolean): Promise<boolean> {
   let fd;
   try {
     fd = await open(path, 'wx', 0o644);
@@ -119,7 +180,7 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
   }
   try {
     await fd.writeFile(text);
-    await fd.sync();
+    if (durable) await fd.sync();
   } finally {
     await fd.close();
   }
@@ -137,16 +198,18 @@ async function inspect(path: string): Promise<Found> {
     // Created and not yet written (its creator is writing it now), or left empty by a creator that died then.
     return Date.now() - info.mtimeMs > EMPTY_LOCK_STALE_MS ? { kind: 'stale', text } : { kind: 'busy-unknown' };
   }
-  return (await provenDead(holder)) ? { kind: 'stale', text } : { kind: 'held', holder };
+  return (await provenDead(holder, path)) ? { kind: 'stale', text } : { kind: 'held', holder };
 }
 
 /**
  * Removes the stale lock whose text was `text`, unless it changed meanwhile; serialised by the break
- * file, so that a fresh lock taken after the stale one was removed is never removed in its turn.
+ * file (its own nonce inside, not fsynced: it lives for milliseconds), so that a fresh lock taken after
+ * the stale one was removed is never removed in its turn.
  */
 async function breakStale(folder: string, text: string): Promise<void> {
   const breaker = join(folder, BREAK_FILE);
-  if (!(await createExclusive(breaker, String(process.pid)))) {
+  const nonce = randomBytes(16).toString('hex');
+  if (!(await createExclusive(breaker, nonce, false))) {
     const info = await stat(breaker).catch(() => null);
     if (info !== null && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlink(breaker).catch(() => undefined);
     return;
@@ -155,30 +218,38 @@ async function breakStale(folder: string, text: string): Promise<void> {
     const now = await readFile(join(folder, LOCK_FILE), 'utf8').catch(() => null);
     if (now === text) await unlink(join(folder, LOCK_FILE)).catch(() => undefined);
   } finally {
-    await unlink(breaker).catch(() => undefined);
+    if ((await readFile(breaker, 'utf8').catch(() => null)) === nonce) await unlink(breaker).catch(() => undefined);
   }
 }
 
-function heldBy(h: LockHolder, folder: string): Result<never> {
-  const here = h.host === hostname();
-  const who = here ? { fr: `une autre instance de Sceau sur ce poste (processus ${h.pid})`, en: `another instance of Sceau on this machine (process ${h.pid})` } : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
-  const since = h.since.replace('T', ' ').slice(0, 19);
+/** A date as the president reads it: the workstation's local time, in each language. */
+function localTime(iso: string): Bilingual {
+  const d = new Date(iso);
+  return { fr: d.toLocaleString('fr-FR'), en: d.toLocaleString('en-GB') };
+}
+
+function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
+  const since = localTime(h.since);
+  const who = here ? { fr: 'une autre fenêtre ou instance de Sceau sur ce poste', en: 'another window or instance of Sceau on this machine' } : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
   const then = here
-    ? { fr: 'attendez la fin de cette étape, ou fermez cette autre instance, puis recommencez', en: 'wait for that step to end, or close that other instance, then try again' }
+    ? {
+        fr: `attendez la fin de cette étape, ou fermez l'autre Sceau, puis recommencez. Si aucun autre Sceau n'est ouvert sur ce poste, supprimez le fichier caché ${LOCK_FILE} de ce dossier, puis recommencez`,
+        en: `wait for that step to end, or close the other Sceau, then try again. If no other Sceau is open on this machine, delete the hidden file ${LOCK_FILE} from this folder, then try again`,
+      }
     : {
-        fr: `attendez la fin de cette étape ; si ce poste ne travaille plus sur ce dossier (arrêt brutal), supprimez le fichier ${LOCK_FILE} du dossier après l'avoir vérifié`,
-        en: `wait for that step to end; if that machine no longer works on this folder (it stopped abruptly), remove the file ${LOCK_FILE} from the folder after checking so`,
+        fr: `attendez la fin de cette étape. Si ce poste s'est arrêté brutalement et ne travaille plus sur ce dossier, supprimez le fichier caché ${LOCK_FILE} de ce dossier après vous être assuré que ce poste est arrêté`,
+        en: `wait for that step to end. If that machine stopped abruptly and no longer works on this folder, delete the hidden file ${LOCK_FILE} from this folder once you are sure that machine has stopped`,
       };
   return fail(
     'ceremony.locked',
-    `Ce dossier est en cours d'utilisation par ${who.fr} depuis ${since} UTC (étape : ${h.step.fr}) : ${then.fr}.`,
-    `This folder is in use by ${who.en} since ${since} UTC (step: ${h.step.en}): ${then.en}.`,
+    `Ce dossier est utilisé par ${who.fr} depuis le ${since.fr} (étape en cours « ${h.step.fr} ») : ${then.fr}.`,
+    `This folder is in use by ${who.en} since ${since.en} (step running "${h.step.en}"): ${then.en}.`,
     folder,
   );
 }
 
 function busyUnknown(folder: string): Result<never> {
-  return fail('ceremony.locked', "Ce dossier est en cours d'utilisation par une autre instance de Sceau : recommencez dans un instant.", 'This folder is in use by another instance of Sceau: try again in a moment.', folder);
+  return fail('ceremony.locked', "Ce dossier est utilisé par une autre instance de Sceau : recommencez dans un instant.", 'This folder is in use by another instance of Sceau: try again in a moment.', folder);
 }
 
 /**
@@ -191,13 +262,13 @@ export async function acquireFolderLock(folder: string, step: Bilingual): Promis
     const holder = await me(step);
     let created: boolean;
     try {
-      created = await createExclusive(path, `${JSON.stringify(holder)}\n`);
+      created = await createExclusive(path, `${JSON.stringify(holder)}\n`, true);
     } catch (e) {
       return fail('file.write', `Impossible de verrouiller le dossier ${folder} : ${String(e)}`, `Cannot lock the folder ${folder}: ${String(e)}`, folder);
     }
     if (created) return ok(lockOf(path, holder.nonce));
     const found = await inspect(path);
-    if (found.kind === 'held') return heldBy(found.holder, folder);
+    if (found.kind === 'held') return heldBy(found.holder, folder, sameMachine(found.holder, await machineNow()));
     if (found.kind === 'busy-unknown') return busyUnknown(folder);
     if (found.kind === 'stale') await breakStale(folder, found.text);
   }
@@ -211,9 +282,12 @@ function lockOf(path: string, nonce: string): FolderLock {
     path,
     release: async () => {
       if (held.get(path) !== nonce) return;
-      held.delete(path);
       const text = await readFile(path, 'utf8').catch(() => null);
-      if (text !== null && parseHolder(text)?.nonce === nonce) await unlink(path).catch(() => undefined);
+      const ours = text !== null && parseHolder(text)?.nonce === nonce;
+      // Forgotten only once gone: a lock that could not be removed stays this process's (the exit hook
+      // tries again), and, not held, counts as stale for this process's next step.
+      if (!ours || (await unlink(path).then(() => true, () => false))) held.delete(path);
+      else held.set(path, `released:${nonce}`);
     },
   };
 }

@@ -433,9 +433,10 @@ export function tallyService(deps: TallyDeps): TallyService {
         return c.ok ? ok(await remember(k, c.value)) : c;
       });
       if (opened.ok || opened.error.code !== 'ceremony.locked') return opened;
-      // Another process is running a step on it: shown as it stands, nothing written.
+      // Another process is running a step on it: shown as it stands, nothing written, and not kept as
+      // this session's view (which only its own steps update).
       const c = await reading(folder);
-      return c.ok ? ok(await remember(k, c.value)) : c;
+      return c.ok ? ok(screen(k, await figuresView(c.value))) : c;
     },
 
     tallyView: async ({ folder }) => {

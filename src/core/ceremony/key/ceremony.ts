@@ -335,8 +335,10 @@ export class KeyCeremony {
 
   /**
    * The files a closed ceremony leaves, each a function of the transcript alone (so a closing interrupted
-   * after `ceremony.closed` is finished to the same bytes): public-key.json, then the final report,
-   * dated by the closing entry. `onlyMissing`: a file already there is not written again.
+   * after `ceremony.closed` is finished to the same bytes): public-key.json, then the final report, made
+   * from the transcript up to the closing and dated by it. `onlyMissing`: public-key.json already there
+   * is kept (the verifier checks it); the report is made again and rewritten if it differs (a report
+   * asked for before the closing is not the final one).
    */
   private async writeClosingFiles(o: { onlyMissing: boolean }): Promise<Result<void>> {
     const keyPath = join(this.folder, FILES.publicKey);
@@ -344,16 +346,27 @@ export class KeyCeremony {
       const written = await writeFileAtomic(keyPath, `${JSON.stringify(publicKeyFile(this), null, 2)}\n`);
       if (!written.ok) return written;
     }
-    if (o.onlyMissing && (await isFile(join(this.folder, FILES.report)))) return ok(undefined);
-    const report = await this.writeReport();
-    return report.ok ? ok(undefined) : report;
+    const report = await this.reportPdf();
+    const present = await readFile(join(this.folder, FILES.report)).catch(() => null);
+    if (o.onlyMissing && present !== null && Buffer.from(report).equals(present)) return ok(undefined);
+    const written = await writeFileAtomic(join(this.folder, FILES.report), report);
+    return written.ok ? ok(undefined) : written;
   }
 
-  /** The report as the ceremony stands (final once closed, dated by its closing), written to the folder and returned. */
-  async writeReport(now: Date = new Date()): Promise<Result<Uint8Array>> {
+  /** The report as the ceremony stands: once closed, of the transcript up to `ceremony.closed`, dated by it (the final report, the same whenever made). */
+  private reportPdf(now: Date = new Date()): Promise<Uint8Array> {
     const closing = this.closingEntry();
-    const generatedAt = closing === undefined ? now : new Date(closing.entry.time);
-    const pdf = await keyCeremonyReport({ definition: this.definition, state: this.#state, entries: this.entries, head: this.head, generatedAt });
+    if (closing === undefined) return keyCeremonyReport({ definition: this.definition, state: this.#state, entries: this.entries, head: this.head, generatedAt: now });
+    const entries = this.entries.slice(0, closing.entry.seq + 1);
+    // The state as it was at the closing: sessions or deviations recorded after it are no part of the final report.
+    const state = foldKeyCeremony(this.definition, this.fingerprint, entries);
+    if (!state.ok) throw new BugError(`the transcript up to its closing no longer folds: ${state.error.message.en}`);
+    return keyCeremonyReport({ definition: this.definition, state: state.value, entries, head: closing.head, generatedAt: new Date(closing.entry.time) });
+  }
+
+  /** The report as the ceremony stands (final once closed), written to the folder and returned. */
+  async writeReport(now: Date = new Date()): Promise<Result<Uint8Array>> {
+    const pdf = await this.reportPdf(now);
     const written = await writeFileAtomic(join(this.folder, FILES.report), pdf);
     return written.ok ? ok(pdf) : written;
   }
