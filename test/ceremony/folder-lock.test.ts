@@ -12,8 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appendDurable, setWriteProbe } from '../../src/core/common/atomic-file.js';
 import { acquireFolderLock, folderKey, LOCK_FILE } from '../../src/core/common/folder-lock.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
-import type { KeyCeremonyView, SceauApi } from '../../src/core/service/api.js';
-import { makeScene, nextStep, sceneService, type Scene } from '../faults/harness.js';
+import { keyCeremonyUntil, makeScene, nextStep, sceneService } from '../faults/harness.js';
 
 const pool = new WorkerPool(0);
 const children: ChildProcess[] = [];
@@ -24,17 +23,6 @@ afterAll(async () => {
 
 const lockModule = fileURLToPath(new URL('../../src/core/common/folder-lock.ts', import.meta.url));
 const label = { fr: 'Test', en: 'Test' };
-
-/** Runs the scene's election until `stop` says so of the view of its key ceremony. */
-async function keyCeremonyUntil(api: SceauApi, s: Scene, stop: (v: KeyCeremonyView) => boolean): Promise<KeyCeremonyView> {
-  for (let i = 0; i < 40; i++) {
-    const v = await api.keyCeremonyOpen({ folder: s.keyCeremony });
-    if (v.ok && stop(v.value)) return v.value;
-    const done = await nextStep(api, s);
-    if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
-  }
-  throw new Error('never reached');
-}
 
 /** A real second process holding the lock of `folder` until it is killed. */
 async function holderProcess(folder: string): Promise<ChildProcess> {

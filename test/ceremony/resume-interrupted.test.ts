@@ -14,7 +14,7 @@ import { expectedPublicKeyFile, verifyKeyCeremonyFolder, verifyKeyCeremonyTransc
 import { setWriteProbe } from '../../src/core/common/atomic-file.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
-import { makeScene, nextStep, sceneService, type Scene } from '../faults/harness.js';
+import { keyCeremonyUntil, makeScene, nextStep, sceneService, type Scene } from '../faults/harness.js';
 
 const pool = new WorkerPool(0);
 afterAll(async () => {
@@ -74,12 +74,7 @@ describe('a closing stopped after ceremony.closed', () => {
   it('an interim report made before the closing is replaced by the final one when the closing is finished', async () => {
     const s = scene();
     const api = sceneService(s, pool);
-    for (;;) {
-      const v = await api.keyCeremonyOpen({ folder: s.keyCeremony });
-      if (v.ok && v.value.phase === 'closing') break;
-      const done = await nextStep(api, s);
-      if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
-    }
+    await keyCeremonyUntil(api, s, (v) => v.phase === 'closing');
     const interim = await api.keyCeremonyReport({ folder: s.keyCeremony });
     expect(interim.ok).toBe(true);
     const disk = failWrites('public-key.json');

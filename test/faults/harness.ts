@@ -311,6 +311,17 @@ export async function nextStep(api: SceauApi, s: Scene): Promise<Done> {
   return tally ?? { step: 'done', result: ok(undefined), finished: true };
 }
 
+/** Runs the scene's election until `stop` says so of the view of its key ceremony. */
+export async function keyCeremonyUntil(api: SceauApi, s: Scene, stop: (v: KeyCeremonyView) => boolean): Promise<KeyCeremonyView> {
+  for (let i = 0; i < 40; i++) {
+    const v = await api.keyCeremonyOpen({ folder: s.keyCeremony });
+    if (v.ok && stop(v.value)) return v.value;
+    const done = await nextStep(api, s);
+    if (!done.result.ok) throw new Error(`${done.step}: ${done.result.error.code}`);
+  }
+  throw new Error('never reached');
+}
+
 /**
  * Runs the election to its end. A failed step is tried again (the president reads the error and does the
  * step again), at most `retries` times in a row; a step that keeps failing is the folder left unusable.
