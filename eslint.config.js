@@ -1,4 +1,4 @@
-// The layers of DESIGN.md, enforced: arrows only point down, and only two files ever import Electron.
+// The layers of docs/architecture.md, enforced: arrows only point down, and only two files ever import Electron.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';

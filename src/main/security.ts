@@ -1,5 +1,5 @@
 /**
- * The Electron hardening of DESIGN.md and the issue, as data and small functions without Electron, so
+ * The Electron hardening of docs/architecture.md ("The Electron shell"), as data and small functions without Electron, so
  * a unit test can assert every setting, and serve real files, in Node.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * Durable writes (DESIGN.md "Records and files"). A file is either the old one or the whole new one,
+ * Durable writes (docs/architecture.md "One step at a time, whatever happens"). A file is either the old one or the whole new one,
  * never half of each: write a temporary file in the same folder, fsync it, rename it over the target,
  * fsync the folder (so the rename itself survives a power cut), then read the file back and compare.
  * A file checked against a digest before use may be written in place instead (`writeFileDurable`).

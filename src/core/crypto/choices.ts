@@ -7,7 +7,7 @@
  * (RFC 9380, suite ristretto255_XMD:SHA-512_R255MAP_RO_). Nobody knows a discrete-log relation between
  * these points, and the election fingerprint and constituency are in the message: a choice point of one
  * constituency (or election) decodes as invalid in another. A decrypted point that is no choice of its
- * constituency is "invalid" and the tally counts it nul (DESIGN.md: anything that decodes to no valid
+ * constituency is "invalid" and the tally counts it nul (docs/protocol.md: anything that decodes to no valid
  * choice counts as nul).
  */
 import { DOMAIN } from './domain.js';

@@ -1,5 +1,5 @@
 /**
- * The key ceremony as the president conducts it: the fixed script of DESIGN.md in four numbered steps,
+ * The key ceremony as the president conducts it: the fixed script of docs/key-ceremony.md in four numbered steps,
  * who is called now, each member's progress, the fingerprints read aloud, and the outputs.
  */
 import { useState } from 'react';
