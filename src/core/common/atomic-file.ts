@@ -76,12 +76,19 @@ async function writeSynced(path: string, bytes: Uint8Array, flags: 'wx' | 'w', o
   }
 }
 
+const TEMP_SUFFIX = '.tmp';
+
+/** Whether a file name is one of the temporary files `writeFileAtomic` and `copyFileAtomic` make (left by a crash, never part of anything). */
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+
 /**
  * Puts a new file at `path` through a temporary file beside it (a rename within one folder is atomic):
  * `fill` writes the temporary file, fsynced, which is then renamed over `path`; removed on failure.
  */
 async function replaceViaTemp(path: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     await fill(temp);
     await rename(temp, path);

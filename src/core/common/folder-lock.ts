@@ -292,9 +292,23 @@ function lockOf(path: string, nonce: string): FolderLock {
   };
 }
 
-/** Runs `work` holding the lock of `folder`; refused (`ceremony.locked`) without running it if another holds it. */
+/** Whether a file name is the lock's or its break file's (bookkeeping of the steps, no part of a ceremony or a record). */
+export function isLockName(name: string): boolean {
+  return name === LOCK_FILE || name === BREAK_FILE;
+}
+
+/**
+ * The lock of `folder` for a step, or, when the folder does not exist, nothing to hold: no ceremony is
+ * there to protect, and the step itself says so (a release that does nothing).
+ */
+export async function lockIfFolder(folder: string, step: Bilingual): Promise<Result<FolderLock>> {
+  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+  return isFolder ? acquireFolderLock(folder, step) : ok({ path: join(folder, LOCK_FILE), release: async () => undefined });
+}
+
+/** Runs `work` holding the lock of `folder` (if it exists); refused (`ceremony.locked`) without running it if another holds it. */
 export async function withFolderLock<T>(folder: string, step: Bilingual, work: () => Promise<Result<T>>): Promise<Result<T>> {
-  const lock = await acquireFolderLock(folder, step);
+  const lock = await lockIfFolder(folder, step);
   if (!lock.ok) return lock;
   try {
     return await work();

@@ -11,7 +11,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../common/bytes.js';
-import { BREAK_FILE, LOCK_FILE } from '../common/folder-lock.js';
+import { isLockName } from '../common/folder-lock.js';
 
 export const RECORD_FILES = {
   definition: 'election.json',
@@ -96,7 +96,7 @@ async function walk(root: string, dir: string, out: { files: string[]; folders: 
  * the folder (../common/folder-lock.ts), so that a manifest made while the lock is held does not list it.
  */
 function outsideRecord(path: string): boolean {
-  return path === RECORD_FILES.manifest || path === LOCK_FILE || path === BREAK_FILE;
+  return path === RECORD_FILES.manifest || isLockName(path);
 }
 
 /** Everything in the record folder `root` (see {@link RecordListing}). */

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { folderKey, withFolderLock } from '../common/folder-lock.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
 import { definitionFromJson } from '../election/definition.js';
@@ -44,10 +44,6 @@ type KeyCeremonyApi = Pick<
   | 'tokenRestore'
   | 'auditCurrentCeremony'
 >;
-
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
-}
 
 const ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
   enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
@@ -137,7 +133,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     if (!checked.ok) return checked;
     if (o.create === true) await mkdir(folder, { recursive: true });
     const k = await folderKey(folder);
-    const locked = async () => ((await isFolder(k)) ? withFolderLock(k, label, work) : work());
+    const locked = () => withFolderLock(k, label, work);
     const previous = queue.get(k) ?? Promise.resolve();
     const next = previous.then(locked, locked);
     queue.set(k, next.catch(() => undefined));

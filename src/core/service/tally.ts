@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { copyFileAtomic, fsyncFolder, isNoSpace, renameDurable, writeFileAtomic } from '../common/atomic-file.js';
-import { acquireFolderLock, folderKey, type FolderLock } from '../common/folder-lock.js';
+import { folderKey, lockIfFolder, type FolderLock } from '../common/folder-lock.js';
 import { fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
 import { tallyView } from '../ceremony/tally/view.js';
@@ -176,16 +176,6 @@ export interface TallyService {
 
 export { folderKey };
 
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
-}
-
-/** The lock of the folder whose key is `k`; a folder that does not exist holds no tally (the step says so), and needs none. */
-async function lockFolder(k: string, label: Bilingual): Promise<Result<FolderLock>> {
-  if (!(await isFolder(k))) return ok({ path: k, release: async () => undefined });
-  return acquireFolderLock(k, label);
-}
-
 const notImported = (): Result<never> => fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
 
 export function tallyService(deps: TallyDeps): TallyService {
@@ -250,7 +240,7 @@ export function tallyService(deps: TallyDeps): TallyService {
     busy.set(k, label);
     let lock: FolderLock | undefined;
     try {
-      const locked = await lockFolder(k, label);
+      const locked = await lockIfFolder(k, label);
       if (!locked.ok) return locked;
       lock = locked.value;
       return await work();
@@ -295,7 +285,7 @@ export function tallyService(deps: TallyDeps): TallyService {
     let lock: FolderLock | undefined;
     let started = false;
     try {
-      const locked = await lockFolder(k, what.label);
+      const locked = await lockIfFolder(k, what.label);
       if (!locked.ok) return locked;
       lock = locked.value;
       const opened = await ceremony(folder, { readOnly: false });

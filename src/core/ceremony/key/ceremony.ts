@@ -18,8 +18,8 @@ import {
 } from '../../crypto/dkg/index.js';
 import { pointToHex, type Point } from '../../crypto/group.js';
 import { toHex, wipe } from '../../common/bytes.js';
-import { writeFileAtomic } from '../../common/atomic-file.js';
-import { LOCK_FILE } from '../../common/folder-lock.js';
+import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
+import { isLockName } from '../../common/folder-lock.js';
 import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
@@ -28,7 +28,7 @@ import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
-import { applyEntry, closedPayload, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
+import { applyEntry, closedPayload, closingOf, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
 
 export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
 
@@ -373,9 +373,7 @@ export class KeyCeremony {
 
   /** The `ceremony.closed` entry and the transcript's head just after it (what public-key.json names), once closed. */
   closingEntry(): { readonly entry: TranscriptEntry; readonly head: string } | undefined {
-    const i = this.entries.findIndex((e) => e.type === ENTRY.closed);
-    if (i < 0) return undefined;
-    return { entry: this.entries[i]!, head: i + 1 < this.entries.length ? this.entries[i + 1]!.prev : this.head };
+    return closingOf(this.entries, this.head);
   }
 
   private async withToken(step: MemberStep, act: (token: OpenedToken) => Promise<Result<void>>): Promise<Result<void>> {
@@ -432,7 +430,7 @@ async function isFile(path: string): Promise<boolean> {
  * transcript holds no `ceremony.opened`, which `create` checks once it is verified); false for anything else.
  */
 async function interruptedCreation(folder: string, definitionText: string): Promise<'empty' | 'resume' | false> {
-  const present = (await readdir(folder)).filter((name) => name !== LOCK_FILE && !name.startsWith(`${LOCK_FILE}.`) && !/^\..*\.tmp$/.test(name));
+  const present = (await readdir(folder)).filter((name) => !isLockName(name) && !isTempName(name));
   if (present.length === 0) return 'empty';
   if (present.some((name) => name !== FILES.definition && name !== FILES.transcript)) return false;
   const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);

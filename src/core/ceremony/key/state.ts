@@ -337,6 +337,16 @@ export function openedPayload(def: ElectionDefinition, fingerprint: Uint8Array):
   };
 }
 
+/**
+ * The `ceremony.closed` entry and the transcript's head just after it (what public-key.json names), or
+ * undefined before the closing; `head` is the head of all of `entries` (sessions or deviations may follow).
+ */
+export function closingOf(entries: readonly TranscriptEntry[], head: string): { readonly entry: TranscriptEntry; readonly head: string } | undefined {
+  const i = entries.findIndex((e) => e.type === ENTRY.closed);
+  if (i < 0) return undefined;
+  return { entry: entries[i]!, head: i + 1 < entries.length ? entries[i + 1]!.prev : head };
+}
+
 export function closedPayload(state: KeyCeremonyState): ClosedPayload {
   return {
     publicKey: state.publicKey!,

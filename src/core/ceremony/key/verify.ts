@@ -13,8 +13,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { verifyTranscriptText } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from './actors.js';
 import { FILES, type PublicKeyFile } from './ceremony.js';
-import { ENTRY } from './entries.js';
-import { closedPayload, foldKeyCeremony, type KeyCeremonyState } from './state.js';
+import { closedPayload, closingOf, foldKeyCeremony, type KeyCeremonyState } from './state.js';
 
 export interface VerifiedKeyCeremony {
   readonly state: KeyCeremonyState;
@@ -29,10 +28,7 @@ export function verifyKeyCeremonyTranscript(def: ElectionDefinition, fingerprint
   if (!chain.ok) return chain;
   const state = foldKeyCeremony(def, fingerprint, chain.value.entries);
   if (!state.ok) return { ok: false, error: { ...state.error, where: state.error.where?.replace(/^transcript:/, `${name}:`) ?? name } };
-  const entries = chain.value.entries;
-  const i = entries.findIndex((e) => e.type === ENTRY.closed);
-  const closedHead = i < 0 ? null : i + 1 < entries.length ? entries[i + 1]!.prev : chain.value.head;
-  return ok({ state: state.value, head: chain.value.head, closedHead });
+  return ok({ state: state.value, head: chain.value.head, closedHead: closingOf(chain.value.entries, chain.value.head)?.head ?? null });
 }
 
 /** The closed ceremony's public key file, as the transcript says it must be. */

@@ -13,8 +13,8 @@ import type { CiphertextJson } from '../../crypto/elgamal.js';
 import { pointToHex, scalarToHex } from '../../crypto/group.js';
 import type { ShuffleJson } from '../../crypto/shuffle/index.js';
 import type { PartialDecryptionJson } from '../../crypto/threshold.js';
-import { renameDurable, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
-import { LOCK_FILE } from '../../common/folder-lock.js';
+import { isTempName, renameDurable, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
+import { isLockName } from '../../common/folder-lock.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
@@ -190,7 +190,7 @@ async function creationFiles(folder: string, files: readonly (readonly [string, 
   const expected = new Map(files);
   const present = new Set<string>();
   for (const name of await readdir(folder)) {
-    if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || /^\..*\.tmp$/.test(name) || name === RECORD_FILES.tallyTranscript) continue;
+    if (isLockName(name) || isTempName(name) || name === RECORD_FILES.tallyTranscript) continue;
     const text = expected.get(name);
     if (text === undefined || (await readFile(join(folder, name), 'utf8').catch(() => null)) !== text) return null;
     present.add(name);
@@ -941,7 +941,7 @@ export class TallyCeremony {
     await removeWorkDir(this.folder);
     // Temporary files a crash may have left next to the record's files are no part of it.
     for (const dir of [this.folder, join(this.folder, RECORD_FILES.tallyDir)]) {
-      for (const name of await readdir(dir).catch(() => [] as string[])) if (/^\..*\.tmp$/.test(name)) await rm(join(dir, name), { force: true });
+      for (const name of await readdir(dir).catch(() => [] as string[])) if (isTempName(name)) await rm(join(dir, name), { force: true });
     }
     const manifest = manifestText(await buildManifest(this.folder));
     const written = await writeFileAtomic(join(this.folder, RECORD_FILES.manifest), manifest);
