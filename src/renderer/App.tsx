@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Connection } from './api-client.js';
 import { LANGUAGES, setLanguage, type Language } from './i18n/index.js';
@@ -21,18 +21,19 @@ function currentRoute(): Route {
   return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/';
 }
 
+/** Follows the hash; read at subscription too, so a change between the first render and the listener is not missed. */
+function subscribeToRoute(notify: () => void): () => void {
+  const onChange = () => {
+    notify();
+    // Keyboard and screen-reader users land on the new screen's heading.
+    document.getElementById('main')?.focus();
+  };
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
 function useRoute(): Route {
-  const [route, setRoute] = useState<Route>(currentRoute);
-  useEffect(() => {
-    const onChange = () => {
-      setRoute(currentRoute());
-      // Keyboard and screen-reader users land on the new screen's heading.
-      document.getElementById('main')?.focus();
-    };
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  return useSyncExternalStore(subscribeToRoute, currentRoute);
 }
 
 function LanguageSwitch() {
