@@ -30,14 +30,31 @@ function copy(): string {
 
 describe('receipt codes', () => {
   it('are read as people type them: any case, spaces, dashes', () => {
-    expect(normaliseReceipt(' 3F2A 09bc-77D1e045 a9c2 ')).toBe('3f2a-09bc-77d1-e045-a9c2');
-    expect(normaliseReceipt('3f2a-09bc-77d1-e045')).toBeUndefined();
-    expect(normaliseReceipt('3f2a-09bc-77d1-e045-a9cg')).toBeUndefined();
+    expect(normaliseReceipt(' 3F2A 09bc-77D1e045 a9c2-5B18 c04e91d7 ')).toBe('3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7');
+    expect(normaliseReceipt('3f2a-09bc-77d1-e045-a9c2-5b18-c04e')).toBeUndefined();
+    expect(normaliseReceipt('3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7-0')).toBeUndefined();
+    expect(normaliseReceipt('3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91dg')).toBeUndefined();
+  });
+
+  it('a code of the first version (20 hex digits, 80 bits) is no receipt any more', () => {
+    expect(normaliseReceipt('3f2a-09bc-77d1-e045-a9c2')).toBeUndefined();
   });
 
   it('a malformed code is refused with a reason', async () => {
     const r = await lookUpReceipt(record, 'bonjour');
-    expect(!r.ok && r.error.code).toBe('receipt.format');
+    expect(!r.ok && r.error).toMatchObject({ code: 'receipt.format', message: { fr: expect.stringContaining('32 chiffres hexadécimaux'), en: expect.stringContaining('32 hexadecimal digits') } });
+  });
+
+  it('a code of the old 20-digit format is refused with its own reason, in French and English', async () => {
+    const r = await lookUpReceipt(record, '3F2A 09BC 77D1 E045 A9C2');
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'receipt.old-format',
+      message: { fr: expect.stringMatching(/20 chiffres hexadécimaux.*ancien format.*32 chiffres/), en: expect.stringMatching(/20 hexadecimal digits.*old format.*32 hexadecimal digits/) },
+    });
+  });
+
+  it('a record of accepted ballots holds 32-digit receipts, in eight groups of four', () => {
+    for (const a of lines('accepted.jsonl')) expect(a.receipt).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){7}$/);
   });
 });
 
@@ -62,8 +79,14 @@ describe('looking a receipt up in a record', () => {
   });
 
   it('an unknown code is said to be unknown, not counted', async () => {
-    const r = await lookUpReceipt(record, '0000-0000-0000-0000-0000');
+    const r = await lookUpReceipt(record, '0000-0000-0000-0000-0000-0000-0000-0000');
     expect(r.ok && r.value).toMatchObject({ status: 'unknown', counted: false, line: null });
+  });
+
+  it('an accepted ballot looked up by the first 20 digits of its receipt is refused as the old format, not found', async () => {
+    const a = lines('accepted.jsonl')[3];
+    const r = await lookUpReceipt(record, a.receipt.slice(0, 24));
+    expect(!r.ok && r.error.code).toBe('receipt.old-format');
   });
 
   it('an accepted ballot is NOT counted when the PV does not count the accepted ballots', async () => {

@@ -123,6 +123,8 @@ describe('verification in the app', () => {
     expect(value(await api.auditReceipt({ folder: record, receipt }))).toMatchObject({ status: 'accepted', counted: true, verification: { ok: true, recordFingerprint: s.report!.recordFingerprint } });
     const fresh = service({ verifyJobs: new VerifyJobs((dir, options) => verifyRecord(dir, { ...options, pool: new WorkerPool(0) })) });
     expect(value(await fresh.auditReceipt({ folder: record, receipt })).verification).toBeNull();
+    // Its first 20 digits, a receipt of the first version's length, are refused as the old format.
+    expect(await api.auditReceipt({ folder: record, receipt: receipt.slice(0, 24) })).toMatchObject({ ok: false, error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } } });
     const pdf = value(await api.verifyReportPdf({ job }));
     expect(Buffer.from(pdf.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
   });

@@ -238,7 +238,7 @@ describe('bad input is refused, recorded, and loses nothing', () => {
 
   it('takes up a token written by an enrolment that stopped before its entry (crash, pulled stick)', async () => {
     const tokens = new FakeTokens();
-    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 1), context(tokens)));
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens)));
     // The token reached the drive; the transcript entry did not.
     must(await tokens.create(step(1).token, step(1).passphrase, { fingerprint: c.fingerprint, member: 1 }));
     expect(await c.enrol(step(1, 'une autre phrase'))).toMatchObject({ ok: false, error: { code: 'token.passphrase' } });
@@ -248,7 +248,7 @@ describe('bad input is refused, recorded, and loses nothing', () => {
 
   it('refuses key operations while connected, and records a rehearsal override', async () => {
     const tokens = new FakeTokens();
-    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 1), context(tokens, ONLINE)));
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens, ONLINE)));
     const refused = await c.enrol(step(1));
     expect(refused).toMatchObject({ ok: false, error: { code: 'offline.connected' } });
     expect(c.state.deviations.at(-1)?.payload.kind).toBe('operation-refused');
@@ -281,7 +281,7 @@ describe('bad input is refused, recorded, and loses nothing', () => {
     writeFileSync(path, JSON.stringify({ ...file, qualified: [1, 2] }));
     expect((await verifyKeyCeremonyFolder(folder)).failures.map((f) => f.code)).toEqual(['ceremony.public-key-file']);
     const open = tempFolder();
-    must(await KeyCeremony.create(open, boardDefinition(2, 1), context(new FakeTokens())));
+    must(await KeyCeremony.create(open, boardDefinition(2, 2), context(new FakeTokens())));
     expect((await verifyKeyCeremonyFolder(open)).failures.map((f) => f.code)).toEqual(['ceremony.not-closed']);
   });
 });

@@ -40,7 +40,7 @@ describe('key ceremony report', () => {
 
   it('is reproducible: the same ceremony and date give the same bytes', async () => {
     const tokens = new FakeTokens();
-    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 1), context(tokens)));
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens)));
     const at = new Date('2026-05-19T09:00:00Z');
     expect(toHex(must(await c.writeReport(at)))).toBe(toHex(must(await c.writeReport(at))));
   });

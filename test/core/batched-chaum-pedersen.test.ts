@@ -110,8 +110,9 @@ describe('known-answer vectors', () => {
     const xs = r();
     const g2 = G.multiply(r());
     const single = { tag: DOMAIN.decryptionProof, fingerprint: fpv, g1: G, h1: G.multiply(xs), g2, h2: g2.multiply(xs), context: (e: import('../../src/core/crypto/encoding.js').Encoder) => e.integer(1) };
-    const k1 = r();
-    const sp = proveChaumPedersen(single, xs, () => k1);
+    // The prover's random draw ρ, the fresh input of the hedged nonce (docs/protocol.md §5.4), at the place the nonce itself was drawn.
+    const rho1 = r();
+    const sp = proveChaumPedersen(single, xs, () => rho1);
     expect(verifyChaumPedersen(single, sp)).toBe(true);
     // batched over 4 ciphertexts
     const Yv = G.multiply(r());
@@ -121,12 +122,13 @@ describe('known-answer vectors', () => {
       return encrypt(Yv, G.multiply(m), () => rr).ciphertext;
     });
     const bst: DecryptionSharesStatement = { fingerprint: fpv, member: 4, verificationKey: G.multiply(xj), ciphertexts: cts, shares: cts.map((ct) => ct.a.multiply(xj)) };
-    const k2 = r();
-    const bp = proveDecryptionShares(bst, xj, () => k2);
+    const rho2 = r();
+    const bp = proveDecryptionShares(bst, xj, () => rho2);
     expect(verifyDecryptionShares(bst, bp)).toBe(true);
     const seed = decryptionSeed(bst);
     checkVectors('chaum-pedersen.json', {
-      description: 'Chaum–Pedersen (docs/protocol.md §5.2) with context C = integer(1), and its batched form for decryption shares (§9.2).',
+      description:
+        'Chaum–Pedersen (docs/protocol.md §5.2) with context C = integer(1), and its batched form for decryption shares (§9.2). rho is the prover’s random draw ρ; nonce is the hedged nonce k derived from ρ, the secret and the statement (§5.4).',
       fingerprint: toHex(fpv),
       single: {
         tag: DOMAIN.decryptionProof,
@@ -136,7 +138,8 @@ describe('known-answer vectors', () => {
         g2: pointToHex(g2),
         h2: pointToHex(single.h2),
         secret: scalarToHex(xs),
-        nonce: scalarToHex(k1),
+        rho: scalarToHex(rho1),
+        nonce: scalarToHex(mod(sp.s - sp.c * xs)),
         proof: { c: scalarToHex(sp.c), s: scalarToHex(sp.s) },
       },
       batched: {
@@ -147,7 +150,8 @@ describe('known-answer vectors', () => {
         shares: bst.shares.map(pointToHex),
         seed: toHex(seed),
         weightsDecimal: decryptionWeights(seed, 4).map(String),
-        nonce: scalarToHex(k2),
+        rho: scalarToHex(rho2),
+        nonce: scalarToHex(mod(bp.s - bp.c * xj)),
         proof: { c: scalarToHex(bp.c), s: scalarToHex(bp.s) },
       },
     });

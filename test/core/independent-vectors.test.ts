@@ -69,6 +69,9 @@ const digest = (tag: string, fp: Uint8Array, W: Uint8Array): Uint8Array => sha51
 const challenge = (tag: string, fp: Uint8Array, W: Uint8Array): bigint => LE(digest(tag, fp, W)) % L;
 const expand = (tag: string, seed: Uint8Array, i: number): bigint => LE(sha512(cat(str(tag), atom(seed), int(i)))) % L;
 
+/** protocol.md §5.4: k = LE(SHA-512(string("sceau/v1/hedged-nonce") || bytes(le32(ρ)) || scalar(x) || bytes(S))) mod L. */
+const hedged = (rho: bigint, x: bigint, S: Uint8Array): bigint => LE(sha512(cat(str('sceau/v1/hedged-nonce'), atom(le32(rho)), atom(le32(x)), atom(S)))) % L;
+
 /** protocol.md §11: s_i = LE(SHA-512(ASCII("sceau/v1/test-rng") || seed || u64be(i))) mod L, zeros skipped. */
 function seeded(seed: string): () => bigint {
   let i = 0n;
@@ -115,7 +118,9 @@ describe('vectors recomputed from the documents, with @noble only', () => {
     const fp = unhex(v.fingerprint);
     const s1 = v.single;
     const x = sc(s1.secret);
-    const r = sc(s1.nonce);
+    // §5.4: the nonce from ρ, the secret and S = string(tag) || bytes(fp) || point(G1) || point(H1) || point(G2) || point(H2) || C.
+    const r = hedged(sc(s1.rho), x, cat(str(s1.tag), atom(fp), pt(s1.g1), pt(s1.h1), pt(s1.g2), pt(s1.h2), int(1)));
+    expect(shex(r)).toBe(s1.nonce);
     const R1 = P_(s1.g1).multiply(r);
     const R2 = P_(s1.g2).multiply(r);
     const c = challenge(s1.tag, fp, cat(pt(s1.g1), pt(s1.h1), pt(s1.g2), pt(s1.h2), int(1), pt(R1), pt(R2)));
@@ -141,6 +146,10 @@ describe('vectors recomputed from the documents, with @noble only', () => {
     const R2b = mul(aBar, s2).subtract(mul(dBar, c2));
     const cc = challenge('sceau/v1/decryption/proof', fp, cat(pt(GH), pt(bt.verificationKey), pt(aBar), pt(dBar), int(bt.member), atom(seed), pt(R1b), pt(R2b)));
     expect(cc).toBe(c2);
+    // §9.2, §5.4: the prover's nonce, hedged with x_j over the folded statement, is the one the proof commits to.
+    const k2 = hedged(sc(bt.rho), sc(bt.secret), cat(str('sceau/v1/decryption/proof'), atom(fp), pt(GH), pt(bt.verificationKey), pt(aBar), pt(dBar), int(bt.member), atom(seed)));
+    expect(shex(k2)).toBe(bt.nonce);
+    expect([hex(G.multiply(k2).toBytes()), hex(aBar.multiply(k2).toBytes())]).toEqual([hex(R1b.toBytes()), hex(R2b.toBytes())]);
   });
 
   it('encoding.json (protocol.md §3.1): a digest and its challenge', () => {
@@ -295,12 +304,13 @@ describe('vectors recomputed from the documents, with @noble only', () => {
     expect(bx.aad).toBe(hex(cat(str('sceau/v1/dkg/share-aad'), atom(fp), int(1), int(3), atom(digests[0]!))));
     expect(bx.key).toBe(hex(hkdf(sha256, S.toBytes(), unhex(bx.hkdfSalt), unhex(bx.hkdfInfo), 32)));
 
-    // §4.1: the complaint's Chaum–Pedersen proof (protocol.md §5.2), context integer(i) || integer(j) || bytes(D_i) || bytes(box).
+    // §4.1: the complaint's Chaum–Pedersen proof (protocol.md §5.2), context integer(i) || integer(j) || bytes(D_i) || bytes(box),
+    // its nonce hedged with e_3 (protocol.md §5.4) from ρ, the first scalar of the seed.
     const cp = v.complaints[0];
     expect([cp.complainant, cp.accused, cp.dh]).toEqual([3, 1, bx.dh]);
-    const rc = seeded('dkg-vector-complaint')();
     const K13 = ephemerals[0]![2]!;
     const ctx = cat(int(1), int(3), atom(digests[0]!), atom(unhex(v.round1[0].shares[2].box)));
+    const rc = hedged(seeded('dkg-vector-complaint')(), e[2]!, cat(str('sceau/v1/dkg/complaint'), atom(fp), pt(GH), pt(E[2]!), pt(K13), pt(S), ctx));
     const cc = challenge('sceau/v1/dkg/complaint', fp, cat(pt(GH), pt(E[2]!), pt(K13), pt(S), ctx, pt(G.multiply(rc)), pt(K13.multiply(rc))));
     expect(cp.proof).toEqual({ c: shex(cc), s: shex(md(rc + cc * e[2]!)) });
 

@@ -335,8 +335,8 @@ describe('known-answer vectors', () => {
       return encrypt(dealer.electionKey, table.point(k), () => r).ciphertext;
     });
     const partials: PartialDecryption[] = [0, 2].map((i) => {
-      const k = rng();
-      return partialDecrypt(fpv, dealer.secrets[i]!, dealer.keys[i]!.verificationKey, cts, () => k);
+      const rho = rng(); // the hedged nonce's random input (docs/protocol.md §5.4)
+      return partialDecrypt(fpv, dealer.secrets[i]!, dealer.keys[i]!.verificationKey, cts, () => rho);
     });
     const verified = partials.map((p, n) => {
       const r = verifyPartial(fpv, dealer.keys[n === 0 ? 0 : 2]!, cts, p);
@@ -349,7 +349,7 @@ describe('known-answer vectors', () => {
     const lambdas = lagrangeAtZero([1, 3]);
     checkVectors('decryption.json', {
       description:
-        'Threshold decryption (docs/protocol.md §9): test dealer over Z_L (secrets given only for checking), partial decryptions d_i = x_j·a_i with their batched Chaum–Pedersen proof, Lagrange coefficients for {1, 3}, plaintexts M_i = b_i − Σ λ_j·d_{j,i} and the choices they decode to (constituency C02).',
+        'Threshold decryption (docs/protocol.md §9): test dealer over Z_L (secrets given only for checking), partial decryptions d_i = x_j·a_i with their batched Chaum–Pedersen proof (hedged nonce, §5.4), Lagrange coefficients for {1, 3}, plaintexts M_i = b_i − Σ λ_j·d_{j,i} and the choices they decode to (constituency C02).',
       fingerprint: toHex(fpv),
       threshold: 2,
       electionKey: pointToHex(dealer.electionKey),

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
-import { definitionFingerprint, definitionToText, parseDefinition, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
+import { boardWarnings, definitionFingerprint, definitionToText, parseDefinition, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { sampleDefinition } from '../../src/core/election/sample.js';
 import { toHex } from '../../src/core/common/bytes.js';
 
@@ -81,6 +81,39 @@ describe('election definition', () => {
     }
     const notJson = parseDefinitionText('{');
     expect(!notJson.ok && notJson.error.code).toBe('definition.json');
+  });
+
+  it('refuses a threshold t = 1 on a board of n > 1 members, saying why and what to choose', () => {
+    for (const n of [2, 3]) {
+      const r = parseDefinition(mutate((d) => ((d.board.members = d.board.members.slice(0, n)), (d.board.threshold = 1))));
+      expect(r.ok, `n = ${n}`).toBe(false);
+      if (!r.ok) {
+        expect(r.error).toMatchObject({ code: 'definition.threshold-one', where: 'election.board.threshold' });
+        expect(r.error.message.fr).toMatch(/t = 1 .*clé de l'élection elle-même.*au moins 2/);
+        expect(r.error.message.en).toMatch(/t = 1 .*election key itself.*at least 2/);
+      }
+    }
+    // Also when read back from a file (a record, a ceremony folder).
+    const text = parseDefinitionText(JSON.stringify(mutate((d) => (d.board.threshold = 1))));
+    expect(!text.ok && text.error.code).toBe('definition.threshold-one');
+  });
+
+  it('accepts t ≥ 2 of n, and t = n = 1 for a board of one member', () => {
+    expect(parseDefinition(mutate((d) => (d.board.threshold = 2))).ok).toBe(true);
+    const single = parseDefinition(mutate((d) => ((d.board.members = d.board.members.slice(0, 1)), (d.board.threshold = 1))));
+    expect(single.ok && single.value.board).toMatchObject({ threshold: 1, members: [{ index: 1 }] });
+  });
+
+  it('warns, without refusing, when t = n > 1: one absent member blocks the tally', () => {
+    const all = parseDefinition(mutate((d) => (d.board.threshold = 3)));
+    expect(all.ok).toBe(true);
+    if (!all.ok) return;
+    expect(boardWarnings(all.value)).toEqual([
+      { code: 'definition.threshold-all', message: { fr: expect.stringMatching(/t = n = 3 .*un seul absent.*bloquera le dépouillement.*2 au plus/), en: expect.stringMatching(/t = n = 3: .*single absent one.*block the tally.*2 or less/) } },
+    ]);
+    expect(boardWarnings(def)).toEqual([]); // 2 of 3
+    const single = parseDefinition(mutate((d) => ((d.board.members = d.board.members.slice(0, 1)), (d.board.threshold = 1))));
+    expect(single.ok && boardWarnings(single.value)).toEqual([]); // 1 of 1: nothing to choose
   });
 
   it('never throws on arbitrary JSON', () => {

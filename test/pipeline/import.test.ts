@@ -81,7 +81,7 @@ describe('urn import', () => {
     const first = [...r.value.accepted.values()][0]![0]!;
     const line = JSON.parse(lines[first.line - 1]!);
     expect(first.receipt).toBe(receiptCode(f.fingerprint, line.id, line.constituency, line.ballot));
-    expect(first.receipt).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/);
+    expect(first.receipt).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){7}$/);
   });
 
   it('refuses an urn whose lines, count, trailer, signature or election are wrong', async () => {

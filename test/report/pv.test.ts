@@ -16,10 +16,13 @@ import { runDemo } from '../../src/core/pipeline/demo.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { printable, pvPdf, summaryPdf, type PresentMember } from '../../src/core/report/pv.js';
 import { readQrCodes } from '../helpers/pdf.js';
+import { whereInWords, whereStepsRan } from '../../src/core/verifier/where.js';
 import { tempDir } from '../pipeline/helpers.js';
 import { sealedRecord, type SealedRecord } from '../election/sealed-record.js';
 
 const AT = new Date('2021-05-26T20:00:00Z');
+/** One-machine mode, as whereInWords says it of a record whose members' steps ran on the workstation. */
+const WHERE = whereInWords(whereStepsRan([{ seq: 1, prev: '', time: '', actor: 'member:1', type: 'dkg.round1', payload: {}, signature: '' }], []));
 
 function present(def: ElectionDefinition, results: Pick<Results, 'members'>): PresentMember[] {
   return def.board.members.filter((m) => results.members.includes(m.index));
@@ -31,6 +34,7 @@ function pvOf(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFingerpr
     pv: rec.results.constituencies[c]!,
     signatures: rec.results.signatures,
     members: present(rec.definition, rec.results),
+    where: WHERE,
     electionFingerprint: rec.results.election,
     recordFingerprint: rec.recordFingerprint,
     generatedAt: AT,
@@ -83,6 +87,9 @@ describe('procès-verbal PDF', () => {
     const sig3 = rec.results.signatures.find((s) => s.member === 3 && s.constituency === 'c001')!.signature;
     expect(t).toContain(`${sig3.slice(0, 16)}…`);
     expect(printable('a\tb\u0000c\u0085d\u007f')).toBe('a b c d ');
+    // One-machine mode is said plainly, in both languages.
+    expect(t.replace(/\s+/g, ' ')).toContain('Mode « un seul poste »');
+    expect(t.replace(/\s+/g, ' ')).toContain('One-machine mode');
   });
 
   it('is reproducible: the same inputs give the same bytes', async () => {
@@ -105,7 +112,7 @@ describe('procès-verbal PDF', () => {
 describe('summary PDF', () => {
   it('holds 130 constituencies over several pages, and its seal checks against the record', async () => {
     const rec = await sealedRecord({ constituencies: 130, candidates: 2 });
-    const bytes = await summaryPdf({ definition: rec.definition, results: rec.results, recordFingerprint: rec.recordFingerprint, resultsSha256: rec.resultsSha256, members: present(rec.definition, rec.results), generatedAt: AT });
+    const bytes = await summaryPdf({ definition: rec.definition, results: rec.results, recordFingerprint: rec.recordFingerprint, resultsSha256: rec.resultsSha256, members: present(rec.definition, rec.results), where: WHERE, generatedAt: AT });
     const path = save(bytes);
     expect(pages(path)).toBeGreaterThan(2);
     const codes = readQrCodes(path);
@@ -132,14 +139,14 @@ describe('a demo record, printed and checked', () => {
     expect(recordFingerprint).toBe(toHex(sha256(readFileSync(join(dir, 'manifest.json')))));
     const members = present(definition, results);
     for (const pv of results.constituencies) {
-      const path = save(await pvPdf({ definition, pv, signatures: results.signatures, members, electionFingerprint: results.election, recordFingerprint, generatedAt: AT }));
+      const path = save(await pvPdf({ definition, pv, signatures: results.signatures, members, where: WHERE, electionFingerprint: results.election, recordFingerprint, generatedAt: AT }));
       const [code] = readQrCodes(path);
       const check = await checkPvSeal(dir, code!);
       expect(check.ok && check.value.pv).toEqual(pv);
       expect(check.ok && check.value.members.map((m) => m.index)).toEqual([...results.members].sort((a, b) => a - b));
     }
     const resultsSha256 = toHex(sha256(readFileSync(join(dir, 'results.json'))));
-    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, generatedAt: AT }));
+    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, where: WHERE, generatedAt: AT }));
     const [code] = readQrCodes(path);
     expect((await checkResultsSeal(dir, code!)).ok).toBe(true);
     // The record is then "corrected" and its manifest re-made: the papers printed before no longer match it.

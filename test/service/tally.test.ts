@@ -124,7 +124,9 @@ describe('the tally through the service, as the screens call it', () => {
     const accepted = readFileSync(join(folder, RECORD_FILES.accepted), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { receipt: string; line: number });
     const typed = accepted[0]!.receipt.toUpperCase().replaceAll('-', ' ');
     expect(await api.must('tallyReceipt', { folder, receipt: typed })).toMatchObject({ status: 'accepted', line: accepted[0]!.line });
-    expect(await api.must('tallyReceipt', { folder, receipt: '0000-0000-0000-0000-0000' })).toMatchObject({ status: 'unknown' });
+    expect(await api.must('tallyReceipt', { folder, receipt: '0000-0000-0000-0000-0000-0000-0000-0000' })).toMatchObject({ status: 'unknown' });
+    // A code of the first version's length (20 hex digits) is refused, saying why, not looked up.
+    expect(await api.call('tallyReceipt', { folder, receipt: accepted[0]!.receipt.slice(0, 24) })).toMatchObject({ ok: false, error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } } });
     const published = await api.must('tallyPublishReceipts', { folder, drive: publish });
     expect(published.path).toBe(join(publish, `SCEAU-${fx.kc.definition.id}-recus.txt`));
     expect(readFileSync(published.path, 'utf8')).toBe(readFileSync(join(folder, 'receipts.txt'), 'utf8'));

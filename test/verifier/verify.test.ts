@@ -159,7 +159,7 @@ describe('every kind of tampering is detected and named', () => {
         moved = l.shift()!;
       });
       const x = JSON.parse(moved);
-      editLines(d, 'accepted.jsonl', (l) => l.unshift(JSON.stringify({ line: x.line, id: x.id, constituency: x.constituency, receipt: '0000-0000-0000-0000-0000' })));
+      editLines(d, 'accepted.jsonl', (l) => l.unshift(JSON.stringify({ line: x.line, id: x.id, constituency: x.constituency, receipt: '0000-0000-0000-0000-0000-0000-0000-0000' })));
     });
     expectNamed(r, 'import.wrongly-accepted');
   });

@@ -13,10 +13,16 @@ export const DEMO_HELP = `sceau demo --out DIR [options] [--json]
   encrypted), voting, import, two shuffles per constituency, decryption by a quorum other than the
   first t members, counting, signed PVs, election record in DIR.
 ${SIZE_HELP}
+  --stations            chaque membre sur son propre poste (simulé) : le poste de la présidence
+                        n'ouvre aucun jeton, le dernier mélange se fait sur le poste d'un membre,
+                        les déchiffrements en parallèle sur les postes, paquets et réponses sur clés
+                        (PRIVATE/sticks) / every member on a station of their own (simulated): the
+                        workstation opens no token, the last shuffle runs on a member's station,
+                        decryptions in parallel on the stations, packets and answers on sticks
   --json                résultats en JSON / results as JSON`;
 
 export async function demo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...SIZE_OPTIONS, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { ...SIZE_OPTIONS, json: { type: 'boolean' }, stations: { type: 'boolean' } }, strict: true });
   const parsed = sizeOrUsage(values, DEMO_HELP);
   if (typeof parsed === 'number') return parsed;
   const { out, size } = parsed;
@@ -32,6 +38,7 @@ export async function demo(argv: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: progress,
       onPhase: (p) => process.stderr.write(`${p.phase}: ${p.seconds.toFixed(2)} s\n`),
+      ...(values.stations === true ? { workstation: { memberStations: true } } : {}),
     });
     if (!r.ok) {
       console.error(`${r.error.message.fr}\n${r.error.message.en}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
@@ -49,6 +56,7 @@ export async function demo(argv: string[]): Promise<number> {
       pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]!.name}`));
     }
     console.log(`\nQuorum : membres / members ${quorum.join(', ')}`);
+    if (values.stations === true) console.log('Postes des membres / members\' stations: PRIVATE/sticks (paquets et réponses / packets and answers)');
     console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 /** `sceau verify RECORD`: the independent verifier. */
 import { parseArgs } from 'node:util';
+import { whereInWords } from '../../core/verifier/where.js';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { WorkerPool } from '../../core/pipeline/pool.js';
 import { formatFailures, verifyRecord } from '../../core/verifier/verify.js';
@@ -52,6 +53,7 @@ export async function verify(argv: string[]): Promise<number> {
       console.log(JSON.stringify(report, null, 1));
     } else {
       for (const c of report.checks) console.log(`${c.failures === 0 ? '✓' : '✗'} ${c.name}${c.failures === 0 ? '' : ` (${c.failures})`}`);
+      if (report.where !== null) console.log(`\n${whereInWords(report.where)[lang].join('\n')}`);
       if (!report.ok) console.log(`\n${formatFailures(report, lang)}`);
       if (report.recordFingerprint !== null) console.log(`\nEmpreinte du dossier / record fingerprint: ${groupedHex(fromHex(report.recordFingerprint))}`);
       console.log(report.ok ? 'VALIDE / VALID' : `INVALIDE / INVALID: ${report.failures.length}`);

@@ -22,17 +22,32 @@ import { toHex } from '../common/bytes.js';
 import { catchInput, fail, ok, type Bilingual, type Result } from '../common/result.js';
 import { definitionFingerprint, parseDefinitionText } from '../election/definition.js';
 import { RECORD_FILES, tallyFile } from '../election/record.js';
-import { ballotLineShape, receiptCode } from '../election/urn.js';
+import { ballotLineShape, groupReceipt, RECEIPT_BYTES, receiptCode } from '../election/urn.js';
 import type { ReceiptAnswer } from './types.js';
 
 export type { ReceiptAnswer, ReceiptStatus } from './types.js';
 
-const RECEIPT = /^[0-9a-f]{20}$/;
+const RECEIPT = new RegExp(`^[0-9a-f]{${2 * RECEIPT_BYTES}}$`);
+/** The first version's receipts: 10 bytes (80 bits), too short to stop two ballots sharing one. */
+const OLD_RECEIPT = /^[0-9a-f]{20}$/;
+const EXAMPLE = '3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7';
 
 /** Accepts what people type or paste: any case, spaces, dashes; returns the canonical form or undefined. */
 export function normaliseReceipt(input: string): string | undefined {
   const hex = input.toLowerCase().replace(/[\s-]/g, '');
-  return RECEIPT.test(hex) ? hex.match(/.{4}/g)!.join('-') : undefined;
+  return RECEIPT.test(hex) ? groupReceipt(hex) : undefined;
+}
+
+/** Why a typed code is no receipt: `receipt.old-format` for a first-version (20-digit) code, `receipt.format` otherwise. */
+export function receiptFormatFailure(input: string): Result<never> {
+  if (OLD_RECEIPT.test(input.toLowerCase().replace(/[\s-]/g, ''))) {
+    return fail(
+      'receipt.old-format',
+      `Ce code a 20 chiffres hexadécimaux : c'est un reçu de l'ancien format (80 bits), qui n'est plus accepté. Un reçu compte 32 chiffres hexadécimaux en huit groupes de quatre (par ex. ${EXAMPLE}) : vérifiez le reçu et l'élection.`,
+      `This code has 20 hexadecimal digits: it is a receipt of the old format (80 bits), which is no longer accepted. A receipt has 32 hexadecimal digits in eight groups of four (e.g. ${EXAMPLE}): check the receipt and the election.`,
+    );
+  }
+  return fail('receipt.format', `Code de reçu invalide : 32 chiffres hexadécimaux sont attendus (par ex. ${EXAMPLE}).`, `Invalid receipt code: 32 hexadecimal digits are expected (e.g. ${EXAMPLE}).`);
 }
 
 async function* lines(path: string): AsyncGenerator<{ line: number; text: string }> {
@@ -59,9 +74,7 @@ const unreadable = (file: string): Result<never> =>
 /** Looks a receipt code up in the record folder `dir`. */
 export async function lookUpReceipt(dir: string, input: string): Promise<Result<ReceiptAnswer>> {
   const receipt = normaliseReceipt(input);
-  if (receipt === undefined) {
-    return fail('receipt.format', 'Code de reçu invalide : 20 chiffres hexadécimaux sont attendus (par ex. 3f2a-09bc-77d1-e045-a9c2).', 'Invalid receipt code: 20 hexadecimal digits are expected (e.g. 3f2a-09bc-77d1-e045-a9c2).');
-  }
+  if (receipt === undefined) return receiptFormatFailure(input);
   const defText = await readFile(join(dir, RECORD_FILES.definition), 'utf8').catch(() => undefined);
   if (defText === undefined) return unreadable(RECORD_FILES.definition);
   const def = parseDefinitionText(defText);

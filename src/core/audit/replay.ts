@@ -17,9 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { judgeComplaint, readContributions, readRound1 } from '../crypto/dkg/index.js';
-import { DOMAIN } from '../crypto/domain.js';
-import { verifySignature } from '../crypto/signature.js';
-import { fromHex, toHex } from '../common/bytes.js';
+import { toHex } from '../common/bytes.js';
 import { fail, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
@@ -28,7 +26,7 @@ import { applyEntry, dkgParams, encryptionKeys, initialState, type KeyCeremonySt
 import type { SessionPayload } from '../ceremony/workstation.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
-import { entryBytes, entryHash, entryOfLine, memberOfActor, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
+import { entryHash, entryOfLine, entrySignatureValid, memberOfActor, stationOf, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
 import { describeEntry } from './describe.js';
 import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
@@ -99,6 +97,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
   const entries: ReplayedEntry[] = [];
   const sessions: ReplayedSession[] = [];
   let previousHash: string | null = fpHex;
+  const heads = new Set<string>();
   let previousSeq = -1;
   let previousVerdict: EntryVerdict = 'verified';
   let head = fpHex;
@@ -150,18 +149,17 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
       };
     } else link = { name: 'link', status: 'passed' };
 
-    // Signature: by the actor's key, learned in order (key-ceremony.md §3).
+    // Signature: by the actor's key, learned in order (key-ceremony.md §3); a station's answer names a head this chain had.
+    if (previousHash !== null) heads.add(previousHash);
     let signature: EntryCheck;
     const key = keys(e.actor, e);
     if (key === undefined) {
       signature = { name: 'signature', status: 'failed', failure: failure('transcript.actor', line, where, `auteur inconnu « ${e.actor} » (aucune clé enregistrée avant cette entrée).`, `unknown actor "${e.actor}" (no key registered before this entry).`) };
-    } else {
-      const bytes = entryBytes(fp, e);
-      const sig = verifySignature(key, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes), fromHex(e.signature), e.actor);
-      signature = sig.ok
-        ? { name: 'signature', status: 'passed' }
-        : { name: 'signature', status: 'failed', failure: failure('transcript.signature', line, where, `la signature de ${e.actor} ne correspond pas au contenu de l'entrée tel qu'il est (entrée modifiée, ou signée par une autre clé).`, `${e.actor}'s signature does not match the entry's content as it stands (the entry was altered, or signed by another key).`) };
-    }
+    } else if (!entrySignatureValid(fp, e, key)) {
+      signature = { name: 'signature', status: 'failed', failure: failure('transcript.signature', line, where, `la signature de ${e.actor} ne correspond pas au contenu de l'entrée tel qu'il est (entrée modifiée, ou signée par une autre clé).`, `${e.actor}'s signature does not match the entry's content as it stands (the entry was altered, or signed by another key).`) };
+    } else if (stationOf(e) !== undefined && !heads.has(stationOf(e)!.basis)) {
+      signature = { name: 'signature', status: 'failed', failure: failure('transcript.basis', line, where, `réponse du poste de ${e.actor} calculée sur un état que ce journal n'a jamais eu (aucune entrée précédente n'a cette empreinte).`, `${e.actor}'s station answer was computed against a state this transcript never had (no earlier entry has that hash).`) };
+    } else signature = { name: 'signature', status: 'passed' };
 
     // Rule: the ceremony's script, on the entries as they stand.
     const applied = rule(e);

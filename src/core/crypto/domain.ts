@@ -11,6 +11,7 @@ export const DOMAIN = {
   decryptionSeed: 'sceau/v1/decryption/seed',
   decryptionWeights: 'sceau/v1/decryption/weights',
   decryptionProof: 'sceau/v1/decryption/proof',
+  hedgedNonce: 'sceau/v1/hedged-nonce',
   signatureTranscriptEntry: 'sceau/v1/signature/transcript-entry',
   signaturePv: 'sceau/v1/signature/pv',
   // --- distributed key generation (docs/dkg.md) ---
@@ -23,6 +24,8 @@ export const DOMAIN = {
   // --- election data, transcript, urn, record (docs/formats.md) ---
   electionFingerprint: 'sceau/v1/election',
   transcriptEntryHash: 'sceau/v1/transcript/entry',
+  transcriptStationEntry: 'sceau/v1/transcript/station-entry',
+  signatureStationEntry: 'sceau/v1/signature/station-entry',
   urnSignature: 'sceau/v1/signature/urn',
   receipt: 'sceau/v1/receipt',
   // --- shuffle (docs/shuffle.md) ---

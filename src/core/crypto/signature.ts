@@ -15,9 +15,9 @@ import { encode, type Encoder } from './encoding.js';
 import { fail, missingCase, ok, type Bilingual, type Result } from '../common/result.js';
 
 /** What a signature may be for; each is a domain tag of docs/protocol.md §4. */
-export type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signaturePv;
+export type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signatureStationEntry | typeof DOMAIN.signaturePv;
 
-export const SIGNATURE_PURPOSES: readonly SignaturePurpose[] = [DOMAIN.signatureTranscriptEntry, DOMAIN.signaturePv];
+export const SIGNATURE_PURPOSES: readonly SignaturePurpose[] = [DOMAIN.signatureTranscriptEntry, DOMAIN.signatureStationEntry, DOMAIN.signaturePv];
 
 export const PUBLIC_KEY_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
@@ -87,6 +87,8 @@ function purposeLabel(purpose: SignaturePurpose): Bilingual {
   switch (purpose) {
     case DOMAIN.signatureTranscriptEntry:
       return { fr: 'entrée du journal de la cérémonie', en: 'ceremony transcript entry' };
+    case DOMAIN.signatureStationEntry:
+      return { fr: "réponse d'un poste de membre", en: "a member station's answer" };
     case DOMAIN.signaturePv:
       return { fr: 'procès-verbal', en: 'official report (PV)' };
     default:

@@ -73,7 +73,8 @@ export interface ElectionDecryptionKeys {
 
 /**
  * Hazardous: uses member j's secret share (constant-time multiplications). Returns d_i = x_j·a_i for every
- * ciphertext and one batched Chaum–Pedersen proof. The caller zeroes the share's bytes after use.
+ * ciphertext and one batched Chaum–Pedersen proof, whose nonce is hedged with x_j (docs/protocol.md §5.4:
+ * `random` only adds to it). The caller zeroes the share's bytes after use.
  */
 export function partialDecrypt(
   fingerprint: Fingerprint,

@@ -8,7 +8,7 @@ import { DOMAIN } from '../crypto/domain.js';
 import { Encoder } from '../crypto/encoding.js';
 import { MAX_CHOICES } from '../crypto/choices.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { catchInput, InputError, type Result } from '../common/result.js';
+import { catchInput, InputError, type Bilingual, type Result } from '../common/result.js';
 
 export const DEFINITION_FORMAT = 'sceau/election/v1';
 
@@ -140,7 +140,21 @@ function member(v: unknown, where: string): BoardMember {
   return o['identityKey'] === undefined ? m : { ...m, identityKey: text(o['identityKey'], `${where}.identityKey`, KEY_HEX) };
 }
 
-/** Decodes and checks an untrusted definition; throws {@link InputError} (code `definition.invalid`, `where` = the JSON path). */
+/** t = 1 with n > 1: every key share would be the election key itself (docs/formats.md §2.1). */
+function thresholdOne(n: number): InputError {
+  const majority = Math.floor(n / 2) + 1;
+  return new InputError(
+    'definition.threshold-one',
+    `Définition de l'élection invalide : un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même : un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
+    `Invalid election definition: a threshold t = 1 is refused for a board of ${n} members. With t = 1, every member's key share is the election key itself: a single member (or a single stolen token) could decrypt every ballot alone. Choose a threshold of at least 2, for instance a majority of the board (${majority} of ${n}).`,
+    'election.board.threshold',
+  );
+}
+
+/**
+ * Decodes and checks an untrusted definition; throws {@link InputError} (code `definition.invalid`, or
+ * `definition.threshold-one` for t = 1 with n > 1; `where` = the JSON path).
+ */
 export function definitionFromJson(json: unknown): ElectionDefinition {
   const o = obj(json, ['format', 'id', 'title', 'votingPeriod', 'constituencies', 'board', 'platform'], [], 'election');
   if (o['format'] !== DEFINITION_FORMAT) bad('election.format', `« ${DEFINITION_FORMAT} » attendu`, `"${DEFINITION_FORMAT}" expected`);
@@ -165,6 +179,7 @@ export function definitionFromJson(json: unknown): ElectionDefinition {
   const keys = members.flatMap((m) => (m.identityKey === undefined ? [] : [m.identityKey]));
   if (new Set(keys).size !== keys.length) bad('election.board.members', "deux membres ont la même clé d'identité", 'two members share an identity key');
   const threshold = count(board['threshold'], 'election.board.threshold', 1, members.length);
+  if (threshold === 1 && members.length > 1) throw thresholdOne(members.length);
   const platform = obj(o['platform'], ['name', 'signingKey'], [], 'election.platform');
   return {
     format: DEFINITION_FORMAT,
@@ -175,6 +190,33 @@ export function definitionFromJson(json: unknown): ElectionDefinition {
     board: { threshold, members },
     platform: { name: text(platform['name'], 'election.platform.name'), signingKey: text(platform['signingKey'], 'election.platform.signingKey', KEY_HEX) },
   };
+}
+
+/** Something about a valid definition that the president should weigh before the key ceremony starts. */
+export interface BoardWarning {
+  readonly code: string;
+  readonly message: Bilingual;
+}
+
+/**
+ * What to weigh in a valid definition's board (docs/formats.md §2.1), none of it a refusal:
+ * `definition.threshold-all` when t = n > 1, since the tally then needs every member and one absent
+ * member (illness, a lost token, a forgotten passphrase) blocks it.
+ */
+export function boardWarnings(def: ElectionDefinition): BoardWarning[] {
+  const { threshold: t, members } = def.board;
+  const n = members.length;
+  const warnings: BoardWarning[] = [];
+  if (t === n && n > 1) {
+    warnings.push({
+      code: 'definition.threshold-all',
+      message: {
+        fr: `Seuil t = n = ${n} : le déchiffrement demandera les ${n} membres du bureau, et un seul absent (maladie, jeton perdu, phrase de passe oubliée) bloquera le dépouillement. Un seuil de ${n - 1} au plus laisse une marge.`,
+        en: `Threshold t = n = ${n}: decryption will need all ${n} board members, and a single absent one (illness, a lost token, a forgotten passphrase) will block the tally. A threshold of ${n - 1} or less leaves a margin.`,
+      },
+    });
+  }
+  return warnings;
 }
 
 export function parseDefinition(json: unknown): Result<ElectionDefinition> {

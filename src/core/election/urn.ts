@@ -104,11 +104,20 @@ export class LineDigest {
 
 // --- the receipt ---
 
+/** A receipt's length: 16 bytes, 32 hex digits (docs/formats.md §4.3). */
+export const RECEIPT_BYTES = 16;
+
+/** Hex digits in groups of four joined by `-`: how a receipt is written. */
+export function groupReceipt(hex: string): string {
+  return hex.match(/.{1,4}/g)!.join('-');
+}
+
 /**
- * receipt = first 10 bytes of SHA-256( string("sceau/v1/receipt") || bytes(fp) || string(id) || string(constituency)
+ * receipt = first 16 bytes of SHA-256( string("sceau/v1/receipt") || bytes(fp) || string(id) || string(constituency)
  *                                      || bytes(a) || bytes(b) || bytes(R) || bytes(s) )
- * written as 20 lower-case hex digits in five groups of four, e.g. `3f2a-09bc-77d1-e045-a9c2`.
- * a, b, R, s are the 32-byte values whose hex the ballot line carries.
+ * written as 32 lower-case hex digits in eight groups of four, e.g. `3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7`.
+ * a, b, R, s are the 32-byte values whose hex the ballot line carries. 128 bits, so that making two
+ * ballots share a receipt costs about 2^64 hashes (80 bits, the first version's, cost only 2^40).
  */
 export function receiptCode(fingerprint: Uint8Array, id: string, constituency: string, ballot: BallotJson): string {
   const h = sha256(
@@ -124,8 +133,7 @@ export function receiptCode(fingerprint: Uint8Array, id: string, constituency: s
         .bytes(fromHex(ballot.proof.response)),
     ),
   );
-  const hex = toHex(h.subarray(0, 10));
-  return hex.match(/.{4}/g)!.join('-');
+  return groupReceipt(toHex(h.subarray(0, RECEIPT_BYTES)));
 }
 
 // --- parsing (shape only: points are decoded and proofs checked by the pipeline) ---

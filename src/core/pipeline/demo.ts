@@ -13,7 +13,7 @@
  * this machine's real network state and an explicit simulation override (./demo-ports.ts's SIMULATION).
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateIdentityKey, type IdentityKeyPair } from '../crypto/signature.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { toHex } from '../common/bytes.js';
@@ -31,6 +31,7 @@ import { probeNetwork } from '../service/network/probe.js';
 import type { RehearsalOverride } from '../service/offline-guard.js';
 import { decodePointHex } from '../crypto/elgamal.js';
 import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
+import { keyCeremonyOnStations, makeStations, NO_TOKENS, tallyOnStations } from './demo-stations.js';
 import { WorkerPool } from './pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
 
@@ -54,6 +55,8 @@ export const SIMULATION: RehearsalOverride = { reason: 'Simulation (sceau simula
 
 /** How the simulated workstation measures itself and checks the network (defaults: this package, the real probe). */
 export interface SimulatedWorkstation {
+  /** Every member's secret steps on a station of their own, never on the workstation (docs/stations.md). */
+  readonly memberStations?: boolean;
   readonly version?: string;
   readonly measure?: () => Promise<Result<SoftwareMeasurement>>;
   readonly network?: () => Promise<NetworkStatus>;
@@ -68,6 +71,8 @@ export interface Prepared {
   readonly urnPath: string;
   /** PRIVATE/tokens: member j's demo token in member-j/. */
   readonly tokensDir: string;
+  /** Hazardous: the members' identity keys, which the demo tokens hold. */
+  readonly identities: readonly IdentityKeyPair[];
 }
 
 async function absentOrEmpty(dir: string): Promise<boolean> {
@@ -81,14 +86,17 @@ function refuseFolder(dir: string): Result<never> {
   return fail('folder.not-empty', `Le dossier ${dir} existe déjà et n'est pas vide.`, `The folder ${dir} already exists and is not empty.`, dir);
 }
 
+/** The software measured once per run: the workstation and every simulated station run the same files. */
+let measuredOnce: Promise<Result<SoftwareMeasurement>> | undefined;
+
 function workstation(w: SimulatedWorkstation): SessionContext {
   const measure =
     w.measure ??
     (() =>
-      measureSoftware(process.cwd()).then(
+      (measuredOnce ??= measureSoftware(process.cwd()).then(
         (m) => ok(m),
         (e: unknown) => fail<SoftwareMeasurement>('measurement.unreadable', `Impossible de mesurer le logiciel (npm run build ?) : ${String(e)}.`, `Cannot measure the software (npm run build?): ${String(e)}.`, process.cwd()),
-      ));
+      )));
   return { session: newWorkstationSession(w.version ?? 'simulation', 'cli'), measure, network: w.network ?? (() => probeNetwork()), override: SIMULATION };
 }
 
@@ -155,7 +163,10 @@ export async function prepareElection(
   onProgress?.('key ceremony', 0, 1);
   const keyCeremonyFolder = join(outDir, SIMULATED.keyCeremony);
   const tokensDir = join(privateDir, SIMULATED.tokens);
-  const publicKey = await runKeyCeremony(definition, keyCeremonyFolder, tokensDir, identities, station);
+  const publicKey =
+    station.memberStations === true
+      ? await keyCeremonyOnStations(definition, keyCeremonyFolder, workstation(station), await stationsOf(definition, privateDir, identities, station, () => new WorkerPool(0)))
+      : await runKeyCeremony(definition, keyCeremonyFolder, tokensDir, identities, station);
   if (!publicKey.ok) return publicKey;
   onProgress?.('key ceremony', 1, 1);
 
@@ -172,7 +183,13 @@ export async function prepareElection(
   });
   w = await writeFileAtomic(join(privateDir, SIMULATED.truth), `${JSON.stringify(truth, null, 1)}\n`);
   if (!w.ok) return w;
-  return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir });
+  return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir, identities });
+}
+
+/** The members' stations of a simulation: tokens in PRIVATE/tokens/member-j (as in one-machine mode), sticks in PRIVATE/sticks/member-j. */
+function stationsOf(def: ElectionDefinition, privateDir: string, identities: readonly IdentityKeyPair[], w: SimulatedWorkstation, pool: () => WorkerPool) {
+  const { session: _workstationSession, ...session } = workstation(w);
+  return makeStations(def, { tokensDir: join(privateDir, SIMULATED.tokens), sticksDir: join(privateDir, 'sticks'), identities, session, pool });
 }
 
 /** The members present at the tally: the last t (so never simply the first t, unless t = n). */
@@ -228,7 +245,8 @@ async function runTallyCeremony(
   pool: WorkerPool,
   o: DemoOptions,
 ): Promise<Result<{ results: Results; recordFingerprint: string }>> {
-  const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens: demoTallyTokens(), pool };
+  const stationsMode = o.workstation?.memberStations === true;
+  const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens: stationsMode ? NO_TOKENS : demoTallyTokens(), pool };
   const created = await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: recordDir, shuffles: o.shuffles ?? 2 }, ctx);
   if (!created.ok) return created;
   const c = created.value;
@@ -241,14 +259,15 @@ async function runTallyCeremony(
     return r;
   };
   const step = (j: number): TallyMemberStep => ({ member: j, token: memberToken(p.tokensDir, j), passphrase: '' });
-  const steps: (() => Promise<Result<unknown>>)[] = [
-    () => timed('import', () => c.importUrn(p.urnPath, job('import'))),
-    () => c.publishReceipts(),
-    () => timed('shuffles', () => c.shuffle(job('shuffles'))),
-    ...quorum.map((j) => () => timed(`decryption ${j}`, () => c.decrypt(step(j), job(`decryption ${j}`)))),
-    () => timed('counting', () => c.count(job('counting'))),
-    ...quorum.map((j) => () => c.sign(step(j))),
-  ];
+  const members: (() => Promise<Result<unknown>>)[] = stationsMode
+    ? [async () => tallyOnStations(c, await stationsOf(p.definition, dirname(p.tokensDir), p.identities, o.workstation ?? {}, () => pool), quorum, quorum[0]!, job, timed)]
+    : [
+        () => timed('shuffles', () => c.shuffle(job('shuffles'))),
+        ...quorum.map((j) => () => timed(`decryption ${j}`, () => c.decrypt(step(j), job(`decryption ${j}`)))),
+        () => timed('counting', () => c.count(job('counting'))),
+        ...quorum.map((j) => () => c.sign(step(j))),
+      ];
+  const steps: (() => Promise<Result<unknown>>)[] = [() => timed('import', () => c.importUrn(p.urnPath, job('import'))), () => c.publishReceipts(), ...members];
   for (const s of steps) {
     const r = await s();
     if (!r.ok) return r;

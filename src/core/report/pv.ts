@@ -26,6 +26,8 @@ export interface PvPdfInput {
   readonly signatures: readonly { readonly member: number; readonly signature: string; readonly constituency?: string }[];
   /** The members present at the tally. */
   readonly members: readonly PresentMember[];
+  /** Where the members' steps and the shuffles ran (verifier/where.ts whereInWords): one machine or stations. */
+  readonly where: { readonly fr: readonly string[]; readonly en: readonly string[] };
   /** hex fp. */
   readonly electionFingerprint: string;
   /** hex SHA-256(manifest.json). */
@@ -40,7 +42,16 @@ export interface SummaryPdfInput {
   /** hex SHA-256(bytes of results.json). */
   readonly resultsSha256: string;
   readonly members: readonly PresentMember[];
+  /** As PvPdfInput's. */
+  readonly where: { readonly fr: readonly string[]; readonly en: readonly string[] };
   readonly generatedAt: Date;
+}
+
+/** Where the steps ran, in both languages: one-machine mode is said plainly on every printed result. */
+function whereSection(w: PdfWriter, where: PvPdfInput['where']): void {
+  w.space(4);
+  w.text(printable(`Où les étapes ont eu lieu : ${where.fr.join(' ')}`), { size: 7 });
+  w.text(printable(`Where the steps ran: ${where.en.join(' ')}`), { size: 7, color: GREY });
 }
 
 /**
@@ -176,6 +187,7 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
     `Élection / election : ${grouped(input.electionFingerprint)}`,
     `Dossier / record : ${grouped(input.recordFingerprint)}`,
     `Procès-verbal / PV (SHA-256) : ${grouped(pvSha256(pv))}`,
+    printable(`${input.where.fr.join(' ')} / ${input.where.en.join(' ')}`),
   ].join('\n');
   seal(w, payload, caption, qrSize(payload, w.width / 2));
   return w.save();
@@ -190,6 +202,7 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
   w.text(`${s.constituencies} circonscriptions / constituencies · participation / turnout ${formatBasisPoints(s.turnout, ',')} %`, { font: 'bold', size: 10 });
 
   figures(w, s);
+  whereSection(w, input.where);
   fingerprints(w, [
     ["Élection / election", results.election],
     ['Dossier / record', input.recordFingerprint],

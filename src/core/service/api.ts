@@ -119,6 +119,8 @@ export interface KeyCeremonyView {
   readonly phase: KeyCeremonyPhase;
   readonly n: number;
   readonly t: number;
+  /** What the board should weigh in its definition before the ceremony goes on (`boardWarnings`, docs/formats.md §2.1), e.g. t = n. */
+  readonly warnings: readonly { readonly code: string; readonly message: Bilingual }[];
   readonly members: readonly KeyCeremonyMemberView[];
   /** Who the script expects to act next (member indices), for the president's call. */
   readonly expected: readonly number[];
@@ -167,6 +169,47 @@ export interface MemberStepArgument {
 
 export type KeyCeremonyMemberAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
 
+/** A member's step on their own station (docs/stations.md): the key ceremony's, or at the tally mixing, decrypting, signing. */
+export type StationAction = KeyCeremonyMemberAction | 'mix' | 'decrypt' | 'sign';
+
+/** A member packet the workstation wrote on a drive (docs/stations.md §2). */
+export interface PacketView {
+  readonly path: string;
+  readonly ceremony: 'key' | 'tally';
+  /** The transcript head the packet was made at: what a member's station shows, to compare with the projector. */
+  readonly head: string;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+export type { AnswersImport } from '../ceremony/station/packet.js';
+
+/** A member packet as a member's station shows it: public, as the packet holds it. */
+export interface StationView {
+  readonly packet: string;
+  readonly ceremony: 'key' | 'tally';
+  readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
+  /** The head the packet was made at (verified: the packet's transcript ends there). */
+  readonly head: string;
+  readonly prepared: string;
+  /** The ceremony's step in the packet (key-ceremony or tally phase). */
+  readonly phase: string;
+  readonly members: readonly { readonly index: number; readonly name: string; readonly role: string; readonly president: boolean }[];
+  /** Who may do what on a station now. */
+  readonly due: readonly { readonly member: number; readonly actions: readonly StationAction[] }[];
+  /** Answers already written in the packet (by this or another station). */
+  readonly answers: readonly { readonly member: number; readonly action: string; readonly file: string; readonly entries: number }[];
+  /** At the tally: for each round, where it was mixed (`workstation`, or the member whose station did), once recorded. */
+  readonly mixes: readonly { readonly round: number; readonly by: readonly (number | 'workstation')[] }[];
+}
+
+/** A station's step in progress, for its progress bar. */
+export interface StationProgress {
+  readonly running: { readonly label: Bilingual; readonly since: string; readonly done: number | null; readonly total: number | null; readonly etaSeconds: number | null } | null;
+}
+
+import type { AnswersImport } from '../ceremony/station/packet.js';
+
 export interface SceauApi {
   appInfo(arg: Record<string, never>): Promise<Result<AppInfo>>;
   softwareMeasurement(arg: Record<string, never>): Promise<Result<SoftwareMeasurement>>;
@@ -183,6 +226,16 @@ export interface SceauApi {
   keyCeremonyCloseRound1(arg: { folder: string; reason: string }): Promise<Result<KeyCeremonyView>>;
   keyCeremonyPublishResult(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
   keyCeremonyClose(arg: { folder: string }): Promise<Result<KeyCeremonyView>>;
+  /** Writes the ceremony's member packet on a drive, for the members' stations (docs/stations.md §2). Reads the ceremony only. */
+  keyCeremonyPreparePacket(arg: { folder: string; drive: string }): Promise<Result<PacketView>>;
+  /** Places the answers the members' stations wrote in a packet; each checked, a refused one recorded naming its member. */
+  keyCeremonyImportAnswers(arg: { folder: string; packet: string }): Promise<Result<{ view: KeyCeremonyView; import: AnswersImport }>>;
+  /** A member's station: the packet of a drive's folder, verified, and what is due. Writes nothing. */
+  stationOpen(arg: { packet: string }): Promise<Result<StationView>>;
+  /** A member's station: the member's step with their token; the signed answer is written into the packet. */
+  stationStep(arg: { packet: string; member: number; drive: string; passphrase: string; confirmation?: string; action: StationAction }): Promise<Result<StationView>>;
+  /** A member's station: the step in progress, for its progress bar. */
+  stationProgress(arg: Record<string, never>): Promise<Result<StationProgress>>;
   /** The report PDF as it stands, base64-encoded, also written to the folder. */
   keyCeremonyReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
   /** A member's backups of their (encrypted) token; never written to the ceremony folder. */
@@ -224,7 +277,11 @@ export interface SceauApi {
   /** A receipt typed or pasted, looked up in the urn as imported. Reads only. */
   tallyReceipt(arg: { folder: string; receipt: string }): Promise<Result<ReceiptAnswer>>;
   /** Step 4 (background): every missing shuffle, each proof verified before the next. */
-  tallyShuffle(arg: { folder: string }): Promise<Result<TallyScreenView>>;
+  tallyShuffle(arg: { folder: string; upTo?: number }): Promise<Result<TallyScreenView>>;
+  /** Writes the tally's member packet on a drive, for the members' stations (docs/stations.md §4). */
+  tallyPreparePacket(arg: { folder: string; drive: string }): Promise<Result<PacketView>>;
+  /** Step 4 or 5 (background): places the answers of members' stations (their shuffles, decryptions, signatures), every file's proof verified first. */
+  tallyImportAnswers(arg: { folder: string; packet: string }): Promise<Result<TallyScreenView>>;
   /** Step 5 (background) for one member: partial decryptions with their proofs. The passphrase is used once and forgotten. */
   tallyDecrypt(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
   /** Step 6 (background): combines, decodes and counts. */
@@ -242,7 +299,7 @@ export interface SceauApi {
 }
 
 /** The tally's long steps, which run in the background: the method starts one and returns at once. */
-export type TallyJobStep = 'import' | 'shuffle' | 'decrypt' | 'count';
+export type TallyJobStep = 'import' | 'shuffle' | 'decrypt' | 'count' | 'answers';
 
 /** The tally step running in the background on a folder, with its progress and an estimate of the time left. */
 export interface TallyRunning {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { folderKey, withFolderLock } from '../common/folder-lock.js';
 import { catchInput, fail, ok, type Result } from '../common/result.js';
-import { definitionFromJson } from '../election/definition.js';
+import { boardWarnings, definitionFromJson } from '../election/definition.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { KeyCeremony, FILES, type CeremonyContext, type TokenPort } from '../ceremony/key/ceremony.js';
 import { expectedMembers } from '../ceremony/key/state.js';
@@ -16,6 +16,8 @@ import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type Membe
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from './offline-guard.js';
 import { describeEntry } from '../audit/describe.js';
+import { importKeyAnswers, writeKeyPacket } from '../ceremony/station/exchange.js';
+import { packetView } from './packets.js';
 import type { Bilingual, Failure } from '../common/result.js';
 import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, StepProgress, TokenArgument } from './api.js';
 
@@ -38,6 +40,8 @@ type KeyCeremonyApi = Pick<
   | 'keyCeremonyPublishResult'
   | 'keyCeremonyClose'
   | 'keyCeremonyReport'
+  | 'keyCeremonyPreparePacket'
+  | 'keyCeremonyImportAnswers'
   | 'tokenBackupToDrive'
   | 'tokenPaperBackup'
   | 'tokenSplitBackup'
@@ -61,6 +65,7 @@ export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
     phase: s.phase,
     n: s.n,
     t: s.t,
+    warnings: boardWarnings(c.definition),
     members: s.members.map((m) => ({
       index: m.index,
       name: m.name,
@@ -161,6 +166,15 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
 
   const view = (c: KeyCeremony): Result<KeyCeremonyView> => ok(keyCeremonyView(c));
 
+  /** A listed drive the app may write to: its mount point. */
+  async function usableDrive(drive: string): Promise<Result<string>> {
+    const drives = await deps.drives();
+    if (!drives.ok) return drives;
+    const d = drives.value.find((x) => x.mount === drive);
+    if (d === undefined) return fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', drive);
+    return d.usable ? ok(d.mount) : fail('drive.unusable', d.reason?.fr ?? 'Support inutilisable.', d.reason?.en ?? 'Unusable drive.', drive);
+  }
+
   /** A member's token on one of the listed drives, for the ceremony of `folder`. */
   async function withMemberToken<T>(arg: TokenArgument, act: (t: MemberToken) => Promise<Result<T>>, otherDrive?: string): Promise<Result<T>> {
     const c = await ceremony(arg.folder, { finish: false });
@@ -255,6 +269,25 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         return r.ok ? ok({ pdfBase64: Buffer.from(r.value.pdf).toString('base64'), cards: r.value.cards }) : r;
       }),
     tokenRestore: (arg) => withMemberToken(arg, (t) => restoreToken(t, arg.lines)),
+
+    keyCeremonyPreparePacket: ({ folder, drive }) =>
+      serialized(folder, { fr: 'Présidence : paquet pour les postes des membres', en: "President: packet for the members' stations" }, async () => {
+        const c = await ceremony(folder, { finish: true });
+        if (!c.ok) return c;
+        const target = await usableDrive(drive);
+        if (!target.ok) return target;
+        const written = await writeKeyPacket(c.value, target.value);
+        return written.ok ? ok(packetView(written.value.path, written.value.packet)) : written;
+      }),
+
+    keyCeremonyImportAnswers: ({ folder, packet }) =>
+      serialized(folder, { fr: 'Présidence : import des réponses des postes', en: "President: importing the stations' answers" }, async () => {
+        const c = await ceremony(folder, { finish: true });
+        if (!c.ok) return c;
+        const imported = await importKeyAnswers(c.value, packet);
+        remember(folder, c.value, null);
+        return imported.ok ? ok({ view: keyCeremonyView(c.value), import: imported.value }) : imported;
+      }),
 
     keyCeremonyReport: ({ folder }) =>
       serialized(folder, { fr: 'Rapport de la cérémonie', en: 'The ceremony report' }, async () => {

@@ -21,6 +21,7 @@ import { replayRecordTally } from '../audit/tally-replay.js';
 import { VerifyJobs } from '../audit/verify-job.js';
 import { measureSoftware } from './measurement.js';
 import { tallyService } from './tally.js';
+import { stationService } from './stations.js';
 import { tallyDriveTokens } from '../ceremony/tally/drive-tokens.js';
 import type { TallyTokenPort } from '../ceremony/tally/types.js';
 import { WorkerPool } from '../pipeline/pool.js';
@@ -109,7 +110,10 @@ export function createService(options: ServiceOptions): SceauApi {
   let lastCeremony: 'key' | 'tally' | null = null;
   // What both ceremonies' services take of this session and workstation.
   const workstation = { session, measure: softwareMeasurement, network: probe, drives: listDriveViews, override: () => override };
-  const keyMethods = keyCeremonyService({ ...workstation, tokens: options.tokens ?? driveTokens() });
+  const keyTokens = options.tokens ?? driveTokens();
+  const tallyTokens = options.tallyTokens ?? tallyDriveTokens();
+  const keyMethods = keyCeremonyService({ ...workstation, tokens: keyTokens });
+  const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, pool: sharedPool });
   const keyApi = Object.fromEntries(
     Object.entries(keyMethods).map(([name, method]) => {
       if (name === 'auditCurrentCeremony') return [name, method];
@@ -125,7 +129,7 @@ export function createService(options: ServiceOptions): SceauApi {
   ) as typeof keyMethods;
   const tally = tallyService({
     ...workstation,
-    tokens: options.tallyTokens ?? tallyDriveTokens(),
+    tokens: tallyTokens,
     pool: sharedPool,
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),
     onView: () => void (lastCeremony = 'tally'),
@@ -154,6 +158,7 @@ export function createService(options: ServiceOptions): SceauApi {
       return shown.ok && shown.value.ceremony === null && tallyNow !== null ? ok(tallyProjection(tallyNow)) : shown;
     },
     ...tally.api,
+    ...station,
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
       if (!checked.ok) return checked;

@@ -15,6 +15,7 @@ import { RECORD_FILES } from '../election/record.js';
 import { resultsCsv } from '../election/results-export.js';
 import type { Results } from '../election/results.js';
 import { pvPdf, summaryPdf, type PresentMember } from '../report/pv.js';
+import { whereInWords, whereStepsRan } from '../verifier/where.js';
 
 export interface TallyDocumentFile {
   readonly fileName: string;
@@ -63,6 +64,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
     pv,
     signatures: r.results.signatures.filter((s) => s.constituency === constituency),
     members: r.members,
+    where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)),
     electionFingerprint: toHex(c.fingerprint),
     recordFingerprint: r.recordFingerprint,
     generatedAt: r.generatedAt,
@@ -71,7 +73,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
 }
 
 async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<TallyDocumentFile> {
-  const bytes = await summaryPdf({ definition: c.definition, results: r.results, recordFingerprint: r.recordFingerprint, resultsSha256: r.resultsSha256, members: r.members, generatedAt: r.generatedAt });
+  const bytes = await summaryPdf({ definition: c.definition, results: r.results, recordFingerprint: r.recordFingerprint, resultsSha256: r.resultsSha256, members: r.members, where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)), generatedAt: r.generatedAt });
   return { fileName: `PV-${c.definition.id}-recapitulatif.pdf`, bytes };
 }
 

@@ -26,6 +26,8 @@ import type { RehearsalOverride } from './offline-guard.js';
 import { basisPoints, nationalSummary } from '../election/results-export.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyRunning, TallyScreenView, TallyStepFailure, UrnFile } from './api.js';
 import { tallyDocumentPdf, tallyExportFiles } from './tally-documents.js';
+import { importTallyAnswers, writeTallyPacket } from '../ceremony/station/exchange.js';
+import { packetView } from './packets.js';
 
 export interface TallyDeps {
   readonly session: WorkstationSession;
@@ -55,6 +57,8 @@ export type TallyApi = Pick<
   | 'tallyPublishReceipts'
   | 'tallyReceipt'
   | 'tallyShuffle'
+  | 'tallyPreparePacket'
+  | 'tallyImportAnswers'
   | 'tallyDecrypt'
   | 'tallyCount'
   | 'tallySign'
@@ -79,13 +83,14 @@ interface Job {
 }
 
 /** The phase in which each background step is due (docs/tally-ceremony.md §2). */
-const DUE: Record<TallyJobStep, TallyView['phase']> = { import: 'import', shuffle: 'shuffle', decrypt: 'decryption', count: 'count' };
+const DUE: Record<TallyJobStep, readonly TallyView['phase'][]> = { import: ['import'], shuffle: ['shuffle'], decrypt: ['decryption'], count: ['count'], answers: ['shuffle', 'decryption', 'signing'] };
 
 const JOB_WORDS: Record<TallyJobStep, Bilingual> = {
   import: { fr: "Import de l'urne", en: 'Importing the urn' },
   shuffle: { fr: "Mélange de l'urne", en: 'Shuffling the urn' },
   decrypt: { fr: 'Déchiffrement partiel', en: 'Partial decryption' },
   count: { fr: 'Dépouillement', en: 'Counting' },
+  answers: { fr: 'Import des réponses des postes des membres', en: "Importing the members' stations' answers" },
 };
 
 /** The most urn candidates a drive's listing shows. */
@@ -292,7 +297,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (!opened.ok) return opened;
       c = opened.value;
       // Refused at once when not due (the ceremony checks it again): no job starts only to fail.
-      if (c.state.phase !== DUE[what.step]) {
+      if (!DUE[what.step].includes(c.state.phase)) {
         return fail('ceremony.step', `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`, `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`);
       }
       const prepared = await prepare(c);
@@ -501,7 +506,27 @@ export function tallyService(deps: TallyDeps): TallyService {
       return ok({ ...answer.value, countedBecause: { fr: "Le bulletin est dans l'urne ; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' } });
     },
 
-    tallyShuffle: ({ folder }) => startJob(folder, { step: 'shuffle', member: null, label: JOB_WORDS.shuffle }, async (c) => ok((job: JobControl) => c.shuffle(job))),
+    tallyShuffle: ({ folder, upTo }) => startJob(folder, { step: 'shuffle', member: null, label: JOB_WORDS.shuffle }, async (c) => ok((job: JobControl) => c.shuffle(job, upTo === undefined ? {} : { upTo }))),
+
+    tallyPreparePacket: async ({ folder, drive }) =>
+      exclusive(await folderKey(folder), { fr: 'Paquet pour les postes des membres', en: "Packet for the members' stations" }, async () => {
+        const c = await ceremony(folder, { readOnly: false });
+        if (!c.ok) return c;
+        const listed = await listedDrive(drive, true);
+        if (!listed.ok) return listed;
+        const written = await writeTallyPacket(c.value, listed.value.mount);
+        return written.ok ? ok(packetView(written.value.path, written.value.packet)) : written;
+      }),
+
+    tallyImportAnswers: ({ folder, packet }) =>
+      startJob(folder, { step: 'answers', member: null, label: JOB_WORDS.answers }, async (c) =>
+        ok(async (job: JobControl) => {
+          const imported = await importTallyAnswers(c, packet, job);
+          if (!imported.ok || imported.value.refused.length === 0) return imported;
+          const refused = imported.value.refused;
+          return fail('station.answer', refused.map((r) => r.failure.message.fr).join(' '), refused.map((r) => r.failure.message.en).join(' '), refused[0]!.file);
+        }),
+      ),
 
     tallyDecrypt: (arg) =>
       startJob(

@@ -13,6 +13,15 @@
  *
  * The chain covers the signatures, so removing, reordering, inserting or editing any entry breaks the
  * next link; the signature makes each entry its actor's. Verification names the first broken entry.
+ *
+ * A station entry (docs/formats.md §3.3) is a member's entry made on their own station, against a
+ * transcript head it names (`payload.station.basis`), and placed in the chain later by the workstation:
+ * its signature covers neither seq nor prev, so answers computed on several stations against one state
+ * can be appended in any order; the chain still binds where each was placed.
+ *
+ *   bytes_station(entry) = string("sceau/v1/transcript/station-entry") || bytes(fp) || string(time)
+ *                          || string(actor) || string(type) || string(canonicalJson(payload))
+ *   signature            = Ed25519, purpose "sceau/v1/signature/station-entry", items bytes(bytes_station)
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { readFile } from 'node:fs/promises';
@@ -63,6 +72,65 @@ export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'si
       .string(e.type)
       .string(canonicalJson(e.payload)),
   );
+}
+
+/** What a member's station adds to the payload of each entry it makes: the head it answered, and the station itself. */
+export interface StationStamp {
+  /** The transcript head (hex) the station computed its answer against: some head this chain has passed. */
+  readonly basis: string;
+  /** The station's session, as a workstation announces its own (software measurement, offline check, its key). */
+  readonly session: Readonly<Record<string, unknown>> & { readonly publicKey: string };
+}
+
+/** An entry made on a station: every field but its position (`seq`, `prev`), which the workstation gives it. */
+export type StationEntry = Omit<TranscriptEntry, 'seq' | 'prev'>;
+
+/** The station stamp of an entry made on a member's station, or undefined for an entry made where it was appended. */
+export function stationOf(e: Pick<TranscriptEntry, 'payload'>): StationStamp | undefined {
+  const p = e.payload;
+  if (typeof p !== 'object' || p === null || Array.isArray(p) || !Object.prototype.hasOwnProperty.call(p, 'station')) return undefined;
+  return (p as { station: StationStamp }).station;
+}
+
+function isStamp(v: unknown): v is StationStamp {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  const session = o['session'] as Record<string, unknown> | null;
+  return Object.keys(o).length === 2 && typeof o['basis'] === 'string' && HEX64.test(o['basis']) && typeof session === 'object' && session !== null && typeof session['publicKey'] === 'string' && HEX64.test(session['publicKey']);
+}
+
+export function stationEntryBytes(fingerprint: Uint8Array, e: Pick<TranscriptEntry, 'time' | 'actor' | 'type' | 'payload'>): Uint8Array {
+  return encode((x) => x.string(DOMAIN.transcriptStationEntry).bytes(fingerprint).string(e.time).string(e.actor).string(e.type).string(canonicalJson(e.payload)));
+}
+
+/**
+ * Hazardous: signs with `secretKey` (the member's identity key). The entry a member's station makes:
+ * `payload` gets `station` (the head answered, the station's session); the workstation places it later.
+ */
+export function makeStationEntry(
+  fingerprint: Uint8Array,
+  actor: string,
+  type: string,
+  payload: Readonly<Record<string, unknown>>,
+  stamp: StationStamp,
+  secretKey: Uint8Array,
+  time: string = new Date().toISOString(),
+): StationEntry {
+  const unsigned = { time, actor, type, payload: { ...payload, station: stamp } };
+  const bytes = stationEntryBytes(fingerprint, unsigned);
+  return { ...unsigned, signature: toHex(sign(secretKey, DOMAIN.signatureStationEntry, (x) => x.bytes(bytes))) };
+}
+
+/**
+ * Whether `e` is signed by `key` as it stands: over bytes(e) for an entry made where it was appended, over
+ * bytes_station(e) for a station entry (whose actor must be a member). Placement (the basis) is checked apart.
+ */
+export function entrySignatureValid(fingerprint: Uint8Array, e: Pick<TranscriptEntry, 'seq' | 'prev' | 'time' | 'actor' | 'type' | 'payload' | 'signature'>, key: Uint8Array): boolean {
+  const station = stationOf(e) !== undefined;
+  if (station && (memberOfActor(e.actor) === undefined || !isStamp(stationOf(e)))) return false;
+  const bytes = station ? stationEntryBytes(fingerprint, e) : entryBytes(fingerprint, e);
+  const purpose = station ? DOMAIN.signatureStationEntry : DOMAIN.signatureTranscriptEntry;
+  return verifySignature(key, purpose, (x) => x.bytes(bytes), fromHex(e.signature), e.actor).ok;
 }
 
 export function entryHash(fingerprint: Uint8Array, e: TranscriptEntry): string {
@@ -146,16 +214,18 @@ export interface TranscriptState {
 
 /**
  * Checks a whole transcript's text: every line complete (ends with LF), seq = 0, 1, 2…, each prev the
- * hash of the entry before (fp for the first), each actor known and each signature valid.
+ * hash of the entry before (fp for the first), each actor known and each signature valid, and each
+ * station entry's basis a head the chain had before it.
  * Fails at the first broken entry, naming it (`where` = `<name>:<line>`). Codes: `transcript.torn`
  * (the last line is incomplete: a write was interrupted), `transcript.malformed`, `transcript.seq`,
- * `transcript.link`, `transcript.actor`, `transcript.signature`.
+ * `transcript.link`, `transcript.actor`, `transcript.signature`, `transcript.basis`.
  */
 export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys: ActorKeys, name = 'transcript'): Result<TranscriptState> {
   const lines = text.split('\n');
   const last = lines.pop();
   const entries: TranscriptEntry[] = [];
   let head = toHex(fingerprint);
+  const heads = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     const where = `${name}:${i + 1}`;
     const parsed = parseEntry(lines[i]!, i, where);
@@ -167,9 +237,12 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     }
     const key = keys(e.actor, e);
     if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu « ${e.actor} ».`, `unknown actor "${e.actor}".`, where) };
-    const bytes = entryBytes(fingerprint, e);
-    const sig = verifySignature(key, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes), fromHex(e.signature), e.actor);
-    if (!sig.ok) return { ok: false, error: broken('transcript.signature', i, `signature invalide de ${e.actor}.`, `invalid signature of ${e.actor}.`, where) };
+    if (!entrySignatureValid(fingerprint, e, key)) return { ok: false, error: broken('transcript.signature', i, `signature invalide de ${e.actor}.`, `invalid signature of ${e.actor}.`, where) };
+    heads.add(head);
+    const station = stationOf(e);
+    if (station !== undefined && !heads.has(station.basis)) {
+      return { ok: false, error: broken('transcript.basis', i, "réponse d'un poste de membre calculée sur un état que ce journal n'a jamais eu.", "a member station's answer computed against a state this transcript never had.", where) };
+    }
     entries.push(e);
     head = entryHash(fingerprint, e);
   }
@@ -227,8 +300,21 @@ export class TranscriptWriter {
   }
 
   /** Hazardous: signs with `secretKey` (the actor's identity key). */
-  async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array, time?: string): Promise<Result<TranscriptEntry>> {
-    const entry = makeEntry(this.fingerprint, this.#entries.length, this.#head, actor, type, payload, secretKey, time);
+  append(actor: string, type: string, payload: unknown, secretKey: Uint8Array, time?: string): Promise<Result<TranscriptEntry>> {
+    return this.write(makeEntry(this.fingerprint, this.#entries.length, this.#head, actor, type, payload, secretKey, time));
+  }
+
+  /** Whether `head` is one this transcript has had (its start, after any entry): a station entry's basis must be. */
+  hasHad(head: string): boolean {
+    return head === toHex(this.fingerprint) || head === this.#head || this.#entries.some((e) => e.prev === head);
+  }
+
+  /** Places a station entry, already checked by the caller (signature, basis, the ceremony's rules), at the end. */
+  placeStationEntry(e: StationEntry): Promise<Result<TranscriptEntry>> {
+    return this.write({ seq: this.#entries.length, prev: this.#head, time: e.time, actor: e.actor, type: e.type, payload: e.payload, signature: e.signature });
+  }
+
+  private async write(entry: TranscriptEntry): Promise<Result<TranscriptEntry>> {
     const line = new TextEncoder().encode(`${entryLine(entry)}\n`);
     const written = await appendDurable(this.path, line, { size: this.#size, tail: this.#tail });
     if (!written.ok) return written;

@@ -14,4 +14,16 @@ export interface VerifyReport {
   /** Names of the checks run, in order, with how many failures each had. */
   readonly checks: readonly { readonly name: string; readonly failures: number }[];
   readonly failures: readonly Failure[];
+  /** Where each member's step and each shuffle ran, from the transcripts (docs/stations.md §6); null when they could not be read. */
+  readonly where: StepsWhere | null;
+}
+
+export interface StepsWhere {
+  /** Each member's step that used their token, and the station it ran on (`station:<16 hex>`), or null: on the workstation. */
+  readonly memberSteps: readonly { readonly ceremony: 'key' | 'tally'; readonly member: number; readonly type: string; readonly station: string | null }[];
+  /** Some member's secret step ran on the workstation: that machine was trusted for the secrecy of the key. */
+  readonly oneMachine: boolean;
+  readonly shuffles: readonly { readonly constituency: string; readonly round: number; readonly by: number | 'workstation'; readonly station: string | null }[];
+  /** Every constituency was shuffled at least once on a member's station: ballot secrecy does not rest on the workstation alone. */
+  readonly shufflesOffWorkstation: boolean;
 }

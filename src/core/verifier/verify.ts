@@ -32,6 +32,7 @@ import { WorkerPool } from '../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
+import { whereStepsRan } from './where.js';
 
 export type { VerifyReport } from './report.js';
 
@@ -119,6 +120,8 @@ export async function verifyRecord(dir: string, options: VerifyOptions = {}): Pr
 
 async function verify(dir: string, pool: WorkerPool, progress: (phase: string, done: number, total: number) => void): Promise<VerifyReport> {
   const report = new Report();
+  let kcEntriesSeen: readonly TranscriptEntry[] | undefined;
+  let tallyEntriesSeen: readonly TranscriptEntry[] | undefined;
   const done = (recordFp: string | null, electionFp: string | null): VerifyReport => ({
     ok: report.failures.length === 0,
     record: dir,
@@ -126,6 +129,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     electionFingerprint: electionFp,
     checks: report.checks,
     failures: report.failures,
+    where: kcEntriesSeen === undefined ? null : whereStepsRan(kcEntriesSeen, tallyEntriesSeen ?? []),
   });
   const file = (name: string): string => join(dir, ...name.split('/'));
 
@@ -166,6 +170,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
     kcEntries = lenientEntries(kcText);
+    kcEntriesSeen = kcEntries;
     // The key ceremony as the workstation ran it (docs/key-ceremony.md): replayed step by step, and closed.
     const replay = verifyKeyCeremonyTranscript(def, fp, kcText, RECORD_FILES.keyCeremony);
     if (!replay.ok) report.failure(replay.error);
@@ -223,6 +228,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     const chain = verifyTranscriptText(tallyText, fp, tallyActorKeys(def, kcEntries), RECORD_FILES.tallyTranscript);
     if (!chain.ok) report.failure(chain.error);
     tallyEntries.push(...lenientEntries(tallyText));
+    tallyEntriesSeen = tallyEntries;
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
     const accepted = imp === undefined ? undefined : new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
     const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });

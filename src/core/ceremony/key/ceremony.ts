@@ -17,12 +17,12 @@ import {
   round1ToJson,
 } from '../../crypto/dkg/index.js';
 import { pointToHex, type Point } from '../../crypto/group.js';
-import { toHex, wipe } from '../../common/bytes.js';
+import { fromHex, toHex, wipe } from '../../common/bytes.js';
 import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
 import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
-import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
+import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
 import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
@@ -77,8 +77,19 @@ function notNow(fr: string, en: string, where?: string): Result<never> {
   return fail('ceremony.step', fr, en, where);
 }
 
+/**
+ * Where a member's station sends the entry it makes (docs/stations.md §3): to an answer file on the
+ * stick, never to the packet's transcript, which only the workstation appends to.
+ */
+export type StationOutbox = (entry: StationEntry) => Promise<Result<void>>;
+
+/** What placing a station's entry did: placed now, or found already in the transcript (an answer imported twice). */
+export type Placement = 'placed' | 'already';
+
 export class KeyCeremony {
-  readonly #state: KeyCeremonyState;
+  #state: KeyCeremonyState;
+  /** Set on a member's station: the member's entries go there, nothing is appended. */
+  #outbox: StationOutbox | undefined;
 
   private constructor(
     readonly folder: string,
@@ -138,6 +149,17 @@ export class KeyCeremony {
     return ok(c);
   }
 
+  /**
+   * A member's station opens a ceremony packet (a copy of the ceremony's public files, docs/stations.md
+   * §2): the transcript is verified as on the workstation; each member step's entry goes to `outbox`,
+   * stamped with the head it answers; refusals are returned, never recorded here.
+   */
+  static async openAsStation(packetFolder: string, ctx: CeremonyContext, outbox: StationOutbox): Promise<Result<KeyCeremony>> {
+    const opened = await KeyCeremony.open(packetFolder, ctx);
+    if (opened.ok) opened.value.#outbox = outbox;
+    return opened;
+  }
+
   get state(): Readonly<KeyCeremonyState> {
     return this.#state;
   }
@@ -154,12 +176,14 @@ export class KeyCeremony {
 
   /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
   private async ensureSession(): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return ok(undefined);
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
     const payload = await sessionAnnouncement(this.ctx);
     return payload.ok ? this.append(this.ctx.session.actor, ENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
   }
 
   private async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return this.answer(actor, type, payload, secretKey);
     const entry = await this.writer.append(actor, type, payload, secretKey);
     if (!entry.ok) return entry;
     const applied = applyEntry(this.#state, entry.value, this.definition);
@@ -168,7 +192,17 @@ export class KeyCeremony {
     return ok(undefined);
   }
 
+  /** On a station: the member's entry, stamped with the head answered and this station's session, sent to the outbox. */
+  private async answer(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    if (memberOfActor(actor) === undefined) throw new BugError(`a station makes members' entries only, not ${actor}'s`);
+    const session = await sessionAnnouncement(this.ctx);
+    if (!session.ok) return session;
+    const stamp = { basis: this.head, session: session.value as unknown as StationStamp['session'] };
+    return this.#outbox!(makeStationEntry(this.fingerprint, actor, type, payload as Record<string, unknown>, stamp, secretKey));
+  }
+
   private async appendAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return notNow('Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.', "The president's step: it is done on the president's workstation, not on a member's station.");
     const session = await this.ensureSession();
     if (!session.ok) return session;
     return this.append(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
@@ -176,6 +210,8 @@ export class KeyCeremony {
 
   /** Records what did not go as scripted, then returns the failure unchanged. */
   private async deviation<T>(kind: DeviationPayload['kind'], member: number | null, failure: Failure): Promise<Result<T>> {
+    // A station's refusals are said to the member on the station; the workstation never sees them.
+    if (this.#outbox !== undefined) return { ok: false, error: failure };
     const recorded = await this.appendAsWorkstation(ENTRY.deviation, { kind, member, code: failure.code, message: failure.message } satisfies DeviationPayload);
     return recorded.ok ? { ok: false, error: failure } : recorded;
   }
@@ -322,6 +358,42 @@ export class KeyCeremony {
     } finally {
       wipe(opened.value.identitySecret);
     }
+  }
+
+  /**
+   * The workstation places an entry a member's station made (docs/stations.md §3): signed by that
+   * member's identity key (for an enrolment, the key it registers), answering a head this transcript
+   * has had, and accepted by the ceremony's rules as it stands now. Refused: a deviation names the
+   * member and why; nothing else is written. An entry already placed is found and left as it is.
+   */
+  async placeStationEntry(e: StationEntry): Promise<Result<Placement>> {
+    if (this.entries.some((x) => x.signature === e.signature)) return ok('already');
+    const checked = this.checkStationEntry(e);
+    if (!checked.ok) return this.deviation('answer-refused', memberOfActor(e.actor) ?? null, checked.error);
+    const session = await this.ensureSession();
+    if (!session.ok) return session;
+    const placed = await this.writer.placeStationEntry(e);
+    if (!placed.ok) return placed;
+    const applied = applyEntry(this.#state, placed.value, this.definition);
+    if (!applied.ok) throw new BugError(`placed a station entry the ceremony refuses: ${applied.error.message.en}`);
+    return ok('placed');
+  }
+
+  private checkStationEntry(e: StationEntry): Result<void> {
+    const j = memberOfActor(e.actor);
+    const stamp = stationOf(e);
+    const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
+    if (j === undefined || j > this.#state.n || stamp === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
+    const offered = (e.payload as { identityKey?: unknown }).identityKey;
+    const key = this.definition.board.members[j - 1]?.identityKey ?? (e.type === ENTRY.enrolled && typeof offered === 'string' ? offered : this.#state.members[j - 1]!.identityKey);
+    if (key === undefined || !/^[0-9a-f]{64}$/.test(key)) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
+    if (!entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key))) {
+      return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
+    }
+    if (!this.writer.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'une autre cérémonie, ou modifié).", 'it answers a state this transcript never had (a packet of another ceremony, or altered).');
+    const probe: TranscriptEntry = { ...e, seq: this.entries.length, prev: this.head };
+    const state = foldKeyCeremony(this.definition, this.fingerprint, [...this.entries, probe]);
+    return state.ok ? ok(undefined) : refused(`elle n'est plus attendue ou contredit le journal. ${state.error.message.fr}`, `it is no longer due or contradicts the transcript. ${state.error.message.en}`);
   }
 
   /** Closes the ceremony and writes the public key file for the voting platform, and the final report. */

@@ -79,7 +79,7 @@ export interface ClosedPayload {
 
 /** Something that did not go as scripted, recorded as a DNSSEC ceremony's witness would. */
 export interface DeviationPayload {
-  readonly kind: 'token-refused' | 'operation-refused';
+  readonly kind: 'token-refused' | 'operation-refused' | 'answer-refused';
   readonly member: number | null;
   readonly code: string;
   readonly message: { readonly fr: string; readonly en: string };

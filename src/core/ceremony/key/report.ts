@@ -11,6 +11,7 @@ import type { ElectionDefinition } from '../../election/definition.js';
 import type { TranscriptEntry } from '../../transcript/transcript.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
 import { ENTRY } from './entries.js';
+import { whereInWords, whereStepsRan } from '../../verifier/where.js';
 
 
 import type { KeyCeremonyState, MemberState } from './state.js';
@@ -84,6 +85,10 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
     w.text(`logiciel/software SHA-256 : ${grouped(p.software.digest)}`, { font: 'mono', size: 8, indent: 12 });
     if (p.override) w.text(`Dérogation de répétition / rehearsal override : « ${p.override.reason} », autorisée par / authorised by ${p.override.authorisedBy}`, { size: 9, indent: 12 });
   }
+
+  w.heading('Où les étapes des membres ont eu lieu / Where the members\' steps ran');
+  const where = whereInWords(whereStepsRan(entries, []));
+  for (const [i, line] of where.fr.entries()) w.text(`${line} / ${where.en[i]}`, { size: 9 });
 
   w.heading('Écarts consignés / Recorded deviations');
   if (state.deviations.length === 0) w.text('Aucun. / None.');

@@ -64,6 +64,8 @@ export interface KeyCeremonyState {
   readonly round1: Round1Entry[];
   readonly complaints: ComplaintEntry[];
   round1ClosedEarly: boolean;
+  /** The members whose round-1 message is valid, once round 1 is over (its messages no longer change). */
+  valid?: readonly number[];
   result?: DkgResult;
   /** Why the ceremony cannot complete (phase `failed`). */
   failure?: Failure;
@@ -118,6 +120,8 @@ function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
 
 /** Members whose round-1 message is valid: they, and only they, must check their shares. */
 export function validContributors(state: KeyCeremonyState): number[] {
+  // Checking every round-1 proof is the costly part of a fold: once round 1 is over, it is done once.
+  if (state.valid !== undefined) return [...state.valid];
   return readContributions(dkgParams(state), state.round1)
     .filter((c) => c.status === 'valid')
     .map((c) => c.member);
@@ -128,7 +132,10 @@ function advance(state: KeyCeremonyState): void {
   const all = (p: (m: MemberState) => boolean) => state.members.every(p);
   const qualified = state.members.filter((m) => m.qualified);
   if (state.phase === 'enrolment' && all((m) => m.identityKey !== undefined)) state.phase = 'round1';
-  if (state.phase === 'round1' && (state.round1ClosedEarly || all((m) => m.contributed))) state.phase = 'round2';
+  if (state.phase === 'round1' && (state.round1ClosedEarly || all((m) => m.contributed))) {
+    state.phase = 'round2';
+    state.valid = validContributors(state);
+  }
   if (state.phase === 'round2') {
     const required = validContributors(state);
     if (required.every((j) => state.members[j - 1]!.checked)) {

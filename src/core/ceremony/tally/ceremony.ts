@@ -17,18 +17,19 @@ import { isTempName, renameDurable, writeFileAtomic, writeFileDurable } from '..
 import { isLockName } from '../../common/folder-lock.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
-import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
-import { countConstituency, RESULTS_FORMAT, signPv, type Pv, type PvSignature, type Results } from '../../election/results.js';
+import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, type PvSignature, type Results } from '../../election/results.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
 import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
 import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
-import { TranscriptWriter, verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
+import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, verifyTranscriptText, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
-import { FILES as KEY_FILES } from '../key/ceremony.js';
+import { FILES as KEY_FILES, type StationOutbox } from '../key/ceremony.js';
+import type { AnswerFound, AnswersImport } from '../station/packet.js';
 import { verifyKeyCeremonyFolder, verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { enrolledIdentityKeys, tallyActorKeys } from './actors.js';
@@ -42,8 +43,11 @@ import {
   type PvView,
   type TallyDeviationKind,
   type TallyDeviationPayload,
+  type TallyDecryptionPayload,
   type TallyImportPayload,
   type TallyMemberSecrets,
+  type TallyShufflePayload,
+  type TallySignaturePayload,
   type TallyMemberStep,
   type TallyTokenPort,
   type UrnReport,
@@ -208,6 +212,8 @@ export class TallyCeremony {
   #steps: Promise<unknown> = Promise.resolve();
   /** Opened read-only (TallyOpenOptions): every step refused, nothing written. */
   #readOnly = false;
+  /** Set on a member's station: the member's entries go there, nothing is appended (docs/stations.md §4). */
+  #outbox: StationOutbox | undefined;
 
   private constructor(
     readonly folder: string,
@@ -284,6 +290,22 @@ export class TallyCeremony {
     return ok(c);
   }
 
+  /**
+   * A member's station opens a tally packet (a copy of the tally folder, docs/stations.md §4): both
+   * transcripts and the imported files are verified as on the workstation; the member's entries go to
+   * `outbox`, stamped with the head they answer; refusals are returned, never recorded here.
+   */
+  static async openAsStation(packet: string, ctx: TallyContext, outbox: StationOutbox): Promise<Result<TallyCeremony>> {
+    const loaded = await TallyCeremony.load(packet, ctx);
+    if (!loaded.ok) return loaded;
+    const c = loaded.value;
+    if (!c.#state.opened) return notOpened(packet);
+    const pvs = await c.loadPvs();
+    if (!pvs.ok) return pvs;
+    c.#outbox = outbox;
+    return ok(c);
+  }
+
   private static async load(folder: string, ctx: TallyContext): Promise<Result<TallyCeremony>> {
     const d = await readDefinition(folder);
     if (!d.ok) return d;
@@ -324,6 +346,11 @@ export class TallyCeremony {
     return this.writer.entries;
   }
 
+  /** The key ceremony's transcript entries (keyceremony.jsonl), verified when the tally was opened. */
+  get keyCeremonyEntries(): readonly TranscriptEntry[] {
+    return this.keys.entries;
+  }
+
   /** Y, hex: the election public key. */
   get electionKey(): string {
     return this.keys.electionKey;
@@ -333,6 +360,7 @@ export class TallyCeremony {
 
   /** This session announces itself (measurement, offline check) once per folder, before its first entry. */
   private async ensureSession(): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return ok(undefined);
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
     const payload = await sessionAnnouncement(this.ctx);
     return payload.ok ? this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
@@ -363,6 +391,7 @@ export class TallyCeremony {
 
   /** Hazardous (`secretKey`): appends one entry after this session's, one append at a time. */
   private record(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return this.answer(actor, type, payload, secretKey);
     const run = this.#queue.then(async () => {
       const session = await this.ensureSession();
       return session.ok ? this.appendNow(actor, type, payload, secretKey) : session;
@@ -371,12 +400,31 @@ export class TallyCeremony {
     return run;
   }
 
+  /**
+   * On a station: the member's entry, tried on the state as it stands (so that a station never makes an
+   * entry the workstation's rules would refuse), stamped with the head answered and this station's
+   * session, and sent to the outbox. The state does not move: the workstation's placing is what counts.
+   */
+  private async answer(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    if (memberOfActor(actor) === undefined) throw new BugError(`a station makes members' entries only, not ${actor}'s`);
+    const session = await sessionAnnouncement(this.ctx);
+    if (!session.ok) return session;
+    const stamp = { basis: this.head, session: session.value as unknown as StationStamp['session'] };
+    const entry = makeStationEntry(this.fingerprint, actor, type, payload as Record<string, unknown>, stamp, secretKey);
+    const probe = applyTallyEntry(cloneTallyState(this.#state), { ...entry, seq: this.writer.entries.length, prev: this.head }, this.definition, this.#basis);
+    if (!probe.ok) throw new BugError(`a station made an entry the tally refuses: ${probe.error.message.en}`);
+    return this.#outbox!(entry);
+  }
+
   private recordAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return Promise.resolve(notNow('Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.', "The president's step: it is done on the president's workstation, not on a member's station."));
     return this.record(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
   }
 
   /** Records what did not go as scripted, then returns the failure unchanged. */
   private async deviation<T>(kind: TallyDeviationKind, member: number | null, error: Failure): Promise<Result<T>> {
+    // A station's refusals are said to the member on the station; the workstation never sees them.
+    if (this.#outbox !== undefined) return failure(error);
     const recorded = await this.recordAsWorkstation(TALLY_ENTRY.deviation, { kind, member, code: error.code, message: error.message } satisfies TallyDeviationPayload);
     return recorded.ok ? failure(error) : recorded;
   }
@@ -580,21 +628,22 @@ export class TallyCeremony {
    * Step 4: every missing (constituency, round), a few constituencies at a time; each shuffle's proof is
    * verified, written and recorded before the next round uses its outputs. Progress in ballots·rounds.
    */
-  shuffle(job: JobControl = {}): Promise<Result<void>> {
-    return this.serial(() => this.shuffleStep(job));
+  shuffle(job: JobControl = {}, o: { upTo?: number } = {}): Promise<Result<void>> {
+    return this.serial(() => this.shuffleStep(job, o.upTo));
   }
 
-  private async shuffleStep(job: JobControl): Promise<Result<void>> {
+  /** Shuffles up to round `upTo` (default: the last): the rounds after it are left to members' stations. */
+  private async shuffleStep(job: JobControl, upTo?: number): Promise<Result<void>> {
     const due = this.due('shuffle');
     if (!due.ok) return due;
     await ensureWorkDir(this.folder);
-    const k = this.#state.shuffles;
+    const k = Math.min(this.#state.shuffles, upTo ?? this.#state.shuffles);
     const recorded = (id: string) => this.#state.shuffled.get(id)?.length ?? 0;
     const todo = this.#state.active.filter((c) => recorded(c.id) < k);
     const first = await this.acceptedCiphertexts(new Set(todo.filter((c) => recorded(c.id) === 0).map((c) => c.id)));
     if (!first.ok) return first;
     const total = this.#state.active.reduce((s, c) => s + c.ballots * k, 0);
-    let done = this.#state.active.reduce((s, c) => s + c.ballots * recorded(c.id), 0);
+    let done = this.#state.active.reduce((s, c) => s + c.ballots * Math.min(k, recorded(c.id)), 0);
     const fpHex = toHex(this.fingerprint);
     let refused: Failure | undefined;
     await mapLimit(todo, this.ctx.pool.size + 1, async (c) => {
@@ -627,6 +676,209 @@ export class TallyCeremony {
     if (refused !== undefined) return failure(refused);
     if (job.signal?.aborted && this.#state.phase === 'shuffle') return cancelled();
     return ok(undefined);
+  }
+
+  /** Round `round`'s inputs of a constituency: its accepted ciphertexts for round 1, else round − 1's outputs. */
+  private async roundInputs(id: string, round: number): Promise<Result<readonly CiphertextJson[]>> {
+    if (round > 1) {
+      const last = await this.shuffleOutputs(id, round - 1);
+      return last.ok ? ok(last.value.shuffle.outputs) : last;
+    }
+    const first = await this.acceptedCiphertexts(new Set([id]));
+    return first.ok ? ok(first.value.get(id)!) : first;
+  }
+
+  /**
+   * On a member's station (docs/stations.md §4): the next round of every constituency, mixed here with a
+   * permutation and randomness the workstation never sees; each proof is verified before it is kept. The
+   * member's token signs the entries. Progress in ballots.
+   */
+  mix(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+    return this.serial(() => this.mixStep(step, job));
+  }
+
+  private async mixStep(step: TallyMemberStep, job: JobControl): Promise<Result<void>> {
+    const due = this.expectMember('shuffle', step.member);
+    if (!due.ok) return due;
+    const rounds = new Set(this.#state.active.map((c) => this.#state.shuffled.get(c.id)?.length ?? 0));
+    if (rounds.size !== 1) return notNow('Les circonscriptions ne sont pas toutes au même mélange : terminez le mélange en cours sur le poste de la présidence.', 'The constituencies are not all at the same shuffle: finish the shuffle in progress on the president\'s workstation.');
+    const round = [...rounds][0]! + 1;
+    const offline = await this.offline(step.member);
+    if (!offline.ok) return offline;
+    const opened = await this.openToken(step);
+    if (!opened.ok) return opened;
+    const secret = opened.value.identitySecret;
+    try {
+      await ensureWorkDir(this.folder);
+      const fpHex = toHex(this.fingerprint);
+      const total = this.#state.active.reduce((s, c) => s + c.ballots, 0);
+      let done = 0;
+      let refused: Failure | undefined;
+      await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+        if (refused !== undefined || job.signal?.aborted) return;
+        const inputs = await this.roundInputs(c.id, round);
+        if (!inputs.ok) return void (refused ??= inputs.error);
+        const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${c.id}/shuffle-${round}`, inputs: inputs.value });
+        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made });
+        if (bad) return void (refused ??= { code: bad.code, message: { fr: `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} refused: ${bad.message.en}` }, where: c.id });
+        const written = await writeFileDurable(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
+        const entry = written.ok ? await this.record(`member:${step.member}`, TALLY_ENTRY.shuffle, { constituency: c.id, round, digest: digestOf(made) }, secret) : written;
+        if (!entry.ok) return void (refused ??= entry.error);
+        done += c.ballots;
+        job.onProgress?.(done, total);
+      });
+      if (refused !== undefined) return failure(refused);
+      return job.signal?.aborted ? cancelled() : ok(undefined);
+    } finally {
+      wipe(secret);
+    }
+  }
+
+  /**
+   * On a member's station, before a partial decryption: the ciphertexts to decrypt must come from the
+   * accepted ballots through shuffles whose proofs hold. Checked from the last round this member's own
+   * station mixed (its entry, signed by this member, names the outputs it made), or from the urn; so a
+   * workstation cannot have a station decrypt ballots it did not shuffle. Progress in ballots·rounds.
+   */
+  private async checkShufflesToDecrypt(j: number, job: JobControl): Promise<Result<void>> {
+    const k = this.#state.shuffles;
+    const mine = this.entries.filter((e) => e.type === TALLY_ENTRY.shuffle && e.actor === `member:${j}` && stationOf(e) !== undefined);
+    const from = Math.max(0, ...mine.map((e) => (e.payload as { round: number }).round)) + 1;
+    const fpHex = toHex(this.fingerprint);
+    const total = this.#state.active.reduce((s, c) => s + c.ballots * (k - from + 1), 0);
+    let done = 0;
+    let refused: Failure | undefined;
+    await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+      for (let round = from; round <= k; round++) {
+        if (refused !== undefined || job.signal?.aborted) return;
+        const inputs = await this.roundInputs(c.id, round);
+        const made = inputs.ok ? await this.shuffleOutputs(c.id, round) : inputs;
+        if (!inputs.ok || !made.ok) return void (refused ??= (inputs.ok ? (made as { error: Failure }).error : inputs.error));
+        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made.value.shuffle });
+        if (bad) return void (refused ??= { code: bad.code, message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ce poste ne déchiffre pas. ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: this station does not decrypt. ${bad.message.en}` }, where: c.id });
+        done += c.ballots;
+        job.onProgress?.(done, total);
+      }
+    });
+    if (refused !== undefined) return failure(refused);
+    return job.signal?.aborted ? cancelled() : ok(undefined);
+  }
+
+  // --- members' stations: placing their answers ---
+
+  /**
+   * The workstation places the entries of members' station answers (docs/stations.md §4), with the
+   * public files they name, read from the packet: each signed by the member's enrolled identity key,
+   * answering a head this transcript has had, accepted by the tally's rules as it stands, and its files'
+   * digests and proofs verified against this folder's own inputs before they are copied in. A refused
+   * entry is recorded as a deviation naming the member and why, the rest of its answer is left, and the
+   * other answers go on. Entries already placed are left as they are. Progress in entries.
+   */
+  placeStationAnswers(answers: readonly AnswerFound[], packet: string, job: JobControl = {}): Promise<Result<AnswersImport>> {
+    return this.serial(async () => {
+      const placed: AnswersImport['placed'][number][] = [];
+      const refused: AnswersImport['refused'][number][] = [];
+      let already = 0;
+      const total = answers.reduce((n, a) => n + a.answer.entries.length, 0);
+      for (const { file, answer } of answers) {
+        for (const e of answer.entries) {
+          if (job.signal?.aborted) return cancelled();
+          const member = memberOfActor(e.actor) ?? null;
+          if (this.entries.some((x) => x.signature === e.signature)) {
+            already++;
+            continue;
+          }
+          const checked = await this.checkStationEntry(e, packet);
+          const done = checked.ok ? await this.placeNow(e) : await this.deviation<void>('answer-refused', member, checked.error);
+          if (!done.ok) {
+            // A write that failed is not the station's fault: the import stops there, to be done again.
+            if (checked.ok) return done;
+            refused.push({ member, file, failure: done.error });
+            break;
+          }
+          placed.push({ member: member!, type: e.type, file });
+          job.onProgress?.(placed.length + already, total);
+        }
+      }
+      return ok({ placed, already, refused });
+    });
+  }
+
+  private placeNow(e: StationEntry): Promise<Result<void>> {
+    const run = this.#queue.then(async (): Promise<Result<void>> => {
+      const session = await this.ensureSession();
+      if (!session.ok) return session;
+      const next = cloneTallyState(this.#state);
+      const placed = await this.writer.placeStationEntry(e);
+      if (!placed.ok) return placed;
+      const applied = applyTallyEntry(next, placed.value, this.definition, this.#basis);
+      if (!applied.ok) throw new BugError(`placed a station entry the tally refuses: ${applied.error.message.en}`);
+      this.#state = next;
+      return ok(undefined);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkStationEntry(e: StationEntry, packet: string): Promise<Result<void>> {
+    const j = memberOfActor(e.actor);
+    const stamp = stationOf(e);
+    const who = j === undefined ? '?' : `${j} (${this.#state.members[j - 1]?.name ?? '?'})`;
+    const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
+    const key = j === undefined ? undefined : this.keys.identityKeys.get(j);
+    if (j === undefined || stamp === undefined || key === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
+    if (!entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key))) {
+      return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
+    }
+    if (!this.writer.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).", 'it answers a state this transcript never had (a packet of another tally, or altered).');
+    const probe = applyTallyEntry(cloneTallyState(this.#state), { ...e, seq: this.entries.length, prev: this.head }, this.definition, this.#basis);
+    if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
+    const files = await this.stationFiles(e, j, packet);
+    return files.ok ? files : refused(files.error.message.fr, files.error.message.en);
+  }
+
+  /** The public files a station entry names, from the packet: digest and proof checked, then copied into this folder's work files. */
+  private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<void>> {
+    const fpHex = toHex(this.fingerprint);
+    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (value: unknown) => Promise<CheckOutput>): Promise<Result<void>> => {
+      const read = await readWorkFile<unknown>(from, digest, what);
+      if (!read.ok) return read;
+      const bad = await check(read.value.value);
+      if (bad) return fail(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
+      await ensureWorkDir(this.folder);
+      return writeFileDurable(to, read.value.text);
+    };
+    if (e.type === TALLY_ENTRY.shuffle) {
+      const p = e.payload as TallyShufflePayload;
+      const inputs = await this.roundInputs(p.constituency, p.round);
+      if (!inputs.ok) return inputs;
+      return bring(shuffleWorkFile(packet, p.constituency, p.round), shuffleWorkFile(this.folder, p.constituency, p.round), p.digest, { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` }, (shuffle) =>
+        this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle }),
+      );
+    }
+    if (e.type === TALLY_ENTRY.decryption) {
+      const verificationKey = this.keys.verificationKeys[j - 1]!;
+      for (const { constituency: id, digest } of (e.payload as TallyDecryptionPayload).partials) {
+        const last = await this.shuffleOutputs(id, this.#state.shuffles);
+        if (!last.ok) return last;
+        const ciphertexts = last.value.shuffle.outputs;
+        const brought = await bring(partialWorkFile(packet, id, j), partialWorkFile(this.folder, id, j), digest, { fr: `Le déchiffrement partiel de ${id}`, en: `The partial decryption of ${id}` }, (partial) =>
+          this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
+        );
+        if (!brought.ok) return brought;
+      }
+      return ok(undefined);
+    }
+    if (e.type === TALLY_ENTRY.signature) {
+      const key = fromHex(this.keys.identityKeys.get(j)!);
+      for (const s of (e.payload as TallySignaturePayload).signatures) {
+        const pv = this.#pvs?.find((x) => x.constituency === s.constituency);
+        const valid = pv === undefined ? fail('pv.unknown', `procès-verbal ${s.constituency} inconnu.`, `unknown PV ${s.constituency}.`) : verifyPvSignature(key, this.fingerprint, pv, s.signature, j);
+        if (!valid.ok) return valid;
+      }
+      return ok(undefined);
+    }
+    return fail('station.answer', "ce type d'entrée ne se fait pas sur un poste de membre.", "this kind of entry is not made on a member's station.");
   }
 
   // --- steps 5 and 7: the members ---
@@ -699,6 +951,10 @@ export class TallyCeremony {
     }
     const offline = await this.offline(j);
     if (!offline.ok) return offline;
+    if (this.#outbox !== undefined) {
+      const checked = await this.checkShufflesToDecrypt(j, job.onProgress ? { ...job, onProgress: (d, t) => job.onProgress!(d, 2 * t) } : job);
+      if (!checked.ok) return checked;
+    }
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
     const secrets = opened.value;
@@ -709,7 +965,8 @@ export class TallyCeremony {
       const partials = await this.partialDecryptions(j, scalarToHex(secrets.keyShare), job);
       if (!partials.ok) return partials.error.code === 'cancelled' ? partials : await this.deviation('decryption-refused', j, partials.error);
       const recorded = await this.record(`member:${j}`, TALLY_ENTRY.decryption, { member: j, partials: partials.value }, secrets.identitySecret);
-      mayBeRecorded = !recorded.ok && recorded.error.code !== 'ceremony.step' && recorded.error.code !== 'file.changed';
+      // On a station, a recorded entry is an answer written: its files are what it names.
+      mayBeRecorded = this.#outbox !== undefined ? recorded.ok : !recorded.ok && recorded.error.code !== 'ceremony.step' && recorded.error.code !== 'file.changed';
       return recorded;
     } finally {
       wipe(secrets.identitySecret);

@@ -13,7 +13,7 @@ import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { RECORD_FILES } from '../../election/record.js';
-import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
+import { memberOfActor, stationOf, type TranscriptEntry } from '../../transcript/transcript.js';
 import type { SessionPayload } from '../workstation.js';
 import {
   MAX_SHUFFLES,
@@ -269,7 +269,7 @@ const APPLY: Record<string, Apply> = {
 };
 
 const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature]);
-const DEVIATION_KINDS = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused']);
+const DEVIATION_KINDS = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused']);
 
 function applyDeviation(state: TallyState, e: TranscriptEntry): Result<void> {
   const p = e.payload as TallyDeviationPayload;
@@ -293,7 +293,9 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   }
   if (e.seq === 0) return order(e, state.phase);
   const memberOnly = MEMBER_ONLY.has(e.type);
-  if (memberOnly ? memberOfActor(e.actor) === undefined : !e.actor.startsWith('workstation:')) {
+  // A shuffle is the workstation's, or a member's made on their own station (docs/stations.md §4).
+  const mixedByStation = e.type === TALLY_ENTRY.shuffle && stationOf(e) !== undefined && memberOfActor(e.actor) !== undefined;
+  if (!mixedByStation && (memberOnly ? memberOfActor(e.actor) === undefined : !e.actor.startsWith('workstation:'))) {
     return mismatch(e, memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).', memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).');
   }
   if (!state.opened && e.type !== TALLY_ENTRY.open) return order(e, state.phase);

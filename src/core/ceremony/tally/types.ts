@@ -75,7 +75,7 @@ export interface TallyResultsPayload {
   readonly resultsSha256: string;
 }
 
-export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'operation-refused';
+export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'operation-refused' | 'answer-refused';
 
 export interface TallyDeviationPayload {
   readonly kind: TallyDeviationKind;

@@ -86,7 +86,9 @@ export function checkOwnKey(encryptionKeys: readonly Point[], member: number, se
  * Member j's round-2 step (a): opens every share dealt to it by a dealer whose round-1 message is
  * valid, checks it against the dealer's commitments, and makes a complaint for each share that is
  * invalid or does not open. Hazardous: `secretKey` is e_j from the token; the shares opened here are
- * secret and are not returned (finalize reopens them once the qualified set is known).
+ * secret and are not returned (finalize reopens them once the qualified set is known). Each complaint's
+ * proof has a hedged nonce (docs/protocol.md §5.4): `random` only adds to it, so complaints about several
+ * dealers cannot reveal e_j even if `random` repeats itself.
  */
 export function checkShares(
   params: DkgParams,

@@ -11,6 +11,8 @@ import { assertKeys, assertMember, assertParams, isMember, keyOf, type DkgParams
 import { commit, evaluate, randomPolynomial } from './polynomial.js';
 import { commitmentsDigest, ephemeralOf, sealShare, SHARE_BOX_BYTES, type BoxContext } from './share-box.js';
 import { round1FromJson } from './json.js';
+import { canonicalJson } from '../../common/canonical-json.js';
+import { toHex } from '../../common/bytes.js';
 
 /** The share f_i(j) for recipient j, sealed to E_j (./share-box.ts). */
 export interface EncryptedShare {
@@ -213,6 +215,26 @@ export type Contribution =
  * transcript is append-only and the same for everyone, so everyone picks the same one); later ones
  * are ignored. An entry whose author is not in 1..n is a bug of the transcript layer.
  */
+/**
+ * readRound1, remembered: a ceremony's transcript is folded again at every step and every station answer,
+ * and checking each round-1 proof each time is most of a fold's cost. The result is a pure function of
+ * the fingerprint, n, t, the member and the message, which the key spells out in full (canonical JSON);
+ * a bounded map, emptied when full.
+ */
+const round1Seen = new Map<string, Result<Round1Message>>();
+const ROUND1_SEEN_MAX = 1024;
+
+function readRound1Once(params: DkgParams, entry: Round1Entry): Result<Round1Message> {
+  const key = catchInput(() => `${toHex(params.fingerprint)}|${params.n}|${params.t}|${entry.member}|${canonicalJson(entry.message)}`);
+  if (!key.ok) return readRound1(params, entry);
+  const seen = round1Seen.get(key.value);
+  if (seen !== undefined) return seen;
+  const r = readRound1(params, entry);
+  if (round1Seen.size >= ROUND1_SEEN_MAX) round1Seen.clear();
+  round1Seen.set(key.value, r);
+  return r;
+}
+
 export function readContributions(params: DkgParams, entries: readonly Round1Entry[]): Contribution[] {
   assertParams(params);
   const first = new Map<number, Round1Entry>();
@@ -227,7 +249,7 @@ export function readContributions(params: DkgParams, entries: readonly Round1Ent
       out.push({ member: m, status: 'absent' });
       continue;
     }
-    const r = readRound1(params, entry);
+    const r = readRound1Once(params, entry);
     out.push(r.ok ? { member: m, status: 'valid', message: r.value, digest: commitmentsDigest(params.fingerprint, m, r.value.commitments) } : { member: m, status: 'invalid', error: r.error });
   }
   return out;

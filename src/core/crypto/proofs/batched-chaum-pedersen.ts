@@ -11,7 +11,7 @@
  *   w_i  = expand("sceau/v1/decryption/weights", seed, i) mod 2^128
  *   ā = Σ w_i·a_i;   d̄ = Σ w_i·d_i
  *   proof = Chaum–Pedersen (§5.2, tag "sceau/v1/decryption/proof") that log_G Y_j = log_ā d̄,
- *           with context C = integer(j) || bytes(seed)
+ *           with context C = integer(j) || bytes(seed), its nonce hedged with x_j (§5.4)
  *
  * Soundness: if some d_i ≠ x_j·a_i, write δ_i = d_i − x_j·a_i (not all zero). Then d̄ = x_j·ā + Σ w_i·δ_i,
  * and in a group of prime order Σ w_i·δ_i = 0 holds for at most one value of any w_i with δ_i ≠ 0 given
@@ -76,6 +76,7 @@ function checkShape(st: DecryptionSharesStatement): void {
 /**
  * Hazardous: `secret` is x_j. Proves that every d_i = x_j·a_i; the caller computed d_i with the same x_j.
  * d̄ is computed as x_j·ā (equal to Σ w_i·d_i when the shares are right; a wrong share then fails the proof).
+ * `random` gives ρ, the fresh input of the hedged nonce (docs/protocol.md §5.4).
  */
 export function proveDecryptionShares(st: DecryptionSharesStatement, secret: bigint, random: ScalarSource = randomScalar): ChaumPedersenProof {
   checkShape(st);

@@ -1,0 +1,157 @@
+/**
+ * A member's station (docs/stations.md): Sceau on a member's own offline machine. It opens a member
+ * packet from a stick, shows what is due, and does only that member's secret steps with their token:
+ * the key ceremony's (enrolment, contribution, checking the shares, sealing, confirming) and the
+ * tally's (a shuffle, the partial decryption, the PV signatures). Each step's signed entries are written
+ * into the packet as the member's answer; nothing secret leaves the station, and nothing is appended to
+ * the packet's transcript, which only the workstation writes.
+ */
+import { withFolderLock } from '../common/folder-lock.js';
+import { fail, ok, type Bilingual, type Result } from '../common/result.js';
+import type { CeremonyContext, TokenPort } from '../ceremony/key/ceremony.js';
+import { expectedMembers } from '../ceremony/key/state.js';
+import type { TallyContext } from '../ceremony/tally/ceremony.js';
+import { expectedTallyMembers } from '../ceremony/tally/state.js';
+import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/tally/types.js';
+import { readAnswers } from '../ceremony/station/packet.js';
+import { answerOnStation, openPacket, type OpenedPacket } from '../ceremony/station/exchange.js';
+import type { WorkstationSession } from '../ceremony/workstation.js';
+import type { WorkerPool } from '../pipeline/pool.js';
+import { checkPassphrasePolicy } from '../token/index.js';
+import { memberOfActor, stationOf } from '../transcript/transcript.js';
+import type { RehearsalOverride } from './offline-guard.js';
+import { etaSeconds } from './tally.js';
+import type { DriveView, KeyCeremonyMemberAction, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';
+
+export interface StationDeps {
+  readonly session: WorkstationSession;
+  readonly measure: () => Promise<Result<SoftwareMeasurement>>;
+  readonly network: () => Promise<NetworkStatus>;
+  readonly drives: () => Promise<Result<readonly DriveView[]>>;
+  readonly override: () => RehearsalOverride | undefined;
+  readonly tokens: TokenPort;
+  readonly tallyTokens: TallyTokenPort;
+  readonly pool: () => WorkerPool;
+}
+
+type StationApi = Pick<SceauApi, 'stationOpen' | 'stationStep' | 'stationProgress'>;
+
+const ACTION_WORDS: Record<StationAction, Bilingual> = {
+  enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
+  contribute: { fr: 'contribution à la clé', en: 'key contribution' },
+  check: { fr: 'vérification des parts reçues', en: 'checking the shares received' },
+  seal: { fr: 'scellement du fragment sur le jeton', en: 'sealing the key share onto the token' },
+  confirm: { fr: 'confirmation depuis le jeton', en: 'confirmation from the token' },
+  mix: { fr: "mélange de l'urne", en: 'shuffling the urn' },
+  decrypt: { fr: 'déchiffrement partiel', en: 'partial decryption' },
+  sign: { fr: 'signature des procès-verbaux', en: 'signing the PVs' },
+};
+
+/** The key-ceremony step a phase asks of a member. */
+const KEY_PHASE_ACTION: Partial<Record<string, KeyCeremonyMemberAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
+
+export function stationService(deps: StationDeps): StationApi {
+  let running: { label: Bilingual; since: number; done: number | null; total: number | null; first: { at: number; done: number } | null; last: { at: number; done: number } | null } | null = null;
+
+  const keyContext = (): CeremonyContext => {
+    const override = deps.override();
+    return { session: deps.session, measure: deps.measure, network: deps.network, tokens: deps.tokens, ...(override ? { override } : {}) };
+  };
+  const tallyContext = (): TallyContext => {
+    const override = deps.override();
+    return { session: deps.session, measure: deps.measure, network: deps.network, tokens: deps.tallyTokens, pool: deps.pool(), ...(override ? { override } : {}) };
+  };
+
+  const contexts = () => ({ key: keyContext(), tally: tallyContext() });
+
+  async function view(packet: string, o: OpenedPacket): Promise<StationView> {
+    const { file } = o;
+    const c = (o.key ?? o.tally)!;
+    const found = await readAnswers(packet);
+    let due: StationView['due'] = [];
+    let mixes: StationView['mixes'] = [];
+    if (o.key !== undefined) {
+      const action = KEY_PHASE_ACTION[o.key.state.phase];
+      due = action === undefined ? [] : expectedMembers(o.key.state).map((member) => ({ member, actions: [action] }));
+    } else {
+      const s = o.tally!.state;
+      const done = new Set(s.active.map((x) => s.shuffled.get(x.id)?.length ?? 0));
+      if (s.phase === 'shuffle' && done.size === 1) due = s.members.map((m) => ({ member: m.index, actions: ['mix'] as const }));
+      else if (s.phase === 'decryption') due = expectedTallyMembers(s).map((member) => ({ member, actions: ['decrypt'] as const }));
+      else if (s.phase === 'signing') due = expectedTallyMembers(s).map((member) => ({ member, actions: ['sign'] as const }));
+      const byRound = new Map<number, Set<number | 'workstation'>>();
+      for (const e of o.tally!.entries) {
+        if (e.type !== TALLY_ENTRY.shuffle) continue;
+        const round = (e.payload as { round: number }).round;
+        const by = stationOf(e) !== undefined ? memberOfActor(e.actor)! : ('workstation' as const);
+        byRound.set(round, (byRound.get(round) ?? new Set()).add(by));
+      }
+      mixes = [...byRound].sort((a, b) => a[0] - b[0]).map(([round, by]) => ({ round, by: [...by] }));
+    }
+    return {
+      packet,
+      ceremony: file.ceremony,
+      election: { id: c.definition.id, title: c.definition.title, fingerprint: file.fingerprint },
+      head: file.head,
+      prepared: file.prepared,
+      phase: c.state.phase,
+      members: c.definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
+      due,
+      answers: found.answers.map((a) => ({ member: a.answer.member, action: a.answer.action, file: a.file, entries: a.answer.entries.length })),
+      mixes,
+    };
+  }
+
+  const progress: JobControl['onProgress'] = (done, total) => {
+    if (running === null) return;
+    const now = { at: Date.now(), done };
+    running.first ??= now;
+    running.last = now;
+    running.done = done;
+    running.total = total;
+  };
+
+  async function tokenAt(drive: string): Promise<Result<{ drive: string; label: string; size: number }>> {
+    const drives = await deps.drives();
+    if (!drives.ok) return drives;
+    const d = drives.value.find((x) => x.mount === drive);
+    if (d === undefined) return fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', drive);
+    if (!d.usable) return fail('drive.unusable', d.reason?.fr ?? 'Support inutilisable.', d.reason?.en ?? 'Unusable drive.', drive);
+    return ok({ drive: d.mount, label: d.label, size: d.size });
+  }
+
+  return {
+    stationOpen: async ({ packet }) => {
+      const opened = await openPacket(packet, contexts(), async () => fail('station.read-only', 'Lecture seule.', 'Read only.'));
+      return opened.ok ? ok(await view(packet, opened.value)) : opened;
+    },
+
+    stationStep: async (arg) => {
+      const words = ACTION_WORDS[arg.action];
+      const label = { fr: `Membre ${arg.member} : ${words.fr}`, en: `Member ${arg.member}: ${words.en}` };
+      if (running !== null) return fail('station.busy', `Une étape est déjà en cours sur ce poste (${running.label.fr}).`, `A step is already running on this station (${running.label.en}).`);
+      // The packet is written by one step at a time (this station's, or another's sharing the stick).
+      return withFolderLock(arg.packet, label, async () => {
+        const token = await tokenAt(arg.drive);
+        if (!token.ok) return token;
+        if (arg.action === 'enrol') {
+          const policy = checkPassphrasePolicy(arg.passphrase, arg.confirmation ?? '');
+          if (!policy.ok) return policy;
+        }
+        running = { label, since: Date.now(), done: null, total: null, first: null, last: null };
+        try {
+          const done = await answerOnStation(arg.packet, contexts(), arg.action, { member: arg.member, token: token.value, passphrase: arg.passphrase }, { onProgress: progress });
+          return done.ok ? ok(await view(arg.packet, done.value.opened)) : done;
+        } finally {
+          running = null;
+        }
+      });
+    },
+
+    stationProgress: async () => {
+      const r = running;
+      const value: StationProgress = { running: r === null ? null : { label: r.label, since: new Date(r.since).toISOString(), done: r.done, total: r.total, etaSeconds: etaSeconds(r.first, r.last, r.total) } };
+      return ok(value);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Where each step ran (docs/stations.md §6), read from the transcripts of a record: each member's
+ * secret step on the workstation (one-machine mode: that machine was trusted for secrecy) or on a
+ * station of their own (its session key named), and each shuffle on the workstation or on a member's
+ * station. Pure: the entries are taken as the verifier found them (their signatures are checked apart).
+ */
+import type { TranscriptEntry } from '../transcript/transcript.js';
+import { memberOfActor, stationOf } from '../transcript/transcript.js';
+import type { StepsWhere } from './report.js';
+
+/** The entries that use a member's secret (their token): the key ceremony's and the tally's. */
+const MEMBER_SECRET_STEPS = new Set(['member.enrolled', 'dkg.round1', 'dkg.checked', 'member.share-sealed', 'member.confirmed', 'tally.decryption', 'tally.signature']);
+
+/** `station:` and the first 16 hex digits of the station session's key, or null for the workstation. */
+function stationName(e: TranscriptEntry): string | null {
+  const key = (stationOf(e) as { session?: { publicKey?: unknown } } | null | undefined)?.session?.publicKey;
+  return typeof key === 'string' ? `station:${key.slice(0, 16)}` : null;
+}
+
+export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: readonly TranscriptEntry[]): StepsWhere {
+  const memberSteps: StepsWhere['memberSteps'][number][] = [];
+  const shuffles: StepsWhere['shuffles'][number][] = [];
+  for (const [ceremony, entries] of [['key', keyCeremony], ['tally', tally]] as const) {
+    for (const e of entries) {
+      const member = memberOfActor(e.actor);
+      if (member !== undefined && MEMBER_SECRET_STEPS.has(e.type)) memberSteps.push({ ceremony, member, type: e.type, station: stationName(e) });
+      if (ceremony === 'tally' && e.type === 'tally.shuffle') {
+        const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as { constituency?: unknown; round?: unknown };
+        if (typeof p.constituency === 'string' && typeof p.round === 'number') {
+          shuffles.push({ constituency: p.constituency, round: p.round, by: member !== undefined && stationName(e) !== null ? member : 'workstation', station: stationName(e) });
+        }
+      }
+    }
+  }
+  const constituencies = new Set(shuffles.map((s) => s.constituency));
+  const mixedOff = new Set(shuffles.filter((s) => s.by !== 'workstation').map((s) => s.constituency));
+  return {
+    memberSteps,
+    oneMachine: memberSteps.some((s) => s.station === null),
+    shuffles,
+    shufflesOffWorkstation: constituencies.size > 0 && [...constituencies].every((c) => mixedOff.has(c)),
+  };
+}
+
+/** Where the steps ran, in a few lines of words (the CLI and the report print them). */
+export function whereInWords(w: StepsWhere): { readonly fr: string[]; readonly en: string[] } {
+  const onStations = w.memberSteps.filter((s) => s.station !== null).length;
+  const onWorkstation = w.memberSteps.length - onStations;
+  const stations = new Set(w.memberSteps.flatMap((s) => (s.station === null ? [] : [s.station])));
+  const fr = [`Étapes secrètes des membres : ${onStations} sur leurs postes (${stations.size} session(s) de poste), ${onWorkstation} sur le poste de la présidence.`];
+  const en = [`Members' secret steps: ${onStations} on their own stations (${stations.size} station session(s)), ${onWorkstation} on the president's workstation.`];
+  if (w.oneMachine) {
+    fr.push('Mode « un seul poste » : le poste de la présidence a vu des secrets des membres ; il était de confiance pour le secret de la clé.');
+    en.push("One-machine mode: the president's workstation saw members' secrets; it was trusted for the secrecy of the key.");
+  }
+  if (w.shuffles.length === 0) return { fr, en };
+  const byStation = w.shuffles.filter((s) => s.by !== 'workstation');
+  fr.push(`Mélanges : ${w.shuffles.length - byStation.length} sur le poste de la présidence, ${byStation.length} sur des postes de membres (${[...new Set(byStation.map((s) => `membre ${s.by}`))].join(', ') || 'aucun'}).`);
+  en.push(`Shuffles: ${w.shuffles.length - byStation.length} on the president's workstation, ${byStation.length} on members' stations (${[...new Set(byStation.map((s) => `member ${s.by}`))].join(', ') || 'none'}).`);
+  if (w.shuffles.length > 0 && !w.shufflesOffWorkstation) {
+    fr.push("Au moins une circonscription n'a été mélangée que sur le poste de la présidence : le secret du vote y repose sur ce poste.");
+    en.push("At least one constituency was shuffled on the president's workstation only: there, ballot secrecy rests on that workstation.");
+  }
+  return { fr, en };
+}

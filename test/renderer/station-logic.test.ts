@@ -1,0 +1,41 @@
+/** The members' stations' pure screen rules: packet paths on a stick, the next mix round, the shuffle choices. */
+import { describe, expect, it } from 'vitest';
+import { dueMembers, nextMixRound, packetPath, packetPrefix, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
+
+describe('packet paths', () => {
+  it('names the packet folders as the workstation writes them, on a POSIX or a Windows mount', () => {
+    expect(packetPath('/media/alice/STICK', 'cfe-2021', 'key')).toBe('/media/alice/STICK/SCEAU-cfe-2021-paquet-cles');
+    expect(packetPath('/media/alice/STICK/', 'cfe-2021', 'tally')).toBe('/media/alice/STICK/SCEAU-cfe-2021-paquet-depouillement');
+    expect(packetPath('E:\\', 'cfe-2021', 'key')).toBe('E:\\SCEAU-cfe-2021-paquet-cles');
+    expect(packetPrefix('/Volumes/KEY')).toBe('/Volumes/KEY/SCEAU-');
+    expect(separatorOf('E:\\')).toBe('\\');
+    expect(separatorOf('/mnt/usb')).toBe('/');
+  });
+});
+
+describe('nextMixRound', () => {
+  it('is one after the last round recorded, 1 before any', () => {
+    expect(nextMixRound({ mixes: [] })).toBe(1);
+    expect(nextMixRound({ mixes: [{ round: 1, by: ['workstation'] }, { round: 2, by: [3] }] })).toBe(3);
+  });
+});
+
+describe('dueMembers', () => {
+  it('lists the members with an action, in order', () => {
+    expect(dueMembers({ due: [{ member: 3, actions: ['decrypt'] }, { member: 1, actions: ['decrypt'] }, { member: 2, actions: [] }] }).map((d) => d.member)).toEqual([1, 3]);
+  });
+});
+
+describe('shuffle rounds', () => {
+  it('counts whole rounds done in every constituency', () => {
+    expect(roundsDone({ done: 0, total: 6 }, 2)).toBe(0);
+    expect(roundsDone({ done: 4, total: 6 }, 2)).toBe(1);
+    expect(roundsDone({ done: 6, total: 6 }, 2)).toBe(2);
+    expect(roundsDone({ done: 0, total: 0 }, 2)).toBe(0);
+  });
+  it('offers every round from the next one to the last, the last being "all here"', () => {
+    expect(shuffleUpToChoices({ done: 0, total: 9 }, 3)).toEqual([1, 2, 3]);
+    expect(shuffleUpToChoices({ done: 3, total: 9 }, 3)).toEqual([2, 3]);
+    expect(shuffleUpToChoices({ done: 9, total: 9 }, 3)).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Members' stations through the service (docs/stations.md): a 3-of-5 key ceremony where every member's
+ * step runs on a station of their own, members of one step in parallel against one packet head; then a
+ * tally where the second shuffle runs on member 2's station and members 1, 3 and 5 decrypt and sign on
+ * theirs, in parallel. The workstation's token ports throw: it never opens a token. The results equal
+ * the simulator's ground truth; the verifier accepts the record and says where each step ran. Beside
+ * each step, what a tampered answer or packet gets: refused, naming the member, and nothing else changes.
+ */
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Results } from '../../src/core/election/results.js';
+import { RECORD_FILES } from '../../src/core/election/record.js';
+import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
+import type { KeyCeremonyMemberAction, KeyCeremonyView } from '../../src/core/service/api.js';
+import { verifyRecord } from '../../src/core/verifier/verify.js';
+import { expectTruth } from '../ceremony/tally-helpers.js';
+import { makeBoard, onStations, passphrase, settled, value, type Board } from './board.js';
+
+const pool = new WorkerPool(1);
+let b: Board;
+
+beforeAll(() => {
+  b = makeBoard(mkdtempSync(join(tmpdir(), 'sceau-stations-')), pool);
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+const KEY_ACTION: Partial<Record<KeyCeremonyView['phase'], KeyCeremonyMemberAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
+
+/** The answer files of a packet, by name. */
+function answers(packet: string): string[] {
+  return readdirSync(join(packet, 'answers')).sort();
+}
+
+describe('a board whose members have their own stations', () => {
+  it('runs a 3-of-5 key ceremony where every member step runs on the member station and the workstation opens no token', async () => {
+    const W = b.workstation;
+    const folder = b.keyCeremony;
+    let view = value(await W.keyCeremonyCreate({ folder, definition: b.definition }), 'create');
+    const importAll = async (packet: string) => {
+      const r = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import');
+      expect(r.import.refused).toEqual([]);
+      view = r.view;
+    };
+    let tamperedOnce = false;
+    for (let guard = 0; view.phase !== 'closed' && guard < 12; guard++) {
+      if (view.phase === 'result') view = value(await W.keyCeremonyPublishResult({ folder }), 'result');
+      else if (view.phase === 'closing') view = value(await W.keyCeremonyClose({ folder }), 'close');
+      else if (view.phase === 'round1' && !tamperedOnce) {
+        tamperedOnce = true;
+        // Member 2 contributes on their station; the answer is altered on the stick: refused, naming member 2.
+        const packet = value(await W.keyCeremonyPreparePacket({ folder, drive: b.sticks[1]! }), 'packet').path;
+        value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute');
+        const file = join(packet, 'answers', answers(packet)[0]!);
+        const original = readFileSync(file, 'utf8');
+        writeFileSync(file, original.replace(/"member": 2,\n\s*"message"/, (m) => m).replace(/"commitments": \[\n\s*"(.)/, (_m, c: string) => `"commitments": [\n   "${c === 'a' ? 'b' : 'a'}`));
+        expect(readFileSync(file, 'utf8')).not.toBe(original);
+        const refused = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import tampered');
+        expect(refused.import.placed).toEqual([]);
+        expect(refused.import.refused).toHaveLength(1);
+        expect(refused.import.refused[0]!.member).toBe(2);
+        expect(refused.import.refused[0]!.failure.message.fr).toContain('membre 2');
+        expect(refused.view.members[1]!.contributed).toBe(false);
+        expect(refused.view.deviations.at(-1)).toMatchObject({ kind: 'answer-refused', member: 2 });
+        // The member does it again on their station; the untouched answer is placed.
+        value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute again');
+        await importAll(packet);
+        expect(view.members[1]!.contributed).toBe(true);
+      } else {
+        const action = KEY_ACTION[view.phase];
+        if (action === undefined) throw new Error(`unexpected phase ${view.phase}`);
+        await onStations(b, view.expected, action, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), importAll);
+      }
+    }
+    expect(view.phase).toBe('closed');
+    expect(view.members.every((m) => m.qualified && m.confirmed)).toBe(true);
+    expect(b.tokenCalls).toEqual([]);
+    // Every member entry was made on a station: it carries its station stamp, whose basis is a head of the chain.
+    const entries = readFileSync(join(folder, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { actor: string; payload: { station?: { basis: string } } });
+    const members = entries.filter((e) => e.actor.startsWith('member:'));
+    expect(members.length).toBeGreaterThanOrEqual(5 * 5);
+    expect(members.every((e) => e.payload.station !== undefined)).toBe(true);
+  }, 240_000);
+
+  it('refuses a packet whose files were changed on the stick, before any token is asked', async () => {
+    const packet = value(await b.workstation.keyCeremonyPreparePacket({ folder: b.keyCeremony, drive: b.sticks[4]! }), 'packet').path;
+    const copy = `${packet}-altere`;
+    cpSync(packet, copy, { recursive: true });
+    writeFileSync(join(copy, 'transcript.jsonl'), readFileSync(join(copy, 'transcript.jsonl'), 'utf8').replace('"type":"dkg.round1"', '"type":"dkg.round1 "'));
+    const opened = await b.stations[4]!.stationOpen({ packet: copy });
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.error.code).toBe('packet.invalid');
+    const fine = value(await b.stations[4]!.stationOpen({ packet }), 'open');
+    expect(fine.phase).toBe('closed');
+    expect(fine.due).toEqual([]);
+  });
+
+  it('tallies with one shuffle on a member station and three members decrypting in parallel on theirs, to the ground truth', async () => {
+    const W = b.workstation;
+    const folder = b.tally;
+    const urn = await simulateCeremonyUrn({ keyCeremony: b.keyCeremony, platformKey: b.platformKeyPath, out: b.urnDrive, privateDir: b.privateDir, voters: 24, bad: { 'bad-proof': 1 }, seed: 7 });
+    if (!urn.ok) throw new Error(urn.error.message.en);
+    value(await W.tallyCreate({ keyCeremonyFolder: b.keyCeremony, folder, shuffles: 2 }), 'create');
+    await settled(W, folder, await W.tallyImport({ folder, drive: b.urnDrive, file: 'urn.jsonl' }));
+    value(await W.tallyPublishReceipts({ folder, drive: b.publishDrive }), 'receipts');
+    await settled(W, folder, await W.tallyShuffle({ folder, upTo: 1 }));
+    const prepare = (stick: string) => W.tallyPreparePacket({ folder, drive: stick });
+    const importAll = async (packet: string) => void (await settled(W, folder, await W.tallyImportAnswers({ folder, packet })));
+
+    // Shuffle 2 on member 2's station: its permutation never reaches the workstation.
+    const mixPacket = value(await prepare(b.sticks[1]!), 'packet').path;
+    const station = value(await b.stations[1]!.stationOpen({ packet: mixPacket }), 'open');
+    expect(station.due.map((d) => d.member)).toEqual([1, 2, 3, 4, 5]);
+    expect(station.mixes).toEqual([{ round: 1, by: ['workstation'] }]);
+    value(await b.stations[1]!.stationStep({ packet: mixPacket, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'mix' }), 'mix');
+    // A shuffle file altered on the stick: the whole answer is refused, naming member 2.
+    const shuffleFile = readdirSync(join(mixPacket, '.tally-work')).find((n) => n.endsWith('.shuffle-2.json'))!;
+    const path = join(mixPacket, '.tally-work', shuffleFile);
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace(/"outputs":\[\{"a":"(.)/, (_m, c: string) => `"outputs":[{"a":"${c === '0' ? '1' : '0'}`));
+    const refused = await settled(W, folder, await W.tallyImportAnswers({ folder, packet: mixPacket })).then(() => null, (e: unknown) => e as Error);
+    expect(refused?.message).toMatch(/station\.answer.*member 2/);
+    // The altered constituency's shuffle is not placed (the other one may be: entries are placed one by one).
+    const tampered = shuffleFile.replace('.shuffle-2.json', '');
+    const placed = readFileSync(join(folder, 'tally.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: { constituency?: string; round?: number } });
+    expect(placed.filter((e) => e.type === 'tally.shuffle' && e.payload.constituency === tampered && e.payload.round === 2)).toEqual([]);
+    expect(value(await W.tallyView({ folder }), 'view').phase).toBe('shuffle');
+    writeFileSync(path, text);
+    await importAll(mixPacket);
+    let view = value(await W.tallyView({ folder }), 'view');
+    expect(view.phase).toBe('decryption');
+
+    await onStations(b, [1, 3, 5], 'decrypt', prepare, importAll);
+    view = await settled(W, folder, await W.tallyCount({ folder }));
+    expect(view.phase).toBe('signing');
+    await onStations(b, [1, 3, 5], 'sign', prepare, importAll);
+    value(await W.tallyClose({ folder }), 'close');
+    expect(b.tokenCalls).toEqual([]);
+
+    const results = JSON.parse(readFileSync(join(folder, RECORD_FILES.results), 'utf8')) as Results;
+    expectTruth(results.constituencies, urn.value.truth);
+    expect(results.members).toEqual([1, 3, 5]);
+    const report = await verifyRecord(folder, { pool });
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.where?.oneMachine).toBe(false);
+    expect(report.where?.shufflesOffWorkstation).toBe(true);
+    expect(report.where?.shuffles.filter((s) => s.round === 2).every((s) => s.by === 2)).toBe(true);
+    expect(report.where?.memberSteps.filter((s) => s.ceremony === 'tally').map((s) => s.member).sort()).toEqual([1, 1, 3, 3, 5, 5]);
+  }, 240_000);
+});
