@@ -17,7 +17,17 @@ import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.j
 import type { KeyCeremonyMemberAction, KeyCeremonyView } from '../../src/core/service/api.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth } from '../ceremony/tally-helpers.js';
-import { makeBoard, onStations, passphrase, settled, value, type Board } from './board.js';
+import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from './board.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../../src/core/common/bytes.js';
+import { generateIdentityKey } from '../../src/core/crypto/signature.js';
+import { definitionFingerprint } from '../../src/core/election/definition.js';
+import { receiptsText } from '../../src/core/election/record.js';
+import { rejectionMessage } from '../../src/core/election/urn.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import { writeTallyPacket } from '../../src/core/ceremony/station/exchange.js';
+import { newWorkstationSession, workstationActor } from '../../src/core/ceremony/workstation.js';
+import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 
 const pool = new WorkerPool(1);
 let b: Board;
@@ -34,6 +44,58 @@ const KEY_ACTION: Partial<Record<KeyCeremonyView['phase'], KeyCeremonyMemberActi
 /** The answer files of a packet, by name. */
 function answers(packet: string): string[] {
   return readdirSync(join(packet, 'answers')).sort();
+}
+
+/**
+ * A compromised workstation sets aside every ballot of c001 but one (calling them bad proofs) and signs
+ * that with a fresh session of its own: the transcript is valid, the packet consistent. A station must
+ * not shuffle or decrypt it (after shuffles, the one ballot left would be revealed): it imports the urn
+ * again and finds other lists. `folder` is a tally whose receipts are published.
+ */
+async function refusesAForgedSubset(folder: string): Promise<void> {
+  const forged = join(b.root, 'depouillement-force');
+  cpSync(folder, forged, { recursive: true });
+  const accepted = readFileSync(join(forged, RECORD_FILES.accepted), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; id: string; constituency: string; receipt: string });
+  const keep = accepted.filter((a, i) => a.constituency !== 'c001' || i === accepted.findIndex((x) => x.constituency === 'c001'));
+  const dropped = accepted.filter((a) => !keep.includes(a));
+  expect(dropped.length).toBeGreaterThan(2);
+  const rejected = [...readFileSync(join(forged, RECORD_FILES.rejected), 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { line: number }), ...dropped.map((a) => ({ line: a.line, id: a.id, constituency: a.constituency, code: 'ballot.proof', reason: rejectionMessage('ballot.proof') }))].sort((x, y) => x.line - y.line);
+  const write = (name: string, text: string) => (writeFileSync(join(forged, name), text), toHex(sha256(new TextEncoder().encode(text))));
+  const acceptedSha256 = write(RECORD_FILES.accepted, keep.map((a) => `${JSON.stringify(a)}\n`).join(''));
+  const rejectedSha256 = write(RECORD_FILES.rejected, rejected.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const receipts = write(RECORD_FILES.receipts, receiptsText(keep.map((a) => a.receipt)));
+  const old = readFileSync(join(forged, 'tally.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TranscriptEntry);
+  const session = generateIdentityKey();
+  const actor = workstationActor(session.publicKey);
+  const fp = definitionFingerprint(b.definition);
+  const payloads: [string, unknown][] = [
+    ['workstation.session', { ...(old[0]!.payload as object), publicKey: toHex(session.publicKey) }],
+    ['tally.open', old.find((e) => e.type === 'tally.open')!.payload],
+    ['tally.import', { ...(old.find((e) => e.type === 'tally.import')!.payload as object), accepted: keep.length, rejected: rejected.length, acceptedSha256, rejectedSha256 }],
+    ['tally.receipts', { count: keep.length, sha256: receipts }],
+  ];
+  let head = toHex(fp);
+  const lines: string[] = [];
+  for (const [i, [type, payload]] of payloads.entries()) {
+    const e = makeEntry(fp, i, head, actor, type, payload, session.secretKey);
+    lines.push(entryLine(e));
+    head = entryHash(fp, e);
+  }
+  writeFileSync(join(forged, 'tally.jsonl'), `${lines.join('\n')}\n`);
+  const packet = value(await writePacketOf(forged, b.sticks[3]!), 'forged packet');
+  const opened = value(await b.stations[3]!.stationOpen({ packet }), 'the forged packet opens: its transcript is valid');
+  expect(opened.due.map((d) => d.member)).toContain(4);
+  const mixed = await b.stations[3]!.stationStep({ packet, member: 4, drive: b.tokens[3]!, passphrase: passphrase(4), action: 'mix' });
+  expect(!mixed.ok && mixed.error.code).toBe('station.import-differs');
+  expect(readdirSync(join(packet, 'answers'))).toEqual([]);
+}
+
+/** The packet of a tally folder, as a workstation (honest or not) writes it. */
+async function writePacketOf(folder: string, stick: string) {
+  const c = await TallyCeremony.open(folder, { session: newWorkstationSession('test', 'loopback'), measure: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }), network: async () => OFFLINE, tokens: { open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }) }, pool }, { readOnly: true });
+  if (!c.ok) return c;
+  const written = await writeTallyPacket(c.value, stick);
+  return written.ok ? { ok: true as const, value: written.value.path } : written;
 }
 
 describe('a board whose members have their own stations', () => {
@@ -107,6 +169,7 @@ describe('a board whose members have their own stations', () => {
     value(await W.tallyCreate({ keyCeremonyFolder: b.keyCeremony, folder, shuffles: 2 }), 'create');
     await settled(W, folder, await W.tallyImport({ folder, drive: b.urnDrive, file: 'urn.jsonl' }));
     value(await W.tallyPublishReceipts({ folder, drive: b.publishDrive }), 'receipts');
+    await refusesAForgedSubset(folder);
     await settled(W, folder, await W.tallyShuffle({ folder, upTo: 1 }));
     const prepare = (stick: string) => W.tallyPreparePacket({ folder, drive: stick });
     const importAll = async (packet: string) => void (await settled(W, folder, await W.tallyImportAnswers({ folder, packet })));

@@ -22,7 +22,8 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
 import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, type PvSignature, type Results } from '../../election/results.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
-import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
+import { cancelled, importUrn as importUrnFile, type ImportResult } from '../../pipeline/import.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
@@ -72,6 +73,17 @@ import {
 } from './work-files.js';
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
+
+/** accepted.jsonl and rejected.jsonl as an import gives them (docs/record.md §3): what tally.import records the SHA-256 of. */
+function importedLists(imp: ImportResult): { accepted: string; rejected: string } {
+  const accepted = [...imp.accepted.entries()].flatMap(([cid, list]) => list.map((b) => `${JSON.stringify({ line: b.line, id: b.id, constituency: cid, receipt: b.receipt })}\n`)).join('');
+  const rejected = imp.rejected.map((x) => `${JSON.stringify({ line: x.line, id: x.id ?? null, constituency: x.constituency ?? null, code: x.code, reason: rejectionMessage(x.code) })}\n`).join('');
+  return { accepted, rejected };
+}
+
+function sha256Hex(text: string): string {
+  return toHex(sha256(new TextEncoder().encode(text)));
+}
 
 
 export interface TallyContext extends SessionContext {
@@ -483,8 +495,7 @@ export class TallyCeremony {
       });
       if (!imported.ok) return imported.error.code === 'cancelled' ? imported : await this.deviation('import-refused', null, imported.error);
       const imp = imported.value;
-      const accepted = [...imp.accepted.entries()].flatMap(([cid, list]) => list.map((b) => `${JSON.stringify({ line: b.line, id: b.id, constituency: cid, receipt: b.receipt })}\n`)).join('');
-      const rejected = imp.rejected.map((x) => `${JSON.stringify({ line: x.line, id: x.id ?? null, constituency: x.constituency ?? null, code: x.code, reason: rejectionMessage(x.code) })}\n`).join('');
+      const { accepted, rejected } = importedLists(imp);
       for (const [name, text] of [
         [RECORD_FILES.accepted, accepted],
         [RECORD_FILES.rejected, rejected],
@@ -513,6 +524,29 @@ export class TallyCeremony {
       // The copy was moved into the folder, or is dropped: during the import, nothing else is in the work folder.
       await removeWorkDir(this.folder);
     }
+  }
+
+  /**
+   * On a member's station, before its first use of the urn (a shuffle or a decryption): the packet's urn
+   * imported again by the rules (platform signature, every ballot's proof, duplicates), and the lists it
+   * gives must be the packet's accepted.jsonl and rejected.jsonl, byte for byte. Otherwise a workstation
+   * could have set aside every ballot of a constituency but one, and a station's shuffle and decryption
+   * would then reveal that voter's choice. Progress in bytes of the urn.
+   */
+  private async checkImportOnStation(job: JobControl): Promise<Result<void>> {
+    const recorded = this.#state.import!;
+    const urnPath = join(this.folder, RECORD_FILES.urn);
+    const imported = await importUrnFile({ urnPath, definition: this.definition, fingerprint: this.fingerprint, electionKey: this.keys.electionKey, pool: this.ctx.pool, ...(job.signal ? { signal: job.signal } : {}), onProgress: (p) => job.onProgress?.(p.bytesRead, p.totalBytes), fileName: RECORD_FILES.urn });
+    if (!imported.ok) return imported;
+    const { accepted, rejected } = importedLists(imported.value);
+    const same = sha256Hex(accepted) === recorded.acceptedSha256 && sha256Hex(rejected) === recorded.rejectedSha256 && imported.value.digest === recorded.urnDigest;
+    if (same) return ok(undefined);
+    return fail(
+      'station.import-differs',
+      "L'urne du paquet, importée de nouveau sur ce poste selon les règles, ne donne pas les listes de bulletins acceptés et écartés du paquet : ce poste ne mélange ni ne déchiffre. Signalez-le au bureau.",
+      "The packet's urn, imported again on this station by the rules, does not give the packet's lists of accepted and set-aside ballots: this station neither shuffles nor decrypts. Report it to the board.",
+      RECORD_FILES.accepted,
+    );
   }
 
   /** The urn's signed trailer, checked again against what the import recorded. */
@@ -705,6 +739,8 @@ export class TallyCeremony {
     const round = [...rounds][0]! + 1;
     const offline = await this.offline(step.member);
     if (!offline.ok) return offline;
+    const checked = await this.checkImportOnStation(job);
+    if (!checked.ok) return checked;
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
     const secret = opened.value.identitySecret;
@@ -952,7 +988,8 @@ export class TallyCeremony {
     const offline = await this.offline(j);
     if (!offline.ok) return offline;
     if (this.#outbox !== undefined) {
-      const checked = await this.checkShufflesToDecrypt(j, job.onProgress ? { ...job, onProgress: (d, t) => job.onProgress!(d, 2 * t) } : job);
+      const imported = await this.checkImportOnStation(job);
+      const checked = imported.ok ? await this.checkShufflesToDecrypt(j, job) : imported;
       if (!checked.ok) return checked;
     }
     const opened = await this.openToken(step);
