@@ -1,10 +1,12 @@
 /**
- * The whole pipeline at a given size: `npm run bench -- VOTERS [CONSTITUENCIES] [CANDIDATES]`
+ * The whole pipeline at a given size: `npm run bench -- VOTERS [CONSTITUENCIES] [CANDIDATES] [--stations]`
  * (default 10000 voters, 130 constituencies, 4 candidates; n = 5, t = 3). Prints one JSON line per
  * phase: simulate (the platform casting the ballots), import (and check), each shuffle with its proof
  * (and the board's verification of it), decryption (partials, their proofs, combination, decoding),
- * counting, verification (the independent verifier over the whole record), with ballots per second
- * and the peak resident memory of the process (workers included) sampled every 50 ms.
+ * counting, verification (the independent verifier over the whole record), with wall seconds, the CPU
+ * seconds of the process (all its threads) since the line before, ballots per second and the peak resident
+ * memory of the process (workers included) sampled every 50 ms. `--stations`: the members on stations
+ * of their own (docs/stations.md; simulated in this process), the last shuffle on a member's station.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -13,9 +15,11 @@ import { runDemo } from '../src/core/pipeline/demo.js';
 import { WorkerPool } from '../src/core/pipeline/pool.js';
 import { verifyRecord } from '../src/core/verifier/verify.js';
 
-const voters = Number(process.argv[2] ?? 10_000);
-const constituencies = Number(process.argv[3] ?? 130);
-const candidates = Number(process.argv[4] ?? 4);
+const stations = process.argv.includes('--stations');
+const numbers = process.argv.slice(2).filter((a) => a !== '--stations');
+const voters = Number(numbers[0] ?? 10_000);
+const constituencies = Number(numbers[1] ?? 130);
+const candidates = Number(numbers[2] ?? 4);
 
 let peak = 0;
 const sample = (): void => {
@@ -24,9 +28,15 @@ const sample = (): void => {
 const timer = setInterval(sample, 50);
 const mib = (b: number): number => Math.round(b / 2 ** 20);
 
+/** CPU time of the process (every thread, workers included) since the last phase printed. */
+let cpuMark = process.cpuUsage();
+
 function print(phase: string, ballots: number, seconds: number): void {
   sample();
-  console.log(JSON.stringify({ phase, ballots, seconds: Number(seconds.toFixed(3)), ballotsPerSecond: Math.round(ballots / seconds), peakRssMiB: mib(peak) }));
+  const cpu = process.cpuUsage(cpuMark);
+  cpuMark = process.cpuUsage();
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(JSON.stringify({ phase, ballots, seconds: Number(seconds.toFixed(3)), cpuSeconds: Number(cpuSeconds.toFixed(3)), ballotsPerSecond: Math.round(ballots / seconds), peakRssMiB: mib(peak), ...(stations ? { stations } : {}) }));
   peak = process.memoryUsage().rss;
 }
 
@@ -45,9 +55,11 @@ try {
       }
     },
     onPhase: (p) => print(p.phase, p.ballots, p.seconds),
+    ...(stations ? { workstation: { memberStations: true } } : {}),
   });
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
   phaseStart = performance.now();
+  cpuMark = process.cpuUsage();
   const report = await verifyRecord(join(root, 'record'), { pool });
   print('verification', voters, (performance.now() - phaseStart) / 1000);
   if (!report.ok) throw new Error(`verification failed: ${JSON.stringify(report.failures.slice(0, 3))}`);

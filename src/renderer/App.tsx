@@ -11,8 +11,9 @@ import { Projector } from './screens/audit/Projector.js';
 import { Receipt } from './screens/audit/Receipt.js';
 import { Replay } from './screens/audit/Replay.js';
 import { Verify } from './screens/audit/Verify.js';
+import { Station } from './screens/station/Station.js';
 
-const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt'] as const;
+const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/station'] as const;
 const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
 type Route = (typeof ROUTES)[number];
 
@@ -67,6 +68,8 @@ function Screen({ route, api }: { route: Route; api: NonNullable<Connection['api
       return <Verify api={api} />;
     case '/receipt':
       return <Receipt api={api} />;
+    case '/station':
+      return <Station api={api} />;
     default:
       return <Home api={api} />;
   }
@@ -99,6 +102,9 @@ export function App({ connection }: { connection: Connection }) {
           </a>
           <a href="#/tally" aria-current={route === '/tally' ? 'page' : undefined}>
             {t('app.nav.tally')}
+          </a>
+          <a href="#/station" aria-current={route === '/station' ? 'page' : undefined}>
+            {t('stations.nav')}
           </a>
           <a href="#/audit" aria-current={AUDIT_ROUTES.includes(route) ? 'page' : undefined}>
             {t('app.nav.audit')}

@@ -1,6 +1,6 @@
 /** The members' stations' pure screen rules: packet paths on a stick, the next mix round, the shuffle choices. */
 import { describe, expect, it } from 'vitest';
-import { dueMembers, nextMixRound, packetPath, packetPrefix, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
+import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
 
 describe('packet paths', () => {
   it('names the packet folders as the workstation writes them, on a POSIX or a Windows mount', () => {
@@ -37,5 +37,20 @@ describe('shuffle rounds', () => {
     expect(shuffleUpToChoices({ done: 0, total: 9 }, 3)).toEqual([1, 2, 3]);
     expect(shuffleUpToChoices({ done: 3, total: 9 }, 3)).toEqual([2, 3]);
     expect(shuffleUpToChoices({ done: 9, total: 9 }, 3)).toEqual([]);
+  });
+});
+
+describe('firstPending', () => {
+  const due = [1, 2, 3].map((member) => ({ member, actions: ['enrol' as const] }));
+  const answer = (member: number) => ({ member, action: 'enrol', file: `answers/member-${member}-enrol.json`, entries: 1 });
+  it('proposes the first member due whose answer is not in the packet yet', () => {
+    expect(firstPending({ due, answers: [] })).toBe(1);
+    expect(firstPending({ due, answers: [answer(1)] })).toBe(2);
+    expect(firstPending({ due, answers: [answer(1), answer(2), answer(3)] })).toBe(1);
+    expect(firstPending({ due: [], answers: [] })).toBeUndefined();
+  });
+  it('knows an answer by its member and action', () => {
+    expect(hasAnswered({ answers: [answer(2)] }, 2, 'enrol')).toBe(true);
+    expect(hasAnswered({ answers: [answer(2)] }, 2, 'contribute')).toBe(false);
   });
 });

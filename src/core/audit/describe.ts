@@ -22,11 +22,17 @@ function who(actor: string): Bilingual {
   return { fr: actor, en: actor };
 }
 
+/** A member's entry made on their own station says so (docs/stations.md). */
+function onStation(a: Bilingual, payload: unknown): Bilingual {
+  const stamped = typeof payload === 'object' && payload !== null && !Array.isArray(payload) && Object.prototype.hasOwnProperty.call(payload, 'station');
+  return stamped ? { fr: `${a.fr}, sur son poste,`, en: `${a.en}, on their station,` } : a;
+}
+
 const list = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(', ') : '?');
 
 /** What an entry records, in one sentence per language. */
 export function describeEntry(e: EntryLike): Bilingual {
-  const a = who(e.actor);
+  const a = onStation(who(e.actor), e.payload);
   const p = e.payload;
   switch (e.type) {
     case 'workstation.session': {

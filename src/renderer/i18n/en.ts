@@ -1,5 +1,6 @@
 import type { Messages } from './fr.js';
 import { tallyEn } from './tally-en.js';
+import { stationsEn } from './stations-en.js';
 
 export const en: Messages = {
   app: {
@@ -166,6 +167,7 @@ export const en: Messages = {
     reopen: 'Refresh from the folder',
   },
   tally: tallyEn,
+  stations: stationsEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',
@@ -260,7 +262,7 @@ export const en: Messages = {
       },
     },
     receipts: {
-      code: 'Receipt code (20 hexadecimal digits)',
+      code: 'Receipt code (32 hexadecimal digits)',
       look: 'Look this receipt up',
       accepted: 'In the urn: ballot accepted (urn line {{line}}, constituency {{constituency}}).',
       rejected: 'In the urn but set aside (line {{line}}, constituency {{constituency}}): {{reason}}',

@@ -1,5 +1,6 @@
 /** French, the board's language and the default. English (./en.ts) must have exactly the same keys. */
 import { tallyFr } from './tally-fr.js';
+import { stationsFr } from './stations-fr.js';
 
 export const fr = {
   app: {
@@ -167,6 +168,7 @@ export const fr = {
     reopen: 'Actualiser depuis le dossier',
   },
   tally: tallyFr,
+  stations: stationsFr,
   audit: {
     title: 'Audit et vérification',
     intro:
@@ -262,7 +264,7 @@ export const fr = {
       },
     },
     receipts: {
-      code: 'Code de reçu (20 chiffres hexadécimaux)',
+      code: 'Code de reçu (32 chiffres hexadécimaux)',
       look: 'Chercher ce reçu',
       accepted: "Dans l'urne : bulletin accepté (ligne {{line}} de l'urne, circonscription {{constituency}}).",
       rejected: "Dans l'urne mais écarté (ligne {{line}}, circonscription {{constituency}}) : {{reason}}",

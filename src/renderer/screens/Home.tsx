@@ -29,6 +29,14 @@ export function Home({ api }: { api: SceauApi }) {
             )}
           </li>
         ))}
+        {/* A member's own offline machine: only their secret steps, from a packet on a stick (docs/stations.md). */}
+        <li className="card" data-testid="home-station">
+          <h3>{t('stations.home.title')}</h3>
+          <p>{t('stations.home.text')}</p>
+          <a className="button" href="#/station">
+            {t('stations.home.start')}
+          </a>
+        </li>
       </ul>
     </>
   );

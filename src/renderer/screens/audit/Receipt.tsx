@@ -71,7 +71,7 @@ export function Receipt({ api }: { api: SceauApi }) {
         <FolderField id="receipt-folder" label={t('audit.recordFolder')} value={folder} onChange={setFolder} />
         <div className="field">
           <label htmlFor="receipt-code">{t('audit.receipts.code')}</label>
-          <input id="receipt-code" type="text" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" placeholder="3f2a-09bc-77d1-e045-a9c2" />
+          <input id="receipt-code" type="text" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" placeholder="3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7" />
         </div>
         <button type="submit" className="primary" disabled={folder === '' || code.trim() === ''}>
           {t('audit.receipts.look')}

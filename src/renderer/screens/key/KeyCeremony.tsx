@@ -9,6 +9,7 @@ import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
 import { QrCode } from '../../qr.js';
 import { MemberStep } from './MemberStep.js';
+import { SingleStationNotice, StationsPanel } from './StationsPanel.js';
 import { OpenCeremony } from './OpenCeremony.js';
 import { Backups, pdfLink } from './Backups.js';
 import { ProjectorButton } from '../audit/Audit.js';
@@ -144,6 +145,16 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           </div>
           <QrCode value={`sceau:fingerprint:${view.election.fingerprint}`} label={t('key.fingerprint')} />
         </div>
+        {/* Read with the definition, before the DKG starts: what to weigh (e.g. t = n), never a refusal. */}
+        {(view.phase === 'opening' || view.phase === 'enrolment') && view.warnings.length > 0 && (
+          <div className="panel warning" role="note" data-testid="board-warnings">
+            {view.warnings.map((w) => (
+              <p key={w.code} className="status" data-code={w.code}>
+                {i18n.language === 'en' ? w.message.en : w.message.fr}
+              </p>
+            ))}
+          </div>
+        )}
         <p className="inline">
           <button type="button" onClick={() => void apply(api.keyCeremonyOpen({ folder: view.folder }))}>
             {t('key.reopen')}
@@ -157,7 +168,9 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
       </p>
 
       {view.phase === 'failed' && view.failure && <FailureMessage failure={view.failure} />}
+      {action && <SingleStationNotice />}
       {action && <MemberStep key={`${view.phase}`} api={api} view={view} action={action} onDone={setView} />}
+      <StationsPanel api={api} view={view} onView={setView} />
       {view.phase === 'round1' && (
         <section className="panel">
           <h3>{t('key.closeRound.title')}</h3>

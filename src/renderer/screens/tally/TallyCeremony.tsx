@@ -18,6 +18,7 @@ import { OpenTally, rememberFolder } from './OpenTally.js';
 import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js';
 import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
+import { ShuffleControl, TallyStationsPanel } from './StationsPanel.js';
 
 
 const POLL_MS = 500;
@@ -236,10 +237,11 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         <p data-testid="tally-shuffled" data-done={view.shuffled.done} data-total={view.shuffled.total}>
           {t('tally.shuffle.done', { done: view.shuffled.done, total: view.shuffled.total })}
         </p>
-        {view.phase === 'shuffle' && running === null && <ActionButton label={t('tally.shuffle.start')} run={() => apply(api.tallyShuffle({ folder: view.folder }))} />}
+        {view.phase === 'shuffle' && running === null && <ShuffleControl api={api} view={view} apply={apply} />}
         {progress('shuffle')}
         <StepFailure view={view} step="shuffle" />
         {shown('shuffle')}
+        {view.phase === 'shuffle' && <TallyStationsPanel api={api} view={view} apply={apply} />}
       </StepSection>
 
       <StepSection step="decryption" view={view}>
@@ -248,6 +250,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         <StepFailure view={view} step="decrypt" />
         {shown('decryption')}
         {view.phase === 'decryption' && <MemberForm api={api} view={view} action="decrypt" apply={apply} />}
+        {view.phase === 'decryption' && <TallyStationsPanel api={api} view={view} apply={apply} />}
         <MembersTable view={view} />
       </StepSection>
 
@@ -263,6 +266,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         <Signed view={view} />
         {shown('signing')}
         {view.phase === 'signing' && <MemberForm api={api} view={view} action="sign" apply={apply} />}
+        {view.phase === 'signing' && <TallyStationsPanel api={api} view={view} apply={apply} />}
         {view.phase === 'signing' && <MembersTable view={view} />}
       </StepSection>
 

@@ -1,0 +1,164 @@
+/**
+ * The key ceremony's members' stations, on the president's workstation (docs/stations.md): the packet
+ * written on a stick for the members' own stations, and the answers the stick brings back, each checked
+ * and placed in the transcript (or refused, naming its member). Also the notice shown by the form of a
+ * member's step done at the workstation itself: there, this machine sees the member's secrets.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AnswersImport, KeyCeremonyPhase, KeyCeremonyView, PacketView, SceauApi } from '../../../core/service/api.js';
+import type { Failure, Result } from '../../../core/common/result.js';
+import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { DriveSelect } from '../drives.js';
+
+/** The phases in which members have a step to do (on this workstation or on their stations). */
+export const MEMBER_PHASES: readonly KeyCeremonyPhase[] = ['enrolment', 'round1', 'round2', 'sealing', 'confirmation'];
+
+const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
+
+/** Said by the form of a member's step at the workstation (keyCeremonyMemberStep): what trusting one machine means. */
+export function SingleStationNotice() {
+  const { t } = useTranslation();
+  return (
+    <div className="panel warning" role="note" data-testid="single-station-notice">
+      <p className="status">{t('stations.workstation.singleStation')}</p>
+    </div>
+  );
+}
+
+/** What an import of answers placed, found already placed, and refused (each refusal with its member and why). */
+export function AnswersReport({ report, memberName }: { report: AnswersImport; memberName: (index: number) => string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'fr';
+  const nothing = report.placed.length === 0 && report.refused.length === 0;
+  return (
+    <div data-testid="answers-report" data-placed={report.placed.length} data-already={report.already} data-refused={report.refused.length}>
+      {nothing ? (
+        <p role="status">{t('stations.workstation.nothing')}</p>
+      ) : (
+        <p role="status" className={report.refused.length === 0 ? 'done' : undefined}>
+          {t('stations.workstation.placed', { count: report.placed.length })}
+        </p>
+      )}
+      {report.placed.length > 0 && (
+        <ul>
+          {report.placed.map((p) => (
+            <li key={p.file} data-member={p.member}>
+              {t('stations.workstation.placedLine', { member: memberName(p.member), type: p.type, file: p.file })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {report.already > 0 && <p className="muted">{t('stations.workstation.already', { count: report.already })}</p>}
+      {report.refused.length > 0 && (
+        <div role="alert" data-testid="answers-refused">
+          <p className="failure">{t('stations.workstation.refused', { count: report.refused.length })}</p>
+          <ul>
+            {report.refused.map((r) => (
+              <li key={r.file} className="failure" data-member={r.member ?? ''} data-code={r.failure.code}>
+                {t('stations.workstation.refusedLine', {
+                  who: r.member === null ? t('stations.workstation.unknownMember', { file: r.file }) : memberName(r.member),
+                  message: r.failure.message[lang],
+                })}{' '}
+                <code>{r.failure.code}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The packet just written: where, how much, and the head the member's station will show. */
+export function WrittenPacket({ packet, head }: { packet: PacketView; head: string }) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="packet-written" data-path={packet.path} data-head={packet.head}>
+      <p role="status" className="done">
+        {t('stations.workstation.written', { path: packet.path, files: packet.files, bytes: packet.bytes })}
+      </p>
+      <h4>{t('stations.workstation.head')}</h4>
+      <Fingerprint hex={packet.head} label={t('stations.workstation.head')} />
+      <p className="muted">{t('stations.workstation.headHint')}</p>
+      {packet.head !== head && <p className="muted">{t('stations.workstation.stale')}</p>}
+    </div>
+  );
+}
+
+/**
+ * The panel: write the packet on a drive, then import the answers of a packet (its path prefilled with the
+ * last one written). Shown while a member phase is in progress, and afterwards as long as it has an import
+ * to report (the last answers imported may have moved the ceremony past its member phases).
+ */
+export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyCeremonyView; onView: (v: KeyCeremonyView) => void }) {
+  const { t } = useTranslation();
+  const [drive, setDrive] = useState('');
+  const [written, setWritten] = useState<PacketView | null>(null);
+  const [packet, setPacket] = useState('');
+  const [report, setReport] = useState<AnswersImport | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState<'prepare' | 'import' | null>(null);
+  const memberPhase = MEMBER_PHASES.includes(view.phase);
+  if (!memberPhase && report === null) return null;
+
+  const memberName = (index: number) => `${index}. ${view.members.find((m) => m.index === index)?.name ?? ''}`;
+
+  const prepare = async () => {
+    setBusy('prepare');
+    setFailure(null);
+    const r: Result<PacketView> = await api.keyCeremonyPreparePacket({ folder: view.folder, drive }).catch(transportFailure);
+    setBusy(null);
+    if (!r.ok) return setFailure(r.error);
+    setWritten(r.value);
+    setPacket(r.value.path);
+  };
+
+  const importAnswers = async () => {
+    setBusy('import');
+    setFailure(null);
+    setReport(null);
+    const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet }).catch(transportFailure);
+    setBusy(null);
+    if (r.ok) {
+      setReport(r.value.import);
+      onView(r.value.view);
+      return;
+    }
+    setFailure(r.error);
+    // A refusal may have been recorded: show the transcript as it now stands.
+    const fresh = await api.keyCeremonyOpen({ folder: view.folder });
+    if (fresh.ok) onView(fresh.value);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="key-stations-title" data-testid="key-stations">
+      <h3 id="key-stations-title">{t('stations.workstation.title')}</h3>
+      {memberPhase && (
+        <>
+          <p className="muted">{t('stations.workstation.intro')}</p>
+          <DriveSelect api={api} id="key-packet-drive" label={t('stations.workstation.drive')} value={drive} onChange={setDrive} />
+          <p>
+            <button type="button" disabled={busy !== null || drive === ''} onClick={() => void prepare()}>
+              {t('stations.workstation.prepare')}
+            </button>
+          </p>
+          {written && <WrittenPacket packet={written} head={view.head} />}
+          <FolderField id="key-packet-path" label={t('stations.workstation.packet')} value={packet} onChange={setPacket} hint={t('stations.workstation.packetHint')} />
+          <p>
+            <button type="button" disabled={busy !== null || packet.trim() === ''} onClick={() => void importAnswers()}>
+              {t('stations.workstation.import')}
+            </button>
+          </p>
+          {busy === 'import' && (
+            <p role="status" className="working">
+              {t('stations.workstation.importing')}
+            </p>
+          )}
+        </>
+      )}
+      {report && <AnswersReport report={report} memberName={memberName} />}
+      {failure && <FailureMessage failure={failure} />}
+    </section>
+  );
+}

@@ -1,0 +1,457 @@
+/**
+ * A member's station (docs/stations.md): Sceau on a member's own offline machine. It opens a member packet
+ * from a stick, shows what it holds (the election's fingerprint, the transcript head to compare with the
+ * projector, what is due, the answers already written, the tally's shuffles) and runs only that member's
+ * secret step with their token; the signed answer goes into the packet, for the president's workstation.
+ * The passphrase goes to the privileged process in the step's call and nowhere else; the fields are
+ * emptied as soon as it is sent.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DriveView, SceauApi, StationAction, StationProgress, StationView } from '../../../core/service/api.js';
+import type { Failure, Result } from '../../../core/common/result.js';
+import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { DriveSelect } from '../drives.js';
+import { NetworkPanel } from '../NetworkPanel.js';
+import { count, useLang, timeLeftWords } from '../tally/common.js';
+import { announcedPercent, percentDone } from '../tally/follow.js';
+import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix } from './logic.js';
+
+const POLL_MS = 500;
+
+type T = (k: string, o?: Record<string, unknown>) => string;
+
+const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
+
+/** The drives plugged in, each with the packet folders expected on it and a button that starts the path there. */
+function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string) => void }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const refresh = async () => {
+    const r = await api.listDrives({}).catch(transportFailure);
+    if (r.ok) {
+      setDrives(r.value);
+      setFailure(null);
+    } else setFailure(r.error);
+  };
+  useEffect(() => {
+    void refresh();
+    // Listed once when the form appears; the button lists them again after a stick is plugged in.
+  }, []);
+  const placeholder = t('stations.station.election');
+  return (
+    <div className="field" data-testid="station-drives">
+      <h3 id="station-drives-title">{t('stations.station.drives')}</h3>
+      {drives !== null && drives.length === 0 && <p className="muted">{t('stations.station.noDrive')}</p>}
+      {drives !== null && drives.length > 0 && (
+        <ul aria-labelledby="station-drives-title">
+          {drives.map((d) => {
+            const name = `${d.test ? `[${t('key.action.test')}] ` : ''}${d.label || d.mount} — ${d.sizeText[lang]}`;
+            return (
+              <li key={d.mount} data-mount={d.mount}>
+                <p>
+                  {t('stations.station.onDrive', { name, key: packetPath(d.mount, placeholder, 'key'), tally: packetPath(d.mount, placeholder, 'tally') })}
+                </p>
+                <button type="button" onClick={() => onPick(packetPrefix(d.mount))}>
+                  {t('stations.station.fill', { name: d.label || d.mount })}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p>
+        <button type="button" onClick={() => void refresh()}>
+          {t('stations.station.refreshDrives')}
+        </button>
+      </p>
+      {failure && <FailureMessage failure={failure} />}
+    </div>
+  );
+}
+
+function OpenPacket({ api, path, setPath, onOpened }: { api: SceauApi; path: string; setPath: (p: string) => void; onOpened: (v: StationView) => void }) {
+  const { t } = useTranslation();
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const open = async () => {
+    setBusy(true);
+    setFailure(null);
+    const r: Result<StationView> = await api.stationOpen({ packet: path.trim() }).catch(transportFailure);
+    setBusy(false);
+    if (r.ok) onOpened(r.value);
+    else setFailure(r.error);
+  };
+  const pick = (prefix: string) => {
+    setPath(prefix);
+    // The election's id is still to type: the caret goes to the end of the path.
+    requestAnimationFrame(() => {
+      const input = document.getElementById('station-packet');
+      if (input instanceof HTMLInputElement) {
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+      }
+    });
+  };
+  return (
+    <form
+      className="panel"
+      aria-labelledby="station-open-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void open();
+      }}
+    >
+      <h2 id="station-open-title">{t('stations.station.openTitle')}</h2>
+      <FolderField id="station-packet" label={t('stations.station.packet')} value={path} onChange={setPath} hint={t('stations.station.packetHint')} />
+      <p>
+        <button type="submit" className="primary" disabled={busy || path.trim() === ''}>
+          {t('stations.station.open')}
+        </button>
+      </p>
+      {busy && (
+        <p role="status" className="working">
+          {t('stations.station.opening')}
+        </p>
+      )}
+      {failure && <FailureMessage failure={failure} />}
+      <PacketDrives api={api} onPick={pick} />
+    </form>
+  );
+}
+
+/** A member as the packet names them: "2. Bob Martin". */
+function memberName(view: StationView, index: number, t: T): string {
+  return t('stations.station.member', { index, name: view.members.find((m) => m.index === index)?.name ?? '' });
+}
+
+/** Whether the packet holds every answer a member due owes. */
+function allAnswered(view: StationView, d: { readonly member: number; readonly actions: readonly StationAction[] }): boolean {
+  return d.actions.every((a) => hasAnswered(view, d.member, a));
+}
+
+/** The step's label on its button: "Contribuer à la clé", "Mélanger l'urne (mélange 2)"… */
+function actionLabel(view: StationView, action: StationAction, t: T): string {
+  return t(`stations.action.${action}`, { round: nextMixRound(view) });
+}
+
+function phaseWords(view: StationView, t: T): string {
+  return t(`${view.ceremony === 'key' ? 'key' : 'tally'}.phase.${view.phase}`, { defaultValue: view.phase });
+}
+
+function localTime(iso: string, lang: 'fr' | 'en'): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB');
+}
+
+/** What the packet holds: the election, the head to compare, the phase, who is due, the answers, the shuffles. */
+function PacketSummary({ view }: { view: StationView }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const due = dueMembers(view);
+  return (
+    <>
+      <section className="panel" aria-labelledby="station-election-title" data-testid="station-packet" data-ceremony={view.ceremony} data-phase={view.phase}>
+        <h2 id="station-election-title">{view.election.title}</h2>
+        <p className="status big-line" data-testid="station-phase">
+          {t(`stations.station.ceremony.${view.ceremony}`)} — {t('stations.station.phase', { phase: phaseWords(view, t) })}
+        </p>
+        <p className="muted">
+          {t('stations.station.packetAt', { path: view.packet })} — {t('stations.station.prepared', { time: localTime(view.prepared, lang) })}
+        </p>
+        <div className="fingerprint-block">
+          <div>
+            <h3>{t('stations.station.fingerprint')}</h3>
+            <Fingerprint hex={view.election.fingerprint} label={t('stations.station.fingerprint')} />
+            <p className="muted">{t('stations.station.fingerprintHint')}</p>
+          </div>
+        </div>
+        <h3>{t('stations.station.head')}</h3>
+        <Fingerprint hex={view.head} label={t('stations.station.head')} />
+        <p className="muted">{t('stations.station.headHint')}</p>
+      </section>
+
+      <section aria-labelledby="station-due-title">
+        <h2 id="station-due-title">{t('stations.station.due')}</h2>
+        {due.length === 0 ? (
+          <p className="status" data-testid="station-nobody-due">
+            {t('stations.station.nobodyDue')}
+          </p>
+        ) : (
+          <ul data-testid="station-due">
+            {due.map((d) => (
+              <li key={d.member} data-member={d.member} data-answered={allAnswered(view, d)}>
+                {t('stations.station.dueLine', { member: memberName(view, d.member, t), what: d.actions.map((a) => t(`stations.what.${a}`)).join(', ') })}
+                {allAnswered(view, d) && ` — ${t('stations.station.answered')}`}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="station-answers-title">
+        <h2 id="station-answers-title">{t('stations.station.answers')}</h2>
+        {view.answers.length === 0 ? (
+          <p className="muted">{t('stations.station.noAnswer')}</p>
+        ) : (
+          <ul data-testid="station-answers">
+            {view.answers.map((a) => (
+              <li key={a.file} data-member={a.member} data-action={a.action}>
+                {t('stations.station.answerLine', { member: memberName(view, a.member, t), what: t(`stations.what.${a.action}`, { defaultValue: a.action }), file: a.file, count: a.entries })}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {view.ceremony === 'tally' && (
+        <section aria-labelledby="station-mixes-title">
+          <h2 id="station-mixes-title">{t('stations.station.mixes')}</h2>
+          {view.mixes.length === 0 ? (
+            <p className="muted">{t('stations.station.noMix')}</p>
+          ) : (
+            <ul data-testid="station-mixes">
+              {view.mixes.map((m) => (
+                <li key={m.round} data-round={m.round}>
+                  {t('stations.station.mixLine', {
+                    round: m.round,
+                    by: m.by.map((b) => (b === 'workstation' ? t('stations.station.byWorkstation') : `${t('stations.station.byMember', { member: b })} (${memberName(view, b, t)})`)).join(', '),
+                  })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
+
+/** The step running on this station: its label, a bar (indeterminate while the total is unknown, as during the passphrase's derivation) and the time left. */
+function StepProgress({ running }: { running: NonNullable<StationProgress['running']> }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const pct = percentDone(running);
+  const head = pct === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent: pct });
+  const words = running.etaSeconds === null ? head : `${head} — ${t('tally.progress.eta', { time: timeLeftWords(running.etaSeconds, t) })}`;
+  const label = running.label[lang];
+  const since = Math.max(0, Math.round((now - Date.parse(running.since)) / 1000));
+  // Announced when the percentage crosses a tenth, not at every poll.
+  const announced = announcedPercent(pct);
+  const [live, setLive] = useState('');
+  useEffect(() => {
+    setLive(`${label} — ${words}`);
+    // `words` is read when the tenth changes, on purpose: not a dependency.
+  }, [announced, label]);
+  const known = pct !== null;
+  return (
+    <div className="tally-progress" data-testid="station-running">
+      <p className="working" id="station-progress-label">
+        {label} <span className="muted">— {t('tally.progress.since', { seconds: since })}</span>
+      </p>
+      <progress
+        data-testid="station-progress"
+        role="progressbar"
+        aria-label={`${t('stations.step.progress')} — ${label}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(known ? { value: pct, max: 100, 'aria-valuenow': pct } : {})}
+        aria-valuetext={words}
+      />
+      <p className="progress-text" data-testid="station-progress-text">
+        {words}
+        {running.done !== null && running.total !== null && running.total > 0 && ` (${count(running.done, lang)} / ${count(running.total, lang)})`}
+      </p>
+      <p className="sr-only" role="status" aria-live="polite">
+        {live}
+      </p>
+    </div>
+  );
+}
+
+/** While the step's call is pending, its progress, polled. */
+function useStationProgress(api: SceauApi, pending: boolean): StationProgress['running'] {
+  const [running, setRunning] = useState<StationProgress['running']>(null);
+  useEffect(() => {
+    if (!pending) return setRunning(null);
+    let live = true;
+    let inFlight = false;
+    const timer = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      void api
+        .stationProgress({})
+        .then((r) => live && r.ok && setRunning(r.value.running))
+        .catch(() => undefined)
+        .finally(() => (inFlight = false));
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api, pending]);
+  return running;
+}
+
+/** The member's step: who (only those due), their token's drive, their passphrase; a button named for the step. */
+function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onView: (v: StationView) => void }) {
+  const { t } = useTranslation();
+  const due = dueMembers(view);
+  const [member, setMember] = useState<number>(() => firstPending(view) ?? 0);
+  const actions = due.find((d) => d.member === member)?.actions ?? [];
+  const [chosenAction, setChosenAction] = useState<StationAction | null>(null);
+  const action = chosenAction !== null && actions.includes(chosenAction) ? chosenAction : actions[0];
+  const [drive, setDrive] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const running = useStationProgress(api, busy);
+  const status = useRef<HTMLDivElement>(null);
+
+  // When the packet changes (an answer written, the packet read again), the first member due without an
+  // answer is proposed; the member chosen stays chosen otherwise.
+  const pending = firstPending(view);
+  const dueKey = `${due.map((d) => d.member).join(',')}|${view.answers.map((a) => a.file).join(',')}`;
+  const previous = useRef(dueKey);
+  useEffect(() => {
+    if (previous.current === dueKey) return;
+    previous.current = dueKey;
+    if (pending !== undefined) setMember(pending);
+  }, [dueKey, pending]);
+
+  const submit = async () => {
+    if (action === undefined) return;
+    const argument = { packet: view.packet, member, drive, passphrase, action, ...(action === 'enrol' ? { confirmation } : {}) };
+    // The passphrase is not kept on the page once sent: it lives in the pending call only.
+    setPassphrase('');
+    setConfirmation('');
+    setBusy(true);
+    setFailure(null);
+    setDone(false);
+    const r: Result<StationView> = await api.stationStep(argument).catch(transportFailure);
+    setBusy(false);
+    if (r.ok) {
+      setDone(true);
+      onView(r.value);
+    } else setFailure(r.error);
+    status.current?.focus();
+  };
+
+  if (due.length === 0 || action === undefined) return null;
+  return (
+    <form
+      className="panel"
+      aria-labelledby="station-step-title"
+      data-testid="station-step"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2 id="station-step-title">{t('stations.step.title')}</h2>
+      <div className="field">
+        <label htmlFor="station-member">{t('stations.step.member')}</label>
+        <select id="station-member" value={member} onChange={(e) => setMember(Number(e.target.value))} disabled={busy}>
+          {due.map((d) => (
+            <option key={d.member} value={d.member}>
+              {`${memberName(view, d.member, t)}${allAnswered(view, d) ? ` — ${t('stations.station.answered')}` : ''}`}
+            </option>
+          ))}
+        </select>
+      </div>
+      {actions.length > 1 && (
+        <div className="field">
+          <label htmlFor="station-action">{t('stations.step.action')}</label>
+          <select id="station-action" value={action} onChange={(e) => setChosenAction(e.target.value as StationAction)} disabled={busy}>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(view, a, t)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} />
+      <div className="field">
+        <label htmlFor="station-passphrase">{t('stations.step.passphrase')}</label>
+        <input id="station-passphrase" type="password" autoComplete={action === 'enrol' ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={busy} />
+      </div>
+      {action === 'enrol' && (
+        <div className="field">
+          <label htmlFor="station-confirmation">{t('stations.step.confirmation')}</label>
+          <input id="station-confirmation" type="password" autoComplete="new-password" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} disabled={busy} />
+        </div>
+      )}
+      <p>
+        <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || (action === 'enrol' && confirmation === '')} data-action={action}>
+          {actionLabel(view, action, t)}
+        </button>
+      </p>
+      <div ref={status} tabIndex={-1} data-testid="station-step-status">
+        {busy && (
+          <>
+            <p role="status" className="working">
+              {t('stations.step.working')}
+            </p>
+            {running !== null && <StepProgress running={running} />}
+          </>
+        )}
+        {done && !busy && (
+          <p role="status" className="done" data-testid="station-done">
+            {t('stations.step.done')}
+          </p>
+        )}
+        {failure && <FailureMessage failure={failure} />}
+      </div>
+    </form>
+  );
+}
+
+function OpenedPacket({ api, view, setView, onClose }: { api: SceauApi; view: StationView; setView: (v: StationView) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const reread = async () => {
+    setFailure(null);
+    const r: Result<StationView> = await api.stationOpen({ packet: view.packet }).catch(transportFailure);
+    if (r.ok) setView(r.value);
+    else setFailure(r.error);
+  };
+  return (
+    <>
+      <PacketSummary view={view} />
+      <StepForm api={api} view={view} onView={setView} />
+      <p className="inline">
+        <button type="button" onClick={() => void reread()}>
+          {t('stations.station.reread')}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t('stations.station.other')}
+        </button>
+      </p>
+      {failure && <FailureMessage failure={failure} />}
+    </>
+  );
+}
+
+export function Station({ api }: { api: SceauApi }) {
+  const { t } = useTranslation();
+  const [path, setPath] = useState('');
+  const [view, setView] = useState<StationView | null>(null);
+  return (
+    <>
+      <h1>{t('stations.station.title')}</h1>
+      <p className="lead">{t('stations.station.lead')}</p>
+      <NetworkPanel api={api} />
+      {view === null ? <OpenPacket api={api} path={path} setPath={setPath} onOpened={setView} /> : <OpenedPacket api={api} view={view} setView={setView} onClose={() => setView(null)} />}
+    </>
+  );
+}
