@@ -83,6 +83,7 @@ export const stationsEn: Messages['stations'] = {
     intro:
       "A member may do their secret step on their own offline station: write the packet on a USB stick, the member opens it on their station (\"Member station\") and does their step there, then import here the answers the stick brings back.",
     singleStation: "Single-station mode: this workstation sees the members' secrets and must be trusted for the secrecy of the key.",
+    singleStationTally: 'Single-station mode: a member who decrypts here opens their key share on this workstation, which must then be trusted for ballot secrecy. On their own station, the member entrusts it to no one ("Members\' stations").',
     drive: 'Drive for the packet',
     prepare: 'Write the packet on this drive',
     written: 'Packet written: {{path}} ({{files}} file(s), {{bytes}} bytes).',

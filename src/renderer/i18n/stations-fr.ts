@@ -83,6 +83,7 @@ export const stationsFr = {
     intro:
       "Un membre peut faire son étape secrète sur son propre poste hors ligne : écrivez le paquet sur une clé USB, le membre l'ouvre sur son poste (« Poste de membre ») et y fait son étape, puis importez ici les réponses que la clé rapporte.",
     singleStation: 'Mode un seul poste : ce poste voit les secrets des membres et doit être de confiance pour le secret de la clé.',
+    singleStationTally: 'Mode un seul poste : un membre qui déchiffre ici ouvre son fragment de clé sur ce poste, qui doit alors être de confiance pour le secret du vote. Sur son propre poste, le membre ne le confie à personne (« Postes des membres »).',
     drive: 'Support pour le paquet',
     prepare: 'Écrire le paquet sur ce support',
     written: 'Paquet écrit : {{path}} ({{files}} fichier(s), {{bytes}} octets).',

@@ -112,6 +112,7 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
       }}
     >
       <h3 id="tally-member-title">{t(`tally.memberForm.${action}`)}</h3>
+      {action === 'decrypt' && <p className="status" role="note" data-testid="single-station-notice">{t('stations.workstation.singleStationTally')}</p>}
       <div className="field">
         <label htmlFor="tally-member">{t('tally.memberForm.member')}</label>
         <select id="tally-member" value={member} onChange={(e) => setMember(Number(e.target.value))}>
