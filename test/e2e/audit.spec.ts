@@ -279,7 +279,7 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-counted', 'true');
   await expect(page.getByTestId('receipt-answer')).toContainText("Dans l'urne : bulletin accepté");
   await expect(page.getByTestId('receipt-verification')).toContainText('Registre vérifié dans cette session');
-  await page.getByLabel('Code de reçu (32 chiffres hexadécimaux)').fill('0000-0000-0000-0000-0000');
+  await page.getByLabel('Code de reçu (32 chiffres hexadécimaux)').fill('0000-0000-0000-0000-0000-0000-0000-0000');
   await page.getByRole('button', { name: 'Chercher ce reçu' }).click();
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-status', 'unknown');
   await page.getByLabel('Code de reçu (32 chiffres hexadécimaux)').fill('pas un code');

@@ -6,7 +6,7 @@
  * the simulator's ground truth; the verifier accepts the record and says where each step ran. Beside
  * each step, what a tampered answer or packet gets: refused, naming the member, and nothing else changes.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,8 @@ describe('a board whose members have their own stations', () => {
         expect(refused.import.refused[0]!.member).toBe(2);
         expect(refused.import.refused[0]!.failure.message.fr).toContain('membre 2');
         expect(refused.view.members[1]!.contributed).toBe(false);
-        expect(refused.view.deviations.at(-1)).toMatchObject({ kind: 'answer-refused', member: 2 });
+        // The record names no member for an answer whose signature does not hold: anyone could have written it.
+        expect(refused.view.deviations.at(-1)).toMatchObject({ kind: 'answer-refused', member: null });
         // The member does it again on their station; the untouched answer is placed.
         value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute again');
         await importAll(packet);
@@ -148,7 +149,19 @@ describe('a board whose members have their own stations', () => {
     expect(members.every((e) => e.payload.station !== undefined)).toBe(true);
   }, 240_000);
 
-  it('refuses a packet whose files were changed on the stick, before any token is asked', async () => {
+  it('keeps a stick whose answers are not imported from taking a new packet, until an import has handled them, refused or not', async () => {
+    const W = b.workstation;
+    const packet = value(await W.keyCeremonyPreparePacket({ folder: b.keyCeremony, drive: b.sticks[2]! }), 'packet').path;
+    writeFileSync(join(packet, 'answers', 'member-3-confirm.json'), '{"ce n\'est pas": "une réponse"}');
+    const blocked = await W.keyCeremonyPreparePacket({ folder: b.keyCeremony, drive: b.sticks[2]! });
+    expect(!blocked.ok && blocked.error.code).toBe('packet.answers-pending');
+    const imported = value(await W.keyCeremonyImportAnswers({ folder: b.keyCeremony, packet }), 'import');
+    expect(imported.import.refused.map((r) => r.member)).toEqual([3]);
+    expect(imported.import.placed).toEqual([]);
+    value(await W.keyCeremonyPreparePacket({ folder: b.keyCeremony, drive: b.sticks[2]! }), 'the next packet');
+  });
+
+  it('refuses a packet whose files were changed on the stick, or are symbolic links, before any token is asked', async () => {
     const packet = value(await b.workstation.keyCeremonyPreparePacket({ folder: b.keyCeremony, drive: b.sticks[4]! }), 'packet').path;
     const copy = `${packet}-altere`;
     cpSync(packet, copy, { recursive: true });
@@ -156,6 +169,12 @@ describe('a board whose members have their own stations', () => {
     const opened = await b.stations[4]!.stationOpen({ packet: copy });
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.error.code).toBe('packet.invalid');
+    const linked = `${packet}-lien`;
+    cpSync(packet, linked, { recursive: true });
+    rmSync(join(linked, 'election.json'));
+    symlinkSync(join(packet, 'election.json'), join(linked, 'election.json'));
+    const viaLink = await b.stations[4]!.stationOpen({ packet: linked });
+    expect(!viaLink.ok && viaLink.error.code).toBe('packet.invalid');
     const fine = value(await b.stations[4]!.stationOpen({ packet }), 'open');
     expect(fine.phase).toBe('closed');
     expect(fine.due).toEqual([]);

@@ -369,7 +369,8 @@ export class KeyCeremony {
   async placeStationEntry(e: StationEntry): Promise<Result<Placement>> {
     if (this.entries.some((x) => x.signature === e.signature)) return ok('already');
     const checked = this.checkStationEntry(e);
-    if (!checked.ok) return this.deviation('answer-refused', memberOfActor(e.actor) ?? null, checked.error);
+    // Named only when its signature holds: anyone who can write on a stick could otherwise blame a member.
+    if (!checked.ok) return this.deviation('answer-refused', this.signedBy(e), checked.error);
     const session = await this.ensureSession();
     if (!session.ok) return session;
     const placed = await this.writer.placeStationEntry(e);
@@ -379,15 +380,27 @@ export class KeyCeremony {
     return ok('placed');
   }
 
+  /** The key a member's station entry must be signed with: the definition's, else (enrolment) the one it registers, else the one enrolled. */
+  private stationKeyOf(e: StationEntry, j: number): string | undefined {
+    const offered = (e.payload as { identityKey?: unknown }).identityKey;
+    const key = this.definition.board.members[j - 1]?.identityKey ?? (e.type === ENTRY.enrolled && typeof offered === 'string' ? offered : this.#state.members[j - 1]?.identityKey);
+    return key !== undefined && /^[0-9a-f]{64}$/.test(key) ? key : undefined;
+  }
+
+  /** The member whose key signed a station entry, or null (unsigned, altered, or not a member's). */
+  private signedBy(e: StationEntry): number | null {
+    const j = memberOfActor(e.actor);
+    const key = j === undefined || j > this.#state.n || stationOf(e) === undefined ? undefined : this.stationKeyOf(e, j);
+    return key !== undefined && entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key)) ? j! : null;
+  }
+
   private checkStationEntry(e: StationEntry): Result<void> {
     const j = memberOfActor(e.actor);
     const stamp = stationOf(e);
     const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
     if (j === undefined || j > this.#state.n || stamp === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
-    const offered = (e.payload as { identityKey?: unknown }).identityKey;
-    const key = this.definition.board.members[j - 1]?.identityKey ?? (e.type === ENTRY.enrolled && typeof offered === 'string' ? offered : this.#state.members[j - 1]!.identityKey);
-    if (key === undefined || !/^[0-9a-f]{64}$/.test(key)) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
-    if (!entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key))) {
+    if (this.stationKeyOf(e, j) === undefined) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
+    if (this.signedBy(e) !== j) {
       return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
     }
     if (!this.writer.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'une autre cérémonie, ou modifié).", 'it answers a state this transcript never had (a packet of another ceremony, or altered).');

@@ -9,7 +9,7 @@ import type { StationEntry } from '../../transcript/transcript.js';
 import { FILES, KeyCeremony, type CeremonyContext, type MemberStep } from '../key/ceremony.js';
 import { TallyCeremony, type TallyContext } from '../tally/ceremony.js';
 import type { JobControl } from '../tally/types.js';
-import { listFiles, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
+import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
 
 export type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
 export type TallyStationAction = 'mix' | 'decrypt' | 'sign';
@@ -57,7 +57,7 @@ export async function importKeyAnswers(c: KeyCeremony, packet: string): Promise<
   if (!p.ok) return p;
   const found = await readAnswers(packet);
   const placed: AnswersImport['placed'][number][] = [];
-  const refused: AnswersImport['refused'][number][] = [...found.unreadable];
+  const refused: AnswersImport['refused'][number][] = found.unreadable.map(({ member, file, failure }) => ({ member, file, failure }));
   let already = 0;
   for (const { file, answer } of found.answers) {
     for (const e of answer.entries) {
@@ -71,7 +71,8 @@ export async function importKeyAnswers(c: KeyCeremony, packet: string): Promise<
       }
     }
   }
-  return ok({ placed, already, refused });
+  const marked = await markImported(packet, found);
+  return marked.ok ? ok({ placed, already, refused }) : marked;
 }
 
 /** Places the answers of a tally packet, each file's proof verified first (TallyCeremony.placeStationAnswers). */
@@ -80,7 +81,10 @@ export async function importTallyAnswers(c: TallyCeremony, packet: string, job: 
   if (!p.ok) return p;
   const found = await readAnswers(packet);
   const placed = await c.placeStationAnswers(found.answers, packet, job);
-  return placed.ok ? ok({ ...placed.value, refused: [...found.unreadable, ...placed.value.refused] }) : placed;
+  if (!placed.ok) return placed;
+  const marked = await markImported(packet, found);
+  const unreadable = found.unreadable.map(({ member, file, failure }) => ({ member, file, failure }));
+  return marked.ok ? ok({ ...placed.value, refused: [...unreadable, ...placed.value.refused] }) : marked;
 }
 
 /** A packet opened on a member's station: its file, and its ceremony opened as a station. */
@@ -126,7 +130,7 @@ export async function answerOnStation(
     done = await act();
   } else if (action === 'mix') done = await tally!.mix(step, job);
   else if (action === 'decrypt') done = await tally!.decrypt(step, job);
-  else if (action === 'sign') done = await tally!.sign(step);
+  else if (action === 'sign') done = await tally!.sign(step, job);
   else return fail('station.packet', "Cette étape n'est pas une étape du dépouillement.", 'This step is not a tally step.', packet);
   if (!done.ok) return done;
   const written = await writeAnswer(packet, step.member, action, made);

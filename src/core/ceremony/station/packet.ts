@@ -11,13 +11,13 @@
  * workstation writes the packet whole or not at all (a folder renamed into place once complete); a
  * station only adds answers (and, at the tally, the public work files its entries name).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { copyFileAtomic, fsyncFolder, isTempName, renameDurable, writeFileAtomic } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { isLockName } from '../../common/folder-lock.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { fileSha256 } from '../../election/record.js';
 import { entryOfLine, type StationEntry } from '../../transcript/transcript.js';
 
@@ -25,6 +25,9 @@ export const PACKET_FORMAT = 'sceau/member-packet/v1';
 export const ANSWER_FORMAT = 'sceau/station-answer/v1';
 export const PACKET_FILE = 'packet.json';
 export const ANSWERS_DIR = 'answers';
+/** Written by the workstation into a packet it imported: which answer files (by SHA-256) it has handled. */
+export const IMPORTED_FILE = 'imported.json';
+export const IMPORTED_FORMAT = 'sceau/answers-imported/v1';
 
 export type PacketKind = 'key' | 'tally';
 
@@ -60,6 +63,8 @@ export interface AnswerFound {
   /** Path relative to the packet (`answers/member-2-contribute.json`). */
   readonly file: string;
   readonly answer: AnswerFile;
+  /** SHA-256 of the answer file's bytes. */
+  readonly sha256: string;
 }
 
 /** The packet folder of an election's ceremony on a stick. */
@@ -152,8 +157,14 @@ export async function readPacket(folder: string): Promise<Result<PacketFile>> {
     /^[0-9a-f]{64}$/.test(String(packet.head)) &&
     Array.isArray(packet.files);
   if (!shaped) return badPacket(folder, `${PACKET_FILE} n'a pas la forme attendue.`, `${PACKET_FILE} does not have the expected shape.`);
+  for (const dir of ['', ANSWERS_DIR, '.tally-work']) {
+    const st = await lstat(join(folder, dir)).catch(() => null);
+    if (st !== null && !st.isDirectory()) return badPacket(folder, `${dir || folder} n'est pas un dossier ordinaire (lien symbolique ?).`, `${dir || folder} is not a plain folder (a symbolic link?).`);
+  }
   for (const f of packet.files) {
-    if (typeof f?.path !== 'string' || f.path.split(/[\\/]/).includes('..')) return badPacket(folder, 'chemin de fichier invalide.', 'invalid file path.');
+    if (typeof f?.path !== 'string' || isAbsolute(f.path) || f.path.split(/[\\/]/).includes('..')) return badPacket(folder, 'chemin de fichier invalide.', 'invalid file path.');
+    // Only plain files: a symbolic link on a stick could point anywhere.
+    if (!(await lstat(join(folder, f.path)).then((st) => st.isFile(), () => false))) return badPacket(folder, `${f.path} n'est pas un fichier ordinaire.`, `${f.path} is not a plain file.`);
     const sha = await fileSha256(join(folder, f.path)).catch(() => null);
     if (sha !== f.sha256) return badPacket(folder, `${f.path} manque ou a changé depuis la préparation du paquet.`, `${f.path} is missing or changed since the packet was prepared.`);
   }
@@ -190,16 +201,20 @@ function answerOf(text: string): AnswerFile | undefined {
  * The answers in a packet, in file-name order, and the answer files that cannot be read, each failure
  * naming its file and member (as the file name says), so that the president knows whose station to go back to.
  */
-export async function readAnswers(packet: string): Promise<{ readonly answers: AnswerFound[]; readonly unreadable: AnswersImport['refused'][number][] }> {
+export async function readAnswers(packet: string): Promise<{ readonly answers: AnswerFound[]; readonly unreadable: (AnswersImport['refused'][number] & { readonly sha256: string })[] }> {
   const dir = join(packet, ANSWERS_DIR);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !isTempName(n)).sort();
   const answers: AnswerFound[] = [];
-  const unreadable: AnswersImport['refused'][number][] = [];
+  const unreadable: (AnswersImport['refused'][number] & { readonly sha256: string })[] = [];
   for (const name of names) {
     const file = join(ANSWERS_DIR, name);
-    const answer = answerOf(await readFile(join(dir, name), 'utf8').catch(() => ''));
+    // Only plain files: a symbolic link on a stick could point anywhere.
+    const plain = await lstat(join(dir, name)).then((st) => st.isFile(), () => false);
+    const text = plain ? await readFile(join(dir, name), 'utf8').catch(() => '') : '';
+    const sha256 = sha256Hex(text);
+    const answer = answerOf(text);
     if (answer !== undefined) {
-      answers.push({ file, answer });
+      answers.push({ file, answer, sha256 });
       continue;
     }
     const who = /^member-(\d+)-/.exec(name)?.[1];
@@ -208,17 +223,42 @@ export async function readAnswers(packet: string): Promise<{ readonly answers: A
       message: { fr: `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`, en: `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.` },
       where: file,
     };
-    unreadable.push({ member: who === undefined ? null : Number(who), file, failure });
+    unreadable.push({ member: who === undefined ? null : Number(who), file, failure, sha256 });
   }
   return { answers, unreadable };
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The answer files (by SHA-256) a workstation has handled in this packet: placed, found placed, or refused. */
+async function importedDigests(packet: string): Promise<Set<string>> {
+  const text = await readFile(join(packet, IMPORTED_FILE), 'utf8').catch(() => null);
+  // Unreadable: nothing counts as handled (the president imports again).
+  const parsed = catchInput(() => (text === null ? null : (JSON.parse(text) as { format?: unknown; answers?: { sha256?: unknown }[] } | null)));
+  if (!parsed.ok) return new Set();
+  return new Set(parsed.value?.format === IMPORTED_FORMAT && Array.isArray(parsed.value.answers) ? parsed.value.answers.map((a) => String(a?.sha256)) : []);
+}
+
+/**
+ * Records in the packet the answer files an import handled (whatever became of each), so that a refused
+ * answer, or a file that is no answer, does not keep the stick from taking the next packet.
+ */
+export async function markImported(packet: string, found: Awaited<ReturnType<typeof readAnswers>>): Promise<Result<void>> {
+  const handled = await importedDigests(packet);
+  const answers = [...found.answers, ...found.unreadable].map((a) => ({ file: a.file, sha256: a.sha256 }));
+  for (const a of answers) handled.add(a.sha256);
+  return writeFileAtomic(join(packet, IMPORTED_FILE), `${JSON.stringify({ format: IMPORTED_FORMAT, answers: [...handled].sort().map((sha256) => ({ sha256 })) }, null, 1)}\n`);
 }
 
 /** Answers of an older packet at `target` not yet in the ceremony (`answered` says), named by file. */
 async function pendingAnswers(target: string, answered: (entry: StationEntry) => boolean): Promise<Result<string[]>> {
   if ((await stat(target).catch(() => null)) === null) return ok([]);
   const found = await readAnswers(target);
-  const pending = found.answers.filter((a) => a.answer.entries.some((e) => !answered(e))).map((a) => basename(a.file));
-  return ok([...pending, ...found.unreadable.map((u) => basename(u.file))]);
+  const handled = await importedDigests(target);
+  const pending = found.answers.filter((a) => !handled.has(a.sha256) && a.answer.entries.some((e) => !answered(e))).map((a) => basename(a.file));
+  return ok([...pending, ...found.unreadable.filter((u) => !handled.has(u.sha256)).map((u) => basename(u.file))]);
 }
 
 /** The same entry whatever its position: what an answer and a placed entry share. */

@@ -17,7 +17,7 @@ import { isTempName, renameDurable, writeFileAtomic, writeFileDurable } from '..
 import { isLockName } from '../../common/folder-lock.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
-import { BugError, catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, catchInput, fail, ok, type Bilingual, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
 import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, type PvSignature, type Results } from '../../election/results.js';
@@ -739,7 +739,9 @@ export class TallyCeremony {
     const round = [...rounds][0]! + 1;
     const offline = await this.offline(step.member);
     if (!offline.ok) return offline;
-    const checked = await this.checkImportOnStation(job);
+    const imported = await this.checkImportOnStation(job);
+    // Every earlier round, each proof verified: a mix of inputs that are not a shuffle of the urn protects no one.
+    const checked = imported.ok ? await this.checkShufflesOnStation(() => 1, round - 1, { fr: 'ce poste ne mélange pas.', en: 'this station does not shuffle.' }, job) : imported;
     if (!checked.ok) return checked;
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
@@ -771,33 +773,99 @@ export class TallyCeremony {
   }
 
   /**
-   * On a member's station, before a partial decryption: the ciphertexts to decrypt must come from the
-   * accepted ballots through shuffles whose proofs hold. Checked from the last round this member's own
-   * station mixed (its entry, signed by this member, names the outputs it made), or from the urn; so a
-   * workstation cannot have a station decrypt ballots it did not shuffle. Progress in ballots·rounds.
+   * On a member's station: the shuffles of each constituency, from round `from(c)` to round `to`, each
+   * proof verified against its inputs (round 1's: the accepted ciphertexts of the urn, itself imported
+   * again by checkImportOnStation). `why` says what the station then refuses to do. Progress in
+   * ballots·rounds.
    */
-  private async checkShufflesToDecrypt(j: number, job: JobControl): Promise<Result<void>> {
-    const k = this.#state.shuffles;
-    const mine = this.entries.filter((e) => e.type === TALLY_ENTRY.shuffle && e.actor === `member:${j}` && stationOf(e) !== undefined);
-    const from = Math.max(0, ...mine.map((e) => (e.payload as { round: number }).round)) + 1;
+  private async checkShufflesOnStation(from: (id: string) => number, to: number, why: Bilingual, job: JobControl): Promise<Result<void>> {
     const fpHex = toHex(this.fingerprint);
-    const total = this.#state.active.reduce((s, c) => s + c.ballots * (k - from + 1), 0);
+    const total = this.#state.active.reduce((s, c) => s + c.ballots * Math.max(0, to - from(c.id) + 1), 0);
     let done = 0;
     let refused: Failure | undefined;
     await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
-      for (let round = from; round <= k; round++) {
+      for (let round = from(c.id); round <= to; round++) {
         if (refused !== undefined || job.signal?.aborted) return;
         const inputs = await this.roundInputs(c.id, round);
         const made = inputs.ok ? await this.shuffleOutputs(c.id, round) : inputs;
-        if (!inputs.ok || !made.ok) return void (refused ??= (inputs.ok ? (made as { error: Failure }).error : inputs.error));
+        if (!inputs.ok || !made.ok) return void (refused ??= inputs.ok ? (made as { error: Failure }).error : inputs.error);
         const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made.value.shuffle });
-        if (bad) return void (refused ??= { code: bad.code, message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ce poste ne déchiffre pas. ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: this station does not decrypt. ${bad.message.en}` }, where: c.id });
+        if (bad) return void (refused ??= { code: bad.code, message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` }, where: c.id });
         done += c.ballots;
         job.onProgress?.(done, total);
       }
     });
     if (refused !== undefined) return failure(refused);
     return job.signal?.aborted ? cancelled() : ok(undefined);
+  }
+
+  /** The last round of constituency `id` mixed on member j's own station (its entry, signed by j), or 0. */
+  private lastOwnRound(j: number, id: string): number {
+    const mine = this.entries.filter((e) => e.type === TALLY_ENTRY.shuffle && e.actor === `member:${j}` && stationOf(e) !== undefined && (e.payload as TallyShufflePayload).constituency === id);
+    return Math.max(0, ...mine.map((e) => (e.payload as TallyShufflePayload).round));
+  }
+
+  /**
+   * On a member's station, before a partial decryption (docs/stations.md §4): every constituency must have
+   * been shuffled at least once on a member's station (else the workstation knows every permutation and
+   * decrypting would link voters to votes), and its ciphertexts must come from the accepted ballots
+   * through shuffles whose proofs hold: checked from the round after the last one this member mixed in
+   * that constituency (when it mixed, its station checked every round before), or from the urn.
+   */
+  private async checkShufflesToDecrypt(j: number, job: JobControl): Promise<Result<void>> {
+    const unmixed = this.#state.active.filter((c) => !this.entries.some((e) => e.type === TALLY_ENTRY.shuffle && stationOf(e) !== undefined && memberOfActor(e.actor) !== undefined && (e.payload as TallyShufflePayload).constituency === c.id));
+    if (unmixed.length > 0) {
+      const ids = unmixed.map((c) => c.id).join(', ');
+      return fail(
+        'station.no-station-mix',
+        `Aucun mélange de ${ids} n'a été fait sur le poste d'un membre : le poste de la présidence connaît toutes les permutations, et déchiffrer relierait chaque électeur à son vote. Ce poste ne déchiffre pas ; demandez qu'un mélange de plus soit fait sur le poste d'un membre.`,
+        `No shuffle of ${ids} was made on a member's station: the president's workstation knows every permutation, and decrypting would link each voter to their vote. This station does not decrypt; ask for one more shuffle on a member's station.`,
+        unmixed[0]!.id,
+      );
+    }
+    const why = { fr: 'ce poste ne déchiffre pas.', en: 'this station does not decrypt.' };
+    return this.checkShufflesOnStation((id) => this.lastOwnRound(j, id) + 1, this.#state.shuffles, why, job);
+  }
+
+  /**
+   * On a member's station, before the member signs the PVs: the count is done again from the packet, so
+   * that a station never signs results a workstation made up. Every shuffle is verified from the urn;
+   * each tally/<id>.json must hold the shuffles and the partial decryptions the transcript recorded, and
+   * its partials, each proof verified against Y_j, must combine and decode to its plaintexts and counts
+   * (loadPvs then checked the PVs made from those counts against tally.count).
+   */
+  private async checkCountOnStation(job: JobControl): Promise<Result<void>> {
+    const imported = await this.checkImportOnStation(job);
+    if (!imported.ok) return imported;
+    const why = { fr: 'ce poste ne signe pas.', en: 'this station does not sign.' };
+    const shuffles = await this.checkShufflesOnStation(() => 1, this.#state.shuffles, why, job);
+    if (!shuffles.ok) return shuffles;
+    const members = this.#state.count!.members;
+    const differs = (id: string, fr: string, en: string) => fail<void>('station.count-differs', `${tallyFile(id)} : ${fr} Ce poste ne signe pas.`, `${tallyFile(id)}: ${en} This station does not sign.`, tallyFile(id));
+    for (const c of this.#state.active) {
+      const text = await readFile(join(this.folder, tallyFile(c.id)), 'utf8').catch(() => null);
+      const file = catchInput(() => JSON.parse(text ?? '') as TallyFile);
+      if (!file.ok || !Array.isArray(file.value.shuffles) || !Array.isArray(file.value.partials)) return differs(c.id, 'fichier illisible.', 'unreadable file.');
+      const f = file.value;
+      if (canonicalJson(f.shuffles.map(digestOf)) !== canonicalJson(this.#state.shuffled.get(c.id) ?? [])) return differs(c.id, 'ses mélanges ne sont pas ceux du journal.', 'its shuffles are not the transcript\'s.');
+      const recorded = members.map((j) => this.#state.members[j - 1]!.partials!.find((p) => p.constituency === c.id)!.digest);
+      if (canonicalJson(f.partials.map(digestOf)) !== canonicalJson(recorded)) return differs(c.id, 'ses déchiffrements partiels ne sont pas ceux du journal.', 'its partial decryptions are not the transcript\'s.');
+      const def = this.definition.constituencies.find((x) => x.id === c.id)!;
+      const comb = await this.ctx.pool.run<CombineOutput>({
+        kind: 'combine',
+        fingerprint: toHex(this.fingerprint),
+        constituency: c.id,
+        candidates: def.candidates.length,
+        dkg: { t: this.#state.t, qualified: this.keys.result.qualified, verificationKeys: this.keys.verificationKeys },
+        ciphertexts: f.shuffles.at(-1)!.outputs,
+        partials: members.map((j, i) => ({ member: j, partial: f.partials[i] })),
+      });
+      if (!comb.ok) return differs(c.id, comb.error.message.fr, comb.error.message.en);
+      if (canonicalJson(comb.plaintexts) !== canonicalJson(f.plaintexts) || canonicalJson(comb.decoded) !== canonicalJson(f.decoded)) {
+        return differs(c.id, 'le déchiffrement refait ne donne pas ses comptes.', 'the decryption done again does not give its counts.');
+      }
+    }
+    return ok(undefined);
   }
 
   // --- members' stations: placing their answers ---
@@ -817,27 +885,41 @@ export class TallyCeremony {
       let already = 0;
       const total = answers.reduce((n, a) => n + a.answer.entries.length, 0);
       for (const { file, answer } of answers) {
-        for (const e of answer.entries) {
-          if (job.signal?.aborted) return cancelled();
-          const member = memberOfActor(e.actor) ?? null;
-          if (this.entries.some((x) => x.signature === e.signature)) {
-            already++;
-            continue;
-          }
-          const checked = await this.checkStationEntry(e, packet);
-          const done = checked.ok ? await this.placeNow(e) : await this.deviation<void>('answer-refused', member, checked.error);
-          if (!done.ok) {
-            // A write that failed is not the station's fault: the import stops there, to be done again.
-            if (checked.ok) return done;
-            refused.push({ member, file, failure: done.error });
-            break;
-          }
-          placed.push({ member: member!, type: e.type, file });
+        if (job.signal?.aborted) return cancelled();
+        const fresh = answer.entries.filter((e) => !this.entries.some((x) => x.signature === e.signature));
+        already += answer.entries.length - fresh.length;
+        if (fresh.length === 0) continue;
+        // All or nothing: every entry of the answer and every file it names checked before any is placed.
+        const checked = await this.checkStationAnswer(fresh, packet);
+        if (!checked.ok) {
+          // Named only when its signature holds: anyone who can write on a stick could otherwise blame a member.
+          const member = this.signedBy(fresh[0]!);
+          const recorded = await this.deviation<void>('answer-refused', member, checked.error);
+          refused.push({ member, file, failure: recorded.ok ? checked.error : recorded.error });
+          continue;
+        }
+        for (const w of checked.value) {
+          await ensureWorkDir(this.folder);
+          const written = await writeFileDurable(w.to, w.text);
+          if (!written.ok) return written;
+        }
+        for (const e of fresh) {
+          // A write that fails is not the station's fault: the import stops there, to be done again.
+          const done = await this.placeNow(e);
+          if (!done.ok) return done;
+          placed.push({ member: memberOfActor(e.actor)!, type: e.type, file });
           job.onProgress?.(placed.length + already, total);
         }
       }
       return ok({ placed, already, refused });
     });
+  }
+
+  /** The member whose enrolled identity key signed a station entry, or null (unsigned, altered, or not a member's). */
+  private signedBy(e: StationEntry): number | null {
+    const j = memberOfActor(e.actor);
+    const key = j === undefined ? undefined : this.keys.identityKeys.get(j);
+    return j !== undefined && key !== undefined && stationOf(e) !== undefined && entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key)) ? j : null;
   }
 
   private placeNow(e: StationEntry): Promise<Result<void>> {
@@ -856,44 +938,56 @@ export class TallyCeremony {
     return run;
   }
 
-  private async checkStationEntry(e: StationEntry, packet: string): Promise<Result<void>> {
-    const j = memberOfActor(e.actor);
-    const stamp = stationOf(e);
-    const who = j === undefined ? '?' : `${j} (${this.#state.members[j - 1]?.name ?? '?'})`;
-    const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
-    const key = j === undefined ? undefined : this.keys.identityKeys.get(j);
-    if (j === undefined || stamp === undefined || key === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
-    if (!entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key))) {
-      return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
+  /**
+   * The entries of one answer, in order, each tried on the state as the ones before it leave it, and the
+   * files they name (digest and proof checked against this folder's own inputs): what to write, or why not.
+   */
+  private async checkStationAnswer(entries: readonly StationEntry[], packet: string): Promise<Result<{ to: string; text: string }[]>> {
+    const state = cloneTallyState(this.#state);
+    const writes: { to: string; text: string }[] = [];
+    for (const [i, e] of entries.entries()) {
+      const j = memberOfActor(e.actor);
+      const who = j === undefined ? '?' : `${j} (${this.#state.members[j - 1]?.name ?? '?'})`;
+      const refused = (fr: string, en: string) => fail<never>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
+      if (j === undefined || stationOf(e) === undefined || this.signedBy(e) !== j) {
+        return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton), ou ce n\'est pas une entrée faite sur un poste.', "the signature does not match the member's key (the answer was altered, or made with another token), or it is not an entry made on a station.");
+      }
+      if (!this.writer.hasHad(stationOf(e)!.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).", 'it answers a state this transcript never had (a packet of another tally, or altered).');
+      const probe = applyTallyEntry(state, { ...e, seq: this.entries.length + i, prev: this.head }, this.definition, this.#basis);
+      if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
+      const files = await this.stationFiles(e, j, packet);
+      if (!files.ok) return refused(files.error.message.fr, files.error.message.en);
+      writes.push(...files.value);
     }
-    if (!this.writer.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).", 'it answers a state this transcript never had (a packet of another tally, or altered).');
-    const probe = applyTallyEntry(cloneTallyState(this.#state), { ...e, seq: this.entries.length, prev: this.head }, this.definition, this.#basis);
-    if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
-    const files = await this.stationFiles(e, j, packet);
-    return files.ok ? files : refused(files.error.message.fr, files.error.message.en);
+    return ok(writes);
   }
 
-  /** The public files a station entry names, from the packet: digest and proof checked, then copied into this folder's work files. */
-  private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<void>> {
+  /**
+   * The public files a station entry names, from the packet: digest and proof checked against this
+   * folder's own inputs; returned as the canonical JSON to write into this folder's work files (so the
+   * bytes kept are exactly what the digest covers, whatever the station wrote).
+   */
+  private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<{ to: string; text: string }[]>> {
     const fpHex = toHex(this.fingerprint);
-    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (value: unknown) => Promise<CheckOutput>): Promise<Result<void>> => {
+    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (value: unknown) => Promise<CheckOutput>): Promise<Result<{ to: string; text: string }>> => {
       const read = await readWorkFile<unknown>(from, digest, what);
       if (!read.ok) return read;
       const bad = await check(read.value.value);
       if (bad) return fail(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
-      await ensureWorkDir(this.folder);
-      return writeFileDurable(to, read.value.text);
+      return ok({ to, text: canonicalJson(read.value.value) });
     };
     if (e.type === TALLY_ENTRY.shuffle) {
       const p = e.payload as TallyShufflePayload;
       const inputs = await this.roundInputs(p.constituency, p.round);
       if (!inputs.ok) return inputs;
-      return bring(shuffleWorkFile(packet, p.constituency, p.round), shuffleWorkFile(this.folder, p.constituency, p.round), p.digest, { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` }, (shuffle) =>
+      const brought = await bring(shuffleWorkFile(packet, p.constituency, p.round), shuffleWorkFile(this.folder, p.constituency, p.round), p.digest, { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` }, (shuffle) =>
         this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle }),
       );
+      return brought.ok ? ok([brought.value]) : brought;
     }
     if (e.type === TALLY_ENTRY.decryption) {
       const verificationKey = this.keys.verificationKeys[j - 1]!;
+      const out: { to: string; text: string }[] = [];
       for (const { constituency: id, digest } of (e.payload as TallyDecryptionPayload).partials) {
         const last = await this.shuffleOutputs(id, this.#state.shuffles);
         if (!last.ok) return last;
@@ -902,8 +996,9 @@ export class TallyCeremony {
           this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
         );
         if (!brought.ok) return brought;
+        out.push(brought.value);
       }
-      return ok(undefined);
+      return ok(out);
     }
     if (e.type === TALLY_ENTRY.signature) {
       const key = fromHex(this.keys.identityKeys.get(j)!);
@@ -912,7 +1007,7 @@ export class TallyCeremony {
         const valid = pv === undefined ? fail('pv.unknown', `procès-verbal ${s.constituency} inconnu.`, `unknown PV ${s.constituency}.`) : verifyPvSignature(key, this.fingerprint, pv, s.signature, j);
         if (!valid.ok) return valid;
       }
-      return ok(undefined);
+      return ok([]);
     }
     return fail('station.answer', "ce type d'entrée ne se fait pas sur un poste de membre.", "this kind of entry is not made on a member's station.");
   }
@@ -1165,11 +1260,11 @@ export class TallyCeremony {
   }
 
   /** Step 7 for one member who decrypted: they sign every PV with their token's identity key. */
-  sign(step: TallyMemberStep): Promise<Result<void>> {
-    return this.serial(() => this.signStep(step));
+  sign(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+    return this.serial(() => this.signStep(step, job));
   }
 
-  private async signStep(step: TallyMemberStep): Promise<Result<void>> {
+  private async signStep(step: TallyMemberStep, job: JobControl): Promise<Result<void>> {
     const due = this.expectMember('signing', step.member);
     if (!due.ok) return due;
     const j = step.member;
@@ -1185,6 +1280,10 @@ export class TallyCeremony {
         code: 'tally.member-twice',
         message: { fr: `Le membre ${j} (${m.name}) a déjà signé.`, en: `Member ${j} (${m.name}) already signed.` },
       });
+    }
+    if (this.#outbox !== undefined) {
+      const checked = await this.checkCountOnStation(job);
+      if (!checked.ok) return checked;
     }
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
