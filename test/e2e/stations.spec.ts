@@ -77,10 +77,11 @@ async function onStations(who: readonly number[], action: StationAction, ceremon
   const folder = ceremony === 'key' ? keyFolder : tallyFolder;
   const packets = new Map<number, string>();
   for (const j of who) packets.set(j, (await must<PacketView>(workstation, prepare, { folder, drive: sticks[j - 1]! })).path);
-  await Promise.all(who.map((j) => stationStep(j, packets.get(j)!, action)));
-  for (const j of who) {
+  const shown = await Promise.all(who.map((j) => stationStep(j, packets.get(j)!, action)));
+  for (const [i, j] of who.entries()) {
     if (ceremony === 'key') {
-      const r = await must<{ view: KeyCeremonyView; import: AnswersImport }>(workstation, 'keyCeremonyImportAnswers', { folder, packet: packets.get(j)! });
+      // The enrolment code each station shows, read aloud by its member to the president.
+      const r = await must<{ view: KeyCeremonyView; import: AnswersImport }>(workstation, 'keyCeremonyImportAnswers', { folder, packet: packets.get(j)!, enrolmentCodes: shown[i]!.enrolmentCodes });
       expect(r.import.refused).toEqual([]);
       expect(r.import.placed.length).toBeGreaterThan(0);
     } else {

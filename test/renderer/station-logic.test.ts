@@ -1,6 +1,6 @@
 /** The members' stations' pure screen rules: packet paths on a stick, the next mix round, the shuffle choices. */
 import { describe, expect, it } from 'vitest';
-import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
+import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix, parseCodes, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
 
 describe('packet paths', () => {
   it('names the packet folders as the workstation writes them, on a POSIX or a Windows mount', () => {
@@ -52,5 +52,16 @@ describe('firstPending', () => {
   it('knows an answer by its member and action', () => {
     expect(hasAnswered({ answers: [answer(2)] }, 2, 'enrol')).toBe(true);
     expect(hasAnswered({ answers: [answer(2)] }, 2, 'contribute')).toBe(false);
+  });
+});
+
+describe('parseCodes', () => {
+  it('reads one enrolment code per line as the president types it, member first; ignores what is no code', () => {
+    expect(parseCodes('3 : 4f1a 09c2 77de b013\n\n 5: ABCD-EF01-2345-6789 \nrien\n12.0000 0000 0000 0000')).toEqual([
+      { member: 3, code: '4f1a 09c2 77de b013' },
+      { member: 5, code: 'ABCD-EF01-2345-6789' },
+      { member: 12, code: '0000 0000 0000 0000' },
+    ]);
+    expect(parseCodes('')).toEqual([]);
   });
 });

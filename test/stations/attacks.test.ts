@@ -35,7 +35,7 @@ beforeAll(async () => {
   for (let g = 0; view.phase !== 'closed' && g < 12; g++) {
     if (view.phase === 'result') view = value(await W.keyCeremonyPublishResult({ folder }), 'result');
     else if (view.phase === 'closing') view = value(await W.keyCeremonyClose({ folder }), 'close');
-    else await onStations(b, view.expected, KEY_ACTION[view.phase]!, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), async (packet) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import').view));
+    else await onStations(b, view.expected, KEY_ACTION[view.phase]!, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), async (packet, enrolmentCodes) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import').view));
   }
   const urn = await simulateCeremonyUrn({ keyCeremony: b.keyCeremony, platformKey: b.platformKeyPath, out: b.urnDrive, privateDir: b.privateDir, voters: 24, seed: 7 });
   if (!urn.ok) throw new Error(urn.error.message.en);

@@ -121,15 +121,16 @@ export async function onStations(
   who: readonly number[],
   action: StationAction,
   prepare: (stick: string) => Promise<Result<{ path: string }>>,
-  importAnswers: (packet: string) => Promise<void>,
+  importAnswers: (packet: string, enrolmentCodes: readonly { member: number; code: string }[]) => Promise<void>,
 ): Promise<void> {
   const packets: string[] = [];
   for (const j of who) packets.push(value(await prepare(b.sticks[j - 1]!), `packet for member ${j}`).path);
   const answered = await Promise.all(
     who.map((j, i) => b.stations[j - 1]!.stationStep({ packet: packets[i]!, member: j, drive: b.tokens[j - 1]!, passphrase: passphrase(j), ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}), action })),
   );
-  answered.forEach((r, i) => value(r, `member ${who[i]} ${action}`));
-  for (const p of packets) await importAnswers(p);
+  // What each station's screen shows, read aloud to the president: its member's enrolment code.
+  const views = answered.map((r, i) => value(r, `member ${who[i]} ${action}`));
+  for (const [i, p] of packets.entries()) await importAnswers(p, views[i]!.enrolmentCodes);
 }
 
 /** Waits for the tally's background step to end; its failure is thrown. */

@@ -27,7 +27,8 @@ import { rejectionMessage } from '../../src/core/election/urn.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { writeTallyPacket } from '../../src/core/ceremony/station/exchange.js';
 import { newWorkstationSession, workstationActor } from '../../src/core/ceremony/workstation.js';
-import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { entryHash, entryLine, makeEntry, makeStationEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { G, pointToHex, randomScalar } from '../../src/core/crypto/group.js';
 
 const pool = new WorkerPool(1);
 let b: Board;
@@ -90,6 +91,36 @@ async function refusesAForgedSubset(folder: string): Promise<void> {
   expect(readdirSync(join(packet, 'answers'))).toEqual([]);
 }
 
+/**
+ * Member 3 enrols on their station; someone with the stick replaces the answer with an enrolment of a key
+ * of their own. Without the code the member reads from their station, nothing is placed; with it, the
+ * substitute is refused; the member's own answer, put back, is placed with its code.
+ */
+async function enrolmentThroughAStick(folder: string): Promise<KeyCeremonyView> {
+  const W = b.workstation;
+  const packet = value(await W.keyCeremonyPreparePacket({ folder, drive: b.sticks[2]! }), 'packet').path;
+  const shown = value(await b.stations[2]!.stationStep({ packet, member: 3, drive: b.tokens[2]!, passphrase: passphrase(3), confirmation: passphrase(3), action: 'enrol' }), 'enrol');
+  const codes = shown.enrolmentCodes;
+  expect(codes).toHaveLength(1);
+  expect(codes[0]!.code).toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
+  const file = join(packet, 'answers', 'member-3-enrol.json');
+  const genuine = readFileSync(file, 'utf8');
+  const attacker = generateIdentityKey();
+  const basis = (JSON.parse(readFileSync(join(packet, 'packet.json'), 'utf8')) as { head: string }).head;
+  const forged = makeStationEntry(definitionFingerprint(b.definition), 'member:3', 'member.enrolled', { member: 3, identityKey: toHex(attacker.publicKey), encryptionKey: pointToHex(G.multiply(randomScalar())), token: { label: 'cle-3', size: 1e9 } }, { basis, session: { publicKey: toHex(attacker.publicKey) } }, attacker.secretKey);
+  writeFileSync(file, JSON.stringify({ format: 'sceau/station-answer/v1', member: 3, action: 'enrol', entries: [forged] }));
+  const withoutCode = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import');
+  expect(withoutCode.import.refused.map((r) => r.failure.code)).toEqual(['station.enrolment-code-missing']);
+  const withCode = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes: codes }), 'import');
+  expect(withCode.import.refused.map((r) => r.failure.code)).toEqual(['station.enrolment-code']);
+  expect(withCode.view.members[2]!.identityKey).toBeNull();
+  writeFileSync(file, genuine);
+  const placed = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes: codes }), 'import');
+  expect(placed.import.placed.map((p) => p.member)).toEqual([3]);
+  expect(placed.view.members[2]!.identityKey?.startsWith(codes[0]!.code.replaceAll(' ', ''))).toBe(true);
+  return placed.view;
+}
+
 /** The packet of a tally folder, as a workstation (honest or not) writes it. */
 async function writePacketOf(folder: string, stick: string) {
   const c = await TallyCeremony.open(folder, { session: newWorkstationSession('test', 'loopback'), measure: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }), network: async () => OFFLINE, tokens: { open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }) }, pool }, { readOnly: true });
@@ -103,8 +134,8 @@ describe('a board whose members have their own stations', () => {
     const W = b.workstation;
     const folder = b.keyCeremony;
     let view = value(await W.keyCeremonyCreate({ folder, definition: b.definition }), 'create');
-    const importAll = async (packet: string) => {
-      const r = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import');
+    const importAll = async (packet: string, enrolmentCodes: readonly { member: number; code: string }[]) => {
+      const r = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import');
       expect(r.import.refused).toEqual([]);
       view = r.view;
     };
@@ -112,6 +143,7 @@ describe('a board whose members have their own stations', () => {
     for (let guard = 0; view.phase !== 'closed' && guard < 12; guard++) {
       if (view.phase === 'result') view = value(await W.keyCeremonyPublishResult({ folder }), 'result');
       else if (view.phase === 'closing') view = value(await W.keyCeremonyClose({ folder }), 'close');
+      else if (view.phase === 'enrolment' && view.members[2]!.identityKey === null) view = await enrolmentThroughAStick(folder);
       else if (view.phase === 'round1' && !tamperedOnce) {
         tamperedOnce = true;
         // Member 2 contributes on their station; the answer is altered on the stick: refused, naming member 2.
@@ -131,7 +163,7 @@ describe('a board whose members have their own stations', () => {
         expect(refused.view.deviations.at(-1)).toMatchObject({ kind: 'answer-refused', member: null });
         // The member does it again on their station; the untouched answer is placed.
         value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute again');
-        await importAll(packet);
+        await importAll(packet, []);
         expect(view.members[1]!.contributed).toBe(true);
       } else {
         const action = KEY_ACTION[view.phase];

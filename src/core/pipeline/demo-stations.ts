@@ -16,7 +16,7 @@ import { KeyCeremony, type CeremonyContext, type PublicKeyFile, type TokenPort }
 import { expectedMembers } from '../ceremony/key/state.js';
 import type { TallyCeremony, TallyContext } from '../ceremony/tally/ceremony.js';
 import type { JobControl, TallyTokenPort } from '../ceremony/tally/types.js';
-import { answerOnStation, importKeyAnswers, importTallyAnswers, writeKeyPacket, writeTallyPacket, type StationStepAction } from '../ceremony/station/exchange.js';
+import { answerOnStation, enrolmentCodesIn, importKeyAnswers, importTallyAnswers, writeKeyPacket, writeTallyPacket, type StationStepAction } from '../ceremony/station/exchange.js';
 import type { AnswersImport } from '../ceremony/station/packet.js';
 import { newWorkstationSession, type SessionContext } from '../ceremony/workstation.js';
 import type { WorkerPool } from './pool.js';
@@ -112,7 +112,8 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
     if (phase === 'closing') return c.close();
     const action = KEY_ACTION[phase];
     if (action === undefined) return fail('demo.phase', `Étape inattendue : ${phase}.`, `Unexpected step: ${phase}.`);
-    const done = await onStations(expectedMembers(c.state), stations, action, (stick) => writeKeyPacket(c, stick), (packet) => importKeyAnswers(c, packet));
+    // The president types the enrolment codes the members read from their stations' screens.
+    const done = await onStations(expectedMembers(c.state), stations, action, (stick) => writeKeyPacket(c, stick), async (packet) => importKeyAnswers(c, packet, await enrolmentCodesIn(packet)));
     if (!done.ok) return done;
   }
   return fail('demo.stuck', 'La cérémonie des clés ne progresse plus.', 'The key ceremony no longer moves on.');

@@ -199,6 +199,8 @@ export interface StationView {
   readonly due: readonly { readonly member: number; readonly actions: readonly StationAction[] }[];
   /** Answers already written in the packet (by this or another station). */
   readonly answers: readonly { readonly member: number; readonly action: string; readonly file: string; readonly entries: number }[];
+  /** The enrolment code of each enrolment answer in the packet (docs/stations.md §3): the member reads it aloud at the workstation. */
+  readonly enrolmentCodes: readonly { readonly member: number; readonly code: string }[];
   /** At the tally: for each round, where it was mixed (`workstation`, or the member whose station did), once recorded. */
   readonly mixes: readonly { readonly round: number; readonly by: readonly (number | 'workstation')[] }[];
 }
@@ -229,7 +231,7 @@ export interface SceauApi {
   /** Writes the ceremony's member packet on a drive, for the members' stations (docs/stations.md §2). Reads the ceremony only. */
   keyCeremonyPreparePacket(arg: { folder: string; drive: string }): Promise<Result<PacketView>>;
   /** Places the answers the members' stations wrote in a packet; each checked, a refused one recorded naming its member. */
-  keyCeremonyImportAnswers(arg: { folder: string; packet: string }): Promise<Result<{ view: KeyCeremonyView; import: AnswersImport }>>;
+  keyCeremonyImportAnswers(arg: { folder: string; packet: string; enrolmentCodes?: readonly { member: number; code: string }[] }): Promise<Result<{ view: KeyCeremonyView; import: AnswersImport }>>;
   /** A member's station: the packet of a drive's folder, verified, and what is due. Writes nothing. */
   stationOpen(arg: { packet: string }): Promise<Result<StationView>>;
   /** A member's station: the member's step with their token; the signed answer is written into the packet. */

@@ -280,11 +280,11 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         return written.ok ? ok(packetView(written.value.path, written.value.packet)) : written;
       }),
 
-    keyCeremonyImportAnswers: ({ folder, packet }) =>
+    keyCeremonyImportAnswers: ({ folder, packet, enrolmentCodes }) =>
       serialized(folder, { fr: 'Présidence : import des réponses des postes', en: "President: importing the stations' answers" }, async () => {
         const c = await ceremony(folder, { finish: true });
         if (!c.ok) return c;
-        const imported = await importKeyAnswers(c.value, packet);
+        const imported = await importKeyAnswers(c.value, packet, enrolmentCodes ?? []);
         remember(folder, c.value, null);
         return imported.ok ? ok({ view: keyCeremonyView(c.value), import: imported.value }) : imported;
       }),

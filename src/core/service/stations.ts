@@ -14,7 +14,7 @@ import type { TallyContext } from '../ceremony/tally/ceremony.js';
 import { expectedTallyMembers } from '../ceremony/tally/state.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/tally/types.js';
 import { readAnswers } from '../ceremony/station/packet.js';
-import { answerOnStation, openPacket, type OpenedPacket } from '../ceremony/station/exchange.js';
+import { answerOnStation, enrolmentCodesIn, openPacket, type OpenedPacket } from '../ceremony/station/exchange.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { checkPassphrasePolicy } from '../token/index.js';
@@ -98,6 +98,7 @@ export function stationService(deps: StationDeps): StationApi {
       members: c.definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
       due,
       answers: found.answers.map((a) => ({ member: a.answer.member, action: a.answer.action, file: a.file, entries: a.answer.entries.length })),
+      enrolmentCodes: await enrolmentCodesIn(packet),
       mixes,
     };
   }

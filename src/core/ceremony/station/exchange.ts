@@ -4,9 +4,10 @@
  * member's step with their token and writes the signed answer beside it. The service and the headless
  * demo (`sceau demo --stations`) both go through here.
  */
-import { fail, ok, type Result } from '../../common/result.js';
+import { fail, ok, type Failure, type Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
 import { FILES, KeyCeremony, type CeremonyContext, type MemberStep } from '../key/ceremony.js';
+import { ENTRY } from '../key/entries.js';
 import { TallyCeremony, type TallyContext } from '../tally/ceremony.js';
 import type { JobControl } from '../tally/types.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
@@ -49,10 +50,58 @@ async function packetOf(packet: string, kind: 'key' | 'tally', fingerprint: stri
 }
 
 /**
- * Places the answers of a key-ceremony packet, in file order; an answer refused (recorded as a deviation
- * naming its member) leaves the rest of that answer and the others go on. A write that fails stops it all.
+ * A member's enrolment code (docs/stations.md §3): the first 16 hex digits of the identity key their
+ * station enrolled, in groups of four. The station shows it; the member reads it aloud at the
+ * workstation, where the president types it: an enrolment is placed only with its code, so that someone
+ * who could write on the stick cannot enrol a key of their own for the member.
  */
-export async function importKeyAnswers(c: KeyCeremony, packet: string): Promise<Result<AnswersImport>> {
+export function enrolmentCode(identityKey: string): string {
+  return identityKey.slice(0, 16).replace(/(.{4})(?!$)/g, '$1 ');
+}
+
+const normalisedCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '');
+
+/** Why an enrolment answer is not placed: its code was not given, or is not the one its key gives. */
+function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly EnrolmentCode[]): Failure | undefined {
+  if (e.type !== ENTRY.enrolled) return undefined;
+  const p = e.payload as { member?: unknown; identityKey?: unknown };
+  // A key fixed by the definition is enforced by the signature check already.
+  if (typeof p.member !== 'number' || c.definition.board.members[p.member - 1]?.identityKey !== undefined) return undefined;
+  const given = codes.find((x) => x.member === p.member);
+  const expected = typeof p.identityKey === 'string' ? enrolmentCode(p.identityKey) : '';
+  if (given !== undefined && normalisedCode(given.code) === normalisedCode(expected) && expected !== '') return undefined;
+  return {
+    code: given === undefined ? 'station.enrolment-code-missing' : 'station.enrolment-code',
+    message:
+      given === undefined
+        ? { fr: `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`, en: `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.` }
+        : { fr: `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`, en: `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.` },
+    where: `member ${p.member}`,
+  };
+}
+
+export interface EnrolmentCode {
+  readonly member: number;
+  readonly code: string;
+}
+
+/** The enrolment codes of the enrolment answers in a packet: what each member's station shows. */
+export async function enrolmentCodesIn(packet: string): Promise<EnrolmentCode[]> {
+  const found = await readAnswers(packet);
+  return found.answers.flatMap((a) =>
+    a.answer.entries.flatMap((e) => {
+      const key = (e.payload as { identityKey?: unknown }).identityKey;
+      return e.type === ENTRY.enrolled && typeof key === 'string' ? [{ member: a.answer.member, code: enrolmentCode(key) }] : [];
+    }),
+  );
+}
+
+/**
+ * Places the answers of a key-ceremony packet, in file order; an answer refused (recorded as a deviation)
+ * leaves the rest of that answer and the others go on. An enrolment is placed only with its member's
+ * enrolment code (`codes`), unless the definition fixes the member's key. A write that fails stops it all.
+ */
+export async function importKeyAnswers(c: KeyCeremony, packet: string, codes: readonly EnrolmentCode[] = []): Promise<Result<AnswersImport>> {
   const p = await packetOf(packet, 'key', c.state.fingerprint);
   if (!p.ok) return p;
   const found = await readAnswers(packet);
@@ -61,6 +110,11 @@ export async function importKeyAnswers(c: KeyCeremony, packet: string): Promise<
   let already = 0;
   for (const { file, answer } of found.answers) {
     for (const e of answer.entries) {
+      const uncoded = c.entries.some((x) => x.signature === e.signature) ? undefined : enrolmentCodeRefusal(c, e, codes);
+      if (uncoded !== undefined) {
+        refused.push({ member: answer.member, file, failure: uncoded });
+        break;
+      }
       const r = await c.placeStationEntry(e);
       if (r.ok && r.value === 'already') already++;
       else if (r.ok) placed.push({ member: answer.member, type: e.type, file });

@@ -10,6 +10,7 @@ import type { AnswersImport, KeyCeremonyPhase, KeyCeremonyView, PacketView, Scea
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
 import { DriveSelect } from '../drives.js';
+import { parseCodes } from '../station/logic.js';
 
 /** The phases in which members have a step to do (on this workstation or on their stations). */
 export const MEMBER_PHASES: readonly KeyCeremonyPhase[] = ['enrolment', 'round1', 'round2', 'sealing', 'confirmation'];
@@ -99,6 +100,7 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
   const [report, setReport] = useState<AnswersImport | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState<'prepare' | 'import' | null>(null);
+  const [codes, setCodes] = useState('');
   const memberPhase = MEMBER_PHASES.includes(view.phase);
   if (!memberPhase && report === null) return null;
 
@@ -118,7 +120,7 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
     setBusy('import');
     setFailure(null);
     setReport(null);
-    const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet }).catch(transportFailure);
+    const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet, enrolmentCodes: parseCodes(codes) }).catch(transportFailure);
     setBusy(null);
     if (r.ok) {
       setReport(r.value.import);
@@ -145,6 +147,15 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
           </p>
           {written && <WrittenPacket packet={written} head={view.head} />}
           <FolderField id="key-packet-path" label={t('stations.workstation.packet')} value={packet} onChange={setPacket} hint={t('stations.workstation.packetHint')} />
+          {view.phase === 'enrolment' && (
+            <div className="field">
+              <label htmlFor="key-enrolment-codes">{t('stations.workstation.codes')}</label>
+              <textarea id="key-enrolment-codes" rows={3} value={codes} onChange={(e) => setCodes(e.target.value)} aria-describedby="key-enrolment-codes-hint" />
+              <p id="key-enrolment-codes-hint" className="muted">
+                {t('stations.workstation.codesHint')}
+              </p>
+            </div>
+          )}
           <p>
             <button type="button" disabled={busy !== null || packet.trim() === ''} onClick={() => void importAnswers()}>
               {t('stations.workstation.import')}

@@ -206,6 +206,20 @@ function PacketSummary({ view }: { view: StationView }) {
         )}
       </section>
 
+      {view.enrolmentCodes.length > 0 && (
+        <section aria-labelledby="station-codes-title" className="panel">
+          <h2 id="station-codes-title">{t('stations.station.codes')}</h2>
+          <p className="muted">{t('stations.station.codesHint')}</p>
+          <ul data-testid="station-enrolment-codes">
+            {view.enrolmentCodes.map((c) => (
+              <li key={c.member} data-member={c.member}>
+                {memberName(view, c.member, t)} : <span className="fingerprint" data-code={c.code}>{c.code}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {view.ceremony === 'tally' && (
         <section aria-labelledby="station-mixes-title">
           <h2 id="station-mixes-title">{t('stations.station.mixes')}</h2>

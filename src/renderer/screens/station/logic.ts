@@ -66,3 +66,11 @@ export function firstPending(view: Pick<StationView, 'due' | 'answers'>): number
   const due = dueMembers(view);
   return (due.find((d) => !d.actions.every((a) => hasAnswered(view, d.member, a))) ?? due[0])?.member;
 }
+
+/** Enrolment codes as typed, one per line: "3 : abcd ef01 2345 6789" (member, then the code read aloud). */
+export function parseCodes(text: string): { member: number; code: string }[] {
+  return text
+    .split('\n')
+    .map((line) => /^\s*(\d{1,3})\s*[:.;-]?\s*(.+?)\s*$/.exec(line))
+    .flatMap((m) => (m === null ? [] : [{ member: Number(m[1]), code: m[2]!.slice(0, 40) }]));
+}
