@@ -7,15 +7,15 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createService } from '../../src/core/service/service.js';
+import { folderService } from '../helpers/folder-service.js';
 import type { KeyCeremonyMemberAction, SceauApi } from '../../src/core/service/api.js';
 import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
-import { ok, type Result } from '../../src/core/common/result.js';
-import { boardDefinition, OFFLINE } from './helpers.js';
+import type { Result } from '../../src/core/common/result.js';
+import { boardDefinition } from './helpers.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
@@ -33,16 +33,7 @@ const folder = join(root, 'ceremony');
 const pass = (j: number) => `une phrase assez longue numéro ${j} !`;
 
 function service(): SceauApi {
-  const list = drives.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
-  return createService({
-    transport: 'loopback',
-    appRoot: root,
-    version: 'test',
-    probe: async () => OFFLINE,
-    measure: async () => ({ algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 1, totalBytes: 1, files: [] }),
-    drives: async () => ok({ drives: list, source: 'test', testMode: true }),
-    tokens: driveTokens({ policy: TEST_POLICY }),
-  });
+  return folderService(root, drives, { tokens: driveTokens({ policy: TEST_POLICY }) });
 }
 
 describe('key ceremony through the service, with token files on drives', () => {

@@ -21,11 +21,10 @@ import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/elect
 import type { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { platformKeyText, simulateCeremonyUrn, TRUTH_FILE } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
-import type { KeyCeremonyView, NetworkStatus, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
-import { createService } from '../../src/core/service/service.js';
+import type { KeyCeremonyView, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
+import { folderService } from '../helpers/folder-service.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 
-const OFFLINE: NetworkStatus = { offline: true, interfaces: [], source: 'fixture', checkedAt: '2026-05-19T08:00:00.000Z' };
 
 /** The members who decrypt and sign: not the first two, so the quorum is not the trivial one. */
 export const QUORUM = [1, 3] as const;
@@ -97,14 +96,7 @@ export function readScene(root: string): Scene {
 /** The app's service over the scene's drives (folders), with the fast test KDF, offline. */
 export function sceneService(s: Scene, pool: WorkerPool): SceauApi {
   const mounts = [...s.drives, s.urnDrive, s.publishDrive, s.exportDrive];
-  const list = mounts.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
-  return createService({
-    transport: 'loopback',
-    appRoot: s.root,
-    version: 'test',
-    probe: async () => OFFLINE,
-    measure: async () => ({ algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 1, totalBytes: 1, files: [] }),
-    drives: async () => ok({ drives: list, source: 'test', testMode: true }),
+  return folderService(s.root, mounts, {
     tokens: driveTokens({ policy: TEST_POLICY }),
     tallyTokens: tallyDriveTokens({ policy: TEST_POLICY }),
     pool: () => pool,

@@ -11,18 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import type { TallyTokenPort } from '../../src/core/ceremony/tally/types.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import { ok, type Result } from '../../src/core/common/result.js';
+import type { Result } from '../../src/core/common/result.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import type { ApiMethod, ApiValue, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
 import { dispatch } from '../../src/core/service/dispatch.js';
-import { createService } from '../../src/core/service/service.js';
+import { folderService } from '../helpers/folder-service.js';
 import { etaSeconds, folderKey } from '../../src/core/service/tally.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
-import { OFFLINE } from '../ceremony/helpers.js';
 import { expectTruth, newFolder, tallyFixture, type TallyFixture } from '../ceremony/tally-helpers.js';
 import { snapshot } from '../helpers/files.js';
 
@@ -49,17 +48,7 @@ afterAll(async () => {
 /** The service over the fixture's folder drives, with the given tally tokens (drive tokens, fast test KDF, by default). */
 function service(tokens: TallyTokenPort = tallyDriveTokens({ policy: TEST_POLICY })): SceauApi {
   const mounts = [...fx.kc.drives, join(fx.root, 'urn-drive'), publish, exportDrive, forged];
-  const list = mounts.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
-  return createService({
-    transport: 'loopback',
-    appRoot: fx.root,
-    version: 'test',
-    probe: async () => OFFLINE,
-    measure: async () => ({ algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 1, totalBytes: 1, files: [] }),
-    drives: async () => ok({ drives: list, source: 'test', testMode: true }),
-    tallyTokens: tokens,
-    pool: () => pool,
-  });
+  return folderService(fx.root, mounts, { tallyTokens: tokens, pool: () => pool });
 }
 
 /** Calls as the transports do, and keeps the JSON text of every answer the page would receive. */

@@ -9,16 +9,17 @@ import { join } from 'node:path';
 import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import { ok, type Result } from '../../src/core/common/result.js';
+import type { Result } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/election/definition.js';
 import type { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { platformKeyText } from '../../src/core/pipeline/simulate-ceremony.js';
-import type { NetworkStatus, SceauApi, StationAction, TallyScreenView } from '../../src/core/service/api.js';
-import { createService } from '../../src/core/service/service.js';
+import type { SceauApi, StationAction, TallyScreenView } from '../../src/core/service/api.js';
+import type { ServiceOptions } from '../../src/core/service/service.js';
+import { folderService, OFFLINE } from '../helpers/folder-service.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 
-export const OFFLINE: NetworkStatus = { offline: true, interfaces: [], source: 'fixture', checkedAt: '2026-05-19T08:00:00.000Z' };
+export { OFFLINE };
 export const N = 5;
 export const T = 3;
 export const passphrase = (j: number): string => `une phrase de passe assez longue, membre ${j} !`;
@@ -56,21 +57,8 @@ export interface Board {
   readonly tokenCalls: string[];
 }
 
-function folderDrives(mounts: readonly string[]) {
-  return mounts.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
-}
-
-function service(root: string, mounts: readonly string[], pool: WorkerPool, tokens: Partial<Parameters<typeof createService>[0]>): SceauApi {
-  return createService({
-    transport: 'loopback',
-    appRoot: root,
-    version: 'test',
-    probe: async () => OFFLINE,
-    measure: async () => ({ algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 1, totalBytes: 1, files: [] }),
-    drives: async () => ok({ drives: folderDrives(mounts), source: 'test', testMode: true }),
-    pool: () => pool,
-    ...tokens,
-  });
+function service(root: string, mounts: readonly string[], pool: WorkerPool, tokens: Partial<ServiceOptions>): SceauApi {
+  return folderService(root, mounts, { pool: () => pool, ...tokens });
 }
 
 export function makeBoard(root: string, pool: WorkerPool): Board {

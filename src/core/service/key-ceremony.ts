@@ -49,7 +49,8 @@ type KeyCeremonyApi = Pick<
   | 'auditCurrentCeremony'
 >;
 
-const ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
+/** A member's key-ceremony step in words (the projector's step in progress; a station's too). */
+export const KEY_ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
   enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
   contribute: { fr: 'contribution à la clé', en: 'key contribution' },
   check: { fr: 'vérification des parts reçues', en: 'checking the shares received' },
@@ -236,7 +237,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     },
 
     keyCeremonyMemberStep: (arg: MemberStepArgument & { action: KeyCeremonyMemberAction }) =>
-      step(arg.folder, { fr: `Membre ${arg.member} : ${ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${ACTION_WORDS[arg.action].en}` }, async (c) => {
+      step(arg.folder, { fr: `Membre ${arg.member} : ${KEY_ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${KEY_ACTION_WORDS[arg.action].en}` }, async (c) => {
         const drives = await deps.drives();
         if (!drives.ok) return drives;
         const drive = drives.value.find((d) => d.mount === arg.drive);

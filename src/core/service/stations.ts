@@ -21,6 +21,7 @@ import { checkPassphrasePolicy } from '../token/index.js';
 import { memberOfActor, stationOf } from '../transcript/transcript.js';
 import type { RehearsalOverride } from './offline-guard.js';
 import { etaSeconds } from './tally.js';
+import { KEY_ACTION_WORDS } from './key-ceremony.js';
 import type { DriveView, KeyCeremonyMemberAction, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';
 
 export interface StationDeps {
@@ -37,11 +38,7 @@ export interface StationDeps {
 type StationApi = Pick<SceauApi, 'stationOpen' | 'stationStep' | 'stationProgress'>;
 
 const ACTION_WORDS: Record<StationAction, Bilingual> = {
-  enrol: { fr: 'enrôlement du jeton', en: 'token enrolment' },
-  contribute: { fr: 'contribution à la clé', en: 'key contribution' },
-  check: { fr: 'vérification des parts reçues', en: 'checking the shares received' },
-  seal: { fr: 'scellement du fragment sur le jeton', en: 'sealing the key share onto the token' },
-  confirm: { fr: 'confirmation depuis le jeton', en: 'confirmation from the token' },
+  ...KEY_ACTION_WORDS,
   mix: { fr: "mélange de l'urne", en: 'shuffling the urn' },
   decrypt: { fr: 'déchiffrement partiel', en: 'partial decryption' },
   sign: { fr: 'signature des procès-verbaux', en: 'signing the PVs' },
