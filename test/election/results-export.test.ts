@@ -45,6 +45,11 @@ describe('percentages', () => {
     expect(percentText(29, 100)).toBe('29.00');
     expect(percentText(1_299_999, 1_300_000)).toBe('100.00');
     expect(percentText(1_299_934, 1_300_000)).toBe('99.99');
+    // A tie rounds up (the property below once had the tie on the wrong side, found at 1,503,100 / 2,000,000 = 75.155 %).
+    expect(percentText(1_503_100, 2_000_000)).toBe('75.16');
+    expect(percentText(1, 8)).toBe('12.50');
+    expect(percentText(1, 80_000)).toBe('0.00');
+    expect(percentText(1, 20_000)).toBe('0.01');
   });
 
   it('agree with the exact rational for any counts (property)', () => {
@@ -52,9 +57,10 @@ describe('percentages', () => {
       fc.property(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 0, max: 2_000_000 }), (whole, p) => {
         const part = p % (whole + 1);
         const bp = basisPoints(part, whole)!;
-        // bp is the integer nearest to 10000·part/whole, ties up: |2·(10000·part − bp·whole)| ≤ whole, with = only when rounding up.
+        // bp is the integer nearest to 10000·part/whole, ties up: |2·(10000·part − bp·whole)| ≤ whole, with = only
+        // when rounding up, that is when 2·(10000·part − bp·whole) = −whole (bp·whole is then above 10000·part).
         const twice = 2 * (10000 * part - bp * whole);
-        expect(twice <= whole && twice > -whole).toBe(true);
+        expect(twice < whole && twice >= -whole).toBe(true);
         expect(percentText(part, whole)).toBe(`${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, '0')}`);
       }),
       { numRuns: 200 },
