@@ -1,7 +1,11 @@
-/** Calls one API method, exposing its Result (or "loading") and a way to call it again. */
+/** A screen's calls to the API: their Results, and a failure of the bridge itself as one. */
 import { useCallback, useEffect, useState } from 'react';
 import type { Result } from '../core/common/result.js';
 
+/** A call that did not reach the privileged process (the bridge threw) as the failure the screens show. */
+export const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
+
+/** Calls one API method, exposing its Result (or "loading") and a way to call it again. */
 export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T> | null; reload: () => void } {
   const [result, setResult] = useState<Result<T> | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -10,7 +14,7 @@ export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T
     setResult(null);
     call().then(
       (r) => live && setResult(r),
-      (e: unknown) => live && setResult({ ok: false, error: { code: 'transport', message: { fr: String(e), en: String(e) } } }),
+      (e: unknown) => live && setResult(transportFailure(e)),
     );
     return () => {
       live = false;

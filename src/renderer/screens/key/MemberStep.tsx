@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage } from '../../components.js';
+import { FailureMessage, PassphraseField } from '../../components.js';
 import { DriveSelect } from '../drives.js';
 
 function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
@@ -89,17 +89,11 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
         </select>
       </div>
       <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} />
-      <div className="field">
-        <label htmlFor="member-passphrase">{t('key.action.passphrase')}</label>
-        <input id="member-passphrase" type="password" autoComplete={action === 'enrol' ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-      </div>
+      <PassphraseField id="member-passphrase" label={t('key.action.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} />
       {action === 'enrol' && (
         <>
           <StrengthMeter api={api} passphrase={passphrase} />
-          <div className="field">
-            <label htmlFor="member-confirmation">{t('key.action.confirmation')}</label>
-            <input id="member-confirmation" type="password" autoComplete="new-password" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} />
-          </div>
+          <PassphraseField id="member-confirmation" label={t('key.action.confirmation')} value={confirmation} onChange={setConfirmation} chosen />
         </>
       )}
       <p>

@@ -9,13 +9,12 @@ import { useTranslation } from 'react-i18next';
 import type { AnswersImport, KeyCeremonyPhase, KeyCeremonyView, PacketView, SceauApi } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { transportFailure } from '../../use-result.js';
 import { DriveSelect } from '../drives.js';
 import { parseCodes } from '../station/logic.js';
 
 /** The phases in which members have a step to do (on this workstation or on their stations). */
 export const MEMBER_PHASES: readonly KeyCeremonyPhase[] = ['enrolment', 'round1', 'round2', 'sealing', 'confirmation'];
-
-const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
 
 /** Said by the form of a member's step at the workstation (keyCeremonyMemberStep): what trusting one machine means. */
 export function SingleStationNotice() {
@@ -88,40 +87,52 @@ export function WrittenPacket({ packet, head }: { packet: PacketView; head: stri
 }
 
 /**
+ * A panel's packet for the members' stations: the drive chosen, the packet written there, and the path of
+ * the packet whose answers to import, prefilled with the one just written (the member brings that stick
+ * back). `write` writes it on a drive; `onFailure` hears null as a write starts, then why it failed.
+ */
+export function usePacketWriter(write: (drive: string) => Promise<Result<PacketView>>, onFailure: (failure: Failure | null) => void) {
+  const [drive, setDrive] = useState('');
+  const [written, setWritten] = useState<PacketView | null>(null);
+  const [packet, setPacket] = useState('');
+  const [writing, setWriting] = useState(false);
+  const prepare = async () => {
+    setWriting(true);
+    onFailure(null);
+    const r = await write(drive).catch(transportFailure);
+    setWriting(false);
+    if (!r.ok) return onFailure(r.error);
+    setWritten(r.value);
+    setPacket(r.value.path);
+  };
+  return { drive, setDrive, written, packet, setPacket, writing, prepare };
+}
+
+/**
  * The panel: write the packet on a drive, then import the answers of a packet (its path prefilled with the
  * last one written). Shown while a member phase is in progress, and afterwards as long as it has an import
  * to report (the last answers imported may have moved the ceremony past its member phases).
  */
 export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyCeremonyView; onView: (v: KeyCeremonyView) => void }) {
   const { t } = useTranslation();
-  const [drive, setDrive] = useState('');
-  const [written, setWritten] = useState<PacketView | null>(null);
-  const [packet, setPacket] = useState('');
   const [report, setReport] = useState<AnswersImport | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState<'prepare' | 'import' | null>(null);
+  const [importing, setImporting] = useState(false);
   const [codes, setCodes] = useState('');
+  const { drive, setDrive, written, packet, setPacket, writing, prepare } = usePacketWriter((mount) => api.keyCeremonyPreparePacket({ folder: view.folder, drive: mount }), setFailure);
+  // One call at a time on the folder: writing the packet and importing answers each wait for the other.
+  const busy = writing || importing;
   const memberPhase = MEMBER_PHASES.includes(view.phase);
   if (!memberPhase && report === null) return null;
 
   const memberName = (index: number) => `${index}. ${view.members.find((m) => m.index === index)?.name ?? ''}`;
 
-  const prepare = async () => {
-    setBusy('prepare');
-    setFailure(null);
-    const r: Result<PacketView> = await api.keyCeremonyPreparePacket({ folder: view.folder, drive }).catch(transportFailure);
-    setBusy(null);
-    if (!r.ok) return setFailure(r.error);
-    setWritten(r.value);
-    setPacket(r.value.path);
-  };
-
   const importAnswers = async () => {
-    setBusy('import');
+    setImporting(true);
     setFailure(null);
     setReport(null);
     const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet, enrolmentCodes: parseCodes(codes) }).catch(transportFailure);
-    setBusy(null);
+    setImporting(false);
     if (r.ok) {
       setReport(r.value.import);
       onView(r.value.view);
@@ -141,7 +152,7 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
           <p className="muted">{t('stations.workstation.intro')}</p>
           <DriveSelect api={api} id="key-packet-drive" label={t('stations.workstation.drive')} value={drive} onChange={setDrive} />
           <p>
-            <button type="button" disabled={busy !== null || drive === ''} onClick={() => void prepare()}>
+            <button type="button" disabled={busy || drive === ''} onClick={() => void prepare()}>
               {t('stations.workstation.prepare')}
             </button>
           </p>
@@ -157,11 +168,11 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
             </div>
           )}
           <p>
-            <button type="button" disabled={busy !== null || packet.trim() === ''} onClick={() => void importAnswers()}>
+            <button type="button" disabled={busy || packet.trim() === ''} onClick={() => void importAnswers()}>
               {t('stations.workstation.import')}
             </button>
           </p>
-          {busy === 'import' && (
+          {importing && (
             <p role="status" className="working">
               {t('stations.workstation.importing')}
             </p>

@@ -10,18 +10,16 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi, StationAction, StationProgress, StationView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { FailureMessage, Fingerprint, FolderField, PassphraseField } from '../../components.js';
+import { transportFailure } from '../../use-result.js';
 import { DriveSelect } from '../drives.js';
 import { NetworkPanel } from '../NetworkPanel.js';
-import { count, useLang, timeLeftWords } from '../tally/common.js';
-import { announcedPercent, percentDone } from '../tally/follow.js';
+import { StepProgress, useLang } from '../tally/common.js';
 import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix } from './logic.js';
 
 const POLL_MS = 500;
 
 type T = (k: string, o?: Record<string, unknown>) => string;
-
-const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
 
 /** The drives plugged in, each with the packet folders expected on it and a button that starts the path there. */
 function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string) => void }) {
@@ -243,53 +241,6 @@ function PacketSummary({ view }: { view: StationView }) {
   );
 }
 
-/** The step running on this station: its label, a bar (indeterminate while the total is unknown, as during the passphrase's derivation) and the time left. */
-function StepProgress({ running }: { running: NonNullable<StationProgress['running']> }) {
-  const { t } = useTranslation();
-  const lang = useLang();
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  const pct = percentDone(running);
-  const head = pct === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent: pct });
-  const words = running.etaSeconds === null ? head : `${head} — ${t('tally.progress.eta', { time: timeLeftWords(running.etaSeconds, t) })}`;
-  const label = running.label[lang];
-  const since = Math.max(0, Math.round((now - Date.parse(running.since)) / 1000));
-  // Announced when the percentage crosses a tenth, not at every poll.
-  const announced = announcedPercent(pct);
-  const [live, setLive] = useState('');
-  useEffect(() => {
-    setLive(`${label} — ${words}`);
-    // `words` is read when the tenth changes, on purpose: not a dependency.
-  }, [announced, label]);
-  const known = pct !== null;
-  return (
-    <div className="tally-progress" data-testid="station-running">
-      <p className="working" id="station-progress-label">
-        {label} <span className="muted">— {t('tally.progress.since', { seconds: since })}</span>
-      </p>
-      <progress
-        data-testid="station-progress"
-        role="progressbar"
-        aria-label={`${t('stations.step.progress')} — ${label}`}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(known ? { value: pct, max: 100, 'aria-valuenow': pct } : {})}
-        aria-valuetext={words}
-      />
-      <p className="progress-text" data-testid="station-progress-text">
-        {words}
-        {running.done !== null && running.total !== null && running.total > 0 && ` (${count(running.done, lang)} / ${count(running.total, lang)})`}
-      </p>
-      <p className="sr-only" role="status" aria-live="polite">
-        {live}
-      </p>
-    </div>
-  );
-}
-
 /** While the step's call is pending, its progress, polled. */
 function useStationProgress(api: SceauApi, pending: boolean): StationProgress['running'] {
   const [running, setRunning] = useState<StationProgress['running']>(null);
@@ -395,16 +346,8 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
         </div>
       )}
       <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} />
-      <div className="field">
-        <label htmlFor="station-passphrase">{t('stations.step.passphrase')}</label>
-        <input id="station-passphrase" type="password" autoComplete={action === 'enrol' ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={busy} />
-      </div>
-      {action === 'enrol' && (
-        <div className="field">
-          <label htmlFor="station-confirmation">{t('stations.step.confirmation')}</label>
-          <input id="station-confirmation" type="password" autoComplete="new-password" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} disabled={busy} />
-        </div>
-      )}
+      <PassphraseField id="station-passphrase" label={t('stations.step.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} disabled={busy} />
+      {action === 'enrol' && <PassphraseField id="station-confirmation" label={t('stations.step.confirmation')} value={confirmation} onChange={setConfirmation} chosen disabled={busy} />}
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || (action === 'enrol' && confirmation === '')} data-action={action}>
           {actionLabel(view, action, t)}
@@ -416,7 +359,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
             <p role="status" className="working">
               {t('stations.step.working')}
             </p>
-            {running !== null && <StepProgress running={running} />}
+            {running !== null && <StepProgress running={running} prefix="station" barLabel={t('stations.step.progress')} />}
           </>
         )}
         {done && !busy && (

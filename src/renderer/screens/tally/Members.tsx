@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyMemberView, TallyScreenView } from '../../../core/service/api.js';
+import { PassphraseField } from '../../components.js';
 import { DriveSelect } from '../drives.js';
 import { useLang, type Apply } from './common.js';
 
@@ -125,10 +126,7 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
         </select>
       </div>
       <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive />
-      <div className="field">
-        <label htmlFor="tally-member-passphrase">{t('tally.memberForm.passphrase')}</label>
-        <input id="tally-member-passphrase" type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-      </div>
+      <PassphraseField id="tally-member-passphrase" label={t('tally.memberForm.passphrase')} value={passphrase} onChange={setPassphrase} />
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || view.running !== null}>
           {t(`tally.memberForm.${action}`)}

@@ -7,15 +7,13 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PacketView, SceauApi, TallyScreenView } from '../../../core/service/api.js';
-import type { Failure, Result } from '../../../core/common/result.js';
+import type { SceauApi, TallyScreenView } from '../../../core/service/api.js';
+import type { Failure } from '../../../core/common/result.js';
 import { FailureMessage, FolderField } from '../../components.js';
 import { DriveSelect } from '../drives.js';
-import { WrittenPacket } from '../key/StationsPanel.js';
+import { usePacketWriter, WrittenPacket } from '../key/StationsPanel.js';
 import { shuffleUpToChoices } from '../station/logic.js';
 import { ActionButton, Progress, StepFailure, type Apply } from './common.js';
-
-const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
 
 /** The last background failure's identity, to tell an import's own refusal from an older one. */
 const failureId = (view: TallyScreenView) => (view.lastFailure === null ? '' : `${view.lastFailure.at} ${view.lastFailure.step} ${view.lastFailure.failure.code}`);
@@ -60,11 +58,8 @@ export function ShuffleControl({ api, view, apply }: { api: SceauApi; view: Tall
  */
 export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
   const { t } = useTranslation();
-  const [drive, setDrive] = useState('');
-  const [written, setWritten] = useState<PacketView | null>(null);
-  const [packet, setPacket] = useState('');
   const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { drive, setDrive, written, packet, setPacket, writing, prepare } = usePacketWriter((mount) => api.tallyPreparePacket({ folder: view.folder, drive: mount }), setFailure);
   // While an import runs: the failure shown before it, so that its end is told apart (placed, or refused).
   const [pending, setPending] = useState<string | null>(null);
   const [imported, setImported] = useState(false);
@@ -75,16 +70,6 @@ export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: 
     setPending(null);
     setImported(!(failureId(view) !== pending && view.lastFailure?.step === 'answers'));
   }, [view, pending]);
-
-  const prepare = async () => {
-    setBusy(true);
-    setFailure(null);
-    const r: Result<PacketView> = await api.tallyPreparePacket({ folder: view.folder, drive }).catch(transportFailure);
-    setBusy(false);
-    if (!r.ok) return setFailure(r.error);
-    setWritten(r.value);
-    setPacket(r.value.path);
-  };
 
   const importAnswers = async () => {
     setFailure(null);
@@ -99,7 +84,7 @@ export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: 
       <p className="muted">{t('stations.workstation.intro')}</p>
       <DriveSelect api={api} id="tally-packet-drive" label={t('stations.workstation.drive')} value={drive} onChange={setDrive} />
       <p>
-        <button type="button" disabled={busy || running !== null || drive === ''} onClick={() => void prepare()}>
+        <button type="button" disabled={writing || running !== null || drive === ''} onClick={() => void prepare()}>
           {t('stations.workstation.prepare')}
         </button>
       </p>

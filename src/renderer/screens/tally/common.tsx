@@ -1,6 +1,7 @@
 /**
- * Pieces shared by the tally's sections: the progress of a background step, a failure
- * in words, basis points as a percentage, and the call that applies a step's answer to the screen.
+ * Pieces shared by the tally's sections: the progress of a background step (also a member's step on
+ * their station), a failure in words, basis points as a percentage, and the call that applies a step's
+ * answer to the screen.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -43,64 +44,106 @@ export function timeLeftWords(seconds: number, t: (k: string, o?: Record<string,
   return left.key === 'seconds' ? t('tally.progress.seconds', { seconds: left.seconds }) : t('tally.progress.aboutMinutes', { minutes: left.minutes });
 }
 
+/** What a progress view reads of a running step: the tally's background step, or a member's step on their station. */
+export type RunningStep = Pick<TallyRunning, 'label' | 'since' | 'done' | 'total' | 'etaSeconds'>;
+
 /** "42 % — environ 3 min restantes", or "Démarrage…" before the first report: the bar's words. */
-export function progressWords(running: TallyRunning, percent: number | null, t: (k: string, o?: Record<string, unknown>) => string): string {
+export function progressWords(running: Pick<RunningStep, 'etaSeconds'>, percent: number | null, t: (k: string, o?: Record<string, unknown>) => string): string {
   const head = percent === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent });
   return running.etaSeconds === null ? head : `${head} — ${t('tally.progress.eta', { time: timeLeftWords(running.etaSeconds, t) })}`;
 }
 
-/**
- * A background step: its label, a progress bar with the percentage and the time left, and Cancel. The
- * bar is a progressbar with its value in words; a screen reader hears the step and its progress at each
- * tenth (a polite live region), not at every poll; the seconds counter is not announced.
- */
-export function Progress({ running, onCancel }: { running: TallyRunning; onCancel: () => void }) {
-  const { t } = useTranslation();
-  const lang = useLang();
+/** The seconds since the step started, counted again every second while the view is shown. */
+function useSecondsSince(since: string): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const pct = percentDone(running);
-  const words = progressWords(running, pct, t);
-  const label = running.label[lang];
-  const since = Math.max(0, Math.round((now - Date.parse(running.since)) / 1000));
-  // What is announced changes only when the percentage crosses a tenth (or the step or language changes).
+  return Math.max(0, Math.round((now - Date.parse(since)) / 1000));
+}
+
+/**
+ * What a screen reader is told of the step. A polite live region updated at every poll would talk without
+ * pause: it changes only when the percentage crosses a tenth (or the step or language changes).
+ */
+function useAnnouncement(label: string, words: string, pct: number | null): string {
   const announced = announcedPercent(pct);
   const [live, setLive] = useState('');
   useEffect(() => {
     setLive(`${label} — ${words}`);
     // `words` is read when the tenth changes, on purpose: not a dependency.
   }, [announced, label]);
-  const known = pct !== null;
+  return live;
+}
+
+/**
+ * A running step: its label, a progress bar with the percentage and the time left, and Cancel when the
+ * step can be stopped. The bar is a progressbar with its value in words; a screen reader hears the step
+ * and its progress at each tenth, not at every poll; the seconds counter is not announced.
+ * `prefix` names the test ids and the label's id (`tally` → tally-running, tally-progress…); `barLabel`
+ * starts the bar's accessible name. `focusTarget`: focus is sent here when the step starts, so the view
+ * is focusable and named by its label (the tally does, follow.ts; the station sends focus to its status).
+ */
+export function StepProgress({
+  running,
+  prefix,
+  barLabel,
+  step,
+  focusTarget = false,
+  onCancel,
+}: {
+  running: RunningStep;
+  prefix: 'tally' | 'station';
+  barLabel: string;
+  step?: string;
+  focusTarget?: boolean;
+  onCancel?: () => void;
+}) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const since = useSecondsSince(running.since);
+  const pct = percentDone(running);
+  const words = progressWords(running, pct, t);
+  const label = running.label[lang];
+  const live = useAnnouncement(label, words, pct);
+  const labelId = `${prefix}-progress-label`;
+  const focus = focusTarget ? ({ 'data-focus': 'progress', tabIndex: -1, 'aria-labelledby': labelId } as const) : {};
   return (
-    <div className="tally-progress" data-testid="tally-running" data-step={running.step} data-focus="progress" tabIndex={-1} aria-labelledby="tally-progress-label">
-      <p className="working" id="tally-progress-label">
+    <div className="tally-progress" data-testid={`${prefix}-running`} data-step={step} {...focus}>
+      <p className="working" id={labelId}>
         {label} <span className="muted">— {t('tally.progress.since', { seconds: since })}</span>
       </p>
       {/* Without a known total the bar is indeterminate (no value), as while a token's passphrase is checked. */}
       <progress
-        data-testid="tally-progress"
+        data-testid={`${prefix}-progress`}
         role="progressbar"
-        aria-label={`${t('tally.progress.label')} — ${label}`}
+        aria-label={`${barLabel} — ${label}`}
         aria-valuemin={0}
         aria-valuemax={100}
-        {...(known ? { value: pct, max: 100, 'aria-valuenow': pct } : {})}
+        {...(pct !== null ? { value: pct, max: 100, 'aria-valuenow': pct } : {})}
         aria-valuetext={words}
       />
-      <p data-testid="tally-progress-text" className="progress-text">
+      <p data-testid={`${prefix}-progress-text`} className="progress-text">
         {words}
         {running.done !== null && running.total !== null && running.total > 0 && ` (${count(running.done, lang)} / ${count(running.total, lang)})`}
       </p>
-      <p className="sr-only" role="status" aria-live="polite" data-testid="tally-progress-live">
+      <p className="sr-only" role="status" aria-live="polite" data-testid={`${prefix}-progress-live`}>
         {live}
       </p>
-      <button type="button" onClick={onCancel}>
-        {t('tally.progress.cancel')}
-      </button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          {t('tally.progress.cancel')}
+        </button>
+      )}
     </div>
   );
+}
+
+/** A tally's background step, which can be cancelled; focus goes to it when it starts. */
+export function Progress({ running, onCancel }: { running: TallyRunning; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return <StepProgress running={running} prefix="tally" barLabel={t('tally.progress.label')} step={running.step} focusTarget onCancel={onCancel} />;
 }
 
 /** How the last background step of this section ended, when it did not succeed. */
