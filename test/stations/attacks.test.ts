@@ -18,14 +18,13 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { countConstituency } from '../../src/core/election/results.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
 import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
-import type { KeyCeremonyMemberAction, KeyCeremonyView } from '../../src/core/service/api.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from './board.js';
 
 const pool = new WorkerPool(1);
 let b: Board;
-const KEY_ACTION: Partial<Record<KeyCeremonyView['phase'], KeyCeremonyMemberAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
 
 beforeAll(async () => {
   b = makeBoard(mkdtempSync(join(tmpdir(), 'sceau-stations-attacks-')), pool);
@@ -35,7 +34,7 @@ beforeAll(async () => {
   for (let g = 0; view.phase !== 'closed' && g < 12; g++) {
     if (view.phase === 'result') view = value(await W.keyCeremonyPublishResult({ folder }), 'result');
     else if (view.phase === 'closing') view = value(await W.keyCeremonyClose({ folder }), 'close');
-    else await onStations(b, view.expected, KEY_ACTION[view.phase]!, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), async (packet, enrolmentCodes) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import').view));
+    else await onStations(b, view.expected, MEMBER_STEP_OF_PHASE[view.phase]!, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), async (packet, enrolmentCodes) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import').view));
   }
   const urn = await simulateCeremonyUrn({ keyCeremony: b.keyCeremony, platformKey: b.platformKeyPath, out: b.urnDrive, privateDir: b.privateDir, voters: 24, seed: 7 });
   if (!urn.ok) throw new Error(urn.error.message.en);

@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/core/election/results.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
 import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
-import type { KeyCeremonyMemberAction, KeyCeremonyView } from '../../src/core/service/api.js';
+import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth } from '../ceremony/tally-helpers.js';
 import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from './board.js';
@@ -40,7 +41,6 @@ afterAll(async () => {
   await pool.close();
 });
 
-const KEY_ACTION: Partial<Record<KeyCeremonyView['phase'], KeyCeremonyMemberAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
 
 /** The answer files of a packet, by name. */
 function answers(packet: string): string[] {
@@ -166,7 +166,7 @@ describe('a board whose members have their own stations', () => {
         await importAll(packet, []);
         expect(view.members[1]!.contributed).toBe(true);
       } else {
-        const action = KEY_ACTION[view.phase];
+        const action = MEMBER_STEP_OF_PHASE[view.phase];
         if (action === undefined) throw new Error(`unexpected phase ${view.phase}`);
         await onStations(b, view.expected, action, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), importAll);
       }

@@ -13,7 +13,7 @@ import { fail, ok, type Result } from '../common/result.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import type { ElectionDefinition } from '../election/definition.js';
 import { KeyCeremony, type CeremonyContext, type PublicKeyFile, type TokenPort } from '../ceremony/key/ceremony.js';
-import { expectedMembers } from '../ceremony/key/state.js';
+import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyCeremony, TallyContext } from '../ceremony/tally/ceremony.js';
 import type { JobControl, TallyTokenPort } from '../ceremony/tally/types.js';
 import { answerOnStation, enrolmentCodesIn, importKeyAnswers, importTallyAnswers, writeKeyPacket, writeTallyPacket, type StationStepAction } from '../ceremony/station/exchange.js';
@@ -95,7 +95,6 @@ async function onStations(
   return ok(undefined);
 }
 
-const KEY_ACTION: Partial<Record<string, StationStepAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
 
 /** Hazardous: the key ceremony, every member's step on their station; the president's on the workstation. */
 export async function keyCeremonyOnStations(def: ElectionDefinition, folder: string, workstation: SessionContext, stations: readonly Station[]): Promise<Result<PublicKeyFile>> {
@@ -110,7 +109,7 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
       continue;
     }
     if (phase === 'closing') return c.close();
-    const action = KEY_ACTION[phase];
+    const action = MEMBER_STEP_OF_PHASE[phase];
     if (action === undefined) return fail('demo.phase', `Étape inattendue : ${phase}.`, `Unexpected step: ${phase}.`);
     // The president types the enrolment codes the members read from their stations' screens.
     const done = await onStations(expectedMembers(c.state), stations, action, (stick) => writeKeyPacket(c, stick), async (packet) => importKeyAnswers(c, packet, await enrolmentCodesIn(packet)));

@@ -9,7 +9,7 @@
 import { withFolderLock } from '../common/folder-lock.js';
 import { fail, ok, type Bilingual, type Result } from '../common/result.js';
 import type { CeremonyContext, TokenPort } from '../ceremony/key/ceremony.js';
-import { expectedMembers } from '../ceremony/key/state.js';
+import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyContext } from '../ceremony/tally/ceremony.js';
 import { expectedTallyMembers } from '../ceremony/tally/state.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/tally/types.js';
@@ -22,7 +22,7 @@ import { memberOfActor, stationOf } from '../transcript/transcript.js';
 import type { RehearsalOverride } from './offline-guard.js';
 import { etaSeconds } from './tally.js';
 import { KEY_ACTION_WORDS } from './key-ceremony.js';
-import type { DriveView, KeyCeremonyMemberAction, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';
+import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';
 
 export interface StationDeps {
   readonly session: WorkstationSession;
@@ -43,9 +43,6 @@ const ACTION_WORDS: Record<StationAction, Bilingual> = {
   decrypt: { fr: 'déchiffrement partiel', en: 'partial decryption' },
   sign: { fr: 'signature des procès-verbaux', en: 'signing the PVs' },
 };
-
-/** The key-ceremony step a phase asks of a member. */
-const KEY_PHASE_ACTION: Partial<Record<string, KeyCeremonyMemberAction>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
 
 export function stationService(deps: StationDeps): StationApi {
   let running: { label: Bilingual; since: number; done: number | null; total: number | null; first: { at: number; done: number } | null; last: { at: number; done: number } | null } | null = null;
@@ -68,7 +65,7 @@ export function stationService(deps: StationDeps): StationApi {
     let due: StationView['due'] = [];
     let mixes: StationView['mixes'] = [];
     if (o.key !== undefined) {
-      const action = KEY_PHASE_ACTION[o.key.state.phase];
+      const action = MEMBER_STEP_OF_PHASE[o.key.state.phase];
       due = action === undefined ? [] : expectedMembers(o.key.state).map((member) => ({ member, actions: [action] }));
     } else {
       const s = o.tally!.state;

@@ -362,6 +362,9 @@ export function closedPayload(state: KeyCeremonyState): ClosedPayload {
   };
 }
 
+/** The member's step each phase asks for (the others ask nothing of members). */
+export const MEMBER_STEP_OF_PHASE: Partial<Record<Phase, 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm'>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
+
 /** Who the script calls next: the members whose part of the current step is still to do. */
 export function expectedMembers(state: Readonly<KeyCeremonyState>): number[] {
   const pending = (p: (m: KeyCeremonyState['members'][number]) => boolean) => state.members.filter(p).map((m) => m.index);

@@ -678,7 +678,6 @@ export class TallyCeremony {
     if (!first.ok) return first;
     const total = this.#state.active.reduce((s, c) => s + c.ballots * k, 0);
     let done = this.#state.active.reduce((s, c) => s + c.ballots * Math.min(k, recorded(c.id)), 0);
-    const fpHex = toHex(this.fingerprint);
     let refused: Failure | undefined;
     await mapLimit(todo, this.ctx.pool.size + 1, async (c) => {
       let inputs: readonly CiphertextJson[];
@@ -693,23 +692,31 @@ export class TallyCeremony {
       }
       for (let round = from + 1; round <= k; round++) {
         if (refused !== undefined || job.signal?.aborted) return;
-        const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${c.id}/shuffle-${round}`, inputs });
-        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs, shuffle: made });
-        if (bad) {
-          refused ??= { code: bad.code, message: { fr: `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} refused: ${bad.message.en}` }, where: c.id };
-          return;
-        }
-        const written = await writeFileDurable(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
-        const entry = written.ok ? await this.recordAsWorkstation(TALLY_ENTRY.shuffle, { constituency: c.id, round, digest: digestOf(made) }) : written;
-        if (!entry.ok) return void (refused ??= entry.error);
+        const made = await this.shuffleRound(c.id, round, inputs, (payload) => this.recordAsWorkstation(TALLY_ENTRY.shuffle, payload));
+        if (!made.ok) return void (refused ??= made.error);
         done += c.ballots;
         job.onProgress?.(done, total);
-        inputs = made.outputs;
+        inputs = made.value.outputs;
       }
     });
     if (refused !== undefined) return failure(refused);
     if (job.signal?.aborted && this.#state.phase === 'shuffle') return cancelled();
     return ok(undefined);
+  }
+
+  /**
+   * One round of one constituency, on this machine: shuffled with its proof in the pool, the proof
+   * verified, written to its work file, then recorded by `record` (the workstation's entry, or a station's
+   * answer). The outputs, for the next round.
+   */
+  private async shuffleRound(id: string, round: number, inputs: readonly CiphertextJson[], record: (payload: TallyShufflePayload) => Promise<Result<void>>): Promise<Result<ShuffleJson>> {
+    const fpHex = toHex(this.fingerprint);
+    const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${id}/shuffle-${round}`, inputs });
+    const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs, shuffle: made });
+    if (bad) return fail(bad.code, `Mélange ${round} de ${id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
+    const written = await writeFileDurable(shuffleWorkFile(this.folder, id, round), JSON.stringify(made));
+    const entry = written.ok ? await record({ constituency: id, round, digest: digestOf(made) }) : written;
+    return entry.ok ? ok(made) : entry;
   }
 
   /** Round `round`'s inputs of a constituency: its accepted ciphertexts for round 1, else round − 1's outputs. */
@@ -748,20 +755,14 @@ export class TallyCeremony {
     const secret = opened.value.identitySecret;
     try {
       await ensureWorkDir(this.folder);
-      const fpHex = toHex(this.fingerprint);
       const total = this.#state.active.reduce((s, c) => s + c.ballots, 0);
       let done = 0;
       let refused: Failure | undefined;
       await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
         if (refused !== undefined || job.signal?.aborted) return;
         const inputs = await this.roundInputs(c.id, round);
-        if (!inputs.ok) return void (refused ??= inputs.error);
-        const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${c.id}/shuffle-${round}`, inputs: inputs.value });
-        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made });
-        if (bad) return void (refused ??= { code: bad.code, message: { fr: `Mélange ${round} de ${c.id} refusé : ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} refused: ${bad.message.en}` }, where: c.id });
-        const written = await writeFileDurable(shuffleWorkFile(this.folder, c.id, round), JSON.stringify(made));
-        const entry = written.ok ? await this.record(`member:${step.member}`, TALLY_ENTRY.shuffle, { constituency: c.id, round, digest: digestOf(made) }, secret) : written;
-        if (!entry.ok) return void (refused ??= entry.error);
+        const made = inputs.ok ? await this.shuffleRound(c.id, round, inputs.value, (payload) => this.record(`member:${step.member}`, TALLY_ENTRY.shuffle, payload, secret)) : inputs;
+        if (!made.ok) return void (refused ??= made.error);
         done += c.ballots;
         job.onProgress?.(done, total);
       });
