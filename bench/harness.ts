@@ -6,15 +6,19 @@ export interface BenchLine {
   readonly op: string;
   readonly n: number;
   readonly seconds: number;
+  /** CPU seconds of the process over the same span (user + system, all threads). */
+  readonly cpuSeconds: number;
   readonly perSecondPerCore: number;
 }
 
 /** Times `work` (which handles `n` items) once and prints its line. */
 export function measure(op: string, n: number, work: () => void): BenchLine {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   work();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const line: BenchLine = { op, n, seconds: round(seconds), perSecondPerCore: round(n / seconds) };
+  const cpu = process.cpuUsage(cpuStart);
+  const line: BenchLine = { op, n, seconds: round(seconds), cpuSeconds: round((cpu.user + cpu.system) / 1e6), perSecondPerCore: round(n / seconds) };
   console.log(JSON.stringify(line));
   return line;
 }

@@ -1,6 +1,6 @@
 /**
  * The whole pipeline at a given size: `npm run bench -- VOTERS [CONSTITUENCIES] [CANDIDATES] [--stations]`
- * (default 10000 voters, 130 constituencies, 4 candidates; n = 5, t = 3). Prints one JSON line per
+ * [--long-tail] (default 10000 voters, 130 constituencies of equal sizes, 4 candidates; n = 5, t = 3). Prints one JSON line per
  * phase: simulate (the platform casting the ballots), import (and check), each shuffle with its proof
  * (and the board's verification of it), decryption (partials, their proofs, combination, decoding),
  * counting, verification (the independent verifier over the whole record), with wall seconds, the CPU
@@ -9,17 +9,24 @@
  * of their own (docs/stations.md; simulated in this process), the last shuffle on a member's station.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { groupBackend, nativeBackendProblem } from '../src/core/crypto/backend/index.js';
 import { join } from 'node:path';
 import { runDemo } from '../src/core/pipeline/demo.js';
 import { WorkerPool } from '../src/core/pipeline/pool.js';
 import { verifyRecord } from '../src/core/verifier/verify.js';
 
 const stations = process.argv.includes('--stations');
-const numbers = process.argv.slice(2).filter((a) => a !== '--stations');
+const tail = process.argv.includes('--long-tail');
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const voters = Number(numbers[0] ?? 10_000);
 const constituencies = Number(numbers[1] ?? 130);
 const candidates = Number(numbers[2] ?? 4);
+/**
+ * `--long-tail`: constituencies of unequal sizes, w_i = i^−0.4·exp(−(i/70)²), i = 1…C: at 1.3 M voters over
+ * 130, the largest holds ≈ 72,500 ballots and the smallest ≈ 330, as abroad (docs/performance.md).
+ */
+const weights = tail ? Array.from({ length: constituencies }, (_, k) => (k + 1) ** -0.4 * Math.exp(-(((k + 1) / 70) ** 2))) : undefined;
 
 let peak = 0;
 const sample = (): void => {
@@ -42,11 +49,11 @@ function print(phase: string, ballots: number, seconds: number): void {
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-bench-'));
 const pool = new WorkerPool();
-console.error(`machine: ${cpus()[0]?.model ?? '?'}, ${availableParallelism()} threads, node ${process.version}; ${voters} voters, ${constituencies} constituencies, ${candidates} candidates, pool of ${pool.size}`);
+console.error(`machine: ${cpus()[0]?.model ?? '?'}, ${availableParallelism()} threads, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; backend ${groupBackend().name}${nativeBackendProblem() === null ? '' : ` (${nativeBackendProblem()})`}; ${voters} voters, ${constituencies} constituencies${tail ? ' (long tail)' : ''}, ${candidates} candidates, pool of ${pool.size}`);
 try {
   let phaseStart = performance.now();
   let simulated = false;
-  const r = await runDemo({ voters, constituencies, candidates, members: 5, threshold: 3 }, join(root, 'record'), join(root, 'private'), {
+  const r = await runDemo({ voters, constituencies, candidates, members: 5, threshold: 3, ...(weights ? { weights } : {}) }, join(root, 'record'), join(root, 'private'), {
     pool,
     onProgress: (phase) => {
       if (phase === 'import' && !simulated) {
@@ -62,6 +69,7 @@ try {
   cpuMark = process.cpuUsage();
   const report = await verifyRecord(join(root, 'record'), { pool });
   print('verification', voters, (performance.now() - phaseStart) / 1000);
+  console.error(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   if (!report.ok) throw new Error(`verification failed: ${JSON.stringify(report.failures.slice(0, 3))}`);
 } finally {
   clearInterval(timer);

@@ -43,8 +43,10 @@ export interface ElectionSize {
   readonly members: number;
   readonly threshold: number;
   readonly bad?: Partial<Record<BadKind, number>>;
-  /** Inscrits per constituency (default: enough for the voters, with 40 % turnout). */
+  /** Inscrits per constituency (default: enough for the largest constituency's voters, with 40 % turnout). */
   readonly registeredVoters?: number;
+  /** Relative sizes of the constituencies (default equal): the benchmark's long tail. */
+  readonly weights?: readonly number[];
 }
 
 /** What prepareElection writes, by name. */
@@ -147,7 +149,8 @@ export async function prepareElection(
   await mkdir(privateDir, { recursive: true });
   const identities = Array.from({ length: size.members }, () => generateIdentityKey());
   const platform = generateIdentityKey();
-  const perConstituency = Math.ceil(size.voters / size.constituencies);
+  const weights = size.weights ?? Array.from({ length: size.constituencies }, () => 1);
+  const perConstituency = Math.ceil((size.voters * Math.max(...weights)) / weights.reduce((a, w) => a + w, 0));
   const definition = sampleDefinition({
     constituencies: size.constituencies,
     candidates: size.candidates,
@@ -177,6 +180,7 @@ export async function prepareElection(
     electionKey: decodePointHex(publicKey.value.publicKey, 'publicKey'),
     platformSecretKey: platform.secretKey,
     voters: size.voters,
+    weights,
     bad: size.bad,
     urnPath,
     onProgress: (done, total) => onProgress?.('voting', done, total),

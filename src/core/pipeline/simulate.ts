@@ -6,6 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createBallot, ballotToJson, type BallotJson } from '../crypto/proofs/ballot.js';
+import { pointBytes } from '../crypto/elgamal.js';
+import { createBallotsFast } from '../crypto/fast/ballot-create.js';
 import { ChoiceTable } from '../crypto/choices.js';
 import { hashToPoint, mod, randomScalar, scalarFromHex, scalarToHex, type Point, type ScalarSource } from '../crypto/group.js';
 import { DOMAIN } from '../crypto/domain.js';
@@ -34,8 +36,10 @@ export interface SimulateOptions {
   readonly electionKey: Point;
   /** Hazardous: the platform's Ed25519 secret key. */
   readonly platformSecretKey: Uint8Array;
-  /** Honest voters, spread evenly over the constituencies. */
+  /** Honest voters, spread evenly over the constituencies unless `weights` says otherwise. */
   readonly voters: number;
+  /** Relative sizes of the constituencies, in the definition's order (a long tail, as abroad); default equal. */
+  readonly weights?: readonly number[];
   /** How many bad ballots of each kind to add. */
   readonly bad?: Partial<Record<BadKind, number>>;
   /** Seed of the choices' spread (not of the encryption randomness). */
@@ -101,6 +105,30 @@ function drawChoice(rand: () => number, m: number): number | 'nul' {
   return m;
 }
 
+/** Honest ballots made per call of the batched creator (one crossing into the backend per list). */
+const HONEST_BATCH = 512;
+
+/**
+ * The constituency of each voter: counts in proportion to `weights` (largest remainders), in an order
+ * shuffled by `rand`, so that the urn mixes constituencies as a real one does.
+ */
+export function schedule(voters: number, weights: readonly number[], rand: () => number): Uint16Array {
+  const total = weights.reduce((s, w) => s + w, 0);
+  if (weights.length === 0 || weights.length > 65535 || total <= 0 || weights.some((w) => !(w >= 0))) throw new BugError('simulate: bad constituency weights');
+  const exact = weights.map((w) => (voters * w) / total);
+  const counts = exact.map(Math.floor);
+  const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]);
+  for (let k = 0; k < voters - counts.reduce((s, c) => s + c, 0); k++) counts[byRemainder[k]![1]]! += 1;
+  const out = new Uint16Array(voters);
+  let at = 0;
+  counts.forEach((c, i) => out.fill(i, at, (at += c)));
+  for (let i = voters - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
   const def = o.definition;
   const rand = prng(o.seed ?? 2021);
@@ -127,7 +155,6 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
   };
   await write(headerLine(fp), false);
 
-  const C = def.constituencies.length;
   const badTotal = BAD_KINDS.reduce((s, k) => s + (bad[k] ?? 0), 0);
   const total = o.voters + badTotal;
   const dupCount = bad['duplicate-identity'] ?? 0;
@@ -152,18 +179,35 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
   const encrypt = (cid: string, id: string, point: Point, random?: ScalarSource) => createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: cid }, id, point, random);
   const make = (cid: string, id: string, choice: number | 'nul'): BallotJson => ballotToJson(encrypt(cid, id, pointOf(cid, id, choice)));
 
-  for (let v = 0; v < o.voters; v++) {
-    const c = def.constituencies[v % C]!;
-    const id = nextId();
-    const choice = drawChoice(rand, c.candidates.length);
-    const point = pointOf(c.id, id, choice);
-    const made = encrypt(c.id, id, point);
-    await write(ballotLine({ id, constituency: c.id, cast: castTime(), ballot: ballotToJson(made) }));
-    tally(c.id, choice, 1);
-    voted.set(c.id, voted.get(c.id)! + 1);
-    // Keep a few honest ballots (and one per duplicate to make) to build duplicates and replays from.
-    if (samples.length < 64 + dupCount && (v % 7 === 0 || dupCount > 0)) samples.push({ id, cid: c.id, choice, point, r: made.r });
-    o.onProgress?.(v + 1, total);
+  const constituencyOf = schedule(o.voters, o.weights ?? def.constituencies.map(() => 1), prng((o.seed ?? 2021) ^ 0x5ce4));
+  const keyBytes = pointBytes(o.electionKey);
+  for (let start = 0; start < o.voters; start += HONEST_BATCH) {
+    let sampled = samples.length;
+    const batch = Array.from({ length: Math.min(HONEST_BATCH, o.voters - start) }, (_, k) => {
+      const v = start + k;
+      const c = def.constituencies[constituencyOf[v]!]!;
+      const id = nextId();
+      const choice = drawChoice(rand, c.candidates.length);
+      // Kept aside to build duplicates and replays from: these few go through the reference, which returns r.
+      const sample = sampled < 64 + dupCount && (v % 7 === 0 || dupCount > 0);
+      if (sample) sampled++;
+      return { v, c, id, choice, point: pointOf(c.id, id, choice), sample };
+    });
+    const plain = batch.filter((x) => !x.sample);
+    const fast = createBallotsFast({ fingerprint: fp, electionKey: keyBytes }, plain.map((x) => ({ id: x.id, constituencyId: x.c.id, choice: pointBytes(x.point) })));
+    const made = new Map(plain.map((x, i) => [x.v, fast[i]!]));
+    for (const x of batch) {
+      let ballot = made.get(x.v);
+      if (ballot === undefined) {
+        const created = encrypt(x.c.id, x.id, x.point);
+        samples.push({ id: x.id, cid: x.c.id, choice: x.choice, point: x.point, r: created.r });
+        ballot = ballotToJson(created);
+      }
+      await write(ballotLine({ id: x.id, constituency: x.c.id, cast: castTime(), ballot }));
+      tally(x.c.id, x.choice, 1);
+      voted.set(x.c.id, voted.get(x.c.id)! + 1);
+      o.onProgress?.(x.v + 1, total);
+    }
   }
 
   const usedDuplicates = new Set<string>();

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "sceau_group",
+      "sources": ["sceau_group.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "libraries": ["-lsodium"]
+    }
+  ]
+}

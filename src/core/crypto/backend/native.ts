@@ -1,0 +1,114 @@
+/**
+ * The native backend: libsodium's ristretto255 (crypto_scalarmult_ristretto255, _base, crypto_core_
+ * ristretto255_add/sub/from_hash/is_valid_point), statically linked from Debian's libsodium into a small
+ * Node-API module (native/sceau_group.c, built by `npm run build:native`). Each call takes a whole packed
+ * list, so crossing into C costs once per list, not per point.
+ *
+ * The module is looked up beside the package root, whether this code runs from src/ (tests, tsx) or from
+ * a bundle in out/: no bundler ever sees it.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { POINT, SCALAR, type GroupBackend } from './types.js';
+
+interface NativeModule {
+  firstInvalid(points: Uint8Array): number;
+  mulBase(scalars: Uint8Array): Uint8Array;
+  mulOne(scalars: Uint8Array, point: Uint8Array): Uint8Array;
+  mul(scalars: Uint8Array, points: Uint8Array): Uint8Array;
+  add(p: Uint8Array, q: Uint8Array): Uint8Array;
+  sub(p: Uint8Array, q: Uint8Array): Uint8Array;
+  msm(scalars: Uint8Array, points: Uint8Array): Uint8Array;
+  fromUniform(uniform: Uint8Array): Uint8Array;
+}
+
+export const NATIVE_MODULE = join('native', 'build', 'Release', 'sceau_group.node');
+
+type Loaded = { ok: true; backend: GroupBackend } | { ok: false; reason: string };
+let loaded: Loaded | undefined;
+
+export function loadNativeBackend(): Loaded {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): Loaded {
+  const path = findModule();
+  if (path === null) return { ok: false, reason: `${NATIVE_MODULE} is not built (npm run build:native, with Debian's libsodium-dev)` };
+  try {
+    const m = createRequire(import.meta.url)(path) as NativeModule;
+    return { ok: true, backend: wrap(m) };
+  } catch (e) {
+    return { ok: false, reason: `${path} does not load: ${(e as Error).message}` };
+  }
+}
+
+/** Up from this module's folder to the first that holds the built module (src/core/crypto/backend or out/…). */
+function findModule(): string | null {
+  const override = process.env['SCEAU_NATIVE_MODULE'];
+  if (override !== undefined && override !== '') return existsSync(override) ? override : null;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 8; up++) {
+    const candidate = join(dir, NATIVE_MODULE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/** L in little-endian bytes: libsodium would silently take a scalar ≥ L modulo L (or clear its top bit). */
+const L_BYTES = Uint8Array.from(Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex'));
+
+/** Whether every scalar is < L; almost always decided by the top byte alone (L's is 0x10). */
+export function scalarsInRange(scalars: Uint8Array): boolean {
+  for (let base = 0; base < scalars.length; base += SCALAR) {
+    const top = scalars[base + 31]!;
+    if (top < 0x10) continue;
+    if (top > 0x10) return false;
+    for (let k = 30; k >= 0; k--) {
+      const x = scalars[base + k]!;
+      if (x !== L_BYTES[k]) {
+        if (x > L_BYTES[k]!) return false;
+        break;
+      }
+      if (k === 0) return false; // equal to L
+    }
+  }
+  return true;
+}
+
+/** Lengths and scalar ranges are checked here, once, so that the C side can trust them. */
+function wrap(m: NativeModule): GroupBackend {
+  const points = (x: Uint8Array, what: string): void => {
+    if (x.length % POINT !== 0) throw new RangeError(`${what}: length ${x.length} is not a multiple of ${POINT}`);
+  };
+  const scalars = (x: Uint8Array, what: string): void => {
+    if (x.length % SCALAR !== 0) throw new RangeError(`${what}: length ${x.length} is not a multiple of ${SCALAR}`);
+    if (!scalarsInRange(x)) throw new RangeError(`${what}: a scalar is not below L`);
+  };
+  const pairs = (x: Uint8Array, y: Uint8Array, what: string): void => {
+    if (x.length !== y.length) throw new RangeError(`${what}: lists of different lengths`);
+  };
+  return {
+    name: 'native',
+    firstInvalid: (ps) => (points(ps, 'firstInvalid'), m.firstInvalid(ps)),
+    mulBase: (ss) => (scalars(ss, 'mulBase'), m.mulBase(ss)),
+    mulOne(ss, point) {
+      scalars(ss, 'mulOne');
+      if (point.length !== POINT) throw new RangeError('mulOne: one point expected');
+      return m.mulOne(ss, point);
+    },
+    mul: (ss, ps) => (scalars(ss, 'mul'), points(ps, 'mul'), pairs(ss, ps, 'mul'), m.mul(ss, ps)),
+    add: (p, q) => (points(p, 'add'), pairs(p, q, 'add'), m.add(p, q)),
+    sub: (p, q) => (points(p, 'sub'), pairs(p, q, 'sub'), m.sub(p, q)),
+    msm: (ss, ps) => (scalars(ss, 'msm'), points(ps, 'msm'), pairs(ss, ps, 'msm'), m.msm(ss, ps)),
+    fromUniform(uniform) {
+      if (uniform.length % 64 !== 0) throw new RangeError(`fromUniform: length ${uniform.length} is not a multiple of 64`);
+      return m.fromUniform(uniform);
+    },
+  };
+}

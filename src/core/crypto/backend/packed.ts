@@ -1,0 +1,91 @@
+/**
+ * Packed lists (./types.ts): conversions between bigint scalars, hex strings and n·32-byte arrays, and the
+ * packed form of a list of ciphertexts. Hex in the records is lower-case (docs/protocol.md §2).
+ */
+import { L } from '../group.js';
+import { POINT, SCALAR } from './types.js';
+
+/** A list of n ciphertexts (a_i, b_i): a = a_0 || … || a_{n−1}, b likewise (32 bytes each). */
+export interface PackedCiphertexts {
+  readonly n: number;
+  readonly a: Uint8Array;
+  readonly b: Uint8Array;
+}
+
+/** The i-th 32-byte item of a packed list (a view, not a copy). */
+export function itemAt(packed: Uint8Array, i: number): Uint8Array {
+  return packed.subarray(i * POINT, (i + 1) * POINT);
+}
+
+export function countOf(packed: Uint8Array): number {
+  return packed.length / POINT;
+}
+
+/** Scalars in [0, L) to packed little-endian bytes (through hex: far fewer BigInt operations than shifts). */
+export function packScalars(xs: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(xs.length * SCALAR);
+  for (let i = 0; i < xs.length; i++) writeScalar(out, i, xs[i]!);
+  return out;
+}
+
+function writeScalar(out: Uint8Array, i: number, s: bigint): void {
+  if (s < 0n || s >= L) throw new RangeError('"scalar" expected 0 <= s < L');
+  const hex = s.toString(16).padStart(64, '0');
+  const base = i * SCALAR;
+  for (let k = 0; k < SCALAR; k++) out[base + k] = parseInt(hex.slice(62 - 2 * k, 64 - 2 * k), 16);
+}
+
+export function unpackScalar(packed: Uint8Array, i = 0): bigint {
+  let hex = '';
+  const base = i * SCALAR;
+  for (let k = SCALAR - 1; k >= 0; k--) hex += HEX[packed[base + k]!]!;
+  return BigInt(`0x${hex}`);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The hex of each 32-byte item. */
+export function packedToHex(packed: Uint8Array): string[] {
+  const out: string[] = new Array<string>(countOf(packed));
+  for (let i = 0; i < out.length; i++) {
+    let h = '';
+    const base = i * POINT;
+    for (let k = 0; k < POINT; k++) h += HEX[packed[base + k]!]!;
+    out[i] = h;
+  }
+  return out;
+}
+
+/**
+ * Hex strings of exactly 64 lower-case digits into one packed array; the index of the first string that
+ * is not such hex instead (its meaning as a point is checked apart, by the backend).
+ */
+export function packHex(hexes: readonly unknown[]): Uint8Array | { readonly bad: number } {
+  const out = new Uint8Array(hexes.length * POINT);
+  for (let i = 0; i < hexes.length; i++) {
+    const h = hexes[i];
+    if (typeof h !== 'string' || !HEX64.test(h)) return { bad: i };
+    const base = i * POINT;
+    for (let k = 0; k < POINT; k++) out[base + k] = parseInt(h.slice(2 * k, 2 * k + 2), 16);
+  }
+  return out;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** True when the i-th item is the identity (whose only canonical encoding is 32 zero bytes, RFC 9496 §4.3.2). */
+export function isIdentityAt(packed: Uint8Array, i: number): boolean {
+  const base = i * POINT;
+  for (let k = 0; k < POINT; k++) if (packed[base + k] !== 0) return false;
+  return true;
+}
+
+/** a_0 || b_0 || a_1 || b_1 …: the hash encoding of the list's items (docs/protocol.md §6.1), without its length. */
+export function interleaved(cts: PackedCiphertexts): Uint8Array {
+  const out = new Uint8Array(cts.n * 2 * POINT);
+  for (let i = 0; i < cts.n; i++) {
+    out.set(itemAt(cts.a, i), 2 * i * POINT);
+    out.set(itemAt(cts.b, i), (2 * i + 1) * POINT);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * The native group backend held to the reference (@noble/curves) on random inputs, edge cases and
+ * invalid encodings (docs/performance.md "Backends"). CI sets SCEAU_BACKEND=native: there the native
+ * module must load, so that no run passes on the reference by accident.
+ */
+import { randomBytes } from 'node:crypto';
+import { ristretto255 } from '@noble/curves/ed25519.js';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../src/core/common/bytes.js';
+import { groupBackend, nobleBackend, packScalars } from '../../src/core/crypto/backend/index.js';
+import { loadNativeBackend, scalarsInRange } from '../../src/core/crypto/backend/native.js';
+import { L, randomScalar, seededScalars } from '../../src/core/crypto/group.js';
+
+const native = loadNativeBackend();
+const Point = ristretto255.Point;
+
+function randomPoints(n: number): Uint8Array {
+  const out = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i++) out.set(Point.BASE.multiply(randomScalar()).toBytes(), i * 32);
+  return out;
+}
+
+/** 32 little-endian bytes of any x < 2^256, even ≥ L (packScalars refuses those). */
+function packScalarsUnchecked(x: bigint): Uint8Array {
+  return Uint8Array.from(Buffer.from(x.toString(16).padStart(64, '0'), 'hex').reverse());
+}
+
+function scalars(n: number, seed = 'backend'): Uint8Array {
+  const next = seededScalars(new TextEncoder().encode(seed));
+  return packScalars(Array.from({ length: n }, () => next()));
+}
+
+/** Encodings RFC 9496 §4.3.1 refuses: non-canonical field element, negative s, and a point off the curve. */
+const INVALID = [
+  'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // s ≥ p
+  '0100000000000000000000000000000000000000000000000000000000000000', // s odd ("negative")
+  'eded7fffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // s ≥ p again
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // an ed25519 torsion point's bytes
+];
+
+describe('the backend in use', () => {
+  it('is the native one when CI asks for it', () => {
+    if (process.env['SCEAU_BACKEND'] === 'native') expect(groupBackend().name).toBe('native');
+    else expect(['native', 'noble']).toContain(groupBackend().name);
+  });
+});
+
+describe.runIf(native.ok)('the native backend against @noble/curves', () => {
+  const fast = native.ok ? native.backend : nobleBackend;
+  const ref = nobleBackend;
+  const n = 24;
+
+  it('computes the same products, sums and differences', () => {
+    const ps = randomPoints(n);
+    const qs = randomPoints(n);
+    const ss = scalars(n);
+    expect(toHex(fast.mulBase(ss))).toBe(toHex(ref.mulBase(ss)));
+    expect(toHex(fast.mulOne(ss, ps.subarray(0, 32)))).toBe(toHex(ref.mulOne(ss, ps.subarray(0, 32))));
+    expect(toHex(fast.mul(ss, ps))).toBe(toHex(ref.mul(ss, ps)));
+    expect(toHex(fast.add(ps, qs))).toBe(toHex(ref.add(ps, qs)));
+    expect(toHex(fast.sub(ps, qs))).toBe(toHex(ref.sub(ps, qs)));
+    expect(toHex(fast.msm(ss, ps))).toBe(toHex(ref.msm(ss, ps)));
+  });
+
+  it('handles the edges: scalar 0 and L − 1, the identity, P − P, an empty sum', () => {
+    const p = randomPoints(1);
+    const zero = new Uint8Array(32);
+    const edge = packScalars([0n, 1n, L - 1n]);
+    const three = new Uint8Array([...p, ...p, ...p]);
+    expect(toHex(fast.mul(edge, three))).toBe(toHex(ref.mul(edge, three)));
+    expect(toHex(fast.mulBase(edge))).toBe(toHex(ref.mulBase(edge)));
+    expect(toHex(fast.mulOne(edge, zero))).toBe(toHex(new Uint8Array(96)));
+    expect(toHex(fast.sub(p, p))).toBe(toHex(zero));
+    expect(toHex(fast.add(p, zero))).toBe(toHex(p));
+    expect(toHex(fast.msm(new Uint8Array(0), new Uint8Array(0)))).toBe(toHex(zero));
+    expect(toHex(fast.msm(edge, three))).toBe(toHex(ref.msm(edge, three)));
+  });
+
+  it('maps uniform bytes to the same points (RFC 9496 §4.3.4)', () => {
+    const u = new Uint8Array(randomBytes(64 * 8));
+    expect(toHex(fast.fromUniform(u))).toBe(toHex(ref.fromUniform(u)));
+  });
+
+  it('finds the same first invalid encoding, and accepts the identity', () => {
+    const good = randomPoints(5);
+    expect(fast.firstInvalid(good)).toBe(-1);
+    expect(fast.firstInvalid(new Uint8Array(32))).toBe(-1);
+    for (const hex of INVALID) {
+      const list = new Uint8Array([...good, ...Buffer.from(hex, 'hex'), ...good]);
+      expect(ref.firstInvalid(list)).toBe(5);
+      expect(fast.firstInvalid(list)).toBe(5);
+    }
+    const noise = new Uint8Array(randomBytes(32 * 64));
+    expect(fast.firstInvalid(noise)).toBe(ref.firstInvalid(noise));
+  });
+
+  it('refuses a broken contract instead of answering: an invalid point, mismatched lengths', () => {
+    const bad = Buffer.from(INVALID[0]!, 'hex');
+    expect(() => fast.mul(scalars(1), new Uint8Array(bad))).toThrow(/invalid point/);
+    expect(() => fast.add(new Uint8Array(bad), randomPoints(1))).toThrow(/invalid point/);
+    expect(() => fast.msm(scalars(2), randomPoints(1))).toThrow(RangeError);
+    expect(() => fast.mulBase(new Uint8Array(31))).toThrow(RangeError);
+    expect(() => fast.mulBase(packScalarsUnchecked(L))).toThrow(/not below L/);
+    expect(() => fast.mulOne(packScalarsUnchecked(2n ** 255n), randomPoints(1))).toThrow(/not below L/);
+    expect(scalarsInRange(packScalarsUnchecked(L - 1n))).toBe(true);
+    expect(scalarsInRange(packScalarsUnchecked(L + 1n))).toBe(false);
+  });
+});
