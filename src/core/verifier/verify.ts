@@ -254,22 +254,23 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const decodedByConstituency = new Map<string, (number | null)[]>();
   const members = new Map<string, number[]>();
   if (imp !== undefined) {
-    const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.length > 0);
+    // Largest first, a lane per worker and one more: no worker idles behind one large constituency.
+    const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.length > 0).sort((x, y) => imp.accepted.get(y.id)!.length - imp.accepted.get(x.id)!.length);
     let finished = 0;
-    const window = Math.max(2, pool.size * 2);
-    for (let start = 0; start < active.length; start += window) {
-      await Promise.all(
-        active.slice(start, start + window).map(async (c) => {
-          const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
-          const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
-          if (out !== undefined) {
-            decodedByConstituency.set(c.id, out.decoded);
-            members.set(c.id, out.members);
-          }
-          progress('shuffles and decryption', ++finished, active.length);
-        }),
-      );
-    }
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < active.length) {
+        const c = active[next++]!;
+        const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
+        const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
+        if (out !== undefined) {
+          decodedByConstituency.set(c.id, out.decoded);
+          members.set(c.id, out.members);
+        }
+        progress('shuffles and decryption', ++finished, active.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(2, pool.size + 1) }, lane));
   }
 
   // 7. The results: recount, arithmetic, signatures.

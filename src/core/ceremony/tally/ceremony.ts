@@ -61,6 +61,7 @@ import {
   fileChanged,
   fileSize,
   forEachWantedLine,
+  largestFirst,
   mapLimit,
   partialWorkFile,
   readLastLine,
@@ -679,7 +680,7 @@ export class TallyCeremony {
     const total = this.#state.active.reduce((s, c) => s + c.ballots * k, 0);
     let done = this.#state.active.reduce((s, c) => s + c.ballots * Math.min(k, recorded(c.id)), 0);
     let refused: Failure | undefined;
-    await mapLimit(todo, this.ctx.pool.size + 1, async (c) => {
+    await mapLimit(largestFirst(todo), this.ctx.pool.size + 1, async (c) => {
       let inputs: readonly CiphertextJson[];
       const from = recorded(c.id);
       if (from === 0) {
@@ -758,7 +759,7 @@ export class TallyCeremony {
       const total = this.#state.active.reduce((s, c) => s + c.ballots, 0);
       let done = 0;
       let refused: Failure | undefined;
-      await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+      await mapLimit(largestFirst(this.#state.active), this.ctx.pool.size + 1, async (c) => {
         if (refused !== undefined || job.signal?.aborted) return;
         const inputs = await this.roundInputs(c.id, round);
         const made = inputs.ok ? await this.shuffleRound(c.id, round, inputs.value, (payload) => this.record(`member:${step.member}`, TALLY_ENTRY.shuffle, payload, secret)) : inputs;
@@ -784,7 +785,7 @@ export class TallyCeremony {
     const total = this.#state.active.reduce((s, c) => s + c.ballots * Math.max(0, to - from(c.id) + 1), 0);
     let done = 0;
     let refused: Failure | undefined;
-    await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+    await mapLimit(largestFirst(this.#state.active), this.ctx.pool.size + 1, async (c) => {
       for (let round = from(c.id); round <= to; round++) {
         if (refused !== undefined || job.signal?.aborted) return;
         const inputs = await this.roundInputs(c.id, round);
@@ -1117,7 +1118,7 @@ export class TallyCeremony {
     const total = this.#state.active.reduce((s, c) => s + c.ballots, 0);
     let done = 0;
     let refused: Failure | undefined;
-    await mapLimit(this.#state.active, this.ctx.pool.size + 1, async (c) => {
+    await mapLimit(largestFirst(this.#state.active), this.ctx.pool.size + 1, async (c) => {
       if (refused !== undefined || job.signal?.aborted) return;
       const last = await this.shuffleOutputs(c.id, this.#state.shuffles);
       if (!last.ok) return void (refused ??= last.error);
@@ -1175,7 +1176,7 @@ export class TallyCeremony {
     const active = this.#state.active;
     let done = 0;
     let refused: Failure | undefined;
-    await mapLimit(active, this.ctx.pool.size + 1, async (c) => {
+    await mapLimit(largestFirst(active), this.ctx.pool.size + 1, async (c) => {
       if (refused !== undefined || job.signal?.aborted) return;
       const made = await this.countOne(c.id, c.ballots, members);
       if (!made.ok) return void (refused ??= made.error);

@@ -38,7 +38,15 @@ export function digestOf(value: unknown): string {
   return toHex(sha256(new TextEncoder().encode(canonicalJson(value))));
 }
 
-/** Runs `fn` on every item, at most `limit` at a time. */
+/**
+ * The largest constituencies first: with the small ones last, every worker stays busy to the end instead
+ * of one worker finishing a 70,000-ballot constituency alone (longest-processing-time-first scheduling).
+ */
+export function largestFirst<T extends { readonly ballots: number }>(items: readonly T[]): T[] {
+  return [...items].sort((x, y) => y.ballots - x.ballots);
+}
+
+/** Runs `fn` on every item, at most `limit` at a time, in the order given. */
 export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
