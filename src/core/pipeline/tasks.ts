@@ -1,6 +1,12 @@
 /**
  * The heavy, independent units of work of the pipeline, as pure functions of JSON-able inputs, so that
  * they run the same in a worker thread (./worker.ts) or inline (tests, tiny urns). Points travel as hex.
+ *
+ * On the native backend (docs/performance.md "Backends") each task runs the packed kernels of
+ * ../crypto/fast/, which decide; a check they refuse is run again by the reference code (../crypto/ on
+ * @noble/curves), which gives the reason a person reads, and must agree: if it accepts what the fast
+ * check refused, the task fails closed (`verify.disagreement`). On the reference backend the tasks run
+ * the reference code alone, which is then the faster of the two.
  */
 import { ballotFromJson, verifyBallots, type BallotJson, type BallotToVerify } from '../crypto/proofs/ballot.js';
 import { decodePointHex, ciphertextFromJson, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
@@ -10,6 +16,11 @@ import { combineChoicesForElection, partialDecrypt, partialFromJson, partialToJs
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
+import { groupBackend } from '../crypto/backend/index.js';
+import { packCiphertextsJson } from '../crypto/fast/ciphertexts.js';
+import { combineFast, partialDecryptFast, verifyPartialFast } from '../crypto/fast/decryption.js';
+import { verifyBallotsFast } from '../crypto/fast/ballots.js';
+import { shuffleAndProveFast, verifyShuffleFast } from '../crypto/fast/shuffle.js';
 
 export interface BallotsTask {
   readonly kind: 'ballots';
@@ -79,6 +90,10 @@ export type Task = BallotsTask | ShuffleTask | VerifyShuffleTask | PartialTask |
 export type CheckOutput = Failure | null;
 
 export function runTask(task: Task): unknown {
+  return groupBackend().name === 'native' ? runFast(task) : runReference(task);
+}
+
+function runReference(task: Task): unknown {
   switch (task.kind) {
     case 'ballots':
       return checkBallots(task);
@@ -98,6 +113,79 @@ export function runTask(task: Task): unknown {
     case 'combine':
       return combineTask(task);
   }
+}
+
+function runFast(task: Task): unknown {
+  switch (task.kind) {
+    case 'ballots':
+      return checkBallotsFast(task);
+    case 'shuffle': {
+      const inputs = packCiphertextsJson(task.inputs);
+      if (inputs === null) return runReference(task); // throws the decoding error, as before
+      return shuffleAndProveFast({ fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') }, task.label, inputs);
+    }
+    case 'verify-shuffle': {
+      const inputs = packCiphertextsJson(task.inputs);
+      const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') };
+      return explained(inputs !== null && verifyShuffleFast(ctx, inputs, task.shuffle), () => verifyShuffleTask(task), 'shuffle');
+    }
+    case 'partial': {
+      const cts = packCiphertextsJson(task.ciphertexts);
+      if (cts === null) return runReference(task); // throws the decoding error, as before
+      const share = scalarFromHex(task.share, 'share');
+      return partialDecryptFast(fromHex(task.fingerprint), { index: task.member, share }, checkedPoint(task.verificationKey, 'verification key'), cts);
+    }
+    case 'verify-partial': {
+      const cts = packCiphertextsJson(task.ciphertexts);
+      const key = checkedPoint(task.verificationKey, 'verification key');
+      const holds = cts !== null && verifyPartialFast(fromHex(task.fingerprint), task.member, key, cts, task.partial);
+      return explained(holds, () => verifyPartialTask(task), `member ${task.member}`);
+    }
+    case 'combine': {
+      const cts = packCiphertextsJson(task.ciphertexts);
+      const made = cts === null ? null : combineFast(task, cts);
+      return made ?? agreeingFailure(combineTask(task), `constituency ${task.constituency}`);
+    }
+  }
+}
+
+/** A public key's bytes, once decodePointHex has checked them (it throws as the reference path would). */
+function checkedPoint(hex: string, where: string): Uint8Array {
+  decodePointHex(hex, where);
+  return fromHex(hex);
+}
+
+/** A fast check's verdict; a refusal is explained by the reference, which must refuse too. */
+function explained(holds: boolean, reference: () => CheckOutput, where: string): CheckOutput {
+  if (holds) return null;
+  return reference() ?? disagreement(where);
+}
+
+/** The reference's combine after the fast one refused: it must fail as well. */
+function agreeingFailure(reference: CombineOutput, where: string): CombineOutput {
+  return reference.ok ? { ok: false, error: disagreement(where) } : reference;
+}
+
+/** Fail closed: the two implementations of one check disagree, so neither verdict can be trusted. */
+function disagreement(where: string): Failure {
+  return {
+    code: 'verify.disagreement',
+    message: {
+      fr: "Les deux implémentations de la vérification sont en désaccord : résultat refusé par prudence. Signalez ce défaut aux développeurs avec le dossier de l'élection.",
+      en: 'The two implementations of the check disagree: the result is refused as a precaution. Report this defect to the developers with the election folder.',
+    },
+    where,
+  };
+}
+
+/** The ballots task on the packed kernels; the rejected lines and their codes are the reference's. */
+function checkBallotsFast(task: BallotsTask): BallotsOutput {
+  const ctx = { fingerprint: fromHex(task.fingerprint), electionKey: checkedPoint(task.electionKey, 'election key'), constituencyId: task.constituency };
+  const bad = verifyBallotsFast(ctx, task.items.map((item) => ({ id: item.id, ballot: item.ballot })));
+  const out: { line: number; code: 'ballot.encoding' | 'ballot.proof' }[] = [];
+  for (const i of bad.encoding) out.push({ line: task.items[i]!.line, code: 'ballot.encoding' });
+  for (const i of bad.proof) out.push({ line: task.items[i]!.line, code: 'ballot.proof' });
+  return out;
 }
 
 /**
