@@ -155,8 +155,8 @@ function checkedPoint(hex: string, where: string): Uint8Array {
   return fromHex(hex);
 }
 
-/** A fast check's verdict; a refusal is explained by the reference, which must refuse too. */
-function explained(holds: boolean, reference: () => CheckOutput, where: string): CheckOutput {
+/** A fast check's verdict; a refusal is explained by the reference, which must refuse too. Exported for its test. */
+export function explained(holds: boolean, reference: () => CheckOutput, where: string): CheckOutput {
   if (holds) return null;
   return reference() ?? disagreement(where);
 }
