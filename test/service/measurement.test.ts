@@ -35,4 +35,17 @@ describe('software measurement', () => {
     expect(same.digest).toBe(before.digest);
     expect(after.digest).not.toBe(before.digest);
   });
+
+  it('measures the native group module when it is built, beside out/ and package.json, and its absence', async () => {
+    const node = 'native/build/Release/sceau_group.node';
+    const withModule = await measureSoftware(fakeApp({ ...files, [node]: 'ELF', 'native/sceau_group.c': 'source' }));
+    expect(withModule.files.map((f) => f.path)).toEqual([node, 'out/main/index.js', 'out/renderer/index.html', 'package.json']);
+    const changed = await measureSoftware(fakeApp({ ...files, [node]: 'ELF!' }));
+    const without = await measureSoftware(fakeApp(files));
+    expect(new Set([withModule.digest, changed.digest, without.digest]).size).toBe(3);
+    // The documented command gives the same manifest.
+    const root = fakeApp({ ...files, [node]: 'ELF' });
+    const listed = execFileSync('sh', ['-c', `find ${node} out package.json -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum`], { cwd: root, encoding: 'utf8' });
+    expect(listed).toBe(manifestText((await measureSoftware(root)).files));
+  });
 });

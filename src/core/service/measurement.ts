@@ -1,7 +1,8 @@
 /**
  * Software measurement (docs/software-measurement.md): what the DNSSEC root key ceremony does with its
  * OS image hash, for this app. The measured set is every file under `out/` (the built main process,
- * preload, renderer and command line) and `package.json`; each is hashed with SHA-256, the manifest lists
+ * preload, renderer and command line), `package.json`, and the native group module when it is built
+ * (`native/build/Release/sceau_group.node`: its absence is measured too, as a different file list); each is hashed with SHA-256, the manifest lists
  * `hex(sha256) + "  " + path + "\n"` per file sorted by path (paths relative to the app root, with `/`),
  * and the measurement is SHA-256 of the manifest's UTF-8 bytes. `sha256sum` reproduces every line.
  */
@@ -10,12 +11,16 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { MeasuredFile, SoftwareMeasurement } from './api.js';
 
-export const MEASURED_ROOTS = ['out', 'package.json'] as const;
+export const MEASURED_ROOTS = ['native/build/Release/sceau_group.node', 'out', 'package.json'] as const;
+
+/** Built only where Debian's libsodium is (docs/performance.md "Backends"). */
+const OPTIONAL_ROOTS: ReadonlySet<string> = new Set(['native/build/Release/sceau_group.node']);
 
 async function listFiles(root: string, entry: string): Promise<string[]> {
   const full = join(root, entry);
   const dirents = await readdir(full, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOTDIR') return null;
+    if (e.code === 'ENOENT' && OPTIONAL_ROOTS.has(entry)) return [];
     throw e;
   });
   if (dirents === null) return [full];
