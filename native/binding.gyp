@@ -3,7 +3,8 @@
     {
       "target_name": "sceau_group",
       "sources": ["sceau_group.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-pthread"],
+      "ldflags": ["-pthread"],
       "libraries": ["-lsodium"]
     }
   ]

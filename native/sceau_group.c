@@ -1,26 +1,138 @@
 /*
  * Sceau's native group backend (docs/performance.md "Backends"): libsodium's ristretto255 operations on
  * packed lists of 32-byte encodings, one Node-API call per list. Nothing here is cryptography of our own:
- * each product, sum and map is one libsodium call; this file only loops and moves bytes.
+ * each product, sum and map is one libsodium call; this file only loops, moves bytes and splits a long
+ * list across threads.
  *
- * Contract (src/core/crypto/backend/native.ts checks lengths before calling): every point is a canonical
- * encoding already checked with firstInvalid; scalars are < L. libsodium returns -1 when a product is the
- * identity (its encoding, 32 zero bytes, is still written); a -1 for any other reason is a broken
- * contract and throws rather than returning a wrong point.
+ * Contract (src/core/crypto/backend/native.ts checks lengths and scalar ranges before calling): every
+ * point is a canonical encoding already checked with firstInvalid; scalars are < L. libsodium returns -1
+ * when a product is the identity (its encoding, 32 zero bytes, is still written); a -1 for any other
+ * reason is a broken contract and throws rather than returning a wrong point.
+ *
+ * Threads: a list is cut into index ranges, one per thread, and the machine's cores are shared among the
+ * calls running at that moment (the module is loaded once per process, so every worker thread of the
+ * pipeline counts in `active_calls`): the last large constituency of a tally, or a single one, uses every
+ * core, while two workers busy at once take one core each. Every range runs the same libsodium calls as
+ * one loop would, so the result does not depend on the number of threads (test/core/backend.test.ts).
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PT 32
+#define MAX_THREADS 64
+/* Below this many items per thread, starting a thread costs more than it saves. */
+#define MIN_PER_THREAD 64
+
+enum op { OP_VALID, OP_MUL_BASE, OP_MUL_ONE, OP_MUL, OP_ADD, OP_SUB, OP_MSM, OP_UNIFORM };
+
+typedef struct {
+  enum op op;
+  size_t from, to;
+  const unsigned char *x, *y;
+  unsigned char *out;
+  unsigned char sum[PT]; /* OP_MSM: this range's partial sum */
+  size_t bad;            /* OP_VALID: first invalid index of this range, or SIZE_MAX */
+  int ok;
+} range_t;
+
+static atomic_int active_calls;
+static atomic_int configured_threads; /* 0: one per online processor */
+
+/* s·P, where an identity result is an answer, not an error. */
+static int times(unsigned char *out, const unsigned char *s, const unsigned char *p) {
+  if (crypto_scalarmult_ristretto255(out, s, p) == 0) return 1;
+  return crypto_core_ristretto255_is_valid_point(p) && sodium_is_zero(out, PT);
+}
+
+static int times_base(unsigned char *out, const unsigned char *s) {
+  return crypto_scalarmult_ristretto255_base(out, s) == 0 || sodium_is_zero(out, PT);
+}
+
+static int one(range_t *r, size_t i, unsigned char *term) {
+  const unsigned char *x = r->x + i * PT, *y = r->y + i * PT;
+  unsigned char *out = r->out + i * PT;
+  switch (r->op) {
+    case OP_VALID: return crypto_core_ristretto255_is_valid_point(x);
+    case OP_MUL_BASE: return times_base(out, x);
+    case OP_MUL_ONE: return times(out, x, r->y);
+    case OP_MUL: return times(out, x, y);
+    case OP_ADD: return crypto_core_ristretto255_add(out, x, y) == 0;
+    case OP_SUB: return crypto_core_ristretto255_sub(out, x, y) == 0;
+    case OP_MSM: return times(term, x, y) && crypto_core_ristretto255_add(r->sum, r->sum, term) == 0;
+    case OP_UNIFORM: return crypto_core_ristretto255_from_hash(r->out + i * PT, r->x + i * 64) == 0;
+  }
+  return 0;
+}
+
+static void run_range(range_t *r) {
+  unsigned char term[PT];
+  memset(r->sum, 0, PT);
+  r->bad = SIZE_MAX;
+  r->ok = 1;
+  for (size_t i = r->from; i < r->to; i++) {
+    if (one(r, i, term)) continue;
+    if (r->op == OP_VALID) r->bad = i;
+    else r->ok = 0;
+    break;
+  }
+  sodium_memzero(term, PT);
+}
+
+static void *thread_main(void *arg) {
+  run_range((range_t *)arg);
+  return NULL;
+}
+
+/* The cores shared among the calls running now (this one included), at most one thread per 64 items. */
+static int threads_for(size_t n, int active) {
+  long cores = atomic_load(&configured_threads);
+  if (cores <= 0) cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long t = cores / (active > 0 ? active : 1);
+  if (t > (long)(n / MIN_PER_THREAD)) t = (long)(n / MIN_PER_THREAD);
+  if (t > MAX_THREADS) t = MAX_THREADS;
+  return t < 1 ? 1 : (int)t;
+}
+
+/* `op` over items 0 … n−1; 1 when every item succeeded. `sum` gets Σ for OP_MSM, `bad` the first invalid for OP_VALID. */
+static int run(enum op op, size_t n, const unsigned char *x, const unsigned char *y, unsigned char *out, unsigned char *sum, size_t *bad) {
+  range_t r[MAX_THREADS];
+  pthread_t th[MAX_THREADS];
+  int started[MAX_THREADS] = {0};
+  int t = threads_for(n, atomic_fetch_add(&active_calls, 1) + 1);
+  for (int k = 0; k < t; k++) {
+    r[k] = (range_t){.op = op, .from = n * k / t, .to = n * (k + 1) / t, .x = x, .y = y, .out = out};
+  }
+  for (int k = 1; k < t; k++) started[k] = pthread_create(&th[k], NULL, thread_main, &r[k]) == 0;
+  run_range(&r[0]);
+  /* A thread that could not start is run here: the answer never depends on the threads. */
+  for (int k = 1; k < t; k++) {
+    if (started[k]) pthread_join(th[k], NULL);
+    else run_range(&r[k]);
+  }
+  atomic_fetch_sub(&active_calls, 1);
+  int ok = 1;
+  if (sum != NULL) memset(sum, 0, PT);
+  if (bad != NULL) *bad = SIZE_MAX;
+  for (int k = 0; k < t; k++) {
+    ok = ok && r[k].ok;
+    if (ok && sum != NULL) ok = crypto_core_ristretto255_add(sum, sum, r[k].sum) == 0;
+    if (bad != NULL && r[k].bad < *bad) *bad = r[k].bad;
+    sodium_memzero(r[k].sum, PT);
+  }
+  return ok;
+}
 
 static napi_value fail(napi_env env, const char *what) {
   napi_throw_error(env, "SCEAU_NATIVE", what);
   return NULL;
 }
 
-/* The bytes of the i-th argument, which must be a Uint8Array. */
 static int bytes_arg(napi_env env, napi_value v, unsigned char **data, size_t *len) {
   napi_typedarray_type type;
   void *raw;
@@ -42,112 +154,60 @@ static int args(napi_env env, napi_callback_info info, size_t want, unsigned cha
   napi_value argv[2];
   size_t argc = 2;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) return 0;
-  for (size_t i = 0; i < want; i++) if (!bytes_arg(env, argv[i], &d[i], &l[i])) return 0;
+  for (size_t i = 0; i < want; i++)
+    if (!bytes_arg(env, argv[i], &d[i], &l[i])) return 0;
   return 1;
 }
 
-/* s·P, where an identity result is an answer, not an error. */
-static int times(unsigned char *out, const unsigned char *s, const unsigned char *p) {
-  if (crypto_scalarmult_ristretto255(out, s, p) == 0) return 1;
-  return crypto_core_ristretto255_is_valid_point(p) && sodium_is_zero(out, PT);
+/* One list in, one list out of `out_len` bytes. */
+static napi_value list_op(napi_env env, napi_callback_info info, enum op op, size_t inputs, const char *name) {
+  unsigned char *d[2] = {NULL, NULL}, *out;
+  size_t l[2] = {0, 0};
+  if (!args(env, info, inputs, d, l)) return fail(env, name);
+  size_t n = op == OP_UNIFORM ? l[0] / 64 : (op == OP_MUL ? l[1] : l[0]) / PT;
+  napi_value r = new_bytes(env, n * PT, &out);
+  if (r == NULL) return fail(env, "out of memory");
+  if (!run(op, n, d[0], d[1], out, NULL, NULL)) return fail(env, name);
+  return r;
 }
 
-static int times_base(unsigned char *out, const unsigned char *s) {
-  return crypto_scalarmult_ristretto255_base(out, s) == 0 || sodium_is_zero(out, PT);
-}
+static napi_value mul_base(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL_BASE, 1, "mulBase: libsodium refused a scalar"); }
+static napi_value mul_one(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL_ONE, 2, "mulOne: invalid point"); }
+static napi_value mul(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL, 2, "mul: invalid point"); }
+static napi_value add(napi_env env, napi_callback_info info) { return list_op(env, info, OP_ADD, 2, "add/sub: invalid point"); }
+static napi_value sub(napi_env env, napi_callback_info info) { return list_op(env, info, OP_SUB, 2, "add/sub: invalid point"); }
+static napi_value from_uniform(napi_env env, napi_callback_info info) { return list_op(env, info, OP_UNIFORM, 1, "fromUniform: libsodium refused"); }
 
 static napi_value first_invalid(napi_env env, napi_callback_info info) {
   unsigned char *d[1];
-  size_t l[1];
+  size_t l[1], bad;
   if (!args(env, info, 1, d, l)) return fail(env, "firstInvalid: a Uint8Array expected");
-  int64_t bad = -1;
-  for (size_t i = 0; i < l[0] / PT; i++) {
-    if (!crypto_core_ristretto255_is_valid_point(d[0] + i * PT)) { bad = (int64_t)i; break; }
-  }
+  run(OP_VALID, l[0] / PT, d[0], NULL, NULL, NULL, &bad);
   napi_value r;
-  napi_create_int64(env, bad, &r);
+  napi_create_int64(env, bad == SIZE_MAX ? -1 : (int64_t)bad, &r);
   return r;
 }
 
-static napi_value mul_base(napi_env env, napi_callback_info info) {
-  unsigned char *d[1], *out;
-  size_t l[1];
-  if (!args(env, info, 1, d, l)) return fail(env, "mulBase: a Uint8Array expected");
-  napi_value r = new_bytes(env, l[0], &out);
-  if (r == NULL) return fail(env, "mulBase: out of memory");
-  for (size_t i = 0; i < l[0] / PT; i++) {
-    if (!times_base(out + i * PT, d[0] + i * PT)) return fail(env, "mulBase: libsodium refused a scalar");
-  }
-  return r;
-}
-
-static napi_value mul_one(napi_env env, napi_callback_info info) {
-  unsigned char *d[2], *out;
-  size_t l[2];
-  if (!args(env, info, 2, d, l)) return fail(env, "mulOne: two Uint8Arrays expected");
-  napi_value r = new_bytes(env, l[0], &out);
-  if (r == NULL) return fail(env, "mulOne: out of memory");
-  for (size_t i = 0; i < l[0] / PT; i++) {
-    if (!times(out + i * PT, d[0] + i * PT, d[1])) return fail(env, "mulOne: invalid point");
-  }
-  return r;
-}
-
-static napi_value mul(napi_env env, napi_callback_info info) {
-  unsigned char *d[2], *out;
-  size_t l[2];
-  if (!args(env, info, 2, d, l)) return fail(env, "mul: two Uint8Arrays expected");
-  napi_value r = new_bytes(env, l[1], &out);
-  if (r == NULL) return fail(env, "mul: out of memory");
-  for (size_t i = 0; i < l[1] / PT; i++) {
-    if (!times(out + i * PT, d[0] + i * PT, d[1] + i * PT)) return fail(env, "mul: invalid point");
-  }
-  return r;
-}
-
-static napi_value pairwise(napi_env env, napi_callback_info info, int subtract) {
-  unsigned char *d[2], *out;
-  size_t l[2];
-  if (!args(env, info, 2, d, l)) return fail(env, "add/sub: two Uint8Arrays expected");
-  napi_value r = new_bytes(env, l[0], &out);
-  if (r == NULL) return fail(env, "add/sub: out of memory");
-  for (size_t i = 0; i < l[0] / PT; i++) {
-    int rc = subtract ? crypto_core_ristretto255_sub(out + i * PT, d[0] + i * PT, d[1] + i * PT)
-                      : crypto_core_ristretto255_add(out + i * PT, d[0] + i * PT, d[1] + i * PT);
-    if (rc != 0) return fail(env, "add/sub: invalid point");
-  }
-  return r;
-}
-
-static napi_value add(napi_env env, napi_callback_info info) { return pairwise(env, info, 0); }
-static napi_value sub(napi_env env, napi_callback_info info) { return pairwise(env, info, 1); }
-
-/* Σ s_i·P_i as a running sum of products: libsodium has no multi-scalar multiplication in its API. */
+/* Σ s_i·P_i as running sums of products, one per range: libsodium has no multi-scalar multiplication. */
 static napi_value msm(napi_env env, napi_callback_info info) {
-  unsigned char *d[2], *out, term[PT];
+  unsigned char *d[2], *out;
   size_t l[2];
   if (!args(env, info, 2, d, l)) return fail(env, "msm: two Uint8Arrays expected");
   napi_value r = new_bytes(env, PT, &out);
-  if (r == NULL) return fail(env, "msm: out of memory");
-  memset(out, 0, PT);
-  for (size_t i = 0; i < l[1] / PT; i++) {
-    if (!times(term, d[0] + i * PT, d[1] + i * PT)) return fail(env, "msm: invalid point");
-    if (crypto_core_ristretto255_add(out, out, term) != 0) return fail(env, "msm: libsodium refused a sum");
-  }
-  sodium_memzero(term, PT);
+  if (r == NULL) return fail(env, "out of memory");
+  if (!run(OP_MSM, l[1] / PT, d[0], d[1], NULL, out, NULL)) return fail(env, "msm: invalid point");
   return r;
 }
 
-static napi_value from_uniform(napi_env env, napi_callback_info info) {
-  unsigned char *d[1], *out;
-  size_t l[1];
-  if (!args(env, info, 1, d, l)) return fail(env, "fromUniform: a Uint8Array expected");
-  size_t n = l[0] / 64;
-  napi_value r = new_bytes(env, n * PT, &out);
-  if (r == NULL) return fail(env, "fromUniform: out of memory");
-  for (size_t i = 0; i < n; i++) {
-    if (crypto_core_ristretto255_from_hash(out + i * PT, d[0] + i * 64) != 0) return fail(env, "fromUniform: libsodium refused");
+/* Tests and benchmarks: the number of cores to share (0: every online processor). Returns the previous. */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  napi_value argv[1], r;
+  size_t argc = 1;
+  int32_t n = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 0) {
+    return fail(env, "setThreads: a count >= 0 expected");
   }
+  napi_create_int32(env, atomic_exchange(&configured_threads, n), &r);
   return r;
 }
 
@@ -162,6 +222,7 @@ NAPI_MODULE_INIT() {
     {"sub", NULL, sub, NULL, NULL, NULL, napi_enumerable, NULL},
     {"msm", NULL, msm, NULL, NULL, NULL, napi_enumerable, NULL},
     {"fromUniform", NULL, from_uniform, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
   return exports;

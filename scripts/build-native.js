@@ -30,5 +30,9 @@ if (!['/usr/include/sodium.h', '/usr/local/include/sodium.h'].some(existsSync)) 
 }
 const gyp = nodeGyp();
 if (gyp === undefined) stop('node-gyp introuvable.', 'node-gyp not found.');
-const run = spawnSync(process.execPath, [gyp, 'rebuild', '--loglevel=warn'], { cwd: join(root, 'native'), stdio: 'inherit' });
+// Node's own headers where they lie beside the binary (Debian: /usr/include/node): node-gyp would
+// otherwise try to download them. Inside an npm script, npm passes its nodedir setting itself.
+const prefix = dirname(dirname(process.execPath));
+const nodedir = !process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
+const run = spawnSync(process.execPath, [gyp, 'rebuild', '--loglevel=warn', ...nodedir], { cwd: join(root, 'native'), stdio: 'inherit' });
 if (run.status !== 0) stop('la compilation a échoué (voir ci-dessus).', 'the build failed (see above).');

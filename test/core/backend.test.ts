@@ -8,7 +8,7 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/common/bytes.js';
 import { groupBackend, nobleBackend, packScalars } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend, scalarsInRange } from '../../src/core/crypto/backend/native.js';
+import { loadNativeBackend, scalarsInRange, setNativeThreads } from '../../src/core/crypto/backend/native.js';
 import { L, randomScalar, seededScalars } from '../../src/core/crypto/group.js';
 
 const native = loadNativeBackend();
@@ -104,5 +104,31 @@ describe.runIf(native.ok)('the native backend against @noble/curves', () => {
     expect(() => fast.mulOne(packScalarsUnchecked(2n ** 255n), randomPoints(1))).toThrow(/not below L/);
     expect(scalarsInRange(packScalarsUnchecked(L - 1n))).toBe(true);
     expect(scalarsInRange(packScalarsUnchecked(L + 1n))).toBe(false);
+  });
+
+  it('gives the same answers whatever the number of threads a list is split across', () => {
+    const m = 1000;
+    const ps = randomPoints(m);
+    const qs = fast.mulBase(scalars(m, 'other'));
+    const ss = scalars(m);
+    const broken = ps.slice();
+    broken.set(Buffer.from(INVALID[1]!, 'hex'), 777 * 32);
+    broken.set(Buffer.from(INVALID[0]!, 'hex'), 901 * 32);
+    const answers = (cores: number): string[] => {
+      setNativeThreads(cores);
+      return [fast.mulBase(ss), fast.mulOne(ss, qs.subarray(0, 32)), fast.mul(ss, ps), fast.add(ps, qs), fast.sub(ps, qs), fast.msm(ss, ps), fast.fromUniform(new Uint8Array(64 * m).fill(7))]
+        .map(toHex)
+        .concat(String(fast.firstInvalid(broken)));
+    };
+    const previous = setNativeThreads(1);
+    try {
+      const single = answers(1);
+      expect(single.at(-1)).toBe('777');
+      for (const cores of [2, 3, 8]) expect(answers(cores)).toEqual(single);
+      // The partial sums of the ranges add up to the reference's one sum.
+      expect(single[5]).toBe(toHex(ref.msm(ss, ps)));
+    } finally {
+      setNativeThreads(previous);
+    }
   });
 });

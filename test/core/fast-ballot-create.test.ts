@@ -4,17 +4,14 @@ import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { pointBytes } from '../../src/core/crypto/elgamal.js';
 import { createBallotsFast } from '../../src/core/crypto/fast/ballot-create.js';
 import { G, randomScalar, seededScalars } from '../../src/core/crypto/group.js';
-import { nobleBackend } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend } from '../../src/core/crypto/backend/native.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { ballotToJson, createBallot, verifyBallotJson } from '../../src/core/crypto/proofs/ballot.js';
 
-const native = loadNativeBackend();
-const backends = [nobleBackend, ...(native.ok ? [native.backend] : [])];
 const fingerprint = new Uint8Array(32).fill(7);
 const electionKey = G.multiply(randomScalar());
 const table = new ChoiceTable(fingerprint, 'c01', 3);
 
-describe.each(backends.map((b) => [b.name, b] as const))('createBallotsFast on the %s backend', (_name, backend) => {
+describe.each(BACKENDS.filter((b) => !b.skip).map((b) => [b.title, b.backend] as const))('createBallotsFast on %s', (_title, backend) => {
   const items = Array.from({ length: 9 }, (_, i) => ({ id: `v${i}`, constituencyId: 'c01', choice: pointBytes(table.point(i % 4)) }));
   const ctx = { fingerprint, electionKey: pointBytes(electionKey) };
 

@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
-import { nobleBackend, type GroupBackend } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend } from '../../src/core/crypto/backend/native.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { pointBytes } from '../../src/core/crypto/elgamal.js';
 import { verifyBallotsFast, type BallotItem, type BallotsRejected } from '../../src/core/crypto/fast/ballots.js';
@@ -88,13 +87,6 @@ const mixed: BallotItem[] = (() => {
   return items;
 })();
 
-const native = loadNativeBackend();
-const BACKENDS: readonly { title: string; backend: GroupBackend; skip: boolean }[] = [
-  { title: 'the noble backend', backend: nobleBackend, skip: false },
-  native.ok
-    ? { title: 'the native backend', backend: native.backend, skip: false }
-    : { title: `the native backend (skipped: ${native.reason})`, backend: nobleBackend, skip: true },
-];
 
 for (const { title, backend, skip } of BACKENDS) {
   describe.skipIf(skip)(`verifyBallotsFast on ${title}`, () => {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/common/bytes.js';
-import { nobleBackend, packScalars, type GroupBackend, type PackedCiphertexts } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend } from '../../src/core/crypto/backend/native.js';
+import { packScalars, type PackedCiphertexts } from '../../src/core/crypto/backend/index.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { ciphertextToJson, encrypt, pointBytes, reEncrypt, type Ciphertext } from '../../src/core/crypto/elgamal.js';
 import { combineFast, packedDecryptionSeed, packedDecryptionWeights, partialDecryptFast, verifyPartialFast } from '../../src/core/crypto/fast/decryption.js';
@@ -72,13 +72,6 @@ const seedOf = (j: number) => utf8.encode(`partial of ${j}`);
 const reference = new Map<number, PartialDecryptionJson>(MEMBERS.map((j) => [j, partialToJson(partialDecrypt(fp, secret(j), key(j), cts, seededScalars(seedOf(j))))]));
 const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 
-const native = loadNativeBackend();
-const BACKENDS: readonly { title: string; backend: GroupBackend; skip: boolean }[] = [
-  { title: 'the noble backend', backend: nobleBackend, skip: false },
-  native.ok
-    ? { title: 'the native backend', backend: native.backend, skip: false }
-    : { title: `the native backend (skipped: ${native.reason})`, backend: nobleBackend, skip: true },
-];
 
 describe('the statement of §9.2 from packed bytes', () => {
   it('has the reference seed and weights', () => {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
-import { nobleBackend, type GroupBackend, type PackedCiphertexts } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend } from '../../src/core/crypto/backend/native.js';
+import { nobleBackend, type PackedCiphertexts } from '../../src/core/crypto/backend/index.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { encrypt, type Ciphertext, type CiphertextJson } from '../../src/core/crypto/elgamal.js';
 import { G, L, mod, pointFromHex, pointToHex, scalarToHex, seededScalars, type ScalarSource } from '../../src/core/crypto/group.js';
 import { packCiphertextsJson } from '../../src/core/crypto/fast/ciphertexts.js';
@@ -208,19 +208,11 @@ function cheats(): [string, ShuffleJson][] {
 
 // --- the suites ---
 
-const native = loadNativeBackend();
-if (!native.ok) console.log(`fast-shuffle: native backend tests skipped: ${native.reason}`);
-const backends: { name: string; backend: GroupBackend | null; skipped: string }[] = [
-  { name: 'noble', backend: nobleBackend, skipped: '' },
-  { name: 'native', backend: native.ok ? native.backend : null, skipped: native.ok ? '' : ` (SKIPPED: ${native.reason})` },
-];
-
-for (const { name, backend: maybe, skipped } of backends) {
-  describe.skipIf(maybe === null)(`fast shuffle on the ${name} backend${skipped}`, () => {
-    const backend = maybe as GroupBackend;
+for (const { title, backend, skip } of BACKENDS) {
+  describe.skipIf(skip)(`fast shuffle on ${title}`, () => {
 
     it('derives the generators of the reference, byte for byte, while the cache grows', () => {
-      const fp = new Uint8Array(32).fill(name.length); // fresh per backend
+      const fp = new Uint8Array(32).fill(backend.name.length); // fresh per backend
       for (const n of [3, 20, 5, 0, 21]) {
         const ref = shuffleGenerators(fp, n);
         const fast = fastShuffleGenerators(fp, n, backend);

@@ -28,6 +28,20 @@ export function mod(a: bigint): bigint {
   return r >= 0n ? r : r + L;
 }
 
+/** Σ xs mod L. */
+export function sumMod(xs: readonly bigint[]): bigint {
+  let s = 0n;
+  for (const x of xs) s += x;
+  return mod(s);
+}
+
+/** Σ xs_i·ys_i mod L (the lists have one length). */
+export function innerProductMod(xs: readonly bigint[], ys: readonly bigint[]): bigint {
+  let s = 0n;
+  for (let i = 0; i < xs.length; i++) s += xs[i]! * ys[i]!;
+  return mod(s);
+}
+
 /** Multiplicative inverse mod L; `a` must be non-zero. */
 export function invert(a: bigint): bigint {
   return Point.Fn.inv(mod(a));

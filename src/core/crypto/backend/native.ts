@@ -2,7 +2,8 @@
  * The native backend: libsodium's ristretto255 (crypto_scalarmult_ristretto255, _base, crypto_core_
  * ristretto255_add/sub/from_hash/is_valid_point), statically linked from Debian's libsodium into a small
  * Node-API module (native/sceau_group.c, built by `npm run build:native`). Each call takes a whole packed
- * list, so crossing into C costs once per list, not per point.
+ * list, so crossing into C costs once per list, not per point; a long list is split across threads, the
+ * cores shared among the calls running at that moment (one worker alone uses them all).
  *
  * The module is looked up beside the package root, whether this code runs from src/ (tests, tsx) or from
  * a bundle in out/: no bundler ever sees it.
@@ -13,20 +14,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { POINT, SCALAR, type GroupBackend } from './types.js';
 
-interface NativeModule {
-  firstInvalid(points: Uint8Array): number;
-  mulBase(scalars: Uint8Array): Uint8Array;
-  mulOne(scalars: Uint8Array, point: Uint8Array): Uint8Array;
-  mul(scalars: Uint8Array, points: Uint8Array): Uint8Array;
-  add(p: Uint8Array, q: Uint8Array): Uint8Array;
-  sub(p: Uint8Array, q: Uint8Array): Uint8Array;
-  msm(scalars: Uint8Array, points: Uint8Array): Uint8Array;
-  fromUniform(uniform: Uint8Array): Uint8Array;
+/** The module's functions: the backend's, unchecked, and the threads' setting. */
+interface NativeModule extends Omit<GroupBackend, 'name'> {
+  setThreads(cores: number): number;
 }
 
 export const NATIVE_MODULE = join('native', 'build', 'Release', 'sceau_group.node');
 
-type Loaded = { ok: true; backend: GroupBackend } | { ok: false; reason: string };
+type Loaded = { ok: true; backend: GroupBackend; module: NativeModule } | { ok: false; reason: string };
 let loaded: Loaded | undefined;
 
 export function loadNativeBackend(): Loaded {
@@ -39,10 +34,20 @@ function load(): Loaded {
   if (path === null) return { ok: false, reason: `${NATIVE_MODULE} is not built (npm run build:native, with Debian's libsodium-dev)` };
   try {
     const m = createRequire(import.meta.url)(path) as NativeModule;
-    return { ok: true, backend: wrap(m) };
+    return { ok: true, backend: wrap(m), module: m };
   } catch (e) {
     return { ok: false, reason: `${path} does not load: ${(e as Error).message}` };
   }
+}
+
+/**
+ * How many cores the native module shares among the calls running at once (0: every online processor,
+ * the default); returns the previous setting. For tests and benchmarks: results never depend on it.
+ */
+export function setNativeThreads(cores: number): number {
+  const native = loadNativeBackend();
+  if (!native.ok) throw new Error(native.reason);
+  return native.module.setThreads(cores);
 }
 
 /** Up from this module's folder to the first that holds the built module (src/core/crypto/backend or out/…). */

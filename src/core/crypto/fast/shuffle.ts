@@ -34,7 +34,7 @@ import { DOMAIN, type DomainTag } from '../domain.js';
 import type { CiphertextJson } from '../elgamal.js';
 import { encode, Encoder, type Sink } from '../encoding.js';
 import type { Fingerprint } from '../fiat-shamir.js';
-import { G, L, mod, randomScalar, type ScalarSource } from '../group.js';
+import { G, innerProductMod, L, mod, randomScalar, sumMod, type ScalarSource } from '../group.js';
 import { GENERATOR_LABELS, generatorMessage } from '../shuffle/generators.js';
 import type { ShuffleJson, ShuffleProofJson } from '../shuffle/json.js';
 import { randomPermutation } from '../shuffle/permutation.js';
@@ -280,18 +280,6 @@ function sumPoints(packed: Uint8Array, backend: GroupBackend): Uint8Array {
   return list;
 }
 
-function sumScalars(xs: readonly bigint[]): bigint {
-  let s = 0n;
-  for (const x of xs) s += x;
-  return mod(s);
-}
-
-function innerProduct(xs: readonly bigint[], ys: readonly bigint[]): bigint {
-  let s = 0n;
-  for (let i = 0; i < xs.length; i++) s += xs[i]! * ys[i]!;
-  return mod(s);
-}
-
 /** Packed scalars to the JSON's 64-hex-digit little-endian strings (../group.ts scalarToHex). */
 function scalarsHex(xs: readonly bigint[]): string[] {
   return packedToHex(packScalars(xs));
@@ -458,7 +446,7 @@ export function shuffleAndProveFastPacked(
   const k = commitments(st, g, chain, omegas, backend);
   const ch = challengeOf(ctx.fingerprint, seed, k);
   // r̄ = Σ r_j; r̂ = R_N; r̃ = Σ r_j·u_j; r' = Σ r'_j·u_j (docs/shuffle.md §5.1).
-  const secrets = [sumScalars(r), chain.bigR[n]!, innerProduct(r, u), innerProduct(rPrime, u)];
+  const secrets = [sumMod(r), chain.bigR[n]!, innerProductMod(r, u), innerProductMod(rPrime, u)];
   const responses = {
     s: omegas.w.map((w, i) => mod(w + ch * secrets[i]!)),
     sHat: omegas.wHat.map((w, i) => mod(w + ch * rHat[i]!)),
@@ -596,7 +584,7 @@ function equationsHold(st: PackedStatement, p: ParsedShuffle, g: PackedGenerator
   let uProduct = 1n;
   for (const x of u) uProduct = mod(uProduct * x);
 
-  const gCoefficient = b1 * s1 + b2 * s2 + b3 * s3 - b4a * s4 + innerProduct(w, p.sHat);
+  const gCoefficient = b1 * s1 + b2 * s2 + b3 * s3 - b4a * s4 + innerProductMod(w, p.sHat);
   const hCoefficient = b2 * ch * uProduct + w[0]! * p.sPrime[0]!;
   // Fixed points: G, H, Y, t1, t2, t3, t4a, t4b.
   const fixed = packScalars([gCoefficient, hCoefficient, -b4b * s4, -b1, -b2, -b3, -b4a, -b4b].map(mod));

@@ -26,7 +26,7 @@ import { DOMAIN } from '../domain.js';
 import { encodeCiphertexts, pointBytes, type Ciphertext } from '../elgamal.js';
 import type { Encoder } from '../encoding.js';
 import { challengeScalar, expandScalars, statementDigest, type Fingerprint } from '../fiat-shamir.js';
-import { G, IDENTITY, L, mod, msm, randomScalar, type Point, type ScalarSource } from '../group.js';
+import { G, IDENTITY, innerProductMod, L, mod, msm, randomScalar, sumMod, type Point, type ScalarSource } from '../group.js';
 import { fixedBaseG, shuffleGenerators, type ShuffleGenerators } from './generators.js';
 import { isPermutation } from './permutation.js';
 
@@ -121,18 +121,6 @@ function mulSecret(p: Point, k: bigint): Point {
   return k === 0n ? IDENTITY : p.multiply(k);
 }
 
-function sum(xs: readonly bigint[]): bigint {
-  let s = 0n;
-  for (const x of xs) s += x;
-  return mod(s);
-}
-
-function innerProduct(xs: readonly bigint[], ys: readonly bigint[]): bigint {
-  let s = 0n;
-  for (let i = 0; i < xs.length; i++) s += xs[i]! * ys[i]!;
-  return mod(s);
-}
-
 /**
  * Hazardous: uses the permutation and re-encryption randomness. Haenni et al. GenShuffleProof (with
  * GenPermutationCommitment and GenCommitmentChain). Scalars are drawn from `random` in this order (the
@@ -176,10 +164,10 @@ export function proveShuffle(st: ShuffleStatement, witness: ShuffleWitness, rand
     cHat[i] = mulSecret(g, bigR[i + 1]!).add(mulSecret(h, bigU[i + 1]!));
   }
 
-  const rBar = sum(r); // Σ r_j
+  const rBar = sumMod(r); // Σ r_j
   const rHatSum = bigR[n]!; // Σ r̂_i·v_i with v_i = Π_{k>i} u'_k: exactly R_N
-  const rTilde = innerProduct(r, u); // Σ r_j·u_j
-  const rPrimeSum = innerProduct(witness.rPrime, u); // Σ r'_j·u_j
+  const rTilde = innerProductMod(r, u); // Σ r_j·u_j
+  const rPrimeSum = innerProductMod(witness.rPrime, u); // Σ r'_j·u_j
 
   const w1 = random();
   const w2 = random();
