@@ -34,6 +34,9 @@ function load(): Loaded {
   if (path === null) return { ok: false, reason: `${NATIVE_MODULE} is not built (npm run build:native, with Debian's libsodium-dev)` };
   try {
     const m = createRequire(import.meta.url)(path) as NativeModule;
+    // SCEAU_NATIVE_THREADS=1 turns the splitting of lists off (the benchmark's "before"; 0 or unset: every core).
+    const cores = Number(process.env['SCEAU_NATIVE_THREADS'] ?? '0');
+    if (Number.isSafeInteger(cores) && cores > 0) m.setThreads(cores);
     return { ok: true, backend: wrap(m), module: m };
   } catch (e) {
     return { ok: false, reason: `${path} does not load: ${(e as Error).message}` };
