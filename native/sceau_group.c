@@ -4,8 +4,9 @@
  * each product, sum and map is one libsodium call; this file only loops, moves bytes and splits a long
  * list across threads.
  *
- * Contract (src/core/crypto/backend/native.ts checks lengths and scalar ranges before calling): every
- * point is a canonical encoding already checked with firstInvalid; scalars are < L. libsodium returns -1
+ * Contract: every point is a canonical encoding already checked with firstInvalid. Lengths and scalars
+ * (< L) are checked here, whoever calls (and again by src/core/crypto/backend/native.ts, which names the
+ * operation in its error). libsodium returns -1
  * when a product is the identity (its encoding, 32 zero bytes, is still written); a -1 for any other
  * reason is a broken contract and throws rather than returning a wrong point.
  *
@@ -55,17 +56,16 @@ static int times_base(unsigned char *out, const unsigned char *s) {
 }
 
 static int one(range_t *r, size_t i, unsigned char *term) {
-  const unsigned char *x = r->x + i * PT, *y = r->y + i * PT;
-  unsigned char *out = r->out + i * PT;
+  const size_t at = i * PT;
   switch (r->op) {
-    case OP_VALID: return crypto_core_ristretto255_is_valid_point(x);
-    case OP_MUL_BASE: return times_base(out, x);
-    case OP_MUL_ONE: return times(out, x, r->y);
-    case OP_MUL: return times(out, x, y);
-    case OP_ADD: return crypto_core_ristretto255_add(out, x, y) == 0;
-    case OP_SUB: return crypto_core_ristretto255_sub(out, x, y) == 0;
-    case OP_MSM: return times(term, x, y) && crypto_core_ristretto255_add(r->sum, r->sum, term) == 0;
-    case OP_UNIFORM: return crypto_core_ristretto255_from_hash(r->out + i * PT, r->x + i * 64) == 0;
+    case OP_VALID: return crypto_core_ristretto255_is_valid_point(r->x + at);
+    case OP_MUL_BASE: return times_base(r->out + at, r->x + at);
+    case OP_MUL_ONE: return times(r->out + at, r->x + at, r->y);
+    case OP_MUL: return times(r->out + at, r->x + at, r->y + at);
+    case OP_ADD: return crypto_core_ristretto255_add(r->out + at, r->x + at, r->y + at) == 0;
+    case OP_SUB: return crypto_core_ristretto255_sub(r->out + at, r->x + at, r->y + at) == 0;
+    case OP_MSM: return times(term, r->x + at, r->y + at) && crypto_core_ristretto255_add(r->sum, r->sum, term) == 0;
+    case OP_UNIFORM: return crypto_core_ristretto255_from_hash(r->out + at, r->x + i * 64) == 0;
   }
   return 0;
 }
@@ -159,45 +159,58 @@ static int args(napi_env env, napi_callback_info info, size_t want, unsigned cha
   return 1;
 }
 
-/* One list in, one list out of `out_len` bytes. */
-static napi_value list_op(napi_env env, napi_callback_info info, enum op op, size_t inputs, const char *name) {
-  unsigned char *d[2] = {NULL, NULL}, *out;
-  size_t l[2] = {0, 0};
-  if (!args(env, info, inputs, d, l)) return fail(env, name);
-  size_t n = op == OP_UNIFORM ? l[0] / 64 : (op == OP_MUL ? l[1] : l[0]) / PT;
-  napi_value r = new_bytes(env, n * PT, &out);
-  if (r == NULL) return fail(env, "out of memory");
-  if (!run(op, n, d[0], d[1], out, NULL, NULL)) return fail(env, name);
-  return r;
+/* L, little-endian: libsodium would take a scalar >= L modulo L, or drop its top bit. */
+static const unsigned char L_BYTES[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+
+static int scalars_below_l(const unsigned char *s, size_t bytes) {
+  for (size_t at = 0; at < bytes; at += PT) {
+    int k = PT - 1;
+    while (k >= 0 && s[at + k] == L_BYTES[k]) k--;
+    if (k < 0 || s[at + k] > L_BYTES[k]) return 0;
+  }
+  return 1;
 }
 
+/* The shapes each operation takes; the module checks them itself, whoever calls it. */
+static int shapes_ok(enum op op, const size_t *l, const unsigned char *const *d) {
+  switch (op) {
+    case OP_VALID: return l[0] % PT == 0;
+    case OP_MUL_BASE: return l[0] % PT == 0 && scalars_below_l(d[0], l[0]);
+    case OP_MUL_ONE: return l[0] % PT == 0 && l[1] == PT && scalars_below_l(d[0], l[0]);
+    case OP_MUL:
+    case OP_MSM: return l[0] % PT == 0 && l[1] == l[0] && scalars_below_l(d[0], l[0]);
+    case OP_ADD:
+    case OP_SUB: return l[0] % PT == 0 && l[1] == l[0];
+    case OP_UNIFORM: return l[0] % 64 == 0;
+  }
+  return 0;
+}
+
+/* One call: the arguments, their shapes, then the operation over the whole list. */
+static napi_value list_op(napi_env env, napi_callback_info info, enum op op, size_t inputs, const char *name) {
+  unsigned char *d[2] = {NULL, NULL}, *out = NULL;
+  size_t l[2] = {0, 0}, bad = SIZE_MAX;
+  if (!args(env, info, inputs, d, l) || !shapes_ok(op, l, (const unsigned char *const *)d)) return fail(env, "invalid arguments: lengths or a scalar >= L");
+  size_t n = op == OP_UNIFORM ? l[0] / 64 : l[0] / PT;
+  napi_value r = new_bytes(env, op == OP_MSM ? PT : (op == OP_VALID ? 0 : n * PT), &out);
+  if (r == NULL) return fail(env, "out of memory");
+  if (!run(op, n, d[0], d[1], op == OP_MSM ? NULL : out, op == OP_MSM ? out : NULL, op == OP_VALID ? &bad : NULL)) return fail(env, name);
+  if (op != OP_VALID) return r;
+  napi_value index;
+  napi_create_int64(env, bad == SIZE_MAX ? -1 : (int64_t)bad, &index);
+  return index;
+}
+
+static napi_value first_invalid(napi_env env, napi_callback_info info) { return list_op(env, info, OP_VALID, 1, "firstInvalid"); }
 static napi_value mul_base(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL_BASE, 1, "mulBase: libsodium refused a scalar"); }
 static napi_value mul_one(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL_ONE, 2, "mulOne: invalid point"); }
 static napi_value mul(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MUL, 2, "mul: invalid point"); }
 static napi_value add(napi_env env, napi_callback_info info) { return list_op(env, info, OP_ADD, 2, "add/sub: invalid point"); }
 static napi_value sub(napi_env env, napi_callback_info info) { return list_op(env, info, OP_SUB, 2, "add/sub: invalid point"); }
-static napi_value from_uniform(napi_env env, napi_callback_info info) { return list_op(env, info, OP_UNIFORM, 1, "fromUniform: libsodium refused"); }
-
-static napi_value first_invalid(napi_env env, napi_callback_info info) {
-  unsigned char *d[1];
-  size_t l[1], bad;
-  if (!args(env, info, 1, d, l)) return fail(env, "firstInvalid: a Uint8Array expected");
-  run(OP_VALID, l[0] / PT, d[0], NULL, NULL, NULL, &bad);
-  napi_value r;
-  napi_create_int64(env, bad == SIZE_MAX ? -1 : (int64_t)bad, &r);
-  return r;
-}
-
 /* Σ s_i·P_i as running sums of products, one per range: libsodium has no multi-scalar multiplication. */
-static napi_value msm(napi_env env, napi_callback_info info) {
-  unsigned char *d[2], *out;
-  size_t l[2];
-  if (!args(env, info, 2, d, l)) return fail(env, "msm: two Uint8Arrays expected");
-  napi_value r = new_bytes(env, PT, &out);
-  if (r == NULL) return fail(env, "out of memory");
-  if (!run(OP_MSM, l[1] / PT, d[0], d[1], NULL, out, NULL)) return fail(env, "msm: invalid point");
-  return r;
-}
+static napi_value msm(napi_env env, napi_callback_info info) { return list_op(env, info, OP_MSM, 2, "msm: invalid point"); }
+static napi_value from_uniform(napi_env env, napi_callback_info info) { return list_op(env, info, OP_UNIFORM, 1, "fromUniform: libsodium refused"); }
 
 /* Tests and benchmarks: the number of cores to share (0: every online processor). Returns the previous. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {

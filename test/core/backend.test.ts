@@ -4,11 +4,15 @@
  * module must load, so that no run passes on the reference by accident.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/common/bytes.js';
 import { groupBackend, nobleBackend, packScalars } from '../../src/core/crypto/backend/index.js';
-import { loadNativeBackend, scalarsInRange, setNativeThreads } from '../../src/core/crypto/backend/native.js';
+import { loadNativeBackend, moduleOfAppAbove, NATIVE_MODULE, scalarsInRange, setNativeThreads } from '../../src/core/crypto/backend/native.js';
 import { L, randomScalar, seededScalars } from '../../src/core/crypto/group.js';
 
 const native = loadNativeBackend();
@@ -130,5 +134,29 @@ describe.runIf(native.ok)('the native backend against @noble/curves', () => {
     } finally {
       setNativeThreads(previous);
     }
+  });
+
+  it('checks lengths and scalars in C too, whoever calls it (nothing is read past a list)', () => {
+    if (!native.ok) return;
+    const raw = createRequire(import.meta.url)(native.path) as Record<string, (...xs: Uint8Array[]) => unknown>;
+    const two = randomPoints(2);
+    expect(() => raw['add']!(two, two.subarray(0, 32))).toThrow(/invalid arguments/);
+    expect(() => raw['msm']!(scalars(1), two)).toThrow(/invalid arguments/);
+    expect(() => raw['mulOne']!(scalars(1), new Uint8Array(1))).toThrow(/invalid arguments/);
+    expect(() => raw['firstInvalid']!(new Uint8Array(33))).toThrow(/invalid arguments/);
+    expect(() => raw['mulBase']!(packScalarsUnchecked(2n + 2n ** 255n))).toThrow(/invalid arguments/);
+    expect(() => raw['mul']!(packScalarsUnchecked(L), randomPoints(1))).toThrow(/invalid arguments/);
+    expect(toHex(raw['mulBase']!(packScalarsUnchecked(L - 1n)) as Uint8Array)).toBe(toHex(ref.mulBase(packScalars([L - 1n]))));
+  });
+});
+
+describe('where the native module is loaded from', () => {
+  it("is the app root's native/build only: the first folder up that holds a package.json, never above", () => {
+    const root = mkdtempSync(join(tmpdir(), 'sceau-module-'));
+    mkdirSync(join(root, 'app', 'out', 'main'), { recursive: true });
+    writeFileSync(join(root, 'app', 'package.json'), '{}');
+    mkdirSync(join(root, 'native', 'build', 'Release'), { recursive: true });
+    writeFileSync(join(root, NATIVE_MODULE), 'planted above the app');
+    expect(moduleOfAppAbove(join(root, 'app', 'out', 'main'))).toBe(join(root, 'app', NATIVE_MODULE));
   });
 });

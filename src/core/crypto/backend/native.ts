@@ -1,12 +1,13 @@
 /**
  * The native backend: libsodium's ristretto255 (crypto_scalarmult_ristretto255, _base, crypto_core_
- * ristretto255_add/sub/from_hash/is_valid_point), statically linked from Debian's libsodium into a small
- * Node-API module (native/sceau_group.c, built by `npm run build:native`). Each call takes a whole packed
+ * ristretto255_add/sub/from_hash/is_valid_point), Debian's libsodium linked into a small Node-API module
+ * (native/sceau_group.c, built by `npm run build:native`). Each call takes a whole packed
  * list, so crossing into C costs once per list, not per point; a long list is split across threads, the
  * cores shared among the calls running at that moment (one worker alone uses them all).
  *
- * The module is looked up beside the package root, whether this code runs from src/ (tests, tsx) or from
- * a bundle in out/: no bundler ever sees it.
+ * The module is loaded from the app's root (see `modulePath`), whether this code runs from src/ (tests,
+ * tsx) or from a bundle in out/: no bundler ever sees it. Both this wrapper and the module check every
+ * length and scalar, so a wrong call throws instead of reading past a list.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,7 @@ interface NativeModule extends Omit<GroupBackend, 'name'> {
 
 export const NATIVE_MODULE = join('native', 'build', 'Release', 'sceau_group.node');
 
-type Loaded = { ok: true; backend: GroupBackend; module: NativeModule } | { ok: false; reason: string };
+type Loaded = { ok: true; backend: GroupBackend; path: string; setThreads: (cores: number) => number } | { ok: false; reason: string };
 let loaded: Loaded | undefined;
 
 export function loadNativeBackend(): Loaded {
@@ -30,14 +31,15 @@ export function loadNativeBackend(): Loaded {
 }
 
 function load(): Loaded {
-  const path = findModule();
-  if (path === null) return { ok: false, reason: `${NATIVE_MODULE} is not built (npm run build:native, with Debian's libsodium-dev)` };
+  const path = modulePath();
+  if (!existsSync(path)) return { ok: false, reason: `${path} is not built (npm run build:native, with Debian's libsodium-dev)` };
   try {
     const m = createRequire(import.meta.url)(path) as NativeModule;
+    const setThreads = (cores: number): number => (typeof m.setThreads === 'function' ? m.setThreads(cores) : 1);
     // SCEAU_NATIVE_THREADS=1 turns the splitting of lists off (the benchmark's "before"; 0 or unset: every core).
     const cores = Number(process.env['SCEAU_NATIVE_THREADS'] ?? '0');
-    if (Number.isSafeInteger(cores) && cores > 0) m.setThreads(cores);
-    return { ok: true, backend: wrap(m), module: m };
+    if (Number.isSafeInteger(cores) && cores > 0) setThreads(cores);
+    return { ok: true, backend: wrap(m), path, setThreads };
   } catch (e) {
     return { ok: false, reason: `${path} does not load: ${(e as Error).message}` };
   }
@@ -50,22 +52,27 @@ function load(): Loaded {
 export function setNativeThreads(cores: number): number {
   const native = loadNativeBackend();
   if (!native.ok) throw new Error(native.reason);
-  return native.module.setThreads(cores);
+  return native.setThreads(cores);
 }
 
-/** Up from this module's folder to the first that holds the built module (src/core/crypto/backend or out/…). */
-function findModule(): string | null {
+/**
+ * The one place the module may come from: `native/build/Release/` of the app's root, the first folder up
+ * from this code that holds a package.json (the repository, or the packaged app.asar), which is what the
+ * software measurement hashes (../../service/measurement.ts). A module anywhere else is never looked
+ * for. SCEAU_NATIVE_MODULE names another one for tests, except in the packaged app.
+ */
+function modulePath(): string {
+  const here = fileURLToPath(import.meta.url);
   const override = process.env['SCEAU_NATIVE_MODULE'];
-  if (override !== undefined && override !== '') return existsSync(override) ? override : null;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 8; up++) {
-    const candidate = join(dir, NATIVE_MODULE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return null;
+  if (override !== undefined && override !== '' && !here.includes('.asar')) return override;
+  return moduleOfAppAbove(dirname(here));
+}
+
+/** The module's path under the first folder up from `start` that holds a package.json (exported for its test). */
+export function moduleOfAppAbove(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, NATIVE_MODULE);
 }
 
 /** L in little-endian bytes: libsodium would silently take a scalar ≥ L modulo L (or clear its top bit). */

@@ -6,7 +6,7 @@
  *
  * Two implementations: ./noble.ts (the reference, @noble/curves) and ./native.ts (libsodium's audited
  * ristretto255, built from Debian's libsodium by `npm run build:native`). Tests hold the native one to
- * the reference on random inputs (test/crypto/backend.test.ts).
+ * the reference on random inputs (test/core/backend.test.ts).
  *
  * Every operation takes points it trusts to be canonical: callers check untrusted bytes first with
  * {@link GroupBackend.firstInvalid}. Every product is constant-time in both backends (a scalar may be secret).

@@ -6,8 +6,10 @@
  * - `ballot.encoding`: not the JSON of §8.2 (shape, hex, canonical points, `a` and `R` not the identity,
  *   s < L), decided on the bytes without making a point object per ballot;
  * - `ballot.proof`: an empty identity, or s·G ≠ R + c·a, checked exactly for each ballot (§8.1; on
- *   libsodium cheaper than §8.3's random linear combination, see `failingProofs`); each ballot refused
- *   is refused by the reference `verifyBallot` too, or the check fails closed.
+ *   libsodium cheaper than §8.3's random linear combination, see `failingProofs`).
+ *
+ * Each ballot refused, for either reason, is refused by the reference too (`ballotFromJson`, then
+ * `verifyBallot`), or the check fails closed: refusals are rare, so this costs nothing on a real urn.
  */
 import { equalBytes } from '../../common/bytes.js';
 import { BugError, catchInput } from '../../common/result.js';
@@ -52,9 +54,13 @@ export function verifyBallotsFast(
 ): BallotsRejected {
   checkKey(ctx.electionKey, backend);
   const box = decodeBallots(items, backend);
+  const reference = referenceChecker(ctx, items);
+  // Fail closed here too: a ballot this decoder refuses must not decode with the reference's.
+  for (const item of box.rejected) {
+    if (reference(item) !== 'encoding') throw new BugError(`verifyBallotsFast: the reference decodes the ballot at position ${item}, which the packed decoder refused`);
+  }
   const encoding = [...box.rejected];
   const proof: number[] = [];
-  const reference = referenceChecker(ctx, items);
   for (const k of failingProofs(ctx, items, box, backend)) {
     const item = box.index[k]!;
     // Fail closed: a refusal the reference does not share means one of the two is wrong.

@@ -15,7 +15,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { toHex } from '../../common/bytes.js';
+import { toHex, wipe } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
 import {
   countOf,
@@ -324,8 +324,11 @@ function mixAndCommit(
   backend: GroupBackend,
 ): { outputs: PackedCiphertexts; c: Uint8Array } {
   const n = inputs.n;
-  const byG = backend.mulBase(packScalars([...sec.rPrime, ...sec.r]));
-  const rPrimeY = backend.mulOne(packScalars(sec.rPrime), y);
+  const secretG = packScalars([...sec.rPrime, ...sec.r]);
+  const secretY = packScalars(sec.rPrime);
+  const byG = backend.mulBase(secretG);
+  const rPrimeY = backend.mulOne(secretY, y);
+  wipe(secretG, secretY); // the bigints cannot be erased; their packed copies can
   const sums = backend.add(concat([inputs.a, inputs.b, gather(hs, inverse(sec.psi))]), concat([slice(byG, 0, n), rPrimeY, slice(byG, n, n)]));
   const outputs: PackedCiphertexts = { n, a: gather(slice(sums, 0, n), sec.psi), b: gather(slice(sums, n, n), sec.psi) };
   return { outputs, c: sums.slice(2 * n * POINT) };
@@ -372,11 +375,12 @@ function commitments(
   const [w1, w2, w3, w4] = o.w;
   const gScalars = [...bigR.slice(1), ...o.wHat.map((w, i) => mod(w + o.wPrime[i]! * bigR[i]!)), w1, w2, w3, w4];
   const hScalars = [...bigU.slice(1), ...o.wPrime.map((w, i) => mod(w * bigU[i]!))];
-  const byG = backend.mulBase(packScalars(gScalars));
-  const chains = backend.add(slice(byG, 0, 2 * n), backend.mulOne(packScalars(hScalars), g.h));
-  const wPrime = packScalars(o.wPrime);
+  const [packedG, packedH, wPrime] = [packScalars(gScalars), packScalars(hScalars), packScalars(o.wPrime)];
+  const byG = backend.mulBase(packedG);
+  const chains = backend.add(slice(byG, 0, 2 * n), backend.mulOne(packedH, g.h));
   const m3 = backend.msm(wPrime, g.hs);
   const m4 = concat([backend.msm(wPrime, st.outputs.a), backend.msm(wPrime, st.outputs.b)]);
+  wipe(packedG, packedH, wPrime);
   const w4G = itemAt(byG, 2 * n + 3);
   const w4Y = backend.mulOne(packScalars([w4]), st.publicKey);
   const t3 = backend.add(itemAt(byG, 2 * n + 2), m3);
