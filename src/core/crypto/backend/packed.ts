@@ -17,6 +17,13 @@ export function itemAt(packed: Uint8Array, i: number): Uint8Array {
   return packed.subarray(i * POINT, (i + 1) * POINT);
 }
 
+/** The items of `packed` at `indices`, in that order, packed. */
+export function gather(packed: Uint8Array, indices: readonly number[]): Uint8Array {
+  const out = new Uint8Array(indices.length * POINT);
+  indices.forEach((i, k) => out.set(itemAt(packed, i), k * POINT));
+  return out;
+}
+
 export function countOf(packed: Uint8Array): number {
   return packed.length / POINT;
 }

@@ -19,9 +19,9 @@ import { pointBytes } from '../elgamal.js';
 import { challengeScalar, type Fingerprint } from '../fiat-shamir.js';
 import { G, L, Point } from '../group.js';
 import { ballotFromJson, verifyBallot, type BallotContext } from '../proofs/ballot.js';
-import { groupBackend, isIdentityAt, itemAt, packHex, packScalars, unpackScalar, type GroupBackend } from '../backend/index.js';
+import { gather, groupBackend, isIdentityAt, itemAt, packHex, packScalars, unpackScalar, type GroupBackend } from '../backend/index.js';
+import { POINT } from '../backend/types.js';
 
-const POINT = 32;
 
 export interface FastBallotsContext {
   readonly fingerprint: Fingerprint;
@@ -145,12 +145,6 @@ function packAll(hexes: readonly string[]): Uint8Array {
   return packed;
 }
 
-/** Keeps the items of `packed` at positions `keep`. */
-function gather(packed: Uint8Array, keep: readonly number[]): Uint8Array {
-  const out = new Uint8Array(keep.length * POINT);
-  keep.forEach((i, k) => out.set(itemAt(packed, i), k * POINT));
-  return out;
-}
 
 /**
  * Shape and hex per ballot, then canonical points with one backend call per list; `a` and `R` must not

@@ -14,50 +14,24 @@
  * Failures are not explained here: the fast verifiers answer false or null, and the caller runs the
  * reference, which names the reason and the member (§9.4, §9.5).
  */
-import { sha512 } from '@noble/hashes/sha2.js';
 import { fromHex } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
 import { ChoiceTable, MAX_CHOICES } from '../choices.js';
 import { DOMAIN } from '../domain.js';
-import { encode, Encoder, type Sink } from '../encoding.js';
 import { pointBytes } from '../elgamal.js';
 import type { Fingerprint } from '../fiat-shamir.js';
 import { G, invert, L, mod, Point, randomScalar, scalarToBytes, scalarToHex, type ScalarSource } from '../group.js';
 import { proveChaumPedersen, verifyChaumPedersen, type ChaumPedersenProof, type ChaumPedersenStatement } from '../proofs/chaum-pedersen.js';
 import { integerLagrangeAtZero, lagrangeAtZero, type MemberSecret, type PartialDecryptionJson } from '../threshold.js';
-import { countOf, groupBackend, isIdentityAt, itemAt, packedToHex, packHex, packScalars, unpackScalar, type GroupBackend, type PackedCiphertexts } from '../backend/index.js';
+import { countOf, gather, groupBackend, isIdentityAt, itemAt, packedToHex, packHex, packScalars, unpackScalar, type GroupBackend, type PackedCiphertexts } from '../backend/index.js';
+import { POINT } from '../backend/types.js';
+import { packPointsJson } from './ciphertexts.js';
+import { expandScalarsFast, statementDigestFast, writeFramed } from './hash.js';
 
-const POINT = 32;
 
 // ---------------------------------------------------------------------------------------------------
 // The statement of §9.2 from packed bytes
 // ---------------------------------------------------------------------------------------------------
-
-/** Items per hash update: big enough that the hash's per-call cost vanishes, small enough to stay in cache. */
-const HASH_CHUNK = 2048;
-
-/**
- * Writes point(P) = u32be(32) || P for every item of `lists`, taking the i-th item of each list in turn
- * (so [a, b] writes ciphertext(a_i, b_i) of §6.1). One update per chunk instead of two per point: the
- * hash sees the same bytes as through Encoder.bytes, only in fewer calls.
- */
-function absorbPoints(sink: Sink, lists: readonly Uint8Array[]): void {
-  const n = countOf(lists[0]!);
-  const atom = POINT + 4;
-  const width = atom * lists.length;
-  const chunk = new Uint8Array(Math.min(n, HASH_CHUNK) * width);
-  for (let start = 0; start < n; start += HASH_CHUNK) {
-    const count = Math.min(HASH_CHUNK, n - start);
-    for (let k = 0; k < count; k++) {
-      lists.forEach((list, l) => {
-        const at = k * width + l * atom;
-        chunk[at + 3] = POINT; // u32be(32): the three bytes before it stay zero
-        chunk.set(itemAt(list, start + k), at + 4);
-      });
-    }
-    sink.update(chunk.subarray(0, count * width));
-  }
-}
 
 /**
  * seed = digest("sceau/v1/decryption/seed", fp, integer(j) || point(Y_j) || ciphertexts(a, b) || integer(N) || point(d_0) … point(d_N−1))
@@ -65,46 +39,22 @@ function absorbPoints(sink: Sink, lists: readonly Uint8Array[]): void {
  * every item must be canonical encodings: the reference hashes the encoding of decoded points.
  */
 export function packedDecryptionSeed(fingerprint: Fingerprint, member: number, verificationKey: Uint8Array, cts: PackedCiphertexts, shares: Uint8Array): Uint8Array {
-  // statementDigest of ../fiat-shamir.ts, written out to reach the hash itself for absorbPoints.
-  const h = sha512.create();
-  const e = new Encoder(h);
-  e.string(DOMAIN.decryptionSeed).bytes(fingerprint);
-  e.integer(member).bytes(verificationKey);
-  e.integer(cts.n);
-  absorbPoints(h, [cts.a, cts.b]);
-  e.integer(countOf(shares));
-  absorbPoints(h, [shares]);
-  return h.digest();
+  return statementDigestFast(DOMAIN.decryptionSeed, fingerprint, (h, e) => {
+    e.integer(member).bytes(verificationKey);
+    e.integer(cts.n);
+    writeFramed(h, [cts.a, cts.b], cts.n);
+    e.integer(countOf(shares));
+    writeFramed(h, [shares], countOf(shares));
+  });
 }
 
 const WEIGHT_MASK = (1n << 128n) - 1n;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** LE(bytes) as a bigint, through hex: far fewer BigInt operations than a shift per byte. */
-function littleEndian(bytes: Uint8Array): bigint {
-  let hex = '0x';
-  for (let k = bytes.length - 1; k >= 0; k--) hex += HEX[bytes[k]!]!;
-  return BigInt(hex);
-}
-
 /**
  * w_i = expand("sceau/v1/decryption/weights", seed, i) mod 2^128, packed (§3.1, §9.2): the values of
- * `decryptionWeights`. The message string(tag) || bytes(seed) || integer(i) is written once and only its
- * last 8 bytes change, so each weight costs one SHA-512 call.
+ * `decryptionWeights`.
  */
 export function packedDecryptionWeights(seed: Uint8Array, count: number): Uint8Array {
-  const prefix = encode((e) => e.string(DOMAIN.decryptionWeights).bytes(seed));
-  const message = new Uint8Array(prefix.length + 12);
-  message.set(prefix);
-  message[prefix.length + 3] = 8; // integer(i) = u32be(8) || u64be(i)
-  const view = new DataView(message.buffer);
-  const weights: bigint[] = new Array<bigint>(count);
-  for (let i = 0; i < count; i++) {
-    view.setUint32(prefix.length + 4, Math.floor(i / 2 ** 32), false);
-    view.setUint32(prefix.length + 8, i >>> 0, false);
-    weights[i] = mod(littleEndian(sha512(message))) & WEIGHT_MASK;
-  }
-  return packScalars(weights);
+  return packScalars(expandScalarsFast(DOMAIN.decryptionWeights, seed, count).map((w) => w & WEIGHT_MASK));
 }
 
 /** The folded statement of §9.2, as `foldedStatement` of ../proofs/batched-chaum-pedersen.ts builds it. */
@@ -206,7 +156,7 @@ function parsePartial(json: unknown, backend: GroupBackend): ParsedPartial | nul
   if (Object.keys(p).length !== 2) return null;
   const c = scalarOf(p['c']);
   const s = scalarOf(p['s']);
-  const shares = publicPoints(o['shares'] as unknown[], backend);
+  const shares = packPointsJson(o['shares'], false, backend);
   if (c === null || s === null || shares === null) return null;
   return { member, shares, proof: { c, s } };
 }
@@ -217,14 +167,6 @@ function scalarOf(hex: unknown): bigint | null {
   if (!(packed instanceof Uint8Array)) return null;
   const s = unpackScalar(packed);
   return s < L ? s : null;
-}
-
-/** Hex strings as packed canonical encodings, none the identity (keys, shares: §2, §9.3), or null. */
-function publicPoints(hexes: readonly unknown[], backend: GroupBackend): Uint8Array | null {
-  const packed = packHex(hexes);
-  if (!(packed instanceof Uint8Array) || backend.firstInvalid(packed) !== -1) return null;
-  for (let i = 0; i < hexes.length; i++) if (isIdentityAt(packed, i)) return null;
-  return packed;
 }
 
 /** Y_j as a point, when it is a canonical encoding of a point other than the identity. */
@@ -305,7 +247,7 @@ export interface FastCombined {
 export function combineFast(task: FastCombineTask, cts: PackedCiphertexts, backend: GroupBackend = groupBackend()): FastCombined | null {
   checkPacked(cts);
   const fingerprint = fingerprintOf(task.fingerprint);
-  const keys = publicPoints(task.dkg.verificationKeys, backend);
+  const keys = packPointsJson(task.dkg.verificationKeys, false, backend);
   if (fingerprint === null || keys === null || cts.n === 0 || !plausibleTask(task)) return null;
   // The cheap refusals first (form, Q, duplicates, too few): the proofs are what costs.
   const parsed: ParsedPartial[] = [];
@@ -412,9 +354,3 @@ function decodeChoices(table: ChoiceTable, scaled: Uint8Array, denominator: bigi
   return { ok: true, plaintexts, decoded };
 }
 
-/** The items of `packed` at `indices`, packed. */
-function gather(packed: Uint8Array, indices: readonly number[]): Uint8Array {
-  const out = new Uint8Array(indices.length * POINT);
-  indices.forEach((i, k) => out.set(itemAt(packed, i), k * POINT));
-  return out;
-}

@@ -11,14 +11,13 @@
  *
  * Notation of ../shuffle/proof.ts (additive; indices 0-based; ψ[i] = input of output i).
  */
-import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
 import {
   countOf,
+  gather,
   groupBackend,
   isIdentityAt,
   itemAt,
@@ -30,15 +29,16 @@ import {
   type PackedCiphertexts,
 } from '../backend/index.js';
 import { POINT } from '../backend/types.js';
-import { DOMAIN, type DomainTag } from '../domain.js';
+import { DOMAIN } from '../domain.js';
 import type { CiphertextJson } from '../elgamal.js';
-import { encode, Encoder, type Sink } from '../encoding.js';
+import { Encoder, type Sink } from '../encoding.js';
 import type { Fingerprint } from '../fiat-shamir.js';
-import { G, innerProductMod, L, mod, randomScalar, sumMod, type ScalarSource } from '../group.js';
+import { bytesToNumberLE, G, innerProductMod, L, mod, randomScalar, sumMod, type ScalarSource } from '../group.js';
 import { GENERATOR_LABELS, generatorMessage } from '../shuffle/generators.js';
 import type { ShuffleJson, ShuffleProofJson } from '../shuffle/json.js';
 import { randomPermutation } from '../shuffle/permutation.js';
 import { firstIdentity, packCiphertextsJson, packPointsJson } from './ciphertexts.js';
+import { expandScalarsFast, sha512Node, statementDigestFast, writeFramed } from './hash.js';
 
 /** What a shuffle is about, packed: the election fingerprint and the election key Y (32 bytes). */
 export interface FastShuffleContext {
@@ -46,17 +46,7 @@ export interface FastShuffleContext {
   readonly publicKey: Uint8Array;
 }
 
-/*
- * SHA-512 here is node:crypto's (OpenSSL), not @noble/hashes': the same function, about 20 times faster
- * in this process (≈ 3 µs against ≈ 60 µs for a one-block message, measured), and the shuffle hashes a few
- * blocks per ciphertext. The tests hold generators and JSON to the reference's, byte for byte.
- */
-function sha512Bytes(message: Uint8Array): Uint8Array {
-  return createHash('sha512').update(message).digest();
-}
-
-/** noble's sha512 as expand_message_xmd reads it (a call, outputLen, blockLen), computed by node:crypto. */
-const nodeSha512 = Object.assign(sha512Bytes, { outputLen: sha512.outputLen, blockLen: sha512.blockLen, canXOF: sha512.canXOF, create: sha512.create });
+const nodeSha512 = Object.assign(sha512Node, { outputLen: sha512.outputLen, blockLen: sha512.blockLen, canXOF: sha512.canXOF, create: sha512.create });
 
 // --- generators (docs/shuffle.md §2) ---
 
@@ -139,30 +129,6 @@ export function fastShuffleGenerators(fingerprint: Fingerprint, n: number, backe
 
 // --- Fiat–Shamir from packed bytes (docs/shuffle.md §4) ---
 
-/** Items framed per hash update: bounds the buffer, not the list. */
-const FRAME_CHUNK = 2048;
-const POINT_FRAME = 4 + POINT;
-
-/**
- * Writes item i of every list, for i = 0 … n−1, each as the Encoder writes a point: atom(bytes) =
- * u32be(32) || bytes (docs/protocol.md §3). In chunks, so that a hash update covers thousands of points.
- */
-function writeFramed(sink: Sink, lists: readonly Uint8Array[], n: number): void {
-  const chunk = new Uint8Array(Math.min(n, FRAME_CHUNK) * lists.length * POINT_FRAME);
-  for (let start = 0; start < n; start += FRAME_CHUNK) {
-    const end = Math.min(n, start + FRAME_CHUNK);
-    let o = 0;
-    for (let i = start; i < end; i++) {
-      for (const list of lists) {
-        chunk[o + 3] = POINT; // u32be(32): bytes 0 … 2 stay 0
-        chunk.set(itemAt(list, i), o + 4);
-        o += POINT_FRAME;
-      }
-    }
-    sink.update(chunk.subarray(0, o));
-  }
-}
-
 /** points(P) = integer(N) || point(P_0) || … (docs/shuffle.md §4). */
 function writePoints(sink: Sink, e: Encoder, packed: Uint8Array): void {
   e.integer(countOf(packed));
@@ -175,37 +141,9 @@ function writeCiphertexts(sink: Sink, e: Encoder, cts: PackedCiphertexts): void 
   writeFramed(sink, [cts.a, cts.b], cts.n);
 }
 
-/** ../fiat-shamir.ts statementDigest, with the sink at hand for the framed lists. */
-function digest(tag: DomainTag, fingerprint: Fingerprint, write: (sink: Sink, e: Encoder) => void): Uint8Array {
-  const h = createHash('sha512');
-  const e = new Encoder(h);
-  e.string(tag).bytes(fingerprint);
-  write(h, e);
-  return h.digest();
-}
-
-/** LE(bytes) as ../group.ts bytesToNumberLE, through one hex string rather than a BigInt shift per byte. */
-function littleEndian(bytes: Uint8Array): bigint {
-  return BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
-}
-
-/**
- * ../shuffle/proof.ts shuffleU (../fiat-shamir.ts expandScalars): u_j = LE(SHA-512(string(tag) ||
- * bytes(seed) || integer(j))) mod L. The message differs only in its last 8 bytes.
- */
+/** ../shuffle/proof.ts shuffleU: u_j = expand("sceau/v1/shuffle/u", seed, j) (docs/shuffle.md §4). */
 function expandU(seed: Uint8Array, n: number): bigint[] {
-  const prefix = encode((e) => e.string(DOMAIN.shuffleU).bytes(seed));
-  const message = new Uint8Array(prefix.length + 12);
-  message.set(prefix);
-  message[prefix.length + 3] = 8; // u32be(8): the length of integer(j)
-  const view = new DataView(message.buffer);
-  const out: bigint[] = new Array<bigint>(n);
-  for (let j = 0; j < n; j++) {
-    view.setUint32(prefix.length + 4, Math.floor(j / 2 ** 32));
-    view.setUint32(prefix.length + 8, j >>> 0);
-    out[j] = mod(littleEndian(sha512Bytes(message)));
-  }
-  return out;
+  return expandScalarsFast(DOMAIN.shuffleU, seed, n);
 }
 
 interface PackedStatement {
@@ -218,7 +156,7 @@ interface PackedStatement {
 
 /** ../shuffle/proof.ts shuffleSeed: string(label) || point(Y) || point(H) || ciphertexts(e) || ciphertexts(ẽ) || points(c). */
 function seedOf(st: PackedStatement, h: Uint8Array, c: Uint8Array): Uint8Array {
-  return digest(DOMAIN.shuffleStatement, st.fingerprint, (sink, e) => {
+  return statementDigestFast(DOMAIN.shuffleStatement, st.fingerprint, (sink, e) => {
     e.string(st.label).bytes(st.publicKey).bytes(h);
     writeCiphertexts(sink, e, st.inputs);
     writeCiphertexts(sink, e, st.outputs);
@@ -235,23 +173,16 @@ interface PackedCommitments {
 
 /** ../shuffle/proof.ts shuffleChallenge: bytes(seed) || points(ĉ) || point(t1) … point(t4b) || points(t̂). */
 function challengeOf(fingerprint: Fingerprint, seed: Uint8Array, k: PackedCommitments): bigint {
-  const d = digest(DOMAIN.shuffleChallenge, fingerprint, (sink, e) => {
+  const d = statementDigestFast(DOMAIN.shuffleChallenge, fingerprint, (sink, e) => {
     e.bytes(seed);
     writePoints(sink, e, k.cHat);
     for (let i = 0; i < 5; i++) e.bytes(itemAt(k.t, i));
     writePoints(sink, e, k.tHat);
   });
-  return mod(littleEndian(d));
+  return mod(bytesToNumberLE(d));
 }
 
 // --- packed lists ---
-
-/** out_k = item idx[k] of `packed`. */
-function gather(packed: Uint8Array, idx: readonly number[]): Uint8Array {
-  const out = new Uint8Array(idx.length * POINT);
-  idx.forEach((j, k) => out.set(itemAt(packed, j), k * POINT));
-  return out;
-}
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
