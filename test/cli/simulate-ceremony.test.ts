@@ -55,8 +55,8 @@ describe('sceau simulate after a real key ceremony', () => {
       for (const r of imported.value.rejected) byCode[r.code] = (byCode[r.code] ?? 0) + 1;
       expect(byCode).toEqual(truth.rejected);
       expect(imported.value.ballotLines).toBe(truth.ballotLines);
-      for (const c of ceremony.definition.constituencies) expect(imported.value.accepted.get(c.id)?.length ?? 0).toBe(truth.constituencies[c.id]!.votants);
-      expect([...imported.value.accepted.values()].reduce((s, l) => s + l.length, 0)).toBe(truth.accepted);
+      for (const c of ceremony.definition.constituencies) expect(imported.value.accepted.get(c.id)?.count ?? 0).toBe(truth.constituencies[c.id]!.votants);
+      expect([...imported.value.accepted.values()].reduce((s, l) => s + l.count, 0)).toBe(truth.accepted);
     } finally {
       await pool.close();
     }

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importUrn, type ImportResult } from '../../src/core/pipeline/import.js';
+import { ballotsOf, importUrn, type ImportResult } from '../../src/core/pipeline/import.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import { BAD_KINDS, EXPECTED_REASON, simulateUrn, type GroundTruth } from '../../src/core/pipeline/simulate.js';
 import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/urn.js';
-import { MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
+import { laterRepeats, MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { castBallot, fixture, tempDir, writeSignedUrn } from './helpers.js';
@@ -44,9 +44,9 @@ describe('urn import', () => {
     expect(new Set(BAD_KINDS.map((k) => EXPECTED_REASON[k])).size).toBe(BAD_KINDS.length);
     let accepted = 0;
     for (const [cid, list] of r.value.accepted) {
-      accepted += list.length;
-      expect(list.length).toBe(truth.constituencies[cid]!.votants);
-      expect(list.map((b) => b.line)).toEqual([...list.map((b) => b.line)].sort((a, b) => a - b));
+      accepted += list.count;
+      expect(list.count).toBe(truth.constituencies[cid]!.votants);
+      expect([...list.lines]).toEqual([...list.lines].sort((a, b) => a - b));
     }
     expect(accepted).toBe(truth.accepted);
     expect(r.value.ballotLines).toBe(truth.ballotLines);
@@ -58,7 +58,7 @@ describe('urn import', () => {
     if (!r.ok) throw new Error(r.error.code);
     expect(countsByCode(r.value)).toEqual({ 'urn.duplicate-identity': 8, 'urn.replay': 5 });
     expect(countsByCode(r.value)).toEqual(truth.rejected);
-    expect([...r.value.accepted.values()].reduce((n, l) => n + l.length, 0)).toBe(truth.accepted);
+    expect([...r.value.accepted.values()].reduce((n, l) => n + l.count, 0)).toBe(truth.accepted);
   });
 
   it('gives the same verdicts inline (no worker) as in the pool', async () => {
@@ -69,7 +69,7 @@ describe('urn import', () => {
     expect(a.ok && b.ok).toBe(true);
     if (a.ok && b.ok) {
       expect(a.value.rejected).toEqual(b.value.rejected);
-      expect([...a.value.accepted]).toEqual([...b.value.accepted]);
+      expect([...a.value.accepted].map(([cid, l]) => [cid, ballotsOf(l)])).toEqual([...b.value.accepted].map(([cid, l]) => [cid, ballotsOf(l)]));
     }
   });
 
@@ -78,7 +78,7 @@ describe('urn import', () => {
     const r = await load(path);
     if (!r.ok) throw new Error(r.error.code);
     const lines = readFileSync(path, 'utf8').split('\n');
-    const first = [...r.value.accepted.values()][0]![0]!;
+    const first = ballotsOf([...r.value.accepted.values()][0]!)[0]!;
     const line = JSON.parse(lines[first.line - 1]!);
     expect(first.receipt).toBe(receiptCode(f.fingerprint, line.id, line.constituency, line.ballot));
     expect(first.receipt).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){7}$/);
@@ -127,7 +127,7 @@ describe('urn import', () => {
     writeFileSync(p, resign(long, '\n'));
     const r = await load(p);
     expect(r.ok && r.value.rejected).toEqual([{ line: 4, code: 'urn.malformed' }]);
-    expect(r.ok && [...r.value.accepted.values()].reduce((n, l) => n + l.length, 0)).toBe(9);
+    expect(r.ok && [...r.value.accepted.values()].reduce((n, l) => n + l.count, 0)).toBe(9);
     // A platform that writes CRLF signs its CRs too: the exact bytes are what is checked.
     const crlf = join(tempDir(), 'urn.jsonl');
     writeFileSync(crlf, resign(lines, '\r\n'));
@@ -176,7 +176,7 @@ describe('replays are judged against accepted ballots only (docs/formats.md §4.
       const r = await load(path, p);
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
       out.push({
-        accepted: [...r.value.accepted.values()].flat().sort((x, y) => x.line - y.line).map((b) => `${b.line} ${b.id}`),
+        accepted: [...r.value.accepted.values()].flatMap(ballotsOf).sort((x, y) => x.line - y.line).map((b) => `${b.line} ${b.id}`),
         rejected: r.value.rejected.map((x) => `${x.line} ${x.id ?? '-'} ${x.code}`),
       });
     }
@@ -230,3 +230,25 @@ describe('replays are judged against accepted ballots only (docs/formats.md §4.
   });
 });
 
+
+describe('the import’s packed judgement', () => {
+  const item = (fill: number, last: number): Uint8Array => {
+    const b = new Uint8Array(32).fill(fill);
+    b[31] = last;
+    return b;
+  };
+  const packed = (items: Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(items.length * 32);
+    items.forEach((x, i) => out.set(x, i * 32));
+    return out;
+  };
+
+  it('finds the later repeats of 32-byte items, items alike but in their last byte included', () => {
+    // Items 0, 2 and 5 are equal; 1 and 3 differ from them only in the last byte; 4 equals 1.
+    const p = packed([item(7, 1), item(7, 2), item(7, 1), item(7, 3), item(7, 2), item(7, 1)]);
+    expect([...laterRepeats(p, Uint32Array.from([0, 1, 2, 3, 4, 5]))].sort()).toEqual([2, 4, 5]);
+    // Only among the ordinals given: without 0, the first of its kind is 2.
+    expect([...laterRepeats(p, Uint32Array.from([1, 2, 3, 5]))].sort()).toEqual([5]);
+    expect(laterRepeats(p, Uint32Array.from([0, 1, 3])).size).toBe(0);
+  });
+});

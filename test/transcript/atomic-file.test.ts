@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendDurable, writeFileAtomic } from '../../src/core/common/atomic-file.js';
+import { createHash } from 'node:crypto';
+import { appendDurable, chunksSha256, setWriteProbe, writeChunksAtomic, writeFileAtomic } from '../../src/core/common/atomic-file.js';
 
 describe('atomic files', () => {
   it('replaces a file whole and leaves no temporary file', async () => {
@@ -17,6 +18,36 @@ describe('atomic files', () => {
   it('fails with a reason when the folder does not exist', async () => {
     const r = await writeFileAtomic(join(tmpdir(), 'no-such-folder-sceau', 'f'), 'x');
     expect(!r.ok && r.error.code).toBe('file.write');
+  });
+
+  it('writes a file of chunks larger than its buffer whole, and gives the SHA-256 of its bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sceau-af-'));
+    const path = join(dir, 'big.jsonl');
+    writeFileSync(path, 'old');
+    const lines = Array.from({ length: 40_000 }, (_, i) => `{"line":${i},"pad":"${'é'.repeat(20)}"}\n`);
+    const r = await writeChunksAtomic(path, lines);
+    const text = lines.join('');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 20);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    const sha = createHash('sha256').update(text).digest('hex');
+    expect(r.ok && r.value.sha256).toBe(sha);
+    expect(chunksSha256(lines)).toBe(sha);
+    expect(readdirSync(dir)).toEqual(['big.jsonl']);
+  });
+
+  it('refuses a chunked file that a second writer changed before it was read back, and one it cannot write', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sceau-af-')), 'f.jsonl');
+    setWriteProbe((p) => {
+      if (p.path === path && p.stage === 'after') writeFileSync(path, 'changed by another writer\n');
+    });
+    try {
+      const r = await writeChunksAtomic(path, ['a\n', 'b\n']);
+      expect(!r.ok && r.error.code).toBe('file.read-back');
+    } finally {
+      setWriteProbe(undefined);
+    }
+    const missing = await writeChunksAtomic(join(tmpdir(), 'no-such-folder-sceau', 'f'), ['x']);
+    expect(!missing.ok && missing.error.code).toBe('file.write');
   });
 
   it('appends, reads back, and refuses when the size is not the expected one', async () => {

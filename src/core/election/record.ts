@@ -5,11 +5,11 @@
  *   manifest.json = {"format":"sceau/manifest/v1","files":[{"path","bytes","sha256"}…]}   (paths sorted, "/" separators)
  *   record fingerprint = SHA-256(bytes of manifest.json)
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { fileSha256 } from '../common/atomic-file.js';
 import { toHex } from '../common/bytes.js';
 import { isLockName } from '../common/folder-lock.js';
 
@@ -44,15 +44,7 @@ export interface ManifestEntry {
   readonly sha256: string;
 }
 
-/**
- * SHA-256 of a file, streamed. Node's (OpenSSL's) SHA-256 rather than @noble's: the same function, but
- * about ten times faster on the urn's half gigabyte, which the tally re-hashes at every step.
- */
-export async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Uint8Array);
-  return h.digest('hex');
-}
+export { fileSha256 };
 
 /** What a record folder holds besides regular files and folders: refused by the verifier (docs/record.md §9). */
 export type IrregularKind = 'symbolic link' | 'named pipe' | 'socket' | 'device' | 'unknown';

@@ -120,6 +120,11 @@ export function groupReceipt(hex: string): string {
  * ballots share a receipt costs about 2^64 hashes (80 bits, the first version's, cost only 2^40).
  */
 export function receiptCode(fingerprint: Uint8Array, id: string, constituency: string, ballot: BallotJson): string {
+  return groupReceipt(toHex(receiptBytes(fingerprint, id, constituency, ballot)));
+}
+
+/** The receipt's 16 bytes, before they are written as hex ({@link receiptCode}): what an import keeps. */
+export function receiptBytes(fingerprint: Uint8Array, id: string, constituency: string, ballot: BallotJson): Uint8Array {
   const h = sha256(
     encode((e) =>
       e
@@ -133,7 +138,7 @@ export function receiptCode(fingerprint: Uint8Array, id: string, constituency: s
         .bytes(fromHex(ballot.proof.response)),
     ),
   );
-  return groupReceipt(toHex(h.subarray(0, RECEIPT_BYTES)));
+  return h.subarray(0, RECEIPT_BYTES);
 }
 
 // --- parsing (shape only: points are decoded and proofs checked by the pipeline) ---

@@ -23,6 +23,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fail, ok, type Result } from '../common/result.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
+import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { instantMs, type ElectionDefinition } from '../election/definition.js';
 import {
   ballotLineShape,
@@ -30,10 +31,13 @@ import {
   isTrailerValue,
   LineDigest,
   parseHeader,
-  receiptCode,
+  groupReceipt,
+  RECEIPT_BYTES,
+  receiptBytes,
   type RejectionCode,
   type UrnTrailer,
 } from '../election/urn.js';
+import { GrowableBytes, GrowableU32 } from './growable.js';
 import { WorkerPool } from './pool.js';
 import type { BallotsOutput, BallotsTask } from './tasks.js';
 
@@ -67,6 +71,20 @@ export interface AcceptedBallot {
   readonly ciphertext: CiphertextJson;
 }
 
+/**
+ * One constituency's accepted ballots, in urn order, packed: 116 bytes and an identity string per ballot
+ * instead of an object of strings (docs/performance.md "Memory"). {@link ballotsOf} gives the objects.
+ */
+export interface AcceptedList {
+  readonly count: number;
+  /** 1-based lines of the urn file. */
+  readonly lines: Uint32Array;
+  readonly ids: readonly string[];
+  /** RECEIPT_BYTES per ballot. */
+  readonly receipts: Uint8Array;
+  readonly ciphertexts: PackedCiphertexts;
+}
+
 export interface RejectedBallot {
   readonly line: number;
   readonly id?: string;
@@ -76,13 +94,34 @@ export interface RejectedBallot {
 
 export interface ImportResult {
   /** Per constituency id, in the definition's order; ballots in urn order. */
-  readonly accepted: ReadonlyMap<string, readonly AcceptedBallot[]>;
+  readonly accepted: ReadonlyMap<string, AcceptedList>;
   /** In urn order. */
   readonly rejected: readonly RejectedBallot[];
   readonly trailer: UrnTrailer;
   readonly ballotLines: number;
   /** hex SHA-256 of the lines before the trailer (= trailer.digest). */
   readonly digest: string;
+}
+
+/** The receipt of the i-th ballot of a list, as written (groups of four hex digits). */
+export function receiptAt(list: AcceptedList, i: number): string {
+  return groupReceipt(Buffer.from(list.receipts.buffer, list.receipts.byteOffset + i * RECEIPT_BYTES, RECEIPT_BYTES).toString('hex'));
+}
+
+/** The i-th ciphertext of a list, as hex. */
+export function ciphertextAt(list: AcceptedList, i: number): CiphertextJson {
+  const hex = (packed: Uint8Array): string => Buffer.from(packed.buffer, packed.byteOffset + i * 32, 32).toString('hex');
+  return { a: hex(list.ciphertexts.a), b: hex(list.ciphertexts.b) };
+}
+
+/** A list's ballots as objects (small lists, tests). */
+export function ballotsOf(list: AcceptedList): AcceptedBallot[] {
+  return Array.from({ length: list.count }, (_, i) => ({ line: list.lines[i]!, id: list.ids[i]!, receipt: receiptAt(list, i), ciphertext: ciphertextAt(list, i) }));
+}
+
+/** The number of accepted ballots per constituency. */
+export function acceptedCounts(imp: ImportResult): Map<string, number> {
+  return new Map([...imp.accepted].map(([cid, list]) => [cid, list.count]));
 }
 
 /** No line of an urn is longer: a ballot line is ~330 bytes, the trailer ~40 bytes per constituency. */
@@ -132,12 +171,47 @@ async function* splitLines(stream: AsyncIterable<Buffer>, maxLine: number, overl
 /** Ballots per task sent to a worker: one batch verification of the core (≤ 1024 per multi-scalar multiplication). */
 const TASK_SIZE = 512;
 
-interface Candidate {
-  readonly id: string;
-  readonly constituency: string;
-  readonly receipt: string;
-  readonly ciphertext: CiphertextJson;
+/**
+ * The lines that pass rules 1 and 3–4, awaiting their proofs and the judgement of duplicates and replays,
+ * in line order, packed: ordinal k is the k-th such line.
+ */
+class Candidates {
+  readonly lines = new GrowableU32();
+  /** Index of the constituency in the definition. */
+  readonly constituencies = new GrowableU32();
+  readonly ids: string[] = [];
+  readonly receipts = new GrowableBytes(RECEIPT_BYTES);
+  readonly a = new GrowableBytes(32);
+  readonly b = new GrowableBytes(32);
+  /** 1: rejected by a worker (encoding or proof). */
+  readonly refused = new GrowableBytes(1);
+
+  add(line: number, constituency: number, id: string, receipt: Uint8Array, ct: CiphertextJson): void {
+    this.lines.push(line);
+    this.constituencies.push(constituency);
+    this.ids.push(id);
+    this.receipts.push(receipt);
+    this.a.push(ct.a);
+    this.b.push(ct.b);
+    this.refused.push(ZERO);
+  }
+
+  /** The ordinal of a candidate line (lines are pushed in increasing order). */
+  ordinalOf(line: number): number {
+    const lines = this.lines.view();
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[mid]! === line) return mid;
+      if (lines[mid]! < line) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    throw new Error(`import: line ${line} is not a candidate`);
+  }
 }
+
+const ZERO = new Uint8Array(1);
 
 export function cancelled(): Result<never> {
   return fail('cancelled', 'Opération annulée : rien n’a été écrit.', 'Operation cancelled: nothing was written.');
@@ -156,16 +230,16 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   const file = o.fileName ?? o.urnPath;
   const def = o.definition;
   const fpHex = Buffer.from(o.fingerprint).toString('hex');
-  const known = new Set(def.constituencies.map((c) => c.id));
+  const indexOf = new Map(def.constituencies.map((c, i) => [c.id, i]));
   const opens = instantMs(def.votingPeriod.opens);
   const closes = instantMs(def.votingPeriod.closes);
   const totalBytes = (await stat(o.urnPath)).size;
   const stream = createReadStream(o.urnPath, { highWaterMark: 1 << 20 });
 
   const digest = new LineDigest();
-  const firstLineOfId = new Map<string, number>();
-  const duplicates = new Set<string>();
-  const candidates = new Map<number, Candidate>();
+  const candidates = new Candidates();
+  // Identities of the well-formed lines rejected before their proof (rules 3–4): they count for rule 2.
+  const earlyIds: string[] = [];
   const rejected: RejectedBallot[] = [];
   const pending = new Map<string, BallotsTask['items'][number][]>();
   const inflight = new Set<Promise<void>>();
@@ -184,9 +258,9 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
     const task: BallotsTask = { kind: 'ballots', fingerprint: fpHex, electionKey: o.electionKey, constituency, items };
     const p = pool.run<BallotsOutput>(task).then((bad) => {
       for (const { line, code } of bad) {
-        const c = candidates.get(line)!;
-        candidates.delete(line);
-        rejected.push({ line, id: c.id, constituency: c.constituency, code });
+        const k = candidates.ordinalOf(line);
+        candidates.refused.at(k)[0] = 1;
+        rejected.push({ line, id: candidates.ids[k]!, constituency: def.constituencies[candidates.constituencies.at(k)]!.id, code });
       }
       checked += items.length;
     }, (e: unknown) => {
@@ -255,7 +329,7 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   const t = checkTrailer(trailer.value, def, o.fingerprint, ballotLines, d, `${file}:${trailer.line}`);
   if (!t.ok) return t;
   progress();
-  return ok(finish(def, candidates, rejected, duplicates, t.value, ballotLines, Buffer.from(d).toString('hex')));
+  return ok(finish(def, candidates, earlyIds, rejected, t.value, ballotLines, Buffer.from(d).toString('hex')));
 
   function classify(line: number, v: unknown): void {
     const b = ballotLineShape(v);
@@ -264,14 +338,16 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
       return;
     }
     const { id, constituency, cast, ballot } = b;
-    if (firstLineOfId.has(id)) duplicates.add(id);
-    else firstLineOfId.set(id, line);
-    const reject = (code: RejectionCode): void => void rejected.push({ line, id, constituency, code });
-    if (!known.has(constituency)) return reject('urn.unknown-constituency');
+    const reject = (code: RejectionCode): void => {
+      earlyIds.push(id);
+      rejected.push({ line, id, constituency, code });
+    };
+    const index = indexOf.get(constituency);
+    if (index === undefined) return reject('urn.unknown-constituency');
     const castMs = instantMs(cast);
     if (castMs < opens) return reject('urn.before-opening');
     if (castMs >= closes) return reject('urn.after-closing');
-    candidates.set(line, { id, constituency, receipt: receiptCode(o.fingerprint, id, constituency, ballot), ciphertext: ballot.ciphertext });
+    candidates.add(line, index, id, receiptBytes(o.fingerprint, id, constituency, ballot), ballot.ciphertext);
     const list = pending.get(constituency) ?? [];
     list.push({ line, id, ballot });
     pending.set(constituency, list);
@@ -280,34 +356,71 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
 }
 
 /**
- * The verdicts, once every proof is known: the lines left in `candidates` passed rules 1 and 3–6; walked
- * in line order, each is set aside if its identity is duplicated (rule 2), or as a replay if its `a` is
- * that of an earlier survivor (rule 7), and accepted otherwise.
+ * The verdicts, once every proof is known: the candidates not refused by a worker passed rules 1 and
+ * 3–6; each is set aside if its identity is on another well-formed line (rule 2), or as a replay if its
+ * `a` is that of an earlier survivor (rule 7), and accepted otherwise. Both are found by sorting, in
+ * O(n log n) whatever the urn holds (a hash table keyed by what the platform chose could be made slow).
  */
-function finish(
-  def: ElectionDefinition,
-  candidates: Map<number, Candidate>,
-  rejectedIn: RejectedBallot[],
-  duplicates: Set<string>,
-  trailer: UrnTrailer,
-  ballotLines: number,
-  digest: string,
-): ImportResult {
+function finish(def: ElectionDefinition, cands: Candidates, earlyIds: readonly string[], rejectedIn: RejectedBallot[], trailer: UrnTrailer, ballotLines: number, digest: string): ImportResult {
+  const duplicates = repeated(earlyIds.length === 0 ? cands.ids : cands.ids.concat(earlyIds));
   const rejected = rejectedIn.map((r) => (r.id !== undefined && duplicates.has(r.id) ? { ...r, code: 'urn.duplicate-identity' as const } : r));
-  const accepted = new Map<string, AcceptedBallot[]>(def.constituencies.map((c) => [c.id, []]));
-  // The survivors' `a` so far: the very strings the candidates hold (lower-case hex of a canonical
-  // point, so equal strings are equal points), no copy of them.
-  const acceptedA = new Set<string>();
-  for (const line of [...candidates.keys()].sort((x, y) => x - y)) {
-    const c = candidates.get(line)!;
-    const code = duplicates.has(c.id) ? 'urn.duplicate-identity' : acceptedA.has(c.ciphertext.a) ? 'urn.replay' : undefined;
-    if (code !== undefined) {
-      rejected.push({ line, id: c.id, constituency: c.constituency, code });
-      continue;
-    }
-    acceptedA.add(c.ciphertext.a);
-    accepted.get(c.constituency)!.push({ line, id: c.id, receipt: c.receipt, ciphertext: c.ciphertext });
+  const survivors = new GrowableU32();
+  for (let k = 0; k < cands.ids.length; k++) {
+    if (cands.refused.at(k)[0] === 1) continue;
+    if (duplicates.has(cands.ids[k]!)) rejected.push(rejectionOf(def, cands, k, 'urn.duplicate-identity'));
+    else survivors.push(k);
   }
+  const replayed = laterRepeats(cands.a.view(), survivors.view());
+  const kept = survivors.view().filter((k) => !replayed.has(k));
+  for (const k of replayed) rejected.push(rejectionOf(def, cands, k, 'urn.replay'));
   rejected.sort((x, y) => x.line - y.line);
-  return { accepted, rejected, trailer, ballotLines, digest };
+  return { accepted: acceptedLists(def, cands, kept), rejected, trailer, ballotLines, digest };
+}
+
+function rejectionOf(def: ElectionDefinition, cands: Candidates, k: number, code: RejectionCode): RejectedBallot {
+  return { line: cands.lines.at(k), id: cands.ids[k]!, constituency: def.constituencies[cands.constituencies.at(k)]!.id, code };
+}
+
+/** The identities that appear more than once. */
+function repeated(ids: readonly string[]): Set<string> {
+  const order = Uint32Array.from({ length: ids.length }, (_, i) => i).sort((x, y) => (ids[x]! < ids[y]! ? -1 : ids[x]! > ids[y]! ? 1 : 0));
+  const out = new Set<string>();
+  for (let i = 1; i < order.length; i++) if (ids[order[i]!] === ids[order[i - 1]!]) out.add(ids[order[i]!]!);
+  return out;
+}
+
+/** Of the ordinals `among`, those whose 32-byte item of `packed` equals that of a smaller ordinal among them. */
+export function laterRepeats(packed: Uint8Array, among: Uint32Array): Set<number> {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const bytesOrder = (x: number, y: number): number => {
+    for (let k = 0; k < 32; k += 4) {
+      const d = view.getUint32(x * 32 + k) - view.getUint32(y * 32 + k);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  const order = among.slice().sort((x, y) => bytesOrder(x, y) || x - y);
+  const out = new Set<number>();
+  for (let i = 1; i < order.length; i++) if (bytesOrder(order[i - 1]!, order[i]!) === 0) out.add(order[i]!);
+  return out;
+}
+
+/** The accepted ordinals (in line order), packed per constituency in the definition's order. */
+function acceptedLists(def: ElectionDefinition, cands: Candidates, kept: Uint32Array): Map<string, AcceptedList> {
+  const counts = new Uint32Array(def.constituencies.length);
+  for (const k of kept) counts[cands.constituencies.at(k)]!++;
+  const lists = def.constituencies.map((_, c) => {
+    const n = counts[c]!;
+    return { count: 0, lines: new Uint32Array(n), ids: [] as string[], receipts: new Uint8Array(n * RECEIPT_BYTES), ciphertexts: { n, a: new Uint8Array(n * 32), b: new Uint8Array(n * 32) } };
+  });
+  for (const k of kept) {
+    const l = lists[cands.constituencies.at(k)]!;
+    const i = l.count++;
+    l.lines[i] = cands.lines.at(k);
+    l.ids.push(cands.ids[k]!);
+    l.receipts.set(cands.receipts.at(k), i * RECEIPT_BYTES);
+    l.ciphertexts.a.set(cands.a.at(k), i * 32);
+    l.ciphertexts.b.set(cands.b.at(k), i * 32);
+  }
+  return new Map(def.constituencies.map((c, i) => [c.id, lists[i]!]));
 }

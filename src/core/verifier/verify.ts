@@ -27,7 +27,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
 import { REJECTION_CODES } from '../election/urn.js';
-import { importUrn, type ImportResult } from '../pipeline/import.js';
+import { acceptedCounts, ciphertextAt, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
 import { WorkerPool } from '../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
@@ -230,7 +230,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     tallyEntries.push(...lenientEntries(tallyText));
     tallyEntriesSeen = tallyEntries;
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
-    const accepted = imp === undefined ? undefined : new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
+    const accepted = imp === undefined ? undefined : acceptedCounts(imp);
     const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
     if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
     else if (order.value.phase !== 'closed') {
@@ -255,13 +255,14 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const members = new Map<string, number[]>();
   if (imp !== undefined) {
     // Largest first, a lane per worker and one more: no worker idles behind one large constituency.
-    const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.length > 0).sort((x, y) => imp.accepted.get(y.id)!.length - imp.accepted.get(x.id)!.length);
+    const active = def.constituencies.filter((c) => imp.accepted.get(c.id)!.count > 0).sort((x, y) => imp.accepted.get(y.id)!.count - imp.accepted.get(x.id)!.count);
     let finished = 0;
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < active.length) {
         const c = active[next++]!;
-        const inputs = imp.accepted.get(c.id)!.map((b) => b.ciphertext);
+        const list = imp.accepted.get(c.id)!;
+        const inputs = Array.from({ length: list.count }, (_, i) => ciphertextAt(list, i));
         const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
         if (out !== undefined) {
           decodedByConstituency.set(c.id, out.decoded);
@@ -421,13 +422,38 @@ function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entri
   return r.value;
 }
 
+type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: string; id?: string };
+
+/**
+ * The verdict of each urn line, as the import recomputed it: an index by line (two 32-bit numbers per
+ * line), the verdict made when asked, so that a million ballots are not a million objects.
+ */
+function verdicts(imp: ImportResult): { at: (line: number) => Verdict | undefined } {
+  const size = imp.ballotLines + 2;
+  const kind = new Uint32Array(size); // 0: no ballot line; 1 + c: accepted in the c-th list; 0xffffffff: rejected
+  const position = new Uint32Array(size);
+  const lists = [...imp.accepted];
+  lists.forEach(([, list], c) => list.lines.forEach((line, i) => ((kind[line] = 1 + c), (position[line] = i))));
+  imp.rejected.forEach((r, i) => ((kind[r.line] = 0xffffffff), (position[r.line] = i)));
+  return {
+    at: (line) => {
+      const k = line >= 0 && line < size ? kind[line]! : 0;
+      if (k === 0) return undefined;
+      if (k === 0xffffffff) {
+        const r = imp.rejected[position[line]!]!;
+        return { status: 'rejected', code: r.code, ...(r.id === undefined ? {} : { id: r.id }) };
+      }
+      const [cid, list] = lists[k - 1]!;
+      const i = position[line]!;
+      return { status: 'accepted', id: list.ids[i]!, constituency: cid, receipt: receiptAt(list, i) };
+    },
+  };
+}
+
 /** accepted.jsonl and rejected.jsonl against the verdicts recomputed from the urn. */
 async function checkLists(report: Report, dir: string, imp: ImportResult): Promise<void> {
-  type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: string; id?: string };
-  const expected = new Map<number, Verdict>();
-  for (const [cid, list] of imp.accepted) for (const b of list) expected.set(b.line, { status: 'accepted', id: b.id, constituency: cid, receipt: b.receipt });
-  for (const r of imp.rejected) expected.set(r.line, { status: 'rejected', code: r.code, id: r.id });
-  const seen = new Set<number>();
+  const expected = verdicts(imp);
+  const seen = new Uint8Array(imp.ballotLines + 2);
   const urnAt = (line: number, id?: string): string => `${RECORD_FILES.urn}:${line}${id === undefined ? '' : ` (ballot ${id})`}`;
   for (const name of [RECORD_FILES.accepted, RECORD_FILES.rejected] as const) {
     const accepting = name === RECORD_FILES.accepted;
@@ -442,12 +468,12 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
         report.fail('import.list-malformed', `Ligne illisible dans ${name}.`, `Unreadable line in ${name}.`, `${name}:${line}`);
         continue;
       }
-      const e = expected.get(v.line);
-      if (e === undefined || seen.has(v.line)) {
+      const e = expected.at(v.line);
+      if (e === undefined || seen[v.line] === 1) {
         report.fail('import.unknown-line', `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`, `${name} cites a urn line that does not exist or was already cited (${v.line}).`, `${name}:${line}`);
         continue;
       }
-      seen.add(v.line);
+      seen[v.line] = 1;
       if (accepting && e.status === 'rejected') {
         report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu : ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
       } else if (!accepting && e.status === 'accepted') {
@@ -459,15 +485,16 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
       }
     }
   }
-  for (const [line, e] of expected) {
-    if (!seen.has(line)) report.fail('import.missing', `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`, `Ballot missing from the lists (expected ${e.status}).`, urnAt(line, e.id));
+  for (let line = 2; line < seen.length; line++) {
+    const e = expected.at(line);
+    if (e !== undefined && seen[line] === 0) report.fail('import.missing', `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`, `Ballot missing from the lists (expected ${e.status}).`, urnAt(line, e.id));
   }
 }
 
 async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
   const e = entries.find((x) => x.type === 'tally.import');
   const p = e === undefined ? {} : payloadOf(e);
-  const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.length, 0);
+  const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.count, 0);
   const exp = {
     urnDigest: imp.digest,
     urnSha256: await fileSha256(join(dir, RECORD_FILES.urn)).catch(() => ''),
@@ -489,7 +516,7 @@ async function checkReceipts(report: Report, dir: string, entries: readonly Tran
   const name = RECORD_FILES.receipts;
   const text = await readText(join(dir, name));
   if (text === undefined) return missing(report, name);
-  const expected = receiptsText([...imp.accepted.values()].flatMap((l) => l.map((b) => b.receipt)));
+  const expected = receiptsText([...imp.accepted.values()].flatMap((l) => Array.from({ length: l.count }, (_, i) => receiptAt(l, i))));
   if (text !== expected) {
     report.fail('tally.receipts', `${name} n'est pas la liste triée des reçus des bulletins acceptés.`, `${name} is not the sorted list of the accepted ballots' receipts.`, name);
   }
@@ -674,7 +701,7 @@ async function checkResults(
     }
     for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id} : ${a.fr}.`, `${c.id}: ${a.en}.`, where);
     if (imp !== undefined) {
-      const accepted = imp.accepted.get(c.id)!.length;
+      const accepted = imp.accepted.get(c.id)!.count;
       const decoded = decodedBy.get(c.id) ?? (accepted === 0 ? [] : undefined);
       if (decoded !== undefined) {
         const expected = countConstituency(c, decoded, voted.get(c.id) ?? 0);

@@ -13,7 +13,7 @@ import type { CiphertextJson } from '../../crypto/elgamal.js';
 import { pointToHex, scalarToHex } from '../../crypto/group.js';
 import type { ShuffleJson } from '../../crypto/shuffle/index.js';
 import type { PartialDecryptionJson } from '../../crypto/threshold.js';
-import { isTempName, renameDurable, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
+import { chunksSha256, isTempName, renameDurable, writeChunksAtomic, writeFileAtomic, writeFileDurable } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { fromHex, toHex, wipe } from '../../common/bytes.js';
@@ -22,8 +22,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, recordFingerprint, tallyFile } from '../../election/record.js';
 import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, type PvSignature, type Results } from '../../election/results.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
-import { cancelled, importUrn as importUrnFile, type ImportResult } from '../../pipeline/import.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { acceptedCounts, cancelled, importUrn as importUrnFile, receiptAt, type ImportResult } from '../../pipeline/import.js';
 import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
@@ -75,17 +74,19 @@ import {
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
 
-/** accepted.jsonl and rejected.jsonl as an import gives them (docs/record.md §3): what tally.import records the SHA-256 of. */
-function importedLists(imp: ImportResult): { accepted: string; rejected: string } {
-  const accepted = [...imp.accepted.entries()].flatMap(([cid, list]) => list.map((b) => `${JSON.stringify({ line: b.line, id: b.id, constituency: cid, receipt: b.receipt })}\n`)).join('');
-  const rejected = imp.rejected.map((x) => `${JSON.stringify({ line: x.line, id: x.id ?? null, constituency: x.constituency ?? null, code: x.code, reason: rejectionMessage(x.code) })}\n`).join('');
-  return { accepted, rejected };
+/**
+ * accepted.jsonl and rejected.jsonl as an import gives them (docs/record.md §3), line by line: what
+ * tally.import records the SHA-256 of. Generated, never held whole (a million ballots make 200 MB of text).
+ */
+function* acceptedLines(imp: ImportResult): Generator<string> {
+  for (const [cid, list] of imp.accepted) {
+    for (let i = 0; i < list.count; i++) yield `${JSON.stringify({ line: list.lines[i]!, id: list.ids[i]!, constituency: cid, receipt: receiptAt(list, i) })}\n`;
+  }
 }
 
-function sha256Hex(text: string): string {
-  return toHex(sha256(new TextEncoder().encode(text)));
+function* rejectedLines(imp: ImportResult): Generator<string> {
+  for (const x of imp.rejected) yield `${JSON.stringify({ line: x.line, id: x.id ?? null, constituency: x.constituency ?? null, code: x.code, reason: rejectionMessage(x.code) })}\n`;
 }
-
 
 export interface TallyContext extends SessionContext {
   readonly tokens: TallyTokenPort;
@@ -496,17 +497,13 @@ export class TallyCeremony {
       });
       if (!imported.ok) return imported.error.code === 'cancelled' ? imported : await this.deviation('import-refused', null, imported.error);
       const imp = imported.value;
-      const { accepted, rejected } = importedLists(imp);
-      for (const [name, text] of [
-        [RECORD_FILES.accepted, accepted],
-        [RECORD_FILES.rejected, rejected],
-      ] as const) {
-        const w = await writeFileAtomic(join(this.folder, name), text);
-        if (!w.ok) return w;
-      }
+      const acceptedFile = await writeChunksAtomic(join(this.folder, RECORD_FILES.accepted), acceptedLines(imp));
+      if (!acceptedFile.ok) return acceptedFile;
+      const rejectedFile = await writeChunksAtomic(join(this.folder, RECORD_FILES.rejected), rejectedLines(imp));
+      if (!rejectedFile.ok) return rejectedFile;
       const moved = await renameDurable(copy, join(this.folder, RECORD_FILES.urn));
       if (!moved.ok) return moved;
-      const counts = new Map([...imp.accepted].map(([cid, list]) => [cid, list.length]));
+      const counts = acceptedCounts(imp);
       const acceptedTotal = [...counts.values()].reduce((s, n) => s + n, 0);
       this.#basis = { ...this.#basis, accepted: counts };
       const payload: TallyImportPayload = {
@@ -515,8 +512,8 @@ export class TallyCeremony {
         ballotLines: imp.ballotLines,
         accepted: acceptedTotal,
         rejected: imp.rejected.length,
-        acceptedSha256: await fileSha256(join(this.folder, RECORD_FILES.accepted)),
-        rejectedSha256: await fileSha256(join(this.folder, RECORD_FILES.rejected)),
+        acceptedSha256: acceptedFile.value.sha256,
+        rejectedSha256: rejectedFile.value.sha256,
       };
       const recorded = await this.recordAsWorkstation(TALLY_ENTRY.import, payload);
       if (!recorded.ok) return recorded;
@@ -539,8 +536,8 @@ export class TallyCeremony {
     const urnPath = join(this.folder, RECORD_FILES.urn);
     const imported = await importUrnFile({ urnPath, definition: this.definition, fingerprint: this.fingerprint, electionKey: this.keys.electionKey, pool: this.ctx.pool, ...(job.signal ? { signal: job.signal } : {}), onProgress: (p) => job.onProgress?.(p.bytesRead, p.totalBytes), fileName: RECORD_FILES.urn });
     if (!imported.ok) return imported;
-    const { accepted, rejected } = importedLists(imported.value);
-    const same = sha256Hex(accepted) === recorded.acceptedSha256 && sha256Hex(rejected) === recorded.rejectedSha256 && imported.value.digest === recorded.urnDigest;
+    const imp = imported.value;
+    const same = chunksSha256(acceptedLines(imp)) === recorded.acceptedSha256 && chunksSha256(rejectedLines(imp)) === recorded.rejectedSha256 && imp.digest === recorded.urnDigest;
     if (same) return ok(undefined);
     return fail(
       'station.import-differs',
