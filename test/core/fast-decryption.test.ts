@@ -7,7 +7,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { packScalars, type PackedCiphertexts } from '../../src/core/crypto/backend/index.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
-import { ciphertextToJson, encrypt, pointBytes, reEncrypt, type Ciphertext } from '../../src/core/crypto/elgamal.js';
+import { encrypt, pointBytes, reEncrypt, type Ciphertext } from '../../src/core/crypto/elgamal.js';
 import { combineFast, packedDecryptionSeed, packedDecryptionWeights, partialDecryptFast, verifyPartialFast } from '../../src/core/crypto/fast/decryption.js';
 import { G, IDENTITY, L, mod, pointToHex, scalarToHex, seededScalars, type Point, type ScalarSource } from '../../src/core/crypto/group.js';
 import { runTask, type CombineOutput, type CombineTask } from '../../src/core/pipeline/tasks.js';
@@ -174,7 +174,7 @@ for (const { title, backend, skip } of BACKENDS) {
       constituency: 'C07',
       candidates: 4,
       dkg: { t: 3, qualified: MEMBERS, verificationKeys },
-      ciphertexts: cts.map(ciphertextToJson),
+      ciphertexts: packed,
       partials,
       ...patch,
     });
@@ -212,7 +212,7 @@ for (const { title, backend, skip } of BACKENDS) {
       few.push(encrypt(big.electionKey, marked, encryptRandom).ciphertext);
       const keys = Array.from({ length: 200 }, (_, i) => pointToHex(big.keys.get(i + 1) ?? G));
       const partials = members.map((j) => ({ member: j, partial: json(partialToJson(partialDecrypt(fp, big.secrets.get(j)!, big.keys.get(j)!, few))) }));
-      const t = task(partials, { dkg: { t: members.length, qualified: members, verificationKeys: keys }, ciphertexts: few.map(ciphertextToJson) });
+      const t = task(partials, { dkg: { t: members.length, qualified: members, verificationKeys: keys }, ciphertexts: pack(few) });
       const ref = runTask(t) as CombineOutput;
       expect(ref.ok && ref.decoded).toEqual([0, 3, 4, null]);
       expect(combineFast(t, pack(few), backend)).toEqual(ref);

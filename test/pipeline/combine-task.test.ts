@@ -2,6 +2,7 @@
  * The combine task of the tally and of the verifier: partial decryptions are checked against the key
  * ceremony's own verification keys, only members of the qualified set count, and any t of them decrypt.
  */
+import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { describe, expect, it } from 'vitest';
 import { G, mod, pointHex, randomScalar } from '../../src/core/crypto/index.js';
 import { choicePoint } from '../../src/core/crypto/choices.js';
@@ -29,7 +30,7 @@ function combine(members: number[], qualified: number[], partials = members.map(
     constituency: cid,
     candidates: 2,
     dkg: { t: 2, qualified, verificationKeys: keys.map(pointHex) },
-    ciphertexts: cts.map(ciphertextToJson),
+    ciphertexts: packCiphertextsHex(cts.map(ciphertextToJson))!,
     partials,
   };
   return runTask(task) as CombineOutput;

@@ -72,8 +72,9 @@ export interface AcceptedBallot {
 }
 
 /**
- * One constituency's accepted ballots, in urn order, packed: 116 bytes and an identity string per ballot
- * instead of an object of strings (docs/performance.md "Memory"). {@link ballotsOf} gives the objects.
+ * One constituency's accepted ballots, in urn order, packed: 84 bytes in typed arrays (line, receipt,
+ * ciphertext) and the identity string per ballot, instead of an object of strings (docs/performance.md
+ * "Memory"). {@link ballotsOf} gives the objects.
  */
 export interface AcceptedList {
   readonly count: number;

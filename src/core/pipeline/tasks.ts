@@ -1,6 +1,8 @@
 /**
- * The heavy, independent units of work of the pipeline, as pure functions of JSON-able inputs, so that
- * they run the same in a worker thread (./worker.ts) or inline (tests, tiny urns). Points travel as hex.
+ * The heavy, independent units of work of the pipeline, as pure functions of structured-cloneable
+ * inputs, so that they run the same in a worker thread (./worker.ts) or inline (tests, tiny urns). Lists
+ * of ciphertexts travel packed (64 bytes a ballot, docs/performance.md "Memory"), checked here before use;
+ * a mix comes back as the canonical JSON text of its file and its outputs packed, never as objects.
  *
  * On the native backend (docs/performance.md "Backends") each task runs the packed kernels of
  * ../crypto/fast/, which decide; a check they refuse is run again by the reference code (../crypto/ on
@@ -16,11 +18,12 @@ import { combineChoicesForElection, partialDecrypt, partialFromJson, partialToJs
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
-import { groupBackend } from '../crypto/backend/index.js';
-import { packCiphertextsJson } from '../crypto/fast/ciphertexts.js';
+import { groupBackend, packedToHex, packHex, type PackedCiphertexts } from '../crypto/backend/index.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { firstIdentity } from '../crypto/fast/ciphertexts.js';
 import { combineFast, partialDecryptFast, verifyPartialFast } from '../crypto/fast/decryption.js';
 import { verifyBallotsFast } from '../crypto/fast/ballots.js';
-import { shuffleAndProveFast, verifyShuffleFast } from '../crypto/fast/shuffle.js';
+import { shuffleAndProveFastPacked, verifyShuffleFast } from '../crypto/fast/shuffle.js';
 
 export interface BallotsTask {
   readonly kind: 'ballots';
@@ -37,14 +40,25 @@ export interface ShuffleTask {
   readonly fingerprint: string;
   readonly electionKey: string;
   readonly label: string;
-  readonly inputs: readonly CiphertextJson[];
+  readonly inputs: PackedCiphertexts;
+}
+
+/**
+ * A mix made in a worker: its ShuffleJson (docs/shuffle.md §8) as the UTF-8 bytes of its canonical JSON
+ * (what its work file holds, so the digest the transcript records is the SHA-256 of these bytes), and its
+ * outputs packed, the next round's inputs.
+ */
+export interface ShuffleMade {
+  readonly text: Uint8Array;
+  readonly outputs: PackedCiphertexts;
 }
 
 export interface VerifyShuffleTask {
   readonly kind: 'verify-shuffle';
   readonly fingerprint: string;
   readonly electionKey: string;
-  readonly inputs: readonly CiphertextJson[];
+  readonly inputs: PackedCiphertexts;
+  /** The ShuffleJson, or the bytes of its JSON text (parsed in the worker, so the caller holds no objects). */
   readonly shuffle: unknown;
 }
 
@@ -55,7 +69,7 @@ export interface PartialTask {
   /** Hazardous: x_j in hex. */
   readonly share: string;
   readonly verificationKey: string;
-  readonly ciphertexts: readonly CiphertextJson[];
+  readonly ciphertexts: PackedCiphertexts;
 }
 
 export interface VerifyPartialTask {
@@ -63,7 +77,8 @@ export interface VerifyPartialTask {
   readonly fingerprint: string;
   readonly member: number;
   readonly verificationKey: string;
-  readonly ciphertexts: readonly CiphertextJson[];
+  readonly ciphertexts: PackedCiphertexts;
+  /** The PartialDecryptionJson, or the bytes of its JSON text. */
   readonly partial: unknown;
 }
 
@@ -76,7 +91,8 @@ export interface CombineTask {
   readonly candidates: number;
   /** The key ceremony's outcome: t, the qualified set Q and Y_1..Y_n (hex, index j − 1). */
   readonly dkg: { readonly t: number; readonly qualified: readonly number[]; readonly verificationKeys: readonly string[] };
-  readonly ciphertexts: readonly CiphertextJson[];
+  readonly ciphertexts: PackedCiphertexts;
+  /** Each partial as PartialDecryptionJson or the bytes of its JSON text. */
   readonly partials: readonly { readonly member: number; readonly partial: unknown }[];
 }
 
@@ -90,7 +106,52 @@ export type Task = BallotsTask | ShuffleTask | VerifyShuffleTask | PartialTask |
 export type CheckOutput = Failure | null;
 
 export function runTask(task: Task): unknown {
-  return groupBackend().name === 'native' ? runFast(task) : runReference(task);
+  const t = parsedTexts(task);
+  return groupBackend().name === 'native' ? runFast(t) : runReference(t);
+}
+
+/** The task with any JSON text given as bytes parsed (malformed text becomes undefined, which the checks refuse). */
+function parsedTexts(task: Task): Task {
+  switch (task.kind) {
+    case 'verify-shuffle':
+      return { ...task, shuffle: fromText(task.shuffle) };
+    case 'verify-partial':
+      return { ...task, partial: fromText(task.partial) };
+    case 'combine':
+      return { ...task, partials: task.partials.map((p) => ({ member: p.member, partial: fromText(p.partial) })) };
+    default:
+      return task;
+  }
+}
+
+function fromText(v: unknown): unknown {
+  if (!(v instanceof Uint8Array)) return v;
+  try {
+    return JSON.parse(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A packed list as the reference decoders take it (hex), for the reference path and its reasons. */
+function asJson(p: PackedCiphertexts): CiphertextJson[] {
+  const as = packedToHex(p.a);
+  const bs = packedToHex(p.b);
+  return as.map((a, i) => ({ a, b: bs[i]! }));
+}
+
+/**
+ * Whether a packed list is one ciphertextFromJson would accept item by item: consistent lengths, every
+ * point canonical, no identity `a`. Cheap beside any task's arithmetic (a decoding per point).
+ */
+function wellFormed(p: PackedCiphertexts, backend = groupBackend()): boolean {
+  const sized = Number.isSafeInteger(p.n) && p.n >= 0 && p.a instanceof Uint8Array && p.b instanceof Uint8Array && p.a.length === p.n * 32 && p.b.length === p.n * 32;
+  return sized && firstIdentity(p.a) < 0 && backend.firstInvalid(p.a) < 0 && backend.firstInvalid(p.b) < 0;
+}
+
+/** A mix's JSON as the bytes of its canonical text, with its outputs packed. */
+function made(json: ShuffleJson, outputs: PackedCiphertexts): ShuffleMade {
+  return { text: new TextEncoder().encode(canonicalJson(json)), outputs };
 }
 
 function runReference(task: Task): unknown {
@@ -99,12 +160,14 @@ function runReference(task: Task): unknown {
       return checkBallots(task);
     case 'shuffle': {
       const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: decodePointHex(task.electionKey, 'election key') };
-      return shuffleToJson(shuffleAndProve(ctx, task.label, task.inputs.map((c) => ciphertextFromJson(c))));
+      const json = shuffleToJson(shuffleAndProve(ctx, task.label, asJson(task.inputs).map((c) => ciphertextFromJson(c))));
+      const outputs = { n: json.outputs.length, a: packHex(json.outputs.map((c) => c.a)) as Uint8Array, b: packHex(json.outputs.map((c) => c.b)) as Uint8Array };
+      return made(json, outputs);
     }
     case 'verify-shuffle':
       return verifyShuffleTask(task);
     case 'partial': {
-      const cts = task.ciphertexts.map((c) => ciphertextFromJson(c));
+      const cts = asJson(task.ciphertexts).map((c) => ciphertextFromJson(c));
       const share = scalarFromHex(task.share, 'share');
       return partialToJson(partialDecrypt(fromHex(task.fingerprint), { index: task.member, share }, decodePointHex(task.verificationKey, 'verification key'), cts));
     }
@@ -120,31 +183,27 @@ function runFast(task: Task): unknown {
     case 'ballots':
       return checkBallotsFast(task);
     case 'shuffle': {
-      const inputs = packCiphertextsJson(task.inputs);
-      if (inputs === null) return runReference(task); // throws the decoding error, as before
-      return shuffleAndProveFast({ fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') }, task.label, inputs);
+      if (!wellFormed(task.inputs)) return runReference(task); // throws the decoding error, as before
+      const mix = shuffleAndProveFastPacked({ fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') }, task.label, task.inputs);
+      return made(mix.json, mix.outputs);
     }
     case 'verify-shuffle': {
-      const inputs = packCiphertextsJson(task.inputs);
       const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') };
-      return explained(inputs !== null && verifyShuffleFast(ctx, inputs, task.shuffle), () => verifyShuffleTask(task), 'shuffle');
+      return explained(wellFormed(task.inputs) && verifyShuffleFast(ctx, task.inputs, task.shuffle), () => verifyShuffleTask(task), 'shuffle');
     }
     case 'partial': {
-      const cts = packCiphertextsJson(task.ciphertexts);
-      if (cts === null) return runReference(task); // throws the decoding error, as before
+      if (!wellFormed(task.ciphertexts)) return runReference(task); // throws the decoding error, as before
       const share = scalarFromHex(task.share, 'share');
-      return partialDecryptFast(fromHex(task.fingerprint), { index: task.member, share }, checkedPoint(task.verificationKey, 'verification key'), cts);
+      return partialDecryptFast(fromHex(task.fingerprint), { index: task.member, share }, checkedPoint(task.verificationKey, 'verification key'), task.ciphertexts);
     }
     case 'verify-partial': {
-      const cts = packCiphertextsJson(task.ciphertexts);
       const key = checkedPoint(task.verificationKey, 'verification key');
-      const holds = cts !== null && verifyPartialFast(fromHex(task.fingerprint), task.member, key, cts, task.partial);
+      const holds = wellFormed(task.ciphertexts) && verifyPartialFast(fromHex(task.fingerprint), task.member, key, task.ciphertexts, task.partial);
       return explained(holds, () => verifyPartialTask(task), `member ${task.member}`);
     }
     case 'combine': {
-      const cts = packCiphertextsJson(task.ciphertexts);
-      const made = cts === null ? null : combineFast(task, cts);
-      return made ?? agreeingFailure(combineTask(task), `constituency ${task.constituency}`);
+      const out = wellFormed(task.ciphertexts) ? combineFast(task, task.ciphertexts) : null;
+      return out ?? agreeingFailure(combineTask(task), `constituency ${task.constituency}`);
     }
   }
 }
@@ -195,7 +254,7 @@ function checkBallotsFast(task: BallotsTask): BallotsOutput {
 function combineTask(task: CombineTask): CombineOutput {
   const fp = fromHex(task.fingerprint);
   const inputs = catchInput(() => ({
-    cts: task.ciphertexts.map((c) => ciphertextFromJson(c)),
+    cts: asJson(task.ciphertexts).map((c) => ciphertextFromJson(c)),
     dkg: { t: task.dkg.t, qualified: task.dkg.qualified, verificationKeys: task.dkg.verificationKeys.map((k, i) => decodePointHex(k, `verification key of member ${i + 1}`)) },
   }));
   if (!inputs.ok) return inputs;
@@ -236,7 +295,7 @@ function checkBallots(task: BallotsTask): BallotsOutput {
 }
 
 function verifyShuffleTask(task: VerifyShuffleTask): CheckOutput {
-  const parsed = catchInput(() => ({ inputs: task.inputs.map((c) => ciphertextFromJson(c)), shuffle: shuffleFromJson(task.shuffle) }));
+  const parsed = catchInput(() => ({ inputs: asJson(task.inputs).map((c) => ciphertextFromJson(c)), shuffle: shuffleFromJson(task.shuffle) }));
   if (!parsed.ok) return parsed.error;
   const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: decodePointHex(task.electionKey, 'election key') };
   const r = verifyOneShuffle(ctx, parsed.value.inputs, parsed.value.shuffle);
@@ -244,7 +303,7 @@ function verifyShuffleTask(task: VerifyShuffleTask): CheckOutput {
 }
 
 function verifyPartialTask(task: VerifyPartialTask): CheckOutput {
-  const parsed = catchInput(() => ({ cts: task.ciphertexts.map((c) => ciphertextFromJson(c)), partial: partialFromJson(task.partial, `member ${task.member}`) }));
+  const parsed = catchInput(() => ({ cts: asJson(task.ciphertexts).map((c) => ciphertextFromJson(c)), partial: partialFromJson(task.partial, `member ${task.member}`) }));
   if (!parsed.ok) return parsed.error;
   const key = { index: task.member, verificationKey: decodePointHex(task.verificationKey, 'verification key') };
   const r = verifyPartial(fromHex(task.fingerprint), key, parsed.value.cts, parsed.value.partial);

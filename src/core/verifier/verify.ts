@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { dkgResultFromJson, dkgResultToJson, verifyDkgResult, type ComplaintEntry, type DkgResult, type Round1Entry } from '../crypto/dkg/index.js';
-import { decodePointHex, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
+import { decodePointHex, pointHex } from '../crypto/elgamal.js';
 import type { Point } from '../crypto/group.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
@@ -27,7 +27,11 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
 import { REJECTION_CODES } from '../election/urn.js';
-import { acceptedCounts, ciphertextAt, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
+import { acceptedCounts, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
+import type { PackedCiphertexts } from '../crypto/backend/packed.js';
+import { packCiphertextsHex } from '../crypto/fast/ciphertexts.js';
+
+const NO_CIPHERTEXTS: PackedCiphertexts = { n: 0, a: new Uint8Array(0), b: new Uint8Array(0) };
 import { WorkerPool } from '../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
@@ -261,8 +265,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     const lane = async (): Promise<void> => {
       while (next < active.length) {
         const c = active[next++]!;
-        const list = imp.accepted.get(c.id)!;
-        const inputs = Array.from({ length: list.count }, (_, i) => ciphertextAt(list, i));
+        const inputs = imp.accepted.get(c.id)!.ciphertexts;
         const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
         if (out !== undefined) {
           decodedByConstituency.set(c.id, out.decoded);
@@ -544,7 +547,7 @@ async function checkConstituency(
   dkg: CombineTask['dkg'],
   cid: string,
   candidates: number,
-  inputs: readonly CiphertextJson[],
+  inputs: PackedCiphertexts,
   entries: readonly TranscriptEntry[],
   rounds: number,
 ): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
@@ -565,8 +568,8 @@ async function checkConstituency(
   if (canonicalOrEmpty(partials.map((p) => p['member'])) !== canonicalOrEmpty(countedMembers)) {
     report.fail('tally.partial-members', `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`, `The partial decryptions of ${cid} are not exactly those of the members the count combined.`, `${name} partials`);
   }
-  if (f['constituency'] !== cid || f['ballots'] !== inputs.length) {
-    report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.length} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.length} accepted ballots of ${cid}.`, name);
+  if (f['constituency'] !== cid || f['ballots'] !== inputs.n) {
+    report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.n} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.n} accepted ballots of ${cid}.`, name);
   }
   if (shuffles.length === 0) {
     report.fail('shuffle.none', `Aucun mélange pour ${cid}.`, `No shuffle for ${cid}.`, name);
@@ -576,7 +579,7 @@ async function checkConstituency(
     report.fail('tally.shuffle-count', `${cid} a ${shuffles.length} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${shuffles.length} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
   }
   // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
-  let current: readonly CiphertextJson[] = inputs;
+  let current: PackedCiphertexts = inputs;
   let chainOk = true;
   for (let k = 0; k < shuffles.length; k++) {
     const s = shuffles[k]!;
@@ -589,7 +592,8 @@ async function checkConstituency(
     if (entry === undefined || payloadOf(entry)['digest'] !== digestOf(s)) {
       report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
     }
-    current = Array.isArray(s['outputs']) ? (s['outputs'] as CiphertextJson[]) : [];
+    // Malformed outputs fail this round's check above; the next round then checks against no inputs.
+    current = packCiphertextsHex(s['outputs']) ?? NO_CIPHERTEXTS;
   }
   if (!chainOk) return undefined;
   const members: number[] = [];

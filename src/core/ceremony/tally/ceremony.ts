@@ -24,7 +24,10 @@ import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, 
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
 import { acceptedCounts, cancelled, importUrn as importUrnFile, receiptAt, type ImportResult } from '../../pipeline/import.js';
 import type { WorkerPool } from '../../pipeline/pool.js';
-import type { CheckOutput, CombineOutput } from '../../pipeline/tasks.js';
+import type { CheckOutput, CombineOutput, ShuffleMade } from '../../pipeline/tasks.js';
+import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
+import { packCiphertextsHex } from '../../crypto/fast/ciphertexts.js';
+import { shuffleOutputsFromText } from '../../crypto/fast/shuffle-text.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
 import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, verifyTranscriptText, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
@@ -54,6 +57,8 @@ import {
 } from './types.js';
 import { urnReport } from './urn-report.js';
 import {
+  bytesDigest,
+  canonicalBytes,
   copyDurable,
   digestOf,
   ensureWorkDir,
@@ -62,10 +67,11 @@ import {
   forEachWantedLine,
   largestFirst,
   mapLimit,
+  parseJsonBytes,
   partialWorkFile,
   readLastLine,
   readRejected,
-  readWorkFile,
+  readWorkBytes,
   removeWorkDir,
   shuffleWorkFile,
   streamAccepted,
@@ -82,6 +88,15 @@ function* acceptedLines(imp: ImportResult): Generator<string> {
   for (const [cid, list] of imp.accepted) {
     for (let i = 0; i < list.count; i++) yield `${JSON.stringify({ line: list.lines[i]!, id: list.ids[i]!, constituency: cid, receipt: receiptAt(list, i) })}\n`;
   }
+}
+
+/** tally/<id>.json (docs/record.md §6) from the work files' bytes, without serialising them again. */
+function* tallyFileChunks(id: string, ballots: number, shuffles: readonly Uint8Array[], partials: readonly Uint8Array[], comb: { plaintexts: readonly string[]; decoded: readonly (number | null)[] }): Generator<string | Uint8Array> {
+  yield `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(id)},"ballots":${ballots},"shuffles":[`;
+  for (const [i, s] of shuffles.entries()) yield* i === 0 ? [s] : [',', s];
+  yield '],"partials":[';
+  for (const [i, p] of partials.entries()) yield* i === 0 ? [p] : [',', p];
+  yield `],"plaintexts":${JSON.stringify(comb.plaintexts)},"decoded":${JSON.stringify(comb.decoded)}}\n`;
 }
 
 function* rejectedLines(imp: ImportResult): Generator<string> {
@@ -621,7 +636,7 @@ export class TallyCeremony {
    * from urn.jsonl. Both files are hashed as they are read, and their SHA-256 compared with
    * `tally.import`'s: the inputs are those of the urn the import checked, not of a file changed since.
    */
-  private async acceptedCiphertexts(ids: ReadonlySet<string>): Promise<Result<Map<string, CiphertextJson[]>>> {
+  private async acceptedCiphertexts(ids: ReadonlySet<string>): Promise<Result<Map<string, PackedCiphertexts>>> {
     if (ids.size === 0) return ok(new Map());
     const imported = this.#state.import!;
     const wanted = new Map<number, string>();
@@ -629,31 +644,42 @@ export class TallyCeremony {
       if (l !== null && ids.has(l.constituency)) wanted.set(l.line, l.constituency);
     });
     if (acceptedSha !== imported.acceptedSha256) return fileChanged(RECORD_FILES.accepted);
-    const out = new Map<string, CiphertextJson[]>([...ids].map((id) => [id, []]));
+    // Packed as they are read (64 bytes a ballot): the lists of every constituency wait here for their lane.
+    const out = new Map(this.#state.active.filter((c) => ids.has(c.id)).map((c) => [c.id, { n: 0, a: new Uint8Array(c.ballots * 32), b: new Uint8Array(c.ballots * 32) }]));
     let bad: number | undefined;
     const urnSha = await forEachWantedLine(join(this.folder, RECORD_FILES.urn), (n) => wanted.has(n), (n, text) => {
       try {
         const v = JSON.parse(text) as { constituency: string; ballot: { ciphertext: CiphertextJson } };
-        if (v.constituency !== wanted.get(n)) throw new Error('constituency');
-        out.get(v.constituency)!.push({ a: v.ballot.ciphertext.a, b: v.ballot.ciphertext.b });
+        const list = out.get(v.constituency);
+        if (v.constituency !== wanted.get(n) || list === undefined || list.n * 32 >= list.a.length) throw new Error('constituency');
+        if (Buffer.from(list.a.buffer).write(v.ballot.ciphertext.a, list.n * 32, 'hex') + Buffer.from(list.b.buffer).write(v.ballot.ciphertext.b, list.n * 32, 'hex') !== 64) throw new Error('hex');
+        list.n++;
       } catch {
         bad ??= n;
       }
     }).catch(() => null);
     if (urnSha !== imported.urnSha256) return fileChanged(RECORD_FILES.urn);
-    const short = this.#state.active.find((c) => ids.has(c.id) && out.get(c.id)!.length !== c.ballots);
+    const short = this.#state.active.find((c) => ids.has(c.id) && out.get(c.id)?.n !== c.ballots);
     if (bad !== undefined || short !== undefined) {
       return fail('tally.inputs', `${RECORD_FILES.urn} ne correspond plus à ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (ligne ${bad})`}.`, `${RECORD_FILES.urn} no longer matches ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (line ${bad})`}.`, RECORD_FILES.urn);
     }
     return ok(out);
   }
 
-  /** The outputs of round `round` of a constituency, from its work file (digest checked against the entry). */
-  private async shuffleOutputs(id: string, round: number): Promise<Result<{ text: string; shuffle: ShuffleJson }>> {
+  /**
+   * Round `round` of a constituency from its work file (digest checked against the entry): the file's
+   * bytes and the outputs, packed, read from the text without parsing the proof.
+   */
+  private async shuffleOutputs(id: string, round: number): Promise<Result<{ bytes: Uint8Array; outputs: PackedCiphertexts }>> {
     const digest = this.#state.shuffled.get(id)?.[round - 1];
     if (digest === undefined) return notNow(`Le mélange ${round} de ${id} n'est pas enregistré.`, `Shuffle ${round} of ${id} is not recorded.`);
-    const read = await readWorkFile<ShuffleJson>(shuffleWorkFile(this.folder, id, round), digest, { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` });
-    return read.ok ? ok({ text: read.value.text, shuffle: read.value.value }) : read;
+    const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
+    const read = await readWorkBytes(shuffleWorkFile(this.folder, id, round), digest, what);
+    if (!read.ok) return read;
+    // A file an earlier version wrote is not canonical text: parsed whole, once.
+    const outputs = shuffleOutputsFromText(read.value) ?? packCiphertextsHex((parseJsonBytes(read.value) as { outputs?: unknown } | undefined)?.outputs);
+    if (outputs === null) return fail('tally.work-file', `${what.fr} : les sorties du fichier de travail sont illisibles.`, `${what.en}: the work file's outputs are unreadable.`, shuffleWorkFile(this.folder, id, round));
+    return ok({ bytes: read.value, outputs });
   }
 
   /**
@@ -678,7 +704,7 @@ export class TallyCeremony {
     let done = this.#state.active.reduce((s, c) => s + c.ballots * Math.min(k, recorded(c.id)), 0);
     let refused: Failure | undefined;
     await mapLimit(largestFirst(todo), this.ctx.pool.size + 1, async (c) => {
-      let inputs: readonly CiphertextJson[];
+      let inputs: PackedCiphertexts;
       const from = recorded(c.id);
       if (from === 0) {
         inputs = first.value.get(c.id)!;
@@ -686,7 +712,7 @@ export class TallyCeremony {
       } else {
         const last = await this.shuffleOutputs(c.id, from);
         if (!last.ok) return void (refused ??= last.error);
-        inputs = last.value.shuffle.outputs;
+        inputs = last.value.outputs;
       }
       for (let round = from + 1; round <= k; round++) {
         if (refused !== undefined || job.signal?.aborted) return;
@@ -707,21 +733,22 @@ export class TallyCeremony {
    * verified, written to its work file, then recorded by `record` (the workstation's entry, or a station's
    * answer). The outputs, for the next round.
    */
-  private async shuffleRound(id: string, round: number, inputs: readonly CiphertextJson[], record: (payload: TallyShufflePayload) => Promise<Result<void>>): Promise<Result<ShuffleJson>> {
+  private async shuffleRound(id: string, round: number, inputs: PackedCiphertexts, record: (payload: TallyShufflePayload) => Promise<Result<void>>): Promise<Result<ShuffleMade>> {
     const fpHex = toHex(this.fingerprint);
-    const made = await this.ctx.pool.run<ShuffleJson>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${id}/shuffle-${round}`, inputs });
-    const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs, shuffle: made });
+    // The mix comes back as the canonical text of its file and its packed outputs: no objects here.
+    const made = await this.ctx.pool.run<ShuffleMade>({ kind: 'shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, label: `${id}/shuffle-${round}`, inputs });
+    const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs, shuffle: made.text });
     if (bad) return fail(bad.code, `Mélange ${round} de ${id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
-    const written = await writeFileDurable(shuffleWorkFile(this.folder, id, round), JSON.stringify(made));
-    const entry = written.ok ? await record({ constituency: id, round, digest: digestOf(made) }) : written;
+    const written = await writeFileDurable(shuffleWorkFile(this.folder, id, round), made.text);
+    const entry = written.ok ? await record({ constituency: id, round, digest: bytesDigest(made.text) }) : written;
     return entry.ok ? ok(made) : entry;
   }
 
   /** Round `round`'s inputs of a constituency: its accepted ciphertexts for round 1, else round − 1's outputs. */
-  private async roundInputs(id: string, round: number): Promise<Result<readonly CiphertextJson[]>> {
+  private async roundInputs(id: string, round: number): Promise<Result<PackedCiphertexts>> {
     if (round > 1) {
       const last = await this.shuffleOutputs(id, round - 1);
-      return last.ok ? ok(last.value.shuffle.outputs) : last;
+      return last.ok ? ok(last.value.outputs) : last;
     }
     const first = await this.acceptedCiphertexts(new Set([id]));
     return first.ok ? ok(first.value.get(id)!) : first;
@@ -788,7 +815,7 @@ export class TallyCeremony {
         const inputs = await this.roundInputs(c.id, round);
         const made = inputs.ok ? await this.shuffleOutputs(c.id, round) : inputs;
         if (!inputs.ok || !made.ok) return void (refused ??= inputs.ok ? (made as { error: Failure }).error : inputs.error);
-        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made.value.shuffle });
+        const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle: made.value.bytes });
         if (bad) return void (refused ??= { code: bad.code, message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` }, where: c.id });
         done += c.ballots;
         job.onProgress?.(done, total);
@@ -850,13 +877,15 @@ export class TallyCeremony {
       const recorded = members.map((j) => this.#state.members[j - 1]!.partials!.find((p) => p.constituency === c.id)!.digest);
       if (canonicalJson(f.partials.map(digestOf)) !== canonicalJson(recorded)) return differs(c.id, 'ses déchiffrements partiels ne sont pas ceux du journal.', 'its partial decryptions are not the transcript\'s.');
       const def = this.definition.constituencies.find((x) => x.id === c.id)!;
+      const last = packCiphertextsHex(f.shuffles.at(-1)?.outputs);
+      if (last === null) return differs(c.id, 'les sorties de son dernier mélange sont illisibles.', 'its last shuffle\'s outputs are unreadable.');
       const comb = await this.ctx.pool.run<CombineOutput>({
         kind: 'combine',
         fingerprint: toHex(this.fingerprint),
         constituency: c.id,
         candidates: def.candidates.length,
         dkg: { t: this.#state.t, qualified: this.keys.result.qualified, verificationKeys: this.keys.verificationKeys },
-        ciphertexts: f.shuffles.at(-1)!.outputs,
+        ciphertexts: last,
         partials: members.map((j, i) => ({ member: j, partial: f.partials[i] })),
       });
       if (!comb.ok) return differs(c.id, comb.error.message.fr, comb.error.message.en);
@@ -941,9 +970,9 @@ export class TallyCeremony {
    * The entries of one answer, in order, each tried on the state as the ones before it leave it, and the
    * files they name (digest and proof checked against this folder's own inputs): what to write, or why not.
    */
-  private async checkStationAnswer(entries: readonly StationEntry[], packet: string): Promise<Result<{ to: string; text: string }[]>> {
+  private async checkStationAnswer(entries: readonly StationEntry[], packet: string): Promise<Result<{ to: string; text: Uint8Array }[]>> {
     const state = cloneTallyState(this.#state);
-    const writes: { to: string; text: string }[] = [];
+    const writes: { to: string; text: Uint8Array }[] = [];
     for (const [i, e] of entries.entries()) {
       const j = memberOfActor(e.actor);
       const who = j === undefined ? '?' : `${j} (${this.#state.members[j - 1]?.name ?? '?'})`;
@@ -966,14 +995,15 @@ export class TallyCeremony {
    * folder's own inputs; returned as the canonical JSON to write into this folder's work files (so the
    * bytes kept are exactly what the digest covers, whatever the station wrote).
    */
-  private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<{ to: string; text: string }[]>> {
+  private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<{ to: string; text: Uint8Array }[]>> {
     const fpHex = toHex(this.fingerprint);
-    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (value: unknown) => Promise<CheckOutput>): Promise<Result<{ to: string; text: string }>> => {
-      const read = await readWorkFile<unknown>(from, digest, what);
+    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (bytes: Uint8Array) => Promise<CheckOutput>): Promise<Result<{ to: string; text: Uint8Array }>> => {
+      const read = await readWorkBytes(from, digest, what);
       if (!read.ok) return read;
-      const bad = await check(read.value.value);
+      const bad = await check(read.value);
       if (bad) return fail(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
-      return ok({ to, text: canonicalJson(read.value.value) });
+      // Canonical already (its SHA-256 is the digest), or made so.
+      return ok({ to, text: bytesDigest(read.value) === digest ? read.value : canonicalBytes(parseJsonBytes(read.value)) });
     };
     if (e.type === TALLY_ENTRY.shuffle) {
       const p = e.payload as TallyShufflePayload;
@@ -986,11 +1016,11 @@ export class TallyCeremony {
     }
     if (e.type === TALLY_ENTRY.decryption) {
       const verificationKey = this.keys.verificationKeys[j - 1]!;
-      const out: { to: string; text: string }[] = [];
+      const out: { to: string; text: Uint8Array }[] = [];
       for (const { constituency: id, digest } of (e.payload as TallyDecryptionPayload).partials) {
         const last = await this.shuffleOutputs(id, this.#state.shuffles);
         if (!last.ok) return last;
-        const ciphertexts = last.value.shuffle.outputs;
+        const ciphertexts = last.value.outputs;
         const brought = await bring(partialWorkFile(packet, id, j), partialWorkFile(this.folder, id, j), digest, { fr: `Le déchiffrement partiel de ${id}`, en: `The partial decryption of ${id}` }, (partial) =>
           this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
         );
@@ -1119,7 +1149,7 @@ export class TallyCeremony {
       if (refused !== undefined || job.signal?.aborted) return;
       const last = await this.shuffleOutputs(c.id, this.#state.shuffles);
       if (!last.ok) return void (refused ??= last.error);
-      const ciphertexts = last.value.shuffle.outputs;
+      const ciphertexts = last.value.outputs;
       const partial = await this.ctx.pool.run<PartialDecryptionJson>({ kind: 'partial', fingerprint: fpHex, member: j, share, verificationKey, ciphertexts });
       const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial });
       if (bad) {
@@ -1134,7 +1164,8 @@ export class TallyCeremony {
         };
         return;
       }
-      const written = await writeFileDurable(partialWorkFile(this.folder, c.id, j), JSON.stringify(partial));
+      const text = canonicalBytes(partial);
+      const written = await writeFileDurable(partialWorkFile(this.folder, c.id, j), text);
       if (!written.ok) {
         const name = this.#state.members[j - 1]!.name;
         refused ??= {
@@ -1146,7 +1177,7 @@ export class TallyCeremony {
         };
         return;
       }
-      digests.set(c.id, digestOf(partial));
+      digests.set(c.id, bytesDigest(text));
       done += c.ballots;
       job.onProgress?.(done, total);
     });
@@ -1194,23 +1225,25 @@ export class TallyCeremony {
     return this.definition.constituencies.map((c) => countConstituency(c, decoded.get(c.id) ?? [], voted.get(c.id) ?? 0));
   }
 
-  /** One constituency: its partials combined in the pool, tally/<id>.json put together from the work files. */
+  /**
+   * One constituency: its partials combined in the pool, tally/<id>.json put together from the work
+   * files' bytes (never parsed here: the worker parses the partials, the outputs are read from the text).
+   */
   private async countOne(id: string, ballots: number, members: readonly number[]): Promise<Result<(number | null)[]>> {
-    const k = this.#state.shuffles;
-    const shuffles: string[] = [];
-    let last: ShuffleJson | undefined;
-    for (let round = 1; round <= k; round++) {
+    const shuffles: Uint8Array[] = [];
+    let last: PackedCiphertexts | undefined;
+    for (let round = 1; round <= this.#state.shuffles; round++) {
       const s = await this.shuffleOutputs(id, round);
       if (!s.ok) return s;
-      shuffles.push(s.value.text);
-      last = s.value.shuffle;
+      shuffles.push(s.value.bytes);
+      last = s.value.outputs;
     }
-    const partials: { member: number; text: string; partial: unknown }[] = [];
+    const partials: { member: number; partial: Uint8Array }[] = [];
     for (const j of members) {
       const digest = this.#state.members[j - 1]!.partials!.find((p) => p.constituency === id)!.digest;
-      const p = await readWorkFile<PartialDecryptionJson>(partialWorkFile(this.folder, id, j), digest, { fr: `Déchiffrement partiel du membre ${j} pour ${id}`, en: `Member ${j}'s partial decryption for ${id}` });
+      const p = await readWorkBytes(partialWorkFile(this.folder, id, j), digest, { fr: `Déchiffrement partiel du membre ${j} pour ${id}`, en: `Member ${j}'s partial decryption for ${id}` });
       if (!p.ok) return p;
-      partials.push({ member: j, text: p.value.text, partial: p.value.value });
+      partials.push({ member: j, partial: p.value });
     }
     const c = this.definition.constituencies.find((x) => x.id === id)!;
     const comb = await this.ctx.pool.run<CombineOutput>({
@@ -1219,16 +1252,11 @@ export class TallyCeremony {
       constituency: id,
       candidates: c.candidates.length,
       dkg: { t: this.#state.t, qualified: this.keys.result.qualified, verificationKeys: this.keys.verificationKeys },
-      ciphertexts: last!.outputs,
-      partials: partials.map((p) => ({ member: p.member, partial: p.partial })),
+      ciphertexts: last!,
+      partials,
     });
     if (!comb.ok) return failure(comb.error);
-    // The file of TallyFile's shape, put together from the work files without serialising them again.
-    const text =
-      `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(id)},"ballots":${ballots},` +
-      `"shuffles":[${shuffles.join(',')}],"partials":[${partials.map((p) => p.text).join(',')}],` +
-      `"plaintexts":${JSON.stringify(comb.plaintexts)},"decoded":${JSON.stringify(comb.decoded)}}\n`;
-    const written = await writeFileAtomic(join(this.folder, tallyFile(id)), text);
+    const written = await writeChunksAtomic(join(this.folder, tallyFile(id)), tallyFileChunks(id, ballots, shuffles, partials.map((p) => p.partial), comb));
     return written.ok ? ok(comb.decoded) : written;
   }
 

@@ -4,6 +4,7 @@
  * checked against the entry that records it), the accepted and rejected lists, the urn's lines and
  * trailer, read as streams.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,24 +56,48 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
-/** A work file's text and value, whose digest must be the one the transcript recorded. */
-export async function readWorkFile<T>(path: string, digest: string, what: Bilingual): Promise<Result<{ text: string; value: T }>> {
-  const text = await readFile(path, 'utf8').catch(() => null);
-  let value: unknown;
+/**
+ * A work file's bytes, whose digest must be the one the transcript recorded. The tally writes each work
+ * file as the canonical JSON its digest is of, so the digest is the SHA-256 of the bytes and nothing is
+ * parsed; a file written otherwise (by an earlier version: `JSON.stringify`) is parsed and its canonical
+ * JSON hashed, as before.
+ */
+export async function readWorkBytes(path: string, digest: string, what: Bilingual): Promise<Result<Uint8Array>> {
+  const bytes = await readFile(path).catch(() => null);
+  if (bytes !== null && createHash('sha256').update(bytes).digest('hex') === digest) return ok(bytes);
+  const value = bytes === null ? undefined : parseJsonBytes(bytes);
+  if (value !== undefined && digestOf(value) === digest) return ok(bytes!);
+  return fail(
+    'tally.work-file',
+    `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
+    `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,
+    path,
+  );
+}
+
+/** A work file's value (parsed), its digest checked as {@link readWorkBytes} does. */
+export async function readWorkFile<T>(path: string, digest: string, what: Bilingual): Promise<Result<{ bytes: Uint8Array; value: T }>> {
+  const read = await readWorkBytes(path, digest, what);
+  return read.ok ? ok({ bytes: read.value, value: parseJsonBytes(read.value) as T }) : read;
+}
+
+/** JSON text as bytes, parsed; undefined if it is not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
   try {
-    value = text === null ? undefined : JSON.parse(text);
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch {
-    value = undefined;
+    return undefined;
   }
-  if (text === null || value === undefined || digestOf(value) !== digest) {
-    return fail(
-      'tally.work-file',
-      `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
-      `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,
-      path,
-    );
-  }
-  return ok({ text, value: value as T });
+}
+
+/** The bytes of a value's canonical JSON: what a work file holds, so that its digest is their SHA-256. */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(value));
+}
+
+/** Hex SHA-256 of bytes (OpenSSL's: a mix's text is ~500 bytes a ballot). */
+export function bytesDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Creates `.tally-work/` if need be, durably (the tally folder is fsynced once it holds the new folder). */

@@ -31,6 +31,26 @@ export function firstIdentity(packed: Uint8Array): number {
  * problem (an empty list is a list).
  */
 export function packCiphertextsJson(json: unknown, backend: GroupBackend = groupBackend()): PackedCiphertexts | null {
+  const fields = ciphertextFields(json);
+  if (fields === null) return null;
+  const a = packPointsJson(fields.as, false, backend);
+  const b = a === null ? null : packPointsJson(fields.bs, true, backend);
+  return a === null || b === null ? null : { n: fields.as.length, a, b };
+}
+
+/**
+ * A JSON list of ciphertexts packed without decoding a point (shape and hex only): for lists a task
+ * will check anyway (the pipeline's tasks decode every packed point they are given). Null on any problem.
+ */
+export function packCiphertextsHex(json: unknown): PackedCiphertexts | null {
+  const fields = ciphertextFields(json);
+  if (fields === null) return null;
+  const a = packHex(fields.as);
+  const b = packHex(fields.bs);
+  return a instanceof Uint8Array && b instanceof Uint8Array ? { n: fields.as.length, a, b } : null;
+}
+
+function ciphertextFields(json: unknown): { as: unknown[]; bs: unknown[] } | null {
   if (!Array.isArray(json)) return null;
   const items = json as readonly unknown[];
   const as: unknown[] = new Array<unknown>(items.length);
@@ -41,9 +61,7 @@ export function packCiphertextsJson(json: unknown, backend: GroupBackend = group
     as[i] = o['a'];
     bs[i] = o['b'];
   }
-  const a = packPointsJson(as, false, backend);
-  const b = a === null ? null : packPointsJson(bs, true, backend);
-  return a === null || b === null ? null : { n: items.length, a, b };
+  return { as, bs };
 }
 
 /** The shape test of ciphertextFromJson, word for word (so that both accept the same objects). */
