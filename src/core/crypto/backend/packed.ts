@@ -35,31 +35,31 @@ export function packScalars(xs: readonly bigint[]): Uint8Array {
   return out;
 }
 
+/** Big-endian bytes of one scalar, reused: the conversions allocate nothing per byte (no 2-digit strings). */
+const scratch = Buffer.alloc(SCALAR);
+
 function writeScalar(out: Uint8Array, i: number, s: bigint): void {
   if (s < 0n || s >= L) throw new RangeError('"scalar" expected 0 <= s < L');
-  const hex = s.toString(16).padStart(64, '0');
+  scratch.write(s.toString(16).padStart(64, '0'), 'hex');
   const base = i * SCALAR;
-  for (let k = 0; k < SCALAR; k++) out[base + k] = parseInt(hex.slice(62 - 2 * k, 64 - 2 * k), 16);
+  for (let k = 0; k < SCALAR; k++) out[base + k] = scratch[SCALAR - 1 - k]!;
 }
 
 export function unpackScalar(packed: Uint8Array, i = 0): bigint {
-  let hex = '';
   const base = i * SCALAR;
-  for (let k = SCALAR - 1; k >= 0; k--) hex += HEX[packed[base + k]!]!;
-  return BigInt(`0x${hex}`);
+  for (let k = 0; k < SCALAR; k++) scratch[k] = packed[base + SCALAR - 1 - k]!;
+  return BigInt(`0x${scratch.toString('hex')}`);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** The hex of each 32-byte item. */
+/**
+ * The hex of each 32-byte item, each a flat string of 64 characters (~80 bytes). Built by `+=` two
+ * digits at a time, a string is a rope of 32 pieces (~1 KB) until something flattens it: a mix's JSON
+ * then held ~6 KB a ballot (docs/performance.md "Memory").
+ */
 export function packedToHex(packed: Uint8Array): string[] {
+  const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   const out: string[] = new Array<string>(countOf(packed));
-  for (let i = 0; i < out.length; i++) {
-    let h = '';
-    const base = i * POINT;
-    for (let k = 0; k < POINT; k++) h += HEX[packed[base + k]!]!;
-    out[i] = h;
-  }
+  for (let i = 0; i < out.length; i++) out[i] = bytes.toString('hex', i * POINT, (i + 1) * POINT);
   return out;
 }
 
