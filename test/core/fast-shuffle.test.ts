@@ -16,7 +16,9 @@ import { BACKENDS } from '../helpers/backends.js';
 import { encrypt, type Ciphertext, type CiphertextJson } from '../../src/core/crypto/elgamal.js';
 import { G, L, mod, pointFromHex, pointToHex, scalarToHex, seededScalars, type ScalarSource } from '../../src/core/crypto/group.js';
 import { packCiphertextsJson } from '../../src/core/crypto/fast/ciphertexts.js';
-import { fastShuffleGenerators, shuffleAndProveFast, shuffleAndProveFastPacked, verifyShuffleFast, type FastShuffleContext } from '../../src/core/crypto/fast/shuffle.js';
+import { fastShuffleGenerators, fastShuffleJson, shuffleAndProveFast, shuffleAndProveFastPacked, verifyShuffleFast, type FastShuffleContext } from '../../src/core/crypto/fast/shuffle.js';
+import { canonicalJson } from '../../src/core/common/canonical-json.js';
+import { shuffleCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
 import {
   ciphertextsToJson,
   parseCiphertexts,
@@ -238,7 +240,12 @@ for (const { title, backend, skip } of BACKENDS) {
 
     it('makes proofs with system randomness that both verifiers accept, keeping the votes', () => {
       const inputs = reference.get(7)!.inputs;
-      const { json, outputs } = shuffleAndProveFastPacked(fastCtx, 'mix random', pack(inputs), undefined, backend);
+      const mix = shuffleAndProveFastPacked(fastCtx, 'mix random', pack(inputs), undefined, backend);
+      const { outputs } = mix;
+      const json = fastShuffleJson(mix);
+      // The work file's text, written from the packed mix, is the canonical JSON of its ShuffleJson.
+      expect(new TextDecoder().decode(shuffleCanonicalText(mix))).toBe(canonicalJson(json));
+      expect(shuffleOutputsFromText(shuffleCanonicalText(mix))).toEqual(outputs);
       expect(referenceAccepts(json, inputs)).toBe(true);
       expect(verifyShuffleFast(fastCtx, pack(inputs), json, {}, backend)).toBe(true);
       const decoded = parseCiphertexts(json.outputs);

@@ -4,7 +4,8 @@ import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
-import { shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
+import { shuffleCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
+import { fastShuffleJson, shuffleAndProveFastPacked } from '../../src/core/crypto/fast/shuffle.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
 import { runTask, type ShuffleMade } from '../../src/core/pipeline/tasks.js';
 
@@ -32,5 +33,13 @@ describe('outputs read from the canonical text of a mix', () => {
     expect(shuffleOutputsFromText(bytes(extra))).toBeNull();
     const notHex = text.replace(/("b":")([0-9a-f])/, '$1g');
     expect(shuffleOutputsFromText(bytes(notHex))).toBeNull();
+  });
+
+  it('is written from the packed mix as the canonical JSON of its ShuffleJson, a label with accents, quotes and a lone surrogate included', () => {
+    const mix = shuffleAndProveFastPacked({ fingerprint: fp, publicKey: G.multiply(y).toBytes() }, 'Zone « é » "x" \ud800/shuffle-1', inputs);
+    const written = shuffleCanonicalText(mix);
+    expect(new TextDecoder().decode(written)).toBe(canonicalJson(fastShuffleJson(mix)));
+    expect(written).toEqual(new TextEncoder().encode(canonicalJson(fastShuffleJson(mix))));
+    expect(shuffleOutputsFromText(written)).toEqual(mix.outputs);
   });
 });

@@ -21,6 +21,7 @@ import { catchInput, type Failure } from '../common/result.js';
 import { groupBackend, packedToHex, packHex, type PackedCiphertexts } from '../crypto/backend/index.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { firstIdentity } from '../crypto/fast/ciphertexts.js';
+import { shuffleCanonicalText } from '../crypto/fast/shuffle-text.js';
 import { combineFast, partialDecryptFast, verifyPartialFast } from '../crypto/fast/decryption.js';
 import { verifyBallotsFast } from '../crypto/fast/ballots.js';
 import { shuffleAndProveFastPacked, verifyShuffleFast } from '../crypto/fast/shuffle.js';
@@ -185,7 +186,7 @@ function runFast(task: Task): unknown {
     case 'shuffle': {
       if (!wellFormed(task.inputs)) return runReference(task); // throws the decoding error, as before
       const mix = shuffleAndProveFastPacked({ fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') }, task.label, task.inputs);
-      return made(mix.json, mix.outputs);
+      return { text: shuffleCanonicalText(mix), outputs: mix.outputs } satisfies ShuffleMade;
     }
     case 'verify-shuffle': {
       const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: checkedPoint(task.electionKey, 'election key') };

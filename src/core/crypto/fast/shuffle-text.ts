@@ -1,14 +1,16 @@
 /**
- * The outputs of a mix read straight from its file's text, when that text is the canonical JSON of a
- * ShuffleJson (docs/shuffle.md §8, docs/formats.md §1), as the tally writes its work files: the decryption
- * and the count need the outputs only, and parsing the whole proof into objects to get them would cost
- * ~1 KB per ballot (docs/performance.md "Memory"). Points are not checked here: the tasks check them.
+ * A mix's file as the canonical JSON of its ShuffleJson (docs/shuffle.md §8, docs/formats.md §1), written
+ * straight from the packed mix, and its outputs read straight back from such a text: the tally's work
+ * files are these texts, and neither way goes through objects (a mix's JSON as objects costs ~1 KB a
+ * ballot, its text as a string 450 bytes more; docs/performance.md "Memory"). Points are not checked
+ * when read: the tasks check them.
  *
  * In canonical JSON the keys are sorted, so the text is
  *   {"label":"…","outputs":[{"a":"<64 hex>","b":"<64 hex>"},…],"proof":{…}}
  * and `,"outputs":[` cannot occur inside the label (a `"` inside a JSON string is written `\"`).
  */
 import type { PackedCiphertexts } from '../backend/packed.js';
+import type { FastShuffle } from './shuffle.js';
 
 const enc = new TextEncoder();
 const START = enc.encode(',"outputs":[');
@@ -64,4 +66,88 @@ function nibble(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
   return -1;
+}
+
+const HEX_DIGITS = enc.encode('0123456789abcdef');
+
+/** Bytes appended to one buffer, grown by doubling: a mix of 200,000 ballots is ~90 MB of text, written once. */
+class ByteWriter {
+  #out: Uint8Array;
+  #at = 0;
+
+  constructor(expected: number) {
+    this.#out = new Uint8Array(expected);
+  }
+
+  /** A string of ASCII or not (the label): UTF-8. */
+  text(s: string): void {
+    this.#room(s.length * 3);
+    this.#at += enc.encodeInto(s, this.#out.subarray(this.#at)).written;
+  }
+
+  /** The 64 lower-case hex digits of the i-th 32-byte item of `packed`, quoted. */
+  quotedHex(packed: Uint8Array, i: number): void {
+    this.#room(66);
+    const out = this.#out;
+    out[this.#at++] = 0x22;
+    for (let k = i * 32; k < (i + 1) * 32; k++) {
+      out[this.#at++] = HEX_DIGITS[packed[k]! >> 4]!;
+      out[this.#at++] = HEX_DIGITS[packed[k]! & 15]!;
+    }
+    out[this.#at++] = 0x22;
+  }
+
+  bytes(): Uint8Array {
+    return this.#out.slice(0, this.#at);
+  }
+
+  #room(n: number): void {
+    if (this.#at + n <= this.#out.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.#out.length, this.#at + n));
+    bigger.set(this.#out.subarray(0, this.#at));
+    this.#out = bigger;
+  }
+}
+
+/** The canonical JSON text of a packed mix, as UTF-8 bytes: canonicalJson(fastShuffleJson(f)), byte for byte. */
+export function shuffleCanonicalText(f: FastShuffle): Uint8Array {
+  const p = f.proof;
+  const w = new ByteWriter(f.outputs.n * 470 + 1024);
+  const list = (packed: Uint8Array): void => {
+    w.text('[');
+    for (let i = 0; i < packed.length / 32; i++) {
+      if (i > 0) w.text(',');
+      w.quotedHex(packed, i);
+    }
+    w.text(']');
+  };
+  const fields = (keys: readonly string[], packed: Uint8Array): void =>
+    keys.forEach((key, i) => {
+      w.text(`${i === 0 ? '' : ','}"${key}":`);
+      w.quotedHex(packed, i);
+    });
+  w.text(`{"label":${JSON.stringify(f.label)},"outputs":[`);
+  for (let i = 0; i < f.outputs.n; i++) {
+    w.text(i === 0 ? '{"a":' : ',{"a":');
+    w.quotedHex(f.outputs.a, i);
+    w.text(',"b":');
+    w.quotedHex(f.outputs.b, i);
+    w.text('}');
+  }
+  w.text('],"proof":{"c":');
+  list(p.c);
+  w.text(',"cHat":');
+  list(p.cHat);
+  w.text(',"s":{');
+  fields(['s1', 's2', 's3', 's4'], p.s);
+  w.text(',"sHat":');
+  list(p.sHat);
+  w.text(',"sPrime":');
+  list(p.sPrime);
+  w.text('},"t":{');
+  fields(['t1', 't2', 't3', 't4a', 't4b'], p.t);
+  w.text(',"tHat":');
+  list(p.tHat);
+  w.text('}}}');
+  return w.bytes();
 }

@@ -211,11 +211,6 @@ function sumPoints(packed: Uint8Array, backend: GroupBackend): Uint8Array {
   return list;
 }
 
-/** Packed scalars to the JSON's 64-hex-digit little-endian strings (../group.ts scalarToHex). */
-function scalarsHex(xs: readonly bigint[]): string[] {
-  return packedToHex(packScalars(xs));
-}
-
 // --- prover (docs/shuffle.md §3, §5.1) ---
 
 /** `count` draws, held to the ScalarSource contract ([1, L)) that the reference's products enforce. */
@@ -325,22 +320,39 @@ function outputsJson(outputs: PackedCiphertexts): CiphertextJson[] {
   return as.map((a, i) => ({ a, b: bs[i]! }));
 }
 
-/** The key order of ../shuffle/json.ts shuffleProofToJson, so that JSON.stringify gives the same text. */
-function proofJson(c: Uint8Array, k: PackedCommitments, s: { s: readonly bigint[]; sHat: readonly bigint[]; sPrime: readonly bigint[] }): ShuffleProofJson {
-  const [t1, t2, t3, t4a, t4b] = packedToHex(k.t) as [string, string, string, string, string];
-  const [s1, s2, s3, s4] = scalarsHex(s.s) as [string, string, string, string];
-  return {
-    c: packedToHex(c),
-    cHat: packedToHex(k.cHat),
-    t: { t1, t2, t3, t4a, t4b, tHat: packedToHex(k.tHat) },
-    s: { s1, s2, s3, s4, sHat: scalarsHex(s.sHat), sPrime: scalarsHex(s.sPrime) },
-  };
+/**
+ * A mix's proof, packed, in the JSON's order (docs/shuffle.md §8): c, ĉ, t = t1 || t2 || t3 || t4a || t4b,
+ * t̂; the responses as 32-byte little-endian scalars, s = s1 || s2 || s3 || s4, ŝ, s'.
+ */
+export interface PackedShuffleProof {
+  readonly c: Uint8Array;
+  readonly cHat: Uint8Array;
+  readonly t: Uint8Array;
+  readonly tHat: Uint8Array;
+  readonly s: Uint8Array;
+  readonly sHat: Uint8Array;
+  readonly sPrime: Uint8Array;
 }
 
-/** A mix, with its outputs also packed (the next mix of a chain takes them without decoding JSON). */
+/** A mix, packed: the next mix of a chain takes its outputs as they are, and its file is written from it (./shuffle-text.ts). */
 export interface FastShuffle {
-  readonly json: ShuffleJson;
+  readonly label: string;
   readonly outputs: PackedCiphertexts;
+  readonly proof: PackedShuffleProof;
+}
+
+/** The ShuffleJson of a packed mix, with the key order of ../shuffle/json.ts (so that JSON.stringify gives the reference's text). */
+export function fastShuffleJson(f: FastShuffle): ShuffleJson {
+  const p = f.proof;
+  const [t1, t2, t3, t4a, t4b] = packedToHex(p.t) as [string, string, string, string, string];
+  const [s1, s2, s3, s4] = packedToHex(p.s) as [string, string, string, string];
+  const proof: ShuffleProofJson = {
+    c: packedToHex(p.c),
+    cHat: packedToHex(p.cHat),
+    t: { t1, t2, t3, t4a, t4b, tHat: packedToHex(p.tHat) },
+    s: { s1, s2, s3, s4, sHat: packedToHex(p.sHat), sPrime: packedToHex(p.sPrime) },
+  };
+  return { label: f.label, outputs: outputsJson(f.outputs), proof };
 }
 
 /**
@@ -382,12 +394,14 @@ export function shuffleAndProveFastPacked(
   const ch = challengeOf(ctx.fingerprint, seed, k);
   // r̄ = Σ r_j; r̂ = R_N; r̃ = Σ r_j·u_j; r' = Σ r'_j·u_j (docs/shuffle.md §5.1).
   const secrets = [sumMod(r), chain.bigR[n]!, innerProductMod(r, u), innerProductMod(rPrime, u)];
-  const responses = {
-    s: omegas.w.map((w, i) => mod(w + ch * secrets[i]!)),
-    sHat: omegas.wHat.map((w, i) => mod(w + ch * rHat[i]!)),
-    sPrime: omegas.wPrime.map((w, i) => mod(w + ch * uPrime[i]!)),
+  const proof: PackedShuffleProof = {
+    c,
+    ...k,
+    s: packScalars(omegas.w.map((w, i) => mod(w + ch * secrets[i]!))),
+    sHat: packScalars(omegas.wHat.map((w, i) => mod(w + ch * rHat[i]!))),
+    sPrime: packScalars(omegas.wPrime.map((w, i) => mod(w + ch * uPrime[i]!))),
   };
-  return { json: { label, outputs: outputsJson(outputs), proof: proofJson(c, k, responses) }, outputs };
+  return { label, outputs, proof };
 }
 
 /** {@link shuffleAndProveFastPacked}, JSON only: `JSON.stringify` of it is the reference's text. */
@@ -398,7 +412,7 @@ export function shuffleAndProveFast(
   random: ScalarSource = randomScalar,
   backend: GroupBackend = groupBackend(),
 ): ShuffleJson {
-  return shuffleAndProveFastPacked(ctx, label, inputs, random, backend).json;
+  return fastShuffleJson(shuffleAndProveFastPacked(ctx, label, inputs, random, backend));
 }
 
 // --- verifier: decoding (docs/shuffle.md §8, as ../shuffle/json.ts) ---
