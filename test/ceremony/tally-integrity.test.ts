@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TallyCeremony, type TallyContext } from '../../src/core/ceremony/tally/ceremony.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import type { TallyImportPayload } from '../../src/core/ceremony/tally/types.js';
-import { partialWorkFile } from '../../src/core/ceremony/tally/work-files.js';
+import { partialWorkFile, shuffleWorkFile } from '../../src/core/ceremony/tally/work-files.js';
 import { newWorkstationSession, sessionPayload } from '../../src/core/ceremony/workstation.js';
 import { BugError, type Result } from '../../src/core/common/result.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
@@ -184,4 +184,31 @@ describe("a member's partial work files on failure", () => {
     expect(existsSync(blocked)).toBe(false);
     expect(readdirSync(join(folder, '.tally-work')).filter((f) => f.includes('.partial-4'))).toEqual([]);
   });
+});
+
+describe('a work file that means one thing to JSON.parse and another to a reader that stops early', () => {
+  /**
+   * Round 1's work file rewritten with a repeated "outputs" key: JSON.parse (and the digest of its
+   * canonical JSON, unchanged) sees the verified outputs; the outputs read first are forged (ballot 0
+   * replaced by a copy of ballot 1). Round 2 must mix the verified outputs, or the count would differ
+   * from the truth and only the verifier would see it.
+   */
+  it('round 2 mixes what round 1 verified, and the count is the truth', async () => {
+    const folder = newFolder(fx);
+    const c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
+    must(await c.importUrn(fx.urnPath));
+    must(await c.publishReceipts());
+    must(await c.shuffle({}, { upTo: 1 }));
+    const id = fx.kc.definition.constituencies[0]!.id;
+    const path = shuffleWorkFile(folder, id, 1);
+    const text = readFileSync(path, 'utf8');
+    const real = JSON.parse(text) as { label: string; outputs: unknown[] };
+    const forged = real.outputs.map((_, i) => real.outputs[i === 0 ? 1 : i]);
+    writeFileSync(path, `{"label":${JSON.stringify(real.label)},"outputs":${JSON.stringify(forged)},"proof":{}${text.slice(text.indexOf(',"outputs":['))}`);
+    must(await c.shuffle());
+    for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
+    const pvs = must(await c.count());
+    const truth = fx.truth.constituencies[id]!;
+    expect(pvs.find((p) => p.constituency === id)?.votes).toEqual(truth.votes);
+  }, 120_000);
 });

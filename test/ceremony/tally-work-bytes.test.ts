@@ -23,7 +23,21 @@ describe('work files read as bytes', () => {
     expect(older).not.toBe(new TextDecoder().decode(canonical));
     writeFileSync(join(dir, 'b.json'), older);
     const r = await readWorkBytes(join(dir, 'b.json'), digestOf(value), what);
-    expect(r.ok && new TextDecoder().decode(r.value)).toBe(older);
+    // Given back as the canonical JSON: whoever reads the bytes sees what JSON.parse sees.
+    expect(r.ok && new TextDecoder().decode(r.value)).toBe(new TextDecoder().decode(canonical));
+  });
+
+  it('refuses a text that is not canonical even when its own SHA-256 is the digest given (a station may choose its digest)', async () => {
+    const dir = tempDir();
+    const pretty = JSON.stringify(value, null, 2);
+    writeFileSync(join(dir, 'p.json'), pretty);
+    const r = await readWorkBytes(join(dir, 'p.json'), bytesDigest(new TextEncoder().encode(pretty)), what);
+    expect(!r.ok && r.error.code).toBe('tally.work-file');
+    // A repeated key: JSON.parse keeps the last value; canonical JSON has each key once.
+    const repeated = `{"member":9,${new TextDecoder().decode(canonicalBytes(value)).slice(1)}`;
+    writeFileSync(join(dir, 'r.json'), repeated);
+    const s = await readWorkBytes(join(dir, 'r.json'), bytesDigest(new TextEncoder().encode(repeated)), what);
+    expect(!s.ok && s.error.code).toBe('tally.work-file');
   });
 
   it('refuses a changed, missing or unreadable file', async () => {

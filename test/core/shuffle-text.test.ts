@@ -4,8 +4,8 @@ import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
-import { shuffleCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
-import { fastShuffleJson, shuffleAndProveFastPacked } from '../../src/core/crypto/fast/shuffle.js';
+import { shuffleCanonicalText, shuffleFromCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
+import { fastShuffleJson, shuffleAndProveFastPacked, verifyShuffleFast } from '../../src/core/crypto/fast/shuffle.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
 import { runTask, type ShuffleMade } from '../../src/core/pipeline/tasks.js';
 
@@ -41,5 +41,48 @@ describe('outputs read from the canonical text of a mix', () => {
     expect(new TextDecoder().decode(written)).toBe(canonicalJson(fastShuffleJson(mix)));
     expect(written).toEqual(new TextEncoder().encode(canonicalJson(fastShuffleJson(mix))));
     expect(shuffleOutputsFromText(written)).toEqual(mix.outputs);
+  });
+
+  describe('read back by the fast check without objects', () => {
+    const ctx = { fingerprint: fp, publicKey: G.multiply(y).toBytes() };
+    const mix = shuffleAndProveFastPacked(ctx, 'C1/shuffle-1', inputs);
+    const canonical = new TextDecoder().decode(shuffleCanonicalText(mix));
+    const check = (t: string): boolean => verifyShuffleFast(ctx, inputs, bytes(t));
+    const checkJson = (t: string): boolean => {
+      try {
+        return verifyShuffleFast(ctx, inputs, JSON.parse(t));
+      } catch {
+        return false;
+      }
+    };
+
+    it('gives back the packed mix, and the check accepts it as text as it does as objects', () => {
+      expect(shuffleFromCanonicalText(bytes(canonical), 6)).toEqual({ label: mix.label, outputs: mix.outputs, proof: mix.proof });
+      expect(shuffleFromCanonicalText(bytes(canonical), 5)).toBeNull();
+      expect(check(canonical)).toBe(true);
+      expect(check(JSON.stringify(JSON.parse(canonical), null, 2))).toBe(true); // not canonical: parsed as JSON
+    });
+
+    it('agrees with the check of the objects on every tampering, in every part of the text', () => {
+      const items = [...canonical.matchAll(/"([0-9a-f]{64})"/g)].map((m) => m.index! + 1);
+      const L_HEX = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'; // L, little-endian: not a scalar
+      const variants = [
+        ...items.map((at) => canonical.slice(0, at) + (canonical[at] === '0' ? '1' : '0') + canonical.slice(at + 1)),
+        ...items.map((at) => canonical.slice(0, at) + '0'.repeat(64) + canonical.slice(at + 64)),
+        ...items.map((at) => canonical.slice(0, at) + L_HEX + canonical.slice(at + 64)),
+        canonical.replace('C1/shuffle-1', 'C2/shuffle-1'),
+        canonical.toUpperCase(),
+        canonical.replace('"s4":', '"s5":'),
+        `${canonical}\n`,
+        canonical.slice(0, -1),
+      ];
+      let refused = 0;
+      for (const v of variants) {
+        const asText = check(v);
+        expect(asText, v.slice(0, 80)).toBe(checkJson(v));
+        if (!asText) refused++;
+      }
+      expect(refused).toBeGreaterThanOrEqual(variants.length - 1); // only the trailing newline is still the same JSON
+    });
   });
 });

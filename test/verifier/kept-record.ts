@@ -3,7 +3,7 @@
  * as it was written (`sceau demo --voters 24 --constituencies 2 --candidates 3 --bad all`): today's
  * verifier must accept it on either backend, and refuse it with one byte changed.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -35,5 +35,14 @@ export function keptRecordTests(): void {
     expect(report.ok).toBe(false);
     expect(report.failures.map((f) => f.where ?? '').join(' ')).toContain('c001');
     expect(report.failures.map((f) => f.code)).toContainEqual(expect.stringMatching(/^shuffle\.equation\./));
+  });
+
+  it('is refused, not thrown on, when accepted.jsonl cites a line that is not an integer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sceau-kept-'));
+    cpSync(KEPT_RECORD, dir, { recursive: true });
+    appendFileSync(join(dir, 'accepted.jsonl'), '{"line":2.5,"id":"x","constituency":"c001","receipt":"0000"}\n');
+    const report = await verifyRecord(dir, { pool });
+    expect(report.ok).toBe(false);
+    expect(report.failures.map((f) => f.code)).toContain('import.unknown-line');
   });
 }

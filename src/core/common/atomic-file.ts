@@ -162,10 +162,12 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
         let flushed = false;
         for (const block of blocks(chunks, 1 << 20)) {
           hash.update(block);
-          await fd.write(block);
+          const { bytesWritten } = await fd.write(block);
+          if (bytesWritten !== block.length) throw Object.assign(new Error(`short write (${bytesWritten} of ${block.length} bytes)`), { code: 'ENOSPC' });
           if (!flushed) writePoint('write', path, 'during');
           flushed = true;
         }
+        if (!flushed) writePoint('write', path, 'during');
         await fd.sync();
       } finally {
         await fd.close();

@@ -111,11 +111,12 @@ export function runTask(task: Task): unknown {
   return groupBackend().name === 'native' ? runFast(t) : runReference(t);
 }
 
-/** The task with any JSON text given as bytes parsed (malformed text becomes undefined, which the checks refuse). */
+/**
+ * The task with any JSON text given as bytes parsed (malformed text becomes undefined, which the checks
+ * refuse); a mix's text is left as bytes, which the fast check reads without objects.
+ */
 function parsedTexts(task: Task): Task {
   switch (task.kind) {
-    case 'verify-shuffle':
-      return { ...task, shuffle: fromText(task.shuffle) };
     case 'verify-partial':
       return { ...task, partial: fromText(task.partial) };
     case 'combine':
@@ -134,11 +135,16 @@ function fromText(v: unknown): unknown {
   }
 }
 
-/** A packed list as the reference decoders take it (hex), for the reference path and its reasons. */
+/**
+ * A packed list as the reference decoders take it (hex), for the reference path and its reasons. A list
+ * whose lengths disagree (no caller makes one) gives its whole items: the reference then judges a list
+ * the fast path refused, and a disagreement fails closed.
+ */
 function asJson(p: PackedCiphertexts): CiphertextJson[] {
-  const as = packedToHex(p.a);
-  const bs = packedToHex(p.b);
-  return as.map((a, i) => ({ a, b: bs[i]! }));
+  const whole = (x: Uint8Array): Uint8Array => x.subarray(0, x.length - (x.length % 32));
+  const as = packedToHex(whole(p.a));
+  const bs = packedToHex(whole(p.b));
+  return as.slice(0, bs.length).map((a, i) => ({ a, b: bs[i]! }));
 }
 
 /**
@@ -296,7 +302,7 @@ function checkBallots(task: BallotsTask): BallotsOutput {
 }
 
 function verifyShuffleTask(task: VerifyShuffleTask): CheckOutput {
-  const parsed = catchInput(() => ({ inputs: asJson(task.inputs).map((c) => ciphertextFromJson(c)), shuffle: shuffleFromJson(task.shuffle) }));
+  const parsed = catchInput(() => ({ inputs: asJson(task.inputs).map((c) => ciphertextFromJson(c)), shuffle: shuffleFromJson(fromText(task.shuffle)) }));
   if (!parsed.ok) return parsed.error;
   const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: decodePointHex(task.electionKey, 'election key') };
   const r = verifyOneShuffle(ctx, parsed.value.inputs, parsed.value.shuffle);

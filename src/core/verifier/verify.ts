@@ -440,7 +440,7 @@ function verdicts(imp: ImportResult): { at: (line: number) => Verdict | undefine
   imp.rejected.forEach((r, i) => ((kind[r.line] = 0xffffffff), (position[r.line] = i)));
   return {
     at: (line) => {
-      const k = line >= 0 && line < size ? kind[line]! : 0;
+      const k = Number.isInteger(line) && line >= 0 && line < size ? kind[line]! : 0;
       if (k === 0) return undefined;
       if (k === 0xffffffff) {
         const r = imp.rejected[position[line]!]!;

@@ -27,7 +27,7 @@ import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, ShuffleMade } from '../../pipeline/tasks.js';
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { packCiphertextsHex } from '../../crypto/fast/ciphertexts.js';
-import { shuffleOutputsFromText } from '../../crypto/fast/shuffle-text.js';
+import { shuffleFromCanonicalText } from '../../crypto/fast/shuffle-text.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
 import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, verifyTranscriptText, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
@@ -67,7 +67,6 @@ import {
   forEachWantedLine,
   largestFirst,
   mapLimit,
-  parseJsonBytes,
   partialWorkFile,
   readLastLine,
   readRejected,
@@ -674,12 +673,14 @@ export class TallyCeremony {
     const digest = this.#state.shuffled.get(id)?.[round - 1];
     if (digest === undefined) return notNow(`Le mélange ${round} de ${id} n'est pas enregistré.`, `Shuffle ${round} of ${id} is not recorded.`);
     const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
-    const read = await readWorkBytes(shuffleWorkFile(this.folder, id, round), digest, what);
+    const n = this.#state.active.find((c) => c.id === id)?.ballots ?? 0;
+    const canonicalMix = (bytes: Uint8Array): boolean => shuffleFromCanonicalText(bytes, n) !== null;
+    const read = await readWorkBytes(shuffleWorkFile(this.folder, id, round), digest, what, canonicalMix);
+    // Canonical bytes (readWorkBytes), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
+    const mix = read.ok ? shuffleFromCanonicalText(read.value, n) : null;
     if (!read.ok) return read;
-    // A file an earlier version wrote is not canonical text: parsed whole, once.
-    const outputs = shuffleOutputsFromText(read.value) ?? packCiphertextsHex((parseJsonBytes(read.value) as { outputs?: unknown } | undefined)?.outputs);
-    if (outputs === null) return fail('tally.work-file', `${what.fr} : les sorties du fichier de travail sont illisibles.`, `${what.en}: the work file's outputs are unreadable.`, shuffleWorkFile(this.folder, id, round));
-    return ok({ bytes: read.value, outputs });
+    if (mix === null) return fail('tally.work-file', `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`, `${what.en}: the work file is not a mix of the ${n} ballots.`, shuffleWorkFile(this.folder, id, round));
+    return ok({ bytes: read.value, outputs: mix.outputs });
   }
 
   /**
@@ -997,13 +998,13 @@ export class TallyCeremony {
    */
   private async stationFiles(e: StationEntry, j: number, packet: string): Promise<Result<{ to: string; text: Uint8Array }[]>> {
     const fpHex = toHex(this.fingerprint);
-    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (bytes: Uint8Array) => Promise<CheckOutput>): Promise<Result<{ to: string; text: Uint8Array }>> => {
-      const read = await readWorkBytes(from, digest, what);
+    const bring = async (from: string, to: string, digest: string, what: { fr: string; en: string }, check: (bytes: Uint8Array) => Promise<CheckOutput>, isCanonical?: (bytes: Uint8Array) => boolean): Promise<Result<{ to: string; text: Uint8Array }>> => {
+      // The canonical JSON of what the station wrote, whatever its bytes: what is checked is what is kept.
+      const read = await readWorkBytes(from, digest, what, isCanonical);
       if (!read.ok) return read;
       const bad = await check(read.value);
       if (bad) return fail(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
-      // Canonical already (its SHA-256 is the digest), or made so.
-      return ok({ to, text: bytesDigest(read.value) === digest ? read.value : canonicalBytes(parseJsonBytes(read.value)) });
+      return ok({ to, text: read.value });
     };
     if (e.type === TALLY_ENTRY.shuffle) {
       const p = e.payload as TallyShufflePayload;
@@ -1011,6 +1012,7 @@ export class TallyCeremony {
       if (!inputs.ok) return inputs;
       const brought = await bring(shuffleWorkFile(packet, p.constituency, p.round), shuffleWorkFile(this.folder, p.constituency, p.round), p.digest, { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` }, (shuffle) =>
         this.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: this.keys.electionKey, inputs: inputs.value, shuffle }),
+        (bytes) => shuffleFromCanonicalText(bytes, inputs.value.n) !== null,
       );
       return brought.ok ? ok([brought.value]) : brought;
     }

@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { catchInput, fail, ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import type { RejectionCode } from '../../election/urn.js';
 import type { Bilingual } from '../../common/result.js';
@@ -57,16 +57,20 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
 }
 
 /**
- * A work file's bytes, whose digest must be the one the transcript recorded. The tally writes each work
- * file as the canonical JSON its digest is of, so the digest is the SHA-256 of the bytes and nothing is
- * parsed; a file written otherwise (by an earlier version: `JSON.stringify`) is parsed and its canonical
- * JSON hashed, as before.
+ * A work file's bytes, whose digest must be the one the transcript recorded, always as the canonical JSON
+ * of its value, so that any reader of the bytes sees what JSON.parse sees (a text with a duplicate key
+ * means one thing to JSON.parse and another to a reader that stops at the first). The tally writes each
+ * work file as the canonical JSON its digest is of: then the digest is the SHA-256 of the bytes and
+ * `isCanonical` proves the form (for a mix, by reading it to the end without objects, shuffle-text.ts).
+ * Any other file (an earlier version's `JSON.stringify`, a station's pretty-printed file) is parsed, its
+ * canonical JSON hashed, and that canonical JSON returned.
  */
-export async function readWorkBytes(path: string, digest: string, what: Bilingual): Promise<Result<Uint8Array>> {
+export async function readWorkBytes(path: string, digest: string, what: Bilingual, isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText): Promise<Result<Uint8Array>> {
   const bytes = await readFile(path).catch(() => null);
-  if (bytes !== null && createHash('sha256').update(bytes).digest('hex') === digest) return ok(bytes);
+  if (bytes !== null && bytesDigest(bytes) === digest && isCanonical(bytes)) return ok(bytes);
   const value = bytes === null ? undefined : parseJsonBytes(bytes);
-  if (value !== undefined && digestOf(value) === digest) return ok(bytes!);
+  const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
+  if (canonical?.ok && bytesDigest(canonical.value) === digest) return ok(canonical.value);
   return fail(
     'tally.work-file',
     `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
@@ -75,10 +79,11 @@ export async function readWorkBytes(path: string, digest: string, what: Bilingua
   );
 }
 
-/** A work file's value (parsed), its digest checked as {@link readWorkBytes} does. */
-export async function readWorkFile<T>(path: string, digest: string, what: Bilingual): Promise<Result<{ bytes: Uint8Array; value: T }>> {
-  const read = await readWorkBytes(path, digest, what);
-  return read.ok ? ok({ bytes: read.value, value: parseJsonBytes(read.value) as T }) : read;
+/** Whether bytes are exactly the canonical JSON of the value they parse to (small files: a partial decryption). */
+export function isCanonicalText(bytes: Uint8Array): boolean {
+  const value = parseJsonBytes(bytes);
+  const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
+  return canonical !== null && canonical.ok && Buffer.compare(canonical.value, bytes) === 0;
 }
 
 /** JSON text as bytes, parsed; undefined if it is not JSON. */

@@ -7,10 +7,12 @@
  *
  * In canonical JSON the keys are sorted, so the text is
  *   {"label":"…","outputs":[{"a":"<64 hex>","b":"<64 hex>"},…],"proof":{…}}
- * and `,"outputs":[` cannot occur inside the label (a `"` inside a JSON string is written `\"`).
+ * and `,"outputs":[` cannot occur inside the label (a `"` inside a JSON string is written `\"`). The
+ * outputs alone prove nothing about the rest of the text (JSON.parse would take a repeated key's last
+ * value): read a file of unknown origin with shuffleFromCanonicalText, which reads to the end.
  */
 import type { PackedCiphertexts } from '../backend/packed.js';
-import type { FastShuffle } from './shuffle.js';
+import type { FastShuffle, PackedShuffleProof } from './shuffle.js';
 
 const enc = new TextEncoder();
 const START = enc.encode(',"outputs":[');
@@ -150,4 +152,93 @@ export function shuffleCanonicalText(f: FastShuffle): Uint8Array {
   list(p.tHat);
   w.text('}}}');
   return w.bytes();
+}
+
+/** A mix read from canonical text, nothing checked but the form: its label, outputs and proof, packed. */
+export interface ShuffleFromText {
+  readonly label: string;
+  readonly outputs: PackedCiphertexts;
+  readonly proof: PackedShuffleProof;
+}
+
+/**
+ * A mix of `n` ciphertexts from the canonical JSON text of its ShuffleJson (as {@link shuffleCanonicalText}
+ * writes it), without making objects: the verifier's worker then holds its bytes and the packed lists
+ * only. Null when the text is not in exactly that form (other spacing, key order, escapes, lengths, a
+ * repeated key, anything after the end…): the caller then parses it as JSON, so this reader decides
+ * nothing, it only avoids objects. A text it accepts IS canonical JSON, read to its end: JSON.parse gives
+ * the same values (the form is fixed, the label is JSON.stringify's own token, every other value is 64
+ * lower-case hex digits), which is what lets a work file be trusted by its bytes (work-files.ts).
+ */
+export function shuffleFromCanonicalText(text: Uint8Array, n: number): ShuffleFromText | null {
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const outputsAt = bytes.indexOf(START);
+  if (!Number.isSafeInteger(n) || n < 1 || outputsAt < 0 || !startsWith(bytes, 0, LABEL)) return null;
+  const label = canonicalString(bytes.toString('utf8', LABEL.length - 1, outputsAt));
+  const outputs = shuffleOutputsFromText(text);
+  if (label === null || outputs === null || outputs.n !== n) return null;
+  const r = new Reader(bytes, bytes.indexOf(END, outputsAt) + END.length - 1);
+  const c = r.literal('{"c":') && r.list(n);
+  const cHat = c && r.literal(',"cHat":') && r.list(n);
+  const s = cHat && r.fields(['s1', 's2', 's3', 's4'], ',"s":{', ',');
+  const sHat = s && r.literal(',"sHat":') && r.list(n);
+  const sPrime = sHat && r.literal(',"sPrime":') && r.list(n);
+  const t = sPrime && r.fields(['t1', 't2', 't3', 't4a', 't4b'], '},"t":{', ',');
+  const tHat = t && r.literal(',"tHat":') && r.list(n);
+  if (!tHat || !r.literal('}}}') || !r.atEnd() || !c || !cHat || !s || !sHat || !sPrime || !t) return null;
+  return { label, outputs, proof: { c, cHat, t, tHat, s, sHat, sPrime } };
+}
+
+const LABEL = enc.encode('{"label":"');
+
+/** A JSON string token as canonical JSON writes it (JSON.stringify), parsed; null otherwise. */
+function canonicalString(token: string): string | null {
+  try {
+    const v: unknown = JSON.parse(token);
+    return typeof v === 'string' && JSON.stringify(v) === token ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A cursor over canonical text: each step matches exactly or fails (false), and moves past what it matched. */
+class Reader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private at: number,
+  ) {}
+
+  literal(s: string): boolean {
+    const want = enc.encode(s);
+    if (!startsWith(this.bytes, this.at, want)) return false;
+    this.at += want.length;
+    return true;
+  }
+
+  /** "<64 hex>" into `out` at item `i`. */
+  quotedHex(out: Uint8Array, i: number): boolean {
+    if (this.bytes[this.at] !== 0x22 || this.bytes[this.at + 65] !== 0x22 || !hexInto(this.bytes, this.at + 1, out, i * 32)) return false;
+    this.at += 66;
+    return true;
+  }
+
+  /** ["<hex>",…] of exactly n items, packed; false otherwise. */
+  list(n: number): Uint8Array | false {
+    const out = new Uint8Array(n * 32);
+    if (!this.literal('[')) return false;
+    for (let i = 0; i < n; i++) if ((i > 0 && !this.literal(',')) || !this.quotedHex(out, i)) return false;
+    return this.literal(']') ? out : false;
+  }
+
+  /** `open` then "k1":"<hex>","k2":… in this order, packed; false otherwise. */
+  fields(keys: readonly string[], open: string, sep: string): Uint8Array | false {
+    const out = new Uint8Array(keys.length * 32);
+    if (!this.literal(open)) return false;
+    for (const [i, key] of keys.entries()) if (!this.literal(`${i > 0 ? sep : ''}"${key}":`) || !this.quotedHex(out, i)) return false;
+    return out;
+  }
+
+  atEnd(): boolean {
+    return this.at === this.bytes.length;
+  }
 }

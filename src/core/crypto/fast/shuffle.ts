@@ -28,7 +28,7 @@ import {
   type GroupBackend,
   type PackedCiphertexts,
 } from '../backend/index.js';
-import { POINT } from '../backend/types.js';
+import { POINT, SCALAR } from '../backend/types.js';
 import { DOMAIN } from '../domain.js';
 import type { CiphertextJson } from '../elgamal.js';
 import { Encoder, type Sink } from '../encoding.js';
@@ -39,6 +39,7 @@ import type { ShuffleJson, ShuffleProofJson } from '../shuffle/json.js';
 import { randomPermutation } from '../shuffle/permutation.js';
 import { firstIdentity, packCiphertextsJson, packPointsJson } from './ciphertexts.js';
 import { expandScalarsFast, sha512Node, statementDigestFast, writeFramed } from './hash.js';
+import { shuffleFromCanonicalText } from './shuffle-text.js';
 
 /** What a shuffle is about, packed: the election fingerprint and the election key Y (32 bytes). */
 export interface FastShuffleContext {
@@ -483,6 +484,48 @@ function parseShuffleJson(json: unknown, n: number, backend: GroupBackend): Pars
   return { label: top['label'], outputs, ...points, s: scalars, sHat, sPrime };
 }
 
+/** A list of proof points as packPointsJson(…, false) accepts them: canonical, none the identity. */
+function pointsValid(packed: Uint8Array, backend: GroupBackend): boolean {
+  return firstIdentity(packed) < 0 && backend.firstInvalid(packed) < 0;
+}
+
+/** Packed little-endian scalars as bigints, each < L as scalarFromHex requires; null otherwise. */
+function scalarsBelowL(packed: Uint8Array): bigint[] | null {
+  const out: bigint[] = new Array<bigint>(packed.length / SCALAR);
+  for (let i = 0; i < out.length; i++) {
+    const s = unpackScalar(packed, i);
+    if (s >= L) return null;
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * The mix from the canonical text of its file (./shuffle-text.ts), with parseShuffleJson's checks on the
+ * packed values; null when the text is not canonical (the caller then parses it as JSON) or a check fails.
+ */
+function parseShuffleText(text: Uint8Array, n: number, backend: GroupBackend): ParsedShuffle | null | 'not canonical' {
+  const f = shuffleFromCanonicalText(text, n);
+  if (f === null) return 'not canonical';
+  const p = f.proof;
+  const [s, sHat, sPrime] = [scalarsBelowL(p.s), scalarsBelowL(p.sHat), scalarsBelowL(p.sPrime)];
+  if (s === null || sHat === null || sPrime === null) return null;
+  if (![p.c, p.cHat, p.tHat, p.t, f.outputs.a].every((x) => pointsValid(x, backend)) || backend.firstInvalid(f.outputs.b) >= 0) return null;
+  return { label: f.label, outputs: f.outputs, c: p.c, cHat: p.cHat, t: p.t, tHat: p.tHat, s, sHat, sPrime };
+}
+
+/** A mix given as objects or as the bytes of its JSON text, decoded and checked; null on any problem. */
+function parseShuffle(shuffle: unknown, n: number, backend: GroupBackend): ParsedShuffle | null {
+  if (!(shuffle instanceof Uint8Array)) return parseShuffleJson(shuffle, n, backend);
+  const fromText = parseShuffleText(shuffle, n, backend);
+  if (fromText !== 'not canonical') return fromText;
+  try {
+    return parseShuffleJson(JSON.parse(Buffer.from(shuffle.buffer, shuffle.byteOffset, shuffle.byteLength).toString('utf8')), n, backend);
+  } catch {
+    return null;
+  }
+}
+
 /** checkShape's conditions on the statement: N ≥ 1, Y and every a_j valid and not the identity. */
 function statementIsWellFormed(ctx: FastShuffleContext, inputs: PackedCiphertexts, backend: GroupBackend): boolean {
   const n = inputs.n;
@@ -554,7 +597,7 @@ function equationsHold(st: PackedStatement, p: ParsedShuffle, g: PackedGenerator
 }
 
 /**
- * Whether `shuffle` (untrusted JSON, ShuffleJson of docs/shuffle.md §8) is a valid mix of `inputs` under
+ * Whether `shuffle` (untrusted: a ShuffleJson of docs/shuffle.md §8, or the bytes of its JSON text) is a valid mix of `inputs` under
  * `ctx`: true exactly when the reference would accept it (parseShuffle, then verifyOneShuffle), except
  * with probability ≤ 2^−128 over the verifier's private weights (see equationsHold). False on ANY
  * problem, malformed input included; the caller then runs the reference to name it.
@@ -568,7 +611,7 @@ export function verifyShuffleFast(
   backend: GroupBackend = groupBackend(),
 ): boolean {
   if (!statementIsWellFormed(ctx, inputs, backend)) return false;
-  const p = parseShuffleJson(shuffle, inputs.n, backend);
+  const p = parseShuffle(shuffle, inputs.n, backend);
   if (p === null) return false;
   const n = inputs.n;
   const st: PackedStatement = { ...ctx, label: p.label, inputs, outputs: p.outputs };
