@@ -8,6 +8,7 @@
  * It never stops at the first problem when it can go on: the report lists every failed check with where
  * it failed (file, line, constituency, member). It passes only if no check failed.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -88,6 +89,12 @@ function parseJson(text: string | undefined): unknown {
 function digestOf(value: unknown): string {
   const text = catchInput(() => canonicalJson(value));
   return text.ok ? toHex(sha256(new TextEncoder().encode(text.value))) : '';
+}
+
+/** The UTF-8 bytes of a value's canonical JSON; null for a value that has none. */
+function canonicalText(value: unknown): Uint8Array | null {
+  const text = catchInput(() => canonicalJson(value));
+  return text.ok ? new TextEncoder().encode(text.value) : null;
 }
 
 function canonicalOrEmpty(v: unknown): string {
@@ -583,13 +590,16 @@ async function checkConstituency(
   let chainOk = true;
   for (let k = 0; k < shuffles.length; k++) {
     const s = shuffles[k]!;
-    const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey, inputs: current, shuffle: s });
+    // The worker is given the mix's canonical text (bytes, read there without objects) rather than a
+    // copy of the objects; the transcript's digest is of that same text.
+    const text = canonicalText(s);
+    const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey, inputs: current, shuffle: text ?? s });
     if (bad !== null) {
       report.failure(bad, `${name} shuffles[${k}]`);
       chainOk = false;
     }
     const entry = entryFor(entries, 'tally.shuffle', (p) => p['constituency'] === cid && p['round'] === k + 1);
-    if (entry === undefined || payloadOf(entry)['digest'] !== digestOf(s)) {
+    if (entry === undefined || text === null || payloadOf(entry)['digest'] !== createHash('sha256').update(text).digest('hex')) {
       report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
     }
     // Malformed outputs fail this round's check above; the next round then checks against no inputs.

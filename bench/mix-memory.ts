@@ -1,0 +1,43 @@
+/**
+ * The peak resident memory of one mix and of its check, alone in this thread (docs/performance.md
+ * "Memory"): `node --expose-gc [V8 flags] --import tsx bench/mix-memory.ts N`. The workers' tuning is
+ * `--heap-growing-percent=20 --max-semi-space-size=2` (their young generation is 8 MB, src/core/pipeline/pool.ts).
+ * Inputs are N ciphertexts of 64 distinct ones repeated (a mix costs the same whatever they are).
+ */
+import { G, randomScalar } from '../src/core/crypto/group.js';
+import { runTask, type ShuffleMade } from '../src/core/pipeline/tasks.js';
+import { groupBackend } from '../src/core/crypto/backend/index.js';
+
+const n = Number(process.argv[2] ?? 20_000);
+const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+let peak = 0;
+const sample = (): void => void (peak = Math.max(peak, process.memoryUsage().rss));
+const timer = setInterval(sample, 20);
+
+const y = G.multiply(randomScalar());
+const distinct = Array.from({ length: 64 }, () => {
+  const r = randomScalar();
+  return [G.multiply(r).toBytes(), y.multiply(r).add(G).toBytes()] as const;
+});
+const inputs = { n, a: new Uint8Array(n * 32), b: new Uint8Array(n * 32) };
+for (let i = 0; i < n; i++) {
+  inputs.a.set(distinct[i % 64]![0], i * 32);
+  inputs.b.set(distinct[i % 64]![1], i * 32);
+}
+const base = { fingerprint: '01'.repeat(32), electionKey: Buffer.from(y.toBytes()).toString('hex') };
+
+globalThis.gc?.();
+const before = process.memoryUsage().rss;
+let cpu = process.cpuUsage();
+const made = runTask({ kind: 'shuffle', ...base, label: 'c/shuffle-1', inputs }) as ShuffleMade;
+sample();
+const cpuMix = process.cpuUsage(cpu);
+console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'mix', rssBeforeMiB: mib(before), peakRssMiB: mib(peak), cpuSeconds: (cpuMix.user + cpuMix.system) / 1e6, textMiB: mib(made.text.length) }));
+peak = 0;
+globalThis.gc?.();
+cpu = process.cpuUsage();
+const verdict = runTask({ kind: 'verify-shuffle', ...base, inputs, shuffle: made.text });
+sample();
+const cpuCheck = process.cpuUsage(cpu);
+console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'check', accepted: verdict === null, peakRssMiB: mib(peak), cpuSeconds: (cpuCheck.user + cpuCheck.system) / 1e6 }));
+clearInterval(timer);
