@@ -23,3 +23,17 @@ export function canonicalJson(value: unknown): string {
 function notCanonical(what: string): InputError {
   return new InputError('json.canonical', `Valeur non représentable en JSON canonique : ${what}.`, `Value not representable as canonical JSON: ${what}.`);
 }
+
+/** The UTF-8 bytes of a value's canonical JSON: what is hashed (a work file holds exactly these). */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(value));
+}
+
+/** JSON text given as UTF-8 bytes, parsed; undefined if it is not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}

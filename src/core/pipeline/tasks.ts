@@ -19,7 +19,7 @@ import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
 import { groupBackend, packedToHex, packHex, type PackedCiphertexts } from '../crypto/backend/index.js';
-import { canonicalJson } from '../common/canonical-json.js';
+import { canonicalBytes, parseJsonBytes } from '../common/canonical-json.js';
 import { firstIdentity } from '../crypto/fast/ciphertexts.js';
 import { shuffleCanonicalText } from '../crypto/fast/shuffle-text.js';
 import { combineFast, partialDecryptFast, verifyPartialFast } from '../crypto/fast/decryption.js';
@@ -127,12 +127,7 @@ function parsedTexts(task: Task): Task {
 }
 
 function fromText(v: unknown): unknown {
-  if (!(v instanceof Uint8Array)) return v;
-  try {
-    return JSON.parse(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return v instanceof Uint8Array ? parseJsonBytes(v) : v;
 }
 
 /**
@@ -158,7 +153,7 @@ function wellFormed(p: PackedCiphertexts, backend = groupBackend()): boolean {
 
 /** A mix's JSON as the bytes of its canonical text, with its outputs packed. */
 function made(json: ShuffleJson, outputs: PackedCiphertexts): ShuffleMade {
-  return { text: new TextEncoder().encode(canonicalJson(json)), outputs };
+  return { text: canonicalBytes(json), outputs };
 }
 
 function runReference(task: Task): unknown {

@@ -17,7 +17,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { dkgResultFromJson, dkgResultToJson, verifyDkgResult, type ComplaintEntry, type DkgResult, type Round1Entry } from '../crypto/dkg/index.js';
 import { decodePointHex, pointHex } from '../crypto/elgamal.js';
 import type { Point } from '../crypto/group.js';
-import { canonicalJson } from '../common/canonical-json.js';
+import { canonicalBytes, canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
 import { tallyActorKeys } from '../ceremony/tally/actors.js';
@@ -93,8 +93,8 @@ function digestOf(value: unknown): string {
 
 /** The UTF-8 bytes of a value's canonical JSON; null for a value that has none. */
 function canonicalText(value: unknown): Uint8Array | null {
-  const text = catchInput(() => canonicalJson(value));
-  return text.ok ? new TextEncoder().encode(text.value) : null;
+  const bytes = catchInput(() => canonicalBytes(value));
+  return bytes.ok ? bytes.value : null;
 }
 
 function canonicalOrEmpty(v: unknown): string {

@@ -10,7 +10,9 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.js';
-import { canonicalJson } from '../../common/canonical-json.js';
+import { canonicalBytes, canonicalJson, parseJsonBytes } from '../../common/canonical-json.js';
+
+export { canonicalBytes, parseJsonBytes };
 import { toHex } from '../../common/bytes.js';
 import { catchInput, fail, ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
@@ -84,20 +86,6 @@ export function isCanonicalText(bytes: Uint8Array): boolean {
   const value = parseJsonBytes(bytes);
   const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
   return canonical !== null && canonical.ok && Buffer.compare(canonical.value, bytes) === 0;
-}
-
-/** JSON text as bytes, parsed; undefined if it is not JSON. */
-export function parseJsonBytes(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The bytes of a value's canonical JSON: what a work file holds, so that its digest is their SHA-256. */
-export function canonicalBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(value));
 }
 
 /** Hex SHA-256 of bytes (OpenSSL's: a mix's text is ~500 bytes a ballot). */

@@ -15,6 +15,7 @@ import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
+import { parseJsonBytes } from '../../common/canonical-json.js';
 import {
   countOf,
   gather,
@@ -519,11 +520,7 @@ function parseShuffle(shuffle: unknown, n: number, backend: GroupBackend): Parse
   if (!(shuffle instanceof Uint8Array)) return parseShuffleJson(shuffle, n, backend);
   const fromText = parseShuffleText(shuffle, n, backend);
   if (fromText !== 'not canonical') return fromText;
-  try {
-    return parseShuffleJson(JSON.parse(Buffer.from(shuffle.buffer, shuffle.byteOffset, shuffle.byteLength).toString('utf8')), n, backend);
-  } catch {
-    return null;
-  }
+  return parseShuffleJson(parseJsonBytes(shuffle), n, backend);
 }
 
 /** checkShape's conditions on the statement: N ≥ 1, Y and every a_j valid and not the identity. */
