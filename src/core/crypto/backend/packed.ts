@@ -2,7 +2,7 @@
  * Packed lists (./types.ts): conversions between bigint scalars, hex strings and n·32-byte arrays, and the
  * packed form of a list of ciphertexts. Hex in the records is lower-case (docs/protocol.md §2).
  */
-import { L } from '../group.js';
+import { L, mod } from '../group.js';
 import { POINT, SCALAR } from './types.js';
 
 /** A list of n ciphertexts (a_i, b_i): a = a_0 || … || a_{n−1}, b likewise (32 bytes each). */
@@ -32,6 +32,16 @@ export function countOf(packed: Uint8Array): number {
 export function packScalars(xs: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(xs.length * SCALAR);
   for (let i = 0; i < xs.length; i++) writeScalar(out, i, xs[i]!);
+  return out;
+}
+
+/**
+ * `count` scalars f(0) … f(count − 1), each reduced mod L, packed as they are made: no array of them is
+ * held (a list of 200,000 BigInts and its reduced copy are ~20 MB of garbage for the collector).
+ */
+export function packScalarsOf(count: number, f: (i: number) => bigint): Uint8Array {
+  const out = new Uint8Array(count * SCALAR);
+  for (let i = 0; i < count; i++) writeScalar(out, i, mod(f(i)));
   return out;
 }
 

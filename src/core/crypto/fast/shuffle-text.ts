@@ -11,6 +11,7 @@
  * outputs alone prove nothing about the rest of the text (JSON.parse would take a repeated key's last
  * value): read a file of unknown origin with shuffleFromCanonicalText, which reads to the end.
  */
+import { BugError } from '../../common/result.js';
 import type { PackedCiphertexts } from '../backend/packed.js';
 import type { FastShuffle, PackedShuffleProof } from './shuffle.js';
 
@@ -72,25 +73,34 @@ function nibble(c: number): number {
 
 const HEX_DIGITS = enc.encode('0123456789abcdef');
 
-/** Bytes appended to one buffer, grown by doubling: a mix of 200,000 ballots is ~90 MB of text, written once. */
+/**
+ * Bytes written into one buffer of exactly the text's length. The writer runs twice: first counting (no
+ * buffer), then writing, so the text is never copied nor grown (a mix of 200,000 ballots is ~96 MB of
+ * text: a buffer grown by doubling and cut to size at the end held three times that for a moment).
+ */
 class ByteWriter {
-  #out: Uint8Array;
+  readonly #out: Uint8Array | null;
   #at = 0;
 
-  constructor(expected: number) {
-    this.#out = new Uint8Array(expected);
+  /** Counting only (`into` null), or writing into `into`. */
+  constructor(into: Uint8Array | null) {
+    this.#out = into;
+  }
+
+  get length(): number {
+    return this.#at;
   }
 
   /** A string of ASCII or not (the label): UTF-8. */
   text(s: string): void {
-    this.#room(s.length * 3);
-    this.#at += enc.encodeInto(s, this.#out.subarray(this.#at)).written;
+    if (this.#out === null) this.#at += Buffer.byteLength(s, 'utf8');
+    else this.#at += enc.encodeInto(s, this.#out.subarray(this.#at)).written;
   }
 
   /** The 64 lower-case hex digits of the i-th 32-byte item of `packed`, quoted. */
   quotedHex(packed: Uint8Array, i: number): void {
-    this.#room(66);
     const out = this.#out;
+    if (out === null) return void (this.#at += 66);
     out[this.#at++] = 0x22;
     for (let k = i * 32; k < (i + 1) * 32; k++) {
       out[this.#at++] = HEX_DIGITS[packed[k]! >> 4]!;
@@ -98,23 +108,25 @@ class ByteWriter {
     }
     out[this.#at++] = 0x22;
   }
-
-  bytes(): Uint8Array {
-    return this.#out.slice(0, this.#at);
-  }
-
-  #room(n: number): void {
-    if (this.#at + n <= this.#out.length) return;
-    const bigger = new Uint8Array(Math.max(2 * this.#out.length, this.#at + n));
-    bigger.set(this.#out.subarray(0, this.#at));
-    this.#out = bigger;
-  }
 }
 
-/** The canonical JSON text of a packed mix, as UTF-8 bytes: canonicalJson(fastShuffleJson(f)), byte for byte. */
+/**
+ * The canonical JSON text of a packed mix, as UTF-8 bytes: canonicalJson(fastShuffleJson(f)), byte for
+ * byte. The bytes lie in a SharedArrayBuffer: handed from the mix's worker to the main thread and on to the
+ * worker that checks it, they are shared rather than copied (nothing writes them after this).
+ */
 export function shuffleCanonicalText(f: FastShuffle): Uint8Array {
+  const counter = new ByteWriter(null);
+  writeShuffleText(counter, f);
+  const text = new Uint8Array(new SharedArrayBuffer(counter.length));
+  const writer = new ByteWriter(text);
+  writeShuffleText(writer, f);
+  if (writer.length !== text.length) throw new BugError('shuffleCanonicalText: the text is not the length counted');
+  return text;
+}
+
+function writeShuffleText(w: ByteWriter, f: FastShuffle): void {
   const p = f.proof;
-  const w = new ByteWriter(f.outputs.n * 470 + 1024);
   const list = (packed: Uint8Array): void => {
     w.text('[');
     for (let i = 0; i < packed.length / 32; i++) {
@@ -151,7 +163,6 @@ export function shuffleCanonicalText(f: FastShuffle): Uint8Array {
   w.text(',"tHat":');
   list(p.tHat);
   w.text('}}}');
-  return w.bytes();
 }
 
 /** A mix read from canonical text, nothing checked but the form: its label, outputs and proof, packed. */

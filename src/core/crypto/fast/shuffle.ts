@@ -25,6 +25,7 @@ import {
   packedToHex,
   packHex,
   packScalars,
+  packScalarsOf,
   unpackScalar,
   type GroupBackend,
   type PackedCiphertexts,
@@ -252,7 +253,7 @@ function mixAndCommit(
   backend: GroupBackend,
 ): { outputs: PackedCiphertexts; c: Uint8Array } {
   const n = inputs.n;
-  const secretG = packScalars([...sec.rPrime, ...sec.r]);
+  const secretG = packScalarsOf(2 * n, (i) => (i < n ? sec.rPrime[i]! : sec.r[i - n]!));
   const secretY = packScalars(sec.rPrime);
   const byG = backend.mulBase(secretG);
   const rPrimeY = backend.mulOne(secretY, y);
@@ -300,10 +301,11 @@ function commitments(
 ): PackedCommitments {
   const n = st.inputs.n;
   const { bigR, bigU } = chain;
-  const [w1, w2, w3, w4] = o.w;
-  const gScalars = [...bigR.slice(1), ...o.wHat.map((w, i) => mod(w + o.wPrime[i]! * bigR[i]!)), w1, w2, w3, w4];
-  const hScalars = [...bigU.slice(1), ...o.wPrime.map((w, i) => mod(w * bigU[i]!))];
-  const [packedG, packedH, wPrime] = [packScalars(gScalars), packScalars(hScalars), packScalars(o.wPrime)];
+  const w4 = o.w[3];
+  // G's scalars R_1 … R_N, ω̂_i + ω'_i·R_{i−1}, ω1 … ω4; H's U_1 … U_N, ω'_i·U_{i−1}: packed as computed.
+  const packedG = packScalarsOf(2 * n + 4, (i) => (i < n ? bigR[i + 1]! : i < 2 * n ? o.wHat[i - n]! + o.wPrime[i - n]! * bigR[i - n]! : o.w[i - 2 * n]!));
+  const packedH = packScalarsOf(2 * n, (i) => (i < n ? bigU[i + 1]! : o.wPrime[i - n]! * bigU[i - n]!));
+  const wPrime = packScalars(o.wPrime);
   const byG = backend.mulBase(packedG);
   const chains = backend.add(slice(byG, 0, 2 * n), backend.mulOne(packedH, g.h));
   const m3 = backend.msm(wPrime, g.hs);
@@ -400,8 +402,8 @@ export function shuffleAndProveFastPacked(
     c,
     ...k,
     s: packScalars(omegas.w.map((w, i) => mod(w + ch * secrets[i]!))),
-    sHat: packScalars(omegas.wHat.map((w, i) => mod(w + ch * rHat[i]!))),
-    sPrime: packScalars(omegas.wPrime.map((w, i) => mod(w + ch * uPrime[i]!))),
+    sHat: packScalarsOf(n, (i) => omegas.wHat[i]! + ch * rHat[i]!),
+    sPrime: packScalarsOf(n, (i) => omegas.wPrime[i]! + ch * uPrime[i]!),
   };
   return { label, outputs, proof };
 }
@@ -577,19 +579,20 @@ function equationsHold(st: PackedStatement, p: ParsedShuffle, g: PackedGenerator
   const hCoefficient = b2 * ch * uProduct + w[0]! * p.sPrime[0]!;
   // Fixed points: G, H, Y, t1, t2, t3, t4a, t4b.
   const fixed = packScalars([gCoefficient, hCoefficient, -b4b * s4, -b1, -b2, -b3, -b4a, -b4b].map(mod));
-  const cHatCoefficients = w.map((wi, i) => (i + 1 < n ? w[i + 1]! * p.sPrime[i + 1]! : -b2 * ch) - ch * wi);
-  const terms: [bigint[], Uint8Array][] = [
-    [p.sPrime.map((x) => b1 * ch + b3 * x), g.hs], // H_i: from D1 and D3
-    [u.map((x) => -ch * (b1 + b3 * x)), p.c], // c_j: from D1 and D3
-    [cHatCoefficients, p.cHat], // ĉ_i: −c·w_i in D̂_i, s'_{i+1}·w_{i+1} in D̂_{i+1}, −β2·c for ĉ_N in D2
-    [w.map((x) => -x), p.tHat],
-    [p.sPrime.map((x) => b4a * x), st.outputs.a],
-    [p.sPrime.map((x) => b4b * x), st.outputs.b],
-    [u.map((x) => -b4a * ch * x), st.inputs.a],
-    [u.map((x) => -b4b * ch * x), st.inputs.b],
+  const [sPrime, wAt, uAt] = [(i: number) => p.sPrime[i]!, (i: number) => w[i]!, (i: number) => u[i]!];
+  // Each list of coefficients is made when its msm runs, packed as it is computed (only one is held at a time).
+  const terms: [(i: number) => bigint, Uint8Array][] = [
+    [(i) => b1 * ch + b3 * sPrime(i), g.hs], // H_i: from D1 and D3
+    [(i) => -ch * (b1 + b3 * uAt(i)), p.c], // c_j: from D1 and D3
+    [(i) => (i + 1 < n ? wAt(i + 1) * sPrime(i + 1) : -b2 * ch) - ch * wAt(i), p.cHat], // ĉ_i: −c·w_i in D̂_i, s'_{i+1}·w_{i+1} in D̂_{i+1}, −β2·c for ĉ_N in D2
+    [(i) => -wAt(i), p.tHat],
+    [(i) => b4a * sPrime(i), st.outputs.a],
+    [(i) => b4b * sPrime(i), st.outputs.b],
+    [(i) => -b4a * ch * uAt(i), st.inputs.a],
+    [(i) => -b4b * ch * uAt(i), st.inputs.b],
   ];
   const partial = [backend.msm(fixed, concat([G_BYTES, g.h, st.publicKey, p.t]))];
-  for (const [coefficients, points] of terms) partial.push(backend.msm(packScalars(coefficients.map(mod)), points));
+  for (const [coefficient, points] of terms) partial.push(backend.msm(packScalarsOf(n, coefficient), points));
   return isIdentityAt(sumPoints(concat(partial), backend), 0);
 }
 
