@@ -15,7 +15,9 @@ import type { TallyImportPayload } from '../../src/core/ceremony/tally/types.js'
 import { partialWorkFile, shuffleWorkFile } from '../../src/core/ceremony/tally/work-files.js';
 import { newWorkstationSession, sessionPayload } from '../../src/core/ceremony/workstation.js';
 import { BugError, type Result } from '../../src/core/common/result.js';
-import { RECORD_FILES } from '../../src/core/election/record.js';
+import { RECORD_FILES, tallyFile } from '../../src/core/election/record.js';
+import { setWriteProbe } from '../../src/core/common/atomic-file.js';
+import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
 import type { Task } from '../../src/core/pipeline/tasks.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
@@ -210,5 +212,43 @@ describe('a work file that means one thing to JSON.parse and another to a reader
     const pvs = must(await c.count());
     const truth = fx.truth.constituencies[id]!;
     expect(pvs.find((p) => p.constituency === id)?.votes).toEqual(truth.votes);
+    // tally/<id>.json holds round 1 as the canonical JSON of what JSON.parse sees, not the file's text.
+    const tally = readFileSync(join(folder, tallyFile(id)), 'utf8');
+    expect(tally).toContain(canonicalJson(JSON.parse(text)));
+    expect(tally).not.toContain(JSON.stringify(forged));
+  }, 120_000);
+});
+
+describe('tally/<id>.json, copied from the work files', () => {
+  /**
+   * The count checks each mix, then copies its work file into tally/<id>.json as a stream (the mixes are
+   * not held meanwhile). A work file changed between the two is refused when the copy ends: no
+   * tally/<id>.json, nothing recorded, and the count passes once the file is back.
+   */
+  it('a mix changed between its check and its copy: refused, nothing written, counted once it is back', async () => {
+    const folder = copyOf(shuffled);
+    const c = must(await TallyCeremony.open(folder, tallyContext(pool)));
+    for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
+    const id = fx.kc.definition.constituencies[0]!.id;
+    const mix = shuffleWorkFile(folder, id, 1);
+    const original = readFileSync(mix);
+    const target = join(folder, tallyFile(id));
+    setWriteProbe((p) => {
+      if (p.path === target && p.stage === 'before') writeFileSync(mix, Buffer.from(original.toString('utf8').replace(/"a":"(.)/, (_, d: string) => `"a":"${d === '0' ? '1' : '0'}`)));
+    });
+    let refused: Result<unknown>;
+    try {
+      refused = await c.count();
+    } finally {
+      setWriteProbe(undefined);
+    }
+    expect(!refused.ok && refused.error.code).toBe('tally.work-file');
+    expect(!refused.ok && refused.error.where).toBe(mix);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(join(folder, RECORD_FILES.tallyDir)).filter((f) => f.startsWith(id))).toEqual([]);
+    writeFileSync(mix, original);
+    const pvs = must(await c.count());
+    expect(pvs.find((p) => p.constituency === id)?.votes).toEqual(fx.truth.constituencies[id]!.votes);
+    expect(readFileSync(target, 'utf8')).toContain(original.toString('utf8'));
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { appendDurable, chunksSha256, setWriteProbe, writeChunksAtomic, writeFileAtomic } from '../../src/core/common/atomic-file.js';
+import { appendDurable, chunksSha256, setWriteProbe, writeChunksAtomic, writeFileAtomic, writeFileDurable } from '../../src/core/common/atomic-file.js';
 
 describe('atomic files', () => {
   it('replaces a file whole and leaves no temporary file', async () => {
@@ -48,6 +48,30 @@ describe('atomic files', () => {
     }
     const missing = await writeChunksAtomic(join(tmpdir(), 'no-such-folder-sceau', 'f'), ['x']);
     expect(!missing.ok && missing.error.code).toBe('file.write');
+  });
+
+  it('reads a whole-file write back in chunks: a byte changed past the first MiB, a longer or a shorter file, are refused', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sceau-af-')), 'mix.json');
+    // Shared bytes, as a mix's text comes from its worker (src/core/crypto/fast/shuffle-text.ts).
+    const bytes = new Uint8Array(new SharedArrayBuffer(3 * (1 << 20) + 5)).fill(0x61);
+    expect((await writeFileDurable(path, bytes)).ok).toBe(true);
+    expect((await writeFileAtomic(path, bytes)).ok).toBe(true);
+    const tamperings: [string, (b: Buffer) => Buffer][] = [
+      ['one byte changed', (b) => (b[(1 << 20) + 7] = 0x62, b)],
+      ['one byte more', (b) => Buffer.concat([b, Buffer.from('a')])],
+      ['one byte less', (b) => b.subarray(0, b.length - 1)],
+    ];
+    for (const [what, change] of tamperings) {
+      setWriteProbe((p) => {
+        if (p.path === path && p.stage === 'after') writeFileSync(path, change(readFileSync(path)));
+      });
+      try {
+        const r = await writeFileDurable(path, bytes);
+        expect(!r.ok && r.error.code, what).toBe('file.read-back');
+      } finally {
+        setWriteProbe(undefined);
+      }
+    }
   });
 
   it('appends, reads back, and refuses when the size is not the expected one', async () => {

@@ -13,10 +13,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { equalBytes } from './bytes.js';
-import { fail, ok, type Result } from './result.js';
+import { fail, InputError, ok, type Result } from './result.js';
 
 const utf8 = new TextEncoder();
 
@@ -129,8 +129,25 @@ function readBackFailure(path: string): Result<never> {
 
 /** Reads `path` back whole and compares it with the bytes written. */
 async function readBack(path: string, bytes: Uint8Array): Promise<Result<void>> {
-  const back = await readFile(path).catch(() => null);
-  return back !== null && equalBytes(new Uint8Array(back.buffer, back.byteOffset, back.byteLength), bytes) ? ok(undefined) : readBackFailure(path);
+  return (await sameBytesOnDisk(path, bytes)) ? ok(undefined) : readBackFailure(path);
+}
+
+/**
+ * Whether the file holds exactly `bytes`, read back in chunks of 1 MiB compared as they come: a mix's work
+ * file (~96 MB at 200,000 ballots) is not held twice to be checked.
+ */
+async function sameBytesOnDisk(path: string, bytes: Uint8Array): Promise<boolean> {
+  let at = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const c = chunk as Buffer;
+      if (at + c.length > bytes.length || !c.equals(Buffer.from(bytes.buffer, bytes.byteOffset + at, c.length))) return false;
+      at += c.length;
+    }
+  } catch {
+    return false;
+  }
+  return at === bytes.length;
 }
 
 /** Writes `data` to `path` atomically and durably, then checks it by reading it back. */
@@ -152,7 +169,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * ballots, a constituency's tally file): the chunks pass through a 1 MiB buffer and a SHA-256, and the
  * file read back as a stream must hash the same. Returns that hex SHA-256.
  */
-export async function writeChunksAtomic(path: string, chunks: Iterable<string | Uint8Array>): Promise<Result<{ sha256: string }>> {
+export async function writeChunksAtomic(path: string, chunks: Chunks): Promise<Result<{ sha256: string }>> {
   const hash = createHash('sha256');
   try {
     writePoint('write', path, 'before');
@@ -160,7 +177,7 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
       const fd = await open(temp, 'wx', 0o644);
       try {
         let flushed = false;
-        for (const block of blocks(chunks, 1 << 20)) {
+        for await (const block of blocks(chunks, 1 << 20)) {
           hash.update(block);
           const { bytesWritten } = await fd.write(block);
           if (bytesWritten !== block.length) throw Object.assign(new Error(`short write (${bytesWritten} of ${block.length} bytes)`), { code: 'ENOSPC' });
@@ -176,28 +193,54 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
     await fsyncFolder(dirname(path));
     writePoint('write', path, 'after');
   } catch (e) {
-    return writeFailure(path, e);
+    // A source of chunks that refuses its input (a work file changed while it is copied) says why.
+    return e instanceof InputError ? { ok: false, error: e.failure } : writeFailure(path, e);
   }
   const written = hash.digest('hex');
   const back = await fileSha256(path).catch(() => null);
   return back === written ? ok({ sha256: written }) : readBackFailure(path);
 }
 
-/** The chunks, as blocks of about `size` bytes (fewer system calls than one write per line). */
-function* blocks(chunks: Iterable<string | Uint8Array>, size: number): Generator<Uint8Array> {
-  let parts: Uint8Array[] = [];
-  let length = 0;
-  for (const c of chunks) {
-    const bytes = asBytes(c);
-    parts.push(bytes);
-    length += bytes.length;
-    if (length >= size) {
-      yield Buffer.concat(parts, length);
-      parts = [];
-      length = 0;
-    }
+type Chunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/**
+ * The chunks, as blocks of about `size` bytes (fewer system calls than one write per line). A synchronous
+ * source is read without awaiting each chunk (accepted.jsonl is a million lines).
+ */
+async function* blocks(chunks: Chunks, size: number): AsyncGenerator<Uint8Array> {
+  const batch = new Batch(size);
+  if (Symbol.asyncIterator in chunks) {
+    for await (const c of chunks) if (batch.add(c)) yield batch.take();
+  } else {
+    for (const c of chunks) if (batch.add(c)) yield batch.take();
   }
-  if (length > 0 || parts.length > 0) yield Buffer.concat(parts, length);
+  if (!batch.empty) yield batch.take();
+}
+
+/** Chunks gathered until they reach `size` bytes. */
+class Batch {
+  #parts: Uint8Array[] = [];
+  #length = 0;
+  constructor(readonly size: number) {}
+
+  get empty(): boolean {
+    return this.#parts.length === 0;
+  }
+
+  /** Adds a chunk; true when the batch is full. */
+  add(c: string | Uint8Array): boolean {
+    const bytes = asBytes(c);
+    this.#parts.push(bytes);
+    this.#length += bytes.length;
+    return this.#length >= this.size;
+  }
+
+  take(): Uint8Array {
+    const block = Buffer.concat(this.#parts, this.#length);
+    this.#parts = [];
+    this.#length = 0;
+    return block;
+  }
 }
 
 /** The hex SHA-256 of chunks that are not written (what a file of them would hash to). */

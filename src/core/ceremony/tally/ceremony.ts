@@ -71,10 +71,12 @@ import {
   readLastLine,
   readRejected,
   readWorkBytes,
+  readWorkText,
   removeWorkDir,
   shuffleWorkFile,
   streamAccepted,
   workDir,
+  workFileChunks,
 } from './work-files.js';
 
 export const TALLY_FORMAT = 'sceau/tally/v1';
@@ -89,10 +91,17 @@ function* acceptedLines(imp: ImportResult): Generator<string> {
   }
 }
 
+/** A mix's canonical text: its bytes, or a stream of its work file that fails if the file no longer hashes to its digest. */
+type MixText = Uint8Array | (() => AsyncIterable<Uint8Array>);
+
 /** tally/<id>.json (docs/record.md §6) from the work files' bytes, without serialising them again. */
-function* tallyFileChunks(id: string, ballots: number, shuffles: readonly Uint8Array[], partials: readonly Uint8Array[], comb: { plaintexts: readonly string[]; decoded: readonly (number | null)[] }): Generator<string | Uint8Array> {
+async function* tallyFileChunks(id: string, ballots: number, shuffles: readonly MixText[], partials: readonly Uint8Array[], comb: { plaintexts: readonly string[]; decoded: readonly (number | null)[] }): AsyncGenerator<string | Uint8Array> {
   yield `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(id)},"ballots":${ballots},"shuffles":[`;
-  for (const [i, s] of shuffles.entries()) yield* i === 0 ? [s] : [',', s];
+  for (const [i, s] of shuffles.entries()) {
+    if (i > 0) yield ',';
+    if (s instanceof Uint8Array) yield s;
+    else yield* s();
+  }
   yield '],"partials":[';
   for (const [i, p] of partials.entries()) yield* i === 0 ? [p] : [',', p];
   yield `],"plaintexts":${JSON.stringify(comb.plaintexts)},"decoded":${JSON.stringify(comb.decoded)}}\n`;
@@ -669,18 +678,18 @@ export class TallyCeremony {
    * Round `round` of a constituency from its work file (digest checked against the entry): the file's
    * bytes and the outputs, packed, read from the text without parsing the proof.
    */
-  private async shuffleOutputs(id: string, round: number): Promise<Result<{ bytes: Uint8Array; outputs: PackedCiphertexts }>> {
+  private async shuffleOutputs(id: string, round: number): Promise<Result<{ bytes: Uint8Array; outputs: PackedCiphertexts; asOnDisk: boolean }>> {
     const digest = this.#state.shuffled.get(id)?.[round - 1];
     if (digest === undefined) return notNow(`Le mélange ${round} de ${id} n'est pas enregistré.`, `Shuffle ${round} of ${id} is not recorded.`);
     const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
     const n = this.#state.active.find((c) => c.id === id)?.ballots ?? 0;
     const canonicalMix = (bytes: Uint8Array): boolean => shuffleFromCanonicalText(bytes, n) !== null;
-    const read = await readWorkBytes(shuffleWorkFile(this.folder, id, round), digest, what, canonicalMix);
-    // Canonical bytes (readWorkBytes), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
-    const mix = read.ok ? shuffleFromCanonicalText(read.value, n) : null;
+    const read = await readWorkText(shuffleWorkFile(this.folder, id, round), digest, what, canonicalMix);
+    // Canonical bytes (readWorkText), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
+    const mix = read.ok ? shuffleFromCanonicalText(read.value.bytes, n) : null;
     if (!read.ok) return read;
     if (mix === null) return fail('tally.work-file', `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`, `${what.en}: the work file is not a mix of the ${n} ballots.`, shuffleWorkFile(this.folder, id, round));
-    return ok({ bytes: read.value, outputs: mix.outputs });
+    return ok({ ...read.value, outputs: mix.outputs });
   }
 
   /**
@@ -1232,12 +1241,16 @@ export class TallyCeremony {
    * files' bytes (never parsed here: the worker parses the partials, the outputs are read from the text).
    */
   private async countOne(id: string, ballots: number, members: readonly number[]): Promise<Result<(number | null)[]>> {
-    const shuffles: Uint8Array[] = [];
+    const shuffles: MixText[] = [];
     let last: PackedCiphertexts | undefined;
     for (let round = 1; round <= this.#state.shuffles; round++) {
       const s = await this.shuffleOutputs(id, round);
       if (!s.ok) return s;
-      shuffles.push(s.value.bytes);
+      // A mix checked as the file's own bytes is copied from the file again when tally/<id>.json is written
+      // (~500 bytes a ballot each, not held meanwhile); one that is not (a station's pretty-printed file) is held.
+      const path = shuffleWorkFile(this.folder, id, round);
+      const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
+      shuffles.push(s.value.asOnDisk ? () => workFileChunks(path, this.#state.shuffled.get(id)![round - 1]!, what) : s.value.bytes);
       last = s.value.outputs;
     }
     const partials: { member: number; partial: Uint8Array }[] = [];

@@ -14,7 +14,7 @@ import { canonicalBytes, canonicalJson, parseJsonBytes } from '../../common/cano
 
 export { canonicalBytes, parseJsonBytes };
 import { toHex } from '../../common/bytes.js';
-import { catchInput, fail, ok, type Result } from '../../common/result.js';
+import { catchInput, fail, InputError, ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import type { RejectionCode } from '../../election/urn.js';
 import type { Bilingual } from '../../common/result.js';
@@ -68,18 +68,55 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
  * canonical JSON hashed, and that canonical JSON returned.
  */
 export async function readWorkBytes(path: string, digest: string, what: Bilingual, isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText): Promise<Result<Uint8Array>> {
+  const read = await readWorkText(path, digest, what, isCanonical);
+  return read.ok ? ok(read.value.bytes) : read;
+}
+
+/**
+ * {@link readWorkBytes}, saying whether the canonical bytes are the file's own (`asOnDisk`): then the
+ * file can be copied later by {@link workFileChunks} instead of being held (a stream of it that hashes to
+ * the digest is these very bytes).
+ */
+export async function readWorkText(path: string, digest: string, what: Bilingual, isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText): Promise<Result<{ bytes: Uint8Array; asOnDisk: boolean }>> {
   const bytes = await readFile(path).catch(() => null);
-  if (bytes !== null && bytesDigest(bytes) === digest && isCanonical(bytes)) return ok(bytes);
+  if (bytes !== null && bytesDigest(bytes) === digest && isCanonical(bytes)) return ok({ bytes, asOnDisk: true });
   const value = bytes === null ? undefined : parseJsonBytes(bytes);
   const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
-  if (canonical?.ok && bytesDigest(canonical.value) === digest) return ok(canonical.value);
-  return fail(
+  if (canonical?.ok && bytesDigest(canonical.value) === digest) return ok({ bytes: canonical.value, asOnDisk: false });
+  return workFileChanged(path, what);
+}
+
+function workFileChanged(path: string, what: Bilingual): Result<never> {
+  return { ok: false, error: workFileChangedError(path, what).failure };
+}
+
+function workFileChangedError(path: string, what: Bilingual): InputError {
+  return new InputError(
     'tally.work-file',
     `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
     `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,
     path,
   );
 }
+
+/**
+ * A work file read before as its own canonical bytes ({@link readWorkText}, `asOnDisk`), streamed in
+ * chunks of 1 MiB and hashed as it goes: if it no longer hashes to `digest` at its end, the stream throws
+ * the reader's InputError (`tally.work-file`), so that what is built from it is not kept.
+ */
+export async function* workFileChunks(path: string, digest: string, what: Bilingual): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  } catch {
+    throw workFileChangedError(path, what);
+  }
+  if (hash.digest('hex') !== digest) throw workFileChangedError(path, what);
+}
+
 
 /** Whether bytes are exactly the canonical JSON of the value they parse to (small files: a partial decryption). */
 export function isCanonicalText(bytes: Uint8Array): boolean {
