@@ -7,6 +7,7 @@
  * seconds of the process (all its threads) since the line before, ballots per second and the peak resident
  * memory of the process (workers included) sampled every 50 ms. `--stations`: the members on stations
  * of their own (docs/stations.md; simulated in this process), the last shuffle on a member's station.
+ * `--keep`: the record is kept (its folder is printed), for bench/verify-record.ts to verify it again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { verifyRecord } from '../src/core/verifier/verify.js';
 
 const stations = process.argv.includes('--stations');
 const tail = process.argv.includes('--long-tail');
+const keep = process.argv.includes('--keep');
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const voters = Number(numbers[0] ?? 10_000);
 const constituencies = Number(numbers[1] ?? 130);
@@ -74,5 +76,6 @@ try {
 } finally {
   clearInterval(timer);
   await pool.close();
-  rmSync(root, { recursive: true, force: true });
+  if (keep) console.error(`record kept: ${join(root, 'record')}`);
+  else rmSync(root, { recursive: true, force: true });
 }
