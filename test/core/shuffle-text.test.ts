@@ -4,7 +4,7 @@ import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
-import { shuffleCanonicalText, shuffleFromCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
+import { canonicalShuffleLength, shuffleCanonicalText, shuffleFromCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
 import { fastShuffleJson, shuffleAndProveFastPacked, verifyShuffleFast } from '../../src/core/crypto/fast/shuffle.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
 import { runTask, type ShuffleMade } from '../../src/core/pipeline/tasks.js';
@@ -41,6 +41,25 @@ describe('outputs read from the canonical text of a mix', () => {
     expect(new TextDecoder().decode(written)).toBe(canonicalJson(fastShuffleJson(mix)));
     expect(written).toEqual(new TextEncoder().encode(canonicalJson(fastShuffleJson(mix))));
     expect(shuffleOutputsFromText(written)).toEqual(mix.outputs);
+  });
+
+  it('is refused as canonical when its label is not UTF-8 (a byte that a lenient decoder reads as U+FFFD)', () => {
+    const written = shuffleCanonicalText(shuffleAndProveFastPacked({ fingerprint: fp, publicKey: G.multiply(y).toBytes() }, 'ab\ufffd', inputs));
+    expect(shuffleFromCanonicalText(written, inputs.n)).not.toBeNull();
+    const at = Buffer.from(written).indexOf(Buffer.from('\ufffd'));
+    const notUtf8 = new Uint8Array([...written.subarray(0, at), 0xff, ...written.subarray(at + 3)]);
+    expect(shuffleFromCanonicalText(notUtf8, inputs.n)).toBeNull();
+  });
+
+  it('has the length canonicalShuffleLength gives from its label, wherever it starts in a larger text', () => {
+    for (const label of ['c/shuffle-1', 'Zone « é » "x" \\ \ud800/shuffle-2', 'c"outputs":[/shuffle-1']) {
+      const written = shuffleCanonicalText(shuffleAndProveFastPacked({ fingerprint: fp, publicKey: G.multiply(y).toBytes() }, label, inputs));
+      const inside = new Uint8Array([...bytes('{"shuffles":['), ...written, ...bytes(',{"label":"next"}]}')]);
+      expect(canonicalShuffleLength(written, 0, inputs.n)).toBe(written.length);
+      expect(canonicalShuffleLength(inside, 13, inputs.n)).toBe(written.length);
+      expect(canonicalShuffleLength(inside, 12, inputs.n)).toBeNull();
+      expect(canonicalShuffleLength(written.subarray(0, 14), 0, inputs.n)).toBeNull(); // the label's token never ends
+    }
   });
 
   describe('read back by the fast check without objects', () => {

@@ -185,7 +185,7 @@ export function shuffleFromCanonicalText(text: Uint8Array, n: number): ShuffleFr
   const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   const outputsAt = bytes.indexOf(START);
   if (!Number.isSafeInteger(n) || n < 1 || outputsAt < 0 || !startsWith(bytes, 0, LABEL)) return null;
-  const label = canonicalString(bytes.toString('utf8', LABEL.length - 1, outputsAt));
+  const label = canonicalString(bytes.subarray(LABEL.length - 1, outputsAt));
   const outputs = shuffleOutputsFromText(text);
   if (label === null || outputs === null || outputs.n !== n) return null;
   const r = new Reader(bytes, bytes.indexOf(END, outputsAt) + END.length - 1);
@@ -202,9 +202,16 @@ export function shuffleFromCanonicalText(text: Uint8Array, n: number): ShuffleFr
 
 const LABEL = enc.encode('{"label":"');
 
-/** A JSON string token as canonical JSON writes it (JSON.stringify), parsed; null otherwise. */
-function canonicalString(token: string): string | null {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The UTF-8 bytes of a JSON string token as canonical JSON writes it (JSON.stringify), parsed; null
+ * otherwise. Bytes that are not UTF-8 are refused, not replaced by U+FFFD: a token read with
+ * replacement would pass for canonical while its bytes are not those of its value.
+ */
+function canonicalString(bytes: Uint8Array): string | null {
   try {
+    const token = strictUtf8.decode(bytes);
     const v: unknown = JSON.parse(token);
     return typeof v === 'string' && JSON.stringify(v) === token ? v : null;
   } catch {
@@ -252,4 +259,27 @@ class Reader {
   atEnd(): boolean {
     return this.at === this.bytes.length;
   }
+}
+
+/**
+ * Bytes of a mix's canonical text of `n` ciphertexts besides its label's token: 479 a ciphertext (its
+ * output, 144 with its comma, and five lists of 67: c, ĉ, ŝ, s', t̂) and 738 of keys, brackets and fixed
+ * values (s1 … s4, t1 … t4b). {@link shuffleCanonicalText} writes exactly this many (test/core/shuffle-text.test.ts).
+ */
+const TEXT_PER_ITEM = 479;
+const TEXT_FIXED = 738;
+
+/**
+ * The length of the canonical text of a mix of `n` ciphertexts that starts at `at` in `bytes` (a mix
+ * inside a larger text, such as tally/<id>.json), from its label's token; null when no label token starts
+ * there. Says nothing of the rest: {@link shuffleFromCanonicalText} on that many bytes proves the form.
+ */
+export function canonicalShuffleLength(bytes: Uint8Array, at: number, n: number): number | null {
+  if (!startsWith(bytes, at, LABEL)) return null;
+  // The token ends at the first quote not escaped; a backslash escapes the byte after it.
+  for (let k = at + LABEL.length; k < bytes.length; k++) {
+    if (bytes[k] === 0x5c) k++;
+    else if (bytes[k] === 0x22) return k + 1 - (at + LABEL.length - 1) + TEXT_PER_ITEM * n + TEXT_FIXED;
+  }
+  return null;
 }
