@@ -17,12 +17,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { dkgResultFromJson, dkgResultToJson, verifyDkgResult, type ComplaintEntry, type DkgResult, type Round1Entry } from '../crypto/dkg/index.js';
 import { decodePointHex, pointHex } from '../crypto/elgamal.js';
 import type { Point } from '../crypto/group.js';
-import { canonicalBytes, canonicalJson } from '../common/canonical-json.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
 import { tallyActorKeys } from '../ceremony/tally/actors.js';
 import { foldTally } from '../ceremony/tally/state.js';
-import { TALLY_FORMAT } from '../ceremony/tally/ceremony.js';
 import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../election/record.js';
@@ -30,7 +29,6 @@ import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, typ
 import { REJECTION_CODES } from '../election/urn.js';
 import { acceptedCounts, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
-import { packCiphertextsHex } from '../crypto/fast/ciphertexts.js';
 
 const NO_CIPHERTEXTS: PackedCiphertexts = { n: 0, a: new Uint8Array(0), b: new Uint8Array(0) };
 import { WorkerPool } from '../pipeline/pool.js';
@@ -38,6 +36,7 @@ import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
 import { whereStepsRan } from './where.js';
+import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
 
 export type { VerifyReport } from './report.js';
 
@@ -89,12 +88,6 @@ function parseJson(text: string | undefined): unknown {
 function digestOf(value: unknown): string {
   const text = catchInput(() => canonicalJson(value));
   return text.ok ? toHex(sha256(new TextEncoder().encode(text.value))) : '';
-}
-
-/** The UTF-8 bytes of a value's canonical JSON; null for a value that has none. */
-function canonicalText(value: unknown): Uint8Array | null {
-  const bytes = catchInput(() => canonicalBytes(value));
-  return bytes.ok ? bytes.value : null;
 }
 
 function canonicalOrEmpty(v: unknown): string {
@@ -559,15 +552,15 @@ async function checkConstituency(
   rounds: number,
 ): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
   const name = tallyFile(cid);
-  const parsed = parseJson(await readText(join(dir, ...name.split('/'))));
-  const f = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  if (f === undefined) {
+  const bytes = await readFile(join(dir, ...name.split('/'))).catch(() => undefined);
+  const read = bytes === undefined ? undefined : readTallyFile(bytes, cid, inputs.n);
+  if (read === undefined) {
     missing(report, name);
     return undefined;
   }
-  const shuffles = objects(f['shuffles']);
+  const f = read.file;
   const partials = objects(f['partials']);
-  if (!exactKeys(f, TALLY_FILE_KEYS) || f['format'] !== TALLY_FORMAT || !Array.isArray(f['partials']) || partials.length !== f['partials'].length) {
+  if (!exactKeys(f, TALLY_FILE_KEYS) || f['format'] !== TALLY_FILE_FORMAT || !Array.isArray(f['partials']) || partials.length !== f['partials'].length) {
     report.fail('tally.file-shape', `${name} n'a pas exactement la forme de docs/record.md §6.`, `${name} does not have exactly the shape of docs/record.md §6.`, name);
   }
   const countMembers = entries.find((e) => e.type === 'tally.count');
@@ -578,22 +571,21 @@ async function checkConstituency(
   if (f['constituency'] !== cid || f['ballots'] !== inputs.n) {
     report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.n} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.n} accepted ballots of ${cid}.`, name);
   }
-  if (shuffles.length === 0) {
+  if (read.rounds === 0) {
     report.fail('shuffle.none', `Aucun mélange pour ${cid}.`, `No shuffle for ${cid}.`, name);
     return undefined;
   }
-  if (shuffles.length !== rounds) {
-    report.fail('tally.shuffle-count', `${cid} a ${shuffles.length} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${shuffles.length} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
+  if (read.rounds !== rounds) {
+    report.fail('tally.shuffle-count', `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
   }
   // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
   let current: PackedCiphertexts = inputs;
   let chainOk = true;
-  for (let k = 0; k < shuffles.length; k++) {
-    const s = shuffles[k]!;
-    // The worker is given the mix's canonical text (bytes, read there without objects) rather than a
-    // copy of the objects; the transcript's digest is of that same text.
-    const text = canonicalText(s);
-    const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey, inputs: current, shuffle: text ?? s });
+  for (let k = 0; k < read.rounds; k++) {
+    // The worker is given the mix's canonical text (bytes, read there without objects); the
+    // transcript's digest is of that same text. A mix with none (not JSON values) is refused there.
+    const { text, value } = read.mix(k);
+    const bad = await pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey, inputs: current, shuffle: value });
     if (bad !== null) {
       report.failure(bad, `${name} shuffles[${k}]`);
       chainOk = false;
@@ -603,7 +595,7 @@ async function checkConstituency(
       report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
     }
     // Malformed outputs fail this round's check above; the next round then checks against no inputs.
-    current = packCiphertextsHex(s['outputs']) ?? NO_CIPHERTEXTS;
+    current = read.mixOutputs(k) ?? NO_CIPHERTEXTS;
   }
   if (!chainOk) return undefined;
   const members: number[] = [];
