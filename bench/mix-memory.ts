@@ -2,9 +2,9 @@
  * The peak resident memory of one mix and of its check, alone in this thread (docs/performance.md
  * "Memory"): `node --expose-gc [V8 flags] --import tsx bench/mix-memory.ts N`. The workers' tuning is
  * `--heap-growing-percent=20 --max-semi-space-size=2` (their young generation is 8 MB, src/core/pipeline/pool.ts).
- * Inputs are N ciphertexts of 64 distinct ones repeated (a mix costs the same whatever they are).
+ * Inputs: ./mix-inputs.ts.
  */
-import { G, randomScalar } from '../src/core/crypto/group.js';
+import { repeatedInputs } from './mix-inputs.js';
 import { runTask, type ShuffleMade } from '../src/core/pipeline/tasks.js';
 import { groupBackend } from '../src/core/crypto/backend/index.js';
 
@@ -14,17 +14,7 @@ let peak = 0;
 const sample = (): void => void (peak = Math.max(peak, process.memoryUsage().rss));
 const timer = setInterval(sample, 20);
 
-const y = G.multiply(randomScalar());
-const distinct = Array.from({ length: 64 }, () => {
-  const r = randomScalar();
-  return [G.multiply(r).toBytes(), y.multiply(r).add(G).toBytes()] as const;
-});
-const inputs = { n, a: new Uint8Array(n * 32), b: new Uint8Array(n * 32) };
-for (let i = 0; i < n; i++) {
-  inputs.a.set(distinct[i % 64]![0], i * 32);
-  inputs.b.set(distinct[i % 64]![1], i * 32);
-}
-const base = { fingerprint: '01'.repeat(32), electionKey: Buffer.from(y.toBytes()).toString('hex') };
+const { inputs, base } = repeatedInputs(n);
 
 globalThis.gc?.();
 const before = process.memoryUsage().rss;

@@ -3,9 +3,9 @@
  * mix made in a worker of the pool, then checked in the pool, its text held by this thread meanwhile.
  * `tsx bench/shuffle-pool-memory.ts N` prints, after each task, the peak resident memory of the process
  * (every thread) since the last line and what it holds then; `/usr/bin/time -v` gives the CPU seconds.
- * Inputs are N ciphertexts of 64 distinct ones repeated (a mix costs the same whatever they are).
+ * Inputs: ./mix-inputs.ts.
  */
-import { G, randomScalar } from '../src/core/crypto/group.js';
+import { repeatedInputs } from './mix-inputs.js';
 import type { PackedCiphertexts } from '../src/core/crypto/backend/index.js';
 import { WorkerPool } from '../src/core/pipeline/pool.js';
 import type { CheckOutput, ShuffleMade } from '../src/core/pipeline/tasks.js';
@@ -16,17 +16,7 @@ let peak = 0;
 const sample = (): void => void (peak = Math.max(peak, process.memoryUsage().rss));
 const timer = setInterval(sample, 20);
 
-const y = G.multiply(randomScalar());
-const distinct = Array.from({ length: 64 }, () => {
-  const r = randomScalar();
-  return [G.multiply(r).toBytes(), y.multiply(r).add(G).toBytes()] as const;
-});
-const inputs = { n, a: new Uint8Array(n * 32), b: new Uint8Array(n * 32) };
-for (let i = 0; i < n; i++) {
-  inputs.a.set(distinct[i % 64]![0], i * 32);
-  inputs.b.set(distinct[i % 64]![1], i * 32);
-}
-const base = { fingerprint: '01'.repeat(32), electionKey: Buffer.from(y.toBytes()).toString('hex') };
+const { inputs, base } = repeatedInputs(n);
 const pool = new WorkerPool(2);
 await new Promise((r) => setTimeout(r, 500));
 const report = (round: number, step: string, extra: object = {}): void => {
