@@ -3,13 +3,13 @@
  * mixes are read as text, in any other form the file is parsed as JSON; both readings must give the same
  * values on every text, or the verifier would check something other than what the file says.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
-import { readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
+import { readFileShared, readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
 import { tempDir } from '../pipeline/helpers.js';
 
 const pool = new WorkerPool(0);
@@ -67,6 +67,15 @@ describe('tally/<id>.json as the verifier reads it', () => {
       if (fast !== null) expect(seen(fast), what).toEqual(seen(parsed));
       expect(seen(readTallyFile(bytes, 'c001', n)!), what).toEqual(seen(fast ?? parsed));
     }
+  });
+
+  it('is read into shared memory, so that a mix handed to a worker is not copied with the whole file', async () => {
+    const path = join(tempDir('sceau-tally-file-'), 'c001.json');
+    writeFileSync(path, text);
+    const bytes = await readFileShared(path);
+    expect(bytes?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(bytes!).toString('utf8')).toBe(text);
+    expect(await readFileShared(`${path}.missing`)).toBeUndefined();
   });
 
   it('a text that is not a JSON object is no tally file', () => {

@@ -36,7 +36,7 @@ import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
 import { whereStepsRan } from './where.js';
-import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
+import { readFileShared, readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
 
 export type { VerifyReport } from './report.js';
 
@@ -552,7 +552,7 @@ async function checkConstituency(
   rounds: number,
 ): Promise<{ decoded: (number | null)[]; members: number[] } | undefined> {
   const name = tallyFile(cid);
-  const bytes = await readFile(join(dir, ...name.split('/'))).catch(() => undefined);
+  const bytes = await readFileShared(join(dir, ...name.split('/')));
   const read = bytes === undefined ? undefined : readTallyFile(bytes, cid, inputs.n);
   if (read === undefined) {
     missing(report, name);
