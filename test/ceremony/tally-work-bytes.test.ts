@@ -18,7 +18,10 @@ describe('work files read as bytes', () => {
     const canonical = canonicalBytes(value);
     expect(bytesDigest(canonical)).toBe(digestOf(value));
     writeFileSync(join(dir, 'a.json'), canonical);
-    expect(await readWorkBytes(join(dir, 'a.json'), digestOf(value), what)).toEqual({ ok: true, value: Buffer.from(canonical) });
+    const read = await readWorkBytes(join(dir, 'a.json'), digestOf(value), what);
+    expect(read.ok && Buffer.from(read.value).equals(Buffer.from(canonical))).toBe(true);
+    // In shared memory: handed on to a worker without a copy.
+    expect(read.ok && read.value.buffer).toBeInstanceOf(SharedArrayBuffer);
     const older = JSON.stringify(value);
     expect(older).not.toBe(new TextDecoder().decode(canonical));
     writeFileSync(join(dir, 'b.json'), older);

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
 import { WorkerPool } from '../../src/core/pipeline/pool.js';
-import { readFileShared, readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
+import { readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
 import { tempDir } from '../pipeline/helpers.js';
+import { readFileShared } from '../../src/core/common/shared-file.js';
 
 const pool = new WorkerPool(0);
 afterAll(() => pool.close());

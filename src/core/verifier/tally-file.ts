@@ -5,7 +5,6 @@
  * that as objects (a constituency of 200,000 ballots made 1.7 GB of them). Any other text is parsed as
  * JSON, as before; both ways give the same values (the form leaves no room for a repeated key).
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { canonicalBytes, parseJsonBytes } from '../common/canonical-json.js';
 import { catchInput } from '../common/result.js';
 import { canonicalShuffleLength, shuffleFromCanonicalText, shuffleOutputsFromText } from '../crypto/fast/shuffle-text.js';
@@ -13,31 +12,6 @@ import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { packCiphertextsHex } from '../crypto/fast/ciphertexts.js';
 
 export const TALLY_FILE_FORMAT = 'sceau/tally/v1';
-
-/**
- * A file's bytes in a SharedArrayBuffer, or undefined when it cannot be read. A mix is handed to a worker
- * as a view of these bytes: a view of an ordinary buffer is copied with its whole buffer (the file, ~230 MB
- * for 200,000 ballots, once per mix), a view of a shared one is not copied at all.
- */
-export async function readFileShared(path: string): Promise<Uint8Array | undefined> {
-  let fd: FileHandle | undefined;
-  try {
-    fd = await open(path, 'r');
-    const size = (await fd.stat()).size;
-    const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await fd.read(bytes, at, size - at, at);
-      if (bytesRead === 0) return undefined; // shorter than its size a moment ago: changed while read
-      at += bytesRead;
-    }
-    return bytes;
-  } catch {
-    return undefined;
-  } finally {
-    await fd?.close();
-  }
-}
 
 /** A tally file read: its values (each mix an empty object when it was read as text) and its mixes. */
 export interface TallyFileRead {

@@ -36,7 +36,8 @@ import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
 import { whereStepsRan } from './where.js';
-import { readFileShared, readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
+import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
+import { readFileShared } from '../common/shared-file.js';
 
 export type { VerifyReport } from './report.js';
 

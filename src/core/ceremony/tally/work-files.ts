@@ -10,6 +10,7 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.js';
+import { readFileShared } from '../../common/shared-file.js';
 import { canonicalBytes, canonicalJson, parseJsonBytes } from '../../common/canonical-json.js';
 
 export { canonicalBytes, parseJsonBytes };
@@ -78,7 +79,8 @@ export async function readWorkBytes(path: string, digest: string, what: Bilingua
  * the digest is these very bytes).
  */
 export async function readWorkText(path: string, digest: string, what: Bilingual, isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText): Promise<Result<{ bytes: Uint8Array; asOnDisk: boolean }>> {
-  const bytes = await readFile(path).catch(() => null);
+  // Shared: a mix's text or a partial decryption goes on to a worker without being copied.
+  const bytes = (await readFileShared(path)) ?? null;
   if (bytes !== null && bytesDigest(bytes) === digest && isCanonical(bytes)) return ok({ bytes, asOnDisk: true });
   const value = bytes === null ? undefined : parseJsonBytes(bytes);
   const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
