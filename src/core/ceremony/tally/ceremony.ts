@@ -693,6 +693,15 @@ export class TallyCeremony {
   }
 
   /**
+   * Round `round`'s outputs of a constituency, checked as {@link shuffleOutputs} checks them, without the
+   * text: the caller, awaiting the tasks that take them, does not keep ~500 bytes a ballot alive with them.
+   */
+  private async mixOutputs(id: string, round: number): Promise<Result<PackedCiphertexts>> {
+    const mix = await this.shuffleOutputs(id, round);
+    return mix.ok ? ok(mix.value.outputs) : mix;
+  }
+
+  /**
    * Step 4: every missing (constituency, round), a few constituencies at a time; each shuffle's proof is
    * verified, written and recorded before the next round uses its outputs. Progress in ballots·rounds.
    */
@@ -720,9 +729,9 @@ export class TallyCeremony {
         inputs = first.value.get(c.id)!;
         first.value.delete(c.id);
       } else {
-        const last = await this.shuffleOutputs(c.id, from);
+        const last = await this.mixOutputs(c.id, from);
         if (!last.ok) return void (refused ??= last.error);
-        inputs = last.value.outputs;
+        inputs = last.value;
       }
       for (let round = from + 1; round <= k; round++) {
         if (refused !== undefined || job.signal?.aborted) return;
@@ -756,10 +765,7 @@ export class TallyCeremony {
 
   /** Round `round`'s inputs of a constituency: its accepted ciphertexts for round 1, else round − 1's outputs. */
   private async roundInputs(id: string, round: number): Promise<Result<PackedCiphertexts>> {
-    if (round > 1) {
-      const last = await this.shuffleOutputs(id, round - 1);
-      return last.ok ? ok(last.value.outputs) : last;
-    }
+    if (round > 1) return this.mixOutputs(id, round - 1);
     const first = await this.acceptedCiphertexts(new Set([id]));
     return first.ok ? ok(first.value.get(id)!) : first;
   }
@@ -1029,9 +1035,9 @@ export class TallyCeremony {
       const verificationKey = this.keys.verificationKeys[j - 1]!;
       const out: { to: string; text: Uint8Array }[] = [];
       for (const { constituency: id, digest } of (e.payload as TallyDecryptionPayload).partials) {
-        const last = await this.shuffleOutputs(id, this.#state.shuffles);
+        const last = await this.mixOutputs(id, this.#state.shuffles);
         if (!last.ok) return last;
-        const ciphertexts = last.value.outputs;
+        const ciphertexts = last.value;
         const brought = await bring(partialWorkFile(packet, id, j), partialWorkFile(this.folder, id, j), digest, { fr: `Le déchiffrement partiel de ${id}`, en: `The partial decryption of ${id}` }, (partial) =>
           this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
         );
@@ -1158,9 +1164,9 @@ export class TallyCeremony {
     let refused: Failure | undefined;
     await mapLimit(largestFirst(this.#state.active), this.ctx.pool.size + 1, async (c) => {
       if (refused !== undefined || job.signal?.aborted) return;
-      const last = await this.shuffleOutputs(c.id, this.#state.shuffles);
+      const last = await this.mixOutputs(c.id, this.#state.shuffles);
       if (!last.ok) return void (refused ??= last.error);
-      const ciphertexts = last.value.outputs;
+      const ciphertexts = last.value;
       const partial = await this.ctx.pool.run<PartialDecryptionJson>({ kind: 'partial', fingerprint: fpHex, member: j, share, verificationKey, ciphertexts });
       const bad = await this.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial });
       if (bad) {
@@ -1244,14 +1250,10 @@ export class TallyCeremony {
     const shuffles: MixText[] = [];
     let last: PackedCiphertexts | undefined;
     for (let round = 1; round <= this.#state.shuffles; round++) {
-      const s = await this.shuffleOutputs(id, round);
-      if (!s.ok) return s;
-      // A mix checked as the file's own bytes is copied from the file again when tally/<id>.json is written
-      // (~500 bytes a ballot each, not held meanwhile); one that is not (a station's pretty-printed file) is held.
-      const path = shuffleWorkFile(this.folder, id, round);
-      const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
-      shuffles.push(s.value.asOnDisk ? () => workFileChunks(path, this.#state.shuffled.get(id)![round - 1]!, what) : s.value.bytes);
-      last = s.value.outputs;
+      const mix = await this.mixForTallyFile(id, round);
+      if (!mix.ok) return mix;
+      shuffles.push(mix.value.text);
+      last = mix.value.outputs;
     }
     const partials: { member: number; partial: Uint8Array }[] = [];
     for (const j of members) {
@@ -1273,6 +1275,20 @@ export class TallyCeremony {
     if (!comb.ok) return failure(comb.error);
     const written = await writeChunksAtomic(join(this.folder, tallyFile(id)), tallyFileChunks(id, ballots, shuffles, partials.map((p) => p.partial), comb));
     return written.ok ? ok(comb.decoded) : written;
+  }
+
+  /**
+   * A mix checked for tally/<id>.json, and its outputs. A mix checked as the file's own bytes is copied
+   * from the file again when tally/<id>.json is written (~500 bytes a ballot, not held meanwhile: nothing
+   * here outlives this call but the outputs); one that is not (a station's pretty-printed file) is held.
+   */
+  private async mixForTallyFile(id: string, round: number): Promise<Result<{ text: MixText; outputs: PackedCiphertexts }>> {
+    const s = await this.shuffleOutputs(id, round);
+    if (!s.ok) return s;
+    const path = shuffleWorkFile(this.folder, id, round);
+    const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
+    const digest = this.#state.shuffled.get(id)![round - 1]!;
+    return ok({ text: s.value.asOnDisk ? () => workFileChunks(path, digest, what) : s.value.bytes, outputs: s.value.outputs });
   }
 
   /** The PVs of a counted tally: from results.json once closed, otherwise counted again from tally/<id>.json. */
