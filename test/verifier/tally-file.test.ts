@@ -81,5 +81,7 @@ describe('tally/<id>.json as the verifier reads it', () => {
 
   it('a text that is not a JSON object is no tally file', () => {
     for (const t of ['', '[]', 'null', text.slice(0, 200)]) expect(readTallyFile(enc.encode(t), 'c001', n)).toBeUndefined();
+    // A byte-order mark is no JSON: refused as reading the file as a string refuses it (found by review).
+    expect(readTallyFile(enc.encode(`\ufeff${text}`), 'c001', n)).toBeUndefined();
   });
 });

@@ -29,10 +29,16 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
 }
 
-/** JSON text given as UTF-8 bytes, parsed; undefined if it is not JSON. */
+const utf8KeepingBom = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * JSON text given as UTF-8 bytes, parsed; undefined if it is not JSON. A byte-order mark is kept, so
+ * JSON.parse refuses it as it refuses a file read as text (a TextDecoder drops it by default: a record's
+ * file with one would then pass where the same file read as a string does not).
+ */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(utf8KeepingBom.decode(bytes));
   } catch {
     return undefined;
   }

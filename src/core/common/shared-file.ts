@@ -23,6 +23,6 @@ export async function readFileShared(path: string): Promise<Uint8Array | undefin
   } catch {
     return undefined;
   } finally {
-    await fd?.close();
+    await fd?.close().catch(() => undefined); // a file read whole is read, whatever closing it says
   }
 }
