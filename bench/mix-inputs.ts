@@ -18,3 +18,27 @@ export function repeatedInputs(n: number): { inputs: PackedCiphertexts; base: { 
   }
   return { inputs, base: { fingerprint: '01'.repeat(32), electionKey: Buffer.from(y.toBytes()).toString('hex') } };
 }
+
+export const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+
+/** The peak resident memory of the process (every thread), sampled every 20 ms until `stop`. */
+export class PeakRss {
+  #peak = 0;
+  readonly #timer = setInterval(() => this.sample(), 20);
+
+  sample(): void {
+    this.#peak = Math.max(this.#peak, process.memoryUsage().rss);
+  }
+
+  /** The peak since the last `take` (or the start), in MiB; sampling starts again from now. */
+  take(): string {
+    this.sample();
+    const peak = this.#peak;
+    this.#peak = 0;
+    return mib(peak);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}

@@ -4,15 +4,12 @@
  * `--heap-growing-percent=20 --max-semi-space-size=2` (their young generation is 8 MB, src/core/pipeline/pool.ts).
  * Inputs: ./mix-inputs.ts.
  */
-import { repeatedInputs } from './mix-inputs.js';
+import { mib, PeakRss, repeatedInputs } from './mix-inputs.js';
 import { runTask, type ShuffleMade } from '../src/core/pipeline/tasks.js';
 import { groupBackend } from '../src/core/crypto/backend/index.js';
 
 const n = Number(process.argv[2] ?? 20_000);
-const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
-let peak = 0;
-const sample = (): void => void (peak = Math.max(peak, process.memoryUsage().rss));
-const timer = setInterval(sample, 20);
+const peak = new PeakRss();
 
 const { inputs, base } = repeatedInputs(n);
 
@@ -20,14 +17,13 @@ globalThis.gc?.();
 const before = process.memoryUsage().rss;
 let cpu = process.cpuUsage();
 const made = runTask({ kind: 'shuffle', ...base, label: 'c/shuffle-1', inputs }) as ShuffleMade;
-sample();
+const mixPeak = peak.take();
 const cpuMix = process.cpuUsage(cpu);
-console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'mix', rssBeforeMiB: mib(before), peakRssMiB: mib(peak), cpuSeconds: (cpuMix.user + cpuMix.system) / 1e6, textMiB: mib(made.text.length) }));
-peak = 0;
+console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'mix', rssBeforeMiB: mib(before), peakRssMiB: mixPeak, cpuSeconds: (cpuMix.user + cpuMix.system) / 1e6, textMiB: mib(made.text.length) }));
 globalThis.gc?.();
 cpu = process.cpuUsage();
 const verdict = runTask({ kind: 'verify-shuffle', ...base, inputs, shuffle: made.text });
-sample();
+const checkPeak = peak.take();
 const cpuCheck = process.cpuUsage(cpu);
-console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'check', accepted: verdict === null, peakRssMiB: mib(peak), cpuSeconds: (cpuCheck.user + cpuCheck.system) / 1e6 }));
-clearInterval(timer);
+console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'check', accepted: verdict === null, peakRssMiB: checkPeak, cpuSeconds: (cpuCheck.user + cpuCheck.system) / 1e6 }));
+peak.stop();

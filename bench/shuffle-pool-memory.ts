@@ -5,24 +5,19 @@
  * (every thread) since the last line and what it holds then; `/usr/bin/time -v` gives the CPU seconds.
  * Inputs: ./mix-inputs.ts.
  */
-import { repeatedInputs } from './mix-inputs.js';
+import { mib, PeakRss, repeatedInputs } from './mix-inputs.js';
 import type { PackedCiphertexts } from '../src/core/crypto/backend/index.js';
 import { WorkerPool } from '../src/core/pipeline/pool.js';
 import type { CheckOutput, ShuffleMade } from '../src/core/pipeline/tasks.js';
 
 const n = Number(process.argv[2] ?? 20_000);
-const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
-let peak = 0;
-const sample = (): void => void (peak = Math.max(peak, process.memoryUsage().rss));
-const timer = setInterval(sample, 20);
+const peak = new PeakRss();
 
 const { inputs, base } = repeatedInputs(n);
 const pool = new WorkerPool(2);
 await new Promise((r) => setTimeout(r, 500));
 const report = (round: number, step: string, extra: object = {}): void => {
-  sample();
-  console.log(JSON.stringify({ n, round, step, peakRssMiB: mib(peak), rssAfterMiB: mib(process.memoryUsage().rss), ...extra }));
-  peak = 0;
+  console.log(JSON.stringify({ n, round, step, peakRssMiB: peak.take(), rssAfterMiB: mib(process.memoryUsage().rss), ...extra }));
 };
 report(0, 'start');
 let current: PackedCiphertexts = inputs;
@@ -33,5 +28,5 @@ for (let round = 1; round <= 2; round++) {
   report(round, 'check', { accepted: bad === null });
   current = made.outputs;
 }
-clearInterval(timer);
+peak.stop();
 await pool.close();
