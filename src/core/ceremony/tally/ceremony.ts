@@ -27,7 +27,7 @@ import type { WorkerPool } from '../../pipeline/pool.js';
 import type { CheckOutput, CombineOutput, ShuffleMade } from '../../pipeline/tasks.js';
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { packCiphertextsHex } from '../../crypto/fast/ciphertexts.js';
-import { shuffleFromCanonicalText } from '../../crypto/fast/shuffle-text.js';
+import { shuffleFromCanonicalText, type ShuffleFromText } from '../../crypto/fast/shuffle-text.js';
 import { clearForKeyOperation } from '../../service/offline-guard.js';
 import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, verifyTranscriptText, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
@@ -683,11 +683,13 @@ export class TallyCeremony {
     if (digest === undefined) return notNow(`Le mélange ${round} de ${id} n'est pas enregistré.`, `Shuffle ${round} of ${id} is not recorded.`);
     const what = { fr: `Mélange ${round} de ${id}`, en: `Shuffle ${round} of ${id}` };
     const n = this.#state.active.find((c) => c.id === id)?.ballots ?? 0;
-    const canonicalMix = (bytes: Uint8Array): boolean => shuffleFromCanonicalText(bytes, n) !== null;
+    // The file's own bytes are read once: the proof of their form is the mix read from them.
+    const ownText: { mix: ShuffleFromText | null } = { mix: null };
+    const canonicalMix = (bytes: Uint8Array): boolean => (ownText.mix = shuffleFromCanonicalText(bytes, n)) !== null;
     const read = await readWorkText(shuffleWorkFile(this.folder, id, round), digest, what, canonicalMix);
-    // Canonical bytes (readWorkText), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
-    const mix = read.ok ? shuffleFromCanonicalText(read.value.bytes, n) : null;
     if (!read.ok) return read;
+    // Canonical bytes (readWorkText), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
+    const mix = read.value.asOnDisk ? ownText.mix : shuffleFromCanonicalText(read.value.bytes, n);
     if (mix === null) return fail('tally.work-file', `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`, `${what.en}: the work file is not a mix of the ${n} ballots.`, shuffleWorkFile(this.folder, id, round));
     return ok({ ...read.value, outputs: mix.outputs });
   }
