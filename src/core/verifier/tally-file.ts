@@ -6,8 +6,9 @@
  * JSON, as before; both ways give the same values (the form leaves no room for a repeated key).
  */
 import { canonicalBytes, parseJsonBytes } from '../common/canonical-json.js';
+import { bytesAt, concatBytes } from '../common/bytes.js';
 import { catchInput } from '../common/result.js';
-import { canonicalShuffleLength, shuffleFromCanonicalText, shuffleOutputsFromText } from '../crypto/fast/shuffle-text.js';
+import { canonicalShuffleLength, shuffleFromCanonicalText } from '../crypto/fast/shuffle-text.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { packCiphertextsHex } from '../crypto/fast/ciphertexts.js';
 
@@ -36,25 +37,27 @@ const enc = new TextEncoder();
 /** The file in the tally's own form, its mixes as views of `bytes`; null in any other form. */
 export function tallyFileAsWritten(bytes: Uint8Array, cid: string, n: number): TallyFileRead | null {
   const head = enc.encode(`{"format":${JSON.stringify(TALLY_FILE_FORMAT)},"constituency":${JSON.stringify(cid)},"ballots":${n},"shuffles":[`);
-  if (n < 1 || !startsWith(bytes, 0, head)) return null;
-  const mixes: Uint8Array[] = [];
+  if (n < 1 || !bytesAt(bytes, 0, head)) return null;
+  const mixes: { text: Uint8Array; outputs: PackedCiphertexts }[] = [];
   let at = head.length;
   for (;;) {
     const length = canonicalShuffleLength(bytes, at, n);
-    const mix = length === null ? null : bytes.subarray(at, at + length);
-    if (mix === null || shuffleFromCanonicalText(mix, n) === null) return null;
-    mixes.push(mix);
-    at += mix.length;
+    const text = length === null ? null : bytes.subarray(at, at + length);
+    const read = text === null ? null : shuffleFromCanonicalText(text, n);
+    if (text === null || read === null) return null;
+    // The outputs as read in proving the form (64 bytes a ballot), for the next round's inputs.
+    mixes.push({ text, outputs: read.outputs });
+    at += text.length;
     if (bytes[at] !== 0x2c) break; // ,
     at++;
   }
   // The rest, `],"partials":[…],"plaintexts":[…],"decoded":[…]}`, as an object of exactly those keys: a
   // repeated key of the head (or "shuffles") there would be one JSON.parse reads last, so none may be.
-  if (!startsWith(bytes, at, enc.encode('],"partials":'))) return null;
-  const rest = parseJsonBytes(concat(enc.encode('{'), bytes.subarray(at + 2)));
+  if (!bytesAt(bytes, at, enc.encode('],"partials":'))) return null;
+  const rest = parseJsonBytes(concatBytes(enc.encode('{'), bytes.subarray(at + 2)));
   if (!isObject(rest) || Object.keys(rest).join() !== 'partials,plaintexts,decoded') return null;
   const file = { format: TALLY_FILE_FORMAT, constituency: cid, ballots: n, shuffles: mixes.map(() => ({})), ...rest };
-  return { file, rounds: mixes.length, mix: (k) => ({ text: mixes[k] ?? null, value: mixes[k] ?? {} }), mixOutputs: (k) => (mixes[k] === undefined ? null : shuffleOutputsFromText(mixes[k])) };
+  return { file, rounds: mixes.length, mix: (k) => ({ text: mixes[k]?.text ?? null, value: mixes[k]?.text ?? {} }), mixOutputs: (k) => mixes[k]?.outputs ?? null };
 }
 
 /** Any other text: parsed as JSON, each mix given as its canonical text when it has one. */
@@ -78,15 +81,4 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
-  return true;
-}
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}

@@ -12,13 +12,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.js';
 import { readFileShared } from '../../common/shared-file.js';
 import { canonicalBytes, canonicalJson, parseJsonBytes } from '../../common/canonical-json.js';
-
-export { canonicalBytes, parseJsonBytes };
 import { toHex } from '../../common/bytes.js';
 import { catchInput, fail, InputError, ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import type { RejectionCode } from '../../election/urn.js';
 import type { Bilingual } from '../../common/result.js';
+
+export { canonicalBytes, parseJsonBytes };
 
 /** Work files of a tally in progress (removed before the manifest is made). */
 export const WORK_DIR = '.tally-work';
@@ -118,7 +118,6 @@ export async function* workFileChunks(path: string, digest: string, what: Biling
   }
   if (hash.digest('hex') !== digest) throw workFileChangedError(path, what);
 }
-
 
 /** Whether bytes are exactly the canonical JSON of the value they parse to (small files: a partial decryption). */
 export function isCanonicalText(bytes: Uint8Array): boolean {

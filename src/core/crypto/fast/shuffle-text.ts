@@ -11,6 +11,7 @@
  * outputs alone prove nothing about the rest of the text (JSON.parse would take a repeated key's last
  * value): read a file of unknown origin with shuffleFromCanonicalText, which reads to the end.
  */
+import { bytesAt } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
 import type { PackedCiphertexts } from '../backend/packed.js';
 import type { FastShuffle, PackedShuffleProof } from './shuffle.js';
@@ -27,7 +28,7 @@ const ITEM = A.length + 64 + B.length + 64 + END_ITEM.length;
 export function shuffleOutputsFromText(text: Uint8Array): PackedCiphertexts | null {
   const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   const start = bytes.indexOf(START);
-  if (start < 0 || !startsWith(bytes, 0, enc.encode('{"label":"'))) return null;
+  if (start < 0 || !bytesAt(bytes, 0, enc.encode('{"label":"'))) return null;
   let at = start + START.length;
   const end = bytes.indexOf(END, at);
   if (end < 0) return null;
@@ -37,20 +38,14 @@ export function shuffleOutputsFromText(text: Uint8Array): PackedCiphertexts | nu
   const b = new Uint8Array(n * 32);
   for (let i = 0; i < n; i++) {
     if (i > 0 && bytes[at++] !== 0x2c) return null; // ,
-    if (!startsWith(bytes, at, A) || !hexInto(bytes, at + A.length, a, i * 32)) return null;
+    if (!bytesAt(bytes, at, A) || !hexInto(bytes, at + A.length, a, i * 32)) return null;
     at += A.length + 64;
-    if (!startsWith(bytes, at, B) || !hexInto(bytes, at + B.length, b, i * 32)) return null;
+    if (!bytesAt(bytes, at, B) || !hexInto(bytes, at + B.length, b, i * 32)) return null;
     at += B.length + 64;
-    if (!startsWith(bytes, at, END_ITEM)) return null;
+    if (!bytesAt(bytes, at, END_ITEM)) return null;
     at += END_ITEM.length;
   }
   return at === end ? { n, a, b } : null;
-}
-
-function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
-  return true;
 }
 
 /** 64 lower-case hex digits at `at` into 32 bytes of `out` at `offset`; false on any other character. */
@@ -184,7 +179,7 @@ export interface ShuffleFromText {
 export function shuffleFromCanonicalText(text: Uint8Array, n: number): ShuffleFromText | null {
   const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   const outputsAt = bytes.indexOf(START);
-  if (!Number.isSafeInteger(n) || n < 1 || outputsAt < 0 || !startsWith(bytes, 0, LABEL)) return null;
+  if (!Number.isSafeInteger(n) || n < 1 || outputsAt < 0 || !bytesAt(bytes, 0, LABEL)) return null;
   const label = canonicalString(bytes.subarray(LABEL.length - 1, outputsAt));
   const outputs = shuffleOutputsFromText(text);
   if (label === null || outputs === null || outputs.n !== n) return null;
@@ -228,7 +223,7 @@ class Reader {
 
   literal(s: string): boolean {
     const want = enc.encode(s);
-    if (!startsWith(this.bytes, this.at, want)) return false;
+    if (!bytesAt(this.bytes, this.at, want)) return false;
     this.at += want.length;
     return true;
   }
@@ -275,7 +270,7 @@ const TEXT_FIXED = 738;
  * there. Says nothing of the rest: {@link shuffleFromCanonicalText} on that many bytes proves the form.
  */
 export function canonicalShuffleLength(bytes: Uint8Array, at: number, n: number): number | null {
-  if (!startsWith(bytes, at, LABEL)) return null;
+  if (!bytesAt(bytes, at, LABEL)) return null;
   // The token ends at the first quote not escaped; a backslash escapes the byte after it.
   for (let k = at + LABEL.length; k < bytes.length; k++) {
     if (bytes[k] === 0x5c) k++;

@@ -449,14 +449,7 @@ function record(json: unknown, keys: readonly string[]): Record<string, unknown>
 function scalarsOf(json: unknown): bigint[] | null {
   if (!Array.isArray(json)) return null;
   const packed = packHex(json as readonly unknown[]);
-  if (!(packed instanceof Uint8Array)) return null;
-  const out: bigint[] = new Array<bigint>(json.length);
-  for (let i = 0; i < out.length; i++) {
-    const s = unpackScalar(packed, i);
-    if (s >= L) return null;
-    out[i] = s;
-  }
-  return out;
+  return packed instanceof Uint8Array ? scalarsBelowL(packed) : null;
 }
 
 /** The proof's points: all canonical and none the identity (shuffleProofFromJson and checkShape). */
