@@ -9,11 +9,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: false,
-      // The pipeline's worker threads start `pipeline-worker.js` beside the entry (src/core/pipeline/pool.ts).
+      // The pipeline's worker threads start `pipeline-worker.js` beside the entry (src/core/workers/pool.ts).
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
-          'pipeline-worker': resolve(import.meta.dirname, 'src/core/pipeline/worker.ts'),
+          'pipeline-worker': resolve(import.meta.dirname, 'src/core/workers/worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

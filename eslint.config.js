@@ -11,6 +11,13 @@ const UPPER_LAYERS = (...layers) => ({
   message: `Layers point down: this layer must not import ${layers.join(', ')}.`,
 });
 
+const CORE = [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }];
+const CORE_FOLDERS = ['audit', 'ceremony', 'common', 'crypto', 'drives', 'election', 'pipeline', 'report', 'service', 'token', 'transcript', 'verifier', 'workers'];
+const CORE_LAYERS_BUT = (...allowed) => ({
+  group: CORE_FOLDERS.filter((f) => !allowed.includes(f)).map((f) => `**/${f}/**`),
+  message: `Inside the core, this module imports only from ${allowed.join(', ')} (docs/architecture.md).`,
+});
+
 const restrict = (files, patterns, extra = {}) => ({
   files,
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }], ...extra },
@@ -30,9 +37,15 @@ export default tseslint.config(
     },
   },
   // The core: pure TypeScript, no Electron, no DOM, no UI, no upper layer.
-  restrict(['src/core/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }], {
+  restrict(['src/core/**'], CORE, {
     'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'The core runs without a DOM.' }))],
   }),
+  // Inside the core (docs/architecture.md "Inside the core"): the worker threads' tasks compose the
+  // cryptography and nothing of the ceremonies; the verifier shares with what it checks only the
+  // cryptography, the common helpers and those tasks, and reads the formats of docs/ with its own code.
+  restrict(['src/core/workers/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers')]),
+  restrict(['src/core/crypto/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common')]),
+  // VERIFIER_RULE
   // The command line sits on the core.
   restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
   // The main process: thin, only shell.ts may import Electron.

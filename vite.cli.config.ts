@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // The command line as a Node bundle in out/cli, dependencies included (out/ is the shipped app), with
-// the worker threads' entry beside it: src/core/pipeline/pool.ts starts `./pipeline-worker.js`.
+// the worker threads' entry beside it: src/core/workers/pool.ts starts `./pipeline-worker.js`.
 export default defineConfig({
   build: {
     ssr: true,
@@ -13,7 +13,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'src/cli/index.ts'),
-        'pipeline-worker': resolve(import.meta.dirname, 'src/core/pipeline/worker.ts'),
+        'pipeline-worker': resolve(import.meta.dirname, 'src/core/workers/worker.ts'),
       },
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },

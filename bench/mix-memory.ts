@@ -1,11 +1,11 @@
 /**
  * The peak resident memory of one mix and of its check, alone in this thread (docs/performance.md
  * "Memory"): `node --expose-gc [V8 flags] --import tsx bench/mix-memory.ts N`. The workers' tuning is
- * `--heap-growing-percent=20 --max-semi-space-size=2` (their young generation is 8 MB, src/core/pipeline/pool.ts).
+ * `--heap-growing-percent=20 --max-semi-space-size=2` (their young generation is 8 MB, src/core/workers/pool.ts).
  * Inputs: ./mix-inputs.ts.
  */
 import { mib, PeakRss, repeatedInputs } from './mix-inputs.js';
-import { runTask, type ShuffleMade } from '../src/core/pipeline/tasks.js';
+import { runTask, type ShuffleMade } from '../src/core/workers/tasks.js';
 import { groupBackend } from '../src/core/crypto/backend/index.js';
 
 const n = Number(process.argv[2] ?? 20_000);

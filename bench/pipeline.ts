@@ -14,7 +14,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { groupBackend, nativeBackendProblem } from '../src/core/crypto/backend/index.js';
 import { join } from 'node:path';
 import { runDemo } from '../src/core/pipeline/demo.js';
-import { WorkerPool } from '../src/core/pipeline/pool.js';
+import { WorkerPool } from '../src/core/workers/pool.js';
 import { verifyRecord } from '../src/core/verifier/verify.js';
 
 const stations = process.argv.includes('--stations');

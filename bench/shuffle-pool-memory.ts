@@ -7,8 +7,8 @@
  */
 import { mib, PeakRss, repeatedInputs } from './mix-inputs.js';
 import type { PackedCiphertexts } from '../src/core/crypto/backend/index.js';
-import { WorkerPool } from '../src/core/pipeline/pool.js';
-import type { CheckOutput, ShuffleMade } from '../src/core/pipeline/tasks.js';
+import { WorkerPool } from '../src/core/workers/pool.js';
+import type { CheckOutput, ShuffleMade } from '../src/core/workers/tasks.js';
 
 const n = Number(process.argv[2] ?? 20_000);
 const peak = new PeakRss();

@@ -6,7 +6,7 @@
  */
 import { loadavg } from 'node:os';
 import { groupBackend } from '../src/core/crypto/backend/index.js';
-import { WorkerPool } from '../src/core/pipeline/pool.js';
+import { WorkerPool } from '../src/core/workers/pool.js';
 import { verifyRecord } from '../src/core/verifier/verify.js';
 
 const dir = process.argv[2];

@@ -6,7 +6,7 @@ import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay.js';
 import { replayRecordTally } from '../../src/core/audit/tally-replay.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { tempDir } from '../pipeline/helpers.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
 import { randomScalar } from '../../src/core/crypto/group.js';

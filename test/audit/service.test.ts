@@ -7,7 +7,7 @@ import type { ApiValue, SceauApi } from '../../src/core/service/api.js';
 import { createService } from '../../src/core/service/service.js';
 import { VerifyJobs } from '../../src/core/audit/verify-job.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import { FakeTokens } from '../ceremony/fake-tokens.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendDurable, setWriteProbe } from '../../src/core/common/atomic-file.js';
 import { acquireFolderLock, folderKey, LOCK_FILE } from '../../src/core/common/folder-lock.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { keyCeremonyUntil, makeScene, nextStep, sceneService } from '../faults/harness.js';
 
 const pool = new WorkerPool(0);

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectedPublicKeyFile, verifyKeyCeremonyFolder, verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
 import { setWriteProbe } from '../../src/core/common/atomic-file.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { keyCeremonyUntil, makeScene, nextStep, sceneService, type Scene } from '../faults/harness.js';
 
 const pool = new WorkerPool(0);

@@ -13,7 +13,7 @@ import type { TallyMemberStep, TallyTokenPort } from '../../src/core/ceremony/ta
 import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';
 import { ok, type Result } from '../../src/core/common/result.js';
 import type { Pv } from '../../src/core/election/results.js';
-import type { WorkerPool } from '../../src/core/pipeline/pool.js';
+import type { WorkerPool } from '../../src/core/workers/pool.js';
 import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { BadKind, GroundTruth } from '../../src/core/pipeline/simulate.js';
 import type { NetworkStatus } from '../../src/core/service/api.js';

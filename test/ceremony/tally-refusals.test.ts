@@ -18,7 +18,7 @@ import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
 import { G, mod, randomScalar } from '../../src/core/crypto/group.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import { createMemberSecrets, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, writeToken } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';

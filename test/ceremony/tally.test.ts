@@ -13,7 +13,7 @@ import { tallyView } from '../../src/core/ceremony/tally/view.js';
 import { RECORD_FILES, tallyFile } from '../../src/core/election/record.js';
 import { verifyPvSignature, type Results } from '../../src/core/election/results.js';
 import { fromHex } from '../../src/core/common/bytes.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
 

@@ -13,7 +13,7 @@ import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { importUrn } from '../../src/core/pipeline/import.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { parsePlatformKey, simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';

@@ -1,6 +1,6 @@
 /**
  * The ballot box check on packed bytes (src/core/crypto/fast/ballots.ts) held to the pipeline's ballots
- * task (src/core/pipeline/tasks.ts, on ../proofs/ballot.ts), on both backends (docs/protocol.md §8.2, §8.3).
+ * task (src/core/workers/tasks.ts, on ../proofs/ballot.ts), on both backends (docs/protocol.md §8.2, §8.3).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { pointBytes } from '../../src/core/crypto/elgamal.js';
 import { verifyBallotsFast, type BallotItem, type BallotsRejected } from '../../src/core/crypto/fast/ballots.js';
 import { G, L, pointToHex, scalarToHex, seededScalars } from '../../src/core/crypto/group.js';
 import { ballotToJson, createBallot, type BallotContext, type BallotJson } from '../../src/core/crypto/proofs/ballot.js';
-import { runTask, type BallotsOutput } from '../../src/core/pipeline/tasks.js';
+import { runTask, type BallotsOutput } from '../../src/core/workers/tasks.js';
 
 const utf8 = new TextEncoder();
 const fp = new Uint8Array(32).fill(21);

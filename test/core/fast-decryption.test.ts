@@ -10,7 +10,7 @@ import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { encrypt, pointBytes, reEncrypt, type Ciphertext } from '../../src/core/crypto/elgamal.js';
 import { combineFast, packedDecryptionSeed, packedDecryptionWeights, partialDecryptFast, verifyPartialFast } from '../../src/core/crypto/fast/decryption.js';
 import { G, IDENTITY, L, mod, pointToHex, scalarToHex, seededScalars, type Point, type ScalarSource } from '../../src/core/crypto/group.js';
-import { runTask, type CombineOutput, type CombineTask } from '../../src/core/pipeline/tasks.js';
+import { runTask, type CombineOutput, type CombineTask } from '../../src/core/workers/tasks.js';
 import { decryptionSeed, decryptionWeights } from '../../src/core/crypto/proofs/batched-chaum-pedersen.js';
 import {
   integerLagrangeAtZero,

@@ -7,7 +7,7 @@ import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { canonicalShuffleLength, shuffleCanonicalText, shuffleFromCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
 import { fastShuffleJson, shuffleAndProveFastPacked, verifyShuffleFast } from '../../src/core/crypto/fast/shuffle.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
-import { runTask, type ShuffleMade } from '../../src/core/pipeline/tasks.js';
+import { runTask, type ShuffleMade } from '../../src/core/workers/tasks.js';
 
 const fp = new Uint8Array(32).fill(9);
 const y = randomScalar();

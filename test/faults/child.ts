@@ -9,7 +9,7 @@
  * STAGE is `before` or `after`: the chain kills at one of them only (two chains run side by side).
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { readScene, resumeStep, runElection, sceneService, watchWrites } from './harness.js';
 
 const [root, coveredPath, targetsPath, stage] = process.argv.slice(2) as [string, string, string, 'before' | 'after'];

@@ -25,7 +25,7 @@ import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { acquireFolderLock, LOCK_FILE } from '../../src/core/common/folder-lock.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import type { Results } from '../../src/core/election/results.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth } from '../ceremony/tally-helpers.js';
 import { bugs, EXPORT_NAME, groundTruth, makeScene, runElection, sceneService, unwatchWrites, watchWrites, type Scene } from './harness.js';

@@ -18,7 +18,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { ok, type Result } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/election/definition.js';
-import type { WorkerPool } from '../../src/core/pipeline/pool.js';
+import type { WorkerPool } from '../../src/core/workers/pool.js';
 import { platformKeyText, simulateCeremonyUrn, TRUTH_FILE } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
 import type { KeyCeremonyView, SceauApi, TallyScreenView } from '../../src/core/service/api.js';

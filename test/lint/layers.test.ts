@@ -1,5 +1,5 @@
 /**
- * The layering lint rejects each wrong import of DESIGN.md's layers, and accepts the right ones.
+ * The layering lint rejects each wrong import of docs/architecture.md's layers, and accepts the right ones.
  * Linted as text under a virtual file name, so no bad file ever sits in the tree.
  */
 import { ESLint } from 'eslint';
@@ -27,6 +27,9 @@ describe('layering lint', () => {
     ['src/cli/x.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/preload/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['test/x.test.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['src/core/workers/x.ts', "import { importUrn } from '../pipeline/import.js';\nexport const x = importUrn;"],
+    ['src/core/crypto/x.ts', "import { parseDefinitionText } from '../election/definition.js';\nexport const x = parseDefinitionText;"],
+    ['src/core/crypto/proofs/x.ts', "import { foldTally } from '../../ceremony/tally/state.js';\nexport const x = foldTally;"],
   ])('rejects the wrong import in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -43,6 +46,8 @@ describe('layering lint', () => {
     ['src/renderer/x.ts', "import { API_METHODS } from '../core/service/methods.js';\nexport const x = API_METHODS;"],
     ['src/renderer/x.ts', "import { groupedHex } from '../core/common/bytes.js';\nexport const x = groupedHex;"],
     ['src/cli/x.ts', "import { createService } from '../core/service/service.js';\nexport const x = createService;"],
+    ['src/core/workers/x.ts', "import { verifyOneShuffle } from '../crypto/shuffle/index.js';\nexport const x = verifyOneShuffle;"],
+    ['src/core/pipeline/x.ts', "import { WorkerPool } from '../workers/pool.js';\nexport const x = WorkerPool;"],
   ])('accepts the right import in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ballotsOf, importUrn, type ImportResult } from '../../src/core/pipeline/import.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { BAD_KINDS, EXPECTED_REASON, simulateUrn, type GroundTruth } from '../../src/core/pipeline/simulate.js';
 import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/urn.js';
 import { laterRepeats, MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';

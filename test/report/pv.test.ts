@@ -13,7 +13,7 @@ import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import { checkPvSeal, checkResultsSeal, parsePvSeal, pvSealOf, resultsSealPayload } from '../../src/core/election/pv-seal.js';
 import type { Results } from '../../src/core/election/results.js';
 import { runDemo } from '../../src/core/pipeline/demo.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { printable, pvPdf, summaryPdf, type PresentMember } from '../../src/core/report/pv.js';
 import { readQrCodes } from '../helpers/pdf.js';
 import { whereInWords, whereStepsRan } from '../../src/core/verifier/where.js';

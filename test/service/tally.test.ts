@@ -14,7 +14,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import type { ApiMethod, ApiValue, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
 import { dispatch } from '../../src/core/service/dispatch.js';
 import { folderService } from '../helpers/folder-service.js';

@@ -17,7 +17,7 @@ import { fail, ok } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { countConstituency } from '../../src/core/election/results.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
 import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';

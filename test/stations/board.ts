@@ -12,7 +12,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/election/definition.js';
-import type { WorkerPool } from '../../src/core/pipeline/pool.js';
+import type { WorkerPool } from '../../src/core/workers/pool.js';
 import { platformKeyText } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { SceauApi, StationAction, TallyScreenView } from '../../src/core/service/api.js';
 import type { ServiceOptions } from '../../src/core/service/service.js';

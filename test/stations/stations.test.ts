@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/core/election/results.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
 import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';

@@ -7,7 +7,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 
 export const KEPT_RECORD = join(import.meta.dirname, '../fixtures/records/861188a');

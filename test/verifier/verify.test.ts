@@ -12,7 +12,7 @@ import { probeNetwork } from '../../src/core/service/network/probe.js';
 import { ok, type Result } from '../../src/core/common/result.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { headerLine, LineDigest, signUrn, trailerLine } from '../../src/core/election/urn.js';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
 import { buildManifest, listRecordFiles, manifestText } from '../../src/core/election/record.js';
 import { LOCK_FILE } from '../../src/core/common/folder-lock.js';

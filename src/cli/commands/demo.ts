@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { runDemo } from '../../core/pipeline/demo.js';
-import { WorkerPool } from '../../core/pipeline/pool.js';
+import { WorkerPool } from '../../core/workers/pool.js';
 import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 
 export const DEMO_HELP = `sceau demo --out DIR [options] [--json]

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { whereInWords } from '../../core/verifier/where.js';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
-import { WorkerPool } from '../../core/pipeline/pool.js';
+import { WorkerPool } from '../../core/workers/pool.js';
 import { formatFailures, verifyRecord } from '../../core/verifier/verify.js';
 import { RECORD_FILES } from '../../core/election/record.js';
 import { FILES as KEY_CEREMONY_FILES } from '../../core/ceremony/key/ceremony.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, ok, type Result } from '../common/result.js';
-import { WorkerPool, workerEntry } from '../pipeline/pool.js';
+import { WorkerPool, workerEntry } from '../workers/pool.js';
 import { verifyRecord, type VerifyOptions, type VerifyReport } from '../verifier/verify.js';
 import { replayFolder } from './replay.js';
 import type { VerifyJobView } from './types.js';

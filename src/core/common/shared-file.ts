@@ -1,4 +1,4 @@
-/** Files read into memory that worker threads share (src/core/pipeline/pool.ts). */
+/** Files read into memory that worker threads share (src/core/workers/pool.ts). */
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**

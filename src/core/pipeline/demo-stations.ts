@@ -19,7 +19,7 @@ import type { JobControl, TallyTokenPort } from '../ceremony/tally/types.js';
 import { answerOnStation, enrolmentCodesIn, importKeyAnswers, importTallyAnswers, writeKeyPacket, writeTallyPacket, type StationStepAction } from '../ceremony/station/exchange.js';
 import type { AnswersImport } from '../ceremony/station/packet.js';
 import { newWorkstationSession, type SessionContext } from '../ceremony/workstation.js';
-import type { WorkerPool } from './pool.js';
+import type { WorkerPool } from '../workers/pool.js';
 import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
 
 const never = (): Result<never> => fail('workstation.token', 'Le poste de la présidence ne doit ouvrir aucun jeton quand les membres ont leurs postes.', "The president's workstation must open no token when members have their stations.");

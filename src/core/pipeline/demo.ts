@@ -32,7 +32,7 @@ import type { RehearsalOverride } from '../service/offline-guard.js';
 import { decodePointHex } from '../crypto/elgamal.js';
 import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
 import { keyCeremonyOnStations, makeStations, NO_TOKENS, tallyOnStations } from './demo-stations.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool } from '../workers/pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
 
 export interface ElectionSize {

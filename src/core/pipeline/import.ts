@@ -38,8 +38,8 @@ import {
   type UrnTrailer,
 } from '../election/urn.js';
 import { GrowableBytes, GrowableU32 } from './growable.js';
-import { WorkerPool } from './pool.js';
-import type { BallotsOutput, BallotsTask } from './tasks.js';
+import { WorkerPool } from '../workers/pool.js';
+import type { BallotsOutput, BallotsTask } from '../workers/tasks.js';
 
 export interface ImportProgress {
   readonly bytesRead: number;

@@ -24,7 +24,7 @@ import { tallyService } from './tally.js';
 import { stationService } from './stations.js';
 import { tallyDriveTokens } from '../ceremony/tally/drive-tokens.js';
 import type { TallyTokenPort } from '../ceremony/tally/types.js';
-import { WorkerPool } from '../pipeline/pool.js';
+import { WorkerPool } from '../workers/pool.js';
 import { probeNetwork } from './network/probe.js';
 import type { RehearsalOverride } from './offline-guard.js';
 

@@ -16,7 +16,7 @@ import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/t
 import { readAnswers } from '../ceremony/station/packet.js';
 import { answerOnStation, enrolmentCodesIn, openPacket, type OpenedPacket } from '../ceremony/station/exchange.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
-import type { WorkerPool } from '../pipeline/pool.js';
+import type { WorkerPool } from '../workers/pool.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { memberOfActor, stationOf } from '../transcript/transcript.js';
 import type { RehearsalOverride } from './offline-guard.js';

@@ -17,7 +17,7 @@ import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js'
 import { tallyView } from '../ceremony/tally/view.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort, type TallyView } from '../ceremony/tally/types.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
-import type { WorkerPool } from '../pipeline/pool.js';
+import type { WorkerPool } from '../workers/pool.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { describeEntry } from '../audit/describe.js';
 import { buildManifest, listRecordFiles, manifestText, RECORD_FILES } from '../election/record.js';

@@ -31,8 +31,8 @@ import { acceptedCounts, importUrn, receiptAt, type ImportResult } from '../pipe
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 
 const NO_CIPHERTEXTS: PackedCiphertexts = { n: 0, a: new Uint8Array(0), b: new Uint8Array(0) };
-import { WorkerPool } from '../pipeline/pool.js';
-import type { CheckOutput, CombineOutput, CombineTask } from '../pipeline/tasks.js';
+import { WorkerPool } from '../workers/pool.js';
+import type { CheckOutput, CombineOutput, CombineTask } from '../workers/tasks.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
 import type { VerifyReport } from './report.js';
 import { whereStepsRan } from './where.js';

@@ -23,8 +23,8 @@ import { buildManifest, fileSha256, manifestText, receiptsText, RECORD_FILES, re
 import { countConstituency, RESULTS_FORMAT, signPv, verifyPvSignature, type Pv, type PvSignature, type Results } from '../../election/results.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
 import { acceptedCounts, cancelled, importUrn as importUrnFile, receiptAt, type ImportResult } from '../../pipeline/import.js';
-import type { WorkerPool } from '../../pipeline/pool.js';
-import type { CheckOutput, CombineOutput, ShuffleMade } from '../../pipeline/tasks.js';
+import type { WorkerPool } from '../../workers/pool.js';
+import type { CheckOutput, CombineOutput, ShuffleMade } from '../../workers/tasks.js';
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { packCiphertextsHex } from '../../crypto/fast/ciphertexts.js';
 import { shuffleFromCanonicalText, type ShuffleFromText } from '../../crypto/fast/shuffle-text.js';

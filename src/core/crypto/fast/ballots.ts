@@ -1,6 +1,6 @@
 /**
  * The check of a ballot box (docs/protocol.md §8.2, §8.3) on packed bytes, through the group backend
- * (../backend/): the rejected ballots are those the pipeline's ballots task rejects (../../pipeline/tasks.ts
+ * (../backend/): the rejected ballots are those the pipeline's ballots task rejects (../../workers/tasks.ts
  * checkBallots with ../proofs/ballot.ts), with the same reason:
  *
  * - `ballot.encoding`: not the JSON of §8.2 (shape, hex, canonical points, `a` and `R` not the identity,

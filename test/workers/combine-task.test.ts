@@ -9,7 +9,7 @@ import { choicePoint } from '../../src/core/crypto/choices.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { partialDecrypt, partialToJson } from '../../src/core/crypto/threshold.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import { runTask, type CombineOutput, type CombineTask } from '../../src/core/pipeline/tasks.js';
+import { runTask, type CombineOutput, type CombineTask } from '../../src/core/workers/tasks.js';
 
 const fp = new Uint8Array(32).fill(9);
 const cid = 'c001';

@@ -9,7 +9,7 @@ import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { G, pointToHex as pointHex, randomScalar } from '../../src/core/crypto/group.js';
 import { choicePoint } from '../../src/core/crypto/choices.js';
 import { partialDecrypt, partialToJson } from '../../src/core/crypto/threshold.js';
-import { explained, runTask, type CheckOutput, type ShuffleJson, type ShuffleMade } from '../../src/core/pipeline/tasks.js';
+import { explained, runTask, type CheckOutput, type ShuffleJson, type ShuffleMade } from '../../src/core/workers/tasks.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/core/pipeline/pool.js';
-import { fixture } from './helpers.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
+import { fixture } from '../pipeline/helpers.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
-import type { ShuffleJson, ShuffleMade } from '../../src/core/pipeline/tasks.js';
+import type { ShuffleJson, ShuffleMade } from '../../src/core/workers/tasks.js';
 
 describe('worker pool', () => {
   const f = fixture(1, 2);
