@@ -12,7 +12,7 @@ const UPPER_LAYERS = (...layers) => ({
 });
 
 const CORE = [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }];
-const CORE_FOLDERS = ['audit', 'ceremony', 'common', 'crypto', 'drives', 'election', 'pipeline', 'report', 'service', 'token', 'transcript', 'verifier', 'workers'];
+const CORE_FOLDERS = ['audit', 'ceremony', 'common', 'crypto', 'drives', 'election', 'pipeline', 'report', 'service', 'token', 'transcript', 'verifier', 'workers', 'workstation'];
 const CORE_LAYERS_BUT = (...allowed) => ({
   group: CORE_FOLDERS.filter((f) => !allowed.includes(f)).map((f) => `**/${f}/**`),
   message: `Inside the core, this module imports only from ${allowed.join(', ')} (docs/architecture.md).`,

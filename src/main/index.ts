@@ -5,18 +5,20 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService, readAppVersion } from '../core/service/service.js';
-import { claimSingleInstance, openAuditorWindow, printPdf, startShell } from './shell.js';
+import { openBugLog } from '../core/workstation/bug-log.js';
+import { appDataFolder, claimSingleInstance, openAuditorWindow, printPdf, startShell } from './shell.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const appRoot = join(here, '..', '..');
 
 if (claimSingleInstance()) {
-  const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow, printPdf });
+  const bugLog = openBugLog(join(appDataFolder(), 'logs'));
+  const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow, printPdf, bugLog });
 
   await startShell({
     service,
     rendererRoot: join(appRoot, 'out', 'renderer'),
     preloadPath: join(appRoot, 'out', 'preload', 'index.cjs'),
-    onBug: (e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e),
+    onBug: (e) => bugLog.record(e, 'api'),
   });
 }

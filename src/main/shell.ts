@@ -97,6 +97,11 @@ export function claimSingleInstance(): boolean {
   return true;
 }
 
+/** The app's own data folder (Electron's `userData`: per user, per app), where the bug log is kept. */
+export function appDataFolder(): string {
+  return app.getPath('userData');
+}
+
 /** Opens the auditors' projector window (one at most; brought to the front if already open). */
 export function openAuditorWindow(): void {
   if (started === undefined) return;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createService, readAppVersion } from '../../core/service/service.js';
+import { defaultDataFolder, openBugLog } from '../../core/workstation/bug-log.js';
 import { findAppRoot } from '../app-root.js';
 import { startLoopbackServer } from '../loopback-server.js';
 
@@ -24,12 +25,13 @@ export async function serve(argv: string[]): Promise<number> {
     console.error("L'interface n'est pas construite : lancez `npm run build`.\nThe UI is not built: run `npm run build`.");
     return 1;
   }
-  const service = createService({ transport: 'loopback', appRoot, version: readAppVersion(appRoot) });
+  const bugLog = openBugLog(join(defaultDataFolder(), 'logs'));
+  const service = createService({ transport: 'loopback', appRoot, version: readAppVersion(appRoot), bugLog });
   const server = await startLoopbackServer({
     service,
     staticRoot,
     port,
-    onBug: (e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e),
+    onBug: (e) => bugLog.record(e, 'api'),
   });
   console.log(`Sceau est servi sur / is served at:\n  ${server.url}`);
   console.log('Ouvrez cette adresse dans un navigateur de cette machine. Ctrl+C pour arrêter.');

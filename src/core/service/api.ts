@@ -24,6 +24,8 @@ export interface AppInfo {
   readonly platform: string;
   /** The rehearsal override of the offline check in force for this session, if any. */
   readonly rehearsalOverride: { readonly reason: string; readonly authorisedBy: string } | null;
+  /** Where internal errors are logged (docs/architecture.md "The bug log"); null when nothing is kept. */
+  readonly bugLog: string | null;
 }
 
 /** One shipped file and its SHA-256, as listed in the measurement's manifest. */

@@ -27,6 +27,7 @@ import type { TallyTokenPort } from '../ceremony/tally/types.js';
 import { WorkerPool } from '../workers/pool.js';
 import { probeNetwork } from './network/probe.js';
 import type { RehearsalOverride } from './offline-guard.js';
+import type { BugLog } from '../workstation/bug-log.js';
 
 export interface ServiceOptions {
   readonly transport: Transport;
@@ -47,8 +48,10 @@ export interface ServiceOptions {
   readonly pool?: () => WorkerPool;
   /** Prints a PDF through the system's dialog (Electron's shell passes it); absent on loopback, where the page opens the PDF. */
   readonly printPdf?: (pdf: Uint8Array, fileName: string) => Promise<Result<void>>;
-  /** An exception inside a background step (a bug); by default written to the error output of the privileged process. */
+  /** An exception inside a background step (a bug); by default written to the bug log, else to the error output of the privileged process. */
   readonly onBug?: (e: unknown) => void;
+  /** The workstation's bug log (src/core/workstation/bug-log.ts), whose path the Integrity screen shows. */
+  readonly bugLog?: BugLog;
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
@@ -78,7 +81,7 @@ export function createService(options: ServiceOptions): SceauApi {
   const drives = options.drives ?? (() => listDrives());
   let measurement: Promise<Result<SoftwareMeasurement>> | undefined;
   let override: RehearsalOverride | undefined;
-  const verifyJobs = options.verifyJobs ?? new VerifyJobs();
+  const verifyJobs = options.verifyJobs ?? (options.bugLog ? new VerifyJobs(undefined, undefined, (e) => options.bugLog!.record(e, 'verification')) : new VerifyJobs());
   const absolute = (folder: string): Result<void> =>
     isAbsolute(folder) ? ok(undefined) : fail('audit.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
 
@@ -133,11 +136,11 @@ export function createService(options: ServiceOptions): SceauApi {
     pool: sharedPool,
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),
     onView: () => void (lastCeremony = 'tally'),
-    onBug: options.onBug ?? ((e) => console.error('[sceau] internal error:', e instanceof Error ? e.stack : e)),
+    onBug: options.onBug ?? ((e) => (options.bugLog ? options.bugLog.record(e, 'tally step') : console.error('[sceau] internal error:', e instanceof Error ? e.stack : e))),
   });
 
   return {
-    appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null }),
+    appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null, bugLog: options.bugLog?.path ?? null }),
     softwareMeasurement,
     networkStatus: async () => ok(await probe()),
     setRehearsalOverride: async ({ override: o }) => {

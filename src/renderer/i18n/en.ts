@@ -49,6 +49,9 @@ export const en: Messages = {
     path: 'File',
     hash: 'SHA-256',
     measuring: 'Measuring…',
+    bugLog: "The software's internal errors are logged in:",
+    bugLogHint: 'This file holds no secret; hand it to whoever maintains the software if an internal error was reported.',
+    noBugLog: "Internal errors are only written to this process's error output.",
   },
   key: {
     title: 'Key ceremony',

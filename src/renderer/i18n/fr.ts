@@ -49,6 +49,9 @@ export const fr = {
     path: 'Fichier',
     hash: 'SHA-256',
     measuring: 'Mesure en cours…',
+    bugLog: 'Erreurs internes du logiciel, journalisées dans\u00a0:',
+    bugLogHint: 'Ce fichier ne contient aucun secret ; remettez-le à qui maintient le logiciel si une erreur interne a été signalée.',
+    noBugLog: "Les erreurs internes ne sont écrites que sur la sortie d'erreur de ce processus.",
   },
   key: {
     title: 'Cérémonie des clés',

@@ -12,6 +12,16 @@ export function Integrity({ api }: { api: SceauApi }) {
       <h1>{t('integrity.title')}</h1>
       {info?.ok && <p>{t('integrity.version', { ...info.value })}</p>}
       <p className="lead">{t('integrity.intro')}</p>
+      {info?.ok &&
+        (info.value.bugLog === null ? (
+          <p>{t('integrity.noBugLog')}</p>
+        ) : (
+          <p>
+            {t('integrity.bugLog')} <code data-testid="bug-log">{info.value.bugLog}</code>
+            <br />
+            {t('integrity.bugLogHint')}
+          </p>
+        ))}
       {result === null && <p>{t('integrity.measuring')}</p>}
       {result?.ok === false && <FailureMessage failure={result.error} />}
       {result?.ok && (
