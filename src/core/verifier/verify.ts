@@ -162,12 +162,13 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const def = parsed.value;
   const fp = definitionFingerprint(def);
   const fpHex = toHex(fp);
+  const kcText = await readText(file(RECORD_FILES.keyCeremony));
+  if (!isRecordDefinition(report, fpHex, [kcText, await readText(file(RECORD_FILES.tallyTranscript))])) return done(recordFp, fpHex);
   checkKnownFiles(report, listing.files, def);
 
   // 3. The key ceremony: its transcript, then the DKG recomputed from it, then keys.json.
   report.begin('key ceremony');
   progress('key ceremony', 0, 1);
-  const kcText = await readText(file(RECORD_FILES.keyCeremony));
   const enrolled = new Map<number, { identityKey: string; encryptionKey: string }>();
   let dkg: DkgResult | undefined;
   let keyCeremonyHead: string | undefined;
@@ -283,6 +284,29 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   await checkResults(report, dir, def, fp, imp, decodedByConstituency, members, tallyEntries, memberKey);
   progress('done', 1, 1);
   return done(recordFp, fpHex);
+}
+
+/**
+ * Whether election.json is the definition the record was made for: both transcripts start from its
+ * fingerprint (the first entry's `prev`, docs/formats.md §3.1). When neither does, the definition was
+ * changed or replaced, and every later check (signatures, key generation, urn, PVs) would fail for that
+ * one reason under other names: it is reported once, as what it is, and verification stops. One
+ * transcript alone starting elsewhere is a broken link of that transcript, reported as such later.
+ */
+function isRecordDefinition(report: Report, fpHex: string, transcripts: readonly (string | undefined)[]): boolean {
+  const origins = transcripts.flatMap((text) => {
+    const prev = text === undefined ? undefined : lenientEntries(text.slice(0, text.indexOf('\n') + 1 || undefined))[0]?.prev;
+    return typeof prev === 'string' ? [prev] : [];
+  });
+  if (origins.length === 0 || origins.includes(fpHex)) return true;
+  const theirs = [...new Set(origins)].join(', ');
+  report.fail(
+    'definition.changed',
+    `${RECORD_FILES.definition} n'est pas la définition de ce dossier de preuve : son empreinte est ${fpHex}, les journaux partent de ${theirs}. Il a été modifié ou remplacé après les cérémonies ; tout le reste en dépend : la vérification s'arrête là.`,
+    `${RECORD_FILES.definition} is not this record's definition: its fingerprint is ${fpHex}, the transcripts start from ${theirs}. It was changed or replaced after the ceremonies; everything else depends on it: verification stops here.`,
+    RECORD_FILES.definition,
+  );
+  return false;
 }
 
 /** Transcript entries parsed without checks, so later checks can go on past a broken link. */
