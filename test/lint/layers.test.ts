@@ -2,6 +2,7 @@
  * The layering lint rejects each wrong import of docs/architecture.md's layers, and accepts the right ones.
  * Linted as text under a virtual file name, so no bad file ever sits in the tree.
  */
+import { readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -32,6 +33,13 @@ describe('layering lint', () => {
     ['src/core/crypto/proofs/x.ts', "import { foldTally } from '../../ceremony/tally/state.js';\nexport const x = foldTally;"],
   ])('rejects the wrong import in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
+  });
+
+  it('ships no validator to the renderer: the method names it may import import nothing but types', () => {
+    const source = readFileSync(new URL('../../src/core/service/methods.ts', import.meta.url), 'utf8');
+    const imports = source.split('\n').filter((l) => /^import\b/.test(l));
+    expect(imports.length).toBeGreaterThan(0);
+    for (const line of imports) expect(line).toMatch(/^import type /);
   });
 
   it('rejects DOM globals in the core', async () => {

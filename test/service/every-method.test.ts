@@ -12,7 +12,8 @@ import { startLoopbackServer, type LoopbackServer } from '../../src/cli/loopback
 import { registerIpc, type InvokeEvent } from '../../src/main/ipc.js';
 import type { Result } from '../../src/core/common/result.js';
 import type { ApiArgument, ApiMethod } from '../../src/core/service/api.js';
-import { API_METHODS, API_VALIDATORS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
+import { API_METHODS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
+import { API_VALIDATORS } from '../../src/core/service/validators.js';
 import { recordedValue, recordingService } from './fake-service.js';
 
 const member = { folder: '/ceremonies/2026-legislatives', member: 3, drive: '/media/cle-membre-3', passphrase: 'cheval correct pile agrafe' };
@@ -81,6 +82,10 @@ beforeEach(() => void fake.calls.splice(0));
 describe('the sample arguments', () => {
   it('cover exactly the methods of the API', () => {
     expect(Object.keys(SAMPLES).sort()).toEqual([...API_METHODS].sort());
+  });
+
+  it('are those the validators check, no more, no fewer', () => {
+    expect(Object.keys(API_VALIDATORS).sort()).toEqual([...API_METHODS].sort());
   });
 
   it.each(API_METHODS)('are valid for %s', (method) => {

@@ -6,7 +6,8 @@
  */
 import { catchInput, fail, InputError, type Result } from '../common/result.js';
 import type { SceauApi } from './api.js';
-import { API_VALIDATORS, isApiMethod } from './methods.js';
+import { isApiMethod } from './methods.js';
+import { API_VALIDATORS } from './validators.js';
 
 export async function dispatch(service: SceauApi, method: string, argument: unknown, onBug: (e: unknown) => void): Promise<Result<unknown>> {
   if (!isApiMethod(method)) {

@@ -1,90 +1,70 @@
 /**
- * The API's method names and the validator of each one's argument. Both transports refuse any other
- * name and validate every argument before calling the service.
+ * The API's method names: what the preload exposes, the main process registers and the renderer calls.
+ * Names only, with nothing to run: the validators of the arguments (./validators.ts) stay in the
+ * privileged process and are not shipped to the renderer. The types make the list complete (a method of
+ * the API missing here does not compile).
  */
-import { empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
-import type { ApiArgument, ApiMethod } from './api.js';
-import { MAX_SHUFFLES, MIN_SHUFFLES } from '../ceremony/tally/types.js';
+import type { ApiMethod } from './api.js';
 
-const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ });
-const text = string({ maxLength: 500 });
-const passphrase = string({ maxLength: 1024 });
-const member = integer(1, 255);
-/** A file on a drive, relative to it with "/" separators, as `tallyListUrns` names it: no "..", no absolute path. */
-const driveFile = string({ maxLength: 1024, pattern: /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\\\0:]+$/ });
-/** A constituency's id (definition.ts IDENTIFIER) or the national summary. */
-const tallyDocument = string({ maxLength: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ });
-const tallyMember = object({ folder, member, drive: folder, passphrase });
+export const API_METHODS = [
+  'appInfo',
+  'softwareMeasurement',
+  'networkStatus',
+  'setRehearsalOverride',
+  'listDrives',
+  'passphraseStrength',
+  'keyCeremonyCreate',
+  'keyCeremonyOpen',
+  'keyCeremonyMemberStep',
+  'keyCeremonyCloseRound1',
+  'keyCeremonyPublishResult',
+  'keyCeremonyClose',
+  'keyCeremonyReport',
+  'keyCeremonyPreparePacket',
+  'keyCeremonyImportAnswers',
+  'stationOpen',
+  'stationStep',
+  'stationProgress',
+  'tokenBackupToDrive',
+  'tokenPaperBackup',
+  'tokenSplitBackup',
+  'tokenRestore',
+  'auditCurrentCeremony',
+  'auditReplay',
+  'auditReceipt',
+  'verifyStart',
+  'verifyStatus',
+  'verifyReportPdf',
+  'openProjector',
+  'tallyCreate',
+  'tallyOpen',
+  'tallyView',
+  'tallyListUrns',
+  'tallyImport',
+  'tallyCancel',
+  'tallyPublishReceipts',
+  'tallyReceipt',
+  'tallyShuffle',
+  'tallyPreparePacket',
+  'tallyImportAnswers',
+  'tallyDecrypt',
+  'tallyCount',
+  'tallySign',
+  'tallyClose',
+  'tallyPdf',
+  'tallyExport',
+  'printPdf',
+] as const satisfies readonly ApiMethod[];
 
-export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<M>> } = {
-  appInfo: empty,
-  softwareMeasurement: empty,
-  networkStatus: empty,
-  setRehearsalOverride: object({ override: nullable(object({ reason: text, authorisedBy: text })) }),
-  listDrives: empty,
-  passphraseStrength: object({ passphrase }),
-  keyCeremonyCreate: object({ folder, definition: unknownJson }),
-  keyCeremonyOpen: object({ folder }),
-  keyCeremonyMemberStep: object({
-    folder,
-    member,
-    drive: folder,
-    passphrase,
-    confirmation: optional(passphrase),
-    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm'] as const),
-  }),
-  keyCeremonyCloseRound1: object({ folder, reason: text }),
-  keyCeremonyPublishResult: object({ folder }),
-  keyCeremonyClose: object({ folder }),
-  keyCeremonyReport: object({ folder }),
-  keyCeremonyPreparePacket: object({ folder, drive: folder }),
-  keyCeremonyImportAnswers: object({ folder, packet: folder, enrolmentCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)) }),
-  stationOpen: object({ packet: folder }),
-  stationStep: object({
-    packet: folder,
-    member,
-    drive: folder,
-    passphrase,
-    confirmation: optional(passphrase),
-    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'mix', 'decrypt', 'sign'] as const),
-  }),
-  stationProgress: empty,
-  tokenBackupToDrive: object({ folder, member, drive: folder, backupDrive: folder }),
-  tokenPaperBackup: object({ folder, member, drive: folder }),
-  tokenSplitBackup: object({ folder, member, drive: folder, k: integer(2, 255), m: integer(2, 255) }),
-  tokenRestore: object({ folder, member, drive: folder, lines: list(string({ maxLength: 4096 }), 2000) }),
-  auditCurrentCeremony: empty,
-  auditReplay: object({ folder, transcript: optional(oneOf(['key-ceremony', 'tally'] as const)) }),
-  auditReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
-  verifyStart: object({ folder }),
-  verifyStatus: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
-  verifyReportPdf: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
-  openProjector: empty,
-  tallyCreate: object({ keyCeremonyFolder: folder, folder, shuffles: optional(integer(MIN_SHUFFLES, MAX_SHUFFLES)) }),
-  tallyOpen: object({ folder }),
-  tallyView: object({ folder }),
-  tallyListUrns: object({ drive: folder }),
-  tallyImport: object({ folder, drive: folder, file: driveFile }),
-  tallyCancel: object({ folder }),
-  tallyPublishReceipts: object({ folder, drive: folder }),
-  tallyReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
-  tallyShuffle: object({ folder, upTo: optional(integer(MIN_SHUFFLES, MAX_SHUFFLES)) }),
-  tallyPreparePacket: object({ folder, drive: folder }),
-  tallyImportAnswers: object({ folder, packet: folder }),
-  tallyDecrypt: tallyMember,
-  tallyCount: object({ folder }),
-  tallySign: tallyMember,
-  tallyClose: object({ folder }),
-  tallyPdf: object({ folder, document: tallyDocument }),
-  tallyExport: object({ folder, drive: folder }),
-  printPdf: object({ folder, document: tallyDocument }),
-};
-
-export const API_METHODS = Object.keys(API_VALIDATORS) as readonly ApiMethod[];
+// Every method of the API is listed: `true` only when none is missing.
+const complete: Exclude<ApiMethod, (typeof API_METHODS)[number]> extends never ? true : never = true;
+void complete;
 
 /** Electron IPC channels are `sceau:<method>`; the preload and the main process check the prefix. */
 export const CHANNEL_PREFIX = 'sceau:';
 
+const NAMES: ReadonlySet<string> = new Set(API_METHODS);
+
 export function isApiMethod(name: string): name is ApiMethod {
-  return Object.hasOwn(API_VALIDATORS, name);
+  return NAMES.has(name);
 }
