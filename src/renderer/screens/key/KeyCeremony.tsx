@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 /**
  * The key ceremony as the president conducts it: the fixed script of docs/key-ceremony.md in four numbered steps,
  * who is called now, each member's progress, the fingerprints read aloud, and the outputs.
@@ -51,7 +52,7 @@ function Steps({ phase }: { phase: KeyCeremonyPhase }) {
   );
 }
 
-function memberStatus(m: KeyCeremonyMemberView, t: (k: string, o?: Record<string, unknown>) => string): string {
+function memberStatus(m: KeyCeremonyMemberView, t: TFunction): string {
   const parts = [m.identityKey ? t('key.status.enrolled') : t('key.status.notEnrolled')];
   if (m.contributed) parts.push(t('key.status.contributed'));
   if (m.checked) parts.push(t('key.status.checked'));

@@ -19,7 +19,7 @@ function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string 
     return () => clearTimeout(timer);
   }, [api, passphrase]);
   if (strength === null) return null;
-  const levels = t('key.strength.levels', { returnObjects: true }) as string[];
+  const levels: readonly string[] = t('key.strength.levels', { returnObjects: true });
   return (
     <div className="strength" data-score={strength.score}>
       <meter min={0} max={4} value={strength.score} aria-label={t('key.strength.label')} />

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 /**
  * A member's station (docs/stations.md): Sceau on a member's own offline machine. It opens a member packet
  * from a stick, shows what it holds (the election's fingerprint, the transcript head to compare with the
@@ -19,7 +20,7 @@ import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packet
 
 const POLL_MS = 500;
 
-type T = (k: string, o?: Record<string, unknown>) => string;
+type T = TFunction;
 
 /** The drives plugged in, each with the packet folders expected on it and a button that starts the path there. */
 function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string) => void }) {

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 /**
  * Pieces shared by the tally's sections: the progress of a background step (also a member's step on
  * their station), a failure in words, basis points as a percentage, and the call that applies a step's
@@ -39,7 +40,7 @@ export function count(n: number, lang: Lang): string {
 export type Apply = (call: Promise<Result<TallyScreenView>>) => Promise<boolean>;
 
 /** The time left in words: "45 s", "3 min" (for the eta line: "environ 3 min restantes"). */
-export function timeLeftWords(seconds: number, t: (k: string, o?: Record<string, unknown>) => string): string {
+export function timeLeftWords(seconds: number, t: TFunction): string {
   const left = timeLeft(seconds);
   return left.key === 'seconds' ? t('tally.progress.seconds', { seconds: left.seconds }) : t('tally.progress.aboutMinutes', { minutes: left.minutes });
 }
@@ -48,7 +49,7 @@ export function timeLeftWords(seconds: number, t: (k: string, o?: Record<string,
 export type RunningStep = Pick<TallyRunning, 'label' | 'since' | 'done' | 'total' | 'etaSeconds'>;
 
 /** "42 % — environ 3 min restantes", or "Démarrage…" before the first report: the bar's words. */
-export function progressWords(running: Pick<RunningStep, 'etaSeconds'>, percent: number | null, t: (k: string, o?: Record<string, unknown>) => string): string {
+export function progressWords(running: Pick<RunningStep, 'etaSeconds'>, percent: number | null, t: TFunction): string {
   const head = percent === null ? t('tally.progress.starting') : t('tally.progress.percent', { percent });
   return running.etaSeconds === null ? head : `${head} — ${t('tally.progress.eta', { time: timeLeftWords(running.etaSeconds, t) })}`;
 }
