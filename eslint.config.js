@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 const NODE_BUILTINS = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
@@ -66,6 +67,13 @@ export default tseslint.config(
       },
     ]),
     languageOptions: { globals: { ...globals.browser } },
+  },
+  // The screens follow React's rules of hooks, with every dependency of an effect declared (an effect that
+  // reads a value on purpose without following it says so with useEffectEvent).
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   // Tests and benchmarks may import anything but Electron itself (mock it instead).
   restrict(['test/**', 'bench/**'], [ELECTRON]),

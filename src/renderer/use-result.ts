@@ -1,5 +1,5 @@
 /** A screen's calls to the API: their Results, and a failure of the bridge itself as one. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { Result } from '../core/common/result.js';
 
 /** A call that did not reach the privileged process (the bridge threw) as the failure the screens show. */
@@ -9,17 +9,18 @@ export const transportFailure = (e: unknown) => ({ ok: false as const, error: { 
 export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T> | null; reload: () => void } {
   const [result, setResult] = useState<Result<T> | null>(null);
   const [generation, setGeneration] = useState(0);
+  // `call` is recreated on each render; the generation counter is what asks for a new call.
+  const callNow = useEffectEvent(call);
   useEffect(() => {
     let live = true;
     setResult(null);
-    call().then(
+    callNow().then(
       (r) => live && setResult(r),
       (e: unknown) => live && setResult(transportFailure(e)),
     );
     return () => {
       live = false;
     };
-    // `call` is recreated on each render; the generation counter is what asks for a new call.
   }, [generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { result, reload };

@@ -2,7 +2,7 @@
  * The drives a member or the board chooses from (the key ceremony's tokens and backups, the tally's urn,
  * tokens, receipts and export), with a refresh for a stick plugged in after the form appeared.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi } from '../../core/service/api.js';
 import type { Failure } from '../../core/common/result.js';
@@ -26,10 +26,9 @@ export function DriveSelect({ api, id, label, value, onChange, anyDrive = false 
       if (!r.value.some((d) => d.mount === value && offered(d))) onChange(r.value.find(offered)?.mount ?? '');
     } else setFailure(r.error);
   };
-  useEffect(() => {
-    void refresh();
-    // Listed once when the form appears; the button lists them again after a stick is plugged in.
-  }, []);
+  // Listed once when the form appears; the button lists them again after a stick is plugged in.
+  const listOnce = useEffectEvent(() => void refresh());
+  useEffect(() => listOnce(), []);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

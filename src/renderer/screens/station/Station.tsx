@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
  * The passphrase goes to the privileged process in the step's call and nowhere else; the fields are
  * emptied as soon as it is sent.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi, StationAction, StationProgress, StationView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
@@ -35,10 +35,9 @@ function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string)
       setFailure(null);
     } else setFailure(r.error);
   };
-  useEffect(() => {
-    void refresh();
-    // Listed once when the form appears; the button lists them again after a stick is plugged in.
-  }, []);
+  // Listed once when the form appears; the button lists them again after a stick is plugged in.
+  const listOnce = useEffectEvent(() => void refresh());
+  useEffect(() => listOnce(), []);
   const placeholder = t('stations.station.election');
   return (
     <div className="field" data-testid="station-drives">

@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
  * their station), a failure in words, basis points as a percentage, and the call that applies a step's
  * answer to the screen.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TallyRunning, TallyScreenView } from '../../../core/service/api.js';
 import type { Result } from '../../../core/common/result.js';
@@ -71,10 +71,9 @@ function useSecondsSince(since: string): number {
 function useAnnouncement(label: string, words: string, pct: number | null): string {
   const announced = announcedPercent(pct);
   const [live, setLive] = useState('');
-  useEffect(() => {
-    setLive(`${label} — ${words}`);
-    // `words` is read when the tenth changes, on purpose: not a dependency.
-  }, [announced, label]);
+  // `words` is read when the tenth changes, on purpose: not a dependency.
+  const announce = useEffectEvent(() => setLive(`${label} — ${words}`));
+  useEffect(() => announce(), [announced, label]);
   return live;
 }
 
