@@ -23,10 +23,9 @@ import { catchInput, type Bilingual, type Failure } from '../common/result.js';
 import { tallyActorKeys } from '../ceremony/tally/actors.js';
 import { foldTally } from '../ceremony/tally/state.js';
 import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
-import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
-import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../election/record.js';
-import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../election/results.js';
-import { REJECTION_CODES } from '../election/urn.js';
+import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from './definition.js';
+import { fileSha256, MANIFEST_FORMAT, notRegular, receiptsText, RECORD_FILES, recordFingerprint, REJECTION_CODES, scanRecord, tallyFile, type RecordListing } from './record-files.js';
+import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from './results-rules.js';
 import { acceptedCounts, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 
@@ -65,6 +64,17 @@ class Report {
     const at = where === undefined ? f.where : f.where === undefined ? where : `${where}: ${f.where}`;
     this.failures.push(at === undefined ? { code: f.code, message: f.message } : { code: f.code, message: f.message, where: at });
     if (this.#current) this.#current.failures++;
+  }
+}
+
+/** A file's bytes and their text; `text` is null when the bytes are not UTF-8 (never read with U+FFFD in place). */
+async function readBytesAndText(path: string): Promise<{ bytes: Uint8Array; text: string | null } | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  try {
+    return { bytes, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { bytes, text: null };
   }
 }
 
@@ -143,15 +153,22 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   progress('manifest', 0, 1);
   const listing = await plainListing(report, dir);
   if (listing === undefined) return done(null, null);
-  const manifestText = await readText(file(RECORD_FILES.manifest));
-  const recordFp = manifestText === undefined ? null : recordFingerprint(new TextEncoder().encode(manifestText));
+  // The record's fingerprint is of the manifest's bytes as they are (docs/record.md §9), not of a decoding.
+  const manifest = await readBytesAndText(file(RECORD_FILES.manifest));
+  const manifestText = manifest === undefined ? undefined : (manifest.text ?? '');
+  const recordFp = manifest === undefined ? null : recordFingerprint(manifest.bytes);
   await checkManifest(report, dir, manifestText, listing);
 
   // 2. The definition and its fingerprint.
   report.begin('definition');
-  const defText = await readText(file(RECORD_FILES.definition));
-  if (defText === undefined) {
+  const definition = await readBytesAndText(file(RECORD_FILES.definition));
+  if (definition === undefined) {
     missing(report, RECORD_FILES.definition);
+    return done(recordFp, null);
+  }
+  const defText = definition.text;
+  if (defText === null) {
+    report.fail('definition.json', `${RECORD_FILES.definition} n'est pas un texte UTF-8.`, `${RECORD_FILES.definition} is not UTF-8 text.`, RECORD_FILES.definition);
     return done(recordFp, null);
   }
   const parsed = parseDefinitionText(defText);
@@ -319,38 +336,19 @@ function lenientEntries(text: string): TranscriptEntry[] {
   return out;
 }
 
-const IRREGULAR: Record<IrregularKind, Bilingual> = {
-  'symbolic link': { fr: 'un lien symbolique', en: 'a symbolic link' },
-  'named pipe': { fr: 'un tube nommé (FIFO)', en: 'a named pipe (FIFO)' },
-  socket: { fr: 'une socket', en: 'a socket' },
-  device: { fr: 'un fichier de périphérique', en: 'a device file' },
-  unknown: { fr: "une entrée d'un type inconnu", en: 'an entry of unknown type' },
-};
-
 /**
  * The record's entries, or undefined (the failures reported) when the folder is not made of regular files
  * and folders only. Then nothing in it is read at all: through a symbolic link the verifier would check,
  * and vouch for, something outside the record; reading a named pipe or a device would block it.
  */
 async function plainListing(report: Report, dir: string): Promise<RecordListing | undefined> {
-  let listing: RecordListing;
-  try {
-    listing = await scanRecord(dir);
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? String(e);
-    report.fail('record.unreadable', `Dossier de preuve illisible (${why}).`, `Unreadable record folder (${why}).`, dir);
+  const listing = await scanRecord(dir);
+  if (!listing.ok) {
+    report.failure(listing.error);
     return undefined;
   }
-  for (const { path, kind } of listing.irregular) {
-    const k = IRREGULAR[kind];
-    report.fail(
-      'record.not-regular',
-      `« ${path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
-      `"${path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
-      path,
-    );
-  }
-  return listing.irregular.length === 0 ? listing : undefined;
+  for (const entry of listing.value.irregular) report.failure(notRegular(entry));
+  return listing.value.irregular.length === 0 ? listing.value : undefined;
 }
 
 /** The folders holding a file the manifest lists (every ancestor of each listed path). */
@@ -375,7 +373,8 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
       continue;
     }
     const full = join(dir, ...path.split('/'));
-    if ((await stat(full)).size !== f.bytes || (await fileSha256(full)) !== f.sha256) {
+    const digest = await fileSha256(full);
+    if ((await stat(full)).size !== f.bytes || !digest.ok || digest.value !== f.sha256) {
       report.fail('record.file-changed', `Le fichier ${path} ne correspond pas au manifeste.`, `The file ${path} does not match the manifest.`, path);
     }
   }
@@ -519,18 +518,24 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
   }
 }
 
+/** A file's SHA-256, or '' (which no transcript entry holds) when it cannot be read: reported elsewhere. */
+async function sha256OrEmpty(path: string): Promise<string> {
+  const digest = await fileSha256(path);
+  return digest.ok ? digest.value : '';
+}
+
 async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
   const e = entries.find((x) => x.type === 'tally.import');
   const p = e === undefined ? {} : payloadOf(e);
   const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.count, 0);
   const exp = {
     urnDigest: imp.digest,
-    urnSha256: await fileSha256(join(dir, RECORD_FILES.urn)).catch(() => ''),
+    urnSha256: await sha256OrEmpty(join(dir, RECORD_FILES.urn)),
     ballotLines: imp.ballotLines,
     accepted,
     rejected: imp.rejected.length,
-    acceptedSha256: await fileSha256(join(dir, RECORD_FILES.accepted)).catch(() => ''),
-    rejectedSha256: await fileSha256(join(dir, RECORD_FILES.rejected)).catch(() => ''),
+    acceptedSha256: await sha256OrEmpty(join(dir, RECORD_FILES.accepted)),
+    rejectedSha256: await sha256OrEmpty(join(dir, RECORD_FILES.rejected)),
   };
   for (const [k, v] of Object.entries(exp)) {
     if (p[k] !== v) {
@@ -730,7 +735,7 @@ async function checkResults(
       report.fail('results.constituency', `PV manquant, hors d'ordre ou mal formé pour ${c.id}.`, `PV missing, out of order or malformed for ${c.id}.`, where);
       return;
     }
-    for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id} : ${a.fr}.`, `${c.id}: ${a.en}.`, where);
+    for (const failure of pvArithmetic(pv, where)) report.failure(failure);
     if (imp !== undefined) {
       const accepted = imp.accepted.get(c.id)!.count;
       const decoded = decodedBy.get(c.id) ?? (accepted === 0 ? [] : undefined);
