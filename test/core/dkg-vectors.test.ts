@@ -1,5 +1,5 @@
 /**
- * Known-answer vectors for the DKG (test/vectors/dkg.json): a 2-of-3 ceremony from fixed seeds, with
+ * Known-answer vectors for the DKG (docs/vectors/dkg.json): a 2-of-3 ceremony from fixed seeds, with
  * one false complaint (member 3 against member 1, dismissed), the intermediate values of one share box
  * (docs/dkg.md §3) and the result. Regenerate after an intended change with
  *   SCEAU_WRITE_VECTORS=1 npx vitest run test/core/dkg-vectors
@@ -32,7 +32,7 @@ import {
 import { boxContext } from '../../src/core/crypto/dkg/round1.js';
 import { boxKey } from '../../src/core/crypto/dkg/share-box.js';
 
-const file = join(import.meta.dirname, '../vectors/dkg.json');
+const file = join(import.meta.dirname, '../../docs/vectors/dkg.json');
 const utf8 = new TextEncoder();
 
 function compute() {
@@ -88,7 +88,7 @@ describe('DKG known-answer vectors', () => {
   if (process.env.SCEAU_WRITE_VECTORS === '1') writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
   const expected = JSON.parse(readFileSync(file, 'utf8'));
 
-  it('the code reproduces test/vectors/dkg.json exactly', () => {
+  it('the code reproduces docs/vectors/dkg.json exactly', () => {
     expect(actual).toEqual(expected);
   });
 

@@ -25,7 +25,7 @@ import { choicePoint } from '../../src/core/crypto/choices.js';
 
 /** Known-answer vectors: `SCEAU_WRITE_VECTORS=1 npx vitest run test/core/elgamal` rewrites them. */
 function checkVectors(file: string, actual: unknown): void {
-  const path = join(import.meta.dirname, '../vectors', file);
+  const path = join(import.meta.dirname, '../../docs/vectors', file);
   if (process.env['SCEAU_WRITE_VECTORS'] === '1') writeFileSync(path, `${JSON.stringify(actual, null, 2)}\n`);
   expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(actual);
 }

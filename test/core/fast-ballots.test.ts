@@ -117,8 +117,8 @@ for (const { title, backend, skip } of BACKENDS) {
       }
     });
 
-    it('accepts the known-answer ballots of test/vectors/ballot.json', () => {
-      const v = JSON.parse(readFileSync(join(import.meta.dirname, '../vectors/ballot.json'), 'utf8')) as {
+    it('accepts the known-answer ballots of docs/vectors/ballot.json', () => {
+      const v = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/vectors/ballot.json'), 'utf8')) as {
         fingerprint: string;
         electionKey: string;
         constituencyId: string;

@@ -1,6 +1,6 @@
 /**
  * The packed shuffle (src/core/crypto/fast/shuffle.ts) against the reference (src/core/crypto/shuffle/):
- * same generators, the same JSON text for the same randomness (test/vectors/shuffle.json included), each
+ * same generators, the same JSON text for the same randomness (docs/vectors/shuffle.json included), each
  * verifier accepting the other's proofs, and the fast verifier refusing every tampering the reference
  * refuses (each refusal is checked against the reference too, so a case cannot pass for a wrong reason).
  * Run on noble and, when native/build/Release/sceau_group.node is built (or SCEAU_NATIVE_MODULE names
@@ -257,8 +257,8 @@ for (const { title, backend, skip } of BACKENDS) {
       expect(referenceAccepts(second, decoded.value)).toBe(true);
     });
 
-    it('reproduces the known-answer vector test/vectors/shuffle.json', () => {
-      const stored = JSON.parse(readFileSync(join(import.meta.dirname, '../vectors/shuffle.json'), 'utf8')) as {
+    it('reproduces the known-answer vector docs/vectors/shuffle.json', () => {
+      const stored = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/vectors/shuffle.json'), 'utf8')) as {
         fingerprint: string;
         publicKey: string;
         label: string;

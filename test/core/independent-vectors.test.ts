@@ -84,7 +84,7 @@ function seeded(seed: string): () => bigint {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const V = (f: string): any => JSON.parse(readFileSync(join(import.meta.dirname, '../vectors', f), 'utf8'));
+const V = (f: string): any => JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/vectors', f), 'utf8'));
 const GH = hex(G.toBytes());
 const hashToCurve = (msg: Uint8Array, dst: string): P => ristretto255_hasher.hashToCurve(msg, { DST: dst }) as unknown as P;
 

@@ -1,6 +1,6 @@
 /**
  * Known-answer vectors of the shuffle (docs/shuffle.md §9): `SCEAU_WRITE_VECTORS=1 npx vitest run
- * test/core/shuffle-vectors` rewrites test/vectors/shuffle.json; otherwise any change in the output of
+ * test/core/shuffle-vectors` rewrites docs/vectors/shuffle.json; otherwise any change in the output of
  * the code (generators, permutation, re-encryption, hashes, proof) fails this test.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import {
   verifyShuffle,
 } from '../../src/core/crypto/shuffle/index.js';
 
-const path = join(import.meta.dirname, '../vectors/shuffle.json');
+const path = join(import.meta.dirname, '../../docs/vectors/shuffle.json');
 const utf8 = new TextEncoder();
 
 function compute() {

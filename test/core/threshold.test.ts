@@ -27,7 +27,7 @@ import {
 } from '../../src/core/crypto/threshold.js';
 
 function checkVectors(file: string, actual: unknown): void {
-  const path = join(import.meta.dirname, '../vectors', file);
+  const path = join(import.meta.dirname, '../../docs/vectors', file);
   if (process.env['SCEAU_WRITE_VECTORS'] === '1') writeFileSync(path, `${JSON.stringify(actual, null, 2)}\n`);
   expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(actual);
 }

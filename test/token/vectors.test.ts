@@ -18,7 +18,7 @@ import { FP } from './helpers.js';
 const PASSPHRASE = 'Ornière glycine pétale zèbre';
 
 function checkVectors(file: string, actual: unknown): void {
-  const path = join(import.meta.dirname, '../vectors', file);
+  const path = join(import.meta.dirname, '../../docs/vectors', file);
   if (process.env['SCEAU_WRITE_VECTORS'] === '1') writeFileSync(path, `${JSON.stringify(actual, null, 2)}\n`);
   expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(actual);
 }
@@ -73,7 +73,7 @@ describe('token known-answer vectors', () => {
   });
 
   it('the stored files open with the passphrase and not with another', async () => {
-    const stored = JSON.parse(readFileSync(join(import.meta.dirname, '../vectors/token.json'), 'utf8')) as { tokens: { text: string }[] };
+    const stored = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/vectors/token.json'), 'utf8')) as { tokens: { text: string }[] };
     const policy = seededTestPolicy(0);
     for (const { text } of stored.tokens) {
       expect((await openToken(text, PASSPHRASE, { fingerprint: FP, member: 3 }, { policy })).ok).toBe(true);
