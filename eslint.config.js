@@ -46,7 +46,7 @@ export default tseslint.config(
   // cryptography, the common helpers and those tasks, and reads the formats of docs/ with its own code.
   restrict(['src/core/workers/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers')]),
   restrict(['src/core/crypto/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common')]),
-  // VERIFIER_RULE
+  restrict(['src/core/verifier/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers', 'verifier')]),
   // The command line sits on the core.
   restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
   // The main process: thin, only shell.ts may import Electron.

@@ -31,6 +31,12 @@ describe('layering lint', () => {
     ['src/core/workers/x.ts', "import { importUrn } from '../pipeline/import.js';\nexport const x = importUrn;"],
     ['src/core/crypto/x.ts', "import { parseDefinitionText } from '../election/definition.js';\nexport const x = parseDefinitionText;"],
     ['src/core/crypto/proofs/x.ts', "import { foldTally } from '../../ceremony/tally/state.js';\nexport const x = foldTally;"],
+    ['src/core/verifier/x.ts', "import { foldTally } from '../ceremony/tally/state.js';\nexport const x = foldTally;"],
+    ['src/core/verifier/x.ts', "import { importUrn } from '../pipeline/import.js';\nexport const x = importUrn;"],
+    ['src/core/verifier/x.ts', "import { createService } from '../service/service.js';\nexport const x = createService;"],
+    ['src/core/verifier/x.ts', "import { replayKeyCeremony } from '../audit/replay.js';\nexport const x = replayKeyCeremony;"],
+    ['src/core/verifier/x.ts', "import { RECORD_FILES } from '../election/record.js';\nexport const x = RECORD_FILES;"],
+    ['src/core/verifier/x.ts', "import { verifyTranscriptText } from '../transcript/transcript.js';\nexport const x = verifyTranscriptText;"],
   ])('rejects the wrong import in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -56,6 +62,8 @@ describe('layering lint', () => {
     ['src/cli/x.ts', "import { createService } from '../core/service/service.js';\nexport const x = createService;"],
     ['src/core/workers/x.ts', "import { verifyOneShuffle } from '../crypto/shuffle/index.js';\nexport const x = verifyOneShuffle;"],
     ['src/core/pipeline/x.ts', "import { WorkerPool } from '../workers/pool.js';\nexport const x = WorkerPool;"],
+    ['src/core/verifier/x.ts', "import { WorkerPool } from '../workers/pool.js';\nexport const x = WorkerPool;"],
+    ['src/core/verifier/x.ts', "import { verifyOneShuffle } from '../crypto/shuffle/index.js';\nexport const x = verifyOneShuffle;"],
   ])('accepts the right import in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

@@ -20,19 +20,18 @@ import type { Point } from '../crypto/group.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../common/result.js';
-import { tallyActorKeys } from '../ceremony/tally/actors.js';
-import { foldTally } from '../ceremony/tally/state.js';
-import { verifyKeyCeremonyTranscript } from '../ceremony/key/verify.js';
+import { replayKeyCeremony } from './key-ceremony.js';
+import { checkTallyOrder, tallyActorResolver } from './tally-order.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from './definition.js';
 import { fileSha256, MANIFEST_FORMAT, notRegular, receiptsText, RECORD_FILES, recordFingerprint, REJECTION_CODES, scanRecord, tallyFile, type RecordListing } from './record-files.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from './results-rules.js';
-import { acceptedCounts, importUrn, receiptAt, type ImportResult } from '../pipeline/import.js';
+import { acceptedCounts, idAt, readUrn, receiptAt, type UrnReading } from './urn.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 
 const NO_CIPHERTEXTS: PackedCiphertexts = { n: 0, a: new Uint8Array(0), b: new Uint8Array(0) };
 import { WorkerPool } from '../workers/pool.js';
 import type { CheckOutput, CombineOutput, CombineTask } from '../workers/tasks.js';
-import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from '../transcript/transcript.js';
+import { lenientEntries, memberOfActor, verifyTranscriptText, type TranscriptEntry } from './transcript.js';
 import type { VerifyReport } from './report.js';
 import { whereStepsRan } from './where.js';
 import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
@@ -195,12 +194,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     kcEntries = lenientEntries(kcText);
     kcEntriesSeen = kcEntries;
     // The key ceremony as the workstation ran it (docs/key-ceremony.md): replayed step by step, and closed.
-    const replay = verifyKeyCeremonyTranscript(def, fp, kcText, RECORD_FILES.keyCeremony);
+    const replay = replayKeyCeremony(def, fp, kcText, RECORD_FILES.keyCeremony);
     if (!replay.ok) report.failure(replay.error);
     else {
       keyCeremonyHead = replay.value.head;
-      if (replay.value.state.phase !== 'closed') {
-        report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`, `The key ceremony is not closed (step: ${replay.value.state.phase}).`, RECORD_FILES.keyCeremony);
+      if (replay.value.phase !== 'closed') {
+        report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.phase}).`, `The key ceremony is not closed (step: ${replay.value.phase}).`, RECORD_FILES.keyCeremony);
       }
     }
     dkg = checkDkg(report, def, fp, kcEntries, enrolled);
@@ -219,7 +218,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
 
   // 4. The urn, every ballot, and the accepted and rejected lists.
   report.begin('urn and ballots');
-  const imported = await importUrn({
+  const imported = await readUrn({
     urnPath: file(RECORD_FILES.urn),
     definition: def,
     fingerprint: fp,
@@ -227,10 +226,9 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     pool,
     fileName: RECORD_FILES.urn,
     onProgress: (p) => progress('urn', p.bytesRead, p.totalBytes),
-  }).catch(() => undefined);
-  let imp: ImportResult | undefined;
-  if (imported === undefined) missing(report, RECORD_FILES.urn);
-  else if (!imported.ok) report.failure(imported.error);
+  });
+  let imp: UrnReading | undefined;
+  if (!imported.ok) report.failure(imported.error);
   else {
     imp = imported.value;
     await checkLists(report, dir, imp);
@@ -248,22 +246,20 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   if (tallyText === undefined) missing(report, RECORD_FILES.tallyTranscript);
   else {
     // Workstation sessions register themselves in this transcript; members sign with their enrolled keys.
-    const chain = verifyTranscriptText(tallyText, fp, tallyActorKeys(def, kcEntries), RECORD_FILES.tallyTranscript);
+    const identityKeys = new Map([...enrolled].map(([j, k]) => [j, k.identityKey]));
+    const chain = verifyTranscriptText(tallyText, fp, tallyActorResolver(def, identityKeys), RECORD_FILES.tallyTranscript);
     if (!chain.ok) report.failure(chain.error);
     tallyEntries.push(...lenientEntries(tallyText));
     tallyEntriesSeen = tallyEntries;
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
     const accepted = imp === undefined ? undefined : acceptedCounts(imp);
-    const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
-    if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
+    // The script's order, the tally starting from this key ceremony's head and no other (tally-ceremony.md §2, §4).
+    const order = checkTallyOrder(def, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
+    if (!order.ok) report.failure(order.error);
     else if (order.value.phase !== 'closed') {
       report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape : ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
     }
-    // The tally starts from this key ceremony, and no other.
     const open = tallyEntries.find((e) => e.type === 'tally.open');
-    if (open === undefined || (keyCeremonyHead !== undefined && payloadOf(open)['keyCeremonyHead'] !== keyCeremonyHead)) {
-      report.fail('tally.open-entry', "Le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'The tally does not start from the head of the key-ceremony transcript.', `${RECORD_FILES.tallyTranscript}${open === undefined ? '' : `:${open.seq + 1}`}`);
-    }
     const k = open === undefined ? undefined : payloadOf(open)['shuffles'];
     rounds = typeof k === 'number' ? k : 0;
     if (imp !== undefined) {
@@ -324,16 +320,6 @@ function isRecordDefinition(report: Report, fpHex: string, transcripts: readonly
     RECORD_FILES.definition,
   );
   return false;
-}
-
-/** Transcript entries parsed without checks, so later checks can go on past a broken link. */
-function lenientEntries(text: string): TranscriptEntry[] {
-  const out: TranscriptEntry[] = [];
-  for (const line of text.split('\n')) {
-    const v = parseJson(line);
-    if (typeof v === 'object' && v !== null && typeof (v as TranscriptEntry).type === 'string') out.push(v as TranscriptEntry);
-  }
-  return out;
 }
 
 /**
@@ -455,7 +441,7 @@ type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: 
  * The verdict of each urn line, as the import recomputed it: an index by line (two 32-bit numbers per
  * line), the verdict made when asked, so that a million ballots are not a million objects.
  */
-function verdicts(imp: ImportResult): { at: (line: number) => Verdict | undefined } {
+function verdicts(imp: UrnReading): { at: (line: number) => Verdict | undefined } {
   const size = imp.ballotLines + 2;
   const kind = new Uint32Array(size); // 0: no ballot line; 1 + c: accepted in the c-th list; 0xffffffff: rejected
   const position = new Uint32Array(size);
@@ -472,13 +458,13 @@ function verdicts(imp: ImportResult): { at: (line: number) => Verdict | undefine
       }
       const [cid, list] = lists[k - 1]!;
       const i = position[line]!;
-      return { status: 'accepted', id: list.ids[i]!, constituency: cid, receipt: receiptAt(list, i) };
+      return { status: 'accepted', id: idAt(list, i), constituency: cid, receipt: receiptAt(list, i) };
     },
   };
 }
 
 /** accepted.jsonl and rejected.jsonl against the verdicts recomputed from the urn. */
-async function checkLists(report: Report, dir: string, imp: ImportResult): Promise<void> {
+async function checkLists(report: Report, dir: string, imp: UrnReading): Promise<void> {
   const expected = verdicts(imp);
   const seen = new Uint8Array(imp.ballotLines + 2);
   const urnAt = (line: number, id?: string): string => `${RECORD_FILES.urn}:${line}${id === undefined ? '' : ` (ballot ${id})`}`;
@@ -524,7 +510,7 @@ async function sha256OrEmpty(path: string): Promise<string> {
   return digest.ok ? digest.value : '';
 }
 
-async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
+async function checkImportEntry(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: UrnReading): Promise<void> {
   const e = entries.find((x) => x.type === 'tally.import');
   const p = e === undefined ? {} : payloadOf(e);
   const accepted = [...imp.accepted.values()].reduce((s, l) => s + l.count, 0);
@@ -545,7 +531,7 @@ async function checkImportEntry(report: Report, dir: string, entries: readonly T
 }
 
 /** receipts.txt: exactly the receipts of the accepted ballots, sorted, one per line (docs/tally-ceremony.md §3), as tally.receipts records. */
-async function checkReceipts(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: ImportResult): Promise<void> {
+async function checkReceipts(report: Report, dir: string, entries: readonly TranscriptEntry[], imp: UrnReading): Promise<void> {
   const name = RECORD_FILES.receipts;
   const text = await readText(join(dir, name));
   if (text === undefined) return missing(report, name);
@@ -696,7 +682,7 @@ async function checkResults(
   dir: string,
   def: ElectionDefinition,
   fp: Uint8Array,
-  imp: ImportResult | undefined,
+  imp: UrnReading | undefined,
   decodedBy: Map<string, (number | null)[]>,
   membersBy: Map<string, number[]>,
   entries: readonly TranscriptEntry[],

@@ -4,8 +4,8 @@
  * station of their own (its session key named), and each shuffle on the workstation or on a member's
  * station. Pure: the entries are taken as the verifier found them (their signatures are checked apart).
  */
-import type { TranscriptEntry } from '../transcript/transcript.js';
-import { memberOfActor, stationOf } from '../transcript/transcript.js';
+import type { TranscriptEntry } from './transcript.js';
+import { memberOfActor, stationOf } from './transcript.js';
 import type { StepsWhere } from './report.js';
 
 /** The entries that use a member's secret (their token): the key ceremony's and the tally's. */
