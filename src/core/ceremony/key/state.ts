@@ -298,6 +298,8 @@ const MEMBER_ONLY = new Set<string>([ENTRY.enrolled, ENTRY.round1, ENTRY.checked
 /** Applies one (already signature-checked) entry. */
 export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition): Result<void> {
   state.entries = e.seq + 1;
+  // An entry read from a file without the chain's checks may lack an actor: refused, never a crash.
+  if (typeof e.actor !== 'string' || typeof e.type !== 'string') return refuse(e, 'entrée mal formée.', 'malformed entry.');
   if (e.type === ENTRY.session) {
     state.workstations.push({ seq: e.seq, actor: e.actor, payload: e.payload as SessionPayload });
     return ok(undefined);
@@ -310,7 +312,8 @@ export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: Ele
     return ok(undefined);
   }
   if (state.phase === 'closed' || state.phase === 'failed') return refuse(e, 'la cérémonie est terminée.', 'the ceremony is over.');
-  const apply = APPLY[e.type];
+  // Own keys only: a type named like an Object property ('constructor') is no step.
+  const apply = Object.hasOwn(APPLY, e.type) ? APPLY[e.type] : undefined;
   if (apply === undefined) return refuse(e, "type d'entrée inconnu.", 'unknown entry type.');
   // Payloads come from a file: a wrong shape is refused like any other disagreement, never a crash.
   let applied: Result<void>;

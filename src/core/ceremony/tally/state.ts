@@ -284,6 +284,8 @@ function applyDeviation(state: TallyState, e: TranscriptEntry): Result<void> {
 /** Applies one (already signature-checked) entry. */
 export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: ElectionDefinition, basis: TallyBasis): Result<void> {
   state.entries = e.seq + 1;
+  // An entry read from a file without the chain's checks may lack an actor: refused, never a crash.
+  if (typeof e.actor !== 'string' || typeof e.type !== 'string') return mismatch(e, 'entrée mal formée.', 'malformed entry.');
   // Nothing follows tally.results, not even a workstation announcing itself.
   if (state.phase === 'closed') return refuse(e, 'tally.order', 'le dépouillement est clos.', 'the tally is closed.');
   if (e.type === TALLY_ENTRY.session) {
@@ -302,7 +304,8 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   // Payloads come from a file: a wrong shape is refused like any other disagreement, never a crash.
   try {
     if (e.type === TALLY_ENTRY.deviation) return applyDeviation(state, e);
-    const apply = APPLY[e.type];
+    // Own keys only: a type named like an Object property ('constructor') is no step.
+    const apply = Object.hasOwn(APPLY, e.type) ? APPLY[e.type] : undefined;
     if (apply === undefined) return mismatch(e, "type d'entrée inconnu.", 'unknown entry type.');
     const applied = apply(state, e, def, basis);
     if (!applied.ok) return applied;
