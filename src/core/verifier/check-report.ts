@@ -1,0 +1,108 @@
+/** What the verifier's checks share: the report they add failures to, and reading a record's files without ever throwing on their content. */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { toHex } from '../common/bytes.js';
+import { catchInput, type Failure } from '../common/result.js';
+import { fileSha256 } from './record-files.js';
+import type { TranscriptEntry } from './transcript.js';
+
+export class Report {
+  readonly failures: Failure[] = [];
+  readonly checks: { name: string; failures: number }[] = [];
+  #current: { name: string; failures: number } | undefined;
+
+  begin(name: string): void {
+    this.#current = { name, failures: 0 };
+    this.checks.push(this.#current);
+  }
+
+  fail(code: string, fr: string, en: string, where: string): void {
+    this.failures.push({ code, message: { fr, en }, where });
+    if (this.#current) this.#current.failures++;
+  }
+
+  failure(f: Failure, where?: string): void {
+    const at = where === undefined ? f.where : f.where === undefined ? where : `${where}: ${f.where}`;
+    this.failures.push(at === undefined ? { code: f.code, message: f.message } : { code: f.code, message: f.message, where: at });
+    if (this.#current) this.#current.failures++;
+  }
+}
+
+/** A file's bytes and their text; `text` is null when the bytes are not UTF-8 (never read with U+FFFD in place). */
+export async function readBytesAndText(path: string): Promise<{ bytes: Uint8Array; text: string | null } | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  try {
+    return { bytes, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { bytes, text: null };
+  }
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SHA-256 of the canonical JSON; '' for a value that has none (it then matches no transcript entry). */
+export function digestOf(value: unknown): string {
+  const text = catchInput(() => canonicalJson(value));
+  return text.ok ? toHex(sha256(new TextEncoder().encode(text.value))) : '';
+}
+
+export function canonicalOrEmpty(v: unknown): string {
+  const text = catchInput(() => canonicalJson(v));
+  return text.ok ? text.value : '';
+}
+
+export function objects(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
+}
+
+/** Lines of a JSON Lines file, streamed; unparsable lines as undefined. */
+export async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: unknown }> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (text === '') continue;
+    yield { line, value: parseJson(text) };
+  }
+}
+
+export const missing = (report: Report, file: string): void =>
+  report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+
+/** Whether `v` is an object with exactly these keys (no more, no fewer). */
+export function exactKeys(v: unknown, keys: readonly string[]): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && canonicalJson(Object.keys(v).sort()) === canonicalJson([...keys].sort());
+}
+
+export function payloadOf(e: TranscriptEntry): Record<string, unknown> {
+  return (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+}
+
+export function entryFor(entries: readonly TranscriptEntry[], type: string, match: (p: Record<string, unknown>) => boolean): TranscriptEntry | undefined {
+  return entries.find((e) => e.type === type && match(payloadOf(e)));
+}
+
+/** A file's SHA-256, or '' (which no transcript entry holds) when it cannot be read: reported elsewhere. */
+export async function sha256OrEmpty(path: string): Promise<string> {
+  const digest = await fileSha256(path);
+  return digest.ok ? digest.value : '';
+}
