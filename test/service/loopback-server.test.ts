@@ -54,7 +54,7 @@ describe('loopback transport', () => {
   it('answers a call with the token', async () => {
     const r = await api('appInfo');
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { name: 'Sceau', version: '9.9.9', transport: 'loopback', platform: process.platform, rehearsalOverride: null } });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { name: 'Sceau', version: '9.9.9', transport: 'loopback', platform: process.platform, rehearsalOverride: null, bugLog: null } });
   });
 
   it('refuses a call without the token or with a wrong one', async () => {
