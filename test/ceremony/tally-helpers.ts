@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { TallyContext } from '../../src/core/ceremony/tally/ceremony.js';
+import type { TallyContext } from '../../src/core/ceremony/tally/folder.js';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import type { TallyMemberStep, TallyTokenPort } from '../../src/core/ceremony/tally/types.js';
 import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TallyCeremony, type TallyContext } from '../../src/core/ceremony/tally/ceremony.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import type { TallyContext, TallyFolder } from '../../src/core/ceremony/tally/folder.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import type { TallyImportPayload } from '../../src/core/ceremony/tally/types.js';
 import { partialWorkFile, shuffleWorkFile } from '../../src/core/ceremony/tally/work-files.js';
@@ -124,7 +125,8 @@ describe('an entry no longer due is refused before it is written', () => {
     const before = readFileSync(path);
     const entries = c.entries.length;
     // What a step that checked it was due minutes earlier would append: here, a count before the quorum.
-    const record = (c as unknown as { record(actor: string, type: string, payload: unknown, key: Uint8Array): Promise<Result<void>> }).record.bind(c);
+    const core = (c as unknown as { core: TallyFolder }).core;
+    const record = core.record.bind(core);
     const refused = await record(ctx.session.actor, 'tally.count', { members: [2], pvSha256: 'ab'.repeat(32) }, ctx.session.secretKey);
     expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
     expect(!refused.ok && refused.error.message.en).toMatch(/no longer due.*out of the script's order/);

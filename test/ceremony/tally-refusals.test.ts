@@ -9,7 +9,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
-import { TallyCeremony, type TallyContext } from '../../src/core/ceremony/tally/ceremony.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import type { TallyContext } from '../../src/core/ceremony/tally/folder.js';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import type { TallyTokenPort } from '../../src/core/ceremony/tally/types.js';

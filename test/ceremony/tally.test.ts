@@ -8,7 +8,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TallyCeremony, TALLY_FORMAT } from '../../src/core/ceremony/tally/ceremony.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import { TALLY_FORMAT } from '../../src/core/ceremony/tally/tally-file.js';
 import { tallyView } from '../../src/core/ceremony/tally/view.js';
 import { RECORD_FILES, tallyFile } from '../../src/core/election/record.js';
 import { verifyPvSignature, type Results } from '../../src/core/election/results.js';

@@ -22,7 +22,8 @@ import { definitionFingerprint, type ElectionDefinition } from '../election/defi
 import type { Results } from '../election/results.js';
 import { sampleDefinition } from '../election/sample.js';
 import { KeyCeremony, type PublicKeyFile } from '../ceremony/key/ceremony.js';
-import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
+import { TallyCeremony } from '../ceremony/tally/ceremony.js';
+import type { TallyContext } from '../ceremony/tally/folder.js';
 import type { JobControl, TallyMemberStep } from '../ceremony/tally/types.js';
 import { newWorkstationSession, type SessionContext } from '../ceremony/workstation.js';
 import type { NetworkStatus, SoftwareMeasurement } from '../service/api.js';

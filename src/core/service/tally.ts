@@ -2,30 +2,33 @@
  * The tally ceremony's part of the service (docs/tally-ceremony.md): it opens the tallies of this
  * session, runs ONE step at a time per folder (the steps append to one transcript), runs the long steps
  * (import, shuffles, a member's decryption, the count) in the background with their progress, time left
- * and a cancel, and turns the ceremony into the public view the screens show.
+ * and a cancel (the registry of those steps and their folder locks: jobs.ts), and turns the ceremony
+ * into the public view the screens show. The export of a closed tally is tally-export.ts.
  *
  * Secrets: a member's passphrase comes in with their step, is handed to the ceremony once and is not
  * kept; no answer ever holds a passphrase, a key share or an identity secret (test/service/tally.test.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
-import { copyFileAtomic, fsyncFolder, isNoSpace, renameDurable, writeFileAtomic } from '../common/atomic-file.js';
-import { folderKey, lockIfFolder, type FolderLock } from '../common/folder-lock.js';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { writeFileAtomic } from '../common/atomic-file.js';
+import { folderKey } from '../common/folder-lock.js';
 import { fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
-import { TallyCeremony, type TallyContext } from '../ceremony/tally/ceremony.js';
+import { TallyCeremony } from '../ceremony/tally/ceremony.js';
+import type { TallyContext } from '../ceremony/tally/folder.js';
 import { tallyView } from '../ceremony/tally/view.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort, type TallyView } from '../ceremony/tally/types.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { describeEntry } from '../audit/describe.js';
-import { buildManifest, listRecordFiles, manifestText, RECORD_FILES } from '../election/record.js';
+import { RECORD_FILES } from '../election/record.js';
 import { formatSize } from '../drives/size.js';
 import type { RehearsalOverride } from './offline-guard.js';
 import { basisPoints, nationalSummary } from '../election/results-export.js';
-import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyRunning, TallyScreenView, TallyStepFailure, UrnFile } from './api.js';
-import { tallyDocumentPdf, tallyExportFiles } from './tally-documents.js';
+import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyScreenView, UrnFile } from './api.js';
+import { tallyDocumentPdf } from './tally-documents.js';
+import { driveFull, exportRecord } from './tally-export.js';
+import { folderJobs, type JobInfo } from './jobs.js';
 import { importTallyAnswers, writeTallyPacket } from '../ceremony/station/exchange.js';
 import { packetView } from './packets.js';
 
@@ -68,20 +71,6 @@ export type TallyApi = Pick<
   | 'printPdf'
 >;
 
-/** A step running in the background on one folder. */
-interface Job {
-  readonly step: TallyJobStep;
-  readonly label: Bilingual;
-  readonly member: number | null;
-  readonly since: number;
-  readonly controller: AbortController;
-  done: number | null;
-  total: number | null;
-  /** The first progress report, from which the rate (hence the time left) is measured: setting up (a token's KDF) is not work done. */
-  first: { at: number; done: number } | null;
-  last: { at: number; done: number } | null;
-}
-
 /** The phase in which each background step is due (docs/tally-ceremony.md §2). */
 const DUE: Record<TallyJobStep, readonly TallyView['phase'][]> = { import: ['import'], shuffle: ['shuffle'], decrypt: ['decryption'], count: ['count'], answers: ['shuffle', 'decryption', 'signing'] };
 
@@ -95,34 +84,6 @@ const JOB_WORDS: Record<TallyJobStep, Bilingual> = {
 
 /** The most urn candidates a drive's listing shows. */
 const MAX_URN_FILES = 200;
-
-/** Seconds left at the rate observed between the first and the last progress reports. */
-export function etaSeconds(first: { at: number; done: number } | null, last: { at: number; done: number } | null, total: number | null): number | null {
-  if (first === null || last === null || total === null) return null;
-  const elapsed = last.at - first.at;
-  const progressed = last.done - first.done;
-  if (elapsed < 500 || progressed <= 0) return null;
-  return Math.max(0, Math.round(((total - last.done) * elapsed) / progressed / 1000));
-}
-
-function runningView(job: Job): TallyRunning {
-  return {
-    step: job.step,
-    label: job.label,
-    member: job.member,
-    done: job.done,
-    total: job.total,
-    since: new Date(job.since).toISOString(),
-    etaSeconds: etaSeconds(job.first, job.last, job.total),
-  };
-}
-
-const busyFailure = (label: Bilingual): Result<never> =>
-  fail(
-    'tally.busy',
-    `Une étape est déjà en cours sur ce dépouillement (${label.fr}) : attendez qu'elle se termine, ou annulez-la.`,
-    `A step is already running on this tally (${label.en}): wait for it to finish, or cancel it.`,
-  );
 
 const unknownDrive = (drive: string): Result<never> => fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', drive);
 
@@ -152,14 +113,6 @@ export async function listUrnFiles(drive: string): Promise<UrnFile[]> {
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** A folder name free on the drive: `base`, else `base-2`, `base-3`… */
-async function freeName(drive: string, base: string): Promise<string> {
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? base : `${base}-${i}`;
-    if (!(await stat(join(drive, name)).then(() => true, () => false))) return name;
-  }
-}
-
 /** The ceremony's view with its percentages and national summary, computed by the core as the PDFs print them. */
 export async function figuresView(c: TallyCeremony): Promise<TallyFiguresView> {
   const view: TallyView = await tallyView(c);
@@ -179,18 +132,14 @@ export interface TallyService {
   readonly current: () => TallyScreenView | null;
 }
 
-export { folderKey };
-
 const notImported = (): Result<never> => fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
 
 export function tallyService(deps: TallyDeps): TallyService {
   // Every map is keyed by folderKey(folder).
   let last: string | undefined;
-  const jobs = new Map<string, Job>();
-  /** A short step (create, receipts, signature, closing, export) holding the folder. */
-  const busy = new Map<string, Bilingual>();
+  const jobs = folderJobs(deps.onBug ? { onBug: deps.onBug } : {});
+  const { exclusive, refusal } = jobs;
   const views = new Map<string, TallyFiguresView>();
-  const failures = new Map<string, TallyStepFailure>();
   /** The receipts' copy last published on a drive (this session), shown after the phase has moved on. */
   const published = new Map<string, { path: string; count: number }>();
 
@@ -205,8 +154,7 @@ export function tallyService(deps: TallyDeps): TallyService {
 
   function screen(k: string, view: TallyFiguresView): TallyScreenView {
     last = k;
-    const job = jobs.get(k);
-    return { ...view, running: job === undefined ? null : runningView(job), lastFailure: failures.get(k) ?? null, receiptsPublished: published.get(k) ?? null };
+    return { ...view, running: jobs.running(k), lastFailure: jobs.lastFailure(k), receiptsPublished: published.get(k) ?? null };
   }
 
   /**
@@ -228,33 +176,6 @@ export function tallyService(deps: TallyDeps): TallyService {
     return shown;
   }
 
-  function refusal(k: string): Result<never> | null {
-    const job = jobs.get(k);
-    if (job !== undefined) return busyFailure(job.label);
-    const short = busy.get(k);
-    return short === undefined ? null : busyFailure(short);
-  }
-
-  /**
-   * A short step: it holds the folder while it runs (in this process, and through the folder's lock file
-   * against every other process); a second step meanwhile is refused (`tally.busy`, `ceremony.locked`).
-   */
-  async function exclusive<T>(k: string, label: Bilingual, work: () => Promise<Result<T>>): Promise<Result<T>> {
-    const refused = refusal(k);
-    if (refused !== null) return refused;
-    busy.set(k, label);
-    let lock: FolderLock | undefined;
-    try {
-      const locked = await lockIfFolder(k, label);
-      if (!locked.ok) return locked;
-      lock = locked.value;
-      return await work();
-    } finally {
-      await lock?.release();
-      busy.delete(k);
-    }
-  }
-
   /** A short step on the opened ceremony, answered with the view after it (a refusal may have appended a deviation). */
   async function step<T>(folder: string, label: Bilingual, act: (c: TallyCeremony, k: string) => Promise<Result<T>>, name?: (f: Failure, c: TallyCeremony) => Failure): Promise<Result<{ view: TallyScreenView; value: T }>> {
     const k = await folderKey(folder);
@@ -274,82 +195,38 @@ export function tallyService(deps: TallyDeps): TallyService {
    */
   async function startJob(
     folder: string,
-    what: { step: TallyJobStep; member: number | null; label: Bilingual },
+    what: JobInfo,
     prepare: (c: TallyCeremony) => Promise<Result<(job: JobControl) => Promise<Result<unknown>>>>,
     name?: (f: Failure, c: TallyCeremony) => Failure,
   ): Promise<Result<TallyScreenView>> {
     const k = await folderKey(folder);
-    const refused = refusal(k);
-    if (refused !== null) return refused;
-    busy.set(k, what.label);
-    let job: Job;
-    let before: TallyScreenView;
-    let c: TallyCeremony;
-    let run: (job: JobControl) => Promise<Result<unknown>>;
-    // Held from here until the background step ends (released at once if it does not start).
-    let lock: FolderLock | undefined;
-    let started = false;
-    try {
-      const locked = await lockIfFolder(k, what.label);
-      if (!locked.ok) return locked;
-      lock = locked.value;
+    const started = await jobs.start(k, what, async () => {
       const opened = await ceremony(folder, { readOnly: false });
       if (!opened.ok) return opened;
-      c = opened.value;
+      const c = opened.value;
       // Refused at once when not due (the ceremony checks it again): no job starts only to fail.
       if (!DUE[what.step].includes(c.state.phase)) {
         return fail('ceremony.step', `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`, `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`);
       }
       const prepared = await prepare(c);
       if (!prepared.ok) return prepared;
-      run = prepared.value;
-      failures.delete(k);
       const view = await figuresView(c);
       views.set(k, view);
-      job = { ...what, since: Date.now(), controller: new AbortController(), done: null, total: null, first: null, last: null };
-      jobs.set(k, job);
-      before = screen(k, view);
-      started = true;
-    } finally {
-      if (!started) await lock?.release();
-      busy.delete(k);
-    }
-    const held = lock!;
-    const control: JobControl = {
-      signal: job.controller.signal,
-      onProgress: (done, total) => {
-        const now = { at: Date.now(), done };
-        job.first ??= now;
-        job.last = now;
-        job.done = done;
-        job.total = total;
-      },
-    };
-    void (async () => {
-      try {
-        let outcome: Result<unknown>;
-        try {
-          outcome = await run(control);
-        } catch (e) {
-          deps.onBug?.(e);
-          outcome = fail('internal', 'Erreur interne du logiciel pendant cette étape ; elle a été journalisée.', 'Internal software error during this step; it has been logged.');
-        }
-        if (!outcome.ok) failures.set(k, { step: what.step, member: what.member, failure: name ? name(outcome.error, c) : outcome.error, at: new Date().toISOString() });
-        // The view after the step, with the job gone: what it recorded, or the deviation of a refusal.
-        const view = await figuresView(c);
-        views.set(k, view);
-        await held.release();
-        jobs.delete(k);
-        deps.onView?.(screen(k, view));
-      } catch (e) {
-        deps.onBug?.(e);
-      } finally {
-        await held.release();
-        jobs.delete(k);
-      }
-    })();
-    deps.onView?.(before);
-    return ok(before);
+      let after = view;
+      return ok({
+        run: prepared.value,
+        ...(name ? { name: (f: Failure) => name(f, c) } : {}),
+        answer: () => screen(k, view),
+        settle: async () => {
+          // The view after the step, with the job gone: what it recorded, or the deviation of a refusal.
+          after = await figuresView(c);
+          views.set(k, after);
+        },
+        announce: () => deps.onView?.(screen(k, after)),
+      });
+    });
+    if (started.ok) deps.onView?.(started.value);
+    return started;
   }
 
   /** The ceremony of a folder opened read-only, for the paths that only read (PDFs, printing). */
@@ -421,7 +298,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       const k = await folderKey(folder);
       // While a step runs in the background, the folder is being written: its view as last taken, with the progress.
       const cached = views.get(k);
-      if (jobs.has(k) && cached !== undefined) return ok(screen(k, cached));
+      if (jobs.running(k) !== null && cached !== undefined) return ok(screen(k, cached));
       // Under the folder's lock: the one opening that may finish a closing interrupted before the manifest.
       const opened = await exclusive(k, { fr: 'Reprise du dépouillement', en: 'Resuming the tally' }, async () => {
         const c = await ceremony(folder, { readOnly: false });
@@ -466,9 +343,7 @@ export function tallyService(deps: TallyDeps): TallyService {
 
     tallyCancel: async ({ folder }) => {
       const k = await folderKey(folder);
-      const job = jobs.get(k);
-      if (job === undefined) return fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.');
-      job.controller.abort();
+      if (!jobs.cancel(k)) return fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.');
       const cached = views.get(k);
       return cached === undefined ? fail('tally.no-step', "Aucune étape n'est en cours sur ce dépouillement.", 'No step is running on this tally.') : ok(screen(k, cached));
     },
@@ -492,7 +367,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       const checked = checkFolder(folder);
       if (!checked.ok) return checked;
       const k = await folderKey(folder);
-      if (jobs.get(k)?.step === 'import') {
+      if (jobs.running(k)?.step === 'import') {
         return fail('receipt.not-yet', "L'urne est en cours d'import : la recherche sera possible à la fin de l'import.", 'The urn is being imported: the lookup will be possible once the import ends.');
       }
       // Only once tally.import is recorded: lists an interrupted import left behind are not the urn.
@@ -597,77 +472,4 @@ export function tallyService(deps: TallyDeps): TallyService {
     },
   };
   return { api, current };
-}
-
-/**
- * The export (step 8): every PV and the summary as PDF, results.json, results.csv and a copy of the whole
- * record, written into a hidden folder on the drive, the record's copy checked against its manifest, then
- * renamed to its final name: the folder either appears whole or not at all. A hidden folder an earlier
- * export left (the app was stopped in the middle) is removed first. A full drive is said as such
- * (`drive.full`): nothing is left on it.
- */
-async function exportRecord(c: TallyCeremony, drive: string): Promise<Result<{ path: string; files: number }>> {
-  const base = `SCEAU-${c.definition.id}-resultats`;
-  await removePartialExports(drive, base);
-  const name = await freeName(drive, base);
-  const partial = join(drive, `.${name}.${randomBytes(6).toString('hex')}.partial`);
-  try {
-    const written = await writeExport(c, partial);
-    if (!written.ok) return driveFull(written, drive);
-    const path = join(drive, name);
-    const moved = await renameDurable(partial, path);
-    return moved.ok ? ok({ path, files: written.value }) : driveFull(moved, drive);
-  } catch (e) {
-    return driveFull(fail('file.write', `Export impossible sur ${drive} : ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive), drive, e);
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
-}
-
-/** The export's files in the hidden folder `partial`, the record's copy read back; the number of files written. */
-async function writeExport(c: TallyCeremony, partial: string): Promise<Result<number>> {
-  const recordCopy = join(partial, 'registre');
-  let files = 0;
-  await mkdir(recordCopy, { recursive: true });
-  const documents = await tallyExportFiles(c);
-  if (!documents.ok) return documents;
-  for (const d of documents.value) {
-    const written = await writeFileAtomic(join(partial, d.fileName), d.bytes);
-    if (!written.ok) return written;
-    files++;
-  }
-  const record = [...(await listRecordFiles(c.folder)), RECORD_FILES.manifest];
-  for (const path of record) {
-    const to = join(recordCopy, ...path.split('/'));
-    await mkdir(dirname(to), { recursive: true });
-    const copied = await copyFileAtomic(join(c.folder, ...path.split('/')), to);
-    if (!copied.ok) return copied;
-    files++;
-  }
-  // Read back: the copy's own manifest must be, byte for byte, the record's.
-  const original = await readFile(join(c.folder, RECORD_FILES.manifest), 'utf8');
-  if (manifestText(await buildManifest(recordCopy)) !== original) {
-    return fail('file.read-back', "La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.", "The record's copy read back does not match its manifest: faulty or full medium.", recordCopy);
-  }
-  await fsyncFolder(partial);
-  return ok(files);
-}
-
-/** Hidden folders `.<base>….partial` that an interrupted export left on the drive. */
-async function removePartialExports(drive: string, base: string): Promise<void> {
-  for (const entry of await readdir(drive).catch(() => [] as string[])) {
-    if (entry.startsWith(`.${base}`) && entry.endsWith('.partial')) await rm(join(drive, entry), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-/** A write failure on a drive the president chose (the export's, the receipts'), said as a full drive when it is one. */
-function driveFull<T>(failure: Result<T>, drive: string, cause?: unknown): Result<T> {
-  if (failure.ok) return failure;
-  if (failure.error.code !== 'file.no-space' && !isNoSpace(cause)) return failure;
-  return fail(
-    'drive.full',
-    `Le support ${drive} est plein : rien n'y a été laissé. Libérez de la place ou branchez un support plus grand, puis recommencez.`,
-    `The drive ${drive} is full: nothing was left on it. Free some space or plug in a larger drive, then try again.`,
-    drive,
-  );
 }

@@ -8,7 +8,8 @@ import { fail, ok, type Failure, type Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
 import { FILES, KeyCeremony, type CeremonyContext, type MemberStep } from '../key/ceremony.js';
 import { ENTRY } from '../key/entries.js';
-import { TallyCeremony, type TallyContext } from '../tally/ceremony.js';
+import { TallyCeremony } from '../tally/ceremony.js';
+import type { TallyContext } from '../tally/folder.js';
 import type { JobControl } from '../tally/types.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
 

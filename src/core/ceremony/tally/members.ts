@@ -1,0 +1,38 @@
+/**
+ * What the members' steps share (docs/tally-ceremony.md §2, the refusals): the offline check before a key
+ * operation, and the opening of a member's token, refused unless it is the token enrolled in the key
+ * ceremony. Each refusal is a `tally.deviation` naming the member.
+ */
+import { toHex, wipe } from '../../common/bytes.js';
+import { ok, type Result } from '../../common/result.js';
+import { clearForKeyOperation } from '../../service/offline-guard.js';
+import type { TallyFolder } from './folder.js';
+import type { TallyMemberSecrets, TallyMemberStep } from './types.js';
+
+/** Key operations refuse to run while a network interface is connected, unless a rehearsal overrides. */
+export async function offlineOrRefused(f: TallyFolder, member: number): Promise<Result<void>> {
+  const cleared = clearForKeyOperation(await f.ctx.network(), f.ctx.override);
+  return cleared.ok ? ok(undefined) : f.deviation('operation-refused', member, cleared.error);
+}
+
+/** Hazardous: opens the member's token; refusals (wrong passphrase, wrong election or member, not the enrolled token) are recorded. */
+export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<Result<TallyMemberSecrets>> {
+  const opened = await f.ctx.tokens.open(step.token, step.passphrase, { fingerprint: f.fingerprint, election: f.definition.id, member: step.member });
+  if (!opened.ok) return f.deviation('token-refused', step.member, opened.error);
+  const s = opened.value;
+  const j = step.member;
+  const enrolled = f.keys.identityKeys.get(j);
+  const sameKeys = s.verificationKey === f.keys.verificationKeys[j - 1] && s.electionKey === f.keys.electionKey;
+  if (s.member !== j || enrolled !== toHex(s.identityKey) || !sameKeys) {
+    wipe(s.identitySecret);
+    return f.deviation('token-refused', j, {
+      code: 'tally.token-mismatch',
+      message: {
+        fr: `Ce jeton n'est pas celui enrôlé pour le membre ${j} lors de la cérémonie des clés (clé d'identité ou clés de l'élection différentes).`,
+        en: `This token is not the one enrolled for member ${j} at the key ceremony (identity key or election keys differ).`,
+      },
+      where: step.token.drive,
+    });
+  }
+  return opened;
+}
