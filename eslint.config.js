@@ -12,8 +12,14 @@ const UPPER_LAYERS = (...layers) => ({
   message: `Layers point down: this layer must not import ${layers.join(', ')}.`,
 });
 
-const CORE = [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }];
-const CORE_FOLDERS = ['audit', 'ceremony', 'common', 'crypto', 'drives', 'election', 'pipeline', 'report', 'service', 'token', 'transcript', 'verifier', 'workers', 'workstation'];
+// Simulated members, demo tokens in clear and simulated urns: for `sceau demo` and `sceau simulate` only.
+const CLI_ONLY = {
+  group: ['**/simulation/**', '**/token/testing', '**/token/testing.js'],
+  message: 'Simulation and demo code (core/simulation/, core/token/testing.ts) is imported by the command line only (docs/architecture.md).',
+};
+const CORE_BASE = [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main', 'cli'), { group: ['react', 'react-dom', 'react-*', 'i18next'], message: 'The core has no UI.' }];
+const CORE = [...CORE_BASE, CLI_ONLY];
+const CORE_FOLDERS = ['audit', 'ceremony', 'common', 'crypto', 'drives', 'election', 'pipeline', 'report', 'service', 'simulation', 'token', 'transcript', 'verifier', 'workers', 'workstation'];
 const CORE_LAYERS_BUT = (...allowed) => ({
   group: CORE_FOLDERS.filter((f) => !allowed.includes(f)).map((f) => `**/${f}/**`),
   message: `Inside the core, this module imports only from ${allowed.join(', ')} (docs/architecture.md).`,
@@ -44,14 +50,16 @@ export default tseslint.config(
   // Inside the core (docs/architecture.md "Inside the core"): the worker threads' tasks compose the
   // cryptography and nothing of the ceremonies; the verifier shares with what it checks only the
   // cryptography, the common helpers and those tasks, and reads the formats of docs/ with its own code.
+  // The simulation sits on the whole core, like the command line that uses it.
+  restrict(['src/core/simulation/**'], CORE_BASE),
   restrict(['src/core/workers/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers')]),
   restrict(['src/core/crypto/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common')]),
   restrict(['src/core/verifier/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers', 'verifier')]),
   // The command line sits on the core.
   restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
   // The main process: thin, only shell.ts may import Electron.
-  restrict(['src/main/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'cli')]),
-  restrict(['src/main/shell.ts'], [UPPER_LAYERS('renderer', 'preload', 'cli')]),
+  restrict(['src/main/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'cli'), CLI_ONLY]),
+  restrict(['src/main/shell.ts'], [UPPER_LAYERS('renderer', 'preload', 'cli'), CLI_ONLY]),
   // The preload: Electron's bridge and the API's names, nothing of Node.
   restrict(['src/preload/**'], [{ group: NODE_BUILTINS, message: 'The preload is sandboxed: no Node.' }, UPPER_LAYERS('renderer', 'main', 'cli')]),
   // The renderer: a web page. It sees the API's types and the core's pure helpers, never Node or Electron.

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { groupBackend, nativeBackendProblem } from '../src/core/crypto/backend/index.js';
 import { join } from 'node:path';
-import { runDemo } from '../src/core/pipeline/demo.js';
+import { runDemo } from '../src/core/simulation/demo.js';
 import { WorkerPool } from '../src/core/workers/pool.js';
 import { verifyRecord } from '../src/core/verifier/verify.js';
 

@@ -3,7 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookUpReceipt, normaliseReceipt } from '../../src/core/audit/receipts.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
 import { ballotLineShape, receiptCode } from '../../src/core/election/urn.js';

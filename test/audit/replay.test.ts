@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay.js';
 import { replayRecordTally } from '../../src/core/audit/tally-replay.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { tempDir } from '../pipeline/helpers.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';

@@ -6,7 +6,7 @@ import { ok } from '../../src/core/common/result.js';
 import type { ApiValue, SceauApi } from '../../src/core/service/api.js';
 import { createService } from '../../src/core/service/service.js';
 import { VerifyJobs } from '../../src/core/audit/verify-job.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/pipeline/simulate.js';
+import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/simulation/simulate.js';
 import { pvSealOf } from '../../src/core/election/pv-seal.js';
 import type { Results } from '../../src/core/election/results.js';
 import { tempDir } from '../pipeline/helpers.js';

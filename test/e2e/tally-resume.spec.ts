@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
+import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import type { TallyScreenView } from '../../src/core/service/api.js';
 import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';

@@ -21,7 +21,7 @@ import { expect, test, type Page, type Response } from '@playwright/test';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
 import { checkPvSeal, checkResultsSeal } from '../../src/core/election/pv-seal.js';
-import type { GroundTruth } from '../../src/core/pipeline/simulate.js';
+import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import type { TallyScreenView } from '../../src/core/service/api.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';

@@ -17,7 +17,7 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import type { Result } from '../../src/core/common/result.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { DEFINITION_FORMAT, definitionFingerprint, type ElectionDefinition } from '../../src/core/election/definition.js';
-import { platformKeyText } from '../../src/core/pipeline/simulate-ceremony.js';
+import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { TokenPolicy } from '../../src/core/token/kdf.js';
 import { context } from '../ceremony/helpers.js';
 

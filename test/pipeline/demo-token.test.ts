@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { G } from '../../src/core/crypto/group.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
-import { readToken, writeToken } from '../../src/core/pipeline/demo-token.js';
+import { readToken, writeToken } from '../../src/core/simulation/demo-token.js';
 import { tempDir } from './helpers.js';
 
 describe('demo token folders', () => {

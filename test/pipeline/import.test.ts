@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ballotsOf, importUrn, type ImportResult } from '../../src/core/pipeline/import.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { BAD_KINDS, EXPECTED_REASON, simulateUrn, type GroundTruth } from '../../src/core/pipeline/simulate.js';
+import { BAD_KINDS, EXPECTED_REASON, simulateUrn, type GroundTruth } from '../../src/core/simulation/simulate.js';
 import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/urn.js';
 import { laterRepeats, MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
 import { sha256 } from '@noble/hashes/sha2.js';

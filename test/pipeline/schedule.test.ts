@@ -1,6 +1,6 @@
 /** The simulator's spread of voters over constituencies of unequal sizes (the benchmark's long tail). */
 import { describe, expect, it } from 'vitest';
-import { schedule } from '../../src/core/pipeline/simulate.js';
+import { schedule } from '../../src/core/simulation/simulate.js';
 
 function counts(s: Uint16Array, k: number): number[] {
   const out = Array.from({ length: k }, () => 0);

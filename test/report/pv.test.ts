@@ -12,7 +12,7 @@ import type { ElectionDefinition } from '../../src/core/election/definition.js';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import { checkPvSeal, checkResultsSeal, parsePvSeal, pvSealOf, resultsSealPayload } from '../../src/core/election/pv-seal.js';
 import type { Results } from '../../src/core/election/results.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { printable, pvPdf, summaryPdf, type PresentMember } from '../../src/core/report/pv.js';
 import { readQrCodes } from '../helpers/pdf.js';

@@ -20,7 +20,7 @@ import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { countConstituency } from '../../src/core/election/results.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
-import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
+import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from './board.js';
 

@@ -13,7 +13,7 @@ import type { Result } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/election/definition.js';
 import type { WorkerPool } from '../../src/core/workers/pool.js';
-import { platformKeyText } from '../../src/core/pipeline/simulate-ceremony.js';
+import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { SceauApi, StationAction, TallyScreenView } from '../../src/core/service/api.js';
 import type { ServiceOptions } from '../../src/core/service/service.js';
 import { folderService, OFFLINE } from '../helpers/folder-service.js';

@@ -14,7 +14,7 @@ import type { Results } from '../../src/core/election/results.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
-import { simulateCeremonyUrn } from '../../src/core/pipeline/simulate-ceremony.js';
+import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth } from '../ceremony/tally-helpers.js';

@@ -19,7 +19,7 @@ import { ok, type Result } from '../../src/core/common/result.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { entryHash, entryLine, makeEntry, verifyTranscriptText, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { checkTallyOrder, tallyActorResolver, TallyOrderCheck, type TallyOrderReached } from '../../src/core/verifier/tally-order.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ballotsOf, importUrn } from '../../src/core/pipeline/import.js';
-import { simulateUrn } from '../../src/core/pipeline/simulate.js';
+import { simulateUrn } from '../../src/core/simulation/simulate.js';
 import { ballotLine, headerLine, REJECTION_CODES, signUrn, trailerLine, type UrnBallotLine, type VotedCount } from '../../src/core/election/urn.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { L, mod, scalarFromHex, scalarToHex } from '../../src/core/crypto/group.js';

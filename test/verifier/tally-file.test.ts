@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
-import { runDemo } from '../../src/core/pipeline/demo.js';
+import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
 import { tempDir } from '../pipeline/helpers.js';

@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, write
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoQuorum, prepareElection, runDemo, SIMULATED, SIMULATION, type DemoOutcome, type Prepared } from '../../src/core/pipeline/demo.js';
-import { demoTallyTokens } from '../../src/core/pipeline/demo-ports.js';
+import { demoQuorum, prepareElection, runDemo, SIMULATED, SIMULATION, type DemoOutcome, type Prepared } from '../../src/core/simulation/demo.js';
+import { demoTallyTokens } from '../../src/core/simulation/demo-ports.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';
 import { measureSoftware } from '../../src/core/service/measurement.js';

@@ -1,7 +1,7 @@
 /** `sceau demo`: a complete simulated election, with no interaction, and its record. */
 import { parseArgs } from 'node:util';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
-import { runDemo } from '../../core/pipeline/demo.js';
+import { runDemo } from '../../core/simulation/demo.js';
 import { WorkerPool } from '../../core/workers/pool.js';
 import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 

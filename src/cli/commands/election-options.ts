@@ -1,6 +1,6 @@
 /** Options shared by `sceau simulate` and `sceau demo`: the size of the simulated election. */
-import { BAD_KINDS, type BadKind } from '../../core/pipeline/simulate.js';
-import type { ElectionSize } from '../../core/pipeline/demo.js';
+import { BAD_KINDS, type BadKind } from '../../core/simulation/simulate.js';
+import type { ElectionSize } from '../../core/simulation/demo.js';
 
 export const SIZE_OPTIONS = {
   voters: { type: 'string' },

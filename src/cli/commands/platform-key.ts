@@ -1,7 +1,7 @@
 /** `sceau platform-key`: a demo key pair for the simulated voting platform. */
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/common/bytes.js';
-import { writePlatformKey } from '../../core/pipeline/simulate-ceremony.js';
+import { writePlatformKey } from '../../core/simulation/simulate-ceremony.js';
 
 export const PLATFORM_KEY_HELP = `sceau platform-key --out FILE
   Crée une paire de clés de DÉMONSTRATION pour la plateforme de vote simulée (FILE, mode 0600,

@@ -1,8 +1,8 @@
 /** `sceau simulate`: the voting platform, for tests, demos and benchmarks. */
 import { parseArgs } from 'node:util';
 import { groupedHex } from '../../core/common/bytes.js';
-import { prepareElection } from '../../core/pipeline/demo.js';
-import { simulateCeremonyUrn } from '../../core/pipeline/simulate-ceremony.js';
+import { prepareElection } from '../../core/simulation/demo.js';
+import { simulateCeremonyUrn } from '../../core/simulation/simulate-ceremony.js';
 import { SIZE_HELP, SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
 
 export const SIMULATE_HELP = `sceau simulate --out DIR [options]
