@@ -1,0 +1,265 @@
+/**
+ * The steps of the verifier's check of the tally's order (./tally-order.ts; docs/tally-ceremony.md §2,
+ * §4): what each entry of `tally.jsonl` may say at the point of the script it is met, and the phase that
+ * follows. Written from the docs; it shares nothing with the ceremony code it checks.
+ */
+import { ok, type Result } from '../common/result.js';
+import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order.js';
+import { memberOfActor, memberStepAuthor } from './tally-order-actors.js';
+import { coversInOrder, disagrees, ENTRY, hasExactly, isCount, isHex128, isHex64, isRecord, malformed, outOfOrder, payloadOf, refusal } from './tally-order-entries.js';
+
+/** docs/tally-ceremony.md §1 step 1: the president sets 1 to 5 successive shuffles. */
+const FEWEST_SHUFFLES = 1;
+const MOST_SHUFFLES = 5;
+
+/** docs/tally-ceremony.md §4, `tally.deviation`. */
+const DEVIATION_KINDS: ReadonlySet<string> = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused']);
+
+// --- What a step reads and updates -------------------------------------------------------------
+
+export interface Progress {
+  phase: TallyOrderPhase;
+  opened: boolean;
+  open?: TallyOrderReached['open'];
+  import?: TallyOrderReached['import'];
+  receipts?: TallyOrderReached['receipts'];
+  active: { readonly id: string; readonly ballots: number }[];
+  readonly shuffled: Map<string, string[]>;
+  /** Shuffle entries recorded, all constituencies together. */
+  shufflesRecorded: number;
+  readonly decryptions: { readonly seq: number; readonly member: number; readonly partials: readonly { readonly constituency: string; readonly digest: string }[] }[];
+  readonly decrypted: Set<number>;
+  count?: TallyOrderReached['count'];
+  readonly signatures: { readonly seq: number; readonly member: number; readonly signatures: readonly { readonly constituency: string; readonly signature: string }[] }[];
+  readonly signed: Set<number>;
+  results?: TallyOrderReached['results'];
+  readonly sessions: { readonly seq: number; readonly actor: string }[];
+  readonly deviations: { readonly seq: number; readonly kind: string; readonly member: number | null; readonly code: string }[];
+  /** Entries accepted so far. */
+  seen: number;
+}
+
+/** What a step reads besides its entry. */
+export interface Context {
+  readonly def: TallyOrderDefinition;
+  readonly basis: TallyOrderBasis;
+  readonly qualified: ReadonlySet<number>;
+  readonly constituencyIds: readonly string[];
+}
+
+export type Step = (s: Progress, e: TallyTranscriptEntry, ctx: Context) => Result<void>;
+
+/**
+ * `tally.open` (§1 step 1, §4): once, `{keyCeremonyHead, shuffles}` exactly, k from 1 to 5, the head the key
+ * ceremony's (`tally.open-entry` otherwise, §2).
+ * Docs silent: it is the only tally payload whose keys must be exactly those of §4; the others may carry more.
+ */
+const openTally: Step = (s, e, { basis }) => {
+  if (s.opened) return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  const k = p?.['shuffles'];
+  const head = p?.['keyCeremonyHead'];
+  if (p === undefined || !hasExactly(p, ['keyCeremonyHead', 'shuffles']) || !isHex64(head) || typeof k !== 'number' || !Number.isInteger(k) || k < FEWEST_SHUFFLES || k > MOST_SHUFFLES) {
+    return disagrees(e, `ouverture mal formée (nombre de mélanges entre ${FEWEST_SHUFFLES} et ${MOST_SHUFFLES}).`, `malformed opening (number of shuffles from ${FEWEST_SHUFFLES} to ${MOST_SHUFFLES}).`);
+  }
+  if (basis.keyCeremonyHead !== undefined && head !== basis.keyCeremonyHead) {
+    return refusal(e, 'tally.open-entry', 'le dépouillement ne part pas de la tête du journal de la cérémonie des clés.', 'the tally does not start from the head of the key-ceremony transcript.');
+  }
+  s.opened = true;
+  s.open = { seq: e.seq, keyCeremonyHead: head, shuffles: k };
+  return ok(undefined);
+};
+
+/**
+ * `tally.import` (§4): digests and counts well formed, accepted + rejected = ballot lines, and the accepted
+ * count that of `accepted.jsonl` (the basis), which fixes the constituencies shuffled and decrypted (§2).
+ * Docs silent: a second `tally.import` is out of order (an urn refused as a whole is a deviation, not an import).
+ */
+const importUrn: Step = (s, e, ctx) => {
+  if (s.phase !== 'import') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const [ballotLines, accepted, rejected] = [p['ballotLines'], p['accepted'], p['rejected']];
+  const digests = [p['urnDigest'], p['urnSha256'], p['acceptedSha256'], p['rejectedSha256']];
+  if (!digests.every(isHex64) || !isCount(ballotLines) || !isCount(accepted) || !isCount(rejected) || accepted + rejected !== ballotLines) {
+    return disagrees(e, "compte rendu d'import mal formé.", 'malformed import entry.');
+  }
+  if (ctx.basis.accepted === undefined) return disagrees(e, "les bulletins acceptés sont inconnus : l'urne n'a pu être relue.", 'the accepted ballots are unknown: the urn could not be read again.');
+  const active = activeConstituencies(ctx.def, ctx.basis.accepted);
+  const counted = active.reduce((sum, c) => sum + c.ballots, 0);
+  if (counted !== accepted) {
+    // The count is the urn's as the verifier reads it again, not accepted.jsonl's (checked on its own, §5).
+    return disagrees(e, `${accepted} bulletins acceptés annoncés, l'urne relue en contient ${counted}.`, `${accepted} accepted ballots announced, the urn read again holds ${counted}.`);
+  }
+  const [urnDigest, urnSha256, acceptedSha256, rejectedSha256] = digests as string[];
+  s.import = { seq: e.seq, urnDigest: urnDigest!, urnSha256: urnSha256!, ballotLines, accepted, rejected, acceptedSha256: acceptedSha256!, rejectedSha256: rejectedSha256! };
+  s.active = active;
+  for (const c of active) s.shuffled.set(c.id, []);
+  s.phase = 'receipts';
+  return ok(undefined);
+};
+
+/** The definition's constituencies with at least one accepted ballot, in its order (record.md §6; ids it does not define are ignored). */
+function activeConstituencies(def: TallyOrderDefinition, accepted: ReadonlyMap<string, number>): { id: string; ballots: number }[] {
+  const out: { id: string; ballots: number }[] = [];
+  for (const c of def.constituencies) {
+    const ballots = accepted.get(c.id) ?? 0;
+    if (ballots > 0) out.push({ id: c.id, ballots });
+  }
+  return out;
+}
+
+/** `tally.receipts` (§3, §4): one receipt per accepted ballot. */
+const publishReceipts: Step = (s, e) => {
+  if (s.phase !== 'receipts') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const count = p['count'];
+  const sha256 = p['sha256'];
+  if (!isCount(count) || !isHex64(sha256) || count !== s.import?.accepted) {
+    return disagrees(e, 'la liste des reçus doit compter un reçu par bulletin accepté.', 'the receipt list must count one receipt per accepted ballot.');
+  }
+  s.receipts = { seq: e.seq, count, sha256 };
+  s.phase = 'shuffle';
+  return ok(undefined);
+};
+
+/**
+ * `tally.shuffle` (§2, §4): of a constituency with a ballot, round k right after round k − 1 of that
+ * constituency (`tally.order` otherwise), k at most the rounds `tally.open` set. A station's round is by a
+ * board member (formats.md §3.2: `member:<j>` is board member j).
+ */
+const shuffle: Step = (s, e, { def }) => {
+  if (s.phase !== 'shuffle') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const mixer = memberOfActor(e.actor);
+  if (mixer !== undefined && !def.board.members.some((m) => m.index === mixer)) {
+    return disagrees(e, `le membre ${mixer} n'est pas membre du bureau.`, `member ${mixer} is not a board member.`);
+  }
+  const id = p['constituency'];
+  const recorded = typeof id === 'string' ? s.shuffled.get(id) : undefined;
+  if (recorded === undefined) return disagrees(e, `aucun bulletin accepté à mélanger dans « ${String(id)} ».`, `no accepted ballot to shuffle in "${String(id)}".`);
+  const rounds = s.open!.shuffles;
+  const round = p['round'];
+  if (round !== recorded.length + 1 || round > rounds) {
+    return refusal(e, 'tally.order', `le mélange ${String(round)} de ${String(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`, `shuffle ${String(round)} of ${String(id)} is not the next one (${recorded.length} of ${rounds} recorded).`);
+  }
+  const digest = p['digest'];
+  if (!isHex64(digest)) return disagrees(e, 'empreinte du mélange mal formée.', 'malformed shuffle digest.');
+  recorded.push(digest);
+  s.shufflesRecorded++;
+  return ok(undefined);
+};
+
+/**
+ * `tally.decryption` (§2, §4): by a board member who is the payload's `member`, in Q
+ * (`decryption.not-qualified`), once (`tally.member-twice`), with exactly one `{constituency, digest}` per
+ * constituency with a ballot, in the definition's order.
+ */
+const decrypt: Step = (s, e, ctx) => {
+  if (s.phase !== 'decryption') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const j = memberStepAuthor(e, p, ctx.def);
+  if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
+  if (!ctx.qualified.has(j)) return refusal(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
+  if (s.decrypted.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà déchiffré.`, `member ${j} already decrypted.`);
+  const partials = p['partials'];
+  // Docs silent: each item has exactly these two keys (a signature's items, below, may have more).
+  const ids = s.active.map((c) => c.id);
+  if (!coversInOrder(partials, ids, (x) => hasExactly(x, ['constituency', 'digest']) && isHex64(x['digest']))) {
+    return disagrees(e, 'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.', 'the partial decryptions must cover every constituency with a ballot, in the definition’s order.');
+  }
+  s.decrypted.add(j);
+  s.decryptions.push({ seq: e.seq, member: j, partials: partials as { constituency: string; digest: string }[] });
+  return ok(undefined);
+};
+
+/** `tally.count` (§4): the t members who decrypted, ascending, and the PVs' digest. */
+const count: Step = (s, e) => {
+  if (s.phase !== 'count') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const expected = [...s.decrypted].sort((a, b) => a - b);
+  const members = p['members'];
+  const pvSha256 = p['pvSha256'];
+  const same = Array.isArray(members) && members.length === expected.length && members.every((m: unknown, i) => m === expected[i]);
+  if (!same || !isHex64(pvSha256)) {
+    return disagrees(e, `le dépouillement doit combiner les déchiffrements des membres ${expected.join(', ')}.`, `the count must combine the decryptions of members ${expected.join(', ')}.`);
+  }
+  s.count = { seq: e.seq, members: expected, pvSha256 };
+  s.phase = 'signing';
+  return ok(undefined);
+};
+
+/**
+ * `tally.signature` (§2, §4): by a board member who is the payload's `member`, who decrypted
+ * (`tally.not-decrypting`), once (`tally.member-twice`), of the counted `pvSha256`, with one
+ * `{constituency, signature}` per PV: every constituency of the definition (one without a ballot is
+ * counted zero, record.md §6), in its order.
+ */
+const sign: Step = (s, e, ctx) => {
+  if (s.phase !== 'signing') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const j = memberStepAuthor(e, p, ctx.def);
+  if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
+  if (!s.decrypted.has(j)) return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
+  if (s.signed.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
+  const signatures = p['signatures'];
+  if (p['pvSha256'] !== s.count!.pvSha256 || !coversInOrder(signatures, ctx.constituencyIds, (x) => isHex128(x['signature']))) {
+    return disagrees(e, 'les signatures doivent porter sur chaque procès-verbal compté, dans l’ordre de la définition.', 'the signatures must cover every PV counted, in the definition’s order.');
+  }
+  s.signed.add(j);
+  s.signatures.push({ seq: e.seq, member: j, signatures: signatures as { constituency: string; signature: string }[] });
+  return ok(undefined);
+};
+
+/** `tally.results` (§1 step 8): once every signature is in; nothing may follow it. */
+const close: Step = (s, e) => {
+  if (s.phase !== 'closing') return outOfOrder(e, s.phase);
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const resultsSha256 = p['resultsSha256'];
+  if (!isHex64(resultsSha256)) return disagrees(e, 'empreinte des résultats mal formée.', 'malformed results digest.');
+  s.results = { seq: e.seq, resultsSha256 };
+  s.phase = 'closed';
+  return ok(undefined);
+};
+
+/**
+ * `tally.deviation` (§1, §4): at any point before `tally.results`, `{kind, member, code, message: {fr, en}}`,
+ * member a board member's number or null.
+ * Docs silent: not before `tally.open` either (the ceremony refuses it there as out of order).
+ */
+const deviate: Step = (s, e, { def }) => {
+  const p = payloadOf(e);
+  if (p === undefined) return malformed(e);
+  const { kind, member, code, message } = p;
+  const memberOk = member === null || (typeof member === 'number' && Number.isInteger(member) && member >= 1 && member <= def.board.members.length);
+  const said = isRecord(message) && typeof message['fr'] === 'string' && typeof message['en'] === 'string';
+  if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !said) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
+  s.deviations.push({ seq: e.seq, kind, member: member as number | null, code });
+  return ok(undefined);
+};
+
+/** A Map, not an object: a type named `constructor` or `toString` must find no step. */
+export const STEPS: ReadonlyMap<string, Step> = new Map([
+  [ENTRY.open, openTally],
+  [ENTRY.import, importUrn],
+  [ENTRY.receipts, publishReceipts],
+  [ENTRY.shuffle, shuffle],
+  [ENTRY.decryption, decrypt],
+  [ENTRY.count, count],
+  [ENTRY.signature, sign],
+  [ENTRY.results, close],
+  [ENTRY.deviation, deviate],
+]);
+
+/** The phase that follows once the step in progress is complete (§2's table). */
+export function moveOn(s: Progress, threshold: number): void {
+  if (s.phase === 'shuffle' && s.shufflesRecorded === s.active.length * (s.open?.shuffles ?? 0)) s.phase = 'decryption';
+  if (s.phase === 'decryption' && s.decrypted.size === threshold) s.phase = 'count';
+  if (s.phase === 'signing' && [...s.decrypted].every((j) => s.signed.has(j))) s.phase = 'closing';
+}
