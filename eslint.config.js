@@ -43,6 +43,16 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Type-aware rules: a promise is awaited or explicitly let go (`void`), and a switch over a union
+  // handles every member. They read the three TypeScript projects the typecheck builds.
+  {
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { project: ['./tsconfig.node.json', './tsconfig.web.json', './tsconfig.test.json'], tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
   // The core: pure TypeScript, no Electron, no DOM, no UI, no upper layer.
   restrict(['src/core/**'], CORE, {
     'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'The core runs without a DOM.' }))],
@@ -55,6 +65,14 @@ export default tseslint.config(
   restrict(['src/core/workers/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers')]),
   restrict(['src/core/crypto/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common')]),
   restrict(['src/core/verifier/**'], [...CORE, CORE_LAYERS_BUT('crypto', 'common', 'workers', 'verifier')]),
+  // The workstation's own concerns (bug log, offline guard, network probe, software measurement) serve the
+  // ceremonies and the service and know nothing of them; the ceremonies know nothing of the service, not
+  // even its types.
+  restrict(['src/core/workstation/**'], [
+    ...CORE,
+    { group: ['ceremony', 'service', 'pipeline', 'audit', 'verifier'].map((f) => `**/${f}/**`), message: 'The workstation folder imports no ceremony, service, pipeline, audit or verifier (docs/architecture.md).' },
+  ]),
+  restrict(['src/core/ceremony/**'], [...CORE, { group: ['**/service/**'], message: 'The ceremonies do not import the service, not even its types (docs/architecture.md).' }]),
   // The command line sits on the core.
   restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
   // The main process: thin, only shell.ts may import Electron.
