@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page, type Response } from '@playwright/test';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
-import { checkPvSeal, checkResultsSeal } from '../../src/core/election/pv-seal.js';
+import { checkPvSeal, checkResultsSeal } from '../../src/core/verifier/seal-check.js';
 import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import type { TallyScreenView } from '../../src/core/service/api.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';

@@ -11,17 +11,8 @@ import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
 import { buildManifest, manifestText, recordFingerprint } from '../../src/core/election/record.js';
 import { signPv } from '../../src/core/election/results.js';
-import {
-  checkPvSeal,
-  checkResultsSeal,
-  parsePvSeal,
-  parseResultsSeal,
-  PV_SEAL_PREFIX,
-  pvSealOf,
-  pvSealPayload,
-  pvSha256,
-  resultsSealPayload,
-} from '../../src/core/election/pv-seal.js';
+import { parsePvSeal, parseResultsSeal, PV_SEAL_PREFIX, pvSealOf, pvSealPayload, pvSha256, resultsSealPayload } from '../../src/core/election/pv-seal.js';
+import { checkPvSeal, checkResultsSeal } from '../../src/core/verifier/seal-check.js';
 import { tempDir } from '../pipeline/helpers.js';
 import { sealedRecord, type SealedRecord } from './sealed-record.js';
 

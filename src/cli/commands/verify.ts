@@ -9,7 +9,7 @@ import { FILES as KEY_CEREMONY_FILES } from '../../core/ceremony/key/ceremony.js
 import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPvSeal, checkResultsSeal } from '../../core/election/pv-seal.js';
+import { checkPvSeal, checkResultsSeal } from '../../core/verifier/seal-check.js';
 import { stderrProgress } from './election-options.js';
 
 export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--workers N] [--seal TEXT]

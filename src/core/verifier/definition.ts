@@ -64,7 +64,8 @@ const MAX_CONSTITUENCIES = 10_000;
 const MAX_CANDIDATES = 10_000;
 const MAX_MEMBERS = 255;
 const MAX_TEXT = 500;
-const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** An identifier (formats.md §1): a constituency's id, the election's id. */
+export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 /** Lower-case only, as the ceremony requires (docs/formats.md §1 says "hex" for Ed25519 keys). */
 const KEY_HEX = /^[0-9a-f]{64}$/;

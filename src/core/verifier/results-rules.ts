@@ -29,6 +29,25 @@ export interface Pv extends Figures {
   readonly votes: readonly number[];
 }
 
+/** A member's signature of one PV, as results.json lists it (docs/record.md §7). */
+export interface PvSignature {
+  readonly member: number;
+  readonly constituency: string;
+  /** Ed25519, 128 hex digits. */
+  readonly signature: string;
+}
+
+/** results.json (docs/record.md §7). */
+export interface Results {
+  readonly format: typeof RESULTS_FORMAT;
+  /** hex(fp). */
+  readonly election: string;
+  /** The members present, who decrypted and sign. */
+  readonly members: readonly number[];
+  readonly constituencies: readonly Pv[];
+  readonly signatures: readonly PvSignature[];
+}
+
 /** What a count needs of a constituency. */
 export type CountedConstituency = Pick<Constituency, 'id' | 'registeredVoters' | 'blankVote' | 'candidates'>;
 

@@ -6,24 +6,14 @@
  */
 import { DOMAIN } from '../domain.js';
 import { G, L, randomScalar, type Point, type ScalarSource } from '../group.js';
-import { proveChaumPedersen, verifyChaumPedersen, type ChaumPedersenProof, type ChaumPedersenStatement } from '../proofs/chaum-pedersen.js';
-import { catchInput, fail, missingCase, ok, type Bilingual, type Result } from '../../common/result.js';
+import { proveChaumPedersen, verifyChaumPedersen, type ChaumPedersenStatement } from '../proofs/chaum-pedersen.js';
+import { catchInput, fail, missingCase, ok, type Result } from '../../common/result.js';
 import { assertKeys, assertMember, assertParams, isMember, keyOf, type DkgParams } from './params.js';
 import { shareMatches } from './polynomial.js';
-import { boxContext, readContributions, type Contribution, type Round1Entry, type Round1Message } from './round1.js';
+import { boxContext, readContributions, type Contribution, type Round1Entry } from './round1.js';
 import { openShare } from './share-box.js';
 import { complaintFromJson } from './json.js';
-
-export interface Complaint {
-  /** j: the recipient who complains (and reveals S for that one box). */
-  readonly complainant: number;
-  /** i: the dealer of the box. */
-  readonly accused: number;
-  /** S = e_j·K_ij. */
-  readonly dh: Point;
-  /** log_G E_j = log_K S. */
-  readonly proof: ChaumPedersenProof;
-}
+import type { Complaint, ComplaintVerdict, Round1Message } from './types.js';
 
 /** A complaint entry of the transcript: `member` is the authenticated author, `complaint` its untrusted payload (JSON). */
 export interface ComplaintEntry {
@@ -119,29 +109,6 @@ export function checkShares(
     }
   }
   return ok({ member, findings, complaints });
-}
-
-/** How a complaint was settled (docs/dkg.md §4.2). */
-export type Verdict =
-  /** The box does not open or holds a wrong share: the accused dealer is disqualified. */
-  | 'upheld'
-  /** The box holds a valid share: the complaint was unfounded, and that share is now public. */
-  | 'dismissed'
-  /** The complaint is malformed, not its author's, or its proof fails: it proves nothing; recorded against its author. */
-  | 'rejected'
-  /** The accused was already out after round 1 (absent or invalid message): nothing to judge. */
-  | 'moot';
-
-export interface ComplaintVerdict {
-  /** The author of the complaint entry. */
-  readonly complainant: number;
-  /** Absent when the complaint is too malformed to name anyone. */
-  readonly accused?: number;
-  readonly verdict: Verdict;
-  readonly code: string;
-  readonly message: Bilingual;
-  /** The share the box held, now public (dismissed, or upheld for a wrong share). */
-  readonly share?: bigint;
 }
 
 /**

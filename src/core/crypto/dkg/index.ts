@@ -11,20 +11,18 @@
  *   verifier    verifyDkgResult(params, E, round1, complaints, claimedJson)
  */
 export { validateParams, MAX_MEMBERS, type DkgParams } from './params.js';
-export { contribute, verifyRound1, readRound1, readContributions, pokStatement, ephemeralStatement, encryptShare, type Round1Message, type Round1Entry, type EncryptedShare, type Contribution } from './round1.js';
+export type { Round1Message, EncryptedShare, Complaint, ComplaintVerdict, Verdict, DkgAssessment, DkgResult, Disqualification } from './types.js';
+export { contribute, verifyRound1, readRound1, readContributions, pokStatement, ephemeralStatement, encryptShare, type Round1Entry, type Contribution } from './round1.js';
 export {
   checkShares,
   judgeComplaint,
   complaintStatement,
-  type Complaint,
   type ComplaintEntry,
-  type ComplaintVerdict,
-  type Verdict,
   type Round2Check,
   type ShareFinding,
   type ShareStatus,
 } from './complaint.js';
-export { assess, resolve, verifyDkgResult, type DkgAssessment, type DkgResult, type Disqualification } from './resolve.js';
+export { assess, resolve, verifyDkgResult } from './resolve.js';
 export { finalizeKeyShare, type KeyShare } from './finalize.js';
 export {
   round1ToJson,

@@ -9,11 +9,9 @@ import { fromHex, toHex } from '../../common/bytes.js';
 import { InputError, type Bilingual, type Failure } from '../../common/result.js';
 import { pointFromHex, pointToHex, scalarFromHex, scalarToHex } from '../group.js';
 import type { SchnorrProof } from '../proofs/schnorr.js';
-import type { Complaint, ComplaintVerdict, Verdict } from './complaint.js';
 import { MAX_MEMBERS } from './params.js';
-import type { DkgResult, Disqualification } from './resolve.js';
-import type { EncryptedShare, Round1Message } from './round1.js';
 import { SHARE_BOX_BYTES } from './share-box.js';
+import type { Complaint, ComplaintVerdict, DkgResult, Disqualification, EncryptedShare, Round1Message, Verdict } from './types.js';
 
 export interface ProofJson {
   readonly c: string;

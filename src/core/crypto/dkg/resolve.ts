@@ -7,35 +7,10 @@ import { msm, type Point } from '../group.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { assertKeys, assertParams, type DkgParams } from './params.js';
 import { powers } from './polynomial.js';
-import { judgeComplaint, type ComplaintEntry, type ComplaintVerdict } from './complaint.js';
+import { judgeComplaint, type ComplaintEntry } from './complaint.js';
 import { readContributions, type Contribution, type Round1Entry } from './round1.js';
 import { dkgResultFromJson, dkgResultToJson } from './json.js';
-
-export interface Disqualification {
-  readonly member: number;
-  /** Every reason found, in transcript order: round 1's, or each upheld complaint's. */
-  readonly reasons: readonly Failure[];
-}
-
-export interface DkgAssessment {
-  /** Q, ascending: members with a valid round-1 message and no upheld complaint against them. */
-  readonly qualified: readonly number[];
-  /** Everyone else, ascending by member. */
-  readonly disqualified: readonly Disqualification[];
-  /** One verdict per complaint entry, in transcript order. */
-  readonly complaints: readonly ComplaintVerdict[];
-}
-
-export interface DkgResult extends DkgAssessment {
-  readonly n: number;
-  readonly t: number;
-  /** Y = Σ_{i∈Q} C_i,0. */
-  readonly publicKey: Point;
-  /** A_k = Σ_{i∈Q} C_i,k, k = 0..t−1: the commitments to the joint polynomial (A_0 = Y). */
-  readonly commitments: readonly Point[];
-  /** Y_j = Σ_k j^k·A_k = Σ_{i∈Q} Σ_k j^k·C_i,k, for j = 1..n (index j − 1). */
-  readonly verificationKeys: readonly Point[];
-}
+import type { DkgAssessment, DkgResult } from './types.js';
 
 /** Judges round 1 and every complaint; the qualified set and the reasons for everyone outside it. */
 export function assess(params: DkgParams, encryptionKeys: readonly Point[], round1: readonly Round1Entry[], complaints: readonly ComplaintEntry[]): DkgAssessment {

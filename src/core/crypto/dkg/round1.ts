@@ -1,43 +1,19 @@
 /**
  * Round 1 of the DKG (docs/dkg.md §2): each member, as a dealer, publishes Feldman commitments to a
  * random polynomial, a proof of knowledge of its constant term, and one encrypted share per member
- * (itself included). Everything in a {@link Round1Message} is public; the polynomial is forgotten.
+ * (itself included). Everything in a Round1Message (./types.ts) is public; the polynomial is forgotten.
  */
 import { DOMAIN } from '../domain.js';
 import { G, randomScalar, type Point, type ScalarSource } from '../group.js';
-import { proveSchnorr, verifySchnorr, type SchnorrProof, type SchnorrStatement } from '../proofs/schnorr.js';
+import { proveSchnorr, verifySchnorr, type SchnorrStatement } from '../proofs/schnorr.js';
 import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { assertKeys, assertMember, assertParams, isMember, keyOf, type DkgParams } from './params.js';
 import { commit, evaluate, randomPolynomial } from './polynomial.js';
 import { commitmentsDigest, ephemeralOf, sealShare, SHARE_BOX_BYTES, type BoxContext } from './share-box.js';
 import { round1FromJson } from './json.js';
+import type { EncryptedShare, Round1Message } from './types.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
-
-/** The share f_i(j) for recipient j, sealed to E_j (./share-box.ts). */
-export interface EncryptedShare {
-  readonly recipient: number;
-  /** K = k·G. */
-  readonly ephemeral: Point;
-  /**
-   * Schnorr proof of knowledge of k = log_G K (docs/dkg.md §2.4), bound to this dealer, this recipient,
-   * D_i and the box: a dealer cannot reuse someone else's K (whose k it does not know).
-   */
-  readonly proof: SchnorrProof;
-  /** ChaCha20-Poly1305 ciphertext and tag, 48 bytes. */
-  readonly box: Uint8Array;
-}
-
-export interface Round1Message {
-  /** i: the member who deals. */
-  readonly dealer: number;
-  /** C_i,0..C_i,t−1 = a_i,k·G. */
-  readonly commitments: readonly Point[];
-  /** Schnorr proof of knowledge of a_i,0 = log_G C_i,0 (docs/dkg.md §2.2). */
-  readonly proof: SchnorrProof;
-  /** One per member j = 1..n, in order, the dealer's own share included. */
-  readonly shares: readonly EncryptedShare[];
-}
 
 /** A round-1 entry of the transcript: `member` is the authenticated author, `message` its untrusted payload (JSON). */
 export interface Round1Entry {
