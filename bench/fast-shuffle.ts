@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark: the reference shuffle (src/core/crypto/shuffle/) against the packed one
- * (src/core/crypto/fast/shuffle.ts) on the backend groupBackend() picks (SCEAU_BACKEND=noble forces the
+ * (src/core/crypto/fast/shuffle-prover.ts, shuffle-verifier.ts) on the backend groupBackend() picks (SCEAU_BACKEND=noble forces the
  * reference backend).
  *
  *   npx tsx bench/fast-shuffle.ts N [--fast-only]
@@ -13,7 +13,9 @@
 import { groupBackend, nativeBackendProblem, packedToHex, packScalars, type PackedCiphertexts } from '../src/core/crypto/backend/index.js';
 import type { Ciphertext } from '../src/core/crypto/elgamal.js';
 import { G, pointFromHex, randomScalar } from '../src/core/crypto/group.js';
-import { fastShuffleGenerators, shuffleAndProveFast, verifyShuffleFast } from '../src/core/crypto/fast/shuffle.js';
+import { fastShuffleGenerators } from '../src/core/crypto/fast/shuffle-generators.js';
+import { shuffleAndProveFast } from '../src/core/crypto/fast/shuffle-prover.js';
+import { verifyShuffleFast } from '../src/core/crypto/fast/shuffle-verifier.js';
 import { parseShuffle, shuffleAndProve, shuffleGenerators, shuffleToJson, verifyOneShuffle } from '../src/core/crypto/shuffle/index.js';
 
 function timed<T>(phase: string, n: number, work: () => T): T {

@@ -7,7 +7,7 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { G, randomScalar, pointToHex, type Point } from '../../src/core/crypto/group.js';
 import { equalBytes } from '../../src/core/common/bytes.js';
 import { fail, ok } from '../../src/core/common/result.js';
-import type { OpenedToken, TokenExpectations, TokenPort } from '../../src/core/ceremony/key/ceremony.js';
+import type { OpenedToken, TokenExpectations, TokenPort } from '../../src/core/ceremony/key/ports.js';
 
 interface Stored {
   passphrase: string;

@@ -7,7 +7,7 @@ import { ok } from '../../src/core/common/result.js';
 import { DEFINITION_FORMAT, type ElectionDefinition } from '../../src/core/election/definition.js';
 import type { NetworkStatus } from '../../src/core/service/api.js';
 import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';
-import type { CeremonyContext, TokenPort } from '../../src/core/ceremony/key/ceremony.js';
+import type { CeremonyContext, TokenPort } from '../../src/core/ceremony/key/ports.js';
 
 export const OFFLINE: NetworkStatus = { offline: true, interfaces: [], source: 'fixture', checkedAt: '2026-05-19T08:00:00.000Z' };
 export const ONLINE: NetworkStatus = {

@@ -6,7 +6,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeyCeremony, FILES, type CeremonyContext } from '../../src/core/ceremony/key/ceremony.js';
+import { KeyCeremony, FILES } from '../../src/core/ceremony/key/ceremony.js';
+import type { CeremonyContext } from '../../src/core/ceremony/key/ports.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
 import { G, invert, mod, pointFromHex, randomScalar, type Point } from '../../src/core/crypto/group.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';

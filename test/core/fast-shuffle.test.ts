@@ -1,5 +1,5 @@
 /**
- * The packed shuffle (src/core/crypto/fast/shuffle.ts) against the reference (src/core/crypto/shuffle/):
+ * The packed shuffle (src/core/crypto/fast/shuffle-*.ts) against the reference (src/core/crypto/shuffle/):
  * same generators, the same JSON text for the same randomness (docs/vectors/shuffle.json included), each
  * verifier accepting the other's proofs, and the fast verifier refusing every tampering the reference
  * refuses (each refusal is checked against the reference too, so a case cannot pass for a wrong reason).
@@ -16,7 +16,10 @@ import { BACKENDS } from '../helpers/backends.js';
 import { encrypt, type Ciphertext, type CiphertextJson } from '../../src/core/crypto/elgamal.js';
 import { G, L, mod, pointFromHex, pointToHex, scalarToHex, seededScalars, type ScalarSource } from '../../src/core/crypto/group.js';
 import { packCiphertextsJson } from '../../src/core/crypto/fast/ciphertexts.js';
-import { fastShuffleGenerators, fastShuffleJson, shuffleAndProveFast, shuffleAndProveFastPacked, verifyShuffleFast, type FastShuffleContext } from '../../src/core/crypto/fast/shuffle.js';
+import { fastShuffleGenerators } from '../../src/core/crypto/fast/shuffle-generators.js';
+import { fastShuffleJson, type FastShuffleContext } from '../../src/core/crypto/fast/shuffle-packed.js';
+import { shuffleAndProveFast, shuffleAndProveFastPacked } from '../../src/core/crypto/fast/shuffle-prover.js';
+import { verifyShuffleFast } from '../../src/core/crypto/fast/shuffle-verifier.js';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { shuffleCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
 import {

@@ -5,7 +5,9 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { canonicalShuffleLength, shuffleCanonicalText, shuffleFromCanonicalText, shuffleOutputsFromText } from '../../src/core/crypto/fast/shuffle-text.js';
-import { fastShuffleJson, shuffleAndProveFastPacked, verifyShuffleFast } from '../../src/core/crypto/fast/shuffle.js';
+import { fastShuffleJson } from '../../src/core/crypto/fast/shuffle-packed.js';
+import { shuffleAndProveFastPacked } from '../../src/core/crypto/fast/shuffle-prover.js';
+import { verifyShuffleFast } from '../../src/core/crypto/fast/shuffle-verifier.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';
 import { runTask, type ShuffleMade } from '../../src/core/workers/tasks.js';
 

@@ -11,7 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyCeremony, type MemberStep } from '../../src/core/ceremony/key/ceremony.js';
+import { KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
+import type { MemberStep } from '../../src/core/ceremony/key/ports.js';
 import { driveTokens } from '../../src/core/ceremony/key/drive-tokens.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import type { Result } from '../../src/core/common/result.js';

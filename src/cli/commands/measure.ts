@@ -1,6 +1,6 @@
 /** `sceau measure`: prints the software measurement, to compare with the published build's. */
 import { parseArgs } from 'node:util';
-import { manifestText, measureSoftware } from '../../core/service/measurement.js';
+import { manifestText, measureSoftware } from '../../core/workstation/measurement.js';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { findAppRoot } from '../app-root.js';
 

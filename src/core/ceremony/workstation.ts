@@ -7,8 +7,12 @@
 import { generateIdentityKey } from '../crypto/signature.js';
 import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
-import type { NetworkStatus, SoftwareMeasurement, Transport } from '../service/api.js';
-import type { RehearsalOverride } from '../service/offline-guard.js';
+import type { SoftwareMeasurement } from '../workstation/measurement.js';
+import type { NetworkStatus } from '../workstation/network/types.js';
+import type { RehearsalOverride } from '../workstation/offline-guard.js';
+
+/** How the app is driven: Electron's window, `sceau serve`'s loopback page, or a command (`sceau demo`'s simulated ceremonies). */
+export type Transport = 'electron' | 'loopback' | 'cli';
 
 export interface WorkstationSession {
   readonly actor: string;

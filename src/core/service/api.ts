@@ -8,14 +8,17 @@ import type { Bilingual, Failure, Result } from '../common/result.js';
 import type { ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
 import type { TallyView } from '../ceremony/tally/types.js';
 import type { NationalSummary } from '../election/results-export.js';
+import type { Transport } from '../ceremony/workstation.js';
+import type { SoftwareMeasurement } from '../workstation/measurement.js';
+import type { NetworkStatus } from '../workstation/network/types.js';
 
 export type { EntryCheck, EntryVerdict, ReceiptAnswer, ReceiptStatus, ReplayedEntry, ReplayedSession, TranscriptReplay, VerifyJobView, VerifyReportView } from '../audit/types.js';
 
 export type { PvView, TallyMemberView, TallyPhase, TallyView, UrnReport } from '../ceremony/tally/types.js';
 export type { CandidateTotal, NationalSummary } from '../election/results-export.js';
-
-/** How the app is driven: Electron's window, `sceau serve`'s loopback page, or a command (`sceau demo`'s simulated ceremonies). */
-export type Transport = 'electron' | 'loopback' | 'cli';
+export type { Transport } from '../ceremony/workstation.js';
+export type { MeasuredFile, SoftwareMeasurement } from '../workstation/measurement.js';
+export type { NetworkInterfaceState, NetworkStatus } from '../workstation/network/types.js';
 
 export interface AppInfo {
   readonly name: string;
@@ -26,42 +29,6 @@ export interface AppInfo {
   readonly rehearsalOverride: { readonly reason: string; readonly authorisedBy: string } | null;
   /** Where internal errors are logged (docs/architecture.md "The bug log"); null when nothing is kept. */
   readonly bugLog: string | null;
-}
-
-/** One shipped file and its SHA-256, as listed in the measurement's manifest. */
-export interface MeasuredFile {
-  readonly path: string;
-  readonly sha256: string;
-  readonly size: number;
-}
-
-/**
- * The software measurement (docs/software-measurement.md): SHA-256 of the manifest, the manifest being
- * one line `sha256 ␠␠ path \n` per shipped file, sorted by path.
- */
-export interface SoftwareMeasurement {
-  readonly algorithm: 'SHA-256';
-  readonly digest: string;
-  readonly fileCount: number;
-  readonly totalBytes: number;
-  readonly files: readonly MeasuredFile[];
-}
-
-export interface NetworkInterfaceState {
-  readonly name: string;
-  /** Counts as a connection: administratively up and with a carrier/link, not loopback. */
-  readonly connected: boolean;
-  readonly addresses: readonly string[];
-  readonly detail: string;
-}
-
-export interface NetworkStatus {
-  /** True when no interface but loopback is connected. */
-  readonly offline: boolean;
-  readonly interfaces: readonly NetworkInterfaceState[];
-  /** How the state was read: `ip -j addr`, `ifconfig -a`, `Get-NetAdapter`, or Node's view as a last resort. */
-  readonly source: string;
-  readonly checkedAt: string;
 }
 
 /** A removable drive a member may choose for their token (docs/drives.md). */

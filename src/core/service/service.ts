@@ -8,7 +8,7 @@ import { RECORD_FILES, recordFingerprint } from '../election/record.js';
 import { isAbsolute, join } from 'node:path';
 import { fail, ok, type Result } from '../common/result.js';
 import { driveTokens } from '../ceremony/key/drive-tokens.js';
-import type { TokenPort } from '../ceremony/key/ceremony.js';
+import type { TokenPort } from '../ceremony/key/ports.js';
 import { newWorkstationSession } from '../ceremony/workstation.js';
 import { listDrives } from '../drives/probe.js';
 import type { DriveList } from '../drives/types.js';
@@ -19,14 +19,14 @@ import { lookUpReceipt } from '../audit/receipts.js';
 import { replayFolder } from '../audit/replay.js';
 import { replayRecordTally } from '../audit/tally-replay.js';
 import { VerifyJobs } from '../audit/verify-job.js';
-import { measureSoftware } from './measurement.js';
+import { measureSoftware } from '../workstation/measurement.js';
 import { tallyService } from './tally.js';
 import { stationService } from './stations.js';
 import { tallyDriveTokens } from '../ceremony/tally/drive-tokens.js';
 import type { TallyTokenPort } from '../ceremony/tally/types.js';
 import { WorkerPool } from '../workers/pool.js';
-import { probeNetwork } from './network/probe.js';
-import type { RehearsalOverride } from './offline-guard.js';
+import { probeNetwork } from '../workstation/network/probe.js';
+import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import type { BugLog } from '../workstation/bug-log.js';
 
 export interface ServiceOptions {

@@ -8,7 +8,7 @@
  */
 import { withFolderLock } from '../common/folder-lock.js';
 import { fail, ok, type Bilingual, type Result } from '../common/result.js';
-import type { CeremonyContext, TokenPort } from '../ceremony/key/ceremony.js';
+import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
 import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyContext } from '../ceremony/tally/folder.js';
 import { expectedTallyMembers } from '../ceremony/tally/state.js';
@@ -19,7 +19,7 @@ import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { memberOfActor, stationOf } from '../transcript/transcript.js';
-import type { RehearsalOverride } from './offline-guard.js';
+import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { etaSeconds } from './jobs.js';
 import { KEY_ACTION_WORDS } from './key-ceremony.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';

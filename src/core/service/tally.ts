@@ -23,7 +23,7 @@ import { lookUpReceipt } from '../audit/receipts.js';
 import { describeEntry } from '../audit/describe.js';
 import { RECORD_FILES } from '../election/record.js';
 import { formatSize } from '../drives/size.js';
-import type { RehearsalOverride } from './offline-guard.js';
+import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { basisPoints, nationalSummary } from '../election/results-export.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyScreenView, UrnFile } from './api.js';
 import { tallyDocumentPdf } from './tally-documents.js';

@@ -9,7 +9,7 @@ import { G, pointToHex, randomScalar } from '../crypto/group.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import { toHex } from '../common/bytes.js';
 import { fail, ok, type Result } from '../common/result.js';
-import type { OpenedToken, TokenExpectations, TokenPort } from '../ceremony/key/ceremony.js';
+import type { OpenedToken, TokenExpectations, TokenPort } from '../ceremony/key/ports.js';
 import type { TallyMemberSecrets, TallyTokenPort } from '../ceremony/tally/types.js';
 import { readToken, writeToken, type DemoToken } from './demo-token.js';
 

@@ -24,7 +24,8 @@ import { firstIdentity } from '../crypto/fast/ciphertexts.js';
 import { shuffleCanonicalText } from '../crypto/fast/shuffle-text.js';
 import { combineFast, partialDecryptFast, verifyPartialFast } from '../crypto/fast/decryption.js';
 import { verifyBallotsFast } from '../crypto/fast/ballots.js';
-import { shuffleAndProveFastPacked, verifyShuffleFast } from '../crypto/fast/shuffle.js';
+import { shuffleAndProveFastPacked } from '../crypto/fast/shuffle-prover.js';
+import { verifyShuffleFast } from '../crypto/fast/shuffle-verifier.js';
 
 export interface BallotsTask {
   readonly kind: 'ballots';

@@ -16,72 +16,27 @@ import {
   resolve,
   round1ToJson,
 } from '../../crypto/dkg/index.js';
-import { pointToHex, type Point } from '../../crypto/group.js';
-import { fromHex, toHex, wipe } from '../../common/bytes.js';
+import { pointToHex } from '../../crypto/group.js';
+import { toHex, wipe } from '../../common/bytes.js';
 import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
 import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
-import { entrySignatureValid, makeStationEntry, memberOfActor, stationOf, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
-import { clearForKeyOperation } from '../../service/offline-guard.js';
-import { sessionAnnouncement, type SessionContext } from '../workstation.js';
+import { makeStationEntry, memberOfActor, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
+import { clearForKeyOperation } from '../../workstation/offline-guard.js';
+import { sessionAnnouncement } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
+import type { CeremonyContext, MemberStep, OpenedToken, StationOutbox } from './ports.js';
 import { applyEntry, closedPayload, closingOf, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
+import { checkStationEntry, stationEntrySigner, type CeremonyAsItStands } from './station-entries.js';
 
 export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
-
-/** Where a member's token is: the drive chosen on screen (a mount point; a folder in tests). */
-export interface TokenLocation {
-  readonly drive: string;
-  readonly label: string;
-  readonly size: number;
-}
-
-export interface OpenedToken {
-  readonly identityKey: Uint8Array;
-  /** Hazardous. */
-  readonly identitySecret: Uint8Array;
-  readonly encryptionKey: Point;
-  /** Hazardous. */
-  readonly encryptionSecret: bigint;
-  readonly keyShare?: { readonly verificationKey: string; readonly publicKey: string };
-}
-
-/** Which token a step needs: this election's, this member's. */
-export interface TokenExpectations {
-  readonly fingerprint: Uint8Array;
-  readonly election: string;
-  readonly member: number;
-}
-
-/** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
-export interface TokenPort {
-  create(at: TokenLocation, passphrase: string, binding: { fingerprint: Uint8Array; election: string; member: number; name: string }): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
-  open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
-  sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
-}
-
-export interface CeremonyContext extends SessionContext {
-  readonly tokens: TokenPort;
-}
-
-export interface MemberStep {
-  readonly member: number;
-  readonly token: TokenLocation;
-  readonly passphrase: string;
-}
 
 function notNow(fr: string, en: string, where?: string): Result<never> {
   return fail('ceremony.step', fr, en, where);
 }
-
-/**
- * Where a member's station sends the entry it makes (docs/stations.md §3): to an answer file on the
- * stick, never to the packet's transcript, which only the workstation appends to.
- */
-export type StationOutbox = (entry: StationEntry) => Promise<Result<void>>;
 
 /** What placing a station's entry did: placed now, or found already in the transcript (an answer imported twice). */
 export type Placement = 'placed' | 'already';
@@ -363,14 +318,15 @@ export class KeyCeremony {
   /**
    * The workstation places an entry a member's station made (docs/stations.md §3): signed by that
    * member's identity key (for an enrolment, the key it registers), answering a head this transcript
-   * has had, and accepted by the ceremony's rules as it stands now. Refused: a deviation names the
-   * member and why; nothing else is written. An entry already placed is found and left as it is.
+   * has had, and accepted by the ceremony's rules as it stands now (./station-entries.ts). Refused: a
+   * deviation names the member and why; nothing else is written. An entry already placed is found and
+   * left as it is.
    */
   async placeStationEntry(e: StationEntry): Promise<Result<Placement>> {
     if (this.entries.some((x) => x.signature === e.signature)) return ok('already');
-    const checked = this.checkStationEntry(e);
+    const checked = checkStationEntry(this.asItStands(), e);
     // Named only when its signature holds: anyone who can write on a stick could otherwise blame a member.
-    if (!checked.ok) return this.deviation('answer-refused', this.signedBy(e), checked.error);
+    if (!checked.ok) return this.deviation('answer-refused', stationEntrySigner(this.asItStands(), e), checked.error);
     const session = await this.ensureSession();
     if (!session.ok) return session;
     const placed = await this.writer.placeStationEntry(e);
@@ -380,33 +336,8 @@ export class KeyCeremony {
     return ok('placed');
   }
 
-  /** The key a member's station entry must be signed with: the definition's, else (enrolment) the one it registers, else the one enrolled. */
-  private stationKeyOf(e: StationEntry, j: number): string | undefined {
-    const offered = (e.payload as { identityKey?: unknown }).identityKey;
-    const key = this.definition.board.members[j - 1]?.identityKey ?? (e.type === ENTRY.enrolled && typeof offered === 'string' ? offered : this.#state.members[j - 1]?.identityKey);
-    return key !== undefined && /^[0-9a-f]{64}$/.test(key) ? key : undefined;
-  }
-
-  /** The member whose key signed a station entry, or null (unsigned, altered, or not a member's). */
-  private signedBy(e: StationEntry): number | null {
-    const j = memberOfActor(e.actor);
-    const key = j === undefined || j > this.#state.n || stationOf(e) === undefined ? undefined : this.stationKeyOf(e, j);
-    return key !== undefined && entrySignatureValid(this.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key)) ? j! : null;
-  }
-
-  private checkStationEntry(e: StationEntry): Result<void> {
-    const j = memberOfActor(e.actor);
-    const stamp = stationOf(e);
-    const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
-    if (j === undefined || j > this.#state.n || stamp === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
-    if (this.stationKeyOf(e, j) === undefined) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
-    if (this.signedBy(e) !== j) {
-      return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
-    }
-    if (!this.writer.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'une autre cérémonie, ou modifié).", 'it answers a state this transcript never had (a packet of another ceremony, or altered).');
-    const probe: TranscriptEntry = { ...e, seq: this.entries.length, prev: this.head };
-    const state = foldKeyCeremony(this.definition, this.fingerprint, [...this.entries, probe]);
-    return state.ok ? ok(undefined) : refused(`elle n'est plus attendue ou contredit le journal. ${state.error.message.fr}`, `it is no longer due or contradicts the transcript. ${state.error.message.en}`);
+  private asItStands(): CeremonyAsItStands {
+    return { definition: this.definition, fingerprint: this.fingerprint, state: this.#state, entries: this.entries, head: this.head, hasHad: (head) => this.writer.hasHad(head) };
   }
 
   /** Closes the ceremony and writes the public key file for the voting platform, and the final report. */

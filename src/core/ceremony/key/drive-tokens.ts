@@ -18,7 +18,7 @@ import {
   writeToken,
   type TokenOptions,
 } from '../../token/index.js';
-import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ceremony.js';
+import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ports.js';
 
 export function driveTokens(options: TokenOptions = {}): TokenPort {
   const read = (at: TokenLocation, expect: TokenExpectations) => readToken(tokenPath(at.drive, expect.election, expect.member));

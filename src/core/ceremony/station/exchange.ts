@@ -6,7 +6,8 @@
  */
 import { fail, ok, type Failure, type Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
-import { FILES, KeyCeremony, type CeremonyContext, type MemberStep } from '../key/ceremony.js';
+import { FILES, KeyCeremony } from '../key/ceremony.js';
+import type { CeremonyContext, MemberStep } from '../key/ports.js';
 import { ENTRY } from '../key/entries.js';
 import { TallyCeremony } from '../tally/ceremony.js';
 import type { TallyContext } from '../tally/folder.js';

@@ -13,7 +13,7 @@ import { ok, type Result } from '../../common/result.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import type { Pv, Results } from '../../election/results.js';
 import type { TranscriptEntry } from '../../transcript/transcript.js';
-import type { StationOutbox } from '../key/ceremony.js';
+import type { StationOutbox } from '../key/ports.js';
 import type { AnswerFound, AnswersImport } from '../station/packet.js';
 import { close, closedRecordFingerprint } from './close.js';
 import { count } from './count.js';

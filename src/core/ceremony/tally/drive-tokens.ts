@@ -7,7 +7,7 @@
 import { pointToHex } from '../../crypto/group.js';
 import { fail, ok, type Failure, type Result } from '../../common/result.js';
 import { listTokens, openToken, readToken, tokenPath, wipeSecrets, type TokenOptions } from '../../token/index.js';
-import type { TokenExpectations, TokenLocation } from '../key/ceremony.js';
+import type { TokenExpectations, TokenLocation } from '../key/ports.js';
 import type { TallyMemberSecrets, TallyTokenPort } from './types.js';
 
 /** The token's own message when it names the member already; otherwise "Membre j : …". */

@@ -14,7 +14,7 @@ import { fileSha256, RECORD_FILES } from '../../election/record.js';
 import type { Pv } from '../../election/results.js';
 import type { WorkerPool } from '../../workers/pool.js';
 import { makeStationEntry, memberOfActor, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
-import type { StationOutbox } from '../key/ceremony.js';
+import type { StationOutbox } from '../key/ports.js';
 import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { tallyActorKeys } from './actors.js';
 import { keyOutcome, readDefinition, type KeyOutcome } from './key-outcome.js';

@@ -5,7 +5,7 @@
  */
 import { toHex, wipe } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
-import { clearForKeyOperation } from '../../service/offline-guard.js';
+import { clearForKeyOperation } from '../../workstation/offline-guard.js';
 import type { TallyFolder } from './folder.js';
 import type { TallyMemberSecrets, TallyMemberStep } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { Bilingual, Failure, Result } from '../../common/result.js';
 import type { Pv } from '../../election/results.js';
 import type { RejectionCode } from '../../election/urn.js';
-import type { TokenExpectations, TokenLocation } from '../key/ceremony.js';
+import type { TokenExpectations, TokenLocation } from '../key/ports.js';
 
 export const TALLY_ENTRY = {
   session: 'workstation.session',

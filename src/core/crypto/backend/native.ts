@@ -58,7 +58,7 @@ export function setNativeThreads(cores: number): number {
 /**
  * The one place the module may come from: `native/build/Release/` of the app's root, the first folder up
  * from this code that holds a package.json (the repository, or the packaged app.asar), which is what the
- * software measurement hashes (../../service/measurement.ts). A module anywhere else is never looked
+ * software measurement hashes (../../workstation/measurement.ts). A module anywhere else is never looked
  * for. SCEAU_NATIVE_MODULE names another one for tests, except in the packaged app.
  */
 function modulePath(): string {

@@ -14,7 +14,7 @@
 import { bytesAt } from '../../common/bytes.js';
 import { BugError } from '../../common/result.js';
 import type { PackedCiphertexts } from '../backend/packed.js';
-import type { FastShuffle, PackedShuffleProof } from './shuffle.js';
+import type { FastShuffle, PackedShuffleProof } from './shuffle-packed.js';
 
 const enc = new TextEncoder();
 const START = enc.encode(',"outputs":[');

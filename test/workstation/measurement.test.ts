@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { manifestText, measureSoftware } from '../../src/core/service/measurement.js';
+import { manifestText, measureSoftware } from '../../src/core/workstation/measurement.js';
 
 function fakeApp(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'sceau-measure-'));

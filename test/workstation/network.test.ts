@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromNodeInterfaces, parseGetNetAdapterJson, parseIfconfig, parseIpJson } from '../../src/core/service/network/parse.js';
-import { summarize } from '../../src/core/service/network/probe.js';
-import { clearForKeyOperation } from '../../src/core/service/offline-guard.js';
+import { fromNodeInterfaces, parseGetNetAdapterJson, parseIfconfig, parseIpJson } from '../../src/core/workstation/network/parse.js';
+import { summarize } from '../../src/core/workstation/network/probe.js';
+import { clearForKeyOperation } from '../../src/core/workstation/offline-guard.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/network/${name}`, import.meta.url), 'utf8');
 const connectedNames = (list: { name: string; connected: boolean }[]) => list.filter((i) => i.connected).map((i) => i.name);

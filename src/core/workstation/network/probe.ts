@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import type { NetworkInterfaceState, NetworkStatus } from '../api.js';
+import type { NetworkInterfaceState, NetworkStatus } from './types.js';
 import { fromNodeInterfaces, parseGetNetAdapterJson, parseIfconfig, parseIpJson } from './parse.js';
 
 const run = promisify(execFile);

@@ -9,7 +9,25 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { MeasuredFile, SoftwareMeasurement } from './api.js';
+
+/** One shipped file and its SHA-256, as listed in the measurement's manifest. */
+export interface MeasuredFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * The software measurement (docs/software-measurement.md): SHA-256 of the manifest, the manifest being
+ * one line `sha256 ␠␠ path \n` per shipped file, sorted by path.
+ */
+export interface SoftwareMeasurement {
+  readonly algorithm: 'SHA-256';
+  readonly digest: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  readonly files: readonly MeasuredFile[];
+}
 
 export const MEASURED_ROOTS = ['native/build/Release/sceau_group.node', 'out', 'package.json'] as const;
 

@@ -3,7 +3,7 @@
  * fixtures (test/fixtures/network/). The rule is conservative: when in doubt an interface counts as
  * connected, because a false "offline" is the dangerous error.
  */
-import type { NetworkInterfaceState } from '../api.js';
+import type { NetworkInterfaceState } from './types.js';
 
 interface IpAddrEntry {
   ifname?: unknown;

@@ -4,7 +4,7 @@
  * reason and a person's name, and the override is returned so the ceremony records it in its transcript.
  */
 import { fail, ok, type Result } from '../common/result.js';
-import type { NetworkStatus } from './api.js';
+import type { NetworkStatus } from './network/types.js';
 
 export interface RehearsalOverride {
   readonly reason: string;

@@ -1,0 +1,58 @@
+/**
+ * What the key ceremony takes from outside it: the members' tokens (docs/token.md), which hold the keys of
+ * docs/key-ceremony.md §3, implemented over src/core/token by the service (./drive-tokens.ts); the
+ * workstation's session (../workstation.ts); and on a member's station, where the member's entries go
+ * (docs/stations.md §3). The tally opens tokens at the same locations, with the same expectations
+ * (../tally/types.ts).
+ */
+import type { Point } from '../../crypto/group.js';
+import type { Result } from '../../common/result.js';
+import type { StationEntry } from '../../transcript/transcript.js';
+import type { SessionContext } from '../workstation.js';
+
+/** Where a member's token is: the drive chosen on screen (a mount point; a folder in tests). */
+export interface TokenLocation {
+  readonly drive: string;
+  readonly label: string;
+  readonly size: number;
+}
+
+export interface OpenedToken {
+  readonly identityKey: Uint8Array;
+  /** Hazardous. */
+  readonly identitySecret: Uint8Array;
+  readonly encryptionKey: Point;
+  /** Hazardous. */
+  readonly encryptionSecret: bigint;
+  readonly keyShare?: { readonly verificationKey: string; readonly publicKey: string };
+}
+
+/** Which token a step needs: this election's, this member's. */
+export interface TokenExpectations {
+  readonly fingerprint: Uint8Array;
+  readonly election: string;
+  readonly member: number;
+}
+
+/** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
+export interface TokenPort {
+  create(at: TokenLocation, passphrase: string, binding: { fingerprint: Uint8Array; election: string; member: number; name: string }): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
+  open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
+  sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
+}
+
+export interface CeremonyContext extends SessionContext {
+  readonly tokens: TokenPort;
+}
+
+export interface MemberStep {
+  readonly member: number;
+  readonly token: TokenLocation;
+  readonly passphrase: string;
+}
+
+/**
+ * Where a member's station sends the entry it makes (docs/stations.md §3): to an answer file on the
+ * stick, never to the packet's transcript, which only the workstation appends to.
+ */
+export type StationOutbox = (entry: StationEntry) => Promise<Result<void>>;
