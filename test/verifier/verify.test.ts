@@ -7,13 +7,14 @@ import { demoQuorum, prepareElection, runDemo, SIMULATED, SIMULATION, type DemoO
 import { demoTallyTokens } from '../../src/core/simulation/demo-ports.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { newWorkstationSession } from '../../src/core/ceremony/workstation.js';
-import { measureSoftware } from '../../src/core/service/measurement.js';
-import { probeNetwork } from '../../src/core/service/network/probe.js';
+import { measureSoftware } from '../../src/core/workstation/measurement.js';
+import { probeNetwork } from '../../src/core/workstation/network/probe.js';
 import { ok, type Result } from '../../src/core/common/result.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { headerLine, LineDigest, signUrn, trailerLine } from '../../src/core/election/urn.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
+import { verifyWithCeremonyRules } from './ceremony-rules-verifier.js';
 import { buildManifest, listRecordFiles, manifestText } from '../../src/core/election/record.js';
 import { LOCK_FILE } from '../../src/core/common/folder-lock.js';
 import { tempDir } from '../pipeline/helpers.js';
@@ -56,13 +57,16 @@ describe('every kind of tampering is detected and named', () => {
     base = (await demo({ voters: 24, constituencies: 2, candidates: 3, members: 4, threshold: 2, bad: { 'bad-proof': 1, 'unknown-constituency': 1 } })).dir;
   }, 120_000);
 
-  /** Copies the record, applies the change, optionally re-seals the manifest (a forger would), verifies. */
+  /** Copies the record, applies the change, optionally re-seals the manifest (a forger would), verifies with both implementations. */
   async function tampered(change: (dir: string) => void, reseal = true): Promise<VerifyReport> {
     const dir = join(tempDir('sceau-tamper-'), 'record');
     cpSync(base, dir, { recursive: true });
     change(dir);
     if (reseal) writeFileSync(join(dir, 'manifest.json'), manifestText(await buildManifest(dir)));
     const report = await verifyRecord(dir, { pool });
+    // The ceremony's own rules, a second implementation of docs/, give the same verdict.
+    const ceremony = await verifyWithCeremonyRules(dir, { pool });
+    expect({ ceremonyRules: ceremony.ok, independent: report.ok }).toEqual({ ceremonyRules: report.ok, independent: report.ok });
     rmSync(dir, { recursive: true, force: true });
     return report;
   }

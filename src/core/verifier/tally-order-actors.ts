@@ -5,7 +5,7 @@
  */
 import { fromHex } from '../common/bytes.js';
 import type { Result } from '../common/result.js';
-import type { TallyOrderDefinition, TallyTranscriptEntry } from './tally-order.js';
+import type { TallyOrderDefinition, TallyTranscriptEntry } from './tally-order-types.js';
 import { disagrees, ENTRY, HEX64, isRecord, isStationEntry } from './tally-order-entries.js';
 import { workstationActorOf } from './transcript.js';
 

@@ -4,7 +4,7 @@
  * payloads' shape. Written from the docs; it shares nothing with the ceremony code it checks.
  */
 import { fail, type Result } from '../common/result.js';
-import type { TallyOrderPhase, TallyTranscriptEntry } from './tally-order.js';
+import type { TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
 
 // --- The docs' names ----------------------------------------------------------------------------
 

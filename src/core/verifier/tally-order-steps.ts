@@ -4,7 +4,7 @@
  * follows. Written from the docs; it shares nothing with the ceremony code it checks.
  */
 import { ok, type Result } from '../common/result.js';
-import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order.js';
+import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
 import { memberOfActor, memberStepAuthor } from './tally-order-actors.js';
 import { coversInOrder, disagrees, ENTRY, hasExactly, isCount, isHex128, isHex64, isRecord, malformed, outOfOrder, payloadOf, refusal } from './tally-order-entries.js';
 

@@ -5,7 +5,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fail, ok, type Result } from '../common/result.js';
-import type { UrnDefinition, UrnTrailerValue, UrnVoted } from './urn.js';
+import type { UrnDefinition, UrnTrailerValue, UrnVoted } from './urn-types.js';
 import { hasExactly, HEX64, jsonOf } from './urn-ballot-line.js';
 import { Message } from './urn-encoding.js';
 

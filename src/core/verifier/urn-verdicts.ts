@@ -3,7 +3,7 @@
  * once the whole urn is read and every proof known: rules 2 and 7, then the rejected lines in urn order and
  * each constituency's accepted ballots, packed.
  */
-import type { UrnBallots, UrnDefinition, UrnReading, UrnRejection, UrnTrailerValue } from './urn.js';
+import type { UrnBallots, UrnDefinition, UrnReading, UrnRejection, UrnTrailerValue } from './urn-types.js';
 import { codeAt, type BallotStore, type Column } from './urn-columns.js';
 import { setAsideDuplicates, setAsideReplays } from './urn-duplicates.js';
 

@@ -23,7 +23,6 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { BugError, fail, ok, type Result } from '../common/result.js';
-import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { WorkerPool } from '../workers/pool.js';
 import { ballotFields, instantOf, isTrailer, jsonOf, type BallotFields } from './urn-ballot-line.js';
 import { BallotStore, type UrnRejectionCode } from './urn-columns.js';
@@ -32,6 +31,7 @@ import { counted, fileSize, isReadError, MAX_LINE_BYTES, OpenFailure, Seen, spli
 import { ProofChecks } from './urn-proofs.js';
 import { checkHeader, checkTrailer, refused } from './urn-refusals.js';
 import { verdicts } from './urn-verdicts.js';
+import type { ReadUrnOptions, UrnBallots, UrnDefinition, UrnReading, UrnTrailerValue } from './urn-types.js';
 
 // What the verifier's other modules and the tests read from here, wherever it is written.
 export { URN_REJECTIONS, type UrnRejectionCode } from './urn-columns.js';
@@ -40,82 +40,7 @@ export { instantOf } from './urn-ballot-line.js';
 
 // --- what the caller gives and gets ---
 
-/** The parts of an election definition (docs/formats.md §2) the urn is read against; an `ElectionDefinition` is one. */
-export interface UrnDefinition {
-  readonly votingPeriod: { readonly opens: string; readonly closes: string };
-  readonly constituencies: readonly { readonly id: string }[];
-  readonly platform: { readonly signingKey: string };
-}
-
-export interface UrnProgress {
-  readonly bytesRead: number;
-  readonly totalBytes: number;
-  readonly lines: number;
-  /** Ballots whose proof check is finished. */
-  readonly checked: number;
-}
-
-export interface ReadUrnOptions {
-  readonly urnPath: string;
-  readonly definition: UrnDefinition;
-  /** fp, 32 bytes (docs/formats.md §2.3). */
-  readonly fingerprint: Uint8Array;
-  /** The election key Y, 64 hex digits. */
-  readonly electionKey: string;
-  /** A pool to reuse; by default one sized to the machine is made and closed. */
-  readonly pool?: WorkerPool;
-  /** The file's name in messages (default: the path). */
-  readonly fileName?: string;
-  readonly onProgress?: (p: UrnProgress) => void;
-}
-
-
-/**
- * One constituency's accepted ballots in urn order, packed. The i-th identity is the ASCII bytes
- * `idBytes[idEnds[i − 1] … idEnds[i])` (from 0 for i = 0): read it with {@link idAt}.
- */
-export interface UrnBallots {
-  readonly count: number;
-  /** 1-based lines of the urn file (the header is line 1). */
-  readonly lines: Uint32Array;
-  readonly idBytes: Uint8Array;
-  readonly idEnds: Uint32Array;
-  /** RECEIPT_BYTES per ballot. */
-  readonly receipts: Uint8Array;
-  readonly ciphertexts: PackedCiphertexts;
-}
-
-/** A rejected ballot line. `id` and `constituency` are absent for `urn.malformed` (record.md §5 writes null). */
-export interface UrnRejection {
-  readonly line: number;
-  readonly code: UrnRejectionCode;
-  readonly id?: string;
-  readonly constituency?: string;
-}
-
-export interface UrnVoted {
-  readonly constituency: string;
-  readonly count: number;
-}
-
-export interface UrnTrailerValue {
-  readonly ballots: number;
-  readonly voted: readonly UrnVoted[];
-  readonly digest: string;
-  readonly signature: string;
-}
-
-export interface UrnReading {
-  /** Per constituency id, in the definition's order. */
-  readonly accepted: ReadonlyMap<string, UrnBallots>;
-  /** In urn order. */
-  readonly rejected: readonly UrnRejection[];
-  /** The trailer as signed; its `voted` counts are the platform's "a voté" (formats.md §4.2). */
-  readonly trailer: UrnTrailerValue;
-  readonly ballotLines: number;
-  /** hex SHA-256 of the lines before the trailer (= trailer.digest). */
-  readonly digest: string;
-}
+export type { UrnDefinition, UrnProgress, ReadUrnOptions, UrnBallots, UrnRejection, UrnVoted, UrnTrailerValue, UrnReading } from './urn-types.js';
 
 /** The receipt of the i-th ballot of a list, as written: 32 hex digits in groups of four (formats.md §4.3). */
 export function receiptAt(list: UrnBallots, i: number): string {
