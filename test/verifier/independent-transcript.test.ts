@@ -664,3 +664,33 @@ describe('transcript.ts alone', () => {
     expect(['member:1', 'member:255', 'member:01', 'member:0', 'member:1000', 'workstation:ab'].map(memberOfActor)).toEqual([1, 255, undefined, undefined, undefined, undefined]);
   });
 });
+
+describe('hostile transcripts found by review: refused, never thrown on', () => {
+  it('an entry typed like an Object property, after the closing: both refuse it as an unknown step', () => {
+    const d = draftsOf(A.text);
+    const w = workstationOf(A);
+    expectBothRefuse(A, rechain(A, [...d, { time: d[d.length - 1]!.time, actor: w, type: 'constructor', payload: {} }]), 'ceremony.entry', d.length + 1);
+  });
+
+  it('a payload nested a hundred thousand levels deep: malformed, not a stack overflow', () => {
+    const ls = lines(A.text);
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const last = ls[ls.length - 1]!.replace(/"payload":\{.*\},"signature"/, `"payload":${deep},"signature"`);
+    const text = joined([...ls.slice(0, -1), last]);
+    expect(() => both(A, text)).not.toThrow();
+    expectBothRefuse(A, text, 'transcript.malformed', ls.length);
+  });
+
+  it('lines whose fields are objects with their own toString are left out of the lenient reading', () => {
+    const text = `${A.text}{"seq":{"toString":1},"type":"member.enrolled","actor":{"toString":1},"prev":"x"}\n{"seq":3,"type":"x","actor":"member:1"}\n`;
+    const kept = lenientEntries(text);
+    expect(kept.length).toBe(lines(A.text).length);
+    expect(memberOfActor({ toString: 1 } as unknown as string)).toBeUndefined();
+  });
+
+  it('a drive of unknown size (-1, as the drive listing reports it) is an honest enrolment', () => {
+    const d = draftsOf(A.text);
+    const e = indexOf(d, ENTRY.enrolled, 'member:2');
+    expectAgreeAccepted(A, rechain(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 'CLE-2', size: -1 } } }))));
+  });
+});

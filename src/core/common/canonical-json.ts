@@ -5,17 +5,29 @@
  */
 import { InputError } from './result.js';
 
+/**
+ * Deeper than any value Sceau writes (a shuffle's proof is five levels down): a value nested deeper is
+ * refused as input rather than exhausting the stack of the recursion below (a transcript line of a few
+ * hundred kilobytes can nest a hundred thousand levels).
+ */
+export const MAX_JSON_DEPTH = 64;
+
 export function canonicalJson(value: unknown): string {
+  return canonicalAt(value, 0);
+}
+
+function canonicalAt(value: unknown, depth: number): string {
+  if (depth > MAX_JSON_DEPTH) throw notCanonical(`a value nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw notCanonical('a number that is not a safe integer');
     return String(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalAt(v, depth + 1)).join(',')}]`;
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalAt(o[k], depth + 1)}`).join(',')}}`;
   }
   throw notCanonical(typeof value);
 }

@@ -217,7 +217,7 @@ const applyEnrolled: Rule['apply'] = (r, e, p, j) => {
       ? no(`la clé d'identité du membre ${j} diffère de celle de la définition.`, `member ${j}'s identity key differs from the definition's.`)
       : no(`la clé d'identité du membre ${j} n'est pas celle qui signe son enrôlement.`, `member ${j}'s identity key is not the one that signs their enrolment.`);
   }
-  if (!hasExactly(token, ['label', 'size']) || typeof token['label'] !== 'string' || typeof token['size'] !== 'number' || !Number.isSafeInteger(token['size']) || token['size'] < 0) {
+  if (!hasExactly(token, ['label', 'size']) || typeof token['label'] !== 'string' || typeof token['size'] !== 'number' || !Number.isSafeInteger(token['size']) || token['size'] < -1) {
     return no('jeton mal décrit (libellé, taille).', 'malformed token description (label, size).');
   }
   // §5.3: a valid, non-identity point.
@@ -356,7 +356,8 @@ function advance(r: Replay): void {
 
 /** Why `e` may not stand where it is, or undefined once it is applied. */
 function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
-  const rule = RULES[e.type];
+  // Own keys only: a type named like an Object property ('constructor') is no rule.
+  const rule = Object.hasOwn(RULES, e.type) ? RULES[e.type] : undefined;
   if (rule === undefined) return no("type d'entrée inconnu.", 'unknown entry type.');
   // §5.1: the transcript starts with the session of the workstation that opened it.
   if (e.seq === 0 && e.type !== E.session) return no('le journal doit commencer par la session du poste.', 'the transcript must start with the workstation session.');

@@ -74,6 +74,7 @@ const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signatur
 
 /** Board member j of the actor `member:<j>` (formats.md §3.2: no leading zero); undefined for any other actor. */
 export function memberOfActor(actor: string): number | undefined {
+  if (typeof actor !== 'string') return undefined;
   const m = MEMBER.exec(actor);
   return m === null ? undefined : Number(m[1]);
 }
@@ -276,7 +277,10 @@ export function lenientEntries(text: string): TranscriptEntry[] {
     } catch {
       continue;
     }
-    if (isObject(v) && typeof v['type'] === 'string') out.push(v as unknown as TranscriptEntry);
+    // Only what has the types of an entry's fields is kept: later checks read them as such.
+    if (isObject(v) && typeof v['type'] === 'string' && typeof v['actor'] === 'string' && Number.isSafeInteger(v['seq']) && typeof v['prev'] === 'string') {
+      out.push(v as unknown as TranscriptEntry);
+    }
   }
   return out;
 }
