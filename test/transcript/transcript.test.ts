@@ -26,7 +26,7 @@ async function written(): Promise<{ path: string; text: string; head: string }> 
 function failure(text: string): { code: string; where?: string } {
   const r = verifyTranscriptText(text, fp, keys, 't');
   if (r.ok) throw new Error('expected failure');
-  return { code: r.error.code, where: r.error.where };
+  return r.error.where === undefined ? { code: r.error.code } : { code: r.error.code, where: r.error.where };
 }
 
 function editLine(text: string, i: number, f: (o: Record<string, any>) => void): string {

@@ -58,12 +58,16 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
 /** Any JSON value, checked later by the format's own validator (an election definition...). */
 export const unknownJson: Validator<unknown> = (value) => value;
 
-export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
-  return (value, where) => (value === undefined ? undefined : inner(value, where));
+/** A field that may be absent: absent in the checked value too, never present as `undefined`. */
+export type OptionalValidator<T> = Validator<T | undefined> & { readonly optional: true };
+
+export function optional<T>(inner: Validator<T>): OptionalValidator<T> {
+  return Object.assign((value: unknown, where: string) => (value === undefined ? undefined : inner(value, where)), { optional: true as const });
 }
 
 type Shape = Record<string, Validator<unknown>>;
-type Shaped<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { readonly optional: true } ? K : never }[keyof S];
+type Shaped<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: ReturnType<S[K]> } & { [K in OptionalKeys<S>]?: Exclude<ReturnType<S[K]>, undefined> };
 
 /** An object with exactly these keys (unknown keys are refused: a typo must not pass silently). */
 export function object<S extends Shape>(shape: S): Validator<Shaped<S>> {

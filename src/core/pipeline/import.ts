@@ -57,7 +57,7 @@ export interface ImportOptions {
   readonly electionKey: string;
   /** A pool to reuse; by default one sized to the machine is created and closed. */
   readonly pool?: WorkerPool;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   readonly onProgress?: (p: ImportProgress) => void;
   /** Name of the file in messages (default: the path). */
   readonly fileName?: string;

@@ -41,11 +41,11 @@ export interface SimulateOptions {
   /** Relative sizes of the constituencies, in the definition's order (a long tail, as abroad); default equal. */
   readonly weights?: readonly number[];
   /** How many bad ballots of each kind to add. */
-  readonly bad?: Partial<Record<BadKind, number>>;
+  readonly bad?: Partial<Record<BadKind, number>> | undefined;
   /** Seed of the choices' spread (not of the encryption randomness). */
   readonly seed?: number;
   readonly urnPath: string;
-  readonly onProgress?: (written: number, total: number) => void;
+  readonly onProgress?: ((written: number, total: number) => void) | undefined;
 }
 
 export interface ConstituencyTruth {

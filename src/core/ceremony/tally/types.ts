@@ -111,8 +111,8 @@ export interface TallyMemberStep {
 
 /** Control of a long step: cancellation and progress (done/total in the step's own unit). */
 export interface JobControl {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** The urn report shown after the import (docs/tally-ceremony.md §1 step 2). */
