@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The fault-injection suite (test/faults/, issue 12): a whole election faulted at every write point. It
-// runs alone, after the unit tests (`npm run test:faults`, part of `npm test`), its chains side by side.
+// The fault-injection suite (test/faults/): a whole election faulted at every write point. It
+// runs alone, after the unit and integration tests (`npm run test:faults`, part of `npm test`), its chains side by side.
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
