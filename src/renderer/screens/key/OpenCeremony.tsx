@@ -31,7 +31,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
       setFileDefinition(JSON.parse(await file.text()));
     } catch (e) {
       setFileDefinition(null);
-      setFailure({ code: 'definition.json', message: { fr: t('key.open.readError', { message: String(e) }), en: t('key.open.readError', { message: String(e) }) } });
+      setFailure({ code: 'definition.json', message: { fr: t('key.open.readError', { lng: 'fr', message: String(e) }), en: t('key.open.readError', { lng: 'en', message: String(e) }) } });
     }
   };
 
