@@ -17,10 +17,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 function canonicalAt(value: unknown, depth: number): string {
-  if (depth > MAX_JSON_DEPTH) throw notCanonical(`a value nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (depth > MAX_JSON_DEPTH) throw notCanonical(`une valeur imbriquée sur plus de ${MAX_JSON_DEPTH} niveaux`, `a value nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw notCanonical('a number that is not a safe integer');
+    if (!Number.isSafeInteger(value)) throw notCanonical('un nombre qui n’est pas un entier sûr', 'a number that is not a safe integer');
     return String(value);
   }
   if (Array.isArray(value)) return `[${value.map((v) => canonicalAt(v, depth + 1)).join(',')}]`;
@@ -29,11 +29,11 @@ function canonicalAt(value: unknown, depth: number): string {
     const keys = Object.keys(o).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalAt(o[k], depth + 1)}`).join(',')}}`;
   }
-  throw notCanonical(typeof value);
+  throw notCanonical(`une valeur de type ${typeof value}`, `a value of type ${typeof value}`);
 }
 
-function notCanonical(what: string): InputError {
-  return new InputError('json.canonical', `Valeur non représentable en JSON canonique : ${what}.`, `Value not representable as canonical JSON: ${what}.`);
+function notCanonical(fr: string, en: string): InputError {
+  return new InputError('json.canonical', `Valeur non représentable en JSON canonique : ${fr}.`, `Value not representable as canonical JSON: ${en}.`);
 }
 
 /** The UTF-8 bytes of a value's canonical JSON: what is hashed (a work file holds exactly these). */
