@@ -27,7 +27,7 @@ import { Report, missing, parseJson, payloadOf, readBytesAndText, readText } fro
 import { checkConstituency } from './constituency-check.js';
 import { checkDkg } from './dkg-check.js';
 import { checkImportEntry, checkLists, checkReceipts } from './lists-check.js';
-import { checkKnownFiles, checkManifest, isRecordDefinition, plainListing } from './record-checks.js';
+import { checkEmptyConstituencyFiles, checkKnownFiles, checkManifest, isRecordDefinition, plainListing } from './record-checks.js';
 import { checkResults } from './results-check.js';
 
 export type { VerifyReport } from './report.js';
@@ -145,6 +145,8 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   if (!imported.ok) report.failure(imported.error);
   else {
     imp = imported.value;
+    const reading = imp;
+    checkEmptyConstituencyFiles(report, listing.files, def, (id) => reading.accepted.get(id)?.count ?? 0);
     await checkLists(report, dir, imp);
   }
 
