@@ -504,3 +504,114 @@ describe('where the verifier is stricter than the ceremony (reported; the chain 
     expect(tallyActorResolver(h.def, enrolledIdentityKeys(h.def, kc))('member:9', e)).toBeUndefined();
   });
 });
+
+// --- Payload forms and untrusted values -----------------------------------------------------------------
+
+describe('payloads have exactly the keys of §4: the verifier refuses anything else', () => {
+  /**
+   * The verifier refuses the entry at index `at` (tally.entry), its message matching `said`. The ceremony's
+   * fold, which writes these payloads, may check their forms too or not (then the verifier is the stricter):
+   * never another verdict.
+   */
+  function refusedByVerifier(h: Honest, entries: readonly TranscriptEntry[], at: number, said: RegExp): void {
+    const v = bothVerdicts(h, entries);
+    expect(v.verifier).toBe(`tally.entry at tally.jsonl:${at + 1}`);
+    expect([v.verifier, 'phase closed']).toContain(v.ceremony);
+    const r = checkTallyOrder(h.def, entries, h.basis);
+    expect(r.ok ? 'ok' : r.error.message.en).toMatch(said);
+  }
+
+  it('a key more in every kind of payload, the workstation’s and the members’', () => {
+    const E = oneMachine.entries;
+    for (const type of ['tally.import', 'tally.receipts', 'tally.shuffle', 'tally.decryption', 'tally.count', 'tally.signature', 'tally.results', 'tally.deviation']) {
+      const at = indexOf(E, type);
+      refusedByVerifier(oneMachine, replaced(E, at, withPayload(E[at]!, { comment: 'vu' })), at, new RegExp(`\\(${type.replace('.', '\\.')}\\): unexpected key "comment"\\.$`));
+    }
+  });
+
+  it('a key more in a nested item: a signature, a deviation’s message', () => {
+    const E = oneMachine.entries;
+    const sig = indexOf(E, 'tally.signature');
+    const items = (payload(E[sig]!)['signatures'] as object[]).map((x, i) => (i === 2 ? { ...x, note: 1 } : x));
+    refusedByVerifier(oneMachine, replaced(E, sig, withPayload(E[sig]!, { signatures: items })), sig, /unexpected key "note" in signatures\[2\]/);
+    const dev = indexOf(E, 'tally.deviation');
+    const message = { ...(payload(E[dev]!)['message'] as object), de: 'Falsche Passphrase' };
+    refusedByVerifier(oneMachine, replaced(E, dev, withPayload(E[dev]!, { message })), dev, /\(tally\.deviation\): unexpected key "de" in message\.$/);
+  });
+
+  it('a key missing is named', () => {
+    const E = oneMachine.entries;
+    const at = indexOf(E, 'tally.count');
+    const { members: _members, ...rest } = payload(E[at]!);
+    const r = checkTallyOrder(oneMachine.def, replaced(E, at, { ...E[at]!, payload: rest }), oneMachine.basis);
+    expect(r.ok ? 'ok' : `${r.error.code} ${r.error.message.en}`).toMatch(/^tally\.entry .*\(tally\.count\): missing key "members"\.$/);
+  });
+
+  it("members' stations: their entries carry `station` besides their payload, nothing else; a workstation's entry carries no `station`", () => {
+    const S = stations.entries;
+    for (const type of ['tally.shuffle', 'tally.decryption', 'tally.signature']) {
+      const at = S.findIndex((e) => e.type === type && 'station' in payload(e));
+      refusedByVerifier(stations, replaced(S, at, withPayload(S[at]!, { note: 'x' })), at, /unexpected key "note"/);
+    }
+    const count = indexOf(S, 'tally.count');
+    const stamp = payload(S.find((e) => 'station' in payload(e))!)['station'];
+    refusedByVerifier(stations, replaced(S, count, withPayload(S[count]!, { station: stamp })), count, /\(tally\.count\): unexpected key "station"\.$/);
+  });
+
+  it('a workstation.session: a session announcement of its actor’s key (the first one’s, for a second session of the same actor)', () => {
+    const E = oneMachine.entries;
+    const at = indexOf(E, 'tally.import');
+    const session = E[0]!;
+    expect(bothVerdicts(oneMachine, inserted(E, at, session))).toEqual({ ceremony: 'phase closed', verifier: 'phase closed' });
+    refusedByVerifier(oneMachine, inserted(E, at, { ...session, payload: { hello: 'world' } }), at, /\(workstation\.session\): unexpected key "hello"\.$/);
+    refusedByVerifier(oneMachine, inserted(E, at, withPayload(session, { publicKey: 'cd'.repeat(32) })), at, /not this workstation's/);
+    refusedByVerifier(oneMachine, inserted(E, at, withPayload(session, { override: { reason: 'x' } })), at, /malformed session announcement/);
+    refusedByVerifier(oneMachine, replaced(E, 0, withPayload(session, { publicKey: 'cd'.repeat(32) })), 0, /not this workstation's/);
+  });
+});
+
+describe('untrusted values are refused, never thrown on, nor turned into text', () => {
+  const hostile = { toString: 1 } as unknown;
+
+  it('an entry whose seq, type or actor is an object with its own toString: tally.entry', () => {
+    const E = oneMachine.entries;
+    const at = indexOf(E, 'tally.receipts');
+    const cases: [Partial<Record<keyof TranscriptEntry, unknown>>, string][] = [
+      [{ seq: hostile }, 'tally.jsonl'],
+      [{ seq: -1 }, 'tally.jsonl'],
+      [{ seq: 1.5 }, 'tally.jsonl'],
+      [{ type: hostile }, `tally.jsonl:${at + 1}`],
+      [{ actor: hostile }, `tally.jsonl:${at + 1}`],
+    ];
+    for (const [change, where] of cases) {
+      const check = new TallyOrderCheck(oneMachine.def, oneMachine.basis);
+      for (const e of E.slice(0, at)) must(check.accept(e));
+      let r: Result<void> | undefined;
+      expect(() => (r = check.accept({ ...E[at]!, ...change } as TranscriptEntry))).not.toThrow();
+      expect(r).toMatchObject({ ok: false, error: { code: 'tally.entry', where } });
+    }
+  });
+
+  it('a tally.shuffle whose constituency or round is such an object, or any value that is not theirs: tally.entry', () => {
+    const E = oneMachine.entries;
+    const at = indexOf(E, 'tally.shuffle');
+    for (const [key, values] of [['constituency', [hostile, 7, null, ['c001']]], ['round', [hostile, '1', 1.5, 0, null]]] as const) {
+      for (const v of values) {
+        let r: Result<unknown> | undefined;
+        expect(() => (r = checkTallyOrder(oneMachine.def, replaced(E, at, withPayload(E[at]!, { [key]: v })), oneMachine.basis))).not.toThrow();
+        expect(r, `${key} = ${JSON.stringify(v)}`).toMatchObject({ ok: false, error: { code: 'tally.entry', where: `tally.jsonl:${at + 1}`, message: { en: expect.stringContaining(`malformed ${key}`) } } });
+      }
+    }
+  });
+
+  it('a long or hostile string is shown cut, as JSON', () => {
+    const E = oneMachine.entries;
+    const at = indexOf(E, 'tally.shuffle');
+    const r = checkTallyOrder(oneMachine.def, replaced(E, at, withPayload(E[at]!, { constituency: `c"\n${'x'.repeat(1000)}` })), oneMachine.basis);
+    expect(r.ok).toBe(false);
+    const en = r.ok ? '' : r.error.message.en;
+    expect(en).toContain('"c\\"\\nxxx');
+    expect(en).not.toContain('\n');
+    expect(en.length).toBeLessThan(200);
+  });
+});

@@ -49,8 +49,9 @@ function sessionKeyOffered(entry: TallyTranscriptEntry): string | undefined {
  * entry, whose `publicKey` the actor's name must match, and that entry is then checked with that key
  * (key-ceremony.md §3). A member never registers a key in the tally.
  *
- * Docs silent: a second `workstation.session` of an actor already registered (two keys with the same first
- * 16 hex digits) registers nothing: the first key stays the actor's, as in the ceremony.
+ * A second `workstation.session` of an actor already registered (two keys with the same first 16 hex
+ * digits) registers nothing: the first key stays the actor's, as in the ceremony (§4); the order check
+ * (./tally-order.ts) refuses such a session unless it announces that same key.
  */
 export function tallyActorResolver(def: TallyOrderDefinition, enrolled: ReadonlyMap<number, string>): TallyActorKeys {
   const keys = new Map<string, Uint8Array>();

@@ -6,7 +6,7 @@
 import { ok, type Result } from '../common/result.js';
 import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
 import { memberOfActor, memberStepAuthor } from './tally-order-actors.js';
-import { coversInOrder, disagrees, ENTRY, hasExactly, isCount, isHex128, isHex64, isRecord, malformed, outOfOrder, payloadOf, refusal } from './tally-order-entries.js';
+import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, isRecord, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
 
 /** docs/tally-ceremony.md §1 step 1: the president sets 1 to 5 successive shuffles. */
 const FEWEST_SHUFFLES = 1;
@@ -34,6 +34,8 @@ export interface Progress {
   readonly signed: Set<number>;
   results?: TallyOrderReached['results'];
   readonly sessions: { readonly seq: number; readonly actor: string }[];
+  /** Each workstation actor's key, hex: the `publicKey` of its first `workstation.session` (§4). */
+  readonly workstationKeys: Map<string, string>;
   readonly deviations: { readonly seq: number; readonly kind: string; readonly member: number | null; readonly code: string }[];
   /** Entries accepted so far. */
   seen: number;
@@ -50,16 +52,23 @@ export interface Context {
 export type Step = (s: Progress, e: TallyTranscriptEntry, ctx: Context) => Result<void>;
 
 /**
+ * The entry's payload, of the form of §4 ("Forms"): exactly its type's keys, plus `station` in a member's
+ * station entry (formats.md §3.3); `tally.entry` naming the unexpected or missing key otherwise. Each step
+ * checks it right after its phase, before anything else of its content.
+ */
+const payloadFormed = (e: TallyTranscriptEntry): Result<Readonly<Record<string, unknown>>> => formOf(e, memberOfActor(e.actor) !== undefined);
+
+/**
  * `tally.open` (§1 step 1, §4): once, `{keyCeremonyHead, shuffles}` exactly, k from 1 to 5, the head the key
  * ceremony's (`tally.open-entry` otherwise, §2).
- * Docs silent: it is the only tally payload whose keys must be exactly those of §4; the others may carry more.
  */
 const openTally: Step = (s, e, { basis }) => {
   if (s.opened) return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  const k = p?.['shuffles'];
-  const head = p?.['keyCeremonyHead'];
-  if (p === undefined || !hasExactly(p, ['keyCeremonyHead', 'shuffles']) || !isHex64(head) || typeof k !== 'number' || !Number.isInteger(k) || k < FEWEST_SHUFFLES || k > MOST_SHUFFLES) {
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const k = formed.value['shuffles'];
+  const head = formed.value['keyCeremonyHead'];
+  if (!isHex64(head) || typeof k !== 'number' || !Number.isInteger(k) || k < FEWEST_SHUFFLES || k > MOST_SHUFFLES) {
     return disagrees(e, `ouverture mal formée (nombre de mélanges entre ${FEWEST_SHUFFLES} et ${MOST_SHUFFLES}).`, `malformed opening (number of shuffles from ${FEWEST_SHUFFLES} to ${MOST_SHUFFLES}).`);
   }
   if (basis.keyCeremonyHead !== undefined && head !== basis.keyCeremonyHead) {
@@ -77,8 +86,9 @@ const openTally: Step = (s, e, { basis }) => {
  */
 const importUrn: Step = (s, e, ctx) => {
   if (s.phase !== 'import') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const [ballotLines, accepted, rejected] = [p['ballotLines'], p['accepted'], p['rejected']];
   const digests = [p['urnDigest'], p['urnSha256'], p['acceptedSha256'], p['rejectedSha256']];
   if (!digests.every(isHex64) || !isCount(ballotLines) || !isCount(accepted) || !isCount(rejected) || accepted + rejected !== ballotLines) {
@@ -112,8 +122,9 @@ function activeConstituencies(def: TallyOrderDefinition, accepted: ReadonlyMap<s
 /** `tally.receipts` (§3, §4): one receipt per accepted ballot. */
 const publishReceipts: Step = (s, e) => {
   if (s.phase !== 'receipts') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const count = p['count'];
   const sha256 = p['sha256'];
   if (!isCount(count) || !isHex64(sha256) || count !== s.import?.accepted) {
@@ -125,25 +136,30 @@ const publishReceipts: Step = (s, e) => {
 };
 
 /**
- * `tally.shuffle` (§2, §4): of a constituency with a ballot, round k right after round k − 1 of that
+ * `tally.shuffle` (§2, §4): `constituency` a string, of a constituency with a ballot, `round` an integer ≥ 1
+ * (`tally.entry` otherwise), round k right after round k − 1 of that
  * constituency (`tally.order` otherwise), k at most the rounds `tally.open` set. A station's round is by a
  * board member (formats.md §3.2: `member:<j>` is board member j).
  */
 const shuffle: Step = (s, e, { def }) => {
   if (s.phase !== 'shuffle') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const mixer = memberOfActor(e.actor);
   if (mixer !== undefined && !def.board.members.some((m) => m.index === mixer)) {
     return disagrees(e, `le membre ${mixer} n'est pas membre du bureau.`, `member ${mixer} is not a board member.`);
   }
   const id = p['constituency'];
-  const recorded = typeof id === 'string' ? s.shuffled.get(id) : undefined;
-  if (recorded === undefined) return disagrees(e, `aucun bulletin accepté à mélanger dans « ${String(id)} ».`, `no accepted ballot to shuffle in "${String(id)}".`);
+  if (typeof id !== 'string') return disagrees(e, 'circonscription mal formée.', 'malformed constituency.');
+  const recorded = s.shuffled.get(id);
+  if (recorded === undefined) return disagrees(e, `aucun bulletin accepté à mélanger dans ${shown(id)}.`, `no accepted ballot to shuffle in ${shown(id)}.`);
   const rounds = s.open!.shuffles;
   const round = p['round'];
+  // A round that is not an integer ≥ 1 is malformed (§2), not merely out of order.
+  if (typeof round !== 'number' || !Number.isSafeInteger(round) || round < 1) return disagrees(e, 'numéro de mélange mal formé.', 'malformed round.');
   if (round !== recorded.length + 1 || round > rounds) {
-    return refusal(e, 'tally.order', `le mélange ${String(round)} de ${String(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`, `shuffle ${String(round)} of ${String(id)} is not the next one (${recorded.length} of ${rounds} recorded).`);
+    return refusal(e, 'tally.order', `le mélange ${round} de ${shown(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`, `shuffle ${round} of ${shown(id)} is not the next one (${recorded.length} of ${rounds} recorded).`);
   }
   const digest = p['digest'];
   if (!isHex64(digest)) return disagrees(e, 'empreinte du mélange mal formée.', 'malformed shuffle digest.');
@@ -159,16 +175,18 @@ const shuffle: Step = (s, e, { def }) => {
  */
 const decrypt: Step = (s, e, ctx) => {
   if (s.phase !== 'decryption') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
   if (!ctx.qualified.has(j)) return refusal(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
   if (s.decrypted.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà déchiffré.`, `member ${j} already decrypted.`);
   const partials = p['partials'];
-  // Docs silent: each item has exactly these two keys (a signature's items, below, may have more).
+  const items = itemsRefused(e, partials, ['constituency', 'digest'], 'partials');
+  if (items !== undefined) return items;
   const ids = s.active.map((c) => c.id);
-  if (!coversInOrder(partials, ids, (x) => hasExactly(x, ['constituency', 'digest']) && isHex64(x['digest']))) {
+  if (!coversInOrder(partials, ids, (x) => isHex64(x['digest']))) {
     return disagrees(e, 'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.', 'the partial decryptions must cover every constituency with a ballot, in the definition’s order.');
   }
   s.decrypted.add(j);
@@ -179,8 +197,9 @@ const decrypt: Step = (s, e, ctx) => {
 /** `tally.count` (§4): the t members who decrypted, ascending, and the PVs' digest. */
 const count: Step = (s, e) => {
   if (s.phase !== 'count') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const expected = [...s.decrypted].sort((a, b) => a - b);
   const members = p['members'];
   const pvSha256 = p['pvSha256'];
@@ -201,13 +220,16 @@ const count: Step = (s, e) => {
  */
 const sign: Step = (s, e, ctx) => {
   if (s.phase !== 'signing') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
   if (!s.decrypted.has(j)) return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
   if (s.signed.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
   const signatures = p['signatures'];
+  const items = itemsRefused(e, signatures, ['constituency', 'signature'], 'signatures');
+  if (items !== undefined) return items;
   if (p['pvSha256'] !== s.count!.pvSha256 || !coversInOrder(signatures, ctx.constituencyIds, (x) => isHex128(x['signature']))) {
     return disagrees(e, 'les signatures doivent porter sur chaque procès-verbal compté, dans l’ordre de la définition.', 'the signatures must cover every PV counted, in the definition’s order.');
   }
@@ -219,8 +241,9 @@ const sign: Step = (s, e, ctx) => {
 /** `tally.results` (§1 step 8): once every signature is in; nothing may follow it. */
 const close: Step = (s, e) => {
   if (s.phase !== 'closing') return outOfOrder(e, s.phase);
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const resultsSha256 = p['resultsSha256'];
   if (!isHex64(resultsSha256)) return disagrees(e, 'empreinte des résultats mal formée.', 'malformed results digest.');
   s.results = { seq: e.seq, resultsSha256 };
@@ -229,17 +252,20 @@ const close: Step = (s, e) => {
 };
 
 /**
- * `tally.deviation` (§1, §4): at any point before `tally.results`, `{kind, member, code, message: {fr, en}}`,
- * member a board member's number or null.
+ * `tally.deviation` (§1, §4): at any point before `tally.results`, `{kind, member, code, message: {fr, en}}`
+ * exactly, member a board member's number or null.
  * Docs silent: not before `tally.open` either (the ceremony refuses it there as out of order).
  */
 const deviate: Step = (s, e, { def }) => {
-  const p = payloadOf(e);
-  if (p === undefined) return malformed(e);
+  const formed = payloadFormed(e);
+  if (!formed.ok) return formed;
+  const p = formed.value;
   const { kind, member, code, message } = p;
+  const said = isRecord(message) ? keysRefused(e, message, ['fr', 'en'], 'message') : undefined;
+  if (said !== undefined) return said;
   const memberOk = member === null || (typeof member === 'number' && Number.isInteger(member) && member >= 1 && member <= def.board.members.length);
-  const said = isRecord(message) && typeof message['fr'] === 'string' && typeof message['en'] === 'string';
-  if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !said) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
+  const bilingual = isRecord(message) && typeof message['fr'] === 'string' && typeof message['en'] === 'string';
+  if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !bilingual) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
   s.deviations.push({ seq: e.seq, kind, member: member as number | null, code });
   return ok(undefined);
 };

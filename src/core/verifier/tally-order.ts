@@ -18,8 +18,9 @@
 import { ok, type Failure, type Result } from '../common/result.js';
 import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
 import { authorRefused, isWorkstationActor } from './tally-order-actors.js';
-import { disagrees, ENTRY, outOfOrder, refusal } from './tally-order-entries.js';
+import { disagrees, ENTRY, formOf, isEntryShaped, outOfOrder, refusal } from './tally-order-entries.js';
 import { moveOn, STEPS, type Context, type Progress } from './tally-order-steps.js';
+import { isSessionAnnouncement, workstationActorOf } from './transcript.js';
 
 // What the verifier's other modules and the tests read from here, wherever it is written.
 export { tallyActorResolver, type TallyActorKeys } from './tally-order-actors.js';
@@ -52,6 +53,7 @@ export class TallyOrderCheck {
       signatures: [],
       signed: new Set(),
       sessions: [],
+      workstationKeys: new Map(),
       deviations: [],
       seen: 0,
     };
@@ -73,6 +75,8 @@ export class TallyOrderCheck {
 
   private apply(e: TallyTranscriptEntry): Result<void> {
     const s = this.s;
+    // An entry read leniently may hold anything: its seq, actor and type are read below as what they should be.
+    if (!isEntryShaped(e)) return disagrees(e, 'entrée mal formée.', 'malformed entry.');
     // Nothing follows tally.results, not even a workstation announcing itself (§2).
     if (s.phase === 'closed') return refusal(e, 'tally.order', 'le dépouillement est clos.', 'the tally is closed.');
     if (e.type === ENTRY.session) return this.announce(e);
@@ -89,12 +93,23 @@ export class TallyOrderCheck {
   }
 
   /**
-   * A `workstation.session` (§1 step 1, key-ceremony.md §3): by a workstation, at any point before the
-   * closing (a new run of the app after a crash announces itself again).
-   * Docs silent: its payload's fields are not checked here (neither does the ceremony); its key is the chain's.
+   * A `workstation.session` (§1 step 1, §4, key-ceremony.md §3, §4.1): by a workstation, at any point before
+   * the closing (a new run of the app after a crash announces itself again), a session announcement
+   * (exactly its seven fields, of their types) whose `publicKey` is its actor's key: the key its first
+   * session registered, or, for that first one, a key whose first 16 hex digits name the actor. A second
+   * session of a registered actor announcing another key, or anything else, is `tally.entry`.
    */
   private announce(e: TallyTranscriptEntry): Result<void> {
     if (!isWorkstationActor(e.actor)) return disagrees(e, 'seul un poste annonce une session.', 'only a workstation announces a session.');
+    const formed = formOf(e, false);
+    if (!formed.ok) return formed;
+    const p = formed.value;
+    if (!isSessionAnnouncement(p)) return disagrees(e, 'annonce de session mal formée.', 'malformed session announcement.');
+    const registered = this.s.workstationKeys.get(e.actor);
+    if (registered === undefined ? workstationActorOf(p.publicKey) !== e.actor : p.publicKey !== registered) {
+      return disagrees(e, "la clé annoncée n'est pas celle de ce poste.", "the announced key is not this workstation's.");
+    }
+    if (registered === undefined) this.s.workstationKeys.set(e.actor, p.publicKey);
     this.s.sessions.push({ seq: e.seq, actor: e.actor });
     return ok(undefined);
   }
