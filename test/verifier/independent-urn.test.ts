@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ballotsOf, importUrn } from '../../src/core/pipeline/import.js';
 import { simulateUrn } from '../../src/core/simulation/simulate.js';
@@ -91,7 +91,7 @@ function oursAsVerdicts(r: UrnReading): Verdicts {
   const hex = (packed: Uint8Array, i: number): string => toHex(packed.subarray(i * 32, i * 32 + 32));
   return {
     accepted: [...r.accepted].map(([cid, l]) => [cid, Array.from({ length: l.count }, (_, i) => ({ line: l.lines[i]!, id: idAt(l, i), receipt: receiptAt(l, i), a: hex(l.ciphertexts.a, i), b: hex(l.ciphertexts.b, i) }))]),
-    rejected: r.rejected.map((x) => ({ line: x.line, code: x.code, id: x.id ?? null, constituency: x.constituency ?? null })),
+    rejected: Array.from(r.rejected, (x) => ({ line: x.line, code: x.code, id: x.id ?? null, constituency: x.constituency ?? null })),
     ballotLines: r.ballotLines,
     digest: r.digest,
     voted: r.trailer.voted,
@@ -204,6 +204,8 @@ describe('the verifier reads the urn as the import does: the whole urn refused',
     ['the file cut in the middle of the trailer', () => urnBytes(honest).subarray(0, urnBytes(honest).length - 30), 'urn.trailer@urn.jsonl:5'],
     ['a line after the trailer', () => urnBytes(honest, { after: [asText(good('v4'))] }), 'urn.trailer@urn.jsonl:6'],
     ['an empty line after the trailer', () => urnBytes(honest, { after: [''] }), 'urn.trailer@urn.jsonl:6'],
+    ['a line x after the trailer', () => urnBytes(honest, { after: ['x'] }), 'urn.trailer@urn.jsonl:6'],
+    ['the shortest trailer, in JSON white space: a trailer, malformed', () => urnBytes(honest, { trailer: () => ' \t{"trailer":0}\r' }), 'urn.trailer@urn.jsonl:5'],
     ['a trailer with a field more', () => urnBytes(honest, { trailer: (t) => JSON.stringify({ trailer: { ...t, extra: 1 } }) }), 'urn.trailer@urn.jsonl:5'],
     ['a trailer whose signature is in upper case', () => urnBytes(honest, { trailer: (t) => JSON.stringify({ trailer: { ...t, signature: t.signature.toUpperCase() } }) }), 'urn.trailer@urn.jsonl:5'],
     ['a trailer whose ballot count is a string', () => urnBytes(honest, { trailer: (t) => JSON.stringify({ trailer: { ...t, ballots: String(t.ballots) } }) }), 'urn.trailer@urn.jsonl:5'],
@@ -250,6 +252,16 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
     ['not JSON', () => ['{"id":"v9","constituency":"c001","cast":', ...honest], ['2 - urn.malformed']],
     ['an empty line', () => ['', ...honest], ['2 - urn.malformed']],
     ['a JSON array', () => ['[1,2]', ...honest], ['2 - urn.malformed']],
+    ['a line x', () => ['x', ...honest], ['2 - urn.malformed']],
+    ['an empty array', () => ['[]', ...honest], ['2 - urn.malformed']],
+    ['a JSON string', () => ['"a"', ...honest], ['2 - urn.malformed']],
+    ['white space only', () => [' \t\r', ...honest], ['2 - urn.malformed']],
+    ['an empty object, in white space', () => [' {} \r', ...honest], ['2 - urn.malformed']],
+    ['an object of 12 bytes, one short of the shortest trailer', () => ['{"trailer":}', ...honest], ['2 - urn.malformed']],
+    ['an object cut short', () => ['{"trailer":0', ...honest], ['2 - urn.malformed']],
+    ['a byte order mark before an object', () => ['\ufeff{"trailer":0}', ...honest], ['2 - urn.malformed']],
+    ['a no-break space before an object (not JSON white space)', () => ['\u00a0' + asText(good('v1')), good('v2')], ['2 - urn.malformed']],
+    ['a ballot line in JSON white space', () => [` \t${asText(good('v1'))}\r `, good('v2')], []],
     ['a field more', () => [withField(b1, { extra: 1 }), good('v2')], ['2 - urn.malformed']],
     ['a field less', () => [JSON.stringify({ id: 'v1', constituency: 'c001', ballot: b1.ballot }), good('v2')], ['2 - urn.malformed']],
     ['a field more in the ballot', () => [JSON.stringify({ ...b1, ballot: { ...b1.ballot, x: 1 } }), good('v2')], ['2 - urn.malformed']],
@@ -273,6 +285,7 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
     ['a line longer than 1 MiB', () => [`{"id":"${'x'.repeat((1 << 20) + 10)}"}`, ...honest], ['2 - urn.malformed']],
     ['an unknown constituency', () => [castBallot(f, 'u1', 'c001').line, { ...castBallot(f, 'u2', 'c001').line, constituency: 'zz-unknown' }], ['3 u2 urn.unknown-constituency']],
     ['a constituency that is no valid identifier (formats.md §1)', () => [{ ...good('v2'), constituency: 'c 001' }, good('v1')], ['2 v2 urn.unknown-constituency']],
+    ['unknown constituencies with a lone surrogate and of 64 characters, kept exactly', () => [{ ...good('v2'), constituency: 'c\ud800' }, good('v1'), { ...good('v3'), constituency: 'é'.repeat(64) }], ['2 v2 urn.unknown-constituency', '4 v3 urn.unknown-constituency']],
     ['before the opening', () => [castBallot(f, 'e1', 'c001', { cast: '2021-05-21T11:59:59Z' }).line, good('v1')], ['2 e1 urn.before-opening']],
     ['after the closing', () => [good('v1'), castBallot(f, 'l1', 'c002', { cast: '2021-06-01T00:00:00Z' }).line], ['3 l1 urn.after-closing']],
     ['a point that is no canonical encoding', () => [withBallot(b1, { a: 'f'.repeat(64) }), good('v2')], ['2 v1 ballot.encoding']],
@@ -324,6 +337,80 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
   });
 });
 
+describe('the verifier judges short garbage lines without parsing them, with the same verdicts as the import', () => {
+  // A stub pool: these urns hold no ballot to prove.
+  const noProofs = { size: 2, run: () => Promise.resolve([]) } as unknown as WorkerPool;
+  /** A urn whose ballot lines are these bytes (each line ending in LF), signed. */
+  const urnOfBody = (body: Buffer): Buffer => {
+    let lines = 0;
+    for (let i = body.indexOf(10); i >= 0; i = body.indexOf(10, i + 1)) lines++;
+    const full = urnBytes([], { ballots: lines });
+    const header = full.indexOf(10) + 1;
+    const signed = Buffer.concat([full.subarray(0, header), body]);
+    const digest = sha256(signed);
+    const voted = honestVoted();
+    const t = { ballots: lines, voted, digest: toHex(digest), signature: signUrn(f.platform.secretKey, f.fingerprint, digest, lines, voted) };
+    return Buffer.concat([signed, Buffer.from(`${trailerLine(t)}\n`)]);
+  };
+  // Lines that are no object, or too short for the shortest trailer, {"trailer":0} (13 bytes).
+  const garbage = ['', 'x', '[]', '"a"', '1', 'null', ' ', '\r', '\t', '{', '}', '{}', ' {} ', '[{}]', '{"a":1}', '{"trailer":}', 'junk junk', '\ufeff{"trailer":0}', '{"trailer"', 'x{"trailer":0}', '{"trailer":0}x', '\t{"trailer":0 \r'];
+  // Lines that may be an object of 13 bytes or more: parsed.
+  const parsed = ['{"id":"v1","x":12}', ' {"trailer":[1,2]]} ', '\t{"trailer":0,"x":1}\r'];
+
+  it('JSON.parse is called for the header, the trailer and the lines that may be an object, only', async () => {
+    const lines = [...Array.from({ length: 2100 }, (_, i) => garbage[i % garbage.length]!), ...parsed];
+    const content = urnBytes(lines);
+    const parse = vi.spyOn(JSON, 'parse');
+    let r;
+    try {
+      r = await readUrn({ urnPath: write(content), definition: f.definition, fingerprint: f.fingerprint, electionKey: f.electionKeyHex, pool: noProofs });
+      expect(parse.mock.calls.length).toBe(2 + parsed.length);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(r.ok && r.value.ballotLines).toBe(lines.length);
+    const j = await judged(content);
+    expect(j.rejected).toEqual(lines.map((_, i) => `${i + 2} - urn.malformed`));
+  });
+
+  it('1 million empty lines: the same verdicts; timed (figures in the log)', async () => {
+    const n = 1_000_000;
+    const path = write(urnOfBody(Buffer.alloc(n, 10)));
+    const opts = { urnPath: path, definition: f.definition, fingerprint: f.fingerprint, electionKey: f.electionKeyHex, pool: noProofs };
+    const t0 = performance.now();
+    const b = await readUrn(opts);
+    const t1 = performance.now();
+    const a = await importUrn(opts);
+    const t2 = performance.now();
+    console.log(`urn of ${n} empty lines: readUrn ${(t1 - t0).toFixed(0)} ms, importUrn ${(t2 - t1).toFixed(0)} ms`);
+    if (!a.ok || !b.ok) throw new Error('refused');
+    expect(b.value.ballotLines).toBe(n);
+    expect(b.value.digest).toBe(a.value.digest);
+    let i = 0;
+    let differ = 0;
+    for (const x of b.value.rejected) {
+      const y = a.value.rejected[i++]!;
+      if (x.line !== y.line || x.code !== y.code || x.id !== y.id || x.constituency !== y.constituency || x.code !== 'urn.malformed' || x.line !== i + 1) differ++;
+    }
+    expect([i, differ]).toEqual([n, 0]);
+    expect(a.value.rejected.length).toBe(n);
+    // Packed: 4 bytes a malformed line, no object.
+    expect(b.value.rejected.malformed).toBeInstanceOf(Uint32Array);
+    expect([b.value.rejected.malformed.length, b.value.rejected.count, b.value.rejected.others.lines.length]).toEqual([n, n, 0]);
+    expect([...b.value.accepted.values()].map((l) => l.count)).toEqual([0, 0, 0]);
+  }, 600_000);
+
+  it('a mix of garbage lines: the same verdicts; timed (figures in the log)', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => garbage[(i * 7919) % garbage.length]!);
+    const content = urnOfBody(Buffer.from(lines.map((l) => `${l}\n`).join('')));
+    const t0 = performance.now();
+    const j = await judged(content);
+    console.log(`urn of ${lines.length} garbage lines (${content.length} bytes), both readings compared in ${(performance.now() - t0).toFixed(0)} ms`);
+    expect(j.failure).toBeUndefined();
+    expect(j.rejected.length).toBe(lines.length);
+  }, 600_000);
+});
+
 describe('the verifier reads a large urn about as fast as the import', () => {
   it('20,000 ballots: same verdicts; both timed (figures in the log)', async () => {
     const p = join(tempDir('sceau-urn-'), 'urn.jsonl');
@@ -352,7 +439,7 @@ describe('the verifier reads a large urn about as fast as the import', () => {
         `without the proofs: importUrn ${tc.toFixed(0)} ms, readUrn ${td.toFixed(0)} ms`,
     );
     if (!a.ok || !b.ok) throw new Error('refused');
-    expect(b.value.rejected.map((x) => [x.line, x.code, x.id ?? null])).toEqual(a.value.rejected.map((x) => [x.line, x.code, x.id ?? null]));
+    expect(Array.from(b.value.rejected, (x) => [x.line, x.code, x.id ?? null])).toEqual(a.value.rejected.map((x) => [x.line, x.code, x.id ?? null]));
     for (const [cid, list] of a.value.accepted) {
       const mine = b.value.accepted.get(cid)!;
       expect(mine.count).toBe(list.count);

@@ -12,6 +12,27 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 /** As importUrn: a constituency field of 1 to 64 characters is read (and then found, or not, in the definition). */
 const MAX_CONSTITUENCY_CHARS = 64;
 
+/** Bytes of the shortest line whose value is an object with the key `trailer`, `{"trailer":0}`; every ballot line is longer. */
+const SHORTEST_OBJECT_READ = 13;
+
+/** JSON's white space (RFC 8259 §2), as JSON.parse skips it: space, tab, LF, CR. */
+const isJsonSpace = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/**
+ * Whether a line's bytes may hold a ballot line or the trailer: after JSON white space, `{` first and
+ * `}` last, 13 bytes or more from one to the other. A line that fails this is no object JSON.parse would
+ * read as a trailer or a well-formed ballot line (its decoded text has those very ASCII bytes where
+ * they are, and no more characters than bytes), so it is malformed without being decoded or parsed: a
+ * urn of empty or short lines costs no exception a line (docs/performance.md "Hostile urns").
+ */
+export function mayBeObject(line: Uint8Array): boolean {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isJsonSpace(line[start]!)) start++;
+  while (end > start && isJsonSpace(line[end - 1]!)) end--;
+  return end - start >= SHORTEST_OBJECT_READ && line[start] === 0x7b && line[end - 1] === 0x7d;
+}
+
 export function jsonOf(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {

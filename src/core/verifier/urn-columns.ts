@@ -112,9 +112,6 @@ export class Ids {
   get chars(): Buffer {
     return this.#chars;
   }
-  text(i: number): string {
-    return this.#chars.toString('latin1', this.end(i - 1), this.end(i));
-  }
   /** Keeps the identities `keep` says, in order: their characters and ends, exactly sized. */
   kept(keep: (i: number) => boolean): { chars: Uint8Array; ends: Uint32Array } {
     const ends = new U32s();
@@ -135,6 +132,29 @@ export class Ids {
   }
 }
 
+/** UTF-16 strings appended in order, packed: exact, a lone surrogate included (a constituency is any JSON string). */
+export class Texts16 {
+  #units = new Uint16Array(256);
+  readonly ends = new U32s();
+  push(s: string): void {
+    const start = this.end(this.ends.count - 1);
+    if (start + s.length > this.#units.length) {
+      const bigger = new Uint16Array(Math.max(this.#units.length * 2, start + s.length));
+      bigger.set(this.#units);
+      this.#units = bigger;
+    }
+    for (let k = 0; k < s.length; k++) this.#units[start + k] = s.charCodeAt(k);
+    this.ends.push(start + s.length);
+  }
+  end(i: number): number {
+    return i < 0 ? 0 : this.ends.at(i);
+  }
+  /** The units and ends, exactly sized. */
+  packed(): { units: Uint16Array; ends: Uint32Array } {
+    return { units: this.#units.slice(0, this.end(this.ends.count - 1)), ends: this.ends.view().slice() };
+  }
+}
+
 // --- the lines, as they are read ---
 
 /** The ballot lines of one constituency that pass rules 1, 3 and 4, in urn order, awaiting the others. */
@@ -151,10 +171,18 @@ export class Column {
   }
 }
 
-/** The well-formed lines rejected before their proof (rules 3–4): they still count for rule 2. */
+/** A constituency that the definition does not name, as Early keeps it: UNKNOWN_CONSTITUENCY + its place in `unknown`. */
+export const UNKNOWN_CONSTITUENCY = 0x80000000;
+
+/** The well-formed lines rejected before their proof (rules 3–4), packed: they still count for rule 2. */
 export class Early {
   readonly ids = new Ids();
-  readonly items: { line: number; id: string; constituency: string; code: UrnRejectionCode }[] = [];
+  readonly lines = new U32s();
+  /** 1 + the index of the code in URN_REJECTIONS. */
+  readonly codes = new U32s();
+  /** The constituency's index in the definition, or UNKNOWN_CONSTITUENCY + its place in `unknown`. */
+  readonly constituencies = new U32s();
+  readonly unknown = new Texts16();
 }
 
 const ZERO = new Uint8Array(1);
@@ -180,12 +208,19 @@ export class BallotStore {
     this.malformed.push(line);
   }
 
-  /** A well-formed line rejected before its proof (rules 3–4). */
-  addEarly(line: number, f: BallotFields, code: UrnRejectionCode): void {
+  /** A well-formed line rejected before its proof (rules 3–4), in the c-th constituency or one the definition does not name. */
+  addEarly(line: number, f: BallotFields, code: UrnRejectionCode, c: number | undefined): void {
+    const e = this.early;
     this.store.push(this.EARLY);
-    this.place.push(this.early.items.length);
-    this.early.ids.push(f.id);
-    this.early.items.push({ line, id: f.id, constituency: f.constituency, code });
+    this.place.push(e.lines.count);
+    e.ids.push(f.id);
+    e.lines.push(line);
+    e.codes.push(codeIndex(code));
+    if (c !== undefined) e.constituencies.push(c);
+    else {
+      e.constituencies.push(UNKNOWN_CONSTITUENCY + e.unknown.ends.count);
+      e.unknown.push(f.constituency);
+    }
   }
 
   /** A line kept in constituency c's column, no rule applying yet; returns its place there. */

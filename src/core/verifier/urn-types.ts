@@ -1,7 +1,9 @@
 /** What the verifier's reading of the urn takes and gives (docs/formats.md §4, docs/record.md §4–§5): types only, shared by its modules. */
 import type { WorkerPool } from '../workers/pool.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
-import type { UrnRejectionCode } from './urn-columns.js';
+import type { UrnRejection, UrnRejections } from './urn-rejections.js';
+
+export type { UrnRejection };
 
 /** The parts of an election definition (docs/formats.md §2) the urn is read against; an `ElectionDefinition` is one. */
 export interface UrnDefinition {
@@ -48,14 +50,6 @@ export interface UrnBallots {
   readonly ciphertexts: PackedCiphertexts;
 }
 
-/** A rejected ballot line. `id` and `constituency` are absent for `urn.malformed` (record.md §5 writes null). */
-export interface UrnRejection {
-  readonly line: number;
-  readonly code: UrnRejectionCode;
-  readonly id?: string;
-  readonly constituency?: string;
-}
-
 export interface UrnVoted {
   readonly constituency: string;
   readonly count: number;
@@ -71,8 +65,8 @@ export interface UrnTrailerValue {
 export interface UrnReading {
   /** Per constituency id, in the definition's order. */
   readonly accepted: ReadonlyMap<string, UrnBallots>;
-  /** In urn order. */
-  readonly rejected: readonly UrnRejection[];
+  /** In urn order, packed (iterate it for {@link UrnRejection}s). */
+  readonly rejected: UrnRejections;
   /** The trailer as signed; its `voted` counts are the platform's "a voté" (formats.md §4.2). */
   readonly trailer: UrnTrailerValue;
   readonly ballotLines: number;

@@ -3,8 +3,9 @@
  * once the whole urn is read and every proof known: rules 2 and 7, then the rejected lines in urn order and
  * each constituency's accepted ballots, packed.
  */
-import type { UrnBallots, UrnDefinition, UrnReading, UrnRejection, UrnTrailerValue } from './urn-types.js';
-import { codeAt, type BallotStore, type Column } from './urn-columns.js';
+import type { UrnBallots, UrnDefinition, UrnReading, UrnTrailerValue } from './urn-types.js';
+import { codeIndex, type BallotStore, type Column } from './urn-columns.js';
+import { RejectionsBuilder, type UrnRejections } from './urn-rejections.js';
 import { setAsideDuplicates, setAsideReplays } from './urn-duplicates.js';
 
 export function verdicts(def: UrnDefinition, ballots: BallotStore, trailer: UrnTrailerValue, ballotLines: number, digest: string): UrnReading {
@@ -15,30 +16,25 @@ export function verdicts(def: UrnDefinition, ballots: BallotStore, trailer: UrnT
   return { accepted, rejected, trailer, ballotLines, digest };
 }
 
-/** The rejected lines in urn order: the malformed (never well-formed) merged with the others. */
-function rejectedInUrnOrder(def: UrnDefinition, ballots: BallotStore, duplicate: Uint8Array): UrnRejection[] {
+/** The rejected lines in urn order, packed: the malformed (never well-formed) and the others. */
+function rejectedInUrnOrder(def: UrnDefinition, ballots: BallotStore, duplicate: Uint8Array): UrnRejections {
   const { store, place, columns, early, malformed, EARLY } = ballots;
-  const rejected: UrnRejection[] = [];
-  let m = 0;
-  const flushMalformed = (before: number): void => {
-    while (m < malformed.count && malformed.at(m) < before) rejected.push({ line: malformed.at(m++), code: 'urn.malformed' });
-  };
+  const out = new RejectionsBuilder();
+  const dup = codeIndex('urn.duplicate-identity');
   for (let k = 0; k < store.count; k++) {
     const s = store.at(k);
     const i = place.at(k);
     if (s === EARLY) {
-      const e = early.items[i]!;
-      flushMalformed(e.line);
-      rejected.push(duplicate[k] === 1 ? { ...e, code: 'urn.duplicate-identity' } : e);
+      out.add(early.lines.at(i), duplicate[k] === 1 ? dup : early.codes.at(i), early.ids, i, early.constituencies.at(i));
       continue;
     }
     const col = columns[s]!;
     const v = col.verdict.at(i)[0]!;
-    if (v === 0) continue;
-    flushMalformed(col.lines.at(i));
-    rejected.push({ line: col.lines.at(i), id: col.ids.text(i), constituency: def.constituencies[s]!.id, code: codeAt(v) });
+    if (v !== 0) out.add(col.lines.at(i), v, col.ids, i, s);
   }
-  flushMalformed(Number.POSITIVE_INFINITY);
+  const names = def.constituencies.map((c) => c.id);
+  const rejected = out.done(malformed.view().slice(), names, early.unknown);
+  malformed.release();
   return rejected;
 }
 

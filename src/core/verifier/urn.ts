@@ -6,7 +6,10 @@
  *
  * Streamed: the file is read in chunks and split at LF; a ballot kept costs its bytes in typed arrays
  * (line 4, receipt 16, ciphertext 64, its identity's characters and 4 for where they end), never an
- * object (docs/performance.md "Memory"): 1.3 million ballots are ~84 bytes each, plus their identities.
+ * object (docs/performance.md "Memory"): 1.3 million ballots are ~84 bytes each, plus their identities;
+ * a rejected line is packed too (4 bytes for a malformed one, ./urn-rejections.ts). A line that cannot be
+ * an object is malformed without being decoded or parsed (formats.md §4), so that a urn of garbage lines
+ * costs no exception a line.
  *
  * Where docs/formats.md §4 is silent, this does what the ceremony's import does, until the docs say it:
  * the precedence of the whole-urn failures (header, election, a line after the trailer, no trailer,
@@ -18,13 +21,14 @@
  *
  * Its parts: ./urn-lines.ts (the file, split at LF and hashed), ./urn-ballot-line.ts (a line's shape),
  * ./urn-columns.ts (where lines are kept), ./urn-encoding.ts (receipts), ./urn-proofs.ts (the workers),
- * ./urn-refusals.ts (header, trailer, signature), ./urn-duplicates.ts and ./urn-verdicts.ts (the verdicts).
+ * ./urn-refusals.ts (header, trailer, signature), ./urn-duplicates.ts and ./urn-verdicts.ts (the verdicts),
+ * ./urn-rejections.ts (the rejected lines, packed).
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { BugError, fail, ok, type Result } from '../common/result.js';
 import { WorkerPool } from '../workers/pool.js';
-import { ballotFields, instantOf, isTrailer, jsonOf, type BallotFields } from './urn-ballot-line.js';
+import { ballotFields, instantOf, isTrailer, jsonOf, mayBeObject, type BallotFields } from './urn-ballot-line.js';
 import { BallotStore, type UrnRejectionCode } from './urn-columns.js';
 import { RECEIPT_BYTES, Receipts } from './urn-encoding.js';
 import { counted, fileSize, isReadError, MAX_LINE_BYTES, OpenFailure, Seen, splitLines } from './urn-lines.js';
@@ -35,6 +39,7 @@ import type { ReadUrnOptions, UrnBallots, UrnDefinition, UrnReading, UrnTrailerV
 
 // What the verifier's other modules and the tests read from here, wherever it is written.
 export { URN_REJECTIONS, type UrnRejectionCode } from './urn-columns.js';
+export { UrnRejections } from './urn-rejections.js';
 export { RECEIPT_BYTES } from './urn-encoding.js';
 export { instantOf } from './urn-ballot-line.js';
 
@@ -146,9 +151,8 @@ class UrnPass {
   /** Takes the next line (null when longer than the limit) and says what it was, for the splitter. */
   readonly onLine = (raw: Buffer | null): Seen => {
     this.lineNo++;
-    const text = raw === null ? undefined : raw.toString('utf8');
     if (this.lineNo === 1) {
-      const header = checkHeader(text, this.#fpHex, `${this.#file}:1`);
+      const header = checkHeader(raw?.toString('utf8'), this.#fpHex, `${this.#file}:1`);
       if (header.ok) return Seen.Hashed;
       this.#failure = header;
       return Seen.Stop;
@@ -157,7 +161,13 @@ class UrnPass {
       this.#failure = refused('urn.trailer', 'des lignes suivent la ligne finale signée.', 'lines follow the signed final line.', `${this.#file}:${this.lineNo}`);
       return Seen.Stop;
     }
-    const v = jsonOf(text);
+    // Too long, or no object that could be a ballot line or the trailer: malformed, neither decoded nor parsed.
+    if (raw === null || !mayBeObject(raw)) {
+      this.ballotLines++;
+      this.ballots.addMalformed(this.lineNo);
+      return Seen.Hashed;
+    }
+    const v = jsonOf(raw.toString('utf8'));
     if (isTrailer(v)) {
       this.#trailer = { value: v, line: this.lineNo };
       return Seen.Trailer;
@@ -191,7 +201,7 @@ class UrnPass {
     if (f === undefined) return this.ballots.addMalformed(line);
     const c = this.#indexOf.get(f.constituency);
     const code = this.#earlyCode(c, f);
-    if (code !== undefined || c === undefined) return this.ballots.addEarly(line, f, code ?? 'urn.unknown-constituency');
+    if (code !== undefined || c === undefined) return this.ballots.addEarly(line, f, code ?? 'urn.unknown-constituency', c);
     const place = this.ballots.addToColumn(c, line, f, this.#receipts.of(c, f.id, f.ballot));
     this.proofs.add(c, { line, id: f.id, ballot: f.ballot }, place);
   }
