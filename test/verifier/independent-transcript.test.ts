@@ -548,8 +548,17 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
   });
 });
 
-describe('where the verifier refuses what the ceremony code accepts (reported as disagreements)', () => {
+describe('where the verifier refuses what the ceremony code accepts (reported as disagreements), and what both now refuse', () => {
   const only = (s: Scene, drafts: readonly Draft[], code = 'ceremony.entry') => expectOnlyOursRefuse(s, rechain(s, drafts), code);
+  // Since the ceremony's folds check each payload against its form (ceremony/*/payloads.ts), these are
+  // refused by both: with the same code and line, or (a stamp, which the verifier checks with the
+  // signature) each with its own code.
+  const sameRefusal = (s: Scene, drafts: readonly Draft[], code = 'ceremony.entry') => expectBothRefuse(s, rechain(s, drafts), code);
+  const refusedByBoth = (s: Scene, drafts: readonly Draft[], code = 'ceremony.entry') => {
+    const { theirs, ours } = both(s, rechain(s, drafts));
+    expect(theirs.ok ? null : theirs.error.code).toBe('ceremony.entry');
+    expect(ours.ok ? null : ours.error.code).toBe(code);
+  };
 
   it('a workstation.session signed by a member (key-ceremony.md §4: by a workstation)', () => {
     const d = draftsOf(A.text);
@@ -569,24 +578,24 @@ describe('where the verifier refuses what the ceremony code accepts (reported as
   it('payloads with a field too many or of the wrong type (formats.md §1: unknown fields are refused)', () => {
     const d = draftsOf(A.text);
     const e = indexOf(d, ENTRY.enrolled, 'member:1');
-    only(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), note: 'x' } })));
-    only(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 7, size: -1 } } })));
+    sameRefusal(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), note: 'x' } })));
+    sameRefusal(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 7, size: -1 } } })));
     const c = indexOf(d, ENTRY.checked, 'member:1');
-    only(A, edit(d, c, (x) => ({ ...x, payload: { ...payload(x), findings: 'none' } })));
-    only(A, edit(d, 0, (x) => ({ ...x, payload: { ...payload(x), software: null } })));
+    sameRefusal(A, edit(d, c, (x) => ({ ...x, payload: { ...payload(x), findings: 'none' } })));
+    sameRefusal(A, edit(d, 0, (x) => ({ ...x, payload: { ...payload(x), software: null } })));
   });
 
   it('a deviation of an unknown kind or naming no board member', () => {
     const d = draftsOf(A.text);
     const w = workstationOf(A);
     const deviation = (p: Record<string, unknown>): Draft => ({ time: d[2]!.time, actor: w, type: ENTRY.deviation, payload: { kind: 'token-refused', member: 1, code: 'token.passphrase', message: { fr: 'x', en: 'x' }, ...p } });
-    only(A, [...d.slice(0, 2), deviation({ kind: 'other' }), ...d.slice(2)]);
-    only(A, [...d.slice(0, 2), deviation({ member: 9 }), ...d.slice(2)]);
+    sameRefusal(A, [...d.slice(0, 2), deviation({ kind: 'other' }), ...d.slice(2)]);
+    sameRefusal(A, [...d.slice(0, 2), deviation({ member: 9 }), ...d.slice(2)]);
   });
 
   it('round 1 closed early with no reason (key-ceremony.md §1, step 3a′)', () => {
     const d = draftsOf(D.text);
-    only(D, edit(d, indexOf(d, ENTRY.round1Closed), (x) => ({ ...x, payload: { ...payload(x), reason: ' ' } })));
+    sameRefusal(D, edit(d, indexOf(d, ENTRY.round1Closed), (x) => ({ ...x, payload: { ...payload(x), reason: ' ' } })));
   });
 
   it("a station stamp whose session is not a full session announcement (formats.md §3.3)", () => {
@@ -597,7 +606,7 @@ describe('where the verifier refuses what the ceremony code accepts (reported as
     const { station: _, ...own } = p;
     const thin = makeStationEntry(B.fp, 'member:1', ENTRY.round1, own, { basis: stamp.basis, session: { publicKey: stamp.session.publicKey } }, secretOf(B, 'member:1'), d[i]!.time);
     // Cut after it: the answers placed later answer heads that this change removes.
-    only(B, edit(d, i, () => thin).slice(0, i + 1), 'transcript.signature');
+    refusedByBoth(B, edit(d, i, () => thin).slice(0, i + 1), 'transcript.signature');
   });
 });
 

@@ -2,7 +2,7 @@
  * Small validators for untrusted arguments (IPC calls, HTTP bodies). A validator returns the value
  * typed, or throws InputError naming the offending field; boundaries turn that into a Result.
  */
-import { InputError } from './result.js';
+import { InputError, ok, type Result } from './result.js';
 
 export type Validator<T> = (value: unknown, where: string) => T;
 
@@ -87,3 +87,52 @@ export function object<S extends Shape>(shape: S): Validator<Shaped<S>> {
 
 /** The argument of a method that takes none: `{}`. */
 export const empty: Validator<Record<string, never>> = object({}) as Validator<Record<string, never>>;
+
+/** Lower-case hexadecimal of exactly `digits` digits: keys and digests (64), signatures (128). */
+export function hex(digits: number): Validator<string> {
+  const pattern = new RegExp(`^[0-9a-f]{${digits}}$`);
+  return (value, where) => {
+    if (typeof value !== 'string' || !pattern.test(value)) reject(where, `${digits} chiffres hexadécimaux en minuscules sont attendus`, `${digits} lower-case hexadecimal digits are expected`);
+    return value;
+  };
+}
+
+/** Any JSON value, but present: an absent field is refused; the value is judged later by its own reader (a DKG message...). */
+export const requiredJson: Validator<unknown> = (value, where) => {
+  if (value === undefined) reject(where, 'une valeur est attendue', 'a value is expected');
+  return value;
+};
+
+/**
+ * An object with at least these keys, of these forms; any other key is allowed and left out of the checked
+ * value (for the formats whose unknown fields are ignored rather than refused, docs/formats.md §1).
+ */
+export function looseObject<S extends Shape>(shape: S): Validator<Shaped<S>> {
+  return (value, where) => {
+    if (!isPlainObject(value)) reject(where, 'un objet est attendu', 'an object is expected');
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(shape)) {
+      const field = check(Object.hasOwn(value, key) ? value[key] : undefined, `${where}.${key}`);
+      if (field !== undefined) out[key] = field;
+    }
+    return out as Shaped<S>;
+  };
+}
+
+/**
+ * Checks `value` at `where` (`payload`, `body`…): the value typed, or the refusal as a failure whose `where` is
+ * the field at fault (`payload.partials[0].digest`) and whose message is only the reason (`an integer from 1
+ * to 255 is expected`), for a caller that words its own refusal. Anything but a validator's refusal is a bug
+ * and propagates.
+ */
+export function validate<T>(validator: Validator<T>, value: unknown, where: string): Result<T> {
+  try {
+    return ok(validator(value, where));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const { code, message } = e.failure;
+    // The wording `reject` wraps each reason in, taken off again.
+    const reason = (text: string, prefix: string) => (text.startsWith(prefix) && text.endsWith('.') ? text.slice(prefix.length, -1) : text);
+    return { ok: false, error: { code, message: { fr: reason(message.fr, 'Argument invalide : '), en: reason(message.en, 'Invalid argument: ') }, where: e.failure.where ?? where } };
+  }
+}

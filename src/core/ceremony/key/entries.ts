@@ -1,7 +1,7 @@
 /**
  * The entries of a key-ceremony transcript (docs/key-ceremony.md §4): their types and the shape of
  * each payload. Every step of the script reads these entries and appends one; nothing else passes
- * between members' steps.
+ * between members' steps. Each payload's form, checked when a transcript is read: ./payloads.ts.
  */
 import type { ComplaintJson, DkgResultJson, Round1MessageJson } from '../../crypto/dkg/index.js';
 import type { SessionPayload } from '../workstation.js';

@@ -17,20 +17,11 @@ import { pointFromHex, pointToHex, type Point } from '../../crypto/group.js';
 import { fromHex, toHex } from '../../common/bytes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import { validate } from '../../common/validate.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
-import {
-  ENTRY,
-  type CheckedPayload,
-  type ClosedPayload,
-  type ConfirmedPayload,
-  type DeviationPayload,
-  type EnrolledPayload,
-  type OpenedPayload,
-  type Round1ClosedPayload,
-  type SealedPayload,
-  type SessionPayload,
-} from './entries.js';
+import { ENTRY, type ClosedPayload, type DeviationPayload, type EntryType, type OpenedPayload } from './entries.js';
+import { KEY_PAYLOADS, type KeyPayloadOf, type SessionAnnouncement } from './payloads.js';
 
 export type Phase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
 
@@ -70,7 +61,7 @@ export interface KeyCeremonyState {
   /** Why the ceremony cannot complete (phase `failed`). */
   failure?: Failure;
   publicKey?: string;
-  readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionPayload }[];
+  readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionAnnouncement }[];
   readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: DeviationPayload }[];
   entries: number;
 }
@@ -152,11 +143,25 @@ function advance(state: KeyCeremonyState): void {
   if (state.phase === 'confirmation' && qualified.every((m) => m.confirmed)) state.phase = 'closing';
 }
 
-type Apply = (state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition) => Result<void>;
+/**
+ * The payload of `e`, of the form of its type (./payloads.ts), or `ceremony.entry` naming the field at
+ * fault. It comes from a file: a wrong shape is refused like any other disagreement, never a crash.
+ */
+function payloadOf<T extends EntryType>(e: TranscriptEntry, type: T): Result<KeyPayloadOf[T]> {
+  const checked = validate(KEY_PAYLOADS[type], e.payload, 'payload');
+  if (checked.ok) return checked;
+  const field = checked.error.where ?? 'payload';
+  return refuse(e, `contenu mal formé (${field} : ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
+}
 
-const applyOpened: Apply = (state, e, def) => {
+/** The entry types that are steps of the script (sessions and deviations may come at any point). */
+type StepType = Exclude<EntryType, typeof ENTRY.session | typeof ENTRY.deviation>;
+
+/** A step of the script, given its entry's payload once its form is checked. */
+type Step<T extends StepType> = (state: KeyCeremonyState, e: TranscriptEntry, p: KeyPayloadOf[T], def: ElectionDefinition) => Result<void>;
+
+const applyOpened: Step<typeof ENTRY.opened> = (state, e, p, def) => {
   if (state.phase !== 'opening') return refuse(e, 'la cérémonie est déjà ouverte.', 'the ceremony is already open.');
-  const p = e.payload as OpenedPayload;
   const expected: OpenedPayload = openedPayload(def, fromHex(state.fingerprint));
   if (canonicalJson(p) !== canonicalJson(expected)) {
     return refuse(e, "l'ouverture ne correspond pas à la définition de l'élection.", 'the opening does not match the election definition.');
@@ -165,8 +170,7 @@ const applyOpened: Apply = (state, e, def) => {
   return ok(undefined);
 };
 
-const applyEnrolled: Apply = (state, e, def) => {
-  const p = e.payload as EnrolledPayload;
+const applyEnrolled: Step<typeof ENTRY.enrolled> = (state, e, p, def) => {
   const j = memberOfActor(e.actor);
   if (state.phase !== 'enrolment') return refuse(e, "l'enrôlement des jetons est terminé.", 'token enrolment is over.');
   if (j === undefined || p.member !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre enrôlé.", 'the author is not the member enrolled.');
@@ -187,44 +191,44 @@ const applyEnrolled: Apply = (state, e, def) => {
   return ok(undefined);
 };
 
-const applyRound1: Apply = (state, e) => {
+const applyRound1: Step<typeof ENTRY.round1> = (state, e, p) => {
   const j = memberOfActor(e.actor);
-  const p = e.payload as { member: number; message: unknown };
   if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment du premier tour.", 'not the time of round 1.');
-  if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui contribue.", 'the author is not the contributing member.');
+  if (j === undefined || p.member !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre qui contribue.", 'the author is not the contributing member.');
   if (state.members[j - 1]!.contributed) return refuse(e, `le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
   state.round1.push({ member: j, message: p.message });
   state.members[j - 1]!.contributed = true;
   return ok(undefined);
 };
 
-const applyRound1Closed: Apply = (state, e) => {
-  const p = e.payload as Round1ClosedPayload;
+const applyRound1Closed: Step<typeof ENTRY.round1Closed> = (state, e, p) => {
   const absent = state.members.filter((m) => !m.contributed).map((m) => m.index);
   if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment de clore le premier tour.", 'not the time to close round 1.');
   if (canonicalJson(p.absent) !== canonicalJson(absent)) return refuse(e, 'la liste des absents est fausse.', 'the list of absent members is wrong.');
+  // §5.4: the president closes round 1 early only with a reason.
+  if (p.reason.trim() === '') return refuse(e, 'raison absente.', 'no reason given.');
   state.round1ClosedEarly = true;
   return ok(undefined);
 };
 
-const applyChecked: Apply = (state, e) => {
+const applyChecked: Step<typeof ENTRY.checked> = (state, e, p) => {
   const j = memberOfActor(e.actor);
-  const p = e.payload as CheckedPayload;
   if (state.phase !== 'round2') return refuse(e, "ce n'est pas le moment de vérifier les parts.", 'not the time to check shares.');
   if (j === undefined || p.member !== j) return refuse(e, "l'auteur n'est pas le membre qui vérifie.", 'the author is not the checking member.');
   if (!validContributors(state).includes(j)) return refuse(e, `le membre ${j} n'a pas de contribution valide.`, `member ${j} has no valid contribution.`);
   const m = state.members[j - 1]!;
   if (m.checked) return refuse(e, `le membre ${j} a déjà vérifié ses parts.`, `member ${j} already checked their shares.`);
-  if (!Array.isArray(p.complaints)) return refuse(e, 'plaintes mal formées.', 'malformed complaints.');
+  // §4.2: each finding names a dealer of the board.
+  if (p.findings.some((f) => f.dealer > state.n)) return refuse(e, 'constats mal formés (un donneur hors du bureau).', 'malformed findings (a dealer not on the board).');
   for (const complaint of p.complaints) state.complaints.push({ member: j, complaint });
   m.checked = true;
   m.complaintsFiled = p.complaints.length;
   return ok(undefined);
 };
 
-const applyResult: Apply = (state, e) => {
+const applyResult: Step<typeof ENTRY.result> = (state, e, p) => {
   if (state.phase !== 'result') return refuse(e, "ce n'est pas le moment du résultat.", 'not the time of the result.');
-  const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, (e.payload as { result: unknown }).result);
+  const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, p.result);
   if (!verified.ok) return refuse(e, verified.error.message.fr, verified.error.message.en);
   const r = verified.value;
   state.result = r;
@@ -241,14 +245,13 @@ const applyResult: Apply = (state, e) => {
 
 function qualifiedMember(state: KeyCeremonyState, e: TranscriptEntry, payloadMember: number): Result<MemberState> {
   const j = memberOfActor(e.actor);
-  if (j === undefined || payloadMember !== j) return refuse(e, "l'auteur n'est pas le membre concerné.", 'the author is not the member concerned.');
+  if (j === undefined || payloadMember !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre concerné.", 'the author is not the member concerned.');
   const m = state.members[j - 1]!;
   if (!m.qualified) return refuse(e, `le membre ${j} n'est pas qualifié.`, `member ${j} is not qualified.`);
   return ok(m);
 }
 
-const applySealed: Apply = (state, e) => {
-  const p = e.payload as SealedPayload;
+const applySealed: Step<typeof ENTRY.sealed> = (state, e, p) => {
   if (state.phase !== 'sealing') return refuse(e, "ce n'est pas le moment de sceller les fragments.", 'not the time to seal key shares.');
   const m = qualifiedMember(state, e, p.member);
   if (!m.ok) return m;
@@ -258,8 +261,7 @@ const applySealed: Apply = (state, e) => {
   return ok(undefined);
 };
 
-const applyConfirmed: Apply = (state, e) => {
-  const p = e.payload as ConfirmedPayload;
+const applyConfirmed: Step<typeof ENTRY.confirmed> = (state, e, p) => {
   if (state.phase !== 'confirmation') return refuse(e, "ce n'est pas le moment des confirmations.", 'not the time of confirmations.');
   const m = qualifiedMember(state, e, p.member);
   if (!m.ok) return m;
@@ -271,8 +273,7 @@ const applyConfirmed: Apply = (state, e) => {
   return ok(undefined);
 };
 
-const applyClosed: Apply = (state, e) => {
-  const p = e.payload as ClosedPayload;
+const applyClosed: Step<typeof ENTRY.closed> = (state, e, p) => {
   if (state.phase !== 'closing') return refuse(e, "ce n'est pas le moment de clore.", 'not the time to close.');
   const expected = closedPayload(state);
   if (canonicalJson(p) !== canonicalJson(expected)) return refuse(e, 'la clôture ne correspond pas au résultat.', 'the closing does not match the result.');
@@ -280,7 +281,7 @@ const applyClosed: Apply = (state, e) => {
   return ok(undefined);
 };
 
-const APPLY: Record<string, Apply> = {
+const STEPS: { readonly [T in StepType]: Step<T> } = {
   [ENTRY.opened]: applyOpened,
   [ENTRY.enrolled]: applyEnrolled,
   [ENTRY.round1]: applyRound1,
@@ -292,36 +293,47 @@ const APPLY: Record<string, Apply> = {
   [ENTRY.closed]: applyClosed,
 };
 
+/** Own keys only: a type named like an Object property ('constructor') is no step. */
+const isStep = (type: string): type is StepType => Object.hasOwn(STEPS, type);
+
+/** The step of `type`, on the entry's payload once its form is checked (before any rule reads it). */
+function applyStep<T extends StepType>(type: T, state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition): Result<void> {
+  const p = payloadOf(e, type);
+  if (!p.ok) return p;
+  return STEPS[type](state, e, p.value, def);
+}
+
 const WORKSTATION_ONLY = new Set<string>([ENTRY.opened, ENTRY.round1Closed, ENTRY.result, ENTRY.closed, ENTRY.deviation]);
 const MEMBER_ONLY = new Set<string>([ENTRY.enrolled, ENTRY.round1, ENTRY.checked, ENTRY.sealed, ENTRY.confirmed]);
 
-/** Applies one (already signature-checked) entry. */
+/**
+ * Applies one (already signature-checked) entry. Every payload is checked against its form before a rule
+ * reads it (./payloads.ts); a step that throws is a bug, and the exception propagates.
+ */
 export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: ElectionDefinition): Result<void> {
   state.entries = e.seq + 1;
   // An entry read from a file without the chain's checks may lack an actor: refused, never a crash.
   if (typeof e.actor !== 'string' || typeof e.type !== 'string') return refuse(e, 'entrée mal formée.', 'malformed entry.');
   if (e.type === ENTRY.session) {
-    state.workstations.push({ seq: e.seq, actor: e.actor, payload: e.payload as SessionPayload });
+    const p = payloadOf(e, ENTRY.session);
+    if (!p.ok) return p;
+    state.workstations.push({ seq: e.seq, actor: e.actor, payload: p.value });
     return ok(undefined);
   }
   if (e.seq === 0) return refuse(e, 'le journal doit commencer par la session du poste.', 'the transcript must start with the workstation session.');
   if (WORKSTATION_ONLY.has(e.type) && !e.actor.startsWith('workstation:')) return refuse(e, 'étape réservée au poste (présidence).', 'step reserved to the workstation (president).');
   if (MEMBER_ONLY.has(e.type) && memberOfActor(e.actor) === undefined) return refuse(e, 'étape réservée à un membre.', 'step reserved to a member.');
   if (e.type === ENTRY.deviation) {
-    state.deviations.push({ seq: e.seq, actor: e.actor, payload: e.payload as DeviationPayload });
+    const p = payloadOf(e, ENTRY.deviation);
+    if (!p.ok) return p;
+    // §4.3: `member` is null or a member of the board.
+    if (p.value.member !== null && p.value.member > state.n) return refuse(e, `écart mal formé (le membre ${p.value.member} n'est pas du bureau).`, `malformed deviation (member ${p.value.member} is not on the board).`);
+    state.deviations.push({ seq: e.seq, actor: e.actor, payload: p.value });
     return ok(undefined);
   }
   if (state.phase === 'closed' || state.phase === 'failed') return refuse(e, 'la cérémonie est terminée.', 'the ceremony is over.');
-  // Own keys only: a type named like an Object property ('constructor') is no step.
-  const apply = Object.hasOwn(APPLY, e.type) ? APPLY[e.type] : undefined;
-  if (apply === undefined) return refuse(e, "type d'entrée inconnu.", 'unknown entry type.');
-  // Payloads come from a file: a wrong shape is refused like any other disagreement, never a crash.
-  let applied: Result<void>;
-  try {
-    applied = apply(state, e, def);
-  } catch {
-    return refuse(e, 'contenu mal formé.', 'malformed payload.');
-  }
+  if (!isStep(e.type)) return refuse(e, "type d'entrée inconnu.", 'unknown entry type.');
+  const applied = applyStep(e.type, state, e, def);
   if (!applied.ok) return applied;
   advance(state);
   return ok(undefined);

@@ -11,23 +11,22 @@
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
+import { validate } from '../../common/validate.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { memberOfActor, stationOf, type TranscriptEntry } from '../../transcript/transcript.js';
-import type { SessionPayload } from '../workstation.js';
+import type { SessionAnnouncement } from '../key/payloads.js';
+import { TALLY_PAYLOADS, type TallyPayloadOf } from './payloads.js';
 import {
-  MAX_SHUFFLES,
-  MIN_SHUFFLES,
   TALLY_ENTRY,
   type TallyCountPayload,
   type TallyDecryptionPayload,
   type TallyDeviationPayload,
+  type TallyEntryType,
   type TallyImportPayload,
-  type TallyOpenPayload,
   type TallyPhase,
   type TallyReceiptsPayload,
   type TallyResultsPayload,
-  type TallyShufflePayload,
   type TallySignaturePayload,
 } from './types.js';
 
@@ -76,7 +75,7 @@ export interface TallyState {
   readonly members: TallyMemberState[];
   count?: TallyCountPayload;
   results?: TallyResultsPayload;
-  readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionPayload }[];
+  readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionAnnouncement }[];
   readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: TallyDeviationPayload }[];
   entries: number;
 }
@@ -119,8 +118,16 @@ const order = (e: TranscriptEntry, phase: TallyPhase): Result<never> =>
   refuse(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours : ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
 const mismatch = (e: TranscriptEntry, fr: string, en: string): Result<never> => refuse(e, 'tally.entry', fr, en);
 
-const isHex = (v: unknown, length: number): v is string => typeof v === 'string' && new RegExp(`^[0-9a-f]{${length}}$`).test(v);
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/**
+ * The payload of `e`, of the form of its type (./payloads.ts), or `tally.entry` naming the field at fault.
+ * It comes from a file: a wrong shape is refused like any other disagreement, never a crash.
+ */
+function payloadOf<T extends TallyEntryType>(e: TranscriptEntry, type: T): Result<TallyPayloadOf[T]> {
+  const checked = validate(TALLY_PAYLOADS[type], e.payload, 'payload');
+  if (checked.ok) return checked;
+  const field = checked.error.where ?? 'payload';
+  return mismatch(e, `contenu mal formé (${field} : ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
+}
 
 /** Shuffles to record: every (active constituency, round 1..k). */
 export function shufflesDue(state: Pick<TallyState, 'active' | 'shuffles'>): number {
@@ -140,14 +147,21 @@ function advance(state: TallyState): void {
   if (state.phase === 'signing' && state.members.every((m) => !m.decrypted || m.signed)) state.phase = 'closing';
 }
 
-type Apply = (state: TallyState, e: TranscriptEntry, def: ElectionDefinition, basis: TallyBasis) => Result<void>;
+/** The entry types that are steps of the tally (a session may come at any point before the closing). */
+type StepType = Exclude<TallyEntryType, typeof TALLY_ENTRY.session>;
 
-const applyOpen: Apply = (state, e, _def, basis) => {
-  if (state.opened) return order(e, state.phase);
-  const p = e.payload as TallyOpenPayload;
-  if (!isHex(p.keyCeremonyHead, 64) || !Number.isInteger(p.shuffles) || p.shuffles < MIN_SHUFFLES || p.shuffles > MAX_SHUFFLES || Object.keys(p).length !== 2) {
-    return mismatch(e, `ouverture mal formée (nombre de mélanges entre ${MIN_SHUFFLES} et ${MAX_SHUFFLES}).`, `malformed opening (number of shuffles from ${MIN_SHUFFLES} to ${MAX_SHUFFLES}).`);
-  }
+/** A step: when it is due (`tally.order` otherwise), and what it does with its payload once its form is checked. */
+interface Step<T extends StepType> {
+  readonly due: (state: TallyState) => boolean;
+  readonly apply: (state: TallyState, e: TranscriptEntry, p: TallyPayloadOf[T], def: ElectionDefinition, basis: TallyBasis) => Result<void>;
+}
+
+const inPhase =
+  (phase: TallyPhase) =>
+  (state: TallyState): boolean =>
+    state.phase === phase;
+
+const applyOpen: Step<typeof TALLY_ENTRY.open>['apply'] = (state, e, p, _def, basis) => {
   if (basis.keyCeremonyHead !== undefined && p.keyCeremonyHead !== basis.keyCeremonyHead) {
     return refuse(e, 'tally.open-entry', "le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'the tally does not start from the head of the key-ceremony transcript.');
   }
@@ -158,13 +172,8 @@ const applyOpen: Apply = (state, e, _def, basis) => {
   return ok(undefined);
 };
 
-const applyImport: Apply = (state, e, def, basis) => {
-  if (state.phase !== 'import') return order(e, state.phase);
-  const p = e.payload as TallyImportPayload;
-  const counts = [p.ballotLines, p.accepted, p.rejected];
-  if (!isHex(p.urnDigest, 64) || !isHex(p.urnSha256, 64) || !isHex(p.acceptedSha256, 64) || !isHex(p.rejectedSha256, 64) || !counts.every(isCount) || p.accepted + p.rejected !== p.ballotLines) {
-    return mismatch(e, "compte rendu d'import mal formé.", 'malformed import entry.');
-  }
+const applyImport: Step<typeof TALLY_ENTRY.import>['apply'] = (state, e, p, def, basis) => {
+  if (p.accepted + p.rejected !== p.ballotLines) return mismatch(e, "compte rendu d'import mal formé.", 'malformed import entry.');
   if (basis.accepted === undefined) return mismatch(e, 'les bulletins acceptés sont inconnus (accepted.jsonl).', 'the accepted ballots are unknown (accepted.jsonl).');
   const active = def.constituencies.map((c) => ({ id: c.id, ballots: basis.accepted!.get(c.id) ?? 0 })).filter((c) => c.ballots > 0);
   if (active.reduce((s, c) => s + c.ballots, 0) !== p.accepted) {
@@ -176,10 +185,8 @@ const applyImport: Apply = (state, e, def, basis) => {
   return ok(undefined);
 };
 
-const applyReceipts: Apply = (state, e) => {
-  if (state.phase !== 'receipts') return order(e, state.phase);
-  const p = e.payload as TallyReceiptsPayload;
-  if (!isCount(p.count) || !isHex(p.sha256, 64) || p.count !== state.import!.accepted) {
+const applyReceipts: Step<typeof TALLY_ENTRY.receipts>['apply'] = (state, e, p) => {
+  if (p.count !== state.import!.accepted) {
     return mismatch(e, 'la liste des reçus doit compter un reçu par bulletin accepté.', 'the receipt list must count one receipt per accepted ballot.');
   }
   state.receipts = p;
@@ -187,31 +194,26 @@ const applyReceipts: Apply = (state, e) => {
   return ok(undefined);
 };
 
-const applyShuffle: Apply = (state, e) => {
-  if (state.phase !== 'shuffle') return order(e, state.phase);
-  const p = e.payload as TallyShufflePayload;
+const applyShuffle: Step<typeof TALLY_ENTRY.shuffle>['apply'] = (state, e, p) => {
   if (!state.active.some((c) => c.id === p.constituency)) {
-    return mismatch(e, `aucun bulletin accepté à mélanger dans « ${String(p.constituency)} ».`, `no accepted ballot to shuffle in "${String(p.constituency)}".`);
+    return mismatch(e, `aucun bulletin accepté à mélanger dans « ${p.constituency} ».`, `no accepted ballot to shuffle in "${p.constituency}".`);
   }
   const done = state.shuffled.get(p.constituency) ?? [];
   if (p.round !== done.length + 1 || p.round > state.shuffles) {
-    return refuse(e, 'tally.order', `le mélange ${String(p.round)} de ${p.constituency} n'est pas le suivant (${done.length} déjà enregistré(s) sur ${state.shuffles}).`, `shuffle ${String(p.round)} of ${p.constituency} is not the next one (${done.length} of ${state.shuffles} recorded).`);
+    return refuse(e, 'tally.order', `le mélange ${p.round} de ${p.constituency} n'est pas le suivant (${done.length} déjà enregistré(s) sur ${state.shuffles}).`, `shuffle ${p.round} of ${p.constituency} is not the next one (${done.length} of ${state.shuffles} recorded).`);
   }
-  if (!isHex(p.digest, 64)) return mismatch(e, 'empreinte du mélange mal formée.', 'malformed shuffle digest.');
   state.shuffled.set(p.constituency, [...done, p.digest]);
   return ok(undefined);
 };
 
-const applyDecryption: Apply = (state, e, _def, basis) => {
-  if (state.phase !== 'decryption') return order(e, state.phase);
-  const p = e.payload as TallyDecryptionPayload;
+const applyDecryption: Step<typeof TALLY_ENTRY.decryption>['apply'] = (state, e, p, _def, basis) => {
   const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
   const m = state.members[j - 1]!;
   if (!basis.qualified.includes(j)) return refuse(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
   if (m.decrypted) return refuse(e, 'tally.member-twice', `le membre ${j} a déjà déchiffré.`, `member ${j} already decrypted.`);
   const expected = state.active.map((c) => c.id);
-  if (!Array.isArray(p.partials) || canonicalJson(p.partials.map((x) => x.constituency)) !== canonicalJson(expected) || !p.partials.every((x) => isHex(x.digest, 64) && Object.keys(x).length === 2)) {
+  if (canonicalJson(p.partials.map((x) => x.constituency)) !== canonicalJson(expected)) {
     return mismatch(e, 'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.', 'the partial decryptions must cover every constituency with a ballot, in the definition’s order.');
   }
   m.decrypted = true;
@@ -219,11 +221,9 @@ const applyDecryption: Apply = (state, e, _def, basis) => {
   return ok(undefined);
 };
 
-const applyCount: Apply = (state, e) => {
-  if (state.phase !== 'count') return order(e, state.phase);
-  const p = e.payload as TallyCountPayload;
+const applyCount: Step<typeof TALLY_ENTRY.count>['apply'] = (state, e, p) => {
   const decrypted = state.members.filter((m) => m.decrypted).map((m) => m.index);
-  if (!Array.isArray(p.members) || canonicalJson(p.members) !== canonicalJson(decrypted) || !isHex(p.pvSha256, 64)) {
+  if (canonicalJson(p.members) !== canonicalJson(decrypted)) {
     return mismatch(e, `le dépouillement doit combiner les déchiffrements des membres ${decrypted.join(', ')}.`, `the count must combine the decryptions of members ${decrypted.join(', ')}.`);
   }
   state.count = p;
@@ -231,16 +231,14 @@ const applyCount: Apply = (state, e) => {
   return ok(undefined);
 };
 
-const applySignature: Apply = (state, e, def) => {
-  if (state.phase !== 'signing') return order(e, state.phase);
-  const p = e.payload as TallySignaturePayload;
+const applySignature: Step<typeof TALLY_ENTRY.signature>['apply'] = (state, e, p, def) => {
   const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
   const m = state.members[j - 1]!;
   if (!m.decrypted) return refuse(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
   if (m.signed) return refuse(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
   const ids = def.constituencies.map((c) => c.id);
-  if (p.pvSha256 !== state.count!.pvSha256 || !Array.isArray(p.signatures) || canonicalJson(p.signatures.map((s) => s.constituency)) !== canonicalJson(ids) || !p.signatures.every((s) => isHex(s.signature, 128))) {
+  if (p.pvSha256 !== state.count!.pvSha256 || canonicalJson(p.signatures.map((s) => s.constituency)) !== canonicalJson(ids)) {
     return mismatch(e, 'les signatures doivent porter sur chaque procès-verbal compté, dans l’ordre de la définition.', 'the signatures must cover every PV counted, in the definition’s order.');
   }
   m.signed = true;
@@ -248,40 +246,50 @@ const applySignature: Apply = (state, e, def) => {
   return ok(undefined);
 };
 
-const applyResults: Apply = (state, e) => {
-  if (state.phase !== 'closing') return order(e, state.phase);
-  const p = e.payload as TallyResultsPayload;
-  if (!isHex(p.resultsSha256, 64)) return mismatch(e, 'empreinte des résultats mal formée.', 'malformed results digest.');
+const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, _e, p) => {
   state.results = p;
   state.phase = 'closed';
   return ok(undefined);
 };
 
-const APPLY: Record<string, Apply> = {
-  [TALLY_ENTRY.open]: applyOpen,
-  [TALLY_ENTRY.import]: applyImport,
-  [TALLY_ENTRY.receipts]: applyReceipts,
-  [TALLY_ENTRY.shuffle]: applyShuffle,
-  [TALLY_ENTRY.decryption]: applyDecryption,
-  [TALLY_ENTRY.count]: applyCount,
-  [TALLY_ENTRY.signature]: applySignature,
-  [TALLY_ENTRY.results]: applyResults,
-};
-
-const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature]);
-const DEVIATION_KINDS = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused']);
-
-function applyDeviation(state: TallyState, e: TranscriptEntry): Result<void> {
-  const p = e.payload as TallyDeviationPayload;
-  const memberOk = p.member === null || (Number.isInteger(p.member) && p.member >= 1 && p.member <= state.n);
-  if (!DEVIATION_KINDS.has(p.kind) || !memberOk || typeof p.code !== 'string' || typeof p.message?.fr !== 'string' || typeof p.message?.en !== 'string') {
-    return mismatch(e, 'écart mal formé.', 'malformed deviation.');
-  }
+const applyDeviation: Step<typeof TALLY_ENTRY.deviation>['apply'] = (state, e, p) => {
+  // §4: `member` is null or a member of the board.
+  if (p.member !== null && p.member > state.n) return mismatch(e, 'écart mal formé.', 'malformed deviation.');
   state.deviations.push({ seq: e.seq, actor: e.actor, payload: p });
   return ok(undefined);
+};
+
+const STEPS: { readonly [T in StepType]: Step<T> } = {
+  [TALLY_ENTRY.open]: { due: (state) => !state.opened, apply: applyOpen },
+  [TALLY_ENTRY.import]: { due: inPhase('import'), apply: applyImport },
+  [TALLY_ENTRY.receipts]: { due: inPhase('receipts'), apply: applyReceipts },
+  [TALLY_ENTRY.shuffle]: { due: inPhase('shuffle'), apply: applyShuffle },
+  [TALLY_ENTRY.decryption]: { due: inPhase('decryption'), apply: applyDecryption },
+  [TALLY_ENTRY.count]: { due: inPhase('count'), apply: applyCount },
+  [TALLY_ENTRY.signature]: { due: inPhase('signing'), apply: applySignature },
+  [TALLY_ENTRY.results]: { due: inPhase('closing'), apply: applyResults },
+  // At any point after tally.open (checked before) and before tally.results (checked first of all).
+  [TALLY_ENTRY.deviation]: { due: () => true, apply: applyDeviation },
+};
+
+/** Own keys only: a type named like an Object property ('constructor') is no step. */
+const isStep = (type: string): type is StepType => Object.hasOwn(STEPS, type);
+
+/** The step of `type`: its phase first (`tally.order`), then its payload's form, then its rules. */
+function applyStep<T extends StepType>(type: T, state: TallyState, e: TranscriptEntry, def: ElectionDefinition, basis: TallyBasis): Result<void> {
+  const step: Step<T> = STEPS[type];
+  if (!step.due(state)) return order(e, state.phase);
+  const p = payloadOf(e, type);
+  if (!p.ok) return p;
+  return step.apply(state, e, p.value, def, basis);
 }
 
-/** Applies one (already signature-checked) entry. */
+const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature]);
+
+/**
+ * Applies one (already signature-checked) entry. Every payload is checked against its form before a rule
+ * reads it (./payloads.ts); a step that throws is a bug, and the exception propagates.
+ */
 export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: ElectionDefinition, basis: TallyBasis): Result<void> {
   state.entries = e.seq + 1;
   // An entry read from a file without the chain's checks may lack an actor: refused, never a crash.
@@ -290,7 +298,9 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   if (state.phase === 'closed') return refuse(e, 'tally.order', 'le dépouillement est clos.', 'the tally is closed.');
   if (e.type === TALLY_ENTRY.session) {
     if (!e.actor.startsWith('workstation:')) return mismatch(e, 'seul un poste annonce une session.', 'only a workstation announces a session.');
-    state.workstations.push({ seq: e.seq, actor: e.actor, payload: e.payload as SessionPayload });
+    const p = payloadOf(e, TALLY_ENTRY.session);
+    if (!p.ok) return p;
+    state.workstations.push({ seq: e.seq, actor: e.actor, payload: p.value });
     return ok(undefined);
   }
   if (e.seq === 0) return order(e, state.phase);
@@ -301,18 +311,11 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
     return mismatch(e, memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).', memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).');
   }
   if (!state.opened && e.type !== TALLY_ENTRY.open) return order(e, state.phase);
-  // Payloads come from a file: a wrong shape is refused like any other disagreement, never a crash.
-  try {
-    if (e.type === TALLY_ENTRY.deviation) return applyDeviation(state, e);
-    // Own keys only: a type named like an Object property ('constructor') is no step.
-    const apply = Object.hasOwn(APPLY, e.type) ? APPLY[e.type] : undefined;
-    if (apply === undefined) return mismatch(e, "type d'entrée inconnu.", 'unknown entry type.');
-    const applied = apply(state, e, def, basis);
-    if (!applied.ok) return applied;
-  } catch {
-    return mismatch(e, 'contenu mal formé.', 'malformed payload.');
-  }
-  advance(state);
+  if (!isStep(e.type)) return mismatch(e, "type d'entrée inconnu.", 'unknown entry type.');
+  const applied = applyStep(e.type, state, e, def, basis);
+  if (!applied.ok) return applied;
+  // A deviation moves nothing forward.
+  if (e.type !== TALLY_ENTRY.deviation) advance(state);
   return ok(undefined);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The tally ceremony's contracts (docs/tally-ceremony.md): the entries of its transcript, the token port
  * the decryption and signature steps use, and the public view the screens and the projector show. The
- * view never holds a secret: no key share, no passphrase, no identity secret.
+ * view never holds a secret: no key share, no passphrase, no identity secret. Each entry payload's form,
+ * checked when a transcript is read: ./payloads.ts.
  */
 import type { Bilingual, Failure, Result } from '../../common/result.js';
 import type { Pv } from '../../election/results.js';
@@ -20,6 +21,8 @@ export const TALLY_ENTRY = {
   results: 'tally.results',
   deviation: 'tally.deviation',
 } as const;
+
+export type TallyEntryType = (typeof TALLY_ENTRY)[keyof typeof TALLY_ENTRY];
 
 export type TallyPhase = 'import' | 'receipts' | 'shuffle' | 'decryption' | 'count' | 'signing' | 'closing' | 'closed';
 
