@@ -48,6 +48,15 @@ typedef struct {
 static atomic_int active_calls;
 static atomic_int configured_threads; /* 0: one per online processor */
 
+/*
+ * A canonical ristretto255 encoding (RFC 9496 §4.3.1): libsodium 1.0.18's is_valid_point ignores bit 255,
+ * accepting the encodings of s + 2^255, which the RFC (and @noble/curves, the reference) refuse as
+ * non-canonical. Refused here first, so that every backend gives the same verdict on every byte string.
+ */
+static int canonical_point(const unsigned char *p) {
+  return (p[PT - 1] & 0x80) == 0 && crypto_core_ristretto255_is_valid_point(p);
+}
+
 /* s·P, where an identity result is an answer, not an error. */
 static int times(unsigned char *out, const unsigned char *s, const unsigned char *p) {
   if (crypto_scalarmult_ristretto255(out, s, p) == 0) return 1;
@@ -61,7 +70,7 @@ static int times_base(unsigned char *out, const unsigned char *s) {
 static int one(range_t *r, size_t i, unsigned char *term) {
   const size_t at = i * PT;
   switch (r->op) {
-    case OP_VALID: return crypto_core_ristretto255_is_valid_point(r->x + at);
+    case OP_VALID: return canonical_point(r->x + at);
     case OP_MUL_BASE: return times_base(r->out + at, r->x + at);
     case OP_MUL_ONE: return times(r->out + at, r->x + at, r->y);
     case OP_MUL: return times(r->out + at, r->x + at, r->y + at);

@@ -85,6 +85,17 @@ describe.runIf(native.ok)('the native backend against @noble/curves', () => {
     expect(toHex(fast.fromUniform(u))).toBe(toHex(ref.fromUniform(u)));
   });
 
+  it('refuses an encoding with bit 255 set, as RFC 9496 and the reference do (libsodium 1.0.18 alone accepts it)', () => {
+    const valid = randomPoints(1);
+    const high = valid.slice();
+    high[31]! |= 0x80;
+    expect(ref.firstInvalid(valid)).toBe(-1);
+    expect(ref.firstInvalid(high)).toBe(0);
+    expect(fast.firstInvalid(high)).toBe(0);
+    const list = new Uint8Array([...randomPoints(3), ...high, ...randomPoints(2)]);
+    expect(fast.firstInvalid(list)).toBe(3);
+  });
+
   it('finds the same first invalid encoding, and accepts the identity', () => {
     const good = randomPoints(5);
     expect(fast.firstInvalid(good)).toBe(-1);
@@ -94,8 +105,11 @@ describe.runIf(native.ok)('the native backend against @noble/curves', () => {
       expect(ref.firstInvalid(list)).toBe(5);
       expect(fast.firstInvalid(list)).toBe(5);
     }
-    const noise = new Uint8Array(randomBytes(32 * 64));
-    expect(fast.firstInvalid(noise)).toBe(ref.firstInvalid(noise));
+    // Random bytes, one string at a time: the two backends agree on each (2,000 strings, ~12 % valid).
+    for (let i = 0; i < 2000; i++) {
+      const one = new Uint8Array(randomBytes(32));
+      expect(fast.firstInvalid(one)).toBe(ref.firstInvalid(one));
+    }
   });
 
   it('refuses a broken contract instead of answering: an invalid point, mismatched lengths', () => {
