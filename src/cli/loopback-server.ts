@@ -14,7 +14,7 @@ import type { SceauApi } from '../core/service/api.js';
 import { dispatch } from '../core/service/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from '../core/service/content-security-policy.js';
 
-export interface LoopbackServerOptions {
+interface LoopbackServerOptions {
   readonly service: SceauApi;
   /** The built renderer (`out/renderer`). */
   readonly staticRoot: string;

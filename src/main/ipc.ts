@@ -20,7 +20,7 @@ export interface IpcMainLike {
 /** The app's own pages are served from app://sceau/ (see shell.ts); nothing else may call the API. */
 export const APP_ORIGIN = 'app://sceau';
 
-export function isTrustedSender(event: InvokeEvent): boolean {
+function isTrustedSender(event: InvokeEvent): boolean {
   const frame = event.senderFrame;
   if (frame === null || frame.parent !== null) return false;
   try {

@@ -48,12 +48,12 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-export function contentType(file: string): string {
+function contentType(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** The headers of every app:// answer, file or refusal: the strict CSP and the loopback server's hardening. */
-export function appResponseHeaders(type: string): Headers {
+function appResponseHeaders(type: string): Headers {
   return new Headers({
     'Content-Type': type,
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,

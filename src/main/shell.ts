@@ -10,9 +10,9 @@ import type { SceauApi } from '../core/service/api.js';
 import { registerIpc } from './ipc.js';
 import { appProtocolHandler, isAllowedRequest, webPreferences } from './security.js';
 
-export type WindowKind = 'main' | 'auditor';
+type WindowKind = 'main' | 'auditor';
 
-export interface ShellOptions {
+interface ShellOptions {
   readonly service: SceauApi;
   /** The built renderer (`out/renderer`) and preload (`out/preload/index.cjs`). */
   readonly rendererRoot: string;

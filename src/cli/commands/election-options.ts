@@ -24,7 +24,7 @@ export const SIZE_HELP = `  --out DIR             dossier à créer / folder to 
   --bad KIND[=N],…|all  bulletins invalides / bad ballots: ${BAD_KINDS.join(', ')}
   --workers N           fils de calcul / worker threads (default: all cores)`;
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 function int(v: string | undefined, name: string, dflt: number, min: number): number {
   if (v === undefined) return dflt;
@@ -33,7 +33,7 @@ function int(v: string | undefined, name: string, dflt: number, min: number): nu
   return n;
 }
 
-export function parseBad(v: string | undefined): Partial<Record<BadKind, number>> {
+function parseBad(v: string | undefined): Partial<Record<BadKind, number>> {
   if (v === undefined || v === '') return {};
   if (v === 'all') return Object.fromEntries(BAD_KINDS.map((k) => [k, 1]));
   const out: Partial<Record<BadKind, number>> = {};
@@ -45,7 +45,7 @@ export function parseBad(v: string | undefined): Partial<Record<BadKind, number>
   return out;
 }
 
-export function parseSize(values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>): ElectionSize & { workers?: number } {
+function parseSize(values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>): ElectionSize & { workers?: number } {
   const members = int(values.members, 'members', 5, 1);
   const threshold = int(values.threshold, 'threshold', Math.min(3, members), 1);
   if (threshold > members) throw new UsageError('--threshold: t ≤ n');

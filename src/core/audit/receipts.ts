@@ -39,7 +39,7 @@ export function normaliseReceipt(input: string): string | undefined {
 }
 
 /** Why a typed code is no receipt: `receipt.old-format` for a first-version (20-digit) code, `receipt.format` otherwise. */
-export function receiptFormatFailure(input: string): Result<never> {
+function receiptFormatFailure(input: string): Result<never> {
   if (OLD_RECEIPT.test(input.toLowerCase().replace(/[\s-]/g, ''))) {
     return fail(
       'receipt.old-format',

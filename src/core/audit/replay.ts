@@ -68,7 +68,7 @@ function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession |
 }
 
 /** Replays a transcript's text against its election definition. Pure. */
-export function replayTranscriptText(def: ElectionDefinition, text: string, kind: Exclude<ReplayKind, 'tally'>, source: { folder: string; file: string }): TranscriptReplay {
+function replayTranscriptText(def: ElectionDefinition, text: string, kind: Exclude<ReplayKind, 'tally'>, source: { folder: string; file: string }): TranscriptReplay {
   const state = initialState(def, definitionFingerprint(def));
   // A record's key-ceremony transcript is the ceremony folder's, byte for byte (docs/record.md §2): same rules.
   const rule = keyCeremonyRule(def, state);
@@ -76,7 +76,7 @@ export function replayTranscriptText(def: ElectionDefinition, text: string, kind
 }
 
 /** What a kind of transcript brings to the replay: how actors' keys are learned, its rule, its phase. */
-export interface ReplayRules {
+interface ReplayRules {
   readonly keys: ActorKeys;
   readonly rule: Rule;
   /** The key ceremony's state, for the proofs its entries carry; absent for a transcript without any. */

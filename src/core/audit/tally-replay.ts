@@ -195,7 +195,7 @@ function keyCeremonyEntries(replay: TranscriptReplay): TranscriptEntry[] {
 }
 
 /** Replays `tally.jsonl` of the record `dir`, given its key ceremony's replay (for the head and members' keys). */
-export async function replayTally(dir: string, def: ElectionDefinition, keyCeremony: TranscriptReplay): Promise<Result<TranscriptReplay>> {
+async function replayTally(dir: string, def: ElectionDefinition, keyCeremony: TranscriptReplay): Promise<Result<TranscriptReplay>> {
   const text = await readFile(join(dir, RECORD_FILES.tallyTranscript), 'utf8').catch(() => undefined);
   if (text === undefined) {
     return fail('audit.no-transcript', `Aucun journal de dépouillement (${RECORD_FILES.tallyTranscript}) dans ${dir}.`, `No tally transcript (${RECORD_FILES.tallyTranscript}) in ${dir}.`, dir);

@@ -6,8 +6,8 @@ import type { Bilingual, Failure } from '../common/result.js';
 import type { VerifyReport } from '../verifier/report.js';
 
 /** `proofs`: the proofs an entry carries (a round-1 message's, a complaint's); only on entries that carry some. */
-export type CheckName = 'link' | 'signature' | 'rule' | 'proofs';
-export type CheckStatus = 'passed' | 'failed' | 'not-checked';
+type CheckName = 'link' | 'signature' | 'rule' | 'proofs';
+type CheckStatus = 'passed' | 'failed' | 'not-checked';
 
 export interface EntryCheck {
   readonly name: CheckName;

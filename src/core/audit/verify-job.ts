@@ -30,13 +30,13 @@ interface Job {
   failure?: VerifyJobView['failure'];
 }
 
-export type RunVerifier = (dir: string, options: VerifyOptions) => Promise<VerifyReport>;
+type RunVerifier = (dir: string, options: VerifyOptions) => Promise<VerifyReport>;
 
 /**
  * A pool of worker threads when the build ships the worker's entry, otherwise tasks run inline: the
  * verdicts are the same whatever the pool size (docs/formats.md §4.5), only slower.
  */
-export function appPool(): WorkerPool {
+function appPool(): WorkerPool {
   const entry = workerEntry();
   return entry.eval || existsSync(fileURLToPath(entry.script)) ? new WorkerPool() : new WorkerPool(0);
 }

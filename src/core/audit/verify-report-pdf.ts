@@ -9,7 +9,7 @@ import { PdfWriter } from '../report/pdf-writer.js';
 import type { VerifyReport } from '../verifier/verify.js';
 import type { ReplayedSession } from './types.js';
 
-export interface VerifyPdfInput {
+interface VerifyPdfInput {
   readonly report: VerifyReport;
   readonly keyCeremonyHead: string | null;
   readonly sessions: readonly ReplayedSession[];

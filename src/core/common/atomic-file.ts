@@ -28,7 +28,7 @@ export type WriteOp = 'write' | 'write-in-place' | 'copy' | 'append' | 'rename';
  * the bytes written: where a full disk stops a write), `after` it is written and durable. The probe may
  * throw (an injected I/O error, as the system call would) or kill the process.
  */
-export type WriteProbe = (point: { readonly op: WriteOp; readonly path: string; readonly stage: 'before' | 'during' | 'after'; readonly bytes?: Uint8Array }) => void;
+type WriteProbe = (point: { readonly op: WriteOp; readonly path: string; readonly stage: 'before' | 'during' | 'after'; readonly bytes?: Uint8Array }) => void;
 
 let probe: WriteProbe | undefined;
 

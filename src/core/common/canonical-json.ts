@@ -10,7 +10,7 @@ import { InputError } from './result.js';
  * refused as input rather than exhausting the stack of the recursion below (a transcript line of a few
  * hundred kilobytes can nest a hundred thousand levels).
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 export function canonicalJson(value: unknown): string {
   return canonicalAt(value, 0);

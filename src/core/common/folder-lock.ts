@@ -27,7 +27,7 @@ import { fail, ok, type Bilingual, type Result } from './result.js';
 
 export const LOCK_FILE = '.sceau.lock';
 /** Held for milliseconds while a stale lock is removed. */
-export const BREAK_FILE = `${LOCK_FILE}.break`;
+const BREAK_FILE = `${LOCK_FILE}.break`;
 const LOCK_FORMAT = 'sceau/lock/v1';
 /** A lock file still empty (or unreadable) this long after its creation was left by a creator that died before writing it. */
 const EMPTY_LOCK_STALE_MS = 30_000;

@@ -59,7 +59,7 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
 export const unknownJson: Validator<unknown> = (value) => value;
 
 /** A field that may be absent: absent in the checked value too, never present as `undefined`. */
-export type OptionalValidator<T> = Validator<T | undefined> & { readonly optional: true };
+type OptionalValidator<T> = Validator<T | undefined> & { readonly optional: true };
 
 export function optional<T>(inner: Validator<T>): OptionalValidator<T> {
   return Object.assign((value: unknown, where: string) => (value === undefined ? undefined : inner(value, where)), { optional: true as const });

@@ -72,7 +72,7 @@ export class Encoder {
 }
 
 /** A sink that keeps the bytes, for known-answer vectors and tests. */
-export class ByteSink implements Sink {
+class ByteSink implements Sink {
   private readonly parts: Uint8Array[] = [];
   update(bytes: Uint8Array): void {
     this.parts.push(bytes.slice());

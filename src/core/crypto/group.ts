@@ -20,8 +20,8 @@ export const L: bigint = Point.Fn.ORDER;
 export const G: Point = Point.BASE;
 export const IDENTITY: Point = Point.ZERO;
 
-export const POINT_BYTES = 32;
-export const SCALAR_BYTES = 32;
+const POINT_BYTES = 32;
+const SCALAR_BYTES = 32;
 
 export function mod(a: bigint): bigint {
   const r = a % L;
@@ -148,10 +148,6 @@ export function pointFromBytes(bytes: Uint8Array, where = 'point', options: Poin
     throw new InputError('point.identity', "Point neutre (identité) refusé à cet endroit.", 'Identity point not allowed here.', where);
   }
   return p;
-}
-
-export function pointToBytes(p: Point): Uint8Array {
-  return p.toBytes();
 }
 
 export function pointToHex(p: Point): string {

@@ -15,12 +15,10 @@ import { encode, type Encoder } from './encoding.js';
 import { fail, missingCase, ok, type Bilingual, type Result } from '../common/result.js';
 
 /** What a signature may be for; each is a domain tag of docs/protocol.md §4. */
-export type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signatureStationEntry | typeof DOMAIN.signaturePv;
+type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signatureStationEntry | typeof DOMAIN.signaturePv;
 
-export const SIGNATURE_PURPOSES: readonly SignaturePurpose[] = [DOMAIN.signatureTranscriptEntry, DOMAIN.signatureStationEntry, DOMAIN.signaturePv];
-
-export const PUBLIC_KEY_BYTES = 32;
-export const SIGNATURE_BYTES = 64;
+const PUBLIC_KEY_BYTES = 32;
+const SIGNATURE_BYTES = 64;
 
 export interface IdentityKeyPair {
   /** Hazardous: the 32-byte Ed25519 secret seed; lives only in the member's token. Wipe after use. */

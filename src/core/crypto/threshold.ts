@@ -65,7 +65,7 @@ export type VerifiedPartial = PartialDecryption & {
  * What decryption takes from the DKG result (docs/dkg.md §5, `DkgResult` has these fields): the qualified
  * set Q, the verification keys Y_1..Y_n (index j − 1) and the threshold t.
  */
-export interface ElectionDecryptionKeys {
+interface ElectionDecryptionKeys {
   readonly qualified: readonly number[];
   readonly verificationKeys: readonly Point[];
   readonly t: number;
@@ -171,7 +171,7 @@ export function verifyPartialJson(fingerprint: Fingerprint, key: MemberKey, ciph
  * the proof is checked against the DKG's own Y_j (never a key supplied with the partial), then as
  * {@link verifyPartial}.
  */
-export function verifyPartialDecryptionForElection(
+function verifyPartialDecryptionForElection(
   fingerprint: Fingerprint,
   dkg: ElectionDecryptionKeys,
   ciphertexts: readonly Ciphertext[],
@@ -378,7 +378,7 @@ export function combine(ciphertexts: readonly Ciphertext[], partials: readonly V
   return ok(scaled.map((x) => x.multiplyUnsafe(inverse)));
 }
 
-export interface CombinedChoices {
+interface CombinedChoices {
   /** M_i, as {@link combine} returns them */
   readonly plaintexts: Point[];
   /** M_i decoded in `table`'s constituency: a choice, or invalid (nul) */

@@ -193,7 +193,7 @@ export function definitionFromJson(json: unknown): ElectionDefinition {
 }
 
 /** Something about a valid definition that the president should weigh before the key ceremony starts. */
-export interface BoardWarning {
+interface BoardWarning {
   readonly code: string;
   readonly message: Bilingual;
 }
@@ -270,17 +270,8 @@ export function fingerprintHex(def: ElectionDefinition): string {
 
 // --- helpers ---
 
-export function constituencyById(def: ElectionDefinition): Map<string, Constituency> {
-  return new Map(def.constituencies.map((c) => [c.id, c]));
-}
-
 export function president(def: ElectionDefinition): BoardMember {
   return def.board.members.find((m) => m.president)!;
-}
-
-export function memberIdentityKey(def: ElectionDefinition, index: number): Uint8Array | undefined {
-  const m = def.board.members[index - 1];
-  return m?.identityKey === undefined ? undefined : fromHex(m.identityKey);
 }
 
 /** The definition as written to election.json: pretty JSON, keys in the order of this module. */

@@ -23,7 +23,7 @@ import { IDENTIFIER } from './definition.js';
 import type { Pv, Results } from './results.js';
 
 export const PV_SEAL_PREFIX = 'sceau:pv:1:';
-export const RESULTS_SEAL_PREFIX = 'sceau:results:1:';
+const RESULTS_SEAL_PREFIX = 'sceau:results:1:';
 
 /** What a PV seal says; hex values lower-case. */
 export interface PvSeal {

@@ -38,7 +38,7 @@ export function tallyFile(constituency: string): string {
   return `${RECORD_FILES.tallyDir}/${constituency}.json`;
 }
 
-export interface ManifestEntry {
+interface ManifestEntry {
   readonly path: string;
   readonly bytes: number;
   readonly sha256: string;

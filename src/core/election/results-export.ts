@@ -117,7 +117,7 @@ export const CSV_COLUMNS = [
   'voix_pct_exprimes',
 ] as const;
 
-export const CSV_SEPARATOR = ';';
+const CSV_SEPARATOR = ';';
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
 

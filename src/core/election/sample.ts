@@ -5,7 +5,7 @@
 import { toHex } from '../common/bytes.js';
 import { DEFINITION_FORMAT, type Constituency, type ElectionDefinition } from './definition.js';
 
-export interface SampleOptions {
+interface SampleOptions {
   readonly constituencies: number;
   /** Candidates (or lists) per constituency. */
   readonly candidates: number;

@@ -23,7 +23,7 @@ import { instantMs, UTC_INSTANT, type ElectionDefinition } from './definition.js
 
 export const URN_FORMAT = 'sceau/urn/v1';
 
-export interface UrnHeader {
+interface UrnHeader {
   readonly format: typeof URN_FORMAT;
   /** hex(fp) */
   readonly election: string;

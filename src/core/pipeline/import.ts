@@ -41,7 +41,7 @@ import { GrowableBytes, GrowableU32 } from './growable.js';
 import { WorkerPool } from '../workers/pool.js';
 import type { BallotsOutput, BallotsTask } from '../workers/tasks.js';
 
-export interface ImportProgress {
+interface ImportProgress {
   readonly bytesRead: number;
   readonly totalBytes: number;
   readonly lines: number;
@@ -49,7 +49,7 @@ export interface ImportProgress {
   readonly checked: number;
 }
 
-export interface ImportOptions {
+interface ImportOptions {
   readonly urnPath: string;
   readonly definition: ElectionDefinition;
   readonly fingerprint: Uint8Array;
@@ -63,7 +63,7 @@ export interface ImportOptions {
   readonly fileName?: string;
 }
 
-export interface AcceptedBallot {
+interface AcceptedBallot {
   /** 1-based line of the urn file (the header is line 1). */
   readonly line: number;
   readonly id: string;
@@ -76,7 +76,7 @@ export interface AcceptedBallot {
  * ciphertext) and the identity string per ballot, instead of an object of strings (docs/performance.md
  * "Memory"). {@link ballotsOf} gives the objects.
  */
-export interface AcceptedList {
+interface AcceptedList {
   readonly count: number;
   /** 1-based lines of the urn file. */
   readonly lines: Uint32Array;
@@ -86,7 +86,7 @@ export interface AcceptedList {
   readonly ciphertexts: PackedCiphertexts;
 }
 
-export interface RejectedBallot {
+interface RejectedBallot {
   readonly line: number;
   readonly id?: string;
   readonly constituency?: string;
@@ -110,7 +110,7 @@ export function receiptAt(list: AcceptedList, i: number): string {
 }
 
 /** The i-th ciphertext of a list, as hex. */
-export function ciphertextAt(list: AcceptedList, i: number): CiphertextJson {
+function ciphertextAt(list: AcceptedList, i: number): CiphertextJson {
   const hex = (packed: Uint8Array): string => Buffer.from(packed.buffer, packed.byteOffset + i * 32, 32).toString('hex');
   return { a: hex(list.ciphertexts.a), b: hex(list.ciphertexts.b) };
 }

@@ -26,7 +26,7 @@ export function winAnsi(text: string): string {
     .join('');
 }
 
-export interface Fonts {
+interface Fonts {
   readonly regular: PDFFont;
   readonly bold: PDFFont;
   readonly mono: PDFFont;

@@ -19,7 +19,7 @@ export interface PresentMember {
   readonly role: string;
 }
 
-export interface PvPdfInput {
+interface PvPdfInput {
   readonly definition: ElectionDefinition;
   readonly pv: Pv;
   /** The members' signatures of this PV (results.json); others' constituencies are ignored. */
@@ -35,7 +35,7 @@ export interface PvPdfInput {
   readonly generatedAt: Date;
 }
 
-export interface SummaryPdfInput {
+interface SummaryPdfInput {
   readonly definition: ElectionDefinition;
   readonly results: Results;
   readonly recordFingerprint: string;

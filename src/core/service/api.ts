@@ -20,7 +20,7 @@ export type { Transport } from '../ceremony/workstation.js';
 export type { MeasuredFile, SoftwareMeasurement } from '../workstation/measurement.js';
 export type { NetworkInterfaceState, NetworkStatus } from '../workstation/network/types.js';
 
-export interface AppInfo {
+interface AppInfo {
   readonly name: string;
   readonly version: string;
   readonly transport: Transport;
@@ -329,7 +329,7 @@ export interface UrnFile {
 }
 
 /** A document of the tally: a constituency's PV (its id) or the national summary. */
-export type TallyDocument = string;
+type TallyDocument = string;
 
 /** A member at the tally workstation: their number, the drive holding their token, their passphrase. */
 export interface TallyMemberArgument {

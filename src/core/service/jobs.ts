@@ -14,7 +14,7 @@ import type { JobControl } from '../ceremony/tally/types.js';
 import type { TallyJobStep, TallyRunning, TallyStepFailure } from './api.js';
 
 /** A progress report: when, and how much was done by then. */
-export interface ProgressSample {
+interface ProgressSample {
   readonly at: number;
   readonly done: number;
 }
@@ -50,7 +50,7 @@ export interface JobPlan<A> {
   readonly announce: () => void;
 }
 
-export interface FolderJobs {
+interface FolderJobs {
   /** The background step running on folder `k`, with its progress and time left, or null. */
   running(k: string): TallyRunning | null;
   /** The failure of the last background step on `k` (a cancel, a wrong passphrase, a broken urn), until another starts. */

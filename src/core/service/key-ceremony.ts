@@ -22,7 +22,7 @@ import { packetView } from './packets.js';
 import type { Bilingual, Failure } from '../common/result.js';
 import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, StepProgress, TokenArgument } from './api.js';
 
-export interface KeyCeremonyDeps {
+interface KeyCeremonyDeps {
   readonly session: WorkstationSession;
   readonly measure: () => Promise<Result<SoftwareMeasurement>>;
   readonly network: () => Promise<NetworkStatus>;
@@ -59,7 +59,7 @@ export const KEY_ACTION_WORDS: Record<KeyCeremonyMemberAction, Bilingual> = {
   confirm: { fr: 'confirmation depuis le jeton', en: 'confirmation from the token' },
 };
 
-export function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
+function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
   const s = c.state;
   return {
     folder: c.folder,

@@ -55,7 +55,7 @@ export interface ServiceOptions {
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
-export function driveViews(list: DriveList): DriveView[] {
+function driveViews(list: DriveList): DriveView[] {
   return list.drives
     .filter((d) => d.mountPoint !== null || !d.usable)
     .map((d) => ({

@@ -24,7 +24,7 @@ import { etaSeconds } from './jobs.js';
 import { KEY_ACTION_WORDS } from './key-ceremony.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, StationAction, StationProgress, StationView } from './api.js';
 
-export interface StationDeps {
+interface StationDeps {
   readonly session: WorkstationSession;
   readonly measure: () => Promise<Result<SoftwareMeasurement>>;
   readonly network: () => Promise<NetworkStatus>;

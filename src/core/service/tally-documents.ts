@@ -17,13 +17,13 @@ import type { Results } from '../election/results.js';
 import { pvPdf, summaryPdf, type PresentMember } from '../report/pv.js';
 import { whereInWords, whereStepsRan } from '../verifier/where.js';
 
-export interface TallyDocumentFile {
+interface TallyDocumentFile {
   readonly fileName: string;
   readonly bytes: Uint8Array;
 }
 
 /** The national summary's document name in the API (a constituency id is the other kind). */
-export const SUMMARY_DOCUMENT = 'summary';
+const SUMMARY_DOCUMENT = 'summary';
 
 interface ClosedRecord {
   readonly results: Results;

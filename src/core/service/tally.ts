@@ -32,7 +32,7 @@ import { folderJobs, type JobInfo } from './jobs.js';
 import { importTallyAnswers, writeTallyPacket } from '../ceremony/station/exchange.js';
 import { packetView } from './packets.js';
 
-export interface TallyDeps {
+interface TallyDeps {
   readonly session: WorkstationSession;
   readonly measure: () => Promise<Result<SoftwareMeasurement>>;
   readonly network: () => Promise<NetworkStatus>;
@@ -49,7 +49,7 @@ export interface TallyDeps {
   readonly onBug?: (e: unknown) => void;
 }
 
-export type TallyApi = Pick<
+type TallyApi = Pick<
   SceauApi,
   | 'tallyCreate'
   | 'tallyOpen'
@@ -95,7 +95,7 @@ function naming(failure: Failure, member: number, name: string | undefined): Fai
 }
 
 /** The `*.jsonl` files at a drive's root, one folder down, and in SCEAU/ and its folders (hidden ones skipped). */
-export async function listUrnFiles(drive: string): Promise<UrnFile[]> {
+async function listUrnFiles(drive: string): Promise<UrnFile[]> {
   const found = new Map<string, UrnFile>();
   const visit = async (parts: readonly string[], depth: number): Promise<void> => {
     const entries = await readdir(join(drive, ...parts), { withFileTypes: true }).catch(() => []);
@@ -114,7 +114,7 @@ export async function listUrnFiles(drive: string): Promise<UrnFile[]> {
 }
 
 /** The ceremony's view with its percentages and national summary, computed by the core as the PDFs print them. */
-export async function figuresView(c: TallyCeremony): Promise<TallyFiguresView> {
+async function figuresView(c: TallyCeremony): Promise<TallyFiguresView> {
   const view: TallyView = await tallyView(c);
   const transcript = c.entries.map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e) }));
   if (view.results === null) return { ...view, transcript, shares: null, national: null };
@@ -126,7 +126,7 @@ export async function figuresView(c: TallyCeremony): Promise<TallyFiguresView> {
   };
 }
 
-export interface TallyService {
+interface TallyService {
   readonly api: TallyApi;
   /** The tally this session touched last, with its running step, for the projector; null before any. */
   readonly current: () => TallyScreenView | null;

@@ -38,7 +38,7 @@ interface Station {
   readonly stick: string;
 }
 
-export interface StationsSetup {
+interface StationsSetup {
   readonly tokensDir: string;
   readonly sticksDir: string;
   readonly identities: readonly IdentityKeyPair[];

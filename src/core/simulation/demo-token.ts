@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../common/atomic-file.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, InputError, ok, type Result } from '../common/result.js';
 
-export const DEMO_TOKEN_FORMAT = 'sceau/demo-token/v1';
+const DEMO_TOKEN_FORMAT = 'sceau/demo-token/v1';
 
 /** Hazardous: every field but the public ones is secret. */
 export interface DemoToken {

@@ -57,7 +57,7 @@ export const SIMULATED = { keyCeremony: 'key-ceremony', urn: 'urn.jsonl', tokens
 export const SIMULATION: RehearsalOverride = { reason: 'Simulation (sceau simulate / sceau demo) : membres simulés, jetons de démonstration en clair.', authorisedBy: 'sceau' };
 
 /** How the simulated workstation measures itself and checks the network (defaults: this package, the real probe). */
-export interface SimulatedWorkstation {
+interface SimulatedWorkstation {
   /** Every member's secret steps on a station of their own, never on the workstation (docs/stations.md). */
   readonly memberStations?: boolean;
   readonly version?: string;
@@ -202,7 +202,7 @@ export function demoQuorum(n: number, t: number): number[] {
   return Array.from({ length: t }, (_, i) => n - t + 1 + i);
 }
 
-export interface PhaseReport {
+interface PhaseReport {
   readonly phase: string;
   readonly ballots: number;
   readonly seconds: number;
@@ -217,7 +217,7 @@ export interface DemoOutcome {
   readonly quorum: readonly number[];
 }
 
-export interface DemoOptions {
+interface DemoOptions {
   readonly pool?: WorkerPool;
   readonly signal?: AbortSignal;
   readonly onPhase?: (p: PhaseReport) => void;

@@ -23,7 +23,6 @@ import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
 
 /** The file name `prepareElection` and `sceau platform-key` give the platform's demo key. */
-export const PLATFORM_KEY_FILE = 'platform-key.json';
 /** The ground truth's file name in the private folder. */
 export const TRUTH_FILE = 'truth.json';
 
@@ -79,7 +78,7 @@ export function parsePlatformKey(text: string, path: string): Result<IdentityKey
 }
 
 /** Hazardous: reads the platform's key pair and checks it is the one the definition names. */
-export async function readPlatformKey(path: string, def: ElectionDefinition): Promise<Result<IdentityKeyPair>> {
+async function readPlatformKey(path: string, def: ElectionDefinition): Promise<Result<IdentityKeyPair>> {
   const text = await readFile(path, 'utf8').catch(() => null);
   if (text === null) return fail('platform-key.missing', `Fichier de clé de la plateforme introuvable : ${path}.`, `Platform key file not found: ${path}.`, path);
   const pair = parsePlatformKey(text, path);
@@ -98,7 +97,7 @@ export async function readPlatformKey(path: string, def: ElectionDefinition): Pr
 
 // --- the closed key ceremony ---
 
-export interface ClosedKeyCeremony {
+interface ClosedKeyCeremony {
   readonly definition: ElectionDefinition;
   readonly fingerprint: Uint8Array;
   readonly publicKeyFile: PublicKeyFile;
@@ -106,7 +105,7 @@ export interface ClosedKeyCeremony {
 }
 
 /** A closed, valid key-ceremony folder (verified as `sceau verify` does), with its election key; anything else is refused. */
-export async function readClosedKeyCeremony(folder: string): Promise<Result<ClosedKeyCeremony>> {
+async function readClosedKeyCeremony(folder: string): Promise<Result<ClosedKeyCeremony>> {
   const report = await verifyKeyCeremonyFolder(folder);
   const first = report.failures[0];
   if (first !== undefined) {
@@ -131,7 +130,7 @@ export async function readClosedKeyCeremony(folder: string): Promise<Result<Clos
 
 // --- the urn ---
 
-export interface CeremonyUrnOptions {
+interface CeremonyUrnOptions {
   /** A closed key-ceremony folder: election.json, transcript.jsonl, public-key.json. */
   readonly keyCeremony: string;
   /** The platform's demo key file (`sceau platform-key`). */
@@ -146,7 +145,7 @@ export interface CeremonyUrnOptions {
   readonly onProgress?: (written: number, total: number) => void;
 }
 
-export interface CeremonyUrn {
+interface CeremonyUrn {
   readonly definition: ElectionDefinition;
   readonly fingerprint: Uint8Array;
   readonly urnPath: string;

@@ -30,7 +30,7 @@ export const EXPECTED_REASON: Record<BadKind, RejectionCode> = {
   'after-closing': 'urn.after-closing',
 };
 
-export interface SimulateOptions {
+interface SimulateOptions {
   readonly definition: ElectionDefinition;
   readonly fingerprint: Uint8Array;
   readonly electionKey: Point;
@@ -48,7 +48,7 @@ export interface SimulateOptions {
   readonly onProgress?: ((written: number, total: number) => void) | undefined;
 }
 
-export interface ConstituencyTruth {
+interface ConstituencyTruth {
   votants: number;
   blancs: number;
   nuls: number;

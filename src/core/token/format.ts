@@ -14,10 +14,10 @@ import { ARGON2_VERSION, KDF_ALGORITHM, SALT_BYTES, type KdfParams, type KdfProf
 export const TOKEN_FORMAT = 'sceau/token/v1';
 export const AEAD_ALGORITHM = 'xchacha20poly1305';
 export const NONCE_BYTES = 24;
-export const TAG_BYTES = 16;
+const TAG_BYTES = 16;
 /** Identity secret (32) || e_j (32) [|| x_j (32)]. */
 export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96 } as const;
-export const MAX_NAME = 500;
+const MAX_NAME = 500;
 export const MAX_MEMBER = 255;
 /** Far above any real token (≈ 1.3 kB); a larger file is refused before parsing. */
 export const MAX_TOKEN_CHARS = 16_384;

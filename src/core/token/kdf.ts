@@ -17,7 +17,7 @@ export const KDF_ALGORITHM = 'argon2id';
 /** Argon2 version 1.3 (RFC 9106 §3.1). */
 export const ARGON2_VERSION = 0x13;
 export const SALT_BYTES = 16;
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 
 export type KdfProfile = 'production' | 'test';
 
@@ -78,7 +78,7 @@ export function makeTestPolicy(options: { write: KdfProfile; randomBytes?: (n: n
   return Object.freeze({ [policyBrand]: true as const, write: options.write, acceptTest: true, randomBytes });
 }
 
-export function costOf(profile: KdfProfile): KdfCost {
+function costOf(profile: KdfProfile): KdfCost {
   return profile === 'production' ? PRODUCTION_COST : TEST_COST;
 }
 

@@ -15,7 +15,7 @@ import { catchInput, ok, type Bilingual, type Failure, type Result } from '../co
 import { hasExactly, isSessionAnnouncement, memberOfActor, stationOf, verifyTranscriptText, workstationActorOf, type ActorKeys, type TranscriptEntry } from './transcript.js';
 
 /** What the replay needs of an election definition (the field names of docs/formats.md §2, so a whole definition fits). */
-export interface KeyCeremonyDefinition {
+interface KeyCeremonyDefinition {
   readonly id: string;
   readonly title: string;
   readonly board: {
@@ -43,7 +43,7 @@ const E = KEY_CEREMONY_ENTRY;
 /** The phases of key-ceremony.md §5. */
 export type KeyCeremonyPhase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
 
-export interface EnrolledMember {
+interface EnrolledMember {
   /** Ed25519, 64 hex digits: the key that signs the member's entries. */
   readonly identityKey: string;
   /** E_j of dkg.md, 64 hex digits. */
@@ -51,7 +51,7 @@ export interface EnrolledMember {
 }
 
 /** The DKG's public outcome as the transcript's `dkg.result` gives it (what `ceremony.closed` must repeat). */
-export interface KeyCeremonyKeys {
+interface KeyCeremonyKeys {
   readonly publicKey: string;
   readonly qualified: readonly number[];
   readonly verificationKeys: readonly string[];

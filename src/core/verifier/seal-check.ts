@@ -208,7 +208,7 @@ function boardMembers(def: ElectionDefinition, members: readonly number[]): Boar
 
 // --- the checks ---
 
-export interface PvSealCheck {
+interface PvSealCheck {
   readonly definition: ElectionDefinition;
   readonly constituency: Constituency;
   /** The record's PV: the figures a person compares with those printed. */
@@ -258,7 +258,7 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
   return ok({ definition: r.definition, constituency, pv, members: boardMembers(r.definition, signers), recordFingerprint: r.fingerprint });
 }
 
-export interface ResultsSealCheck {
+interface ResultsSealCheck {
   readonly definition: ElectionDefinition;
   readonly results: Results;
   readonly members: readonly BoardMember[];

@@ -26,7 +26,7 @@ import { IDENTIFIER } from './definition.js';
 /** The prefixes of docs/results.md §2 and §3 (version 1). */
 export const SEAL_PREFIX = { pv: 'sceau:pv:1:', results: 'sceau:results:1:' } as const;
 
-export type SealKind = keyof typeof SEAL_PREFIX;
+type SealKind = keyof typeof SEAL_PREFIX;
 
 /** A PV seal's content; hex lower-case. */
 export interface PvSeal {

@@ -118,7 +118,7 @@ export function payloadOf(e: TallyTranscriptEntry): Readonly<Record<string, unkn
 // --- Forms: exactly the keys of §4 ------------------------------------------------------------------
 
 /** docs/key-ceremony.md §4.1, as docs/tally-ceremony.md §4 takes it: a session announcement's fields. */
-export const SESSION_KEYS: readonly string[] = ['publicKey', 'version', 'transport', 'platform', 'software', 'network', 'override'];
+const SESSION_KEYS: readonly string[] = ['publicKey', 'version', 'transport', 'platform', 'software', 'network', 'override'];
 
 /** docs/tally-ceremony.md §4: each entry type's payload keys, exactly (formats.md §1: unknown fields are refused). */
 const PAYLOAD_KEYS: ReadonlyMap<string, readonly string[]> = new Map([

@@ -53,7 +53,7 @@ export class RejectionsBuilder {
 }
 
 /** The rejections that are not `urn.malformed`, packed (`UrnRejections.others`). */
-export interface PackedRejections {
+interface PackedRejections {
   readonly lines: Uint32Array;
   /** 1 + the index of the code in URN_REJECTIONS. */
   readonly codes: Uint8Array;

@@ -46,7 +46,7 @@ function tuneGarbageCollection(): void {
   setFlagsFromString('--heap-growing-percent=20');
 }
 
-export function defaultPoolSize(): number {
+function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
 }
 

@@ -37,7 +37,7 @@ export interface BallotsTask {
 /** Lines whose ballot is rejected, with `ballot.encoding` or `ballot.proof`. */
 export type BallotsOutput = { readonly line: number; readonly code: 'ballot.encoding' | 'ballot.proof' }[];
 
-export interface ShuffleTask {
+interface ShuffleTask {
   readonly kind: 'shuffle';
   readonly fingerprint: string;
   readonly electionKey: string;
@@ -55,7 +55,7 @@ export interface ShuffleMade {
   readonly outputs: PackedCiphertexts;
 }
 
-export interface VerifyShuffleTask {
+interface VerifyShuffleTask {
   readonly kind: 'verify-shuffle';
   readonly fingerprint: string;
   readonly electionKey: string;
@@ -64,7 +64,7 @@ export interface VerifyShuffleTask {
   readonly shuffle: unknown;
 }
 
-export interface PartialTask {
+interface PartialTask {
   readonly kind: 'partial';
   readonly fingerprint: string;
   readonly member: number;
@@ -74,7 +74,7 @@ export interface PartialTask {
   readonly ciphertexts: PackedCiphertexts;
 }
 
-export interface VerifyPartialTask {
+interface VerifyPartialTask {
   readonly kind: 'verify-partial';
   readonly fingerprint: string;
   readonly member: number;

@@ -21,7 +21,7 @@ export interface BugLog {
   record(error: unknown, context: string): void;
 }
 
-export interface BugLogOptions {
+interface BugLogOptions {
   readonly maxBytes?: number;
   /** Older files kept beside the current one (`.1` the newest). */
   readonly keep?: number;
@@ -31,7 +31,7 @@ export interface BugLogOptions {
 /** Runs of 32 hex digits or 40 base64 characters and more: keys, shares, tokens' bytes. */
 const SECRET_LIKE = /[0-9a-fA-F]{32,}|[A-Za-z0-9+/_-]{40,}={0,2}/g;
 
-export function redactSecretLike(text: string): string {
+function redactSecretLike(text: string): string {
   return text.replace(SECRET_LIKE, (run) => `<${run.length} caractères masqués / characters hidden>`);
 }
 

@@ -29,7 +29,7 @@ export interface SoftwareMeasurement {
   readonly files: readonly MeasuredFile[];
 }
 
-export const MEASURED_ROOTS = ['native/build/Release/sceau_group.node', 'out', 'package.json'] as const;
+const MEASURED_ROOTS = ['native/build/Release/sceau_group.node', 'out', 'package.json'] as const;
 
 /** Built only where Debian's libsodium is (docs/performance.md "Backends"). */
 const OPTIONAL_ROOTS: ReadonlySet<string> = new Set(['native/build/Release/sceau_group.node']);

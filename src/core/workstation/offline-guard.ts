@@ -11,7 +11,7 @@ export interface RehearsalOverride {
   readonly authorisedBy: string;
 }
 
-export interface OfflineClearance {
+interface OfflineClearance {
   readonly status: NetworkStatus;
   /** Present when the check failed and a rehearsal override let the operation go on: record it. */
   readonly override?: RehearsalOverride;

@@ -51,7 +51,7 @@ export const sessionAnnouncement: Validator<SessionAnnouncement> = object({
 });
 
 /** A station stamp (docs/formats.md §3.3): exactly `{basis, session}`, the head answered and the station's session. */
-export interface StationStampPayload {
+interface StationStampPayload {
   readonly basis: string;
   readonly session: SessionAnnouncement;
 }
@@ -62,11 +62,11 @@ export const stationStamp: Validator<StationStampPayload> = object({ basis: hex6
 const onStation = optional(stationStamp);
 
 /** `dkg.round1` as the fold reads it: the message any JSON value, for the DKG to judge (§5.4). */
-export type Round1Read = Omit<Round1Payload, 'message'> & { readonly message: unknown };
+type Round1Read = Omit<Round1Payload, 'message'> & { readonly message: unknown };
 /** `dkg.checked` as the fold reads it: each complaint any JSON value, for the DKG to judge (§5.5). */
-export type CheckedRead = Omit<CheckedPayload, 'complaints'> & { readonly complaints: readonly unknown[] };
+type CheckedRead = Omit<CheckedPayload, 'complaints'> & { readonly complaints: readonly unknown[] };
 /** `dkg.result` as the fold reads it: the result any JSON value, decoded by `verifyDkgResult` (§5.6). */
-export type ResultRead = { readonly [K in keyof ResultPayload]: unknown };
+type ResultRead = { readonly [K in keyof ResultPayload]: unknown };
 
 /** The payload each entry type holds once its form is checked. */
 export interface KeyPayloadOf {

@@ -19,7 +19,7 @@ import type { KeyCeremonyState, MemberState } from './state.js';
 
 export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', head: 'sceau:transcript-head:' } as const;
 
-export interface KeyReportInput {
+interface KeyReportInput {
   readonly definition: ElectionDefinition;
   readonly state: Readonly<KeyCeremonyState>;
   readonly entries: readonly TranscriptEntry[];

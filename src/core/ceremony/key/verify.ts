@@ -15,7 +15,7 @@ import { ceremonyActorKeys } from './actors.js';
 import { FILES, type PublicKeyFile } from './ceremony.js';
 import { closedPayload, closingOf, foldKeyCeremony, type KeyCeremonyState } from './state.js';
 
-export interface VerifiedKeyCeremony {
+interface VerifiedKeyCeremony {
   readonly state: KeyCeremonyState;
   readonly head: string;
   /** The head just after `ceremony.closed` (what public-key.json names), once closed; entries may follow it (sessions, deviations). */
@@ -46,7 +46,7 @@ export function expectedPublicKeyFile(def: ElectionDefinition, fingerprint: Uint
   };
 }
 
-export interface KeyCeremonyReport {
+interface KeyCeremonyReport {
   readonly ok: boolean;
   readonly folder: string;
   readonly electionFingerprint: string | null;

@@ -14,8 +14,8 @@ import type { TallyContext } from '../tally/folder.js';
 import type { JobControl } from '../tally/types.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
 
-export type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
-export type TallyStationAction = 'mix' | 'decrypt' | 'sign';
+type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
+type TallyStationAction = 'mix' | 'decrypt' | 'sign';
 export type StationStepAction = KeyStationAction | TallyStationAction;
 
 const KEY_ACTIONS: readonly string[] = ['enrol', 'contribute', 'check', 'seal', 'confirm'];
@@ -57,7 +57,7 @@ async function packetOf(packet: string, kind: 'key' | 'tally', fingerprint: stri
  * workstation, where the president types it: an enrolment is placed only with its code, so that someone
  * who could write on the stick cannot enrol a key of their own for the member.
  */
-export function enrolmentCode(identityKey: string): string {
+function enrolmentCode(identityKey: string): string {
   return identityKey.slice(0, 16).replace(/(.{4})(?!$)/g, '$1 ');
 }
 
@@ -82,7 +82,7 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
   };
 }
 
-export interface EnrolmentCode {
+interface EnrolmentCode {
   readonly member: number;
   readonly code: string;
 }

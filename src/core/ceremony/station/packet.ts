@@ -21,15 +21,15 @@ import { catchInput, fail, ok, type Failure, type Result } from '../../common/re
 import { fileSha256 } from '../../election/record.js';
 import { entryOfLine, type StationEntry } from '../../transcript/transcript.js';
 
-export const PACKET_FORMAT = 'sceau/member-packet/v1';
-export const ANSWER_FORMAT = 'sceau/station-answer/v1';
-export const PACKET_FILE = 'packet.json';
-export const ANSWERS_DIR = 'answers';
+const PACKET_FORMAT = 'sceau/member-packet/v1';
+const ANSWER_FORMAT = 'sceau/station-answer/v1';
+const PACKET_FILE = 'packet.json';
+const ANSWERS_DIR = 'answers';
 /** Written by the workstation into a packet it imported: which answer files (by SHA-256) it has handled. */
-export const IMPORTED_FILE = 'imported.json';
-export const IMPORTED_FORMAT = 'sceau/answers-imported/v1';
+const IMPORTED_FILE = 'imported.json';
+const IMPORTED_FORMAT = 'sceau/answers-imported/v1';
 
-export type PacketKind = 'key' | 'tally';
+type PacketKind = 'key' | 'tally';
 
 export interface PacketFile {
   readonly format: typeof PACKET_FORMAT;
@@ -45,7 +45,7 @@ export interface PacketFile {
   readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
 }
 
-export interface AnswerFile {
+interface AnswerFile {
   readonly format: typeof ANSWER_FORMAT;
   readonly member: number;
   readonly action: string;

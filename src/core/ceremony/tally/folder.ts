@@ -29,7 +29,7 @@ export interface TallyContext extends SessionContext {
 }
 
 /** How a folder is loaded: read-only (TallyOpenOptions), or on a member's station with its outbox. */
-export interface FolderMode {
+interface FolderMode {
   readonly readOnly?: boolean;
   readonly outbox?: StationOutbox;
 }

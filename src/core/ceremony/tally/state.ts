@@ -40,7 +40,7 @@ export interface TallyBasis {
   readonly accepted?: ReadonlyMap<string, number>;
 }
 
-export interface TallyMemberState {
+interface TallyMemberState {
   readonly index: number;
   readonly name: string;
   readonly role: string;

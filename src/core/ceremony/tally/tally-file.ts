@@ -12,7 +12,7 @@ import { tallyFile } from '../../election/record.js';
 export const TALLY_FORMAT = 'sceau/tally/v1';
 
 /** One constituency's file tally/<id>.json (docs/record.md §6). */
-export interface TallyFile {
+interface TallyFile {
   readonly format: typeof TALLY_FORMAT;
   readonly constituency: string;
   readonly ballots: number;

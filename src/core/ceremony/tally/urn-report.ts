@@ -9,9 +9,9 @@ import { rejectionMessage, type RejectionCode, type VotedCount } from '../../ele
 import type { UrnReport } from './types.js';
 
 /** The first rejected ballots listed one by one; the reasons' counts cover them all. */
-export const MAX_REJECTIONS_LISTED = 200;
+const MAX_REJECTIONS_LISTED = 200;
 
-export interface UrnReportInput {
+interface UrnReportInput {
   readonly fileName: string;
   readonly urnDigest: string;
   readonly ballotLines: number;

@@ -21,7 +21,7 @@ import type { Bilingual } from '../../common/result.js';
 export { canonicalBytes, parseJsonBytes };
 
 /** Work files of a tally in progress (removed before the manifest is made). */
-export const WORK_DIR = '.tally-work';
+const WORK_DIR = '.tally-work';
 
 export function workDir(folder: string): string {
   return join(folder, WORK_DIR);
@@ -120,7 +120,7 @@ export async function* workFileChunks(path: string, digest: string, what: Biling
 }
 
 /** Whether bytes are exactly the canonical JSON of the value they parse to (small files: a partial decryption). */
-export function isCanonicalText(bytes: Uint8Array): boolean {
+function isCanonicalText(bytes: Uint8Array): boolean {
   const value = parseJsonBytes(bytes);
   const canonical = value === undefined ? null : catchInput(() => canonicalBytes(value));
   return canonical !== null && canonical.ok && Buffer.compare(canonical.value, bytes) === 0;
@@ -229,7 +229,7 @@ export async function readLastLine(path: string, maxBytes = (1 << 20) + 2): Prom
 }
 
 /** One line of accepted.jsonl (record.md §5). */
-export interface AcceptedLine {
+interface AcceptedLine {
   readonly line: number;
   readonly id: string;
   readonly constituency: string;
@@ -237,7 +237,7 @@ export interface AcceptedLine {
 }
 
 /** One line of rejected.jsonl (record.md §5). */
-export interface RejectedLine {
+interface RejectedLine {
   readonly line: number;
   readonly id: string | null;
   readonly constituency: string | null;
@@ -246,7 +246,7 @@ export interface RejectedLine {
 }
 
 /** The lines of a JSON Lines file of the folder, parsed; a missing or unreadable file is a failure. */
-export async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[]>> {
+async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[]>> {
   const text = await readFile(join(folder, name), 'utf8').catch(() => null);
   if (text === null) return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
   try {

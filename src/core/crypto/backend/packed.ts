@@ -98,11 +98,3 @@ export function isIdentityAt(packed: Uint8Array, i: number): boolean {
 }
 
 /** a_0 || b_0 || a_1 || b_1 …: the hash encoding of the list's items (docs/protocol.md §6.1), without its length. */
-export function interleaved(cts: PackedCiphertexts): Uint8Array {
-  const out = new Uint8Array(cts.n * 2 * POINT);
-  for (let i = 0; i < cts.n; i++) {
-    out.set(itemAt(cts.a, i), 2 * i * POINT);
-    out.set(itemAt(cts.b, i), (2 * i + 1) * POINT);
-  }
-  return out;
-}

@@ -13,14 +13,14 @@ import type { BallotJson } from '../proofs/ballot.js';
 import { pointBytes } from '../elgamal.js';
 import { groupBackend, itemAt, packScalars, type GroupBackend } from '../backend/index.js';
 
-export interface BallotToCreate {
+interface BallotToCreate {
   readonly id: string;
   readonly constituencyId: string;
   /** The choice point's 32-byte encoding (../choices.ts). */
   readonly choice: Uint8Array;
 }
 
-export interface FastBallotContext {
+interface FastBallotContext {
   readonly fingerprint: Fingerprint;
   /** Y's 32-byte encoding. */
   readonly electionKey: Uint8Array;

@@ -23,7 +23,7 @@ import { gather, groupBackend, isIdentityAt, itemAt, packHex, packScalars, unpac
 import { POINT } from '../backend/types.js';
 
 
-export interface FastBallotsContext {
+interface FastBallotsContext {
   readonly fingerprint: Fingerprint;
   /** Y's canonical encoding (not the identity). */
   readonly electionKey: Uint8Array;

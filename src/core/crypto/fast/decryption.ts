@@ -218,7 +218,7 @@ export function verifyPartialFast(
 // ---------------------------------------------------------------------------------------------------
 
 /** What the combination needs of the pipeline's combine task (a `CombineTask` fits; its ciphertexts come packed). */
-export interface FastCombineTask {
+interface FastCombineTask {
   /** hex */
   readonly fingerprint: string;
   readonly constituency: string;
@@ -230,7 +230,7 @@ export interface FastCombineTask {
 }
 
 /** The combine task's successful output: M_i (hex) and its choice, or null for an invalid plaintext (nul). */
-export interface FastCombined {
+interface FastCombined {
   readonly ok: true;
   readonly plaintexts: string[];
   readonly decoded: (number | null)[];

@@ -31,7 +31,7 @@ export interface BallotContext {
   readonly constituencyId: string;
 }
 
-export interface BallotProof {
+interface BallotProof {
   /** R = k·G */
   readonly commitment: Point;
   /** s = k + c·r mod L */
@@ -49,7 +49,7 @@ export interface BallotJson {
 }
 
 /** A ballot just made, with its encryption randomness (Hazardous: r reveals the vote; never store it). */
-export interface CreatedBallot extends Ballot {
+interface CreatedBallot extends Ballot {
   readonly r: bigint;
 }
 
@@ -136,7 +136,7 @@ export interface BallotToVerify {
   readonly ballot: Ballot;
 }
 
-export interface BallotRejection {
+interface BallotRejection {
   /** Position in the input list. */
   readonly index: number;
   readonly ballotId: string;

@@ -14,7 +14,7 @@ import { DriveSelect } from '../drives.js';
 import { parseCodes } from '../station/logic.js';
 
 /** The phases in which members have a step to do (on this workstation or on their stations). */
-export const MEMBER_PHASES: readonly KeyCeremonyPhase[] = ['enrolment', 'round1', 'round2', 'sealing', 'confirmation'];
+const MEMBER_PHASES: readonly KeyCeremonyPhase[] = ['enrolment', 'round1', 'round2', 'sealing', 'confirmation'];
 
 /** Said by the form of a member's step at the workstation (keyCeremonyMemberStep): what trusting one machine means. */
 export function SingleStationNotice() {
@@ -27,7 +27,7 @@ export function SingleStationNotice() {
 }
 
 /** What an import of answers placed, found already placed, and refused (each refusal with its member and why). */
-export function AnswersReport({ report, memberName }: { report: AnswersImport; memberName: (index: number) => string }) {
+function AnswersReport({ report, memberName }: { report: AnswersImport; memberName: (index: number) => string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'fr';
   const nothing = report.placed.length === 0 && report.refused.length === 0;

@@ -6,7 +6,7 @@
 import type { StationAction, StationView } from '../../../core/service/api.js';
 
 /** The two packet folders a stick may hold, as the workstation names them (`SCEAU-<election>-paquet-…`). */
-export const PACKET_SUFFIXES = { key: 'paquet-cles', tally: 'paquet-depouillement' } as const;
+const PACKET_SUFFIXES = { key: 'paquet-cles', tally: 'paquet-depouillement' } as const;
 
 /** The mount point's separator: `\` for a Windows drive (`E:\`), `/` otherwise. */
 export function separatorOf(mount: string): '/' | '\\' {

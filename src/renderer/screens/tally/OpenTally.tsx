@@ -8,7 +8,7 @@ import { FailureMessage, FolderField } from '../../components.js';
 const SESSION_KEY = 'sceau.tally.folder';
 
 /** The folder of the tally this tab last opened, so a reload comes back to it. */
-export function rememberedFolder(): string {
+function rememberedFolder(): string {
   return sessionStorage.getItem(SESSION_KEY) ?? '';
 }
 

@@ -11,7 +11,7 @@ import type { Result } from '../../../core/common/result.js';
 import { FailureMessage } from '../../components.js';
 import { announcedPercent, percentDone, timeLeft } from './follow.js';
 
-export type Lang = 'fr' | 'en';
+type Lang = 'fr' | 'en';
 
 export function useLang(): Lang {
   const { i18n } = useTranslation();
@@ -40,13 +40,13 @@ export function count(n: number, lang: Lang): string {
 export type Apply = (call: Promise<Result<TallyScreenView>>) => Promise<boolean>;
 
 /** The time left in words: "45 s", "3 min" (for the eta line: "environ 3 min restantes"). */
-export function timeLeftWords(seconds: number, t: TFunction): string {
+function timeLeftWords(seconds: number, t: TFunction): string {
   const left = timeLeft(seconds);
   return left.key === 'seconds' ? t('tally.progress.seconds', { seconds: left.seconds }) : t('tally.progress.aboutMinutes', { minutes: left.minutes });
 }
 
 /** What a progress view reads of a running step: the tally's background step, or a member's step on their station. */
-export type RunningStep = Pick<TallyRunning, 'label' | 'since' | 'done' | 'total' | 'etaSeconds'>;
+type RunningStep = Pick<TallyRunning, 'label' | 'since' | 'done' | 'total' | 'etaSeconds'>;
 
 /** "42 % — environ 3 min restantes", or "Démarrage…" before the first report: the bar's words. */
 export function progressWords(running: Pick<RunningStep, 'etaSeconds'>, percent: number | null, t: TFunction): string {
