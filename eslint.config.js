@@ -68,10 +68,16 @@ export default tseslint.config(
   // The workstation's own concerns (bug log, offline guard, network probe, software measurement) serve the
   // ceremonies and the service and know nothing of them; the ceremonies know nothing of the service, not
   // even its types.
-  restrict(['src/core/workstation/**'], [
-    ...CORE,
-    { group: ['ceremony', 'service', 'pipeline', 'audit', 'verifier'].map((f) => `**/${f}/**`), message: 'The workstation folder imports no ceremony, service, pipeline, audit or verifier (docs/architecture.md).' },
-  ]),
+  restrict(
+    ['src/core/workstation/**'],
+    [
+      ...CORE,
+      {
+        group: ['ceremony', 'service', 'pipeline', 'audit', 'verifier'].map((f) => `**/${f}/**`),
+        message: 'The workstation folder imports no ceremony, service, pipeline, audit or verifier (docs/architecture.md).',
+      },
+    ],
+  ),
   restrict(['src/core/ceremony/**'], [...CORE, { group: ['**/service/**'], message: 'The ceremonies do not import the service, not even its types (docs/architecture.md).' }]),
   // The command line sits on the core.
   restrict(['src/cli/**'], [ELECTRON, UPPER_LAYERS('renderer', 'preload', 'main')]),
@@ -82,16 +88,19 @@ export default tseslint.config(
   restrict(['src/preload/**'], [{ group: NODE_BUILTINS, message: 'The preload is sandboxed: no Node.' }, UPPER_LAYERS('renderer', 'main', 'cli')]),
   // The renderer: a web page. It sees the API's types and the core's pure helpers, never Node or Electron.
   {
-    ...restrict(['src/renderer/**'], [
-      ELECTRON,
-      { group: NODE_BUILTINS, message: 'The renderer is a web page: no Node.' },
-      UPPER_LAYERS('main', 'preload', 'cli'),
-      {
-        regex: '(^|/)core/(?!common/|service/methods\\.js$)',
-        allowTypeImports: true,
-        message: 'The renderer imports only types from the core (and its pure common helpers); privileged work goes through the API.',
-      },
-    ]),
+    ...restrict(
+      ['src/renderer/**'],
+      [
+        ELECTRON,
+        { group: NODE_BUILTINS, message: 'The renderer is a web page: no Node.' },
+        UPPER_LAYERS('main', 'preload', 'cli'),
+        {
+          regex: '(^|/)core/(?!common/|service/methods\\.js$)',
+          allowTypeImports: true,
+          message: 'The renderer imports only types from the core (and its pure common helpers); privileged work goes through the API.',
+        },
+      ],
+    ),
     languageOptions: { globals: { ...globals.browser } },
   },
   // The screens follow React's rules of hooks, with every dependency of an effect declared (an effect that

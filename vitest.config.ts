@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  * runs the first alone while working; `npm test` runs both, then the fault-injection suite
  * (vitest.faults.config.ts, which keeps both cores busy) and the browser tests.
  */
-const UNIT = ['test/core/**', 'test/lint/**', 'test/renderer/**', 'test/workstation/**', 'test/drives/**', 'test/transcript/**', 'test/election/**', 'test/token/**', 'test/docs/**'].map((d) => `${d}/*.test.ts`);
+const UNIT = ['test/core/**', 'test/lint/**', 'test/renderer/**', 'test/workstation/**', 'test/drives/**', 'test/transcript/**', 'test/election/**', 'test/token/**', 'test/docs/**'].map(
+  (d) => `${d}/*.test.ts`,
+);
 const EXCLUDED = ['test/faults/**', '**/node_modules/**'];
 
 export default defineConfig({

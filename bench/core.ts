@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { sizesFromArgv } from './harness.js';
 
 const dir = join(import.meta.dirname, 'core');
-const modules = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+const modules = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 for (const n of sizesFromArgv()) {
   for (const file of modules) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default: (n: number) => void };

@@ -29,6 +29,9 @@ function round(x: number): number {
 
 /** Sizes from the command line (`npm run bench:core -- 1000 10000`), else the issue's 1,000 and 10,000. */
 export function sizesFromArgv(): number[] {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   return sizes.length > 0 ? sizes : [1_000, 10_000];
 }

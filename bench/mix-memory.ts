@@ -19,7 +19,9 @@ let cpu = process.cpuUsage();
 const made = runTask({ kind: 'shuffle', ...base, label: 'c/shuffle-1', inputs }) as ShuffleMade;
 const mixPeak = peak.take();
 const cpuMix = process.cpuUsage(cpu);
-console.log(JSON.stringify({ backend: groupBackend().name, n, step: 'mix', rssBeforeMiB: mib(before), peakRssMiB: mixPeak, cpuSeconds: (cpuMix.user + cpuMix.system) / 1e6, textMiB: mib(made.text.length) }));
+console.log(
+  JSON.stringify({ backend: groupBackend().name, n, step: 'mix', rssBeforeMiB: mib(before), peakRssMiB: mixPeak, cpuSeconds: (cpuMix.user + cpuMix.system) / 1e6, textMiB: mib(made.text.length) }),
+);
 globalThis.gc?.();
 cpu = process.cpuUsage();
 const verdict = runTask({ kind: 'verify-shuffle', ...base, inputs, shuffle: made.text });

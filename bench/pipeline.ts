@@ -45,13 +45,29 @@ function print(phase: string, ballots: number, seconds: number): void {
   const cpu = process.cpuUsage(cpuMark);
   cpuMark = process.cpuUsage();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  console.log(JSON.stringify({ phase, ballots, seconds: Number(seconds.toFixed(3)), cpuSeconds: Number(cpuSeconds.toFixed(3)), ballotsPerSecond: Math.round(ballots / seconds), peakRssMiB: mib(peak), ...(stations ? { stations } : {}) }));
+  console.log(
+    JSON.stringify({
+      phase,
+      ballots,
+      seconds: Number(seconds.toFixed(3)),
+      cpuSeconds: Number(cpuSeconds.toFixed(3)),
+      ballotsPerSecond: Math.round(ballots / seconds),
+      peakRssMiB: mib(peak),
+      ...(stations ? { stations } : {}),
+    }),
+  );
   peak = process.memoryUsage().rss;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-bench-'));
 const pool = new WorkerPool();
-console.error(`machine: ${cpus()[0]?.model ?? '?'}, ${availableParallelism()} threads, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; backend ${groupBackend().name}${nativeBackendProblem() === null ? '' : ` (${nativeBackendProblem()})`}; ${voters} voters, ${constituencies} constituencies${tail ? ' (long tail)' : ''}, ${candidates} candidates, pool of ${pool.size}`);
+console.error(
+  `machine: ${cpus()[0]?.model ?? '?'}, ${availableParallelism()} threads, node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(
+      ' ',
+    )}; backend ${groupBackend().name}${nativeBackendProblem() === null ? '' : ` (${nativeBackendProblem()})`}; ${voters} voters, ${constituencies} constituencies${tail ? ' (long tail)' : ''}, ${candidates} candidates, pool of ${pool.size}`,
+);
 try {
   let phaseStart = performance.now();
   let simulated = false;
@@ -71,7 +87,11 @@ try {
   cpuMark = process.cpuUsage();
   const report = await verifyRecord(join(root, 'record'), { pool });
   print('verification', voters, (performance.now() - phaseStart) / 1000);
-  console.error(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.error(
+    `load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   if (!report.ok) throw new Error(`verification failed: ${JSON.stringify(report.failures.slice(0, 3))}`);
 } finally {
   clearInterval(timer);

@@ -20,7 +20,17 @@ try {
   const report = await verifyRecord(dir, { pool });
   const cpu = process.cpuUsage(before);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(JSON.stringify({ phase: 'verification', backend: groupBackend().name, ok: report.ok, seconds: Number(((performance.now() - start) / 1000).toFixed(3)), cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)), peakRssMiB: Math.round(peak / 2 ** 20), loadAverage: loadavg()[0]!.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      phase: 'verification',
+      backend: groupBackend().name,
+      ok: report.ok,
+      seconds: Number(((performance.now() - start) / 1000).toFixed(3)),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
+      peakRssMiB: Math.round(peak / 2 ** 20),
+      loadAverage: loadavg()[0]!.toFixed(2),
+    }),
+  );
   if (!report.ok) console.error(JSON.stringify(report.failures.slice(0, 3)));
 } finally {
   clearInterval(timer);

@@ -36,8 +36,7 @@ if (!existsSync(join(root, 'out', 'main', 'index.js')) || !existsSync(join(root,
 }
 
 const reason = whyNotElectron();
-const [command, args] =
-  reason === null ? [electronBinary(), [root]] : [process.execPath, [join(root, 'bin', 'sceau.js'), 'serve', ...process.argv.slice(2)]];
+const [command, args] = reason === null ? [electronBinary(), [root]] : [process.execPath, [join(root, 'bin', 'sceau.js'), 'serve', ...process.argv.slice(2)]];
 if (reason !== null) {
   console.log(`${reason.fr}\nSceau démarre donc en mode local : l'interface est servie sur 127.0.0.1.`);
   console.log(`${reason.en}\nSceau therefore starts in loopback mode: the UI is served on 127.0.0.1.`);

@@ -39,7 +39,10 @@ export default function (n: number): void {
   });
   const text = JSON.parse(JSON.stringify(ballots)) as unknown[];
   measure('ballot-verify', n, () => {
-    const rejected = verifyBallots(ctx, text.map((json, i) => ({ ballotId: ids[i]!, ballot: ballotFromJson(json) })));
+    const rejected = verifyBallots(
+      ctx,
+      text.map((json, i) => ({ ballotId: ids[i]!, ballot: ballotFromJson(json) })),
+    );
     if (rejected.length > 0) throw new Error('bench: a ballot does not verify');
   });
   measure('ballot-verify-single', n, () => {

@@ -9,4 +9,3 @@ export function findAppRoot(from: string = dirname(fileURLToPath(import.meta.url
     if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
   }
 }
-

@@ -31,7 +31,6 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-
 const MAX_BODY_BYTES = 1 << 20;
 
 const CONTENT_TYPES: Record<string, string> = {

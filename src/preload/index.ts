@@ -6,8 +6,6 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { SceauApi } from '../core/service/api.js';
 import { API_METHODS, CHANNEL_PREFIX } from '../core/service/methods.js';
 
-const api = Object.fromEntries(
-  API_METHODS.map((method) => [method, (argument: unknown) => ipcRenderer.invoke(CHANNEL_PREFIX + method, argument)]),
-) as unknown as SceauApi;
+const api = Object.fromEntries(API_METHODS.map((method) => [method, (argument: unknown) => ipcRenderer.invoke(CHANNEL_PREFIX + method, argument)])) as unknown as SceauApi;
 
 contextBridge.exposeInMainWorld('sceau', Object.freeze(api));

@@ -39,7 +39,21 @@ export function FolderField({ id, label, value, onChange, hint }: { id: string; 
  * A member's passphrase, typed hidden. `chosen`: a new one being chosen (an enrolment and its
  * confirmation), so that a password manager offers to save it instead of filling in an old one.
  */
-export function PassphraseField({ id, label, value, onChange, chosen = false, disabled = false }: { id: string; label: string; value: string; onChange: (v: string) => void; chosen?: boolean; disabled?: boolean }) {
+export function PassphraseField({
+  id,
+  label,
+  value,
+  onChange,
+  chosen = false,
+  disabled = false,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  chosen?: boolean;
+  disabled?: boolean;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

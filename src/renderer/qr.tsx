@@ -6,7 +6,10 @@ export function QrCode({ value, label, size = 180 }: { value: string; label: str
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    QRCode.toDataURL(value, { errorCorrectionLevel: 'M', margin: 2, width: size }).then((u) => live && setUrl(u), () => live && setUrl(null));
+    QRCode.toDataURL(value, { errorCorrectionLevel: 'M', margin: 2, width: size }).then(
+      (u) => live && setUrl(u),
+      () => live && setUrl(null),
+    );
     return () => {
       live = false;
     };

@@ -20,7 +20,11 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(r.error.message.en);
 }, 60_000);
 
-const lines = (file: string) => readFileSync(join(record, file), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as any);
+const lines = (file: string) =>
+  readFileSync(join(record, file), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as any);
 
 function copy(): string {
   const to = join(tempDir('sceau-receipts-copy-'), 'record');

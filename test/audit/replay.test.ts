@@ -78,7 +78,15 @@ describe('replay of a key-ceremony folder', () => {
     expect(r.sessions[0]).toMatchObject({ software: { digest: 'ab'.repeat(32), fileCount: 7 }, offline: true, override: null, verdict: 'verified' });
     expect(r.entries.map((e) => e.type)).toContain('deviation');
     expect(r.entries.find((e) => e.type === 'member.enrolled')!.summary.fr).toBe('Membre 1 enrôle son jeton (« TOKEN1 »).');
-    expect(r.folderChecks).toEqual({ ok: true, checks: [{ name: 'definition', failures: 0 }, { name: 'key ceremony', failures: 0 }, { name: 'public key', failures: 0 }], failures: [] });
+    expect(r.folderChecks).toEqual({
+      ok: true,
+      checks: [
+        { name: 'definition', failures: 0 },
+        { name: 'key ceremony', failures: 0 },
+        { name: 'public key', failures: 0 },
+      ],
+      failures: [],
+    });
   });
 
   it('a public key file that differs from the transcript fails the folder checks; every entry still verified', async () => {
@@ -130,7 +138,9 @@ describe('replay of a key-ceremony folder', () => {
   it('an entry out of the script fails its rule, with the fold’s reason', async () => {
     const copyOf = copy(folder);
     const path = join(copyOf, 'transcript.jsonl');
-    const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     // The whole transcript again after the closing: the chain holds (it is re-linked by nobody), so
     // instead duplicate the last line: its seq and link fail; and a forged closing would fail its rule.
     writeFileSync(path, `${[...lines, lines[lines.length - 1]].join('\n')}\n`);
@@ -265,7 +275,9 @@ describe('replay of an election record’s key-ceremony transcript', () => {
 
   it('a changed published key fails the result entry: its signature and its rule', async () => {
     const copyOf = copy(record);
-    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     const result = lines.findIndex((l) => l.includes('"type":"dkg.result"')) + 1;
     alter(copyOf, 'keyceremony.jsonl', result, (e) => (e.payload.result.publicKey = e.payload.result.verificationKeys[0]));
     const r = await replay(copyOf);
@@ -331,7 +343,9 @@ describe('replay of an election record’s tally transcript', () => {
 
   it('a tally that does not start from this key ceremony fails its opening; a ceremony folder has no tally', async () => {
     const copyOf = copy(record);
-    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(join(copyOf, 'keyceremony.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     alter(copyOf, 'keyceremony.jsonl', lines.length, (e) => (e.time = '2020-01-01T00:00:00.000Z'));
     const r = await tally(copyOf);
     // Line 1 is the workstation's session; line 2 opens the tally.

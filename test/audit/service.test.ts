@@ -23,7 +23,12 @@ function service(extra: Partial<Parameters<typeof createService>[0]> = {}): Scea
     version: '9.9.9',
     probe: async () => ({ offline: true, interfaces: [], source: 'fixture', checkedAt: '2026-11-23T10:00:00.000Z' }),
     measure: async () => ({ algorithm: 'SHA-256', digest: 'ab'.repeat(32), fileCount: 0, totalBytes: 0, files: [] }),
-    drives: async () => ok({ drives: ['/media/a', '/media/b'].map((m) => ({ id: m, mountPoint: m, label: m, model: null, sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, usable: true, test: true })), source: 'SCEAU_TEST_DRIVES', test: true } as never),
+    drives: async () =>
+      ok({
+        drives: ['/media/a', '/media/b'].map((m) => ({ id: m, mountPoint: m, label: m, model: null, sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, usable: true, test: true })),
+        source: 'SCEAU_TEST_DRIVES',
+        test: true,
+      } as never),
     tokens: new FakeTokens(),
     verifyJobs: inline,
     ...extra,
@@ -124,7 +129,10 @@ describe('verification in the app', () => {
     const fresh = service({ verifyJobs: new VerifyJobs((dir, options) => verifyRecord(dir, { ...options, pool: new WorkerPool(0) })) });
     expect(value(await fresh.auditReceipt({ folder: record, receipt })).verification).toBeNull();
     // Its first 20 digits, a receipt of the first version's length, are refused as the old format.
-    expect(await api.auditReceipt({ folder: record, receipt: receipt.slice(0, 24) })).toMatchObject({ ok: false, error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } } });
+    expect(await api.auditReceipt({ folder: record, receipt: receipt.slice(0, 24) })).toMatchObject({
+      ok: false,
+      error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } },
+    });
     const pdf = value(await api.verifyReportPdf({ job }));
     expect(Buffer.from(pdf.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
   });

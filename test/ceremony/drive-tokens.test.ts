@@ -39,17 +39,27 @@ function service(): SceauApi {
 describe('key ceremony through the service, with token files on drives', () => {
   const api = service();
   const stepAll = async (action: KeyCeremonyMemberAction) => {
-    for (const j of [1, 2, 3]) must(await api.keyCeremonyMemberStep({ folder, member: j, drive: drives[j - 1]!, passphrase: pass(j), action, ...(action === 'enrol' ? { confirmation: pass(j) } : {}) }));
+    for (const j of [1, 2, 3])
+      must(await api.keyCeremonyMemberStep({ folder, member: j, drive: drives[j - 1]!, passphrase: pass(j), action, ...(action === 'enrol' ? { confirmation: pass(j) } : {}) }));
   };
 
   it('runs 2-of-3 to the end and never lets a secret into a view', async () => {
     must(await api.keyCeremonyCreate({ folder, definition: boardDefinition(3, 2) }));
     // A passphrase too weak, or typed differently twice, is refused before any token is written.
-    expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: 'court', confirmation: 'court', action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'passphrase.short' } });
-    expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: pass(1), confirmation: pass(2), action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'passphrase.mismatch' } });
+    expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: 'court', confirmation: 'court', action: 'enrol' })).toMatchObject({
+      ok: false,
+      error: { code: 'passphrase.short' },
+    });
+    expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: pass(1), confirmation: pass(2), action: 'enrol' })).toMatchObject({
+      ok: false,
+      error: { code: 'passphrase.mismatch' },
+    });
     must(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[0]!, passphrase: pass(1), confirmation: pass(1), action: 'enrol' }));
     // One drive, one member: member 2 cannot put their token on member 1's drive.
-    expect(await api.keyCeremonyMemberStep({ folder, member: 2, drive: drives[0]!, passphrase: pass(2), confirmation: pass(2), action: 'enrol' })).toMatchObject({ ok: false, error: { code: 'token.drive-taken' } });
+    expect(await api.keyCeremonyMemberStep({ folder, member: 2, drive: drives[0]!, passphrase: pass(2), confirmation: pass(2), action: 'enrol' })).toMatchObject({
+      ok: false,
+      error: { code: 'token.drive-taken' },
+    });
     for (const j of [2, 3]) must(await api.keyCeremonyMemberStep({ folder, member: j, drive: drives[j - 1]!, passphrase: pass(j), confirmation: pass(j), action: 'enrol' }));
     // Member 2's token offered for member 1's step: refused with the reason, naming the token's owner.
     expect(await api.keyCeremonyMemberStep({ folder, member: 1, drive: drives[1]!, passphrase: pass(2), action: 'contribute' })).toMatchObject({ ok: false });

@@ -15,7 +15,10 @@ const parsed = parseDefinitionText(readFileSync(join(RECORD, 'election.json'), '
 if (!parsed.ok) throw new Error('fixture definition');
 const def = parsed.value;
 const fp = definitionFingerprint(def);
-const entries = readFileSync(join(RECORD, 'keyceremony.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => entryOfLine(l)!);
+const entries = readFileSync(join(RECORD, 'keyceremony.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l !== '')
+  .map((l) => entryOfLine(l)!);
 
 /** The entries with `e` put in place of the one at `at`. */
 const replacedAt = (at: number, e: TranscriptEntry): TranscriptEntry[] => entries.map((x, i) => (i === at ? e : x));

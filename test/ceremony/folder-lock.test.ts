@@ -100,13 +100,19 @@ describe('one step at a time on a ceremony folder', () => {
   it('a lock held on another machine is never broken; one left empty is busy, then stale once old', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sceau-lock-'));
     const path = join(folder, LOCK_FILE);
-    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: 'poste-du-greffe', machine: null, boot: 'uptime:1', pid: 1, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'ab' }));
+    writeFileSync(
+      path,
+      JSON.stringify({ format: 'sceau/lock/v1', host: 'poste-du-greffe', machine: null, boot: 'uptime:1', pid: 1, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'ab' }),
+    );
     const foreign = await acquireFolderLock(folder, label);
     expect(foreign).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
     expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe »');
     expect(!foreign.ok && foreign.error.message.en).toContain(LOCK_FILE);
     // This machine, but another boot (the holder died with the machine): stale, proven, taken over.
-    writeFileSync(path, JSON.stringify({ format: 'sceau/lock/v1', host: hostname(), machine: null, boot: 'another-boot', pid: process.pid, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'cd' }));
+    writeFileSync(
+      path,
+      JSON.stringify({ format: 'sceau/lock/v1', host: hostname(), machine: null, boot: 'another-boot', pid: process.pid, started: null, since: '2026-12-04T08:00:00.000Z', step: label, nonce: 'cd' }),
+    );
     const afterReboot = await acquireFolderLock(folder, label);
     expect(afterReboot.ok).toBe(true);
     if (afterReboot.ok) await afterReboot.value.release();
@@ -173,4 +179,3 @@ describe('an append checks the file it read', () => {
     expect(statSync(path).size).toBe(11);
   });
 });
-

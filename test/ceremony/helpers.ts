@@ -24,9 +24,7 @@ export function boardDefinition(n: number, t: number): ElectionDefinition {
     id: 'fde-2021',
     title: 'Élection des conseillers des Français de l’étranger 2021',
     votingPeriod: { opens: '2021-05-21T10:00:00Z', closes: '2021-05-26T10:00:00Z' },
-    constituencies: [
-      { id: 'c001', name: 'Canada', kind: 'list', registeredVoters: 1000, blankVote: true, candidates: [{ name: 'Liste A' }, { name: 'Liste B' }] },
-    ],
+    constituencies: [{ id: 'c001', name: 'Canada', kind: 'list', registeredVoters: 1000, blankVote: true, candidates: [{ name: 'Liste A' }, { name: 'Liste B' }] }],
     board: {
       threshold: t,
       members: Array.from({ length: n }, (_, i) => ({ index: i + 1, name: `Membre ${i + 1}`, role: i === 0 ? 'Conseil d’État' : 'AFE', president: i === 0 })),

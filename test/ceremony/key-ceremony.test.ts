@@ -69,7 +69,13 @@ describe('key ceremony, 3 of 5', () => {
     expect(file.transcriptHead).toBe(c.head);
     const Y = pointFromHex(file.publicKey);
     const keys = new Map(file.verificationKeys.map((k, i) => [i + 1, pointFromHex(k)]));
-    for (const subset of [[1, 2, 3], [1, 4, 5], [2, 3, 5], [3, 4, 5]]) expect(interpolatesTo(Y, keys, subset)).toBe(true);
+    for (const subset of [
+      [1, 2, 3],
+      [1, 4, 5],
+      [2, 3, 5],
+      [3, 4, 5],
+    ])
+      expect(interpolatesTo(Y, keys, subset)).toBe(true);
     expect(interpolatesTo(Y, keys, [1, 2])).toBe(false);
     // Each token holds the share matching its verification key.
     for (const j of all(5)) {

@@ -54,7 +54,9 @@ function recordOf(folder: string): Transcripts {
   const fp = definitionFingerprint(def);
   const key = jsonLines(read(RECORD_FILES.keyCeremony));
   const accepted = new Map<string, number>();
-  for (const line of read(RECORD_FILES.accepted).split('\n').filter((l) => l !== '')) {
+  for (const line of read(RECORD_FILES.accepted)
+    .split('\n')
+    .filter((l) => l !== '')) {
     const id = (JSON.parse(line) as { constituency: string }).constituency;
     accepted.set(id, (accepted.get(id) ?? 0) + 1);
   }
@@ -223,7 +225,13 @@ describe('the key ceremony: each entry type’s payload against its form', () =>
     });
 
     it(`${type}: a field of another type, missing, or holding {"toString":1} is refused (ceremony.entry), naming it`, () => {
-      expect(expectEveryFieldRefused(keyCase(), keyCeremony.entries.findIndex((e) => e.type === type), KEY_OPAQUE)).toBeGreaterThan(0);
+      expect(
+        expectEveryFieldRefused(
+          keyCase(),
+          keyCeremony.entries.findIndex((e) => e.type === type),
+          KEY_OPAQUE,
+        ),
+      ).toBeGreaterThan(0);
     });
 
     it(`${type}: a key the docs do not name is refused`, () => {
@@ -282,7 +290,12 @@ describe('the tally: each entry type’s payload against its form', () => {
     });
 
     it(`${type}: a field of another type, missing, or holding {"toString":1} is refused (tally.entry), naming it`, () => {
-      expect(expectEveryFieldRefused(tallyCase(), tally.tally.findIndex((e) => e.type === type))).toBeGreaterThan(0);
+      expect(
+        expectEveryFieldRefused(
+          tallyCase(),
+          tally.tally.findIndex((e) => e.type === type),
+        ),
+      ).toBeGreaterThan(0);
     });
 
     it(`${type}: a key the docs do not name is ${OTHER_KEYS_IGNORED.has(type) ? 'ignored' : 'refused'}`, () => {

@@ -29,9 +29,7 @@ describe('key ceremony report', () => {
     const file = must(await c.close());
     const codes = readQrCodes(join(c.folder, FILES.report));
     if (process.env['SCEAU_KEEP_REPORT']) execFileSync('cp', [join(c.folder, FILES.report), process.env['SCEAU_KEEP_REPORT']]);
-    expect(codes.sort()).toEqual(
-      [QR_PREFIX.fingerprint + toHex(c.fingerprint), QR_PREFIX.publicKey + file.publicKey, QR_PREFIX.head + c.head].sort(),
-    );
+    expect(codes.sort()).toEqual([QR_PREFIX.fingerprint + toHex(c.fingerprint), QR_PREFIX.publicKey + file.publicKey, QR_PREFIX.head + c.head].sort());
     const text = execFileSync('pdftotext', ['-layout', join(c.folder, FILES.report), '-'], { encoding: 'utf8' });
     expect(text).toContain('Procès-verbal de la cérémonie des clés');
     expect(text).toContain('Membre 3');

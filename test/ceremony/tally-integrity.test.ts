@@ -54,7 +54,10 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 function duplicateAVote(folder: string): void {
   const path = join(folder, RECORD_FILES.urn);
   const lines = readFileSync(path, 'utf8').split('\n');
-  const accepted = readFileSync(join(folder, RECORD_FILES.accepted), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; constituency: string });
+  const accepted = readFileSync(join(folder, RECORD_FILES.accepted), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { line: number; constituency: string });
   const a = accepted[0]!;
   const b = accepted.find((x) => x.constituency === a.constituency && x.line !== a.line)!;
   const la = JSON.parse(lines[a.line - 1]!);
@@ -150,7 +153,11 @@ describe('a closed tally', () => {
     const late = newWorkstationSession('0.1.0-test', 'loopback');
     const software = { algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 7, totalBytes: 1, files: [] } as const;
     const entry = makeEntry(c.fingerprint, c.entries.length, c.head, late.actor, 'workstation.session', sessionPayload(late, software, OFFLINE, undefined), late.secretKey);
-    const basis = { ...(c.state.keyCeremonyHead === undefined ? {} : { keyCeremonyHead: c.state.keyCeremonyHead }), qualified: [1, 2, 3, 4, 5], accepted: new Map(c.state.active.map((x) => [x.id, x.ballots])) };
+    const basis = {
+      ...(c.state.keyCeremonyHead === undefined ? {} : { keyCeremonyHead: c.state.keyCeremonyHead }),
+      qualified: [1, 2, 3, 4, 5],
+      accepted: new Map(c.state.active.map((x) => [x.id, x.ballots])),
+    };
     expect(foldTally(c.definition, c.fingerprint, c.entries, basis).ok).toBe(true);
     expect(foldTally(c.definition, c.fingerprint, [...c.entries, entry], basis)).toMatchObject({ ok: false, error: { code: 'tally.order', where: `tally.jsonl:${entry.seq + 1}` } });
     writeFileSync(join(folder, RECORD_FILES.tallyTranscript), `${entryLine(entry)}\n`, { flag: 'a' });

@@ -59,7 +59,16 @@ async function writeForeignToken(at: string, member: number, fingerprint: Uint8A
   const secrets = createMemberSecrets();
   const pub = tokenPublicFor({ id: fx.kc.definition.id, fingerprint }, { index: member, name: `Intrus ${member}` }, secrets);
   let text = must(await sealToken(pub, secrets, 'une phrase', { policy: TEST_POLICY }));
-  if (share !== undefined) text = must(await resealWithKeyShare(text, 'une phrase', { fingerprint, member }, { member, secret: share, verificationKey: G.multiply(share), publicKey: G.multiply(randomScalar()) }, { policy: TEST_POLICY }));
+  if (share !== undefined)
+    text = must(
+      await resealWithKeyShare(
+        text,
+        'une phrase',
+        { fingerprint, member },
+        { member, secret: share, verificationKey: G.multiply(share), publicKey: G.multiply(randomScalar()) },
+        { policy: TEST_POLICY },
+      ),
+    );
   must(await writeToken(at, text));
 }
 
@@ -223,7 +232,8 @@ describe('opening and closing', () => {
     must(await KeyCeremony.create(open, boardDefinition(3, 2), context(driveTokens({ policy: TEST_POLICY }))));
     expect(await TallyCeremony.create({ keyCeremonyFolder: open, folder: newFolder(fx) }, tallyContext(pool))).toMatchObject({ ok: false, error: { code: 'ceremony.not-closed' } });
     expect(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: base }, tallyContext(pool))).toMatchObject({ ok: false, error: { code: 'ceremony.folder-not-empty' } });
-    for (const shuffles of [0, 6, 1.5]) expect(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: newFolder(fx), shuffles }, tallyContext(pool))).toMatchObject({ ok: false, error: { code: 'tally.shuffles' } });
+    for (const shuffles of [0, 6, 1.5])
+      expect(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: newFolder(fx), shuffles }, tallyContext(pool))).toMatchObject({ ok: false, error: { code: 'tally.shuffles' } });
   });
 
   it('an import that stopped before its entry is done again; a cancelled decryption keeps nothing of the member', async () => {

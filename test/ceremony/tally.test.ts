@@ -98,7 +98,19 @@ describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
     // The record: tally/<id>.json of record.md §6, results.json of §7, no work files, a manifest.
     expect(existsSync(join(folder, '.tally-work'))).toBe(false);
     const files = readdirSync(folder).sort();
-    expect(files).toEqual(['accepted.jsonl', 'election.json', 'keyceremony.jsonl', 'keys.json', 'manifest.json', 'receipts.txt', 'rejected.jsonl', 'results.json', 'tally', 'tally.jsonl', 'urn.jsonl']);
+    expect(files).toEqual([
+      'accepted.jsonl',
+      'election.json',
+      'keyceremony.jsonl',
+      'keys.json',
+      'manifest.json',
+      'receipts.txt',
+      'rejected.jsonl',
+      'results.json',
+      'tally',
+      'tally.jsonl',
+      'urn.jsonl',
+    ]);
     for (const id of ['c001', 'c002', 'c003']) {
       const t = JSON.parse(readFileSync(join(folder, tallyFile(id)), 'utf8'));
       expect(Object.keys(t)).toEqual(['format', 'constituency', 'ballots', 'shuffles', 'partials', 'plaintexts', 'decoded']);
@@ -113,14 +125,23 @@ describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
     expect(results.signatures.map((s) => `${s.constituency}/${s.member}`)).toEqual(['c001/2', 'c001/4', 'c001/5', 'c002/2', 'c002/4', 'c002/5', 'c003/2', 'c003/4', 'c003/5']);
     for (const s of results.signatures) {
       const pv = results.constituencies.find((p) => p.constituency === s.constituency)!;
-      const key = readFileSync(join(folder, RECORD_FILES.keyCeremony), 'utf8').split('\n').map((l) => (l ? JSON.parse(l) : null)).find((e) => e?.type === 'member.enrolled' && e.payload.member === s.member).payload.identityKey;
+      const key = readFileSync(join(folder, RECORD_FILES.keyCeremony), 'utf8')
+        .split('\n')
+        .map((l) => (l ? JSON.parse(l) : null))
+        .find((e) => e?.type === 'member.enrolled' && e.payload.member === s.member).payload.identityKey;
       expect(verifyPvSignature(fromHex(key), c.fingerprint, pv, s.signature, s.member).ok).toBe(true);
     }
 
     // The view: who decrypted and signed, the refusal naming member 5, the PVs with names, the fingerprint.
     const view = await tallyView(c);
     expect(view.phase).toBe('closed');
-    expect(view.members.map((m) => [m.index, m.decrypted, m.signed])).toEqual([[1, false, false], [2, true, true], [3, false, false], [4, true, true], [5, true, true]]);
+    expect(view.members.map((m) => [m.index, m.decrypted, m.signed])).toEqual([
+      [1, false, false],
+      [2, true, true],
+      [3, false, false],
+      [4, true, true],
+      [5, true, true],
+    ]);
     expect(view.members[4]!.refusals).toHaveLength(1);
     expect(view.members[0]!.refusals[0]!.message.en).toMatch(/member 1/i);
     expect(view.results!.map((r) => r.name)).toEqual(['Canada', 'Allemagne', 'Maroc']);

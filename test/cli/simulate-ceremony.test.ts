@@ -35,8 +35,19 @@ describe('sceau simulate after a real key ceremony', () => {
     const priv = join(temp(), 'prive');
     const io = capture();
     const code = await main([
-      'simulate', '--key-ceremony', ceremony.folder, '--platform-key', ceremony.platformKeyPath, '--out', out, '--private', priv,
-      '--voters', '24', '--bad', 'bad-proof=2,malformed,duplicate-identity,replay,after-closing',
+      'simulate',
+      '--key-ceremony',
+      ceremony.folder,
+      '--platform-key',
+      ceremony.platformKeyPath,
+      '--out',
+      out,
+      '--private',
+      priv,
+      '--voters',
+      '24',
+      '--bad',
+      'bad-proof=2,malformed,duplicate-identity,replay,after-closing',
     ]);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
@@ -49,7 +60,13 @@ describe('sceau simulate after a real key ceremony', () => {
 
     const pool = new WorkerPool(0);
     try {
-      const imported = await importUrn({ urnPath: join(out, 'urn.jsonl'), definition: ceremony.definition, fingerprint: definitionFingerprint(ceremony.definition), electionKey: ceremony.publicKey, pool });
+      const imported = await importUrn({
+        urnPath: join(out, 'urn.jsonl'),
+        definition: ceremony.definition,
+        fingerprint: definitionFingerprint(ceremony.definition),
+        electionKey: ceremony.publicKey,
+        pool,
+      });
       if (!imported.ok) throw new Error(`${imported.error.code}: ${imported.error.message.en}`);
       const byCode: Record<string, number> = {};
       for (const r of imported.value.rejected) byCode[r.code] = (byCode[r.code] ?? 0) + 1;
@@ -115,7 +132,10 @@ describe('sceau simulate after a real key ceremony', () => {
 
     // A key file whose public half is not its secret's, and one that is no key file at all.
     const key = JSON.parse(readFileSync(ceremony.platformKeyPath, 'utf8')) as { secretKey: string; publicKey: string };
-    expect(parsePlatformKey(JSON.stringify({ ...key, secretKey: key.secretKey.replace(/^./, key.secretKey[0] === '0' ? '1' : '0') }), 'k')).toMatchObject({ ok: false, error: { code: 'platform-key.invalid' } });
+    expect(parsePlatformKey(JSON.stringify({ ...key, secretKey: key.secretKey.replace(/^./, key.secretKey[0] === '0' ? '1' : '0') }), 'k')).toMatchObject({
+      ok: false,
+      error: { code: 'platform-key.invalid' },
+    });
     expect(parsePlatformKey('{"secretKey":"zz"}', 'k')).toMatchObject({ ok: false, error: { code: 'platform-key.invalid' } });
     expect(parsePlatformKey('not json', 'k')).toMatchObject({ ok: false, error: { code: 'platform-key.invalid' } });
     expect(parsePlatformKey(readFileSync(ceremony.platformKeyPath, 'utf8'), 'k')).toMatchObject({ ok: true });

@@ -6,16 +6,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { ChoiceTable } from '../../src/core/crypto/choices.js';
 import { reEncrypt } from '../../src/core/crypto/elgamal.js';
 import { G, IDENTITY, invert, mod, pointToHex, scalarToHex, seededScalars } from '../../src/core/crypto/group.js';
-import {
-  ballotFromJson,
-  ballotToJson,
-  createBallot,
-  verifyBallot,
-  verifyBallotJson,
-  verifyBallots,
-  type Ballot,
-  type BallotContext,
-} from '../../src/core/crypto/proofs/ballot.js';
+import { ballotFromJson, ballotToJson, createBallot, verifyBallot, verifyBallotJson, verifyBallots, type Ballot, type BallotContext } from '../../src/core/crypto/proofs/ballot.js';
 
 function checkVectors(file: string, actual: unknown): void {
   const path = join(import.meta.dirname, '../../docs/vectors', file);

@@ -6,13 +6,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { DOMAIN } from '../../src/core/crypto/domain.js';
 import { ciphertextToJson, encrypt, type Ciphertext } from '../../src/core/crypto/elgamal.js';
 import { G, mod, pointToHex, scalarToHex, seededScalars, type Point } from '../../src/core/crypto/group.js';
-import {
-  decryptionSeed,
-  decryptionWeights,
-  proveDecryptionShares,
-  verifyDecryptionShares,
-  type DecryptionSharesStatement,
-} from '../../src/core/crypto/proofs/batched-chaum-pedersen.js';
+import { decryptionSeed, decryptionWeights, proveDecryptionShares, verifyDecryptionShares, type DecryptionSharesStatement } from '../../src/core/crypto/proofs/batched-chaum-pedersen.js';
 import { proveChaumPedersen, verifyChaumPedersen } from '../../src/core/crypto/proofs/chaum-pedersen.js';
 
 function checkVectors(file: string, actual: unknown): void {
@@ -109,7 +103,15 @@ describe('known-answer vectors', () => {
     // single Chaum–Pedersen with an explicit context
     const xs = r();
     const g2 = G.multiply(r());
-    const single = { tag: DOMAIN.decryptionProof, fingerprint: fpv, g1: G, h1: G.multiply(xs), g2, h2: g2.multiply(xs), context: (e: import('../../src/core/crypto/encoding.js').Encoder) => e.integer(1) };
+    const single = {
+      tag: DOMAIN.decryptionProof,
+      fingerprint: fpv,
+      g1: G,
+      h1: G.multiply(xs),
+      g2,
+      h2: g2.multiply(xs),
+      context: (e: import('../../src/core/crypto/encoding.js').Encoder) => e.integer(1),
+    };
     // The prover's random draw ρ, the fresh input of the hedged nonce (docs/protocol.md §5.4), at the place the nonce itself was drawn.
     const rho1 = r();
     const sp = proveChaumPedersen(single, xs, () => rho1);

@@ -62,7 +62,8 @@ function compute() {
     return { member: j, secret: scalarToHex(ks.value.secret) };
   });
   return {
-    description: 'Sceau DKG, 2-of-3, fixed seeds (test/core/dkg-vectors.test.ts). Random scalars: seededScalars(utf8(seed)), group.ts. Member i draws a_i,0, a_i,1, the nonce of its proof of knowledge of a_i,0, then for j = 1, 2, 3: k_ij and the nonce of its proof of knowledge of k_ij (docs/dkg.md §2.1, §2.4). The fingerprint is le32 of the first scalar of seed "dkg-vector-fingerprint"; the tokens\' e_j are the first three of "dkg-vector-tokens"; the complaint\'s proof has a hedged nonce (docs/protocol.md §5.4) whose random input ρ is the first scalar of "dkg-vector-complaint".',
+    description:
+      'Sceau DKG, 2-of-3, fixed seeds (test/core/dkg-vectors.test.ts). Random scalars: seededScalars(utf8(seed)), group.ts. Member i draws a_i,0, a_i,1, the nonce of its proof of knowledge of a_i,0, then for j = 1, 2, 3: k_ij and the nonce of its proof of knowledge of k_ij (docs/dkg.md §2.1, §2.4). The fingerprint is le32 of the first scalar of seed "dkg-vector-fingerprint"; the tokens\' e_j are the first three of "dkg-vector-tokens"; the complaint\'s proof has a hedged nonce (docs/protocol.md §5.4) whose random input ρ is the first scalar of "dkg-vector-complaint".',
     params: { fingerprint: toHex(params.fingerprint), n: params.n, t: params.t },
     tokens: e.map((x, k) => ({ member: k + 1, secretKey: scalarToHex(x), encryptionKey: pointToHex(E[k]!) })),
     seeds,

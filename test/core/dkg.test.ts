@@ -176,7 +176,13 @@ function reasonCodes(result: { disqualified: readonly { member: number; reasons:
 // ------------------------------------------------------------------ honest ceremonies
 
 describe('DKG, honest members', () => {
-  for (const [n, t] of [[5, 3], [1, 1], [5, 5], [3, 2], [4, 1]] as const) {
+  for (const [n, t] of [
+    [5, 3],
+    [1, 1],
+    [5, 5],
+    [3, 2],
+    [4, 1],
+  ] as const) {
     it(`${t}-of-${n}: every x_j matches Y_j and every t-subset interpolates to Y`, () => {
       const { b, round1, complaints, result } = honestRun(n, t);
       expect(complaints).toEqual([]);
@@ -289,7 +295,7 @@ describe('DKG, a dealer sends a bad share', () => {
     expect(result.disqualified[0]!.reasons[0]!.message.en).toBe('Member 1 sent member 3 a share that cannot be decrypted.');
   });
 
-  it('a share (K, proof, box) moved to another dealer\'s message is refused in round 1 (the proof binds i and D_i)', () => {
+  it("a share (K, proof, box) moved to another dealer's message is refused in round 1 (the proof binds i and D_i)", () => {
     const b = board(3, 2);
     const [m1, m2] = contributeAll(b);
     // Move dealer 1's share for member 2 into dealer 2's message for member 2: same recipient, other dealer.
@@ -389,7 +395,12 @@ describe('DKG, complaints', () => {
     const { c } = falseComplaint(b, round1, 1, 3);
     const fakeDh = G.multiply(randomScalar());
     const forged = complaintToJson({ complainant: 1, accused: 3, dh: fakeDh, proof: proveChaumPedersen(complaintStatement(b.params, b.E, c.message, c.digest, 1, fakeDh), randomScalar()) });
-    const result = unwrap(resolve(b.params, b.E, round1, [{ member: 1, complaint: badS }, { member: 1, complaint: forged }]));
+    const result = unwrap(
+      resolve(b.params, b.E, round1, [
+        { member: 1, complaint: badS },
+        { member: 1, complaint: forged },
+      ]),
+    );
     expect(result.qualified).toEqual([1, 2, 3]);
     expect(result.complaints.map((v) => [v.complainant, v.accused, v.verdict, v.code])).toEqual([
       [1, 3, 'rejected', 'dkg.complaint.proof'],

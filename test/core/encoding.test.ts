@@ -7,9 +7,7 @@ import { InputError } from '../../src/core/common/result.js';
 describe('canonical encoding', () => {
   it('length-prefixes atoms and counts lists', () => {
     const bytes = encode((e) => e.string('ab').integer(1).points([G]));
-    expect(toHex(bytes)).toBe(
-      '00000002' + '6162' + '00000008' + '0000000000000001' + '00000008' + '0000000000000001' + '00000020' + toHex(G.toBytes()),
-    );
+    expect(toHex(bytes)).toBe('00000002' + '6162' + '00000008' + '0000000000000001' + '00000008' + '0000000000000001' + '00000020' + toHex(G.toBytes()));
   });
   it('gives different bytes to different splits of the same string', () => {
     expect(toHex(encode((e) => e.string('ab').string('c')))).not.toBe(toHex(encode((e) => e.string('a').string('bc'))));

@@ -34,7 +34,11 @@ function reference(items: readonly BallotItem[], c: { fingerprint: Uint8Array; e
     constituency: c.constituencyId,
     items: items.map((it, line) => ({ line, id: it.id, ballot: it.ballot as BallotJson })),
   }) as BallotsOutput;
-  const lines = (code: string) => out.filter((r) => r.code === code).map((r) => r.line).sort((x, y) => x - y);
+  const lines = (code: string) =>
+    out
+      .filter((r) => r.code === code)
+      .map((r) => r.line)
+      .sort((x, y) => x - y);
   return { encoding: lines('ballot.encoding'), proof: lines('ballot.proof') };
 }
 
@@ -87,7 +91,6 @@ const mixed: BallotItem[] = (() => {
   return items;
 })();
 
-
 for (const { title, backend, skip } of BACKENDS) {
   describe.skipIf(skip)(`verifyBallotsFast on ${title}`, () => {
     it('accepts a box of valid ballots', () => {
@@ -111,7 +114,11 @@ for (const { title, backend, skip } of BACKENDS) {
 
     it('rejects every ballot under another constituency, election or key', () => {
       const all = good.map((_, i) => i);
-      for (const other of [{ ...ctx, constituencyId: 'C06' }, { ...ctx, fingerprint: new Uint8Array(32) }, { ...ctx, electionKey: pointBytes(Y.add(G)) }]) {
+      for (const other of [
+        { ...ctx, constituencyId: 'C06' },
+        { ...ctx, fingerprint: new Uint8Array(32) },
+        { ...ctx, electionKey: pointBytes(Y.add(G)) },
+      ]) {
         expect(reference(good, other)).toEqual({ encoding: [], proof: all });
         expect(verifyBallotsFast(other, good, backend)).toEqual({ encoding: [], proof: all });
       }

@@ -12,14 +12,7 @@ import { combineFast, packedDecryptionSeed, packedDecryptionWeights, partialDecr
 import { G, IDENTITY, L, mod, pointToHex, scalarToHex, seededScalars, type Point, type ScalarSource } from '../../src/core/crypto/group.js';
 import { runTask, type CombineOutput, type CombineTask } from '../../src/core/workers/tasks.js';
 import { decryptionSeed, decryptionWeights } from '../../src/core/crypto/proofs/batched-chaum-pedersen.js';
-import {
-  integerLagrangeAtZero,
-  partialDecrypt,
-  partialToJson,
-  verifyPartialJson,
-  type MemberSecret,
-  type PartialDecryptionJson,
-} from '../../src/core/crypto/threshold.js';
+import { integerLagrangeAtZero, partialDecrypt, partialToJson, verifyPartialJson, type MemberSecret, type PartialDecryptionJson } from '../../src/core/crypto/threshold.js';
 
 const utf8 = new TextEncoder();
 const fp = new Uint8Array(32).fill(13);
@@ -71,7 +64,6 @@ const seedOf = (j: number) => utf8.encode(`partial of ${j}`);
 /** The reference's partial decryptions, with seeded randomness. */
 const reference = new Map<number, PartialDecryptionJson>(MEMBERS.map((j) => [j, partialToJson(partialDecrypt(fp, secret(j), key(j), cts, seededScalars(seedOf(j))))]));
 const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
-
 
 describe('the statement of §9.2 from packed bytes', () => {
   it('has the reference seed and weights', () => {

@@ -75,7 +75,15 @@ const plusOne = (hex: string): string => scalarToHex(mod(BigInt(`0x${hex.match(/
 const ZERO = '00'.repeat(32);
 /** Not canonical: the field element 2^255 − 1 ≥ p; and 1, which is "negative" (odd), RFC 9496 §4.3.1. */
 const NON_CANONICAL = ['ff'.repeat(32), `01${'00'.repeat(31)}`];
-const L_HEX = toHex(Uint8Array.from(L.toString(16).padStart(64, '0').match(/../g)!.reverse().map((x) => Number.parseInt(x, 16))));
+const L_HEX = toHex(
+  Uint8Array.from(
+    L.toString(16)
+      .padStart(64, '0')
+      .match(/../g)!
+      .reverse()
+      .map((x) => Number.parseInt(x, 16)),
+  ),
+);
 
 // --- the reference's shuffles, computed once for every backend ---
 
@@ -215,7 +223,6 @@ function cheats(): [string, ShuffleJson][] {
 
 for (const { title, backend, skip } of BACKENDS) {
   describe.skipIf(skip)(`fast shuffle on ${title}`, () => {
-
     it('derives the generators of the reference, byte for byte, while the cache grows', () => {
       const fp = new Uint8Array(32).fill(backend.name.length); // fresh per backend
       for (const n of [3, 20, 5, 0, 21]) {

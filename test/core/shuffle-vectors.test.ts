@@ -59,7 +59,13 @@ function compute() {
   };
   // The split is right: r' is the witness's, and c_{ψ(i)} = r_{ψ(i)}·G + H_i with these r.
   expect(randomness.rPrime).toEqual(witness.rPrime.map(scalarToHex));
-  witness.permutation.forEach((j, i) => expect(G.multiply(drawn[permutationDraws + n + j]!).add(hs[i]!).equals(shuffle.proof.c[j]!)).toBe(true));
+  witness.permutation.forEach((j, i) =>
+    expect(
+      G.multiply(drawn[permutationDraws + n + j]!)
+        .add(hs[i]!)
+        .equals(shuffle.proof.c[j]!),
+    ).toBe(true),
+  );
   const st = { fingerprint, publicKey, label, inputs, outputs: shuffle.outputs };
   const seed = shuffleSeed(st, h, shuffle.proof.c);
   return {

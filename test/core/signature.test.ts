@@ -34,7 +34,9 @@ describe('Ed25519 identity signatures', () => {
     expect(!r.ok && r.error.message.fr).toMatch(/le membre 1.*procès-verbal/);
     expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(13).string('dkg/round1').bytes(new Uint8Array(32).fill(1)), sig, m1))).toBe('signature.invalid');
     // same bytes split differently are different items
-    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(12).string('dkg/').string('round1').bytes(new Uint8Array(32).fill(1)), sig, m1))).toBe('signature.invalid');
+    expect(code(verifySignature(publicKey, DOMAIN.signatureTranscriptEntry, (e) => e.integer(12).string('dkg/').string('round1').bytes(new Uint8Array(32).fill(1)), sig, m1))).toBe(
+      'signature.invalid',
+    );
     expect(code(verifySignature(generateIdentityKey().publicKey, DOMAIN.signatureTranscriptEntry, entry, sig, m1))).toBe('signature.invalid');
     const flipped = sig.slice();
     flipped[10]! ^= 1;
@@ -200,12 +202,33 @@ function edgeCases(seed: Uint8Array): EdgeCase[] {
   out.push({ name: 'honest', what: 'RFC 8032 signature by the TEST 1 key', publicKey: toHex(A), signature: toHex(honest), sceau: 'accept', libsodium: 'accept' });
 
   const identity = Point.ZERO.toBytes();
-  out.push({ name: 'R-identity', what: 'R = the identity (small order), S = k·a: both equations hold', publicKey: toHex(A), signature: toHex(sign(identity, 0n, A)), sceau: 'accept', libsodium: 'refuse' });
-  out.push({ name: 'R-order-8', what: 'R = T8 (small order), S = k·a: only the cofactored equation holds', publicKey: toHex(A), signature: toHex(sign(T8.toBytes(), 0n, A)), sceau: 'accept', libsodium: 'refuse' });
+  out.push({
+    name: 'R-identity',
+    what: 'R = the identity (small order), S = k·a: both equations hold',
+    publicKey: toHex(A),
+    signature: toHex(sign(identity, 0n, A)),
+    sceau: 'accept',
+    libsodium: 'refuse',
+  });
+  out.push({
+    name: 'R-order-8',
+    what: 'R = T8 (small order), S = k·a: only the cofactored equation holds',
+    publicKey: toHex(A),
+    signature: toHex(sign(T8.toBytes(), 0n, A)),
+    sceau: 'accept',
+    libsodium: 'refuse',
+  });
 
   const r1 = edgeR(1);
   const mixedR = base(r1).add(T8).toBytes();
-  out.push({ name: 'R-mixed-order', what: 'R = r·B + T8, S = r + k·a: only the cofactored equation holds', publicKey: toHex(A), signature: toHex(sign(mixedR, r1, A)), sceau: 'accept', libsodium: 'refuse' });
+  out.push({
+    name: 'R-mixed-order',
+    what: 'R = r·B + T8, S = r + k·a: only the cofactored equation holds',
+    publicKey: toHex(A),
+    signature: toHex(sign(mixedR, r1, A)),
+    sceau: 'accept',
+    libsodium: 'refuse',
+  });
 
   // A key with a torsion component: the cofactorless answer depends on k mod 8, hence on the message.
   const mixedA = Point.BASE.multiply(a).add(T8).toBytes();
@@ -216,12 +239,33 @@ function edgeCases(seed: Uint8Array): EdgeCase[] {
     }
   };
   const kNot0 = withK((k8) => k8 !== 0n, 2);
-  out.push({ name: 'A-mixed-order', what: `A = a·B + T8 (not of small order), R = r_${kNot0.i}·B, S = r + k·a, k ≢ 0 mod 8: only the cofactored equation holds`, publicKey: toHex(mixedA), signature: toHex(kNot0.sig), sceau: 'accept', libsodium: 'refuse' });
+  out.push({
+    name: 'A-mixed-order',
+    what: `A = a·B + T8 (not of small order), R = r_${kNot0.i}·B, S = r + k·a, k ≢ 0 mod 8: only the cofactored equation holds`,
+    publicKey: toHex(mixedA),
+    signature: toHex(kNot0.sig),
+    sceau: 'accept',
+    libsodium: 'refuse',
+  });
   const k0 = withK((k8) => k8 === 0n, 2);
-  out.push({ name: 'A-mixed-order-k0', what: `A = a·B + T8, R = r_${k0.i}·B, S = r + k·a, k ≡ 0 mod 8: both equations hold (1 message in 8)`, publicKey: toHex(mixedA), signature: toHex(k0.sig), sceau: 'accept', libsodium: 'accept' });
+  out.push({
+    name: 'A-mixed-order-k0',
+    what: `A = a·B + T8, R = r_${k0.i}·B, S = r + k·a, k ≡ 0 mod 8: both equations hold (1 message in 8)`,
+    publicKey: toHex(mixedA),
+    signature: toHex(k0.sig),
+    sceau: 'accept',
+    libsodium: 'accept',
+  });
 
   const r2 = edgeR(100);
-  out.push({ name: 'A-order-8', what: 'A = T8 (small order), R = r·B, S = r: the cofactored equation holds, the key is refused', publicKey: T8_HEX, signature: toHex(concat(base(r2).toBytes(), le32(r2))), sceau: 'refuse', libsodium: 'refuse' });
+  out.push({
+    name: 'A-order-8',
+    what: 'A = T8 (small order), R = r·B, S = r: the cofactored equation holds, the key is refused',
+    publicKey: T8_HEX,
+    signature: toHex(concat(base(r2).toBytes(), le32(r2))),
+    sceau: 'refuse',
+    libsodium: 'refuse',
+  });
 
   const twin = honest.slice();
   twin.set(le32(le(honest.subarray(32)) + ED_L), 32);
@@ -229,7 +273,14 @@ function edgeCases(seed: Uint8Array): EdgeCase[] {
 
   // R = the identity written with y = 1 + p (non-canonical, fits in 255 bits), S = k·a over those bytes.
   const nonCanonicalR = le32(1n + ED_P);
-  out.push({ name: 'R-non-canonical', what: 'R = the identity encoded with y = p + 1 (non-canonical), S = k·a: holds if R were decoded leniently (ZIP 215)', publicKey: toHex(A), signature: toHex(sign(nonCanonicalR, 0n, A)), sceau: 'refuse', libsodium: 'refuse' });
+  out.push({
+    name: 'R-non-canonical',
+    what: 'R = the identity encoded with y = p + 1 (non-canonical), S = k·a: holds if R were decoded leniently (ZIP 215)',
+    publicKey: toHex(A),
+    signature: toHex(sign(nonCanonicalR, 0n, A)),
+    sceau: 'refuse',
+    libsodium: 'refuse',
+  });
 
   return out.map((c) => {
     const withMessage = { ...c, message: toHex(m) };

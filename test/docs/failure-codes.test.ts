@@ -166,7 +166,18 @@ describe('failure codes of src/', () => {
 
   it('finds the failures the software makes (the scanner is not blind)', () => {
     expect(scan.codes.size).toBeGreaterThan(250);
-    for (const code of ['tally.entry', 'urn.malformed', 'record.file-missing', 'shuffle.equation.t1', 'api.unknown-method', 'internal', 'transport', 'drive.read-only', 'http.token', 'argument.invalid']) {
+    for (const code of [
+      'tally.entry',
+      'urn.malformed',
+      'record.file-missing',
+      'shuffle.equation.t1',
+      'api.unknown-method',
+      'internal',
+      'transport',
+      'drive.read-only',
+      'http.token',
+      'argument.invalid',
+    ]) {
       expect(scan.codes.has(code), code).toBe(true);
     }
   });

@@ -147,7 +147,16 @@ function nameOf(n: ts.SignatureDeclaration): string {
 export function scanSources(root: string, files: readonly string[]): Scan {
   // Only the sources themselves: no library, no package (bare imports stay unresolved). The checker is
   // asked which function a call resolves to and which string literals a type allows, nothing more.
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.ReactJSX, strict: true, noEmit: true, noLib: true, types: [] };
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    jsx: ts.JsxEmit.ReactJSX,
+    strict: true,
+    noEmit: true,
+    noLib: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   host.resolveModuleNameLiterals = (literals, containing, _redirect, opts) =>
     literals.map((l) => (l.text.startsWith('.') ? ts.resolveModuleName(l.text, containing, opts, host) : { resolvedModule: undefined }));
@@ -283,7 +292,9 @@ export function scanSources(root: string, files: readonly string[]): Scan {
     const uses = (lang: 'fr' | 'en') => site[lang].flatMap((t) => t.params);
     for (const lang of ['fr', 'en'] as const) {
       const other = new Set(uses(lang === 'fr' ? 'en' : 'fr').map((u) => u.param));
-      for (const param of uses(lang).filter((u) => u.direct || !other.has(u.param)).map((u) => u.param)) {
+      for (const param of uses(lang)
+        .filter((u) => u.direct || !other.has(u.param))
+        .map((u) => u.param)) {
         const m = makerOf(param);
         if (!m[lang].has(param)) {
           m[lang].add(param);
@@ -331,12 +342,12 @@ export function scanSources(root: string, files: readonly string[]): Scan {
   const allSites = (): Site[] => {
     const names = makerNames();
     return [
-    ...terminal,
-    ...calls.flatMap((c) => {
-      const callee = calleeOf(c, names);
-      const m = callee === undefined ? undefined : makers.get(callee);
-      return m === undefined ? [] : [derived(c, m)];
-    }),
+      ...terminal,
+      ...calls.flatMap((c) => {
+        const callee = calleeOf(c, names);
+        const m = callee === undefined ? undefined : makers.get(callee);
+        return m === undefined ? [] : [derived(c, m)];
+      }),
     ];
   };
   for (let round = 0; ; round++) {
@@ -393,7 +404,10 @@ export function scanSources(root: string, files: readonly string[]): Scan {
     messageDefects: messageDefects.sort(byPlace),
     unrecognised: sorted(unrecognised),
     untranslatedCodes,
-    makers: [...makers.values()].filter((m) => m.codes.length > 0 || m.fr.size > 0).map((m) => `${at(m.node)} ${nameOf(m.node)}`).sort(),
+    makers: [...makers.values()]
+      .filter((m) => m.codes.length > 0 || m.fr.size > 0)
+      .map((m) => `${at(m.node)} ${nameOf(m.node)}`)
+      .sort(),
   };
 }
 

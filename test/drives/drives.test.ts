@@ -4,19 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchInput } from '../../src/core/common/result.js';
-import {
-  formatSize,
-  listDrives,
-  parseDiskutilInfo,
-  parseDiskutilList,
-  parseGetVolume,
-  parseLsblk,
-  parsePlist,
-  withInfo,
-  type CommandRunner,
-  type Drive,
-} from '../../src/core/drives/index.js';
-
+import { formatSize, listDrives, parseDiskutilInfo, parseDiskutilList, parseGetVolume, parseLsblk, parsePlist, withInfo, type CommandRunner, type Drive } from '../../src/core/drives/index.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/drives', name), 'utf8');
 const summary = (d: Drive) => `${d.id} ${d.label ?? '-'} ${d.size.en} ${d.mountPoint ?? '-'} ${d.usable ? 'usable' : d.unusable!.code}`;

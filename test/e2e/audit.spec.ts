@@ -227,7 +227,9 @@ async function verifyInApp(page: Page, dir: string) {
 test('verification in the app: a demo record passes; a tampered one fails with the findings of `sceau verify`; a receipt is found and counted', async ({ page }) => {
   test.setTimeout(120_000);
   const record = join(root, 'registre');
-  execFileSync(process.execPath, [bin, 'demo', '--out', record, '--voters', '16', '--constituencies', '2', '--candidates', '2', '--members', '2', '--threshold', '2', '--workers', '0'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [bin, 'demo', '--out', record, '--voters', '16', '--constituencies', '2', '--candidates', '2', '--members', '2', '--threshold', '2', '--workers', '0'], {
+    stdio: 'ignore',
+  });
   await page.goto(served.url);
   await verifyInApp(page, record);
   await expect(page.getByTestId('verify-verdict')).toHaveText('VALIDE : toutes les vérifications tiennent.');
@@ -267,7 +269,11 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   await page.getByLabel('du dépouillement (registre)').check();
   await page.getByRole('button', { name: 'Rejouer le journal' }).click();
   await expect(page.getByTestId('replay-summary')).toContainText('Toutes les entrées sont vérifiées');
-  await expect(page.locator('.replay-all tr[data-verdict="verified"]')).toHaveCount(readFileSync(join(record, 'tally.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length);
+  await expect(page.locator('.replay-all tr[data-verdict="verified"]')).toHaveCount(
+    readFileSync(join(record, 'tally.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length,
+  );
 
   // A voter's receipt, from the record's accepted list: in the urn, and counted. An unknown code is not.
   const receipt = (JSON.parse(readFileSync(join(record, 'accepted.jsonl'), 'utf8').split('\n')[0]!) as { receipt: string }).receipt;

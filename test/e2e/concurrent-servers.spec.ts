@@ -92,12 +92,23 @@ test('two servers driving one folder at once: one wins each step, the other is r
   const closed = await race<KeyCeremonyView>('keyCeremonyClose', { folder: keyFolder });
   expect(closed.value.phase).toBe('closed');
   expect(execFileSync(process.execPath, [bin, 'verify', keyFolder], { encoding: 'utf8' })).toMatch(/VALIDE/);
-  const kcEntries = readFileSync(join(keyFolder, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+  const kcEntries = readFileSync(join(keyFolder, 'transcript.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string });
   // One entry per step done: 3 enrolments, 3 contributions, 3 checks, 3 seals, 3 confirmations, nothing twice.
-  for (const type of ['member.enrolled', 'dkg.round1', 'dkg.checked', 'member.share-sealed', 'member.confirmed']) expect(kcEntries.filter((e) => e.type === type), type).toHaveLength(3);
+  for (const type of ['member.enrolled', 'dkg.round1', 'dkg.checked', 'member.share-sealed', 'member.confirmed'])
+    expect(
+      kcEntries.filter((e) => e.type === type),
+      type,
+    ).toHaveLength(3);
 
   // --- The platform's urn, then the tally, every step raced. ---
-  execFileSync(process.execPath, [bin, 'simulate', '--key-ceremony', keyFolder, '--platform-key', platformKeyPath, '--out', urnDrive, '--private', privateDir, '--voters', '20', '--bad', 'bad-proof=1'], { encoding: 'utf8', timeout: 300_000 });
+  execFileSync(
+    process.execPath,
+    [bin, 'simulate', '--key-ceremony', keyFolder, '--platform-key', platformKeyPath, '--out', urnDrive, '--private', privateDir, '--voters', '20', '--bad', 'bad-proof=1'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
   const truth = JSON.parse(readFileSync(join(privateDir, 'truth.json'), 'utf8')) as GroundTruth;
   await race('tallyCreate', { keyCeremonyFolder: keyFolder, folder: tallyFolder, shuffles: 2 });
   const background = async (method: string, argument: unknown) => idle((await race<TallyScreenView>(method, argument)).winner);

@@ -85,13 +85,16 @@ test('the loopback API refuses a call without the token or from a foreign Origin
 
   // From a real page on another origin, the browser's own request is refused too (no CORS, Origin checked).
   await page.goto('about:blank');
-  const fromForeignPage = await page.evaluate(async ([origin, token]) => {
-    try {
-      const r = await fetch(`${origin}/api/appInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
-      return `status ${r.status}`;
-    } catch (e) {
-      return `blocked: ${String(e)}`;
-    }
-  }, [served.origin, served.token] as const);
+  const fromForeignPage = await page.evaluate(
+    async ([origin, token]) => {
+      try {
+        const r = await fetch(`${origin}/api/appInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+        return `status ${r.status}`;
+      } catch (e) {
+        return `blocked: ${String(e)}`;
+      }
+    },
+    [served.origin, served.token] as const,
+  );
   expect(fromForeignPage).toMatch(/blocked|status 40[13]/);
 });

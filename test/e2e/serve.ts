@@ -51,7 +51,11 @@ export async function startServe(env: Record<string, string> = {}): Promise<Serv
     origin: parsed.origin,
     token,
     call: async <T>(method: string, argument: unknown): Promise<Answer<T>> => {
-      const response = await fetch(`${parsed.origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(argument) });
+      const response = await fetch(`${parsed.origin}/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(argument),
+      });
       return (await response.json()) as Answer<T>;
     },
     stop: () => end('SIGTERM'),

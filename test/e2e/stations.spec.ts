@@ -68,7 +68,14 @@ async function idle(): Promise<TallyScreenView> {
 
 /** The member's step on their station through the API, as the station's page calls it. */
 function stationStep(j: number, packet: string, action: StationAction): Promise<StationView> {
-  return must<StationView>(stations[j - 1]!, 'stationStep', { packet, member: j, drive: tokens[j - 1]!, passphrase: passphrase(j), ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}), action });
+  return must<StationView>(stations[j - 1]!, 'stationStep', {
+    packet,
+    member: j,
+    drive: tokens[j - 1]!,
+    passphrase: passphrase(j),
+    ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}),
+    action,
+  });
 }
 
 /** The packet on each member's stick, their steps at once on their stations, then the workstation imports each answer. */
@@ -92,7 +99,10 @@ async function onStations(who: readonly number[], action: StationAction, ceremon
 }
 
 /** The workstation's log of token files: every line is one the process touched. */
-const touched = (log: string): string[] => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+const touched = (log: string): string[] =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 /** Member 4's station page: opens the packet and does the step due, as the member would. */
 async function member4OnScreen(page: Page, station: Served, packet: string, button: RegExp): Promise<void> {
@@ -120,7 +130,7 @@ async function importOnScreen(page: Page, packet: string): Promise<void> {
   await expect(page.getByText('Réponse(s) placée(s) au journal : 1.')).toBeVisible({ timeout: 30_000 });
 }
 
-test('a 3-of-5 board on six machines: the members\' steps on their stations, one shuffle and three decryptions off the workstation, which never touches a token', async ({ page }) => {
+test("a 3-of-5 board on six machines: the members' steps on their stations, one shuffle and three decryptions off the workstation, which never touches a token", async ({ page }) => {
   test.setTimeout(900_000);
   for (const d of [...tokens, ...sticks, urnDrive, publishDrive]) mkdirSync(d);
   const platform = generateIdentityKey();
@@ -148,7 +158,11 @@ test('a 3-of-5 board on six machines: the members\' steps on their stations, one
   expect(execFileSync(process.execPath, [bin, 'verify', keyFolder], { encoding: 'utf8' })).toMatch(/VALIDE/);
 
   // --- The tally: shuffle 1 on the workstation, shuffle 2 on member 2's station, decryptions and signatures on 1, 3, 5. ---
-  execFileSync(process.execPath, [bin, 'simulate', '--key-ceremony', keyFolder, '--platform-key', platformKeyPath, '--out', urnDrive, '--private', privateDir, '--voters', '20', '--bad', 'bad-proof=1'], { encoding: 'utf8', timeout: 300_000 });
+  execFileSync(
+    process.execPath,
+    [bin, 'simulate', '--key-ceremony', keyFolder, '--platform-key', platformKeyPath, '--out', urnDrive, '--private', privateDir, '--voters', '20', '--bad', 'bad-proof=1'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
   const truth = JSON.parse(readFileSync(join(privateDir, 'truth.json'), 'utf8')) as GroundTruth;
   await must(workstation, 'tallyCreate', { keyCeremonyFolder: keyFolder, folder: tallyFolder, shuffles: 2 });
   await must(workstation, 'tallyImport', { folder: tallyFolder, drive: urnDrive, file: 'urn.jsonl' });
@@ -170,7 +184,10 @@ test('a 3-of-5 board on six machines: the members\' steps on their stations, one
   }
 
   // --- Where each step ran, as the verifier says it; and the token files each process touched. ---
-  const report = JSON.parse(execFileSync(process.execPath, [bin, 'verify', tallyFolder, '--json'], { encoding: 'utf8' })) as { ok: boolean; where: { oneMachine: boolean; shufflesOffWorkstation: boolean; memberSteps: { station: string | null }[] } };
+  const report = JSON.parse(execFileSync(process.execPath, [bin, 'verify', tallyFolder, '--json'], { encoding: 'utf8' })) as {
+    ok: boolean;
+    where: { oneMachine: boolean; shufflesOffWorkstation: boolean; memberSteps: { station: string | null }[] };
+  };
   expect(report.ok).toBe(true);
   expect(report.where.oneMachine).toBe(false);
   expect(report.where.shufflesOffWorkstation).toBe(true);

@@ -114,7 +114,9 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 
 /** The urn's trailer: the platform's "a voté" count per constituency. */
 function votedCounts(): Map<string, number> {
-  const lines = readFileSync(join(urnDrive, 'urne', 'urn.jsonl'), 'utf8').trimEnd().split('\n');
+  const lines = readFileSync(join(urnDrive, 'urne', 'urn.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n');
   const { trailer } = JSON.parse(lines.at(-1)!) as { trailer: { voted: { constituency: string; count: number }[] } };
   return new Map(trailer.voted.map((v) => [v.constituency, v.count]));
 }
@@ -163,7 +165,9 @@ test('killed during the shuffles and during a decryption, the tally resumes from
   const shufflesAtCrash = entries(atFirstCrash).filter((e) => e.type === 'tally.shuffle');
   expect(shufflesAtCrash.length, 'shuffles recorded before the crash').toBeGreaterThan(0);
   expect(shufflesAtCrash.length, 'shuffles left to make after the crash').toBeLessThan(total);
-  const keptWork = new Map(shufflesAtCrash.map((e) => [`${e.payload.constituency}.shuffle-${e.payload.round}.json`, sha256(join(workDir, `${e.payload.constituency}.shuffle-${e.payload.round}.json`))]));
+  const keptWork = new Map(
+    shufflesAtCrash.map((e) => [`${e.payload.constituency}.shuffle-${e.payload.round}.json`, sha256(join(workDir, `${e.payload.constituency}.shuffle-${e.payload.round}.json`))]),
+  );
   expect(entries(atFirstCrash).filter((e) => e.type === 'workstation.session')).toHaveLength(1);
 
   // --- The second server: the same folder reopened, still at the shuffles, the recorded ones kept. ---
@@ -199,7 +203,10 @@ test('killed during the shuffles and during a decryption, the tally resumes from
   const atSecondCrash = transcriptText();
   expect(atSecondCrash.startsWith(afterShuffles)).toBe(true);
   const decryptionsAtCrash = entries(atSecondCrash).filter((e) => e.type === 'tally.decryption');
-  expect(decryptionsAtCrash.map((e) => e.payload.member), "member 1's decryption was cut short: not recorded").toEqual([m5]);
+  expect(
+    decryptionsAtCrash.map((e) => e.payload.member),
+    "member 1's decryption was cut short: not recorded",
+  ).toEqual([m5]);
   const leftovers = existsSync(workDir) ? readdirSync(workDir).filter((f) => f.endsWith(`.partial-${CRASHED_MEMBER}.json`)) : [];
   test.info().annotations.push({ type: 'crash', description: `member ${CRASHED_MEMBER}'s partial work files left by the crash: ${leftovers.length}` });
 

@@ -99,7 +99,21 @@ test.beforeAll(async () => {
   const bad = 'bad-proof=2,malformed,invalid-point,duplicate-identity,replay,unknown-constituency,after-closing';
   sceau('simulate', '--key-ceremony', fx.folder, '--platform-key', fx.platformKeyPath, '--out', join(urnDrive, 'urne'), '--private', privateDir, '--voters', '40', '--bad', bad);
   truth = JSON.parse(readFileSync(join(privateDir, 'truth.json'), 'utf8')) as GroundTruth;
-  sceau('simulate', '--key-ceremony', fx.folder, '--platform-key', fx.platformKeyPath, '--out', join(badDrive, 'preuves'), '--private', join(root, 'prive-preuves'), '--voters', '9', '--bad', 'bad-proof=3');
+  sceau(
+    'simulate',
+    '--key-ceremony',
+    fx.folder,
+    '--platform-key',
+    fx.platformKeyPath,
+    '--out',
+    join(badDrive, 'preuves'),
+    '--private',
+    join(root, 'prive-preuves'),
+    '--voters',
+    '9',
+    '--bad',
+    'bad-proof=3',
+  );
   writeTamperedUrns();
   await learnSecrets();
   served = await startServe({ SCEAU_TEST_DRIVES: [...fx.drives, urnDrive, badDrive, publicationDrive].join(':') });
@@ -239,11 +253,16 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   await expect(page.getByTestId('receipts-count')).toContainText(`${truth.accepted} code(s)`);
   const receipts = readFileSync(join(folder, 'receipts.txt'), 'utf8');
   expect(receipts.trimEnd().split('\n')).toHaveLength(truth.accepted);
-  const copies = readdirSync(publicationDrive, { recursive: true }).map(String).filter((f) => readFileSync(join(publicationDrive, f), { flag: 'r' }).toString() === receipts);
+  const copies = readdirSync(publicationDrive, { recursive: true })
+    .map(String)
+    .filter((f) => readFileSync(join(publicationDrive, f), { flag: 'r' }).toString() === receipts);
   expect(copies, 'the receipts published on the drive').toHaveLength(1);
   // The lookup is in the receipts step, which the president opens again.
   await openStep(page, 'receipts');
-  const accepted = readFileSync(join(folder, 'accepted.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { line: number; constituency: string; receipt: string });
+  const accepted = readFileSync(join(folder, 'accepted.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { line: number; constituency: string; receipt: string });
   const mine = accepted[7]!;
   await page.getByLabel('Code de reçu').fill(mine.receipt.toUpperCase().replaceAll('-', ' '));
   await page.getByRole('button', { name: 'Chercher' }).click();
@@ -387,13 +406,16 @@ test('a tampered urn is refused with its reason and the ceremony does not go on;
   await importUrn(page, badDrive, 'signature/urn.jsonl');
   const failure = page.getByTestId('tally-last-failure');
   await expect(failure).toHaveAttribute('data-code', 'urn.signature', { timeout: 30_000 });
-  await expect(failure).toContainText("la signature de la plateforme de vote est invalide");
+  await expect(failure).toContainText('la signature de la plateforme de vote est invalide');
   await expect(page.getByTestId('urn-blocked')).toBeVisible();
   await phase(page, 'import');
   await expect(page.getByTestId('tally-step-receipts')).toHaveAttribute('data-state', 'todo');
   await expect(page.getByRole('button', { name: 'Publier les reçus' })).toHaveCount(0);
   // Asked directly, the service refuses the next steps too (a long step answers at once, then fails in the background).
-  for (const [method, step] of [['tallyShuffle', 'shuffle'], ['tallyCount', 'count']] as const) {
+  for (const [method, step] of [
+    ['tallyShuffle', 'shuffle'],
+    ['tallyCount', 'count'],
+  ] as const) {
     const started = await callApi(method, { folder });
     if (started.ok) {
       await expect.poll(async () => (await callApi('tallyView', { folder })).value?.running ?? 'error', { timeout: 30_000 }).toBeNull();
@@ -419,6 +441,9 @@ test('a tampered urn is refused with its reason and the ceremony does not go on;
   await expect(page.getByTestId('urn-reason-ballot.proof')).toHaveAttribute('data-count', '3');
   await expect(page.getByTestId('urn-reason-ballot.proof')).toContainText('ballot.proof');
   await expect(page.getByTestId('urn-totals')).toHaveAttribute('data-accepted', String(proofs.accepted));
-  const rejected = readFileSync(join(folder, 'rejected.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { code: string });
+  const rejected = readFileSync(join(folder, 'rejected.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { code: string });
   expect(rejected.map((r) => r.code)).toEqual(['ballot.proof', 'ballot.proof', 'ballot.proof']);
 });

@@ -37,7 +37,7 @@ describe('election definition', () => {
       (d) => (d.constituencies[0].registeredVoters = 101),
       (d) => (d.constituencies[0].blankVote = false),
       (d) => (d.constituencies[2].candidates[0].substitute = 'Autre'),
-      (d) => (d.constituencies[1].candidates.reverse()),
+      (d) => d.constituencies[1].candidates.reverse(),
       (d) => (d.board.threshold = 3),
       (d) => (d.board.members[1].role = 'autre'),
       (d) => (d.platform.signingKey = toHex(keys[0]!)),
@@ -109,7 +109,13 @@ describe('election definition', () => {
     expect(all.ok).toBe(true);
     if (!all.ok) return;
     expect(boardWarnings(all.value)).toEqual([
-      { code: 'definition.threshold-all', message: { fr: expect.stringMatching(/t = n = 3 .*un seul absent.*bloquera le dépouillement.*2 au plus/), en: expect.stringMatching(/t = n = 3: .*single absent one.*block the tally.*2 or less/) } },
+      {
+        code: 'definition.threshold-all',
+        message: {
+          fr: expect.stringMatching(/t = n = 3 .*un seul absent.*bloquera le dépouillement.*2 au plus/),
+          en: expect.stringMatching(/t = n = 3: .*single absent one.*block the tally.*2 or less/),
+        },
+      },
     ]);
     expect(boardWarnings(def)).toEqual([]); // 2 of 3
     const single = parseDefinition(mutate((d) => ((d.board.members = d.board.members.slice(0, 1)), (d.board.threshold = 1))));
@@ -117,6 +123,9 @@ describe('election definition', () => {
   });
 
   it('never throws on arbitrary JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => parseDefinition(v).ok === false), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => parseDefinition(v).ok === false),
+      { numRuns: 50 },
+    );
   });
 });

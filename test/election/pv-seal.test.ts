@@ -33,11 +33,13 @@ async function changed(base: string, change: (dir: string) => void, reseal = tru
   return dir;
 }
 
-const editResults = (f: (r: any) => void) => (dir: string): void => {
-  const r = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-  f(r);
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(r, null, 1)}\n`);
-};
+const editResults =
+  (f: (r: any) => void) =>
+  (dir: string): void => {
+    const r = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    f(r);
+    writeFileSync(join(dir, 'results.json'), `${JSON.stringify(r, null, 1)}\n`);
+  };
 
 describe('PV seal', () => {
   let rec: SealedRecord;
@@ -55,7 +57,16 @@ describe('PV seal', () => {
         sigs.map((s) => `${s.member}.${s.signature.toUpperCase()}`).join('+'),
     );
     const parsed = parsePvSeal(`  ${seal.toLowerCase().replace('sceau:pv:1:', PV_SEAL_PREFIX)}\n`);
-    expect(parsed).toEqual({ ok: true, value: { election: rec.results.election, record: rec.recordFingerprint, constituency: 'c001', pvSha256: pvSha256(pv), signatures: sigs.map((s) => ({ member: s.member, signature: s.signature })) } });
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        election: rec.results.election,
+        record: rec.recordFingerprint,
+        constituency: 'c001',
+        pvSha256: pvSha256(pv),
+        signatures: sigs.map((s) => ({ member: s.member, signature: s.signature })),
+      },
+    });
     expect(pvSealPayload({ ...(parsed as any).value, signatures: [...(parsed as any).value.signatures].reverse() })).toBe(seal);
   });
 
@@ -91,7 +102,10 @@ describe('PV seal', () => {
     const garbled = await changed(rec.dir, (d) => writeFileSync(join(d, 'manifest.json'), '{"files":'), false);
     expect(code(await checkPvSeal(garbled, seal))).toBe('seal.record-malformed');
     // A record whose results.json is malformed, sealed by its manifest: the paper is of that record, its results are unusable.
-    const malformed = await changed(rec.dir, editResults((x) => (x.constituencies[0].votes = ['7'])));
+    const malformed = await changed(
+      rec.dir,
+      editResults((x) => (x.constituencies[0].votes = ['7'])),
+    );
     const again = pvSealPayload({ ...(parsePvSeal(seal) as any).value, record: recordFingerprint(readFileSync(join(malformed, 'manifest.json'))) });
     expect(code(await checkPvSeal(malformed, again))).toBe('seal.results-malformed');
   });
@@ -114,7 +128,7 @@ describe('PV seal', () => {
     expect(!r.ok && r.error.where).toBe('c001');
   });
 
-  it("refuses a signature from another member, naming the member, and signatories who were not present", async () => {
+  it('refuses a signature from another member, naming the member, and signatories who were not present', async () => {
     const p = (parsePvSeal(seal) as any).value;
     const swapped = p.signatures.map((s: any, i: number) => ({ member: s.member, signature: p.signatures[(i + 1) % 3].signature }));
     const r = await checkPvSeal(rec.dir, pvSealPayload({ ...p, signatures: swapped }));
@@ -134,7 +148,10 @@ describe('PV seal', () => {
   });
 
   it('refuses a paper of another record of the same election, and of another election', async () => {
-    const other = await changed(rec.dir, editResults((r) => r.signatures.reverse()));
+    const other = await changed(
+      rec.dir,
+      editResults((r) => r.signatures.reverse()),
+    );
     expect(code(await checkPvSeal(other, seal))).toBe('seal.other-record');
     const otherElection = await sealedRecord({ seed: 2 });
     expect(code(await checkPvSeal(otherElection.dir, seal))).toBe('seal.other-election');
@@ -202,7 +219,10 @@ describe('results seal', () => {
   });
 
   it('refuses another record, other results, a truncation and a bad signature in the record', async () => {
-    const other = await changed(rec.dir, editResults((r) => r.signatures.reverse()));
+    const other = await changed(
+      rec.dir,
+      editResults((r) => r.signatures.reverse()),
+    );
     expect(code(await checkResultsSeal(other, seal))).toBe('seal.other-record');
     const otherResults = resultsSealPayload({ election: rec.results.election, record: rec.recordFingerprint, resultsSha256: '11'.repeat(32) });
     expect(code(await checkResultsSeal(rec.dir, otherResults))).toBe('seal.results-mismatch');

@@ -16,7 +16,14 @@ function definition(): ElectionDefinition {
     constituencies: [
       { ...def.constituencies[0]!, name: 'Europe du Nord', candidates: [{ name: 'Liste Union' }, { name: '« Ensemble ; pour tous »' }] },
       { ...def.constituencies[1]!, name: 'Amérique "latine"', candidates: [{ name: 'Liste Union' }, { name: '=HYPERLINK("x")' }] },
-      { ...def.constituencies[2]!, name: 'Asie\nOcéanie', candidates: [{ name: 'Léa Moreau', substitute: 'Œdipe d’Arc' }, { name: '“Ana Roy / Luc Roy”', substitute: 'Zoé' }] },
+      {
+        ...def.constituencies[2]!,
+        name: 'Asie\nOcéanie',
+        candidates: [
+          { name: 'Léa Moreau', substitute: 'Œdipe d’Arc' },
+          { name: '“Ana Roy / Luc Roy”', substitute: 'Zoé' },
+        ],
+      },
     ],
   };
 }

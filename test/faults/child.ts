@@ -14,11 +14,18 @@ import { readScene, resumeStep, runElection, sceneService, watchWrites } from '.
 
 const [root, coveredPath, targetsPath, stage] = process.argv.slice(2) as [string, string, string, 'before' | 'after'];
 const scene = readScene(root);
-const lines = readFileSync(coveredPath, 'utf8').split('\n').filter((l) => l !== '');
+const lines = readFileSync(coveredPath, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 const covered = new Set(lines);
 const targets = new Set(JSON.parse(readFileSync(targetsPath, 'utf8')) as string[]);
 // The step the last process was killed in: what this one takes up first.
-resumeStep(lines.at(-1)?.replace(/^(before|after) /, '').split(' | ')[0]);
+resumeStep(
+  lines
+    .at(-1)
+    ?.replace(/^(before|after) /, '')
+    .split(' | ')[0],
+);
 
 watchWrites(root, (p) => {
   if (p.stage !== stage || !targets.has(p.label)) return;

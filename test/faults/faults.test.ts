@@ -64,7 +64,10 @@ async function expectSound(s: Scene): Promise<void> {
   // holding it, and then a stale one, which the next step takes over (proven: it is taken here).
   for (const folder of [s.keyCeremony, s.tally]) {
     const left = everything(folder).filter((p) => p.split('/').some((part) => part.startsWith('.')));
-    expect(left.filter((p) => p !== LOCK_FILE), folder).toEqual([]);
+    expect(
+      left.filter((p) => p !== LOCK_FILE),
+      folder,
+    ).toEqual([]);
     if (left.includes(LOCK_FILE)) {
       const taken = await acquireFolderLock(folder, { fr: 'Vérification', en: 'Check' });
       expect(taken.ok, `${folder}: a lock left behind must be stale`).toBe(true);
@@ -99,8 +102,22 @@ describe('a fault at every write point of both ceremonies', () => {
   it('the targets are every durable write point of a whole election, derived from the code', () => {
     expect(new Set(targets).size).toBe(targets.length);
     // Each kind of write point of both ceremonies is among them (a write point lost would show here).
-    for (const kind of ['| write ceremonie/election.json', '| append ceremonie/transcript.jsonl', '.sceau-token.json', '| write ceremonie/public-key.json', '| copy depouillement/.tally-work/urn.jsonl', '| rename depouillement/urn.jsonl', '| write-in-place depouillement/.tally-work/', '| write depouillement/manifest.json', '| copy cle-export/', '| rename cle-export/']) {
-      expect(targets.some((t) => t.includes(kind)), kind).toBe(true);
+    for (const kind of [
+      '| write ceremonie/election.json',
+      '| append ceremonie/transcript.jsonl',
+      '.sceau-token.json',
+      '| write ceremonie/public-key.json',
+      '| copy depouillement/.tally-work/urn.jsonl',
+      '| rename depouillement/urn.jsonl',
+      '| write-in-place depouillement/.tally-work/',
+      '| write depouillement/manifest.json',
+      '| copy cle-export/',
+      '| rename cle-export/',
+    ]) {
+      expect(
+        targets.some((t) => t.includes(kind)),
+        kind,
+      ).toBe(true);
     }
     console.log(`fault injection: ${targets.length} write points, each killed before and after (SIGKILL), and failed part-way (ENOSPC) and after (EIO)`);
   });
@@ -123,7 +140,9 @@ describe('a fault at every write point of both ceremonies', () => {
       expect(readFileSync(covered, 'utf8').length, ended.stderr).toBeGreaterThan(before.length);
       expect(processes).toBeLessThan(targets.length + 5);
     }
-    const done = readFileSync(covered, 'utf8').split('\n').filter((l) => l !== '');
+    const done = readFileSync(covered, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     for (const t of targets) expect(done, `${stage} ${t}`).toContain(`${stage} ${t}`);
     console.log(`kill chain (${stage}): ${done.length} kills over ${processes} processes`);
     await expectSound(s);
@@ -168,7 +187,8 @@ describe('a fault at every write point of both ceremonies', () => {
       }
       for (const t of targets) expect(faults.get(t), t).toBe(2);
       // A full disk is said as such: in a ceremony folder, and on the drive the president chose.
-      for (const said of ['key:close file.no-space', 'tally:import file.no-space', 'tally:receipts drive.full', 'tally:export drive.full', 'key:enrol:1 drive.full']) expect([...byStep], said).toContain(said);
+      for (const said of ['key:close file.no-space', 'tally:import file.no-space', 'tally:receipts drive.full', 'tally:export drive.full', 'key:enrol:1 drive.full'])
+        expect([...byStep], said).toContain(said);
       console.log(`error chain: ${2 * targets.length} failed writes; refusals by code: ${JSON.stringify(Object.fromEntries(refused))}`);
       await expectSound(s);
     },

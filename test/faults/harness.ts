@@ -25,7 +25,6 @@ import type { KeyCeremonyView, SceauApi, TallyScreenView } from '../../src/core/
 import { folderService } from '../helpers/folder-service.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 
-
 /** The members who decrypt and sign: not the first two, so the quorum is not the trivial one. */
 export const QUORUM = [1, 3] as const;
 export const VOTERS = 24;
@@ -55,7 +54,17 @@ export function definition(platformKey: string): ElectionDefinition {
     votingPeriod: { opens: '2021-05-21T10:00:00Z', closes: '2021-05-26T10:00:00Z' },
     constituencies: [
       { id: 'c001', name: 'Canada', kind: 'list', registeredVoters: 40, blankVote: true, candidates: [{ name: 'Liste A' }, { name: 'Liste B' }] },
-      { id: 'c002', name: 'Maroc', kind: 'single-member', registeredVoters: 30, blankVote: false, candidates: [{ name: 'Ana Roy', substitute: 'Luc Roy' }, { name: 'Eva Lin', substitute: 'Tom Lin' }] },
+      {
+        id: 'c002',
+        name: 'Maroc',
+        kind: 'single-member',
+        registeredVoters: 30,
+        blankVote: false,
+        candidates: [
+          { name: 'Ana Roy', substitute: 'Luc Roy' },
+          { name: 'Eva Lin', substitute: 'Tom Lin' },
+        ],
+      },
     ],
     board: {
       threshold: 2,
@@ -230,7 +239,15 @@ async function castUrn(s: Scene): Promise<Result<unknown>> {
   const watching = observe;
   observe = undefined;
   try {
-    return await simulateCeremonyUrn({ keyCeremony: s.keyCeremony, platformKey: s.platformKeyPath, out: s.urnDrive, privateDir: s.privateDir, voters: VOTERS, bad: { 'bad-proof': 1, malformed: 1 }, seed: 11 });
+    return await simulateCeremonyUrn({
+      keyCeremony: s.keyCeremony,
+      platformKey: s.platformKeyPath,
+      out: s.urnDrive,
+      privateDir: s.privateDir,
+      voters: VOTERS,
+      bad: { 'bad-proof': 1, malformed: 1 },
+      seed: 11,
+    });
   } finally {
     observe = watching;
   }

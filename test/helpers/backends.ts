@@ -9,7 +9,5 @@ const native = loadNativeBackend();
 
 export const BACKENDS: readonly { title: string; backend: GroupBackend; skip: boolean }[] = [
   { title: 'the noble backend', backend: nobleBackend, skip: false },
-  native.ok
-    ? { title: 'the native backend', backend: native.backend, skip: false }
-    : { title: `the native backend (skipped: ${native.reason})`, backend: nobleBackend, skip: true },
+  native.ok ? { title: 'the native backend', backend: native.backend, skip: false } : { title: `the native backend (skipped: ${native.reason})`, backend: nobleBackend, skip: true },
 ];

@@ -33,7 +33,17 @@ export function fixtureDefinition(n: number, t: number, platformKey: string, id 
     votingPeriod: { opens: '2021-05-21T10:00:00Z', closes: '2021-05-26T10:00:00Z' },
     constituencies: [
       { id: 'c001', name: 'Canada', kind: 'list', registeredVoters: 420, blankVote: true, candidates: [{ name: 'Liste A' }, { name: 'Liste B' }, { name: 'Liste C' }] },
-      { id: 'c002', name: 'Allemagne', kind: 'single-member', registeredVoters: 310, blankVote: false, candidates: [{ name: 'Ana Roy', substitute: 'Luc Roy' }, { name: 'Eva Lin', substitute: 'Tom Lin' }] },
+      {
+        id: 'c002',
+        name: 'Allemagne',
+        kind: 'single-member',
+        registeredVoters: 310,
+        blankVote: false,
+        candidates: [
+          { name: 'Ana Roy', substitute: 'Luc Roy' },
+          { name: 'Eva Lin', substitute: 'Tom Lin' },
+        ],
+      },
       { id: 'c003', name: 'Maroc', kind: 'list', registeredVoters: 250, blankVote: true, candidates: [{ name: 'Liste D' }, { name: 'Liste E' }] },
     ],
     board: {

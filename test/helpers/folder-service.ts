@@ -11,7 +11,20 @@ export const OFFLINE: NetworkStatus = { offline: true, interfaces: [], source: '
 
 /** Each folder as the drive list shows a test drive: usable, named after the folder. */
 export function folderDrives(mounts: readonly string[]) {
-  return mounts.map((d) => ({ id: d, label: d.split('/').at(-1)!, model: 'TEST folder', sizeBytes: 1e9, size: { fr: '1 Go', en: '1 GB' }, filesystem: 'folder', mountPoint: d, readOnly: false, source: 'test' as const, test: true, usable: true, title: { fr: d, en: d } }));
+  return mounts.map((d) => ({
+    id: d,
+    label: d.split('/').at(-1)!,
+    model: 'TEST folder',
+    sizeBytes: 1e9,
+    size: { fr: '1 Go', en: '1 GB' },
+    filesystem: 'folder',
+    mountPoint: d,
+    readOnly: false,
+    source: 'test' as const,
+    test: true,
+    usable: true,
+    title: { fr: d, en: d },
+  }));
 }
 
 /** The service over `mounts` (folders as drives), offline; `options` adds the tokens, the pool… */

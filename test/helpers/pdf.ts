@@ -8,12 +8,18 @@ import { join } from 'node:path';
 export function readQrCodes(pdfPath: string): string[] {
   const out = mkdtempSync(join(tmpdir(), 'sceau-pdf-'));
   execFileSync('pdftoppm', ['-r', '150', '-png', pdfPath, join(out, 'page')]);
-  const pages = readdirSync(out).filter((f) => f.endsWith('.png')).sort();
+  const pages = readdirSync(out)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   if (pages.length === 0) throw new Error(`pdftoppm rendered no page of ${pdfPath}`);
   const codes: string[] = [];
   for (const page of pages) {
     try {
-      codes.push(...execFileSync('zbarimg', ['--quiet', '--raw', join(out, page)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l !== ''));
+      codes.push(
+        ...execFileSync('zbarimg', ['--quiet', '--raw', join(out, page)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
     } catch (e) {
       // zbarimg exits 4 on a page with no code; anything else is a real error.
       if ((e as { status?: number }).status !== 4) throw e;

@@ -29,7 +29,8 @@ describe('hooks lint', () => {
   });
 
   it('accepts a value read on purpose through useEffectEvent', async () => {
-    const code = "import { useEffect, useEffectEvent } from 'react';\nexport function X({ a }: { a: string }) {\n  const log = useEffectEvent(() => console.log(a));\n  useEffect(() => log(), []);\n  return null;\n}\n";
+    const code =
+      "import { useEffect, useEffectEvent } from 'react';\nexport function X({ a }: { a: string }) {\n  const log = useEffectEvent(() => console.log(a));\n  useEffect(() => log(), []);\n  return null;\n}\n";
     expect(await hookRules(code)).toEqual([]);
   });
 });

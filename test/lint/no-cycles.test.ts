@@ -76,6 +76,9 @@ describe('imports', () => {
     ]);
     expect(cycles(graph).map((c) => c.sort())).toEqual([['a', 'b', 'c']]);
     const file = join(ROOT, 'core/verifier/urn.ts');
-    expect(relativeImports(file, "import type { UrnReading } from './urn-types.js';\nexport { idAt } from './urn.js';\n").map((f) => relative(ROOT, f))).toEqual(['core/verifier/urn-types.ts', 'core/verifier/urn.ts']);
+    expect(relativeImports(file, "import type { UrnReading } from './urn-types.js';\nexport { idAt } from './urn.js';\n").map((f) => relative(ROOT, f))).toEqual([
+      'core/verifier/urn-types.ts',
+      'core/verifier/urn.ts',
+    ]);
   });
 });

@@ -288,7 +288,7 @@ describe('single instance', () => {
     expect(state.appListeners.has('second-instance')).toBe(false);
   });
 
-  it("keeps the lock, and a second start brings the main window to the front, restored", async () => {
+  it('keeps the lock, and a second start brings the main window to the front, restored', async () => {
     expect(claimSingleInstance()).toBe(true);
     expect(state.quits).toBe(0);
     await startShell(options());

@@ -9,7 +9,13 @@ import { tempDir } from './helpers.js';
 describe('demo token folders', () => {
   it('round-trip', async () => {
     const dir = tempDir();
-    const token = { member: 2, fingerprint: new Uint8Array(32).fill(1), identity: generateIdentityKey(), encryptionSecret: 5n, share: { keyShare: 7n, verificationKey: G.multiply(7n), electionKey: G.multiply(11n) } };
+    const token = {
+      member: 2,
+      fingerprint: new Uint8Array(32).fill(1),
+      identity: generateIdentityKey(),
+      encryptionSecret: 5n,
+      share: { keyShare: 7n, verificationKey: G.multiply(7n), electionKey: G.multiply(11n) },
+    };
     expect((await writeToken(dir, token)).ok).toBe(true);
     const back = await readToken(dir);
     expect(back.ok).toBe(true);
@@ -34,7 +40,13 @@ describe('demo token folders', () => {
     writeFileSync(join(dir, 'token.json'), '{"format":"other"}');
     const foreign = await readToken(dir);
     expect(!foreign.ok && foreign.error.code).toBe('token.invalid');
-    const token = { member: 1, fingerprint: new Uint8Array(32), identity: generateIdentityKey(), encryptionSecret: 5n, share: { keyShare: 7n, verificationKey: G.multiply(7n), electionKey: G.multiply(11n) } };
+    const token = {
+      member: 1,
+      fingerprint: new Uint8Array(32),
+      identity: generateIdentityKey(),
+      encryptionSecret: 5n,
+      share: { keyShare: 7n, verificationKey: G.multiply(7n), electionKey: G.multiply(11n) },
+    };
     await writeToken(dir, token);
     const path = join(dir, 'token.json');
     const json = JSON.parse(readFileSync(path, 'utf8'));

@@ -176,7 +176,10 @@ describe('replays are judged against accepted ballots only (docs/formats.md §4.
       const r = await load(path, p);
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
       out.push({
-        accepted: [...r.value.accepted.values()].flatMap(ballotsOf).sort((x, y) => x.line - y.line).map((b) => `${b.line} ${b.id}`),
+        accepted: [...r.value.accepted.values()]
+          .flatMap(ballotsOf)
+          .sort((x, y) => x.line - y.line)
+          .map((b) => `${b.line} ${b.id}`),
         rejected: r.value.rejected.map((x) => `${x.line} ${x.id ?? '-'} ${x.code}`),
       });
     }
@@ -229,7 +232,6 @@ describe('replays are judged against accepted ballots only (docs/formats.md §4.
     expect(await verdicts([late.line, v7.line])).toEqual({ accepted: ['3 v7'], rejected: ['2 v7-late urn.after-closing'] });
   });
 });
-
 
 describe('the import’s packed judgement', () => {
   const item = (fill: number, last: number): Uint8Array => {

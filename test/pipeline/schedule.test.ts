@@ -11,7 +11,7 @@ function counts(s: Uint16Array, k: number): number[] {
 describe('schedule', () => {
   const rand = (() => {
     let x = 1;
-    return () => ((x = (x * 48271) % 2147483647) / 2147483647);
+    return () => (x = (x * 48271) % 2147483647) / 2147483647;
   })();
 
   it('gives each constituency its share, rounded by largest remainders, and every voter one', () => {

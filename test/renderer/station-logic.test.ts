@@ -16,13 +16,28 @@ describe('packet paths', () => {
 describe('nextMixRound', () => {
   it('is one after the last round recorded, 1 before any', () => {
     expect(nextMixRound({ mixes: [] })).toBe(1);
-    expect(nextMixRound({ mixes: [{ round: 1, by: ['workstation'] }, { round: 2, by: [3] }] })).toBe(3);
+    expect(
+      nextMixRound({
+        mixes: [
+          { round: 1, by: ['workstation'] },
+          { round: 2, by: [3] },
+        ],
+      }),
+    ).toBe(3);
   });
 });
 
 describe('dueMembers', () => {
   it('lists the members with an action, in order', () => {
-    expect(dueMembers({ due: [{ member: 3, actions: ['decrypt'] }, { member: 1, actions: ['decrypt'] }, { member: 2, actions: [] }] }).map((d) => d.member)).toEqual([1, 3]);
+    expect(
+      dueMembers({
+        due: [
+          { member: 3, actions: ['decrypt'] },
+          { member: 1, actions: ['decrypt'] },
+          { member: 2, actions: [] },
+        ],
+      }).map((d) => d.member),
+    ).toEqual([1, 3]);
   });
 });
 

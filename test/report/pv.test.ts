@@ -78,13 +78,29 @@ describe('procès-verbal PDF', () => {
     const path = save(await pvOf(rec, 0));
     const t = text(path);
     const pv = rec.results.constituencies[0]!;
-    for (const s of ['Procès-verbal de dépouillement', 'Tally report', 'Inscrits / Registered voters', 'Exprimés / Cast', 'Europe du Nord ; Œ’ étrangers (c001)', '“Ana Roy / Luc Roy”', 'Léa Moreau', 'Zoé d’Œuvre', 'Membre 5', 'ANSSI Poste 2']) {
+    for (const s of [
+      'Procès-verbal de dépouillement',
+      'Tally report',
+      'Inscrits / Registered voters',
+      'Exprimés / Cast',
+      'Europe du Nord ; Œ’ étrangers (c001)',
+      '“Ana Roy / Luc Roy”',
+      'Léa Moreau',
+      'Zoé d’Œuvre',
+      'Membre 5',
+      'ANSSI Poste 2',
+    ]) {
       expect(t).toContain(s);
     }
     // The decomposed é (e + U+0301) prints composed; what WinAnsi lacks (✓, 😀, Ł, ź) prints as "?".
     expect(t).toContain('Liste ? ? ?ód? é');
     for (const [k, v] of pv.votes.entries()) expect(t).toMatch(new RegExp(`${k + 1}\\s+\\S.*\\s${v}\\s+[0-9]+,[0-9]{2} %`));
-    expect(t.replace(/\s+/g, ' ')).toContain(rec.results.election.slice(0, 16).replace(/(.{4})/g, '$1 ').trim());
+    expect(t.replace(/\s+/g, ' ')).toContain(
+      rec.results.election
+        .slice(0, 16)
+        .replace(/(.{4})/g, '$1 ')
+        .trim(),
+    );
     const sig3 = rec.results.signatures.find((s) => s.member === 3 && s.constituency === 'c001')!.signature;
     expect(t).toContain(`${sig3.slice(0, 16)}…`);
     expect(printable('a\tb\u0000c\u0085d\u007f')).toBe('a b c d ');
@@ -113,7 +129,15 @@ describe('procès-verbal PDF', () => {
 describe('summary PDF', () => {
   it('holds 130 constituencies over several pages, and its seal checks against the record', async () => {
     const rec = await sealedRecord({ constituencies: 130, candidates: 2 });
-    const bytes = await summaryPdf({ definition: rec.definition, results: rec.results, recordFingerprint: rec.recordFingerprint, resultsSha256: rec.resultsSha256, members: present(rec.definition, rec.results), where: WHERE, generatedAt: AT });
+    const bytes = await summaryPdf({
+      definition: rec.definition,
+      results: rec.results,
+      recordFingerprint: rec.recordFingerprint,
+      resultsSha256: rec.resultsSha256,
+      members: present(rec.definition, rec.results),
+      where: WHERE,
+      generatedAt: AT,
+    });
     const path = save(bytes);
     expect(pages(path)).toBeGreaterThan(2);
     const codes = readQrCodes(path);

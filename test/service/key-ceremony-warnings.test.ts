@@ -44,7 +44,10 @@ describe('the threshold when a key ceremony is created', () => {
   it('t = 1 of 3: refused, saying why and what to choose, and nothing is written', async () => {
     const folder = tempFolder();
     const r = await api.keyCeremonyCreate({ folder, definition: json(3, 1) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'definition.threshold-one', where: 'election.board.threshold', message: { fr: expect.stringContaining('au moins 2'), en: expect.stringContaining('at least 2') } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'definition.threshold-one', where: 'election.board.threshold', message: { fr: expect.stringContaining('au moins 2'), en: expect.stringContaining('at least 2') } },
+    });
     expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
   });
 });

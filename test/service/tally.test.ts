@@ -40,7 +40,10 @@ beforeAll(async () => {
   forged = join(fx.root, 'forged');
   for (const d of [publish, exportDrive, forged]) mkdirSync(d);
   const text = readFileSync(fx.urnPath, 'utf8');
-  writeFileSync(join(forged, 'urn.jsonl'), text.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === '0' ? '1' : '0'}`));
+  writeFileSync(
+    join(forged, 'urn.jsonl'),
+    text.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === '0' ? '1' : '0'}`),
+  );
 }, 90_000);
 afterAll(async () => {
   await pool.close();
@@ -111,12 +114,18 @@ describe('the tally through the service, as the screens call it', () => {
     expect(imported.urn).toMatchObject({ accepted: fx.truth.accepted, ballotLines: fx.truth.ballotLines });
 
     // Step 3: a receipt typed in capitals with spaces is found; an unknown one is not; the list goes to a drive.
-    const accepted = readFileSync(join(folder, RECORD_FILES.accepted), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { receipt: string; line: number });
+    const accepted = readFileSync(join(folder, RECORD_FILES.accepted), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { receipt: string; line: number });
     const typed = accepted[0]!.receipt.toUpperCase().replaceAll('-', ' ');
     expect(await api.must('tallyReceipt', { folder, receipt: typed })).toMatchObject({ status: 'accepted', line: accepted[0]!.line });
     expect(await api.must('tallyReceipt', { folder, receipt: '0000-0000-0000-0000-0000-0000-0000-0000' })).toMatchObject({ status: 'unknown' });
     // A code of the first version's length (20 hex digits) is refused, saying why, not looked up.
-    expect(await api.call('tallyReceipt', { folder, receipt: accepted[0]!.receipt.slice(0, 24) })).toMatchObject({ ok: false, error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } } });
+    expect(await api.call('tallyReceipt', { folder, receipt: accepted[0]!.receipt.slice(0, 24) })).toMatchObject({
+      ok: false,
+      error: { code: 'receipt.old-format', message: { fr: expect.stringContaining('ancien format'), en: expect.stringContaining('old format') } },
+    });
     const published = await api.must('tallyPublishReceipts', { folder, drive: publish });
     expect(published.path).toBe(join(publish, `SCEAU-${fx.kc.definition.id}-recus.txt`));
     expect(readFileSync(published.path, 'utf8')).toBe(readFileSync(join(folder, 'receipts.txt'), 'utf8'));
@@ -166,7 +175,11 @@ describe('the tally through the service, as the screens call it', () => {
     expect(pv.fileName).toBe(`PV-${fx.kc.definition.id}-c001.pdf`);
     // The same record gives the same bytes (dated by the closing entry).
     expect((await api.must('tallyPdf', { folder, document: 'c001' })).pdfBase64).toBe(pv.pdfBase64);
-    expect(Buffer.from((await api.must('tallyPdf', { folder, document: 'summary' })).pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from((await api.must('tallyPdf', { folder, document: 'summary' })).pdfBase64, 'base64')
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(await api.call('tallyPdf', { folder, document: 'c999' })).toMatchObject({ ok: false, error: { code: 'document.unknown' } });
     expect(await api.call('printPdf', { folder, document: 'c001' })).toMatchObject({ ok: false, error: { code: 'print.unavailable' } });
 
@@ -345,7 +358,7 @@ describe('one folder, whatever its spelling', () => {
     expect(api.bugs).toEqual([]);
   }, 120_000);
 
-  it('a folder not made yet is keyed by its parent\'s real path: the same through a symlinked parent', async () => {
+  it("a folder not made yet is keyed by its parent's real path: the same through a symlinked parent", async () => {
     const parent = join(fx.root, `parent-${Math.random().toString(36).slice(2)}`);
     mkdirSync(parent);
     const link = `${parent}-lien`;

@@ -35,7 +35,14 @@ beforeAll(async () => {
   for (let g = 0; view.phase !== 'closed' && g < 12; g++) {
     if (view.phase === 'result') view = value(await W.keyCeremonyPublishResult({ folder }), 'result');
     else if (view.phase === 'closing') view = value(await W.keyCeremonyClose({ folder }), 'close');
-    else await onStations(b, view.expected, MEMBER_STEP_OF_PHASE[view.phase]!, (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }), async (packet, enrolmentCodes) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import').view));
+    else
+      await onStations(
+        b,
+        view.expected,
+        MEMBER_STEP_OF_PHASE[view.phase]!,
+        (stick) => W.keyCeremonyPreparePacket({ folder, drive: stick }),
+        async (packet, enrolmentCodes) => void (view = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes }), 'import').view),
+      );
   }
   const urn = await simulateCeremonyUrn({ keyCeremony: b.keyCeremony, platformKey: b.platformKeyPath, out: b.urnDrive, privateDir: b.privateDir, voters: 24, seed: 7 });
   if (!urn.ok) throw new Error(urn.error.message.en);
@@ -67,7 +74,10 @@ async function tallyToReceipts(name: string, shuffles: number): Promise<string> 
 
 /** Rewrites tally.jsonl from entry `cut` on, signed by a fresh workstation session: `change` edits each later payload. */
 function resign(folder: string, cut: (e: TranscriptEntry) => boolean, change: (e: TranscriptEntry) => unknown): void {
-  const entries = readFileSync(join(folder, 'tally.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TranscriptEntry);
+  const entries = readFileSync(join(folder, 'tally.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TranscriptEntry);
   const at = entries.findIndex(cut);
   const fp = definitionFingerprint(b.definition);
   const session = generateIdentityKey();
@@ -97,17 +107,24 @@ describe('a compromised workstation', () => {
     const c = value(await TallyCeremony.open(folder, workstationOf()), 'open');
     value(await c.shuffle({}, { upTo: 1 }), 'round 1');
     // Round 1 of c001 replaced by copies of one voter's ciphertext: decrypting it would reveal that voter's choice.
-    const accepted = readFileSync(join(folder, 'accepted.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; constituency: string });
+    const accepted = readFileSync(join(folder, 'accepted.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; constituency: string });
     const target = accepted.find((a) => a.constituency === 'c001')!;
     const ciphertext = (JSON.parse(readFileSync(join(folder, 'urn.jsonl'), 'utf8').split('\n')[target.line - 1]!) as { ballot: { ciphertext: { a: string; b: string } } }).ballot.ciphertext;
     const file = join(folder, '.tally-work', 'c001.shuffle-1.json');
     const forged = JSON.parse(readFileSync(file, 'utf8')) as { outputs: unknown[] };
     forged.outputs = forged.outputs.map(() => ciphertext);
     writeFileSync(file, JSON.stringify(forged));
-    resign(folder, (e) => e.type === 'tally.shuffle', (e) => {
-      const p = e.payload as { constituency: string };
-      return p.constituency === 'c001' ? { ...p, digest: digestOf(forged) } : p;
-    });
+    resign(
+      folder,
+      (e) => e.type === 'tally.shuffle',
+      (e) => {
+        const p = e.payload as { constituency: string };
+        return p.constituency === 'c001' ? { ...p, digest: digestOf(forged) } : p;
+      },
+    );
     const mixed = await step(2, await packetOn(folder, 2), 'mix');
     expect(mixed.ok).toBe(false);
     if (!mixed.ok) {
@@ -139,8 +156,14 @@ describe('a compromised workstation', () => {
     writeFileSync(file, `${JSON.stringify(t)}\n`);
     const trailer = JSON.parse(readFileSync(join(folder, 'urn.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { trailer: { voted: { constituency: string; count: number }[] } };
     const voted = new Map(trailer.trailer.voted.map((v) => [v.constituency, v.count]));
-    const pvs = b.definition.constituencies.map((c) => countConstituency(c, (JSON.parse(readFileSync(join(folder, 'tally', `${c.id}.json`), 'utf8')) as { decoded: (number | null)[] }).decoded, voted.get(c.id) ?? 0));
-    resign(folder, (e) => e.type === 'tally.count', (e) => ({ ...(e.payload as object), pvSha256: digestOf(pvs) }));
+    const pvs = b.definition.constituencies.map((c) =>
+      countConstituency(c, (JSON.parse(readFileSync(join(folder, 'tally', `${c.id}.json`), 'utf8')) as { decoded: (number | null)[] }).decoded, voted.get(c.id) ?? 0),
+    );
+    resign(
+      folder,
+      (e) => e.type === 'tally.count',
+      (e) => ({ ...(e.payload as object), pvSha256: digestOf(pvs) }),
+    );
     const signed = await step(1, await packetOn(folder, 1), 'sign');
     expect(!signed.ok && signed.error.code).toBe('station.count-differs');
   }, 180_000);

@@ -32,7 +32,17 @@ export function boardOfFive(platformKey: string): ElectionDefinition {
     votingPeriod: { opens: '2021-05-21T10:00:00Z', closes: '2021-05-26T10:00:00Z' },
     constituencies: [
       { id: 'c001', name: 'Canada', kind: 'list', registeredVoters: 40, blankVote: true, candidates: [{ name: 'Liste A' }, { name: 'Liste B' }] },
-      { id: 'c002', name: 'Maroc', kind: 'single-member', registeredVoters: 30, blankVote: false, candidates: [{ name: 'Ana Roy', substitute: 'Luc Roy' }, { name: 'Eva Lin', substitute: 'Tom Lin' }] },
+      {
+        id: 'c002',
+        name: 'Maroc',
+        kind: 'single-member',
+        registeredVoters: 30,
+        blankVote: false,
+        candidates: [
+          { name: 'Ana Roy', substitute: 'Luc Roy' },
+          { name: 'Eva Lin', substitute: 'Tom Lin' },
+        ],
+      },
     ],
     board: { threshold: T, members: Array.from({ length: N }, (_, i) => ({ index: i + 1, name: `Membre ${i + 1}`, role: i === 0 ? 'Conseil d’État' : 'AFE', president: i === 0 })) },
     platform: { name: 'Plateforme (simulée)', signingKey: platformKey },
@@ -114,7 +124,9 @@ export async function onStations(
   const packets: string[] = [];
   for (const j of who) packets.push(value(await prepare(b.sticks[j - 1]!), `packet for member ${j}`).path);
   const answered = await Promise.all(
-    who.map((j, i) => b.stations[j - 1]!.stationStep({ packet: packets[i]!, member: j, drive: b.tokens[j - 1]!, passphrase: passphrase(j), ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}), action })),
+    who.map((j, i) =>
+      b.stations[j - 1]!.stationStep({ packet: packets[i]!, member: j, drive: b.tokens[j - 1]!, passphrase: passphrase(j), ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}), action }),
+    ),
   );
   // What each station's screen shows, read aloud to the president: its member's enrolment code.
   const views = answered.map((r, i) => value(r, `member ${who[i]} ${action}`));

@@ -41,7 +41,6 @@ afterAll(async () => {
   await pool.close();
 });
 
-
 /** The answer files of a packet, by name. */
 function answers(packet: string): string[] {
   return readdirSync(join(packet, 'answers')).sort();
@@ -56,16 +55,29 @@ function answers(packet: string): string[] {
 async function refusesAForgedSubset(folder: string): Promise<void> {
   const forged = join(b.root, 'depouillement-force');
   cpSync(folder, forged, { recursive: true });
-  const accepted = readFileSync(join(forged, RECORD_FILES.accepted), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; id: string; constituency: string; receipt: string });
+  const accepted = readFileSync(join(forged, RECORD_FILES.accepted), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { line: number; id: string; constituency: string; receipt: string });
   const keep = accepted.filter((a, i) => a.constituency !== 'c001' || i === accepted.findIndex((x) => x.constituency === 'c001'));
   const dropped = accepted.filter((a) => !keep.includes(a));
   expect(dropped.length).toBeGreaterThan(2);
-  const rejected = [...readFileSync(join(forged, RECORD_FILES.rejected), 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { line: number }), ...dropped.map((a) => ({ line: a.line, id: a.id, constituency: a.constituency, code: 'ballot.proof', reason: rejectionMessage('ballot.proof') }))].sort((x, y) => x.line - y.line);
+  const rejected = [
+    ...readFileSync(join(forged, RECORD_FILES.rejected), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { line: number }),
+    ...dropped.map((a) => ({ line: a.line, id: a.id, constituency: a.constituency, code: 'ballot.proof', reason: rejectionMessage('ballot.proof') })),
+  ].sort((x, y) => x.line - y.line);
   const write = (name: string, text: string) => (writeFileSync(join(forged, name), text), toHex(sha256(new TextEncoder().encode(text))));
   const acceptedSha256 = write(RECORD_FILES.accepted, keep.map((a) => `${JSON.stringify(a)}\n`).join(''));
   const rejectedSha256 = write(RECORD_FILES.rejected, rejected.map((r) => `${JSON.stringify(r)}\n`).join(''));
   const receipts = write(RECORD_FILES.receipts, receiptsText(keep.map((a) => a.receipt)));
-  const old = readFileSync(join(forged, 'tally.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TranscriptEntry);
+  const old = readFileSync(join(forged, 'tally.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TranscriptEntry);
   const session = generateIdentityKey();
   const actor = workstationActor(session.publicKey);
   const fp = definitionFingerprint(b.definition);
@@ -107,7 +119,14 @@ async function enrolmentThroughAStick(folder: string): Promise<KeyCeremonyView> 
   const genuine = readFileSync(file, 'utf8');
   const attacker = generateIdentityKey();
   const basis = (JSON.parse(readFileSync(join(packet, 'packet.json'), 'utf8')) as { head: string }).head;
-  const forged = makeStationEntry(definitionFingerprint(b.definition), 'member:3', 'member.enrolled', { member: 3, identityKey: toHex(attacker.publicKey), encryptionKey: pointToHex(G.multiply(randomScalar())), token: { label: 'cle-3', size: 1e9 } }, { basis, session: { publicKey: toHex(attacker.publicKey) } }, attacker.secretKey);
+  const forged = makeStationEntry(
+    definitionFingerprint(b.definition),
+    'member:3',
+    'member.enrolled',
+    { member: 3, identityKey: toHex(attacker.publicKey), encryptionKey: pointToHex(G.multiply(randomScalar())), token: { label: 'cle-3', size: 1e9 } },
+    { basis, session: { publicKey: toHex(attacker.publicKey) } },
+    attacker.secretKey,
+  );
   writeFileSync(file, JSON.stringify({ format: 'sceau/station-answer/v1', member: 3, action: 'enrol', entries: [forged] }));
   const withoutCode = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import');
   expect(withoutCode.import.refused.map((r) => r.failure.code)).toEqual(['station.enrolment-code-missing']);
@@ -123,7 +142,17 @@ async function enrolmentThroughAStick(folder: string): Promise<KeyCeremonyView> 
 
 /** The packet of a tally folder, as a workstation (honest or not) writes it. */
 async function writePacketOf(folder: string, stick: string) {
-  const c = await TallyCeremony.open(folder, { session: newWorkstationSession('test', 'loopback'), measure: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }), network: async () => OFFLINE, tokens: { open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }) }, pool }, { readOnly: true });
+  const c = await TallyCeremony.open(
+    folder,
+    {
+      session: newWorkstationSession('test', 'loopback'),
+      measure: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }),
+      network: async () => OFFLINE,
+      tokens: { open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }) },
+      pool,
+    },
+    { readOnly: true },
+  );
   if (!c.ok) return c;
   const written = await writeTallyPacket(c.value, stick);
   return written.ok ? { ok: true as const, value: written.value.path } : written;
@@ -151,7 +180,10 @@ describe('a board whose members have their own stations', () => {
         value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute');
         const file = join(packet, 'answers', answers(packet)[0]!);
         const original = readFileSync(file, 'utf8');
-        writeFileSync(file, original.replace(/"member": 2,\n\s*"message"/, (m) => m).replace(/"commitments": \[\n\s*"(.)/, (_m, c: string) => `"commitments": [\n   "${c === 'a' ? 'b' : 'a'}`));
+        writeFileSync(
+          file,
+          original.replace(/"member": 2,\n\s*"message"/, (m) => m).replace(/"commitments": \[\n\s*"(.)/, (_m, c: string) => `"commitments": [\n   "${c === 'a' ? 'b' : 'a'}`),
+        );
         expect(readFileSync(file, 'utf8')).not.toBe(original);
         const refused = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import tampered');
         expect(refused.import.placed).toEqual([]);
@@ -175,7 +207,10 @@ describe('a board whose members have their own stations', () => {
     expect(view.members.every((m) => m.qualified && m.confirmed)).toBe(true);
     expect(b.tokenCalls).toEqual([]);
     // Every member entry was made on a station: it carries its station stamp, whose basis is a head of the chain.
-    const entries = readFileSync(join(folder, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { actor: string; payload: { station?: { basis: string } } });
+    const entries = readFileSync(join(folder, 'transcript.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { actor: string; payload: { station?: { basis: string } } });
     const members = entries.filter((e) => e.actor.startsWith('member:'));
     expect(members.length).toBeGreaterThanOrEqual(5 * 5);
     expect(members.every((e) => e.payload.station !== undefined)).toBe(true);
@@ -235,12 +270,21 @@ describe('a board whose members have their own stations', () => {
     const shuffleFile = readdirSync(join(mixPacket, '.tally-work')).find((n) => n.endsWith('.shuffle-2.json'))!;
     const path = join(mixPacket, '.tally-work', shuffleFile);
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace(/"outputs":\[\{"a":"(.)/, (_m, c: string) => `"outputs":[{"a":"${c === '0' ? '1' : '0'}`));
-    const refused = await settled(W, folder, await W.tallyImportAnswers({ folder, packet: mixPacket })).then(() => null, (e: unknown) => e as Error);
+    writeFileSync(
+      path,
+      text.replace(/"outputs":\[\{"a":"(.)/, (_m, c: string) => `"outputs":[{"a":"${c === '0' ? '1' : '0'}`),
+    );
+    const refused = await settled(W, folder, await W.tallyImportAnswers({ folder, packet: mixPacket })).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(refused?.message).toMatch(/station\.answer.*member 2/);
     // The altered constituency's shuffle is not placed (the other one may be: entries are placed one by one).
     const tampered = shuffleFile.replace('.shuffle-2.json', '');
-    const placed = readFileSync(join(folder, 'tally.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: { constituency?: string; round?: number } });
+    const placed = readFileSync(join(folder, 'tally.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; payload: { constituency?: string; round?: number } });
     expect(placed.filter((e) => e.type === 'tally.shuffle' && e.payload.constituency === tampered && e.payload.round === 2)).toEqual([]);
     expect(value(await W.tallyView({ folder }), 'view').phase).toBe('shuffle');
     writeFileSync(path, text);
@@ -264,6 +308,11 @@ describe('a board whose members have their own stations', () => {
     expect(report.where?.oneMachine).toBe(false);
     expect(report.where?.shufflesOffWorkstation).toBe(true);
     expect(report.where?.shuffles.filter((s) => s.round === 2).every((s) => s.by === 2)).toBe(true);
-    expect(report.where?.memberSteps.filter((s) => s.ceremony === 'tally').map((s) => s.member).sort()).toEqual([1, 1, 3, 3, 5, 5]);
+    expect(
+      report.where?.memberSteps
+        .filter((s) => s.ceremony === 'tally')
+        .map((s) => s.member)
+        .sort(),
+    ).toEqual([1, 1, 3, 3, 5, 5]);
   }, 240_000);
 });

@@ -70,8 +70,16 @@ describe('split backup (k-of-m cards)', () => {
     const cards = await splitTokenIntoCards(text, 3, 5);
     if (!cards.ok) throw new Error('split');
     expect(cards.value).toHaveLength(5);
-    for (const subset of [[0, 1, 2], [4, 2, 0], [1, 3, 4], [0, 1, 2, 3, 4]]) {
-      const r = await combineCards(subset.map((i) => cards.value[i]!), { fingerprint: FP, member: 4 });
+    for (const subset of [
+      [0, 1, 2],
+      [4, 2, 0],
+      [1, 3, 4],
+      [0, 1, 2, 3, 4],
+    ]) {
+      const r = await combineCards(
+        subset.map((i) => cards.value[i]!),
+        { fingerprint: FP, member: 4 },
+      );
       expect(r).toEqual({ ok: true, value: text });
     }
     // cards fit in a few QR codes each
@@ -126,6 +134,8 @@ async function forgeCard(card: string): Promise<string> {
   share[0]! ^= 1;
   parts[8] = share.toString('base64url');
   const body = `${parts.slice(0, 7).join(' ')} ${parts[8]}`;
-  parts[7] = Buffer.from(sha256(encode((e) => e.string('sceau/v1/token/card').string(body)))).toString('hex').slice(0, 8);
+  parts[7] = Buffer.from(sha256(encode((e) => e.string('sceau/v1/token/card').string(body))))
+    .toString('hex')
+    .slice(0, 8);
   return parts.join(' ');
 }

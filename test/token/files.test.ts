@@ -6,7 +6,13 @@ import { findDuplicateTokens, listTokens, readToken, tokenPath, writeBackupToken
 import { expectFailure, makeToken } from './helpers.js';
 
 type Hook = ((path: string) => void | Promise<void>) | undefined;
-const faults = vi.hoisted(() => ({ mkdir: undefined as Hook, open: undefined as Hook, write: undefined as Hook, rename: undefined as Hook, readFile: undefined as ((path: string) => string | undefined) | undefined }));
+const faults = vi.hoisted(() => ({
+  mkdir: undefined as Hook,
+  open: undefined as Hook,
+  write: undefined as Hook,
+  rename: undefined as Hook,
+  readFile: undefined as ((path: string) => string | undefined) | undefined,
+}));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();

@@ -22,7 +22,11 @@ describe('passphrase estimator', () => {
     expect(en).toMatch(/years/);
     expect(en).toMatch(/repeated/);
     expect(hints.every((h) => h.fr.length > 0)).toBe(true);
-    expect(estimatePassphrase('abc').hints.map((h) => h.en).join(' ')).toMatch(/sequences|at least 12/);
+    expect(
+      estimatePassphrase('abc')
+        .hints.map((h) => h.en)
+        .join(' '),
+    ).toMatch(/sequences|at least 12/);
   });
 
   it('is monotone in useful ways: adding a random word never lowers the score', () => {

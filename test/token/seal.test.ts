@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { G, mod } from '../../src/core/crypto/group.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import {
-  checkKdfParams,
-  createMemberSecrets,
-  KDF_CEILING,
-  KDF_FLOOR,
-  openToken,
-  parseToken,
-  PRODUCTION_COST,
-  resealWithKeyShare,
-  sealToken,
-  tokenPublicFor,
-} from '../../src/core/token/index.js';
+import { checkKdfParams, createMemberSecrets, KDF_CEILING, KDF_FLOOR, openToken, parseToken, PRODUCTION_COST, resealWithKeyShare, sealToken, tokenPublicFor } from '../../src/core/token/index.js';
 import { TEST_POLICY, TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { deriveKey, PRODUCTION_POLICY, TEST_COST, type KdfParams } from '../../src/core/token/kdf.js';
 import { edit, expectFailure, FAST, FP, makeToken, OTHER_FP, PASS, type Json } from './helpers.js';
@@ -75,7 +64,15 @@ describe('seal and open', () => {
 
   it('binds the member index and key-share flag: a renumbered or falsely "sealed" token is refused', async () => {
     const { text } = await makeToken(2);
-    expectFailure(await openToken(edit(text, (j) => (j.member.index = 3)), PASS, { fingerprint: FP, member: 3 }, FAST), 'token.passphrase');
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.member.index = 3)),
+        PASS,
+        { fingerprint: FP, member: 3 },
+        FAST,
+      ),
+      'token.passphrase',
+    );
     // claiming a key share changes the expected ciphertext length: the shape check catches it first
     const claimed = edit(text, (j) => (j.keyShare = { verificationKey: toHex(G.toBytes()), publicKey: toHex(G.toBytes()) }));
     expectFailure(await openToken(claimed, PASS, { fingerprint: FP }, FAST), 'token.malformed');
@@ -100,13 +97,69 @@ describe('seal and open', () => {
     expectFailure(await openToken(text.slice(0, text.length / 2), PASS, { fingerprint: FP }, FAST), 'token.malformed');
     expectFailure(await openToken('', PASS, { fingerprint: FP }, FAST), 'token.malformed');
     expectFailure(await openToken('[]', PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => (j.format = 'sceau/token/v2')), PASS, { fingerprint: FP }, FAST), 'token.version');
-    expectFailure(await openToken(edit(text, (j) => (j.format = 'something')), PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => (j.extra = 1)), PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => delete j.aead.nonce), PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => (j.encryptionKey = 'ff'.repeat(32))), PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => (j.aead.ciphertext = j.aead.ciphertext.slice(2))), PASS, { fingerprint: FP }, FAST), 'token.malformed');
-    expectFailure(await openToken(edit(text, (j) => (j.election.id = '../../etc')), PASS, { fingerprint: FP }, FAST), 'token.malformed');
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.format = 'sceau/token/v2')),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.version',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.format = 'something')),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.extra = 1)),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => delete j.aead.nonce),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.encryptionKey = 'ff'.repeat(32))),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.aead.ciphertext = j.aead.ciphertext.slice(2))),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.election.id = '../../etc')),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.malformed',
+    );
   });
 
   it('refuses an empty passphrase and secrets that are not the public part’s', async () => {
@@ -127,15 +180,38 @@ describe('KDF profiles and floor', () => {
 
   it('refuses a test profile with other parameters even in tests', async () => {
     const { text } = await makeToken(1);
-    expectFailure(await openToken(edit(text, (j) => (j.kdf.m = 512)), PASS, { fingerprint: FP }, FAST), 'token.kdf.profile');
+    expectFailure(
+      await openToken(
+        edit(text, (j) => (j.kdf.m = 512)),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.kdf.profile',
+    );
   });
 
   it('refuses production parameters below the floor and above the ceiling', async () => {
     const { text } = await makeToken(1);
     const weak = edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: KDF_FLOOR.t, m: KDF_FLOOR.m - 1 }));
     expectFailure(await openToken(weak, PASS, { fingerprint: FP }), 'token.kdf.weak');
-    expectFailure(await openToken(edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 2, m: KDF_FLOOR.m })), PASS, { fingerprint: FP }, FAST), 'token.kdf.weak');
-    expectFailure(await openToken(edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 3, m: 4 * 1024 * 1024 })), PASS, { fingerprint: FP }), 'token.kdf.excessive');
+    expectFailure(
+      await openToken(
+        edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 2, m: KDF_FLOOR.m })),
+        PASS,
+        { fingerprint: FP },
+        FAST,
+      ),
+      'token.kdf.weak',
+    );
+    expectFailure(
+      await openToken(
+        edit(text, (j) => Object.assign(j.kdf, { profile: 'production', t: 3, m: 4 * 1024 * 1024 })),
+        PASS,
+        { fingerprint: FP },
+      ),
+      'token.kdf.excessive',
+    );
   });
 
   it('caps a production token at exactly what Sceau writes: anything dearer is refused before any derivation', async () => {

@@ -57,7 +57,7 @@ describe('atomic files', () => {
     expect((await writeFileDurable(path, bytes)).ok).toBe(true);
     expect((await writeFileAtomic(path, bytes)).ok).toBe(true);
     const tamperings: [string, (b: Buffer) => Buffer][] = [
-      ['one byte changed', (b) => (b[(1 << 20) + 7] = 0x62, b)],
+      ['one byte changed', (b) => ((b[(1 << 20) + 7] = 0x62), b)],
       ['one byte more', (b) => Buffer.concat([b, Buffer.from('a')])],
       ['one byte less', (b) => b.subarray(0, b.length - 1)],
     ];

@@ -37,7 +37,6 @@ import { whereStepsRan } from '../../src/core/verifier/where.js';
 import { readTallyFile, TALLY_FILE_FORMAT } from '../../src/core/verifier/tally-file.js';
 import { readFileShared } from '../../src/core/common/shared-file.js';
 
-
 interface VerifyOptions {
   readonly pool?: WorkerPool;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
@@ -108,8 +107,7 @@ async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: u
   }
 }
 
-const missing = (report: Report, file: string): void =>
-  report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
 
 export async function verifyWithCeremonyRules(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const pool = options.pool ?? new WorkerPool();
@@ -180,7 +178,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     else {
       keyCeremonyHead = replay.value.head;
       if (replay.value.state.phase !== 'closed') {
-        report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`, `The key ceremony is not closed (step: ${replay.value.state.phase}).`, RECORD_FILES.keyCeremony);
+        report.fail(
+          'ceremony.not-closed',
+          `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`,
+          `The key ceremony is not closed (step: ${replay.value.state.phase}).`,
+          RECORD_FILES.keyCeremony,
+        );
       }
     }
     dkg = checkDkg(report, def, fp, kcEntries, enrolled);
@@ -192,7 +195,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     return done(recordFp, fpHex);
   }
   if (dkg !== undefined && canonicalJson(dkgResultToJson(dkg)) !== canonicalJson(dkgResultToJson(keys.value))) {
-    report.fail('keys.mismatch', 'La clé publique ou les clés de vérification publiées diffèrent de celles issues de la cérémonie des clés.', 'The published public key or verification keys differ from those of the key ceremony.', RECORD_FILES.keys);
+    report.fail(
+      'keys.mismatch',
+      'La clé publique ou les clés de vérification publiées diffèrent de celles issues de la cérémonie des clés.',
+      'The published public key or verification keys differ from those of the key ceremony.',
+      RECORD_FILES.keys,
+    );
   }
   const electionKey = pointHex(keys.value.publicKey);
   const verificationKeys = keys.value.verificationKeys.map(pointHex);
@@ -242,7 +250,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     // The tally starts from this key ceremony, and no other.
     const open = tallyEntries.find((e) => e.type === 'tally.open');
     if (open === undefined || (keyCeremonyHead !== undefined && payloadOf(open)['keyCeremonyHead'] !== keyCeremonyHead)) {
-      report.fail('tally.open-entry', "Le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'The tally does not start from the head of the key-ceremony transcript.', `${RECORD_FILES.tallyTranscript}${open === undefined ? '' : `:${open.seq + 1}`}`);
+      report.fail(
+        'tally.open-entry',
+        'Le dépouillement ne part pas de la tête du journal de la cérémonie des clés.',
+        'The tally does not start from the head of the key-ceremony transcript.',
+        `${RECORD_FILES.tallyTranscript}${open === undefined ? '' : `:${open.seq + 1}`}`,
+      );
     }
     const k = open === undefined ? undefined : payloadOf(open)['shuffles'];
     rounds = typeof k === 'number' ? k : 0;
@@ -265,7 +278,19 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       while (next < active.length) {
         const c = active[next++]!;
         const inputs = imp.accepted.get(c.id)!.ciphertexts;
-        const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
+        const out = await checkConstituency(
+          report,
+          dir,
+          pool,
+          fpHex,
+          electionKey,
+          { t: keys.value.t, qualified: keys.value.qualified, verificationKeys },
+          c.id,
+          c.candidates.length,
+          inputs,
+          tallyEntries,
+          rounds,
+        );
         if (out !== undefined) {
           decodedByConstituency.set(c.id, out.decoded);
           members.set(c.id, out.members);
@@ -382,7 +407,8 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
   // A folder is part of the record through the files listed in it; `tally` may be empty (no constituency with a ballot).
   const folders = listedFolders(listed.keys());
   for (const path of listing.folders) {
-    if (!folders.has(path) && path !== RECORD_FILES.tallyDir) report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${path}.`, `Folder with no file the manifest lists: ${path}.`, path);
+    if (!folders.has(path) && path !== RECORD_FILES.tallyDir)
+      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${path}.`, `Folder with no file the manifest lists: ${path}.`, path);
   }
 }
 
@@ -404,7 +430,13 @@ function exactKeys(v: unknown, keys: readonly string[]): boolean {
 }
 
 /** Recomputes the DKG from the key-ceremony entries (docs/dkg.md); returns the result when it holds. */
-function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entries: readonly TranscriptEntry[], enrolled: Map<number, { identityKey: string; encryptionKey: string }>): DkgResult | undefined {
+function checkDkg(
+  report: Report,
+  def: ElectionDefinition,
+  fp: Uint8Array,
+  entries: readonly TranscriptEntry[],
+  enrolled: Map<number, { identityKey: string; encryptionKey: string }>,
+): DkgResult | undefined {
   const where = RECORD_FILES.keyCeremony;
   const n = def.board.members.length;
   const round1: Round1Entry[] = [];
@@ -426,7 +458,12 @@ function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entri
     const k = enrolled.get(j);
     const declared = def.board.members[j - 1]!.identityKey;
     if (k !== undefined && declared !== undefined && declared !== k.identityKey) {
-      report.fail('dkg.identity-key', `Le membre ${j} s'est inscrit avec une autre clé d'identité que celle de la définition.`, `Member ${j} enrolled with another identity key than the definition's.`, `${where} member ${j}`);
+      report.fail(
+        'dkg.identity-key',
+        `Le membre ${j} s'est inscrit avec une autre clé d'identité que celle de la définition.`,
+        `Member ${j} enrolled with another identity key than the definition's.`,
+        `${where} member ${j}`,
+      );
     }
     const point = k === undefined ? undefined : catchInput(() => decodePointHex(k.encryptionKey, `encryption key of member ${j}`));
     if (point === undefined || !point.ok) {
@@ -482,7 +519,10 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
   const urnAt = (line: number, id?: string): string => `${RECORD_FILES.urn}:${line}${id === undefined ? '' : ` (ballot ${id})`}`;
   for (const name of [RECORD_FILES.accepted, RECORD_FILES.rejected] as const) {
     const accepting = name === RECORD_FILES.accepted;
-    const exists = await stat(join(dir, name)).then(() => true, () => false);
+    const exists = await stat(join(dir, name)).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       missing(report, name);
       continue;
@@ -495,7 +535,12 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
       }
       const e = expected.at(v.line);
       if (e === undefined || seen[v.line] === 1) {
-        report.fail('import.unknown-line', `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`, `${name} cites a urn line that does not exist or was already cited (${v.line}).`, `${name}:${line}`);
+        report.fail(
+          'import.unknown-line',
+          `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`,
+          `${name} cites a urn line that does not exist or was already cited (${v.line}).`,
+          `${name}:${line}`,
+        );
         continue;
       }
       seen[v.line] = 1;
@@ -504,7 +549,12 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
       } else if (!accepting && e.status === 'accepted') {
         report.fail('import.wrongly-rejected', 'Bulletin valide écarté à tort.', 'Valid ballot wrongly rejected.', urnAt(v.line, e.id));
       } else if (accepting && e.status === 'accepted' && (v.receipt !== e.receipt || v.id !== e.id || v.constituency !== e.constituency)) {
-        report.fail('import.receipt', 'Identité, circonscription ou code de reçu différent de celui recalculé.', 'Identity, constituency or receipt code differs from the recomputed one.', `${name}:${line}`);
+        report.fail(
+          'import.receipt',
+          'Identité, circonscription ou code de reçu différent de celui recalculé.',
+          'Identity, constituency or receipt code differs from the recomputed one.',
+          `${name}:${line}`,
+        );
       } else if (!accepting && e.status === 'rejected' && (v.code !== e.code || !(REJECTION_CODES as readonly unknown[]).includes(v.code))) {
         report.fail('import.reason', `Motif de rejet ${String(v.code)} au lieu de ${e.code}.`, `Rejection reason ${String(v.code)} instead of ${e.code}.`, urnAt(v.line, e.id));
       }
@@ -512,7 +562,13 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
   }
   for (let line = 2; line < seen.length; line++) {
     const e = expected.at(line);
-    if (e !== undefined && seen[line] === 0) report.fail('import.missing', `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`, `Ballot missing from the lists (expected ${e.status}).`, urnAt(line, e.id));
+    if (e !== undefined && seen[line] === 0)
+      report.fail(
+        'import.missing',
+        `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`,
+        `Ballot missing from the lists (expected ${e.status}).`,
+        urnAt(line, e.id),
+      );
   }
 }
 
@@ -531,7 +587,12 @@ async function checkImportEntry(report: Report, dir: string, entries: readonly T
   };
   for (const [k, v] of Object.entries(exp)) {
     if (p[k] !== v) {
-      report.fail('tally.import-entry', `L'entrée d'import du journal ne correspond pas (${k}).`, `The transcript's import entry does not match (${k}).`, `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+      report.fail(
+        'tally.import-entry',
+        `L'entrée d'import du journal ne correspond pas (${k}).`,
+        `The transcript's import entry does not match (${k}).`,
+        `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`,
+      );
     }
   }
 }
@@ -548,7 +609,12 @@ async function checkReceipts(report: Report, dir: string, entries: readonly Tran
   const e = entries.find((x) => x.type === 'tally.receipts');
   const p = e === undefined ? {} : payloadOf(e);
   if (p['sha256'] !== toHex(sha256(new TextEncoder().encode(text))) || p['count'] !== expected.split('\n').length - 1) {
-    report.fail('tally.receipts-entry', "La liste des reçus n'est pas celle que le journal enregistre.", 'The list of receipts is not the one the transcript records.', `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+    report.fail(
+      'tally.receipts-entry',
+      "La liste des reçus n'est pas celle que le journal enregistre.",
+      'The list of receipts is not the one the transcript records.',
+      `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`,
+    );
   }
 }
 
@@ -588,7 +654,12 @@ async function checkConstituency(
   const countMembers = entries.find((e) => e.type === 'tally.count');
   const countedMembers = countMembers === undefined ? undefined : payloadOf(countMembers)['members'];
   if (canonicalOrEmpty(partials.map((p) => p['member'])) !== canonicalOrEmpty(countedMembers)) {
-    report.fail('tally.partial-members', `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`, `The partial decryptions of ${cid} are not exactly those of the members the count combined.`, `${name} partials`);
+    report.fail(
+      'tally.partial-members',
+      `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`,
+      `The partial decryptions of ${cid} are not exactly those of the members the count combined.`,
+      `${name} partials`,
+    );
   }
   if (f['constituency'] !== cid || f['ballots'] !== inputs.n) {
     report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.n} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.n} accepted ballots of ${cid}.`, name);
@@ -598,7 +669,12 @@ async function checkConstituency(
     return undefined;
   }
   if (read.rounds !== rounds) {
-    report.fail('tally.shuffle-count', `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
+    report.fail(
+      'tally.shuffle-count',
+      `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`,
+      `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`,
+      name,
+    );
   }
   // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
   let current: PackedCiphertexts = inputs;
@@ -614,7 +690,12 @@ async function checkConstituency(
     }
     const entry = entryFor(entries, 'tally.shuffle', (p) => p['constituency'] === cid && p['round'] === k + 1);
     if (entry === undefined || text === null || payloadOf(entry)['digest'] !== createHash('sha256').update(text).digest('hex')) {
-      report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
+      report.fail(
+        'tally.shuffle-entry',
+        `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`,
+        `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`,
+        `${name} shuffles[${k}]`,
+      );
     }
     // Malformed outputs fail this round's check above; the next round then checks against no inputs.
     current = read.mixOutputs(k) ?? NO_CIPHERTEXTS;
@@ -631,7 +712,12 @@ async function checkConstituency(
       .flatMap((e) => objects(payloadOf(e)['partials']))
       .find((q) => q['constituency'] === cid);
     if (recorded === undefined || recorded['digest'] !== digestOf(p)) {
-      report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
+      report.fail(
+        'tally.partial-entry',
+        `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`,
+        `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`,
+        `${name} member ${j}`,
+      );
     }
   }
   // Each partial is checked against the key ceremony's Y_j, and only a member of Q's counts (tasks.ts).
@@ -643,7 +729,12 @@ async function checkConstituency(
   }
   const plaintexts = f['plaintexts'];
   if (!Array.isArray(plaintexts) || plaintexts.length !== combined.plaintexts.length || plaintexts.some((x, i) => x !== combined.plaintexts[i])) {
-    report.fail('decryption.combination', `Les points déchiffrés publiés pour ${cid} ne sont pas ceux que donnent les déchiffrements partiels.`, `The decrypted points published for ${cid} are not those the partial decryptions give.`, `${name} plaintexts`);
+    report.fail(
+      'decryption.combination',
+      `Les points déchiffrés publiés pour ${cid} ne sont pas ceux que donnent les déchiffrements partiels.`,
+      `The decrypted points published for ${cid} are not those the partial decryptions give.`,
+      `${name} plaintexts`,
+    );
   }
   const decoded = f['decoded'];
   if (!Array.isArray(decoded) || decoded.length !== combined.decoded.length || decoded.some((x, i) => x !== combined.decoded[i])) {
@@ -655,7 +746,11 @@ async function checkConstituency(
 /** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
 function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid: string, signature: string): boolean {
   return entries.some(
-    (e) => e.type === 'tally.signature' && e.actor === `member:${m}` && payloadOf(e)['member'] === m && objects(payloadOf(e)['signatures']).some((x) => x['constituency'] === cid && x['signature'] === signature),
+    (e) =>
+      e.type === 'tally.signature' &&
+      e.actor === `member:${m}` &&
+      payloadOf(e)['member'] === m &&
+      objects(payloadOf(e)['signatures']).some((x) => x['constituency'] === cid && x['signature'] === signature),
   );
 }
 
@@ -673,11 +768,18 @@ function checkResultsShape(report: Report, r: Record<string, unknown>, present: 
   const ascending = members.every((m, i) => typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= def.board.members.length && (i === 0 || m > (members[i - 1] as number)));
   const pvsExact = (r['constituencies'] as unknown[]).every((pv) => exactKeys(pv, PV_KEYS));
   const rows = r['signatures'] as unknown[];
-  const pairs = new Set(rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')));
+  const pairs = new Set(
+    rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')),
+  );
   const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
   const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
   if (!exactKeys(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
-    report.fail('results.shape', `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`, `${name} does not have exactly the shape of docs/record.md §7 (keys, members, one signature per member present and PV).`, name);
+    report.fail(
+      'results.shape',
+      `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`,
+      `${name} does not have exactly the shape of docs/record.md §7 (keys, members, one signature per member present and PV).`,
+      name,
+    );
   }
 }
 
@@ -700,18 +802,29 @@ async function checkResults(
   if (r === undefined || r['format'] !== RESULTS_FORMAT || !Array.isArray(r['constituencies']) || !Array.isArray(r['signatures']) || !Array.isArray(r['members'])) {
     return r === undefined && text === undefined ? missing(report, name) : report.fail('results.malformed', 'Résultats illisibles.', 'Unreadable results.', name);
   }
-  if (r['election'] !== toHex(fp)) report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
+  if (r['election'] !== toHex(fp))
+    report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
   const entry = entries.find((e) => e.type === 'tally.results');
   if (entry === undefined || payloadOf(entry)['resultsSha256'] !== toHex(sha256(new TextEncoder().encode(text)))) {
-    report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
+    report.fail('tally.results-entry', 'Les résultats ne sont pas ceux que le journal enregistre.', 'The results are not those the transcript records.', name);
   }
   const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
   const counted = entries.find((e) => e.type === 'tally.count');
   if (counted === undefined || canonicalJson(present) !== canonicalOrEmpty(payloadOf(counted)['members'])) {
-    report.fail('results.members', 'Les signataires ne sont pas les membres dont le journal enregistre les déchiffrements combinés.', 'The signatories are not the members whose combined decryptions the transcript records.', `${name} members`);
+    report.fail(
+      'results.members',
+      'Les signataires ne sont pas les membres dont le journal enregistre les déchiffrements combinés.',
+      'The signatories are not the members whose combined decryptions the transcript records.',
+      `${name} members`,
+    );
   }
   if (counted !== undefined && payloadOf(counted)['pvSha256'] !== digestOf(r['constituencies'])) {
-    report.fail('tally.count-entry', 'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.', 'The published PVs are not those the transcript records at the count.', `${name} constituencies`);
+    report.fail(
+      'tally.count-entry',
+      'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.',
+      'The published PVs are not those the transcript records at the count.',
+      `${name} constituencies`,
+    );
   }
   checkResultsShape(report, r, present, def, name);
   if (new Set(present).size < def.board.threshold) {
@@ -734,10 +847,22 @@ async function checkResults(
       if (decoded !== undefined) {
         const expected = countConstituency(c, decoded, voted.get(c.id) ?? 0);
         for (const field of PV_FIELDS) {
-          if (pv[field] !== expected[field]) report.fail('count.mismatch', `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`, `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`, `${where} ${field}`);
+          if (pv[field] !== expected[field])
+            report.fail(
+              'count.mismatch',
+              `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
+              `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`,
+              `${where} ${field}`,
+            );
         }
         expected.votes.forEach((n, k) => {
-          if (pv.votes[k] !== n) report.fail('count.mismatch', `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`, `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`, `${where} votes[${k}]`);
+          if (pv.votes[k] !== n)
+            report.fail(
+              'count.mismatch',
+              `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
+              `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`,
+              `${where} votes[${k}]`,
+            );
         });
         if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id} : nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
       }
@@ -754,15 +879,26 @@ async function checkResults(
         continue;
       }
       if (!signedInTranscript(entries, m, c.id, sig.signature)) {
-        report.fail('tally.signature-entry', `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`, `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`, `${where} member ${m}`);
+        report.fail(
+          'tally.signature-entry',
+          `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`,
+          `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`,
+          `${where} member ${m}`,
+        );
       }
       if (key === undefined) {
-        report.fail('results.signature', `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`, `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`, `${where} member ${m}`);
+        report.fail(
+          'results.signature',
+          `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`,
+          `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`,
+          `${where} member ${m}`,
+        );
         continue;
       }
       const v = verifyPvSignature(key, fp, pv, sig.signature, m);
       if (!v.ok) report.fail('results.signature', `Signature du membre ${m} invalide sur le PV de ${c.id}.`, `Member ${m}'s signature on the PV of ${c.id} is invalid.`, `${where} member ${m}`);
     }
   });
-  if (pvs.length !== def.constituencies.length) report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
+  if (pvs.length !== def.constituencies.length)
+    report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
 }

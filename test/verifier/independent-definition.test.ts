@@ -56,7 +56,7 @@ describe('verifier definition: honest definitions', () => {
     expect(toHex(definitionFingerprint(asVerifier))).toBe(ceremony.fingerprintHex(base));
   });
 
-  it('reads the kept record\'s election.json to the fingerprint its results carry', () => {
+  it("reads the kept record's election.json to the fingerprint its results carry", () => {
     const text = readFileSync(join(KEPT_RECORD, 'election.json'), 'utf8');
     const r = agree(text, 'kept record');
     const results = JSON.parse(readFileSync(join(KEPT_RECORD, 'results.json'), 'utf8')) as { election: string };
@@ -150,7 +150,10 @@ describe('verifier definition: honest definitions', () => {
   it('agrees on generated definitions with one value replaced anywhere by any JSON', () => {
     const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
       typeof v === 'object' && v !== null ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
-    const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, -1, 1, 1.5, 256, 10_001, Number.MAX_SAFE_INTEGER + 1, '', 'x'.repeat(501), true, null, [], {}, 'list', 'single-member', '2021-02-29T00:00:00Z'));
+    const anyValue = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(0, -1, 1, 1.5, 256, 10_001, Number.MAX_SAFE_INTEGER + 1, '', 'x'.repeat(501), true, null, [], {}, 'list', 'single-member', '2021-02-29T00:00:00Z'),
+    );
     fc.assert(
       fc.property(definition, fc.nat(), anyValue, fc.boolean(), (d, pick, value, remove) => {
         const all = paths(d).filter((p) => p.length > 0);
@@ -173,16 +176,32 @@ describe('verifier definition: honest definitions', () => {
     const repeated = compact.replace('"title":', '"title":"first","title":');
     expect(agree(repeated, 'repeated key').ok).toBe(true);
     // Two different lone surrogates are both encoded as U+FFFD: accepted, with one fingerprint.
-    const a = agree(mutated((d) => (d.title = 'x\ud800')), 'lone high surrogate');
-    const b = agree(mutated((d) => (d.title = 'x\udc00')), 'lone low surrogate');
+    const a = agree(
+      mutated((d) => (d.title = 'x\ud800')),
+      'lone high surrogate',
+    );
+    const b = agree(
+      mutated((d) => (d.title = 'x\udc00')),
+      'lone low surrogate',
+    );
     expect(a.ok && b.ok).toBe(true);
     expect(a.fp).toBe(b.fp);
     expect(agree(compact.replace('"registeredVoters":1000', '"registeredVoters":-0'), '-0').ok).toBe(true);
     expect(agree(compact.replace('"registeredVoters":1000', '"registeredVoters":1e3'), '1e3').ok).toBe(true);
     expect(agree(compact.replace('"registeredVoters":1000', '"registeredVoters":1000.0'), '1000.0').ok).toBe(true);
     // Text lengths count UTF-16 code units: 250 astral characters pass, 251 do not.
-    expect(agree(mutated((d) => (d.title = '😀'.repeat(250))), '250 astral').ok).toBe(true);
-    expect(agree(mutated((d) => (d.title = '😀'.repeat(251))), '251 astral')).toMatchObject({ ok: false, where: 'election.title' });
+    expect(
+      agree(
+        mutated((d) => (d.title = '😀'.repeat(250))),
+        '250 astral',
+      ).ok,
+    ).toBe(true);
+    expect(
+      agree(
+        mutated((d) => (d.title = '😀'.repeat(251))),
+        '251 astral',
+      ),
+    ).toMatchObject({ ok: false, where: 'election.title' });
     // Whitespace around the value, and CR LF line ends.
     expect(agree(`\r\n ${ceremony.definitionToText(base).replace(/\n/g, '\r\n')} \t`, 'whitespace').ok).toBe(true);
   });
@@ -210,15 +229,40 @@ describe('verifier definition: honest definitions', () => {
       '2021-1-01T00:00:00Z',
     ];
     for (const opens of instants) {
-      agree(mutated((d) => ((d.votingPeriod.opens = opens), (d.votingPeriod.closes = '9999-12-31T23:59:59Z'))), `opens ${opens}`);
-      agree(mutated((d) => ((d.votingPeriod.opens = '0000-01-01T00:00:00Z'), (d.votingPeriod.closes = opens))), `closes ${opens}`);
+      agree(
+        mutated((d) => ((d.votingPeriod.opens = opens), (d.votingPeriod.closes = '9999-12-31T23:59:59Z'))),
+        `opens ${opens}`,
+      );
+      agree(
+        mutated((d) => ((d.votingPeriod.opens = '0000-01-01T00:00:00Z'), (d.votingPeriod.closes = opens))),
+        `closes ${opens}`,
+      );
     }
     fc.assert(
-      fc.property(fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 })), (parts) => {
-        const [y, ...rest] = parts;
-        const s = `${String(y).padStart(4, '0')}-${rest.slice(0, 2).map((n) => String(n).padStart(2, '0')).join('-')}T${rest.slice(2).map((n) => String(n).padStart(2, '0')).join(':')}Z`;
-        agree(mutated((d) => ((d.votingPeriod.opens = s), (d.votingPeriod.closes = '9999-12-31T23:59:59Z'))), s);
-      }),
+      fc.property(
+        fc.tuple(
+          fc.integer({ min: 0, max: 9999 }),
+          fc.integer({ min: 0, max: 13 }),
+          fc.integer({ min: 0, max: 32 }),
+          fc.integer({ min: 0, max: 24 }),
+          fc.integer({ min: 0, max: 60 }),
+          fc.integer({ min: 0, max: 60 }),
+        ),
+        (parts) => {
+          const [y, ...rest] = parts;
+          const s = `${String(y).padStart(4, '0')}-${rest
+            .slice(0, 2)
+            .map((n) => String(n).padStart(2, '0'))
+            .join('-')}T${rest
+            .slice(2)
+            .map((n) => String(n).padStart(2, '0'))
+            .join(':')}Z`;
+          agree(
+            mutated((d) => ((d.votingPeriod.opens = s), (d.votingPeriod.closes = '9999-12-31T23:59:59Z'))),
+            s,
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -259,7 +303,12 @@ describe('verifier definition: malformed definitions are refused by both, for th
     ['no candidate', mutated((d) => (d.constituencies[0].candidates = [])), 'definition.invalid', 'election.constituencies[0].candidates'],
     ['10,001 candidates', mutated((d) => (d.constituencies[0].candidates = Array.from({ length: 10_001 }, () => ({ name: 'L' })))), 'definition.invalid', 'election.constituencies[0].candidates'],
     ['a single-member candidate without substitute', mutated((d) => delete d.constituencies[2].candidates[0].substitute), 'definition.invalid', 'election.constituencies[2].candidates[0].substitute'],
-    ['a single-member candidate with an empty substitute', mutated((d) => (d.constituencies[2].candidates[0].substitute = '')), 'definition.invalid', 'election.constituencies[2].candidates[0].substitute'],
+    [
+      'a single-member candidate with an empty substitute',
+      mutated((d) => (d.constituencies[2].candidates[0].substitute = '')),
+      'definition.invalid',
+      'election.constituencies[2].candidates[0].substitute',
+    ],
     ['a list with a substitute', mutated((d) => (d.constituencies[0].candidates[0].substitute = 'x')), 'definition.invalid', 'election.constituencies[0].candidates[0].substitute'],
     ['threshold above n', mutated((d) => (d.board.threshold = 4)), 'definition.invalid', 'election.board.threshold'],
     ['threshold 0', mutated((d) => (d.board.threshold = 0)), 'definition.invalid', 'election.board.threshold'],
@@ -267,7 +316,12 @@ describe('verifier definition: malformed definitions are refused by both, for th
     ['threshold 1 of 3', mutated((d) => (d.board.threshold = 1)), 'definition.threshold-one', 'election.board.threshold'],
     ['threshold 1 of 2', mutated((d) => ((d.board.members = d.board.members.slice(0, 2)), (d.board.threshold = 1))), 'definition.threshold-one', 'election.board.threshold'],
     ['no member', mutated((d) => (d.board.members = [])), 'definition.invalid', 'election.board.members'],
-    ['256 members', mutated((d) => (d.board.members = Array.from({ length: 256 }, (_, i) => ({ index: i + 1, name: 'm', role: 'r', president: i === 0 })))), 'definition.invalid', 'election.board.members'],
+    [
+      '256 members',
+      mutated((d) => (d.board.members = Array.from({ length: 256 }, (_, i) => ({ index: i + 1, name: 'm', role: 'r', president: i === 0 })))),
+      'definition.invalid',
+      'election.board.members',
+    ],
     ['two presidents', mutated((d) => (d.board.members[1].president = true)), 'definition.invalid', 'election.board.members'],
     ['no president', mutated((d) => (d.board.members[0].president = false)), 'definition.invalid', 'election.board.members'],
     ['members out of order', mutated((d) => (d.board.members[1].index = 3)), 'definition.invalid', 'election.board.members[1].index'],
@@ -285,8 +339,23 @@ describe('verifier definition: malformed definitions are refused by both, for th
   });
 
   it('names the same first fault when there are several', () => {
-    expect(agree(mutated((d) => ((d.id = ''), (d.board.threshold = 9))), 'id and threshold')).toEqual({ ok: false, code: 'definition.invalid', where: 'election.board.threshold' });
-    expect(agree(mutated((d) => ((d.constituencies[1].id = 'a b'), (d.constituencies[0].kind = 'x'))), 'id and kind')).toEqual({ ok: false, code: 'definition.invalid', where: 'election.constituencies[0].kind' });
-    expect(agree(mutated((d) => ((d.extra = 1), delete d.title)), 'unknown and missing')).toEqual({ ok: false, code: 'definition.invalid', where: 'election.extra' });
+    expect(
+      agree(
+        mutated((d) => ((d.id = ''), (d.board.threshold = 9))),
+        'id and threshold',
+      ),
+    ).toEqual({ ok: false, code: 'definition.invalid', where: 'election.board.threshold' });
+    expect(
+      agree(
+        mutated((d) => ((d.constituencies[1].id = 'a b'), (d.constituencies[0].kind = 'x'))),
+        'id and kind',
+      ),
+    ).toEqual({ ok: false, code: 'definition.invalid', where: 'election.constituencies[0].kind' });
+    expect(
+      agree(
+        mutated((d) => ((d.extra = 1), delete d.title)),
+        'unknown and missing',
+      ),
+    ).toEqual({ ok: false, code: 'definition.invalid', where: 'election.extra' });
   });
 });

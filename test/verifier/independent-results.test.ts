@@ -69,7 +69,11 @@ describe('verifier record files', () => {
     expect(mine.value.files).not.toContain('.sceau.lock');
     expect(mine.value.files).not.toContain('manifest.json');
     expect(mine.value.folders).toEqual(['empty', 'extra', 'extra/deeper', 'extra/manifest.json', 'tally']);
-    expect(notRegular(mine.value.irregular[2]!)).toMatchObject({ code: 'record.not-regular', where: 'pipe', message: { fr: expect.stringContaining('tube nommé'), en: expect.stringContaining('named pipe') } });
+    expect(notRegular(mine.value.irregular[2]!)).toMatchObject({
+      code: 'record.not-regular',
+      where: 'pipe',
+      message: { fr: expect.stringContaining('tube nommé'), en: expect.stringContaining('named pipe') },
+    });
   });
 
   it('scans the kept record to the files its manifest lists', async () => {
@@ -123,7 +127,8 @@ describe('verifier record files', () => {
     );
     expect(receiptsText([])).toBe(record.receiptsText([]));
     const hex = fc.stringMatching(/^[0-9a-f]{4}(-[0-9a-f]{4}){7}$/);
-    fc.assert(fc.property(fc.array(hex, { maxLength: 50 }), (list) => {
+    fc.assert(
+      fc.property(fc.array(hex, { maxLength: 50 }), (list) => {
         expect(receiptsText(list)).toBe(record.receiptsText(list));
       }),
     );
@@ -156,12 +161,19 @@ describe('verifier results rules', () => {
 
   it('counts as the ceremony does, for lists and single-member constituencies, with and without blank vote', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.boolean(), fc.constantFrom('list' as const, 'single-member' as const), fc.nat(100), fc.array(fc.option(fc.nat(14), { nil: null, freq: 5 }), { maxLength: 300 }), (m, blank, kind, voted, decoded) => {
-        const c = constituency(m, blank, kind);
-        const pv = countConstituency(c, decoded, voted);
-        expect(pv).toEqual(results.countConstituency(c, decoded, voted));
-        expect(pvArithmetic(pv)).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        fc.constantFrom('list' as const, 'single-member' as const),
+        fc.nat(100),
+        fc.array(fc.option(fc.nat(14), { nil: null, freq: 5 }), { maxLength: 300 }),
+        (m, blank, kind, voted, decoded) => {
+          const c = constituency(m, blank, kind);
+          const pv = countConstituency(c, decoded, voted);
+          expect(pv).toEqual(results.countConstituency(c, decoded, voted));
+          expect(pvArithmetic(pv)).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -224,7 +236,7 @@ describe('verifier results rules', () => {
       expect(mine.ok).toBe(true);
     });
 
-    it('refuses a PV changed by one voice, another member\'s signature, another election, or another constituency', () => {
+    it("refuses a PV changed by one voice, another member's signature, another election, or another constituency", () => {
       const moved = { ...pv, votes: [pv.votes[0]! + 1, pv.votes[1]! - 1, pv.votes[2]!] };
       expect(agree(key, fp, moved, sig)).toBe('signature.invalid');
       expect(agree(key, fp, { ...pv, nuls: pv.nuls + 1, exprimes: pv.exprimes - 1 }, sig)).toBe('signature.invalid');
@@ -265,7 +277,11 @@ describe('verifier results rules', () => {
     });
 
     it('refuses, where the ceremony throws, a PV whose figures are not non-negative integers', () => {
-      for (const bad of [{ ...pv, blancs: -1 }, { ...pv, votants: 1.5 }, { ...pv, votes: [1, 2, 2 ** 53] }]) {
+      for (const bad of [
+        { ...pv, blancs: -1 },
+        { ...pv, votants: 1.5 },
+        { ...pv, votes: [1, 2, 2 ** 53] },
+      ]) {
         const mine = verifyPvSignature(key, fp, bad, sig, 1);
         expect(!mine.ok && mine.error.code).toBe('signature.invalid');
         expect(() => results.verifyPvSignature(key, fp, bad, sig, 1)).toThrow(RangeError);

@@ -85,7 +85,13 @@ beforeAll(async () => {
   stations = honestOf(join(root, 'stations'));
 
   // Four constituencies for three voters: at least one without a ballot, neither shuffled nor decrypted, but signed.
-  must(await runDemo({ voters: 3, constituencies: 4, candidates: 2, members: 3, threshold: 2 }, join(root, 'sparse'), join(root, 'private-sparse'), { pool, shuffles: 1, workstation: { measure, network: async () => OFFLINE } }));
+  must(
+    await runDemo({ voters: 3, constituencies: 4, candidates: 2, members: 3, threshold: 2 }, join(root, 'sparse'), join(root, 'private-sparse'), {
+      pool,
+      shuffles: 1,
+      workstation: { measure, network: async () => OFFLINE },
+    }),
+  );
   emptyConstituency = honestOf(join(root, 'sparse'));
 }, 240_000);
 
@@ -595,11 +601,17 @@ describe('untrusted values are refused, never thrown on, nor turned into text', 
   it('a tally.shuffle whose constituency or round is such an object, or any value that is not theirs: tally.entry', () => {
     const E = oneMachine.entries;
     const at = indexOf(E, 'tally.shuffle');
-    for (const [key, values] of [['constituency', [hostile, 7, null, ['c001']]], ['round', [hostile, '1', 1.5, 0, null]]] as const) {
+    for (const [key, values] of [
+      ['constituency', [hostile, 7, null, ['c001']]],
+      ['round', [hostile, '1', 1.5, 0, null]],
+    ] as const) {
       for (const v of values) {
         let r: Result<unknown> | undefined;
         expect(() => (r = checkTallyOrder(oneMachine.def, replaced(E, at, withPayload(E[at]!, { [key]: v })), oneMachine.basis))).not.toThrow();
-        expect(r, `${key} = ${JSON.stringify(v)}`).toMatchObject({ ok: false, error: { code: 'tally.entry', where: `tally.jsonl:${at + 1}`, message: { en: expect.stringContaining(`malformed ${key}`) } } });
+        expect(r, `${key} = ${JSON.stringify(v)}`).toMatchObject({
+          ok: false,
+          error: { code: 'tally.entry', where: `tally.jsonl:${at + 1}`, message: { en: expect.stringContaining(`malformed ${key}`) } },
+        });
       }
     }
   });

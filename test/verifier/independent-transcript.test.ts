@@ -394,7 +394,15 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     const actor = `workstation:${toHex(stranger.publicKey).slice(0, 16)}`;
     const s = { ...A, secrets: new Map([...A.secrets, [actor, stranger.secretKey]]) };
     const drafts = draftsOf(A.text);
-    expectBothRefuse(s, rechain(s, edit(drafts, indexOf(drafts, ENTRY.result), (d) => ({ ...d, actor }))), 'transcript.actor', indexOf(drafts, ENTRY.result) + 1);
+    expectBothRefuse(
+      s,
+      rechain(
+        s,
+        edit(drafts, indexOf(drafts, ENTRY.result), (d) => ({ ...d, actor })),
+      ),
+      'transcript.actor',
+      indexOf(drafts, ENTRY.result) + 1,
+    );
   });
 
   it('the session moved after the opening: the opening has no key yet (transcript.actor)', () => {
@@ -402,7 +410,7 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     expectBothRefuse(A, rechain(A, [d[1]!, d[0]!, ...d.slice(2)]), 'transcript.actor', 1);
   });
 
-  it("an identity key fixed by the definition, replaced in the enrolment (transcript.signature)", () => {
+  it('an identity key fixed by the definition, replaced in the enrolment (transcript.signature)', () => {
     const ls = lines(kept.text);
     const i = ls.findIndex((l) => l.includes('"member.enrolled"'));
     const e = JSON.parse(ls[i]!) as CeremonyEntry;
@@ -411,7 +419,7 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
   });
 
   // --- stations
-  it("a station answer altered, or claimed by the workstation (transcript.signature)", () => {
+  it('a station answer altered, or claimed by the workstation (transcript.signature)', () => {
     const ls = lines(B.text);
     const i = entriesOf(B.text).findIndex((e) => e.type === ENTRY.round1);
     const e = JSON.parse(ls[i]!) as CeremonyEntry;
@@ -419,7 +427,15 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     altered[i] = JSON.stringify({ ...e, time: '2026-05-19T08:00:00.001Z' });
     expectBothRefuse(B, joined(altered), 'transcript.signature', i + 1);
     const drafts = draftsOf(B.text);
-    expectBothRefuse(B, rechain(B, edit(drafts, i, (d) => ({ ...d, actor: workstationOf(B) }))), 'transcript.signature', i + 1);
+    expectBothRefuse(
+      B,
+      rechain(
+        B,
+        edit(drafts, i, (d) => ({ ...d, actor: workstationOf(B) })),
+      ),
+      'transcript.signature',
+      i + 1,
+    );
   });
 
   it('a station answer placed before the head it answers, or answering a head the chain never had (transcript.basis)', () => {
@@ -433,7 +449,15 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     const stamp = p['station'] as { basis: string; session: Record<string, unknown> & { publicKey: string } };
     const { station: _, ...own } = p;
     const stray = makeStationEntry(B.fp, drafts[i]!.actor, ENTRY.round1, own, { basis: 'ab'.repeat(32), session: stamp.session }, secretOf(B, drafts[i]!.actor), drafts[i]!.time);
-    expectBothRefuse(B, rechain(B, edit(drafts, i, () => stray)), 'transcript.basis', i + 1);
+    expectBothRefuse(
+      B,
+      rechain(
+        B,
+        edit(drafts, i, () => stray),
+      ),
+      'transcript.basis',
+      i + 1,
+    );
   });
 
   // --- the script (key-ceremony.md §5): re-chained and re-signed, so that only its rules can refuse
@@ -442,15 +466,27 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
   it('a member entry signed by another member (wrong actor)', () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.round1, 'member:1');
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, actor: 'member:2' })), i + 1);
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, actor: 'member:2' })),
+      i + 1,
+    );
   });
 
   it("a member's step taken by the workstation, and the workstation's by a member", () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.round1, 'member:1');
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, actor: workstationOf(A) })), i + 1);
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, actor: workstationOf(A) })),
+      i + 1,
+    );
     const k = indexOf(d, ENTRY.result);
-    refusedEntry(A, edit(d, k, (x) => ({ ...x, actor: 'member:1' })), k + 1);
+    refusedEntry(
+      A,
+      edit(d, k, (x) => ({ ...x, actor: 'member:1' })),
+      k + 1,
+    );
   });
 
   it('a deviation signed by a member', () => {
@@ -463,7 +499,11 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
   it("a payload's member that is not its actor", () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.sealed, 'member:3');
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, payload: { ...payload(x), member: 2 } })), i + 1);
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, payload: { ...payload(x), member: 2 } })),
+      i + 1,
+    );
   });
 
   it('an entry after the closing', () => {
@@ -476,7 +516,11 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     const i = indexOf(d, ENTRY.enrolled, 'member:1');
     refusedEntry(A, [...d.slice(0, i + 1), d[i]!, ...d.slice(i + 1)], i + 2);
     const k = indexOf(d, ENTRY.enrolled, 'member:2');
-    refusedEntry(A, edit(d, k, (x) => ({ ...x, payload: { ...payload(x), encryptionKey: payload(d[i]!)['encryptionKey'] } })), k + 1);
+    refusedEntry(
+      A,
+      edit(d, k, (x) => ({ ...x, payload: { ...payload(x), encryptionKey: payload(d[i]!)['encryptionKey'] } })),
+      k + 1,
+    );
   });
 
   it('a second contribution of a member, and a contribution before every member is enrolled', () => {
@@ -491,14 +535,26 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
   it('a missing step: the result left out, or one member’s check left out', () => {
     const d = draftsOf(A.text);
     const r = indexOf(d, ENTRY.result);
-    refusedEntry(A, d.filter((_, k) => k !== r), r + 1);
+    refusedEntry(
+      A,
+      d.filter((_, k) => k !== r),
+      r + 1,
+    );
     const c = indexOf(d, ENTRY.checked, 'member:4');
-    refusedEntry(A, d.filter((_, k) => k !== c), r);
+    refusedEntry(
+      A,
+      d.filter((_, k) => k !== c),
+      r,
+    );
   });
 
   it('an opening that is not the definition’s, and a second opening', () => {
     const d = draftsOf(A.text);
-    refusedEntry(A, edit(d, 1, (x) => ({ ...x, payload: { ...payload(x), title: 'Une autre élection' } })), 2);
+    refusedEntry(
+      A,
+      edit(d, 1, (x) => ({ ...x, payload: { ...payload(x), title: 'Une autre élection' } })),
+      2,
+    );
     refusedEntry(A, [...d.slice(0, 2), d[1]!, ...d.slice(2)], 3);
   });
 
@@ -506,23 +562,43 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.result);
     const result = payload(d[i]!)['result'] as { publicKey: string; verificationKeys: string[] };
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, payload: { result: { ...result, publicKey: result.verificationKeys[0] } } })), i + 1);
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, payload: { result: { ...result, verificationKeys: [...result.verificationKeys].reverse() } } })), i + 1);
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, payload: { result: { ...result, publicKey: result.verificationKeys[0] } } })),
+      i + 1,
+    );
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, payload: { result: { ...result, verificationKeys: [...result.verificationKeys].reverse() } } })),
+      i + 1,
+    );
   });
 
   it("a sealed share or a confirmation whose keys are not the result's", () => {
     const d = draftsOf(A.text);
     const s = indexOf(d, ENTRY.sealed, 'member:1');
     const other = payload(d[indexOf(d, ENTRY.sealed, 'member:2')]!)['verificationKey'];
-    refusedEntry(A, edit(d, s, (x) => ({ ...x, payload: { ...payload(x), verificationKey: other } })), s + 1);
+    refusedEntry(
+      A,
+      edit(d, s, (x) => ({ ...x, payload: { ...payload(x), verificationKey: other } })),
+      s + 1,
+    );
     const c = indexOf(d, ENTRY.confirmed, 'member:1');
-    refusedEntry(A, edit(d, c, (x) => ({ ...x, payload: { ...payload(x), publicKey: other } })), c + 1);
+    refusedEntry(
+      A,
+      edit(d, c, (x) => ({ ...x, payload: { ...payload(x), publicKey: other } })),
+      c + 1,
+    );
   });
 
   it('a closing whose qualified set differs from the result', () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.closed);
-    refusedEntry(A, edit(d, i, (x) => ({ ...x, payload: { ...payload(x), qualified: [1, 2, 3] } })), i + 1);
+    refusedEntry(
+      A,
+      edit(d, i, (x) => ({ ...x, payload: { ...payload(x), qualified: [1, 2, 3] } })),
+      i + 1,
+    );
   });
 
   it('an unknown entry type', () => {
@@ -542,7 +618,11 @@ describe('tampered transcripts: both refuse, with the same code and line', () =>
     const A0 = draftsOf(A.text);
     refusedEntry(D, [...d, { ...A0[indexOf(A0, ENTRY.result)]!, actor: workstationOf(D) }], d.length + 1);
     const closing = indexOf(d, ENTRY.round1Closed);
-    refusedEntry(D, edit(d, closing, (x) => ({ ...x, payload: { ...payload(x), absent: [4, 5] } })), closing + 1);
+    refusedEntry(
+      D,
+      edit(d, closing, (x) => ({ ...x, payload: { ...payload(x), absent: [4, 5] } })),
+      closing + 1,
+    );
     const check = indexOf(d, ENTRY.checked, 'member:1');
     refusedEntry(D, [...d.slice(0, check), { ...d[check]!, actor: 'member:3', payload: { ...payload(d[check]!), member: 3 } }, ...d.slice(check)], check + 1);
   });
@@ -567,8 +647,16 @@ describe('where the verifier refuses what the ceremony code accepts (reported as
 
   it('a time without milliseconds, or one that is no instant (formats.md §1)', () => {
     const d = draftsOf(A.text);
-    only(A, edit(d, 3, (x) => ({ ...x, time: '2026-05-19T08:00:00Z' })), 'transcript.malformed');
-    only(A, edit(d, 3, (x) => ({ ...x, time: '2026-02-30T25:61:00.000Z' })), 'transcript.malformed');
+    only(
+      A,
+      edit(d, 3, (x) => ({ ...x, time: '2026-05-19T08:00:00Z' })),
+      'transcript.malformed',
+    );
+    only(
+      A,
+      edit(d, 3, (x) => ({ ...x, time: '2026-02-30T25:61:00.000Z' })),
+      'transcript.malformed',
+    );
   });
 
   it('CR LF line ends (formats.md: LF, no CR)', () => {
@@ -578,27 +666,47 @@ describe('where the verifier refuses what the ceremony code accepts (reported as
   it('payloads with a field too many or of the wrong type (formats.md §1: unknown fields are refused)', () => {
     const d = draftsOf(A.text);
     const e = indexOf(d, ENTRY.enrolled, 'member:1');
-    sameRefusal(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), note: 'x' } })));
-    sameRefusal(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 7, size: -1 } } })));
+    sameRefusal(
+      A,
+      edit(d, e, (x) => ({ ...x, payload: { ...payload(x), note: 'x' } })),
+    );
+    sameRefusal(
+      A,
+      edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 7, size: -1 } } })),
+    );
     const c = indexOf(d, ENTRY.checked, 'member:1');
-    sameRefusal(A, edit(d, c, (x) => ({ ...x, payload: { ...payload(x), findings: 'none' } })));
-    sameRefusal(A, edit(d, 0, (x) => ({ ...x, payload: { ...payload(x), software: null } })));
+    sameRefusal(
+      A,
+      edit(d, c, (x) => ({ ...x, payload: { ...payload(x), findings: 'none' } })),
+    );
+    sameRefusal(
+      A,
+      edit(d, 0, (x) => ({ ...x, payload: { ...payload(x), software: null } })),
+    );
   });
 
   it('a deviation of an unknown kind or naming no board member', () => {
     const d = draftsOf(A.text);
     const w = workstationOf(A);
-    const deviation = (p: Record<string, unknown>): Draft => ({ time: d[2]!.time, actor: w, type: ENTRY.deviation, payload: { kind: 'token-refused', member: 1, code: 'token.passphrase', message: { fr: 'x', en: 'x' }, ...p } });
+    const deviation = (p: Record<string, unknown>): Draft => ({
+      time: d[2]!.time,
+      actor: w,
+      type: ENTRY.deviation,
+      payload: { kind: 'token-refused', member: 1, code: 'token.passphrase', message: { fr: 'x', en: 'x' }, ...p },
+    });
     sameRefusal(A, [...d.slice(0, 2), deviation({ kind: 'other' }), ...d.slice(2)]);
     sameRefusal(A, [...d.slice(0, 2), deviation({ member: 9 }), ...d.slice(2)]);
   });
 
   it('round 1 closed early with no reason (key-ceremony.md §1, step 3a′)', () => {
     const d = draftsOf(D.text);
-    sameRefusal(D, edit(d, indexOf(d, ENTRY.round1Closed), (x) => ({ ...x, payload: { ...payload(x), reason: ' ' } })));
+    sameRefusal(
+      D,
+      edit(d, indexOf(d, ENTRY.round1Closed), (x) => ({ ...x, payload: { ...payload(x), reason: ' ' } })),
+    );
   });
 
-  it("a station stamp whose session is not a full session announcement (formats.md §3.3)", () => {
+  it('a station stamp whose session is not a full session announcement (formats.md §3.3)', () => {
     const d = draftsOf(B.text);
     const i = indexOf(d, ENTRY.round1, 'member:1');
     const p = payload(d[i]!);
@@ -702,6 +810,12 @@ describe('hostile transcripts found by review: refused, never thrown on', () => 
   it('a drive of unknown size (-1, as the drive listing reports it) is an honest enrolment', () => {
     const d = draftsOf(A.text);
     const e = indexOf(d, ENTRY.enrolled, 'member:2');
-    expectAgreeAccepted(A, rechain(A, edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 'CLE-2', size: -1 } } }))));
+    expectAgreeAccepted(
+      A,
+      rechain(
+        A,
+        edit(d, e, (x) => ({ ...x, payload: { ...payload(x), token: { label: 'CLE-2', size: -1 } } })),
+      ),
+    );
   });
 });

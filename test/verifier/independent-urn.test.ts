@@ -90,7 +90,10 @@ async function theirs(path: string, p = pool): Promise<Verdicts> {
 function oursAsVerdicts(r: UrnReading): Verdicts {
   const hex = (packed: Uint8Array, i: number): string => toHex(packed.subarray(i * 32, i * 32 + 32));
   return {
-    accepted: [...r.accepted].map(([cid, l]) => [cid, Array.from({ length: l.count }, (_, i) => ({ line: l.lines[i]!, id: idAt(l, i), receipt: receiptAt(l, i), a: hex(l.ciphertexts.a, i), b: hex(l.ciphertexts.b, i) }))]),
+    accepted: [...r.accepted].map(([cid, l]) => [
+      cid,
+      Array.from({ length: l.count }, (_, i) => ({ line: l.lines[i]!, id: idAt(l, i), receipt: receiptAt(l, i), a: hex(l.ciphertexts.a, i), b: hex(l.ciphertexts.b, i) })),
+    ]),
     rejected: Array.from(r.rejected, (x) => ({ line: x.line, code: x.code, id: x.id ?? null, constituency: x.constituency ?? null })),
     ballotLines: r.ballotLines,
     digest: r.digest,
@@ -125,14 +128,24 @@ const asText = (b: UrnBallotLine): string => ballotLine(b);
 describe('the verifier reads the urn as the import does: honest urns', () => {
   it('a simulated urn with every kind of bad ballot, in the pool and inline', async () => {
     const p = join(tempDir('sceau-urn-'), 'urn.jsonl');
-    await simulateUrn({ definition: f.definition, fingerprint: f.fingerprint, electionKey: f.electionKey, platformSecretKey: f.platform.secretKey, voters: 60, bad: { malformed: 1, 'invalid-point': 1, 'bad-proof': 1, 'duplicate-identity': 1, replay: 1, 'unknown-constituency': 1, 'after-closing': 1 }, urnPath: p });
+    await simulateUrn({
+      definition: f.definition,
+      fingerprint: f.fingerprint,
+      electionKey: f.electionKey,
+      platformSecretKey: f.platform.secretKey,
+      voters: 60,
+      bad: { malformed: 1, 'invalid-point': 1, 'bad-proof': 1, 'duplicate-identity': 1, replay: 1, 'unknown-constituency': 1, 'after-closing': 1 },
+      urnPath: p,
+    });
     const [a, b] = [await theirs(p), await ours(p)];
     expect(b).toEqual(a);
     const inline = new WorkerPool(0);
     expect(await ours(p, inline)).toEqual(a);
     await inline.close();
     if ('failure' in b) throw new Error(b.failure);
-    expect(new Set(b.rejected.map((x) => x.code))).toEqual(new Set(['urn.malformed', 'ballot.encoding', 'ballot.proof', 'urn.duplicate-identity', 'urn.replay', 'urn.unknown-constituency', 'urn.after-closing']));
+    expect(new Set(b.rejected.map((x) => x.code))).toEqual(
+      new Set(['urn.malformed', 'ballot.encoding', 'ballot.proof', 'urn.duplicate-identity', 'urn.replay', 'urn.unknown-constituency', 'urn.after-closing']),
+    );
   });
 
   it('honest ballots, every receipt as formats.md §4.3 gives it', async () => {
@@ -140,7 +153,11 @@ describe('the verifier reads the urn as the import does: honest urns', () => {
     expect(j).toEqual({ rejected: [], accepted: ['2 v1', '3 v2', '4 v3'] });
     const r = await readUrn({ urnPath: write(urnBytes(honest)), definition: f.definition, fingerprint: f.fingerprint, electionKey: f.electionKeyHex, pool });
     if (!r.ok) throw new Error(r.error.code);
-    expect([...acceptedCounts(r.value)]).toEqual([['c001', 1], ['c002', 1], ['c003', 1]]);
+    expect([...acceptedCounts(r.value)]).toEqual([
+      ['c001', 1],
+      ['c002', 1],
+      ['c003', 1],
+    ]);
   });
 
   it('an urn of no ballot', async () => {
@@ -196,7 +213,11 @@ describe('the verifier reads the urn as the import does: the whole urn refused',
     ['a header of another format', () => urnBytes(honest, { header: '{"format":"sceau/urn/v2","election":"' + toHex(f.fingerprint) + '"}' }), 'urn.header@urn.jsonl:1'],
     ['a header with a field more', () => urnBytes(honest, { header: '{"format":"sceau/urn/v1","election":"' + toHex(f.fingerprint) + '","x":1}' }), 'urn.header@urn.jsonl:1'],
     ['a header of another election', () => urnBytes(honest, { header: headerLine(new Uint8Array(32).fill(7)) }), 'urn.election@urn.jsonl:1'],
-    ['a header whose fingerprint is in upper case', () => urnBytes(honest, { header: headerLine(f.fingerprint).replace(/"election":"([0-9a-f]+)"/, (_, h: string) => `"election":"${h.toUpperCase()}"`) }), 'urn.election@urn.jsonl:1'],
+    [
+      'a header whose fingerprint is in upper case',
+      () => urnBytes(honest, { header: headerLine(f.fingerprint).replace(/"election":"([0-9a-f]+)"/, (_, h: string) => `"election":"${h.toUpperCase()}"`) }),
+      'urn.election@urn.jsonl:1',
+    ],
     ['a byte order mark before the header', () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), urnBytes(honest)]), 'urn.header@urn.jsonl:1'],
     ['a header longer than 1 MiB', () => urnBytes(honest, { header: '{"format":"sceau/urn/v1","election":"' + toHex(f.fingerprint) + '"}' + ' '.repeat(1 << 20) }), 'urn.header@urn.jsonl:1'],
     ['no trailer (the file cut after a ballot line)', () => urnBytes(honest).subarray(0, urnBytes(honest).indexOf('{"trailer"')), 'urn.trailer@urn.jsonl:4'],
@@ -210,14 +231,29 @@ describe('the verifier reads the urn as the import does: the whole urn refused',
     ['a trailer whose signature is in upper case', () => urnBytes(honest, { trailer: (t) => JSON.stringify({ trailer: { ...t, signature: t.signature.toUpperCase() } }) }), 'urn.trailer@urn.jsonl:5'],
     ['a trailer whose ballot count is a string', () => urnBytes(honest, { trailer: (t) => JSON.stringify({ trailer: { ...t, ballots: String(t.ballots) } }) }), 'urn.trailer@urn.jsonl:5'],
     ['a ballot count that is wrong, though signed', () => urnBytes(honest, { ballots: 4 }), 'urn.count@urn.jsonl:5'],
-    ['a ballot line removed', () => { const text = urnBytes(honest).toString('utf8').split('\n'); return [...text.slice(0, 2), ...text.slice(3)].join('\n'); }, 'urn.count@urn.jsonl:4'],
+    [
+      'a ballot line removed',
+      () => {
+        const text = urnBytes(honest).toString('utf8').split('\n');
+        return [...text.slice(0, 2), ...text.slice(3)].join('\n');
+      },
+      'urn.count@urn.jsonl:4',
+    ],
     ['a digest changed in the trailer', () => urnBytes(honest, { digest: '0'.repeat(64) }), 'urn.digest@urn.jsonl:5'],
     ['a ballot line altered after signing', () => urnBytes(honest).toString('utf8').replace('"cast":"2021-05-23T08:14:03Z"', '"cast":"2021-05-23T08:14:04Z"'), 'urn.digest@urn.jsonl:5'],
     ['LF turned into CR LF after signing', () => urnBytes(honest).toString('utf8').replaceAll('\n', '\r\n'), 'urn.digest@urn.jsonl:5'],
     ['a byte order mark on a ballot line after signing', () => urnBytes(honest).toString('utf8').replace('\n{"id"', '\n\ufeff{"id"'), 'urn.digest@urn.jsonl:5'],
     ['signed by another key than the platform', () => urnBytes(honest, { signer: generateIdentityKey(new Uint8Array(32).fill(9)).secretKey }), 'urn.signature@urn.jsonl:5'],
-    ['a signature with one bit changed', () => urnBytes(honest, { trailer: (t) => trailerLine({ ...t, signature: (t.signature[0] === '0' ? '1' : '0') + t.signature.slice(1) }) }), 'urn.signature@urn.jsonl:5'],
-    ['"a voté" counts changed after signing', () => urnBytes(honest, { trailer: (t) => trailerLine({ ...t, voted: t.voted.map((x, i) => (i === 0 ? { ...x, count: x.count + 1 } : x)) }) }), 'urn.signature@urn.jsonl:5'],
+    [
+      'a signature with one bit changed',
+      () => urnBytes(honest, { trailer: (t) => trailerLine({ ...t, signature: (t.signature[0] === '0' ? '1' : '0') + t.signature.slice(1) }) }),
+      'urn.signature@urn.jsonl:5',
+    ],
+    [
+      '"a voté" counts changed after signing',
+      () => urnBytes(honest, { trailer: (t) => trailerLine({ ...t, voted: t.voted.map((x, i) => (i === 0 ? { ...x, count: x.count + 1 } : x)) }) }),
+      'urn.signature@urn.jsonl:5',
+    ],
     ['"a voté" counts missing a constituency', () => urnBytes(honest, { voted: honestVoted().slice(1) }), 'urn.voted@urn.jsonl:5'],
     ['"a voté" counts in another order', () => urnBytes(honest, { voted: honestVoted().reverse() }), 'urn.voted@urn.jsonl:5'],
     ['a negative "a voté" count', () => urnBytes(honest, { trailer: (t) => trailerLine({ ...t, voted: t.voted.map((x) => ({ ...x, count: -1 })) }) }), 'urn.voted@urn.jsonl:5'],
@@ -285,7 +321,11 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
     ['a line longer than 1 MiB', () => [`{"id":"${'x'.repeat((1 << 20) + 10)}"}`, ...honest], ['2 - urn.malformed']],
     ['an unknown constituency', () => [castBallot(f, 'u1', 'c001').line, { ...castBallot(f, 'u2', 'c001').line, constituency: 'zz-unknown' }], ['3 u2 urn.unknown-constituency']],
     ['a constituency that is no valid identifier (formats.md §1)', () => [{ ...good('v2'), constituency: 'c 001' }, good('v1')], ['2 v2 urn.unknown-constituency']],
-    ['unknown constituencies with a lone surrogate and of 64 characters, kept exactly', () => [{ ...good('v2'), constituency: 'c\ud800' }, good('v1'), { ...good('v3'), constituency: 'é'.repeat(64) }], ['2 v2 urn.unknown-constituency', '4 v3 urn.unknown-constituency']],
+    [
+      'unknown constituencies with a lone surrogate and of 64 characters, kept exactly',
+      () => [{ ...good('v2'), constituency: 'c\ud800' }, good('v1'), { ...good('v3'), constituency: 'é'.repeat(64) }],
+      ['2 v2 urn.unknown-constituency', '4 v3 urn.unknown-constituency'],
+    ],
     ['before the opening', () => [castBallot(f, 'e1', 'c001', { cast: '2021-05-21T11:59:59Z' }).line, good('v1')], ['2 e1 urn.before-opening']],
     ['after the closing', () => [good('v1'), castBallot(f, 'l1', 'c002', { cast: '2021-06-01T00:00:00Z' }).line], ['3 l1 urn.after-closing']],
     ['a point that is no canonical encoding', () => [withBallot(b1, { a: 'f'.repeat(64) }), good('v2')], ['2 v1 ballot.encoding']],
@@ -295,27 +335,53 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
     ['a ballot moved to another constituency: the proof fails', () => [{ ...b1, constituency: 'c002' }, good('v2')], ['2 v1 ballot.proof']],
     ['a ballot moved to another identity: the proof fails', () => [{ ...b1, id: 'v9' }, good('v2')], ['2 v9 ballot.proof']],
     ['an identity twice: both set aside', () => [good('v1'), good('v2'), { ...good('v3'), id: 'v1' }], ['2 v1 urn.duplicate-identity', '4 v1 urn.duplicate-identity']],
-    ['an identity twice, once late: both set aside', () => [good('v1'), castBallot(f, 'v1', 'c001', { cast: '2021-06-01T00:00:00Z' }).line], ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity']],
-    ['an identity twice, once with a failing proof: both set aside', () => [withBallot(b1, {}, { response: bumped(b1.ballot.proof.response) }), good('v1')], ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity']],
+    [
+      'an identity twice, once late: both set aside',
+      () => [good('v1'), castBallot(f, 'v1', 'c001', { cast: '2021-06-01T00:00:00Z' }).line],
+      ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity'],
+    ],
+    [
+      'an identity twice, once with a failing proof: both set aside',
+      () => [withBallot(b1, {}, { response: bumped(b1.ballot.proof.response) }), good('v1')],
+      ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity'],
+    ],
     ['an identity twice, once malformed: the well-formed one stays', () => [withBallot(b1, { a: 'X' }), good('v1')], ['2 - urn.malformed']],
     ['a ciphertext copied under another identity: its proof fails, the genuine one stays', () => [{ ...good('v1'), id: 'x-copy' }, good('v1')], ['2 x-copy ballot.proof']],
     ['a real replay (same randomness, proofs that hold): the later line is urn.replay', () => [good('v1'), good('v2'), replayOf('v1-bis', 'v1')], ['4 v1-bis urn.replay']],
     ['a replay placed first: the first line stays', () => [replayOf('v1-bis', 'v1'), good('v1')], ['3 v1 urn.replay']],
-    ['a replay of a ballot set aside as a duplicate identity stays', () => [good('v1'), { ...good('v2'), id: 'v1' }, replayOf('v1-bis', 'v1')], ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity']],
+    [
+      'a replay of a ballot set aside as a duplicate identity stays',
+      () => [good('v1'), { ...good('v2'), id: 'v1' }, replayOf('v1-bis', 'v1')],
+      ['2 v1 urn.duplicate-identity', '3 v1 urn.duplicate-identity'],
+    ],
     ['a late replay does not knock the genuine ballot out', () => [replayOf('v1-late', 'v1', { cast: '2021-06-01T00:00:00Z' }), good('v1')], ['2 v1-late urn.after-closing']],
     ['a repeated key: the last one counts, as in JSON.parse', () => [asText(good('v2')).replace('{"id":"v2"', '{"id":"zz","id":"v2"'), good('v1')], []],
-    ['every reason at once, in urn order', () => [
-      'junk',
-      good('v1'),
-      { ...good('v2'), constituency: 'zz' },
-      castBallot(f, 'e2', 'c001', { cast: '2020-01-01T00:00:00Z' }).line,
-      castBallot(f, 'l2', 'c001', { cast: '2022-01-01T00:00:00Z' }).line,
-      withBallot(good('v3'), { b: 'f'.repeat(64) }),
-      withBallot(good('v4'), {}, { commitment: good('v5').ballot.proof.commitment }),
-      replayOf('v1-bis', 'v1'),
-      good('v5'),
-      { ...good('v5'), id: 'v5', cast: '2021-05-24T00:00:00Z' },
-    ], ['2 - urn.malformed', '4 v2 urn.unknown-constituency', '5 e2 urn.before-opening', '6 l2 urn.after-closing', '7 v3 ballot.encoding', '8 v4 ballot.proof', '9 v1-bis urn.replay', '10 v5 urn.duplicate-identity', '11 v5 urn.duplicate-identity']],
+    [
+      'every reason at once, in urn order',
+      () => [
+        'junk',
+        good('v1'),
+        { ...good('v2'), constituency: 'zz' },
+        castBallot(f, 'e2', 'c001', { cast: '2020-01-01T00:00:00Z' }).line,
+        castBallot(f, 'l2', 'c001', { cast: '2022-01-01T00:00:00Z' }).line,
+        withBallot(good('v3'), { b: 'f'.repeat(64) }),
+        withBallot(good('v4'), {}, { commitment: good('v5').ballot.proof.commitment }),
+        replayOf('v1-bis', 'v1'),
+        good('v5'),
+        { ...good('v5'), id: 'v5', cast: '2021-05-24T00:00:00Z' },
+      ],
+      [
+        '2 - urn.malformed',
+        '4 v2 urn.unknown-constituency',
+        '5 e2 urn.before-opening',
+        '6 l2 urn.after-closing',
+        '7 v3 ballot.encoding',
+        '8 v4 ballot.proof',
+        '9 v1-bis urn.replay',
+        '10 v5 urn.duplicate-identity',
+        '11 v5 urn.duplicate-identity',
+      ],
+    ],
   ];
   it.each(cases)('%s', async (_name, lines, expected) => {
     const j = await judged(urnBytes(lines()));
@@ -333,7 +399,8 @@ describe('the verifier reads the urn as the import does: each ballot line', () =
     expect(instantOf('2021-05-23T08:14:03Z')).toBe(Date.parse('2021-05-23T08:14:03Z'));
     expect(instantOf('2000-02-29T00:00:00Z')).toBe(Date.parse('2000-02-29T00:00:00Z'));
     expect(instantOf('0000-01-01T00:00:00Z')).toBe(Date.parse('0000-01-01T00:00:00Z'));
-    for (const bad of ['1900-02-29T00:00:00Z', '2021-13-01T00:00:00Z', '2021-00-10T00:00:00Z', '2021-04-31T00:00:00Z', '2021-05-23T08:60:00Z', '2021-05-23 08:14:03Z']) expect(instantOf(bad), bad).toBeNaN();
+    for (const bad of ['1900-02-29T00:00:00Z', '2021-13-01T00:00:00Z', '2021-00-10T00:00:00Z', '2021-04-31T00:00:00Z', '2021-05-23T08:60:00Z', '2021-05-23 08:14:03Z'])
+      expect(instantOf(bad), bad).toBeNaN();
   });
 });
 
@@ -353,7 +420,30 @@ describe('the verifier judges short garbage lines without parsing them, with the
     return Buffer.concat([signed, Buffer.from(`${trailerLine(t)}\n`)]);
   };
   // Lines that are no object, or too short for the shortest trailer, {"trailer":0} (13 bytes).
-  const garbage = ['', 'x', '[]', '"a"', '1', 'null', ' ', '\r', '\t', '{', '}', '{}', ' {} ', '[{}]', '{"a":1}', '{"trailer":}', 'junk junk', '\ufeff{"trailer":0}', '{"trailer"', 'x{"trailer":0}', '{"trailer":0}x', '\t{"trailer":0 \r'];
+  const garbage = [
+    '',
+    'x',
+    '[]',
+    '"a"',
+    '1',
+    'null',
+    ' ',
+    '\r',
+    '\t',
+    '{',
+    '}',
+    '{}',
+    ' {} ',
+    '[{}]',
+    '{"a":1}',
+    '{"trailer":}',
+    'junk junk',
+    '\ufeff{"trailer":0}',
+    '{"trailer"',
+    'x{"trailer":0}',
+    '{"trailer":0}x',
+    '\t{"trailer":0 \r',
+  ];
   // Lines that may be an object of 13 bytes or more: parsed.
   const parsed = ['{"id":"v1","x":12}', ' {"trailer":[1,2]]} ', '\t{"trailer":0,"x":1}\r'];
 
@@ -415,7 +505,15 @@ describe('the verifier reads a large urn about as fast as the import', () => {
   it('20,000 ballots: same verdicts; both timed (figures in the log)', async () => {
     const p = join(tempDir('sceau-urn-'), 'urn.jsonl');
     const t0 = performance.now();
-    await simulateUrn({ definition: f.definition, fingerprint: f.fingerprint, electionKey: f.electionKey, platformSecretKey: f.platform.secretKey, voters: 20_000, bad: { malformed: 3, 'invalid-point': 3, 'bad-proof': 3, 'duplicate-identity': 3, replay: 3, 'unknown-constituency': 3, 'after-closing': 3 }, urnPath: p });
+    await simulateUrn({
+      definition: f.definition,
+      fingerprint: f.fingerprint,
+      electionKey: f.electionKey,
+      platformSecretKey: f.platform.secretKey,
+      voters: 20_000,
+      bad: { malformed: 3, 'invalid-point': 3, 'bad-proof': 3, 'duplicate-identity': 3, replay: 3, 'unknown-constituency': 3, 'after-closing': 3 },
+      urnPath: p,
+    });
     const t1 = performance.now();
     const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
       const start = performance.now();

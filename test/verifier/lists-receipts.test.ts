@@ -23,7 +23,10 @@ const pool = new WorkerPool(0);
 afterAll(() => pool.close());
 
 /** A receipt as formats.md §4.3 writes it: 32 lower-case hex digits in eight groups of four. */
-const written = (r: Uint8Array): string => Buffer.from(r).toString('hex').replace(/(.{4})(?!$)/g, '$1-');
+const written = (r: Uint8Array): string =>
+  Buffer.from(r)
+    .toString('hex')
+    .replace(/(.{4})(?!$)/g, '$1-');
 const receiptsOf = (packed: Uint8Array): Uint8Array[] => Array.from({ length: packed.length / 16 }, (_, i) => packed.subarray(i * 16, i * 16 + 16));
 
 /** The text the packed path writes: its blocks, end to end. */
@@ -52,7 +55,13 @@ function nastyReceipts(n: number, seed: number): Uint8Array {
 
 describe('receipts.txt from packed receipts (docs/tally-ceremony.md §3)', () => {
   it('the byte order of the 16 bytes is the byte order of their written form: the same text as receiptsText', () => {
-    for (const [n, seed] of [[0, 1], [1, 2], [2, 3], [500, 4], [5000, 5]] as const) {
+    for (const [n, seed] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [500, 4],
+      [5000, 5],
+    ] as const) {
       const packed = nastyReceipts(n, seed);
       const strings = receiptsOf(packed).map(written);
       if (n >= 500) {
@@ -103,7 +112,12 @@ async function checkReceiptsWhole(report: Report, dir: string, entries: readonly
   const e = entries.find((x) => x.type === 'tally.receipts');
   const p = (e === undefined ? {} : e.payload) as Record<string, unknown>;
   if (p['sha256'] !== createHash('sha256').update(new TextEncoder().encode(text)).digest('hex') || p['count'] !== expected.split('\n').length - 1) {
-    report.fail('tally.receipts-entry', "La liste des reçus n'est pas celle que le journal enregistre.", 'The list of receipts is not the one the transcript records.', `tally.jsonl${e === undefined ? '' : `:${e.seq + 1}`}`);
+    report.fail(
+      'tally.receipts-entry',
+      "La liste des reçus n'est pas celle que le journal enregistre.",
+      'The list of receipts is not the one the transcript records.',
+      `tally.jsonl${e === undefined ? '' : `:${e.seq + 1}`}`,
+    );
   }
 }
 
@@ -122,7 +136,13 @@ describe('checkReceipts reads receipts.txt as a stream, with the same failures a
     ['one line changed', [...lines.slice(0, 10), changedDigit(lines[10]!), ...lines.slice(11)].map((l) => `${l}\n`).join('')],
     ['the last line changed', [...lines.slice(0, -1), changedDigit(lines.at(-1)!)].map((l) => `${l}\n`).join('')],
     ['one line removed', [...lines.slice(0, 10), ...lines.slice(11)].map((l) => `${l}\n`).join('')],
-    ['the last line removed', lines.slice(0, -1).map((l) => `${l}\n`).join('')],
+    [
+      'the last line removed',
+      lines
+        .slice(0, -1)
+        .map((l) => `${l}\n`)
+        .join(''),
+    ],
     ['one line duplicated', [...lines.slice(0, 11), ...lines.slice(10)].map((l) => `${l}\n`).join('')],
     ['two lines swapped', [...lines.slice(0, 10), lines[20]!, ...lines.slice(11, 20), lines[10]!, ...lines.slice(21)].map((l) => `${l}\n`).join('')],
     ['the final LF missing', honest.slice(0, -1)],
@@ -157,7 +177,8 @@ describe('checkReceipts reads receipts.txt as a stream, with the same failures a
         await checkReceipts(now, dir, entries, imp, chunk);
         expect(now.failures, `${what}, chunks of ${chunk}`).toEqual(before.failures);
       }
-      if (_name === 'honest' && what !== 'a count one off' && what !== 'a count that is a string' && what !== 'no entry' && what !== 'an entry whose payload is no object') expect(before.failures).toEqual([]);
+      if (_name === 'honest' && what !== 'a count one off' && what !== 'a count that is a string' && what !== 'no entry' && what !== 'an entry whose payload is no object')
+        expect(before.failures).toEqual([]);
       else expect(before.failures.length).toBeGreaterThan(0);
     }
   });
@@ -229,11 +250,13 @@ describe('the lists of a record, re-sealed', () => {
     expect(report.failures.map((f) => f.code)).toEqual(['tally.receipts', 'tally.receipts-entry']);
   });
 
-  const withCode = (code: string) => (d: string): void => {
-    const path = join(d, 'rejected.jsonl');
-    const [first, ...rest] = readFileSync(path, 'utf8').split('\n');
-    writeFileSync(path, [first!.replace('"code":"urn.duplicate-identity"', `"code":${code}`), ...rest].join('\n'));
-  };
+  const withCode =
+    (code: string) =>
+    (d: string): void => {
+      const path = join(d, 'rejected.jsonl');
+      const [first, ...rest] = readFileSync(path, 'utf8').split('\n');
+      writeFileSync(path, [first!.replace('"code":"urn.duplicate-identity"', `"code":${code}`), ...rest].join('\n'));
+    };
 
   it.each([
     ['an object whose toString is no function', '{"toString":1}', '{"toString":1}'],

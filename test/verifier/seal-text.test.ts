@@ -80,7 +80,11 @@ describe('the verifier reads a seal as the writer does', () => {
 
   it('every text one edit away from a PV seal: cut, deleted, replaced or inserted characters', () => {
     const codes = new Map<string, number>();
-    for (const seal of [pvSeal(), pvSeal({ signatures: [{ member: 7, signature: SIG(7) }] }), pvSeal({ constituency: 'A.b-9_z', signatures: [9, 10, 255].map((member) => ({ member, signature: SIG(member) })) })]) {
+    for (const seal of [
+      pvSeal(),
+      pvSeal({ signatures: [{ member: 7, signature: SIG(7) }] }),
+      pvSeal({ constituency: 'A.b-9_z', signatures: [9, 10, 255].map((member) => ({ member, signature: SIG(member) })) }),
+    ]) {
       for (const text of neighbours(seal, ALPHABET)) {
         const code = agree('pv', text);
         codes.set(code, (codes.get(code) ?? 0) + 1);

@@ -49,7 +49,10 @@ async function forged(edit: (entries: Entries, workstation: string) => Entries):
   const dir = join(tempDir('sceau-tally-forged-'), 'record');
   cpSync(base, dir, { recursive: true });
   const path = join(dir, RECORD_FILES.tallyTranscript);
-  const entries = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TranscriptEntry);
+  const entries = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as TranscriptEntry);
   const fp = fromHex(entries[0]!.prev);
   const honest = entries[0]!.actor;
   const honestKey = (entries[0]!.payload as { publicKey: string }).publicKey;
@@ -128,7 +131,10 @@ describe('honest records of every kind still verify', () => {
     must(await c.count());
     for (const j of [3, 4, 5]) must(await c.sign(memberStep(fx, j)));
     must(await c.close());
-    const entries = readFileSync(join(folder, RECORD_FILES.tallyTranscript), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TranscriptEntry);
+    const entries = readFileSync(join(folder, RECORD_FILES.tallyTranscript), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as TranscriptEntry);
     expect(entries.filter((e) => e.type === 'tally.deviation').map((e) => (e.payload as { kind: string }).kind)).toEqual(['import-refused', 'token-refused']);
     expect(new Set(entries.filter((e) => e.type === 'workstation.session').map((e) => e.actor)).size).toBe(2);
     const report = await verifyRecord(folder, { pool });
@@ -138,29 +144,49 @@ describe('honest records of every kind still verify', () => {
 
 describe('a payload with a key the docs do not define, or without one they do, is refused (tally.entry)', () => {
   const cases: [string, (e: Entries, ws: string) => { entries: Entries; line: number }, RegExp][] = [
-    ['a comment in tally.results', (e) => (e[at(e, 'tally.results')].payload.comment = 'vu', { entries: e, line: at(e, 'tally.results') + 1 }), /tally\.results.*unexpected key "comment"/],
-    ['an extra key in tally.count', (e) => (e[at(e, 'tally.count')].payload.note = 1, { entries: e, line: at(e, 'tally.count') + 1 }), /tally\.count.*unexpected key "note"/],
-    ['an extra key in tally.import', (e) => (e[at(e, 'tally.import')].payload.source = 'clé', { entries: e, line: at(e, 'tally.import') + 1 }), /tally\.import.*unexpected key "source"/],
-    ['an extra key in tally.receipts', (e) => (e[at(e, 'tally.receipts')].payload.url = 'x', { entries: e, line: at(e, 'tally.receipts') + 1 }), /tally\.receipts.*unexpected key "url"/],
-    ['an extra key in tally.shuffle', (e) => (e[at(e, 'tally.shuffle')].payload.seed = 'x', { entries: e, line: at(e, 'tally.shuffle') + 1 }), /tally\.shuffle.*unexpected key "seed"/],
-    ['an extra key in tally.decryption', (e) => (e[at(e, 'tally.decryption')].payload.note = 'x', { entries: e, line: at(e, 'tally.decryption') + 1 }), /tally\.decryption.*unexpected key "note"/],
-    ['an extra key in tally.signature', (e) => (e[at(e, 'tally.signature')].payload.note = 'x', { entries: e, line: at(e, 'tally.signature') + 1 }), /tally\.signature.*unexpected key "note"/],
-    ['an extra key in a signature item', (e) => (e[at(e, 'tally.signature')].payload.signatures[1].note = 'x', { entries: e, line: at(e, 'tally.signature') + 1 }), /tally\.signature.*unexpected key "note" in signatures\[1\]/],
-    ['an extra key in a deviation', (e, ws) => ({ entries: inserted(e, at(e, 'tally.import'), deviation(ws, e[1].time, { comment: 'x' })), line: at(e, 'tally.import') + 1 }), /tally\.deviation.*unexpected key "comment"/],
-    ["an extra key in a deviation's message", (e, ws) => ({ entries: inserted(e, at(e, 'tally.import'), deviation(ws, e[1].time, {}, { de: 'x' })), line: at(e, 'tally.import') + 1 }), /tally\.deviation.*unexpected key "de" in message/],
-    ['tally.results without its digest, with another key instead', (e) => (e[at(e, 'tally.results')].payload = { results: 'x' }, { entries: e, line: at(e, 'tally.results') + 1 }), /tally\.results.*unexpected key "results"/],
+    ['a comment in tally.results', (e) => ((e[at(e, 'tally.results')].payload.comment = 'vu'), { entries: e, line: at(e, 'tally.results') + 1 }), /tally\.results.*unexpected key "comment"/],
+    ['an extra key in tally.count', (e) => ((e[at(e, 'tally.count')].payload.note = 1), { entries: e, line: at(e, 'tally.count') + 1 }), /tally\.count.*unexpected key "note"/],
+    ['an extra key in tally.import', (e) => ((e[at(e, 'tally.import')].payload.source = 'clé'), { entries: e, line: at(e, 'tally.import') + 1 }), /tally\.import.*unexpected key "source"/],
+    ['an extra key in tally.receipts', (e) => ((e[at(e, 'tally.receipts')].payload.url = 'x'), { entries: e, line: at(e, 'tally.receipts') + 1 }), /tally\.receipts.*unexpected key "url"/],
+    ['an extra key in tally.shuffle', (e) => ((e[at(e, 'tally.shuffle')].payload.seed = 'x'), { entries: e, line: at(e, 'tally.shuffle') + 1 }), /tally\.shuffle.*unexpected key "seed"/],
+    ['an extra key in tally.decryption', (e) => ((e[at(e, 'tally.decryption')].payload.note = 'x'), { entries: e, line: at(e, 'tally.decryption') + 1 }), /tally\.decryption.*unexpected key "note"/],
+    ['an extra key in tally.signature', (e) => ((e[at(e, 'tally.signature')].payload.note = 'x'), { entries: e, line: at(e, 'tally.signature') + 1 }), /tally\.signature.*unexpected key "note"/],
+    [
+      'an extra key in a signature item',
+      (e) => ((e[at(e, 'tally.signature')].payload.signatures[1].note = 'x'), { entries: e, line: at(e, 'tally.signature') + 1 }),
+      /tally\.signature.*unexpected key "note" in signatures\[1\]/,
+    ],
+    [
+      'an extra key in a deviation',
+      (e, ws) => ({ entries: inserted(e, at(e, 'tally.import'), deviation(ws, e[1].time, { comment: 'x' })), line: at(e, 'tally.import') + 1 }),
+      /tally\.deviation.*unexpected key "comment"/,
+    ],
+    [
+      "an extra key in a deviation's message",
+      (e, ws) => ({ entries: inserted(e, at(e, 'tally.import'), deviation(ws, e[1].time, {}, { de: 'x' })), line: at(e, 'tally.import') + 1 }),
+      /tally\.deviation.*unexpected key "de" in message/,
+    ],
+    [
+      'tally.results without its digest, with another key instead',
+      (e) => ((e[at(e, 'tally.results')].payload = { results: 'x' }), { entries: e, line: at(e, 'tally.results') + 1 }),
+      /tally\.results.*unexpected key "results"/,
+    ],
     ['tally.count without its members', (e) => (delete e[at(e, 'tally.count')].payload.members, { entries: e, line: at(e, 'tally.count') + 1 }), /tally\.count.*missing key "members"/],
   ];
   for (const [what, edit, said] of cases) {
-    it(what, async () => {
-      let line = 0;
-      const r = await forged((e, ws) => {
-        const made = edit(e, ws);
-        line = made.line;
-        return made.entries;
-      });
-      expectRefused(r, line, said);
-    }, 60_000);
+    it(
+      what,
+      async () => {
+        let line = 0;
+        const r = await forged((e, ws) => {
+          const made = edit(e, ws);
+          line = made.line;
+          return made.entries;
+        });
+        expectRefused(r, line, said);
+      },
+      60_000,
+    );
   }
 });
 

@@ -404,7 +404,12 @@ describe('the verifier judges replays as the import does: against accepted ballo
   /** The tally ceremony's real script on the prepared election (as runDemo runs it). */
   async function tally(p: Prepared, dir: string, n: number, t: number): Promise<void> {
     const measure = async () => ok(await measureSoftware(process.cwd()));
-    const c = must(await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: dir, shuffles: 1 }, { session: newWorkstationSession('simulation', 'cli'), measure, network: () => probeNetwork(), override: SIMULATION, tokens: demoTallyTokens(), pool }));
+    const c = must(
+      await TallyCeremony.create(
+        { keyCeremonyFolder: p.keyCeremonyFolder, folder: dir, shuffles: 1 },
+        { session: newWorkstationSession('simulation', 'cli'), measure, network: () => probeNetwork(), override: SIMULATION, tokens: demoTallyTokens(), pool },
+      ),
+    );
     const step = (j: number) => ({ member: j, token: { drive: join(p.tokensDir, `member-${j}`), label: `member-${j}`, size: 0 }, passphrase: '' });
     must(await c.importUrn(p.urnPath));
     must(await c.publishReceipts());
@@ -415,7 +420,11 @@ describe('the verifier judges replays as the import does: against accepted ballo
     must(await c.close());
   }
 
-  const lines = (dir: string, file: string): any[] => readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+  const lines = (dir: string, file: string): any[] =>
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l));
 
   it('a copy before its genuine ballot and a copy after another: the record of the new rule verifies, one of the old rule is refused', async () => {
     const root = tempDir('sceau-replay-');
@@ -443,7 +452,13 @@ describe('the verifier judges replays as the import does: against accepted ballo
     const old = lines(dir, 'rejected.jsonl').map((x) => (x.id === 'copy-after' ? { ...x, code: 'urn.replay' } : x));
     old.push({ line: genuine.line, id: genuine.id, constituency: genuine.constituency, code: 'urn.replay', reason: {} });
     old.sort((x, y) => x.line - y.line);
-    writeFileSync(join(dir, 'accepted.jsonl'), lines(dir, 'accepted.jsonl').filter((x) => x.id !== before).map((x) => `${JSON.stringify(x)}\n`).join(''));
+    writeFileSync(
+      join(dir, 'accepted.jsonl'),
+      lines(dir, 'accepted.jsonl')
+        .filter((x) => x.id !== before)
+        .map((x) => `${JSON.stringify(x)}\n`)
+        .join(''),
+    );
     writeFileSync(join(dir, 'rejected.jsonl'), old.map((x) => `${JSON.stringify(x)}\n`).join(''));
     writeFileSync(join(dir, 'manifest.json'), manifestText(await buildManifest(dir)));
     const refused = await verifyRecord(dir, { pool });
@@ -454,4 +469,3 @@ describe('the verifier judges replays as the import does: against accepted ballo
     rmSync(root, { recursive: true, force: true });
   }, 120_000);
 });
-

@@ -38,7 +38,12 @@ function combine(members: number[], qualified: number[], partials = members.map(
 
 describe('combine task', () => {
   it('decrypts with any t qualified members', () => {
-    for (const quorum of [[1, 2], [1, 3], [3, 2]]) expect(combine(quorum, [1, 2, 3])).toMatchObject({ ok: true, decoded: choices });
+    for (const quorum of [
+      [1, 2],
+      [1, 3],
+      [3, 2],
+    ])
+      expect(combine(quorum, [1, 2, 3])).toMatchObject({ ok: true, decoded: choices });
   });
   it('refuses a partial from a member outside the qualified set, naming them', () => {
     const r = combine([1, 3], [1, 2]);
@@ -49,7 +54,14 @@ describe('combine task', () => {
     }
   });
   it("refuses a partial presented under another member's number (checked against the ceremony's key)", () => {
-    const r = combine([1, 2], [1, 2, 3], [{ member: 1, partial: partial(1) }, { member: 2, partial: { ...partial(3), member: 2 } }]);
+    const r = combine(
+      [1, 2],
+      [1, 2, 3],
+      [
+        { member: 1, partial: partial(1) },
+        { member: 2, partial: { ...partial(3), member: 2 } },
+      ],
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'decryption.proof' } });
   });
 });

@@ -24,7 +24,11 @@ describe('software measurement', () => {
     expect(m.files.map((f) => f.path)).toEqual(['out/main/index.js', 'out/renderer/index.html', 'package.json']);
     expect(m.digest).toBe(createHash('sha256').update(manifestText(m.files)).digest('hex'));
     // sha256sum reproduces every manifest line, so an auditor needs no Sceau to check it.
-    const sums = execFileSync('sha256sum', m.files.map((f) => f.path), { cwd: root, encoding: 'utf8' });
+    const sums = execFileSync(
+      'sha256sum',
+      m.files.map((f) => f.path),
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(sums).toBe(manifestText(m.files));
   });
 

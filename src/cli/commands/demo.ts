@@ -56,7 +56,7 @@ export async function demo(argv: string[]): Promise<number> {
       pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]!.name}`));
     }
     console.log(`\nQuorum : membres / members ${quorum.join(', ')}`);
-    if (values.stations === true) console.log('Postes des membres / members\' stations: PRIVATE/sticks (paquets et réponses / packets and answers)');
+    if (values.stations === true) console.log("Postes des membres / members' stations: PRIVATE/sticks (paquets et réponses / packets and answers)");
     console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
     return 0;
   } finally {

@@ -61,7 +61,14 @@ export async function simulate(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function simulateAfterCeremony(keyCeremony: string, platformKey: string, out: string, privateDir: string, voters: number, bad: Parameters<typeof simulateCeremonyUrn>[0]['bad']): Promise<number> {
+async function simulateAfterCeremony(
+  keyCeremony: string,
+  platformKey: string,
+  out: string,
+  privateDir: string,
+  voters: number,
+  bad: Parameters<typeof simulateCeremonyUrn>[0]['bad'],
+): Promise<number> {
   const progress = stderrProgress();
   const r = await simulateCeremonyUrn({ keyCeremony, platformKey, out, privateDir, voters, ...(bad === undefined ? {} : { bad }), onProgress: (done, total) => progress('voting', done, total) });
   if (!r.ok) {

@@ -26,7 +26,12 @@ export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--worke
                 record, and prints the figures to compare with the paper`;
 
 export async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, lang: { type: 'string' }, workers: { type: 'string' }, seal: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, lang: { type: 'string' }, workers: { type: 'string' }, seal: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const record = positionals[0];
   if (record === undefined || positionals.length !== 1) {
     console.error(VERIFY_HELP);
@@ -68,7 +73,10 @@ export async function verify(argv: string[]): Promise<number> {
 async function checkSeal(record: string, text: string, lang: 'fr' | 'en', json: boolean): Promise<number> {
   if (text.startsWith('sceau:results:')) {
     const r = await checkResultsSeal(record, text);
-    if (json) console.log(JSON.stringify(r.ok ? { ok: true, recordFingerprint: r.value.recordFingerprint, members: r.value.members.map((m) => m.index), results: r.value.results.constituencies } : r, null, 1));
+    if (json)
+      console.log(
+        JSON.stringify(r.ok ? { ok: true, recordFingerprint: r.value.recordFingerprint, members: r.value.members.map((m) => m.index), results: r.value.results.constituencies } : r, null, 1),
+      );
     else if (!r.ok) console.log(`✗ [${r.error.code}] ${r.error.message[lang]}`);
     else {
       console.log(`✓ ${lang === 'fr' ? 'Récapitulatif conforme au dossier' : 'Summary matches the record'} ${groupedHex(fromHex(r.value.recordFingerprint))}`);
@@ -85,7 +93,11 @@ async function checkSeal(record: string, text: string, lang: 'fr' | 'en', json: 
     console.log(`  inscrits ${pv.inscrits}  votants ${pv.votants}  blancs ${pv.blancs}  nuls ${pv.nuls}  exprimés ${pv.exprimes}`);
     pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]?.name ?? `#${k + 1}`}`));
     console.log(`  ${lang === 'fr' ? 'signé par' : 'signed by'}: ${members.map((m) => `${m.index} ${m.name}`).join(', ')}`);
-    console.log(lang === 'fr' ? '  Comparez ces chiffres avec le papier ; `sceau verify` sans --seal vérifie tout le dossier.' : '  Compare these figures with the paper; `sceau verify` without --seal checks the whole record.');
+    console.log(
+      lang === 'fr'
+        ? '  Comparez ces chiffres avec le papier ; `sceau verify` sans --seal vérifie tout le dossier.'
+        : '  Compare these figures with the paper; `sceau verify` without --seal checks the whole record.',
+    );
   }
   return r.ok ? 0 : 1;
 }

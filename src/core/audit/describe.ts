@@ -59,7 +59,10 @@ export function describeEntry(e: EntryLike): Bilingual {
       return { fr: `${a.fr} vérifie les parts reçues (${n} plainte(s)).`, en: `${a.en} checks the shares received (${n} complaint(s)).` };
     }
     case 'dkg.result':
-      return { fr: `${a.fr} publie le résultat de la génération (membres qualifiés ${list(field(field(p, 'result'), 'qualified'))}).`, en: `${a.en} publishes the key-generation result (qualified members ${list(field(field(p, 'result'), 'qualified'))}).` };
+      return {
+        fr: `${a.fr} publie le résultat de la génération (membres qualifiés ${list(field(field(p, 'result'), 'qualified'))}).`,
+        en: `${a.en} publishes the key-generation result (qualified members ${list(field(field(p, 'result'), 'qualified'))}).`,
+      };
     case 'member.share-sealed':
       return { fr: `${a.fr} scelle son fragment de clé sur son jeton.`, en: `${a.en} seals their key share onto their token.` };
     case 'member.confirmed':
@@ -73,19 +76,34 @@ export function describeEntry(e: EntryLike): Bilingual {
       return { fr: `Écart consigné : ${fr}`, en: `Deviation recorded: ${en}` };
     }
     case 'tally.open':
-      return { fr: `${a.fr} ouvre le dépouillement (${String(field(p, 'shuffles'))} mélange(s) successif(s) par circonscription).`, en: `${a.en} opens the tally (${String(field(p, 'shuffles'))} successive shuffle(s) per constituency).` };
+      return {
+        fr: `${a.fr} ouvre le dépouillement (${String(field(p, 'shuffles'))} mélange(s) successif(s) par circonscription).`,
+        en: `${a.en} opens the tally (${String(field(p, 'shuffles'))} successive shuffle(s) per constituency).`,
+      };
     case 'tally.import':
-      return { fr: `${a.fr} importe l'urne (${String(field(p, 'accepted'))} acceptés, ${String(field(p, 'rejected'))} rejetés).`, en: `${a.en} imports the urn (${String(field(p, 'accepted'))} accepted, ${String(field(p, 'rejected'))} rejected).` };
+      return {
+        fr: `${a.fr} importe l'urne (${String(field(p, 'accepted'))} acceptés, ${String(field(p, 'rejected'))} rejetés).`,
+        en: `${a.en} imports the urn (${String(field(p, 'accepted'))} accepted, ${String(field(p, 'rejected'))} rejected).`,
+      };
     case 'tally.receipts':
       return { fr: `${a.fr} publie la liste des ${String(field(p, 'count'))} codes de reçu.`, en: `${a.en} publishes the list of ${String(field(p, 'count'))} receipt codes.` };
     case 'tally.shuffle':
-      return { fr: `${a.fr} mélange la circonscription ${String(field(p, 'constituency'))} (mélange ${String(field(p, 'round'))}, preuve vérifiée).`, en: `${a.en} shuffles constituency ${String(field(p, 'constituency'))} (shuffle ${String(field(p, 'round'))}, proof verified).` };
+      return {
+        fr: `${a.fr} mélange la circonscription ${String(field(p, 'constituency'))} (mélange ${String(field(p, 'round'))}, preuve vérifiée).`,
+        en: `${a.en} shuffles constituency ${String(field(p, 'constituency'))} (shuffle ${String(field(p, 'round'))}, proof verified).`,
+      };
     case 'tally.decryption': {
       const n = Array.isArray(field(p, 'partials')) ? (field(p, 'partials') as unknown[]).length : '?';
-      return { fr: `${a.fr} déchiffre partiellement ${n} circonscription(s) avec son jeton (preuves vérifiées).`, en: `${a.en} partially decrypts ${n} constituency(ies) with their token (proofs verified).` };
+      return {
+        fr: `${a.fr} déchiffre partiellement ${n} circonscription(s) avec son jeton (preuves vérifiées).`,
+        en: `${a.en} partially decrypts ${n} constituency(ies) with their token (proofs verified).`,
+      };
     }
     case 'tally.count':
-      return { fr: `${a.fr} combine les déchiffrements des membres ${list(field(p, 'members'))} et compte les voix.`, en: `${a.en} combines the decryptions of members ${list(field(p, 'members'))} and counts the votes.` };
+      return {
+        fr: `${a.fr} combine les déchiffrements des membres ${list(field(p, 'members'))} et compte les voix.`,
+        en: `${a.en} combines the decryptions of members ${list(field(p, 'members'))} and counts the votes.`,
+      };
     case 'tally.signature':
       return { fr: `${a.fr} signe les procès-verbaux.`, en: `${a.en} signs the tally reports (PVs).` };
     case 'tally.results':

@@ -68,8 +68,7 @@ function parse(text: string): Record<string, unknown> | undefined {
   }
 }
 
-const unreadable = (file: string): Result<never> =>
-  fail('receipt.record', `Registre illisible : ${file} manque ou est mal formé.`, `Unreadable record: ${file} is missing or malformed.`, file);
+const unreadable = (file: string): Result<never> => fail('receipt.record', `Registre illisible : ${file} manque ou est mal formé.`, `Unreadable record: ${file} is missing or malformed.`, file);
 
 /** Looks a receipt code up in the record folder `dir`. */
 export async function lookUpReceipt(dir: string, input: string): Promise<Result<ReceiptAnswer>> {
@@ -101,7 +100,17 @@ export async function lookUpReceipt(dir: string, input: string): Promise<Result<
   }
   if (found !== undefined) {
     const counted = await countedIn(dir, election.fingerprint, found.constituency, acceptedPerConstituency.get(found.constituency) ?? 0);
-    return ok({ receipt, status: 'accepted', line: found.line, constituency: found.constituency, reason: null, counted: counted.counted, countedBecause: counted.because, election, verification: null });
+    return ok({
+      receipt,
+      status: 'accepted',
+      line: found.line,
+      constituency: found.constituency,
+      reason: null,
+      counted: counted.counted,
+      countedBecause: counted.because,
+      election,
+      verification: null,
+    });
   }
 
   // 2. The rejected lines: their receipts are recomputed from the urn's lines.
@@ -161,12 +170,24 @@ async function countedIn(dir: string, fingerprint: string, constituency: string,
   const json = async (name: string) => parse((await readFile(join(dir, ...name.split('/')), 'utf8').catch(() => '')) || 'null');
   const tally = await json(tallyFile(constituency));
   if (tally === undefined || tally['constituency'] !== constituency || tally['ballots'] !== accepted) {
-    return { counted: false, because: { fr: `Non compté : le dépouillement de ${constituency} (${tallyFile(constituency)}) manque ou ne prend pas les ${accepted} bulletins acceptés.`, en: `Not counted: the tally of ${constituency} (${tallyFile(constituency)}) is missing or does not take the ${accepted} accepted ballots.` } };
+    return {
+      counted: false,
+      because: {
+        fr: `Non compté : le dépouillement de ${constituency} (${tallyFile(constituency)}) manque ou ne prend pas les ${accepted} bulletins acceptés.`,
+        en: `Not counted: the tally of ${constituency} (${tallyFile(constituency)}) is missing or does not take the ${accepted} accepted ballots.`,
+      },
+    };
   }
   const results = await json(RECORD_FILES.results);
   const pv = Array.isArray(results?.['constituencies']) ? (results['constituencies'] as Record<string, unknown>[]).find((c) => c?.['constituency'] === constituency) : undefined;
   if (results === undefined || results['election'] !== fingerprint || pv === undefined || pv['votants'] !== accepted) {
-    return { counted: false, because: { fr: `Non compté : le procès-verbal de ${constituency} dans ${RECORD_FILES.results} manque ou ne compte pas ces ${accepted} votants.`, en: `Not counted: the PV of ${constituency} in ${RECORD_FILES.results} is missing or does not count these ${accepted} voters.` } };
+    return {
+      counted: false,
+      because: {
+        fr: `Non compté : le procès-verbal de ${constituency} dans ${RECORD_FILES.results} manque ou ne compte pas ces ${accepted} votants.`,
+        en: `Not counted: the PV of ${constituency} in ${RECORD_FILES.results} is missing or does not count these ${accepted} voters.`,
+      },
+    };
   }
   return {
     counted: true,

@@ -32,7 +32,6 @@ import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKi
 
 export type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
-
 function failure(code: string, line: number, where: string, fr: string, en: string): Failure {
   return { code, message: { fr: `Ligne ${line} : ${fr}`, en: `Line ${line}: ${en}` }, where };
 }
@@ -135,9 +134,23 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
     // Link: this entry follows the previous line as it stands.
     let link: EntryCheck;
     if (e.seq !== previousSeq + 1) {
-      link = { name: 'link', status: 'failed', failure: failure('transcript.seq', line, where, `numéro ${e.seq} au lieu de ${previousSeq + 1} (entrée supprimée, insérée ou déplacée).`, `sequence number ${e.seq} instead of ${previousSeq + 1} (an entry was removed, inserted or moved).`) };
+      link = {
+        name: 'link',
+        status: 'failed',
+        failure: failure(
+          'transcript.seq',
+          line,
+          where,
+          `numéro ${e.seq} au lieu de ${previousSeq + 1} (entrée supprimée, insérée ou déplacée).`,
+          `sequence number ${e.seq} instead of ${previousSeq + 1} (an entry was removed, inserted or moved).`,
+        ),
+      };
     } else if (previousHash === null) {
-      link = { name: 'link', status: 'failed', failure: failure('transcript.link', line, where, 'la ligne précédente est illisible : le lien ne peut pas être vérifié.', 'the previous line is unreadable: the link cannot be checked.') };
+      link = {
+        name: 'link',
+        status: 'failed',
+        failure: failure('transcript.link', line, where, 'la ligne précédente est illisible : le lien ne peut pas être vérifié.', 'the previous line is unreadable: the link cannot be checked.'),
+      };
     } else if (e.prev !== previousHash) {
       link = {
         name: 'link',
@@ -145,7 +158,13 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
         failure:
           i === 0
             ? failure('transcript.link', line, where, "la première entrée ne part pas de l'empreinte de l'élection.", "the first entry does not start from the election's fingerprint.")
-            : failure('transcript.link', line, where, `« prev » n'est pas l'empreinte de la ligne ${line - 1} telle qu'elle est : la ligne ${line - 1} a été modifiée, ou une entrée supprimée ou insérée.`, `"prev" is not the hash of line ${line - 1} as it stands: line ${line - 1} was altered, or an entry removed or inserted.`),
+            : failure(
+                'transcript.link',
+                line,
+                where,
+                `« prev » n'est pas l'empreinte de la ligne ${line - 1} telle qu'elle est : la ligne ${line - 1} a été modifiée, ou une entrée supprimée ou insérée.`,
+                `"prev" is not the hash of line ${line - 1} as it stands: line ${line - 1} was altered, or an entry removed or inserted.`,
+              ),
       };
     } else link = { name: 'link', status: 'passed' };
 
@@ -154,18 +173,52 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
     let signature: EntryCheck;
     const key = keys(e.actor, e);
     if (key === undefined) {
-      signature = { name: 'signature', status: 'failed', failure: failure('transcript.actor', line, where, `auteur inconnu « ${e.actor} » (aucune clé enregistrée avant cette entrée).`, `unknown actor "${e.actor}" (no key registered before this entry).`) };
+      signature = {
+        name: 'signature',
+        status: 'failed',
+        failure: failure(
+          'transcript.actor',
+          line,
+          where,
+          `auteur inconnu « ${e.actor} » (aucune clé enregistrée avant cette entrée).`,
+          `unknown actor "${e.actor}" (no key registered before this entry).`,
+        ),
+      };
     } else if (!entrySignatureValid(fp, e, key)) {
-      signature = { name: 'signature', status: 'failed', failure: failure('transcript.signature', line, where, `la signature de ${e.actor} ne correspond pas au contenu de l'entrée tel qu'il est (entrée modifiée, ou signée par une autre clé).`, `${e.actor}'s signature does not match the entry's content as it stands (the entry was altered, or signed by another key).`) };
+      signature = {
+        name: 'signature',
+        status: 'failed',
+        failure: failure(
+          'transcript.signature',
+          line,
+          where,
+          `la signature de ${e.actor} ne correspond pas au contenu de l'entrée tel qu'il est (entrée modifiée, ou signée par une autre clé).`,
+          `${e.actor}'s signature does not match the entry's content as it stands (the entry was altered, or signed by another key).`,
+        ),
+      };
     } else if (stationOf(e) !== undefined && !heads.has(stationOf(e)!.basis)) {
-      signature = { name: 'signature', status: 'failed', failure: failure('transcript.basis', line, where, `réponse du poste de ${e.actor} calculée sur un état que ce journal n'a jamais eu (aucune entrée précédente n'a cette empreinte).`, `${e.actor}'s station answer was computed against a state this transcript never had (no earlier entry has that hash).`) };
+      signature = {
+        name: 'signature',
+        status: 'failed',
+        failure: failure(
+          'transcript.basis',
+          line,
+          where,
+          `réponse du poste de ${e.actor} calculée sur un état que ce journal n'a jamais eu (aucune entrée précédente n'a cette empreinte).`,
+          `${e.actor}'s station answer was computed against a state this transcript never had (no earlier entry has that hash).`,
+        ),
+      };
     } else signature = { name: 'signature', status: 'passed' };
 
     // Rule: the ceremony's script, on the entries as they stand.
     const applied = rule(e);
     const ruleCheck: EntryCheck = applied.ok
       ? { name: 'rule', status: 'passed' }
-      : { name: 'rule', status: 'failed', failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where } };
+      : {
+          name: 'rule',
+          status: 'failed',
+          failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where },
+        };
 
     const proofs = state === undefined ? undefined : proofsCheck(state, e, applied.ok, line, where);
     // A failed proof is the member's (they are disqualified by the result, dkg.md §5), not the transcript's:
@@ -173,7 +226,18 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
     const own = signature.status === 'failed' || ruleCheck.status === 'failed';
     const verdict: EntryVerdict = own ? 'failed' : link.status === 'failed' ? (previousVerdict === 'failed' && link.failure?.code === 'transcript.link' ? 'follows-failure' : 'failed') : 'verified';
     const hash = entryHash(fp, e);
-    entries.push({ line, seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e), hash, payload: e.payload, checks: proofs ? [link, signature, ruleCheck, proofs] : [link, signature, ruleCheck], verdict });
+    entries.push({
+      line,
+      seq: e.seq,
+      time: e.time,
+      actor: e.actor,
+      type: e.type,
+      summary: describeEntry(e),
+      hash,
+      payload: e.payload,
+      checks: proofs ? [link, signature, ruleCheck, proofs] : [link, signature, ruleCheck],
+      verdict,
+    });
     if (e.type === 'workstation.session') {
       const s = sessionOf(e, verdict);
       if (s) sessions.push(s);
@@ -214,7 +278,18 @@ function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: bool
       const r = readRound1(dkgParams(state), { member: j, message: p['message'] });
       return r.ok
         ? { name: 'proofs', status: 'passed' }
-        : { name: 'proofs', status: 'failed', failure: { code: r.error.code, message: { fr: `Ligne ${line} : ${r.error.message.fr} Le membre ${j} est disqualifié par le résultat.`, en: `Line ${line}: ${r.error.message.en} Member ${j} is disqualified by the result.` }, where } };
+        : {
+            name: 'proofs',
+            status: 'failed',
+            failure: {
+              code: r.error.code,
+              message: {
+                fr: `Ligne ${line} : ${r.error.message.fr} Le membre ${j} est disqualifié par le résultat.`,
+                en: `Line ${line}: ${r.error.message.en} Member ${j} is disqualified by the result.`,
+              },
+              where,
+            },
+          };
     }
     if (e.type === 'dkg.checked' && Array.isArray(p['complaints']) && p['complaints'].length > 0) {
       const contributions = readContributions(dkgParams(state), state.round1);

@@ -148,17 +148,25 @@ function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: E
   const listOf = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(objectOf) : []);
   const files: Record<string, (p: Record<string, unknown>, member: number | undefined) => Result<void>> = {
     'tally.import': (p) => {
-      const differs = Object.entries(expected.import).filter(([k, v]) => p[k] !== v).map(([k]) => k);
-      return differs.length === 0 ? ok(undefined) : refuse(`l'import enregistré diffère des fichiers du registre (${differs.join(', ')}).`, `the recorded import differs from the record's files (${differs.join(', ')}).`);
+      const differs = Object.entries(expected.import)
+        .filter(([k, v]) => p[k] !== v)
+        .map(([k]) => k);
+      return differs.length === 0
+        ? ok(undefined)
+        : refuse(`l'import enregistré diffère des fichiers du registre (${differs.join(', ')}).`, `the recorded import differs from the record's files (${differs.join(', ')}).`);
     },
     'tally.receipts': (p) =>
-      expected.receiptsSha256 !== undefined && p['sha256'] === expected.receiptsSha256 ? ok(undefined) : refuse(`${RECORD_FILES.receipts} n'est pas la liste que le journal enregistre.`, `${RECORD_FILES.receipts} is not the list the transcript records.`),
+      expected.receiptsSha256 !== undefined && p['sha256'] === expected.receiptsSha256
+        ? ok(undefined)
+        : refuse(`${RECORD_FILES.receipts} n'est pas la liste que le journal enregistre.`, `${RECORD_FILES.receipts} is not the list the transcript records.`),
     'tally.shuffle': (p) => {
       const c = String(p['constituency']);
       const round = p['round'];
       const shuffles = tallyOf(c)['shuffles'];
       const shuffle = Array.isArray(shuffles) && typeof round === 'number' ? shuffles[round - 1] : undefined;
-      return shuffle !== undefined && digestOf(shuffle) === p['digest'] ? ok(undefined) : refuse(`le mélange ${String(round)} de ${c} n'est pas celui de ${tallyFile(c)}.`, `shuffle ${String(round)} of ${c} is not the one in ${tallyFile(c)}.`);
+      return shuffle !== undefined && digestOf(shuffle) === p['digest']
+        ? ok(undefined)
+        : refuse(`le mélange ${String(round)} de ${c} n'est pas celui de ${tallyFile(c)}.`, `shuffle ${String(round)} of ${c} is not the one in ${tallyFile(c)}.`);
     },
     'tally.decryption': (p, j) => {
       const wrong = listOf(p['partials']).filter((x) => {
@@ -166,17 +174,28 @@ function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: E
         return mine === undefined || digestOf(mine) !== x['digest'];
       });
       const names = wrong.map((x) => String(x['constituency'])).join(', ');
-      return wrong.length === 0 ? ok(undefined) : refuse(`les déchiffrements partiels du membre ${String(j)} pour ${names} ne sont pas ceux des fichiers tally/.`, `member ${String(j)}'s partial decryptions for ${names} are not those of the tally/ files.`);
+      return wrong.length === 0
+        ? ok(undefined)
+        : refuse(
+            `les déchiffrements partiels du membre ${String(j)} pour ${names} ne sont pas ceux des fichiers tally/.`,
+            `member ${String(j)}'s partial decryptions for ${names} are not those of the tally/ files.`,
+          );
     },
     'tally.count': (p) =>
-      p['pvSha256'] === digestOf(expected.results['constituencies']) ? ok(undefined) : refuse(`les PV de ${RECORD_FILES.results} ne sont pas ceux que le comptage enregistre.`, `the PVs of ${RECORD_FILES.results} are not those the count records.`),
+      p['pvSha256'] === digestOf(expected.results['constituencies'])
+        ? ok(undefined)
+        : refuse(`les PV de ${RECORD_FILES.results} ne sont pas ceux que le comptage enregistre.`, `the PVs of ${RECORD_FILES.results} are not those the count records.`),
     'tally.signature': (p, j) => {
       const published = listOf(expected.results['signatures']);
       const missing = listOf(p['signatures']).filter((x) => !published.some((q) => q['member'] === j && q['constituency'] === x['constituency'] && q['signature'] === x['signature']));
-      return missing.length === 0 ? ok(undefined) : refuse(`des signatures du membre ${String(j)} manquent à ${RECORD_FILES.results}.`, `signatures of member ${String(j)} are missing from ${RECORD_FILES.results}.`);
+      return missing.length === 0
+        ? ok(undefined)
+        : refuse(`des signatures du membre ${String(j)} manquent à ${RECORD_FILES.results}.`, `signatures of member ${String(j)} are missing from ${RECORD_FILES.results}.`);
     },
     'tally.results': (p) =>
-      expected.resultsSha256 !== undefined && p['resultsSha256'] === expected.resultsSha256 ? ok(undefined) : refuse(`${RECORD_FILES.results} n'est pas le fichier que le journal enregistre.`, `${RECORD_FILES.results} is not the file the transcript records.`),
+      expected.resultsSha256 !== undefined && p['resultsSha256'] === expected.resultsSha256
+        ? ok(undefined)
+        : refuse(`${RECORD_FILES.results} n'est pas le fichier que le journal enregistre.`, `${RECORD_FILES.results} is not the file the transcript records.`),
   };
   const rule: Rule = (e) => {
     const ordered = applyTallyEntry(state, e, def, basis);
@@ -210,7 +229,12 @@ export async function replayRecordTally(dir: string): Promise<Result<TranscriptR
   const keyCeremony = await replayFolder(dir);
   if (!keyCeremony.ok) return keyCeremony;
   if (keyCeremony.value.kind !== 'election-record') {
-    return fail('audit.not-record', `${dir} est un dossier de cérémonie, pas un registre d'élection : il n'a pas de journal de dépouillement.`, `${dir} is a ceremony folder, not an election record: it has no tally transcript.`, dir);
+    return fail(
+      'audit.not-record',
+      `${dir} est un dossier de cérémonie, pas un registre d'élection : il n'a pas de journal de dépouillement.`,
+      `${dir} is a ceremony folder, not an election record: it has no tally transcript.`,
+      dir,
+    );
   }
   const def = parseDefinitionText(await readFile(join(dir, RECORD_FILES.definition), 'utf8'));
   if (!def.ok) return def;

@@ -110,7 +110,8 @@ export class VerifyJobs {
   private view(job: Job): VerifyJobView {
     const now = job.finished ?? this.now();
     const spent = now - job.phaseStarted;
-    const remainingMs = job.finished === undefined && job.done > 0 && job.total > job.done && spent > 0 ? Math.round((spent / job.done) * (job.total - job.done)) : job.finished === undefined ? null : 0;
+    const remainingMs =
+      job.finished === undefined && job.done > 0 && job.total > job.done && spent > 0 ? Math.round((spent / job.done) * (job.total - job.done)) : job.finished === undefined ? null : 0;
     return {
       job: job.id,
       folder: job.folder,

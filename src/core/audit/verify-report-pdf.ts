@@ -26,7 +26,10 @@ export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array
   w.space(6);
   w.text(`Dossier / folder : ${report.record}`);
   w.text(`Établi le / made on ${input.generatedAt.toISOString()}`);
-  w.heading(report.ok ? 'VALIDE — toutes les vérifications tiennent / VALID — every check holds' : `INVALIDE — ${report.failures.length} échec(s) / INVALID — ${report.failures.length} failure(s)`, 14);
+  w.heading(
+    report.ok ? 'VALIDE — toutes les vérifications tiennent / VALID — every check holds' : `INVALIDE — ${report.failures.length} échec(s) / INVALID — ${report.failures.length} failure(s)`,
+    14,
+  );
 
   w.heading('Empreintes / Fingerprints');
   w.text('Empreinte du registre (SHA-256 de manifest.json) / record fingerprint', { font: 'bold' });
@@ -41,7 +44,9 @@ export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array
   w.heading('Postes de travail / Workstations');
   if (input.sessions.length === 0) w.text('Aucune session de poste dans le journal (registre produit sans poste de cérémonie). / No workstation session in the transcript.');
   for (const s of input.sessions) {
-    w.text(`${s.actor} (entrée/entry ${s.seq}) — version ${s.version}, ${s.platform}, ${s.offline ? 'hors ligne / offline' : `connecté / connected: ${s.connected.join(', ')}`}${s.override ? ` — dérogation / override: ${s.override.reason} (${s.override.authorisedBy})` : ''}`);
+    w.text(
+      `${s.actor} (entrée/entry ${s.seq}) — version ${s.version}, ${s.platform}, ${s.offline ? 'hors ligne / offline' : `connecté / connected: ${s.connected.join(', ')}`}${s.override ? ` — dérogation / override: ${s.override.reason} (${s.override.authorisedBy})` : ''}`,
+    );
     w.text(`logiciel / software SHA-256 ${grouped(s.software.digest)} (${s.software.fileCount} fichiers/files)`, { font: 'mono', size: 8 });
   }
 

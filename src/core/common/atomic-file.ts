@@ -312,7 +312,12 @@ export async function renameDurable(from: string, to: string): Promise<Result<vo
 }
 
 function changedFailure(path: string): Result<never> {
-  return fail('file.changed', `Le fichier ${path} a changé depuis sa dernière lecture : rien n'a été écrit. Rouvrez la cérémonie.`, `The file ${path} changed since it was last read: nothing was written. Open the ceremony again.`, path);
+  return fail(
+    'file.changed',
+    `Le fichier ${path} a changé depuis sa dernière lecture : rien n'a été écrit. Rouvrez la cérémonie.`,
+    `The file ${path} changed since it was last read: nothing was written. Open the ceremony again.`,
+    path,
+  );
 }
 
 /** Whether the file open as `fd` is `size` bytes long and ends with `tail`. */
@@ -332,7 +337,13 @@ async function endsAsExpected(fd: FileHandle, size: number, tail: Uint8Array | u
  * probe only, the write is made in two halves with the probe between them, as a full disk stops one.
  */
 async function writeAll(fd: FileHandle, bytes: Uint8Array, path: string): Promise<void> {
-  const parts = probe === undefined ? [[0, bytes.length] as const] : ([[0, bytes.length >> 1], [bytes.length >> 1, bytes.length]] as const);
+  const parts =
+    probe === undefined
+      ? [[0, bytes.length] as const]
+      : ([
+          [0, bytes.length >> 1],
+          [bytes.length >> 1, bytes.length],
+        ] as const);
   for (const [from, to] of parts) {
     let at = from;
     while (at < to) at += (await fd.write(bytes, at, to - at)).bytesWritten;

@@ -230,7 +230,9 @@ function localTime(iso: string): Bilingual {
 
 function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
   const since = localTime(h.since);
-  const who = here ? { fr: 'une autre fenêtre ou instance de Sceau sur ce poste', en: 'another window or instance of Sceau on this machine' } : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
+  const who = here
+    ? { fr: 'une autre fenêtre ou instance de Sceau sur ce poste', en: 'another window or instance of Sceau on this machine' }
+    : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
   const then = here
     ? {
         fr: `attendez la fin de cette étape, ou fermez l'autre Sceau, puis recommencez. Si aucun autre Sceau n'est ouvert sur ce poste, supprimez le fichier caché ${LOCK_FILE} de ce dossier, puis recommencez`,
@@ -249,7 +251,12 @@ function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
 }
 
 function busyUnknown(folder: string): Result<never> {
-  return fail('ceremony.locked', "Ce dossier est utilisé par une autre instance de Sceau : recommencez dans un instant.", 'This folder is in use by another instance of Sceau: try again in a moment.', folder);
+  return fail(
+    'ceremony.locked',
+    'Ce dossier est utilisé par une autre instance de Sceau : recommencez dans un instant.',
+    'This folder is in use by another instance of Sceau: try again in a moment.',
+    folder,
+  );
 }
 
 /**
@@ -286,7 +293,14 @@ function lockOf(path: string, nonce: string): FolderLock {
       const ours = text !== null && parseHolder(text)?.nonce === nonce;
       // Forgotten only once gone: a lock that could not be removed stays this process's (the exit hook
       // tries again), and, not held, counts as stale for this process's next step.
-      if (!ours || (await unlink(path).then(() => true, () => false))) held.delete(path);
+      if (
+        !ours ||
+        (await unlink(path).then(
+          () => true,
+          () => false,
+        ))
+      )
+        held.delete(path);
       else held.set(path, `released:${nonce}`);
     },
   };
@@ -302,7 +316,10 @@ export function isLockName(name: string): boolean {
  * there to protect, and the step itself says so (a release that does nothing).
  */
 export async function lockIfFolder(folder: string, step: Bilingual): Promise<Result<FolderLock>> {
-  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   return isFolder ? acquireFolderLock(folder, step) : ok({ path: join(folder, LOCK_FILE), release: async () => undefined });
 }
 

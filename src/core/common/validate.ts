@@ -31,7 +31,8 @@ export const boolean: Validator<boolean> = (value, where) => {
 
 export function integer(min: number, max: number): Validator<number> {
   return (value, where) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) reject(where, `un entier de ${min} à ${max} est attendu`, `an integer from ${min} to ${max} is expected`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max)
+      reject(where, `un entier de ${min} à ${max} est attendu`, `an integer from ${min} to ${max} is expected`);
     return value;
   };
 }

@@ -25,7 +25,10 @@ export type DecodedChoice = { readonly kind: 'choice'; readonly index: number } 
 /** M_k for constituency `constituencyId` of the election `fp`. */
 export function choicePoint(fp: Fingerprint, constituencyId: string, k: number): Point {
   if (!Number.isSafeInteger(k) || k < 0 || k > MAX_CHOICES) throw new BugError(`choicePoint: choice index out of range: ${k}`);
-  return hashToPoint(DOMAIN.choice, encode((e) => e.bytes(fp).string(constituencyId).integer(k)));
+  return hashToPoint(
+    DOMAIN.choice,
+    encode((e) => e.bytes(fp).string(constituencyId).integer(k)),
+  );
 }
 
 /** The choices 0..m of one constituency and their decoding by table lookup. */

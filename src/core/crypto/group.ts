@@ -145,7 +145,7 @@ export function pointFromBytes(bytes: Uint8Array, where = 'point', options: Poin
     throw new InputError('point.encoding', 'Encodage de point ristretto255 invalide ou non canonique.', 'Invalid or non-canonical ristretto255 point encoding.', where);
   }
   if (!options.allowIdentity && p.is0()) {
-    throw new InputError('point.identity', "Point neutre (identité) refusé à cet endroit.", 'Identity point not allowed here.', where);
+    throw new InputError('point.identity', 'Point neutre (identité) refusé à cet endroit.', 'Identity point not allowed here.', where);
   }
   return p;
 }

@@ -54,13 +54,7 @@ export function sign(secretKey: Uint8Array, purpose: SignaturePurpose, write: (e
  * one language-neutral label (a member's identifier).
  * Codes: `signature.length` (not 64 bytes / key not 32 bytes), `signature.invalid`.
  */
-export function verifySignature(
-  publicKey: Uint8Array,
-  purpose: SignaturePurpose,
-  write: (e: Encoder) => void,
-  signature: Uint8Array,
-  signerName: Bilingual | string,
-): Result<void> {
+export function verifySignature(publicKey: Uint8Array, purpose: SignaturePurpose, write: (e: Encoder) => void, signature: Uint8Array, signerName: Bilingual | string): Result<void> {
   const signer = typeof signerName === 'string' ? { fr: signerName, en: signerName } : signerName;
   if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) {
     return fail(
@@ -71,12 +65,7 @@ export function verifySignature(
     );
   }
   if (!ed25519.verify(signature, signedBytes(purpose, write), publicKey, { zip215: false })) {
-    return fail(
-      'signature.invalid',
-      `La signature de ${signer.fr} est invalide (${purposeLabel(purpose).fr}).`,
-      `The signature of ${signer.en} is invalid (${purposeLabel(purpose).en}).`,
-      signer.en,
-    );
+    return fail('signature.invalid', `La signature de ${signer.fr} est invalide (${purposeLabel(purpose).fr}).`, `The signature of ${signer.en} is invalid (${purposeLabel(purpose).en}).`, signer.en);
   }
   return ok(undefined);
 }

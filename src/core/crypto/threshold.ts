@@ -76,13 +76,7 @@ interface ElectionDecryptionKeys {
  * ciphertext and one batched Chaum–Pedersen proof, whose nonce is hedged with x_j (docs/protocol.md §5.4:
  * `random` only adds to it). The caller zeroes the share's bytes after use.
  */
-export function partialDecrypt(
-  fingerprint: Fingerprint,
-  member: MemberSecret,
-  verificationKey: Point,
-  ciphertexts: readonly Ciphertext[],
-  random: ScalarSource = randomScalar,
-): PartialDecryption {
+export function partialDecrypt(fingerprint: Fingerprint, member: MemberSecret, verificationKey: Point, ciphertexts: readonly Ciphertext[], random: ScalarSource = randomScalar): PartialDecryption {
   checkMemberIndex(member.index);
   if (member.share <= 0n || member.share >= L) throw new BugError('partialDecrypt: share out of range');
   if (ciphertexts.length === 0) throw new BugError('partialDecrypt: no ciphertexts');
@@ -128,12 +122,7 @@ function shapeError(where: string): InputError {
  * Codes: `decryption.member` (announced for another member), `decryption.length` (not one share per
  * ciphertext), `decryption.proof` (a share or the proof is wrong). The failure names the member.
  */
-export function verifyPartial(
-  fingerprint: Fingerprint,
-  key: MemberKey,
-  ciphertexts: readonly Ciphertext[],
-  partial: PartialDecryption,
-): Result<VerifiedPartial> {
+export function verifyPartial(fingerprint: Fingerprint, key: MemberKey, ciphertexts: readonly Ciphertext[], partial: PartialDecryption): Result<VerifiedPartial> {
   const j = key.index;
   const where = `member ${j}`;
   if (partial.member !== j) {
@@ -171,12 +160,7 @@ export function verifyPartialJson(fingerprint: Fingerprint, key: MemberKey, ciph
  * the proof is checked against the DKG's own Y_j (never a key supplied with the partial), then as
  * {@link verifyPartial}.
  */
-function verifyPartialDecryptionForElection(
-  fingerprint: Fingerprint,
-  dkg: ElectionDecryptionKeys,
-  ciphertexts: readonly Ciphertext[],
-  partial: PartialDecryption,
-): Result<VerifiedPartial> {
+function verifyPartialDecryptionForElection(fingerprint: Fingerprint, dkg: ElectionDecryptionKeys, ciphertexts: readonly Ciphertext[], partial: PartialDecryption): Result<VerifiedPartial> {
   const key = qualifiedKey(dkg, partial.member);
   if (!key.ok) return key;
   return verifyPartial(fingerprint, { index: partial.member, verificationKey: key.value }, ciphertexts, partial);
@@ -353,13 +337,22 @@ function scaledPlaintexts(ciphertexts: readonly Ciphertext[], chosen: readonly V
   const { numerators, denominator } = integerLagrangeAtZero(chosen.map((p) => p.member));
   if (Math.max(bitLength(denominator), ...numerators.map(bitLength)) > SMALL_COEFFICIENT_BITS) {
     const lambdas = lagrangeAtZero(chosen.map((p) => p.member));
-    return { scaled: ciphertexts.map((ct, i) => ct.b.subtract(mulAddUnsafe(Point, chosen.map((p) => p.shares[i]!), lambdas))), denominator: 1n };
+    return {
+      scaled: ciphertexts.map((ct, i) =>
+        ct.b.subtract(
+          mulAddUnsafe(
+            Point,
+            chosen.map((p) => p.shares[i]!),
+            lambdas,
+          ),
+        ),
+      ),
+      denominator: 1n,
+    };
   }
   // D·b_i − Σ n_j·d_{j,i}: fold each sign into its point, as mulAddUnsafe wants non-negative scalars.
   const scalars = [denominator, ...numerators.map((n) => (n < 0n ? -n : n))];
-  const scaled = ciphertexts.map((ct, i) =>
-    mulAddUnsafe(Point, [ct.b, ...chosen.map((p, k) => (numerators[k]! > 0n ? p.shares[i]!.negate() : p.shares[i]!))], scalars),
-  );
+  const scaled = ciphertexts.map((ct, i) => mulAddUnsafe(Point, [ct.b, ...chosen.map((p, k) => (numerators[k]! > 0n ? p.shares[i]!.negate() : p.shares[i]!))], scalars));
   return { scaled, denominator };
 }
 
@@ -389,12 +382,7 @@ interface CombinedChoices {
  * {@link combine} then {@link ChoiceTable.decode}, for the ciphertexts of one constituency: compares
  * D·M_i with the D·M_k of the table, so that only invalid plaintexts pay the multiplication by D^(-1).
  */
-export function combineChoices(
-  ciphertexts: readonly Ciphertext[],
-  partials: readonly VerifiedPartial[],
-  threshold: number,
-  table: ChoiceTable,
-): Result<CombinedChoices> {
+export function combineChoices(ciphertexts: readonly Ciphertext[], partials: readonly VerifiedPartial[], threshold: number, table: ChoiceTable): Result<CombinedChoices> {
   const chosen = chooseMembers(ciphertexts, partials, threshold);
   if (!chosen.ok) return chosen;
   const { scaled, denominator } = scaledPlaintexts(ciphertexts, chosen.value);

@@ -47,7 +47,8 @@ function volumeOf(part: Dict): RawVolume {
 export function parseDiskutilList(xml: string): RawVolume[] {
   const root = dict(parsePlist(xml));
   const disks = root?.['AllDisksAndPartitions'];
-  if (!Array.isArray(disks)) throw new InputError('drives.parse', 'Sortie de diskutil inattendue (pas de « AllDisksAndPartitions »).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
+  if (!Array.isArray(disks))
+    throw new InputError('drives.parse', 'Sortie de diskutil inattendue (pas de « AllDisksAndPartitions »).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
   const out: RawVolume[] = [];
   for (const disk of disks.map(dict)) {
     if (disk === undefined) continue;

@@ -80,7 +80,7 @@ export function parseLsblk(text: string): Drive[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InputError('drives.parse', "Sortie de lsblk illisible (JSON invalide).", 'Unreadable lsblk output (invalid JSON).', 'lsblk');
+    throw new InputError('drives.parse', 'Sortie de lsblk illisible (JSON invalide).', 'Unreadable lsblk output (invalid JSON).', 'lsblk');
   }
   const devices = (json as { blockdevices?: unknown } | null)?.blockdevices;
   if (!Array.isArray(devices)) throw new InputError('drives.parse', 'Sortie de lsblk inattendue (pas de « blockdevices »).', 'Unexpected lsblk output (no "blockdevices").', 'lsblk');

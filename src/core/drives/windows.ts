@@ -12,8 +12,7 @@
 import { InputError } from '../common/result.js';
 import { toDrive, type Drive } from './types.js';
 
-export const GET_VOLUME_COMMAND =
-  "Get-Volume | Where-Object DriveType -eq 'Removable' | Select-Object DriveLetter,FileSystemLabel,FileSystem,Size,SizeRemaining | ConvertTo-Json";
+export const GET_VOLUME_COMMAND = "Get-Volume | Where-Object DriveType -eq 'Removable' | Select-Object DriveLetter,FileSystemLabel,FileSystem,Size,SizeRemaining | ConvertTo-Json";
 
 interface Volume {
   readonly DriveLetter?: unknown;

@@ -79,7 +79,8 @@ function obj(v: unknown, keys: readonly string[], optionalKeys: readonly string[
 }
 
 function text(v: unknown, where: string, pattern?: RegExp): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT) bad(where, `texte non vide d'au plus ${MAX_TEXT} caractères attendu`, `non-empty text of at most ${MAX_TEXT} characters expected`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT)
+    bad(where, `texte non vide d'au plus ${MAX_TEXT} caractères attendu`, `non-empty text of at most ${MAX_TEXT} characters expected`);
   if (pattern !== undefined && !pattern.test(v)) bad(where, `format inattendu (${pattern.source})`, `unexpected format (${pattern.source})`);
   return v;
 }
@@ -255,11 +256,22 @@ export function definitionFingerprint(def: ElectionDefinition): Uint8Array {
   e.string(DOMAIN.electionFingerprint).string(def.format).string(def.id).string(def.title);
   e.string(def.votingPeriod.opens).string(def.votingPeriod.closes);
   e.list(def.constituencies, (e, c) => {
-    e.string(c.id).string(c.name).string(c.kind).integer(c.registeredVoters).integer(c.blankVote ? 1 : 0);
+    e.string(c.id)
+      .string(c.name)
+      .string(c.kind)
+      .integer(c.registeredVoters)
+      .integer(c.blankVote ? 1 : 0);
     e.list(c.candidates, (e, k) => e.string(k.name).string(k.substitute ?? ''));
   });
   e.integer(def.board.threshold);
-  e.list(def.board.members, (e, m) => e.integer(m.index).string(m.name).string(m.role).integer(m.president ? 1 : 0).bytes(fromHex(m.identityKey ?? '')));
+  e.list(def.board.members, (e, m) =>
+    e
+      .integer(m.index)
+      .string(m.name)
+      .string(m.role)
+      .integer(m.president ? 1 : 0)
+      .bytes(fromHex(m.identityKey ?? '')),
+  );
   e.string(def.platform.name).bytes(fromHex(def.platform.signingKey));
   return h.digest();
 }

@@ -90,7 +90,11 @@ function body(text: string, kind: 'pv' | 'results'): Result<string> {
   if (t.startsWith(prefix)) return ok(t.slice(prefix.length));
   if (t.startsWith(`sceau:${kind}:`)) return fail('seal.version', `Version de sceau inconnue : mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
   const what = kind === 'pv' ? "d'un procès-verbal" : 'des résultats';
-  return fail('seal.not-a-seal', `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par « ${prefix} »).`, `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${prefix}").`);
+  return fail(
+    'seal.not-a-seal',
+    `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par « ${prefix} »).`,
+    `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${prefix}").`,
+  );
 }
 
 /** A fixed-length hex field: shorter but hex = cut short; anything else = malformed. */

@@ -31,7 +31,10 @@ export const MANIFEST_FORMAT = 'sceau/manifest/v1';
 
 /** receipts.txt (docs/tally-ceremony.md §3): the receipt codes, sorted in byte order, one per line, each ending in LF. */
 export function receiptsText(receipts: readonly string[]): string {
-  return [...receipts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((r) => `${r}\n`).join('');
+  return [...receipts]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((r) => `${r}\n`)
+    .join('');
 }
 
 export function tallyFile(constituency: string): string {

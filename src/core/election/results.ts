@@ -68,7 +68,10 @@ export function countConstituency(c: Constituency, decoded: readonly (number | n
 function pvItems(fingerprint: Uint8Array, pv: Pv): (e: Encoder) => void {
   return (e) => {
     e.bytes(fingerprint).string(pv.constituency).integer(pv.inscrits).integer(pv.votants).integer(pv.aVoteParInternet);
-    e.integer(pv.blancs).integer(pv.nuls).integer(pv.exprimes).list(pv.votes, (e, n) => e.integer(n));
+    e.integer(pv.blancs)
+      .integer(pv.nuls)
+      .integer(pv.exprimes)
+      .list(pv.votes, (e, n) => e.integer(n));
   };
 }
 

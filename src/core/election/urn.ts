@@ -178,7 +178,12 @@ export function parseHeader(line: string | undefined, fingerprint: Uint8Array, f
     v = undefined;
   }
   if (!isObject(v, ['format', 'election']) || v['format'] !== URN_FORMAT) {
-    return urnFailure('urn.header', `la première ligne doit être l'en-tête {"format":"${URN_FORMAT}","election":…}.`, `the first line must be the header {"format":"${URN_FORMAT}","election":…}.`, `${file}:1`);
+    return urnFailure(
+      'urn.header',
+      `la première ligne doit être l'en-tête {"format":"${URN_FORMAT}","election":…}.`,
+      `the first line must be the header {"format":"${URN_FORMAT}","election":…}.`,
+      `${file}:1`,
+    );
   }
   if (v['election'] !== toHex(fingerprint)) {
     return urnFailure('urn.election', "elle est celle d'une autre élection (empreinte différente).", 'it belongs to another election (different fingerprint).', `${file}:1`);
@@ -196,16 +201,17 @@ export function isTrailerValue(v: unknown): boolean {
  * per-constituency counts (one per constituency of the definition, in its order) and the platform's
  * signature. Codes `urn.trailer`, `urn.count`, `urn.digest`, `urn.voted`, `urn.signature`.
  */
-export function checkTrailer(
-  v: unknown,
-  def: ElectionDefinition,
-  fingerprint: Uint8Array,
-  ballotLines: number,
-  digest: Uint8Array,
-  where: string,
-): Result<UrnTrailer> {
+export function checkTrailer(v: unknown, def: ElectionDefinition, fingerprint: Uint8Array, ballotLines: number, digest: Uint8Array, where: string): Result<UrnTrailer> {
   const t = isObject(v, ['trailer']) ? v['trailer'] : undefined;
-  if (!isObject(t, ['ballots', 'voted', 'digest', 'signature']) || typeof t['ballots'] !== 'number' || !Array.isArray(t['voted']) || typeof t['digest'] !== 'string' || !HEX64.test(t['digest']) || typeof t['signature'] !== 'string' || !HEX128.test(t['signature'])) {
+  if (
+    !isObject(t, ['ballots', 'voted', 'digest', 'signature']) ||
+    typeof t['ballots'] !== 'number' ||
+    !Array.isArray(t['voted']) ||
+    typeof t['digest'] !== 'string' ||
+    !HEX64.test(t['digest']) ||
+    typeof t['signature'] !== 'string' ||
+    !HEX128.test(t['signature'])
+  ) {
     return urnFailure('urn.trailer', 'la ligne finale (comptes et signature de la plateforme) est mal formée.', 'the final line (counts and platform signature) is malformed.', where);
   }
   const voted = t['voted'] as unknown[];
@@ -214,13 +220,28 @@ export function checkTrailer(
     voted.length === ids.length &&
     voted.every((x, i) => isObject(x, ['constituency', 'count']) && x['constituency'] === ids[i] && typeof x['count'] === 'number' && Number.isSafeInteger(x['count']) && x['count'] >= 0);
   if (!votedOk) {
-    return urnFailure('urn.voted', 'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.', 'the "a voté" counts must list every constituency of the definition, in its order, with an integer.', where);
+    return urnFailure(
+      'urn.voted',
+      'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
+      'the "a voté" counts must list every constituency of the definition, in its order, with an integer.',
+      where,
+    );
   }
   if (t['ballots'] !== ballotLines) {
-    return urnFailure('urn.count', `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`, `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`, where);
+    return urnFailure(
+      'urn.count',
+      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`,
+      `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`,
+      where,
+    );
   }
   if (t['digest'] !== toHex(digest)) {
-    return urnFailure('urn.digest', "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.", 'the digest of the lines differs from the signed one: the file was altered.', where);
+    return urnFailure(
+      'urn.digest',
+      "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.",
+      'the digest of the lines differs from the signed one: the file was altered.',
+      where,
+    );
   }
   const trailer = t as unknown as UrnTrailer;
   const message = urnSignedBytes(fingerprint, digest, ballotLines, trailer.voted);
@@ -231,7 +252,12 @@ export function checkTrailer(
     valid = false;
   }
   if (!valid) {
-    return urnFailure('urn.signature', "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.", 'the voting platform signature is invalid: this is not the urn the platform produced.', where);
+    return urnFailure(
+      'urn.signature',
+      "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.",
+      'the voting platform signature is invalid: this is not the urn the platform produced.',
+      where,
+    );
   }
   return ok(trailer);
 }

@@ -8,7 +8,10 @@ export class GrowableBytes {
   #bytes: Uint8Array;
   #count = 0;
 
-  constructor(readonly width: number, initial = 1024) {
+  constructor(
+    readonly width: number,
+    initial = 1024,
+  ) {
     this.#bytes = new Uint8Array(width * initial);
   }
 

@@ -25,18 +25,7 @@ import { fail, ok, type Result } from '../common/result.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { instantMs, type ElectionDefinition } from '../election/definition.js';
-import {
-  ballotLineShape,
-  checkTrailer,
-  isTrailerValue,
-  LineDigest,
-  parseHeader,
-  groupReceipt,
-  RECEIPT_BYTES,
-  receiptBytes,
-  type RejectionCode,
-  type UrnTrailer,
-} from '../election/urn.js';
+import { ballotLineShape, checkTrailer, isTrailerValue, LineDigest, parseHeader, groupReceipt, RECEIPT_BYTES, receiptBytes, type RejectionCode, type UrnTrailer } from '../election/urn.js';
 import { GrowableBytes, GrowableU32 } from './growable.js';
 import { WorkerPool } from '../workers/pool.js';
 import type { BallotsOutput, BallotsTask } from '../workers/tasks.js';
@@ -257,16 +246,19 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
     if (items === undefined || items.length === 0) return;
     pending.set(constituency, []);
     const task: BallotsTask = { kind: 'ballots', fingerprint: fpHex, electionKey: o.electionKey, constituency, items };
-    const p = pool.run<BallotsOutput>(task).then((bad) => {
-      for (const { line, code } of bad) {
-        const k = candidates.ordinalOf(line);
-        candidates.refused.at(k)[0] = 1;
-        rejected.push({ line, id: candidates.ids[k]!, constituency: def.constituencies[candidates.constituencies.at(k)]!.id, code });
-      }
-      checked += items.length;
-    }, (e: unknown) => {
-      crash ??= e;
-    });
+    const p = pool.run<BallotsOutput>(task).then(
+      (bad) => {
+        for (const { line, code } of bad) {
+          const k = candidates.ordinalOf(line);
+          candidates.refused.at(k)[0] = 1;
+          rejected.push({ line, id: candidates.ids[k]!, constituency: def.constituencies[candidates.constituencies.at(k)]!.id, code });
+        }
+        checked += items.length;
+      },
+      (e: unknown) => {
+        crash ??= e;
+      },
+    );
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
@@ -324,7 +316,12 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
     if (!empty.ok) return empty;
   }
   if (trailer === undefined) {
-    return fail('urn.trailer', 'Urne refusée : la ligne finale signée par la plateforme manque (fichier tronqué ?).', 'Urn refused: the final line signed by the platform is missing (truncated file?).', `${file}:${lineNo}`);
+    return fail(
+      'urn.trailer',
+      'Urne refusée : la ligne finale signée par la plateforme manque (fichier tronqué ?).',
+      'Urn refused: the final line signed by the platform is missing (truncated file?).',
+      `${file}:${lineNo}`,
+    );
   }
   const d = digest.digest();
   const t = checkTrailer(trailer.value, def, o.fingerprint, ballotLines, d, `${file}:${trailer.line}`);

@@ -138,7 +138,8 @@ function fingerprints(w: PdfWriter, rows: readonly [string, string][]): void {
 
 const SEAL_CAPTION = {
   pv: 'Empreintes et signatures des membres, à vérifier contre le dossier publié. Fingerprints and members’ signatures, to check against the published record.',
-  results: 'Ce code porte les empreintes de l’élection, du dossier et du fichier des résultats signés : il se vérifie contre le dossier publié (docs/results.md). This code carries the fingerprints of the election, the record and the signed results file: check it against the published record.',
+  results:
+    'Ce code porte les empreintes de l’élection, du dossier et du fichier des résultats signés : il se vérifie contre le dossier publié (docs/results.md). This code carries the fingerprints of the election, the record and the signed results file: check it against the published record.',
 };
 
 const MEMBER_WIDTHS = [0.07, 0.3, 0.3, 0.33];
@@ -157,7 +158,10 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
   const { definition: def, pv } = input;
   const c = def.constituencies.find((x) => x.id === pv.constituency);
   const name = printable(c?.name ?? pv.constituency);
-  const w = await PdfWriter.create(`Sceau — ${def.title} — ${c?.name ?? pv.constituency} — procès-verbal`, `Sceau · ${def.id} · ${pv.constituency} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`);
+  const w = await PdfWriter.create(
+    `Sceau — ${def.title} — ${c?.name ?? pv.constituency} — procès-verbal`,
+    `Sceau · ${def.id} · ${pv.constituency} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`,
+  );
   header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt);
   w.text(`Circonscription / constituency : ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
 
@@ -171,7 +175,10 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
     const sub = c?.candidates[i]?.substitute;
     w.row([String(i + 1), printable(sub === undefined ? names[i]! : `${names[i]!} (${sub})`), nf(v), pct(v, pv.exprimes)], widths, { size: 9 });
   });
-  barChart(w, pv.votes.map((v, i) => ({ label: names[i]!, votes: v, exprimes: pv.exprimes })));
+  barChart(
+    w,
+    pv.votes.map((v, i) => ({ label: names[i]!, votes: v, exprimes: pv.exprimes })),
+  );
 
   const signatures = input.signatures.filter((s) => s.constituency === undefined || s.constituency === pv.constituency);
   const sigOf = (j: number): string => {
@@ -204,7 +211,7 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
   figures(w, s);
   whereSection(w, input.where);
   fingerprints(w, [
-    ["Élection / election", results.election],
+    ['Élection / election', results.election],
     ['Dossier / record', input.recordFingerprint],
     ['results.json (SHA-256)', input.resultsSha256],
   ]);
@@ -228,7 +235,9 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
     w.ensure(30);
     if (w.pageCount !== pages) tableHeader();
     const name = def.constituencies.find((c) => c.id === pv.constituency)?.name ?? '';
-    w.row([`${pv.constituency} ${printable(name)}`, nf(pv.inscrits), nf(pv.votants), nf(pv.aVoteParInternet), nf(pv.blancs), nf(pv.nuls), nf(pv.exprimes), pct(pv.votants, pv.inscrits)], tw, { size: 8 });
+    w.row([`${pv.constituency} ${printable(name)}`, nf(pv.inscrits), nf(pv.votants), nf(pv.aVoteParInternet), nf(pv.blancs), nf(pv.nuls), nf(pv.exprimes), pct(pv.votants, pv.inscrits)], tw, {
+      size: 8,
+    });
   }
 
   const signed = (j: number): string => {

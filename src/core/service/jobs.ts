@@ -89,7 +89,8 @@ const busyFailure = (label: Bilingual): Result<never> =>
     `A step is already running on this tally (${label.en}): wait for it to finish, or cancel it.`,
   );
 
-const internalFailure = (): Result<never> => fail('internal', 'Erreur interne du logiciel pendant cette étape ; elle a été journalisée.', 'Internal software error during this step; it has been logged.');
+const internalFailure = (): Result<never> =>
+  fail('internal', 'Erreur interne du logiciel pendant cette étape ; elle a été journalisée.', 'Internal software error during this step; it has been logged.');
 
 function runningView(job: Job): TallyRunning {
   return {

@@ -143,7 +143,10 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     const locked = () => withFolderLock(k, label, work);
     const previous = queue.get(k) ?? Promise.resolve();
     const next = previous.then(locked, locked);
-    queue.set(k, next.catch(() => undefined));
+    queue.set(
+      k,
+      next.catch(() => undefined),
+    );
     return next;
   }
 

@@ -91,12 +91,7 @@ export function createService(options: ServiceOptions): SceauApi {
     measurement ??= measure(options.appRoot).then(
       (m) => ok(m),
       (e: unknown) =>
-        fail<SoftwareMeasurement>(
-          'measurement.unreadable',
-          `Impossible de mesurer les fichiers du logiciel : ${String(e)}.`,
-          `Cannot measure the software's files: ${String(e)}.`,
-          options.appRoot,
-        ),
+        fail<SoftwareMeasurement>('measurement.unreadable', `Impossible de mesurer les fichiers du logiciel : ${String(e)}.`, `Cannot measure the software's files: ${String(e)}.`, options.appRoot),
     );
     return measurement;
   };
@@ -140,7 +135,8 @@ export function createService(options: ServiceOptions): SceauApi {
   });
 
   return {
-    appInfo: async () => ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null, bugLog: options.bugLog?.path ?? null }),
+    appInfo: async () =>
+      ok({ name: 'Sceau', version: options.version, transport: options.transport, platform: process.platform, rehearsalOverride: override ?? null, bugLog: options.bugLog?.path ?? null }),
     softwareMeasurement,
     networkStatus: async () => ok(await probe()),
     setRehearsalOverride: async ({ override: o }) => {
@@ -174,7 +170,10 @@ export function createService(options: ServiceOptions): SceauApi {
       if (!answer.ok) return answer;
       // A verification of this same record (unchanged since: same manifest) says whether the tally holds.
       const last = verifyJobs.lastFinished(folder);
-      const now = await readFile(join(folder, RECORD_FILES.manifest)).then((b) => recordFingerprint(b), () => null);
+      const now = await readFile(join(folder, RECORD_FILES.manifest)).then(
+        (b) => recordFingerprint(b),
+        () => null,
+      );
       const verification = last !== undefined && last.recordFingerprint !== null && last.recordFingerprint === now ? { ok: last.ok, recordFingerprint: now, finishedAt: last.finishedAt } : null;
       return ok({ ...answer.value, verification });
     },
@@ -186,7 +185,11 @@ export function createService(options: ServiceOptions): SceauApi {
     },
     openProjector: async () => {
       if (options.openProjector === undefined) {
-        return fail('projector.unavailable', "Cette fenêtre ne s'ouvre que dans l'application ; dans un navigateur, la page de projection s'ouvre dans un onglet.", 'This window opens only in the application; in a browser, the projector page opens in a tab.');
+        return fail(
+          'projector.unavailable',
+          "Cette fenêtre ne s'ouvre que dans l'application ; dans un navigateur, la page de projection s'ouvre dans un onglet.",
+          'This window opens only in the application; in a browser, the projector page opens in a tab.',
+        );
       }
       options.openProjector();
       return ok({ opened: true as const });

@@ -145,7 +145,9 @@ export function stationService(deps: StationDeps): StationApi {
 
     stationProgress: async () => {
       const r = running;
-      const value: StationProgress = { running: r === null ? null : { label: r.label, since: new Date(r.since).toISOString(), done: r.done, total: r.total, etaSeconds: etaSeconds(r.first, r.last, r.total) } };
+      const value: StationProgress = {
+        running: r === null ? null : { label: r.label, since: new Date(r.since).toISOString(), done: r.done, total: r.total, etaSeconds: etaSeconds(r.first, r.last, r.total) },
+      };
       return ok(value);
     },
   };

@@ -35,7 +35,11 @@ interface ClosedRecord {
 }
 
 const notClosed = (): Result<never> =>
-  fail('ceremony.step', 'Les procès-verbaux s’impriment une fois le dépouillement clos (étape 8) : ils portent l’empreinte du registre.', 'The PVs are printed once the tally is closed (step 8): they carry the record fingerprint.');
+  fail(
+    'ceremony.step',
+    'Les procès-verbaux s’impriment une fois le dépouillement clos (étape 8) : ils portent l’empreinte du registre.',
+    'The PVs are printed once the tally is closed (step 8): they carry the record fingerprint.',
+  );
 
 /** results.json as the record holds it, checked against the transcript's `tally.results` entry. */
 async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
@@ -47,7 +51,12 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
   const resultsBytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const resultsSha256 = toHex(sha256(resultsBytes));
   if (resultsSha256 !== (closing.payload as TallyResultsPayload).resultsSha256) {
-    return fail('record.results', `${RECORD_FILES.results} ne correspond pas à l’entrée de clôture du journal : le registre a été modifié.`, `${RECORD_FILES.results} does not match the transcript's closing entry: the record was altered.`, RECORD_FILES.results);
+    return fail(
+      'record.results',
+      `${RECORD_FILES.results} ne correspond pas à l’entrée de clôture du journal : le registre a été modifié.`,
+      `${RECORD_FILES.results} does not match the transcript's closing entry: the record was altered.`,
+      RECORD_FILES.results,
+    );
   }
   const results = JSON.parse(new TextDecoder().decode(resultsBytes)) as Results;
   const members = results.members.flatMap((j) => c.definition.board.members.filter((m) => m.index === j).map((m) => ({ index: m.index, name: m.name, role: m.role })));
@@ -57,7 +66,12 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
 async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: string): Promise<Result<TallyDocumentFile>> {
   const pv = r.results.constituencies.find((p) => p.constituency === constituency);
   if (pv === undefined) {
-    return fail('document.unknown', `Pas de procès-verbal pour « ${constituency} » : cette circonscription n'a pas de bulletin ou n'existe pas.`, `No PV for "${constituency}": this constituency has no ballot or does not exist.`, constituency);
+    return fail(
+      'document.unknown',
+      `Pas de procès-verbal pour « ${constituency} » : cette circonscription n'a pas de bulletin ou n'existe pas.`,
+      `No PV for "${constituency}": this constituency has no ballot or does not exist.`,
+      constituency,
+    );
   }
   const bytes = await pvPdf({
     definition: c.definition,
@@ -73,7 +87,15 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
 }
 
 async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<TallyDocumentFile> {
-  const bytes = await summaryPdf({ definition: c.definition, results: r.results, recordFingerprint: r.recordFingerprint, resultsSha256: r.resultsSha256, members: r.members, where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)), generatedAt: r.generatedAt });
+  const bytes = await summaryPdf({
+    definition: c.definition,
+    results: r.results,
+    recordFingerprint: r.recordFingerprint,
+    resultsSha256: r.resultsSha256,
+    members: r.members,
+    where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)),
+    generatedAt: r.generatedAt,
+  });
   return { fileName: `PV-${c.definition.id}-recapitulatif.pdf`, bytes };
 }
 

@@ -15,7 +15,13 @@ import { tallyExportFiles } from './tally-documents.js';
 async function freeName(drive: string, base: string): Promise<string> {
   for (let i = 1; ; i++) {
     const name = i === 1 ? base : `${base}-${i}`;
-    if (!(await stat(join(drive, name)).then(() => true, () => false))) return name;
+    if (
+      !(await stat(join(drive, name)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return name;
   }
 }
 
@@ -67,7 +73,12 @@ async function writeExport(c: TallyCeremony, partial: string): Promise<Result<nu
   // Read back: the copy's own manifest must be, byte for byte, the record's.
   const original = await readFile(join(c.folder, RECORD_FILES.manifest), 'utf8');
   if (manifestText(await buildManifest(recordCopy)) !== original) {
-    return fail('file.read-back', "La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.", "The record's copy read back does not match its manifest: faulty or full medium.", recordCopy);
+    return fail(
+      'file.read-back',
+      'La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.',
+      "The record's copy read back does not match its manifest: faulty or full medium.",
+      recordCopy,
+    );
   }
   await fsyncFolder(partial);
   return ok(files);

@@ -103,7 +103,10 @@ async function listUrnFiles(drive: string): Promise<UrnFile[]> {
       if (e.name.startsWith('.') || found.size >= MAX_URN_FILES) continue;
       if (e.isFile() && e.name.endsWith('.jsonl')) {
         const name = [...parts, e.name].join('/');
-        const size = await stat(join(drive, ...parts, e.name)).then((s) => s.size, () => null);
+        const size = await stat(join(drive, ...parts, e.name)).then(
+          (s) => s.size,
+          () => null,
+        );
         if (size !== null) found.set(name, { name, size, sizeText: formatSize(size) });
       } else if (e.isDirectory() && depth > 0) await visit([...parts, e.name], depth - 1);
     }
@@ -132,7 +135,8 @@ interface TallyService {
   readonly current: () => TallyScreenView | null;
 }
 
-const notImported = (): Result<never> => fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
+const notImported = (): Result<never> =>
+  fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
 
 export function tallyService(deps: TallyDeps): TallyService {
   // Every map is keyed by folderKey(folder).
@@ -177,7 +181,12 @@ export function tallyService(deps: TallyDeps): TallyService {
   }
 
   /** A short step on the opened ceremony, answered with the view after it (a refusal may have appended a deviation). */
-  async function step<T>(folder: string, label: Bilingual, act: (c: TallyCeremony, k: string) => Promise<Result<T>>, name?: (f: Failure, c: TallyCeremony) => Failure): Promise<Result<{ view: TallyScreenView; value: T }>> {
+  async function step<T>(
+    folder: string,
+    label: Bilingual,
+    act: (c: TallyCeremony, k: string) => Promise<Result<T>>,
+    name?: (f: Failure, c: TallyCeremony) => Failure,
+  ): Promise<Result<{ view: TallyScreenView; value: T }>> {
     const k = await folderKey(folder);
     return exclusive(k, label, async () => {
       const c = await ceremony(folder, { readOnly: false });
@@ -206,7 +215,11 @@ export function tallyService(deps: TallyDeps): TallyService {
       const c = opened.value;
       // Refused at once when not due (the ceremony checks it again): no job starts only to fail.
       if (!DUE[what.step].includes(c.state.phase)) {
-        return fail('ceremony.step', `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`, `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`);
+        return fail(
+          'ceremony.step',
+          `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`,
+          `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`,
+        );
       }
       const prepared = await prepare(c);
       if (!prepared.ok) return prepared;
@@ -368,20 +381,31 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (!checked.ok) return checked;
       const k = await folderKey(folder);
       if (jobs.running(k)?.step === 'import') {
-        return fail('receipt.not-yet', "L'urne est en cours d'import : la recherche sera possible à la fin de l'import.", 'The urn is being imported: the lookup will be possible once the import ends.');
+        return fail(
+          'receipt.not-yet',
+          "L'urne est en cours d'import : la recherche sera possible à la fin de l'import.",
+          'The urn is being imported: the lookup will be possible once the import ends.',
+        );
       }
       // Only once tally.import is recorded: lists an interrupted import left behind are not the urn.
       const imported = await importRecorded(folder, k);
       if (!imported.ok) return imported;
       if (!imported.value) return notImported();
       const answer = await lookUpReceipt(folder, receipt);
-      const closed = await stat(join(folder, RECORD_FILES.manifest)).then(() => true, () => false);
+      const closed = await stat(join(folder, RECORD_FILES.manifest)).then(
+        () => true,
+        () => false,
+      );
       if (!answer.ok || answer.value.status !== 'accepted' || closed) return answer;
       // Before the closing, "not counted" would alarm: the ballot is in the urn and the count is still to come.
-      return ok({ ...answer.value, countedBecause: { fr: "Le bulletin est dans l'urne ; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' } });
+      return ok({
+        ...answer.value,
+        countedBecause: { fr: "Le bulletin est dans l'urne ; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' },
+      });
     },
 
-    tallyShuffle: ({ folder, upTo }) => startJob(folder, { step: 'shuffle', member: null, label: JOB_WORDS.shuffle }, async (c) => ok((job: JobControl) => c.shuffle(job, upTo === undefined ? {} : { upTo }))),
+    tallyShuffle: ({ folder, upTo }) =>
+      startJob(folder, { step: 'shuffle', member: null, label: JOB_WORDS.shuffle }, async (c) => ok((job: JobControl) => c.shuffle(job, upTo === undefined ? {} : { upTo }))),
 
     tallyPreparePacket: async ({ folder, drive }) =>
       exclusive(await folderKey(folder), { fr: 'Paquet pour les postes des membres', en: "Packet for the members' stations" }, async () => {
@@ -448,7 +472,11 @@ export function tallyService(deps: TallyDeps): TallyService {
 
     printPdf: async ({ folder, document }) => {
       if (deps.printPdf === undefined) {
-        return fail('print.unavailable', "L'impression par la boîte de dialogue du système se fait dans l'application ; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.", "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.");
+        return fail(
+          'print.unavailable',
+          "L'impression par la boîte de dialogue du système se fait dans l'application ; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.",
+          "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.",
+        );
       }
       const c = await reading(folder);
       if (!c.ok) return c;

@@ -21,7 +21,12 @@ async function readExpected(dir: string, expect: TokenExpectations): Promise<Res
     return fail('token.election', `Le jeton de ${dir} est celui d'une autre élection.`, `The token in ${dir} belongs to another election.`, dir);
   }
   if (t.value.member !== expect.member) {
-    return fail('token.member', `Le jeton de ${dir} est celui du membre ${t.value.member}, pas du membre ${expect.member}.`, `The token in ${dir} is member ${t.value.member}'s, not member ${expect.member}'s.`, dir);
+    return fail(
+      'token.member',
+      `Le jeton de ${dir} est celui du membre ${t.value.member}, pas du membre ${expect.member}.`,
+      `The token in ${dir} is member ${t.value.member}'s, not member ${expect.member}'s.`,
+      dir,
+    );
   }
   return t;
 }

@@ -24,7 +24,12 @@ import { newWorkstationSession, type SessionContext } from '../ceremony/workstat
 import type { WorkerPool } from '../workers/pool.js';
 import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
 
-const never = (): Result<never> => fail('workstation.token', 'Le poste de la présidence ne doit ouvrir aucun jeton quand les membres ont leurs postes.', "The president's workstation must open no token when members have their stations.");
+const never = (): Result<never> =>
+  fail(
+    'workstation.token',
+    'Le poste de la présidence ne doit ouvrir aucun jeton quand les membres ont leurs postes.',
+    "The president's workstation must open no token when members have their stations.",
+  );
 
 /** Token ports that refuse: the workstation's, when members have their stations. */
 export const NO_TOKENS: TokenPort & TallyTokenPort = { create: async () => never(), open: async () => never(), sealShare: async () => never() };
@@ -87,7 +92,9 @@ async function onStations(
     if (!written.ok) return written;
     packets.push(written.value.path);
   }
-  const answers = await Promise.all(who.map((j, i) => answerOnStation(packets[i]!, { key: stations[j - 1]!.key, tally: stations[j - 1]!.tally }, action, { member: j, token: stations[j - 1]!.token, passphrase: '' }, job)));
+  const answers = await Promise.all(
+    who.map((j, i) => answerOnStation(packets[i]!, { key: stations[j - 1]!.key, tally: stations[j - 1]!.tally }, action, { member: j, token: stations[j - 1]!.token, passphrase: '' }, job)),
+  );
   const refused = answers.find((a) => !a.ok);
   if (refused !== undefined) return refused as Result<never>;
   for (const packet of packets) {
@@ -96,7 +103,6 @@ async function onStations(
   }
   return ok(undefined);
 }
-
 
 /** Hazardous: the key ceremony, every member's step on their station; the president's on the workstation. */
 export async function keyCeremonyOnStations(def: ElectionDefinition, folder: string, workstation: SessionContext, stations: readonly Station[]): Promise<Result<PublicKeyFile>> {
@@ -114,7 +120,13 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
     const action = MEMBER_STEP_OF_PHASE[phase];
     if (action === undefined) return fail('demo.phase', `Étape inattendue : ${phase}.`, `Unexpected step: ${phase}.`);
     // The president types the enrolment codes the members read from their stations' screens.
-    const done = await onStations(expectedMembers(c.state), stations, action, (stick) => writeKeyPacket(c, stick), async (packet) => importKeyAnswers(c, packet, await enrolmentCodesIn(packet)));
+    const done = await onStations(
+      expectedMembers(c.state),
+      stations,
+      action,
+      (stick) => writeKeyPacket(c, stick),
+      async (packet) => importKeyAnswers(c, packet, await enrolmentCodesIn(packet)),
+    );
     if (!done.ok) return done;
   }
   return fail('demo.stuck', 'La cérémonie des clés ne progresse plus.', 'The key ceremony no longer moves on.');
@@ -125,14 +137,48 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
  * rounds before it on the workstation), then the quorum's decryptions in parallel; after the count, their
  * signatures. `c` is the workstation's tally, its urn imported and its receipts published.
  */
-export async function tallyOnStations(c: TallyCeremony, stations: readonly Station[], quorum: readonly number[], mixer: number, job: (phase: string) => JobControl, timed: <T>(phase: string, work: () => Promise<Result<T>>) => Promise<Result<T>>): Promise<Result<void>> {
+export async function tallyOnStations(
+  c: TallyCeremony,
+  stations: readonly Station[],
+  quorum: readonly number[],
+  mixer: number,
+  job: (phase: string) => JobControl,
+  timed: <T>(phase: string, work: () => Promise<Result<T>>) => Promise<Result<T>>,
+): Promise<Result<void>> {
   const k = c.state.shuffles;
   const steps: (() => Promise<Result<unknown>>)[] = [
     ...(k > 1 ? [() => timed('shuffles (workstation)', () => c.shuffle(job('shuffles'), { upTo: k - 1 }))] : []),
-    () => timed(`shuffle ${k} (station ${mixer})`, () => onStations([mixer], stations, 'mix', (stick) => writeTallyPacket(c, stick), (packet) => importTallyAnswers(c, packet, job('mix')), job('mix'))),
-    () => timed('decryptions (stations)', () => onStations(quorum, stations, 'decrypt', (stick) => writeTallyPacket(c, stick), (packet) => importTallyAnswers(c, packet), job('decryption'))),
+    () =>
+      timed(`shuffle ${k} (station ${mixer})`, () =>
+        onStations(
+          [mixer],
+          stations,
+          'mix',
+          (stick) => writeTallyPacket(c, stick),
+          (packet) => importTallyAnswers(c, packet, job('mix')),
+          job('mix'),
+        ),
+      ),
+    () =>
+      timed('decryptions (stations)', () =>
+        onStations(
+          quorum,
+          stations,
+          'decrypt',
+          (stick) => writeTallyPacket(c, stick),
+          (packet) => importTallyAnswers(c, packet),
+          job('decryption'),
+        ),
+      ),
     () => timed('counting', () => c.count(job('counting'))),
-    () => onStations(quorum, stations, 'sign', (stick) => writeTallyPacket(c, stick), (packet) => importTallyAnswers(c, packet)),
+    () =>
+      onStations(
+        quorum,
+        stations,
+        'sign',
+        (stick) => writeTallyPacket(c, stick),
+        (packet) => importTallyAnswers(c, packet),
+      ),
   ];
   for (const s of steps) {
     const r = await s();

@@ -98,7 +98,13 @@ function workstation(w: SimulatedWorkstation): SessionContext {
     (() =>
       (measuredOnce ??= measureSoftware(process.cwd()).then(
         (m) => ok(m),
-        (e: unknown) => fail<SoftwareMeasurement>('measurement.unreadable', `Impossible de mesurer le logiciel (npm run build ?) : ${String(e)}.`, `Cannot measure the software (npm run build?): ${String(e)}.`, process.cwd()),
+        (e: unknown) =>
+          fail<SoftwareMeasurement>(
+            'measurement.unreadable',
+            `Impossible de mesurer le logiciel (npm run build ?) : ${String(e)}.`,
+            `Cannot measure the software (npm run build?): ${String(e)}.`,
+            process.cwd(),
+          ),
       )));
   return { session: newWorkstationSession(w.version ?? 'simulation', 'cli'), measure, network: w.network ?? (() => probeNetwork()), override: SIMULATION };
 }
@@ -243,13 +249,7 @@ export async function runDemo(size: ElectionSize, recordDir: string, privateDir:
 }
 
 /** Hazardous: the tally ceremony's steps, the members of `quorum` decrypting and signing with their demo tokens. */
-async function runTallyCeremony(
-  p: Prepared,
-  recordDir: string,
-  quorum: readonly number[],
-  pool: WorkerPool,
-  o: DemoOptions,
-): Promise<Result<{ results: Results; recordFingerprint: string }>> {
+async function runTallyCeremony(p: Prepared, recordDir: string, quorum: readonly number[], pool: WorkerPool, o: DemoOptions): Promise<Result<{ results: Results; recordFingerprint: string }>> {
   const stationsMode = o.workstation?.memberStations === true;
   const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens: stationsMode ? NO_TOKENS : demoTallyTokens(), pool };
   const created = await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: recordDir, shuffles: o.shuffles ?? 2 }, ctx);

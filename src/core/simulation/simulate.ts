@@ -174,8 +174,7 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
     else t.votes[choice - 1]! += delta;
   };
 
-  const pointOf = (cid: string, id: string, choice: number | 'nul'): Point =>
-    choice === 'nul' ? hashToPoint(DOMAIN.choice, new TextEncoder().encode(`nul ${id}`)) : tables.get(cid)!.point(choice);
+  const pointOf = (cid: string, id: string, choice: number | 'nul'): Point => (choice === 'nul' ? hashToPoint(DOMAIN.choice, new TextEncoder().encode(`nul ${id}`)) : tables.get(cid)!.point(choice));
   const encrypt = (cid: string, id: string, point: Point, random?: ScalarSource) => createBallot({ fingerprint: fp, electionKey: o.electionKey, constituencyId: cid }, id, point, random);
   const make = (cid: string, id: string, choice: number | 'nul'): BallotJson => ballotToJson(encrypt(cid, id, pointOf(cid, id, choice)));
 
@@ -194,7 +193,10 @@ export async function simulateUrn(o: SimulateOptions): Promise<GroundTruth> {
       return { v, c, id, choice, point: pointOf(c.id, id, choice), sample };
     });
     const plain = batch.filter((x) => !x.sample);
-    const fast = createBallotsFast({ fingerprint: fp, electionKey: keyBytes }, plain.map((x) => ({ id: x.id, constituencyId: x.c.id, choice: pointBytes(x.point) })));
+    const fast = createBallotsFast(
+      { fingerprint: fp, electionKey: keyBytes },
+      plain.map((x) => ({ id: x.id, constituencyId: x.c.id, choice: pointBytes(x.point) })),
+    );
     const made = new Map(plain.map((x, i) => [x.v, fast[i]!]));
     for (const x of batch) {
       let ballot = made.get(x.v);

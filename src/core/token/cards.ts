@@ -83,7 +83,12 @@ export async function splitTokenIntoCards(tokenText: string, k: number, m: numbe
 function readCard(text: string, position: number): Result<Card> {
   const m = CARD.exec(text.trim());
   const bad = (): Result<Card> =>
-    fail('card.malformed', `La carte n° ${position + 1} n'est pas une carte de sauvegarde Sceau lisible (ou elle est endommagée).`, `Card no. ${position + 1} is not a readable Sceau backup card (or it is damaged).`, `card ${position + 1}`);
+    fail(
+      'card.malformed',
+      `La carte n° ${position + 1} n'est pas une carte de sauvegarde Sceau lisible (ou elle est endommagée).`,
+      `Card no. ${position + 1} is not a readable Sceau backup card (or it is damaged).`,
+      `card ${position + 1}`,
+    );
   if (m === null) return bad();
   const [, c, count, k, fp, member, set, digest, sum, share] = m as unknown as string[];
   const head = `${CARD_MAGIC} ${c}/${count} ${k} ${fp} ${member} ${set} ${digest}`;
@@ -98,9 +103,21 @@ function checkSameSplit(cards: readonly Card[]): Result<void> {
   const seen = new Set<number>();
   const xs = new Set<number>();
   for (const [position, card] of cards.entries()) {
-    const same = card.set === first.set && card.m === first.m && card.k === first.k && card.fp === first.fp && card.member === first.member && card.digest === first.digest && card.share.length === first.share.length;
+    const same =
+      card.set === first.set &&
+      card.m === first.m &&
+      card.k === first.k &&
+      card.fp === first.fp &&
+      card.member === first.member &&
+      card.digest === first.digest &&
+      card.share.length === first.share.length;
     if (!same) {
-      return fail('card.foreign', `La carte n° ${position + 1} vient d'un autre partage (série ${card.set}, membre ${card.member}) que la première (série ${first.set}, membre ${first.member}).`, `Card no. ${position + 1} belongs to another split (set ${card.set}, member ${card.member}) than the first (set ${first.set}, member ${first.member}).`, `card ${position + 1}`);
+      return fail(
+        'card.foreign',
+        `La carte n° ${position + 1} vient d'un autre partage (série ${card.set}, membre ${card.member}) que la première (série ${first.set}, membre ${first.member}).`,
+        `Card no. ${position + 1} belongs to another split (set ${card.set}, member ${card.member}) than the first (set ${first.set}, member ${first.member}).`,
+        `card ${position + 1}`,
+      );
     }
     const x = card.share[card.share.length - 1]!;
     if (seen.has(card.c) || xs.has(x)) return fail('card.duplicate', `La carte ${card.c}/${card.m} est présentée deux fois.`, `Card ${card.c}/${card.m} is offered twice.`, `card ${position + 1}`);

@@ -61,13 +61,28 @@ export async function driveFailure(error: unknown, mount: string, path: string):
   const code = errnoOf(text);
   const gone = !(await exists(mount));
   if (gone || code === 'EIO' || code === 'ENODEV' || code === 'ENXIO' || (code === 'ENOENT' && !(await exists(dirname(path))))) {
-    return failure('drive.removed', `Le support ${mount} a été retiré ou ne répond plus pendant l'écriture : rien n'a été remplacé ; réinsérez-le et recommencez.`, `The drive ${mount} was removed or stopped responding during the write: nothing was replaced; insert it again and retry.`, path);
+    return failure(
+      'drive.removed',
+      `Le support ${mount} a été retiré ou ne répond plus pendant l'écriture : rien n'a été remplacé ; réinsérez-le et recommencez.`,
+      `The drive ${mount} was removed or stopped responding during the write: nothing was replaced; insert it again and retry.`,
+      path,
+    );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return failure('drive.read-only', `Le support ${mount} est en lecture seule (verrou d'écriture ?) : impossible d'y écrire le jeton.`, `The drive ${mount} is read-only (write-protect switch?): the token cannot be written.`, path);
+    return failure(
+      'drive.read-only',
+      `Le support ${mount} est en lecture seule (verrou d'écriture ?) : impossible d'y écrire le jeton.`,
+      `The drive ${mount} is read-only (write-protect switch?): the token cannot be written.`,
+      path,
+    );
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return failure('drive.full', `Le support ${mount} est plein : libérez de la place ou choisissez un autre support ; rien n'a été remplacé.`, `The drive ${mount} is full: free some space or choose another drive; nothing was replaced.`, path);
+    return failure(
+      'drive.full',
+      `Le support ${mount} est plein : libérez de la place ou choisissez un autre support ; rien n'a été remplacé.`,
+      `The drive ${mount} is full: free some space or choose another drive; nothing was replaced.`,
+      path,
+    );
   }
   return failure('drive.write', `Écriture impossible sur ${mount} : ${text.trim()}. Rien n'a été remplacé.`, `Cannot write to ${mount}: ${text.trim()}. Nothing was replaced.`, path);
 }
@@ -241,7 +256,12 @@ export async function writeBackupToken(primaryPath: string, backupMount: string)
   const pub = primary.value.token.public;
   const target = tokenPath(backupMount, pub.electionId, pub.member.index);
   if (await isSameFolder(primaryPath, target)) {
-    return fail('token.backup.same-drive', `La copie de secours doit aller sur un autre support que le jeton (${backupMount}).`, `The backup must go to another drive than the token (${backupMount}).`, backupMount);
+    return fail(
+      'token.backup.same-drive',
+      `La copie de secours doit aller sur un autre support que le jeton (${backupMount}).`,
+      `The backup must go to another drive than the token (${backupMount}).`,
+      backupMount,
+    );
   }
   const written = await writeToken(backupMount, primary.value.text, { replace: 'same-identity' });
   return written.ok ? ok({ ...written.value, fingerprint: toHex(pub.fingerprint) }) : written;

@@ -2,19 +2,7 @@
  * A board member's token (docs/token.md): the keystore file on their USB drive, its backups, and the
  * passphrase meter. `./testing.ts` (the fast test KDF profile) is deliberately not exported here.
  */
-export {
-  TOKEN_FORMAT,
-  AEAD_ALGORITHM,
-  NONCE_BYTES,
-  MAX_TOKEN_CHARS,
-  ownerOf,
-  parseToken,
-  serializeToken,
-  tokenAad,
-  tokenFromJson,
-  type TokenFile,
-  type TokenPublic,
-} from './format.js';
+export { TOKEN_FORMAT, AEAD_ALGORITHM, NONCE_BYTES, MAX_TOKEN_CHARS, ownerOf, parseToken, serializeToken, tokenAad, tokenFromJson, type TokenFile, type TokenPublic } from './format.js';
 export {
   KDF_ALGORITHM,
   KDF_FLOOR,

@@ -86,7 +86,12 @@ function readChunk(payload: string, position: number): Result<Chunk> {
   const m = PAYLOAD.exec(payload.trim());
   const where = `QR ${position + 1}`;
   const damaged = (): Result<Chunk> =>
-    fail('paper.chunk.malformed', `Le code QR n° ${position + 1} scanné n'est pas un morceau de sauvegarde Sceau lisible (ou il est endommagé).`, `Scanned QR code no. ${position + 1} is not a readable Sceau backup chunk (or it is damaged).`, where);
+    fail(
+      'paper.chunk.malformed',
+      `Le code QR n° ${position + 1} scanné n'est pas un morceau de sauvegarde Sceau lisible (ou il est endommagé).`,
+      `Scanned QR code no. ${position + 1} is not a readable Sceau backup chunk (or it is damaged).`,
+      where,
+    );
   if (m === null) return damaged();
   const [, i, n, fp, id, sum, data] = m as unknown as [string, string, string, string, string, string, string];
   if (checksum(`${PAPER_MAGIC} ${i}/${n} ${fp} ${id} ${data}`) !== sum) return damaged();
@@ -109,7 +114,8 @@ function collect(chunks: readonly Chunk[], expectedFp: string | undefined): Resu
   const byIndex: (Chunk | undefined)[] = new Array<Chunk | undefined>(first.n).fill(undefined);
   for (const [position, c] of chunks.entries()) {
     if (expectedFp !== undefined && c.fp !== expectedFp) return foreign(c, position, { fr: `autre élection (empreinte ${c.fp}…)`, en: `another election (fingerprint ${c.fp}…)` });
-    if (c.id !== first.id || c.n !== first.n || c.fp !== first.fp) return foreign(c, position, { fr: `son identifiant ${c.id} diffère de ${first.id}`, en: `its identifier ${c.id} differs from ${first.id}` });
+    if (c.id !== first.id || c.n !== first.n || c.fp !== first.fp)
+      return foreign(c, position, { fr: `son identifiant ${c.id} diffère de ${first.id}`, en: `its identifier ${c.id} differs from ${first.id}` });
     if (byIndex[c.i - 1] !== undefined) {
       return fail('paper.chunk.duplicate', `Le morceau ${c.i}/${c.n} a été scanné deux fois.`, `Chunk ${c.i}/${c.n} was scanned twice.`, `QR ${position + 1}`);
     }
@@ -139,7 +145,11 @@ export function fromQrPayloads(payloads: readonly string[], fingerprint?: Uint8A
   if (!ordered.ok) return ordered;
   const whole = concatBytes(...ordered.value.map((c) => c.data));
   if (wholeId(whole) !== chunks[0]!.id) {
-    return fail('paper.digest', 'Les morceaux réassemblés ne forment pas la sauvegarde attendue (empreinte différente) : un code QR est altéré.', 'The reassembled chunks do not form the expected backup (digest differs): a QR code is altered.');
+    return fail(
+      'paper.digest',
+      'Les morceaux réassemblés ne forment pas la sauvegarde attendue (empreinte différente) : un code QR est altéré.',
+      'The reassembled chunks do not form the expected backup (digest differs): a QR code is altered.',
+    );
   }
   return ok(whole);
 }

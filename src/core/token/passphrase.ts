@@ -33,18 +33,77 @@ export interface PassphraseEstimate {
 
 /** Common words and passwords, lower-case, without accents. French first: the board is French. */
 export const COMMON_WORDS: readonly string[] = [
-  'motdepasse', 'azerty', 'soleil', 'bonjour', 'bonsoir', 'chocolat', 'doudou', 'loulou', 'chouchou', 'jetaime', 'amour', 'bisous',
-  'marseille', 'paris', 'lyon', 'france', 'republique', 'liberte', 'egalite', 'fraternite', 'maman', 'papa', 'famille', 'bienvenue',
-  'salut', 'coucou', 'toto', 'titi', 'princesse', 'camille', 'nicolas', 'julien', 'louise', 'chat', 'chien', 'secret', 'election',
-  'vote', 'sceau', 'president', 'presidente', 'bureau', 'passe', 'motdepass', 'password', 'qwerty', 'letmein', 'welcome', 'dragon',
-  'monkey', 'sunshine', 'iloveyou', 'master', 'hello', 'admin', 'football', 'princess', 'shadow', 'superman', 'baseball', 'trustno1',
+  'motdepasse',
+  'azerty',
+  'soleil',
+  'bonjour',
+  'bonsoir',
+  'chocolat',
+  'doudou',
+  'loulou',
+  'chouchou',
+  'jetaime',
+  'amour',
+  'bisous',
+  'marseille',
+  'paris',
+  'lyon',
+  'france',
+  'republique',
+  'liberte',
+  'egalite',
+  'fraternite',
+  'maman',
+  'papa',
+  'famille',
+  'bienvenue',
+  'salut',
+  'coucou',
+  'toto',
+  'titi',
+  'princesse',
+  'camille',
+  'nicolas',
+  'julien',
+  'louise',
+  'chat',
+  'chien',
+  'secret',
+  'election',
+  'vote',
+  'sceau',
+  'president',
+  'presidente',
+  'bureau',
+  'passe',
+  'motdepass',
+  'password',
+  'qwerty',
+  'letmein',
+  'welcome',
+  'dragon',
+  'monkey',
+  'sunshine',
+  'iloveyou',
+  'master',
+  'hello',
+  'admin',
+  'football',
+  'princess',
+  'shadow',
+  'superman',
+  'baseball',
+  'trustno1',
 ];
 
 const KEYBOARD_ROWS = ['azertyuiop', 'qsdfghjklm', 'wxcvbn', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', '1234567890'];
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i' };
 
 const HINTS = {
-  short: { fr: `Utilisez au moins ${MIN_LENGTH} caractères ; plusieurs mots au hasard font une bonne phrase de passe.`, en: `Use at least ${MIN_LENGTH} characters; several random words make a good passphrase.` },
+  short: {
+    fr: `Utilisez au moins ${MIN_LENGTH} caractères ; plusieurs mots au hasard font une bonne phrase de passe.`,
+    en: `Use at least ${MIN_LENGTH} characters; several random words make a good passphrase.`,
+  },
   common: { fr: 'Évitez les mots et mots de passe courants (même avec des chiffres à la place des lettres).', en: 'Avoid common words and passwords (even with digits for letters).' },
   repeat: { fr: 'Évitez les caractères répétés (aaa, 111).', en: 'Avoid repeated characters (aaa, 111).' },
   sequence: { fr: 'Évitez les suites (abc, 123, azerty).', en: 'Avoid sequences (abc, 123, azerty).' },
@@ -61,7 +120,10 @@ interface Segment {
 }
 
 function fold(c: string): string {
-  const base = c.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const base = c
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   return LEET[base] ?? base;
 }
 
@@ -140,7 +202,7 @@ function segment(chars: readonly string[]): Segment[] {
   const folded = chars.map(fold);
   const charBits = Math.log2(poolSize(chars));
   const out: Segment[] = [];
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     const s = segmentAt(chars, folded, i, charBits);
     out.push(s);
     i += s.length;

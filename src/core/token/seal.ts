@@ -91,8 +91,7 @@ function plaintextOf(secrets: MemberSecrets): Uint8Array {
 /** The public part must be the one of these secrets: identity key, E_j = e_j·G, and Y_j = x_j·G once sealed. */
 function checkConsistent(pub: TokenPublic, secrets: MemberSecrets): Result<void> {
   const who = ownerOf(pub);
-  const mismatch = (fr: string, en: string): Result<void> =>
-    fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : ${fr}.`, `Inconsistent token of ${who.en}: ${en}.`, who.en);
+  const mismatch = (fr: string, en: string): Result<void> => fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : ${fr}.`, `Inconsistent token of ${who.en}: ${en}.`, who.en);
   if (!equalBytes(publicKeyOf(secrets.identitySecretKey), pub.identityKey)) return mismatch("la clé d'identité ne correspond pas", 'the identity key does not match');
   if (!G.multiply(secrets.encryptionSecret).equals(pub.encryptionKey)) return mismatch('la clé de chiffrement E_j ne correspond pas', 'the encryption key E_j does not match');
   if ((pub.keyShare === undefined) !== (secrets.keyShareSecret === undefined)) return mismatch('fragment de clé présent d’un seul côté', 'key share present on one side only');
@@ -252,7 +251,12 @@ function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToS
   }
   const same = pub.keyShare !== undefined && secrets.keyShareSecret === share.secret && pub.keyShare.publicKey.equals(share.publicKey) && pub.keyShare.verificationKey.equals(share.verificationKey);
   if (pub.keyShare !== undefined && !same) {
-    return fail('token.share.sealed', `Le jeton de ${who.fr} contient déjà un autre fragment de clé : il n'est pas remplacé.`, `The token of ${who.en} already holds another key share: it is not replaced.`, who.en);
+    return fail(
+      'token.share.sealed',
+      `Le jeton de ${who.fr} contient déjà un autre fragment de clé : il n'est pas remplacé.`,
+      `The token of ${who.en} already holds another key share: it is not replaced.`,
+      who.en,
+    );
   }
   return ok(undefined);
 }

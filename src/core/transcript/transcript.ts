@@ -61,17 +61,7 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
 
 export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'signature'>): Uint8Array {
-  return encode((x) =>
-    x
-      .string(DOMAIN.transcriptEntryHash)
-      .bytes(fingerprint)
-      .integer(e.seq)
-      .bytes(fromHex(e.prev))
-      .string(e.time)
-      .string(e.actor)
-      .string(e.type)
-      .string(canonicalJson(e.payload)),
-  );
+  return encode((x) => x.string(DOMAIN.transcriptEntryHash).bytes(fingerprint).integer(e.seq).bytes(fromHex(e.prev)).string(e.time).string(e.actor).string(e.type).string(canonicalJson(e.payload)));
 }
 
 /** What a member's station adds to the payload of each entry it makes: the head it answered, and the station itself. */
@@ -96,7 +86,15 @@ function isStamp(v: unknown): v is StationStamp {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   const session = o['session'] as Record<string, unknown> | null;
-  return Object.keys(o).length === 2 && typeof o['basis'] === 'string' && HEX64.test(o['basis']) && typeof session === 'object' && session !== null && typeof session['publicKey'] === 'string' && HEX64.test(session['publicKey']);
+  return (
+    Object.keys(o).length === 2 &&
+    typeof o['basis'] === 'string' &&
+    HEX64.test(o['basis']) &&
+    typeof session === 'object' &&
+    session !== null &&
+    typeof session['publicKey'] === 'string' &&
+    HEX64.test(session['publicKey'])
+  );
 }
 
 export function stationEntryBytes(fingerprint: Uint8Array, e: Pick<TranscriptEntry, 'time' | 'actor' | 'type' | 'payload'>): Uint8Array {
@@ -233,7 +231,16 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     const e = parsed.value;
     if (e.seq !== i) return { ok: false, error: broken('transcript.seq', i, `numéro ${e.seq} au lieu de ${i}.`, `sequence number ${e.seq} instead of ${i}.`, where) };
     if (e.prev !== head) {
-      return { ok: false, error: broken('transcript.link', i, "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).", 'the link to the previous entry is broken (an entry was removed, inserted or altered).', where) };
+      return {
+        ok: false,
+        error: broken(
+          'transcript.link',
+          i,
+          "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).",
+          'the link to the previous entry is broken (an entry was removed, inserted or altered).',
+          where,
+        ),
+      };
     }
     const key = keys(e.actor, e);
     if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu « ${e.actor} ».`, `unknown actor "${e.actor}".`, where) };
@@ -241,7 +248,16 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     heads.add(head);
     const station = stationOf(e);
     if (station !== undefined && !heads.has(station.basis)) {
-      return { ok: false, error: broken('transcript.basis', i, "réponse d'un poste de membre calculée sur un état que ce journal n'a jamais eu.", "a member station's answer computed against a state this transcript never had.", where) };
+      return {
+        ok: false,
+        error: broken(
+          'transcript.basis',
+          i,
+          "réponse d'un poste de membre calculée sur un état que ce journal n'a jamais eu.",
+          "a member station's answer computed against a state this transcript never had.",
+          where,
+        ),
+      };
     }
     entries.push(e);
     head = entryHash(fingerprint, e);
@@ -250,7 +266,13 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     const seq = lines.length;
     return {
       ok: false,
-      error: broken('transcript.torn', seq, "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.", 'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.', `${name}:${seq + 1}`),
+      error: broken(
+        'transcript.torn',
+        seq,
+        "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.",
+        'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.',
+        `${name}:${seq + 1}`,
+      ),
     };
   }
   return ok({ entries, head });

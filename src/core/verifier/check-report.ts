@@ -104,8 +104,7 @@ export function shown(v: unknown, max = 80): string {
   return `${text.slice(0, end)}…`;
 }
 
-export const missing = (report: Report, file: string): void =>
-  report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+export const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
 
 /** Whether `v` is an object with exactly these keys (no more, no fewer). */
 export function exactKeys(v: unknown, keys: readonly string[]): boolean {

@@ -42,7 +42,12 @@ export async function checkConstituency(
   const countMembers = entries.find((e) => e.type === 'tally.count');
   const countedMembers = countMembers === undefined ? undefined : payloadOf(countMembers)['members'];
   if (canonicalOrEmpty(partials.map((p) => p['member'])) !== canonicalOrEmpty(countedMembers)) {
-    report.fail('tally.partial-members', `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`, `The partial decryptions of ${cid} are not exactly those of the members the count combined.`, `${name} partials`);
+    report.fail(
+      'tally.partial-members',
+      `Les déchiffrements partiels de ${cid} ne sont pas exactement ceux des membres que le comptage a combinés.`,
+      `The partial decryptions of ${cid} are not exactly those of the members the count combined.`,
+      `${name} partials`,
+    );
   }
   if (f['constituency'] !== cid || f['ballots'] !== inputs.n) {
     report.fail('tally.inputs', `Le fichier ne porte pas sur les ${inputs.n} bulletins acceptés de ${cid}.`, `The file is not about the ${inputs.n} accepted ballots of ${cid}.`, name);
@@ -52,7 +57,12 @@ export async function checkConstituency(
     return undefined;
   }
   if (read.rounds !== rounds) {
-    report.fail('tally.shuffle-count', `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`, `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`, name);
+    report.fail(
+      'tally.shuffle-count',
+      `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`,
+      `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`,
+      name,
+    );
   }
   // Every shuffle proof, in sequence: shuffle k takes shuffle k−1's outputs (the accepted ballots for k = 0).
   let current: PackedCiphertexts = inputs;
@@ -68,7 +78,12 @@ export async function checkConstituency(
     }
     const entry = entryFor(entries, 'tally.shuffle', (p) => p['constituency'] === cid && p['round'] === k + 1);
     if (entry === undefined || text === null || payloadOf(entry)['digest'] !== createHash('sha256').update(text).digest('hex')) {
-      report.fail('tally.shuffle-entry', `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`, `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`, `${name} shuffles[${k}]`);
+      report.fail(
+        'tally.shuffle-entry',
+        `Le mélange ${k + 1} de ${cid} n'est pas celui que le journal enregistre.`,
+        `Shuffle ${k + 1} of ${cid} is not the one the transcript records.`,
+        `${name} shuffles[${k}]`,
+      );
     }
     // Malformed outputs fail this round's check above; the next round then checks against no inputs.
     current = read.mixOutputs(k) ?? NO_CIPHERTEXTS;
@@ -85,7 +100,12 @@ export async function checkConstituency(
       .flatMap((e) => objects(payloadOf(e)['partials']))
       .find((q) => q['constituency'] === cid);
     if (recorded === undefined || recorded['digest'] !== digestOf(p)) {
-      report.fail('tally.partial-entry', `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`, `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`, `${name} member ${j}`);
+      report.fail(
+        'tally.partial-entry',
+        `Le déchiffrement partiel du membre ${j} pour ${cid} n'est pas celui que le journal enregistre.`,
+        `Member ${j}'s partial decryption for ${cid} is not the one the transcript records.`,
+        `${name} member ${j}`,
+      );
     }
   }
   // Each partial is checked against the key ceremony's Y_j, and only a member of Q's counts (tasks.ts).
@@ -97,7 +117,12 @@ export async function checkConstituency(
   }
   const plaintexts = f['plaintexts'];
   if (!Array.isArray(plaintexts) || plaintexts.length !== combined.plaintexts.length || plaintexts.some((x, i) => x !== combined.plaintexts[i])) {
-    report.fail('decryption.combination', `Les points déchiffrés publiés pour ${cid} ne sont pas ceux que donnent les déchiffrements partiels.`, `The decrypted points published for ${cid} are not those the partial decryptions give.`, `${name} plaintexts`);
+    report.fail(
+      'decryption.combination',
+      `Les points déchiffrés publiés pour ${cid} ne sont pas ceux que donnent les déchiffrements partiels.`,
+      `The decrypted points published for ${cid} are not those the partial decryptions give.`,
+      `${name} plaintexts`,
+    );
   }
   const decoded = f['decoded'];
   if (!Array.isArray(decoded) || decoded.length !== combined.decoded.length || decoded.some((x, i) => x !== combined.decoded[i])) {

@@ -198,7 +198,8 @@ function board(v: unknown): ElectionDefinition['board'] {
   const o = fields(v, 'election.board', ['threshold', 'members']);
   const members = listField(o['members'], 'election.board.members', 1, MAX_MEMBERS).map((m, i) => member(m, `election.board.members[${i}]`));
   members.forEach((m, i) => {
-    if (m.index !== i + 1) refuse(`election.board.members[${i}].index`, `les membres sont numérotés 1, 2, … dans l'ordre (attendu ${i + 1})`, `members are numbered 1, 2, … in order (expected ${i + 1})`);
+    if (m.index !== i + 1)
+      refuse(`election.board.members[${i}].index`, `les membres sont numérotés 1, 2, … dans l'ordre (attendu ${i + 1})`, `members are numbered 1, 2, … in order (expected ${i + 1})`);
   });
   if (members.filter((m) => m.president).length !== 1) refuse('election.board.members', 'exactement un président attendu', 'exactly one president expected');
   const keys = new Set<string>();
@@ -264,11 +265,22 @@ export function definitionFingerprint(def: ElectionDefinition): Uint8Array {
   const e = new Encoder(hash);
   e.string('sceau/v1/election').string(def.format).string(def.id).string(def.title).string(def.votingPeriod.opens).string(def.votingPeriod.closes);
   e.list(def.constituencies, (e, c) => {
-    e.string(c.id).string(c.name).string(c.kind).integer(c.registeredVoters).integer(c.blankVote ? 1 : 0);
+    e.string(c.id)
+      .string(c.name)
+      .string(c.kind)
+      .integer(c.registeredVoters)
+      .integer(c.blankVote ? 1 : 0);
     e.list(c.candidates, (e, k) => e.string(k.name).string(k.substitute ?? ''));
   });
   e.integer(def.board.threshold);
-  e.list(def.board.members, (e, m) => e.integer(m.index).string(m.name).string(m.role).integer(m.president ? 1 : 0).bytes(m.identityKey === undefined ? new Uint8Array(0) : fromHex(m.identityKey)));
+  e.list(def.board.members, (e, m) =>
+    e
+      .integer(m.index)
+      .string(m.name)
+      .string(m.role)
+      .integer(m.president ? 1 : 0)
+      .bytes(m.identityKey === undefined ? new Uint8Array(0) : fromHex(m.identityKey)),
+  );
   e.string(def.platform.name).bytes(fromHex(def.platform.signingKey));
   return hash.digest();
 }

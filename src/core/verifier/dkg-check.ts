@@ -9,7 +9,13 @@ import { memberOfActor, type TranscriptEntry } from './transcript.js';
 import { Report } from './check-report.js';
 
 /** Recomputes the DKG from the key-ceremony entries (docs/dkg.md); returns the result when it holds. */
-export function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array, entries: readonly TranscriptEntry[], enrolled: Map<number, { identityKey: string; encryptionKey: string }>): DkgResult | undefined {
+export function checkDkg(
+  report: Report,
+  def: ElectionDefinition,
+  fp: Uint8Array,
+  entries: readonly TranscriptEntry[],
+  enrolled: Map<number, { identityKey: string; encryptionKey: string }>,
+): DkgResult | undefined {
   const where = RECORD_FILES.keyCeremony;
   const n = def.board.members.length;
   const round1: Round1Entry[] = [];
@@ -31,7 +37,12 @@ export function checkDkg(report: Report, def: ElectionDefinition, fp: Uint8Array
     const k = enrolled.get(j);
     const declared = def.board.members[j - 1]!.identityKey;
     if (k !== undefined && declared !== undefined && declared !== k.identityKey) {
-      report.fail('dkg.identity-key', `Le membre ${j} s'est inscrit avec une autre clé d'identité que celle de la définition.`, `Member ${j} enrolled with another identity key than the definition's.`, `${where} member ${j}`);
+      report.fail(
+        'dkg.identity-key',
+        `Le membre ${j} s'est inscrit avec une autre clé d'identité que celle de la définition.`,
+        `Member ${j} enrolled with another identity key than the definition's.`,
+        `${where} member ${j}`,
+      );
     }
     const point = k === undefined ? undefined : catchInput(() => decodePointHex(k.encryptionKey, `encryption key of member ${j}`));
     if (point === undefined || !point.ok) {

@@ -258,7 +258,8 @@ const applyChecked: Rule['apply'] = (r, _e, p, j) => {
   if (!(r.valid ?? []).includes(j)) return no(`le membre ${j} n'a pas de contribution valide.`, `member ${j} has no valid contribution.`);
   if (m.checked) return no(`le membre ${j} a déjà vérifié ses parts.`, `member ${j} already checked their shares.`);
   const { findings, complaints } = p;
-  if (!Array.isArray(complaints) || !Array.isArray(findings) || !findings.every((f) => isFinding(f, r.members.length))) return no('constats ou plaintes mal formés.', 'malformed findings or complaints.');
+  if (!Array.isArray(complaints) || !Array.isArray(findings) || !findings.every((f) => isFinding(f, r.members.length)))
+    return no('constats ou plaintes mal formés.', 'malformed findings or complaints.');
   // Each complaint is judged by the DKG (dkg.md §4): a malformed one is rejected there, not refused here.
   for (const complaint of complaints) r.complaints.push({ member: j, complaint });
   m.checked = true;
@@ -296,7 +297,8 @@ const applyConfirmed: Rule['apply'] = (r, _e, p, j) => {
   if (refused !== undefined) return refused;
   const m = member(r, j);
   if (m.confirmed) return no(`le membre ${j} a déjà confirmé.`, `member ${j} already confirmed.`);
-  if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1] || p['publicKey'] !== r.keys!.publicKey) return no('les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
+  if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1] || p['publicKey'] !== r.keys!.publicKey)
+    return no('les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
   m.confirmed = true;
   return undefined;
 };

@@ -47,7 +47,10 @@ export async function checkLists(report: Report, dir: string, imp: UrnReading): 
   const urnAt = (line: number, id?: string): string => `${RECORD_FILES.urn}:${line}${id === undefined ? '' : ` (ballot ${id})`}`;
   for (const name of [RECORD_FILES.accepted, RECORD_FILES.rejected] as const) {
     const accepting = name === RECORD_FILES.accepted;
-    const exists = await stat(join(dir, name)).then(() => true, () => false);
+    const exists = await stat(join(dir, name)).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       missing(report, name);
       continue;
@@ -60,7 +63,12 @@ export async function checkLists(report: Report, dir: string, imp: UrnReading): 
       }
       const e = expected.at(v.line);
       if (e === undefined || seen[v.line] === 1) {
-        report.fail('import.unknown-line', `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`, `${name} cites a urn line that does not exist or was already cited (${v.line}).`, `${name}:${line}`);
+        report.fail(
+          'import.unknown-line',
+          `${name} cite une ligne d'urne inexistante ou déjà citée (${v.line}).`,
+          `${name} cites a urn line that does not exist or was already cited (${v.line}).`,
+          `${name}:${line}`,
+        );
         continue;
       }
       seen[v.line] = 1;
@@ -69,7 +77,12 @@ export async function checkLists(report: Report, dir: string, imp: UrnReading): 
       } else if (!accepting && e.status === 'accepted') {
         report.fail('import.wrongly-rejected', 'Bulletin valide écarté à tort.', 'Valid ballot wrongly rejected.', urnAt(v.line, e.id));
       } else if (accepting && e.status === 'accepted' && (v.receipt !== e.receipt || v.id !== e.id || v.constituency !== e.constituency)) {
-        report.fail('import.receipt', 'Identité, circonscription ou code de reçu différent de celui recalculé.', 'Identity, constituency or receipt code differs from the recomputed one.', `${name}:${line}`);
+        report.fail(
+          'import.receipt',
+          'Identité, circonscription ou code de reçu différent de celui recalculé.',
+          'Identity, constituency or receipt code differs from the recomputed one.',
+          `${name}:${line}`,
+        );
       } else if (!accepting && e.status === 'rejected' && (v.code !== e.code || !(REJECTION_CODES as readonly unknown[]).includes(v.code))) {
         report.fail('import.reason', `Motif de rejet ${shown(v.code)} au lieu de ${e.code}.`, `Rejection reason ${shown(v.code)} instead of ${e.code}.`, urnAt(v.line, e.id));
       }
@@ -77,7 +90,13 @@ export async function checkLists(report: Report, dir: string, imp: UrnReading): 
   }
   for (let line = 2; line < seen.length; line++) {
     const e = expected.at(line);
-    if (e !== undefined && seen[line] === 0) report.fail('import.missing', `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`, `Ballot missing from the lists (expected ${e.status}).`, urnAt(line, e.id));
+    if (e !== undefined && seen[line] === 0)
+      report.fail(
+        'import.missing',
+        `Bulletin absent des listes (${e.status === 'accepted' ? 'accepté' : 'rejeté'} attendu).`,
+        `Ballot missing from the lists (expected ${e.status}).`,
+        urnAt(line, e.id),
+      );
   }
 }
 
@@ -96,7 +115,12 @@ export async function checkImportEntry(report: Report, dir: string, entries: rea
   };
   for (const [k, v] of Object.entries(exp)) {
     if (p[k] !== v) {
-      report.fail('tally.import-entry', `L'entrée d'import du journal ne correspond pas (${k}).`, `The transcript's import entry does not match (${k}).`, `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+      report.fail(
+        'tally.import-entry',
+        `L'entrée d'import du journal ne correspond pas (${k}).`,
+        `The transcript's import entry does not match (${k}).`,
+        `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`,
+      );
     }
   }
 }
@@ -120,7 +144,12 @@ export async function checkReceipts(report: Report, dir: string, entries: readon
   const e = entries.find((x) => x.type === 'tally.receipts');
   const p = e === undefined ? {} : payloadOf(e);
   if (p['sha256'] !== file.sha256 || p['count'] !== receipts.length / RECEIPT_BYTES) {
-    report.fail('tally.receipts-entry', "La liste des reçus n'est pas celle que le journal enregistre.", 'The list of receipts is not the one the transcript records.', `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`);
+    report.fail(
+      'tally.receipts-entry',
+      "La liste des reçus n'est pas celle que le journal enregistre.",
+      'The list of receipts is not the one the transcript records.',
+      `${RECORD_FILES.tallyTranscript}${e === undefined ? '' : `:${e.seq + 1}`}`,
+    );
   }
 }
 
@@ -141,7 +170,7 @@ async function compareReceipts(path: string, expected: ReceiptsText, chunkBytes:
     for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
       const bytes = chunk as Buffer;
       hash.update(bytes);
-      for (let off = 0; same && off < bytes.length; ) {
+      for (let off = 0; same && off < bytes.length;) {
         if (at === have) {
           have = expected.fill(block);
           at = 0;

@@ -156,7 +156,13 @@ export async function checkManifest(report: Report, dir: string, text: string | 
     if (file === undefined) {
       const full = join(dir, ...f.path.split('/'));
       const digest = await fileSha256(full);
-      file = { size: await stat(full).then((st) => st.size, () => -1), digest: digest.ok ? digest.value : undefined };
+      file = {
+        size: await stat(full).then(
+          (st) => st.size,
+          () => -1,
+        ),
+        digest: digest.ok ? digest.value : undefined,
+      };
       seen.set(f.path, file);
     }
     if (file.size !== f.bytes || file.digest !== f.sha256) changed.add(f.path);
@@ -171,7 +177,8 @@ export async function checkManifest(report: Report, dir: string, text: string | 
   // A folder is part of the record through the files listed in it; `tally` may be empty (no constituency with a ballot).
   const folders = listedFolders(manifest.paths);
   for (const path of listing.folders) {
-    if (!folders.has(path) && path !== RECORD_FILES.tallyDir) report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${named(path)}.`, `Folder with no file the manifest lists: ${named(path)}.`, named(path));
+    if (!folders.has(path) && path !== RECORD_FILES.tallyDir)
+      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${named(path)}.`, `Folder with no file the manifest lists: ${named(path)}.`, named(path));
   }
 }
 

@@ -13,7 +13,11 @@ import { Report, canonicalOrEmpty, digestOf, exactKeys, missing, objects, parseJ
 /** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
 export function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid: string, signature: string): boolean {
   return entries.some(
-    (e) => e.type === 'tally.signature' && e.actor === `member:${m}` && payloadOf(e)['member'] === m && objects(payloadOf(e)['signatures']).some((x) => x['constituency'] === cid && x['signature'] === signature),
+    (e) =>
+      e.type === 'tally.signature' &&
+      e.actor === `member:${m}` &&
+      payloadOf(e)['member'] === m &&
+      objects(payloadOf(e)['signatures']).some((x) => x['constituency'] === cid && x['signature'] === signature),
   );
 }
 
@@ -31,11 +35,18 @@ export function checkResultsShape(report: Report, r: Record<string, unknown>, pr
   const ascending = members.every((m, i) => typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= def.board.members.length && (i === 0 || m > (members[i - 1] as number)));
   const pvsExact = (r['constituencies'] as unknown[]).every((pv) => exactKeys(pv, PV_KEYS));
   const rows = r['signatures'] as unknown[];
-  const pairs = new Set(rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')));
+  const pairs = new Set(
+    rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')),
+  );
   const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
   const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
   if (!exactKeys(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
-    report.fail('results.shape', `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`, `${name} does not have exactly the shape of docs/record.md §7 (keys, members, one signature per member present and PV).`, name);
+    report.fail(
+      'results.shape',
+      `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`,
+      `${name} does not have exactly the shape of docs/record.md §7 (keys, members, one signature per member present and PV).`,
+      name,
+    );
   }
 }
 
@@ -58,18 +69,29 @@ export async function checkResults(
   if (r === undefined || r['format'] !== RESULTS_FORMAT || !Array.isArray(r['constituencies']) || !Array.isArray(r['signatures']) || !Array.isArray(r['members'])) {
     return r === undefined && text === undefined ? missing(report, name) : report.fail('results.malformed', 'Résultats illisibles.', 'Unreadable results.', name);
   }
-  if (r['election'] !== toHex(fp)) report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
+  if (r['election'] !== toHex(fp))
+    report.fail('definition.fingerprint', "Les résultats portent l'empreinte d'une autre définition.", 'The results carry the fingerprint of another definition.', `${name} election`);
   const entry = entries.find((e) => e.type === 'tally.results');
   if (entry === undefined || payloadOf(entry)['resultsSha256'] !== toHex(sha256(new TextEncoder().encode(text)))) {
-    report.fail('tally.results-entry', "Les résultats ne sont pas ceux que le journal enregistre.", 'The results are not those the transcript records.', name);
+    report.fail('tally.results-entry', 'Les résultats ne sont pas ceux que le journal enregistre.', 'The results are not those the transcript records.', name);
   }
   const present = (r['members'] as unknown[]).filter((m): m is number => typeof m === 'number');
   const counted = entries.find((e) => e.type === 'tally.count');
   if (counted === undefined || canonicalJson(present) !== canonicalOrEmpty(payloadOf(counted)['members'])) {
-    report.fail('results.members', 'Les signataires ne sont pas les membres dont le journal enregistre les déchiffrements combinés.', 'The signatories are not the members whose combined decryptions the transcript records.', `${name} members`);
+    report.fail(
+      'results.members',
+      'Les signataires ne sont pas les membres dont le journal enregistre les déchiffrements combinés.',
+      'The signatories are not the members whose combined decryptions the transcript records.',
+      `${name} members`,
+    );
   }
   if (counted !== undefined && payloadOf(counted)['pvSha256'] !== digestOf(r['constituencies'])) {
-    report.fail('tally.count-entry', 'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.', 'The published PVs are not those the transcript records at the count.', `${name} constituencies`);
+    report.fail(
+      'tally.count-entry',
+      'Les PV publiés ne sont pas ceux que le journal enregistre au comptage.',
+      'The published PVs are not those the transcript records at the count.',
+      `${name} constituencies`,
+    );
   }
   checkResultsShape(report, r, present, def, name);
   if (new Set(present).size < def.board.threshold) {
@@ -92,10 +114,22 @@ export async function checkResults(
       if (decoded !== undefined) {
         const expected = countConstituency(c, decoded, voted.get(c.id) ?? 0);
         for (const field of PV_FIELDS) {
-          if (pv[field] !== expected[field]) report.fail('count.mismatch', `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`, `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`, `${where} ${field}`);
+          if (pv[field] !== expected[field])
+            report.fail(
+              'count.mismatch',
+              `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
+              `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`,
+              `${where} ${field}`,
+            );
         }
         expected.votes.forEach((n, k) => {
-          if (pv.votes[k] !== n) report.fail('count.mismatch', `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`, `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`, `${where} votes[${k}]`);
+          if (pv.votes[k] !== n)
+            report.fail(
+              'count.mismatch',
+              `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
+              `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`,
+              `${where} votes[${k}]`,
+            );
         });
         if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id} : nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
       }
@@ -112,15 +146,26 @@ export async function checkResults(
         continue;
       }
       if (!signedInTranscript(entries, m, c.id, sig.signature)) {
-        report.fail('tally.signature-entry', `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`, `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`, `${where} member ${m}`);
+        report.fail(
+          'tally.signature-entry',
+          `La signature du membre ${m} sur le PV de ${c.id} n'est pas celle que le journal enregistre.`,
+          `Member ${m}'s signature on the PV of ${c.id} is not the one the transcript records.`,
+          `${where} member ${m}`,
+        );
       }
       if (key === undefined) {
-        report.fail('results.signature', `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`, `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`, `${where} member ${m}`);
+        report.fail(
+          'results.signature',
+          `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`,
+          `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`,
+          `${where} member ${m}`,
+        );
         continue;
       }
       const v = verifyPvSignature(key, fp, pv, sig.signature, m);
       if (!v.ok) report.fail('results.signature', `Signature du membre ${m} invalide sur le PV de ${c.id}.`, `Member ${m}'s signature on the PV of ${c.id} is invalid.`, `${where} member ${m}`);
     }
   });
-  if (pvs.length !== def.constituencies.length) report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
+  if (pvs.length !== def.constituencies.length)
+    report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
 }

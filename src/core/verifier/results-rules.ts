@@ -83,7 +83,11 @@ export function pvArithmetic(pv: Pv, where: string = pv.constituency): Failure[]
   const out: Failure[] = [];
   const c = pv.constituency;
   if (pv.votants > pv.inscrits) {
-    out.push({ code: 'count.votants-inscrits', message: { fr: `${c} : votants (${pv.votants}) > inscrits (${pv.inscrits}).`, en: `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).` }, where });
+    out.push({
+      code: 'count.votants-inscrits',
+      message: { fr: `${c} : votants (${pv.votants}) > inscrits (${pv.inscrits}).`, en: `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).` },
+      where,
+    });
   }
   if (pv.blancs + pv.nuls + pv.exprimes !== pv.votants) {
     out.push({ code: 'count.sum', message: { fr: `${c} : blancs + nuls + exprimés ≠ votants.`, en: `${c}: blancs + nuls + exprimés ≠ votants.` }, where });
@@ -107,7 +111,10 @@ function encodable(pv: Pv): boolean {
 function pvItems(fingerprint: Uint8Array, pv: Pv): (e: Encoder) => void {
   return (e) => {
     e.bytes(fingerprint).string(pv.constituency).integer(pv.inscrits).integer(pv.votants).integer(pv.aVoteParInternet);
-    e.integer(pv.blancs).integer(pv.nuls).integer(pv.exprimes).list(pv.votes, (e, n) => e.integer(n));
+    e.integer(pv.blancs)
+      .integer(pv.nuls)
+      .integer(pv.exprimes)
+      .list(pv.votes, (e, n) => e.integer(n));
   };
 }
 

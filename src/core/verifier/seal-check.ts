@@ -39,7 +39,12 @@ interface SealedRecord {
 }
 
 function recordMissing<T>(dir: string, file: string): Result<T> {
-  return fail('seal.record-missing', `Le dossier ${dir} n'est pas un dossier d'élection complet : ${file} manque ou est illisible.`, `The folder ${dir} is not a complete election record: ${file} is missing or unreadable.`, file);
+  return fail(
+    'seal.record-missing',
+    `Le dossier ${dir} n'est pas un dossier d'élection complet : ${file} manque ou est illisible.`,
+    `The folder ${dir} is not a complete election record: ${file} is missing or unreadable.`,
+    file,
+  );
 }
 
 async function readBytes(path: string): Promise<Uint8Array | undefined> {
@@ -68,7 +73,12 @@ async function sealedFile(r: Pick<SealedRecord, 'dir' | 'manifest'>, file: strin
   const listed = r.manifest.get(file);
   if (bytes === undefined || listed === undefined) return recordMissing(r.dir, file);
   if (toHex(sha256(bytes)) !== listed) {
-    return fail('seal.file-changed', `Le fichier ${file} du dossier n'est plus celui de son manifeste : le dossier a été modifié après sa clôture ; ne vous y fiez pas, procurez-vous le dossier publié.`, `The record's file ${file} is no longer the one its manifest lists: the record was changed after it was closed; do not rely on it, obtain the published record.`, file);
+    return fail(
+      'seal.file-changed',
+      `Le fichier ${file} du dossier n'est plus celui de son manifeste : le dossier a été modifié après sa clôture ; ne vous y fiez pas, procurez-vous le dossier publié.`,
+      `The record's file ${file} is no longer the one its manifest lists: the record was changed after it was closed; do not rely on it, obtain the published record.`,
+      file,
+    );
   }
   return ok(bytes);
 }
@@ -88,10 +98,18 @@ async function openRecord(dir: string): Promise<Result<SealedRecord>> {
 /** The paper's election and record fingerprints against the record's. */
 function sameRecord(r: SealedRecord, seal: { election: string; record: string }): Result<void> {
   if (seal.election !== r.election) {
-    return fail('seal.other-election', `Ce papier n'est pas de cette élection (« ${r.definition.title} ») : son empreinte d'élection diffère de celle du dossier.`, `This paper is not from this election ("${r.definition.title}"): its election fingerprint differs from the record's.`);
+    return fail(
+      'seal.other-election',
+      `Ce papier n'est pas de cette élection (« ${r.definition.title} ») : son empreinte d'élection diffère de celle du dossier.`,
+      `This paper is not from this election ("${r.definition.title}"): its election fingerprint differs from the record's.`,
+    );
   }
   if (seal.record !== r.fingerprint) {
-    return fail('seal.other-record', `Ce papier n'est pas de ce dossier : c'est bien la même élection, mais l'empreinte du dossier diffère. Soit il a été imprimé depuis un autre dossier, soit le dossier a été modifié depuis l'impression.`, `This paper is not from this record: it is the same election, but the record fingerprint differs. Either it was printed from another record, or the record was changed since it was printed.`);
+    return fail(
+      'seal.other-record',
+      `Ce papier n'est pas de ce dossier : c'est bien la même élection, mais l'empreinte du dossier diffère. Soit il a été imprimé depuis un autre dossier, soit le dossier a été modifié depuis l'impression.`,
+      `This paper is not from this record: it is the same election, but the record fingerprint differs. Either it was printed from another record, or the record was changed since it was printed.`,
+    );
   }
   return ok(undefined);
 }
@@ -137,10 +155,16 @@ async function readResults(r: SealedRecord): Promise<Result<Results>> {
   const board = r.definition.board;
   if (new Set(members).size !== members.length || members.some((m) => m < 1 || m > board.members.length)) return resultsMalformed('members');
   if (members.length < board.threshold) {
-    return fail('seal.quorum', `Ce dossier ne porte les signatures que de ${members.length} membre(s) ; il en faut au moins ${board.threshold} : ces résultats ne sont pas ceux du bureau.`, `This record carries the signatures of only ${members.length} member(s); at least ${board.threshold} are needed: these are not the board's results.`, RECORD_FILES.results);
+    return fail(
+      'seal.quorum',
+      `Ce dossier ne porte les signatures que de ${members.length} membre(s) ; il en faut au moins ${board.threshold} : ces résultats ne sont pas ceux du bureau.`,
+      `This record carries the signatures of only ${members.length} member(s); at least ${board.threshold} are needed: these are not the board's results.`,
+      RECORD_FILES.results,
+    );
   }
   if (!Array.isArray(v['constituencies']) || !v['constituencies'].every((p) => pvOf(p) !== undefined)) return resultsMalformed('constituencies');
-  const sigOk = (s: unknown): boolean => typeof s === 'object' && s !== null && isCount((s as PvSignature).member) && typeof (s as PvSignature).constituency === 'string' && typeof (s as PvSignature).signature === 'string';
+  const sigOk = (s: unknown): boolean =>
+    typeof s === 'object' && s !== null && isCount((s as PvSignature).member) && typeof (s as PvSignature).constituency === 'string' && typeof (s as PvSignature).signature === 'string';
   if (!Array.isArray(v['signatures']) || !v['signatures'].every(sigOk)) return resultsMalformed('signatures');
   return ok(v as unknown as Results);
 }
@@ -182,18 +206,33 @@ async function memberKeys(r: SealedRecord, members: readonly number[]): Promise<
   if (!bytes.ok) return bytes;
   const chain = verifyTranscriptText(new TextDecoder().decode(bytes.value), fromHex(r.election), keyCeremonyActorKeys(r.definition), RECORD_FILES.keyCeremony);
   if (!chain.ok) {
-    return fail('seal.key-ceremony', `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr}) : les clés des membres ne peuvent pas en être tirées.`, `The record's key-ceremony transcript does not verify (${chain.error.message.en}): the members' keys cannot be taken from it.`, chain.error.where);
+    return fail(
+      'seal.key-ceremony',
+      `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr}) : les clés des membres ne peuvent pas en être tirées.`,
+      `The record's key-ceremony transcript does not verify (${chain.error.message.en}): the members' keys cannot be taken from it.`,
+      chain.error.where,
+    );
   }
   for (const [j, hex] of enrolledKeys(r.definition, chain.value.entries)) if (!keys.has(j)) keys.set(j, fromHex(hex));
   const unknown = members.find((j) => !keys.has(j));
   if (unknown !== undefined) {
-    return fail('seal.member-key', `La clé d'identité du membre ${unknown} n'est ni dans la définition ni dans le journal de la cérémonie des clés.`, `Member ${unknown}'s identity key is neither in the definition nor in the key-ceremony transcript.`, `member ${unknown}`);
+    return fail(
+      'seal.member-key',
+      `La clé d'identité du membre ${unknown} n'est ni dans la définition ni dans le journal de la cérémonie des clés.`,
+      `Member ${unknown}'s identity key is neither in the definition nor in the key-ceremony transcript.`,
+      `member ${unknown}`,
+    );
   }
   return ok(keys);
 }
 
 function badSignature<T>(member: number, constituency: string): Result<T> {
-  return fail('seal.signature', `La signature du membre ${member} sur le procès-verbal de ${constituency} ne se vérifie pas avec sa clé d'identité : ce document n'a pas été signé par ce membre tel qu'il est.`, `The signature of member ${member} on the PV of ${constituency} does not verify with their identity key: this document was not signed by that member as it stands.`, `member ${member}`);
+  return fail(
+    'seal.signature',
+    `La signature du membre ${member} sur le procès-verbal de ${constituency} ne se vérifie pas avec sa clé d'identité : ce document n'a pas été signé par ce membre tel qu'il est.`,
+    `The signature of member ${member} on the PV of ${constituency} does not verify with their identity key: this document was not signed by that member as it stands.`,
+    `member ${member}`,
+  );
 }
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
@@ -238,16 +277,30 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
   const constituency = r.definition.constituencies.find((c) => c.id === s.constituency);
   const pv = results.value.constituencies.find((p) => p.constituency === s.constituency);
   if (constituency === undefined || pv === undefined) {
-    return fail('seal.constituency', `Le dossier n'a pas de procès-verbal pour la circonscription « ${s.constituency} ».`, `The record has no PV for the constituency "${s.constituency}".`, s.constituency);
+    return fail(
+      'seal.constituency',
+      `Le dossier n'a pas de procès-verbal pour la circonscription « ${s.constituency} ».`,
+      `The record has no PV for the constituency "${s.constituency}".`,
+      s.constituency,
+    );
   }
   const hash = catchInput(() => pvDigest(pv));
   if (!hash.ok) return resultsMalformed(s.constituency);
   if (hash.value !== s.pvSha256) {
-    return fail('seal.pv-mismatch', `Les chiffres scellés sur ce papier ne sont pas ceux du dossier pour ${constituency.name} (${s.constituency}) : le papier a été altéré ou ne correspond pas à ce dépouillement.`, `The figures sealed on this paper are not the record's for ${constituency.name} (${s.constituency}): the paper was altered or does not match this tally.`, s.constituency);
+    return fail(
+      'seal.pv-mismatch',
+      `Les chiffres scellés sur ce papier ne sont pas ceux du dossier pour ${constituency.name} (${s.constituency}) : le papier a été altéré ou ne correspond pas à ce dépouillement.`,
+      `The figures sealed on this paper are not the record's for ${constituency.name} (${s.constituency}): the paper was altered or does not match this tally.`,
+      s.constituency,
+    );
   }
   const signers = s.signatures.map((x) => x.member);
   if (!sameMembers(signers, results.value.members)) {
-    return fail('seal.signers', `Les signataires du papier (${signers.join(', ')}) ne sont pas les membres présents au dépouillement (${results.value.members.join(', ')}).`, `The paper's signatories (${signers.join(', ')}) are not the members present at the tally (${results.value.members.join(', ')}).`);
+    return fail(
+      'seal.signers',
+      `Les signataires du papier (${signers.join(', ')}) ne sont pas les membres présents au dépouillement (${results.value.members.join(', ')}).`,
+      `The paper's signatories (${signers.join(', ')}) are not the members present at the tally (${results.value.members.join(', ')}).`,
+    );
   }
   const keys = await memberKeys(r, signers);
   if (!keys.ok) return keys;

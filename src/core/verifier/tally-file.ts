@@ -80,5 +80,3 @@ export function tallyFileParsed(bytes: Uint8Array): TallyFileRead | undefined {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-

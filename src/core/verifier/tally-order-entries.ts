@@ -67,7 +67,12 @@ export function refusal(e: TallyTranscriptEntry, code: string, fr: string, en: s
   const type: unknown = e.type;
   const named = typeof type === 'string' && NAME.test(type) ? type : shown(type);
   const n = seq === undefined ? '?' : `${seq}`;
-  return fail(code, `Journal du dépouillement, entrée ${n} (${named}) : ${fr}`, `Tally transcript, entry ${n} (${named}): ${en}`, seq === undefined ? TALLY_TRANSCRIPT : `${TALLY_TRANSCRIPT}:${seq + 1}`);
+  return fail(
+    code,
+    `Journal du dépouillement, entrée ${n} (${named}) : ${fr}`,
+    `Tally transcript, entry ${n} (${named}): ${en}`,
+    seq === undefined ? TALLY_TRANSCRIPT : `${TALLY_TRANSCRIPT}:${seq + 1}`,
+  );
 }
 
 /** Whether the entry has the fields' types the order check reads: `seq` an integer ≥ 0, `actor` and `type` strings. */

@@ -69,7 +69,11 @@ const openTally: Step = (s, e, { basis }) => {
   const k = formed.value['shuffles'];
   const head = formed.value['keyCeremonyHead'];
   if (!isHex64(head) || typeof k !== 'number' || !Number.isInteger(k) || k < FEWEST_SHUFFLES || k > MOST_SHUFFLES) {
-    return disagrees(e, `ouverture mal formée (nombre de mélanges entre ${FEWEST_SHUFFLES} et ${MOST_SHUFFLES}).`, `malformed opening (number of shuffles from ${FEWEST_SHUFFLES} to ${MOST_SHUFFLES}).`);
+    return disagrees(
+      e,
+      `ouverture mal formée (nombre de mélanges entre ${FEWEST_SHUFFLES} et ${MOST_SHUFFLES}).`,
+      `malformed opening (number of shuffles from ${FEWEST_SHUFFLES} to ${MOST_SHUFFLES}).`,
+    );
   }
   if (basis.keyCeremonyHead !== undefined && head !== basis.keyCeremonyHead) {
     return refusal(e, 'tally.open-entry', 'le dépouillement ne part pas de la tête du journal de la cérémonie des clés.', 'the tally does not start from the head of the key-ceremony transcript.');
@@ -159,7 +163,12 @@ const shuffle: Step = (s, e, { def }) => {
   // A round that is not an integer ≥ 1 is malformed (§2), not merely out of order.
   if (typeof round !== 'number' || !Number.isSafeInteger(round) || round < 1) return disagrees(e, 'numéro de mélange mal formé.', 'malformed round.');
   if (round !== recorded.length + 1 || round > rounds) {
-    return refusal(e, 'tally.order', `le mélange ${round} de ${shown(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`, `shuffle ${round} of ${shown(id)} is not the next one (${recorded.length} of ${rounds} recorded).`);
+    return refusal(
+      e,
+      'tally.order',
+      `le mélange ${round} de ${shown(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`,
+      `shuffle ${round} of ${shown(id)} is not the next one (${recorded.length} of ${rounds} recorded).`,
+    );
   }
   const digest = p['digest'];
   if (!isHex64(digest)) return disagrees(e, 'empreinte du mélange mal formée.', 'malformed shuffle digest.');
@@ -180,14 +189,19 @@ const decrypt: Step = (s, e, ctx) => {
   const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
-  if (!ctx.qualified.has(j)) return refusal(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
+  if (!ctx.qualified.has(j))
+    return refusal(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
   if (s.decrypted.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà déchiffré.`, `member ${j} already decrypted.`);
   const partials = p['partials'];
   const items = itemsRefused(e, partials, ['constituency', 'digest'], 'partials');
   if (items !== undefined) return items;
   const ids = s.active.map((c) => c.id);
   if (!coversInOrder(partials, ids, (x) => isHex64(x['digest']))) {
-    return disagrees(e, 'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.', 'the partial decryptions must cover every constituency with a ballot, in the definition’s order.');
+    return disagrees(
+      e,
+      'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.',
+      'the partial decryptions must cover every constituency with a ballot, in the definition’s order.',
+    );
   }
   s.decrypted.add(j);
   s.decryptions.push({ seq: e.seq, member: j, partials: partials as { constituency: string; digest: string }[] });
@@ -225,7 +239,8 @@ const sign: Step = (s, e, ctx) => {
   const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
-  if (!s.decrypted.has(j)) return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
+  if (!s.decrypted.has(j))
+    return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
   if (s.signed.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
   const signatures = p['signatures'];
   const items = itemsRefused(e, signatures, ['constituency', 'signature'], 'signatures');

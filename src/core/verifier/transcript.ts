@@ -105,7 +105,12 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 export function isSessionAnnouncement(v: unknown): v is StationStamp['session'] {
   if (!hasExactly(v, ['publicKey', 'version', 'transport', 'platform', 'software', 'network', 'override'])) return false;
   const { publicKey, version, transport, platform, software, network, override } = v;
-  const softwareOk = hasExactly(software, ['algorithm', 'digest', 'fileCount']) && software['algorithm'] === 'SHA-256' && isString(software['digest']) && HEX64.test(software['digest']) && isCount(software['fileCount']);
+  const softwareOk =
+    hasExactly(software, ['algorithm', 'digest', 'fileCount']) &&
+    software['algorithm'] === 'SHA-256' &&
+    isString(software['digest']) &&
+    HEX64.test(software['digest']) &&
+    isCount(software['fileCount']);
   const networkOk =
     hasExactly(network, ['offline', 'source', 'connected', 'checkedAt']) &&
     typeof network['offline'] === 'boolean' &&
@@ -130,17 +135,7 @@ function isStamp(v: unknown): v is StationStamp {
 
 /** B of the header: the encoding of an entry's fields (formats.md §3.1). */
 export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'signature'>): Uint8Array {
-  return encode((x) =>
-    x
-      .string(DOMAIN.transcriptEntryHash)
-      .bytes(fingerprint)
-      .integer(e.seq)
-      .bytes(fromHex(e.prev))
-      .string(e.time)
-      .string(e.actor)
-      .string(e.type)
-      .string(canonicalJson(e.payload)),
-  );
+  return encode((x) => x.string(DOMAIN.transcriptEntryHash).bytes(fingerprint).integer(e.seq).bytes(fromHex(e.prev)).string(e.time).string(e.actor).string(e.type).string(canonicalJson(e.payload)));
 }
 
 /** B_station of the header (formats.md §3.3): neither seq nor prev. */
@@ -208,7 +203,8 @@ function readLine(text: string, line: number, name: string): Result<TranscriptEn
     return { ok: false, error: broken('transcript.malformed', line, "la ligne n'est pas du JSON.", 'the line is not JSON.', name) };
   }
   const e = shapedEntry(v);
-  if (e === undefined) return { ok: false, error: broken('transcript.malformed', line, 'entrée mal formée (clés, formats, JSON canonique).', 'malformed entry (keys, formats, canonical JSON).', name) };
+  if (e === undefined)
+    return { ok: false, error: broken('transcript.malformed', line, 'entrée mal formée (clés, formats, JSON canonique).', 'malformed entry (keys, formats, canonical JSON).', name) };
   return ok(e);
 }
 
@@ -240,7 +236,16 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     const e = read.value;
     if (e.seq !== i) return { ok: false, error: broken('transcript.seq', line, `numéro ${e.seq} au lieu de ${i}.`, `sequence number ${e.seq} instead of ${i}.`, name) };
     if (e.prev !== head) {
-      return { ok: false, error: broken('transcript.link', line, "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).", 'the link to the previous entry is broken (an entry was removed, inserted or altered).', name) };
+      return {
+        ok: false,
+        error: broken(
+          'transcript.link',
+          line,
+          "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée ou modifiée).",
+          'the link to the previous entry is broken (an entry was removed, inserted or altered).',
+          name,
+        ),
+      };
     }
     const key = keys(e.actor, e);
     if (key === undefined) return { ok: false, error: broken('transcript.actor', line, `auteur sans clé connue « ${e.actor} ».`, `actor with no known key "${e.actor}".`, name) };
@@ -248,7 +253,16 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     heads.add(head);
     const stamp = stationOf(e);
     if (stamp !== undefined && !heads.has(stamp.basis)) {
-      return { ok: false, error: broken('transcript.basis', line, "réponse d'un poste de membre calculée sur un état que ce journal n'a jamais eu.", "a member station's answer computed against a state this transcript never had.", name) };
+      return {
+        ok: false,
+        error: broken(
+          'transcript.basis',
+          line,
+          "réponse d'un poste de membre calculée sur un état que ce journal n'a jamais eu.",
+          "a member station's answer computed against a state this transcript never had.",
+          name,
+        ),
+      };
     }
     entries.push(e);
     head = entryHash(fingerprint, e);
@@ -257,7 +271,13 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
     const line = lines.length + 1;
     return {
       ok: false,
-      error: broken('transcript.torn', line, "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.", 'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.', name),
+      error: broken(
+        'transcript.torn',
+        line,
+        "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.",
+        'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.',
+        name,
+      ),
     };
   }
   return ok({ entries, head });

@@ -30,7 +30,10 @@ export const codeAt = (verdict: number): UrnRejectionCode => URN_REJECTIONS[verd
 export class Records {
   #bytes: Buffer;
   count = 0;
-  constructor(readonly width: number, initial = 64) {
+  constructor(
+    readonly width: number,
+    initial = 64,
+  ) {
     this.#bytes = Buffer.alloc(width * initial);
   }
   /** Appends a record given as `width`·2 hex digits (already checked) or bytes. */

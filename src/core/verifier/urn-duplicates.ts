@@ -43,10 +43,15 @@ function equalGroups(among: Uint32Array, hashOf: (k: number, key: number) => num
     order[i] = i;
   }
   order.sort((x, y) => hashes[x]! - hashes[y]! || x - y);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i + 1;
     while (j < order.length && hashes[order[j]!] === hashes[order[i]!]) j++;
-    if (j - i > 1) visitEqualRuns(Array.from(order.subarray(i, j), (x) => among[x]!), compare, visit);
+    if (j - i > 1)
+      visitEqualRuns(
+        Array.from(order.subarray(i, j), (x) => among[x]!),
+        compare,
+        visit,
+      );
     i = j;
   }
 }
@@ -54,7 +59,7 @@ function equalGroups(among: Uint32Array, hashOf: (k: number, key: number) => num
 /** Within one run of equal hashes, each group of two or more equal values, in increasing order. */
 function visitEqualRuns(ordinals: number[], compare: (x: number, y: number) => number, visit: (group: number[]) => void): void {
   const run = ordinals.sort((x, y) => compare(x, y) || x - y);
-  for (let p = 0; p < run.length; ) {
+  for (let p = 0; p < run.length;) {
     let q = p + 1;
     while (q < run.length && compare(run[p]!, run[q]!) === 0) q++;
     if (q - p > 1) visit(run.slice(p, q));

@@ -18,7 +18,13 @@ export type Seen = (typeof Seen)[keyof typeof Seen];
  * `onLine` says is hashed, so that the digest is that of the file up to the trailer (formats.md §4.2).
  * Lines inside one chunk are views, not copies; runs of hashed lines are hashed in one call.
  */
-export async function splitLines(stream: AsyncIterable<Buffer>, digest: { update(b: Uint8Array): unknown }, max: number, onLine: (line: Buffer | null) => Seen, afterChunk: () => Promise<void>): Promise<void> {
+export async function splitLines(
+  stream: AsyncIterable<Buffer>,
+  digest: { update(b: Uint8Array): unknown },
+  max: number,
+  onLine: (line: Buffer | null) => Seen,
+  afterChunk: () => Promise<void>,
+): Promise<void> {
   let parts: Buffer[] = [];
   let size = 0;
   let overlong = false;

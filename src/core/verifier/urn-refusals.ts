@@ -34,20 +34,41 @@ export function checkHeader(text: string | undefined, fpHex: string, where: stri
  */
 export function checkTrailer(v: { trailer: unknown }, def: UrnDefinition, fp: Uint8Array, ballotLines: number, digest: Buffer, where: string): Result<UrnTrailerValue> {
   const t = v.trailer;
-  if (!isTrailerShaped(t)) return refused('urn.trailer', 'la ligne finale (comptes et signature de la plateforme) est mal formée.', 'the final line (counts and platform signature) is malformed.', where);
+  if (!isTrailerShaped(t))
+    return refused('urn.trailer', 'la ligne finale (comptes et signature de la plateforme) est mal formée.', 'the final line (counts and platform signature) is malformed.', where);
   const voted = t['voted'] as unknown[];
   if (!votedListsEvery(voted, def)) {
-    return refused('urn.voted', 'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.', 'the "a voté" counts must list every constituency of the definition, in its order, with an integer.', where);
+    return refused(
+      'urn.voted',
+      'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
+      'the "a voté" counts must list every constituency of the definition, in its order, with an integer.',
+      where,
+    );
   }
   if (t['ballots'] !== ballotLines) {
-    return refused('urn.count', `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`, `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`, where);
+    return refused(
+      'urn.count',
+      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`,
+      `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`,
+      where,
+    );
   }
   if (t['digest'] !== digest.toString('hex')) {
-    return refused('urn.digest', "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.", 'the digest of the lines differs from the signed one: the file was altered.', where);
+    return refused(
+      'urn.digest',
+      "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.",
+      'the digest of the lines differs from the signed one: the file was altered.',
+      where,
+    );
   }
   const counts = voted as UrnVoted[];
   if (!platformSigned(t['signature'] as string, signedMessage(fp, digest, ballotLines, counts), def.platform.signingKey)) {
-    return refused('urn.signature', "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.", 'the voting platform signature is invalid: this is not the urn the platform produced.', where);
+    return refused(
+      'urn.signature',
+      "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.",
+      'the voting platform signature is invalid: this is not the urn the platform produced.',
+      where,
+    );
   }
   return ok({ ballots: ballotLines, voted: counts, digest: t['digest'] as string, signature: t['signature'] as string });
 }

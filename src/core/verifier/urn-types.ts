@@ -34,7 +34,6 @@ export interface ReadUrnOptions {
   readonly onProgress?: (p: UrnProgress) => void;
 }
 
-
 /**
  * One constituency's accepted ballots in urn order, packed. The i-th identity is the ASCII bytes
  * `idBytes[idEnds[i − 1] … idEnds[i])` (from 0 for i = 0): read it with {@link idAt}.

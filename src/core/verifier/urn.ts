@@ -188,7 +188,12 @@ class UrnPass {
     if (this.#failure !== undefined) return this.#failure;
     if (this.lineNo === 0) return checkHeader(undefined, this.#fpHex, `${this.#file}:1`) as Result<never>;
     if (this.#trailer === undefined) {
-      return refused('urn.trailer', 'la ligne finale signée par la plateforme manque (fichier tronqué ?).', 'the final line signed by the platform is missing (truncated file?).', `${this.#file}:${this.lineNo}`);
+      return refused(
+        'urn.trailer',
+        'la ligne finale signée par la plateforme manque (fichier tronqué ?).',
+        'the final line signed by the platform is missing (truncated file?).',
+        `${this.#file}:${this.lineNo}`,
+      );
     }
     const d = this.digest.digest();
     this.digestHex = d.toString('hex');

@@ -113,7 +113,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     else {
       keyCeremonyHead = replay.value.head;
       if (replay.value.phase !== 'closed') {
-        report.fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${replay.value.phase}).`, `The key ceremony is not closed (step: ${replay.value.phase}).`, RECORD_FILES.keyCeremony);
+        report.fail(
+          'ceremony.not-closed',
+          `La cérémonie des clés n'est pas close (étape : ${replay.value.phase}).`,
+          `The key ceremony is not closed (step: ${replay.value.phase}).`,
+          RECORD_FILES.keyCeremony,
+        );
       }
     }
     dkg = checkDkg(report, def, fp, kcEntries, enrolled);
@@ -125,7 +130,12 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     return done(recordFp, fpHex);
   }
   if (dkg !== undefined && canonicalJson(dkgResultToJson(dkg)) !== canonicalJson(dkgResultToJson(keys.value))) {
-    report.fail('keys.mismatch', 'La clé publique ou les clés de vérification publiées diffèrent de celles issues de la cérémonie des clés.', 'The published public key or verification keys differ from those of the key ceremony.', RECORD_FILES.keys);
+    report.fail(
+      'keys.mismatch',
+      'La clé publique ou les clés de vérification publiées diffèrent de celles issues de la cérémonie des clés.',
+      'The published public key or verification keys differ from those of the key ceremony.',
+      RECORD_FILES.keys,
+    );
   }
   const electionKey = pointHex(keys.value.publicKey);
   const verificationKeys = keys.value.verificationKeys.map(pointHex);
@@ -170,7 +180,11 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
     const accepted = imp === undefined ? undefined : acceptedCounts(imp);
     // The script's order, the tally starting from this key ceremony's head and no other (tally-ceremony.md §2, §4).
-    const order = checkTallyOrder(def, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
+    const order = checkTallyOrder(def, tallyEntries, {
+      ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }),
+      qualified: keys.value.qualified,
+      ...(accepted === undefined ? {} : { accepted }),
+    });
     if (!order.ok) report.failure(order.error);
     else if (order.value.phase !== 'closed') {
       report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape : ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
@@ -197,7 +211,19 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       while (next < active.length) {
         const c = active[next++]!;
         const inputs = imp.accepted.get(c.id)!.ciphertexts;
-        const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { t: keys.value.t, qualified: keys.value.qualified, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
+        const out = await checkConstituency(
+          report,
+          dir,
+          pool,
+          fpHex,
+          electionKey,
+          { t: keys.value.t, qualified: keys.value.qualified, verificationKeys },
+          c.id,
+          c.candidates.length,
+          inputs,
+          tallyEntries,
+          rounds,
+        );
         if (out !== undefined) {
           decodedByConstituency.set(c.id, out.decoded);
           members.set(c.id, out.members);

@@ -20,7 +20,10 @@ function stationName(e: TranscriptEntry): string | null {
 export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: readonly TranscriptEntry[]): StepsWhere {
   const memberSteps: StepsWhere['memberSteps'][number][] = [];
   const shuffles: StepsWhere['shuffles'][number][] = [];
-  for (const [ceremony, entries] of [['key', keyCeremony], ['tally', tally]] as const) {
+  for (const [ceremony, entries] of [
+    ['key', keyCeremony],
+    ['tally', tally],
+  ] as const) {
     for (const e of entries) {
       const member = memberOfActor(e.actor);
       if (member !== undefined && MEMBER_SECRET_STEPS.has(e.type)) memberSteps.push({ ceremony, member, type: e.type, station: stationName(e) });
@@ -55,8 +58,12 @@ export function whereInWords(w: StepsWhere): { readonly fr: string[]; readonly e
   }
   if (w.shuffles.length === 0) return { fr, en };
   const byStation = w.shuffles.filter((s) => s.by !== 'workstation');
-  fr.push(`Mélanges : ${w.shuffles.length - byStation.length} sur le poste de la présidence, ${byStation.length} sur des postes de membres (${[...new Set(byStation.map((s) => `membre ${s.by}`))].join(', ') || 'aucun'}).`);
-  en.push(`Shuffles: ${w.shuffles.length - byStation.length} on the president's workstation, ${byStation.length} on members' stations (${[...new Set(byStation.map((s) => `member ${s.by}`))].join(', ') || 'none'}).`);
+  fr.push(
+    `Mélanges : ${w.shuffles.length - byStation.length} sur le poste de la présidence, ${byStation.length} sur des postes de membres (${[...new Set(byStation.map((s) => `membre ${s.by}`))].join(', ') || 'aucun'}).`,
+  );
+  en.push(
+    `Shuffles: ${w.shuffles.length - byStation.length} on the president's workstation, ${byStation.length} on members' stations (${[...new Set(byStation.map((s) => `member ${s.by}`))].join(', ') || 'none'}).`,
+  );
   if (w.shuffles.length > 0 && !w.shufflesOffWorkstation) {
     fr.push("Au moins une circonscription n'a été mélangée que sur le poste de la présidence : le secret du vote y repose sur ce poste.");
     en.push("At least one constituency was shuffled on the president's workstation only: there, ballot secrecy rests on that workstation.");

@@ -14,7 +14,16 @@ import { ballotFromJson, verifyBallots, type BallotJson, type BallotToVerify } f
 import { decodePointHex, ciphertextFromJson, pointHex, type CiphertextJson } from '../crypto/elgamal.js';
 import { ChoiceTable } from '../crypto/choices.js';
 import { scalarFromHex } from '../crypto/group.js';
-import { combineChoicesForElection, partialDecrypt, partialFromJson, partialToJson, verifyPartial, verifyPartialForElection, type PartialDecryptionJson, type VerifiedPartial } from '../crypto/threshold.js';
+import {
+  combineChoicesForElection,
+  partialDecrypt,
+  partialFromJson,
+  partialToJson,
+  verifyPartial,
+  verifyPartialForElection,
+  type PartialDecryptionJson,
+  type VerifiedPartial,
+} from '../crypto/threshold.js';
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
@@ -98,9 +107,7 @@ export interface CombineTask {
   readonly partials: readonly { readonly member: number; readonly partial: unknown }[];
 }
 
-export type CombineOutput =
-  | { readonly ok: true; readonly plaintexts: string[]; readonly decoded: (number | null)[] }
-  | { readonly ok: false; readonly error: Failure };
+export type CombineOutput = { readonly ok: true; readonly plaintexts: string[]; readonly decoded: (number | null)[] } | { readonly ok: false; readonly error: Failure };
 
 export type Task = BallotsTask | ShuffleTask | VerifyShuffleTask | PartialTask | VerifyPartialTask | CombineTask;
 
@@ -163,7 +170,13 @@ function runReference(task: Task): unknown {
       return checkBallots(task);
     case 'shuffle': {
       const ctx = { fingerprint: fromHex(task.fingerprint), publicKey: decodePointHex(task.electionKey, 'election key') };
-      const json = shuffleToJson(shuffleAndProve(ctx, task.label, asJson(task.inputs).map((c) => ciphertextFromJson(c))));
+      const json = shuffleToJson(
+        shuffleAndProve(
+          ctx,
+          task.label,
+          asJson(task.inputs).map((c) => ciphertextFromJson(c)),
+        ),
+      );
       const outputs = { n: json.outputs.length, a: packHex(json.outputs.map((c) => c.a)) as Uint8Array, b: packHex(json.outputs.map((c) => c.b)) as Uint8Array };
       return made(json, outputs);
     }
@@ -243,7 +256,10 @@ function disagreement(where: string): Failure {
 /** The ballots task on the packed kernels; the rejected lines and their codes are the reference's. */
 function checkBallotsFast(task: BallotsTask): BallotsOutput {
   const ctx = { fingerprint: fromHex(task.fingerprint), electionKey: checkedPoint(task.electionKey, 'election key'), constituencyId: task.constituency };
-  const bad = verifyBallotsFast(ctx, task.items.map((item) => ({ id: item.id, ballot: item.ballot })));
+  const bad = verifyBallotsFast(
+    ctx,
+    task.items.map((item) => ({ id: item.id, ballot: item.ballot })),
+  );
   const out: { line: number; code: 'ballot.encoding' | 'ballot.proof' }[] = [];
   for (const i of bad.encoding) out.push({ line: task.items[i]!.line, code: 'ballot.encoding' });
   for (const i of bad.proof) out.push({ line: task.items[i]!.line, code: 'ballot.proof' });

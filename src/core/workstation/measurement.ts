@@ -42,9 +42,7 @@ async function listFiles(root: string, entry: string): Promise<string[]> {
     throw e;
   });
   if (dirents === null) return [full];
-  const nested = await Promise.all(
-    dirents.map((d) => (d.isDirectory() ? listFiles(root, join(entry, d.name)) : Promise.resolve([join(full, d.name)]))),
-  );
+  const nested = await Promise.all(dirents.map((d) => (d.isDirectory() ? listFiles(root, join(entry, d.name)) : Promise.resolve([join(full, d.name)]))));
   return nested.flat();
 }
 

@@ -20,7 +20,10 @@ interface OfflineClearance {
 export function clearForKeyOperation(status: NetworkStatus, override?: RehearsalOverride): Result<OfflineClearance> {
   if (status.offline) return ok({ status });
   if (override && override.reason.trim() !== '' && override.authorisedBy.trim() !== '') return ok({ status, override });
-  const names = status.interfaces.filter((i) => i.connected).map((i) => i.name).join(', ');
+  const names = status.interfaces
+    .filter((i) => i.connected)
+    .map((i) => i.name)
+    .join(', ');
   return fail(
     'offline.connected',
     `Opération refusée : la machine est connectée à un réseau (${names}). Débranchez le câble, coupez le Wi-Fi, puis vérifiez à nouveau. Une répétition peut passer outre, avec une raison et le nom de qui l'autorise ; ce sera consigné.`,

@@ -5,7 +5,7 @@ import { stationsEn } from './stations-en.js';
 export const en: Messages = {
   app: {
     name: 'Sceau',
-    tagline: "Offline workstation of the electronic voting board",
+    tagline: 'Offline workstation of the electronic voting board',
     skip: 'Skip to content',
     language: 'Language',
     nav: { home: 'Home', key: 'Key ceremony', tally: 'Tally', integrity: 'About and integrity', audit: 'Audit' },
@@ -30,8 +30,7 @@ export const en: Messages = {
     checking: 'Checking…',
     source: 'Source: {{source}}, {{time}}',
     overrideTitle: 'Rehearsal: carry on despite the connection',
-    overrideHint:
-      'For a rehearsal only. The override holds for this run of the software; it is recorded, with its reason and the name of who authorises it, in the transcript of every ceremony.',
+    overrideHint: 'For a rehearsal only. The override holds for this run of the software; it is recorded, with its reason and the name of who authorises it, in the transcript of every ceremony.',
     overrideReason: 'Reason',
     overrideBy: 'Authorised by (name)',
     overrideSet: 'Authorise the override (recorded)',
@@ -55,8 +54,7 @@ export const en: Messages = {
   },
   key: {
     title: 'Key ceremony',
-    intro:
-      'The board jointly generates the election key. Nobody ever holds the whole key: each member leaves with a fragment on their token. Every step is recorded in the ceremony transcript.',
+    intro: 'The board jointly generates the election key. Nobody ever holds the whole key: each member leaves with a fragment on their token. Every step is recorded in the ceremony transcript.',
     steps: {
       open: '1. Opening',
       enrol: '2. Token enrolment',
@@ -174,7 +172,12 @@ export const en: Messages = {
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',
-    projector: { title: 'Ceremony projection', text: 'A page for a projector or a second screen: the current step, who must act, the fingerprints to compare, the transcript. No controls.', open: 'Open the projection', openTab: 'Open the projection (new tab)' },
+    projector: {
+      title: 'Ceremony projection',
+      text: 'A page for a projector or a second screen: the current step, who must act, the fingerprints to compare, the transcript. No controls.',
+      open: 'Open the projection',
+      openTab: 'Open the projection (new tab)',
+    },
     replay: { title: 'Replay a transcript', text: 'Open a ceremony folder or an election record and step through its transcript, entry by entry, each check shown.' },
     verify: { title: 'Verify a record', text: 'Run the independent verifier on an election record and get the report of every check (PDF, JSON).' },
     receipt: { title: 'Check a receipt', text: 'A voter or an auditor types a receipt code: is it in the urn, and counted?' },

@@ -153,8 +153,7 @@ export const fr = {
     noDeviation: 'Aucun écart.',
     backup: {
       title: 'Sauvegardes du jeton',
-      intro:
-        "Chaque sauvegarde est le jeton chiffré : elle ne sert qu'avec la phrase de passe du membre. Elle appartient au membre et n'est pas écrite dans le dossier de la cérémonie.",
+      intro: "Chaque sauvegarde est le jeton chiffré : elle ne sert qu'avec la phrase de passe du membre. Elle appartient au membre et n'est pas écrite dans le dossier de la cérémonie.",
       tokenDrive: 'Support du jeton du membre',
       toDrive: 'Copier sur un second support',
       secondDrive: 'Second support',
@@ -174,9 +173,13 @@ export const fr = {
   stations: stationsFr,
   audit: {
     title: 'Audit et vérification',
-    intro:
-      "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",
-    projector: { title: 'Projection de la cérémonie', text: "Page pour un vidéoprojecteur ou un second écran : l'étape en cours, qui doit agir, les empreintes à comparer, le journal. Aucune commande.", open: 'Ouvrir la projection', openTab: 'Ouvrir la projection (nouvel onglet)' },
+    intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",
+    projector: {
+      title: 'Projection de la cérémonie',
+      text: "Page pour un vidéoprojecteur ou un second écran : l'étape en cours, qui doit agir, les empreintes à comparer, le journal. Aucune commande.",
+      open: 'Ouvrir la projection',
+      openTab: 'Ouvrir la projection (nouvel onglet)',
+    },
     replay: { title: 'Rejouer un journal', text: "Ouvrir un dossier de cérémonie ou un registre d'élection et parcourir son journal, entrée par entrée, chaque vérification affichée." },
     verify: { title: 'Vérifier un registre', text: "Lancer le vérificateur indépendant sur un registre d'élection et obtenir le rapport de chaque vérification (PDF, JSON)." },
     receipt: { title: 'Vérifier un reçu', text: "Un électeur ou un auditeur saisit un code de reçu : est-il dans l'urne, et compté ?" },
@@ -280,8 +283,7 @@ export const fr = {
     },
   },
   errors: {
-    noToken:
-      "Cette page a été ouverte sans son jeton d'accès. Ouvrez l'adresse complète affichée par « sceau serve » (elle se termine par #token=…).",
+    noToken: "Cette page a été ouverte sans son jeton d'accès. Ouvrez l'adresse complète affichée par « sceau serve » (elle se termine par #token=…).",
     failed: 'Échec : {{message}}',
   },
 } as const;

@@ -83,9 +83,10 @@ export const stationsEn: Messages['stations'] = {
   workstation: {
     title: "Members' stations",
     intro:
-      "A member may do their secret step on their own offline station: write the packet on a USB stick, the member opens it on their station (\"Member station\") and does their step there, then import here the answers the stick brings back.",
+      'A member may do their secret step on their own offline station: write the packet on a USB stick, the member opens it on their station ("Member station") and does their step there, then import here the answers the stick brings back.',
     singleStation: "Single-station mode: this workstation sees the members' secrets and must be trusted for the secrecy of the key.",
-    singleStationTally: 'Single-station mode: a member who decrypts here opens their key share on this workstation, which must then be trusted for ballot secrecy. On their own station, the member entrusts it to no one ("Members\' stations").',
+    singleStationTally:
+      'Single-station mode: a member who decrypts here opens their key share on this workstation, which must then be trusted for ballot secrecy. On their own station, the member entrusts it to no one ("Members\' stations").',
     drive: 'Drive for the packet',
     prepare: 'Write the packet on this drive',
     written: 'Packet written: {{path}} ({{files}} file(s), {{bytes}} bytes).',
@@ -110,7 +111,6 @@ export const stationsEn: Messages['stations'] = {
     shuffleAll: 'All remaining shuffles on this workstation (up to no. {{k}})',
     shuffleSome: "Do the shuffles up to no. {{k}} on this workstation, the next ones on a member's station",
     shuffleButton: 'Shuffle the urn up to shuffle {{k}}',
-    shuffleLeft:
-      "Shuffle no. {{next}}: on a member's station. Once this workstation's shuffles are done, write the packet below; the member shuffles the urn in it, then import their answer.",
+    shuffleLeft: "Shuffle no. {{next}}: on a member's station. Once this workstation's shuffles are done, write the packet below; the member shuffles the urn in it, then import their answer.",
   },
 };

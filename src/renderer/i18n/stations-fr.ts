@@ -76,7 +76,7 @@ export const stationsFr = {
     drive: 'Support du jeton du membre (clé USB)',
     passphrase: 'Phrase de passe du membre',
     confirmation: 'Phrase de passe, à nouveau',
-    working: "Étape en cours… (la phrase de passe protège le jeton par un calcul volontairement long) Ne retirez aucune clé USB.",
+    working: 'Étape en cours… (la phrase de passe protège le jeton par un calcul volontairement long) Ne retirez aucune clé USB.',
     progress: 'Progression',
     done: 'Réponse écrite dans le paquet : rapportez la clé au poste de la présidence.',
   },
@@ -85,7 +85,8 @@ export const stationsFr = {
     intro:
       "Un membre peut faire son étape secrète sur son propre poste hors ligne : écrivez le paquet sur une clé USB, le membre l'ouvre sur son poste (« Poste de membre ») et y fait son étape, puis importez ici les réponses que la clé rapporte.",
     singleStation: 'Mode un seul poste : ce poste voit les secrets des membres et doit être de confiance pour le secret de la clé.',
-    singleStationTally: 'Mode un seul poste : un membre qui déchiffre ici ouvre son fragment de clé sur ce poste, qui doit alors être de confiance pour le secret du vote. Sur son propre poste, le membre ne le confie à personne (« Postes des membres »).',
+    singleStationTally:
+      'Mode un seul poste : un membre qui déchiffre ici ouvre son fragment de clé sur ce poste, qui doit alors être de confiance pour le secret du vote. Sur son propre poste, le membre ne le confie à personne (« Postes des membres »).',
     drive: 'Support pour le paquet',
     prepare: 'Écrire le paquet sur ce support',
     written: 'Paquet écrit : {{path}} ({{files}} fichier(s), {{bytes}} octets).',
@@ -110,7 +111,6 @@ export const stationsFr = {
     shuffleAll: 'Tous les mélanges restants sur ce poste (jusqu’au n° {{k}})',
     shuffleSome: "Faire les mélanges jusqu'au n° {{k}} sur ce poste, les suivants sur le poste d'un membre",
     shuffleButton: "Mélanger l'urne jusqu'au mélange {{k}}",
-    shuffleLeft:
-      "Mélange n° {{next}} : sur le poste d'un membre. Une fois les mélanges de ce poste faits, écrivez le paquet ci-dessous ; le membre y mélange l'urne, puis importez sa réponse.",
+    shuffleLeft: "Mélange n° {{next}} : sur le poste d'un membre. Une fois les mélanges de ce poste faits, écrivez le paquet ci-dessous ; le membre y mélange l'urne, puis importez sa réponse.",
   },
 };

@@ -58,9 +58,7 @@ export function NetworkPanel({ api }: { api: SceauApi }) {
           <p className="status" data-testid="network-status">
             {result.value.offline ? t('network.offline') : t('network.online', { names: connected.join(', ') })}
           </p>
-          <p className="muted">
-            {t('network.source', { source: result.value.source, time: new Date(result.value.checkedAt).toLocaleString(i18n.language) })}
-          </p>
+          <p className="muted">{t('network.source', { source: result.value.source, time: new Date(result.value.checkedAt).toLocaleString(i18n.language) })}</p>
         </>
       )}
       <button type="button" onClick={reload}>

@@ -7,15 +7,7 @@
  */
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  checkShares,
-  complaintToJson,
-  contribute,
-  dkgResultToJson,
-  finalizeKeyShare,
-  resolve,
-  round1ToJson,
-} from '../../crypto/dkg/index.js';
+import { checkShares, complaintToJson, contribute, dkgResultToJson, finalizeKeyShare, resolve, round1ToJson } from '../../crypto/dkg/index.js';
 import { pointToHex } from '../../crypto/group.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
@@ -65,7 +57,13 @@ export class KeyCeremony {
   static async create(folder: string, def: ElectionDefinition, ctx: CeremonyContext): Promise<Result<KeyCeremony>> {
     await mkdir(folder, { recursive: true });
     const text = definitionToText(def);
-    const notEmpty = () => fail<KeyCeremony>('ceremony.folder-not-empty', `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`, `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`, folder);
+    const notEmpty = () =>
+      fail<KeyCeremony>(
+        'ceremony.folder-not-empty',
+        `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`,
+        `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`,
+        folder,
+      );
     const resumable = await interruptedCreation(folder, text);
     if (!resumable) return notEmpty();
     if (resumable === 'empty') {
@@ -157,7 +155,11 @@ export class KeyCeremony {
   }
 
   private async appendAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
-    if (this.#outbox !== undefined) return notNow('Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.', "The president's step: it is done on the president's workstation, not on a member's station.");
+    if (this.#outbox !== undefined)
+      return notNow(
+        'Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.',
+        "The president's step: it is done on the president's workstation, not on a member's station.",
+      );
     const session = await this.ensureSession();
     if (!session.ok) return session;
     return this.append(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
@@ -204,7 +206,13 @@ export class KeyCeremony {
 
   /** Step 2: the member's token is created on their drive; its public keys enter the transcript. */
   async enrol(step: MemberStep): Promise<Result<void>> {
-    const due = this.expectMember('enrolment', step.member, (j) => this.#state.members[j - 1]!.identityKey === undefined, `Le membre ${step.member} est déjà enrôlé.`, `Member ${step.member} is already enrolled.`);
+    const due = this.expectMember(
+      'enrolment',
+      step.member,
+      (j) => this.#state.members[j - 1]!.identityKey === undefined,
+      `Le membre ${step.member} est déjà enrôlé.`,
+      `Member ${step.member} is already enrolled.`,
+    );
     if (!due.ok) return due;
     const offline = await this.offline(step.member);
     if (!offline.ok) return offline;
@@ -223,7 +231,10 @@ export class KeyCeremony {
     const identityKey = toHex(keys.identityKey);
     const encryptionKey = pointToHex(keys.encryptionKey);
     if (this.#state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) {
-      return this.deviation('token-refused', step.member, { code: 'ceremony.token-reused', message: { fr: 'Ce jeton est déjà enrôlé pour un autre membre.', en: 'This token is already enrolled for another member.' } });
+      return this.deviation('token-refused', step.member, {
+        code: 'ceremony.token-reused',
+        message: { fr: 'Ce jeton est déjà enrôlé pour un autre membre.', en: 'This token is already enrolled for another member.' },
+      });
     }
     // The enrolment is signed by the new identity key itself: the token proves it holds the key it registers.
     const opened = await this.openToken(step);
@@ -231,7 +242,12 @@ export class KeyCeremony {
     try {
       const session = await this.ensureSession();
       if (!session.ok) return session;
-      return await this.append(`member:${step.member}`, ENTRY.enrolled, { member: step.member, identityKey, encryptionKey, token: { label: step.token.label, size: step.token.size } }, opened.value.identitySecret);
+      return await this.append(
+        `member:${step.member}`,
+        ENTRY.enrolled,
+        { member: step.member, identityKey, encryptionKey, token: { label: step.token.label, size: step.token.size } },
+        opened.value.identitySecret,
+      );
     } finally {
       wipe(opened.value.identitySecret);
     }
@@ -257,7 +273,13 @@ export class KeyCeremony {
 
   /** Step 3, second pass: the member checks the shares dealt to them and files complaints. */
   async checkShares(step: MemberStep): Promise<Result<void>> {
-    const due = this.expectMember('round2', step.member, (j) => expectedMembers(this.#state).includes(j), `Le membre ${step.member} n'a pas de parts à vérifier (déjà fait, ou sa contribution est invalide).`, `Member ${step.member} has no shares to check (done already, or their contribution is invalid).`);
+    const due = this.expectMember(
+      'round2',
+      step.member,
+      (j) => expectedMembers(this.#state).includes(j),
+      `Le membre ${step.member} n'a pas de parts à vérifier (déjà fait, ou sa contribution est invalide).`,
+      `Member ${step.member} has no shares to check (done already, or their contribution is invalid).`,
+    );
     if (!due.ok) return due;
     return this.withToken(step, async (token) => {
       const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);
@@ -281,7 +303,13 @@ export class KeyCeremony {
 
   /** The member's key share is computed from the transcript and sealed onto their token. */
   async seal(step: MemberStep): Promise<Result<void>> {
-    const due = this.expectMember('sealing', step.member, (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.sealed, `Le membre ${step.member} n'a pas de fragment à sceller.`, `Member ${step.member} has no share to seal.`);
+    const due = this.expectMember(
+      'sealing',
+      step.member,
+      (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.sealed,
+      `Le membre ${step.member} n'a pas de fragment à sceller.`,
+      `Member ${step.member} has no share to seal.`,
+    );
     if (!due.ok) return due;
     return this.withToken(step, async (token) => {
       const share = finalizeKeyShare(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1, this.#state.complaints);
@@ -294,7 +322,13 @@ export class KeyCeremony {
 
   /** Step 4: each member confirms, from their own token, the keys the ceremony shows. */
   async confirm(step: MemberStep): Promise<Result<void>> {
-    const due = this.expectMember('confirmation', step.member, (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.confirmed, `Le membre ${step.member} n'a rien à confirmer.`, `Member ${step.member} has nothing to confirm.`);
+    const due = this.expectMember(
+      'confirmation',
+      step.member,
+      (j) => this.#state.members[j - 1]!.qualified === true && !this.#state.members[j - 1]!.confirmed,
+      `Le membre ${step.member} n'a rien à confirmer.`,
+      `Member ${step.member} has nothing to confirm.`,
+    );
     if (!due.ok) return due;
     const opened = await this.openToken(step);
     if (!opened.ok) return opened;
@@ -437,7 +471,10 @@ function publicKeyFile(c: KeyCeremony): PublicKeyFile {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /**

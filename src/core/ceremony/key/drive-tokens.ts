@@ -5,19 +5,7 @@
  */
 import { pointToHex } from '../../crypto/group.js';
 import { fail, ok, type Result } from '../../common/result.js';
-import {
-  createMemberSecrets,
-  listTokens,
-  openToken,
-  readToken,
-  resealWithKeyShare,
-  sealToken,
-  tokenPath,
-  tokenPublicFor,
-  wipeSecrets,
-  writeToken,
-  type TokenOptions,
-} from '../../token/index.js';
+import { createMemberSecrets, listTokens, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, wipeSecrets, writeToken, type TokenOptions } from '../../token/index.js';
 import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ports.js';
 
 export function driveTokens(options: TokenOptions = {}): TokenPort {

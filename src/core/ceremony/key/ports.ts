@@ -36,7 +36,11 @@ export interface TokenExpectations {
 
 /** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
 export interface TokenPort {
-  create(at: TokenLocation, passphrase: string, binding: { fingerprint: Uint8Array; election: string; member: number; name: string }): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
+  create(
+    at: TokenLocation,
+    passphrase: string,
+    binding: { fingerprint: Uint8Array; election: string; member: number; name: string },
+  ): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
   open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
   sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
 }

@@ -13,9 +13,7 @@ import { PdfWriter } from '../../report/pdf-writer.js';
 import { ENTRY } from './entries.js';
 import { whereInWords, whereStepsRan } from '../../verifier/where.js';
 
-
 import type { KeyCeremonyState, MemberState } from './state.js';
-
 
 export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', head: 'sceau:transcript-head:' } as const;
 
@@ -61,7 +59,11 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
 
   w.heading("Clé publique de l'élection / Election public key");
   if (state.publicKey === undefined) {
-    w.text(state.phase === 'failed' ? `La cérémonie ne peut pas aboutir : ${state.failure?.message.fr ?? ''} / The ceremony cannot complete: ${state.failure?.message.en ?? ''}` : 'Pas encore établie. / Not established yet.');
+    w.text(
+      state.phase === 'failed'
+        ? `La cérémonie ne peut pas aboutir : ${state.failure?.message.fr ?? ''} / The ceremony cannot complete: ${state.failure?.message.en ?? ''}`
+        : 'Pas encore établie. / Not established yet.',
+    );
   } else {
     w.text(grouped(state.publicKey), { font: 'mono', size: 10 });
     w.qr(QR_PREFIX.publicKey + state.publicKey, 'Clé publique remise à la plateforme de vote (ristretto255). Public key handed to the voting platform.', 110);
@@ -71,7 +73,13 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   w.row(['n°', 'Membre / member', "Clé d'identité / identity key", 'Clé de vérification / verification key', 'État / status'], [0.05, 0.2, 0.25, 0.25, 0.25], { font: 'regular' });
   for (const m of state.members) {
     w.row(
-      [String(m.index), `${m.name}${m.president ? ' (présidence / president)' : ''}\n${m.role}${m.token ? `\njeton/token : ${m.token.label}` : ''}`, m.identityKey ? grouped(m.identityKey) : '—', m.verificationKey ? grouped(m.verificationKey) : '—', memberStatus(m)],
+      [
+        String(m.index),
+        `${m.name}${m.president ? ' (présidence / president)' : ''}\n${m.role}${m.token ? `\njeton/token : ${m.token.label}` : ''}`,
+        m.identityKey ? grouped(m.identityKey) : '—',
+        m.verificationKey ? grouped(m.verificationKey) : '—',
+        memberStatus(m),
+      ],
       [0.05, 0.2, 0.25, 0.25, 0.25],
       { font: 'mono', size: 7.5 },
     );
@@ -86,23 +94,33 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
     if (p.override) w.text(`Dérogation de répétition / rehearsal override : « ${p.override.reason} », autorisée par / authorised by ${p.override.authorisedBy}`, { size: 9, indent: 12 });
   }
 
-  w.heading('Où les étapes des membres ont eu lieu / Where the members\' steps ran');
+  w.heading("Où les étapes des membres ont eu lieu / Where the members' steps ran");
   const where = whereInWords(whereStepsRan(entries, []));
   for (const [i, line] of where.fr.entries()) w.text(`${line} / ${where.en[i]}`, { size: 9 });
 
   w.heading('Écarts consignés / Recorded deviations');
   if (state.deviations.length === 0) w.text('Aucun. / None.');
   for (const d of state.deviations) {
-    w.text(`Entrée/entry ${d.seq}${d.payload.member === null ? '' : ` · membre/member ${d.payload.member}`} · ${d.payload.kind} · ${d.payload.code} : ${d.payload.message.fr} / ${d.payload.message.en}`, { size: 9 });
+    w.text(
+      `Entrée/entry ${d.seq}${d.payload.member === null ? '' : ` · membre/member ${d.payload.member}`} · ${d.payload.kind} · ${d.payload.code} : ${d.payload.message.fr} / ${d.payload.message.en}`,
+      { size: 9 },
+    );
   }
 
   w.heading('Journal / Transcript');
   w.text(`${entries.length} entrées / entries. Empreinte de tête / head hash :`);
   w.text(grouped(head), { font: 'mono', size: 10 });
-  w.qr(QR_PREFIX.head + head, 'Empreinte de la dernière entrée du journal (SHA-256) : toute modification du journal la change. Hash of the last transcript entry: any change to the transcript changes it.', 110);
+  w.qr(
+    QR_PREFIX.head + head,
+    'Empreinte de la dernière entrée du journal (SHA-256) : toute modification du journal la change. Hash of the last transcript entry: any change to the transcript changes it.',
+    110,
+  );
 
   w.heading('Signatures des membres / Members’ signatures');
-  w.text('Chaque membre a confirmé depuis son propre jeton ; sa signature électronique est dans le journal. Each member confirmed from their own token; their electronic signature is in the transcript.', { size: 9 });
+  w.text(
+    'Chaque membre a confirmé depuis son propre jeton ; sa signature électronique est dans le journal. Each member confirmed from their own token; their electronic signature is in the transcript.',
+    { size: 9 },
+  );
   for (const m of state.members) {
     w.ensure(50);
     w.space(14);

@@ -4,15 +4,7 @@
  * an entry out of the script's order, or whose content disagrees with what came before, is refused with
  * the entry named.
  */
-import {
-  readContributions,
-  resolve,
-  verifyDkgResult,
-  type ComplaintEntry,
-  type DkgParams,
-  type DkgResult,
-  type Round1Entry,
-} from '../../crypto/dkg/index.js';
+import { readContributions, resolve, verifyDkgResult, type ComplaintEntry, type DkgParams, type DkgResult, type Round1Entry } from '../../crypto/dkg/index.js';
 import { pointFromHex, pointToHex, type Point } from '../../crypto/group.js';
 import { fromHex, toHex } from '../../common/bytes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
@@ -327,7 +319,8 @@ export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: Ele
     const p = payloadOf(e, ENTRY.deviation);
     if (!p.ok) return p;
     // §4.3: `member` is null or a member of the board.
-    if (p.value.member !== null && p.value.member > state.n) return refuse(e, `écart mal formé (le membre ${p.value.member} n'est pas du bureau).`, `malformed deviation (member ${p.value.member} is not on the board).`);
+    if (p.value.member !== null && p.value.member > state.n)
+      return refuse(e, `écart mal formé (le membre ${p.value.member} n'est pas du bureau).`, `malformed deviation (member ${p.value.member} is not on the board).`);
     state.deviations.push({ seq: e.seq, actor: e.actor, payload: p.value });
     return ok(undefined);
   }
@@ -378,7 +371,13 @@ export function closedPayload(state: KeyCeremonyState): ClosedPayload {
 }
 
 /** The member's step each phase asks for (the others ask nothing of members). */
-export const MEMBER_STEP_OF_PHASE: Partial<Record<Phase, 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm'>> = { enrolment: 'enrol', round1: 'contribute', round2: 'check', sealing: 'seal', confirmation: 'confirm' };
+export const MEMBER_STEP_OF_PHASE: Partial<Record<Phase, 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm'>> = {
+  enrolment: 'enrol',
+  round1: 'contribute',
+  round2: 'check',
+  sealing: 'seal',
+  confirmation: 'confirm',
+};
 
 /** Who the script calls next: the members whose part of the current step is still to do. */
 export function expectedMembers(state: Readonly<KeyCeremonyState>): number[] {

@@ -39,14 +39,24 @@ export function stationEntrySigner(c: CeremonyAsItStands, e: StationEntry): numb
 export function checkStationEntry(c: CeremonyAsItStands, e: StationEntry): Result<void> {
   const j = memberOfActor(e.actor);
   const stamp = stationOf(e);
-  const refused = (fr: string, en: string) => fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
+  const refused = (fr: string, en: string) =>
+    fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
   if (j === undefined || j > c.state.n || stamp === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
   if (stationKeyOf(c, e, j) === undefined) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
   if (stationEntrySigner(c, e) !== j) {
-    return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).', "the signature does not match the member's key (the answer was altered, or made with another token).");
+    return refused(
+      'la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton).',
+      "the signature does not match the member's key (the answer was altered, or made with another token).",
+    );
   }
-  if (!c.hasHad(stamp.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'une autre cérémonie, ou modifié).", 'it answers a state this transcript never had (a packet of another ceremony, or altered).');
+  if (!c.hasHad(stamp.basis))
+    return refused(
+      "elle répond à un état que ce journal n'a jamais eu (paquet d'une autre cérémonie, ou modifié).",
+      'it answers a state this transcript never had (a packet of another ceremony, or altered).',
+    );
   const probe: TranscriptEntry = { ...e, seq: c.entries.length, prev: c.head };
   const state = foldKeyCeremony(c.definition, c.fingerprint, [...c.entries, probe]);
-  return state.ok ? ok(undefined) : refused(`elle n'est plus attendue ou contredit le journal. ${state.error.message.fr}`, `it is no longer due or contradicts the transcript. ${state.error.message.en}`);
+  return state.ok
+    ? ok(undefined)
+    : refused(`elle n'est plus attendue ou contredit le journal. ${state.error.message.fr}`, `it is no longer due or contradicts the transcript. ${state.error.message.en}`);
 }

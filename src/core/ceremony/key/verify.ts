@@ -75,13 +75,17 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
   });
 
   const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
-  const def: Result<ElectionDefinition> = text === null ? fail('record.file-missing', `Fichier manquant : ${FILES.definition}.`, `Missing file: ${FILES.definition}.`, FILES.definition) : parseDefinitionText(text);
+  const def: Result<ElectionDefinition> =
+    text === null ? fail('record.file-missing', `Fichier manquant : ${FILES.definition}.`, `Missing file: ${FILES.definition}.`, FILES.definition) : parseDefinitionText(text);
   check('definition', def.ok ? [] : [def.error]);
   if (!def.ok) return done(null);
   const fp = definitionFingerprint(def.value);
 
   const transcript = await readFile(join(folder, FILES.transcript), 'utf8').catch(() => null);
-  const verified = transcript === null ? fail<VerifiedKeyCeremony>('record.file-missing', `Fichier manquant : ${FILES.transcript}.`, `Missing file: ${FILES.transcript}.`, FILES.transcript) : verifyKeyCeremonyTranscript(def.value, fp, transcript);
+  const verified =
+    transcript === null
+      ? fail<VerifiedKeyCeremony>('record.file-missing', `Fichier manquant : ${FILES.transcript}.`, `Missing file: ${FILES.transcript}.`, FILES.transcript)
+      : verifyKeyCeremonyTranscript(def.value, fp, transcript);
   check('key ceremony', verified.ok ? [] : [verified.error]);
   if (!verified.ok) return done(toHex(fp));
 

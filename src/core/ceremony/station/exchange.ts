@@ -45,8 +45,18 @@ async function packetOf(packet: string, kind: 'key' | 'tally', fingerprint: stri
   if (!p.ok) return p;
   if (p.value.ceremony !== kind || p.value.fingerprint !== fingerprint) {
     return kind === 'key'
-      ? fail('packet.other', "Ce paquet n'est pas celui de cette cérémonie des clés (autre élection, ou paquet du dépouillement).", "This packet is not this key ceremony's (another election, or a tally packet).", packet)
-      : fail('packet.other', "Ce paquet n'est pas celui de ce dépouillement (autre élection, ou paquet de la cérémonie des clés).", "This packet is not this tally's (another election, or a key-ceremony packet).", packet);
+      ? fail(
+          'packet.other',
+          "Ce paquet n'est pas celui de cette cérémonie des clés (autre élection, ou paquet du dépouillement).",
+          "This packet is not this key ceremony's (another election, or a tally packet).",
+          packet,
+        )
+      : fail(
+          'packet.other',
+          "Ce paquet n'est pas celui de ce dépouillement (autre élection, ou paquet de la cérémonie des clés).",
+          "This packet is not this tally's (another election, or a key-ceremony packet).",
+          packet,
+        );
   }
   return p;
 }
@@ -76,8 +86,14 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
     code: given === undefined ? 'station.enrolment-code-missing' : 'station.enrolment-code',
     message:
       given === undefined
-        ? { fr: `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`, en: `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.` }
-        : { fr: `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`, en: `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.` },
+        ? {
+            fr: `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`,
+            en: `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.`,
+          }
+        : {
+            fr: `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`,
+            en: `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.`,
+          },
     where: `member ${p.member}`,
   };
 }
@@ -151,7 +167,12 @@ export interface OpenedPacket {
 }
 
 const altered = (packet: string): Result<never> =>
-  fail('packet.invalid', "Le journal du paquet ne finit pas à la tête annoncée : paquet modifié. Préparez-le de nouveau sur le poste de la présidence.", "The packet's transcript does not end at the head it announces: altered packet. Prepare it again on the president's workstation.", packet);
+  fail(
+    'packet.invalid',
+    'Le journal du paquet ne finit pas à la tête annoncée : paquet modifié. Préparez-le de nouveau sur le poste de la présidence.',
+    "The packet's transcript does not end at the head it announces: altered packet. Prepare it again on the president's workstation.",
+    packet,
+  );
 
 /** On a member's station: the packet's files checked, its ceremony opened as a station; its members' entries go to `outbox`. */
 export async function openPacket(packet: string, contexts: { key: CeremonyContext; tally: TallyContext }, outbox: (e: StationEntry) => Promise<Result<void>>): Promise<Result<OpenedPacket>> {
@@ -182,7 +203,9 @@ export async function answerOnStation(
   let done: Result<unknown>;
   if (key !== undefined) {
     if (!KEY_ACTIONS.includes(action)) return fail('station.packet', "Cette étape n'est pas une étape de la cérémonie des clés.", 'This step is not a key-ceremony step.', packet);
-    const act = { enrol: () => key.enrol(step), contribute: () => key.contribute(step), check: () => key.checkShares(step), seal: () => key.seal(step), confirm: () => key.confirm(step) }[action as KeyStationAction];
+    const act = { enrol: () => key.enrol(step), contribute: () => key.contribute(step), check: () => key.checkShares(step), seal: () => key.seal(step), confirm: () => key.confirm(step) }[
+      action as KeyStationAction
+    ];
     done = await act();
   } else if (action === 'mix') done = await tally!.mix(step, job);
   else if (action === 'decrypt') done = await tally!.decrypt(step, job);

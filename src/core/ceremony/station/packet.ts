@@ -135,7 +135,12 @@ export async function writePacket(
 }
 
 function badPacket(folder: string, fr: string, en: string): Result<never> {
-  return fail('packet.invalid', `Paquet illisible ou incomplet (${folder}) : ${fr} Préparez-le de nouveau sur le poste de la présidence.`, `Unreadable or incomplete packet (${folder}): ${en} Prepare it again on the president's workstation.`, folder);
+  return fail(
+    'packet.invalid',
+    `Paquet illisible ou incomplet (${folder}) : ${fr} Préparez-le de nouveau sur le poste de la présidence.`,
+    `Unreadable or incomplete packet (${folder}): ${en} Prepare it again on the president's workstation.`,
+    folder,
+  );
 }
 
 /** Reads a packet and checks every file it lists against its SHA-256 (a stick may have been damaged or altered). */
@@ -159,12 +164,19 @@ export async function readPacket(folder: string): Promise<Result<PacketFile>> {
   if (!shaped) return badPacket(folder, `${PACKET_FILE} n'a pas la forme attendue.`, `${PACKET_FILE} does not have the expected shape.`);
   for (const dir of ['', ANSWERS_DIR, '.tally-work']) {
     const st = await lstat(join(folder, dir)).catch(() => null);
-    if (st !== null && !st.isDirectory()) return badPacket(folder, `${dir || folder} n'est pas un dossier ordinaire (lien symbolique ?).`, `${dir || folder} is not a plain folder (a symbolic link?).`);
+    if (st !== null && !st.isDirectory())
+      return badPacket(folder, `${dir || folder} n'est pas un dossier ordinaire (lien symbolique ?).`, `${dir || folder} is not a plain folder (a symbolic link?).`);
   }
   for (const f of packet.files) {
     if (typeof f?.path !== 'string' || isAbsolute(f.path) || f.path.split(/[\\/]/).includes('..')) return badPacket(folder, 'chemin de fichier invalide.', 'invalid file path.');
     // Only plain files: a symbolic link on a stick could point anywhere.
-    if (!(await lstat(join(folder, f.path)).then((st) => st.isFile(), () => false))) return badPacket(folder, `${f.path} n'est pas un fichier ordinaire.`, `${f.path} is not a plain file.`);
+    if (
+      !(await lstat(join(folder, f.path)).then(
+        (st) => st.isFile(),
+        () => false,
+      ))
+    )
+      return badPacket(folder, `${f.path} n'est pas un fichier ordinaire.`, `${f.path} is not a plain file.`);
     const sha = await fileSha256(join(folder, f.path)).catch(() => null);
     if (sha !== f.sha256) return badPacket(folder, `${f.path} manque ou a changé depuis la préparation du paquet.`, `${f.path} is missing or changed since the packet was prepared.`);
   }
@@ -209,7 +221,10 @@ export async function readAnswers(packet: string): Promise<{ readonly answers: A
   for (const name of names) {
     const file = join(ANSWERS_DIR, name);
     // Only plain files: a symbolic link on a stick could point anywhere.
-    const plain = await lstat(join(dir, name)).then((st) => st.isFile(), () => false);
+    const plain = await lstat(join(dir, name)).then(
+      (st) => st.isFile(),
+      () => false,
+    );
     const text = plain ? await readFile(join(dir, name), 'utf8').catch(() => '') : '';
     const sha256 = sha256Hex(text);
     const answer = answerOf(text);
@@ -220,7 +235,10 @@ export async function readAnswers(packet: string): Promise<{ readonly answers: A
     const who = /^member-(\d+)-/.exec(name)?.[1];
     const failure = {
       code: 'station.answer',
-      message: { fr: `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`, en: `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.` },
+      message: {
+        fr: `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`,
+        en: `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.`,
+      },
       where: file,
     };
     unreadable.push({ member: who === undefined ? null : Number(who), file, failure, sha256 });

@@ -79,7 +79,16 @@ async function countOne(f: TallyFolder, id: string, ballots: number, members: re
   if (!partials.ok) return partials;
   const comb = await combine(f, id, last!, partials.value);
   if (!comb.ok) return failure(comb.error);
-  const written = await writeChunksAtomic(join(f.folder, tallyFile(id)), tallyFileChunks(id, ballots, shuffles, partials.value.map((p) => p.partial), comb));
+  const written = await writeChunksAtomic(
+    join(f.folder, tallyFile(id)),
+    tallyFileChunks(
+      id,
+      ballots,
+      shuffles,
+      partials.value.map((p) => p.partial),
+      comb,
+    ),
+  );
   return written.ok ? ok(comb.decoded) : written;
 }
 

@@ -31,7 +31,10 @@ function decryptionRefusal(f: TallyFolder, j: number): Failure | null {
   if (!m.qualified) {
     return {
       code: 'decryption.not-qualified',
-      message: { fr: `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`, en: `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.` },
+      message: {
+        fr: `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`,
+        en: `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.`,
+      },
     };
   }
   if (m.decrypted) {

@@ -35,7 +35,12 @@ interface FolderMode {
 }
 
 export function notOpened(folder: string): Result<never> {
-  return fail('tally.not-opened', `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : ouvrez-le de nouveau depuis la même cérémonie des clés, dans ce même dossier ; la création reprend.`, `The tally in ${folder} was never opened (creation interrupted): open it again from the same key ceremony, in this same folder; the creation resumes.`, folder);
+  return fail(
+    'tally.not-opened',
+    `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : ouvrez-le de nouveau depuis la même cérémonie des clés, dans ce même dossier ; la création reprend.`,
+    `The tally in ${folder} was never opened (creation interrupted): open it again from the same key ceremony, in this same folder; the creation resumes.`,
+    folder,
+  );
 }
 
 export function notNow(fr: string, en: string, where?: string): Result<never> {
@@ -227,7 +232,13 @@ export class TallyFolder {
   }
 
   recordAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
-    if (this.#outbox !== undefined) return Promise.resolve(notNow('Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.', "The president's step: it is done on the president's workstation, not on a member's station."));
+    if (this.#outbox !== undefined)
+      return Promise.resolve(
+        notNow(
+          'Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.',
+          "The president's step: it is done on the president's workstation, not on a member's station.",
+        ),
+      );
     return this.record(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
   }
 

@@ -29,7 +29,8 @@ export interface KeyOutcome {
 
 export async function readDefinition(folder: string): Promise<Result<{ def: ElectionDefinition; fingerprint: Uint8Array; text: string }>> {
   const text = await readFile(join(folder, RECORD_FILES.definition), 'utf8').catch(() => null);
-  if (text === null) return fail('tally.no-definition', `Aucun dépouillement dans ${folder} (fichier ${RECORD_FILES.definition} absent).`, `No tally in ${folder} (no ${RECORD_FILES.definition}).`, folder);
+  if (text === null)
+    return fail('tally.no-definition', `Aucun dépouillement dans ${folder} (fichier ${RECORD_FILES.definition} absent).`, `No tally in ${folder} (no ${RECORD_FILES.definition}).`, folder);
   const def = parseDefinitionText(text);
   return def.ok ? ok({ def: def.value, fingerprint: definitionFingerprint(def.value), text }) : def;
 }

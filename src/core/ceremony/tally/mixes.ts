@@ -29,21 +29,30 @@ export async function acceptedCiphertexts(f: TallyFolder, ids: ReadonlySet<strin
   // Packed as they are read (64 bytes a ballot): the lists of every constituency wait here for their lane.
   const out = new Map(f.state.active.filter((c) => ids.has(c.id)).map((c) => [c.id, { n: 0, a: new Uint8Array(c.ballots * 32), b: new Uint8Array(c.ballots * 32) }]));
   let bad: number | undefined;
-  const urnSha = await forEachWantedLine(join(f.folder, RECORD_FILES.urn), (n) => wanted.has(n), (n, text) => {
-    try {
-      const v = JSON.parse(text) as { constituency: string; ballot: { ciphertext: CiphertextJson } };
-      const list = out.get(v.constituency);
-      if (v.constituency !== wanted.get(n) || list === undefined || list.n * 32 >= list.a.length) throw new Error('constituency');
-      if (Buffer.from(list.a.buffer).write(v.ballot.ciphertext.a, list.n * 32, 'hex') + Buffer.from(list.b.buffer).write(v.ballot.ciphertext.b, list.n * 32, 'hex') !== 64) throw new Error('hex');
-      list.n++;
-    } catch {
-      bad ??= n;
-    }
-  }).catch(() => null);
+  const urnSha = await forEachWantedLine(
+    join(f.folder, RECORD_FILES.urn),
+    (n) => wanted.has(n),
+    (n, text) => {
+      try {
+        const v = JSON.parse(text) as { constituency: string; ballot: { ciphertext: CiphertextJson } };
+        const list = out.get(v.constituency);
+        if (v.constituency !== wanted.get(n) || list === undefined || list.n * 32 >= list.a.length) throw new Error('constituency');
+        if (Buffer.from(list.a.buffer).write(v.ballot.ciphertext.a, list.n * 32, 'hex') + Buffer.from(list.b.buffer).write(v.ballot.ciphertext.b, list.n * 32, 'hex') !== 64) throw new Error('hex');
+        list.n++;
+      } catch {
+        bad ??= n;
+      }
+    },
+  ).catch(() => null);
   if (urnSha !== imported.urnSha256) return fileChanged(RECORD_FILES.urn);
   const short = f.state.active.find((c) => ids.has(c.id) && out.get(c.id)?.n !== c.ballots);
   if (bad !== undefined || short !== undefined) {
-    return fail('tally.inputs', `${RECORD_FILES.urn} ne correspond plus à ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (ligne ${bad})`}.`, `${RECORD_FILES.urn} no longer matches ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (line ${bad})`}.`, RECORD_FILES.urn);
+    return fail(
+      'tally.inputs',
+      `${RECORD_FILES.urn} ne correspond plus à ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (ligne ${bad})`}.`,
+      `${RECORD_FILES.urn} no longer matches ${RECORD_FILES.accepted}${bad === undefined ? '' : ` (line ${bad})`}.`,
+      RECORD_FILES.urn,
+    );
   }
   return ok(out);
 }
@@ -64,7 +73,13 @@ export async function shuffleOutputs(f: TallyFolder, id: string, round: number):
   if (!read.ok) return read;
   // Canonical bytes (readWorkText), so the reader sees what JSON.parse sees; a mix of the wrong size is refused.
   const mix = read.value.asOnDisk ? ownText.mix : shuffleFromCanonicalText(read.value.bytes, n);
-  if (mix === null) return fail('tally.work-file', `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`, `${what.en}: the work file is not a mix of the ${n} ballots.`, shuffleWorkFile(f.folder, id, round));
+  if (mix === null)
+    return fail(
+      'tally.work-file',
+      `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`,
+      `${what.en}: the work file is not a mix of the ${n} ballots.`,
+      shuffleWorkFile(f.folder, id, round),
+    );
   return ok({ ...read.value, outputs: mix.outputs });
 }
 

@@ -81,7 +81,13 @@ export async function createTally(o: { keyCeremonyFolder: string; folder: string
   await mkdir(o.folder, { recursive: true });
   const source = await keyCeremonySource(o.keyCeremonyFolder);
   if (!source.ok) return source;
-  const notEmpty = () => fail<TallyFolder>('ceremony.folder-not-empty', `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`, `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`, o.folder);
+  const notEmpty = () =>
+    fail<TallyFolder>(
+      'ceremony.folder-not-empty',
+      `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`,
+      `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`,
+      o.folder,
+    );
   // An empty folder, or a creation from this same key ceremony interrupted before `tally.open` (taken up again).
   const present = await creationFiles(o.folder, source.value.files);
   if (present === null) return notEmpty();

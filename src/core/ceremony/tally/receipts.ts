@@ -33,7 +33,8 @@ export async function publishReceipts(f: TallyFolder, publish: (path: string) =>
     const published = await publish(path);
     return published.ok ? ok({ path, count: recorded.count, sha256: recorded.sha256 }) : published;
   }
-  if (f.state.phase === 'closed') return fail('tally.receipts-changed', `${RECORD_FILES.receipts} a changé depuis la clôture.`, `${RECORD_FILES.receipts} changed since the closing.`, RECORD_FILES.receipts);
+  if (f.state.phase === 'closed')
+    return fail('tally.receipts-changed', `${RECORD_FILES.receipts} a changé depuis la clôture.`, `${RECORD_FILES.receipts} changed since the closing.`, RECORD_FILES.receipts);
   const written = await writeReceipts(f, path);
   if (!written.ok) return written;
   const { count, sha256 } = written.value;

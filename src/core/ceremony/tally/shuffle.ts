@@ -83,7 +83,11 @@ export async function mix(f: TallyFolder, step: TallyMemberStep, job: JobControl
   const due = f.expectMember('shuffle', step.member);
   if (!due.ok) return due;
   const rounds = new Set(f.state.active.map((c) => f.state.shuffled.get(c.id)?.length ?? 0));
-  if (rounds.size !== 1) return notNow('Les circonscriptions ne sont pas toutes au même mélange : terminez le mélange en cours sur le poste de la présidence.', 'The constituencies are not all at the same shuffle: finish the shuffle in progress on the president\'s workstation.');
+  if (rounds.size !== 1)
+    return notNow(
+      'Les circonscriptions ne sont pas toutes au même mélange : terminez le mélange en cours sur le poste de la présidence.',
+      "The constituencies are not all at the same shuffle: finish the shuffle in progress on the president's workstation.",
+    );
   const round = [...rounds][0]! + 1;
   const offline = await offlineOrRefused(f, step.member);
   if (!offline.ok) return offline;

@@ -17,7 +17,10 @@ function signatureRefusal(f: TallyFolder, j: number): Failure | null {
   if (!m.decrypted) {
     return {
       code: 'tally.not-decrypting',
-      message: { fr: `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`, en: `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.` },
+      message: {
+        fr: `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`,
+        en: `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.`,
+      },
     };
   }
   if (m.signed) {

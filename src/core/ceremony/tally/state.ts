@@ -110,7 +110,11 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
 function refuse(e: TranscriptEntry, code: string, fr: string, en: string): Result<never> {
   return {
     ok: false,
-    error: { code, message: { fr: `Journal du dépouillement, entrée ${e.seq} (${e.type}) : ${fr}`, en: `Tally transcript, entry ${e.seq} (${e.type}): ${en}` }, where: `${RECORD_FILES.tallyTranscript}:${e.seq + 1}` },
+    error: {
+      code,
+      message: { fr: `Journal du dépouillement, entrée ${e.seq} (${e.type}) : ${fr}`, en: `Tally transcript, entry ${e.seq} (${e.type}): ${en}` },
+      where: `${RECORD_FILES.tallyTranscript}:${e.seq + 1}`,
+    },
   };
 }
 
@@ -163,7 +167,7 @@ const inPhase =
 
 const applyOpen: Step<typeof TALLY_ENTRY.open>['apply'] = (state, e, p, _def, basis) => {
   if (basis.keyCeremonyHead !== undefined && p.keyCeremonyHead !== basis.keyCeremonyHead) {
-    return refuse(e, 'tally.open-entry', "le dépouillement ne part pas de la tête du journal de la cérémonie des clés.", 'the tally does not start from the head of the key-ceremony transcript.');
+    return refuse(e, 'tally.open-entry', 'le dépouillement ne part pas de la tête du journal de la cérémonie des clés.', 'the tally does not start from the head of the key-ceremony transcript.');
   }
   state.opened = true;
   state.shuffles = p.shuffles;
@@ -200,7 +204,12 @@ const applyShuffle: Step<typeof TALLY_ENTRY.shuffle>['apply'] = (state, e, p) =>
   }
   const done = state.shuffled.get(p.constituency) ?? [];
   if (p.round !== done.length + 1 || p.round > state.shuffles) {
-    return refuse(e, 'tally.order', `le mélange ${p.round} de ${p.constituency} n'est pas le suivant (${done.length} déjà enregistré(s) sur ${state.shuffles}).`, `shuffle ${p.round} of ${p.constituency} is not the next one (${done.length} of ${state.shuffles} recorded).`);
+    return refuse(
+      e,
+      'tally.order',
+      `le mélange ${p.round} de ${p.constituency} n'est pas le suivant (${done.length} déjà enregistré(s) sur ${state.shuffles}).`,
+      `shuffle ${p.round} of ${p.constituency} is not the next one (${done.length} of ${state.shuffles} recorded).`,
+    );
   }
   state.shuffled.set(p.constituency, [...done, p.digest]);
   return ok(undefined);
@@ -210,11 +219,16 @@ const applyDecryption: Step<typeof TALLY_ENTRY.decryption>['apply'] = (state, e,
   const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui déchiffre.", 'the author is not the decrypting member.');
   const m = state.members[j - 1]!;
-  if (!basis.qualified.includes(j)) return refuse(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
+  if (!basis.qualified.includes(j))
+    return refuse(e, 'decryption.not-qualified', `le membre ${j} n'est pas dans l'ensemble qualifié de la cérémonie des clés.`, `member ${j} is not in the key ceremony's qualified set.`);
   if (m.decrypted) return refuse(e, 'tally.member-twice', `le membre ${j} a déjà déchiffré.`, `member ${j} already decrypted.`);
   const expected = state.active.map((c) => c.id);
   if (canonicalJson(p.partials.map((x) => x.constituency)) !== canonicalJson(expected)) {
-    return mismatch(e, 'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.', 'the partial decryptions must cover every constituency with a ballot, in the definition’s order.');
+    return mismatch(
+      e,
+      'les déchiffrements partiels doivent couvrir chaque circonscription ayant un bulletin, dans l’ordre de la définition.',
+      'the partial decryptions must cover every constituency with a ballot, in the definition’s order.',
+    );
   }
   m.decrypted = true;
   m.partials = p.partials;
@@ -308,7 +322,11 @@ export function applyTallyEntry(state: TallyState, e: TranscriptEntry, def: Elec
   // A shuffle is the workstation's, or a member's made on their own station (docs/stations.md §4).
   const mixedByStation = e.type === TALLY_ENTRY.shuffle && stationOf(e) !== undefined && memberOfActor(e.actor) !== undefined;
   if (!mixedByStation && (memberOnly ? memberOfActor(e.actor) === undefined : !e.actor.startsWith('workstation:'))) {
-    return mismatch(e, memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).', memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).');
+    return mismatch(
+      e,
+      memberOnly ? 'étape réservée à un membre.' : 'étape réservée au poste (présidence).',
+      memberOnly ? 'step reserved to a member.' : 'step reserved to the workstation (president).',
+    );
   }
   if (!state.opened && e.type !== TALLY_ENTRY.open) return order(e, state.phase);
   if (!isStep(e.type)) return mismatch(e, "type d'entrée inconnu.", 'unknown entry type.');

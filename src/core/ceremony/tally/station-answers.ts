@@ -99,11 +99,19 @@ async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry
   for (const [i, e] of entries.entries()) {
     const j = memberOfActor(e.actor);
     const who = j === undefined ? '?' : `${j} (${f.state.members[j - 1]?.name ?? '?'})`;
-    const refused = (fr: string, en: string) => fail<never>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
+    const refused = (fr: string, en: string) =>
+      fail<never>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
     if (j === undefined || stationOf(e) === undefined || signedBy(f, e) !== j) {
-      return refused('la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton), ou ce n\'est pas une entrée faite sur un poste.', "the signature does not match the member's key (the answer was altered, or made with another token), or it is not an entry made on a station.");
+      return refused(
+        "la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton), ou ce n'est pas une entrée faite sur un poste.",
+        "the signature does not match the member's key (the answer was altered, or made with another token), or it is not an entry made on a station.",
+      );
     }
-    if (!f.writer.hasHad(stationOf(e)!.basis)) return refused("elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).", 'it answers a state this transcript never had (a packet of another tally, or altered).');
+    if (!f.writer.hasHad(stationOf(e)!.basis))
+      return refused(
+        "elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).",
+        'it answers a state this transcript never had (a packet of another tally, or altered).',
+      );
     const probe = applyTallyEntry(state, { ...e, seq: f.entries.length + i, prev: f.head }, f.definition, f.basis);
     if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
     const files = await stationFiles(f, e, j, packet);
@@ -129,7 +137,14 @@ async function stationFiles(f: TallyFolder, e: StationEntry, j: number, packet: 
 }
 
 /** A work file of the packet read as the canonical JSON its digest covers, then checked by `check` (its proof): what to write at `to`. */
-async function bring(from: string, to: string, digest: string, what: { fr: string; en: string }, check: (bytes: Uint8Array) => Promise<CheckOutput>, isCanonical?: (bytes: Uint8Array) => boolean): Promise<Result<WorkWrite>> {
+async function bring(
+  from: string,
+  to: string,
+  digest: string,
+  what: { fr: string; en: string },
+  check: (bytes: Uint8Array) => Promise<CheckOutput>,
+  isCanonical?: (bytes: Uint8Array) => boolean,
+): Promise<Result<WorkWrite>> {
   // The canonical JSON of what the station wrote, whatever its bytes: what is checked is what is kept.
   const read = await readWorkBytes(from, digest, what, isCanonical);
   if (!read.ok) return read;
@@ -142,8 +157,12 @@ async function bring(from: string, to: string, digest: string, what: { fr: strin
 async function shuffleFile(f: TallyFolder, p: TallyShufflePayload, packet: string): Promise<Result<WorkWrite[]>> {
   const inputs = await roundInputs(f, p.constituency, p.round);
   if (!inputs.ok) return inputs;
-  const brought = await bring(shuffleWorkFile(packet, p.constituency, p.round), shuffleWorkFile(f.folder, p.constituency, p.round), p.digest, { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` }, (shuffle) =>
-    f.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: toHex(f.fingerprint), electionKey: f.keys.electionKey, inputs: inputs.value, shuffle }),
+  const brought = await bring(
+    shuffleWorkFile(packet, p.constituency, p.round),
+    shuffleWorkFile(f.folder, p.constituency, p.round),
+    p.digest,
+    { fr: `Le mélange ${p.round} de ${p.constituency}`, en: `Shuffle ${p.round} of ${p.constituency}` },
+    (shuffle) => f.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: toHex(f.fingerprint), electionKey: f.keys.electionKey, inputs: inputs.value, shuffle }),
     (bytes) => shuffleFromCanonicalText(bytes, inputs.value.n) !== null,
   );
   return brought.ok ? ok([brought.value]) : brought;
@@ -158,8 +177,12 @@ async function partialFiles(f: TallyFolder, p: TallyDecryptionPayload, j: number
     const last = await mixOutputs(f, id, f.state.shuffles);
     if (!last.ok) return last;
     const ciphertexts = last.value;
-    const brought = await bring(partialWorkFile(packet, id, j), partialWorkFile(f.folder, id, j), digest, { fr: `Le déchiffrement partiel de ${id}`, en: `The partial decryption of ${id}` }, (partial) =>
-      f.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
+    const brought = await bring(
+      partialWorkFile(packet, id, j),
+      partialWorkFile(f.folder, id, j),
+      digest,
+      { fr: `Le déchiffrement partiel de ${id}`, en: `The partial decryption of ${id}` },
+      (partial) => f.ctx.pool.run<CheckOutput>({ kind: 'verify-partial', fingerprint: fpHex, member: j, verificationKey, ciphertexts, partial }),
     );
     if (!brought.ok) return brought;
     out.push(brought.value);

@@ -31,7 +31,16 @@ import { digestOf, largestFirst, mapLimit } from './work-files.js';
 export async function checkImportOnStation(f: TallyFolder, job: JobControl): Promise<Result<void>> {
   const recorded = f.state.import!;
   const urnPath = join(f.folder, RECORD_FILES.urn);
-  const imported = await importUrnFile({ urnPath, definition: f.definition, fingerprint: f.fingerprint, electionKey: f.keys.electionKey, pool: f.ctx.pool, ...(job.signal ? { signal: job.signal } : {}), onProgress: (p) => job.onProgress?.(p.bytesRead, p.totalBytes), fileName: RECORD_FILES.urn });
+  const imported = await importUrnFile({
+    urnPath,
+    definition: f.definition,
+    fingerprint: f.fingerprint,
+    electionKey: f.keys.electionKey,
+    pool: f.ctx.pool,
+    ...(job.signal ? { signal: job.signal } : {}),
+    onProgress: (p) => job.onProgress?.(p.bytesRead, p.totalBytes),
+    fileName: RECORD_FILES.urn,
+  });
   if (!imported.ok) return imported;
   const imp = imported.value;
   const same = chunksSha256(acceptedLines(imp)) === recorded.acceptedSha256 && chunksSha256(rejectedLines(imp)) === recorded.rejectedSha256 && imp.digest === recorded.urnDigest;
@@ -62,7 +71,12 @@ export async function checkShufflesOnStation(f: TallyFolder, from: (id: string) 
       const made = inputs.ok ? await shuffleOutputs(f, c.id, round) : inputs;
       if (!inputs.ok || !made.ok) return void (refused ??= inputs.ok ? (made as { error: Failure }).error : inputs.error);
       const bad = await f.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: f.keys.electionKey, inputs: inputs.value, shuffle: made.value.bytes });
-      if (bad) return void (refused ??= { code: bad.code, message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` }, where: c.id });
+      if (bad)
+        return void (refused ??= {
+          code: bad.code,
+          message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` },
+          where: c.id,
+        });
       done += c.ballots;
       job.onProgress?.(done, total);
     }
@@ -85,7 +99,9 @@ function lastOwnRound(f: TallyFolder, j: number, id: string): number {
  * that constituency (when it mixed, its station checked every round before), or from the urn.
  */
 export async function checkShufflesToDecrypt(f: TallyFolder, j: number, job: JobControl): Promise<Result<void>> {
-  const unmixed = f.state.active.filter((c) => !f.entries.some((e) => e.type === TALLY_ENTRY.shuffle && stationOf(e) !== undefined && memberOfActor(e.actor) !== undefined && (e.payload as TallyShufflePayload).constituency === c.id));
+  const unmixed = f.state.active.filter(
+    (c) => !f.entries.some((e) => e.type === TALLY_ENTRY.shuffle && stationOf(e) !== undefined && memberOfActor(e.actor) !== undefined && (e.payload as TallyShufflePayload).constituency === c.id),
+  );
   if (unmixed.length > 0) {
     const ids = unmixed.map((c) => c.id).join(', ');
     return fail(
@@ -122,15 +138,23 @@ export async function checkCountOnStation(f: TallyFolder, job: JobControl): Prom
 /** tally/<id>.json of the packet against the transcript, and its partials combined and decoded again (checkCountOnStation). */
 async function checkTallyFileOnStation(f: TallyFolder, id: string): Promise<Result<void>> {
   const members = f.state.count!.members;
-  const differs = (fr: string, en: string) => fail<void>('station.count-differs', `${tallyFile(id)} : ${fr} Ce poste ne signe pas.`, `${tallyFile(id)}: ${en} This station does not sign.`, tallyFile(id));
+  const differs = (fr: string, en: string) =>
+    fail<void>('station.count-differs', `${tallyFile(id)} : ${fr} Ce poste ne signe pas.`, `${tallyFile(id)}: ${en} This station does not sign.`, tallyFile(id));
   const file = await readTallyFile(f.folder, id);
   if (file === null || !Array.isArray(file.shuffles) || !Array.isArray(file.partials)) return differs('fichier illisible.', 'unreadable file.');
-  if (canonicalJson(file.shuffles.map(digestOf)) !== canonicalJson(f.state.shuffled.get(id) ?? [])) return differs('ses mélanges ne sont pas ceux du journal.', 'its shuffles are not the transcript\'s.');
+  if (canonicalJson(file.shuffles.map(digestOf)) !== canonicalJson(f.state.shuffled.get(id) ?? []))
+    return differs('ses mélanges ne sont pas ceux du journal.', "its shuffles are not the transcript's.");
   const recorded = members.map((j) => f.state.members[j - 1]!.partials!.find((p) => p.constituency === id)!.digest);
-  if (canonicalJson(file.partials.map(digestOf)) !== canonicalJson(recorded)) return differs('ses déchiffrements partiels ne sont pas ceux du journal.', 'its partial decryptions are not the transcript\'s.');
+  if (canonicalJson(file.partials.map(digestOf)) !== canonicalJson(recorded))
+    return differs('ses déchiffrements partiels ne sont pas ceux du journal.', "its partial decryptions are not the transcript's.");
   const last = packCiphertextsHex(file.shuffles.at(-1)?.outputs);
-  if (last === null) return differs('les sorties de son dernier mélange sont illisibles.', 'its last shuffle\'s outputs are unreadable.');
-  const comb = await combine(f, id, last, members.map((j, i) => ({ member: j, partial: file.partials[i] })));
+  if (last === null) return differs('les sorties de son dernier mélange sont illisibles.', "its last shuffle's outputs are unreadable.");
+  const comb = await combine(
+    f,
+    id,
+    last,
+    members.map((j, i) => ({ member: j, partial: file.partials[i] })),
+  );
   if (!comb.ok) return differs(comb.error.message.fr, comb.error.message.en);
   if (canonicalJson(comb.plaintexts) !== canonicalJson(file.plaintexts) || canonicalJson(comb.decoded) !== canonicalJson(file.decoded)) {
     return differs('le déchiffrement refait ne donne pas ses comptes.', 'the decryption done again does not give its counts.');

@@ -26,7 +26,13 @@ interface TallyFile {
 export type MixText = Uint8Array | (() => AsyncIterable<Uint8Array>);
 
 /** tally/<id>.json (docs/record.md §6) from the work files' bytes, without serialising them again. */
-export async function* tallyFileChunks(id: string, ballots: number, shuffles: readonly MixText[], partials: readonly Uint8Array[], comb: { plaintexts: readonly string[]; decoded: readonly (number | null)[] }): AsyncGenerator<string | Uint8Array> {
+export async function* tallyFileChunks(
+  id: string,
+  ballots: number,
+  shuffles: readonly MixText[],
+  partials: readonly Uint8Array[],
+  comb: { plaintexts: readonly string[]; decoded: readonly (number | null)[] },
+): AsyncGenerator<string | Uint8Array> {
   yield `{"format":${JSON.stringify(TALLY_FORMAT)},"constituency":${JSON.stringify(id)},"ballots":${ballots},"shuffles":[`;
   for (const [i, s] of shuffles.entries()) {
     if (i > 0) yield ',';

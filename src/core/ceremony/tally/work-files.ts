@@ -78,7 +78,12 @@ export async function readWorkBytes(path: string, digest: string, what: Bilingua
  * file can be copied later by {@link workFileChunks} instead of being held (a stream of it that hashes to
  * the digest is these very bytes).
  */
-export async function readWorkText(path: string, digest: string, what: Bilingual, isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText): Promise<Result<{ bytes: Uint8Array; asOnDisk: boolean }>> {
+export async function readWorkText(
+  path: string,
+  digest: string,
+  what: Bilingual,
+  isCanonical: (bytes: Uint8Array) => boolean = isCanonicalText,
+): Promise<Result<{ bytes: Uint8Array; asOnDisk: boolean }>> {
   // Shared: a mix's text or a partial decryption goes on to a worker without being copied.
   const bytes = (await readFileShared(path)) ?? null;
   if (bytes !== null && bytesDigest(bytes) === digest && isCanonical(bytes)) return ok({ bytes, asOnDisk: true });
@@ -180,7 +185,10 @@ export async function copyDurable(source: string, dest: string, signal: AbortSig
 }
 
 export async function fileSize(path: string): Promise<number | null> {
-  return stat(path).then((s) => s.size, () => null);
+  return stat(path).then(
+    (s) => s.size,
+    () => null,
+  );
 }
 
 /**
@@ -250,7 +258,12 @@ async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[
   const text = await readFile(join(folder, name), 'utf8').catch(() => null);
   if (text === null) return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
   try {
-    return ok(text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as T));
+    return ok(
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as T),
+    );
   } catch {
     return fail('import.list-malformed', `${name} est illisible.`, `${name} is unreadable.`, name);
   }
@@ -273,16 +286,20 @@ export function fileChanged(name: string): Result<never> {
  */
 export async function streamAccepted(folder: string, onLine: (l: AcceptedLine | null) => void): Promise<string | null> {
   try {
-    return await forEachWantedLine(join(folder, RECORD_FILES.accepted), () => true, (_n, text) => {
-      if (text === '') return;
-      let v: AcceptedLine | null;
-      try {
-        v = JSON.parse(text) as AcceptedLine;
-      } catch {
-        v = null;
-      }
-      onLine(v);
-    });
+    return await forEachWantedLine(
+      join(folder, RECORD_FILES.accepted),
+      () => true,
+      (_n, text) => {
+        if (text === '') return;
+        let v: AcceptedLine | null;
+        try {
+          v = JSON.parse(text) as AcceptedLine;
+        } catch {
+          v = null;
+        }
+        onLine(v);
+      },
+    );
   } catch {
     return null;
   }

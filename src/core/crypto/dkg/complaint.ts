@@ -57,7 +57,13 @@ export interface Round2Check {
 }
 
 /** Opens a box with its DH value and applies Feldman's check s·G = Σ_k j^k·C_i,k. Hazardous: returns a share. */
-export function judgeBox(params: DkgParams, encryptionKeys: readonly Point[], contribution: { readonly message: Round1Message; readonly digest: Uint8Array }, recipient: number, dh: Point): { readonly status: ShareStatus; readonly share?: bigint } {
+export function judgeBox(
+  params: DkgParams,
+  encryptionKeys: readonly Point[],
+  contribution: { readonly message: Round1Message; readonly digest: Uint8Array },
+  recipient: number,
+  dh: Point,
+): { readonly status: ShareStatus; readonly share?: bigint } {
   const { message, digest } = contribution;
   const share = openShare(boxContext(params, encryptionKeys, message, recipient, digest), dh, message.shares[recipient - 1]!.box);
   if (share === undefined) return { status: 'undecryptable' };
@@ -67,7 +73,12 @@ export function judgeBox(params: DkgParams, encryptionKeys: readonly Point[], co
 /** Checks that the token's decryption key e_j belongs to member j: e_j·G = E_j. */
 export function checkOwnKey(encryptionKeys: readonly Point[], member: number, secretKey: bigint): Result<void> {
   if (secretKey <= 0n || secretKey >= L || !G.multiply(secretKey).equals(keyOf(encryptionKeys, member))) {
-    return fail('dkg.key-mismatch', `La clé de ce jeton n'est pas la clé de chiffrement enregistrée pour le membre ${member}.`, `This token's key is not the encryption key registered for member ${member}.`, `member ${member}`);
+    return fail(
+      'dkg.key-mismatch',
+      `La clé de ce jeton n'est pas la clé de chiffrement enregistrée pour le membre ${member}.`,
+      `This token's key is not the encryption key registered for member ${member}.`,
+      `member ${member}`,
+    );
   }
   return ok(undefined);
 }
@@ -119,36 +130,97 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
   const j = entry.member;
   if (!isMember(params, j)) {
     // The transcript layer should never attribute an entry to a non-member; judge it, don't crash on it.
-    return { complainant: j, verdict: 'rejected', code: 'dkg.complaint.malformed', message: { fr: `Plainte d'un auteur inconnu (${j}) : les membres vont de 1 à ${params.n}.`, en: `Complaint from an unknown author (${j}): members are 1 to ${params.n}.` } };
+    return {
+      complainant: j,
+      verdict: 'rejected',
+      code: 'dkg.complaint.malformed',
+      message: { fr: `Plainte d'un auteur inconnu (${j}) : les membres vont de 1 à ${params.n}.`, en: `Complaint from an unknown author (${j}): members are 1 to ${params.n}.` },
+    };
   }
   const decoded = catchInput(() => complaintFromJson(entry.complaint, `member ${j} complaint`));
   if (!decoded.ok) {
     const e = decoded.error;
-    return { complainant: j, verdict: 'rejected', code: 'dkg.complaint.malformed', message: { fr: `La plainte du membre ${j} est illisible : ${e.message.fr}`, en: `Member ${j}'s complaint is unreadable: ${e.message.en}` } };
+    return {
+      complainant: j,
+      verdict: 'rejected',
+      code: 'dkg.complaint.malformed',
+      message: { fr: `La plainte du membre ${j} est illisible : ${e.message.fr}`, en: `Member ${j}'s complaint is unreadable: ${e.message.en}` },
+    };
   }
   const complaint = decoded.value;
   const i = complaint.accused;
   if (complaint.complainant !== j) {
-    return { complainant: j, verdict: 'rejected', code: 'dkg.complaint.impostor', message: { fr: `Le membre ${j} a publié une plainte au nom du membre ${complaint.complainant}.`, en: `Member ${j} published a complaint in the name of member ${complaint.complainant}.` } };
+    return {
+      complainant: j,
+      verdict: 'rejected',
+      code: 'dkg.complaint.impostor',
+      message: { fr: `Le membre ${j} a publié une plainte au nom du membre ${complaint.complainant}.`, en: `Member ${j} published a complaint in the name of member ${complaint.complainant}.` },
+    };
   }
   if (!isMember(params, i)) {
-    return { complainant: j, verdict: 'rejected', code: 'dkg.complaint.malformed', message: { fr: `La plainte du membre ${j} vise un membre inconnu (${i}).`, en: `Member ${j}'s complaint accuses an unknown member (${i}).` } };
+    return {
+      complainant: j,
+      verdict: 'rejected',
+      code: 'dkg.complaint.malformed',
+      message: { fr: `La plainte du membre ${j} vise un membre inconnu (${i}).`, en: `Member ${j}'s complaint accuses an unknown member (${i}).` },
+    };
   }
   const accused = contributions[i - 1]!;
   if (accused.status !== 'valid') {
-    return { complainant: j, accused: i, verdict: 'moot', code: 'dkg.complaint.moot', message: { fr: `La plainte du membre ${j} contre le membre ${i} est sans objet : le membre ${i} est déjà disqualifié à l'issue du premier tour.`, en: `Member ${j}'s complaint against member ${i} is moot: member ${i} was already disqualified after round 1.` } };
+    return {
+      complainant: j,
+      accused: i,
+      verdict: 'moot',
+      code: 'dkg.complaint.moot',
+      message: {
+        fr: `La plainte du membre ${j} contre le membre ${i} est sans objet : le membre ${i} est déjà disqualifié à l'issue du premier tour.`,
+        en: `Member ${j}'s complaint against member ${i} is moot: member ${i} was already disqualified after round 1.`,
+      },
+    };
   }
   if (!verifyChaumPedersen(complaintStatement(params, encryptionKeys, accused.message, accused.digest, j, complaint.dh), complaint.proof)) {
-    return { complainant: j, accused: i, verdict: 'rejected', code: 'dkg.complaint.proof', message: { fr: `La plainte du membre ${j} contre le membre ${i} est rejetée : sa preuve (Chaum–Pedersen) est fausse.`, en: `Member ${j}'s complaint against member ${i} is rejected: its (Chaum–Pedersen) proof does not verify.` } };
+    return {
+      complainant: j,
+      accused: i,
+      verdict: 'rejected',
+      code: 'dkg.complaint.proof',
+      message: {
+        fr: `La plainte du membre ${j} contre le membre ${i} est rejetée : sa preuve (Chaum–Pedersen) est fausse.`,
+        en: `Member ${j}'s complaint against member ${i} is rejected: its (Chaum–Pedersen) proof does not verify.`,
+      },
+    };
   }
   const { status, share } = judgeBox(params, encryptionKeys, accused, j, complaint.dh);
   switch (status) {
     case 'undecryptable':
-      return { complainant: j, accused: i, verdict: 'upheld', code: 'dkg.share.undecryptable', message: { fr: `Le membre ${i} a envoyé au membre ${j} une part indéchiffrable.`, en: `Member ${i} sent member ${j} a share that cannot be decrypted.` } };
+      return {
+        complainant: j,
+        accused: i,
+        verdict: 'upheld',
+        code: 'dkg.share.undecryptable',
+        message: { fr: `Le membre ${i} a envoyé au membre ${j} une part indéchiffrable.`, en: `Member ${i} sent member ${j} a share that cannot be decrypted.` },
+      };
     case 'invalid':
-      return { complainant: j, accused: i, verdict: 'upheld', code: 'dkg.share.invalid', message: { fr: `Le membre ${i} a envoyé une part invalide au membre ${j}.`, en: `Member ${i} sent an invalid share to member ${j}.` }, share: share! };
+      return {
+        complainant: j,
+        accused: i,
+        verdict: 'upheld',
+        code: 'dkg.share.invalid',
+        message: { fr: `Le membre ${i} a envoyé une part invalide au membre ${j}.`, en: `Member ${i} sent an invalid share to member ${j}.` },
+        share: share!,
+      };
     case 'valid':
-      return { complainant: j, accused: i, verdict: 'dismissed', code: 'dkg.complaint.dismissed', message: { fr: `La plainte du membre ${j} contre le membre ${i} est infondée : la part reçue était valide (elle est désormais publique).`, en: `Member ${j}'s complaint against member ${i} is unfounded: the share received was valid (it is now public).` }, share: share! };
+      return {
+        complainant: j,
+        accused: i,
+        verdict: 'dismissed',
+        code: 'dkg.complaint.dismissed',
+        message: {
+          fr: `La plainte du membre ${j} contre le membre ${i} est infondée : la part reçue était valide (elle est désormais publique).`,
+          en: `Member ${j}'s complaint against member ${i} is unfounded: the share received was valid (it is now public).`,
+        },
+        share: share!,
+      };
     default:
       return missingCase(status);
   }

@@ -46,7 +46,12 @@ export function finalizeKeyShare(
   if (!result.ok) return result;
   const { qualified, verificationKeys, publicKey } = result.value;
   if (!qualified.includes(member)) {
-    return fail('dkg.finalize.not-qualified', `Le membre ${member} n'est pas qualifié : il ne reçoit pas de fragment de clé.`, `Member ${member} is not qualified: they receive no key share.`, `member ${member}`);
+    return fail(
+      'dkg.finalize.not-qualified',
+      `Le membre ${member} n'est pas qualifié : il ne reçoit pas de fragment de clé.`,
+      `Member ${member} is not qualified: they receive no key share.`,
+      `member ${member}`,
+    );
   }
   let sum = 0n;
   for (const i of qualified) {
@@ -70,7 +75,12 @@ export function finalizeKeyShare(
   // what stands between a bug in either (or a result computed from other commitments) and a wrong key
   // share sealed to a token; test/core/dkg-finalize.test.ts reaches it by feeding a wrong Y_j.
   if (!baseTimes(sum).equals(verificationKey)) {
-    return fail('dkg.finalize.mismatch', `Le fragment de clé du membre ${member} ne correspond pas à sa clé de vérification publique.`, `Member ${member}'s key share does not match their public verification key.`, `member ${member}`);
+    return fail(
+      'dkg.finalize.mismatch',
+      `Le fragment de clé du membre ${member} ne correspond pas à sa clé de vérification publique.`,
+      `Member ${member}'s key share does not match their public verification key.`,
+      `member ${member}`,
+    );
   }
   return ok({ member, secret: sum, verificationKey, publicKey });
 }

@@ -13,15 +13,7 @@
 export { validateParams, MAX_MEMBERS, type DkgParams } from './params.js';
 export type { Round1Message, EncryptedShare, Complaint, ComplaintVerdict, Verdict, DkgAssessment, DkgResult, Disqualification } from './types.js';
 export { contribute, verifyRound1, readRound1, readContributions, pokStatement, ephemeralStatement, encryptShare, type Round1Entry, type Contribution } from './round1.js';
-export {
-  checkShares,
-  judgeComplaint,
-  complaintStatement,
-  type ComplaintEntry,
-  type Round2Check,
-  type ShareFinding,
-  type ShareStatus,
-} from './complaint.js';
+export { checkShares, judgeComplaint, complaintStatement, type ComplaintEntry, type Round2Check, type ShareFinding, type ShareStatus } from './complaint.js';
 export { assess, resolve, verifyDkgResult } from './resolve.js';
 export { finalizeKeyShare, type KeyShare } from './finalize.js';
 export {

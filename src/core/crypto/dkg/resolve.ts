@@ -84,7 +84,12 @@ function jointCommitments(params: DkgParams, contributions: readonly Contributio
       const c = contributions[i - 1]!;
       if (c.status === 'valid') column.push(c.message.commitments[k]!);
     }
-    out.push(msm(column, column.map(() => 1n)));
+    out.push(
+      msm(
+        column,
+        column.map(() => 1n),
+      ),
+    );
   }
   return out;
 }
@@ -94,19 +99,17 @@ function jointCommitments(params: DkgParams, contributions: readonly Contributio
  * recomputes the result from the transcript with {@link resolve}, and accepts only if both are
  * identical, field by field (compared through their canonical JSON form).
  */
-export function verifyDkgResult(
-  params: DkgParams,
-  encryptionKeys: readonly Point[],
-  round1: readonly Round1Entry[],
-  complaints: readonly ComplaintEntry[],
-  claimed: unknown,
-): Result<DkgResult> {
+export function verifyDkgResult(params: DkgParams, encryptionKeys: readonly Point[], round1: readonly Round1Entry[], complaints: readonly ComplaintEntry[], claimed: unknown): Result<DkgResult> {
   const decoded = catchInput(() => dkgResultFromJson(claimed));
   if (!decoded.ok) return decoded;
   const recomputed = resolve(params, encryptionKeys, round1, complaints);
   if (!recomputed.ok) return recomputed;
   if (JSON.stringify(dkgResultToJson(decoded.value)) !== JSON.stringify(dkgResultToJson(recomputed.value))) {
-    return fail('dkg.result.mismatch', 'Le résultat publié de la génération de clé ne correspond pas à celui recalculé depuis le journal.', 'The published key-generation result differs from the one recomputed from the transcript.');
+    return fail(
+      'dkg.result.mismatch',
+      'Le résultat publié de la génération de clé ne correspond pas à celui recalculé depuis le journal.',
+      'The published key-generation result differs from the one recomputed from the transcript.',
+    );
   }
   return recomputed;
 }

@@ -94,7 +94,15 @@ export function contribute(params: DkgParams, dealer: number, encryptionKeys: re
  * knowledge of k_ij over the sealed box. Hazardous: `share` and k_ij are secret. Exported so that
  * tests can play a dealer who deals a wrong share (which it can always do: only the recipient can tell).
  */
-export function encryptShare(params: DkgParams, encryptionKeys: readonly Point[], dealer: number, digest: Uint8Array, recipient: number, share: bigint, random: ScalarSource = randomScalar): EncryptedShare {
+export function encryptShare(
+  params: DkgParams,
+  encryptionKeys: readonly Point[],
+  dealer: number,
+  digest: Uint8Array,
+  recipient: number,
+  share: bigint,
+  random: ScalarSource = randomScalar,
+): EncryptedShare {
   const k = random();
   const ephemeral = ephemeralOf(k);
   const ctx: BoxContext = { fingerprint: params.fingerprint, dealer, recipient, commitmentsDigest: digest, ephemeral, recipientKey: keyOf(encryptionKeys, recipient) };
@@ -121,7 +129,11 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
   const bad = (code: string, fr: string, en: string): Result<Round1Message> =>
     fail(code, `La contribution du membre ${i} est invalide : ${fr}`, `Member ${i}'s contribution is invalid: ${en}`, `member ${i}`);
   if (message.commitments.length !== params.t) {
-    return bad('dkg.round1.commitment-count', `${message.commitments.length} engagements au lieu de ${params.t} (le seuil).`, `${message.commitments.length} commitments instead of ${params.t} (the threshold).`);
+    return bad(
+      'dkg.round1.commitment-count',
+      `${message.commitments.length} engagements au lieu de ${params.t} (le seuil).`,
+      `${message.commitments.length} commitments instead of ${params.t} (the threshold).`,
+    );
   }
   const identity = message.commitments.findIndex((c) => c.is0());
   if (identity >= 0) return bad('dkg.round1.identity', `l'engagement ${identity} est le point neutre.`, `commitment ${identity} is the identity point.`);
@@ -132,11 +144,19 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
   for (let j = 1; j <= params.n; j++) {
     const share = message.shares[j - 1]!;
     if (share.recipient !== j) {
-      return bad('dkg.round1.share-order', `la part n° ${j} est adressée au membre ${share.recipient} au lieu du membre ${j}.`, `share #${j} is addressed to member ${share.recipient} instead of member ${j}.`);
+      return bad(
+        'dkg.round1.share-order',
+        `la part n° ${j} est adressée au membre ${share.recipient} au lieu du membre ${j}.`,
+        `share #${j} is addressed to member ${share.recipient} instead of member ${j}.`,
+      );
     }
     if (share.ephemeral.is0()) return bad('dkg.round1.identity', `la clé éphémère de la part du membre ${j} est le point neutre.`, `the ephemeral key of member ${j}'s share is the identity point.`);
     if (share.box.length !== SHARE_BOX_BYTES) {
-      return bad('dkg.round1.box-length', `la part chiffrée du membre ${j} fait ${share.box.length} octets au lieu de ${SHARE_BOX_BYTES}.`, `the encrypted share for member ${j} is ${share.box.length} bytes instead of ${SHARE_BOX_BYTES}.`);
+      return bad(
+        'dkg.round1.box-length',
+        `la part chiffrée du membre ${j} fait ${share.box.length} octets au lieu de ${SHARE_BOX_BYTES}.`,
+        `the encrypted share for member ${j} is ${share.box.length} bytes instead of ${SHARE_BOX_BYTES}.`,
+      );
     }
     const key = share.ephemeral.toHex();
     const earlier = seen.get(key);
@@ -175,7 +195,12 @@ export function readRound1(params: DkgParams, entry: Round1Entry): Result<Round1
     return fail(e.code, `La contribution du membre ${m} est illisible : ${e.message.fr}`, `Member ${m}'s contribution is unreadable: ${e.message.en}`, e.where ?? `member ${m}`);
   }
   if (decoded.value.dealer !== m) {
-    return fail('dkg.round1.impostor', `Le membre ${m} a publié une contribution au nom du membre ${decoded.value.dealer}.`, `Member ${m} published a contribution in the name of member ${decoded.value.dealer}.`, `member ${m}`);
+    return fail(
+      'dkg.round1.impostor',
+      `Le membre ${m} a publié une contribution au nom du membre ${decoded.value.dealer}.`,
+      `Member ${m} published a contribution in the name of member ${decoded.value.dealer}.`,
+      `member ${m}`,
+    );
   }
   return verifyRound1(params, decoded.value);
 }

@@ -22,7 +22,6 @@ import { ballotFromJson, verifyBallot, type BallotContext } from '../proofs/ball
 import { gather, groupBackend, isIdentityAt, itemAt, packHex, packScalars, unpackScalar, type GroupBackend } from '../backend/index.js';
 import { POINT } from '../backend/types.js';
 
-
 interface FastBallotsContext {
   readonly fingerprint: Fingerprint;
   /** Y's canonical encoding (not the identity). */
@@ -47,11 +46,7 @@ export interface BallotsRejected {
  * The rejected ballots of one constituency's list, as the ballots task finds them (`ballot.encoding`,
  * `ballot.proof`); a ballot is rejected for one reason only.
  */
-export function verifyBallotsFast(
-  ctx: FastBallotsContext,
-  items: readonly BallotItem[],
-  backend: GroupBackend = groupBackend(),
-): BallotsRejected {
+export function verifyBallotsFast(ctx: FastBallotsContext, items: readonly BallotItem[], backend: GroupBackend = groupBackend()): BallotsRejected {
   checkKey(ctx.electionKey, backend);
   const box = decodeBallots(items, backend);
   const reference = referenceChecker(ctx, items);
@@ -131,7 +126,7 @@ function ballotHex(json: unknown): BallotHex | null {
 /** Every index whose item is no canonical encoding, one backend call per invalid item (they are rare). */
 function invalidItems(packed: Uint8Array, backend: GroupBackend): number[] {
   const bad: number[] = [];
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const k = backend.firstInvalid(packed.subarray(from * POINT));
     if (k < 0) return bad;
     bad.push(from + k);
@@ -144,7 +139,6 @@ function packAll(hexes: readonly string[]): Uint8Array {
   if (!(packed instanceof Uint8Array)) throw new BugError('verifyBallotsFast: hex checked, yet not packable');
   return packed;
 }
-
 
 /**
  * Shape and hex per ballot, then canonical points with one backend call per list; `a` and `R` must not

@@ -28,7 +28,6 @@ import { POINT } from '../backend/types.js';
 import { packPointsJson } from './ciphertexts.js';
 import { expandScalarsFast, statementDigestFast, writeFramed } from './hash.js';
 
-
 // ---------------------------------------------------------------------------------------------------
 // The statement of §9.2 from packed bytes
 // ---------------------------------------------------------------------------------------------------
@@ -200,14 +199,7 @@ function proofHolds(fingerprint: Fingerprint, verificationKey: Uint8Array, cts: 
  * decryption of `cts` under Y_j = `verificationKey`: the form of §9.3, `member` as announced, one share
  * per ciphertext, the proof of §9.2. False on any problem; the reference then gives the reason.
  */
-export function verifyPartialFast(
-  fingerprint: Fingerprint,
-  member: number,
-  verificationKey: Uint8Array,
-  cts: PackedCiphertexts,
-  partial: unknown,
-  backend: GroupBackend = groupBackend(),
-): boolean {
+export function verifyPartialFast(fingerprint: Fingerprint, member: number, verificationKey: Uint8Array, cts: PackedCiphertexts, partial: unknown, backend: GroupBackend = groupBackend()): boolean {
   checkPacked(cts);
   const parsed = parsePartial(partial, backend);
   return parsed !== null && parsed.member === member && proofHolds(fingerprint, verificationKey, cts, parsed, backend);
@@ -302,11 +294,14 @@ function scaledPlaintexts(cts: PackedCiphertexts, chosen: readonly ParsedPartial
     return { scaled, denominator: 1n };
   }
   // Each sign goes to the sum: subtract n·d for n > 0, add |n|·d for n < 0.
-  const scaled = chosen.reduce((acc, p, k) => {
-    const n = numerators[k]!;
-    const term = timesPublic(p.shares, n < 0n ? -n : n, backend);
-    return n > 0n ? backend.sub(acc, term) : backend.add(acc, term);
-  }, timesPublic(cts.b, denominator, backend));
+  const scaled = chosen.reduce(
+    (acc, p, k) => {
+      const n = numerators[k]!;
+      const term = timesPublic(p.shares, n < 0n ? -n : n, backend);
+      return n > 0n ? backend.sub(acc, term) : backend.add(acc, term);
+    },
+    timesPublic(cts.b, denominator, backend),
+  );
   return { scaled, denominator };
 }
 
@@ -353,4 +348,3 @@ function decodeChoices(table: ChoiceTable, scaled: Uint8Array, denominator: bigi
   }
   return { ok: true, plaintexts, decoded };
 }
-

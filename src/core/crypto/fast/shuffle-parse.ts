@@ -49,7 +49,11 @@ function proofPoints(o: Record<string, unknown>, t: Record<string, unknown>, bac
   const c = packPointsJson(o['c'], false, backend);
   const cHat = packPointsJson(o['cHat'], false, backend);
   const tHat = packPointsJson(t['tHat'], false, backend);
-  const ts = packPointsJson(['t1', 't2', 't3', 't4a', 't4b'].map((k) => t[k]), false, backend);
+  const ts = packPointsJson(
+    ['t1', 't2', 't3', 't4a', 't4b'].map((k) => t[k]),
+    false,
+    backend,
+  );
   return c === null || cHat === null || tHat === null || ts === null ? null : { c, cHat, tHat, t: ts };
 }
 

@@ -49,13 +49,7 @@ interface ProverSecrets {
  * c_{ψ(i)} = r_{ψ(i)}·G + H_i. The G products of r' and r are one mulBase; everything is computed by
  * input index and the outputs gathered by ψ last.
  */
-function mixAndCommit(
-  y: Uint8Array,
-  inputs: PackedCiphertexts,
-  hs: Uint8Array,
-  sec: ProverSecrets,
-  backend: GroupBackend,
-): { outputs: PackedCiphertexts; c: Uint8Array } {
+function mixAndCommit(y: Uint8Array, inputs: PackedCiphertexts, hs: Uint8Array, sec: ProverSecrets, backend: GroupBackend): { outputs: PackedCiphertexts; c: Uint8Array } {
   const n = inputs.n;
   const secretG = packScalarsOf(2 * n, (i) => (i < n ? sec.rPrime[i]! : sec.r[i - n]!));
   const secretY = packScalars(sec.rPrime);
@@ -96,13 +90,7 @@ interface Omegas {
  * the native one is a loop of libsodium's constant-time products; noble's is Pippenger, whose memory
  * access depends on the scalars, as in the reference prover (docs/shuffle.md §7: offline workstation).
  */
-function commitments(
-  st: PackedStatement,
-  g: PackedGenerators,
-  chain: { bigR: readonly bigint[]; bigU: readonly bigint[] },
-  o: Omegas,
-  backend: GroupBackend,
-): PackedCommitments {
+function commitments(st: PackedStatement, g: PackedGenerators, chain: { bigR: readonly bigint[]; bigU: readonly bigint[] }, o: Omegas, backend: GroupBackend): PackedCommitments {
   const n = st.inputs.n;
   const { bigR, bigU } = chain;
   const w4 = o.w[3];
@@ -130,13 +118,7 @@ function commitments(
  * Scalars are drawn from `random` in the order of docs/shuffle.md §5.1: the Fisher–Yates draws of
  * randomPermutation, r'_0 … r'_{N−1}, r_0 … r_{N−1}, r̂_0 … r̂_{N−1}, ω1 … ω4, ω̂_0 … ω̂_{N−1}, ω'_0 … ω'_{N−1}.
  */
-export function shuffleAndProveFastPacked(
-  ctx: FastShuffleContext,
-  label: string,
-  inputs: PackedCiphertexts,
-  random: ScalarSource = randomScalar,
-  backend: GroupBackend = groupBackend(),
-): FastShuffle {
+export function shuffleAndProveFastPacked(ctx: FastShuffleContext, label: string, inputs: PackedCiphertexts, random: ScalarSource = randomScalar, backend: GroupBackend = groupBackend()): FastShuffle {
   const n = inputs.n;
   if (n < 1) throw new BugError('shuffleAndProveFast: nothing to shuffle (an empty list is published as is)');
   if (inputs.a.length !== n * POINT || inputs.b.length !== n * POINT || ctx.publicKey.length !== POINT) {
@@ -172,12 +154,6 @@ export function shuffleAndProveFastPacked(
 }
 
 /** {@link shuffleAndProveFastPacked}, JSON only: `JSON.stringify` of it is the reference's text. */
-export function shuffleAndProveFast(
-  ctx: FastShuffleContext,
-  label: string,
-  inputs: PackedCiphertexts,
-  random: ScalarSource = randomScalar,
-  backend: GroupBackend = groupBackend(),
-): ShuffleJson {
+export function shuffleAndProveFast(ctx: FastShuffleContext, label: string, inputs: PackedCiphertexts, random: ScalarSource = randomScalar, backend: GroupBackend = groupBackend()): ShuffleJson {
   return fastShuffleJson(shuffleAndProveFastPacked(ctx, label, inputs, random, backend));
 }

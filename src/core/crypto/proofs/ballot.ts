@@ -186,7 +186,7 @@ function checkIdentity(ctx: BallotContext, ballotId: string): void {
 }
 
 function emptyIdentity(): Result<never> {
-  return fail('ballot.identity', "Bulletin sans identifiant.", 'Ballot without an identifier.');
+  return fail('ballot.identity', 'Bulletin sans identifiant.', 'Ballot without an identifier.');
 }
 
 function proofFailure(ballotId: string): Result<never> {

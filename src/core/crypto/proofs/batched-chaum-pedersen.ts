@@ -82,7 +82,10 @@ export function proveDecryptionShares(st: DecryptionSharesStatement, secret: big
   checkShape(st);
   const seed = decryptionSeed(st);
   const w = decryptionWeights(seed, st.ciphertexts.length);
-  const aBar = msm(st.ciphertexts.map((ct) => ct.a), w);
+  const aBar = msm(
+    st.ciphertexts.map((ct) => ct.a),
+    w,
+  );
   if (aBar.is0()) throw new BugError('decryption shares: degenerate folded base'); // probability 2^-128
   return proveChaumPedersen(foldedStatement(st, seed, aBar, aBar.multiply(secret)), secret, random);
 }
@@ -95,7 +98,10 @@ export function verifyDecryptionShares(st: DecryptionSharesStatement, proof: Cha
   if (st.ciphertexts.length === 0 || st.ciphertexts.length !== st.shares.length) return false;
   const seed = decryptionSeed(st);
   const w = decryptionWeights(seed, st.ciphertexts.length);
-  const aBar = msm(st.ciphertexts.map((ct) => ct.a), w);
+  const aBar = msm(
+    st.ciphertexts.map((ct) => ct.a),
+    w,
+  );
   if (aBar.is0()) return false;
   const dBar = msm(st.shares, w);
   return verifyChaumPedersen(foldedStatement(st, seed, aBar, dBar), proof);

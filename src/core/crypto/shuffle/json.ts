@@ -117,7 +117,12 @@ export function shuffleProofFromJson(json: unknown, where = 'proof'): ShufflePro
   };
   const n = proof.c.length;
   if (n === 0) throw shapeError(`${where}.c`, 'liste vide.', 'empty list.');
-  for (const [name, list] of [['cHat', proof.cHat], ['t.tHat', proof.tHat], ['s.sHat', proof.sHat], ['s.sPrime', proof.sPrime]] as const) {
+  for (const [name, list] of [
+    ['cHat', proof.cHat],
+    ['t.tHat', proof.tHat],
+    ['s.sHat', proof.sHat],
+    ['s.sPrime', proof.sPrime],
+  ] as const) {
     if (list.length !== n) {
       throw shapeError(`${where}.${name}`, `${list.length} éléments au lieu de ${n}.`, `${list.length} items instead of ${n}.`);
     }

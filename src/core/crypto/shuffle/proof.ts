@@ -179,8 +179,14 @@ export function proveShuffle(st: ShuffleStatement, witness: ShuffleWitness, rand
   const t1 = g.multiply(w1);
   const t2 = g.multiply(w2);
   const t3 = g.multiply(w3).add(msm(hs, wPrime));
-  const t4a = msm(st.outputs.map((e) => e.a), wPrime).subtract(g.multiply(w4));
-  const t4b = msm(st.outputs.map((e) => e.b), wPrime).subtract(st.publicKey.multiply(w4));
+  const t4a = msm(
+    st.outputs.map((e) => e.a),
+    wPrime,
+  ).subtract(g.multiply(w4));
+  const t4b = msm(
+    st.outputs.map((e) => e.b),
+    wPrime,
+  ).subtract(st.publicKey.multiply(w4));
   // t̂_i = ω̂_i·G + ω'_i·ĉ_{i−1} = (ω̂_i + ω'_i·R_{i−1})·G + (ω'_i·U_{i−1})·H.
   const tHat: Point[] = new Array<Point>(n);
   for (let i = 0; i < n; i++) {
@@ -216,12 +222,7 @@ export interface VerifyOptions {
 const MASK_128 = (1n << 128n) - 1n;
 
 function invalidEquation<T>(name: string, where: string): Result<T> {
-  return fail(
-    `shuffle.equation.${name}`,
-    `La preuve de mélange est invalide : l'équation ${where} ne tient pas.`,
-    `The shuffle proof is invalid: equation ${where} does not hold.`,
-    `proof.${where}`,
-  );
+  return fail(`shuffle.equation.${name}`, `La preuve de mélange est invalide : l'équation ${where} ne tient pas.`, `The shuffle proof is invalid: equation ${where} does not hold.`, `proof.${where}`);
 }
 
 function malformed<T>(code: string, fr: string, en: string, where: string): Result<T> {
@@ -250,7 +251,10 @@ function checkShape(st: ShuffleStatement, p: ShuffleProof): Result<void> {
       return malformed('length', `${where} compte ${list.length} éléments au lieu de ${n}.`, `${where} has ${list.length} items instead of ${n}.`, where);
     }
   }
-  for (const [where, list] of [['inputs', st.inputs], ['outputs', st.outputs]] as const) {
+  for (const [where, list] of [
+    ['inputs', st.inputs],
+    ['outputs', st.outputs],
+  ] as const) {
     const i = list.findIndex((e) => e.a.is0());
     if (i >= 0) return malformed('identity', `${where}[${i}].a est le point neutre.`, `${where}[${i}].a is the identity.`, `${where}[${i}].a`);
   }

@@ -35,12 +35,7 @@ export function shuffleAndProve(ctx: ShuffleContext, label: string, inputs: read
 }
 
 /** Hazardous: also returns the witness (tests and known-answer vectors only). */
-export function shuffleWithWitness(
-  ctx: ShuffleContext,
-  label: string,
-  inputs: readonly Ciphertext[],
-  random: ScalarSource = randomScalar,
-): { shuffle: Shuffle; witness: ShuffleWitness } {
+export function shuffleWithWitness(ctx: ShuffleContext, label: string, inputs: readonly Ciphertext[], random: ScalarSource = randomScalar): { shuffle: Shuffle; witness: ShuffleWitness } {
   const n = inputs.length;
   if (n < 1) throw new BugError('shuffle: nothing to shuffle (an empty list is published as is)');
   if (n >= PRECOMPUTE_KEY_FROM) ctx.publicKey.precompute(8, false);
@@ -74,12 +69,7 @@ export function shuffleChain(ctx: ShuffleContext, labels: readonly string[], inp
  * inputs. Returns the last output list (what gets decrypted), or the failure of the first bad mix,
  * named by its index: code of the failure, `where` = `shuffles[k].…`.
  */
-export function verifyChain(
-  ctx: ShuffleContext,
-  inputs: readonly Ciphertext[],
-  shuffles: readonly Shuffle[],
-  options: VerifyOptions = {},
-): Result<readonly Ciphertext[]> {
+export function verifyChain(ctx: ShuffleContext, inputs: readonly Ciphertext[], shuffles: readonly Shuffle[], options: VerifyOptions = {}): Result<readonly Ciphertext[]> {
   if (shuffles.length === 0) {
     return fail('shuffle.chain.empty', 'Aucun mélange à vérifier.', 'No shuffle to verify.', 'shuffles');
   }
@@ -89,12 +79,7 @@ export function verifyChain(
     const r = verifyOneShuffle(ctx, current, s, options);
     if (!r.ok) {
       const e = r.error;
-      return fail(
-        e.code,
-        `Mélange n° ${k} (« ${s.label} ») : ${e.message.fr}`,
-        `Shuffle #${k} ("${s.label}"): ${e.message.en}`,
-        `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`,
-      );
+      return fail(e.code, `Mélange n° ${k} (« ${s.label} ») : ${e.message.fr}`, `Shuffle #${k} ("${s.label}"): ${e.message.en}`, `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`);
     }
     current = s.outputs;
   }

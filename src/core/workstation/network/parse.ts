@@ -22,9 +22,7 @@ export function parseIpJson(text: string): NetworkInterfaceState[] {
     const flags = Array.isArray(raw.flags) ? raw.flags.map(String) : [];
     const operstate = String(raw.operstate ?? 'UNKNOWN');
     const loopback = flags.includes('LOOPBACK') || raw.link_type === 'loopback';
-    const addresses = Array.isArray(raw.addr_info)
-      ? raw.addr_info.map((a: { local?: unknown; prefixlen?: unknown }) => `${String(a.local)}/${String(a.prefixlen)}`)
-      : [];
+    const addresses = Array.isArray(raw.addr_info) ? raw.addr_info.map((a: { local?: unknown; prefixlen?: unknown }) => `${String(a.local)}/${String(a.prefixlen)}`) : [];
     const connected = !loopback && flags.includes('UP') && (flags.includes('LOWER_UP') || operstate === 'UP');
     return { name, connected, addresses, detail: `flags=${flags.join(',')} operstate=${operstate}` };
   });
@@ -68,9 +66,7 @@ export function parseGetNetAdapterJson(text: string): NetworkInterfaceState[] {
 }
 
 /** Node's own view, when the OS tool is missing: any interface with a non-internal address counts as connected. */
-export function fromNodeInterfaces(
-  interfaces: Record<string, readonly { address: string; internal: boolean; cidr: string | null }[] | undefined>,
-): NetworkInterfaceState[] {
+export function fromNodeInterfaces(interfaces: Record<string, readonly { address: string; internal: boolean; cidr: string | null }[] | undefined>): NetworkInterfaceState[] {
   return Object.entries(interfaces).map(([name, addrs]) => {
     const external = (addrs ?? []).filter((a) => !a.internal);
     return {

@@ -74,7 +74,11 @@ export function Projector({ api }: { api: SceauApi }) {
             </p>
             <p className="big" data-testid="projector-expected">
               <span className="label">{colon(t('audit.live.expected'), lang)}</span>{' '}
-              {view.phase === 'closed' || view.phase === 'failed' ? '—' : view.expected.length === 0 ? t('audit.live.nobody') : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
+              {view.phase === 'closed' || view.phase === 'failed'
+                ? '—'
+                : view.expected.length === 0
+                  ? t('audit.live.nobody')
+                  : view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(' · ')}
             </p>
             {running && (
               <ProjectorRunning label={running.label} since={running.since} at={at}>

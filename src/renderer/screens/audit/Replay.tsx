@@ -79,7 +79,12 @@ function Sessions({ replay }: { replay: TranscriptReplay }) {
           {replay.sessions.map((s) => (
             <li key={s.seq} data-testid="replay-session">
               <span aria-hidden="true">{VERDICT_MARK[s.verdict]}</span>{' '}
-              {t('audit.replayer.session', { actor: s.actor, version: s.version, platform: s.platform, network: s.offline ? t('audit.replayer.offline') : t('audit.replayer.connected', { names: s.connected.join(', ') }) })}
+              {t('audit.replayer.session', {
+                actor: s.actor,
+                version: s.version,
+                platform: s.platform,
+                network: s.offline ? t('audit.replayer.offline') : t('audit.replayer.connected', { names: s.connected.join(', ') }),
+              })}
               {s.override && <> — {t('audit.replayer.override', { reason: s.override.reason, by: s.override.authorisedBy })}</>}
               <br />
               <code>SHA-256 {s.software.digest}</code> ({s.software.fileCount})
@@ -124,7 +129,8 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
         </p>
         {replay.torn && <p className="failure">{t('audit.replayer.torn')}</p>}
         <p>
-          <code>{replay.folder}</code> · <code>{replay.file}</code> · {t('audit.replayer.phase', { phase: replay.kind === 'key-ceremony' ? t(`key.phase.${replay.phase}`, { defaultValue: replay.phase }) : replay.phase })}
+          <code>{replay.folder}</code> · <code>{replay.file}</code> ·{' '}
+          {t('audit.replayer.phase', { phase: replay.kind === 'key-ceremony' ? t(`key.phase.${replay.phase}`, { defaultValue: replay.phase }) : replay.phase })}
         </p>
         {replay.folderChecks && (
           <div data-testid="replay-folder-checks" data-ok={replay.folderChecks.ok}>
@@ -180,7 +186,12 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
                 </td>
                 <td>{e.time?.slice(11, 19) ?? '—'}</td>
                 <td>{words(e.summary)}</td>
-                <td>{e.checks.filter((c) => c.status !== 'passed').map((c) => t(`audit.checks.${c.name}`)).join(', ')}</td>
+                <td>
+                  {e.checks
+                    .filter((c) => c.status !== 'passed')
+                    .map((c) => t(`audit.checks.${c.name}`))
+                    .join(', ')}
+                </td>
               </tr>
             ))}
           </tbody>

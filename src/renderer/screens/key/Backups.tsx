@@ -48,11 +48,21 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
       <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} />
       <h3>{t('key.backup.toDrive')}</h3>
       <DriveSelect api={api} id="backup-second-drive" label={t('key.backup.secondDrive')} value={backupDrive} onChange={setBackupDrive} />
-      <button type="button" disabled={drive === '' || backupDrive === ''} onClick={() => void run(api.tokenBackupToDrive({ ...base, backupDrive }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}>
+      <button
+        type="button"
+        disabled={drive === '' || backupDrive === ''}
+        onClick={() => void run(api.tokenBackupToDrive({ ...base, backupDrive }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}
+      >
         {t('key.backup.toDrive')}
       </button>
       <h3>{t('key.backup.paper')}</h3>
-      <button type="button" disabled={drive === ''} onClick={() => void run(api.tokenPaperBackup(base), (v) => ({ text: t('key.backup.paperDone', { count: v.codes }), pdf: pdfLink(v.pdfBase64), name: `sauvegarde-papier-membre-${member}.pdf` }))}>
+      <button
+        type="button"
+        disabled={drive === ''}
+        onClick={() =>
+          void run(api.tokenPaperBackup(base), (v) => ({ text: t('key.backup.paperDone', { count: v.codes }), pdf: pdfLink(v.pdfBase64), name: `sauvegarde-papier-membre-${member}.pdf` }))
+        }
+      >
         {t('key.backup.paper')}
       </button>
       <h3>{t('key.backup.cards')}</h3>
@@ -61,7 +71,17 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
         <input id="cards-k" type="number" min={2} max={255} value={k} onChange={(e) => setK(Number(e.target.value))} />
         <label htmlFor="cards-m">m</label>
         <input id="cards-m" type="number" min={2} max={255} value={m} onChange={(e) => setM(Number(e.target.value))} />
-        <button type="button" disabled={drive === ''} onClick={() => void run(api.tokenSplitBackup({ ...base, k, m }), (v) => ({ text: t('key.backup.cardsDone', { k, m: v.cards }), pdf: pdfLink(v.pdfBase64), name: `cartes-${k}-sur-${m}-membre-${member}.pdf` }))}>
+        <button
+          type="button"
+          disabled={drive === ''}
+          onClick={() =>
+            void run(api.tokenSplitBackup({ ...base, k, m }), (v) => ({
+              text: t('key.backup.cardsDone', { k, m: v.cards }),
+              pdf: pdfLink(v.pdfBase64),
+              name: `cartes-${k}-sur-${m}-membre-${member}.pdf`,
+            }))
+          }
+        >
           {t('key.backup.cards')}
         </button>
       </div>
@@ -70,7 +90,11 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
         <label htmlFor="restore-lines">{t('key.backup.restoreLines')}</label>
         <textarea id="restore-lines" rows={4} value={lines} onChange={(e) => setLines(e.target.value)} spellCheck={false} />
       </div>
-      <button type="button" disabled={drive === '' || lines.trim() === ''} onClick={() => void run(api.tokenRestore({ ...base, lines: lines.split('\n') }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}>
+      <button
+        type="button"
+        disabled={drive === '' || lines.trim() === ''}
+        onClick={() => void run(api.tokenRestore({ ...base, lines: lines.split('\n') }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}
+      >
         {t('key.backup.restore')}
       </button>
       {done && (

@@ -34,7 +34,11 @@ const cells = (line: string) => line.split(';').map((c) => c.trim());
 
 /** The draft as definition JSON; malformed lines are passed on as they are, for the service to name. */
 export function draftToDefinition(d: DefinitionDraft): unknown {
-  const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   return {
     format: 'sceau/election/v1',
     id: d.id.trim(),

@@ -94,7 +94,19 @@ function Members({ view }: { view: KeyCeremonyView }) {
                 </p>
               ))}
             </td>
-            <td>{m.verificationKey ? <code>{m.verificationKey.match(/.{1,4}/g)!.slice(0, 8).join(' ')}…</code> : '—'}</td>
+            <td>
+              {m.verificationKey ? (
+                <code>
+                  {m.verificationKey
+                    .match(/.{1,4}/g)!
+                    .slice(0, 8)
+                    .join(' ')}
+                  …
+                </code>
+              ) : (
+                '—'
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -112,7 +124,6 @@ function WorkstationAction({ label, run }: { label: string; run: () => Promise<v
     </p>
   );
 }
-
 
 function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView; setView: (v: KeyCeremonyView) => void }) {
   const { t, i18n } = useTranslation();

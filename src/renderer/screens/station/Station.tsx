@@ -49,9 +49,7 @@ function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string)
             const name = `${d.test ? `[${t('key.action.test')}] ` : ''}${d.label || d.mount} — ${d.sizeText[lang]}`;
             return (
               <li key={d.mount} data-mount={d.mount}>
-                <p>
-                  {t('stations.station.onDrive', { name, key: packetPath(d.mount, placeholder, 'key'), tally: packetPath(d.mount, placeholder, 'tally') })}
-                </p>
+                <p>{t('stations.station.onDrive', { name, key: packetPath(d.mount, placeholder, 'key'), tally: packetPath(d.mount, placeholder, 'tally') })}</p>
                 <button type="button" onClick={() => onPick(packetPrefix(d.mount))}>
                   {t('stations.station.fill', { name: d.label || d.mount })}
                 </button>
@@ -211,7 +209,10 @@ function PacketSummary({ view }: { view: StationView }) {
           <ul data-testid="station-enrolment-codes">
             {view.enrolmentCodes.map((c) => (
               <li key={c.member} data-member={c.member}>
-                {memberName(view, c.member, t)} : <span className="fingerprint" data-code={c.code}>{c.code}</span>
+                {memberName(view, c.member, t)} :{' '}
+                <span className="fingerprint" data-code={c.code}>
+                  {c.code}
+                </span>
               </li>
             ))}
           </ul>

@@ -57,7 +57,9 @@ export function MembersTable({ view }: { view: TallyScreenView }) {
               {yes(m.signed)}
             </td>
             <td data-testid={`member-${m.index}-refusals`} data-count={m.refusals.length}>
-              {m.refusals.length === 0 ? '—' : (
+              {m.refusals.length === 0 ? (
+                '—'
+              ) : (
                 <ul className="refusals">
                   {m.refusals.map((r) => (
                     <li key={r.seq}>
@@ -113,7 +115,11 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
       }}
     >
       <h3 id="tally-member-title">{t(`tally.memberForm.${action}`)}</h3>
-      {action === 'decrypt' && <p className="status" role="note" data-testid="single-station-notice">{t('stations.workstation.singleStationTally')}</p>}
+      {action === 'decrypt' && (
+        <p className="status" role="note" data-testid="single-station-notice">
+          {t('stations.workstation.singleStationTally')}
+        </p>
+      )}
       <div className="field">
         <label htmlFor="tally-member">{t('tally.memberForm.member')}</label>
         <select id="tally-member" value={member} onChange={(e) => setMember(Number(e.target.value))}>

@@ -20,7 +20,6 @@ import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
 import { ShuffleControl, TallyStationsPanel } from './StationsPanel.js';
 
-
 const POLL_MS = 500;
 
 type StepState = 'done' | 'current' | 'todo';
