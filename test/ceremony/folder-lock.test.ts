@@ -1,5 +1,5 @@
 /**
- * One step at a time per real folder (issue 12, defect 1): inside a process, whatever spelling of the
+ * One step at a time per real folder: inside a process, whatever spelling of the
  * folder each call names; across processes, through the folder's lock file, taken from a holder only once
  * its death is proven; and an append that finds the transcript changed since it was read writes nothing.
  */

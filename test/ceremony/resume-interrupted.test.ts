@@ -1,5 +1,5 @@
 /**
- * Interrupted writes that used to leave a folder no one could use again (issue 12, defect 2):
+ * Interrupted writes that used to leave a folder no one could use again:
  * - the key ceremony's closing, stopped after `ceremony.closed` was recorded and before public-key.json
  *   or the report was written: the next opening finishes it, from the transcript alone, to the same files;
  * - a creation stopped after election.json (key ceremony) or after some of the copied files (tally): it is

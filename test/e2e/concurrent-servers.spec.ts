@@ -1,5 +1,5 @@
 /**
- * Two processes on one folder at once (issue 12, defect 1): two `sceau serve`, as two app windows or the
+ * Two processes on one folder at once: two `sceau serve`, as two app windows or the
  * app and a second instance would be, each asked every step of both ceremonies at the same moment
  * through the loopback API. For every step one wins, the other is refused with a clear message (the
  * folder is in use by the other, or the step is no longer due), never both; the key ceremony closes, the

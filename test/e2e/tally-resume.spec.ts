@@ -1,5 +1,5 @@
 /**
- * The tally resumes after a real crash (issue 6, Quality: "Interrupted at any step, the ceremony resumes
+ * The tally resumes after a real crash ("Interrupted at any step, the ceremony resumes
  * from its transcript and gives the same results"; docs/tally-ceremony.md §5), against `sceau serve` as
  * the page drives it, through the loopback API (the page is not needed to crash a process):
  *

@@ -1,5 +1,5 @@
 /**
- * No ceremony can be broken by a crash or a failed write (issue 12, "fault injection at every write").
+ * No ceremony can be broken by a crash or a failed write, at any of its writes (docs/architecture.md "One step at a time, whatever happens").
  * A whole election (./harness.ts: key ceremony, the platform's urn, tally, export) is run once
  * undisturbed; its write points, named by step and file (and entry), are the targets, derived from the
  * code as it stands (their number grows with it). Then, for EVERY target:

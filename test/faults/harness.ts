@@ -1,5 +1,5 @@
 /**
- * The fault-injection suite's election (issue 12): a whole key ceremony (3 members, t = 2) and a whole
+ * The fault-injection suite's election: a whole key ceremony (3 members, t = 2) and a whole
  * tally (2 constituencies, 2 shuffles, members 1 and 3 decrypt, a few dozen ballots, an export), driven
  * through the service API as the screens drive it, by a "president" who reads the screen and does the
  * next step due, whatever the folder's state: after a crash, a new process finishes the election from

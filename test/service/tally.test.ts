@@ -2,7 +2,7 @@
  * The tally through the service, called as the screens call it (dispatch, as the loopback server and the
  * IPC do): a whole ceremony after a real key ceremony with token files on (folder) drives, every answer
  * recorded as the JSON the page receives, and none of them may hold a passphrase, a key share or an
- * identity secret (issue 6: "a test proves the renderer receives neither"). Then the background steps:
+ * identity secret (docs/architecture.md "Where secrets are used": the renderer receives neither). Then the background steps:
  * a wrong passphrase named in `lastFailure`, cancel, one step at a time per folder.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
