@@ -5,19 +5,11 @@
  * line, one byte, in docs/formats.md §4.5's order of precedence.
  */
 import type { BallotFields } from './urn-ballot-line.js';
+import { REJECTION_CODES } from './record-files.js';
 import { RECEIPT_BYTES } from './urn-encoding.js';
 
-/** docs/formats.md §4.5's codes, in their order of precedence. */
-export const URN_REJECTIONS = [
-  'urn.malformed',
-  'urn.duplicate-identity',
-  'urn.unknown-constituency',
-  'urn.before-opening',
-  'urn.after-closing',
-  'ballot.encoding',
-  'ballot.proof',
-  'urn.replay',
-] as const;
+/** docs/formats.md §4.5's codes, in their order of precedence: the record's list of them (record-files.ts). */
+export const URN_REJECTIONS = REJECTION_CODES;
 
 export type UrnRejectionCode = (typeof URN_REJECTIONS)[number];
 
