@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { judgeComplaint, readContributions, readRound1 } from '../crypto/dkg/index.js';
 import { toHex } from '../common/bytes.js';
-import { fail, ok, type Failure, type Result } from '../common/result.js';
+import { fail, InputError, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
@@ -40,13 +40,8 @@ function failure(code: string, line: number, where: string, fr: string, en: stri
 export type Rule = (e: TranscriptEntry) => Result<void>;
 
 function keyCeremonyRule(def: ElectionDefinition, state: KeyCeremonyState): Rule {
-  return (e) => {
-    try {
-      return applyEntry(state, e, def);
-    } catch {
-      return fail('ceremony.entry', 'contenu mal formé.', 'malformed payload.');
-    }
-  };
+  // The fold checks each payload against its form (ceremony/key/payloads.ts): an exception is a bug, not data.
+  return (e) => applyEntry(state, e, def);
 }
 
 function sessionOf(e: TranscriptEntry, verdict: EntryVerdict): ReplayedSession | undefined {
@@ -300,7 +295,9 @@ function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: bool
         ? { name: 'proofs', status: 'failed', failure: { code: rejected.code, message: { fr: `Ligne ${line} : ${rejected.message.fr}`, en: `Line ${line}: ${rejected.message.en}` }, where } }
         : { name: 'proofs', status: 'passed', note };
     }
-  } catch {
+  } catch (e) {
+    // Unreadable proofs are the DKG's refusal (an InputError); anything else is a bug and propagates.
+    if (!(e instanceof InputError)) throw e;
     return { name: 'proofs', status: 'failed', failure: failure('dkg.malformed', line, where, 'preuves illisibles.', 'unreadable proofs.') };
   }
   return undefined;

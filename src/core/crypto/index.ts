@@ -1,7 +1,8 @@
 /**
- * The public API of Sceau's cryptographic core (docs/protocol.md, docs/shuffle.md). Layers above import
- * from here, never from the modules' internals. Secrets-handling functions are marked "Hazardous:" in
- * their own doc comments.
+ * Sceau's cryptographic core in one import (docs/protocol.md, docs/shuffle.md), for tests and tools; the
+ * app's modules import each module they use directly (crypto/elgamal.js, crypto/shuffle/…). The rule that
+ * holds is the layer's: crypto/ imports only common/ (eslint.config.js). Secrets-handling functions are
+ * marked "Hazardous:" in their own doc comments.
  */
 export * from './group.js';
 export * from './encoding.js';
