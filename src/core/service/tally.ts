@@ -8,7 +8,7 @@
  * Secrets: a member's passphrase comes in with their step, is handed to the ceremony once and is not
  * kept; no answer ever holds a passphrase, a key share or an identity secret (test/service/tally.test.ts).
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { folderKey } from '../common/folder-lock.js';
@@ -22,15 +22,15 @@ import type { WorkerPool } from '../workers/pool.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { describeEntry } from '../audit/describe.js';
 import { RECORD_FILES } from '../election/record.js';
-import { formatSize } from '../drives/size.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { basisPoints, nationalSummary } from '../election/results-export.js';
-import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyScreenView, UrnFile } from './api.js';
+import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyScreenView } from './api.js';
 import { tallyDocumentPdf } from './tally-documents.js';
 import { driveFull, exportRecord } from './tally-export.js';
 import { folderJobs, type JobInfo } from './jobs.js';
 import { importTallyAnswers, writeTallyPacket } from '../ceremony/station/exchange.js';
 import { packetView } from './packets.js';
+import { listUrnFiles } from './urn-files.js';
 
 interface TallyDeps {
   readonly session: WorkstationSession;
@@ -82,9 +82,6 @@ const JOB_WORDS: Record<TallyJobStep, Bilingual> = {
   answers: { fr: 'Import des réponses des postes des membres', en: "Importing the members' stations' answers" },
 };
 
-/** The most urn candidates a drive's listing shows. */
-const MAX_URN_FILES = 200;
-
 const unknownDrive = (drive: string): Result<never> => fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', drive);
 
 /** The member named in a refusal, so the screen says whose step failed (a wrong passphrase says nothing of whose it was). */
@@ -92,28 +89,6 @@ function naming(failure: Failure, member: number, name: string | undefined): Fai
   if (new RegExp(`\\b(membre|member) ${member}\\b`, 'i').test(failure.message.fr)) return failure;
   const who = name === undefined ? { fr: `Membre ${member}`, en: `Member ${member}` } : { fr: `Membre ${member} (${name})`, en: `Member ${member} (${name})` };
   return { ...failure, message: { fr: `${who.fr} : ${failure.message.fr}`, en: `${who.en}: ${failure.message.en}` } };
-}
-
-/** The `*.jsonl` files at a drive's root, one folder down, and in SCEAU/ and its folders (hidden ones skipped). */
-async function listUrnFiles(drive: string): Promise<UrnFile[]> {
-  const found = new Map<string, UrnFile>();
-  const visit = async (parts: readonly string[], depth: number): Promise<void> => {
-    const entries = await readdir(join(drive, ...parts), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (e.name.startsWith('.') || found.size >= MAX_URN_FILES) continue;
-      if (e.isFile() && e.name.endsWith('.jsonl')) {
-        const name = [...parts, e.name].join('/');
-        const size = await stat(join(drive, ...parts, e.name)).then(
-          (s) => s.size,
-          () => null,
-        );
-        if (size !== null) found.set(name, { name, size, sizeText: formatSize(size) });
-      } else if (e.isDirectory() && depth > 0) await visit([...parts, e.name], depth - 1);
-    }
-  };
-  await visit([], 1);
-  await visit(['SCEAU'], 1);
-  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The ceremony's view with its percentages and national summary, computed by the core as the PDFs print them. */
