@@ -7,7 +7,7 @@ import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
 import { ballotLineShape, receiptCode } from '../../src/core/election/urn.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 const pool = new WorkerPool(0);
 afterAll(() => pool.close());

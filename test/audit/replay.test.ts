@@ -7,14 +7,14 @@ import { replayFolder, type TranscriptReplay } from '../../src/core/audit/replay
 import { replayRecordTally } from '../../src/core/audit/tally-replay.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
 import { randomScalar } from '../../src/core/crypto/group.js';
 import { dkgParams, encryptionKeys } from '../../src/core/ceremony/key/state.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
-import { FakeTokens } from '../ceremony/fake-tokens.js';
-import { boardDefinition, context, ONLINE, step, tempFolder } from '../ceremony/helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, context, ONLINE, step, tempFolder } from '../helpers/key-ceremony.js';
 
 /** A closed 2-of-3 ceremony with one recorded deviation (a wrong passphrase). */
 async function closedCeremony(): Promise<string> {

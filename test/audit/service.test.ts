@@ -10,9 +10,9 @@ import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
-import { FakeTokens } from '../ceremony/fake-tokens.js';
-import { boardDefinition, tempFolder } from '../ceremony/helpers.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, tempFolder } from '../helpers/key-ceremony.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 const inline = new VerifyJobs((dir, options) => verifyRecord(dir, { ...options, pool: new WorkerPool(0) }));
 

@@ -15,7 +15,7 @@ import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
 import type { Result } from '../../src/core/common/result.js';
-import { boardDefinition } from './helpers.js';
+import { boardDefinition } from '../helpers/key-ceremony.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);

@@ -15,8 +15,8 @@ import { dkgParams, encryptionKeys, expectedMembers } from '../../src/core/cerem
 import { makeEntry, entryLine } from '../../src/core/transcript/transcript.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import type { Result } from '../../src/core/common/result.js';
-import { FakeTokens } from './fake-tokens.js';
-import { boardDefinition, context, ONLINE, step, tempFolder } from './helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, context, ONLINE, step, tempFolder } from '../helpers/key-ceremony.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);

@@ -23,9 +23,9 @@ import { RECORD_FILES } from '../../src/core/election/record.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { entryHash, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { FakeTokens } from './fake-tokens.js';
-import { boardDefinition, context, OFFLINE, step, tempFolder } from './helpers.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from './tally-helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, context, OFFLINE, step, tempFolder } from '../helpers/key-ceremony.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 /** A key-ceremony transcript and a tally transcript, with what their folds need. */
 interface Transcripts {

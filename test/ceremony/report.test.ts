@@ -10,9 +10,9 @@ import { KeyCeremony, FILES } from '../../src/core/ceremony/key/ceremony.js';
 import { QR_PREFIX } from '../../src/core/ceremony/key/report.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
-import { FakeTokens } from './fake-tokens.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
 import { readQrCodes } from '../helpers/pdf.js';
-import { boardDefinition, context, step, tempFolder } from './helpers.js';
+import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);

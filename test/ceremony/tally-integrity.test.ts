@@ -22,8 +22,8 @@ import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import type { Task } from '../../src/core/workers/tasks.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
-import { OFFLINE } from './helpers.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
+import { OFFLINE } from '../helpers/key-ceremony.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(0);
 let fx: TallyFixture;

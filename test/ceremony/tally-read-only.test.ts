@@ -11,7 +11,7 @@ import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { tallyView } from '../../src/core/ceremony/tally/view.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 import { snapshot } from '../helpers/files.js';
 
 const pool = new WorkerPool(0);

@@ -23,8 +23,8 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import { createMemberSecrets, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, writeToken } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
-import { boardDefinition, context, ONLINE } from './helpers.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
+import { boardDefinition, context, ONLINE } from '../helpers/key-ceremony.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(0);
 let fx: TallyFixture;

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes, bytesDigest, digestOf, readWorkBytes } from '../../src/core/ceremony/tally/work-files.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 const value = { member: 2, shares: ['aa', 'bb'], proof: { s: '01', c: '02' } };
 const what = { fr: 'Fichier', en: 'File' };

@@ -16,7 +16,7 @@ import { verifyPvSignature, type Results } from '../../src/core/election/results
 import { fromHex } from '../../src/core/common/bytes.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
-import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from './tally-helpers.js';
+import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);

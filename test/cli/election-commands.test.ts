@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.js';
 import { BAD_KINDS, EXPECTED_REASON, type GroundTruth } from '../../src/core/simulation/simulate.js';
 import { pvSealOf } from '../../src/core/election/pv-seal.js';
 import type { Results } from '../../src/core/election/results.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 import { capture } from '../helpers/console.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -89,8 +89,8 @@ describe('sceau demo and sceau verify', () => {
 describe('sceau verify on a key-ceremony folder', () => {
   it('replays a real key ceremony (workstation sessions, enrolment, DKG, closing) and names a tampered entry', async () => {
     const { KeyCeremony } = await import('../../src/core/ceremony/key/ceremony.js');
-    const { FakeTokens } = await import('../ceremony/fake-tokens.js');
-    const { boardDefinition, context, step, tempFolder } = await import('../ceremony/helpers.js');
+    const { FakeTokens } = await import('../helpers/fake-tokens.js');
+    const { boardDefinition, context, step, tempFolder } = await import('../helpers/key-ceremony.js');
     const folder = tempFolder();
     const tokens = new FakeTokens();
     const opened = await KeyCeremony.create(folder, boardDefinition(3, 2), context(tokens));

@@ -17,7 +17,7 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { parsePlatformKey, simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony.js';
 import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
-import { context } from '../ceremony/helpers.js';
+import { context } from '../helpers/key-ceremony.js';
 import { closedKeyCeremony, fixtureDefinition, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
 import { capture } from '../helpers/console.js';
 

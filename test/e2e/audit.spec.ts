@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
-import { boardDefinition } from '../ceremony/helpers.js';
+import { boardDefinition } from '../helpers/key-ceremony.js';
 import { startServe, type Answer, type Served } from './serve.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-audit-'));

@@ -20,7 +20,7 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { AnswersImport, KeyCeremonyView, PacketView, StationAction, StationView, TallyScreenView } from '../../src/core/service/api.js';
-import { boardOfFive, passphrase } from '../stations/board.js';
+import { boardOfFive, passphrase } from '../helpers/board.js';
 import { startServe, type Served } from './serve.js';
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));

@@ -13,8 +13,8 @@ import { buildManifest, manifestText, recordFingerprint } from '../../src/core/e
 import { signPv } from '../../src/core/election/results.js';
 import { parsePvSeal, parseResultsSeal, PV_SEAL_PREFIX, pvSealOf, pvSealPayload, pvSha256, resultsSealPayload } from '../../src/core/election/pv-seal.js';
 import { checkPvSeal, checkResultsSeal } from '../../src/core/verifier/seal-check.js';
-import { tempDir } from '../pipeline/helpers.js';
-import { sealedRecord, type SealedRecord } from './sealed-record.js';
+import { tempDir } from '../helpers/pipeline.js';
+import { sealedRecord, type SealedRecord } from '../helpers/sealed-record.js';
 
 function code<T>(r: Result<T>): string {
   if (r.ok) return 'ok';

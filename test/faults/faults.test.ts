@@ -27,7 +27,7 @@ import { RECORD_FILES } from '../../src/core/election/record.js';
 import type { Results } from '../../src/core/election/results.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
-import { expectTruth } from '../ceremony/tally-helpers.js';
+import { expectTruth } from '../helpers/tally.js';
 import { bugs, EXPORT_NAME, groundTruth, makeScene, runElection, sceneService, unwatchWrites, watchWrites, type Scene } from './harness.js';
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));

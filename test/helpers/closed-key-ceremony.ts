@@ -20,7 +20,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { DEFINITION_FORMAT, definitionFingerprint, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { TokenPolicy } from '../../src/core/token/kdf.js';
-import { context } from '../ceremony/helpers.js';
+import { context } from './key-ceremony.js';
 
 export const MEMBER_NAMES = ['Claire Dupont', 'Marc Leroy', 'Inès Benali', 'Paul Martin', 'Léa Moreau', 'Hugo Petit', 'Nina Roux'];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { registerIpc, type InvokeEvent, type IpcMainLike } from '../../src/main/ipc.js';
 import { API_METHODS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
 import type { Result } from '../../src/core/common/result.js';
-import { fakeService } from '../service/fake-service.js';
+import { fakeService } from '../helpers/fake-service.js';
 
 type Handler = (event: InvokeEvent, argument: unknown) => Promise<Result<unknown>>;
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
-import { fakeService } from '../service/fake-service.js';
+import { fakeService } from '../helpers/fake-service.js';
 
 type Listener = (...args: unknown[]) => unknown;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { G } from '../../src/core/crypto/group.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { readToken, writeToken } from '../../src/core/simulation/demo-token.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 describe('demo token folders', () => {
   it('round-trip', async () => {

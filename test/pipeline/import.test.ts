@@ -8,7 +8,7 @@ import { receiptCode, REJECTION_CODES, signUrn } from '../../src/core/election/u
 import { laterRepeats, MAX_LINE_BYTES } from '../../src/core/pipeline/import.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import { castBallot, fixture, tempDir, writeSignedUrn } from './helpers.js';
+import { castBallot, fixture, tempDir, writeSignedUrn } from '../helpers/pipeline.js';
 import type { UrnBallotLine } from '../../src/core/election/urn.js';
 
 const f = fixture();

@@ -18,8 +18,8 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { printable, pvPdf, summaryPdf, type PresentMember } from '../../src/core/report/pv.js';
 import { readQrCodes } from '../helpers/pdf.js';
 import { whereInWords, whereStepsRan } from '../../src/core/verifier/where.js';
-import { tempDir } from '../pipeline/helpers.js';
-import { sealedRecord, type SealedRecord } from '../election/sealed-record.js';
+import { tempDir } from '../helpers/pipeline.js';
+import { sealedRecord, type SealedRecord } from '../helpers/sealed-record.js';
 
 const AT = new Date('2021-05-26T20:00:00Z');
 /** One-machine mode, as whereInWords says it of a record whose members' steps ran on the workstation. */

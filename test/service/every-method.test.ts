@@ -14,7 +14,7 @@ import type { Result } from '../../src/core/common/result.js';
 import type { ApiArgument, ApiMethod } from '../../src/core/service/api.js';
 import { API_METHODS, CHANNEL_PREFIX } from '../../src/core/service/methods.js';
 import { API_VALIDATORS } from '../../src/core/service/validators.js';
-import { recordedValue, recordingService } from './fake-service.js';
+import { recordedValue, recordingService } from '../helpers/fake-service.js';
 
 const member = { folder: '/ceremonies/2026-legislatives', member: 3, drive: '/media/cle-membre-3', passphrase: 'cheval correct pile agrafe' };
 const job = '0f8fad5b-d9cb-469f-a165-70867728950e';

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ok } from '../../src/core/common/result.js';
 import { createService } from '../../src/core/service/service.js';
 import type { SceauApi } from '../../src/core/service/api.js';
-import { FakeTokens } from '../ceremony/fake-tokens.js';
-import { boardDefinition, OFFLINE, tempFolder } from '../ceremony/helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, OFFLINE, tempFolder } from '../helpers/key-ceremony.js';
 
 function service(): SceauApi {
   return createService({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../../src/cli/loopback-server.js';
-import { fakeService } from './fake-service.js';
+import { fakeService } from '../helpers/fake-service.js';
 
 let server: LoopbackServer;
 const bugs: unknown[] = [];

@@ -23,7 +23,7 @@ import { etaSeconds } from '../../src/core/service/jobs.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
-import { expectTruth, newFolder, tallyFixture, type TallyFixture } from '../ceremony/tally-helpers.js';
+import { expectTruth, newFolder, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 import { snapshot } from '../helpers/files.js';
 
 let fx: TallyFixture;

@@ -22,7 +22,7 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { MEMBER_STEP_OF_PHASE } from '../../src/core/ceremony/key/state.js';
 import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
-import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from './board.js';
+import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from '../helpers/board.js';
 
 const pool = new WorkerPool(1);
 let b: Board;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { combineCards, fromQrPayloads, MAX_PAYLOAD_CHARS, openToken, paperBackup, restorePaperBackup, splitTokenIntoCards, toQrPayloads } from '../../src/core/token/index.js';
-import { expectFailure, FAST, FP, makeToken, OTHER_FP, PASS } from './helpers.js';
+import { expectFailure, FAST, FP, makeToken, OTHER_FP, PASS } from '../helpers/tokens.js';
 
 const shuffle = <T>(xs: readonly T[]): T[] => [...xs].reverse();
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { G } from '../../src/core/crypto/group.js';
 import { contribute, finalizeKeyShare, round1ToJson, type DkgParams } from '../../src/core/crypto/dkg/index.js';
 import { openToken, resealWithKeyShare } from '../../src/core/token/index.js';
-import { expectFailure, FAST, FP, makeToken, PASS } from './helpers.js';
+import { expectFailure, FAST, FP, makeToken, PASS } from '../helpers/tokens.js';
 
 describe('tokens in a 2-of-3 DKG', () => {
   it('each member’s key share is sealed to their own token and only theirs', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findDuplicateTokens, listTokens, readToken, tokenPath, writeBackupToken, writeToken } from '../../src/core/token/index.js';
-import { expectFailure, makeToken } from './helpers.js';
+import { expectFailure, makeToken } from '../helpers/tokens.js';
 
 type Hook = ((path: string) => void | Promise<void>) | undefined;
 const faults = vi.hoisted(() => ({

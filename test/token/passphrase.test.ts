@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPassphrasePolicy, estimatePassphrase } from '../../src/core/token/index.js';
-import { expectFailure } from './helpers.js';
+import { expectFailure } from '../helpers/tokens.js';
 
 describe('passphrase estimator', () => {
   it('scores weak, common and patterned passphrases low', () => {

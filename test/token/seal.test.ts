@@ -4,7 +4,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { checkKdfParams, createMemberSecrets, KDF_CEILING, KDF_FLOOR, openToken, parseToken, PRODUCTION_COST, resealWithKeyShare, sealToken, tokenPublicFor } from '../../src/core/token/index.js';
 import { TEST_POLICY, TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { deriveKey, PRODUCTION_POLICY, TEST_COST, type KdfParams } from '../../src/core/token/kdf.js';
-import { edit, expectFailure, FAST, FP, makeToken, OTHER_FP, PASS, type Json } from './helpers.js';
+import { edit, expectFailure, FAST, FP, makeToken, OTHER_FP, PASS, type Json } from '../helpers/tokens.js';
 
 const share = (member: number, secret = 12345n) => ({ member, secret, verificationKey: G.multiply(secret), publicKey: G.multiply(777n) });
 

@@ -13,7 +13,7 @@ import { encode } from '../../src/core/crypto/encoding.js';
 import { G, seededScalars, scalarToHex } from '../../src/core/crypto/group.js';
 import { createMemberSecrets, openToken, resealWithKeyShare, sealToken, tokenPublicFor } from '../../src/core/token/index.js';
 import { seededTestPolicy } from '../../src/core/token/testing.js';
-import { FP } from './helpers.js';
+import { FP } from '../helpers/tokens.js';
 
 const PASSPHRASE = 'Ornière glycine pétale zèbre';
 

@@ -15,7 +15,7 @@ import * as results from '../../src/core/election/results.js';
 import { REJECTION_CODES as CEREMONY_REJECTION_CODES } from '../../src/core/election/urn.js';
 import { byteOrder, fileSha256, MANIFEST_FORMAT, notRegular, receiptsText, RECORD_FILES, recordFingerprint, REJECTION_CODES, scanRecord, tallyFile } from '../../src/core/verifier/record-files.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type CountedConstituency, type Pv } from '../../src/core/verifier/results-rules.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 import { KEPT_RECORD } from './kept-record.js';
 
 describe('verifier record files', () => {

@@ -23,8 +23,8 @@ import { runDemo } from '../../src/core/simulation/demo.js';
 import { entryHash, entryLine, makeEntry, verifyTranscriptText, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { checkTallyOrder, tallyActorResolver, TallyOrderCheck, type TallyOrderReached } from '../../src/core/verifier/tally-order.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { OFFLINE } from '../ceremony/helpers.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../ceremony/tally-helpers.js';
+import { OFFLINE } from '../helpers/key-ceremony.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 /** An honest, closed tally as the ceremony wrote it, and what both checks need to read it. */
 interface Honest {

@@ -34,8 +34,8 @@ import {
 } from '../../src/core/transcript/transcript.js';
 import { replayKeyCeremony, type KeyCeremonyReplay } from '../../src/core/verifier/key-ceremony.js';
 import { entryBytes, entryHash, lenientEntries, memberOfActor, stationOf, verifyTranscriptText, type ActorKeys } from '../../src/core/verifier/transcript.js';
-import { FakeTokens } from '../ceremony/fake-tokens.js';
-import { boardDefinition, context, step, tempFolder } from '../ceremony/helpers.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
 import { KEPT_RECORD } from './kept-record.js';
 
 const NAME = 'transcript.jsonl';

@@ -18,7 +18,7 @@ import { L, mod, scalarFromHex, scalarToHex } from '../../src/core/crypto/group.
 import { toHex } from '../../src/core/common/bytes.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { acceptedCounts, idAt, instantOf, readUrn, receiptAt, URN_REJECTIONS, type UrnReading } from '../../src/core/verifier/urn.js';
-import { castBallot, fixture, tempDir } from '../pipeline/helpers.js';
+import { castBallot, fixture, tempDir } from '../helpers/pipeline.js';
 
 const f = fixture();
 const pool = new WorkerPool(2);

@@ -12,7 +12,7 @@ import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
 import { KEPT_RECORD } from './kept-record.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 const pool = new WorkerPool(2);
 afterAll(() => pool.close());

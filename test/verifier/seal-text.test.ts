@@ -13,7 +13,7 @@ import type { Result } from '../../src/core/common/result.js';
 import { parsePvSeal, parseResultsSeal, pvSealOf, pvSealPayload, pvSha256, resultsSealPayload, type PvSeal } from '../../src/core/election/pv-seal.js';
 import { readPvSeal, readResultsSeal, SEAL_PREFIX } from '../../src/core/verifier/seal-text.js';
 import { pvDigest } from '../../src/core/verifier/seal-check.js';
-import { sealedRecord } from '../election/sealed-record.js';
+import { sealedRecord } from '../helpers/sealed-record.js';
 
 type Kind = 'pv' | 'results';
 

@@ -10,7 +10,7 @@ import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { readTallyFile, tallyFileAsWritten, tallyFileParsed, type TallyFileRead } from '../../src/core/verifier/tally-file.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 import { readFileShared } from '../../src/core/common/shared-file.js';
 
 const pool = new WorkerPool(0);

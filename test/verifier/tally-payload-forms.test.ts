@@ -20,9 +20,9 @@ import { readToken } from '../../src/core/simulation/demo-token.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../ceremony/tally-helpers.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(2);
 let base: string;

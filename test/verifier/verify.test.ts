@@ -14,10 +14,10 @@ import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { headerLine, LineDigest, signUrn, trailerLine } from '../../src/core/election/urn.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.js';
-import { verifyWithCeremonyRules } from './ceremony-rules-verifier.js';
+import { verifyWithCeremonyRules } from '../helpers/ceremony-rules-verifier.js';
 import { buildManifest, listRecordFiles, manifestText } from '../../src/core/election/record.js';
 import { LOCK_FILE } from '../../src/core/common/folder-lock.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from '../helpers/pipeline.js';
 
 const pool = new WorkerPool(2);
 afterAll(() => pool.close());

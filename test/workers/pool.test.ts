@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { fixture } from '../pipeline/helpers.js';
+import { fixture } from '../helpers/pipeline.js';
 import { ciphertextToJson, encrypt } from '../../src/core/crypto/elgamal.js';
 import { packCiphertextsHex } from '../../src/core/crypto/fast/ciphertexts.js';
 import { G, randomScalar } from '../../src/core/crypto/group.js';

@@ -15,7 +15,7 @@ import { buildManifest, manifestText, RECORD_FILES, recordFingerprint } from '..
 import { RESULTS_FORMAT, signPv, type Pv, type Results } from '../../src/core/election/results.js';
 import { sampleDefinition } from '../../src/core/election/sample.js';
 import { TranscriptWriter } from '../../src/core/transcript/transcript.js';
-import { tempDir } from '../pipeline/helpers.js';
+import { tempDir } from './pipeline.js';
 
 export interface SealedRecord {
   readonly dir: string;

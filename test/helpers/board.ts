@@ -16,7 +16,7 @@ import type { WorkerPool } from '../../src/core/workers/pool.js';
 import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { SceauApi, StationAction, TallyScreenView } from '../../src/core/service/api.js';
 import type { ServiceOptions } from '../../src/core/service/service.js';
-import { folderService, OFFLINE } from '../helpers/folder-service.js';
+import { folderService, OFFLINE } from './folder-service.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 
 export { OFFLINE };

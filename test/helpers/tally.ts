@@ -18,8 +18,8 @@ import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony
 import type { BadKind, GroundTruth } from '../../src/core/simulation/simulate.js';
 import type { NetworkStatus } from '../../src/core/service/api.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
-import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
-import { OFFLINE } from './helpers.js';
+import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from './closed-key-ceremony.js';
+import { OFFLINE } from './key-ceremony.js';
 
 export function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
