@@ -3,7 +3,16 @@ import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { Result } from '../core/common/result.js';
 
 /** A call that did not reach the privileged process (the bridge threw) as the failure the screens show. */
-export const transportFailure = (e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } });
+export const transportFailure = (e: unknown) => ({
+  ok: false as const,
+  error: {
+    code: 'transport',
+    message: {
+      fr: `Le service du poste n'a pas répondu : relancez l'application si cela se reproduit (détails : ${String(e)}).`,
+      en: `The workstation's service did not answer: restart the application if it happens again (details: ${String(e)}).`,
+    },
+  },
+});
 
 /** Calls one API method, exposing its Result (or "loading") and a way to call it again. */
 export function useResult<T>(call: () => Promise<Result<T>>): { result: Result<T> | null; reload: () => void } {

@@ -15,8 +15,8 @@ interface Token {
   readonly text?: string;
 }
 
-function bad(en: string): never {
-  throw new InputError('drives.parse', `Plist de diskutil illisible : ${en}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
+function bad(fr: string, en: string): never {
+  throw new InputError('drives.parse', `Plist de diskutil illisible : ${fr}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
 }
 
 function decodeEntities(s: string): string {
@@ -45,7 +45,7 @@ class Reader {
 
   private next(): Token {
     const t = this.tokens[this.i++];
-    if (t === undefined) bad('unexpected end');
+    if (t === undefined) bad('fin inattendue', 'unexpected end');
     return t;
   }
 
@@ -55,13 +55,13 @@ class Reader {
       const t = this.next();
       if (t.tag === '#text') text += t.text;
       else if (t.close && t.tag === tag) return text;
-      else bad(`<${t.tag}> inside <${tag}>`);
+      else bad(`<${t.tag}> dans <${tag}>`, `<${t.tag}> inside <${tag}>`);
     }
   }
 
   value(): PlistValue {
     const t = this.next();
-    if (t.close || t.tag === '#text') bad(`unexpected ${t.tag}`);
+    if (t.close || t.tag === '#text') bad(`${t.tag} inattendu`, `unexpected ${t.tag}`);
     if (t.tag === 'true' || t.tag === 'false') {
       if (!t.empty) this.textUntil(t.tag);
       return t.tag === 'true';
@@ -71,7 +71,7 @@ class Reader {
     const text = t.empty ? '' : this.textUntil(t.tag);
     if (t.tag === 'integer' || t.tag === 'real') {
       const n = Number(text.trim());
-      if (!Number.isFinite(n)) bad(`bad number ${text}`);
+      if (!Number.isFinite(n)) bad(`nombre invalide ${text}`, `bad number ${text}`);
       return n;
     }
     return t.tag === 'data' ? text.replace(/\s+/g, '') : text;
@@ -82,7 +82,7 @@ class Reader {
     for (;;) {
       const t = this.next();
       if (t.close && t.tag === 'dict') return out;
-      if (t.tag !== 'key' || t.close) bad('key expected in dict');
+      if (t.tag !== 'key' || t.close) bad('clé attendue dans le dictionnaire', 'key expected in dict');
       const key = t.empty ? '' : this.textUntil('key');
       out[key] = this.value();
     }
@@ -97,6 +97,6 @@ class Reader {
 }
 
 export function parsePlist(xml: string): PlistValue {
-  if (!/<plist[\s>]/.test(xml)) bad('no <plist>');
+  if (!/<plist[\s>]/.test(xml)) bad('pas de <plist>', 'no <plist>');
   return new Reader(tokenize(xml)).value();
 }

@@ -167,20 +167,22 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * the scan is neither followed nor read.
  */
 export async function fileSha256(path: string): Promise<Result<string>> {
-  const unreadable = (why: string): Result<string> => fail('record.unreadable', `Fichier illisible (${why}).`, `Unreadable file (${why}).`, path);
+  // The system's code (ENOENT, EACCES…) reads the same in both languages.
+  const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
+  const unreadable = (fr: string, en: string): Result<string> => fail('record.unreadable', `Fichier illisible (${fr}).`, `Unreadable file (${en}).`, path);
   let handle;
   try {
     handle = await open(path, READ_FLAGS);
   } catch (e) {
-    return unreadable((e as NodeJS.ErrnoException).code ?? String(e));
+    return unreadable(errno(e), errno(e));
   }
   try {
-    if (!(await handle.stat()).isFile()) return unreadable('not a regular file');
+    if (!(await handle.stat()).isFile()) return unreadable('pas un fichier ordinaire', 'not a regular file');
     const hash = createHash('sha256');
     for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) hash.update(chunk as Buffer);
     return ok(hash.digest('hex'));
   } catch (e) {
-    return unreadable((e as NodeJS.ErrnoException).code ?? String(e));
+    return unreadable(errno(e), errno(e));
   } finally {
     await handle.close();
   }

@@ -12,6 +12,7 @@ import { useWords } from './common.js';
 import { ProjectorColumns, ProjectorRunning, ProjectorValue } from './projection.js';
 import { TallyProjection } from '../tally/TallyProjection.js';
 import { colon, useLang } from '../tally/common.js';
+import { transportFailure } from '../../use-result.js';
 
 const POLL_MS = 1000;
 
@@ -28,7 +29,7 @@ function useLiveCeremony(api: SceauApi): { shown: ProjectorView | null; failure:
         if (!live) return;
         setState((s) => (r.ok ? { shown: r.value, failure: null, at: new Date() } : { ...s, failure: r.error }));
       } catch (e) {
-        if (live) setState((s) => ({ ...s, failure: { code: 'transport', message: { fr: String(e), en: String(e) } } }));
+        if (live) setState((s) => ({ ...s, failure: transportFailure(e).error }));
       } finally {
         inFlight = false;
       }

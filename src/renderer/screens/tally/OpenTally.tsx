@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, FolderField } from '../../components.js';
+import { transportFailure } from '../../use-result.js';
 
 const SESSION_KEY = 'sceau.tally.folder';
 
@@ -28,7 +29,7 @@ export function OpenTally({ api, onOpened }: { api: SceauApi; onOpened: (v: Tall
   const run = async (call: () => Promise<Result<TallyScreenView>>) => {
     setBusy(true);
     setFailure(null);
-    const r = await call().catch((e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } }));
+    const r = await call().catch(transportFailure);
     setBusy(false);
     if (r.ok) {
       rememberFolder(r.value.folder);

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyPhase, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
-import { useResult } from '../../use-result.js';
+import { transportFailure, useResult } from '../../use-result.js';
 import { ProjectorButton } from '../audit/Audit.js';
 import { ActionButton, colon, Progress, StepFailure, useLang, type Apply } from './common.js';
 import { focusAfter, focusState, STEP_OF, STEPS, type FocusState, type FocusTarget, type Step } from './follow.js';
@@ -153,7 +153,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
 
   const apply: Apply = async (call) => {
     setFailure(null);
-    const r: Result<TallyScreenView> = await call.catch((e: unknown) => ({ ok: false as const, error: { code: 'transport', message: { fr: String(e), en: String(e) } } }));
+    const r: Result<TallyScreenView> = await call.catch(transportFailure);
     if (r.ok) {
       setView(r.value);
       return true;
