@@ -23,6 +23,24 @@ describe('the bug log', () => {
     expect(text).toMatch(/bug-log\.test\.ts/);
   });
 
+  it("keeps the stack's file paths, however deep the checkout, and still hides base64 that starts with a slash", () => {
+    quiet();
+    const log = openBugLog(folder());
+    const key = '/Q8vK2mZp7Rr0aXw9LbT3sNcY5uE1hGjD6fVqO4iW8k=';
+    const error = new TypeError(`bad key ${key}`);
+    error.stack = [
+      `TypeError: bad key ${key}`,
+      '    at count (/check/work/main/test/workstation/bug-log.test.ts:18:16)',
+      '    at run (/Users/Marie/Documents/Election2026/sceau/src/core/ceremony/tally/count.ts:12:3)',
+      '    at file:///check/work/main/node_modules/@vitest/runner/dist/chunk-artifact.js:302:11',
+    ].join('\n');
+    log.record(error, 'tallyCount');
+    const text = readFileSync(log.path, 'utf8');
+    expect(text).toContain('/check/work/main/test/workstation/bug-log.test.ts:18:16');
+    expect(text).toContain('/Users/Marie/Documents/Election2026/sceau/src/core/ceremony/tally/count.ts');
+    expect(text).not.toContain(key.slice(0, 20));
+  });
+
   it('holds no secret: neither the arguments of the call that failed nor keys quoted in the error', async () => {
     quiet();
     const log = openBugLog(folder());

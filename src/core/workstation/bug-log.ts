@@ -30,9 +30,22 @@ interface BugLogOptions {
 
 /** Runs of 32 hex digits or 40 base64 characters and more: keys, shares, tokens' bytes. */
 const SECRET_LIKE = /[0-9a-fA-F]{32,}|[A-Za-z0-9+/_-]{40,}={0,2}/g;
+const HEX_ONLY = /^[0-9a-fA-F]+$/;
+/** A path segment as people and installers name folders: no capital inside a word. */
+const WORDLIKE_SEGMENT = /^[A-Z]?[^A-Z]*$/;
 
 function redactSecretLike(text: string): string {
-  return text.replace(SECRET_LIKE, (run) => `<${run.length} caractères masqués / characters hidden>`);
+  return text.replace(SECRET_LIKE, (run) => (looksLikePath(run) ? run : `<${run.length} caractères masqués / characters hidden>`));
+}
+
+/**
+ * The stack's own file paths (`/check/work/main/test/workstation/bug-log`) are base64 characters too, and a
+ * deep checkout makes them 40 long: kept when every segment reads as a word. Random base64 passes that
+ * test with odds below one in a billion (it would need no capital letter in ~40 characters).
+ */
+function looksLikePath(run: string): boolean {
+  if (!run.startsWith('/') || HEX_ONLY.test(run.replaceAll('/', ''))) return false;
+  return run.split('/').every((segment) => WORDLIKE_SEGMENT.test(segment));
 }
 
 export function openBugLog(folder: string, options: BugLogOptions = {}): BugLog {
