@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { SceauApi } from '../core/service/api.js';
 import { dispatch } from '../core/service/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from '../core/service/content-security-policy.js';
+import { failure, type CliFailureCode } from './failures.js';
 
 interface LoopbackServerOptions {
   readonly service: SceauApi;
@@ -54,12 +55,12 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
-function refuse(res: ServerResponse, status: number, code: string, fr: string, en: string): void {
+function refuse(res: ServerResponse, status: number, code: CliFailureCode, fr: string, en: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
   // A refused request may leave an unread body on the socket: never reuse that connection.
   res.setHeader('Connection', 'close');
-  res.end(JSON.stringify({ ok: false, error: { code, message: { fr, en } } }));
+  res.end(JSON.stringify({ ok: false, error: failure(code, fr, en) }));
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {

@@ -6,7 +6,8 @@
 import type { SceauApi } from '../core/service/api.js';
 import { dispatch } from '../core/service/dispatch.js';
 import { API_METHODS, CHANNEL_PREFIX } from '../core/service/methods.js';
-import { fail, type Result } from '../core/common/result.js';
+import type { Result } from '../core/common/result.js';
+import { fail } from './failures.js';
 
 /** The subset of Electron's IpcMainInvokeEvent we rely on. */
 export interface InvokeEvent {

@@ -5,7 +5,8 @@
 import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fail, ok, type Result } from '../core/common/result.js';
+import { ok, type Result } from '../core/common/result.js';
+import { fail } from './failures.js';
 import type { SceauApi } from '../core/service/api.js';
 import { registerIpc } from './ipc.js';
 import { appProtocolHandler, isAllowedRequest, webPreferences } from './security.js';

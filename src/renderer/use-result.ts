@@ -1,17 +1,16 @@
 /** A screen's calls to the API: their Results, and a failure of the bridge itself as one. */
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { Result } from '../core/common/result.js';
+import { failure } from './failures.js';
 
 /** A call that did not reach the privileged process (the bridge threw) as the failure the screens show. */
 export const transportFailure = (e: unknown) => ({
   ok: false as const,
-  error: {
-    code: 'transport',
-    message: {
-      fr: `Le service du poste n'a pas répondu : relancez l'application si cela se reproduit (détails : ${String(e)}).`,
-      en: `The workstation's service did not answer: restart the application if it happens again (details: ${String(e)}).`,
-    },
-  },
+  error: failure(
+    'transport',
+    `Le service du poste n'a pas répondu : relancez l'application si cela se reproduit (détails : ${String(e)}).`,
+    `The workstation's service did not answer: restart the application if it happens again (details: ${String(e)}).`,
+  ),
 });
 
 /** Calls one API method, exposing its Result (or "loading") and a way to call it again. */

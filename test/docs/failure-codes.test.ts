@@ -5,7 +5,7 @@
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedCodes, isDocumented, scanSources, sourceFiles, undocumented, type Scan } from './failure-scan.js';
 
@@ -149,12 +149,57 @@ describe('the failure-code scanner', () => {
     const dispatch = readFileSync(join(SRC, 'core/service/dispatch.ts'), 'utf8');
     expect(dispatch).toContain("'api.unknown-method'");
     const changed = dispatch.replace("'api.unknown-method'", "'api.invented-code'");
-    const found = scanTree(sourceTree({ 'src/core/service/dispatch.ts': changed }));
+    const found = scanTree(sourceTree({ 'src/core/service/dispatch.ts': changed, 'src/core/service/failures.ts': readFileSync(join(SRC, 'core/service/failures.ts'), 'utf8') }));
     expect(undocumented(found, documentedCodes(DOCS))).toEqual([`api.invented-code — src/core/service/dispatch.ts:${lineOf(changed, 'api.invented-code')}`]);
   }, 60_000);
 });
 
+const TYPED = `import { fail, failureMakers, InputError } from '../common/result.js';
+
+const SAMPLE_FAILURES = failureMakers(['sample.listed', 'sample.step.one', 'sample.step.two']);
+type SampleCode = (typeof SAMPLE_FAILURES.codes)[number];
+
+export const listed = () => SAMPLE_FAILURES.fail('sample.listed', 'Oui.', 'Yes.');
+export const raw = () => fail('sample.raw', 'Non.', 'No.');
+export const steps = (step: 'one' | 'two') => SAMPLE_FAILURES.fail(\`sample.step.\${step}\`, 'Oui.', 'Yes.');
+const typedHelper = (code: SampleCode) => SAMPLE_FAILURES.failure(code, 'Oui.', 'Yes.');
+export const viaTypedHelper = () => typedHelper('sample.listed');
+const looseHelper = (code: string) => ({ code, message: { fr: 'Non.', en: 'No.' } });
+export const viaLooseHelper = () => looseHelper('sample.loose');
+export const byHand = { code: 'sample.by-hand', message: { fr: 'Non.', en: 'No.' } };
+export const thrownRaw = (): never => { throw new InputError('sample.thrown-raw', 'Non.', 'No.'); };
+export const thrownListed = (): never => { throw SAMPLE_FAILURES.inputError('sample.listed', 'Oui.', 'Yes.'); };
+`;
+
+describe('the failure-code scanner, on typed codes', () => {
+  const file = 'src/core/sample/typed.ts';
+  const at = (needle: string): string => `${file}:${lineOf(TYPED, needle)}`;
+
+  it('names every code given where any string would do, and none given where a list is demanded', () => {
+    const scan = scanTree(sourceTree({ [file]: TYPED }));
+    expect([...scan.codes.keys()]).toEqual(['sample.by-hand', 'sample.listed', 'sample.loose', 'sample.raw', 'sample.step.*', 'sample.thrown-raw']);
+    expect(scan.untypedCodes).toEqual([
+      `${at("'sample.raw'")} 'sample.raw'`,
+      `${at("'sample.loose'")} 'sample.loose'`,
+      `${at("'sample.by-hand'")} 'sample.by-hand'`,
+      `${at("'sample.thrown-raw'")} 'sample.thrown-raw'`,
+    ]);
+  }, 60_000);
+});
+
 // --- the software ---
+
+/** Each module's folder (absolute) with the codes its failures.ts lists (every `failureMakers` value it exports). */
+async function moduleLists(): Promise<Map<string, string[]>> {
+  const lists = new Map<string, string[]>();
+  for (const file of sourceFiles(SRC).filter((f) => f.endsWith('/failures.ts'))) {
+    const exported: Record<string, unknown> = await import(file);
+    const codes = Object.values(exported).flatMap((v) => (typeof v === 'object' && v !== null && 'codes' in v && Array.isArray(v.codes) ? (v.codes as string[]) : []));
+    expect(codes.length, `${relative(ROOT, file)} exports no failureMakers list`).toBeGreaterThan(0);
+    lists.set(dirname(file), codes);
+  }
+  return lists;
+}
 
 describe('failure codes of src/', () => {
   let scan: Scan;
@@ -189,6 +234,49 @@ describe('failure codes of src/', () => {
   it('gives every failure a French and an English text', () => {
     expect(scan.messageDefects, 'failures made without their French or English text').toEqual([]);
     expect(scan.untranslatedCodes, 'rejection codes with no { fr, en } text').toEqual([]);
+  });
+
+  it('gives every code of its own where the type demands one of a list (a misspelt code does not compile)', () => {
+    expect(scan.untypedCodes, "codes given where any string would do: make them through the module's failures.ts makers, or type the helper's parameter").toEqual([]);
+  });
+
+  it("lists in each module's failures.ts exactly the codes its files make", async () => {
+    const lists = await moduleLists();
+    const moduleOf = (place: string): string | undefined => {
+      for (let dir = dirname(join(ROOT, place.split(':')[0]!)); dir.startsWith(SRC); dir = dirname(dir)) if (lists.has(dir)) return dir;
+      return undefined;
+    };
+    const byModule = (codes: Iterable<[string, readonly string[]]>): { made: Map<string, Set<string>>; homeless: string[] } => {
+      const made = new Map<string, Set<string>>();
+      const homeless: string[] = [];
+      for (const [code, places] of codes) {
+        for (const place of places) {
+          const module = moduleOf(place);
+          if (module === undefined) homeless.push(`${code} — ${place}`);
+          else made.set(module, (made.get(module) ?? new Set()).add(code));
+        }
+      }
+      return { made, homeless };
+    };
+    // Codes named otherwise (NAMED_OTHERWISE) count as made too.
+    const all = byModule([...scan.codes, ...scan.unrecognised]);
+    const own = byModule([...scan.ownCodes, ...scan.unrecognised]);
+    expect(all.homeless, 'codes made in a folder with no failures.ts above it').toEqual([]);
+    const matches = (pattern: string, code: string): boolean => pattern === code || (pattern.endsWith('*') && code.startsWith(pattern.slice(0, -1)));
+    const listedSomewhere = (code: string): boolean => [...lists.values()].some((l) => l.some((c) => matches(code, c)));
+    for (const [module, listed] of lists) {
+      const where = relative(ROOT, join(module, 'failures.ts'));
+      const isListed = (code: string): boolean => listed.some((l) => matches(code, l));
+      // A code given here as a literal is this module's; one passed on as a typed value may be another's.
+      const ownCodes = [...(own.made.get(module) ?? [])];
+      const passedOn = [...(all.made.get(module) ?? [])].filter((c) => !ownCodes.includes(c));
+      expect([...ownCodes.filter((c) => !isListed(c)), ...passedOn.filter((c) => !isListed(c) && !listedSomewhere(c))], `${where}: codes its files make that it does not list`).toEqual([]);
+      const made = [...(all.made.get(module) ?? [])];
+      expect(
+        listed.filter((l) => !made.some((c) => matches(c, l))),
+        `${where}: codes it lists that no file of it makes`,
+      ).toEqual([]);
+    }
   });
 
   it('names every code in lower-case dotted words, but for the exceptions listed here', () => {

@@ -42,6 +42,16 @@ export interface Scan {
   readonly untranslatedCodes: readonly string[];
   /** Functions recognised as failure makers, as `file:line name`. */
   readonly makers: readonly string[];
+  /**
+   * Places that give a code as a literal where its type is plain `string` (a raw `fail`, a failure object
+   * without a typed home, a helper with a `code: string` parameter): a misspelling there would compile.
+   */
+  readonly untypedCodes: readonly string[];
+  /**
+   * The codes each place gives of its own (a literal, a template), as `codes` but without those passed on
+   * as a value typed with a list (a rejection's reason read from another module's union type).
+   */
+  readonly ownCodes: ReadonlyMap<string, readonly string[]>;
 }
 
 const WORD = '[a-z][a-z0-9]*(?:-[a-z0-9]+)*';
@@ -78,6 +88,11 @@ interface Site {
   readonly codeOnly: boolean;
   /** A `{ fr, en }` table entry. */
   readonly table: boolean;
+  /**
+   * The expressions that give the code here (a property's value, a maker's argument), each with whether
+   * the type it must have is inferred from itself (a generic maker's `code: Code`: anything goes).
+   */
+  readonly codeExprs: readonly { readonly expr: ts.Expression; readonly inferred: boolean }[];
 }
 
 /** Every .ts/.tsx file under `dir` (declaration files excepted). */
@@ -145,8 +160,9 @@ function nameOf(n: ts.SignatureDeclaration): string {
 }
 
 export function scanSources(root: string, files: readonly string[]): Scan {
-  // Only the sources themselves: no library, no package (bare imports stay unresolved). The checker is
-  // asked which function a call resolves to and which string literals a type allows, nothing more.
+  // The sources and the language's own library, no package (bare imports stay unresolved). The checker is
+  // asked which function a call resolves to and which string literals a type allows, nothing more; the
+  // library is there for a module's `as const` list of codes (a readonly array) to have its literal type.
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -154,7 +170,7 @@ export function scanSources(root: string, files: readonly string[]): Scan {
     jsx: ts.JsxEmit.ReactJSX,
     strict: true,
     noEmit: true,
-    noLib: true,
+    lib: ['lib.es2022.d.ts'],
     types: [],
   };
   const host = ts.createCompilerHost(options);
@@ -193,6 +209,20 @@ export function scanSources(root: string, files: readonly string[]): Scan {
     const type = checker.getTypeAtLocation(e);
     const members = type.isUnion() ? type.types : [type];
     return members.every((t) => t.isStringLiteral()) ? members.map((t) => [(t as ts.StringLiteralType).value]) : [];
+  };
+
+  /** Whether `expr` gives a code of its own (a literal, a template, `?:` of them) rather than passing one on. */
+  const hasLiteralCode = (expr: ts.Expression): boolean => {
+    const e = unwrap(expr);
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e)) return true;
+    return ts.isConditionalExpression(e) && (hasLiteralCode(e.whenTrue) || hasLiteralCode(e.whenFalse));
+  };
+  /** Whether the place a code is given demands one of a list: a union of literals or templates, not `string`. */
+  const isTypedCode = (expr: ts.Expression): boolean => {
+    const type = checker.getContextualType(expr);
+    if (type === undefined) return false;
+    const members = type.isUnion() ? type.types : [type];
+    return members.every((t) => t.isStringLiteral() || (t.flags & ts.TypeFlags.TemplateLiteral) !== 0);
   };
 
   const textOf = (expr: ts.Expression | undefined): Text[] => {
@@ -238,15 +268,16 @@ export function scanSources(root: string, files: readonly string[]): Scan {
       if (code !== undefined) {
         const message = property(node, 'message');
         const [fr, en] = [property(node, 'fr'), property(node, 'en')];
-        if (message !== undefined) terminal.push({ node, codes: codeOf(code), ...messageOf(message), codeOnly: false, table: false });
-        else if (fr !== undefined || en !== undefined) terminal.push({ node, codes: codeOf(code), fr: textOf(fr), en: textOf(en), codeOnly: false, table: false });
-        else if (!hasSpread(node)) terminal.push({ node, codes: codeOf(code), fr: [], en: [], codeOnly: true, table: false });
+        if (message !== undefined) terminal.push({ node, codes: codeOf(code), ...messageOf(message), codeOnly: false, table: false, codeExprs: [{ expr: code, inferred: false }] });
+        else if (fr !== undefined || en !== undefined)
+          terminal.push({ node, codes: codeOf(code), fr: textOf(fr), en: textOf(en), codeOnly: false, table: false, codeExprs: [{ expr: code, inferred: false }] });
+        else if (!hasSpread(node)) terminal.push({ node, codes: codeOf(code), fr: [], en: [], codeOnly: true, table: false, codeExprs: [{ expr: code, inferred: false }] });
       }
     }
     if (ts.isPropertyAssignment(node) && (ts.isStringLiteral(node.name) || ts.isNoSubstitutionTemplateLiteral(node.name)) && DOTTED.test(node.name.text)) {
       const value = unwrap(node.initializer);
       if (ts.isObjectLiteralExpression(value) && (property(value, 'fr') !== undefined || property(value, 'en') !== undefined)) {
-        terminal.push({ node, codes: [[node.name.text]], ...messageOf(value), codeOnly: false, table: true });
+        terminal.push({ node, codes: [[node.name.text]], ...messageOf(value), codeOnly: false, table: true, codeExprs: [] });
       }
     }
     if (ts.isCaseClause(node) && (ts.isStringLiteral(node.expression) || ts.isNoSubstitutionTemplateLiteral(node.expression)) && DOTTED.test(node.expression.text)) {
@@ -255,7 +286,7 @@ export function scanSources(root: string, files: readonly string[]): Scan {
       for (const s of body) {
         const value = ts.isReturnStatement(s) && s.expression !== undefined ? unwrap(s.expression) : undefined;
         if (value !== undefined && ts.isObjectLiteralExpression(value) && property(value, 'code') === undefined && (property(value, 'fr') !== undefined || property(value, 'en') !== undefined)) {
-          terminal.push({ node, codes: [[node.expression.text]], ...messageOf(value), codeOnly: false, table: true });
+          terminal.push({ node, codes: [[node.expression.text]], ...messageOf(value), codeOnly: false, table: true, codeExprs: [] });
         }
       }
     }
@@ -337,7 +368,16 @@ export function scanSources(root: string, files: readonly string[]): Scan {
       ),
     );
     const texts = (params: Set<ts.ParameterDeclaration>): Text[] => [...params].flatMap((p) => textOf(argOf(p)));
-    return { node: call, codes, fr: texts(m.fr), en: texts(m.en), codeOnly: false, table: false };
+    const codeParams = new Set(m.codes.flatMap((pattern) => pattern.filter((x): x is ts.ParameterDeclaration => typeof x === 'object')));
+    // A constructor's class parameters are inferred from its arguments too (`new InputError<Code>(code)`).
+    const own = [...(m.node.typeParameters ?? []), ...(ts.isConstructorDeclaration(m.node) ? (m.node.parent.typeParameters ?? []) : [])];
+    const ownTypes = new Set(own.map((t) => t.name.text));
+    const inferred = (p: ts.ParameterDeclaration): boolean => p.type !== undefined && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName) && ownTypes.has(p.type.typeName.text);
+    const codeExprs = [...codeParams].flatMap((p) => {
+      const expr = argOf(p);
+      return expr === undefined ? [] : [{ expr, inferred: inferred(p) }];
+    });
+    return { node: call, codes, fr: texts(m.fr), en: texts(m.en), codeOnly: false, table: false, codeExprs };
   };
   const allSites = (): Site[] => {
     const names = makerNames();
@@ -368,6 +408,8 @@ export function scanSources(root: string, files: readonly string[]): Scan {
   const translated = new Set<string>();
   const codeOnly = new Map<string, string>();
   const unrecognised = new Map<string, string[]>();
+  const untypedCodes: string[] = [];
+  const ownCodes = new Map<string, string[]>();
   const add = (to: Map<string, string[]>, code: string, where: string): void => {
     const list = to.get(code) ?? [];
     if (!list.includes(where)) list.push(where);
@@ -386,6 +428,8 @@ export function scanSources(root: string, files: readonly string[]): Scan {
         if (s.codeOnly && !codeOnly.has(c)) codeOnly.set(c, at(s.node));
       }
       if (!s.codeOnly) for (const c of texts.filter((t) => !made.includes(t))) add(unrecognised, c, at(s.node));
+      if (s.codeExprs.some((x) => hasLiteralCode(x.expr))) for (const c of made) add(ownCodes, c, at(s.node));
+      if (made.length > 0) for (const { expr } of s.codeExprs.filter((x) => hasLiteralCode(x.expr) && (x.inferred || !isTypedCode(x.expr)))) untypedCodes.push(`${at(s.node)} ${expr.getText()}`);
     }
     if (s.codeOnly) continue;
     for (const lang of ['fr', 'en'] as const) {
@@ -404,6 +448,8 @@ export function scanSources(root: string, files: readonly string[]): Scan {
     messageDefects: messageDefects.sort(byPlace),
     unrecognised: sorted(unrecognised),
     untranslatedCodes,
+    untypedCodes: untypedCodes.sort(byPlace),
+    ownCodes: sorted(ownCodes),
     makers: [...makers.values()]
       .filter((m) => m.codes.length > 0 || m.fr.size > 0)
       .map((m) => `${at(m.node)} ${nameOf(m.node)}`)

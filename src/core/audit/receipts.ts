@@ -19,10 +19,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { toHex } from '../common/bytes.js';
-import { catchInput, fail, ok, type Bilingual, type Result } from '../common/result.js';
+import { catchInput, ok, type Bilingual, type Result } from '../common/result.js';
 import { definitionFingerprint, parseDefinitionText } from '../election/definition.js';
 import { RECORD_FILES, tallyFile } from '../election/record.js';
 import { ballotLineShape, groupReceipt, RECEIPT_BYTES, receiptCode } from '../election/urn.js';
+import { fail } from './failures.js';
 import type { ReceiptAnswer } from './types.js';
 
 export type { ReceiptAnswer, ReceiptStatus } from './types.js';

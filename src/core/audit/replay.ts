@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { judgeComplaint, readContributions, readRound1 } from '../crypto/dkg/index.js';
 import { toHex } from '../common/bytes.js';
-import { fail, InputError, ok, type Failure, type Result } from '../common/result.js';
+import { InputError, ok, type Failure, type Result } from '../common/result.js';
 import { ceremonyActorKeys } from '../ceremony/key/actors.js';
 import { FILES } from '../ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
@@ -28,12 +28,13 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { RECORD_FILES } from '../election/record.js';
 import { entryHash, entryOfLine, entrySignatureValid, memberOfActor, stationOf, type ActorKeys, type TranscriptEntry } from '../transcript/transcript.js';
 import { describeEntry } from './describe.js';
+import { AUDIT_FAILURES, fail, type AuditFailureCode } from './failures.js';
 import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
 export type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
-function failure(code: string, line: number, where: string, fr: string, en: string): Failure {
-  return { code, message: { fr: `Ligne ${line} : ${fr}`, en: `Line ${line}: ${en}` }, where };
+function failure(code: AuditFailureCode, line: number, where: string, fr: string, en: string): Failure {
+  return AUDIT_FAILURES.failure(code, `Ligne ${line} : ${fr}`, `Line ${line}: ${en}`, where);
 }
 
 /** One entry's ceremony rule, applied to a state the replay folds along. */

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
 import { WorkerPool, workerEntry } from '../workers/pool.js';
 import { verifyRecord, type VerifyOptions, type VerifyReport } from '../verifier/verify.js';
+import { fail, failure } from './failures.js';
 import { replayFolder } from './replay.js';
 import type { VerifyJobView } from './types.js';
 import { verifyReportPdf } from './verify-report-pdf.js';
@@ -79,7 +80,7 @@ export class VerifyJobs {
       })
       .catch((e: unknown) => {
         this.onBug(e);
-        job.failure = { code: 'internal', message: { fr: 'Erreur interne du vérificateur ; elle a été journalisée.', en: 'Internal error of the verifier; it has been logged.' } };
+        job.failure = failure('internal', 'Erreur interne du vérificateur ; elle a été journalisée.', 'Internal error of the verifier; it has been logged.');
       })
       .finally(() => {
         job.finished = this.now();

@@ -16,7 +16,8 @@ import { createReadStream } from 'node:fs';
 import { copyFile, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { equalBytes } from './bytes.js';
-import { fail, InputError, ok, type Result } from './result.js';
+import { InputError, ok, type Result } from './result.js';
+import { fail } from './failures.js';
 
 const utf8 = new TextEncoder();
 

@@ -3,7 +3,8 @@
  * only as safe integers, strings as JSON.stringify writes them. Two equal values give the same text, so a
  * payload can be hashed and signed as text. Anything that is not plain JSON data is refused.
  */
-import { InputError } from './result.js';
+import type { InputError } from './result.js';
+import { inputError } from './failures.js';
 
 /**
  * Deeper than any value Sceau writes (a shuffle's proof is five levels down): a value nested deeper is
@@ -33,7 +34,7 @@ function canonicalAt(value: unknown, depth: number): string {
 }
 
 function notCanonical(fr: string, en: string): InputError {
-  return new InputError('json.canonical', `Valeur non représentable en JSON canonique : ${fr}.`, `Value not representable as canonical JSON: ${en}.`);
+  return inputError('json.canonical', `Valeur non représentable en JSON canonique : ${fr}.`, `Value not representable as canonical JSON: ${en}.`);
 }
 
 /** The UTF-8 bytes of a value's canonical JSON: what is hashed (a work file holds exactly these). */

@@ -23,7 +23,8 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fail, ok, type Bilingual, type Result } from './result.js';
+import { ok, type Bilingual, type Result } from './result.js';
+import { fail } from './failures.js';
 
 export const LOCK_FILE = '.sceau.lock';
 /** Held for milliseconds while a stale lock is removed. */

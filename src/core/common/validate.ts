@@ -3,11 +3,12 @@
  * typed, or throws InputError naming the offending field; boundaries turn that into a Result.
  */
 import { InputError, ok, type Result } from './result.js';
+import { inputError } from './failures.js';
 
 export type Validator<T> = (value: unknown, where: string) => T;
 
 function reject(where: string, fr: string, en: string): never {
-  throw new InputError('argument.invalid', `Argument invalide : ${fr}.`, `Invalid argument: ${en}.`, where);
+  throw inputError('argument.invalid', `Argument invalide : ${fr}.`, `Invalid argument: ${en}.`, where);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -14,7 +14,8 @@
 import type { Encoder } from './encoding.js';
 import { G, IDENTITY, L, mod, pointFromHex, randomScalar, type Point, type PointOptions, type ScalarSource } from './group.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { BugError, catchInput, InputError, type Result } from '../common/result.js';
+import { BugError, catchInput, type Result } from '../common/result.js';
+import { inputError } from './failures.js';
 
 export interface Ciphertext {
   /** r·G */
@@ -120,12 +121,12 @@ export function ciphertextToJson(ct: Ciphertext): CiphertextJson {
  */
 export function ciphertextFromJson(json: unknown, where = 'ciphertext'): Ciphertext {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}.', 'Expected a ciphertext of the form {a, b}.', where);
+    throw inputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}.', 'Expected a ciphertext of the form {a, b}.', where);
   }
   const o = json as Record<string, unknown>;
   const keys = Object.keys(o);
   if (keys.length !== 2 || !('a' in o) || !('b' in o)) {
-    throw new InputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}, sans autre champ.', 'Expected a ciphertext of the form {a, b}, with no other field.', where);
+    throw inputError('ciphertext.shape', 'Chiffré attendu sous la forme {a, b}, sans autre champ.', 'Expected a ciphertext of the form {a, b}, with no other field.', where);
   }
   return {
     a: decodePointHex(o['a'], `${where}.a`),

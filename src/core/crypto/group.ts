@@ -7,7 +7,7 @@
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { InputError } from '../common/result.js';
+import { inputError } from './failures.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, fromHex, toHex } from '../common/bytes.js';
 
@@ -119,11 +119,11 @@ export function scalarToBytes(s: bigint): Uint8Array {
 /** Rejects any length but 32 and any value >= L (no silent reduction: encodings are canonical). */
 export function scalarFromBytes(bytes: Uint8Array, where = 'scalar'): bigint {
   if (bytes.length !== SCALAR_BYTES) {
-    throw new InputError('scalar.length', `Scalaire de longueur ${bytes.length} au lieu de 32 octets.`, `Scalar of length ${bytes.length} instead of 32 bytes.`, where);
+    throw inputError('scalar.length', `Scalaire de longueur ${bytes.length} au lieu de 32 octets.`, `Scalar of length ${bytes.length} instead of 32 bytes.`, where);
   }
   const s = bytesToNumberLE(bytes);
   if (s >= L) {
-    throw new InputError('scalar.range', 'Scalaire hors du groupe (≥ L).', 'Scalar out of range (≥ L).', where);
+    throw inputError('scalar.range', 'Scalaire hors du groupe (≥ L).', 'Scalar out of range (≥ L).', where);
   }
   return s;
 }
@@ -136,16 +136,16 @@ export interface PointOptions {
 /** Canonical ristretto255 decoding; rejects non-canonical encodings and, by default, the identity. */
 export function pointFromBytes(bytes: Uint8Array, where = 'point', options: PointOptions = {}): Point {
   if (bytes.length !== POINT_BYTES) {
-    throw new InputError('point.length', `Point de longueur ${bytes.length} au lieu de 32 octets.`, `Point of length ${bytes.length} instead of 32 bytes.`, where);
+    throw inputError('point.length', `Point de longueur ${bytes.length} au lieu de 32 octets.`, `Point of length ${bytes.length} instead of 32 bytes.`, where);
   }
   let p: Point;
   try {
     p = Point.fromBytes(bytes);
   } catch {
-    throw new InputError('point.encoding', 'Encodage de point ristretto255 invalide ou non canonique.', 'Invalid or non-canonical ristretto255 point encoding.', where);
+    throw inputError('point.encoding', 'Encodage de point ristretto255 invalide ou non canonique.', 'Invalid or non-canonical ristretto255 point encoding.', where);
   }
   if (!options.allowIdentity && p.is0()) {
-    throw new InputError('point.identity', 'Point neutre (identité) refusé à cet endroit.', 'Identity point not allowed here.', where);
+    throw inputError('point.identity', 'Point neutre (identité) refusé à cet endroit.', 'Identity point not allowed here.', where);
   }
   return p;
 }
@@ -169,7 +169,7 @@ export function scalarFromHex(hex: string, where = 'scalar'): bigint {
 
 function hexOf32(hex: unknown, where: string): Uint8Array {
   if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
-    throw new InputError('hex.format', 'Attendu : 64 chiffres hexadécimaux minuscules.', 'Expected 64 lower-case hexadecimal digits.', where);
+    throw inputError('hex.format', 'Attendu : 64 chiffres hexadécimaux minuscules.', 'Expected 64 lower-case hexadecimal digits.', where);
   }
   return fromHex(hex);
 }

@@ -12,7 +12,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { DOMAIN } from './domain.js';
 import { encode, type Encoder } from './encoding.js';
-import { fail, missingCase, ok, type Bilingual, type Result } from '../common/result.js';
+import { missingCase, ok, type Bilingual, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 
 /** What a signature may be for; each is a domain tag of docs/protocol.md §4. */
 type SignaturePurpose = typeof DOMAIN.signatureTranscriptEntry | typeof DOMAIN.signatureStationEntry | typeof DOMAIN.signaturePv;

@@ -16,7 +16,8 @@ import { decodePointHex, pointHex, type Ciphertext } from './elgamal.js';
 import { proveDecryptionShares, verifyDecryptionShares } from './proofs/batched-chaum-pedersen.js';
 import type { ChaumPedersenProof } from './proofs/chaum-pedersen.js';
 import type { ChoiceTable, DecodedChoice } from './choices.js';
-import { BugError, catchInput, fail, InputError, ok, type Result } from '../common/result.js';
+import { BugError, catchInput, ok, type InputError, type Result } from '../common/result.js';
+import { fail, inputError } from './failures.js';
 
 /** Hazardous: a member's secret share, as the DKG hands it over. */
 export interface MemberSecret {
@@ -96,7 +97,7 @@ export function partialFromJson(json: unknown, where = 'partial decryption'): Pa
   if (Object.keys(o).length !== 3 || !Array.isArray(o['shares']) || typeof o['proof'] !== 'object' || o['proof'] === null) throw shapeError(where);
   const member = o['member'];
   if (typeof member !== 'number' || !Number.isSafeInteger(member) || member < 1) {
-    throw new InputError('decryption.member', 'Numéro de membre invalide.', 'Invalid member number.', where);
+    throw inputError('decryption.member', 'Numéro de membre invalide.', 'Invalid member number.', where);
   }
   const p = o['proof'] as Record<string, unknown>;
   if (Object.keys(p).length !== 2) throw shapeError(where);
@@ -109,7 +110,7 @@ export function partialFromJson(json: unknown, where = 'partial decryption'): Pa
 }
 
 function shapeError(where: string): InputError {
-  return new InputError(
+  return inputError(
     'decryption.shape',
     'Déchiffrement partiel attendu sous la forme {member, shares, proof: {c, s}}.',
     'Expected a partial decryption of the form {member, shares, proof: {c, s}}.',

@@ -7,7 +7,7 @@
  * disk itself when it has no partitions. Not covered: APFS volumes (they live on a synthesized disk,
  * not in this list: the partition shows as not mounted) — election drives are FAT32/exFAT.
  */
-import { InputError } from '../common/result.js';
+import { inputError } from './failures.js';
 import { parsePlist, type PlistValue } from './plist.js';
 import { toDrive, type Drive, type RawVolume } from './types.js';
 
@@ -48,7 +48,7 @@ export function parseDiskutilList(xml: string): RawVolume[] {
   const root = dict(parsePlist(xml));
   const disks = root?.['AllDisksAndPartitions'];
   if (!Array.isArray(disks))
-    throw new InputError('drives.parse', 'Sortie de diskutil inattendue (pas de « AllDisksAndPartitions »).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
+    throw inputError('drives.parse', 'Sortie de diskutil inattendue (pas de « AllDisksAndPartitions »).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
   const out: RawVolume[] = [];
   for (const disk of disks.map(dict)) {
     if (disk === undefined) continue;
@@ -69,7 +69,7 @@ export interface DiskutilInfo {
 /** `diskutil info -plist <id>`: media name, file system, writability (WritableVolume / WritableMedia). */
 export function parseDiskutilInfo(xml: string): DiskutilInfo {
   const d = dict(parsePlist(xml));
-  if (d === undefined) throw new InputError('drives.parse', 'Sortie de diskutil info inattendue.', 'Unexpected diskutil info output.', 'diskutil');
+  if (d === undefined) throw inputError('drives.parse', 'Sortie de diskutil info inattendue.', 'Unexpected diskutil info output.', 'diskutil');
   const media = str(d['MediaName']) ?? str(d['IORegistryEntryName']);
   return {
     model: media,

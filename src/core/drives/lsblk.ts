@@ -9,7 +9,7 @@
  * of a removable disk, or the disk itself when it has none. Not listed: non-removable disks, optical
  * drives (TYPE rom), loop, zram, device-mapper children.
  */
-import { InputError } from '../common/result.js';
+import { inputError } from './failures.js';
 import { toDrive, type Drive, type RawVolume } from './types.js';
 
 export const LSBLK_ARGS = ['-J', '-b', '-o', 'NAME,PATH,LABEL,SIZE,RM,HOTPLUG,TRAN,TYPE,MOUNTPOINTS,FSTYPE,RO,MODEL'] as const;
@@ -80,10 +80,10 @@ export function parseLsblk(text: string): Drive[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InputError('drives.parse', 'Sortie de lsblk illisible (JSON invalide).', 'Unreadable lsblk output (invalid JSON).', 'lsblk');
+    throw inputError('drives.parse', 'Sortie de lsblk illisible (JSON invalide).', 'Unreadable lsblk output (invalid JSON).', 'lsblk');
   }
   const devices = (json as { blockdevices?: unknown } | null)?.blockdevices;
-  if (!Array.isArray(devices)) throw new InputError('drives.parse', 'Sortie de lsblk inattendue (pas de « blockdevices »).', 'Unexpected lsblk output (no "blockdevices").', 'lsblk');
+  if (!Array.isArray(devices)) throw inputError('drives.parse', 'Sortie de lsblk inattendue (pas de « blockdevices »).', 'Unexpected lsblk output (no "blockdevices").', 'lsblk');
   const out: Drive[] = [];
   for (const disk of devices as Node[]) {
     if (!isRemovableDisk(disk)) continue;

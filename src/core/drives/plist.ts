@@ -2,7 +2,7 @@
  * A small reader for Apple XML property lists (the subset `diskutil -plist` prints): dict, array,
  * key, string, integer, real, true, false, data, date. No DTD, no binary plists. Throws InputError.
  */
-import { InputError } from '../common/result.js';
+import { inputError } from './failures.js';
 
 export type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
 
@@ -16,7 +16,7 @@ interface Token {
 }
 
 function bad(fr: string, en: string): never {
-  throw new InputError('drives.parse', `Plist de diskutil illisible : ${fr}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
+  throw inputError('drives.parse', `Plist de diskutil illisible : ${fr}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
 }
 
 function decodeEntities(s: string): string {

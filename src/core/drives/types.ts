@@ -3,12 +3,14 @@
  * recognise theirs (label, model, size) and for the app to know whether it can write there.
  */
 import type { Bilingual } from '../common/result.js';
+import type { DrivesFailureCode } from './failures.js';
 import { formatSize } from './size.js';
 
 /** Where a drive was seen: each OS's own tool, or the test folders of SCEAU_TEST_DRIVES. */
 export type DriveSource = 'lsblk' | 'diskutil' | 'get-volume' | 'test';
 
-export type UnusableCode = 'drive.not-mounted' | 'drive.read-only' | 'drive.no-filesystem';
+/** Why a drive is unusable: codes of ./failures.ts. */
+export type UnusableCode = Extract<DrivesFailureCode, 'drive.not-mounted' | 'drive.read-only' | 'drive.no-filesystem'>;
 
 export interface Drive {
   /** Stable while plugged in: /dev/sdb1, disk4s1, E:, or the test folder's path. */

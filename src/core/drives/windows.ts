@@ -9,7 +9,7 @@
  * volume without a drive letter is not mounted. Get-Volume says nothing of the model or write
  * protection: the probe tests writability (./probe.ts).
  */
-import { InputError } from '../common/result.js';
+import { inputError } from './failures.js';
 import { toDrive, type Drive } from './types.js';
 
 export const GET_VOLUME_COMMAND = "Get-Volume | Where-Object DriveType -eq 'Removable' | Select-Object DriveLetter,FileSystemLabel,FileSystem,Size,SizeRemaining | ConvertTo-Json";
@@ -36,7 +36,7 @@ export function parseGetVolume(text: string): Drive[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InputError('drives.parse', 'Sortie de Get-Volume illisible (JSON invalide).', 'Unreadable Get-Volume output (invalid JSON).', 'Get-Volume');
+    throw inputError('drives.parse', 'Sortie de Get-Volume illisible (JSON invalide).', 'Unreadable Get-Volume output (invalid JSON).', 'Get-Volume');
   }
   const volumes = (Array.isArray(json) ? json : [json]) as Volume[];
   return volumes.map((v, i) => {

@@ -8,7 +8,8 @@ import { DOMAIN } from '../crypto/domain.js';
 import { Encoder } from '../crypto/encoding.js';
 import { MAX_CHOICES } from '../crypto/choices.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { catchInput, InputError, type Bilingual, type Result } from '../common/result.js';
+import { catchInput, type Bilingual, type InputError, type Result } from '../common/result.js';
+import { failure, inputError } from './failures.js';
 
 export const DEFINITION_FORMAT = 'sceau/election/v1';
 
@@ -67,7 +68,7 @@ const MAX_TEXT = 500;
 // --- validation ---
 
 function bad(where: string, fr: string, en: string): never {
-  throw new InputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
+  throw inputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
 }
 
 function obj(v: unknown, keys: readonly string[], optionalKeys: readonly string[], where: string): Record<string, unknown> {
@@ -144,7 +145,7 @@ function member(v: unknown, where: string): BoardMember {
 /** t = 1 with n > 1: every key share would be the election key itself (docs/formats.md §2.1). */
 function thresholdOne(n: number): InputError {
   const majority = Math.floor(n / 2) + 1;
-  return new InputError(
+  return inputError(
     'definition.threshold-one',
     `Définition de l'élection invalide : un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même : un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
     `Invalid election definition: a threshold t = 1 is refused for a board of ${n} members. With t = 1, every member's key share is the election key itself: a single member (or a single stolen token) could decrypt every ballot alone. Choose a threshold of at least 2, for instance a majority of the board (${majority} of ${n}).`,
@@ -209,13 +210,13 @@ export function boardWarnings(def: ElectionDefinition): BoardWarning[] {
   const n = members.length;
   const warnings: BoardWarning[] = [];
   if (t === n && n > 1) {
-    warnings.push({
-      code: 'definition.threshold-all',
-      message: {
-        fr: `Seuil t = n = ${n} : le déchiffrement demandera les ${n} membres du bureau, et un seul absent (maladie, jeton perdu, phrase de passe oubliée) bloquera le dépouillement. Un seuil de ${n - 1} au plus laisse une marge.`,
-        en: `Threshold t = n = ${n}: decryption will need all ${n} board members, and a single absent one (illness, a lost token, a forgotten passphrase) will block the tally. A threshold of ${n - 1} or less leaves a margin.`,
-      },
-    });
+    warnings.push(
+      failure(
+        'definition.threshold-all',
+        `Seuil t = n = ${n} : le déchiffrement demandera les ${n} membres du bureau, et un seul absent (maladie, jeton perdu, phrase de passe oubliée) bloquera le dépouillement. Un seuil de ${n - 1} au plus laisse une marge.`,
+        `Threshold t = n = ${n}: decryption will need all ${n} board members, and a single absent one (illness, a lost token, a forgotten passphrase) will block the tally. A threshold of ${n - 1} or less leaves a margin.`,
+      ),
+    );
   }
   return warnings;
 }
@@ -231,7 +232,7 @@ export function parseDefinitionText(textContent: string): Result<ElectionDefinit
     try {
       json = JSON.parse(textContent);
     } catch {
-      throw new InputError('definition.json', "Le fichier de définition n'est pas du JSON.", 'The definition file is not JSON.', 'election.json');
+      throw inputError('definition.json', "Le fichier de définition n'est pas du JSON.", 'The definition file is not JSON.', 'election.json');
     }
     return definitionFromJson(json);
   });

@@ -18,7 +18,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { toHex } from '../common/bytes.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import { IDENTIFIER } from './definition.js';
 import type { Pv, Results } from './results.js';
 

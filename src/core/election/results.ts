@@ -14,6 +14,7 @@ import type { Encoder } from '../crypto/encoding.js';
 import { sign, verifySignature } from '../crypto/signature.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import type { Result } from '../common/result.js';
+import type { ElectionFailureCode } from './failures.js';
 import type { Constituency } from './definition.js';
 
 export const RESULTS_FORMAT = 'sceau/results/v1';
@@ -90,9 +91,12 @@ export function verifyPvSignature(publicKey: Uint8Array, fingerprint: Uint8Array
   return verifySignature(publicKey, DOMAIN.signaturePv, pvItems(fingerprint, pv), sig, `member ${member}`);
 }
 
+/** The codes of a PV whose arithmetic does not hold. */
+export type PvArithmeticCode = Extract<ElectionFailureCode, `count.${string}`>;
+
 /** Whether the PV's arithmetic holds: votants ≤ inscrits; blancs + nuls + exprimés = votants; Σ votes = exprimés. */
-export function pvArithmetic(pv: Pv): { readonly code: string; readonly fr: string; readonly en: string }[] {
-  const out: { code: string; fr: string; en: string }[] = [];
+export function pvArithmetic(pv: Pv): { readonly code: PvArithmeticCode; readonly fr: string; readonly en: string }[] {
+  const out: { code: PvArithmeticCode; fr: string; en: string }[] = [];
   if (pv.votants > pv.inscrits) out.push({ code: 'count.votants-inscrits', fr: `votants (${pv.votants}) > inscrits (${pv.inscrits})`, en: `votants (${pv.votants}) > inscrits (${pv.inscrits})` });
   if (pv.blancs + pv.nuls + pv.exprimes !== pv.votants) out.push({ code: 'count.sum', fr: 'blancs + nuls + exprimés ≠ votants', en: 'blancs + nuls + exprimés ≠ votants' });
   if (pv.votes.reduce((s, n) => s + n, 0) !== pv.exprimes) out.push({ code: 'count.candidates', fr: 'la somme des voix ≠ exprimés', en: 'the sum of the votes ≠ exprimés' });

@@ -18,7 +18,8 @@ import { DOMAIN } from '../crypto/domain.js';
 import { encode } from '../crypto/encoding.js';
 import type { BallotJson } from '../crypto/proofs/ballot.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { fail, ok, type Bilingual, type Result } from '../common/result.js';
+import { ok, type Bilingual, type Result } from '../common/result.js';
+import { fail, type ElectionFailureCode } from './failures.js';
 import { instantMs, UTC_INSTANT, type ElectionDefinition } from './definition.js';
 
 export const URN_FORMAT = 'sceau/urn/v1';
@@ -166,7 +167,7 @@ export function ballotLineShape(v: unknown): UrnBallotLine | undefined {
   return v as unknown as UrnBallotLine;
 }
 
-function urnFailure(code: string, fr: string, en: string, where: string): Result<never> {
+function urnFailure(code: Extract<ElectionFailureCode, `urn.${string}`>, fr: string, en: string, where: string): Result<never> {
   return fail(code, `Urne refusée : ${fr}`, `Urn refused: ${en}`, where);
 }
 

@@ -21,7 +21,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import type { PackedCiphertexts } from '../crypto/backend/packed.js';
 import { instantMs, type ElectionDefinition } from '../election/definition.js';

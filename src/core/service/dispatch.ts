@@ -4,7 +4,8 @@
  * survive IPC or JSON): expected failures as `{ok:false,error}`, bugs as a generic failure whose
  * details stay in the privileged process.
  */
-import { catchInput, fail, InputError, type Result } from '../common/result.js';
+import { catchInput, InputError, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { SceauApi } from './api.js';
 import { isApiMethod } from './methods.js';
 import { API_VALIDATORS } from './validators.js';

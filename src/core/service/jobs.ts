@@ -9,7 +9,8 @@
  * Every map is keyed by folderKey(folder): two spellings of one folder are one folder.
  */
 import { lockIfFolder, type FolderLock } from '../common/folder-lock.js';
-import { fail, type Bilingual, type Failure, type Result } from '../common/result.js';
+import type { Bilingual, Failure, Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { JobControl } from '../ceremony/tally/types.js';
 import type { TallyJobStep, TallyRunning, TallyStepFailure } from './api.js';
 

@@ -7,7 +7,8 @@
  * the packet's transcript, which only the workstation writes.
  */
 import { withFolderLock } from '../common/folder-lock.js';
-import { fail, ok, type Bilingual, type Result } from '../common/result.js';
+import { ok, type Bilingual, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
 import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyContext } from '../ceremony/tally/folder.js';

@@ -9,7 +9,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import type { ElectionDefinition } from '../election/definition.js';
 import { KeyCeremony, type PublicKeyFile } from '../ceremony/key/ceremony.js';

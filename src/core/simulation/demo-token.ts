@@ -18,7 +18,8 @@ import { scalarFromHex, scalarToHex, type Point } from '../crypto/group.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { catchInput, InputError, ok, type Result } from '../common/result.js';
+import { catchInput, ok, type Result } from '../common/result.js';
+import { failure, inputError } from './failures.js';
 
 const DEMO_TOKEN_FORMAT = 'sceau/demo-token/v1';
 
@@ -56,7 +57,7 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
   try {
     text = await readFile(join(dir, 'token.json'), 'utf8');
   } catch {
-    return { ok: false, error: { code: 'token.read', message: { fr: `Jeton illisible dans ${dir}.`, en: `Unreadable token in ${dir}.` }, where: dir } };
+    return { ok: false, error: failure('token.read', `Jeton illisible dans ${dir}.`, `Unreadable token in ${dir}.`, dir) };
   }
   return catchInput(() => {
     let o: Record<string, unknown>;
@@ -66,11 +67,11 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
       o = {};
     }
     if (o['format'] !== DEMO_TOKEN_FORMAT || typeof o['member'] !== 'number') {
-      throw new InputError('token.invalid', `Jeton de démonstration invalide dans ${dir}.`, `Invalid demo token in ${dir}.`, dir);
+      throw inputError('token.invalid', `Jeton de démonstration invalide dans ${dir}.`, `Invalid demo token in ${dir}.`, dir);
     }
     const hex = (k: string): string => {
       const v = o[k];
-      if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new InputError('token.invalid', `Champ ${k} invalide dans le jeton.`, `Invalid field ${k} in the token.`, dir);
+      if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw inputError('token.invalid', `Champ ${k} invalide dans le jeton.`, `Invalid field ${k} in the token.`, dir);
       return v;
     };
     const sealed = o['keyShare'] !== null || o['verificationKey'] !== null || o['electionKey'] !== null;

@@ -15,7 +15,8 @@ import { pointFromHex, type Point } from '../crypto/group.js';
 import { generateIdentityKey, publicKeyOf, type IdentityKeyPair } from '../crypto/signature.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { equalBytes, fromHex, toHex } from '../common/bytes.js';
-import { catchInput, fail, InputError, ok, type Result } from '../common/result.js';
+import { catchInput, ok, type Result } from '../common/result.js';
+import { fail, inputError } from './failures.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
 import { FILES as KEY_CEREMONY_FILES, type PublicKeyFile } from '../ceremony/key/ceremony.js';
@@ -50,7 +51,7 @@ export async function writePlatformKey(path: string): Promise<Result<Uint8Array>
 }
 
 function badKeyFile(path: string, fr: string, en: string): never {
-  throw new InputError('platform-key.invalid', `Clé de la plateforme illisible (${path}) : ${fr}`, `Unreadable platform key (${path}): ${en}`, path);
+  throw inputError('platform-key.invalid', `Clé de la plateforme illisible (${path}) : ${fr}`, `Unreadable platform key (${path}): ${en}`, path);
 }
 
 function hexKey(o: Record<string, unknown>, name: string, path: string): Uint8Array {

@@ -11,7 +11,8 @@ import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { equalBytes, toHex } from '../common/bytes.js';
-import { fail, ok, type Failure, type Result } from '../common/result.js';
+import { ok, type Failure, type Result } from '../common/result.js';
+import { fail, failure } from './failures.js';
 import { IDENTIFIER } from '../election/definition.js';
 import { MAX_TOKEN_CHARS, ownerOf, parseToken, type TokenFile, type TokenPublic } from './format.js';
 
@@ -85,10 +86,6 @@ export async function driveFailure(error: unknown, mount: string, path: string):
     );
   }
   return failure('drive.write', `Écriture impossible sur ${mount} : ${text.trim()}. Rien n'a été remplacé.`, `Cannot write to ${mount}: ${text.trim()}. Nothing was replaced.`, path);
-}
-
-function failure(code: string, fr: string, en: string, where: string): Failure {
-  return { code, message: { fr, en }, where };
 }
 
 async function checkReplace(path: string, token: TokenFile, replace: ReplacePolicy): Promise<Result<void>> {

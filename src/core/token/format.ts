@@ -8,6 +8,7 @@ import { encode } from '../crypto/encoding.js';
 import { pointFromHex, pointToHex, type Point } from '../crypto/group.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, InputError, type Result } from '../common/result.js';
+import { inputError } from './failures.js';
 import { IDENTIFIER } from '../election/definition.js';
 import { ARGON2_VERSION, KDF_ALGORITHM, SALT_BYTES, type KdfParams, type KdfProfile } from './kdf.js';
 
@@ -89,7 +90,7 @@ export function serializeToken(file: TokenFile): string {
 // --- reading untrusted files ---
 
 function malformed(where: string, fr: string, en: string): never {
-  throw new InputError('token.malformed', `Fichier de jeton endommagé ou non reconnu : ${fr}.`, `Damaged or unrecognised token file: ${en}.`, where);
+  throw inputError('token.malformed', `Fichier de jeton endommagé ou non reconnu : ${fr}.`, `Damaged or unrecognised token file: ${en}.`, where);
 }
 
 function obj(v: unknown, keys: readonly string[], where: string): Record<string, unknown> {
@@ -129,7 +130,7 @@ function point(v: unknown, where: string): Point {
 function checkFormat(v: unknown): void {
   if (v === TOKEN_FORMAT) return;
   if (typeof v === 'string' && /^sceau\/token\/v\d+$/.test(v)) {
-    throw new InputError(
+    throw inputError(
       'token.version',
       `Ce jeton est au format ${v}, que cette version de Sceau ne sait pas lire (elle lit ${TOKEN_FORMAT}).`,
       `This token is in format ${v}, which this version of Sceau cannot read (it reads ${TOKEN_FORMAT}).`,

@@ -11,7 +11,8 @@
  */
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 
 export const KDF_ALGORITHM = 'argon2id';
 /** Argon2 version 1.3 (RFC 9106 §3.1). */

@@ -18,7 +18,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { DOMAIN } from '../crypto/domain.js';
 import { encode, type Encoder } from '../crypto/encoding.js';
 import { concatBytes, toHex } from '../common/bytes.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import { parseToken } from './format.js';
 import { checkExpectations, type OpenExpectations } from './seal.js';
 

@@ -17,7 +17,8 @@
  * Score: bits < 30 → 0, < 45 → 1, < 60 → 2, < 80 → 3, otherwise 4. The enrolment refuses below
  * {@link MIN_SCORE} or {@link MIN_LENGTH} characters ({@link checkPassphrasePolicy}).
  */
-import { fail, ok, type Bilingual, type Result } from '../common/result.js';
+import { ok, type Bilingual, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 
 export const MIN_SCORE = 3;
 export const MIN_LENGTH = 12;

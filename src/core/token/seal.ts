@@ -11,7 +11,8 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { G, randomScalar, scalarFromBytes, scalarToBytes, type Point, type ScalarSource } from '../crypto/group.js';
 import { generateIdentityKey, publicKeyOf } from '../crypto/signature.js';
 import { concatBytes, equalBytes, fromHex, toHex, wipe } from '../common/bytes.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
 import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type TokenFile, type TokenPublic } from './format.js';
 

@@ -32,6 +32,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { appendDurable } from '../common/atomic-file.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Failure, type Result } from '../common/result.js';
+import { failure, type TranscriptFailureCode } from './failures.js';
 
 export interface TranscriptEntry {
   readonly seq: number;
@@ -155,8 +156,8 @@ export function makeEntry(
   return { ...unsigned, signature: toHex(sign(secretKey, DOMAIN.signatureTranscriptEntry, (x) => x.bytes(bytes))) };
 }
 
-function broken(code: string, seq: number, fr: string, en: string, where: string): Failure {
-  return { code, message: { fr: `Journal, entrée ${seq} : ${fr}`, en: `Transcript, entry ${seq}: ${en}` }, where };
+function broken(code: TranscriptFailureCode, seq: number, fr: string, en: string, where: string): Failure<TranscriptFailureCode> {
+  return failure(code, `Journal, entrée ${seq} : ${fr}`, `Transcript, entry ${seq}: ${en}`, where);
 }
 
 const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];

@@ -6,6 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { toHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
+import { failure, type VerifierFailureCode } from './failures.js';
 import { fileSha256 } from './record-files.js';
 import type { TranscriptEntry } from './transcript.js';
 
@@ -19,8 +20,8 @@ export class Report {
     this.checks.push(this.#current);
   }
 
-  fail(code: string, fr: string, en: string, where: string): void {
-    this.failures.push({ code, message: { fr, en }, where });
+  fail(code: VerifierFailureCode, fr: string, en: string, where: string): void {
+    this.failures.push(failure(code, fr, en, where));
     if (this.#current) this.#current.failures++;
   }
 

@@ -14,7 +14,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Encoder } from '../crypto/encoding.js';
 import { fromHex } from '../common/bytes.js';
-import { catchInput, InputError, type Result } from '../common/result.js';
+import { catchInput, type Result } from '../common/result.js';
+import { inputError } from './failures.js';
 
 export const DEFINITION_FORMAT = 'sceau/election/v1';
 
@@ -77,7 +78,7 @@ const FILE = 'election.json';
 
 /** Refuses the definition; `where` is the JSON path of the fault (`election.board.threshold`). */
 function refuse(where: string, fr: string, en: string): never {
-  throw new InputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
+  throw inputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -185,7 +186,7 @@ function member(v: unknown, where: string): BoardMember {
 /** t = 1 with n > 1 is refused with its own code (§2.1): every key share would be the election key itself. */
 function refuseThresholdOne(n: number): never {
   const majority = Math.floor(n / 2) + 1;
-  throw new InputError(
+  throw inputError(
     'definition.threshold-one',
     `Définition de l'élection invalide : un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même : un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
     `Invalid election definition: a threshold t = 1 is refused for a board of ${n} members. With t = 1, every member's key share is the election key itself: a single member (or a single stolen token) could decrypt every ballot alone. Choose a threshold of at least 2, for instance a majority of the board (${majority} of ${n}).`,
@@ -242,7 +243,7 @@ export function parseDefinitionText(text: string): Result<ElectionDefinition> {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new InputError('definition.json', "Le fichier de définition n'est pas du JSON.", 'The definition file is not JSON.', FILE);
+      throw inputError('definition.json', "Le fichier de définition n'est pas du JSON.", 'The definition file is not JSON.', FILE);
     }
     return definitionOf(json);
   });

@@ -12,6 +12,7 @@ import { pointFromHex, pointToHex, type Point } from '../crypto/group.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
+import { failure } from './failures.js';
 import { hasExactly, isSessionAnnouncement, memberOfActor, stationOf, verifyTranscriptText, workstationActorOf, type ActorKeys, type TranscriptEntry } from './transcript.js';
 
 /** What the replay needs of an election definition (the field names of docs/formats.md §2, so a whole definition fits). */
@@ -380,11 +381,7 @@ function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
 }
 
 function refusal(e: TranscriptEntry, why: Bilingual, name: string): Failure {
-  return {
-    code: 'ceremony.entry',
-    message: { fr: `Journal, entrée ${e.seq} (${e.type}) : ${why.fr}`, en: `Transcript, entry ${e.seq} (${e.type}): ${why.en}` },
-    where: `${name}:${e.seq + 1}`,
-  };
+  return failure('ceremony.entry', `Journal, entrée ${e.seq} (${e.type}) : ${why.fr}`, `Transcript, entry ${e.seq} (${e.type}): ${why.en}`, `${name}:${e.seq + 1}`);
 }
 
 function startReplay(def: KeyCeremonyDefinition, fingerprint: Uint8Array, known: ReadonlyMap<string, string>): Result<Replay> {

@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RECEIPT_LINE_BYTES, receiptsOrder, ReceiptsText, RECORD_FILES, REJECTION_CODES } from './record-files.js';
-import { idAt, RECEIPT_BYTES, receiptAt, type UrnReading } from './urn.js';
+import { idAt, RECEIPT_BYTES, receiptAt, type UrnReading, type UrnRejectionCode } from './urn.js';
 import type { TranscriptEntry } from './transcript.js';
 import { Report, jsonLines, missing, payloadOf, sha256OrEmpty, shown } from './check-report.js';
 
-export type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: string; id?: string };
+export type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: UrnRejectionCode; id?: string };
 
 /** The kind of a rejected line: malformed, or another rejection (its place among `rejected.others`). */
 const MALFORMED = 0xffffffff;

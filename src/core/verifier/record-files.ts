@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../common/bytes.js';
 import { isLockName } from '../common/folder-lock.js';
-import { BugError, fail, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
+import { BugError, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
+import { fail, failure, type VerifierFailureCode } from './failures.js';
 
 /** docs/record.md: the files of the record (tallyDir is the folder of `tally/<id>.json`, §6). */
 export const RECORD_FILES = {
@@ -42,7 +43,7 @@ export const REJECTION_CODES = [
   'ballot.encoding',
   'ballot.proof',
   'urn.replay',
-] as const;
+] as const satisfies readonly VerifierFailureCode[];
 
 /** `tally/<id>.json` of constituency `id` (docs/record.md §6), with `/` as every path of the record. */
 export function tallyFile(constituency: string): string {
@@ -74,14 +75,12 @@ const IRREGULAR_NAMES: Record<IrregularKind, Bilingual> = {
 /** The failure `record.not-regular` for one irregular entry (docs/record.md §9, §10), naming its path. */
 export function notRegular(entry: RecordListing['irregular'][number]): Failure {
   const k = IRREGULAR_NAMES[entry.kind];
-  return {
-    code: 'record.not-regular',
-    message: {
-      fr: `« ${entry.path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
-      en: `"${entry.path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
-    },
-    where: entry.path,
-  };
+  return failure(
+    'record.not-regular',
+    `« ${entry.path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
+    `"${entry.path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
+    entry.path,
+  );
 }
 
 /** A Dirent describes the entry itself, as lstat does: a link is a link, whatever it points to. */

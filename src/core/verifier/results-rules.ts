@@ -5,7 +5,8 @@
  */
 import { verifySignature } from '../crypto/signature.js';
 import type { Encoder } from '../crypto/encoding.js';
-import { fail, type Failure, type Result } from '../common/result.js';
+import type { Failure, Result } from '../common/result.js';
+import { fail, failure } from './failures.js';
 import type { Constituency } from './definition.js';
 
 /** docs/record.md §7. */
@@ -83,17 +84,13 @@ export function pvArithmetic(pv: Pv, where: string = pv.constituency): Failure[]
   const out: Failure[] = [];
   const c = pv.constituency;
   if (pv.votants > pv.inscrits) {
-    out.push({
-      code: 'count.votants-inscrits',
-      message: { fr: `${c} : votants (${pv.votants}) > inscrits (${pv.inscrits}).`, en: `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).` },
-      where,
-    });
+    out.push(failure('count.votants-inscrits', `${c} : votants (${pv.votants}) > inscrits (${pv.inscrits}).`, `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).`, where));
   }
   if (pv.blancs + pv.nuls + pv.exprimes !== pv.votants) {
-    out.push({ code: 'count.sum', message: { fr: `${c} : blancs + nuls + exprimés ≠ votants.`, en: `${c}: blancs + nuls + exprimés ≠ votants.` }, where });
+    out.push(failure('count.sum', `${c} : blancs + nuls + exprimés ≠ votants.`, `${c}: blancs + nuls + exprimés ≠ votants.`, where));
   }
   if (pv.votes.reduce((s, n) => s + n, 0) !== pv.exprimes) {
-    out.push({ code: 'count.candidates', message: { fr: `${c} : la somme des voix ≠ exprimés.`, en: `${c}: the sum of the votes ≠ exprimés.` }, where });
+    out.push(failure('count.candidates', `${c} : la somme des voix ≠ exprimés.`, `${c}: the sum of the votes ≠ exprimés.`, where));
   }
   return out;
 }

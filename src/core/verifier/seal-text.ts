@@ -20,7 +20,8 @@
  *    last signature with no `.` whose member number is empty or of the form 1–3 digits, no leading zero;
  *    every other fault is `seal.malformed`, `where` naming the field as below.
  */
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import { IDENTIFIER } from './definition.js';
 
 /** The prefixes of docs/results.md §2 and §3 (version 1). */

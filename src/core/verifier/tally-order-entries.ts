@@ -3,7 +3,8 @@
  * their types' names (docs/tally-ceremony.md §4), the refusals that name one, and the checks on their
  * payloads' shape. Written from the docs; it shares nothing with the ceremony code it checks.
  */
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail, type VerifierFailureCode } from './failures.js';
 import type { TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
 
 // --- The docs' names ----------------------------------------------------------------------------
@@ -62,7 +63,7 @@ function seqOf(e: TallyTranscriptEntry): number | undefined {
 }
 
 /** A refusal naming the entry by its line of `tally.jsonl` (seq + 1, formats.md §3.2); the file alone when its `seq` is not one. */
-export function refusal(e: TallyTranscriptEntry, code: string, fr: string, en: string): Result<never> {
+export function refusal(e: TallyTranscriptEntry, code: VerifierFailureCode, fr: string, en: string): Result<never> {
   const seq = seqOf(e);
   const type: unknown = e.type;
   const named = typeof type === 'string' && NAME.test(type) ? type : shown(type);

@@ -28,6 +28,7 @@ import { verifySignature } from '../crypto/signature.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { BugError, catchInput, ok, type Failure, type Result } from '../common/result.js';
+import { failure, type VerifierFailureCode } from './failures.js';
 
 /** One line of a transcript, as formats.md §3 gives its seven keys. */
 export interface TranscriptEntry {
@@ -188,8 +189,8 @@ function shapedEntry(v: unknown): TranscriptEntry | undefined {
   return shaped && catchInput(() => canonicalJson(payload)).ok ? (v as unknown as TranscriptEntry) : undefined;
 }
 
-function broken(code: string, line: number, fr: string, en: string, name: string): Failure {
-  return { code, message: { fr: `Journal, ligne ${line} : ${fr}`, en: `Transcript, line ${line}: ${en}` }, where: `${name}:${line}` };
+function broken(code: Extract<VerifierFailureCode, `transcript.${string}`>, line: number, fr: string, en: string, name: string): Failure {
+  return failure(code, `Journal, ligne ${line} : ${fr}`, `Transcript, line ${line}: ${en}`, `${name}:${line}`);
 }
 
 /** Parses one line (formats.md: no CR, one JSON object of §3's shape). */

@@ -3,7 +3,8 @@
  * chunks split at LF into lines, hashed as they stream by (docs/formats.md §4.2, §4.5 rule 1).
  */
 import { stat } from 'node:fs/promises';
-import { fail, type Result } from '../common/result.js';
+import type { Result } from '../common/result.js';
+import { fail } from './failures.js';
 
 /** formats.md §4.5 rule 1: a line longer than 1 MiB is malformed, hashed as it streams by, never held. */
 export const MAX_LINE_BYTES = 1 << 20;

@@ -4,7 +4,8 @@
  * Part of the verifier's own reading of the urn (./urn.ts), written from the docs.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail, type VerifierFailureCode } from './failures.js';
 import type { UrnDefinition, UrnTrailerValue, UrnVoted } from './urn-types.js';
 import { hasExactly, HEX64, jsonOf } from './urn-ballot-line.js';
 import { Message } from './urn-encoding.js';
@@ -14,7 +15,7 @@ const URN_FORMAT = 'sceau/urn/v1';
 const URN_SIGNATURE_TAG = 'sceau/v1/signature/urn';
 const HEX128 = /^[0-9a-f]{128}$/;
 
-export function refused(code: string, fr: string, en: string, where: string): Result<never> {
+export function refused(code: Extract<VerifierFailureCode, `urn.${string}`>, fr: string, en: string, where: string): Result<never> {
   return fail(code, `Urne refusée : ${fr}`, `Urn refused: ${en}`, where);
 }
 

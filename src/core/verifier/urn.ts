@@ -26,7 +26,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { BugError, fail, ok, type Result } from '../common/result.js';
+import { BugError, ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import { WorkerPool } from '../workers/pool.js';
 import { ballotFields, instantOf, isTrailer, jsonOf, mayBeObject, type BallotFields } from './urn-ballot-line.js';
 import { BallotStore, type UrnRejectionCode } from './urn-columns.js';

@@ -27,6 +27,7 @@ import {
 import { shuffleAndProve, shuffleFromJson, shuffleToJson, verifyOneShuffle, type ShuffleJson } from '../crypto/shuffle/index.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Failure } from '../common/result.js';
+import { failure } from './failures.js';
 import { groupBackend, packedToHex, packHex, type PackedCiphertexts } from '../crypto/backend/index.js';
 import { canonicalBytes, parseJsonBytes } from '../common/canonical-json.js';
 import { firstIdentity } from '../crypto/fast/ciphertexts.js';
@@ -243,14 +244,12 @@ function agreeingFailure(reference: CombineOutput, where: string): CombineOutput
 
 /** Fail closed: the two implementations of one check disagree, so neither verdict can be trusted. */
 function disagreement(where: string): Failure {
-  return {
-    code: 'verify.disagreement',
-    message: {
-      fr: "Les deux implémentations de la vérification sont en désaccord : résultat refusé par prudence. Signalez ce défaut aux développeurs avec le dossier de l'élection.",
-      en: 'The two implementations of the check disagree: the result is refused as a precaution. Report this defect to the developers with the election folder.',
-    },
+  return failure(
+    'verify.disagreement',
+    "Les deux implémentations de la vérification sont en désaccord : résultat refusé par prudence. Signalez ce défaut aux développeurs avec le dossier de l'élection.",
+    'The two implementations of the check disagree: the result is refused as a precaution. Report this defect to the developers with the election folder.',
     where,
-  };
+  );
 }
 
 /** The ballots task on the packed kernels; the rejected lines and their codes are the reference's. */

@@ -3,7 +3,8 @@
  * while a network interface is connected. A rehearsal may override it, but only explicitly, with a
  * reason and a person's name, and the override is returned so the ceremony records it in its transcript.
  */
-import { fail, ok, type Result } from '../common/result.js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
 import type { NetworkStatus } from './network/types.js';
 
 export interface RehearsalOverride {

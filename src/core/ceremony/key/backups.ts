@@ -4,7 +4,8 @@
  * anything. Every backup is the encrypted token file: it still needs the member's passphrase. They are
  * the member's: they are not written to the ceremony folder, which is public.
  */
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
 import {

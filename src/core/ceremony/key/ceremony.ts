@@ -12,7 +12,7 @@ import { pointToHex } from '../../crypto/group.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
-import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { makeStationEntry, memberOfActor, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { clearForKeyOperation } from '../../workstation/offline-guard.js';
@@ -23,6 +23,7 @@ import { ENTRY, type DeviationPayload } from './entries.js';
 import type { CeremonyContext, MemberStep, OpenedToken, StationOutbox } from './ports.js';
 import { applyEntry, closedPayload, closingOf, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
 import { checkStationEntry, stationEntrySigner, type CeremonyAsItStands } from './station-entries.js';
+import { fail, failure } from './failures.js';
 
 export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
 
@@ -195,11 +196,11 @@ export class KeyCeremony {
     if (!opened.ok) return this.deviation('token-refused', step.member, opened.error);
     const enrolled = this.#state.members[step.member - 1]!.identityKey;
     if (enrolled !== undefined && enrolled !== toHex(opened.value.identityKey)) {
-      return this.deviation('token-refused', step.member, {
-        code: 'ceremony.token-mismatch',
-        message: { fr: `Ce jeton n'est pas celui enrôlé pour le membre ${step.member}.`, en: `This token is not the one enrolled for member ${step.member}.` },
-        where: step.token.drive,
-      });
+      return this.deviation(
+        'token-refused',
+        step.member,
+        failure('ceremony.token-mismatch', `Ce jeton n'est pas celui enrôlé pour le membre ${step.member}.`, `This token is not the one enrolled for member ${step.member}.`, step.token.drive),
+      );
     }
     return opened;
   }
@@ -231,10 +232,7 @@ export class KeyCeremony {
     const identityKey = toHex(keys.identityKey);
     const encryptionKey = pointToHex(keys.encryptionKey);
     if (this.#state.members.some((o) => o.identityKey === identityKey || o.encryptionKey === encryptionKey)) {
-      return this.deviation('token-refused', step.member, {
-        code: 'ceremony.token-reused',
-        message: { fr: 'Ce jeton est déjà enrôlé pour un autre membre.', en: 'This token is already enrolled for another member.' },
-      });
+      return this.deviation('token-refused', step.member, failure('ceremony.token-reused', 'Ce jeton est déjà enrôlé pour un autre membre.', 'This token is already enrolled for another member.'));
     }
     // The enrolment is signed by the new identity key itself: the token proves it holds the key it registers.
     const opened = await this.openToken(step);
@@ -338,10 +336,11 @@ export class KeyCeremony {
       const m = this.#state.members[step.member - 1]!;
       const onToken = opened.value.keyShare;
       if (onToken === undefined || onToken.verificationKey !== m.verificationKey || onToken.publicKey !== this.#state.publicKey) {
-        return await this.deviation('token-refused', step.member, {
-          code: 'ceremony.confirm-mismatch',
-          message: { fr: `Le jeton du membre ${step.member} ne porte pas les clés affichées.`, en: `Member ${step.member}'s token does not hold the keys shown.` },
-        });
+        return await this.deviation(
+          'token-refused',
+          step.member,
+          failure('ceremony.confirm-mismatch', `Le jeton du membre ${step.member} ne porte pas les clés affichées.`, `Member ${step.member}'s token does not hold the keys shown.`),
+        );
       }
       return await this.append(`member:${step.member}`, ENTRY.confirmed, { member: step.member, verificationKey: m.verificationKey, publicKey: this.#state.publicKey }, opened.value.identitySecret);
     } finally {

@@ -4,7 +4,8 @@
  * key share. Secrets leave this module only inside the step that asked for them.
  */
 import { pointToHex } from '../../crypto/group.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import { createMemberSecrets, listTokens, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, wipeSecrets, writeToken, type TokenOptions } from '../../token/index.js';
 import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ports.js';
 

@@ -9,6 +9,7 @@ import { pointFromHex, pointToHex, type Point } from '../../crypto/group.js';
 import { fromHex, toHex } from '../../common/bytes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import { validate } from '../../common/validate.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
@@ -95,10 +96,7 @@ export function initialState(def: ElectionDefinition, fingerprint: Uint8Array): 
 }
 
 function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
-  return {
-    ok: false,
-    error: { code: 'ceremony.entry', message: { fr: `Journal, entrée ${e.seq} (${e.type}) : ${fr}`, en: `Transcript, entry ${e.seq} (${e.type}): ${en}` }, where: `transcript:${e.seq + 1}` },
-  };
+  return fail('ceremony.entry', `Journal, entrée ${e.seq} (${e.type}) : ${fr}`, `Transcript, entry ${e.seq} (${e.type}): ${en}`, `transcript:${e.seq + 1}`);
 }
 
 /** Members whose round-1 message is valid: they, and only they, must check their shares. */

@@ -5,7 +5,8 @@
  * it stands now (./state.ts).
  */
 import { fromHex } from '../../common/bytes.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { entrySignatureValid, memberOfActor, stationOf, type StationEntry, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ENTRY } from './entries.js';

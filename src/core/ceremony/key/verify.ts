@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { ok, type Failure, type Result } from '../../common/result.js';
+import { fail, failure } from './failures.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { verifyTranscriptText } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from './actors.js';
@@ -91,11 +92,9 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
 
   const closedFailures: Failure[] = [];
   if (verified.value.state.phase !== 'closed') {
-    closedFailures.push({
-      code: 'ceremony.not-closed',
-      message: { fr: `La cérémonie n'est pas close (étape : ${verified.value.state.phase}).`, en: `The ceremony is not closed (step: ${verified.value.state.phase}).` },
-      where: FILES.transcript,
-    });
+    closedFailures.push(
+      failure('ceremony.not-closed', `La cérémonie n'est pas close (étape : ${verified.value.state.phase}).`, `The ceremony is not closed (step: ${verified.value.state.phase}).`, FILES.transcript),
+    );
   } else {
     const file = await readFile(join(folder, FILES.publicKey), 'utf8').catch(() => null);
     let parsed: unknown = null;
@@ -105,14 +104,14 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
       parsed = null;
     }
     if (parsed === null || canonicalJson(parsed) !== canonicalJson(expectedPublicKeyFile(def.value, fp, verified.value))) {
-      closedFailures.push({
-        code: 'ceremony.public-key-file',
-        message: {
-          fr: `${FILES.publicKey} est absent ou diffère de ce que le journal établit (clé publique, membres qualifiés, clés de vérification, tête du journal).`,
-          en: `${FILES.publicKey} is missing or differs from what the transcript establishes (public key, qualified members, verification keys, transcript head).`,
-        },
-        where: FILES.publicKey,
-      });
+      closedFailures.push(
+        failure(
+          'ceremony.public-key-file',
+          `${FILES.publicKey} est absent ou diffère de ce que le journal établit (clé publique, membres qualifiés, clés de vérification, tête du journal).`,
+          `${FILES.publicKey} is missing or differs from what the transcript establishes (public key, qualified members, verification keys, transcript head).`,
+          FILES.publicKey,
+        ),
+      );
     }
   }
   check('public key', closedFailures);

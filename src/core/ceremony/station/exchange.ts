@@ -4,7 +4,7 @@
  * member's step with their token and writes the signed answer beside it. The service and the headless
  * demo (`sceau demo --stations`) both go through here.
  */
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { ok, type Failure, type Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
 import { FILES, KeyCeremony } from '../key/ceremony.js';
 import type { CeremonyContext, MemberStep } from '../key/ports.js';
@@ -13,6 +13,7 @@ import { TallyCeremony } from '../tally/ceremony.js';
 import type { TallyContext } from '../tally/folder.js';
 import type { JobControl } from '../tally/types.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
+import { fail, failure } from './failures.js';
 
 type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
 type TallyStationAction = 'mix' | 'decrypt' | 'sign';
@@ -82,20 +83,19 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
   const given = codes.find((x) => x.member === p.member);
   const expected = typeof p.identityKey === 'string' ? enrolmentCode(p.identityKey) : '';
   if (given !== undefined && normalisedCode(given.code) === normalisedCode(expected) && expected !== '') return undefined;
-  return {
-    code: given === undefined ? 'station.enrolment-code-missing' : 'station.enrolment-code',
-    message:
-      given === undefined
-        ? {
-            fr: `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`,
-            en: `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.`,
-          }
-        : {
-            fr: `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`,
-            en: `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.`,
-          },
-    where: `member ${p.member}`,
-  };
+  return given === undefined
+    ? failure(
+        'station.enrolment-code-missing',
+        `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`,
+        `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.`,
+        `member ${p.member}`,
+      )
+    : failure(
+        'station.enrolment-code',
+        `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`,
+        `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.`,
+        `member ${p.member}`,
+      );
 }
 
 interface EnrolmentCode {

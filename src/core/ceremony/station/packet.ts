@@ -17,9 +17,10 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { copyFileAtomic, fsyncFolder, isTempName, renameDurable, writeFileAtomic } from '../../common/atomic-file.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { isLockName } from '../../common/folder-lock.js';
-import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
 import { fileSha256 } from '../../election/record.js';
 import { entryOfLine, type StationEntry } from '../../transcript/transcript.js';
+import { fail, failure } from './failures.js';
 
 const PACKET_FORMAT = 'sceau/member-packet/v1';
 const ANSWER_FORMAT = 'sceau/station-answer/v1';
@@ -233,15 +234,13 @@ export async function readAnswers(packet: string): Promise<{ readonly answers: A
       continue;
     }
     const who = /^member-(\d+)-/.exec(name)?.[1];
-    const failure = {
-      code: 'station.answer',
-      message: {
-        fr: `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`,
-        en: `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.`,
-      },
-      where: file,
-    };
-    unreadable.push({ member: who === undefined ? null : Number(who), file, failure, sha256 });
+    const unread = failure(
+      'station.answer',
+      `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`,
+      `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.`,
+      file,
+    );
+    unreadable.push({ member: who === undefined ? null : Number(who), file, failure: unread, sha256 });
   }
   return { answers, unreadable };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { writeChunksAtomic } from '../../common/atomic-file.js';
 import { toHex } from '../../common/bytes.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { ok, type Failure, type Result } from '../../common/result.js';
 import { fileSha256, RECORD_FILES, tallyFile } from '../../election/record.js';
 import { countConstituency, type Pv, type Results } from '../../election/results.js';
 import type { UrnTrailer } from '../../election/urn.js';
@@ -20,6 +20,7 @@ import { readTallyFile, tallyFileChunks, type MixText } from './tally-file.js';
 import { TALLY_ENTRY, type JobControl } from './types.js';
 import { urnTrailer } from './urn-import.js';
 import { digestOf, largestFirst, mapLimit, partialWorkFile, readWorkBytes, shuffleWorkFile, workFileChunks } from './work-files.js';
+import { fail } from './failures.js';
 
 /** Step 6: combine, decode, write tally/<id>.json, count; entry tally.count. Progress in constituencies. */
 export async function count(f: TallyFolder, job: JobControl): Promise<Result<readonly Pv[]>> {

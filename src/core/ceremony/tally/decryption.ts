@@ -19,6 +19,7 @@ import { mixOutputs } from './mixes.js';
 import { checkImportOnStation, checkShufflesToDecrypt } from './station-checks.js';
 import { TALLY_ENTRY, type JobControl, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
 import { bytesDigest, canonicalBytes, ensureWorkDir, largestFirst, mapLimit, partialWorkFile } from './work-files.js';
+import { TALLY_FAILURES } from './failures.js';
 
 /** Removes member's partial work files; never throws (it runs on failure paths, whose failure it must not hide). */
 async function removePartials(f: TallyFolder, member: number): Promise<void> {
@@ -29,19 +30,18 @@ async function removePartials(f: TallyFolder, member: number): Promise<void> {
 function decryptionRefusal(f: TallyFolder, j: number): Failure | null {
   const m = f.state.members[j - 1]!;
   if (!m.qualified) {
-    return {
-      code: 'decryption.not-qualified',
-      message: {
-        fr: `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`,
-        en: `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.`,
-      },
-    };
+    return TALLY_FAILURES.failure(
+      'decryption.not-qualified',
+      `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`,
+      `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.`,
+    );
   }
   if (m.decrypted) {
-    return {
-      code: 'tally.member-twice',
-      message: { fr: `Le membre ${j} (${m.name}) a déjà déchiffré : un autre membre doit venir.`, en: `Member ${j} (${m.name}) already decrypted: another member must come.` },
-    };
+    return TALLY_FAILURES.failure(
+      'tally.member-twice',
+      `Le membre ${j} (${m.name}) a déjà déchiffré : un autre membre doit venir.`,
+      `Member ${j} (${m.name}) already decrypted: another member must come.`,
+    );
   }
   return null;
 }

@@ -5,10 +5,11 @@
  * that asked for them, which wipes them.
  */
 import { pointToHex } from '../../crypto/group.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
 import { listTokens, openToken, readToken, tokenPath, wipeSecrets, type TokenOptions } from '../../token/index.js';
 import type { TokenExpectations, TokenLocation } from '../key/ports.js';
 import type { TallyMemberSecrets, TallyTokenPort } from './types.js';
+import { fail } from './failures.js';
 
 /** The token's own message when it names the member already; otherwise "Membre j : …". */
 function naming(error: Failure, member: number): Result<never> {
@@ -30,7 +31,7 @@ async function missing(at: TokenLocation, expect: TokenExpectations, error: Fail
       at.drive,
     );
   }
-  return fail(
+  return passOn(
     error.code,
     `Aucun jeton du membre ${j} pour l'élection « ${expect.election} » sur le support « ${at.label} ».`,
     `No token of member ${j} for the election "${expect.election}" on the drive "${at.label}".`,

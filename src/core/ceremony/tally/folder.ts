@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BugError, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, ok, type Failure, type Result } from '../../common/result.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { fileSha256, RECORD_FILES } from '../../election/record.js';
 import type { Pv } from '../../election/results.js';
@@ -21,6 +21,7 @@ import { keyOutcome, readDefinition, type KeyOutcome } from './key-outcome.js';
 import { applyTallyEntry, cloneTallyState, foldTally, type TallyBasis, type TallyState } from './state.js';
 import { TALLY_ENTRY, type TallyDeviationKind, type TallyDeviationPayload, type TallyImportPayload, type TallyTokenPort } from './types.js';
 import { fileChanged, fileSize, streamAccepted } from './work-files.js';
+import { fail } from './failures.js';
 
 export interface TallyContext extends SessionContext {
   readonly tokens: TallyTokenPort;

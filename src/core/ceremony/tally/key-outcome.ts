@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { dkgResultFromJson, dkgResultToJson, type DkgResult } from '../../crypto/dkg/index.js';
 import { pointToHex } from '../../crypto/group.js';
 import { canonicalJson } from '../../common/canonical-json.js';
-import { catchInput, fail, ok, type Result } from '../../common/result.js';
+import { catchInput, ok, type Result } from '../../common/result.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
 import { verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { enrolledIdentityKeys } from './actors.js';
+import { fail } from './failures.js';
 
 /** The key ceremony's outcome as the tally uses it, established from keyceremony.jsonl and keys.json. */
 export interface KeyOutcome {

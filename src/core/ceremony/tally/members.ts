@@ -8,6 +8,7 @@ import { ok, type Result } from '../../common/result.js';
 import { clearForKeyOperation } from '../../workstation/offline-guard.js';
 import type { TallyFolder } from './folder.js';
 import type { TallyMemberSecrets, TallyMemberStep } from './types.js';
+import { failure } from './failures.js';
 
 /** Key operations refuse to run while a network interface is connected, unless a rehearsal overrides. */
 export async function offlineOrRefused(f: TallyFolder, member: number): Promise<Result<void>> {
@@ -25,14 +26,16 @@ export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<
   const sameKeys = s.verificationKey === f.keys.verificationKeys[j - 1] && s.electionKey === f.keys.electionKey;
   if (s.member !== j || enrolled !== toHex(s.identityKey) || !sameKeys) {
     wipe(s.identitySecret);
-    return f.deviation('token-refused', j, {
-      code: 'tally.token-mismatch',
-      message: {
-        fr: `Ce jeton n'est pas celui enrôlé pour le membre ${j} lors de la cérémonie des clés (clé d'identité ou clés de l'élection différentes).`,
-        en: `This token is not the one enrolled for member ${j} at the key ceremony (identity key or election keys differ).`,
-      },
-      where: step.token.drive,
-    });
+    return f.deviation(
+      'token-refused',
+      j,
+      failure(
+        'tally.token-mismatch',
+        `Ce jeton n'est pas celui enrôlé pour le membre ${j} lors de la cérémonie des clés (clé d'identité ou clés de l'élection différentes).`,
+        `This token is not the one enrolled for member ${j} at the key ceremony (identity key or election keys differ).`,
+        step.token.drive,
+      ),
+    );
   }
   return opened;
 }

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import type { CiphertextJson } from '../../crypto/elgamal.js';
 import { shuffleFromCanonicalText, type ShuffleFromText } from '../../crypto/fast/shuffle-text.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { notNow, type TallyFolder } from './folder.js';
 import { fileChanged, forEachWantedLine, readWorkText, shuffleWorkFile, streamAccepted } from './work-files.js';
+import { fail } from './failures.js';
 
 /**
  * The first shuffle's inputs of these constituencies: their accepted ciphertexts, in urn order, read

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { dkgResultToJson } from '../../crypto/dkg/index.js';
 import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { fail as passOn, ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { FILES as KEY_FILES } from '../key/ceremony.js';
 import type { StationOutbox } from '../key/ports.js';
@@ -19,6 +19,7 @@ import { loadTallyFolder, notOpened, type TallyContext, type TallyFolder } from 
 import { keyOutcome, readDefinition } from './key-outcome.js';
 import { DEFAULT_SHUFFLES, MAX_SHUFFLES, MIN_SHUFFLES, TALLY_ENTRY } from './types.js';
 import { fileSize } from './work-files.js';
+import { fail } from './failures.js';
 
 /** A file of the tally folder written at its creation: name and text. */
 type CreationFile = readonly [string, string];
@@ -45,7 +46,7 @@ async function verifiedKeyCeremony(keyCeremonyFolder: string): Promise<Result<vo
   const report = await verifyKeyCeremonyFolder(keyCeremonyFolder);
   if (report.ok) return ok(undefined);
   const first = report.failures[0]!;
-  return fail(first.code, `Cérémonie des clés refusée (${keyCeremonyFolder}) : ${first.message.fr}`, `Key ceremony refused (${keyCeremonyFolder}): ${first.message.en}`, first.where);
+  return passOn(first.code, `Cérémonie des clés refusée (${keyCeremonyFolder}) : ${first.message.fr}`, `Key ceremony refused (${keyCeremonyFolder}): ${first.message.en}`, first.where);
 }
 
 /**

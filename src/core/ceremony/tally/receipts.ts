@@ -4,11 +4,12 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-file.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
 import { fileSha256, receiptsText, RECORD_FILES } from '../../election/record.js';
 import type { TallyFolder } from './folder.js';
 import { TALLY_ENTRY } from './types.js';
 import { fileChanged, streamAccepted } from './work-files.js';
+import { fail } from './failures.js';
 
 /** Where receipts.txt went, how many receipts it holds, and its SHA-256 (what tally.receipts records). */
 export interface PublishedReceipts {

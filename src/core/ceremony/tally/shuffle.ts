@@ -6,7 +6,7 @@
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { toHex, wipe } from '../../common/bytes.js';
 import { writeFileDurable } from '../../common/atomic-file.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
 import { cancelled } from '../../pipeline/import.js';
 import type { CheckOutput, ShuffleMade } from '../../workers/tasks.js';
 import { failure, notNow, type TallyFolder } from './folder.js';
@@ -68,7 +68,7 @@ async function shuffleRound(f: TallyFolder, id: string, round: number, inputs: P
   // The mix comes back as the canonical text of its file and its packed outputs: no objects here.
   const made = await f.ctx.pool.run<ShuffleMade>({ kind: 'shuffle', fingerprint: fpHex, electionKey: f.keys.electionKey, label: `${id}/shuffle-${round}`, inputs });
   const bad = await f.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: f.keys.electionKey, inputs, shuffle: made.text });
-  if (bad) return fail(bad.code, `Mélange ${round} de ${id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
+  if (bad) return passOn(bad.code, `Mélange ${round} de ${id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
   const written = await writeFileDurable(shuffleWorkFile(f.folder, id, round), made.text);
   const entry = written.ok ? await record({ constituency: id, round, digest: bytesDigest(made.text) }) : written;
   return entry.ok ? ok(made) : entry;

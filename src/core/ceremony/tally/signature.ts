@@ -10,24 +10,20 @@ import type { TallyFolder } from './folder.js';
 import { openToken } from './members.js';
 import { checkCountOnStation } from './station-checks.js';
 import { TALLY_ENTRY, type JobControl, type TallyMemberStep } from './types.js';
+import { failure } from './failures.js';
 
 /** Why member j may not sign (did not decrypt, or already signed), or null. */
 function signatureRefusal(f: TallyFolder, j: number): Failure | null {
   const m = f.state.members[j - 1]!;
   if (!m.decrypted) {
-    return {
-      code: 'tally.not-decrypting',
-      message: {
-        fr: `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`,
-        en: `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.`,
-      },
-    };
+    return failure(
+      'tally.not-decrypting',
+      `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`,
+      `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.`,
+    );
   }
   if (m.signed) {
-    return {
-      code: 'tally.member-twice',
-      message: { fr: `Le membre ${j} (${m.name}) a déjà signé.`, en: `Member ${j} (${m.name}) already signed.` },
-    };
+    return failure('tally.member-twice', `Le membre ${j} (${m.name}) a déjà signé.`, `Member ${j} (${m.name}) already signed.`);
   }
   return null;
 }

@@ -29,6 +29,7 @@ import {
   type TallyResultsPayload,
   type TallySignaturePayload,
 } from './types.js';
+import { fail, type TallyFailureCode } from './failures.js';
 
 /** What the fold needs besides the transcript. */
 export interface TallyBasis {
@@ -107,15 +108,8 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
   };
 }
 
-function refuse(e: TranscriptEntry, code: string, fr: string, en: string): Result<never> {
-  return {
-    ok: false,
-    error: {
-      code,
-      message: { fr: `Journal du dépouillement, entrée ${e.seq} (${e.type}) : ${fr}`, en: `Tally transcript, entry ${e.seq} (${e.type}): ${en}` },
-      where: `${RECORD_FILES.tallyTranscript}:${e.seq + 1}`,
-    },
-  };
+function refuse(e: TranscriptEntry, code: TallyFailureCode, fr: string, en: string): Result<never> {
+  return fail(code, `Journal du dépouillement, entrée ${e.seq} (${e.type}) : ${fr}`, `Tally transcript, entry ${e.seq} (${e.type}): ${en}`, `${RECORD_FILES.tallyTranscript}:${e.seq + 1}`);
 }
 
 const order = (e: TranscriptEntry, phase: TallyPhase): Result<never> =>

@@ -8,7 +8,7 @@ import type { CheckOutput } from '../../workers/tasks.js';
 import { shuffleFromCanonicalText } from '../../crypto/fast/shuffle-text.js';
 import { writeFileDurable } from '../../common/atomic-file.js';
 import { fromHex, toHex } from '../../common/bytes.js';
-import { fail, ok, type Failure, type Result } from '../../common/result.js';
+import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
 import { verifyPvSignature } from '../../election/results.js';
 import { cancelled } from '../../pipeline/import.js';
 import { entrySignatureValid, memberOfActor, stationOf, type StationEntry } from '../../transcript/transcript.js';
@@ -18,6 +18,7 @@ import { mixOutputs, roundInputs } from './mixes.js';
 import { applyTallyEntry, cloneTallyState } from './state.js';
 import { TALLY_ENTRY, type JobControl, type TallyDecryptionPayload, type TallyShufflePayload, type TallySignaturePayload } from './types.js';
 import { ensureWorkDir, partialWorkFile, readWorkBytes, shuffleWorkFile } from './work-files.js';
+import { fail } from './failures.js';
 
 /** A work file to write into the folder: its path and its canonical JSON. */
 interface WorkWrite {
@@ -149,7 +150,7 @@ async function bring(
   const read = await readWorkBytes(from, digest, what, isCanonical);
   if (!read.ok) return read;
   const bad = await check(read.value);
-  if (bad) return fail(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
+  if (bad) return passOn(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
   return ok({ to, text: read.value });
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { chunksSha256 } from '../../common/atomic-file.js';
 import { toHex } from '../../common/bytes.js';
-import { fail, ok, type Bilingual, type Failure, type Result } from '../../common/result.js';
+import { ok, type Bilingual, type Failure, type Result } from '../../common/result.js';
 import { RECORD_FILES, tallyFile } from '../../election/record.js';
 import { cancelled, importUrn as importUrnFile } from '../../pipeline/import.js';
 import { packCiphertextsHex } from '../../crypto/fast/ciphertexts.js';
@@ -20,6 +20,7 @@ import { readTallyFile } from './tally-file.js';
 import { TALLY_ENTRY, type JobControl, type TallyShufflePayload } from './types.js';
 import { acceptedLines, rejectedLines } from './urn-import.js';
 import { digestOf, largestFirst, mapLimit } from './work-files.js';
+import { fail } from './failures.js';
 
 /**
  * On a member's station, before its first use of the urn (a shuffle or a decryption): the packet's urn

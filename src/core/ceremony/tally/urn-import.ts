@@ -6,7 +6,7 @@
 import { basename, join } from 'node:path';
 import { fromHex } from '../../common/bytes.js';
 import { renameDurable, writeChunksAtomic } from '../../common/atomic-file.js';
-import { fail, ok, type Result } from '../../common/result.js';
+import { ok, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { checkTrailer, rejectionMessage, type UrnTrailer } from '../../election/urn.js';
 import { acceptedCounts, cancelled, importUrn as importUrnFile, receiptAt, type ImportResult } from '../../pipeline/import.js';
@@ -14,6 +14,7 @@ import { notNow, type TallyFolder } from './folder.js';
 import { TALLY_ENTRY, type JobControl, type TallyImportPayload, type UrnReport } from './types.js';
 import { urnReport } from './urn-report.js';
 import { copyDurable, ensureWorkDir, fileSize, readLastLine, readRejected, removeWorkDir, workDir } from './work-files.js';
+import { fail } from './failures.js';
 
 /**
  * accepted.jsonl and rejected.jsonl as an import gives them (docs/record.md §3), line by line: what

@@ -13,10 +13,11 @@ import { fsyncFolder, writeFailure, writePoint } from '../../common/atomic-file.
 import { readFileShared } from '../../common/shared-file.js';
 import { canonicalBytes, canonicalJson, parseJsonBytes } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
-import { catchInput, fail, InputError, ok, type Result } from '../../common/result.js';
+import { catchInput, ok, type InputError, type Result } from '../../common/result.js';
 import { RECORD_FILES } from '../../election/record.js';
 import type { RejectionCode } from '../../election/urn.js';
 import type { Bilingual } from '../../common/result.js';
+import { fail, inputError } from './failures.js';
 
 export { canonicalBytes, parseJsonBytes };
 
@@ -98,7 +99,7 @@ function workFileChanged(path: string, what: Bilingual): Result<never> {
 }
 
 function workFileChangedError(path: string, what: Bilingual): InputError {
-  return new InputError(
+  return inputError(
     'tally.work-file',
     `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
     `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,

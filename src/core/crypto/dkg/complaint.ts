@@ -7,7 +7,8 @@
 import { DOMAIN } from '../domain.js';
 import { G, L, randomScalar, type Point, type ScalarSource } from '../group.js';
 import { proveChaumPedersen, verifyChaumPedersen, type ChaumPedersenStatement } from '../proofs/chaum-pedersen.js';
-import { catchInput, fail, missingCase, ok, type Result } from '../../common/result.js';
+import { catchInput, missingCase, ok, type Result } from '../../common/result.js';
+import { fail, failure } from './failures.js';
 import { assertKeys, assertMember, assertParams, isMember, keyOf, type DkgParams } from './params.js';
 import { shareMatches } from './polynomial.js';
 import { boxContext, readContributions, type Contribution, type Round1Entry } from './round1.js';
@@ -133,8 +134,7 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
     return {
       complainant: j,
       verdict: 'rejected',
-      code: 'dkg.complaint.malformed',
-      message: { fr: `Plainte d'un auteur inconnu (${j}) : les membres vont de 1 à ${params.n}.`, en: `Complaint from an unknown author (${j}): members are 1 to ${params.n}.` },
+      ...failure('dkg.complaint.malformed', `Plainte d'un auteur inconnu (${j}) : les membres vont de 1 à ${params.n}.`, `Complaint from an unknown author (${j}): members are 1 to ${params.n}.`),
     };
   }
   const decoded = catchInput(() => complaintFromJson(entry.complaint, `member ${j} complaint`));
@@ -143,8 +143,7 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
     return {
       complainant: j,
       verdict: 'rejected',
-      code: 'dkg.complaint.malformed',
-      message: { fr: `La plainte du membre ${j} est illisible : ${e.message.fr}`, en: `Member ${j}'s complaint is unreadable: ${e.message.en}` },
+      ...failure('dkg.complaint.malformed', `La plainte du membre ${j} est illisible : ${e.message.fr}`, `Member ${j}'s complaint is unreadable: ${e.message.en}`),
     };
   }
   const complaint = decoded.value;
@@ -153,16 +152,18 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
     return {
       complainant: j,
       verdict: 'rejected',
-      code: 'dkg.complaint.impostor',
-      message: { fr: `Le membre ${j} a publié une plainte au nom du membre ${complaint.complainant}.`, en: `Member ${j} published a complaint in the name of member ${complaint.complainant}.` },
+      ...failure(
+        'dkg.complaint.impostor',
+        `Le membre ${j} a publié une plainte au nom du membre ${complaint.complainant}.`,
+        `Member ${j} published a complaint in the name of member ${complaint.complainant}.`,
+      ),
     };
   }
   if (!isMember(params, i)) {
     return {
       complainant: j,
       verdict: 'rejected',
-      code: 'dkg.complaint.malformed',
-      message: { fr: `La plainte du membre ${j} vise un membre inconnu (${i}).`, en: `Member ${j}'s complaint accuses an unknown member (${i}).` },
+      ...failure('dkg.complaint.malformed', `La plainte du membre ${j} vise un membre inconnu (${i}).`, `Member ${j}'s complaint accuses an unknown member (${i}).`),
     };
   }
   const accused = contributions[i - 1]!;
@@ -171,11 +172,11 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
       complainant: j,
       accused: i,
       verdict: 'moot',
-      code: 'dkg.complaint.moot',
-      message: {
-        fr: `La plainte du membre ${j} contre le membre ${i} est sans objet : le membre ${i} est déjà disqualifié à l'issue du premier tour.`,
-        en: `Member ${j}'s complaint against member ${i} is moot: member ${i} was already disqualified after round 1.`,
-      },
+      ...failure(
+        'dkg.complaint.moot',
+        `La plainte du membre ${j} contre le membre ${i} est sans objet : le membre ${i} est déjà disqualifié à l'issue du premier tour.`,
+        `Member ${j}'s complaint against member ${i} is moot: member ${i} was already disqualified after round 1.`,
+      ),
     };
   }
   if (!verifyChaumPedersen(complaintStatement(params, encryptionKeys, accused.message, accused.digest, j, complaint.dh), complaint.proof)) {
@@ -183,11 +184,11 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
       complainant: j,
       accused: i,
       verdict: 'rejected',
-      code: 'dkg.complaint.proof',
-      message: {
-        fr: `La plainte du membre ${j} contre le membre ${i} est rejetée : sa preuve (Chaum–Pedersen) est fausse.`,
-        en: `Member ${j}'s complaint against member ${i} is rejected: its (Chaum–Pedersen) proof does not verify.`,
-      },
+      ...failure(
+        'dkg.complaint.proof',
+        `La plainte du membre ${j} contre le membre ${i} est rejetée : sa preuve (Chaum–Pedersen) est fausse.`,
+        `Member ${j}'s complaint against member ${i} is rejected: its (Chaum–Pedersen) proof does not verify.`,
+      ),
     };
   }
   const { status, share } = judgeBox(params, encryptionKeys, accused, j, complaint.dh);
@@ -197,16 +198,14 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
         complainant: j,
         accused: i,
         verdict: 'upheld',
-        code: 'dkg.share.undecryptable',
-        message: { fr: `Le membre ${i} a envoyé au membre ${j} une part indéchiffrable.`, en: `Member ${i} sent member ${j} a share that cannot be decrypted.` },
+        ...failure('dkg.share.undecryptable', `Le membre ${i} a envoyé au membre ${j} une part indéchiffrable.`, `Member ${i} sent member ${j} a share that cannot be decrypted.`),
       };
     case 'invalid':
       return {
         complainant: j,
         accused: i,
         verdict: 'upheld',
-        code: 'dkg.share.invalid',
-        message: { fr: `Le membre ${i} a envoyé une part invalide au membre ${j}.`, en: `Member ${i} sent an invalid share to member ${j}.` },
+        ...failure('dkg.share.invalid', `Le membre ${i} a envoyé une part invalide au membre ${j}.`, `Member ${i} sent an invalid share to member ${j}.`),
         share: share!,
       };
     case 'valid':
@@ -214,11 +213,11 @@ export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point
         complainant: j,
         accused: i,
         verdict: 'dismissed',
-        code: 'dkg.complaint.dismissed',
-        message: {
-          fr: `La plainte du membre ${j} contre le membre ${i} est infondée : la part reçue était valide (elle est désormais publique).`,
-          en: `Member ${j}'s complaint against member ${i} is unfounded: the share received was valid (it is now public).`,
-        },
+        ...failure(
+          'dkg.complaint.dismissed',
+          `La plainte du membre ${j} contre le membre ${i} est infondée : la part reçue était valide (elle est désormais publique).`,
+          `Member ${j}'s complaint against member ${i} is unfounded: the share received was valid (it is now public).`,
+        ),
         share: share!,
       };
     default:

@@ -5,7 +5,8 @@
  *   x_j = Σ_{i∈Q} s_ij mod L,   checked by   x_j·G = Y_j   before it is sealed to the token.
  */
 import { mod, type Point } from '../group.js';
-import { BugError, fail, ok, type Result } from '../../common/result.js';
+import { BugError, ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import { assertKeys, assertMember, assertParams, type DkgParams } from './params.js';
 import { baseTimes } from './polynomial.js';
 import { checkOwnKey, judgeBox, type ComplaintEntry } from './complaint.js';

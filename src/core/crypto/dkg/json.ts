@@ -6,7 +6,8 @@
  * equal values give byte-identical JSON.
  */
 import { fromHex, toHex } from '../../common/bytes.js';
-import { InputError, type Bilingual, type Failure } from '../../common/result.js';
+import type { Bilingual, Failure } from '../../common/result.js';
+import { inputError } from './failures.js';
 import { pointFromHex, pointToHex, scalarFromHex, scalarToHex } from '../group.js';
 import type { SchnorrProof } from '../proofs/schnorr.js';
 import { MAX_MEMBERS } from './params.js';
@@ -116,39 +117,39 @@ export function dkgResultToJson(r: DkgResult): DkgResultJson {
 
 function record(v: unknown, where: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new InputError('json.object', 'Objet JSON attendu.', 'Expected a JSON object.', where);
+    throw inputError('json.object', 'Objet JSON attendu.', 'Expected a JSON object.', where);
   }
   const o = v as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!required.includes(key) && !optional.includes(key)) throw new InputError('json.key', `Champ inattendu « ${key} ».`, `Unexpected field "${key}".`, where);
+    if (!required.includes(key) && !optional.includes(key)) throw inputError('json.key', `Champ inattendu « ${key} ».`, `Unexpected field "${key}".`, where);
   }
   for (const key of required) {
-    if (!(key in o)) throw new InputError('json.missing', `Champ « ${key} » manquant.`, `Missing field "${key}".`, where);
+    if (!(key in o)) throw inputError('json.missing', `Champ « ${key} » manquant.`, `Missing field "${key}".`, where);
   }
   return o;
 }
 
 function integer(v: unknown, where: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new InputError('json.integer', 'Entier positif ou nul attendu.', 'Expected a non-negative integer.', where);
+    throw inputError('json.integer', 'Entier positif ou nul attendu.', 'Expected a non-negative integer.', where);
   }
   return v;
 }
 
 function array(v: unknown, where: string, max = MAX_MEMBERS): unknown[] {
-  if (!Array.isArray(v)) throw new InputError('json.array', 'Liste JSON attendue.', 'Expected a JSON array.', where);
-  if (v.length > max) throw new InputError('json.array-length', `Liste de ${v.length} éléments (au plus ${max}).`, `Array of ${v.length} items (at most ${max}).`, where);
+  if (!Array.isArray(v)) throw inputError('json.array', 'Liste JSON attendue.', 'Expected a JSON array.', where);
+  if (v.length > max) throw inputError('json.array-length', `Liste de ${v.length} éléments (au plus ${max}).`, `Array of ${v.length} items (at most ${max}).`, where);
   return v;
 }
 
 function text(v: unknown, where: string): string {
-  if (typeof v !== 'string') throw new InputError('json.string', 'Chaîne attendue.', 'Expected a string.', where);
+  if (typeof v !== 'string') throw inputError('json.string', 'Chaîne attendue.', 'Expected a string.', where);
   return v;
 }
 
 function hexBytes(v: unknown, length: number, where: string): Uint8Array {
   if (typeof v !== 'string' || v.length !== 2 * length || !/^[0-9a-f]*$/.test(v)) {
-    throw new InputError('hex.format', `Attendu : ${2 * length} chiffres hexadécimaux minuscules.`, `Expected ${2 * length} lower-case hexadecimal digits.`, where);
+    throw inputError('hex.format', `Attendu : ${2 * length} chiffres hexadécimaux minuscules.`, `Expected ${2 * length} lower-case hexadecimal digits.`, where);
   }
   return fromHex(v);
 }
@@ -204,7 +205,7 @@ function failureFromJson(v: unknown, where: string): Failure {
 function verdictFromJson(v: unknown, where: string): ComplaintVerdict {
   const o = record(v, where, ['complainant', 'verdict', 'code', 'message'], ['accused', 'share']);
   const verdict = o.verdict as Verdict;
-  if (!VERDICTS.includes(verdict)) throw new InputError('dkg.json.verdict', 'Verdict inconnu.', 'Unknown verdict.', `${where}.verdict`);
+  if (!VERDICTS.includes(verdict)) throw inputError('dkg.json.verdict', 'Verdict inconnu.', 'Unknown verdict.', `${where}.verdict`);
   return {
     complainant: integer(o.complainant, `${where}.complainant`),
     ...(o.accused === undefined ? {} : { accused: integer(o.accused, `${where}.accused`) }),

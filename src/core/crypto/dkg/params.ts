@@ -4,7 +4,8 @@
  */
 import type { Fingerprint } from '../fiat-shamir.js';
 import type { Point } from '../group.js';
-import { BugError, fail, ok, type Result } from '../../common/result.js';
+import { BugError, ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 
 export interface DkgParams {
   /** The election definition's fingerprint (docs/protocol.md §3.1), 32 bytes. */

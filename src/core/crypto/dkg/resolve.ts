@@ -4,7 +4,8 @@
  * can recompute it from the transcript alone (round-1 entries, complaint entries, the roster's keys).
  */
 import { msm, type Point } from '../group.js';
-import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import { fail, failure } from './failures.js';
 import { assertKeys, assertParams, type DkgParams } from './params.js';
 import { powers } from './polynomial.js';
 import { judgeComplaint, type ComplaintEntry } from './complaint.js';
@@ -40,7 +41,7 @@ function assessContributions(params: DkgParams, encryptionKeys: readonly Point[]
 }
 
 function absent(member: number): Failure {
-  return { code: 'dkg.round1.absent', message: { fr: `Le membre ${member} n'a publié aucune contribution.`, en: `Member ${member} published no contribution.` }, where: `member ${member}` };
+  return failure('dkg.round1.absent', `Le membre ${member} n'a publié aucune contribution.`, `Member ${member} published no contribution.`, `member ${member}`);
 }
 
 /**

@@ -6,7 +6,8 @@
 import { DOMAIN } from '../domain.js';
 import { G, randomScalar, type Point, type ScalarSource } from '../group.js';
 import { proveSchnorr, verifySchnorr, type SchnorrStatement } from '../proofs/schnorr.js';
-import { catchInput, fail, ok, type Failure, type Result } from '../../common/result.js';
+import { catchInput, fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
+import { fail, type DkgFailureCode } from './failures.js';
 import { assertKeys, assertMember, assertParams, isMember, keyOf, type DkgParams } from './params.js';
 import { commit, evaluate, randomPolynomial } from './polynomial.js';
 import { commitmentsDigest, ephemeralOf, sealShare, SHARE_BOX_BYTES, type BoxContext } from './share-box.js';
@@ -126,7 +127,7 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
   if (!isMember(params, i)) {
     return fail('dkg.round1.dealer', `Contribution d'un membre inconnu (${i}) : les membres vont de 1 à ${params.n}.`, `Contribution from an unknown member (${i}): members are 1 to ${params.n}.`);
   }
-  const bad = (code: string, fr: string, en: string): Result<Round1Message> =>
+  const bad = (code: Extract<DkgFailureCode, `dkg.round1.${string}`>, fr: string, en: string): Result<Round1Message> =>
     fail(code, `La contribution du membre ${i} est invalide : ${fr}`, `Member ${i}'s contribution is invalid: ${en}`, `member ${i}`);
   if (message.commitments.length !== params.t) {
     return bad(
@@ -192,7 +193,8 @@ export function readRound1(params: DkgParams, entry: Round1Entry): Result<Round1
   const decoded = catchInput(() => round1FromJson(entry.message, `member ${m} round 1`));
   if (!decoded.ok) {
     const e = decoded.error;
-    return fail(e.code, `La contribution du membre ${m} est illisible : ${e.message.fr}`, `Member ${m}'s contribution is unreadable: ${e.message.en}`, e.where ?? `member ${m}`);
+    // The decoder's failure, passed on with its code: only the message names the member.
+    return passOn(e.code, `La contribution du membre ${m} est illisible : ${e.message.fr}`, `Member ${m}'s contribution is unreadable: ${e.message.en}`, e.where ?? `member ${m}`);
   }
   if (decoded.value.dealer !== m) {
     return fail(

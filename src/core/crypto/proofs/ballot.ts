@@ -21,7 +21,8 @@ import type { Encoder } from '../encoding.js';
 import { challengeScalar, type Fingerprint } from '../fiat-shamir.js';
 import { G, mod, msm, randomScalar, scalarFromHex, scalarToHex, bytesToNumberLE, type Point, type ScalarSource } from '../group.js';
 import { ciphertextFromJson, ciphertextToJson, decodePointHex, encrypt, fixedBaseG, pointBytes, pointHex, type Ciphertext, type CiphertextJson } from '../elgamal.js';
-import { BugError, catchInput, fail, InputError, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import { fail, inputError } from './failures.js';
 
 /** What a ballot is bound to, besides its ciphertext. */
 export interface BallotContext {
@@ -99,12 +100,12 @@ export function ballotFromJson(json: unknown, where = 'ballot'): Ballot {
 
 function record(json: unknown, keys: readonly string[], where: string): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InputError('ballot.shape', `Objet attendu avec les champs ${keys.join(', ')}.`, `Expected an object with fields ${keys.join(', ')}.`, where);
+    throw inputError('ballot.shape', `Objet attendu avec les champs ${keys.join(', ')}.`, `Expected an object with fields ${keys.join(', ')}.`, where);
   }
   const o = json as Record<string, unknown>;
   const actual = Object.keys(o);
   if (actual.length !== keys.length || !keys.every((k) => k in o)) {
-    throw new InputError('ballot.shape', `Champs attendus : exactement ${keys.join(', ')}.`, `Expected exactly the fields ${keys.join(', ')}.`, where);
+    throw inputError('ballot.shape', `Champs attendus : exactement ${keys.join(', ')}.`, `Expected exactly the fields ${keys.join(', ')}.`, where);
   }
   return o;
 }

@@ -11,7 +11,8 @@
  * ciphertext, as in ../elgamal.ts), equal lengths inside the proof. It throws InputError; the
  * `parse…` functions return a Result.
  */
-import { catchInput, InputError, type Result } from '../../common/result.js';
+import { catchInput, type InputError, type Result } from '../../common/result.js';
+import { inputError } from './failures.js';
 import { ciphertextFromJson, ciphertextToJson, decodePointHex, pointHex, type Ciphertext, type CiphertextJson } from '../elgamal.js';
 import { scalarFromHex, scalarToHex, type Point } from '../group.js';
 import type { ShuffleProof } from './proof.js';
@@ -64,7 +65,7 @@ export function shuffleToJson(s: Shuffle): ShuffleJson {
 // --- decoding (untrusted input) ---
 
 function shapeError(where: string, fr: string, en: string): InputError {
-  return new InputError('shuffle.json', `Preuve de mélange mal formée : ${fr}`, `Malformed shuffle proof: ${en}`, where);
+  return inputError('shuffle.json', `Preuve de mélange mal formée : ${fr}`, `Malformed shuffle proof: ${en}`, where);
 }
 
 /** A plain object with exactly `keys`. */

@@ -21,7 +21,8 @@
  *
  * Indices are 0-based in code and JSON (position i here is H_{i+1} in the documents).
  */
-import { BugError, fail, ok, type Result } from '../../common/result.js';
+import { BugError, ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import { DOMAIN } from '../domain.js';
 import { encodeCiphertexts, pointBytes, type Ciphertext } from '../elgamal.js';
 import type { Encoder } from '../encoding.js';
@@ -221,11 +222,14 @@ export interface VerifyOptions {
 
 const MASK_128 = (1n << 128n) - 1n;
 
-function invalidEquation<T>(name: string, where: string): Result<T> {
+/** The equations of {@link verifyShuffle}, each named in its failure's code (`shuffle.equation.t1`…). */
+type Equation = 't1' | 't2' | 't3' | 't4a' | 't4b' | 'tHat';
+
+function invalidEquation<T>(name: Equation, where: string): Result<T> {
   return fail(`shuffle.equation.${name}`, `La preuve de mélange est invalide : l'équation ${where} ne tient pas.`, `The shuffle proof is invalid: equation ${where} does not hold.`, `proof.${where}`);
 }
 
-function malformed<T>(code: string, fr: string, en: string, where: string): Result<T> {
+function malformed<T>(code: 'empty' | 'identity' | 'length' | 'scalar', fr: string, en: string, where: string): Result<T> {
   return fail(`shuffle.${code}`, `Mélange mal formé : ${fr}`, `Malformed shuffle: ${en}`, where);
 }
 

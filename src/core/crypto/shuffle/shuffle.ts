@@ -2,7 +2,8 @@
  * The mix: permute and re-encrypt a list of ciphertexts, with a proof of shuffle (Haenni et al.
  * GenShuffle + GenShuffleProof), and chains of such mixes by successive mix servers (docs/shuffle.md §6).
  */
-import { BugError, fail, ok, type Result } from '../../common/result.js';
+import { BugError, fail as passOn, ok, type Result } from '../../common/result.js';
+import { fail } from './failures.js';
 import { reEncrypt, type Ciphertext } from '../elgamal.js';
 import type { Fingerprint } from '../fiat-shamir.js';
 import { randomScalar, type Point, type ScalarSource } from '../group.js';
@@ -79,7 +80,7 @@ export function verifyChain(ctx: ShuffleContext, inputs: readonly Ciphertext[], 
     const r = verifyOneShuffle(ctx, current, s, options);
     if (!r.ok) {
       const e = r.error;
-      return fail(e.code, `Mélange n° ${k} (« ${s.label} ») : ${e.message.fr}`, `Shuffle #${k} ("${s.label}"): ${e.message.en}`, `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`);
+      return passOn(e.code, `Mélange n° ${k} (« ${s.label} ») : ${e.message.fr}`, `Shuffle #${k} ("${s.label}"): ${e.message.en}`, `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`);
     }
     current = s.outputs;
   }

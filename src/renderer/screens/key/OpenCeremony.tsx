@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyView, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
+import { failure as newFailure } from './failures.js';
 import { FailureMessage, FolderField } from '../../components.js';
 import { DefinitionForm, draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './DefinitionForm.js';
 
@@ -31,7 +32,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
       setFileDefinition(JSON.parse(await file.text()));
     } catch (e) {
       setFileDefinition(null);
-      setFailure({ code: 'definition.json', message: { fr: t('key.open.readError', { lng: 'fr', message: String(e) }), en: t('key.open.readError', { lng: 'en', message: String(e) }) } });
+      setFailure(newFailure('definition.json', t('key.open.readError', { lng: 'fr', message: String(e) }), t('key.open.readError', { lng: 'en', message: String(e) })));
     }
   };
 
