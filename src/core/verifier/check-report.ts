@@ -86,31 +86,7 @@ export async function* jsonLines(path: string): AsyncGenerator<{ line: number; v
   }
 }
 
-/**
- * A value read from a file, as text for a message: its JSON, cut after `max` characters. Never String()
- * or a template literal on such a value: `{"toString":1}` makes them throw. JSON.parse makes no value
- * JSON.stringify cannot write; `undefined` (a key absent) is written `undefined`.
- */
-export function shown(v: unknown, max = 80): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(v);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) return v === undefined ? 'undefined' : '?';
-  if (text.length <= max) return text;
-  // Not between the two halves of a surrogate pair.
-  const end = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
-  return `${text.slice(0, end)}…`;
-}
-
 export const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
-
-/** Whether `v` is an object with exactly these keys (no more, no fewer). */
-export function exactKeys(v: unknown, keys: readonly string[]): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && canonicalJson(Object.keys(v).sort()) === canonicalJson([...keys].sort());
-}
 
 export function payloadOf(e: TranscriptEntry): Record<string, unknown> {
   return (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;

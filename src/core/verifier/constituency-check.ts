@@ -8,7 +8,8 @@ import type { CheckOutput, CombineOutput, CombineTask } from '../workers/tasks.j
 import type { TranscriptEntry } from './transcript.js';
 import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
 import { readFileShared } from '../common/shared-file.js';
-import { Report, canonicalOrEmpty, digestOf, entryFor, exactKeys, missing, objects, payloadOf } from './check-report.js';
+import { Report, canonicalOrEmpty, digestOf, entryFor, missing, objects, payloadOf } from './check-report.js';
+import { hasExactly } from './shapes.js';
 
 export const NO_CIPHERTEXTS: PackedCiphertexts = { n: 0, a: new Uint8Array(0), b: new Uint8Array(0) };
 
@@ -36,7 +37,7 @@ export async function checkConstituency(
   }
   const f = read.file;
   const partials = objects(f['partials']);
-  if (!exactKeys(f, TALLY_FILE_KEYS) || f['format'] !== TALLY_FILE_FORMAT || !Array.isArray(f['partials']) || partials.length !== f['partials'].length) {
+  if (!hasExactly(f, TALLY_FILE_KEYS) || f['format'] !== TALLY_FILE_FORMAT || !Array.isArray(f['partials']) || partials.length !== f['partials'].length) {
     report.fail('tally.file-shape', `${name} n'a pas exactement la forme de docs/record.md §6.`, `${name} does not have exactly the shape of docs/record.md §6.`, name);
   }
   const countMembers = entries.find((e) => e.type === 'tally.count');

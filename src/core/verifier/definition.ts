@@ -16,6 +16,7 @@ import { Encoder } from '../crypto/encoding.js';
 import { fromHex } from '../common/bytes.js';
 import { catchInput, type Result } from '../common/result.js';
 import { inputError } from './failures.js';
+import { isRecord } from './shapes.js';
 
 export const DEFINITION_FORMAT = 'sceau/election/v1';
 
@@ -79,10 +80,6 @@ const FILE = 'election.json';
 /** Refuses the definition; `where` is the JSON path of the fault (`election.board.threshold`). */
 function refuse(where: string, fr: string, en: string): never {
   throw inputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** An object with exactly `required` keys and perhaps some of `optional` (§1: unknown fields are refused). */

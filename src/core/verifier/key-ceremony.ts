@@ -13,7 +13,8 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { failure } from './failures.js';
-import { hasExactly, isSessionAnnouncement, memberOfActor, stationOf, verifyTranscriptText, workstationActorOf, type ActorKeys, type TranscriptEntry } from './transcript.js';
+import { hasExactly } from './shapes.js';
+import { isSessionAnnouncement, memberOfActor, stationOf, verifyTranscriptText, workstationActorOf, type ActorKeys, type TranscriptEntry } from './transcript.js';
 
 /** What the replay needs of an election definition (the field names of docs/formats.md §2, so a whole definition fits). */
 interface KeyCeremonyDefinition {

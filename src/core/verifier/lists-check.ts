@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { RECEIPT_LINE_BYTES, receiptsOrder, ReceiptsText, RECORD_FILES, REJECTION_CODES } from './record-files.js';
 import { idAt, RECEIPT_BYTES, receiptAt, type UrnReading, type UrnRejectionCode } from './urn.js';
 import type { TranscriptEntry } from './transcript.js';
-import { Report, jsonLines, missing, payloadOf, sha256OrEmpty, shown } from './check-report.js';
+import { Report, jsonLines, missing, payloadOf, sha256OrEmpty } from './check-report.js';
+import { shown } from './shapes.js';
 
 export type Verdict = { status: 'accepted'; id: string; constituency: string; receipt: string } | { status: 'rejected'; code: UrnRejectionCode; id?: string };
 

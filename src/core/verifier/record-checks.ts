@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ElectionDefinition } from './definition.js';
 import { fileSha256, MANIFEST_FORMAT, notRegular, RECORD_FILES, scanRecord, tallyFile, type RecordListing } from './record-files.js';
 import { lenientEntries } from './transcript.js';
-import { Report, exactKeys, missing, parseJson, shown } from './check-report.js';
+import { Report, missing, parseJson } from './check-report.js';
+import { hasExactly, shown } from './shapes.js';
 
 /**
  * Whether election.json is the definition the record was made for: both transcripts start from its
@@ -75,7 +76,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** What is wrong with manifest item `v` (docs/record.md §9), in French and English, or undefined when it is one. */
 function itemFault(v: unknown): { fr: string; en: string } | undefined {
-  if (!exactKeys(v, ITEM_KEYS)) {
+  if (!hasExactly(v, ITEM_KEYS)) {
     const keys = isObject(v) ? ` : ses clés sont ${shown(Object.keys(v))}` : '';
     const keysEn = isObject(v) ? `: its keys are ${shown(Object.keys(v))}` : '';
     return { fr: `n'est pas un objet aux seules clés path, bytes et sha256 (${shown(v)})${keys}`, en: `is not an object with exactly the keys path, bytes and sha256 (${shown(v)})${keysEn}` };
@@ -107,7 +108,7 @@ function readManifest(report: Report, text: string): { paths: Set<string>; items
   };
   const m = parseJson(text);
   if (m === undefined) return unreadable("ce n'est pas un texte JSON", 'it is not JSON text');
-  if (!exactKeys(m, MANIFEST_KEYS)) {
+  if (!hasExactly(m, MANIFEST_KEYS)) {
     const fr = isObject(m) ? `ses clés sont ${shown(Object.keys(m))}` : `c'est ${shown(m)}`;
     const en = isObject(m) ? `its keys are ${shown(Object.keys(m))}` : `it is ${shown(m)}`;
     return unreadable(`un objet aux seules clés format et files est attendu ; ${fr}`, `an object with exactly the keys format and files is expected; ${en}`);

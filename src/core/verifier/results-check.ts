@@ -8,7 +8,8 @@ import { RECORD_FILES } from './record-files.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from './results-rules.js';
 import type { UrnReading } from './urn.js';
 import type { TranscriptEntry } from './transcript.js';
-import { Report, canonicalOrEmpty, digestOf, exactKeys, missing, objects, parseJson, payloadOf, readText } from './check-report.js';
+import { Report, canonicalOrEmpty, digestOf, missing, objects, parseJson, payloadOf, readText } from './check-report.js';
+import { hasExactly } from './shapes.js';
 
 /** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
 export function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid: string, signature: string): boolean {
@@ -33,14 +34,14 @@ export const PV_KEYS = ['constituency', 'inscrits', 'votants', 'aVoteParInternet
 export function checkResultsShape(report: Report, r: Record<string, unknown>, present: readonly number[], def: ElectionDefinition, name: string): void {
   const members = r['members'] as unknown[];
   const ascending = members.every((m, i) => typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= def.board.members.length && (i === 0 || m > (members[i - 1] as number)));
-  const pvsExact = (r['constituencies'] as unknown[]).every((pv) => exactKeys(pv, PV_KEYS));
+  const pvsExact = (r['constituencies'] as unknown[]).every((pv) => hasExactly(pv, PV_KEYS));
   const rows = r['signatures'] as unknown[];
   const pairs = new Set(
-    rows.map((x) => (exactKeys(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')),
+    rows.map((x) => (hasExactly(x, ['member', 'constituency', 'signature']) ? `${String((x as { member: unknown }).member)}/${String((x as { constituency: unknown }).constituency)}` : '?')),
   );
   const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
   const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
-  if (!exactKeys(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
+  if (!hasExactly(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
     report.fail(
       'results.shape',
       `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`,

@@ -6,8 +6,9 @@
 import { fromHex } from '../common/bytes.js';
 import type { Result } from '../common/result.js';
 import type { TallyOrderDefinition, TallyTranscriptEntry } from './tally-order-types.js';
-import { disagrees, ENTRY, HEX64, isRecord, isStationEntry } from './tally-order-entries.js';
-import { workstationActorOf } from './transcript.js';
+import { disagrees, ENTRY, HEX64, isStationEntry } from './tally-order-entries.js';
+import { isRecord } from './shapes.js';
+import { memberOfActor, workstationActorOf } from './transcript.js';
 
 /** docs/key-ceremony.md §3: `workstation:` and the first 16 hex digits of the session's public key. */
 const WORKSTATION_ACTOR = /^workstation:[0-9a-f]{16}$/;
@@ -16,19 +17,11 @@ const WORKSTATION_ACTOR = /^workstation:[0-9a-f]{16}$/;
  * docs/formats.md §3.2: `member:<j>`. Docs silent on the digits: the ceremony reads 1 to 999 without a
  * leading zero (a board has at most 255 members, formats.md §2.1, so no board member is lost).
  */
-const MEMBER_ACTOR = /^member:([1-9][0-9]{0,2})$/;
 
 // --- Actors and their keys ----------------------------------------------------------------------
 
 /** The key an actor signs with, for one entry; undefined for an actor with no key (docs/formats.md §3.2: `transcript.actor`). */
 export type TallyActorKeys = (actor: string, entry: TallyTranscriptEntry) => Uint8Array | undefined;
-
-/** Board member j of `member:<j>`, or undefined for any other actor (a workstation, a malformed name). */
-export function memberOfActor(actor: unknown): number | undefined {
-  if (typeof actor !== 'string') return undefined;
-  const m = MEMBER_ACTOR.exec(actor);
-  return m === null ? undefined : Number(m[1]);
-}
 
 export function isWorkstationActor(actor: unknown): boolean {
   return typeof actor === 'string' && WORKSTATION_ACTOR.test(actor);

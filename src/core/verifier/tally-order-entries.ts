@@ -5,6 +5,7 @@
  */
 import { ok, type Result } from '../common/result.js';
 import { fail, type VerifierFailureCode } from './failures.js';
+import { isRecord, shown as shownAt } from './shapes.js';
 import type { TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
 
 // --- The docs' names ----------------------------------------------------------------------------
@@ -34,26 +35,12 @@ const HEX128 = /^[0-9a-f]{128}$/;
 /** Docs: formats.md §3.2, the form of `type` and `actor`. */
 const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
 
-/** At most this many characters of an untrusted value are shown in a message. */
+/** At most this many characters of an untrusted value are shown in a message about an entry's order. */
 const SHOWN_AT_MOST = 48;
 
-/**
- * An untrusted value as a message may show it: its JSON text, cut at {@link SHOWN_AT_MOST} characters.
- * Never `String(v)` nor a template of `v`: a parsed object may carry its own `toString` (`{"toString":1}`),
- * on which both throw. A value JSON cannot write (undefined, a cycle, a bigint) is shown as `?`.
- */
+/** An untrusted value as a message about the order may show it (see {@link shownAt}). */
 export function shown(v: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(v);
-  } catch {
-    text = undefined;
-  }
-  if (typeof text !== 'string') return '?';
-  if (text.length <= SHOWN_AT_MOST) return text;
-  const cut = text.slice(0, SHOWN_AT_MOST);
-  // A cut between the two halves of a surrogate pair would leave half a character.
-  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+  return shownAt(v, SHOWN_AT_MOST);
 }
 
 /** The entry's `seq` when it is one (an integer ≥ 0); an entry read leniently may hold anything there. */
@@ -100,10 +87,6 @@ export function malformed(e: TallyTranscriptEntry): Result<never> {
 export const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 export const isHex64 = (v: unknown): v is string => typeof v === 'string' && HEX64.test(v);
 export const isHex128 = (v: unknown): v is string => typeof v === 'string' && HEX128.test(v);
-
-export function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** docs/formats.md §3.3: an entry made on a member's station is recognised by a `station` member of its payload. */
 export function isStationEntry(e: TallyTranscriptEntry): boolean {

@@ -5,8 +5,10 @@
  */
 import { ok, type Result } from '../common/result.js';
 import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
-import { memberOfActor, memberStepAuthor } from './tally-order-actors.js';
-import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, isRecord, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
+import { memberStepAuthor } from './tally-order-actors.js';
+import { memberOfActor } from './transcript.js';
+import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
+import { isRecord } from './shapes.js';
 
 /** docs/tally-ceremony.md §1 step 1: the president sets 1 to 5 successive shuffles. */
 const FEWEST_SHUFFLES = 1;

@@ -29,6 +29,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { BugError, catchInput, ok, type Failure, type Result } from '../common/result.js';
 import { failure, type VerifierFailureCode } from './failures.js';
+import { hasExactly, isRecord } from './shapes.js';
 
 /** One line of a transcript, as formats.md §3 gives its seven keys. */
 export interface TranscriptEntry {
@@ -74,7 +75,7 @@ const MEMBER = /^member:([1-9][0-9]{0,2})$/;
 const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'] as const;
 
 /** Board member j of the actor `member:<j>` (formats.md §3.2: no leading zero); undefined for any other actor. */
-export function memberOfActor(actor: string): number | undefined {
+export function memberOfActor(actor: unknown): number | undefined {
   if (typeof actor !== 'string') return undefined;
   const m = MEMBER.exec(actor);
   return m === null ? undefined : Number(m[1]);
@@ -83,17 +84,6 @@ export function memberOfActor(actor: string): number | undefined {
 /** `workstation:` and the first 16 hex digits of the session's public key (key-ceremony.md §3). */
 export function workstationActorOf(publicKeyHex: string): string {
   return `workstation:${publicKeyHex.slice(0, 16)}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Whether `v` is an object with exactly these keys (formats.md §1: unknown fields are refused). */
-export function hasExactly(v: unknown, keys: readonly string[]): v is Record<string, unknown> {
-  if (!isObject(v)) return false;
-  const own = Object.keys(v);
-  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(v, k));
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -126,7 +116,7 @@ export function isSessionAnnouncement(v: unknown): v is StationStamp['session'] 
 /** The station stamp of an entry made on a member's station, or undefined when its payload has no `station` (formats.md §3.3). */
 export function stationOf(e: Pick<TranscriptEntry, 'payload'>): StationStamp | undefined {
   const p = e.payload;
-  if (!isObject(p) || !Object.prototype.hasOwnProperty.call(p, 'station')) return undefined;
+  if (!isRecord(p) || !Object.prototype.hasOwnProperty.call(p, 'station')) return undefined;
   return p['station'] as StationStamp;
 }
 
@@ -299,7 +289,7 @@ export function lenientEntries(text: string): TranscriptEntry[] {
       continue;
     }
     // Only what has the types of an entry's fields is kept: later checks read them as such.
-    if (isObject(v) && typeof v['type'] === 'string' && typeof v['actor'] === 'string' && Number.isSafeInteger(v['seq']) && typeof v['prev'] === 'string') {
+    if (isRecord(v) && typeof v['type'] === 'string' && typeof v['actor'] === 'string' && Number.isSafeInteger(v['seq']) && typeof v['prev'] === 'string') {
       out.push(v as unknown as TranscriptEntry);
     }
   }

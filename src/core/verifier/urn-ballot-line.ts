@@ -4,6 +4,7 @@
  * Part of the verifier's own reading of the urn (./urn.ts), written from the docs.
  */
 import type { BallotsTask } from '../workers/tasks.js';
+import { hasExactly } from './shapes.js';
 
 /** formats.md §4.1. */
 const BALLOT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,12 +41,6 @@ export function jsonOf(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** An object with exactly these keys (formats.md §1: unknown fields are refused everywhere). */
-export function hasExactly(v: unknown, keys: readonly string[]): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  return Object.keys(v).length === keys.length && keys.every((k) => Object.hasOwn(v, k));
 }
 
 const isHex64 = (v: unknown): v is string => typeof v === 'string' && HEX64.test(v);

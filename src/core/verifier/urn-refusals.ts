@@ -7,7 +7,8 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ok, type Result } from '../common/result.js';
 import { fail, type VerifierFailureCode } from './failures.js';
 import type { UrnDefinition, UrnTrailerValue, UrnVoted } from './urn-types.js';
-import { hasExactly, HEX64, jsonOf } from './urn-ballot-line.js';
+import { HEX64, jsonOf } from './urn-ballot-line.js';
+import { hasExactly } from './shapes.js';
 import { Message } from './urn-encoding.js';
 
 const URN_FORMAT = 'sceau/urn/v1';
