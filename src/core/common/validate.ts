@@ -106,22 +106,6 @@ export const requiredJson: Validator<unknown> = (value, where) => {
 };
 
 /**
- * An object with at least these keys, of these forms; any other key is allowed and left out of the checked
- * value (for the formats whose unknown fields are ignored rather than refused, docs/formats.md §1).
- */
-export function looseObject<S extends Shape>(shape: S): Validator<Shaped<S>> {
-  return (value, where) => {
-    if (!isPlainObject(value)) reject(where, 'un objet est attendu', 'an object is expected');
-    const out: Record<string, unknown> = {};
-    for (const [key, check] of Object.entries(shape)) {
-      const field = check(Object.hasOwn(value, key) ? value[key] : undefined, `${where}.${key}`);
-      if (field !== undefined) out[key] = field;
-    }
-    return out as Shaped<S>;
-  };
-}
-
-/**
  * Checks `value` at `where` (`payload`, `body`…): the value typed, or the refusal as a failure whose `where` is
  * the field at fault (`payload.partials[0].digest`) and whose message is only the reason (`an integer from 1
  * to 255 is expected`), for a caller that words its own refusal. Anything but a validator's refusal is a bug

@@ -2,14 +2,14 @@
  * The form of each tally entry's payload (docs/tally-ceremony.md §4, "Forms"), checked by the fold once the
  * entry is due and before the step reads it (./state.ts); `tally.entry` otherwise, naming the field. Hex is
  * lower case (digests and heads 64 digits, signatures 128), counts are integers from 0 to 2^53 − 1.
- * `tally.open` has exactly its two keys and each item of `tally.decryption`'s `partials` exactly
- * `{constituency, digest}`; every other payload, and each item of `tally.signature`'s `signatures`, must
- * hold the keys §4 names and may hold others, which are ignored (left out of the checked payload). A
- * member's entry made on their station carries `station` (docs/formats.md §3.3), checked here in its form.
+ * Every payload holds exactly the keys §4 names, and so does each item of `tally.decryption`'s `partials`
+ * and of `tally.signature`'s `signatures`, and a deviation's `message` (formats.md §1: unknown fields are
+ * refused, as the verifier refuses them). A member's entry made on their station carries `station`
+ * (docs/formats.md §3.3), checked here in its form.
  * What the forms do not say (a constituency with a ballot, the next round, the members who decrypted) is
  * the step's to judge.
  */
-import { hex, integer, list, looseObject, nullable, object, oneOf, optional, type Validator } from '../../common/validate.js';
+import { hex, integer, list, nullable, object, oneOf, optional, type Validator } from '../../common/validate.js';
 import { MAX_BOARD, MAX_CONSTITUENCIES } from '../../election/definition.js';
 import { anyString, count, hex64, memberNumber, sessionAnnouncement, stationStamp, type SessionAnnouncement } from '../key/payloads.js';
 import {
@@ -51,24 +51,24 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
   [TALLY_ENTRY.session]: sessionAnnouncement,
   [TALLY_ENTRY.open]: object({ keyCeremonyHead: hex64, shuffles: integer(MIN_SHUFFLES, MAX_SHUFFLES) }),
   // accepted + rejected = ballotLines, and accepted the basis's count: the step's.
-  [TALLY_ENTRY.import]: looseObject({ urnDigest: hex64, urnSha256: hex64, ballotLines: count, accepted: count, rejected: count, acceptedSha256: hex64, rejectedSha256: hex64 }),
-  [TALLY_ENTRY.receipts]: looseObject({ count, sha256: hex64 }),
+  [TALLY_ENTRY.import]: object({ urnDigest: hex64, urnSha256: hex64, ballotLines: count, accepted: count, rejected: count, acceptedSha256: hex64, rejectedSha256: hex64 }),
+  [TALLY_ENTRY.receipts]: object({ count, sha256: hex64 }),
   // A constituency with a ballot, and the next round of it (`tally.order` otherwise): the step's.
-  [TALLY_ENTRY.shuffle]: looseObject({ constituency: anyString, round: integer(1, Number.MAX_SAFE_INTEGER), digest: hex64, station: onStation }),
-  [TALLY_ENTRY.decryption]: looseObject({ member: memberNumber, partials: list(object({ constituency: anyString, digest: hex64 }), MAX_CONSTITUENCIES), station: onStation }),
-  [TALLY_ENTRY.count]: looseObject({ members: list(memberNumber, MAX_BOARD), pvSha256: hex64 }),
-  [TALLY_ENTRY.signature]: looseObject({
+  [TALLY_ENTRY.shuffle]: object({ constituency: anyString, round: integer(1, Number.MAX_SAFE_INTEGER), digest: hex64, station: onStation }),
+  [TALLY_ENTRY.decryption]: object({ member: memberNumber, partials: list(object({ constituency: anyString, digest: hex64 }), MAX_CONSTITUENCIES), station: onStation }),
+  [TALLY_ENTRY.count]: object({ members: list(memberNumber, MAX_BOARD), pvSha256: hex64 }),
+  [TALLY_ENTRY.signature]: object({
     member: memberNumber,
     pvSha256: hex64,
-    signatures: list(looseObject({ constituency: anyString, signature: hex(128) }), MAX_CONSTITUENCIES),
+    signatures: list(object({ constituency: anyString, signature: hex(128) }), MAX_CONSTITUENCIES),
     station: onStation,
   }),
-  [TALLY_ENTRY.results]: looseObject({ resultsSha256: hex64 }),
+  [TALLY_ENTRY.results]: object({ resultsSha256: hex64 }),
   // `member` at most n: the step's. `code` is any string.
-  [TALLY_ENTRY.deviation]: looseObject({
+  [TALLY_ENTRY.deviation]: object({
     kind: oneOf(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused'] as const),
     member: nullable(memberNumber),
     code: anyString,
-    message: looseObject({ fr: anyString, en: anyString }),
+    message: object({ fr: anyString, en: anyString }),
   }),
 };
