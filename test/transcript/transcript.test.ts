@@ -88,6 +88,18 @@ describe('transcript', () => {
     expect(!other.ok && other.error.code).toBe('transcript.link');
   });
 
+  it('reads instants and lines as the verifier does (formats.md §1): milliseconds, a real date, no CR', async () => {
+    const { text } = await written();
+    for (const time of ['2021-05-21T12:00:00Z', '2021-02-31T12:00:00.000Z', '2021-05-21T25:00:00.000Z', '2021-05-21T12:00:60.000Z']) {
+      expect(failure(editLine(text, 1, (o) => (o.time = time))), time).toEqual({ code: 'transcript.malformed', where: 't:2' });
+    }
+    const lines = text.split('\n');
+    lines[1] = `${lines[1]}\r`;
+    const r = verifyTranscriptText(lines.join('\n'), fp, keys, 't');
+    expect(r).toMatchObject({ ok: false, error: { code: 'transcript.malformed', where: 't:2' } });
+    expect(r.ok || r.error.message.en).toContain('carriage return');
+  });
+
   it('accepts a semantically equal payload written with other key order (canonical JSON)', async () => {
     const { text } = await written();
     const reordered = editLine(text, 0, (o) => {

@@ -58,7 +58,14 @@ export type ActorKeys = (actor: string, entry: TranscriptEntry) => Uint8Array | 
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Whether `time` is a real UTC instant written as formats.md §1 gives it: milliseconds, no 31 February, no 25 h. */
+function isInstant(time: string): boolean {
+  if (!TIME.test(time)) return false;
+  const ms = Date.parse(time);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === time;
+}
 const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
 
 export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'signature'>): Uint8Array {
@@ -183,7 +190,7 @@ export function entryOfLine(line: string): TranscriptEntry | undefined {
     typeof o['prev'] === 'string' &&
     HEX64.test(o['prev']) &&
     typeof o['time'] === 'string' &&
-    TIME.test(o['time']) &&
+    isInstant(o['time']) &&
     typeof o['actor'] === 'string' &&
     NAME.test(o['actor']) &&
     typeof o['type'] === 'string' &&
@@ -196,6 +203,8 @@ export function entryOfLine(line: string): TranscriptEntry | undefined {
 
 /** Parses one line as an entry (shape only). */
 function parseEntry(line: string, seq: number, where: string): Result<TranscriptEntry> {
+  // formats.md: JSON Lines files use LF, never CR (JSON.parse would take a CR for white space).
+  if (line.includes('\r')) return { ok: false, error: broken('transcript.malformed', seq, 'retour chariot (CR) dans la ligne.', 'carriage return (CR) in the line.', where) };
   try {
     JSON.parse(line);
   } catch {

@@ -305,6 +305,8 @@ export function applyEntry(state: KeyCeremonyState, e: TranscriptEntry, def: Ele
   // An entry read from a file without the chain's checks may lack an actor: refused, never a crash.
   if (typeof e.actor !== 'string' || typeof e.type !== 'string') return refuse(e, 'entrée mal formée.', 'malformed entry.');
   if (e.type === ENTRY.session) {
+    // key-ceremony.md §4: a session is a workstation's; a member's key must not announce one.
+    if (!e.actor.startsWith('workstation:')) return refuse(e, 'seul un poste annonce une session.', 'only a workstation announces a session.');
     const p = payloadOf(e, ENTRY.session);
     if (!p.ok) return p;
     state.workstations.push({ seq: e.seq, actor: e.actor, payload: p.value });
