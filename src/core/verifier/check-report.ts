@@ -1,7 +1,6 @@
 /** What the verifier's checks share: the report they add failures to, and reading a record's files without ever throwing on their content. */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { toHex } from '../common/bytes.js';
@@ -75,14 +74,42 @@ export function objects(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
 }
 
-/** Lines of a JSON Lines file, streamed; unparsable lines as undefined. */
-export async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: unknown }> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+/** record.md §5: a line of accepted.jsonl or rejected.jsonl longer than this is unreadable (never held whole). */
+export const MAX_LIST_LINE_BYTES = 1 << 20;
+
+/**
+ * Lines of a JSON Lines file, streamed; a line that does not parse, or is longer than `max` bytes (skipped
+ * as it streams by, so that one hostile line cannot fill the memory), as undefined. Empty lines are skipped.
+ */
+export async function* jsonLines(path: string, max = MAX_LIST_LINE_BYTES): AsyncGenerator<{ line: number; value: unknown }> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let overlong = false;
   let line = 0;
-  for await (const text of rl) {
+  const finish = (): { line: number; value: unknown } | undefined => {
     line++;
-    if (text === '') continue;
-    yield { line, value: parseJson(text) };
+    const text = overlong ? undefined : Buffer.concat(parts, size).toString('utf8');
+    [parts, size, overlong] = [[], 0, false];
+    return text === '' ? undefined : { line, value: text === undefined ? undefined : parseJson(text) };
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let start = 0; start < chunk.length;) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (!overlong && size + end - start > max) [parts, size, overlong] = [[], 0, true];
+      if (!overlong) {
+        parts.push(chunk.subarray(start, end));
+        size += end - start;
+      }
+      if (nl < 0) break;
+      const done = finish();
+      if (done !== undefined) yield done;
+      start = nl + 1;
+    }
+  }
+  if (size > 0 || overlong) {
+    const done = finish();
+    if (done !== undefined) yield done;
   }
 }
 
