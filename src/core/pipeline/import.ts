@@ -159,6 +159,22 @@ async function* splitLines(stream: AsyncIterable<Buffer>, maxLine: number, overl
   else if (size > 0) yield Buffer.concat(parts, size);
 }
 
+/** JSON's white space (RFC 8259 §2): space, tab, LF, CR. */
+const isJsonSpace = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/**
+ * Whether a line's bytes are `{` … `}`, JSON white space aside: no other line is a JSON object (its text
+ * has these very ASCII bytes where they are), so any other is malformed without being decoded or parsed,
+ * and a urn of empty or garbage lines costs no thrown SyntaxError a line (docs/performance.md "Hostile urns").
+ */
+function bracedByObject(line: Uint8Array): boolean {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isJsonSpace(line[start]!)) start++;
+  while (end > start && isJsonSpace(line[end - 1]!)) end--;
+  return end - start >= 2 && line[start] === 0x7b && line[end - 1] === 0x7d;
+}
+
 /** Ballots per task sent to a worker: one batch verification of the core (≤ 1024 per multi-scalar multiplication). */
 const TASK_SIZE = 512;
 
@@ -289,7 +305,7 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
       }
       let v: unknown;
       try {
-        v = line === undefined ? undefined : JSON.parse(line);
+        v = line === undefined || !bracedByObject(raw as Buffer) ? undefined : JSON.parse(line);
       } catch {
         v = undefined;
       }
