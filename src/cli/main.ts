@@ -1,46 +1,36 @@
 /** The `sceau` command: headless commands over the core. */
-import { measure, MEASURE_HELP } from './commands/measure.js';
-import { serve, SERVE_HELP } from './commands/serve.js';
-import { simulate, SIMULATE_HELP } from './commands/simulate.js';
-import { platformKey, PLATFORM_KEY_HELP } from './commands/platform-key.js';
-import { demo, DEMO_HELP } from './commands/demo.js';
-import { verify, VERIFY_HELP } from './commands/verify.js';
+import type { Command } from './command-line.js';
+import { commandList, frenchSpacing } from './help-text.js';
+import { DEMO } from './commands/demo.js';
+import { MEASURE } from './commands/measure.js';
+import { PLATFORM_KEY } from './commands/platform-key.js';
+import { SERVE } from './commands/serve.js';
+import { SIMULATE } from './commands/simulate.js';
+import { VERIFY } from './commands/verify.js';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  serve: { run: serve, help: SERVE_HELP },
-  measure: { run: measure, help: MEASURE_HELP },
-  simulate: { run: simulate, help: SIMULATE_HELP },
-  'platform-key': { run: platformKey, help: PLATFORM_KEY_HELP },
-  demo: { run: demo, help: DEMO_HELP },
-  verify: { run: verify, help: VERIFY_HELP },
-};
+/** Every command `sceau` dispatches, in the order `sceau --help` lists them. */
+export const COMMANDS: readonly Command[] = [SERVE, DEMO, SIMULATE, VERIFY, PLATFORM_KEY, MEASURE];
 
-const USAGE = `Sceau — poste hors ligne du bureau de vote électronique / offline electoral-board workstation
+const HELP_WORDS = new Set(['help', '--help', '-h']);
 
-Usage: sceau <commande/command> [options]
-
-${Object.values(COMMANDS)
-  .map((c) => c.help)
-  .join('\n\n')}`;
-
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    console.log(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`Commande inconnue / unknown command: ${name}\n\n${USAGE}`);
+  const usage = commandList(COMMANDS.map((c) => c.spec));
+  if (name === undefined) {
+    console.error(usage);
     return 2;
   }
-  try {
-    return await command.run(rest);
-  } catch (e) {
-    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${e.message}\n\n${command.help}`);
-      return 2;
-    }
-    throw e;
+  if (HELP_WORDS.has(name)) {
+    // `sceau help demo` is `sceau demo --help`.
+    const about = rest[0];
+    if (about !== undefined && !HELP_WORDS.has(about)) return main([about, '--help']);
+    console.log(usage);
+    return 0;
   }
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  if (command === undefined) {
+    console.error(`${frenchSpacing(`Commande inconnue : ${name}`)}\nUnknown command: ${name}\n\n${usage}`);
+    return 2;
+  }
+  return command.run(rest);
 }

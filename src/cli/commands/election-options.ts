@@ -1,28 +1,30 @@
 /** Options shared by `sceau simulate` and `sceau demo`: the size of the simulated election. */
 import { BAD_KINDS, type BadKind } from '../../core/simulation/simulate.js';
 import type { ElectionSize } from '../../core/simulation/demo.js';
+import type { Bilingual, OptionSpecs } from '../command-spec.js';
 
+/** Described once (command-spec.ts): `simulate` and `demo` parse and explain them from here. */
 export const SIZE_OPTIONS = {
-  voters: { type: 'string' },
-  constituencies: { type: 'string' },
-  candidates: { type: 'string' },
-  members: { type: 'string' },
-  threshold: { type: 'string' },
-  bad: { type: 'string' },
-  out: { type: 'string' },
-  private: { type: 'string' },
-  workers: { type: 'string' },
-} as const;
-
-export const SIZE_HELP = `  --out DIR             dossier à créer / folder to create (must be absent or empty)
-  --private DIR         jetons, clé de la plateforme, vérité terrain / tokens, platform key, ground truth (default: OUT-private)
-  --voters N            électeurs / voters (default 1000)
-  --constituencies N    circonscriptions / constituencies (default 3)
-  --candidates N        candidats ou listes par circonscription / candidates or lists each (default 4)
-  --members N           membres du bureau / board members n (default 5)
-  --threshold T         seuil / threshold t (default 3)
-  --bad KIND[=N],…|all  bulletins invalides / bad ballots: ${BAD_KINDS.join(', ')}
-  --workers N           fils de calcul / worker threads (default: all cores)`;
+  out: { type: 'string', value: 'DIR', fr: 'dossier à créer (absent ou vide)', en: 'folder to create (absent or empty)' },
+  private: {
+    type: 'string',
+    value: 'DIR',
+    fr: 'jetons, clé de la plateforme, vérité terrain (défaut : OUT-private)',
+    en: 'tokens, platform key, ground truth (default: OUT-private)',
+  },
+  voters: { type: 'string', value: 'N', fr: 'électeurs (défaut : 1000)', en: 'voters (default: 1000)' },
+  constituencies: { type: 'string', value: 'N', fr: 'circonscriptions (défaut : 3)', en: 'constituencies (default: 3)' },
+  candidates: { type: 'string', value: 'N', fr: 'candidats ou listes par circonscription (défaut : 4)', en: 'candidates or lists in each (default: 4)' },
+  members: { type: 'string', value: 'N', fr: 'membres du bureau n (défaut : 5)', en: 'board members n (default: 5)' },
+  threshold: { type: 'string', value: 'T', fr: 'seuil t, membres nécessaires au déchiffrement (défaut : 3, au plus n)', en: 'threshold t, members needed to decrypt (default: 3, at most n)' },
+  bad: {
+    type: 'string',
+    value: 'KIND[=N],…|all',
+    fr: `bulletins invalides, de chaque sorte : ${BAD_KINDS.join(', ')}`,
+    en: `bad ballots, of each kind: ${BAD_KINDS.join(', ')}`,
+  },
+  workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut : tous les cœurs)', en: 'worker threads (default: all cores)' },
+} as const satisfies OptionSpecs;
 
 class UsageError extends Error {}
 
@@ -64,27 +66,24 @@ function parseSize(values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>): 
   };
 }
 
-/** Progress on stderr, at most one line a second per phase. */
 /**
  * The election's size and `--out` from the command line, or the exit code of a usage error (printed
  * with the command's help): what `simulate` and `demo` share.
  */
-export function sizeOrUsage(values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>, help: string): { out: string; size: ElectionSize & { workers?: number } } | number {
-  if (values.out === undefined) {
-    console.error(`--out DIR ?\n\n${help}`);
-    return 2;
-  }
+export function sizeOrUsage(
+  values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>,
+  usage: (message: Bilingual | string) => number,
+): { out: string; size: ElectionSize & { workers?: number } } | number {
+  if (values.out === undefined) return usage({ fr: 'Dossier à créer manquant : --out DIR', en: 'Missing folder to create: --out DIR' });
   try {
     return { out: values.out, size: parseSize(values) };
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      return 2;
-    }
+    if (e instanceof UsageError) return usage(e.message);
     throw e;
   }
 }
 
+/** Progress on stderr, at most one line a second per phase. */
 export function stderrProgress(): (phase: string, done: number, total: number) => void {
   let last = 0;
   let lastPhase = '';

@@ -1,24 +1,32 @@
 /** `sceau serve`: the UI and the service on loopback, for a machine with a browser but no Electron. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createService, readAppVersion } from '../../core/service/service.js';
 import { defaultDataFolder, openBugLog } from '../../core/workstation/bug-log.js';
 import { findAppRoot } from '../app-root.js';
 import { startLoopbackServer } from '../loopback-server.js';
+import { defineCommand } from '../command-line.js';
 
-export const SERVE_HELP = `sceau serve [--port N]
-  Sert l'interface et le service sur 127.0.0.1 uniquement et affiche l'adresse avec son jeton.
-  Serves the UI and the service on 127.0.0.1 only and prints the address with its token.
-  --port N   port (défaut/default: a free port)`;
+export const SERVE = defineCommand(
+  {
+    name: 'serve',
+    synopsis: '[--port N]',
+    summary: { fr: "l'interface et le service sur 127.0.0.1, à ouvrir dans un navigateur", en: 'the UI and the service on 127.0.0.1, to open in a browser' },
+    description: {
+      fr: "Sert l'interface et le service sur 127.0.0.1 uniquement (jamais sur le réseau) et affiche l'adresse à ouvrir dans un navigateur de cette machine, avec un jeton d'accès neuf. Ctrl+C arrête.",
+      en: 'Serves the UI and the service on 127.0.0.1 only (never on the network) and prints the address to open in a browser on this machine, with a fresh access token. Ctrl+C stops.',
+    },
+    options: { port: { type: 'string', value: 'N', fr: 'port, de 0 à 65535 (défaut : un port libre)', en: 'port, 0 to 65535 (default: a free port)' } },
+    examples: ['sceau serve', 'sceau serve --port 8080'],
+  },
+  async ({ values, usage }) => {
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return usage({ fr: `Port invalide : ${values.port}`, en: `Invalid port: ${values.port}` });
+    return serveOn(port);
+  },
+);
 
-export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Port invalide / invalid port: ${values.port}`);
-    return 2;
-  }
+async function serveOn(port: number): Promise<number> {
   const appRoot = findAppRoot();
   const staticRoot = join(appRoot, 'out', 'renderer');
   if (!existsSync(join(staticRoot, 'index.html'))) {

@@ -1,5 +1,4 @@
 /** `sceau verify RECORD`: the independent verifier. */
-import { parseArgs } from 'node:util';
 import { whereInWords } from '../../core/verifier/where.js';
 import { fromHex, groupedHex } from '../../core/common/bytes.js';
 import { WorkerPool } from '../../core/workers/pool.js';
@@ -10,33 +9,40 @@ import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPvSeal, checkResultsSeal } from '../../core/verifier/seal-check.js';
+import { defineCommand } from '../command-line.js';
 import { stderrProgress } from './election-options.js';
 
-export const VERIFY_HELP = `sceau verify RECORD [--json] [--lang fr|en] [--workers N] [--seal TEXT]
-  Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés
-  (docs/key-ceremony.md) ; code de sortie 0 seulement si tout est juste, sinon la liste de chaque
-  vérification en échec, avec où (fichier, ligne, bulletin).
-  Verifies an election record end to end (docs/record.md), or a key-ceremony folder
-  (docs/key-ceremony.md); exit code 0 only when every check holds, otherwise the list of every failed
-  check with where it failed (file, line, ballot).
-  --json   rapport en JSON / report as JSON
-  --seal TEXT   vérifie seulement le code QR d'un procès-verbal ou du récapitulatif imprimé (sceau:pv:… ou
-                sceau:results:…) contre ce dossier, et affiche les chiffres à comparer avec le papier
-                (docs/results.md) / checks only the QR code of a printed PV or summary against this
-                record, and prints the figures to compare with the paper`;
+export const VERIFY = defineCommand(
+  {
+    name: 'verify',
+    synopsis: 'RECORD [options]',
+    summary: { fr: "le vérificateur indépendant d'un dossier de preuve, ou d'un PV imprimé (--seal)", en: 'the independent verifier of an election record, or of a printed PV (--seal)' },
+    description: {
+      fr: 'Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés (docs/key-ceremony.md) ; code de sortie 0 seulement si tout est juste, sinon 1 et la liste de chaque vérification en échec, avec où (fichier, ligne, bulletin).',
+      en: 'Verifies an election record end to end (docs/record.md), or a key-ceremony folder (docs/key-ceremony.md); exit code 0 only when every check holds, otherwise 1 and the list of every failed check with where it failed (file, line, ballot).',
+    },
+    argument: { name: 'RECORD', fr: 'le dossier de preuve, ou de la cérémonie des clés, à vérifier', en: 'the election record, or key-ceremony folder, to verify' },
+    options: {
+      json: { type: 'boolean', fr: 'rapport en JSON', en: 'report as JSON' },
+      lang: { type: 'string', choices: ['fr', 'en'], fr: 'langue des messages (défaut : fr)', en: 'language of the messages (default: fr)' },
+      workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut : tous les cœurs)', en: 'worker threads (default: all cores)' },
+      seal: {
+        type: 'string',
+        value: 'TEXT',
+        fr: "vérifie seulement le code QR d'un procès-verbal ou du récapitulatif imprimé (sceau:pv:… ou sceau:results:…) contre ce dossier, et affiche les chiffres à comparer avec le papier (docs/results.md)",
+        en: 'checks only the QR code of a printed PV or summary (sceau:pv:… or sceau:results:…) against this record, and prints the figures to compare with the paper (docs/results.md)',
+      },
+    },
+    examples: ['sceau verify /media/usb/dossier-de-preuve', 'sceau verify /media/usb/dossier-de-preuve --lang en --json', 'sceau verify /media/usb/dossier-de-preuve --seal sceau:pv:1:…'],
+  },
+  async ({ values, positionals, usage }) => {
+    const record = positionals[0];
+    if (record === undefined) return usage({ fr: 'Dossier à vérifier manquant : sceau verify RECORD', en: 'Missing folder to verify: sceau verify RECORD' });
+    return verifyFolder(record, values);
+  },
+);
 
-export async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { json: { type: 'boolean' }, lang: { type: 'string' }, workers: { type: 'string' }, seal: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const record = positionals[0];
-  if (record === undefined || positionals.length !== 1) {
-    console.error(VERIFY_HELP);
-    return 2;
-  }
+async function verifyFolder(record: string, values: { json?: boolean; lang?: string; workers?: string; seal?: string }): Promise<number> {
   const lang = values.lang === 'en' ? 'en' : 'fr';
   if (values.seal !== undefined) return checkSeal(record, values.seal.trim(), lang, values.json === true);
   if (!existsSync(join(record, RECORD_FILES.manifest)) && existsSync(join(record, KEY_CEREMONY_FILES.transcript))) {
