@@ -36,6 +36,33 @@ describe('key ceremony report', () => {
     expect(readFileSync(join(c.folder, FILES.report)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('prints the token-holder sheet: each member, their token, their identity key, and the lines to sign', async () => {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(tokens)));
+    const text = (pdf: Uint8Array): string => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
+    const provisional = text(await c.tokenSheetPdf());
+    expect(provisional).toContain('fiche provisoire');
+    expect(provisional).toContain('pas enrôlé');
+    for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of [1, 2, 3]) must(await c[act](step(j)));
+    must(await c.publishResult());
+    for (const act of ['seal', 'confirm'] as const) for (const j of [1, 2, 3]) must(await c[act](step(j)));
+    must(await c.close());
+    const pdf = await c.tokenSheetPdf(new Date('2030-01-01T00:00:00Z'));
+    const sheet = text(pdf);
+    expect(sheet).toContain('Fiche de remise des jetons');
+    expect(sheet).toContain('cérémonie close');
+    expect(sheet).not.toContain('provisoire');
+    for (const m of c.state.members) {
+      expect(sheet).toContain(m.name);
+      expect(sheet).toContain(m.token!.label);
+      // The identity key, grouped as in the report (pdftotext may break the line between groups).
+      expect(sheet.replace(/\s+/g, '')).toContain(m.identityKey!);
+    }
+    expect(sheet.match(/Signature du membre/g)?.length).toBe(3);
+    // Dated by the closing, not by when it is printed: the same bytes whenever made again.
+    expect(toHex(await c.tokenSheetPdf(new Date('2031-01-01T00:00:00Z')))).toBe(toHex(pdf));
+  });
+
   it('is reproducible: the same ceremony and date give the same bytes', async () => {
     const tokens = new FakeTokens();
     const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens)));

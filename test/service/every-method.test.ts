@@ -34,6 +34,7 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   keyCeremonyPublishResult: { folder: '/ceremonies/2026-legislatives' },
   keyCeremonyClose: { folder: '/ceremonies/2026-legislatives' },
   keyCeremonyReport: { folder: 'C:\\ceremonies\\2026-legislatives' },
+  keyCeremonyTokenSheet: { folder: 'C:\\ceremonies\\2026-legislatives' },
   keyCeremonyPreparePacket: { folder: '/ceremonies/2026-legislatives', drive: '/media/cle-membre-2' },
   keyCeremonyImportAnswers: { folder: '/ceremonies/2026-legislatives', packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },
   stationOpen: { packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },

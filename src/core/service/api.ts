@@ -209,6 +209,8 @@ export interface SceauApi {
   stationProgress(arg: Record<string, never>): Promise<Result<StationProgress>>;
   /** The report PDF as it stands, base64-encoded, also written to the folder. */
   keyCeremonyReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
+  /** The token-holder sheet to print and sign at the end of the ceremony (docs/key-ceremony.md §7.1); never written to the folder. */
+  keyCeremonyTokenSheet(arg: { folder: string }): Promise<Result<{ pdfBase64: string; fileName: string }>>;
   /** A member's backups of their (encrypted) token; never written to the ceremony folder. */
   tokenBackupToDrive(arg: TokenArgument & { backupDrive: string }): Promise<Result<{ path: string }>>;
   tokenPaperBackup(arg: TokenArgument): Promise<Result<{ pdfBase64: string; codes: number }>>;

@@ -42,6 +42,7 @@ type KeyCeremonyApi = Pick<
   | 'keyCeremonyPublishResult'
   | 'keyCeremonyClose'
   | 'keyCeremonyReport'
+  | 'keyCeremonyTokenSheet'
   | 'keyCeremonyPreparePacket'
   | 'keyCeremonyImportAnswers'
   | 'tokenBackupToDrive'
@@ -302,5 +303,11 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         const pdf = await c.value.writeReport();
         return pdf.ok ? ok({ path: join(folder, FILES.report), pdfBase64: Buffer.from(pdf.value).toString('base64') }) : pdf;
       }),
+    keyCeremonyTokenSheet: async ({ folder }) => {
+      const c = await ceremony(folder, { finish: false });
+      if (!c.ok) return c;
+      const pdf = await c.value.tokenSheetPdf();
+      return ok({ pdfBase64: Buffer.from(pdf).toString('base64'), fileName: `${c.value.definition.id}-remise-des-jetons.pdf` });
+    },
   };
 }

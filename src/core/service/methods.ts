@@ -20,6 +20,7 @@ export const API_METHODS = [
   'keyCeremonyPublishResult',
   'keyCeremonyClose',
   'keyCeremonyReport',
+  'keyCeremonyTokenSheet',
   'keyCeremonyPreparePacket',
   'keyCeremonyImportAnswers',
   'stationOpen',

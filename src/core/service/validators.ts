@@ -38,6 +38,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   keyCeremonyPublishResult: object({ folder }),
   keyCeremonyClose: object({ folder }),
   keyCeremonyReport: object({ folder }),
+  keyCeremonyTokenSheet: object({ folder }),
   keyCeremonyPreparePacket: object({ folder, drive: folder }),
   keyCeremonyImportAnswers: object({ folder, packet: folder, enrolmentCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)) }),
   stationOpen: object({ packet: folder }),

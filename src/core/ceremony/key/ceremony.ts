@@ -18,6 +18,7 @@ import { makeStationEntry, memberOfActor, TranscriptWriter, type StationEntry, t
 import { clearForKeyOperation } from '../../workstation/offline-guard.js';
 import { sessionAnnouncement } from '../workstation.js';
 import { ceremonyActorKeys } from './actors.js';
+import { tokenHolderSheet } from './token-sheet.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
 import type { CeremonyContext, MemberStep, OpenedToken, StationOutbox } from './ports.js';
@@ -411,6 +412,15 @@ export class KeyCeremony {
     const state = foldKeyCeremony(this.definition, this.fingerprint, entries);
     if (!state.ok) throw new BugError(`the transcript up to its closing no longer folds: ${state.error.message.en}`);
     return keyCeremonyReport({ definition: this.definition, state: state.value, entries, head: closing.head, generatedAt: new Date(closing.entry.time) });
+  }
+
+  /** The token-holder sheet (./token-sheet.ts): once closed, of the state at the closing and dated by it, as the report. */
+  tokenSheetPdf(now: Date = new Date()): Promise<Uint8Array> {
+    const closing = this.closingEntry();
+    if (closing === undefined) return tokenHolderSheet({ definition: this.definition, state: this.#state, head: this.head, generatedAt: now });
+    const state = foldKeyCeremony(this.definition, this.fingerprint, this.entries.slice(0, closing.entry.seq + 1));
+    if (!state.ok) throw new BugError(`the transcript up to its closing no longer folds: ${state.error.message.en}`);
+    return tokenHolderSheet({ definition: this.definition, state: state.value, head: closing.head, generatedAt: new Date(closing.entry.time) });
   }
 
   /** The report as the ceremony stands (final once closed), written to the folder and returned. */
