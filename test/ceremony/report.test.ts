@@ -3,7 +3,7 @@
  * codes read with zbarimg, and compared with the transcript and the public key file.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyCeremony, FILES } from '../../src/core/ceremony/key/ceremony.js';
@@ -68,5 +68,18 @@ describe('key ceremony report', () => {
     const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens)));
     const at = new Date('2026-05-19T09:00:00Z');
     expect(toHex(must(await c.writeReport(at)))).toBe(toHex(must(await c.writeReport(at))));
+  });
+
+  it('states the voting period and its date as a French PV does, in Paris time, with the UTC instants for audit', async () => {
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(new FakeTokens())));
+    const path = join(c.folder, 'report-dates.pdf');
+    writeFileSync(path, must(await c.writeReport(new Date('2026-05-19T09:00:00Z'))));
+    const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+    // 10:00 UTC in May is 12 h in Paris (summer time); so is 9:00 UTC 11 h.
+    expect(text).toContain('Scrutin du 21 mai 2021 à 12 h au 26 mai 2021 à 12 h, heure de Paris');
+    expect(text).toContain('Voting from 21 May 2021 at 12:00 to 26 May 2021 at 12:00, Paris time');
+    expect(text).toContain('Établi le 19 mai 2026 à 11 h, heure de Paris / made on 19 May 2026 at 11:00, Paris time');
+    expect(text).toContain('scrutin / voting 2021-05-21T10:00:00Z – 2021-05-26T10:00:00Z · établi / made 2026-05-19T09:00:00Z');
+    expect(text).not.toContain('(UTC)');
   });
 });

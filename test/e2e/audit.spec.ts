@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { onDate, timeOfDay } from '../../src/core/common/dates.js';
 import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { boardDefinition } from '../helpers/key-ceremony.js';
@@ -47,6 +48,10 @@ async function shows(projector: Page, view: KeyCeremonyView, phase: string) {
   await expect(projector.getByTestId('projector-head').locator('[data-fingerprint]')).toHaveAttribute('data-fingerprint', view.head, { timeout: 10_000 });
   await expect(projector.locator('.projector-transcript tr')).toHaveCount(view.transcript.length);
   await expect(projector.getByTestId('projector-phase')).toContainText(phase);
+  // Each entry's time of day in Paris, as a PV writes it: "14 h 30", not the record's UTC "13:30:05".
+  const newest = view.transcript[view.transcript.length - 1]!;
+  await expect(projector.locator('.projector-transcript tr td.time').first()).toHaveText(timeOfDay(newest.time, 'fr', { seconds: false }));
+  await expect(projector.locator('.projector-transcript tr td.time').first()).toHaveText(/^\d{1,2} h( \d{2})?$/);
 }
 
 /** Nothing on the projector page can change state: no form field, and the only buttons switch the language. */
@@ -162,6 +167,10 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
     await expect(entry.locator('[data-status="failed"], [data-status="not-checked"]')).toHaveCount(0);
     expect(await entry.locator('[data-status="passed"]').count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId('replay-position')).toHaveText(`Entrée ${line} sur ${count}`);
+    // Its time as a PV writes it, in Paris time to the second, then the record's UTC instant in small type.
+    const time = view.transcript[line - 1]!.time;
+    await expect(page.getByTestId('replay-entry-time')).toHaveText(`${onDate(time, 'fr', { seconds: true })} (UTC ${time.replace('.000Z', 'Z')})`);
+    await expect(page.getByTestId('replay-entry-time')).toContainText(/^le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2} min \d{2} s, heure/);
     if (line === 7) {
       await page.getByTestId('replay-position').scrollIntoViewIfNeeded();
       await page.screenshot({ path: 'test-results/audit-replay.png', fullPage: false });
@@ -284,7 +293,7 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-status', 'accepted');
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-counted', 'true');
   await expect(page.getByTestId('receipt-answer')).toContainText("Dans l'urne : bulletin accepté");
-  await expect(page.getByTestId('receipt-verification')).toContainText('Registre vérifié dans cette session');
+  await expect(page.getByTestId('receipt-verification')).toContainText(/Registre vérifié dans cette session, le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h( \d{2})?, heure de Paris/);
   await page.getByLabel('Code de reçu (32 chiffres hexadécimaux)').fill('0000-0000-0000-0000-0000-0000-0000-0000');
   await page.getByRole('button', { name: 'Chercher ce reçu' }).click();
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-status', 'unknown');

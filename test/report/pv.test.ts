@@ -29,8 +29,8 @@ function present(def: ElectionDefinition, results: Pick<Results, 'members'>): Pr
   return def.board.members.filter((m) => results.members.includes(m.index));
 }
 
-function pvOf(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFingerprint'>, c: number): Promise<Uint8Array> {
-  return pvPdf({
+function pvInput(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFingerprint'>, c: number): Parameters<typeof pvPdf>[0] {
+  return {
     definition: rec.definition,
     pv: rec.results.constituencies[c]!,
     signatures: rec.results.signatures,
@@ -39,7 +39,11 @@ function pvOf(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFingerpr
     electionFingerprint: rec.results.election,
     recordFingerprint: rec.recordFingerprint,
     generatedAt: AT,
-  });
+  };
+}
+
+function pvOf(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFingerprint'>, c: number): Promise<Uint8Array> {
+  return pvPdf(pvInput(rec, c));
 }
 
 function save(bytes: Uint8Array, name = 'doc.pdf'): string {
@@ -109,6 +113,25 @@ describe('procès-verbal PDF', () => {
     expect(t.replace(/\s+/g, ' ')).toContain('One-machine mode');
   });
 
+  it('states when it was made as a French PV does, in Paris time, with the exact UTC instant by its seal', async () => {
+    const t = text(save(await pvOf(rec, 0)));
+    // 20:00 UTC on 26 May 2021 is 22 h in Paris (summer time, UTC+2).
+    expect(t).toContain('Établi le 26 mai 2021 à 22 h, heure de Paris / made on 26 May 2021 at 22:00, Paris time');
+    expect(t).toContain('En UTC, pour l’audit / in UTC, for audit : établi / made 2021-05-26T20:00:00Z');
+    // The UTC instant is for auditors only: the header (before the constituency) has none.
+    expect(t.slice(0, t.indexOf('Circonscription / constituency'))).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    // The first of the month, just after midnight in Paris (23:05 UTC the day before, winter time).
+    const first = text(save(await pvPdf({ ...pvInput(rec, 0), generatedAt: new Date('2026-11-30T23:05:00Z') })));
+    expect(first).toContain('Établi le 1er décembre 2026 à 0 h 05, heure de Paris / made on 1 December 2026 at 00:05, Paris time');
+  });
+
+  it('says plainly when its date cannot be read, and never prints "Invalid Date"', async () => {
+    const t = text(save(await pvPdf({ ...pvInput(rec, 0), generatedAt: new Date('pas une date') })));
+    expect(t).toContain('Établi à une date illisible / made at an unreadable date');
+    expect(t).toContain('établi / made ?');
+    expect(t).not.toMatch(/Invalid Date|NaN/);
+  });
+
   it('is reproducible: the same inputs give the same bytes', async () => {
     expect(toHex(sha256(await pvOf(rec, 1)))).toBe(toHex(sha256(await pvOf(rec, 1))));
     expect(toHex(sha256(await pvOf(rec, 1)))).not.toBe(toHex(sha256(await pvOf(rec, 0))));
@@ -127,8 +150,11 @@ describe('procès-verbal PDF', () => {
 });
 
 describe('summary PDF', () => {
-  it('holds 130 constituencies over several pages, and its seal checks against the record', async () => {
-    const rec = await sealedRecord({ constituencies: 130, candidates: 2 });
+  let rec: SealedRecord;
+  let t: string;
+  let pageCount: number;
+  beforeAll(async () => {
+    rec = await sealedRecord({ constituencies: 130, candidates: 2 });
     const bytes = await summaryPdf({
       definition: rec.definition,
       results: rec.results,
@@ -139,17 +165,58 @@ describe('summary PDF', () => {
       generatedAt: AT,
     });
     const path = save(bytes);
-    expect(pages(path)).toBeGreaterThan(2);
+    pageCount = pages(path);
     const codes = readQrCodes(path);
     expect(codes).toEqual([resultsSealPayload({ election: rec.results.election, record: rec.recordFingerprint, resultsSha256: rec.resultsSha256 })]);
     expect((await checkResultsSeal(rec.dir, codes[0]!)).ok).toBe(true);
-    const t = text(path);
-    for (const s of ['Récapitulatif des résultats', 'c001 Circonscription 1', 'c130 Circonscription 130', '130 circonscriptions / constituencies']) expect(t).toContain(s);
-    // The constituency table's header is repeated on each page it runs over.
-    const headerPages = t.split('\f').filter((p) => p.includes('Circonscription / constituency')).length;
-    expect(headerPages).toBeGreaterThan(1);
+    t = text(path);
+  }, 120_000);
+
+  it('holds 130 constituencies over several pages, and its seal checks against the record', () => {
+    expect(pageCount).toBeGreaterThan(2);
+    for (const s of ['Récapitulatif des résultats', 'Circonscription 1 (c001)', 'Circonscription 130 (c130)', '130 circonscriptions / constituencies']) expect(t).toContain(s);
+    // The figures table's header is repeated on each page it runs over, and so is the votes' columns header.
+    const pagesWith = (s: string): number => t.split('\f').filter((p) => p.includes(s)).length;
+    expect(pagesWith('Circonscription / constituency')).toBeGreaterThan(1);
+    expect(pagesWith('Candidat ou liste / candidate or list')).toBeGreaterThan(1);
+  });
+
+  it('states the voting period and when it was made in Paris time, the UTC instants in small type for audit', () => {
+    // The definition's period, 12:00 UTC in May: 14 h in Paris.
+    expect(rec.definition.votingPeriod).toEqual({ opens: '2021-05-21T12:00:00Z', closes: '2021-05-26T12:00:00Z' });
+    expect(t).toContain('Scrutin du 21 mai 2021 à 14 h au 26 mai 2021 à 14 h, heure de Paris');
+    expect(t).toContain('Voting from 21 May 2021 at 14:00 to 26 May 2021 at 14:00, Paris time');
+    expect(t).toContain('Établi le 26 mai 2021 à 22 h, heure de Paris / made on 26 May 2021 at 22:00, Paris time');
+    expect(t).toContain('scrutin / voting 2021-05-21T12:00:00Z – 2021-05-26T12:00:00Z · établi / made 2021-05-26T20:00:00Z');
+  });
+
+  it("lists each constituency's votes under its own name in ballot order, with no total or ranking across constituencies", () => {
+    const flat = t.replace(/[ \t]+/g, ' ');
+    for (const [c, pv] of rec.results.constituencies.entries()) {
+      const con = rec.definition.constituencies[c]!;
+      const head = `${con.name} (${con.id}) — ${pv.exprimes} exprimés / cast`;
+      const at = flat.indexOf(head);
+      expect(at, head).toBeGreaterThan(-1);
+      const next = c + 1 < rec.results.constituencies.length ? flat.indexOf(`${rec.definition.constituencies[c + 1]!.name} (`, at) : flat.length;
+      const block = flat.slice(at, next);
+      // Candidate k's row: its number, its name, its votes, its percent of this constituency's exprimés.
+      for (const [k, cand] of con.candidates.entries()) {
+        expect(block, `${con.id} #${k + 1}`).toMatch(new RegExp(`\\n ?${k + 1} ${escape(cand.name)}[^\\n]* ${pv.votes[k]} [0-9]+,[0-9]{2} %`));
+      }
+    }
+    // Nothing compares candidates across constituencies.
+    expect(t).not.toContain('% exprimés (national)');
+    expect(t).not.toContain('Voix par nom');
+    expect(t.replace(/\s+/g, ' ')).toContain('sans total ni classement entre elles');
+  });
+
+  it('prints no developer file name nor path for people', () => {
+    expect(t).not.toMatch(/results\.json|\.jsonl|tally\/|docs\/|\.md\b/);
+    expect(t).toContain('Résultats / results');
   });
 });
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('a demo record, printed and checked', () => {
   const pool = new WorkerPool(2);

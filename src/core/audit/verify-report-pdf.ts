@@ -5,6 +5,7 @@
  * English. The same report and date give the same bytes.
  */
 import { fromHex, groupedHex } from '../common/bytes.js';
+import { dateLines } from '../report/dates.js';
 import { PdfWriter } from '../report/pdf-writer.js';
 import type { VerifyReport } from '../verifier/verify.js';
 import type { ReplayedSession } from './types.js';
@@ -17,6 +18,8 @@ interface VerifyPdfInput {
 }
 
 const grouped = (hex: string | null) => (hex === null ? '—' : groupedHex(fromHex(hex)));
+/** "1 échec / 1 failure", "3 échecs / 3 failures": no "(s)" on a paper. */
+const failuresText = (n: number): string => (n === 1 ? '1 échec / 1 failure' : `${n} échecs / ${n} failures`);
 
 export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array> {
   const { report } = input;
@@ -25,11 +28,8 @@ export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array
   w.text('Election record verification report', { size: 12, color: [0.25, 0.25, 0.25] });
   w.space(6);
   w.text(`Dossier / folder : ${report.record}`);
-  w.text(`Établi le / made on ${input.generatedAt.toISOString()}`);
-  w.heading(
-    report.ok ? 'VALIDE — toutes les vérifications tiennent / VALID — every check holds' : `INVALIDE — ${report.failures.length} échec(s) / INVALID — ${report.failures.length} failure(s)`,
-    14,
-  );
+  dateLines(w, { made: input.generatedAt });
+  w.heading(report.ok ? 'VALIDE — toutes les vérifications tiennent / VALID — every check holds' : `INVALIDE / INVALID — ${failuresText(report.failures.length)}`, 14);
 
   w.heading('Empreintes / Fingerprints');
   w.text('Empreinte du registre (SHA-256 de manifest.json) / record fingerprint', { font: 'bold' });
@@ -52,7 +52,7 @@ export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array
 
   w.heading('Vérifications / Checks');
   w.row(['Vérification / check', 'Résultat / result'], [0.6, 0.4], { font: 'bold' });
-  for (const c of report.checks) w.row([c.name, c.failures === 0 ? 'réussie / passed' : `${c.failures} échec(s) / failure(s)`], [0.6, 0.4]);
+  for (const c of report.checks) w.row([c.name, c.failures === 0 ? 'réussie / passed' : failuresText(c.failures)], [0.6, 0.4]);
 
   if (report.failures.length > 0) {
     w.heading('Échecs / Failures');

@@ -11,6 +11,7 @@ import type { ElectionDefinition } from '../election/definition.js';
 import { pvSealPayload, pvSha256, resultsSealPayload } from '../election/pv-seal.js';
 import { basisPoints, formatBasisPoints, nationalSummary, percentText } from '../election/results-export.js';
 import type { Pv, Results } from '../election/results.js';
+import { dateLines, utcLineText } from './dates.js';
 import { PdfWriter, winAnsi } from './pdf-writer.js';
 
 export interface PresentMember {
@@ -32,6 +33,7 @@ interface PvPdfInput {
   readonly electionFingerprint: string;
   /** hex SHA-256(manifest.json). */
   readonly recordFingerprint: string;
+  /** When the results were fixed (the tally's closing entry): printed in Paris time, and in UTC for audit. */
   readonly generatedAt: Date;
 }
 
@@ -90,19 +92,25 @@ function fit(text: string, font: PDFFont, size: number, width: number): string {
   return `${text.slice(0, n)}…`;
 }
 
-function header(w: PdfWriter, def: ElectionDefinition, title: string, subtitle: string, generatedAt: Date): void {
+/**
+ * The board, the paper's title, the election and when the paper was made. A PV keeps to one page: its
+ * voting period and UTC line go by its seal, with the election's id (also in every page's footer); the
+ * summary states them here.
+ */
+function header(w: PdfWriter, def: ElectionDefinition, title: string, subtitle: string, generatedAt: Date, kind: 'pv' | 'summary'): void {
   w.text('Bureau du vote électronique — Electronic voting board', { size: 9, color: GREY });
   w.text(title, { font: 'bold', size: 17 });
   w.text(subtitle, { size: 11, color: GREY });
   w.space(4);
   w.text(printable(def.title), { font: 'bold', size: 11 });
-  w.text(`Élection / election : ${def.id} · établi le / made on ${generatedAt.toISOString().replace('.000Z', 'Z')}`, { size: 8.5 });
+  if (kind === 'summary') w.text(`Élection / election : ${def.id}`, { size: 8.5 });
+  dateLines(w, kind === 'pv' ? { made: generatedAt } : { made: generatedAt, voting: def.votingPeriod }, { size: 8.5, utc: kind === 'summary' });
 }
 
 const FIGURE_WIDTHS = [0.45, 0.2, 0.35];
 
-function figures(w: PdfWriter, f: { inscrits: number; votants: number; aVoteParInternet: number; blancs: number; nuls: number; exprimes: number }): void {
-  w.heading('Chiffres / Figures', 11);
+function figures(w: PdfWriter, f: { inscrits: number; votants: number; aVoteParInternet: number; blancs: number; nuls: number; exprimes: number }, title = 'Chiffres / Figures'): void {
+  w.heading(title, 11);
   const rows: [string, number, string][] = [
     ['Inscrits / Registered voters', f.inscrits, ''],
     ['Votants / Voters', f.votants, `${pct(f.votants, f.inscrits)} des inscrits / of registered`],
@@ -131,15 +139,16 @@ function barChart(w: PdfWriter, bars: readonly { label: string; votes: number; e
   }
 }
 
+/** The fingerprints an auditor compares with the published record (SHA-256, in groups of four hex digits). */
 function fingerprints(w: PdfWriter, rows: readonly [string, string][]): void {
-  w.heading('Empreintes / Fingerprints', 11);
+  w.heading('Empreintes, pour l’audit / Fingerprints, for audit (SHA-256)', 11);
   for (const [label, hex] of rows) w.row([label, grouped(hex)], [0.2, 0.8], { font: 'mono', size: 8 });
 }
 
 const SEAL_CAPTION = {
   pv: 'Empreintes et signatures des membres, à vérifier contre le dossier publié. Fingerprints and members’ signatures, to check against the published record.',
   results:
-    'Ce code porte les empreintes de l’élection, du dossier et du fichier des résultats signés : il se vérifie contre le dossier publié (docs/results.md). This code carries the fingerprints of the election, the record and the signed results file: check it against the published record.',
+    'Ce code porte les empreintes de l’élection, du dossier et des résultats signés : il se vérifie contre le dossier publié. This code carries the fingerprints of the election, the record and the signed results: check it against the published record.',
 };
 
 const MEMBER_WIDTHS = [0.07, 0.3, 0.3, 0.33];
@@ -162,7 +171,7 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
     `Sceau — ${def.title} — ${c?.name ?? pv.constituency} — procès-verbal`,
     `Sceau · ${def.id} · ${pv.constituency} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`,
   );
-  header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt);
+  header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt, 'pv');
   w.text(`Circonscription / constituency : ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
 
   figures(w, pv);
@@ -191,54 +200,104 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
   const payload = pvSealPayload({ election: input.electionFingerprint, record: input.recordFingerprint, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
   const caption = [
     SEAL_CAPTION.pv,
-    `Élection / election : ${grouped(input.electionFingerprint)}`,
+    `Élection / election : ${def.id} · ${grouped(input.electionFingerprint)}`,
     `Dossier / record : ${grouped(input.recordFingerprint)}`,
     `Procès-verbal / PV (SHA-256) : ${grouped(pvSha256(pv))}`,
     printable(`${input.where.fr.join(' ')} / ${input.where.en.join(' ')}`),
+    utcLineText({ made: input.generatedAt }),
   ].join('\n');
   seal(w, payload, caption, qrSize(payload, w.width / 2));
   return w.save();
 }
 
-/** The national summary and every constituency's figures (docs/results.md §1). */
+const SUMMARY_NOTE =
+  'Chaque circonscription a ses propres candidats ou listes : les voix se lisent circonscription par circonscription, sans total ni classement entre elles. / Each constituency has its own candidates or lists: votes are read constituency by constituency, with no total or ranking across them.';
+
+const CONSTITUENCY_WIDTHS = [0.26, 0.11, 0.11, 0.11, 0.09, 0.09, 0.12, 0.11];
+const VOTE_WIDTHS = [0.07, 0.55, 0.19, 0.19];
+
+/** Every constituency's figures, one row each, the header repeated on each page the table runs over. */
+function constituencyFigures(w: PdfWriter, def: ElectionDefinition, pvs: readonly Pv[]): void {
+  w.heading('Chiffres par circonscription / Figures by constituency', 11);
+  const tableHeader = (): void =>
+    w.row(
+      ['Circonscription / constituency', 'Inscrits / registered', 'Votants / voters', 'Internet', 'Blancs / blank', 'Nuls / invalid', 'Exprimés / cast', 'Particip. / turnout'],
+      CONSTITUENCY_WIDTHS,
+      { size: 7 },
+    );
+  tableHeader();
+  for (const pv of pvs) {
+    const pages = w.pageCount;
+    w.ensure(30);
+    if (w.pageCount !== pages) tableHeader();
+    w.row([constituencyName(def, pv), nf(pv.inscrits), nf(pv.votants), nf(pv.aVoteParInternet), nf(pv.blancs), nf(pv.nuls), nf(pv.exprimes), pct(pv.votants, pv.inscrits)], CONSTITUENCY_WIDTHS, {
+      size: 8,
+    });
+  }
+}
+
+/** "Circonscription 1 (c001)": the name people know, then the id the record uses. */
+function constituencyName(def: ElectionDefinition, pv: Pv): string {
+  const name = def.constituencies.find((c) => c.id === pv.constituency)?.name;
+  return name === undefined ? pv.constituency : `${printable(name)} (${pv.constituency})`;
+}
+
+/**
+ * Each constituency's votes under its own name, in ballot-paper order with the percent of its own
+ * exprimés: kept on one page when it fits, the columns' header repeated at the top of each page.
+ */
+function votesByConstituency(w: PdfWriter, def: ElectionDefinition, pvs: readonly Pv[]): void {
+  const blockHeight = (pv: Pv): number => Math.min(300, 30 + pv.votes.length * 14);
+  // The heading stays with the first constituency.
+  w.ensure(40 + (pvs[0] === undefined ? 0 : blockHeight(pvs[0])));
+  w.heading('Voix par circonscription / Votes by constituency', 11);
+  let withColumns = 0;
+  const columnsOnThisPage = (): void => {
+    if (withColumns === w.pageCount) return;
+    w.row(['n°', 'Candidat ou liste / candidate or list', 'Voix / votes', '% exprimés / of cast'], VOTE_WIDTHS, { size: 7.5 });
+    withColumns = w.pageCount;
+  };
+  for (const pv of pvs) {
+    const c = def.constituencies.find((x) => x.id === pv.constituency);
+    w.ensure(blockHeight(pv));
+    columnsOnThisPage();
+    w.space(4);
+    w.text(`${constituencyName(def, pv)} — ${nf(pv.exprimes)} exprimés / cast`, { font: 'bold', size: 9 });
+    pv.votes.forEach((v, i) => {
+      const k = c?.candidates[i];
+      const name = k === undefined ? `#${i + 1}` : k.substitute === undefined ? k.name : `${k.name} (${k.substitute})`;
+      w.ensure(16);
+      columnsOnThisPage();
+      w.row([String(i + 1), printable(name), nf(v), pct(v, pv.exprimes)], VOTE_WIDTHS, { size: 8.5 });
+    });
+  }
+}
+
+/**
+ * The national summary (docs/results.md §1): the figures of all constituencies together, the seal, then
+ * each constituency's figures and votes. Candidates are not compared across constituencies.
+ */
 export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
   const { definition: def, results } = input;
   const s = nationalSummary(def, results.constituencies);
   const w = await PdfWriter.create(`Sceau — ${def.title} — récapitulatif`, `Sceau · ${def.id} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`);
-  header(w, def, 'Récapitulatif des résultats', 'Summary of the results', input.generatedAt);
+  header(w, def, 'Récapitulatif des résultats', 'Summary of the results', input.generatedAt, 'summary');
+  w.space(4);
   w.text(`${s.constituencies} circonscriptions / constituencies · participation / turnout ${formatBasisPoints(s.turnout, ',')} %`, { font: 'bold', size: 10 });
+  w.text(SUMMARY_NOTE, { size: 8.5 });
 
-  figures(w, s);
+  figures(w, s, 'Chiffres de l’ensemble des circonscriptions / Figures of all constituencies together');
   whereSection(w, input.where);
   fingerprints(w, [
     ['Élection / election', results.election],
     ['Dossier / record', input.recordFingerprint],
-    ['results.json (SHA-256)', input.resultsSha256],
+    ['Résultats / results', input.resultsSha256],
   ]);
   const payload = resultsSealPayload({ election: results.election, record: input.recordFingerprint, resultsSha256: input.resultsSha256 });
   seal(w, payload, SEAL_CAPTION.results, 150);
 
-  w.heading('Voix par nom de candidat ou de liste / Votes by candidate or list name', 11);
-  const cw = [0.44, 0.12, 0.14, 0.15, 0.15];
-  w.row(['Candidat ou liste / candidate or list', 'Circ. / const.', 'Voix / votes', '% exprimés (national)', '% exprimés là où présent / where standing'], cw, { size: 7.5 });
-  for (const k of s.candidates) {
-    w.row([printable(k.name), String(k.constituencies), nf(k.votes), `${formatBasisPoints(k.share, ',')} %`, `${formatBasisPoints(k.shareWhereStanding, ',')} %`], cw, { size: 8.5 });
-  }
-
-  w.heading('Par circonscription / By constituency', 11);
-  const tw = [0.26, 0.11, 0.11, 0.11, 0.09, 0.09, 0.12, 0.11];
-  const tableHeader = (): void =>
-    w.row(['Circonscription / constituency', 'Inscrits / registered', 'Votants / voters', 'Internet', 'Blancs / blank', 'Nuls / invalid', 'Exprimés / cast', 'Particip. / turnout'], tw, { size: 7 });
-  tableHeader();
-  for (const pv of results.constituencies) {
-    const pages = w.pageCount;
-    w.ensure(30);
-    if (w.pageCount !== pages) tableHeader();
-    const name = def.constituencies.find((c) => c.id === pv.constituency)?.name ?? '';
-    w.row([`${pv.constituency} ${printable(name)}`, nf(pv.inscrits), nf(pv.votants), nf(pv.aVoteParInternet), nf(pv.blancs), nf(pv.nuls), nf(pv.exprimes), pct(pv.votants, pv.inscrits)], tw, {
-      size: 8,
-    });
-  }
+  constituencyFigures(w, def, results.constituencies);
+  votesByConstituency(w, def, results.constituencies);
 
   const signed = (j: number): string => {
     const n = results.signatures.filter((x) => x.member === j).length;

@@ -137,7 +137,7 @@ export const tallyEn: Messages['tally'] = {
     share: '% of cast',
     chart: 'Votes per candidate or list, {{name}}',
     national: 'National summary',
-    nationalCandidates: 'Totals per candidate or list (by exact name)',
+    nationalNote: 'Each constituency has its own candidates or lists: their votes are read constituency by constituency, above, with no total or ranking across them.',
     constituencies: '{{count}} constituency(ies)',
     pvTitle: '{{id}} — {{name}}',
   },

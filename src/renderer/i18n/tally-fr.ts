@@ -135,7 +135,7 @@ export const tallyFr = {
     share: '% des exprimés',
     chart: 'Voix par candidat ou liste, {{name}}',
     national: 'Synthèse nationale',
-    nationalCandidates: 'Totaux par candidat ou liste (par nom exact)',
+    nationalNote: 'Chaque circonscription a ses propres candidats ou listes\u00a0: leurs voix se lisent circonscription par circonscription, ci-dessus, sans total ni classement entre elles.',
     constituencies: '{{count}} circonscription(s)',
     pvTitle: '{{id}} — {{name}}',
   },

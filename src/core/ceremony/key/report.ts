@@ -9,6 +9,7 @@ import { groupedHex } from '../../common/bytes.js';
 import { fromHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import type { TranscriptEntry } from '../../transcript/transcript.js';
+import { dateLines } from '../../report/dates.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
 import { ENTRY } from './entries.js';
 import { whereInWords, whereStepsRan } from '../../verifier/where.js';
@@ -49,8 +50,9 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   w.text('Key ceremony report', { size: 12, color: [0.25, 0.25, 0.25] });
   w.space();
   w.text(def.title, { font: 'bold', size: 12 });
-  w.text(`Élection / election : ${def.id} · scrutin du ${def.votingPeriod.opens} au ${def.votingPeriod.closes} (UTC)`);
-  w.text(`État / state : ${closed ? 'cérémonie close / ceremony closed' : `en cours (${state.phase}) / in progress`} · établi le / made on ${input.generatedAt.toISOString()}`);
+  w.text(`Élection / election : ${def.id}`);
+  dateLines(w, { made: input.generatedAt, voting: def.votingPeriod });
+  w.text(`État / state : ${closed ? 'cérémonie close / ceremony closed' : `en cours (${state.phase}) / in progress`}`);
   w.text(`Seuil / threshold : ${state.t} sur ${state.n} membres / of ${state.n} members`);
 
   w.heading("Empreinte de l'élection / Election fingerprint");

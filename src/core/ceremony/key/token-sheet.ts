@@ -7,6 +7,7 @@
  */
 import { fromHex, groupedHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
+import { dateLines } from '../../report/dates.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
 import type { KeyCeremonyState, MemberState } from './state.js';
 
@@ -53,7 +54,7 @@ export async function tokenHolderSheet(input: TokenSheetInput): Promise<Uint8Arr
   w.text(`Élection / election : ${def.id} · seuil / threshold : ${state.t} sur ${state.n} / of ${state.n}`);
   w.text(`Empreinte de l'élection / election fingerprint : ${groupedHex(fromHex(state.fingerprint))}`, { font: 'mono', size: 8 });
   w.text(`État / state : ${closed ? 'cérémonie close / ceremony closed' : `cérémonie en cours (${state.phase}) : fiche provisoire / ceremony in progress: provisional sheet`}`);
-  w.text(`Établie le / made on ${input.generatedAt.toISOString()} (UTC)`, { size: 9 });
+  dateLines(w, { made: input.generatedAt });
   w.space();
   w.text(
     `Chaque membre reçoit son jeton contre signature ; la clé d'identité imprimée pour lui est celle du procès-verbal de la cérémonie. ${state.t} jetons suffisent au dépouillement : un jeton perdu se déclare aussitôt à la présidence.`,

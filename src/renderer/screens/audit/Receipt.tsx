@@ -3,12 +3,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReceiptAnswer, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
+import { onDate } from '../../../core/common/dates.js';
+import { useLang } from '../tally/common.js';
 import { FailureMessage, FolderField } from '../../components.js';
 import { useStoredFolder, useWords } from './common.js';
 
 function Answer({ answer }: { answer: ReceiptAnswer }) {
   const { t } = useTranslation();
   const words = useWords();
+  const lang = useLang();
   const good = answer.status === 'accepted' && answer.counted;
   return (
     <section className={`panel ${good ? 'good' : 'warning'}`} data-testid="receipt-answer" data-status={answer.status} data-counted={answer.counted} aria-live="polite">
@@ -36,9 +39,9 @@ function Answer({ answer }: { answer: ReceiptAnswer }) {
             {t('audit.receipts.notVerified')} <a href="#/verify">{t('audit.verify.title')}</a>
           </>
         ) : answer.verification.ok ? (
-          t('audit.receipts.verified', { time: answer.verification.finishedAt })
+          t('audit.receipts.verified', { time: onDate(answer.verification.finishedAt, lang) })
         ) : (
-          t('audit.receipts.verifyFailed', { time: answer.verification.finishedAt })
+          t('audit.receipts.verifyFailed', { time: onDate(answer.verification.finishedAt, lang) })
         )}
       </p>
     </section>

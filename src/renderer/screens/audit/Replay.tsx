@@ -7,7 +7,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryCheck, ReplayedEntry, SceauApi, TranscriptReplay } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
+import { dayInWords, onDate, parisTime, timeOfDay, utcText, type DateLang } from '../../../core/common/dates.js';
 import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { useLang } from '../tally/common.js';
 import { useStoredFolder, useWords } from './common.js';
 
 const MARK = { passed: '✔', failed: '✘', 'not-checked': '?' } as const;
@@ -29,6 +31,32 @@ function Check({ check }: { check: EntryCheck }) {
   );
 }
 
+/** An entry's time as a PV writes it, in Paris time to the second, then in small type as the record holds it (UTC). */
+function EntryTime({ time }: { time: string | null }) {
+  const lang = useLang();
+  if (time === null) return <>—</>;
+  const utc = utcText(time);
+  return (
+    <>
+      {onDate(time, lang, { seconds: true })}
+      {utc !== null && <small className="muted"> (UTC {utc})</small>}
+    </>
+  );
+}
+
+/**
+ * The time column of the list of entries: the time of day in Paris, after the day on the first row and
+ * whenever the day changes (a record's transcripts may span days).
+ */
+function timeColumn(entries: readonly ReplayedEntry[], i: number, lang: DateLang): string {
+  const time = entries[i]!.time;
+  if (time === null) return '—';
+  if (parisTime(time) === null) return timeOfDay(time, lang);
+  const previous = i > 0 ? entries[i - 1]!.time : null;
+  const day = dayInWords(time, lang);
+  return previous !== null && parisTime(previous) !== null && dayInWords(previous, lang) === day ? timeOfDay(time, lang) : `${day}, ${timeOfDay(time, lang)}`;
+}
+
 function Entry({ entry }: { entry: ReplayedEntry }) {
   const { t } = useTranslation();
   const words = useWords();
@@ -45,7 +73,9 @@ function Entry({ entry }: { entry: ReplayedEntry }) {
       </ul>
       <dl className="entry-fields">
         <dt>{t('audit.replayer.time')}</dt>
-        <dd>{entry.time ?? '—'}</dd>
+        <dd data-testid="replay-entry-time">
+          <EntryTime time={entry.time} />
+        </dd>
         <dt>{t('audit.replayer.actor')}</dt>
         <dd>
           <code>{entry.actor ?? '—'}</code>
@@ -105,6 +135,7 @@ function failuresOf(folderChecks: NonNullable<TranscriptReplay['folderChecks']>,
 function Replayer({ replay }: { replay: TranscriptReplay }) {
   const { t } = useTranslation();
   const words = useWords();
+  const lang = useLang();
   const [index, setIndex] = useState(0);
   const count = replay.entries.length;
   useEffect(() => {
@@ -184,7 +215,7 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
                     {VERDICT_MARK[e.verdict]} {e.line}
                   </button>
                 </td>
-                <td>{e.time?.slice(11, 19) ?? '—'}</td>
+                <td className="time">{timeColumn(replay.entries, i, lang)}</td>
                 <td>{words(e.summary)}</td>
                 <td>
                   {e.checks

@@ -2,17 +2,16 @@
  * What the projector page shows alike for either ceremony (docs/audit.md §2): the step running and since
  * when, the fingerprints with the transcript's head, the deviations, the transcript's entries (newest
  * first: test/e2e/audit.spec.ts counts the `.projector-transcript tr` rows as entries) and the time of
- * the last update. Nothing here changes anything.
+ * the last update, in Paris time as a PV writes it (common/dates.ts). Nothing here changes anything.
  */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bilingual } from '../../../core/common/result.js';
 import type { TranscriptLine } from '../../../core/service/api.js';
+import { timeOfDay } from '../../../core/common/dates.js';
 import { Fingerprint } from '../../components.js';
 import { useWords } from './common.js';
 import { colon, useLang } from '../tally/common.js';
-
-const hhmmss = (iso: string) => iso.slice(11, 19);
 
 /** The step running: its label and for how many seconds (as of the last update, `at`); `children` says how far it is. */
 export function ProjectorRunning({ label, since, at, children }: { label: Bilingual; since: string; at: Date | null; children?: ReactNode }) {
@@ -85,7 +84,7 @@ export function ProjectorColumns(props: {
                 {[...transcript].reverse().map((e) => (
                   <tr key={e.seq} data-seq={e.seq} data-type={e.type} className={e.type === props.deviationType ? 'deviation' : ''}>
                     <td className="seq">{e.seq}</td>
-                    <td className="time">{hhmmss(e.time)}</td>
+                    <td className="time">{timeOfDay(e.time, lang, { seconds: false })}</td>
                     <td>{words(e.summary)}</td>
                   </tr>
                 ))}
@@ -94,7 +93,7 @@ export function ProjectorColumns(props: {
           </section>
         </div>
       </div>
-      {at && <p className="muted">{t('audit.live.updated', { time: at.toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB') })}</p>}
+      {at && <p className="muted">{t('audit.live.updated', { time: timeOfDay(at, lang) })}</p>}
     </>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Step 6: each constituency's PV (inscrits, votants, blancs, nuls, exprimés, each candidate's votes with
- * its percentage and a bar chart) and the national summary. The percentages are the core's
+ * its percentage and a bar chart) and the national summary of the figures (no candidate compared across
+ * constituencies, docs/results.md §5). The percentages are the core's
  * (results-export.ts, exact integer rounding), the same as the printed PVs'.
  */
 import type { ReactNode } from 'react';
@@ -84,11 +85,10 @@ function FiguresTable({ prefix, rows, turnout }: { prefix: string; rows: readonl
 }
 
 /** The candidates' votes and shares (the rows, `children`), under one heading row. */
-function CandidatesTable({ caption, children }: { caption?: string; children: ReactNode }) {
+function CandidatesTable({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   return (
     <table className="members figures">
-      {caption !== undefined && <caption>{caption}</caption>}
       <thead>
         <tr>
           <th scope="col">{t('tally.count.candidate')}</th>
@@ -129,9 +129,13 @@ function Pv({ pv, shares }: { pv: PvView; shares: PvShares | undefined }) {
   );
 }
 
+/**
+ * The figures of all constituencies together. Candidates stand in one constituency each (a list's name
+ * may recur elsewhere, but it is another contest): their votes are in each PV above, never totalled or
+ * ranked across constituencies.
+ */
 function National({ summary }: { summary: NationalSummary }) {
   const { t } = useTranslation();
-  const lang = useLang();
   return (
     <section className="pv national" aria-labelledby="national-title" data-testid="national">
       <h3 id="national-title">
@@ -139,15 +143,9 @@ function National({ summary }: { summary: NationalSummary }) {
       </h3>
       <div className="pv-grid">
         <FiguresTable prefix="national" rows={FIGURES.map(([field, word]) => ({ id: word, label: t(`tally.count.${word}`), value: summary[field] }))} turnout={summary.turnout} />
-        <CandidatesTable caption={t('tally.count.nationalCandidates')}>
-          {summary.candidates.map((c, i) => (
-            <tr key={c.name} data-testid={`national-candidate-${i + 1}`} data-name={c.name} data-votes={c.votes}>
-              <th scope="row">{c.name}</th>
-              <td className="number">{count(c.votes, lang)}</td>
-              <td className="number">{percent(c.share, lang)}</td>
-            </tr>
-          ))}
-        </CandidatesTable>
+        <p className="muted" data-testid="national-note">
+          {t('tally.count.nationalNote')}
+        </p>
       </div>
     </section>
   );
