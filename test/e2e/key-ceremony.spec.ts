@@ -74,11 +74,12 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   await page.getByLabel('ou remplir la définition').check();
   await page.getByLabel("Identifiant de l'élection").fill('cfe-2021');
   await page.getByLabel("Intitulé de l'élection").fill('Élection des conseillers des Français de l’étranger');
-  await page.getByLabel('Ouverture du vote (UTC, AAAA-MM-JJTHH:MM:SSZ)').fill('2021-05-21T10:00:00Z');
-  await page.getByLabel('Clôture du vote (UTC)').fill('2021-05-26T10:00:00Z');
+  await page.getByLabel('Ouverture du vote (heure de Paris)').fill('2021-05-21T12:00');
+  await page.getByLabel('Clôture du vote (heure de Paris)').fill('2021-05-26T12:00');
   await page.getByLabel('Seuil t (membres nécessaires au déchiffrement)').fill('3');
   await page.getByLabel('Membres du bureau, un par ligne : Nom ; Rôle (le premier préside)').fill(MEMBERS.join('\n'));
-  await page.getByLabel(/Circonscriptions, une par ligne/).fill('c001 ; Canada ; list ; 42000 ; Liste A | Liste B\nc002 ; Allemagne ; single ; 31000 ; Ana Roy / Luc Roy | Eva Lin / Tom Lin');
+  const csv = 'circonscription;nom;mode;inscrits;candidats\nc001;Canada;liste;42000;Liste A | Liste B\nc002;Allemagne;uninominal;31000;Ana Roy / Luc Roy | Eva Lin / Tom Lin\n';
+  await page.getByLabel('Importer un fichier CSV').setInputFiles({ name: 'circonscriptions.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByLabel('Plateforme de vote').fill('Plateforme du MEAE');
   await page.getByLabel(/Clé publique de signature de la plateforme/).fill(toHex(generateIdentityKey().publicKey));
   await page.getByRole('button', { name: 'Ouvrir la cérémonie' }).click();

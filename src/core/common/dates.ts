@@ -202,3 +202,46 @@ export function utcText(at: Instant): string | null {
   const ms = instantMs(at);
   return ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
+
+// --- the voting period typed as a Paris clock reads (the definition form, docs/formats.md §2.4) ---
+
+/** `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, as an `<input type="datetime-local">` gives it. */
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** The definition's instants: UTC to the second (docs/formats.md §2.1). */
+const DEFINITION_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** The Paris wall clock of an instant, `YYYY-MM-DDTHH:MM:SS`. */
+function wallClockText(ms: number): string | null {
+  const p = parisTime(ms);
+  return p === null ? null : `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}
+
+export type ParisToUtc =
+  | { readonly ok: true; readonly utc: string; /** The local time happened twice (October); the first is taken. */ readonly repeated: boolean }
+  | { readonly ok: false; readonly reason: 'format' | 'skipped' };
+
+/**
+ * A Paris local time as the UTC instant a definition stores. Winter and summer time come from the time-zone
+ * data (Intl), never from a fixed offset: the hour skipped in March does not exist (refused), and of the
+ * hour repeated in October the first, summer time, is taken (the UTC instant shown beside it says which).
+ */
+export function parisToUtc(local: string): ParisToUtc {
+  const m = LOCAL.exec(local);
+  if (!m) return { ok: false, reason: 'format' };
+  const wall = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}`;
+  const asUtc = Date.parse(`${wall}Z`);
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 19) !== wall) return { ok: false, reason: 'format' };
+  // Paris is UTC+1 in winter and UTC+2 in summer: the instant is one of these two, if any.
+  const matches = [2, 1].map((h) => asUtc - h * 3_600_000).filter((ms) => wallClockText(ms) === wall);
+  if (matches.length === 0) return { ok: false, reason: 'skipped' };
+  return { ok: true, utc: new Date(matches[0]!).toISOString().replace('.000Z', 'Z'), repeated: matches.length > 1 };
+}
+
+/** A definition's UTC instant as the Paris local time an `<input type="datetime-local">` shows, or null. */
+export function utcToParis(utc: string): string | null {
+  if (!DEFINITION_UTC.test(utc)) return null;
+  const ms = Date.parse(utc);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().replace('.000Z', 'Z') !== utc) return null;
+  const wall = wallClockText(ms);
+  return wall === null ? null : wall.endsWith(':00') ? wall.slice(0, 16) : wall;
+}

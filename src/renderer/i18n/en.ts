@@ -1,6 +1,7 @@
 import type { Messages } from './fr.js';
 import { tallyEn } from './tally-en.js';
 import { stationsEn } from './stations-en.js';
+import { definitionEn } from './definition-en.js';
 
 export const en: Messages = {
   app: {
@@ -87,11 +88,8 @@ export const en: Messages = {
     form: {
       id: 'Election identifier',
       title: 'Election title',
-      opens: 'Voting opens (UTC, YYYY-MM-DDTHH:MM:SSZ)',
-      closes: 'Voting closes (UTC)',
       threshold: 'Threshold t (members needed to decrypt)',
       members: 'Board members, one per line: Name ; Role (the first one presides)',
-      constituencies: 'Constituencies, one per line: id ; name ; list or single ; registered voters ; candidate 1 | candidate 2 | … (for single: Candidate / Substitute)',
       platformName: 'Voting platform',
       platformKey: "Platform's public signing key (Ed25519, 64 hexadecimal digits)",
     },
@@ -169,6 +167,7 @@ export const en: Messages = {
   },
   tally: tallyEn,
   stations: stationsEn,
+  definition: definitionEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',

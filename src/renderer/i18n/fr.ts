@@ -1,6 +1,7 @@
 /** French, the board's language and the default. English (./en.ts) must have exactly the same keys. */
 import { tallyFr } from './tally-fr.js';
 import { stationsFr } from './stations-fr.js';
+import { definitionFr } from './definition-fr.js';
 
 export const fr = {
   app: {
@@ -89,11 +90,8 @@ export const fr = {
     form: {
       id: "Identifiant de l'élection",
       title: "Intitulé de l'élection",
-      opens: 'Ouverture du vote (UTC, AAAA-MM-JJTHH:MM:SSZ)',
-      closes: 'Clôture du vote (UTC)',
       threshold: 'Seuil t (membres nécessaires au déchiffrement)',
       members: 'Membres du bureau, un par ligne : Nom ; Rôle (le premier préside)',
-      constituencies: 'Circonscriptions, une par ligne : id ; nom ; list ou single ; inscrits ; candidat 1 | candidat 2 | … (pour single : Candidat / Suppléant)',
       platformName: 'Plateforme de vote',
       platformKey: 'Clé publique de signature de la plateforme (Ed25519, 64 chiffres hexadécimaux)',
     },
@@ -171,6 +169,7 @@ export const fr = {
   },
   tally: tallyFr,
   stations: stationsFr,
+  definition: definitionFr,
   audit: {
     title: 'Audit et vérification',
     intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",

@@ -1,97 +1,125 @@
 /**
- * The election definition filled in on screen (docs/formats.md §2), for when the president has no file.
- * Lines of text keep the form usable from the keyboard and on a projector; the service validates the
- * result exactly as it validates a file.
+ * The election definition filled in on screen (docs/formats.md §2): the constituencies imported from a
+ * CSV file or an election.json and edited in a table (§2.4), the voting period in Paris time (stored in
+ * UTC, both shown). The service validates the result exactly as it validates a file.
  */
-import { useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Bilingual } from '../../../core/common/result.js';
+import { describeProblem, type ConstituencyRow, type Problem } from './constituency-rows.js';
+import { decodeCsvBytes, importCsv, rowsToCsv, templateCsv } from './definition-csv.js';
+import { draftFromDefinitionText, type DefinitionDraft } from './definition-draft.js';
+import { parisToUtc } from '../../../core/common/dates.js';
+import { ConstituencyTable } from './ConstituencyTable.js';
+import { Fingerprint } from '../../components.js';
+import './definition-form.css';
 
-export interface DefinitionDraft {
-  id: string;
-  title: string;
-  opens: string;
-  closes: string;
-  threshold: string;
-  members: string;
-  constituencies: string;
-  platformName: string;
-  platformKey: string;
+export { draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './definition-draft.js';
+
+type Field = 'id' | 'title' | 'threshold' | 'members' | 'platformName' | 'platformKey';
+
+/** The outcome of the last import, shown under the import buttons. */
+type ImportOutcome = { readonly file: string; readonly count: number; readonly notes: readonly Bilingual[] } | { readonly file: string; readonly problems: readonly Problem[] };
+
+/** Offers text as a file to save (the template, the table's export). */
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export const EMPTY_DRAFT: DefinitionDraft = {
-  id: '',
-  title: '',
-  opens: '',
-  closes: '',
-  threshold: '3',
-  members: '',
-  constituencies: '',
-  platformName: '',
-  platformKey: '',
-};
+function ParisTime({ field, value, onChange }: { field: 'opens' | 'closes'; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const id = `def-${field}`;
+  const converted = parisToUtc(value);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t(`definition.${field}`)}</label>
+      <input id={id} type="datetime-local" className="narrow-date" value={value} aria-describedby={`${id}-utc`} onChange={(e) => onChange(e.target.value)} />
+      <p id={`${id}-utc`} className={converted.ok ? 'muted' : value === '' ? 'muted' : 'warning'} data-testid={`${field}-utc`}>
+        {converted.ok ? t('definition.utc', { utc: converted.utc }) : value === '' ? '' : t(converted.reason === 'skipped' ? 'definition.skipped' : 'definition.badTime')}
+        {converted.ok && converted.repeated && <> {t('definition.repeated')}</>}
+      </p>
+    </div>
+  );
+}
 
-const cells = (line: string) => line.split(';').map((c) => c.trim());
-
-/** The draft as definition JSON; malformed lines are passed on as they are, for the service to name. */
-export function draftToDefinition(d: DefinitionDraft): unknown {
-  const lines = (text: string) =>
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
-  return {
-    format: 'sceau/election/v1',
-    id: d.id.trim(),
-    title: d.title.trim(),
-    votingPeriod: { opens: d.opens.trim(), closes: d.closes.trim() },
-    constituencies: lines(d.constituencies).map((line) => {
-      const [id = '', name = '', kind = '', registered = '', candidates = ''] = cells(line);
-      const single = kind === 'single' || kind === 'single-member';
-      return {
-        id,
-        name,
-        kind: single ? 'single-member' : kind,
-        registeredVoters: Number(registered),
-        blankVote: true,
-        candidates: candidates
-          .split('|')
-          .map((c) => c.trim())
-          .filter((c) => c !== '')
-          .map((c) => {
-            if (!single) return { name: c };
-            const [name = '', substitute = ''] = c.split('/').map((x) => x.trim());
-            return { name, substitute };
-          }),
-      };
-    }),
-    board: {
-      threshold: Number(d.threshold),
-      members: lines(d.members).map((line, i) => {
-        const [name = '', role = ''] = cells(line);
-        return { index: i + 1, name, role, president: i === 0 };
-      }),
-    },
-    platform: { name: d.platformName.trim(), signingKey: d.platformKey.trim() },
-  };
+function ImportReport({ outcome }: { outcome: ImportOutcome }) {
+  const { t, i18n } = useTranslation();
+  const say = (b: Bilingual) => (i18n.language === 'en' ? b.en : b.fr);
+  if ('count' in outcome) {
+    return (
+      <div className="import-done" role="status">
+        <p>{t('definition.import.done', { file: outcome.file, count: outcome.count })}</p>
+        {outcome.notes.map((n, i) => (
+          <p key={i} className="muted">
+            {say(n)}
+          </p>
+        ))}
+      </div>
+    );
+  }
+  return (
+    <div className="failure import-refused" role="alert">
+      <p>{t('definition.import.refused', { file: outcome.file, count: outcome.problems.length })}</p>
+      <ul>
+        {outcome.problems.map((p, i) => (
+          <li key={i} data-line={p.line}>
+            {say(describeProblem(p))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; onChange: (d: DefinitionDraft) => void }) {
   const { t } = useTranslation();
   const [local, setLocal] = useState(draft);
-  const field = (key: keyof DefinitionDraft, multiline = false) => {
+  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  // The table's handlers read the latest draft through a ref, so that they keep their identity.
+  const latest = useRef({ local, onChange });
+  useLayoutEffect(() => {
+    latest.current = { local, onChange };
+  });
+  const update = useCallback((changes: Partial<DefinitionDraft>) => {
+    const next = { ...latest.current.local, ...changes };
+    latest.current = { ...latest.current, local: next };
+    setLocal(next);
+    latest.current.onChange(next);
+  }, []);
+  const setRows = useCallback((constituencies: ConstituencyRow[]) => update({ constituencies }), [update]);
+
+  const importCsvFile = async (file: File | undefined) => {
+    if (!file) return;
+    const decoded = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
+    const read = decoded.ok ? importCsv(decoded.text) : decoded;
+    if (!read.ok) return setOutcome({ file: file.name, problems: read.problems });
+    update({ constituencies: read.rows });
+    setOutcome({ file: file.name, count: read.rows.length, notes: [] });
+  };
+  const importJsonFile = async (file: File | undefined) => {
+    if (!file) return;
+    const read = draftFromDefinitionText(await file.text());
+    if (!read.ok) return setOutcome({ file: file.name, problems: read.problems });
+    update(read.draft);
+    setOutcome({ file: file.name, count: read.draft.constituencies.length, notes: read.notes });
+  };
+
+  const field = (key: Field, multiline = false) => {
     const id = `def-${key}`;
-    const update = (value: string) => {
-      const next = { ...local, [key]: value };
-      setLocal(next);
-      onChange(next);
-    };
     return (
       <div className="field">
         <label htmlFor={id}>{t(`key.form.${key}`)}</label>
         {multiline ? (
-          <textarea id={id} rows={4} value={local[key]} onChange={(e) => update(e.target.value)} />
+          <textarea id={id} rows={4} value={local[key]} onChange={(e) => update({ [key]: e.target.value })} />
         ) : (
-          <input id={id} type="text" value={local[key]} onChange={(e) => update(e.target.value)} />
+          <input id={id} type="text" value={local[key]} onChange={(e) => update({ [key]: e.target.value })} />
         )}
       </div>
     );
@@ -100,13 +128,40 @@ export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; on
     <fieldset className="definition-form">
       {field('id')}
       {field('title')}
-      {field('opens')}
-      {field('closes')}
+      <ParisTime field="opens" value={local.opens} onChange={(opens) => update({ opens })} />
+      <ParisTime field="closes" value={local.closes} onChange={(closes) => update({ closes })} />
       {field('threshold')}
       {field('members', true)}
-      {field('constituencies', true)}
+      <h4>{t('definition.import.title')}</h4>
+      <p className="muted">
+        {t('definition.import.hint')} {t('definition.import.replaces')}
+      </p>
+      <div className="field">
+        <label htmlFor="def-csv">{t('definition.import.csv')}</label>
+        <input id="def-csv" type="file" accept=".csv,text/csv" onChange={(e) => void importCsvFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
+      </div>
+      <div className="field">
+        <label htmlFor="def-json">{t('definition.import.json')}</label>
+        <input id="def-json" type="file" accept=".json,application/json" onChange={(e) => void importJsonFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
+      </div>
+      <p className="buttons">
+        <button type="button" onClick={() => download('modele-circonscriptions.csv', templateCsv())}>
+          {t('definition.import.template')}
+        </button>{' '}
+        <button type="button" disabled={local.constituencies.length === 0} onClick={() => download(`circonscriptions-${local.id || 'election'}.csv`, rowsToCsv(local.constituencies))}>
+          {t('definition.import.export')}
+        </button>
+      </p>
+      {outcome && <ImportReport outcome={outcome} />}
+      <ConstituencyTable rows={local.constituencies} onChange={setRows} />
       {field('platformName')}
       {field('platformKey')}
+      {/^[0-9a-f]{64}$/.test(local.platformKey.trim()) && (
+        <div className="platform-key-readout">
+          <p className="muted">{t('definition.platformKeyAloud')}</p>
+          <Fingerprint hex={local.platformKey.trim()} label={t('key.form.platformKey')} />
+        </div>
+      )}
     </fieldset>
   );
 }
