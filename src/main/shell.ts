@@ -2,7 +2,7 @@
  * The thin Electron shell: the only file of src/main that imports `electron`. Windows, the app://
  * protocol, the session's guards, and the IPC registration; everything else is in the core.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ok, type Result } from '../core/common/result.js';
@@ -129,6 +129,19 @@ export async function printPdf(pdf: Uint8Array, fileName: string): Promise<Resul
   } catch (e) {
     return fail('print.open', `Le document n'a pas pu être préparé pour l'impression : ${String(e)}`, `The document could not be prepared for printing: ${String(e)}`);
   }
+}
+
+/**
+ * The system's folder dialog, over the main window: the president picks a ceremony's folder (or makes a
+ * new one) the way they pick any folder, never typing a path. Null when the dialog is cancelled.
+ */
+export async function chooseFolder(): Promise<string | null> {
+  const options = {
+    title: 'Sceau — choisir un dossier / choose a folder',
+    properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as ('openDirectory' | 'createDirectory' | 'promptToCreate')[],
+  };
+  const answer = main !== undefined && !main.isDestroyed() ? await dialog.showOpenDialog(main, options) : await dialog.showOpenDialog(options);
+  return answer.canceled ? null : (answer.filePaths[0] ?? null);
 }
 
 export async function startShell(options: ShellOptions): Promise<void> {

@@ -12,14 +12,13 @@ import { Receipt } from './screens/audit/Receipt.js';
 import { Replay } from './screens/audit/Replay.js';
 import { Verify } from './screens/audit/Verify.js';
 import { Station } from './screens/station/Station.js';
+import { parseHash, type Route } from './routes.js';
 
-const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/station'] as const;
 const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
-type Route = (typeof ROUTES)[number];
 
-function currentRoute(): Route {
-  const path = window.location.hash.replace(/^#/, '') || '/';
-  return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/';
+/** The hash itself (a string, stable between renders): the route and the ceremony's folder are parsed from it. */
+function currentHash(): string {
+  return window.location.hash;
 }
 
 /** Follows the hash; read at subscription too, so a change between the first render and the listener is not missed. */
@@ -33,8 +32,8 @@ function subscribeToRoute(notify: () => void): () => void {
   return () => window.removeEventListener('hashchange', onChange);
 }
 
-function useRoute(): Route {
-  return useSyncExternalStore(subscribeToRoute, currentRoute);
+function useLocation() {
+  return parseHash(useSyncExternalStore(subscribeToRoute, currentHash));
 }
 
 function LanguageSwitch() {
@@ -50,14 +49,14 @@ function LanguageSwitch() {
   );
 }
 
-function Screen({ route, api }: { route: Route; api: NonNullable<Connection['api']> }) {
+function Screen({ route, folder, api }: { route: Route; folder: string | null; api: NonNullable<Connection['api']> }) {
   switch (route) {
     case '/integrity':
       return <Integrity api={api} />;
     case '/key':
-      return <KeyCeremonyScreen api={api} />;
+      return <KeyCeremonyScreen api={api} folder={folder} />;
     case '/tally':
-      return <TallyScreen api={api} />;
+      return <TallyScreen api={api} folder={folder} />;
     case '/audit':
       return <Audit api={api} />;
     case '/projector':
@@ -77,7 +76,7 @@ function Screen({ route, api }: { route: Route; api: NonNullable<Connection['api
 
 export function App({ connection }: { connection: Connection }) {
   const { t } = useTranslation();
-  const route = useRoute();
+  const { route, folder } = useLocation();
   // The projector page (a projector or a second screen) has navigation and the language switch only.
   const projector = route === '/projector';
   useEffect(() => {
@@ -121,7 +120,7 @@ export function App({ connection }: { connection: Connection }) {
             {t('errors.noToken')}
           </p>
         ) : (
-          <Screen route={route} api={connection.api} />
+          <Screen route={route} folder={folder} api={connection.api} />
         )}
       </main>
     </>

@@ -142,9 +142,8 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
   await projector.getByRole('button', { name: 'Français' }).click();
 
   // On the ceremony screen the transcript head stays in view, wherever the page is scrolled.
-  await page.goto(`${served.origin}/#/key`);
-  await page.getByLabel('Dossier de la cérémonie (chemin absolu)').fill(folder);
-  await page.getByRole('button', { name: 'Reprendre la cérémonie de ce dossier' }).click();
+  // The ceremony's own route opens it (docs/architecture.md "Recent ceremonies").
+  await page.goto(`${served.origin}/#/key?${new URLSearchParams({ folder })}`);
   await expect(page.getByTestId('transcript-head')).toHaveText(view.head);
   await expect(page.getByTestId('transcript-head')).toBeInViewport();
   await page.mouse.wheel(0, 3000);

@@ -18,6 +18,7 @@ import { foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { restorePaperBackup } from '../../src/core/token/index.js';
 import { startServe, type Served } from './serve.js';
+import { newFolder } from './folders.js';
 import { readQrCodes } from '../helpers/pdf.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-key-'));
@@ -29,7 +30,8 @@ const passphrase = (j: number) => `cheval agrafe pile correcte ${j} ${'*'.repeat
 let served: Served;
 test.beforeAll(async () => {
   for (const d of drives) mkdirSync(d);
-  served = await startServe({ SCEAU_TEST_DRIVES: drives.join(':') });
+  // The home folder is the test's root: the ceremony's folder is made there with the page's chooser.
+  served = await startServe({ HOME: root, SCEAU_TEST_DRIVES: drives.join(':') });
 });
 test.afterAll(async () => {
   await served.stop();
@@ -70,7 +72,7 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   await expect(page.getByRole('heading', { level: 1, name: 'Cérémonie des clés' })).toBeVisible();
 
   // 1. Opening: the definition filled in on screen.
-  await page.getByLabel('Dossier de la cérémonie (chemin absolu)').fill(folder);
+  await newFolder(page, 'ceremony-folder', root, 'ceremonie');
   await page.getByLabel('ou remplir la définition').check();
   await page.getByLabel("Identifiant de l'élection").fill('cfe-2021');
   await page.getByLabel("Intitulé de l'élection").fill('Élection des conseillers des Français de l’étranger');

@@ -122,9 +122,8 @@ async function member4OnScreen(page: Page, station: Served, packet: string, butt
 /** The president imports member 4's answer from the workstation's key-ceremony screen. */
 async function importOnScreen(page: Page, packet: string): Promise<void> {
   await page.goto(workstation.url);
-  await page.goto(`${workstation.origin}/#/key`);
-  await page.getByLabel('Dossier de la cérémonie (chemin absolu)').fill(keyFolder);
-  await page.getByRole('button', { name: 'Reprendre la cérémonie de ce dossier' }).click();
+  // The ceremony's own route opens it (docs/architecture.md "Recent ceremonies").
+  await page.goto(`${workstation.origin}/#/key?${new URLSearchParams({ folder: keyFolder })}`);
   await page.getByLabel('Dossier du paquet à importer (chemin absolu)').fill(packet);
   await page.getByRole('button', { name: 'Importer les réponses de ce paquet' }).click();
   await expect(page.getByText('Réponse(s) placée(s) au journal : 1.')).toBeVisible({ timeout: 30_000 });

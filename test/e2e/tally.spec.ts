@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page, type Response } from '@playwright/test';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
@@ -27,6 +27,7 @@ import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY_WRITING_PRODUCTION } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
 import { readQrCodes } from '../helpers/pdf.js';
+import { chooseFolder, newFolder } from './folders.js';
 import { startServe, type Answer, type Served } from './serve.js';
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
@@ -116,7 +117,8 @@ test.beforeAll(async () => {
   );
   writeTamperedUrns();
   await learnSecrets();
-  served = await startServe({ SCEAU_TEST_DRIVES: [...fx.drives, urnDrive, badDrive, publicationDrive].join(':') });
+  // The home folder is the test's root: the tally's folders are chosen there with the page's chooser.
+  served = await startServe({ HOME: root, SCEAU_TEST_DRIVES: [...fx.drives, urnDrive, badDrive, publicationDrive].join(':') });
 });
 test.afterAll(async () => {
   await served?.stop();
@@ -153,8 +155,8 @@ async function rehearsalOverride(page: Page): Promise<void> {
 async function openTally(page: Page, folder: string): Promise<void> {
   await page.getByRole('link', { name: 'Cérémonie de dépouillement' }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Cérémonie de dépouillement' })).toBeVisible();
-  await page.getByLabel('Dossier de la cérémonie des clés (clôturée)').fill(fx.folder);
-  await page.getByLabel('Nouveau dossier de dépouillement (vide)').fill(folder);
+  await chooseFolder(page, 'tally-key-folder', root, fx.folder);
+  await newFolder(page, 'tally-folder', root, basename(folder));
   await page.getByRole('button', { name: 'Ouvrir le dépouillement' }).click();
   await expect(page.getByTestId('tally-phase')).toHaveAttribute('data-phase', 'import', { timeout: 30_000 });
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createService, readAppVersion } from '../../core/service/service.js';
 import { defaultDataFolder, openBugLog } from '../../core/workstation/bug-log.js';
+import { openRecentList } from '../../core/workstation/recent.js';
 import { findAppRoot } from '../app-root.js';
 import { startLoopbackServer } from '../loopback-server.js';
 import { defineCommand } from '../command-line.js';
@@ -33,8 +34,9 @@ async function serveOn(port: number): Promise<number> {
     console.error("L'interface n'est pas construite : lancez `npm run build`.\nThe UI is not built: run `npm run build`.");
     return 1;
   }
-  const bugLog = openBugLog(join(defaultDataFolder(), 'logs'));
-  const service = createService({ transport: 'loopback', appRoot, version: readAppVersion(appRoot), bugLog });
+  const dataFolder = defaultDataFolder();
+  const bugLog = openBugLog(join(dataFolder, 'logs'));
+  const service = createService({ transport: 'loopback', appRoot, version: readAppVersion(appRoot), bugLog, recent: openRecentList(dataFolder) });
   const server = await startLoopbackServer({
     service,
     staticRoot,

@@ -19,6 +19,10 @@ export type { CandidateTotal, NationalSummary } from '../election/results-export
 export type { Transport } from '../ceremony/workstation.js';
 export type { MeasuredFile, SoftwareMeasurement } from '../workstation/measurement.js';
 export type { NetworkInterfaceState, NetworkStatus } from '../workstation/network/types.js';
+export type { CeremonyKind, RecentCeremony, RecentCeremonyView } from '../workstation/recent.js';
+export type { FolderListing, FolderPlace } from '../workstation/folders.js';
+import type { RecentCeremonyView } from '../workstation/recent.js';
+import type { FolderListing, FolderPlace } from '../workstation/folders.js';
 
 interface AppInfo {
   readonly name: string;
@@ -230,6 +234,18 @@ export interface SceauApi {
   verifyReportPdf(arg: { job: string }): Promise<Result<{ pdfBase64: string }>>;
   /** Opens the projector window (Electron); refused on loopback, where the page opens a new tab itself. */
   openProjector(arg: Record<string, never>): Promise<Result<{ opened: true }>>;
+
+  // Ceremonies are never lost (docs/architecture.md "Recent ceremonies", "Choosing a folder").
+  /** The ceremonies this workstation opened, most recent first, each folder checked for presence. */
+  recentCeremonies(arg: Record<string, never>): Promise<Result<readonly RecentCeremonyView[]>>;
+  /** The system's folder dialog (Electron); `folder` null when it was cancelled. Refused on loopback (`picker.unavailable`), where the page has its own chooser. */
+  chooseFolder(arg: Record<string, never>): Promise<Result<{ folder: string | null }>>;
+  /** Where the page's own chooser starts: the home folder, each drive, the disk's root. */
+  folderPlaces(arg: Record<string, never>): Promise<Result<readonly FolderPlace[]>>;
+  /** The folders inside a folder, by name. Reads names only. */
+  folderList(arg: { folder: string }): Promise<Result<FolderListing>>;
+  /** Makes a new, empty folder `name` inside `parent` (for a new ceremony). */
+  folderCreate(arg: { parent: string; name: string }): Promise<Result<{ folder: string }>>;
 
   // The tally ceremony (docs/tally-ceremony.md). Long steps run in the background: their method returns the
   // view at once with `running`, which `tallyView` follows; `tallyCancel` stops them. One step at a time per folder.

@@ -18,6 +18,7 @@ export const SERVICE_FAILURES = failureMakers([
   'file.write',
   'internal',
   'measurement.unreadable',
+  'picker.unavailable',
   'print.unavailable',
   'projector.unavailable',
   'receipt.not-yet',

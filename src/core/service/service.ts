@@ -29,6 +29,9 @@ import { WorkerPool } from '../workers/pool.js';
 import { probeNetwork } from '../workstation/network/probe.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import type { BugLog } from '../workstation/bug-log.js';
+import type { RecentList } from '../workstation/recent.js';
+import { createFolder, folderPlaces, listFolders } from '../workstation/folders.js';
+import { recorder } from './recent.js';
 
 export interface ServiceOptions {
   readonly transport: Transport;
@@ -53,6 +56,10 @@ export interface ServiceOptions {
   readonly onBug?: (e: unknown) => void;
   /** The workstation's bug log (src/core/workstation/bug-log.ts), whose path the Integrity screen shows. */
   readonly bugLog?: BugLog;
+  /** The ceremonies this workstation opened (src/core/workstation/recent.ts), kept in the app's data folder; none kept when absent. */
+  readonly recent?: RecentList;
+  /** The system's folder dialog (Electron's shell passes it): the folder chosen, or null when cancelled. Absent on loopback. */
+  readonly chooseFolder?: () => Promise<string | null>;
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
@@ -112,6 +119,7 @@ export function createService(options: ServiceOptions): SceauApi {
   const keyTokens = options.tokens ?? driveTokens();
   const tallyTokens = options.tallyTokens ?? tallyDriveTokens();
   const keyMethods = keyCeremonyService({ ...workstation, tokens: keyTokens });
+  const recent = recorder(options.recent);
   const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, pool: sharedPool });
   const keyApi = Object.fromEntries(
     Object.entries(keyMethods).map(([name, method]) => {
@@ -121,7 +129,7 @@ export function createService(options: ServiceOptions): SceauApi {
         name,
         (arg: never) => {
           lastCeremony = 'key';
-          return call(arg);
+          return recent.afterKeyStep(call(arg) as Promise<Result<unknown>>);
         },
       ];
     }),
@@ -131,7 +139,10 @@ export function createService(options: ServiceOptions): SceauApi {
     tokens: tallyTokens,
     pool: sharedPool,
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),
-    onView: () => void (lastCeremony = 'tally'),
+    onView: (view) => {
+      lastCeremony = 'tally';
+      recent.tallyChanged(view);
+    },
     onBug: options.onBug ?? ((e) => (options.bugLog ? options.bugLog.record(e, 'tally step') : console.error('[sceau] internal error:', e instanceof Error ? e.stack : e))),
   });
 
@@ -158,6 +169,8 @@ export function createService(options: ServiceOptions): SceauApi {
       return shown.ok && shown.value.ceremony === null && tallyNow !== null ? ok(tallyProjection(tallyNow)) : shown;
     },
     ...tally.api,
+    tallyCreate: (arg) => recent.afterTallyOpen(tally.api.tallyCreate(arg)),
+    tallyOpen: (arg) => recent.afterTallyOpen(tally.api.tallyOpen(arg)),
     ...station,
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
@@ -195,6 +208,23 @@ export function createService(options: ServiceOptions): SceauApi {
       options.openProjector();
       return ok({ opened: true as const });
     },
+    recentCeremonies: async () => ok(options.recent ? await options.recent.list() : []),
+    chooseFolder: async () => {
+      if (options.chooseFolder === undefined) {
+        return fail(
+          'picker.unavailable',
+          "La fenêtre de choix d'un dossier du système n'existe que dans l'application ; dans un navigateur, choisissez le dossier dans la page.",
+          "The system's folder dialog exists only in the application; in a browser, choose the folder in the page.",
+        );
+      }
+      return ok({ folder: await options.chooseFolder() });
+    },
+    folderPlaces: async () => {
+      const list = await listDriveViews();
+      return ok(folderPlaces(list.ok ? list.value.filter((d) => d.mount.startsWith('/') || /^[A-Za-z]:/.test(d.mount)) : []));
+    },
+    folderList: async ({ folder }) => listFolders(folder),
+    folderCreate: async ({ parent, name }) => createFolder(parent, name),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Messages } from './fr.js';
 import { tallyEn } from './tally-en.js';
 import { stationsEn } from './stations-en.js';
 import { definitionEn } from './definition-en.js';
+import { ceremoniesEn } from './ceremonies-en.js';
 
 export const en: Messages = {
   app: {
@@ -76,8 +77,9 @@ export const en: Messages = {
     },
     open: {
       title: 'Open a ceremony',
-      folder: 'Ceremony folder (absolute path)',
-      folderHint: 'The folder receives the election definition, the transcript, the public key and the report. To resume an interrupted ceremony, give its folder.',
+      folder: 'Ceremony folder',
+      folderHint:
+        'The folder receives the election definition, the transcript, the public key and the report. For a new ceremony, create an empty folder; to resume an interrupted ceremony, choose its folder.',
       resume: "Resume this folder's ceremony",
       new: 'New ceremony',
       definitionFile: 'Election definition file (JSON)',
@@ -168,6 +170,7 @@ export const en: Messages = {
   tally: tallyEn,
   stations: stationsEn,
   definition: definitionEn,
+  ceremonies: ceremoniesEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',
@@ -281,6 +284,6 @@ export const en: Messages = {
   },
   errors: {
     noToken: 'This page was opened without its access token. Open the full address printed by "sceau serve" (it ends with #token=…).',
-    failed: 'Failed: {{message}}',
+    details: 'Details:',
   },
 };

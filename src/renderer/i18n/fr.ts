@@ -2,6 +2,7 @@
 import { tallyFr } from './tally-fr.js';
 import { stationsFr } from './stations-fr.js';
 import { definitionFr } from './definition-fr.js';
+import { ceremoniesFr } from './ceremonies-fr.js';
 
 export const fr = {
   app: {
@@ -78,8 +79,9 @@ export const fr = {
     },
     open: {
       title: 'Ouvrir une cérémonie',
-      folder: 'Dossier de la cérémonie (chemin absolu)',
-      folderHint: "Le dossier reçoit la définition de l'élection, le journal, la clé publique et le rapport. Pour reprendre une cérémonie interrompue, indiquez son dossier.",
+      folder: 'Dossier de la cérémonie',
+      folderHint:
+        "Le dossier reçoit la définition de l'élection, le journal, la clé publique et le rapport. Pour une nouvelle cérémonie, créez un dossier vide ; pour reprendre une cérémonie interrompue, choisissez son dossier.",
       resume: 'Reprendre la cérémonie de ce dossier',
       new: 'Nouvelle cérémonie',
       definitionFile: "Fichier de définition de l'élection (JSON)",
@@ -170,6 +172,7 @@ export const fr = {
   tally: tallyFr,
   stations: stationsFr,
   definition: definitionFr,
+  ceremonies: ceremoniesFr,
   audit: {
     title: 'Audit et vérification',
     intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",
@@ -283,7 +286,7 @@ export const fr = {
   },
   errors: {
     noToken: "Cette page a été ouverte sans son jeton d'accès. Ouvrez l'adresse complète affichée par « sceau serve » (elle se termine par #token=…).",
-    failed: 'Échec : {{message}}',
+    details: 'Détails\u00a0:',
   },
 } as const;
 

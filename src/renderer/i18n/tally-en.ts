@@ -31,7 +31,7 @@ export const tallyEn: Messages['tally'] = {
     title: 'Open a tally',
     keyFolder: "The key ceremony's folder (closed)",
     folder: 'New tally folder (empty)',
-    folderHint: 'Absolute paths. The new folder becomes the election record.',
+    folderHint: 'The new folder becomes the election record.',
     shuffles: 'Number of successive shuffles',
     shufflesHint: 'Set by the president: 1 to 5 (2 by default).',
     create: 'Open the tally',

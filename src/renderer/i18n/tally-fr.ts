@@ -29,7 +29,7 @@ export const tallyFr = {
     title: 'Ouvrir un dépouillement',
     keyFolder: 'Dossier de la cérémonie des clés (clôturée)',
     folder: 'Nouveau dossier de dépouillement (vide)',
-    folderHint: "Chemins absolus. Le nouveau dossier deviendra le registre de l'élection.",
+    folderHint: "Le nouveau dossier deviendra le registre de l'élection.",
     shuffles: 'Nombre de mélanges successifs',
     shufflesHint: 'Fixé par le président : de 1 à 5 (2 par défaut).',
     create: 'Ouvrir le dépouillement',

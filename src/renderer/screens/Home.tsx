@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { SceauApi } from '../../core/service/api.js';
 import { NetworkPanel } from './NetworkPanel.js';
+import { RecentCeremonies } from './RecentCeremonies.js';
 
 const CEREMONIES = ['newElection', 'keyCeremony', 'tallyCeremony', 'audit'] as const;
 /** The screens that exist; the others say so. A new election is defined when a key ceremony opens. */
@@ -13,6 +14,8 @@ export function Home({ api }: { api: SceauApi }) {
       <h1>{t('home.title')}</h1>
       <p className="lead">{t('home.intro')}</p>
       <NetworkPanel api={api} />
+      {/* Where the president takes an evening's ceremony up again, without typing its folder. */}
+      <RecentCeremonies api={api} />
       <h2>{t('home.ceremonies')}</h2>
       {/* Each entry becomes a link when its ceremony exists; until then it says so rather than pretend. */}
       <ul className="cards">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi } from '../../core/service/api.js';
+import type { Failure } from '../../core/common/result.js';
 import { FailureMessage } from '../components.js';
 import { useResult } from '../use-result.js';
 
@@ -44,12 +45,20 @@ function RehearsalOverride({ api }: { api: SceauApi }) {
   );
 }
 
-export function NetworkPanel({ api }: { api: SceauApi }) {
+const PANEL_ID = 'network-panel';
+
+/**
+ * The network's state, "check again", and (while connected) the rehearsal override. On Home always; on a
+ * ceremony's screen (`hideWhenOffline`) only while the workstation is connected, right where a key
+ * operation would be refused.
+ */
+export function NetworkPanel({ api, hideWhenOffline = false }: { api: SceauApi; hideWhenOffline?: boolean }) {
   const { t, i18n } = useTranslation();
   const { result, reload } = useResult(() => api.networkStatus({}));
   const connected = result?.ok ? result.value.interfaces.filter((i) => i.connected).map((i) => i.name) : [];
+  if (hideWhenOffline && (result === null || (result.ok && result.value.offline))) return null;
   return (
-    <section className={`panel ${result?.ok ? (result.value.offline ? 'good' : 'warning') : ''}`} aria-labelledby="network-title" aria-live="polite">
+    <section id={PANEL_ID} tabIndex={-1} className={`panel ${result?.ok ? (result.value.offline ? 'good' : 'warning') : ''}`} aria-labelledby="network-title" aria-live="polite">
       <h2 id="network-title">{t('network.title')}</h2>
       {result === null && <p>{t('network.checking')}</p>}
       {result?.ok === false && <FailureMessage failure={result.error} />}
@@ -66,5 +75,29 @@ export function NetworkPanel({ api }: { api: SceauApi }) {
       </button>
       {result?.ok && !result.value.offline && <RehearsalOverride api={api} />}
     </section>
+  );
+}
+
+/**
+ * Under a refusal because the workstation is connected (`offline.connected`): what to do, and a way
+ * straight to the network panel of the same screen (check again, or a rehearsal's override).
+ */
+export function OfflineHelp({ failure }: { failure: Failure | null }) {
+  const { t } = useTranslation();
+  if (failure?.code !== 'offline.connected') return null;
+  const go = () => {
+    const panel = document.getElementById(PANEL_ID);
+    panel?.scrollIntoView({ block: 'center' });
+    panel?.focus();
+  };
+  return (
+    <div className="panel warning" role="note" data-testid="offline-help">
+      <h3>{t('ceremonies.offline.title')}</h3>
+      <p>{t('ceremonies.offline.unplug')}</p>
+      <p>{t('ceremonies.offline.rehearsal')}</p>
+      <button type="button" onClick={go}>
+        {t('ceremonies.offline.go')}
+      </button>
+    </div>
   );
 }

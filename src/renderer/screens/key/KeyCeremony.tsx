@@ -15,6 +15,8 @@ import { OpenCeremony } from './OpenCeremony.js';
 import { Backups, pdfLink } from './Backups.js';
 import { ProjectorButton } from '../audit/Audit.js';
 import { useResult } from '../../use-result.js';
+import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony-route.js';
+import { NetworkPanel, OfflineHelp } from '../NetworkPanel.js';
 
 const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
   opening: 'open',
@@ -179,6 +181,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
         {t('key.head')} : <code data-testid="transcript-head">{view.head}</code> (<span data-testid="transcript-count">{view.transcript.length}</span>)
       </p>
 
+      {/* Connected, key operations are refused: what to do is here, not on Home. */}
+      <NetworkPanel api={api} hideWhenOffline />
       {view.phase === 'failed' && view.failure && <FailureMessage failure={view.failure} />}
       {action && <SingleStationNotice />}
       {action && <MemberStep key={`${view.phase}`} api={api} view={view} action={action} onDone={setView} />}
@@ -198,6 +202,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
       {view.phase === 'result' && <WorkstationAction label={t('key.publish')} run={() => apply(api.keyCeremonyPublishResult({ folder: view.folder }))} />}
       {view.phase === 'closing' && <WorkstationAction label={t('key.close')} run={() => apply(api.keyCeremonyClose({ folder: view.folder }))} />}
       {failure && <FailureMessage failure={failure} />}
+      <OfflineHelp failure={failure} />
 
       {view.publicKey && (
         <section className="panel good" aria-labelledby="public-key-title">
@@ -254,14 +259,23 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
   );
 }
 
-export function KeyCeremonyScreen({ api }: { api: SceauApi }) {
+/** The key ceremony of the route's folder (`#/key?folder=…`), or the form that chooses one. */
+export function KeyCeremonyScreen({ api, folder }: { api: SceauApi; folder: string | null }) {
   const { t } = useTranslation();
-  const [view, setView] = useState<KeyCeremonyView | null>(null);
+  const { view, setView, opened, status } = useCeremonyRoute('key', folder, (f) => api.keyCeremonyOpen({ folder: f }));
   return (
     <>
       <h1>{t('key.title')}</h1>
       <p className="lead">{t('key.intro')}</p>
-      {view === null ? <OpenCeremony api={api} onOpened={setView} /> : <Ceremony api={api} view={view} setView={setView} />}
+      <RouteStatus status={status} />
+      {view !== null ? (
+        <>
+          <Ceremony api={api} view={view} setView={setView} />
+          <OtherCeremonyLink kind="key" />
+        </>
+      ) : (
+        (status === null || 'failure' in status) && <OpenCeremony api={api} onOpened={opened} />
+      )}
     </>
   );
 }

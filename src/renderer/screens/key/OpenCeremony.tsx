@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyView, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { failure as newFailure } from './failures.js';
-import { FailureMessage, FolderField } from '../../components.js';
+import { FailureMessage } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { DefinitionForm, draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './DefinitionForm.js';
 
 /** Step 1: a folder, and either the ceremony it already holds or a definition to start one. */
@@ -40,7 +41,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
   return (
     <section aria-labelledby="open-title" className="panel">
       <h2 id="open-title">{t('key.open.title')}</h2>
-      <FolderField id="ceremony-folder" label={t('key.open.folder')} value={folder} onChange={setFolder} hint={t('key.open.folderHint')} />
+      <FolderChooser api={api} id="ceremony-folder" label={t('key.open.folder')} value={folder} onChange={setFolder} hint={t('key.open.folderHint')} allowNew />
       <p>
         <button type="button" disabled={busy || folder === ''} onClick={() => void run(() => api.keyCeremonyOpen({ folder }))}>
           {t('key.open.resume')}

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage, FolderField } from '../../components.js';
+import { FailureMessage } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { transportFailure } from '../../use-result.js';
 
 const SESSION_KEY = 'sceau.tally.folder';
@@ -41,8 +42,8 @@ export function OpenTally({ api, onOpened }: { api: SceauApi; onOpened: (v: Tall
     <>
       <section aria-labelledby="tally-open-title" className="panel">
         <h2 id="tally-open-title">{t('tally.open.title')}</h2>
-        <FolderField id="tally-key-folder" label={t('tally.open.keyFolder')} value={keyFolder} onChange={setKeyFolder} />
-        <FolderField id="tally-folder" label={t('tally.open.folder')} value={folder} onChange={setFolder} hint={t('tally.open.folderHint')} />
+        <FolderChooser api={api} id="tally-key-folder" label={t('tally.open.keyFolder')} value={keyFolder} onChange={setKeyFolder} />
+        <FolderChooser api={api} id="tally-folder" label={t('tally.open.folder')} value={folder} onChange={setFolder} hint={t('tally.open.folderHint')} allowNew />
         <div className="field">
           <label htmlFor="tally-shuffles">{t('tally.open.shuffles')}</label>
           <input id="tally-shuffles" type="number" min={1} max={5} value={shuffles} onChange={(e) => setShuffles(Number(e.target.value))} className="narrow" />
@@ -61,7 +62,7 @@ export function OpenTally({ api, onOpened }: { api: SceauApi; onOpened: (v: Tall
       </section>
       <section aria-labelledby="tally-resume-title" className="panel">
         <h2 id="tally-resume-title">{t('tally.open.resumeTitle')}</h2>
-        <FolderField id="tally-resume-folder" label={t('tally.open.resumeFolder')} value={resume} onChange={setResume} />
+        <FolderChooser api={api} id="tally-resume-folder" label={t('tally.open.resumeFolder')} value={resume} onChange={setResume} />
         <p>
           <button type="button" disabled={busy || resume === ''} onClick={() => void run(() => api.tallyOpen({ folder: resume }))}>
             {t('tally.open.resume')}

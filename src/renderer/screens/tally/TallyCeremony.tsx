@@ -15,6 +15,8 @@ import { focusAfter, focusState, STEP_OF, STEPS, type FocusState, type FocusTarg
 import { ImportForm, UrnReportView } from './ImportUrn.js';
 import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
 import { OpenTally, rememberFolder } from './OpenTally.js';
+import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony-route.js';
+import { NetworkPanel, OfflineHelp } from '../NetworkPanel.js';
 import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js';
 import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
@@ -194,6 +196,10 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         </p>
       </section>
 
+      {/* Connected, the members' token steps are refused: what to do is here, not on Home. */}
+      <NetworkPanel api={api} hideWhenOffline />
+      {failure && <OfflineHelp failure={failure} />}
+
       <StepSection step="open" view={view}>
         <p>
           <code data-testid="tally-folder">{view.folder}</code>
@@ -333,18 +339,27 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
   );
 }
 
-export function TallyScreen({ api }: { api: SceauApi }) {
+/** The tally of the route's folder (`#/tally?folder=…`), or the forms that create or choose one. */
+export function TallyScreen({ api, folder }: { api: SceauApi; folder: string | null }) {
   const { t } = useTranslation();
-  const [view, setView] = useState<TallyScreenView | null>(null);
-  const opened = (v: TallyScreenView) => {
+  const { view, setView, opened, status } = useCeremonyRoute('tally', folder, (f) => api.tallyOpen({ folder: f }));
+  const openedHere = (v: TallyScreenView) => {
     rememberFolder(v.folder);
-    setView(v);
+    opened(v);
   };
   return (
     <>
       <h1>{t('tally.title')}</h1>
       <p className="lead">{t('tally.intro')}</p>
-      {view === null ? <OpenTally api={api} onOpened={opened} /> : <Ceremony api={api} view={view} setView={setView} />}
+      <RouteStatus status={status} />
+      {view !== null ? (
+        <>
+          <Ceremony api={api} view={view} setView={setView} />
+          <OtherCeremonyLink kind="tally" />
+        </>
+      ) : (
+        (status === null || 'failure' in status) && <OpenTally api={api} onOpened={openedHere} />
+      )}
     </>
   );
 }

@@ -1,0 +1,51 @@
+/** Ceremonies never lost, in English (same keys as ./ceremonies-fr.ts). */
+import type { Messages } from './fr.js';
+
+export const ceremoniesEn: Messages['ceremonies'] = {
+  chooser: {
+    system: 'Choose a folder…',
+    systemFailed: "The system's folder dialog does not open; type the path below.",
+    cancelled: 'No folder chosen.',
+    chosen: 'Folder chosen:',
+    none: 'none',
+    change: 'Choose another folder',
+    places: 'Start from',
+    home: 'Home folder ({{path}})',
+    drive: 'Stick or disk “{{label}}” ({{path}})',
+    root: 'Root of the disk ({{path}})',
+    shown: 'Folder shown:',
+    parent: 'Up to the parent folder',
+    inside: 'Folders in this one',
+    empty: 'No folder here.',
+    more_one: 'and {{count}} more folder, not shown.',
+    more_other: 'and {{count}} more folders, not shown.',
+    pick: 'Choose this folder',
+    newName: 'Name of the new folder',
+    create: 'Create this folder here and choose it',
+    typed: "Folder's path (the chooser does not work on this workstation)",
+  },
+  recent: {
+    title: 'Recent ceremonies of this workstation',
+    intro: 'Take a ceremony up where it stands, without typing its folder again.',
+    none: 'This workstation has not opened any ceremony yet.',
+    kind: { key: 'Key ceremony', tally: 'Tally' },
+    election: 'Election',
+    folder: 'Folder',
+    state: 'Where it stands',
+    opened: 'Last opened',
+    open: 'Resume',
+    missing: 'Folder not found (stick removed, folder moved or deleted)',
+    noStep: 'no step recorded',
+  },
+  route: {
+    opening: 'Opening the ceremony of the folder {{folder}}…',
+    failed: "This folder's ceremony does not open; choose another one below.",
+    other: 'Open another ceremony',
+  },
+  offline: {
+    title: 'What to do?',
+    unplug: 'Unplug the network cable and turn Wi-Fi off, then “Check again” in the “Network connection” box.',
+    rehearsal: 'For a rehearsal only: the override, with its reason and the name of who authorises it, in the same box.',
+    go: 'Go to the connection check',
+  },
+};
