@@ -1,14 +1,27 @@
 import { useTranslation } from 'react-i18next';
 import type { Failure } from '../core/common/result.js';
 
-/** A failure in the current language (both are always present). */
+/**
+ * A failure in the current language (both are always present): the sentence, which says what happened and
+ * what to do, then a small "détails" line with the stable code and where, for whoever maintains the
+ * software or audits the ceremony (never inside the sentence).
+ */
 export function FailureMessage({ failure }: { failure: Failure }) {
   const { t, i18n } = useTranslation();
   const message = i18n.language === 'en' ? failure.message.en : failure.message.fr;
   return (
-    <p className="failure" role="alert">
-      {t('errors.failed', { message })} <code>{failure.code}</code>
-    </p>
+    <div className="failure" role="alert" data-code={failure.code}>
+      <p>{message}</p>
+      <p className="failure-details">
+        {t('errors.details')} <code>{failure.code}</code>
+        {failure.where !== undefined && (
+          <>
+            {' · '}
+            <code>{failure.where}</code>
+          </>
+        )}
+      </p>
+    </div>
   );
 }
 
