@@ -12,6 +12,7 @@ import { Receipt } from './screens/audit/Receipt.js';
 import { Replay } from './screens/audit/Replay.js';
 import { Verify } from './screens/audit/Verify.js';
 import { Station } from './screens/station/Station.js';
+import { RehearsalBanner } from './rehearsal-banner.js';
 import { parseHash, type Route } from './routes.js';
 
 const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
@@ -114,6 +115,7 @@ export function App({ connection }: { connection: Connection }) {
         </nav>
         <LanguageSwitch />
       </header>
+      {connection.api !== null && <RehearsalBanner api={connection.api} />}
       <main id="main" tabIndex={-1}>
         {connection.api === null ? (
           <p className="failure" role="alert">

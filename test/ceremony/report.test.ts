@@ -12,7 +12,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
 import { readQrCodes } from '../helpers/pdf.js';
-import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
+import { boardDefinition, context, ONLINE, step, tempFolder } from '../helpers/key-ceremony.js';
 
 function must<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
@@ -61,6 +61,23 @@ describe('key ceremony report', () => {
     expect(sheet.match(/Signature du membre/g)?.length).toBe(3);
     // Dated by the closing, not by when it is printed: the same bytes whenever made again.
     expect(toHex(await c.tokenSheetPdf(new Date('2031-01-01T00:00:00Z')))).toBe(toHex(pdf));
+  });
+
+  it("a rehearsal's report and token-holder sheet say RÉPÉTITION / REHEARSAL on every page; an election's never", async () => {
+    const text = (pdf: Uint8Array): string => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
+    const override = { reason: 'répétition générale du 3 décembre', authorisedBy: 'la présidente' };
+    const rehearsal = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(new FakeTokens(), ONLINE, { override })));
+    must(await rehearsal.enrol(step(1)));
+    const report = text(must(await rehearsal.writeReport()));
+    const pages = report.split('\f').filter((p) => p.trim() !== '');
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page).toContain('RÉPÉTITION / REHEARSAL');
+    expect(report).toContain('répétition générale du 3 décembre');
+    expect(text(await rehearsal.tokenSheetPdf())).toContain('RÉPÉTITION / REHEARSAL');
+    const election = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(new FakeTokens())));
+    must(await election.enrol(step(1)));
+    expect(text(must(await election.writeReport()))).not.toContain('RÉPÉTITION');
+    expect(text(await election.tokenSheetPdf())).not.toContain('RÉPÉTITION');
   });
 
   it('is reproducible: the same ceremony and date give the same bytes', async () => {

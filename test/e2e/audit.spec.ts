@@ -76,6 +76,9 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
   const projector = await popup;
   await expect(projector.getByText("Aucune cérémonie n'est conduite sur ce poste pour l'instant.", { exact: false })).toBeVisible();
   await noStateChangingControl(projector);
+  // The rehearsal's banner is on the projector too: the room sees that this is no election.
+  await expect(projector.getByTestId('rehearsal-banner')).toContainText('RÉPÉTITION');
+  await expect(projector.getByTestId('rehearsal-banner')).toContainText('Test automatique (audit)');
 
   const definition = JSON.parse(JSON.stringify(boardDefinition(2, 2)));
   let view = await step('keyCeremonyCreate', { folder, definition });

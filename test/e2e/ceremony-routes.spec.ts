@@ -151,7 +151,7 @@ test('reload, Back and Forward keep the ceremony; Home lists and reopens it; a r
   await expect(rows.nth(0)).toContainText('Dépouillement');
   await expect(rows.nth(1)).toHaveAttribute('data-folder', keyFolder);
   await expect(rows.nth(1)).toContainText('Enrôlement des jetons');
-  await expect(rows.nth(1)).toContainText(/le \d{1,2} \S+ \d{4} à \d\d\sh\s\d\d/);
+  await expect(rows.nth(1)).toContainText(/le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h( \d\d)?, heure de Paris/);
   await rows.nth(1).getByRole('link').click();
   await onKeyCeremony(page, 3);
   await page.goBack();

@@ -16,6 +16,7 @@ import { definitionFingerprint, definitionToText, parseDefinitionText } from '..
 import { sampleDefinition } from '../../src/core/election/sample.js';
 import { constituenciesToCsv, importCsv } from '../../src/renderer/screens/key/definition-csv.js';
 import { startServe, type Served } from './serve.js';
+import { newFolder } from './folders.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-definition-'));
 const drive = join(root, 'jeton');
@@ -43,7 +44,7 @@ const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', b
 let served: Served;
 test.beforeAll(async () => {
   mkdirSync(drive);
-  served = await startServe({ SCEAU_TEST_DRIVES: drive });
+  served = await startServe({ HOME: root, SCEAU_DATA_DIR: join(root, 'data'), SCEAU_TEST_DRIVES: drive });
 });
 test.afterAll(async () => {
   await served.stop();
@@ -56,9 +57,13 @@ test('130 constituencies from a CSV: two bad lines named, nothing imported; corr
   await page.getByLabel('Raison').fill('Test automatique de la définition');
   await page.getByLabel('Autorisée par (nom)').fill('Claire Dupont, présidente');
   await page.getByRole('button', { name: 'Autoriser la dérogation (consignée)' }).click();
+  // A rehearsal cannot pass for an election: the banner is on every screen (the projector's: audit.spec.ts).
+  const banner = page.getByTestId('rehearsal-banner');
+  await expect(banner).toContainText('RÉPÉTITION');
+  await expect(banner).toContainText('Test automatique de la définition');
   await page.getByRole('link', { name: 'Cérémonie des clés' }).first().click();
 
-  await page.getByLabel('Dossier de la cérémonie (chemin absolu)').fill(folder);
+  await newFolder(page, 'ceremony-folder', root, 'ceremonie');
   await page.getByLabel('ou remplir la définition').check();
   await page.getByLabel("Identifiant de l'élection").fill('cfe-2026');
   await page.getByLabel("Intitulé de l'élection").fill('Élection des conseillers des Français de l’étranger');

@@ -1,5 +1,8 @@
 /** Starts `sceau serve` as a user would (the built bin), reads the URL it prints, and calls its API as the page does. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A Result as the API returns it (src/core/common/result.ts), read from JSON. */
@@ -24,7 +27,9 @@ export interface Served {
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 
 export async function startServe(env: Record<string, string> = {}): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // The app's data folder (bug log, recent ceremonies) is the test's own unless it names one: never the machine's.
+  const data = env['SCEAU_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'sceau-e2e-data-'));
+  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SCEAU_DATA_DIR: data, ...env } });
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const url = await new Promise<string>((resolve, reject) => {

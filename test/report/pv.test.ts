@@ -36,6 +36,7 @@ function pvInput(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFinge
     signatures: rec.results.signatures,
     members: present(rec.definition, rec.results),
     where: WHERE,
+    rehearsal: false,
     electionFingerprint: rec.results.election,
     recordFingerprint: rec.recordFingerprint,
     generatedAt: AT,
@@ -132,6 +133,14 @@ describe('procès-verbal PDF', () => {
     expect(t).not.toMatch(/Invalid Date|NaN/);
   });
 
+  it("is marked RÉPÉTITION / REHEARSAL on a rehearsal's record only", async () => {
+    expect(text(save(await pvOf(rec, 0)))).not.toContain('RÉPÉTITION');
+    const rehearsal = save(await pvPdf({ ...pvInput(rec, 0), rehearsal: true }));
+    expect(text(rehearsal)).toContain('RÉPÉTITION / REHEARSAL');
+    // The seal stays readable through the mark.
+    expect(readQrCodes(rehearsal)).toHaveLength(1);
+  });
+
   it('is reproducible: the same inputs give the same bytes', async () => {
     expect(toHex(sha256(await pvOf(rec, 1)))).toBe(toHex(sha256(await pvOf(rec, 1))));
     expect(toHex(sha256(await pvOf(rec, 1)))).not.toBe(toHex(sha256(await pvOf(rec, 0))));
@@ -153,19 +162,29 @@ describe('summary PDF', () => {
   let rec: SealedRecord;
   let t: string;
   let pageCount: number;
+  let rehearsalPages: number;
+  let rehearsalSeals: number;
   beforeAll(async () => {
     rec = await sealedRecord({ constituencies: 130, candidates: 2 });
-    const bytes = await summaryPdf({
+    const input = {
       definition: rec.definition,
       results: rec.results,
       recordFingerprint: rec.recordFingerprint,
       resultsSha256: rec.resultsSha256,
       members: present(rec.definition, rec.results),
       where: WHERE,
+      rehearsal: false,
       generatedAt: AT,
-    });
+    };
+    const bytes = await summaryPdf(input);
     const path = save(bytes);
     pageCount = pages(path);
+    // The same summary of a rehearsal: every one of its pages must say so.
+    const rehearsal = save(await summaryPdf({ ...input, rehearsal: true }));
+    rehearsalPages = Array.from({ length: pages(rehearsal) }, (_, i) => execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), rehearsal, '-'], { encoding: 'utf8' })).filter((p) =>
+      p.includes('RÉPÉTITION / REHEARSAL'),
+    ).length;
+    rehearsalSeals = readQrCodes(rehearsal).length;
     const codes = readQrCodes(path);
     expect(codes).toEqual([resultsSealPayload({ election: rec.results.election, record: rec.recordFingerprint, resultsSha256: rec.resultsSha256 })]);
     expect((await checkResultsSeal(rec.dir, codes[0]!)).ok).toBe(true);
@@ -210,6 +229,12 @@ describe('summary PDF', () => {
     expect(t.replace(/\s+/g, ' ')).toContain('sans total ni classement entre elles');
   });
 
+  it("a rehearsal's summary says RÉPÉTITION / REHEARSAL on every page, its seal still readable", () => {
+    expect(pageCount).toBeGreaterThan(1);
+    expect(rehearsalPages).toBe(pageCount);
+    expect(rehearsalSeals).toBe(1);
+  });
+
   it('prints no developer file name nor path for people', () => {
     expect(t).not.toMatch(/results\.json|\.jsonl|tally\/|docs\/|\.md\b/);
     expect(t).toContain('Résultats / results');
@@ -231,14 +256,16 @@ describe('a demo record, printed and checked', () => {
     expect(recordFingerprint).toBe(toHex(sha256(readFileSync(join(dir, 'manifest.json')))));
     const members = present(definition, results);
     for (const pv of results.constituencies) {
-      const path = save(await pvPdf({ definition, pv, signatures: results.signatures, members, where: WHERE, electionFingerprint: results.election, recordFingerprint, generatedAt: AT }));
+      const path = save(
+        await pvPdf({ definition, pv, signatures: results.signatures, members, where: WHERE, rehearsal: false, electionFingerprint: results.election, recordFingerprint, generatedAt: AT }),
+      );
       const [code] = readQrCodes(path);
       const check = await checkPvSeal(dir, code!);
       expect(check.ok && check.value.pv).toEqual(pv);
       expect(check.ok && check.value.members.map((m) => m.index)).toEqual([...results.members].sort((a, b) => a - b));
     }
     const resultsSha256 = toHex(sha256(readFileSync(join(dir, 'results.json'))));
-    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, where: WHERE, generatedAt: AT }));
+    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, where: WHERE, rehearsal: false, generatedAt: AT }));
     const [code] = readQrCodes(path);
     expect((await checkResultsSeal(dir, code!)).ok).toBe(true);
     // The record is then "corrected" and its manifest re-made: the papers printed before no longer match it.

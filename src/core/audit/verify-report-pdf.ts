@@ -24,6 +24,7 @@ const failuresText = (n: number): string => (n === 1 ? '1 échec / 1 failure' : 
 export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array> {
   const { report } = input;
   const w = await PdfWriter.create('Sceau — rapport de vérification', `Sceau · vérification/verification · ${report.recordFingerprint?.slice(0, 16) ?? '—'}…`);
+  if ((report.where?.rehearsals.length ?? 0) > 0) w.markRehearsal();
   w.text('Rapport de vérification du registre de l’élection', { font: 'bold', size: 18 });
   w.text('Election record verification report', { size: 12, color: [0.25, 0.25, 0.25] });
   w.space(6);

@@ -3,7 +3,7 @@
  * verbaux): A4 pages, headings, paragraphs, monospaced hex, tables of short cells, QR codes drawn as
  * vector squares (crisp at any zoom, decodable from a scan), and a footer on every page.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, StandardFonts, degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -35,6 +35,7 @@ interface Fonts {
 export class PdfWriter {
   private page!: PDFPage;
   private y = 0;
+  private rehearsal = false;
 
   private constructor(
     readonly doc: PDFDocument,
@@ -175,8 +176,30 @@ export class PdfWriter {
   }
 
   /** Footers (page k of n) are drawn last, when the page count is known. */
+  /**
+   * Marks every page of the document, those written after too, RÉPÉTITION / REHEARSAL across the page: a
+   * rehearsal's papers must never pass for an election's (docs/results.md "Rehearsals").
+   */
+  markRehearsal(): void {
+    this.rehearsal = true;
+  }
+
+  private drawRehearsalMark(p: PDFPage): void {
+    const text = 'RÉPÉTITION / REHEARSAL';
+    const size = 44;
+    const width = this.fonts.bold.widthOfTextAtSize(winAnsi(text), size);
+    const { width: pw, height: ph } = p.getSize();
+    // Centred on the page along its diagonal, under nothing: drawn last, light enough to read through.
+    const angle = Math.atan2(ph, pw);
+    const x = pw / 2 - (Math.cos(angle) * width) / 2 + (Math.sin(angle) * size) / 3;
+    const y = ph / 2 - (Math.sin(angle) * width) / 2 - (Math.cos(angle) * size) / 3;
+    p.drawText(winAnsi(text), { x, y, size, font: this.fonts.bold, color: rgb(0.8, 0.1, 0.1), opacity: 0.22, rotate: degrees((angle * 180) / Math.PI) });
+    p.drawText(winAnsi(text), { x: MARGIN, y: ph - MARGIN / 2, size: 9, font: this.fonts.bold, color: rgb(0.8, 0.1, 0.1) });
+  }
+
   async save(): Promise<Uint8Array> {
     const pages = this.doc.getPages();
+    if (this.rehearsal) for (const p of pages) this.drawRehearsalMark(p);
     pages.forEach((p, i) => {
       p.drawText(winAnsi(`${this.footer} — page ${i + 1}/${pages.length}`), { x: MARGIN, y: MARGIN - 20, size: 7.5, font: this.fonts.regular, color: rgb(0.3, 0.3, 0.3) });
     });

@@ -29,6 +29,8 @@ interface PvPdfInput {
   readonly members: readonly PresentMember[];
   /** Where the members' steps and the shuffles ran (verifier/where.ts whereInWords): one machine or stations. */
   readonly where: { readonly fr: readonly string[]; readonly en: readonly string[] };
+  /** A rehearsal's record (a session ran under the rehearsal override): every page is marked so. */
+  readonly rehearsal: boolean;
   /** hex fp. */
   readonly electionFingerprint: string;
   /** hex SHA-256(manifest.json). */
@@ -46,6 +48,8 @@ interface SummaryPdfInput {
   readonly members: readonly PresentMember[];
   /** As PvPdfInput's. */
   readonly where: { readonly fr: readonly string[]; readonly en: readonly string[] };
+  /** A rehearsal's record: every page is marked so. */
+  readonly rehearsal: boolean;
   readonly generatedAt: Date;
 }
 
@@ -171,6 +175,7 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
     `Sceau — ${def.title} — ${c?.name ?? pv.constituency} — procès-verbal`,
     `Sceau · ${def.id} · ${pv.constituency} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`,
   );
+  if (input.rehearsal) w.markRehearsal();
   header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt, 'pv');
   w.text(`Circonscription / constituency : ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
 
@@ -281,6 +286,7 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
   const { definition: def, results } = input;
   const s = nationalSummary(def, results.constituencies);
   const w = await PdfWriter.create(`Sceau — ${def.title} — récapitulatif`, `Sceau · ${def.id} · dossier/record ${input.recordFingerprint.slice(0, 16)}…`);
+  if (input.rehearsal) w.markRehearsal();
   header(w, def, 'Récapitulatif des résultats', 'Summary of the results', input.generatedAt, 'summary');
   w.space(4);
   w.text(`${s.constituencies} circonscriptions / constituencies · participation / turnout ${formatBasisPoints(s.turnout, ',')} %`, { font: 'bold', size: 10 });

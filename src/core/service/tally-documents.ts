@@ -74,12 +74,14 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
       constituency,
     );
   }
+  const where = whereStepsRan(c.keyCeremonyEntries, c.entries);
   const bytes = await pvPdf({
     definition: c.definition,
     pv,
     signatures: r.results.signatures.filter((s) => s.constituency === constituency),
     members: r.members,
-    where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)),
+    where: whereInWords(where),
+    rehearsal: where.rehearsals.length > 0,
     electionFingerprint: toHex(c.fingerprint),
     recordFingerprint: r.recordFingerprint,
     generatedAt: r.generatedAt,
@@ -88,13 +90,15 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
 }
 
 async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<TallyDocumentFile> {
+  const where = whereStepsRan(c.keyCeremonyEntries, c.entries);
   const bytes = await summaryPdf({
     definition: c.definition,
     results: r.results,
     recordFingerprint: r.recordFingerprint,
     resultsSha256: r.resultsSha256,
     members: r.members,
-    where: whereInWords(whereStepsRan(c.keyCeremonyEntries, c.entries)),
+    where: whereInWords(where),
+    rehearsal: where.rehearsals.length > 0,
     generatedAt: r.generatedAt,
   });
   return { fileName: `PV-${c.definition.id}-recapitulatif.pdf`, bytes };

@@ -26,4 +26,9 @@ export interface StepsWhere {
   readonly shuffles: readonly { readonly constituency: string; readonly round: number; readonly by: number | 'workstation'; readonly station: string | null }[];
   /** Every constituency was shuffled at least once on a member's station: ballot secrecy does not rest on the workstation alone. */
   readonly shufflesOffWorkstation: boolean;
+  /**
+   * The workstation sessions that ran under the rehearsal override of the offline check (key-ceremony.md §8):
+   * any one makes the record a rehearsal's, never an election's (docs/record.md §10).
+   */
+  readonly rehearsals: readonly { readonly ceremony: 'key' | 'tally'; readonly reason: string; readonly authorisedBy: string }[];
 }

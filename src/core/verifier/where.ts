@@ -17,14 +17,24 @@ function stationName(e: TranscriptEntry): string | null {
   return typeof key === 'string' ? `station:${key.slice(0, 16)}` : null;
 }
 
+/** The rehearsal override a `workstation.session` entry records, if any (key-ceremony.md §4.1 `override`). */
+function overrideOf(e: TranscriptEntry): { reason: string; authorisedBy: string } | undefined {
+  if (e.type !== 'workstation.session' || typeof e.payload !== 'object' || e.payload === null) return undefined;
+  const o = (e.payload as { override?: unknown }).override as { reason?: unknown; authorisedBy?: unknown } | null | undefined;
+  return typeof o === 'object' && o !== null && typeof o.reason === 'string' && typeof o.authorisedBy === 'string' ? { reason: o.reason, authorisedBy: o.authorisedBy } : undefined;
+}
+
 export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: readonly TranscriptEntry[]): StepsWhere {
   const memberSteps: StepsWhere['memberSteps'][number][] = [];
   const shuffles: StepsWhere['shuffles'][number][] = [];
+  const rehearsals: StepsWhere['rehearsals'][number][] = [];
   for (const [ceremony, entries] of [
     ['key', keyCeremony],
     ['tally', tally],
   ] as const) {
     for (const e of entries) {
+      const override = overrideOf(e);
+      if (override !== undefined) rehearsals.push({ ceremony, ...override });
       const member = memberOfActor(e.actor);
       if (member !== undefined && MEMBER_SECRET_STEPS.has(e.type)) memberSteps.push({ ceremony, member, type: e.type, station: stationName(e) });
       if (ceremony === 'tally' && e.type === 'tally.shuffle') {
@@ -42,16 +52,28 @@ export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: re
     oneMachine: memberSteps.some((s) => s.station === null),
     shuffles,
     shufflesOffWorkstation: constituencies.size > 0 && [...constituencies].every((c) => mixedOff.has(c)),
+    rehearsals,
+  };
+}
+
+/** The words a rehearsal record opens with (its papers and `sceau verify`), or none for an election's. */
+export function rehearsalInWords(w: Pick<StepsWhere, 'rehearsals'>): { readonly fr: string[]; readonly en: string[] } {
+  if (w.rehearsals.length === 0) return { fr: [], en: [] };
+  const first = w.rehearsals[0]!;
+  return {
+    fr: [`RÉPÉTITION : registre d'une répétition, pas d'une élection (contrôle hors ligne levé : « ${first.reason} », autorisé par ${first.authorisedBy}).`],
+    en: [`REHEARSAL: a rehearsal's record, not an election's (offline check overridden: "${first.reason}", authorised by ${first.authorisedBy}).`],
   };
 }
 
 /** Where the steps ran, in a few lines of words (the CLI and the report print them). */
 export function whereInWords(w: StepsWhere): { readonly fr: string[]; readonly en: string[] } {
+  const rehearsal = rehearsalInWords(w);
   const onStations = w.memberSteps.filter((s) => s.station !== null).length;
   const onWorkstation = w.memberSteps.length - onStations;
   const stations = new Set(w.memberSteps.flatMap((s) => (s.station === null ? [] : [s.station])));
-  const fr = [`Étapes secrètes des membres : ${onStations} sur leurs postes (${stations.size} session(s) de poste), ${onWorkstation} sur le poste de la présidence.`];
-  const en = [`Members' secret steps: ${onStations} on their own stations (${stations.size} station session(s)), ${onWorkstation} on the president's workstation.`];
+  const fr = [...rehearsal.fr, `Étapes secrètes des membres : ${onStations} sur leurs postes (${stations.size} session(s) de poste), ${onWorkstation} sur le poste de la présidence.`];
+  const en = [...rehearsal.en, `Members' secret steps: ${onStations} on their own stations (${stations.size} station session(s)), ${onWorkstation} on the president's workstation.`];
   if (w.oneMachine) {
     fr.push('Mode « un seul poste » : le poste de la présidence a vu des secrets des membres ; il était de confiance pour le secret de la clé.');
     en.push("One-machine mode: the president's workstation saw members' secrets; it was trusted for the secrecy of the key.");

@@ -282,6 +282,11 @@ export const en: Messages = {
       notCounted: 'Not counted.',
     },
   },
+  rehearsal: {
+    banner: 'REHEARSAL',
+    override: 'Offline check overridden: "{{reason}}", authorised by {{authorisedBy}}. What is done now is a rehearsal, not an election.',
+    testDrives: 'Test drives (SCEAU_TEST_DRIVES): folders stand in for USB drives.',
+  },
   errors: {
     noToken: 'This page was opened without its access token. Open the full address printed by "sceau serve" (it ends with #token=…).',
     details: 'Details:',

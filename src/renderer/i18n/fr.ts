@@ -284,6 +284,11 @@ export const fr = {
       notCounted: 'Non compté.',
     },
   },
+  rehearsal: {
+    banner: 'RÉPÉTITION',
+    override: 'Contrôle hors ligne levé\u00a0: «\u00a0{{reason}}\u00a0», autorisé par {{authorisedBy}}. Ce qui est fait maintenant est une répétition, pas une élection.',
+    testDrives: 'Supports de test (SCEAU_TEST_DRIVES)\u00a0: des dossiers tiennent lieu de clés USB.',
+  },
   errors: {
     noToken: "Cette page a été ouverte sans son jeton d'accès. Ouvrez l'adresse complète affichée par « sceau serve » (elle se termine par #token=…).",
     details: 'Détails\u00a0:',

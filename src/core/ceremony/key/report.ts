@@ -45,6 +45,8 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   const closed = state.phase === 'closed';
   const w = await PdfWriter.create(`Sceau — ${def.title} — cérémonie des clés`, `Sceau · ${def.id} · journal/transcript ${head.slice(0, 16)}…`);
 
+  const ran = whereStepsRan(entries, []);
+  if (ran.rehearsals.length > 0) w.markRehearsal();
   w.text('Bureau du vote électronique — Electronic voting board', { size: 10, color: [0.25, 0.25, 0.25] });
   w.text('Procès-verbal de la cérémonie des clés', { font: 'bold', size: 18 });
   w.text('Key ceremony report', { size: 12, color: [0.25, 0.25, 0.25] });
@@ -97,7 +99,7 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   }
 
   w.heading("Où les étapes des membres ont eu lieu / Where the members' steps ran");
-  const where = whereInWords(whereStepsRan(entries, []));
+  const where = whereInWords(ran);
   for (const [i, line] of where.fr.entries()) w.text(`${line} / ${where.en[i]}`, { size: 9 });
 
   w.heading('Écarts consignés / Recorded deviations');

@@ -46,6 +46,7 @@ export async function tokenHolderSheet(input: TokenSheetInput): Promise<Uint8Arr
   const { definition: def, state, head } = input;
   const closed = state.phase === 'closed';
   const w = await PdfWriter.create(`Sceau — ${def.title} — remise des jetons`, `Sceau · ${def.id} · journal/transcript ${head.slice(0, 16)}…`);
+  if (state.workstations.some((ws) => ws.payload.override !== null)) w.markRehearsal();
   w.text('Bureau du vote électronique — Electronic voting board', { size: 10, color: [0.25, 0.25, 0.25] });
   w.text('Fiche de remise des jetons', { font: 'bold', size: 18 });
   w.text('Token-holder sheet', { size: 12, color: [0.25, 0.25, 0.25] });
