@@ -5,6 +5,7 @@
  * report is checked as a person would: rendered by pdftoppm, its QR codes read by zbarimg, compared with
  * the transcript and the public key file; and the transcript replays.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,17 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   const payloads = readQrCodes(paperPdf);
   const restored = restorePaperBackup(payloads, { fingerprint, member: 1 });
   expect(restored.ok && restored.value).toBe(readFileSync(join(drives[0]!, 'SCEAU', 'cfe-2021', 'member-1.sceau-token.json'), 'utf8'));
+
+  // The token-holder sheet, printed for the members to sign: this ceremony ran under the rehearsal override.
+  await page.getByRole('button', { name: 'Préparer la fiche (PDF)' }).click();
+  const sheetDownload = page.waitForEvent('download');
+  await page.getByTestId('token-sheet').click();
+  const sheetPdf = join(root, 'sheet.pdf');
+  await (await sheetDownload).saveAs(sheetPdf);
+  const sheet = execFileSync('pdftotext', ['-layout', sheetPdf, '-'], { encoding: 'utf8' });
+  expect(sheet).toContain('Fiche de remise des jetons');
+  expect(sheet.match(/Signature du membre/g)?.length).toBe(5);
+  for (const sheetPage of sheet.split('\f').filter((p) => p.trim() !== '')) expect(sheetPage).toContain('RÉPÉTITION / REHEARSAL');
 
   // The same screen in English.
   await page.getByRole('button', { name: 'English' }).click();

@@ -147,6 +147,9 @@ export const en: Messages = {
     publicKeyFile: 'Public key for the platform: {{path}}',
     report: 'Ceremony report',
     openReport: 'Open the report (PDF)',
+    tokenSheet: 'Token-holder sheet, to print and have each member sign:',
+    makeTokenSheet: 'Prepare the sheet (PDF)',
+    downloadTokenSheet: 'Download the sheet',
     deviations: 'Recorded deviations',
     noDeviation: 'No deviation.',
     backup: {

@@ -149,6 +149,9 @@ export const fr = {
     publicKeyFile: 'Clé publique pour la plateforme : {{path}}',
     report: 'Rapport de la cérémonie',
     openReport: 'Ouvrir le rapport (PDF)',
+    tokenSheet: 'Fiche de remise des jetons, à imprimer et à faire signer par chaque membre\u00a0:',
+    makeTokenSheet: 'Préparer la fiche (PDF)',
+    downloadTokenSheet: 'Télécharger la fiche',
     deviations: 'Écarts consignés',
     noDeviation: 'Aucun écart.',
     backup: {

@@ -134,6 +134,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
   const [failure, setFailure] = useState<Failure | null>(null);
   const [reason, setReason] = useState('');
   const [report, setReport] = useState<string | null>(null);
+  const [sheet, setSheet] = useState<{ href: string; name: string } | null>(null);
   const apply = async (call: Promise<Awaited<ReturnType<SceauApi['keyCeremonyOpen']>>>) => {
     const r = await call;
     if (r.ok) {
@@ -231,6 +232,24 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
               {report && (
                 <a href={report} download="rapport-ceremonie-des-cles.pdf">
                   {t('key.downloadReport')}
+                </a>
+              )}
+            </p>
+          )}
+          {view.phase === 'closed' && (
+            <p>
+              {t('key.tokenSheet')}{' '}
+              <button
+                type="button"
+                onClick={() =>
+                  void api.keyCeremonyTokenSheet({ folder: view.folder }).then((r) => (r.ok ? setSheet({ href: pdfLink(r.value.pdfBase64), name: r.value.fileName }) : setFailure(r.error)))
+                }
+              >
+                {t('key.makeTokenSheet')}
+              </button>
+              {sheet && (
+                <a href={sheet.href} download={sheet.name} data-testid="token-sheet">
+                  {t('key.downloadTokenSheet')}
                 </a>
               )}
             </p>
