@@ -161,6 +161,22 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   expect(sheet.match(/Signature du membre/g)?.length).toBe(5);
   for (const sheetPage of sheet.split('\f').filter((p) => p.trim() !== '')) expect(sheetPage).toContain('RÉPÉTITION / REHEARSAL');
 
+  // The scripts to print: this ceremony's, and (now that it is closed) the tally's.
+  for (const [button, title, file] of [
+    ['Déroulé de la cérémonie des clés (PDF)', 'Déroulé de la cérémonie des clés', /-deroule-cle\.pdf$/],
+    ['Déroulé du dépouillement (PDF)', 'Déroulé du dépouillement', /-deroule-depouillement\.pdf$/],
+  ] as const) {
+    await page.getByRole('button', { name: button }).click();
+    await expect(page.getByTestId('ceremony-script')).toHaveAttribute('download', file);
+    const scriptDownload = page.waitForEvent('download');
+    await page.getByTestId('ceremony-script').click();
+    const scriptPdf = join(root, `${title}.pdf`);
+    await (await scriptDownload).saveAs(scriptPdf);
+    const script = execFileSync('pdftotext', ['-layout', scriptPdf, '-'], { encoding: 'utf8' });
+    expect(script).toContain(title);
+    expect(script).toContain('Avant / Before');
+  }
+
   // The same screen in English.
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByTestId('key-phase')).toContainText('Ceremony closed');

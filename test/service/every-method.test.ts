@@ -35,6 +35,7 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   keyCeremonyClose: { folder: '/ceremonies/2026-legislatives' },
   keyCeremonyReport: { folder: 'C:\\ceremonies\\2026-legislatives' },
   keyCeremonyTokenSheet: { folder: 'C:\\ceremonies\\2026-legislatives' },
+  ceremonyScript: { folder: 'C:\\ceremonies\\2026-legislatives', kind: 'tally' },
   keyCeremonyPreparePacket: { folder: '/ceremonies/2026-legislatives', drive: '/media/cle-membre-2' },
   keyCeremonyImportAnswers: { folder: '/ceremonies/2026-legislatives', packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },
   stationOpen: { packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },

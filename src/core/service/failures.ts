@@ -22,6 +22,7 @@ export const SERVICE_FAILURES = failureMakers([
   'print.unavailable',
   'projector.unavailable',
   'receipt.not-yet',
+  'script.not-ready',
   'record.missing',
   'record.results',
   'station.answer',

@@ -20,6 +20,7 @@ import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { describeEntry } from '../audit/describe.js';
 import { importKeyAnswers, writeKeyPacket } from '../ceremony/station/exchange.js';
 import { packetView } from './packets.js';
+import { ceremonyScriptPdf } from '../report/ceremony-script.js';
 import type { Bilingual, Failure } from '../common/result.js';
 import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, MemberStepArgument, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, StepProgress, TokenArgument } from './api.js';
 
@@ -43,6 +44,7 @@ type KeyCeremonyApi = Pick<
   | 'keyCeremonyClose'
   | 'keyCeremonyReport'
   | 'keyCeremonyTokenSheet'
+  | 'ceremonyScript'
   | 'keyCeremonyPreparePacket'
   | 'keyCeremonyImportAnswers'
   | 'tokenBackupToDrive'
@@ -303,6 +305,22 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         const pdf = await c.value.writeReport();
         return pdf.ok ? ok({ path: join(folder, FILES.report), pdfBase64: Buffer.from(pdf.value).toString('base64') }) : pdf;
       }),
+    ceremonyScript: async ({ folder, kind }) => {
+      const c = await ceremony(folder, { finish: false });
+      if (!c.ok) return c;
+      const s = c.value.state;
+      if (kind === 'tally' && s.phase !== 'closed') {
+        return fail(
+          'script.not-ready',
+          'Le déroulé du dépouillement se prépare à partir de la cérémonie des clés close : elle ne l’est pas encore.',
+          'The tally script is made from the closed key ceremony: it is not closed yet.',
+          folder,
+        );
+      }
+      const members = (kind === 'tally' ? s.members.filter((m) => m.qualified === true) : s.members).map((m) => ({ index: m.index, name: m.name, role: m.role }));
+      const pdf = await ceremonyScriptPdf({ kind, definition: c.value.definition, fingerprint: s.fingerprint, members, generatedAt: new Date() });
+      return ok({ pdfBase64: Buffer.from(pdf).toString('base64'), fileName: `${c.value.definition.id}-deroule-${kind === 'key' ? 'cle' : 'depouillement'}.pdf` });
+    },
     keyCeremonyTokenSheet: async ({ folder }) => {
       const c = await ceremony(folder, { finish: false });
       if (!c.ok) return c;

@@ -21,6 +21,7 @@ export const API_METHODS = [
   'keyCeremonyClose',
   'keyCeremonyReport',
   'keyCeremonyTokenSheet',
+  'ceremonyScript',
   'keyCeremonyPreparePacket',
   'keyCeremonyImportAnswers',
   'stationOpen',

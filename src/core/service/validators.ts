@@ -39,6 +39,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   keyCeremonyClose: object({ folder }),
   keyCeremonyReport: object({ folder }),
   keyCeremonyTokenSheet: object({ folder }),
+  ceremonyScript: object({ folder, kind: oneOf(['key', 'tally'] as const) }),
   keyCeremonyPreparePacket: object({ folder, drive: folder }),
   keyCeremonyImportAnswers: object({ folder, packet: folder, enrolmentCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)) }),
   stationOpen: object({ packet: folder }),

@@ -147,6 +147,13 @@ export const en: Messages = {
     publicKeyFile: 'Public key for the platform: {{path}}',
     report: 'Ceremony report',
     openReport: 'Open the report (PDF)',
+    scripts: {
+      title: 'Scripts to print',
+      hint: 'Who does what at each step, what is read aloud, the checklists and the lines for the time and initials.',
+      key: 'Key ceremony script (PDF)',
+      tally: 'Tally script (PDF)',
+      download: 'Download the script',
+    },
     tokenSheet: 'Token-holder sheet, to print and have each member sign:',
     makeTokenSheet: 'Prepare the sheet (PDF)',
     downloadTokenSheet: 'Download the sheet',

@@ -149,6 +149,13 @@ export const fr = {
     publicKeyFile: 'Clé publique pour la plateforme : {{path}}',
     report: 'Rapport de la cérémonie',
     openReport: 'Ouvrir le rapport (PDF)',
+    scripts: {
+      title: 'Déroulés à imprimer',
+      hint: 'Qui fait quoi à chaque étape, ce qui est lu à voix haute, les listes de contrôle et les lignes pour l’heure et les initiales.',
+      key: 'Déroulé de la cérémonie des clés (PDF)',
+      tally: 'Déroulé du dépouillement (PDF)',
+      download: 'Télécharger le déroulé',
+    },
     tokenSheet: 'Fiche de remise des jetons, à imprimer et à faire signer par chaque membre\u00a0:',
     makeTokenSheet: 'Préparer la fiche (PDF)',
     downloadTokenSheet: 'Télécharger la fiche',

@@ -135,6 +135,12 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
   const [reason, setReason] = useState('');
   const [report, setReport] = useState<string | null>(null);
   const [sheet, setSheet] = useState<{ href: string; name: string } | null>(null);
+  const [script, setScript] = useState<{ href: string; name: string } | null>(null);
+  const makeScript = (kind: 'key' | 'tally') => {
+    // The previous script's link goes at once: it must never be taken for the one asked for now.
+    setScript(null);
+    void api.ceremonyScript({ folder: view.folder, kind }).then((r) => (r.ok ? setScript({ href: pdfLink(r.value.pdfBase64), name: r.value.fileName }) : setFailure(r.error)));
+  };
   const apply = async (call: Promise<Awaited<ReturnType<SceauApi['keyCeremonyOpen']>>>) => {
     const r = await call;
     if (r.ok) {
@@ -216,6 +222,24 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           </div>
         </section>
       )}
+
+      <section className="panel" aria-labelledby="scripts-title">
+        <h2 id="scripts-title">{t('key.scripts.title')}</h2>
+        <p className="muted">{t('key.scripts.hint')}</p>
+        <button type="button" onClick={() => makeScript('key')}>
+          {t('key.scripts.key')}
+        </button>{' '}
+        {view.phase === 'closed' && (
+          <button type="button" onClick={() => makeScript('tally')}>
+            {t('key.scripts.tally')}
+          </button>
+        )}{' '}
+        {script && (
+          <a href={script.href} download={script.name} data-testid="ceremony-script">
+            {t('key.scripts.download')}
+          </a>
+        )}
+      </section>
 
       <Members view={view} />
 
