@@ -78,7 +78,7 @@ function Screen({ route, folder, api }: { route: Route; folder: string | null; a
 export function App({ connection }: { connection: Connection }) {
   const { t } = useTranslation();
   const { route, folder } = useLocation();
-  // The projector page (a projector or a second screen) has navigation and the language switch only.
+  // The projector page (a projector or a second screen) has the language switch only: no way into the operating screens.
   const projector = route === '/projector';
   useEffect(() => {
     document.body.classList.toggle('projecting', projector);
@@ -93,26 +93,29 @@ export function App({ connection }: { connection: Connection }) {
           <span className="name">{t('app.name')}</span>
           <span className="tagline">{t('app.tagline')}</span>
         </div>
-        <nav aria-label="Navigation">
-          <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
-            {t('app.nav.home')}
-          </a>
-          <a href="#/key" aria-current={route === '/key' ? 'page' : undefined}>
-            {t('app.nav.key')}
-          </a>
-          <a href="#/tally" aria-current={route === '/tally' ? 'page' : undefined}>
-            {t('app.nav.tally')}
-          </a>
-          <a href="#/station" aria-current={route === '/station' ? 'page' : undefined}>
-            {t('stations.nav')}
-          </a>
-          <a href="#/audit" aria-current={AUDIT_ROUTES.includes(route) ? 'page' : undefined}>
-            {t('app.nav.audit')}
-          </a>
-          <a href="#/integrity" aria-current={route === '/integrity' ? 'page' : undefined}>
-            {t('app.nav.integrity')}
-          </a>
-        </nav>
+        {/* The projector shows the room what is done, never a way into the operating screens. */}
+        {!projector && (
+          <nav aria-label="Navigation">
+            <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
+              {t('app.nav.home')}
+            </a>
+            <a href="#/key" aria-current={route === '/key' ? 'page' : undefined}>
+              {t('app.nav.key')}
+            </a>
+            <a href="#/tally" aria-current={route === '/tally' ? 'page' : undefined}>
+              {t('app.nav.tally')}
+            </a>
+            <a href="#/station" aria-current={route === '/station' ? 'page' : undefined}>
+              {t('stations.nav')}
+            </a>
+            <a href="#/audit" aria-current={AUDIT_ROUTES.includes(route) ? 'page' : undefined}>
+              {t('app.nav.audit')}
+            </a>
+            <a href="#/integrity" aria-current={route === '/integrity' ? 'page' : undefined}>
+              {t('app.nav.integrity')}
+            </a>
+          </nav>
+        )}
         <LanguageSwitch />
       </header>
       {connection.api !== null && <RehearsalBanner api={connection.api} />}

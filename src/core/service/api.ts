@@ -47,6 +47,8 @@ export interface DriveView {
   readonly reason?: { readonly fr: string; readonly en: string };
   /** A folder presented as a drive for tests and rehearsals (SCEAU_TEST_DRIVES): shown as such. */
   readonly test: boolean;
+  /** The token files it holds, by name (SCEAU/<election>/member-<j>.sceau-token.json); absent when none. */
+  readonly tokens?: readonly { readonly electionId: string; readonly member: number }[];
 }
 
 export interface PassphraseStrength {

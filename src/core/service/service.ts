@@ -14,6 +14,7 @@ import { newWorkstationSession } from '../ceremony/workstation.js';
 import { listDrives } from '../drives/probe.js';
 import type { DriveList } from '../drives/types.js';
 import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
+import { tokenNames } from './drive-tokens.js';
 import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
 import { lookUpReceipt } from '../audit/receipts.js';
@@ -77,6 +78,13 @@ function driveViews(list: DriveList): DriveView[] {
     }));
 }
 
+/** A drive with the token files it holds, so that the screens can warn before a member picks another's stick. */
+async function withTokenNames(view: DriveView): Promise<DriveView> {
+  if (!view.usable && !isAbsolute(view.mount)) return view;
+  const tokens = await tokenNames(view.mount);
+  return tokens.length === 0 ? view : { ...view, tokens };
+}
+
 /** The projector's view of a tally: its view, and its running step as the projector shows any step. */
 function tallyProjection(view: TallyScreenView): ProjectorView {
   const r = view.running;
@@ -105,7 +113,7 @@ export function createService(options: ServiceOptions): SceauApi {
   };
   const listDriveViews = async (): Promise<Result<readonly DriveView[]>> => {
     const list = await drives();
-    return list.ok ? ok(driveViews(list.value)) : list;
+    return list.ok ? ok(await Promise.all(driveViews(list.value).map(withTokenNames))) : list;
   };
   const session = newWorkstationSession(options.version, options.transport);
   let pool: WorkerPool | undefined;

@@ -3,6 +3,7 @@ import { tallyEn } from './tally-en.js';
 import { stationsEn } from './stations-en.js';
 import { definitionEn } from './definition-en.js';
 import { ceremoniesEn } from './ceremonies-en.js';
+import { screensEn } from './screens-en.js';
 
 export const en: Messages = {
   app: {
@@ -181,6 +182,7 @@ export const en: Messages = {
   stations: stationsEn,
   definition: definitionEn,
   ceremonies: ceremoniesEn,
+  screens: screensEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',

@@ -3,6 +3,7 @@ import { tallyFr } from './tally-fr.js';
 import { stationsFr } from './stations-fr.js';
 import { definitionFr } from './definition-fr.js';
 import { ceremoniesFr } from './ceremonies-fr.js';
+import { screensFr } from './screens-fr.js';
 
 export const fr = {
   app: {
@@ -183,6 +184,7 @@ export const fr = {
   stations: stationsFr,
   definition: definitionFr,
   ceremonies: ceremoniesFr,
+  screens: screensFr,
   audit: {
     title: 'Audit et vérification',
     intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",

@@ -24,11 +24,14 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
   const [lines, setLines] = useState('');
   const [failure, setFailure] = useState<Failure | null>(null);
   const [done, setDone] = useState<{ text: string; pdf?: string; name?: string } | null>(null);
+  // One backup at a time: the buttons are disabled while one is written (no double submit).
+  const [busy, setBusy] = useState(false);
 
-  const run = async <T,>(call: Promise<Result<T>>, onOk: (v: T) => { text: string; pdf?: string; name?: string }) => {
+  const run = async <T,>(call: () => Promise<Result<T>>, onOk: (v: T) => { text: string; pdf?: string; name?: string }) => {
+    setBusy(true);
     setFailure(null);
     setDone(null);
-    const r = await call;
+    const r = await call().finally(() => setBusy(false));
     if (r.ok) setDone(onOk(r.value));
     else setFailure(r.error);
   };
@@ -45,22 +48,30 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
           ))}
         </select>
       </div>
-      <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} member={member} />
       <h3>{t('key.backup.toDrive')}</h3>
       <DriveSelect api={api} id="backup-second-drive" label={t('key.backup.secondDrive')} value={backupDrive} onChange={setBackupDrive} />
       <button
         type="button"
-        disabled={drive === '' || backupDrive === ''}
-        onClick={() => void run(api.tokenBackupToDrive({ ...base, backupDrive }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}
+        disabled={busy || drive === '' || backupDrive === ''}
+        onClick={() =>
+          void run(
+            () => api.tokenBackupToDrive({ ...base, backupDrive }),
+            (v) => ({ text: t('key.backup.written', { path: v.path }) }),
+          )
+        }
       >
         {t('key.backup.toDrive')}
       </button>
       <h3>{t('key.backup.paper')}</h3>
       <button
         type="button"
-        disabled={drive === ''}
+        disabled={busy || drive === ''}
         onClick={() =>
-          void run(api.tokenPaperBackup(base), (v) => ({ text: t('key.backup.paperDone', { count: v.codes }), pdf: pdfLink(v.pdfBase64), name: `sauvegarde-papier-membre-${member}.pdf` }))
+          void run(
+            () => api.tokenPaperBackup(base),
+            (v) => ({ text: t('key.backup.paperDone', { count: v.codes }), pdf: pdfLink(v.pdfBase64), name: `sauvegarde-papier-membre-${member}.pdf` }),
+          )
         }
       >
         {t('key.backup.paper')}
@@ -73,13 +84,16 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
         <input id="cards-m" type="number" min={2} max={255} value={m} onChange={(e) => setM(Number(e.target.value))} />
         <button
           type="button"
-          disabled={drive === ''}
+          disabled={busy || drive === ''}
           onClick={() =>
-            void run(api.tokenSplitBackup({ ...base, k, m }), (v) => ({
-              text: t('key.backup.cardsDone', { k, m: v.cards }),
-              pdf: pdfLink(v.pdfBase64),
-              name: `cartes-${k}-sur-${m}-membre-${member}.pdf`,
-            }))
+            void run(
+              () => api.tokenSplitBackup({ ...base, k, m }),
+              (v) => ({
+                text: t('key.backup.cardsDone', { k, m: v.cards }),
+                pdf: pdfLink(v.pdfBase64),
+                name: `cartes-${k}-sur-${m}-membre-${member}.pdf`,
+              }),
+            )
           }
         >
           {t('key.backup.cards')}
@@ -92,8 +106,13 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
       </div>
       <button
         type="button"
-        disabled={drive === '' || lines.trim() === ''}
-        onClick={() => void run(api.tokenRestore({ ...base, lines: lines.split('\n') }), (v) => ({ text: t('key.backup.written', { path: v.path }) }))}
+        disabled={busy || drive === '' || lines.trim() === ''}
+        onClick={() =>
+          void run(
+            () => api.tokenRestore({ ...base, lines: lines.split('\n') }),
+            (v) => ({ text: t('key.backup.written', { path: v.path }) }),
+          )
+        }
       >
         {t('key.backup.restore')}
       </button>

@@ -85,6 +85,8 @@ function Members({ view }: { view: KeyCeremonyView }) {
             <td>{m.index}</td>
             <td>
               <strong>{m.name}</strong>
+              {/* The same mark as in the member list below, explained by the legend (not colour alone). */}
+              {view.expected.includes(m.index) && <span aria-hidden="true"> ●</span>}
               <br />
               <span className="muted">{m.role}</span>
             </td>
@@ -116,6 +118,16 @@ function Members({ view }: { view: KeyCeremonyView }) {
   );
 }
 
+/** What the marks of the member lists mean (the table's outlined rows, the list's ●). */
+function MembersLegend() {
+  const { t } = useTranslation();
+  return (
+    <p className="muted legend" data-testid="members-legend">
+      {t('screens.members.legend')}
+    </p>
+  );
+}
+
 function WorkstationAction({ label, run }: { label: string; run: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   return (
@@ -131,8 +143,12 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
   const { t, i18n } = useTranslation();
   const { result: info } = useResult(() => api.appInfo({}));
   const transport = info?.ok ? info.value.transport : undefined;
-  const [failure, setFailure] = useState<Failure | null>(null);
+  // A president's step refused is shown at that phase only: once the ceremony moves on, it is old news.
+  const [refusal, setRefusal] = useState<{ readonly failure: Failure; readonly phase: KeyCeremonyView['phase'] } | null>(null);
+  const failure = refusal !== null && refusal.phase === view.phase ? refusal.failure : null;
+  const setFailure = (f: Failure): void => setRefusal({ failure: f, phase: view.phase });
   const [reason, setReason] = useState('');
+  const [closingRound, setClosingRound] = useState(false);
   const [report, setReport] = useState<string | null>(null);
   const [sheet, setSheet] = useState<{ href: string; name: string } | null>(null);
   const [script, setScript] = useState<{ href: string; name: string } | null>(null);
@@ -145,8 +161,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
     const r = await call;
     if (r.ok) {
       setView(r.value);
-      setFailure(null);
-    } else setFailure(r.error);
+      setRefusal(null);
+    } else setRefusal({ failure: r.error, phase: view.phase });
   };
   const action = ACTION_OF[view.phase];
   const expectedNames = view.expected.map((j) => `${j}. ${view.members[j - 1]?.name ?? ''}`).join(', ');
@@ -201,7 +217,11 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
             <label htmlFor="close-reason">{t('key.closeRound.reason')}</label>
             <input id="close-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="button" disabled={reason.trim() === ''} onClick={() => void apply(api.keyCeremonyCloseRound1({ folder: view.folder, reason }))}>
+          <button
+            type="button"
+            disabled={reason.trim() === '' || closingRound}
+            onClick={() => (setClosingRound(true), void apply(api.keyCeremonyCloseRound1({ folder: view.folder, reason })).finally(() => setClosingRound(false)))}
+          >
             {t('key.closeRound.button')}
           </button>
         </section>
@@ -242,6 +262,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
       </section>
 
       <Members view={view} />
+      <MembersLegend />
 
       {(view.outputs.publicKey || view.outputs.report) && (
         <section className="panel" aria-labelledby="outputs-title">
@@ -250,7 +271,10 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
           {view.outputs.report && (
             <p>
               {t('key.report')} : <code>{view.outputs.report}</code>{' '}
-              <button type="button" onClick={() => void api.keyCeremonyReport({ folder: view.folder }).then((r) => (r.ok ? setReport(pdfLink(r.value.pdfBase64)) : setFailure(r.error)))}>
+              <button
+                type="button"
+                onClick={() => void api.keyCeremonyReport({ folder: view.folder }).then((r) => (r.ok ? setReport(pdfLink(r.value.pdfBase64)) : setRefusal({ failure: r.error, phase: view.phase })))}
+              >
                 {t('key.openReport')}
               </button>
               {report && (

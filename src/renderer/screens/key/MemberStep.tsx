@@ -80,15 +80,18 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
       <h3 id="member-step-title">{t(`key.action.${action}`)}</h3>
       <div className="field">
         <label htmlFor="member-select">{t('key.action.member')}</label>
-        <select id="member-select" value={member} onChange={(e) => setMember(Number(e.target.value))}>
+        <select id="member-select" value={member} aria-describedby="member-legend" onChange={(e) => setMember(Number(e.target.value))}>
           {view.members.map((m) => (
             <option key={m.index} value={m.index}>
               {`${m.index}. ${m.name}${view.expected.includes(m.index) ? ' ●' : ''}`}
             </option>
           ))}
         </select>
+        <p id="member-legend" className="muted legend">
+          {t('screens.members.legend')}
+        </p>
       </div>
-      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} />
       <PassphraseField id="member-passphrase" label={t('key.action.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} />
       {action === 'enrol' && (
         <>

@@ -346,7 +346,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
           </select>
         </div>
       )}
-      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} />
       <PassphraseField id="station-passphrase" label={t('stations.step.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} disabled={busy} />
       {action === 'enrol' && <PassphraseField id="station-confirmation" label={t('stations.step.confirmation')} value={confirmation} onChange={setConfirmation} chosen disabled={busy} />}
       <p>
@@ -377,9 +377,12 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
 function OpenedPacket({ api, view, setView, onClose }: { api: SceauApi; view: StationView; setView: (v: StationView) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [reading, setReading] = useState(false);
   const reread = async () => {
+    setReading(true);
     setFailure(null);
     const r: Result<StationView> = await api.stationOpen({ packet: view.packet }).catch(transportFailure);
+    setReading(false);
     if (r.ok) setView(r.value);
     else setFailure(r.error);
   };
@@ -388,7 +391,7 @@ function OpenedPacket({ api, view, setView, onClose }: { api: SceauApi; view: St
       <PacketSummary view={view} />
       <StepForm api={api} view={view} onView={setView} />
       <p className="inline">
-        <button type="button" onClick={() => void reread()}>
+        <button type="button" disabled={reading} onClick={() => void reread()}>
           {t('stations.station.reread')}
         </button>
         <button type="button" onClick={onClose}>

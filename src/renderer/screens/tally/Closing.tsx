@@ -112,7 +112,7 @@ export function Export({ api, view }: { api: SceauApi; view: TallyScreenView }) 
   return (
     <section aria-labelledby="tally-export-title" className="panel">
       <h3 id="tally-export-title">{t('tally.closing.exportTitle')}</h3>
-      <DriveSelect api={api} id="export-drive" label={t('tally.closing.exportDrive')} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="export-drive" label={t('tally.closing.exportDrive')} value={drive} onChange={setDrive} avoidTokens />
       <p>
         <button type="button" className="primary" disabled={busy || drive === ''} onClick={() => void run()}>
           {t('tally.closing.export')}

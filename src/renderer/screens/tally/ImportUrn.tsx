@@ -14,6 +14,8 @@ export function ImportForm({ api, view, apply }: { api: SceauApi; view: TallyScr
   const [files, setFiles] = useState<readonly UrnFile[] | null>(null);
   const [file, setFile] = useState('');
   const [failure, setFailure] = useState<Failure | null>(null);
+  // Until the service answers (the import then shows as running), the button stays disabled: no second import.
+  const [starting, setStarting] = useState(false);
   useEffect(() => {
     if (drive === '') return setFiles(null);
     let live = true;
@@ -35,7 +37,8 @@ export function ImportForm({ api, view, apply }: { api: SceauApi; view: TallyScr
       aria-labelledby="urn-form-title"
       onSubmit={(e) => {
         e.preventDefault();
-        void apply(api.tallyImport({ folder: view.folder, drive, file }));
+        setStarting(true);
+        void apply(api.tallyImport({ folder: view.folder, drive, file })).finally(() => setStarting(false));
       }}
     >
       <h3 id="urn-form-title">{t('tally.import.start')}</h3>
@@ -52,7 +55,7 @@ export function ImportForm({ api, view, apply }: { api: SceauApi; view: TallyScr
         {files !== null && files.length === 0 && <p className="muted">{t('tally.import.noFile')}</p>}
       </div>
       <p>
-        <button type="submit" className="primary" disabled={drive === '' || file === '' || view.running !== null}>
+        <button type="submit" className="primary" disabled={starting || drive === '' || file === '' || view.running !== null}>
           {t('tally.import.start')}
         </button>
       </p>

@@ -122,7 +122,7 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
       )}
       <div className="field">
         <label htmlFor="tally-member">{t('tally.memberForm.member')}</label>
-        <select id="tally-member" value={member} onChange={(e) => setMember(Number(e.target.value))}>
+        <select id="tally-member" value={member} aria-describedby="tally-member-legend" onChange={(e) => setMember(Number(e.target.value))}>
           {view.members.map((m) => (
             <option key={m.index} value={m.index}>
               {/* The mark is said in words too (a screen reader reads "black circle"). */}
@@ -130,8 +130,11 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
             </option>
           ))}
         </select>
+        <p id="tally-member-legend" className="muted legend">
+          {t('screens.members.tallyLegend')}
+        </p>
       </div>
-      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive />
+      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} />
       <PassphraseField id="tally-member-passphrase" label={t('tally.memberForm.passphrase')} value={passphrase} onChange={setPassphrase} />
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || view.running !== null}>

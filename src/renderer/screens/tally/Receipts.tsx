@@ -27,7 +27,7 @@ export function PublishReceipts({ api, view, onView }: { api: SceauApi; view: Ta
   return (
     <div className="panel">
       {view.receipts && <p data-testid="receipts-count">{t('tally.receipts.inRecord', { count: view.receipts.count })}</p>}
-      <DriveSelect api={api} id="receipts-drive" label={t('tally.receipts.drive')} value={drive} onChange={setDrive} />
+      <DriveSelect api={api} id="receipts-drive" label={t('tally.receipts.drive')} value={drive} onChange={setDrive} avoidTokens />
       <p>
         <button type="button" className="primary" disabled={busy || drive === '' || view.running !== null} onClick={() => void publish()}>
           {t('tally.receipts.publish')}

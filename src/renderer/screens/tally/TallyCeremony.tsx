@@ -148,7 +148,10 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
   const { result: info } = useResult(() => api.appInfo({}));
   // The page runs in Electron's window or, served on loopback, in a browser.
   const transport = info?.ok ? (info.value.transport === 'electron' ? 'electron' : 'loopback') : undefined;
-  const [failure, setFailure] = useState<Failure | null>(null);
+  // A step refused is shown while the tally is at that phase only: once it moves on, it is old news.
+  const [refusal, setRefusal] = useState<{ readonly failure: Failure; readonly phase: TallyScreenView['phase'] } | null>(null);
+  const failure = refusal !== null && refusal.phase === view.phase ? refusal.failure : null;
+  const setFailure = (f: Failure | null) => setRefusal(f === null ? null : { failure: f, phase: view.phase });
   const root = useRef<HTMLDivElement>(null);
   useFollow(api, view, setView);
   useFollowFocus(root, view, failure);

@@ -1,0 +1,13 @@
+/** What the screens add around the lists of members and drives, in French (./screens-en.ts has the same keys). */
+export const screensFr = {
+  drives: {
+    holds_one: 'jeton du membre {{members}}',
+    holds_other: 'jetons des membres {{members}}',
+    otherMember: 'Attention\u00a0: ce support porte le jeton d’un autre membre ({{members}}). Vérifiez que c’est bien la clé USB du membre choisi.',
+    holdsToken: 'Attention\u00a0: ce support porte un jeton ({{members}}). Préférez un support sans jeton\u00a0: la clé d’un membre ne doit pas quitter ses mains.',
+  },
+  members: {
+    legend: '●\u00a0: membre appelé à cette étape, proposé en premier.',
+    tallyLegend: '✔\u00a0: fait. ● dans la liste\u00a0: membre attendu, proposé en premier.',
+  },
+} as const;
