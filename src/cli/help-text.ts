@@ -11,7 +11,7 @@ const COLUMN = 24;
 /** `-h` and `--help`, which every command accepts (command-line.ts). */
 export const HELP_OPTION: OptionSpec = { type: 'boolean', fr: 'affiche cette aide', en: 'prints this help' };
 
-export const TITLE = 'Sceau — poste hors ligne du bureau de vote électronique / offline electoral-board workstation';
+export const TITLE = 'Sceau — poste hors ligne du bureau du vote électronique / offline workstation of the electronic voting board';
 
 /** French typography: a non-breaking space before `:`, `;`, `?` and `!`, which the wrapping then keeps. */
 export function frenchSpacing(text: string): string {

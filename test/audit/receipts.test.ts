@@ -67,6 +67,9 @@ describe('looking a receipt up in a record', () => {
     const a = lines('accepted.jsonl')[3];
     const r = await lookUpReceipt(record, a.receipt.toUpperCase());
     expect(r.ok && r.value).toMatchObject({ status: 'accepted', line: a.line, constituency: a.constituency, counted: true, reason: null });
+    // The screen shows "Compté." / "Counted." in bold before the reason: the reason does not say it again.
+    expect(r.ok && r.value.countedBecause.fr).toMatch(/^Le dépouillement de c\d+ prend tous les bulletins acceptés \(\d+ bulletins?\)/);
+    expect(r.ok && r.value.countedBecause.en).not.toMatch(/^Counted/);
   });
 
   it('a rejected ballot is found through its urn line, with the reason, not counted', async () => {
@@ -102,6 +105,7 @@ describe('looking a receipt up in a record', () => {
     const r = await lookUpReceipt(dir, a.receipt);
     expect(r.ok && r.value).toMatchObject({ status: 'accepted', counted: false });
     expect(r.ok && r.value.countedBecause.en).toContain('PV');
+    expect(r.ok && r.value.countedBecause.fr).not.toMatch(/^Non compté|\(s\)/);
   });
 
   it('an accepted ballot is NOT counted when its constituency has no tally', async () => {

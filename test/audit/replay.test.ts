@@ -77,7 +77,7 @@ describe('replay of a key-ceremony folder', () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]).toMatchObject({ software: { digest: 'ab'.repeat(32), fileCount: 7 }, offline: true, override: null, verdict: 'verified' });
     expect(r.entries.map((e) => e.type)).toContain('deviation');
-    expect(r.entries.find((e) => e.type === 'member.enrolled')!.summary.fr).toBe('Membre 1 enrôle son jeton (« TOKEN1 »).');
+    expect(r.entries.find((e) => e.type === 'member.enrolled')!.summary.fr).toBe('Membre 1 enrôle son jeton («\u00a0TOKEN1\u00a0»).');
     expect(r.folderChecks).toEqual({
       ok: true,
       checks: [
@@ -246,7 +246,7 @@ describe('the proofs an entry carries', () => {
     const e = r.entries.find((x) => x.type === 'dkg.checked' && x.actor === 'member:3')!;
     const proofs = e.checks.find((c) => c.name === 'proofs')!;
     expect(proofs).toMatchObject({ status: 'passed', note: { en: 'Member 2 sent an invalid share to member 3.' } });
-    expect(e.summary.fr).toContain('1 plainte(s)');
+    expect(e.summary.fr).toContain('1 plainte)');
   });
 });
 

@@ -53,6 +53,8 @@ describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
     // The duplicate identity takes an honest ballot out: accepted ≠ marked voters, stated plainly.
     expect(report.discrepancies.length).toBeGreaterThan(0);
     expect(report.discrepancies[0]!.message.fr).toMatch(/a voté par internet/);
+    // Counted in words, one or several, never "(s)" (issue 13 §5).
+    for (const d of report.discrepancies) expect(`${d.message.fr} ${d.message.en}`).not.toMatch(/\((s|e)\)/);
     expect(must(await c.urnReport())).toEqual({ ...report, fileName: RECORD_FILES.urn });
 
     // Receipts: sorted, one per accepted ballot; publishing again writes the same file and no entry.

@@ -340,8 +340,8 @@ describe('DKG, a dealer sends a bad share', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('dkg.quorum');
-    expect(r.error.message.fr).toContain('La cérémonie ne peut pas aboutir : 2 membre(s) qualifié(s), il en faut au moins 3');
-    expect(r.error.message.en).toContain('The ceremony cannot complete: 2 qualified member(s), at least 3 needed');
+    expect(r.error.message.fr).toContain('La cérémonie ne peut pas aboutir\u00a0: 2 membres qualifiés, il en faut au moins 3');
+    expect(r.error.message.en).toContain('The ceremony cannot complete: 2 qualified members, at least 3 needed');
     expect(r.error.message.en).toContain('Disqualified members: 1, 3, 5');
     expect(assess(b.params, b.E, round1, complaints).qualified).toEqual([2, 4]);
     const f = finalizeKeyShare(b.params, b.E, 2, b.e[1]!, round1, complaints);

@@ -198,7 +198,7 @@ test('a transcript with one altered entry shows exactly that entry failing, and 
   await page.goto(`${served.origin}/#/replay`);
   await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(altered);
   await page.getByRole('button', { name: 'Rejouer le journal' }).click();
-  await expect(page.getByTestId('replay-summary')).toContainText(`1 entrée(s) en échec sur ${lines.filter((l) => l !== '').length} : ligne(s) ${target}.`);
+  await expect(page.getByTestId('replay-summary')).toContainText(`1 entrée en échec sur ${lines.filter((l) => l !== '').length}, ligne ${target}.`);
   await expect(page.locator('.replay-all tr[data-verdict="failed"]')).toHaveCount(1);
   await expect(page.locator(`.replay-all tr[data-verdict="failed"]`)).toHaveAttribute('data-line', String(target));
   await expect(page.locator('.replay-all tr[data-verdict="follows-failure"]')).toHaveAttribute('data-line', String(target + 1));
@@ -268,7 +268,7 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   const expected = cliVerify(tampered);
   expect(expected.ok).toBe(false);
   await verifyInApp(page, tampered);
-  await expect(page.getByTestId('verify-verdict')).toHaveText(`INVALIDE : ${expected.failures.length} échec(s).`);
+  await expect(page.getByTestId('verify-verdict')).toHaveText(`INVALIDE\u00a0: ${expected.failures.length} échec${expected.failures.length < 2 ? '' : 's'}.`);
   const shown = await page.locator('.verify-failures li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-code'), li.getAttribute('data-where')]));
   expect(shown).toEqual(expected.failures.map((f) => [f.code, f.where ?? '']));
   expect(expected.failures.map((f) => f.code)).toEqual(expect.arrayContaining(['transcript.signature', 'count.mismatch']));

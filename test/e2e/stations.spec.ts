@@ -126,7 +126,7 @@ async function importOnScreen(page: Page, packet: string): Promise<void> {
   await page.goto(`${workstation.origin}/#/key?${new URLSearchParams({ folder: keyFolder })}`);
   await page.getByLabel('Dossier du paquet à importer (chemin absolu)').fill(packet);
   await page.getByRole('button', { name: 'Importer les réponses de ce paquet' }).click();
-  await expect(page.getByText('Réponse(s) placée(s) au journal : 1.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('1 réponse placée au journal.')).toBeVisible({ timeout: 30_000 });
 }
 
 test("a 3-of-5 board on six machines: the members' steps on their stations, one shuffle and three decryptions off the workstation, which never touches a token", async ({ page }) => {

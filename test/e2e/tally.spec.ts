@@ -252,7 +252,7 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   await receiptsForm.getByLabel('Support pour la publication').selectOption(publicationDrive);
   await receiptsForm.getByRole('button', { name: 'Publier les reçus' }).click();
   await phase(page, 'shuffle');
-  await expect(page.getByTestId('receipts-count')).toContainText(`${truth.accepted} code(s)`);
+  await expect(page.getByTestId('receipts-count')).toContainText(`${truth.accepted} code${truth.accepted < 2 ? '' : 's'}.`);
   const receipts = readFileSync(join(folder, 'receipts.txt'), 'utf8');
   expect(receipts.trimEnd().split('\n')).toHaveLength(truth.accepted);
   const copies = readdirSync(publicationDrive, { recursive: true })

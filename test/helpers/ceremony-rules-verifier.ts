@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { countEn, countFr } from '../../src/core/common/plural.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { dkgResultFromJson, dkgResultToJson, verifyDkgResult, type ComplaintEntry, type DkgResult, type Round1Entry } from '../../src/core/crypto/dkg/index.js';
 import { decodePointHex, pointHex } from '../../src/core/crypto/elgamal.js';
@@ -671,8 +672,8 @@ async function checkConstituency(
   if (read.rounds !== rounds) {
     report.fail(
       'tally.shuffle-count',
-      `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`,
-      `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`,
+      `${cid} a ${countFr(read.rounds, 'mélange', 'mélanges')} au lieu du nombre fixé à l'ouverture du dépouillement (${rounds}).`,
+      `${cid} has ${countEn(read.rounds, 'shuffle', 'shuffles')} instead of the number set when the tally opened (${rounds}).`,
       name,
     );
   }

@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { toHex } from '../common/bytes.js';
+import { countEn, countFr } from '../common/plural.js';
 import { catchInput, ok, type Bilingual, type Result } from '../common/result.js';
 import { definitionFingerprint, parseDefinitionText } from '../election/definition.js';
 import { RECORD_FILES, tallyFile } from '../election/record.js';
@@ -143,7 +144,7 @@ export async function lookUpReceipt(dir: string, input: string): Promise<Result<
             constituency: b.constituency,
             reason: why,
             counted: false,
-            countedBecause: { fr: "Non compté : le bulletin a été écarté à l'import de l'urne.", en: 'Not counted: the ballot was set aside when the urn was imported.' },
+            countedBecause: { fr: "Le bulletin a été écarté à l'import de l'urne.", en: 'The ballot was set aside when the urn was imported.' },
             election,
             verification: null,
           });
@@ -174,8 +175,8 @@ async function countedIn(dir: string, fingerprint: string, constituency: string,
     return {
       counted: false,
       because: {
-        fr: `Non compté : le dépouillement de ${constituency} (${tallyFile(constituency)}) manque ou ne prend pas les ${accepted} bulletins acceptés.`,
-        en: `Not counted: the tally of ${constituency} (${tallyFile(constituency)}) is missing or does not take the ${accepted} accepted ballots.`,
+        fr: `Le dépouillement de ${constituency} (${tallyFile(constituency)}) manque ou ne prend pas tous les bulletins acceptés (${countFr(accepted, 'bulletin', 'bulletins')}).`,
+        en: `The tally of ${constituency} (${tallyFile(constituency)}) is missing or does not take all the accepted ballots (${countEn(accepted, 'ballot', 'ballots')}).`,
       },
     };
   }
@@ -185,16 +186,16 @@ async function countedIn(dir: string, fingerprint: string, constituency: string,
     return {
       counted: false,
       because: {
-        fr: `Non compté : le procès-verbal de ${constituency} dans ${RECORD_FILES.results} manque ou ne compte pas ces ${accepted} votants.`,
-        en: `Not counted: the PV of ${constituency} in ${RECORD_FILES.results} is missing or does not count these ${accepted} voters.`,
+        fr: `Le procès-verbal de ${constituency} dans ${RECORD_FILES.results} manque ou ne compte pas ces votants (${countFr(accepted, 'votant', 'votants')}).`,
+        en: `The PV of ${constituency} in ${RECORD_FILES.results} is missing or does not count these voters (${countEn(accepted, 'voter', 'voters')}).`,
       },
     };
   }
   return {
     counted: true,
     because: {
-      fr: `Compté : le dépouillement de ${constituency} prend les ${accepted} bulletins acceptés et le procès-verbal les compte. Que chaque preuve du mélange et du déchiffrement tienne, c'est la vérification complète du registre qui le dit.`,
-      en: `Counted: the tally of ${constituency} takes the ${accepted} accepted ballots and the PV counts them. That every proof of the shuffles and decryptions holds is for the full verification of the record to say.`,
+      fr: `Le dépouillement de ${constituency} prend tous les bulletins acceptés (${countFr(accepted, 'bulletin', 'bulletins')}) et le procès-verbal les compte. Que chaque preuve du mélange et du déchiffrement tienne, c'est la vérification complète du registre qui le dit.`,
+      en: `The tally of ${constituency} takes all the accepted ballots (${countEn(accepted, 'ballot', 'ballots')}) and the PV counts them. That every proof of the shuffles and decryptions holds is for the full verification of the record to say.`,
     },
   };
 }

@@ -5,6 +5,7 @@
  * English. The same report and date give the same bytes.
  */
 import { fromHex, groupedHex } from '../common/bytes.js';
+import { countEn, countFr } from '../common/plural.js';
 import { dateLines } from '../report/dates.js';
 import { PdfWriter } from '../report/pdf-writer.js';
 import type { VerifyReport } from '../verifier/verify.js';
@@ -19,7 +20,7 @@ interface VerifyPdfInput {
 
 const grouped = (hex: string | null) => (hex === null ? '—' : groupedHex(fromHex(hex)));
 /** "1 échec / 1 failure", "3 échecs / 3 failures": no "(s)" on a paper. */
-const failuresText = (n: number): string => (n === 1 ? '1 échec / 1 failure' : `${n} échecs / ${n} failures`);
+const failuresText = (n: number): string => `${countFr(n, 'échec', 'échecs')} / ${countEn(n, 'failure', 'failures')}`;
 
 export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array> {
   const { report } = input;

@@ -17,6 +17,7 @@ import { proveDecryptionShares, verifyDecryptionShares } from './proofs/batched-
 import type { ChaumPedersenProof } from './proofs/chaum-pedersen.js';
 import type { ChoiceTable, DecodedChoice } from './choices.js';
 import { BugError, catchInput, ok, type InputError, type Result } from '../common/result.js';
+import { countEn, countFr } from '../common/plural.js';
 import { fail, inputError } from './failures.js';
 
 /** Hazardous: a member's secret share, as the DKG hands it over. */
@@ -310,8 +311,8 @@ function chooseMembers(ciphertexts: readonly Ciphertext[], partials: readonly Ve
   if (partials.length < threshold) {
     return fail(
       'decryption.threshold',
-      `${partials.length} déchiffrement(s) partiel(s) valide(s) pour un seuil de ${threshold} : il en faut au moins ${threshold}.`,
-      `${partials.length} valid partial decryption(s) for a threshold of ${threshold}: at least ${threshold} are needed.`,
+      `${countFr(partials.length, 'déchiffrement partiel valide', 'déchiffrements partiels valides')} pour un seuil de ${threshold}\u00a0: il en faut au moins ${threshold}.`,
+      `${countEn(partials.length, 'valid partial decryption', 'valid partial decryptions')} for a threshold of ${threshold}: at least ${threshold} are needed.`,
     );
   }
   for (const p of partials) {

@@ -376,7 +376,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       // Before the closing, "not counted" would alarm: the ballot is in the urn and the count is still to come.
       return ok({
         ...answer.value,
-        countedBecause: { fr: "Le bulletin est dans l'urne ; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' },
+        countedBecause: { fr: "Le bulletin est dans l'urne\u00a0; le dépouillement n'est pas encore terminé.", en: 'The ballot is in the urn; the tally is not finished yet.' },
       });
     },
 

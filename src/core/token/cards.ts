@@ -22,6 +22,7 @@ import { DOMAIN } from '../crypto/domain.js';
 import { encode, type Encoder } from '../crypto/encoding.js';
 import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
+import { countFr } from '../common/plural.js';
 import { fail } from './failures.js';
 import { parseToken } from './format.js';
 import { checkExpectations, type OpenExpectations } from './seal.js';
@@ -126,7 +127,11 @@ function checkSameSplit(cards: readonly Card[]): Result<void> {
     xs.add(x);
   }
   if (cards.length < first.k) {
-    return fail('card.missing', `Il faut ${first.k} cartes de ce partage ; ${cards.length} présentée(s).`, `${first.k} cards of this split are needed; ${cards.length} offered.`);
+    return fail(
+      'card.missing',
+      `Il faut ${first.k} cartes de ce partage\u00a0; ${countFr(cards.length, 'présentée', 'présentées')}.`,
+      `${first.k} cards of this split are needed; ${cards.length} offered.`,
+    );
   }
   return ok(undefined);
 }

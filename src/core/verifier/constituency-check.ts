@@ -8,6 +8,7 @@ import type { CheckOutput, CombineOutput, CombineTask } from '../workers/tasks.j
 import type { TranscriptEntry } from './transcript.js';
 import { readTallyFile, TALLY_FILE_FORMAT } from './tally-file.js';
 import { readFileShared } from '../common/shared-file.js';
+import { countEn, countFr } from '../common/plural.js';
 import { Report, canonicalOrEmpty, digestOf, entryFor, missing, objects, payloadOf } from './check-report.js';
 import { hasExactly } from './shapes.js';
 
@@ -60,8 +61,8 @@ export async function checkConstituency(
   if (read.rounds !== rounds) {
     report.fail(
       'tally.shuffle-count',
-      `${cid} a ${read.rounds} mélange(s) au lieu des ${rounds} fixés à l'ouverture du dépouillement.`,
-      `${cid} has ${read.rounds} shuffle(s) instead of the ${rounds} set when the tally opened.`,
+      `${cid} a ${countFr(read.rounds, 'mélange', 'mélanges')} au lieu du nombre fixé à l'ouverture du dépouillement (${rounds}).`,
+      `${cid} has ${countEn(read.rounds, 'shuffle', 'shuffles')} instead of the number set when the tally opened (${rounds}).`,
       name,
     );
   }

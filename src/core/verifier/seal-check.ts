@@ -14,6 +14,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Result } from '../common/result.js';
+import { countEn, countFr } from '../common/plural.js';
 import { fail } from './failures.js';
 import { definitionFingerprint, parseDefinitionText, type BoardMember, type Constituency, type ElectionDefinition } from './definition.js';
 import { KEY_CEREMONY_ENTRY, keyCeremonyActorKeys } from './key-ceremony.js';
@@ -158,8 +159,8 @@ async function readResults(r: SealedRecord): Promise<Result<Results>> {
   if (members.length < board.threshold) {
     return fail(
       'seal.quorum',
-      `Ce dossier ne porte les signatures que de ${members.length} membre(s) ; il en faut au moins ${board.threshold} : ces résultats ne sont pas ceux du bureau.`,
-      `This record carries the signatures of only ${members.length} member(s); at least ${board.threshold} are needed: these are not the board's results.`,
+      `Ce dossier ne porte les signatures que de ${countFr(members.length, 'membre', 'membres')}\u00a0; il en faut au moins ${board.threshold}\u00a0: ces résultats ne sont pas ceux du bureau du vote électronique.`,
+      `This record carries the signatures of only ${countEn(members.length, 'member', 'members')}; at least ${board.threshold} are needed: these are not the electronic voting board's results.`,
       RECORD_FILES.results,
     );
   }

@@ -168,7 +168,7 @@ const shuffle: Step = (s, e, { def }) => {
     return refusal(
       e,
       'tally.order',
-      `le mélange ${round} de ${shown(id)} n'est pas le suivant (${recorded.length} déjà enregistré(s) sur ${rounds}).`,
+      `le mélange ${round} de ${shown(id)} n'est pas le suivant (déjà enregistrés\u00a0: ${recorded.length} sur ${rounds}).`,
       `shuffle ${round} of ${shown(id)} is not the next one (${recorded.length} of ${rounds} recorded).`,
     );
   }

@@ -7,6 +7,7 @@
 import type { TranscriptEntry } from './transcript.js';
 import { memberOfActor, stationOf } from './transcript.js';
 import type { StepsWhere } from './report.js';
+import { countEn, countFr } from '../common/plural.js';
 
 /** The entries that use a member's secret (their token): the key ceremony's and the tally's. */
 const MEMBER_SECRET_STEPS = new Set(['member.enrolled', 'dkg.round1', 'dkg.checked', 'member.share-sealed', 'member.confirmed', 'tally.decryption', 'tally.signature']);
@@ -72,8 +73,14 @@ export function whereInWords(w: StepsWhere): { readonly fr: string[]; readonly e
   const onStations = w.memberSteps.filter((s) => s.station !== null).length;
   const onWorkstation = w.memberSteps.length - onStations;
   const stations = new Set(w.memberSteps.flatMap((s) => (s.station === null ? [] : [s.station])));
-  const fr = [...rehearsal.fr, `Étapes secrètes des membres : ${onStations} sur leurs postes (${stations.size} session(s) de poste), ${onWorkstation} sur le poste de la présidence.`];
-  const en = [...rehearsal.en, `Members' secret steps: ${onStations} on their own stations (${stations.size} station session(s)), ${onWorkstation} on the president's workstation.`];
+  const fr = [
+    ...rehearsal.fr,
+    `Étapes secrètes des membres\u00a0: ${onStations} sur leurs postes (${countFr(stations.size, 'session de poste', 'sessions de poste')}), ${onWorkstation} sur le poste de la présidence.`,
+  ];
+  const en = [
+    ...rehearsal.en,
+    `Members' secret steps: ${onStations} on their own stations (${countEn(stations.size, 'station session', 'station sessions')}), ${onWorkstation} on the president's workstation.`,
+  ];
   if (w.oneMachine) {
     fr.push('Mode « un seul poste » : le poste de la présidence a vu des secrets des membres ; il était de confiance pour le secret de la clé.');
     en.push("One-machine mode: the president's workstation saw members' secrets; it was trusted for the secrecy of the key.");

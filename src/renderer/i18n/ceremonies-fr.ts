@@ -16,6 +16,7 @@ export const ceremoniesFr = {
     inside: 'Dossiers dans celui-ci',
     empty: 'Aucun dossier ici.',
     more_one: 'et {{count}} autre dossier, non affiché.',
+    more_many: 'et {{count}} autres dossiers, non affichés.',
     more_other: 'et {{count}} autres dossiers, non affichés.',
     pick: 'Choisir ce dossier',
     newName: 'Nom du nouveau dossier',

@@ -3,6 +3,7 @@ export const screensFr = {
   drives: {
     holds_one: 'jeton du membre {{members}}',
     holds_other: 'jetons des membres {{members}}',
+    holds_many: 'jetons des membres {{members}}',
     otherMember: 'Attention\u00a0: ce support porte le jeton d’un autre membre ({{members}}). Vérifiez que c’est bien la clé USB du membre choisi.',
     holdsToken: 'Attention\u00a0: ce support porte un jeton ({{members}}). Préférez un support sans jeton\u00a0: la clé d’un membre ne doit pas quitter ses mains.',
   },

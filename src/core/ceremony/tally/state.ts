@@ -201,7 +201,7 @@ const applyShuffle: Step<typeof TALLY_ENTRY.shuffle>['apply'] = (state, e, p) =>
     return refuse(
       e,
       'tally.order',
-      `le mélange ${p.round} de ${p.constituency} n'est pas le suivant (${done.length} déjà enregistré(s) sur ${state.shuffles}).`,
+      `le mélange ${p.round} de ${p.constituency} n'est pas le suivant (déjà enregistrés\u00a0: ${done.length} sur ${state.shuffles}).`,
       `shuffle ${p.round} of ${p.constituency} is not the next one (${done.length} of ${state.shuffles} recorded).`,
     );
   }

@@ -7,6 +7,7 @@
 import type { ElectionDefinition } from '../../election/definition.js';
 import { rejectionMessage, type RejectionCode, type VotedCount } from '../../election/urn.js';
 import type { UrnReport } from './types.js';
+import { countEn, countFr } from '../../common/plural.js';
 
 /** The first rejected ballots listed one by one; the reasons' counts cover them all. */
 const MAX_REJECTIONS_LISTED = 200;
@@ -30,8 +31,8 @@ function discrepancy(constituency: string, name: string, ballots: number, voted:
     ballots,
     voted,
     message: {
-      fr: `${name} (${constituency}) : ${ballots} bulletin(s) accepté(s) pour ${voted} électeur(s) marqué(s) « a voté par internet » — ${more ? `${ballots - voted} bulletin(s) de plus que de votants marqués` : `${voted - ballots} votant(s) marqué(s) sans bulletin accepté`}.`,
-      en: `${name} (${constituency}): ${ballots} accepted ballot(s) for ${voted} voter(s) marked "voted online" — ${more ? `${ballots - voted} more ballot(s) than voters marked` : `${voted - ballots} voter(s) marked without an accepted ballot`}.`,
+      fr: `${name} (${constituency})\u00a0: ${countFr(ballots, 'bulletin accepté', 'bulletins acceptés')} pour ${countFr(voted, 'électeur marqué', 'électeurs marqués')} «\u00a0a voté par internet\u00a0» — ${more ? `${countFr(ballots - voted, 'bulletin', 'bulletins')} de plus que de votants marqués` : `${countFr(voted - ballots, 'votant marqué', 'votants marqués')} sans bulletin accepté`}.`,
+      en: `${name} (${constituency}): ${countEn(ballots, 'accepted ballot', 'accepted ballots')} for ${countEn(voted, 'voter', 'voters')} marked "voted online" — ${more ? `${countEn(ballots - voted, 'more ballot', 'more ballots')} than voters marked` : `${countEn(voted - ballots, 'voter', 'voters')} marked without an accepted ballot`}.`,
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { msm, type Point } from '../group.js';
 import { catchInput, ok, type Failure, type Result } from '../../common/result.js';
+import { agree, countEn, countFr } from '../../common/plural.js';
 import { fail, failure } from './failures.js';
 import { assertKeys, assertParams, type DkgParams } from './params.js';
 import { powers } from './polynomial.js';
@@ -59,11 +60,12 @@ export function resolveContributions(params: DkgParams, encryptionKeys: readonly
   const assessment = assessContributions(params, encryptionKeys, contributions, complaints);
   const { qualified } = assessment;
   if (qualified.length < params.t) {
+    const out = assessment.disqualified.length;
     const names = assessment.disqualified.map((d) => d.member).join(', ');
     return fail(
       'dkg.quorum',
-      `La cérémonie ne peut pas aboutir : ${qualified.length} membre(s) qualifié(s), il en faut au moins ${params.t} (le seuil). Membres disqualifiés : ${names}. Il faut recommencer la génération de clé.`,
-      `The ceremony cannot complete: ${qualified.length} qualified member(s), at least ${params.t} needed (the threshold). Disqualified members: ${names}. Key generation must start over.`,
+      `La cérémonie ne peut pas aboutir\u00a0: ${countFr(qualified.length, 'membre qualifié', 'membres qualifiés')}, il en faut au moins ${params.t} (le seuil). ${agree(out, 'fr', 'Membre disqualifié', 'Membres disqualifiés')}\u00a0: ${names}. Il faut recommencer la génération de clé.`,
+      `The ceremony cannot complete: ${countEn(qualified.length, 'qualified member', 'qualified members')}, at least ${params.t} needed (the threshold). ${agree(out, 'en', 'Disqualified member', 'Disqualified members')}: ${names}. Key generation must start over.`,
     );
   }
   const commitments = jointCommitments(params, contributions, qualified);

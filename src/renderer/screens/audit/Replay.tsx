@@ -156,7 +156,7 @@ function Replayer({ replay }: { replay: TranscriptReplay }) {
           {replay.election.title} — {t(`audit.replayer.kind.${replay.kind}`)}
         </h2>
         <p className="status" data-testid="replay-summary">
-          {replay.ok ? t('audit.replayer.summaryOk', { count }) : t('audit.replayer.summaryFailed', { failed: replay.failed.length, count, lines: replay.failed.join(', ') || '—' })}
+          {replay.ok ? t('audit.replayer.summaryOk', { count }) : t('audit.replayer.summaryFailed', { count: replay.failed.length, total: count, lines: replay.failed.join(', ') || '—' })}
         </p>
         {replay.torn && <p className="failure">{t('audit.replayer.torn')}</p>}
         <p>

@@ -12,6 +12,7 @@ import { draftFromDefinitionText, type DefinitionDraft } from './definition-draf
 import { parisToUtc } from '../../../core/common/dates.js';
 import { ConstituencyTable } from './ConstituencyTable.js';
 import { Fingerprint } from '../../components.js';
+import { FilePicker } from '../../file-picker.js';
 import './definition-form.css';
 
 export { draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './definition-draft.js';
@@ -136,14 +137,8 @@ export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; on
       <p className="muted">
         {t('definition.import.hint')} {t('definition.import.replaces')}
       </p>
-      <div className="field">
-        <label htmlFor="def-csv">{t('definition.import.csv')}</label>
-        <input id="def-csv" type="file" accept=".csv,text/csv" onChange={(e) => void importCsvFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
-      </div>
-      <div className="field">
-        <label htmlFor="def-json">{t('definition.import.json')}</label>
-        <input id="def-json" type="file" accept=".json,application/json" onChange={(e) => void importJsonFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
-      </div>
+      <FilePicker id="def-csv" label={t('definition.import.csv')} accept=".csv,text/csv" onFile={importCsvFile} />
+      <FilePicker id="def-json" label={t('definition.import.json')} accept=".json,application/json" onFile={importJsonFile} />
       <p className="buttons">
         <button type="button" onClick={() => download('modele-circonscriptions.csv', templateCsv())}>
           {t('definition.import.template')}

@@ -73,9 +73,9 @@ function Members({ view }: { view: KeyCeremonyView }) {
       <caption>{t('key.members')}</caption>
       <thead>
         <tr>
-          <th scope="col">n°</th>
+          <th scope="col">{t('key.numberColumn')}</th>
           <th scope="col">{t('key.action.member')}</th>
-          <th scope="col">État / status</th>
+          <th scope="col">{t('key.statusColumn')}</th>
           <th scope="col">{t('key.verificationKey')}</th>
         </tr>
       </thead>

@@ -5,6 +5,7 @@ import type { Failure } from '../../../core/common/result.js';
 import { failure as newFailure } from './failures.js';
 import { FailureMessage } from '../../components.js';
 import { FolderChooser } from '../../folder-chooser.js';
+import { FilePicker } from '../../file-picker.js';
 import { DefinitionForm, draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './DefinitionForm.js';
 
 /** Step 1: a folder, and either the ceremony it already holds or a definition to start one. */
@@ -48,10 +49,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
         </button>
       </p>
       <h3>{t('key.open.new')}</h3>
-      <div className="field">
-        <label htmlFor="definition-file">{t('key.open.definitionFile')}</label>
-        <input id="definition-file" type="file" accept="application/json,.json" disabled={useForm} onChange={(e) => void readFile(e.target.files?.[0])} />
-      </div>
+      <FilePicker id="definition-file" label={t('key.open.definitionFile')} accept="application/json,.json" disabled={useForm} onFile={readFile} />
       <div className="field checkbox">
         <input id="use-form" type="checkbox" checked={useForm} onChange={(e) => setUseForm(e.target.checked)} />
         <label htmlFor="use-form">{t('key.open.orForm')}</label>

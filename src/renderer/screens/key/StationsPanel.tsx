@@ -76,7 +76,7 @@ export function WrittenPacket({ packet, head }: { packet: PacketView; head: stri
   return (
     <div data-testid="packet-written" data-path={packet.path} data-head={packet.head}>
       <p role="status" className="done">
-        {t('stations.workstation.written', { path: packet.path, files: packet.files, bytes: packet.bytes })}
+        {t('stations.workstation.written', { path: packet.path, count: packet.files, bytes: packet.bytes })}
       </p>
       <h4>{t('stations.workstation.head')}</h4>
       <Fingerprint hex={packet.head} label={t('stations.workstation.head')} />

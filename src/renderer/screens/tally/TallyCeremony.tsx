@@ -216,7 +216,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         <h3>{t('tally.keyCeremonyHead')}</h3>
         <Fingerprint hex={view.keyCeremonyHead} label={t('tally.keyCeremonyHead')} />
         <p data-testid="tally-shuffles" data-value={view.shuffles}>
-          {t('tally.shuffle.rounds', { rounds: view.shuffles })}
+          {t('tally.shuffle.rounds', { count: view.shuffles })}
         </p>
       </StepSection>
 
@@ -241,7 +241,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
       </StepSection>
 
       <StepSection step="shuffle" view={view}>
-        <p>{t('tally.shuffle.rounds', { rounds: view.shuffles })}</p>
+        <p>{t('tally.shuffle.rounds', { count: view.shuffles })}</p>
         <p data-testid="tally-shuffled" data-done={view.shuffled.done} data-total={view.shuffled.total}>
           {t('tally.shuffle.done', { done: view.shuffled.done, total: view.shuffled.total })}
         </p>
