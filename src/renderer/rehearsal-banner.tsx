@@ -38,7 +38,17 @@ export function RehearsalBanner({ api }: { api: SceauApi }) {
   const { override, testDrives } = useRehearsal(api);
   if (override === null && !testDrives) return null;
   return (
-    <div className="rehearsal-banner" role="status" data-testid="rehearsal-banner">
+    // One line, whatever the reason's length: the whole text stays in the tooltip and for screen readers.
+    <div
+      className="rehearsal-banner"
+      role="status"
+      data-testid="rehearsal-banner"
+      title={[
+        t('rehearsal.banner'),
+        override === null ? '' : t('rehearsal.override', { reason: override.reason, authorisedBy: override.authorisedBy }),
+        testDrives ? t('rehearsal.testDrives') : '',
+      ].join(' ')}
+    >
       <strong>{t('rehearsal.banner')}</strong>
       {override !== null && <span> {t('rehearsal.override', { reason: override.reason, authorisedBy: override.authorisedBy })}</span>}
       {testDrives && <span> {t('rehearsal.testDrives')}</span>}

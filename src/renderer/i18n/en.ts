@@ -303,9 +303,9 @@ export const en: Messages = {
     },
   },
   rehearsal: {
-    banner: 'REHEARSAL',
-    override: 'Offline check overridden: "{{reason}}", authorised by {{authorisedBy}}. What is done now is a rehearsal, not an election.',
-    testDrives: 'Test drives (SCEAU_TEST_DRIVES): folders stand in for USB drives.',
+    banner: 'REHEARSAL, not an election',
+    override: '— offline check overridden ("{{reason}}", {{authorisedBy}})',
+    testDrives: '— test drives',
   },
   fileInput: { choose: 'Choose a file…', none: 'No file chosen' },
   errors: {

@@ -311,9 +311,9 @@ export const fr = {
     },
   },
   rehearsal: {
-    banner: 'RÉPÉTITION',
-    override: 'Contrôle hors ligne levé\u00a0: «\u00a0{{reason}}\u00a0», autorisé par {{authorisedBy}}. Ce qui est fait maintenant est une répétition, pas une élection.',
-    testDrives: 'Supports de test (SCEAU_TEST_DRIVES)\u00a0: des dossiers tiennent lieu de clés USB.',
+    banner: 'RÉPÉTITION, pas une élection',
+    override: '— contrôle hors ligne levé («\u00a0{{reason}}\u00a0», {{authorisedBy}})',
+    testDrives: '— supports de test',
   },
   fileInput: { choose: 'Choisir un fichier…', none: 'Aucun fichier choisi' },
   errors: {

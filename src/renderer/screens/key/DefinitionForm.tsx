@@ -14,6 +14,7 @@ import { ConstituencyTable } from './ConstituencyTable.js';
 import { Fingerprint } from '../../components.js';
 import { FilePicker } from '../../file-picker.js';
 import './definition-form.css';
+import { saveText } from '../../download.js';
 
 export { draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './definition-draft.js';
 
@@ -21,18 +22,6 @@ type Field = 'id' | 'title' | 'threshold' | 'members' | 'platformName' | 'platfo
 
 /** The outcome of the last import, shown under the import buttons. */
 type ImportOutcome = { readonly file: string; readonly count: number; readonly notes: readonly Bilingual[] } | { readonly file: string; readonly problems: readonly Problem[] };
-
-/** Offers text as a file to save (the template, the table's export). */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function ParisTime({ field, value, onChange }: { field: 'opens' | 'closes'; value: string; onChange: (v: string) => void }) {
   const { t } = useTranslation();
@@ -140,10 +129,10 @@ export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; on
       <FilePicker id="def-csv" label={t('definition.import.csv')} accept=".csv,text/csv" onFile={importCsvFile} />
       <FilePicker id="def-json" label={t('definition.import.json')} accept=".json,application/json" onFile={importJsonFile} />
       <p className="buttons">
-        <button type="button" onClick={() => download('modele-circonscriptions.csv', templateCsv())}>
+        <button type="button" onClick={() => saveText('modele-circonscriptions.csv', templateCsv())}>
           {t('definition.import.template')}
         </button>{' '}
-        <button type="button" disabled={local.constituencies.length === 0} onClick={() => download(`circonscriptions-${local.id || 'election'}.csv`, rowsToCsv(local.constituencies))}>
+        <button type="button" disabled={local.constituencies.length === 0} onClick={() => saveText(`circonscriptions-${local.id || 'election'}.csv`, rowsToCsv(local.constituencies))}>
           {t('definition.import.export')}
         </button>
       </p>

@@ -11,6 +11,7 @@ import { FailureMessage, Fingerprint } from '../../components.js';
 import { QrCode } from '../../qr.js';
 import { pdfLink } from '../key/Backups.js';
 import { DriveSelect } from '../drives.js';
+import { saveUrl } from '../../download.js';
 
 export function RecordFingerprint({ fingerprint }: { fingerprint: string }) {
   const { t } = useTranslation();
@@ -24,15 +25,6 @@ export function RecordFingerprint({ fingerprint }: { fingerprint: string }) {
       <QrCode value={`sceau:record:${fingerprint}`} label={t('tally.closing.record')} />
     </div>
   );
-}
-
-function download(url: string, fileName: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 export function Documents({ api, view, transport }: { api: SceauApi; view: TallyScreenView; transport: 'electron' | 'loopback' | undefined }) {
@@ -59,12 +51,12 @@ export function Documents({ api, view, transport }: { api: SceauApi; view: Tally
     }
     const url = pdfLink(r.value.pdfBase64);
     if (tab) tab.location.href = url;
-    else download(url, r.value.fileName);
+    else saveUrl(url, r.value.fileName);
   };
   const save = async (document: string) => {
     setFailure(null);
     const r = await api.tallyPdf({ folder: view.folder, document });
-    if (r.ok) download(pdfLink(r.value.pdfBase64), r.value.fileName);
+    if (r.ok) saveUrl(pdfLink(r.value.pdfBase64), r.value.fileName);
     else setFailure(r.error);
   };
 
