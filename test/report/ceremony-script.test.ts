@@ -30,6 +30,8 @@ describe('the ceremony script', () => {
     if (!key.ok) throw new Error(key.error.message.en);
     const script = text(Buffer.from(key.value.pdfBase64, 'base64'));
     expect(script).toContain('Déroulé de la cérémonie des clés');
+    // The scene's workstation is offline and no override is given: not a rehearsal's paper.
+    expect(script).not.toContain('RÉPÉTITION');
     for (const heading of ['Avant / Before', 'Pendant / During', 'Après / After', '1. Ouverture / Opening', '8. Clôture / Closing']) expect(script).toContain(heading);
     // The fingerprint to read aloud, grouped as the screen shows it (a line may break between groups).
     expect(script.replace(/\s+/g, ' ')).toContain(groupedHex(fromHex(opened.election.fingerprint)).slice(0, 39));
@@ -55,9 +57,24 @@ describe('the ceremony script', () => {
       fingerprint: 'ab'.repeat(32),
       members: [{ index: 1, name: 'Zoé d’Œuvre 😀', role: 'ANSSI\r\nPoste 2' }],
       generatedAt: new Date('2026-12-04T01:30:00Z'),
+      rehearsal: false,
     });
     const t = text(pdf);
     expect(t).toContain('Zoé d’Œuvre ?');
     expect(t).toContain('le 4 décembre 2026 à 2 h 30, heure de Paris');
+  });
+
+  it('of a rehearsal is marked so on every page', async () => {
+    const definition = (await import('../helpers/key-ceremony.js')).boardDefinition(7, 4);
+    const members = definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role }));
+    const input = { definition, fingerprint: 'cd'.repeat(32), members, generatedAt: new Date('2026-12-04T01:30:00Z') };
+    for (const kind of ['key', 'tally'] as const) {
+      const pages = text(await ceremonyScriptPdf({ ...input, kind, rehearsal: true }))
+        .split('\f')
+        .filter((p) => p.trim() !== '');
+      expect(pages.length, kind).toBeGreaterThan(1);
+      for (const page of pages) expect(page).toContain('RÉPÉTITION / REHEARSAL');
+      expect(text(await ceremonyScriptPdf({ ...input, kind, rehearsal: false }))).not.toContain('RÉPÉTITION');
+    }
   });
 });

@@ -20,6 +20,11 @@ export interface ScriptInput {
   /** For the tally: the members who may decrypt (the key ceremony's qualified members); all members otherwise. */
   readonly members: readonly { readonly index: number; readonly name: string; readonly role: string }[];
   readonly generatedAt: Date;
+  /**
+   * A rehearsal's script (the key ceremony ran under the rehearsal override, or the override is in force
+   * as it is printed): every page is marked so, like every other paper of a rehearsal.
+   */
+  readonly rehearsal: boolean;
 }
 
 /** A step of the script: its title, who, what happens, what is read aloud; `each`: one line per member. */
@@ -210,5 +215,6 @@ export async function ceremonyScriptPdf(input: ScriptInput): Promise<Uint8Array>
   w.ensure(60);
   w.space(14);
   w.text('La présidence / the president : nom / name ____________________________  signature ______________________', { size: 10 });
+  if (input.rehearsal) w.markRehearsal();
   return w.save();
 }

@@ -318,7 +318,8 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         );
       }
       const members = (kind === 'tally' ? s.members.filter((m) => m.qualified === true) : s.members).map((m) => ({ index: m.index, name: m.name, role: m.role }));
-      const pdf = await ceremonyScriptPdf({ kind, definition: c.value.definition, fingerprint: s.fingerprint, members, generatedAt: new Date() });
+      const rehearsal = deps.override() !== undefined || s.workstations.some((ws) => ws.payload.override !== null);
+      const pdf = await ceremonyScriptPdf({ kind, definition: c.value.definition, fingerprint: s.fingerprint, members, generatedAt: new Date(), rehearsal });
       return ok({ pdfBase64: Buffer.from(pdf).toString('base64'), fileName: `${c.value.definition.id}-deroule-${kind === 'key' ? 'cle' : 'depouillement'}.pdf` });
     },
     keyCeremonyTokenSheet: async ({ folder }) => {
