@@ -298,6 +298,7 @@ describe('a well-encrypted token whose secrets do not match its public keys', ()
     const parsed = parseToken(text);
     if (!parsed.ok) throw new Error('parse');
     const file = parsed.value;
+    if (file.kdf.algorithm !== 'argon2id') throw new Error('a passphrase token');
     const key = await deriveKey(PASS, file.kdf);
     const plaintext = xchacha20poly1305(key, file.nonce, tokenAad(file.public, file.kdf)).decrypt(file.ciphertext);
     plaintext[40]! ^= 1; // e_j changes: E_j no longer matches

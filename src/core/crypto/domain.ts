@@ -36,6 +36,7 @@ export const DOMAIN = {
   tokenAad: 'sceau/v1/token/aad',
   tokenPaper: 'sceau/v1/token/paper',
   tokenCard: 'sceau/v1/token/card',
+  tokenDevice: 'sceau/v1/token/device',
 } as const;
 
 export type DomainTag = (typeof DOMAIN)[keyof typeof DOMAIN];

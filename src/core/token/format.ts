@@ -11,6 +11,7 @@ import { catchInput, InputError, type Result } from '../common/result.js';
 import { inputError } from './failures.js';
 import { IDENTIFIER } from '../election/definition.js';
 import { ARGON2_VERSION, KDF_ALGORITHM, SALT_BYTES, type KdfParams, type KdfProfile } from './kdf.js';
+import { DEVICE_ALGORITHM, isP256Point, P256_POINT_BYTES, type DeviceWrap } from './device.js';
 
 export const TOKEN_FORMAT = 'sceau/token/v1';
 export const AEAD_ALGORITHM = 'xchacha20poly1305';
@@ -38,10 +39,13 @@ export interface TokenPublic {
   readonly keyShare?: { readonly verificationKey: Point; readonly publicKey: Point };
 }
 
+/** How the AEAD key is made: from a passphrase (Argon2id, §3) or by the member's device (§3.2). */
+export type TokenProtection = KdfParams | DeviceWrap;
+
 /** A whole token as read from (or about to be written to) a file. */
 export interface TokenFile {
   readonly public: TokenPublic;
-  readonly kdf: KdfParams;
+  readonly kdf: TokenProtection;
   readonly nonce: Uint8Array;
   /** Ciphertext || 16-byte Poly1305 tag. */
   readonly ciphertext: Uint8Array;
@@ -57,16 +61,23 @@ export function ownerOf(pub: Pick<TokenPublic, 'member'>): { fr: string; en: str
  *       || integer(member index) || string(member name) || bytes(identity key) || point(E_j)
  *       || integer(sealed ? 1 : 0) [|| point(Y_j) || point(Y)]
  *       || string(kdf algorithm) || string(profile) || integer(version) || integer(t) || integer(m) || integer(p) || bytes(salt)
+ *          (a device-protected token instead: string(kdf algorithm) || string(device label) || string(device serial)
+ *           || bytes(key id) || bytes(D) || bytes(E) || bytes(salt))
  *       || string(aead algorithm)
  * Every public field and every KDF parameter is bound: changing any one makes decryption fail.
  */
-export function tokenAad(pub: TokenPublic, kdf: KdfParams): Uint8Array {
+export function tokenAad(pub: TokenPublic, kdf: TokenProtection): Uint8Array {
   return encode((e) => {
     e.string(DOMAIN.tokenAad).string(pub.format).string(pub.electionId).bytes(pub.fingerprint);
     e.integer(pub.member.index).string(pub.member.name).bytes(pub.identityKey).point(pub.encryptionKey);
     e.integer(pub.keyShare === undefined ? 0 : 1);
     if (pub.keyShare !== undefined) e.point(pub.keyShare.verificationKey).point(pub.keyShare.publicKey);
-    e.string(kdf.algorithm).string(kdf.profile).integer(kdf.version).integer(kdf.t).integer(kdf.m).integer(kdf.p).bytes(kdf.salt);
+    if (kdf.algorithm === DEVICE_ALGORITHM) {
+      e.string(kdf.algorithm).string(kdf.device.label).string(kdf.device.serial).bytes(kdf.device.keyId);
+      e.bytes(kdf.devicePublicKey).bytes(kdf.ephemeralPublicKey).bytes(kdf.salt);
+    } else {
+      e.string(kdf.algorithm).string(kdf.profile).integer(kdf.version).integer(kdf.t).integer(kdf.m).integer(kdf.p).bytes(kdf.salt);
+    }
     e.string(AEAD_ALGORITHM);
   });
 }
@@ -81,10 +92,18 @@ export function serializeToken(file: TokenFile): string {
     identityKey: toHex(pub.identityKey),
     encryptionKey: pointToHex(pub.encryptionKey),
     keyShare: pub.keyShare === undefined ? null : { verificationKey: pointToHex(pub.keyShare.verificationKey), publicKey: pointToHex(pub.keyShare.publicKey) },
-    kdf: { algorithm: file.kdf.algorithm, profile: file.kdf.profile, version: file.kdf.version, t: file.kdf.t, m: file.kdf.m, p: file.kdf.p, salt: toHex(file.kdf.salt) },
+    kdf: protectionJson(file.kdf),
     aead: { algorithm: AEAD_ALGORITHM, nonce: toHex(file.nonce), ciphertext: toHex(file.ciphertext) },
   };
   return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function protectionJson(k: TokenProtection): Record<string, unknown> {
+  if (k.algorithm === DEVICE_ALGORITHM) {
+    const device = { label: k.device.label, serial: k.device.serial, keyId: toHex(k.device.keyId) };
+    return { algorithm: k.algorithm, device, devicePublicKey: toHex(k.devicePublicKey), ephemeralPublicKey: toHex(k.ephemeralPublicKey), salt: toHex(k.salt) };
+  }
+  return { algorithm: k.algorithm, profile: k.profile, version: k.version, t: k.t, m: k.m, p: k.p, salt: toHex(k.salt) };
 }
 
 // --- reading untrusted files ---
@@ -140,9 +159,33 @@ function checkFormat(v: unknown): void {
   malformed('token.format', `format « ${TOKEN_FORMAT} » attendu`, `format "${TOKEN_FORMAT}" expected`);
 }
 
-function readKdf(v: unknown): KdfParams {
+/** A device's label or serial: 1 to 64 printable characters, as PKCS#11 reports them (trailing blanks removed). */
+const DEVICE_TEXT = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
+
+function p256Point(v: unknown, where: string): Uint8Array {
+  const bytes = hex(v, P256_POINT_BYTES, where);
+  if (!isP256Point(bytes)) malformed(where, 'point P-256 non compressé valide attendu', 'a valid uncompressed P-256 point expected');
+  return bytes;
+}
+
+function readDeviceWrap(k: Record<string, unknown>): DeviceWrap {
+  const o = obj(k, ['algorithm', 'device', 'devicePublicKey', 'ephemeralPublicKey', 'salt'], 'token.kdf');
+  const device = obj(o['device'], ['label', 'serial', 'keyId'], 'token.kdf.device');
+  const keyId = hex(device['keyId'], 'any', 'token.kdf.device.keyId');
+  if (keyId.length === 0 || keyId.length > 64) malformed('token.kdf.device.keyId', 'identifiant de clé de 1 à 64 octets attendu', 'key identifier of 1 to 64 bytes expected');
+  return {
+    algorithm: DEVICE_ALGORITHM,
+    device: { label: text(device['label'], 'token.kdf.device.label', DEVICE_TEXT), serial: text(device['serial'], 'token.kdf.device.serial', DEVICE_TEXT), keyId },
+    devicePublicKey: p256Point(o['devicePublicKey'], 'token.kdf.devicePublicKey'),
+    ephemeralPublicKey: p256Point(o['ephemeralPublicKey'], 'token.kdf.ephemeralPublicKey'),
+    salt: hex(o['salt'], SALT_BYTES, 'token.kdf.salt'),
+  };
+}
+
+function readKdf(v: unknown): TokenProtection {
+  if (typeof v === 'object' && v !== null && (v as Record<string, unknown>)['algorithm'] === DEVICE_ALGORITHM) return readDeviceWrap(v as Record<string, unknown>);
   const k = obj(v, ['algorithm', 'profile', 'version', 't', 'm', 'p', 'salt'], 'token.kdf');
-  if (k['algorithm'] !== KDF_ALGORITHM) malformed('token.kdf.algorithm', `« ${KDF_ALGORITHM} » attendu`, `"${KDF_ALGORITHM}" expected`);
+  if (k['algorithm'] !== KDF_ALGORITHM) malformed('token.kdf.algorithm', `« ${KDF_ALGORITHM} » ou « ${DEVICE_ALGORITHM} » attendu`, `"${KDF_ALGORITHM}" or "${DEVICE_ALGORITHM}" expected`);
   if (k['profile'] !== 'production' && k['profile'] !== 'test') malformed('token.kdf.profile', '« production » ou « test » attendu', '"production" or "test" expected');
   if (k['version'] !== ARGON2_VERSION) malformed('token.kdf.version', `version ${ARGON2_VERSION} attendue`, `version ${ARGON2_VERSION} expected`);
   const profile = k['profile'] as KdfProfile;

@@ -2,7 +2,22 @@
  * A board member's token (docs/token.md): the keystore file on their USB drive, its backups, and the
  * passphrase meter. `./testing.ts` (the fast test KDF profile) is deliberately not exported here.
  */
-export { TOKEN_FORMAT, AEAD_ALGORITHM, NONCE_BYTES, MAX_TOKEN_CHARS, ownerOf, parseToken, serializeToken, tokenAad, tokenFromJson, type TokenFile, type TokenPublic } from './format.js';
+export {
+  TOKEN_FORMAT,
+  AEAD_ALGORITHM,
+  NONCE_BYTES,
+  MAX_TOKEN_CHARS,
+  ownerOf,
+  parseToken,
+  serializeToken,
+  tokenAad,
+  tokenFromJson,
+  type TokenFile,
+  type TokenProtection,
+  type TokenPublic,
+} from './format.js';
+export { DEVICE_ALGORITHM, type DeviceRef, type DeviceWrap, type TokenDevice } from './device.js';
+export { openPkcs11, defaultModulePath, DEVICE_KEY_LABEL, type DeviceInfo, type Pkcs11Devices } from './pkcs11.js';
 export {
   KDF_ALGORITHM,
   KDF_FLOOR,
@@ -22,6 +37,7 @@ export {
   createMemberSecrets,
   tokenPublicFor,
   sealToken,
+  sealTokenWithDevice,
   openToken,
   resealWithKeyShare,
   checkExpectations,

@@ -5,7 +5,9 @@
  *   plaintext  = identity secret (32) || le32(e_j) [|| le32(x_j)]
  *   ciphertext = XChaCha20-Poly1305(key, nonce (24 random bytes), AAD (./format.ts), plaintext)
  *
- * A fresh salt and a fresh nonce on every write, so no (key, nonce) pair ever repeats.
+ * A fresh salt and a fresh nonce on every write, so no (key, nonce) pair ever repeats. A token may instead
+ * be protected by the member's hardware device (./device.ts, docs/token.md §3.2): the same file, its key
+ * made by the device after its PIN, which then takes the passphrase's place in every call below.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { G, randomScalar, scalarFromBytes, scalarToBytes, type Point, type ScalarSource } from '../crypto/group.js';
@@ -15,6 +17,7 @@ import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
 import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type TokenFile, type TokenPublic } from './format.js';
+import { checkDevice, DEVICE_ALGORITHM, freshDeviceWrap, unwrapWithDevice, type DeviceWrap, type TokenDevice } from './device.js';
 
 /** Hazardous: every field is secret key material. Call {@link wipeSecrets} when done. */
 export interface MemberSecrets {
@@ -37,6 +40,8 @@ export interface TokenOptions {
   readonly policy?: TokenPolicy;
   /** 0..1 during the key derivation, for a progress bar. */
   readonly onProgress?: (fraction: number) => void;
+  /** The member's device, for a device-protected token (the passphrase argument is then its PIN). */
+  readonly device?: TokenDevice;
 }
 
 export interface OpenExpectations {
@@ -123,6 +128,30 @@ export async function sealToken(pub: TokenPublic, secrets: MemberSecrets, passph
   }
 }
 
+/**
+ * Hazardous: encrypts `secrets` under a key only `device` can make again (docs/token.md §3.2), then opens
+ * the result with the device and `pin`, so that a wrong PIN or a device that cannot derive is found at
+ * enrolment, not on the evening of the count. Codes: those of {@link sealToken} and of the device.
+ */
+export async function sealTokenWithDevice(pub: TokenPublic, secrets: MemberSecrets, device: TokenDevice, pin: string, options: TokenOptions = {}): Promise<Result<string>> {
+  const consistent = checkConsistent(pub, secrets);
+  if (!consistent.ok) return consistent;
+  const policy = options.policy ?? PRODUCTION_POLICY;
+  const { wrap, key } = freshDeviceWrap(device, policy);
+  const nonce = policy.randomBytes(NONCE_BYTES);
+  const plaintext = plaintextOf(secrets);
+  let text: string;
+  try {
+    text = serializeToken({ public: pub, kdf: wrap, nonce, ciphertext: xchacha20poly1305(key, nonce, tokenAad(pub, wrap)).encrypt(plaintext) });
+  } finally {
+    wipe(key, plaintext);
+  }
+  const back = await openToken(text, pin, { fingerprint: pub.fingerprint, member: pub.member.index }, { ...options, device });
+  if (!back.ok) return back;
+  wipeSecrets(back.value.secrets);
+  return ok(text);
+}
+
 function expectedFingerprint(fingerprint: Uint8Array | string): Uint8Array | undefined {
   if (typeof fingerprint !== 'string') return fingerprint.length === 32 ? fingerprint : undefined;
   return /^[0-9a-fA-F]{64}$/.test(fingerprint) ? fromHex(fingerprint) : undefined;
@@ -198,15 +227,36 @@ export async function openToken(textOfFile: string, passphrase: string, expect: 
   const file = parsed.value;
   const expected = checkExpectations(file.public, expect);
   if (!expected.ok) return expected;
-  const kdfOk = checkKdfParams(file.kdf, options.policy ?? PRODUCTION_POLICY, ownerOf(file.public).en);
-  if (!kdfOk.ok) return kdfOk;
-  const key = await deriveKey(passphrase, file.kdf, options.onProgress);
-  const plaintext = decrypt(file, key);
-  wipe(key);
-  if (plaintext === undefined) return wrongPassphrase(file.public);
+  const key = await tokenKey(file, passphrase, options);
+  if (!key.ok) return key;
+  const plaintext = decrypt(file, key.value);
+  wipe(key.value);
+  if (plaintext === undefined) return file.kdf.algorithm === DEVICE_ALGORITHM ? damagedDeviceToken(file.public) : wrongPassphrase(file.public);
   const secrets = secretsOfChecked(plaintext, file.public);
   wipe(plaintext);
   return secrets.ok ? ok({ public: file.public, secrets: secrets.value }) : secrets;
+}
+
+/** Hazardous: the AEAD key, from the passphrase (its parameters checked first) or from the device and its PIN. */
+async function tokenKey(file: TokenFile, secret: string, options: TokenOptions): Promise<Result<Uint8Array>> {
+  const who = ownerOf(file.public);
+  if (file.kdf.algorithm === DEVICE_ALGORITHM) {
+    const device = checkDevice(file.kdf, options.device, who.en);
+    return device.ok ? unwrapWithDevice(file.kdf, device.value, secret) : device;
+  }
+  const kdfOk = checkKdfParams(file.kdf, options.policy ?? PRODUCTION_POLICY, who.en);
+  return kdfOk.ok ? ok(await deriveKey(secret, file.kdf, options.onProgress)) : kdfOk;
+}
+
+/** The device made its key after the right PIN, so a ciphertext that does not open is a damaged file. */
+function damagedDeviceToken(pub: TokenPublic): Result<never> {
+  const who = ownerOf(pub);
+  return fail(
+    'token.device.damaged',
+    `Le jeton de ${who.fr} est endommagé : la carte a accepté le code PIN mais le fichier ne se déchiffre pas. Utilisez la copie de secours.`,
+    `The token of ${who.en} is damaged: the card accepted the PIN but the file does not decrypt. Use the backup.`,
+    who.en,
+  );
 }
 
 function secretsOfChecked(plaintext: Uint8Array, pub: TokenPublic): Result<MemberSecrets> {
@@ -236,10 +286,19 @@ export async function resealWithKeyShare(textOfFile: string, passphrase: string,
     const checked = checkShare(pub, secrets, share);
     if (!checked.ok) return checked;
     const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey } };
-    return await sealToken(sealedPub, { ...secrets, keyShareSecret: share.secret }, passphrase, options);
+    const sealedSecrets = { ...secrets, keyShareSecret: share.secret };
+    const protection = protectionOf(textOfFile);
+    if (protection !== undefined && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
+    return await sealToken(sealedPub, sealedSecrets, passphrase, options);
   } finally {
     wipeSecrets(secrets);
   }
+}
+
+/** The device protection of a token that has just opened (so it parses), if it has one. */
+function protectionOf(textOfFile: string): DeviceWrap | undefined {
+  const parsed = parseToken(textOfFile);
+  return parsed.ok && parsed.value.kdf.algorithm === DEVICE_ALGORITHM ? parsed.value.kdf : undefined;
 }
 
 function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToSeal): Result<void> {

@@ -1,0 +1,289 @@
+/**
+ * Members' devices through PKCS#11 (docs/token.md §3.2), with pkcs11js (PeculiarVentures' binding, an
+ * optional dependency: a machine where it does not build or load keeps the passphrase tokens, and says
+ * why). Loaded only where the service runs (the Electron main process, or `sceau serve`): never in the
+ * renderer, never in a worker.
+ *
+ * The device's key pair is EC P-256, made ON the device at enrolment (sensitive, not extractable, usable
+ * for derivation only) and found again by its CKA_ID; opening a token asks the device for one ECDH
+ * (CKM_ECDH1_DERIVE, CKD_NULL), whose 32-byte result is read back and erased from the device at once.
+ */
+import { createRequire } from 'node:module';
+import type * as Pkcs11js from 'pkcs11js';
+import { ok, type Result } from '../common/result.js';
+import { fail } from './failures.js';
+import { isP256Point, type DeviceRef, type TokenDevice } from './device.js';
+
+type Binding = typeof Pkcs11js;
+type Module = Pkcs11js.PKCS11;
+type Handle = Pkcs11js.Handle;
+
+/** DER OID of NIST P-256 (secp256r1), the key type every common card and key supports for ECDH. */
+const P256_OID = Buffer.from('06082a8648ce3d030107', 'hex');
+/** The label Sceau gives the key pairs it makes on a device. */
+export const DEVICE_KEY_LABEL = 'sceau-token-key';
+
+/** A device as the screens list it: enough for a person to recognise it, and its state. */
+export interface DeviceInfo {
+  readonly label: string;
+  readonly serial: string;
+  readonly model: string;
+  /** The device says its PIN is locked (too many wrong tries), or that one try is left. */
+  readonly pinLocked: boolean;
+  readonly pinFinalTry: boolean;
+}
+
+/** An opened PKCS#11 module (the card middleware's library, e.g. OpenSC's, or SoftHSM2 in tests). */
+export interface Pkcs11Devices {
+  readonly modulePath: string;
+  list(): Result<readonly DeviceInfo[]>;
+  /** The device with this serial, its Sceau key made on it if it has none yet (needs the PIN to make one). */
+  enrol(serial: string, pin: string): Result<TokenDevice>;
+  /** The device with this serial and its Sceau key, for opening a token (the PIN is asked per operation). */
+  device(serial: string): Result<TokenDevice>;
+  close(): void;
+}
+
+const trimmed = (s: string) => s.replace(/[\s\0]+$/, '');
+
+function libraryFailure(modulePath: string, reason: string): Result<never> {
+  return fail(
+    'device.library',
+    `Les cartes à puce et clés de sécurité ne sont pas utilisables sur ce poste (module PKCS#11 ${modulePath} : ${reason}). Les jetons protégés par phrase de passe restent disponibles.`,
+    `Smart cards and security keys cannot be used on this workstation (PKCS#11 module ${modulePath}: ${reason}). Passphrase-protected tokens remain available.`,
+    modulePath,
+  );
+}
+
+/** The binding itself; a clear failure where the optional dependency did not build or cannot load. */
+function loadBinding(modulePath: string): Result<Binding> {
+  try {
+    return ok(createRequire(import.meta.url)('pkcs11js') as Binding);
+  } catch (e) {
+    return libraryFailure(modulePath, `pkcs11js absent (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+}
+
+/** Opens the PKCS#11 module at `modulePath`. Code `device.library` when it cannot be. */
+export function openPkcs11(modulePath: string): Result<Pkcs11Devices> {
+  const binding = loadBinding(modulePath);
+  if (!binding.ok) return binding;
+  const p11 = new binding.value.PKCS11();
+  try {
+    p11.load(modulePath);
+    p11.C_Initialize();
+  } catch (e) {
+    return libraryFailure(modulePath, e instanceof Error ? e.message : String(e));
+  }
+  return ok(devicesOf(binding.value, p11, modulePath));
+}
+
+function devicesOf(b: Binding, p11: Module, modulePath: string): Pkcs11Devices {
+  const slotOf = (serial: string): Result<Handle> => findSlot(p11, serial);
+  return {
+    modulePath,
+    // A device not initialised yet (a blank card, SoftHSM2's free slot) cannot hold a key: not offered.
+    list: () => guarded(b, '', () => ok(p11.C_GetSlotList(true).flatMap((slot) => initialised(b, p11, slot)))),
+    enrol: (serial, pin) => {
+      const slot = slotOf(serial);
+      return slot.ok ? guarded(b, serial, () => enrolOn(b, p11, slot.value, pin)) : slot;
+    },
+    device: (serial) => {
+      const slot = slotOf(serial);
+      return slot.ok ? guarded(b, serial, () => existingKey(b, p11, slot.value)) : slot;
+    },
+    close: () => {
+      try {
+        p11.C_Finalize();
+        p11.close();
+      } catch {
+        // Already finalised: nothing left to release.
+      }
+    },
+  };
+}
+
+function infoOf(b: Binding, info: Pkcs11js.TokenInfo): DeviceInfo {
+  return {
+    label: trimmed(info.label),
+    serial: trimmed(info.serialNumber),
+    model: trimmed(info.model),
+    pinLocked: (info.flags & b.CKF_USER_PIN_LOCKED) !== 0,
+    pinFinalTry: (info.flags & b.CKF_USER_PIN_FINAL_TRY) !== 0,
+  };
+}
+
+function initialised(b: Binding, p11: Module, slot: Handle): DeviceInfo[] {
+  const info = p11.C_GetTokenInfo(slot);
+  return (info.flags & b.CKF_TOKEN_INITIALIZED) === 0 ? [] : [infoOf(b, info)];
+}
+
+function findSlot(p11: Module, serial: string): Result<Handle> {
+  for (const slot of p11.C_GetSlotList(true)) if (trimmed(p11.C_GetTokenInfo(slot).serialNumber) === serial) return ok(slot);
+  return fail(
+    'device.not-found',
+    `La carte ou clé de sécurité n° ${serial} n'est pas branchée (ou le lecteur ne la voit pas). Branchez-la et réessayez.`,
+    `The card or security key no. ${serial} is not plugged in (or the reader does not see it). Plug it in and try again.`,
+    serial,
+  );
+}
+
+/** Runs one device operation; the device's own errors become failures a person can act on. */
+function guarded<T>(b: Binding, serial: string, run: () => Result<T>): Result<T> {
+  try {
+    return run();
+  } catch (e) {
+    return deviceFailure(b, serial, e);
+  }
+}
+
+function deviceFailure(b: Binding, serial: string, e: unknown): Result<never> {
+  const code = (e as { code?: number }).code;
+  const raw = e instanceof Error ? e.message : String(e);
+  if (code === b.CKR_PIN_INCORRECT) {
+    return fail('device.pin', 'Code PIN incorrect. La carte compte les essais et se bloque après quelques erreurs.', 'Wrong PIN. The card counts the tries and locks after a few mistakes.', serial);
+  }
+  if (code === b.CKR_PIN_LOCKED) {
+    return fail(
+      'device.pin-locked',
+      `Le code PIN de la carte n° ${serial} est bloqué (trop d'essais). Seul son code de déblocage (PUK) la débloque ; sinon, la copie de secours du jeton.`,
+      `The PIN of card no. ${serial} is locked (too many tries). Only its unblocking code (PUK) unlocks it; otherwise, the token's backup.`,
+      serial,
+    );
+  }
+  if (code === b.CKR_DEVICE_REMOVED || code === b.CKR_TOKEN_NOT_PRESENT) {
+    return fail(
+      'device.removed',
+      `La carte n° ${serial} a été retirée pendant l'opération : rebranchez-la et recommencez.`,
+      `Card no. ${serial} was removed during the operation: plug it back in and start again.`,
+      serial,
+    );
+  }
+  return fail('device.failed', `La carte n° ${serial} a refusé l'opération (${raw}).`, `Card no. ${serial} refused the operation (${raw}).`, serial);
+}
+
+/** One session, logged in with `pin` when given, always closed. */
+function inSession<T>(b: Binding, p11: Module, slot: Handle, pin: string | null, run: (session: Handle) => T): T {
+  const session = p11.C_OpenSession(slot, b.CKF_SERIAL_SESSION | b.CKF_RW_SESSION);
+  try {
+    if (pin !== null) p11.C_Login(session, b.CKU_USER, pin);
+    return run(session);
+  } finally {
+    try {
+      if (pin !== null) p11.C_Logout(session);
+    } catch {
+      // Not logged in (the PIN was refused): nothing to undo.
+    }
+    p11.C_CloseSession(session);
+  }
+}
+
+function findOne(p11: Module, session: Handle, template: Pkcs11js.Template): Handle | null {
+  p11.C_FindObjectsInit(session, template);
+  try {
+    return p11.C_FindObjects(session);
+  } finally {
+    p11.C_FindObjectsFinal(session);
+  }
+}
+
+/** CKA_EC_POINT is a DER OCTET STRING around the SEC 1 point (some modules give the bare point). */
+function pointOf(ecPoint: Buffer): Uint8Array {
+  const bare = ecPoint.length === 67 && ecPoint[0] === 0x04 && ecPoint[1] === 0x41 ? ecPoint.subarray(2) : ecPoint;
+  return new Uint8Array(bare);
+}
+
+function keyMissing(serial: string): Result<never> {
+  return fail(
+    'device.key-missing',
+    `La carte n° ${serial} ne porte pas de clé Sceau : elle n'a pas servi à l'enrôlement de ce jeton (ou sa clé a été effacée).`,
+    `Card no. ${serial} holds no Sceau key: it was not used to enrol this token (or its key was erased).`,
+    serial,
+  );
+}
+
+/** The public half of the Sceau key pair on the device, read without a PIN. */
+function publicKeyOn(b: Binding, p11: Module, session: Handle): { id: Uint8Array; point: Uint8Array } | null {
+  const key = findOne(p11, session, [
+    { type: b.CKA_CLASS, value: b.CKO_PUBLIC_KEY },
+    { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
+  ]);
+  if (key === null) return null;
+  const [id, point] = p11.C_GetAttributeValue(session, key, [{ type: b.CKA_ID }, { type: b.CKA_EC_POINT }]);
+  return { id: new Uint8Array(id!.value as Buffer), point: pointOf(point!.value as Buffer) };
+}
+
+function existingKey(b: Binding, p11: Module, slot: Handle): Result<TokenDevice> {
+  const info = infoOf(b, p11.C_GetTokenInfo(slot));
+  const found = inSession(b, p11, slot, null, (s) => publicKeyOn(b, p11, s));
+  if (found === null || !isP256Point(found.point)) return keyMissing(info.serial);
+  return ok(tokenDevice(b, p11, slot, { label: info.label, serial: info.serial, keyId: found.id }, found.point));
+}
+
+function enrolOn(b: Binding, p11: Module, slot: Handle, pin: string): Result<TokenDevice> {
+  inSession(b, p11, slot, pin, (session) => {
+    if (publicKeyOn(b, p11, session) === null) generateKeyPair(b, p11, session);
+  });
+  return existingKey(b, p11, slot);
+}
+
+function generateKeyPair(b: Binding, p11: Module, session: Handle): void {
+  const id = Buffer.from(p11.C_GenerateRandom(session, Buffer.alloc(16)));
+  const common = [
+    { type: b.CKA_TOKEN, value: true },
+    { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
+    { type: b.CKA_ID, value: id },
+  ];
+  p11.C_GenerateKeyPair(
+    session,
+    { mechanism: b.CKM_EC_KEY_PAIR_GEN },
+    [...common, { type: b.CKA_EC_PARAMS, value: P256_OID }, { type: b.CKA_DERIVE, value: true }],
+    [...common, { type: b.CKA_PRIVATE, value: true }, { type: b.CKA_SENSITIVE, value: true }, { type: b.CKA_EXTRACTABLE, value: false }, { type: b.CKA_DERIVE, value: true }],
+  );
+}
+
+function tokenDevice(b: Binding, p11: Module, slot: Handle, ref: DeviceRef, publicKey: Uint8Array): TokenDevice {
+  return {
+    ref,
+    publicKey,
+    deriveShared: (pin, ephemeralPublicKey) => Promise.resolve(guarded(b, ref.serial, () => inSession(b, p11, slot, pin, (s) => ecdh(b, p11, s, ref, ephemeralPublicKey)))),
+  };
+}
+
+/** Hazardous: x(d·E) from the device; the derived object is a session object, destroyed once read. */
+function ecdh(b: Binding, p11: Module, session: Handle, ref: DeviceRef, ephemeral: Uint8Array): Result<Uint8Array> {
+  const privateKey = findOne(p11, session, [
+    { type: b.CKA_CLASS, value: b.CKO_PRIVATE_KEY },
+    { type: b.CKA_ID, value: Buffer.from(ref.keyId) },
+  ]);
+  if (privateKey === null) return keyMissing(ref.serial);
+  const derived = p11.C_DeriveKey(
+    session,
+    { mechanism: b.CKM_ECDH1_DERIVE, parameter: { type: b.CK_PARAMS_EC_DH, kdf: b.CKD_NULL, publicData: Buffer.from(ephemeral) } as Pkcs11js.ECDH1 },
+    privateKey,
+    [
+      { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
+      { type: b.CKA_KEY_TYPE, value: b.CKK_GENERIC_SECRET },
+      { type: b.CKA_VALUE_LEN, value: 32 },
+      { type: b.CKA_TOKEN, value: false },
+      { type: b.CKA_SENSITIVE, value: false },
+      { type: b.CKA_EXTRACTABLE, value: true },
+    ],
+  );
+  try {
+    const [value] = p11.C_GetAttributeValue(session, derived, [{ type: b.CKA_VALUE }]);
+    const bytes = new Uint8Array(value!.value as Buffer);
+    (value!.value as Buffer).fill(0);
+    return ok(bytes);
+  } finally {
+    p11.C_DestroyObject(session, derived);
+  }
+}
+
+/** Where the usual middlewares install their module on Debian, first found first; SCEAU_PKCS11_MODULE wins. */
+export function defaultModulePath(env: NodeJS.ProcessEnv, exists: (path: string) => boolean): string | null {
+  const named = env['SCEAU_PKCS11_MODULE'];
+  if (named !== undefined && named !== '') return named;
+  const known = ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so', '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so'];
+  return known.find(exists) ?? null;
+}
