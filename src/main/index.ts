@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createService, readAppVersion } from '../core/service/service.js';
 import { openBugLog } from '../core/workstation/bug-log.js';
 import { openRecentList } from '../core/workstation/recent.js';
-import { appDataFolder, chooseFolder, claimSingleInstance, openAuditorWindow, printPdf, startShell } from './shell.js';
+import { appDataFolder, chooseFile, chooseFolder, claimSingleInstance, openAuditorWindow, printPdf, startShell } from './shell.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const appRoot = join(here, '..', '..');
@@ -15,7 +15,7 @@ const appRoot = join(here, '..', '..');
 if (claimSingleInstance()) {
   const bugLog = openBugLog(join(appDataFolder(), 'logs'));
   const recent = openRecentList(appDataFolder());
-  const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow, printPdf, chooseFolder, bugLog, recent });
+  const service = createService({ transport: 'electron', appRoot, version: readAppVersion(appRoot), openProjector: openAuditorWindow, printPdf, chooseFolder, chooseFile, bugLog, recent });
 
   await startShell({
     service,

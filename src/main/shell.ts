@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ok, type Result } from '../core/common/result.js';
 import { fail } from './failures.js';
-import type { SceauApi } from '../core/service/api.js';
+import type { FileKind, SceauApi } from '../core/service/api.js';
 import { registerIpc } from './ipc.js';
 import { appProtocolHandler, isAllowedRequest, webPreferences } from './security.js';
 
@@ -139,6 +139,25 @@ export async function chooseFolder(): Promise<string | null> {
   const options = {
     title: 'Sceau — choisir un dossier / choose a folder',
     properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as ('openDirectory' | 'createDirectory' | 'promptToCreate')[],
+  };
+  const answer = main !== undefined && !main.isDestroyed() ? await dialog.showOpenDialog(main, options) : await dialog.showOpenDialog(options);
+  return answer.canceled ? null : (answer.filePaths[0] ?? null);
+}
+
+/** What the file dialog shows for each kind of file (`FileKind`): the extension, and all files as a fallback. */
+const FILE_FILTERS: Readonly<Record<FileKind, { name: string; extensions: string[] }>> = {
+  json: { name: 'JSON (.json)', extensions: ['json'] },
+};
+
+/**
+ * The system's file dialog, over the main window: the president picks a file on a drive (the voting
+ * platform's public key) the way they pick any file, never typing a path. Null when the dialog is cancelled.
+ */
+export async function chooseFile(kind: FileKind): Promise<string | null> {
+  const options = {
+    title: 'Sceau — choisir un fichier / choose a file',
+    properties: ['openFile'] as 'openFile'[],
+    filters: [FILE_FILTERS[kind], { name: '*', extensions: ['*'] }],
   };
   const answer = main !== undefined && !main.isDestroyed() ? await dialog.showOpenDialog(main, options) : await dialog.showOpenDialog(options);
   return answer.canceled ? null : (answer.filePaths[0] ?? null);

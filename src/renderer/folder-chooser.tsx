@@ -65,14 +65,14 @@ function SystemChooser({ api, id, label, value, onChange, hint }: ChooserProps) 
   );
 }
 
-function placeLabel(place: FolderPlace, t: ReturnType<typeof useTranslation>['t']): string {
+export function placeLabel(place: FolderPlace, t: ReturnType<typeof useTranslation>['t']): string {
   if (place.kind === 'home') return t('ceremonies.chooser.home', { path: place.path });
   if (place.kind === 'root') return t('ceremonies.chooser.root', { path: place.path });
   return t('ceremonies.chooser.drive', { label: place.label, path: place.path });
 }
 
-/** The folders of the one shown, each a button that goes into it. */
-function Listing({ listing, onOpen }: { listing: FolderListing; onOpen: (folder: string) => void }) {
+/** The folders of the one shown, each a button that goes into it (the file chooser's too). */
+export function Listing({ listing, onOpen }: { listing: FolderListing; onOpen: (folder: string) => void }) {
   const { t } = useTranslation();
   return (
     <>

@@ -15,6 +15,7 @@ import { definitionFingerprint } from '../../src/core/election/definition.js';
 import { importUrn } from '../../src/core/pipeline/import.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { parsePlatformKey, simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony.js';
+import { readPlatformPublicKey } from '../../src/core/election/platform-key.js';
 import type { GroundTruth } from '../../src/core/simulation/simulate.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { context } from '../helpers/key-ceremony.js';
@@ -173,5 +174,44 @@ describe('sceau platform-key', () => {
     expect(io.err()).toMatch(/existe déjà[\s\S]*already exists/);
     expect(readFileSync(path, 'utf8')).toBe(before);
     expect(await main(['platform-key'])).toBe(2);
+  });
+
+  it('writes the public-key file beside the pair, for the board: the key alone, its fingerprint printed to read aloud', async () => {
+    const dir = temp();
+    const path = join(dir, 'plateforme.json');
+    const io = capture();
+    expect(await main(['platform-key', '--out', path, '--name', 'Plateforme de répétition'])).toBe(0);
+    const publicPath = join(dir, 'plateforme-cle-publique.json');
+    expect(readdirSync(dir).sort()).toEqual(['plateforme-cle-publique.json', 'plateforme.json']);
+    const read = await readPlatformPublicKey(publicPath);
+    if (!read.ok) throw new Error(read.error.message.en);
+    expect(read.value.name).toBe('Plateforme de répétition');
+    expect(read.value.signingKey).toBe(io.out().trim());
+    expect(readFileSync(publicPath, 'utf8')).not.toMatch(/secret/i);
+    expect(io.err()).toContain(publicPath);
+    expect(io.err()).toContain(read.value.fingerprint.match(/.{4}/g)!.join(' '));
+    // The pair itself, chosen by mistake in the form, is refused: it holds the secret.
+    expect(await readPlatformPublicKey(path)).toMatchObject({ ok: false, error: { code: 'platform-public-key.secret' } });
+    // And the public file given to simulate for the pair: refused, saying which file to give.
+    const swapped = parsePlatformKey(readFileSync(publicPath, 'utf8'), publicPath);
+    expect(swapped).toMatchObject({ ok: false, error: { code: 'platform-key.invalid' } });
+    expect(!swapped.ok && swapped.error.message.fr).toMatch(/donnez la paire de clés écrite à côté/);
+    // The help says where the public file goes.
+    vi.restoreAllMocks();
+    const help = capture();
+    expect(await main(['platform-key', '--help'])).toBe(0);
+    expect(help.out()).toMatch(/-cle-publique\.json/);
+    expect(help.out()).toMatch(/Lire la clé de la plateforme sur une clé USB/);
+  });
+
+  it('writes nothing when the public file is already there, and names it', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'plateforme-cle-publique.json'), 'déjà là');
+    const io = capture();
+    expect(await main(['platform-key', '--out', join(dir, 'plateforme.json')])).toBe(1);
+    expect(io.err()).toMatch(/plateforme-cle-publique\.json existe déjà[\s\S]*plateforme-cle-publique\.json already exists/);
+    expect(readdirSync(dir)).toEqual(['plateforme-cle-publique.json']);
+    expect(readFileSync(join(dir, 'plateforme-cle-publique.json'), 'utf8')).toBe('déjà là');
+    expect(await main(['platform-key', '--out', join(dir, 'p.json'), '--name', ''])).toBe(2);
   });
 });

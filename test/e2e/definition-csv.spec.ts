@@ -4,11 +4,17 @@
  * with two bad lines, both named with their line numbers and nothing imported; the corrected file
  * imported, its counts shown, a cell edited in the table; the voting period typed in Paris time; the
  * ceremony created with it, its election.json holding exactly the file's constituencies. And an
- * election.json read into the form: a bad constituency named and nothing taken, then the good file.
+ * election.json read into the form: a bad constituency named and nothing taken, then the good file. And
+ * the platform's key read from its public-key file on a test drive, written by `sceau platform-key`: the
+ * key pair file beside it refused in French (it holds the secret), the public file filling the platform's
+ * name and key, shown in groups of four with its SHA-256 fingerprint.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { toHex } from '../../src/core/common/bytes.js';
@@ -20,6 +26,8 @@ import { newFolder } from './folders.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-definition-'));
 const drive = join(root, 'jeton');
+/** The drive the platform's operator brings: the public file, and (a mistake) the key pair file too. */
+const platformDrive = join(root, 'cle-plateforme');
 const folder = join(root, 'ceremonie');
 const sample = sampleDefinition({
   constituencies: 130,
@@ -44,7 +52,13 @@ const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', b
 let served: Served;
 test.beforeAll(async () => {
   mkdirSync(drive);
-  served = await startServe({ HOME: root, SCEAU_DATA_DIR: join(root, 'data'), SCEAU_TEST_DRIVES: drive });
+  mkdirSync(platformDrive);
+  mkdirSync(join(root, 'plateforme'));
+  const pair = join(root, 'plateforme', 'plateforme.json');
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/sceau.js', import.meta.url)), 'platform-key', '--out', pair, '--name', 'Plateforme de répétition'], { stdio: 'ignore' });
+  copyFileSync(join(root, 'plateforme', 'plateforme-cle-publique.json'), join(platformDrive, 'plateforme-cle-publique.json'));
+  copyFileSync(pair, join(platformDrive, 'plateforme.json'));
+  served = await startServe({ HOME: root, SCEAU_DATA_DIR: join(root, 'data'), SCEAU_TEST_DRIVES: `${drive}:${platformDrive}` });
 });
 test.afterAll(async () => {
   await served.stop();
@@ -77,11 +91,16 @@ test('130 constituencies from a CSV: two bad lines named, nothing imported; corr
   await page.getByLabel(/Membres du bureau, un par ligne/).fill('Claire Dupont ; Conseil d’État\nMarc Leroy ; MEAE\nInès Benali ; ANSSI');
   await page.getByLabel('Plateforme de vote').fill('Plateforme du MEAE');
   const platformKey = toHex(generateIdentityKey().publicKey);
+  // No file from the platform here: the key typed by hand, the fallback folded away under the file's button.
+  await expect(page.getByLabel(/Clé publique de signature de la plateforme/)).toBeHidden();
+  await page.getByText('Saisir la clé à la main').click();
   await page.getByLabel(/Clé publique de signature de la plateforme/).fill(platformKey.slice(0, 40));
   await expect(page.locator('.platform-key-readout')).toHaveCount(0);
   await page.getByLabel(/Clé publique de signature de la plateforme/).fill(platformKey);
   // The key in groups of four, to be read aloud and compared with the platform's.
   await expect(page.locator(`.platform-key-readout [data-fingerprint="${platformKey}"] span`)).toHaveCount(16);
+  // A key typed by hand has no file's fingerprint.
+  await expect(page.getByTestId('platform-key-fingerprint')).toHaveCount(0);
   const create = page.getByRole('button', { name: 'Ouvrir la cérémonie' });
   await expect(create).toBeDisabled();
 
@@ -165,4 +184,43 @@ test('an election.json read into the form: a bad constituency named and nothing 
   await expect(page.getByLabel('Ouverture du vote (heure de Paris)')).toHaveValue('2021-05-21T14:00');
   await expect(page.getByTestId('opens-utc')).toHaveText(`Enregistrée en UTC : ${sample.votingPeriod.opens}`);
   await expect(page.getByTestId('summary-registered')).toHaveText(/^1\s300\s000$/);
+});
+
+test("the platform's key read from its public-key file on a drive: the key pair refused in French, the public file grouped and fingerprinted", async ({ page }) => {
+  await page.goto(served.url);
+  await page.getByRole('link', { name: 'Cérémonie des clés' }).first().click();
+  await page.getByLabel('ou remplir la définition').check();
+  const chooser = page.locator('#platform-key-file');
+  const read = page.getByRole('button', { name: 'Lire la clé de la plateforme sur une clé USB' });
+  await read.click();
+  await chooser.getByRole('button', { name: /TEST cle-plateforme/ }).click();
+  await expect(chooser.getByTestId('folder-shown')).toHaveText(platformDrive);
+  await expect(chooser.getByTestId('file-list').getByRole('button')).toHaveText(['plateforme-cle-publique.json', 'plateforme.json']);
+
+  // The key pair file, chosen by mistake: refused, in French, with its code on the details line; nothing filled.
+  await chooser.getByTestId('file-list').getByRole('button', { name: 'plateforme.json', exact: true }).click();
+  const refusal = page.locator('.platform-key [role="alert"]');
+  await expect(refusal).toContainText('la plateforme ne doit jamais remettre sa clé secrète au bureau');
+  await expect(refusal).toContainText('demandez à la plateforme le seul fichier de sa clé publique');
+  await expect(refusal.locator('.failure-details')).toContainText('platform-public-key.secret');
+  await expect(page.getByLabel('Plateforme de vote')).toHaveValue('');
+  await expect(page.locator('.platform-key-readout')).toHaveCount(0);
+
+  // The public file: the platform's name and key filled in, the key in 16 groups and its fingerprint in 16.
+  await read.click();
+  await chooser.getByTestId('file-list').getByRole('button', { name: 'plateforme-cle-publique.json' }).click();
+  const file = JSON.parse(readFileSync(join(platformDrive, 'plateforme-cle-publique.json'), 'utf8')) as { name: string; signingKey: string };
+  const fingerprint = createHash('sha256').update(Buffer.from(file.signingKey, 'hex')).digest('hex');
+  await expect(page.getByTestId('platform-key-read')).toHaveText(`Clé lue dans ${join(platformDrive, 'plateforme-cle-publique.json')}.`);
+  await expect(refusal).toHaveCount(0);
+  await expect(page.getByLabel('Plateforme de vote')).toHaveValue('Plateforme de répétition');
+  await expect(page.locator(`.platform-key-readout [data-fingerprint="${file.signingKey}"] span`)).toHaveCount(16);
+  await expect(page.locator(`[data-testid="platform-key-fingerprint"] [data-fingerprint="${fingerprint}"] span`)).toHaveCount(16);
+  await expect(page.locator(`[data-testid="platform-key-fingerprint"] [data-fingerprint] span`).first()).toHaveText(fingerprint.slice(0, 4));
+  await page.screenshot({ path: 'test-results/definition-platform-key.png' });
+  // The key typed over by hand: the file's fingerprint goes, since it is no longer that key's.
+  await page.getByText('Saisir la clé à la main').click();
+  await expect(page.getByLabel(/Clé publique de signature de la plateforme/)).toHaveValue(file.signingKey);
+  await page.getByLabel(/Clé publique de signature de la plateforme/).fill(toHex(generateIdentityKey().publicKey));
+  await expect(page.getByTestId('platform-key-fingerprint')).toHaveCount(0);
 });

@@ -84,6 +84,7 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   const csv = 'circonscription;nom;mode;inscrits;candidats\nc001;Canada;liste;42000;Liste A | Liste B\nc002;Allemagne;uninominal;31000;Ana Roy / Luc Roy | Eva Lin / Tom Lin\n';
   await page.getByLabel('Importer un fichier CSV').setInputFiles({ name: 'circonscriptions.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByLabel('Plateforme de vote').fill('Plateforme du MEAE');
+  await page.getByText('Saisir la clé à la main').click();
   await page.getByLabel(/Clé publique de signature de la plateforme/).fill(toHex(generateIdentityKey().publicKey));
   await page.getByRole('button', { name: 'Ouvrir la cérémonie' }).click();
   await expect(page.getByTestId('key-phase')).toContainText('Enrôlement des jetons');

@@ -4,6 +4,7 @@
  *
  * - the definition of 130 constituencies imported from a spreadsheet's CSV: two bad lines named and
  *   nothing imported, the corrected file imported;
+ * - the platform's public key read from its file on the platform's drive (written by `sceau platform-key`);
  * - the key ceremony of a 2-of-3 board through the screens, reloaded and left for Home then Back in its
  *   middle, landing on the same step each time; the script and the token-holder sheet printed;
  * - the platform simulated on that ceremony by the built `sceau simulate`;
@@ -15,7 +16,7 @@
  *   rehearsal's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,8 @@ const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-evening-'));
 const drives = [1, 2, 3].map((j) => join(root, `jeton-${j}`));
 const urnDrive = join(root, 'cle-urne');
+/** The platform's drive: its public-key file, written by `sceau platform-key` (the pair stays with the platform). */
+const platformDrive = join(root, 'cle-plateforme');
 const exportDrive = join(root, 'cle-export');
 const papers = join(root, 'papiers');
 const keyFolder = join(root, 'ceremonie-cles');
@@ -85,13 +88,12 @@ async function download(page: Page, click: () => Promise<void>, name: string): P
 }
 
 let served: Served;
-let platformPublicKey = '';
 
 test.beforeAll(async () => {
-  for (const d of [...drives, urnDrive, exportDrive, papers]) mkdirSync(d);
-  const printed = sceau('platform-key', '--out', join(root, 'plateforme.json'));
-  platformPublicKey = /\b[0-9a-f]{64}\b/.exec(printed)![0];
-  served = await startServe({ HOME: root, SCEAU_DATA_DIR: join(root, 'donnees'), SCEAU_TEST_DRIVES: [...drives, urnDrive, exportDrive].join(':') });
+  for (const d of [...drives, urnDrive, exportDrive, papers, platformDrive]) mkdirSync(d);
+  sceau('platform-key', '--out', join(root, 'plateforme.json'), '--name', 'Plateforme simulée');
+  copyFileSync(join(root, 'plateforme-cle-publique.json'), join(platformDrive, 'plateforme-cle-publique.json'));
+  served = await startServe({ HOME: root, SCEAU_DATA_DIR: join(root, 'donnees'), SCEAU_TEST_DRIVES: [...drives, urnDrive, exportDrive, platformDrive].join(':') });
 });
 test.afterAll(async () => {
   await served?.stop();
@@ -134,8 +136,12 @@ async function keyCeremony(page: Page): Promise<void> {
   await page.getByLabel('Clôture du vote (heure de Paris)').fill('2021-05-26T12:00');
   await page.getByLabel('Seuil t (membres nécessaires au déchiffrement)').fill('2');
   await page.getByLabel(/Membres du bureau, un par ligne/).fill(MEMBERS.join('\n'));
-  await page.getByLabel('Plateforme de vote').fill('Plateforme simulée');
-  await page.getByLabel(/Clé publique de signature de la plateforme/).fill(platformPublicKey);
+  await page.getByRole('button', { name: 'Lire la clé de la plateforme sur une clé USB' }).click();
+  const chooser = page.locator('#platform-key-file');
+  await chooser.getByRole('button', { name: /TEST cle-plateforme/ }).click();
+  await chooser.getByTestId('file-list').getByRole('button', { name: 'plateforme-cle-publique.json' }).click();
+  await expect(page.getByLabel('Plateforme de vote')).toHaveValue('Plateforme simulée');
+  await expect(page.getByTestId('platform-key-fingerprint')).toBeVisible();
 
   // The spreadsheet with two bad lines: both named, nothing imported; then the corrected file.
   const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });

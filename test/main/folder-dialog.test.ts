@@ -3,6 +3,7 @@
  * folder chosen comes back as its path, a cancel as null; the dialog sits over the main window once it
  * exists, and lets the president make a new folder in it. Then through the service: in the app the
  * dialog answers `chooseFolder`; on loopback (no dialog) the method is refused with `picker.unavailable`.
+ * The file dialog (`chooseFile`, the platform's public key on a drive) likewise: files only, JSON first.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createService } from '../../src/core/service/service.js';
@@ -11,7 +12,7 @@ import { fakeService } from '../helpers/fake-service.js';
 const mocks = vi.hoisted(() => {
   const state = {
     answer: { canceled: false, filePaths: ['/media/cle-bureau/ceremonie-2026'] } as { canceled: boolean; filePaths: string[] },
-    calls: [] as { parent: unknown; options: { properties: string[]; title: string } }[],
+    calls: [] as { parent: unknown; options: { properties: string[]; title: string; filters?: { extensions: string[] }[] } }[],
   };
   class BrowserWindow {
     once() {}
@@ -22,7 +23,7 @@ const mocks = vi.hoisted(() => {
   }
   const showOpenDialog = async (...args: unknown[]) => {
     const [parent, options] = args.length === 2 ? args : [null, args[0]];
-    state.calls.push({ parent, options: options as { properties: string[]; title: string } });
+    state.calls.push({ parent, options: options as { properties: string[]; title: string; filters?: { extensions: string[] }[] } });
     return state.answer;
   };
   const electron = {
@@ -46,7 +47,7 @@ const mocks = vi.hoisted(() => {
 
 vi.mock('electron', () => mocks.electron);
 
-const { chooseFolder, startShell } = await import('../../src/main/shell.js');
+const { chooseFile, chooseFolder, startShell } = await import('../../src/main/shell.js');
 const { state } = mocks;
 
 beforeEach(() => {
@@ -92,5 +93,30 @@ describe('chooseFolder through the service', () => {
     expect(answer.error.message.fr).toMatch(/dans la page/);
     expect(answer.error.message.en).toMatch(/in the page/);
     expect(state.calls).toHaveLength(0);
+  });
+});
+
+describe("the system's file dialog", () => {
+  const base = { appRoot: '/nonexistent', version: '9.9.9', probe: async () => ({ offline: true, interfaces: [], source: 'fixture', checkedAt: '2026-11-23T10:00:00.000Z' }) };
+
+  it('opens files only, JSON files offered first, and answers the file chosen or null', async () => {
+    state.answer = { canceled: false, filePaths: ['/media/cle-plateforme/plateforme-cle-publique.json'] };
+    expect(await chooseFile('json')).toBe('/media/cle-plateforme/plateforme-cle-publique.json');
+    const options = state.calls.at(-1)!.options;
+    expect(options.properties).toEqual(['openFile']);
+    expect(options.filters![0]!.extensions).toEqual(['json']);
+    state.answer = { canceled: true, filePaths: [] };
+    expect(await chooseFile('json')).toBeNull();
+  });
+
+  it("is the service's chooseFile in the app, and refused on loopback in French and in English", async () => {
+    state.answer = { canceled: false, filePaths: ['/media/cle-plateforme/cle.json'] };
+    expect(await createService({ ...base, transport: 'electron', chooseFile }).chooseFile({ kind: 'json' })).toEqual({ ok: true, value: { file: '/media/cle-plateforme/cle.json' } });
+    const calls = state.calls.length;
+    const answer = await createService({ ...base, transport: 'loopback' }).chooseFile({ kind: 'json' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'picker.unavailable' } });
+    expect(!answer.ok && answer.error.message.fr).toMatch(/choisissez le fichier dans la page/);
+    expect(!answer.ok && answer.error.message.en).toMatch(/choose the file in the page/);
+    expect(state.calls).toHaveLength(calls);
   });
 });

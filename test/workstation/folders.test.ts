@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createFolder, folderPlaces, listFolders } from '../../src/core/workstation/folders.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-folders-'));
@@ -34,6 +34,27 @@ describe('the folder chooser', () => {
     expect(listing.value.more).toBe(0);
     const top = await listFolders('/');
     expect(top.ok && top.value.parent).toBe(null);
+  });
+
+  it('lists the JSON files too when a file is to be chosen (hidden ones, other files and folders named .json left out), with their sizes', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'sceau-files-'));
+    onTestFinished(() => rmSync(files, { recursive: true, force: true }));
+    writeFileSync(join(files, 'plateforme-cle-publique.json'), '{}\n');
+    writeFileSync(join(files, 'B.JSON'), '[]');
+    writeFileSync(join(files, '.cache.json'), '{}');
+    writeFileSync(join(files, 'lisez-moi.txt'), 'texte');
+    mkdirSync(join(files, 'dossier.json'));
+    symlinkSync(join(files, 'plateforme-cle-publique.json'), join(files, 'lien.json'));
+    const listing = await listFolders(files, 'json');
+    expect(listing.ok && listing.value.files).toEqual([
+      { name: 'B.JSON', path: join(files, 'B.JSON'), size: 2 },
+      { name: 'lien.json', path: join(files, 'lien.json'), size: 3 },
+      { name: 'plateforme-cle-publique.json', path: join(files, 'plateforme-cle-publique.json'), size: 3 },
+    ]);
+    expect(listing.ok && listing.value.folders.map((f) => f.name)).toEqual(['dossier.json']);
+    // Without a kind of file asked for, no file is listed at all.
+    const folders = await listFolders(files);
+    expect(folders.ok && 'files' in folders.value).toBe(false);
   });
 
   it('refuses to list a folder that is not there, in both languages', async () => {

@@ -1,30 +1,43 @@
-/** `sceau platform-key`: a demo key pair for the simulated voting platform. */
-import { toHex } from '../../core/common/bytes.js';
-import { writePlatformKey } from '../../core/simulation/simulate-ceremony.js';
+/** `sceau platform-key`: a demo key pair for the simulated voting platform, and its public-key file for the board. */
+import { groupedHex, toHex } from '../../core/common/bytes.js';
+import { platformKeyFingerprint, PUBLIC_FILE_SUFFIX } from '../../core/election/platform-key.js';
+import { DEMO_PLATFORM_NAME, writePlatformKey } from '../../core/simulation/simulate-ceremony.js';
 import { defineCommand } from '../command-line.js';
 
 export const PLATFORM_KEY = defineCommand(
   {
     name: 'platform-key',
-    synopsis: '--out FILE',
+    synopsis: '--out FILE [--name TEXT]',
     summary: { fr: 'une paire de clés de démonstration de la plateforme de vote', en: 'a demo key pair of the voting platform' },
     description: {
-      fr: "Crée une paire de clés de DÉMONSTRATION pour la plateforme de vote simulée (FILE, mode 0600, jamais remplacé) et affiche la clé publique à copier dans la définition de l'élection ; puis sceau simulate --key-ceremony KDIR --platform-key FILE --out DIR signe l'urne avec, pour une répétition.",
-      en: 'Creates a DEMO key pair for the simulated voting platform (FILE, mode 0600, never replaced) and prints the public key to paste into the election definition; then sceau simulate --key-ceremony KDIR --platform-key FILE --out DIR signs the urn with it, for a rehearsal.',
+      fr: `Crée une paire de clés de DÉMONSTRATION pour la plateforme de vote simulée (FILE, mode 0600, jamais remplacé) et, à côté, le fichier de sa seule clé publique (le nom de FILE sans « .json », suivi de « ${PUBLIC_FILE_SUFFIX} », jamais remplacé non plus ; docs/formats.md §2.5). Ce fichier public se copie sur une clé USB : le formulaire de définition de l'élection le lit (« Lire la clé de la plateforme sur une clé USB ») et affiche la clé et son empreinte à lire à voix haute. La paire, qui contient la clé secrète, ne quitte pas la plateforme : sceau simulate --key-ceremony KDIR --platform-key FILE --out DIR signe l'urne avec, pour une répétition.`,
+      en: `Creates a DEMO key pair for the simulated voting platform (FILE, mode 0600, never replaced) and, beside it, the file of its public key alone (FILE's name less ".json", followed by "${PUBLIC_FILE_SUFFIX}", never replaced either; docs/formats.md §2.5). That public file is copied to a USB drive: the election definition's form reads it ("Lire la clé de la plateforme sur une clé USB") and shows the key and its fingerprint to read aloud. The pair, which holds the secret key, stays with the platform: sceau simulate --key-ceremony KDIR --platform-key FILE --out DIR signs the urn with it, for a rehearsal.`,
     },
-    options: { out: { type: 'string', value: 'FILE', fr: 'fichier à créer (il ne doit pas exister)', en: 'file to create (must not exist)' } },
-    examples: ['sceau platform-key --out plateforme.json'],
+    options: {
+      out: { type: 'string', value: 'FILE', fr: 'fichier de la paire à créer (il ne doit pas exister)', en: "the pair's file to create (must not exist)" },
+      name: {
+        type: 'string',
+        value: 'TEXT',
+        fr: `nom de la plateforme dans le fichier public (défaut : ${DEMO_PLATFORM_NAME})`,
+        en: `the platform's name in the public file (default: ${DEMO_PLATFORM_NAME})`,
+      },
+    },
+    examples: ['sceau platform-key --out plateforme.json', 'sceau platform-key --out /media/plateforme/plateforme.json --name Répétition'],
   },
   async ({ values, usage }) => {
     if (values.out === undefined) return usage({ fr: 'Fichier à créer manquant : --out FILE', en: 'Missing file to create: --out FILE' });
-    const r = await writePlatformKey(values.out);
+    const name = values.name ?? DEMO_PLATFORM_NAME;
+    if (name.length === 0 || name.length > 500) return usage({ fr: '--name : un nom de 1 à 500 caractères', en: '--name: a name of 1 to 500 characters' });
+    const r = await writePlatformKey(values.out, name);
     if (!r.ok) {
       console.error(`${r.error.message.fr}\n${r.error.message.en}`);
       return 1;
     }
     console.error(`Clé de démonstration écrite / demo key written: ${values.out}`);
+    console.error(`Clé publique pour le bureau / public key for the board: ${r.value.publicPath}`);
+    console.error(`Empreinte SHA-256 à lire à voix haute / SHA-256 fingerprint to read aloud: ${groupedHex(platformKeyFingerprint(r.value.publicKey))}`);
     console.error('Clé publique de signature de la plateforme / platform public signing key:');
-    console.log(toHex(r.value));
+    console.log(toHex(r.value.publicKey));
     return 0;
   },
 );

@@ -20,9 +20,11 @@ export type { Transport } from '../ceremony/workstation.js';
 export type { MeasuredFile, SoftwareMeasurement } from '../workstation/measurement.js';
 export type { NetworkInterfaceState, NetworkStatus } from '../workstation/network/types.js';
 export type { CeremonyKind, RecentCeremony, RecentCeremonyView } from '../workstation/recent.js';
-export type { FolderListing, FolderPlace } from '../workstation/folders.js';
+export type { FileKind, FolderListing, FolderPlace } from '../workstation/folders.js';
 import type { RecentCeremonyView } from '../workstation/recent.js';
-import type { FolderListing, FolderPlace } from '../workstation/folders.js';
+import type { FileKind, FolderListing, FolderPlace } from '../workstation/folders.js';
+import type { PlatformPublicKey } from '../election/platform-key.js';
+export type { PlatformPublicKey } from '../election/platform-key.js';
 
 interface AppInfo {
   readonly name: string;
@@ -250,7 +252,11 @@ export interface SceauApi {
   /** Where the page's own chooser starts: the home folder, each drive, the disk's root. */
   folderPlaces(arg: Record<string, never>): Promise<Result<readonly FolderPlace[]>>;
   /** The folders inside a folder, by name. Reads names only. */
-  folderList(arg: { folder: string }): Promise<Result<FolderListing>>;
+  folderList(arg: { folder: string; files?: FileKind }): Promise<Result<FolderListing>>;
+  /** The system's file dialog (Electron), showing files of that kind; `file` null when it was cancelled. Refused on loopback (`picker.unavailable`). */
+  chooseFile(arg: { kind: FileKind }): Promise<Result<{ file: string | null }>>;
+  /** The voting platform's public-key file on a drive (docs/formats.md §2.5), checked: its name, key and the key's SHA-256 fingerprint. Reads only. */
+  platformKeyFromFile(arg: { path: string }): Promise<Result<PlatformPublicKey>>;
   /** Makes a new, empty folder `name` inside `parent` (for a new ceremony). */
   folderCreate(arg: { parent: string; name: string }): Promise<Result<{ folder: string }>>;
 

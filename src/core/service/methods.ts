@@ -43,6 +43,8 @@ export const API_METHODS = [
   'folderPlaces',
   'folderList',
   'folderCreate',
+  'chooseFile',
+  'platformKeyFromFile',
   'tallyCreate',
   'tallyOpen',
   'tallyView',

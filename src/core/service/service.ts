@@ -31,7 +31,8 @@ import { probeNetwork } from '../workstation/network/probe.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import type { BugLog } from '../workstation/bug-log.js';
 import type { RecentList } from '../workstation/recent.js';
-import { createFolder, folderPlaces, listFolders } from '../workstation/folders.js';
+import { createFolder, folderPlaces, listFolders, type FileKind } from '../workstation/folders.js';
+import { readPlatformPublicKey } from '../election/platform-key.js';
 import { recorder } from './recent.js';
 
 export interface ServiceOptions {
@@ -61,6 +62,8 @@ export interface ServiceOptions {
   readonly recent?: RecentList;
   /** The system's folder dialog (Electron's shell passes it): the folder chosen, or null when cancelled. Absent on loopback. */
   readonly chooseFolder?: () => Promise<string | null>;
+  /** The system's file dialog (Electron's shell passes it): the file chosen, or null when cancelled. Absent on loopback. */
+  readonly chooseFile?: (kind: FileKind) => Promise<string | null>;
 }
 
 /** The drive list as the screens show it: where to write, how it is called, and why not when it cannot be. */
@@ -231,7 +234,18 @@ export function createService(options: ServiceOptions): SceauApi {
       const list = await listDriveViews();
       return ok(folderPlaces(list.ok ? list.value.filter((d) => d.mount.startsWith('/') || /^[A-Za-z]:/.test(d.mount)) : []));
     },
-    folderList: async ({ folder }) => listFolders(folder),
+    folderList: async ({ folder, files }) => listFolders(folder, files),
+    chooseFile: async ({ kind }) => {
+      if (options.chooseFile === undefined) {
+        return fail(
+          'picker.unavailable',
+          "La fenêtre de choix d'un fichier du système n'existe que dans l'application ; dans un navigateur, choisissez le fichier dans la page.",
+          "The system's file dialog exists only in the application; in a browser, choose the file in the page.",
+        );
+      }
+      return ok({ file: await options.chooseFile(kind) });
+    },
+    platformKeyFromFile: async ({ path }) => readPlatformPublicKey(path),
     folderCreate: async ({ parent, name }) => createFolder(parent, name),
   };
 }

@@ -6,6 +6,7 @@
 import { empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
 import type { ApiArgument, ApiMethod } from './api.js';
 import { MAX_SHUFFLES, MIN_SHUFFLES } from '../ceremony/tally/types.js';
+import { FILE_KINDS } from '../workstation/folders.js';
 
 const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ });
 const text = string({ maxLength: 500 });
@@ -66,7 +67,9 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   recentCeremonies: empty,
   chooseFolder: empty,
   folderPlaces: empty,
-  folderList: object({ folder }),
+  folderList: object({ folder, files: optional(oneOf(FILE_KINDS)) }),
+  chooseFile: object({ kind: oneOf(FILE_KINDS) }),
+  platformKeyFromFile: object({ path: folder }),
   folderCreate: object({ parent: folder, name: string({ maxLength: 255 }) }),
   tallyCreate: object({ keyCeremonyFolder: folder, folder, shuffles: optional(integer(MIN_SHUFFLES, MAX_SHUFFLES)) }),
   tallyOpen: object({ folder }),

@@ -9,7 +9,7 @@
  * Also the platform key file's format (`platform-key.json`, as prepareElection writes it): a DEMO key
  * pair, never a real platform's.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pointFromHex, type Point } from '../crypto/group.js';
 import { generateIdentityKey, publicKeyOf, type IdentityKeyPair } from '../crypto/signature.js';
@@ -19,11 +19,13 @@ import { catchInput, ok, type Result } from '../common/result.js';
 import { fail, inputError } from './failures.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../election/definition.js';
 import { RECORD_FILES } from '../election/record.js';
+import { PLATFORM_PUBLIC_KEY_FORMAT, platformPublicKeyText, publicFileBeside } from '../election/platform-key.js';
 import { FILES as KEY_CEREMONY_FILES, type PublicKeyFile } from '../ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../ceremony/key/verify.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
 
-/** The file name `prepareElection` and `sceau platform-key` give the platform's demo key. */
+/** The platform's name in the public file `sceau platform-key` writes, unless it is given one. */
+export const DEMO_PLATFORM_NAME = 'Plateforme de vote simulée (DÉMONSTRATION)';
 /** The ground truth's file name in the private folder. */
 export const TRUTH_FILE = 'truth.json';
 
@@ -34,20 +36,44 @@ export function platformKeyText(pair: IdentityKeyPair): string {
   return `${JSON.stringify({ warning: 'DEMO', secretKey: toHex(pair.secretKey), publicKey: toHex(pair.publicKey) })}\n`;
 }
 
-/** Hazardous: writes a new demo platform key pair to `path` (mode 0600; never over an existing file). */
-export async function writePlatformKey(path: string): Promise<Result<Uint8Array>> {
-  const pair = generateIdentityKey();
+/** What `sceau platform-key` wrote: the pair (secret, mode 0600) and the public file beside it (to hand the board). */
+export interface WrittenPlatformKey {
+  readonly publicKey: Uint8Array;
+  readonly publicPath: string;
+}
+
+async function writeNew(path: string, text: string, mode: number): Promise<Result<void>> {
   try {
-    await writeFile(path, platformKeyText(pair), { flag: 'wx', mode: 0o600 });
+    await writeFile(path, text, { flag: 'wx', mode });
+    return ok(undefined);
   } catch (e) {
     const exists = (e as NodeJS.ErrnoException).code === 'EEXIST';
     return exists
       ? fail('platform-key.exists', `Le fichier ${path} existe déjà : il n'est pas remplacé.`, `The file ${path} already exists: it is not replaced.`, path)
       : fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
+  }
+}
+
+/**
+ * Hazardous: writes a new demo platform key pair to `path` (mode 0600) and its public-key file beside it
+ * (docs/formats.md §2.5, named by `publicFileBeside`), never over an existing file: when either exists,
+ * nothing is left written.
+ */
+export async function writePlatformKey(path: string, name: string = DEMO_PLATFORM_NAME): Promise<Result<WrittenPlatformKey>> {
+  const publicPath = publicFileBeside(path);
+  const pair = generateIdentityKey();
+  try {
+    const written = await writeNew(path, platformKeyText(pair), 0o600);
+    if (!written.ok) return written;
+    const published = await writeNew(publicPath, platformPublicKeyText(name, pair.publicKey), 0o644);
+    if (!published.ok) {
+      await rm(path, { force: true });
+      return published;
+    }
   } finally {
     pair.secretKey.fill(0);
   }
-  return ok(pair.publicKey);
+  return ok({ publicKey: pair.publicKey, publicPath });
 }
 
 function badKeyFile(path: string, fr: string, en: string): never {
@@ -71,6 +97,13 @@ export function parsePlatformKey(text: string, path: string): Result<IdentityKey
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) badKeyFile(path, 'un objet JSON est attendu.', 'a JSON object is expected.');
     const o = json as Record<string, unknown>;
+    if (o['format'] === PLATFORM_PUBLIC_KEY_FORMAT) {
+      badKeyFile(
+        path,
+        "c'est le fichier de la seule clé publique, celui que lit le bureau ; donnez la paire de clés écrite à côté par sceau platform-key.",
+        'this is the public-key file alone, the one the board reads; give the key pair sceau platform-key wrote beside it.',
+      );
+    }
     const secretKey = hexKey(o, 'secretKey', path);
     const publicKey = hexKey(o, 'publicKey', path);
     if (!equalBytes(publicKeyOf(secretKey), publicKey)) badKeyFile(path, 'la clé publique n’est pas celle de la clé secrète.', 'the public key is not the secret key’s.');

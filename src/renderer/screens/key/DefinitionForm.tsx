@@ -1,7 +1,7 @@
 /**
  * The election definition filled in on screen (docs/formats.md §2): the constituencies imported from a
  * CSV file or an election.json and edited in a table (§2.4), the voting period in Paris time (stored in
- * UTC, both shown). The service validates the result exactly as it validates a file.
+ * UTC, both shown), the platform's key read from its public-key file on a drive (§2.5, ./PlatformKey.tsx). The service validates the result exactly as it validates a file.
  */
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,14 +11,15 @@ import { decodeCsvBytes, importCsv, rowsToCsv, templateCsv } from './definition-
 import { draftFromDefinitionText, type DefinitionDraft } from './definition-draft.js';
 import { parisToUtc } from '../../../core/common/dates.js';
 import { ConstituencyTable } from './ConstituencyTable.js';
-import { Fingerprint } from '../../components.js';
+import { PlatformKey } from './PlatformKey.js';
+import type { SceauApi } from '../../../core/service/api.js';
 import { FilePicker } from '../../file-picker.js';
 import './definition-form.css';
 import { saveText } from '../../download.js';
 
 export { draftToDefinition, EMPTY_DRAFT, type DefinitionDraft } from './definition-draft.js';
 
-type Field = 'id' | 'title' | 'threshold' | 'members' | 'platformName' | 'platformKey';
+type Field = 'id' | 'title' | 'threshold' | 'members';
 
 /** The outcome of the last import, shown under the import buttons. */
 type ImportOutcome = { readonly file: string; readonly count: number; readonly notes: readonly Bilingual[] } | { readonly file: string; readonly problems: readonly Problem[] };
@@ -68,7 +69,7 @@ function ImportReport({ outcome }: { outcome: ImportOutcome }) {
   );
 }
 
-export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; onChange: (d: DefinitionDraft) => void }) {
+export function DefinitionForm({ api, draft, onChange }: { api: SceauApi; draft: DefinitionDraft; onChange: (d: DefinitionDraft) => void }) {
   const { t } = useTranslation();
   const [local, setLocal] = useState(draft);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
@@ -138,14 +139,7 @@ export function DefinitionForm({ draft, onChange }: { draft: DefinitionDraft; on
       </p>
       {outcome && <ImportReport outcome={outcome} />}
       <ConstituencyTable rows={local.constituencies} onChange={setRows} />
-      {field('platformName')}
-      {field('platformKey')}
-      {/^[0-9a-f]{64}$/.test(local.platformKey.trim()) && (
-        <div className="platform-key-readout">
-          <p className="muted">{t('definition.platformKeyAloud')}</p>
-          <Fingerprint hex={local.platformKey.trim()} label={t('key.form.platformKey')} />
-        </div>
-      )}
+      <PlatformKey api={api} name={local.platformName} signingKey={local.platformKey} onChange={update} />
     </fieldset>
   );
 }

@@ -54,7 +54,7 @@ export function OpenCeremony({ api, onOpened }: { api: SceauApi; onOpened: (v: K
         <input id="use-form" type="checkbox" checked={useForm} onChange={(e) => setUseForm(e.target.checked)} />
         <label htmlFor="use-form">{t('key.open.orForm')}</label>
       </div>
-      {useForm && <DefinitionForm draft={draft} onChange={setDraft} />}
+      {useForm && <DefinitionForm api={api} draft={draft} onChange={setDraft} />}
       <p>
         <button type="button" className="primary" disabled={busy || folder === '' || definition === null} onClick={() => void run(() => api.keyCeremonyCreate({ folder, definition }))}>
           {t('key.open.create')}
