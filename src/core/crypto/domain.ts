@@ -14,6 +14,10 @@ export const DOMAIN = {
   hedgedNonce: 'sceau/v1/hedged-nonce',
   signatureTranscriptEntry: 'sceau/v1/signature/transcript-entry',
   signaturePv: 'sceau/v1/signature/pv',
+  // --- the board signature, FROST (docs/protocol.md §12) ---
+  frostPv: 'sceau/v1/frost/pv',
+  frostResults: 'sceau/v1/frost/results',
+  frostDkgSeed: 'sceau/v1/frost/dkg-seed',
   // --- distributed key generation (docs/dkg.md) ---
   dkgPok: 'sceau/v1/dkg/pok',
   dkgCommitments: 'sceau/v1/dkg/commitments',

@@ -1,0 +1,49 @@
+/**
+ * The board signature (docs/protocol.md §12): FROST (RFC 9591, FROST-RISTRETTO255-SHA512-v1) over
+ * @noble/curves, composed, not reimplemented. Its key is made by noble's DKG; any t of the n members
+ * sign; no one holds the key.
+ *
+ *   key     dkgRound1 → dkgRound2 → dkgFinish                     (dkg.ts)
+ *   sign    commit → signShare → verifyShare (each, on arrival) → aggregate   (sign.ts)
+ *   check   verifyBoardSignature(groupKey, boardMessage(purpose, fp, items), signature)
+ *   wire    *ToJson / *FromJson (json.ts): strict, refusals as values; secrets only as sealed bytes (sealed.ts)
+ */
+export {
+  CIPHERSUITE,
+  MAX_MEMBERS,
+  identifierOf,
+  memberOf,
+  validateParams,
+  type FrostParams,
+  type GroupPublic,
+  type NonceCommitment,
+  type Round1Package,
+  type Round2Share,
+  type SignatureShare,
+  type SigningNonces,
+  type SigningShare,
+} from './suite.js';
+export { dkgRound1, dkgRound1FromSeed, dkgRound2, dkgFinish, dkgForget, groupFromRound1, type DkgState, type DkgOutcome } from './dkg.js';
+export { commit, signShare, verifyShare, aggregate, verifyBoardSignature } from './sign.js';
+export { boardMessage, type BoardPurpose } from './framing.js';
+export { signingShareToSealed, signingShareFromSealed, noncesToSealed, noncesFromSealed } from './sealed.js';
+export {
+  round1ToJson,
+  round1FromJson,
+  round2ShareToJson,
+  round2ShareFromJson,
+  groupToJson,
+  groupFromJson,
+  nonceCommitmentToJson,
+  nonceCommitmentFromJson,
+  signatureShareToJson,
+  signatureShareFromJson,
+  signatureToHex,
+  signatureFromHex,
+  type Round1PackageJson,
+  type Round2ShareJson,
+  type GroupPublicJson,
+  type NonceCommitmentJson,
+  type SignatureShareJson,
+} from './json.js';
+export { FROST_FAILURES, type FrostFailureCode } from './failures.js';
