@@ -16,6 +16,7 @@ import { makeEntry, entryLine } from '../../src/core/transcript/transcript.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import type { Result } from '../../src/core/common/result.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
+import { pdfText } from '../helpers/pdf.js';
 import { boardDefinition, context, ONLINE, step, tempFolder } from '../helpers/key-ceremony.js';
 
 function must<T>(r: Result<T>): T {
@@ -185,6 +186,17 @@ describe('a cheating member', () => {
     const file = must(await resumed.close());
     await expectVerified(folder);
     expect(file.qualified).toEqual([1, 3, 4, 5]);
+    // The report says it in words (docs/results.md §1 "The annex"): the complaint, its verdict, the disqualification.
+    const report = pdfText(readFileSync(join(folder, FILES.report)))
+      .split('\n')
+      .filter((l) => !/ — page \d+\/\d+$/.test(l))
+      .join(' ')
+      .replace(/\u00a0/g, ' ')
+      .replace(/\s+/g, ' ');
+    expect(report).toContain('Membre 4 (membre n° 4) a déposé une plainte contre Membre 2 (membre n° 2) : la part de clé que ce membre lui a transmise est fausse.');
+    expect(report).toContain('juge la plainte déposée par Membre 4 (membre n° 4) contre Membre 2 (membre n° 2) : retenue. Motif : ');
+    expect(report).toContain('le résultat de la génération de la clé disqualifie Membre 2 (membre n° 2), qui ne détient aucune part de la clé. Motif : ');
+    expect(report).toContain('the result of the key generation disqualifies Membre 2 (member no. 2), who holds no share of the key. Reason: ');
     const shares = new Map(file.verificationKeys.map((k, i) => [i + 1, pointFromHex(k)]));
     expect(interpolatesTo(pointFromHex(file.publicKey), shares, [1, 4, 5])).toBe(true);
   });

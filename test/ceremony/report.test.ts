@@ -80,6 +80,39 @@ describe('key ceremony report', () => {
     expect(text(await election.tokenSheetPdf())).not.toContain('RÉPÉTITION');
   });
 
+  it('states every deviation in words a president reads aloud, the code only on its details line; "Aucun écart" on a clean ceremony', async () => {
+    const text = async (c: KeyCeremony): Promise<{ lines: string[]; flat: string }> => {
+      const t = execFileSync('pdftotext', ['-layout', '-', '-'], { input: must(await c.writeReport()), encoding: 'utf8' }).replace(/\u00a0/g, ' ');
+      const annex = t.slice(t.indexOf('Écarts consignés / Recorded deviations'), t.indexOf('Journal / Transcript'));
+      // The pages' footers are not the annex's.
+      const lines = annex.split('\n').filter((l) => !/^\s*Sceau · .* — page \d+\/\d+/.test(l));
+      return { lines, flat: lines.join(' ').replace(/\s+/g, ' ') };
+    };
+    const clean = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(new FakeTokens())));
+    must(await clean.enrol(step(1)));
+    expect((await text(clean)).flat).toBe('Écarts consignés / Recorded deviations Aucun écart. / No deviation. ');
+
+    // A wrong passphrase at the contribution: the member by name and number, what, why.
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(new FakeTokens())));
+    for (const j of [1, 2, 3]) must(await c.enrol(step(j)));
+    expect(await c.contribute(step(2, 'mauvaise phrase'))).toMatchObject({ ok: false, error: { code: 'token.passphrase' } });
+    const refused = await text(c);
+    expect(refused.flat).toMatch(/1\. Le \d+ \S+ \d{4} à \d+ h( \d\d)?, heure de Paris, le jeton présenté pour Membre 2 \(membre n° 2\) a été refusé\. Motif : Phrase secrète incorrecte\./);
+    expect(refused.flat).toMatch(/On \d+ \w+ \d{4} at \d\d:\d\d, Paris time, the token presented for Membre 2 \(member no\. 2\) was refused\. Reason: Wrong passphrase\./);
+    const withCode = refused.lines.filter((l) => l.includes('token.passphrase'));
+    expect(withCode).toHaveLength(1);
+    expect(withCode[0]).toMatch(/^\s*détails \/ details : entrée \/ entry \d+ · token-refused · token\.passphrase · workstation:[0-9a-f]{16}/);
+    expect(refused.flat).not.toMatch(/Entrée\/entry|membre\/member/);
+
+    // A connected workstation without an override: its session, then the step it refused.
+    const online = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(new FakeTokens(), ONLINE)));
+    expect(await online.enrol(step(1))).toMatchObject({ ok: false, error: { code: 'offline.connected' } });
+    const connected = (await text(online)).flat;
+    expect(connected).toContain('un poste de travail a ouvert une session, alors qu’il était connecté à un réseau (wlan0), sans dérogation de répétition.');
+    expect(connected).toContain('l’étape demandée pour Membre 1 (membre n° 1) a été refusée. Motif : Opération refusée');
+    expect(connected).toContain('the step asked for Membre 1 (member no. 1) was refused. Reason: Operation refused');
+  });
+
   it('is reproducible: the same ceremony and date give the same bytes', async () => {
     const tokens = new FakeTokens();
     const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(2, 2), context(tokens)));

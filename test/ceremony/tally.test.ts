@@ -16,6 +16,8 @@ import { verifyPvSignature, type Results } from '../../src/core/election/results
 import { fromHex } from '../../src/core/common/bytes.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
+import { tallyDocumentPdf } from '../../src/core/service/tally-documents.js';
+import { pdfText } from '../helpers/pdf.js';
 import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
@@ -28,6 +30,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool.close();
 });
+
+/**
+ * A paper's text from its annex's pointer on (the line under its last section, then the annex page): its
+ * lines as printed, and as one line of plain spaces (pdftotext breaks sentences where the page does).
+ */
+function annexOf(text: string): { lines: string[]; flat: string } {
+  const plain = text.replace(/\u00a0/g, ' ');
+  const at = plain.indexOf('Annexe, page suivante');
+  expect(at).toBeGreaterThan(-1);
+  return { lines: plain.slice(at).split('\n'), flat: plain.slice(at).replace(/\s+/g, ' ') };
+}
 
 describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
   it('runs the script to a record whose counts are the ground truth and whose PVs the members signed', async () => {
@@ -162,6 +175,23 @@ describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
     const verdict = await verifyRecord(folder, { pool: inline });
     expect(verdict.failures).toEqual([]);
     expect(verdict.recordFingerprint).toBe(closed.recordFingerprint);
+
+    // The papers' annex says both refusals in words, the same on every PV and on the summary (docs/results.md §1).
+    for (const document of ['c001', 'c003', 'summary']) {
+      const { lines, flat } = annexOf(pdfText(must(await tallyDocumentPdf(c, document)).bytes));
+      expect(flat, document).toContain('Annexe, page suivante : 2 écarts consignés');
+      expect(flat, document).toMatch(/1\. Le \d+ \S+ \d{4} à \d+ h( \d\d)?, heure de Paris, le jeton présenté pour Léa Moreau \(membre n° 5\) a été refusé\. Motif : Phrase de passe erronée/);
+      expect(flat, document).toContain('the token presented for Léa Moreau (member no. 5) was refused. Reason: Wrong passphrase');
+      expect(flat, document).toContain('2. Le ');
+      expect(flat, document).toContain('la signature des procès-verbaux demandée pour Claire Dupont (membre n° 1) a été refusée. Motif : Le membre 1');
+      expect(flat, document).toContain('À la cérémonie des clés / At the key ceremony Aucun écart. / No deviation.');
+      // The codes are on the details lines only, never in a sentence read aloud.
+      for (const code of ['token.passphrase', 'tally.not-decrypting']) {
+        const withCode = lines.filter((l) => l.includes(code));
+        expect(withCode, code).toHaveLength(1);
+        expect(withCode[0], code).toMatch(/^\s*détails \/ details : entrée \/ entry \d+ · \S+-refused · /);
+      }
+    }
   }, 60_000);
 });
 
@@ -203,5 +233,10 @@ describe('interrupted and resumed', () => {
     expect(c.state.phase).toBe('closed');
     expect(c.state.workstations.length).toBeGreaterThan(5);
     expectTruth(c.pvViews()!, fx.truth);
+    // A ceremony with no refusal: its PV's annex says so, for the tally and for the key ceremony.
+    const { flat } = annexOf(pdfText(must(await tallyDocumentPdf(c, 'c002')).bytes));
+    expect(flat).toContain('Annexe, page suivante : aucun écart consigné');
+    expect(flat).toContain('Au dépouillement / At the tally Aucun écart. / No deviation. À la cérémonie des clés / At the key ceremony Aucun écart. / No deviation.');
+    expect(flat).not.toMatch(/Motif|a été refusé|détails/);
   }, 60_000);
 });

@@ -27,3 +27,8 @@ export function readQrCodes(pdfPath: string): string[] {
   }
   return codes;
 }
+
+/** A PDF's text as pdftotext reads it (pages separated by form feeds). */
+export function pdfText(pdf: Uint8Array): string {
+  return execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
+}

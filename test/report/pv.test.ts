@@ -16,6 +16,7 @@ import type { Results } from '../../src/core/election/results.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { printable, pvPdf, summaryPdf, type PresentMember } from '../../src/core/report/pv.js';
+import { recordAnnex } from '../../src/core/report/annex-pdf.js';
 import { readQrCodes } from '../helpers/pdf.js';
 import { whereInWords, whereStepsRan } from '../../src/core/verifier/where.js';
 import { tempDir } from '../helpers/pipeline.js';
@@ -23,6 +24,8 @@ import { sealedRecord, type SealedRecord } from '../helpers/sealed-record.js';
 
 const AT = new Date('2021-05-26T20:00:00Z');
 /** One-machine mode, as whereInWords says it of a record whose members' steps ran on the workstation. */
+/** A record with no irregularity: both sections of the annex say "Aucun écart". */
+const CLEAN = recordAnnex({ keyCeremony: [], tally: [], board: [] });
 const WHERE = whereInWords(whereStepsRan([{ seq: 1, prev: '', time: '', actor: 'member:1', type: 'dkg.round1', payload: {}, signature: '' }], []));
 
 function present(def: ElectionDefinition, results: Pick<Results, 'members'>): PresentMember[] {
@@ -40,6 +43,7 @@ function pvInput(rec: Pick<SealedRecord, 'definition' | 'results' | 'recordFinge
     electionFingerprint: rec.results.election,
     recordFingerprint: rec.recordFingerprint,
     generatedAt: AT,
+    annex: CLEAN,
   };
 }
 
@@ -56,6 +60,18 @@ function save(bytes: Uint8Array, name = 'doc.pdf'): string {
 const pages = (path: string): number => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
 const text = (path: string): string => execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
 
+/** Every word of page `page` with its box, as pdftotext -bbox reads them (points from the top left). */
+function wordBoxes(path: string, page: number): { word: string; xMin: number; yMin: number; xMax: number; yMax: number }[] {
+  const xhtml = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), path, '-'], { encoding: 'utf8' });
+  return [...xhtml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+    word: m[5]!,
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
+  }));
+}
+
 describe('procès-verbal PDF', () => {
   let rec: SealedRecord;
   beforeAll(async () => {
@@ -70,13 +86,37 @@ describe('procès-verbal PDF', () => {
     });
   });
 
-  it('is one page whose QR code is the seal, which checks against the record', async () => {
+  it('is one page whose QR code is the seal, which checks against the record; the annex follows on a page of its own', async () => {
     const path = save(await pvOf(rec, 0));
-    expect(pages(path)).toBe(1);
+    expect(pages(path)).toBe(2);
+    const [first, annex] = text(path).split('\f');
+    expect(first).toContain('Sceau à vérifier / Seal to check');
+    expect(first).not.toContain('Annex: recorded deviations');
+    expect(annex).toContain('Annex: recorded deviations');
     const codes = readQrCodes(path);
     expect(codes).toEqual([pvSealOf(rec.results, rec.recordFingerprint, rec.results.constituencies[0]!)]);
     const check = await checkPvSeal(rec.dir, codes[0]!);
     expect(check.ok && check.value.pv).toEqual(rec.results.constituencies[0]);
+  });
+
+  it('keeps a long seal caption clear of the annex line and the footer: no two words of its first page overlap', async () => {
+    // A rehearsal in one-machine mode says much of where the steps ran: longer than the seal is tall.
+    const where = { fr: [...WHERE.fr, ...WHERE.fr, ...WHERE.fr], en: [...WHERE.en, ...WHERE.en, ...WHERE.en] };
+    const path = save(await pvPdf({ ...pvInput(rec, 0), where }));
+    const words = wordBoxes(path, 1);
+    expect(words.length).toBeGreaterThan(100);
+    const overlapping: string[] = [];
+    for (const [i, a] of words.entries()) {
+      for (const b of words.slice(i + 1)) {
+        const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+        const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+        if (dx > 0.5 && dy > 0.5) overlapping.push(`${a.word} × ${b.word}`);
+      }
+    }
+    expect(overlapping).toEqual([]);
+    const all = text(path);
+    expect(all).toContain('Annexe, page suivante');
+    expect(all).toContain(where.en.at(-1)!.slice(0, 30));
   });
 
   it('prints the figures, every candidate with its percentage, the fingerprints and the members, in French then English; any Unicode name prints', async () => {
@@ -175,6 +215,7 @@ describe('summary PDF', () => {
       where: WHERE,
       rehearsal: false,
       generatedAt: AT,
+      annex: CLEAN,
     };
     const bytes = await summaryPdf(input);
     const path = save(bytes);
@@ -257,7 +298,18 @@ describe('a demo record, printed and checked', () => {
     const members = present(definition, results);
     for (const pv of results.constituencies) {
       const path = save(
-        await pvPdf({ definition, pv, signatures: results.signatures, members, where: WHERE, rehearsal: false, electionFingerprint: results.election, recordFingerprint, generatedAt: AT }),
+        await pvPdf({
+          definition,
+          pv,
+          signatures: results.signatures,
+          members,
+          where: WHERE,
+          rehearsal: false,
+          electionFingerprint: results.election,
+          recordFingerprint,
+          generatedAt: AT,
+          annex: CLEAN,
+        }),
       );
       const [code] = readQrCodes(path);
       const check = await checkPvSeal(dir, code!);
@@ -265,7 +317,7 @@ describe('a demo record, printed and checked', () => {
       expect(check.ok && check.value.members.map((m) => m.index)).toEqual([...results.members].sort((a, b) => a - b));
     }
     const resultsSha256 = toHex(sha256(readFileSync(join(dir, 'results.json'))));
-    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, where: WHERE, rehearsal: false, generatedAt: AT }));
+    const path = save(await summaryPdf({ definition, results, recordFingerprint, resultsSha256, members, where: WHERE, rehearsal: false, generatedAt: AT, annex: CLEAN }));
     const [code] = readQrCodes(path);
     expect((await checkResultsSeal(dir, code!)).ok).toBe(true);
     // The record is then "corrected" and its manifest re-made: the papers printed before no longer match it.

@@ -26,6 +26,16 @@ export function winAnsi(text: string): string {
     .join('');
 }
 
+/**
+ * Text from the definition as the standard fonts can show it on one line: composed (NFC, so "é" written
+ * as e + ◌́ prints as é), control characters, line feeds included, as spaces (pdf-lib throws on them);
+ * what WinAnsi still lacks is then shown as "?" by winAnsi.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  return winAnsi(text.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
+}
+
 interface Fonts {
   readonly regular: PDFFont;
   readonly bold: PDFFont;
@@ -170,9 +180,20 @@ export class PdfWriter {
         }
       }
     }
-    const lines = this.wrap(caption, this.fonts.regular, 9, this.width - size - 10);
-    lines.forEach((line, k) => this.page.drawText(line, { x: left + size + 10, y: top - 20 - k * 12, size: 9, font: this.fonts.regular }));
-    this.y = top - size - 6;
+    // The caption's paragraphs go beside the code while they fit in its height; the rest follows below it,
+    // across the page, so that a long caption never runs into what comes next or off the page.
+    const room = Math.floor((size - 20) / 12) + 1;
+    const paragraphs = caption.split('\n');
+    const beside: string[] = [];
+    let k = 0;
+    for (; k < paragraphs.length; k++) {
+      const lines = this.wrap(paragraphs[k]!, this.fonts.regular, 9, this.width - size - 10);
+      if (beside.length + lines.length > room && beside.length > 0) break;
+      beside.push(...lines);
+    }
+    beside.forEach((line, i) => this.page.drawText(line, { x: left + size + 10, y: top - 20 - i * 12, size: 9, font: this.fonts.regular }));
+    this.y = Math.min(top - size, top - 20 - (beside.length - 1) * 12 - 4) - 6;
+    for (const paragraph of paragraphs.slice(k)) this.text(paragraph, { size: 9 });
   }
 
   /** Footers (page k of n) are drawn last, when the page count is known. */

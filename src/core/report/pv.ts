@@ -11,8 +11,11 @@ import type { ElectionDefinition } from '../election/definition.js';
 import { pvSealPayload, pvSha256, resultsSealPayload } from '../election/pv-seal.js';
 import { basisPoints, formatBasisPoints, nationalSummary, percentText } from '../election/results-export.js';
 import type { Pv, Results } from '../election/results.js';
+import { annexPage, type AnnexSection } from './annex-pdf.js';
 import { dateLines, utcLineText } from './dates.js';
-import { PdfWriter, winAnsi } from './pdf-writer.js';
+import { PdfWriter, printable } from './pdf-writer.js';
+
+export { printable };
 
 export interface PresentMember {
   readonly index: number;
@@ -37,6 +40,8 @@ interface PvPdfInput {
   readonly recordFingerprint: string;
   /** When the results were fixed (the tally's closing entry): printed in Paris time, and in UTC for audit. */
   readonly generatedAt: Date;
+  /** The record's irregularities in words (annex-pdf.ts recordAnnex): the same on every PV, on a page of their own. */
+  readonly annex: readonly AnnexSection[];
 }
 
 interface SummaryPdfInput {
@@ -51,6 +56,8 @@ interface SummaryPdfInput {
   /** A rehearsal's record: every page is marked so. */
   readonly rehearsal: boolean;
   readonly generatedAt: Date;
+  /** As PvPdfInput's. */
+  readonly annex: readonly AnnexSection[];
 }
 
 /** Where the steps ran, in both languages: one-machine mode is said plainly on every printed result. */
@@ -58,16 +65,6 @@ function whereSection(w: PdfWriter, where: PvPdfInput['where']): void {
   w.space(4);
   w.text(printable(`Où les étapes ont eu lieu : ${where.fr.join(' ')}`), { size: 7 });
   w.text(printable(`Where the steps ran: ${where.en.join(' ')}`), { size: 7, color: GREY });
-}
-
-/**
- * Text from the definition as the standard fonts can show it: composed (NFC, so "é" written as e + ◌́
- * prints as é), control characters as spaces (pdf-lib throws on them); what WinAnsi still lacks is then
- * shown as "?" by winAnsi.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
-  return winAnsi(text.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
 }
 
 const grouped = (hex: string): string => groupedHex(fromHex(hex));
@@ -208,10 +205,20 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
     `Élection / election : ${def.id} · ${grouped(input.electionFingerprint)}`,
     `Dossier / record : ${grouped(input.recordFingerprint)}`,
     `Procès-verbal / PV (SHA-256) : ${grouped(pvSha256(pv))}`,
-    printable(`${input.where.fr.join(' ')} / ${input.where.en.join(' ')}`),
+    // Where the steps ran is said at the top of the annex's page: said here, it ran off a rehearsal's page.
+    'Où les étapes ont eu lieu\u00a0: page suivante. / Where the steps ran: next page.',
     utcLineText({ made: input.generatedAt }),
   ].join('\n');
   seal(w, payload, caption, qrSize(payload, w.width / 2));
+  annexPage(
+    w,
+    {
+      fr: `Annexe au procès-verbal de dépouillement — circonscription\u00a0: ${name} (${pv.constituency}). La même annexe suit chaque procès-verbal de l’élection ${def.id}.`,
+      en: `Annex to the tally report — constituency: ${name} (${pv.constituency}). The same annex follows every PV of election ${def.id}.`,
+    },
+    input.annex,
+    () => whereSection(w, input.where),
+  );
   return w.save();
 }
 
@@ -311,5 +318,6 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
   };
   membersTable(w, input.members, signed);
 
+  annexPage(w, { fr: `Annexe au récapitulatif des résultats de l’élection ${def.id}.`, en: `Annex to the summary of the results of election ${def.id}.` }, input.annex);
   return w.save();
 }

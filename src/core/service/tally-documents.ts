@@ -15,6 +15,7 @@ import { TALLY_ENTRY, type TallyResultsPayload } from '../ceremony/tally/types.j
 import { RECORD_FILES } from '../election/record.js';
 import { resultsCsv } from '../election/results-export.js';
 import type { Results } from '../election/results.js';
+import { recordAnnex, type AnnexSection } from '../report/annex-pdf.js';
 import { pvPdf, summaryPdf, type PresentMember } from '../report/pv.js';
 import { whereInWords, whereStepsRan } from '../verifier/where.js';
 
@@ -64,6 +65,9 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
   return ok({ results, resultsBytes, resultsSha256, recordFingerprint, generatedAt: new Date(closing.time), members });
 }
 
+/** The record's irregularities in words, the same on every PV and on the summary (docs/results.md §1). */
+const annexOf = (c: TallyCeremony): AnnexSection[] => recordAnnex({ keyCeremony: c.keyCeremonyEntries, tally: c.entries, board: c.definition.board.members });
+
 async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: string): Promise<Result<TallyDocumentFile>> {
   const pv = r.results.constituencies.find((p) => p.constituency === constituency);
   if (pv === undefined) {
@@ -85,6 +89,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
     electionFingerprint: toHex(c.fingerprint),
     recordFingerprint: r.recordFingerprint,
     generatedAt: r.generatedAt,
+    annex: annexOf(c),
   });
   return ok({ fileName: `PV-${c.definition.id}-${constituency}.pdf`, bytes });
 }
@@ -100,6 +105,7 @@ async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<Tally
     where: whereInWords(where),
     rehearsal: where.rehearsals.length > 0,
     generatedAt: r.generatedAt,
+    annex: annexOf(c),
   });
   return { fileName: `PV-${c.definition.id}-recapitulatif.pdf`, bytes };
 }

@@ -1,15 +1,17 @@
 /**
  * The key ceremony's report (docs/key-ceremony.md §7): one PDF to print and sign, stating the election,
  * the board, every fingerprint people compare aloud, the outcome of the DKG, the workstations and their
- * software measurements, every deviation, and the transcript's head hash. The three values a reader
- * checks against the published record are also QR codes: `sceau:fingerprint:<hex>`,
- * `sceau:public-key:<hex>`, `sceau:transcript-head:<hex>`.
+ * software measurements, every deviation in words (report/deviation-annex.ts), and the transcript's head
+ * hash. The three values a reader checks against the published record are also QR codes:
+ * `sceau:fingerprint:<hex>`, `sceau:public-key:<hex>`, `sceau:transcript-head:<hex>`.
  */
 import { groupedHex } from '../../common/bytes.js';
 import { fromHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import type { TranscriptEntry } from '../../transcript/transcript.js';
 import { dateLines } from '../../report/dates.js';
+import { annexItems } from '../../report/annex-pdf.js';
+import { deviationAnnex } from '../../report/deviation-annex.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
 import { ENTRY } from './entries.js';
 import { whereInWords, whereStepsRan } from '../../verifier/where.js';
@@ -102,14 +104,9 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   const where = whereInWords(ran);
   for (const [i, line] of where.fr.entries()) w.text(`${line} / ${where.en[i]}`, { size: 9 });
 
+  // In words a president reads aloud (report/deviation-annex.ts): the codes only on each item's details line.
   w.heading('Écarts consignés / Recorded deviations');
-  if (state.deviations.length === 0) w.text('Aucun. / None.');
-  for (const d of state.deviations) {
-    w.text(
-      `Entrée/entry ${d.seq}${d.payload.member === null ? '' : ` · membre/member ${d.payload.member}`} · ${d.payload.kind} · ${d.payload.code} : ${d.payload.message.fr} / ${d.payload.message.en}`,
-      { size: 9 },
-    );
-  }
+  annexItems(w, deviationAnnex(entries, def.board.members));
 
   w.heading('Journal / Transcript');
   w.text(`${entries.length} entrées / entries. Empreinte de tête / head hash :`);
