@@ -37,7 +37,10 @@ export function Fingerprint({ hex, label }: { hex: string; label: string }) {
   );
 }
 
-/** A folder's path typed in (no spell check), with what it is for under it when `hint` says. */
+/**
+ * A folder's path typed in (no spell check), with what it is for under it when `hint` says: only the folder
+ * chooser's fallback when it cannot work (folder-chooser.tsx); every screen chooses its folders.
+ */
 export function FolderField({ id, label, value, onChange, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; hint?: string }) {
   return (
     <div className="field">

@@ -108,6 +108,9 @@ describe('one step at a time on a ceremony folder', () => {
     expect(foreign).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
     expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe »');
     expect(!foreign.ok && foreign.error.message.en).toContain(LOCK_FILE);
+    // Since when, as a PV writes a date (Paris time, whatever the machine's zone), in both languages.
+    expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe » depuis le 4 décembre 2026 à 9 h, heure de Paris (étape en cours');
+    expect(!foreign.ok && foreign.error.message.en).toContain('"poste-du-greffe" since 4 December 2026 at 09:00, Paris time (step running');
     // This machine, but another boot (the holder died with the machine): stale, proven, taken over.
     writeFileSync(
       path,

@@ -4,7 +4,7 @@
  * cannot be read, which must never print "Invalid Date".
  */
 import { describe, expect, it } from 'vitest';
-import { dayInWords, instantMs, onDate, parisTime, periodInWords, timeOfDay, utcText } from '../../src/core/common/dates.js';
+import { dayInWords, instantMs, onDate, parisTime, periodInWords, sinceDate, timeInColumn, timeOfDay, utcText } from '../../src/core/common/dates.js';
 
 describe('onDate', () => {
   it('writes a winter instant in Paris time (UTC+1), French then English', () => {
@@ -86,6 +86,27 @@ describe('timeOfDay, periodInWords, utcText', () => {
     expect(periodInWords('2026-11-30T23:00:00Z', '2026-12-04T17:00:00Z', 'fr')).toBe('du 1er décembre 2026 à 0 h au 4 décembre 2026 à 18 h, heure de Paris');
     expect(periodInWords('2026-11-30T23:00:00Z', '2026-12-04T17:00:00Z', 'en')).toBe('from 1 December 2026 at 00:00 to 4 December 2026 at 18:00, Paris time');
     expect(periodInWords('2026-10-25T00:30:00Z', '2026-10-26T17:00:00Z', 'fr')).toBe('du 25 octobre 2026 à 2 h 30, heure d’été de Paris (UTC+2) au 26 octobre 2026 à 18 h, heure de Paris');
+  });
+
+  it('says since when in a sentence, in Paris time (English without the "on" of onDate)', () => {
+    expect(sinceDate('2026-12-04T08:00:00.000Z', 'fr')).toBe('depuis le 4 décembre 2026 à 9 h, heure de Paris');
+    expect(sinceDate('2026-12-04T08:00:00.000Z', 'en')).toBe('since 4 December 2026 at 09:00, Paris time');
+    expect(sinceDate('2026-07-01T12:30:05Z', 'fr', { seconds: true })).toBe('depuis le 1er juillet 2026 à 14 h 30 min 05 s, heure de Paris');
+    expect(sinceDate('2026-10-25T00:30:00Z', 'en')).toBe('since 25 October 2026 at 02:30, Paris summer time (UTC+2)');
+    expect(sinceDate('hier', 'fr')).toBe('depuis une date illisible (« hier »)');
+    expect(sinceDate(new Date(Number.NaN), 'en')).toBe('since an unreadable date');
+  });
+
+  it("writes a column of times in Paris time, the day on the first row and when Paris's day changes (not UTC's)", () => {
+    expect(timeInColumn('2026-12-04T13:30:05Z', null, 'fr')).toBe('4 décembre 2026, 14 h 30 min 05 s');
+    expect(timeInColumn('2026-12-04T13:31:10Z', '2026-12-04T13:30:05Z', 'fr')).toBe('14 h 31 min 10 s');
+    expect(timeInColumn('2026-12-04T13:31:10Z', '2026-12-04T13:30:05Z', 'en')).toBe('14:31:10');
+    // 23:30 UTC is already the next day in Paris.
+    expect(timeInColumn('2026-12-04T23:30:00Z', '2026-12-04T22:30:00Z', 'fr')).toBe('5 décembre 2026, 0 h 30 min 00 s');
+    expect(timeInColumn('2026-12-04T23:30:00Z', '2026-12-04T22:30:00Z', 'en')).toBe('5 December 2026, 00:30:00');
+    // After an unreadable time the day is said again; an unreadable time says so.
+    expect(timeInColumn('2026-12-04T13:31:10Z', 'x', 'fr')).toBe('4 décembre 2026, 14 h 31 min 10 s');
+    expect(timeInColumn('x', null, 'fr')).toBe('heure illisible (« x »)');
   });
 
   it('gives the exact instant in UTC as the record writes it', () => {

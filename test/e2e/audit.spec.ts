@@ -16,6 +16,7 @@ import { buildManifest, manifestText } from '../../src/core/election/record.js';
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { boardDefinition } from '../helpers/key-ceremony.js';
 import { startServe, type Answer, type Served } from './serve.js';
+import { chooseFolder } from './folders.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sceau-e2e-audit-'));
 const drives = [1, 2].map((j) => join(root, `jeton-${j}`));
@@ -26,7 +27,8 @@ const passphrase = (j: number) => `cheval agrafe pile correcte ${j} ${'*'.repeat
 let served: Served;
 test.beforeAll(async () => {
   for (const d of drives) mkdirSync(d);
-  served = await startServe({ SCEAU_TEST_DRIVES: drives.join(':') });
+  // The home folder is the test's root, where the folder chooser starts (folders.ts).
+  served = await startServe({ HOME: root, SCEAU_TEST_DRIVES: drives.join(':') });
 });
 test.afterAll(async () => {
   await served.stop();
@@ -155,7 +157,7 @@ test('the projector follows a 2-of-2 key ceremony step by step, with no control 
 
   // Replay of the folder: every entry verified, stepped through with the keyboard.
   await page.goto(`${served.origin}/#/replay`);
-  await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(folder);
+  await chooseFolder(page, 'replay-folder', root, folder);
   await page.getByRole('button', { name: 'Rejouer le journal' }).click();
   const count = view.transcript.length;
   await expect(page.getByTestId('replay-summary')).toHaveText(`Toutes les entrées sont vérifiées (${count}).`);
@@ -196,7 +198,7 @@ test('a transcript with one altered entry shows exactly that entry failing, and 
 
   await page.goto(served.url);
   await page.goto(`${served.origin}/#/replay`);
-  await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(altered);
+  await chooseFolder(page, 'replay-folder', root, altered);
   await page.getByRole('button', { name: 'Rejouer le journal' }).click();
   await expect(page.getByTestId('replay-summary')).toContainText(`1 entrée en échec sur ${lines.filter((l) => l !== '').length}, ligne ${target}.`);
   await expect(page.locator('.replay-all tr[data-verdict="failed"]')).toHaveCount(1);
@@ -230,7 +232,7 @@ function cliVerify(dir: string): { ok: boolean; failures: { code: string; where?
 
 async function verifyInApp(page: Page, dir: string) {
   await page.goto(`${served.origin}/#/verify`);
-  await page.getByLabel("Dossier du registre d'élection (chemin absolu)").fill(dir);
+  await chooseFolder(page, 'verify-folder', root, dir);
   await page.getByRole('button', { name: 'Lancer la vérification' }).click();
   await expect(page.getByTestId('verify-verdict')).toBeVisible({ timeout: 60_000 });
 }
@@ -276,7 +278,7 @@ test('verification in the app: a demo record passes; a tampered one fails with t
 
   // The record's tally transcript replayed: every entry verified against the record's files.
   await page.goto(`${served.origin}/#/replay`);
-  await page.getByLabel("Dossier de la cérémonie ou du registre d'élection (chemin absolu)").fill(record);
+  await chooseFolder(page, 'replay-folder', root, record);
   await page.getByLabel('du dépouillement (registre)').check();
   await page.getByRole('button', { name: 'Rejouer le journal' }).click();
   await expect(page.getByTestId('replay-summary')).toContainText('Toutes les entrées sont vérifiées');
@@ -289,7 +291,7 @@ test('verification in the app: a demo record passes; a tampered one fails with t
   // A voter's receipt, from the record's accepted list: in the urn, and counted. An unknown code is not.
   const receipt = (JSON.parse(readFileSync(join(record, 'accepted.jsonl'), 'utf8').split('\n')[0]!) as { receipt: string }).receipt;
   await page.goto(`${served.origin}/#/receipt`);
-  await page.getByLabel("Dossier du registre d'élection (chemin absolu)").fill(record);
+  await chooseFolder(page, 'receipt-folder', root, record);
   await page.getByLabel('Code de reçu (32 chiffres hexadécimaux)').fill(receipt.toUpperCase().replaceAll('-', ' '));
   await page.getByRole('button', { name: 'Chercher ce reçu' }).click();
   await expect(page.getByTestId('receipt-answer')).toHaveAttribute('data-status', 'accepted');

@@ -5,9 +5,18 @@
 import { join, relative, sep } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
+/** A chooser that already holds a folder (kept from before, or a packet just written) is opened again first. */
+async function browse(page: Page, id: string) {
+  const chooser = page.locator(`#${id}`);
+  await expect(chooser).toBeVisible();
+  const change = chooser.getByRole('button', { name: 'Choisir un autre dossier' });
+  if (await change.isVisible()) await change.click();
+  return chooser;
+}
+
 /** In the chooser `id`: from `home` down to `folder`, each folder clicked, then chosen. */
 export async function chooseFolder(page: Page, id: string, home: string, folder: string): Promise<void> {
-  const chooser = page.locator(`#${id}`);
+  const chooser = await browse(page, id);
   await chooser.getByRole('button', { name: /^Dossier personnel/ }).click();
   await expect(chooser.getByTestId('folder-shown')).toHaveText(home);
   let here = home;
@@ -22,7 +31,7 @@ export async function chooseFolder(page: Page, id: string, home: string, folder:
 
 /** In the chooser `id`: a new folder `name` made in `home`, and chosen. */
 export async function newFolder(page: Page, id: string, home: string, name: string): Promise<void> {
-  const chooser = page.locator(`#${id}`);
+  const chooser = await browse(page, id);
   await chooser.getByRole('button', { name: /^Dossier personnel/ }).click();
   await expect(chooser.getByTestId('folder-shown')).toHaveText(home);
   await chooser.getByLabel('Nom du nouveau dossier').fill(name);

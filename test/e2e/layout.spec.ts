@@ -5,8 +5,10 @@
  * - at 1280 × 800 the header is one line; at 1024 × 768 the fixed bars (header, head bar) take at most
  *   15 % of the height; the projector page has no way into the operating screens (boxes measured);
  * - the member list proposes the next member who has not done the step, says what its mark means, and
- *   warns when the chosen drive holds another member's token; a refused step's error goes once the step
- *   succeeds; the button is disabled while its job runs;
+ *   warns when the chosen drive holds another member's token or a token of another election (not proposed
+ *   even under the member's own number); a step refused because the machine is connected says what to do
+ *   right under the refusal; a refused step's error goes once the step succeeds; the button is disabled
+ *   while its job runs;
  * - every screen photographed at both sizes into test-results/screens/ (not asserted: for people to look at).
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
@@ -119,11 +121,20 @@ test('the member list proposes the next member, explains its mark, warns of anot
   await expect(form.locator('#member-legend')).toContainText('●');
   await expect(page.getByTestId('members-legend')).toBeVisible();
 
-  // Member 1 on the stick that holds member 2's token (of another election): warned, by number.
+  // The stick holding member 1's token of another election (cfe-2021, the same number) is not member 1's
+  // token of this one: a fresh stick is proposed instead.
+  await expect(drive).toHaveValue(fresh[0]!);
+  await expect(drive.locator(`option[value="${fx.drives[0]!}"]`)).toContainText('jeton d’une autre élection (cfe-2021, membre 1)');
+  // Chosen anyway: warned, naming that election and member.
+  await drive.selectOption(fx.drives[0]!);
+  await expect(form.getByTestId('drive-other-election')).toContainText('ce support porte le jeton d’une autre élection (cfe-2021, membre 1)');
+  await expect(form.getByTestId('drive-other-member')).toHaveCount(0);
+  // Member 2's token of that other election: the same warning, naming member 2.
   await drive.selectOption(fx.drives[1]!);
-  await expect(form.getByTestId('drive-other-member')).toContainText('(2)');
+  await expect(form.getByTestId('drive-other-election')).toContainText('(cfe-2021, membre 2)');
   // Their own fresh stick: no warning.
   await drive.selectOption(fresh[0]!);
+  await expect(form.getByTestId('drive-other-election')).toHaveCount(0);
   await expect(form.getByTestId('drive-other-member')).toHaveCount(0);
 
   // A refusal (the passphrase typed twice differently), then the step done: the refusal goes.
@@ -131,6 +142,8 @@ test('the member list proposes the next member, explains its mark, warns of anot
   await form.getByLabel('Phrase de passe, à nouveau').fill(`${fixturePassphrase(1)} autre`);
   await form.getByRole('button', { name: /^Enrôler le jeton$/ }).click();
   await expect(form.getByRole('alert')).toBeVisible({ timeout: 30_000 });
+  // Not the network's doing: no word of the network under it.
+  await expect(form.getByTestId('offline-help')).toHaveCount(0);
   await form.getByLabel('Phrase de passe du membre').fill(fixturePassphrase(1));
   await form.getByLabel('Phrase de passe, à nouveau').fill(fixturePassphrase(1));
   const button = form.getByRole('button', { name: /^Enrôler le jeton$/ });
@@ -159,4 +172,32 @@ test('the member list proposes the next member, explains its mark, warns of anot
   await expect(page.getByTestId('key-phase')).toContainText('contributions des membres');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.locator('form.member-step').getByLabel('Membre', { exact: true })).toHaveValue('1');
+});
+
+test('a member’s step refused because the machine is connected says what to do right under the refusal', async ({ page }) => {
+  const network = await served.call<{ offline: boolean }>('networkStatus', {});
+  test.skip(network.value?.offline !== false, 'this machine is offline: nothing is refused for the network');
+  test.setTimeout(120_000);
+  expect((await served.call('setRehearsalOverride', { override: null })).ok).toBe(true);
+  try {
+    await page.goto(served.url);
+    await show(page, keyHash);
+    const form = page.locator('form.member-step');
+    await form.getByLabel('Phrase de passe du membre').fill(fixturePassphrase(1));
+    const confirmation = form.getByLabel('Phrase de passe, à nouveau');
+    if ((await confirmation.count()) > 0) await confirmation.fill(fixturePassphrase(1));
+    await form.locator('button[type="submit"]').click();
+    // The refusal in the member's form, and right under it what to do, with a way to the network panel.
+    const refusal = form.locator('[role="alert"][data-code="offline.connected"]');
+    await expect(refusal).toBeVisible({ timeout: 30_000 });
+    const help = form.locator('[role="alert"][data-code="offline.connected"] + [data-testid="offline-help"]');
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Débranchez le câble réseau');
+    await help.getByRole('button', { name: 'Aller au contrôle de la connexion' }).click();
+    await expect(page.locator('#network-panel')).toBeFocused();
+    await expect(page.getByTestId('network-checked')).toContainText(/vérifié le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2} min \d{2} s, heure de Paris/);
+    await page.screenshot({ path: 'test-results/screens/refus-reseau-etape-membre.png' });
+  } finally {
+    await served.call('setRehearsalOverride', { override: { reason: 'Test automatique de la mise en page', authorisedBy: 'Claire Dupont, présidente' } });
+  }
 });

@@ -22,6 +22,7 @@ import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js'
 import type { AnswersImport, KeyCeremonyView, PacketView, StationAction, StationView, TallyScreenView } from '../../src/core/service/api.js';
 import { boardOfFive, passphrase } from '../helpers/board.js';
 import { startServe, type Served } from './serve.js';
+import { chooseFolder } from './folders.js';
 
 const bin = fileURLToPath(new URL('../../bin/sceau.js', import.meta.url));
 const watch = fileURLToPath(new URL('./token-watch.cjs', import.meta.url));
@@ -47,10 +48,13 @@ async function must<T>(s: Served, method: string, argument: unknown): Promise<T>
   return answer.value!;
 }
 
-/** A `sceau serve` seeing only `drives`, its token-file watch writing to `log`, rehearsal override set (this machine is online). */
+/**
+ * A `sceau serve` seeing only `drives`, its token-file watch writing to `log`, rehearsal override set (this machine is online).
+ * Its home folder is the test's root, where the folder chooser starts (folders.ts).
+ */
 async function serve(drives: readonly string[], log: string): Promise<Served> {
   writeFileSync(log, '');
-  const s = await startServe({ SCEAU_TEST_DRIVES: drives.join(':'), SCEAU_TOKEN_WATCH: log, NODE_OPTIONS: `--require ${watch}` });
+  const s = await startServe({ HOME: root, SCEAU_TEST_DRIVES: drives.join(':'), SCEAU_TOKEN_WATCH: log, NODE_OPTIONS: `--require ${watch}` });
   await must(s, 'setRehearsalOverride', { override: { reason: 'Test automatique : postes des membres', authorisedBy: 'Claire Dupont, présidente' } });
   return s;
 }
@@ -108,7 +112,7 @@ const touched = (log: string): string[] =>
 async function member4OnScreen(page: Page, station: Served, packet: string, button: RegExp): Promise<void> {
   await page.goto(station.url);
   await page.goto(`${station.origin}/#/station`);
-  await page.getByLabel('Dossier du paquet (chemin absolu)').fill(packet);
+  await chooseFolder(page, 'station-packet', root, packet);
   await page.getByRole('button', { name: 'Ouvrir le paquet' }).click();
   await expect(page.getByText(/Étape de la cérémonie/)).toBeVisible({ timeout: 30_000 });
   await page.getByLabel('Membre', { exact: true }).selectOption('4');
@@ -124,7 +128,7 @@ async function importOnScreen(page: Page, packet: string): Promise<void> {
   await page.goto(workstation.url);
   // The ceremony's own route opens it (docs/architecture.md "Recent ceremonies").
   await page.goto(`${workstation.origin}/#/key?${new URLSearchParams({ folder: keyFolder })}`);
-  await page.getByLabel('Dossier du paquet à importer (chemin absolu)').fill(packet);
+  await chooseFolder(page, 'key-packet-path', root, packet);
   await page.getByRole('button', { name: 'Importer les réponses de ce paquet' }).click();
   await expect(page.getByText('1 réponse placée au journal.')).toBeVisible({ timeout: 30_000 });
 }

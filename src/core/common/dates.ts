@@ -156,6 +156,19 @@ export function onDate(at: Instant, lang: DateLang, options: { seconds?: boolean
 }
 
 /**
+ * Since when, in a sentence: "depuis le 4 décembre 2026 à 2 h 30, heure de Paris" / "since 4 December
+ * 2026 at 02:30, Paris time" (English drops the "on" of `onDate`: "since on" is not English); with
+ * `seconds`, "à 2 h 30 min 05 s" / "at 02:30:05". Unreadable: "depuis une date illisible (« … »)" /
+ * "since an unreadable date ("…")".
+ */
+export function sinceDate(at: Instant, lang: DateLang, options: { seconds?: boolean } = {}): string {
+  const p = parisTime(at);
+  if (p === null) return lang === 'fr' ? `depuis une ${unreadableDate(at, lang)}` : `since an ${unreadableDate(at, lang)}`;
+  const time = clockWords(p, lang, options.seconds ?? false);
+  return lang === 'fr' ? `depuis le ${dayWords(p, lang)} à ${time}, ${zoneWords(p, lang)}` : `since ${dayWords(p, lang)} at ${time}, ${zoneWords(p, lang)}`;
+}
+
+/**
  * A period: "du 1er décembre 2026 à 9 h au 4 décembre 2026 à 18 h, heure de Paris" / "from 1 December
  * 2026 at 09:00 to 4 December 2026 at 18:00, Paris time"; each end says its own zone when they differ (an
  * end in the hour that repeats). Unreadable: "période illisible (« … » – « … »)" / "unreadable period (…)".
@@ -192,6 +205,18 @@ export function timeOfDay(at: Instant, lang: DateLang, options: { seconds?: bool
   if (p === null) return lang === 'fr' ? `heure illisible${shown(at, lang)}` : `unreadable time${shown(at, lang)}`;
   const time = clockWords(p, lang, options.seconds ?? true);
   return p.repeated ? `${time}, ${zoneWords(p, lang)}` : time;
+}
+
+/**
+ * A row of a column of times that may span days (a transcript's entries): the time of day, after the day on
+ * the first row (`previous` null) and whenever the day changes: "4 décembre 2026, 14 h 30 min 05 s", then
+ * "14 h 31 min 10 s" / "4 December 2026, 14:30:05", then "14:31:10". Unreadable: the time's own words.
+ */
+export function timeInColumn(at: Instant, previous: Instant | null, lang: DateLang): string {
+  if (parisTime(at) === null) return timeOfDay(at, lang);
+  const day = dayInWords(at, lang);
+  const sameDay = previous !== null && parisTime(previous) !== null && dayInWords(previous, lang) === day;
+  return sameDay ? timeOfDay(at, lang) : `${day}, ${timeOfDay(at, lang)}`;
 }
 
 /**

@@ -25,6 +25,7 @@ import { hostname, uptime } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ok, type Bilingual, type Result } from './result.js';
 import { fail } from './failures.js';
+import { sinceDate } from './dates.js';
 
 export const LOCK_FILE = '.sceau.lock';
 /** Held for milliseconds while a stale lock is removed. */
@@ -223,14 +224,13 @@ async function breakStale(folder: string, text: string): Promise<void> {
   }
 }
 
-/** A date as the president reads it: the workstation's local time, in each language. */
-function localTime(iso: string): Bilingual {
-  const d = new Date(iso);
-  return { fr: d.toLocaleString('fr-FR'), en: d.toLocaleString('en-GB') };
+/** Since when, as the president reads every date: in Paris time, as a PV writes it (common/dates.ts), whatever the machine's zone. */
+function since(iso: string): Bilingual {
+  return { fr: sinceDate(iso, 'fr'), en: sinceDate(iso, 'en') };
 }
 
 function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
-  const since = localTime(h.since);
+  const from = since(h.since);
   const who = here
     ? { fr: 'une autre fenêtre ou instance de Sceau sur ce poste', en: 'another window or instance of Sceau on this machine' }
     : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
@@ -245,8 +245,8 @@ function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
       };
   return fail(
     'ceremony.locked',
-    `Ce dossier est utilisé par ${who.fr} depuis le ${since.fr} (étape en cours « ${h.step.fr} ») : ${then.fr}.`,
-    `This folder is in use by ${who.en} since ${since.en} (step running "${h.step.en}"): ${then.en}.`,
+    `Ce dossier est utilisé par ${who.fr} ${from.fr} (étape en cours « ${h.step.fr} ») : ${then.fr}.`,
+    `This folder is in use by ${who.en} ${from.en} (step running "${h.step.en}"): ${then.en}.`,
     folder,
   );
 }

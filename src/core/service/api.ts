@@ -49,8 +49,11 @@ export interface DriveView {
   readonly reason?: { readonly fr: string; readonly en: string };
   /** A folder presented as a drive for tests and rehearsals (SCEAU_TEST_DRIVES): shown as such. */
   readonly test: boolean;
-  /** The token files it holds, by name (SCEAU/<election>/member-<j>.sceau-token.json); absent when none. */
-  readonly tokens?: readonly { readonly electionId: string; readonly member: number }[];
+  /**
+   * The token files it holds (SCEAU/<election>/member-<j>.sceau-token.json), each with the election and
+   * member its public part names (`fingerprint` null when the file is not a readable token); absent when none.
+   */
+  readonly tokens?: readonly { readonly electionId: string; readonly fingerprint: string | null; readonly member: number }[];
 }
 
 export interface PassphraseStrength {

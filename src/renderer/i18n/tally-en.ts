@@ -169,6 +169,6 @@ export const tallyEn: Messages['tally'] = {
   noDeviation: 'No deviation.',
   transcript: "The tally's transcript",
   transcriptSeq: 'No.',
-  transcriptTime: 'Time',
+  transcriptTime: 'Paris time',
   transcriptEntry: 'Entry',
 };

@@ -171,6 +171,6 @@ export const tallyFr = {
   noDeviation: 'Aucun écart.',
   transcript: 'Journal du dépouillement',
   transcriptSeq: 'N°',
-  transcriptTime: 'Heure',
+  transcriptTime: 'Heure de Paris',
   transcriptEntry: 'Entrée',
 };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi } from '../../core/service/api.js';
 import type { Failure } from '../../core/common/result.js';
+import { onDate } from '../../core/common/dates.js';
 import { FailureMessage } from '../components.js';
 import { useResult } from '../use-result.js';
 
@@ -67,7 +68,9 @@ export function NetworkPanel({ api, hideWhenOffline = false }: { api: SceauApi; 
           <p className="status" data-testid="network-status">
             {result.value.offline ? t('network.offline') : t('network.online', { names: connected.join(', ') })}
           </p>
-          <p className="muted">{t('network.source', { source: result.value.source, time: new Date(result.value.checkedAt).toLocaleString(i18n.language) })}</p>
+          <p className="muted" data-testid="network-checked">
+            {t('network.source', { source: result.value.source, time: onDate(result.value.checkedAt, i18n.language === 'en' ? 'en' : 'fr', { seconds: true }) })}
+          </p>
         </>
       )}
       <button type="button" onClick={reload}>
@@ -78,13 +81,16 @@ export function NetworkPanel({ api, hideWhenOffline = false }: { api: SceauApi; 
   );
 }
 
+/** A refusal because the machine is connected to a network (the offline guard's `offline.connected`). */
+export const isNetworkRefusal = (failure: Failure | null): boolean => failure?.code === 'offline.connected';
+
 /**
  * Under a refusal because the workstation is connected (`offline.connected`): what to do, and a way
  * straight to the network panel of the same screen (check again, or a rehearsal's override).
  */
 export function OfflineHelp({ failure }: { failure: Failure | null }) {
   const { t } = useTranslation();
-  if (failure?.code !== 'offline.connected') return null;
+  if (!isNetworkRefusal(failure)) return null;
   const go = () => {
     const panel = document.getElementById(PANEL_ID);
     panel?.scrollIntoView({ block: 'center' });
@@ -99,5 +105,15 @@ export function OfflineHelp({ failure }: { failure: Failure | null }) {
         {t('ceremonies.offline.go')}
       </button>
     </div>
+  );
+}
+
+/** A refusal in words and, right under it when the network caused it, what to do (wherever the refusal is shown: a member's form, a step's section). */
+export function Refusal({ failure }: { failure: Failure }) {
+  return (
+    <>
+      <FailureMessage failure={failure} />
+      <OfflineHelp failure={failure} />
+    </>
   );
 }

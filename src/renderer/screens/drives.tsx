@@ -9,34 +9,40 @@ import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi } from '../../core/service/api.js';
 import type { Failure } from '../../core/common/result.js';
 import { FailureMessage } from '../components.js';
-import { preferredDrive, tokenHolders } from './drive-choice.js';
+import { driveWarnings, otherElectionTokens, preferredDrive, tokenHolders, type DriveWarningKind, type ElectionRef } from './drive-choice.js';
 
-/** The warning the chosen drive calls for, if any. */
-function DriveWarning({ drive, member, avoidTokens }: { drive: DriveView | undefined; member: number | undefined; avoidTokens: boolean }) {
+/** Tokens of other elections in words: "scrutin-2021, membre 2 ; cfe-2026, membre 1". */
+function tokensWords(tokens: readonly { readonly electionId: string; readonly member: number }[], t: ReturnType<typeof useTranslation>['t']): string {
+  return tokens.map((x) => t('screens.drives.token', { election: x.electionId, member: x.member })).join(t('screens.drives.tokenSeparator'));
+}
+
+function warningWords(w: DriveWarningKind, t: ReturnType<typeof useTranslation>['t']): string {
+  if (w.kind === 'other-member') return t('screens.drives.otherMember', { members: w.members.join(', ') });
+  if (w.kind === 'other-election') return t('screens.drives.otherElection', { count: w.tokens.length, tokens: tokensWords(w.tokens, t) });
+  return t('screens.drives.holdsToken', { members: w.members.join(', ') });
+}
+
+/** The warnings the chosen drive calls for (drive-choice.ts), if any. */
+function DriveWarning({ drive, member, avoidTokens, election }: { drive: DriveView | undefined; member: number | undefined; avoidTokens: boolean; election: ElectionRef | undefined }) {
   const { t } = useTranslation();
   if (drive === undefined) return null;
-  const holders = tokenHolders(drive);
-  const others = holders.filter((j) => j !== member);
-  if (member !== undefined && others.length > 0 && !holders.includes(member))
-    return (
-      <p className="drive-warning" role="status" data-testid="drive-other-member">
-        ⚠ {t('screens.drives.otherMember', { members: others.join(', ') })}
-      </p>
-    );
-  if (avoidTokens && holders.length > 0)
-    return (
-      <p className="drive-warning" role="status" data-testid="drive-holds-token">
-        ⚠ {t('screens.drives.holdsToken', { members: holders.join(', ') })}
-      </p>
-    );
-  return null;
+  return (
+    <>
+      {driveWarnings(drive, { member, avoidTokens, election }).map((w) => (
+        <p key={w.kind} className="drive-warning" role="status" data-testid={`drive-${w.kind}`}>
+          ⚠ {warningWords(w, t)}
+        </p>
+      ))}
+    </>
+  );
 }
 
 /**
  * The drives, with a refresh. A test drive (SCEAU_TEST_DRIVES) is shown as such. `anyDrive`: a drive the
  * app cannot write to is still offered (an urn or a token is only read; a write-protected stick will do).
  * `member`: the member whose token is wanted (their drive is proposed, another's is warned of);
- * `avoidTokens`: the drive receives a packet or an export, which has no business on a member's token.
+ * `election`: the election the form works for (a token of another election is not this member's, and is
+ * warned of); `avoidTokens`: the drive receives a packet or an export, which has no business on a member's token.
  */
 export function DriveSelect({
   api,
@@ -46,6 +52,7 @@ export function DriveSelect({
   onChange,
   anyDrive = false,
   member,
+  election,
   avoidTokens = false,
 }: {
   api: SceauApi;
@@ -55,6 +62,7 @@ export function DriveSelect({
   onChange: (mount: string) => void;
   anyDrive?: boolean;
   member?: number;
+  election?: ElectionRef;
   avoidTokens?: boolean;
 }) {
   const { t, i18n } = useTranslation();
@@ -67,7 +75,7 @@ export function DriveSelect({
     if (r.ok) {
       setDrives(r.value);
       setFailure(null);
-      if (!r.value.some((d) => d.mount === value && offered(d))) onChange(preferredDrive(r.value, offered, member, avoidTokens));
+      if (!r.value.some((d) => d.mount === value && offered(d))) onChange(preferredDrive(r.value, offered, member, avoidTokens, election));
     } else setFailure(r.error);
   };
   // Listed once when the form appears; the button lists them again after a stick is plugged in.
@@ -76,13 +84,16 @@ export function DriveSelect({
   // Another member chosen: their own drive is proposed, if one holds their token.
   const followMember = useEffectEvent(() => {
     if (drives === null || member === undefined) return;
-    const mine = drives.find((d) => offered(d) && tokenHolders(d).includes(member));
+    const mine = drives.find((d) => offered(d) && tokenHolders(d, election).includes(member));
     if (mine && mine.mount !== value) onChange(mine.mount);
   });
   useEffect(() => followMember(), [member]);
+  // Each drive's line says whose token it holds: this election's by member, another election's with its id.
   const holds = (d: DriveView) => {
-    const holders = tokenHolders(d);
-    return holders.length === 0 ? '' : ` — ${t('screens.drives.holds', { count: holders.length, members: holders.join(', ') })}`;
+    const holders = tokenHolders(d, election);
+    const elsewhere = otherElectionTokens(d, election);
+    const mine = holders.length === 0 ? '' : ` — ${t('screens.drives.holds', { count: holders.length, members: holders.join(', ') })}`;
+    return elsewhere.length === 0 ? mine : `${mine} — ${t('screens.drives.holdsOther', { count: elsewhere.length, tokens: tokensWords(elsewhere, t) })}`;
   };
   return (
     <div className="field">
@@ -99,7 +110,7 @@ export function DriveSelect({
           {t('key.action.refreshDrives')}
         </button>
       </div>
-      <DriveWarning drive={drives?.find((d) => d.mount === value)} member={member} avoidTokens={avoidTokens} />
+      <DriveWarning drive={drives?.find((d) => d.mount === value)} member={member} avoidTokens={avoidTokens} election={election} />
       {drives !== null && drives.length === 0 && <p className="muted">{t('key.action.noDrive')}</p>}
       {failure && <FailureMessage failure={failure} />}
     </div>

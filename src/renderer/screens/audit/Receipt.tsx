@@ -5,7 +5,8 @@ import type { ReceiptAnswer, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { onDate } from '../../../core/common/dates.js';
 import { useLang } from '../tally/common.js';
-import { FailureMessage, FolderField } from '../../components.js';
+import { FailureMessage } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { useStoredFolder, useWords } from './common.js';
 
 function Answer({ answer }: { answer: ReceiptAnswer }) {
@@ -71,7 +72,7 @@ export function Receipt({ api }: { api: SceauApi }) {
           void look();
         }}
       >
-        <FolderField id="receipt-folder" label={t('audit.recordFolder')} value={folder} onChange={setFolder} />
+        <FolderChooser api={api} id="receipt-folder" label={t('audit.recordFolder')} value={folder} onChange={setFolder} />
         <div className="field">
           <label htmlFor="receipt-code">{t('audit.receipts.code')}</label>
           <input id="receipt-code" type="text" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" placeholder="3f2a-09bc-77d1-e045-a9c2-5b18-c04e-91d7" />

@@ -7,8 +7,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryCheck, ReplayedEntry, SceauApi, TranscriptReplay } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { dayInWords, onDate, parisTime, timeOfDay, utcText, type DateLang } from '../../../core/common/dates.js';
-import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { onDate, timeInColumn, utcText, type DateLang } from '../../../core/common/dates.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { useLang } from '../tally/common.js';
 import { useStoredFolder, useWords } from './common.js';
 
@@ -50,11 +51,7 @@ function EntryTime({ time }: { time: string | null }) {
  */
 function timeColumn(entries: readonly ReplayedEntry[], i: number, lang: DateLang): string {
   const time = entries[i]!.time;
-  if (time === null) return '—';
-  if (parisTime(time) === null) return timeOfDay(time, lang);
-  const previous = i > 0 ? entries[i - 1]!.time : null;
-  const day = dayInWords(time, lang);
-  return previous !== null && parisTime(previous) !== null && dayInWords(previous, lang) === day ? timeOfDay(time, lang) : `${day}, ${timeOfDay(time, lang)}`;
+  return time === null ? '—' : timeInColumn(time, i > 0 ? entries[i - 1]!.time : null, lang);
 }
 
 function Entry({ entry }: { entry: ReplayedEntry }) {
@@ -255,13 +252,12 @@ export function Replay({ api }: { api: SceauApi }) {
       <h1>{t('audit.replay.title')}</h1>
       <p className="lead">{t('audit.replay.text')}</p>
       <form
-        className="inline"
         onSubmit={(e) => {
           e.preventDefault();
           void open();
         }}
       >
-        <FolderField id="replay-folder" label={t('audit.ceremonyFolder')} value={folder} onChange={setFolder} />
+        <FolderChooser api={api} id="replay-folder" label={t('audit.ceremonyFolder')} value={folder} onChange={setFolder} />
         <fieldset className="choice">
           <legend>{t('audit.replayer.which')}</legend>
           {(['key-ceremony', 'tally'] as const).map((k) => (

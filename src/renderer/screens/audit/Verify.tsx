@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, VerifyJobView } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { pdfLink } from '../key/Backups.js';
 import { downloadLink, useStoredFolder, useWords } from './common.js';
 
@@ -137,13 +138,12 @@ export function Verify({ api }: { api: SceauApi }) {
       <h1>{t('audit.verify.title')}</h1>
       <p className="lead">{t('audit.verify.text')}</p>
       <form
-        className="inline"
         onSubmit={(e) => {
           e.preventDefault();
           void start();
         }}
       >
-        <FolderField id="verify-folder" label={t('audit.recordFolder')} value={folder} onChange={setFolder} />
+        <FolderChooser api={api} id="verify-folder" label={t('audit.recordFolder')} value={folder} onChange={setFolder} />
         <button type="submit" className="primary" disabled={running || folder === ''}>
           {t('audit.verifier.start')}
         </button>

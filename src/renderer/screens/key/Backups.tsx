@@ -48,7 +48,7 @@ export function Backups({ api, view }: { api: SceauApi; view: KeyCeremonyView })
           ))}
         </select>
       </div>
-      <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} member={member} />
+      <DriveSelect api={api} id="backup-token-drive" label={t('key.backup.tokenDrive')} value={drive} onChange={setDrive} member={member} election={view.election} />
       <h3>{t('key.backup.toDrive')}</h3>
       <DriveSelect api={api} id="backup-second-drive" label={t('key.backup.secondDrive')} value={backupDrive} onChange={setBackupDrive} />
       <button

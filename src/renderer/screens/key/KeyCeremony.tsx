@@ -16,7 +16,7 @@ import { Backups, pdfLink } from './Backups.js';
 import { ProjectorButton } from '../audit/Audit.js';
 import { useResult } from '../../use-result.js';
 import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony-route.js';
-import { NetworkPanel, OfflineHelp } from '../NetworkPanel.js';
+import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 
 const STEP_OF: Record<KeyCeremonyPhase, 'open' | 'enrol' | 'generate' | 'close'> = {
   opening: 'open',
@@ -228,8 +228,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
       )}
       {view.phase === 'result' && <WorkstationAction label={t('key.publish')} run={() => apply(api.keyCeremonyPublishResult({ folder: view.folder }))} />}
       {view.phase === 'closing' && <WorkstationAction label={t('key.close')} run={() => apply(api.keyCeremonyClose({ folder: view.folder }))} />}
-      {failure && <FailureMessage failure={failure} />}
-      <OfflineHelp failure={failure} />
+      {failure && <Refusal failure={failure} />}
 
       {view.publicKey && (
         <section className="panel good" aria-labelledby="public-key-title">

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage, PassphraseField } from '../../components.js';
+import { PassphraseField } from '../../components.js';
+import { Refusal } from '../NetworkPanel.js';
 import { DriveSelect } from '../drives.js';
 
 function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
@@ -91,7 +92,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
           {t('screens.members.legend')}
         </p>
       </div>
-      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} />
+      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} election={view.election} />
       <PassphraseField id="member-passphrase" label={t('key.action.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} />
       {action === 'enrol' && (
         <>
@@ -114,7 +115,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
           {t('key.action.done')}
         </p>
       )}
-      {failure && <FailureMessage failure={failure} />}
+      {failure && <Refusal failure={failure} />}
     </form>
   );
 }

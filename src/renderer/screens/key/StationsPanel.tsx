@@ -8,7 +8,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnswersImport, KeyCeremonyPhase, KeyCeremonyView, PacketView, SceauApi } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint, FolderField } from '../../components.js';
+import { FailureMessage, Fingerprint } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { transportFailure } from '../../use-result.js';
 import { DriveSelect } from '../drives.js';
 import { parseCodes } from '../station/logic.js';
@@ -87,8 +88,18 @@ export function WrittenPacket({ packet, head }: { packet: PacketView; head: stri
 }
 
 /**
+ * The packet whose answers to import, chosen with the folder chooser (never typed): the one just written
+ * is chosen already (the member brings that stick back), and the chooser starts afresh on each packet
+ * written, so that it shows that packet rather than the folders it was browsing.
+ */
+export function PacketChooser({ api, id, written, value, onChange }: { api: SceauApi; id: string; written: PacketView | null; value: string; onChange: (folder: string) => void }) {
+  const { t } = useTranslation();
+  return <FolderChooser key={written?.path ?? ''} api={api} id={id} label={t('stations.workstation.packet')} value={value} onChange={onChange} hint={t('stations.workstation.packetHint')} />;
+}
+
+/**
  * A panel's packet for the members' stations: the drive chosen, the packet written there, and the path of
- * the packet whose answers to import, prefilled with the one just written (the member brings that stick
+ * the packet whose answers to import, the one just written chosen already (the member brings that stick
  * back). `write` writes it on a drive; `onFailure` hears null as a write starts, then why it failed.
  */
 export function usePacketWriter(write: (drive: string) => Promise<Result<PacketView>>, onFailure: (failure: Failure | null) => void) {
@@ -109,8 +120,8 @@ export function usePacketWriter(write: (drive: string) => Promise<Result<PacketV
 }
 
 /**
- * The panel: write the packet on a drive, then import the answers of a packet (its path prefilled with the
- * last one written). Shown while a member phase is in progress, and afterwards as long as it has an import
+ * The panel: write the packet on a drive, then import the answers of a packet (the last one written is
+ * chosen already). Shown while a member phase is in progress, and afterwards as long as it has an import
  * to report (the last answers imported may have moved the ceremony past its member phases).
  */
 export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyCeremonyView; onView: (v: KeyCeremonyView) => void }) {
@@ -157,7 +168,7 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
             </button>
           </p>
           {written && <WrittenPacket packet={written} head={view.head} />}
-          <FolderField id="key-packet-path" label={t('stations.workstation.packet')} value={packet} onChange={setPacket} hint={t('stations.workstation.packetHint')} />
+          <PacketChooser api={api} id="key-packet-path" written={written} value={packet} onChange={setPacket} />
           {view.phase === 'enrolment' && (
             <div className="field">
               <label htmlFor="key-enrolment-codes">{t('stations.workstation.codes')}</label>

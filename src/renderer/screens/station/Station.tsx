@@ -11,19 +11,21 @@ import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi, StationAction, StationProgress, StationView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint, FolderField, PassphraseField } from '../../components.js';
+import { onDate } from '../../../core/common/dates.js';
+import { FailureMessage, Fingerprint, PassphraseField } from '../../components.js';
+import { FolderChooser } from '../../folder-chooser.js';
 import { transportFailure } from '../../use-result.js';
 import { DriveSelect } from '../drives.js';
-import { NetworkPanel } from '../NetworkPanel.js';
+import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { StepProgress, useLang } from '../tally/common.js';
-import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix } from './logic.js';
+import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath } from './logic.js';
 
 const POLL_MS = 500;
 
 type T = TFunction;
 
-/** The drives plugged in, each with the packet folders expected on it and a button that starts the path there. */
-function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string) => void }) {
+/** The drives plugged in, each with the packet folders expected on it (the chooser above offers each drive as a place to start from). */
+function PacketDrives({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
   const lang = useLang();
   const [drives, setDrives] = useState<readonly DriveView[] | null>(null);
@@ -50,9 +52,6 @@ function PacketDrives({ api, onPick }: { api: SceauApi; onPick: (prefix: string)
             return (
               <li key={d.mount} data-mount={d.mount}>
                 <p>{t('stations.station.onDrive', { name, key: packetPath(d.mount, placeholder, 'key'), tally: packetPath(d.mount, placeholder, 'tally') })}</p>
-                <button type="button" onClick={() => onPick(packetPrefix(d.mount))}>
-                  {t('stations.station.fill', { name: d.label || d.mount })}
-                </button>
               </li>
             );
           })}
@@ -80,17 +79,6 @@ function OpenPacket({ api, path, setPath, onOpened }: { api: SceauApi; path: str
     if (r.ok) onOpened(r.value);
     else setFailure(r.error);
   };
-  const pick = (prefix: string) => {
-    setPath(prefix);
-    // The election's id is still to type: the caret goes to the end of the path.
-    requestAnimationFrame(() => {
-      const input = document.getElementById('station-packet');
-      if (input instanceof HTMLInputElement) {
-        input.focus();
-        input.setSelectionRange(input.value.length, input.value.length);
-      }
-    });
-  };
   return (
     <form
       className="panel"
@@ -101,7 +89,7 @@ function OpenPacket({ api, path, setPath, onOpened }: { api: SceauApi; path: str
       }}
     >
       <h2 id="station-open-title">{t('stations.station.openTitle')}</h2>
-      <FolderField id="station-packet" label={t('stations.station.packet')} value={path} onChange={setPath} hint={t('stations.station.packetHint')} />
+      <FolderChooser api={api} id="station-packet" label={t('stations.station.packet')} value={path} onChange={setPath} hint={t('stations.station.packetHint')} />
       <p>
         <button type="submit" className="primary" disabled={busy || path.trim() === ''}>
           {t('stations.station.open')}
@@ -113,7 +101,7 @@ function OpenPacket({ api, path, setPath, onOpened }: { api: SceauApi; path: str
         </p>
       )}
       {failure && <FailureMessage failure={failure} />}
-      <PacketDrives api={api} onPick={pick} />
+      <PacketDrives api={api} />
     </form>
   );
 }
@@ -137,11 +125,6 @@ function phaseWords(view: StationView, t: T): string {
   return t(`${view.ceremony === 'key' ? 'key' : 'tally'}.phase.${view.phase}`, { defaultValue: view.phase });
 }
 
-function localTime(iso: string, lang: 'fr' | 'en'): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB');
-}
-
 /** What the packet holds: the election, the head to compare, the phase, who is due, the answers, the shuffles. */
 function PacketSummary({ view }: { view: StationView }) {
   const { t } = useTranslation();
@@ -155,7 +138,7 @@ function PacketSummary({ view }: { view: StationView }) {
           {t(`stations.station.ceremony.${view.ceremony}`)} — {t('stations.station.phase', { phase: phaseWords(view, t) })}
         </p>
         <p className="muted">
-          {t('stations.station.packetAt', { path: view.packet })} — {t('stations.station.prepared', { time: localTime(view.prepared, lang) })}
+          {t('stations.station.packetAt', { path: view.packet })} — {t('stations.station.prepared', { time: onDate(view.prepared, lang) })}
         </p>
         <div className="fingerprint-block">
           <div>
@@ -346,7 +329,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
           </select>
         </div>
       )}
-      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} />
+      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} />
       <PassphraseField id="station-passphrase" label={t('stations.step.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} disabled={busy} />
       {action === 'enrol' && <PassphraseField id="station-confirmation" label={t('stations.step.confirmation')} value={confirmation} onChange={setConfirmation} chosen disabled={busy} />}
       <p>
@@ -368,7 +351,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
             {t('stations.step.done')}
           </p>
         )}
-        {failure && <FailureMessage failure={failure} />}
+        {failure && <Refusal failure={failure} />}
       </div>
     </form>
   );

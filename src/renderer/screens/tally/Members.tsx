@@ -134,7 +134,7 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
           {t('screens.members.tallyLegend')}
         </p>
       </div>
-      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} />
+      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} election={view.election} />
       <PassphraseField id="tally-member-passphrase" label={t('tally.memberForm.passphrase')} value={passphrase} onChange={setPassphrase} />
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || view.running !== null}>

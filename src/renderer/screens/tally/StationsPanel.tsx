@@ -9,9 +9,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
-import { FailureMessage, FolderField } from '../../components.js';
+import { FailureMessage } from '../../components.js';
 import { DriveSelect } from '../drives.js';
-import { usePacketWriter, WrittenPacket } from '../key/StationsPanel.js';
+import { PacketChooser, usePacketWriter, WrittenPacket } from '../key/StationsPanel.js';
 import { shuffleUpToChoices } from '../station/logic.js';
 import { ActionButton, Progress, StepFailure, type Apply } from './common.js';
 
@@ -54,7 +54,7 @@ export function ShuffleControl({ api, view, apply }: { api: SceauApi; view: Tall
 
 /**
  * The panel, in the section of the step members may do on their stations (shuffle, decryption, signing):
- * write the packet on a drive, then import a packet's answers (its path prefilled with the last written).
+ * write the packet on a drive, then import a packet's answers (the last written chosen already).
  */
 export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
   const { t } = useTranslation();
@@ -90,7 +90,7 @@ export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: 
       </p>
       {failure && <FailureMessage failure={failure} />}
       {written && <WrittenPacket packet={written} head={view.head} />}
-      <FolderField id="tally-packet-path" label={t('stations.workstation.packet')} value={packet} onChange={setPacket} hint={t('stations.workstation.packetHint')} />
+      <PacketChooser api={api} id="tally-packet-path" written={written} value={packet} onChange={setPacket} />
       <p>
         <ActionButton label={t('stations.workstation.import')} primary={false} disabled={running !== null || packet.trim() === ''} run={importAnswers} />
       </p>

@@ -7,7 +7,8 @@ import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'rea
 import { useTranslation } from 'react-i18next';
 import type { SceauApi, TallyPhase, TallyScreenView } from '../../../core/service/api.js';
 import type { Failure, Result } from '../../../core/common/result.js';
-import { FailureMessage, Fingerprint } from '../../components.js';
+import { timeInColumn } from '../../../core/common/dates.js';
+import { Fingerprint } from '../../components.js';
 import { transportFailure, useResult } from '../../use-result.js';
 import { ProjectorButton } from '../audit/Audit.js';
 import { ActionButton, colon, Progress, StepFailure, useLang, type Apply } from './common.js';
@@ -16,7 +17,7 @@ import { ImportForm, UrnReportView } from './ImportUrn.js';
 import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
 import { OpenTally, rememberFolder } from './OpenTally.js';
 import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony-route.js';
-import { NetworkPanel, OfflineHelp } from '../NetworkPanel.js';
+import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js';
 import { Results } from './Results.js';
 import { Documents, Export, RecordFingerprint } from './Closing.js';
@@ -176,7 +177,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
     failure &&
     stateOf(step, view.phase) === 'current' && (
       <div data-focus="refusal" tabIndex={-1}>
-        <FailureMessage failure={failure} />
+        <Refusal failure={failure} />
       </div>
     );
   // The receipts can be looked up from the import on (tally.import recorded), until the end.
@@ -199,9 +200,8 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         </p>
       </section>
 
-      {/* Connected, the members' token steps are refused: what to do is here, not on Home. */}
+      {/* Connected, the members' token steps are refused: what to do is here, not on Home, and under the refusal itself. */}
       <NetworkPanel api={api} hideWhenOffline />
-      {failure && <OfflineHelp failure={failure} />}
 
       <StepSection step="open" view={view}>
         <p>
@@ -320,12 +320,11 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
             </tr>
           </thead>
           <tbody>
-            {view.transcript.map((e) => (
+            {view.transcript.map((e, i) => (
               <tr key={e.seq} data-seq={e.seq} data-type={e.type}>
                 <td>{e.seq}</td>
-                <td>
-                  <code>{e.time.slice(11, 19)}</code>
-                </td>
+                {/* Paris time as a PV writes it (the record keeps UTC), the day when it changes. */}
+                <td className="time">{timeInColumn(e.time, i > 0 ? view.transcript[i - 1]!.time : null, lang)}</td>
                 <td>{e.summary[lang]}</td>
               </tr>
             ))}

@@ -8,7 +8,7 @@ import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TallyRunning, TallyScreenView } from '../../../core/service/api.js';
 import type { Result } from '../../../core/common/result.js';
-import { FailureMessage } from '../../components.js';
+import { Refusal } from '../NetworkPanel.js';
 import { announcedPercent, percentDone, timeLeft } from './follow.js';
 
 type Lang = 'fr' | 'en';
@@ -160,7 +160,7 @@ export function StepFailure({ view, step }: { view: TallyScreenView; step: Tally
   }
   return (
     <div data-testid="tally-last-failure" data-code={last.failure.code} data-member={last.member ?? ''} data-focus="failure" tabIndex={-1}>
-      <FailureMessage failure={last.failure} />
+      <Refusal failure={last.failure} />
     </div>
   );
 }
