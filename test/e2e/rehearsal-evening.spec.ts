@@ -190,8 +190,15 @@ async function keyCeremonyPapers(page: Page): Promise<void> {
     expect(script).toContain(title);
     expect(script).toContain('Avant / Before');
   }
-  const report = watermarkedEverywhere(join(keyFolder, 'key-ceremony-report.pdf'));
+  const report = flat(watermarkedEverywhere(join(keyFolder, 'key-ceremony-report.pdf')));
   expect(report).toContain('Claire Dupont');
+  // Its deviation annex says, in words, that the sessions ran under the rehearsal override, and why.
+  expect(report).toContain('Répétition générale du bureau');
+}
+
+/** The text with every run of blanks (line ends, non-breaking spaces) as one space, to find sentences across lines. */
+function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
 
 /** A member's tally step at the workstation. */
@@ -264,8 +271,11 @@ test('a rehearsal evening: CSV definition, key ceremony, tally, every paper wate
 
   // Two papers downloaded on screen as the president prints them: a PV and the national summary.
   const first = sample.constituencies[0]!;
-  const pv = watermarkedEverywhere(await download(page, () => page.getByRole('button', { name: `Télécharger : ${first.id} — ${first.name}` }).click(), 'pv-c001.pdf'));
+  const pv = flat(watermarkedEverywhere(await download(page, () => page.getByRole('button', { name: `Télécharger : ${first.id} — ${first.name}` }).click(), 'pv-c001.pdf')));
   expect(pv).toContain(first.name);
+  // The deviation annex, in words: member 3's refused decryption, by name, with the reason; its code only in the details.
+  expect(pv).toContain('le jeton présenté pour Inès Benali (membre n° 3) a été refusé');
+  expect(pv).toContain('Motif');
   const summary = watermarkedEverywhere(await download(page, () => page.getByRole('button', { name: 'Télécharger : Synthèse nationale' }).click(), 'synthese.pdf'));
   expect(summary).toContain(sample.constituencies[129]!.name);
 
