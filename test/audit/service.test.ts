@@ -65,7 +65,7 @@ describe('the projector follows the ceremony this session conducts', () => {
     };
     const pending = enrol(1, '/media/a');
     await new Promise((r) => setTimeout(r, 150));
-    expect(value(await api.auditCurrentCeremony({})).running?.label).toEqual({ fr: 'Membre 1 : enrôlement du jeton', en: 'Member 1: token enrolment' });
+    expect(value(await api.auditCurrentCeremony({})).running?.label).toEqual({ fr: 'Membre 1\u00a0: enrôlement du jeton', en: 'Member 1: token enrolment' });
     value(await pending);
     shown = value(await api.auditCurrentCeremony({}));
     expect(shown.running).toBeNull();

@@ -66,7 +66,7 @@ describe('one step at a time on a ceremony folder', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
     const message = !refused.ok ? refused.error.message : { fr: '', en: '' };
     expect(message.fr).toContain('une autre fenêtre ou instance de Sceau sur ce poste');
-    expect(message.fr).toContain('« Clôture du premier tour »');
+    expect(message.fr).toContain('«\u00a0Clôture du premier tour\u00a0»');
     expect(message.fr).toContain(`fichier caché ${LOCK_FILE}`);
     expect(message.en).toContain('another window or instance of Sceau on this machine');
     // Refused before anything was written; the view still opens (read as it stands).
@@ -106,10 +106,10 @@ describe('one step at a time on a ceremony folder', () => {
     );
     const foreign = await acquireFolderLock(folder, label);
     expect(foreign).toMatchObject({ ok: false, error: { code: 'ceremony.locked' } });
-    expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe »');
+    expect(!foreign.ok && foreign.error.message.fr).toContain('«\u00a0poste-du-greffe\u00a0»');
     expect(!foreign.ok && foreign.error.message.en).toContain(LOCK_FILE);
     // Since when, as a PV writes a date (Paris time, whatever the machine's zone), in both languages.
-    expect(!foreign.ok && foreign.error.message.fr).toContain('« poste-du-greffe » depuis le 4 décembre 2026 à 9 h, heure de Paris (étape en cours');
+    expect(!foreign.ok && foreign.error.message.fr).toContain('«\u00a0poste-du-greffe\u00a0» depuis le 4 décembre 2026 à 9 h, heure de Paris (étape en cours');
     expect(!foreign.ok && foreign.error.message.en).toContain('"poste-du-greffe" since 4 December 2026 at 09:00, Paris time (step running');
     // This machine, but another boot (the holder died with the machine): stale, proven, taken over.
     writeFileSync(

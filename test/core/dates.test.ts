@@ -72,7 +72,7 @@ describe('timeOfDay, periodInWords, utcText', () => {
     expect(dayInWords('2026-11-30T23:05:00Z', 'fr')).toBe('1er décembre 2026');
     expect(dayInWords('2026-11-30T23:05:00Z', 'en')).toBe('1 December 2026');
     expect(dayInWords('2026-11-30T22:59:59Z', 'fr')).toBe('30 novembre 2026');
-    expect(dayInWords('hier', 'fr')).toBe('date illisible (« hier »)');
+    expect(dayInWords('hier', 'fr')).toBe('date illisible («\u00a0hier\u00a0»)');
   });
 
   it('writes a time of day with seconds by default, without when asked', () => {
@@ -93,7 +93,7 @@ describe('timeOfDay, periodInWords, utcText', () => {
     expect(sinceDate('2026-12-04T08:00:00.000Z', 'en')).toBe('since 4 December 2026 at 09:00, Paris time');
     expect(sinceDate('2026-07-01T12:30:05Z', 'fr', { seconds: true })).toBe('depuis le 1er juillet 2026 à 14 h 30 min 05 s, heure de Paris');
     expect(sinceDate('2026-10-25T00:30:00Z', 'en')).toBe('since 25 October 2026 at 02:30, Paris summer time (UTC+2)');
-    expect(sinceDate('hier', 'fr')).toBe('depuis une date illisible (« hier »)');
+    expect(sinceDate('hier', 'fr')).toBe('depuis une date illisible («\u00a0hier\u00a0»)');
     expect(sinceDate(new Date(Number.NaN), 'en')).toBe('since an unreadable date');
   });
 
@@ -106,7 +106,7 @@ describe('timeOfDay, periodInWords, utcText', () => {
     expect(timeInColumn('2026-12-04T23:30:00Z', '2026-12-04T22:30:00Z', 'en')).toBe('5 December 2026, 00:30:00');
     // After an unreadable time the day is said again; an unreadable time says so.
     expect(timeInColumn('2026-12-04T13:31:10Z', 'x', 'fr')).toBe('4 décembre 2026, 14 h 31 min 10 s');
-    expect(timeInColumn('x', null, 'fr')).toBe('heure illisible (« x »)');
+    expect(timeInColumn('x', null, 'fr')).toBe('heure illisible («\u00a0x\u00a0»)');
   });
 
   it('gives the exact instant in UTC as the record writes it', () => {
@@ -135,12 +135,12 @@ describe('an instant that cannot be read', () => {
   });
 
   it('says so in words, quoting what was given, never "Invalid Date" nor "NaN"', () => {
-    expect(onDate('demain', 'fr')).toBe('à une date illisible (« demain »)');
+    expect(onDate('demain', 'fr')).toBe('à une date illisible («\u00a0demain\u00a0»)');
     expect(onDate('demain', 'en')).toBe('at an unreadable date ("demain")');
-    expect(timeOfDay('2026-02-30T10:00:00Z', 'fr')).toBe('heure illisible (« 2026-02-30T10:00:00Z »)');
+    expect(timeOfDay('2026-02-30T10:00:00Z', 'fr')).toBe('heure illisible («\u00a02026-02-30T10:00:00Z\u00a0»)');
     expect(timeOfDay(Number.NaN, 'en')).toBe('unreadable time');
     expect(onDate(8.64e15 + 1, 'en')).toBe('at an unreadable date ("8640000000000001")');
-    expect(periodInWords('2026-12-01T08:00:00Z', 'x', 'fr')).toBe('période illisible (« 2026-12-01T08:00:00Z » – « x »)');
+    expect(periodInWords('2026-12-01T08:00:00Z', 'x', 'fr')).toBe('période illisible («\u00a02026-12-01T08:00:00Z\u00a0» – «\u00a0x\u00a0»)');
     for (const lang of ['fr', 'en'] as const) {
       const invalid = onDate(new Date(Number.NaN), lang);
       expect(invalid).toBe(lang === 'fr' ? 'à une date illisible' : 'at an unreadable date');

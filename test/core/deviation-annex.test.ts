@@ -117,7 +117,7 @@ describe('a deviation in words', () => {
     expect(at('2026-10-25T01:30:00.000Z').en).toMatch(/^On 25 October 2026 at 02:30, Paris winter time \(UTC\+1\), /);
     // The first of the month is "1er"; an unreadable time says so, never "Invalid Date".
     expect(at('2026-11-30T23:05:00.000Z').fr).toMatch(/^Le 1er décembre 2026 à 0 h 05, heure de Paris, /);
-    expect(at('pas une date').fr).toMatch(/^À une date illisible \(« pas une date »\), /);
+    expect(at('pas une date').fr).toMatch(/^À une date illisible \(«\u00a0pas une date\u00a0»\), /);
   });
 });
 

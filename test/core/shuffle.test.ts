@@ -188,7 +188,7 @@ describe('shuffle and proof of shuffle', () => {
       const r1 = verifyProof({ ...p, s1: plus(p.s1) });
       expect(code(r1)).toBe('shuffle.equation.t1');
       expect(r1.ok ? undefined : r1.error.message).toEqual({
-        fr: "La preuve de mélange est invalide : l'équation t1 ne tient pas.",
+        fr: "La preuve de mélange est invalide\u00a0: l'équation t1 ne tient pas.",
         en: 'The shuffle proof is invalid: equation t1 does not hold.',
       });
       expect(code(verifyProof({ ...p, s2: plus(p.s2) }))).toBe('shuffle.equation.t2');

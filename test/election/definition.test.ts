@@ -112,7 +112,7 @@ describe('election definition', () => {
       {
         code: 'definition.threshold-all',
         message: {
-          fr: expect.stringMatching(/t = n = 3 .*un seul absent.*bloquera le dépouillement.*2 au plus/),
+          fr: expect.stringMatching(/t = n = 3\u00a0: .*un seul absent.*bloquera le dépouillement.*2 au plus/),
           en: expect.stringMatching(/t = n = 3: .*single absent one.*block the tally.*2 or less/),
         },
       },

@@ -74,7 +74,7 @@ describe("the platform's public-key file", () => {
     expect(refusal({ ...good, format: 'sceau/election/v1' })).toMatchObject({ code: 'platform-public-key.format', fr: expect.stringMatching(/sceau\/platform-public-key\/v1/) });
     expect(refusal({ ...good, comment: 'x' })).toMatchObject({
       code: 'platform-public-key.format',
-      fr: expect.stringMatching(/champ inconnu « comment »/),
+      fr: expect.stringMatching(/champ inconnu «\u00a0comment\u00a0»/),
       en: expect.stringMatching(/unknown field "comment"/),
     });
     const noName: Record<string, unknown> = { ...good };

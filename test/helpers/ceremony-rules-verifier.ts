@@ -108,7 +108,7 @@ async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: u
   }
 }
 
-const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant\u00a0: ${file}.`, `Missing file: ${file}.`, file);
 
 export async function verifyWithCeremonyRules(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const pool = options.pool ?? new WorkerPool();
@@ -181,7 +181,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       if (replay.value.state.phase !== 'closed') {
         report.fail(
           'ceremony.not-closed',
-          `La cérémonie des clés n'est pas close (étape : ${replay.value.state.phase}).`,
+          `La cérémonie des clés n'est pas close (étape\u00a0: ${replay.value.state.phase}).`,
           `The key ceremony is not closed (step: ${replay.value.state.phase}).`,
           RECORD_FILES.keyCeremony,
         );
@@ -246,7 +246,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
     if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
     else if (order.value.phase !== 'closed') {
-      report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape : ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
+      report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape\u00a0: ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
     }
     // The tally starts from this key ceremony, and no other.
     const open = tallyEntries.find((e) => e.type === 'tally.open');
@@ -325,7 +325,7 @@ function isRecordDefinition(report: Report, fpHex: string, transcripts: readonly
   const theirs = [...new Set(origins)].join(', ');
   report.fail(
     'definition.changed',
-    `${RECORD_FILES.definition} n'est pas la définition de ce dossier de preuve : son empreinte est ${fpHex}, les journaux partent de ${theirs}. Il a été modifié ou remplacé après les cérémonies ; tout le reste en dépend : la vérification s'arrête là.`,
+    `${RECORD_FILES.definition} n'est pas la définition de ce dossier de preuve\u00a0: son empreinte est ${fpHex}, les journaux partent de ${theirs}. Il a été modifié ou remplacé après les cérémonies\u00a0; tout le reste en dépend\u00a0: la vérification s'arrête là.`,
     `${RECORD_FILES.definition} is not this record's definition: its fingerprint is ${fpHex}, the transcripts start from ${theirs}. It was changed or replaced after the ceremonies; everything else depends on it: verification stops here.`,
     RECORD_FILES.definition,
   );
@@ -368,7 +368,7 @@ async function plainListing(report: Report, dir: string): Promise<RecordListing 
     const k = IRREGULAR[kind];
     report.fail(
       'record.not-regular',
-      `« ${path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
+      `«\u00a0${path}\u00a0» est ${k.fr}, pas un fichier ordinaire\u00a0: un dossier de preuve ne contient que des fichiers et des dossiers ordinaires\u00a0; la vérification s'arrête là.`,
       `"${path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
       path,
     );
@@ -403,13 +403,13 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
     }
   }
   for (const path of present) {
-    if (!listed.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste : ${path}.`, `File not in the manifest: ${path}.`, path);
+    if (!listed.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste\u00a0: ${path}.`, `File not in the manifest: ${path}.`, path);
   }
   // A folder is part of the record through the files listed in it; `tally` may be empty (no constituency with a ballot).
   const folders = listedFolders(listed.keys());
   for (const path of listing.folders) {
     if (!folders.has(path) && path !== RECORD_FILES.tallyDir)
-      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${path}.`, `Folder with no file the manifest lists: ${path}.`, path);
+      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier\u00a0: ${path}.`, `Folder with no file the manifest lists: ${path}.`, path);
   }
 }
 
@@ -421,7 +421,7 @@ async function checkManifest(report: Report, dir: string, text: string | undefin
 function checkKnownFiles(report: Report, files: readonly string[], def: ElectionDefinition): void {
   const known = new Set<string>([...Object.values(RECORD_FILES).filter((f) => f !== RECORD_FILES.tallyDir), ...def.constituencies.map((c) => tallyFile(c.id))]);
   for (const path of files) {
-    if (!known.has(path)) report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve : ${path}.`, `File unknown to the record's format: ${path}.`, path);
+    if (!known.has(path)) report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve\u00a0: ${path}.`, `File unknown to the record's format: ${path}.`, path);
   }
 }
 
@@ -546,7 +546,7 @@ async function checkLists(report: Report, dir: string, imp: ImportResult): Promi
       }
       seen[v.line] = 1;
       if (accepting && e.status === 'rejected') {
-        report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu : ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
+        report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu\u00a0: ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
       } else if (!accepting && e.status === 'accepted') {
         report.fail('import.wrongly-rejected', 'Bulletin valide écarté à tort.', 'Valid ballot wrongly rejected.', urnAt(v.line, e.id));
       } else if (accepting && e.status === 'accepted' && (v.receipt !== e.receipt || v.id !== e.id || v.constituency !== e.constituency)) {
@@ -841,7 +841,7 @@ async function checkResults(
       report.fail('results.constituency', `PV manquant, hors d'ordre ou mal formé pour ${c.id}.`, `PV missing, out of order or malformed for ${c.id}.`, where);
       return;
     }
-    for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id} : ${a.fr}.`, `${c.id}: ${a.en}.`, where);
+    for (const a of pvArithmetic(pv)) report.fail(a.code, `${c.id}\u00a0: ${a.fr}.`, `${c.id}: ${a.en}.`, where);
     if (imp !== undefined) {
       const accepted = imp.accepted.get(c.id)!.count;
       const decoded = decodedBy.get(c.id) ?? (accepted === 0 ? [] : undefined);
@@ -851,7 +851,7 @@ async function checkResults(
           if (pv[field] !== expected[field])
             report.fail(
               'count.mismatch',
-              `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
+              `${c.id}\u00a0: ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
               `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`,
               `${where} ${field}`,
             );
@@ -860,12 +860,12 @@ async function checkResults(
           if (pv.votes[k] !== n)
             report.fail(
               'count.mismatch',
-              `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
+              `${c.id}\u00a0: voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
               `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`,
               `${where} votes[${k}]`,
             );
         });
-        if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id} : nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
+        if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id}\u00a0: nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
       }
       const decrypting = membersBy.get(c.id);
       if (decrypting !== undefined && present.some((m) => !decrypting.includes(m))) {
@@ -890,7 +890,7 @@ async function checkResults(
       if (key === undefined) {
         report.fail(
           'results.signature',
-          `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`,
+          `Aucune clé d'identité connue pour le membre ${m}\u00a0: sa signature du PV de ${c.id} ne peut être vérifiée.`,
           `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`,
           `${where} member ${m}`,
         );

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PdfWriter, winAnsi } from '../../src/core/report/pdf-writer.js';
 
@@ -18,5 +19,16 @@ describe('winAnsi: what the standard PDF fonts can draw', () => {
     w.heading('Membre\u0000 Ł\t1');
     w.text('Nom\r\navec\u0007 contrôle');
     await expect(w.save()).resolves.toBeInstanceOf(Uint8Array);
+  });
+});
+
+describe('lines of French text', () => {
+  it('never break at a non-breaking space: no line starts with ":" or ";" or "?" or "!", none ends inside « »', async () => {
+    const w = await PdfWriter.create('Typographie', 'pied');
+    const sentence = 'Empreinte de l’élection\u00a0: 3f2a\u00a0; motif\u00a0? «\u00a0Répétition générale\u00a0» fin\u00a0! ';
+    for (const indent of [0, 37, 113, 251, 330]) w.text(sentence.repeat(12), { size: 9, indent });
+    const lines = execFileSync('pdftotext', ['-raw', '-', '-'], { input: await w.save(), encoding: 'utf8' }).split('\n');
+    expect(lines.length).toBeGreaterThan(40);
+    expect(lines.filter((l) => /^\s*[:;?!»]/.test(l) || /«\s*$/.test(l))).toEqual([]);
   });
 });

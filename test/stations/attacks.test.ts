@@ -129,7 +129,7 @@ describe('a compromised workstation', () => {
     expect(mixed.ok).toBe(false);
     if (!mixed.ok) {
       expect(mixed.error.code).toMatch(/^shuffle\./);
-      expect(mixed.error.message.fr).toContain('Le mélange 1 de c001 ne passe pas sa preuve : ce poste ne mélange pas.');
+      expect(mixed.error.message.fr).toContain('Le mélange 1 de c001 ne passe pas sa preuve\u00a0: ce poste ne mélange pas.');
     }
   }, 120_000);
 

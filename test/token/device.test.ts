@@ -60,7 +60,7 @@ describe('a token protected by the member’s card', () => {
   it('asks for the card when none is given, and refuses another card', async () => {
     const { text } = await deviceToken();
     const none = expectFailure(await openToken(text, PIN, { fingerprint: FP }, FAST), 'token.device.required');
-    expect(none.fr).toContain('« Carte 0001 » (n° 0001)');
+    expect(none.fr).toContain('«\u00a0Carte 0001\u00a0» (n° 0001)');
     const other = softCard('0002', 8);
     expectFailure(await openToken(text, PIN, { fingerprint: FP }, { ...FAST, device: other }), 'token.device.other');
     expect(other.tries).toBe(0);

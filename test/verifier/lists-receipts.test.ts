@@ -103,7 +103,7 @@ async function checkReceiptsWhole(report: Report, dir: string, entries: readonly
   try {
     text = readFileSync(join(dir, name), 'utf8');
   } catch {
-    return report.fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
+    return report.fail('record.file-missing', `Fichier manquant\u00a0: ${name}.`, `Missing file: ${name}.`, name);
   }
   const expected = receiptsText([...imp.accepted.values()].flatMap((l) => receiptsOf(l.receipts).map(written)));
   if (text !== expected) {

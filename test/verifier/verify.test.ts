@@ -287,7 +287,7 @@ describe('every kind of tampering is detected and named', () => {
       const f = r.failures.filter((x) => x.code === 'record.not-regular');
       expect(f.map((x) => x.where)).toEqual([path]);
       expect(f[0]!.message.en).toContain(`"${path}"`);
-      expect(f[0]!.message.fr).toContain(`« ${path} »`);
+      expect(f[0]!.message.fr).toContain(`«\u00a0${path}\u00a0»`);
       expect(f[0]!.message.en).toMatch(kind);
       expect(r.ok).toBe(false);
       expect(r.electionFingerprint).toBeNull();

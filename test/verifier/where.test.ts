@@ -11,7 +11,7 @@ describe('where the steps ran: rehearsals', () => {
     const w = whereStepsRan([session(null)], [session(override)]);
     expect(w.rehearsals).toEqual([{ ceremony: 'tally', ...override }]);
     const words = whereInWords(w);
-    expect(words.fr[0]).toMatch(/^RÉPÉTITION : .*répétition du 3 décembre.*la présidente/);
+    expect(words.fr[0]).toMatch(/^RÉPÉTITION\u00a0: .*répétition du 3 décembre.*la présidente/);
     expect(words.en[0]).toMatch(/^REHEARSAL: /);
   });
 

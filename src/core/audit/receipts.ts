@@ -45,11 +45,15 @@ function receiptFormatFailure(input: string): Result<never> {
   if (OLD_RECEIPT.test(input.toLowerCase().replace(/[\s-]/g, ''))) {
     return fail(
       'receipt.old-format',
-      `Ce code a 20 chiffres hexadécimaux : c'est un reçu de l'ancien format (80 bits), qui n'est plus accepté. Un reçu compte 32 chiffres hexadécimaux en huit groupes de quatre (par ex. ${EXAMPLE}) : vérifiez le reçu et l'élection.`,
+      `Ce code a 20 chiffres hexadécimaux\u00a0: c'est un reçu de l'ancien format (80 bits), qui n'est plus accepté. Un reçu compte 32 chiffres hexadécimaux en huit groupes de quatre (par ex. ${EXAMPLE})\u00a0: vérifiez le reçu et l'élection.`,
       `This code has 20 hexadecimal digits: it is a receipt of the old format (80 bits), which is no longer accepted. A receipt has 32 hexadecimal digits in eight groups of four (e.g. ${EXAMPLE}): check the receipt and the election.`,
     );
   }
-  return fail('receipt.format', `Code de reçu invalide : 32 chiffres hexadécimaux sont attendus (par ex. ${EXAMPLE}).`, `Invalid receipt code: 32 hexadecimal digits are expected (e.g. ${EXAMPLE}).`);
+  return fail(
+    'receipt.format',
+    `Code de reçu invalide\u00a0: 32 chiffres hexadécimaux sont attendus (par ex. ${EXAMPLE}).`,
+    `Invalid receipt code: 32 hexadecimal digits are expected (e.g. ${EXAMPLE}).`,
+  );
 }
 
 async function* lines(path: string): AsyncGenerator<{ line: number; text: string }> {
@@ -70,7 +74,7 @@ function parse(text: string): Record<string, unknown> | undefined {
   }
 }
 
-const unreadable = (file: string): Result<never> => fail('receipt.record', `Registre illisible : ${file} manque ou est mal formé.`, `Unreadable record: ${file} is missing or malformed.`, file);
+const unreadable = (file: string): Result<never> => fail('receipt.record', `Registre illisible\u00a0: ${file} manque ou est mal formé.`, `Unreadable record: ${file} is missing or malformed.`, file);
 
 /** Looks a receipt code up in the record folder `dir`. */
 export async function lookUpReceipt(dir: string, input: string): Promise<Result<ReceiptAnswer>> {

@@ -34,7 +34,7 @@ import type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKi
 export type { EntryCheck, EntryVerdict, ReplayedEntry, ReplayedSession, ReplayKind, TranscriptReplay } from './types.js';
 
 function failure(code: AuditFailureCode, line: number, where: string, fr: string, en: string): Failure {
-  return AUDIT_FAILURES.failure(code, `Ligne ${line} : ${fr}`, `Line ${line}: ${en}`, where);
+  return AUDIT_FAILURES.failure(code, `Ligne ${line}\u00a0: ${fr}`, `Line ${line}: ${en}`, where);
 }
 
 /** One entry's ceremony rule, applied to a state the replay folds along. */
@@ -103,7 +103,13 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
     const isTorn = torn && i === lines.length - 1;
     if (e === undefined || isTorn) {
       const why = isTorn
-        ? failure('transcript.torn', line, where, "ligne incomplète (écriture interrompue) : elle n'est pas prise en compte.", 'incomplete line (interrupted write): it is not taken into account.')
+        ? failure(
+            'transcript.torn',
+            line,
+            where,
+            "ligne incomplète (écriture interrompue)\u00a0: elle n'est pas prise en compte.",
+            'incomplete line (interrupted write): it is not taken into account.',
+          )
         : failure('transcript.malformed', line, where, "la ligne n'est pas une entrée bien formée.", 'the line is not a well-formed entry.');
       entries.push({
         line,
@@ -145,7 +151,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
       link = {
         name: 'link',
         status: 'failed',
-        failure: failure('transcript.link', line, where, 'la ligne précédente est illisible : le lien ne peut pas être vérifié.', 'the previous line is unreadable: the link cannot be checked.'),
+        failure: failure('transcript.link', line, where, 'la ligne précédente est illisible\u00a0: le lien ne peut pas être vérifié.', 'the previous line is unreadable: the link cannot be checked.'),
       };
     } else if (e.prev !== previousHash) {
       link = {
@@ -158,7 +164,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
                 'transcript.link',
                 line,
                 where,
-                `« prev » n'est pas l'empreinte de la ligne ${line - 1} telle qu'elle est : la ligne ${line - 1} a été modifiée, ou une entrée supprimée ou insérée.`,
+                `«\u00a0prev\u00a0» n'est pas l'empreinte de la ligne ${line - 1} telle qu'elle est\u00a0: la ligne ${line - 1} a été modifiée, ou une entrée supprimée ou insérée.`,
                 `"prev" is not the hash of line ${line - 1} as it stands: line ${line - 1} was altered, or an entry removed or inserted.`,
               ),
       };
@@ -176,7 +182,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
           'transcript.actor',
           line,
           where,
-          `auteur inconnu « ${e.actor} » (aucune clé enregistrée avant cette entrée).`,
+          `auteur inconnu «\u00a0${e.actor}\u00a0» (aucune clé enregistrée avant cette entrée).`,
           `unknown actor "${e.actor}" (no key registered before this entry).`,
         ),
       };
@@ -213,7 +219,7 @@ export function replayWith(def: ElectionDefinition, text: string, kind: ReplayKi
       : {
           name: 'rule',
           status: 'failed',
-          failure: { code: applied.error.code, message: { fr: `Ligne ${line} : ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where },
+          failure: { code: applied.error.code, message: { fr: `Ligne ${line}\u00a0: ${stripPrefix(applied.error.message.fr)}`, en: `Line ${line}: ${stripPrefix(applied.error.message.en)}` }, where },
         };
 
     const proofs = state === undefined ? undefined : proofsCheck(state, e, applied.ok, line, where);
@@ -280,7 +286,7 @@ function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: bool
             failure: {
               code: r.error.code,
               message: {
-                fr: `Ligne ${line} : ${r.error.message.fr} Le membre ${j} est disqualifié par le résultat.`,
+                fr: `Ligne ${line}\u00a0: ${r.error.message.fr} Le membre ${j} est disqualifié par le résultat.`,
                 en: `Line ${line}: ${r.error.message.en} Member ${j} is disqualified by the result.`,
               },
               where,
@@ -293,7 +299,7 @@ function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: bool
       const rejected = verdicts.find((v) => v.verdict === 'rejected');
       const note = { fr: verdicts.map((v) => v.message.fr).join(' '), en: verdicts.map((v) => v.message.en).join(' ') };
       return rejected
-        ? { name: 'proofs', status: 'failed', failure: { code: rejected.code, message: { fr: `Ligne ${line} : ${rejected.message.fr}`, en: `Line ${line}: ${rejected.message.en}` }, where } }
+        ? { name: 'proofs', status: 'failed', failure: { code: rejected.code, message: { fr: `Ligne ${line}\u00a0: ${rejected.message.fr}`, en: `Line ${line}: ${rejected.message.en}` }, where } }
         : { name: 'proofs', status: 'passed', note };
     }
   } catch (e) {
@@ -306,7 +312,7 @@ function proofsCheck(state: KeyCeremonyState, e: TranscriptEntry, accepted: bool
 
 /** The fold's messages start with "Journal, entrée k (type) : "; the replay names the line itself. */
 function stripPrefix(message: string): string {
-  return message.replace(/^(Journal, entrée|Transcript, entry) \d+ \([^)]*\) ?: /, '');
+  return message.replace(/^(Journal, entrée|Transcript, entry) \d+ \([^)]*\)\u00a0?: /, '');
 }
 
 /**
@@ -331,7 +337,7 @@ export async function replayFolder(folder: string): Promise<Result<TranscriptRep
   if (record !== undefined) return ok(replayTranscriptText(def.value, record, 'election-record', { folder, file: RECORD_FILES.keyCeremony }));
   return fail(
     'audit.no-transcript',
-    `Aucun journal dans ${folder} : ni ${FILES.transcript} (dossier de cérémonie) ni ${RECORD_FILES.keyCeremony} (registre d'élection).`,
+    `Aucun journal dans ${folder}\u00a0: ni ${FILES.transcript} (dossier de cérémonie) ni ${RECORD_FILES.keyCeremony} (registre d'élection).`,
     `No transcript in ${folder}: neither ${FILES.transcript} (ceremony folder) nor ${RECORD_FILES.keyCeremony} (election record).`,
     folder,
   );

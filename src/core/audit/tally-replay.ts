@@ -232,7 +232,7 @@ export async function replayRecordTally(dir: string): Promise<Result<TranscriptR
   if (keyCeremony.value.kind !== 'election-record') {
     return fail(
       'audit.not-record',
-      `${dir} est un dossier de cérémonie, pas un registre d'élection : il n'a pas de journal de dépouillement.`,
+      `${dir} est un dossier de cérémonie, pas un registre d'élection\u00a0: il n'a pas de journal de dépouillement.`,
       `${dir} is a ceremony folder, not an election record: it has no tally transcript.`,
       dir,
     );

@@ -56,7 +56,7 @@ export class VerifyJobs {
 
   start(folder: string): Result<{ job: string }> {
     if (!isAbsolute(folder)) return fail('verify.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
-    if (!existsSync(folder)) return fail('verify.folder', `Dossier introuvable : ${folder}.`, `Folder not found: ${folder}.`, folder);
+    if (!existsSync(folder)) return fail('verify.folder', `Dossier introuvable\u00a0: ${folder}.`, `Folder not found: ${folder}.`, folder);
     const t = this.now();
     const job: Job = { id: randomUUID(), folder, started: t, phase: 'manifest', phaseStarted: t, done: 0, total: 1, keyCeremonyHead: null, sessions: [] };
     this.#jobs.set(job.id, job);
@@ -80,7 +80,7 @@ export class VerifyJobs {
       })
       .catch((e: unknown) => {
         this.onBug(e);
-        job.failure = failure('internal', 'Erreur interne du vérificateur ; elle a été journalisée.', 'Internal error of the verifier; it has been logged.');
+        job.failure = failure('internal', 'Erreur interne du vérificateur\u00a0; elle a été journalisée.', 'Internal error of the verifier; it has been logged.');
       })
       .finally(() => {
         job.finished = this.now();

@@ -29,7 +29,7 @@ export async function verifyReportPdf(input: VerifyPdfInput): Promise<Uint8Array
   w.text('Rapport de vérification du registre de l’élection', { font: 'bold', size: 18 });
   w.text('Election record verification report', { size: 12, color: [0.25, 0.25, 0.25] });
   w.space(6);
-  w.text(`Dossier / folder : ${report.record}`);
+  w.text(`Dossier / folder\u00a0: ${report.record}`);
   dateLines(w, { made: input.generatedAt });
   w.heading(report.ok ? 'VALIDE — toutes les vérifications tiennent / VALID — every check holds' : `INVALIDE / INVALID — ${failuresText(report.failures.length)}`, 14);
 

@@ -111,18 +111,18 @@ export function writeFailure(path: string, e: unknown): Result<never> {
   if (isNoSpace(e)) {
     return fail(
       'file.no-space',
-      `Plus de place sur le support pour écrire ${path} : rien n'a été enregistré par cette étape. Libérez de la place (ou changez de support), puis recommencez l'étape.`,
+      `Plus de place sur le support pour écrire ${path}\u00a0: rien n'a été enregistré par cette étape. Libérez de la place (ou changez de support), puis recommencez l'étape.`,
       `No space left on the medium to write ${path}: nothing was recorded by this step. Free some space (or use another medium), then do the step again.`,
       path,
     );
   }
-  return fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
+  return fail('file.write', `Écriture de ${path} impossible\u00a0: ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
 }
 
 function readBackFailure(path: string): Result<never> {
   return fail(
     'file.read-back',
-    `Le fichier ${path} relu ne correspond pas à ce qui a été écrit : support défectueux ou plein.`,
+    `Le fichier ${path} relu ne correspond pas à ce qui a été écrit\u00a0: support défectueux ou plein.`,
     `The file ${path} read back differs from what was written: faulty or full medium.`,
     path,
   );
@@ -315,7 +315,7 @@ export async function renameDurable(from: string, to: string): Promise<Result<vo
 function changedFailure(path: string): Result<never> {
   return fail(
     'file.changed',
-    `Le fichier ${path} a changé depuis sa dernière lecture : rien n'a été écrit. Rouvrez la cérémonie.`,
+    `Le fichier ${path} a changé depuis sa dernière lecture\u00a0: rien n'a été écrit. Rouvrez la cérémonie.`,
     `The file ${path} changed since it was last read: nothing was written. Open the ceremony again.`,
     path,
   );

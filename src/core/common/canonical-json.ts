@@ -34,7 +34,7 @@ function canonicalAt(value: unknown, depth: number): string {
 }
 
 function notCanonical(fr: string, en: string): InputError {
-  return inputError('json.canonical', `Valeur non représentable en JSON canonique : ${fr}.`, `Value not representable as canonical JSON: ${en}.`);
+  return inputError('json.canonical', `Valeur non représentable en JSON canonique\u00a0: ${fr}.`, `Value not representable as canonical JSON: ${en}.`);
 }
 
 /** The UTF-8 bytes of a value's canonical JSON: what is hashed (a work file holds exactly these). */

@@ -111,7 +111,7 @@ function quoted(at: Instant, lang: DateLang): string {
   if (textless(at)) return '?';
   const text = String(at);
   const cut = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
-  return lang === 'fr' ? `« ${cut} »` : `"${cut}"`;
+  return lang === 'fr' ? `«\u00a0${cut}\u00a0»` : `"${cut}"`;
 }
 
 /** " (« … »)" after the words "date illisible", nothing when textless. */

@@ -233,7 +233,7 @@ function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
   const from = since(h.since);
   const who = here
     ? { fr: 'une autre fenêtre ou instance de Sceau sur ce poste', en: 'another window or instance of Sceau on this machine' }
-    : { fr: `Sceau sur le poste « ${h.host} »`, en: `Sceau on the machine "${h.host}"` };
+    : { fr: `Sceau sur le poste «\u00a0${h.host}\u00a0»`, en: `Sceau on the machine "${h.host}"` };
   const then = here
     ? {
         fr: `attendez la fin de cette étape, ou fermez l'autre Sceau, puis recommencez. Si aucun autre Sceau n'est ouvert sur ce poste, supprimez le fichier caché ${LOCK_FILE} de ce dossier, puis recommencez`,
@@ -245,7 +245,7 @@ function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
       };
   return fail(
     'ceremony.locked',
-    `Ce dossier est utilisé par ${who.fr} ${from.fr} (étape en cours « ${h.step.fr} ») : ${then.fr}.`,
+    `Ce dossier est utilisé par ${who.fr} ${from.fr} (étape en cours «\u00a0${h.step.fr}\u00a0»)\u00a0: ${then.fr}.`,
     `This folder is in use by ${who.en} ${from.en} (step running "${h.step.en}"): ${then.en}.`,
     folder,
   );
@@ -254,7 +254,7 @@ function heldBy(h: LockHolder, folder: string, here: boolean): Result<never> {
 function busyUnknown(folder: string): Result<never> {
   return fail(
     'ceremony.locked',
-    'Ce dossier est utilisé par une autre instance de Sceau : recommencez dans un instant.',
+    'Ce dossier est utilisé par une autre instance de Sceau\u00a0: recommencez dans un instant.',
     'This folder is in use by another instance of Sceau: try again in a moment.',
     folder,
   );
@@ -272,7 +272,7 @@ export async function acquireFolderLock(folder: string, step: Bilingual): Promis
     try {
       created = await createExclusive(path, `${JSON.stringify(holder)}\n`, true);
     } catch (e) {
-      return fail('file.write', `Impossible de verrouiller le dossier ${folder} : ${String(e)}`, `Cannot lock the folder ${folder}: ${String(e)}`, folder);
+      return fail('file.write', `Impossible de verrouiller le dossier ${folder}\u00a0: ${String(e)}`, `Cannot lock the folder ${folder}: ${String(e)}`, folder);
     }
     if (created) return ok(lockOf(path, holder.nonce));
     const found = await inspect(path);

@@ -8,7 +8,7 @@ import { inputError } from './failures.js';
 export type Validator<T> = (value: unknown, where: string) => T;
 
 function reject(where: string, fr: string, en: string): never {
-  throw inputError('argument.invalid', `Argument invalide : ${fr}.`, `Invalid argument: ${en}.`, where);
+  throw inputError('argument.invalid', `Argument invalide\u00a0: ${fr}.`, `Invalid argument: ${en}.`, where);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -119,6 +119,6 @@ export function validate<T>(validator: Validator<T>, value: unknown, where: stri
     const { code, message } = e.failure;
     // The wording `reject` wraps each reason in, taken off again.
     const reason = (text: string, prefix: string) => (text.startsWith(prefix) && text.endsWith('.') ? text.slice(prefix.length, -1) : text);
-    return { ok: false, error: { code, message: { fr: reason(message.fr, 'Argument invalide : '), en: reason(message.en, 'Invalid argument: ') }, where: e.failure.where ?? where } };
+    return { ok: false, error: { code, message: { fr: reason(message.fr, 'Argument invalide\u00a0: '), en: reason(message.en, 'Invalid argument: ') }, where: e.failure.where ?? where } };
   }
 }

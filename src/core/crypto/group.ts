@@ -167,6 +167,8 @@ export function scalarFromHex(hex: string, where = 'scalar'): bigint {
   return scalarFromBytes(hexOf32(hex, where), where);
 }
 
+// french-spacing: keep. The decoder's messages are part of the DKG result's reasons, fixed byte for byte
+// with ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 function hexOf32(hex: unknown, where: string): Uint8Array {
   if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
     throw inputError('hex.format', 'Attendu : 64 chiffres hexadécimaux minuscules.', 'Expected 64 lower-case hexadecimal digits.', where);

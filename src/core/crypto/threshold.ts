@@ -180,7 +180,7 @@ function qualifiedKey(dkg: ElectionDecryptionKeys, member: number): Result<Point
   if (!dkg.qualified.includes(member) || key === undefined) {
     return fail(
       'decryption.not-qualified',
-      `Le membre ${member} n'appartient pas à l'ensemble qualifié de la génération de clé (${dkg.qualified.join(', ')}) : son déchiffrement partiel est refusé.`,
+      `Le membre ${member} n'appartient pas à l'ensemble qualifié de la génération de clé (${dkg.qualified.join(', ')})\u00a0: son déchiffrement partiel est refusé.`,
       `Member ${member} is not in the key generation's qualified set (${dkg.qualified.join(', ')}): their partial decryption is refused.`,
       `member ${member}`,
     );

@@ -48,7 +48,7 @@ export function parseDiskutilList(xml: string): RawVolume[] {
   const root = dict(parsePlist(xml));
   const disks = root?.['AllDisksAndPartitions'];
   if (!Array.isArray(disks))
-    throw inputError('drives.parse', 'Sortie de diskutil inattendue (pas de « AllDisksAndPartitions »).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
+    throw inputError('drives.parse', 'Sortie de diskutil inattendue (pas de «\u00a0AllDisksAndPartitions\u00a0»).', 'Unexpected diskutil output (no "AllDisksAndPartitions").', 'diskutil');
   const out: RawVolume[] = [];
   for (const disk of disks.map(dict)) {
     if (disk === undefined) continue;

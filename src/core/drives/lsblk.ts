@@ -83,7 +83,7 @@ export function parseLsblk(text: string): Drive[] {
     throw inputError('drives.parse', 'Sortie de lsblk illisible (JSON invalide).', 'Unreadable lsblk output (invalid JSON).', 'lsblk');
   }
   const devices = (json as { blockdevices?: unknown } | null)?.blockdevices;
-  if (!Array.isArray(devices)) throw inputError('drives.parse', 'Sortie de lsblk inattendue (pas de « blockdevices »).', 'Unexpected lsblk output (no "blockdevices").', 'lsblk');
+  if (!Array.isArray(devices)) throw inputError('drives.parse', 'Sortie de lsblk inattendue (pas de «\u00a0blockdevices\u00a0»).', 'Unexpected lsblk output (no "blockdevices").', 'lsblk');
   const out: Drive[] = [];
   for (const disk of devices as Node[]) {
     if (!isRemovableDisk(disk)) continue;

@@ -16,7 +16,7 @@ interface Token {
 }
 
 function bad(fr: string, en: string): never {
-  throw inputError('drives.parse', `Plist de diskutil illisible : ${fr}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
+  throw inputError('drives.parse', `Plist de diskutil illisible\u00a0: ${fr}.`, `Unreadable diskutil plist: ${en}.`, 'diskutil');
 }
 
 function decodeEntities(s: string): string {

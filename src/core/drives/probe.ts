@@ -49,7 +49,7 @@ function probeFailure(command: string, e: unknown): Result<never> {
   const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   return fail(
     'drives.probe',
-    `Impossible de lister les supports amovibles (${command}) : ${why}. Vérifiez que l'outil du système est présent.`,
+    `Impossible de lister les supports amovibles (${command})\u00a0: ${why}. Vérifiez que l'outil du système est présent.`,
     `Cannot list removable drives (${command}): ${why}. Check that the system tool is present.`,
     command,
   );
@@ -166,7 +166,7 @@ async function osDrives(platform: NodeJS.Platform, run: CommandRunner): Promise<
     case 'win32':
       return tagged(GET_VOLUME_COMMAND, windowsDrives(run));
     default:
-      return fail('drives.unsupported', `Système non pris en charge pour lister les supports : ${platform}.`, `Listing drives is not supported on ${platform}.`, platform);
+      return fail('drives.unsupported', `Système non pris en charge pour lister les supports\u00a0: ${platform}.`, `Listing drives is not supported on ${platform}.`, platform);
   }
 }
 

@@ -46,15 +46,15 @@ export interface DriveList {
 
 const UNUSABLE: Record<UnusableCode, Bilingual> = {
   'drive.not-mounted': {
-    fr: 'Support non monté : ouvrez-le dans le gestionnaire de fichiers ou rebranchez-le, puis actualisez la liste.',
+    fr: 'Support non monté\u00a0: ouvrez-le dans le gestionnaire de fichiers ou rebranchez-le, puis actualisez la liste.',
     en: 'Drive not mounted: open it in the file manager or plug it in again, then refresh the list.',
   },
   'drive.read-only': {
-    fr: "Support en lecture seule : vérifiez le verrou d'écriture (cartes SD) ou choisissez un autre support.",
+    fr: "Support en lecture seule\u00a0: vérifiez le verrou d'écriture (cartes SD) ou choisissez un autre support.",
     en: 'Read-only drive: check the write-protect switch (SD cards) or choose another drive.',
   },
   'drive.no-filesystem': {
-    fr: 'Support sans système de fichiers : formatez-le (exFAT ou FAT32) sur un autre poste, ou choisissez-en un autre.',
+    fr: 'Support sans système de fichiers\u00a0: formatez-le (exFAT ou FAT32) sur un autre poste, ou choisissez-en un autre.',
     en: 'Drive without a file system: format it (exFAT or FAT32) on another computer, or choose another one.',
   },
 };

@@ -68,7 +68,7 @@ const MAX_TEXT = 500;
 // --- validation ---
 
 function bad(where: string, fr: string, en: string): never {
-  throw inputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
+  throw inputError('definition.invalid', `Définition de l'élection invalide\u00a0: ${fr}.`, `Invalid election definition: ${en}.`, where);
 }
 
 function obj(v: unknown, keys: readonly string[], optionalKeys: readonly string[], where: string): Record<string, unknown> {
@@ -120,7 +120,7 @@ function candidate(v: unknown, kind: ConstituencyKind, where: string): Candidate
 function constituency(v: unknown, where: string): Constituency {
   const o = obj(v, ['id', 'name', 'kind', 'registeredVoters', 'blankVote', 'candidates'], [], where);
   const kind = o['kind'];
-  if (kind !== 'list' && kind !== 'single-member') bad(`${where}.kind`, '« list » ou « single-member » attendu', '"list" or "single-member" expected');
+  if (kind !== 'list' && kind !== 'single-member') bad(`${where}.kind`, '«\u00a0list\u00a0» ou «\u00a0single-member\u00a0» attendu', '"list" or "single-member" expected');
   return {
     id: text(o['id'], `${where}.id`, IDENTIFIER),
     name: text(o['name'], `${where}.name`),
@@ -147,7 +147,7 @@ function thresholdOne(n: number): InputError {
   const majority = Math.floor(n / 2) + 1;
   return inputError(
     'definition.threshold-one',
-    `Définition de l'élection invalide : un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même : un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
+    `Définition de l'élection invalide\u00a0: un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même\u00a0: un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
     `Invalid election definition: a threshold t = 1 is refused for a board of ${n} members. With t = 1, every member's key share is the election key itself: a single member (or a single stolen token) could decrypt every ballot alone. Choose a threshold of at least 2, for instance a majority of the board (${majority} of ${n}).`,
     'election.board.threshold',
   );
@@ -159,7 +159,7 @@ function thresholdOne(n: number): InputError {
  */
 export function definitionFromJson(json: unknown): ElectionDefinition {
   const o = obj(json, ['format', 'id', 'title', 'votingPeriod', 'constituencies', 'board', 'platform'], [], 'election');
-  if (o['format'] !== DEFINITION_FORMAT) bad('election.format', `« ${DEFINITION_FORMAT} » attendu`, `"${DEFINITION_FORMAT}" expected`);
+  if (o['format'] !== DEFINITION_FORMAT) bad('election.format', `«\u00a0${DEFINITION_FORMAT}\u00a0» attendu`, `"${DEFINITION_FORMAT}" expected`);
   const period = obj(o['votingPeriod'], ['opens', 'closes'], [], 'election.votingPeriod');
   const opens = text(period['opens'], 'election.votingPeriod.opens', UTC_INSTANT);
   const closes = text(period['closes'], 'election.votingPeriod.closes', UTC_INSTANT);
@@ -169,7 +169,7 @@ export function definitionFromJson(json: unknown): ElectionDefinition {
   const constituencies = list(o['constituencies'], 'election.constituencies', 1, MAX_CONSTITUENCIES).map((c, i) => constituency(c, `election.constituencies[${i}]`));
   const ids = new Set<string>();
   constituencies.forEach((c, i) => {
-    if (ids.has(c.id)) bad(`election.constituencies[${i}].id`, `identifiant « ${c.id} » en double`, `duplicate identifier "${c.id}"`);
+    if (ids.has(c.id)) bad(`election.constituencies[${i}].id`, `identifiant «\u00a0${c.id}\u00a0» en double`, `duplicate identifier "${c.id}"`);
     ids.add(c.id);
   });
   const board = obj(o['board'], ['threshold', 'members'], [], 'election.board');
@@ -213,7 +213,7 @@ export function boardWarnings(def: ElectionDefinition): BoardWarning[] {
     warnings.push(
       failure(
         'definition.threshold-all',
-        `Seuil t = n = ${n} : le déchiffrement demandera les ${n} membres du bureau, et un seul absent (maladie, jeton perdu, phrase de passe oubliée) bloquera le dépouillement. Un seuil de ${n - 1} au plus laisse une marge.`,
+        `Seuil t = n = ${n}\u00a0: le déchiffrement demandera les ${n} membres du bureau, et un seul absent (maladie, jeton perdu, phrase de passe oubliée) bloquera le dépouillement. Un seuil de ${n - 1} au plus laisse une marge.`,
         `Threshold t = n = ${n}: decryption will need all ${n} board members, and a single absent one (illness, a lost token, a forgotten passphrase) will block the tally. A threshold of ${n - 1} or less leaves a margin.`,
       ),
     );

@@ -48,7 +48,7 @@ export function platformKeyFingerprint(signingKey: Uint8Array): Uint8Array {
 }
 
 function refuse(code: ElectionFailureCode, where: string, fr: string, en: string): never {
-  throw inputError(code, `Clé publique de la plateforme refusée (${where}) : ${fr}`, `Platform public key refused (${where}): ${en}`, where);
+  throw inputError(code, `Clé publique de la plateforme refusée (${where})\u00a0: ${fr}`, `Platform public key refused (${where}): ${en}`, where);
 }
 
 function strictText(bytes: Uint8Array, where: string): unknown {
@@ -69,7 +69,7 @@ function checkedKey(signingKey: string, where: string): Uint8Array {
     return refuse(
       'platform-public-key.point',
       where,
-      "« signingKey » n'est pas une clé publique Ed25519 (ce n'est pas un point de la courbe) : demandez le fichier à nouveau à la plateforme.",
+      "«\u00a0signingKey\u00a0» n'est pas une clé publique Ed25519 (ce n'est pas un point de la courbe)\u00a0: demandez le fichier à nouveau à la plateforme.",
       '"signingKey" is not an Ed25519 public key (not a point of the curve): ask the platform for the file again.',
     );
   }
@@ -77,7 +77,7 @@ function checkedKey(signingKey: string, where: string): Uint8Array {
     refuse(
       'platform-public-key.point',
       where,
-      "« signingKey » est un point d'ordre faible, sous lequel n'importe quelle signature pourrait être acceptée : cette clé est refusée.",
+      "«\u00a0signingKey\u00a0» est un point d'ordre faible, sous lequel n'importe quelle signature pourrait être acceptée\u00a0: cette clé est refusée.",
       '"signingKey" is a point of small order, under which any signature could be accepted: this key is refused.',
     );
   }
@@ -96,7 +96,7 @@ export function parsePlatformPublicKey(bytes: Uint8Array, where: string): Result
       refuse(
         'platform-public-key.secret',
         where,
-        `ce fichier contient une clé secrète (« ${secret} ») : la plateforme ne doit jamais remettre sa clé secrète au bureau. Ne l'utilisez pas, et demandez à la plateforme le seul fichier de sa clé publique.`,
+        `ce fichier contient une clé secrète («\u00a0${secret}\u00a0»)\u00a0: la plateforme ne doit jamais remettre sa clé secrète au bureau. Ne l'utilisez pas, et demandez à la plateforme le seul fichier de sa clé publique.`,
         `this file holds a secret key ("${secret}"): the platform must never hand its secret key to the board. Do not use it, and ask the platform for its public-key file only.`,
       );
     }
@@ -104,19 +104,19 @@ export function parsePlatformPublicKey(bytes: Uint8Array, where: string): Result
       refuse(
         'platform-public-key.format',
         where,
-        `ce n'est pas le fichier de la clé publique d'une plateforme (« format » : « ${PLATFORM_PUBLIC_KEY_FORMAT} » attendu).`,
+        `ce n'est pas le fichier de la clé publique d'une plateforme («\u00a0format\u00a0»\u00a0: «\u00a0${PLATFORM_PUBLIC_KEY_FORMAT}\u00a0» attendu).`,
         `this is not a platform public-key file ("format": "${PLATFORM_PUBLIC_KEY_FORMAT}" expected).`,
       );
     }
-    for (const k of Object.keys(o)) if (!(KEYS as readonly string[]).includes(k)) refuse('platform-public-key.format', where, `champ inconnu « ${k} ».`, `unknown field "${k}".`);
-    for (const k of KEYS) if (!Object.hasOwn(o, k)) refuse('platform-public-key.format', where, `champ « ${k} » manquant.`, `field "${k}" missing.`);
+    for (const k of Object.keys(o)) if (!(KEYS as readonly string[]).includes(k)) refuse('platform-public-key.format', where, `champ inconnu «\u00a0${k}\u00a0».`, `unknown field "${k}".`);
+    for (const k of KEYS) if (!Object.hasOwn(o, k)) refuse('platform-public-key.format', where, `champ «\u00a0${k}\u00a0» manquant.`, `field "${k}" missing.`);
     const name = o['name'];
     if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) {
-      refuse('platform-public-key.format', where, `« name » doit être un texte de 1 à ${MAX_NAME} caractères.`, `"name" must be a text of 1 to ${MAX_NAME} characters.`);
+      refuse('platform-public-key.format', where, `«\u00a0name\u00a0» doit être un texte de 1 à ${MAX_NAME} caractères.`, `"name" must be a text of 1 to ${MAX_NAME} characters.`);
     }
     const signingKey = o['signingKey'];
     if (typeof signingKey !== 'string' || !/^[0-9a-f]{64}$/.test(signingKey)) {
-      refuse('platform-public-key.format', where, '« signingKey » doit être 64 chiffres hexadécimaux en minuscules.', '"signingKey" must be 64 lower-case hexadecimal digits.');
+      refuse('platform-public-key.format', where, '«\u00a0signingKey\u00a0» doit être 64 chiffres hexadécimaux en minuscules.', '"signingKey" must be 64 lower-case hexadecimal digits.');
     }
     return { name, signingKey, fingerprint: toHex(platformKeyFingerprint(checkedKey(signingKey, where))) };
   });
@@ -126,13 +126,13 @@ function tooBig(size: number, where: string): never {
   return refuse(
     'platform-public-key.size',
     where,
-    `le fichier fait ${size} octets, au plus ${PLATFORM_PUBLIC_KEY_MAX_BYTES} octets sont attendus : ce n'est pas le fichier de la clé publique d'une plateforme.`,
+    `le fichier fait ${size} octets, au plus ${PLATFORM_PUBLIC_KEY_MAX_BYTES} octets sont attendus\u00a0: ce n'est pas le fichier de la clé publique d'une plateforme.`,
     `the file is ${size} bytes, at most ${PLATFORM_PUBLIC_KEY_MAX_BYTES} bytes are expected: this is not a platform public-key file.`,
   );
 }
 
 function unreadable(path: string, fr: string, en: string): Result<never> {
-  return fail('platform-public-key.read', `Le fichier ${path} ne peut pas être lu : ${fr}`, `The file ${path} cannot be read: ${en}`, path);
+  return fail('platform-public-key.read', `Le fichier ${path} ne peut pas être lu\u00a0: ${fr}`, `The file ${path} cannot be read: ${en}`, path);
 }
 
 /** Reads and checks the public-key file at `path` (its size first, so that a huge file is never read). */

@@ -77,11 +77,16 @@ const HEX_PREFIX = /^[0-9a-fA-F]*$/;
 const MEMBER = /^[1-9][0-9]{0,2}$/;
 
 function truncated<T>(what: string): Result<T> {
-  return fail('seal.truncated', `Code incomplet (${what}) : le code a été mal lu ou coupé ; scannez-le de nouveau.`, `Incomplete code (${what}): it was misread or cut short; scan it again.`, what);
+  return fail(
+    'seal.truncated',
+    `Code incomplet (${what})\u00a0: le code a été mal lu ou coupé\u00a0; scannez-le de nouveau.`,
+    `Incomplete code (${what}): it was misread or cut short; scan it again.`,
+    what,
+  );
 }
 
 function malformed<T>(what: string): Result<T> {
-  return fail('seal.malformed', `Code mal formé (${what}) : ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
+  return fail('seal.malformed', `Code mal formé (${what})\u00a0: ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
 }
 
 /** Checks the prefix: `sceau:<kind>:1:`. */
@@ -89,11 +94,11 @@ function body(text: string, kind: 'pv' | 'results'): Result<string> {
   const t = text.trim();
   const prefix = kind === 'pv' ? PV_SEAL_PREFIX : RESULTS_SEAL_PREFIX;
   if (t.startsWith(prefix)) return ok(t.slice(prefix.length));
-  if (t.startsWith(`sceau:${kind}:`)) return fail('seal.version', `Version de sceau inconnue : mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
+  if (t.startsWith(`sceau:${kind}:`)) return fail('seal.version', `Version de sceau inconnue\u00a0: mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
   const what = kind === 'pv' ? "d'un procès-verbal" : 'des résultats';
   return fail(
     'seal.not-a-seal',
-    `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par « ${prefix} »).`,
+    `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par «\u00a0${prefix}\u00a0»).`,
     `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${prefix}").`,
   );
 }

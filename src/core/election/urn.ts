@@ -168,7 +168,7 @@ export function ballotLineShape(v: unknown): UrnBallotLine | undefined {
 }
 
 function urnFailure(code: Extract<ElectionFailureCode, `urn.${string}`>, fr: string, en: string, where: string): Result<never> {
-  return fail(code, `Urne refusée : ${fr}`, `Urn refused: ${en}`, where);
+  return fail(code, `Urne refusée\u00a0: ${fr}`, `Urn refused: ${en}`, where);
 }
 
 export function parseHeader(line: string | undefined, fingerprint: Uint8Array, file = 'urn'): Result<UrnHeader> {
@@ -223,7 +223,7 @@ export function checkTrailer(v: unknown, def: ElectionDefinition, fingerprint: U
   if (!votedOk) {
     return urnFailure(
       'urn.voted',
-      'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
+      'les comptes «\u00a0a voté\u00a0» doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
       'the "a voté" counts must list every constituency of the definition, in its order, with an integer.',
       where,
     );
@@ -231,7 +231,7 @@ export function checkTrailer(v: unknown, def: ElectionDefinition, fingerprint: U
   if (t['ballots'] !== ballotLines) {
     return urnFailure(
       'urn.count',
-      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`,
+      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines}\u00a0: lignes ajoutées ou supprimées.`,
       `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`,
       where,
     );
@@ -239,7 +239,7 @@ export function checkTrailer(v: unknown, def: ElectionDefinition, fingerprint: U
   if (t['digest'] !== toHex(digest)) {
     return urnFailure(
       'urn.digest',
-      "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.",
+      "l'empreinte des lignes ne correspond pas à celle signée\u00a0: le fichier a été modifié.",
       'the digest of the lines differs from the signed one: the file was altered.',
       where,
     );
@@ -255,7 +255,7 @@ export function checkTrailer(v: unknown, def: ElectionDefinition, fingerprint: U
   if (!valid) {
     return urnFailure(
       'urn.signature',
-      "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.",
+      "la signature de la plateforme de vote est invalide\u00a0: l'urne n'est pas celle que la plateforme a produite.",
       'the voting platform signature is invalid: this is not the urn the platform produced.',
       where,
     );
@@ -283,7 +283,7 @@ export function rejectionMessage(code: RejectionCode): Bilingual {
     case 'urn.malformed':
       return { fr: 'Ligne illisible ou mal formée.', en: 'Unreadable or malformed line.' };
     case 'urn.duplicate-identity':
-      return { fr: 'Plusieurs bulletins portent cette identité : tous sont écartés.', en: 'Several ballots carry this identity: all are set aside.' };
+      return { fr: 'Plusieurs bulletins portent cette identité\u00a0: tous sont écartés.', en: 'Several ballots carry this identity: all are set aside.' };
     case 'urn.replay':
       return { fr: "Chiffré d'un bulletin accepté plus haut sous une autre identité (bulletin rejoué).", en: 'Ciphertext of a ballot accepted earlier under another identity (replayed ballot).' };
     case 'urn.unknown-constituency':

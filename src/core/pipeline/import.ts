@@ -221,7 +221,7 @@ class Candidates {
 const ZERO = new Uint8Array(1);
 
 export function cancelled(): Result<never> {
-  return fail('cancelled', 'Opération annulée : rien n’a été écrit.', 'Operation cancelled: nothing was written.');
+  return fail('cancelled', 'Opération annulée\u00a0: rien n’a été écrit.', 'Operation cancelled: nothing was written.');
 }
 
 export async function importUrn(o: ImportOptions): Promise<Result<ImportResult>> {
@@ -300,7 +300,7 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
         continue;
       }
       if (trailer !== undefined) {
-        failure = fail('urn.trailer', 'Urne refusée : des lignes suivent la ligne finale signée.', 'Urn refused: lines follow the signed final line.', `${file}:${lineNo}`);
+        failure = fail('urn.trailer', 'Urne refusée\u00a0: des lignes suivent la ligne finale signée.', 'Urn refused: lines follow the signed final line.', `${file}:${lineNo}`);
         break;
       }
       let v: unknown;
@@ -335,7 +335,7 @@ async function run(o: ImportOptions, pool: WorkerPool): Promise<Result<ImportRes
   if (trailer === undefined) {
     return fail(
       'urn.trailer',
-      'Urne refusée : la ligne finale signée par la plateforme manque (fichier tronqué ?).',
+      'Urne refusée\u00a0: la ligne finale signée par la plateforme manque (fichier tronqué\u00a0?).',
       'Urn refused: the final line signed by the platform is missing (truncated file?).',
       `${file}:${lineNo}`,
     );

@@ -29,7 +29,7 @@ export function annexItems(w: PdfWriter, items: readonly AnnexItem[], size = 9):
     w.space(3);
     w.text(printable(`${i + 1}. ${item.sentence.fr}`), { size });
     w.text(printable(item.sentence.en), { size, color: GREY, indent: 12 });
-    w.text(printable(`détails / details : ${item.details}`), { size: 6.5, color: GREY, indent: 12 });
+    w.text(printable(`détails / details\u00a0: ${item.details}`), { size: 6.5, color: GREY, indent: 12 });
   });
 }
 

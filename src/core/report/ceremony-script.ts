@@ -43,31 +43,31 @@ function keySteps(fingerprint: string): ScriptStep[] {
     {
       title: '1. Ouverture / Opening',
       who: 'Présidence / president',
-      what: "Charge la définition de l'élection, vérifie ses avertissements ; le poste mesure son logiciel et vérifie qu'il est hors ligne. / Loads the election definition, checks its warnings; the workstation measures its software and checks it is offline.",
-      aloud: `Empreinte de l'élection / election fingerprint : ${groupedHex(fromHex(fingerprint))}`,
+      what: "Charge la définition de l'élection, vérifie ses avertissements\u00a0; le poste mesure son logiciel et vérifie qu'il est hors ligne. / Loads the election definition, checks its warnings; the workstation measures its software and checks it is offline.",
+      aloud: `Empreinte de l'élection / election fingerprint\u00a0: ${groupedHex(fromHex(fingerprint))}`,
     },
     {
       title: '2. Enrôlement / Enrolment',
       who: 'Chaque membre / each member',
-      what: 'Choisit son support, tape deux fois sa phrase de passe, sans que personne ne la voie ; son jeton est écrit puis relu. / Chooses their drive, types their passphrase twice, unseen; their token is written and read back.',
+      what: 'Choisit son support, tape deux fois sa phrase de passe, sans que personne ne la voie\u00a0; son jeton est écrit puis relu. / Chooses their drive, types their passphrase twice, unseen; their token is written and read back.',
       each: true,
     },
     {
       title: '3. Contribution / Contribution',
       who: 'Chaque membre / each member',
-      what: 'Ouvre son jeton ; sa contribution à la clé est ajoutée au journal. / Opens their token; their contribution to the key is added to the transcript.',
+      what: 'Ouvre son jeton\u00a0; sa contribution à la clé est ajoutée au journal. / Opens their token; their contribution to the key is added to the transcript.',
       each: true,
     },
     {
       title: '4. Vérification des parts / Checking the shares',
       who: 'Chaque membre / each member',
-      what: 'Ouvre son jeton et vérifie les parts reçues ; une part fausse devient une plainte vérifiable. / Opens their token and checks the shares received; a wrong share becomes a verifiable complaint.',
+      what: 'Ouvre son jeton et vérifie les parts reçues\u00a0; une part fausse devient une plainte vérifiable. / Opens their token and checks the shares received; a wrong share becomes a verifiable complaint.',
       each: true,
     },
     {
       title: '5. Résultat / Result',
       who: 'Présidence / president',
-      what: "Publie le résultat : les membres qualifiés et la clé publique de l'élection. / Publishes the result: the qualified members and the election's public key.",
+      what: "Publie le résultat\u00a0: les membres qualifiés et la clé publique de l'élection. / Publishes the result: the qualified members and the election's public key.",
       aloud: 'Les 4 premiers groupes de la clé publique, lus par la présidence et un membre. / The first 4 groups of the public key, read by the president and a member.',
     },
     {
@@ -85,7 +85,7 @@ function keySteps(fingerprint: string): ScriptStep[] {
     {
       title: '8. Clôture / Closing',
       who: 'Présidence / president',
-      what: 'Écrit la clé publique pour la plateforme et le rapport ; imprime le rapport et la fiche de remise des jetons. / Writes the public key for the platform and the report; prints the report and the token-holder sheet.',
+      what: 'Écrit la clé publique pour la plateforme et le rapport\u00a0; imprime le rapport et la fiche de remise des jetons. / Writes the public key for the platform and the report; prints the report and the token-holder sheet.',
       aloud: "Empreinte de tête du journal, lue à voix haute. / The transcript's head hash, read aloud.",
     },
   ];
@@ -96,13 +96,13 @@ function tallySteps(fingerprint: string, t: number): ScriptStep[] {
     {
       title: '1. Ouverture / Opening',
       who: 'Présidence / president',
-      what: 'Choisit le dossier de la cérémonie des clés, close et vérifiée ; fixe le nombre de mélanges ; le poste mesure son logiciel et vérifie qu’il est hors ligne. / Chooses the closed, verified key-ceremony folder; sets the number of shuffles; the workstation measures its software and checks it is offline.',
-      aloud: `Empreinte de l'élection / election fingerprint : ${groupedHex(fromHex(fingerprint))}`,
+      what: 'Choisit le dossier de la cérémonie des clés, close et vérifiée\u00a0; fixe le nombre de mélanges\u00a0; le poste mesure son logiciel et vérifie qu’il est hors ligne. / Chooses the closed, verified key-ceremony folder; sets the number of shuffles; the workstation measures its software and checks it is offline.',
+      aloud: `Empreinte de l'élection / election fingerprint\u00a0: ${groupedHex(fromHex(fingerprint))}`,
     },
     {
       title: "2. Import de l'urne / Importing the urn",
       who: 'Présidence / president',
-      what: "Choisit le fichier de l'urne sur son support ; chaque bulletin est vérifié. / Chooses the urn file on its drive; every ballot is checked.",
+      what: "Choisit le fichier de l'urne sur son support\u00a0; chaque bulletin est vérifié. / Chooses the urn file on its drive; every ballot is checked.",
       aloud: "Nombre de bulletins acceptés et écartés, et l'empreinte de l'urne. / The numbers of ballots accepted and set aside, and the urn's digest.",
     },
     {
@@ -113,18 +113,18 @@ function tallySteps(fingerprint: string, t: number): ScriptStep[] {
     {
       title: '4. Mélanges / Shuffles',
       who: 'Poste ou postes des membres / workstation or members’ stations',
-      what: 'Chaque circonscription est mélangée ; chaque preuve est vérifiée avant le mélange suivant. / Each constituency is shuffled; each proof is checked before the next shuffle.',
+      what: 'Chaque circonscription est mélangée\u00a0; chaque preuve est vérifiée avant le mélange suivant. / Each constituency is shuffled; each proof is checked before the next shuffle.',
     },
     {
       title: '5. Déchiffrement / Decryption',
       who: `${t} membres, dans n'importe quel ordre / ${t} members, in any order`,
-      what: 'Chaque membre choisit son nom et son support et tape sa phrase de passe ; son déchiffrement partiel est vérifié aussitôt. / Each member chooses their name and drive and types their passphrase; their partial decryption is checked at once.',
+      what: 'Chaque membre choisit son nom et son support et tape sa phrase de passe\u00a0; son déchiffrement partiel est vérifié aussitôt. / Each member chooses their name and drive and types their passphrase; their partial decryption is checked at once.',
       each: true,
     },
     {
       title: '6. Décompte / Count',
       who: 'Poste / workstation',
-      what: 'Les déchiffrements partiels se combinent ; un procès-verbal par circonscription. / The partial decryptions combine; one PV per constituency.',
+      what: 'Les déchiffrements partiels se combinent\u00a0; un procès-verbal par circonscription. / The partial decryptions combine; one PV per constituency.',
     },
     {
       title: '7. Signatures / Signatures',
@@ -135,7 +135,7 @@ function tallySteps(fingerprint: string, t: number): ScriptStep[] {
     {
       title: '8. Clôture / Closing',
       who: 'Présidence / president',
-      what: 'Écrit les résultats et le registre ; imprime les procès-verbaux et le récapitulatif, signés par les membres présents. / Writes the results and the record; prints the PVs and the summary, signed by the members present.',
+      what: 'Écrit les résultats et le registre\u00a0; imprime les procès-verbaux et le récapitulatif, signés par les membres présents. / Writes the results and the record; prints the PVs and the summary, signed by the members present.',
       aloud: 'Les résultats de chaque circonscription. / Each constituency’s results.',
     },
   ];
@@ -153,7 +153,7 @@ const CHECKLISTS: Record<CeremonyKind, { before: string[]; after: string[] }> = 
     after: [
       'Rapport imprimé, signé par chaque membre / report printed, signed by each member',
       'Clé publique remise à la plateforme, empreinte relue avec elle / public key handed to the platform, fingerprint read back with it',
-      'Fiche de remise des jetons signée ; sauvegardes rangées à part / token-holder sheet signed; backups kept apart',
+      'Fiche de remise des jetons signée\u00a0; sauvegardes rangées à part / token-holder sheet signed; backups kept apart',
       'Dossier de la cérémonie copié sur deux supports / ceremony folder copied to two drives',
     ],
   },
@@ -182,9 +182,9 @@ function stepBlock(w: PdfWriter, step: ScriptStep, members: ScriptInput['members
   w.ensure(step.each === true ? 60 + 14 * members.length : 80);
   w.space(6);
   w.text(step.title, { font: 'bold', size: 11 });
-  w.text(`Qui / who : ${step.who}`, { size: 9, indent: 12 });
+  w.text(`Qui / who\u00a0: ${step.who}`, { size: 9, indent: 12 });
   w.text(step.what, { size: 9, indent: 12 });
-  if (step.aloud !== undefined) w.text(`À lire à voix haute / read aloud : ${step.aloud}`, { size: 9, indent: 12 });
+  if (step.aloud !== undefined) w.text(`À lire à voix haute / read aloud\u00a0: ${step.aloud}`, { size: 9, indent: 12 });
   if (step.each === true) for (const m of members) w.text(`${m.index}. ${m.name} — ${TIME_AND_INITIALS}`, { size: 9, indent: 24 });
   else w.text(TIME_AND_INITIALS, { size: 9, indent: 24 });
 }
@@ -198,15 +198,15 @@ export async function ceremonyScriptPdf(input: ScriptInput): Promise<Uint8Array>
   w.text(en, { size: 12, color: [0.25, 0.25, 0.25] });
   w.space();
   w.text(def.title, { font: 'bold', size: 12 });
-  w.text(`Élection / election : ${def.id} · seuil / threshold : ${def.board.threshold} sur ${def.board.members.length} / of ${def.board.members.length}`);
+  w.text(`Élection / election\u00a0: ${def.id} · seuil / threshold\u00a0: ${def.board.threshold} sur ${def.board.members.length} / of ${def.board.members.length}`);
   dateLines(w, { made: input.generatedAt, voting: def.votingPeriod });
-  w.text('Membres / members :', { size: 9 });
+  w.text('Membres / members\u00a0:', { size: 9 });
   for (const m of input.members) w.text(`${m.index}. ${m.name} — ${m.role}`, { size: 9, indent: 12 });
 
   checklist(w, 'Avant / Before', CHECKLISTS[kind].before);
   w.heading('Pendant / During', 12);
   w.text(
-    'Chaque étape est notée au journal signé ; un refus (phrase de passe fausse, jeton d’un autre membre, poste connecté) y est consigné comme écart et la cérémonie continue. / Every step is recorded in the signed transcript; a refusal is recorded there as a deviation and the ceremony goes on.',
+    'Chaque étape est notée au journal signé\u00a0; un refus (phrase de passe fausse, jeton d’un autre membre, poste connecté) y est consigné comme écart et la cérémonie continue. / Every step is recorded in the signed transcript; a refusal is recorded there as a deviation and the ceremony goes on.',
     { size: 9 },
   );
   const steps = kind === 'key' ? keySteps(input.fingerprint) : tallySteps(input.fingerprint, def.board.threshold);
@@ -214,7 +214,7 @@ export async function ceremonyScriptPdf(input: ScriptInput): Promise<Uint8Array>
   checklist(w, 'Après / After', CHECKLISTS[kind].after);
   w.ensure(60);
   w.space(14);
-  w.text('La présidence / the president : nom / name ____________________________  signature ______________________', { size: 10 });
+  w.text('La présidence / the president\u00a0: nom / name ____________________________  signature ______________________', { size: 10 });
   if (input.rehearsal) w.markRehearsal();
   return w.save();
 }

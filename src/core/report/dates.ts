@@ -19,7 +19,7 @@ export interface PaperDates {
 export function utcLineText(dates: PaperDates): string {
   const utc = (at: Instant): string => utcText(at) ?? '?';
   const voting = dates.voting === undefined ? '' : `scrutin / voting ${utc(dates.voting.opens)} – ${utc(dates.voting.closes)} · `;
-  return `En UTC, pour l’audit / in UTC, for audit : ${voting}établi / made ${utc(dates.made)}`;
+  return `En UTC, pour l’audit / in UTC, for audit\u00a0: ${voting}établi / made ${utc(dates.made)}`;
 }
 
 /**

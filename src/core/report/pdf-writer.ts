@@ -93,7 +93,8 @@ export class PdfWriter {
     const lines: string[] = [];
     for (const paragraph of winAnsi(text).split('\n')) {
       let line = '';
-      for (const word of paragraph.split(/(\s+)/)) {
+      // A non-breaking space (French before ":" ; "?" "!" and inside « ») is part of the word, never a break.
+      for (const word of paragraph.split(/([^\S\u00a0\u202f]+)/)) {
         const candidate = line + word;
         if (font.widthOfTextAtSize(candidate, size) <= width || line === '') {
           line = candidate;

@@ -63,7 +63,7 @@ interface SummaryPdfInput {
 /** Where the steps ran, in both languages: one-machine mode is said plainly on every printed result. */
 function whereSection(w: PdfWriter, where: PvPdfInput['where']): void {
   w.space(4);
-  w.text(printable(`Où les étapes ont eu lieu : ${where.fr.join(' ')}`), { size: 7 });
+  w.text(printable(`Où les étapes ont eu lieu\u00a0: ${where.fr.join(' ')}`), { size: 7 });
   w.text(printable(`Where the steps ran: ${where.en.join(' ')}`), { size: 7, color: GREY });
 }
 
@@ -104,7 +104,7 @@ function header(w: PdfWriter, def: ElectionDefinition, title: string, subtitle: 
   w.text(subtitle, { size: 11, color: GREY });
   w.space(4);
   w.text(printable(def.title), { font: 'bold', size: 11 });
-  if (kind === 'summary') w.text(`Élection / election : ${def.id}`, { size: 8.5 });
+  if (kind === 'summary') w.text(`Élection / election\u00a0: ${def.id}`, { size: 8.5 });
   dateLines(w, kind === 'pv' ? { made: generatedAt } : { made: generatedAt, voting: def.votingPeriod }, { size: 8.5, utc: kind === 'summary' });
 }
 
@@ -149,7 +149,7 @@ function fingerprints(w: PdfWriter, rows: readonly [string, string][]): void {
 const SEAL_CAPTION = {
   pv: 'Empreintes et signatures des membres, à vérifier contre le dossier publié. Fingerprints and members’ signatures, to check against the published record.',
   results:
-    'Ce code porte les empreintes de l’élection, du dossier et des résultats signés : il se vérifie contre le dossier publié. This code carries the fingerprints of the election, the record and the signed results: check it against the published record.',
+    'Ce code porte les empreintes de l’élection, du dossier et des résultats signés\u00a0: il se vérifie contre le dossier publié. This code carries the fingerprints of the election, the record and the signed results: check it against the published record.',
 };
 
 const MEMBER_WIDTHS = [0.07, 0.3, 0.3, 0.33];
@@ -174,7 +174,7 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
   );
   if (input.rehearsal) w.markRehearsal();
   header(w, def, 'Procès-verbal de dépouillement', 'Tally report', input.generatedAt, 'pv');
-  w.text(`Circonscription / constituency : ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
+  w.text(`Circonscription / constituency\u00a0: ${name} (${pv.constituency})`, { font: 'bold', size: 10 });
 
   figures(w, pv);
 
@@ -202,9 +202,9 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
   const payload = pvSealPayload({ election: input.electionFingerprint, record: input.recordFingerprint, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
   const caption = [
     SEAL_CAPTION.pv,
-    `Élection / election : ${def.id} · ${grouped(input.electionFingerprint)}`,
-    `Dossier / record : ${grouped(input.recordFingerprint)}`,
-    `Procès-verbal / PV (SHA-256) : ${grouped(pvSha256(pv))}`,
+    `Élection / election\u00a0: ${def.id} · ${grouped(input.electionFingerprint)}`,
+    `Dossier / record\u00a0: ${grouped(input.recordFingerprint)}`,
+    `Procès-verbal / PV (SHA-256)\u00a0: ${grouped(pvSha256(pv))}`,
     // Where the steps ran is said at the top of the annex's page: said here, it ran off a rehearsal's page.
     'Où les étapes ont eu lieu\u00a0: page suivante. / Where the steps ran: next page.',
     utcLineText({ made: input.generatedAt }),
@@ -223,7 +223,7 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
 }
 
 const SUMMARY_NOTE =
-  'Chaque circonscription a ses propres candidats ou listes : les voix se lisent circonscription par circonscription, sans total ni classement entre elles. / Each constituency has its own candidates or lists: votes are read constituency by constituency, with no total or ranking across them.';
+  'Chaque circonscription a ses propres candidats ou listes\u00a0: les voix se lisent circonscription par circonscription, sans total ni classement entre elles. / Each constituency has its own candidates or lists: votes are read constituency by constituency, with no total or ranking across them.';
 
 const CONSTITUENCY_WIDTHS = [0.26, 0.11, 0.11, 0.11, 0.09, 0.09, 0.12, 0.11];
 const VOTE_WIDTHS = [0.07, 0.55, 0.19, 0.19];

@@ -12,7 +12,7 @@ import { API_VALIDATORS } from './validators.js';
 
 export async function dispatch(service: SceauApi, method: string, argument: unknown, onBug: (e: unknown) => void): Promise<Result<unknown>> {
   if (!isApiMethod(method)) {
-    return fail('api.unknown-method', `Méthode inconnue : ${method}.`, `Unknown method: ${method}.`);
+    return fail('api.unknown-method', `Méthode inconnue\u00a0: ${method}.`, `Unknown method: ${method}.`);
   }
   const checked = catchInput(() => API_VALIDATORS[method](argument, method));
   if (!checked.ok) return checked;
@@ -22,6 +22,6 @@ export async function dispatch(service: SceauApi, method: string, argument: unkn
   } catch (e) {
     if (e instanceof InputError) return { ok: false, error: e.failure };
     onBug(e);
-    return fail('internal', 'Erreur interne du logiciel ; elle a été journalisée.', 'Internal software error; it has been logged.');
+    return fail('internal', 'Erreur interne du logiciel\u00a0; elle a été journalisée.', 'Internal software error; it has been logged.');
   }
 }

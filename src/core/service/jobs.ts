@@ -86,12 +86,12 @@ interface Job extends JobInfo {
 const busyFailure = (label: Bilingual): Result<never> =>
   fail(
     'tally.busy',
-    `Une étape est déjà en cours sur ce dépouillement (${label.fr}) : attendez qu'elle se termine, ou annulez-la.`,
+    `Une étape est déjà en cours sur ce dépouillement (${label.fr})\u00a0: attendez qu'elle se termine, ou annulez-la.`,
     `A step is already running on this tally (${label.en}): wait for it to finish, or cancel it.`,
   );
 
 const internalFailure = (): Result<never> =>
-  fail('internal', 'Erreur interne du logiciel pendant cette étape ; elle a été journalisée.', 'Internal software error during this step; it has been logged.');
+  fail('internal', 'Erreur interne du logiciel pendant cette étape\u00a0; elle a été journalisée.', 'Internal software error during this step; it has been logged.');
 
 function runningView(job: Job): TallyRunning {
   return {

@@ -221,7 +221,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
       if (!def.ok) return def;
       return serialized(
         folder,
-        { fr: 'Présidence : ouverture de la cérémonie', en: 'President: opening the ceremony' },
+        { fr: 'Présidence\u00a0: ouverture de la cérémonie', en: 'President: opening the ceremony' },
         async () => {
           const created = await KeyCeremony.create(folder, def.value, context());
           if (created.ok) remember(folder, created.value, null);
@@ -245,7 +245,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     },
 
     keyCeremonyMemberStep: (arg: MemberStepArgument & { action: KeyCeremonyMemberAction }) =>
-      step(arg.folder, { fr: `Membre ${arg.member} : ${KEY_ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${KEY_ACTION_WORDS[arg.action].en}` }, async (c) => {
+      step(arg.folder, { fr: `Membre ${arg.member}\u00a0: ${KEY_ACTION_WORDS[arg.action].fr}`, en: `Member ${arg.member}: ${KEY_ACTION_WORDS[arg.action].en}` }, async (c) => {
         const drives = await deps.drives();
         if (!drives.ok) return drives;
         const drive = drives.value.find((d) => d.mount === arg.drive);
@@ -260,9 +260,9 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         return ACTIONS[arg.action](c, { member: arg.member, token: { drive: drive.mount, label: drive.label, size: drive.size }, passphrase: arg.passphrase });
       }),
 
-    keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, { fr: 'Présidence : clôture du premier tour', en: 'President: closing round 1' }, (c) => c.closeRound1(reason)),
-    keyCeremonyPublishResult: ({ folder }) => step(folder, { fr: 'Présidence : publication du résultat', en: 'President: publishing the result' }, (c) => c.publishResult()),
-    keyCeremonyClose: ({ folder }) => step(folder, { fr: 'Présidence : clôture de la cérémonie', en: 'President: closing the ceremony' }, (c) => c.close()),
+    keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, { fr: 'Présidence\u00a0: clôture du premier tour', en: 'President: closing round 1' }, (c) => c.closeRound1(reason)),
+    keyCeremonyPublishResult: ({ folder }) => step(folder, { fr: 'Présidence\u00a0: publication du résultat', en: 'President: publishing the result' }, (c) => c.publishResult()),
+    keyCeremonyClose: ({ folder }) => step(folder, { fr: 'Présidence\u00a0: clôture de la cérémonie', en: 'President: closing the ceremony' }, (c) => c.close()),
 
     auditCurrentCeremony: async () => ok<ProjectorView>({ ceremony: current ? 'key' : null, view: current?.view ?? null, running, failure: current?.failure ?? null }),
 
@@ -280,7 +280,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     tokenRestore: (arg) => withMemberToken(arg, (t) => restoreToken(t, arg.lines)),
 
     keyCeremonyPreparePacket: ({ folder, drive }) =>
-      serialized(folder, { fr: 'Présidence : paquet pour les postes des membres', en: "President: packet for the members' stations" }, async () => {
+      serialized(folder, { fr: 'Présidence\u00a0: paquet pour les postes des membres', en: "President: packet for the members' stations" }, async () => {
         const c = await ceremony(folder, { finish: true });
         if (!c.ok) return c;
         const target = await usableDrive(drive);
@@ -290,7 +290,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
       }),
 
     keyCeremonyImportAnswers: ({ folder, packet, enrolmentCodes }) =>
-      serialized(folder, { fr: 'Présidence : import des réponses des postes', en: "President: importing the stations' answers" }, async () => {
+      serialized(folder, { fr: 'Présidence\u00a0: import des réponses des postes', en: "President: importing the stations' answers" }, async () => {
         const c = await ceremony(folder, { finish: true });
         if (!c.ok) return c;
         const imported = await importKeyAnswers(c.value, packet, enrolmentCodes ?? []);
@@ -312,7 +312,7 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
       if (kind === 'tally' && s.phase !== 'closed') {
         return fail(
           'script.not-ready',
-          'Le déroulé du dépouillement se prépare à partir de la cérémonie des clés close : elle ne l’est pas encore.',
+          'Le déroulé du dépouillement se prépare à partir de la cérémonie des clés close\u00a0: elle ne l’est pas encore.',
           'The tally script is made from the closed key ceremony: it is not closed yet.',
           folder,
         );

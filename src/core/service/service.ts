@@ -110,7 +110,12 @@ export function createService(options: ServiceOptions): SceauApi {
     measurement ??= measure(options.appRoot).then(
       (m) => ok(m),
       (e: unknown) =>
-        fail<SoftwareMeasurement>('measurement.unreadable', `Impossible de mesurer les fichiers du logiciel : ${String(e)}.`, `Cannot measure the software's files: ${String(e)}.`, options.appRoot),
+        fail<SoftwareMeasurement>(
+          'measurement.unreadable',
+          `Impossible de mesurer les fichiers du logiciel\u00a0: ${String(e)}.`,
+          `Cannot measure the software's files: ${String(e)}.`,
+          options.appRoot,
+        ),
     );
     return measurement;
   };
@@ -212,7 +217,7 @@ export function createService(options: ServiceOptions): SceauApi {
       if (options.openProjector === undefined) {
         return fail(
           'projector.unavailable',
-          "Cette fenêtre ne s'ouvre que dans l'application ; dans un navigateur, la page de projection s'ouvre dans un onglet.",
+          "Cette fenêtre ne s'ouvre que dans l'application\u00a0; dans un navigateur, la page de projection s'ouvre dans un onglet.",
           'This window opens only in the application; in a browser, the projector page opens in a tab.',
         );
       }
@@ -224,7 +229,7 @@ export function createService(options: ServiceOptions): SceauApi {
       if (options.chooseFolder === undefined) {
         return fail(
           'picker.unavailable',
-          "La fenêtre de choix d'un dossier du système n'existe que dans l'application ; dans un navigateur, choisissez le dossier dans la page.",
+          "La fenêtre de choix d'un dossier du système n'existe que dans l'application\u00a0; dans un navigateur, choisissez le dossier dans la page.",
           "The system's folder dialog exists only in the application; in a browser, choose the folder in the page.",
         );
       }
@@ -239,7 +244,7 @@ export function createService(options: ServiceOptions): SceauApi {
       if (options.chooseFile === undefined) {
         return fail(
           'picker.unavailable',
-          "La fenêtre de choix d'un fichier du système n'existe que dans l'application ; dans un navigateur, choisissez le fichier dans la page.",
+          "La fenêtre de choix d'un fichier du système n'existe que dans l'application\u00a0; dans un navigateur, choisissez le fichier dans la page.",
           "The system's file dialog exists only in the application; in a browser, choose the file in the page.",
         );
       }

@@ -124,7 +124,7 @@ export function stationService(deps: StationDeps): StationApi {
 
     stationStep: async (arg) => {
       const words = ACTION_WORDS[arg.action];
-      const label = { fr: `Membre ${arg.member} : ${words.fr}`, en: `Member ${arg.member}: ${words.en}` };
+      const label = { fr: `Membre ${arg.member}\u00a0: ${words.fr}`, en: `Member ${arg.member}: ${words.en}` };
       if (running !== null) return fail('station.busy', `Une étape est déjà en cours sur ce poste (${running.label.fr}).`, `A step is already running on this station (${running.label.en}).`);
       // The packet is written by one step at a time (this station's, or another's sharing the stick).
       return withFolderLock(arg.packet, label, async () => {

@@ -39,7 +39,7 @@ interface ClosedRecord {
 const notClosed = (): Result<never> =>
   fail(
     'ceremony.step',
-    'Les procès-verbaux s’impriment une fois le dépouillement clos (étape 8) : ils portent l’empreinte du registre.',
+    'Les procès-verbaux s’impriment une fois le dépouillement clos (étape 8)\u00a0: ils portent l’empreinte du registre.',
     'The PVs are printed once the tally is closed (step 8): they carry the record fingerprint.',
   );
 
@@ -55,7 +55,7 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
   if (resultsSha256 !== (closing.payload as TallyResultsPayload).resultsSha256) {
     return fail(
       'record.results',
-      `${RECORD_FILES.results} ne correspond pas à l’entrée de clôture du journal : le registre a été modifié.`,
+      `${RECORD_FILES.results} ne correspond pas à l’entrée de clôture du journal\u00a0: le registre a été modifié.`,
       `${RECORD_FILES.results} does not match the transcript's closing entry: the record was altered.`,
       RECORD_FILES.results,
     );
@@ -73,7 +73,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
   if (pv === undefined) {
     return fail(
       'document.unknown',
-      `Pas de procès-verbal pour « ${constituency} » : cette circonscription n'a pas de bulletin ou n'existe pas.`,
+      `Pas de procès-verbal pour «\u00a0${constituency}\u00a0»\u00a0: cette circonscription n'a pas de bulletin ou n'existe pas.`,
       `No PV for "${constituency}": this constituency has no ballot or does not exist.`,
       constituency,
     );

@@ -45,7 +45,7 @@ export async function exportRecord(c: TallyCeremony, drive: string): Promise<Res
     const moved = await renameDurable(partial, path);
     return moved.ok ? ok({ path, files: written.value }) : driveFull(moved, drive);
   } catch (e) {
-    return driveFull(fail('file.write', `Export impossible sur ${drive} : ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive), drive, e);
+    return driveFull(fail('file.write', `Export impossible sur ${drive}\u00a0: ${String(e)}`, `Cannot export to ${drive}: ${String(e)}`, drive), drive, e);
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
@@ -76,7 +76,7 @@ async function writeExport(c: TallyCeremony, partial: string): Promise<Result<nu
   if (manifestText(await buildManifest(recordCopy)) !== original) {
     return fail(
       'file.read-back',
-      'La copie du registre relue ne correspond pas à son manifeste : support défectueux ou plein.',
+      'La copie du registre relue ne correspond pas à son manifeste\u00a0: support défectueux ou plein.',
       "The record's copy read back does not match its manifest: faulty or full medium.",
       recordCopy,
     );
@@ -98,7 +98,7 @@ export function driveFull<T>(failure: Result<T>, drive: string, cause?: unknown)
   if (failure.error.code !== 'file.no-space' && !isNoSpace(cause)) return failure;
   return fail(
     'drive.full',
-    `Le support ${drive} est plein : rien n'y a été laissé. Libérez de la place ou branchez un support plus grand, puis recommencez.`,
+    `Le support ${drive} est plein\u00a0: rien n'y a été laissé. Libérez de la place ou branchez un support plus grand, puis recommencez.`,
     `The drive ${drive} is full: nothing was left on it. Free some space or plug in a larger drive, then try again.`,
     drive,
   );

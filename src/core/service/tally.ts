@@ -89,7 +89,7 @@ const unknownDrive = (drive: string): Result<never> => fail('drive.unknown', "Ce
 function naming(failure: Failure, member: number, name: string | undefined): Failure {
   if (new RegExp(`\\b(membre|member) ${member}\\b`, 'i').test(failure.message.fr)) return failure;
   const who = name === undefined ? { fr: `Membre ${member}`, en: `Member ${member}` } : { fr: `Membre ${member} (${name})`, en: `Member ${member} (${name})` };
-  return { ...failure, message: { fr: `${who.fr} : ${failure.message.fr}`, en: `${who.en}: ${failure.message.en}` } };
+  return { ...failure, message: { fr: `${who.fr}\u00a0: ${failure.message.fr}`, en: `${who.en}: ${failure.message.en}` } };
 }
 
 /** The ceremony's view with its percentages and national summary, computed by the core as the PDFs print them. */
@@ -112,7 +112,7 @@ interface TallyService {
 }
 
 const notImported = (): Result<never> =>
-  fail('receipt.not-yet', "L'urne n'est pas encore importée : aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
+  fail('receipt.not-yet', "L'urne n'est pas encore importée\u00a0: aucun reçu ne peut y être cherché.", 'The urn is not imported yet: no receipt can be looked up in it.');
 
 export function tallyService(deps: TallyDeps): TallyService {
   // Every map is keyed by folderKey(folder).
@@ -193,7 +193,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (!DUE[what.step].includes(c.state.phase)) {
         return fail(
           'ceremony.step',
-          `Étape impossible maintenant (${what.label.fr}) : le dépouillement en est à l'étape « ${c.state.phase} ».`,
+          `Étape impossible maintenant (${what.label.fr})\u00a0: le dépouillement en est à l'étape «\u00a0${c.state.phase}\u00a0».`,
           `Step not possible now (${what.label.en}): the tally is at step "${c.state.phase}".`,
         );
       }
@@ -324,7 +324,7 @@ export function tallyService(deps: TallyDeps): TallyService {
         // Only a file the listing offers: the name cannot reach outside the drive.
         const files = await listUrnFiles(listed.value.mount);
         if (!files.some((f) => f.name === file)) {
-          return fail('urn.file', `Fichier d'urne introuvable sur ce support : ${file}.`, `Urn file not found on this drive: ${file}.`, file);
+          return fail('urn.file', `Fichier d'urne introuvable sur ce support\u00a0: ${file}.`, `Urn file not found on this drive: ${file}.`, file);
         }
         const path = join(listed.value.mount, ...file.split('/'));
         return ok((job: JobControl) => c.importUrn(path, job));
@@ -359,7 +359,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (jobs.running(k)?.step === 'import') {
         return fail(
           'receipt.not-yet',
-          "L'urne est en cours d'import : la recherche sera possible à la fin de l'import.",
+          "L'urne est en cours d'import\u00a0: la recherche sera possible à la fin de l'import.",
           'The urn is being imported: the lookup will be possible once the import ends.',
         );
       }
@@ -450,7 +450,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       if (deps.printPdf === undefined) {
         return fail(
           'print.unavailable',
-          "L'impression par la boîte de dialogue du système se fait dans l'application ; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.",
+          "L'impression par la boîte de dialogue du système se fait dans l'application\u00a0; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.",
           "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.",
         );
       }

@@ -119,7 +119,7 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
     }
     if (phase === 'closing') return c.close();
     const action = MEMBER_STEP_OF_PHASE[phase];
-    if (action === undefined) return fail('demo.phase', `Étape inattendue : ${phase}.`, `Unexpected step: ${phase}.`);
+    if (action === undefined) return fail('demo.phase', `Étape inattendue\u00a0: ${phase}.`, `Unexpected step: ${phase}.`);
     // The president types the enrolment codes the members read from their stations' screens.
     const done = await onStations(
       expectedMembers(c.state),

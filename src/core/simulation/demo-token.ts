@@ -37,7 +37,7 @@ export interface DemoToken {
 export async function writeToken(dir: string, t: DemoToken): Promise<Result<DemoToken>> {
   const json = {
     format: DEMO_TOKEN_FORMAT,
-    warning: 'DÉMONSTRATION : secrets en clair, jamais pour une vraie élection. DEMO: secrets in clear, never for a real election.',
+    warning: 'DÉMONSTRATION\u00a0: secrets en clair, jamais pour une vraie élection. DEMO: secrets in clear, never for a real election.',
     member: t.member,
     election: toHex(t.fingerprint),
     identitySecretKey: toHex(t.identity.secretKey),

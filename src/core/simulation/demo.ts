@@ -55,7 +55,7 @@ export interface ElectionSize {
 export const SIMULATED = { keyCeremony: 'key-ceremony', urn: 'urn.jsonl', tokens: 'tokens', platformKey: 'platform-key.json', truth: 'truth.json' } as const;
 
 /** The override every simulated session records: the ceremonies run on whatever network this machine has. */
-export const SIMULATION: RehearsalOverride = { reason: 'Simulation (sceau simulate / sceau demo) : membres simulés, jetons de démonstration en clair.', authorisedBy: 'sceau' };
+export const SIMULATION: RehearsalOverride = { reason: 'Simulation (sceau simulate / sceau demo)\u00a0: membres simulés, jetons de démonstration en clair.', authorisedBy: 'sceau' };
 
 /** How the simulated workstation measures itself and checks the network (defaults: this package, the real probe). */
 interface SimulatedWorkstation {
@@ -102,7 +102,7 @@ function workstation(w: SimulatedWorkstation): SessionContext {
         (e: unknown) =>
           fail<SoftwareMeasurement>(
             'measurement.unreadable',
-            `Impossible de mesurer le logiciel (npm run build ?) : ${String(e)}.`,
+            `Impossible de mesurer le logiciel (npm run build\u00a0?)\u00a0: ${String(e)}.`,
             `Cannot measure the software (npm run build?): ${String(e)}.`,
             process.cwd(),
           ),

@@ -49,8 +49,8 @@ async function writeNew(path: string, text: string, mode: number): Promise<Resul
   } catch (e) {
     const exists = (e as NodeJS.ErrnoException).code === 'EEXIST';
     return exists
-      ? fail('platform-key.exists', `Le fichier ${path} existe déjà : il n'est pas remplacé.`, `The file ${path} already exists: it is not replaced.`, path)
-      : fail('file.write', `Écriture de ${path} impossible : ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
+      ? fail('platform-key.exists', `Le fichier ${path} existe déjà\u00a0: il n'est pas remplacé.`, `The file ${path} already exists: it is not replaced.`, path)
+      : fail('file.write', `Écriture de ${path} impossible\u00a0: ${String(e)}`, `Cannot write ${path}: ${String(e)}`, path);
   }
 }
 
@@ -77,12 +77,12 @@ export async function writePlatformKey(path: string, name: string = DEMO_PLATFOR
 }
 
 function badKeyFile(path: string, fr: string, en: string): never {
-  throw inputError('platform-key.invalid', `Clé de la plateforme illisible (${path}) : ${fr}`, `Unreadable platform key (${path}): ${en}`, path);
+  throw inputError('platform-key.invalid', `Clé de la plateforme illisible (${path})\u00a0: ${fr}`, `Unreadable platform key (${path}): ${en}`, path);
 }
 
 function hexKey(o: Record<string, unknown>, name: string, path: string): Uint8Array {
   const v = o[name];
-  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) badKeyFile(path, `« ${name} » doit être 64 chiffres hexadécimaux.`, `"${name}" must be 64 hexadecimal digits.`);
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) badKeyFile(path, `«\u00a0${name}\u00a0» doit être 64 chiffres hexadécimaux.`, `"${name}" must be 64 hexadecimal digits.`);
   return fromHex(v);
 }
 
@@ -100,7 +100,7 @@ export function parsePlatformKey(text: string, path: string): Result<IdentityKey
     if (o['format'] === PLATFORM_PUBLIC_KEY_FORMAT) {
       badKeyFile(
         path,
-        "c'est le fichier de la seule clé publique, celui que lit le bureau ; donnez la paire de clés écrite à côté par sceau platform-key.",
+        "c'est le fichier de la seule clé publique, celui que lit le bureau\u00a0; donnez la paire de clés écrite à côté par sceau platform-key.",
         'this is the public-key file alone, the one the board reads; give the key pair sceau platform-key wrote beside it.',
       );
     }
@@ -114,14 +114,14 @@ export function parsePlatformKey(text: string, path: string): Result<IdentityKey
 /** Hazardous: reads the platform's key pair and checks it is the one the definition names. */
 async function readPlatformKey(path: string, def: ElectionDefinition): Promise<Result<IdentityKeyPair>> {
   const text = await readFile(path, 'utf8').catch(() => null);
-  if (text === null) return fail('platform-key.missing', `Fichier de clé de la plateforme introuvable : ${path}.`, `Platform key file not found: ${path}.`, path);
+  if (text === null) return fail('platform-key.missing', `Fichier de clé de la plateforme introuvable\u00a0: ${path}.`, `Platform key file not found: ${path}.`, path);
   const pair = parsePlatformKey(text, path);
   if (!pair.ok) return pair;
   if (toHex(pair.value.publicKey) !== def.platform.signingKey.toLowerCase()) {
     pair.value.secretKey.fill(0);
     return fail(
       'platform-key.mismatch',
-      `La clé de ${path} (${toHex(pair.value.publicKey)}) n'est pas la clé de signature de la plateforme que nomme la définition de l'élection (${def.platform.signingKey}) : l'urne ne serait pas acceptée.`,
+      `La clé de ${path} (${toHex(pair.value.publicKey)}) n'est pas la clé de signature de la plateforme que nomme la définition de l'élection (${def.platform.signingKey})\u00a0: l'urne ne serait pas acceptée.`,
       `The key in ${path} (${toHex(pair.value.publicKey)}) is not the platform signing key the election definition names (${def.platform.signingKey}): the urn would not be accepted.`,
       path,
     );
@@ -147,8 +147,8 @@ async function readClosedKeyCeremony(folder: string): Promise<Result<ClosedKeyCe
     return fail(
       open ? 'simulate.ceremony-open' : 'simulate.ceremony-invalid',
       open
-        ? `La cérémonie des clés de ${folder} n'est pas close (${first.message.fr}) : l'élection n'a pas encore de clé publique.`
-        : `Le dossier ${folder} n'est pas une cérémonie des clés valide : ${first.message.fr}${first.where === undefined ? '' : ` (${first.where})`}`,
+        ? `La cérémonie des clés de ${folder} n'est pas close (${first.message.fr})\u00a0: l'élection n'a pas encore de clé publique.`
+        : `Le dossier ${folder} n'est pas une cérémonie des clés valide\u00a0: ${first.message.fr}${first.where === undefined ? '' : ` (${first.where})`}`,
       open
         ? `The key ceremony in ${folder} is not closed (${first.message.en}): the election has no public key yet.`
         : `The folder ${folder} is not a valid key ceremony: ${first.message.en}${first.where === undefined ? '' : ` (${first.where})`}`,

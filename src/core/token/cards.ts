@@ -72,7 +72,7 @@ function cardText(card: Card): string {
  */
 export async function splitTokenIntoCards(tokenText: string, k: number, m: number): Promise<Result<string[]>> {
   if (!Number.isSafeInteger(k) || !Number.isSafeInteger(m) || k < 2 || m < k || m > 255) {
-    return fail('card.params', `Partage impossible : il faut 2 ≤ k ≤ m ≤ 255 (k = ${k}, m = ${m}).`, `Cannot split: need 2 ≤ k ≤ m ≤ 255 (k = ${k}, m = ${m}).`);
+    return fail('card.params', `Partage impossible\u00a0: il faut 2 ≤ k ≤ m ≤ 255 (k = ${k}, m = ${m}).`, `Cannot split: need 2 ≤ k ≤ m ≤ 255 (k = ${k}, m = ${m}).`);
   }
   const parsed = parseToken(tokenText);
   if (!parsed.ok) return parsed;
@@ -154,7 +154,7 @@ export async function combineCards(cardTexts: readonly string[], expect: OpenExp
   if (!same.ok) return same;
   const bytes = await combine(cards.map((c) => c.share));
   if (tokenDigest(bytes) !== cards[0]!.digest) {
-    return fail('card.digest', 'Les cartes réunies ne redonnent pas le jeton sauvegardé : une carte est altérée.', 'The cards combined do not give back the saved token: a card is altered.');
+    return fail('card.digest', 'Les cartes réunies ne redonnent pas le jeton sauvegardé\u00a0: une carte est altérée.', 'The cards combined do not give back the saved token: a card is altered.');
   }
   const text = new TextDecoder().decode(bytes);
   const parsed = parseToken(text);

@@ -98,11 +98,11 @@ export function freshDeviceWrap(device: Pick<TokenDevice, 'ref' | 'publicKey'>, 
 
 /** The device plugged in is the one the token names: same key (the label and serial only help a person). */
 export function checkDevice(wrap: DeviceWrap, device: TokenDevice | undefined, who: string): Result<TokenDevice> {
-  const named = `« ${wrap.device.label} » (n° ${wrap.device.serial})`;
+  const named = `«\u00a0${wrap.device.label}\u00a0» (n° ${wrap.device.serial})`;
   if (device === undefined) {
     return fail(
       'token.device.required',
-      `Le jeton de ${who} est protégé par une carte à puce ou une clé de sécurité, ${named} : branchez-la et saisissez son code PIN.`,
+      `Le jeton de ${who} est protégé par une carte à puce ou une clé de sécurité, ${named}\u00a0: branchez-la et saisissez son code PIN.`,
       `The token of ${who} is protected by a smart card or security key, "${wrap.device.label}" (no. ${wrap.device.serial}): plug it in and type its PIN.`,
       who,
     );
@@ -110,7 +110,7 @@ export function checkDevice(wrap: DeviceWrap, device: TokenDevice | undefined, w
   if (!equalBytes(device.publicKey, wrap.devicePublicKey)) {
     return fail(
       'token.device.other',
-      `Ce jeton (${who}) est protégé par ${named}, pas par le dispositif branché (« ${device.ref.label} », n° ${device.ref.serial}, clé ${toHex(device.publicKey).slice(2, 18)}…).`,
+      `Ce jeton (${who}) est protégé par ${named}, pas par le dispositif branché («\u00a0${device.ref.label}\u00a0», n° ${device.ref.serial}, clé ${toHex(device.publicKey).slice(2, 18)}…).`,
       `This token (${who}) is protected by "${wrap.device.label}" (no. ${wrap.device.serial}), not by the device plugged in ("${device.ref.label}", no. ${device.ref.serial}, key ${toHex(device.publicKey).slice(2, 18)}…).`,
       who,
     );

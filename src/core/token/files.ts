@@ -64,7 +64,7 @@ export async function driveFailure(error: unknown, mount: string, path: string):
   if (gone || code === 'EIO' || code === 'ENODEV' || code === 'ENXIO' || (code === 'ENOENT' && !(await exists(dirname(path))))) {
     return failure(
       'drive.removed',
-      `Le support ${mount} a été retiré ou ne répond plus pendant l'écriture : rien n'a été remplacé ; réinsérez-le et recommencez.`,
+      `Le support ${mount} a été retiré ou ne répond plus pendant l'écriture\u00a0: rien n'a été remplacé\u00a0; réinsérez-le et recommencez.`,
       `The drive ${mount} was removed or stopped responding during the write: nothing was replaced; insert it again and retry.`,
       path,
     );
@@ -72,7 +72,7 @@ export async function driveFailure(error: unknown, mount: string, path: string):
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return failure(
       'drive.read-only',
-      `Le support ${mount} est en lecture seule (verrou d'écriture ?) : impossible d'y écrire le jeton.`,
+      `Le support ${mount} est en lecture seule (verrou d'écriture\u00a0?)\u00a0: impossible d'y écrire le jeton.`,
       `The drive ${mount} is read-only (write-protect switch?): the token cannot be written.`,
       path,
     );
@@ -80,12 +80,12 @@ export async function driveFailure(error: unknown, mount: string, path: string):
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return failure(
       'drive.full',
-      `Le support ${mount} est plein : libérez de la place ou choisissez un autre support ; rien n'a été remplacé.`,
+      `Le support ${mount} est plein\u00a0: libérez de la place ou choisissez un autre support\u00a0; rien n'a été remplacé.`,
       `The drive ${mount} is full: free some space or choose another drive; nothing was replaced.`,
       path,
     );
   }
-  return failure('drive.write', `Écriture impossible sur ${mount} : ${text.trim()}. Rien n'a été remplacé.`, `Cannot write to ${mount}: ${text.trim()}. Nothing was replaced.`, path);
+  return failure('drive.write', `Écriture impossible sur ${mount}\u00a0: ${text.trim()}. Rien n'a été remplacé.`, `Cannot write to ${mount}: ${text.trim()}. Nothing was replaced.`, path);
 }
 
 async function checkReplace(path: string, token: TokenFile, replace: ReplacePolicy): Promise<Result<void>> {
@@ -101,7 +101,7 @@ async function checkReplace(path: string, token: TokenFile, replace: ReplacePoli
   const who = ownerOf(token.public);
   return fail(
     'token.exists',
-    `Un autre jeton existe déjà pour ${who.fr} sur ce support (${path}) : il n'est pas écrasé.`,
+    `Un autre jeton existe déjà pour ${who.fr} sur ce support (${path})\u00a0: il n'est pas écrasé.`,
     `Another token already exists for ${who.en} on this drive (${path}): it is not overwritten.`,
     path,
   );
@@ -155,7 +155,12 @@ async function verifyWritten(mount: string, path: string, tokenText: string): Pr
     return { ok: false, error: await driveFailure(e, mount, path) };
   }
   if (back !== tokenText || !parseToken(back).ok) {
-    return fail('file.read-back', `Le jeton relu sur ${mount} diffère de celui écrit : support défectueux.`, `The token read back from ${mount} differs from what was written: faulty drive.`, path);
+    return fail(
+      'file.read-back',
+      `Le jeton relu sur ${mount} diffère de celui écrit\u00a0: support défectueux.`,
+      `The token read back from ${mount} differs from what was written: faulty drive.`,
+      path,
+    );
   }
   return ok(undefined);
 }
@@ -181,7 +186,7 @@ export async function readToken(path: string): Promise<Result<FoundToken>> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return fail('token.missing', `Aucun jeton à l'emplacement ${path}.`, `No token at ${path}.`, path);
     }
-    return fail('drive.read', `Lecture impossible de ${path} : ${String(e)}`, `Cannot read ${path}: ${String(e)}`, path);
+    return fail('drive.read', `Lecture impossible de ${path}\u00a0: ${String(e)}`, `Cannot read ${path}: ${String(e)}`, path);
   }
   const parsed = parseToken(text);
   if (!parsed.ok) return { ok: false, error: { ...parsed.error, where: path } };
@@ -236,7 +241,7 @@ function duplicate(x: TokenPublic, xPath: string, y: TokenPublic, yPath: string)
   const [wx, wy] = [ownerOf(x), ownerOf(y)];
   return fail(
     'token.duplicate',
-    `Le même jeton est présenté deux fois : ${xPath} (${wx.fr}) et ${yPath} (${wy.fr}) ont la même clé d'identité ou sont le même fichier.`,
+    `Le même jeton est présenté deux fois\u00a0: ${xPath} (${wx.fr}) et ${yPath} (${wy.fr}) ont la même clé d'identité ou sont le même fichier.`,
     `The same token is offered twice: ${xPath} (${wx.en}) and ${yPath} (${wy.en}) share an identity key or are the same file.`,
     `${xPath} | ${yPath}`,
   );

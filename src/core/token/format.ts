@@ -109,7 +109,7 @@ function protectionJson(k: TokenProtection): Record<string, unknown> {
 // --- reading untrusted files ---
 
 function malformed(where: string, fr: string, en: string): never {
-  throw inputError('token.malformed', `Fichier de jeton endommagé ou non reconnu : ${fr}.`, `Damaged or unrecognised token file: ${en}.`, where);
+  throw inputError('token.malformed', `Fichier de jeton endommagé ou non reconnu\u00a0: ${fr}.`, `Damaged or unrecognised token file: ${en}.`, where);
 }
 
 function obj(v: unknown, keys: readonly string[], where: string): Record<string, unknown> {
@@ -156,7 +156,7 @@ function checkFormat(v: unknown): void {
       'token.format',
     );
   }
-  malformed('token.format', `format « ${TOKEN_FORMAT} » attendu`, `format "${TOKEN_FORMAT}" expected`);
+  malformed('token.format', `format «\u00a0${TOKEN_FORMAT}\u00a0» attendu`, `format "${TOKEN_FORMAT}" expected`);
 }
 
 /** A device's label or serial: 1 to 64 printable characters, as PKCS#11 reports them (trailing blanks removed). */
@@ -185,8 +185,9 @@ function readDeviceWrap(k: Record<string, unknown>): DeviceWrap {
 function readKdf(v: unknown): TokenProtection {
   if (typeof v === 'object' && v !== null && (v as Record<string, unknown>)['algorithm'] === DEVICE_ALGORITHM) return readDeviceWrap(v as Record<string, unknown>);
   const k = obj(v, ['algorithm', 'profile', 'version', 't', 'm', 'p', 'salt'], 'token.kdf');
-  if (k['algorithm'] !== KDF_ALGORITHM) malformed('token.kdf.algorithm', `« ${KDF_ALGORITHM} » ou « ${DEVICE_ALGORITHM} » attendu`, `"${KDF_ALGORITHM}" or "${DEVICE_ALGORITHM}" expected`);
-  if (k['profile'] !== 'production' && k['profile'] !== 'test') malformed('token.kdf.profile', '« production » ou « test » attendu', '"production" or "test" expected');
+  if (k['algorithm'] !== KDF_ALGORITHM)
+    malformed('token.kdf.algorithm', `«\u00a0${KDF_ALGORITHM}\u00a0» ou «\u00a0${DEVICE_ALGORITHM}\u00a0» attendu`, `"${KDF_ALGORITHM}" or "${DEVICE_ALGORITHM}" expected`);
+  if (k['profile'] !== 'production' && k['profile'] !== 'test') malformed('token.kdf.profile', '«\u00a0production\u00a0» ou «\u00a0test\u00a0» attendu', '"production" or "test" expected');
   if (k['version'] !== ARGON2_VERSION) malformed('token.kdf.version', `version ${ARGON2_VERSION} attendue`, `version ${ARGON2_VERSION} expected`);
   const profile = k['profile'] as KdfProfile;
   const cost = { t: integer(k['t'], 1, 2 ** 32 - 1, 'token.kdf.t'), m: integer(k['m'], 8, 2 ** 32 - 1, 'token.kdf.m'), p: integer(k['p'], 1, 2 ** 24 - 1, 'token.kdf.p') };
@@ -222,7 +223,7 @@ export function tokenFromJson(json: unknown): TokenFile {
   const pub = readPublic(o);
   const kdf = readKdf(o['kdf']);
   const aead = obj(o['aead'], ['algorithm', 'nonce', 'ciphertext'], 'token.aead');
-  if (aead['algorithm'] !== AEAD_ALGORITHM) malformed('token.aead.algorithm', `« ${AEAD_ALGORITHM} » attendu`, `"${AEAD_ALGORITHM}" expected`);
+  if (aead['algorithm'] !== AEAD_ALGORITHM) malformed('token.aead.algorithm', `«\u00a0${AEAD_ALGORITHM}\u00a0» attendu`, `"${AEAD_ALGORITHM}" expected`);
   const ciphertext = hex(aead['ciphertext'], 'any', 'token.aead.ciphertext');
   const expected = (pub.keyShare === undefined ? PLAINTEXT_BYTES.unsealed : PLAINTEXT_BYTES.sealed) + TAG_BYTES;
   if (ciphertext.length !== expected) malformed('token.aead.ciphertext', `${expected} octets attendus`, `${expected} bytes expected`);
@@ -237,7 +238,7 @@ export function parseToken(textOfFile: string): Result<TokenFile> {
     try {
       json = JSON.parse(textOfFile);
     } catch {
-      malformed('token', "ce n'est pas du JSON valide (fichier tronqué ou altéré ?)", 'not valid JSON (truncated or altered file?)');
+      malformed('token', "ce n'est pas du JSON valide (fichier tronqué ou altéré\u00a0?)", 'not valid JSON (truncated or altered file?)');
     }
     return tokenFromJson(json);
   });

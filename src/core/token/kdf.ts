@@ -99,7 +99,7 @@ export function checkKdfParams(params: KdfParams, policy: TokenPolicy, who: stri
   if (t < KDF_FLOOR.t || m < KDF_FLOOR.m || p < KDF_FLOOR.p) {
     return fail(
       'token.kdf.weak',
-      `Le jeton de ${who} est protégé par une dérivation de clé trop faible (t=${t}, m=${m} Kio, p=${p} ; minimum t=${KDF_FLOOR.t}, m=${KDF_FLOOR.m} Kio) : refusé.`,
+      `Le jeton de ${who} est protégé par une dérivation de clé trop faible (t=${t}, m=${m} Kio, p=${p}\u00a0; minimum t=${KDF_FLOOR.t}, m=${KDF_FLOOR.m} Kio)\u00a0: refusé.`,
       `The token of ${who} is protected by a key derivation that is too weak (t=${t}, m=${m} KiB, p=${p}; minimum t=${KDF_FLOOR.t}, m=${KDF_FLOOR.m} KiB): refused.`,
       who,
     );
@@ -107,7 +107,7 @@ export function checkKdfParams(params: KdfParams, policy: TokenPolicy, who: stri
   if (t > KDF_CEILING.t || m > KDF_CEILING.m || p > KDF_CEILING.p) {
     return fail(
       'token.kdf.excessive',
-      `Le jeton de ${who} demande une dérivation de clé plus coûteuse que celle qu'écrit Sceau (t=${t}, m=${m} Kio, p=${p} ; maximum t=${KDF_CEILING.t}, m=${KDF_CEILING.m} Kio, p=${KDF_CEILING.p}) : refusé sans la calculer (fichier forgé ?).`,
+      `Le jeton de ${who} demande une dérivation de clé plus coûteuse que celle qu'écrit Sceau (t=${t}, m=${m} Kio, p=${p}\u00a0; maximum t=${KDF_CEILING.t}, m=${KDF_CEILING.m} Kio, p=${KDF_CEILING.p})\u00a0: refusé sans la calculer (fichier forgé\u00a0?).`,
       `The token of ${who} asks for a dearer key derivation than Sceau writes (t=${t}, m=${m} KiB, p=${p}; maximum t=${KDF_CEILING.t}, m=${KDF_CEILING.m} KiB, p=${KDF_CEILING.p}): refused without computing it (forged file?).`,
       who,
     );
@@ -119,7 +119,7 @@ function checkTestProfile(params: KdfParams, policy: TokenPolicy, who: string): 
   if (!policy.acceptTest) {
     return fail(
       'token.kdf.test-profile',
-      `Le jeton de ${who} a été écrit avec le profil de TEST (dérivation de clé sans protection) : refusé hors des tests.`,
+      `Le jeton de ${who} a été écrit avec le profil de TEST (dérivation de clé sans protection)\u00a0: refusé hors des tests.`,
       `The token of ${who} was written with the TEST profile (unprotected key derivation): refused outside tests.`,
       who,
     );

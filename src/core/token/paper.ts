@@ -104,7 +104,7 @@ function readChunk(payload: string, position: number): Result<Chunk> {
 function foreign(c: Chunk, position: number, why: { fr: string; en: string }): Result<never> {
   return fail(
     'paper.chunk.foreign',
-    `Le code QR n° ${position + 1} (morceau ${c.i}/${c.n}) vient d'une autre sauvegarde : ${why.fr}.`,
+    `Le code QR n° ${position + 1} (morceau ${c.i}/${c.n}) vient d'une autre sauvegarde\u00a0: ${why.fr}.`,
     `Scanned QR code no. ${position + 1} (chunk ${c.i}/${c.n}) belongs to another backup: ${why.en}.`,
     `QR ${position + 1}`,
   );
@@ -124,7 +124,7 @@ function collect(chunks: readonly Chunk[], expectedFp: string | undefined): Resu
   }
   const missing = byIndex.flatMap((c, k) => (c === undefined ? [k + 1] : []));
   if (missing.length > 0) {
-    return fail('paper.chunk.missing', `Morceaux manquants : ${missing.join(', ')} (sur ${first.n}).`, `Missing chunks: ${missing.join(', ')} (of ${first.n}).`);
+    return fail('paper.chunk.missing', `Morceaux manquants\u00a0: ${missing.join(', ')} (sur ${first.n}).`, `Missing chunks: ${missing.join(', ')} (of ${first.n}).`);
   }
   return ok(byIndex as Chunk[]);
 }
@@ -148,7 +148,7 @@ export function fromQrPayloads(payloads: readonly string[], fingerprint?: Uint8A
   if (wholeId(whole) !== chunks[0]!.id) {
     return fail(
       'paper.digest',
-      'Les morceaux réassemblés ne forment pas la sauvegarde attendue (empreinte différente) : un code QR est altéré.',
+      'Les morceaux réassemblés ne forment pas la sauvegarde attendue (empreinte différente)\u00a0: un code QR est altéré.',
       'The reassembled chunks do not form the expected backup (digest differs): a QR code is altered.',
     );
   }

@@ -102,7 +102,7 @@ const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '
 
 const HINTS = {
   short: {
-    fr: `Utilisez au moins ${MIN_LENGTH} caractères ; plusieurs mots au hasard font une bonne phrase de passe.`,
+    fr: `Utilisez au moins ${MIN_LENGTH} caractères\u00a0; plusieurs mots au hasard font une bonne phrase de passe.`,
     en: `Use at least ${MIN_LENGTH} characters; several random words make a good passphrase.`,
   },
   common: { fr: 'Évitez les mots et mots de passe courants (même avec des chiffres à la place des lettres).', en: 'Avoid common words and passwords (even with digits for letters).' },
@@ -246,7 +246,7 @@ export function checkPassphrasePolicy(passphrase: string, confirmation: string):
   }
   const estimate = estimatePassphrase(passphrase);
   if ([...passphrase.normalize('NFC')].length < MIN_LENGTH) {
-    return fail('passphrase.short', `Phrase de passe trop courte : au moins ${MIN_LENGTH} caractères.`, `Passphrase too short: at least ${MIN_LENGTH} characters.`);
+    return fail('passphrase.short', `Phrase de passe trop courte\u00a0: au moins ${MIN_LENGTH} caractères.`, `Passphrase too short: at least ${MIN_LENGTH} characters.`);
   }
   if (estimate.score < MIN_SCORE) {
     const hint = estimate.hints[0] ?? HINTS.variety;

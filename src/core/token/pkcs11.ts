@@ -49,7 +49,7 @@ const trimmed = (s: string) => s.replace(/[\s\0]+$/, '');
 function libraryFailure(modulePath: string, reason: string): Result<never> {
   return fail(
     'device.library',
-    `Les cartes à puce et clés de sécurité ne sont pas utilisables sur ce poste (module PKCS#11 ${modulePath} : ${reason}). Les jetons protégés par phrase de passe restent disponibles.`,
+    `Les cartes à puce et clés de sécurité ne sont pas utilisables sur ce poste (module PKCS#11 ${modulePath}\u00a0: ${reason}). Les jetons protégés par phrase de passe restent disponibles.`,
     `Smart cards and security keys cannot be used on this workstation (PKCS#11 module ${modulePath}: ${reason}). Passphrase-protected tokens remain available.`,
     modulePath,
   );
@@ -146,7 +146,7 @@ function deviceFailure(b: Binding, serial: string, e: unknown): Result<never> {
   if (code === b.CKR_PIN_LOCKED) {
     return fail(
       'device.pin-locked',
-      `Le code PIN de la carte n° ${serial} est bloqué (trop d'essais). Seul son code de déblocage (PUK) la débloque ; sinon, la copie de secours du jeton.`,
+      `Le code PIN de la carte n° ${serial} est bloqué (trop d'essais). Seul son code de déblocage (PUK) la débloque\u00a0; sinon, la copie de secours du jeton.`,
       `The PIN of card no. ${serial} is locked (too many tries). Only its unblocking code (PUK) unlocks it; otherwise, the token's backup.`,
       serial,
     );
@@ -154,7 +154,7 @@ function deviceFailure(b: Binding, serial: string, e: unknown): Result<never> {
   if (code === b.CKR_DEVICE_REMOVED || code === b.CKR_TOKEN_NOT_PRESENT) {
     return fail(
       'device.removed',
-      `La carte n° ${serial} a été retirée pendant l'opération : rebranchez-la et recommencez.`,
+      `La carte n° ${serial} a été retirée pendant l'opération\u00a0: rebranchez-la et recommencez.`,
       `Card no. ${serial} was removed during the operation: plug it back in and start again.`,
       serial,
     );
@@ -196,7 +196,7 @@ function pointOf(ecPoint: Buffer): Uint8Array {
 function keyMissing(serial: string): Result<never> {
   return fail(
     'device.key-missing',
-    `La carte n° ${serial} ne porte pas de clé Sceau : elle n'a pas servi à l'enrôlement de ce jeton (ou sa clé a été effacée).`,
+    `La carte n° ${serial} ne porte pas de clé Sceau\u00a0: elle n'a pas servi à l'enrôlement de ce jeton (ou sa clé a été effacée).`,
     `Card no. ${serial} holds no Sceau key: it was not used to enrol this token (or its key was erased).`,
     serial,
   );

@@ -97,7 +97,7 @@ function plaintextOf(secrets: MemberSecrets): Uint8Array {
 /** The public part must be the one of these secrets: identity key, E_j = e_j·G, and Y_j = x_j·G once sealed. */
 function checkConsistent(pub: TokenPublic, secrets: MemberSecrets): Result<void> {
   const who = ownerOf(pub);
-  const mismatch = (fr: string, en: string): Result<void> => fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : ${fr}.`, `Inconsistent token of ${who.en}: ${en}.`, who.en);
+  const mismatch = (fr: string, en: string): Result<void> => fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent\u00a0: ${fr}.`, `Inconsistent token of ${who.en}: ${en}.`, who.en);
   if (!equalBytes(publicKeyOf(secrets.identitySecretKey), pub.identityKey)) return mismatch("la clé d'identité ne correspond pas", 'the identity key does not match');
   if (!G.multiply(secrets.encryptionSecret).equals(pub.encryptionKey)) return mismatch('la clé de chiffrement E_j ne correspond pas', 'the encryption key E_j does not match');
   if ((pub.keyShare === undefined) !== (secrets.keyShareSecret === undefined)) return mismatch('fragment de clé présent d’un seul côté', 'key share present on one side only');
@@ -165,7 +165,7 @@ export function checkExpectations(pub: TokenPublic, expect: OpenExpectations): R
   if (!equalBytes(fingerprint, pub.fingerprint)) {
     return fail(
       'token.other-election',
-      `Ce jeton (${who.fr}) appartient à une autre élection (« ${pub.electionId} », empreinte ${toHex(pub.fingerprint).slice(0, 16)}…).`,
+      `Ce jeton (${who.fr}) appartient à une autre élection («\u00a0${pub.electionId}\u00a0», empreinte ${toHex(pub.fingerprint).slice(0, 16)}…).`,
       `This token (${who.en}) belongs to another election ("${pub.electionId}", fingerprint ${toHex(pub.fingerprint).slice(0, 16)}…).`,
       who.en,
     );
@@ -207,7 +207,7 @@ function wrongPassphrase(pub: TokenPublic): Result<never> {
   const who = ownerOf(pub);
   return fail(
     'token.passphrase',
-    `Phrase de passe erronée ou jeton endommagé (${who.fr}) : les deux sont indiscernables. Réessayez la phrase de passe ; si elle est sûre, utilisez la copie de secours.`,
+    `Phrase de passe erronée ou jeton endommagé (${who.fr})\u00a0: les deux sont indiscernables. Réessayez la phrase de passe\u00a0; si elle est sûre, utilisez la copie de secours.`,
     `Wrong passphrase or damaged token (${who.en}): the two cannot be told apart. Try the passphrase again; if it is certain, use the backup.`,
     who.en,
   );
@@ -253,7 +253,7 @@ function damagedDeviceToken(pub: TokenPublic): Result<never> {
   const who = ownerOf(pub);
   return fail(
     'token.device.damaged',
-    `Le jeton de ${who.fr} est endommagé : la carte a accepté le code PIN mais le fichier ne se déchiffre pas. Utilisez la copie de secours.`,
+    `Le jeton de ${who.fr} est endommagé\u00a0: la carte a accepté le code PIN mais le fichier ne se déchiffre pas. Utilisez la copie de secours.`,
     `The token of ${who.en} is damaged: the card accepted the PIN but the file does not decrypt. Use the backup.`,
     who.en,
   );
@@ -265,7 +265,7 @@ function secretsOfChecked(plaintext: Uint8Array, pub: TokenPublic): Result<Membe
     secrets = secretsOf(plaintext);
   } catch {
     const who = ownerOf(pub);
-    return fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent : secret hors du groupe.`, `Inconsistent token of ${who.en}: secret out of range.`, who.en);
+    return fail('token.secrets.mismatch', `Jeton de ${who.fr} incohérent\u00a0: secret hors du groupe.`, `Inconsistent token of ${who.en}: secret out of range.`, who.en);
   }
   const consistent = checkConsistent(pub, secrets);
   if (!consistent.ok) wipeSecrets(secrets);
@@ -307,13 +307,13 @@ function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToS
     return fail('token.share.member', `Ce fragment de clé est celui du membre ${share.member}, pas de ${who.fr}.`, `This key share is member ${share.member}'s, not ${who.en}'s.`, who.en);
   }
   if (!G.multiply(share.secret).equals(share.verificationKey)) {
-    return fail('token.share.mismatch', `Fragment de clé de ${who.fr} refusé : x_j·G ≠ Y_j.`, `Key share of ${who.en} refused: x_j·G ≠ Y_j.`, who.en);
+    return fail('token.share.mismatch', `Fragment de clé de ${who.fr} refusé\u00a0: x_j·G ≠ Y_j.`, `Key share of ${who.en} refused: x_j·G ≠ Y_j.`, who.en);
   }
   const same = pub.keyShare !== undefined && secrets.keyShareSecret === share.secret && pub.keyShare.publicKey.equals(share.publicKey) && pub.keyShare.verificationKey.equals(share.verificationKey);
   if (pub.keyShare !== undefined && !same) {
     return fail(
       'token.share.sealed',
-      `Le jeton de ${who.fr} contient déjà un autre fragment de clé : il n'est pas remplacé.`,
+      `Le jeton de ${who.fr} contient déjà un autre fragment de clé\u00a0: il n'est pas remplacé.`,
       `The token of ${who.en} already holds another key share: it is not replaced.`,
       who.en,
     );

@@ -164,7 +164,7 @@ export function makeEntry(
 }
 
 function broken(code: TranscriptFailureCode, seq: number, fr: string, en: string, where: string): Failure<TranscriptFailureCode> {
-  return failure(code, `Journal, entrée ${seq} : ${fr}`, `Transcript, entry ${seq}: ${en}`, where);
+  return failure(code, `Journal, entrée ${seq}\u00a0: ${fr}`, `Transcript, entry ${seq}: ${en}`, where);
 }
 
 const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'];
@@ -253,7 +253,7 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
       };
     }
     const key = keys(e.actor, e);
-    if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu « ${e.actor} ».`, `unknown actor "${e.actor}".`, where) };
+    if (key === undefined) return { ok: false, error: broken('transcript.actor', i, `auteur inconnu «\u00a0${e.actor}\u00a0».`, `unknown actor "${e.actor}".`, where) };
     if (!entrySignatureValid(fingerprint, e, key)) return { ok: false, error: broken('transcript.signature', i, `signature invalide de ${e.actor}.`, `invalid signature of ${e.actor}.`, where) };
     heads.add(head);
     const station = stationOf(e);
@@ -279,7 +279,7 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
       error: broken(
         'transcript.torn',
         seq,
-        "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.",
+        "la dernière ligne est incomplète (écriture interrompue)\u00a0: elle n'est pas prise en compte, à examiner avant de reprendre.",
         'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.',
         `${name}:${seq + 1}`,
       ),

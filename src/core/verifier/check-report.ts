@@ -113,7 +113,7 @@ export async function* jsonLines(path: string, max = MAX_LIST_LINE_BYTES): Async
   }
 }
 
-export const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant : ${file}.`, `Missing file: ${file}.`, file);
+export const missing = (report: Report, file: string): void => report.fail('record.file-missing', `Fichier manquant\u00a0: ${file}.`, `Missing file: ${file}.`, file);
 
 export function payloadOf(e: TranscriptEntry): Record<string, unknown> {
   return (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;

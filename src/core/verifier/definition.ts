@@ -79,7 +79,7 @@ const FILE = 'election.json';
 
 /** Refuses the definition; `where` is the JSON path of the fault (`election.board.threshold`). */
 function refuse(where: string, fr: string, en: string): never {
-  throw inputError('definition.invalid', `Définition de l'élection invalide : ${fr}.`, `Invalid election definition: ${en}.`, where);
+  throw inputError('definition.invalid', `Définition de l'élection invalide\u00a0: ${fr}.`, `Invalid election definition: ${en}.`, where);
 }
 
 /** An object with exactly `required` keys and perhaps some of `optional` (§1: unknown fields are refused). */
@@ -148,7 +148,7 @@ function candidate(v: unknown, kind: ConstituencyKind, where: string): Candidate
 function constituency(v: unknown, where: string): Constituency {
   const o = fields(v, where, ['id', 'name', 'kind', 'registeredVoters', 'blankVote', 'candidates']);
   const kind = o['kind'];
-  if (kind !== 'list' && kind !== 'single-member') refuse(`${where}.kind`, '« list » ou « single-member » attendu', '"list" or "single-member" expected');
+  if (kind !== 'list' && kind !== 'single-member') refuse(`${where}.kind`, '«\u00a0list\u00a0» ou «\u00a0single-member\u00a0» attendu', '"list" or "single-member" expected');
   return {
     id: textField(o['id'], `${where}.id`, IDENTIFIER),
     name: textField(o['name'], `${where}.name`),
@@ -163,7 +163,7 @@ function constituencies(v: unknown): Constituency[] {
   const list = listField(v, 'election.constituencies', 1, MAX_CONSTITUENCIES).map((c, i) => constituency(c, `election.constituencies[${i}]`));
   const seen = new Set<string>();
   list.forEach((c, i) => {
-    if (seen.has(c.id)) refuse(`election.constituencies[${i}].id`, `identifiant « ${c.id} » en double`, `duplicate identifier "${c.id}"`);
+    if (seen.has(c.id)) refuse(`election.constituencies[${i}].id`, `identifiant «\u00a0${c.id}\u00a0» en double`, `duplicate identifier "${c.id}"`);
     seen.add(c.id);
   });
   return list;
@@ -185,7 +185,7 @@ function refuseThresholdOne(n: number): never {
   const majority = Math.floor(n / 2) + 1;
   throw inputError(
     'definition.threshold-one',
-    `Définition de l'élection invalide : un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même : un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
+    `Définition de l'élection invalide\u00a0: un seuil t = 1 est refusé pour un bureau de ${n} membres. Avec t = 1, le fragment de clé de chaque membre est la clé de l'élection elle-même\u00a0: un seul membre (ou un seul jeton volé) pourrait déchiffrer seul tous les bulletins. Choisissez un seuil d'au moins 2, par exemple la majorité du bureau (${majority} sur ${n}).`,
     `Invalid election definition: a threshold t = 1 is refused for a board of ${n} members. With t = 1, every member's key share is the election key itself: a single member (or a single stolen token) could decrypt every ballot alone. Choose a threshold of at least 2, for instance a majority of the board (${majority} of ${n}).`,
     'election.board.threshold',
   );
@@ -213,7 +213,7 @@ function board(v: unknown): ElectionDefinition['board'] {
 
 function definitionOf(json: unknown): ElectionDefinition {
   const o = fields(json, 'election', ['format', 'id', 'title', 'votingPeriod', 'constituencies', 'board', 'platform']);
-  if (o['format'] !== DEFINITION_FORMAT) refuse('election.format', `« ${DEFINITION_FORMAT} » attendu`, `"${DEFINITION_FORMAT}" expected`);
+  if (o['format'] !== DEFINITION_FORMAT) refuse('election.format', `«\u00a0${DEFINITION_FORMAT}\u00a0» attendu`, `"${DEFINITION_FORMAT}" expected`);
   const period = votingPeriod(o['votingPeriod']);
   const cs = constituencies(o['constituencies']);
   const b = board(o['board']);

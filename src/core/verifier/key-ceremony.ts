@@ -370,11 +370,11 @@ function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
   if (rule.by === 'member' && j === undefined) return no('étape réservée à un membre.', 'step reserved to a member.');
   // formats.md §3.3: a member's entry made on their station carries `station` beside its own payload.
   const keys = rule.by === 'member' && stationOf(e) !== undefined ? [...rule.keys, 'station'] : rule.keys;
-  if (!hasExactly(e.payload, keys)) return no(`contenu mal formé (champs attendus : ${rule.keys.join(', ')}).`, `malformed payload (fields expected: ${rule.keys.join(', ')}).`);
+  if (!hasExactly(e.payload, keys)) return no(`contenu mal formé (champs attendus\u00a0: ${rule.keys.join(', ')}).`, `malformed payload (fields expected: ${rule.keys.join(', ')}).`);
   const p = e.payload;
   if (rule.phase === 'any') return rule.apply(r, e, p, j ?? 0);
   if (r.phase === 'closed' || r.phase === 'failed') return no('la cérémonie est terminée.', 'the ceremony is over.');
-  if (r.phase !== rule.phase) return no(`hors de son étape (étape en cours : ${r.phase}).`, `out of its step (current step: ${r.phase}).`);
+  if (r.phase !== rule.phase) return no(`hors de son étape (étape en cours\u00a0: ${r.phase}).`, `out of its step (current step: ${r.phase}).`);
   if (rule.by === 'member' && (p['member'] !== j || !isMemberNumber(j, r.members.length))) return no("l'auteur n'est pas le membre nommé.", 'the author is not the member named.');
   const refused = rule.apply(r, e, p, j ?? 0);
   if (refused === undefined) advance(r);
@@ -382,7 +382,7 @@ function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
 }
 
 function refusal(e: TranscriptEntry, why: Bilingual, name: string): Failure {
-  return failure('ceremony.entry', `Journal, entrée ${e.seq} (${e.type}) : ${why.fr}`, `Transcript, entry ${e.seq} (${e.type}): ${why.en}`, `${name}:${e.seq + 1}`);
+  return failure('ceremony.entry', `Journal, entrée ${e.seq} (${e.type})\u00a0: ${why.fr}`, `Transcript, entry ${e.seq} (${e.type}): ${why.en}`, `${name}:${e.seq + 1}`);
 }
 
 function startReplay(def: KeyCeremonyDefinition, fingerprint: Uint8Array, known: ReadonlyMap<string, string>): Result<Replay> {

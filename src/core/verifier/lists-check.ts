@@ -74,7 +74,7 @@ export async function checkLists(report: Report, dir: string, imp: UrnReading): 
       }
       seen[v.line] = 1;
       if (accepting && e.status === 'rejected') {
-        report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu : ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
+        report.fail('import.wrongly-accepted', `Bulletin accepté à tort (motif attendu\u00a0: ${e.code}).`, `Ballot wrongly accepted (expected reason: ${e.code}).`, urnAt(v.line, e.id));
       } else if (!accepting && e.status === 'accepted') {
         report.fail('import.wrongly-rejected', 'Bulletin valide écarté à tort.', 'Valid ballot wrongly rejected.', urnAt(v.line, e.id));
       } else if (accepting && e.status === 'accepted' && (v.receipt !== e.receipt || v.id !== e.id || v.constituency !== e.constituency)) {

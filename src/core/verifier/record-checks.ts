@@ -23,7 +23,7 @@ export function isRecordDefinition(report: Report, fpHex: string, transcripts: r
   const theirs = [...new Set(origins)].map((o) => (/^[0-9a-f]{64}$/.test(o) ? o : shown(o))).join(', ');
   report.fail(
     'definition.changed',
-    `${RECORD_FILES.definition} n'est pas la définition de ce dossier de preuve : son empreinte est ${fpHex}, les journaux partent de ${theirs}. Il a été modifié ou remplacé après les cérémonies ; tout le reste en dépend : la vérification s'arrête là.`,
+    `${RECORD_FILES.definition} n'est pas la définition de ce dossier de preuve\u00a0: son empreinte est ${fpHex}, les journaux partent de ${theirs}. Il a été modifié ou remplacé après les cérémonies\u00a0; tout le reste en dépend\u00a0: la vérification s'arrête là.`,
     `${RECORD_FILES.definition} is not this record's definition: its fingerprint is ${fpHex}, the transcripts start from ${theirs}. It was changed or replaced after the ceremonies; everything else depends on it: verification stops here.`,
     RECORD_FILES.definition,
   );
@@ -77,17 +77,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** What is wrong with manifest item `v` (docs/record.md §9), in French and English, or undefined when it is one. */
 function itemFault(v: unknown): { fr: string; en: string } | undefined {
   if (!hasExactly(v, ITEM_KEYS)) {
-    const keys = isObject(v) ? ` : ses clés sont ${shown(Object.keys(v))}` : '';
+    const keys = isObject(v) ? `\u00a0: ses clés sont ${shown(Object.keys(v))}` : '';
     const keysEn = isObject(v) ? `: its keys are ${shown(Object.keys(v))}` : '';
     return { fr: `n'est pas un objet aux seules clés path, bytes et sha256 (${shown(v)})${keys}`, en: `is not an object with exactly the keys path, bytes and sha256 (${shown(v)})${keysEn}` };
   }
   const o = v as Record<string, unknown>;
-  if (typeof o['path'] !== 'string') return { fr: `a un path qui n'est pas un texte : ${shown(o['path'])}`, en: `has a path that is not text: ${shown(o['path'])}` };
+  if (typeof o['path'] !== 'string') return { fr: `a un path qui n'est pas un texte\u00a0: ${shown(o['path'])}`, en: `has a path that is not text: ${shown(o['path'])}` };
   if (!Number.isSafeInteger(o['bytes']) || (o['bytes'] as number) < 0) {
-    return { fr: `a un bytes qui n'est pas un entier de 0 à 2^53 − 1 : ${shown(o['bytes'])}`, en: `has a bytes that is not an integer from 0 to 2^53 − 1: ${shown(o['bytes'])}` };
+    return { fr: `a un bytes qui n'est pas un entier de 0 à 2^53 − 1\u00a0: ${shown(o['bytes'])}`, en: `has a bytes that is not an integer from 0 to 2^53 − 1: ${shown(o['bytes'])}` };
   }
   if (typeof o['sha256'] !== 'string' || !SHA256_HEX.test(o['sha256'])) {
-    return { fr: `a un sha256 qui n'est pas 64 chiffres hexadécimaux minuscules : ${shown(o['sha256'])}`, en: `has a sha256 that is not 64 lower-case hex digits: ${shown(o['sha256'])}` };
+    return { fr: `a un sha256 qui n'est pas 64 chiffres hexadécimaux minuscules\u00a0: ${shown(o['sha256'])}`, en: `has a sha256 that is not 64 lower-case hex digits: ${shown(o['sha256'])}` };
   }
   return undefined;
 }
@@ -103,7 +103,7 @@ function itemFault(v: unknown): { fr: string; en: string } | undefined {
 function readManifest(report: Report, text: string): { paths: Set<string>; items: ManifestItem[] } | undefined {
   const M = RECORD_FILES.manifest;
   const unreadable = (fr: string, en: string): undefined => {
-    report.fail('record.manifest', `Manifeste invalide : ${fr}.`, `Invalid manifest: ${en}.`, M);
+    report.fail('record.manifest', `Manifeste invalide\u00a0: ${fr}.`, `Invalid manifest: ${en}.`, M);
     return undefined;
   };
   const m = parseJson(text);
@@ -111,11 +111,11 @@ function readManifest(report: Report, text: string): { paths: Set<string>; items
   if (!hasExactly(m, MANIFEST_KEYS)) {
     const fr = isObject(m) ? `ses clés sont ${shown(Object.keys(m))}` : `c'est ${shown(m)}`;
     const en = isObject(m) ? `its keys are ${shown(Object.keys(m))}` : `it is ${shown(m)}`;
-    return unreadable(`un objet aux seules clés format et files est attendu ; ${fr}`, `an object with exactly the keys format and files is expected; ${en}`);
+    return unreadable(`un objet aux seules clés format et files est attendu\u00a0; ${fr}`, `an object with exactly the keys format and files is expected; ${en}`);
   }
   const { format, files } = m as { format: unknown; files: unknown };
   if (format !== MANIFEST_FORMAT) return unreadable(`format ${shown(format)} au lieu de "${MANIFEST_FORMAT}"`, `format ${shown(format)} instead of "${MANIFEST_FORMAT}"`);
-  if (!Array.isArray(files)) return unreadable(`files n'est pas une liste : ${shown(files)}`, `files is not a list: ${shown(files)}`);
+  if (!Array.isArray(files)) return unreadable(`files n'est pas une liste\u00a0: ${shown(files)}`, `files is not a list: ${shown(files)}`);
   const paths = new Set<string>();
   const items: ManifestItem[] = [];
   const firstAt = new Map<string, number>();
@@ -123,16 +123,16 @@ function readManifest(report: Report, text: string): { paths: Set<string>; items
   files.forEach((v: unknown, i) => {
     const path = isObject(v) && typeof v['path'] === 'string' ? v['path'] : undefined;
     const item = `files[${i}]${path === undefined ? '' : ` (${shown(path)})`}`;
-    const fault = (fr: string, en: string): void => report.fail('record.manifest', `Manifeste : l'élément ${item} ${fr}.`, `Manifest: item ${item} ${en}.`, `${M} files[${i}]`);
+    const fault = (fr: string, en: string): void => report.fail('record.manifest', `Manifeste\u00a0: l'élément ${item} ${fr}.`, `Manifest: item ${item} ${en}.`, `${M} files[${i}]`);
     const wrong = itemFault(v);
     if (wrong !== undefined) fault(wrong.fr, wrong.en);
     else items.push(v as ManifestItem);
     if (path === undefined) return;
     const first = firstAt.get(path);
-    if (first !== undefined) fault(`répète le chemin de files[${first}] : un chemin n'est listé qu'une fois`, `repeats the path of files[${first}]: a path is listed once`);
+    if (first !== undefined) fault(`répète le chemin de files[${first}]\u00a0: un chemin n'est listé qu'une fois`, `repeats the path of files[${first}]: a path is listed once`);
     else if (previous !== undefined && !(previous.path < path)) {
       fault(
-        `vient après files[${previous.at}] (${shown(previous.path)}) : les éléments sont triés par path (unités de code UTF-16)`,
+        `vient après files[${previous.at}] (${shown(previous.path)})\u00a0: les éléments sont triés par path (unités de code UTF-16)`,
         `comes after files[${previous.at}] (${shown(previous.path)}): items are sorted by path (UTF-16 code units)`,
       );
     }
@@ -173,13 +173,13 @@ export async function checkManifest(report: Report, dir: string, text: string | 
     else if (changed.has(path)) report.fail('record.file-changed', `Le fichier ${named(path)} ne correspond pas au manifeste.`, `The file ${named(path)} does not match the manifest.`, named(path));
   }
   for (const path of present) {
-    if (!manifest.paths.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste : ${named(path)}.`, `File not in the manifest: ${named(path)}.`, named(path));
+    if (!manifest.paths.has(path)) report.fail('record.file-unlisted', `Fichier absent du manifeste\u00a0: ${named(path)}.`, `File not in the manifest: ${named(path)}.`, named(path));
   }
   // A folder is part of the record through the files listed in it; `tally` may be empty (no constituency with a ballot).
   const folders = listedFolders(manifest.paths);
   for (const path of listing.folders) {
     if (!folders.has(path) && path !== RECORD_FILES.tallyDir)
-      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier : ${named(path)}.`, `Folder with no file the manifest lists: ${named(path)}.`, named(path));
+      report.fail('record.file-unlisted', `Dossier dont le manifeste ne liste aucun fichier\u00a0: ${named(path)}.`, `Folder with no file the manifest lists: ${named(path)}.`, named(path));
   }
 }
 
@@ -192,7 +192,8 @@ export async function checkManifest(report: Report, dir: string, text: string | 
 export function checkKnownFiles(report: Report, files: readonly string[], def: ElectionDefinition): void {
   const known = new Set<string>([...Object.values(RECORD_FILES).filter((f) => f !== RECORD_FILES.tallyDir), ...def.constituencies.map((c) => tallyFile(c.id))]);
   for (const path of files) {
-    if (!known.has(path)) report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve : ${named(path)}.`, `File unknown to the record's format: ${named(path)}.`, named(path));
+    if (!known.has(path))
+      report.fail('record.unknown-file', `Fichier inconnu du format du dossier de preuve\u00a0: ${named(path)}.`, `File unknown to the record's format: ${named(path)}.`, named(path));
   }
 }
 
@@ -209,7 +210,7 @@ export function checkEmptyConstituencyFiles(report: Report, files: readonly stri
     if (!present.has(path) || acceptedIn(c.id) > 0) continue;
     report.fail(
       'record.unknown-file',
-      `Fichier inconnu du format du dossier de preuve : ${path}. La circonscription ${c.id} n'a aucun bulletin accepté : elle est comptée à zéro, sans fichier de dépouillement.`,
+      `Fichier inconnu du format du dossier de preuve\u00a0: ${path}. La circonscription ${c.id} n'a aucun bulletin accepté\u00a0: elle est comptée à zéro, sans fichier de dépouillement.`,
       `File unknown to the record's format: ${path}. Constituency ${c.id} has no accepted ballot: it is counted zero, with no tally file.`,
       path,
     );

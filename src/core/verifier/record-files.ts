@@ -77,7 +77,7 @@ export function notRegular(entry: RecordListing['irregular'][number]): Failure {
   const k = IRREGULAR_NAMES[entry.kind];
   return failure(
     'record.not-regular',
-    `« ${entry.path} » est ${k.fr}, pas un fichier ordinaire : un dossier de preuve ne contient que des fichiers et des dossiers ordinaires ; la vérification s'arrête là.`,
+    `«\u00a0${entry.path}\u00a0» est ${k.fr}, pas un fichier ordinaire\u00a0: un dossier de preuve ne contient que des fichiers et des dossiers ordinaires\u00a0; la vérification s'arrête là.`,
     `"${entry.path}" is ${k.en}, not a regular file: an election record holds only regular files and folders; verification stops here.`,
     entry.path,
   );
@@ -147,7 +147,7 @@ async function walk(root: string, rel: string, out: Walk): Promise<string | unde
 export async function scanRecord(root: string): Promise<Result<RecordListing>> {
   const out: Walk = { files: [], folders: [], irregular: [] };
   const failed = await walk(root, '', out);
-  if (failed !== undefined) return fail('record.unreadable', `Dossier de preuve illisible : ${failed}.`, `Unreadable record folder: ${failed}.`, root);
+  if (failed !== undefined) return fail('record.unreadable', `Dossier de preuve illisible\u00a0: ${failed}.`, `Unreadable record folder: ${failed}.`, root);
   return ok({
     files: out.files.sort(byteOrder),
     folders: out.folders.sort(byteOrder),

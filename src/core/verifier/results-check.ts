@@ -118,7 +118,7 @@ export async function checkResults(
           if (pv[field] !== expected[field])
             report.fail(
               'count.mismatch',
-              `${c.id} : ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
+              `${c.id}\u00a0: ${field} publié ${String(pv[field])}, recompté ${expected[field]}.`,
               `${c.id}: published ${field} ${String(pv[field])}, recounted ${expected[field]}.`,
               `${where} ${field}`,
             );
@@ -127,12 +127,12 @@ export async function checkResults(
           if (pv.votes[k] !== n)
             report.fail(
               'count.mismatch',
-              `${c.id} : voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
+              `${c.id}\u00a0: voix du candidat ${k + 1} publiées ${String(pv.votes[k])}, recomptées ${n}.`,
               `${c.id}: candidate ${k + 1}'s published votes ${String(pv.votes[k])}, recounted ${n}.`,
               `${where} votes[${k}]`,
             );
         });
-        if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id} : nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
+        if (pv.votes.length !== expected.votes.length) report.fail('count.mismatch', `${c.id}\u00a0: nombre de candidats erroné.`, `${c.id}: wrong number of candidates.`, `${where} votes`);
       }
       const decrypting = membersBy.get(c.id);
       if (decrypting !== undefined && present.some((m) => !decrypting.includes(m))) {
@@ -157,7 +157,7 @@ export async function checkResults(
       if (key === undefined) {
         report.fail(
           'results.signature',
-          `Aucune clé d'identité connue pour le membre ${m} : sa signature du PV de ${c.id} ne peut être vérifiée.`,
+          `Aucune clé d'identité connue pour le membre ${m}\u00a0: sa signature du PV de ${c.id} ne peut être vérifiée.`,
           `No identity key known for member ${m}: their signature of the PV of ${c.id} cannot be verified.`,
           `${where} member ${m}`,
         );

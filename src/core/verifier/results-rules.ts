@@ -84,13 +84,13 @@ export function pvArithmetic(pv: Pv, where: string = pv.constituency): Failure[]
   const out: Failure[] = [];
   const c = pv.constituency;
   if (pv.votants > pv.inscrits) {
-    out.push(failure('count.votants-inscrits', `${c} : votants (${pv.votants}) > inscrits (${pv.inscrits}).`, `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).`, where));
+    out.push(failure('count.votants-inscrits', `${c}\u00a0: votants (${pv.votants}) > inscrits (${pv.inscrits}).`, `${c}: votants (${pv.votants}) > inscrits (${pv.inscrits}).`, where));
   }
   if (pv.blancs + pv.nuls + pv.exprimes !== pv.votants) {
-    out.push(failure('count.sum', `${c} : blancs + nuls + exprimés ≠ votants.`, `${c}: blancs + nuls + exprimés ≠ votants.`, where));
+    out.push(failure('count.sum', `${c}\u00a0: blancs + nuls + exprimés ≠ votants.`, `${c}: blancs + nuls + exprimés ≠ votants.`, where));
   }
   if (pv.votes.reduce((s, n) => s + n, 0) !== pv.exprimes) {
-    out.push(failure('count.candidates', `${c} : la somme des voix ≠ exprimés.`, `${c}: the sum of the votes ≠ exprimés.`, where));
+    out.push(failure('count.candidates', `${c}\u00a0: la somme des voix ≠ exprimés.`, `${c}: the sum of the votes ≠ exprimés.`, where));
   }
   return out;
 }
@@ -130,7 +130,7 @@ export function verifyPvSignature(publicKey: Uint8Array, fingerprint: Uint8Array
   if (!encodable(pv)) {
     return fail(
       'signature.invalid',
-      `Le PV de ${String(pv.constituency)} n'a pas des chiffres entiers positifs : la signature du membre ${member} ne peut porter sur lui.`,
+      `Le PV de ${String(pv.constituency)} n'a pas des chiffres entiers positifs\u00a0: la signature du membre ${member} ne peut porter sur lui.`,
       `The PV of ${String(pv.constituency)} does not have non-negative integer figures: member ${member}'s signature cannot be of it.`,
       signer.en,
     );

@@ -43,7 +43,7 @@ interface SealedRecord {
 function recordMissing<T>(dir: string, file: string): Result<T> {
   return fail(
     'seal.record-missing',
-    `Le dossier ${dir} n'est pas un dossier d'élection complet : ${file} manque ou est illisible.`,
+    `Le dossier ${dir} n'est pas un dossier d'élection complet\u00a0: ${file} manque ou est illisible.`,
     `The folder ${dir} is not a complete election record: ${file} is missing or unreadable.`,
     file,
   );
@@ -77,7 +77,7 @@ async function sealedFile(r: Pick<SealedRecord, 'dir' | 'manifest'>, file: strin
   if (toHex(sha256(bytes)) !== listed) {
     return fail(
       'seal.file-changed',
-      `Le fichier ${file} du dossier n'est plus celui de son manifeste : le dossier a été modifié après sa clôture ; ne vous y fiez pas, procurez-vous le dossier publié.`,
+      `Le fichier ${file} du dossier n'est plus celui de son manifeste\u00a0: le dossier a été modifié après sa clôture\u00a0; ne vous y fiez pas, procurez-vous le dossier publié.`,
       `The record's file ${file} is no longer the one its manifest lists: the record was changed after it was closed; do not rely on it, obtain the published record.`,
       file,
     );
@@ -102,14 +102,14 @@ function sameRecord(r: SealedRecord, seal: { election: string; record: string })
   if (seal.election !== r.election) {
     return fail(
       'seal.other-election',
-      `Ce papier n'est pas de cette élection (« ${r.definition.title} ») : son empreinte d'élection diffère de celle du dossier.`,
+      `Ce papier n'est pas de cette élection («\u00a0${r.definition.title}\u00a0»)\u00a0: son empreinte d'élection diffère de celle du dossier.`,
       `This paper is not from this election ("${r.definition.title}"): its election fingerprint differs from the record's.`,
     );
   }
   if (seal.record !== r.fingerprint) {
     return fail(
       'seal.other-record',
-      `Ce papier n'est pas de ce dossier : c'est bien la même élection, mais l'empreinte du dossier diffère. Soit il a été imprimé depuis un autre dossier, soit le dossier a été modifié depuis l'impression.`,
+      `Ce papier n'est pas de ce dossier\u00a0: c'est bien la même élection, mais l'empreinte du dossier diffère. Soit il a été imprimé depuis un autre dossier, soit le dossier a été modifié depuis l'impression.`,
       `This paper is not from this record: it is the same election, but the record fingerprint differs. Either it was printed from another record, or the record was changed since it was printed.`,
     );
   }
@@ -210,7 +210,7 @@ async function memberKeys(r: SealedRecord, members: readonly number[]): Promise<
   if (!chain.ok) {
     return fail(
       'seal.key-ceremony',
-      `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr}) : les clés des membres ne peuvent pas en être tirées.`,
+      `Le journal de la cérémonie des clés du dossier ne se vérifie pas (${chain.error.message.fr})\u00a0: les clés des membres ne peuvent pas en être tirées.`,
       `The record's key-ceremony transcript does not verify (${chain.error.message.en}): the members' keys cannot be taken from it.`,
       chain.error.where,
     );
@@ -231,7 +231,7 @@ async function memberKeys(r: SealedRecord, members: readonly number[]): Promise<
 function badSignature<T>(member: number, constituency: string): Result<T> {
   return fail(
     'seal.signature',
-    `La signature du membre ${member} sur le procès-verbal de ${constituency} ne se vérifie pas avec sa clé d'identité : ce document n'a pas été signé par ce membre tel qu'il est.`,
+    `La signature du membre ${member} sur le procès-verbal de ${constituency} ne se vérifie pas avec sa clé d'identité\u00a0: ce document n'a pas été signé par ce membre tel qu'il est.`,
     `The signature of member ${member} on the PV of ${constituency} does not verify with their identity key: this document was not signed by that member as it stands.`,
     `member ${member}`,
   );
@@ -281,7 +281,7 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
   if (constituency === undefined || pv === undefined) {
     return fail(
       'seal.constituency',
-      `Le dossier n'a pas de procès-verbal pour la circonscription « ${s.constituency} ».`,
+      `Le dossier n'a pas de procès-verbal pour la circonscription «\u00a0${s.constituency}\u00a0».`,
       `The record has no PV for the constituency "${s.constituency}".`,
       s.constituency,
     );
@@ -291,7 +291,7 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
   if (hash.value !== s.pvSha256) {
     return fail(
       'seal.pv-mismatch',
-      `Les chiffres scellés sur ce papier ne sont pas ceux du dossier pour ${constituency.name} (${s.constituency}) : le papier a été altéré ou ne correspond pas à ce dépouillement.`,
+      `Les chiffres scellés sur ce papier ne sont pas ceux du dossier pour ${constituency.name} (${s.constituency})\u00a0: le papier a été altéré ou ne correspond pas à ce dépouillement.`,
       `The figures sealed on this paper are not the record's for ${constituency.name} (${s.constituency}): the paper was altered or does not match this tally.`,
       s.constituency,
     );

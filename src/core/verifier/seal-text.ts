@@ -49,22 +49,35 @@ export interface ResultsSeal {
 // --- the faults (codes and messages as docs/results.md §4 names them) ---
 
 function truncated<T>(what: string): Result<T> {
-  return fail('seal.truncated', `Code incomplet (${what}) : le code a été mal lu ou coupé ; scannez-le de nouveau.`, `Incomplete code (${what}): it was misread or cut short; scan it again.`, what);
+  return fail(
+    'seal.truncated',
+    `Code incomplet (${what})\u00a0: le code a été mal lu ou coupé\u00a0; scannez-le de nouveau.`,
+    `Incomplete code (${what}): it was misread or cut short; scan it again.`,
+    what,
+  );
 }
 
 function malformed<T>(what: string): Result<T> {
-  return fail('seal.malformed', `Code mal formé (${what}) : ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
+  return fail('seal.malformed', `Code mal formé (${what})\u00a0: ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
 }
 
 function notThisSeal<T>(kind: SealKind): Result<T> {
   const prefix = SEAL_PREFIX[kind];
   return kind === 'pv'
-    ? fail('seal.not-a-seal', `Ce code n'est pas le sceau d'un procès-verbal de Sceau (il doit commencer par « ${prefix} »).`, `This code is not a Sceau PV seal (it must start with "${prefix}").`)
-    : fail('seal.not-a-seal', `Ce code n'est pas le sceau des résultats de Sceau (il doit commencer par « ${prefix} »).`, `This code is not a Sceau results seal (it must start with "${prefix}").`);
+    ? fail(
+        'seal.not-a-seal',
+        `Ce code n'est pas le sceau d'un procès-verbal de Sceau (il doit commencer par «\u00a0${prefix}\u00a0»).`,
+        `This code is not a Sceau PV seal (it must start with "${prefix}").`,
+      )
+    : fail(
+        'seal.not-a-seal',
+        `Ce code n'est pas le sceau des résultats de Sceau (il doit commencer par «\u00a0${prefix}\u00a0»).`,
+        `This code is not a Sceau results seal (it must start with "${prefix}").`,
+      );
 }
 
 function otherVersion<T>(): Result<T> {
-  return fail('seal.version', `Version de sceau inconnue : mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
+  return fail('seal.version', `Version de sceau inconnue\u00a0: mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
 }
 
 // --- the fields ---

@@ -57,7 +57,7 @@ export function refusal(e: TallyTranscriptEntry, code: VerifierFailureCode, fr: 
   const n = seq === undefined ? '?' : `${seq}`;
   return fail(
     code,
-    `Journal du dépouillement, entrée ${n} (${named}) : ${fr}`,
+    `Journal du dépouillement, entrée ${n} (${named})\u00a0: ${fr}`,
     `Tally transcript, entry ${n} (${named}): ${en}`,
     seq === undefined ? TALLY_TRANSCRIPT : `${TALLY_TRANSCRIPT}:${seq + 1}`,
   );
@@ -70,7 +70,7 @@ export function isEntryShaped(e: TallyTranscriptEntry): boolean {
 
 /** `tally.order`: not the step the script allows now (docs/tally-ceremony.md §2). */
 export function outOfOrder(e: TallyTranscriptEntry, phase: TallyOrderPhase): Result<never> {
-  return refusal(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours : ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
+  return refusal(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours\u00a0: ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
 }
 
 /** `tally.entry`: the entry's content disagrees with what came before, or its author may not make it (§2). */

@@ -100,7 +100,8 @@ const importUrn: Step = (s, e, ctx) => {
   if (!digests.every(isHex64) || !isCount(ballotLines) || !isCount(accepted) || !isCount(rejected) || accepted + rejected !== ballotLines) {
     return disagrees(e, "compte rendu d'import mal formé.", 'malformed import entry.');
   }
-  if (ctx.basis.accepted === undefined) return disagrees(e, "les bulletins acceptés sont inconnus : l'urne n'a pu être relue.", 'the accepted ballots are unknown: the urn could not be read again.');
+  if (ctx.basis.accepted === undefined)
+    return disagrees(e, "les bulletins acceptés sont inconnus\u00a0: l'urne n'a pu être relue.", 'the accepted ballots are unknown: the urn could not be read again.');
   const active = activeConstituencies(ctx.def, ctx.basis.accepted);
   const counted = active.reduce((sum, c) => sum + c.ballots, 0);
   if (counted !== accepted) {
@@ -242,7 +243,7 @@ const sign: Step = (s, e, ctx) => {
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
   if (!s.decrypted.has(j))
-    return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
+    return refusal(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré\u00a0: il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
   if (s.signed.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
   const signatures = p['signatures'];
   const items = itemsRefused(e, signatures, ['constituency', 'signature'], 'signatures');

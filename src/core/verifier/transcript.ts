@@ -180,7 +180,7 @@ function shapedEntry(v: unknown): TranscriptEntry | undefined {
 }
 
 function broken(code: Extract<VerifierFailureCode, `transcript.${string}`>, line: number, fr: string, en: string, name: string): Failure {
-  return failure(code, `Journal, ligne ${line} : ${fr}`, `Transcript, line ${line}: ${en}`, `${name}:${line}`);
+  return failure(code, `Journal, ligne ${line}\u00a0: ${fr}`, `Transcript, line ${line}: ${en}`, `${name}:${line}`);
 }
 
 /** Parses one line (formats.md: no CR, one JSON object of §3's shape). */
@@ -239,7 +239,7 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
       };
     }
     const key = keys(e.actor, e);
-    if (key === undefined) return { ok: false, error: broken('transcript.actor', line, `auteur sans clé connue « ${e.actor} ».`, `actor with no known key "${e.actor}".`, name) };
+    if (key === undefined) return { ok: false, error: broken('transcript.actor', line, `auteur sans clé connue «\u00a0${e.actor}\u00a0».`, `actor with no known key "${e.actor}".`, name) };
     if (!signatureHolds(fingerprint, e, key)) return { ok: false, error: broken('transcript.signature', line, `signature invalide de ${e.actor}.`, `invalid signature of ${e.actor}.`, name) };
     heads.add(head);
     const stamp = stationOf(e);
@@ -265,7 +265,7 @@ export function verifyTranscriptText(text: string, fingerprint: Uint8Array, keys
       error: broken(
         'transcript.torn',
         line,
-        "la dernière ligne est incomplète (écriture interrompue) : elle n'est pas prise en compte, à examiner avant de reprendre.",
+        "la dernière ligne est incomplète (écriture interrompue)\u00a0: elle n'est pas prise en compte, à examiner avant de reprendre.",
         'the last line is incomplete (interrupted write): it is not taken into account; examine it before resuming.',
         name,
       ),

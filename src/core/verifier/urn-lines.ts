@@ -90,8 +90,8 @@ export async function fileSize(path: string, name: string): Promise<number | Ope
     const missing = (e as { code?: unknown }).code === 'ENOENT';
     return new OpenFailure(
       missing
-        ? fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name)
-        : fail('urn.unreadable', `Urne illisible : ${String(e)}.`, `Unreadable urn: ${String(e)}.`, name),
+        ? fail('record.file-missing', `Fichier manquant\u00a0: ${name}.`, `Missing file: ${name}.`, name)
+        : fail('urn.unreadable', `Urne illisible\u00a0: ${String(e)}.`, `Unreadable urn: ${String(e)}.`, name),
     );
   }
 }

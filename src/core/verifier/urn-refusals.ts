@@ -17,7 +17,7 @@ const URN_SIGNATURE_TAG = 'sceau/v1/signature/urn';
 const HEX128 = /^[0-9a-f]{128}$/;
 
 export function refused(code: Extract<VerifierFailureCode, `urn.${string}`>, fr: string, en: string, where: string): Result<never> {
-  return fail(code, `Urne refusée : ${fr}`, `Urn refused: ${en}`, where);
+  return fail(code, `Urne refusée\u00a0: ${fr}`, `Urn refused: ${en}`, where);
 }
 
 export function checkHeader(text: string | undefined, fpHex: string, where: string): Result<void> {
@@ -42,7 +42,7 @@ export function checkTrailer(v: { trailer: unknown }, def: UrnDefinition, fp: Ui
   if (!votedListsEvery(voted, def)) {
     return refused(
       'urn.voted',
-      'les comptes « a voté » doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
+      'les comptes «\u00a0a voté\u00a0» doivent donner chaque circonscription de la définition, dans son ordre, avec un entier.',
       'the "a voté" counts must list every constituency of the definition, in its order, with an integer.',
       where,
     );
@@ -50,7 +50,7 @@ export function checkTrailer(v: { trailer: unknown }, def: UrnDefinition, fp: Ui
   if (t['ballots'] !== ballotLines) {
     return refused(
       'urn.count',
-      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines} : lignes ajoutées ou supprimées.`,
+      `la ligne finale annonce ${String(t['ballots'])} bulletins, le fichier en contient ${ballotLines}\u00a0: lignes ajoutées ou supprimées.`,
       `the final line announces ${String(t['ballots'])} ballots, the file holds ${ballotLines}: lines were added or removed.`,
       where,
     );
@@ -58,7 +58,7 @@ export function checkTrailer(v: { trailer: unknown }, def: UrnDefinition, fp: Ui
   if (t['digest'] !== digest.toString('hex')) {
     return refused(
       'urn.digest',
-      "l'empreinte des lignes ne correspond pas à celle signée : le fichier a été modifié.",
+      "l'empreinte des lignes ne correspond pas à celle signée\u00a0: le fichier a été modifié.",
       'the digest of the lines differs from the signed one: the file was altered.',
       where,
     );
@@ -67,7 +67,7 @@ export function checkTrailer(v: { trailer: unknown }, def: UrnDefinition, fp: Ui
   if (!platformSigned(t['signature'] as string, signedMessage(fp, digest, ballotLines, counts), def.platform.signingKey)) {
     return refused(
       'urn.signature',
-      "la signature de la plateforme de vote est invalide : l'urne n'est pas celle que la plateforme a produite.",
+      "la signature de la plateforme de vote est invalide\u00a0: l'urne n'est pas celle que la plateforme a produite.",
       'the voting platform signature is invalid: this is not the urn the platform produced.',
       where,
     );

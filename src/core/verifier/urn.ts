@@ -100,7 +100,7 @@ async function read(o: ReadUrnOptions, pool: WorkerPool): Promise<Result<UrnRead
     // The file could not be read (an I/O error, a folder): an expected failure. Anything else is a bug.
     if (!isReadError(e)) throw e;
     await pass.proofs.settle();
-    return fail('urn.unreadable', `Urne illisible : ${(e as Error).message}.`, `Unreadable urn: ${(e as Error).message}.`, file);
+    return fail('urn.unreadable', `Urne illisible\u00a0: ${(e as Error).message}.`, `Unreadable urn: ${(e as Error).message}.`, file);
   } finally {
     stream.destroy();
   }
@@ -191,7 +191,7 @@ class UrnPass {
     if (this.#trailer === undefined) {
       return refused(
         'urn.trailer',
-        'la ligne finale signée par la plateforme manque (fichier tronqué ?).',
+        'la ligne finale signée par la plateforme manque (fichier tronqué\u00a0?).',
         'the final line signed by the platform is missing (truncated file?).',
         `${this.#file}:${this.lineNo}`,
       );

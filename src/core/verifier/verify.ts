@@ -115,7 +115,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       if (replay.value.phase !== 'closed') {
         report.fail(
           'ceremony.not-closed',
-          `La cérémonie des clés n'est pas close (étape : ${replay.value.phase}).`,
+          `La cérémonie des clés n'est pas close (étape\u00a0: ${replay.value.phase}).`,
           `The key ceremony is not closed (step: ${replay.value.phase}).`,
           RECORD_FILES.keyCeremony,
         );
@@ -187,7 +187,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     });
     if (!order.ok) report.failure(order.error);
     else if (order.value.phase !== 'closed') {
-      report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape : ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
+      report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape\u00a0: ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
     }
     const open = tallyEntries.find((e) => e.type === 'tally.open');
     const k = open === undefined ? undefined : payloadOf(open)['shuffles'];

@@ -62,7 +62,7 @@ export function rehearsalInWords(w: Pick<StepsWhere, 'rehearsals'>): { readonly 
   if (w.rehearsals.length === 0) return { fr: [], en: [] };
   const first = w.rehearsals[0]!;
   return {
-    fr: [`RÉPÉTITION : registre d'une répétition, pas d'une élection (contrôle hors ligne levé : « ${first.reason} », autorisé par ${first.authorisedBy}).`],
+    fr: [`RÉPÉTITION\u00a0: registre d'une répétition, pas d'une élection (contrôle hors ligne levé\u00a0: «\u00a0${first.reason}\u00a0», autorisé par ${first.authorisedBy}).`],
     en: [`REHEARSAL: a rehearsal's record, not an election's (offline check overridden: "${first.reason}", authorised by ${first.authorisedBy}).`],
   };
 }
@@ -82,19 +82,19 @@ export function whereInWords(w: StepsWhere): { readonly fr: string[]; readonly e
     `Members' secret steps: ${onStations} on their own stations (${countEn(stations.size, 'station session', 'station sessions')}), ${onWorkstation} on the president's workstation.`,
   ];
   if (w.oneMachine) {
-    fr.push('Mode « un seul poste » : le poste de la présidence a vu des secrets des membres ; il était de confiance pour le secret de la clé.');
+    fr.push('Mode «\u00a0un seul poste\u00a0»\u00a0: le poste de la présidence a vu des secrets des membres\u00a0; il était de confiance pour le secret de la clé.');
     en.push("One-machine mode: the president's workstation saw members' secrets; it was trusted for the secrecy of the key.");
   }
   if (w.shuffles.length === 0) return { fr, en };
   const byStation = w.shuffles.filter((s) => s.by !== 'workstation');
   fr.push(
-    `Mélanges : ${w.shuffles.length - byStation.length} sur le poste de la présidence, ${byStation.length} sur des postes de membres (${[...new Set(byStation.map((s) => `membre ${s.by}`))].join(', ') || 'aucun'}).`,
+    `Mélanges\u00a0: ${w.shuffles.length - byStation.length} sur le poste de la présidence, ${byStation.length} sur des postes de membres (${[...new Set(byStation.map((s) => `membre ${s.by}`))].join(', ') || 'aucun'}).`,
   );
   en.push(
     `Shuffles: ${w.shuffles.length - byStation.length} on the president's workstation, ${byStation.length} on members' stations (${[...new Set(byStation.map((s) => `member ${s.by}`))].join(', ') || 'none'}).`,
   );
   if (w.shuffles.length > 0 && !w.shufflesOffWorkstation) {
-    fr.push("Au moins une circonscription n'a été mélangée que sur le poste de la présidence : le secret du vote y repose sur ce poste.");
+    fr.push("Au moins une circonscription n'a été mélangée que sur le poste de la présidence\u00a0: le secret du vote y repose sur ce poste.");
     en.push("At least one constituency was shuffled on the president's workstation only: there, ballot secrecy rests on that workstation.");
   }
   return { fr, en };

@@ -246,7 +246,7 @@ function agreeingFailure(reference: CombineOutput, where: string): CombineOutput
 function disagreement(where: string): Failure {
   return failure(
     'verify.disagreement',
-    "Les deux implémentations de la vérification sont en désaccord : résultat refusé par prudence. Signalez ce défaut aux développeurs avec le dossier de l'élection.",
+    "Les deux implémentations de la vérification sont en désaccord\u00a0: résultat refusé par prudence. Signalez ce défaut aux développeurs avec le dossier de l'élection.",
     'The two implementations of the check disagree: the result is refused as a precaution. Report this defect to the developers with the election folder.',
     where,
   );

@@ -74,7 +74,7 @@ export async function listFolders(folder: string, files?: FileKind): Promise<Res
     names = checks.filter((n): n is string => n !== null).sort((a, b) => a.localeCompare(b, 'fr'));
     if (files !== undefined) found = await filesOf(folder, entries, files);
   } catch (e) {
-    return fail('folder.unreadable', `Le dossier ${folder} ne peut pas être lu : ${String(e)}`, `The folder ${folder} cannot be read: ${String(e)}`, folder);
+    return fail('folder.unreadable', `Le dossier ${folder} ne peut pas être lu\u00a0: ${String(e)}`, `The folder ${folder} cannot be read: ${String(e)}`, folder);
   }
   const parent = dirname(folder);
   const listing: FolderListing = {
@@ -86,6 +86,8 @@ export async function listFolders(folder: string, files?: FileKind): Promise<Res
   return ok(files === undefined ? listing : { ...listing, files: found.slice(0, FOLDERS_SHOWN) });
 }
 
+/** The characters FOLDER_NAME refuses, as a message lists them: on one line, joined by non-breaking spaces. */
+const FORBIDDEN_SHOWN = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'].join('\u00a0');
 /** A name every system accepts for a folder: no separator, no character Windows refuses, not hidden, not "." or "..". */
 const FOLDER_NAME = /^(?!\.)(?!.*[<>:"/\\|?*])(?!.*[. ]$).{1,120}$/u;
 
@@ -97,8 +99,8 @@ export async function createFolder(parent: string, name: string): Promise<Result
   if (!FOLDER_NAME.test(trimmed) || hasControl(trimmed)) {
     return fail(
       'folder.name',
-      `« ${name} » ne peut pas être le nom d'un dossier : évitez / \\ : * ? " < > |, un point au début ou à la fin, et plus de 120 caractères.`,
-      `"${name}" cannot be a folder's name: avoid / \\ : * ? " < > |, a dot at the start or end, and more than 120 characters.`,
+      `«\u00a0${name}\u00a0» ne peut pas être le nom d'un dossier\u00a0: évitez ${FORBIDDEN_SHOWN}, un point au début ou à la fin, et plus de 120 caractères.`,
+      `"${name}" cannot be a folder's name: avoid ${FORBIDDEN_SHOWN}, a dot at the start or end, and more than 120 characters.`,
       'name',
     );
   }
@@ -107,9 +109,9 @@ export async function createFolder(parent: string, name: string): Promise<Result
     await mkdir(folder);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      return fail('folder.exists', `Le dossier ${folder} existe déjà : choisissez-le, ou donnez un autre nom.`, `The folder ${folder} already exists: choose it, or give another name.`, folder);
+      return fail('folder.exists', `Le dossier ${folder} existe déjà\u00a0: choisissez-le, ou donnez un autre nom.`, `The folder ${folder} already exists: choose it, or give another name.`, folder);
     }
-    return fail('folder.create', `Le dossier ${folder} ne peut pas être créé : ${String(e)}`, `The folder ${folder} cannot be created: ${String(e)}`, folder);
+    return fail('folder.create', `Le dossier ${folder} ne peut pas être créé\u00a0: ${String(e)}`, `The folder ${folder} cannot be created: ${String(e)}`, folder);
   }
   return ok({ folder });
 }

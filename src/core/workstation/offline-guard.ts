@@ -27,7 +27,7 @@ export function clearForKeyOperation(status: NetworkStatus, override?: Rehearsal
     .join(', ');
   return fail(
     'offline.connected',
-    `Opération refusée : la machine est connectée à un réseau (${names}). Débranchez le câble, coupez le Wi-Fi, puis vérifiez à nouveau. Une répétition peut passer outre, avec une raison et le nom de qui l'autorise ; ce sera consigné.`,
+    `Opération refusée\u00a0: la machine est connectée à un réseau (${names}). Débranchez le câble, coupez le Wi-Fi, puis vérifiez à nouveau. Une répétition peut passer outre, avec une raison et le nom de qui l'autorise\u00a0; ce sera consigné.`,
     `Operation refused: this machine is connected to a network (${names}). Unplug the cable, turn Wi-Fi off, then check again. A rehearsal may override this, with a reason and the name of who authorises it; it will be recorded.`,
     names,
   );

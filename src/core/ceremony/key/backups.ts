@@ -48,9 +48,9 @@ function header(w: PdfWriter, t: MemberToken, title: string): void {
   const m = t.definition.board.members[t.member - 1]!;
   w.text(title, { font: 'bold', size: 16 });
   w.text(`${t.definition.title} (${t.definition.id})`, { size: 11 });
-  w.text(`Membre / member ${t.member} : ${m.name} — ${m.role}`, { size: 11 });
+  w.text(`Membre / member ${t.member}\u00a0: ${m.name} — ${m.role}`, { size: 11 });
   w.text(
-    "Ce document contient le jeton CHIFFRÉ du membre : il ne sert qu'avec sa phrase de passe. Conservez-le comme le jeton lui-même. This document holds the member's ENCRYPTED token: it is of use only with their passphrase. Keep it as safely as the token itself.",
+    "Ce document contient le jeton CHIFFRÉ du membre\u00a0: il ne sert qu'avec sa phrase de passe. Conservez-le comme le jeton lui-même. This document holds the member's ENCRYPTED token: it is of use only with their passphrase. Keep it as safely as the token itself.",
     { size: 9 },
   );
   w.space();
@@ -78,7 +78,7 @@ export async function splitBackupPdf(t: MemberToken, k: number, m: number): Prom
   cards.value.forEach((card, c) => {
     if (c > 0) w.newPage();
     header(w, t, `Carte de sauvegarde ${c + 1}/${m} — backup card ${c + 1}/${m}`);
-    w.text(`Il faut ${k} cartes sur ${m} pour restaurer le jeton ; une carte seule ne révèle rien. ${k} of ${m} cards restore the token; one card alone reveals nothing.`, { size: 10 });
+    w.text(`Il faut ${k} cartes sur ${m} pour restaurer le jeton\u00a0; une carte seule ne révèle rien. ${k} of ${m} cards restore the token; one card alone reveals nothing.`, { size: 10 });
     const payloads = toQrPayloads(new TextEncoder().encode(card), t.fingerprint);
     payloads.forEach((p, i) => w.qr(p, `Carte ${c + 1}, code ${i + 1}/${payloads.length}. Card ${c + 1}, code ${i + 1}/${payloads.length}.`, 210));
   });
@@ -107,7 +107,7 @@ function reassemble(lines: readonly string[], fingerprint: Uint8Array): Result<s
  */
 export async function restoreToken(t: MemberToken, lines: readonly string[]): Promise<Result<{ path: string }>> {
   const items = lines.map((l) => l.trim()).filter((l) => l !== '');
-  if (items.length === 0) return fail('restore.empty', 'Rien à restaurer : scannez ou collez les codes.', 'Nothing to restore: scan or paste the codes.');
+  if (items.length === 0) return fail('restore.empty', 'Rien à restaurer\u00a0: scannez ou collez les codes.', 'Nothing to restore: scan or paste the codes.');
   const expect = { fingerprint: t.fingerprint, member: t.member };
   const cardLines = items.filter((l) => l.startsWith('SCEAUCARD1 '));
   const payloads = items.filter((l) => l.startsWith('SCEAU1 '));

@@ -62,7 +62,7 @@ export class KeyCeremony {
     const notEmpty = () =>
       fail<KeyCeremony>(
         'ceremony.folder-not-empty',
-        `Le dossier ${folder} n'est pas vide : choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`,
+        `Le dossier ${folder} n'est pas vide\u00a0: choisissez un dossier vide, ou reprenez la cérémonie qu'il contient.`,
         `The folder ${folder} is not empty: choose an empty folder, or resume the ceremony it holds.`,
         folder,
       );
@@ -159,7 +159,7 @@ export class KeyCeremony {
   private async appendAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
     if (this.#outbox !== undefined)
       return notNow(
-        'Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.',
+        'Étape de la présidence\u00a0: elle se fait sur le poste de la présidence, pas sur un poste de membre.',
         "The president's step: it is done on the president's workstation, not on a member's station.",
       );
     const session = await this.ensureSession();
@@ -185,7 +185,7 @@ export class KeyCeremony {
   // --- the script ---
 
   private expectMember(phase: KeyCeremonyState['phase'], member: number, pending: (j: number) => boolean, fr: string, en: string): Result<void> {
-    if (this.#state.phase !== phase) return notNow(`Étape impossible maintenant (étape en cours : ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
+    if (this.#state.phase !== phase) return notNow(`Étape impossible maintenant (étape en cours\u00a0: ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
     if (!Number.isInteger(member) || member < 1 || member > this.#state.n) return notNow(`Membre ${member} inconnu.`, `Unknown member ${member}.`);
     if (!pending(member)) return notNow(fr, en, `member ${member}`);
     return ok(undefined);

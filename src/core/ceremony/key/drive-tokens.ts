@@ -21,7 +21,7 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
         const owner = others[0]!.ok ? others[0]!.found.token.public.member.index : null;
         return fail(
           'token.drive-taken',
-          `Ce support porte déjà le jeton ${owner === null ? "d'un autre membre" : `du membre ${owner}`} pour cette élection : chaque membre a son propre support.`,
+          `Ce support porte déjà le jeton ${owner === null ? "d'un autre membre" : `du membre ${owner}`} pour cette élection\u00a0: chaque membre a son propre support.`,
           `This drive already holds ${owner === null ? "another member's" : `member ${owner}'s`} token for this election: each member has their own drive.`,
           at.drive,
         );

@@ -33,8 +33,8 @@ const grouped = (hex: string) => groupedHex(fromHex(hex));
 function memberStatus(m: MemberState): string {
   if (m.qualified === undefined) return 'en cours / in progress';
   if (m.qualified) return `qualifié${m.confirmed ? ', a confirmé' : ''} / qualified${m.confirmed ? ', confirmed' : ''}`;
-  const reasons = (m.disqualification ?? []).map((r) => `${r.message.fr} / ${r.message.en}`).join(' ; ');
-  return `disqualifié / disqualified : ${reasons}`;
+  const reasons = (m.disqualification ?? []).map((r) => `${r.message.fr} / ${r.message.en}`).join('\u00a0; ');
+  return `disqualifié / disqualified\u00a0: ${reasons}`;
 }
 
 function confirmation(entries: readonly TranscriptEntry[], member: number): string {
@@ -54,10 +54,10 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   w.text('Key ceremony report', { size: 12, color: [0.25, 0.25, 0.25] });
   w.space();
   w.text(def.title, { font: 'bold', size: 12 });
-  w.text(`Élection / election : ${def.id}`);
+  w.text(`Élection / election\u00a0: ${def.id}`);
   dateLines(w, { made: input.generatedAt, voting: def.votingPeriod });
-  w.text(`État / state : ${closed ? 'cérémonie close / ceremony closed' : `en cours (${state.phase}) / in progress`}`);
-  w.text(`Seuil / threshold : ${state.t} sur ${state.n} membres / of ${state.n} members`);
+  w.text(`État / state\u00a0: ${closed ? 'cérémonie close / ceremony closed' : `en cours (${state.phase}) / in progress`}`);
+  w.text(`Seuil / threshold\u00a0: ${state.t} sur ${state.n} membres / of ${state.n} members`);
 
   w.heading("Empreinte de l'élection / Election fingerprint");
   w.text(grouped(state.fingerprint), { font: 'mono', size: 10 });
@@ -67,7 +67,7 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   if (state.publicKey === undefined) {
     w.text(
       state.phase === 'failed'
-        ? `La cérémonie ne peut pas aboutir : ${state.failure?.message.fr ?? ''} / The ceremony cannot complete: ${state.failure?.message.en ?? ''}`
+        ? `La cérémonie ne peut pas aboutir\u00a0: ${state.failure?.message.fr ?? ''} / The ceremony cannot complete: ${state.failure?.message.en ?? ''}`
         : 'Pas encore établie. / Not established yet.',
     );
   } else {
@@ -81,7 +81,7 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
     w.row(
       [
         String(m.index),
-        `${m.name}${m.president ? ' (présidence / president)' : ''}\n${m.role}${m.token ? `\njeton/token : ${m.token.label}` : ''}`,
+        `${m.name}${m.president ? ' (présidence / president)' : ''}\n${m.role}${m.token ? `\njeton/token\u00a0: ${m.token.label}` : ''}`,
         m.identityKey ? grouped(m.identityKey) : '—',
         m.verificationKey ? grouped(m.verificationKey) : '—',
         memberStatus(m),
@@ -96,8 +96,9 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
     const p = ws.payload;
     const network = p.network.offline ? 'hors ligne / offline' : `CONNECTÉ / CONNECTED (${p.network.connected.join(', ')})`;
     w.text(`${ws.actor} · entrée/entry ${ws.seq} · Sceau ${p.version} (${p.transport}, ${p.platform}) · ${network}`, { size: 9 });
-    w.text(`logiciel/software SHA-256 : ${grouped(p.software.digest)}`, { font: 'mono', size: 8, indent: 12 });
-    if (p.override) w.text(`Dérogation de répétition / rehearsal override : « ${p.override.reason} », autorisée par / authorised by ${p.override.authorisedBy}`, { size: 9, indent: 12 });
+    w.text(`logiciel/software SHA-256\u00a0: ${grouped(p.software.digest)}`, { font: 'mono', size: 8, indent: 12 });
+    if (p.override)
+      w.text(`Dérogation de répétition / rehearsal override\u00a0: «\u00a0${p.override.reason}\u00a0», autorisée par / authorised by ${p.override.authorisedBy}`, { size: 9, indent: 12 });
   }
 
   w.heading("Où les étapes des membres ont eu lieu / Where the members' steps ran");
@@ -109,24 +110,24 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
   annexItems(w, deviationAnnex(entries, def.board.members));
 
   w.heading('Journal / Transcript');
-  w.text(`${entries.length} entrées / entries. Empreinte de tête / head hash :`);
+  w.text(`${entries.length} entrées / entries. Empreinte de tête / head hash\u00a0:`);
   w.text(grouped(head), { font: 'mono', size: 10 });
   w.qr(
     QR_PREFIX.head + head,
-    'Empreinte de la dernière entrée du journal (SHA-256) : toute modification du journal la change. Hash of the last transcript entry: any change to the transcript changes it.',
+    'Empreinte de la dernière entrée du journal (SHA-256)\u00a0: toute modification du journal la change. Hash of the last transcript entry: any change to the transcript changes it.',
     110,
   );
 
   w.heading('Signatures des membres / Members’ signatures');
   w.text(
-    'Chaque membre a confirmé depuis son propre jeton ; sa signature électronique est dans le journal. Each member confirmed from their own token; their electronic signature is in the transcript.',
+    'Chaque membre a confirmé depuis son propre jeton\u00a0; sa signature électronique est dans le journal. Each member confirmed from their own token; their electronic signature is in the transcript.',
     { size: 9 },
   );
   for (const m of state.members) {
     w.ensure(50);
     w.space(14);
     w.text(`${m.index}. ${m.name} — ${confirmation(entries, m.index)}`, { size: 9 });
-    w.text('Signature : ______________________________________', { size: 10 });
+    w.text('Signature\u00a0: ______________________________________', { size: 10 });
   }
   return w.save();
 }

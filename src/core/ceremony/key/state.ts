@@ -96,7 +96,7 @@ export function initialState(def: ElectionDefinition, fingerprint: Uint8Array): 
 }
 
 function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
-  return fail('ceremony.entry', `Journal, entrée ${e.seq} (${e.type}) : ${fr}`, `Transcript, entry ${e.seq} (${e.type}): ${en}`, `transcript:${e.seq + 1}`);
+  return fail('ceremony.entry', `Journal, entrée ${e.seq} (${e.type})\u00a0: ${fr}`, `Transcript, entry ${e.seq} (${e.type}): ${en}`, `transcript:${e.seq + 1}`);
 }
 
 /** Members whose round-1 message is valid: they, and only they, must check their shares. */
@@ -141,7 +141,7 @@ function payloadOf<T extends EntryType>(e: TranscriptEntry, type: T): Result<Key
   const checked = validate(KEY_PAYLOADS[type], e.payload, 'payload');
   if (checked.ok) return checked;
   const field = checked.error.where ?? 'payload';
-  return refuse(e, `contenu mal formé (${field} : ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
+  return refuse(e, `contenu mal formé (${field}\u00a0: ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
 }
 
 /** The entry types that are steps of the script (sessions and deviations may come at any point). */

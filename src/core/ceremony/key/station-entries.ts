@@ -41,7 +41,7 @@ export function checkStationEntry(c: CeremonyAsItStands, e: StationEntry): Resul
   const j = memberOfActor(e.actor);
   const stamp = stationOf(e);
   const refused = (fr: string, en: string) =>
-    fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée : ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
+    fail<void>('station.answer', `Réponse du poste du membre ${j ?? '?'} refusée\u00a0: ${fr}`, `Answer from member ${j ?? '?'}'s station refused: ${en}`, `member ${j ?? '?'}`);
   if (j === undefined || j > c.state.n || stamp === undefined) return refused("ce n'est pas l'entrée d'un membre faite sur son poste.", "it is not a member's entry made on their station.");
   if (stationKeyOf(c, e, j) === undefined) return refused("le membre n'est pas enrôlé.", 'the member is not enrolled.');
   if (stationEntrySigner(c, e) !== j) {

@@ -77,7 +77,7 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
 
   const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
   const def: Result<ElectionDefinition> =
-    text === null ? fail('record.file-missing', `Fichier manquant : ${FILES.definition}.`, `Missing file: ${FILES.definition}.`, FILES.definition) : parseDefinitionText(text);
+    text === null ? fail('record.file-missing', `Fichier manquant\u00a0: ${FILES.definition}.`, `Missing file: ${FILES.definition}.`, FILES.definition) : parseDefinitionText(text);
   check('definition', def.ok ? [] : [def.error]);
   if (!def.ok) return done(null);
   const fp = definitionFingerprint(def.value);
@@ -85,7 +85,7 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
   const transcript = await readFile(join(folder, FILES.transcript), 'utf8').catch(() => null);
   const verified =
     transcript === null
-      ? fail<VerifiedKeyCeremony>('record.file-missing', `Fichier manquant : ${FILES.transcript}.`, `Missing file: ${FILES.transcript}.`, FILES.transcript)
+      ? fail<VerifiedKeyCeremony>('record.file-missing', `Fichier manquant\u00a0: ${FILES.transcript}.`, `Missing file: ${FILES.transcript}.`, FILES.transcript)
       : verifyKeyCeremonyTranscript(def.value, fp, transcript);
   check('key ceremony', verified.ok ? [] : [verified.error]);
   if (!verified.ok) return done(toHex(fp));
@@ -93,7 +93,12 @@ export async function verifyKeyCeremonyFolder(folder: string): Promise<KeyCeremo
   const closedFailures: Failure[] = [];
   if (verified.value.state.phase !== 'closed') {
     closedFailures.push(
-      failure('ceremony.not-closed', `La cérémonie n'est pas close (étape : ${verified.value.state.phase}).`, `The ceremony is not closed (step: ${verified.value.state.phase}).`, FILES.transcript),
+      failure(
+        'ceremony.not-closed',
+        `La cérémonie n'est pas close (étape\u00a0: ${verified.value.state.phase}).`,
+        `The ceremony is not closed (step: ${verified.value.state.phase}).`,
+        FILES.transcript,
+      ),
     );
   } else {
     const file = await readFile(join(folder, FILES.publicKey), 'utf8').catch(() => null);

@@ -86,13 +86,13 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
   return given === undefined
     ? failure(
         'station.enrolment-code-missing',
-        `Enrôlement du membre ${p.member} non placé : saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`,
+        `Enrôlement du membre ${p.member} non placé\u00a0: saisissez le code d'enrôlement que son poste affiche, lu à voix haute par le membre.`,
         `Member ${p.member}'s enrolment not placed: type the enrolment code their station shows, read aloud by the member.`,
         `member ${p.member}`,
       )
     : failure(
         'station.enrolment-code',
-        `Enrôlement du membre ${p.member} refusé : le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB : le membre refait son enrôlement sur son poste.`,
+        `Enrôlement du membre ${p.member} refusé\u00a0: le code saisi n'est pas celui de la clé de ce paquet. La réponse a pu être remplacée sur la clé USB\u00a0: le membre refait son enrôlement sur son poste.`,
         `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.`,
         `member ${p.member}`,
       );
@@ -169,7 +169,7 @@ export interface OpenedPacket {
 const altered = (packet: string): Result<never> =>
   fail(
     'packet.invalid',
-    'Le journal du paquet ne finit pas à la tête annoncée : paquet modifié. Préparez-le de nouveau sur le poste de la présidence.',
+    'Le journal du paquet ne finit pas à la tête annoncée\u00a0: paquet modifié. Préparez-le de nouveau sur le poste de la présidence.',
     "The packet's transcript does not end at the head it announces: altered packet. Prepare it again on the president's workstation.",
     packet,
   );

@@ -106,7 +106,7 @@ export async function writePacket(
   if (pending.value.length > 0) {
     return fail(
       'packet.answers-pending',
-      `Le paquet déjà présent sur ce support (${target}) contient des réponses non importées (${pending.value.join(', ')}) : importez-les d'abord, le paquet ne sera remplacé qu'ensuite.`,
+      `Le paquet déjà présent sur ce support (${target}) contient des réponses non importées (${pending.value.join(', ')})\u00a0: importez-les d'abord, le paquet ne sera remplacé qu'ensuite.`,
       `The packet already on this drive (${target}) holds answers not imported yet (${pending.value.join(', ')}): import them first; the packet is replaced only then.`,
       target,
     );
@@ -138,7 +138,7 @@ export async function writePacket(
 function badPacket(folder: string, fr: string, en: string): Result<never> {
   return fail(
     'packet.invalid',
-    `Paquet illisible ou incomplet (${folder}) : ${fr} Préparez-le de nouveau sur le poste de la présidence.`,
+    `Paquet illisible ou incomplet (${folder})\u00a0: ${fr} Préparez-le de nouveau sur le poste de la présidence.`,
     `Unreadable or incomplete packet (${folder}): ${en} Prepare it again on the president's workstation.`,
     folder,
   );
@@ -166,7 +166,7 @@ export async function readPacket(folder: string): Promise<Result<PacketFile>> {
   for (const dir of ['', ANSWERS_DIR, '.tally-work']) {
     const st = await lstat(join(folder, dir)).catch(() => null);
     if (st !== null && !st.isDirectory())
-      return badPacket(folder, `${dir || folder} n'est pas un dossier ordinaire (lien symbolique ?).`, `${dir || folder} is not a plain folder (a symbolic link?).`);
+      return badPacket(folder, `${dir || folder} n'est pas un dossier ordinaire (lien symbolique\u00a0?).`, `${dir || folder} is not a plain folder (a symbolic link?).`);
   }
   for (const f of packet.files) {
     if (typeof f?.path !== 'string' || isAbsolute(f.path) || f.path.split(/[\\/]/).includes('..')) return badPacket(folder, 'chemin de fichier invalide.', 'invalid file path.');
@@ -236,7 +236,7 @@ export async function readAnswers(packet: string): Promise<{ readonly answers: A
     const who = /^member-(\d+)-/.exec(name)?.[1];
     const unread = failure(
       'station.answer',
-      `Réponse illisible ${name}${who ? ` (membre ${who})` : ''} : le membre doit refaire son étape sur son poste.`,
+      `Réponse illisible ${name}${who ? ` (membre ${who})` : ''}\u00a0: le membre doit refaire son étape sur son poste.`,
       `Unreadable answer ${name}${who ? ` (member ${who})` : ''}: the member must do their step again on their station.`,
       file,
     );

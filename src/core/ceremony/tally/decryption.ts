@@ -32,14 +32,14 @@ function decryptionRefusal(f: TallyFolder, j: number): Failure | null {
   if (!m.qualified) {
     return TALLY_FAILURES.failure(
       'decryption.not-qualified',
-      `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés : il ne peut pas déchiffrer.`,
+      `Le membre ${j} (${m.name}) n'est pas dans l'ensemble qualifié de la cérémonie des clés\u00a0: il ne peut pas déchiffrer.`,
       `Member ${j} (${m.name}) is not in the key ceremony's qualified set: they cannot decrypt.`,
     );
   }
   if (m.decrypted) {
     return TALLY_FAILURES.failure(
       'tally.member-twice',
-      `Le membre ${j} (${m.name}) a déjà déchiffré : un autre membre doit venir.`,
+      `Le membre ${j} (${m.name}) a déjà déchiffré\u00a0: un autre membre doit venir.`,
       `Member ${j} (${m.name}) already decrypted: another member must come.`,
     );
   }
@@ -121,7 +121,7 @@ async function partialDecryption(f: TallyFolder, j: number, share: string, id: s
     return failure({
       code: bad.code,
       message: {
-        fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${id} ne passe pas sa preuve : il est écarté. ${bad.message.fr}`,
+        fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${id} ne passe pas sa preuve\u00a0: il est écarté. ${bad.message.fr}`,
         en: `Member ${j} (${name})'s partial decryption for ${id} fails its proof: it is set aside. ${bad.message.en}`,
       },
       where: `member ${j}`,
@@ -133,7 +133,7 @@ async function partialDecryption(f: TallyFolder, j: number, share: string, id: s
     return failure({
       ...written.error,
       message: {
-        fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${id} n'a pas pu être écrit : il est écarté. ${written.error.message.fr}`,
+        fr: `Le déchiffrement partiel du membre ${j} (${name}) pour ${id} n'a pas pu être écrit\u00a0: il est écarté. ${written.error.message.fr}`,
         en: `Member ${j} (${name})'s partial decryption for ${id} could not be written: it is set aside. ${written.error.message.en}`,
       },
     });

@@ -14,7 +14,7 @@ import { fail } from './failures.js';
 /** The token's own message when it names the member already; otherwise "Membre j : …". */
 function naming(error: Failure, member: number): Result<never> {
   const named = new RegExp(`membre ${member}\\b`).test(error.message.fr);
-  const message = named ? error.message : { fr: `Membre ${member} : ${error.message.fr}`, en: `Member ${member}: ${error.message.en}` };
+  const message = named ? error.message : { fr: `Membre ${member}\u00a0: ${error.message.fr}`, en: `Member ${member}: ${error.message.en}` };
   return { ok: false, error: { ...error, message } };
 }
 
@@ -26,14 +26,14 @@ async function missing(at: TokenLocation, expect: TokenExpectations, error: Fail
     const o = others[0]!;
     return fail(
       'token.other-member',
-      `Le support « ${at.label} » ne porte pas le jeton du membre ${j} mais celui de ${o.name} (membre ${o.index}).`,
+      `Le support «\u00a0${at.label}\u00a0» ne porte pas le jeton du membre ${j} mais celui de ${o.name} (membre ${o.index}).`,
       `The drive "${at.label}" does not hold member ${j}'s token but ${o.name}'s (member ${o.index}).`,
       at.drive,
     );
   }
   return passOn(
     error.code,
-    `Aucun jeton du membre ${j} pour l'élection « ${expect.election} » sur le support « ${at.label} ».`,
+    `Aucun jeton du membre ${j} pour l'élection «\u00a0${expect.election}\u00a0» sur le support «\u00a0${at.label}\u00a0».`,
     `No token of member ${j} for the election "${expect.election}" on the drive "${at.label}".`,
     at.drive,
   );
@@ -51,7 +51,7 @@ export function tallyDriveTokens(options: TokenOptions = {}): TallyTokenPort {
         wipeSecrets(secrets);
         return fail(
           'tally.no-share',
-          `Le jeton de ${pub.member.name} (membre ${pub.member.index}) ne porte pas de fragment de clé : la cérémonie des clés ne l'a pas scellé.`,
+          `Le jeton de ${pub.member.name} (membre ${pub.member.index}) ne porte pas de fragment de clé\u00a0: la cérémonie des clés ne l'a pas scellé.`,
           `${pub.member.name} (member ${pub.member.index})'s token holds no key share: the key ceremony did not seal it.`,
           at.drive,
         );

@@ -38,7 +38,7 @@ interface FolderMode {
 export function notOpened(folder: string): Result<never> {
   return fail(
     'tally.not-opened',
-    `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue) : ouvrez-le de nouveau depuis la même cérémonie des clés, dans ce même dossier ; la création reprend.`,
+    `Le dépouillement de ${folder} n'a pas été ouvert (création interrompue)\u00a0: ouvrez-le de nouveau depuis la même cérémonie des clés, dans ce même dossier\u00a0; la création reprend.`,
     `The tally in ${folder} was never opened (creation interrupted): open it again from the same key ceremony, in this same folder; the creation resumes.`,
     folder,
   );
@@ -92,7 +92,7 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
     // Before tally.jsonl exists, a file missing is a creation that stopped part-way: create resumes it.
     if ((await fileSize(join(folder, RECORD_FILES.tallyTranscript))) === null) return notOpened(folder);
     const name = kcText === null ? RECORD_FILES.keyCeremony : RECORD_FILES.keys;
-    return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
+    return fail('record.file-missing', `Fichier manquant\u00a0: ${name}.`, `Missing file: ${name}.`, name);
   }
   const keys = keyOutcome(def, fp, kcText, RECORD_FILES.keyCeremony, keysText);
   if (!keys.ok) return keys;
@@ -194,7 +194,7 @@ export class TallyFolder {
     const applied = applyTallyEntry(next, probe, this.definition, this.#basis);
     if (!applied.ok) {
       return notNow(
-        `Étape plus possible : elle n'est plus attendue, rien n'est enregistré. ${applied.error.message.fr}`,
+        `Étape plus possible\u00a0: elle n'est plus attendue, rien n'est enregistré. ${applied.error.message.fr}`,
         `Step no longer possible: it is no longer due, nothing is recorded. ${applied.error.message.en}`,
         applied.error.where,
       );
@@ -236,7 +236,7 @@ export class TallyFolder {
     if (this.#outbox !== undefined)
       return Promise.resolve(
         notNow(
-          'Étape de la présidence : elle se fait sur le poste de la présidence, pas sur un poste de membre.',
+          'Étape de la présidence\u00a0: elle se fait sur le poste de la présidence, pas sur un poste de membre.',
           "The president's step: it is done on the president's workstation, not on a member's station.",
         ),
       );
@@ -254,7 +254,7 @@ export class TallyFolder {
   /** Runs `step` once the steps asked before it on this instance have ended; refused on a read-only instance. */
   serial<T>(step: () => Promise<Result<T>>): Promise<Result<T>> {
     if (this.#readOnly) {
-      return Promise.resolve(notNow('Dépouillement ouvert en lecture seule : aucune étape ne peut y être faite.', 'Tally opened read-only: no step can be made on it.', this.folder));
+      return Promise.resolve(notNow('Dépouillement ouvert en lecture seule\u00a0: aucune étape ne peut y être faite.', 'Tally opened read-only: no step can be made on it.', this.folder));
     }
     const run = this.#steps.then(step);
     this.#steps = run.catch(() => undefined);
@@ -263,7 +263,7 @@ export class TallyFolder {
 
   due(phase: TallyState['phase']): Result<void> {
     if (this.#state.opened && this.#state.phase === phase) return ok(undefined);
-    return notNow(`Étape impossible maintenant (étape en cours : ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
+    return notNow(`Étape impossible maintenant (étape en cours\u00a0: ${this.#state.phase}).`, `Step not possible now (current step: ${this.#state.phase}).`);
   }
 
   /** A member's step (5, 7, or a shuffle on their station): due now, and the member one of the board's. */

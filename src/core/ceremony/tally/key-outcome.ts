@@ -42,7 +42,7 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
   if (!replay.ok) return replay;
   const { state, head } = replay.value;
   if (state.phase !== 'closed' || state.result === undefined) {
-    return fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape : ${state.phase}).`, `The key ceremony is not closed (step: ${state.phase}).`, name);
+    return fail('ceremony.not-closed', `La cérémonie des clés n'est pas close (étape\u00a0: ${state.phase}).`, `The key ceremony is not closed (step: ${state.phase}).`, name);
   }
   const chain = verifyTranscriptText(text, fp, ceremonyActorKeys(def), name);
   if (!chain.ok) return chain;

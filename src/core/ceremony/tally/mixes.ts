@@ -77,7 +77,7 @@ export async function shuffleOutputs(f: TallyFolder, id: string, round: number):
   if (mix === null)
     return fail(
       'tally.work-file',
-      `${what.fr} : le fichier de travail n'est pas un mélange des ${n} bulletins.`,
+      `${what.fr}\u00a0: le fichier de travail n'est pas un mélange des ${n} bulletins.`,
       `${what.en}: the work file is not a mix of the ${n} ballots.`,
       shuffleWorkFile(f.folder, id, round),
     );

@@ -46,7 +46,7 @@ async function verifiedKeyCeremony(keyCeremonyFolder: string): Promise<Result<vo
   const report = await verifyKeyCeremonyFolder(keyCeremonyFolder);
   if (report.ok) return ok(undefined);
   const first = report.failures[0]!;
-  return passOn(first.code, `Cérémonie des clés refusée (${keyCeremonyFolder}) : ${first.message.fr}`, `Key ceremony refused (${keyCeremonyFolder}): ${first.message.en}`, first.where);
+  return passOn(first.code, `Cérémonie des clés refusée (${keyCeremonyFolder})\u00a0: ${first.message.fr}`, `Key ceremony refused (${keyCeremonyFolder}): ${first.message.en}`, first.where);
 }
 
 /**
@@ -85,7 +85,7 @@ export async function createTally(o: { keyCeremonyFolder: string; folder: string
   const notEmpty = () =>
     fail<TallyFolder>(
       'ceremony.folder-not-empty',
-      `Le dossier ${o.folder} n'est pas vide : choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`,
+      `Le dossier ${o.folder} n'est pas vide\u00a0: choisissez un dossier vide, ou reprenez le dépouillement qu'il contient.`,
       `The folder ${o.folder} is not empty: choose an empty folder, or resume the tally it holds.`,
       o.folder,
     );

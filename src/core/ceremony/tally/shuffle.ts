@@ -68,7 +68,7 @@ async function shuffleRound(f: TallyFolder, id: string, round: number, inputs: P
   // The mix comes back as the canonical text of its file and its packed outputs: no objects here.
   const made = await f.ctx.pool.run<ShuffleMade>({ kind: 'shuffle', fingerprint: fpHex, electionKey: f.keys.electionKey, label: `${id}/shuffle-${round}`, inputs });
   const bad = await f.ctx.pool.run<CheckOutput>({ kind: 'verify-shuffle', fingerprint: fpHex, electionKey: f.keys.electionKey, inputs, shuffle: made.text });
-  if (bad) return passOn(bad.code, `Mélange ${round} de ${id} refusé : ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
+  if (bad) return passOn(bad.code, `Mélange ${round} de ${id} refusé\u00a0: ${bad.message.fr}`, `Shuffle ${round} of ${id} refused: ${bad.message.en}`, id);
   const written = await writeFileDurable(shuffleWorkFile(f.folder, id, round), made.text);
   const entry = written.ok ? await record({ constituency: id, round, digest: bytesDigest(made.text) }) : written;
   return entry.ok ? ok(made) : entry;
@@ -85,7 +85,7 @@ export async function mix(f: TallyFolder, step: TallyMemberStep, job: JobControl
   const rounds = new Set(f.state.active.map((c) => f.state.shuffled.get(c.id)?.length ?? 0));
   if (rounds.size !== 1)
     return notNow(
-      'Les circonscriptions ne sont pas toutes au même mélange : terminez le mélange en cours sur le poste de la présidence.',
+      'Les circonscriptions ne sont pas toutes au même mélange\u00a0: terminez le mélange en cours sur le poste de la présidence.',
       "The constituencies are not all at the same shuffle: finish the shuffle in progress on the president's workstation.",
     );
   const round = [...rounds][0]! + 1;

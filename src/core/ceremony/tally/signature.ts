@@ -18,7 +18,7 @@ function signatureRefusal(f: TallyFolder, j: number): Failure | null {
   if (!m.decrypted) {
     return failure(
       'tally.not-decrypting',
-      `Le membre ${j} (${m.name}) n'a pas déchiffré : seuls les membres qui ont déchiffré signent les procès-verbaux.`,
+      `Le membre ${j} (${m.name}) n'a pas déchiffré\u00a0: seuls les membres qui ont déchiffré signent les procès-verbaux.`,
       `Member ${j} (${m.name}) did not decrypt: only the members who decrypted sign the PVs.`,
     );
   }

@@ -109,11 +109,11 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
 }
 
 function refuse(e: TranscriptEntry, code: TallyFailureCode, fr: string, en: string): Result<never> {
-  return fail(code, `Journal du dépouillement, entrée ${e.seq} (${e.type}) : ${fr}`, `Tally transcript, entry ${e.seq} (${e.type}): ${en}`, `${RECORD_FILES.tallyTranscript}:${e.seq + 1}`);
+  return fail(code, `Journal du dépouillement, entrée ${e.seq} (${e.type})\u00a0: ${fr}`, `Tally transcript, entry ${e.seq} (${e.type}): ${en}`, `${RECORD_FILES.tallyTranscript}:${e.seq + 1}`);
 }
 
 const order = (e: TranscriptEntry, phase: TallyPhase): Result<never> =>
-  refuse(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours : ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
+  refuse(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours\u00a0: ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
 const mismatch = (e: TranscriptEntry, fr: string, en: string): Result<never> => refuse(e, 'tally.entry', fr, en);
 
 /**
@@ -124,7 +124,7 @@ function payloadOf<T extends TallyEntryType>(e: TranscriptEntry, type: T): Resul
   const checked = validate(TALLY_PAYLOADS[type], e.payload, 'payload');
   if (checked.ok) return checked;
   const field = checked.error.where ?? 'payload';
-  return mismatch(e, `contenu mal formé (${field} : ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
+  return mismatch(e, `contenu mal formé (${field}\u00a0: ${checked.error.message.fr}).`, `malformed payload (${field}: ${checked.error.message.en}).`);
 }
 
 /** Shuffles to record: every (active constituency, round 1..k). */
@@ -194,7 +194,7 @@ const applyReceipts: Step<typeof TALLY_ENTRY.receipts>['apply'] = (state, e, p) 
 
 const applyShuffle: Step<typeof TALLY_ENTRY.shuffle>['apply'] = (state, e, p) => {
   if (!state.active.some((c) => c.id === p.constituency)) {
-    return mismatch(e, `aucun bulletin accepté à mélanger dans « ${p.constituency} ».`, `no accepted ballot to shuffle in "${p.constituency}".`);
+    return mismatch(e, `aucun bulletin accepté à mélanger dans «\u00a0${p.constituency}\u00a0».`, `no accepted ballot to shuffle in "${p.constituency}".`);
   }
   const done = state.shuffled.get(p.constituency) ?? [];
   if (p.round !== done.length + 1 || p.round > state.shuffles) {
@@ -243,7 +243,7 @@ const applySignature: Step<typeof TALLY_ENTRY.signature>['apply'] = (state, e, p
   const j = memberOfActor(e.actor);
   if (j === undefined || p.member !== j || j > state.n) return mismatch(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
   const m = state.members[j - 1]!;
-  if (!m.decrypted) return refuse(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré : il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
+  if (!m.decrypted) return refuse(e, 'tally.not-decrypting', `le membre ${j} n'a pas déchiffré\u00a0: il ne signe pas les procès-verbaux.`, `member ${j} did not decrypt: they do not sign the PVs.`);
   if (m.signed) return refuse(e, 'tally.member-twice', `le membre ${j} a déjà signé.`, `member ${j} already signed.`);
   const ids = def.constituencies.map((c) => c.id);
   if (p.pvSha256 !== state.count!.pvSha256 || canonicalJson(p.signatures.map((s) => s.constituency)) !== canonicalJson(ids)) {

@@ -101,7 +101,7 @@ async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry
     const j = memberOfActor(e.actor);
     const who = j === undefined ? '?' : `${j} (${f.state.members[j - 1]?.name ?? '?'})`;
     const refused = (fr: string, en: string) =>
-      fail<never>('station.answer', `Réponse du poste du membre ${who} refusée : ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
+      fail<never>('station.answer', `Réponse du poste du membre ${who} refusée\u00a0: ${fr}`, `Answer from member ${who}'s station refused: ${en}`, `member ${j ?? '?'}`);
     if (j === undefined || stationOf(e) === undefined || signedBy(f, e) !== j) {
       return refused(
         "la signature ne correspond pas à la clé du membre (réponse modifiée, ou faite avec un autre jeton), ou ce n'est pas une entrée faite sur un poste.",
@@ -150,7 +150,7 @@ async function bring(
   const read = await readWorkBytes(from, digest, what, isCanonical);
   if (!read.ok) return read;
   const bad = await check(read.value);
-  if (bad) return passOn(bad.code, `${what.fr} ne passe pas sa preuve : ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
+  if (bad) return passOn(bad.code, `${what.fr} ne passe pas sa preuve\u00a0: ${bad.message.fr}`, `${what.en} fails its proof: ${bad.message.en}`);
   return ok({ to, text: read.value });
 }
 

@@ -48,7 +48,7 @@ export async function checkImportOnStation(f: TallyFolder, job: JobControl): Pro
   if (same) return ok(undefined);
   return fail(
     'station.import-differs',
-    "L'urne du paquet, importée de nouveau sur ce poste selon les règles, ne donne pas les listes de bulletins acceptés et écartés du paquet : ce poste ne mélange ni ne déchiffre. Signalez-le au bureau.",
+    "L'urne du paquet, importée de nouveau sur ce poste selon les règles, ne donne pas les listes de bulletins acceptés et écartés du paquet\u00a0: ce poste ne mélange ni ne déchiffre. Signalez-le au bureau.",
     "The packet's urn, imported again on this station by the rules, does not give the packet's lists of accepted and set-aside ballots: this station neither shuffles nor decrypts. Report it to the board.",
     RECORD_FILES.accepted,
   );
@@ -75,7 +75,7 @@ export async function checkShufflesOnStation(f: TallyFolder, from: (id: string) 
       if (bad)
         return void (refused ??= {
           code: bad.code,
-          message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve : ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` },
+          message: { fr: `Le mélange ${round} de ${c.id} ne passe pas sa preuve\u00a0: ${why.fr} ${bad.message.fr}`, en: `Shuffle ${round} of ${c.id} fails its proof: ${why.en} ${bad.message.en}` },
           where: c.id,
         });
       done += c.ballots;
@@ -107,7 +107,7 @@ export async function checkShufflesToDecrypt(f: TallyFolder, j: number, job: Job
     const ids = unmixed.map((c) => c.id).join(', ');
     return fail(
       'station.no-station-mix',
-      `Aucun mélange de ${ids} n'a été fait sur le poste d'un membre : le poste de la présidence connaît toutes les permutations, et déchiffrer relierait chaque électeur à son vote. Ce poste ne déchiffre pas ; demandez qu'un mélange de plus soit fait sur le poste d'un membre.`,
+      `Aucun mélange de ${ids} n'a été fait sur le poste d'un membre\u00a0: le poste de la présidence connaît toutes les permutations, et déchiffrer relierait chaque électeur à son vote. Ce poste ne déchiffre pas\u00a0; demandez qu'un mélange de plus soit fait sur le poste d'un membre.`,
       `No shuffle of ${ids} was made on a member's station: the president's workstation knows every permutation, and decrypting would link each voter to their vote. This station does not decrypt; ask for one more shuffle on a member's station.`,
       unmixed[0]!.id,
     );
@@ -140,7 +140,7 @@ export async function checkCountOnStation(f: TallyFolder, job: JobControl): Prom
 async function checkTallyFileOnStation(f: TallyFolder, id: string): Promise<Result<void>> {
   const members = f.state.count!.members;
   const differs = (fr: string, en: string) =>
-    fail<void>('station.count-differs', `${tallyFile(id)} : ${fr} Ce poste ne signe pas.`, `${tallyFile(id)}: ${en} This station does not sign.`, tallyFile(id));
+    fail<void>('station.count-differs', `${tallyFile(id)}\u00a0: ${fr} Ce poste ne signe pas.`, `${tallyFile(id)}: ${en} This station does not sign.`, tallyFile(id));
   const file = await readTallyFile(f.folder, id);
   if (file === null || !Array.isArray(file.shuffles) || !Array.isArray(file.partials)) return differs('fichier illisible.', 'unreadable file.');
   if (canonicalJson(file.shuffles.map(digestOf)) !== canonicalJson(f.state.shuffled.get(id) ?? []))

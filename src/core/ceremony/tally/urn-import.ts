@@ -40,7 +40,7 @@ export async function importUrn(f: TallyFolder, urnPath: string, job: JobControl
   const due = f.due('import');
   if (!due.ok) return due;
   const size = await fileSize(urnPath);
-  if (size === null) return fail('urn.missing', `Fichier d'urne introuvable : ${urnPath}.`, `Urn file not found: ${urnPath}.`, urnPath);
+  if (size === null) return fail('urn.missing', `Fichier d'urne introuvable\u00a0: ${urnPath}.`, `Urn file not found: ${urnPath}.`, urnPath);
   await removeWorkDir(f.folder);
   await ensureWorkDir(f.folder);
   const copy = join(workDir(f.folder), RECORD_FILES.urn);

@@ -101,7 +101,7 @@ function workFileChanged(path: string, what: Bilingual): Result<never> {
 function workFileChangedError(path: string, what: Bilingual): InputError {
   return inputError(
     'tally.work-file',
-    `${what.fr} : le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait : reprenez le dépouillement dans un dossier neuf.`,
+    `${what.fr}\u00a0: le fichier de travail ${path} manque ou ne correspond plus au journal. Ce travail enregistré ne peut pas être refait\u00a0: reprenez le dépouillement dans un dossier neuf.`,
     `${what.en}: the work file ${path} is missing or no longer matches the transcript. Recorded work cannot be redone: start the tally again in a new folder.`,
     path,
   );
@@ -179,7 +179,7 @@ export async function copyDurable(source: string, dest: string, signal: AbortSig
     return ok({ sha256: toHex(hash.digest()) });
   } catch (e) {
     if (!reading) return writeFailure(dest, e);
-    return fail('drive.read', `Lecture de ${source} impossible : ${String(e)}`, `Cannot read ${source}: ${String(e)}`, source);
+    return fail('drive.read', `Lecture de ${source} impossible\u00a0: ${String(e)}`, `Cannot read ${source}: ${String(e)}`, source);
   } finally {
     await fd.close();
   }
@@ -257,7 +257,7 @@ interface RejectedLine {
 /** The lines of a JSON Lines file of the folder, parsed; a missing or unreadable file is a failure. */
 async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[]>> {
   const text = await readFile(join(folder, name), 'utf8').catch(() => null);
-  if (text === null) return fail('record.file-missing', `Fichier manquant : ${name}.`, `Missing file: ${name}.`, name);
+  if (text === null) return fail('record.file-missing', `Fichier manquant\u00a0: ${name}.`, `Missing file: ${name}.`, name);
   try {
     return ok(
       text
@@ -274,7 +274,7 @@ async function readJsonLines<T>(folder: string, name: string): Promise<Result<T[
 export function fileChanged(name: string): Result<never> {
   return fail(
     'tally.file-changed',
-    `Le fichier ${name} du dossier manque ou a changé depuis que le journal du dépouillement l'a enregistré : le dépouillement ne peut pas continuer sur ce dossier.`,
+    `Le fichier ${name} du dossier manque ou a changé depuis que le journal du dépouillement l'a enregistré\u00a0: le dépouillement ne peut pas continuer sur ce dossier.`,
     `The folder's file ${name} is missing or changed since the tally transcript recorded it: the tally cannot go on in this folder.`,
     name,
   );

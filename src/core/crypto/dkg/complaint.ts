@@ -127,6 +127,8 @@ export function checkShares(
  * Settles one complaint entry from the transcript, against round 1's contributions (indexed by member
  * − 1). Deterministic and independent of the other complaints, so their order does not matter.
  */
+// french-spacing: keep. The DKG result's reasons and verdicts are protocol text, fixed byte for byte with
+// ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 export function judgeComplaint(params: DkgParams, encryptionKeys: readonly Point[], contributions: readonly Contribution[], entry: ComplaintEntry): ComplaintVerdict {
   const j = entry.member;
   if (!isMember(params, j)) {

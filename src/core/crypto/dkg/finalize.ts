@@ -49,7 +49,7 @@ export function finalizeKeyShare(
   if (!qualified.includes(member)) {
     return fail(
       'dkg.finalize.not-qualified',
-      `Le membre ${member} n'est pas qualifié : il ne reçoit pas de fragment de clé.`,
+      `Le membre ${member} n'est pas qualifié\u00a0: il ne reçoit pas de fragment de clé.`,
       `Member ${member} is not qualified: they receive no key share.`,
       `member ${member}`,
     );
@@ -63,7 +63,7 @@ export function finalizeKeyShare(
     if (status !== 'valid') {
       return fail(
         'dkg.finalize.bad-share',
-        `La part envoyée par le membre ${i} au membre ${member} est invalide et aucune plainte n'a été déposée : le membre ${member} doit porter plainte (deuxième tour).`,
+        `La part envoyée par le membre ${i} au membre ${member} est invalide et aucune plainte n'a été déposée\u00a0: le membre ${member} doit porter plainte (deuxième tour).`,
         `The share member ${i} sent to member ${member} is invalid and no complaint was filed: member ${member} must complain (round 2).`,
         `member ${i}`,
       );

@@ -115,6 +115,8 @@ export function dkgResultToJson(r: DkgResult): DkgResultJson {
 
 // ---------------------------------------------------------------- decoders (untrusted input)
 
+// french-spacing: keep. The decoder's messages are part of the DKG result's reasons, fixed byte for byte
+// with ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 function record(v: unknown, where: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw inputError('json.object', 'Objet JSON attendu.', 'Expected a JSON object.', where);
@@ -147,6 +149,8 @@ function text(v: unknown, where: string): string {
   return v;
 }
 
+// french-spacing: keep. The decoder's messages are part of the DKG result's reasons, fixed byte for byte
+// with ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 function hexBytes(v: unknown, length: number, where: string): Uint8Array {
   if (typeof v !== 'string' || v.length !== 2 * length || !/^[0-9a-f]*$/.test(v)) {
     throw inputError('hex.format', `Attendu : ${2 * length} chiffres hexadécimaux minuscules.`, `Expected ${2 * length} lower-case hexadecimal digits.`, where);

@@ -26,10 +26,10 @@ export function validateParams(params: DkgParams): Result<DkgParams> {
     return fail('dkg.params.fingerprint', "L'empreinte de l'élection doit faire 32 octets.", 'The election fingerprint must be 32 bytes.');
   }
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MEMBERS) {
-    return fail('dkg.params.n', `Nombre de membres invalide : ${n} (de 1 à ${MAX_MEMBERS}).`, `Invalid number of members: ${n} (1 to ${MAX_MEMBERS}).`);
+    return fail('dkg.params.n', `Nombre de membres invalide\u00a0: ${n} (de 1 à ${MAX_MEMBERS}).`, `Invalid number of members: ${n} (1 to ${MAX_MEMBERS}).`);
   }
   if (!Number.isSafeInteger(t) || t < 1 || t > n) {
-    return fail('dkg.params.t', `Seuil invalide : ${t} (il faut 1 ≤ t ≤ ${n}).`, `Invalid threshold: ${t} (need 1 ≤ t ≤ ${n}).`);
+    return fail('dkg.params.t', `Seuil invalide\u00a0: ${t} (il faut 1 ≤ t ≤ ${n}).`, `Invalid threshold: ${t} (need 1 ≤ t ≤ ${n}).`);
   }
   return ok(params);
 }

@@ -71,7 +71,7 @@ export function resolveContributions(params: DkgParams, encryptionKeys: readonly
   const commitments = jointCommitments(params, contributions, qualified);
   if (commitments[0]!.is0()) {
     // Needs the discrete logs of honest members' contributions: should never happen.
-    return fail('dkg.identity', 'La clé publique obtenue est le point neutre : cérémonie à recommencer.', 'The resulting public key is the identity point: the ceremony must start over.');
+    return fail('dkg.identity', 'La clé publique obtenue est le point neutre\u00a0: cérémonie à recommencer.', 'The resulting public key is the identity point: the ceremony must start over.');
   }
   const verificationKeys: Point[] = [];
   for (let j = 1; j <= params.n; j++) verificationKeys.push(msm(commitments, powers(j, params.t)));

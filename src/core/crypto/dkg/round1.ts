@@ -121,6 +121,8 @@ export function encryptShare(
  *   R' = s·G − c·K_ij,   c = challenge(sceau/v1/dkg/ephemeral, …, R').
  * (Whether each box holds the right share only its recipient can tell: round 2.)
  */
+// french-spacing: keep. The DKG result's reasons and verdicts are protocol text, fixed byte for byte with
+// ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 export function verifyRound1(params: DkgParams, message: Round1Message): Result<Round1Message> {
   assertParams(params);
   const i = message.dealer;
@@ -188,6 +190,8 @@ export function verifyRound1(params: DkgParams, message: Round1Message): Result<
  * A round-1 entry from the transcript: decodes the untrusted JSON (canonical points and scalars,
  * docs/protocol.md §2), checks that the declared dealer is the entry's author, then {@link verifyRound1}.
  */
+// french-spacing: keep. The DKG result's reasons and verdicts are protocol text, fixed byte for byte with
+// ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
 export function readRound1(params: DkgParams, entry: Round1Entry): Result<Round1Message> {
   const m = entry.member;
   const decoded = catchInput(() => round1FromJson(entry.message, `member ${m} round 1`));

@@ -206,7 +206,7 @@ function everyMember(params: FrostParams, round1: readonly Round1Package[]): Res
     if (!participants(params).includes(p.member) || seen.has(p.member))
       return fail(
         'frost.dkg.count',
-        `Paquet du tour 1 en double ou d'un membre qui ne prend pas part à la clé : ${p.member}.`,
+        `Paquet du tour 1 en double ou d'un membre qui ne prend pas part à la clé\u00a0: ${p.member}.`,
         `Round-1 package duplicated or from a member not taking part in the key: ${p.member}.`,
         who.where,
       );
@@ -257,7 +257,7 @@ function refusedRound1(params: FrostParams, others: readonly Round1Package[]): R
   const k = refused.length;
   return fail(
     'frost.dkg.proof',
-    `${agree(k, 'fr', 'Paquet du tour 1 refusé', 'Paquets du tour 1 refusés')} (preuve de connaissance ou engagement invalide) : ${agree(k, 'fr', 'membre', 'membres')} ${names}.`,
+    `${agree(k, 'fr', 'Paquet du tour 1 refusé', 'Paquets du tour 1 refusés')} (preuve de connaissance ou engagement invalide)\u00a0: ${agree(k, 'fr', 'membre', 'membres')} ${names}.`,
     `Round-1 ${agree(k, 'en', 'package', 'packages')} refused (invalid proof of knowledge or commitment): ${agree(k, 'en', 'member', 'members')} ${names}.`,
     memberName(refused[0]!.member).where,
   );
@@ -279,7 +279,7 @@ function checkReceived(state: DkgState, others: readonly Round1Package[], receiv
       );
     const dealer = others.find((p) => p.member === s.from);
     if (dealer === undefined || seen.has(s.from))
-      return fail('frost.dkg.count', `Part en double ou d'un membre inattendu : ${s.from}.`, `Share duplicated or from an unexpected member: ${s.from}.`, who.where);
+      return fail('frost.dkg.count', `Part en double ou d'un membre inattendu\u00a0: ${s.from}.`, `Share duplicated or from an unexpected member: ${s.from}.`, who.where);
     seen.add(s.from);
     if (!shareMatches(params, member, dealer, s.share))
       return fail('frost.dkg.share', `La part envoyée par ${who.fr} ne correspond pas à ses engagements.`, `The share sent by ${who.en} does not match its commitments.`, who.where);

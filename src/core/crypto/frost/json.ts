@@ -153,10 +153,10 @@ function record(v: unknown, where: string, keys: readonly string[]): Record<stri
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw inputError('json.object', 'Objet JSON attendu.', 'Expected a JSON object.', where);
   const o = v as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!keys.includes(key)) throw inputError('json.key', `Champ inattendu « ${key} ».`, `Unexpected field "${key}".`, where);
+    if (!keys.includes(key)) throw inputError('json.key', `Champ inattendu «\u00a0${key}\u00a0».`, `Unexpected field "${key}".`, where);
   }
   for (const key of keys) {
-    if (!(key in o)) throw inputError('json.missing', `Champ « ${key} » manquant.`, `Missing field "${key}".`, where);
+    if (!(key in o)) throw inputError('json.missing', `Champ «\u00a0${key}\u00a0» manquant.`, `Missing field "${key}".`, where);
   }
   return o;
 }
@@ -189,7 +189,7 @@ function scalarBytes(v: unknown, where: string): Uint8Array {
 
 function signatureBytes(v: unknown, where: string): Uint8Array {
   if (typeof v !== 'string' || !/^[0-9a-f]{128}$/.test(v)) {
-    throw inputError('hex.format', 'Attendu : 128 chiffres hexadécimaux minuscules.', 'Expected 128 lower-case hexadecimal digits.', where);
+    throw inputError('hex.format', 'Attendu\u00a0: 128 chiffres hexadécimaux minuscules.', 'Expected 128 lower-case hexadecimal digits.', where);
   }
   const bytes = fromHex(v);
   pointFromBytes(bytes.subarray(0, 32), `${where} (R)`);

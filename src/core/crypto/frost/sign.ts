@@ -141,12 +141,17 @@ export function verifyBoardSignature(groupKey: Uint8Array, message: Uint8Array, 
 function checkSigningSet(group: GroupPublic, commitments: readonly NonceCommitment[]): Result<void> {
   const { t, n } = group;
   if (commitments.length < t || commitments.length > n) {
-    return fail('frost.sign.commitments', `${commitments.length} engagements : il en faut de ${t} à ${n}.`, `${commitments.length} commitments: ${t} to ${n} are needed.`);
+    return fail('frost.sign.commitments', `${commitments.length} engagements\u00a0: il en faut de ${t} à ${n}.`, `${commitments.length} commitments: ${t} to ${n} are needed.`);
   }
   const seen = new Set<number>();
   for (const c of commitments) {
     if (!isMember(group, c.member) || seen.has(c.member)) {
-      return fail('frost.sign.commitments', `Engagement en double ou d'un membre inconnu : ${c.member}.`, `Commitment duplicated or from an unknown member: ${c.member}.`, memberName(c.member).where);
+      return fail(
+        'frost.sign.commitments',
+        `Engagement en double ou d'un membre inconnu\u00a0: ${c.member}.`,
+        `Commitment duplicated or from an unknown member: ${c.member}.`,
+        memberName(c.member).where,
+      );
     }
     seen.add(c.member);
   }

@@ -95,7 +95,7 @@ export function validateParams(params: FrostParams): Result<FrostParams> {
   if (!Number.isSafeInteger(n) || n < 2 || n > MAX_MEMBERS || !Number.isSafeInteger(t) || t < 2 || t > n) {
     return fail(
       'frost.params',
-      `Paramètres de la clé de signature du bureau invalides : seuil ${t} sur ${n} membres (il faut 2 ≤ seuil ≤ membres ≤ ${MAX_MEMBERS}).`,
+      `Paramètres de la clé de signature du bureau invalides\u00a0: seuil ${t} sur ${n} membres (il faut 2 ≤ seuil ≤ membres ≤ ${MAX_MEMBERS}).`,
       `Invalid board signing key parameters: threshold ${t} of ${n} members (need 2 ≤ threshold ≤ members ≤ ${MAX_MEMBERS}).`,
     );
   }
@@ -103,7 +103,7 @@ export function validateParams(params: FrostParams): Result<FrostParams> {
   if (members !== undefined && (members.length < t || members.some((m, k) => !isMember(params, m) || (k > 0 && m <= members[k - 1]!)))) {
     return fail(
       'frost.params',
-      `Membres de la clé de signature du bureau invalides : ${members.join(', ')} (de 1 à ${n}, croissants, au moins ${t}).`,
+      `Membres de la clé de signature du bureau invalides\u00a0: ${members.join(', ')} (de 1 à ${n}, croissants, au moins ${t}).`,
       `Invalid board signing key members: ${members.join(', ')} (1 to ${n}, ascending, at least ${t}).`,
     );
   }

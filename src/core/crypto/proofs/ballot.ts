@@ -105,7 +105,7 @@ function record(json: unknown, keys: readonly string[], where: string): Record<s
   const o = json as Record<string, unknown>;
   const actual = Object.keys(o);
   if (actual.length !== keys.length || !keys.every((k) => k in o)) {
-    throw inputError('ballot.shape', `Champs attendus : exactement ${keys.join(', ')}.`, `Expected exactly the fields ${keys.join(', ')}.`, where);
+    throw inputError('ballot.shape', `Champs attendus\u00a0: exactement ${keys.join(', ')}.`, `Expected exactly the fields ${keys.join(', ')}.`, where);
   }
   return o;
 }
@@ -193,7 +193,7 @@ function emptyIdentity(): Result<never> {
 function proofFailure(ballotId: string): Result<never> {
   return fail(
     'ballot.proof',
-    `La preuve du bulletin « ${ballotId} » est invalide : bulletin copié, modifié ou d'une autre circonscription.`,
+    `La preuve du bulletin «\u00a0${ballotId}\u00a0» est invalide\u00a0: bulletin copié, modifié ou d'une autre circonscription.`,
     `The proof of ballot "${ballotId}" is invalid: the ballot was copied, altered or belongs to another constituency.`,
     `ballot ${ballotId}`,
   );

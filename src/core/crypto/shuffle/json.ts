@@ -65,7 +65,7 @@ export function shuffleToJson(s: Shuffle): ShuffleJson {
 // --- decoding (untrusted input) ---
 
 function shapeError(where: string, fr: string, en: string): InputError {
-  return inputError('shuffle.json', `Preuve de mélange mal formée : ${fr}`, `Malformed shuffle proof: ${en}`, where);
+  return inputError('shuffle.json', `Preuve de mélange mal formée\u00a0: ${fr}`, `Malformed shuffle proof: ${en}`, where);
 }
 
 /** A plain object with exactly `keys`. */
@@ -77,7 +77,7 @@ function record(json: unknown, keys: readonly string[], where: string): Record<s
   const actual = Object.keys(o).sort();
   const expected = [...keys].sort();
   if (actual.length !== expected.length || actual.some((k, i) => k !== expected[i])) {
-    throw shapeError(where, `champs attendus : ${expected.join(', ')}.`, `expected exactly the fields ${expected.join(', ')}.`);
+    throw shapeError(where, `champs attendus\u00a0: ${expected.join(', ')}.`, `expected exactly the fields ${expected.join(', ')}.`);
   }
   return o;
 }

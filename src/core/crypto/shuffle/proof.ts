@@ -226,11 +226,16 @@ const MASK_128 = (1n << 128n) - 1n;
 type Equation = 't1' | 't2' | 't3' | 't4a' | 't4b' | 'tHat';
 
 function invalidEquation<T>(name: Equation, where: string): Result<T> {
-  return fail(`shuffle.equation.${name}`, `La preuve de mélange est invalide : l'équation ${where} ne tient pas.`, `The shuffle proof is invalid: equation ${where} does not hold.`, `proof.${where}`);
+  return fail(
+    `shuffle.equation.${name}`,
+    `La preuve de mélange est invalide\u00a0: l'équation ${where} ne tient pas.`,
+    `The shuffle proof is invalid: equation ${where} does not hold.`,
+    `proof.${where}`,
+  );
 }
 
 function malformed<T>(code: 'empty' | 'identity' | 'length' | 'scalar', fr: string, en: string, where: string): Result<T> {
-  return fail(`shuffle.${code}`, `Mélange mal formé : ${fr}`, `Malformed shuffle: ${en}`, where);
+  return fail(`shuffle.${code}`, `Mélange mal formé\u00a0: ${fr}`, `Malformed shuffle: ${en}`, where);
 }
 
 function isScalar(s: bigint): boolean {

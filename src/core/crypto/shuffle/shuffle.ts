@@ -80,7 +80,12 @@ export function verifyChain(ctx: ShuffleContext, inputs: readonly Ciphertext[], 
     const r = verifyOneShuffle(ctx, current, s, options);
     if (!r.ok) {
       const e = r.error;
-      return passOn(e.code, `Mélange n° ${k} (« ${s.label} ») : ${e.message.fr}`, `Shuffle #${k} ("${s.label}"): ${e.message.en}`, `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`);
+      return passOn(
+        e.code,
+        `Mélange n° ${k} («\u00a0${s.label}\u00a0»)\u00a0: ${e.message.fr}`,
+        `Shuffle #${k} ("${s.label}"): ${e.message.en}`,
+        `shuffles[${k}]${e.where === undefined ? '' : `.${e.where}`}`,
+      );
     }
     current = s.outputs;
   }
