@@ -75,18 +75,18 @@ function nodeOptions(options: OptionSpecs): Record<string, { type: 'string' | 'b
 }
 
 function unknownOption(raw: string): Bilingual {
-  return { fr: `Option inconnue : ${raw}`, en: `Unknown option: ${raw}` };
+  return { fr: `Option inconnue\u00a0: ${raw}`, en: `Unknown option: ${raw}` };
 }
 
 function badValue(raw: string, option: OptionSpec, value: string | undefined, inline: boolean | undefined): Bilingual | undefined {
   if (option.type === 'boolean') return value === undefined ? undefined : { fr: `${raw} ne prend pas de valeur (${raw}=${value})`, en: `${raw} takes no value (${raw}=${value})` };
   const name = option.value ?? 'VALUE';
-  if (value === undefined) return { fr: `${raw} attend une valeur : ${raw} ${name}`, en: `${raw} expects a value: ${raw} ${name}` };
+  if (value === undefined) return { fr: `${raw} attend une valeur\u00a0: ${raw} ${name}`, en: `${raw} expects a value: ${raw} ${name}` };
   // As node's strict parser: `--out --voters` is most likely a forgotten value, not a folder named "--voters".
   if (inline === false && value.startsWith('-'))
-    return { fr: `${raw} ${value} : valeur ambiguë ; écrivez ${raw}=${value} si c'est voulu`, en: `${raw} ${value}: ambiguous value; write ${raw}=${value} if intended` };
+    return { fr: `${raw} ${value}\u00a0: valeur ambiguë\u00a0; écrivez ${raw}=${value} si c'est voulu`, en: `${raw} ${value}: ambiguous value; write ${raw}=${value} if intended` };
   if (option.choices !== undefined && !option.choices.includes(value))
-    return { fr: `${raw} ${value} : valeur attendue ${option.choices.join(' ou ')}`, en: `${raw} ${value}: expected ${option.choices.join(' or ')}` };
+    return { fr: `${raw} ${value}\u00a0: valeur attendue ${option.choices.join(' ou ')}`, en: `${raw} ${value}: expected ${option.choices.join(' or ')}` };
   return undefined;
 }
 
@@ -94,5 +94,5 @@ function positionalRefusal(spec: CommandSpec<OptionSpecs>, positionals: readonly
   const allowed = spec.argument === undefined ? 0 : 1;
   if (positionals.length <= allowed) return undefined;
   const extra = positionals.slice(allowed).join(' ');
-  return { fr: `Argument inattendu : ${extra}`, en: `Unexpected argument: ${extra}` };
+  return { fr: `Argument inattendu\u00a0: ${extra}`, en: `Unexpected argument: ${extra}` };
 }

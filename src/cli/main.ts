@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (command === undefined) {
-    console.error(`${frenchSpacing(`Commande inconnue : ${name}`)}\nUnknown command: ${name}\n\n${usage}`);
+    console.error(`${frenchSpacing(`Commande inconnue\u00a0: ${name}`)}\nUnknown command: ${name}\n\n${usage}`);
     return 2;
   }
   return command.run(rest);

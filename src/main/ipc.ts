@@ -36,7 +36,7 @@ export function registerIpc(ipcMain: IpcMainLike, service: SceauApi, onBug: (e: 
   for (const method of API_METHODS) {
     ipcMain.handle(CHANNEL_PREFIX + method, async (event, argument) => {
       if (!isTrustedSender(event)) {
-        return fail('ipc.sender', "Appel refusé : il ne vient pas d'une page de l'application.", 'Call refused: it does not come from a page of the app.');
+        return fail('ipc.sender', "Appel refusé\u00a0: il ne vient pas d'une page de l'application.", 'Call refused: it does not come from a page of the app.');
       }
       return dispatch(service, method, argument, onBug);
     });

@@ -125,9 +125,9 @@ export async function printPdf(pdf: Uint8Array, fileName: string): Promise<Resul
     await writeFile(path, pdf);
     const error = await shell.openPath(path);
     if (error === '') return ok(undefined);
-    return fail('print.open', `Le document n'a pas pu être ouvert pour l'impression : ${error}`, `The document could not be opened for printing: ${error}`, path);
+    return fail('print.open', `Le document n'a pas pu être ouvert pour l'impression\u00a0: ${error}`, `The document could not be opened for printing: ${error}`, path);
   } catch (e) {
-    return fail('print.open', `Le document n'a pas pu être préparé pour l'impression : ${String(e)}`, `The document could not be prepared for printing: ${String(e)}`);
+    return fail('print.open', `Le document n'a pas pu être préparé pour l'impression\u00a0: ${String(e)}`, `The document could not be prepared for printing: ${String(e)}`);
   }
 }
 

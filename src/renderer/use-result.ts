@@ -8,7 +8,7 @@ export const transportFailure = (e: unknown) => ({
   ok: false as const,
   error: failure(
     'transport',
-    `Le service du poste n'a pas répondu : relancez l'application si cela se reproduit (détails : ${String(e)}).`,
+    `Le service du poste n'a pas répondu\u00a0: relancez l'application si cela se reproduit (détails\u00a0: ${String(e)}).`,
     `The workstation's service did not answer: restart the application if it happens again (details: ${String(e)}).`,
   ),
 });

@@ -17,7 +17,7 @@ const SPEC = {
   name: 'try',
   synopsis: 'THING [options]',
   summary: { fr: 'un essai', en: 'a try' },
-  description: { fr: 'Essai : rien.', en: 'Try: nothing.' },
+  description: { fr: 'Essai\u00a0: rien.', en: 'Try: nothing.' },
   argument: { name: 'THING', fr: 'une chose', en: 'a thing' },
   options: {
     out: { type: 'string', value: 'DIR', fr: 'dossier', en: 'folder' },
@@ -38,13 +38,13 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [['--bogus'], 'Option inconnue : --bogus', 'Unknown option: --bogus'],
-    [['-z'], 'Option inconnue : -z', 'Unknown option: -z'],
-    [['--out'], '--out attend une valeur : --out DIR', '--out expects a value: --out DIR'],
-    [['--out', '--json'], "--out --json : valeur ambiguë ; écrivez --out=--json si c'est voulu", '--out --json: ambiguous value; write --out=--json if intended'],
-    [['--lang', 'de'], '--lang de : valeur attendue fr ou en', '--lang de: expected fr or en'],
+    [['--bogus'], 'Option inconnue\u00a0: --bogus', 'Unknown option: --bogus'],
+    [['-z'], 'Option inconnue\u00a0: -z', 'Unknown option: -z'],
+    [['--out'], '--out attend une valeur\u00a0: --out DIR', '--out expects a value: --out DIR'],
+    [['--out', '--json'], "--out --json\u00a0: valeur ambiguë\u00a0; écrivez --out=--json si c'est voulu", '--out --json: ambiguous value; write --out=--json if intended'],
+    [['--lang', 'de'], '--lang de\u00a0: valeur attendue fr ou en', '--lang de: expected fr or en'],
     [['--json=yes'], '--json ne prend pas de valeur (--json=yes)', '--json takes no value (--json=yes)'],
-    [['a', 'b', 'c'], 'Argument inattendu : b c', 'Unexpected argument: b c'],
+    [['a', 'b', 'c'], 'Argument inattendu\u00a0: b c', 'Unexpected argument: b c'],
   ])('refuses %j in French and English', (argv, fr, en) => {
     expect(parseCommandLine(SPEC, argv)).toEqual({ kind: 'usage', message: { fr, en } });
   });

@@ -40,7 +40,7 @@ describe('sceau demo and sceau verify', () => {
     let io = capture();
     expect(await main(['demo', '--out', out, '--voters', '10', '--constituencies', '2', '--members', '3', '--threshold', '2', '--workers', '1'])).toBe(0);
     expect(io.out()).toMatch(/inscrits \d+ {2}votants 5/);
-    expect(io.out()).toMatch(/Quorum : membres \/ members 2, 3/);
+    expect(io.out()).toMatch(/Quorum\u00a0: membres \/ members 2, 3/);
     const fp = /record fingerprint:\n {2}([0-9a-f ]+)/.exec(io.out())![1]!.replaceAll(' ', '');
     vi.restoreAllMocks();
 

@@ -172,7 +172,7 @@ test('an election.json read into the form: a bad constituency named and nothing 
   json.constituencies[2]!.registeredVoters = 'beaucoup';
   const jsonFile = (text: string) => ({ name: 'election.json', mimeType: 'application/json', buffer: Buffer.from(text, 'utf8') });
   await page.getByLabel('Importer une définition (election.json)').setInputFiles(jsonFile(JSON.stringify(json)));
-  await expect(page.locator('.import-refused li')).toHaveText([/^Circonscription n°\s3, colonne « inscrits »\s: nombre entier/]);
+  await expect(page.locator('.import-refused li')).toHaveText([/^Circonscription n°\s3, colonne «\sinscrits\s»\s: nombre entier/]);
   await expect(page.locator('.constituency-table tbody tr')).toHaveCount(0);
   await expect(page.getByLabel("Identifiant de l'élection")).toHaveValue('');
 

@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [relative(ROOT, path)] : [];
+    return /\.tsx?$/.test(name) ? [relative(ROOT, path)] : [];
   });
 }
 
@@ -101,5 +101,23 @@ describe('the core’s French texts', () => {
   it('keeps protocol text only where dkg.md §7.4 fixes it byte for byte', () => {
     const kept = files.filter((f) => readFileSync(join(ROOT, f), 'utf8').includes(KEEP));
     expect(kept).toEqual(['src/core/crypto/dkg/complaint.ts', 'src/core/crypto/dkg/json.ts', 'src/core/crypto/dkg/round1.ts', 'src/core/crypto/group.ts']);
+  });
+});
+
+describe('the French texts of the command line, the shell and the screens’ code', () => {
+  // The screens' translations (src/renderer/i18n/) have their own test: test/renderer/i18n-words.test.ts.
+  const files = ['src/cli', 'src/main', 'src/renderer'].flatMap((d) => sourceFiles(join(ROOT, d))).filter((f) => !f.startsWith('src/renderer/i18n/'));
+
+  it('scans them all', () => {
+    expect(files.length).toBeGreaterThan(60);
+  });
+
+  it.each(files)('%s', (file) => {
+    expect(problemsIn(file)).toEqual([]);
+  });
+
+  it('keeps as it is only text that is syntax, not prose', () => {
+    const kept = files.filter((f) => readFileSync(join(ROOT, f), 'utf8').includes(KEEP));
+    expect(kept).toEqual(['src/cli/commands/election-options.ts', 'src/renderer/screens/key/definition-draft.ts']);
   });
 });

@@ -98,7 +98,7 @@ describe('bad lines, each named with its number and reason, nothing imported', (
     for (const bad of ['12,5', '-3', '1e3', 'douze', '', '12 50', '9007199254740993']) {
       const p = onlyProblem(`${GOOD}\nc003;Japon;liste;${bad};oui;L`);
       expect(p).toMatchObject({ code: 'number', line: 4, field: 'registered' });
-      expect(describeProblem(p).fr).toContain('Ligne 4, colonne « inscrits »\u00a0: nombre entier');
+      expect(describeProblem(p).fr).toContain('Ligne 4, colonne «\u00a0inscrits\u00a0»\u00a0: nombre entier');
       expect(describeProblem(p).en).toContain('Line 4, column "registered voters": a whole number');
     }
   });
@@ -106,13 +106,13 @@ describe('bad lines, each named with its number and reason, nothing imported', (
   it('an unknown mode', () => {
     const p = onlyProblem(`${GOOD}\nc003;Japon;proportionnel;10;oui;L`);
     expect(p).toMatchObject({ code: 'mode', line: 4, field: 'mode' });
-    expect(describeProblem(p).fr).toBe('Ligne 4, colonne « mode »\u00a0: mode « proportionnel » inconnu : « liste » ou « uninominal » attendu');
+    expect(describeProblem(p).fr).toBe('Ligne 4, colonne «\u00a0mode\u00a0»\u00a0: mode «\u00a0proportionnel\u00a0» inconnu\u00a0: «\u00a0liste\u00a0» ou «\u00a0uninominal\u00a0» attendu');
   });
 
   it('a duplicate identifier, naming the line that has it first', () => {
     const p = onlyProblem(`${GOOD}\nc001;Japon;liste;10;oui;L`);
     expect(p).toMatchObject({ code: 'duplicate', line: 4 });
-    expect(describeProblem(p).fr).toContain('identifiant « c001 » déjà utilisé ligne 2');
+    expect(describeProblem(p).fr).toContain('identifiant «\u00a0c001\u00a0» déjà utilisé ligne 2');
     expect(describeProblem(p).en).toContain('identifier "c001" already used on line 2');
   });
 
@@ -138,7 +138,10 @@ describe('bad lines, each named with its number and reason, nothing imported', (
   });
 
   it('a header that is not the template’s, an empty file, unbalanced quotes, bytes that are not UTF-8', () => {
-    expect(refused('circonscription;nom;mode;inscrits;votes\nc1;A;liste;1;B')).toEqual(['Ligne 1\u00a0: colonne « votes » inconnue (colonne 5)', 'Ligne 1\u00a0: colonne « candidats » manquante']);
+    expect(refused('circonscription;nom;mode;inscrits;votes\nc1;A;liste;1;B')).toEqual([
+      'Ligne 1\u00a0: colonne «\u00a0votes\u00a0» inconnue (colonne 5)',
+      'Ligne 1\u00a0: colonne «\u00a0candidats\u00a0» manquante',
+    ]);
     expect(onlyProblem('c001 Canada liste').code).toBe('separator');
     expect(onlyProblem('\ufeff\r\n').code).toBe('empty');
     expect(onlyProblem(HEADER).code).toBe('empty');

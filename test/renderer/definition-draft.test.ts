@@ -99,9 +99,9 @@ describe('an election.json read into the form', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problems.map((p) => describeProblem(p).fr)).toEqual([
-        'Circonscription n°\u00a02, colonne « circonscription »\u00a0: identifiant « c001 » déjà utilisé par la circonscription n°\u00a01',
-        expect.stringContaining('Circonscription n°\u00a03, colonne « inscrits »\u00a0: nombre entier'),
-        expect.stringContaining('Circonscription n°\u00a04, colonne « mode »\u00a0: mode « mixed » inconnu'),
+        'Circonscription n°\u00a02, colonne «\u00a0circonscription\u00a0»\u00a0: identifiant «\u00a0c001\u00a0» déjà utilisé par la circonscription n°\u00a01',
+        expect.stringContaining('Circonscription n°\u00a03, colonne «\u00a0inscrits\u00a0»\u00a0: nombre entier'),
+        expect.stringContaining('Circonscription n°\u00a04, colonne «\u00a0mode\u00a0»\u00a0: mode «\u00a0mixed\u00a0» inconnu'),
       ]);
     }
   });

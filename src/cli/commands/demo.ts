@@ -11,14 +11,14 @@ export const DEMO = defineCommand(
     synopsis: '--out DIR [options]',
     summary: { fr: 'une élection simulée complète, de la cérémonie des clés aux PV, et son dossier de preuve', en: 'a whole simulated election, key ceremony to PVs, and its record' },
     description: {
-      fr: "Élection simulée complète, sans interaction : définition, cérémonie des clés à n membres (jetons = dossiers de démonstration, non chiffrés), vote, import, deux mélanges par circonscription, déchiffrement par un quorum qui n'est pas celui des t premiers membres, dépouillement, PV signés ; le dossier de preuve est écrit dans DIR. Ctrl+C arrête entre deux étapes.",
+      fr: "Élection simulée complète, sans interaction\u00a0: définition, cérémonie des clés à n membres (jetons = dossiers de démonstration, non chiffrés), vote, import, deux mélanges par circonscription, déchiffrement par un quorum qui n'est pas celui des t premiers membres, dépouillement, PV signés\u00a0; le dossier de preuve est écrit dans DIR. Ctrl+C arrête entre deux étapes.",
       en: 'A whole simulated election, with no interaction: definition, key ceremony with n members (tokens = demo folders, not encrypted), voting, import, two shuffles per constituency, decryption by a quorum other than the first t members, counting, signed PVs; the election record is written to DIR. Ctrl+C stops between two steps.',
     },
     options: {
       ...SIZE_OPTIONS,
       stations: {
         type: 'boolean',
-        fr: "chaque membre sur son propre poste (simulé) : le poste de la présidence n'ouvre aucun jeton, le dernier mélange se fait sur le poste d'un membre, paquets et réponses sur clés (PRIVATE/sticks)",
+        fr: "chaque membre sur son propre poste (simulé)\u00a0: le poste de la présidence n'ouvre aucun jeton, le dernier mélange se fait sur le poste d'un membre, paquets et réponses sur clés (PRIVATE/sticks)",
         en: "every member on a station of their own (simulated): the workstation opens no token, the last shuffle runs on a member's station, packets and answers on sticks (PRIVATE/sticks)",
       },
       json: { type: 'boolean', fr: 'résultats en JSON', en: 'results as JSON' },
@@ -62,7 +62,7 @@ async function runAndPrint(out: string, size: ElectionSize & { workers?: number 
       console.log(`  inscrits ${pv.inscrits}  votants ${pv.votants}  (a voté par internet ${pv.aVoteParInternet})  blancs ${pv.blancs}  nuls ${pv.nuls}  exprimés ${pv.exprimes}`);
       pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]!.name}`));
     }
-    console.log(`\nQuorum : membres / members ${quorum.join(', ')}`);
+    console.log(`\nQuorum\u00a0: membres / members ${quorum.join(', ')}`);
     if (stations) console.log("Postes des membres / members' stations: PRIVATE/sticks (paquets et réponses / packets and answers)");
     console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
     return 0;

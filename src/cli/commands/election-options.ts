@@ -9,21 +9,21 @@ export const SIZE_OPTIONS = {
   private: {
     type: 'string',
     value: 'DIR',
-    fr: 'jetons, clé de la plateforme, vérité terrain (défaut : OUT-private)',
+    fr: 'jetons, clé de la plateforme, vérité terrain (défaut\u00a0: OUT-private)',
     en: 'tokens, platform key, ground truth (default: OUT-private)',
   },
-  voters: { type: 'string', value: 'N', fr: 'électeurs (défaut : 1000)', en: 'voters (default: 1000)' },
-  constituencies: { type: 'string', value: 'N', fr: 'circonscriptions (défaut : 3)', en: 'constituencies (default: 3)' },
-  candidates: { type: 'string', value: 'N', fr: 'candidats ou listes par circonscription (défaut : 4)', en: 'candidates or lists in each (default: 4)' },
-  members: { type: 'string', value: 'N', fr: 'membres du bureau n (défaut : 5)', en: 'board members n (default: 5)' },
-  threshold: { type: 'string', value: 'T', fr: 'seuil t, membres nécessaires au déchiffrement (défaut : 3, au plus n)', en: 'threshold t, members needed to decrypt (default: 3, at most n)' },
+  voters: { type: 'string', value: 'N', fr: 'électeurs (défaut\u00a0: 1000)', en: 'voters (default: 1000)' },
+  constituencies: { type: 'string', value: 'N', fr: 'circonscriptions (défaut\u00a0: 3)', en: 'constituencies (default: 3)' },
+  candidates: { type: 'string', value: 'N', fr: 'candidats ou listes par circonscription (défaut\u00a0: 4)', en: 'candidates or lists in each (default: 4)' },
+  members: { type: 'string', value: 'N', fr: 'membres du bureau n (défaut\u00a0: 5)', en: 'board members n (default: 5)' },
+  threshold: { type: 'string', value: 'T', fr: 'seuil t, membres nécessaires au déchiffrement (défaut\u00a0: 3, au plus n)', en: 'threshold t, members needed to decrypt (default: 3, at most n)' },
   bad: {
     type: 'string',
     value: 'KIND[=N],…|all',
-    fr: `bulletins invalides, de chaque sorte : ${BAD_KINDS.join(', ')}`,
+    fr: `bulletins invalides, de chaque sorte\u00a0: ${BAD_KINDS.join(', ')}`,
     en: `bad ballots, of each kind: ${BAD_KINDS.join(', ')}`,
   },
-  workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut : tous les cœurs)', en: 'worker threads (default: all cores)' },
+  workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut\u00a0: tous les cœurs)', en: 'worker threads (default: all cores)' },
 } as const satisfies OptionSpecs;
 
 class UsageError extends Error {}
@@ -41,6 +41,7 @@ function parseBad(v: string | undefined): Partial<Record<BadKind, number>> {
   const out: Partial<Record<BadKind, number>> = {};
   for (const part of v.split(',')) {
     const [kind, count] = part.split('=');
+    // french-spacing: keep. A usage line in neither language: the unknown kind, a question mark, the kinds.
     if (!(BAD_KINDS as readonly string[]).includes(kind ?? '')) throw new UsageError(`--bad: ${kind ?? ''} ? (${BAD_KINDS.join(', ')})`);
     out[kind as BadKind] = int(count, 'bad', 1, 0);
   }
@@ -74,7 +75,7 @@ export function sizeOrUsage(
   values: Partial<Record<keyof typeof SIZE_OPTIONS, string>>,
   usage: (message: Bilingual | string) => number,
 ): { out: string; size: ElectionSize & { workers?: number } } | number {
-  if (values.out === undefined) return usage({ fr: 'Dossier à créer manquant : --out DIR', en: 'Missing folder to create: --out DIR' });
+  if (values.out === undefined) return usage({ fr: 'Dossier à créer manquant\u00a0: --out DIR', en: 'Missing folder to create: --out DIR' });
   try {
     return { out: values.out, size: parseSize(values) };
   } catch (e) {

@@ -15,7 +15,7 @@ export const MEASURE = defineCommand(
     },
     options: {
       manifest: { type: 'boolean', fr: 'affiche aussi la liste des fichiers mesurés', en: 'also prints the list of the measured files' },
-      root: { type: 'string', value: 'DIR', fr: 'mesure une autre installation (défaut : celle-ci)', en: 'measures another installation (default: this one)' },
+      root: { type: 'string', value: 'DIR', fr: 'mesure une autre installation (défaut\u00a0: celle-ci)', en: 'measures another installation (default: this one)' },
     },
     examples: ['sceau measure', 'sceau measure --manifest --root /media/usb/sceau'],
   },

@@ -17,12 +17,12 @@ export const SERVE = defineCommand(
       fr: "Sert l'interface et le service sur 127.0.0.1 uniquement (jamais sur le réseau) et affiche l'adresse à ouvrir dans un navigateur de cette machine, avec un jeton d'accès neuf. Ctrl+C arrête.",
       en: 'Serves the UI and the service on 127.0.0.1 only (never on the network) and prints the address to open in a browser on this machine, with a fresh access token. Ctrl+C stops.',
     },
-    options: { port: { type: 'string', value: 'N', fr: 'port, de 0 à 65535 (défaut : un port libre)', en: 'port, 0 to 65535 (default: a free port)' } },
+    options: { port: { type: 'string', value: 'N', fr: 'port, de 0 à 65535 (défaut\u00a0: un port libre)', en: 'port, 0 to 65535 (default: a free port)' } },
     examples: ['sceau serve', 'sceau serve --port 8080'],
   },
   async ({ values, usage }) => {
     const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) return usage({ fr: `Port invalide : ${values.port}`, en: `Invalid port: ${values.port}` });
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return usage({ fr: `Port invalide\u00a0: ${values.port}`, en: `Invalid port: ${values.port}` });
     return serveOn(port);
   },
 );
@@ -31,7 +31,7 @@ async function serveOn(port: number): Promise<number> {
   const appRoot = findAppRoot();
   const staticRoot = join(appRoot, 'out', 'renderer');
   if (!existsSync(join(staticRoot, 'index.html'))) {
-    console.error("L'interface n'est pas construite : lancez `npm run build`.\nThe UI is not built: run `npm run build`.");
+    console.error("L'interface n'est pas construite\u00a0: lancez `npm run build`.\nThe UI is not built: run `npm run build`.");
     return 1;
   }
   const dataFolder = defaultDataFolder();

@@ -10,7 +10,7 @@ const OPTIONS = {
   'key-ceremony': {
     type: 'string',
     value: 'DIR',
-    fr: "après une vraie cérémonie des clés (dossier clos, vérifié) : seule l'urne OUT/urn.jsonl est écrite, pour cette élection et sa clé publique, signée avec --platform-key ; circonscriptions et bureau viennent de la définition",
+    fr: "après une vraie cérémonie des clés (dossier clos, vérifié)\u00a0: seule l'urne OUT/urn.jsonl est écrite, pour cette élection et sa clé publique, signée avec --platform-key\u00a0; circonscriptions et bureau viennent de la définition",
     en: 'after a real key ceremony (closed folder, verified): only the urn OUT/urn.jsonl is written, for that election and its public key, signed with --platform-key; constituencies and board come from the definition',
   },
   'platform-key': {
@@ -28,9 +28,9 @@ export const SIMULATE = defineCommand(
   {
     name: 'simulate',
     synopsis: '--out DIR [options]',
-    summary: { fr: 'la plateforme de vote simulée : une cérémonie des clés close et une urne signée', en: 'the voting platform, simulated: a closed key ceremony and a signed urn' },
+    summary: { fr: 'la plateforme de vote simulée\u00a0: une cérémonie des clés close et une urne signée', en: 'the voting platform, simulated: a closed key ceremony and a signed urn' },
     description: {
-      fr: "Simule la plateforme de vote : la cérémonie des clés menée par des membres simulés (OUT/key-ceremony/, close), l'urne signée (OUT/urn.jsonl) avec des choix réalistes et, sur demande, chaque sorte de bulletin invalide ; jetons de démonstration, clé de la plateforme et vérité terrain (comptes attendus) à part dans PRIVATE. Pour dépouiller dans l'application (#/tally), partez d'une vraie cérémonie des clés (--key-ceremony) : l'application n'ouvre pas les jetons de démonstration.",
+      fr: "Simule la plateforme de vote\u00a0: la cérémonie des clés menée par des membres simulés (OUT/key-ceremony/, close), l'urne signée (OUT/urn.jsonl) avec des choix réalistes et, sur demande, chaque sorte de bulletin invalide\u00a0; jetons de démonstration, clé de la plateforme et vérité terrain (comptes attendus) à part dans PRIVATE. Pour dépouiller dans l'application (#/tally), partez d'une vraie cérémonie des clés (--key-ceremony)\u00a0: l'application n'ouvre pas les jetons de démonstration.",
       en: "Simulates the voting platform: the key ceremony run by simulated members (OUT/key-ceremony/, closed), the signed urn (OUT/urn.jsonl) with a realistic spread of choices and, on request, each kind of bad ballot; demo tokens, the platform's key and the ground truth (expected counts) apart, in PRIVATE. To tally in the app (#/tally), start from a real key ceremony (--key-ceremony): the app does not open demo tokens.",
     },
     options: OPTIONS,
@@ -49,7 +49,7 @@ export const SIMULATE = defineCommand(
       const fixed = FROM_DEFINITION.filter((o) => values[o] !== undefined);
       if (fixed.length > 0) {
         const named = fixed.map((o) => `--${o}`).join(', ');
-        return usage({ fr: `${named} : donné par la définition de la cérémonie`, en: `${named}: set by the ceremony's definition` });
+        return usage({ fr: `${named}\u00a0: donné par la définition de la cérémonie`, en: `${named}: set by the ceremony's definition` });
       }
       return simulateAfterCeremony(ceremony, platformKey, out, values.private ?? `${out}-private`, size.voters, size.bad);
     }

@@ -18,14 +18,14 @@ export const VERIFY = defineCommand(
     synopsis: 'RECORD [options]',
     summary: { fr: "le vérificateur indépendant d'un dossier de preuve, ou d'un PV imprimé (--seal)", en: 'the independent verifier of an election record, or of a printed PV (--seal)' },
     description: {
-      fr: 'Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés (docs/key-ceremony.md) ; code de sortie 0 seulement si tout est juste, sinon 1 et la liste de chaque vérification en échec, avec où (fichier, ligne, bulletin).',
+      fr: 'Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés (docs/key-ceremony.md)\u00a0; code de sortie 0 seulement si tout est juste, sinon 1 et la liste de chaque vérification en échec, avec où (fichier, ligne, bulletin).',
       en: 'Verifies an election record end to end (docs/record.md), or a key-ceremony folder (docs/key-ceremony.md); exit code 0 only when every check holds, otherwise 1 and the list of every failed check with where it failed (file, line, ballot).',
     },
     argument: { name: 'RECORD', fr: 'le dossier de preuve, ou de la cérémonie des clés, à vérifier', en: 'the election record, or key-ceremony folder, to verify' },
     options: {
       json: { type: 'boolean', fr: 'rapport en JSON', en: 'report as JSON' },
-      lang: { type: 'string', choices: ['fr', 'en'], fr: 'langue des messages (défaut : fr)', en: 'language of the messages (default: fr)' },
-      workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut : tous les cœurs)', en: 'worker threads (default: all cores)' },
+      lang: { type: 'string', choices: ['fr', 'en'], fr: 'langue des messages (défaut\u00a0: fr)', en: 'language of the messages (default: fr)' },
+      workers: { type: 'string', value: 'N', fr: 'fils de calcul (défaut\u00a0: tous les cœurs)', en: 'worker threads (default: all cores)' },
       seal: {
         type: 'string',
         value: 'TEXT',
@@ -37,7 +37,7 @@ export const VERIFY = defineCommand(
   },
   async ({ values, positionals, usage }) => {
     const record = positionals[0];
-    if (record === undefined) return usage({ fr: 'Dossier à vérifier manquant : sceau verify RECORD', en: 'Missing folder to verify: sceau verify RECORD' });
+    if (record === undefined) return usage({ fr: 'Dossier à vérifier manquant\u00a0: sceau verify RECORD', en: 'Missing folder to verify: sceau verify RECORD' });
     return verifyFolder(record, values);
   },
 );
@@ -101,7 +101,7 @@ async function checkSeal(record: string, text: string, lang: 'fr' | 'en', json: 
     console.log(`  ${lang === 'fr' ? 'signé par' : 'signed by'}: ${members.map((m) => `${m.index} ${m.name}`).join(', ')}`);
     console.log(
       lang === 'fr'
-        ? '  Comparez ces chiffres avec le papier ; `sceau verify` sans --seal vérifie tout le dossier.'
+        ? '  Comparez ces chiffres avec le papier\u00a0; `sceau verify` sans --seal vérifie tout le dossier.'
         : '  Compare these figures with the paper; `sceau verify` without --seal checks the whole record.',
     );
   }

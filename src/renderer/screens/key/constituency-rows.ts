@@ -77,7 +77,7 @@ export function problem(code: ProblemCode, fr: string, en: string, field?: RowFi
 
 /** The problem as a person reads it: « Ligne 12, colonne « inscrits » : … ». */
 export function describeProblem(p: Problem): Bilingual {
-  const cellFr = p.field === undefined ? '' : `colonne « ${FIELD_HEADERS[p.field]} »`;
+  const cellFr = p.field === undefined ? '' : `colonne «\u00a0${FIELD_HEADERS[p.field]}\u00a0»`;
   const cellEn = p.field === undefined ? '' : `column "${FIELD_NAMES_EN[p.field]}"`;
   const whereFr = [p.line === undefined ? '' : `ligne ${p.line}`, p.entry === undefined ? '' : `circonscription n°\u00a0${p.entry}`, cellFr].filter((s) => s !== '').join(', ');
   const whereEn = [p.line === undefined ? '' : `line ${p.line}`, p.entry === undefined ? '' : `constituency no. ${p.entry}`, cellEn].filter((s) => s !== '').join(', ');
@@ -112,7 +112,7 @@ function registeredVoters(cell: string): number | Problem {
   if (!Number.isSafeInteger(n)) {
     return problem(
       'number',
-      `nombre entier d'inscrits attendu (chiffres seuls, par exemple 12500 ou 12 500), « ${cell} » trouvé`,
+      `nombre entier d'inscrits attendu (chiffres seuls, par exemple 12500 ou 12 500), «\u00a0${cell}\u00a0» trouvé`,
       `a whole number of registered voters expected (digits only, e.g. 12500 or 12 500), "${cell}" found`,
       'registered',
     );
@@ -134,7 +134,12 @@ function candidates(cell: string, kind: ConstituencyKind): Candidate[] | Problem
   const out: Candidate[] = [];
   for (const [i, name] of names.entries()) {
     if (name === '') {
-      return problem('candidates', `le nom n°\u00a0${i + 1} est vide (deux « | » de suite, ou un « | » au bout)`, `name no. ${i + 1} is empty (two "|" in a row, or a "|" at an end)`, 'candidates');
+      return problem(
+        'candidates',
+        `le nom n°\u00a0${i + 1} est vide (deux «\u00a0|\u00a0» de suite, ou un «\u00a0|\u00a0» au bout)`,
+        `name no. ${i + 1} is empty (two "|" in a row, or a "|" at an end)`,
+        'candidates',
+      );
     }
     if (kind === 'list') {
       if (name.length > MAX_TEXT) return problem('candidates', `le nom n°\u00a0${i + 1} dépasse ${MAX_TEXT} caractères`, `name no. ${i + 1} is longer than ${MAX_TEXT} characters`, 'candidates');
@@ -145,7 +150,7 @@ function candidates(cell: string, kind: ConstituencyKind): Candidate[] | Problem
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '' || parts[0]!.length > MAX_TEXT || parts[1]!.length > MAX_TEXT) {
       return problem(
         'substitute',
-        `« ${name} » : en scrutin uninominal, chaque candidat s'écrit « Titulaire / Suppléant »`,
+        `«\u00a0${name}\u00a0»\u00a0: en scrutin uninominal, chaque candidat s'écrit «\u00a0Titulaire / Suppléant\u00a0»`,
         `"${name}": in a single-member constituency, each candidate is written "Candidate / Substitute"`,
         'candidates',
       );
@@ -159,7 +164,12 @@ function blankVote(cell: string): boolean | Problem {
   const v = fold(cell);
   if (v === '' || v === 'oui') return true;
   if (v === 'non') return false;
-  return problem('blank', `« oui » ou « non » attendu (vide : oui), « ${cell} » trouvé`, `"oui" (yes) or "non" (no) expected (empty: yes), "${cell}" found`, 'blank');
+  return problem(
+    'blank',
+    `«\u00a0oui\u00a0» ou «\u00a0non\u00a0» attendu (vide\u00a0: oui), «\u00a0${cell}\u00a0» trouvé`,
+    `"oui" (yes) or "non" (no) expected (empty: yes), "${cell}" found`,
+    'blank',
+  );
 }
 
 const isProblem = (v: unknown): v is Problem => typeof v === 'object' && v !== null && 'reason' in v;
@@ -172,7 +182,7 @@ export function checkRow(row: ConstituencyRow): Constituency | Problem[] {
     problems.push(
       problem(
         'identifier',
-        `identifiant « ${row.id} » invalide : lettres sans accent, chiffres, « . », « _ » ou « - », 64 caractères au plus, sans espace`,
+        `identifiant «\u00a0${row.id}\u00a0» invalide\u00a0: lettres sans accent, chiffres, «\u00a0.\u00a0», «\u00a0_\u00a0» ou «\u00a0-\u00a0», 64 caractères au plus, sans espace`,
         `invalid identifier "${row.id}": unaccented letters, digits, ".", "_" or "-", at most 64 characters, no space`,
         'id',
       ),
@@ -182,7 +192,14 @@ export function checkRow(row: ConstituencyRow): Constituency | Problem[] {
   if (nameProblem) problems.push(nameProblem);
   const kind = MODES[fold(row.mode)];
   if (kind === undefined) {
-    problems.push(problem('mode', `mode « ${row.mode} » inconnu : « liste » ou « uninominal » attendu`, `unknown mode "${row.mode}": "liste" (list) or "uninominal" (single-member) expected`, 'mode'));
+    problems.push(
+      problem(
+        'mode',
+        `mode «\u00a0${row.mode}\u00a0» inconnu\u00a0: «\u00a0liste\u00a0» ou «\u00a0uninominal\u00a0» attendu`,
+        `unknown mode "${row.mode}": "liste" (list) or "uninominal" (single-member) expected`,
+        'mode',
+      ),
+    );
   }
   const registered = registeredVoters(row.registered);
   if (isProblem(registered)) problems.push(registered);
@@ -229,7 +246,7 @@ export function checkRows(rows: readonly ConstituencyRow[], label: RowLabel = ta
     const own = Array.isArray(checked) ? checked : NO_PROBLEM;
     const earlier = first.get(row.id);
     if (row.id !== '' && earlier !== undefined) {
-      return [...own, problem('duplicate', `identifiant « ${row.id} » déjà utilisé ${label(earlier).fr}`, `identifier "${row.id}" already used on ${label(earlier).en}`, 'id')];
+      return [...own, problem('duplicate', `identifiant «\u00a0${row.id}\u00a0» déjà utilisé ${label(earlier).fr}`, `identifier "${row.id}" already used on ${label(earlier).en}`, 'id')];
     }
     if (row.id !== '') first.set(row.id, i);
     return own;

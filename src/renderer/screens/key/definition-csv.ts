@@ -39,7 +39,7 @@ export function decodeCsvBytes(bytes: Uint8Array): { ok: true; text: string } | 
       problems: [
         problem(
           'encoding',
-          "le fichier n'est pas en UTF-8 : dans le tableur, enregistrez-le au format « CSV UTF-8 » (ou « Texte CSV » avec le jeu de caractères Unicode UTF-8)",
+          "le fichier n'est pas en UTF-8\u00a0: dans le tableur, enregistrez-le au format «\u00a0CSV UTF-8\u00a0» (ou «\u00a0Texte CSV\u00a0» avec le jeu de caractères Unicode UTF-8)",
           'the file is not UTF-8: in the spreadsheet, save it as "CSV UTF-8" (or "Text CSV" with the Unicode UTF-8 character set)',
         ),
       ],
@@ -74,7 +74,13 @@ function records(text: string, separator: Separator): { lines: CsvLine[]; proble
       const cells = result.data.map((c) => c.trim());
       if (result.errors.length > 0) {
         problems.push(
-          problem('quotes', 'guillemets mal fermés : une cellule commence par « " » sans se terminer par « " »', 'unbalanced quotes: a cell opens a `"` it does not close', undefined, line),
+          problem(
+            'quotes',
+            'guillemets mal fermés\u00a0: une cellule commence par «\u00a0"\u00a0» sans se terminer par «\u00a0"\u00a0»',
+            'unbalanced quotes: a cell opens a `"` it does not close',
+            undefined,
+            line,
+          ),
         );
       } else if (cells.some((c) => c !== '')) lines.push({ line, cells });
       for (let i = start; i < end; i++) if (text.charCodeAt(i) === 10) line++;
@@ -91,13 +97,13 @@ function readHeader(header: CsvLine): Map<RowField, number> | Problem[] {
   header.cells.forEach((cell, i) => {
     const field = (Object.keys(HEADER_NAMES) as RowField[]).find((f) => HEADER_NAMES[f].includes(fold(cell)));
     if (field === undefined) {
-      problems.push(problem('header', `colonne « ${cell} » inconnue (colonne ${i + 1})`, `unknown column "${cell}" (column ${i + 1})`, undefined, header.line));
+      problems.push(problem('header', `colonne «\u00a0${cell}\u00a0» inconnue (colonne ${i + 1})`, `unknown column "${cell}" (column ${i + 1})`, undefined, header.line));
     } else if (columns.has(field)) {
-      problems.push(problem('header', `colonne « ${FIELD_HEADERS[field]} » en double`, `column "${FIELD_HEADERS[field]}" appears twice`, undefined, header.line));
+      problems.push(problem('header', `colonne «\u00a0${FIELD_HEADERS[field]}\u00a0» en double`, `column "${FIELD_HEADERS[field]}" appears twice`, undefined, header.line));
     } else columns.set(field, i);
   });
   for (const field of REQUIRED) {
-    if (!columns.has(field)) problems.push(problem('header', `colonne « ${FIELD_HEADERS[field]} » manquante`, `missing column "${FIELD_HEADERS[field]}"`, undefined, header.line));
+    if (!columns.has(field)) problems.push(problem('header', `colonne «\u00a0${FIELD_HEADERS[field]}\u00a0» manquante`, `missing column "${FIELD_HEADERS[field]}"`, undefined, header.line));
   }
   return problems.length > 0 ? problems : columns;
 }
@@ -113,7 +119,7 @@ function rowOfLine(l: CsvLine, columns: Map<RowField, number>): ConstituencyRow 
 const NO_HEADER = (line?: number) =>
   problem(
     'separator',
-    `ligne d'en-tête non reconnue : elle doit nommer les colonnes (${REQUIRED.map((f) => FIELD_HEADERS[f]).join(' ; ')}), séparées par « ; » ou « , »`,
+    `ligne d'en-tête non reconnue\u00a0: elle doit nommer les colonnes (${REQUIRED.map((f) => FIELD_HEADERS[f]).join('\u00a0; ')}), séparées par «\u00a0;\u00a0» ou «\u00a0,\u00a0»`,
     `header line not recognised: it must name the columns (${REQUIRED.map((f) => FIELD_HEADERS[f]).join('; ')}), separated by ";" or ","`,
     undefined,
     line,

@@ -103,7 +103,13 @@ export function draftFromDefinitionText(text: string): DraftImport {
   if (o['format'] !== 'sceau/election/v1' || !Array.isArray(o['constituencies'])) {
     return {
       ok: false,
-      problems: [problem('json', "ce n'est pas une définition d'élection (« format » : « sceau/election/v1 » attendu)", 'this is not an election definition ("format": "sceau/election/v1" expected)')],
+      problems: [
+        problem(
+          'json',
+          "ce n'est pas une définition d'élection («\u00a0format\u00a0»\u00a0: «\u00a0sceau/election/v1\u00a0» attendu)",
+          'this is not an election definition ("format": "sceau/election/v1" expected)',
+        ),
+      ],
     };
   }
   const rows = o['constituencies'].map(rowOfJson);
@@ -118,7 +124,7 @@ export function draftFromDefinitionText(text: string): DraftImport {
   const notes: Bilingual[] = [];
   if (members.some((m) => m['identityKey'] !== undefined)) {
     notes.push({
-      fr: "Les clés d'identité des membres du fichier ne sont pas reprises : la cérémonie enrôlera leurs jetons.",
+      fr: "Les clés d'identité des membres du fichier ne sont pas reprises\u00a0: la cérémonie enrôlera leurs jetons.",
       en: "The members' identity keys in the file are not carried over: the ceremony will enrol their tokens.",
     });
   }
@@ -126,6 +132,7 @@ export function draftFromDefinitionText(text: string): DraftImport {
     notes.push({ fr: 'Le président a été placé en tête des membres (le premier préside).', en: 'The president has been moved to the top of the members (the first presides).' });
   }
   const platform = record(o['platform']);
+  // french-spacing: keep. "Nom ; Rôle" is the members field's own syntax, read back by the form's parser.
   const draft: DefinitionDraft = {
     id: str(o['id']),
     title: str(o['title']),
