@@ -13,6 +13,7 @@ export const TOKEN_FAILURES = failureMakers([
   'card.missing',
   'card.params',
   'device.failed',
+  'device.key-doubtful',
   'device.key-missing',
   'device.library',
   'device.not-found',

@@ -159,8 +159,11 @@ function checkFormat(v: unknown): void {
   malformed('token.format', `format «\u00a0${TOKEN_FORMAT}\u00a0» attendu`, `format "${TOKEN_FORMAT}" expected`);
 }
 
-/** A device's label or serial: 1 to 64 printable characters, as PKCS#11 reports them (trailing blanks removed). */
-const DEVICE_TEXT = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
+/**
+ * A device's label or serial as PKCS#11 reports them (UTF-8, trailing blanks removed): 1 to 64 characters,
+ * no control, format (bidi) or line-separator character, no blank at either end.
+ */
+const DEVICE_TEXT = /^[^\s\p{C}\p{Zl}\p{Zp}](?:[^\p{C}\p{Zl}\p{Zp}]{0,62}[^\s\p{C}\p{Zl}\p{Zp}])?$/u;
 
 function p256Point(v: unknown, where: string): Uint8Array {
   const bytes = hex(v, P256_POINT_BYTES, where);

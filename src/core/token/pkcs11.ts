@@ -39,8 +39,8 @@ export interface Pkcs11Devices {
   list(): Result<readonly DeviceInfo[]>;
   /** The device with this serial, its Sceau key made on it if it has none yet (needs the PIN to make one). */
   enrol(serial: string, pin: string): Result<TokenDevice>;
-  /** The device with this serial and its Sceau key, for opening a token (the PIN is asked per operation). */
-  device(serial: string): Result<TokenDevice>;
+  /** The device with this serial and its Sceau key `keyId` (from the token file), for opening a token (the PIN is asked per operation). */
+  device(serial: string, keyId: Uint8Array): Result<TokenDevice>;
   close(): void;
 }
 
@@ -85,12 +85,13 @@ function devicesOf(b: Binding, p11: Module, modulePath: string): Pkcs11Devices {
     // A device not initialised yet (a blank card, SoftHSM2's free slot) cannot hold a key: not offered.
     list: () => guarded(b, '', () => ok(p11.C_GetSlotList(true).flatMap((slot) => initialised(b, p11, slot)))),
     enrol: (serial, pin) => {
+      if (pin === '') return emptyPin(serial);
       const slot = slotOf(serial);
-      return slot.ok ? guarded(b, serial, () => enrolOn(b, p11, slot.value, pin)) : slot;
+      return slot.ok ? guarded(b, serial, () => enrolOn(b, p11, slot.value, pin), pinState(b, p11, slot.value)) : slot;
     },
-    device: (serial) => {
+    device: (serial, keyId) => {
       const slot = slotOf(serial);
-      return slot.ok ? guarded(b, serial, () => existingKey(b, p11, slot.value)) : slot;
+      return slot.ok ? guarded(b, serial, () => existingKey(b, p11, slot.value, keyId)) : slot;
     },
     close: () => {
       try {
@@ -129,19 +130,55 @@ function findSlot(p11: Module, serial: string): Result<Handle> {
 }
 
 /** Runs one device operation; the device's own errors become failures a person can act on. */
-function guarded<T>(b: Binding, serial: string, run: () => Result<T>): Result<T> {
+function guarded<T>(b: Binding, serial: string, run: () => Result<T>, afterWrongPin?: () => DeviceInfo | null): Result<T> {
   try {
     return run();
   } catch (e) {
-    return deviceFailure(b, serial, e);
+    return deviceFailure(b, serial, e, afterWrongPin);
   }
 }
 
-function deviceFailure(b: Binding, serial: string, e: unknown): Result<never> {
+/** The device's state, read after a wrong PIN to say whether one try is left. */
+function pinState(b: Binding, p11: Module, slot: Handle): () => DeviceInfo | null {
+  return () => {
+    try {
+      return infoOf(b, p11.C_GetTokenInfo(slot));
+    } catch {
+      return null;
+    }
+  };
+}
+
+function emptyPin(serial: string): Result<never> {
+  return fail('device.pin', 'Le code PIN est vide\u00a0: saisissez-le (aucun essai de la carte n’a été compté).', 'The PIN is empty: type it (no try of the card was counted).', serial);
+}
+
+function wrongPin(serial: string, state: DeviceInfo | null): Result<never> {
+  if (state?.pinFinalTry === true) {
+    return fail('device.pin', 'Code PIN incorrect. Attention\u00a0: il ne reste qu’UN essai avant que la carte ne se bloque.', 'Wrong PIN. Careful: ONE try is left before the card locks.', serial);
+  }
+  return fail('device.pin', 'Code PIN incorrect. La carte compte les essais et se bloque après quelques erreurs.', 'Wrong PIN. The card counts the tries and locks after a few mistakes.', serial);
+}
+
+function deviceFailure(b: Binding, serial: string, e: unknown, afterWrongPin?: () => DeviceInfo | null): Result<never> {
   const code = (e as { code?: number }).code;
   const raw = e instanceof Error ? e.message : String(e);
-  if (code === b.CKR_PIN_INCORRECT) {
-    return fail('device.pin', 'Code PIN incorrect. La carte compte les essais et se bloque après quelques erreurs.', 'Wrong PIN. The card counts the tries and locks after a few mistakes.', serial);
+  if (code === b.CKR_PIN_INCORRECT) return wrongPin(serial, afterWrongPin?.() ?? null);
+  if (code === b.CKR_PIN_LEN_RANGE || code === b.CKR_PIN_INVALID) {
+    return fail(
+      'device.pin',
+      'La carte refuse ce code PIN\u00a0: sa longueur ou ses caractères ne sont pas ceux qu’elle attend.',
+      'The card refuses this PIN: its length or characters are not what it expects.',
+      serial,
+    );
+  }
+  if (code === b.CKR_PIN_EXPIRED) {
+    return fail(
+      'device.failed',
+      `Le code PIN de la carte n° ${serial} a expiré\u00a0: changez-le avec l’outil de la carte, puis recommencez.`,
+      `The PIN of card no. ${serial} has expired: change it with the card's tool, then start again.`,
+      serial,
+    );
   }
   if (code === b.CKR_PIN_LOCKED) {
     return fail(
@@ -178,15 +215,6 @@ function inSession<T>(b: Binding, p11: Module, slot: Handle, pin: string | null,
   }
 }
 
-function findOne(p11: Module, session: Handle, template: Pkcs11js.Template): Handle | null {
-  p11.C_FindObjectsInit(session, template);
-  try {
-    return p11.C_FindObjects(session);
-  } finally {
-    p11.C_FindObjectsFinal(session);
-  }
-}
-
 /** CKA_EC_POINT is a DER OCTET STRING around the SEC 1 point (some modules give the bare point). */
 function pointOf(ecPoint: Buffer): Uint8Array {
   const bare = ecPoint.length === 67 && ecPoint[0] === 0x04 && ecPoint[1] === 0x41 ? ecPoint.subarray(2) : ecPoint;
@@ -202,43 +230,121 @@ function keyMissing(serial: string): Result<never> {
   );
 }
 
-/** The public half of the Sceau key pair on the device, read without a PIN. */
-function publicKeyOn(b: Binding, p11: Module, session: Handle): { id: Uint8Array; point: Uint8Array } | null {
-  const key = findOne(p11, session, [
+const isTrue = (attribute: Pkcs11js.Attribute | undefined): boolean => {
+  const v = attribute?.value;
+  return Buffer.isBuffer(v) ? v.length === 1 && v[0] === 1 : v === true;
+};
+
+function keyDoubtful(serial: string, why: { fr: string; en: string }): Result<never> {
+  return fail(
+    'device.key-doubtful',
+    `La clé Sceau de la carte n° ${serial} n'est pas sûre (${why.fr})\u00a0: n'utilisez pas cette carte pour un jeton, prenez-en une autre.`,
+    `The Sceau key of card no. ${serial} cannot be trusted (${why.en}): do not use this card for a token, take another one.`,
+    serial,
+  );
+}
+
+function findAll(p11: Module, session: Handle, template: Pkcs11js.Template): Handle[] {
+  p11.C_FindObjectsInit(session, template);
+  try {
+    return p11.C_FindObjects(session, 4);
+  } finally {
+    p11.C_FindObjectsFinal(session);
+  }
+}
+
+/**
+ * The private half of the Sceau key pair, seen only once logged in: exactly one, made ON the device
+ * (CKA_LOCAL), never extractable and always sensitive — a key imported under the label (whoever imported
+ * it holds its secret) or a second one is refused. `keyId` narrows to the token's key.
+ */
+function privateKeyOn(b: Binding, p11: Module, session: Handle, serial: string, keyId?: Uint8Array): Result<Handle | null> {
+  const template: Pkcs11js.Template = [
+    { type: b.CKA_CLASS, value: b.CKO_PRIVATE_KEY },
+    { type: b.CKA_KEY_TYPE, value: b.CKK_EC },
+    { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
+  ];
+  if (keyId !== undefined) template.push({ type: b.CKA_ID, value: Buffer.from(keyId) });
+  const keys = findAll(p11, session, template);
+  if (keys.length === 0) return ok(null);
+  if (keys.length > 1) return keyDoubtful(serial, { fr: 'elle en porte plusieurs', en: 'it holds several' });
+  const [local, neverExtractable, alwaysSensitive] = p11.C_GetAttributeValue(session, keys[0]!, [{ type: b.CKA_LOCAL }, { type: b.CKA_NEVER_EXTRACTABLE }, { type: b.CKA_ALWAYS_SENSITIVE }]);
+  if (!isTrue(local) || !isTrue(neverExtractable) || !isTrue(alwaysSensitive)) {
+    return keyDoubtful(serial, { fr: 'elle n’a pas été créée sur la carte, ou a pu en sortir', en: 'it was not made on the card, or may have left it' });
+  }
+  return ok(keys[0]!);
+}
+
+/** The public half with this CKA_ID (readable without a PIN), exactly one, a valid P-256 point. */
+function publicKeyOn(b: Binding, p11: Module, session: Handle, serial: string, keyId: Uint8Array): Result<Uint8Array> {
+  const keys = findAll(p11, session, [
     { type: b.CKA_CLASS, value: b.CKO_PUBLIC_KEY },
     { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
+    { type: b.CKA_ID, value: Buffer.from(keyId) },
   ]);
-  if (key === null) return null;
-  const [id, point] = p11.C_GetAttributeValue(session, key, [{ type: b.CKA_ID }, { type: b.CKA_EC_POINT }]);
-  return { id: new Uint8Array(id!.value as Buffer), point: pointOf(point!.value as Buffer) };
+  if (keys.length === 0) return keyMissing(serial);
+  if (keys.length > 1) return keyDoubtful(serial, { fr: 'plusieurs clés publiques portent son identifiant', en: 'several public keys carry its identifier' });
+  const [point] = p11.C_GetAttributeValue(session, keys[0]!, [{ type: b.CKA_EC_POINT }]);
+  const bytes = pointOf(point!.value as Buffer);
+  return isP256Point(bytes) ? ok(bytes) : keyMissing(serial);
 }
 
-function existingKey(b: Binding, p11: Module, slot: Handle): Result<TokenDevice> {
+function refOf(b: Binding, p11: Module, slot: Handle, keyId: Uint8Array): DeviceRef {
   const info = infoOf(b, p11.C_GetTokenInfo(slot));
-  const found = inSession(b, p11, slot, null, (s) => publicKeyOn(b, p11, s));
-  if (found === null || !isP256Point(found.point)) return keyMissing(info.serial);
-  return ok(tokenDevice(b, p11, slot, { label: info.label, serial: info.serial, keyId: found.id }, found.point));
+  return { label: info.label, serial: info.serial, keyId: keyId.slice() };
 }
 
+/** For opening a token: its key found by the token's key id, without a PIN (the private half is checked at the derivation). */
+function existingKey(b: Binding, p11: Module, slot: Handle, keyId: Uint8Array): Result<TokenDevice> {
+  const ref = refOf(b, p11, slot, keyId);
+  const point = inSession(b, p11, slot, null, (s) => publicKeyOn(b, p11, s, ref.serial, keyId));
+  return point.ok ? ok(tokenDevice(b, p11, slot, ref, point.value)) : point;
+}
+
+/** At enrolment, logged in: the device's own Sceau key, made on it if it has none. */
 function enrolOn(b: Binding, p11: Module, slot: Handle, pin: string): Result<TokenDevice> {
-  inSession(b, p11, slot, pin, (session) => {
-    if (publicKeyOn(b, p11, session) === null) generateKeyPair(b, p11, session);
+  const serial = trimmed(p11.C_GetTokenInfo(slot).serialNumber);
+  const found = inSession(b, p11, slot, pin, (session): Result<{ id: Uint8Array; point: Uint8Array }> => {
+    let key = privateKeyOn(b, p11, session, serial);
+    if (key.ok && key.value === null) {
+      generateKeyPair(b, p11, session);
+      key = privateKeyOn(b, p11, session, serial);
+    }
+    if (!key.ok) return key;
+    if (key.value === null) return keyMissing(serial);
+    const [id] = p11.C_GetAttributeValue(session, key.value, [{ type: b.CKA_ID }]);
+    const keyId = new Uint8Array(id!.value as Buffer);
+    const point = publicKeyOn(b, p11, session, serial, keyId);
+    return point.ok ? ok({ id: keyId, point: point.value }) : point;
   });
-  return existingKey(b, p11, slot);
+  return found.ok ? ok(tokenDevice(b, p11, slot, refOf(b, p11, slot, found.value.id), found.value.point)) : found;
 }
 
+/** A P-256 key pair made on the device for key derivation only: no signing, decryption, wrapping, copying or change. */
 function generateKeyPair(b: Binding, p11: Module, session: Handle): void {
   const id = Buffer.from(p11.C_GenerateRandom(session, Buffer.alloc(16)));
   const common = [
     { type: b.CKA_TOKEN, value: true },
     { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
     { type: b.CKA_ID, value: id },
+    { type: b.CKA_DERIVE, value: true },
+    { type: b.CKA_MODIFIABLE, value: false },
   ];
   p11.C_GenerateKeyPair(
     session,
     { mechanism: b.CKM_EC_KEY_PAIR_GEN },
-    [...common, { type: b.CKA_EC_PARAMS, value: P256_OID }, { type: b.CKA_DERIVE, value: true }],
-    [...common, { type: b.CKA_PRIVATE, value: true }, { type: b.CKA_SENSITIVE, value: true }, { type: b.CKA_EXTRACTABLE, value: false }, { type: b.CKA_DERIVE, value: true }],
+    [...common, { type: b.CKA_EC_PARAMS, value: P256_OID }, { type: b.CKA_VERIFY, value: false }, { type: b.CKA_ENCRYPT, value: false }, { type: b.CKA_WRAP, value: false }],
+    [
+      ...common,
+      { type: b.CKA_PRIVATE, value: true },
+      { type: b.CKA_SENSITIVE, value: true },
+      { type: b.CKA_EXTRACTABLE, value: false },
+      { type: b.CKA_SIGN, value: false },
+      { type: b.CKA_SIGN_RECOVER, value: false },
+      { type: b.CKA_DECRYPT, value: false },
+      { type: b.CKA_UNWRAP, value: false },
+      { type: b.CKA_COPYABLE, value: false },
+    ],
   );
 }
 
@@ -246,16 +352,16 @@ function tokenDevice(b: Binding, p11: Module, slot: Handle, ref: DeviceRef, publ
   return {
     ref,
     publicKey,
-    deriveShared: (pin, ephemeralPublicKey) => Promise.resolve(guarded(b, ref.serial, () => inSession(b, p11, slot, pin, (s) => ecdh(b, p11, s, ref, ephemeralPublicKey)))),
+    deriveShared: (pin, ephemeralPublicKey) =>
+      Promise.resolve(pin === '' ? emptyPin(ref.serial) : guarded(b, ref.serial, () => inSession(b, p11, slot, pin, (s) => ecdh(b, p11, s, ref, ephemeralPublicKey)), pinState(b, p11, slot))),
   };
 }
 
 /** Hazardous: x(d·E) from the device; the derived object is a session object, destroyed once read. */
 function ecdh(b: Binding, p11: Module, session: Handle, ref: DeviceRef, ephemeral: Uint8Array): Result<Uint8Array> {
-  const privateKey = findOne(p11, session, [
-    { type: b.CKA_CLASS, value: b.CKO_PRIVATE_KEY },
-    { type: b.CKA_ID, value: Buffer.from(ref.keyId) },
-  ]);
+  const found = privateKeyOn(b, p11, session, ref.serial, ref.keyId);
+  if (!found.ok) return found;
+  const privateKey = found.value;
   if (privateKey === null) return keyMissing(ref.serial);
   const derived = p11.C_DeriveKey(
     session,
