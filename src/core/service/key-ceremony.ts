@@ -13,7 +13,7 @@ import { boardWarnings, definitionFromJson } from '../election/definition.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { KeyCeremony, FILES } from '../ceremony/key/ceremony.js';
 import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
-import { expectedMembers } from '../ceremony/key/state.js';
+import { expectedMembers, isRehearsal } from '../ceremony/key/state.js';
 import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type MemberToken } from '../ceremony/key/backups.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
@@ -318,7 +318,8 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
         );
       }
       const members = (kind === 'tally' ? s.members.filter((m) => m.qualified === true) : s.members).map((m) => ({ index: m.index, name: m.name, role: m.role }));
-      const rehearsal = deps.override() !== undefined || s.workstations.some((ws) => ws.payload.override !== null);
+      // The override in force now makes the ceremony this script prepares a rehearsal too.
+      const rehearsal = deps.override() !== undefined || isRehearsal(s);
       const pdf = await ceremonyScriptPdf({ kind, definition: c.value.definition, fingerprint: s.fingerprint, members, generatedAt: new Date(), rehearsal });
       return ok({ pdfBase64: Buffer.from(pdf).toString('base64'), fileName: `${c.value.definition.id}-deroule-${kind === 'key' ? 'cle' : 'depouillement'}.pdf` });
     },

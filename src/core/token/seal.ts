@@ -17,7 +17,7 @@ import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
 import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type TokenFile, type TokenPublic } from './format.js';
-import { checkDevice, DEVICE_ALGORITHM, freshDeviceWrap, unwrapWithDevice, type DeviceWrap, type TokenDevice } from './device.js';
+import { checkDevice, DEVICE_ALGORITHM, freshDeviceWrap, unwrapWithDevice, type TokenDevice } from './device.js';
 
 /** Hazardous: every field is secret key material. Call {@link wipeSecrets} when done. */
 export interface MemberSecrets {
@@ -223,8 +223,11 @@ function wrongPassphrase(pub: TokenPublic): Result<never> {
  */
 export async function openToken(textOfFile: string, passphrase: string, expect: OpenExpectations, options: TokenOptions = {}): Promise<Result<OpenedToken>> {
   const parsed = parseToken(textOfFile);
-  if (!parsed.ok) return parsed;
-  const file = parsed.value;
+  return parsed.ok ? openFile(parsed.value, passphrase, expect, options) : parsed;
+}
+
+/** Hazardous: {@link openToken} on a file already parsed. */
+async function openFile(file: TokenFile, passphrase: string, expect: OpenExpectations, options: TokenOptions): Promise<Result<OpenedToken>> {
   const expected = checkExpectations(file.public, expect);
   if (!expected.ok) return expected;
   const key = await tokenKey(file, passphrase, options);
@@ -279,7 +282,9 @@ function secretsOfChecked(plaintext: Uint8Array, pub: TokenPublic): Result<Membe
  * token that already holds this very share is resealed unchanged in content (a resumed ceremony).
  */
 export async function resealWithKeyShare(textOfFile: string, passphrase: string, expect: OpenExpectations, share: KeyShareToSeal, options: TokenOptions = {}): Promise<Result<string>> {
-  const opened = await openToken(textOfFile, passphrase, expect, options);
+  const parsed = parseToken(textOfFile);
+  if (!parsed.ok) return parsed;
+  const opened = await openFile(parsed.value, passphrase, expect, options);
   if (!opened.ok) return opened;
   const { public: pub, secrets } = opened.value;
   try {
@@ -287,18 +292,12 @@ export async function resealWithKeyShare(textOfFile: string, passphrase: string,
     if (!checked.ok) return checked;
     const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey } };
     const sealedSecrets = { ...secrets, keyShareSecret: share.secret };
-    const protection = protectionOf(textOfFile);
-    if (protection !== undefined && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
+    // A device-protected token opened, so its device was given: it stays protected by that device.
+    if (parsed.value.kdf.algorithm === DEVICE_ALGORITHM && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
     return await sealToken(sealedPub, sealedSecrets, passphrase, options);
   } finally {
     wipeSecrets(secrets);
   }
-}
-
-/** The device protection of a token that has just opened (so it parses), if it has one. */
-function protectionOf(textOfFile: string): DeviceWrap | undefined {
-  const parsed = parseToken(textOfFile);
-  return parsed.ok && parsed.value.kdf.algorithm === DEVICE_ALGORITHM ? parsed.value.kdf : undefined;
 }
 
 function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToSeal): Result<void> {

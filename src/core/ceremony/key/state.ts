@@ -99,6 +99,11 @@ function refuse(e: TranscriptEntry, fr: string, en: string): Result<never> {
   return fail('ceremony.entry', `Journal, entrée ${e.seq} (${e.type})\u00a0: ${fr}`, `Transcript, entry ${e.seq} (${e.type}): ${en}`, `transcript:${e.seq + 1}`);
 }
 
+/** A rehearsal's ceremony: a workstation session of its transcript ran under the rehearsal override (results.md "Rehearsals"). */
+export function isRehearsal(state: Pick<KeyCeremonyState, 'workstations'>): boolean {
+  return state.workstations.some((ws) => ws.payload.override !== null);
+}
+
 /** Members whose round-1 message is valid: they, and only they, must check their shares. */
 export function validContributors(state: KeyCeremonyState): number[] {
   // Checking every round-1 proof is the costly part of a fold: once round 1 is over, it is done once.

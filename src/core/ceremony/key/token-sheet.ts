@@ -9,7 +9,7 @@ import { fromHex, groupedHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import { dateLines } from '../../report/dates.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
-import type { KeyCeremonyState, MemberState } from './state.js';
+import { isRehearsal, type KeyCeremonyState, type MemberState } from './state.js';
 
 export interface TokenSheetInput {
   readonly definition: ElectionDefinition;
@@ -46,7 +46,7 @@ export async function tokenHolderSheet(input: TokenSheetInput): Promise<Uint8Arr
   const { definition: def, state, head } = input;
   const closed = state.phase === 'closed';
   const w = await PdfWriter.create(`Sceau — ${def.title} — remise des jetons`, `Sceau · ${def.id} · journal/transcript ${head.slice(0, 16)}…`);
-  if (state.workstations.some((ws) => ws.payload.override !== null)) w.markRehearsal();
+  if (isRehearsal(state)) w.markRehearsal();
   w.text('Bureau du vote électronique — Electronic voting board', { size: 10, color: [0.25, 0.25, 0.25] });
   w.text('Fiche de remise des jetons', { font: 'bold', size: 18 });
   w.text('Token-holder sheet', { size: 12, color: [0.25, 0.25, 0.25] });
