@@ -3,6 +3,7 @@
  * open, enrol, contribute, check, result, seal, confirm, close; interrupted and resumed; a cheating
  * member; refused tokens; the offline guard; a tampered transcript.
  */
+import { boardRound1 } from '../../src/core/ceremony/key/board-key.js';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,7 +171,8 @@ describe('a cheating member', () => {
     const cheat = round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 3 ? wrong : s)) });
     must(await c.contribute(step(1)));
     const secret = tokens.stored.get('/media/token-2')!.identitySecret;
-    const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat }, secret);
+    const frost = boardRound1(c.fingerprint, 3, 5, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, secret);
     writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = must(await KeyCeremony.open(folder, context(tokens)));
     await runAll(resumed, [3, 4, 5], (c, j) => c.contribute(step(j)));
@@ -211,7 +213,8 @@ describe('a cheating member', () => {
     const a = contribute(params, 2, keys);
     const b = contribute(params, 2, keys);
     const cheat = round1ToJson({ ...a, shares: a.shares.map((s, i) => (i === 2 ? b.shares[2]! : s)) });
-    const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat }, tokens.stored.get('/media/token-2')!.identitySecret);
+    const frost = boardRound1(c.fingerprint, 2, 3, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, tokens.stored.get('/media/token-2')!.identitySecret);
     writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = must(await KeyCeremony.open(folder, context(tokens)));
     await runAll(resumed, [1, 3], (c, j) => c.contribute(step(j)));

@@ -180,6 +180,10 @@ function expectEveryFieldRefused(c: Case, at: number, opaque: readonly string[] 
     for (const [how, change] of changesOf(path)) {
       // Without its stamp, an entry is one made at the workstation: of its form (its signature is what fails).
       if (how === 'missing' && shown(path) === 'payload.station') continue;
+      if (how === 'missing' && PRESENT_IFF.includes(shown(path))) {
+        expectMissingBoardField(c, at, shown(path), foldChanged(c.fold, c.entries, at, edited(payload, path, change)));
+        continue;
+      }
       const anyJson = opaque.includes(shown(path)) && how !== 'missing';
       const r = foldChanged(c.fold, c.entries, at, edited(payload, path, change));
       if (anyJson) continue; // any JSON value is of its form (the DKG judges it)
@@ -203,6 +207,22 @@ function expectEveryFieldRefused(c: Case, at: number, opaque: readonly string[] 
 }
 
 // --- The key ceremony --------------------------------------------------------------------------------
+
+/**
+ * The board key's fields (docs/key-ceremony.md §4.4) are present iff the opening says the ceremony makes a board
+ * key: their form allows them absent, and the rules refuse one missing where the opening asked for it. An opening
+ * without `boardKey` is a ceremony made before the board key: of its form, and accepted.
+ */
+const PRESENT_IFF = ['payload.frost', 'payload.frostShares', 'payload.boardKey', 'payload.board'];
+
+function expectMissingBoardField(c: Case, at: number, field: string, r: Result<{ phase: string }>): void {
+  const type = c.entries[at]!.type;
+  if (type === 'ceremony.opened') {
+    expect(r.ok, `${type}: ${field} missing: an older ceremony's opening`).toBe(true);
+    return;
+  }
+  expect(r, `${type}: ${field} missing`).toMatchObject({ ok: false, error: { code: c.code, where: `${c.file}:${at + 1}` } });
+}
 
 const KEY_TYPES = Object.keys(KEY_PAYLOADS);
 const keyForm = (type: string): Validator<unknown> => KEY_PAYLOADS[type as keyof typeof KEY_PAYLOADS];

@@ -20,7 +20,7 @@ function must<T>(r: Result<T>): T {
 }
 
 describe('key ceremony report', () => {
-  it('prints the fingerprint, the public key and the transcript head as readable QR codes', async () => {
+  it('prints the fingerprint, the public key, the board signing key and the transcript head as readable QR codes', async () => {
     const tokens = new FakeTokens();
     const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(tokens)));
     for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of [1, 2, 3]) must(await c[act](step(j)));
@@ -29,8 +29,10 @@ describe('key ceremony report', () => {
     const file = must(await c.close());
     const codes = readQrCodes(join(c.folder, FILES.report));
     if (process.env['SCEAU_KEEP_REPORT']) execFileSync('cp', [join(c.folder, FILES.report), process.env['SCEAU_KEEP_REPORT']]);
-    expect(codes.sort()).toEqual([QR_PREFIX.fingerprint + toHex(c.fingerprint), QR_PREFIX.publicKey + file.publicKey, QR_PREFIX.head + c.head].sort());
+    expect(file.boardKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(codes.sort()).toEqual([QR_PREFIX.fingerprint + toHex(c.fingerprint), QR_PREFIX.publicKey + file.publicKey, QR_PREFIX.boardKey + file.boardKey, QR_PREFIX.head + c.head].sort());
     const text = execFileSync('pdftotext', ['-layout', join(c.folder, FILES.report), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Clé de signature du bureau / Board signing key');
     expect(text).toContain('Procès-verbal de la cérémonie des clés');
     expect(text).toContain('Membre 3');
     expect(readFileSync(join(c.folder, FILES.report)).subarray(0, 5).toString()).toBe('%PDF-');

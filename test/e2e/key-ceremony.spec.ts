@@ -183,9 +183,13 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   await expect(page.getByTestId('key-phase')).toContainText('Ceremony closed');
 
   // The outputs, checked against each other: public key file, transcript, report.
-  const publicKey = JSON.parse(readFileSync(join(folder, 'public-key.json'), 'utf8')) as { publicKey: string; transcriptHead: string; qualified: number[] };
+  const publicKey = JSON.parse(readFileSync(join(folder, 'public-key.json'), 'utf8')) as { publicKey: string; boardKey: string; transcriptHead: string; qualified: number[] };
   expect(publicKey.qualified).toEqual([1, 2, 3, 4, 5]);
   await expect(page.locator(`[data-fingerprint="${publicKey.publicKey}"]`)).toBeVisible();
+  // The board signing key (docs/key-ceremony.md §4.4), shown with its QR code.
+  expect(publicKey.boardKey).toMatch(/^[0-9a-f]{64}$/);
+  await expect(page.getByRole('heading', { name: 'Board signing key' })).toBeVisible();
+  await expect(page.locator(`[data-fingerprint="${publicKey.boardKey}"]`)).toBeVisible();
   const transcript = verifyTranscriptText(readFileSync(join(folder, 'transcript.jsonl'), 'utf8'), definitionFingerprint(definition.value), ceremonyActorKeys(definition.value));
   if (!transcript.ok) throw new Error(transcript.error.message.en);
   expect(transcript.value.head).toBe(publicKey.transcriptHead);
@@ -196,7 +200,7 @@ test('a 3-of-5 key ceremony through the screens, to the public key and the signe
   expect(state.ok && state.value.phase).toBe('closed');
   expect(state.ok && state.value.workstations[0]?.payload.override?.authorisedBy).toBe('Claire Dupont, présidente');
   expect(readQrCodes(join(folder, 'key-ceremony-report.pdf')).sort()).toEqual(
-    [`sceau:fingerprint:${fingerprint}`, `sceau:public-key:${publicKey.publicKey}`, `sceau:transcript-head:${transcript.value.head}`].sort(),
+    [`sceau:fingerprint:${fingerprint}`, `sceau:public-key:${publicKey.publicKey}`, `sceau:board-key:${publicKey.boardKey}`, `sceau:transcript-head:${transcript.value.head}`].sort(),
   );
   // Each member's token now holds their sealed fragment, on their own drive only.
   for (const [i, d] of drives.entries()) {

@@ -7,7 +7,7 @@ import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { G, randomScalar, pointToHex, type Point } from '../../src/core/crypto/group.js';
 import { equalBytes } from '../../src/core/common/bytes.js';
 import { fail, ok } from '../../src/core/common/result.js';
-import type { OpenedToken, TokenExpectations, TokenPort } from '../../src/core/ceremony/key/ports.js';
+import type { OpenedToken, ShareToSeal, TokenExpectations, TokenPort } from '../../src/core/ceremony/key/ports.js';
 
 interface Stored {
   passphrase: string;
@@ -17,7 +17,7 @@ interface Stored {
   identityKey: Uint8Array;
   encryptionSecret: bigint;
   encryptionKey: Point;
-  keyShare?: { verificationKey: string; publicKey: string; secret: bigint };
+  keyShare?: { verificationKey: string; publicKey: string; secret: bigint; board?: { verifyingShare: string; key: string; secret: bigint } };
 }
 
 export class FakeTokens implements TokenPort {
@@ -46,15 +46,21 @@ export class FakeTokens implements TokenPort {
       identitySecret: s.identitySecret.slice(),
       encryptionKey: s.encryptionKey,
       encryptionSecret: s.encryptionSecret,
-      ...(s.keyShare ? { keyShare: { verificationKey: s.keyShare.verificationKey, publicKey: s.keyShare.publicKey } } : {}),
+      ...(s.keyShare ? { keyShare: shown(s.keyShare) } : {}),
     };
     return ok(opened);
   }
 
-  async sealShare(at: { drive: string }, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }) {
+  async sealShare(at: { drive: string }, passphrase: string, expect: TokenExpectations, share: ShareToSeal) {
     const opened = await this.open(at, passphrase, expect);
     if (!opened.ok) return opened;
-    this.stored.get(at.drive)!.keyShare = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.publicKey), secret: share.secret };
+    const board = share.board === undefined ? {} : { board: { verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key), secret: share.board.secret } };
+    this.stored.get(at.drive)!.keyShare = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.publicKey), secret: share.secret, ...board };
     return ok(undefined);
   }
+}
+
+function shown(k: NonNullable<Stored['keyShare']>): NonNullable<OpenedToken['keyShare']> {
+  const keys = { verificationKey: k.verificationKey, publicKey: k.publicKey };
+  return k.board === undefined ? keys : { ...keys, board: { verifyingShare: k.board.verifyingShare, key: k.board.key } };
 }

@@ -11,17 +11,15 @@ import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
-import type { CeremonyContext } from '../../src/core/ceremony/key/ports.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
 import { dkgParams, encryptionKeys } from '../../src/core/ceremony/key/state.js';
-import { verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
+import { boardSeed, dkgRound1FromSeed, round1ToJson as frostRound1ToJson } from '../../src/core/crypto/frost/index.js';
 import { DOMAIN } from '../../src/core/crypto/domain.js';
 import { randomScalar } from '../../src/core/crypto/group.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
-import type { Result } from '../../src/core/common/result.js';
-import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
+import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
 import {
   entryBytes as ceremonyEntryBytes,
   entryHash as ceremonyEntryHash,
@@ -32,51 +30,32 @@ import {
   type StationEntry,
   type TranscriptEntry as CeremonyEntry,
 } from '../../src/core/transcript/transcript.js';
-import { replayKeyCeremony, type KeyCeremonyReplay } from '../../src/core/verifier/key-ceremony.js';
 import { entryBytes, entryHash, lenientEntries, memberOfActor, stationOf, verifyTranscriptText, type ActorKeys } from '../../src/core/verifier/transcript.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
 import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
+import {
+  all,
+  both,
+  draftsOf,
+  edit,
+  entriesOf,
+  expectAgreeAccepted,
+  expectBothRefuse,
+  indexOf,
+  joined,
+  lines,
+  must,
+  oneMachine,
+  payload,
+  rechain,
+  runAll,
+  sceneOf,
+  secretOf,
+  workstationOf,
+  type Draft,
+  type Scene,
+} from './transcript-tamper.js';
 import { KEPT_RECORD } from './kept-record.js';
-
-const NAME = 'transcript.jsonl';
-
-function must<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
-  return r.value;
-}
-
-/** A ceremony's transcript and what re-signing it needs: the definition, and every actor's secret key. */
-interface Scene {
-  readonly def: ElectionDefinition;
-  readonly fp: Uint8Array;
-  readonly text: string;
-  readonly secrets: Map<string, Uint8Array>;
-}
-
-function sceneOf(c: KeyCeremony, tokens: FakeTokens, ctxs: readonly CeremonyContext[]): Scene {
-  const secrets = new Map<string, Uint8Array>();
-  for (const ctx of ctxs) secrets.set(ctx.session.actor, ctx.session.secretKey);
-  for (const [drive, s] of tokens.stored) if (drive.startsWith('/media/token-')) secrets.set(`member:${s.member}`, s.identitySecret);
-  return { def: c.definition, fp: c.fingerprint, text: readFileSync(join(c.folder, FILES.transcript), 'utf8'), secrets };
-}
-
-const all = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-
-async function runAll(c: KeyCeremony, members: readonly number[], act: (c: KeyCeremony, j: number) => Promise<Result<void>>) {
-  for (const j of members) must(await act(c, j));
-}
-
-/** One machine, every member present, 3 of 5. */
-async function oneMachine(): Promise<Scene> {
-  const tokens = new FakeTokens();
-  const ctx = context(tokens);
-  const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(5, 3), ctx));
-  for (const act of ['enrol', 'contribute', 'checkShares'] as const) await runAll(c, all(5), (c, j) => c[act](step(j)));
-  must(await c.publishResult());
-  for (const act of ['seal', 'confirm'] as const) await runAll(c, all(5), (c, j) => c[act](step(j)));
-  must(await c.close());
-  return sceneOf(c, tokens, [ctx]);
-}
 
 /**
  * Every member step on the member's own station: each member of a step answers the same packet (one
@@ -132,8 +111,12 @@ async function cheatingMember(): Promise<Scene> {
   const honest = contribute(params, 2, keys);
   const wrong = encryptShare(params, keys, 2, commitmentsDigest(params.fingerprint, 2, honest.commitments), 4, randomScalar());
   const cheat = round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 3 ? wrong : s)) });
+  // The board key's package as member 2's station makes it (key-ceremony.md §4.4: drawn from a seed of their token's key).
+  const board = { t: 3, n: 5 };
+  const token2 = tokens.stored.get('/media/token-2')!;
+  const frost = frostRound1ToJson(dkgRound1FromSeed(board, 2, boardSeed(token2.encryptionSecret, c.fingerprint, 2, board)).package);
   must(await c.contribute(step(1)));
-  const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat }, tokens.stored.get('/media/token-2')!.identitySecret);
+  const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, token2.identitySecret);
   writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
   const ctx2 = context(tokens);
   const resumed = must(await KeyCeremony.open(folder, ctx2));
@@ -157,97 +140,6 @@ async function failedQuorum(): Promise<Scene> {
   await runAll(c, [1, 2], (c, j) => c.checkShares(step(j)));
   expect(c.state.phase).toBe('failed');
   return sceneOf(c, tokens, [ctx]);
-}
-
-// ------------------------------------------------------------------ both implementations on one input
-
-interface Verdicts {
-  readonly theirs: ReturnType<typeof verifyKeyCeremonyTranscript>;
-  readonly ours: Result<KeyCeremonyReplay>;
-}
-
-function both(s: Pick<Scene, 'def' | 'fp'>, text: string): Verdicts {
-  return { theirs: verifyKeyCeremonyTranscript(s.def, s.fp, text, NAME), ours: replayKeyCeremony(s.def, s.fp, text, NAME) };
-}
-
-function expectAgreeAccepted(s: Pick<Scene, 'def' | 'fp'>, text: string): KeyCeremonyReplay {
-  const { theirs, ours } = both(s, text);
-  expect(theirs.ok ? null : theirs.error).toBeNull();
-  expect(ours.ok ? null : ours.error).toBeNull();
-  if (!theirs.ok || !ours.ok) throw new Error('unreachable');
-  expect(ours.value.phase).toBe(theirs.value.state.phase);
-  expect(ours.value.head).toBe(theirs.value.head);
-  expect(ours.value.closedHead).toBe(theirs.value.closedHead);
-  const theirKeys = theirs.value.state.members.flatMap((m) => (m.identityKey === undefined ? [] : [[m.index, m.identityKey, m.encryptionKey] as const]));
-  expect([...ours.value.enrolled].map(([j, k]) => [j, k.identityKey, k.encryptionKey])).toEqual(theirKeys);
-  expect(ours.value.workstations).toEqual(theirs.value.state.workstations.map((w) => w.actor));
-  expect(ours.value.deviations).toBe(theirs.value.state.deviations.length);
-  if (theirs.value.state.publicKey !== undefined) expect(ours.value.keys?.publicKey).toBe(theirs.value.state.publicKey);
-  expect(ours.value.failure?.code).toBe(theirs.value.state.failure?.code);
-  return ours.value;
-}
-
-function expectBothRefuse(s: Pick<Scene, 'def' | 'fp'>, text: string, code: string, line?: number): void {
-  const { theirs, ours } = both(s, text);
-  expect(theirs.ok).toBe(false);
-  expect(ours.ok).toBe(false);
-  if (theirs.ok || ours.ok) return;
-  expect(ours.error.code).toBe(code);
-  expect(theirs.error.code).toBe(code);
-  expect(ours.error.where).toBe(theirs.error.where);
-  if (line !== undefined) expect(ours.error.where).toBe(`${NAME}:${line}`);
-  expect(ours.error.message.fr).not.toBe('');
-  expect(ours.error.message.en).not.toBe('');
-}
-
-// ------------------------------------------------------------------ tampering tools
-
-const lines = (text: string): string[] => text.split('\n').slice(0, -1);
-const joined = (ls: readonly string[]): string => ls.map((l) => `${l}\n`).join('');
-const entriesOf = (text: string): CeremonyEntry[] => lines(text).map((l) => JSON.parse(l) as CeremonyEntry);
-
-/** What an entry says, without its place: re-chained and re-signed by {@link rechain}. */
-type Draft = Omit<CeremonyEntry, 'seq' | 'prev' | 'signature'> & { readonly signature?: string };
-
-const draftsOf = (text: string): Draft[] => entriesOf(text).map(({ time, actor, type, payload, signature }) => ({ time, actor, type, payload, ...(stationOf({ payload }) ? { signature } : {}) }));
-
-/**
- * The drafts as a properly chained and signed transcript: each entry signed by its actor's secret (a
- * station entry keeps its own signature, which covers neither seq nor prev). Only the rules of the
- * ceremony can then refuse it.
- */
-function rechain(s: Scene, drafts: readonly Draft[]): string {
-  let head = toHex(s.fp);
-  const out: string[] = [];
-  drafts.forEach((d, seq) => {
-    const e: CeremonyEntry =
-      d.signature !== undefined
-        ? { seq, prev: head, time: d.time, actor: d.actor, type: d.type, payload: d.payload, signature: d.signature }
-        : makeEntry(s.fp, seq, head, d.actor, d.type, d.payload, secretOf(s, d.actor), d.time);
-    out.push(entryLine(e));
-    head = ceremonyEntryHash(s.fp, e);
-  });
-  return joined(out);
-}
-
-function secretOf(s: Scene, actor: string): Uint8Array {
-  const key = s.secrets.get(actor);
-  if (key === undefined) throw new Error(`no secret for ${actor}`);
-  return key;
-}
-
-const indexOf = (drafts: readonly Draft[], type: string, actor?: string): number => {
-  const i = drafts.findIndex((d) => d.type === type && (actor === undefined || d.actor === actor));
-  if (i < 0) throw new Error(`no ${type} ${actor ?? ''}`);
-  return i;
-};
-
-const payload = (d: Draft): Record<string, unknown> => d.payload as Record<string, unknown>;
-const workstationOf = (s: Scene): string => [...s.secrets.keys()].find((a) => a.startsWith('workstation:'))!;
-
-/** Replaces the draft at `i` (by a function of it). */
-function edit(drafts: readonly Draft[], i: number, f: (d: Draft) => Draft): Draft[] {
-  return drafts.map((d, k) => (k === i ? f(d) : d));
 }
 
 // ------------------------------------------------------------------ the tests

@@ -18,6 +18,9 @@ export const DOMAIN = {
   frostPv: 'sceau/v1/frost/pv',
   frostResults: 'sceau/v1/frost/results',
   frostDkgSeed: 'sceau/v1/frost/dkg-seed',
+  frostSeedKey: 'sceau/v1/frost/seed-key',
+  frostCommitments: 'sceau/v1/frost/commitments',
+  frostEphemeral: 'sceau/v1/frost/ephemeral',
   // --- distributed key generation (docs/dkg.md) ---
   dkgPok: 'sceau/v1/dkg/pok',
   dkgCommitments: 'sceau/v1/dkg/commitments',
@@ -25,6 +28,13 @@ export const DOMAIN = {
   dkgShareAad: 'sceau/v1/dkg/share-aad',
   dkgComplaint: 'sceau/v1/dkg/complaint',
   dkgEphemeral: 'sceau/v1/dkg/ephemeral',
+  // --- redistribution of a shared key to a new board (docs/redistribution.md) ---
+  redistributionSetup: 'sceau/v1/redistribution/setup',
+  redistributionCommitments: 'sceau/v1/redistribution/commitments',
+  redistributionShareKey: 'sceau/v1/redistribution/share-key',
+  redistributionShareAad: 'sceau/v1/redistribution/share-aad',
+  redistributionEphemeral: 'sceau/v1/redistribution/ephemeral',
+  redistributionComplaint: 'sceau/v1/redistribution/complaint',
   // --- election data, transcript, urn, record (docs/formats.md) ---
   electionFingerprint: 'sceau/v1/election',
   transcriptEntryHash: 'sceau/v1/transcript/entry',

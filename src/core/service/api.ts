@@ -105,6 +105,8 @@ export interface KeyCeremonyView {
   /** Who the script expects to act next (member indices), for the president's call. */
   readonly expected: readonly number[];
   readonly publicKey: string | null;
+  /** The board signing key once made (docs/key-ceremony.md §4.4), or why it was not: null while it is neither. */
+  readonly boardKey: { readonly key: string } | { readonly notMade: Bilingual } | null;
   readonly failure: Failure | null;
   readonly head: string;
   readonly transcript: readonly TranscriptLine[];

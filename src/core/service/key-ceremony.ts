@@ -13,7 +13,8 @@ import { boardWarnings, definitionFromJson } from '../election/definition.js';
 import { checkPassphrasePolicy } from '../token/index.js';
 import { KeyCeremony, FILES } from '../ceremony/key/ceremony.js';
 import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
-import { expectedMembers, isRehearsal } from '../ceremony/key/state.js';
+import { boardKeyOf, expectedMembers, isRehearsal } from '../ceremony/key/state.js';
+import { toHex } from '../common/bytes.js';
 import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type MemberToken } from '../ceremony/key/backups.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
@@ -90,6 +91,7 @@ function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
     })),
     expected: expectedMembers(s),
     publicKey: s.publicKey ?? null,
+    boardKey: boardKeyView(s),
     failure: s.failure ?? null,
     head: c.head,
     transcript: c.entries.map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, type: e.type, summary: describeEntry(e) })),
@@ -100,6 +102,22 @@ function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
       report: existsSync(join(c.folder, FILES.report)) ? join(c.folder, FILES.report) : null,
     },
   };
+}
+
+/** The board signing key as the screens show it: the key once made, or why it was not. */
+function boardKeyView(s: KeyCeremony['state']): KeyCeremonyView['boardKey'] {
+  const key = boardKeyOf(s);
+  if (key !== undefined) return { key: toHex(key.groupKey) };
+  const refusal = s.board?.refusal;
+  if (refusal !== undefined)
+    return {
+      notMade: {
+        fr: `le membre ${refusal.member} n'a pas pu prendre la part que le membre ${refusal.dealer} lui a transmise (${refusal.message.fr}).`,
+        en: `member ${refusal.member} could not take the share member ${refusal.dealer} dealt them (${refusal.message.en}).`,
+      },
+    };
+  if (s.board?.group === null) return { notMade: { fr: 'trop peu de membres y ont pris part.', en: 'too few members took part in it.' } };
+  return null;
 }
 
 const ACTIONS: Record<KeyCeremonyMemberAction, (c: KeyCeremony, step: Parameters<KeyCeremony['enrol']>[0]) => Promise<Result<void>>> = {

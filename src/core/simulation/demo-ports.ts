@@ -55,16 +55,23 @@ export function demoKeyCeremonyTokens(identities: readonly IdentityKeyPair[]): T
         identitySecret: identity.secretKey,
         encryptionKey: G.multiply(encryptionSecret),
         encryptionSecret,
-        ...(share === undefined ? {} : { keyShare: { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.electionKey) } }),
+        ...(share === undefined ? {} : { keyShare: shownShare(share) }),
       });
     },
     async sealShare(at, _passphrase, expect, share) {
       const t = await readExpected(at.drive, expect);
       if (!t.ok) return t;
-      const written = await writeToken(at.drive, { ...t.value, share: { keyShare: share.secret, verificationKey: share.verificationKey, electionKey: share.publicKey } });
+      const board = share.board === undefined ? {} : { board: { secret: share.board.secret, verifyingShare: share.board.verifyingShare, key: share.board.key } };
+      const written = await writeToken(at.drive, { ...t.value, share: { keyShare: share.secret, verificationKey: share.verificationKey, electionKey: share.publicKey, ...board } });
       return written.ok ? ok(undefined) : written;
     },
   };
+}
+
+/** The public keys a sealed demo token shows. */
+function shownShare(share: NonNullable<DemoToken['share']>): NonNullable<OpenedToken['keyShare']> {
+  const keys = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.electionKey) };
+  return share.board === undefined ? keys : { ...keys, board: { verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key) } };
 }
 
 /** Hazardous: the tally's tokens as demo folders. */

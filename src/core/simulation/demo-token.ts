@@ -7,9 +7,11 @@
  *   { "format": "sceau/demo-token/v1", "warning": "…", "member": j, "election": "<hex fp>",
  *     "identitySecretKey": "<64 hex>", "identityPublicKey": "<64 hex>",
  *     "encryptionSecretKey": "<64 hex scalar e_j>",
- *     "keyShare": "<64 hex scalar x_j>" | null, "verificationKey": "<64 hex Y_j>" | null, "electionKey": "<64 hex Y>" | null }
+ *     "keyShare": "<64 hex scalar x_j>" | null, "verificationKey": "<64 hex Y_j>" | null, "electionKey": "<64 hex Y>" | null,
+ *     "boardShare": "<64 hex scalar s_j>" | null, "boardVerifyingShare": "<64 hex s_j·G>" | null, "boardKey": "<64 hex>" | null }
  *
- * The last three are null until the key ceremony seals the member's share.
+ * The last six are null until the key ceremony seals the member's share (the board key's three stay null
+ * when the ceremony made no board key; a demo token written before the board key has none of them).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +32,14 @@ export interface DemoToken {
   readonly identity: IdentityKeyPair;
   readonly encryptionSecret: bigint;
   /** x_j, Y_j and Y, once sealed. */
-  readonly share?: { readonly keyShare: bigint; readonly verificationKey: Point; readonly electionKey: Point };
+  readonly share?: { readonly keyShare: bigint; readonly verificationKey: Point; readonly electionKey: Point; readonly board?: DemoBoardShare };
+}
+
+/** Hazardous (`secret`): the member's signing share of the board key, its verifying share and the board key. */
+export interface DemoBoardShare {
+  readonly secret: bigint;
+  readonly verifyingShare: Point;
+  readonly key: Point;
 }
 
 /** Hazardous: writes secrets in clear (demo only). */
@@ -46,6 +55,9 @@ export async function writeToken(dir: string, t: DemoToken): Promise<Result<Demo
     keyShare: t.share === undefined ? null : scalarToHex(t.share.keyShare),
     verificationKey: t.share === undefined ? null : pointHex(t.share.verificationKey),
     electionKey: t.share === undefined ? null : pointHex(t.share.electionKey),
+    boardShare: t.share?.board === undefined ? null : scalarToHex(t.share.board.secret),
+    boardVerifyingShare: t.share?.board === undefined ? null : pointHex(t.share.board.verifyingShare),
+    boardKey: t.share?.board === undefined ? null : pointHex(t.share.board.key),
   };
   const w = await writeFileAtomic(join(dir, 'token.json'), `${JSON.stringify(json, null, 2)}\n`);
   return w.ok ? ok(t) : w;
@@ -75,6 +87,7 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
       return v;
     };
     const sealed = o['keyShare'] !== null || o['verificationKey'] !== null || o['electionKey'] !== null;
+    const board = (o['boardShare'] ?? null) !== null || (o['boardVerifyingShare'] ?? null) !== null || (o['boardKey'] ?? null) !== null;
     return {
       member: o['member'],
       fingerprint: fromHex(hex('election')),
@@ -86,6 +99,15 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
               keyShare: scalarFromHex(hex('keyShare'), 'keyShare'),
               verificationKey: decodePointHex(hex('verificationKey'), 'verificationKey'),
               electionKey: decodePointHex(hex('electionKey'), 'electionKey'),
+              ...(board
+                ? {
+                    board: {
+                      secret: scalarFromHex(hex('boardShare'), 'boardShare'),
+                      verifyingShare: decodePointHex(hex('boardVerifyingShare'), 'boardVerifyingShare'),
+                      key: decodePointHex(hex('boardKey'), 'boardKey'),
+                    },
+                  }
+                : {}),
             },
           }
         : {}),

@@ -18,7 +18,7 @@ export const AEAD_ALGORITHM = 'xchacha20poly1305';
 export const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 /** Identity secret (32) || e_j (32) [|| x_j (32)]. */
-export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96 } as const;
+export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96, sealedWithBoard: 128 } as const;
 const MAX_NAME = 500;
 export const MAX_MEMBER = 255;
 /** Far above any real token (≈ 1.3 kB); a larger file is refused before parsing. */
@@ -35,8 +35,17 @@ export interface TokenPublic {
   readonly identityKey: Uint8Array;
   /** E_j = e_j·G, the member's DKG encryption key. */
   readonly encryptionKey: Point;
-  /** Present once the DKG's key share is sealed: Y_j = x_j·G and the election public key Y. */
-  readonly keyShare?: { readonly verificationKey: Point; readonly publicKey: Point };
+  /**
+   * Present once the DKG's key share is sealed: Y_j = x_j·G and the election public key Y; with `board` when
+   * the ceremony made a board signing key (docs/protocol.md §12): the member's verifying share s_j·G and the board key.
+   */
+  readonly keyShare?: { readonly verificationKey: Point; readonly publicKey: Point; readonly board?: BoardKeyShare };
+}
+
+/** The board signing key's part of a sealed token: the member's verifying share s_j·G and the board key (public). */
+export interface BoardKeyShare {
+  readonly verifyingShare: Point;
+  readonly key: Point;
 }
 
 /** How the AEAD key is made: from a passphrase (Argon2id, §3) or by the member's device (§3.2). */
@@ -59,7 +68,7 @@ export function ownerOf(pub: Pick<TokenPublic, 'member'>): { fr: string; en: str
 /**
  * AAD = string("sceau/v1/token/aad") || string(format) || string(election id) || bytes(fingerprint)
  *       || integer(member index) || string(member name) || bytes(identity key) || point(E_j)
- *       || integer(sealed ? 1 : 0) [|| point(Y_j) || point(Y)]
+ *       || integer(0, 1 sealed, 2 sealed with a board key) [|| point(Y_j) || point(Y) [|| point(s_j·G) || point(board key)]]
  *       || string(kdf algorithm) || string(profile) || integer(version) || integer(t) || integer(m) || integer(p) || bytes(salt)
  *          (a device-protected token instead: string(kdf algorithm) || string(device label) || string(device serial)
  *           || bytes(key id) || bytes(D) || bytes(E) || bytes(salt))
@@ -70,8 +79,9 @@ export function tokenAad(pub: TokenPublic, kdf: TokenProtection): Uint8Array {
   return encode((e) => {
     e.string(DOMAIN.tokenAad).string(pub.format).string(pub.electionId).bytes(pub.fingerprint);
     e.integer(pub.member.index).string(pub.member.name).bytes(pub.identityKey).point(pub.encryptionKey);
-    e.integer(pub.keyShare === undefined ? 0 : 1);
+    e.integer(pub.keyShare === undefined ? 0 : pub.keyShare.board === undefined ? 1 : 2);
     if (pub.keyShare !== undefined) e.point(pub.keyShare.verificationKey).point(pub.keyShare.publicKey);
+    if (pub.keyShare?.board !== undefined) e.point(pub.keyShare.board.verifyingShare).point(pub.keyShare.board.key);
     if (kdf.algorithm === DEVICE_ALGORITHM) {
       e.string(kdf.algorithm).string(kdf.device.label).string(kdf.device.serial).bytes(kdf.device.keyId);
       e.bytes(kdf.devicePublicKey).bytes(kdf.ephemeralPublicKey).bytes(kdf.salt);
@@ -80,6 +90,12 @@ export function tokenAad(pub: TokenPublic, kdf: TokenProtection): Uint8Array {
     }
     e.string(AEAD_ALGORITHM);
   });
+}
+
+function keyShareJson(share: TokenPublic['keyShare']): Record<string, string> | null {
+  if (share === undefined) return null;
+  const shown = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.publicKey) };
+  return share.board === undefined ? shown : { ...shown, boardVerifyingShare: pointToHex(share.board.verifyingShare), boardKey: pointToHex(share.board.key) };
 }
 
 /** The file's text: two-space JSON with the fields in the documented order, and a final newline. */
@@ -91,7 +107,7 @@ export function serializeToken(file: TokenFile): string {
     member: { index: pub.member.index, name: pub.member.name },
     identityKey: toHex(pub.identityKey),
     encryptionKey: pointToHex(pub.encryptionKey),
-    keyShare: pub.keyShare === undefined ? null : { verificationKey: pointToHex(pub.keyShare.verificationKey), publicKey: pointToHex(pub.keyShare.publicKey) },
+    keyShare: keyShareJson(pub.keyShare),
     kdf: protectionJson(file.kdf),
     aead: { algorithm: AEAD_ALGORITHM, nonce: toHex(file.nonce), ciphertext: toHex(file.ciphertext) },
   };
@@ -197,10 +213,23 @@ function readKdf(v: unknown): TokenProtection {
   return { algorithm: KDF_ALGORITHM, profile, version: ARGON2_VERSION, ...cost, salt: hex(k['salt'], SALT_BYTES, 'token.kdf.salt') };
 }
 
+const KEY_SHARE_FIELDS = ['verificationKey', 'publicKey'];
+const BOARD_FIELDS = ['boardVerifyingShare', 'boardKey'];
+
+/** `keyShare`: null, or exactly its two keys, or those and the board key's two (docs/token.md §2.2). */
 function readKeyShare(v: unknown): TokenPublic['keyShare'] {
   if (v === null) return undefined;
-  const s = obj(v, ['verificationKey', 'publicKey'], 'token.keyShare');
-  return { verificationKey: point(s['verificationKey'], 'token.keyShare.verificationKey'), publicKey: point(s['publicKey'], 'token.keyShare.publicKey') };
+  const withBoard = typeof v === 'object' && !Array.isArray(v) && BOARD_FIELDS.some((k) => Object.hasOwn(v, k));
+  const s = obj(v, withBoard ? [...KEY_SHARE_FIELDS, ...BOARD_FIELDS] : KEY_SHARE_FIELDS, 'token.keyShare');
+  const share = { verificationKey: point(s['verificationKey'], 'token.keyShare.verificationKey'), publicKey: point(s['publicKey'], 'token.keyShare.publicKey') };
+  if (!withBoard) return share;
+  return { ...share, board: { verifyingShare: point(s['boardVerifyingShare'], 'token.keyShare.boardVerifyingShare'), key: point(s['boardKey'], 'token.keyShare.boardKey') } };
+}
+
+/** The plaintext's length for this public part (docs/token.md §2.4). */
+export function plaintextBytes(pub: TokenPublic): number {
+  if (pub.keyShare === undefined) return PLAINTEXT_BYTES.unsealed;
+  return pub.keyShare.board === undefined ? PLAINTEXT_BYTES.sealed : PLAINTEXT_BYTES.sealedWithBoard;
 }
 
 function readPublic(o: Record<string, unknown>): TokenPublic {
@@ -228,7 +257,7 @@ export function tokenFromJson(json: unknown): TokenFile {
   const aead = obj(o['aead'], ['algorithm', 'nonce', 'ciphertext'], 'token.aead');
   if (aead['algorithm'] !== AEAD_ALGORITHM) malformed('token.aead.algorithm', `«\u00a0${AEAD_ALGORITHM}\u00a0» attendu`, `"${AEAD_ALGORITHM}" expected`);
   const ciphertext = hex(aead['ciphertext'], 'any', 'token.aead.ciphertext');
-  const expected = (pub.keyShare === undefined ? PLAINTEXT_BYTES.unsealed : PLAINTEXT_BYTES.sealed) + TAG_BYTES;
+  const expected = plaintextBytes(pub) + TAG_BYTES;
   if (ciphertext.length !== expected) malformed('token.aead.ciphertext', `${expected} octets attendus`, `${expected} bytes expected`);
   return { public: pub, kdf, nonce: hex(aead['nonce'], NONCE_BYTES, 'token.aead.nonce'), ciphertext };
 }

@@ -16,7 +16,7 @@ import { concatBytes, equalBytes, fromHex, toHex, wipe } from '../common/bytes.j
 import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
-import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type TokenFile, type TokenPublic } from './format.js';
+import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type BoardKeyShare, type TokenFile, type TokenPublic } from './format.js';
 import { checkDevice, DEVICE_ALGORITHM, freshDeviceWrap, unwrapWithDevice, type TokenDevice } from './device.js';
 
 /** Hazardous: every field is secret key material. Call {@link wipeSecrets} when done. */
@@ -27,6 +27,8 @@ export interface MemberSecrets {
   readonly encryptionSecret: bigint;
   /** x_j, once the DKG has given the member a key share. */
   readonly keyShareSecret?: bigint;
+  /** s_j, the member's signing share of the board key (docs/protocol.md §12), sealed with x_j when the ceremony made one. */
+  readonly boardShareSecret?: bigint;
 }
 
 export interface OpenedToken {
@@ -58,6 +60,8 @@ export interface KeyShareToSeal {
   readonly secret: bigint;
   readonly verificationKey: Point;
   readonly publicKey: Point;
+  /** The member's signing share of the board key (hazardous: `secret` is s_j), when the ceremony made one. */
+  readonly board?: { readonly secret: bigint; readonly verifyingShare: Point; readonly key: Point };
 }
 
 /** Best effort: the bytes are zeroed; bigints cannot be (SECURITY.md). */
@@ -89,6 +93,7 @@ export function tokenPublicFor(election: { readonly id: string; readonly fingerp
 function plaintextOf(secrets: MemberSecrets): Uint8Array {
   const parts = [secrets.identitySecretKey, scalarToBytes(secrets.encryptionSecret)];
   if (secrets.keyShareSecret !== undefined) parts.push(scalarToBytes(secrets.keyShareSecret));
+  if (secrets.boardShareSecret !== undefined) parts.push(scalarToBytes(secrets.boardShareSecret));
   const out = concatBytes(...parts);
   wipe(...parts.slice(1));
   return out;
@@ -103,6 +108,11 @@ function checkConsistent(pub: TokenPublic, secrets: MemberSecrets): Result<void>
   if ((pub.keyShare === undefined) !== (secrets.keyShareSecret === undefined)) return mismatch('fragment de clé présent d’un seul côté', 'key share present on one side only');
   if (pub.keyShare !== undefined && !G.multiply(secrets.keyShareSecret!).equals(pub.keyShare.verificationKey)) {
     return mismatch('le fragment de clé x_j ne correspond pas à Y_j (x_j·G ≠ Y_j)', 'the key share x_j does not match Y_j (x_j·G ≠ Y_j)');
+  }
+  const board = pub.keyShare?.board;
+  if ((board === undefined) !== (secrets.boardShareSecret === undefined)) return mismatch('part de la clé du bureau présente d’un seul côté', 'board-key share present on one side only');
+  if (board !== undefined && !G.multiply(secrets.boardShareSecret!).equals(board.verifyingShare)) {
+    return mismatch('la part de la clé du bureau ne correspond pas à sa part de vérification', 'the board-key share does not match its verifying share');
   }
   return ok(undefined);
 }
@@ -200,7 +210,9 @@ function secretsOf(plaintext: Uint8Array): MemberSecrets {
   const identitySecretKey = plaintext.slice(0, 32);
   const encryptionSecret = nonZeroScalar(plaintext.subarray(32, 64), 'token.secrets.e');
   if (plaintext.length === PLAINTEXT_BYTES.unsealed) return { identitySecretKey, encryptionSecret };
-  return { identitySecretKey, encryptionSecret, keyShareSecret: nonZeroScalar(plaintext.subarray(64, 96), 'token.secrets.x') };
+  const keyShareSecret = nonZeroScalar(plaintext.subarray(64, 96), 'token.secrets.x');
+  if (plaintext.length === PLAINTEXT_BYTES.sealed) return { identitySecretKey, encryptionSecret, keyShareSecret };
+  return { identitySecretKey, encryptionSecret, keyShareSecret, boardShareSecret: nonZeroScalar(plaintext.subarray(96, 128), 'token.secrets.s') };
 }
 
 function wrongPassphrase(pub: TokenPublic): Result<never> {
@@ -290,14 +302,20 @@ export async function resealWithKeyShare(textOfFile: string, passphrase: string,
   try {
     const checked = checkShare(pub, secrets, share);
     if (!checked.ok) return checked;
-    const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey } };
-    const sealedSecrets = { ...secrets, keyShareSecret: share.secret };
+    const board = share.board === undefined ? {} : { board: { verifyingShare: share.board.verifyingShare, key: share.board.key } };
+    const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey, ...board } };
+    const sealedSecrets = { ...secrets, keyShareSecret: share.secret, ...(share.board === undefined ? {} : { boardShareSecret: share.board.secret }) };
     // A device-protected token opened, so its device was given: it stays protected by that device.
     if (parsed.value.kdf.algorithm === DEVICE_ALGORITHM && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
     return await sealToken(sealedPub, sealedSecrets, passphrase, options);
   } finally {
     wipeSecrets(secrets);
   }
+}
+
+function sameBoard(sealed: BoardKeyShare | undefined, secret: bigint | undefined, offered: KeyShareToSeal['board']): boolean {
+  if (sealed === undefined || offered === undefined) return sealed === undefined && offered === undefined;
+  return secret === offered.secret && sealed.verifyingShare.equals(offered.verifyingShare) && sealed.key.equals(offered.key);
 }
 
 function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToSeal): Result<void> {
@@ -308,7 +326,20 @@ function checkShare(pub: TokenPublic, secrets: MemberSecrets, share: KeyShareToS
   if (!G.multiply(share.secret).equals(share.verificationKey)) {
     return fail('token.share.mismatch', `Fragment de clé de ${who.fr} refusé\u00a0: x_j·G ≠ Y_j.`, `Key share of ${who.en} refused: x_j·G ≠ Y_j.`, who.en);
   }
-  const same = pub.keyShare !== undefined && secrets.keyShareSecret === share.secret && pub.keyShare.publicKey.equals(share.publicKey) && pub.keyShare.verificationKey.equals(share.verificationKey);
+  if (share.board !== undefined && !G.multiply(share.board.secret).equals(share.board.verifyingShare)) {
+    return fail(
+      'token.share.mismatch',
+      `Part de la clé du bureau de ${who.fr} refusée\u00a0: s_j·G ≠ sa part de vérification.`,
+      `Board-key share of ${who.en} refused: s_j·G ≠ its verifying share.`,
+      who.en,
+    );
+  }
+  const same =
+    pub.keyShare !== undefined &&
+    secrets.keyShareSecret === share.secret &&
+    pub.keyShare.publicKey.equals(share.publicKey) &&
+    pub.keyShare.verificationKey.equals(share.verificationKey) &&
+    sameBoard(pub.keyShare.board, secrets.boardShareSecret, share.board);
   if (pub.keyShare !== undefined && !same) {
     return fail(
       'token.share.sealed',

@@ -3,6 +3,7 @@
  * docs: who may sign (§3), each entry's payload (§4), the order and content of the script (§5), the head
  * that public-key.json names (§6). It shares with the ceremony it checks only the cryptography (the DKG
  * of docs/dkg.md decides whose round-1 message is valid and what the result is) and the common helpers.
+ * The board signing key's fields (§4.4) are checked by ./key-ceremony-board.ts, entry by entry.
  *
  * The chain and signatures are checked first over the whole text, then the script: a broken chain is
  * reported before any rule of the script, wherever each is (as the ceremony's own check does).
@@ -13,6 +14,8 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Bilingual, type Failure, type Result } from '../common/result.js';
 import { failure } from './failures.js';
+import * as frostBoard from './key-ceremony-board.js';
+import type { GroupPublicJson } from '../crypto/frost/index.js';
 import { hasExactly } from './shapes.js';
 import { isSessionAnnouncement, memberOfActor, stationOf, verifyTranscriptText, workstationActorOf, type ActorKeys, type TranscriptEntry } from './transcript.js';
 
@@ -75,6 +78,10 @@ export interface KeyCeremonyReplay {
   /** The workstation sessions, in transcript order (actors). */
   readonly workstations: readonly string[];
   readonly deviations: number;
+  /** Whether the opening carries `boardKey` (§4.4): the ceremony makes the board signing key. */
+  readonly makesBoardKey: boolean;
+  /** The board key's public data once the ceremony closed with it made (§4.4), else null. */
+  readonly boardKey: GroupPublicJson | null;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -144,6 +151,8 @@ interface Replay {
   closedAt?: number;
   readonly workstations: string[];
   deviations: number;
+  /** The board key's replay (§4.4), when the opening carries `boardKey`. */
+  board?: frostBoard.BoardReplay;
 }
 
 /** What an entry of one type must be: who signs it, in which phase, its payload's keys, and its own checks. */
@@ -162,7 +171,7 @@ function member(r: Replay, j: number): Progress {
   return r.members[j - 1]!;
 }
 
-function openedPayload(r: Replay): unknown {
+function openedPayload(r: Replay, p: Record<string, unknown>): unknown {
   const d = r.def;
   return {
     ceremony: 'key',
@@ -171,6 +180,7 @@ function openedPayload(r: Replay): unknown {
     fingerprint: r.fingerprint,
     threshold: d.board.threshold,
     members: d.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
+    ...(r.board === undefined ? {} : { boardKey: p['boardKey'] }),
   };
 }
 
@@ -205,7 +215,13 @@ const applyDeviation: Rule['apply'] = (r, _e, p) => {
 };
 
 const applyOpened: Rule['apply'] = (r, _e, p) => {
-  if (!sameJson(p, openedPayload(r))) return no("l'ouverture ne correspond pas à la définition de l'élection.", 'the opening does not match the election definition.');
+  // §4.4: `boardKey` in the opening decides whether the board key's fields are due in every later entry.
+  if (Object.hasOwn(p, 'boardKey')) {
+    const opened = frostBoard.openBoard(p['boardKey'], fromHex(r.fingerprint), r.def.board.threshold, r.members.length);
+    if (!('params' in opened)) return opened;
+    r.board = opened;
+  }
+  if (!sameJson(p, openedPayload(r, p))) return no("l'ouverture ne correspond pas à la définition de l'élection.", 'the opening does not match the election definition.');
   r.phase = 'enrolment';
   return undefined;
 };
@@ -236,6 +252,9 @@ const applyEnrolled: Rule['apply'] = (r, e, p, j) => {
 const applyRound1: Rule['apply'] = (r, _e, p, j) => {
   const m = member(r, j);
   if (m.contributed) return no(`le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
+  // §4.4: unlike the election's message, the board key's package is refused here when it fails.
+  const boardRefusal = r.board === undefined ? undefined : frostBoard.boardRound1(r.board, j, p['frost']);
+  if (boardRefusal !== undefined) return boardRefusal;
   // The message itself is judged by the DKG (dkg.md §2.3): an invalid one disqualifies its dealer, it is not refused here.
   r.round1.push({ member: j, message: p['message'] });
   m.contributed = true;
@@ -262,6 +281,8 @@ const applyChecked: Rule['apply'] = (r, _e, p, j) => {
   const { findings, complaints } = p;
   if (!Array.isArray(complaints) || !Array.isArray(findings) || !findings.every((f) => isFinding(f, r.members.length)))
     return no('constats ou plaintes mal formés.', 'malformed findings or complaints.');
+  const boardRefusal = r.board === undefined ? undefined : frostBoard.boardChecked(r.board, j, p['frostShares']);
+  if (boardRefusal !== undefined) return boardRefusal;
   // Each complaint is judged by the DKG (dkg.md §4): a malformed one is rejected there, not refused here.
   for (const complaint of complaints) r.complaints.push({ member: j, complaint });
   m.checked = true;
@@ -275,6 +296,8 @@ const applyResult: Rule['apply'] = (r, _e, p) => {
   if (r.dkg === undefined || JSON.stringify(dkgResultToJson(claimed.value)) !== JSON.stringify(dkgResultToJson(r.dkg))) {
     return no('le résultat publié diffère de celui recalculé depuis le journal.', 'the published result differs from the one recomputed from the transcript.');
   }
+  const boardRefusal = r.board === undefined ? undefined : frostBoard.boardResult(r.board, p['boardKey']);
+  if (boardRefusal !== undefined) return boardRefusal;
   r.keys = { publicKey: pointToHex(r.dkg.publicKey), qualified: [...r.dkg.qualified], verificationKeys: r.dkg.verificationKeys.map(pointToHex) };
   r.phase = 'sealing';
   return undefined;
@@ -290,6 +313,8 @@ const applySealed: Rule['apply'] = (r, _e, p, j) => {
   const m = member(r, j);
   if (m.sealed) return no(`le fragment du membre ${j} est déjà scellé.`, `member ${j}'s share is already sealed.`);
   if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1]) return no('clé de vérification différente du résultat.', 'verification key differs from the result.');
+  const boardRefusal = frostBoard.carriesBoardField(r.board, E.sealed) ? frostBoard.boardSealed(r.board!, j, p['board']) : undefined;
+  if (boardRefusal !== undefined) return boardRefusal;
   m.sealed = true;
   return undefined;
 };
@@ -301,12 +326,17 @@ const applyConfirmed: Rule['apply'] = (r, _e, p, j) => {
   if (m.confirmed) return no(`le membre ${j} a déjà confirmé.`, `member ${j} already confirmed.`);
   if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1] || p['publicKey'] !== r.keys!.publicKey)
     return no('les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
+  const boardRefusal = frostBoard.carriesBoardField(r.board, E.confirmed) ? frostBoard.boardConfirmed(r.board!, p['boardKey']) : undefined;
+  if (boardRefusal !== undefined) return boardRefusal;
   m.confirmed = true;
   return undefined;
 };
 
 const applyClosed: Rule['apply'] = (r, e, p) => {
-  if (!sameJson(p, r.keys)) return no('la clôture ne correspond pas au résultat.', 'the closing does not match the result.');
+  const { boardKey, ...keys } = p;
+  if (!sameJson(keys, r.keys)) return no('la clôture ne correspond pas au résultat.', 'the closing does not match the result.');
+  const boardRefusal = r.board === undefined ? undefined : frostBoard.boardClosed(r.board, boardKey);
+  if (boardRefusal !== undefined) return boardRefusal;
   r.phase = 'closed';
   r.closedAt = e.seq;
   return undefined;
@@ -341,6 +371,7 @@ function advance(r: Replay): void {
   if (r.phase === 'round1' && (r.closedEarly || all((m) => m.contributed))) {
     r.phase = 'round2';
     r.valid = validContributors(r);
+    if (r.board !== undefined) frostBoard.closeBoardRound1(r.board, r.valid);
   }
   if (r.phase === 'round2' && r.valid!.every((j) => member(r, j).checked)) {
     const keys = r.members.map((m) => pointFromHex(m.enrolled!.encryptionKey));
@@ -358,6 +389,12 @@ function advance(r: Replay): void {
   if (r.phase === 'confirmation' && qualified.every((m) => m.confirmed)) r.phase = 'closing';
 }
 
+/** The keys of e's own payload: §4's, and its board-key field when due (§4.4; the opening's, when it carries it). */
+function ownKeys(r: Replay, e: TranscriptEntry, rule: Rule): readonly string[] {
+  const due = e.type === E.opened ? isObject(e.payload) && Object.hasOwn(e.payload, 'boardKey') : frostBoard.carriesBoardField(r.board, e.type);
+  return due ? [...rule.keys, frostBoard.BOARD_FIELD[e.type]!] : rule.keys;
+}
+
 /** Why `e` may not stand where it is, or undefined once it is applied. */
 function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
   // Own keys only: a type named like an Object property ('constructor') is no rule.
@@ -368,9 +405,10 @@ function refusalOf(r: Replay, e: TranscriptEntry): Bilingual | undefined {
   const j = memberOfActor(e.actor);
   if (rule.by === 'workstation' && !e.actor.startsWith('workstation:')) return no('étape réservée au poste (présidence).', 'step reserved to the workstation (president).');
   if (rule.by === 'member' && j === undefined) return no('étape réservée à un membre.', 'step reserved to a member.');
+  const own = ownKeys(r, e, rule);
   // formats.md §3.3: a member's entry made on their station carries `station` beside its own payload.
-  const keys = rule.by === 'member' && stationOf(e) !== undefined ? [...rule.keys, 'station'] : rule.keys;
-  if (!hasExactly(e.payload, keys)) return no(`contenu mal formé (champs attendus\u00a0: ${rule.keys.join(', ')}).`, `malformed payload (fields expected: ${rule.keys.join(', ')}).`);
+  const keys = rule.by === 'member' && stationOf(e) !== undefined ? [...own, 'station'] : own;
+  if (!hasExactly(e.payload, keys)) return no(`contenu mal formé (champs attendus\u00a0: ${own.join(', ')}).`, `malformed payload (fields expected: ${own.join(', ')}).`);
   const p = e.payload;
   if (rule.phase === 'any') return rule.apply(r, e, p, j ?? 0);
   if (r.phase === 'closed' || r.phase === 'failed') return no('la cérémonie est terminée.', 'the ceremony is over.');
@@ -424,5 +462,17 @@ export function replayKeyCeremony(def: KeyCeremonyDefinition, fingerprint: Uint8
   const enrolled = new Map<number, EnrolledMember>();
   for (const m of r.members) if (m.enrolled !== undefined) enrolled.set(m.index, m.enrolled);
   const closedHead = r.closedAt === undefined ? null : r.closedAt + 1 < entries.length ? entries[r.closedAt + 1]!.prev : head;
-  return ok({ phase: r.phase, head, closedHead, entries, enrolled, keys: r.keys ?? null, failure: r.failure ?? null, workstations: r.workstations, deviations: r.deviations });
+  return ok({
+    phase: r.phase,
+    head,
+    closedHead,
+    entries,
+    enrolled,
+    keys: r.keys ?? null,
+    failure: r.failure ?? null,
+    workstations: r.workstations,
+    deviations: r.deviations,
+    makesBoardKey: r.board !== undefined,
+    boardKey: r.phase === 'closed' ? frostBoard.boardKeyOf(r.board) : null,
+  });
 }

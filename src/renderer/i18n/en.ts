@@ -146,6 +146,11 @@ export const en: Messages = {
     publish: 'Publish the generation result',
     close: 'Close the ceremony',
     publicKey: 'Election public key',
+    boardKey: {
+      title: 'Board signing key',
+      hint: 'With it, any {{t}} members sign together for the board; no one holds it. It seals each PV.',
+      notMade: 'Board signing key not made: {{reason}}',
+    },
     verificationKey: 'Verification key',
     outputs: 'Files produced',
     publicKeyFile: 'Public key for the platform: {{path}}',

@@ -149,6 +149,11 @@ export const fr = {
     publish: 'Publier le résultat de la génération',
     close: 'Clore la cérémonie',
     publicKey: "Clé publique de l'élection",
+    boardKey: {
+      title: 'Clé de signature du bureau',
+      hint: 'Avec elle, {{t}} membres quelconques signent ensemble au nom du bureau\u00a0; personne ne la détient. Elle scelle chaque procès-verbal.',
+      notMade: 'Clé de signature du bureau non établie\u00a0: {{reason}}',
+    },
     verificationKey: 'Clé de vérification',
     outputs: 'Fichiers produits',
     publicKeyFile: 'Clé publique pour la plateforme\u00a0: {{path}}',

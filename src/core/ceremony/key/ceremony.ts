@@ -5,13 +5,15 @@
  * (identity keys, the DKG encryption key, polynomials, key shares) live only inside a step; nothing
  * secret is returned or written but to the member's own token.
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkShares, complaintToJson, contribute, dkgResultToJson, finalizeKeyShare, resolve, round1ToJson } from '../../crypto/dkg/index.js';
 import { pointToHex } from '../../crypto/group.js';
+import { groupToJson } from '../../crypto/frost/index.js';
 import { toHex, wipe } from '../../common/bytes.js';
-import { isTempName, writeFileAtomic } from '../../common/atomic-file.js';
-import { isLockName } from '../../common/folder-lock.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
+import { FILES, interruptedCreation, isFile } from './folder.js';
+import { publicKeyFile, type PublicKeyFile } from './public-key-file.js';
 import { BugError, ok, type Failure, type Result } from '../../common/result.js';
 import { definitionFingerprint, definitionToText, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
 import { makeStationEntry, memberOfActor, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
@@ -22,11 +24,25 @@ import { tokenHolderSheet } from './token-sheet.js';
 import { keyCeremonyReport } from './report.js';
 import { ENTRY, type DeviationPayload } from './entries.js';
 import type { CeremonyContext, MemberStep, OpenedToken, StationOutbox } from './ports.js';
-import { applyEntry, closedPayload, closingOf, dkgParams, encryptionKeys, expectedMembers, foldKeyCeremony, openedPayload, type KeyCeremonyState } from './state.js';
+import {
+  applyEntry,
+  boardInput,
+  closedPayload,
+  closingOf,
+  confirmedBoardKey,
+  dkgParams,
+  encryptionKeys,
+  expectedMembers,
+  foldKeyCeremony,
+  openedPayload,
+  validContributors,
+  type KeyCeremonyState,
+} from './state.js';
+import { boardDealing, boardGroup, boardRound1, boardShareToSeal } from './board-key.js';
 import { checkStationEntry, stationEntrySigner, type CeremonyAsItStands } from './station-entries.js';
 import { fail, failure } from './failures.js';
 
-export const FILES = { definition: 'election.json', transcript: 'transcript.jsonl', publicKey: 'public-key.json', report: 'key-ceremony-report.pdf' } as const;
+export { FILES, type PublicKeyFile };
 
 function notNow(fr: string, en: string, where?: string): Result<never> {
   return fail('ceremony.step', fr, en, where);
@@ -258,7 +274,9 @@ export class KeyCeremony {
     if (!due.ok) return due;
     return this.withToken(step, async (token) => {
       const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
-      return this.append(`member:${step.member}`, ENTRY.round1, { member: step.member, message: round1ToJson(message) }, token.identitySecret);
+      const s = this.#state;
+      const frost = s.board === undefined ? {} : { frost: boardRound1(this.fingerprint, s.t, s.n, step.member, token.encryptionSecret) };
+      return this.append(`member:${step.member}`, ENTRY.round1, { member: step.member, message: round1ToJson(message), ...frost }, token.identitySecret);
     });
   }
 
@@ -283,10 +301,13 @@ export class KeyCeremony {
     return this.withToken(step, async (token) => {
       const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);
       if (!check.ok) return check;
+      const dealt = this.#state.board === undefined ? undefined : boardDealing(boardInput(this.#state), step.member, token.encryptionSecret);
+      if (dealt !== undefined && !dealt.ok) return dealt;
       const payload = {
         member: step.member,
         findings: check.value.findings.map((f) => ({ dealer: f.dealer, status: f.status })),
         complaints: check.value.complaints.map(complaintToJson),
+        ...(dealt === undefined ? {} : { frostShares: dealt.value }),
       };
       return this.append(`member:${step.member}`, ENTRY.checked, payload, token.identitySecret);
     });
@@ -297,7 +318,11 @@ export class KeyCeremony {
     if (this.#state.phase !== 'result') return notNow('Le résultat ne peut pas encore être publié.', 'The result cannot be published yet.');
     const result = resolve(dkgParams(this.#state), encryptionKeys(this.#state), this.#state.round1, this.#state.complaints);
     if (!result.ok) return result;
-    return this.appendAsWorkstation(ENTRY.result, { result: dkgResultToJson(result.value) });
+    const s = this.#state;
+    if (s.board === undefined) return this.appendAsWorkstation(ENTRY.result, { result: dkgResultToJson(result.value) });
+    const group = boardGroup(s.t, s.n, validContributors(s), s.board);
+    if (!group.ok) return group;
+    return this.appendAsWorkstation(ENTRY.result, { result: dkgResultToJson(result.value), boardKey: group.value === null ? null : groupToJson(group.value) });
   }
 
   /** The member's key share is computed from the transcript and sealed onto their token. */
@@ -313,9 +338,14 @@ export class KeyCeremony {
     return this.withToken(step, async (token) => {
       const share = finalizeKeyShare(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1, this.#state.complaints);
       if (!share.ok) return share;
-      const sealed = await this.ctx.tokens.sealShare(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member }, share.value);
+      const s = this.#state;
+      const board = boardShareToSeal(s.board === undefined ? undefined : boardInput(s), s.board?.group ?? undefined, step.member, token.encryptionSecret);
+      if (!board.ok) return board;
+      const toSeal = { ...share.value, ...(board.value.share === undefined ? {} : { board: board.value.share }) };
+      const sealed = await this.ctx.tokens.sealShare(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member }, toSeal);
       if (!sealed.ok) return this.deviation('token-refused', step.member, sealed.error);
-      return this.append(`member:${step.member}`, ENTRY.sealed, { member: step.member, verificationKey: pointToHex(share.value.verificationKey) }, token.identitySecret);
+      const entry = { member: step.member, verificationKey: pointToHex(share.value.verificationKey), ...(board.value.entry === undefined ? {} : { board: board.value.entry }) };
+      return this.append(`member:${step.member}`, ENTRY.sealed, entry, token.identitySecret);
     });
   }
 
@@ -336,14 +366,18 @@ export class KeyCeremony {
       if (!session.ok) return session;
       const m = this.#state.members[step.member - 1]!;
       const onToken = opened.value.keyShare;
-      if (onToken === undefined || onToken.verificationKey !== m.verificationKey || onToken.publicKey !== this.#state.publicKey) {
+      const boardKey = confirmedBoardKey(this.#state, m);
+      const boardOnToken = onToken?.board;
+      const boardHeld = boardKey === undefined || (boardOnToken?.key === boardKey && boardOnToken.verifyingShare === m.boardVerifyingShare);
+      if (onToken === undefined || onToken.verificationKey !== m.verificationKey || onToken.publicKey !== this.#state.publicKey || !boardHeld) {
         return await this.deviation(
           'token-refused',
           step.member,
           failure('ceremony.confirm-mismatch', `Le jeton du membre ${step.member} ne porte pas les clés affichées.`, `Member ${step.member}'s token does not hold the keys shown.`),
         );
       }
-      return await this.append(`member:${step.member}`, ENTRY.confirmed, { member: step.member, verificationKey: m.verificationKey, publicKey: this.#state.publicKey }, opened.value.identitySecret);
+      const confirmed = { member: step.member, verificationKey: m.verificationKey, publicKey: this.#state.publicKey, ...(boardKey === undefined ? {} : { boardKey }) };
+      return await this.append(`member:${step.member}`, ENTRY.confirmed, confirmed, opened.value.identitySecret);
     } finally {
       wipe(opened.value.identitySecret);
     }
@@ -448,53 +482,4 @@ export class KeyCeremony {
       wipe(opened.value.identitySecret);
     }
   }
-}
-
-/** What the voting platform receives (docs/key-ceremony.md §6). */
-export interface PublicKeyFile {
-  readonly format: 'sceau/public-key/v1';
-  readonly election: string;
-  readonly fingerprint: string;
-  readonly publicKey: string;
-  readonly threshold: number;
-  readonly qualified: readonly number[];
-  readonly verificationKeys: readonly string[];
-  /** The transcript's head when the ceremony closed: the hash printed in the report. */
-  readonly transcriptHead: string;
-}
-
-function publicKeyFile(c: KeyCeremony): PublicKeyFile {
-  const closed = closedPayload(c.state as KeyCeremonyState);
-  const closing = c.closingEntry();
-  if (closing === undefined) throw new BugError('publicKeyFile: the ceremony is not closed');
-  return {
-    format: 'sceau/public-key/v1',
-    election: c.definition.id,
-    fingerprint: toHex(c.fingerprint),
-    publicKey: closed.publicKey,
-    threshold: c.state.t,
-    qualified: closed.qualified,
-    verificationKeys: closed.verificationKeys,
-    transcriptHead: closing.head,
-  };
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-}
-
-/**
- * Whether `create` may work in `folder`: 'empty' (nothing but a lock or a temporary file), or 'resume'
- * (that same definition, and at most a transcript: a creation interrupted after the definition, if the
- * transcript holds no `ceremony.opened`, which `create` checks once it is verified); false for anything else.
- */
-async function interruptedCreation(folder: string, definitionText: string): Promise<'empty' | 'resume' | false> {
-  const present = (await readdir(folder)).filter((name) => !isLockName(name) && !isTempName(name));
-  if (present.length === 0) return 'empty';
-  if (present.some((name) => name !== FILES.definition && name !== FILES.transcript)) return false;
-  const text = await readFile(join(folder, FILES.definition), 'utf8').catch(() => null);
-  return text === definitionText ? 'resume' : false;
 }

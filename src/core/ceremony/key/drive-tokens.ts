@@ -6,8 +6,27 @@
 import { pointToHex } from '../../crypto/group.js';
 import { ok, type Result } from '../../common/result.js';
 import { fail } from './failures.js';
-import { createMemberSecrets, listTokens, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, wipeSecrets, writeToken, type TokenOptions } from '../../token/index.js';
+import {
+  createMemberSecrets,
+  listTokens,
+  openToken,
+  readToken,
+  resealWithKeyShare,
+  sealToken,
+  tokenPath,
+  tokenPublicFor,
+  wipeSecrets,
+  writeToken,
+  type TokenOptions,
+  type TokenPublic,
+} from '../../token/index.js';
 import type { OpenedToken, TokenExpectations, TokenLocation, TokenPort } from './ports.js';
+
+/** The public keys a sealed token shows (the secrets stay in the token). */
+function shownShare(share: NonNullable<TokenPublic['keyShare']>): NonNullable<OpenedToken['keyShare']> {
+  const shown = { verificationKey: pointToHex(share.verificationKey), publicKey: pointToHex(share.publicKey) };
+  return share.board === undefined ? shown : { ...shown, board: { verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key) } };
+}
 
 export function driveTokens(options: TokenOptions = {}): TokenPort {
   const read = (at: TokenLocation, expect: TokenExpectations) => readToken(tokenPath(at.drive, expect.election, expect.member));
@@ -50,7 +69,7 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
         identitySecret: secrets.identitySecretKey,
         encryptionKey: pub.encryptionKey,
         encryptionSecret: secrets.encryptionSecret,
-        ...(pub.keyShare ? { keyShare: { verificationKey: pointToHex(pub.keyShare.verificationKey), publicKey: pointToHex(pub.keyShare.publicKey) } } : {}),
+        ...(pub.keyShare ? { keyShare: shownShare(pub.keyShare) } : {}),
       });
     },
 

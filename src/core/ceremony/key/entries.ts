@@ -4,6 +4,7 @@
  * between members' steps. Each payload's form, checked when a transcript is read: ./payloads.ts.
  */
 import type { ComplaintJson, DkgResultJson, Round1MessageJson } from '../../crypto/dkg/index.js';
+import type { BoardShareBoxJson, GroupPublicJson, Round1PackageJson } from '../../crypto/frost/index.js';
 import type { SessionPayload } from '../workstation.js';
 
 export const ENTRY = {
@@ -29,6 +30,8 @@ export interface OpenedPayload {
   readonly fingerprint: string;
   readonly threshold: number;
   readonly members: readonly { readonly index: number; readonly name: string; readonly role: string; readonly president: boolean }[];
+  /** The FROST ciphersuite when the ceremony also makes the board signing key (§4.4); absent in ceremonies made before it. */
+  readonly boardKey?: string;
 }
 
 export interface EnrolledPayload {
@@ -42,6 +45,8 @@ export interface EnrolledPayload {
 export interface Round1Payload {
   readonly member: number;
   readonly message: Round1MessageJson;
+  /** The member's round-1 package of the board key (§4.4). */
+  readonly frost?: Round1PackageJson;
 }
 
 /** Round 1 closed by the president before every member contributed: the absent are named. */
@@ -54,27 +59,39 @@ export interface CheckedPayload {
   readonly member: number;
   readonly findings: readonly { readonly dealer: number; readonly status: string }[];
   readonly complaints: readonly ComplaintJson[];
+  /** The member's round-2 shares of the board key, each in a box to its recipient (§4.4). */
+  readonly frostShares?: readonly BoardShareBoxJson[];
 }
 
 export interface ResultPayload {
   readonly result: DkgResultJson;
+  /** The board key's public data, or null when it cannot be made (§4.4). */
+  readonly boardKey?: GroupPublicJson | null;
 }
 
 export interface SealedPayload {
   readonly member: number;
   readonly verificationKey: string;
+  /** The board key's part of the sealing (§4.4): the verifying share sealed, or the dealer whose share the member could not take. */
+  readonly board?: BoardSealing;
 }
+
+export type BoardSealing = { readonly verifyingShare: string } | { readonly dealer: number; readonly code: string; readonly message: { readonly fr: string; readonly en: string } };
 
 export interface ConfirmedPayload {
   readonly member: number;
   readonly verificationKey: string;
   readonly publicKey: string;
+  /** The board key the member's token holds, when it was made (§4.4). */
+  readonly boardKey?: string;
 }
 
 export interface ClosedPayload {
   readonly publicKey: string;
   readonly qualified: readonly number[];
   readonly verificationKeys: readonly string[];
+  /** The board key's public data, or null when it was not made (§4.4); absent in ceremonies made before it. */
+  readonly boardKey?: GroupPublicJson | null;
 }
 
 /** Something that did not go as scripted, recorded as a DNSSEC ceremony's witness would. */

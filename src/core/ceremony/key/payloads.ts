@@ -19,10 +19,10 @@ import {
   type EnrolledPayload,
   type EntryType,
   type OpenedPayload,
-  type ResultPayload,
   type Round1ClosedPayload,
   type Round1Payload,
   type SealedPayload,
+  type BoardSealing,
 } from './entries.js';
 
 /** Any string: names, labels, messages and codes are shown, not judged, and are as long as they are. */
@@ -61,12 +61,27 @@ export const stationStamp: Validator<StationStampPayload> = object({ basis: hex6
 /** A member's entry may have been made on their station: its payload then carries the stamp besides its own fields. */
 const onStation = optional(stationStamp);
 
-/** `dkg.round1` as the fold reads it: the message any JSON value, for the DKG to judge (§5.4). */
-type Round1Read = Omit<Round1Payload, 'message'> & { readonly message: unknown };
-/** `dkg.checked` as the fold reads it: each complaint any JSON value, for the DKG to judge (§5.5). */
-type CheckedRead = Omit<CheckedPayload, 'complaints'> & { readonly complaints: readonly unknown[] };
+/** `dkg.round1` as the fold reads it: the message any JSON value, for the DKG to judge (§5.4); the board key's package likewise. */
+type Round1Read = Omit<Round1Payload, 'message' | 'frost'> & { readonly message: unknown; readonly frost?: unknown };
+/** `dkg.checked` as the fold reads it: each complaint any JSON value, for the DKG to judge (§5.5); the board key's boxes likewise. */
+type CheckedRead = Omit<CheckedPayload, 'complaints' | 'frostShares'> & { readonly complaints: readonly unknown[]; readonly frostShares?: readonly unknown[] };
 /** `dkg.result` as the fold reads it: the result any JSON value, decoded by `verifyDkgResult` (§5.6). */
-type ResultRead = { readonly [K in keyof ResultPayload]: unknown };
+type ResultRead = { readonly result: unknown; readonly boardKey?: unknown };
+/** `ceremony.closed` as the fold reads it: compared whole with what the fold recomputed. */
+type ClosedRead = Omit<ClosedPayload, 'boardKey'> & { readonly boardKey?: unknown };
+
+/** The board key's round-1 package (§4.4, protocol.md §12.3): its form; the rules check its proof. */
+const boardPackage = object({ member: memberNumber, commitments: list(hex64, MAX_BOARD), proof: hex(128) });
+/** A board-key box (§4.4): its form; the rules check its recipient, K and proof. */
+const boardBox = object({ recipient: memberNumber, ephemeral: hex64, proof: object({ c: hex64, s: hex64 }), box: hex(96) });
+/** The board key's public data (protocol.md §12.3): its form; the rules compare it with the one the packages give. */
+const boardGroup = object({ t: memberNumber, n: memberNumber, groupKey: hex64, commitments: list(hex64, MAX_BOARD), verifyingShares: list(hex64, MAX_BOARD) });
+
+/** `member.share-sealed`'s `board` (§4.4): the verifying share sealed, or the dealer whose share could not be taken and why. */
+const boardSealing: Validator<BoardSealing> = (value, where) => {
+  const refused = value !== null && typeof value === 'object' && Object.hasOwn(value, 'dealer');
+  return refused ? object({ dealer: memberNumber, code: anyString, message: object({ fr: anyString, en: anyString }) })(value, where) : object({ verifyingShare: hex64 })(value, where);
+};
 
 /** The payload each entry type holds once its form is checked. */
 export interface KeyPayloadOf {
@@ -79,7 +94,7 @@ export interface KeyPayloadOf {
   'dkg.result': ResultRead;
   'member.share-sealed': SealedPayload;
   'member.confirmed': ConfirmedPayload;
-  'ceremony.closed': ClosedPayload;
+  'ceremony.closed': ClosedRead;
   deviation: DeviationPayload;
 }
 
@@ -94,24 +109,28 @@ export const KEY_PAYLOADS: { readonly [T in EntryType]: Validator<KeyPayloadOf[T
     fingerprint: hex64,
     threshold: memberNumber,
     members: list(object({ index: memberNumber, name: anyString, role: anyString, president: boolean }), MAX_BOARD),
+    boardKey: optional(anyString),
   }),
   // §4.2: `size` is −1 when the system could not tell the drive's capacity.
   [ENTRY.enrolled]: object({ member: memberNumber, identityKey: hex64, encryptionKey: hex64, token: object({ label: anyString, size: integer(-1, Number.MAX_SAFE_INTEGER) }), station: onStation }),
   // The message is judged by the DKG (§5.4): any JSON value, but present.
-  [ENTRY.round1]: object({ member: memberNumber, message: requiredJson, station: onStation }),
+  // The board key's fields (§4.4) are present iff the opening says the ceremony makes one: the rules check that.
+  [ENTRY.round1]: object({ member: memberNumber, message: requiredJson, frost: optional(boardPackage), station: onStation }),
   [ENTRY.round1Closed]: object({ absent: list(memberNumber, MAX_BOARD), reason: anyString }),
   // §4.2: findings are informative (any status); each complaint is judged by the DKG.
   [ENTRY.checked]: object({
     member: memberNumber,
     findings: list(object({ dealer: memberNumber, status: anyString }), MAX_BOARD),
     complaints: list(requiredJson, MAX_BOARD),
+    frostShares: optional(list(boardBox, MAX_BOARD)),
     station: onStation,
   }),
   // Decoded and compared with the result recomputed (§5.6).
-  [ENTRY.result]: object({ result: requiredJson }),
-  [ENTRY.sealed]: object({ member: memberNumber, verificationKey: hex64, station: onStation }),
-  [ENTRY.confirmed]: object({ member: memberNumber, verificationKey: hex64, publicKey: hex64, station: onStation }),
-  [ENTRY.closed]: object({ publicKey: hex64, qualified: list(memberNumber, MAX_BOARD), verificationKeys: list(hex64, MAX_BOARD) }),
+  [ENTRY.result]: object({ result: requiredJson, boardKey: optional(nullable(boardGroup)) }),
+  [ENTRY.sealed]: object({ member: memberNumber, verificationKey: hex64, board: optional(boardSealing), station: onStation }),
+  [ENTRY.confirmed]: object({ member: memberNumber, verificationKey: hex64, publicKey: hex64, boardKey: optional(hex64), station: onStation }),
+  // The board key's data is compared whole with what the fold recomputed (§4.4).
+  [ENTRY.closed]: object({ publicKey: hex64, qualified: list(memberNumber, MAX_BOARD), verificationKeys: list(hex64, MAX_BOARD), boardKey: optional(nullable(boardGroup)) }),
   // §4.3: `code` is any string (Sceau's codes are not a closed list).
   [ENTRY.deviation]: object({
     kind: oneOf(['token-refused', 'operation-refused', 'answer-refused'] as const),

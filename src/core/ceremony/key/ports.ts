@@ -24,7 +24,20 @@ export interface OpenedToken {
   readonly encryptionKey: Point;
   /** Hazardous. */
   readonly encryptionSecret: bigint;
-  readonly keyShare?: { readonly verificationKey: string; readonly publicKey: string };
+  readonly keyShare?: {
+    readonly verificationKey: string;
+    readonly publicKey: string;
+    /** The board signing key's part, when sealed (docs/protocol.md §12): the member's verifying share and the board key. */
+    readonly board?: { readonly verifyingShare: string; readonly key: string };
+  };
+}
+
+/** What step 3d seals onto a token: x_j with Y_j and Y, and when the ceremony made one, the board key's s_j (hazardous: the secrets). */
+export interface ShareToSeal {
+  readonly secret: bigint;
+  readonly verificationKey: Point;
+  readonly publicKey: Point;
+  readonly board?: { readonly secret: bigint; readonly verifyingShare: Point; readonly key: Point };
 }
 
 /** Which token a step needs: this election's, this member's. */
@@ -42,7 +55,7 @@ export interface TokenPort {
     binding: { fingerprint: Uint8Array; election: string; member: number; name: string },
   ): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
   open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
-  sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: { secret: bigint; verificationKey: Point; publicKey: Point }): Promise<Result<void>>;
+  sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: ShareToSeal): Promise<Result<void>>;
 }
 
 export interface CeremonyContext extends SessionContext {

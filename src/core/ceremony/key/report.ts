@@ -5,8 +5,8 @@
  * hash. The three values a reader checks against the published record are also QR codes:
  * `sceau:fingerprint:<hex>`, `sceau:public-key:<hex>`, `sceau:transcript-head:<hex>`.
  */
-import { groupedHex } from '../../common/bytes.js';
-import { fromHex } from '../../common/bytes.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromHex, groupedHex, toHex } from '../../common/bytes.js';
 import type { ElectionDefinition } from '../../election/definition.js';
 import type { TranscriptEntry } from '../../transcript/transcript.js';
 import { dateLines } from '../../report/dates.js';
@@ -16,9 +16,9 @@ import { PdfWriter } from '../../report/pdf-writer.js';
 import { ENTRY } from './entries.js';
 import { whereInWords, whereStepsRan } from '../../verifier/where.js';
 
-import type { KeyCeremonyState, MemberState } from './state.js';
+import { boardKeyOf, type KeyCeremonyState, type MemberState } from './state.js';
 
-export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', head: 'sceau:transcript-head:' } as const;
+export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', boardKey: 'sceau:board-key:', head: 'sceau:transcript-head:' } as const;
 
 interface KeyReportInput {
   readonly definition: ElectionDefinition;
@@ -35,6 +35,31 @@ function memberStatus(m: MemberState): string {
   if (m.qualified) return `qualifié${m.confirmed ? ', a confirmé' : ''} / qualified${m.confirmed ? ', confirmed' : ''}`;
   const reasons = (m.disqualification ?? []).map((r) => `${r.message.fr} / ${r.message.en}`).join('\u00a0; ');
   return `disqualifié / disqualified\u00a0: ${reasons}`;
+}
+
+/** The board signing key (docs/key-ceremony.md §4.4): its key, fingerprint and QR code, or why it is not made. */
+function boardKeySection(w: PdfWriter, state: Readonly<KeyCeremonyState>): void {
+  w.heading('Clé de signature du bureau / Board signing key');
+  const key = boardKeyOf(state);
+  const refusal = state.board?.refusal;
+  if (key !== undefined) {
+    const hex = toHex(key.groupKey);
+    w.text(grouped(hex), { font: 'mono', size: 10 });
+    w.text(`Empreinte / fingerprint (SHA-256)\u00a0: ${groupedHex(sha256(key.groupKey))}`, { font: 'mono', size: 8 });
+    w.qr(
+      QR_PREFIX.boardKey + hex,
+      `Clé avec laquelle ${state.t} membres quelconques signent ensemble au nom du bureau (FROST, RFC 9591)\u00a0; personne ne la détient. Key with which any ${state.t} members sign together for the board (FROST, RFC 9591); no one holds it.`,
+      110,
+    );
+  } else if (refusal !== undefined) {
+    w.text(
+      `Non établie\u00a0: le membre ${refusal.member} n'a pas pu prendre la part que le membre ${refusal.dealer} lui a transmise (${refusal.message.fr}). Les procès-verbaux porteront les signatures individuelles des membres. / Not made: member ${refusal.member} could not take the share member ${refusal.dealer} dealt them (${refusal.message.en}). The PVs will carry the members' individual signatures.`,
+    );
+  } else if (state.board?.group === null) {
+    w.text('Non établie\u00a0: trop peu de membres y ont pris part. / Not made: too few members took part in it.');
+  } else {
+    w.text('Pas encore établie. / Not established yet.');
+  }
 }
 
 function confirmation(entries: readonly TranscriptEntry[], member: number): string {
@@ -74,6 +99,8 @@ export async function keyCeremonyReport(input: KeyReportInput): Promise<Uint8Arr
     w.text(grouped(state.publicKey), { font: 'mono', size: 10 });
     w.qr(QR_PREFIX.publicKey + state.publicKey, 'Clé publique remise à la plateforme de vote (ristretto255). Public key handed to the voting platform.', 110);
   }
+
+  if (state.board !== undefined) boardKeySection(w, state);
 
   w.heading('Membres du bureau / Board members');
   w.row(['n°', 'Membre / member', "Clé d'identité / identity key", 'Clé de vérification / verification key', 'État / status'], [0.05, 0.2, 0.25, 0.25, 0.25], { font: 'regular' });

@@ -15,6 +15,8 @@ import type { ElectionDefinition } from '../../election/definition.js';
 import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ENTRY, type ClosedPayload, type DeviationPayload, type EntryType, type OpenedPayload } from './entries.js';
 import { KEY_PAYLOADS, type KeyPayloadOf, type SessionAnnouncement } from './payloads.js';
+import { groupToJson, type GroupPublic } from '../../crypto/frost/index.js';
+import { BOARD_KEY_SUITE, BOARD_SHARE_REFUSED, boardGroup, boardKeyPossible, initialBoardKey, readBoardBoxes, readBoardPackage, type BoardKeyState, type BoardStepInput } from './board-key.js';
 
 export type Phase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
 
@@ -35,6 +37,8 @@ export interface MemberState {
   qualified?: boolean;
   disqualification?: readonly Failure[];
   verificationKey?: string;
+  /** s_j·G of the board key, once the member sealed their signing share (§4.4). */
+  boardVerifyingShare?: string;
 }
 
 export interface KeyCeremonyState {
@@ -54,6 +58,8 @@ export interface KeyCeremonyState {
   /** Why the ceremony cannot complete (phase `failed`). */
   failure?: Failure;
   publicKey?: string;
+  /** Present when the ceremony also makes the board signing key (its opening says so, §4.4). */
+  board?: BoardKeyState;
   readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionAnnouncement }[];
   readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: DeviationPayload }[];
   entries: number;
@@ -158,9 +164,12 @@ type Step<T extends StepType> = (state: KeyCeremonyState, e: TranscriptEntry, p:
 const applyOpened: Step<typeof ENTRY.opened> = (state, e, p, def) => {
   if (state.phase !== 'opening') return refuse(e, 'la cérémonie est déjà ouverte.', 'the ceremony is already open.');
   const expected: OpenedPayload = openedPayload(def, fromHex(state.fingerprint));
-  if (canonicalJson(p) !== canonicalJson(expected)) {
+  // A ceremony opened before the board key existed says nothing of it, and makes none (§4.4).
+  const { boardKey: _, ...withoutBoard } = expected;
+  if (canonicalJson(p) !== canonicalJson(expected) && canonicalJson(p) !== canonicalJson(withoutBoard)) {
     return refuse(e, "l'ouverture ne correspond pas à la définition de l'élection.", 'the opening does not match the election definition.');
   }
+  if (p.boardKey !== undefined) state.board = initialBoardKey();
   state.phase = 'enrolment';
   return ok(undefined);
 };
@@ -191,6 +200,12 @@ const applyRound1: Step<typeof ENTRY.round1> = (state, e, p) => {
   if (state.phase !== 'round1') return refuse(e, "ce n'est pas le moment du premier tour.", 'not the time of round 1.');
   if (j === undefined || p.member !== j || j > state.n) return refuse(e, "l'auteur n'est pas le membre qui contribue.", 'the author is not the contributing member.');
   if (state.members[j - 1]!.contributed) return refuse(e, `le membre ${j} a déjà contribué.`, `member ${j} already contributed.`);
+  if (state.board !== undefined) {
+    if (p.frost === undefined) return refuse(e, 'le paquet de la clé du bureau manque.', "the board key's package is missing.");
+    const pkg = readBoardPackage(state.t, state.n, j, p.frost);
+    if (!pkg.ok) return refuse(e, `paquet de la clé du bureau refusé (${pkg.error.message.fr})`, `board-key package refused (${pkg.error.message.en})`);
+    state.board.round1.set(j, pkg.value);
+  } else if (p.frost !== undefined) return refuse(e, 'cette cérémonie ne fait pas de clé du bureau.', 'this ceremony makes no board key.');
   state.round1.push({ member: j, message: p.message });
   state.members[j - 1]!.contributed = true;
   return ok(undefined);
@@ -215,16 +230,43 @@ const applyChecked: Step<typeof ENTRY.checked> = (state, e, p) => {
   if (m.checked) return refuse(e, `le membre ${j} a déjà vérifié ses parts.`, `member ${j} already checked their shares.`);
   // §4.2: each finding names a dealer of the board.
   if (p.findings.some((f) => f.dealer > state.n)) return refuse(e, 'constats mal formés (un donneur hors du bureau).', 'malformed findings (a dealer not on the board).');
+  const boxes = readCheckedBoxes(state, e, j, p.frostShares);
+  if (!boxes.ok) return boxes;
   for (const complaint of p.complaints) state.complaints.push({ member: j, complaint });
   m.checked = true;
   m.complaintsFiled = p.complaints.length;
   return ok(undefined);
 };
 
+/** `dkg.checked`'s board-key boxes (§4.4): required when the ceremony makes a board key, checked, and recorded. */
+function readCheckedBoxes(state: KeyCeremonyState, e: TranscriptEntry, j: number, json: unknown): Result<void> {
+  if (state.board === undefined) return json === undefined ? ok(undefined) : refuse(e, 'cette cérémonie ne fait pas de clé du bureau.', 'this ceremony makes no board key.');
+  if (json === undefined) return refuse(e, 'les parts de la clé du bureau manquent.', "the board key's shares are missing.");
+  const boxes = readBoardBoxes(boardInput(state), j, json);
+  if (!boxes.ok) return refuse(e, `parts de la clé du bureau refusées (${boxes.error.message.fr})`, `board-key shares refused (${boxes.error.message.en})`);
+  state.board.boxes.set(j, boxes.value);
+  for (const x of boxes.value) state.board.ephemerals.add(x.ephemeral.toHex());
+  return ok(undefined);
+}
+
+/** The board key's public data recorded by the result, checked against the one the round-1 packages give. */
+function readResultBoardKey(state: KeyCeremonyState, e: TranscriptEntry, json: unknown): Result<void> {
+  if (state.board === undefined) return json === undefined ? ok(undefined) : refuse(e, 'cette cérémonie ne fait pas de clé du bureau.', 'this ceremony makes no board key.');
+  const group = boardGroup(state.t, state.n, validContributors(state), state.board);
+  if (!group.ok) return refuse(e, `clé du bureau impossible (${group.error.message.fr})`, `board key impossible (${group.error.message.en})`);
+  const expected = group.value === null ? null : groupToJson(group.value);
+  if (json === undefined || canonicalJson(json) !== canonicalJson(expected))
+    return refuse(e, 'la clé du bureau diffère de celle des paquets du tour 1.', 'the board key differs from the one the round-1 packages give.');
+  state.board.group = group.value;
+  return ok(undefined);
+}
+
 const applyResult: Step<typeof ENTRY.result> = (state, e, p) => {
   if (state.phase !== 'result') return refuse(e, "ce n'est pas le moment du résultat.", 'not the time of the result.');
   const verified = verifyDkgResult(dkgParams(state), encryptionKeys(state), state.round1, state.complaints, p.result);
   if (!verified.ok) return refuse(e, verified.error.message.fr, verified.error.message.en);
+  const board = readResultBoardKey(state, e, p.boardKey);
+  if (!board.ok) return board;
   const r = verified.value;
   state.result = r;
   state.publicKey = pointToHex(r.publicKey);
@@ -237,6 +279,39 @@ const applyResult: Step<typeof ENTRY.result> = (state, e, p) => {
   state.phase = 'sealing';
   return ok(undefined);
 };
+
+/** `member.share-sealed`'s board part (§4.4): the member's verifying share, or the dealer whose share they could not take. */
+function applyBoardSealing(state: KeyCeremonyState, e: TranscriptEntry, m: MemberState, p: KeyPayloadOf['member.share-sealed']['board']): Result<void> {
+  const group = state.board?.group ?? undefined;
+  if (group === undefined) return p === undefined ? ok(undefined) : refuse(e, "cette cérémonie n'a pas de clé du bureau.", 'this ceremony has no board key.');
+  if (p === undefined) return refuse(e, 'la part de la clé du bureau manque.', "the board key's share is missing.");
+  if ('verifyingShare' in p) {
+    if (p.verifyingShare !== toHex(group.verifyingShares[m.index - 1]!))
+      return refuse(e, 'part de vérification de la clé du bureau différente du résultat.', "the board key's verifying share differs from the result.");
+    m.boardVerifyingShare = p.verifyingShare;
+    return ok(undefined);
+  }
+  if (p.dealer === m.index || !(boardMembers(state) ?? []).includes(p.dealer))
+    return refuse(e, `le membre ${p.dealer} n'a pas donné de part à ce membre.`, `member ${p.dealer} dealt no share to this member.`);
+  if (p.code !== BOARD_SHARE_REFUSED) return refuse(e, `une part refusée porte le code ${BOARD_SHARE_REFUSED}.`, `a refused share has the code ${BOARD_SHARE_REFUSED}.`);
+  state.board!.refusal ??= { member: m.index, dealer: p.dealer, code: p.code, message: p.message };
+  return ok(undefined);
+}
+
+/** The members taking part in the board key (those whose election contribution is valid), once round 1 is over. */
+export function boardMembers(state: KeyCeremonyState): number[] | undefined {
+  return state.board === undefined || state.valid === undefined ? undefined : [...state.valid];
+}
+
+/** What a member's step or the reader needs of the board key (§4.4). */
+export function boardInput(state: KeyCeremonyState): BoardStepInput {
+  return { fingerprint: fromHex(state.fingerprint), t: state.t, n: state.n, members: validContributors(state), board: state.board!, encryptionKeys: encryptionKeys(state) };
+}
+
+/** The board key once made: its public data recorded by the result, and no member said they could not take their share. */
+export function boardKeyOf(state: Readonly<KeyCeremonyState>): GroupPublic | undefined {
+  return state.board?.refusal === undefined ? (state.board?.group ?? undefined) : undefined;
+}
 
 function qualifiedMember(state: KeyCeremonyState, e: TranscriptEntry, payloadMember: number): Result<MemberState> {
   const j = memberOfActor(e.actor);
@@ -252,6 +327,8 @@ const applySealed: Step<typeof ENTRY.sealed> = (state, e, p) => {
   if (!m.ok) return m;
   if (m.value.sealed) return refuse(e, `le fragment du membre ${p.member} est déjà scellé.`, `member ${p.member}'s share is already sealed.`);
   if (p.verificationKey !== m.value.verificationKey) return refuse(e, 'clé de vérification différente du résultat.', 'verification key differs from the result.');
+  const board = applyBoardSealing(state, e, m.value, p.board);
+  if (!board.ok) return board;
   m.value.sealed = true;
   return ok(undefined);
 };
@@ -264,6 +341,8 @@ const applyConfirmed: Step<typeof ENTRY.confirmed> = (state, e, p) => {
   if (p.verificationKey !== m.value.verificationKey || p.publicKey !== state.publicKey) {
     return refuse(e, 'les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
   }
+  const boardKey = confirmedBoardKey(state, m.value);
+  if (p.boardKey !== boardKey) return refuse(e, 'la clé du bureau confirmée diffère du résultat.', 'the confirmed board key differs from the result.');
   m.value.confirmed = true;
   return ok(undefined);
 };
@@ -347,6 +426,7 @@ export function foldKeyCeremony(def: ElectionDefinition, fingerprint: Uint8Array
 }
 
 export function openedPayload(def: ElectionDefinition, fingerprint: Uint8Array): OpenedPayload {
+  const board = boardKeyPossible(def.board.threshold, def.board.members.length) ? { boardKey: BOARD_KEY_SUITE } : {};
   return {
     ceremony: 'key',
     election: def.id,
@@ -354,6 +434,7 @@ export function openedPayload(def: ElectionDefinition, fingerprint: Uint8Array):
     fingerprint: toHex(fingerprint),
     threshold: def.board.threshold,
     members: def.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
+    ...board,
   };
 }
 
@@ -368,11 +449,20 @@ export function closingOf(entries: readonly TranscriptEntry[], head: string): { 
 }
 
 export function closedPayload(state: KeyCeremonyState): ClosedPayload {
-  return {
+  const payload = {
     publicKey: state.publicKey!,
     qualified: state.members.filter((m) => m.qualified).map((m) => m.index),
     verificationKeys: state.members.map((m) => m.verificationKey!),
   };
+  if (state.board === undefined) return payload;
+  const key = boardKeyOf(state);
+  return { ...payload, boardKey: key === undefined ? null : groupToJson(key) };
+}
+
+/** The board key a member confirms (§4.4): when it is made and their token holds their share of it. */
+export function confirmedBoardKey(state: Readonly<KeyCeremonyState>, m: Readonly<MemberState>): string | undefined {
+  const key = boardKeyOf(state);
+  return key !== undefined && m.boardVerifyingShare !== undefined ? toHex(key.groupKey) : undefined;
 }
 
 /** The member's step each phase asks for (the others ask nothing of members). */

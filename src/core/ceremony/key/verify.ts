@@ -14,7 +14,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { verifyTranscriptText } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from './actors.js';
 import { FILES, type PublicKeyFile } from './ceremony.js';
-import { closedPayload, closingOf, foldKeyCeremony, type KeyCeremonyState } from './state.js';
+import { boardKeyOf, closedPayload, closingOf, foldKeyCeremony, type KeyCeremonyState } from './state.js';
 
 interface VerifiedKeyCeremony {
   readonly state: KeyCeremonyState;
@@ -35,6 +35,7 @@ export function verifyKeyCeremonyTranscript(def: ElectionDefinition, fingerprint
 /** The closed ceremony's public key file, as the transcript says it must be. */
 export function expectedPublicKeyFile(def: ElectionDefinition, fingerprint: Uint8Array, verified: VerifiedKeyCeremony): PublicKeyFile {
   const closed = closedPayload(verified.state);
+  const board = boardKeyOf(verified.state);
   return {
     format: 'sceau/public-key/v1',
     election: def.id,
@@ -43,6 +44,7 @@ export function expectedPublicKeyFile(def: ElectionDefinition, fingerprint: Uint
     threshold: def.board.threshold,
     qualified: closed.qualified,
     verificationKeys: closed.verificationKeys,
+    ...(board === undefined ? {} : { boardKey: toHex(board.groupKey) }),
     transcriptHead: verified.closedHead ?? verified.head,
   };
 }

@@ -68,7 +68,7 @@ export interface DkgResultJson {
 
 // ---------------------------------------------------------------- encoders
 
-function proofToJson(p: SchnorrProof): ProofJson {
+export function proofToJson(p: SchnorrProof): ProofJson {
   return { c: scalarToHex(p.c), s: scalarToHex(p.s) };
 }
 
@@ -85,11 +85,11 @@ export function complaintToJson(c: Complaint): ComplaintJson {
   return { complainant: c.complainant, accused: c.accused, dh: pointToHex(c.dh), proof: proofToJson(c.proof) };
 }
 
-function failureToJson(f: Failure): FailureJson {
+export function failureToJson(f: Failure): FailureJson {
   return f.where === undefined ? { code: f.code, message: { fr: f.message.fr, en: f.message.en } } : { code: f.code, message: { fr: f.message.fr, en: f.message.en }, where: f.where };
 }
 
-function verdictToJson(v: ComplaintVerdict): ComplaintVerdictJson {
+export function verdictToJson(v: ComplaintVerdict): ComplaintVerdictJson {
   return {
     complainant: v.complainant,
     ...(v.accused === undefined ? {} : { accused: v.accused }),
@@ -117,7 +117,7 @@ export function dkgResultToJson(r: DkgResult): DkgResultJson {
 
 // french-spacing: keep. The decoder's messages are part of the DKG result's reasons, fixed byte for byte
 // with ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
-function record(v: unknown, where: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+export function record(v: unknown, where: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw inputError('json.object', 'Objet JSON attendu.', 'Expected a JSON object.', where);
   }
@@ -131,34 +131,34 @@ function record(v: unknown, where: string, required: readonly string[], optional
   return o;
 }
 
-function integer(v: unknown, where: string): number {
+export function integer(v: unknown, where: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw inputError('json.integer', 'Entier positif ou nul attendu.', 'Expected a non-negative integer.', where);
   }
   return v;
 }
 
-function array(v: unknown, where: string, max = MAX_MEMBERS): unknown[] {
+export function array(v: unknown, where: string, max = MAX_MEMBERS): unknown[] {
   if (!Array.isArray(v)) throw inputError('json.array', 'Liste JSON attendue.', 'Expected a JSON array.', where);
   if (v.length > max) throw inputError('json.array-length', `Liste de ${v.length} éléments (au plus ${max}).`, `Array of ${v.length} items (at most ${max}).`, where);
   return v;
 }
 
-function text(v: unknown, where: string): string {
+export function text(v: unknown, where: string): string {
   if (typeof v !== 'string') throw inputError('json.string', 'Chaîne attendue.', 'Expected a string.', where);
   return v;
 }
 
 // french-spacing: keep. The decoder's messages are part of the DKG result's reasons, fixed byte for byte
 // with ordinary spaces (dkg.md §7.4): records and key ceremonies written before are compared with them.
-function hexBytes(v: unknown, length: number, where: string): Uint8Array {
+export function hexBytes(v: unknown, length: number, where: string): Uint8Array {
   if (typeof v !== 'string' || v.length !== 2 * length || !/^[0-9a-f]*$/.test(v)) {
     throw inputError('hex.format', `Attendu : ${2 * length} chiffres hexadécimaux minuscules.`, `Expected ${2 * length} lower-case hexadecimal digits.`, where);
   }
   return fromHex(v);
 }
 
-function proofFromJson(v: unknown, where: string): SchnorrProof {
+export function proofFromJson(v: unknown, where: string): SchnorrProof {
   const o = record(v, where, ['c', 's']);
   return { c: scalarFromHex(o.c as string, `${where}.c`), s: scalarFromHex(o.s as string, `${where}.s`) };
 }
@@ -200,13 +200,13 @@ export function complaintFromJson(v: unknown, where = 'complaint'): Complaint {
 
 const VERDICTS: readonly Verdict[] = ['upheld', 'dismissed', 'rejected', 'moot'];
 
-function failureFromJson(v: unknown, where: string): Failure {
+export function failureFromJson(v: unknown, where: string): Failure {
   const o = record(v, where, ['code', 'message'], ['where']);
   const base = { code: text(o.code, `${where}.code`), message: bilingual(o.message, `${where}.message`) };
   return o.where === undefined ? base : { ...base, where: text(o.where, `${where}.where`) };
 }
 
-function verdictFromJson(v: unknown, where: string): ComplaintVerdict {
+export function verdictFromJson(v: unknown, where: string): ComplaintVerdict {
   const o = record(v, where, ['complainant', 'verdict', 'code', 'message'], ['accused', 'share']);
   const verdict = o.verdict as Verdict;
   if (!VERDICTS.includes(verdict)) throw inputError('dkg.json.verdict', 'Verdict inconnu.', 'Unknown verdict.', `${where}.verdict`);

@@ -16,7 +16,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { DOMAIN } from '../domain.js';
+import { DOMAIN, type DomainTag } from '../domain.js';
 import { encode } from '../encoding.js';
 import { statementDigest, type Fingerprint } from '../fiat-shamir.js';
 import { G, L, bytesToNumberLE, scalarToBytes, type Point } from '../group.js';
@@ -31,8 +31,24 @@ export function commitmentsDigest(fingerprint: Fingerprint, dealer: number, comm
   return statementDigest(DOMAIN.dkgCommitments, fingerprint, (e) => e.integer(dealer).points(commitments));
 }
 
+/**
+ * The two tags a box is made under: the DKG's by default; the redistribution ceremony
+ * (docs/redistribution.md §4) seals its boxes under tags of its own, so that a box of one protocol never
+ * opens as a box of the other.
+ */
+export interface BoxTags {
+  /** HKDF salt. */
+  readonly key: DomainTag;
+  /** First item of the AEAD's associated data. */
+  readonly aad: DomainTag;
+}
+
+export const DKG_BOX_TAGS: BoxTags = { key: DOMAIN.dkgShareKey, aad: DOMAIN.dkgShareAad };
+
 /** Everything a box is bound to besides its Diffie–Hellman value. */
 export interface BoxContext {
+  /** The DKG's tags when absent. */
+  readonly tags?: BoxTags;
   readonly fingerprint: Fingerprint;
   readonly dealer: number;
   readonly recipient: number;
@@ -45,8 +61,8 @@ export interface BoxContext {
 }
 
 /** HKDF salt: string(tag_key). */
-export function boxSalt(): Uint8Array {
-  return encode((e) => e.string(DOMAIN.dkgShareKey));
+export function boxSalt(tags: BoxTags = DKG_BOX_TAGS): Uint8Array {
+  return encode((e) => e.string(tags.key));
 }
 
 /** HKDF info: bytes(fp) || integer(i) || integer(j) || point(K) || point(E_j). */
@@ -56,12 +72,19 @@ export function boxInfo(ctx: BoxContext): Uint8Array {
 
 /** AEAD associated data: string(tag_aad) || bytes(fp) || integer(i) || integer(j) || bytes(D_i). */
 export function boxAad(ctx: BoxContext): Uint8Array {
-  return encode((e) => e.string(DOMAIN.dkgShareAad).bytes(ctx.fingerprint).integer(ctx.dealer).integer(ctx.recipient).bytes(ctx.commitmentsDigest));
+  return encode((e) =>
+    e
+      .string((ctx.tags ?? DKG_BOX_TAGS).aad)
+      .bytes(ctx.fingerprint)
+      .integer(ctx.dealer)
+      .integer(ctx.recipient)
+      .bytes(ctx.commitmentsDigest),
+  );
 }
 
 /** Hazardous: returns the symmetric key of one box (S is its Diffie–Hellman value). */
 export function boxKey(ctx: BoxContext, dh: Point): Uint8Array {
-  return hkdf(sha256, dh.toBytes(), boxSalt(), boxInfo(ctx), 32);
+  return hkdf(sha256, dh.toBytes(), boxSalt(ctx.tags), boxInfo(ctx), 32);
 }
 
 /**

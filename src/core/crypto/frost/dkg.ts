@@ -106,6 +106,30 @@ export function groupFromRound1(params: FrostParams, round1: readonly Round1Pack
 }
 
 /**
+ * One round-1 package on arrival, before the round is complete (a ceremony records it only if it passes):
+ * its t commitments and its proof of knowledge, as noble checks them in round 2. Refused: `frost.dkg.count`
+ * (not t commitments), `frost.dkg.proof` (naming its member).
+ */
+export function checkRound1Package(params: FrostParams, pkg: Round1Package): Result<void> {
+  assertParams(params);
+  if (!participants(params).includes(pkg.member))
+    return fail(
+      'frost.dkg.count',
+      `Paquet du tour 1 d'un membre qui ne prend pas part à la clé\u00a0: ${pkg.member}.`,
+      `Round-1 package from a member not taking part in the key: ${pkg.member}.`,
+      memberName(pkg.member).where,
+    );
+  if (pkg.commitments.length !== params.t)
+    return fail(
+      'frost.dkg.count',
+      `Le paquet de ${memberName(pkg.member).fr} a ${pkg.commitments.length} engagements au lieu de ${params.t}.`,
+      `The package of ${memberName(pkg.member).en} has ${pkg.commitments.length} commitments instead of ${params.t}.`,
+      memberName(pkg.member).where,
+    );
+  return refusedAlone(params, pkg) ? refusedRound1(params, [pkg]) : ok(undefined);
+}
+
+/**
  * Hazardous: computes the shares of the member's polynomial for every other member, after noble has
  * checked every other member's proof of knowledge. `round1` is the whole round (n packages, the member's
  * own included, which must be the one it made).
@@ -238,19 +262,8 @@ function nobleRound1(p: Round1Package): TArg<DKG_Round1> {
  * key runs round 2 against one package and t − 2 probe packages, so each refusal is that package's own.
  */
 function refusedRound1(params: FrostParams, others: readonly Round1Package[]): Result<never> {
-  const signers = { min: params.t, max: params.t };
-  const fillers = Array.from({ length: params.t - 2 }, (_, k) => FROST.DKG.round1(identifierOf(MAX_MEMBERS + 2 + k), signers).public);
-  const refused = others.filter((p) => {
-    const probe = FROST.DKG.round1(identifierOf(MAX_MEMBERS + 1), signers);
-    try {
-      FROST.DKG.round2(probe.secret, [nobleRound1(p), ...fillers]);
-      return false;
-    } catch {
-      return true;
-    } finally {
-      FROST.DKG.clean(probe.secret);
-    }
-  });
+  const fillers = probeFillers(params.t);
+  const refused = others.filter((p) => refusedAlone(params, p, fillers));
   // noble refused the round as a whole, so at least one package fails alone; anything else is a bug.
   if (refused.length === 0) throw new BugError('FROST DKG: round 2 refused, yet every package passes alone');
   const names = refused.map((p) => p.member).join(', ');
@@ -261,6 +274,34 @@ function refusedRound1(params: FrostParams, others: readonly Round1Package[]): R
     `Round-1 ${agree(k, 'en', 'package', 'packages')} refused (invalid proof of knowledge or commitment): ${agree(k, 'en', 'member', 'members')} ${names}.`,
     memberName(refused[0]!.member).where,
   );
+}
+
+/** Public packages of probe members (identifiers above MAX_MEMBERS), made once per threshold: nothing secret is kept. */
+const FILLERS = new Map<number, ReturnType<typeof FROST.DKG.round1>['public'][]>();
+function probeFillers(t: number): ReturnType<typeof FROST.DKG.round1>['public'][] {
+  let fillers = FILLERS.get(t);
+  if (fillers === undefined) {
+    fillers = Array.from({ length: t - 2 }, (_, k) => {
+      const r = FROST.DKG.round1(identifierOf(MAX_MEMBERS + 2 + k), { min: t, max: t });
+      FROST.DKG.clean(r.secret);
+      return r.public;
+    });
+    FILLERS.set(t, fillers);
+  }
+  return fillers;
+}
+
+/** Whether noble refuses this package alone (with t − 2 probe packages beside it). */
+function refusedAlone(params: FrostParams, p: Round1Package, fillers = probeFillers(params.t)): boolean {
+  const probe = FROST.DKG.round1(identifierOf(MAX_MEMBERS + 1), { min: params.t, max: params.t });
+  try {
+    FROST.DKG.round2(probe.secret, [nobleRound1(p), ...fillers]);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    FROST.DKG.clean(probe.secret);
+  }
 }
 
 /** One share from each other member, addressed to this member, each matching its sender's commitments (RFC 9591 App. C.2 vss_verify, noble's validateSecret). */

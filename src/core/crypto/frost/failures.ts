@@ -7,6 +7,7 @@
 import { failureMakers } from '../../common/result.js';
 
 export const FROST_FAILURES = failureMakers([
+  'frost.dkg.box',
   'frost.dkg.count',
   'frost.dkg.proof',
   'frost.dkg.recipient',

@@ -3,7 +3,7 @@
  * @noble/curves, composed, not reimplemented. Its key is made by noble's DKG; any t of the n members
  * sign; no one holds the key.
  *
- *   key     dkgRound1 → dkgRound2 → dkgFinish                     (dkg.ts)
+ *   key     dkgRound1 → dkgRound2 → dkgFinish                     (dkg.ts); shares in boxes (boxes.ts)
  *   sign    commit → signShare → verifyShare (each, on arrival) → aggregate   (sign.ts)
  *   check   verifyBoardSignature(groupKey, boardMessage(purpose, fp, items), signature)
  *   wire    *ToJson / *FromJson (json.ts): strict, refusals as values; secrets only as sealed bytes (sealed.ts)
@@ -23,9 +23,10 @@ export {
   type SigningNonces,
   type SigningShare,
 } from './suite.js';
-export { dkgRound1, dkgRound1FromSeed, dkgRound2, dkgFinish, dkgForget, groupFromRound1, type DkgState, type DkgOutcome } from './dkg.js';
+export { checkRound1Package, dkgRound1, dkgRound1FromSeed, dkgRound2, dkgFinish, dkgForget, groupFromRound1, type DkgState, type DkgOutcome } from './dkg.js';
 export { commit, signShare, verifyShare, aggregate, verifyBoardSignature } from './sign.js';
 export { boardMessage, type BoardPurpose } from './framing.js';
+export { sealBoardShares, checkBoardBoxes, openBoardShare, boardCommitmentsDigest, boardSeed, type BoardShareBox, type BoardBoxBinding } from './boxes.js';
 export { signingShareToSealed, signingShareFromSealed, noncesToSealed, noncesFromSealed } from './sealed.js';
 export {
   round1ToJson,
@@ -40,6 +41,9 @@ export {
   signatureShareFromJson,
   signatureToHex,
   signatureFromHex,
+  boardBoxToJson,
+  boardBoxFromJson,
+  type BoardShareBoxJson,
   type Round1PackageJson,
   type Round2ShareJson,
   type GroupPublicJson,

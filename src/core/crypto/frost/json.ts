@@ -9,7 +9,9 @@
 import { fromHex, toHex, equalBytes } from '../../common/bytes.js';
 import { catchInput, type Result } from '../../common/result.js';
 import { evaluateCommitments } from '../dkg/polynomial.js';
-import { pointFromBytes, pointFromHex, scalarFromBytes, scalarFromHex, type Point } from '../group.js';
+import { pointFromBytes, pointFromHex, scalarFromBytes, scalarFromHex, scalarToHex, type Point } from '../group.js';
+import { SHARE_BOX_BYTES } from '../dkg/share-box.js';
+import type { BoardShareBox } from './boxes.js';
 import { inputError } from './failures.js';
 import { isMember, type FrostParams, type GroupPublic, type NonceCommitment, type Round1Package, type Round2Share, type SignatureShare } from './suite.js';
 
@@ -38,6 +40,14 @@ export interface NonceCommitmentJson {
   readonly member: number;
   readonly hiding: string;
   readonly binding: string;
+}
+
+/** A round-2 share sealed in a box (./boxes.ts): public. The proof is the Schnorr proof `{c, s}` of docs/dkg.md §7.1. */
+export interface BoardShareBoxJson {
+  readonly recipient: number;
+  readonly ephemeral: string;
+  readonly proof: { readonly c: string; readonly s: string };
+  readonly box: string;
 }
 
 export interface SignatureShareJson {
@@ -72,7 +82,28 @@ export function signatureToHex(signature: Uint8Array): string {
   return toHex(signature);
 }
 
+export function boardBoxToJson(x: BoardShareBox): BoardShareBoxJson {
+  return { recipient: x.recipient, ephemeral: x.ephemeral.toHex(), proof: { c: scalarToHex(x.proof.c), s: scalarToHex(x.proof.s) }, box: toHex(x.box) };
+}
+
 // ---------------------------------------------------------------- decoders (untrusted input)
+
+/** A board-key box: the recipient a member, K a canonical non-identity point, the proof's scalars < L, a box of 48 bytes. */
+export function boardBoxFromJson(v: unknown, params: FrostParams, where = 'box'): Result<BoardShareBox> {
+  return catchInput(() => {
+    const o = record(v, where, ['recipient', 'ephemeral', 'proof', 'box']);
+    const proof = record(o.proof, `${where}.proof`, ['c', 's']);
+    if (typeof o.box !== 'string' || !new RegExp(`^[0-9a-f]{${2 * SHARE_BOX_BYTES}}$`).test(o.box)) {
+      throw inputError('hex.format', `Attendu\u00a0: ${2 * SHARE_BOX_BYTES} chiffres hexadécimaux minuscules.`, `Expected ${2 * SHARE_BOX_BYTES} lower-case hexadecimal digits.`, `${where}.box`);
+    }
+    return {
+      recipient: member(o.recipient, params, `${where}.recipient`),
+      ephemeral: point(o.ephemeral, `${where}.ephemeral`),
+      proof: { c: scalarFromHex(proof.c as string, `${where}.proof.c`), s: scalarFromHex(proof.s as string, `${where}.proof.s`) },
+      box: fromHex(o.box),
+    };
+  });
+}
 
 export function round1FromJson(v: unknown, params: FrostParams, where = 'round1'): Result<Round1Package> {
   return catchInput(() => {

@@ -242,6 +242,24 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: KeyCeremonyView
         </section>
       )}
 
+      {view.boardKey && 'key' in view.boardKey && (
+        <section className="panel good" aria-labelledby="board-key-title">
+          <div className="fingerprint-block">
+            <div>
+              <h2 id="board-key-title">{t('key.boardKey.title')}</h2>
+              <p className="muted">{t('key.boardKey.hint', { t: view.t })}</p>
+              <Fingerprint hex={view.boardKey.key} label={t('key.boardKey.title')} />
+            </div>
+            <QrCode value={`sceau:board-key:${view.boardKey.key}`} label={t('key.boardKey.title')} />
+          </div>
+        </section>
+      )}
+      {view.boardKey && 'notMade' in view.boardKey && (
+        <p className="panel warning" role="status">
+          {t('key.boardKey.notMade', { reason: i18n.language === 'en' ? view.boardKey.notMade.en : view.boardKey.notMade.fr })}
+        </p>
+      )}
+
       <section className="panel" aria-labelledby="scripts-title">
         <h2 id="scripts-title">{t('key.scripts.title')}</h2>
         <p className="muted">{t('key.scripts.hint')}</p>

@@ -1,0 +1,202 @@
+/**
+ * The board signing key in the key ceremony (docs/key-ceremony.md §4.4): made by the members' own steps beside
+ * the election key; any t of the members who sealed a share sign as the board, and the signature verifies under
+ * the board key alone; a dealer whose share a member cannot take is named, and the election key closes all the
+ * same; a transcript whose board-key fields are altered or missing is refused by the ceremony's fold.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { boardDealing, boardRound1 } from '../../src/core/ceremony/key/board-key.js';
+import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
+import { ENTRY } from '../../src/core/ceremony/key/entries.js';
+import { boardInput, boardKeyOf, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
+import { fromHex, toHex } from '../../src/core/common/bytes.js';
+import type { Result } from '../../src/core/common/result.js';
+import { DOMAIN } from '../../src/core/crypto/domain.js';
+import {
+  aggregate,
+  boardBoxToJson,
+  boardMessage,
+  commit,
+  round1FromJson,
+  sealBoardShares,
+  signShare,
+  verifyBoardSignature,
+  type GroupPublic,
+  type NonceCommitment,
+  type SigningNonces,
+} from '../../src/core/crypto/frost/index.js';
+import { randomScalar, scalarToBytes } from '../../src/core/crypto/group.js';
+import { entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { FakeTokens } from '../helpers/fake-tokens.js';
+import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
+
+const payloadOf = (e: TranscriptEntry) => e.payload as Record<string, unknown>;
+
+function must<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+  return r.value;
+}
+
+const all = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+async function upTo(c: KeyCeremony, act: 'enrol' | 'contribute' | 'checkShares' | 'seal' | 'confirm', members: number[]) {
+  for (const j of members) must(await c[act](step(j)));
+}
+
+/** The board signs `message` with the signing shares the given members' tokens hold (one sitting, nonces in memory). */
+function boardSignature(tokens: FakeTokens, group: GroupPublic, signers: number[], message: Uint8Array): Result<Uint8Array> {
+  const shares = signers.map((j) => ({ member: j, share: scalarToBytes(tokens.stored.get(`/media/token-${j}`)!.keyShare!.board!.secret) }));
+  const rounds = shares.map((s) => commit(s));
+  const commitments: NonceCommitment[] = rounds.map((r) => r.commitment);
+  const sigShares = [];
+  for (const [k, s] of shares.entries()) {
+    const share = signShare(group, s, rounds[k]!.nonces as SigningNonces, commitments, message);
+    if (!share.ok) return share;
+    sigShares.push(share.value);
+  }
+  return aggregate(group, commitments, message, sigShares);
+}
+
+describe('the board signing key, 3 of 5', () => {
+  it('is made by the members’ steps, published, and any 3 of them sign as the board', async () => {
+    const tokens = new FakeTokens();
+    const folder = tempFolder();
+    const c = must(await KeyCeremony.create(folder, boardDefinition(5, 3), context(tokens)));
+    for (const act of ['enrol', 'contribute', 'checkShares'] as const) await upTo(c, act, all(5));
+    must(await c.publishResult());
+    for (const act of ['seal', 'confirm'] as const) await upTo(c, act, all(5));
+    const file = must(await c.close());
+    const group = boardKeyOf(c.state)!;
+    expect(group).toBeDefined();
+    expect(file.boardKey).toBe(toHex(group.groupKey));
+    expect(JSON.parse(readFileSync(join(folder, FILES.publicKey), 'utf8')).boardKey).toBe(file.boardKey);
+    const closed = c.entries.find((e) => e.type === ENTRY.closed)!.payload as { boardKey: { groupKey: string } };
+    expect(closed.boardKey.groupKey).toBe(file.boardKey);
+    // Each member's token holds s_j with s_j·G its verifying share; the confirmations name the board key.
+    for (const j of all(5)) expect(tokens.stored.get(`/media/token-${j}`)!.keyShare!.board!.verifyingShare).toBe(toHex(group.verifyingShares[j - 1]!));
+    expect(c.entries.filter((e) => e.type === ENTRY.confirmed).map((e) => (e.payload as { boardKey?: string }).boardKey)).toEqual(Array(5).fill(file.boardKey));
+
+    const message = boardMessage(DOMAIN.frostPv, c.fingerprint, (e) => e.string('75-01').integer(3));
+    for (const signers of [
+      [1, 2, 3],
+      [2, 4, 5],
+      [1, 3, 4, 5],
+    ])
+      expect(verifyBoardSignature(group.groupKey, message, must(boardSignature(tokens, group, signers, message))).ok).toBe(true);
+    // Two members are not the board.
+    expect(boardSignature(tokens, group, [1, 2], message)).toMatchObject({ ok: false, error: { code: 'frost.sign.commitments' } });
+    const report = await verifyKeyCeremonyFolder(folder);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('is made without a member closed out at round 1, who holds no share of it', async () => {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(5, 3), context(tokens)));
+    await upTo(c, 'enrol', all(5));
+    await upTo(c, 'contribute', [1, 2, 3, 4]);
+    must(await c.closeRound1('Le membre 5 est absent.'));
+    await upTo(c, 'checkShares', [1, 2, 3, 4]);
+    // Member 4 dealt boxes to 1, 2 and 3 only: member 5 takes no part.
+    const checked = c.entries.filter((e) => e.type === ENTRY.checked).map((e) => (e.payload as { frostShares: { recipient: number }[] }).frostShares.map((x) => x.recipient));
+    expect(checked).toEqual([
+      [2, 3, 4],
+      [1, 3, 4],
+      [1, 2, 4],
+      [1, 2, 3],
+    ]);
+    must(await c.publishResult());
+    await upTo(c, 'seal', [1, 2, 3, 4]);
+    await upTo(c, 'confirm', [1, 2, 3, 4]);
+    must(await c.close());
+    const group = boardKeyOf(c.state)!;
+    expect(tokens.stored.get('/media/token-5')!.keyShare).toBeUndefined();
+    const message = boardMessage(DOMAIN.frostResults, c.fingerprint, (e) => e.string('résultats'));
+    expect(verifyBoardSignature(group.groupKey, message, must(boardSignature(tokens, group, [2, 3, 4], message))).ok).toBe(true);
+  });
+
+  it('a contribution made again publishes the same package: the round is drawn from the token’s key', () => {
+    const fp = new Uint8Array(32).fill(7);
+    const e = randomScalar();
+    expect(boardRound1(fp, 3, 5, 2, e)).toEqual(boardRound1(fp, 3, 5, 2, e));
+    expect(boardRound1(fp, 3, 5, 2, e)).not.toEqual(boardRound1(new Uint8Array(32).fill(8), 3, 5, 2, e));
+    expect(boardRound1(fp, 3, 5, 2, e)).not.toEqual(boardRound1(fp, 3, 5, 2, randomScalar()));
+  });
+});
+
+describe('a dealer whose board-key share a member cannot take', () => {
+  it('is named in that member’s sealing; the board key is not made and the election key closes', async () => {
+    const tokens = new FakeTokens();
+    const folder = tempFolder();
+    const c = must(await KeyCeremony.create(folder, boardDefinition(4, 2), context(tokens)));
+    await upTo(c, 'enrol', all(4));
+    await upTo(c, 'contribute', all(4));
+    await upTo(c, 'checkShares', [1, 3, 4]);
+    // Member 2's software seals member 3 a wrong share of the board key, in a well-formed box with a valid proof:
+    // only member 3 can tell.
+    const honest = c.entries.length;
+    const state = c.state as Parameters<typeof boardInput>[0];
+    const input = boardInput(state);
+    const secret = tokens.stored.get('/media/token-2')!;
+    const dealt = must(boardDealing(input, 2, secret.encryptionSecret));
+    const pkg = must(round1FromJson(payloadOf(c.entries.find((e) => e.type === ENTRY.round1 && e.actor === 'member:2')!)['frost'], { t: 2, n: 4 }));
+    const wrong = sealBoardShares({ fingerprint: c.fingerprint, params: { t: 2, n: 4, members: [1, 2, 3, 4] }, dealer: pkg }, input.encryptionKeys, [
+      { from: 2, to: 3, share: scalarToBytes(randomScalar()) },
+    ]).map(boardBoxToJson)[0]!;
+    const frostShares = dealt.map((x) => (x.recipient === 3 ? wrong : x));
+    // The election part as member 2's step makes it: every share dealt to them is valid.
+    const findings = all(4).map((dealer) => ({ dealer, status: 'valid' }));
+    const forged = makeEntry(c.fingerprint, honest, c.head, 'member:2', ENTRY.checked, { member: 2, findings, complaints: [], frostShares }, secret.identitySecret);
+    writeFileSync(join(folder, FILES.transcript), `${entryLine(forged)}\n`, { flag: 'a' });
+    const resumed = must(await KeyCeremony.open(folder, context(tokens)));
+    must(await resumed.publishResult());
+    await upTo(resumed, 'seal', all(4));
+    const sealing = resumed.entries.filter((e) => e.type === ENTRY.sealed).map((e) => payloadOf(e)['board'] as { dealer?: number; code?: string; verifyingShare?: string });
+    expect(sealing[2]).toMatchObject({ dealer: 2, code: 'frost.dkg.share' });
+    expect(sealing.filter((b) => b.verifyingShare !== undefined)).toHaveLength(3);
+    expect(boardKeyOf(resumed.state)).toBeUndefined();
+    await upTo(resumed, 'confirm', all(4));
+    const file = must(await resumed.close());
+    expect(file.boardKey).toBeUndefined();
+    expect((resumed.entries.find((e) => e.type === ENTRY.closed)!.payload as { boardKey: unknown }).boardKey).toBeNull();
+    expect(resumed.entries.filter((e) => e.type === ENTRY.confirmed).every((e) => !('boardKey' in payloadOf(e)))).toBe(true);
+    expect((await verifyKeyCeremonyFolder(folder)).failures).toEqual([]);
+  });
+});
+
+describe('the fold refuses a transcript whose board-key fields are wrong', () => {
+  async function roundOne(): Promise<{ c: KeyCeremony; tokens: FakeTokens; entries: TranscriptEntry[] }> {
+    const tokens = new FakeTokens();
+    const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(3, 2), context(tokens)));
+    await upTo(c, 'enrol', all(3));
+    return { c, tokens, entries: [...c.entries] };
+  }
+
+  /** The fold replays entries (the chain is the transcript reader's): the entry is appended as is. */
+  function refusedWith(c: KeyCeremony, entries: TranscriptEntry[], payload: Record<string, unknown>, actor: string, type: string, secret: Uint8Array): string {
+    const e = makeEntry(c.fingerprint, entries.length, '00'.repeat(32), actor, type, payload, secret);
+    const folded = foldKeyCeremony(c.definition, c.fingerprint, [...entries, e]);
+    expect(folded.ok).toBe(false);
+    return folded.ok ? '' : folded.error.message.en;
+  }
+
+  it('a contribution without its package, with another member’s, or with a package whose proof fails', async () => {
+    const { c, tokens } = await roundOne();
+    must(await c.contribute(step(1)));
+    const mine = c.entries.at(-1)!;
+    const entries = c.entries.slice(0, -1);
+    const secret = tokens.stored.get('/media/token-2')!;
+    const base = { member: 2, message: (mine.payload as { message: unknown }).message };
+    const own = boardRound1(c.fingerprint, 2, 3, 2, secret.encryptionSecret);
+    const withEntries = [...entries, mine];
+    expect(refusedWith(c, withEntries, base, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board key's package is missing/);
+    expect(refusedWith(c, withEntries, { ...base, frost: (mine.payload as { frost: unknown }).frost }, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board-key package refused/);
+    const badProof = { ...own, proof: own.proof.slice(0, 64) + toHex(scalarToBytes(5n)) };
+    expect(refusedWith(c, withEntries, { ...base, frost: badProof }, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board-key package refused/);
+    const short = { ...own, commitments: own.commitments.slice(0, 1) };
+    expect(refusedWith(c, withEntries, { ...base, frost: short }, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board-key package refused/);
+    expect(fromHex(own.proof)).toHaveLength(64);
+  });
+});
