@@ -20,6 +20,7 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { DEFINITION_FORMAT, definitionFingerprint, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js';
 import type { TokenPolicy } from '../../src/core/token/kdf.js';
+import type { DeviceChoice, MemberDevices } from '../../src/core/token/devices.js';
 import { context } from './key-ceremony.js';
 
 export const MEMBER_NAMES = ['Claire Dupont', 'Marc Leroy', 'Inès Benali', 'Paul Martin', 'Léa Moreau', 'Hugo Petit', 'Nina Roux'];
@@ -66,6 +67,8 @@ export interface ClosedKeyCeremonyOptions {
   readonly t?: number;
   readonly policy: TokenPolicy;
   readonly electionId?: string;
+  /** Members enrolled on a device (docs/token.md §3.2) instead of a passphrase: their device, and its PIN. */
+  readonly devices?: { readonly of: MemberDevices; readonly members: Readonly<Record<number, DeviceChoice>>; readonly pin: string };
 }
 
 export interface ClosedKeyCeremonyFixture {
@@ -105,9 +108,16 @@ export async function closedKeyCeremony(o: ClosedKeyCeremonyOptions): Promise<Cl
   platform.secretKey.fill(0);
 
   const folder = join(o.root, 'ceremonie');
-  const c = must(await KeyCeremony.create(folder, definition, context(driveTokens({ policy: o.policy }))), 'create');
+  const c = must(await KeyCeremony.create(folder, definition, context(driveTokens({ policy: o.policy }, o.devices?.of))), 'create');
   const all = drives.map((_, i) => i + 1);
-  const step = (j: number): MemberStep => ({ member: j, token: { drive: drives[j - 1]!, label: `JETON${j}`, size: 1_000_000_000 }, passphrase: fixturePassphrase(j) });
+  const device = (j: number) => o.devices?.members[j];
+  const secret = (j: number) => (device(j) === undefined ? fixturePassphrase(j) : o.devices!.pin);
+  const step = (j: number): MemberStep => ({
+    member: j,
+    token: { drive: drives[j - 1]!, label: `JETON${j}`, size: 1_000_000_000 },
+    passphrase: secret(j),
+    ...(device(j) === undefined ? {} : { device: device(j)! }),
+  });
   for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of all) must(await c[act](step(j)), `${act} ${j}`);
   must(await c.publishResult(), 'result');
   for (const act of ['seal', 'confirm'] as const) for (const j of all) must(await c[act](step(j)), `${act} ${j}`);
@@ -116,7 +126,7 @@ export async function closedKeyCeremony(o: ClosedKeyCeremonyOptions): Promise<Cl
     root: o.root,
     folder,
     drives,
-    passphrase: fixturePassphrase,
+    passphrase: secret,
     definition,
     fingerprint: toHex(definitionFingerprint(definition)),
     platformKeyPath,

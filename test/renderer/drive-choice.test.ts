@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DriveView } from '../../src/core/service/api.js';
-import { driveWarnings, ofElection, otherElectionTokens, preferredDrive, tokenHolders, type ElectionRef } from '../../src/renderer/screens/drive-choice.js';
+import { driveWarnings, ofElection, otherElectionTokens, preferredDrive, tokenDevice, tokenHolders, type ElectionRef } from '../../src/renderer/screens/drive-choice.js';
 
 const THIS: ElectionRef = { id: 'cfe-2026', fingerprint: 'a'.repeat(64) };
 /** Another election: last year's (another id and fingerprint) or a rehearsal's (the same id, another fingerprint). */
@@ -142,5 +142,27 @@ describe('driveWarnings', () => {
   it('warns an export of any token on its drive, and of none on an empty one', () => {
     expect(driveWarnings(drive('/a', [{ ...LAST_YEAR, member: 2 }]), { avoidTokens: true })).toEqual([{ kind: 'holds-token', members: [2] }]);
     expect(driveWarnings(drive('/vide'), { avoidTokens: true })).toEqual([]);
+  });
+});
+
+describe('tokenDevice', () => {
+  const card = { label: 'Carte Dupont', serial: '8f0c5a2e41d7b390' };
+  it('names the card protecting this member’s token of this election: the form then asks its PIN', () => {
+    const d = drive('/media/a', [
+      { ...OURS, member: 2, device: card },
+      { ...OURS, member: 3 },
+    ]);
+    expect(tokenDevice(d, 2, THIS)).toEqual(card);
+  });
+  it('names none for a passphrase token, another member’s card, another election’s card, or no drive', () => {
+    const d = drive('/media/a', [
+      { ...OURS, member: 3 },
+      { ...OURS, member: 4, device: card },
+      { ...REHEARSAL, member: 1, device: card },
+    ]);
+    expect(tokenDevice(d, 3, THIS)).toBeUndefined();
+    expect(tokenDevice(d, 2, THIS)).toBeUndefined();
+    expect(tokenDevice(d, 1, THIS)).toBeUndefined();
+    expect(tokenDevice(undefined, 4, THIS)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { runDemo, type ElectionSize } from '../../core/simulation/demo.js';
 import { WorkerPool } from '../../core/workers/pool.js';
 import { defineCommand } from '../command-line.js';
 import { SIZE_OPTIONS, sizeOrUsage, stderrProgress } from './election-options.js';
+import { DEMO_PIN } from '../../core/simulation/demo-devices.js';
 
 export const DEMO = defineCommand(
   {
@@ -21,18 +22,48 @@ export const DEMO = defineCommand(
         fr: "chaque membre sur son propre poste (simulé)\u00a0: le poste de la présidence n'ouvre aucun jeton, le dernier mélange se fait sur le poste d'un membre, paquets et réponses sur clés (PRIVATE/sticks)",
         en: "every member on a station of their own (simulated): the workstation opens no token, the last shuffle runs on a member's station, packets and answers on sticks (PRIVATE/sticks)",
       },
+      'device-members': {
+        type: 'string',
+        fr: 'ces membres (par exemple 1,3) ont leur jeton sur une carte SoftHSM2 créée pour la démonstration (PRIVATE/softhsm, PIN 123456), ouverte par le module PKCS#11 de SCEAU_PKCS11_MODULE\u00a0; pas avec --stations',
+        en: 'these members (e.g. 1,3) hold their token on a SoftHSM2 device made for the demo (PRIVATE/softhsm, PIN 123456), opened through the PKCS#11 module of SCEAU_PKCS11_MODULE; not with --stations',
+      },
       json: { type: 'boolean', fr: 'résultats en JSON', en: 'results as JSON' },
     },
-    examples: ['sceau demo --out /tmp/essai --voters 200 --constituencies 2', 'sceau demo --out /tmp/essai-postes --members 4 --threshold 2 --stations'],
+    examples: [
+      'sceau demo --out /tmp/essai --voters 200 --constituencies 2',
+      'sceau demo --out /tmp/essai-postes --members 4 --threshold 2 --stations',
+      'sceau demo --out /tmp/essai-cartes --device-members 1,3',
+    ],
   },
   async ({ values, usage }) => {
     const parsed = sizeOrUsage(values, usage);
     if (typeof parsed === 'number') return parsed;
-    return runAndPrint(parsed.out, parsed.size, values.private ?? `${parsed.out}-private`, values.stations === true, values.json === true);
+    const onDevices = deviceMembers(values['device-members'], parsed.size.members, values.stations === true);
+    if (typeof onDevices === 'string') return usage(onDevices);
+    const devices = onDevices.length > 0 ? { members: onDevices, modulePath: process.env['SCEAU_PKCS11_MODULE'] } : undefined;
+    return runAndPrint(parsed.out, parsed.size, values.private ?? `${parsed.out}-private`, values.stations === true, values.json === true, devices);
   },
 );
 
-async function runAndPrint(out: string, size: ElectionSize & { workers?: number }, privateDir: string, stations: boolean, json: boolean): Promise<number> {
+/** `--device-members 1,3`: distinct members of the board, one machine only; a sentence of usage otherwise. */
+function deviceMembers(text: string | undefined, n: number, stations: boolean): number[] | string {
+  if (text === undefined) return [];
+  if (stations) return '--device-members ne va pas avec --stations / --device-members does not go with --stations';
+  const list = text.split(',').map((x) => Number(x.trim()));
+  if (list.some((j) => !Number.isInteger(j) || j < 1 || j > n) || new Set(list).size !== list.length) {
+    return `--device-members\u00a0: des numéros de membres distincts de 1 à ${n}, séparés par des virgules / distinct member numbers 1 to ${n}, comma-separated`;
+  }
+  return list;
+}
+
+async function runAndPrint(
+  out: string,
+  size: ElectionSize & { workers?: number },
+  privateDir: string,
+  stations: boolean,
+  json: boolean,
+  devices?: { members: readonly number[]; modulePath: string | undefined },
+): Promise<number> {
   const progress = stderrProgress();
   const pool = new WorkerPool(size.workers);
   // Ctrl-C cancels between steps: every file already written is whole (atomic writes).
@@ -45,7 +76,7 @@ async function runAndPrint(out: string, size: ElectionSize & { workers?: number 
       signal: controller.signal,
       onProgress: progress,
       onPhase: (p) => process.stderr.write(`${p.phase}: ${p.seconds.toFixed(2)} s\n`),
-      ...(stations ? { workstation: { memberStations: true } } : {}),
+      ...(stations ? { workstation: { memberStations: true } } : devices ? { workstation: { devices } } : {}),
     });
     if (!r.ok) {
       console.error(`${r.error.message.fr}\n${r.error.message.en}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
@@ -63,6 +94,7 @@ async function runAndPrint(out: string, size: ElectionSize & { workers?: number 
       pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  ${c.candidates[k]!.name}`));
     }
     console.log(`\nQuorum\u00a0: membres / members ${quorum.join(', ')}`);
+    if (devices) console.log(`Membres sur carte SoftHSM2 / members on SoftHSM2 devices: ${devices.members.join(', ')} (PIN ${DEMO_PIN}, ${privateDir}/softhsm)`);
     if (stations) console.log("Postes des membres / members' stations: PRIVATE/sticks (paquets et réponses / packets and answers)");
     console.log(`Empreinte du dossier de preuve / record fingerprint:\n  ${groupedHex(fromHex(recordFingerprint))}`);
     return 0;

@@ -53,7 +53,31 @@ export interface DriveView {
    * The token files it holds (SCEAU/<election>/member-<j>.sceau-token.json), each with the election and
    * member its public part names (`fingerprint` null when the file is not a readable token); absent when none.
    */
-  readonly tokens?: readonly { readonly electionId: string; readonly fingerprint: string | null; readonly member: number }[];
+  readonly tokens?: readonly DriveToken[];
+}
+
+/** A token file on a drive, as its public part names it. */
+export interface DriveToken {
+  readonly electionId: string;
+  readonly fingerprint: string | null;
+  readonly member: number;
+  /** The smart card or security key protecting it (docs/token.md §3.2): its PIN opens it; absent for a passphrase token. */
+  readonly device?: { readonly label: string; readonly serial: string };
+}
+
+/** A smart card or security key plugged in, as the enrolment screen lists it (docs/token.md §3.2). */
+export interface MemberDeviceView {
+  readonly label: string;
+  readonly serial: string;
+  readonly model: string;
+  /** It already holds a Sceau key (made at an earlier enrolment). */
+  readonly hasKey: boolean;
+  /** The device says its PIN is locked, or that one try is left. */
+  readonly pinLocked: boolean;
+  readonly pinFinalTry: boolean;
+  /** The PIN lengths the device accepts. */
+  readonly minPinLength: number;
+  readonly maxPinLength: number;
 }
 
 export interface PassphraseStrength {
@@ -145,8 +169,10 @@ export interface MemberStepArgument {
   readonly member: number;
   readonly drive: string;
   readonly passphrase: string;
-  /** At enrolment, the passphrase typed a second time. */
+  /** At enrolment, the passphrase typed a second time (not asked for a device's PIN). */
   readonly confirmation?: string;
+  /** At enrolment, the member's smart card or security key (docs/token.md §3.2): `passphrase` is then its PIN. */
+  readonly device?: { readonly serial: string; readonly keyId?: string };
 }
 
 export type KeyCeremonyMemberAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
@@ -202,6 +228,8 @@ export interface SceauApi {
   setRehearsalOverride(arg: { override: { reason: string; authorisedBy: string } | null }): Promise<Result<{ active: boolean }>>;
   listDrives(arg: Record<string, never>): Promise<Result<readonly DriveView[]>>;
   passphraseStrength(arg: { passphrase: string }): Promise<Result<PassphraseStrength>>;
+  /** The smart cards and security keys plugged in (the PKCS#11 module opened again); `device.library` when they cannot be used here. */
+  listMemberDevices(arg: Record<string, never>): Promise<Result<{ readonly modulePath: string; readonly devices: readonly MemberDeviceView[] }>>;
   /** Starts a key ceremony in an empty folder from an election definition (the JSON of docs/formats.md §2). */
   keyCeremonyCreate(arg: { folder: string; definition: unknown }): Promise<Result<KeyCeremonyView>>;
   /** Opens (resumes) the key ceremony of a folder. */
@@ -217,7 +245,15 @@ export interface SceauApi {
   /** A member's station: the packet of a drive's folder, verified, and what is due. Writes nothing. */
   stationOpen(arg: { packet: string }): Promise<Result<StationView>>;
   /** A member's station: the member's step with their token; the signed answer is written into the packet. */
-  stationStep(arg: { packet: string; member: number; drive: string; passphrase: string; confirmation?: string; action: StationAction }): Promise<Result<StationView>>;
+  stationStep(arg: {
+    packet: string;
+    member: number;
+    drive: string;
+    passphrase: string;
+    confirmation?: string;
+    device?: { serial: string; keyId?: string };
+    action: StationAction;
+  }): Promise<Result<StationView>>;
   /** A member's station: the step in progress, for its progress bar. */
   stationProgress(arg: Record<string, never>): Promise<Result<StationProgress>>;
   /** The report PDF as it stands, base64-encoded, also written to the folder. */

@@ -4,13 +4,14 @@
  * pick another member's stick, nor their own stick of another election (the same member number, another
  * election: a rehearsal's, last year's), and so that the export drive is not a token's. Only the public
  * part is read, never a passphrase asked nor anything decrypted; an unreadable folder lists nothing, and
- * a file that cannot be read as a token is named by its place alone (its fingerprint then unknown).
+ * a file that cannot be read as a token is named by its place alone (its fingerprint then unknown). A token
+ * protected by a device says which (its kdf object, docs/token.md §3.2), so that the steps ask its PIN.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toHex } from '../common/bytes.js';
 import { IDENTIFIER } from '../election/definition.js';
-import { readToken, TOKEN_FOLDER } from '../token/index.js';
+import { DEVICE_ALGORITHM, readToken, TOKEN_FOLDER } from '../token/index.js';
 
 const TOKEN_NAME = /^member-(\d{1,3})\.sceau-token\.json$/;
 
@@ -21,6 +22,8 @@ export interface TokenName {
   readonly fingerprint: string | null;
   /** The member's index: the token's own, else its file's name. */
   readonly member: number;
+  /** The device protecting the token, as its file names it (docs/token.md §3.2): the steps then ask its PIN. */
+  readonly device?: { readonly label: string; readonly serial: string };
 }
 
 async function names(folder: string): Promise<string[]> {
@@ -34,8 +37,9 @@ async function names(folder: string): Promise<string[]> {
 async function tokenName(path: string, folderId: string, nameMember: number): Promise<TokenName> {
   const read = await readToken(path);
   if (!read.ok) return { electionId: folderId, fingerprint: null, member: nameMember };
-  const pub = read.value.token.public;
-  return { electionId: pub.electionId, fingerprint: toHex(pub.fingerprint), member: pub.member.index };
+  const { public: pub, kdf } = read.value.token;
+  const device = kdf.algorithm === DEVICE_ALGORITHM ? { device: { label: kdf.device.label, serial: kdf.device.serial } } : {};
+  return { electionId: pub.electionId, fingerprint: toHex(pub.fingerprint), member: pub.member.index, ...device };
 }
 
 export async function tokenNames(mount: string): Promise<TokenName[]> {

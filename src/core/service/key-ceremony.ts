@@ -271,11 +271,13 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
           return fail('drive.unknown', "Ce support n'est pas (ou plus) branché.", 'This drive is not (or no longer) plugged in.', arg.drive);
         }
         if (!drive.usable) return fail('drive.unusable', drive.reason?.fr ?? 'Support inutilisable.', drive.reason?.en ?? 'Unusable drive.', arg.drive);
-        if (arg.action === 'enrol') {
+        // A device's PIN is the device's to judge (its length, its tries): only a passphrase meets the policy.
+        if (arg.action === 'enrol' && arg.device === undefined) {
           const policy = checkPassphrasePolicy(arg.passphrase, arg.confirmation ?? '');
           if (!policy.ok) return policy;
         }
-        return ACTIONS[arg.action](c, { member: arg.member, token: { drive: drive.mount, label: drive.label, size: drive.size }, passphrase: arg.passphrase });
+        const token = { drive: drive.mount, label: drive.label, size: drive.size };
+        return ACTIONS[arg.action](c, { member: arg.member, token, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) });
       }),
 
     keyCeremonyCloseRound1: ({ folder, reason }) => step(folder, { fr: 'Présidence\u00a0: clôture du premier tour', en: 'President: closing round 1' }, (c) => c.closeRound1(reason)),

@@ -13,6 +13,7 @@ export const API_METHODS = [
   'setRehearsalOverride',
   'listDrives',
   'passphraseStrength',
+  'listMemberDevices',
   'keyCeremonyCreate',
   'keyCeremonyOpen',
   'keyCeremonyMemberStep',

@@ -15,6 +15,7 @@ import { listDrives } from '../drives/probe.js';
 import type { DriveList } from '../drives/types.js';
 import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
 import { tokenNames } from './drive-tokens.js';
+import { memberDevices, type MemberDevices } from '../token/devices.js';
 import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
 import { lookUpReceipt } from '../audit/receipts.js';
@@ -44,6 +45,8 @@ export interface ServiceOptions {
   readonly measure?: (appRoot: string) => Promise<SoftwareMeasurement>;
   readonly drives?: () => Promise<Result<DriveList>>;
   readonly tokens?: TokenPort;
+  /** The members' smart cards and security keys (docs/token.md §3.2); by default through the PKCS#11 module of SCEAU_PKCS11_MODULE or the usual places. */
+  readonly devices?: MemberDevices;
   /** Opens the auditors' projector window (Electron's shell passes it); absent on loopback, where the page opens a tab. */
   readonly openProjector?: () => void;
   /** Verifications in the app; a test may pass its own. */
@@ -132,8 +135,9 @@ export function createService(options: ServiceOptions): SceauApi {
   let lastCeremony: 'key' | 'tally' | null = null;
   // What both ceremonies' services take of this session and workstation.
   const workstation = { session, measure: softwareMeasurement, network: probe, drives: listDriveViews, override: () => override };
-  const keyTokens = options.tokens ?? driveTokens();
-  const tallyTokens = options.tallyTokens ?? tallyDriveTokens();
+  const devices = options.devices ?? memberDevices();
+  const keyTokens = options.tokens ?? driveTokens({}, devices);
+  const tallyTokens = options.tallyTokens ?? tallyDriveTokens({}, devices);
   const keyMethods = keyCeremonyService({ ...workstation, tokens: keyTokens });
   const recent = recorder(options.recent);
   const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, pool: sharedPool });
@@ -172,6 +176,7 @@ export function createService(options: ServiceOptions): SceauApi {
       return ok({ active: override !== undefined });
     },
     listDrives: listDriveViews,
+    listMemberDevices: async () => devices.list(),
     passphraseStrength: async ({ passphrase }) => {
       const estimate = estimatePassphrase(passphrase);
       return ok({ score: estimate.score, acceptable: checkPassphrasePolicy(passphrase, passphrase).ok, hints: estimate.hints });

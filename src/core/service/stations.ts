@@ -130,13 +130,19 @@ export function stationService(deps: StationDeps): StationApi {
       return withFolderLock(arg.packet, label, async () => {
         const token = await tokenAt(arg.drive);
         if (!token.ok) return token;
-        if (arg.action === 'enrol') {
+        if (arg.action === 'enrol' && arg.device === undefined) {
           const policy = checkPassphrasePolicy(arg.passphrase, arg.confirmation ?? '');
           if (!policy.ok) return policy;
         }
         running = { label, since: Date.now(), done: null, total: null, first: null, last: null };
         try {
-          const done = await answerOnStation(arg.packet, contexts(), arg.action, { member: arg.member, token: token.value, passphrase: arg.passphrase }, { onProgress: progress });
+          const done = await answerOnStation(
+            arg.packet,
+            contexts(),
+            arg.action,
+            { member: arg.member, token: token.value, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) },
+            { onProgress: progress },
+          );
           return done.ok ? ok(await view(arg.packet, done.value.opened)) : done;
         } finally {
           running = null;

@@ -12,6 +12,8 @@ const folder = string({ maxLength: 4096, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ })
 const text = string({ maxLength: 500 });
 const passphrase = string({ maxLength: 1024 });
 const member = integer(1, 255);
+/** A device chosen at enrolment: its serial (PKCS#11 serialNumber, 16 characters at most) and a key id in hex. */
+const device = optional(object({ serial: string({ maxLength: 64 }), keyId: optional(string({ maxLength: 128, pattern: /^(?:[0-9a-fA-F]{2})+$/ })) }));
 /** A file on a drive, relative to it with "/" separators, as `tallyListUrns` names it: no "..", no absolute path. */
 const driveFile = string({ maxLength: 1024, pattern: /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\\\0:]+$/ });
 /** A constituency's id (definition.ts IDENTIFIER) or the national summary. */
@@ -25,6 +27,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   setRehearsalOverride: object({ override: nullable(object({ reason: text, authorisedBy: text })) }),
   listDrives: empty,
   passphraseStrength: object({ passphrase }),
+  listMemberDevices: empty,
   keyCeremonyCreate: object({ folder, definition: unknownJson }),
   keyCeremonyOpen: object({ folder }),
   keyCeremonyMemberStep: object({
@@ -33,6 +36,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
     drive: folder,
     passphrase,
     confirmation: optional(passphrase),
+    device,
     action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm'] as const),
   }),
   keyCeremonyCloseRound1: object({ folder, reason: text }),
@@ -50,6 +54,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
     drive: folder,
     passphrase,
     confirmation: optional(passphrase),
+    device,
     action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'mix', 'decrypt', 'sign'] as const),
   }),
   stationProgress: empty,

@@ -33,6 +33,7 @@ import { probeNetwork } from '../workstation/network/probe.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { decodePointHex } from '../crypto/elgamal.js';
 import { demoKeyCeremonyTokens, demoTallyTokens } from './demo-ports.js';
+import { keyTokensWithDevices, prepareDemoDevices, tallyTokensWithDevices, type DemoDevices } from './demo-devices.js';
 import { keyCeremonyOnStations, makeStations, NO_TOKENS, tallyOnStations } from './demo-stations.js';
 import { WorkerPool } from '../workers/pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
@@ -64,6 +65,8 @@ interface SimulatedWorkstation {
   readonly version?: string;
   readonly measure?: () => Promise<Result<SoftwareMeasurement>>;
   readonly network?: () => Promise<NetworkStatus>;
+  /** Members whose tokens are on SoftHSM2 devices made for the demo (./demo-devices.ts), not demo tokens; one machine only. */
+  readonly devices?: { readonly members: readonly number[]; readonly modulePath: string | undefined };
 }
 
 export interface Prepared {
@@ -77,6 +80,8 @@ export interface Prepared {
   readonly tokensDir: string;
   /** Hazardous: the members' identity keys, which the demo tokens hold. */
   readonly identities: readonly IdentityKeyPair[];
+  /** The members on devices, when some are (PRIVATE/softhsm). */
+  readonly devices?: DemoDevices;
 }
 
 async function absentOrEmpty(dir: string): Promise<boolean> {
@@ -110,18 +115,32 @@ function workstation(w: SimulatedWorkstation): SessionContext {
   return { session: newWorkstationSession(w.version ?? 'simulation', 'cli'), measure, network: w.network ?? (() => probeNetwork()), override: SIMULATION };
 }
 
+/** A member's secret: none for a demo token; the PIN, and at enrolment the device, for a member on a device. */
+function onDevice(devices: DemoDevices | undefined, j: number): { passphrase: string; device?: { serial: string } } {
+  const device = devices?.choices.get(j);
+  return device === undefined ? { passphrase: '' } : { passphrase: devices!.pin, device };
+}
+
 function memberToken(tokensDir: string, j: number): { drive: string; label: string; size: number } {
   return { drive: join(tokensDir, `member-${j}`), label: `member-${j}`, size: 0 };
 }
 
 /** Hazardous: every member's step of the key ceremony, in turn, with their demo tokens. */
-async function runKeyCeremony(def: ElectionDefinition, folder: string, tokensDir: string, identities: readonly IdentityKeyPair[], w: SimulatedWorkstation): Promise<Result<PublicKeyFile>> {
-  const created = await KeyCeremony.create(folder, def, { ...workstation(w), tokens: demoKeyCeremonyTokens(identities) });
+async function runKeyCeremony(
+  def: ElectionDefinition,
+  folder: string,
+  tokensDir: string,
+  identities: readonly IdentityKeyPair[],
+  w: SimulatedWorkstation,
+  devices: DemoDevices | undefined,
+): Promise<Result<PublicKeyFile>> {
+  const demo = demoKeyCeremonyTokens(identities);
+  const created = await KeyCeremony.create(folder, def, { ...workstation(w), tokens: devices ? keyTokensWithDevices(devices, demo) : demo });
   if (!created.ok) return created;
   const c = created.value;
   const members = def.board.members.map((m) => m.index);
   for (const j of members) await mkdir(memberToken(tokensDir, j).drive, { recursive: true });
-  const step = (j: number) => ({ member: j, token: memberToken(tokensDir, j), passphrase: '' });
+  const step = (j: number) => ({ member: j, token: memberToken(tokensDir, j), ...onDevice(devices, j) });
   const everyone = async (act: (j: number) => Promise<Result<void>>, who: readonly number[]): Promise<Result<void>> => {
     for (const j of who) {
       const r = await act(j);
@@ -155,11 +174,17 @@ export async function prepareElection(
   for (const d of [outDir, privateDir]) if (!(await absentOrEmpty(d))) return refuseFolder(d);
   await mkdir(outDir, { recursive: true });
   await mkdir(privateDir, { recursive: true });
+  let devices: DemoDevices | undefined;
+  if (station.devices !== undefined) {
+    const made = await prepareDemoDevices(station.devices.members, privateDir, station.devices.modulePath);
+    if (!made.ok) return made;
+    devices = made.value;
+  }
   const identities = Array.from({ length: size.members }, () => generateIdentityKey());
   const platform = generateIdentityKey();
   const weights = size.weights ?? Array.from({ length: size.constituencies }, () => 1);
   const perConstituency = Math.ceil((size.voters * Math.max(...weights)) / weights.reduce((a, w) => a + w, 0));
-  const definition = sampleDefinition({
+  const sample = sampleDefinition({
     constituencies: size.constituencies,
     candidates: size.candidates,
     registeredVoters: size.registeredVoters ?? Math.max(1, Math.ceil(perConstituency / 0.4)),
@@ -167,6 +192,12 @@ export async function prepareElection(
     memberKeys: identities.map((k) => k.publicKey),
     platformKey: platform.publicKey,
   });
+  // A member on a device makes their identity key at enrolment, on their real token: the definition does not fix it.
+  const onDevices = station.devices?.members ?? [];
+  const definition: ElectionDefinition = {
+    ...sample,
+    board: { ...sample.board, members: sample.board.members.map(({ identityKey, ...m }) => (onDevices.includes(m.index) || identityKey === undefined ? m : { ...m, identityKey })) },
+  };
   const fingerprint = definitionFingerprint(definition);
   let w = await writeFileAtomic(join(privateDir, SIMULATED.platformKey), `${JSON.stringify({ warning: 'DEMO', secretKey: toHex(platform.secretKey), publicKey: toHex(platform.publicKey) })}\n`);
   if (!w.ok) return w;
@@ -177,7 +208,7 @@ export async function prepareElection(
   const publicKey =
     station.memberStations === true
       ? await keyCeremonyOnStations(definition, keyCeremonyFolder, workstation(station), await stationsOf(definition, privateDir, identities, station, () => new WorkerPool(0)))
-      : await runKeyCeremony(definition, keyCeremonyFolder, tokensDir, identities, station);
+      : await runKeyCeremony(definition, keyCeremonyFolder, tokensDir, identities, station, devices);
   if (!publicKey.ok) return publicKey;
   onProgress?.('key ceremony', 1, 1);
 
@@ -195,7 +226,7 @@ export async function prepareElection(
   });
   w = await writeFileAtomic(join(privateDir, SIMULATED.truth), `${JSON.stringify(truth, null, 1)}\n`);
   if (!w.ok) return w;
-  return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir, identities });
+  return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir, identities, ...(devices ? { devices } : {}) });
 }
 
 /** The members' stations of a simulation: tokens in PRIVATE/tokens/member-j (as in one-machine mode), sticks in PRIVATE/sticks/member-j. */
@@ -252,7 +283,9 @@ export async function runDemo(size: ElectionSize, recordDir: string, privateDir:
 /** Hazardous: the tally ceremony's steps, the members of `quorum` decrypting and signing with their demo tokens. */
 async function runTallyCeremony(p: Prepared, recordDir: string, quorum: readonly number[], pool: WorkerPool, o: DemoOptions): Promise<Result<{ results: Results; recordFingerprint: string }>> {
   const stationsMode = o.workstation?.memberStations === true;
-  const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens: stationsMode ? NO_TOKENS : demoTallyTokens(), pool };
+  const devices = p.devices;
+  const tokens = stationsMode ? NO_TOKENS : devices ? tallyTokensWithDevices(devices, demoTallyTokens()) : demoTallyTokens();
+  const ctx: TallyContext = { ...workstation(o.workstation ?? {}), tokens, pool };
   const created = await TallyCeremony.create({ keyCeremonyFolder: p.keyCeremonyFolder, folder: recordDir, shuffles: o.shuffles ?? 2 }, ctx);
   if (!created.ok) return created;
   const c = created.value;
@@ -264,7 +297,7 @@ async function runTallyCeremony(p: Prepared, recordDir: string, quorum: readonly
     if (r.ok) o.onPhase?.({ phase, ballots, seconds: (performance.now() - start) / 1000 });
     return r;
   };
-  const step = (j: number): TallyMemberStep => ({ member: j, token: memberToken(p.tokensDir, j), passphrase: '' });
+  const step = (j: number): TallyMemberStep => ({ member: j, token: memberToken(p.tokensDir, j), passphrase: onDevice(devices, j).passphrase });
   const members: (() => Promise<Result<unknown>>)[] = stationsMode
     ? [async () => tallyOnStations(c, await stationsOf(p.definition, dirname(p.tokensDir), p.identities, o.workstation ?? {}, () => pool), quorum, quorum[0]!, job, timed)]
     : [

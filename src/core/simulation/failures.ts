@@ -6,6 +6,7 @@
 import { failureMakers } from '../common/result.js';
 
 export const SIMULATION_FAILURES = failureMakers([
+  'demo.device',
   'demo.phase',
   'demo.stuck',
   'file.write',

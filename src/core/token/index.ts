@@ -18,6 +18,7 @@ export {
 } from './format.js';
 export { DEVICE_ALGORITHM, type DeviceRef, type DeviceWrap, type TokenDevice } from './device.js';
 export { openPkcs11, defaultModulePath, DEVICE_KEY_LABEL, type DeviceInfo, type Pkcs11Devices } from './pkcs11.js';
+export { memberDevices, noDevices, optionsFor, type DeviceChoice, type DeviceListing, type MemberDevices } from './devices.js';
 export {
   KDF_ALGORITHM,
   KDF_FLOOR,

@@ -31,6 +31,11 @@ export interface DeviceInfo {
   /** The device says its PIN is locked (too many wrong tries), or that one try is left. */
   readonly pinLocked: boolean;
   readonly pinFinalTry: boolean;
+  /** The device already holds a Sceau key pair (its public half, readable without the PIN). */
+  readonly hasKey: boolean;
+  /** The PIN lengths the device accepts (its token information), for the screen to say what it wants. */
+  readonly minPinLength: number;
+  readonly maxPinLength: number;
 }
 
 /** An opened PKCS#11 module (the card middleware's library, e.g. OpenSC's, or SoftHSM2 in tests). */
@@ -104,19 +109,39 @@ function devicesOf(b: Binding, p11: Module, modulePath: string): Pkcs11Devices {
   };
 }
 
-function infoOf(b: Binding, info: Pkcs11js.TokenInfo): DeviceInfo {
+function infoOf(b: Binding, info: Pkcs11js.TokenInfo, hasKey = false): DeviceInfo {
   return {
     label: trimmed(info.label),
     serial: trimmed(info.serialNumber),
     model: trimmed(info.model),
     pinLocked: (info.flags & b.CKF_USER_PIN_LOCKED) !== 0,
     pinFinalTry: (info.flags & b.CKF_USER_PIN_FINAL_TRY) !== 0,
+    hasKey,
+    minPinLength: info.minPinLen,
+    maxPinLength: info.maxPinLen,
   };
 }
 
 function initialised(b: Binding, p11: Module, slot: Handle): DeviceInfo[] {
   const info = p11.C_GetTokenInfo(slot);
-  return (info.flags & b.CKF_TOKEN_INITIALIZED) === 0 ? [] : [infoOf(b, info)];
+  if ((info.flags & b.CKF_TOKEN_INITIALIZED) === 0) return [];
+  return [infoOf(b, info, holdsKey(b, p11, slot))];
+}
+
+/** Whether the device shows a Sceau public key without its PIN; a device that cannot say is listed as holding none. */
+function holdsKey(b: Binding, p11: Module, slot: Handle): boolean {
+  try {
+    return (
+      inSession(b, p11, slot, null, (s) =>
+        findAll(p11, s, [
+          { type: b.CKA_CLASS, value: b.CKO_PUBLIC_KEY },
+          { type: b.CKA_LABEL, value: DEVICE_KEY_LABEL },
+        ]),
+      ).length > 0
+    );
+  } catch {
+    return false;
+  }
 }
 
 function findSlot(p11: Module, serial: string): Result<Handle> {

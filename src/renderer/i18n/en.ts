@@ -4,6 +4,7 @@ import { stationsEn } from './stations-en.js';
 import { definitionEn } from './definition-en.js';
 import { ceremoniesEn } from './ceremonies-en.js';
 import { screensEn } from './screens-en.js';
+import { devicesEn } from './devices-en.js';
 
 export const en: Messages = {
   app: {
@@ -192,6 +193,7 @@ export const en: Messages = {
   definition: definitionEn,
   ceremonies: ceremoniesEn,
   screens: screensEn,
+  devices: devicesEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',

@@ -4,6 +4,7 @@ import { stationsFr } from './stations-fr.js';
 import { definitionFr } from './definition-fr.js';
 import { ceremoniesFr } from './ceremonies-fr.js';
 import { screensFr } from './screens-fr.js';
+import { devicesFr } from './devices-fr.js';
 
 export const fr = {
   app: {
@@ -196,6 +197,7 @@ export const fr = {
   definition: definitionFr,
   ceremonies: ceremoniesFr,
   screens: screensFr,
+  devices: devicesFr,
   audit: {
     title: 'Audit et vérification',
     intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",

@@ -74,3 +74,12 @@ export function driveWarnings(drive: DriveView, options: { member?: number | und
   if (avoidTokens && all.length > 0) out.push({ kind: 'holds-token', members: all });
   return out;
 }
+
+/**
+ * The device protecting `member`'s token of `election` on the drive (docs/token.md §3.2), as the token's
+ * file names it: the step then asks that device's PIN instead of a passphrase. Undefined for a passphrase
+ * token, or when the drive holds no token of this member.
+ */
+export function tokenDevice(drive: DriveView | undefined, member: number, election?: ElectionRef): { readonly label: string; readonly serial: string } | undefined {
+  return drive?.tokens?.find((x) => x.member === member && ofElection(x, election))?.device;
+}

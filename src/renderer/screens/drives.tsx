@@ -54,6 +54,7 @@ export function DriveSelect({
   member,
   election,
   avoidTokens = false,
+  onListed,
 }: {
   api: SceauApi;
   id: string;
@@ -64,6 +65,8 @@ export function DriveSelect({
   member?: number;
   election?: ElectionRef;
   avoidTokens?: boolean;
+  /** Called with each listing: a form that asks a device's PIN for a device-protected token reads it there. */
+  onListed?: (drives: readonly DriveView[]) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'fr';
@@ -74,6 +77,7 @@ export function DriveSelect({
     const r = await api.listDrives({});
     if (r.ok) {
       setDrives(r.value);
+      onListed?.(r.value);
       setFailure(null);
       if (!r.value.some((d) => d.mount === value && offered(d))) onChange(preferredDrive(r.value, offered, member, avoidTokens, election));
     } else setFailure(r.error);

@@ -235,7 +235,7 @@ export class KeyCeremony {
     const offline = await this.offline(step.member);
     if (!offline.ok) return offline;
     const m = this.#state.members[step.member - 1]!;
-    const created = await this.ctx.tokens.create(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member, name: m.name });
+    const created = await this.ctx.tokens.create(step.token, step.passphrase, { fingerprint: this.fingerprint, election: this.definition.id, member: step.member, name: m.name }, step.device);
     let keys = created.ok ? created.value : undefined;
     if (!created.ok && created.error.code === 'token.exists') {
       // An earlier enrolment wrote this member's token and stopped before its entry (a crash, a pulled

@@ -1,7 +1,9 @@
 /**
  * The ceremony's tokens on real drives (src/core/token, docs/token.md): the member's keystore at
  * `<drive>/SCEAU/<election>/member-<j>.sceau-token.json`, created at enrolment and resealed with the
- * key share. Secrets leave this module only inside the step that asked for them.
+ * key share. Secrets leave this module only inside the step that asked for them. A member may protect
+ * their token with their smart card or security key instead of a passphrase (`devices`, docs/token.md
+ * §3.2): the PIN then comes where the passphrase does.
  */
 import { pointToHex } from '../../crypto/group.js';
 import { ok, type Result } from '../../common/result.js';
@@ -10,13 +12,19 @@ import {
   createMemberSecrets,
   listTokens,
   openToken,
+  noDevices,
+  optionsFor,
   readToken,
   resealWithKeyShare,
   sealToken,
+  sealTokenWithDevice,
   tokenPath,
   tokenPublicFor,
   wipeSecrets,
   writeToken,
+  type DeviceChoice,
+  type MemberDevices,
+  type MemberSecrets,
   type TokenOptions,
   type TokenPublic,
 } from '../../token/index.js';
@@ -28,12 +36,25 @@ function shownShare(share: NonNullable<TokenPublic['keyShare']>): NonNullable<Op
   return share.board === undefined ? shown : { ...shown, board: { verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key) } };
 }
 
-export function driveTokens(options: TokenOptions = {}): TokenPort {
-  const read = (at: TokenLocation, expect: TokenExpectations) => readToken(tokenPath(at.drive, expect.election, expect.member));
+/** Without `devices` (a machine where they cannot be used), only passphrase tokens are made and opened. */
+export function driveTokens(options: TokenOptions = {}, devices?: MemberDevices): TokenPort {
+  const read = async (at: TokenLocation, expect: TokenExpectations) => {
+    const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
+    if (!found.ok) return found;
+    const opening = optionsFor(found.value.token, options, devices);
+    return opening.ok ? ok({ text: found.value.text, opening: opening.value }) : opening;
+  };
   const openExpect = (expect: TokenExpectations) => ({ fingerprint: expect.fingerprint, member: expect.member });
+  /** Hazardous: the token's text, sealed under the passphrase or for the device chosen. */
+  const seal = async (pub: TokenPublic, secrets: MemberSecrets, secret: string, device: DeviceChoice | undefined): Promise<Result<string>> => {
+    if (device === undefined) return sealToken(pub, secrets, secret, options);
+    if (devices === undefined) return noDevices();
+    const enrolled = devices.enrol(device, secret);
+    return enrolled.ok ? sealTokenWithDevice(pub, secrets, enrolled.value, secret, options) : enrolled;
+  };
 
   return {
-    async create(at, passphrase, binding) {
+    async create(at, passphrase, binding, device) {
       // One drive, one member: a drive that already holds another member's token is the same token offered twice.
       const others = (await listTokens(at.drive, binding.election)).filter((t) => !t.ok || t.found.token.public.member.index !== binding.member);
       if (others.length > 0) {
@@ -48,7 +69,7 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
       const secrets = createMemberSecrets();
       try {
         const pub = tokenPublicFor({ id: binding.election, fingerprint: binding.fingerprint }, { index: binding.member, name: binding.name }, secrets);
-        const text = await sealToken(pub, secrets, passphrase, options);
+        const text = await seal(pub, secrets, passphrase, device);
         if (!text.ok) return text;
         const written = await writeToken(at.drive, text.value, { replace: 'never' });
         return written.ok ? ok({ identityKey: pub.identityKey, encryptionKey: pub.encryptionKey }) : written;
@@ -60,7 +81,7 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
     async open(at, passphrase, expect): Promise<Result<OpenedToken>> {
       const found = await read(at, expect);
       if (!found.ok) return found;
-      const opened = await openToken(found.value.text, passphrase, openExpect(expect), options);
+      const opened = await openToken(found.value.text, passphrase, openExpect(expect), found.value.opening);
       if (!opened.ok) return opened;
       const { public: pub, secrets } = opened.value;
       return ok({
@@ -76,7 +97,7 @@ export function driveTokens(options: TokenOptions = {}): TokenPort {
     async sealShare(at, passphrase, expect, share) {
       const found = await read(at, expect);
       if (!found.ok) return found;
-      const text = await resealWithKeyShare(found.value.text, passphrase, openExpect(expect), { member: expect.member, ...share }, options);
+      const text = await resealWithKeyShare(found.value.text, passphrase, openExpect(expect), { member: expect.member, ...share }, found.value.opening);
       if (!text.ok) return text;
       const written = await writeToken(at.drive, text.value, { replace: 'same-identity' });
       return written.ok ? ok(undefined) : written;

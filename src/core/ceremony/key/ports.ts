@@ -9,6 +9,9 @@ import type { Point } from '../../crypto/group.js';
 import type { Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
 import type { SessionContext } from '../workstation.js';
+import type { DeviceChoice } from '../../token/devices.js';
+
+export type { DeviceChoice };
 
 /** Where a member's token is: the drive chosen on screen (a mount point; a folder in tests). */
 export interface TokenLocation {
@@ -47,12 +50,17 @@ export interface TokenExpectations {
   readonly member: number;
 }
 
-/** The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). */
+/**
+ * The members' tokens, as the ceremony needs them (implemented over src/core/token by the service). The
+ * `passphrase` is the device's PIN for a token protected by a device (docs/token.md §3.2): `create` takes
+ * the device chosen, and the other calls find it from the token file itself.
+ */
 export interface TokenPort {
   create(
     at: TokenLocation,
     passphrase: string,
     binding: { fingerprint: Uint8Array; election: string; member: number; name: string },
+    device?: DeviceChoice,
   ): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>>;
   open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<OpenedToken>>;
   sealShare(at: TokenLocation, passphrase: string, expect: TokenExpectations, share: ShareToSeal): Promise<Result<void>>;
@@ -65,7 +73,10 @@ export interface CeremonyContext extends SessionContext {
 export interface MemberStep {
   readonly member: number;
   readonly token: TokenLocation;
+  /** The token's passphrase, or its device's PIN. */
   readonly passphrase: string;
+  /** At enrolment, the member's smart card or security key, which then protects the token instead of a passphrase. */
+  readonly device?: DeviceChoice;
 }
 
 /**

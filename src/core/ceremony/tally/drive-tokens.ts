@@ -1,12 +1,13 @@
 /**
  * The members' tokens on drives, as the tally needs them (src/core/token, docs/token.md): the keystore at
  * `<drive>/SCEAU/<election>/member-<j>.sceau-token.json`, opened with the member's passphrase, must be
- * this election's and this member's and hold a key share. Secrets leave this module only inside the step
- * that asked for them, which wipes them.
+ * this election's and this member's and hold a key share. A token protected by the member's device
+ * (docs/token.md §3.2) names it: it opens with that device and its PIN, given where the passphrase is.
+ * Secrets leave this module only inside the step that asked for them, which wipes them.
  */
 import { pointToHex } from '../../crypto/group.js';
 import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
-import { listTokens, openToken, readToken, tokenPath, wipeSecrets, type TokenOptions } from '../../token/index.js';
+import { listTokens, openToken, optionsFor, readToken, tokenPath, wipeSecrets, type MemberDevices, type TokenOptions } from '../../token/index.js';
 import type { TokenExpectations, TokenLocation } from '../key/ports.js';
 import type { TallyMemberSecrets, TallyTokenPort } from './types.js';
 import { fail } from './failures.js';
@@ -39,12 +40,14 @@ async function missing(at: TokenLocation, expect: TokenExpectations, error: Fail
   );
 }
 
-export function tallyDriveTokens(options: TokenOptions = {}): TallyTokenPort {
+export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDevices): TallyTokenPort {
   return {
     async open(at, passphrase, expect): Promise<Result<TallyMemberSecrets>> {
       const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
       if (!found.ok) return found.error.code === 'token.missing' ? missing(at, expect, found.error) : naming(found.error, expect.member);
-      const opened = await openToken(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, options);
+      const opening = optionsFor(found.value.token, options, devices);
+      if (!opening.ok) return naming(opening.error, expect.member);
+      const opened = await openToken(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, opening.value);
       if (!opened.ok) return naming(opened.error, expect.member);
       const { public: pub, secrets } = opened.value;
       if (pub.keyShare === undefined || secrets.keyShareSecret === undefined) {

@@ -1,15 +1,18 @@
 /**
  * A member's turn at the workstation: they choose their drive, type their passphrase, and the step runs
  * in the privileged process. The passphrase goes there and nowhere else; the field is emptied after each
- * attempt.
+ * attempt. At enrolment the member may protect their token with their smart card or security key instead
+ * (./devices.tsx); for such a token (its file says so in the drive list) the later steps ask its PIN.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
+import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
 import type { Failure } from '../../../core/common/result.js';
 import { PassphraseField } from '../../components.js';
 import { Refusal } from '../NetworkPanel.js';
 import { DriveSelect } from '../drives.js';
+import { tokenDevice } from '../drive-choice.js';
+import { PinField, ProtectionChoice, type Protection } from '../devices.js';
 
 function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
   const { t, i18n } = useTranslation();
@@ -45,6 +48,18 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [protection, setProtection] = useState<Protection>({ kind: 'passphrase' });
+  const [drives, setDrives] = useState<readonly DriveView[]>([]);
+  const enrolling = action === 'enrol';
+  // At enrolment the member chooses; later, the token on the chosen drive says which device protects it.
+  const device = enrolling
+    ? undefined
+    : tokenDevice(
+        drives.find((d) => d.mount === drive),
+        member,
+        view.election,
+      );
+  const onDevice = enrolling ? protection.kind === 'device' : device !== undefined;
 
   useEffect(() => {
     if (!view.expected.includes(member) && view.expected[0] !== undefined) setMember(view.expected[0]);
@@ -54,7 +69,8 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
     setBusy(true);
     setFailure(null);
     setDone(false);
-    const r = await api.keyCeremonyMemberStep({ folder: view.folder, member, drive, passphrase, action, ...(action === 'enrol' ? { confirmation } : {}) });
+    const chosen = enrolling ? (protection.kind === 'device' ? { device: { serial: protection.serial } } : { confirmation }) : {};
+    const r = await api.keyCeremonyMemberStep({ folder: view.folder, member, drive, passphrase, action, ...chosen });
     setBusy(false);
     setPassphrase('');
     setConfirmation('');
@@ -92,16 +108,21 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
           {t('screens.members.legend')}
         </p>
       </div>
-      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} election={view.election} />
-      <PassphraseField id="member-passphrase" label={t('key.action.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} />
-      {action === 'enrol' && (
+      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
+      {enrolling && <ProtectionChoice api={api} idPrefix="member" value={protection} onChange={setProtection} disabled={busy} />}
+      {onDevice ? (
+        <PinField id="member-pin" value={passphrase} onChange={setPassphrase} device={device} />
+      ) : (
+        <PassphraseField id="member-passphrase" label={t('key.action.passphrase')} value={passphrase} onChange={setPassphrase} chosen={enrolling} />
+      )}
+      {enrolling && !onDevice && (
         <>
           <StrengthMeter api={api} passphrase={passphrase} />
           <PassphraseField id="member-confirmation" label={t('key.action.confirmation')} value={confirmation} onChange={setConfirmation} chosen />
         </>
       )}
       <p>
-        <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === ''}>
+        <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || (enrolling && protection.kind === 'device' && protection.serial === '')}>
           {t(`key.action.${action}`)}
         </button>
       </p>

@@ -16,6 +16,8 @@ import { FailureMessage, Fingerprint, PassphraseField } from '../../components.j
 import { FolderChooser } from '../../folder-chooser.js';
 import { transportFailure } from '../../use-result.js';
 import { DriveSelect } from '../drives.js';
+import { tokenDevice } from '../drive-choice.js';
+import { PinField, ProtectionChoice, type Protection } from '../devices.js';
 import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { StepProgress, useLang } from '../tally/common.js';
 import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath } from './logic.js';
@@ -263,6 +265,18 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [protection, setProtection] = useState<Protection>({ kind: 'passphrase' });
+  const [drives, setDrives] = useState<readonly DriveView[]>([]);
+  const enrolling = action === 'enrol';
+  // At enrolment the member chooses; later, the token on the chosen drive says which card protects it.
+  const device = enrolling
+    ? undefined
+    : tokenDevice(
+        drives.find((d) => d.mount === drive),
+        member,
+        view.election,
+      );
+  const onDevice = enrolling ? protection.kind === 'device' : device !== undefined;
   const running = useStationProgress(api, busy);
   const status = useRef<HTMLDivElement>(null);
 
@@ -279,7 +293,8 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
 
   const submit = async () => {
     if (action === undefined) return;
-    const argument = { packet: view.packet, member, drive, passphrase, action, ...(action === 'enrol' ? { confirmation } : {}) };
+    const chosen = enrolling ? (protection.kind === 'device' ? { device: { serial: protection.serial } } : { confirmation }) : {};
+    const argument = { packet: view.packet, member, drive, passphrase, action, ...chosen };
     // The passphrase is not kept on the page once sent: it lives in the pending call only.
     setPassphrase('');
     setConfirmation('');
@@ -329,11 +344,21 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
           </select>
         </div>
       )}
-      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} />
-      <PassphraseField id="station-passphrase" label={t('stations.step.passphrase')} value={passphrase} onChange={setPassphrase} chosen={action === 'enrol'} disabled={busy} />
-      {action === 'enrol' && <PassphraseField id="station-confirmation" label={t('stations.step.confirmation')} value={confirmation} onChange={setConfirmation} chosen disabled={busy} />}
+      <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
+      {enrolling && <ProtectionChoice api={api} idPrefix="station" value={protection} onChange={setProtection} disabled={busy} />}
+      {onDevice ? (
+        <PinField id="station-pin" value={passphrase} onChange={setPassphrase} device={device} disabled={busy} />
+      ) : (
+        <PassphraseField id="station-passphrase" label={t('stations.step.passphrase')} value={passphrase} onChange={setPassphrase} chosen={enrolling} disabled={busy} />
+      )}
+      {enrolling && !onDevice && <PassphraseField id="station-confirmation" label={t('stations.step.confirmation')} value={confirmation} onChange={setConfirmation} chosen disabled={busy} />}
       <p>
-        <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || (action === 'enrol' && confirmation === '')} data-action={action}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || drive === '' || passphrase === '' || (enrolling && (protection.kind === 'device' ? protection.serial === '' : confirmation === ''))}
+          data-action={action}
+        >
           {actionLabel(view, action, t)}
         </button>
       </p>

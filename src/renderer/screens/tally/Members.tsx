@@ -5,9 +5,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SceauApi, TallyMemberView, TallyScreenView } from '../../../core/service/api.js';
+import type { DriveView, SceauApi, TallyMemberView, TallyScreenView } from '../../../core/service/api.js';
 import { PassphraseField } from '../../components.js';
 import { DriveSelect } from '../drives.js';
+import { tokenDevice } from '../drive-choice.js';
+import { PinField } from '../devices.js';
 import { useLang, type Apply } from './common.js';
 
 export function Quorum({ view }: { view: TallyScreenView }) {
@@ -87,6 +89,13 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
   const [drive, setDrive] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
+  const [drives, setDrives] = useState<readonly DriveView[]>([]);
+  // A token protected by a card (its file says so in the drive list): its PIN is asked instead.
+  const device = tokenDevice(
+    drives.find((d) => d.mount === drive),
+    member,
+    view.election,
+  );
   // Once the member chosen has done this step, the next one who has not is proposed (a member chosen on
   // purpose who already did it stays chosen: the refusal is the point).
   const eligibleKey = eligible.map((m) => m.index).join(',');
@@ -134,8 +143,12 @@ export function MemberForm({ api, view, action, apply }: { api: SceauApi; view: 
           {t('screens.members.tallyLegend')}
         </p>
       </div>
-      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} election={view.election} />
-      <PassphraseField id="tally-member-passphrase" label={t('tally.memberForm.passphrase')} value={passphrase} onChange={setPassphrase} />
+      <DriveSelect api={api} id="tally-member-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} election={view.election} onListed={setDrives} />
+      {device ? (
+        <PinField id="tally-member-pin" value={passphrase} onChange={setPassphrase} device={device} />
+      ) : (
+        <PassphraseField id="tally-member-passphrase" label={t('tally.memberForm.passphrase')} value={passphrase} onChange={setPassphrase} />
+      )}
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || view.running !== null}>
           {t(`tally.memberForm.${action}`)}
