@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests edit untrusted JSON freely */
+import { boardRound1 } from '../../src/core/ceremony/key/board-key.js';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,7 +205,9 @@ describe('the proofs an entry carries', () => {
     if (!c.ok) throw new Error(c.error.message.en);
     for (let j = 1; j <= n; j++) expect((await c.value.enrol(step(j))).ok).toBe(true);
     const message = cheat(dkgParams(c.value.state as never), encryptionKeys(c.value.state as never));
-    const entry = makeEntry(c.value.fingerprint, c.value.entries.length, c.value.head, 'member:2', ENTRY.round1, { member: 2, message }, tokens.stored.get('/media/token-2')!.identitySecret);
+    // The board key's package as member 2's step makes it (docs/key-ceremony.md §4.4): only the election message cheats.
+    const frost = boardRound1(c.value.fingerprint, 2, n, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const entry = makeEntry(c.value.fingerprint, c.value.entries.length, c.value.head, 'member:2', ENTRY.round1, { member: 2, message, frost }, tokens.stored.get('/media/token-2')!.identitySecret);
     writeFileSync(join(f, 'transcript.jsonl'), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = await KeyCeremony.open(f, context(tokens));
     if (!resumed.ok) throw new Error(resumed.error.message.en);
