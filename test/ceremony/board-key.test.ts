@@ -166,6 +166,27 @@ describe('a dealer whose board-key share a member cannot take', () => {
   });
 });
 
+describe('a ceremony opened without the board key on a board that can have one', () => {
+  it('is folded as an older ceremony, but no member’s step contributes to it', async () => {
+    const tokens = new FakeTokens();
+    const folder = tempFolder();
+    const ctx = context(tokens);
+    const c = must(await KeyCeremony.create(folder, boardDefinition(3, 2), ctx));
+    // The opening as an older workstation wrote it (or a tampered one), signed by the same session.
+    const [session, opened] = c.entries;
+    const { boardKey: _, ...older } = opened!.payload as Record<string, unknown>;
+    const rewritten = makeEntry(c.fingerprint, 1, opened!.prev, opened!.actor, opened!.type, older, ctx.session.secretKey);
+    writeFileSync(join(folder, FILES.transcript), `${entryLine(session!)}\n${entryLine(rewritten)}\n`);
+    const again = must(await KeyCeremony.open(folder, ctx));
+    expect(again.state.board).toBeUndefined();
+    await upTo(again, 'enrol', all(3));
+    const refused = await again.contribute(step(1));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    expect(refused.ok || refused.error.message.en).toContain('opened without the board signing key');
+    expect(again.entries.filter((e) => e.type === ENTRY.round1)).toHaveLength(0);
+  });
+});
+
 describe('the fold refuses a transcript whose board-key fields are wrong', () => {
   async function roundOne(): Promise<{ c: KeyCeremony; tokens: FakeTokens; entries: TranscriptEntry[] }> {
     const tokens = new FakeTokens();

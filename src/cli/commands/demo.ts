@@ -27,21 +27,33 @@ export const DEMO = defineCommand(
         fr: 'ces membres (par exemple 1,3) ont leur jeton sur une carte SoftHSM2 créée pour la démonstration (PRIVATE/softhsm, PIN 123456), ouverte par le module PKCS#11 de SCEAU_PKCS11_MODULE\u00a0; pas avec --stations',
         en: 'these members (e.g. 1,3) hold their token on a SoftHSM2 device made for the demo (PRIVATE/softhsm, PIN 123456), opened through the PKCS#11 module of SCEAU_PKCS11_MODULE; not with --stations',
       },
+      redistribute: {
+        type: 'boolean',
+        fr: "une redistribution entre la cérémonie des clés et le dépouillement (docs/redistribution.md §15) : le membre 2 quitte le bureau, un membre n + 1 le rejoint, le seuil reste t, la clé de l'élection ne change pas ; le dépouillement se fait avec les nouveaux jetons",
+        en: 'a redistribution between the key ceremony and the tally (docs/redistribution.md §15): member 2 leaves the board, a member n + 1 joins, the threshold stays t, the election key does not change; the tally runs with the new tokens',
+      },
       json: { type: 'boolean', fr: 'résultats en JSON', en: 'results as JSON' },
     },
     examples: [
       'sceau demo --out /tmp/essai --voters 200 --constituencies 2',
       'sceau demo --out /tmp/essai-postes --members 4 --threshold 2 --stations',
       'sceau demo --out /tmp/essai-cartes --device-members 1,3',
+      'sceau demo --out /tmp/essai-redis --redistribute',
     ],
   },
   async ({ values, usage }) => {
     const parsed = sizeOrUsage(values, usage);
     if (typeof parsed === 'number') return parsed;
+    if (values.stations === true && values.redistribute === true)
+      return usage({
+        fr: '--stations et --redistribute ne se combinent pas (la redistribution se fait sur un seul poste).',
+        en: '--stations and --redistribute do not combine (the redistribution runs on one machine).',
+      });
     const onDevices = deviceMembers(values['device-members'], parsed.size.members, values.stations === true);
     if (typeof onDevices === 'string') return usage(onDevices);
     const devices = onDevices.length > 0 ? { members: onDevices, modulePath: process.env['SCEAU_PKCS11_MODULE'] } : undefined;
-    return runAndPrint(parsed.out, parsed.size, values.private ?? `${parsed.out}-private`, values.stations === true, values.json === true, devices);
+    const mode = { stations: values.stations === true, redistribute: values.redistribute === true };
+    return runAndPrint(parsed.out, parsed.size, values.private ?? `${parsed.out}-private`, mode, values.json === true, devices);
   },
 );
 
@@ -60,10 +72,11 @@ async function runAndPrint(
   out: string,
   size: ElectionSize & { workers?: number },
   privateDir: string,
-  stations: boolean,
+  mode: { stations: boolean; redistribute: boolean },
   json: boolean,
   devices?: { members: readonly number[]; modulePath: string | undefined },
 ): Promise<number> {
+  const { stations } = mode;
   const progress = stderrProgress();
   const pool = new WorkerPool(size.workers);
   // Ctrl-C cancels between steps: every file already written is whole (atomic writes).
@@ -77,6 +90,7 @@ async function runAndPrint(
       onProgress: progress,
       onPhase: (p) => process.stderr.write(`${p.phase}: ${p.seconds.toFixed(2)} s\n`),
       ...(stations ? { workstation: { memberStations: true } } : devices ? { workstation: { devices } } : {}),
+      ...(mode.redistribute ? { redistribute: true } : {}),
     });
     if (!r.ok) {
       console.error(`${r.error.message.fr}\n${r.error.message.en}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);

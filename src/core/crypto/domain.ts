@@ -21,6 +21,8 @@ export const DOMAIN = {
   frostSeedKey: 'sceau/v1/frost/seed-key',
   frostCommitments: 'sceau/v1/frost/commitments',
   frostEphemeral: 'sceau/v1/frost/ephemeral',
+  frostShareKey: 'sceau/v1/frost/share-key',
+  frostShareAad: 'sceau/v1/frost/share-aad',
   // --- distributed key generation (docs/dkg.md) ---
   dkgPok: 'sceau/v1/dkg/pok',
   dkgCommitments: 'sceau/v1/dkg/commitments',

@@ -112,8 +112,8 @@ function boardKeyView(s: KeyCeremony['state']): KeyCeremonyView['boardKey'] {
   if (refusal !== undefined)
     return {
       notMade: {
-        fr: `le membre ${refusal.member} n'a pas pu prendre la part que le membre ${refusal.dealer} lui a transmise (${refusal.message.fr}).`,
-        en: `member ${refusal.member} could not take the share member ${refusal.dealer} dealt them (${refusal.message.en}).`,
+        fr: `le membre ${refusal.member} déclare ne pas pouvoir prendre la part que le membre ${refusal.dealer} lui a transmise (déclaration non vérifiable).`,
+        en: `member ${refusal.member} says they cannot take the share member ${refusal.dealer} dealt them (a claim that cannot be checked).`,
       },
     };
   if (s.board?.group === null) return { notMade: { fr: 'trop peu de membres y ont pris part.', en: 'too few members took part in it.' } };

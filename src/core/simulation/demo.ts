@@ -37,6 +37,7 @@ import { keyTokensWithDevices, prepareDemoDevices, tallyTokensWithDevices, type 
 import { keyCeremonyOnStations, makeStations, NO_TOKENS, tallyOnStations } from './demo-stations.js';
 import { WorkerPool } from '../workers/pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
+import { demoBoardChange, newMemberToken, runDemoRedistribution } from './demo-redistribution.js';
 
 export interface ElectionSize {
   readonly voters: number;
@@ -235,6 +236,19 @@ function stationsOf(def: ElectionDefinition, privateDir: string, identities: rea
   return makeStations(def, { tokensDir: join(privateDir, SIMULATED.tokens), sticksDir: join(privateDir, 'sticks'), identities, session, pool });
 }
 
+/**
+ * The tally's quorum after the demo's redistribution: the new member, and t − 1 continuing members taken
+ * every other one from the end (n = 5, t = 3: members 3, 5 and 6), so not the dealers as they dealt.
+ */
+export function redistributedQuorum(def: ElectionDefinition): number[] {
+  const change = demoBoardChange(def);
+  const newest = change.members.at(-1)!.index;
+  const staying = change.members.map((m) => m.index).filter((j) => j !== newest);
+  const alternate = staying.filter((_, k) => (staying.length - 1 - k) % 2 === 0);
+  const others = alternate.length >= change.threshold - 1 ? alternate.slice(-(change.threshold - 1)) : staying.slice(-(change.threshold - 1));
+  return [...others, newest].sort((a, b) => a - b);
+}
+
 /** The members present at the tally: the last t (so never simply the first t, unless t = n). */
 export function demoQuorum(n: number, t: number): number[] {
   return Array.from({ length: t }, (_, i) => n - t + 1 + i);
@@ -263,6 +277,8 @@ interface DemoOptions {
   readonly workstation?: SimulatedWorkstation;
   /** Successive shuffles of each constituency (default 2). */
   readonly shuffles?: number;
+  /** A redistribution between the key ceremony and the tally (./demo-redistribution.ts): member 2 leaves, member n + 1 joins. */
+  readonly redistribute?: boolean;
 }
 
 /** Hazardous (demo secrets in `privateDir`). The record is written to `recordDir` by the tally ceremony. */
@@ -273,15 +289,34 @@ export async function runDemo(size: ElectionSize, recordDir: string, privateDir:
   const p = prepared.value;
   const pool = options.pool ?? new WorkerPool();
   try {
-    const tally = await runTallyCeremony(p, recordDir, demoQuorum(size.members, size.threshold), pool, options);
-    return tally.ok ? ok({ definition: p.definition, fingerprint: p.fingerprint, truth: p.truth, quorum: demoQuorum(size.members, size.threshold), ...tally.value }) : tally;
+    let board: { folder: string; quorum: readonly number[]; token: (j: number) => TallyMemberStep['token'] } = {
+      folder: p.keyCeremonyFolder,
+      quorum: demoQuorum(size.members, size.threshold),
+      token: (j) => memberToken(p.tokensDir, j),
+    };
+    if (options.redistribute === true) {
+      options.onProgress?.('redistribution', 0, 1);
+      const folder = await runDemoRedistribution(p.definition, p.keyCeremonyFolder, join(privateDir, 'election', 'redistribution'), p.tokensDir, workstation(options.workstation ?? {}));
+      if (!folder.ok) return folder;
+      options.onProgress?.('redistribution', 1, 1);
+      board = { folder: folder.value, quorum: redistributedQuorum(p.definition), token: (j) => newMemberToken(p.tokensDir, j) };
+    }
+    const tally = await runTallyCeremony({ ...p, keyCeremonyFolder: board.folder }, recordDir, board.quorum, pool, options, board.token);
+    return tally.ok ? ok({ definition: p.definition, fingerprint: p.fingerprint, truth: p.truth, quorum: board.quorum, ...tally.value }) : tally;
   } finally {
     if (options.pool === undefined) await pool.close();
   }
 }
 
 /** Hazardous: the tally ceremony's steps, the members of `quorum` decrypting and signing with their demo tokens. */
-async function runTallyCeremony(p: Prepared, recordDir: string, quorum: readonly number[], pool: WorkerPool, o: DemoOptions): Promise<Result<{ results: Results; recordFingerprint: string }>> {
+async function runTallyCeremony(
+  p: Prepared,
+  recordDir: string,
+  quorum: readonly number[],
+  pool: WorkerPool,
+  o: DemoOptions,
+  tokenOf: (j: number) => TallyMemberStep['token'] = (j) => memberToken(p.tokensDir, j),
+): Promise<Result<{ results: Results; recordFingerprint: string }>> {
   const stationsMode = o.workstation?.memberStations === true;
   const devices = p.devices;
   const tokens = stationsMode ? NO_TOKENS : devices ? tallyTokensWithDevices(devices, demoTallyTokens()) : demoTallyTokens();
@@ -297,7 +332,7 @@ async function runTallyCeremony(p: Prepared, recordDir: string, quorum: readonly
     if (r.ok) o.onPhase?.({ phase, ballots, seconds: (performance.now() - start) / 1000 });
     return r;
   };
-  const step = (j: number): TallyMemberStep => ({ member: j, token: memberToken(p.tokensDir, j), passphrase: onDevice(devices, j).passphrase });
+  const step = (j: number): TallyMemberStep => ({ member: j, token: tokenOf(j), passphrase: onDevice(devices, j).passphrase });
   const members: (() => Promise<Result<unknown>>)[] = stationsMode
     ? [async () => tallyOnStations(c, await stationsOf(p.definition, dirname(p.tokensDir), p.identities, o.workstation ?? {}, () => pool), quorum, quorum[0]!, job, timed)]
     : [

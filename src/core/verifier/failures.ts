@@ -42,6 +42,8 @@ export const VERIFIER_FAILURES = failureMakers([
   'record.not-regular',
   'record.unknown-file',
   'record.unreadable',
+  'redistribution.chain',
+  'redistribution.entry',
   'results.constituency',
   'results.malformed',
   'results.members',

@@ -29,6 +29,7 @@ import { checkDkg } from './dkg-check.js';
 import { checkImportEntry, checkLists, checkReceipts } from './lists-check.js';
 import { checkEmptyConstituencyFiles, checkKnownFiles, checkManifest, isRecordDefinition, plainListing } from './record-checks.js';
 import { checkResults } from './results-check.js';
+import { chainFiles, checkRedistributions, keyCeremonyStart, type RedistributedBoard } from './redistribution-record.js';
 
 export type { VerifyReport } from './report.js';
 
@@ -94,7 +95,13 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const fpHex = toHex(fp);
   const kcText = await readText(file(RECORD_FILES.keyCeremony));
   if (!isRecordDefinition(report, fpHex, [kcText, await readText(file(RECORD_FILES.tallyTranscript))])) return done(recordFp, fpHex);
-  checkKnownFiles(report, listing.files, def);
+  // A record made after redistributions holds their transcripts (docs/tally-ceremony.md §1.2).
+  const redistributions = chainFiles(listing.files);
+  checkKnownFiles(
+    report,
+    listing.files.filter((f) => !redistributions.includes(f)),
+    def,
+  );
 
   // 3. The key ceremony: its transcript, then the DKG recomputed from it, then keys.json.
   report.begin('key ceremony');
@@ -138,7 +145,25 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     );
   }
   const electionKey = pointHex(keys.value.publicKey);
-  const verificationKeys = keys.value.verificationKeys.map(pointHex);
+  // After redistributions the tally used the board the last one left: its keys, members and head (docs/tally-ceremony.md §1.2).
+  let current: RedistributedBoard<typeof def> | undefined;
+  if (redistributions.length > 0) {
+    report.begin('redistributions');
+    // The chain starts from the DKG recomputed above (dkg-check.ts) and the key ceremony's closing, whatever else its replay said (reported above).
+    const start = dkg === undefined ? undefined : keyCeremonyStart(fp, kcEntries, dkg);
+    if (start === undefined) {
+      report.fail(
+        'redistribution.chain',
+        'Les redistributions ne peuvent pas être vérifiées\u00a0: la cérémonie des clés n’a pas de résultat clos.',
+        'The redistributions cannot be verified: the key ceremony has no closed result.',
+        redistributions[0]!,
+      );
+    } else current = await checkRedistributions(report, file, def, fp, { ...start, enrolled, entries: kcEntries }, redistributions);
+  }
+  const tallyDef = current?.def ?? def;
+  const tallyKeys = current === undefined ? { t: keys.value.t, qualified: keys.value.qualified } : { t: current.t, qualified: current.qualified };
+  if (current !== undefined) keyCeremonyHead = current.head;
+  const verificationKeys = current?.verificationKeys ?? keys.value.verificationKeys.map(pointHex);
 
   // 4. The urn, every ballot, and the accepted and rejected lists.
   report.begin('urn and ballots');
@@ -165,24 +190,24 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const tallyText = await readText(file(RECORD_FILES.tallyTranscript));
   const tallyEntries: TranscriptEntry[] = [];
   const memberKey = (j: number): Uint8Array | undefined => {
-    const k = def.board.members[j - 1]?.identityKey ?? enrolled.get(j)?.identityKey;
+    const k = current !== undefined ? current.identityKeys.get(j) : (def.board.members[j - 1]?.identityKey ?? enrolled.get(j)?.identityKey);
     return k === undefined ? undefined : fromHex(k);
   };
   let rounds = 0;
   if (tallyText === undefined) missing(report, RECORD_FILES.tallyTranscript);
   else {
     // Workstation sessions register themselves in this transcript; members sign with their enrolled keys.
-    const identityKeys = new Map([...enrolled].map(([j, k]) => [j, k.identityKey]));
-    const chain = verifyTranscriptText(tallyText, fp, tallyActorResolver(def, identityKeys), RECORD_FILES.tallyTranscript);
+    const identityKeys = current?.identityKeys ?? new Map([...enrolled].map(([j, k]) => [j, k.identityKey]));
+    const chain = verifyTranscriptText(tallyText, fp, tallyActorResolver(tallyDef, identityKeys), RECORD_FILES.tallyTranscript);
     if (!chain.ok) report.failure(chain.error);
     tallyEntries.push(...lenientEntries(tallyText));
     tallyEntriesSeen = tallyEntries;
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
     const accepted = imp === undefined ? undefined : acceptedCounts(imp);
     // The script's order, the tally starting from this key ceremony's head and no other (tally-ceremony.md §2, §4).
-    const order = checkTallyOrder(def, tallyEntries, {
+    const order = checkTallyOrder(tallyDef, tallyEntries, {
       ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }),
-      qualified: keys.value.qualified,
+      qualified: tallyKeys.qualified,
       ...(accepted === undefined ? {} : { accepted }),
     });
     if (!order.ok) report.failure(order.error);
@@ -211,19 +236,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       while (next < active.length) {
         const c = active[next++]!;
         const inputs = imp.accepted.get(c.id)!.ciphertexts;
-        const out = await checkConstituency(
-          report,
-          dir,
-          pool,
-          fpHex,
-          electionKey,
-          { t: keys.value.t, qualified: keys.value.qualified, verificationKeys },
-          c.id,
-          c.candidates.length,
-          inputs,
-          tallyEntries,
-          rounds,
-        );
+        const out = await checkConstituency(report, dir, pool, fpHex, electionKey, { ...tallyKeys, verificationKeys }, c.id, c.candidates.length, inputs, tallyEntries, rounds);
         if (out !== undefined) {
           decodedByConstituency.set(c.id, out.decoded);
           members.set(c.id, out.members);
@@ -236,7 +249,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
 
   // 7. The results: recount, arithmetic, signatures.
   report.begin('results');
-  await checkResults(report, dir, def, fp, imp, decodedByConstituency, members, tallyEntries, memberKey);
+  await checkResults(report, dir, tallyDef, fp, imp, decodedByConstituency, members, tallyEntries, memberKey);
   progress('done', 1, 1);
   return done(recordFp, fpHex);
 }

@@ -38,7 +38,7 @@ import {
   validContributors,
   type KeyCeremonyState,
 } from './state.js';
-import { boardDealing, boardGroup, boardRound1, boardShareToSeal } from './board-key.js';
+import { boardDealing, boardGroup, boardKeyPossible, boardRound1, boardShareToSeal } from './board-key.js';
 import { checkStationEntry, stationEntrySigner, type CeremonyAsItStands } from './station-entries.js';
 import { fail, failure } from './failures.js';
 
@@ -272,6 +272,14 @@ export class KeyCeremony {
   async contribute(step: MemberStep): Promise<Result<void>> {
     const due = this.expectMember('round1', step.member, (j) => !this.#state.members[j - 1]!.contributed, `Le membre ${step.member} a déjà contribué.`, `Member ${step.member} already contributed.`);
     if (!due.ok) return due;
+    const s0 = this.#state;
+    // A ceremony opened without the board key on a board that can have one is an older workstation's, or a
+    // tampered opening: no one can tell it from the record (docs/key-ceremony.md §4.4), so the member does not take part.
+    if (s0.board === undefined && boardKeyPossible(s0.t, s0.n))
+      return notNow(
+        'Cette cérémonie a été ouverte sans la clé de signature du bureau : ce logiciel ne contribue pas à une cérémonie qui ne la fait pas. Ouvrez une nouvelle cérémonie.',
+        'This ceremony was opened without the board signing key: this software does not contribute to a ceremony that does not make it. Open a new ceremony.',
+      );
     return this.withToken(step, async (token) => {
       const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
       const s = this.#state;

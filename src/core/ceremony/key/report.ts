@@ -53,7 +53,7 @@ function boardKeySection(w: PdfWriter, state: Readonly<KeyCeremonyState>): void 
     );
   } else if (refusal !== undefined) {
     w.text(
-      `Non établie\u00a0: le membre ${refusal.member} n'a pas pu prendre la part que le membre ${refusal.dealer} lui a transmise (${refusal.message.fr}). Les procès-verbaux porteront les signatures individuelles des membres. / Not made: member ${refusal.member} could not take the share member ${refusal.dealer} dealt them (${refusal.message.en}). The PVs will carry the members' individual signatures.`,
+      `Non établie\u00a0: le membre ${refusal.member} déclare ne pas pouvoir prendre la part que le membre ${refusal.dealer} lui a transmise (sa boîte ne s'ouvre pas, ou la part ne correspond pas à ses engagements). Cette déclaration n'est pas vérifiable\u00a0; les procès-verbaux porteront les signatures individuelles des membres. / Not made: member ${refusal.member} says they cannot take the share member ${refusal.dealer} dealt them (its box does not open, or the share does not match its commitments). This claim cannot be checked; the PVs will carry the members' individual signatures.`,
     );
   } else if (state.board?.group === null) {
     w.text('Non établie\u00a0: trop peu de membres y ont pris part. / Not made: too few members took part in it.');

@@ -32,9 +32,10 @@ export function enrolledIdentityKeys(def: ElectionDefinition, keyCeremonyEntries
  * A stateful resolver for one pass over one `tally.jsonl`: members from the (already verified) key
  * ceremony's entries, workstations from their session entries as they come.
  */
-export function tallyActorKeys(def: ElectionDefinition, keyCeremonyEntries: readonly TranscriptEntry[]): ActorKeys {
+export function tallyActorKeys(def: ElectionDefinition, keyCeremonyEntries: readonly TranscriptEntry[], current?: ReadonlyMap<number, string>): ActorKeys {
   const keys = new Map<string, Uint8Array>();
-  for (const [j, hex] of enrolledIdentityKeys(def, keyCeremonyEntries)) keys.set(`member:${j}`, fromHex(hex));
+  // After redistributions, the current board's members sign with their new tokens' keys (docs/tally-ceremony.md §1.2).
+  for (const [j, hex] of current ?? enrolledIdentityKeys(def, keyCeremonyEntries)) keys.set(`member:${j}`, fromHex(hex));
   return (actor, entry) => {
     if (entry.type === TALLY_ENTRY.session && !keys.has(actor)) {
       const offered = (entry.payload as { publicKey?: unknown } | null)?.publicKey;

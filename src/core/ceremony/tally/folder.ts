@@ -18,6 +18,7 @@ import type { StationOutbox } from '../key/ports.js';
 import { sessionAnnouncement, type SessionContext } from '../workstation.js';
 import { tallyActorKeys } from './actors.js';
 import { keyOutcome, readDefinition, type KeyOutcome } from './key-outcome.js';
+import { chainLinkName as redistributionRecordFile } from '../redistribution/chain.js';
 import { applyTallyEntry, cloneTallyState, foldTally, type TallyBasis, type TallyState } from './state.js';
 import { TALLY_ENTRY, type TallyDeviationKind, type TallyDeviationPayload, type TallyImportPayload, type TallyTokenPort } from './types.js';
 import { fileChanged, fileSize, streamAccepted } from './work-files.js';
@@ -82,6 +83,16 @@ async function importedFiles(folder: string, imported: TallyImportPayload): Prom
  * Reads a tally folder: both transcripts re-verified (keyceremony.jsonl against keys.json), the imported
  * files checked against `tally.import` when it is recorded, and tally.jsonl folded (docs/tally-ceremony.md §5).
  */
+/** The redistributions' transcripts a tally folder holds (docs/tally-ceremony.md §1.2): `redistribution-1.jsonl`, `-2`…, in order. */
+export async function redistributionTexts(folder: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (let k = 1; ; k++) {
+    const text = await readFile(join(folder, redistributionRecordFile(k)), 'utf8').catch(() => null);
+    if (text === null) return texts;
+    texts.push(text);
+  }
+}
+
 export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: FolderMode = {}): Promise<Result<TallyFolder>> {
   const d = await readDefinition(folder);
   if (!d.ok) return d;
@@ -94,11 +105,11 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
     const name = kcText === null ? RECORD_FILES.keyCeremony : RECORD_FILES.keys;
     return fail('record.file-missing', `Fichier manquant\u00a0: ${name}.`, `Missing file: ${name}.`, name);
   }
-  const keys = keyOutcome(def, fp, kcText, RECORD_FILES.keyCeremony, keysText);
+  const keys = keyOutcome(def, fp, kcText, RECORD_FILES.keyCeremony, keysText, await redistributionTexts(folder));
   if (!keys.ok) return keys;
-  const writer = await TranscriptWriter.open(join(folder, RECORD_FILES.tallyTranscript), fp, tallyActorKeys(def, keys.value.entries));
+  const writer = await TranscriptWriter.open(join(folder, RECORD_FILES.tallyTranscript), fp, tallyActorKeys(def, keys.value.entries, keys.value.redistributed && keys.value.identityKeys));
   if (!writer.ok) return writer;
-  let basis: TallyBasis = { keyCeremonyHead: keys.value.head, qualified: keys.value.result.qualified };
+  let basis: TallyBasis = { keyCeremonyHead: keys.value.head, qualified: keys.value.result.qualified, ...(keys.value.redistributed === undefined ? {} : { board: keys.value.redistributed }) };
   const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);
   if (imported !== undefined) {
     const counts = await importedFiles(folder, imported.payload as TallyImportPayload);

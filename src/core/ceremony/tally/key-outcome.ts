@@ -14,6 +14,7 @@ import { verifyTranscriptText, type TranscriptEntry } from '../../transcript/tra
 import { ceremonyActorKeys } from '../key/actors.js';
 import { verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { enrolledIdentityKeys } from './actors.js';
+import { replayChain } from '../redistribution/chain.js';
 import { fail } from './failures.js';
 
 /** The key ceremony's outcome as the tally uses it, established from keyceremony.jsonl and keys.json. */
@@ -26,6 +27,16 @@ export interface KeyOutcome {
   /** Y_1..Y_n, hex (index j − 1). */
   readonly verificationKeys: readonly string[];
   readonly identityKeys: ReadonlyMap<number, string>;
+  /**
+   * When redistributions follow the key ceremony (docs/tally-ceremony.md §1.2): the board as it stands
+   * after the last one, whose members, threshold and keys the tally uses (`result`, `verificationKeys` and
+   * `identityKeys` above are then that board's, and `head` the last redistribution's closing head).
+   */
+  readonly redistributed?: {
+    readonly generation: number;
+    readonly threshold: number;
+    readonly members: readonly { readonly index: number; readonly name: string; readonly role: string; readonly president: boolean }[];
+  };
 }
 
 export async function readDefinition(folder: string): Promise<Result<{ def: ElectionDefinition; fingerprint: Uint8Array; text: string }>> {
@@ -37,7 +48,7 @@ export async function readDefinition(folder: string): Promise<Result<{ def: Elec
 }
 
 /** Replays a key-ceremony transcript (which must be closed) and checks `keysJson` against its result when given. */
-export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, name: string, keysJson?: string): Result<KeyOutcome> {
+export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, name: string, keysJson?: string, redistributions: readonly string[] = []): Result<KeyOutcome> {
   const replay = verifyKeyCeremonyTranscript(def, fp, text, name);
   if (!replay.ok) return replay;
   const { state, head } = replay.value;
@@ -52,6 +63,7 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
       return fail('keys.mismatch', `${RECORD_FILES.keys} diffère du résultat de la cérémonie des clés.`, `${RECORD_FILES.keys} differs from the key ceremony's result.`, RECORD_FILES.keys);
     }
   }
+  if (redistributions.length > 0) return redistributedOutcome(def, fp, text, chain.value.entries, state.result, redistributions);
   return ok({
     head,
     entries: chain.value.entries,
@@ -59,5 +71,23 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
     electionKey: pointToHex(state.result.publicKey),
     verificationKeys: state.result.verificationKeys.map(pointToHex),
     identityKeys: enrolledIdentityKeys(def, chain.value.entries),
+  });
+}
+
+/** The key ceremony followed by redistributions: the keys the last one leaves (the same Y), held by its board. */
+function redistributedOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, entries: readonly TranscriptEntry[], kcResult: DkgResult, redistributions: readonly string[]): Result<KeyOutcome> {
+  const board = replayChain(def, fp, text, redistributions);
+  if (!board.ok) return board;
+  const b = board.value;
+  const key = b.election;
+  return ok({
+    head: b.heads.redistributions.at(-1)!,
+    entries,
+    // The DKG's result with the current holders, threshold and verification keys: what the decryption and the count use.
+    result: { ...kcResult, t: key.threshold, qualified: [...key.holders], verificationKeys: [...key.verificationKeys] },
+    electionKey: pointToHex(key.publicKey),
+    verificationKeys: key.verificationKeys.map(pointToHex),
+    identityKeys: new Map(b.members.map((m) => [m.index, m.identityKey])),
+    redistributed: { generation: b.generation, threshold: b.threshold, members: b.members.map(({ index, name, role, president }) => ({ index, name, role, president })) },
   });
 }

@@ -26,6 +26,8 @@ export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<
   const sameKeys = s.verificationKey === f.keys.verificationKeys[j - 1] && s.electionKey === f.keys.electionKey;
   if (s.member !== j || enrolled !== toHex(s.identityKey) || !sameKeys) {
     wipe(s.identitySecret);
+    const generation = f.keys.redistributed?.generation;
+    if (generation !== undefined) return f.deviation('token-refused', j, oldBoardToken(j, generation, step.token.drive));
     return f.deviation(
       'token-refused',
       j,
@@ -38,4 +40,14 @@ export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<
     );
   }
   return opened;
+}
+
+/** After redistributions: a token that is not the member's token of the current board, e.g. one kept from an earlier board (docs/tally-ceremony.md §1.2). */
+function oldBoardToken(j: number, generation: number, drive: string) {
+  return failure(
+    'tally.token-mismatch',
+    `Ce jeton n'est pas celui du membre ${j} pour le bureau actuel, issu de la redistribution n° ${generation}\u00a0: un jeton d'un bureau antérieur (avant la redistribution) ne sert plus. Utilisez le jeton remis au membre ${j} lors de cette redistribution.`,
+    `This token is not member ${j}'s token of the current board, made by redistribution no. ${generation}: a token of an earlier board (before the redistribution) no longer works. Use the token member ${j} received at that redistribution.`,
+    drive,
+  );
 }

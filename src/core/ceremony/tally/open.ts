@@ -19,6 +19,7 @@ import { loadTallyFolder, notOpened, type TallyContext, type TallyFolder } from 
 import { keyOutcome, readDefinition } from './key-outcome.js';
 import { DEFAULT_SHUFFLES, MAX_SHUFFLES, MIN_SHUFFLES, TALLY_ENTRY } from './types.js';
 import { fileSize } from './work-files.js';
+import { isRedistributionFolder, redistributedSource } from './redistributed-source.js';
 import { fail } from './failures.js';
 
 /** A file of the tally folder written at its creation: name and text. */
@@ -77,10 +78,12 @@ export async function createTally(o: { keyCeremonyFolder: string; folder: string
   if (!Number.isInteger(shuffles) || shuffles < MIN_SHUFFLES || shuffles > MAX_SHUFFLES) {
     return fail('tally.shuffles', `Le nombre de mélanges doit être entre ${MIN_SHUFFLES} et ${MAX_SHUFFLES}.`, `The number of shuffles must be from ${MIN_SHUFFLES} to ${MAX_SHUFFLES}.`);
   }
-  const verified = await verifiedKeyCeremony(o.keyCeremonyFolder);
+  // A redistribution's folder: the board its last redistribution left counts (docs/tally-ceremony.md §1.2).
+  const redistributed = await isRedistributionFolder(o.keyCeremonyFolder);
+  const verified = redistributed ? ok(undefined) : await verifiedKeyCeremony(o.keyCeremonyFolder);
   if (!verified.ok) return verified;
   await mkdir(o.folder, { recursive: true });
-  const source = await keyCeremonySource(o.keyCeremonyFolder);
+  const source = redistributed ? await redistributedSource(o.keyCeremonyFolder) : await keyCeremonySource(o.keyCeremonyFolder);
   if (!source.ok) return source;
   const notEmpty = () =>
     fail<TallyFolder>(

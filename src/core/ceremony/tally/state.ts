@@ -30,6 +30,7 @@ import {
   type TallySignaturePayload,
 } from './types.js';
 import { fail, type TallyFailureCode } from './failures.js';
+import type { KeyOutcome } from './key-outcome.js';
 
 /** What the fold needs besides the transcript. */
 export interface TallyBasis {
@@ -39,6 +40,24 @@ export interface TallyBasis {
   readonly qualified: readonly number[];
   /** Accepted ballots per constituency id (accepted.jsonl); required once `tally.import` is in the transcript. */
   readonly accepted?: ReadonlyMap<string, number>;
+  /** The board after the redistributions that followed the key ceremony (docs/tally-ceremony.md §1.2), when any did. */
+  readonly board?: KeyOutcome['redistributed'];
+}
+
+/**
+ * The tally's members: the definition's board, or after redistributions the current board's members
+ * numbered 1 … max(N'), a number not on it (a member who left) kept as a member who may not decrypt.
+ */
+function boardMembers(def: ElectionDefinition, basis: TallyBasis): { index: number; name: string; role: string; president: boolean }[] {
+  if (basis.board === undefined) return def.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president }));
+  const current = basis.board.members;
+  const n = Math.max(...current.map((m) => m.index));
+  return Array.from({ length: n }, (_, k) => {
+    const now = current.find((x) => x.index === k + 1);
+    if (now !== undefined) return { ...now };
+    const former = def.board.members[k];
+    return { index: k + 1, name: former?.name ?? '—', role: former?.role ?? '', president: false };
+  });
 }
 
 interface TallyMemberState {
@@ -86,14 +105,14 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
     fingerprint: toHex(fingerprint),
     election: def.id,
     title: def.title,
-    n: def.board.members.length,
-    t: def.board.threshold,
+    n: boardMembers(def, basis).length,
+    t: basis.board?.threshold ?? def.board.threshold,
     opened: false,
     phase: 'import',
     shuffles: 0,
     active: [],
     shuffled: new Map(),
-    members: def.board.members.map((m) => ({
+    members: boardMembers(def, basis).map((m) => ({
       index: m.index,
       name: m.name,
       role: m.role,

@@ -1,7 +1,7 @@
 /**
  * The board key's round-2 shares in boxes (docs/protocol.md §12.4): the election DKG's box (../dkg/share-box.ts,
- * docs/dkg.md §3) reused unchanged, bound to a digest of the dealer's board-key commitments under a tag of its
- * own, so that a box of the board key never opens as a box of the election key; each with a proof of
+ * docs/dkg.md §3) under the board key's own tags, bound to a digest of the dealer's board-key commitments under a
+ * tag of its own, so that a box of the board key never opens as a box of the election key; each with a proof of
  * knowledge of its ephemeral key (as dkg.md §2.4), so that no dealer can copy another's K. And the seed a
  * member's round 1 is drawn from, derived from their token's key so that a station makes the same state again
  * at each step without writing anything to the token (§12.8).
@@ -14,7 +14,7 @@ import { encode } from '../encoding.js';
 import { statementDigest, type Fingerprint } from '../fiat-shamir.js';
 import { G, Point, bytesToNumberLE, randomScalar, scalarToBytes, type ScalarSource } from '../group.js';
 import { proveSchnorr, verifySchnorr, type SchnorrProof, type SchnorrStatement } from '../proofs/schnorr.js';
-import { ephemeralOf, openShare, sealShare, type BoxContext } from '../dkg/share-box.js';
+import { ephemeralOf, openShare, sealShare, type BoxContext, type BoxTags } from '../dkg/share-box.js';
 import { wipe } from '../../common/bytes.js';
 import { fail } from './failures.js';
 import { memberName, type FrostParams, type Round1Package, type Round2Share } from './suite.js';
@@ -50,8 +50,11 @@ function ephemeralStatement(b: BoardBoxBinding, digest: Uint8Array, recipient: n
   };
 }
 
+/** The board key's boxes are made under tags of their own: the same K in a box of each key would still give two keys. */
+const BOARD_BOX_TAGS: BoxTags = { key: DOMAIN.frostShareKey, aad: DOMAIN.frostShareAad };
+
 function boxContext(b: BoardBoxBinding, digest: Uint8Array, recipient: number, ephemeral: Point, recipientKey: Point): BoxContext {
-  return { fingerprint: b.fingerprint, dealer: b.dealer.member, recipient, commitmentsDigest: digest, ephemeral, recipientKey };
+  return { tags: BOARD_BOX_TAGS, fingerprint: b.fingerprint, dealer: b.dealer.member, recipient, commitmentsDigest: digest, ephemeral, recipientKey };
 }
 
 /** Hazardous inside: seals each share of `shares` (all from `b.dealer`) to its recipient's token key `keys[j − 1]`. */
