@@ -315,7 +315,19 @@ describe('replay of an election record’s tally transcript', () => {
     expect(r.failed).toEqual([]);
     expect(r.ok).toBe(true);
     expect(new Set(r.entries.map((e) => e.type))).toEqual(
-      new Set(['workstation.session', 'tally.open', 'tally.import', 'tally.receipts', 'tally.shuffle', 'tally.decryption', 'tally.count', 'tally.signature', 'tally.results']),
+      new Set([
+        'workstation.session',
+        'tally.open',
+        'tally.import',
+        'tally.receipts',
+        'tally.shuffle',
+        'tally.decryption',
+        'tally.count',
+        'tally.signature',
+        'tally.board-share',
+        'tally.board-signature',
+        'tally.results',
+      ]),
     );
     expect(r.phase).toBe('closed');
   });

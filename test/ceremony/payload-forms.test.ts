@@ -16,16 +16,18 @@ import { foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { TALLY_PAYLOADS } from '../../src/core/ceremony/tally/payloads.js';
 import { foldTally, type TallyBasis } from '../../src/core/ceremony/tally/state.js';
+import { toHex } from '../../src/core/common/bytes.js';
 import { ok, type Result } from '../../src/core/common/result.js';
 import { validate, type Validator } from '../../src/core/common/validate.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { entryHash, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { boardKeyOfKeyCeremony } from '../../src/core/verifier/board-check.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
 import { boardDefinition, context, OFFLINE, step, tempFolder } from '../helpers/key-ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 /** A key-ceremony transcript and a tally transcript, with what their folds need. */
 interface Transcripts {
@@ -61,7 +63,9 @@ function recordOf(folder: string): Transcripts {
     accepted.set(id, (accepted.get(id) ?? 0) + 1);
   }
   const qualified = (JSON.parse(read(RECORD_FILES.keys)) as { qualified: number[] }).qualified;
-  return { def, fp, key, tally: jsonLines(read(RECORD_FILES.tallyTranscript)), basis: { keyCeremonyHead: entryHash(fp, key.at(-1)!), qualified, accepted } };
+  const board = must(boardKeyOfKeyCeremony(key, def.board.threshold, def.board.members.length));
+  const basis = { keyCeremonyHead: entryHash(fp, key.at(-1)!), qualified, accepted, board, ...(board === null ? {} : { boardKey: toHex(board.groupKey) }) };
+  return { def, fp, key, tally: jsonLines(read(RECORD_FILES.tallyTranscript)), basis };
 }
 
 beforeAll(async () => {
@@ -90,6 +94,10 @@ beforeAll(async () => {
   for (const j of [2, 4, 5]) must(await t.decrypt(memberStep(fx, j)));
   must(await t.count());
   for (const j of [5, 2, 4]) must(await t.sign(memberStep(fx, j)));
+  await boardSignIfAny(
+    t,
+    [5, 2, 4].map((j) => memberStep(fx, j)),
+  );
   must(await t.close());
   tally = recordOf(folder);
 

@@ -23,7 +23,7 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import type { Task } from '../../src/core/workers/tasks.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import { OFFLINE } from '../helpers/key-ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(0);
 let fx: TallyFixture;
@@ -149,6 +149,10 @@ describe('a closed tally', () => {
     for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
     must(await c.count());
     for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+    await boardSignIfAny(
+      c,
+      [1, 2, 3].map((j) => memberStep(fx, j)),
+    );
     must(await c.close());
     const late = newWorkstationSession('0.1.0-test', 'loopback');
     const software = { algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 7, totalBytes: 1, files: [] } as const;
@@ -157,6 +161,7 @@ describe('a closed tally', () => {
       ...(c.state.keyCeremonyHead === undefined ? {} : { keyCeremonyHead: c.state.keyCeremonyHead }),
       qualified: [1, 2, 3, 4, 5],
       accepted: new Map(c.state.active.map((x) => [x.id, x.ballots])),
+      board: c.basis.board ?? null,
     };
     expect(foldTally(c.definition, c.fingerprint, c.entries, basis).ok).toBe(true);
     expect(foldTally(c.definition, c.fingerprint, [...c.entries, entry], basis)).toMatchObject({ ok: false, error: { code: 'tally.order', where: `tally.jsonl:${entry.seq + 1}` } });

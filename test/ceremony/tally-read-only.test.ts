@@ -11,7 +11,7 @@ import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { tallyView } from '../../src/core/ceremony/tally/view.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 import { snapshot } from '../helpers/files.js';
 
 const pool = new WorkerPool(0);
@@ -34,6 +34,10 @@ describe('a tally opened read-only', () => {
     for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
     must(await c.count());
     for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+    await boardSignIfAny(
+      c,
+      [1, 2, 3].map((j) => memberStep(fx, j)),
+    );
     const closed = must(await c.close());
 
     // As a crash (or a closing still running) leaves it: tally.results recorded, no manifest, temporary files.

@@ -24,7 +24,7 @@ import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import { createMemberSecrets, openToken, readToken, resealWithKeyShare, sealToken, tokenPath, tokenPublicFor, writeToken } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { boardDefinition, context, ONLINE } from '../helpers/key-ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(0);
 let fx: TallyFixture;
@@ -263,6 +263,10 @@ describe('opening and closing', () => {
     for (const j of [1, 4, 5]) must(await c.decrypt(memberStep(fx, j)));
     must(await c.count());
     for (const j of [4, 1, 5]) must(await c.sign(memberStep(fx, j)));
+    await boardSignIfAny(
+      c,
+      [4, 1, 5].map((j) => memberStep(fx, j)),
+    );
     const closed = must(await c.close());
     rmSync(join(c.folder, RECORD_FILES.manifest));
     mkdirSync(join(c.folder, '.tally-work'));

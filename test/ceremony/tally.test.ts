@@ -18,7 +18,7 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { tallyDocumentPdf } from '../../src/core/service/tally-documents.js';
 import { pdfText } from '../helpers/pdf.js';
-import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { expectTruth, boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);
@@ -104,6 +104,11 @@ describe('tally ceremony, 3 of 5, from a closed key ceremony', () => {
     expect(c.state.count!.members).toEqual([2, 4, 5]);
     // A member who did not decrypt cannot sign (recorded); those who did sign, in any order.
     expect(await c.sign(memberStep(fx, 1))).toMatchObject({ ok: false, error: { code: 'tally.not-decrypting' } });
+    // The board signs as one (step 7b), then each member alone.
+    await boardSignIfAny(
+      c,
+      [5, 2, 4].map((j) => memberStep(fx, j)),
+    );
     for (const j of [5, 2, 4]) must(await c.sign(memberStep(fx, j)));
     expect(await c.sign(memberStep(fx, 2))).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
     expect(c.state.phase).toBe('closing');
@@ -224,6 +229,11 @@ describe('interrupted and resumed', () => {
     expectTruth(pvs, fx.truth);
     await reopen();
     expect(c.pvViews()!.map(({ name: _n, candidates: _c, blankVoteOffered: _b, ...pv }) => pv)).toEqual(pvs);
+    await boardSignIfAny(
+      c,
+      [1, 3, 5].map((j) => memberStep(fx, j)),
+    );
+    await reopen();
     for (const j of [1, 3, 5]) {
       must(await c.sign(memberStep(fx, j)));
       await reopen();

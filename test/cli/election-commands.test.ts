@@ -59,8 +59,12 @@ describe('sceau demo and sceau verify', () => {
     expect(io.out()).toMatch(/Procès-verbal conforme au dossier, signatures vérifiées: c001/);
     expect(io.out()).toMatch(/signé par: 2 Membre 2, 3 Membre 3/);
     vi.restoreAllMocks();
-    const fields = seal.split(':'); // sceau:pv:1:<fp>:<record fp>:<constituency>:<PV hash>:<signatures>
-    fields[6] = `${fields[6]!.startsWith('0') ? '1' : '0'}${fields[6]!.slice(1)}`;
+    // sceau:pv:2:<fp>:<record fp>:<constituency>:<figures, dot-separated>:<board signature>:<signatures> (the board signed)
+    const fields = seal.split(':');
+    expect(fields[2]).toBe('2');
+    const figures = fields[6]!.split('.');
+    figures[0] = String(Number(figures[0]) + 1);
+    fields[6] = figures.join('.');
     const forged = fields.join(':');
     io = capture();
     expect(await main(['verify', out, '--seal', forged, '--lang', 'en'])).toBe(1);

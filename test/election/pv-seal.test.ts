@@ -190,7 +190,7 @@ describe('PV seal', () => {
 
   it('names what is not a seal, another version, and a malformed field', () => {
     expect(code(parsePvSeal('https://example.org/'))).toBe('seal.not-a-seal');
-    expect(code(parsePvSeal(seal.replace('sceau:pv:1:', 'sceau:pv:2:')))).toBe('seal.version');
+    expect(code(parsePvSeal(seal.replace('sceau:pv:1:', 'sceau:pv:3:')))).toBe('seal.version');
     expect(code(parsePvSeal(seal.replace('sceau:pv:1:', 'sceau:results:1:')))).toBe('seal.not-a-seal');
     expect(code(parsePvSeal(`${seal}:extra`))).toBe('seal.malformed');
     expect(code(parsePvSeal(seal.replace(':C001:', ':c 1:').replace(':c001:', ':c 1:')))).toBe('seal.malformed');

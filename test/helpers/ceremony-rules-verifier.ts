@@ -22,6 +22,8 @@ import { catchInput, type Bilingual, type Failure } from '../../src/core/common/
 import { tallyActorKeys } from '../../src/core/ceremony/tally/actors.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import { verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
+import { boardKeyOf } from '../../src/core/ceremony/key/state.js';
+import type { GroupPublic } from '../../src/core/crypto/frost/index.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../../src/core/election/record.js';
 import { countConstituency, pvArithmetic, RESULTS_FORMAT, verifyPvSignature, type Pv } from '../../src/core/election/results.js';
@@ -168,6 +170,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const enrolled = new Map<number, { identityKey: string; encryptionKey: string }>();
   let dkg: DkgResult | undefined;
   let keyCeremonyHead: string | undefined;
+  let board: GroupPublic | null = null;
   let kcEntries: TranscriptEntry[] = [];
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
@@ -178,6 +181,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     if (!replay.ok) report.failure(replay.error);
     else {
       keyCeremonyHead = replay.value.head;
+      board = boardKeyOf(replay.value.state) ?? null;
       if (replay.value.state.phase !== 'closed') {
         report.fail(
           'ceremony.not-closed',
@@ -228,6 +232,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   // 5. The tally transcript.
   report.begin('tally transcript');
   const tallyText = await readText(file(RECORD_FILES.tallyTranscript));
+  const resultsText = await readText(file(RECORD_FILES.results));
   const tallyEntries: TranscriptEntry[] = [];
   const memberKey = (j: number): Uint8Array | undefined => {
     const k = def.board.members[j - 1]?.identityKey ?? enrolled.get(j)?.identityKey;
@@ -243,7 +248,16 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     tallyEntriesSeen = tallyEntries;
     // The script's order (docs/tally-ceremony.md §2), replayed on the entries.
     const accepted = imp === undefined ? undefined : acceptedCounts(imp);
-    const order = foldTally(def, fp, tallyEntries, { ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }), qualified: keys.value.qualified, ...(accepted === undefined ? {} : { accepted }) });
+    // The board's signatures are recomputed by the fold over the published PVs (results.json), when readable.
+    const published = catchInput(() => (JSON.parse(resultsText ?? 'null') as { constituencies?: Pv[] } | null)?.constituencies);
+    const pvs = published.ok && Array.isArray(published.value) ? { pvs: published.value } : {};
+    const order = foldTally(def, fp, tallyEntries, {
+      ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }),
+      qualified: keys.value.qualified,
+      ...(accepted === undefined ? {} : { accepted }),
+      board,
+      ...pvs,
+    });
     if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
     else if (order.value.phase !== 'closed') {
       report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape\u00a0: ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
@@ -774,7 +788,9 @@ function checkResultsShape(report: Report, r: Record<string, unknown>, present: 
   );
   const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
   const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
-  if (!exactKeys(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
+  // `board` when the board signed (docs/record.md §7): its signatures are the fold's to recompute.
+  const keysExact = exactKeys(r, RESULTS_KEYS) || exactKeys(r, [...RESULTS_KEYS, 'board']);
+  if (!keysExact || !ascending || !pvsExact || !signaturesExact) {
     report.fail(
       'results.shape',
       `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`,

@@ -66,6 +66,11 @@ export function memberStep(fx: TallyFixture, j: number, o: { passphrase?: string
   return { member: j, token: { drive, label: `JETON${j}`, size: 1_000_000_000 }, passphrase: o.passphrase ?? fx.kc.passphrase(j) };
 }
 
+/** The board's signature sitting (tally-ceremony.md step 7b) by these members, when the key ceremony made a board key. */
+export async function boardSignIfAny(c: { boardKey: string | null; boardSign(steps: readonly TallyMemberStep[]): Promise<Result<void>> }, steps: readonly TallyMemberStep[]): Promise<void> {
+  if (c.boardKey !== null) must(await c.boardSign(steps));
+}
+
 /** Every PV equals the simulator's ground truth, exactly. */
 export function expectTruth(pvs: readonly Pv[], truth: GroundTruth): void {
   for (const pv of pvs) {

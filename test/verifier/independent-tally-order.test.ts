@@ -22,9 +22,10 @@ import { RECORD_FILES } from '../../src/core/election/record.js';
 import { runDemo } from '../../src/core/simulation/demo.js';
 import { entryHash, entryLine, makeEntry, verifyTranscriptText, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { checkTallyOrder, tallyActorResolver, TallyOrderCheck, type TallyOrderReached } from '../../src/core/verifier/tally-order.js';
+import { boardKeyOfKeyCeremony } from '../../src/core/verifier/board-check.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { OFFLINE } from '../helpers/key-ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 /** An honest, closed tally as the ceremony wrote it, and what both checks need to read it. */
 interface Honest {
@@ -56,7 +57,10 @@ function honestOf(folder: string): Honest {
   }
   const text = readFileSync(join(folder, RECORD_FILES.tallyTranscript), 'utf8');
   const entries = lines(text).map((l) => JSON.parse(l) as TranscriptEntry);
-  return { def, fp, text, entries, kcEntries, basis: { keyCeremonyHead: entryHash(fp, kcEntries.at(-1)!), qualified, accepted } };
+  // The board key of ceremony.closed: the fold takes its public data, the verifier its key (both in one basis).
+  const board = must(boardKeyOfKeyCeremony(kcEntries, def.board.threshold, def.board.members.length));
+  const basis = { keyCeremonyHead: entryHash(fp, kcEntries.at(-1)!), qualified, accepted, board, ...(board === null ? {} : { boardKey: toHex(board.groupKey) }) };
+  return { def, fp, text, entries, kcEntries, basis };
 }
 
 const measure = async () => ok({ algorithm: 'SHA-256' as const, digest: 'ab'.repeat(32), fileCount: 7, totalBytes: 1, files: [] });
@@ -75,6 +79,10 @@ beforeAll(async () => {
   must(await c.decrypt(memberStep(fx, 4)));
   must(await c.count());
   for (const j of [5, 2, 4]) must(await c.sign(memberStep(fx, j)));
+  await boardSignIfAny(
+    c,
+    [5, 2, 4].map((j) => memberStep(fx, j)),
+  );
   must(await c.close());
   oneMachine = honestOf(folder);
 

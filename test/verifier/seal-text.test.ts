@@ -94,6 +94,26 @@ describe('the verifier reads a seal as the writer does', () => {
     expect([...codes.keys()].sort()).toEqual(['ok', 'seal.malformed', 'seal.not-a-seal', 'seal.truncated', 'seal.version']);
   });
 
+  it('every text one edit away from a v2 PV seal (figures and the board signature): both readers agree', () => {
+    const figures = { constituency: 'c001', inscrits: 1200, votants: 830, aVoteParInternet: 830, blancs: 10, nuls: 20, exprimes: 800, votes: [500, 0, 300] };
+    const codes = new Map<string, number>();
+    const empty = { ...figures, votes: [], exprimes: 0, blancs: 0, nuls: 0, votants: 0 };
+    for (const [f, seal] of [
+      [figures, pvSeal({ figures, boardSignature: SIG(99) })],
+      [empty, pvSeal({ figures: empty, boardSignature: SIG(98), signatures: [{ member: 2, signature: SIG(2) }] })],
+    ] as const) {
+      expect(seal.startsWith('sceau:pv:2:')).toBe(true);
+      const read = readPvSeal(seal);
+      expect(read.ok && read.value.figures).toEqual(f);
+      expect(read.ok && read.value.pvSha256).toBe(pvSha256(f));
+      for (const text of neighbours(seal, [...ALPHABET, '00'])) {
+        const code = agree('pv', text);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+    }
+    expect([...codes.keys()].sort()).toEqual(['ok', 'seal.malformed', 'seal.not-a-seal', 'seal.truncated', 'seal.version']);
+  });
+
   it('every text one edit away from a results seal', () => {
     const codes = new Set<string>();
     for (const text of neighbours(resultsSeal(), ALPHABET)) codes.add(agree('results', text));
@@ -109,7 +129,9 @@ describe('the verifier reads a seal as the writer does', () => {
       ['https://example.org/', 'seal.not-a-seal'],
       [seal.replace('sceau:pv:1:', 'SCEAU:PV:1:'), 'seal.not-a-seal'],
       [seal.replace('sceau:pv:1:', 'sceau:results:1:'), 'seal.not-a-seal'],
-      [seal.replace('sceau:pv:1:', 'sceau:pv:2:'), 'seal.version'],
+      [seal.replace('sceau:pv:1:', 'sceau:pv:3:'), 'seal.version'],
+      // A v1 body under the v2 prefix: its PVH is not figures.
+      [seal.replace('sceau:pv:1:', 'sceau:pv:2:'), 'seal.malformed'],
       ['sceau:pv:1', 'seal.version'],
       ['sceau:pv:', 'seal.version'],
       ['sceau:pv', 'seal.not-a-seal'],

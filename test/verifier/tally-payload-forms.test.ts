@@ -22,7 +22,7 @@ import { verifyRecord, type VerifyReport } from '../../src/core/verifier/verify.
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { tempDir } from '../helpers/pipeline.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, memberStep, must, newFolder, tallyContext, tallyFixture } from '../helpers/tally.js';
 
 const pool = new WorkerPool(2);
 let base: string;
@@ -130,6 +130,10 @@ describe('honest records of every kind still verify', () => {
     for (const j of [3, 4, 5]) must(await c.decrypt(memberStep(fx, j)));
     must(await c.count());
     for (const j of [3, 4, 5]) must(await c.sign(memberStep(fx, j)));
+    await boardSignIfAny(
+      c,
+      [3, 4, 5].map((j) => memberStep(fx, j)),
+    );
     must(await c.close());
     const entries = readFileSync(join(folder, RECORD_FILES.tallyTranscript), 'utf8')
       .split('\n')

@@ -18,6 +18,7 @@ import { verifyWithCeremonyRules } from '../helpers/ceremony-rules-verifier.js';
 import { buildManifest, listRecordFiles, manifestText } from '../../src/core/election/record.js';
 import { LOCK_FILE } from '../../src/core/common/folder-lock.js';
 import { tempDir } from '../helpers/pipeline.js';
+import { boardSignIfAny } from '../helpers/tally.js';
 
 const pool = new WorkerPool(2);
 afterAll(() => pool.close());
@@ -417,6 +418,7 @@ describe('the verifier judges replays as the import does: against accepted ballo
     for (const j of demoQuorum(n, t)) must(await c.decrypt(step(j)));
     must(await c.count());
     for (const j of demoQuorum(n, t)) must(await c.sign(step(j)));
+    await boardSignIfAny(c, demoQuorum(n, t).map(step));
     must(await c.close());
   }
 

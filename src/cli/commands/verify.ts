@@ -9,13 +9,14 @@ import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPvSeal, checkResultsSeal } from '../../core/verifier/seal-check.js';
+import { checkPvSealWithBoardKey, readBoardKeyGiven } from '../../core/verifier/seal-board.js';
 import { defineCommand } from '../command-line.js';
 import { stderrProgress } from './election-options.js';
 
 export const VERIFY = defineCommand(
   {
     name: 'verify',
-    synopsis: 'RECORD [options]',
+    synopsis: 'RECORD [options] | --seal TEXT --board-key KEY',
     summary: { fr: "le vérificateur indépendant d'un dossier de preuve, ou d'un PV imprimé (--seal)", en: 'the independent verifier of an election record, or of a printed PV (--seal)' },
     description: {
       fr: 'Vérifie un dossier de preuve de bout en bout (docs/record.md), ou un dossier de cérémonie des clés (docs/key-ceremony.md)\u00a0; code de sortie 0 seulement si tout est juste, sinon 1 et la liste de chaque vérification en échec, avec où (fichier, ligne, bulletin).',
@@ -32,11 +33,27 @@ export const VERIFY = defineCommand(
         fr: "vérifie seulement le code QR d'un procès-verbal ou du récapitulatif imprimé (sceau:pv:… ou sceau:results:…) contre ce dossier, et affiche les chiffres à comparer avec le papier (docs/results.md)",
         en: 'checks only the QR code of a printed PV or summary (sceau:pv:… or sceau:results:…) against this record, and prints the figures to compare with the paper (docs/results.md)',
       },
+      'board-key': {
+        type: 'string',
+        value: 'KEY',
+        fr: "avec --seal, sans dossier\u00a0: vérifie le sceau d'un PV (sceau:pv:2:…) contre la seule clé de signature du bureau, ses 64 chiffres hexadécimaux ou le fichier public-key.json de la cérémonie des clés (docs/results.md §4)",
+        en: "with --seal, no record needed: checks a PV's seal (sceau:pv:2:…) against the board signing key alone, its 64 hex digits or the key ceremony's public-key.json (docs/results.md §4)",
+      },
     },
-    examples: ['sceau verify /media/usb/dossier-de-preuve', 'sceau verify /media/usb/dossier-de-preuve --lang en --json', 'sceau verify /media/usb/dossier-de-preuve --seal sceau:pv:1:…'],
+    examples: [
+      'sceau verify /media/usb/dossier-de-preuve',
+      'sceau verify /media/usb/dossier-de-preuve --lang en --json',
+      'sceau verify /media/usb/dossier-de-preuve --seal sceau:pv:1:…',
+      'sceau verify --seal sceau:pv:2:… --board-key /media/usb/public-key.json',
+    ],
   },
   async ({ values, positionals, usage }) => {
     const record = positionals[0];
+    if (values['board-key'] !== undefined) {
+      if (values.seal === undefined)
+        return usage({ fr: '--board-key va avec --seal\u00a0: sceau verify --seal TEXTE --board-key CLÉ', en: '--board-key goes with --seal: sceau verify --seal TEXT --board-key KEY' });
+      return checkSealWithBoardKey(values.seal.trim(), values['board-key'], values.lang === 'en' ? 'en' : 'fr', values.json === true);
+    }
     if (record === undefined) return usage({ fr: 'Dossier à vérifier manquant\u00a0: sceau verify RECORD', en: 'Missing folder to verify: sceau verify RECORD' });
     return verifyFolder(record, values);
   },
@@ -73,6 +90,26 @@ async function verifyFolder(record: string, values: { json?: boolean; lang?: str
   } finally {
     await pool.close();
   }
+}
+
+/** A printed PV's seal against the board key alone (docs/results.md §4): no record needed. */
+async function checkSealWithBoardKey(text: string, keyGiven: string, lang: 'fr' | 'en', json: boolean): Promise<number> {
+  const key = await readBoardKeyGiven(keyGiven);
+  const r = key.ok ? checkPvSealWithBoardKey(text, key.value) : key;
+  if (json) console.log(JSON.stringify(r.ok ? { ok: true, election: r.value.election, pv: r.value.pv } : r, null, 1));
+  else if (!r.ok) console.log(`✗ [${r.error.code}] ${r.error.message[lang]}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
+  else {
+    const pv = r.value.pv;
+    console.log(`✓ ${lang === 'fr' ? 'Procès-verbal signé par le bureau (clé du bureau)' : 'PV signed by the board (board key)'}: ${pv.constituency}`);
+    console.log(`  inscrits ${pv.inscrits}  votants ${pv.votants}  a voté par internet ${pv.aVoteParInternet}  blancs ${pv.blancs}  nuls ${pv.nuls}  exprimés ${pv.exprimes}`);
+    pv.votes.forEach((n, k) => console.log(`  ${String(n).padStart(8)}  #${k + 1}`));
+    console.log(
+      lang === 'fr'
+        ? '  Comparez ces chiffres avec le papier\u00a0; `sceau verify DOSSIER --seal` le vérifie aussi contre le dossier de preuve.'
+        : '  Compare these figures with the paper; `sceau verify RECORD --seal` also checks it against the election record.',
+    );
+  }
+  return r.ok ? 0 : 1;
 }
 
 /** A printed seal (docs/results.md) against a record: what a person holding the paper runs. */

@@ -14,6 +14,8 @@
  *   tally.count      `pvSha256` = SHA-256(canonical JSON of results.json's PVs)
  *   tally.signature  each signature is results.json's for that member and PV
  *   tally.results    `resultsSha256` = SHA-256 of the bytes of results.json
+ *   tally.board-share, tally.board-signature   the script's order only (their FROST shares and signatures
+ *                    are recomputed by the verifier)
  *
  * Whether the shuffles, decryptions and counts themselves hold is the verifier's (Verify, docs/audit.md §4).
  */
@@ -34,6 +36,7 @@ import { fail } from './failures.js';
 import { replayFolder, replayWith, type Rule } from './replay.js';
 import { parseDefinitionText } from '../election/definition.js';
 import type { TranscriptReplay } from './types.js';
+import { groupFromJson, type GroupPublic } from '../crypto/frost/index.js';
 
 const digestOf = (value: unknown): string => {
   const text = catchInput(() => canonicalJson(value));
@@ -140,9 +143,21 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
   };
 }
 
+/**
+ * The board signing key the key ceremony's closing names (docs/key-ceremony.md §4.4), or null: the tally's
+ * board sitting is then in the script's order. Its signatures themselves are the verifier's to recompute.
+ */
+function boardKeyOf(def: ElectionDefinition, keyCeremony: TranscriptReplay): GroupPublic | null {
+  const closed = keyCeremony.entries.find((e) => e.type === 'ceremony.closed');
+  const v = (closed?.payload as { boardKey?: unknown } | null | undefined)?.boardKey;
+  if (v === undefined || v === null) return null;
+  const group = groupFromJson(v, { t: def.board.threshold, n: def.board.members.length });
+  return group.ok ? group.value : null;
+}
+
 /** The rule of each tally entry: the script's order, then the record's files as they stand. */
-function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected): { rule: Rule; phase: () => string } {
-  const basis: TallyBasis = { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted };
+function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected, board: GroupPublic | null): { rule: Rule; phase: () => string } {
+  const basis: TallyBasis = { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted, board };
   const state = initialTallyState(def, definitionFingerprint(def), basis);
   const refuse = (fr: string, en: string): Result<void> => fail('tally.entry', fr, en);
   const tallyOf = (c: string): Record<string, unknown> => expected.tallies.get(c) ?? {};
@@ -221,7 +236,7 @@ async function replayTally(dir: string, def: ElectionDefinition, keyCeremony: Tr
     return fail('audit.no-transcript', `Aucun journal de dépouillement (${RECORD_FILES.tallyTranscript}) dans ${dir}.`, `No tally transcript (${RECORD_FILES.tallyTranscript}) in ${dir}.`, dir);
   }
   const expected = await expectedFromFiles(dir, def);
-  const { rule, phase } = tallyRule(def, keyCeremony.head, expected);
+  const { rule, phase } = tallyRule(def, keyCeremony.head, expected, boardKeyOf(def, keyCeremony));
   return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: tallyActorKeys(def, keyCeremonyEntries(keyCeremony)), rule, phase }));
 }
 

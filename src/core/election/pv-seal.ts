@@ -3,6 +3,10 @@
  * the paper can check it against the published election record:
  *
  *   PV seal       sceau:pv:1:<FP>:<RFP>:<constituency>:<PVH>:<j>.<SIG>+<j>.<SIG>…
+ *   PV seal v2    sceau:pv:2:<FP>:<RFP>:<constituency>:<FIGURES>:<BSIG>:<j>.<SIG>+…   (with a board key)
+ *                 FIGURES = inscrits.votants.aVoteParInternet.blancs.nuls.exprimes[.votes_1…], decimal;
+ *                 BSIG = the board's FROST signature of the PV (record.md §7), 128 hex: checkable with the
+ *                 board key alone, the PV rebuilt from the seal (PVH is then computed, not written)
  *   results seal  sceau:results:1:<FP>:<RFP>:<RSH>
  *
  *   FP  = hex fp (definition fingerprint)          RFP = hex SHA-256(bytes of manifest.json)
@@ -24,6 +28,8 @@ import { IDENTIFIER } from './definition.js';
 import type { Pv, Results } from './results.js';
 
 export const PV_SEAL_PREFIX = 'sceau:pv:1:';
+/** The PV seal carrying the board's signature and the PV's figures (docs/results.md §2). */
+export const PV_SEAL_V2_PREFIX = 'sceau:pv:2:';
 const RESULTS_SEAL_PREFIX = 'sceau:results:1:';
 
 /** What a PV seal says; hex values lower-case. */
@@ -34,6 +40,9 @@ export interface PvSeal {
   readonly pvSha256: string;
   /** Members ascending, each once. */
   readonly signatures: readonly { readonly member: number; readonly signature: string }[];
+  /** v2 only: the PV's figures as sealed (pvSha256 is their hash) and the board's signature, 128 hex. */
+  readonly figures?: Pv;
+  readonly boardSignature?: string;
 }
 
 /** What a results seal says; hex values lower-case. */
@@ -56,13 +65,20 @@ const up = (hex: string): string => hex.toUpperCase();
 /** The PV seal's text. `signatures` may come in any order: they are written by member, ascending. */
 export function pvSealPayload(seal: PvSeal): string {
   const sigs = [...seal.signatures].sort((a, b) => a.member - b.member).map((s) => `${s.member}.${up(s.signature)}`);
+  if (seal.figures !== undefined && seal.boardSignature !== undefined) {
+    const f = seal.figures;
+    const figures = [f.inscrits, f.votants, f.aVoteParInternet, f.blancs, f.nuls, f.exprimes, ...f.votes].join('.');
+    return `${PV_SEAL_V2_PREFIX}${up(seal.election)}:${up(seal.record)}:${seal.constituency}:${figures}:${up(seal.boardSignature)}:${sigs.join('+')}`;
+  }
   return `${PV_SEAL_PREFIX}${up(seal.election)}:${up(seal.record)}:${seal.constituency}:${up(seal.pvSha256)}:${sigs.join('+')}`;
 }
 
-/** The PV seal of one constituency of `results`, sealed in the record of fingerprint `record`. */
-export function pvSealOf(results: Pick<Results, 'election' | 'signatures'>, record: string, pv: Pv): string {
+/** The PV seal of one constituency of `results`, sealed in the record of fingerprint `record`: v2 when the board signed. */
+export function pvSealOf(results: Pick<Results, 'election' | 'signatures' | 'board'>, record: string, pv: Pv): string {
   const signatures = results.signatures.filter((s) => s.constituency === pv.constituency).map((s) => ({ member: s.member, signature: s.signature }));
-  return pvSealPayload({ election: results.election, record, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
+  const board = results.board?.pvs.find((s) => s.constituency === pv.constituency);
+  const v2 = board === undefined ? {} : { figures: pv, boardSignature: board.signature };
+  return pvSealPayload({ election: results.election, record, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures, ...v2 });
 }
 
 export function resultsSealPayload(seal: ResultsSeal): string {
@@ -122,6 +138,7 @@ function signatureField(value: string, last: boolean, index: number): Result<{ m
 
 /** Reads a PV seal's text (a QR code's content, or typed): codes `seal.not-a-seal`, `seal.version`, `seal.truncated`, `seal.malformed`. */
 export function parsePvSeal(text: string): Result<PvSeal> {
+  if (text.trim().startsWith(PV_SEAL_V2_PREFIX)) return parsePvSealV2(text.trim().slice(PV_SEAL_V2_PREFIX.length));
   const b = body(text, 'pv');
   if (!b.ok) return b;
   const f = b.value.split(':');
@@ -144,6 +161,64 @@ export function parsePvSeal(text: string): Result<PvSeal> {
     signatures.push(s.value);
   }
   return ok({ election: election.value, record: record.value, constituency: f[2], pvSha256: pvHash.value, signatures });
+}
+
+const NUMBER = /^(0|[1-9][0-9]{0,15})$/;
+const NUMBER_PREFIX = /^[0-9]*$/;
+const FIXED_FIGURES = 6;
+
+/** `inscrits.votants.aVoteParInternet.blancs.nuls.exprimes[.votes…]`: decimal, no leading zero, at most 2^53 − 1. */
+function figuresField(value: string | undefined, last: boolean, constituency: string): Result<Pv> {
+  if (value === undefined || value === '') return truncated('figures');
+  const parts = value.split('.');
+  for (const [i, p] of parts.entries()) {
+    if (NUMBER.test(p) && Number.isSafeInteger(Number(p))) continue;
+    return last && i === parts.length - 1 && NUMBER_PREFIX.test(p) && p.length <= 16 && !/^0[0-9]/.test(p) ? truncated('figures') : malformed('figures');
+  }
+  if (parts.length < FIXED_FIGURES) return last ? truncated('figures') : malformed('figures');
+  const [inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, ...votes] = parts.map(Number) as [number, number, number, number, number, number, ...number[]];
+  return ok({ constituency, inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, votes });
+}
+
+/** The fields of a v2 PV seal after its prefix. */
+function parsePvSealV2(rest: string): Result<PvSeal> {
+  const f = rest.split(':');
+  if (f.length > 6) return malformed('champs/fields');
+  const election = hexField(f[0], HEX64, 'election', f.length === 1);
+  if (!election.ok) return election;
+  const record = hexField(f[1], HEX64, 'record', f.length === 2);
+  if (!record.ok) return record;
+  if (f[2] === undefined || f[2] === '') return truncated('constituency');
+  if (!IDENTIFIER.test(f[2])) return malformed('constituency');
+  const figures = figuresField(f[3], f.length === 4, f[2]);
+  if (!figures.ok) return figures;
+  const board = hexField(f[4], HEX128, 'boardSignature', f.length === 5);
+  if (!board.ok) return board;
+  const signatures = signatureList(f[5]);
+  if (!signatures.ok) return signatures;
+  return ok({
+    election: election.value,
+    record: record.value,
+    constituency: f[2],
+    pvSha256: pvSha256(figures.value),
+    signatures: signatures.value,
+    figures: figures.value,
+    boardSignature: board.value,
+  });
+}
+
+/** `<j>.<SIG>+…`, members ascending, each once, at least one. */
+function signatureList(text: string | undefined): Result<PvSeal['signatures']> {
+  if (text === undefined || text === '') return truncated('signatures');
+  const parts = text.split('+');
+  const signatures: { member: number; signature: string }[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const s = signatureField(parts[i]!, i === parts.length - 1, i);
+    if (!s.ok) return s;
+    if (signatures.length > 0 && s.value.member <= signatures[signatures.length - 1]!.member) return malformed('signatures (ordre/order)');
+    signatures.push(s.value);
+  }
+  return ok(signatures);
 }
 
 /** Reads a results seal's text: same codes as {@link parsePvSeal}. */

@@ -50,6 +50,20 @@ export interface Results {
   readonly members: readonly number[];
   readonly constituencies: readonly Pv[];
   readonly signatures: readonly PvSignature[];
+  /** The board's FROST signatures (record.md §7), when the key ceremony made a board key. */
+  readonly board?: BoardSignatures;
+}
+
+/** The board's signatures in results.json: its key, the members whose shares made them, one per PV, and the results'. */
+export interface BoardSignatures {
+  /** The board signing key, 64 hex (the key ceremony's `boardKey`). */
+  readonly key: string;
+  /** The signers of the sitting, ascending. */
+  readonly members: readonly number[];
+  /** R || z, 128 hex, one per PV in the definition's order. */
+  readonly pvs: readonly { readonly constituency: string; readonly signature: string }[];
+  /** R || z of the results' message (board-messages.ts). */
+  readonly results: string;
 }
 
 /** Counts one constituency from its decoded choices (a number k, or null for a point that is no choice). */

@@ -34,6 +34,8 @@ interface PvPdfInput {
   readonly where: { readonly fr: readonly string[]; readonly en: readonly string[] };
   /** A rehearsal's record (a session ran under the rehearsal override): every page is marked so. */
   readonly rehearsal: boolean;
+  /** The board's FROST signature of this PV (results.json `board`), when the key ceremony made a board key: the seal is then v2. */
+  readonly boardSignature?: string;
   /** hex fp. */
   readonly electionFingerprint: string;
   /** hex SHA-256(manifest.json). */
@@ -199,12 +201,15 @@ export async function pvPdf(input: PvPdfInput): Promise<Uint8Array> {
   membersTable(w, input.members, sigOf);
 
   // The fingerprints go in the seal's caption, so that one page holds the whole PV.
-  const payload = pvSealPayload({ election: input.electionFingerprint, record: input.recordFingerprint, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures });
+  // With the board's signature the seal carries the figures too (results.md §2, v2): checkable with the board key alone.
+  const board = input.boardSignature === undefined ? {} : { figures: pv, boardSignature: input.boardSignature };
+  const payload = pvSealPayload({ election: input.electionFingerprint, record: input.recordFingerprint, constituency: pv.constituency, pvSha256: pvSha256(pv), signatures, ...board });
   const caption = [
     SEAL_CAPTION.pv,
     `Élection / election\u00a0: ${def.id} · ${grouped(input.electionFingerprint)}`,
     `Dossier / record\u00a0: ${grouped(input.recordFingerprint)}`,
     `Procès-verbal / PV (SHA-256)\u00a0: ${grouped(pvSha256(pv))}`,
+    ...(input.boardSignature === undefined ? [] : [`Signé par le bureau (FROST) / signed by the board\u00a0: ${input.boardSignature.slice(0, 16)}…`]),
     // Where the steps ran is said at the top of the annex's page: said here, it ran off a rehearsal's page.
     'Où les étapes ont eu lieu\u00a0: page suivante. / Where the steps ran: next page.',
     utcLineText({ made: input.generatedAt }),

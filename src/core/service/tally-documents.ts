@@ -68,6 +68,12 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
 /** The record's irregularities in words, the same on every PV and on the summary (docs/results.md §1). */
 const annexOf = (c: TallyCeremony): AnnexSection[] => recordAnnex({ keyCeremony: c.keyCeremonyEntries, tally: c.entries, board: c.definition.board.members });
 
+/** The board's signature of a PV (results.json `board`), when there is one: the PV's seal then carries it. */
+function boardSignatureOf(results: Results, constituency: string): { boardSignature?: string } {
+  const s = results.board?.pvs.find((x) => x.constituency === constituency)?.signature;
+  return s === undefined ? {} : { boardSignature: s };
+}
+
 async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: string): Promise<Result<TallyDocumentFile>> {
   const pv = r.results.constituencies.find((p) => p.constituency === constituency);
   if (pv === undefined) {
@@ -86,6 +92,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
     members: r.members,
     where: whereInWords(where),
     rehearsal: where.rehearsals.length > 0,
+    ...boardSignatureOf(r.results, constituency),
     electionFingerprint: toHex(c.fingerprint),
     recordFingerprint: r.recordFingerprint,
     generatedAt: r.generatedAt,

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { G, pointToHex, randomScalar } from '../crypto/group.js';
+import { G, pointToHex, randomScalar, scalarToBytes } from '../crypto/group.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
@@ -89,6 +89,7 @@ export function demoTallyTokens(): TallyTokenPort {
         keyShare: share.keyShare,
         verificationKey: pointToHex(share.verificationKey),
         electionKey: pointToHex(share.electionKey),
+        ...(share.board === undefined ? {} : { board: { share: scalarToBytes(share.board.secret), verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key) } }),
       });
     },
   };

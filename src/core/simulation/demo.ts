@@ -340,6 +340,8 @@ async function runTallyCeremony(
         ...quorum.map((j) => () => timed(`decryption ${j}`, () => c.decrypt(step(j), job(`decryption ${j}`)))),
         () => timed('counting', () => c.count(job('counting'))),
         ...quorum.map((j) => () => c.sign(step(j))),
+        // The board's FROST signature (tally-ceremony.md step 7b), when the key ceremony made a board key.
+        ...(c.boardKey === null ? [] : [() => timed('board signature', () => c.boardSign(quorum.map(step)))]),
       ];
   const steps: (() => Promise<Result<unknown>>)[] = [() => timed('import', () => c.importUrn(p.urnPath, job('import'))), () => c.publishReceipts(), ...members];
   for (const s of steps) {

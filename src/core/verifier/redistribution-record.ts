@@ -4,6 +4,7 @@
  * have used: its threshold, members, qualified set, verification keys and identity keys, and the head
  * `tally.open` names (the last redistribution's closing head).
  */
+import type { GroupPublic } from '../crypto/frost/index.js';
 import { pointToHex, type Point } from '../crypto/group.js';
 import { entryHash, type TranscriptEntry } from './transcript.js';
 import type { Report } from './check-report.js';
@@ -35,6 +36,8 @@ export interface RedistributedBoard<D> {
   /** Y'_j, hex, index j − 1. */
   readonly verificationKeys: readonly string[];
   readonly identityKeys: ReadonlyMap<number, string>;
+  /** The board signing key's public data with the current board's verifying shares, or null when there is none. */
+  readonly boardGroup: GroupPublic | null;
 }
 
 /** Replays the record's redistributions; undefined (the failure reported) when the chain does not verify. */
@@ -68,6 +71,7 @@ export async function checkRedistributions<D extends { readonly id: string; read
     qualified: b.election.holders,
     verificationKeys: b.election.verificationKeys.map(pointToHex),
     identityKeys: new Map(b.members.map((m) => [m.index, m.identityKey])),
+    boardGroup: b.board?.group ?? null,
   };
 }
 

@@ -10,6 +10,9 @@ import type { UrnReading } from './urn.js';
 import type { TranscriptEntry } from './transcript.js';
 import { Report, canonicalOrEmpty, digestOf, missing, objects, parseJson, payloadOf, readText } from './check-report.js';
 import { hasExactly } from './shapes.js';
+import { checkBoardSitting, checkResultsBoard, type BoardPv } from './board-check.js';
+import type { BoardSignatureRead } from './tally-order-types.js';
+import type { GroupPublic } from '../crypto/frost/index.js';
 
 /** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
 export function signedInTranscript(entries: readonly TranscriptEntry[], m: number, cid: string, signature: string): boolean {
@@ -41,7 +44,9 @@ export function checkResultsShape(report: Report, r: Record<string, unknown>, pr
   );
   const expectedPairs = def.constituencies.flatMap((c) => present.map((m) => `${m}/${c.id}`));
   const signaturesExact = rows.length === expectedPairs.length && pairs.size === rows.length && expectedPairs.every((p) => pairs.has(p));
-  if (!hasExactly(r, RESULTS_KEYS) || !ascending || !pvsExact || !signaturesExact) {
+  // record.md §7: `board` besides, when the key ceremony made a board key (its content: board-check.ts).
+  const keys = hasExactly(r, RESULTS_KEYS) || hasExactly(r, [...RESULTS_KEYS, 'board']);
+  if (!keys || !ascending || !pvsExact || !signaturesExact) {
     report.fail(
       'results.shape',
       `${name} n'a pas exactement la forme de docs/record.md §7 (clés, membres, une signature par membre présent et par PV).`,
@@ -63,6 +68,7 @@ export async function checkResults(
   membersBy: Map<string, number[]>,
   entries: readonly TranscriptEntry[],
   memberKey: (j: number) => Uint8Array | undefined,
+  board: { readonly group: GroupPublic | null; readonly read: BoardSignatureRead | undefined } = { group: null, read: undefined },
 ): Promise<void> {
   const name = RECORD_FILES.results;
   const text = await readText(join(dir, name));
@@ -167,6 +173,9 @@ export async function checkResults(
       if (!v.ok) report.fail('results.signature', `Signature du membre ${m} invalide sur le PV de ${c.id}.`, `Member ${m}'s signature on the PV of ${c.id} is invalid.`, `${where} member ${m}`);
     }
   });
+  checkResultsBoard(report, r, board.group, board.read, name);
+  // The board's signatures recomputed from the sitting's shares, over the published PVs (bound to tally.count's pvSha256).
+  if (board.group !== null && board.read !== undefined && pvs.length === def.constituencies.length) checkBoardSitting(report, board.group, fp, pvs as unknown as BoardPv[], board.read);
   if (pvs.length !== def.constituencies.length)
     report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
 }

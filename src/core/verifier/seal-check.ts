@@ -21,6 +21,8 @@ import { KEY_CEREMONY_ENTRY, keyCeremonyActorKeys } from './key-ceremony.js';
 import { RECORD_FILES, recordFingerprint } from './record-files.js';
 import { RESULTS_FORMAT, verifyPvSignature, type Pv, type PvSignature, type Results } from './results-rules.js';
 import { readPvSeal, readResultsSeal } from './seal-text.js';
+import { verifyBoardSignature } from '../crypto/frost/index.js';
+import { pvMessage } from './board-check.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from './transcript.js';
 
 /** hex SHA-256 of the canonical JSON of exactly the PV's eight keys (docs/results.md §2, PVH). */
@@ -304,6 +306,8 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
       `The paper's signatories (${signers.join(', ')}) are not the members present at the tally (${results.value.members.join(', ')}).`,
     );
   }
+  const board = boardSignatureHolds(results.value, s, pv);
+  if (!board.ok) return board;
   const keys = await memberKeys(r, signers);
   if (!keys.ok) return keys;
   const fp = fromHex(r.election);
@@ -311,6 +315,23 @@ export async function checkPvSeal(recordDir: string, text: string): Promise<Resu
     if (!verifyPvSignature(keys.value.get(x.member)!, fp, pv, x.signature, x.member).ok) return badSignature(x.member, s.constituency);
   }
   return ok({ definition: r.definition, constituency, pv, members: boardMembers(r.definition, signers), recordFingerprint: r.fingerprint });
+}
+
+/** A v2 seal's board signature: the record's (results.json `board`), valid under the record's board key. */
+function boardSignatureHolds(results: Results, s: { constituency: string; boardSignature?: string; election: string }, pv: Pv): Result<void> {
+  if (s.boardSignature === undefined) return ok(undefined);
+  const board = (results as { board?: { key?: unknown; pvs?: unknown } }).board;
+  const recorded = Array.isArray(board?.pvs) ? (board.pvs as { constituency?: unknown; signature?: unknown }[]).find((x) => x?.constituency === s.constituency) : undefined;
+  const key = typeof board?.key === 'string' && /^[0-9a-f]{64}$/.test(board.key) ? board.key : undefined;
+  const valid = key !== undefined && recorded?.signature === s.boardSignature && verifyBoardSignature(fromHex(key), pvMessage(fromHex(s.election), pv), fromHex(s.boardSignature)).ok;
+  return valid
+    ? ok(undefined)
+    : fail(
+        'seal.board-signature',
+        `La signature du bureau sur ce papier n'est pas celle du dossier pour ${s.constituency}, ou ne vérifie pas.`,
+        `The board signature on this paper is not the record's for ${s.constituency}, or does not verify.`,
+        s.constituency,
+      );
 }
 
 interface ResultsSealCheck {

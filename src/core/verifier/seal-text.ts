@@ -20,12 +20,18 @@
  *    last signature with no `.` whose member number is empty or of the form 1–3 digits, no leading zero;
  *    every other fault is `seal.malformed`, `where` naming the field as below.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { IDENTIFIER } from './definition.js';
 
 /** The prefixes of docs/results.md §2 and §3 (version 1). */
 export const SEAL_PREFIX = { pv: 'sceau:pv:1:', results: 'sceau:results:1:' } as const;
+
+/** docs/results.md §2: the PV seal that carries the PV's figures and the board's signature. */
+export const PV_SEAL_V2 = 'sceau:pv:2:';
 
 type SealKind = keyof typeof SEAL_PREFIX;
 
@@ -37,6 +43,21 @@ export interface PvSeal {
   readonly pvSha256: string;
   /** Members ascending, each once, at least one. */
   readonly signatures: readonly { readonly member: number; readonly signature: string }[];
+  /** v2: the PV's figures as sealed (pvSha256 is computed from them) and the board's signature (128 hex). */
+  readonly figures?: SealedFigures;
+  readonly boardSignature?: string;
+}
+
+/** A PV as a v2 seal gives it: the constituency and its figures (record.md §7's eight keys). */
+export interface SealedFigures {
+  readonly constituency: string;
+  readonly inscrits: number;
+  readonly votants: number;
+  readonly aVoteParInternet: number;
+  readonly blancs: number;
+  readonly nuls: number;
+  readonly exprimes: number;
+  readonly votes: readonly number[];
 }
 
 /** A results seal's content; hex lower-case. */
@@ -141,9 +162,8 @@ type Readers<T> = { readonly [K in keyof T]: FieldReader<T[K]> };
  * The fields after the prefix, `:`-separated, in the order of `readers`: more fields than that is
  * malformed, fewer is a cut. The first fault found, in field order, is the one named.
  */
-function readSeal<T extends object>(text: string, kind: SealKind, readers: Readers<T>): Result<T> {
+function readSeal<T extends object>(text: string, kind: SealKind, readers: Readers<T>, prefix: string = SEAL_PREFIX[kind]): Result<T> {
   const t = text.trim();
-  const prefix = SEAL_PREFIX[kind];
   if (!t.startsWith(prefix)) return t.startsWith(`sceau:${kind}:`) ? otherVersion() : notThisSeal(kind);
   const parts = t.slice(prefix.length).split(':');
   const names = Object.keys(readers) as (keyof T & string)[];
@@ -159,8 +179,63 @@ function readSeal<T extends object>(text: string, kind: SealKind, readers: Reade
   return ok(out as T);
 }
 
+/** Figures as written: decimal, no leading zero, at most 2^53 − 1 (16 digits at most). */
+const isNumber = (s: string): boolean => s.length >= 1 && s.length <= 16 && [...s].every(isDigit) && (s === '0' || s[0] !== '0') && Number.isSafeInteger(Number(s));
+/** What a cut may leave of a last number: digits, at most 16, no leading zero. */
+const numberSoFar = (s: string): boolean => s.length <= 16 && [...s].every(isDigit) && !(s.length > 1 && s[0] === '0');
+
+/** `inscrits.votants.aVoteParInternet.blancs.nuls.exprimes[.votes…]` (the constituency is set by the caller). */
+const figuresList: FieldReader<Omit<SealedFigures, 'constituency'>> = (text, last) => {
+  if (text === '') return truncated('figures');
+  const parts = text.split('.');
+  for (const [i, p] of parts.entries()) {
+    if (isNumber(p)) continue;
+    return last && i === parts.length - 1 && numberSoFar(p) ? truncated('figures') : malformed('figures');
+  }
+  if (parts.length < 6) return last ? truncated('figures') : malformed('figures');
+  const n = parts.map(Number);
+  return ok({ inscrits: n[0]!, votants: n[1]!, aVoteParInternet: n[2]!, blancs: n[3]!, nuls: n[4]!, exprimes: n[5]!, votes: n.slice(6) });
+};
+
+/** results.md §2's PVH: SHA-256 of the canonical JSON of the PV's eight keys. */
+function pvHashOf(f: SealedFigures): string {
+  const { constituency, inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, votes } = f;
+  return toHex(sha256(new TextEncoder().encode(canonicalJson({ constituency, inscrits, votants, aVoteParInternet, blancs, nuls, exprimes, votes: [...votes] }))));
+}
+
+interface PvSealV2Fields {
+  readonly election: string;
+  readonly record: string;
+  readonly constituency: string;
+  readonly figures: Omit<SealedFigures, 'constituency'>;
+  readonly boardSignature: string;
+  readonly signatures: PvSeal['signatures'];
+}
+
+/** A v2 PV seal (docs/results.md §2): the figures rebuild the PV, whose hash is then PVH. */
+function readPvSealV2(text: string): Result<PvSeal> {
+  const read = readSeal<PvSealV2Fields>(
+    text,
+    'pv',
+    {
+      election: hexDigits(64, 'election'),
+      record: hexDigits(64, 'record'),
+      constituency: constituencyId,
+      figures: figuresList,
+      boardSignature: hexDigits(SIG_DIGITS, 'boardSignature'),
+      signatures: signatureList,
+    },
+    PV_SEAL_V2,
+  );
+  if (!read.ok) return read;
+  const { election, record, constituency, boardSignature, signatures } = read.value;
+  const figures: SealedFigures = { constituency, ...read.value.figures };
+  return ok({ election, record, constituency, pvSha256: pvHashOf(figures), signatures, figures, boardSignature });
+}
+
 /** Reads a PV seal's text (docs/results.md §2): codes `seal.not-a-seal`, `seal.version`, `seal.truncated`, `seal.malformed`. */
 export function readPvSeal(text: string): Result<PvSeal> {
+  if (text.trim().startsWith(PV_SEAL_V2)) return readPvSealV2(text);
   return readSeal<PvSeal>(text, 'pv', {
     election: hexDigits(64, 'election'),
     record: hexDigits(64, 'record'),

@@ -23,6 +23,8 @@ export const ENTRY = {
   decryption: 'tally.decryption',
   count: 'tally.count',
   signature: 'tally.signature',
+  boardShare: 'tally.board-share',
+  boardSignature: 'tally.board-signature',
   results: 'tally.results',
   deviation: 'tally.deviation',
 } as const;
@@ -119,6 +121,8 @@ const PAYLOAD_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENTRY.decryption, ['member', 'partials']],
   [ENTRY.count, ['members', 'pvSha256']],
   [ENTRY.signature, ['member', 'pvSha256', 'signatures']],
+  [ENTRY.boardShare, ['member', 'pvSha256', 'signers', 'commitmentsSha256', 'commitments', 'shares']],
+  [ENTRY.boardSignature, ['signers', 'pvSha256', 'commitmentsSha256', 'signatures', 'results']],
   [ENTRY.results, ['resultsSha256']],
   [ENTRY.deviation, ['kind', 'member', 'code', 'message']],
 ]);

@@ -4,7 +4,8 @@
  * follows. Written from the docs; it shares nothing with the ceremony code it checks.
  */
 import { ok, type Result } from '../common/result.js';
-import type { TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
+import type { BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
+import { boardShare, boardSignature } from './tally-order-board.js';
 import { memberStepAuthor } from './tally-order-actors.js';
 import { memberOfActor } from './transcript.js';
 import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
@@ -34,6 +35,9 @@ export interface Progress {
   count?: TallyOrderReached['count'];
   readonly signatures: { readonly seq: number; readonly member: number; readonly signatures: readonly { readonly constituency: string; readonly signature: string }[] }[];
   readonly signed: Set<number>;
+  /** The board sitting in progress: its signers, the lists' hash, and the shares recorded so far. */
+  sitting?: { readonly signers: readonly number[]; readonly commitmentsSha256: string; readonly shares: Map<number, BoardShareRead> };
+  board?: BoardSignatureRead;
   results?: TallyOrderReached['results'];
   readonly sessions: { readonly seq: number; readonly actor: string }[];
   /** Each workstation actor's key, hex: the `publicKey` of its first `workstation.session` (§4). */
@@ -58,7 +62,7 @@ export type Step = (s: Progress, e: TallyTranscriptEntry, ctx: Context) => Resul
  * station entry (formats.md §3.3); `tally.entry` naming the unexpected or missing key otherwise. Each step
  * checks it right after its phase, before anything else of its content.
  */
-const payloadFormed = (e: TallyTranscriptEntry): Result<Readonly<Record<string, unknown>>> => formOf(e, memberOfActor(e.actor) !== undefined);
+export const payloadFormed = (e: TallyTranscriptEntry): Result<Readonly<Record<string, unknown>>> => formOf(e, memberOfActor(e.actor) !== undefined);
 
 /**
  * `tally.open` (§1 step 1, §4): once, `{keyCeremonyHead, shuffles}` exactly, k from 1 to 5, the head the key
@@ -297,6 +301,8 @@ export const STEPS: ReadonlyMap<string, Step> = new Map([
   [ENTRY.decryption, decrypt],
   [ENTRY.count, count],
   [ENTRY.signature, sign],
+  [ENTRY.boardShare, boardShare],
+  [ENTRY.boardSignature, boardSignature],
   [ENTRY.results, close],
   [ENTRY.deviation, deviate],
 ]);

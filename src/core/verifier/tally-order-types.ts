@@ -21,6 +21,30 @@ export interface TallyOrderBasis {
   readonly qualified: readonly number[];
   /** Accepted ballots per constituency id, as the verifier finds them again in urn.jsonl; needed once `tally.import` is met. */
   readonly accepted?: ReadonlyMap<string, number>;
+  /**
+   * The board signing key (64 hex) of the key ceremony's `ceremony.closed`, when it made one: the board's
+   * sitting (`tally.board-share`, `tally.board-signature`) may then come before the closing; refused otherwise.
+   */
+  readonly boardKey?: string;
+}
+
+/** A member's part of a board sitting (docs/tally-ceremony.md §4, `tally.board-share`), as recorded. */
+export interface BoardShareRead {
+  readonly seq: number;
+  readonly member: number;
+  readonly commitments: readonly { readonly hiding: string; readonly binding: string }[];
+  readonly shares: readonly string[];
+}
+
+/** The board's signature (`tally.board-signature`) with the sitting's shares it gathers. */
+export interface BoardSignatureRead {
+  readonly seq: number;
+  readonly signers: readonly number[];
+  readonly commitmentsSha256: string;
+  readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
+  readonly results: string;
+  /** One per signer, ascending. */
+  readonly shares: readonly BoardShareRead[];
 }
 
 /** docs/tally-ceremony.md §2. */
@@ -55,6 +79,7 @@ export interface TallyOrderReached {
   readonly count?: { readonly seq: number; readonly members: readonly number[]; readonly pvSha256: string };
   /** The `tally.signature` entries, in transcript order. */
   readonly signatures: readonly { readonly seq: number; readonly member: number; readonly signatures: readonly { readonly constituency: string; readonly signature: string }[] }[];
+  readonly board?: BoardSignatureRead;
   readonly results?: { readonly seq: number; readonly resultsSha256: string };
   readonly sessions: readonly { readonly seq: number; readonly actor: string }[];
   readonly deviations: readonly { readonly seq: number; readonly kind: string; readonly member: number | null; readonly code: string }[];

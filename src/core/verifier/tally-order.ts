@@ -127,6 +127,7 @@ export class TallyOrderCheck {
       decryptions: s.decryptions,
       ...(s.count === undefined ? {} : { count: s.count }),
       signatures: s.signatures,
+      ...(s.board === undefined ? {} : { board: s.board }),
       ...(s.results === undefined ? {} : { results: s.results }),
       sessions: s.sessions,
       deviations: s.deviations,

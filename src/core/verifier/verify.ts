@@ -30,6 +30,9 @@ import { checkImportEntry, checkLists, checkReceipts } from './lists-check.js';
 import { checkEmptyConstituencyFiles, checkKnownFiles, checkManifest, isRecordDefinition, plainListing } from './record-checks.js';
 import { checkResults } from './results-check.js';
 import { chainFiles, checkRedistributions, keyCeremonyStart, type RedistributedBoard } from './redistribution-record.js';
+import { boardKeyOfKeyCeremony } from './board-check.js';
+import type { BoardSignatureRead } from './tally-order-types.js';
+import type { GroupPublic } from '../crypto/frost/index.js';
 
 export type { VerifyReport } from './report.js';
 
@@ -144,6 +147,11 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       RECORD_FILES.keys,
     );
   }
+  // The board signing key (key-ceremony.md §4.4), when the ceremony made one: its signature is then due at the tally.
+  const boardKey = boardKeyOfKeyCeremony(kcEntries, def.board.threshold, def.board.members.length);
+  if (!boardKey.ok) report.failure(boardKey.error);
+  let board: GroupPublic | null = boardKey.ok ? boardKey.value : null;
+  let boardRead: BoardSignatureRead | undefined;
   const electionKey = pointHex(keys.value.publicKey);
   // After redistributions the tally used the board the last one left: its keys, members and head (docs/tally-ceremony.md §1.2).
   let current: RedistributedBoard<typeof def> | undefined;
@@ -163,6 +171,8 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const tallyDef = current?.def ?? def;
   const tallyKeys = current === undefined ? { t: keys.value.t, qualified: keys.value.qualified } : { t: current.t, qualified: current.qualified };
   if (current !== undefined) keyCeremonyHead = current.head;
+  // The same board key after redistributions, with the current board's verifying shares (docs/redistribution.md).
+  if (current !== undefined) board = current.boardGroup;
   const verificationKeys = current?.verificationKeys ?? keys.value.verificationKeys.map(pointHex);
 
   // 4. The urn, every ballot, and the accepted and rejected lists.
@@ -209,7 +219,9 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       ...(keyCeremonyHead === undefined ? {} : { keyCeremonyHead }),
       qualified: tallyKeys.qualified,
       ...(accepted === undefined ? {} : { accepted }),
+      ...(board === null ? {} : { boardKey: toHex(board.groupKey) }),
     });
+    if (order.ok) boardRead = order.value.board;
     if (!order.ok) report.failure(order.error);
     else if (order.value.phase !== 'closed') {
       report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape\u00a0: ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
@@ -249,7 +261,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
 
   // 7. The results: recount, arithmetic, signatures.
   report.begin('results');
-  await checkResults(report, dir, tallyDef, fp, imp, decodedByConstituency, members, tallyEntries, memberKey);
+  await checkResults(report, dir, tallyDef, fp, imp, decodedByConstituency, members, tallyEntries, memberKey, { group: board, read: boardRead });
   progress('done', 1, 1);
   return done(recordFp, fpHex);
 }

@@ -22,8 +22,9 @@ import type { TallyContext, TallyFolder } from './folder.js';
 import { createTally, openTally, openTallyOnStation } from './open.js';
 import { publishReceipts, type PublishedReceipts } from './receipts.js';
 import { mix, shuffle } from './shuffle.js';
+import { boardSign } from './board-signature.js';
 import { sign } from './signature.js';
-import type { TallyState } from './state.js';
+import type { TallyBasis, TallyState } from './state.js';
 import { placeStationAnswers } from './station-answers.js';
 import type { JobControl, PvView, TallyMemberStep, UrnReport } from './types.js';
 import { importUrn, recordedUrnReport } from './urn-import.js';
@@ -137,6 +138,21 @@ export class TallyCeremony {
   /** Step 7 for one member who decrypted (signature.ts): they sign every PV. */
   sign(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
     return this.core.serial(() => sign(this.core, step, job));
+  }
+
+  /** Step 7b (board-signature.ts): t or more members sign every PV and the results with the board key, in one sitting. */
+  boardSign(steps: readonly TallyMemberStep[]): Promise<Result<void>> {
+    return this.core.serial(() => boardSign(this.core, steps));
+  }
+
+  /** What the fold takes besides the transcript (the key ceremony's head, Q, the board key, the accepted ballots, the PVs). */
+  get basis(): TallyBasis {
+    return this.core.basis;
+  }
+
+  /** The board signing key (hex) when the key ceremony made one, else null. */
+  get boardKey(): string | null {
+    return this.core.state.boardKey;
   }
 
   /** Step 8 (close.ts): results.json, tally.results, `.tally-work` removed, manifest.json. */

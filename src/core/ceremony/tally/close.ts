@@ -23,7 +23,10 @@ function resultsOf(f: TallyFolder): Results {
       signatures.push({ member: j, constituency: pv.constituency, signature: s.signature });
     }
   }
-  return { format: RESULTS_FORMAT, election: toHex(f.fingerprint), members: [...members], constituencies: f.pvs!, signatures };
+  const results: Results = { format: RESULTS_FORMAT, election: toHex(f.fingerprint), members: [...members], constituencies: f.pvs!, signatures };
+  const board = f.state.boardSignature;
+  if (board === undefined || f.state.boardKey === null) return results;
+  return { ...results, board: { key: f.state.boardKey, members: [...board.signers], pvs: board.signatures.map((s) => ({ ...s })), results: board.results } };
 }
 
 /** Step 8: results.json, tally.results, `.tally-work` removed, manifest.json. */

@@ -5,7 +5,7 @@
  * (docs/token.md §3.2) names it: it opens with that device and its PIN, given where the passphrase is.
  * Secrets leave this module only inside the step that asked for them, which wipes them.
  */
-import { pointToHex } from '../../crypto/group.js';
+import { pointToHex, scalarToBytes } from '../../crypto/group.js';
 import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
 import { listTokens, openToken, optionsFor, readToken, tokenPath, wipeSecrets, type MemberDevices, type TokenOptions } from '../../token/index.js';
 import type { TokenExpectations, TokenLocation } from '../key/ports.js';
@@ -59,6 +59,7 @@ export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDev
           at.drive,
         );
       }
+      const board = pub.keyShare.board;
       return ok({
         member: pub.member.index,
         identityKey: pub.identityKey,
@@ -67,6 +68,10 @@ export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDev
         keyShare: secrets.keyShareSecret,
         verificationKey: pointToHex(pub.keyShare.verificationKey),
         electionKey: pointToHex(pub.keyShare.publicKey),
+        // s_j as the 32 bytes FROST takes; the board-signature step wipes them.
+        ...(board === undefined || secrets.boardShareSecret === undefined
+          ? {}
+          : { board: { share: scalarToBytes(secrets.boardShareSecret), verifyingShare: pointToHex(board.verifyingShare), key: pointToHex(board.key) } }),
       });
     },
   };

@@ -109,7 +109,12 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
   if (!keys.ok) return keys;
   const writer = await TranscriptWriter.open(join(folder, RECORD_FILES.tallyTranscript), fp, tallyActorKeys(def, keys.value.entries, keys.value.redistributed && keys.value.identityKeys));
   if (!writer.ok) return writer;
-  let basis: TallyBasis = { keyCeremonyHead: keys.value.head, qualified: keys.value.result.qualified, ...(keys.value.redistributed === undefined ? {} : { board: keys.value.redistributed }) };
+  let basis: TallyBasis = {
+    keyCeremonyHead: keys.value.head,
+    qualified: keys.value.result.qualified,
+    board: keys.value.board,
+    ...(keys.value.redistributed === undefined ? {} : { currentBoard: keys.value.redistributed }),
+  };
   const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);
   if (imported !== undefined) {
     const counts = await importedFiles(folder, imported.payload as TallyImportPayload);
@@ -124,8 +129,7 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
 export class TallyFolder {
   #state: TallyState;
   #basis: TallyBasis;
-  /** The PVs once counted (loadPvs, the count): what the signatures and the closing use. */
-  pvs: readonly Pv[] | null = null;
+  #pvs: readonly Pv[] | null = null;
   /** Appends run one at a time, in the order asked (shuffles of several constituencies finish concurrently). */
   #queue: Promise<unknown> = Promise.resolve();
   /** The steps (public methods that may record) run one at a time on one instance. */
@@ -154,6 +158,30 @@ export class TallyFolder {
 
   get state(): Readonly<TallyState> {
     return this.#state;
+  }
+
+  /** The PVs once counted (loadPvs, the count): what the signatures and the closing use. */
+  get pvs(): readonly Pv[] | null {
+    return this.#pvs;
+  }
+
+  /** The PVs counted become part of the basis: with them the fold recomputes the board's signatures. */
+  set pvs(pvs: readonly Pv[] | null) {
+    this.#pvs = pvs;
+    const { pvs: _, ...rest } = this.#basis;
+    this.#basis = pvs === null ? rest : { ...rest, pvs };
+  }
+
+  /**
+   * The transcript folded again with the PVs in the basis (an opening reads the PVs after its first fold):
+   * a recorded board signature is then recomputed from its shares (board-state.ts).
+   */
+  refoldWithPvs(): Result<void> {
+    if (this.#state.boardSignature === undefined || this.#basis.pvs === undefined) return ok(undefined);
+    const state = foldTally(this.definition, this.fingerprint, this.writer.entries, this.#basis);
+    if (!state.ok) return state;
+    this.#state = state.value;
+    return ok(undefined);
   }
 
   /** The facts the fold needs besides the entries (docs/tally-ceremony.md §2). */

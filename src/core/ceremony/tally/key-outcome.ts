@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dkgResultFromJson, dkgResultToJson, type DkgResult } from '../../crypto/dkg/index.js';
+import type { GroupPublic } from '../../crypto/frost/index.js';
 import { pointToHex } from '../../crypto/group.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { catchInput, ok, type Result } from '../../common/result.js';
@@ -12,6 +13,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { RECORD_FILES } from '../../election/record.js';
 import { verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
+import { boardKeyOf } from '../key/state.js';
 import { verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { enrolledIdentityKeys } from './actors.js';
 import { replayChain } from '../redistribution/chain.js';
@@ -37,6 +39,8 @@ export interface KeyOutcome {
     readonly threshold: number;
     readonly members: readonly { readonly index: number; readonly name: string; readonly role: string; readonly president: boolean }[];
   };
+  /** The board signing key's public data (`ceremony.closed`'s boardKey), or null when the ceremony made none. */
+  readonly board: GroupPublic | null;
 }
 
 export async function readDefinition(folder: string): Promise<Result<{ def: ElectionDefinition; fingerprint: Uint8Array; text: string }>> {
@@ -71,6 +75,7 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
     electionKey: pointToHex(state.result.publicKey),
     verificationKeys: state.result.verificationKeys.map(pointToHex),
     identityKeys: enrolledIdentityKeys(def, chain.value.entries),
+    board: boardKeyOf(state) ?? null,
   });
 }
 
@@ -89,5 +94,7 @@ function redistributedOutcome(def: ElectionDefinition, fp: Uint8Array, text: str
     verificationKeys: key.verificationKeys.map(pointToHex),
     identityKeys: new Map(b.members.map((m) => [m.index, m.identityKey])),
     redistributed: { generation: b.generation, threshold: b.threshold, members: b.members.map(({ index, name, role, president }) => ({ index, name, role, president })) },
+    // The board signing key is unchanged; its verifying shares are the current board's.
+    board: b.board?.group ?? null,
   });
 }

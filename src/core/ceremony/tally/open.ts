@@ -118,6 +118,8 @@ export async function openTally(folder: string, ctx: TallyContext, o: { readOnly
   if (!f.state.opened) return notOpened(folder);
   const pvs = await loadPvs(f);
   if (!pvs.ok) return pvs;
+  const refolded = f.refoldWithPvs();
+  if (!refolded.ok) return refolded;
   if (!f.readOnly && f.state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
     const finished = await finishClosing(f);
     if (!finished.ok) return finished;
@@ -136,5 +138,7 @@ export async function openTallyOnStation(packet: string, ctx: TallyContext, outb
   const f = loaded.value;
   if (!f.state.opened) return notOpened(packet);
   const pvs = await loadPvs(f);
-  return pvs.ok ? ok(f) : pvs;
+  if (!pvs.ok) return pvs;
+  const refolded = f.refoldWithPvs();
+  return refolded.ok ? ok(f) : refolded;
 }

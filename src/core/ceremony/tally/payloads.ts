@@ -16,6 +16,8 @@ import {
   MAX_SHUFFLES,
   MIN_SHUFFLES,
   TALLY_ENTRY,
+  type TallyBoardSharePayload,
+  type TallyBoardSignaturePayload,
   type TallyCountPayload,
   type TallyEntryType,
   type TallyDecryptionPayload,
@@ -38,6 +40,8 @@ export interface TallyPayloadOf {
   'tally.decryption': TallyDecryptionPayload;
   'tally.count': TallyCountPayload;
   'tally.signature': TallySignaturePayload;
+  'tally.board-share': TallyBoardSharePayload;
+  'tally.board-signature': TallyBoardSignaturePayload;
   'tally.results': TallyResultsPayload;
   'tally.deviation': TallyDeviationPayload;
 }
@@ -62,6 +66,22 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
     pvSha256: hex64,
     signatures: list(object({ constituency: anyString, signature: hex(128) }), MAX_CONSTITUENCIES),
     station: onStation,
+  }),
+  // One item per message of the sitting (each PV, then the results): the step's.
+  [TALLY_ENTRY.boardShare]: object({
+    member: memberNumber,
+    pvSha256: hex64,
+    signers: list(memberNumber, MAX_BOARD),
+    commitmentsSha256: hex64,
+    commitments: list(object({ hiding: hex64, binding: hex64 }), MAX_CONSTITUENCIES + 1),
+    shares: list(hex64, MAX_CONSTITUENCIES + 1),
+  }),
+  [TALLY_ENTRY.boardSignature]: object({
+    signers: list(memberNumber, MAX_BOARD),
+    pvSha256: hex64,
+    commitmentsSha256: hex64,
+    signatures: list(object({ constituency: anyString, signature: hex(128) }), MAX_CONSTITUENCIES),
+    results: hex(128),
   }),
   [TALLY_ENTRY.results]: object({ resultsSha256: hex64 }),
   // `member` at most n: the step's. `code` is any string.

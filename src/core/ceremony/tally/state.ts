@@ -12,10 +12,13 @@ import { canonicalJson } from '../../common/canonical-json.js';
 import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
 import { validate } from '../../common/validate.js';
+import type { GroupPublic } from '../../crypto/frost/index.js';
 import type { ElectionDefinition } from '../../election/definition.js';
+import type { Pv } from '../../election/results.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { memberOfActor, stationOf, type TranscriptEntry } from '../../transcript/transcript.js';
 import type { SessionAnnouncement } from '../key/payloads.js';
+import { applyBoardShare, applyBoardSignature, type BoardSitting } from './board-state.js';
 import { TALLY_PAYLOADS, type TallyPayloadOf } from './payloads.js';
 import {
   TALLY_ENTRY,
@@ -26,6 +29,7 @@ import {
   type TallyImportPayload,
   type TallyPhase,
   type TallyReceiptsPayload,
+  type TallyBoardSignaturePayload,
   type TallyResultsPayload,
   type TallySignaturePayload,
 } from './types.js';
@@ -40,8 +44,15 @@ export interface TallyBasis {
   readonly qualified: readonly number[];
   /** Accepted ballots per constituency id (accepted.jsonl); required once `tally.import` is in the transcript. */
   readonly accepted?: ReadonlyMap<string, number>;
+  /** The board signing key's public data (the key ceremony's `ceremony.closed`), or null/absent: no board key. */
+  readonly board?: GroupPublic | null;
+  /**
+   * The PVs counted (tally/<id>.json, or results.json once closed), hashing to `tally.count`'s pvSha256:
+   * with them the fold recomputes the board's signatures from the sitting's shares (board-state.ts).
+   */
+  readonly pvs?: readonly Pv[];
   /** The board after the redistributions that followed the key ceremony (docs/tally-ceremony.md §1.2), when any did. */
-  readonly board?: KeyOutcome['redistributed'];
+  readonly currentBoard?: KeyOutcome['redistributed'];
 }
 
 /**
@@ -49,8 +60,8 @@ export interface TallyBasis {
  * numbered 1 … max(N'), a number not on it (a member who left) kept as a member who may not decrypt.
  */
 function boardMembers(def: ElectionDefinition, basis: TallyBasis): { index: number; name: string; role: string; president: boolean }[] {
-  if (basis.board === undefined) return def.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president }));
-  const current = basis.board.members;
+  if (basis.currentBoard === undefined) return def.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president }));
+  const current = basis.currentBoard.members;
   const n = Math.max(...current.map((m) => m.index));
   return Array.from({ length: n }, (_, k) => {
     const now = current.find((x) => x.index === k + 1);
@@ -68,6 +79,8 @@ interface TallyMemberState {
   readonly qualified: boolean;
   decrypted: boolean;
   signed: boolean;
+  /** Their share is in the board's recorded signature. */
+  boardSigned: boolean;
   /** Their `tally.decryption`'s partials (digest per constituency), once recorded. */
   partials?: TallyDecryptionPayload['partials'];
   /** Their `tally.signature`'s signatures, once recorded. */
@@ -94,6 +107,12 @@ export interface TallyState {
   readonly shuffled: Map<string, string[]>;
   readonly members: TallyMemberState[];
   count?: TallyCountPayload;
+  /** The board key (hex) when the key ceremony made one: the board's sitting (step 7b) may then sign the PVs. */
+  readonly boardKey: string | null;
+  /** The board sitting whose shares are recorded and not yet aggregated (board-state.ts). */
+  boardSitting?: BoardSitting;
+  /** The board's signatures, once recorded. */
+  boardSignature?: TallyBoardSignaturePayload;
   results?: TallyResultsPayload;
   readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionAnnouncement }[];
   readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: TallyDeviationPayload }[];
@@ -106,7 +125,7 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
     election: def.id,
     title: def.title,
     n: boardMembers(def, basis).length,
-    t: basis.board?.threshold ?? def.board.threshold,
+    t: basis.currentBoard?.threshold ?? def.board.threshold,
     opened: false,
     phase: 'import',
     shuffles: 0,
@@ -120,7 +139,9 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
       qualified: basis.qualified.includes(m.index),
       decrypted: false,
       signed: false,
+      boardSigned: false,
     })),
+    boardKey: basis.board === undefined || basis.board === null ? null : toHex(basis.board.groupKey),
     workstations: [],
     deviations: [],
     entries: 0,
@@ -177,6 +198,8 @@ const inPhase =
   (phase: TallyPhase) =>
   (state: TallyState): boolean =>
     state.phase === phase;
+
+const signingOrClosing = (state: TallyState): boolean => state.phase === 'signing' || state.phase === 'closing';
 
 const applyOpen: Step<typeof TALLY_ENTRY.open>['apply'] = (state, e, p, _def, basis) => {
   if (basis.keyCeremonyHead !== undefined && p.keyCeremonyHead !== basis.keyCeremonyHead) {
@@ -294,6 +317,9 @@ const STEPS: { readonly [T in StepType]: Step<T> } = {
   [TALLY_ENTRY.decryption]: { due: inPhase('decryption'), apply: applyDecryption },
   [TALLY_ENTRY.count]: { due: inPhase('count'), apply: applyCount },
   [TALLY_ENTRY.signature]: { due: inPhase('signing'), apply: applySignature },
+  // The board's sitting (step 7b): once counted, before, between or after the members' own signatures, before the closing.
+  [TALLY_ENTRY.boardShare]: { due: signingOrClosing, apply: applyBoardShare },
+  [TALLY_ENTRY.boardSignature]: { due: signingOrClosing, apply: applyBoardSignature },
   [TALLY_ENTRY.results]: { due: inPhase('closing'), apply: applyResults },
   // At any point after tally.open (checked before) and before tally.results (checked first of all).
   [TALLY_ENTRY.deviation]: { due: () => true, apply: applyDeviation },
@@ -311,7 +337,7 @@ function applyStep<T extends StepType>(type: T, state: TallyState, e: Transcript
   return step.apply(state, e, p.value, def, basis);
 }
 
-const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature]);
+const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature, TALLY_ENTRY.boardShare]);
 
 /**
  * Applies one (already signature-checked) entry. Every payload is checked against its form before a rule

@@ -18,6 +18,8 @@ export const TALLY_ENTRY = {
   decryption: 'tally.decryption',
   count: 'tally.count',
   signature: 'tally.signature',
+  boardShare: 'tally.board-share',
+  boardSignature: 'tally.board-signature',
   results: 'tally.results',
   deviation: 'tally.deviation',
 } as const;
@@ -74,6 +76,38 @@ export interface TallySignaturePayload {
   readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
 }
 
+/** A member's nonce commitments for one message of a board sitting (docs/protocol.md §12.6). */
+export interface BoardCommitmentJson {
+  readonly hiding: string;
+  readonly binding: string;
+}
+
+/**
+ * Member j's part of a board sitting (docs/tally-ceremony.md §1 step 7b), signed with their identity key:
+ * their commitment and signature share for every message (each PV in the definition's order, then the
+ * results), bound to the PVs counted and to the whole commitment lists of the sitting.
+ */
+export interface TallyBoardSharePayload {
+  readonly member: number;
+  readonly pvSha256: string;
+  /** The sitting's signers, ascending: the members whose commitments make each list. */
+  readonly signers: readonly number[];
+  /** hex SHA-256 of the canonical JSON of the sitting's commitment lists (one list per message). */
+  readonly commitmentsSha256: string;
+  readonly commitments: readonly BoardCommitmentJson[];
+  /** z_j for each message, 64 hex. */
+  readonly shares: readonly string[];
+}
+
+/** The board's FROST signatures (R || z, 128 hex) of every PV and of the results, aggregated from one sitting. */
+export interface TallyBoardSignaturePayload {
+  readonly signers: readonly number[];
+  readonly pvSha256: string;
+  readonly commitmentsSha256: string;
+  readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
+  readonly results: string;
+}
+
 export interface TallyResultsPayload {
   readonly resultsSha256: string;
 }
@@ -98,6 +132,15 @@ export interface TallyMemberSecrets {
   /** Y_j and Y as the token holds them, hex. */
   readonly verificationKey: string;
   readonly electionKey: string;
+  /** The board signing key's part, when the key ceremony made one (docs/protocol.md §12). */
+  readonly board?: TallyBoardSecret;
+}
+
+/** Hazardous (`share`): the member's signing share s_j (32 bytes, little-endian), its verifying share and the board key, hex. */
+export interface TallyBoardSecret {
+  readonly share: Uint8Array;
+  readonly verifyingShare: string;
+  readonly key: string;
 }
 
 /** The members' tokens, as the tally needs them: over src/core/token on drives, or demo tokens. */
@@ -150,6 +193,8 @@ export interface TallyMemberView {
   readonly qualified: boolean;
   readonly decrypted: boolean;
   readonly signed: boolean;
+  /** Whether their share is in the board's recorded signature (false when the key ceremony made no board key). */
+  readonly boardSigned: boolean;
   /** Refusals recorded for this member (wrong passphrase, wrong token…), latest last. */
   readonly refusals: readonly { readonly seq: number; readonly message: Bilingual }[];
 }
@@ -176,6 +221,8 @@ export interface TallyView {
   readonly shuffled: { readonly done: number; readonly total: number };
   /** PVs once counted (signed or not yet), in the definition's order. */
   readonly results: readonly PvView[] | null;
+  /** The board's signing key (hex) when the key ceremony made one, and whether its signature is recorded (step 7b). */
+  readonly board: { readonly key: string; readonly signed: boolean } | null;
   /** SHA-256 of manifest.json, once closed. */
   readonly recordFingerprint: string | null;
   readonly head: string;

@@ -1,0 +1,253 @@
+/**
+ * The board's FROST signature at the tally (docs/tally-ceremony.md step 7b, docs/protocol.md §12.8): one
+ * sitting where any t members with their tokens sign every PV and the results with the board key; a wrong
+ * passphrase is a deviation and the sitting completes with the others; results.json carries the board's
+ * signatures, each valid under the board key alone; and the fold refuses a share, a commitment, a board
+ * signature or a PV figure altered.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import { foldTally, type TallyBasis } from '../../src/core/ceremony/tally/state.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromHex, toHex } from '../../src/core/common/bytes.js';
+import { pvSealOf } from '../../src/core/election/pv-seal.js';
+import { checkPvSeal } from '../../src/core/verifier/seal-check.js';
+import { checkPvSealWithBoardKey, readBoardKeyGiven } from '../../src/core/verifier/seal-board.js';
+import { verifyBoardSignature } from '../../src/core/crypto/frost/index.js';
+import { boardPvMessage, boardResultsMessage } from '../../src/core/election/board-messages.js';
+import { RECORD_FILES } from '../../src/core/election/record.js';
+import type { Results } from '../../src/core/election/results.js';
+import type { TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { WorkerPool } from '../../src/core/workers/pool.js';
+import { verifyRecord } from '../../src/core/verifier/verify.js';
+import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+
+let fx: TallyFixture;
+const pool = new WorkerPool(1);
+let c: TallyCeremony;
+let folder: string;
+
+beforeAll(async () => {
+  fx = await tallyFixture(20);
+  folder = newFolder(fx);
+  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
+  must(await c.importUrn(fx.urnPath));
+  must(await c.publishReceipts());
+  must(await c.shuffle());
+  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
+  must(await c.count());
+}, 120_000);
+afterAll(async () => {
+  await pool.close();
+});
+
+/** The basis the workstation folds with: the key ceremony's board key and the PVs counted. */
+function basisOf(t: TallyCeremony, pvs = t.pvViews()!): TallyBasis {
+  const s = t.state;
+  const accepted = new Map(s.active.map((a) => [a.id, a.ballots]));
+  return { keyCeremonyHead: s.keyCeremonyHead!, qualified: s.members.filter((m) => m.qualified).map((m) => m.index), accepted, board: t.basis.board ?? null, pvs };
+}
+
+describe('the board signature sitting, 3 of 5', () => {
+  it('is refused before anyone sits when fewer than t tokens open, each refusal recorded', async () => {
+    expect(c.boardKey).toMatch(/^[0-9a-f]{64}$/);
+    const r = await c.boardSign([memberStep(fx, 1), memberStep(fx, 4, { passphrase: 'pas la bonne phrase' }), memberStep(fx, 5)]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'tally.board-quorum' } });
+    expect(r.ok ? '' : r.error.message.fr).toContain('il en faut 3');
+    expect(c.state.deviations.at(-1)!.payload).toMatchObject({ kind: 'token-refused', member: 4, code: 'token.passphrase' });
+    expect(c.state.boardSignature).toBeUndefined();
+    // A member twice is refused as input, nothing recorded.
+    expect(await c.boardSign([memberStep(fx, 1), memberStep(fx, 1), memberStep(fx, 5)])).toMatchObject({ ok: false, error: { code: 'tally.inputs' } });
+  });
+
+  it('completes with any t, members who did not decrypt included, after the members signed alone', async () => {
+    for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+    expect(c.state.phase).toBe('closing');
+    must(await c.boardSign([memberStep(fx, 5), memberStep(fx, 2, { passphrase: 'faux' }), memberStep(fx, 4), memberStep(fx, 1)]));
+    expect(c.state.deviations.at(-1)!.payload).toMatchObject({ member: 2, code: 'token.passphrase' });
+    expect(c.state.boardSignature!.signers).toEqual([1, 4, 5]);
+    expect(c.entries.slice(-4).map((e) => [e.type, e.actor])).toEqual([
+      ['tally.board-share', 'member:1'],
+      ['tally.board-share', 'member:4'],
+      ['tally.board-share', 'member:5'],
+      ['tally.board-signature', expect.stringMatching(/^workstation:/)],
+    ]);
+    expect(await c.boardSign([memberStep(fx, 1), memberStep(fx, 2), memberStep(fx, 3)])).toMatchObject({ ok: false, error: { code: 'tally.member-twice' } });
+    expect(c.state.phase).toBe('closing');
+    must(await c.close());
+  });
+
+  it('writes the board signatures into results.json, each valid under the board key alone', () => {
+    const results = JSON.parse(readFileSync(join(folder, RECORD_FILES.results), 'utf8')) as Results;
+    const board = results.board!;
+    expect(board.key).toBe(c.boardKey);
+    expect(board.members).toEqual([1, 4, 5]);
+    expect(board.pvs.map((p) => p.constituency)).toEqual(results.constituencies.map((p) => p.constituency));
+    const fp = c.fingerprint;
+    const key = fromHex(board.key);
+    results.constituencies.forEach((pv, k) => expect(verifyBoardSignature(key, boardPvMessage(fp, pv), fromHex(board.pvs[k]!.signature)).ok).toBe(true));
+    expect(verifyBoardSignature(key, boardResultsMessage(fp, results.constituencies), fromHex(board.results)).ok).toBe(true);
+    // A figure changed: the signature no longer holds.
+    const changed = { ...results.constituencies[0]!, votants: results.constituencies[0]!.votants + 1 };
+    expect(verifyBoardSignature(key, boardPvMessage(fp, changed), fromHex(board.pvs[0]!.signature))).toMatchObject({ ok: false, error: { code: 'frost.signature.invalid' } });
+  });
+
+  it('reopens the closed record, the board signatures recomputed from the shares', async () => {
+    const again = must(await TallyCeremony.open(folder, tallyContext(pool)));
+    expect(again.state.boardSignature).toEqual(c.state.boardSignature);
+    expect(foldTally(c.definition, c.fingerprint, c.entries, basisOf(c)).ok).toBe(true);
+  });
+
+  it('is a record sceau verify accepts', async () => {
+    const verdict = await verifyRecord(folder, { pool });
+    // The verifier's reading of the key ceremony (src/core/verifier/key-ceremony.ts) learns the board key's
+    // entries in a parallel change; every failure of the tally's side must be gone.
+    expect(verdict.failures.filter((f) => !(f.where ?? '').startsWith('keyceremony.jsonl'))).toEqual([]);
+  });
+});
+
+describe('the fold refuses a board sitting altered', () => {
+  const shareAt = (entries: readonly TranscriptEntry[], member: number): number => entries.findIndex((e) => e.type === 'tally.board-share' && e.actor === `member:${member}`);
+  const signatureAt = (entries: readonly TranscriptEntry[]): number => entries.findIndex((e) => e.type === 'tally.board-signature');
+  const altered = (i: number, change: (p: Record<string, unknown>) => Record<string, unknown>): TranscriptEntry[] =>
+    c.entries.map((e, k) => (k === i ? { ...e, payload: change(structuredClone(e.payload) as Record<string, unknown>) } : e));
+  const flip = (hex: string): string => `${hex.slice(0, -2)}${hex.endsWith('00') ? '01' : '00'}`;
+
+  it('a share: refused, the member named', () => {
+    const entries = altered(shareAt(c.entries, 4), (p) => ({ ...p, shares: (p['shares'] as string[]).map((s, k) => (k === 1 ? flip(s) : s)) }));
+    const r = foldTally(c.definition, c.fingerprint, entries, basisOf(c));
+    expect(r).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+    expect(r.ok ? '' : r.error.message.en).toMatch(/member 4/);
+  });
+
+  it('a commitment: refused (the lists no longer hash to what the members signed)', () => {
+    const entries = altered(shareAt(c.entries, 5), (p) => ({
+      ...p,
+      commitments: (p['commitments'] as { hiding: string; binding: string }[]).map((x, k) => (k === 0 ? { hiding: x.binding, binding: x.hiding } : x)),
+    }));
+    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+  });
+
+  it('a board signature: refused', () => {
+    const entries = altered(signatureAt(c.entries), (p) => ({ ...p, results: flip(p['results'] as string) }));
+    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+  });
+
+  it('a PV figure: refused', () => {
+    const pvs = c.pvViews()!.map((pv, k) => (k === 0 ? { ...pv, nuls: pv.nuls + 1 } : pv));
+    const r = foldTally(c.definition, c.fingerprint, c.entries, basisOf(c, pvs));
+    expect(r).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+  });
+
+  it('a share entry missing: the board signature does not gather its signers', () => {
+    const i = shareAt(c.entries, 1);
+    const entries = c.entries.filter((_, k) => k !== i);
+    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+  });
+});
+
+describe('the verifier refuses a board sitting altered in a record', () => {
+  let n = 0;
+  /** A copy of the closed record with one line of tally.jsonl (or results.json) changed. */
+  function tampered(change: { line?: (e: Record<string, unknown>) => Record<string, unknown> | undefined; results?: (r: Results) => Results }): string {
+    const copy = join(fx.root, `tampered-${n++}`);
+    cpSync(folder, copy, { recursive: true });
+    if (change.line !== undefined) {
+      const path = join(copy, RECORD_FILES.tallyTranscript);
+      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      const out = lines.map((l) => {
+        const changed = change.line!(JSON.parse(l) as Record<string, unknown>);
+        return changed === undefined ? l : JSON.stringify(changed);
+      });
+      writeFileSync(path, `${out.join('\n')}\n`);
+    }
+    if (change.results !== undefined) {
+      const path = join(copy, RECORD_FILES.results);
+      writeFileSync(path, `${JSON.stringify(change.results(JSON.parse(readFileSync(path, 'utf8')) as Results), null, 1)}\n`);
+    }
+    return copy;
+  }
+  const flip = (hex: string): string => `${hex.slice(0, -2)}${hex.endsWith('00') ? '01' : '00'}`;
+  const codes = async (dir: string): Promise<string[]> => (await verifyRecord(dir, { pool })).failures.map((f) => f.code);
+  const payload = (e: Record<string, unknown>): Record<string, unknown> => e['payload'] as Record<string, unknown>;
+
+  it('a share', async () => {
+    const dir = tampered({
+      line: (e) => (e['type'] === 'tally.board-share' && e['actor'] === 'member:4' ? { ...e, payload: { ...payload(e), shares: (payload(e)['shares'] as string[]).map(flip) } } : undefined),
+    });
+    expect(await codes(dir)).toContain('board.signature');
+  });
+
+  it('a commitment', async () => {
+    const swap = (c: { hiding: string; binding: string }[]) => c.map((x, k) => (k === 0 ? { hiding: x.binding, binding: x.hiding } : x));
+    const dir = tampered({
+      line: (e) => (e['type'] === 'tally.board-share' && e['actor'] === 'member:1' ? { ...e, payload: { ...payload(e), commitments: swap(payload(e)['commitments'] as never) } } : undefined),
+    });
+    expect(await codes(dir)).toContain('board.signature');
+  });
+
+  it('a board signature, in the transcript and in results.json alike', async () => {
+    const dir = tampered({
+      line: (e) => (e['type'] === 'tally.board-signature' ? { ...e, payload: { ...payload(e), results: flip(payload(e)['results'] as string) } } : undefined),
+      results: (r) => ({ ...r, board: { ...r.board!, results: flip(r.board!.results) } }),
+    });
+    expect(await codes(dir)).toContain('board.signature');
+  });
+
+  it("results.json's board signature alone", async () => {
+    const dir = tampered({ results: (r) => ({ ...r, board: { ...r.board!, pvs: r.board!.pvs.map((p, k) => (k === 0 ? { ...p, signature: flip(p.signature) } : p)) } }) });
+    expect(await codes(dir)).toContain('results.board');
+  });
+
+  it('a PV figure (the board signature no longer holds for it)', async () => {
+    const dir = tampered({ results: (r) => ({ ...r, constituencies: r.constituencies.map((pv, k) => (k === 0 ? { ...pv, inscrits: pv.inscrits + 1 } : pv)) }) });
+    expect(await codes(dir)).toContain('board.signature');
+  });
+});
+
+describe('the PV seal carries the board signature (results.md §2, v2)', () => {
+  const results = (): Results => JSON.parse(readFileSync(join(folder, RECORD_FILES.results), 'utf8')) as Results;
+  const recordFp = (): string => toHex(sha256(readFileSync(join(folder, RECORD_FILES.manifest))));
+  const sealOf = (k = 0): string => pvSealOf(results(), recordFp(), results().constituencies[k]!);
+
+  it('is v2, checks against the record as before, and against the board key alone', async () => {
+    const seal = sealOf();
+    expect(seal.startsWith('sceau:pv:2:')).toBe(true);
+    const againstRecord = await checkPvSeal(folder, seal);
+    expect(againstRecord.ok).toBe(true);
+    const alone = checkPvSealWithBoardKey(seal, { key: c.boardKey! });
+    expect(alone).toMatchObject({ ok: true, value: { pv: results().constituencies[0] } });
+    // The key from the key ceremony's public-key.json, with the election's fingerprint.
+    const file = join(fx.root, 'public-key.json');
+    writeFileSync(file, JSON.stringify({ format: 'sceau/public-key/v1', fingerprint: toHex(c.fingerprint), boardKey: c.boardKey }));
+    const given = await readBoardKeyGiven(file);
+    expect(given).toMatchObject({ ok: true, value: { key: c.boardKey, fingerprint: toHex(c.fingerprint) } });
+    expect(checkPvSealWithBoardKey(seal, (given as { value: { key: string } }).value).ok).toBe(true);
+    expect(await readBoardKeyGiven(c.boardKey!.toUpperCase())).toMatchObject({ ok: true, value: { key: c.boardKey } });
+  });
+
+  it('refuses a figure altered, another board, another election, a v1 seal, an unreadable key: each in French and English', async () => {
+    const seal = sealOf();
+    const pv = results().constituencies[0]!;
+    const figures = [pv.inscrits, pv.votants, pv.aVoteParInternet, pv.blancs, pv.nuls, pv.exprimes, ...pv.votes].join('.');
+    const altered = seal.replace(`:${figures}:`, `:${[pv.inscrits + 1, ...figures.split('.').slice(1)].join('.')}:`);
+    expect(altered).not.toBe(seal);
+    const bad = checkPvSealWithBoardKey(altered, { key: c.boardKey! });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'seal.board-signature' } });
+    expect(bad.ok ? '' : bad.error.message.fr).toContain('altérés');
+    expect(bad.ok ? '' : bad.error.message.en).toContain('altered');
+    // Against the record, the altered paper no longer has the record's PV.
+    expect(await checkPvSeal(folder, altered)).toMatchObject({ ok: false, error: { code: 'seal.pv-mismatch' } });
+    // Another key (the election key, a valid point): not this board's signature.
+    const otherKey = c.electionKey;
+    expect(checkPvSealWithBoardKey(seal, { key: otherKey })).toMatchObject({ ok: false, error: { code: 'seal.board-signature' } });
+    expect(checkPvSealWithBoardKey(seal, { key: c.boardKey!, fingerprint: 'ab'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'seal.other-election' } });
+    const v1 = pvSealOf({ ...results(), board: undefined } as unknown as Results, recordFp(), pv);
+    expect(v1.startsWith('sceau:pv:1:')).toBe(true);
+    expect(checkPvSealWithBoardKey(v1, { key: c.boardKey! })).toMatchObject({ ok: false, error: { code: 'seal.board-missing' } });
+    expect(await readBoardKeyGiven(join(fx.root, 'absent.json'))).toMatchObject({ ok: false, error: { code: 'seal.board-key' } });
+    expect(await readBoardKeyGiven('12ab')).toMatchObject({ ok: false, error: { code: 'seal.board-key' } });
+  });
+});
