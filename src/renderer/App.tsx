@@ -8,6 +8,7 @@ import { KeyCeremonyScreen } from './screens/key/KeyCeremony.js';
 import { TallyScreen } from './screens/tally/TallyCeremony.js';
 import { Audit } from './screens/audit/Audit.js';
 import { Projector } from './screens/audit/Projector.js';
+import { Paper } from './screens/audit/Paper.js';
 import { Receipt } from './screens/audit/Receipt.js';
 import { Replay } from './screens/audit/Replay.js';
 import { Verify } from './screens/audit/Verify.js';
@@ -15,7 +16,7 @@ import { Station } from './screens/station/Station.js';
 import { RehearsalBanner } from './rehearsal-banner.js';
 import { parseHash, type Route } from './routes.js';
 
-const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt'];
+const AUDIT_ROUTES: readonly Route[] = ['/audit', '/replay', '/verify', '/receipt', '/paper'];
 
 /** The hash itself (a string, stable between renders): the route and the ceremony's folder are parsed from it. */
 function currentHash(): string {
@@ -68,6 +69,8 @@ function Screen({ route, folder, api }: { route: Route; folder: string | null; a
       return <Verify api={api} />;
     case '/receipt':
       return <Receipt api={api} />;
+    case '/paper':
+      return <Paper api={api} />;
     case '/station':
       return <Station api={api} />;
     default:

@@ -3,6 +3,7 @@
  * system's dialog; served on loopback the page's own chooser (a place to start from, the folders inside,
  * up to the parent, a new folder, "choose this folder"). A typed path only when the chooser cannot work.
  */
+import type { TFunction } from 'i18next';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FolderListing, FolderPlace, SceauApi } from '../core/service/api.js';
@@ -65,7 +66,7 @@ function SystemChooser({ api, id, label, value, onChange, hint }: ChooserProps) 
   );
 }
 
-export function placeLabel(place: FolderPlace, t: ReturnType<typeof useTranslation>['t']): string {
+export function placeLabel(place: FolderPlace, t: TFunction): string {
   if (place.kind === 'home') return t('ceremonies.chooser.home', { path: place.path });
   if (place.kind === 'root') return t('ceremonies.chooser.root', { path: place.path });
   return t('ceremonies.chooser.drive', { label: place.label, path: place.path });

@@ -3,7 +3,7 @@
  * `#/tally?folder=<encoded path>` (docs/architecture.md "Recent ceremonies"), so that a reload, Back and
  * Forward, or a link of Home's recent list land on the same ceremony.
  */
-export const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/station'] as const;
+export const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/paper', '/station'] as const;
 export type Route = (typeof ROUTES)[number];
 export type CeremonyKind = 'key' | 'tally';
 

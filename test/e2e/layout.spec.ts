@@ -63,6 +63,7 @@ const SCREENS: readonly { name: string; hash: string; ready: (page: Page) => Pro
   { name: 'rejeu', hash: '#/replay', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'verification', hash: '#/verify', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'recu', hash: '#/receipt', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
+  { name: 'papier', hash: '#/paper', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'projecteur', hash: '#/projector', ready: (p) => expect(p.locator('.projector').first()).toBeVisible() },
   { name: 'poste-membre', hash: '#/station', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'integrite', hash: '#/integrity', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },

@@ -12,7 +12,9 @@ import { toHex } from '../../src/core/common/bytes.js';
 import { generateIdentityKey, type IdentityKeyPair } from '../../src/core/crypto/signature.js';
 import { definitionFingerprint, definitionToText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { buildManifest, manifestText, RECORD_FILES, recordFingerprint } from '../../src/core/election/record.js';
-import { RESULTS_FORMAT, signPv, type Pv, type Results } from '../../src/core/election/results.js';
+import { RESULTS_FORMAT, signPv, type BoardSignatures, type Pv, type Results } from '../../src/core/election/results.js';
+import { boardPvMessage, boardResultsMessage } from '../../src/core/election/board-messages.js';
+import { boardSign, type Board } from '../core/frost-helpers.js';
 import { sampleDefinition } from '../../src/core/election/sample.js';
 import { TranscriptWriter } from '../../src/core/transcript/transcript.js';
 import { tempDir } from './pipeline.js';
@@ -39,6 +41,19 @@ export interface SealedRecordOptions {
   readonly enrolled?: readonly number[];
   /** Seed of the identity keys (another seed, another board). */
   readonly seed?: number;
+  /** A board signing key (test/core/frost-helpers.ts dkg): the present members sign every PV and the results with it (record.md §7 `board`). */
+  readonly board?: Board;
+}
+
+/** results.json's `board`: the present members' FROST signatures of every PV and of the results. */
+function boardSignatures(board: Board, signers: readonly number[], fingerprint: Uint8Array, pvs: readonly Pv[]): BoardSignatures {
+  const sign = (m: Uint8Array): string => toHex(boardSign(board, signers, m));
+  return {
+    key: toHex(board.group.groupKey),
+    members: [...signers],
+    pvs: pvs.map((pv) => ({ constituency: pv.constituency, signature: sign(boardPvMessage(fingerprint, pv)) })),
+    results: sign(boardResultsMessage(fingerprint, pvs)),
+  };
 }
 
 /** Deterministic counts: constituency c, candidate k. */
@@ -82,7 +97,8 @@ export async function sealedRecord(o: SealedRecordOptions = {}): Promise<SealedR
 
   const pvs = definition.constituencies.map((_, c) => pvOf(definition, c));
   const signatures = pvs.flatMap((pv) => present.map((j) => ({ member: j, constituency: pv.constituency, signature: signPv(identities[j - 1]!.secretKey, fingerprint, pv) })));
-  const results: Results = { format: RESULTS_FORMAT, election: toHex(fingerprint), members: [...present], constituencies: pvs, signatures };
+  const board = o.board === undefined ? {} : { board: boardSignatures(o.board, present, fingerprint, pvs) };
+  const results: Results = { format: RESULTS_FORMAT, election: toHex(fingerprint), members: [...present], constituencies: pvs, signatures, ...board };
   const resultsText = `${JSON.stringify(results, null, 1)}\n`;
   writeFileSync(join(dir, RECORD_FILES.results), resultsText);
   const manifest = manifestText(await buildManifest(dir));

@@ -56,6 +56,7 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   auditCurrentCeremony: {},
   auditReplay: { folder: '/records/2026-legislatives', transcript: 'tally' },
   auditReceipt: { folder: '/records/2026-legislatives', receipt: 'K7QX-2M9P-4TRW' },
+  auditPaper: { seal: 'sceau:results:2:…', boardKey: '/media/usb/public-key.json', pvs: ['sceau:pv:2:…', '0f8f'] },
   verifyStart: { folder: '/records/2026-legislatives' },
   verifyStatus: { job },
   verifyReportPdf: { job },

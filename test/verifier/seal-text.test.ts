@@ -32,6 +32,8 @@ const SIG = (j: number): string => hex(128, j);
 const pvSeal = (over: Partial<PvSeal> = {}): string =>
   pvSealPayload({ election: hex(64, 1), record: hex(64, 2), constituency: 'c001', pvSha256: hex(64, 3), signatures: [3, 4, 5].map((member) => ({ member, signature: SIG(member) })), ...over });
 const resultsSeal = (): string => resultsSealPayload({ election: hex(64, 1), record: hex(64, 2), resultsSha256: hex(64, 4) });
+const resultsSealV2 = (pvCount = 130): string =>
+  resultsSealPayload({ election: hex(64, 1), record: hex(64, 2), resultsSha256: hex(64, 4), board: { pvCount, pvListSha256: hex(64, 5), signature: SIG(6) } });
 
 /** Every text one edit away from `seal`: each cut, each deletion, each character replaced by or preceded by one of `alphabet`. */
 function neighbours(seal: string, alphabet: readonly string[]): string[] {
@@ -120,6 +122,28 @@ describe('the verifier reads a seal as the writer does', () => {
     expect([...codes].sort()).toEqual(['ok', 'seal.malformed', 'seal.not-a-seal', 'seal.truncated', 'seal.version']);
   });
 
+  it('every text one edit away from a v2 results seal (N, PLH and the board signature): both readers agree', () => {
+    const codes = new Set<string>();
+    for (const seal of [resultsSealV2(), resultsSealV2(1)]) {
+      expect(seal.startsWith('sceau:results:2:')).toBe(true);
+      for (const text of neighbours(seal, [...ALPHABET, '00'])) codes.add(agree('results', text));
+    }
+    expect([...codes].sort()).toEqual(['ok', 'seal.malformed', 'seal.not-a-seal', 'seal.truncated', 'seal.version']);
+    const r = resultsSealV2();
+    const named: [string, string][] = [
+      [r, 'ok'],
+      [r.replace(':130:', ':0:'), 'seal.malformed'],
+      [r.replace(':130:', ':0130:'), 'seal.malformed'],
+      [r.replace(':130:', ':1000000:'), 'seal.malformed'],
+      [r.replace(':130:', '::'), 'seal.truncated'],
+      [r.slice(0, r.indexOf(':130:') + 4), 'seal.truncated'],
+      [r.slice(0, -1), 'seal.truncated'],
+      [`${r}:`, 'seal.malformed'],
+      [r.replace('sceau:results:2:', 'sceau:results:3:'), 'seal.version'],
+    ];
+    for (const [text, code] of named) expect(agree('results', text), JSON.stringify(text)).toBe(code);
+  });
+
   it('named faults: each with its documented code (docs/results.md §4)', () => {
     const seal = pvSeal();
     const [head, sigs] = [seal.slice(0, seal.lastIndexOf(':') + 1), seal.slice(seal.lastIndexOf(':') + 1)];
@@ -181,7 +205,7 @@ describe('the verifier reads a seal as the writer does', () => {
   it('random text, and random text behind a prefix', () => {
     const tail = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFG:+.c-_ '.split('')), maxLength: 400 });
     fc.assert(
-      fc.property(fc.constantFrom('', SEAL_PREFIX.pv, SEAL_PREFIX.results, 'sceau:pv:', 'sceau:'), tail, (prefix, rest) => {
+      fc.property(fc.constantFrom('', SEAL_PREFIX.pv, SEAL_PREFIX.results, 'sceau:pv:2:', 'sceau:results:2:', 'sceau:pv:', 'sceau:'), tail, (prefix, rest) => {
         agree('pv', prefix + rest);
         agree('results', prefix + rest);
       }),

@@ -6,10 +6,10 @@ import { formatFailures, verifyRecord } from '../../core/verifier/verify.js';
 import { RECORD_FILES } from '../../core/election/record.js';
 import { FILES as KEY_CEREMONY_FILES } from '../../core/ceremony/key/ceremony.js';
 import { verifyKeyCeremonyFolder } from '../../core/ceremony/key/verify.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPvSeal, checkResultsSeal } from '../../core/verifier/seal-check.js';
-import { checkPvSealWithBoardKey, readBoardKeyGiven } from '../../core/verifier/seal-board.js';
+import { checkPvSealWithBoardKey, checkResultsSealWithBoardKey, readBoardKeyGiven } from '../../core/verifier/seal-board.js';
 import { defineCommand } from '../command-line.js';
 import { stderrProgress } from './election-options.js';
 
@@ -36,8 +36,14 @@ export const VERIFY = defineCommand(
       'board-key': {
         type: 'string',
         value: 'KEY',
-        fr: "avec --seal, sans dossier\u00a0: vérifie le sceau d'un PV (sceau:pv:2:…) contre la seule clé de signature du bureau, ses 64 chiffres hexadécimaux ou le fichier public-key.json de la cérémonie des clés (docs/results.md §4)",
-        en: "with --seal, no record needed: checks a PV's seal (sceau:pv:2:…) against the board signing key alone, its 64 hex digits or the key ceremony's public-key.json (docs/results.md §4)",
+        fr: "avec --seal, sans dossier\u00a0: vérifie le sceau d'un PV (sceau:pv:2:…) contre la seule clé de signature du bureau, ses 64 chiffres hexadécimaux ou le fichier public-key.json de la cérémonie des clés, ou celui du récapitulatif (sceau:results:2:…) avec --pvs (docs/results.md §4)",
+        en: "with --seal, no record needed: checks a PV's seal (sceau:pv:2:…) against the board signing key alone, its 64 hex digits or the key ceremony's public-key.json, or the summary's (sceau:results:2:…) with --pvs (docs/results.md §4)",
+      },
+      pvs: {
+        type: 'string',
+        value: 'LIST',
+        fr: "avec --seal sceau:results:2:… et --board-key\u00a0: le sceau (ou l'empreinte) de chaque procès-verbal, dans l'ordre du récapitulatif, séparés par des espaces, ou un fichier d'une ligne chacun",
+        en: "with --seal sceau:results:2:… and --board-key: each PV's seal (or hash), in the summary's order, separated by spaces, or a file of one a line",
       },
     },
     examples: [
@@ -45,6 +51,7 @@ export const VERIFY = defineCommand(
       'sceau verify /media/usb/dossier-de-preuve --lang en --json',
       'sceau verify /media/usb/dossier-de-preuve --seal sceau:pv:1:…',
       'sceau verify --seal sceau:pv:2:… --board-key /media/usb/public-key.json',
+      'sceau verify --seal sceau:results:2:… --board-key /media/usb/public-key.json --pvs sceaux-des-pv.txt',
     ],
   },
   async ({ values, positionals, usage }) => {
@@ -52,8 +59,11 @@ export const VERIFY = defineCommand(
     if (values['board-key'] !== undefined) {
       if (values.seal === undefined)
         return usage({ fr: '--board-key va avec --seal\u00a0: sceau verify --seal TEXTE --board-key CLÉ', en: '--board-key goes with --seal: sceau verify --seal TEXT --board-key KEY' });
-      return checkSealWithBoardKey(values.seal.trim(), values['board-key'], values.lang === 'en' ? 'en' : 'fr', values.json === true);
+      const lang = values.lang === 'en' ? 'en' : 'fr';
+      if (values.seal.trim().startsWith('sceau:results:')) return checkResultsSealWithKey(values.seal.trim(), values['board-key'], pvsGiven(values.pvs), lang, values.json === true);
+      return checkSealWithBoardKey(values.seal.trim(), values['board-key'], lang, values.json === true);
     }
+    if (values.pvs !== undefined) return usage({ fr: '--pvs va avec --seal sceau:results:2:… et --board-key', en: '--pvs goes with --seal sceau:results:2:… and --board-key' });
     if (record === undefined) return usage({ fr: 'Dossier à vérifier manquant\u00a0: sceau verify RECORD', en: 'Missing folder to verify: sceau verify RECORD' });
     return verifyFolder(record, values);
   },
@@ -107,6 +117,35 @@ async function checkSealWithBoardKey(text: string, keyGiven: string, lang: 'fr' 
       lang === 'fr'
         ? '  Comparez ces chiffres avec le papier\u00a0; `sceau verify DOSSIER --seal` le vérifie aussi contre le dossier de preuve.'
         : '  Compare these figures with the paper; `sceau verify RECORD --seal` also checks it against the election record.',
+    );
+  }
+  return r.ok ? 0 : 1;
+}
+
+/** --pvs: a file of one seal or hash a line, or the seals themselves separated by white space or commas. */
+function pvsGiven(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const text = existsSync(value) ? readFileSync(value, 'utf8') : value;
+  return text.split(/[\s,]+/).filter((x) => x !== '');
+}
+
+/** A printed summary's seal against the board key and the PVs' hashes (docs/results.md §4): no record needed. */
+async function checkResultsSealWithKey(text: string, keyGiven: string, pvs: readonly string[], lang: 'fr' | 'en', json: boolean): Promise<number> {
+  const key = await readBoardKeyGiven(keyGiven);
+  const r = key.ok ? checkResultsSealWithBoardKey(text, key.value, pvs) : key;
+  if (json) console.log(JSON.stringify(r.ok ? { ok: true, ...r.value } : r, null, 1));
+  else if (!r.ok) console.log(`✗ [${r.error.code}] ${r.error.message[lang]}${r.error.where === undefined ? '' : ` (${r.error.where})`}`);
+  else {
+    const n = r.value.pvCount;
+    console.log(
+      lang === 'fr'
+        ? `✓ Récapitulatif signé par le bureau (clé du bureau)\u00a0: ${n} ${n < 2 ? 'procès-verbal' : 'procès-verbaux'}, ceux donnés, dans cet ordre.`
+        : `✓ Summary signed by the board (board key): ${n} ${n === 1 ? 'PV' : 'PVs'}, those given, in this order.`,
+    );
+    console.log(
+      lang === 'fr'
+        ? '  Vérifiez aussi chaque procès-verbal (sceau verify --seal sceau:pv:2:… --board-key)\u00a0; les chiffres additionnés sur le récapitulatif ne sont pas dans le sceau\u00a0: comparez-les avec les procès-verbaux.'
+        : '  Check each PV too (sceau verify --seal sceau:pv:2:… --board-key); the totals printed on the summary are not in the seal: compare them with the PVs.',
     );
   }
   return r.ok ? 0 : 1;

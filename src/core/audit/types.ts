@@ -132,3 +132,30 @@ export interface VerifyJobView {
   /** Why the verifier could not run at all (a bug is `internal`). */
   readonly failure: Failure | null;
 }
+
+/** A PV's figures as its paper's seal gives them (docs/results.md §2, version 2). */
+export interface PaperFigures {
+  readonly constituency: string;
+  readonly inscrits: number;
+  readonly votants: number;
+  readonly aVoteParInternet: number;
+  readonly blancs: number;
+  readonly nuls: number;
+  readonly exprimes: number;
+  readonly votes: readonly number[];
+}
+
+/**
+ * A printed paper checked against the board key (docs/audit.md §5.1): what its seal says, once the board's
+ * signature held. `electionId` is public-key.json's `election` when that file was given, else null.
+ */
+export type PaperCheck =
+  | { readonly kind: 'pv'; readonly election: string; readonly electionId: string | null; readonly record: string; readonly pv: PaperFigures }
+  | {
+      readonly kind: 'results';
+      readonly election: string;
+      readonly electionId: string | null;
+      readonly record: string;
+      readonly resultsSha256: string;
+      readonly pvCount: number;
+    };

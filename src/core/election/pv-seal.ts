@@ -8,6 +8,10 @@
  *                 BSIG = the board's FROST signature of the PV (record.md §7), 128 hex: checkable with the
  *                 board key alone, the PV rebuilt from the seal (PVH is then computed, not written)
  *   results seal  sceau:results:1:<FP>:<RFP>:<RSH>
+ *   results v2    sceau:results:2:<FP>:<RFP>:<RSH>:<N>:<PLH>:<BSIG>                     (with a board key)
+ *                 N = the number of PVs, decimal; PLH = hex SHA-256(PVH_1 ‖ … ‖ PVH_N), the PVs' 32-byte hashes
+ *                 in the definition's order; BSIG = the board's FROST signature of the results (record.md §7),
+ *                 checkable with the board key and the N PVs' hashes (from the PV papers or the record)
  *
  *   FP  = hex fp (definition fingerprint)          RFP = hex SHA-256(bytes of manifest.json)
  *   PVH = hex SHA-256(canonicalJson(PV))           RSH = hex SHA-256(bytes of results.json)
@@ -21,7 +25,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
-import { toHex } from '../common/bytes.js';
+import { fromHex, toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { IDENTIFIER } from './definition.js';
@@ -31,6 +35,8 @@ export const PV_SEAL_PREFIX = 'sceau:pv:1:';
 /** The PV seal carrying the board's signature and the PV's figures (docs/results.md §2). */
 export const PV_SEAL_V2_PREFIX = 'sceau:pv:2:';
 const RESULTS_SEAL_PREFIX = 'sceau:results:1:';
+/** The results seal carrying the board's signature of the results (docs/results.md §3). */
+export const RESULTS_SEAL_V2_PREFIX = 'sceau:results:2:';
 
 /** What a PV seal says; hex values lower-case. */
 export interface PvSeal {
@@ -50,6 +56,15 @@ export interface ResultsSeal {
   readonly election: string;
   readonly record: string;
   readonly resultsSha256: string;
+  /** v2 only: the PVs' count, the hash of their hashes' list (PLH) and the board's signature of the results. */
+  readonly board?: { readonly pvCount: number; readonly pvListSha256: string; readonly signature: string };
+}
+
+/** PLH: hex SHA-256 of the PVs' 32-byte hashes (PVH) one after the other, in the definition's order. */
+export function pvListSha256(pvHashes: readonly string[]): string {
+  const bytes = new Uint8Array(32 * pvHashes.length);
+  pvHashes.forEach((h, i) => bytes.set(fromHex(h), 32 * i));
+  return toHex(sha256(bytes));
 }
 
 /** hex SHA-256 of the canonical JSON of exactly the PV's eight fields (formats.md §1). */
@@ -82,7 +97,16 @@ export function pvSealOf(results: Pick<Results, 'election' | 'signatures' | 'boa
 }
 
 export function resultsSealPayload(seal: ResultsSeal): string {
+  const b = seal.board;
+  if (b !== undefined) return `${RESULTS_SEAL_V2_PREFIX}${up(seal.election)}:${up(seal.record)}:${up(seal.resultsSha256)}:${b.pvCount}:${up(b.pvListSha256)}:${up(b.signature)}`;
   return `${RESULTS_SEAL_PREFIX}${up(seal.election)}:${up(seal.record)}:${up(seal.resultsSha256)}`;
+}
+
+/** The results seal of `results` (whose results.json hashes to `resultsSha256`) in the record `record`: v2 when the board signed. */
+export function resultsSealOf(results: Pick<Results, 'election' | 'constituencies' | 'board'>, record: string, resultsSha256: string): string {
+  const board =
+    results.board === undefined ? {} : { board: { pvCount: results.constituencies.length, pvListSha256: pvListSha256(results.constituencies.map(pvSha256)), signature: results.board.results } };
+  return resultsSealPayload({ election: results.election, record, resultsSha256, ...board });
 }
 
 // --- reading ---
@@ -105,17 +129,18 @@ function malformed<T>(what: string): Result<T> {
   return fail('seal.malformed', `Code mal formé (${what})\u00a0: ce n'est pas un sceau Sceau valide.`, `Malformed code (${what}): this is not a valid Sceau seal.`, what);
 }
 
-/** Checks the prefix: `sceau:<kind>:1:`. */
-function body(text: string, kind: 'pv' | 'results'): Result<string> {
+/** Checks the prefix, `sceau:<kind>:1:` or `sceau:<kind>:2:`, and gives the version and the fields after it. */
+function body(text: string, kind: 'pv' | 'results'): Result<{ version: 1 | 2; fields: string[] }> {
   const t = text.trim();
-  const prefix = kind === 'pv' ? PV_SEAL_PREFIX : RESULTS_SEAL_PREFIX;
-  if (t.startsWith(prefix)) return ok(t.slice(prefix.length));
+  const [v1, v2] = kind === 'pv' ? [PV_SEAL_PREFIX, PV_SEAL_V2_PREFIX] : [RESULTS_SEAL_PREFIX, RESULTS_SEAL_V2_PREFIX];
+  if (t.startsWith(v1)) return ok({ version: 1, fields: t.slice(v1.length).split(':') });
+  if (t.startsWith(v2)) return ok({ version: 2, fields: t.slice(v2.length).split(':') });
   if (t.startsWith(`sceau:${kind}:`)) return fail('seal.version', `Version de sceau inconnue\u00a0: mettez Sceau à jour pour lire ce code.`, `Unknown seal version: update Sceau to read this code.`);
   const what = kind === 'pv' ? "d'un procès-verbal" : 'des résultats';
   return fail(
     'seal.not-a-seal',
-    `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par «\u00a0${prefix}\u00a0»).`,
-    `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${prefix}").`,
+    `Ce code n'est pas le sceau ${what} de Sceau (il doit commencer par «\u00a0${v1}\u00a0»).`,
+    `This code is not a Sceau ${kind === 'pv' ? 'PV' : 'results'} seal (it must start with "${v1}").`,
   );
 }
 
@@ -136,31 +161,36 @@ function signatureField(value: string, last: boolean, index: number): Result<{ m
   return sig.ok ? ok({ member: Number(member), signature: sig.value }) : sig;
 }
 
-/** Reads a PV seal's text (a QR code's content, or typed): codes `seal.not-a-seal`, `seal.version`, `seal.truncated`, `seal.malformed`. */
-export function parsePvSeal(text: string): Result<PvSeal> {
-  if (text.trim().startsWith(PV_SEAL_V2_PREFIX)) return parsePvSealV2(text.trim().slice(PV_SEAL_V2_PREFIX.length));
-  const b = body(text, 'pv');
-  if (!b.ok) return b;
-  const f = b.value.split(':');
-  if (f.length > 5) return malformed('champs/fields');
+/** The election and record fingerprints, the first two fields of every seal. */
+function fingerprintFields(f: readonly string[]): Result<{ election: string; record: string }> {
   const election = hexField(f[0], HEX64, 'election', f.length === 1);
   if (!election.ok) return election;
   const record = hexField(f[1], HEX64, 'record', f.length === 2);
-  if (!record.ok) return record;
+  return record.ok ? ok({ election: election.value, record: record.value }) : record;
+}
+
+/** The head of a PV seal, both versions: election, record, constituency (fields 0–2). */
+function sealHead(f: readonly string[]): Result<{ election: string; record: string; constituency: string }> {
+  const fps = fingerprintFields(f);
+  if (!fps.ok) return fps;
   if (f[2] === undefined || f[2] === '') return truncated('constituency');
   if (!IDENTIFIER.test(f[2])) return malformed('constituency');
+  return ok({ ...fps.value, constituency: f[2] });
+}
+
+/** Reads a PV seal's text (a QR code's content, or typed): codes `seal.not-a-seal`, `seal.version`, `seal.truncated`, `seal.malformed`. */
+export function parsePvSeal(text: string): Result<PvSeal> {
+  const b = body(text, 'pv');
+  if (!b.ok) return b;
+  if (b.value.version === 2) return parsePvSealV2(b.value.fields);
+  const f = b.value.fields;
+  if (f.length > 5) return malformed('champs/fields');
+  const head = sealHead(f);
+  if (!head.ok) return head;
   const pvHash = hexField(f[3], HEX64, 'pvSha256', f.length === 4);
   if (!pvHash.ok) return pvHash;
-  if (f[4] === undefined || f[4] === '') return truncated('signatures');
-  const parts = f[4].split('+');
-  const signatures: { member: number; signature: string }[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const s = signatureField(parts[i]!, i === parts.length - 1, i);
-    if (!s.ok) return s;
-    if (signatures.length > 0 && s.value.member <= signatures[signatures.length - 1]!.member) return malformed('signatures (ordre/order)');
-    signatures.push(s.value);
-  }
-  return ok({ election: election.value, record: record.value, constituency: f[2], pvSha256: pvHash.value, signatures });
+  const signatures = signatureList(f[4]);
+  return signatures.ok ? ok({ ...head.value, pvSha256: pvHash.value, signatures: signatures.value }) : signatures;
 }
 
 const NUMBER = /^(0|[1-9][0-9]{0,15})$/;
@@ -181,30 +211,17 @@ function figuresField(value: string | undefined, last: boolean, constituency: st
 }
 
 /** The fields of a v2 PV seal after its prefix. */
-function parsePvSealV2(rest: string): Result<PvSeal> {
-  const f = rest.split(':');
+function parsePvSealV2(f: readonly string[]): Result<PvSeal> {
   if (f.length > 6) return malformed('champs/fields');
-  const election = hexField(f[0], HEX64, 'election', f.length === 1);
-  if (!election.ok) return election;
-  const record = hexField(f[1], HEX64, 'record', f.length === 2);
-  if (!record.ok) return record;
-  if (f[2] === undefined || f[2] === '') return truncated('constituency');
-  if (!IDENTIFIER.test(f[2])) return malformed('constituency');
-  const figures = figuresField(f[3], f.length === 4, f[2]);
+  const head = sealHead(f);
+  if (!head.ok) return head;
+  const figures = figuresField(f[3], f.length === 4, head.value.constituency);
   if (!figures.ok) return figures;
   const board = hexField(f[4], HEX128, 'boardSignature', f.length === 5);
   if (!board.ok) return board;
   const signatures = signatureList(f[5]);
   if (!signatures.ok) return signatures;
-  return ok({
-    election: election.value,
-    record: record.value,
-    constituency: f[2],
-    pvSha256: pvSha256(figures.value),
-    signatures: signatures.value,
-    figures: figures.value,
-    boardSignature: board.value,
-  });
+  return ok({ ...head.value, pvSha256: pvSha256(figures.value), signatures: signatures.value, figures: figures.value, boardSignature: board.value });
 }
 
 /** `<j>.<SIG>+…`, members ascending, each once, at least one. */
@@ -221,16 +238,30 @@ function signatureList(text: string | undefined): Result<PvSeal['signatures']> {
   return ok(signatures);
 }
 
-/** Reads a results seal's text: same codes as {@link parsePvSeal}. */
+const COUNT = /^[1-9][0-9]{0,5}$/;
+
+/** A v2 results seal's `N`: the number of PVs, decimal, no leading zero, at least 1. */
+function countField(value: string | undefined): Result<number> {
+  if (value === undefined || value === '') return truncated('pvCount');
+  return COUNT.test(value) ? ok(Number(value)) : malformed('pvCount');
+}
+
+/** Reads a results seal's text, both versions: same codes as {@link parsePvSeal}. */
 export function parseResultsSeal(text: string): Result<ResultsSeal> {
   const b = body(text, 'results');
   if (!b.ok) return b;
-  const f = b.value.split(':');
-  if (f.length > 3) return malformed('champs/fields');
-  const election = hexField(f[0], HEX64, 'election', f.length === 1);
-  if (!election.ok) return election;
-  const record = hexField(f[1], HEX64, 'record', f.length === 2);
-  if (!record.ok) return record;
+  const { version, fields: f } = b.value;
+  if (f.length > (version === 1 ? 3 : 6)) return malformed('champs/fields');
+  const fps = fingerprintFields(f);
+  if (!fps.ok) return fps;
   const results = hexField(f[2], HEX64, 'resultsSha256', f.length === 3);
-  return results.ok ? ok({ election: election.value, record: record.value, resultsSha256: results.value }) : results;
+  if (!results.ok) return results;
+  if (version === 1) return ok({ ...fps.value, resultsSha256: results.value });
+  const pvCount = countField(f[3]);
+  if (!pvCount.ok) return pvCount;
+  const pvList = hexField(f[4], HEX64, 'pvListSha256', f.length === 5);
+  if (!pvList.ok) return pvList;
+  const signature = hexField(f[5], HEX128, 'boardSignature', f.length === 6);
+  if (!signature.ok) return signature;
+  return ok({ ...fps.value, resultsSha256: results.value, board: { pvCount: pvCount.value, pvListSha256: pvList.value, signature: signature.value } });
 }

@@ -8,7 +8,7 @@ import { rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { fromHex, groupedHex } from '../common/bytes.js';
 import type { ElectionDefinition } from '../election/definition.js';
-import { pvSealPayload, pvSha256, resultsSealPayload } from '../election/pv-seal.js';
+import { pvSealPayload, pvSha256, resultsSealOf } from '../election/pv-seal.js';
 import { basisPoints, formatBasisPoints, nationalSummary, percentText } from '../election/results-export.js';
 import type { Pv, Results } from '../election/results.js';
 import { annexPage, type AnnexSection } from './annex-pdf.js';
@@ -152,6 +152,9 @@ const SEAL_CAPTION = {
   pv: 'Empreintes et signatures des membres, à vérifier contre le dossier publié. Fingerprints and members’ signatures, to check against the published record.',
   results:
     'Ce code porte les empreintes de l’élection, du dossier et des résultats signés\u00a0: il se vérifie contre le dossier publié. This code carries the fingerprints of the election, the record and the signed results: check it against the published record.',
+  /** Version 2 (results.md §3): the board's signature of the PVs' hashes, checkable with the board key and the PVs. */
+  resultsBoard:
+    'Ce code porte les empreintes de l’élection, du dossier et des résultats signés, et la signature du bureau (FROST) sur les empreintes des procès-verbaux\u00a0: il se vérifie contre le dossier publié, ou avec la clé du bureau et les procès-verbaux. This code carries the fingerprints of the election, the record and the signed results, and the board’s signature (FROST) of the PVs’ hashes: check it against the published record, or with the board key and the PVs.',
 };
 
 const MEMBER_WIDTHS = [0.07, 0.3, 0.3, 0.33];
@@ -311,8 +314,8 @@ export async function summaryPdf(input: SummaryPdfInput): Promise<Uint8Array> {
     ['Dossier / record', input.recordFingerprint],
     ['Résultats / results', input.resultsSha256],
   ]);
-  const payload = resultsSealPayload({ election: results.election, record: input.recordFingerprint, resultsSha256: input.resultsSha256 });
-  seal(w, payload, SEAL_CAPTION.results, 150);
+  const payload = resultsSealOf(results, input.recordFingerprint, input.resultsSha256);
+  seal(w, payload, results.board === undefined ? SEAL_CAPTION.results : SEAL_CAPTION.resultsBoard, qrSize(payload, w.width / 2));
 
   constituencyFigures(w, def, results.constituencies);
   votesByConstituency(w, def, results.constituencies);

@@ -5,14 +5,26 @@
  * `sceau serve`). Secrets never cross it: no method returns a key share or a passphrase.
  */
 import type { Bilingual, Failure, Result } from '../common/result.js';
-import type { ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
+import type { PaperCheck, ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
 import type { TallyView } from '../ceremony/tally/types.js';
 import type { NationalSummary } from '../election/results-export.js';
 import type { Transport } from '../ceremony/workstation.js';
 import type { SoftwareMeasurement } from '../workstation/measurement.js';
 import type { NetworkStatus } from '../workstation/network/types.js';
 
-export type { EntryCheck, EntryVerdict, ReceiptAnswer, ReceiptStatus, ReplayedEntry, ReplayedSession, TranscriptReplay, VerifyJobView, VerifyReportView } from '../audit/types.js';
+export type {
+  EntryCheck,
+  EntryVerdict,
+  PaperCheck,
+  PaperFigures,
+  ReceiptAnswer,
+  ReceiptStatus,
+  ReplayedEntry,
+  ReplayedSession,
+  TranscriptReplay,
+  VerifyJobView,
+  VerifyReportView,
+} from '../audit/types.js';
 
 export type { PvView, TallyMemberView, TallyPhase, TallyView, UrnReport } from '../ceremony/tally/types.js';
 export type { CandidateTotal, NationalSummary } from '../election/results-export.js';
@@ -277,6 +289,11 @@ export interface SceauApi {
   auditReplay(arg: { folder: string; transcript?: 'key-ceremony' | 'tally' }): Promise<Result<TranscriptReplay>>;
   /** Looks a voter's receipt code up in an election record. Reads only. */
   auditReceipt(arg: { folder: string; receipt: string }): Promise<Result<ReceiptAnswer>>;
+  /**
+   * Checks a printed PV (or summary) against the board key alone: `seal` the QR code's text, `boardKey` 64 hex or
+   * the absolute path of public-key.json, `pvs` the PVs' seals or hashes for a summary's seal. Reads only that file.
+   */
+  auditPaper(arg: { seal: string; boardKey: string; pvs?: readonly string[] }): Promise<Result<PaperCheck>>;
   /** Starts the independent verifier on an election record; poll `verifyStatus`. It cannot be cancelled. */
   verifyStart(arg: { folder: string }): Promise<Result<{ job: string }>>;
   verifyStatus(arg: { job: string }): Promise<Result<VerifyJobView>>;

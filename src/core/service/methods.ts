@@ -35,6 +35,7 @@ export const API_METHODS = [
   'auditCurrentCeremony',
   'auditReplay',
   'auditReceipt',
+  'auditPaper',
   'verifyStart',
   'verifyStatus',
   'verifyReportPdf',

@@ -19,6 +19,7 @@ import { memberDevices, type MemberDevices } from '../token/devices.js';
 import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
 import { lookUpReceipt } from '../audit/receipts.js';
+import { checkPaper } from '../audit/paper.js';
 import { replayFolder } from '../audit/replay.js';
 import { replayRecordTally } from '../audit/tally-replay.js';
 import { VerifyJobs } from '../audit/verify-job.js';
@@ -212,6 +213,7 @@ export function createService(options: ServiceOptions): SceauApi {
       const verification = last !== undefined && last.recordFingerprint !== null && last.recordFingerprint === now ? { ok: last.ok, recordFingerprint: now, finishedAt: last.finishedAt } : null;
       return ok({ ...answer.value, verification });
     },
+    auditPaper: async (arg) => checkPaper(arg),
     verifyStart: async ({ folder }) => verifyJobs.start(folder),
     verifyStatus: async ({ job }) => verifyJobs.status(job),
     verifyReportPdf: async ({ job }) => {

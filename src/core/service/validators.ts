@@ -65,6 +65,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   auditCurrentCeremony: empty,
   auditReplay: object({ folder, transcript: optional(oneOf(['key-ceremony', 'tally'] as const)) }),
   auditReceipt: object({ folder, receipt: string({ maxLength: 100 }) }),
+  auditPaper: object({ seal: string({ maxLength: 8000 }), boardKey: string({ maxLength: 4096 }), pvs: optional(list(string({ maxLength: 8000 }), 5000)) }),
   verifyStart: object({ folder }),
   verifyStatus: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),
   verifyReportPdf: object({ job: string({ maxLength: 64, pattern: /^[0-9a-f-]{36}$/ }) }),

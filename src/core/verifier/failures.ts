@@ -65,6 +65,8 @@ export const VERIFIER_FAILURES = failureMakers([
   'seal.not-a-seal',
   'seal.other-election',
   'seal.other-record',
+  'seal.pv-hashes',
+  'seal.pv-list',
   'seal.pv-mismatch',
   'seal.quorum',
   'seal.record-malformed',

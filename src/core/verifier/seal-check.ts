@@ -20,9 +20,9 @@ import { definitionFingerprint, parseDefinitionText, type BoardMember, type Cons
 import { KEY_CEREMONY_ENTRY, keyCeremonyActorKeys } from './key-ceremony.js';
 import { RECORD_FILES, recordFingerprint } from './record-files.js';
 import { RESULTS_FORMAT, verifyPvSignature, type Pv, type PvSignature, type Results } from './results-rules.js';
-import { readPvSeal, readResultsSeal } from './seal-text.js';
+import { readPvSeal, readResultsSeal, type ResultsSeal } from './seal-text.js';
 import { verifyBoardSignature } from '../crypto/frost/index.js';
-import { pvMessage } from './board-check.js';
+import { pvMessage, resultsMessage } from './board-check.js';
 import { memberOfActor, verifyTranscriptText, type TranscriptEntry } from './transcript.js';
 
 /** hex SHA-256 of the canonical JSON of exactly the PV's eight keys (docs/results.md §2, PVH). */
@@ -334,6 +334,29 @@ function boardSignatureHolds(results: Results, s: { constituency: string; boardS
       );
 }
 
+/** A v2 results seal's board fields: the record's PVs (count, PLH), results.json's `board.results`, valid under its key. */
+function resultsBoardHolds(results: Results, s: ResultsSeal): Result<void> {
+  if (s.board === undefined) return ok(undefined);
+  const pvs = results.constituencies;
+  const joined = new Uint8Array(32 * pvs.length);
+  pvs.forEach((pv, i) => joined.set(fromHex(pvDigest(pv)), 32 * i));
+  const board = (results as { board?: { key?: unknown; results?: unknown } }).board;
+  const key = typeof board?.key === 'string' && /^[0-9a-f]{64}$/.test(board.key) ? board.key : undefined;
+  const valid =
+    s.board.pvCount === pvs.length &&
+    toHex(sha256(joined)) === s.board.pvListSha256 &&
+    key !== undefined &&
+    board?.results === s.board.signature &&
+    verifyBoardSignature(fromHex(key), resultsMessage(fromHex(s.election), pvs), fromHex(s.board.signature)).ok;
+  return valid
+    ? ok(undefined)
+    : fail(
+        'seal.board-signature',
+        `La signature du bureau sur ce récapitulatif n'est pas celle du dossier, ou ne vérifie pas sur ses procès-verbaux.`,
+        `The board signature on this summary is not the record's, or does not verify over its PVs.`,
+      );
+}
+
 interface ResultsSealCheck {
   readonly definition: ElectionDefinition;
   readonly results: Results;
@@ -357,6 +380,8 @@ export async function checkResultsSeal(recordDir: string, text: string): Promise
   }
   const results = await readResults(r);
   if (!results.ok) return results;
+  const board = resultsBoardHolds(results.value, seal.value);
+  if (!board.ok) return board;
   const keys = await memberKeys(r, results.value.members);
   if (!keys.ok) return keys;
   const fp = fromHex(r.election);

@@ -5,6 +5,7 @@
  *
  *   PV seal       sceau:pv:1:<FP>:<RFP>:<CONSTITUENCY>:<PVH>:<j>.<SIG>+<j>.<SIG>…
  *   results seal  sceau:results:1:<FP>:<RFP>:<RSH>
+ *   results v2    sceau:results:2:<FP>:<RFP>:<RSH>:<N>:<PLH>:<BSIG>   (N decimal 1–999999, PLH 64 hex, BSIG 128)
  *
  * FP, RFP, PVH, RSH are 64 hex digits, SIG 128, read in either case and given back lower-case;
  * CONSTITUENCY is an identifier (formats.md §1); j is decimal, no leading zero, 1–255; the signatures
@@ -32,6 +33,9 @@ export const SEAL_PREFIX = { pv: 'sceau:pv:1:', results: 'sceau:results:1:' } as
 
 /** docs/results.md §2: the PV seal that carries the PV's figures and the board's signature. */
 export const PV_SEAL_V2 = 'sceau:pv:2:';
+
+/** docs/results.md §3: the results seal that carries the board's signature of the results. */
+export const RESULTS_SEAL_V2 = 'sceau:results:2:';
 
 type SealKind = keyof typeof SEAL_PREFIX;
 
@@ -65,6 +69,8 @@ export interface ResultsSeal {
   readonly election: string;
   readonly record: string;
   readonly resultsSha256: string;
+  /** v2: N, PLH = SHA-256 of the N PVHs' bytes one after the other, and the board's signature of the results. */
+  readonly board?: { readonly pvCount: number; readonly pvListSha256: string; readonly signature: string };
 }
 
 // --- the faults (codes and messages as docs/results.md §4 names them) ---
@@ -245,8 +251,43 @@ export function readPvSeal(text: string): Result<PvSeal> {
   });
 }
 
-/** Reads a results seal's text (docs/results.md §3): the codes of {@link readPvSeal}. */
+/** A v2 results seal's N: decimal, no leading zero, 1 to 6 digits (a cut inside it cannot be seen). */
+const pvCount: FieldReader<number> = (text) => {
+  if (text === '') return truncated('pvCount');
+  return text.length <= 6 && [...text].every(isDigit) && text[0] !== '0' ? ok(Number(text)) : malformed('pvCount');
+};
+
+interface ResultsSealV2Fields {
+  readonly election: string;
+  readonly record: string;
+  readonly resultsSha256: string;
+  readonly pvCount: number;
+  readonly pvListSha256: string;
+  readonly boardSignature: string;
+}
+
+function readResultsSealV2(text: string): Result<ResultsSeal> {
+  const read = readSeal<ResultsSealV2Fields>(
+    text,
+    'results',
+    {
+      election: hexDigits(64, 'election'),
+      record: hexDigits(64, 'record'),
+      resultsSha256: hexDigits(64, 'resultsSha256'),
+      pvCount,
+      pvListSha256: hexDigits(64, 'pvListSha256'),
+      boardSignature: hexDigits(SIG_DIGITS, 'boardSignature'),
+    },
+    RESULTS_SEAL_V2,
+  );
+  if (!read.ok) return read;
+  const { election, record, resultsSha256, boardSignature } = read.value;
+  return ok({ election, record, resultsSha256, board: { pvCount: read.value.pvCount, pvListSha256: read.value.pvListSha256, signature: boardSignature } });
+}
+
+/** Reads a results seal's text (docs/results.md §3), either version: the codes of {@link readPvSeal}. */
 export function readResultsSeal(text: string): Result<ResultsSeal> {
+  if (text.trim().startsWith(RESULTS_SEAL_V2)) return readResultsSealV2(text);
   return readSeal<ResultsSeal>(text, 'results', {
     election: hexDigits(64, 'election'),
     record: hexDigits(64, 'record'),

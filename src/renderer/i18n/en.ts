@@ -5,6 +5,7 @@ import { definitionEn } from './definition-en.js';
 import { ceremoniesEn } from './ceremonies-en.js';
 import { screensEn } from './screens-en.js';
 import { devicesEn } from './devices-en.js';
+import { paperEn } from './paper-en.js';
 
 export const en: Messages = {
   app: {
@@ -194,6 +195,7 @@ export const en: Messages = {
   ceremonies: ceremoniesEn,
   screens: screensEn,
   devices: devicesEn,
+  paper: paperEn,
   audit: {
     title: 'Audit and verification',
     intro: 'Observers and auditors follow each ceremony live, replay it afterwards, and check its outputs without trusting the people who ran it.',
@@ -206,6 +208,7 @@ export const en: Messages = {
     replay: { title: 'Replay a transcript', text: 'Open a ceremony folder or an election record and step through its transcript, entry by entry, each check shown.' },
     verify: { title: 'Verify a record', text: 'Run the independent verifier on an election record and get the report of every check (PDF, JSON).' },
     receipt: { title: 'Check a receipt', text: 'A voter or an auditor types a receipt code: is it in the urn, and counted?' },
+    paper: { title: 'Check a printed PV', text: "The text of a printed PV's QR code, checked with the board key alone: are its figures the ones the board signed?" },
     folder: 'Folder (absolute path)',
     recordFolder: 'Election record folder',
     ceremonyFolder: 'Ceremony folder or election record',

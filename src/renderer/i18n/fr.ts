@@ -5,6 +5,7 @@ import { definitionFr } from './definition-fr.js';
 import { ceremoniesFr } from './ceremonies-fr.js';
 import { screensFr } from './screens-fr.js';
 import { devicesFr } from './devices-fr.js';
+import { paperFr } from './paper-fr.js';
 
 export const fr = {
   app: {
@@ -198,6 +199,7 @@ export const fr = {
   ceremonies: ceremoniesFr,
   screens: screensFr,
   devices: devicesFr,
+  paper: paperFr,
   audit: {
     title: 'Audit et vérification',
     intro: "Les observateurs et les auditeurs suivent chaque cérémonie en direct, la rejouent ensuite, et vérifient ses résultats sans faire confiance à ceux qui l'ont conduite.",
@@ -210,6 +212,10 @@ export const fr = {
     replay: { title: 'Rejouer un journal', text: "Ouvrir un dossier de cérémonie ou un registre d'élection et parcourir son journal, entrée par entrée, chaque vérification affichée." },
     verify: { title: 'Vérifier un registre', text: "Lancer le vérificateur indépendant sur un registre d'élection et obtenir le rapport de chaque vérification (PDF, JSON)." },
     receipt: { title: 'Vérifier un reçu', text: "Un électeur ou un auditeur saisit un code de reçu\u00a0: est-il dans l'urne, et compté\u00a0?" },
+    paper: {
+      title: 'Vérifier un procès-verbal papier',
+      text: "Le texte du code QR d'un procès-verbal imprimé, vérifié avec la seule clé du bureau\u00a0: ses chiffres sont-ils ceux que le bureau a signés\u00a0?",
+    },
     folder: 'Dossier (chemin absolu)',
     recordFolder: "Dossier du registre d'élection",
     ceremonyFolder: "Dossier de la cérémonie ou du registre d'élection",

@@ -5,6 +5,7 @@
  * absent), the list says why and only the passphrase is offered. The PIN is typed in the step's own form,
  * sent with the step like a passphrase, and never kept on the page.
  */
+import type { TFunction } from 'i18next';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberDeviceView, SceauApi } from '../../core/service/api.js';
@@ -15,7 +16,7 @@ import { FailureMessage } from '../components.js';
 export type Protection = { readonly kind: 'passphrase' } | { readonly kind: 'device'; readonly serial: string };
 
 /** A device's line in the list: what a person recognises (label, model, serial) and its state. */
-function deviceWords(d: MemberDeviceView, t: ReturnType<typeof useTranslation>['t']): string {
+function deviceWords(d: MemberDeviceView, t: TFunction): string {
   const state = [d.hasKey ? t('devices.list.hasKey') : '', d.pinFinalTry ? t('devices.list.finalTry') : '', d.pinLocked ? t('devices.list.locked') : ''].filter((s) => s !== '');
   return `${t('devices.list.option', { label: d.label, model: d.model, serial: d.serial })}${state.length > 0 ? ` (${state.join(', ')})` : ''}`;
 }

@@ -4,6 +4,7 @@
  * says whose token it holds, so that a member does not take another's stick and an export does not land
  * on a member's token.
  */
+import type { TFunction } from 'i18next';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, SceauApi } from '../../core/service/api.js';
@@ -12,11 +13,11 @@ import { FailureMessage } from '../components.js';
 import { driveWarnings, otherElectionTokens, preferredDrive, tokenHolders, type DriveWarningKind, type ElectionRef } from './drive-choice.js';
 
 /** Tokens of other elections in words: "scrutin-2021, membre 2 ; cfe-2026, membre 1". */
-function tokensWords(tokens: readonly { readonly electionId: string; readonly member: number }[], t: ReturnType<typeof useTranslation>['t']): string {
+function tokensWords(tokens: readonly { readonly electionId: string; readonly member: number }[], t: TFunction): string {
   return tokens.map((x) => t('screens.drives.token', { election: x.electionId, member: x.member })).join(t('screens.drives.tokenSeparator'));
 }
 
-function warningWords(w: DriveWarningKind, t: ReturnType<typeof useTranslation>['t']): string {
+function warningWords(w: DriveWarningKind, t: TFunction): string {
   if (w.kind === 'other-member') return t('screens.drives.otherMember', { members: w.members.join(', ') });
   if (w.kind === 'other-election') return t('screens.drives.otherElection', { count: w.tokens.length, tokens: tokensWords(w.tokens, t) });
   return t('screens.drives.holdsToken', { members: w.members.join(', ') });

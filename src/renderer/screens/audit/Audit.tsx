@@ -27,6 +27,7 @@ export function Audit({ api }: { api: SceauApi }) {
     ['replay', '#/replay'],
     ['verify', '#/verify'],
     ['receipt', '#/receipt'],
+    ['paper', '#/paper'],
   ] as const;
   return (
     <>
