@@ -1,16 +1,19 @@
 /**
  * The board signing key in the key ceremony (docs/key-ceremony.md §4.4): made by the members' own steps beside
  * the election key; any t of the members who sealed a share sign as the board, and the signature verifies under
- * the board key alone; a dealer whose share a member cannot take is named, and the election key closes all the
- * same; a transcript whose board-key fields are altered or missing is refused by the ceremony's fold.
+ * the board key alone; a box its recipient cannot take is settled by a verifiable complaint (the dealer or the
+ * complainer at fault, the key made by the others when t of them hold a share), and the election key closes all
+ * the same; a transcript whose board-key fields are altered or missing is refused by the ceremony's fold.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boardDealing, boardRound1 } from '../../src/core/ceremony/key/board-key.js';
 import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
-import { boardInput, boardKeyOf, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { boardHoldersOf, boardInput, boardKeyOf, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { boardKeyNotMade } from '../../src/core/ceremony/key/board-held.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import type { Result } from '../../src/core/common/result.js';
@@ -28,10 +31,11 @@ import {
   type NonceCommitment,
   type SigningNonces,
 } from '../../src/core/crypto/frost/index.js';
-import { randomScalar, scalarToBytes } from '../../src/core/crypto/group.js';
+import { G, randomScalar, scalarToBytes } from '../../src/core/crypto/group.js';
 import { entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
 import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
+import { lastSealingAsComplaint } from '../helpers/board-complaint.js';
 
 const payloadOf = (e: TranscriptEntry) => e.payload as Record<string, unknown>;
 
@@ -126,43 +130,125 @@ describe('the board signing key, 3 of 5', () => {
   });
 });
 
-describe('a dealer whose board-key share a member cannot take', () => {
-  it('is named in that member’s sealing; the board key is not made and the election key closes', async () => {
-    const tokens = new FakeTokens();
-    const folder = tempFolder();
-    const c = must(await KeyCeremony.create(folder, boardDefinition(4, 2), context(tokens)));
-    await upTo(c, 'enrol', all(4));
-    await upTo(c, 'contribute', all(4));
-    await upTo(c, 'checkShares', [1, 3, 4]);
-    // Member 2's software seals member 3 a wrong share of the board key, in a well-formed box with a valid proof:
-    // only member 3 can tell.
-    const honest = c.entries.length;
-    const state = c.state as Parameters<typeof boardInput>[0];
-    const input = boardInput(state);
-    const secret = tokens.stored.get('/media/token-2')!;
-    const dealt = must(boardDealing(input, 2, secret.encryptionSecret));
-    const pkg = must(round1FromJson(payloadOf(c.entries.find((e) => e.type === ENTRY.round1 && e.actor === 'member:2')!)['frost'], { t: 2, n: 4 }));
-    const wrong = sealBoardShares({ fingerprint: c.fingerprint, params: { t: 2, n: 4, members: [1, 2, 3, 4] }, dealer: pkg }, input.encryptionKeys, [
-      { from: 2, to: 3, share: scalarToBytes(randomScalar()) },
-    ]).map(boardBoxToJson)[0]!;
-    const frostShares = dealt.map((x) => (x.recipient === 3 ? wrong : x));
-    // The election part as member 2's step makes it: every share dealt to them is valid.
-    const findings = all(4).map((dealer) => ({ dealer, status: 'valid' }));
-    const forged = makeEntry(c.fingerprint, honest, c.head, 'member:2', ENTRY.checked, { member: 2, findings, complaints: [], frostShares }, secret.identitySecret);
-    writeFileSync(join(folder, FILES.transcript), `${entryLine(forged)}\n`, { flag: 'a' });
-    const resumed = must(await KeyCeremony.open(folder, context(tokens)));
-    must(await resumed.publishResult());
-    await upTo(resumed, 'seal', all(4));
-    const sealing = resumed.entries.filter((e) => e.type === ENTRY.sealed).map((e) => payloadOf(e)['board'] as { dealer?: number; code?: string; verifyingShare?: string });
-    expect(sealing[2]).toMatchObject({ dealer: 2, code: 'frost.dkg.share' });
+/** Member 2's software seals member 3 a wrong share of the board key, in a well-formed box with a valid proof: only member 3 can tell. */
+async function badBoxToMember3(): Promise<{ c: KeyCeremony; tokens: FakeTokens; folder: string }> {
+  const tokens = new FakeTokens();
+  const folder = tempFolder();
+  const c = must(await KeyCeremony.create(folder, boardDefinition(4, 2), context(tokens)));
+  await upTo(c, 'enrol', all(4));
+  await upTo(c, 'contribute', all(4));
+  await upTo(c, 'checkShares', [1, 3, 4]);
+  const input = boardInput(c.state as Parameters<typeof boardInput>[0]);
+  const secret = tokens.stored.get('/media/token-2')!;
+  const dealt = must(boardDealing(input, 2, secret.encryptionSecret));
+  const pkg = must(round1FromJson(payloadOf(c.entries.find((e) => e.type === ENTRY.round1 && e.actor === 'member:2')!)['frost'], { t: 2, n: 4 }));
+  const wrong = sealBoardShares({ fingerprint: c.fingerprint, params: { t: 2, n: 4, members: [1, 2, 3, 4] }, dealer: pkg }, input.encryptionKeys, [
+    { from: 2, to: 3, share: scalarToBytes(randomScalar()) },
+  ]).map(boardBoxToJson)[0]!;
+  const frostShares = dealt.map((x) => (x.recipient === 3 ? wrong : x));
+  // The election part as member 2's step makes it: every share dealt to them is valid.
+  const findings = all(4).map((dealer) => ({ dealer, status: 'valid' }));
+  const forged = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.checked, { member: 2, findings, complaints: [], frostShares }, secret.identitySecret);
+  writeFileSync(join(folder, FILES.transcript), `${entryLine(forged)}\n`, { flag: 'a' });
+  const resumed = must(await KeyCeremony.open(folder, context(tokens)));
+  must(await resumed.publishResult());
+  return { c: resumed, tokens, folder };
+}
+
+const sealingsOf = (c: KeyCeremony) => c.entries.filter((e) => e.type === ENTRY.sealed).map((e) => payloadOf(e)['board'] as { complaints?: unknown[]; verifyingShare?: string });
+const confirmedBoardKeys = (c: KeyCeremony) => c.entries.filter((e) => e.type === ENTRY.confirmed).map((e) => (e.payload as { boardKey?: string }).boardKey);
+
+describe('a dealer whose board-key box its recipient cannot take: a verifiable complaint', () => {
+  it('the complaint is upheld, the dealer named; the board key is made with the others (t remain), who sign with it', async () => {
+    const { c, tokens, folder } = await badBoxToMember3();
+    await upTo(c, 'seal', all(4));
+    const sealing = sealingsOf(c);
+    expect(sealing[2]!.complaints).toHaveLength(1);
+    expect(sealing[2]!.complaints![0]).toMatchObject({ dealer: 2 });
     expect(sealing.filter((b) => b.verifyingShare !== undefined)).toHaveLength(3);
+    expect(c.state.board!.verdicts).toMatchObject([{ dealer: 2, complainer: 3, verdict: 'upheld', code: 'frost.dkg.share', where: 'member 2' }]);
+    expect(c.state.board!.verdicts[0]!.message.fr).toBe('Le membre 2 a envoyé au membre 3 une part de la clé du bureau invalide (elle ne correspond pas à ses engagements).');
+    // Holders: the members who sealed a share, less the dealer at fault: 1 and 4, the threshold.
+    expect(boardHoldersOf(c.state)).toEqual([1, 4]);
+    await upTo(c, 'confirm', all(4));
+    expect(confirmedBoardKeys(c)).toEqual([expect.any(String), undefined, undefined, expect.any(String)]);
+    const file = must(await c.close());
+    const group = boardKeyOf(c.state)!;
+    expect(file.boardKey).toBe(toHex(group.groupKey));
+    const message = boardMessage(DOMAIN.frostPv, c.fingerprint, (e) => e.string('75-01').integer(3));
+    expect(verifyBoardSignature(group.groupKey, message, must(boardSignature(tokens, group, [1, 4], message))).ok).toBe(true);
+    expect(tokens.stored.get('/media/token-3')!.keyShare!.board).toBeUndefined();
+    expect((await verifyKeyCeremonyFolder(folder)).failures).toEqual([]);
+    // The report gives the holders and the verdict in words.
+    const report = execFileSync('pdftotext', ['-layout', join(folder, FILES.report), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(report).toContain('members holding a share of it : 1, 4.');
+    expect(report).toContain('Plainte jugée / complaint settled : Le membre 2 a envoyé au membre 3 une part de la clé du bureau invalide');
+    // And the annex of recorded deviations tells the complaint filed, in words.
+    expect(report).toMatch(/Membre 3 \(membre n° 3\) a déposé une plainte contre Membre 2 \(membre n° 2\) : la part de la clé de signature du bureau/);
+  });
+
+  it('fewer than t holders left: the board key is not made, the election key closes all the same', async () => {
+    // 2 of 4: member 3's complaint puts dealer 2 at fault; member 4's unfounded complaint about dealer 1 leaves one holder.
+    const { c, tokens, folder } = await badBoxToMember3();
+    await upTo(c, 'seal', all(4));
+    const resumed = await lastSealingAsComplaint(c, tokens, 1, context(tokens));
+    expect(resumed.state.board!.verdicts.map((v) => [v.verdict, v.where])).toEqual([
+      ['upheld', 'member 2'],
+      ['dismissed', 'member 4'],
+    ]);
+    expect(boardHoldersOf(resumed.state)).toEqual([1]);
     expect(boardKeyOf(resumed.state)).toBeUndefined();
+    expect(boardKeyNotMade(resumed.state)?.en).toMatch(/only 1 members hold a usable share of it, fewer than the threshold \(2\)/);
     await upTo(resumed, 'confirm', all(4));
+    expect(confirmedBoardKeys(resumed)).toEqual([undefined, undefined, undefined, undefined]);
     const file = must(await resumed.close());
     expect(file.boardKey).toBeUndefined();
     expect((resumed.entries.find((e) => e.type === ENTRY.closed)!.payload as { boardKey: unknown }).boardKey).toBeNull();
-    expect(resumed.entries.filter((e) => e.type === ENTRY.confirmed).every((e) => !('boardKey' in payloadOf(e)))).toBe(true);
     expect((await verifyKeyCeremonyFolder(folder)).failures).toEqual([]);
+  });
+
+  it('an unfounded complaint puts the complainer at fault; the board key proceeds without them', async () => {
+    const tokens = new FakeTokens();
+    const folder = tempFolder();
+    const c = must(await KeyCeremony.create(folder, boardDefinition(4, 2), context(tokens)));
+    for (const act of ['enrol', 'contribute', 'checkShares'] as const) await upTo(c, act, all(4));
+    must(await c.publishResult());
+    await upTo(c, 'seal', [1, 2, 4, 3]);
+    // Member 3 claims dealer 2's (valid) box is bad.
+    const resumed = await lastSealingAsComplaint(c, tokens, 2, context(tokens));
+    expect(resumed.state.board!.verdicts).toMatchObject([{ dealer: 2, complainer: 3, verdict: 'dismissed', code: 'frost.complaint.dismissed', where: 'member 3' }]);
+    expect(resumed.state.board!.verdicts[0]!.message.en).toBe("Member 3's complaint against member 2 is unfounded: the board-key share received was valid.");
+    expect(boardHoldersOf(resumed.state)).toEqual([1, 2, 4]);
+    await upTo(resumed, 'confirm', all(4));
+    expect(confirmedBoardKeys(resumed)).toEqual([expect.any(String), expect.any(String), undefined, expect.any(String)]);
+    must(await resumed.close());
+    expect(boardKeyOf(resumed.state)).toBeDefined();
+    expect((await verifyKeyCeremonyFolder(folder)).failures).toEqual([]);
+  });
+
+  it('a complaint whose proof is tampered with is refused by the fold, naming the entry', async () => {
+    const { c, tokens } = await badBoxToMember3();
+    await upTo(c, 'seal', [1, 2, 3]);
+    const entries = c.entries.slice(0, -1);
+    const sealed = c.entries.at(-1)!;
+    const p = sealed.payload as { member: number; verificationKey: string; board: { complaints: { dealer: number; dh: string; proof: { c: string; s: string } }[] } };
+    const [complaint] = p.board.complaints;
+    const secret = tokens.stored.get('/media/token-3')!.identitySecret;
+    for (const bad of [
+      { ...complaint!, proof: { ...complaint!.proof, s: complaint!.proof.c } },
+      { ...complaint!, dh: toHex(G.multiply(randomScalar()).toBytes()) },
+      { ...complaint!, dealer: 3 },
+    ]) {
+      const e = makeEntry(c.fingerprint, sealed.seq, sealed.prev, sealed.actor, sealed.type, { ...p, board: { complaints: [bad] } }, secret);
+      const folded = foldKeyCeremony(c.definition, c.fingerprint, [...entries, e]);
+      expect(folded).toMatchObject({ ok: false, error: { code: 'ceremony.entry', where: `transcript:${sealed.seq + 1}` } });
+    }
+    const none = makeEntry(c.fingerprint, sealed.seq, sealed.prev, sealed.actor, sealed.type, { ...p, board: { complaints: [] } }, secret);
+    expect(foldKeyCeremony(c.definition, c.fingerprint, [...entries, none]).ok).toBe(false);
+    // The claim of before (a dealer named, no proof) is no longer a form of the entry.
+    const claim = makeEntry(c.fingerprint, sealed.seq, sealed.prev, sealed.actor, sealed.type, { ...p, board: { dealer: 2, code: 'frost.dkg.share', message: { fr: 'x', en: 'x' } } }, secret);
+    expect(foldKeyCeremony(c.definition, c.fingerprint, [...entries, claim]).ok).toBe(false);
+    expect(foldKeyCeremony(c.definition, c.fingerprint, [...entries, sealed]).ok).toBe(true);
   });
 });
 

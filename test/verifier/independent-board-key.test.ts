@@ -1,9 +1,10 @@
 /**
  * The board signing key's fields in a key-ceremony transcript (docs/key-ceremony.md §4.4), held by both
  * implementations of the docs: the independent verifier (src/core/verifier/key-ceremony-board.ts) and the
- * ceremony's fold (foldKeyCeremony, through src/core/ceremony/key/verify.ts). Honest ceremonies (every member
- * taking part; one absent at round 1; a share its recipient could not take, so the key is not made; a
- * transcript of before the board key) are accepted by both, with the same board key; each tampering of a
+ * ceremony's fold (foldKeyCeremony, through src/core/ceremony/key/verify.ts). Ceremonies as they can happen (every
+ * member taking part; one absent at round 1; a bad box and its upheld complaint, the key made by the others or,
+ * with fewer than t holders, not made; an unfounded complaint; a transcript of before the board key) are
+ * accepted by both, with the same board key; each tampering of a
  * board-key field, re-chained and re-signed so that only the rules can refuse it, is refused by both, with
  * the same code and line. Then public-key.json (§6).
  */
@@ -18,6 +19,7 @@ import { keyCeremonyPublicKeyFile } from '../../src/core/verifier/key-ceremony-p
 import { definitionFingerprint, parseDefinitionText } from '../../src/core/election/definition.js';
 import { FakeTokens } from '../helpers/fake-tokens.js';
 import { boardDefinition, context, step, tempFolder } from '../helpers/key-ceremony.js';
+import { lastSealingAsComplaint } from '../helpers/board-complaint.js';
 import { KEPT_RECORD } from './kept-record.js';
 import { all, both, draftsOf, edit, expectAgreeAccepted, expectBothRefuse, indexOf, must, oneMachine, payload, rechain, runAll, sceneOf, type Draft, type Scene } from './transcript-tamper.js';
 
@@ -64,10 +66,11 @@ function boxesWith(s: Scene, d: readonly Draft[], dealer: number, recipients: re
 }
 
 /**
- * Member 2 seals member 4 a board-key share that does not match its commitments, in a well-made box: member 4
- * records at sealing that they could not take it; the election key is sealed and closed, the board key not made.
+ * Member 2 seals each of `victims` a board-key share that does not match its commitments, in a well-made box: each
+ * complains at sealing (a verifiable complaint), upheld, and dealer 2 is at fault. With victims [4] the key is made
+ * by the holders {1, 3, 5}; with [4, 5] only {1, 3} hold a share, fewer than t = 3, and it is not made.
  */
-async function refusedShare(): Promise<Scene> {
+async function badBoxes(victims: readonly number[]): Promise<Scene> {
   const tokens = new FakeTokens();
   const ctx = context(tokens);
   const folder = tempFolder();
@@ -75,9 +78,9 @@ async function refusedShare(): Promise<Scene> {
   for (const act of ['enrol', 'contribute', 'checkShares'] as const) await runAll(c, all(5), (c, j) => c[act](step(j)));
   const s = sceneOf(c, tokens, [ctx]);
   const d = draftsOf(s.text);
-  const [wrong] = boxesWith(s, d, 2, [4]);
+  const wrong = boxesWith(s, d, 2, victims);
   const i = indexOf(d, ENTRY.checked, 'member:2');
-  const boxes = (payload(d[i]!)['frostShares'] as Box[]).map((x) => (x.recipient === 4 ? wrong! : x));
+  const boxes = (payload(d[i]!)['frostShares'] as Box[]).map((x) => wrong.find((w) => w.recipient === x.recipient) ?? x);
   writeFileSync(
     join(folder, FILES.transcript),
     rechain(
@@ -89,6 +92,21 @@ async function refusedShare(): Promise<Scene> {
   const resumed = must(await KeyCeremony.open(folder, ctx2));
   must(await resumed.publishResult());
   for (const act of ['seal', 'confirm'] as const) await runAll(resumed, all(5), (c, j) => c[act](step(j)));
+  must(await resumed.close());
+  return sceneOf(resumed, tokens, [ctx, ctx2]);
+}
+
+/** Every box is honest, but member 5 (the last to seal) complains about dealer 3's: the complaint is dismissed, member 5 at fault. */
+async function falseComplaint(): Promise<Scene> {
+  const tokens = new FakeTokens();
+  const ctx = context(tokens);
+  const c = must(await KeyCeremony.create(tempFolder(), boardDefinition(5, 3), ctx));
+  for (const act of ['enrol', 'contribute', 'checkShares'] as const) await runAll(c, all(5), (c, j) => c[act](step(j)));
+  must(await c.publishResult());
+  await runAll(c, all(5), (c, j) => c.seal(step(j)));
+  const ctx2 = context(tokens);
+  const resumed = await lastSealingAsComplaint(c, tokens, 3, ctx2);
+  await runAll(resumed, all(5), (c, j) => c.confirm(step(j)));
   must(await resumed.close());
   return sceneOf(resumed, tokens, [ctx, ctx2]);
 }
@@ -126,16 +144,23 @@ const refused = (s: Scene, d: readonly Draft[], i: number) => expectBothRefuse(s
 
 let A: Scene;
 let E: Scene;
+/** A bad box to member 4: dealer 2 at fault, the key made by {1, 3, 5}. */
 let F: Scene;
+/** Bad boxes to members 4 and 5: fewer than t holders, the key not made. */
+let N: Scene;
+/** An unfounded complaint of member 5 about dealer 3. */
+let U: Scene;
 let kept: Scene;
 
 beforeAll(async () => {
   A = await oneMachine();
   E = await oneAbsent();
-  F = await refusedShare();
+  F = await badBoxes([4]);
+  N = await badBoxes([4, 5]);
+  U = await falseComplaint();
   const def = must(parseDefinitionText(readFileSync(join(KEPT_RECORD, 'election.json'), 'utf8')));
   kept = { def, fp: definitionFingerprint(def), text: readFileSync(join(KEPT_RECORD, 'keyceremony.jsonl'), 'utf8'), secrets: new Map() };
-}, 120_000);
+}, 240_000);
 
 const closedBoardKey = (s: Scene): unknown => {
   const d = draftsOf(s.text);
@@ -162,19 +187,36 @@ describe('honest ceremonies: both accept, with the same board key', () => {
     expect((payload(d[indexOf(d, ENTRY.checked, 'member:1')]!)['frostShares'] as Box[]).map((x) => x.recipient)).toEqual([2, 3, 4]);
   });
 
-  it('a share its recipient could not take: the election key closed, the board key not made (null), no member confirms one', () => {
+  it('a bad box: the complaint upheld, the dealer at fault; the key made by the other holders, who alone confirm it', () => {
     const r = expectAgreeAccepted(F, F.text);
+    expect(r.phase).toBe('closed');
+    const d = draftsOf(F.text);
+    expect(r.boardKey).toEqual(payload(d[indexOf(d, ENTRY.result)]!)['boardKey']);
+    expect(r.boardKey).toEqual(closedBoardKey(F));
+    expect(payload(d[indexOf(d, ENTRY.sealed, 'member:4')]!)['board']).toMatchObject({ complaints: [{ dealer: 2 }] });
+    expect(d.filter((x) => x.type === ENTRY.confirmed).map((x) => Object.hasOwn(payload(x), 'boardKey'))).toEqual([true, false, true, false, true]);
+  });
+
+  it('fewer than t holders left: the election key closed, the board key not made (null), no member confirms one', () => {
+    const r = expectAgreeAccepted(N, N.text);
     expect(r.phase).toBe('closed');
     expect(r.makesBoardKey).toBe(true);
     expect(r.boardKey).toBeNull();
-    expect(closedBoardKey(F)).toBeNull();
-    const d = draftsOf(F.text);
-    expect(payload(d[indexOf(d, ENTRY.sealed, 'member:4')]!)['board']).toMatchObject({ dealer: 2, code: 'frost.dkg.share' });
+    expect(closedBoardKey(N)).toBeNull();
+    const d = draftsOf(N.text);
     expect(d.filter((x) => x.type === ENTRY.confirmed).every((x) => !Object.hasOwn(payload(x), 'boardKey'))).toBe(true);
   });
 
+  it('an unfounded complaint: the complainer at fault, holding no share; the key made by the others', () => {
+    const r = expectAgreeAccepted(U, U.text);
+    expect(r.boardKey).toEqual(closedBoardKey(U));
+    expect(r.boardKey).not.toBeNull();
+    const d = draftsOf(U.text);
+    expect(d.filter((x) => x.type === ENTRY.confirmed).map((x) => Object.hasOwn(payload(x), 'boardKey'))).toEqual([true, true, true, true, false]);
+  });
+
   it('a ceremony of before the board key (no field anywhere) and the kept record: accepted, no board key', () => {
-    for (const s of [A, F]) {
+    for (const s of [A, F, N, U]) {
       const r = expectAgreeAccepted(s, rechain(s, withoutBoardKey(draftsOf(s.text))));
       expect(r.phase).toBe('closed');
       expect([r.makesBoardKey, r.boardKey]).toEqual([false, null]);
@@ -260,25 +302,52 @@ describe('tampered board-key fields: both refuse, with the same code and line', 
     refused(A, dropField(d, i, 'board'), i);
   });
 
-  it('a refused share naming the member themself or a member who takes no part', () => {
+  it('a complaint naming the member themself, a member who takes no part, twice, or none', () => {
     const d = draftsOf(F.text);
     const i = indexOf(d, ENTRY.sealed, 'member:4');
-    const board = payload(d[i]!)['board'] as Record<string, unknown>;
-    refused(F, setField(d, i, 'board', { ...board, dealer: 4 }), i);
-    refused(F, setField(d, i, 'board', { ...board, dealer: 9 }), i);
+    const [c] = (payload(d[i]!)['board'] as { complaints: Record<string, unknown>[] }).complaints;
+    refused(F, setField(d, i, 'board', { complaints: [{ ...c, dealer: 4 }] }), i);
+    refused(F, setField(d, i, 'board', { complaints: [{ ...c, dealer: 9 }] }), i);
+    refused(F, setField(d, i, 'board', { complaints: [c, c] }), i);
+    refused(F, setField(d, i, 'board', { complaints: [] }), i);
   });
 
-  it("a confirmation's boardKey changed or dropped, or one where the key is not made", () => {
+  it('a complaint whose proof is tampered with, or whose S is another: both refuse it', () => {
+    const d = draftsOf(F.text);
+    const i = indexOf(d, ENTRY.sealed, 'member:4');
+    const [c] = (payload(d[i]!)['board'] as { complaints: { dealer: number; dh: string; proof: { c: string; s: string } }[] }).complaints;
+    refused(F, setField(d, i, 'board', { complaints: [{ ...c!, proof: { ...c!.proof, s: c!.proof.c } }] }), i);
+    refused(F, setField(d, i, 'board', { complaints: [{ ...c!, proof: { c: c!.proof.s, s: c!.proof.c } }] }), i);
+    refused(F, setField(d, i, 'board', { complaints: [{ ...c!, dh: pointToHex(G.multiply(randomScalar())) }] }), i);
+    // Member 5 presents member 4's complaint as their own: the proof binds the complainer.
+    const k = indexOf(d, ENTRY.sealed, 'member:5');
+    refused(F, setField(d, k, 'board', { complaints: [c] }), k);
+  });
+
+  it('the claim of before (a dealer named, no proof) is no longer a form of the sealing: both refuse it', () => {
+    const d = draftsOf(F.text);
+    const i = indexOf(d, ENTRY.sealed, 'member:4');
+    const claim = { dealer: 2, code: 'frost.dkg.share', message: { fr: 'La part ne s’ouvre pas.', en: 'The share does not open.' } };
+    refused(F, setField(d, i, 'board', claim), i);
+  });
+
+  it("a confirmation's boardKey changed or dropped, one by the dealer at fault or the complainer, or one where the key is not made", () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.confirmed, 'member:1');
     refused(A, setField(d, i, 'boardKey', payload(d[i]!)['publicKey']), i);
     refused(A, dropField(d, i, 'boardKey'), i);
     const f = draftsOf(F.text);
-    const k = indexOf(f, ENTRY.confirmed, 'member:1');
-    refused(F, setField(f, k, 'boardKey', (payload(d[indexOf(d, ENTRY.result)]!)['boardKey'] as GroupPublicJson).groupKey), k);
+    const groupKey = (payload(f[indexOf(f, ENTRY.result)]!)['boardKey'] as GroupPublicJson).groupKey;
+    for (const j of [2, 4]) refused(F, setField(f, indexOf(f, ENTRY.confirmed, `member:${j}`), 'boardKey', groupKey), indexOf(f, ENTRY.confirmed, `member:${j}`));
+    const u = draftsOf(U.text);
+    const k5 = indexOf(u, ENTRY.confirmed, 'member:5');
+    refused(U, setField(u, k5, 'boardKey', (payload(u[indexOf(u, ENTRY.result)]!)['boardKey'] as GroupPublicJson).groupKey), k5);
+    const n = draftsOf(N.text);
+    const k = indexOf(n, ENTRY.confirmed, 'member:1');
+    refused(N, setField(n, k, 'boardKey', (payload(n[indexOf(n, ENTRY.result)]!)['boardKey'] as GroupPublicJson).groupKey), k);
   });
 
-  it("closed's boardKey changed, null when made, dropped, or the result's when a share was refused", () => {
+  it("closed's boardKey changed, null when made, dropped, or the result's when fewer than t hold a share", () => {
     const d = draftsOf(A.text);
     const i = indexOf(d, ENTRY.closed);
     const group = payload(d[i]!)['boardKey'] as GroupPublicJson;
@@ -286,21 +355,10 @@ describe('tampered board-key fields: both refuse, with the same code and line', 
     refused(A, setField(d, i, 'boardKey', null), i);
     refused(A, dropField(d, i, 'boardKey'), i);
     const f = draftsOf(F.text);
-    const k = indexOf(f, ENTRY.closed);
-    refused(F, setField(f, k, 'boardKey', payload(f[indexOf(f, ENTRY.result)]!)['boardKey']), k);
-  });
-});
-
-describe('a refused share under another code', () => {
-  // key-ceremony.md §4.4 gives a refused share the code `frost.dkg.share` (its box does not open, or its share
-  // does not match the dealer's commitments).
-  it('a refused share under another code than frost.dkg.share: both refuse it', () => {
-    const d = draftsOf(F.text);
-    const i = indexOf(d, ENTRY.sealed, 'member:4');
-    const board = payload(d[i]!)['board'] as Record<string, unknown>;
-    const { theirs, ours } = both(F, rechain(F, setField(d, i, 'board', { ...board, code: 'frost.dkg.count' })));
-    expect(ours.ok ? null : [ours.error.code, ours.error.where]).toEqual(['ceremony.entry', `transcript.jsonl:${i + 1}`]);
-    expect(theirs.ok).toBe(false);
+    refused(F, setField(f, indexOf(f, ENTRY.closed), 'boardKey', null), indexOf(f, ENTRY.closed));
+    const n = draftsOf(N.text);
+    const k = indexOf(n, ENTRY.closed);
+    refused(N, setField(n, k, 'boardKey', payload(n[indexOf(n, ENTRY.result)]!)['boardKey']), k);
   });
 });
 
@@ -318,7 +376,8 @@ describe('public-key.json (key-ceremony.md §6)', () => {
     const { boardKey: _, ...rest } = a;
     const { boardKey: __, ...writtenRest } = written(A);
     expect(rest).toEqual(writtenRest);
-    expect(Object.hasOwn(ours(F)!, 'boardKey')).toBe(false);
+    expect(Object.hasOwn(ours(N)!, 'boardKey')).toBe(false);
+    expect(ours(N)).toEqual(written(N));
     expect(ours(F)).toEqual(written(F));
     expect(Object.hasOwn(ours(kept)!, 'boardKey')).toBe(false);
   });

@@ -23,6 +23,7 @@ export const DOMAIN = {
   frostEphemeral: 'sceau/v1/frost/ephemeral',
   frostShareKey: 'sceau/v1/frost/share-key',
   frostShareAad: 'sceau/v1/frost/share-aad',
+  frostComplaint: 'sceau/v1/frost/complaint',
   // --- distributed key generation (docs/dkg.md) ---
   dkgPok: 'sceau/v1/dkg/pok',
   dkgCommitments: 'sceau/v1/dkg/commitments',

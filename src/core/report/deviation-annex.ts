@@ -209,6 +209,26 @@ function complaintItems(e: TranscriptEntry, board: BoardNames): AnnexItem[] {
   });
 }
 
+/**
+ * Each complaint a member filed at sealing about a box of the board signing key (key-ceremony.md §4.4); its
+ * verdict, which the box settles, is printed in the report's section on the board key.
+ */
+function boardComplaintItems(e: TranscriptEntry, board: BoardNames): AnnexItem[] {
+  const p = fields(e.payload);
+  const by = int(p['member']);
+  if (by === undefined) return [];
+  return list(fields(p['board'])['complaints']).flatMap((c) => {
+    const against = int(fields(c)['dealer']);
+    if (against === undefined) return [];
+    const [a, b] = [memberWords(board, by), memberWords(board, against)];
+    const what = {
+      fr: `${a.fr} a déposé une plainte contre ${b.fr}\u00a0: la part de la clé de signature du bureau que ce membre lui a transmise ne s’ouvre pas ou ne correspond pas à ses engagements`,
+      en: `${a.en} filed a complaint against ${b.en}: the board signing key's share that member dealt them does not open or does not match their commitments`,
+    };
+    return [{ seq: e.seq, time: e.time, sentence: sentence(e.time, what), details: details(e, 'member.share-sealed') }];
+  });
+}
+
 const VERDICT: Record<string, Bilingual> = {
   upheld: { fr: 'retenue', en: 'upheld' },
   rejected: { fr: 'rejetée', en: 'rejected' },
@@ -297,6 +317,8 @@ function entryItems(e: TranscriptEntry, board: BoardNames): AnnexItem[] {
       return complaintItems(e, board);
     case 'dkg.result':
       return resultItems(e, board);
+    case 'member.share-sealed':
+      return boardComplaintItems(e, board);
     default:
       return [];
   }

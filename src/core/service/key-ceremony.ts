@@ -14,6 +14,7 @@ import { checkPassphrasePolicy } from '../token/index.js';
 import { KeyCeremony, FILES } from '../ceremony/key/ceremony.js';
 import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
 import { boardKeyOf, expectedMembers, isRehearsal } from '../ceremony/key/state.js';
+import { boardKeyNotMade } from '../ceremony/key/board-held.js';
 import { toHex } from '../common/bytes.js';
 import { backupToDrive, paperBackupPdf, restoreToken, splitBackupPdf, type MemberToken } from '../ceremony/key/backups.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
@@ -108,15 +109,8 @@ function keyCeremonyView(c: KeyCeremony): KeyCeremonyView {
 function boardKeyView(s: KeyCeremony['state']): KeyCeremonyView['boardKey'] {
   const key = boardKeyOf(s);
   if (key !== undefined) return { key: toHex(key.groupKey) };
-  const refusal = s.board?.refusal;
-  if (refusal !== undefined)
-    return {
-      notMade: {
-        fr: `le membre ${refusal.member} déclare ne pas pouvoir prendre la part que le membre ${refusal.dealer} lui a transmise (déclaration non vérifiable).`,
-        en: `member ${refusal.member} says they cannot take the share member ${refusal.dealer} dealt them (a claim that cannot be checked).`,
-      },
-    };
-  if (s.board?.group === null) return { notMade: { fr: 'trop peu de membres y ont pris part.', en: 'too few members took part in it.' } };
+  const notMade = boardKeyNotMade(s);
+  if (notMade !== undefined) return { notMade };
   return null;
 }
 

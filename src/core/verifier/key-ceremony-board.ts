@@ -7,10 +7,23 @@
  *
  * Each check returns why the entry is refused, or undefined once it is applied.
  */
-import { boardBoxFromJson, checkRound1Package, round1FromJson, validateParams, type BoardShareBox, type FrostParams, type GroupPublicJson, type Round1Package } from '../crypto/frost/index.js';
+import {
+  boardBoxFromJson,
+  boardComplaintFromJson,
+  checkRound1Package,
+  round1FromJson,
+  validateParams,
+  type BoardComplaint,
+  type BoardShareBox,
+  type FrostParams,
+  type GroupPublicJson,
+  type Round1Package,
+} from '../crypto/frost/index.js';
 import { DOMAIN } from '../crypto/domain.js';
 import { statementDigest } from '../crypto/fiat-shamir.js';
 import { G, Point, pointToHex } from '../crypto/group.js';
+import { verifyChaumPedersen, type ChaumPedersenStatement } from '../crypto/proofs/chaum-pedersen.js';
+import { openShare, type BoxContext } from '../crypto/dkg/share-box.js';
 import { verifySchnorr, type SchnorrStatement } from '../crypto/proofs/schnorr.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { toHex } from '../common/bytes.js';
@@ -31,9 +44,6 @@ export const BOARD_FIELD: Readonly<Record<string, string>> = {
   'ceremony.closed': 'boardKey',
 };
 
-/** The refusal code §4.4 gives a share its recipient could not take. */
-const SHARE_REFUSED = 'frost.dkg.share';
-
 /** The board key's replay, from a `ceremony.opened` that carries `boardKey`. */
 export interface BoardReplay {
   readonly fingerprint: Uint8Array;
@@ -46,8 +56,12 @@ export interface BoardReplay {
   participants?: readonly number[];
   /** The board key's public data the result must carry (null when m < t), once round 1 is over. */
   group?: GroupPublicJson | null;
-  /** Sealings that record a share their member could not take: the board key is then not made. */
-  refused: number;
+  /** Each dealer's boxes (`frostShares`), as recorded. */
+  readonly boxes: Map<number, BoardShareBox[]>;
+  /** The members whose sealing recorded a verifying share, in the transcript's order. */
+  readonly sealed: number[];
+  /** The dealers an upheld complaint puts at fault: they hold no usable share of the board key. */
+  readonly atFault: Set<number>;
 }
 
 const no = (fr: string, en: string): Bilingual => ({ fr, en });
@@ -62,20 +76,25 @@ export function openBoard(value: unknown, fingerprint: Uint8Array, t: number, n:
   if (value !== BOARD_KEY_SUITE) return no(`clé du bureau inconnue (${BOARD_KEY_SUITE} attendu).`, `unknown board key (${BOARD_KEY_SUITE} expected).`);
   const params = validateParams({ t, n });
   if (!params.ok) return no(`pas de clé du bureau pour ce bureau (${params.error.message.fr})`, `no board key for this board (${params.error.message.en})`);
-  return { fingerprint, params: { t, n }, packages: new Map(), ephemerals: new Set(), refused: 0 };
+  return { fingerprint, params: { t, n }, packages: new Map(), ephemerals: new Set(), boxes: new Map(), sealed: [], atFault: new Set() };
 }
 
-/** Whether entry `type`'s payload carries its board-key field (§4.4: each present iff …). */
-export function carriesBoardField(b: BoardReplay | undefined, type: string): boolean {
+/** Whether entry `type`'s payload, by member `j` for a member's entry, carries its board-key field (§4.4: each present iff …). */
+export function carriesBoardField(b: BoardReplay | undefined, type: string, j?: number): boolean {
   if (b === undefined || !Object.hasOwn(BOARD_FIELD, type)) return false;
   if (type === 'member.share-sealed') return b.group !== null;
-  if (type === 'member.confirmed') return boardMade(b);
+  if (type === 'member.confirmed') return boardMade(b) && j !== undefined && holders(b).includes(j);
   return true;
 }
 
-/** The board key is made: the result carries one, and no sealing records a refused share (§4.4). */
+/** The holders of the board key (§4.4): the members whose sealing recorded a verifying share, less the dealers at fault. */
+function holders(b: BoardReplay): number[] {
+  return b.sealed.filter((j) => !b.atFault.has(j));
+}
+
+/** The board key is made (read once every sealing is in): the result carries one, and at least t members hold a share of it (§4.4). */
 export function boardMade(b: BoardReplay): boolean {
-  return b.group !== undefined && b.group !== null && b.refused === 0;
+  return b.group !== undefined && b.group !== null && holders(b).length >= b.params.t;
 }
 
 /** `dkg.round1`'s `frost`: member j's package, of t commitments, its proof of knowledge valid (refused otherwise, §4.4). */
@@ -163,6 +182,7 @@ export function boardChecked(b: BoardReplay, j: number, value: unknown): Bilingu
       return no(`preuve de la clé éphémère invalide (boîte du membre ${x.recipient}).`, `invalid proof of the ephemeral key (box for member ${x.recipient}).`);
   }
   for (const K of own) b.ephemerals.add(K);
+  b.boxes.set(j, boxes);
   return undefined;
 }
 
@@ -172,21 +192,73 @@ export function boardResult(b: BoardReplay, value: unknown): Bilingual | undefin
   return undefined;
 }
 
-/** `member.share-sealed`'s `board`: the member's verifying share, or the share of a dealer of P they could not take. */
-export function boardSealed(b: BoardReplay, j: number, value: unknown): Bilingual | undefined {
+/**
+ * `member.share-sealed`'s `board`: the member's verifying share, or their complaints about the boxes they could not
+ * take (§4.4): each about a distinct member of P other than j, ascending, its proof valid; each settled here.
+ */
+export function boardSealed(b: BoardReplay, j: number, encryptionKey: Point, value: unknown): Bilingual | undefined {
   const group = b.group!;
   if (hasExactly(value, ['verifyingShare'])) {
     if (value['verifyingShare'] !== group.verifyingShares[j - 1]) return no('part de vérification de la clé du bureau différente du résultat.', 'board-key verifying share differs from the result.');
+    b.sealed.push(j);
     return undefined;
   }
-  if (!hasExactly(value, ['dealer', 'code', 'message'])) return no('scellement de la clé du bureau mal formé.', 'malformed board-key sealing.');
-  const { dealer, code, message } = value;
-  const isDealer = typeof dealer === 'number' && dealer !== j && (b.participants ?? []).includes(dealer);
-  if (!isDealer) return no('le membre dont la part est refusée ne prend pas part à la clé du bureau.', 'the member whose share is refused does not take part in the board key.');
-  if (code !== SHARE_REFUSED || !hasExactly(message, ['fr', 'en']) || typeof message['fr'] !== 'string' || typeof message['en'] !== 'string')
-    return no(`refus de part mal formé (code ${SHARE_REFUSED} et message {fr, en} attendus).`, `malformed share refusal (code ${SHARE_REFUSED} and message {fr, en} expected).`);
-  b.refused++;
+  if (!hasExactly(value, ['complaints']) || !Array.isArray(value['complaints']) || value['complaints'].length === 0)
+    return no('scellement de la clé du bureau mal formé (part de vérification ou plaintes attendues).', 'malformed board-key sealing (a verifying share or complaints expected).');
+  // A dismissed complaint puts j at fault: j sealed no share of the board key, so j is no holder already.
+  const upheld: number[] = [];
+  let previous = 0;
+  for (const [k, v] of (value['complaints'] as unknown[]).entries()) {
+    const complaint = boardComplaintFromJson(v, b.params, `complaints[${k}]`);
+    if (!complaint.ok) return no(`plainte sur la clé du bureau mal formée (${complaint.error.message.fr})`, `malformed board-key complaint (${complaint.error.message.en})`);
+    const i = complaint.value.dealer;
+    if (i === j || !(b.participants ?? []).includes(i) || i <= previous)
+      return no(`la plainte n° ${k + 1} ne vise pas, dans l’ordre, un autre membre qui a donné une boîte.`, `complaint #${k + 1} does not name, in order, another member who dealt a box.`);
+    previous = i;
+    const verdict = settle(b, i, j, encryptionKey, complaint.value);
+    if (verdict === 'refused')
+      return no(`la preuve (Chaum–Pedersen) de la plainte contre le membre ${i} est fausse.`, `the (Chaum–Pedersen) proof of the complaint against member ${i} does not verify.`);
+    if (verdict === 'upheld') upheld.push(i);
+  }
+  for (const i of upheld) b.atFault.add(i);
   return undefined;
+}
+
+/**
+ * One complaint of j about dealer i's box, settled as protocol.md §12.4 says, written again from the docs: the
+ * Chaum–Pedersen proof (tag sceau/v1/frost/complaint, G, E_j, K, S, context integer(n) || integer(t) || integer(i) ||
+ * integer(j) || bytes(D_i) || bytes(box)), then the box opened with S under the board key's tags and its share
+ * checked against i's commitments: `upheld` when it does not open or does not match, `dismissed` when it is valid.
+ */
+function settle(b: BoardReplay, i: number, j: number, encryptionKey: Point, complaint: BoardComplaint): 'refused' | 'upheld' | 'dismissed' {
+  const dealer = b.packages.get(i)!;
+  const x = b.boxes.get(i)!.find((box) => box.recipient === j)!;
+  const digest = commitmentsDigestOf(b.fingerprint, dealer);
+  const statement: ChaumPedersenStatement = {
+    tag: DOMAIN.frostComplaint,
+    fingerprint: b.fingerprint,
+    g1: G,
+    h1: encryptionKey,
+    g2: x.ephemeral,
+    h2: complaint.dh,
+    context: (e) => e.integer(b.params.n).integer(b.params.t).integer(i).integer(j).bytes(digest).bytes(x.box),
+  };
+  if (!verifyChaumPedersen(statement, complaint.proof)) return 'refused';
+  const ctx: BoxContext = {
+    tags: { key: DOMAIN.frostShareKey, aad: DOMAIN.frostShareAad },
+    fingerprint: b.fingerprint,
+    dealer: i,
+    recipient: j,
+    commitmentsDigest: digest,
+    ephemeral: x.ephemeral,
+    recipientKey: encryptionKey,
+  };
+  const share = openShare(ctx, complaint.dh, x.box);
+  if (share === undefined) return 'upheld';
+  const commitments = dealer.commitments.map((c) => Point.fromBytes(c));
+  const expected = commitments.reduceRight((acc, c) => acc.multiply(BigInt(j)).add(c), Point.ZERO);
+  const actual = share === 0n ? Point.ZERO : G.multiply(share);
+  return actual.equals(expected) ? 'dismissed' : 'upheld';
 }
 
 /** `member.confirmed`'s `boardKey` (present only when the key is made): the result's group key. */

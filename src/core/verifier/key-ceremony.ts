@@ -313,7 +313,7 @@ const applySealed: Rule['apply'] = (r, _e, p, j) => {
   const m = member(r, j);
   if (m.sealed) return no(`le fragment du membre ${j} est déjà scellé.`, `member ${j}'s share is already sealed.`);
   if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1]) return no('clé de vérification différente du résultat.', 'verification key differs from the result.');
-  const boardRefusal = frostBoard.carriesBoardField(r.board, E.sealed) ? frostBoard.boardSealed(r.board!, j, p['board']) : undefined;
+  const boardRefusal = frostBoard.carriesBoardField(r.board, E.sealed) ? frostBoard.boardSealed(r.board!, j, pointFromHex(m.enrolled!.encryptionKey), p['board']) : undefined;
   if (boardRefusal !== undefined) return boardRefusal;
   m.sealed = true;
   return undefined;
@@ -326,7 +326,7 @@ const applyConfirmed: Rule['apply'] = (r, _e, p, j) => {
   if (m.confirmed) return no(`le membre ${j} a déjà confirmé.`, `member ${j} already confirmed.`);
   if (p['verificationKey'] !== r.keys!.verificationKeys[j - 1] || p['publicKey'] !== r.keys!.publicKey)
     return no('les clés confirmées diffèrent du résultat.', 'the confirmed keys differ from the result.');
-  const boardRefusal = frostBoard.carriesBoardField(r.board, E.confirmed) ? frostBoard.boardConfirmed(r.board!, p['boardKey']) : undefined;
+  const boardRefusal = frostBoard.carriesBoardField(r.board, E.confirmed, j) ? frostBoard.boardConfirmed(r.board!, p['boardKey']) : undefined;
   if (boardRefusal !== undefined) return boardRefusal;
   m.confirmed = true;
   return undefined;
@@ -391,7 +391,7 @@ function advance(r: Replay): void {
 
 /** The keys of e's own payload: §4's, and its board-key field when due (§4.4; the opening's, when it carries it). */
 function ownKeys(r: Replay, e: TranscriptEntry, rule: Rule): readonly string[] {
-  const due = e.type === E.opened ? isObject(e.payload) && Object.hasOwn(e.payload, 'boardKey') : frostBoard.carriesBoardField(r.board, e.type);
+  const due = e.type === E.opened ? isObject(e.payload) && Object.hasOwn(e.payload, 'boardKey') : frostBoard.carriesBoardField(r.board, e.type, memberOfActor(e.actor));
   return due ? [...rule.keys, frostBoard.BOARD_FIELD[e.type]!] : rule.keys;
 }
 

@@ -14,6 +14,11 @@
 import {
   boardBoxFromJson,
   boardBoxToJson,
+  boardComplaintFromJson,
+  boardComplaintToJson,
+  checkBoardBox,
+  judgeBoardComplaint,
+  makeBoardComplaint,
   boardSeed,
   checkBoardBoxes,
   checkRound1Package,
@@ -26,8 +31,12 @@ import {
   round1FromJson,
   round1ToJson,
   sealBoardShares,
+  type BoardComplaint,
+  type BoardComplaintSubject,
+  type BoardBoxBinding,
   type BoardShareBox,
   type BoardShareBoxJson,
+  type BoardVerdict,
   type DkgOutcome,
   type FrostParams,
   type GroupPublic,
@@ -38,9 +47,9 @@ import {
 import { CIPHERSUITE } from '../../crypto/frost/index.js';
 import { fail } from './failures.js';
 import { canonicalJson } from '../../common/canonical-json.js';
-import { BugError, ok, type Failure, type Result } from '../../common/result.js';
+import { BugError, ok, type Result } from '../../common/result.js';
 import { equalBytes, toHex } from '../../common/bytes.js';
-import { bytesToNumberLE, Point } from '../../crypto/group.js';
+import { bytesToNumberLE, Point, type ScalarSource } from '../../crypto/group.js';
 import type { BoardSealing } from './entries.js';
 import type { ShareToSeal } from './ports.js';
 
@@ -57,16 +66,13 @@ export interface BoardKeyState {
   readonly ephemerals: Set<string>;
   /** The board key's public data, once the result is recorded (null: not made, fewer than t members take part). */
   group?: GroupPublic | null;
-  /** A member who could not finish the board key, and why (3d): the board key is then not made. */
-  refusal?: { readonly member: number; readonly dealer: number; readonly code: string; readonly message: { readonly fr: string; readonly en: string } };
+  /** The complaints about board-key boxes recorded at 3d, settled, in the transcript's order. */
+  readonly verdicts: BoardVerdict[];
 }
 
 export function initialBoardKey(): BoardKeyState {
-  return { round1: new Map(), boxes: new Map(), ephemerals: new Set() };
+  return { round1: new Map(), boxes: new Map(), ephemerals: new Set(), verdicts: [] };
 }
-
-/** The code of a share a member cannot take at 3d (its box does not open, or it does not match its dealer's commitments). */
-export const BOARD_SHARE_REFUSED = 'frost.dkg.share';
 
 /** The board's shape for round 1 (all members may take part) or, given who takes part, for the rest. */
 export function boardParams(t: number, n: number, members?: readonly number[]): FrostParams {
@@ -151,22 +157,26 @@ export function boardFinish(input: BoardStepInput, member: number, encryptionSec
 }
 
 /**
- * Hazardous: what step 3d seals of the board key for member j, and what its entry says: their signing share
- * (checked against the recorded result's verifying share), or, when a dealer's share does not open or does not
- * match its commitments, that dealer named: the election key is sealed all the same, the board key not made.
+ * Hazardous: what step 3d seals of the board key for member j, and what its entry says: their signing share, checked
+ * against the recorded result's verifying share; or, when a box dealt to them does not open or holds a share that
+ * does not match its dealer's commitments, no share, and a verifiable complaint about each such box (protocol.md
+ * §12.4), which anyone settles.
  */
 export function boardShareToSeal(
   input: BoardStepInput | undefined,
   group: GroupPublic | undefined,
   member: number,
   encryptionSecret: bigint,
+  random?: ScalarSource,
 ): Result<{ share?: NonNullable<ShareToSeal['board']>; entry?: BoardSealing }> {
   if (input === undefined || group === undefined) return ok({});
   const finished = boardFinish(input, member, encryptionSecret);
   if (!finished.ok) {
-    const dealer = dealerNamed(finished.error);
-    if (dealer === undefined || dealer === member || finished.error.code !== BOARD_SHARE_REFUSED) return finished;
-    return ok({ entry: { dealer, code: finished.error.code, message: finished.error.message } });
+    // noble's finish checks every share (vss_verify) and stops at the first bad one: only then is each box checked
+    // again, to complain about every bad one (an honest sealing pays nothing more).
+    if (finished.error.code !== 'frost.dkg.share') return finished;
+    const complaints = boxComplaints(input, member, encryptionSecret, random);
+    return complaints.length === 0 ? finished : ok({ entry: { complaints: complaints.map(boardComplaintToJson) } });
   }
   const { signingShare, group: made } = finished.value;
   const verifyingShare = group.verifyingShares[member - 1]!;
@@ -175,6 +185,86 @@ export function boardShareToSeal(
   const secret = bytesToNumberLE(signingShare.share);
   signingShare.share.fill(0);
   return ok({ share: { secret, verifyingShare: Point.fromBytes(verifyingShare), key: Point.fromBytes(group.groupKey) }, entry: { verifyingShare: toHex(verifyingShare) } });
+}
+
+/** Where a complaint of `member` about `dealer`'s box belongs (the box as recorded at 3b). */
+function complaintSubject(input: BoardStepInput, dealer: number, member: number): BoardComplaintSubject {
+  const binding = { fingerprint: input.fingerprint, params: boardParams(input.t, input.n, input.members), dealer: input.board.round1.get(dealer)! };
+  const box = input.board.boxes.get(dealer)!.find((x) => x.recipient === member)!;
+  return { binding, complainer: member, complainerKey: input.encryptionKeys[member - 1]!, box };
+}
+
+/** Hazardous: member j's complaints, in dealer order, about the boxes dealt to them that do not open or hold a share that does not match. */
+function boxComplaints(input: BoardStepInput, member: number, encryptionSecret: bigint, random?: ScalarSource): BoardComplaint[] {
+  const out: BoardComplaint[] = [];
+  for (const dealer of input.members.filter((j) => j !== member)) {
+    const subject = complaintSubject(input, dealer, member);
+    if (checkBoardBox(subject, encryptionSecret) !== 'valid') out.push(makeBoardComplaint(subject, encryptionSecret, random));
+  }
+  return out;
+}
+
+/**
+ * Member j's complaints as recorded in their sealing (3d), settled: each about a distinct member of P other than j,
+ * in ascending order, its proof valid (refused otherwise); each verdict `upheld` (the dealer at fault) or
+ * `dismissed` (j at fault).
+ */
+export function readBoardComplaints(input: BoardStepInput, member: number, json: readonly unknown[]): Result<BoardVerdict[]> {
+  const key = settlingKey(input, member, json);
+  let r = SETTLED.get(key);
+  if (r === undefined) {
+    r = settleBoardComplaints(input, member, json);
+    if (SETTLED.size >= CHECKED_MAX) SETTLED.clear();
+    SETTLED.set(key, r);
+  }
+  return r;
+}
+
+/** Everything a sealing's verdicts depend on: the election, the board, who takes part, their commitments, j's key and boxes, the complaints. */
+function settlingKey(input: BoardStepInput, member: number, json: readonly unknown[]): string {
+  const boxes = input.members
+    .filter((i) => i !== member)
+    .map((i) => {
+      const x = input.board.boxes.get(i)!.find((b) => b.recipient === member)!;
+      return `${i}:${x.ephemeral.toHex()}:${toHex(x.box)}`;
+    });
+  const packages = input.members.map((i) => `${i}:${input.board.round1.get(i)!.commitments.map(toHex).join('')}`);
+  const recipientKey = input.encryptionKeys[member - 1]!.toHex();
+  return [toHex(input.fingerprint), input.t, input.n, member, recipientKey, boxes.join(','), packages.join(','), canonicalJson(json)].join('/');
+}
+
+/** Every step folds the whole transcript again: a sealing's complaints are settled once per process, keyed by all they depend on. */
+const SETTLED = new Map<string, Result<BoardVerdict[]>>();
+
+function settleBoardComplaints(input: BoardStepInput, member: number, json: readonly unknown[]): Result<BoardVerdict[]> {
+  if (json.length === 0) return fail('ceremony.entry', 'une plainte au moins est attendue.', 'at least one complaint is expected.');
+  const params = boardParams(input.t, input.n, input.members);
+  const verdicts: BoardVerdict[] = [];
+  for (const [k, v] of json.entries()) {
+    const complaint = boardComplaintFromJson(v, params, `complaints[${k}]`);
+    if (!complaint.ok) return complaint;
+    const dealer = complaint.value.dealer;
+    const previous = verdicts.at(-1)?.dealer ?? 0;
+    if (dealer === member || !input.members.includes(dealer) || dealer <= previous)
+      return fail(
+        'ceremony.entry',
+        `la plainte n° ${k + 1} ne vise pas, dans l’ordre, un autre membre qui a donné une boîte.`,
+        `complaint #${k + 1} does not name, in order, another member who dealt a box.`,
+      );
+    const verdict = judgeBoardComplaint(complaintSubject(input, dealer, member), complaint.value);
+    if (!verdict.ok) return verdict;
+    verdicts.push(verdict.value);
+  }
+  return ok(verdicts);
+}
+
+/**
+ * Who holds a usable share of the board key (§4.4): the members whose sealing recorded a verifying share, less every
+ * dealer an upheld complaint names. The board key is made when at least t of them hold one, the DKG's rule (dkg.md §5).
+ */
+export function boardHolders(sealedShares: readonly number[], verdicts: readonly BoardVerdict[]): number[] {
+  const atFault = new Set(verdicts.filter((v) => v.verdict === 'upheld').map((v) => v.dealer));
+  return sealedShares.filter((j) => !atFault.has(j)).sort((a, b) => a - b);
 }
 
 // ---------------------------------------------------------------- what the transcript's reader checks
@@ -216,8 +306,29 @@ export function readBoardBoxes(input: BoardStepInput, member: number, json: unkn
   if (!enoughMembers(input))
     return boxes.length === 0 ? ok([]) : fail('ceremony.entry', 'aucune boîte attendue (trop peu de membres prennent part à la clé).', 'no box expected (too few members take part in the key).');
   const recipients = input.members.filter((j) => j !== member);
-  const checked = checkBoardBoxes({ fingerprint: input.fingerprint, params, dealer: input.board.round1.get(member)! }, recipients, boxes, input.board.ephemerals);
+  const binding = { fingerprint: input.fingerprint, params, dealer: input.board.round1.get(member)! };
+  // A K already published elsewhere in the transcript depends on the transcript, not on the boxes: never cached.
+  const seen = boxes.some((x) => input.board.ephemerals.has(x.ephemeral.toHex()));
+  const checked = seen ? checkBoardBoxes(binding, recipients, boxes, input.board.ephemerals) : cachedBoxCheck(binding, recipients, boxes, json);
   return checked.ok ? ok(boxes) : checked;
+}
+
+const BOXES_CHECKED = new Map<string, Result<void>>();
+/**
+ * Every step folds the whole transcript again: a dealer's boxes' proofs are checked once per process (about 0.4 s
+ * for a board of 15, docs/performance.md). The verdict depends only on the election, the board's shape, the
+ * members taking part, the dealer's package and the boxes, all in the key.
+ */
+function cachedBoxCheck(binding: BoardBoxBinding, recipients: readonly number[], boxes: readonly BoardShareBox[], json: unknown): Result<void> {
+  const { fingerprint, params, dealer } = binding;
+  const key = [toHex(fingerprint), params.t, params.n, recipients.join(','), dealer.member, dealer.commitments.map(toHex).join(''), canonicalJson(json)].join('/');
+  let r = BOXES_CHECKED.get(key);
+  if (r === undefined) {
+    r = checkBoardBoxes(binding, recipients, boxes);
+    if (BOXES_CHECKED.size >= CHECKED_MAX) BOXES_CHECKED.clear();
+    BOXES_CHECKED.set(key, r);
+  }
+  return r;
 }
 
 function enoughMembers(input: Pick<BoardStepInput, 't' | 'n' | 'members'>): boolean {
@@ -231,10 +342,4 @@ export function boardGroup(t: number, n: number, members: readonly number[], boa
     boardParams(t, n, members),
     members.map((j) => board.round1.get(j)!),
   );
-}
-
-/** The dealer a board-key refusal at 3d names (its `where`, "member i"), when it names one. */
-export function dealerNamed(failure: Failure): number | undefined {
-  const m = /^member (\d+)$/.exec(failure.where ?? '');
-  return m === null ? undefined : Number(m[1]);
 }

@@ -4,7 +4,7 @@
  * between members' steps. Each payload's form, checked when a transcript is read: ./payloads.ts.
  */
 import type { ComplaintJson, DkgResultJson, Round1MessageJson } from '../../crypto/dkg/index.js';
-import type { BoardShareBoxJson, GroupPublicJson, Round1PackageJson } from '../../crypto/frost/index.js';
+import type { BoardComplaintJson, BoardShareBoxJson, GroupPublicJson, Round1PackageJson } from '../../crypto/frost/index.js';
 import type { SessionPayload } from '../workstation.js';
 
 export const ENTRY = {
@@ -72,11 +72,11 @@ export interface ResultPayload {
 export interface SealedPayload {
   readonly member: number;
   readonly verificationKey: string;
-  /** The board key's part of the sealing (§4.4): the verifying share sealed, or the dealer whose share the member could not take. */
+  /** The board key's part of the sealing (§4.4): the verifying share sealed, or the member's complaints about the boxes they could not take. */
   readonly board?: BoardSealing;
 }
 
-export type BoardSealing = { readonly verifyingShare: string } | { readonly dealer: number; readonly code: string; readonly message: { readonly fr: string; readonly en: string } };
+export type BoardSealing = { readonly verifyingShare: string } | { readonly complaints: readonly BoardComplaintJson[] };
 
 export interface ConfirmedPayload {
   readonly member: number;

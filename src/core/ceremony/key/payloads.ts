@@ -77,10 +77,13 @@ const boardBox = object({ recipient: memberNumber, ephemeral: hex64, proof: obje
 /** The board key's public data (protocol.md §12.3): its form; the rules compare it with the one the packages give. */
 const boardGroup = object({ t: memberNumber, n: memberNumber, groupKey: hex64, commitments: list(hex64, MAX_BOARD), verifyingShares: list(hex64, MAX_BOARD) });
 
-/** `member.share-sealed`'s `board` (§4.4): the verifying share sealed, or the dealer whose share could not be taken and why. */
+/** A complaint about a board-key box (§4.4, protocol.md §12.4): its form; the rules check its dealer and proof, and judge it. */
+const boardComplaint = object({ dealer: memberNumber, dh: hex64, proof: object({ c: hex64, s: hex64 }) });
+
+/** `member.share-sealed`'s `board` (§4.4): the verifying share sealed, or the complaints about the boxes the member could not take. */
 const boardSealing: Validator<BoardSealing> = (value, where) => {
-  const refused = value !== null && typeof value === 'object' && Object.hasOwn(value, 'dealer');
-  return refused ? object({ dealer: memberNumber, code: anyString, message: object({ fr: anyString, en: anyString }) })(value, where) : object({ verifyingShare: hex64 })(value, where);
+  const complains = value !== null && typeof value === 'object' && Object.hasOwn(value, 'complaints');
+  return complains ? object({ complaints: list(boardComplaint, MAX_BOARD) })(value, where) : object({ verifyingShare: hex64 })(value, where);
 };
 
 /** The payload each entry type holds once its form is checked. */

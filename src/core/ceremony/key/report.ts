@@ -17,6 +17,7 @@ import { ENTRY } from './entries.js';
 import { whereInWords, whereStepsRan } from '../../verifier/where.js';
 
 import { boardKeyOf, type KeyCeremonyState, type MemberState } from './state.js';
+import { boardHoldersOf, boardKeyNotMade, boardVerdictsOf } from './board-held.js';
 
 export const QR_PREFIX = { fingerprint: 'sceau:fingerprint:', publicKey: 'sceau:public-key:', boardKey: 'sceau:board-key:', head: 'sceau:transcript-head:' } as const;
 
@@ -41,7 +42,7 @@ function memberStatus(m: MemberState): string {
 function boardKeySection(w: PdfWriter, state: Readonly<KeyCeremonyState>): void {
   w.heading('Clé de signature du bureau / Board signing key');
   const key = boardKeyOf(state);
-  const refusal = state.board?.refusal;
+  const notMade = boardKeyNotMade(state);
   if (key !== undefined) {
     const hex = toHex(key.groupKey);
     w.text(grouped(hex), { font: 'mono', size: 10 });
@@ -51,15 +52,14 @@ function boardKeySection(w: PdfWriter, state: Readonly<KeyCeremonyState>): void 
       `Clé avec laquelle ${state.t} membres quelconques signent ensemble au nom du bureau (FROST, RFC 9591)\u00a0; personne ne la détient. Key with which any ${state.t} members sign together for the board (FROST, RFC 9591); no one holds it.`,
       110,
     );
-  } else if (refusal !== undefined) {
-    w.text(
-      `Non établie\u00a0: le membre ${refusal.member} déclare ne pas pouvoir prendre la part que le membre ${refusal.dealer} lui a transmise (sa boîte ne s'ouvre pas, ou la part ne correspond pas à ses engagements). Cette déclaration n'est pas vérifiable\u00a0; les procès-verbaux porteront les signatures individuelles des membres. / Not made: member ${refusal.member} says they cannot take the share member ${refusal.dealer} dealt them (its box does not open, or the share does not match its commitments). This claim cannot be checked; the PVs will carry the members' individual signatures.`,
-    );
-  } else if (state.board?.group === null) {
-    w.text('Non établie\u00a0: trop peu de membres y ont pris part. / Not made: too few members took part in it.');
+    w.text(`Membres qui en détiennent une part / members holding a share of it\u00a0: ${boardHoldersOf(state).join(', ')}.`);
+  } else if (notMade !== undefined) {
+    w.text(`Non établie\u00a0: ${notMade.fr} Les procès-verbaux porteront les signatures individuelles des membres. / Not made: ${notMade.en} The PVs will carry the members' individual signatures.`);
   } else {
     w.text('Pas encore établie. / Not established yet.');
   }
+  // Each complaint about a board-key box, settled from the transcript (anyone can check it): whom it puts at fault.
+  for (const v of boardVerdictsOf(state)) w.text(`Plainte jugée / complaint settled\u00a0: ${v.fr} / ${v.en}`);
 }
 
 function confirmation(entries: readonly TranscriptEntry[], member: number): string {

@@ -15,8 +15,11 @@ import type { ElectionDefinition } from '../../election/definition.js';
 import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ENTRY, type ClosedPayload, type DeviationPayload, type EntryType, type OpenedPayload } from './entries.js';
 import { KEY_PAYLOADS, type KeyPayloadOf, type SessionAnnouncement } from './payloads.js';
-import { groupToJson, type GroupPublic } from '../../crypto/frost/index.js';
-import { BOARD_KEY_SUITE, BOARD_SHARE_REFUSED, boardGroup, boardKeyPossible, initialBoardKey, readBoardBoxes, readBoardPackage, type BoardKeyState, type BoardStepInput } from './board-key.js';
+import { groupToJson } from '../../crypto/frost/index.js';
+import { boardKeyOf, confirmedBoardKey } from './board-held.js';
+
+export { boardHoldersOf, boardKeyOf, confirmedBoardKey } from './board-held.js';
+import { BOARD_KEY_SUITE, boardGroup, boardKeyPossible, initialBoardKey, readBoardBoxes, readBoardComplaints, readBoardPackage, type BoardKeyState, type BoardStepInput } from './board-key.js';
 
 export type Phase = 'opening' | 'enrolment' | 'round1' | 'round2' | 'result' | 'sealing' | 'confirmation' | 'closing' | 'closed' | 'failed';
 
@@ -280,7 +283,7 @@ const applyResult: Step<typeof ENTRY.result> = (state, e, p) => {
   return ok(undefined);
 };
 
-/** `member.share-sealed`'s board part (§4.4): the member's verifying share, or the dealer whose share they could not take. */
+/** `member.share-sealed`'s board part (§4.4): the member's verifying share, or their complaints about the boxes they could not take, settled. */
 function applyBoardSealing(state: KeyCeremonyState, e: TranscriptEntry, m: MemberState, p: KeyPayloadOf['member.share-sealed']['board']): Result<void> {
   const group = state.board?.group ?? undefined;
   if (group === undefined) return p === undefined ? ok(undefined) : refuse(e, "cette cérémonie n'a pas de clé du bureau.", 'this ceremony has no board key.');
@@ -291,10 +294,9 @@ function applyBoardSealing(state: KeyCeremonyState, e: TranscriptEntry, m: Membe
     m.boardVerifyingShare = p.verifyingShare;
     return ok(undefined);
   }
-  if (p.dealer === m.index || !(boardMembers(state) ?? []).includes(p.dealer))
-    return refuse(e, `le membre ${p.dealer} n'a pas donné de part à ce membre.`, `member ${p.dealer} dealt no share to this member.`);
-  if (p.code !== BOARD_SHARE_REFUSED) return refuse(e, `une part refusée porte le code ${BOARD_SHARE_REFUSED}.`, `a refused share has the code ${BOARD_SHARE_REFUSED}.`);
-  state.board!.refusal ??= { member: m.index, dealer: p.dealer, code: p.code, message: p.message };
+  const verdicts = readBoardComplaints(boardInput(state), m.index, p.complaints);
+  if (!verdicts.ok) return refuse(e, `plainte sur la clé du bureau refusée (${verdicts.error.message.fr})`, `board-key complaint refused (${verdicts.error.message.en})`);
+  state.board!.verdicts.push(...verdicts.value);
   return ok(undefined);
 }
 
@@ -306,11 +308,6 @@ export function boardMembers(state: KeyCeremonyState): number[] | undefined {
 /** What a member's step or the reader needs of the board key (§4.4). */
 export function boardInput(state: KeyCeremonyState): BoardStepInput {
   return { fingerprint: fromHex(state.fingerprint), t: state.t, n: state.n, members: validContributors(state), board: state.board!, encryptionKeys: encryptionKeys(state) };
-}
-
-/** The board key once made: its public data recorded by the result, and no member said they could not take their share. */
-export function boardKeyOf(state: Readonly<KeyCeremonyState>): GroupPublic | undefined {
-  return state.board?.refusal === undefined ? (state.board?.group ?? undefined) : undefined;
 }
 
 function qualifiedMember(state: KeyCeremonyState, e: TranscriptEntry, payloadMember: number): Result<MemberState> {
@@ -457,12 +454,6 @@ export function closedPayload(state: KeyCeremonyState): ClosedPayload {
   if (state.board === undefined) return payload;
   const key = boardKeyOf(state);
   return { ...payload, boardKey: key === undefined ? null : groupToJson(key) };
-}
-
-/** The board key a member confirms (§4.4): when it is made and their token holds their share of it. */
-export function confirmedBoardKey(state: Readonly<KeyCeremonyState>, m: Readonly<MemberState>): string | undefined {
-  const key = boardKeyOf(state);
-  return key !== undefined && m.boardVerifyingShare !== undefined ? toHex(key.groupKey) : undefined;
 }
 
 /** The member's step each phase asks for (the others ask nothing of members). */

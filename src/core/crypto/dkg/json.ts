@@ -174,8 +174,17 @@ export function round1FromJson(v: unknown, where = 'round1'): Round1Message {
   const dealer = integer(o.dealer, `${where}.dealer`);
   const commitments = array(o.commitments, `${where}.commitments`).map((c, k) => pointFromHex(c as string, `${where}.commitments[${k}]`));
   const proof = proofFromJson(o.proof, `${where}.proof`);
-  const shares = array(o.shares, `${where}.shares`).map((s, k): EncryptedShare => {
-    const w = `${where}.shares[${k}]`;
+  return { dealer, commitments, proof, shares: encryptedSharesFromJson(o.shares, `${where}.shares`) };
+}
+
+/**
+ * Decodes a list of encrypted shares `{recipient, ephemeral, proof, box}` (§7.1's `shares`): types, canonical
+ * non-identity K, scalars < L, 48-byte boxes; the path of each item is `where[k]`. Counts, order and proofs
+ * are the caller's checks. The redistribution's dealings use the same form (redistribution.md §8).
+ */
+export function encryptedSharesFromJson(v: unknown, where: string): EncryptedShare[] {
+  return array(v, where).map((s, k): EncryptedShare => {
+    const w = `${where}[${k}]`;
     const so = record(s, w, ['recipient', 'ephemeral', 'proof', 'box']);
     return {
       recipient: integer(so.recipient, `${w}.recipient`),
@@ -184,7 +193,6 @@ export function round1FromJson(v: unknown, where = 'round1'): Round1Message {
       box: hexBytes(so.box, SHARE_BOX_BYTES, `${w}.box`),
     };
   });
-  return { dealer, commitments, proof, shares };
 }
 
 /** Decodes a complaint's JSON: types, a canonical non-identity point S, scalars < L. */

@@ -91,10 +91,18 @@ export function checkBoardBoxes(b: BoardBoxBinding, recipients: readonly number[
   return ok(undefined);
 }
 
+/**
+ * Opens the box dealt to `recipient` with its Diffie–Hellman value S = e_j·K (the recipient's own, or the one a
+ * complaint reveals, ./complaint.ts): the share, or undefined when the box does not open or holds no scalar < L.
+ * Hazardous: the share is secret unless S was made public.
+ */
+export function openBoardBox(b: BoardBoxBinding, recipient: number, recipientKey: Point, x: BoardShareBox, dh: Point): bigint | undefined {
+  return openShare(boxContext(b, boardCommitmentsDigest(b.fingerprint, b.dealer), recipient, x.ephemeral, recipientKey), dh, x.box);
+}
+
 /** Hazardous: opens the box dealt to `recipient` with their token's secret e_j; a box that does not open names its dealer. */
 export function openBoardShare(b: BoardBoxBinding, recipient: number, recipientKey: Point, encryptionSecret: bigint, x: BoardShareBox): Result<Round2Share> {
-  const digest = boardCommitmentsDigest(b.fingerprint, b.dealer);
-  const share = openShare(boxContext(b, digest, recipient, x.ephemeral, recipientKey), x.ephemeral.multiply(encryptionSecret), x.box);
+  const share = openBoardBox(b, recipient, recipientKey, x, x.ephemeral.multiply(encryptionSecret));
   if (share === undefined) {
     const who = memberName(b.dealer.member);
     return fail('frost.dkg.share', `La part de la clé du bureau que ${who.fr} a scellée ne s’ouvre pas.`, `The board-key share ${who.en} sealed does not open.`, who.where);

@@ -7,6 +7,9 @@
 import { failureMakers } from '../../common/result.js';
 
 export const FROST_FAILURES = failureMakers([
+  'frost.complaint.dealer',
+  'frost.complaint.dismissed',
+  'frost.complaint.proof',
   'frost.dkg.box',
   'frost.dkg.count',
   'frost.dkg.proof',

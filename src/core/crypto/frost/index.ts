@@ -26,7 +26,7 @@ export {
 export { checkRound1Package, dkgRound1, dkgRound1FromSeed, dkgRound2, dkgFinish, dkgForget, groupFromRound1, type DkgState, type DkgOutcome } from './dkg.js';
 export { commit, signShare, verifyShare, aggregate, verifyBoardSignature } from './sign.js';
 export { boardMessage, type BoardPurpose } from './framing.js';
-export { sealBoardShares, checkBoardBoxes, openBoardShare, boardCommitmentsDigest, boardSeed, type BoardShareBox, type BoardBoxBinding } from './boxes.js';
+export { sealBoardShares, checkBoardBoxes, openBoardShare, openBoardBox, boardCommitmentsDigest, boardSeed, type BoardShareBox, type BoardBoxBinding } from './boxes.js';
 export { signingShareToSealed, signingShareFromSealed, noncesToSealed, noncesFromSealed } from './sealed.js';
 export {
   round1ToJson,
@@ -43,6 +43,9 @@ export {
   signatureFromHex,
   boardBoxToJson,
   boardBoxFromJson,
+  boardComplaintToJson,
+  boardComplaintFromJson,
+  type BoardComplaintJson,
   type BoardShareBoxJson,
   type Round1PackageJson,
   type Round2ShareJson,
@@ -50,4 +53,15 @@ export {
   type NonceCommitmentJson,
   type SignatureShareJson,
 } from './json.js';
+export {
+  boardComplaintStatement,
+  checkBoardBox,
+  judgeBoardBox,
+  judgeBoardComplaint,
+  makeBoardComplaint,
+  type BoardBoxStatus,
+  type BoardComplaint,
+  type BoardComplaintSubject,
+  type BoardVerdict,
+} from './complaint.js';
 export { FROST_FAILURES, type FrostFailureCode } from './failures.js';

@@ -12,6 +12,7 @@ import { evaluateCommitments } from '../dkg/polynomial.js';
 import { pointFromBytes, pointFromHex, scalarFromBytes, scalarFromHex, scalarToHex, type Point } from '../group.js';
 import { SHARE_BOX_BYTES } from '../dkg/share-box.js';
 import type { BoardShareBox } from './boxes.js';
+import type { BoardComplaint } from './complaint.js';
 import { inputError } from './failures.js';
 import { isMember, type FrostParams, type GroupPublic, type NonceCommitment, type Round1Package, type Round2Share, type SignatureShare } from './suite.js';
 
@@ -50,6 +51,13 @@ export interface BoardShareBoxJson {
   readonly box: string;
 }
 
+/** A complaint about a board-key box (./complaint.ts): the dealer, S = e_j·K and the Chaum–Pedersen proof `{c, s}`. */
+export interface BoardComplaintJson {
+  readonly dealer: number;
+  readonly dh: string;
+  readonly proof: { readonly c: string; readonly s: string };
+}
+
 export interface SignatureShareJson {
   readonly member: number;
   readonly share: string;
@@ -86,7 +94,24 @@ export function boardBoxToJson(x: BoardShareBox): BoardShareBoxJson {
   return { recipient: x.recipient, ephemeral: x.ephemeral.toHex(), proof: { c: scalarToHex(x.proof.c), s: scalarToHex(x.proof.s) }, box: toHex(x.box) };
 }
 
+export function boardComplaintToJson(c: BoardComplaint): BoardComplaintJson {
+  return { dealer: c.dealer, dh: c.dh.toHex(), proof: { c: scalarToHex(c.proof.c), s: scalarToHex(c.proof.s) } };
+}
+
 // ---------------------------------------------------------------- decoders (untrusted input)
+
+/** A complaint about a board-key box: the dealer a member, S a canonical non-identity point, the proof's scalars < L. */
+export function boardComplaintFromJson(v: unknown, params: FrostParams, where = 'complaint'): Result<BoardComplaint> {
+  return catchInput(() => {
+    const o = record(v, where, ['dealer', 'dh', 'proof']);
+    const proof = record(o.proof, `${where}.proof`, ['c', 's']);
+    return {
+      dealer: member(o.dealer, params, `${where}.dealer`),
+      dh: point(o.dh, `${where}.dh`),
+      proof: { c: scalarFromHex(proof.c as string, `${where}.proof.c`), s: scalarFromHex(proof.s as string, `${where}.proof.s`) },
+    };
+  });
+}
 
 /** A board-key box: the recipient a member, K a canonical non-identity point, the proof's scalars < L, a box of 48 bytes. */
 export function boardBoxFromJson(v: unknown, params: FrostParams, where = 'box'): Result<BoardShareBox> {

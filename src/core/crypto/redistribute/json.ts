@@ -6,14 +6,12 @@
  */
 import { toHex } from '../../common/bytes.js';
 import { pointFromHex, pointToHex, scalarFromHex, scalarToHex } from '../group.js';
-import { SHARE_BOX_BYTES } from '../dkg/share-box.js';
 import {
   array,
+  encryptedSharesFromJson,
   failureFromJson,
   failureToJson,
-  hexBytes,
   integer,
-  proofFromJson,
   proofToJson,
   record,
   text,
@@ -23,7 +21,6 @@ import {
   type EncryptedShareJson,
   type FailureJson,
 } from '../dkg/json.js';
-import type { EncryptedShare } from '../dkg/types.js';
 import { inputError } from './failures.js';
 import type { Dealing, KeyPurpose, RedistributionResult } from './types.js';
 
@@ -60,17 +57,7 @@ export function dealingFromJson(v: unknown, where = 'dealing'): Dealing {
   const o = record(v, where, ['dealer', 'commitments', 'shares']);
   const dealer = integer(o.dealer, `${where}.dealer`);
   const commitments = array(o.commitments, `${where}.commitments`).map((c, k) => pointFromHex(c as string, `${where}.commitments[${k}]`));
-  const shares = array(o.shares, `${where}.shares`).map((s, k): EncryptedShare => {
-    const w = `${where}.shares[${k}]`;
-    const so = record(s, w, ['recipient', 'ephemeral', 'proof', 'box']);
-    return {
-      recipient: integer(so.recipient, `${w}.recipient`),
-      ephemeral: pointFromHex(so.ephemeral as string, `${w}.ephemeral`),
-      proof: proofFromJson(so.proof, `${w}.proof`),
-      box: hexBytes(so.box, SHARE_BOX_BYTES, `${w}.box`),
-    };
-  });
-  return { dealer, commitments, shares };
+  return { dealer, commitments, shares: encryptedSharesFromJson(o.shares, `${where}.shares`) };
 }
 
 export function redistributionResultToJson(r: RedistributionResult): RedistributionResultJson {

@@ -1,0 +1,36 @@
+/**
+ * A forged board-key complaint (docs/key-ceremony.md §4.4) for the tests: a member's sealing rewritten as a
+ * complaint about a dealer's box, whatever the box holds, properly made with the member's token key and signed by
+ * them, so that only the rules' settling of the complaint can judge it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
+import { boardInput, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import type { CeremonyContext } from '../../src/core/ceremony/key/ports.js';
+import { boardComplaintToJson, makeBoardComplaint } from '../../src/core/crypto/frost/index.js';
+import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
+import type { FakeTokens } from './fake-tokens.js';
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: { en: string } } }): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+  return r.value;
+}
+
+/**
+ * The ceremony whose last entry, member j's sealing, is rewritten as a forger would: a complaint about `dealer`'s
+ * box in place of their verifying share, signed by j (their token stays sealed as their step left it); reopened.
+ */
+export async function lastSealingAsComplaint(c: KeyCeremony, tokens: FakeTokens, dealer: number, ctx: CeremonyContext): Promise<KeyCeremony> {
+  const last = c.entries.at(-1)!;
+  const j = Number(last.actor.split(':')[1]);
+  const input = boardInput(must(foldKeyCeremony(c.definition, c.fingerprint, c.entries.slice(0, -1))));
+  const stored = tokens.stored.get(`/media/token-${j}`)!;
+  const binding = { fingerprint: input.fingerprint, params: { t: input.t, n: input.n, members: [...input.members] }, dealer: input.board.round1.get(dealer)! };
+  const box = input.board.boxes.get(dealer)!.find((x) => x.recipient === j)!;
+  const complaint = makeBoardComplaint({ binding, complainer: j, complainerKey: input.encryptionKeys[j - 1]!, box }, stored.encryptionSecret);
+  const payload = { ...(last.payload as Record<string, unknown>), board: { complaints: [boardComplaintToJson(complaint)] } };
+  const forged = makeEntry(c.fingerprint, last.seq, last.prev, last.actor, last.type, payload, stored.identitySecret);
+  writeFileSync(join(c.folder, FILES.transcript), [...c.entries.slice(0, -1), forged].map((e) => `${entryLine(e)}\n`).join(''));
+  return must(await KeyCeremony.open(c.folder, ctx));
+}
