@@ -7,6 +7,7 @@ describe('packet paths', () => {
     expect(packetPath('/media/alice/STICK', 'cfe-2021', 'key')).toBe('/media/alice/STICK/SCEAU-cfe-2021-paquet-cles');
     expect(packetPath('/media/alice/STICK/', 'cfe-2021', 'tally')).toBe('/media/alice/STICK/SCEAU-cfe-2021-paquet-depouillement');
     expect(packetPath('E:\\', 'cfe-2021', 'key')).toBe('E:\\SCEAU-cfe-2021-paquet-cles');
+    expect(packetPath('/media/alice/STICK', 'cfe-2021', 'redistribution')).toBe('/media/alice/STICK/SCEAU-cfe-2021-paquet-redistribution');
     expect(packetPrefix('/Volumes/KEY')).toBe('/Volumes/KEY/SCEAU-');
     expect(separatorOf('E:\\')).toBe('\\');
     expect(separatorOf('/mnt/usb')).toBe('/');

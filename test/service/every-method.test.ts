@@ -39,6 +39,12 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   ceremonyScript: { folder: 'C:\\ceremonies\\2026-legislatives', kind: 'tally' },
   keyCeremonyPreparePacket: { folder: '/ceremonies/2026-legislatives', drive: '/media/cle-membre-2' },
   keyCeremonyImportAnswers: { folder: '/ceremonies/2026-legislatives', packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },
+  redistributionPreparePacket: { folder: '/ceremonies/2026-redistribution-1', drive: '/media/cle-membre-6' },
+  redistributionImportAnswers: {
+    folder: '/ceremonies/2026-redistribution-1',
+    packet: '/media/cle-membre-6/SCEAU-leg-2026-paquet-redistribution',
+    enrolmentCodes: [{ member: 6, code: '4f1a 09c2 77de b013' }],
+  },
   stationOpen: { packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles' },
   stationStep: {
     packet: '/media/cle-membre-2/SCEAU-leg-2026-paquet-cles',

@@ -60,6 +60,21 @@ describe('entries made on a station', () => {
     }
   });
 
+  it('may be an old member’s at a redistribution (`former:<i>`, redistribution.md §15.3), not another actor’s', async () => {
+    const { path, writer, basis } = await scene();
+    const withFormer: ActorKeys = (actor, e) => (actor === 'former:2' || actor === 'other:2' ? members[1]!.publicKey : keys(actor, e));
+    const dealt = makeStationEntry(fp, 'former:2', 'redistribution.dealt', { member: 2, election: { x: 2 } }, { basis, session }, members[1]!.secretKey);
+    expect((await writer.placeStationEntry(dealt)).ok).toBe(true);
+    const text = readFileSync(path, 'utf8');
+    const verified = verifyTranscriptText(text, fp, withFormer);
+    expect(verified.ok && verified.value.entries.map((e) => e.actor)).toEqual(['workstation:w', 'former:2']);
+    const other = makeStationEntry(fp, 'other:2', 'redistribution.dealt', { member: 2, election: { x: 2 } }, { basis, session }, members[1]!.secretKey);
+    const lines = text.trim().split('\n');
+    writeFileSync(path, `${lines[0]}\n${JSON.stringify({ seq: 1, prev: basis, ...other })}\n`);
+    const r = verifyTranscriptText(readFileSync(path, 'utf8'), fp, withFormer);
+    expect(!r.ok && r.error.code).toBe('transcript.signature');
+  });
+
   it('refuse an answer to a head the chain never had (transcript.basis), even correctly signed', async () => {
     const { path, writer } = await scene();
     const stray = makeStationEntry(fp, 'member:1', 'dkg.round1', { member: 1, message: { x: 1 } }, { basis: toHex(new Uint8Array(32).fill(7)), session }, members[0]!.secretKey);

@@ -29,8 +29,8 @@ export const DEMO = defineCommand(
       },
       redistribute: {
         type: 'boolean',
-        fr: "une redistribution entre la cérémonie des clés et le dépouillement (docs/redistribution.md §15) : le membre 2 quitte le bureau, un membre n + 1 le rejoint, le seuil reste t, la clé de l'élection ne change pas ; le dépouillement se fait avec les nouveaux jetons",
-        en: 'a redistribution between the key ceremony and the tally (docs/redistribution.md §15): member 2 leaves the board, a member n + 1 joins, the threshold stays t, the election key does not change; the tally runs with the new tokens',
+        fr: "une redistribution entre la cérémonie des clés et le dépouillement (docs/redistribution.md §15) : le membre 2 quitte le bureau, un membre n + 1 le rejoint, le seuil reste t, la clé de l'élection ne change pas ; le dépouillement se fait avec les nouveaux jetons ; avec --stations, chaque étape d'un membre sur son poste (docs/stations.md §7)",
+        en: "a redistribution between the key ceremony and the tally (docs/redistribution.md §15): member 2 leaves the board, a member n + 1 joins, the threshold stays t, the election key does not change; the tally runs with the new tokens; with --stations, each member's step on their own station (docs/stations.md §7)",
       },
       json: { type: 'boolean', fr: 'résultats en JSON', en: 'results as JSON' },
     },
@@ -39,16 +39,12 @@ export const DEMO = defineCommand(
       'sceau demo --out /tmp/essai-postes --members 4 --threshold 2 --stations',
       'sceau demo --out /tmp/essai-cartes --device-members 1,3',
       'sceau demo --out /tmp/essai-redis --redistribute',
+      'sceau demo --out /tmp/essai-redis-postes --members 5 --threshold 3 --stations --redistribute',
     ],
   },
   async ({ values, usage }) => {
     const parsed = sizeOrUsage(values, usage);
     if (typeof parsed === 'number') return parsed;
-    if (values.stations === true && values.redistribute === true)
-      return usage({
-        fr: '--stations et --redistribute ne se combinent pas (la redistribution se fait sur un seul poste).',
-        en: '--stations and --redistribute do not combine (the redistribution runs on one machine).',
-      });
     const onDevices = deviceMembers(values['device-members'], parsed.size.members, values.stations === true);
     if (typeof onDevices === 'string') return usage(onDevices);
     const devices = onDevices.length > 0 ? { members: onDevices, modulePath: process.env['SCEAU_PKCS11_MODULE'] } : undefined;

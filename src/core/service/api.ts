@@ -189,13 +189,16 @@ export interface MemberStepArgument {
 
 export type KeyCeremonyMemberAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
 
-/** A member's step on their own station (docs/stations.md): the key ceremony's, or at the tally mixing, decrypting, signing. */
-export type StationAction = KeyCeremonyMemberAction | 'mix' | 'decrypt' | 'sign';
+/**
+ * A member's step on their own station (docs/stations.md): the key ceremony's; at a redistribution `enrol`,
+ * `check`, `seal` on the new token and `deal`, `destroy` with the old one (§7); at the tally mixing, decrypting, signing.
+ */
+export type StationAction = KeyCeremonyMemberAction | 'deal' | 'destroy' | 'mix' | 'decrypt' | 'sign';
 
 /** A member packet the workstation wrote on a drive (docs/stations.md §2). */
 export interface PacketView {
   readonly path: string;
-  readonly ceremony: 'key' | 'tally';
+  readonly ceremony: 'key' | 'tally' | 'redistribution';
   /** The transcript head the packet was made at: what a member's station shows, to compare with the projector. */
   readonly head: string;
   readonly files: number;
@@ -207,7 +210,7 @@ export type { AnswersImport } from '../ceremony/station/packet.js';
 /** A member packet as a member's station shows it: public, as the packet holds it. */
 export interface StationView {
   readonly packet: string;
-  readonly ceremony: 'key' | 'tally';
+  readonly ceremony: 'key' | 'tally' | 'redistribution';
   readonly election: { readonly id: string; readonly title: string; readonly fingerprint: string };
   /** The head the packet was made at (verified: the packet's transcript ends there). */
   readonly head: string;
@@ -232,6 +235,16 @@ export interface StationProgress {
 
 import type { AnswersImport } from '../ceremony/station/packet.js';
 
+/** What placing a redistribution packet's answers did, and where the redistribution then stands (docs/stations.md §7). */
+export interface RedistributionStationsImport {
+  readonly import: AnswersImport;
+  /** The redistribution's phase after the import (docs/redistribution.md §15.4). */
+  readonly phase: string;
+  readonly head: string;
+  /** Who is due next, and for what step on their station. */
+  readonly due: readonly { readonly member: number; readonly actions: readonly StationAction[] }[];
+}
+
 export interface SceauApi {
   appInfo(arg: Record<string, never>): Promise<Result<AppInfo>>;
   softwareMeasurement(arg: Record<string, never>): Promise<Result<SoftwareMeasurement>>;
@@ -254,6 +267,10 @@ export interface SceauApi {
   keyCeremonyPreparePacket(arg: { folder: string; drive: string }): Promise<Result<PacketView>>;
   /** Places the answers the members' stations wrote in a packet; each checked, a refused one recorded naming its member. */
   keyCeremonyImportAnswers(arg: { folder: string; packet: string; enrolmentCodes?: readonly { member: number; code: string }[] }): Promise<Result<{ view: KeyCeremonyView; import: AnswersImport }>>;
+  /** Writes the redistribution's member packet on a drive, for the members' stations (docs/stations.md §7). Reads the redistribution only. */
+  redistributionPreparePacket(arg: { folder: string; drive: string }): Promise<Result<PacketView>>;
+  /** Places the answers the members' stations wrote in a redistribution packet; a new member's enrolment only with its enrolment code. */
+  redistributionImportAnswers(arg: { folder: string; packet: string; enrolmentCodes?: readonly { member: number; code: string }[] }): Promise<Result<RedistributionStationsImport>>;
   /** A member's station: the packet of a drive's folder, verified, and what is due. Writes nothing. */
   stationOpen(arg: { packet: string }): Promise<Result<StationView>>;
   /** A member's station: the member's step with their token; the signed answer is written into the packet. */

@@ -25,6 +25,8 @@ export const API_METHODS = [
   'ceremonyScript',
   'keyCeremonyPreparePacket',
   'keyCeremonyImportAnswers',
+  'redistributionPreparePacket',
+  'redistributionImportAnswers',
   'stationOpen',
   'stationStep',
   'stationProgress',

@@ -10,6 +10,9 @@ import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { driveTokens } from '../ceremony/key/drive-tokens.js';
 import type { TokenPort } from '../ceremony/key/ports.js';
+import { redistributionDriveTokens } from '../ceremony/redistribution/drive-tokens.js';
+import type { RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
+import { redistributionStationsService } from './redistribution-stations.js';
 import { newWorkstationSession } from '../ceremony/workstation.js';
 import { listDrives } from '../drives/probe.js';
 import type { DriveList } from '../drives/types.js';
@@ -54,6 +57,8 @@ export interface ServiceOptions {
   readonly verifyJobs?: VerifyJobs;
   /** The members' tokens at the tally (tests inject drive tokens with the fast test KDF profile). */
   readonly tallyTokens?: TallyTokenPort;
+  /** A redistribution's tokens on a member's station (default: new tokens as `tokens`, old ones on drives). */
+  readonly redistributionTokens?: RedistributionTokenPort;
   /** The worker pool of the tally's long steps; by default one made on first use, sized to the machine. */
   readonly pool?: () => WorkerPool;
   /** Prints a PDF through the system's dialog (Electron's shell passes it); absent on loopback, where the page opens the PDF. */
@@ -141,7 +146,18 @@ export function createService(options: ServiceOptions): SceauApi {
   const tallyTokens = options.tallyTokens ?? tallyDriveTokens({}, devices);
   const keyMethods = keyCeremonyService({ ...workstation, tokens: keyTokens });
   const recent = recorder(options.recent);
-  const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, pool: sharedPool });
+  // New tokens are made and opened as at the key ceremony; old ones opened for their shares, and erased, on drives.
+  const oldTokens = redistributionDriveTokens({});
+  const redistributionTokens: RedistributionTokenPort = options.redistributionTokens ?? {
+    create: keyTokens.create.bind(keyTokens),
+    open: keyTokens.open.bind(keyTokens),
+    sealShare: keyTokens.sealShare.bind(keyTokens),
+    openOld: oldTokens.openOld,
+    erase: oldTokens.erase,
+  };
+  const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, redistributionTokens, pool: sharedPool });
+  // The workstation's side of a redistribution through packets: it opens no token (docs/stations.md §7).
+  const redistributionStations = redistributionStationsService({ ...workstation, tokens: redistributionTokens });
   const keyApi = Object.fromEntries(
     Object.entries(keyMethods).map(([name, method]) => {
       if (name === 'auditCurrentCeremony') return [name, method];
@@ -194,6 +210,7 @@ export function createService(options: ServiceOptions): SceauApi {
     tallyCreate: (arg) => recent.afterTallyOpen(tally.api.tallyCreate(arg)),
     tallyOpen: (arg) => recent.afterTallyOpen(tally.api.tallyOpen(arg)),
     ...station,
+    ...redistributionStations,
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
       if (!checked.ok) return checked;

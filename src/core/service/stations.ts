@@ -14,8 +14,11 @@ import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js'
 import type { TallyContext } from '../ceremony/tally/folder.js';
 import { expectedTallyMembers } from '../ceremony/tally/state.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/tally/types.js';
-import { readAnswers } from '../ceremony/station/packet.js';
-import { answerOnStation, enrolmentCodesIn, openPacket, type OpenedPacket } from '../ceremony/station/exchange.js';
+import { readAnswers, readPacket } from '../ceremony/station/packet.js';
+import type { RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
+import type { RedistributionStationAction } from '../ceremony/station/redistribution-exchange.js';
+import { openRedistributionOnStation, redistributionContext, redistributionStepOnStation, REDISTRIBUTION_ACTION_WORDS } from './redistribution-stations.js';
+import { answerOnStation, enrolmentCodesIn, openPacket, type OpenedPacket, type StationStepAction } from '../ceremony/station/exchange.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { checkPassphrasePolicy } from '../token/index.js';
@@ -33,6 +36,8 @@ interface StationDeps {
   readonly override: () => RehearsalOverride | undefined;
   readonly tokens: TokenPort;
   readonly tallyTokens: TallyTokenPort;
+  /** A redistribution's steps (docs/stations.md §7): new tokens as `tokens`, and old tokens opened to deal and erased once destroyed. */
+  readonly redistributionTokens: RedistributionTokenPort;
   readonly pool: () => WorkerPool;
 }
 
@@ -40,6 +45,7 @@ type StationApi = Pick<SceauApi, 'stationOpen' | 'stationStep' | 'stationProgres
 
 const ACTION_WORDS: Record<StationAction, Bilingual> = {
   ...KEY_ACTION_WORDS,
+  ...REDISTRIBUTION_ACTION_WORDS,
   mix: { fr: "mélange de l'urne", en: 'shuffling the urn' },
   decrypt: { fr: 'déchiffrement partiel', en: 'partial decryption' },
   sign: { fr: 'signature des procès-verbaux', en: 'signing the PVs' },
@@ -58,6 +64,12 @@ export function stationService(deps: StationDeps): StationApi {
   };
 
   const contexts = () => ({ key: keyContext(), tally: tallyContext() });
+  const redistribution = () => redistributionContext({ ...deps, tokens: deps.redistributionTokens });
+  /** A redistribution's packet goes to its own end (./redistribution-stations.ts). */
+  const isRedistribution = async (packet: string): Promise<boolean> => {
+    const p = await readPacket(packet);
+    return p.ok && p.value.ceremony === 'redistribution';
+  };
 
   async function view(packet: string, o: OpenedPacket): Promise<StationView> {
     const { file } = o;
@@ -118,6 +130,7 @@ export function stationService(deps: StationDeps): StationApi {
 
   return {
     stationOpen: async ({ packet }) => {
+      if (await isRedistribution(packet)) return openRedistributionOnStation(packet, redistribution());
       const opened = await openPacket(packet, contexts(), async () => fail('station.read-only', 'Lecture seule.', 'Read only.'));
       return opened.ok ? ok(await view(packet, opened.value)) : opened;
     },
@@ -136,10 +149,16 @@ export function stationService(deps: StationDeps): StationApi {
         }
         running = { label, since: Date.now(), done: null, total: null, first: null, last: null };
         try {
+          if (await isRedistribution(arg.packet)) {
+            // A step of another ceremony is refused there (`station.packet`).
+            const step = { member: arg.member, token: token.value, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) };
+            return await redistributionStepOnStation(arg.packet, redistribution(), arg.action as RedistributionStationAction, step);
+          }
           const done = await answerOnStation(
             arg.packet,
             contexts(),
-            arg.action,
+            // `deal` and `destroy` are a redistribution's: a key or tally packet refuses them (`station.packet`).
+            arg.action as StationStepAction,
             { member: arg.member, token: token.value, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) },
             { onProgress: progress },
           );

@@ -47,6 +47,8 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   ceremonyScript: object({ folder, kind: oneOf(['key', 'tally'] as const) }),
   keyCeremonyPreparePacket: object({ folder, drive: folder }),
   keyCeremonyImportAnswers: object({ folder, packet: folder, enrolmentCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)) }),
+  redistributionPreparePacket: object({ folder, drive: folder }),
+  redistributionImportAnswers: object({ folder, packet: folder, enrolmentCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)) }),
   stationOpen: object({ packet: folder }),
   stationStep: object({
     packet: folder,
@@ -55,7 +57,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
     passphrase,
     confirmation: optional(passphrase),
     device,
-    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'mix', 'decrypt', 'sign'] as const),
+    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'deal', 'destroy', 'mix', 'decrypt', 'sign'] as const),
   }),
   stationProgress: empty,
   tokenBackupToDrive: object({ folder, member, drive: folder, backupDrive: folder }),

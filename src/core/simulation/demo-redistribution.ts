@@ -29,7 +29,7 @@ export function demoBoardChange(def: ElectionDefinition): BoardChange {
 }
 
 /** Hazardous: demo tokens for a redistribution: new tokens with fresh identity keys, old tokens read for their shares, then erased. */
-function demoRedistributionTokens(n: number): RedistributionTokenPort {
+export function demoRedistributionTokens(n: number): RedistributionTokenPort {
   // Index j − 1 is new member j's identity: made fresh, never the old token's.
   const fresh = Array.from({ length: n + 1 }, () => generateIdentityKey());
   const tokens = demoKeyCeremonyTokens(fresh);

@@ -8,7 +8,7 @@
  * the workstation alone.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
@@ -46,6 +46,13 @@ interface Station {
 
 interface StationsSetup {
   readonly tokensDir: string;
+  /**
+   * The member numbers to make stations for, 1 … max with none missing (stations are found by number);
+   * default the definition's board. After a redistribution, the new board's numbers.
+   */
+  readonly members?: readonly number[];
+  /** The folder of member j's token (default `tokensDir/member-j`; after a redistribution, the new token's). */
+  readonly tokenDrive?: (j: number) => string;
   readonly sticksDir: string;
   readonly identities: readonly IdentityKeyPair[];
   /** How each station measures itself and checks the network (as the workstation, in a simulation). */
@@ -56,14 +63,15 @@ interface StationsSetup {
 /** One station per member, each with a fresh session of its own. */
 export async function makeStations(def: ElectionDefinition, o: StationsSetup): Promise<Station[]> {
   const stations: Station[] = [];
-  for (const m of def.board.members) {
+  for (const j of o.members ?? def.board.members.map((m) => m.index)) {
     const session = newWorkstationSession('simulation-station', 'cli');
-    const token = { drive: join(o.tokensDir, `member-${m.index}`), label: `member-${m.index}`, size: 0 };
-    const stick = join(o.sticksDir, `member-${m.index}`);
+    const drive = o.tokenDrive?.(j) ?? join(o.tokensDir, `member-${j}`);
+    const token = { drive, label: basename(drive), size: 0 };
+    const stick = join(o.sticksDir, `member-${j}`);
     await mkdir(token.drive, { recursive: true });
     await mkdir(stick, { recursive: true });
     const base = { ...o.session, session };
-    stations.push({ member: m.index, key: { ...base, tokens: demoKeyCeremonyTokens(o.identities) }, tally: { ...base, tokens: demoTallyTokens(), pool: o.pool() }, token, stick });
+    stations.push({ member: j, key: { ...base, tokens: demoKeyCeremonyTokens(o.identities) }, tally: { ...base, tokens: demoTallyTokens(), pool: o.pool() }, token, stick });
   }
   return stations;
 }

@@ -38,6 +38,7 @@ import { keyCeremonyOnStations, makeStations, NO_TOKENS, tallyOnStations } from 
 import { WorkerPool } from '../workers/pool.js';
 import { simulateUrn, type BadKind, type GroundTruth } from './simulate.js';
 import { demoBoardChange, newMemberToken, runDemoRedistribution } from './demo-redistribution.js';
+import { redistributionOnStations } from './demo-redistribution-stations.js';
 
 export interface ElectionSize {
   readonly voters: number;
@@ -230,10 +231,21 @@ export async function prepareElection(
   return ok({ definition, fingerprint, truth, keyCeremonyFolder, publicKey: publicKey.value, urnPath, tokensDir, identities, ...(devices ? { devices } : {}) });
 }
 
-/** The members' stations of a simulation: tokens in PRIVATE/tokens/member-j (as in one-machine mode), sticks in PRIVATE/sticks/member-j. */
-function stationsOf(def: ElectionDefinition, privateDir: string, identities: readonly IdentityKeyPair[], w: SimulatedWorkstation, pool: () => WorkerPool) {
+/**
+ * The members' stations of a simulation: tokens in PRIVATE/tokens/member-j (as in one-machine mode), sticks in
+ * PRIVATE/sticks/member-j. After a redistribution (`board`), stations 1 … the largest new member, with the new tokens.
+ */
+function stationsOf(
+  def: ElectionDefinition,
+  privateDir: string,
+  identities: readonly IdentityKeyPair[],
+  w: SimulatedWorkstation,
+  pool: () => WorkerPool,
+  board?: { readonly last: number; readonly token: (j: number) => TallyMemberStep['token'] },
+) {
   const { session: _workstationSession, ...session } = workstation(w);
-  return makeStations(def, { tokensDir: join(privateDir, SIMULATED.tokens), sticksDir: join(privateDir, 'sticks'), identities, session, pool });
+  const redistributed = board === undefined ? {} : { members: Array.from({ length: board.last }, (_, k) => k + 1), tokenDrive: (j: number) => board.token(j).drive };
+  return makeStations(def, { tokensDir: join(privateDir, SIMULATED.tokens), sticksDir: join(privateDir, 'sticks'), identities, session, pool, ...redistributed });
 }
 
 /**
@@ -296,7 +308,12 @@ export async function runDemo(size: ElectionSize, recordDir: string, privateDir:
     };
     if (options.redistribute === true) {
       options.onProgress?.('redistribution', 0, 1);
-      const folder = await runDemoRedistribution(p.definition, p.keyCeremonyFolder, join(privateDir, 'election', 'redistribution'), p.tokensDir, workstation(options.workstation ?? {}));
+      const into = join(privateDir, 'election', 'redistribution');
+      const ws = workstation(options.workstation ?? {});
+      const folder =
+        options.workstation?.memberStations === true
+          ? await redistributionOnStations(p.definition, p.keyCeremonyFolder, into, { tokens: p.tokensDir, sticks: join(privateDir, 'sticks') }, ws)
+          : await runDemoRedistribution(p.definition, p.keyCeremonyFolder, into, p.tokensDir, ws);
       if (!folder.ok) return folder;
       options.onProgress?.('redistribution', 1, 1);
       board = { folder: folder.value, quorum: redistributedQuorum(p.definition), token: (j) => newMemberToken(p.tokensDir, j) };
@@ -334,7 +351,12 @@ async function runTallyCeremony(
   };
   const step = (j: number): TallyMemberStep => ({ member: j, token: tokenOf(j), passphrase: onDevice(devices, j).passphrase });
   const members: (() => Promise<Result<unknown>>)[] = stationsMode
-    ? [async () => tallyOnStations(c, await stationsOf(p.definition, dirname(p.tokensDir), p.identities, o.workstation ?? {}, () => pool), quorum, quorum[0]!, job, timed)]
+    ? [
+        async () => {
+          const board = { last: Math.max(p.definition.board.members.length, ...quorum), token: tokenOf };
+          return tallyOnStations(c, await stationsOf(p.definition, dirname(p.tokensDir), p.identities, o.workstation ?? {}, () => pool, board), quorum, quorum[0]!, job, timed);
+        },
+      ]
     : [
         () => timed('shuffles', () => c.shuffle(job('shuffles'))),
         ...quorum.map((j) => () => timed(`decryption ${j}`, () => c.decrypt(step(j), job(`decryption ${j}`)))),

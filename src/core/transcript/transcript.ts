@@ -67,6 +67,8 @@ function isInstant(time: string): boolean {
   return Number.isFinite(ms) && new Date(ms).toISOString() === time;
 }
 const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
+/** Who may sign on a station (formats.md §3.3): a board member, or at a redistribution an old member (redistribution.md §15.3). */
+const STATION_ACTOR = /^(member|former):[1-9][0-9]{0,2}$/;
 
 export function entryBytes(fingerprint: Uint8Array, e: Omit<TranscriptEntry, 'signature'>): Uint8Array {
   return encode((x) => x.string(DOMAIN.transcriptEntryHash).bytes(fingerprint).integer(e.seq).bytes(fromHex(e.prev)).string(e.time).string(e.actor).string(e.type).string(canonicalJson(e.payload)));
@@ -129,11 +131,12 @@ export function makeStationEntry(
 
 /**
  * Whether `e` is signed by `key` as it stands: over bytes(e) for an entry made where it was appended, over
- * bytes_station(e) for a station entry (whose actor must be a member). Placement (the basis) is checked apart.
+ * bytes_station(e) for a station entry (whose actor must be a member: `member:<j>`, or at a redistribution an
+ * old member `former:<i>`). Placement (the basis) is checked apart.
  */
 export function entrySignatureValid(fingerprint: Uint8Array, e: Pick<TranscriptEntry, 'seq' | 'prev' | 'time' | 'actor' | 'type' | 'payload' | 'signature'>, key: Uint8Array): boolean {
   const station = stationOf(e) !== undefined;
-  if (station && (memberOfActor(e.actor) === undefined || !isStamp(stationOf(e)))) return false;
+  if (station && (!STATION_ACTOR.test(e.actor) || !isStamp(stationOf(e)))) return false;
   const bytes = station ? stationEntryBytes(fingerprint, e) : entryBytes(fingerprint, e);
   const purpose = station ? DOMAIN.signatureStationEntry : DOMAIN.signatureTranscriptEntry;
   return verifySignature(key, purpose, (x) => x.bytes(bytes), fromHex(e.signature), e.actor).ok;

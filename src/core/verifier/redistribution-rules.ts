@@ -40,6 +40,9 @@ const anyJson = (x: unknown) => x !== undefined;
 const keyCheck = (x: unknown) => shaped(x, { findings: (f) => listOf(f, (y) => shaped(y, { dealer: isMember, status: isString })), complaints: (c) => listOf(c, anyJson) });
 const newMember = (x: unknown) => shaped(x, { index: isMember, name: isString, role: isString, president: (b) => typeof b === 'boolean' });
 
+// A member's entry made on their station (formats.md §3.3): the stamp's exact form is checked with its signature (./transcript.ts).
+const onStation = { station: isObject };
+
 const FORMS: Record<string, { required: Record<string, (x: unknown) => boolean>; optional?: Record<string, (x: unknown) => boolean> }> = {
   'workstation.session': {
     required: { publicKey: isHex, version: isString, transport: isString, platform: isString, software: isObject, network: isObject, override: (x) => x === null || isObject(x) },
@@ -58,13 +61,16 @@ const FORMS: Record<string, { required: Record<string, (x: unknown) => boolean>;
       reason: isString,
     },
   },
-  'member.enrolled': { required: { member: isMember, identityKey: isHex, encryptionKey: isHex, token: (x) => shaped(x, { label: isString, size: (s) => isInt(s, -1, Number.MAX_SAFE_INTEGER) }) } },
-  'redistribution.dealt': { required: { member: isMember, election: anyJson }, optional: { board: anyJson } },
+  'member.enrolled': {
+    required: { member: isMember, identityKey: isHex, encryptionKey: isHex, token: (x) => shaped(x, { label: isString, size: (s) => isInt(s, -1, Number.MAX_SAFE_INTEGER) }) },
+    optional: onStation,
+  },
+  'redistribution.dealt': { required: { member: isMember, election: anyJson }, optional: { board: anyJson, ...onStation } },
   'redistribution.dealing-closed': { required: { absent: (x) => listOf(x, isMember), reason: isString } },
-  'redistribution.checked': { required: { member: isMember, election: keyCheck }, optional: { board: keyCheck } },
+  'redistribution.checked': { required: { member: isMember, election: keyCheck }, optional: { board: keyCheck, ...onStation } },
   'redistribution.result': { required: { election: anyJson }, optional: { board: anyJson } },
-  'member.share-sealed': { required: { member: isMember, verificationKey: isHex }, optional: { boardVerifyingShare: isHex } },
-  'member.token-destroyed': { required: { member: isMember, identityKey: isHex, erased: (x) => typeof x === 'boolean' } },
+  'member.share-sealed': { required: { member: isMember, verificationKey: isHex }, optional: { boardVerifyingShare: isHex, ...onStation } },
+  'member.token-destroyed': { required: { member: isMember, identityKey: isHex, erased: (x) => typeof x === 'boolean' }, optional: onStation },
   'redistribution.closed': {
     required: {
       publicKey: isHex,

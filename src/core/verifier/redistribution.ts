@@ -222,7 +222,7 @@ const STEPS: Record<string, { phase: readonly string[]; step: Step }> = {
     step: (r, e, p) => {
       const m = newMember(r, e, p);
       if (m === undefined || m.sealed) return 'not a new member to seal';
-      const { member: _, ...stated } = p;
+      const { member: _, station: _where, ...stated } = p;
       if (canonicalJson(stated) !== canonicalJson(sealedKeys(r, m.index))) return 'sealed keys differ from the result';
       m.sealed = true;
       if (r.members.every((x) => x.sealed)) r.phase = r.dealt.every((i) => r.destroyed.includes(i)) ? 'closing' : 'destruction';

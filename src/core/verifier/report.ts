@@ -20,7 +20,7 @@ export interface VerifyReport {
 
 export interface StepsWhere {
   /** Each member's step that used their token, and the station it ran on (`station:<16 hex>`), or null: on the workstation. */
-  readonly memberSteps: readonly { readonly ceremony: 'key' | 'tally'; readonly member: number; readonly type: string; readonly station: string | null }[];
+  readonly memberSteps: readonly { readonly ceremony: 'key' | 'redistribution' | 'tally'; readonly member: number; readonly type: string; readonly station: string | null }[];
   /** Some member's secret step ran on the workstation: that machine was trusted for the secrecy of the key. */
   readonly oneMachine: boolean;
   readonly shuffles: readonly { readonly constituency: string; readonly round: number; readonly by: number | 'workstation'; readonly station: string | null }[];
@@ -30,5 +30,5 @@ export interface StepsWhere {
    * The workstation sessions that ran under the rehearsal override of the offline check (key-ceremony.md §8):
    * any one makes the record a rehearsal's, never an election's (docs/record.md §10).
    */
-  readonly rehearsals: readonly { readonly ceremony: 'key' | 'tally'; readonly reason: string; readonly authorisedBy: string }[];
+  readonly rehearsals: readonly { readonly ceremony: 'key' | 'redistribution' | 'tally'; readonly reason: string; readonly authorisedBy: string }[];
 }

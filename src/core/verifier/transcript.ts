@@ -72,6 +72,7 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // formats.md §3.2.
 const NAME = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
 const MEMBER = /^member:([1-9][0-9]{0,2})$/;
+const FORMER = /^former:([1-9][0-9]{0,2})$/;
 const ENTRY_KEYS = ['seq', 'prev', 'time', 'actor', 'type', 'payload', 'signature'] as const;
 
 /** Board member j of the actor `member:<j>` (formats.md §3.2: no leading zero); undefined for any other actor. */
@@ -144,8 +145,9 @@ export function entryHash(fingerprint: Uint8Array, e: TranscriptEntry): string {
 /** Whether the entry is signed by `key`: over B, or over B_station for a station entry of a member with a well-formed stamp. */
 function signatureHolds(fingerprint: Uint8Array, e: TranscriptEntry, key: Uint8Array): boolean {
   const station = stationOf(e) !== undefined;
-  // formats.md §3.3: only a member's entry may be made on a station, with the stamp's two fields.
-  if (station && (memberOfActor(e.actor) === undefined || !isStamp(stationOf(e)))) return false;
+  // formats.md §3.3: only a member's entry (`member:<j>`, or an old member's `former:<i>` at a redistribution) may be made on a station, with the stamp's two fields.
+  const memberActor = memberOfActor(e.actor) !== undefined || FORMER.test(String(e.actor));
+  if (station && (!memberActor || !isStamp(stationOf(e)))) return false;
   const bytes = station ? stationEntryBytes(fingerprint, e) : entryBytes(fingerprint, e);
   const purpose = station ? DOMAIN.signatureStationEntry : DOMAIN.signatureTranscriptEntry;
   return verifySignature(key, purpose, (x) => x.bytes(bytes), fromHex(e.signature), e.actor).ok;

@@ -54,6 +54,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   const report = new Report();
   let kcEntriesSeen: readonly TranscriptEntry[] | undefined;
   let tallyEntriesSeen: readonly TranscriptEntry[] | undefined;
+  const redistributionEntriesSeen: (readonly TranscriptEntry[])[] = [];
   const done = (recordFp: string | null, electionFp: string | null): VerifyReport => ({
     ok: report.failures.length === 0,
     record: dir,
@@ -61,7 +62,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     electionFingerprint: electionFp,
     checks: report.checks,
     failures: report.failures,
-    where: kcEntriesSeen === undefined ? null : whereStepsRan(kcEntriesSeen, tallyEntriesSeen ?? []),
+    where: kcEntriesSeen === undefined ? null : whereStepsRan(kcEntriesSeen, tallyEntriesSeen ?? [], redistributionEntriesSeen),
   });
   const file = (name: string): string => join(dir, ...name.split('/'));
 
@@ -167,6 +168,8 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
         redistributions[0]!,
       );
     } else current = await checkRedistributions(report, file, def, fp, { ...start, enrolled, entries: kcEntries }, redistributions);
+    // Where their member steps ran (docs/stations.md §5), read as found: their checks are the replay's above.
+    for (const name of redistributions) redistributionEntriesSeen.push(lenientEntries((await readText(file(name))) ?? ''));
   }
   const tallyDef = current?.def ?? def;
   const tallyKeys = current === undefined ? { t: keys.value.t, qualified: keys.value.qualified } : { t: current.t, qualified: current.qualified };

@@ -9,8 +9,25 @@ import { memberOfActor, stationOf } from './transcript.js';
 import type { StepsWhere } from './report.js';
 import { countEn, countFr } from '../common/plural.js';
 
-/** The entries that use a member's secret (their token): the key ceremony's and the tally's. */
-const MEMBER_SECRET_STEPS = new Set(['member.enrolled', 'dkg.round1', 'dkg.checked', 'member.share-sealed', 'member.confirmed', 'tally.decryption', 'tally.signature']);
+/** The entries that use a member's secret (their token): the key ceremony's, the redistributions' (old and new tokens) and the tally's. */
+const MEMBER_SECRET_STEPS = new Set([
+  'member.enrolled',
+  'dkg.round1',
+  'dkg.checked',
+  'member.share-sealed',
+  'member.confirmed',
+  'redistribution.dealt',
+  'redistribution.checked',
+  'member.token-destroyed',
+  'tally.decryption',
+  'tally.signature',
+]);
+
+/** The member an actor names: `member:<j>`, or at a redistribution an old member `former:<i>` (redistribution.md §15.3). */
+function memberNamed(actor: string): number | undefined {
+  const former = /^former:([1-9][0-9]{0,2})$/.exec(actor);
+  return former === null ? memberOfActor(actor) : Number(former[1]);
+}
 
 /** `station:` and the first 16 hex digits of the station session's key, or null for the workstation. */
 function stationName(e: TranscriptEntry): string | null {
@@ -25,18 +42,17 @@ function overrideOf(e: TranscriptEntry): { reason: string; authorisedBy: string 
   return typeof o === 'object' && o !== null && typeof o.reason === 'string' && typeof o.authorisedBy === 'string' ? { reason: o.reason, authorisedBy: o.authorisedBy } : undefined;
 }
 
-export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: readonly TranscriptEntry[]): StepsWhere {
+export function whereStepsRan(keyCeremony: readonly TranscriptEntry[], tally: readonly TranscriptEntry[], redistributions: readonly (readonly TranscriptEntry[])[] = []): StepsWhere {
   const memberSteps: StepsWhere['memberSteps'][number][] = [];
   const shuffles: StepsWhere['shuffles'][number][] = [];
   const rehearsals: StepsWhere['rehearsals'][number][] = [];
-  for (const [ceremony, entries] of [
-    ['key', keyCeremony],
-    ['tally', tally],
-  ] as const) {
+  type Ceremony = StepsWhere['memberSteps'][number]['ceremony'];
+  const ceremonies: (readonly [Ceremony, readonly TranscriptEntry[]])[] = [['key', keyCeremony], ...redistributions.map((r) => ['redistribution', r] as const), ['tally', tally]];
+  for (const [ceremony, entries] of ceremonies) {
     for (const e of entries) {
       const override = overrideOf(e);
       if (override !== undefined) rehearsals.push({ ceremony, ...override });
-      const member = memberOfActor(e.actor);
+      const member = memberNamed(e.actor);
       if (member !== undefined && MEMBER_SECRET_STEPS.has(e.type)) memberSteps.push({ ceremony, member, type: e.type, station: stationName(e) });
       if (ceremony === 'tally' && e.type === 'tally.shuffle') {
         const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as { constituency?: unknown; round?: unknown };

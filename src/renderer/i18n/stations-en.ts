@@ -17,6 +17,8 @@ export const stationsEn: Messages['stations'] = {
     mix: 'Shuffle the urn (shuffle {{round}})',
     decrypt: 'Decrypt',
     sign: 'Sign the PVs',
+    deal: 'Deal their share to the new board',
+    destroy: 'Confirm the destruction of the old token',
   },
   what: {
     enrol: 'token enrolment',
@@ -27,6 +29,8 @@ export const stationsEn: Messages['stations'] = {
     mix: 'shuffling the urn',
     decrypt: 'partial decryption',
     sign: 'signing the PVs',
+    deal: 'dealing their share to the new board',
+    destroy: 'confirming the destruction of the old token',
   },
   station: {
     title: "A member's station",
@@ -34,7 +38,7 @@ export const stationsEn: Messages['stations'] = {
     openTitle: 'Open a packet',
     packet: 'Packet folder',
     packetHint:
-      "The packet is a folder on the USB stick brought from the president's workstation: SCEAU-‹election›-paquet-cles for the key ceremony, SCEAU-‹election›-paquet-depouillement for the tally.",
+      "The packet is a folder on the USB stick brought from the president's workstation: SCEAU-‹election›-paquet-cles for the key ceremony, SCEAU-‹election›-paquet-redistribution for a redistribution, SCEAU-‹election›-paquet-depouillement for the tally.",
     drives: 'Drives plugged in and the folder expected',
     onDrive: '{{name}}: {{key}} or {{tally}}',
     election: '‹election›',
@@ -44,7 +48,7 @@ export const stationsEn: Messages['stations'] = {
     opening: 'Reading and checking the packet…',
     reread: 'Read the packet again',
     other: 'Open another packet',
-    ceremony: { key: 'Key ceremony', tally: 'Tally' },
+    ceremony: { key: 'Key ceremony', tally: 'Tally', redistribution: 'Redistribution (change of board)' },
     packetAt: 'Packet: {{path}}',
     prepared: 'Prepared {{time}}',
     fingerprint: 'Election fingerprint',
@@ -68,6 +72,27 @@ export const stationsEn: Messages['stations'] = {
     mixLine: 'Shuffle {{round}}: {{by}}',
     byWorkstation: "president's workstation",
     byMember: "member {{member}}'s station",
+  },
+  redistribution: {
+    phase: {
+      opening: 'opening',
+      enrolment: 'enrolling the new tokens',
+      dealing: 'dealing by the current board’s members',
+      checking: 'the new board checking the shares',
+      result: 'result',
+      sealing: 'sealing the new shares',
+      destruction: 'destroying the old tokens',
+      closing: 'closing',
+      closed: 'closed',
+      failed: 'failed',
+    },
+    token: {
+      enrol: 'New token: it is created on this drive, which must not hold the member’s old token.',
+      deal: 'Old token: the current board’s, holding the share to deal.',
+      check: 'New token: the one enrolled for this redistribution.',
+      seal: 'New token: the one enrolled for this redistribution.',
+      destroy: 'Old token: the confirmation is written into the packet, then the token’s file is erased from this drive. Then destroy the drive and every copy of the token.',
+    },
   },
   step: {
     title: "The member's step",

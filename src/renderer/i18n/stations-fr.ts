@@ -16,6 +16,8 @@ export const stationsFr = {
     mix: "Mélanger l'urne (mélange {{round}})",
     decrypt: 'Déchiffrer',
     sign: 'Signer les procès-verbaux',
+    deal: 'Distribuer son fragment au nouveau bureau',
+    destroy: "Confirmer la destruction de l'ancien jeton",
   },
   /** A member's step, as what is due or was answered. */
   what: {
@@ -27,6 +29,8 @@ export const stationsFr = {
     mix: "mélange de l'urne",
     decrypt: 'déchiffrement partiel',
     sign: 'signature des procès-verbaux',
+    deal: 'distribution de son fragment au nouveau bureau',
+    destroy: "confirmation de la destruction de l'ancien jeton",
   },
   station: {
     title: "Poste d'un membre",
@@ -34,7 +38,7 @@ export const stationsFr = {
     openTitle: 'Ouvrir un paquet',
     packet: 'Dossier du paquet',
     packetHint:
-      'Le paquet est un dossier sur la clé USB apportée du poste de la présidence\u00a0: SCEAU-‹élection›-paquet-cles pour la cérémonie des clés, SCEAU-‹élection›-paquet-depouillement pour le dépouillement.',
+      'Le paquet est un dossier sur la clé USB apportée du poste de la présidence\u00a0: SCEAU-‹élection›-paquet-cles pour la cérémonie des clés, SCEAU-‹élection›-paquet-redistribution pour une redistribution, SCEAU-‹élection›-paquet-depouillement pour le dépouillement.',
     drives: 'Supports branchés et dossier attendu',
     onDrive: '{{name}}\u00a0: {{key}} ou {{tally}}',
     election: '‹élection›',
@@ -44,7 +48,7 @@ export const stationsFr = {
     opening: 'Lecture et vérification du paquet…',
     reread: 'Relire le paquet',
     other: 'Ouvrir un autre paquet',
-    ceremony: { key: 'Cérémonie des clés', tally: 'Dépouillement' },
+    ceremony: { key: 'Cérémonie des clés', tally: 'Dépouillement', redistribution: 'Redistribution (changement du bureau)' },
     packetAt: 'Paquet\u00a0: {{path}}',
     prepared: 'Préparé {{time}}',
     fingerprint: "Empreinte de l'élection",
@@ -69,6 +73,28 @@ export const stationsFr = {
     mixLine: 'Mélange {{round}}\u00a0: {{by}}',
     byWorkstation: 'poste de la présidence',
     byMember: 'poste du membre {{member}}',
+  },
+  /** A redistribution on a station (docs/stations.md §7): its phases, and which token each step takes. */
+  redistribution: {
+    phase: {
+      opening: 'ouverture',
+      enrolment: 'enrôlement des nouveaux jetons',
+      dealing: 'distribution par les membres du bureau actuel',
+      checking: 'vérification des parts par le nouveau bureau',
+      result: 'résultat',
+      sealing: 'scellement des nouveaux fragments',
+      destruction: 'destruction des anciens jetons',
+      closing: 'clôture',
+      closed: 'close',
+      failed: 'échouée',
+    },
+    token: {
+      enrol: 'Nouveau jeton : il est créé sur ce support, qui ne doit pas porter l’ancien jeton du membre.',
+      deal: 'Ancien jeton : celui du bureau actuel, qui porte le fragment à distribuer.',
+      check: 'Nouveau jeton : celui enrôlé pour cette redistribution.',
+      seal: 'Nouveau jeton : celui enrôlé pour cette redistribution.',
+      destroy: 'Ancien jeton : la confirmation est écrite dans le paquet, puis le fichier du jeton est effacé de ce support. Détruisez ensuite le support et toute copie du jeton.',
+    },
   },
   step: {
     title: 'Étape du membre',

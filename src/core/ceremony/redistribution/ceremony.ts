@@ -12,10 +12,10 @@ import { isTempName } from '../../common/atomic-file.js';
 import { isLockName } from '../../common/folder-lock.js';
 import { BugError, ok, type Failure, type Result } from '../../common/result.js';
 import { complaintToJson } from '../../crypto/dkg/index.js';
-import { pointToHex } from '../../crypto/group.js';
+import { pointToHex, type Point } from '../../crypto/group.js';
 import { checkDealt, deal, dealingToJson, finalizeNewShare, redistributionResultToJson, resolve, type KeyPurpose } from '../../crypto/redistribute/index.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../election/definition.js';
-import { TranscriptWriter, type TranscriptEntry } from '../../transcript/transcript.js';
+import { makeStationEntry, TranscriptWriter, type StationEntry, type StationStamp, type TranscriptEntry } from '../../transcript/transcript.js';
 import { clearForKeyOperation } from '../../workstation/offline-guard.js';
 import { sessionAnnouncement } from '../workstation.js';
 import type { DeviationPayload } from '../key/entries.js';
@@ -24,10 +24,11 @@ import type { CurrentBoard } from './board.js';
 import { chainLinkName, readChainTexts, redistributionActorKeys, replayChain, RFILES } from './chain.js';
 import { fail, failure } from './failures.js';
 import { formerActor, RENTRY, type NewMember } from './payloads.js';
-import type { MemberStep, OldTokenSecrets, RedistributionContext } from './ports.js';
+import type { MemberStep, OldTokenSecrets, RedistributionContext, StationOutbox } from './ports.js';
 import { boardChangeProblem } from './rules.js';
 import { boardAfter, closedPayload, closingOf, foldRedistribution, newKeysOf, openedPayload, pendingDealers, setupOf, withBoard, applyEntry, type RedistributionState } from './state.js';
 import { newBoardFile, redistributionReport, type NewBoardFile } from './closing.js';
+import { checkRedistributionStationEntry, redistributionStationSigner, type RedistributionAsItStands } from './station-entries.js';
 
 /** The president's choices at the opening: who is present to deal, the new board and its threshold, and why. */
 export interface BoardChange {
@@ -41,8 +42,13 @@ function notNow(fr: string, en: string, where?: string): Result<never> {
   return fail('redistribution.step', fr, en, where);
 }
 
+/** What placing a station's entry did: placed now, or found already in the transcript (an answer imported twice). */
+export type Placement = 'placed' | 'already';
+
 export class RedistributionCeremony {
   #state: RedistributionState;
+  /** Set on a member's station: the member's entries go there, nothing is appended (docs/stations.md §7). */
+  #outbox: StationOutbox | undefined;
 
   private constructor(
     readonly folder: string,
@@ -101,6 +107,17 @@ export class RedistributionCeremony {
     return ok(new RedistributionCeremony(folder, def.value, fp, writer.value, state.value, ctx));
   }
 
+  /**
+   * A member's station opens a redistribution packet (a copy of the folder's public files, docs/stations.md
+   * §7): the chain and the transcript are verified as on the workstation; each member step's entry goes to
+   * `outbox`, stamped with the head it answers; refusals are returned, never recorded here.
+   */
+  static async openAsStation(packetFolder: string, ctx: RedistributionContext, outbox: StationOutbox): Promise<Result<RedistributionCeremony>> {
+    const opened = await RedistributionCeremony.open(packetFolder, ctx);
+    if (opened.ok) opened.value.#outbox = outbox;
+    return opened;
+  }
+
   get state(): Readonly<RedistributionState> {
     return this.#state;
   }
@@ -116,12 +133,14 @@ export class RedistributionCeremony {
   // --- the workstation's own entries (as in the key ceremony) ---
 
   private async ensureSession(): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return ok(undefined);
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
     const payload = await sessionAnnouncement(this.ctx);
     return payload.ok ? this.append(this.ctx.session.actor, RENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
   }
 
   private async append(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    if (this.#outbox !== undefined) return this.answer(actor, type, payload, secretKey);
     const entry = await this.writer.append(actor, type, payload, secretKey);
     if (!entry.ok) return entry;
     const applied = applyEntry(this.#state, entry.value);
@@ -130,13 +149,28 @@ export class RedistributionCeremony {
     return ok(undefined);
   }
 
+  /** On a station: the member's entry, stamped with the head answered and this station's session, sent to the outbox. */
+  private async answer(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+    const session = await sessionAnnouncement(this.ctx);
+    if (!session.ok) return session;
+    const stamp = { basis: this.head, session: session.value as unknown as StationStamp['session'] };
+    return this.#outbox!(makeStationEntry(this.fingerprint, actor, type, payload as Record<string, unknown>, stamp, secretKey));
+  }
+
   private async appendAsWorkstation(type: string, payload: unknown): Promise<Result<void>> {
+    if (this.#outbox !== undefined)
+      return notNow(
+        'Étape de la présidence\u00a0: elle se fait sur le poste de la présidence, pas sur un poste de membre.',
+        "The president's step: it is done on the president's workstation, not on a member's station.",
+      );
     const session = await this.ensureSession();
     return session.ok ? this.append(this.ctx.session.actor, type, payload, this.ctx.session.secretKey) : session;
   }
 
   /** Records what did not go as scripted, then returns the failure unchanged. */
   private async deviation<T>(kind: DeviationPayload['kind'], member: number | null, f: Failure): Promise<Result<T>> {
+    // A station's refusals are said to the member on the station; the workstation never sees them.
+    if (this.#outbox !== undefined) return { ok: false, error: f };
     const recorded = await this.appendAsWorkstation(RENTRY.deviation, { kind, member, code: f.code, message: f.message } satisfies DeviationPayload);
     return recorded.ok ? { ok: false, error: f } : recorded;
   }
@@ -164,7 +198,7 @@ export class RedistributionCeremony {
     if (!due.ok) return due;
     const offline = await this.offline(step.member);
     if (!offline.ok) return offline;
-    const created = await this.ctx.tokens.create(step.token, step.passphrase, { ...this.expect(step.member), name: m!.name });
+    const created = await this.newTokenKeys(step, m!.name);
     if (!created.ok) return this.deviation('token-refused', step.member, created.error);
     const identityKey = toHex(created.value.identityKey);
     const encryptionKey = pointToHex(created.value.encryptionKey);
@@ -184,6 +218,20 @@ export class RedistributionCeremony {
     return this.withNewToken(step, (token) =>
       this.append(`member:${step.member}`, RENTRY.enrolled, { member: step.member, identityKey, encryptionKey, token: { label: step.token.label, size: step.token.size } }, token.identitySecret),
     );
+  }
+
+  /**
+   * The new token's public keys: created on the drive, or, when an earlier enrolment wrote it and its entry
+   * was lost (a crash, an answer replaced on a stick), the token there opened with its passphrase. An old
+   * token found there instead is refused by the caller: its keys were enrolled before.
+   */
+  private async newTokenKeys(step: MemberStep, name: string): Promise<Result<{ identityKey: Uint8Array; encryptionKey: Point }>> {
+    const created = await this.ctx.tokens.create(step.token, step.passphrase, { ...this.expect(step.member), name }, step.device);
+    if (created.ok || created.error.code !== 'token.exists') return created;
+    const existing = await this.ctx.tokens.open(step.token, step.passphrase, this.expect(step.member));
+    if (!existing.ok) return created;
+    wipe(existing.value.identitySecret);
+    return ok({ identityKey: existing.value.identityKey, encryptionKey: existing.value.encryptionKey });
   }
 
   /** An old member present deals both keys from their old token; the polynomials are forgotten when this returns. */
@@ -281,6 +329,30 @@ export class RedistributionCeremony {
       const erased = await this.ctx.tokens.erase(step.token, this.expect(step.member));
       return erased.ok ? ok(undefined) : this.deviation('token-refused', step.member, erased.error);
     });
+  }
+
+  /**
+   * The workstation places an entry a member's station made (docs/stations.md §7): signed by that member's
+   * key (an old member's token of the board as it stands; a new member's new token, for an enrolment the key
+   * it registers), answering a head this transcript has had, and accepted by the rules as the transcript
+   * stands now (./station-entries.ts). Refused: a deviation names the member (when the signature holds) and
+   * why. An entry already placed is found and left as it is.
+   */
+  async placeStationEntry(e: StationEntry): Promise<Result<Placement>> {
+    if (this.entries.some((x) => x.signature === e.signature)) return ok('already');
+    const checked = checkRedistributionStationEntry(this.asItStands(), e);
+    if (!checked.ok) return this.deviation('answer-refused', redistributionStationSigner(this.asItStands(), e), checked.error);
+    const session = await this.ensureSession();
+    if (!session.ok) return session;
+    const placed = await this.writer.placeStationEntry(e);
+    if (!placed.ok) return placed;
+    const applied = applyEntry(this.#state, placed.value);
+    if (!applied.ok) throw new BugError(`placed a station entry the redistribution refuses: ${applied.error.message.en}`);
+    return ok('placed');
+  }
+
+  private asItStands(): RedistributionAsItStands {
+    return { definition: this.definition, fingerprint: this.fingerprint, state: this.#state, entries: this.entries, head: this.head, hasHad: (head) => this.writer.hasHad(head) };
   }
 
   /** Closes the redistribution: the new board's key file and the report. */

@@ -11,6 +11,7 @@ import { annexItems } from '../../report/annex-pdf.js';
 import { dateLines } from '../../report/dates.js';
 import { deviationAnnex } from '../../report/deviation-annex.js';
 import { PdfWriter } from '../../report/pdf-writer.js';
+import { whereInWords, whereStepsRan } from '../../verifier/where.js';
 import { boardKeyHex } from './board.js';
 import { RENTRY } from './payloads.js';
 import { closedPayload, newBoardGroup, type RedistributionState } from './state.js';
@@ -134,6 +135,11 @@ export async function redistributionReport(input: ReportInput): Promise<Uint8Arr
     "Old tokens no longer work for this board's tally: it accepts only the new verification keys. But the election key is the same: as many old members as the old threshold who kept a copy of their token (or of its paper backup) could still decrypt, outside Sceau. The confirmation of destruction is a signed statement, not a proof.",
     { size: 9 },
   );
+
+  // Each member's step on their own station or on the workstation (docs/stations.md §5, §7).
+  w.heading("Où les étapes des membres ont eu lieu / Where the members' steps ran");
+  const where = whereInWords(whereStepsRan([], [], [entries]));
+  for (const [i, line] of where.fr.entries()) w.text(`${line} / ${where.en[i]}`, { size: 9 });
 
   w.heading('Écarts consignés / Recorded deviations');
   const names = [...s.previous.members, ...s.members].map((m) => ({ index: m.index, name: m.name }));

@@ -12,6 +12,7 @@ export const REDISTRIBUTION_CEREMONY_FAILURES = failureMakers([
   'redistribution.old-token',
   'redistribution.step',
   'redistribution.token-reused',
+  'station.answer',
 ]);
 
 export type RedistributionCeremonyFailureCode = (typeof REDISTRIBUTION_CEREMONY_FAILURES.codes)[number];

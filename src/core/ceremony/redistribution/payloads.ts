@@ -5,7 +5,7 @@
  */
 import { boolean, hex, integer, list, nullable, object, oneOf, optional, requiredJson, type Validator } from '../../common/validate.js';
 import { MAX_BOARD } from '../../election/definition.js';
-import { anyString, hex64, sessionAnnouncement, type SessionAnnouncement } from '../key/payloads.js';
+import { anyString, hex64, sessionAnnouncement, stationStamp, type SessionAnnouncement } from '../key/payloads.js';
 import type { DeviationPayload } from '../key/entries.js';
 
 export const RENTRY = {
@@ -32,6 +32,14 @@ export function formerActor(i: number): string {
 export function formerOfActor(actor: string): number | undefined {
   const m = /^former:([1-9][0-9]{0,2})$/.exec(actor);
   return m === null ? undefined : Number(m[1]);
+}
+
+/** A member's entry (old or new member) may have been made on their station: its payload then carries the stamp (docs/stations.md §3). */
+const onStation = optional(stationStamp);
+
+/** The stamp a member's entry made on a station carries (docs/formats.md §3.3). */
+interface OnStation {
+  readonly station?: { readonly basis: string; readonly session: SessionAnnouncement };
 }
 
 /** A member number: the member numbers of redistributed boards go beyond the first board's size. */
@@ -63,14 +71,14 @@ export interface OpenedPayload {
   readonly reason: string;
 }
 
-export interface EnrolledPayload {
+export interface EnrolledPayload extends OnStation {
   readonly member: number;
   readonly identityKey: string;
   readonly encryptionKey: string;
   readonly token: { readonly label: string; readonly size: number };
 }
 
-export interface DealtPayload {
+export interface DealtPayload extends OnStation {
   readonly member: number;
   readonly election: unknown;
   readonly board?: unknown;
@@ -86,7 +94,7 @@ export interface KeyCheck {
   readonly complaints: readonly unknown[];
 }
 
-export interface CheckedPayload {
+export interface CheckedPayload extends OnStation {
   readonly member: number;
   readonly election: KeyCheck;
   readonly board?: KeyCheck;
@@ -97,13 +105,13 @@ export interface ResultPayload {
   readonly board?: unknown;
 }
 
-export interface SealedPayload {
+export interface SealedPayload extends OnStation {
   readonly member: number;
   readonly verificationKey: string;
   readonly boardVerifyingShare?: string;
 }
 
-export interface DestroyedPayload {
+export interface DestroyedPayload extends OnStation {
   readonly member: number;
   /** The identity key of the token destroyed (the one that signs this entry). */
   readonly identityKey: string;
@@ -155,13 +163,13 @@ export const R_PAYLOADS: { readonly [T in REntryType]: Validator<RPayloadOf[T]> 
     boardKey: boolean,
     reason: anyString,
   }),
-  [RENTRY.enrolled]: object({ member: memberNumber, identityKey: hex64, encryptionKey: hex64, token: object({ label: anyString, size: integer(-1, Number.MAX_SAFE_INTEGER) }) }),
-  [RENTRY.dealt]: object({ member: memberNumber, election: requiredJson, board: optional(requiredJson) }),
+  [RENTRY.enrolled]: object({ member: memberNumber, identityKey: hex64, encryptionKey: hex64, token: object({ label: anyString, size: integer(-1, Number.MAX_SAFE_INTEGER) }), station: onStation }),
+  [RENTRY.dealt]: object({ member: memberNumber, election: requiredJson, board: optional(requiredJson), station: onStation }),
   [RENTRY.dealingClosed]: object({ absent: list(memberNumber, MAX_BOARD), reason: anyString }),
-  [RENTRY.checked]: object({ member: memberNumber, election: keyCheck, board: optional(keyCheck) }),
+  [RENTRY.checked]: object({ member: memberNumber, election: keyCheck, board: optional(keyCheck), station: onStation }),
   [RENTRY.result]: object({ election: requiredJson, board: optional(requiredJson) }),
-  [RENTRY.sealed]: object({ member: memberNumber, verificationKey: hex64, boardVerifyingShare: optional(hex64) }),
-  [RENTRY.destroyed]: object({ member: memberNumber, identityKey: hex64, erased: boolean }),
+  [RENTRY.sealed]: object({ member: memberNumber, verificationKey: hex64, boardVerifyingShare: optional(hex64), station: onStation }),
+  [RENTRY.destroyed]: object({ member: memberNumber, identityKey: hex64, erased: boolean, station: onStation }),
   [RENTRY.closed]: object({
     publicKey: hex64,
     threshold: memberNumber,

@@ -5,7 +5,7 @@
  * token's file once its holder confirmed its destruction.
  */
 import type { Result } from '../../common/result.js';
-import type { CeremonyContext, MemberStep, TokenExpectations, TokenLocation, TokenPort } from '../key/ports.js';
+import type { CeremonyContext, MemberStep, StationOutbox, TokenExpectations, TokenLocation, TokenPort } from '../key/ports.js';
 
 /** What an old token yields to the dealing step (hazardous: the secrets); wiped by the step. */
 export interface OldTokenSecrets {
@@ -32,4 +32,4 @@ export interface RedistributionContext extends Omit<CeremonyContext, 'tokens'> {
   readonly tokens: RedistributionTokenPort;
 }
 
-export type { MemberStep };
+export type { MemberStep, StationOutbox };

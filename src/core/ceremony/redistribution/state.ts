@@ -307,7 +307,7 @@ const applySealed: Step<'member.share-sealed'> = (state, e, p) => {
   const m = newMemberOf(state, e, p.member);
   if (!m.ok) return m;
   if (m.value.sealed) return refuse(e, `le fragment du membre ${p.member} est déjà scellé.`, `member ${p.member}'s share is already sealed.`);
-  const { member: _, ...stated } = p;
+  const { member: _, station: _where, ...stated } = p;
   if (canonicalJson(stated) !== canonicalJson(newKeysOf(state, p.member))) return refuse(e, 'clés scellées différentes du résultat.', 'sealed keys differ from the result.');
   m.value.sealed = true;
   if (state.members.every((x) => x.sealed)) state.phase = destructionDue(state).length === 0 ? 'closing' : 'destruction';

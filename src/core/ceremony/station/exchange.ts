@@ -68,11 +68,11 @@ async function packetOf(packet: string, kind: 'key' | 'tally', fingerprint: stri
  * workstation, where the president types it: an enrolment is placed only with its code, so that someone
  * who could write on the stick cannot enrol a key of their own for the member.
  */
-function enrolmentCode(identityKey: string): string {
+export function enrolmentCode(identityKey: string): string {
   return identityKey.slice(0, 16).replace(/(.{4})(?!$)/g, '$1 ');
 }
 
-const normalisedCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '');
+export const normalisedCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '');
 
 /** Why an enrolment answer is not placed: its code was not given, or is not the one its key gives. */
 function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly EnrolmentCode[]): Failure | undefined {
@@ -98,7 +98,7 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
       );
 }
 
-interface EnrolmentCode {
+export interface EnrolmentCode {
   readonly member: number;
   readonly code: string;
 }
@@ -179,6 +179,13 @@ export async function openPacket(packet: string, contexts: { key: CeremonyContex
   const file = await readPacket(packet);
   if (!file.ok) return file;
   const f = file.value;
+  if (f.ceremony === 'redistribution')
+    return fail(
+      'station.packet',
+      "Ce paquet est celui d'une redistribution, pas d'une cérémonie des clés ni d'un dépouillement.",
+      'This packet is a redistribution’s, not a key ceremony’s nor a tally’s.',
+      packet,
+    );
   const opened = f.ceremony === 'key' ? await KeyCeremony.openAsStation(packet, contexts.key, outbox) : await TallyCeremony.openAsStation(packet, contexts.tally, outbox);
   if (!opened.ok) return opened;
   if (opened.value.head !== f.head) return altered(packet);

@@ -2,7 +2,7 @@
  * Member packets and station answers (docs/stations.md §2–3): what carries a ceremony between the
  * president's workstation and the members' own offline stations, on USB sticks.
  *
- *   <stick>/SCEAU-<election>-paquet-<cles|depouillement>/
+ *   <stick>/SCEAU-<election>-paquet-<cles|depouillement|redistribution>/
  *     packet.json             what the packet is: ceremony, election, fingerprint, the head it was made at, its files' SHA-256
  *     <the ceremony's public files, as in the ceremony folder>
  *     answers/member-<j>-<action>.json   each station's signed entries, written on the station
@@ -30,7 +30,9 @@ const ANSWERS_DIR = 'answers';
 const IMPORTED_FILE = 'imported.json';
 const IMPORTED_FORMAT = 'sceau/answers-imported/v1';
 
-type PacketKind = 'key' | 'tally';
+export type PacketKind = 'key' | 'tally' | 'redistribution';
+
+const PACKET_NAMES: Readonly<Record<PacketKind, string>> = { key: 'cles', tally: 'depouillement', redistribution: 'redistribution' };
 
 export interface PacketFile {
   readonly format: typeof PACKET_FORMAT;
@@ -70,7 +72,7 @@ export interface AnswerFound {
 
 /** The packet folder of an election's ceremony on a stick. */
 export function packetFolder(drive: string, election: string, kind: PacketKind): string {
-  return join(drive, `SCEAU-${election}-paquet-${kind === 'key' ? 'cles' : 'depouillement'}`);
+  return join(drive, `SCEAU-${election}-paquet-${PACKET_NAMES[kind]}`);
 }
 
 /** Every file under `folder` (relative paths, sorted), but locks, temporary files and what `skip` names. */
@@ -156,7 +158,7 @@ export async function readPacket(folder: string): Promise<Result<PacketFile>> {
   }
   const shaped =
     packet.format === PACKET_FORMAT &&
-    (packet.ceremony === 'key' || packet.ceremony === 'tally') &&
+    Object.hasOwn(PACKET_NAMES, String(packet.ceremony)) &&
     typeof packet.election === 'string' &&
     typeof packet.title === 'string' &&
     /^[0-9a-f]{64}$/.test(String(packet.fingerprint)) &&

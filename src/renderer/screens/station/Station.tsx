@@ -124,7 +124,19 @@ function actionLabel(view: StationView, action: StationAction, t: T): string {
 }
 
 function phaseWords(view: StationView, t: T): string {
+  if (view.ceremony === 'redistribution') return t(`stations.redistribution.phase.${view.phase}`, { defaultValue: view.phase });
   return t(`${view.ceremony === 'key' ? 'key' : 'tally'}.phase.${view.phase}`, { defaultValue: view.phase });
+}
+
+/** At a redistribution, which token the step takes (the old one or the new one), under the drive chooser. */
+function RedistributionToken({ view, action }: { view: StationView; action: StationAction }) {
+  const { t } = useTranslation();
+  if (view.ceremony !== 'redistribution') return null;
+  return (
+    <p className="muted" data-testid="station-token-hint">
+      {t(`stations.redistribution.token.${action}`, { defaultValue: '' })}
+    </p>
+  );
 }
 
 /** What the packet holds: the election, the head to compare, the phase, who is due, the answers, the shuffles. */
@@ -345,6 +357,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
         </div>
       )}
       <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
+      <RedistributionToken view={view} action={action} />
       {enrolling && <ProtectionChoice api={api} idPrefix="station" value={protection} onChange={setProtection} disabled={busy} />}
       {onDevice ? (
         <PinField id="station-pin" value={passphrase} onChange={setPassphrase} device={device} disabled={busy} />

@@ -5,8 +5,8 @@
  */
 import type { StationAction, StationView } from '../../../core/service/api.js';
 
-/** The two packet folders a stick may hold, as the workstation names them (`SCEAU-<election>-paquet-…`). */
-const PACKET_SUFFIXES = { key: 'paquet-cles', tally: 'paquet-depouillement' } as const;
+/** The packet folders a stick may hold, as the workstation names them (`SCEAU-<election>-paquet-…`). */
+const PACKET_SUFFIXES = { key: 'paquet-cles', tally: 'paquet-depouillement', redistribution: 'paquet-redistribution' } as const;
 
 /** The mount point's separator: `\` for a Windows drive (`E:\`), `/` otherwise. */
 export function separatorOf(mount: string): '/' | '\\' {
