@@ -228,7 +228,7 @@ export function boardSealed(b: BoardReplay, j: number, encryptionKey: Point, val
  * One complaint of j about dealer i's box, settled as protocol.md §12.4 says, written again from the docs: the
  * Chaum–Pedersen proof (tag sceau/v1/frost/complaint, G, E_j, K, S, context integer(n) || integer(t) || integer(i) ||
  * integer(j) || bytes(D_i) || bytes(box)), then the box opened with S under the board key's tags and its share
- * checked against i's commitments: `upheld` when it does not open or does not match, `dismissed` when it is valid.
+ * checked against i's commitments: `upheld` when it does not open, is zero or does not match, `dismissed` when it is valid.
  */
 function settle(b: BoardReplay, i: number, j: number, encryptionKey: Point, complaint: BoardComplaint): 'refused' | 'upheld' | 'dismissed' {
   const dealer = b.packages.get(i)!;
@@ -254,10 +254,11 @@ function settle(b: BoardReplay, i: number, j: number, encryptionKey: Point, comp
     recipientKey: encryptionKey,
   };
   const share = openShare(ctx, complaint.dh, x.box);
-  if (share === undefined) return 'upheld';
+  // A zero share is no share (protocol.md §12.4), even where the dealer's polynomial vanishes at j.
+  if (share === undefined || share === 0n) return 'upheld';
   const commitments = dealer.commitments.map((c) => Point.fromBytes(c));
   const expected = commitments.reduceRight((acc, c) => acc.multiply(BigInt(j)).add(c), Point.ZERO);
-  const actual = share === 0n ? Point.ZERO : G.multiply(share);
+  const actual = G.multiply(share);
   return actual.equals(expected) ? 'dismissed' : 'upheld';
 }
 

@@ -176,7 +176,9 @@ export function boardShareToSeal(
     // again, to complain about every bad one (an honest sealing pays nothing more).
     if (finished.error.code !== 'frost.dkg.share') return finished;
     const complaints = boxComplaints(input, member, encryptionSecret, random);
-    return complaints.length === 0 ? finished : ok({ entry: { complaints: complaints.map(boardComplaintToJson) } });
+    // noble refused a share that every box check finds valid: the two checks disagree, which no input should cause.
+    if (complaints.length === 0) throw new BugError(`FROST refused a board-key share that the box checks accept (${finished.error.where ?? ''})`);
+    return ok({ entry: { complaints: complaints.map(boardComplaintToJson) } });
   }
   const { signingShare, group: made } = finished.value;
   const verifyingShare = group.verifyingShares[member - 1]!;

@@ -67,6 +67,8 @@ export function judgeBoardBox(subject: BoardComplaintSubject, dh: Point): BoardB
   const { binding: b, complainer, complainerKey, box } = subject;
   const share = openBoardBox(b, complainer, complainerKey, box, dh);
   if (share === undefined) return 'undecryptable';
+  // A zero share passes Feldman's check when f_i(j) = 0, but FROST refuses it: no member could seal it (§12.4).
+  if (share === 0n) return 'invalid';
   const commitments = b.dealer.commitments.map((c) => Point.fromBytes(c));
   return shareMatches(commitments, complainer, share) ? 'valid' : 'invalid';
 }
