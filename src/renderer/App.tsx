@@ -6,6 +6,7 @@ import { Home } from './screens/Home.js';
 import { Integrity } from './screens/Integrity.js';
 import { KeyCeremonyScreen } from './screens/key/KeyCeremony.js';
 import { TallyScreen } from './screens/tally/TallyCeremony.js';
+import { RedistributionScreen } from './screens/redistribution/Redistribution.js';
 import { Audit } from './screens/audit/Audit.js';
 import { Projector } from './screens/audit/Projector.js';
 import { Paper } from './screens/audit/Paper.js';
@@ -59,6 +60,8 @@ function Screen({ route, folder, api }: { route: Route; folder: string | null; a
       return <KeyCeremonyScreen api={api} folder={folder} />;
     case '/tally':
       return <TallyScreen api={api} folder={folder} />;
+    case '/redistribution':
+      return <RedistributionScreen api={api} folder={folder} />;
     case '/audit':
       return <Audit api={api} />;
     case '/projector':

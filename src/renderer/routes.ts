@@ -1,15 +1,16 @@
 /**
  * The page's address: `#/<screen>`, and for a ceremony `#/key?folder=<encoded path>` or
- * `#/tally?folder=<encoded path>` (docs/architecture.md "Recent ceremonies"), so that a reload, Back and
+ * `#/tally?folder=<encoded path>` (and `#/redistribution?folder=…`; docs/architecture.md "Recent ceremonies"), so that a reload, Back and
  * Forward, or a link of Home's recent list land on the same ceremony.
  */
-export const ROUTES = ['/', '/key', '/tally', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/paper', '/station'] as const;
+export const ROUTES = ['/', '/key', '/tally', '/redistribution', '/integrity', '/audit', '/projector', '/replay', '/verify', '/receipt', '/paper', '/station'] as const;
 export type Route = (typeof ROUTES)[number];
-export type CeremonyKind = 'key' | 'tally';
+export type CeremonyKind = 'key' | 'tally' | 'redistribution';
+const CEREMONY_ROUTES: readonly Route[] = ['/key', '/tally', '/redistribution'];
 
 export interface Location {
   readonly route: Route;
-  /** The ceremony's folder of `#/key?folder=…` or `#/tally?folder=…`; null otherwise. */
+  /** The ceremony's folder of `#/key?folder=…`, `#/tally?folder=…` or `#/redistribution?folder=…`; null otherwise. */
   readonly folder: string | null;
 }
 
@@ -19,7 +20,7 @@ export function parseHash(hash: string): Location {
   const q = text.indexOf('?');
   const path = q < 0 ? text : text.slice(0, q);
   const route = (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/';
-  if (q < 0 || (route !== '/key' && route !== '/tally')) return { route, folder: null };
+  if (q < 0 || !CEREMONY_ROUTES.includes(route)) return { route, folder: null };
   let folder: string | null;
   try {
     folder = new URLSearchParams(text.slice(q + 1)).get('folder');

@@ -5,8 +5,14 @@
  * million and more) with the same keys in French and English.
  */
 import { describe, expect, it } from 'vitest';
-import { fr } from '../../src/renderer/i18n/fr.js';
-import { en } from '../../src/renderer/i18n/en.js';
+import { fr as translationFr } from '../../src/renderer/i18n/fr.js';
+import { en as translationEn } from '../../src/renderer/i18n/en.js';
+import { redistributionFr } from '../../src/renderer/i18n/redistribution-fr.js';
+import { redistributionEn } from '../../src/renderer/i18n/redistribution-en.js';
+
+// Every namespace the screens load (src/renderer/i18n/index.ts), each under its name.
+const fr = { ...translationFr, redistribution: redistributionFr };
+const en = { ...translationEn, redistribution: redistributionEn };
 
 /** Every string with its dotted key. */
 function strings(tree: unknown, prefix = ''): [string, string][] {

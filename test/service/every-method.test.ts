@@ -92,6 +92,21 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   tallyPdf: { folder: '/tallies/2026-legislatives', document: 'c1' },
   tallyExport: { folder: '/tallies/2026-legislatives', drive: '/media/export' },
   printPdf: { folder: '/tallies/2026-legislatives', document: 'summary' },
+  redistributionSource: { from: '/ceremonies/2026-legislatives' },
+  redistributionCreate: {
+    folder: '/ceremonies/2026-remplacement',
+    from: '/ceremonies/2026-legislatives',
+    dealers: [1, 3, 4],
+    members: [1, 3, 4, 5, 6].map((index) => ({ index, name: `Membre ${index}`, role: 'AFE', president: index === 1 })),
+    threshold: 3,
+    reason: 'Démission du membre 2.',
+  },
+  redistributionOpen: { folder: '/ceremonies/2026-remplacement' },
+  redistributionMemberStep: { ...member, folder: '/ceremonies/2026-remplacement', action: 'deal' },
+  redistributionCloseDealing: { folder: '/ceremonies/2026-remplacement', reason: 'Le membre 5 est absent.' },
+  redistributionPublishResult: { folder: '/ceremonies/2026-remplacement' },
+  redistributionClose: { folder: '/ceremonies/2026-remplacement' },
+  redistributionReport: { folder: '/ceremonies/2026-remplacement' },
 };
 
 /** The sample of `method`, failing the test (not the typecheck only) when there is none. */

@@ -37,6 +37,17 @@ import type { RecentCeremonyView } from '../workstation/recent.js';
 import type { FileKind, FolderListing, FolderPlace } from '../workstation/folders.js';
 import type { PlatformPublicKey } from '../election/platform-key.js';
 export type { PlatformPublicKey } from '../election/platform-key.js';
+import type { RedistributionCreateArgument, RedistributionMemberAction, RedistributionSourceView, RedistributionView } from './redistribution-view.js';
+export type {
+  HandedKeyView,
+  RedistributionCreateArgument,
+  RedistributionMemberAction,
+  RedistributionNewMemberView,
+  RedistributionOldMemberView,
+  RedistributionPhase,
+  RedistributionSourceView,
+  RedistributionView,
+} from './redistribution-view.js';
 
 interface AppInfo {
   readonly name: string;
@@ -373,6 +384,23 @@ export interface SceauApi {
   tallyExport(arg: { folder: string; drive: string }): Promise<Result<{ path: string; files: number }>>;
   /** Prints a PV or the summary through the system's print dialog (Electron); refused on loopback, where the page opens the PDF to print. */
   printPdf(arg: { folder: string; document: TallyDocument }): Promise<Result<{ printed: true }>>;
+
+  // The redistribution (docs/redistribution.md §15): a member replaced without a new key. One step at a time per folder.
+  /** The board as it stands in a closed key ceremony's or redistribution's folder, for the opening form. Reads only. */
+  redistributionSource(arg: { from: string }): Promise<Result<RedistributionSourceView>>;
+  /** Starts a redistribution in an empty folder from the board as it stands in `from`, with the president's choices. */
+  redistributionCreate(arg: RedistributionCreateArgument): Promise<Result<RedistributionView>>;
+  /** Opens (resumes) the redistribution of a folder. */
+  redistributionOpen(arg: { folder: string }): Promise<Result<RedistributionView>>;
+  /** A member's step with their token: a new one (`enrol`, `check`, `seal`) or their old one (`deal`, `destroy`). */
+  redistributionMemberStep(arg: MemberStepArgument & { action: RedistributionMemberAction }): Promise<Result<RedistributionView>>;
+  /** The president closes the dealing without the old members who did not come (a reason is recorded). */
+  redistributionCloseDealing(arg: { folder: string; reason: string }): Promise<Result<RedistributionView>>;
+  redistributionPublishResult(arg: { folder: string }): Promise<Result<RedistributionView>>;
+  /** Closes it: new-board.json and the report; a tally then opens on this folder. */
+  redistributionClose(arg: { folder: string }): Promise<Result<RedistributionView>>;
+  /** The report PDF as it stands, base64-encoded, also written to the folder. */
+  redistributionReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
 }
 
 /** The tally's long steps, which run in the background: the method starts one and returns at once. */

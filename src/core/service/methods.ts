@@ -67,6 +67,14 @@ export const API_METHODS = [
   'tallyPdf',
   'tallyExport',
   'printPdf',
+  'redistributionSource',
+  'redistributionCreate',
+  'redistributionOpen',
+  'redistributionMemberStep',
+  'redistributionCloseDealing',
+  'redistributionPublishResult',
+  'redistributionClose',
+  'redistributionReport',
 ] as const satisfies readonly ApiMethod[];
 
 // Every method of the API is listed: `true` only when none is missing.

@@ -1,12 +1,12 @@
 /**
  * What the service tells the workstation's list of recent ceremonies (src/core/workstation/recent.ts):
- * each ceremony a key-ceremony or tally method opened or moved on, with its phase and last step.
+ * each ceremony a key-ceremony, tally or redistribution method opened or moved on, with its phase and last step.
  * Noting it never delays nor changes an answer: the list is written in the background, and a list that
  * cannot be written only warns.
  */
 import type { Result } from '../common/result.js';
 import type { RecentCeremony, RecentList } from '../workstation/recent.js';
-import type { KeyCeremonyView, TallyScreenView } from './api.js';
+import type { KeyCeremonyView, RedistributionView, TallyScreenView } from './api.js';
 
 type Entry = Omit<RecentCeremony, 'openedAt'>;
 
@@ -18,7 +18,7 @@ function keyViewIn(value: unknown): KeyCeremonyView | null {
   return typeof v.folder === 'string' && typeof v.phase === 'string' && typeof v.election?.title === 'string' && Array.isArray(v.transcript) ? (v as KeyCeremonyView) : null;
 }
 
-function entryOf(kind: 'key' | 'tally', view: KeyCeremonyView | TallyScreenView): Entry {
+function entryOf(kind: RecentCeremony['kind'], view: KeyCeremonyView | TallyScreenView | RedistributionView): Entry {
   return { folder: view.folder, kind, election: view.election.title, phase: view.phase, lastStep: view.transcript.at(-1)?.summary ?? null };
 }
 
@@ -47,5 +47,11 @@ export function recorder(list: RecentList | undefined) {
       return r;
     },
     tallyChanged: (view: TallyScreenView) => noteTally(view, false),
+    /** After a redistribution method that answers its view (opened, created, or moved on by a step). */
+    afterRedistributionStep: async (answer: Promise<Result<RedistributionView>>): Promise<Result<RedistributionView>> => {
+      const r = await answer;
+      if (r.ok) note(entryOf('redistribution', r.value));
+      return r;
+    },
   };
 }

@@ -21,6 +21,7 @@ import { tokenNames } from './drive-tokens.js';
 import { memberDevices, type MemberDevices } from '../token/devices.js';
 import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
+import { redistributionService } from './redistribution.js';
 import { lookUpReceipt } from '../audit/receipts.js';
 import { checkPaper } from '../audit/paper.js';
 import { replayFolder } from '../audit/replay.js';
@@ -57,7 +58,7 @@ export interface ServiceOptions {
   readonly verifyJobs?: VerifyJobs;
   /** The members' tokens at the tally (tests inject drive tokens with the fast test KDF profile). */
   readonly tallyTokens?: TallyTokenPort;
-  /** A redistribution's tokens on a member's station (default: new tokens as `tokens`, old ones on drives). */
+  /** A redistribution's tokens, new and old (default: new tokens as `tokens`, old ones on drives or their cards). */
   readonly redistributionTokens?: RedistributionTokenPort;
   /** The worker pool of the tally's long steps; by default one made on first use, sized to the machine. */
   readonly pool?: () => WorkerPool;
@@ -147,7 +148,7 @@ export function createService(options: ServiceOptions): SceauApi {
   const keyMethods = keyCeremonyService({ ...workstation, tokens: keyTokens });
   const recent = recorder(options.recent);
   // New tokens are made and opened as at the key ceremony; old ones opened for their shares, and erased, on drives.
-  const oldTokens = redistributionDriveTokens({});
+  const oldTokens = redistributionDriveTokens({}, devices);
   const redistributionTokens: RedistributionTokenPort = options.redistributionTokens ?? {
     create: keyTokens.create.bind(keyTokens),
     open: keyTokens.open.bind(keyTokens),
@@ -155,6 +156,7 @@ export function createService(options: ServiceOptions): SceauApi {
     openOld: oldTokens.openOld,
     erase: oldTokens.erase,
   };
+  const redistribution = redistributionService({ ...workstation, tokens: redistributionTokens });
   const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, redistributionTokens, pool: sharedPool });
   // The workstation's side of a redistribution through packets: it opens no token (docs/stations.md §7).
   const redistributionStations = redistributionStationsService({ ...workstation, tokens: redistributionTokens });
@@ -211,6 +213,14 @@ export function createService(options: ServiceOptions): SceauApi {
     tallyOpen: (arg) => recent.afterTallyOpen(tally.api.tallyOpen(arg)),
     ...station,
     ...redistributionStations,
+    ...redistribution,
+    // Each redistribution opened, created or moved on is noted in Home's recent list, as the key ceremony's steps are.
+    redistributionCreate: (arg) => recent.afterRedistributionStep(redistribution.redistributionCreate(arg)),
+    redistributionOpen: (arg) => recent.afterRedistributionStep(redistribution.redistributionOpen(arg)),
+    redistributionMemberStep: (arg) => recent.afterRedistributionStep(redistribution.redistributionMemberStep(arg)),
+    redistributionCloseDealing: (arg) => recent.afterRedistributionStep(redistribution.redistributionCloseDealing(arg)),
+    redistributionPublishResult: (arg) => recent.afterRedistributionStep(redistribution.redistributionPublishResult(arg)),
+    redistributionClose: (arg) => recent.afterRedistributionStep(redistribution.redistributionClose(arg)),
     auditReplay: async ({ folder, transcript }) => {
       const checked = absolute(folder);
       if (!checked.ok) return checked;

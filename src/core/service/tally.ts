@@ -249,7 +249,8 @@ export function tallyService(deps: TallyDeps): TallyService {
     return ok(found);
   }
 
-  const memberName = (c: TallyCeremony, member: number) => c.definition.board.members.find((m) => m.index === member)?.name;
+  // The board that counts: after redistributions, the last one's (member numbers beyond the definition's board; docs/tally-ceremony.md §1.2).
+  const memberName = (c: TallyCeremony, member: number) => c.state.members.find((m) => m.index === member)?.name;
   const namingMember = (member: number) => (f: Failure, c: TallyCeremony) => naming(f, member, memberName(c, member));
 
   /** A member's step as the ceremony takes it: their token on a listed drive (read only: a write-protected one will do). */

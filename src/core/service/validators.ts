@@ -3,7 +3,7 @@
  * ./methods.ts and validate every argument here before calling the service; only the privileged process
  * imports this module.
  */
-import { empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
+import { boolean, empty, integer, list, nullable, object, oneOf, optional, string, unknownJson, type Validator } from '../common/validate.js';
 import type { ApiArgument, ApiMethod } from './api.js';
 import { MAX_SHUFFLES, MIN_SHUFFLES } from '../ceremony/tally/types.js';
 import { FILE_KINDS } from '../workstation/folders.js';
@@ -97,4 +97,27 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   tallyPdf: object({ folder, document: tallyDocument }),
   tallyExport: object({ folder, drive: folder }),
   printPdf: object({ folder, document: tallyDocument }),
+  redistributionSource: object({ from: folder }),
+  redistributionCreate: object({
+    folder,
+    from: folder,
+    dealers: list(member, 255),
+    members: list(object({ index: member, name: text, role: text, president: boolean }), 255),
+    threshold: member,
+    reason: text,
+  }),
+  redistributionOpen: object({ folder }),
+  redistributionMemberStep: object({
+    folder,
+    member,
+    drive: folder,
+    passphrase,
+    confirmation: optional(passphrase),
+    device,
+    action: oneOf(['enrol', 'deal', 'check', 'seal', 'destroy'] as const),
+  }),
+  redistributionCloseDealing: object({ folder, reason: text }),
+  redistributionPublishResult: object({ folder }),
+  redistributionClose: object({ folder }),
+  redistributionReport: object({ folder }),
 };

@@ -16,7 +16,8 @@ export const RECENT_FORMAT = 'sceau/recent-ceremonies/v1';
 /** Enough for a few elections' rehearsals and ceremonies; older ones drop off the end. */
 export const RECENT_MAX = 20;
 
-export type CeremonyKind = 'key' | 'tally';
+export type CeremonyKind = 'key' | 'tally' | 'redistribution';
+const KINDS: readonly unknown[] = ['key', 'tally', 'redistribution'] satisfies readonly CeremonyKind[];
 
 /** A ceremony as the workstation last saw it. */
 export interface RecentCeremony {
@@ -24,7 +25,7 @@ export interface RecentCeremony {
   readonly kind: CeremonyKind;
   /** The election's title. */
   readonly election: string;
-  /** The ceremony's phase (a key-ceremony or tally phase). */
+  /** The ceremony's phase (a key-ceremony, tally or redistribution phase). */
   readonly phase: string;
   /** The last entry of its transcript, in words; null when it has none. */
   readonly lastStep: Bilingual | null;
@@ -58,14 +59,7 @@ function isBilingual(v: unknown): v is Bilingual {
 function isEntry(v: unknown): v is RecentCeremony {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return (
-    isText(e['folder']) &&
-    (e['kind'] === 'key' || e['kind'] === 'tally') &&
-    isText(e['election']) &&
-    isText(e['phase']) &&
-    (e['lastStep'] === null || isBilingual(e['lastStep'])) &&
-    isText(e['openedAt'])
-  );
+  return isText(e['folder']) && KINDS.includes(e['kind']) && isText(e['election']) && isText(e['phase']) && (e['lastStep'] === null || isBilingual(e['lastStep'])) && isText(e['openedAt']);
 }
 
 /** The entries of the file's text, or why they cannot be read. */

@@ -3,6 +3,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.js';
 import { fr, type Messages } from './fr.js';
+import { redistributionFr } from './redistribution-fr.js';
+import { redistributionEn } from './redistribution-en.js';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -16,7 +18,9 @@ function savedLanguage(): Language {
 
 export async function initI18n(): Promise<void> {
   await i18next.use(initReactI18next).init({
-    resources: { fr: { translation: fr }, en: { translation: en } },
+    resources: { fr: { translation: fr, redistribution: redistributionFr }, en: { translation: en, redistribution: redistributionEn } },
+    ns: ['translation', 'redistribution'],
+    defaultNS: 'translation',
     lng: savedLanguage(),
     fallbackLng: 'fr',
     interpolation: { escapeValue: false }, // React escapes
@@ -31,7 +35,8 @@ export async function setLanguage(language: Language): Promise<void> {
   document.documentElement.lang = language;
 }
 
-// Every t() key and its interpolation values are checked against the French messages at compile time.
+// Every t() key and its interpolation values are checked against the French messages at compile time. The
+// redistribution's namespace is checked by its own hook (screens/redistribution/words.ts), not declared here.
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';

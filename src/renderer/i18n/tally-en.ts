@@ -29,7 +29,7 @@ export const tallyEn: Messages['tally'] = {
   phaseLine: 'Current step: {{phase}}',
   open: {
     title: 'Open a tally',
-    keyFolder: "The key ceremony's folder (closed)",
+    keyFolder: "The key ceremony's folder (closed), or the last closed redistribution's",
     folder: 'New tally folder (empty)',
     folderHint: 'The new folder becomes the election record.',
     shuffles: 'Number of successive shuffles',

@@ -27,7 +27,7 @@ export const tallyFr = {
   phaseLine: 'Étape en cours\u00a0: {{phase}}',
   open: {
     title: 'Ouvrir un dépouillement',
-    keyFolder: 'Dossier de la cérémonie des clés (clôturée)',
+    keyFolder: 'Dossier de la cérémonie des clés (clôturée), ou de la dernière redistribution close',
     folder: 'Nouveau dossier de dépouillement (vide)',
     folderHint: "Le nouveau dossier deviendra le registre de l'élection.",
     shuffles: 'Nombre de mélanges successifs',

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { SceauApi } from '../../core/service/api.js';
 import { NetworkPanel } from './NetworkPanel.js';
 import { RecentCeremonies } from './RecentCeremonies.js';
+import { useRedistributionWords } from './redistribution/words.js';
 
 const CEREMONIES = ['newElection', 'keyCeremony', 'tallyCeremony', 'audit'] as const;
 /** The screens that exist; the others say so. A new election is defined when a key ceremony opens. */
@@ -9,6 +10,7 @@ const AVAILABLE: Partial<Record<(typeof CEREMONIES)[number], string>> = { newEle
 
 export function Home({ api }: { api: SceauApi }) {
   const { t } = useTranslation();
+  const { t: tr } = useRedistributionWords();
   return (
     <>
       <h1>{t('home.title')}</h1>
@@ -32,6 +34,14 @@ export function Home({ api }: { api: SceauApi }) {
             )}
           </li>
         ))}
+        {/* Between the key ceremony and the tally: a member replaced without a new key (docs/redistribution.md §15). */}
+        <li className="card" data-testid="home-redistribution">
+          <h3>{tr('home.title')}</h3>
+          <p>{tr('home.text')}</p>
+          <a className="button" href="#/redistribution">
+            {tr('home.start')}
+          </a>
+        </li>
         {/* A member's own offline machine: only their secret steps, from a packet on a stick (docs/stations.md). */}
         <li className="card" data-testid="home-station">
           <h3>{t('stations.home.title')}</h3>

@@ -4,18 +4,25 @@
  */
 import { useTranslation } from 'react-i18next';
 import { onDate } from '../../core/common/dates.js';
-import type { KeyCeremonyPhase, RecentCeremonyView, SceauApi, TallyPhase } from '../../core/service/api.js';
+import type { KeyCeremonyPhase, RecentCeremonyView, RedistributionPhase, SceauApi, TallyPhase } from '../../core/service/api.js';
 import { FailureMessage } from '../components.js';
 import { ceremonyHref } from '../routes.js';
 import { useResult } from '../use-result.js';
+import { useRedistributionWords } from './redistribution/words.js';
 
 function Row({ entry, lang }: { entry: RecentCeremonyView; lang: 'fr' | 'en' }) {
   const { t } = useTranslation();
-  const phase = entry.kind === 'key' ? t(`key.phase.${entry.phase as KeyCeremonyPhase}`) : t(`tally.phase.${entry.phase as TallyPhase}`);
+  const { t: tr } = useRedistributionWords();
+  const phase =
+    entry.kind === 'key'
+      ? t(`key.phase.${entry.phase as KeyCeremonyPhase}`)
+      : entry.kind === 'tally'
+        ? t(`tally.phase.${entry.phase as TallyPhase}`)
+        : tr(`phase.${entry.phase as RedistributionPhase}`);
   return (
     <tr data-testid="recent-ceremony" data-kind={entry.kind} data-folder={entry.folder} data-missing={entry.missing}>
       <td>
-        <strong>{t(`ceremonies.recent.kind.${entry.kind}`)}</strong>
+        <strong>{entry.kind === 'redistribution' ? tr('recentKind') : t(`ceremonies.recent.kind.${entry.kind}`)}</strong>
         <br />
         {entry.election}
       </td>

@@ -6,19 +6,22 @@
 import { unlink } from 'node:fs/promises';
 import { pointToHex } from '../../crypto/group.js';
 import { ok, type Result } from '../../common/result.js';
-import { openToken, readToken, tokenPath, wipeSecrets, type TokenOptions } from '../../token/index.js';
+import { openToken, optionsFor, readToken, tokenPath, wipeSecrets, type MemberDevices, type TokenOptions } from '../../token/index.js';
 import { driveTokens } from '../key/drive-tokens.js';
 import { fail } from './failures.js';
 import type { OldTokenSecrets, RedistributionTokenPort } from './ports.js';
 
-export function redistributionDriveTokens(options: TokenOptions = {}): RedistributionTokenPort {
+/** With `devices`, a member's new token may be protected by their card, and an old token on a card opens with its PIN (docs/token.md §3.2). */
+export function redistributionDriveTokens(options: TokenOptions = {}, devices?: MemberDevices): RedistributionTokenPort {
   return {
-    ...driveTokens(options),
+    ...driveTokens(options, devices),
 
     async openOld(at, passphrase, expect): Promise<Result<OldTokenSecrets>> {
       const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
       if (!found.ok) return found;
-      const opened = await openToken(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, options);
+      const opening = optionsFor(found.value.token, options, devices);
+      if (!opening.ok) return opening;
+      const opened = await openToken(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, opening.value);
       if (!opened.ok) return opened;
       const { public: pub, secrets } = opened.value;
       if (pub.keyShare === undefined || secrets.keyShareSecret === undefined) {

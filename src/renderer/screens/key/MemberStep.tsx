@@ -3,15 +3,16 @@
  * in the privileged process. The passphrase goes there and nowhere else; the field is emptied after each
  * attempt. At enrolment the member may protect their token with their smart card or security key instead
  * (./devices.tsx); for such a token (its file says so in the drive list) the later steps ask its PIN.
+ * The form serves the redistribution's member steps too (MemberStepForm).
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DriveView, KeyCeremonyMemberAction, KeyCeremonyView, PassphraseStrength, SceauApi } from '../../../core/service/api.js';
-import type { Failure } from '../../../core/common/result.js';
+import type { Failure, Result } from '../../../core/common/result.js';
 import { PassphraseField } from '../../components.js';
 import { Refusal } from '../NetworkPanel.js';
 import { DriveSelect } from '../drives.js';
-import { tokenDevice } from '../drive-choice.js';
+import { tokenDevice, type ElectionRef } from '../drive-choice.js';
 import { PinField, ProtectionChoice, type Protection } from '../devices.js';
 
 function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string }) {
@@ -39,9 +40,47 @@ function StrengthMeter({ api, passphrase }: { api: SceauApi; passphrase: string 
   );
 }
 
-export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view: KeyCeremonyView; action: KeyCeremonyMemberAction; onDone: (v: KeyCeremonyView) => void }) {
+/** What a member's step sends: who, which drive, the passphrase (or PIN), and at enrolment its confirmation or the device chosen. */
+export interface MemberStepInput {
+  readonly member: number;
+  readonly drive: string;
+  readonly passphrase: string;
+  readonly confirmation?: string;
+  readonly device?: { readonly serial: string };
+}
+
+/**
+ * A member's step form, whatever the ceremony: the key ceremony's (below) and the redistribution's
+ * (screens/redistribution) call it with their own step and view. `run` does the step; after a refusal,
+ * `reload` reads the ceremony again (the refusal may be recorded as a deviation).
+ */
+export function MemberStepForm<V>({
+  api,
+  members,
+  expected,
+  election,
+  enrolling,
+  title,
+  driveLabel,
+  hint,
+  run,
+  reload,
+  onDone,
+}: {
+  api: SceauApi;
+  members: readonly { readonly index: number; readonly name: string }[];
+  expected: readonly number[];
+  election: ElectionRef;
+  enrolling: boolean;
+  title: string;
+  driveLabel?: string;
+  hint?: string;
+  run: (input: MemberStepInput) => Promise<Result<V>>;
+  reload: () => Promise<Result<V>>;
+  onDone: (v: V) => void;
+}) {
   const { t } = useTranslation();
-  const [member, setMember] = useState<number>(view.expected[0] ?? 1);
+  const [member, setMember] = useState<number>(expected[0] ?? members[0]?.index ?? 1);
   const [drive, setDrive] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
@@ -50,27 +89,26 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
   const [done, setDone] = useState(false);
   const [protection, setProtection] = useState<Protection>({ kind: 'passphrase' });
   const [drives, setDrives] = useState<readonly DriveView[]>([]);
-  const enrolling = action === 'enrol';
   // At enrolment the member chooses; later, the token on the chosen drive says which device protects it.
   const device = enrolling
     ? undefined
     : tokenDevice(
         drives.find((d) => d.mount === drive),
         member,
-        view.election,
+        election,
       );
   const onDevice = enrolling ? protection.kind === 'device' : device !== undefined;
 
   useEffect(() => {
-    if (!view.expected.includes(member) && view.expected[0] !== undefined) setMember(view.expected[0]);
-  }, [view.expected, member]);
+    if (!expected.includes(member) && expected[0] !== undefined) setMember(expected[0]);
+  }, [expected, member]);
 
   const submit = async () => {
     setBusy(true);
     setFailure(null);
     setDone(false);
     const chosen = enrolling ? (protection.kind === 'device' ? { device: { serial: protection.serial } } : { confirmation }) : {};
-    const r = await api.keyCeremonyMemberStep({ folder: view.folder, member, drive, passphrase, action, ...chosen });
+    const r = await run({ member, drive, passphrase, ...chosen });
     setBusy(false);
     setPassphrase('');
     setConfirmation('');
@@ -81,7 +119,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
     }
     setFailure(r.error);
     // A refusal may have been recorded as a deviation: show the transcript as it now stands.
-    const fresh = await api.keyCeremonyOpen({ folder: view.folder });
+    const fresh = await reload();
     if (fresh.ok) onDone(fresh.value);
   };
 
@@ -94,13 +132,14 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
         void submit();
       }}
     >
-      <h3 id="member-step-title">{t(`key.action.${action}`)}</h3>
+      <h3 id="member-step-title">{title}</h3>
+      {hint !== undefined && <p className="muted">{hint}</p>}
       <div className="field">
         <label htmlFor="member-select">{t('key.action.member')}</label>
         <select id="member-select" value={member} aria-describedby="member-legend" onChange={(e) => setMember(Number(e.target.value))}>
-          {view.members.map((m) => (
+          {members.map((m) => (
             <option key={m.index} value={m.index}>
-              {`${m.index}. ${m.name}${view.expected.includes(m.index) ? ' ●' : ''}`}
+              {`${m.index}. ${m.name}${expected.includes(m.index) ? ' ●' : ''}`}
             </option>
           ))}
         </select>
@@ -108,7 +147,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
           {t('screens.members.legend')}
         </p>
       </div>
-      <DriveSelect api={api} id="member-drive" label={t('key.action.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
+      <DriveSelect api={api} id="member-drive" label={driveLabel ?? t('key.action.drive')} value={drive} onChange={setDrive} member={member} election={election} onListed={setDrives} />
       {enrolling && <ProtectionChoice api={api} idPrefix="member" value={protection} onChange={setProtection} disabled={busy} />}
       {onDevice ? (
         <PinField id="member-pin" value={passphrase} onChange={setPassphrase} device={device} />
@@ -123,7 +162,7 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
       )}
       <p>
         <button type="submit" className="primary" disabled={busy || drive === '' || passphrase === '' || (enrolling && protection.kind === 'device' && protection.serial === '')}>
-          {t(`key.action.${action}`)}
+          {title}
         </button>
       </p>
       {busy && (
@@ -138,5 +177,23 @@ export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view:
       )}
       {failure && <Refusal failure={failure} />}
     </form>
+  );
+}
+
+/** A member's turn at the key ceremony. */
+export function MemberStep({ api, view, action, onDone }: { api: SceauApi; view: KeyCeremonyView; action: KeyCeremonyMemberAction; onDone: (v: KeyCeremonyView) => void }) {
+  const { t } = useTranslation();
+  return (
+    <MemberStepForm
+      api={api}
+      members={view.members}
+      expected={view.expected}
+      election={view.election}
+      enrolling={action === 'enrol'}
+      title={t(`key.action.${action}`)}
+      run={(input) => api.keyCeremonyMemberStep({ folder: view.folder, action, ...input })}
+      reload={() => api.keyCeremonyOpen({ folder: view.folder })}
+      onDone={onDone}
+    />
   );
 }
