@@ -324,6 +324,8 @@ describe('replay of an election record’s tally transcript', () => {
         'tally.decryption',
         'tally.count',
         'tally.signature',
+        'tally.board-commitments',
+        'tally.board-round',
         'tally.board-share',
         'tally.board-signature',
         'tally.results',

@@ -370,7 +370,7 @@ describe('entries made on members’ stations: the stamp is part of the form', (
 
   it('every payload of both transcripts passes its form, unchanged, and both folds reach their close', () => {
     expect(stamped(stations.key).length).toBeGreaterThan(0);
-    expect(new Set(stamped(stations.tally).map((e) => e.type))).toEqual(new Set(['tally.shuffle', 'tally.decryption', 'tally.signature']));
+    expect(new Set(stamped(stations.tally).map((e) => e.type))).toEqual(new Set(['tally.shuffle', 'tally.decryption', 'tally.signature', 'tally.board-commitments', 'tally.board-share']));
     for (const e of stations.key) expect(validate(keyForm(e.type), e.payload, 'payload')).toEqual({ ok: true, value: e.payload });
     for (const e of stations.tally) expect(validate(tallyForm(e.type), e.payload, 'payload')).toEqual({ ok: true, value: e.payload });
     expect(must(foldKeyCeremony(stations.def, stations.fp, stations.key)).phase).toBe('closed');
@@ -387,7 +387,7 @@ describe('entries made on members’ stations: the stamp is part of the form', (
     });
   }
 
-  for (const type of ['tally.shuffle', 'tally.decryption', 'tally.signature']) {
+  for (const type of ['tally.shuffle', 'tally.decryption', 'tally.signature', 'tally.board-commitments', 'tally.board-share']) {
     it(`${type}: a stamp with a field of another type, missing, or holding {"toString":1} is refused (tally.entry)`, () => {
       const at = stations.tally.findIndex((e) => e.type === type && stamped([e]).length === 1);
       const c: Case = { entries: stations.tally, fold: foldTallyOf(stations), code: 'tally.entry', file: RECORD_FILES.tallyTranscript };

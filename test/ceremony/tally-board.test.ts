@@ -1,9 +1,10 @@
 /**
- * The board's FROST signature at the tally (docs/tally-ceremony.md step 7b, docs/protocol.md §12.8): one
- * sitting where any t members with their tokens sign every PV and the results with the board key; a wrong
- * passphrase is a deviation and the sitting completes with the others; results.json carries the board's
- * signatures, each valid under the board key alone; and the fold refuses a share, a commitment, a board
- * signature or a PV figure altered.
+ * The board's FROST signature at the tally (docs/tally-ceremony.md step 7b, docs/protocol.md §12.8), through
+ * the one-machine convenience `boardSign`: each member's first visit (commitments) until t have committed,
+ * the round fixed, then each signer's second visit (shares); a wrong passphrase is a deviation and the
+ * signature completes with the others; results.json carries the board's signatures, each valid under the
+ * board key alone; and the fold and the verifier refuse a share, a commitment, the round's lists, a board
+ * signature or a PV figure altered, a share for another list and a member's second share.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +59,9 @@ describe('the board signature sitting, 3 of 5', () => {
     expect(r.ok ? '' : r.error.message.fr).toContain('il en faut 3');
     expect(c.state.deviations.at(-1)!.payload).toMatchObject({ kind: 'token-refused', member: 4, code: 'token.passphrase' });
     expect(c.state.boardSignature).toBeUndefined();
+    // Members 1 and 5 made their first visit: their commitments are recorded, their nonces sealed in their tokens.
+    expect(c.entries.filter((e) => e.type === 'tally.board-commitments').map((e) => e.actor)).toEqual(['member:1', 'member:5']);
+    expect(c.state.boardRound?.fixed).toBeUndefined();
     // A member twice is refused as input, nothing recorded.
     expect(await c.boardSign([memberStep(fx, 1), memberStep(fx, 1), memberStep(fx, 5)])).toMatchObject({ ok: false, error: { code: 'tally.inputs' } });
   });
@@ -68,12 +72,15 @@ describe('the board signature sitting, 3 of 5', () => {
     must(await c.boardSign([memberStep(fx, 5), memberStep(fx, 2, { passphrase: 'faux' }), memberStep(fx, 4), memberStep(fx, 1)]));
     expect(c.state.deviations.at(-1)!.payload).toMatchObject({ member: 2, code: 'token.passphrase' });
     expect(c.state.boardSignature!.signers).toEqual([1, 4, 5]);
-    expect(c.entries.slice(-4).map((e) => [e.type, e.actor])).toEqual([
+    expect(c.entries.slice(-6).map((e) => [e.type, e.actor])).toEqual([
+      ['tally.board-commitments', 'member:4'],
+      ['tally.board-round', expect.stringMatching(/^workstation:/)],
       ['tally.board-share', 'member:1'],
       ['tally.board-share', 'member:4'],
       ['tally.board-share', 'member:5'],
       ['tally.board-signature', expect.stringMatching(/^workstation:/)],
     ]);
+    expect(c.entries.at(-5)!.payload).toMatchObject({ round: 1, signers: [1, 4, 5] });
     expect(await c.boardSign([memberStep(fx, 1), memberStep(fx, 2), memberStep(fx, 3)])).toMatchObject({ ok: false, error: { code: 'tally.member-twice' } });
     expect(c.state.phase).toBe('closing');
     must(await c.close());
@@ -131,43 +138,75 @@ describe('a tally closed without the board sitting (the sitting is optional, doc
   }, 120_000);
 });
 
-describe('the fold refuses a board sitting altered', () => {
-  const shareAt = (entries: readonly TranscriptEntry[], member: number): number => entries.findIndex((e) => e.type === 'tally.board-share' && e.actor === `member:${member}`);
-  const signatureAt = (entries: readonly TranscriptEntry[]): number => entries.findIndex((e) => e.type === 'tally.board-signature');
+describe('the fold refuses a board signature altered', () => {
+  const at = (type: string, member?: number): number => c.entries.findIndex((e) => e.type === type && (member === undefined || e.actor === `member:${member}`));
   const altered = (i: number, change: (p: Record<string, unknown>) => Record<string, unknown>): TranscriptEntry[] =>
     c.entries.map((e, k) => (k === i ? { ...e, payload: change(structuredClone(e.payload) as Record<string, unknown>) } : e));
   const flip = (hex: string): string => `${hex.slice(0, -2)}${hex.endsWith('00') ? '01' : '00'}`;
+  const fold = (entries: readonly TranscriptEntry[]) => foldTally(c.definition, c.fingerprint, entries, basisOf(c));
+  type Item = { message: string; list: string; share: string };
+
+  it('the record as made folds', () => {
+    expect(fold(c.entries).ok).toBe(true);
+  });
 
   it('a share: refused, the member named', () => {
-    const entries = altered(shareAt(c.entries, 4), (p) => ({ ...p, shares: (p['shares'] as string[]).map((s, k) => (k === 1 ? flip(s) : s)) }));
-    const r = foldTally(c.definition, c.fingerprint, entries, basisOf(c));
+    const entries = altered(at('tally.board-share', 4), (p) => ({ ...p, shares: (p['shares'] as Item[]).map((x, k) => (k === 1 ? { ...x, share: flip(x.share) } : x)) }));
+    const r = fold(entries);
     expect(r).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
     expect(r.ok ? '' : r.error.message.en).toMatch(/member 4/);
   });
 
-  it('a commitment: refused (the lists no longer hash to what the members signed)', () => {
-    const entries = altered(shareAt(c.entries, 5), (p) => ({
+  it('a commitment: refused (the lists no longer hash to what the round fixed)', () => {
+    const entries = altered(at('tally.board-commitments', 5), (p) => ({
       ...p,
       commitments: (p['commitments'] as { hiding: string; binding: string }[]).map((x, k) => (k === 0 ? { hiding: x.binding, binding: x.hiding } : x)),
     }));
-    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+    const r = fold(entries);
+    expect(r).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+    expect(r.ok ? '' : r.error.message.en).toMatch(/board-round.*commitment lists/);
+  });
+
+  it("the round's lists or signers: refused", () => {
+    expect(fold(altered(at('tally.board-round'), (p) => ({ ...p, commitmentsSha256: flip(p['commitmentsSha256'] as string) })))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+    expect(fold(altered(at('tally.board-round'), (p) => ({ ...p, signers: [1, 2, 5] })))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+  });
+
+  it("a share for another list (its list's hash, or the round's): refused", () => {
+    const i = at('tally.board-share', 1);
+    expect(fold(altered(i, (p) => ({ ...p, shares: (p['shares'] as Item[]).map((x, k) => (k === 0 ? { ...x, list: flip(x.list) } : x)) })))).toMatchObject({
+      ok: false,
+      error: { code: 'tally.entry' },
+    });
+    expect(fold(altered(i, (p) => ({ ...p, commitmentsSha256: flip(p['commitmentsSha256'] as string) })))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+    expect(fold(altered(i, (p) => ({ ...p, round: 2 })))).toMatchObject({ ok: false, error: { code: 'tally.order' } });
+  });
+
+  it("a member's second share: refused", () => {
+    const i = at('tally.board-share', 1);
+    const entries = [...c.entries.slice(0, i + 1), c.entries[i]!, ...c.entries.slice(i + 1)];
+    expect(fold(entries)).toMatchObject({ ok: false, error: { code: 'tally.member-twice' } });
   });
 
   it('a board signature: refused', () => {
-    const entries = altered(signatureAt(c.entries), (p) => ({ ...p, results: flip(p['results'] as string) }));
-    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
+    expect(fold(altered(at('tally.board-signature'), (p) => ({ ...p, results: flip(p['results'] as string) })))).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
   });
 
-  it('a PV figure: refused', () => {
+  it('a PV figure: refused (the commitments are not for the messages the board signs)', () => {
     const pvs = c.pvViews()!.map((pv, k) => (k === 0 ? { ...pv, nuls: pv.nuls + 1 } : pv));
     const r = foldTally(c.definition, c.fingerprint, c.entries, basisOf(c, pvs));
     expect(r).toMatchObject({ ok: false, error: { code: 'tally.board-signature' } });
   });
 
   it('a share entry missing: the board signature does not gather its signers', () => {
-    const i = shareAt(c.entries, 1);
-    const entries = c.entries.filter((_, k) => k !== i);
-    expect(foldTally(c.definition, c.fingerprint, entries, basisOf(c))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+    const i = at('tally.board-share', 1);
+    expect(fold(c.entries.filter((_, k) => k !== i))).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
+  });
+
+  it('a refused-share deviation that names no signer of the attempt: refused', () => {
+    const i = at('tally.board-share', 1);
+    const deviation = { ...c.entries.find((e) => e.type === 'tally.deviation')!, payload: { kind: 'board-share-refused', member: 2, code: 'frost.share.invalid', message: { fr: 'x', en: 'x' } } };
+    expect(fold([...c.entries.slice(0, i), deviation as TranscriptEntry])).toMatchObject({ ok: false, error: { code: 'tally.entry' } });
   });
 });
 
@@ -194,21 +233,43 @@ describe('the verifier refuses a board sitting altered in a record', () => {
   }
   const flip = (hex: string): string => `${hex.slice(0, -2)}${hex.endsWith('00') ? '01' : '00'}`;
   const codes = async (dir: string): Promise<string[]> => (await verifyRecord(dir, { pool })).failures.map((f) => f.code);
+  /** The failures' codes with their English text, to tell the board's own refusal from the broken entry signature. */
+  const said = async (dir: string): Promise<string[]> => (await verifyRecord(dir, { pool })).failures.map((f) => `${f.code}: ${f.message.en}`);
   const payload = (e: Record<string, unknown>): Record<string, unknown> => e['payload'] as Record<string, unknown>;
 
+  type Item = { message: string; list: string; share: string };
+  const entryOf = (type: string, actor?: string) => (e: Record<string, unknown>, change: (p: Record<string, unknown>) => Record<string, unknown>) =>
+    e['type'] === type && (actor === undefined || e['actor'] === actor) ? { ...e, payload: change(payload(e)) } : undefined;
+
   it('a share', async () => {
-    const dir = tampered({
-      line: (e) => (e['type'] === 'tally.board-share' && e['actor'] === 'member:4' ? { ...e, payload: { ...payload(e), shares: (payload(e)['shares'] as string[]).map(flip) } } : undefined),
-    });
+    const dir = tampered({ line: (e) => entryOf('tally.board-share', 'member:4')(e, (p) => ({ ...p, shares: (p['shares'] as Item[]).map((x) => ({ ...x, share: flip(x.share) })) })) });
     expect(await codes(dir)).toContain('board.signature');
   });
 
-  it('a commitment', async () => {
+  it('a commitment (the round fixed other lists)', async () => {
     const swap = (c: { hiding: string; binding: string }[]) => c.map((x, k) => (k === 0 ? { hiding: x.binding, binding: x.hiding } : x));
-    const dir = tampered({
-      line: (e) => (e['type'] === 'tally.board-share' && e['actor'] === 'member:1' ? { ...e, payload: { ...payload(e), commitments: swap(payload(e)['commitments'] as never) } } : undefined),
-    });
-    expect(await codes(dir)).toContain('board.signature');
+    const dir = tampered({ line: (e) => entryOf('tally.board-commitments', 'member:1')(e, (p) => ({ ...p, commitments: swap(p['commitments'] as never) })) });
+    expect(await said(dir)).toContainEqual(expect.stringMatching(/^tally\.entry: .*tally\.board-round.*not those of the members who committed/));
+  });
+
+  it("the round's list hash", async () => {
+    const dir = tampered({ line: (e) => entryOf('tally.board-round')(e, (p) => ({ ...p, commitmentsSha256: flip(p['commitmentsSha256'] as string) })) });
+    expect(await said(dir)).toContainEqual(expect.stringMatching(/^tally\.entry: .*tally\.board-round.*not those of the members who committed/));
+  });
+
+  it("a share for another round's list", async () => {
+    const dir = tampered({ line: (e) => entryOf('tally.board-share', 'member:5')(e, (p) => ({ ...p, shares: (p['shares'] as Item[]).map((x) => ({ ...x, list: flip(x.list) })) })) });
+    expect(await said(dir)).toContainEqual(expect.stringMatching(/^tally\.entry: .*tally\.board-share.*fixed commitment lists/));
+  });
+
+  it("a member's second share", async () => {
+    const copy = join(fx.root, `tampered-${n++}`);
+    cpSync(folder, copy, { recursive: true });
+    const path = join(copy, RECORD_FILES.tallyTranscript);
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const i = lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === 'tally.board-share');
+    writeFileSync(path, `${[...lines.slice(0, i + 1), lines[i]!, ...lines.slice(i + 1)].join('\n')}\n`);
+    expect(await codes(copy)).toContain('tally.member-twice');
   });
 
   it('a board signature, in the transcript and in results.json alike', async () => {

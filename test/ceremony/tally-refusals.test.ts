@@ -120,6 +120,7 @@ describe('tokens refused at the decryption, the member named, the ceremony carry
         const s = await real.open(at, passphrase, expect);
         return s.ok ? { ok: true, value: { ...s.value, keyShare: mod(s.value.keyShare + 1n) } } : s;
       },
+      keepBoardNonces: real.keepBoardNonces,
     };
     const c = await copyOfBase(tallyContext(pool, cheating));
     const r = await c.decrypt(memberStep(fx, 3));

@@ -6,13 +6,18 @@
  * give these bytes. Regenerate after an intended change with
  *   SCEAU_WRITE_VECTORS=1 npx vitest run test/core/frost-tally-vectors
  * and review the diff: any change here changes the protocol.
+ * `twoVisits` adds the board signature as the tally makes it in two visits (docs/tally-ceremony.md §4,
+ * docs/protocol.md §12.8): each member's nonces drawn from a 32-byte seed (`commitFromSeed`), and the
+ * hashes its entries carry (messagesSha256, the member's own commitments as their token binds them, the
+ * lists' hash the round fixes, each list's hash), then the shares and signatures.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
-import { aggregate, commit, groupFromJson, signShare, signatureToHex, verifyBoardSignature } from '../../src/core/crypto/frost/index.js';
+import { aggregate, commit, commitFromSeed, groupFromJson, signShare, signatureToHex, verifyBoardSignature } from '../../src/core/crypto/frost/index.js';
+import { commitmentListsJson, commitmentListsSha256, listSha256, messageHashes, messagesSha256, ownCommitmentsSha256 } from '../../src/core/ceremony/tally/board-hashes.js';
 import { boardPvMessage, boardResultsMessage } from '../../src/core/election/board-messages.js';
 import { pvSha256 } from '../../src/core/election/pv-seal.js';
 import type { Pv } from '../../src/core/election/results.js';
@@ -49,19 +54,74 @@ function sign(message: Uint8Array, label: string): { signature: string; commitme
   };
 }
 
+/** Both visits of members 1 and 3 over the PV and the results, nonces from the seeds "tally-seed-m". */
+function twoVisits(messages: readonly Uint8Array[]) {
+  const group = value(groupFromJson(board.group, { t: 2, n: 3 }));
+  const signers = [1, 3].map((m) => {
+    const share = { member: m, share: fromHex(board.signingShares[m - 1]!.share) };
+    const seed = bytesOf(`tally-seed-${m}`);
+    const made = messages.map((_, k) => commitFromSeed(share, seed, k));
+    return { member: m, share, seed, made, json: made.map((x) => ({ hiding: toHex(x.commitment.hiding), binding: toHex(x.commitment.binding) })) };
+  });
+  const json = commitmentListsJson(
+    signers.map((s) => s.member),
+    new Map(signers.map((s) => [s.member, s.json])),
+    messages.length,
+  );
+  const shares = signers.map((s) =>
+    messages.map((m, k) =>
+      value(
+        signShare(
+          group,
+          s.share,
+          s.made[k]!.nonces,
+          signers.map((x) => x.made[k]!.commitment),
+          m,
+        ),
+      ),
+    ),
+  );
+  return {
+    messageSha256: messageHashes(messages),
+    messagesSha256: messagesSha256(messages),
+    members: signers.map((s, i) => ({
+      member: s.member,
+      seed: toHex(s.seed),
+      commitments: s.json,
+      ownCommitmentsSha256: ownCommitmentsSha256(s.json),
+      shares: shares[i]!.map((x) => toHex(x.share)),
+    })),
+    listSha256: json.map(listSha256),
+    commitmentsSha256: commitmentListsSha256(json),
+    signatures: messages.map((m, k) =>
+      signatureToHex(
+        value(
+          aggregate(
+            group,
+            signers.map((x) => x.made[k]!.commitment),
+            m,
+            shares.map((x) => x[k]!),
+          ),
+        ),
+      ),
+    ),
+  };
+}
+
 function compute() {
   const fp = fromHex(board.fingerprint);
   const pv = boardPvMessage(fp, PVS[0]!);
   const results = boardResultsMessage(fp, PVS);
   return {
     description:
-      'What the board signs at the tally (docs/record.md §7): the PV message and the results message, with the board key, fingerprint and signing shares of docs/vectors/frost.json; members 1 and 3 sign, nonce randomness the first half of SHA-512(utf8(label)) for the labels "tally-pv-{hiding,binding}-m" and "tally-results-{hiding,binding}-m".',
+      'What the board signs at the tally (docs/record.md §7): the PV message and the results message, with the board key, fingerprint and signing shares of docs/vectors/frost.json; members 1 and 3 sign, nonce randomness the first half of SHA-512(utf8(label)) for the labels "tally-pv-{hiding,binding}-m" and "tally-results-{hiding,binding}-m". twoVisits: the same two messages signed as the tally does it in two visits (tally-ceremony.md §4), each member\'s nonces from the seed the first half of SHA-512(utf8("tally-seed-m")) (protocol.md §12.8), with the hashes the entries carry.',
     pvs: PVS,
     pvSha256: PVS.map(pvSha256),
     pvMessage: toHex(pv),
     pvSignature: sign(pv, 'tally-pv'),
     resultsMessage: toHex(results),
     resultsSignature: sign(results, 'tally-results'),
+    twoVisits: twoVisits([pv, results]),
   };
 }
 
@@ -74,6 +134,16 @@ describe('the tally board messages, known answers', () => {
 
   it('the code reproduces docs/vectors/frost-tally.json exactly', () => {
     expect(actual).toEqual(expected);
+  });
+
+  it('the two visits: nonces from a seed are deterministic, per message and member, and their signatures verify', () => {
+    const v = expected.twoVisits as { members: { commitments: { hiding: string }[] }[]; signatures: string[] };
+    const [one, three] = v.members;
+    expect(one!.commitments[0]!.hiding).not.toBe(one!.commitments[1]!.hiding);
+    expect(one!.commitments[0]!.hiding).not.toBe(three!.commitments[0]!.hiding);
+    expect(verifyBoardSignature(key, fromHex(expected.pvMessage), fromHex(v.signatures[0]!)).ok).toBe(true);
+    expect(verifyBoardSignature(key, fromHex(expected.resultsMessage), fromHex(v.signatures[1]!)).ok).toBe(true);
+    expect(() => commitFromSeed({ member: 1, share: fromHex(board.signingShares[0]!.share) }, new Uint8Array(31), 0)).toThrow();
   });
 
   it("the PV message is protocol.md §12.5's, the one frost.json signs", () => {

@@ -5,7 +5,7 @@
  * then on screen: the tally opened, the urn imported from its drive (progress shown; rejected reasons as
  * the ground truth says), receipts published and looked up, shuffles, a quorum of 3 that is not members
  * 1, 2, 3 (one wrong passphrase refused and named), the count equal to the ground truth exactly, the
- * signatures, the closing; the PV PDFs read back as a person would (pdftoppm, zbarimg) and their seals
+ * signatures, the board's own signature in two visits of each signer (a fourth first visit refused), the closing; the PV PDFs read back as a person would (pdftoppm, zbarimg) and their seals
  * checked against the record; `sceau verify` on the record. And the renderer never receives a
  * passphrase or a key share (every API response body is searched for them).
  *
@@ -197,8 +197,7 @@ async function importUrn(page: Page, drive: string, file: string): Promise<void>
 }
 
 /** A member's step at the workstation: their name, their token's drive, their passphrase. */
-async function memberStep(page: Page, member: number, button: string, passphrase: string): Promise<void> {
-  const form = page.locator('form.member-step');
+async function memberStep(page: Page, member: number, button: string | RegExp, passphrase: string, form = page.locator('form.member-step')): Promise<void> {
   await form.getByLabel('Membre', { exact: true }).selectOption(String(member));
   await form.getByLabel('Support du jeton').selectOption(fx.drives[member - 1]!);
   await form.getByLabel('Phrase de passe du membre').fill(passphrase);
@@ -215,7 +214,7 @@ async function figure(page: Page, testId: string): Promise<number> {
 }
 
 test('the whole tally of a simulated election after a real key ceremony, to PVs that check against the record', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const responses = recordResponses(page);
   const folder = join(root, 'depouillement');
   const def = fx.definition;
@@ -334,10 +333,35 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   await phase(page, 'closing');
   await expect(page.getByTestId('tally-signed')).toHaveAttribute('data-members', QUORUM.join(','));
 
+  // 7b. The board's own signature: each member twice at the workstation, one at a time. First visits by
+  // 5, 2 and 4 (the first three to commit sign); a fourth member's first visit is then refused; then the
+  // signers' second visits, and the board has signed.
+  await expect(page.getByTestId('tally-board')).toHaveAttribute('data-signed', 'false');
+  await expect(page.getByTestId('tally-board-signers')).toHaveAttribute('data-members', '');
+  for (const j of [5, 2, 4]) {
+    await memberStep(page, j, /^Premier passage/, fx.passphrase(j), page.locator('form.board-visit'));
+    await expect(page.getByTestId('tally-board-committed')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('tally-board-signers')).toHaveAttribute('data-members', '2,4,5');
+  await memberStep(page, 1, /^Premier passage/, fx.passphrase(1), page.locator('form.board-visit'));
+  const late = page.locator('[role="alert"][data-code="tally.board-round"]');
+  await expect(late).toBeVisible({ timeout: 60_000 });
+  await expect(late).toContainText('au complet');
+  for (const j of [2, 4, 5]) {
+    await memberStep(page, j, /^Second passage/, fx.passphrase(j), page.locator('form.board-visit'));
+    if (j !== 5) await expect(page.getByTestId('tally-board-shared')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('tally-board-signed')).toHaveAttribute('data-members', '2,4,5', { timeout: 60_000 });
+  await expect(page.getByTestId('tally-board')).toHaveAttribute('data-signed', 'true');
+
   // 8. Closing: the record's fingerprint, the PVs, the export.
   await page.getByRole('button', { name: 'Clore le dépouillement' }).click();
   await phase(page, 'closed');
   const recordFingerprint = (await page.getByTestId('record-fingerprint').getAttribute('data-value'))!;
+  // results.json carries the board's signature (record.md §7), by the members who signed for the board.
+  const published = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')) as { board?: { members: number[]; pvs: unknown[] } };
+  expect(published.board?.members).toEqual([2, 4, 5]);
+  expect(published.board?.pvs).toHaveLength(def.constituencies.length);
   expect(recordFingerprint).toMatch(/^[0-9a-f]{64}$/);
   await page.screenshot({ path: 'test-results/tally-closed.png', fullPage: true });
 

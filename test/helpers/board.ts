@@ -88,7 +88,7 @@ export function makeBoard(root: string, pool: WorkerPool): Board {
   };
   const workstation = service(root, [...sticks, urnDrive, publishDrive], pool, {
     tokens: { create: refuse('create'), open: refuse('open'), sealShare: refuse('sealShare') },
-    tallyTokens: { open: refuse('tally open') },
+    tallyTokens: { open: refuse('tally open'), keepBoardNonces: refuse('tally board nonces') },
   });
   const stations = tokens.map((t, i) => service(root, [t, sticks[i]!], pool, { tokens: driveTokens({ policy: TEST_POLICY }), tallyTokens: tallyDriveTokens({ policy: TEST_POLICY }) }));
   return {

@@ -238,6 +238,7 @@ function heldTokens(): { port: TallyTokenPort; release: () => void; reached: Pro
         await gate;
         return real.open(at, passphrase, expect);
       },
+      keepBoardNonces: real.keepBoardNonces,
     },
     release,
     reached,

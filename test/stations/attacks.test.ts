@@ -57,7 +57,7 @@ function workstationOf(): TallyContext {
     session: newWorkstationSession('compromised', 'loopback'),
     measure: async () => ok({ algorithm: 'SHA-256', digest: 'cd'.repeat(32), fileCount: 1, totalBytes: 1, files: [] }),
     network: async () => OFFLINE,
-    tokens: { open: async () => fail('test.no-token', 'aucun jeton', 'no token') },
+    tokens: { open: async () => fail('test.no-token', 'aucun jeton', 'no token'), keepBoardNonces: async () => fail('test.no-token', 'aucun jeton', 'no token') },
     pool,
   };
 }

@@ -148,7 +148,10 @@ async function writePacketOf(folder: string, stick: string) {
       session: newWorkstationSession('test', 'loopback'),
       measure: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }),
       network: async () => OFFLINE,
-      tokens: { open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }) },
+      tokens: {
+        open: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }),
+        keepBoardNonces: async () => ({ ok: false, error: { code: 'x', message: { fr: 'x', en: 'x' } } }),
+      },
       pool,
     },
     { readOnly: true },

@@ -39,7 +39,7 @@ export const DEMO = defineCommand(
       'sceau demo --out /tmp/essai-postes --members 4 --threshold 2 --stations',
       'sceau demo --out /tmp/essai-cartes --device-members 1,3',
       'sceau demo --out /tmp/essai-redis --redistribute',
-      'sceau demo --out /tmp/essai-redis-postes --members 5 --threshold 3 --stations --redistribute',
+      'sceau demo --out /tmp/essai-redis-postes --stations --redistribute',
     ],
   },
   async ({ values, usage }) => {

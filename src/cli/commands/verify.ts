@@ -51,7 +51,7 @@ export const VERIFY = defineCommand(
       'sceau verify /media/usb/dossier-de-preuve --lang en --json',
       'sceau verify /media/usb/dossier-de-preuve --seal sceau:pv:1:…',
       'sceau verify --seal sceau:pv:2:… --board-key /media/usb/public-key.json',
-      'sceau verify --seal sceau:results:2:… --board-key /media/usb/public-key.json --pvs sceaux-des-pv.txt',
+      'sceau verify --seal sceau:results:2:… --board-key public-key.json --pvs pv.txt',
     ],
   },
   async ({ values, positionals, usage }) => {

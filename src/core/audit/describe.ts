@@ -116,6 +116,24 @@ export function describeEntry(e: EntryLike): Bilingual {
     }
     case 'tally.signature':
       return { fr: `${a.fr} signe les procès-verbaux.`, en: `${a.en} signs the tally reports (PVs).` };
+    case 'tally.board-commitments':
+      return {
+        fr: `${a.fr} s'engage pour la signature du bureau (premier passage, tentative ${String(field(p, 'round'))}\u00a0; ses nonces restent scellés sur son jeton).`,
+        en: `${a.en} commits to the board signature (first visit, attempt ${String(field(p, 'round'))}; their nonces stay sealed on their token).`,
+      };
+    case 'tally.board-round': {
+      const signers = members(field(p, 'signers'), ['le membre', 'les membres'], ['member', 'members']);
+      return { fr: `${a.fr} fixe les signataires de la signature du bureau\u00a0: ${signers.fr}.`, en: `${a.en} fixes the signers of the board signature: ${signers.en}.` };
+    }
+    case 'tally.board-share':
+      return { fr: `${a.fr} donne sa part de la signature du bureau (second passage, part vérifiée).`, en: `${a.en} gives their share of the board signature (second visit, share verified).` };
+    case 'tally.board-signature': {
+      const signers = members(field(p, 'signers'), ['du membre', 'des membres'], ['of member', 'of members']);
+      return {
+        fr: `${a.fr} réunit les parts ${signers.fr}\u00a0: le bureau a signé les procès-verbaux et les résultats.`,
+        en: `${a.en} gathers the shares ${signers.en}: the board has signed the PVs and the results.`,
+      };
+    }
     case 'tally.results':
       return { fr: `${a.fr} publie les résultats.`, en: `${a.en} publishes the results.` };
     case 'tally.deviation': {

@@ -14,8 +14,8 @@
  *   tally.count      `pvSha256` = SHA-256(canonical JSON of results.json's PVs)
  *   tally.signature  each signature is results.json's for that member and PV
  *   tally.results    `resultsSha256` = SHA-256 of the bytes of results.json
- *   tally.board-share, tally.board-signature   the script's order only (their FROST shares and signatures
- *                    are recomputed by the verifier)
+ *   tally.board-commitments, tally.board-round, tally.board-share, tally.board-signature   the script's
+ *                    order only (their FROST commitments, shares and signatures are recomputed by the verifier)
  *
  * Whether the shuffles, decryptions and counts themselves hold is the verifier's (Verify, docs/audit.md §4).
  */

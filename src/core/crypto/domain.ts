@@ -18,6 +18,7 @@ export const DOMAIN = {
   frostPv: 'sceau/v1/frost/pv',
   frostResults: 'sceau/v1/frost/results',
   frostDkgSeed: 'sceau/v1/frost/dkg-seed',
+  frostNonceSeed: 'sceau/v1/frost/nonce-seed',
   frostSeedKey: 'sceau/v1/frost/seed-key',
   frostCommitments: 'sceau/v1/frost/commitments',
   frostEphemeral: 'sceau/v1/frost/ephemeral',

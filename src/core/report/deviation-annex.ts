@@ -94,6 +94,13 @@ function deviationWhat(kind: string, who: Bilingual | null): Bilingual {
       return who === null
         ? { fr: 'une signature des procès-verbaux a été refusée', en: 'a signing of the PVs was refused' }
         : { fr: `la signature des procès-verbaux demandée pour ${who.fr} a été refusée`, en: `the signing of the PVs asked for ${who.en} was refused` };
+    case 'board-share-refused':
+      return who === null
+        ? { fr: 'une part de la signature du bureau a été refusée', en: 'a share of the board signature was refused' }
+        : {
+            fr: `la part de la signature du bureau donnée par ${who.fr} a été refusée\u00a0; la signature a repris sans ce membre`,
+            en: `the share of the board signature given by ${who.en} was refused; the signature started again without this member`,
+          };
     case 'operation-refused':
       return who === null
         ? { fr: 'une étape touchant aux clés a été refusée', en: 'a step touching the keys was refused' }

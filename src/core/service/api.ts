@@ -202,9 +202,10 @@ export type KeyCeremonyMemberAction = 'enrol' | 'contribute' | 'check' | 'seal' 
 
 /**
  * A member's step on their own station (docs/stations.md): the key ceremony's; at a redistribution `enrol`,
- * `check`, `seal` on the new token and `deal`, `destroy` with the old one (§7); at the tally mixing, decrypting, signing.
+ * `check`, `seal` on the new token and `deal`, `destroy` with the old one (§7); at the tally mixing, decrypting,
+ * signing, and the board signature's two visits.
  */
-export type StationAction = KeyCeremonyMemberAction | 'deal' | 'destroy' | 'mix' | 'decrypt' | 'sign';
+export type StationAction = KeyCeremonyMemberAction | 'deal' | 'destroy' | 'mix' | 'decrypt' | 'sign' | 'board-commit' | 'board-share';
 
 /** A member packet the workstation wrote on a drive (docs/stations.md §2). */
 export interface PacketView {
@@ -376,6 +377,12 @@ export interface SceauApi {
   tallyCount(arg: { folder: string }): Promise<Result<TallyScreenView>>;
   /** Step 7 for one member who decrypted: signs every PV with their token's identity key. */
   tallySign(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
+  /** Step 7b, a member's first visit: their nonces sealed in their token, their commitments recorded (the round fixed at t). */
+  tallyBoardCommit(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
+  /** Step 7b, a signer's second visit: their nonces erased from their token, their share recorded (the board's signature once all are in). */
+  tallyBoardShare(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
+  /** Step 7b: a signer's share cannot be made (nonces lost on their station): the attempt starts again, with them. */
+  tallyBoardRestart(arg: { folder: string; member: number }): Promise<Result<TallyScreenView>>;
   /** Step 8: results.json and the manifest; the record is complete. */
   tallyClose(arg: { folder: string }): Promise<Result<TallyScreenView>>;
   /** A PV (constituency id) or the national summary ('summary') as a PDF, base64. Reads only. */

@@ -2,7 +2,7 @@
  * A member's station (docs/stations.md): Sceau on a member's own offline machine. It opens a member
  * packet from a stick, shows what is due, and does only that member's secret steps with their token:
  * the key ceremony's (enrolment, contribution, checking the shares, sealing, confirming) and the
- * tally's (a shuffle, the partial decryption, the PV signatures). Each step's signed entries are written
+ * tally's (a shuffle, the partial decryption, the PV signatures, the board signature's two visits). Each step's signed entries are written
  * into the packet as the member's answer; nothing secret leaves the station, and nothing is appended to
  * the packet's transcript, which only the workstation writes.
  */
@@ -13,6 +13,7 @@ import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
 import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyContext } from '../ceremony/tally/folder.js';
 import { expectedTallyMembers } from '../ceremony/tally/state.js';
+import { boardVisitsDue } from '../ceremony/tally/board-state.js';
 import { TALLY_ENTRY, type JobControl, type TallyTokenPort } from '../ceremony/tally/types.js';
 import { readAnswers, readPacket } from '../ceremony/station/packet.js';
 import type { RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
@@ -49,7 +50,18 @@ const ACTION_WORDS: Record<StationAction, Bilingual> = {
   mix: { fr: "mélange de l'urne", en: 'shuffling the urn' },
   decrypt: { fr: 'déchiffrement partiel', en: 'partial decryption' },
   sign: { fr: 'signature des procès-verbaux', en: 'signing the PVs' },
+  'board-commit': { fr: 'signature du bureau, premier passage (engagements)', en: 'board signature, first visit (commitments)' },
+  'board-share': { fr: 'signature du bureau, second passage (part)', en: 'board signature, second visit (share)' },
 };
+
+/** The tally's due list with the board signature's visits (step 7b) added to each member's actions. */
+function withBoardVisits(due: readonly { member: number; actions: readonly StationAction[] }[], s: Parameters<typeof boardVisitsDue>[0]): StationView['due'] {
+  const visits = boardVisitsDue(s);
+  const byMember = new Map(due.map((d) => [d.member, [...d.actions]]));
+  for (const j of visits.commit) byMember.set(j, [...(byMember.get(j) ?? []), 'board-commit']);
+  for (const j of visits.share) byMember.set(j, [...(byMember.get(j) ?? []), 'board-share']);
+  return [...byMember].sort((a, b) => a[0] - b[0]).map(([member, actions]) => ({ member, actions }));
+}
 
 export function stationService(deps: StationDeps): StationApi {
   let running: { label: Bilingual; since: number; done: number | null; total: number | null; first: { at: number; done: number } | null; last: { at: number; done: number } | null } | null = null;
@@ -86,6 +98,7 @@ export function stationService(deps: StationDeps): StationApi {
       if (s.phase === 'shuffle' && done.size === 1) due = s.members.map((m) => ({ member: m.index, actions: ['mix'] as const }));
       else if (s.phase === 'decryption') due = expectedTallyMembers(s).map((member) => ({ member, actions: ['decrypt'] as const }));
       else if (s.phase === 'signing') due = expectedTallyMembers(s).map((member) => ({ member, actions: ['sign'] as const }));
+      due = withBoardVisits(due, s);
       const byRound = new Map<number, Set<number | 'workstation'>>();
       for (const e of o.tally!.entries) {
         if (e.type !== TALLY_ENTRY.shuffle) continue;

@@ -17,7 +17,7 @@ import { fail } from './failures.js';
 import { TallyCeremony } from '../ceremony/tally/ceremony.js';
 import type { TallyContext } from '../ceremony/tally/folder.js';
 import { tallyView } from '../ceremony/tally/view.js';
-import { TALLY_ENTRY, type JobControl, type TallyTokenPort, type TallyView } from '../ceremony/tally/types.js';
+import { TALLY_ENTRY, type JobControl, type TallyMemberStep, type TallyTokenPort, type TallyView } from '../ceremony/tally/types.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { lookUpReceipt } from '../audit/receipts.js';
@@ -66,6 +66,9 @@ type TallyApi = Pick<
   | 'tallyDecrypt'
   | 'tallyCount'
   | 'tallySign'
+  | 'tallyBoardCommit'
+  | 'tallyBoardShare'
+  | 'tallyBoardRestart'
   | 'tallyClose'
   | 'tallyPdf'
   | 'tallyExport'
@@ -260,6 +263,22 @@ export function tallyService(deps: TallyDeps): TallyService {
     return ok({ member: arg.member, token: { drive: drive.value.mount, label: drive.value.label, size: drive.value.size }, passphrase: arg.passphrase });
   }
 
+  /** A member's short step at the workstation with their token (steps 7 and 7b), answered with the view after it. */
+  async function memberAct(arg: TallyMemberArgument, label: Bilingual, act: (c: TallyCeremony, s: TallyMemberStep) => Promise<Result<void>>): Promise<Result<TallyScreenView>> {
+    const s = await memberStep(arg);
+    if (!s.ok) return s;
+    const done = await step(
+      arg.folder,
+      label,
+      async (c) => {
+        const known = checkMember(c, arg.member);
+        return known.ok ? act(c, s.value) : known;
+      },
+      namingMember(arg.member),
+    );
+    return done.ok ? ok(done.value.view) : done;
+  }
+
   function checkMember(c: TallyCeremony, member: number): Result<void> {
     return memberName(c, member) === undefined ? fail('ceremony.step', `Membre ${member} inconnu.`, `Unknown member ${member}.`) : ok(undefined);
   }
@@ -420,18 +439,17 @@ export function tallyService(deps: TallyDeps): TallyService {
 
     tallyCount: ({ folder }) => startJob(folder, { step: 'count', member: null, label: JOB_WORDS.count }, async (c) => ok((job: JobControl) => c.count(job))),
 
-    tallySign: async (arg) => {
-      const s = await memberStep(arg);
-      if (!s.ok) return s;
-      const done = await step(
-        arg.folder,
-        { fr: `Signature des procès-verbaux — membre ${arg.member}`, en: `Signing the PVs — member ${arg.member}` },
-        async (c) => {
-          const known = checkMember(c, arg.member);
-          return known.ok ? c.sign(s.value) : known;
-        },
-        namingMember(arg.member),
-      );
+    tallySign: (arg) => memberAct(arg, { fr: `Signature des procès-verbaux — membre ${arg.member}`, en: `Signing the PVs — member ${arg.member}` }, (c, s) => c.sign(s)),
+
+    tallyBoardCommit: (arg) =>
+      memberAct(arg, { fr: `Signature du bureau, premier passage — membre ${arg.member}`, en: `Board signature, first visit — member ${arg.member}` }, (c, s) => c.boardCommit(s)),
+
+    tallyBoardShare: (arg) =>
+      memberAct(arg, { fr: `Signature du bureau, second passage — membre ${arg.member}`, en: `Board signature, second visit — member ${arg.member}` }, (c, s) => c.boardShare(s)),
+
+    tallyBoardRestart: async ({ folder, member }) => {
+      const label = { fr: `Signature du bureau reprise — membre ${member}`, en: `Board signature started again — member ${member}` };
+      const done = await step(folder, label, (c) => c.boardRestart(member), namingMember(member));
       return done.ok ? ok(done.value.view) : done;
     },
 

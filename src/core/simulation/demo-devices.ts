@@ -86,5 +86,9 @@ export function keyTokensWithDevices(d: DemoDevices, demo: TokenPort): TokenPort
 /** The tally's tokens: members on devices through real token files, the others through `demo`. */
 export function tallyTokensWithDevices(d: DemoDevices, demo: TallyTokenPort): TallyTokenPort {
   const real = tallyDriveTokens({}, d.devices);
-  return { open: (at, passphrase, expect) => (d.choices.has(expect.member) ? real : demo).open(at, passphrase, expect) };
+  const on = (member: number) => (d.choices.has(member) ? real : demo);
+  return {
+    open: (at, passphrase, expect) => on(expect.member).open(at, passphrase, expect),
+    keepBoardNonces: (at, passphrase, expect, nonces) => on(expect.member).keepBoardNonces(at, passphrase, expect, nonces),
+  };
 }

@@ -77,10 +77,22 @@ function shownShare(share: NonNullable<DemoToken['share']>): NonNullable<OpenedT
 /** Hazardous: the tally's tokens as demo folders. */
 export function demoTallyTokens(): TallyTokenPort {
   return {
+    async keepBoardNonces(at, _passphrase, expect, nonces): Promise<Result<void>> {
+      const t = await readExpected(at.drive, expect);
+      if (!t.ok) return t;
+      if (t.value.share?.board === undefined)
+        return fail('tally.no-board-share', `Le jeton du membre ${t.value.member} ne porte pas de part de la clé du bureau.`, `Member ${t.value.member}'s token holds no board-key share.`, at.drive);
+      const { boardNonces: _old, ...rest } = t.value;
+      const written = await writeToken(
+        at.drive,
+        nonces === null ? rest : { ...rest, boardNonces: { seed: nonces.seed.slice(), messagesSha256: nonces.messagesSha256, commitmentsSha256: nonces.commitmentsSha256 } },
+      );
+      return written.ok ? ok(undefined) : written;
+    },
     async open(at, _passphrase, expect): Promise<Result<TallyMemberSecrets>> {
       const t = await readExpected(at.drive, expect);
       if (!t.ok) return t;
-      const { identity, share, member } = t.value;
+      const { identity, share, member, boardNonces } = t.value;
       if (share === undefined) return fail('tally.no-share', `Le jeton du membre ${member} ne porte pas de fragment de clé.`, `Member ${member}'s token holds no key share.`, at.drive);
       return ok({
         member,
@@ -89,7 +101,16 @@ export function demoTallyTokens(): TallyTokenPort {
         keyShare: share.keyShare,
         verificationKey: pointToHex(share.verificationKey),
         electionKey: pointToHex(share.electionKey),
-        ...(share.board === undefined ? {} : { board: { share: scalarToBytes(share.board.secret), verifyingShare: pointToHex(share.board.verifyingShare), key: pointToHex(share.board.key) } }),
+        ...(share.board === undefined
+          ? {}
+          : {
+              board: {
+                share: scalarToBytes(share.board.secret),
+                verifyingShare: pointToHex(share.board.verifyingShare),
+                key: pointToHex(share.board.key),
+                ...(boardNonces === undefined ? {} : { nonces: boardNonces }),
+              },
+            }),
       });
     },
   };

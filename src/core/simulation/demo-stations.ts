@@ -33,7 +33,7 @@ const never = (): Result<never> =>
   );
 
 /** Token ports that refuse: the workstation's, when members have their stations. */
-export const NO_TOKENS: TokenPort & TallyTokenPort = { create: async () => never(), open: async () => never(), sealShare: async () => never() };
+export const NO_TOKENS: TokenPort & TallyTokenPort = { create: async () => never(), open: async () => never(), sealShare: async () => never(), keepBoardNonces: async () => never() };
 
 /** A member's station: its own session (key), the member's token folder, its stick. */
 interface Station {
@@ -144,7 +144,8 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
 /**
  * Hazardous: the tally's member steps on stations: the last round of shuffles on `mixer`'s station (the
  * rounds before it on the workstation), then the quorum's decryptions in parallel; after the count, their
- * signatures. `c` is the workstation's tally, its urn imported and its receipts published.
+ * signatures, then (with a board key) the board's signature in two trips. `c` is the workstation's tally, its
+ * urn imported and its receipts published.
  */
 export async function tallyOnStations(
   c: TallyCeremony,
@@ -188,6 +189,22 @@ export async function tallyOnStations(
         (stick) => writeTallyPacket(c, stick),
         (packet) => importTallyAnswers(c, packet),
       ),
+    // The board's FROST signature (tally-ceremony.md step 7b) when the key ceremony made a board key: two packet
+    // trips, the first visits (nonces sealed in each token, commitments answered), then the second (shares).
+    ...(c.boardKey === null
+      ? []
+      : (['board-commit', 'board-share'] as const).map(
+          (action) => () =>
+            timed(`board signature, ${action === 'board-commit' ? 'first' : 'second'} visits (stations)`, () =>
+              onStations(
+                quorum,
+                stations,
+                action,
+                (stick) => writeTallyPacket(c, stick),
+                (packet) => importTallyAnswers(c, packet),
+              ),
+            ),
+        )),
   ];
   for (const s of steps) {
     const r = await s();

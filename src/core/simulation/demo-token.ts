@@ -12,6 +12,9 @@
  *
  * The last six are null until the key ceremony seals the member's share (the board key's three stay null
  * when the ceremony made no board key; a demo token written before the board key has none of them).
+ * Between the two rounds of the board's signature at the tally it also holds
+ *     "boardNonces": { "seed": "<64 hex>", "messagesSha256": "<64 hex>", "commitmentsSha256": "<64 hex>" }
+ * as a real token seals them (docs/token.md §2.5); the field is absent otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +36,8 @@ export interface DemoToken {
   readonly encryptionSecret: bigint;
   /** x_j, Y_j and Y, once sealed. */
   readonly share?: { readonly keyShare: bigint; readonly verificationKey: Point; readonly electionKey: Point; readonly board?: DemoBoardShare };
+  /** Hazardous (`seed`): the board nonces between the two rounds of the board's signature. */
+  readonly boardNonces?: { readonly seed: Uint8Array; readonly messagesSha256: string; readonly commitmentsSha256: string };
 }
 
 /** Hazardous (`secret`): the member's signing share of the board key, its verifying share and the board key. */
@@ -58,6 +63,7 @@ export async function writeToken(dir: string, t: DemoToken): Promise<Result<Demo
     boardShare: t.share?.board === undefined ? null : scalarToHex(t.share.board.secret),
     boardVerifyingShare: t.share?.board === undefined ? null : pointHex(t.share.board.verifyingShare),
     boardKey: t.share?.board === undefined ? null : pointHex(t.share.board.key),
+    ...(t.boardNonces === undefined ? {} : { boardNonces: { seed: toHex(t.boardNonces.seed), messagesSha256: t.boardNonces.messagesSha256, commitmentsSha256: t.boardNonces.commitmentsSha256 } }),
   };
   const w = await writeFileAtomic(join(dir, 'token.json'), `${JSON.stringify(json, null, 2)}\n`);
   return w.ok ? ok(t) : w;
@@ -86,6 +92,12 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
       if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw inputError('token.invalid', `Champ ${k} invalide dans le jeton.`, `Invalid field ${k} in the token.`, dir);
       return v;
     };
+    const nonces = o['boardNonces'] as Record<string, unknown> | undefined;
+    const nonceHex = (k: string): string => {
+      const v = nonces?.[k];
+      if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw inputError('token.invalid', `Champ boardNonces.${k} invalide dans le jeton.`, `Invalid field boardNonces.${k} in the token.`, dir);
+      return v;
+    };
     const sealed = o['keyShare'] !== null || o['verificationKey'] !== null || o['electionKey'] !== null;
     const board = (o['boardShare'] ?? null) !== null || (o['boardVerifyingShare'] ?? null) !== null || (o['boardKey'] ?? null) !== null;
     return {
@@ -111,6 +123,7 @@ export async function readToken(dir: string): Promise<Result<DemoToken>> {
             },
           }
         : {}),
+      ...(nonces === undefined ? {} : { boardNonces: { seed: fromHex(nonceHex('seed')), messagesSha256: nonceHex('messagesSha256'), commitmentsSha256: nonceHex('commitmentsSha256') } }),
     };
   });
 }

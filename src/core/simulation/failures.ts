@@ -19,6 +19,7 @@ export const SIMULATION_FAILURES = failureMakers([
   'simulate.ceremony-invalid',
   'simulate.ceremony-open',
   'simulate.duplicates',
+  'tally.no-board-share',
   'tally.no-share',
   'token.election',
   'token.exists',

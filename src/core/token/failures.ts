@@ -36,6 +36,7 @@ export const TOKEN_FAILURES = failureMakers([
   'passphrase.short',
   'passphrase.weak',
   'token.backup.same-drive',
+  'token.board.absent',
   'token.device.damaged',
   'token.device.other',
   'token.device.required',

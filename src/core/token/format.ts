@@ -17,8 +17,8 @@ export const TOKEN_FORMAT = 'sceau/token/v1';
 export const AEAD_ALGORITHM = 'xchacha20poly1305';
 export const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
-/** Identity secret (32) || e_j (32) [|| x_j (32)]. */
-export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96, sealedWithBoard: 128 } as const;
+/** Identity secret (32) || e_j (32) [|| x_j (32) [|| s_j (32) [|| board nonce seed (32)]]]. */
+export const PLAINTEXT_BYTES = { unsealed: 64, sealed: 96, sealedWithBoard: 128, withBoardNonces: 160 } as const;
 const MAX_NAME = 500;
 export const MAX_MEMBER = 255;
 /** Far above any real token (≈ 1.3 kB); a larger file is refused before parsing. */
@@ -40,6 +40,19 @@ export interface TokenPublic {
    * the ceremony made a board signing key (docs/protocol.md §12): the member's verifying share s_j·G and the board key.
    */
   readonly keyShare?: { readonly verificationKey: Point; readonly publicKey: Point; readonly board?: BoardKeyShare };
+  /**
+   * Present only between the two rounds of the board's signature at the tally (docs/token.md §2.5): the
+   * round the sealed nonce seed is for. Needs `keyShare.board`.
+   */
+  readonly boardNonces?: BoardNoncesBinding;
+}
+
+/** What sealed board nonces are bound to (docs/protocol.md §12.8): the messages signed and the member's own commitments. */
+export interface BoardNoncesBinding {
+  /** SHA-256 of the messages' SHA-256 in order (docs/record.md §7). */
+  readonly messagesSha256: Uint8Array;
+  /** SHA-256 of the canonical JSON of the member's commitments, one {hiding, binding} per message. */
+  readonly commitmentsSha256: Uint8Array;
 }
 
 /** The board signing key's part of a sealed token: the member's verifying share s_j·G and the board key (public). */
@@ -69,6 +82,7 @@ export function ownerOf(pub: Pick<TokenPublic, 'member'>): { fr: string; en: str
  * AAD = string("sceau/v1/token/aad") || string(format) || string(election id) || bytes(fingerprint)
  *       || integer(member index) || string(member name) || bytes(identity key) || point(E_j)
  *       || integer(0, 1 sealed, 2 sealed with a board key) [|| point(Y_j) || point(Y) [|| point(s_j·G) || point(board key)]]
+ *       [|| bytes(messagesSha256) || bytes(commitmentsSha256)]   (only while board nonces are sealed, §2.5)
  *       || string(kdf algorithm) || string(profile) || integer(version) || integer(t) || integer(m) || integer(p) || bytes(salt)
  *          (a device-protected token instead: string(kdf algorithm) || string(device label) || string(device serial)
  *           || bytes(key id) || bytes(D) || bytes(E) || bytes(salt))
@@ -82,6 +96,7 @@ export function tokenAad(pub: TokenPublic, kdf: TokenProtection): Uint8Array {
     e.integer(pub.keyShare === undefined ? 0 : pub.keyShare.board === undefined ? 1 : 2);
     if (pub.keyShare !== undefined) e.point(pub.keyShare.verificationKey).point(pub.keyShare.publicKey);
     if (pub.keyShare?.board !== undefined) e.point(pub.keyShare.board.verifyingShare).point(pub.keyShare.board.key);
+    if (pub.boardNonces !== undefined) e.bytes(pub.boardNonces.messagesSha256).bytes(pub.boardNonces.commitmentsSha256);
     if (kdf.algorithm === DEVICE_ALGORITHM) {
       e.string(kdf.algorithm).string(kdf.device.label).string(kdf.device.serial).bytes(kdf.device.keyId);
       e.bytes(kdf.devicePublicKey).bytes(kdf.ephemeralPublicKey).bytes(kdf.salt);
@@ -108,6 +123,7 @@ export function serializeToken(file: TokenFile): string {
     identityKey: toHex(pub.identityKey),
     encryptionKey: pointToHex(pub.encryptionKey),
     keyShare: keyShareJson(pub.keyShare),
+    ...(pub.boardNonces === undefined ? {} : { boardNonces: { messagesSha256: toHex(pub.boardNonces.messagesSha256), commitmentsSha256: toHex(pub.boardNonces.commitmentsSha256) } }),
     kdf: protectionJson(file.kdf),
     aead: { algorithm: AEAD_ALGORITHM, nonce: toHex(file.nonce), ciphertext: toHex(file.ciphertext) },
   };
@@ -229,13 +245,23 @@ function readKeyShare(v: unknown): TokenPublic['keyShare'] {
 /** The plaintext's length for this public part (docs/token.md §2.4). */
 export function plaintextBytes(pub: TokenPublic): number {
   if (pub.keyShare === undefined) return PLAINTEXT_BYTES.unsealed;
-  return pub.keyShare.board === undefined ? PLAINTEXT_BYTES.sealed : PLAINTEXT_BYTES.sealedWithBoard;
+  if (pub.keyShare.board === undefined) return PLAINTEXT_BYTES.sealed;
+  return pub.boardNonces === undefined ? PLAINTEXT_BYTES.sealedWithBoard : PLAINTEXT_BYTES.withBoardNonces;
+}
+
+/** `boardNonces` (§2.5): absent, or its two hashes, and only on a token holding a board share. */
+function readBoardNonces(v: unknown, keyShare: TokenPublic['keyShare']): BoardNoncesBinding | undefined {
+  if (v === undefined) return undefined;
+  if (keyShare?.board === undefined) malformed('token.boardNonces', 'nonces du bureau sans part de la clé du bureau', 'board nonces without a board-key share');
+  const b = obj(v, ['messagesSha256', 'commitmentsSha256'], 'token.boardNonces');
+  return { messagesSha256: hex(b['messagesSha256'], 32, 'token.boardNonces.messagesSha256'), commitmentsSha256: hex(b['commitmentsSha256'], 32, 'token.boardNonces.commitmentsSha256') };
 }
 
 function readPublic(o: Record<string, unknown>): TokenPublic {
   const election = obj(o['election'], ['id', 'fingerprint'], 'token.election');
   const member = obj(o['member'], ['index', 'name'], 'token.member');
   const keyShare = readKeyShare(o['keyShare']);
+  const boardNonces = readBoardNonces(o['boardNonces'], keyShare);
   return {
     format: TOKEN_FORMAT,
     electionId: text(election['id'], 'token.election.id', IDENTIFIER),
@@ -244,6 +270,7 @@ function readPublic(o: Record<string, unknown>): TokenPublic {
     identityKey: hex(o['identityKey'], 32, 'token.identityKey'),
     encryptionKey: point(o['encryptionKey'], 'token.encryptionKey'),
     ...(keyShare === undefined ? {} : { keyShare }),
+    ...(boardNonces === undefined ? {} : { boardNonces }),
   };
 }
 
@@ -251,7 +278,8 @@ function readPublic(o: Record<string, unknown>): TokenPublic {
 export function tokenFromJson(json: unknown): TokenFile {
   const top = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : malformed('token', 'objet attendu', 'object expected');
   checkFormat(top['format']);
-  const o = obj(json, ['format', 'election', 'member', 'identityKey', 'encryptionKey', 'keyShare', 'kdf', 'aead'], 'token');
+  const fields = ['format', 'election', 'member', 'identityKey', 'encryptionKey', 'keyShare', 'kdf', 'aead'];
+  const o = obj(json, Object.hasOwn(top, 'boardNonces') ? [...fields, 'boardNonces'] : fields, 'token');
   const pub = readPublic(o);
   const kdf = readKdf(o['kdf']);
   const aead = obj(o['aead'], ['algorithm', 'nonce', 'ciphertext'], 'token.aead');

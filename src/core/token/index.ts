@@ -12,6 +12,7 @@ export {
   serializeToken,
   tokenAad,
   tokenFromJson,
+  type BoardNoncesBinding,
   type TokenFile,
   type TokenProtection,
   type TokenPublic,
@@ -41,12 +42,14 @@ export {
   sealTokenWithDevice,
   openToken,
   resealWithKeyShare,
+  resealBoardNonces,
   checkExpectations,
   wipeSecrets,
   type MemberSecrets,
   type OpenedToken,
   type OpenExpectations,
   type KeyShareToSeal,
+  type BoardNoncesToSeal,
   type TokenOptions,
 } from './seal.js';
 export { estimatePassphrase, checkPassphrasePolicy, COMMON_WORDS, MIN_LENGTH, MIN_SCORE, type PassphraseEstimate, type PassphraseScore } from './passphrase.js';

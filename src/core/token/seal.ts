@@ -16,7 +16,7 @@ import { concatBytes, equalBytes, fromHex, toHex, wipe } from '../common/bytes.j
 import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { checkKdfParams, deriveKey, freshKdfParams, PRODUCTION_POLICY, type TokenPolicy } from './kdf.js';
-import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type BoardKeyShare, type TokenFile, type TokenPublic } from './format.js';
+import { NONCE_BYTES, ownerOf, parseToken, PLAINTEXT_BYTES, serializeToken, TOKEN_FORMAT, tokenAad, type BoardKeyShare, type BoardNoncesBinding, type TokenFile, type TokenPublic } from './format.js';
 import { checkDevice, DEVICE_ALGORITHM, freshDeviceWrap, unwrapWithDevice, type TokenDevice } from './device.js';
 
 /** Hazardous: every field is secret key material. Call {@link wipeSecrets} when done. */
@@ -29,6 +29,8 @@ export interface MemberSecrets {
   readonly keyShareSecret?: bigint;
   /** s_j, the member's signing share of the board key (docs/protocol.md §12), sealed with x_j when the ceremony made one. */
   readonly boardShareSecret?: bigint;
+  /** The 32-byte seed of the board's nonces between the two rounds of its signature at the tally (docs/token.md §2.5). */
+  readonly boardNonceSeed?: Uint8Array;
 }
 
 export interface OpenedToken {
@@ -67,6 +69,7 @@ export interface KeyShareToSeal {
 /** Best effort: the bytes are zeroed; bigints cannot be (SECURITY.md). */
 export function wipeSecrets(secrets: MemberSecrets): void {
   wipe(secrets.identitySecretKey);
+  if (secrets.boardNonceSeed !== undefined) wipe(secrets.boardNonceSeed);
 }
 
 /**
@@ -94,6 +97,7 @@ function plaintextOf(secrets: MemberSecrets): Uint8Array {
   const parts = [secrets.identitySecretKey, scalarToBytes(secrets.encryptionSecret)];
   if (secrets.keyShareSecret !== undefined) parts.push(scalarToBytes(secrets.keyShareSecret));
   if (secrets.boardShareSecret !== undefined) parts.push(scalarToBytes(secrets.boardShareSecret));
+  if (secrets.boardNonceSeed !== undefined) parts.push(secrets.boardNonceSeed.slice());
   const out = concatBytes(...parts);
   wipe(...parts.slice(1));
   return out;
@@ -113,6 +117,10 @@ function checkConsistent(pub: TokenPublic, secrets: MemberSecrets): Result<void>
   if ((board === undefined) !== (secrets.boardShareSecret === undefined)) return mismatch('part de la clé du bureau présente d’un seul côté', 'board-key share present on one side only');
   if (board !== undefined && !G.multiply(secrets.boardShareSecret!).equals(board.verifyingShare)) {
     return mismatch('la part de la clé du bureau ne correspond pas à sa part de vérification', 'the board-key share does not match its verifying share');
+  }
+  const seed = secrets.boardNonceSeed;
+  if ((pub.boardNonces === undefined) !== (seed === undefined) || (seed !== undefined && seed.length !== 32)) {
+    return mismatch('nonces du bureau présents d’un seul côté', 'board nonces present on one side only');
   }
   return ok(undefined);
 }
@@ -212,7 +220,9 @@ function secretsOf(plaintext: Uint8Array): MemberSecrets {
   if (plaintext.length === PLAINTEXT_BYTES.unsealed) return { identitySecretKey, encryptionSecret };
   const keyShareSecret = nonZeroScalar(plaintext.subarray(64, 96), 'token.secrets.x');
   if (plaintext.length === PLAINTEXT_BYTES.sealed) return { identitySecretKey, encryptionSecret, keyShareSecret };
-  return { identitySecretKey, encryptionSecret, keyShareSecret, boardShareSecret: nonZeroScalar(plaintext.subarray(96, 128), 'token.secrets.s') };
+  const boardShareSecret = nonZeroScalar(plaintext.subarray(96, 128), 'token.secrets.s');
+  if (plaintext.length === PLAINTEXT_BYTES.sealedWithBoard) return { identitySecretKey, encryptionSecret, keyShareSecret, boardShareSecret };
+  return { identitySecretKey, encryptionSecret, keyShareSecret, boardShareSecret, boardNonceSeed: plaintext.slice(128, 160) };
 }
 
 function wrongPassphrase(pub: TokenPublic): Result<never> {
@@ -306,6 +316,39 @@ export async function resealWithKeyShare(textOfFile: string, passphrase: string,
     const sealedPub: TokenPublic = { ...pub, keyShare: { verificationKey: share.verificationKey, publicKey: share.publicKey, ...board } };
     const sealedSecrets = { ...secrets, keyShareSecret: share.secret, ...(share.board === undefined ? {} : { boardShareSecret: share.board.secret }) };
     // A device-protected token opened, so its device was given: it stays protected by that device.
+    if (parsed.value.kdf.algorithm === DEVICE_ALGORITHM && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
+    return await sealToken(sealedPub, sealedSecrets, passphrase, options);
+  } finally {
+    wipeSecrets(secrets);
+  }
+}
+
+/** Board nonces to seal in a token between the two rounds of the board's signature (docs/token.md §2.5). */
+export interface BoardNoncesToSeal extends BoardNoncesBinding {
+  /** Hazardous: 32 fresh random bytes the member's nonces are drawn from (docs/protocol.md §12.8). */
+  readonly seed: Uint8Array;
+}
+
+/**
+ * Hazardous: opens the token with `passphrase` and seals it again under a fresh salt and nonce, with the
+ * board nonces `nonces` (round 1 of the board's signature), or without any (`null`: round 2 erases them
+ * before the share leaves). Refuses a token that holds no board-key share (`token.board.absent`).
+ */
+export async function resealBoardNonces(textOfFile: string, passphrase: string, expect: OpenExpectations, nonces: BoardNoncesToSeal | null, options: TokenOptions = {}): Promise<Result<string>> {
+  const parsed = parseToken(textOfFile);
+  if (!parsed.ok) return parsed;
+  const opened = await openFile(parsed.value, passphrase, expect, options);
+  if (!opened.ok) return opened;
+  const { public: pub, secrets } = opened.value;
+  try {
+    if (pub.keyShare?.board === undefined) {
+      const who = ownerOf(pub);
+      return fail('token.board.absent', `Le jeton de ${who.fr} ne porte pas de part de la clé du bureau.`, `The token of ${who.en} holds no board-key share.`, who.en);
+    }
+    const { boardNonces: _old, ...rest } = pub;
+    const { boardNonceSeed: _seed, ...kept } = secrets;
+    const sealedPub: TokenPublic = nonces === null ? rest : { ...rest, boardNonces: { messagesSha256: nonces.messagesSha256, commitmentsSha256: nonces.commitmentsSha256 } };
+    const sealedSecrets: MemberSecrets = nonces === null ? kept : { ...kept, boardNonceSeed: nonces.seed };
     if (parsed.value.kdf.algorithm === DEVICE_ALGORITHM && options.device !== undefined) return await sealTokenWithDevice(sealedPub, sealedSecrets, options.device, passphrase, options);
     return await sealToken(sealedPub, sealedSecrets, passphrase, options);
   } finally {

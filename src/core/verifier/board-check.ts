@@ -1,8 +1,9 @@
 /**
  * The board's FROST signatures in a record (docs/record.md §7, docs/tally-ceremony.md §4, docs/protocol.md
  * §12.5), checked by the verifier from the docs: the board key of the key ceremony's `ceremony.closed`;
- * every commitment list rebuilt from the members' `tally.board-share` entries and hashed as the members
- * signed it; every share checked, every signature aggregated again, equal to the recorded one and valid
+ * every commitment list rebuilt from the signers' `tally.board-commitments` entries and hashed as
+ * `tally.board-round` fixed it; each member's commitments and shares for the messages rebuilt here; every
+ * share checked, every signature aggregated again, equal to the recorded one and valid
  * under the board key; and results.json's `board` the transcript's. The messages are written here again
  * from the docs (the ceremony's are src/core/election/board-messages.ts).
  *
@@ -76,11 +77,35 @@ export function boardKeyOfKeyCeremony(entries: readonly TranscriptEntry[], t: nu
   return group;
 }
 
-/** Every board signature of the sitting recomputed (see the module's comment); the first fault reported. */
+/** hex SHA-256 of the messages' SHA-256, concatenated in order (tally-ceremony.md §4, `messagesSha256`). */
+function messagesDigest(messages: readonly Uint8Array[]): string {
+  const hashes = messages.map((m) => sha256(m));
+  const all = new Uint8Array(32 * hashes.length);
+  hashes.forEach((h, k) => all.set(h, 32 * k));
+  return toHex(sha256(all));
+}
+
+/**
+ * The board's signature recomputed (see the module's comment), the first fault reported: each signer's
+ * commitments for these messages, the lists' hash, each share for these messages, every share checked and
+ * every signature aggregated again.
+ */
 export function checkBoardSitting(report: Report, group: GroupPublic, fp: Uint8Array, pvs: readonly BoardPv[], board: BoardSignatureRead): void {
   const where = `tally.jsonl:${board.seq + 1}`;
   const messages = [...pvs.map((pv) => pvMessage(fp, pv)), resultsMessage(fp, pvs)];
-  const lists = messages.map((_, k) => board.shares.map((s) => ({ member: s.member, hiding: s.commitments[k]!.hiding, binding: s.commitments[k]!.binding })));
+  const digest = messagesDigest(messages);
+  const hashes = messages.map((m) => toHex(sha256(m)));
+  const stale = board.commitments.find((c) => c.messagesSha256 !== digest) ?? board.shares.find((s) => s.shares.some((x, k) => x.message !== hashes[k]));
+  if (stale !== undefined) {
+    report.fail(
+      'board.signature',
+      `La part du membre ${stale.member} à la signature du bureau ne porte pas sur les messages que le bureau signe.`,
+      `Member ${stale.member}'s part of the board signature is not for the messages the board signs.`,
+      `tally.jsonl:${stale.seq + 1}`,
+    );
+    return;
+  }
+  const lists = messages.map((_, k) => board.commitments.map((c) => ({ member: c.member, hiding: c.commitments[k]!.hiding, binding: c.commitments[k]!.binding })));
   if (toHex(sha256(new TextEncoder().encode(canonicalJson(lists)))) !== board.commitmentsSha256) {
     report.fail(
       'board.signature',
@@ -94,7 +119,7 @@ export function checkBoardSitting(report: Report, group: GroupPublic, fp: Uint8A
   for (let k = 0; k < messages.length; k++) {
     const what = k < pvs.length ? { fr: `le PV de ${pvs[k]!.constituency}`, en: `the PV of ${pvs[k]!.constituency}` } : { fr: 'les résultats', en: 'the results' };
     const commitments = lists[k]!.map((c) => ({ member: c.member, hiding: fromHex(c.hiding), binding: fromHex(c.binding) }));
-    const shares = board.shares.map((s) => ({ member: s.member, share: fromHex(s.shares[k]!) }));
+    const shares = board.shares.map((s) => ({ member: s.member, share: fromHex(s.shares[k]!.share) }));
     const made = aggregate(group, commitments, messages[k]!, shares);
     if (!made.ok) {
       report.fail(

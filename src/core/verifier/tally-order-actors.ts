@@ -63,7 +63,7 @@ export function tallyActorResolver(def: TallyOrderDefinition, enrolled: Readonly
 // --- Who makes which entry ----------------------------------------------------------------------
 
 /** The steps a member makes with their token (§4); every other step is the workstation's. */
-const MEMBER_STEPS: ReadonlySet<string> = new Set([ENTRY.decryption, ENTRY.signature, ENTRY.boardShare]);
+const MEMBER_STEPS: ReadonlySet<string> = new Set([ENTRY.decryption, ENTRY.signature, ENTRY.boardCommitments, ENTRY.boardShare]);
 
 /**
  * Whether the entry's author may make it (§4): a member's step by `member:<j>`; a shuffle by the

@@ -1,18 +1,32 @@
 /**
  * The board's signature in the verifier's check of the tally's order (docs/tally-ceremony.md §2, §4):
- * `tally.board-share` (a member's part of a sitting) and `tally.board-signature` (the workstation's
- * aggregate of one sitting). Their cryptography (the lists' hash, every share, every signature) is
- * recomputed by ./board-check.ts once the PVs are read. Written from the docs; it shares nothing with the
- * ceremony code it checks.
+ * `tally.board-commitments` (a member's round 1), `tally.board-round` (the workstation fixes the first t
+ * to commit as signers, and the lists' hash, recomputed here), `tally.board-share` (a member's round 2:
+ * per message H(m), H(list) — the list's hash recomputed here — and the share), a `board-share-refused`
+ * deviation (the attempt ends; the next starts without that member) and `tally.board-signature`. What needs
+ * the PVs (the messages' hashes, the commitments as points, every share and signature) is recomputed by
+ * ./board-check.ts. Written from the docs; it shares nothing with the ceremony code it checks.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
-import type { BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
+import type { BoardCommitmentsRead, BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
+
+/** The attempt in progress (§4): its number, the members left out, round 1's entries in order, the fixed signers and the shares. */
+export interface BoardAttempt {
+  readonly round: number;
+  readonly excluded: readonly number[];
+  readonly committed: Map<number, BoardCommitmentsRead>;
+  fixed?: { readonly signers: readonly number[]; readonly commitmentsSha256: string };
+  readonly shares: Map<number, BoardShareRead>;
+}
 
 /** What the board's steps read and write of the order's progress (tally-order-steps.ts Progress holds it). */
 interface BoardProgress {
   readonly phase: TallyOrderPhase;
   readonly count?: { readonly pvSha256: string } | undefined;
-  sitting?: { readonly signers: readonly number[]; readonly commitmentsSha256: string; readonly shares: Map<number, BoardShareRead> };
+  attempt?: BoardAttempt;
   board?: BoardSignatureRead;
 }
 
@@ -25,7 +39,6 @@ interface BoardContext {
 
 type Step = (s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardContext) => Result<void>;
 import { memberStepAuthor } from './tally-order-actors.js';
-import { memberOfActor } from './transcript.js';
 import { coversInOrder, disagrees, formOf, isHex128, isHex64, itemsRefused, outOfOrder, refusal } from './tally-order-entries.js';
 import { isRecord } from './shapes.js';
 
@@ -37,59 +50,119 @@ function boardRefused(s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardConte
   return undefined;
 }
 
-/** Between t and n members of the board, ascending, each once. */
-function signersOf(v: unknown, ctx: BoardContext): number[] | undefined {
-  const n = ctx.def.board.members.length;
-  if (!Array.isArray(v) || v.length < ctx.def.board.threshold || v.length > n) return undefined;
-  const ok = v.every((j: unknown, k) => typeof j === 'number' && Number.isInteger(j) && j >= 1 && j <= n && (k === 0 || j > (v[k - 1] as number)));
-  return ok ? (v as number[]) : undefined;
+const sameList = (a: unknown, b: readonly number[]): boolean => Array.isArray(a) && a.length === b.length && a.every((x, k) => x === b[k]);
+
+const hashOf = (v: unknown): string => toHex(sha256(new TextEncoder().encode(canonicalJson(v))));
+
+/** The attempt's list for each message: the signers' commitments `{member, hiding, binding}`, ascending. */
+function listsOf(a: BoardAttempt, signers: readonly number[], messages: number): { member: number; hiding: string; binding: string }[][] {
+  return Array.from({ length: messages }, (_, k) => signers.map((j) => ({ member: j, ...a.committed.get(j)!.commitments[k]! })));
 }
 
-const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
+function attemptOf(s: BoardProgress): BoardAttempt {
+  s.attempt ??= { round: 1, excluded: [], committed: new Map(), shares: new Map() };
+  return s.attempt;
+}
+
+const isRound = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
 /**
- * `tally.board-share` (§4): by a board member who is the payload's `member` and one of its `signers`; the
- * counted `pvSha256`; one commitment `{hiding, binding}` and one share (64 hex) per message: each PV of
- * the definition, then the results. Shares with other signers or lists than the sitting in progress start
- * a new sitting; a member twice in one sitting is `tally.member-twice`.
+ * `tally.board-commitments` (§4): by a board member who is the payload's `member`, in the attempt in
+ * progress (`round`), not left out, before t members have committed, once; the counted `pvSha256`;
+ * `messagesSha256` 64 hex; one `{hiding, binding}` (64 hex each) per message: each PV, then the results.
  */
-export const boardShare: Step = (s, e, ctx) => {
+export const boardCommitments: Step = (s, e, ctx) => {
   const refused = boardRefused(s, e, ctx);
   if (refused !== undefined) return refused;
-  const formed = formOf(e, memberOfActor(e.actor) !== undefined);
+  const formed = formOf(e, true);
   if (!formed.ok) return formed;
   const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
-  if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
-  const signers = signersOf(p['signers'], ctx);
-  if (signers === undefined || !signers.includes(j)) {
-    return disagrees(
-      e,
-      "les signataires doivent être des membres distincts du bureau, croissants, au moins le seuil, dont l'auteur.",
-      'the signers must be distinct board members, ascending, at least the threshold, the author among them.',
-    );
-  }
+  if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui s'engage.", 'the author is not the committing member.');
+  const a = attemptOf(s);
+  if (p['round'] !== a.round) return refusal(e, 'tally.order', `la signature du bureau en est à sa tentative ${a.round}.`, `the board signature is at attempt ${a.round}.`);
+  if (a.excluded.includes(j)) return disagrees(e, `la part du membre ${j} a été refusée plus tôt.`, `member ${j}'s share was refused earlier.`);
+  if (a.fixed !== undefined || a.committed.size >= ctx.def.board.threshold) return refusal(e, 'tally.order', 'les signataires sont déjà au complet.', 'the signers are already complete.');
+  if (a.committed.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} s'est déjà engagé dans cette tentative.`, `member ${j} already committed in this attempt.`);
   const items = itemsRefused(e, p['commitments'], ['hiding', 'binding'], 'commitments');
   if (items !== undefined) return items;
-  const messages = ctx.constituencyIds.length + 1;
   const commitments = p['commitments'];
-  const shares = p['shares'];
-  const listed = Array.isArray(commitments) && commitments.length === messages && commitments.every((c: unknown) => isRecord(c) && isHex64(c['hiding']) && isHex64(c['binding']));
-  const shared = Array.isArray(shares) && shares.length === messages && shares.every(isHex64);
-  if (p['pvSha256'] !== s.count!.pvSha256 || !isHex64(p['commitmentsSha256']) || !listed || !shared) {
-    return disagrees(e, 'la part doit porter sur chaque procès-verbal compté puis sur les résultats.', 'the share must cover every PV counted, then the results.');
+  const listed = Array.isArray(commitments) && commitments.length === ctx.constituencyIds.length + 1 && commitments.every((c: unknown) => isRecord(c) && isHex64(c['hiding']) && isHex64(c['binding']));
+  if (p['pvSha256'] !== s.count!.pvSha256 || !isHex64(p['messagesSha256']) || !listed) {
+    return disagrees(e, 'un engagement par procès-verbal compté puis pour les résultats.', 'one commitment per PV counted, then for the results.');
   }
-  const hash = p['commitmentsSha256'];
-  if (s.sitting === undefined || s.sitting.commitmentsSha256 !== hash || !sameList(s.sitting.signers, signers)) s.sitting = { signers, commitmentsSha256: hash, shares: new Map() };
-  if (s.sitting.shares.has(j))
-    return refusal(e, 'tally.member-twice', `le membre ${j} a déjà donné sa part à cette signature du bureau.`, `member ${j} already gave their share to this board signature.`);
-  s.sitting.shares.set(j, { seq: e.seq, member: j, commitments: commitments as { hiding: string; binding: string }[], shares: shares as string[] });
+  a.committed.set(j, { seq: e.seq, member: j, messagesSha256: p['messagesSha256'], commitments: commitments as { hiding: string; binding: string }[] });
   return ok(undefined);
 };
 
 /**
- * `tally.board-signature` (§4): by the workstation, the signers and lists of the sitting in progress, which
- * holds one share of each signer; the counted `pvSha256`; one `{constituency, signature}` per PV in the
+ * `tally.board-round` (§4): by the workstation, for the attempt in progress, once t members have committed:
+ * `signers` exactly those t, ascending; `commitmentsSha256` the SHA-256 of the canonical JSON of the lists.
+ */
+export const boardRound: Step = (s, e, ctx) => {
+  const refused = boardRefused(s, e, ctx);
+  if (refused !== undefined) return refused;
+  const formed = formOf(e, false);
+  if (!formed.ok) return formed;
+  const p = formed.value;
+  const a = attemptOf(s);
+  if (p['round'] !== a.round || a.fixed !== undefined) return refusal(e, 'tally.order', `la tentative ${a.round} est en cours.`, `attempt ${a.round} is in progress.`);
+  const t = ctx.def.board.threshold;
+  const signers = [...a.committed.keys()].sort((x, y) => x - y);
+  if (a.committed.size !== t || !sameList(p['signers'], signers)) {
+    return disagrees(e, `les signataires sont les ${t} premiers membres engagés, croissants.`, `the signers are the first ${t} members to commit, ascending.`);
+  }
+  if (p['commitmentsSha256'] !== hashOf(listsOf(a, signers, ctx.constituencyIds.length + 1))) {
+    return disagrees(e, 'les listes d’engagements ne sont pas celles des membres engagés.', 'the commitment lists are not those of the members who committed.');
+  }
+  a.fixed = { signers, commitmentsSha256: p['commitmentsSha256'] as string };
+  return ok(undefined);
+};
+
+/**
+ * `tally.board-share` (§4): by a signer of the fixed attempt, once; its `round` and `commitmentsSha256`
+ * the attempt's; one `{message, list, share}` per message, `list` the SHA-256 of that message's list.
+ */
+export const boardShare: Step = (s, e, ctx) => {
+  const refused = boardRefused(s, e, ctx);
+  if (refused !== undefined) return refused;
+  const formed = formOf(e, true);
+  if (!formed.ok) return formed;
+  const p = formed.value;
+  const j = memberStepAuthor(e, p, ctx.def);
+  if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui signe.", 'the author is not the signing member.');
+  const a = attemptOf(s);
+  if (a.fixed === undefined || !isRound(p['round']) || p['round'] !== a.round)
+    return refusal(e, 'tally.order', 'aucune liste d’engagements fixée pour cette tentative.', 'no commitment lists fixed for this attempt.');
+  if (!a.fixed.signers.includes(j)) return disagrees(e, `le membre ${j} n'est pas signataire de cette tentative.`, `member ${j} is not a signer of this attempt.`);
+  if (a.shares.has(j)) return refusal(e, 'tally.member-twice', `le membre ${j} a déjà donné sa part à cette signature du bureau.`, `member ${j} already gave their share to this board signature.`);
+  const items = itemsRefused(e, p['shares'], ['message', 'list', 'share'], 'shares');
+  if (items !== undefined) return items;
+  const lists = listsOf(a, a.fixed.signers, ctx.constituencyIds.length + 1);
+  const shares = p['shares'];
+  const shared =
+    Array.isArray(shares) && shares.length === lists.length && shares.every((x: unknown, k) => isRecord(x) && isHex64(x['message']) && isHex64(x['share']) && x['list'] === hashOf(lists[k]));
+  if (p['commitmentsSha256'] !== a.fixed.commitmentsSha256 || !shared) {
+    return disagrees(e, 'la part doit porter sur les listes d’engagements fixées, une par message.', 'the share must be for the fixed commitment lists, one per message.');
+  }
+  a.shares.set(j, { seq: e.seq, member: j, shares: shares as BoardShareRead['shares'] });
+  return ok(undefined);
+};
+
+/** A `board-share-refused` deviation: a signer of the fixed attempt without a share; the next attempt leaves them out unless `code` is `tally.board-nonces`. */
+export function boardDeviation(s: BoardProgress, e: TallyTranscriptEntry, member: number | null, code: unknown): Result<void> {
+  const a = s.attempt;
+  if (a?.fixed === undefined || member === null || !a.fixed.signers.includes(member) || a.shares.has(member) || s.board !== undefined) {
+    return disagrees(e, 'une part du bureau refusée doit être celle d’un signataire de la tentative en cours.', 'a board share refused must be one of a signer of the attempt in progress.');
+  }
+  // §4: a share that could not be made (`tally.board-nonces`) leaves its member in the next attempt; a refused one does not.
+  s.attempt = { round: a.round + 1, excluded: code === 'tally.board-nonces' ? a.excluded : [...a.excluded, member], committed: new Map(), shares: new Map() };
+  return ok(undefined);
+}
+
+/**
+ * `tally.board-signature` (§4): by the workstation, the signers and lists of the fixed attempt, which holds
+ * one share of each signer; the counted `pvSha256`; one `{constituency, signature}` per PV in the
  * definition's order and the results' signature, each 128 hex.
  */
 export const boardSignature: Step = (s, e, ctx) => {
@@ -98,9 +171,9 @@ export const boardSignature: Step = (s, e, ctx) => {
   const formed = formOf(e, false);
   if (!formed.ok) return formed;
   const p = formed.value;
-  const sitting = s.sitting;
-  const signers = signersOf(p['signers'], ctx);
-  if (sitting === undefined || signers === undefined || !sameList(sitting.signers, signers) || sitting.commitmentsSha256 !== p['commitmentsSha256'] || sitting.shares.size !== signers.length) {
+  const a = s.attempt;
+  const fixed = a?.fixed;
+  if (a === undefined || fixed === undefined || !sameList(p['signers'], fixed.signers) || fixed.commitmentsSha256 !== p['commitmentsSha256'] || a.shares.size !== fixed.signers.length) {
     return disagrees(
       e,
       'la signature du bureau doit réunir une part de chacun de ses signataires, enregistrée avant elle.',
@@ -115,12 +188,13 @@ export const boardSignature: Step = (s, e, ctx) => {
   }
   s.board = {
     seq: e.seq,
-    signers,
-    commitmentsSha256: sitting.commitmentsSha256,
+    signers: fixed.signers,
+    commitmentsSha256: fixed.commitmentsSha256,
     signatures: signatures as { constituency: string; signature: string }[],
     results: p['results'],
-    shares: signers.map((j) => sitting.shares.get(j)!),
+    commitments: fixed.signers.map((j) => a.committed.get(j)!),
+    shares: fixed.signers.map((j) => a.shares.get(j)!),
   };
-  delete s.sitting;
+  delete s.attempt;
   return ok(undefined);
 };

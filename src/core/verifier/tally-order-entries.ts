@@ -23,6 +23,8 @@ export const ENTRY = {
   decryption: 'tally.decryption',
   count: 'tally.count',
   signature: 'tally.signature',
+  boardCommitments: 'tally.board-commitments',
+  boardRound: 'tally.board-round',
   boardShare: 'tally.board-share',
   boardSignature: 'tally.board-signature',
   results: 'tally.results',
@@ -121,14 +123,16 @@ const PAYLOAD_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENTRY.decryption, ['member', 'partials']],
   [ENTRY.count, ['members', 'pvSha256']],
   [ENTRY.signature, ['member', 'pvSha256', 'signatures']],
-  [ENTRY.boardShare, ['member', 'pvSha256', 'signers', 'commitmentsSha256', 'commitments', 'shares']],
+  [ENTRY.boardCommitments, ['member', 'round', 'pvSha256', 'messagesSha256', 'commitments']],
+  [ENTRY.boardRound, ['round', 'signers', 'commitmentsSha256']],
+  [ENTRY.boardShare, ['member', 'round', 'commitmentsSha256', 'shares']],
   [ENTRY.boardSignature, ['signers', 'pvSha256', 'commitmentsSha256', 'signatures', 'results']],
   [ENTRY.results, ['resultsSha256']],
   [ENTRY.deviation, ['kind', 'member', 'code', 'message']],
 ]);
 
 /** The steps a member may make on their own station (§4, stations.md §4): their payload has `station` besides (formats.md §3.3). */
-const STATION_TYPES: ReadonlySet<string> = new Set([ENTRY.shuffle, ENTRY.decryption, ENTRY.signature]);
+const STATION_TYPES: ReadonlySet<string> = new Set([ENTRY.shuffle, ENTRY.decryption, ENTRY.signature, ENTRY.boardCommitments, ENTRY.boardShare]);
 
 /**
  * `tally.entry` naming the first key of `o` that is not one of `names` (in property order, formats.md §1),

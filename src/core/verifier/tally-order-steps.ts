@@ -4,8 +4,8 @@
  * follows. Written from the docs; it shares nothing with the ceremony code it checks.
  */
 import { ok, type Result } from '../common/result.js';
-import type { BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
-import { boardShare, boardSignature } from './tally-order-board.js';
+import type { BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
+import { boardCommitments, boardDeviation, boardRound, boardShare, boardSignature, type BoardAttempt } from './tally-order-board.js';
 import { memberStepAuthor } from './tally-order-actors.js';
 import { memberOfActor } from './transcript.js';
 import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
@@ -16,7 +16,7 @@ const FEWEST_SHUFFLES = 1;
 const MOST_SHUFFLES = 5;
 
 /** docs/tally-ceremony.md §4, `tally.deviation`. */
-const DEVIATION_KINDS: ReadonlySet<string> = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused']);
+const DEVIATION_KINDS: ReadonlySet<string> = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'board-share-refused', 'operation-refused', 'answer-refused']);
 
 // --- What a step reads and updates -------------------------------------------------------------
 
@@ -35,8 +35,8 @@ export interface Progress {
   count?: TallyOrderReached['count'];
   readonly signatures: { readonly seq: number; readonly member: number; readonly signatures: readonly { readonly constituency: string; readonly signature: string }[] }[];
   readonly signed: Set<number>;
-  /** The board sitting in progress: its signers, the lists' hash, and the shares recorded so far. */
-  sitting?: { readonly signers: readonly number[]; readonly commitmentsSha256: string; readonly shares: Map<number, BoardShareRead> };
+  /** The attempt in progress of the board's signature: its commitments, signers, lists' hash and shares so far. */
+  attempt?: BoardAttempt;
   board?: BoardSignatureRead;
   results?: TallyOrderReached['results'];
   readonly sessions: { readonly seq: number; readonly actor: string }[];
@@ -288,6 +288,10 @@ const deviate: Step = (s, e, { def }) => {
   const memberOk = member === null || (typeof member === 'number' && Number.isInteger(member) && member >= 1 && member <= def.board.members.length);
   const bilingual = isRecord(message) && typeof message['fr'] === 'string' && typeof message['en'] === 'string';
   if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !bilingual) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
+  if (kind === 'board-share-refused') {
+    const ended = boardDeviation(s, e, member as number | null, code);
+    if (!ended.ok) return ended;
+  }
   s.deviations.push({ seq: e.seq, kind, member: member as number | null, code });
   return ok(undefined);
 };
@@ -301,6 +305,8 @@ export const STEPS: ReadonlyMap<string, Step> = new Map([
   [ENTRY.decryption, decrypt],
   [ENTRY.count, count],
   [ENTRY.signature, sign],
+  [ENTRY.boardCommitments, boardCommitments],
+  [ENTRY.boardRound, boardRound],
   [ENTRY.boardShare, boardShare],
   [ENTRY.boardSignature, boardSignature],
   [ENTRY.results, close],

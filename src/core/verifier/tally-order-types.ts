@@ -28,21 +28,30 @@ export interface TallyOrderBasis {
   readonly boardKey?: string;
 }
 
-/** A member's part of a board sitting (docs/tally-ceremony.md §4, `tally.board-share`), as recorded. */
+/** Round 1 of the board's signature (docs/tally-ceremony.md §4, `tally.board-commitments`), as recorded. */
+export interface BoardCommitmentsRead {
+  readonly seq: number;
+  readonly member: number;
+  readonly messagesSha256: string;
+  readonly commitments: readonly { readonly hiding: string; readonly binding: string }[];
+}
+
+/** Round 2 (`tally.board-share`), as recorded: per message, H(m), H(list) and the share. */
 export interface BoardShareRead {
   readonly seq: number;
   readonly member: number;
-  readonly commitments: readonly { readonly hiding: string; readonly binding: string }[];
-  readonly shares: readonly string[];
+  readonly shares: readonly { readonly message: string; readonly list: string; readonly share: string }[];
 }
 
-/** The board's signature (`tally.board-signature`) with the sitting's shares it gathers. */
+/** The board's signature (`tally.board-signature`) with the attempt's commitments and shares it gathers. */
 export interface BoardSignatureRead {
   readonly seq: number;
   readonly signers: readonly number[];
   readonly commitmentsSha256: string;
   readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
   readonly results: string;
+  /** One per signer, ascending. */
+  readonly commitments: readonly BoardCommitmentsRead[];
   /** One per signer, ascending. */
   readonly shares: readonly BoardShareRead[];
 }

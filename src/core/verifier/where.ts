@@ -21,6 +21,8 @@ const MEMBER_SECRET_STEPS = new Set([
   'member.token-destroyed',
   'tally.decryption',
   'tally.signature',
+  'tally.board-commitments',
+  'tally.board-share',
 ]);
 
 /** The member an actor names: `member:<j>`, or at a redistribution an old member `former:<i>` (redistribution.md §15.3). */

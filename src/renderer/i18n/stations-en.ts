@@ -19,6 +19,8 @@ export const stationsEn: Messages['stations'] = {
     sign: 'Sign the PVs',
     deal: 'Deal their share to the new board',
     destroy: 'Confirm the destruction of the old token',
+    'board-commit': 'Board signature: first visit (commitments)',
+    'board-share': 'Board signature: second visit (give the share)',
   },
   what: {
     enrol: 'token enrolment',
@@ -31,6 +33,8 @@ export const stationsEn: Messages['stations'] = {
     sign: 'signing the PVs',
     deal: 'dealing their share to the new board',
     destroy: 'confirming the destruction of the old token',
+    'board-commit': 'board signature, first visit',
+    'board-share': 'board signature, second visit',
   },
   station: {
     title: "A member's station",

@@ -18,6 +18,8 @@ export const stationsFr = {
     sign: 'Signer les procès-verbaux',
     deal: 'Distribuer son fragment au nouveau bureau',
     destroy: "Confirmer la destruction de l'ancien jeton",
+    'board-commit': 'Signature du bureau\u00a0: premier passage (engagements)',
+    'board-share': 'Signature du bureau\u00a0: second passage (donner sa part)',
   },
   /** A member's step, as what is due or was answered. */
   what: {
@@ -31,6 +33,8 @@ export const stationsFr = {
     sign: 'signature des procès-verbaux',
     deal: 'distribution de son fragment au nouveau bureau',
     destroy: "confirmation de la destruction de l'ancien jeton",
+    'board-commit': 'signature du bureau, premier passage',
+    'board-share': 'signature du bureau, second passage',
   },
   station: {
     title: "Poste d'un membre",

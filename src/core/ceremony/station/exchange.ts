@@ -16,7 +16,7 @@ import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEnt
 import { fail, failure } from './failures.js';
 
 type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
-type TallyStationAction = 'mix' | 'decrypt' | 'sign';
+type TallyStationAction = 'mix' | 'decrypt' | 'sign' | 'board-commit' | 'board-share';
 export type StationStepAction = KeyStationAction | TallyStationAction;
 
 const KEY_ACTIONS: readonly string[] = ['enrol', 'contribute', 'check', 'seal', 'confirm'];
@@ -217,6 +217,8 @@ export async function answerOnStation(
   } else if (action === 'mix') done = await tally!.mix(step, job);
   else if (action === 'decrypt') done = await tally!.decrypt(step, job);
   else if (action === 'sign') done = await tally!.sign(step, job);
+  else if (action === 'board-commit') done = await tally!.boardCommit(step);
+  else if (action === 'board-share') done = await tally!.boardShare(step, job);
   else return fail('station.packet', "Cette étape n'est pas une étape du dépouillement.", 'This step is not a tally step.', packet);
   if (!done.ok) return done;
   const written = await writeAnswer(packet, step.member, action, made);

@@ -1,59 +1,89 @@
 /**
- * Step 7b, the board's signature (docs/tally-ceremony.md §1, docs/protocol.md §12.8), in one-machine mode:
- * one sitting where t or more members open their tokens one after another at the workstation; the
- * workstation runs FROST's two rounds for every PV and for the results at once (commit, then each
- * member's share, each checked on arrival), aggregates, and records each member's part in an entry signed
- * with that member's identity key, then the board's signatures. The nonces never leave memory; the
- * signing shares s_j and the identity secrets are wiped when the step returns.
+ * Step 7b, the board's signature (docs/tally-ceremony.md §1, docs/protocol.md §12.8): FROST's two rounds as
+ * two visits of each signing member, at the workstation one member at a time or on their own station, so
+ * that no machine ever holds t members' secrets.
  *
- * Who may sit: any member of the board whose token holds a share of the board key (not only those who
- * decrypted: signing uses no election key share). A token that does not open, is not the one enrolled, or
- * holds no board share is a `tally.deviation` naming the member, and the sitting goes on with the others;
- * a share that fails its check names its member too, and the sitting starts again without them (fresh
- * nonces) as long as t remain.
+ *   boardCommit (round 1)  the member's token opens; a fresh 32-byte seed gives their nonces for every message
+ *                          (each PV, then the results); the seed is SEALED in their token, bound to the
+ *                          messages and to their commitments (written, read back); then their commitments
+ *                          go into `tally.board-commitments`, signed with their identity key.
+ *   fixRound               once t members have committed, the workstation records `tally.board-round`: the
+ *                          signers (those t, ascending) and the SHA-256 of the commitment lists.
+ *   boardShare (round 2)   the token opens; the sealed nonces must be those of their own commitments in the
+ *                          fixed lists, and the record must hold no share of theirs for them; the nonces are
+ *                          ERASED from the token (resealed, read back) before any share is computed; then
+ *                          `tally.board-share` (H(m), H(list), z_j per message). The workstation checks each
+ *                          share on arrival: a bad one is a `board-share-refused` deviation naming the member,
+ *                          which ends the attempt (the next starts from round 1 without them); once every
+ *                          signer's share is in, it aggregates and records `tally.board-signature`.
+ *
+ * Who may sign: any member whose token holds a share of the board key (not only those who decrypted). The
+ * nonces live in memory only inside one step, and are zeroed when it returns, with s_j and the identity secret.
  */
-import { wipe } from '../../common/bytes.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { toHex, wipe } from '../../common/bytes.js';
 import { ok, type Failure, type Result } from '../../common/result.js';
-import { commit, nonceCommitmentToJson, signShare, verifyShare, aggregate, type GroupPublic, type NonceCommitment, type SignatureShare, type SigningNonces } from '../../crypto/frost/index.js';
-import { toHex } from '../../common/bytes.js';
+import type { GroupPublic, SigningShare } from '../../crypto/frost/index.js';
 import { boardMessages } from '../../election/board-messages.js';
-import { commitmentListsSha256 } from './board-state.js';
+import { commitmentListsJson, commitmentListsSha256, messagesSha256, ownCommitmentsSha256 } from './board-hashes.js';
+import { aggregateAll, checkShares, commitmentsFromSeed, fixedLists, seedGives, sharesFromSeed } from './board-rounds.js';
+import { roundCommitments, type BoardRound } from './board-state.js';
 import type { TallyFolder } from './folder.js';
+import type { TallyState } from './state.js';
+import { checkCountOnStation } from './station-checks.js';
 import { openToken } from './members.js';
-import { TALLY_ENTRY, type TallyBoardSharePayload, type TallyBoardSignaturePayload, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
+import { TALLY_ENTRY, type JobControl, type TallyBoardSharePayload, type TallyBoardSignaturePayload, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
 import { fail, failure } from './failures.js';
 
-/** A member at the sitting: their opened token. */
+/** A member at the step: their opened token. */
 interface Sitter {
   readonly member: number;
   readonly secrets: TallyMemberSecrets;
-  readonly share: Uint8Array;
-}
-
-/** What one round of the sitting made: each signer's commitments and shares, per message. */
-interface Round {
-  readonly signers: readonly number[];
-  readonly commitments: Map<number, NonceCommitment[]>;
-  readonly shares: Map<number, SignatureShare[]>;
-  readonly signatures: Uint8Array[];
+  readonly signing: SigningShare;
 }
 
 function wipeSitter(s: Sitter): void {
   wipe(s.secrets.identitySecret);
-  wipe(s.share);
+  wipe(s.signing.share);
+  if (s.secrets.board?.nonces !== undefined) wipe(s.secrets.board.nonces.seed);
 }
 
-/** Hazardous: opens member j's token for the sitting; a token without the board share of this key is refused (recorded). */
-async function seat(f: TallyFolder, group: GroupPublic, step: TallyMemberStep): Promise<Sitter | null> {
+/** The board key, when the step is due: counted, not closed, a board key, no board signature yet. */
+function boardReady(f: TallyFolder, member?: number): Result<GroupPublic> {
+  const due = f.state.phase === 'closing' ? f.due('closing') : f.due('signing');
+  if (!due.ok) return due;
+  const group = f.keys.board;
+  if (group === null || group === undefined) {
+    return fail(
+      'tally.no-board-key',
+      "La cérémonie des clés n'a pas fait de clé de signature du bureau\u00a0: les membres signent seulement chacun.",
+      'The key ceremony made no board signing key: the members only sign each.',
+    );
+  }
+  if (f.state.boardSignature !== undefined) return fail('tally.member-twice', 'Le bureau a déjà signé.', 'The board has already signed.');
+  if (member !== undefined && (!Number.isInteger(member) || member < 1 || member > f.state.n)) return fail('tally.inputs', `Membre ${member} inconnu.`, `Unknown member ${member}.`);
+  return ok(group);
+}
+
+/** The attempt in progress as the fold holds it (round 1 with nothing recorded when none is). */
+function currentRound(f: TallyFolder): BoardRound {
+  return f.state.boardRound ?? { round: 1, excluded: [], committed: new Map(), shares: new Map() };
+}
+
+const refusedRound = (fr: string, en: string): Result<never> => fail('tally.board-round', fr, en);
+
+/** Hazardous: opens member j's token; a token without the board share of this key is refused (recorded). */
+async function seat(f: TallyFolder, group: GroupPublic, step: TallyMemberStep): Promise<Result<Sitter>> {
   const opened = await openToken(f, step);
-  if (!opened.ok) return null;
+  if (!opened.ok) return opened;
   const s = opened.value;
   const j = step.member;
   const expected = toHex(group.verifyingShares[j - 1]!);
   if (s.board === undefined || s.board.key !== toHex(group.groupKey) || s.board.verifyingShare !== expected) {
     wipe(s.identitySecret);
     if (s.board !== undefined) wipe(s.board.share);
-    await f.deviation(
+    if (s.board?.nonces !== undefined) wipe(s.board.nonces.seed);
+    return f.deviation(
       'token-refused',
       j,
       failure(
@@ -63,79 +93,200 @@ async function seat(f: TallyFolder, group: GroupPublic, step: TallyMemberStep): 
         step.token.drive,
       ),
     );
-    return null;
   }
-  return { member: j, secrets: s, share: s.board.share };
+  return ok({ member: j, secrets: s, signing: { member: j, share: s.board.share } });
 }
 
-/** One round: commitments of every signer for every message, then shares, each checked on arrival (exported for bench/core/frost-tally.ts). */
-export function signRound(
-  group: GroupPublic,
-  sitters: readonly Pick<Sitter, 'member' | 'share'>[],
-  messages: readonly Uint8Array[],
-): Result<Round> | { readonly bad: number; readonly refusal: Failure } {
-  const signers = sitters.map((s) => s.member);
-  const nonces = new Map<number, SigningNonces[]>();
-  const commitments = new Map<number, NonceCommitment[]>();
-  for (const s of sitters) {
-    const made = messages.map(() => commit({ member: s.member, share: s.share }));
-    nonces.set(
-      s.member,
-      made.map((m) => m.nonces),
-    );
-    commitments.set(
-      s.member,
-      made.map((m) => m.commitment),
-    );
-  }
-  const lists = messages.map((_, k) => signers.map((j) => commitments.get(j)![k]!));
-  const shares = new Map<number, SignatureShare[]>();
+const expectOf = (f: TallyFolder, j: number) => ({ fingerprint: f.fingerprint, election: f.definition.id, member: j });
+
+/** Round 1 for member `step.member`: nonces sealed in their token, then their commitments recorded. */
+export async function boardCommit(f: TallyFolder, step: TallyMemberStep): Promise<Result<void>> {
+  const group = boardReady(f, step.member);
+  if (!group.ok) return group;
+  const fixed = await fixRound(f);
+  if (!fixed.ok) return fixed;
+  const j = step.member;
+  const r = currentRound(f);
+  if (r.excluded.includes(j))
+    return refusedRound(`La part du membre ${j} a été refusée\u00a0: il ne signe plus pour le bureau.`, `Member ${j}'s share was refused: they no longer sign for the board.`);
+  if (r.fixed !== undefined) return refusedRound('Les signataires du bureau sont déjà au complet.', "The board's signers are already complete.");
+  if (r.committed.has(j)) return fail('tally.member-twice', `Le membre ${j} s'est déjà engagé.`, `Member ${j} already committed.`);
+  const seated = await seat(f, group.value, step);
+  if (!seated.ok) return seated;
+  const s = seated.value;
+  const seed = randomBytes(32);
   try {
-    for (const s of sitters) {
-      const mine: SignatureShare[] = [];
-      for (let k = 0; k < messages.length; k++) {
-        const share = signShare(group, { member: s.member, share: s.share }, nonces.get(s.member)![k]!, lists[k]!, messages[k]!);
-        const checked = share.ok ? verifyShare(group, lists[k]!, messages[k]!, share.value) : share;
-        if (!share.ok || !checked.ok) return { bad: s.member, refusal: share.ok ? (checked as { error: Failure }).error : share.error };
-        mine.push(share.value);
-      }
-      shares.set(s.member, mine);
-    }
+    const messages = boardMessages(f.fingerprint, f.pvs!);
+    const commitments = commitmentsFromSeed(s.signing, seed, messages);
+    const digest = messagesSha256(messages);
+    const nonces = { seed, messagesSha256: digest, commitmentsSha256: ownCommitmentsSha256(commitments) };
+    // Sealed and read back before the commitments are published: a crash in between leaves unused nonces, no more.
+    const kept = await f.ctx.tokens.keepBoardNonces(step.token, step.passphrase, expectOf(f, j), nonces);
+    if (!kept.ok) return await f.deviation('token-refused', j, kept.error);
+    const payload = { member: j, round: r.round, pvSha256: f.state.count!.pvSha256, messagesSha256: digest, commitments };
+    const recorded = await f.record(`member:${j}`, TALLY_ENTRY.boardCommitments, payload, s.secrets.identitySecret);
+    if (!recorded.ok || f.onStation) return recorded;
   } finally {
-    // Nonces a share consumed are zeroed by noble; those left unused (a round given up) are zeroed here.
-    for (const list of nonces.values()) {
-      for (const n of list) {
-        wipe(n.hiding);
-        wipe(n.binding);
-      }
-    }
+    wipe(seed);
+    wipeSitter(s);
   }
-  const signatures: Uint8Array[] = [];
-  for (let k = 0; k < messages.length; k++) {
-    const sig = aggregate(
-      group,
-      lists[k]!,
-      messages[k]!,
-      signers.map((j) => shares.get(j)![k]!),
-    );
-    if (!sig.ok) return sig;
-    signatures.push(sig.value);
-  }
-  return ok({ signers, commitments, shares, signatures });
+  return fixRound(f);
 }
 
-/** The sitting's rounds: a member whose share fails is named (deviation) and left out, while t remain. */
-async function signWithQuorum(f: TallyFolder, group: GroupPublic, sitters: Sitter[], messages: readonly Uint8Array[]): Promise<Result<Round>> {
-  for (;;) {
-    if (sitters.length < f.state.t) return quorumMissing(f, sitters.length);
-    const round = signRound(group, sitters, messages);
-    if (!('bad' in round)) return round;
-    const bad = round.bad;
-    await f.deviation('signature-refused', bad, round.refusal);
-    const k = sitters.findIndex((s) => s.member === bad);
-    wipeSitter(sitters[k]!);
-    sitters.splice(k, 1);
+/** At the workstation: once t members have committed in the attempt, its signers and lists are fixed. */
+export async function fixRound(f: TallyFolder): Promise<Result<void>> {
+  const r = f.state.boardRound;
+  if (f.onStation || r === undefined || r.fixed !== undefined || r.committed.size < f.state.t) return ok(undefined);
+  const signers = [...r.committed.keys()].sort((a, b) => a - b);
+  const lists = commitmentListsJson(signers, roundCommitments(r), f.pvs!.length + 1);
+  return f.recordAsWorkstation(TALLY_ENTRY.boardRound, { round: r.round, signers, commitmentsSha256: commitmentListsSha256(lists) });
+}
+
+/** The attempt's fixed lists, one per message. */
+const listsOf = (r: BoardRound, messages: number) => fixedLists(r.fixed!.signers, roundCommitments(r), messages);
+
+/** Whether the record already holds a share of member j for these lists (a restored copy of a token must not sign twice). */
+function alreadyShared(f: TallyFolder, j: number, commitmentsSha256: string): boolean {
+  return f.entries.some((e) => e.type === TALLY_ENTRY.boardShare && e.actor === `member:${j}` && (e.payload as { commitmentsSha256?: unknown }).commitmentsSha256 === commitmentsSha256);
+}
+
+/** Their share cannot be made: the attempt starts again (with them), every signer making both visits anew. */
+const nonceRefusal = (j: number, fr: string, en: string): Failure =>
+  failure(
+    'tally.board-nonces',
+    `Membre ${j}\u00a0: ${fr}. La signature du bureau reprend à la première étape\u00a0: chaque signataire revient s'engager.`,
+    `Member ${j}: ${en}. The board signature starts again at the first step: each signer comes back to commit.`,
+  );
+
+/** Round 2 for member `step.member`: their nonces checked, erased from the token, then their shares recorded and checked. */
+export async function boardShare(f: TallyFolder, step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+  const group = boardReady(f, step.member);
+  if (!group.ok) return group;
+  const fixed = await fixRound(f);
+  if (!fixed.ok) return fixed;
+  const j = step.member;
+  const r = currentRound(f);
+  if (r.fixed === undefined) return refusedRound(`Il faut d'abord que ${f.state.t} membres s'engagent (premier passage).`, `${f.state.t} members must first commit (first visit).`);
+  if (!r.fixed.signers.includes(j)) return refusedRound(`Le membre ${j} ne fait pas partie des signataires du bureau.`, `Member ${j} is not one of the board's signers.`);
+  if (r.shares.has(j) || alreadyShared(f, j, r.fixed.commitmentsSha256))
+    return fail('tally.member-twice', `Le membre ${j} a déjà donné sa part pour ces engagements.`, `Member ${j} already gave their share for these commitments.`);
+  if (f.onStation) {
+    // As before the members' own signatures: a station never signs results a workstation made up.
+    const checked = await checkCountOnStation(f, job);
+    if (!checked.ok) return checked;
   }
+  const seated = await seat(f, group.value, step);
+  if (!seated.ok) return seated;
+  const s = seated.value;
+  try {
+    const made = await sharesOf(f, group.value, s, r, step);
+    if (!made.ok) return made;
+    const payload: TallyBoardSharePayload = { member: j, round: r.round, commitmentsSha256: r.fixed.commitmentsSha256, shares: made.value };
+    if (f.onStation) return await f.record(`member:${j}`, TALLY_ENTRY.boardShare, payload, s.secrets.identitySecret);
+    const checked = checkShareOnArrival(f, group.value, r, payload);
+    if (!checked.ok) return await f.deviation('board-share-refused', j, checked.error);
+    const recorded = await f.record(`member:${j}`, TALLY_ENTRY.boardShare, payload, s.secrets.identitySecret);
+    if (!recorded.ok) return recorded;
+  } finally {
+    wipeSitter(s);
+  }
+  return aggregateIfComplete(f, group.value);
+}
+
+/** Hazardous: the member's shares, from nonces checked against their recorded commitments and erased from the token first. */
+async function sharesOf(f: TallyFolder, group: GroupPublic, s: Sitter, r: BoardRound, step: TallyMemberStep): Promise<Result<TallyBoardSharePayload['shares']>> {
+  const j = s.member;
+  const sealed = s.secrets.board!.nonces;
+  const messages = boardMessages(f.fingerprint, f.pvs!);
+  const own = r.committed.get(j)!.commitments;
+  if (sealed === undefined) {
+    return f.deviation(
+      'board-share-refused',
+      j,
+      nonceRefusal(
+        j,
+        'son jeton ne porte pas de nonces pour la signature du bureau (déjà utilisés, ou pas ce jeton)',
+        'their token holds no nonces for the board signature (already used, or not this token)',
+      ),
+    );
+  }
+  if (sealed.messagesSha256 !== messagesSha256(messages) || sealed.commitmentsSha256 !== ownCommitmentsSha256(own)) {
+    return f.deviation(
+      'board-share-refused',
+      j,
+      nonceRefusal(j, 'les nonces de son jeton sont ceux d’une autre tentative et ne servent pas', 'the nonces in their token are of another attempt and are not used'),
+    );
+  }
+  if (!seedGives(s.signing, sealed.seed, messages, own)) {
+    return f.deviation(
+      'board-share-refused',
+      j,
+      nonceRefusal(j, 'les nonces de son jeton ne donnent pas ses engagements enregistrés', 'the nonces in their token do not give their recorded commitments'),
+    );
+  }
+  // Erased from the drive (resealed, read back) BEFORE any share exists: a crash now loses the share, never reuses the nonces.
+  const erased = await f.ctx.tokens.keepBoardNonces(step.token, step.passphrase, expectOf(f, j), null);
+  if (!erased.ok) return f.deviation('token-refused', j, erased.error);
+  return sharesFromSeed(group, s.signing, sealed.seed, messages, listsOf(r, messages.length));
+}
+
+/** The workstation's check of one member's shares on arrival, on the fixed lists and the messages it signs. */
+function checkShareOnArrival(f: TallyFolder, group: GroupPublic, r: BoardRound, p: TallyBoardSharePayload): Result<void> {
+  const messages = boardMessages(f.fingerprint, f.pvs!);
+  return checkShares(group, messages, listsOf(r, messages.length), p.member, p.shares);
+}
+
+/** A share entry from a member's station, checked on arrival against the attempt `state` holds (station-answers.ts). */
+export function boardShareOnArrival(f: TallyFolder, state: Pick<TallyState, 'boardRound'>, p: TallyBoardSharePayload): Result<void> {
+  const group = f.keys.board;
+  const r = state.boardRound;
+  if (group === null || group === undefined || r?.fixed === undefined || f.pvs === null) return fail('tally.board-round', 'Aucune liste d’engagements fixée.', 'No commitment lists fixed.');
+  return checkShareOnArrival(f, group, r, p);
+}
+
+/** At the workstation, after members' station answers are placed: the round fixed once t have committed, the signature once every share is in. */
+export async function boardAfterPlacing(f: TallyFolder): Promise<Result<void>> {
+  const group = f.keys.board;
+  if (f.onStation || group === null || group === undefined || f.state.boardSignature !== undefined || f.pvs === null) return ok(undefined);
+  const fixed = await fixRound(f);
+  return fixed.ok ? aggregateIfComplete(f, group) : fixed;
+}
+
+/** Once every signer's share is in: the board's signatures, aggregated and recorded by the workstation. */
+async function aggregateIfComplete(f: TallyFolder, group: GroupPublic): Promise<Result<void>> {
+  const r = f.state.boardRound;
+  if (r?.fixed === undefined || r.shares.size < r.fixed.signers.length) return ok(undefined);
+  const messages = boardMessages(f.fingerprint, f.pvs!);
+  const shares = new Map([...r.shares].map(([j, p]) => [j, p.shares]));
+  const signatures = aggregateAll(group, messages, listsOf(r, messages.length), r.fixed.signers, shares);
+  if (!signatures.ok) return signatures;
+  const pvs = f.pvs!;
+  const payload: TallyBoardSignaturePayload = {
+    signers: r.fixed.signers,
+    pvSha256: f.state.count!.pvSha256,
+    commitmentsSha256: r.fixed.commitmentsSha256,
+    signatures: pvs.map((pv, k) => ({ constituency: pv.constituency, signature: toHex(signatures.value[k]!) })),
+    results: toHex(signatures.value[messages.length - 1]!),
+  };
+  return f.recordAsWorkstation(TALLY_ENTRY.boardSignature, payload);
+}
+
+/**
+ * At the workstation, the president's decision when a signer's share cannot be made on their station (their
+ * nonces lost: the station stopped after erasing them, or their token was replaced): recorded as a
+ * `board-share-refused` deviation with code `tally.board-nonces`, which ends the attempt; the next starts
+ * from the first visit, that member among those who may sign.
+ */
+export async function boardRestart(f: TallyFolder, member: number): Promise<Result<void>> {
+  const group = boardReady(f, member);
+  if (!group.ok) return group;
+  const r = currentRound(f);
+  if (r.fixed === undefined || !r.fixed.signers.includes(member) || r.shares.has(member)) {
+    return refusedRound(`Le membre ${member} n'est pas un signataire du bureau qui doit encore donner sa part.`, `Member ${member} is not a signer of the board who has yet to give their share.`);
+  }
+  const why = nonceRefusal(member, 'sa part ne peut pas être faite (ses nonces sont perdus)', 'their share cannot be made (their nonces are lost)');
+  const recorded = await f.deviation<void>('board-share-refused', member, why);
+  return !recorded.ok && recorded.error.code === why.code ? ok(undefined) : recorded;
 }
 
 function quorumMissing(f: TallyFolder, present: number): Result<never> {
@@ -147,62 +298,49 @@ function quorumMissing(f: TallyFolder, present: number): Result<never> {
   );
 }
 
-/** Step 7b: t or more members sign every PV and the results with the board key, in one sitting. */
+/**
+ * One-machine convenience (the demo, tests): the members present make their first visit one after another
+ * until t have committed, then each signer their second; an attempt that ends on a refused share starts
+ * again with the others, while t remain. Each visit is the step above, with its token opened anew.
+ */
 export async function boardSign(f: TallyFolder, steps: readonly TallyMemberStep[]): Promise<Result<void>> {
-  const due = f.state.phase === 'closing' ? f.due('closing') : f.due('signing');
-  if (!due.ok) return due;
-  const group = f.keys.board;
-  if (group === null) {
-    return fail(
-      'tally.no-board-key',
-      "La cérémonie des clés n'a pas fait de clé de signature du bureau\u00a0: les membres signent seulement chacun.",
-      'The key ceremony made no board signing key: the members only sign each.',
-    );
-  }
-  if (f.state.boardSignature !== undefined) return fail('tally.member-twice', 'Le bureau a déjà signé.', 'The board has already signed.');
+  const ready = boardReady(f);
+  if (!ready.ok) return ready;
   const members = steps.map((s) => s.member);
   if (new Set(members).size !== members.length || members.some((j) => !Number.isInteger(j) || j < 1 || j > f.state.n)) {
     return fail('tally.inputs', 'Chaque membre vient une seule fois, et doit être du bureau.', 'Each member comes once, and must be of the board.');
   }
-  const sitters: Sitter[] = [];
-  try {
-    for (const step of [...steps].sort((a, b) => a.member - b.member)) {
-      const s = await seat(f, group, step);
-      if (s !== null) sitters.push(s);
+  const sorted = [...steps].sort((a, b) => a.member - b.member);
+  // Each attempt that ends leaves a member out, or was stalled by lost nonces: never more attempts than members.
+  for (let attempt = 0; attempt <= f.state.n; attempt++) {
+    const committed = await commitUntilFixed(f, sorted);
+    if (!committed.ok) return committed;
+    const r = currentRound(f);
+    if (r.fixed === undefined) return quorumMissing(f, r.committed.size);
+    for (const j of r.fixed.signers) {
+      if (r.shares.has(j)) continue;
+      const shared = await boardShare(
+        f,
+        sorted.find((s) => s.member === j)!,
+      );
+      if (!shared.ok && f.state.boardRound?.round === r.round) return shared;
+      if (!shared.ok) break;
     }
-    const round = await signWithQuorum(f, group, sitters, boardMessages(f.fingerprint, f.pvs!));
-    if (!round.ok) return round;
-    return await recordSitting(f, sitters, round.value);
-  } finally {
-    sitters.forEach(wipeSitter);
+    if (f.state.boardSignature !== undefined) return ok(undefined);
   }
+  return quorumMissing(f, currentRound(f).committed.size);
 }
 
-/** Each member's part, signed by them, then the board's signatures, signed by the workstation. */
-async function recordSitting(f: TallyFolder, sitters: readonly Sitter[], r: Round): Promise<Result<void>> {
-  const messages = r.signatures.length;
-  const lists = Array.from({ length: messages }, (_, k) => r.signers.map((j) => nonceCommitmentToJson(r.commitments.get(j)![k]!)));
-  const commitmentsSha256 = commitmentListsSha256(lists);
-  const pvSha256 = f.state.count!.pvSha256;
-  for (const s of sitters) {
-    const payload: TallyBoardSharePayload = {
-      member: s.member,
-      pvSha256,
-      signers: r.signers,
-      commitmentsSha256,
-      commitments: r.commitments.get(s.member)!.map((c) => ({ hiding: toHex(c.hiding), binding: toHex(c.binding) })),
-      shares: r.shares.get(s.member)!.map((x) => toHex(x.share)),
-    };
-    const recorded = await f.record(`member:${s.member}`, TALLY_ENTRY.boardShare, payload, s.secrets.identitySecret);
-    if (!recorded.ok) return recorded;
+/** First visits, in the members' order, until the attempt's signers are fixed; a refused token is recorded and skipped. */
+async function commitUntilFixed(f: TallyFolder, steps: readonly TallyMemberStep[]): Promise<Result<void>> {
+  for (const step of steps) {
+    const r = currentRound(f);
+    if (r.fixed !== undefined) return ok(undefined);
+    if (r.committed.has(step.member) || r.excluded.includes(step.member)) continue;
+    const before = f.state.deviations.length;
+    const committed = await boardCommit(f, step);
+    // A token refused is recorded as a deviation, and the others go on; anything else stops the step.
+    if (!committed.ok && f.state.deviations.length === before) return committed;
   }
-  const pvs = f.pvs!;
-  const signature: TallyBoardSignaturePayload = {
-    signers: r.signers,
-    pvSha256,
-    commitmentsSha256,
-    signatures: pvs.map((pv, k) => ({ constituency: pv.constituency, signature: toHex(r.signatures[k]!) })),
-    results: toHex(r.signatures[messages - 1]!),
-  };
-  return f.recordAsWorkstation(TALLY_ENTRY.boardSignature, signature);
+  return ok(undefined);
 }

@@ -22,7 +22,7 @@ import type { TallyContext, TallyFolder } from './folder.js';
 import { createTally, openTally, openTallyOnStation } from './open.js';
 import { publishReceipts, type PublishedReceipts } from './receipts.js';
 import { mix, shuffle } from './shuffle.js';
-import { boardSign } from './board-signature.js';
+import { boardAfterPlacing, boardCommit, boardRestart, boardShare, boardSign } from './board-signature.js';
 import { sign } from './signature.js';
 import type { TallyBasis, TallyState } from './state.js';
 import { placeStationAnswers } from './station-answers.js';
@@ -122,7 +122,13 @@ export class TallyCeremony {
 
   /** Members' station answers placed (station-answers.ts, docs/stations.md §4). Progress in entries. */
   placeStationAnswers(answers: readonly AnswerFound[], packet: string, job: JobControl = {}): Promise<Result<AnswersImport>> {
-    return this.core.serial(() => placeStationAnswers(this.core, answers, packet, job));
+    return this.core.serial(async () => {
+      const placed = await placeStationAnswers(this.core, answers, packet, job);
+      if (!placed.ok) return placed;
+      // The board's signature moves on by the answers placed: its round fixed, then its aggregate (step 7b).
+      const moved = await boardAfterPlacing(this.core);
+      return moved.ok ? placed : moved;
+    });
   }
 
   /** Step 5 for one member (decryption.ts). Progress in ciphertexts. */
@@ -140,7 +146,22 @@ export class TallyCeremony {
     return this.core.serial(() => sign(this.core, step, job));
   }
 
-  /** Step 7b (board-signature.ts): t or more members sign every PV and the results with the board key, in one sitting. */
+  /** Step 7b, first visit (board-signature.ts): the member's nonces sealed in their token, their commitments recorded. */
+  boardCommit(step: TallyMemberStep): Promise<Result<void>> {
+    return this.core.serial(() => boardCommit(this.core, step));
+  }
+
+  /** Step 7b, second visit: the member's nonces erased from their token, then their shares; the board's signature once all are in. */
+  boardShare(step: TallyMemberStep, job: JobControl = {}): Promise<Result<void>> {
+    return this.core.serial(() => boardShare(this.core, step, job));
+  }
+
+  /** Step 7b: a signer's share cannot be made (nonces lost on their station): the attempt starts again, with them. */
+  boardRestart(member: number): Promise<Result<void>> {
+    return this.core.serial(() => boardRestart(this.core, member));
+  }
+
+  /** Step 7b in one go on one machine (the demo, tests): both visits of each member present, one after another. */
   boardSign(steps: readonly TallyMemberStep[]): Promise<Result<void>> {
     return this.core.serial(() => boardSign(this.core, steps));
   }

@@ -6,10 +6,11 @@
  * Secrets leave this module only inside the step that asked for them, which wipes them.
  */
 import { pointToHex, scalarToBytes } from '../../crypto/group.js';
+import { fromHex, toHex } from '../../common/bytes.js';
 import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
-import { listTokens, openToken, optionsFor, readToken, tokenPath, wipeSecrets, type MemberDevices, type TokenOptions } from '../../token/index.js';
+import { listTokens, openToken, optionsFor, readToken, resealBoardNonces, tokenPath, wipeSecrets, writeToken, type MemberDevices, type TokenOptions } from '../../token/index.js';
 import type { TokenExpectations, TokenLocation } from '../key/ports.js';
-import type { TallyMemberSecrets, TallyTokenPort } from './types.js';
+import type { TallyBoardNonces, TallyMemberSecrets, TallyTokenPort } from './types.js';
 import { fail } from './failures.js';
 
 /** The token's own message when it names the member already; otherwise "Membre j : …". */
@@ -40,8 +41,26 @@ async function missing(at: TokenLocation, expect: TokenExpectations, error: Fail
   );
 }
 
+/** Hazardous: the sealed board nonces as the tally reads them (docs/token.md §2.5). */
+function noncesOf(pub: { boardNonces?: { messagesSha256: Uint8Array; commitmentsSha256: Uint8Array } }, seed: Uint8Array | undefined): { nonces?: TallyBoardNonces } {
+  if (pub.boardNonces === undefined || seed === undefined) return {};
+  return { nonces: { seed, messagesSha256: toHex(pub.boardNonces.messagesSha256), commitmentsSha256: toHex(pub.boardNonces.commitmentsSha256) } };
+}
+
 export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDevices): TallyTokenPort {
   return {
+    async keepBoardNonces(at, passphrase, expect, nonces): Promise<Result<void>> {
+      const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
+      if (!found.ok) return found.error.code === 'token.missing' ? missing(at, expect, found.error) : naming(found.error, expect.member);
+      const opening = optionsFor(found.value.token, options, devices);
+      if (!opening.ok) return naming(opening.error, expect.member);
+      const sealed = nonces === null ? null : { seed: nonces.seed, messagesSha256: fromHex(nonces.messagesSha256), commitmentsSha256: fromHex(nonces.commitmentsSha256) };
+      const text = await resealBoardNonces(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, sealed, opening.value);
+      if (!text.ok) return naming(text.error, expect.member);
+      // writeToken replaces the file atomically and reads it back: success only once the drive holds it.
+      const written = await writeToken(at.drive, text.value, { replace: 'same-identity' });
+      return written.ok ? ok(undefined) : naming(written.error, expect.member);
+    },
     async open(at, passphrase, expect): Promise<Result<TallyMemberSecrets>> {
       const found = await readToken(tokenPath(at.drive, expect.election, expect.member));
       if (!found.ok) return found.error.code === 'token.missing' ? missing(at, expect, found.error) : naming(found.error, expect.member);
@@ -71,7 +90,14 @@ export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDev
         // s_j as the 32 bytes FROST takes; the board-signature step wipes them.
         ...(board === undefined || secrets.boardShareSecret === undefined
           ? {}
-          : { board: { share: scalarToBytes(secrets.boardShareSecret), verifyingShare: pointToHex(board.verifyingShare), key: pointToHex(board.key) } }),
+          : {
+              board: {
+                share: scalarToBytes(secrets.boardShareSecret),
+                verifyingShare: pointToHex(board.verifyingShare),
+                key: pointToHex(board.key),
+                ...noncesOf(pub, secrets.boardNonceSeed),
+              },
+            }),
       });
     },
   };

@@ -174,10 +174,11 @@ export class TallyFolder {
 
   /**
    * The transcript folded again with the PVs in the basis (an opening reads the PVs after its first fold):
-   * a recorded board signature is then recomputed from its shares (board-state.ts).
+   * a recorded board signature is then recomputed from its shares, and the entries of one in progress checked
+   * against the messages (board-state.ts).
    */
   refoldWithPvs(): Result<void> {
-    if (this.#state.boardSignature === undefined || this.#basis.pvs === undefined) return ok(undefined);
+    if ((this.#state.boardSignature === undefined && this.#state.boardRound === undefined) || this.#basis.pvs === undefined) return ok(undefined);
     const state = foldTally(this.definition, this.fingerprint, this.writer.entries, this.#basis);
     if (!state.ok) return state;
     this.#state = state.value;

@@ -16,6 +16,8 @@ import {
   MAX_SHUFFLES,
   MIN_SHUFFLES,
   TALLY_ENTRY,
+  type TallyBoardCommitmentsPayload,
+  type TallyBoardRoundPayload,
   type TallyBoardSharePayload,
   type TallyBoardSignaturePayload,
   type TallyCountPayload,
@@ -40,6 +42,8 @@ export interface TallyPayloadOf {
   'tally.decryption': TallyDecryptionPayload;
   'tally.count': TallyCountPayload;
   'tally.signature': TallySignaturePayload;
+  'tally.board-commitments': TallyBoardCommitmentsPayload;
+  'tally.board-round': TallyBoardRoundPayload;
   'tally.board-share': TallyBoardSharePayload;
   'tally.board-signature': TallyBoardSignaturePayload;
   'tally.results': TallyResultsPayload;
@@ -67,14 +71,22 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
     signatures: list(object({ constituency: anyString, signature: hex(128) }), MAX_CONSTITUENCIES),
     station: onStation,
   }),
-  // One item per message of the sitting (each PV, then the results): the step's.
+  // One item per message (each PV, then the results), the round the current one, the hashes right: the step's.
+  [TALLY_ENTRY.boardCommitments]: object({
+    member: memberNumber,
+    round: integer(1, Number.MAX_SAFE_INTEGER),
+    pvSha256: hex64,
+    messagesSha256: hex64,
+    commitments: list(object({ hiding: hex64, binding: hex64 }), MAX_CONSTITUENCIES + 1),
+    station: onStation,
+  }),
+  [TALLY_ENTRY.boardRound]: object({ round: integer(1, Number.MAX_SAFE_INTEGER), signers: list(memberNumber, MAX_BOARD), commitmentsSha256: hex64 }),
   [TALLY_ENTRY.boardShare]: object({
     member: memberNumber,
-    pvSha256: hex64,
-    signers: list(memberNumber, MAX_BOARD),
+    round: integer(1, Number.MAX_SAFE_INTEGER),
     commitmentsSha256: hex64,
-    commitments: list(object({ hiding: hex64, binding: hex64 }), MAX_CONSTITUENCIES + 1),
-    shares: list(hex64, MAX_CONSTITUENCIES + 1),
+    shares: list(object({ message: hex64, list: hex64, share: hex64 }), MAX_CONSTITUENCIES + 1),
+    station: onStation,
   }),
   [TALLY_ENTRY.boardSignature]: object({
     signers: list(memberNumber, MAX_BOARD),
@@ -86,7 +98,7 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
   [TALLY_ENTRY.results]: object({ resultsSha256: hex64 }),
   // `member` at most n: the step's. `code` is any string.
   [TALLY_ENTRY.deviation]: object({
-    kind: oneOf(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'operation-refused', 'answer-refused'] as const),
+    kind: oneOf(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'board-share-refused', 'operation-refused', 'answer-refused'] as const),
     member: nullable(memberNumber),
     code: anyString,
     message: object({ fr: anyString, en: anyString }),

@@ -18,7 +18,7 @@ import type { Pv } from '../../election/results.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { memberOfActor, stationOf, type TranscriptEntry } from '../../transcript/transcript.js';
 import type { SessionAnnouncement } from '../key/payloads.js';
-import { applyBoardShare, applyBoardSignature, type BoardSitting } from './board-state.js';
+import { applyBoardCommitments, applyBoardDeviation, applyBoardRound, applyBoardShare, applyBoardSignature, type BoardRound } from './board-state.js';
 import { TALLY_PAYLOADS, type TallyPayloadOf } from './payloads.js';
 import {
   TALLY_ENTRY,
@@ -109,8 +109,8 @@ export interface TallyState {
   count?: TallyCountPayload;
   /** The board key (hex) when the key ceremony made one: the board's sitting (step 7b) may then sign the PVs. */
   readonly boardKey: string | null;
-  /** The board sitting whose shares are recorded and not yet aggregated (board-state.ts). */
-  boardSitting?: BoardSitting;
+  /** The attempt in progress of the board's signature, not yet aggregated (board-state.ts). */
+  boardRound?: BoardRound;
   /** The board's signatures, once recorded. */
   boardSignature?: TallyBoardSignaturePayload;
   results?: TallyResultsPayload;
@@ -305,6 +305,10 @@ const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, _e, p) =
 const applyDeviation: Step<typeof TALLY_ENTRY.deviation>['apply'] = (state, e, p) => {
   // §4: `member` is null or a member of the board.
   if (p.member !== null && p.member > state.n) return mismatch(e, 'écart mal formé.', 'malformed deviation.');
+  if (p.kind === 'board-share-refused') {
+    const ended = applyBoardDeviation(state, e, p);
+    if (!ended.ok) return ended;
+  }
   state.deviations.push({ seq: e.seq, actor: e.actor, payload: p });
   return ok(undefined);
 };
@@ -318,6 +322,8 @@ const STEPS: { readonly [T in StepType]: Step<T> } = {
   [TALLY_ENTRY.count]: { due: inPhase('count'), apply: applyCount },
   [TALLY_ENTRY.signature]: { due: inPhase('signing'), apply: applySignature },
   // The board's sitting (step 7b): once counted, before, between or after the members' own signatures, before the closing.
+  [TALLY_ENTRY.boardCommitments]: { due: signingOrClosing, apply: applyBoardCommitments },
+  [TALLY_ENTRY.boardRound]: { due: signingOrClosing, apply: applyBoardRound },
   [TALLY_ENTRY.boardShare]: { due: signingOrClosing, apply: applyBoardShare },
   [TALLY_ENTRY.boardSignature]: { due: signingOrClosing, apply: applyBoardSignature },
   [TALLY_ENTRY.results]: { due: inPhase('closing'), apply: applyResults },
@@ -337,7 +343,7 @@ function applyStep<T extends StepType>(type: T, state: TallyState, e: Transcript
   return step.apply(state, e, p.value, def, basis);
 }
 
-const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature, TALLY_ENTRY.boardShare]);
+const MEMBER_ONLY = new Set<string>([TALLY_ENTRY.decryption, TALLY_ENTRY.signature, TALLY_ENTRY.boardCommitments, TALLY_ENTRY.boardShare]);
 
 /**
  * Applies one (already signature-checked) entry. Every payload is checked against its form before a rule

@@ -15,8 +15,9 @@ import { entrySignatureValid, memberOfActor, stationOf, type StationEntry } from
 import type { AnswerFound, AnswersImport } from '../station/packet.js';
 import type { TallyFolder } from './folder.js';
 import { mixOutputs, roundInputs } from './mixes.js';
-import { applyTallyEntry, cloneTallyState } from './state.js';
-import { TALLY_ENTRY, type JobControl, type TallyDecryptionPayload, type TallyShufflePayload, type TallySignaturePayload } from './types.js';
+import { applyTallyEntry, cloneTallyState, type TallyState } from './state.js';
+import { boardShareOnArrival } from './board-signature.js';
+import { TALLY_ENTRY, type JobControl, type TallyBoardSharePayload, type TallyDecryptionPayload, type TallyShufflePayload, type TallySignaturePayload } from './types.js';
 import { ensureWorkDir, partialWorkFile, readWorkBytes, shuffleWorkFile } from './work-files.js';
 import { fail } from './failures.js';
 
@@ -47,7 +48,7 @@ export async function placeStationAnswers(f: TallyFolder, answers: readonly Answ
     // All or nothing: every entry of the answer and every file it names checked before any is placed.
     const checked = await checkStationAnswer(f, fresh, packet);
     if (!checked.ok) {
-      refused.push(await refuseAnswer(f, fresh[0]!, file, checked.error));
+      refused.push(await refuseAnswer(f, fresh[0]!, file, checked.error, checked.error.code === BAD_BOARD_SHARE ? 'board-share-refused' : 'answer-refused'));
       continue;
     }
     const kept = await placeAnswer(f, checked.value, fresh, (e) => {
@@ -60,10 +61,11 @@ export async function placeStationAnswers(f: TallyFolder, answers: readonly Answ
 }
 
 /** A refused answer recorded as a deviation (`answer-refused`); what the import reports of it. */
-async function refuseAnswer(f: TallyFolder, first: StationEntry, file: string, error: Failure): Promise<AnswersImport['refused'][number]> {
+async function refuseAnswer(f: TallyFolder, first: StationEntry, file: string, error: Failure, kind: 'answer-refused' | 'board-share-refused'): Promise<AnswersImport['refused'][number]> {
   // Named only when its signature holds: anyone who can write on a stick could otherwise blame a member.
   const member = signedBy(f, first);
-  const recorded = await f.deviation<void>('answer-refused', member, error);
+  // A bad board share, so signed, ends the board signature's attempt (board-state.ts): its own kind of deviation.
+  const recorded = await f.deviation<void>(kind === 'board-share-refused' && member !== null ? kind : 'answer-refused', member, error);
   return { member, file, failure: recorded.ok ? error : recorded.error };
 }
 
@@ -113,8 +115,13 @@ async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry
         "elle répond à un état que ce journal n'a jamais eu (paquet d'un autre dépouillement, ou modifié).",
         'it answers a state this transcript never had (a packet of another tally, or altered).',
       );
+    const before = e.type === TALLY_ENTRY.boardShare ? cloneTallyState(state) : undefined;
     const probe = applyTallyEntry(state, { ...e, seq: f.entries.length + i, prev: f.head }, f.definition, f.basis);
     if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
+    if (before !== undefined) {
+      const share = boardShareChecked(f, before, e.payload as TallyBoardSharePayload);
+      if (!share.ok) return share;
+    }
     const files = await stationFiles(f, e, j, packet);
     if (!files.ok) return refused(files.error.message.fr, files.error.message.en);
     writes.push(...files.value);
@@ -134,6 +141,8 @@ async function stationFiles(f: TallyFolder, e: StationEntry, j: number, packet: 
     const valid = signaturesValid(f, e.payload as TallySignaturePayload, j);
     return valid.ok ? ok([]) : valid;
   }
+  // The board's signature names no file: a first visit is the fold's to judge, a second checked on arrival above.
+  if (e.type === TALLY_ENTRY.boardCommitments || e.type === TALLY_ENTRY.boardShare) return ok([]);
   return fail('station.answer', "ce type d'entrée ne se fait pas sur un poste de membre.", "this kind of entry is not made on a member's station.");
 }
 
@@ -189,6 +198,22 @@ async function partialFiles(f: TallyFolder, p: TallyDecryptionPayload, j: number
     out.push(brought.value);
   }
   return ok(out);
+}
+
+/** The code of a board share that fails its check on arrival: its answer is refused as `board-share-refused`. */
+const BAD_BOARD_SHARE = 'tally.board-share-invalid';
+
+/** A signer's shares made on their station, checked on arrival against the lists fixed in `state` (the attempt before it). */
+function boardShareChecked(f: TallyFolder, state: TallyState, p: TallyBoardSharePayload): Result<void> {
+  const checked = boardShareOnArrival(f, state, p);
+  if (checked.ok) return checked;
+  const j = p.member;
+  return fail(
+    BAD_BOARD_SHARE,
+    `La part de la signature du bureau du membre ${j} ne passe pas sa vérification (${checked.error.message.fr})\u00a0: elle n'est pas retenue, et la signature du bureau reprend sans ce membre.`,
+    `Member ${j}'s share of the board signature fails its check (${checked.error.message.en}): it is not kept, and the board signature starts again without this member.`,
+    `member ${j}`,
+  );
 }
 
 /** Member j's signatures made on their station: each of a PV of this tally, by their enrolled identity key. */

@@ -18,6 +18,8 @@ export const TALLY_ENTRY = {
   decryption: 'tally.decryption',
   count: 'tally.count',
   signature: 'tally.signature',
+  boardCommitments: 'tally.board-commitments',
+  boardRound: 'tally.board-round',
   boardShare: 'tally.board-share',
   boardSignature: 'tally.board-signature',
   results: 'tally.results',
@@ -76,27 +78,52 @@ export interface TallySignaturePayload {
   readonly signatures: readonly { readonly constituency: string; readonly signature: string }[];
 }
 
-/** A member's nonce commitments for one message of a board sitting (docs/protocol.md §12.6). */
+/** A member's nonce commitments for one message of the board's signature (docs/protocol.md §12.6). */
 export interface BoardCommitmentJson {
   readonly hiding: string;
   readonly binding: string;
 }
 
 /**
- * Member j's part of a board sitting (docs/tally-ceremony.md §1 step 7b), signed with their identity key:
- * their commitment and signature share for every message (each PV in the definition's order, then the
- * results), bound to the PVs counted and to the whole commitment lists of the sitting.
+ * Round 1 of the board's signature (docs/tally-ceremony.md step 7b), member j's visit, signed with their
+ * identity key: their nonce commitments for every message (each PV in the definition's order, then the
+ * results), for attempt `round` (1, then one more after each share refused). The nonces stay sealed in
+ * their token.
  */
+export interface TallyBoardCommitmentsPayload {
+  readonly member: number;
+  readonly round: number;
+  readonly pvSha256: string;
+  /** hex SHA-256 of SHA-256(m_1) || … || SHA-256(m_K): the messages the nonces are for. */
+  readonly messagesSha256: string;
+  readonly commitments: readonly BoardCommitmentJson[];
+}
+
+/** The workstation fixes an attempt's signers (the first t to commit) and its commitment lists, by their hash. */
+export interface TallyBoardRoundPayload {
+  readonly round: number;
+  /** Ascending. */
+  readonly signers: readonly number[];
+  /** hex SHA-256 of the canonical JSON of the lists, one per message: [[{member, hiding, binding}, …], …]. */
+  readonly commitmentsSha256: string;
+}
+
+/** One signature share of round 2: what it signs (H(m)), for which list (H(list)), and z_j. */
+export interface BoardShareItem {
+  /** hex SHA-256 of the message m. */
+  readonly message: string;
+  /** hex SHA-256 of the canonical JSON of this message's commitment list. */
+  readonly list: string;
+  /** z_j, 64 hex. */
+  readonly share: string;
+}
+
+/** Round 2 of the board's signature, member j's second visit, signed with their identity key: one share per message. */
 export interface TallyBoardSharePayload {
   readonly member: number;
-  readonly pvSha256: string;
-  /** The sitting's signers, ascending: the members whose commitments make each list. */
-  readonly signers: readonly number[];
-  /** hex SHA-256 of the canonical JSON of the sitting's commitment lists (one list per message). */
+  readonly round: number;
   readonly commitmentsSha256: string;
-  readonly commitments: readonly BoardCommitmentJson[];
-  /** z_j for each message, 64 hex. */
-  readonly shares: readonly string[];
+  readonly shares: readonly BoardShareItem[];
 }
 
 /** The board's FROST signatures (R || z, 128 hex) of every PV and of the results, aggregated from one sitting. */
@@ -112,7 +139,7 @@ export interface TallyResultsPayload {
   readonly resultsSha256: string;
 }
 
-export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'operation-refused' | 'answer-refused';
+export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'board-share-refused' | 'operation-refused' | 'answer-refused';
 
 export interface TallyDeviationPayload {
   readonly kind: TallyDeviationKind;
@@ -141,11 +168,25 @@ export interface TallyBoardSecret {
   readonly share: Uint8Array;
   readonly verifyingShare: string;
   readonly key: string;
+  /** Hazardous (`seed`): the board nonces sealed by round 1 and not yet erased (docs/token.md §2.5), hashes hex. */
+  readonly nonces?: TallyBoardNonces;
+}
+
+/** Board nonces in a token: the seed (hazardous) and what it is bound to. */
+export interface TallyBoardNonces {
+  readonly seed: Uint8Array;
+  readonly messagesSha256: string;
+  readonly commitmentsSha256: string;
 }
 
 /** The members' tokens, as the tally needs them: over src/core/token on drives, or demo tokens. */
 export interface TallyTokenPort {
   open(at: TokenLocation, passphrase: string, expect: TokenExpectations): Promise<Result<TallyMemberSecrets>>;
+  /**
+   * Hazardous: seals the board nonces in the member's token (round 1), or erases them (`null`, round 2, before
+   * the share leaves); written atomically and read back (docs/token.md §2.5, §5).
+   */
+  keepBoardNonces(at: TokenLocation, passphrase: string, expect: TokenExpectations, nonces: TallyBoardNonces | null): Promise<Result<void>>;
 }
 
 /** A member at the workstation: their number, the drive holding their token, their passphrase. */
@@ -185,6 +226,24 @@ export interface UrnReport {
   readonly discrepancies: readonly { readonly constituency: string; readonly ballots: number; readonly voted: number; readonly message: Bilingual }[];
 }
 
+/** Step 7b as the screens show it: the attempt in progress, who committed, who signs, who gave their share. */
+export interface TallyBoardView {
+  readonly key: string;
+  readonly signed: boolean;
+  /** The attempt in progress (1, then one more after each share refused or lost). */
+  readonly round: number;
+  /** Members who made their first visit in this attempt, in the order recorded. */
+  readonly committed: readonly number[];
+  /** The attempt's signers once t have committed (ascending), else null; the recorded signature's once signed. */
+  readonly signers: readonly number[] | null;
+  /** Signers who made their second visit in this attempt. */
+  readonly shared: readonly number[];
+  /** Members whose share was refused: they no longer sign for the board. */
+  readonly excluded: readonly number[];
+  /** Who may make which visit now. */
+  readonly due: { readonly commit: readonly number[]; readonly share: readonly number[] };
+}
+
 export interface TallyMemberView {
   readonly index: number;
   readonly name: string;
@@ -221,8 +280,8 @@ export interface TallyView {
   readonly shuffled: { readonly done: number; readonly total: number };
   /** PVs once counted (signed or not yet), in the definition's order. */
   readonly results: readonly PvView[] | null;
-  /** The board's signing key (hex) when the key ceremony made one, and whether its signature is recorded (step 7b). */
-  readonly board: { readonly key: string; readonly signed: boolean } | null;
+  /** The board's signing key (hex) when the key ceremony made one, whether its signature is recorded, and its visits (step 7b). */
+  readonly board: TallyBoardView | null;
   /** SHA-256 of manifest.json, once closed. */
   readonly recordFingerprint: string | null;
   readonly head: string;

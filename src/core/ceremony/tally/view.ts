@@ -5,8 +5,26 @@
  */
 import { toHex } from '../../common/bytes.js';
 import type { TallyCeremony } from './ceremony.js';
-import { shufflesDone, shufflesDue } from './state.js';
-import type { TallyView } from './types.js';
+import { boardVisitsDue } from './board-state.js';
+import { shufflesDone, shufflesDue, type TallyState } from './state.js';
+import type { TallyBoardView, TallyView } from './types.js';
+
+/** Step 7b as the screens show it (types.ts TallyBoardView). */
+function boardView(s: Readonly<TallyState>): TallyBoardView | null {
+  if (s.boardKey === null) return null;
+  const r = s.boardRound;
+  const signed = s.boardSignature;
+  return {
+    key: s.boardKey,
+    signed: signed !== undefined,
+    round: r?.round ?? 1,
+    committed: r === undefined ? [] : [...r.committed.keys()],
+    signers: signed !== undefined ? [...signed.signers] : r?.fixed === undefined ? null : [...r.fixed.signers],
+    shared: signed !== undefined ? [...signed.signers] : r === undefined ? [] : [...r.shares.keys()],
+    excluded: r === undefined ? [] : [...r.excluded],
+    due: boardVisitsDue(s),
+  };
+}
 
 export async function tallyView(c: TallyCeremony): Promise<TallyView> {
   // One snapshot: a step recording meanwhile replaces the state, it does not change this one.
@@ -36,7 +54,7 @@ export async function tallyView(c: TallyCeremony): Promise<TallyView> {
     receipts: s.receipts === undefined ? null : { count: s.receipts.count, sha256: s.receipts.sha256 },
     shuffled: { done: shufflesDone(s), total: shufflesDue(s) },
     results: c.pvViews(),
-    board: s.boardKey === null ? null : { key: s.boardKey, signed: s.boardSignature !== undefined },
+    board: boardView(s),
     recordFingerprint: await c.recordFingerprint(),
     head,
     deviations: s.deviations.map((d) => ({ seq: d.seq, kind: d.payload.kind, member: d.payload.member, message: d.payload.message })),

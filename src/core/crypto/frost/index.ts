@@ -24,7 +24,7 @@ export {
   type SigningShare,
 } from './suite.js';
 export { checkRound1Package, dkgRound1, dkgRound1FromSeed, dkgRound2, dkgFinish, dkgForget, groupFromRound1, type DkgState, type DkgOutcome } from './dkg.js';
-export { commit, signShare, verifyShare, aggregate, verifyBoardSignature } from './sign.js';
+export { commit, commitFromSeed, signShare, verifyShare, aggregate, verifyBoardSignature } from './sign.js';
 export { boardMessage, type BoardPurpose } from './framing.js';
 export { sealBoardShares, checkBoardBoxes, openBoardShare, openBoardBox, boardCommitmentsDigest, boardSeed, type BoardShareBox, type BoardBoxBinding } from './boxes.js';
 export { signingShareToSealed, signingShareFromSealed, noncesToSealed, noncesFromSealed } from './sealed.js';

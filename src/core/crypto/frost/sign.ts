@@ -11,9 +11,12 @@
  * the signature is made again from round 1 by t or more other members, with fresh nonces (a member must
  * never sign twice with the same nonces: RFC 9591 §5.1).
  */
-import { equalBytes } from '../../common/bytes.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes, equalBytes, wipe } from '../../common/bytes.js';
+import { DOMAIN } from '../domain.js';
+import { encode } from '../encoding.js';
 import { agree } from '../../common/plural.js';
-import { catchInput, ok, type Result } from '../../common/result.js';
+import { BugError, catchInput, ok, type Result } from '../../common/result.js';
 import { G, pointFromBytes, scalarFromBytes } from '../group.js';
 import { fail } from './failures.js';
 import {
@@ -41,6 +44,27 @@ export function commit(signing: SigningShare, rng?: Rng): { readonly nonces: Sig
     nonces: { member: signing.member, hiding: r.nonces.hiding, binding: r.nonces.binding },
     commitment: { member: signing.member, hiding: r.commitments.hiding, binding: r.commitments.binding },
   };
+}
+
+/**
+ * Hazardous: the nonces of message `k` drawn from a 32-byte seed the member's token seals between the two
+ * rounds (docs/protocol.md §12.8), so that round 2 makes them again instead of the token holding one
+ * 64-byte pair per message. RFC 9591 §4.1's nonce_generate, its 32 random bytes taken from the stream
+ *   SHA-512(string("sceau/v1/frost/nonce-seed") || bytes(seed) || integer(member) || integer(k) || integer(c)), c = 0, 1, …
+ * The seed is fresh for each round and erased from the token before any share leaves.
+ */
+export function commitFromSeed(signing: SigningShare, seed: Uint8Array, k: number): { readonly nonces: SigningNonces; readonly commitment: NonceCommitment } {
+  if (seed.length !== 32) throw new BugError(`FROST nonces: seed of ${seed.length} bytes`);
+  let counter = 0;
+  let pool: Uint8Array = new Uint8Array(0);
+  const rng: Rng = (bytes = 32) => {
+    while (pool.length < bytes) pool = concatBytes(pool, sha512(encode((e) => e.string(DOMAIN.frostNonceSeed).bytes(seed).integer(signing.member).integer(k).integer(counter++))));
+    const out = pool.slice(0, bytes);
+    wipe(pool.subarray(0, bytes));
+    pool = pool.slice(bytes);
+    return out;
+  };
+  return commit(signing, rng);
 }
 
 /**

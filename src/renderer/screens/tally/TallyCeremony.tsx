@@ -15,6 +15,7 @@ import { ActionButton, colon, Progress, StepFailure, useLang, type Apply } from 
 import { focusAfter, focusState, STEP_OF, STEPS, type FocusState, type FocusTarget, type Step } from './follow.js';
 import { ImportForm, UrnReportView } from './ImportUrn.js';
 import { MemberForm, MembersTable, Quorum, Signed } from './Members.js';
+import { BoardSignature } from './BoardSignature.js';
 import { OpenTally, rememberFolder } from './OpenTally.js';
 import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony-route.js';
 import { NetworkPanel, Refusal } from '../NetworkPanel.js';
@@ -276,9 +277,11 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
         {view.phase === 'signing' && <MemberForm api={api} view={view} action="sign" apply={apply} />}
         {view.phase === 'signing' && <TallyStationsPanel api={api} view={view} apply={apply} />}
         {view.phase === 'signing' && <MembersTable view={view} />}
+        {view.phase === 'signing' && <BoardSignature api={api} view={view} apply={apply} />}
       </StepSection>
 
       <StepSection step="closing" view={view}>
+        {view.phase !== 'signing' && <BoardSignature api={api} view={view} apply={apply} />}
         {view.phase === 'closing' && <ActionButton label={t('tally.closing.close')} run={() => apply(api.tallyClose({ folder: view.folder }))} />}
         {shown('closing')}
         {view.recordFingerprint && <RecordFingerprint fingerprint={view.recordFingerprint} />}
