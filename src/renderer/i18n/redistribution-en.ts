@@ -118,10 +118,6 @@ export const redistributionEn: RedistributionMessages = {
     title: 'Destroying the old tokens',
     text: "The software erases the old token's file, but a USB drive keeps traces and copies may exist (backups, paper). Each old member destroys the drive and every copy. It is a signed undertaking, not a proof: enough old members who kept copies could still decrypt.",
   },
-  stations: {
-    title: "Members' stations",
-    text: 'In this version every step is done on this workstation, the member in front of it with their drive.',
-  },
   outputs: {
     title: 'Documents',
     newBoard: "The new board's file: {{path}}",

@@ -121,10 +121,6 @@ export const redistributionFr = {
     title: 'La destruction des anciens jetons',
     text: 'Le logiciel efface le fichier de l’ancien jeton, mais un support USB garde des traces et des copies peuvent exister (sauvegardes, papier). Chaque ancien membre détruit le support et toutes les copies. C’est un engagement signé, pas une preuve\u00a0: des anciens membres qui auraient gardé des copies, en nombre suffisant, pourraient encore déchiffrer.',
   },
-  stations: {
-    title: 'Postes des membres',
-    text: 'Dans cette version, chaque étape se fait sur ce poste, le membre devant le poste avec son support.',
-  },
   outputs: {
     title: 'Documents',
     newBoard: 'Fichier du nouveau bureau\u00a0: {{path}}',

@@ -123,7 +123,7 @@ export const stationsEn: Messages['stations'] = {
     head: "Packet's transcript head",
     headHint: "The member's station shows the same: compare them aloud.",
     packet: 'Packet folder to import',
-    packetHint: 'The packet brought back, on its USB stick: SCEAU-‹election›-paquet-cles or SCEAU-‹election›-paquet-depouillement.',
+    packetHint: 'The packet brought back, on its USB stick: SCEAU-‹election›-paquet-cles, -paquet-redistribution or -paquet-depouillement.',
     codes: 'Enrolment codes read by the members, one per line (member: code)',
     codesHint: 'Each member reads aloud the code their station shows after enrolment, for example "3: 4f1a 09c2 77de b013". An enrolment is placed only with its code.',
     import: 'Import the answers of this packet',

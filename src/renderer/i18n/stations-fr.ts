@@ -126,7 +126,7 @@ export const stationsFr = {
     head: 'Tête du journal du paquet',
     headHint: 'Le poste du membre affiche la même\u00a0: comparez-les à voix haute.',
     packet: 'Dossier du paquet à importer',
-    packetHint: 'Le paquet rapporté, sur sa clé USB\u00a0: SCEAU-‹élection›-paquet-cles ou SCEAU-‹élection›-paquet-depouillement.',
+    packetHint: 'Le paquet rapporté, sur sa clé USB\u00a0: SCEAU-‹élection›-paquet-cles, -paquet-redistribution ou -paquet-depouillement.',
     codes: "Codes d'enrôlement lus par les membres, un par ligne (membre\u00a0: code)",
     codesHint: "Chaque membre lit à voix haute le code que son poste affiche après l'enrôlement, par exemple «\u00a03\u00a0: 4f1a 09c2 77de b013\u00a0». Un enrôlement n'est placé qu'avec son code.",
     import: 'Importer les réponses de ce paquet',

@@ -1,13 +1,14 @@
 /**
- * The key ceremony's members' stations, on the president's workstation (docs/stations.md): the packet
- * written on a stick for the members' own stations, and the answers the stick brings back, each checked
- * and placed in the transcript (or refused, naming its member). Also the notice shown by the form of a
+ * The members' stations, on the president's workstation (docs/stations.md): the packet written on a stick
+ * for the members' own stations, and the answers the stick brings back, each checked and placed in the
+ * transcript (or refused, naming its member); the key ceremony's panel here, the redistribution's in
+ * ../redistribution/StationsPanel.tsx, both the same StationsExchange. Also the notice shown by the form of a
  * member's step done at the workstation itself: there, this machine sees the member's secrets.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnswersImport, KeyCeremonyPhase, KeyCeremonyView, PacketView, SceauApi } from '../../../core/service/api.js';
-import type { Failure, Result } from '../../../core/common/result.js';
+import { ok, type Failure, type Result } from '../../../core/common/result.js';
 import { FailureMessage, Fingerprint } from '../../components.js';
 import { FolderChooser } from '../../folder-chooser.js';
 import { transportFailure } from '../../use-result.js';
@@ -119,61 +120,75 @@ export function usePacketWriter(write: (drive: string) => Promise<Result<PacketV
   return { drive, setDrive, written, packet, setPacket, writing, prepare };
 }
 
+/** What a ceremony gives the members' stations panel: how to write its packet and place a packet's answers. */
+export interface StationsExchangeProps {
+  readonly api: SceauApi;
+  /** Names the panel's elements: `<id>-stations` (its test id), `<id>-packet-drive`, `<id>-packet-path`, `<id>-enrolment-codes`. */
+  readonly id: string;
+  /** The transcript's head now (a packet written before it changed is said to be stale). */
+  readonly head: string;
+  /** Members have a step to do now (on this workstation or on their stations). */
+  readonly open: boolean;
+  /** New tokens are being enrolled: the president types the codes the members read aloud. */
+  readonly enrolling: boolean;
+  /** "3. Name": the member an answer is from. */
+  readonly memberName: (index: number) => string;
+  readonly write: (drive: string) => Promise<Result<PacketView>>;
+  /** Places a packet's answers; on success the ceremony shows its new state itself. */
+  readonly place: (packet: string, codes: readonly EnrolmentCode[]) => Promise<Result<AnswersImport>>;
+  /** After a refused import: a refusal may have been recorded, so the ceremony is shown as it now stands. */
+  readonly reload: () => Promise<void>;
+}
+
+type EnrolmentCode = { member: number; code: string };
+
 /**
- * The panel: write the packet on a drive, then import the answers of a packet (the last one written is
- * chosen already). Shown while a member phase is in progress, and afterwards as long as it has an import
- * to report (the last answers imported may have moved the ceremony past its member phases).
+ * The panel, for any ceremony with members' stations (the key ceremony, the redistribution): write the
+ * packet on a drive, then import the answers of a packet (the last one written is chosen already). Shown
+ * while members have a step to do, and afterwards as long as it has an import to report (the last answers
+ * imported may have moved the ceremony past its member phases).
  */
-export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyCeremonyView; onView: (v: KeyCeremonyView) => void }) {
+export function StationsExchange({ api, id, head, open, enrolling, memberName, write, place, reload }: StationsExchangeProps) {
   const { t } = useTranslation();
   const [report, setReport] = useState<AnswersImport | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [importing, setImporting] = useState(false);
   const [codes, setCodes] = useState('');
-  const { drive, setDrive, written, packet, setPacket, writing, prepare } = usePacketWriter((mount) => api.keyCeremonyPreparePacket({ folder: view.folder, drive: mount }), setFailure);
+  const { drive, setDrive, written, packet, setPacket, writing, prepare } = usePacketWriter(write, setFailure);
   // One call at a time on the folder: writing the packet and importing answers each wait for the other.
   const busy = writing || importing;
-  const memberPhase = MEMBER_PHASES.includes(view.phase);
-  if (!memberPhase && report === null) return null;
-
-  const memberName = (index: number) => `${index}. ${view.members.find((m) => m.index === index)?.name ?? ''}`;
+  if (!open && report === null) return null;
 
   const importAnswers = async () => {
     setImporting(true);
     setFailure(null);
     setReport(null);
-    const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet, enrolmentCodes: parseCodes(codes) }).catch(transportFailure);
+    const r = await place(packet, parseCodes(codes)).catch(transportFailure);
     setImporting(false);
-    if (r.ok) {
-      setReport(r.value.import);
-      onView(r.value.view);
-      return;
-    }
+    if (r.ok) return setReport(r.value);
     setFailure(r.error);
-    // A refusal may have been recorded: show the transcript as it now stands.
-    const fresh = await api.keyCeremonyOpen({ folder: view.folder });
-    if (fresh.ok) onView(fresh.value);
+    await reload();
   };
 
   return (
-    <section className="panel" aria-labelledby="key-stations-title" data-testid="key-stations">
-      <h3 id="key-stations-title">{t('stations.workstation.title')}</h3>
-      {memberPhase && (
+    <section className="panel" aria-labelledby={`${id}-stations-title`} data-testid={`${id}-stations`}>
+      <h3 id={`${id}-stations-title`}>{t('stations.workstation.title')}</h3>
+      {open && (
         <>
           <p className="muted">{t('stations.workstation.intro')}</p>
-          <DriveSelect api={api} id="key-packet-drive" label={t('stations.workstation.drive')} value={drive} onChange={setDrive} />
+          <DriveSelect api={api} id={`${id}-packet-drive`} label={t('stations.workstation.drive')} value={drive} onChange={setDrive} />
           <p>
             <button type="button" disabled={busy || drive === ''} onClick={() => void prepare()}>
               {t('stations.workstation.prepare')}
             </button>
           </p>
-          {written && <WrittenPacket packet={written} head={view.head} />}
-          <PacketChooser api={api} id="key-packet-path" written={written} value={packet} onChange={setPacket} />
-          {view.phase === 'enrolment' && (
+          {written && <WrittenPacket packet={written} head={head} />}
+          <PacketChooser api={api} id={`${id}-packet-path`} written={written} value={packet} onChange={setPacket} />
+          {enrolling && (
             <div className="field">
-              <label htmlFor="key-enrolment-codes">{t('stations.workstation.codes')}</label>
-              <textarea id="key-enrolment-codes" rows={3} value={codes} onChange={(e) => setCodes(e.target.value)} aria-describedby="key-enrolment-codes-hint" />
-              <p id="key-enrolment-codes-hint" className="muted">
+              <label htmlFor={`${id}-enrolment-codes`}>{t('stations.workstation.codes')}</label>
+              <textarea id={`${id}-enrolment-codes`} rows={3} value={codes} onChange={(e) => setCodes(e.target.value)} aria-describedby={`${id}-enrolment-codes-hint`} />
+              <p id={`${id}-enrolment-codes-hint`} className="muted">
                 {t('stations.workstation.codesHint')}
               </p>
             </div>
@@ -193,5 +208,30 @@ export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyC
       {report && <AnswersReport report={report} memberName={memberName} />}
       {failure && <FailureMessage failure={failure} />}
     </section>
+  );
+}
+
+/** The key ceremony's panel: its packet, and its answers placed with the view they leave. */
+export function StationsPanel({ api, view, onView }: { api: SceauApi; view: KeyCeremonyView; onView: (v: KeyCeremonyView) => void }) {
+  return (
+    <StationsExchange
+      api={api}
+      id="key"
+      head={view.head}
+      open={MEMBER_PHASES.includes(view.phase)}
+      enrolling={view.phase === 'enrolment'}
+      memberName={(index) => `${index}. ${view.members.find((m) => m.index === index)?.name ?? ''}`}
+      write={(drive) => api.keyCeremonyPreparePacket({ folder: view.folder, drive })}
+      place={async (packet, enrolmentCodes) => {
+        const r = await api.keyCeremonyImportAnswers({ folder: view.folder, packet, enrolmentCodes });
+        if (!r.ok) return r;
+        onView(r.value.view);
+        return ok(r.value.import);
+      }}
+      reload={async () => {
+        const fresh = await api.keyCeremonyOpen({ folder: view.folder });
+        if (fresh.ok) onView(fresh.value);
+      }}
+    />
   );
 }

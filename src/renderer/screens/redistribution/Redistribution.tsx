@@ -2,7 +2,8 @@
  * The redistribution as the president conducts it (docs/redistribution.md §15): its steps in order, who is
  * called now, each member's step with their drive and passphrase (the key ceremony's member-step form: a new
  * token for a new member's steps, the old one for dealing and confirming its destruction), the president's
- * steps, the two keys shown unchanged, the boards, the destruction of the old tokens, and the report.
+ * steps, the members' stations (the packet written, their answers imported), the two keys shown unchanged,
+ * the boards, the destruction of the old tokens, and the report.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +18,7 @@ import { pdfLink } from '../key/Backups.js';
 import { useRedistributionWords, type RedistributionWords } from './words.js';
 import { HandedKeys, NewBoard, OldBoard } from './Boards.js';
 import { OpenRedistribution } from './OpenRedistribution.js';
+import { RedistributionStationsPanel } from './StationsPanel.js';
 
 const STEPS = ['open', 'enrol', 'deal', 'check', 'seal', 'destroy', 'close'] as const;
 const STEP_OF: Record<RedistributionPhase, (typeof STEPS)[number]> = {
@@ -146,11 +148,7 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: RedistributionV
       {view.action !== null && memberStep(api, view, view.action, setView, t)}
       {/* Before the closing, an old member who did not deal (absent, or leaving) may confirm the destruction of their token too (§15.4). */}
       {view.phase === 'closing' && view.previous.members.some((m) => !m.destroyed) && memberStep(api, view, 'destroy', setView, t)}
-      {/* Members' stations (docs/stations.md) will be offered here, as the key ceremony's StationsPanel does. */}
-      <section className="panel" data-testid="redistribution-stations" aria-labelledby="redistribution-stations-title">
-        <h3 id="redistribution-stations-title">{t('stations.title')}</h3>
-        <p className="muted">{t('stations.text')}</p>
-      </section>
+      <RedistributionStationsPanel api={api} view={view} onView={setView} />
       {view.phase === 'dealing' && <CloseDealing view={view} onClose={(reason) => apply(api.redistributionCloseDealing({ folder: view.folder, reason }))} />}
       {view.phase === 'result' && <WorkstationAction label={t('publish')} run={() => apply(api.redistributionPublishResult({ folder: view.folder }))} />}
       {view.phase === 'closing' && <WorkstationAction label={t('close')} run={() => apply(api.redistributionClose({ folder: view.folder }))} />}
