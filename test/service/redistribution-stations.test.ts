@@ -42,7 +42,11 @@ describe('the redistribution through the service, with members’ stations', () 
     const oldDrive = (j: number) => kc.drives[j - 1]!;
     const newDrive = (j: number) => join(root, `nouveau-jeton-${j}`);
     for (const j of [1, 2, 3, 4, 5, 6]) for (const d of [stick(j), newDrive(j)]) mkdirSync(d, { recursive: true });
-    const workstation = folderService(root, [1, 2, 3, 4, 5, 6].map(stick), { tokens: none, tallyTokens: { open: refuse('tally open'), keepBoardNonces: refuse('tally board nonces') }, redistributionTokens: none });
+    const workstation = folderService(root, [1, 2, 3, 4, 5, 6].map(stick), {
+      tokens: none,
+      tallyTokens: { open: refuse('tally open'), keepBoardNonces: refuse('tally board nonces') },
+      redistributionTokens: none,
+    });
     const station = (j: number): SceauApi => {
       const mounts = j <= 5 ? [oldDrive(j), newDrive(j), stick(j)] : [newDrive(j), stick(j)];
       return folderService(root, mounts, { redistributionTokens: redistributionDriveTokens({ policy: TEST_POLICY }) });
