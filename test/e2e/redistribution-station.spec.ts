@@ -94,6 +94,8 @@ test('a new member enrols and an old member deals on their own stations’ scree
   const uncoded = must(await importRedistributionAnswers(c, packet4, []), 'import without code');
   expect(uncoded.refused.map((r) => r.failure.code)).toEqual(['station.enrolment-code-missing']);
   await place(packet4, [code]);
+  // What each new member reads aloud from their own station, for the dealers.
+  const readAloud = new Map([[4, code.code]]);
 
   // Members 1 and 3 (continuing) enrol their new tokens on their stations (through the core here).
   for (const j of [1, 3]) {
@@ -102,6 +104,7 @@ test('a new member enrols and an old member deals on their own stations’ scree
       await answerRedistributionOnStation(packet, { ...context(tokens), tokens }, 'enrol', { member: j, token: { drive: newDrive(j), label: `NOUVEAU${j}`, size: 1 }, passphrase: newPassphrase(j) }),
       `enrol ${j}`,
     );
+    readAloud.set(j, (await enrolmentCodesIn(packet))[0]!.code);
     await place(packet);
   }
   expect(c.state.phase).toBe('dealing');
@@ -114,7 +117,15 @@ test('a new member enrols and an old member deals on their own stations’ scree
   await expect(page.getByTestId('station-token-hint')).toContainText('Ancien jeton');
   await page.getByLabel(/Support du jeton du membre/).selectOption(fx.drives[0]!);
   await page.getByLabel('Phrase de passe du membre', { exact: true }).fill(fx.passphrase(1));
-  await page.getByRole('button', { name: 'Distribuer son fragment au nouveau bureau' }).click();
+  // The new members read their codes aloud; member 1 types them (one wrong first: refused, naming the member).
+  const deal = page.getByRole('button', { name: 'Distribuer son fragment au nouveau bureau' });
+  await expect(deal).toBeDisabled();
+  for (const j of [1, 3, 4]) await page.getByLabel(new RegExp(`^Code lu par ${j}\\. `)).fill(j === 3 ? '0000 0000 0000 0000' : readAloud.get(j)!);
+  await deal.click();
+  await expect(page.getByText(/nouveau membre 3 .*n'est pas celui de la clé inscrite dans ce paquet/)).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel(/^Code lu par 3\. /).fill(readAloud.get(3)!);
+  await page.getByLabel('Phrase de passe du membre', { exact: true }).fill(fx.passphrase(1));
+  await deal.click();
   await expect(page.getByText(/Réponse écrite dans le paquet/)).toBeVisible({ timeout: 60_000 });
   await place(packet1);
   expect(c.state.dealt).toEqual([1]);

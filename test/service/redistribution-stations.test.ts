@@ -59,6 +59,7 @@ describe('the redistribution through the service, with members’ stations', () 
     };
     const usesOld = (a: StationAction) => a === 'deal' || a === 'destroy';
     let seen: StationView | undefined;
+    const readAloud = new Map<number, string>();
     for (let guard = 0; guard < 10; guard++) {
       const c = must(await RedistributionCeremony.open(folder, { ...context(none), tokens: none }));
       if (c.state.phase === 'result') {
@@ -75,10 +76,14 @@ describe('the redistribution through the service, with members’ stations', () 
         const action = d.actions[0]!;
         const drive = usesOld(action) ? oldDrive(d.member) : newDrive(d.member);
         const passphrase = usesOld(action) ? kc.passphrase(d.member) : newPassphrase(d.member);
-        seen = value(
-          await stations.get(d.member)!.stationStep({ packet, member: d.member, drive, passphrase, action, ...(action === 'enrol' ? { confirmation: passphrase } : {}) }),
-          `${action} ${d.member}`,
-        );
+        // A dealer confirms each new member's enrolment code, as the member read it aloud from their own station.
+        const extra = action === 'enrol' ? { confirmation: passphrase } : action === 'deal' ? { newMemberCodes: [...readAloud].map(([member, code]) => ({ member, code })) } : {};
+        seen = value(await stations.get(d.member)!.stationStep({ packet, member: d.member, drive, passphrase, action, ...extra }), `${action} ${d.member}`);
+        if (action === 'enrol') {
+          // The station shows the code of the key it just enrolled, that member's only.
+          expect(seen.enrolmentCodes.map((x) => x.member)).toEqual([d.member]);
+          readAloud.set(d.member, seen.enrolmentCodes[0]!.code);
+        }
         const imported = value(await workstation.redistributionImportAnswers({ folder, packet, enrolmentCodes: seen.enrolmentCodes }), `import ${d.member}`);
         expect(imported.import.refused).toEqual([]);
         expect(imported.import.placed.map((p) => p.member)).toEqual([d.member]);
@@ -118,5 +123,39 @@ describe('the redistribution through the service, with members’ stations', () 
     expect(!unseen.ok && unseen.error.code).toBe('drive.unknown');
     const notYet = await workstation.redistributionImportAnswers({ folder: 'relatif', packet: packet.value.path });
     expect(!notYet.ok && notYet.error.code).toBe('ceremony.folder');
+  }, 300_000);
+
+  it('a station shows the enrolment code of the key it just enrolled only, never one read back from the stick', async () => {
+    const root = tempFolder('racine');
+    const kc = await closedKeyCeremony({ root, policy: TEST_POLICY });
+    const folder = join(root, 'redistribution');
+    const tokens = redistributionDriveTokens({ policy: TEST_POLICY });
+    const names = { 1: MEMBER_NAMES[0]!, 3: MEMBER_NAMES[2]!, 4: MEMBER_NAMES[3]!, 5: MEMBER_NAMES[4]!, 6: MEMBER_NAMES[5]! };
+    must(await RedistributionCeremony.create(folder, kc.folder, leaveAndJoin(names), { ...context(tokens), tokens }), 'create');
+    const stick = join(root, 'cle');
+    const drive = (j: number) => join(root, `nouveau-jeton-${j}`);
+    for (const d of [stick, drive(5), drive(6)]) mkdirSync(d, { recursive: true });
+    const packet = must(await folderService(root, [stick], { redistributionTokens: tokens }).redistributionPreparePacket({ folder, drive: stick }), 'packet').path;
+    // Member 6 enrols on the stick first (or anyone writes an answer there); then member 5, on their own station.
+    const six = must(
+      await folderService(root, [drive(6), stick], { redistributionTokens: tokens }).stationStep({
+        packet,
+        member: 6,
+        drive: drive(6),
+        passphrase: newPassphrase(6),
+        confirmation: newPassphrase(6),
+        action: 'enrol',
+      }),
+      'enrol 6',
+    );
+    expect(six.enrolmentCodes.map((x) => x.member)).toEqual([6]);
+    const station5 = folderService(root, [drive(5), stick], { redistributionTokens: tokens });
+    const five = must(await station5.stationStep({ packet, member: 5, drive: drive(5), passphrase: newPassphrase(5), confirmation: newPassphrase(5), action: 'enrol' }), 'enrol 5');
+    expect(five.answers.map((a) => a.member).sort()).toEqual([5, 6]);
+    expect(five.enrolmentCodes.map((x) => x.member)).toEqual([5]);
+    expect(five.enrolmentCodes[0]!.code).toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
+    expect(five.enrolmentCodes[0]!.code).not.toBe(six.enrolmentCodes[0]!.code);
+    // Opening the packet again shows no code at all: what is on the stick is not what this station signed.
+    expect(must(await station5.stationOpen({ packet }), 'open').enrolmentCodes).toEqual([]);
   }, 300_000);
 });

@@ -4,13 +4,14 @@
  * the whole run: an altered answer refused and recorded, an enrolment without its code not placed, a
  * dealing made on a packet at an older head placed when still due and refused when no longer.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RedistributionCeremony } from '../../src/core/ceremony/redistribution/ceremony.js';
 import type { RedistributionContext, RedistributionTokenPort } from '../../src/core/ceremony/redistribution/ports.js';
 import { verifyRedistributionTranscript } from '../../src/core/ceremony/redistribution/chain.js';
+import { codeOfIdentityKey } from '../../src/core/ceremony/redistribution/dealer-codes.js';
 import { enrolmentCodesIn } from '../../src/core/ceremony/station/exchange.js';
 import {
   answerRedistributionOnStation,
@@ -21,6 +22,7 @@ import {
   type RedistributionStationAction,
 } from '../../src/core/ceremony/station/redistribution-exchange.js';
 import { stationOf } from '../../src/core/transcript/transcript.js';
+import { fail } from '../../src/core/token/failures.js';
 import { context } from '../helpers/key-ceremony.js';
 import { pdfText } from '../helpers/pdf.js';
 import { closedKeyCeremony, leaveAndJoin, must, newStep, oldStep, RedistributionFakeTokens, tempFolder } from '../helpers/redistribution.js';
@@ -37,6 +39,8 @@ const NONE: RedistributionTokenPort = {
 interface Setup {
   readonly c: RedistributionCeremony;
   readonly tokens: RedistributionFakeTokens;
+  /** The closed key ceremony's folder the redistribution started from. */
+  readonly kc: string;
   /** A station's context: its own session, the members' tokens (each step names only its member's drive). */
   station(): RedistributionContext;
   stick(name: string): string;
@@ -50,6 +54,7 @@ async function opened(): Promise<Setup> {
   return {
     c,
     tokens,
+    kc,
     station: () => ({ ...context(tokens), tokens }),
     stick: (name) => {
       mkdirSync(join(sticks, name), { recursive: true });
@@ -59,12 +64,17 @@ async function opened(): Promise<Setup> {
 }
 
 const usesOld = (a: RedistributionStationAction) => a === 'deal' || a === 'destroy';
-const stepOf = (a: RedistributionStationAction, j: number) => (usesOld(a) ? oldStep(j) : newStep(j));
+
+/** The new members' enrolment codes as each reads theirs aloud from their own station (here: from the keys the workstation placed). */
+const codesOf = (c: RedistributionCeremony) => c.state.members.map((m) => ({ member: m.index, code: codeOfIdentityKey(m.identityKey ?? '') }));
+
+/** Member j's step; a dealer confirms the new members' codes as read aloud. */
+const stepOf = (s: Setup, a: RedistributionStationAction, j: number) => (a === 'deal' ? { ...oldStep(j), newMemberCodes: codesOf(s.c) } : usesOld(a) ? oldStep(j) : newStep(j));
 
 /** Member j's step on their station, from a packet written now on their stick; the packet's path. */
 async function onStation(s: Setup, action: RedistributionStationAction, j: number): Promise<string> {
   const packet = must(await writeRedistributionPacket(s.c, s.stick(`member-${j}`)), `packet ${j}`).path;
-  must(await answerRedistributionOnStation(packet, s.station(), action, stepOf(action, j)), `${action} ${j}`);
+  must(await answerRedistributionOnStation(packet, s.station(), action, stepOf(s, action, j)), `${action} ${j}`);
   return packet;
 }
 
@@ -91,7 +101,14 @@ describe('the redistribution on members’ stations', () => {
   it('runs every member’s step on their station; each member entry carries its station; the transcript replays', async () => {
     const s = await opened();
     await toPhase(s, 'closing');
+    const late = must(await writeRedistributionPacket(s.c, s.stick('late')), 'late packet').path;
     const file = must(await s.c.close(), 'close');
+    // Once closed, no packet is imported any more (not even its own): nothing appended.
+    const closedEntries = s.c.entries.length;
+    const afterClose = await importRedistributionAnswers(s.c, late);
+    expect(!afterClose.ok && afterClose.error.code).toBe('packet.closed');
+    expect(!afterClose.ok && afterClose.error.message.fr).toMatch(/redistribution est close/);
+    expect(s.c.entries.length).toBe(closedEntries);
     const members = s.c.entries.filter((e) => /^(member|former):/.test(e.actor));
     expect(members.map((e) => e.type).sort()).toEqual(
       [
@@ -179,7 +196,7 @@ describe('the redistribution on members’ stations', () => {
     const atStart = s.c.head;
     const packets = new Map<number, string>();
     for (const i of [1, 3, 4]) packets.set(i, must(await writeRedistributionPacket(s.c, s.stick(`member-${i}`)), 'packet').path);
-    for (const i of [1, 3, 4]) must(await answerRedistributionOnStation(packets.get(i)!, s.station(), 'deal', oldStep(i)), `deal ${i}`);
+    for (const i of [1, 3, 4]) must(await answerRedistributionOnStation(packets.get(i)!, s.station(), 'deal', { ...oldStep(i), newMemberCodes: codesOf(s.c) }), `deal ${i}`);
     expect((await placeAll(s, packets.get(3)!)).placed.length).toBe(1);
     expect(s.c.head).not.toBe(atStart);
     // Member 1 dealt against the head before member 3's dealing was placed: still due, placed.
@@ -192,5 +209,86 @@ describe('the redistribution on members’ stations', () => {
     expect(late.refused[0]!.failure.message.en).toMatch(/no longer due/);
     expect(s.c.state.deviations.at(-1)!.payload).toMatchObject({ kind: 'answer-refused', member: 4, code: 'station.answer' });
     expect(s.c.state.absent).toEqual([4]);
+  }, 120_000);
+  it('a packet of another redistribution of the same election is refused whole, nothing recorded; its own packet is imported', async () => {
+    const s = await opened();
+    const attacker = new RedistributionFakeTokens();
+    const other = must(await RedistributionCeremony.create(tempFolder('other'), s.kc, leaveAndJoin(), { ...context(attacker), tokens: attacker }), 'other');
+    const packet = must(await writeRedistributionPacket(other, s.stick('other')), 'other packet').path;
+    must(await answerRedistributionOnStation(packet, { ...context(attacker), tokens: attacker }, 'enrol', newStep(6)), 'enrol 6 there');
+    const entries = s.c.entries.length;
+    const r = await importRedistributionAnswers(s.c, packet, await enrolmentCodesIn(packet));
+    expect(!r.ok && r.error.code).toBe('packet.other');
+    expect(!r.ok && r.error.message.en).toMatch(/not prepared from this redistribution/);
+    expect(s.c.entries.length).toBe(entries);
+    expect(s.c.state.deviations).toEqual([]);
+    const own = await onStation(s, 'enrol', 6);
+    expect((await placeAll(s, own)).placed.map((p) => p.member)).toEqual([6]);
+  }, 120_000);
+
+  it('no destruction is due on a station at the result; at the destruction, an old token not erased: done with a warning, and a repeat counts as already placed', async () => {
+    const s = await opened();
+    await toPhase(s, 'result');
+    expect(dueOnRedistributionStation(s.c.state)).toEqual([]);
+    must(await s.c.publishResult(), 'result');
+    await toPhase(s, 'destruction');
+    expect(dueOnRedistributionStation(s.c.state).map((d) => [d.member, d.actions])).toEqual([1, 3, 4].map((i) => [i, ['destroy']]));
+    const packet = must(await writeRedistributionPacket(s.c, s.stick('member-1')), 'packet').path;
+    const t = s.tokens;
+    const readOnly: RedistributionTokenPort = {
+      create: t.create.bind(t),
+      open: t.open.bind(t),
+      sealShare: t.sealShare.bind(t),
+      openOld: t.openOld.bind(t),
+      erase: async () => fail('drive.read-only', 'Support en lecture seule.', 'Read-only drive.'),
+    };
+    const first = must(await answerRedistributionOnStation(packet, { ...context(readOnly), tokens: readOnly }, 'destroy', oldStep(1)), 'destroy');
+    expect(first.warning?.fr).toMatch(/confirmation de destruction est écrite sur la clé USB.*n'a pas pu être effacé.*Support en lecture seule.*Détruisez le support/);
+    expect(first.warning?.en).toMatch(/written on the stick.*could not be erased.*Destroy the token's drive/);
+    expect(s.tokens.stored.has(oldStep(1).token.drive)).toBe(true);
+    expect((await placeAll(s, packet)).placed.map((p) => [p.member, p.type])).toEqual([[1, 'member.token-destroyed']]);
+    // The member does the step again on the same packet, the token now erased: a new signature of the same step.
+    const again = must(await answerRedistributionOnStation(packet, s.station(), 'destroy', oldStep(1)), 'destroy again');
+    expect(again.warning).toBeUndefined();
+    expect(s.tokens.stored.has(oldStep(1).token.drive)).toBe(false);
+    const deviations = s.c.state.deviations.length;
+    const repeat = await placeAll(s, packet);
+    expect(repeat.placed).toEqual([]);
+    expect(repeat.refused).toEqual([]);
+    expect(repeat.already).toBe(1);
+    expect(s.c.state.deviations.length).toBe(deviations);
+    // An answer altered on the stick is still refused, not taken for a repeat.
+    const file = join(packet, 'answers', 'member-1-destroy.json');
+    const answer = JSON.parse(readFileSync(file, 'utf8')) as { entries: { payload: { erased: boolean } }[] };
+    answer.entries[0]!.payload.erased = false;
+    writeFileSync(file, JSON.stringify(answer));
+    const altered = await placeAll(s, packet);
+    expect(altered.refused.map((x) => x.failure.code)).toEqual(['station.answer']);
+  }, 120_000);
+
+  it('a dealer’s station deals only once every new member’s enrolment code matches the packet’s: a forked packet with other keys is refused, naming the member', async () => {
+    const s = await opened();
+    await toPhase(s, 'dealing');
+    // A fork: the same chain, the same new board, enrolled with keys someone else holds (the stick writer, or the workstation).
+    const attacker = new RedistributionFakeTokens();
+    const fork = must(await RedistributionCeremony.create(tempFolder('fork'), s.kc, leaveAndJoin(), { ...context(attacker), tokens: attacker }), 'fork');
+    for (const j of [1, 3, 4, 5, 6]) must(await fork.enrol(newStep(j)), `fork enrol ${j}`);
+    expect(fork.state.phase).toBe('dealing');
+    const forked = must(await writeRedistributionPacket(fork, s.stick('forked')), 'forked packet').path;
+    // Member 1 confirms the codes the new members read aloud from their own stations: the fork's keys are not theirs.
+    const refused = await answerRedistributionOnStation(forked, s.station(), 'deal', { ...oldStep(1), newMemberCodes: codesOf(s.c) });
+    expect(!refused.ok && refused.error.code).toBe('redistribution.enrolment-code');
+    expect(!refused.ok && refused.error.message.fr).toMatch(/nouveau membre 1 .*n'est pas celui de la clé inscrite dans ce paquet/);
+    expect(!refused.ok && refused.error.message.en).toMatch(/new member 1's .*not that of the key in this packet/);
+    expect(readdirSync(join(forked, 'answers')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    // No code confirmed, or one missing: refused as well, naming the member.
+    const none = await answerRedistributionOnStation(forked, s.station(), 'deal', oldStep(1));
+    expect(!none.ok && none.error.message.en).toMatch(/new member 1's .*was not confirmed/);
+    const honest = must(await writeRedistributionPacket(s.c, s.stick('member-1')), 'packet').path;
+    const missing = await answerRedistributionOnStation(honest, s.station(), 'deal', { ...oldStep(1), newMemberCodes: codesOf(s.c).filter((x) => x.member !== 6) });
+    expect(!missing.ok && missing.error.message.fr).toMatch(/nouveau membre 6 .*n'a pas été confirmé/);
+    // The honest packet with the codes as read aloud: dealt, and the attacker's keys open nothing of it.
+    must(await answerRedistributionOnStation(honest, s.station(), 'deal', { ...oldStep(1), newMemberCodes: codesOf(s.c).map((x) => ({ ...x, code: x.code.toUpperCase() })) }), 'deal');
+    expect((await placeAll(s, honest)).placed.map((p) => p.type)).toEqual(['redistribution.dealt']);
   }, 120_000);
 });

@@ -236,6 +236,10 @@ export interface StationView {
   readonly answers: readonly { readonly member: number; readonly action: string; readonly file: string; readonly entries: number }[];
   /** The enrolment code of each enrolment answer in the packet (docs/stations.md §3): the member reads it aloud at the workstation. */
   readonly enrolmentCodes: readonly { readonly member: number; readonly code: string }[];
+  /** At a redistribution: the new board's members, whose enrolment codes a dealer confirms before dealing (docs/stations.md §7). */
+  readonly newBoard?: readonly number[];
+  /** After a step that is done but left something to do by hand (an old token's file not erased): what to do. */
+  readonly warning?: Bilingual;
   /** At the tally: for each round, where it was mixed (`workstation`, or the member whose station did), once recorded. */
   readonly mixes: readonly { readonly round: number; readonly by: readonly (number | 'workstation')[] }[];
 }
@@ -294,6 +298,8 @@ export interface SceauApi {
     confirmation?: string;
     device?: { serial: string; keyId?: string };
     action: StationAction;
+    /** `deal`: each new member's enrolment code as they read it aloud from their own station (docs/stations.md §7). */
+    newMemberCodes?: readonly { member: number; code: string }[];
   }): Promise<Result<StationView>>;
   /** A member's station: the step in progress, for its progress bar. */
   stationProgress(arg: Record<string, never>): Promise<Result<StationProgress>>;

@@ -9,9 +9,9 @@ import { isAbsolute } from 'node:path';
 import { folderKey, withFolderLock } from '../common/folder-lock.js';
 import { ok, type Bilingual, type Result } from '../common/result.js';
 import { RedistributionCeremony } from '../ceremony/redistribution/ceremony.js';
-import type { RedistributionContext, RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
-import type { MemberStep } from '../ceremony/key/ports.js';
-import { enrolmentCodesIn } from '../ceremony/station/exchange.js';
+import type { DealStep, RedistributionContext, RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
+import { enrolmentCode, type EnrolmentCode } from '../ceremony/station/exchange.js';
+import { RENTRY } from '../ceremony/redistribution/payloads.js';
 import { readAnswers, type PacketFile } from '../ceremony/station/packet.js';
 import {
   answerRedistributionOnStation,
@@ -87,8 +87,12 @@ export function redistributionStationsService(deps: RedistributionStationsDeps):
   };
 }
 
-/** A redistribution packet as a member's station shows it: the members of both boards, what is due, the answers and enrolment codes. */
-async function stationView(packet: string, file: PacketFile, c: RedistributionCeremony): Promise<StationView> {
+/**
+ * A redistribution packet as a member's station shows it: the members of both boards, what is due, the
+ * answers; `codes`, the enrolment code of the entry this station just signed (never one read back from the
+ * stick, where anyone may have written an answer: docs/stations.md §7).
+ */
+async function stationView(packet: string, file: PacketFile, c: RedistributionCeremony, codes: readonly EnrolmentCode[] = []): Promise<StationView> {
   const s = c.state;
   const found = await readAnswers(packet);
   const newcomers = s.members.filter((m) => !s.previous.members.some((o) => o.index === m.index));
@@ -103,7 +107,8 @@ async function stationView(packet: string, file: PacketFile, c: RedistributionCe
     members,
     due: dueOnRedistributionStation(s),
     answers: found.answers.map((a) => ({ member: a.answer.member, action: a.answer.action, file: a.file, entries: a.answer.entries.length })),
-    enrolmentCodes: await enrolmentCodesIn(packet),
+    enrolmentCodes: codes,
+    newBoard: s.members.map((m) => m.index),
     mixes: [],
   };
 }
@@ -115,7 +120,12 @@ export async function openRedistributionOnStation(packet: string, ctx: Redistrib
 }
 
 /** On a member's station: the member's step on a redistribution packet with their token; the signed answer is written into the packet. */
-export async function redistributionStepOnStation(packet: string, ctx: RedistributionContext, action: RedistributionStationAction, step: MemberStep): Promise<Result<StationView>> {
+export async function redistributionStepOnStation(packet: string, ctx: RedistributionContext, action: RedistributionStationAction, step: DealStep): Promise<Result<StationView>> {
   const done = await answerRedistributionOnStation(packet, ctx, action, step);
-  return done.ok ? ok(await stationView(packet, done.value.opened.file, done.value.opened.redistribution)) : done;
+  if (!done.ok) return done;
+  const { entry, opened, warning } = done.value;
+  const key = (entry.payload as { identityKey?: unknown }).identityKey;
+  const codes = entry.type === RENTRY.enrolled && typeof key === 'string' ? [{ member: step.member, code: enrolmentCode(key) }] : [];
+  const view = await stationView(packet, opened.file, opened.redistribution, codes);
+  return ok(warning === undefined ? view : { ...view, warning });
 }

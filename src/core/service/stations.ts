@@ -164,7 +164,13 @@ export function stationService(deps: StationDeps): StationApi {
         try {
           if (await isRedistribution(arg.packet)) {
             // A step of another ceremony is refused there (`station.packet`).
-            const step = { member: arg.member, token: token.value, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) };
+            const step = {
+              member: arg.member,
+              token: token.value,
+              passphrase: arg.passphrase,
+              ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}),
+              ...(arg.action === 'deal' && arg.newMemberCodes ? { newMemberCodes: arg.newMemberCodes } : {}),
+            };
             return await redistributionStepOnStation(arg.packet, redistribution(), arg.action as RedistributionStationAction, step);
           }
           const done = await answerOnStation(

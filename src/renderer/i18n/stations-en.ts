@@ -97,6 +97,11 @@ export const stationsEn: Messages['stations'] = {
       seal: 'New token: the one enrolled for this redistribution.',
       destroy: 'Old token: the confirmation is written into the packet, then the token’s file is erased from this drive. Then destroy the drive and every copy of the token.',
     },
+    newCodes: {
+      title: "The new board's enrolment codes",
+      hint: 'Before you deal your share, each member of the new board reads aloud the enrolment code THEIR OWN station showed. Type them: the dealing takes place only if each code is that of the key in this packet. Otherwise the packet may have been altered and your share would go to someone else.',
+      label: 'Code read by {{member}}',
+    },
   },
   step: {
     title: "The member's step",

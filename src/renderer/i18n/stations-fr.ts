@@ -99,6 +99,12 @@ export const stationsFr = {
       seal: 'Nouveau jeton : celui enrôlé pour cette redistribution.',
       destroy: 'Ancien jeton : la confirmation est écrite dans le paquet, puis le fichier du jeton est effacé de ce support. Détruisez ensuite le support et toute copie du jeton.',
     },
+    /** Before dealing: each new member's enrolment code, read aloud by the member from their own station. */
+    newCodes: {
+      title: "Codes d'enrôlement du nouveau bureau",
+      hint: "Avant de distribuer votre fragment, chaque membre du nouveau bureau lit à voix haute le code d'enrôlement que SON poste a affiché. Saisissez-les\u00a0: la distribution n'a lieu que si chaque code est celui de la clé inscrite dans ce paquet. Sinon, le paquet a pu être modifié et votre fragment irait à quelqu'un d'autre.",
+      label: 'Code lu par {{member}}',
+    },
   },
   step: {
     title: 'Étape du membre',

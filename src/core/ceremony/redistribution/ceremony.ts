@@ -24,11 +24,13 @@ import type { CurrentBoard } from './board.js';
 import { chainLinkName, readChainTexts, redistributionActorKeys, replayChain, RFILES } from './chain.js';
 import { fail, failure } from './failures.js';
 import { formerActor, RENTRY, type NewMember } from './payloads.js';
-import type { MemberStep, OldTokenSecrets, RedistributionContext, StationOutbox } from './ports.js';
+import type { DealStep, MemberStep, OldTokenSecrets, RedistributionContext, StationOutbox } from './ports.js';
 import { boardChangeProblem } from './rules.js';
 import { boardAfter, closedPayload, closingOf, foldRedistribution, newKeysOf, openedPayload, pendingDealers, setupOf, withBoard, applyEntry, type RedistributionState } from './state.js';
 import { newBoardFile, redistributionReport, type NewBoardFile } from './closing.js';
-import { checkRedistributionStationEntry, redistributionStationSigner, type RedistributionAsItStands } from './station-entries.js';
+import { newMemberCodesRefusal } from './dealer-codes.js';
+import { oldTokenFailure, oldTokenMismatch } from './old-token.js';
+import { checkRedistributionStationEntry, redistributionStationSigner, repeatsPlacedStep, type RedistributionAsItStands } from './station-entries.js';
 
 /** The president's choices at the opening: who is present to deal, the new board and its threshold, and why. */
 export interface BoardChange {
@@ -49,6 +51,7 @@ export class RedistributionCeremony {
   #state: RedistributionState;
   /** Set on a member's station: the member's entries go there, nothing is appended (docs/stations.md §7). */
   #outbox: StationOutbox | undefined;
+  #notErased: Failure | undefined;
 
   private constructor(
     readonly folder: string,
@@ -128,6 +131,16 @@ export class RedistributionCeremony {
 
   get entries(): readonly TranscriptEntry[] {
     return this.writer.entries;
+  }
+
+  /** Whether the transcript ended at `head` at some point (a packet made from it), or ends there now. */
+  hasHad(head: string): boolean {
+    return this.writer.hasHad(head);
+  }
+
+  /** On a station, after a confirmation of destruction whose token file could not be erased: why (docs/stations.md §7). */
+  get notErased(): Failure | undefined {
+    return this.#notErased;
   }
 
   // --- the workstation's own entries (as in the key ceremony) ---
@@ -234,10 +247,15 @@ export class RedistributionCeremony {
     return ok({ identityKey: existing.value.identityKey, encryptionKey: existing.value.encryptionKey });
   }
 
-  /** An old member present deals both keys from their old token; the polynomials are forgotten when this returns. */
-  async deal(step: MemberStep): Promise<Result<void>> {
+  /**
+   * An old member present deals both keys from their old token; the polynomials are forgotten when this
+   * returns. On a station, only once the dealer confirmed every new member's enrolment code (./dealer-codes.ts).
+   */
+  async deal(step: DealStep): Promise<Result<void>> {
     const due = this.due('dealing', pendingDealers(this.#state).includes(step.member), step.member, `Le membre ${step.member} n'a pas à distribuer.`, `Member ${step.member} has nothing to deal.`);
     if (!due.ok) return due;
+    const unconfirmed = this.#outbox === undefined ? undefined : newMemberCodesRefusal(this.#state.members, step.newMemberCodes ?? []);
+    if (unconfirmed !== undefined) return { ok: false, error: unconfirmed };
     return this.withOldToken(step, async (old) => {
       const election = deal(setupOf(this.#state, 'election'), step.member, old.keyShare);
       if (!election.ok) return this.deviation('token-refused', step.member, election.error);
@@ -327,7 +345,13 @@ export class RedistributionCeremony {
       const confirmed = await this.append(formerActor(step.member), RENTRY.destroyed, { member: step.member, identityKey: toHex(old.identityKey), erased: true }, old.identitySecret);
       if (!confirmed.ok) return confirmed;
       const erased = await this.ctx.tokens.erase(step.token, this.expect(step.member));
-      return erased.ok ? ok(undefined) : this.deviation('token-refused', step.member, erased.error);
+      if (erased.ok) return ok(undefined);
+      // On a station the confirmation is already on the stick: the step is done, the file left to destroy by hand.
+      if (this.#outbox !== undefined) {
+        this.#notErased = erased.error;
+        return ok(undefined);
+      }
+      return this.deviation('token-refused', step.member, erased.error);
     });
   }
 
@@ -339,7 +363,7 @@ export class RedistributionCeremony {
    * why. An entry already placed is found and left as it is.
    */
   async placeStationEntry(e: StationEntry): Promise<Result<Placement>> {
-    if (this.entries.some((x) => x.signature === e.signature)) return ok('already');
+    if (this.entries.some((x) => x.signature === e.signature) || repeatsPlacedStep(this.asItStands(), e)) return ok('already');
     const checked = checkRedistributionStationEntry(this.asItStands(), e);
     if (!checked.ok) return this.deviation('answer-refused', redistributionStationSigner(this.asItStands(), e), checked.error);
     const session = await this.ensureSession();
@@ -436,28 +460,6 @@ export class RedistributionCeremony {
       wipe(opened.value.identitySecret);
     }
   }
-}
-
-function oldTokenFailure(member: number, fr: string, en: string): Failure {
-  return failure(
-    'redistribution.old-token',
-    `Le jeton du membre ${member} ${fr}\u00a0: ce n'est pas son jeton du bureau actuel.`,
-    `Member ${member}'s token ${en}: it is not their token of the current board.`,
-  );
-}
-
-/** The old token must be the one the board as it stands knows: its identity key, Y_i, Y, and the board key's verifying share. */
-function oldTokenMismatch(previous: CurrentBoard, member: number, old: OldTokenSecrets): Failure | undefined {
-  const m = previous.members.find((x) => x.index === member);
-  if (m === undefined || m.identityKey !== toHex(old.identityKey)) return oldTokenFailure(member, "n'a pas la clé d'identité attendue", 'does not have the expected identity key');
-  if (old.verificationKey !== pointToHex(previous.election.verificationKeys[member - 1]!) || old.publicKey !== pointToHex(previous.election.publicKey)) {
-    return oldTokenFailure(member, "ne porte pas le fragment de la clé de l'élection attendu", 'does not hold the expected share of the election key');
-  }
-  const board = previous.board;
-  if (board !== undefined && (old.board?.verifyingShare !== toHex(board.group.verifyingShares[member - 1]!) || old.board.key !== toHex(board.group.groupKey))) {
-    return oldTokenFailure(member, 'ne porte pas la part de la clé du bureau attendue', 'does not hold the expected share of the board key');
-  }
-  return undefined;
 }
 
 /** Copies what the new redistribution stands on: the definition, and the chain's transcripts (the source's chain, then its own). */

@@ -7,6 +7,7 @@ import { failureMakers } from '../../common/result.js';
 export const REDISTRIBUTION_CEREMONY_FAILURES = failureMakers([
   'redistribution.chain',
   'redistribution.entry',
+  'redistribution.enrolment-code',
   'redistribution.folder-not-empty',
   'redistribution.board',
   'redistribution.old-token',

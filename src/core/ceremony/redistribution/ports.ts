@@ -28,6 +28,14 @@ export interface RedistributionTokenPort extends TokenPort {
   erase(at: TokenLocation, expect: TokenExpectations): Promise<Result<boolean>>;
 }
 
+/**
+ * An old member's dealing: on a station, with the new members' enrolment codes the dealer confirmed, each
+ * as the member read it aloud from their own station (./dealer-codes.ts).
+ */
+export interface DealStep extends MemberStep {
+  readonly newMemberCodes?: readonly { readonly member: number; readonly code: string }[];
+}
+
 export interface RedistributionContext extends Omit<CeremonyContext, 'tokens'> {
   readonly tokens: RedistributionTokenPort;
 }

@@ -51,6 +51,18 @@ export function redistributionStationSigner(c: RedistributionAsItStands, e: Stat
   return key !== undefined && entrySignatureValid(c.fingerprint, { ...e, seq: 0, prev: '' }, fromHex(key)) ? memberNamed(e)! : null;
 }
 
+/**
+ * Whether a station entry repeats a step the transcript already holds for that member (the same actor and
+ * type, validly signed, answering a head this transcript had; an enrolment of the same key): a station
+ * that did the step again, e.g. after its token file could not be erased. Counted as already placed.
+ */
+export function repeatsPlacedStep(c: RedistributionAsItStands, e: StationEntry): boolean {
+  const stamp = stationOf(e);
+  if (stamp === undefined || !c.hasHad(stamp.basis) || redistributionStationSigner(c, e) !== memberNamed(e)) return false;
+  const key = (x: { payload: unknown }) => (x.payload as { identityKey?: unknown } | null)?.identityKey;
+  return c.entries.some((x) => x.actor === e.actor && x.type === e.type && (e.type !== RENTRY.enrolled || key(x) === key(e)));
+}
+
 export function checkRedistributionStationEntry(c: RedistributionAsItStands, e: StationEntry): Result<void> {
   const j = memberNamed(e);
   const refused = (fr: string, en: string) =>

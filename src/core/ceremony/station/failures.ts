@@ -6,6 +6,7 @@ import { failureMakers } from '../../common/result.js';
 
 export const STATION_FAILURES = failureMakers([
   'packet.answers-pending',
+  'packet.closed',
   'packet.invalid',
   'packet.missing',
   'packet.other',

@@ -5,13 +5,13 @@
  * with their own token: a new member's enrolment, checking and sealing on their NEW token, an old member's
  * dealing and confirmation of destruction with their OLD token. The workstation never opens a token.
  */
-import { ok, type Failure, type Result } from '../../common/result.js';
+import { ok, type Bilingual, type Failure, type Result } from '../../common/result.js';
 import type { StationEntry } from '../../transcript/transcript.js';
 import { RedistributionCeremony } from '../redistribution/ceremony.js';
 import { RFILES } from '../redistribution/chain.js';
 import { RENTRY } from '../redistribution/payloads.js';
-import type { MemberStep, RedistributionContext } from '../redistribution/ports.js';
-import { destructionDue, expectedMembers, type RedistributionState } from '../redistribution/state.js';
+import type { DealStep, RedistributionContext } from '../redistribution/ports.js';
+import { expectedMembers, type RedistributionState } from '../redistribution/state.js';
 import { enrolmentCode, normalisedCode, type EnrolmentCode } from './exchange.js';
 import { fail, failure } from './failures.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
@@ -41,7 +41,8 @@ export function dueOnRedistributionStation(s: Readonly<RedistributionState>): { 
   if (a !== undefined) return expectedMembers(s).map((member) => ({ member, actions: [a] }));
   // At the closing, an old member who did not deal may still confirm the destruction of their token (§15.4, 8).
   if (s.phase === 'closing') return s.previous.members.filter((m) => !s.destroyed.includes(m.index)).map((m) => ({ member: m.index, actions: ['destroy'] }));
-  return destructionDue(s).map((member) => ({ member, actions: ['destroy'] }));
+  // Nothing otherwise: at the result nor once failed is a destruction due (the old tokens still hold the key).
+  return [];
 }
 
 /** Why a new member's enrolment answer is not placed: its code was not given, or is not the one its key gives (docs/stations.md §3). */
@@ -80,6 +81,21 @@ export async function importRedistributionAnswers(c: RedistributionCeremony, pac
       'packet.other',
       "Ce paquet n'est pas celui de cette redistribution (autre élection, ou paquet d'une autre cérémonie).",
       "This packet is not this redistribution's (another election, or another ceremony's packet).",
+      packet,
+    );
+  if (c.state.phase === 'closed')
+    return fail(
+      'packet.closed',
+      "Cette redistribution est close\u00a0: plus aucune réponse n'y est placée. Le paquet est laissé tel quel.",
+      'This redistribution is closed: no answer is placed in it any more. The packet is left as it is.',
+      packet,
+    );
+  // A packet made from another transcript (another redistribution of the election, a fork): refused whole, nothing recorded.
+  if (!c.hasHad(p.value.head))
+    return fail(
+      'packet.other',
+      "Ce paquet n'a pas été préparé à partir de cette redistribution (une autre redistribution de la même élection, ou un paquet modifié)\u00a0: aucune de ses réponses n'est placée.",
+      'This packet was not prepared from this redistribution (another redistribution of the same election, or an altered packet): none of its answers is placed.',
       packet,
     );
   const found = await readAnswers(packet);
@@ -137,14 +153,14 @@ export async function answerRedistributionOnStation(
   packet: string,
   ctx: RedistributionContext,
   action: RedistributionStationAction,
-  step: MemberStep,
-): Promise<Result<{ path: string; opened: { file: PacketFile; redistribution: RedistributionCeremony } }>> {
+  step: DealStep,
+): Promise<Result<{ path: string; entry: StationEntry; warning?: Bilingual; opened: { file: PacketFile; redistribution: RedistributionCeremony } }>> {
   if (!REDISTRIBUTION_ACTIONS.includes(action)) return fail('station.packet', "Cette étape n'est pas une étape de la redistribution.", 'This step is not a redistribution step.', packet);
-  let path: string | undefined;
+  let answered: { path: string; entry: StationEntry } | undefined;
   const opened = await openRedistributionPacket(packet, ctx, async (e) => {
     const written = await writeAnswer(packet, step.member, action, [e]);
     if (!written.ok) return written;
-    path = written.value;
+    answered = { path: written.value, entry: e };
     return ok(undefined);
   });
   if (!opened.ok) return opened;
@@ -152,6 +168,15 @@ export async function answerRedistributionOnStation(
   const act = { enrol: () => c.enrol(step), deal: () => c.deal(step), check: () => c.check(step), seal: () => c.seal(step), destroy: () => c.confirmDestruction(step) }[action];
   const done = await act();
   if (!done.ok) return done;
-  if (path === undefined) return fail('station.packet', 'Aucune réponse écrite.', 'No answer written.', packet);
-  return ok({ path, opened: opened.value });
+  if (answered === undefined) return fail('station.packet', 'Aucune réponse écrite.', 'No answer written.', packet);
+  const notErased = c.notErased;
+  return ok({ ...answered, opened: opened.value, ...(notErased === undefined ? {} : { warning: notErasedWarning(notErased) }) });
+}
+
+/** The confirmation of destruction is on the stick, but the old token's file is still on its drive: said as such (docs/stations.md §7). */
+function notErasedWarning(f: Failure): Bilingual {
+  return {
+    fr: `La confirmation de destruction est écrite sur la clé USB, mais le fichier de l'ancien jeton n'a pas pu être effacé (${f.message.fr}). Détruisez le support du jeton et toute copie.`,
+    en: `The confirmation of destruction is written on the stick, but the old token's file could not be erased (${f.message.en}). Destroy the token's drive and every copy.`,
+  };
 }

@@ -21,6 +21,7 @@ import { PinField, ProtectionChoice, type Protection } from '../devices.js';
 import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { StepProgress, useLang } from '../tally/common.js';
 import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath } from './logic.js';
+import { NewMemberCodes, typedCodes } from './NewMemberCodes.js';
 
 const POLL_MS = 500;
 
@@ -266,6 +267,7 @@ function useStationProgress(api: SceauApi, pending: boolean): StationProgress['r
 /** The member's step: who (only those due), their token's drive, their passphrase; a button named for the step. */
 function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onView: (v: StationView) => void }) {
   const { t } = useTranslation();
+  const lang = useLang();
   const due = dueMembers(view);
   const [member, setMember] = useState<number>(() => firstPending(view) ?? 0);
   const actions = due.find((d) => d.member === member)?.actions ?? [];
@@ -280,6 +282,10 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const [protection, setProtection] = useState<Protection>({ kind: 'passphrase' });
   const [drives, setDrives] = useState<readonly DriveView[]>([]);
   const enrolling = action === 'enrol';
+  // A dealer types each new member's enrolment code as read aloud (the core checks them against the packet).
+  const [newCodes, setNewCodes] = useState<Record<number, string>>({});
+  const dealing = action === 'deal' && view.newBoard !== undefined;
+  const codesTyped = dealing ? typedCodes(view.newBoard!, newCodes) : undefined;
   // At enrolment the member chooses; later, the token on the chosen drive says which card protects it.
   const device = enrolling
     ? undefined
@@ -306,7 +312,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const submit = async () => {
     if (action === undefined) return;
     const chosen = enrolling ? (protection.kind === 'device' ? { device: { serial: protection.serial } } : { confirmation }) : {};
-    const argument = { packet: view.packet, member, drive, passphrase, action, ...chosen };
+    const argument = { packet: view.packet, member, drive, passphrase, action, ...chosen, ...(codesTyped ? { newMemberCodes: codesTyped } : {}) };
     // The passphrase is not kept on the page once sent: it lives in the pending call only.
     setPassphrase('');
     setConfirmation('');
@@ -358,6 +364,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
       )}
       <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
       <RedistributionToken view={view} action={action} />
+      {dealing && <NewMemberCodes members={view.newBoard!} nameOf={(j) => memberName(view, j, t)} codes={newCodes} onChange={setNewCodes} disabled={busy} />}
       {enrolling && <ProtectionChoice api={api} idPrefix="station" value={protection} onChange={setProtection} disabled={busy} />}
       {onDevice ? (
         <PinField id="station-pin" value={passphrase} onChange={setPassphrase} device={device} disabled={busy} />
@@ -369,7 +376,9 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
         <button
           type="submit"
           className="primary"
-          disabled={busy || drive === '' || passphrase === '' || (enrolling && (protection.kind === 'device' ? protection.serial === '' : confirmation === ''))}
+          disabled={
+            busy || drive === '' || passphrase === '' || (dealing && codesTyped === undefined) || (enrolling && (protection.kind === 'device' ? protection.serial === '' : confirmation === ''))
+          }
           data-action={action}
         >
           {actionLabel(view, action, t)}
@@ -387,6 +396,11 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
         {done && !busy && (
           <p role="status" className="done" data-testid="station-done">
             {t('stations.step.done')}
+          </p>
+        )}
+        {done && !busy && view.warning !== undefined && (
+          <p role="alert" className="warning" data-testid="station-warning">
+            {view.warning[lang]}
           </p>
         )}
         {failure && <Refusal failure={failure} />}
