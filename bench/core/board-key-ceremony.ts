@@ -43,7 +43,7 @@ export default function benchBoardKeyCeremony(_n: number): void {
   const input: BoardStepInput = { fingerprint, t, n, members, board: initialBoardKey(), encryptionKeys: secrets.map((e) => G.multiply(e)) };
   let packages: Round1PackageJson[] = [];
   measure(`board-key-contribution (board ${n}, t ${t}; per member: round-1 package from the token's key)`, n, () => {
-    packages = members.map((j) => viaJson(boardRound1(fingerprint, t, n, j, secrets[j - 1]!)));
+    packages = members.map((j) => viaJson(boardRound1(fingerprint, t, n, j, secrets[j - 1]!, input.encryptionKeys)));
   });
   measure(`board-key-contribution-check (per package, as the fold checks it on arrival)`, n, () => {
     for (const j of members) input.board.round1.set(j, value(readBoardPackage(t, n, j, packages[j - 1])));

@@ -206,7 +206,7 @@ describe('the proofs an entry carries', () => {
     for (let j = 1; j <= n; j++) expect((await c.value.enrol(step(j))).ok).toBe(true);
     const message = cheat(dkgParams(c.value.state as never), encryptionKeys(c.value.state as never));
     // The board key's package as member 2's step makes it (docs/key-ceremony.md §4.4): only the election message cheats.
-    const frost = boardRound1(c.value.fingerprint, 2, n, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const frost = boardRound1(c.value.fingerprint, 2, n, 2, tokens.stored.get('/media/token-2')!.encryptionSecret, encryptionKeys(c.value.state as never));
     const entry = makeEntry(c.value.fingerprint, c.value.entries.length, c.value.head, 'member:2', ENTRY.round1, { member: 2, message, frost }, tokens.stored.get('/media/token-2')!.identitySecret);
     writeFileSync(join(f, 'transcript.jsonl'), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = await KeyCeremony.open(f, context(tokens));

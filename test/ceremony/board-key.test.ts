@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { boardDealing, boardRound1 } from '../../src/core/ceremony/key/board-key.js';
 import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
-import { boardHoldersOf, boardInput, boardKeyOf, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
+import { boardHoldersOf, boardInput, boardKeyOf, encryptionKeys, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
 import { boardKeyNotMade } from '../../src/core/ceremony/key/board-held.js';
 import { verifyKeyCeremonyFolder } from '../../src/core/ceremony/key/verify.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
@@ -124,9 +124,20 @@ describe('the board signing key, 3 of 5', () => {
   it('a contribution made again publishes the same package: the round is drawn from the token’s key', () => {
     const fp = new Uint8Array(32).fill(7);
     const e = randomScalar();
-    expect(boardRound1(fp, 3, 5, 2, e)).toEqual(boardRound1(fp, 3, 5, 2, e));
-    expect(boardRound1(fp, 3, 5, 2, e)).not.toEqual(boardRound1(new Uint8Array(32).fill(8), 3, 5, 2, e));
-    expect(boardRound1(fp, 3, 5, 2, e)).not.toEqual(boardRound1(fp, 3, 5, 2, randomScalar()));
+    const keys = [1, 2, 3, 4, 5].map(() => G.multiply(randomScalar()));
+    expect(boardRound1(fp, 3, 5, 2, e, keys)).toEqual(boardRound1(fp, 3, 5, 2, e, keys));
+    expect(boardRound1(fp, 3, 5, 2, e, keys)).not.toEqual(boardRound1(new Uint8Array(32).fill(8), 3, 5, 2, e, keys));
+    expect(boardRound1(fp, 3, 5, 2, e, keys)).not.toEqual(boardRound1(fp, 3, 5, 2, randomScalar(), keys));
+  });
+
+  it('a packet forked with another member’s key (an attacker’s) makes an unrelated package: what is dealt on it reveals nothing of the real one', () => {
+    const fp = new Uint8Array(32).fill(7);
+    const e = randomScalar();
+    const keys = [1, 2, 3, 4, 5].map(() => G.multiply(randomScalar()));
+    const forked = keys.map((k, i) => (i === 3 ? G.multiply(randomScalar()) : k));
+    const real = boardRound1(fp, 3, 5, 2, e, keys);
+    const fork = boardRound1(fp, 3, 5, 2, e, forked);
+    expect(fork.commitments).not.toEqual(real.commitments);
   });
 });
 
@@ -296,7 +307,7 @@ describe('the fold refuses a transcript whose board-key fields are wrong', () =>
     const entries = c.entries.slice(0, -1);
     const secret = tokens.stored.get('/media/token-2')!;
     const base = { member: 2, message: (mine.payload as { message: unknown }).message };
-    const own = boardRound1(c.fingerprint, 2, 3, 2, secret.encryptionSecret);
+    const own = boardRound1(c.fingerprint, 2, 3, 2, secret.encryptionSecret, encryptionKeys(c.state as never));
     const withEntries = [...entries, mine];
     expect(refusedWith(c, withEntries, base, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board key's package is missing/);
     expect(refusedWith(c, withEntries, { ...base, frost: (mine.payload as { frost: unknown }).frost }, 'member:2', ENTRY.round1, secret.identitySecret)).toMatch(/board-key package refused/);

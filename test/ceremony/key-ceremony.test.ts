@@ -171,7 +171,7 @@ describe('a cheating member', () => {
     const cheat = round1ToJson({ ...honest, shares: honest.shares.map((s, i) => (i === 3 ? wrong : s)) });
     must(await c.contribute(step(1)));
     const secret = tokens.stored.get('/media/token-2')!.identitySecret;
-    const frost = boardRound1(c.fingerprint, 3, 5, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const frost = boardRound1(c.fingerprint, 3, 5, 2, tokens.stored.get('/media/token-2')!.encryptionSecret, keys);
     const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, secret);
     writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = must(await KeyCeremony.open(folder, context(tokens)));
@@ -213,7 +213,7 @@ describe('a cheating member', () => {
     const a = contribute(params, 2, keys);
     const b = contribute(params, 2, keys);
     const cheat = round1ToJson({ ...a, shares: a.shares.map((s, i) => (i === 2 ? b.shares[2]! : s)) });
-    const frost = boardRound1(c.fingerprint, 2, 3, 2, tokens.stored.get('/media/token-2')!.encryptionSecret);
+    const frost = boardRound1(c.fingerprint, 2, 3, 2, tokens.stored.get('/media/token-2')!.encryptionSecret, keys);
     const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, tokens.stored.get('/media/token-2')!.identitySecret);
     writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });
     const resumed = must(await KeyCeremony.open(folder, context(tokens)));

@@ -114,7 +114,7 @@ async function cheatingMember(): Promise<Scene> {
   // The board key's package as member 2's station makes it (key-ceremony.md §4.4: drawn from a seed of their token's key).
   const board = { t: 3, n: 5 };
   const token2 = tokens.stored.get('/media/token-2')!;
-  const frost = frostRound1ToJson(dkgRound1FromSeed(board, 2, boardSeed(token2.encryptionSecret, c.fingerprint, 2, board)).package);
+  const frost = frostRound1ToJson(dkgRound1FromSeed(board, 2, boardSeed(token2.encryptionSecret, c.fingerprint, 2, board, keys)).package);
   must(await c.contribute(step(1)));
   const entry = makeEntry(c.fingerprint, c.entries.length, c.head, 'member:2', ENTRY.round1, { member: 2, message: cheat, frost }, token2.identitySecret);
   writeFileSync(join(folder, FILES.transcript), `${entryLine(entry)}\n`, { flag: 'a' });

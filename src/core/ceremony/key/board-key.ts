@@ -87,14 +87,14 @@ export function boardKeyPossible(t: number, n: number): boolean {
 // ---------------------------------------------------------------- a member's steps (their token's key e_j)
 
 /** Hazardous inside: member j's round-1 package (3a); the polynomial is dropped when this returns. */
-export function boardRound1(fingerprint: Uint8Array, t: number, n: number, member: number, encryptionSecret: bigint): Round1PackageJson {
-  const { package: pkg, state } = roundState(fingerprint, boardParams(t, n), member, encryptionSecret);
+export function boardRound1(fingerprint: Uint8Array, t: number, n: number, member: number, encryptionSecret: bigint, encryptionKeys: readonly Point[]): Round1PackageJson {
+  const { package: pkg, state } = roundState(fingerprint, boardParams(t, n), member, encryptionSecret, encryptionKeys);
   dkgForget(state);
   return round1ToJson(pkg);
 }
 
-function roundState(fingerprint: Uint8Array, params: FrostParams, member: number, encryptionSecret: bigint) {
-  const seed = boardSeed(encryptionSecret, fingerprint, member, { t: params.t, n: params.n });
+function roundState(fingerprint: Uint8Array, params: FrostParams, member: number, encryptionSecret: bigint, encryptionKeys: readonly Point[]) {
+  const seed = boardSeed(encryptionSecret, fingerprint, member, { t: params.t, n: params.n }, encryptionKeys);
   try {
     return dkgRound1FromSeed(params, member, seed);
   } finally {
@@ -118,7 +118,7 @@ export function boardDealing(input: BoardStepInput, member: number, encryptionSe
   // Fewer than t members take part: no board key, nothing to deal (the election key's DKG cannot complete either).
   if (!enoughMembers(input)) return ok([]);
   const params = boardParams(input.t, input.n, input.members);
-  const { state } = roundState(input.fingerprint, params, member, encryptionSecret);
+  const { state } = roundState(input.fingerprint, params, member, encryptionSecret, input.encryptionKeys);
   try {
     const packages = input.members.map((j) => input.board.round1.get(j)!);
     const shares = dkgRound2(state, packages);
@@ -135,7 +135,7 @@ export function boardDealing(input: BoardStepInput, member: number, encryptionSe
 /** Hazardous: member j's signing share of the board key and its public data (3d), from the boxes dealt to them. */
 export function boardFinish(input: BoardStepInput, member: number, encryptionSecret: bigint): Result<DkgOutcome> {
   const params = boardParams(input.t, input.n, input.members);
-  const { state } = roundState(input.fingerprint, params, member, encryptionSecret);
+  const { state } = roundState(input.fingerprint, params, member, encryptionSecret, input.encryptionKeys);
   const received: Round2Share[] = [];
   try {
     const packages = input.members.map((j) => input.board.round1.get(j)!);

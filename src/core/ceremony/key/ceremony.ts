@@ -283,7 +283,7 @@ export class KeyCeremony {
     return this.withToken(step, async (token) => {
       const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
       const s = this.#state;
-      const frost = s.board === undefined ? {} : { frost: boardRound1(this.fingerprint, s.t, s.n, step.member, token.encryptionSecret) };
+      const frost = s.board === undefined ? {} : { frost: boardRound1(this.fingerprint, s.t, s.n, step.member, token.encryptionSecret, encryptionKeys(s)) };
       return this.append(`member:${step.member}`, ENTRY.round1, { member: step.member, message: round1ToJson(message), ...frost }, token.identitySecret);
     });
   }

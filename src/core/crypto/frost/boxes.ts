@@ -116,14 +116,16 @@ export function openBoardShare(b: BoardBoxBinding, recipient: number, recipientK
  * The same token, election, member and board always give the same polynomial: a round 1 done again
  * (a crash before its entry) publishes the same package, and later steps make the state again.
  */
-export function boardSeed(encryptionSecret: bigint, fingerprint: Fingerprint, member: number, params: FrostParams): Uint8Array {
+export function boardSeed(encryptionSecret: bigint, fingerprint: Fingerprint, member: number, params: FrostParams, encryptionKeys: readonly Point[]): Uint8Array {
   const ikm = scalarToBytes(encryptionSecret);
   try {
+    // The board's enrolled keys E_1 … E_n are in the info: a packet forked with other keys (an attacker's) makes an
+    // unrelated polynomial, so the boxes a member deals on it reveal nothing of the one they deal in the real ceremony.
     return hkdf(
       sha256,
       ikm,
       encode((e) => e.string(DOMAIN.frostSeedKey)),
-      encode((e) => e.bytes(fingerprint).integer(member).integer(params.t).integer(params.n)),
+      encode((e) => e.bytes(fingerprint).integer(member).integer(params.t).integer(params.n).points(encryptionKeys)),
       32,
     );
   } finally {
