@@ -79,6 +79,23 @@ describe('a deviation in words', () => {
     expect(item.sentence.en).toMatch(/^On 4 December 2026 at 21:03, Paris time, /);
   });
 
+  it('a board share that could not be made (nonces lost, restart) blames no one; a share that failed its check is refused', () => {
+    const lost = only(deviation('board-share-refused', 5, 'tally.board-nonces'));
+    expect(lost.sentence.fr).toMatch(
+      /, la part de signature du bureau de Léa Moreau \(membre n° 5\) n’a pas pu être faite \(ses nonces, scellés dans son jeton, sont perdus\)\u00a0; la signature reprend avec ce membre\./,
+    );
+    expect(lost.sentence.en).toMatch(
+      /, the share of the board signature of Léa Moreau \(member no\. 5\) could not be made \(their nonces, sealed in their token, are lost\); the signature starts again with this member\./,
+    );
+    for (const s of [lost.sentence.fr, lost.sentence.en]) expect(s).not.toMatch(/refusée|refused|sans ce membre|without this member/);
+    expect(only(deviation('board-share-refused', null, 'tally.board-nonces')).sentence.fr).toMatch(
+      /une part de signature du bureau n’a pas pu être faite \(nonces perdus\)\u00a0; la signature reprend à sa première étape\./,
+    );
+    const bad = only(deviation('board-share-refused', 5, 'tally.board-share'));
+    expect(bad.sentence.fr).toMatch(/la part de la signature du bureau donnée par Léa Moreau \(membre n° 5\) a été refusée\u00a0; la signature a repris sans ce membre\./);
+    expect(bad.sentence.en).toMatch(/the share of the board signature given by Léa Moreau \(member no\. 5\) was refused; the signature started again without this member\./);
+  });
+
   it("the key ceremony's deviations read the same", () => {
     const item = only(deviation('token-refused', 2, 'ceremony.token-mismatch', 'deviation'));
     expect(item.sentence.fr).toMatch(/le jeton présenté pour Marc Leroy \(membre n° 2\) a été refusé\. Motif/);

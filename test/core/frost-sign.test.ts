@@ -59,7 +59,7 @@ describe('the board signs', () => {
     expect(verifyShare(board.group, round.commitments, message, shares[0]!).ok).toBe(true);
     expect(verifyShare(board.group, round.commitments, message, bad)).toMatchObject({
       ok: false,
-      error: { code: 'frost.share.invalid', where: 'member 3', message: { fr: expect.stringContaining('membre 3'), en: expect.stringContaining('member 3') } },
+      error: { code: 'frost.share.invalid', where: 'member 3', message: { fr: 'La part de signature du membre 3 est invalide.', en: 'The signature share of member 3 is invalid.' } },
     });
     expect(aggregate(board.group, round.commitments, message, [shares[0]!, bad, shares[2]!])).toMatchObject({ ok: false, error: { code: 'frost.share.invalid', where: 'member 3' } });
     // A share made for another message is as bad, and named the same way.

@@ -79,8 +79,25 @@ const details = (e: TranscriptEntry, ...more: (string | undefined)[]): string =>
 
 // ------------------------------------------------------------------ deviations (key ceremony and tally)
 
-/** What happened, per kind of deviation (key-ceremony.md §4.3, tally-ceremony.md §4), for a member or none. */
-function deviationWhat(kind: string, who: Bilingual | null): Bilingual {
+/**
+ * A board share that could not be made (`tally.board-nonces`: the member's nonces lost, the president restarted
+ * the signature) is no fault of the member's: the signature starts again with them.
+ */
+function boardShareNotMade(who: Bilingual | null): Bilingual {
+  return who === null
+    ? {
+        fr: 'une part de signature du bureau n’a pas pu être faite (nonces perdus)\u00a0; la signature reprend à sa première étape',
+        en: 'a share of the board signature could not be made (nonces lost); the signature starts again at its first step',
+      }
+    : {
+        fr: `la part de signature du bureau de ${who.fr} n’a pas pu être faite (ses nonces, scellés dans son jeton, sont perdus)\u00a0; la signature reprend avec ce membre`,
+        en: `the share of the board signature of ${who.en} could not be made (their nonces, sealed in their token, are lost); the signature starts again with this member`,
+      };
+}
+
+/** What happened, per kind of deviation (key-ceremony.md §4.3, tally-ceremony.md §4), for a member or none; `code` is the deviation's failure code. */
+function deviationWhat(kind: string, who: Bilingual | null, code?: string): Bilingual {
+  if (kind === 'board-share-refused' && code === 'tally.board-nonces') return boardShareNotMade(who);
   switch (kind) {
     case 'import-refused':
       return { fr: 'l’urne a été refusée en entier et aucun bulletin n’a été importé', en: 'the urn was refused as a whole and no ballot was imported' };
@@ -122,7 +139,7 @@ function deviationItem(e: TranscriptEntry, board: BoardNames): AnnexItem {
   const kind = str(p['kind']) ?? '?';
   const j = int(p['member']);
   const who = j === undefined ? null : memberWords(board, j);
-  return { seq: e.seq, time: e.time, sentence: sentence(e.time, deviationWhat(kind, who), bilingual(p['message'])), details: details(e, kind, str(p['code'])) };
+  return { seq: e.seq, time: e.time, sentence: sentence(e.time, deviationWhat(kind, who, str(p['code'])), bilingual(p['message'])), details: details(e, kind, str(p['code'])) };
 }
 
 // ------------------------------------------------------------------ sessions run connected or under the override

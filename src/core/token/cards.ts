@@ -26,6 +26,7 @@ import { countFr } from '../common/plural.js';
 import { fail } from './failures.js';
 import { parseToken } from './format.js';
 import { checkExpectations, type OpenExpectations } from './seal.js';
+import { COPY, refuseWhileNoncesPending } from './pending.js';
 
 export const CARD_MAGIC = 'SCEAUCARD1';
 const CARD = /^SCEAUCARD1 (\d{1,3})\/(\d{1,3}) (\d{1,3}) ([0-9a-f]{8}) (\d{1,3}) ([0-9a-f]{16}) ([0-9a-f]{32}) ([0-9a-f]{8}) ([A-Za-z0-9_-]+)$/;
@@ -68,7 +69,7 @@ function cardText(card: Card): string {
 
 /**
  * Splits a token file into m cards, any k of which rebuild it. Codes: `card.params` (need 2 ≤ k ≤ m ≤ 255),
- * `token.malformed` (the text is not a token).
+ * `token.malformed` (the text is not a token), `token.board.nonces-pending` (it holds the board nonces, §2.5).
  */
 export async function splitTokenIntoCards(tokenText: string, k: number, m: number): Promise<Result<string[]>> {
   if (!Number.isSafeInteger(k) || !Number.isSafeInteger(m) || k < 2 || m < k || m > 255) {
@@ -76,6 +77,8 @@ export async function splitTokenIntoCards(tokenText: string, k: number, m: numbe
   }
   const parsed = parseToken(tokenText);
   if (!parsed.ok) return parsed;
+  const pending = refuseWhileNoncesPending(parsed.value.public, COPY.cards);
+  if (!pending.ok) return pending;
   const bytes = new TextEncoder().encode(tokenText);
   const shares = await split(bytes, m, k);
   const common = { m, k, fp: toHex(parsed.value.public.fingerprint).slice(0, 8), member: parsed.value.public.member.index, set: toHex(randomBytes(8)), digest: tokenDigest(bytes) };
@@ -140,7 +143,7 @@ function checkSameSplit(cards: readonly Card[]): Result<void> {
  * Rebuilds a token file from k (or more) cards and checks it: all cards of the same split, none twice,
  * enough of them, the rebuilt bytes have the split's digest and are a token of the expected election
  * (and member). Codes: `card.empty`, `card.malformed`, `card.foreign`, `card.duplicate`, `card.missing`,
- * `card.digest`, `token.malformed`, `token.other-election`, `token.other-member`.
+ * `card.digest`, `token.malformed`, `token.other-election`, `token.other-member`, `token.board.nonces-pending`.
  */
 export async function combineCards(cardTexts: readonly string[], expect: OpenExpectations): Promise<Result<string>> {
   if (cardTexts.length === 0) return fail('card.empty', 'Aucune carte présentée.', 'No card offered.');
@@ -161,5 +164,6 @@ export async function combineCards(cardTexts: readonly string[], expect: OpenExp
   if (!parsed.ok) return parsed;
   const expected = checkExpectations(parsed.value.public, expect);
   if (!expected.ok) return expected;
-  return ok(text);
+  const pending = refuseWhileNoncesPending(parsed.value.public, COPY.restore);
+  return pending.ok ? ok(text) : pending;
 }

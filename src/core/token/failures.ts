@@ -37,6 +37,7 @@ export const TOKEN_FAILURES = failureMakers([
   'passphrase.weak',
   'token.backup.same-drive',
   'token.board.absent',
+  'token.board.nonces-pending',
   'token.device.damaged',
   'token.device.other',
   'token.device.required',

@@ -15,6 +15,7 @@ import { ok, type Failure, type Result } from '../common/result.js';
 import { fail, failure } from './failures.js';
 import { IDENTIFIER } from '../election/definition.js';
 import { MAX_TOKEN_CHARS, ownerOf, parseToken, type TokenFile, type TokenPublic } from './format.js';
+import { COPY, refuseWhileNoncesPending } from './pending.js';
 
 export const TOKEN_FOLDER = 'SCEAU';
 const TOKEN_NAME = /^member-(\d{1,3})\.sceau-token\.json$/;
@@ -88,7 +89,18 @@ export async function driveFailure(error: unknown, mount: string, path: string):
   return failure('drive.write', `Écriture impossible sur ${mount}\u00a0: ${text.trim()}. Rien n'a été remplacé.`, `Cannot write to ${mount}: ${text.trim()}. Nothing was replaced.`, path);
 }
 
-async function checkReplace(path: string, token: TokenFile, replace: ReplacePolicy): Promise<Result<void>> {
+/** How a token may be written (see {@link writeToken}). */
+export interface WriteOptions {
+  readonly replace?: ReplacePolicy;
+  /**
+   * The exact text of the file a token holding the board nonces was just resealed from (the first visit of
+   * the board's signature, §2.5): only then may it replace a same-identity file that holds no nonces.
+   */
+  readonly noncesSealedFrom?: string;
+}
+
+async function checkReplace(path: string, token: TokenFile, options: WriteOptions): Promise<Result<void>> {
+  const replace = options.replace ?? 'never';
   if (replace === 'always') return ok(undefined);
   const existing = await readFile(path, 'utf8').then(
     (t) => t,
@@ -97,7 +109,11 @@ async function checkReplace(path: string, token: TokenFile, replace: ReplacePoli
   if (existing === undefined) return ok(undefined);
   const parsed = parseToken(existing);
   const sameIdentity = parsed.ok && equalBytes(parsed.value.public.identityKey, token.public.identityKey);
-  if (replace === 'same-identity' && sameIdentity) return ok(undefined);
+  if (replace === 'same-identity' && sameIdentity) {
+    // A copy holding σ written back over the token once σ was erased would let the same nonces sign again.
+    const bringsNoncesBack = parsed.value.public.boardNonces === undefined && existing !== options.noncesSealedFrom;
+    return bringsNoncesBack ? refuseWhileNoncesPending(token.public, COPY.rewrite) : ok(undefined);
+  }
   const who = ownerOf(token.public);
   return fail(
     'token.exists',
@@ -111,9 +127,10 @@ async function checkReplace(path: string, token: TokenFile, replace: ReplacePoli
  * Writes a token's text to `<mount>/SCEAU/<id>/member-<j>.sceau-token.json`: checks it parses, creates
  * the folders, writes atomically (temp file, fsync, rename, fsync folder), reads it back, compares the
  * bytes and reparses. Codes: `token.malformed`, `token.exists`, `drive.read-only`, `drive.full`,
- * `drive.removed`, `drive.write`, `file.read-back`.
+ * `drive.removed`, `drive.write`, `file.read-back`, `token.board.nonces-pending` (a token holding the board
+ * nonces over a same-identity file that holds none, not the one it was resealed from: §2.5).
  */
-export async function writeToken(mount: string, tokenText: string, options: { replace?: ReplacePolicy } = {}): Promise<Result<WrittenToken>> {
+export async function writeToken(mount: string, tokenText: string, options: WriteOptions = {}): Promise<Result<WrittenToken>> {
   const parsed = parseToken(tokenText);
   if (!parsed.ok) return parsed;
   const pub = parsed.value.public;
@@ -125,7 +142,7 @@ export async function writeToken(mount: string, tokenText: string, options: { re
   } catch (e) {
     return { ok: false, error: await driveFailure(e, mount, path) };
   }
-  const replace = await checkReplace(path, parsed.value, options.replace ?? 'never');
+  const replace = await checkReplace(path, parsed.value, options);
   if (!replace.ok) return replace;
   const written = await writeAndVerify(mount, path, tokenText);
   return written.ok ? ok({ path, bytes: new TextEncoder().encode(tokenText).length }) : written;
@@ -250,12 +267,15 @@ function duplicate(x: TokenPublic, xPath: string, y: TokenPublic, yPath: string)
 /**
  * Copies a verified token to a second drive (docs/token.md §7.1): the same bytes, written and read
  * back the same way. Refuses the drive the token is on (`token.backup.same-drive`); an existing token
- * of the same identity on the backup drive is replaced, any other is not (`token.exists`).
+ * of the same identity on the backup drive is replaced, any other is not (`token.exists`). Refuses a token
+ * holding the board nonces (`token.board.nonces-pending`, §2.5): no copy of σ may exist.
  */
 export async function writeBackupToken(primaryPath: string, backupMount: string): Promise<Result<WrittenToken & { readonly fingerprint: string }>> {
   const primary = await readToken(primaryPath);
   if (!primary.ok) return primary;
   const pub = primary.value.token.public;
+  const pending = refuseWhileNoncesPending(pub, COPY.backupDrive);
+  if (!pending.ok) return pending;
   const target = tokenPath(backupMount, pub.electionId, pub.member.index);
   if (await isSameFolder(primaryPath, target)) {
     return fail(

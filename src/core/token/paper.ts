@@ -22,6 +22,7 @@ import { ok, type Result } from '../common/result.js';
 import { fail } from './failures.js';
 import { parseToken } from './format.js';
 import { checkExpectations, type OpenExpectations } from './seal.js';
+import { COPY, refuseWhileNoncesPending } from './pending.js';
 
 export const PAPER_MAGIC = 'SCEAU1';
 export const MAX_PAYLOAD_CHARS = 1000;
@@ -155,17 +156,22 @@ export function fromQrPayloads(payloads: readonly string[], fingerprint?: Uint8A
   return ok(whole);
 }
 
-/** A token file's paper backup: its exact bytes as QR payloads. Fails `token.malformed` if the text is not a token. */
+/**
+ * A token file's paper backup: its exact bytes as QR payloads. Fails `token.malformed` if the text is not a
+ * token, `token.board.nonces-pending` while it holds the board nonces (§2.5).
+ */
 export function paperBackup(tokenText: string): Result<string[]> {
   const parsed = parseToken(tokenText);
   if (!parsed.ok) return parsed;
+  const pending = refuseWhileNoncesPending(parsed.value.public, COPY.paper);
+  if (!pending.ok) return pending;
   return ok(toQrPayloads(new TextEncoder().encode(tokenText), parsed.value.public.fingerprint));
 }
 
 /**
  * Restores a token file's text from its paper backup and checks it is a token of the expected election
  * (and member, when given). Codes: those of {@link fromQrPayloads}, `token.malformed`, `token.version`,
- * `token.other-election`, `token.other-member`.
+ * `token.other-election`, `token.other-member`, `token.board.nonces-pending` (a copy holding the board nonces, §2.5).
  */
 export function restorePaperBackup(payloads: readonly string[], expect: OpenExpectations): Result<string> {
   const fingerprint = typeof expect.fingerprint === 'string' ? undefined : expect.fingerprint;
@@ -175,5 +181,7 @@ export function restorePaperBackup(payloads: readonly string[], expect: OpenExpe
   const parsed = parseToken(text);
   if (!parsed.ok) return parsed;
   const expected = checkExpectations(parsed.value.public, expect);
-  return expected.ok ? ok(text) : expected;
+  if (!expected.ok) return expected;
+  const pending = refuseWhileNoncesPending(parsed.value.public, COPY.restore);
+  return pending.ok ? ok(text) : pending;
 }

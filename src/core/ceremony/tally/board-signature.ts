@@ -31,7 +31,7 @@ import { roundCommitments, type BoardRound } from './board-state.js';
 import type { TallyFolder } from './folder.js';
 import type { TallyState } from './state.js';
 import { checkCountOnStation } from './station-checks.js';
-import { openToken } from './members.js';
+import { openToken, wipeTallySecrets } from './members.js';
 import { TALLY_ENTRY, type JobControl, type TallyBoardSharePayload, type TallyBoardSignaturePayload, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
 import { fail, failure } from './failures.js';
 
@@ -43,9 +43,9 @@ interface Sitter {
 }
 
 function wipeSitter(s: Sitter): void {
-  wipe(s.secrets.identitySecret);
+  wipeTallySecrets(s.secrets);
+  // The same bytes as the secrets' board share, wiped again in case a step gave it a copy.
   wipe(s.signing.share);
-  if (s.secrets.board?.nonces !== undefined) wipe(s.secrets.board.nonces.seed);
 }
 
 /** The board key, when the step is due: counted, not closed, a board key, no board signature yet. */
@@ -80,9 +80,7 @@ async function seat(f: TallyFolder, group: GroupPublic, step: TallyMemberStep): 
   const j = step.member;
   const expected = toHex(group.verifyingShares[j - 1]!);
   if (s.board === undefined || s.board.key !== toHex(group.groupKey) || s.board.verifyingShare !== expected) {
-    wipe(s.identitySecret);
-    if (s.board !== undefined) wipe(s.board.share);
-    if (s.board?.nonces !== undefined) wipe(s.board.nonces.seed);
+    wipeTallySecrets(s);
     return f.deviation(
       'token-refused',
       j,

@@ -9,12 +9,12 @@ import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
 import { scalarToHex } from '../../crypto/group.js';
 import type { PartialDecryptionJson } from '../../crypto/threshold.js';
 import { writeFileDurable } from '../../common/atomic-file.js';
-import { toHex, wipe } from '../../common/bytes.js';
+import { toHex } from '../../common/bytes.js';
 import { ok, type Failure, type Result } from '../../common/result.js';
 import { cancelled } from '../../pipeline/import.js';
 import type { CheckOutput } from '../../workers/tasks.js';
 import { failure, type TallyFolder } from './folder.js';
-import { offlineOrRefused, openToken } from './members.js';
+import { offlineOrRefused, openToken, wipeTallySecrets } from './members.js';
 import { mixOutputs } from './mixes.js';
 import { checkImportOnStation, checkShufflesToDecrypt } from './station-checks.js';
 import { TALLY_ENTRY, type JobControl, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
@@ -82,7 +82,7 @@ async function decryptWith(f: TallyFolder, j: number, secrets: TallyMemberSecret
     mayBeRecorded = f.onStation ? recorded.ok : !recorded.ok && recorded.error.code !== 'ceremony.step' && recorded.error.code !== 'file.changed';
     return recorded;
   } finally {
-    wipe(secrets.identitySecret);
+    wipeTallySecrets(secrets);
     // The state, not `m`: an entry recorded replaces the state object.
     if (!f.state.members[j - 1]!.decrypted && !mayBeRecorded) await removePartials(f, j);
   }

@@ -58,7 +58,7 @@ export function tallyDriveTokens(options: TokenOptions = {}, devices?: MemberDev
       const text = await resealBoardNonces(found.value.text, passphrase, { fingerprint: expect.fingerprint, member: expect.member }, sealed, opening.value);
       if (!text.ok) return naming(text.error, expect.member);
       // writeToken replaces the file atomically and reads it back: success only once the drive holds it.
-      const written = await writeToken(at.drive, text.value, { replace: 'same-identity' });
+      const written = await writeToken(at.drive, text.value, { replace: 'same-identity', noncesSealedFrom: found.value.text });
       return written.ok ? ok(undefined) : naming(written.error, expect.member);
     },
     async open(at, passphrase, expect): Promise<Result<TallyMemberSecrets>> {

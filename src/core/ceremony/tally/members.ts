@@ -16,6 +16,17 @@ export async function offlineOrRefused(f: TallyFolder, member: number): Promise<
   return cleared.ok ? ok(undefined) : f.deviation('operation-refused', member, cleared.error);
 }
 
+/**
+ * Zeroes every secret byte an opened token gave the step: the identity secret, the board share s_j and the
+ * board nonce seed σ. Every step that opens a member's token calls it when it ends (x_j, a bigint, cannot be
+ * zeroed: it goes with the object).
+ */
+export function wipeTallySecrets(s: TallyMemberSecrets): void {
+  wipe(s.identitySecret);
+  if (s.board !== undefined) wipe(s.board.share);
+  if (s.board?.nonces !== undefined) wipe(s.board.nonces.seed);
+}
+
 /** Hazardous: opens the member's token; refusals (wrong passphrase, wrong election or member, not the enrolled token) are recorded. */
 export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<Result<TallyMemberSecrets>> {
   const opened = await f.ctx.tokens.open(step.token, step.passphrase, { fingerprint: f.fingerprint, election: f.definition.id, member: step.member });
@@ -25,7 +36,7 @@ export async function openToken(f: TallyFolder, step: TallyMemberStep): Promise<
   const enrolled = f.keys.identityKeys.get(j);
   const sameKeys = s.verificationKey === f.keys.verificationKeys[j - 1] && s.electionKey === f.keys.electionKey;
   if (s.member !== j || enrolled !== toHex(s.identityKey) || !sameKeys) {
-    wipe(s.identitySecret);
+    wipeTallySecrets(s);
     const generation = f.keys.redistributed?.generation;
     if (generation !== undefined) return f.deviation('token-refused', j, oldBoardToken(j, generation, step.token.drive));
     return f.deviation(

@@ -4,13 +4,13 @@
  * verified and written to its work file before its entry is recorded and the next round uses its outputs.
  */
 import type { PackedCiphertexts } from '../../crypto/backend/packed.js';
-import { toHex, wipe } from '../../common/bytes.js';
+import { toHex } from '../../common/bytes.js';
 import { writeFileDurable } from '../../common/atomic-file.js';
 import { fail as passOn, ok, type Failure, type Result } from '../../common/result.js';
 import { cancelled } from '../../pipeline/import.js';
 import type { CheckOutput, ShuffleMade } from '../../workers/tasks.js';
 import { failure, notNow, type TallyFolder } from './folder.js';
-import { offlineOrRefused, openToken } from './members.js';
+import { offlineOrRefused, openToken, wipeTallySecrets } from './members.js';
 import { acceptedCiphertexts, mixOutputs, roundInputs } from './mixes.js';
 import { checkImportOnStation, checkShufflesOnStation } from './station-checks.js';
 import { TALLY_ENTRY, type JobControl, type TallyMemberStep, type TallyShufflePayload } from './types.js';
@@ -101,7 +101,7 @@ export async function mix(f: TallyFolder, step: TallyMemberStep, job: JobControl
   try {
     return await mixRound(f, round, (payload) => f.record(`member:${step.member}`, TALLY_ENTRY.shuffle, payload, secret), job);
   } finally {
-    wipe(secret);
+    wipeTallySecrets(opened.value);
   }
 }
 

@@ -3,11 +3,10 @@
  * and signs every PV with their identity key (docs/protocol.md §10); the identity secret is wiped when
  * the step returns.
  */
-import { wipe } from '../../common/bytes.js';
 import type { Failure, Result } from '../../common/result.js';
 import { signPv } from '../../election/results.js';
 import type { TallyFolder } from './folder.js';
-import { openToken } from './members.js';
+import { openToken, wipeTallySecrets } from './members.js';
 import { checkCountOnStation } from './station-checks.js';
 import { TALLY_ENTRY, type JobControl, type TallyMemberStep } from './types.js';
 import { failure } from './failures.js';
@@ -46,6 +45,6 @@ export async function sign(f: TallyFolder, step: TallyMemberStep, job: JobContro
     const signatures = f.pvs!.map((pv) => ({ constituency: pv.constituency, signature: signPv(secret, f.fingerprint, pv) }));
     return await f.record(`member:${j}`, TALLY_ENTRY.signature, { member: j, pvSha256: f.state.count!.pvSha256, signatures }, secret);
   } finally {
-    wipe(secret);
+    wipeTallySecrets(opened.value);
   }
 }

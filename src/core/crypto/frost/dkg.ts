@@ -122,7 +122,7 @@ export function checkRound1Package(params: FrostParams, pkg: Round1Package): Res
   if (pkg.commitments.length !== params.t)
     return fail(
       'frost.dkg.count',
-      `Le paquet de ${memberName(pkg.member).fr} a ${pkg.commitments.length} engagements au lieu de ${params.t}.`,
+      `Le paquet ${memberName(pkg.member).ofFr} a ${pkg.commitments.length} engagements au lieu de ${params.t}.`,
       `The package of ${memberName(pkg.member).en} has ${pkg.commitments.length} commitments instead of ${params.t}.`,
       memberName(pkg.member).where,
     );
@@ -215,7 +215,7 @@ function othersOf(state: DkgState, round1: readonly Round1Package[]): Result<Rou
   if (!sameRound1(mine, own))
     return fail(
       'frost.dkg.transcript',
-      `Le paquet du tour 1 de ${memberName(member).fr} n'est pas celui qu'il a fait.`,
+      `Le paquet du tour 1 ${memberName(member).ofFr} n'est pas celui qu'il a fait.`,
       `The round-1 package of ${memberName(member).en} is not the one it made.`,
       memberName(member).where,
     );
@@ -238,7 +238,7 @@ function everyMember(params: FrostParams, round1: readonly Round1Package[]): Res
     if (p.commitments.length !== params.t)
       return fail(
         'frost.dkg.count',
-        `Le paquet de ${who.fr} a ${p.commitments.length} engagements au lieu de ${params.t}.`,
+        `Le paquet ${who.ofFr} a ${p.commitments.length} engagements au lieu de ${params.t}.`,
         `The package of ${who.en} has ${p.commitments.length} commitments instead of ${params.t}.`,
         who.where,
       );

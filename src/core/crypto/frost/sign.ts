@@ -57,14 +57,28 @@ export function commitFromSeed(signing: SigningShare, seed: Uint8Array, k: numbe
   if (seed.length !== 32) throw new BugError(`FROST nonces: seed of ${seed.length} bytes`);
   let counter = 0;
   let pool: Uint8Array = new Uint8Array(0);
+  const given: Uint8Array[] = [];
+  // Every buffer that held σ or bytes drawn from it is zeroed once used: the encoding, each hash, the pool, what noble took.
   const rng: Rng = (bytes = 32) => {
-    while (pool.length < bytes) pool = concatBytes(pool, sha512(encode((e) => e.string(DOMAIN.frostNonceSeed).bytes(seed).integer(signing.member).integer(k).integer(counter++))));
+    while (pool.length < bytes) {
+      const input = encode((e) => e.string(DOMAIN.frostNonceSeed).bytes(seed).integer(signing.member).integer(k).integer(counter++));
+      const block = sha512(input);
+      const grown = concatBytes(pool, block);
+      wipe(input, block, pool);
+      pool = grown;
+    }
     const out = pool.slice(0, bytes);
-    wipe(pool.subarray(0, bytes));
-    pool = pool.slice(bytes);
+    const rest = pool.slice(bytes);
+    wipe(pool);
+    pool = rest;
+    given.push(out);
     return out;
   };
-  return commit(signing, rng);
+  try {
+    return commit(signing, rng);
+  } finally {
+    wipe(pool, ...given);
+  }
 }
 
 /**
@@ -78,18 +92,17 @@ export function signShare(group: GroupPublic, signing: SigningShare, nonces: Sig
   if (!set.ok) return set;
   const me = memberName(signing.member);
   const own = commitments.find((c) => c.member === signing.member);
-  if (own === undefined)
-    return fail('frost.sign.commitments', `La liste des engagements ne contient pas celui de ${me.fr}.`, `The commitment list does not hold the commitment of ${me.en}.`, me.where);
+  if (own === undefined) return fail('frost.sign.commitments', `La liste des engagements ne contient pas celui ${me.ofFr}.`, `The commitment list does not hold the commitment of ${me.en}.`, me.where);
   if (nonces.member !== signing.member || !noncesMatch(nonces, own)) {
     return fail(
       'frost.sign.nonces',
-      `Les nonces de ${me.fr} sont déjà utilisés ou ne correspondent pas à son engagement.`,
+      `Les nonces ${me.ofFr} sont déjà utilisés ou ne correspondent pas à son engagement.`,
       `The nonces of ${me.en} are already used or do not match its commitment.`,
       me.where,
     );
   }
   if (!shareIsMembers(group, signing)) {
-    return fail('frost.share.invalid', `La part de signature de ${me.fr} n'est pas la sienne pour cette clé du bureau.`, `The signing share of ${me.en} is not its share of this board key.`, me.where);
+    return fail('frost.share.invalid', `La part de signature ${me.ofFr} n'est pas la sienne pour cette clé du bureau.`, `The signing share of ${me.en} is not its share of this board key.`, me.where);
   }
   const share = FROST.signShare(nobleSecret(signing), noblePublic(group), nonces, nobleCommitments(commitments), message);
   return ok({ member: signing.member, share });
@@ -106,7 +119,7 @@ export function verifyShare(group: GroupPublic, commitments: readonly NonceCommi
   const decoded = catchInput(() => scalarFromBytes(share.share, `${who.where}.share`));
   if (!decoded.ok) return decoded;
   if (!FROST.verifyShare(noblePublic(group), nobleCommitments(commitments), message, identifierOf(share.member), share.share)) {
-    return fail('frost.share.invalid', `La part de signature de ${who.fr} est invalide.`, `The signature share of ${who.en} is invalid.`, who.where);
+    return fail('frost.share.invalid', `La part de signature ${who.ofFr} est invalide.`, `The signature share of ${who.en} is invalid.`, who.where);
   }
   return ok(undefined);
 }
@@ -120,7 +133,7 @@ export function aggregate(group: GroupPublic, commitments: readonly NonceCommitm
     const checked = verifyShare(group, commitments, message, s);
     if (!checked.ok) return checked;
     const id = identifierOf(s.member);
-    if (id in byMember) return fail('frost.share.set', `Deux parts de ${memberName(s.member).fr}.`, `Two shares from ${memberName(s.member).en}.`, memberName(s.member).where);
+    if (id in byMember) return fail('frost.share.set', `Deux parts ${memberName(s.member).ofFr}.`, `Two shares from ${memberName(s.member).en}.`, memberName(s.member).where);
     byMember[id] = s.share;
   }
   const missing = commitments.filter((c) => !(identifierOf(c.member) in byMember)).map((c) => c.member);

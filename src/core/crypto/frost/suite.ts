@@ -144,6 +144,7 @@ export function nobleCommitments(list: readonly NonceCommitment[]): TArg<NonceCo
   return list.map((c) => ({ identifier: identifierOf(c.member), hiding: c.hiding, binding: c.binding }));
 }
 
-export function memberName(member: number): { fr: string; en: string; where: string } {
-  return { fr: `le membre ${member}`, en: `member ${member}`, where: `member ${member}` };
+/** A member as messages name them: `fr` after « par », « que »…; `ofFr` where French needs « de » (« du membre 4 », never « de le membre »). */
+export function memberName(member: number): { fr: string; ofFr: string; en: string; where: string } {
+  return { fr: `le membre ${member}`, ofFr: `du membre ${member}`, en: `member ${member}`, where: `member ${member}` };
 }
