@@ -107,6 +107,7 @@ export default function benchFrostTally(pvCount = 130): void {
       results: p.results,
       commitments: members.map((j) => ({ seq: 0, member: j, messagesSha256: messagesSha256(messages), commitments: commitments.get(j)! })),
       shares: members.map((j) => ({ seq: 0, member: j, shares: shares.get(j)! })),
+      earlier: { commitments: [], shares: [] },
     });
     if (report.failures.length > 0) throw new Error(report.failures[0]!.message.en);
   });

@@ -6,13 +6,20 @@
  * between the erasure and the answer loses the share, never reuses the nonces, and the signature completes
  * with a new attempt.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import { ownCommitmentsSha256 } from '../../src/core/ceremony/tally/board-hashes.js';
 import type { TallyBoardCommitmentsPayload, TallyTokenPort } from '../../src/core/ceremony/tally/types.js';
+import { foldTally, type TallyBasis } from '../../src/core/ceremony/tally/state.js';
+import { toHex } from '../../src/core/common/bytes.js';
+import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { fail } from '../../src/core/common/result.js';
+import { RECORD_FILES } from '../../src/core/election/record.js';
+import type { TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
@@ -40,6 +47,9 @@ async function counted(tokens?: TallyTokenPort): Promise<{ c: TallyCeremony; fol
   must(await c.count());
   return { c, folder };
 }
+
+/** The record of the crash test below: attempt 1 ended without a share (member 3's nonces lost), attempt 2 signed. */
+let twoAttempts: { c: TallyCeremony; folder: string } | undefined;
 
 const tokenFile = (j: number): string => tokenPath(fx.kc.drives[j - 1]!, fx.kc.definition.id, j);
 const tokenJson = (j: number): { boardNonces?: { messagesSha256: string; commitmentsSha256: string } } => JSON.parse(readFileSync(tokenFile(j), 'utf8'));
@@ -106,6 +116,7 @@ describe('two visits per member, at the workstation', () => {
       },
     };
     const { c, folder } = await counted(crashing);
+    twoAttempts = { c, folder };
     for (const j of [2, 3, 5]) must(await c.boardCommit(memberStep(fx, j)));
     const crashed = await c.boardShare(memberStep(fx, 3));
     expect(crashed).toMatchObject({ ok: false, error: { code: 'drive.removed' } });
@@ -126,5 +137,71 @@ describe('two visits per member, at the workstation', () => {
     must(await c.close());
     const verdict = await verifyRecord(folder, { pool });
     expect(verdict.failures).toEqual([]);
+  }, 120_000);
+
+  /**
+   * record.md §7: every attempt's commitments are checked, not only the signing one's. Member 2's entry of
+   * attempt 1 altered (its round's hash recomputed, so that only that check can see it): the fold and the
+   * verifier both refuse it.
+   */
+  function attemptOneAltered(change: (c: { messagesSha256: string; commitments: { hiding: string; binding: string }[] }) => void): TranscriptEntry[] {
+    const entries = structuredClone(twoAttempts!.c.entries) as TranscriptEntry[];
+    const commitments = entries.filter((e) => e.type === 'tally.board-commitments' && (e.payload as { round: number }).round === 1);
+    change(commitments.find((e) => e.actor === 'member:2')!.payload as never);
+    const round = entries.find((e) => e.type === 'tally.board-round')!.payload as { signers: number[]; commitmentsSha256: string };
+    const byMember = new Map(commitments.map((e) => [(e.payload as { member: number }).member, (e.payload as TallyBoardCommitmentsPayload).commitments]));
+    const lists = byMember.get(2)!.map((_, k) => round.signers.map((j) => ({ member: j, ...byMember.get(j)![k]! })));
+    round.commitmentsSha256 = toHex(sha256(new TextEncoder().encode(canonicalJson(lists))));
+    return entries;
+  }
+
+  /** The basis the workstation folds with: the key ceremony's board key and the PVs counted. */
+  function basisOf(c: TallyCeremony): TallyBasis {
+    const s = c.state;
+    const accepted = new Map(s.active.map((a) => [a.id, a.ballots]));
+    return { keyCeremonyHead: s.keyCeremonyHead!, qualified: s.members.filter((m) => m.qualified).map((m) => m.index), accepted, board: c.basis.board ?? null, pvs: c.pvViews()! };
+  }
+
+  async function bothRefuse(entries: TranscriptEntry[], fold: RegExp, verifier: RegExp): Promise<void> {
+    const { c, folder } = twoAttempts!;
+    const basis = basisOf(c);
+    const folded = foldTally(c.definition, c.fingerprint, entries, basis);
+    expect(folded.ok ? '' : folded.error.message.en).toMatch(fold);
+    const copy = `${folder}-altered-${altered++}`;
+    cpSync(folder, copy, { recursive: true });
+    writeFileSync(join(copy, RECORD_FILES.tallyTranscript), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const said = (await verifyRecord(copy, { pool })).failures.map((f) => `${f.code}: ${f.message.en}`);
+    expect(said).toContainEqual(expect.stringMatching(verifier));
+  }
+  let altered = 0;
+
+  it('the record as made folds: the alterations below are the only fault the checks can see', () => {
+    const { c } = twoAttempts!;
+    const basis = basisOf(c);
+    expect(
+      foldTally(
+        c.definition,
+        c.fingerprint,
+        attemptOneAltered(() => undefined),
+        basis,
+      ).ok,
+    ).toBe(true);
+  });
+
+  it("an ended attempt's commitments for other messages: refused by the fold and the verifier", async () => {
+    const flip = (hex: string): string => `${hex.slice(0, -2)}${hex.endsWith('00') ? '01' : '00'}`;
+    await bothRefuse(
+      attemptOneAltered((p) => (p.messagesSha256 = flip(p.messagesSha256))),
+      /commitments are not for the messages the board signs/,
+      /^board\.signature: Member 2's part .* not for the messages the board signs/,
+    );
+  }, 120_000);
+
+  it("an ended attempt's commitment that is not a point: refused by the fold and the verifier", async () => {
+    await bothRefuse(
+      attemptOneAltered((p) => (p.commitments[0]!.hiding = 'ff'.repeat(32))),
+      /one commitment \(two points\)/,
+      /^board\.signature: Member 2's commitments .* not group points/,
+    );
   }, 120_000);
 });

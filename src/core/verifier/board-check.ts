@@ -14,12 +14,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
-import { ok, type Result } from '../common/result.js';
+import { catchInput, ok, type Result } from '../common/result.js';
 import { encode } from '../crypto/encoding.js';
 import { aggregate, groupFromJson, verifyBoardSignature, type GroupPublic } from '../crypto/frost/index.js';
+import { pointFromHex } from '../crypto/group.js';
 import type { Report } from './check-report.js';
 import { hasExactly } from './shapes.js';
-import type { BoardSignatureRead } from './tally-order-types.js';
+import type { BoardCommitmentsRead, BoardSignatureRead } from './tally-order-types.js';
 import type { TranscriptEntry } from './transcript.js';
 import { fail } from './failures.js';
 
@@ -85,23 +86,40 @@ function messagesDigest(messages: readonly Uint8Array[]): string {
   return toHex(sha256(all));
 }
 
+/** Every commitment of the entry two canonical ristretto255 points, not the identity (tally-ceremony.md §4). */
+function commitmentsArePoints(c: BoardCommitmentsRead): boolean {
+  return catchInput(() => c.commitments.forEach((x) => (pointFromHex(x.hiding, 'hiding'), pointFromHex(x.binding, 'binding')))).ok;
+}
+
 /**
- * The board's signature recomputed (see the module's comment), the first fault reported: each signer's
- * commitments for these messages, the lists' hash, each share for these messages, every share checked and
- * every signature aggregated again.
+ * The board's signature recomputed (see the module's comment), the first fault reported: every attempt's
+ * commitments (points) and shares for these messages, the signing attempt's lists' hash, every share
+ * checked and every signature aggregated again.
  */
 export function checkBoardSitting(report: Report, group: GroupPublic, fp: Uint8Array, pvs: readonly BoardPv[], board: BoardSignatureRead): void {
   const where = `tally.jsonl:${board.seq + 1}`;
   const messages = [...pvs.map((pv) => pvMessage(fp, pv)), resultsMessage(fp, pvs)];
   const digest = messagesDigest(messages);
   const hashes = messages.map((m) => toHex(sha256(m)));
-  const stale = board.commitments.find((c) => c.messagesSha256 !== digest) ?? board.shares.find((s) => s.shares.some((x, k) => x.message !== hashes[k]));
+  // Every attempt's entries, not only the signing one's (record.md §7): the workstation refuses any of them that is not for these messages.
+  const entries = [...board.earlier.commitments, ...board.commitments, ...board.earlier.shares, ...board.shares].sort((x, y) => x.seq - y.seq);
+  const stale = entries.find((c) => ('messagesSha256' in c ? c.messagesSha256 !== digest : c.shares.some((x, k) => x.message !== hashes[k])));
   if (stale !== undefined) {
     report.fail(
       'board.signature',
       `La part du membre ${stale.member} à la signature du bureau ne porte pas sur les messages que le bureau signe.`,
       `Member ${stale.member}'s part of the board signature is not for the messages the board signs.`,
       `tally.jsonl:${stale.seq + 1}`,
+    );
+    return;
+  }
+  const notPoint = [...board.earlier.commitments, ...board.commitments].sort((x, y) => x.seq - y.seq).find((c) => !commitmentsArePoints(c));
+  if (notPoint !== undefined) {
+    report.fail(
+      'board.signature',
+      `Les engagements du membre ${notPoint.member} à la signature du bureau ne sont pas des points du groupe.`,
+      `Member ${notPoint.member}'s commitments to the board signature are not group points.`,
+      `tally.jsonl:${notPoint.seq + 1}`,
     );
     return;
   }

@@ -13,13 +13,18 @@ import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
 import type { BoardCommitmentsRead, BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
 
-/** The attempt in progress (§4): its number, the members left out, round 1's entries in order, the fixed signers and the shares. */
+/**
+ * The attempt in progress (§4): its number, the members left out, round 1's entries in order, the fixed
+ * signers and the shares; `earlier`, the commitments and shares of the attempts that ended, which
+ * ./board-check.ts checks too (record.md §7: every one, as the workstation does).
+ */
 export interface BoardAttempt {
   readonly round: number;
   readonly excluded: readonly number[];
   readonly committed: Map<number, BoardCommitmentsRead>;
   fixed?: { readonly signers: readonly number[]; readonly commitmentsSha256: string };
   readonly shares: Map<number, BoardShareRead>;
+  readonly earlier: { readonly commitments: readonly BoardCommitmentsRead[]; readonly shares: readonly BoardShareRead[] };
 }
 
 /** What the board's steps read and write of the order's progress (tally-order-steps.ts Progress holds it). */
@@ -60,7 +65,7 @@ function listsOf(a: BoardAttempt, signers: readonly number[], messages: number):
 }
 
 function attemptOf(s: BoardProgress): BoardAttempt {
-  s.attempt ??= { round: 1, excluded: [], committed: new Map(), shares: new Map() };
+  s.attempt ??= { round: 1, excluded: [], committed: new Map(), shares: new Map(), earlier: { commitments: [], shares: [] } };
   return s.attempt;
 }
 
@@ -156,7 +161,8 @@ export function boardDeviation(s: BoardProgress, e: TallyTranscriptEntry, member
     return disagrees(e, 'une part du bureau refusée doit être celle d’un signataire de la tentative en cours.', 'a board share refused must be one of a signer of the attempt in progress.');
   }
   // §4: a share that could not be made (`tally.board-nonces`) leaves its member in the next attempt; a refused one does not.
-  s.attempt = { round: a.round + 1, excluded: code === 'tally.board-nonces' ? a.excluded : [...a.excluded, member], committed: new Map(), shares: new Map() };
+  const earlier = { commitments: [...a.earlier.commitments, ...a.committed.values()], shares: [...a.earlier.shares, ...a.shares.values()] };
+  s.attempt = { round: a.round + 1, excluded: code === 'tally.board-nonces' ? a.excluded : [...a.excluded, member], committed: new Map(), shares: new Map(), earlier };
   return ok(undefined);
 }
 
@@ -194,6 +200,7 @@ export const boardSignature: Step = (s, e, ctx) => {
     results: p['results'],
     commitments: fixed.signers.map((j) => a.committed.get(j)!),
     shares: fixed.signers.map((j) => a.shares.get(j)!),
+    earlier: a.earlier,
   };
   delete s.attempt;
   return ok(undefined);

@@ -54,6 +54,8 @@ export interface BoardSignatureRead {
   readonly commitments: readonly BoardCommitmentsRead[];
   /** One per signer, ascending. */
   readonly shares: readonly BoardShareRead[];
+  /** The commitments and shares of the attempts that ended before (a share refused), in the order recorded. */
+  readonly earlier: { readonly commitments: readonly BoardCommitmentsRead[]; readonly shares: readonly BoardShareRead[] };
 }
 
 /** docs/tally-ceremony.md §2. */
