@@ -92,8 +92,12 @@ describe('a deviation in words', () => {
       /une part de signature du bureau n’a pas pu être faite \(nonces perdus\)\u00a0; la signature reprend à sa première étape\./,
     );
     const bad = only(deviation('board-share-refused', 5, 'tally.board-share'));
-    expect(bad.sentence.fr).toMatch(/la part de la signature du bureau donnée par Léa Moreau \(membre n° 5\) a été refusée\u00a0; la signature a repris sans ce membre\./);
-    expect(bad.sentence.en).toMatch(/the share of the board signature given by Léa Moreau \(member no\. 5\) was refused; the signature started again without this member\./);
+    expect(bad.sentence.fr).toMatch(
+      /la part de la signature du bureau donnée par Léa Moreau \(membre n° 5\) a été refusée \(elle ne passe pas la vérification\u00a0; le journal la garde, signée par ce membre\)\u00a0; la signature a repris sans ce membre\./,
+    );
+    expect(bad.sentence.en).toMatch(
+      /the share of the board signature given by Léa Moreau \(member no\. 5\) was refused \(it fails its check; the transcript keeps it, signed by this member\); the signature started again without this member\./,
+    );
   });
 
   it("the key ceremony's deviations read the same", () => {

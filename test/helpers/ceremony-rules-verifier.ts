@@ -19,7 +19,7 @@ import type { Point } from '../../src/core/crypto/group.js';
 import { canonicalJson } from '../../src/core/common/canonical-json.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
 import { catchInput, type Bilingual, type Failure } from '../../src/core/common/result.js';
-import { tallyActorKeys } from '../../src/core/ceremony/tally/actors.js';
+import { enrolledIdentityKeys, tallyActorKeys } from '../../src/core/ceremony/tally/actors.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import { verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
 import { boardKeyOf } from '../../src/core/ceremony/key/state.js';
@@ -257,6 +257,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       ...(accepted === undefined ? {} : { accepted }),
       board,
       ...pvs,
+      identityKeys: enrolledIdentityKeys(def, kcEntries),
     });
     if (!order.ok) report.failure(order.error, RECORD_FILES.tallyTranscript);
     else if (order.value.phase !== 'closed') {

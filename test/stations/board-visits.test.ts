@@ -3,9 +3,10 @@
  * packet trips, the first visits (nonces sealed in each member's token on their station, commitments
  * answered), the round fixed by the workstation when it places them, then the second visits (shares). A
  * restored copy of a token, nonces still in it, is refused a second share; a share that fails its check on
- * arrival, though signed by its member, is a `board-share-refused` deviation and the signature starts again
- * without them; a station stopped after erasing the nonces gives no share, never reuses them, and the
- * president starts the attempt again with that member. The record verifies.
+ * arrival, though signed by its member, is a `board-share-refused` deviation carrying that signed entry as
+ * its evidence, and the signature starts again without them; a station stopped after erasing the nonces
+ * gives no share, never reuses them, and the president starts the attempt again with that member. The
+ * record verifies.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -113,6 +114,9 @@ describe('the board signature through members’ stations', () => {
     expect(placed.refused[0]).toMatchObject({ member: 4, failure: { code: 'tally.board-share-invalid' } });
     expect(placed.refused[0]!.failure.message.fr).toContain('reprend sans ce membre');
     expect(c.state.deviations.at(-1)!.payload).toMatchObject({ kind: 'board-share-refused', member: 4, code: 'tally.board-share-invalid' });
+    // Its evidence (record.md §7): the station's entry exactly as member 4 signed it, not placed in the transcript.
+    expect(c.state.deviations.at(-1)!.payload.evidence).toEqual(answer.entries[0]);
+    expect(c.entries.some((x) => x.signature === answer.entries[0]!.signature)).toBe(false);
     expect(c.state.boardRound).toMatchObject({ round: 2, excluded: [4] });
     // Member 4 no longer signs for the board; the others commit again, fresh nonces.
     const { answered: excluded } = await onStation(4, 'board-commit');

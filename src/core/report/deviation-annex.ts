@@ -115,8 +115,8 @@ function deviationWhat(kind: string, who: Bilingual | null, code?: string): Bili
       return who === null
         ? { fr: 'une part de la signature du bureau a été refusée', en: 'a share of the board signature was refused' }
         : {
-            fr: `la part de la signature du bureau donnée par ${who.fr} a été refusée\u00a0; la signature a repris sans ce membre`,
-            en: `the share of the board signature given by ${who.en} was refused; the signature started again without this member`,
+            fr: `la part de la signature du bureau donnée par ${who.fr} a été refusée (elle ne passe pas la vérification\u00a0; le journal la garde, signée par ce membre)\u00a0; la signature a repris sans ce membre`,
+            en: `the share of the board signature given by ${who.en} was refused (it fails its check; the transcript keeps it, signed by this member); the signature started again without this member`,
           };
     case 'operation-refused':
       return who === null

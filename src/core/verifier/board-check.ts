@@ -16,11 +16,11 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { fromHex, toHex } from '../common/bytes.js';
 import { catchInput, ok, type Result } from '../common/result.js';
 import { encode } from '../crypto/encoding.js';
-import { aggregate, groupFromJson, verifyBoardSignature, type GroupPublic } from '../crypto/frost/index.js';
+import { aggregate, groupFromJson, verifyBoardSignature, verifyShare, type GroupPublic } from '../crypto/frost/index.js';
 import { pointFromHex } from '../crypto/group.js';
 import type { Report } from './check-report.js';
 import { hasExactly } from './shapes.js';
-import type { BoardCommitmentsRead, BoardSignatureRead } from './tally-order-types.js';
+import type { BoardCommitmentsRead, BoardSignatureRead, RefusedShareRead } from './tally-order-types.js';
 import type { TranscriptEntry } from './transcript.js';
 import { fail } from './failures.js';
 
@@ -156,6 +156,41 @@ export function checkBoardSitting(report: Report, group: GroupPublic, fp: Uint8A
         where,
       );
       return;
+    }
+  }
+}
+
+/**
+ * Each refused share's evidence (record.md §7; its form, signature and attempt: ./tally-order-evidence.ts)
+ * over these messages, and a share that fails its check (RFC 9591 §5.4) on its attempt's lists: a share that
+ * passes it was good, and its member was left out of the board's signature without cause.
+ */
+export function checkRefusedShares(report: Report, group: GroupPublic, fp: Uint8Array, pvs: readonly BoardPv[], refused: readonly RefusedShareRead[]): void {
+  const messages = [...pvs.map((pv) => pvMessage(fp, pv)), resultsMessage(fp, pvs)];
+  const hashes = messages.map((m) => toHex(sha256(m)));
+  for (const r of refused) {
+    const where = `tally.jsonl:${r.seq + 1}`;
+    if (r.shares.length !== messages.length || r.shares.some((x, k) => x.message !== hashes[k])) {
+      report.fail(
+        'board.signature',
+        `La preuve de la part refusée du membre ${r.member} ne porte pas sur les messages que le bureau signe.`,
+        `The evidence of member ${r.member}'s refused share is not for the messages the board signs.`,
+        where,
+      );
+      continue;
+    }
+    const fails = messages.some((m, k) => {
+      const list = r.lists[k]!.map((c) => ({ member: c.member, hiding: fromHex(c.hiding), binding: fromHex(c.binding) }));
+      const checked = catchInput(() => verifyShare(group, list, m, { member: r.member, share: fromHex(r.shares[k]!.share) }));
+      return !checked.ok || !checked.value.ok;
+    });
+    if (!fails) {
+      report.fail(
+        'board.signature',
+        `La part du membre ${r.member} donnée comme preuve passe sa vérification\u00a0: elle n'avait pas à être refusée, ni ce membre écarté de la signature du bureau.`,
+        `Member ${r.member}'s share given as evidence passes its check: it was not to be refused, nor this member left out of the board signature.`,
+        where,
+      );
     }
   }
 }

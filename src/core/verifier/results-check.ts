@@ -10,8 +10,8 @@ import type { UrnReading } from './urn.js';
 import type { TranscriptEntry } from './transcript.js';
 import { Report, canonicalOrEmpty, digestOf, missing, objects, parseJson, payloadOf, readText } from './check-report.js';
 import { hasExactly } from './shapes.js';
-import { checkBoardSitting, checkResultsBoard, type BoardPv } from './board-check.js';
-import type { BoardSignatureRead } from './tally-order-types.js';
+import { checkBoardSitting, checkRefusedShares, checkResultsBoard, type BoardPv } from './board-check.js';
+import type { BoardSignatureRead, RefusedShareRead } from './tally-order-types.js';
 import type { GroupPublic } from '../crypto/frost/index.js';
 
 /** Whether member m's own tally.signature entry holds this signature of the PV of constituency cid. */
@@ -68,7 +68,7 @@ export async function checkResults(
   membersBy: Map<string, number[]>,
   entries: readonly TranscriptEntry[],
   memberKey: (j: number) => Uint8Array | undefined,
-  board: { readonly group: GroupPublic | null; readonly read: BoardSignatureRead | undefined } = { group: null, read: undefined },
+  board: { readonly group: GroupPublic | null; readonly read: BoardSignatureRead | undefined; readonly refused?: readonly RefusedShareRead[] } = { group: null, read: undefined },
 ): Promise<void> {
   const name = RECORD_FILES.results;
   const text = await readText(join(dir, name));
@@ -176,6 +176,8 @@ export async function checkResults(
   checkResultsBoard(report, r, board.group, board.read, name);
   // The board's signatures recomputed from the sitting's shares, over the published PVs (bound to tally.count's pvSha256).
   if (board.group !== null && board.read !== undefined && pvs.length === def.constituencies.length) checkBoardSitting(report, board.group, fp, pvs as unknown as BoardPv[], board.read);
+  // Each refused share's evidence a share that fails its check, over the same PVs (record.md §7), whether the board signed or not.
+  if (board.group !== null && pvs.length === def.constituencies.length) checkRefusedShares(report, board.group, fp, pvs as unknown as BoardPv[], board.refused ?? []);
   if (pvs.length !== def.constituencies.length)
     report.fail('results.constituency', 'Nombre de PV différent du nombre de circonscriptions.', 'Number of PVs differs from the number of constituencies.', name);
 }

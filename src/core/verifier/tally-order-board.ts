@@ -3,7 +3,8 @@
  * `tally.board-commitments` (a member's round 1), `tally.board-round` (the workstation fixes the first t
  * to commit as signers, and the lists' hash, recomputed here), `tally.board-share` (a member's round 2:
  * per message H(m), H(list) — the list's hash recomputed here — and the share), a `board-share-refused`
- * deviation (the attempt ends; the next starts without that member) and `tally.board-signature`. What needs
+ * deviation (the attempt ends; the next starts without that member, on the evidence of their signed share:
+ * ./tally-order-evidence.ts) and `tally.board-signature`. What needs
  * the PVs (the messages' hashes, the commitments as points, every share and signature) is recomputed by
  * ./board-check.ts. Written from the docs; it shares nothing with the ceremony code it checks.
  */
@@ -11,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { toHex } from '../common/bytes.js';
 import { ok, type Result } from '../common/result.js';
-import type { BoardCommitmentsRead, BoardShareRead, BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
+import type { BoardCommitmentsRead, BoardShareRead, BoardSignatureRead, RefusedShareRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyTranscriptEntry } from './tally-order-types.js';
 
 /**
  * The attempt in progress (§4): its number, the members left out, round 1's entries in order, the fixed
@@ -30,6 +31,7 @@ export interface BoardAttempt {
 /** What the board's steps read and write of the order's progress (tally-order-steps.ts Progress holds it). */
 interface BoardProgress {
   readonly phase: TallyOrderPhase;
+  readonly refusedShares: RefusedShareRead[];
   readonly count?: { readonly pvSha256: string } | undefined;
   attempt?: BoardAttempt;
   board?: BoardSignatureRead;
@@ -46,6 +48,7 @@ type Step = (s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardContext) => Re
 import { memberStepAuthor } from './tally-order-actors.js';
 import { coversInOrder, disagrees, formOf, isHex128, isHex64, itemsRefused, outOfOrder, refusal } from './tally-order-entries.js';
 import { isRecord } from './shapes.js';
+import { readEvidence } from './tally-order-evidence.js';
 
 /** §2, §4: a board step needs a board key, in the signing or closing phase, before the board's signature is recorded. */
 function boardRefused(s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardContext): Result<never> | undefined {
@@ -154,11 +157,24 @@ export const boardShare: Step = (s, e, ctx) => {
   return ok(undefined);
 };
 
-/** A `board-share-refused` deviation: a signer of the fixed attempt without a share; the next attempt leaves them out unless `code` is `tally.board-nonces`. */
-export function boardDeviation(s: BoardProgress, e: TallyTranscriptEntry, member: number | null, code: unknown): Result<void> {
+/**
+ * A `board-share-refused` deviation: a signer of the fixed attempt without a share; the next attempt leaves
+ * them out unless `code` is `tally.board-nonces` (no evidence then), on the evidence of their own signed
+ * share (./tally-order-evidence.ts; its share failing its check is ./board-check.ts's to see).
+ */
+export function boardDeviation(s: BoardProgress, e: TallyTranscriptEntry, member: number | null, code: unknown, evidence: unknown, ctx: BoardContext): Result<void> {
   const a = s.attempt;
   if (a?.fixed === undefined || member === null || !a.fixed.signers.includes(member) || a.shares.has(member) || s.board !== undefined) {
     return disagrees(e, 'une part du bureau refusée doit être celle d’un signataire de la tentative en cours.', 'a board share refused must be one of a signer of the attempt in progress.');
+  }
+  if (code === 'tally.board-nonces' && evidence !== undefined) {
+    return disagrees(e, 'une part qui n’a pas pu être faite (tally.board-nonces) n’a pas de preuve.', 'a share that could not be made (tally.board-nonces) has no evidence.');
+  }
+  if (code !== 'tally.board-nonces') {
+    const lists = listsOf(a, a.fixed.signers, ctx.constituencyIds.length + 1);
+    const read = readEvidence(e, member, evidence, { round: a.round, commitmentsSha256: a.fixed.commitmentsSha256, lists }, ctx.basis);
+    if (!read.ok) return read;
+    s.refusedShares.push(read.value);
   }
   // §4: a share that could not be made (`tally.board-nonces`) leaves its member in the next attempt; a refused one does not.
   const earlier = { commitments: [...a.earlier.commitments, ...a.committed.values()], shares: [...a.earlier.shares, ...a.shares.values()] };

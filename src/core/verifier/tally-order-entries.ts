@@ -131,6 +131,9 @@ const PAYLOAD_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENTRY.deviation, ['kind', 'member', 'code', 'message']],
 ]);
 
+/** docs/tally-ceremony.md §4: the keys a type's payload may have besides. */
+const OPTIONAL_KEYS: ReadonlyMap<string, readonly string[]> = new Map([[ENTRY.deviation, ['evidence']]]);
+
 /** The steps a member may make on their own station (§4, stations.md §4): their payload has `station` besides (formats.md §3.3). */
 const STATION_TYPES: ReadonlySet<string> = new Set([ENTRY.shuffle, ENTRY.decryption, ENTRY.signature, ENTRY.boardCommitments, ENTRY.boardShare]);
 
@@ -160,7 +163,9 @@ export function formOf(e: TallyTranscriptEntry, byMember: boolean): Result<Reado
   const names = PAYLOAD_KEYS.get(e.type);
   if (p === undefined || names === undefined) return malformed(e);
   const stamped = byMember && STATION_TYPES.has(e.type) && Object.prototype.hasOwnProperty.call(p, 'station');
-  return keysRefused(e, p, stamped ? [...names, 'station'] : names) ?? ok(p);
+  // record.md §7: a deviation may carry `evidence` (which one may: tally-order-steps.ts).
+  const optional = (OPTIONAL_KEYS.get(e.type) ?? []).filter((k) => Object.prototype.hasOwnProperty.call(p, k));
+  return keysRefused(e, p, [...names, ...(stamped ? ['station'] : []), ...optional]) ?? ok(p);
 }
 
 /** Each object item of `list` (when it is an array) with exactly `names`; the first that is not, refused (`tally.entry`). */

@@ -4,7 +4,7 @@
  * follows. Written from the docs; it shares nothing with the ceremony code it checks.
  */
 import { ok, type Result } from '../common/result.js';
-import type { BoardSignatureRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
+import type { BoardSignatureRead, RefusedShareRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
 import { boardCommitments, boardDeviation, boardRound, boardShare, boardSignature, type BoardAttempt } from './tally-order-board.js';
 import { memberStepAuthor } from './tally-order-actors.js';
 import { memberOfActor } from './transcript.js';
@@ -37,6 +37,8 @@ export interface Progress {
   readonly signed: Set<number>;
   /** The attempt in progress of the board's signature: its commitments, signers, lists' hash and shares so far. */
   attempt?: BoardAttempt;
+  /** The refused shares' evidence (record.md §7), for ./board-check.ts. */
+  readonly refusedShares: RefusedShareRead[];
   board?: BoardSignatureRead;
   results?: TallyOrderReached['results'];
   readonly sessions: { readonly seq: number; readonly actor: string }[];
@@ -275,21 +277,24 @@ const close: Step = (s, e) => {
 
 /**
  * `tally.deviation` (§1, §4): at any point before `tally.results`, `{kind, member, code, message: {fr, en}}`
- * exactly, member a board member's number or null.
+ * exactly, member a board member's number or null; `evidence` besides in a refused board share (record.md §7).
  * Docs silent: not before `tally.open` either (the ceremony refuses it there as out of order).
  */
-const deviate: Step = (s, e, { def }) => {
+const deviate: Step = (s, e, ctx) => {
+  const { def } = ctx;
   const formed = payloadFormed(e);
   if (!formed.ok) return formed;
   const p = formed.value;
-  const { kind, member, code, message } = p;
+  const { kind, member, code, message, evidence } = p;
   const said = isRecord(message) ? keysRefused(e, message, ['fr', 'en'], 'message') : undefined;
   if (said !== undefined) return said;
   const memberOk = member === null || (typeof member === 'number' && Number.isInteger(member) && member >= 1 && member <= def.board.members.length);
   const bilingual = isRecord(message) && typeof message['fr'] === 'string' && typeof message['en'] === 'string';
-  if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !bilingual) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
+  // record.md §7: only a refused board share carries evidence.
+  const evidenceOk = evidence === undefined || kind === 'board-share-refused';
+  if (typeof kind !== 'string' || !DEVIATION_KINDS.has(kind) || !memberOk || typeof code !== 'string' || !bilingual || !evidenceOk) return disagrees(e, 'écart mal formé.', 'malformed deviation.');
   if (kind === 'board-share-refused') {
-    const ended = boardDeviation(s, e, member as number | null, code);
+    const ended = boardDeviation(s, e, member as number | null, code, evidence, ctx);
     if (!ended.ok) return ended;
   }
   s.deviations.push({ seq: e.seq, kind, member: member as number | null, code });

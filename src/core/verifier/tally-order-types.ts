@@ -26,6 +26,10 @@ export interface TallyOrderBasis {
    * sitting (`tally.board-share`, `tally.board-signature`) may then come before the closing; refused otherwise.
    */
   readonly boardKey?: string;
+  /** The definition's fingerprint, which entries are signed over: with `memberKeys`, a refused share's evidence is checked as signed by its member. */
+  readonly fingerprint?: Uint8Array;
+  /** Member j's identity key (64 hex), enrolled in the key ceremony or, after redistributions, the current board's. */
+  readonly memberKeys?: ReadonlyMap<number, string>;
 }
 
 /** Round 1 of the board's signature (docs/tally-ceremony.md §4, `tally.board-commitments`), as recorded. */
@@ -56,6 +60,18 @@ export interface BoardSignatureRead {
   readonly shares: readonly BoardShareRead[];
   /** The commitments and shares of the attempts that ended before (a share refused), in the order recorded. */
   readonly earlier: { readonly commitments: readonly BoardCommitmentsRead[]; readonly shares: readonly BoardShareRead[] };
+}
+
+/**
+ * A refused board share's evidence once its form, signature and attempt hold (docs/record.md §7): its share
+ * items and the attempt's commitment lists, for ./board-check.ts to hold it to the messages and to a failing check.
+ */
+export interface RefusedShareRead {
+  readonly seq: number;
+  readonly member: number;
+  /** One per message: the attempt's signers' commitments, ascending. */
+  readonly lists: readonly (readonly { readonly member: number; readonly hiding: string; readonly binding: string }[])[];
+  readonly shares: readonly { readonly message: string; readonly list: string; readonly share: string }[];
 }
 
 /** docs/tally-ceremony.md §2. */
@@ -91,6 +107,8 @@ export interface TallyOrderReached {
   /** The `tally.signature` entries, in transcript order. */
   readonly signatures: readonly { readonly seq: number; readonly member: number; readonly signatures: readonly { readonly constituency: string; readonly signature: string }[] }[];
   readonly board?: BoardSignatureRead;
+  /** The refused shares' evidence, in transcript order (any attempt, whether the board signed or not). */
+  readonly refusedShares: readonly RefusedShareRead[];
   readonly results?: { readonly seq: number; readonly resultsSha256: string };
   readonly sessions: readonly { readonly seq: number; readonly actor: string }[];
   readonly deviations: readonly { readonly seq: number; readonly kind: string; readonly member: number | null; readonly code: string }[];

@@ -55,6 +55,7 @@ export class TallyOrderCheck {
       sessions: [],
       workstationKeys: new Map(),
       deviations: [],
+      refusedShares: [],
       seen: 0,
     };
   }
@@ -128,6 +129,7 @@ export class TallyOrderCheck {
       ...(s.count === undefined ? {} : { count: s.count }),
       signatures: s.signatures,
       ...(s.board === undefined ? {} : { board: s.board }),
+      refusedShares: s.refusedShares,
       ...(s.results === undefined ? {} : { results: s.results }),
       sessions: s.sessions,
       deviations: s.deviations,

@@ -142,8 +142,11 @@ export function entryHash(fingerprint: Uint8Array, e: TranscriptEntry): string {
   return toHex(h.digest());
 }
 
-/** Whether the entry is signed by `key`: over B, or over B_station for a station entry of a member with a well-formed stamp. */
-function signatureHolds(fingerprint: Uint8Array, e: TranscriptEntry, key: Uint8Array): boolean {
+/**
+ * Whether the entry is signed by `key`: over B, or over B_station for a station entry of a member with a
+ * well-formed stamp. Also what holds a refused board share's evidence to its member (./tally-order-evidence.ts).
+ */
+export function signatureHolds(fingerprint: Uint8Array, e: TranscriptEntry, key: Uint8Array): boolean {
   const station = stationOf(e) !== undefined;
   // formats.md §3.3: only a member's entry (`member:<j>`, or an old member's `former:<i>` at a redistribution) may be made on a station, with the stamp's two fields.
   const memberActor = memberOfActor(e.actor) !== undefined || FORMER.test(String(e.actor));

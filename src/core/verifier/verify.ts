@@ -31,7 +31,7 @@ import { checkEmptyConstituencyFiles, checkKnownFiles, checkManifest, isRecordDe
 import { checkResults } from './results-check.js';
 import { chainFiles, checkRedistributions, keyCeremonyStart, type RedistributedBoard } from './redistribution-record.js';
 import { boardKeyOfKeyCeremony } from './board-check.js';
-import type { BoardSignatureRead } from './tally-order-types.js';
+import type { BoardSignatureRead, RefusedShareRead } from './tally-order-types.js';
 import type { GroupPublic } from '../crypto/frost/index.js';
 
 export type { VerifyReport } from './report.js';
@@ -153,6 +153,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   if (!boardKey.ok) report.failure(boardKey.error);
   let board: GroupPublic | null = boardKey.ok ? boardKey.value : null;
   let boardRead: BoardSignatureRead | undefined;
+  let refusedShares: readonly RefusedShareRead[] = [];
   const electionKey = pointHex(keys.value.publicKey);
   // After redistributions the tally used the board the last one left: its keys, members and head (docs/tally-ceremony.md §1.2).
   let current: RedistributedBoard<typeof def> | undefined;
@@ -223,8 +224,11 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       qualified: tallyKeys.qualified,
       ...(accepted === undefined ? {} : { accepted }),
       ...(board === null ? {} : { boardKey: toHex(board.groupKey) }),
+      fingerprint: fp,
+      memberKeys: identityKeys,
     });
     if (order.ok) boardRead = order.value.board;
+    if (order.ok) refusedShares = order.value.refusedShares;
     if (!order.ok) report.failure(order.error);
     else if (order.value.phase !== 'closed') {
       report.fail('tally.not-closed', `Le dépouillement n'est pas clos (étape\u00a0: ${order.value.phase}).`, `The tally is not closed (step: ${order.value.phase}).`, RECORD_FILES.tallyTranscript);
@@ -264,7 +268,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
 
   // 7. The results: recount, arithmetic, signatures.
   report.begin('results');
-  await checkResults(report, dir, tallyDef, fp, imp, decodedByConstituency, members, tallyEntries, memberKey, { group: board, read: boardRead });
+  await checkResults(report, dir, tallyDef, fp, imp, decodedByConstituency, members, tallyEntries, memberKey, { group: board, read: boardRead, refused: refusedShares });
   progress('done', 1, 1);
   return done(recordFp, fpHex);
 }

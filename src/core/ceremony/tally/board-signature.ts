@@ -14,8 +14,9 @@
  *                          ERASED from the token (resealed, read back) before any share is computed; then
  *                          `tally.board-share` (H(m), H(list), z_j per message). The workstation checks each
  *                          share on arrival: a bad one is a `board-share-refused` deviation naming the member,
- *                          which ends the attempt (the next starts from round 1 without them); once every
- *                          signer's share is in, it aggregates and records `tally.board-signature`.
+ *                          with their signed share entry as its evidence (record.md §7), which ends the
+ *                          attempt (the next starts from round 1 without them); once every signer's share
+ *                          is in, it aggregates and records `tally.board-signature`.
  *
  * Who may sign: any member whose token holds a share of the board key (not only those who decrypted). The
  * nonces live in memory only inside one step, and are zeroed when it returns, with s_j and the identity secret.
@@ -31,6 +32,7 @@ import { roundCommitments, type BoardRound } from './board-state.js';
 import type { TallyFolder } from './folder.js';
 import type { TallyState } from './state.js';
 import { checkCountOnStation } from './station-checks.js';
+import { makeEntry, memberActor } from '../../transcript/transcript.js';
 import { openToken, wipeTallySecrets } from './members.js';
 import { TALLY_ENTRY, type JobControl, type TallyBoardSharePayload, type TallyBoardSignaturePayload, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
 import { fail, failure } from './failures.js';
@@ -182,7 +184,11 @@ export async function boardShare(f: TallyFolder, step: TallyMemberStep, job: Job
     const payload: TallyBoardSharePayload = { member: j, round: r.round, commitmentsSha256: r.fixed.commitmentsSha256, shares: made.value };
     if (f.onStation) return await f.record(`member:${j}`, TALLY_ENTRY.boardShare, payload, s.secrets.identitySecret);
     const checked = checkShareOnArrival(f, group.value, r, payload);
-    if (!checked.ok) return await f.deviation('board-share-refused', j, checked.error);
+    if (!checked.ok) {
+      // Refused, the share is not placed: the deviation carries it as evidence, signed by the member in the deviation's place (record.md §7).
+      const secret = s.secrets.identitySecret;
+      return await f.deviation('board-share-refused', j, checked.error, (at) => makeEntry(f.fingerprint, at.seq, at.prev, memberActor(j), TALLY_ENTRY.boardShare, payload, secret));
+    }
     const recorded = await f.record(`member:${j}`, TALLY_ENTRY.boardShare, payload, s.secrets.identitySecret);
     if (!recorded.ok) return recorded;
   } finally {

@@ -9,7 +9,8 @@
  *
  * A `tally.deviation` of kind `board-share-refused` naming a signer who has not given a share ends attempt
  * r: attempt r + 1 starts from round 1 (fresh commitments; nothing of r is used), without that member unless
- * the code is `tally.board-nonces` (their share could not be made: nonces lost, not a bad share). With
+ * the code is `tally.board-nonces` (their share could not be made: nonces lost, not a bad share); a member is
+ * left out only on the evidence of their own signed share failing its check (./board-evidence.ts). With
  * the PVs in the basis, the messages' hashes are rebuilt, every commitment decoded, and at the signature
  * every share checked (a bad one names its member) and every aggregate equal to the recorded signature.
  */
@@ -27,6 +28,7 @@ import { memberOfActor, type TranscriptEntry } from '../../transcript/transcript
 import { commitmentListsJson, commitmentListsSha256, listSha256, messageHashes, messagesSha256 } from './board-hashes.js';
 import type { TallyBoardCommitmentsPayload, TallyBoardRoundPayload, TallyBoardSharePayload, TallyBoardSignaturePayload, TallyDeviationPayload } from './types.js';
 import { fail, type TallyFailureCode } from './failures.js';
+import { evidenceRefusal } from './board-evidence.js';
 
 /** The attempt in progress of the board's signature. */
 export interface BoardRound {
@@ -56,6 +58,8 @@ export interface BoardFoldState {
 export interface BoardBasis {
   readonly board?: GroupPublic | null;
   readonly pvs?: readonly Pv[];
+  /** Members' enrolled identity keys (hex): a refused share's evidence is checked against them (./board-evidence.ts). */
+  readonly identityKeys?: ReadonlyMap<number, string>;
 }
 
 function refuse(e: TranscriptEntry, code: TallyFailureCode, fr: string, en: string): Result<never> {
@@ -154,15 +158,21 @@ export function applyBoardShare(state: BoardFoldState, e: TranscriptEntry, p: Ta
 
 /**
  * A `board-share-refused` deviation ends the attempt: the next starts from round 1, without that member when
- * their share was refused; with them when it could not be made (`tally.board-nonces`: their nonces lost or
- * of another attempt, so that a crash between the erasure and the answer stalls nothing).
+ * their share was refused, which its evidence must show (./board-evidence.ts); with them when it could not be
+ * made (`tally.board-nonces`, no evidence: their nonces lost or of another attempt, so that a crash between
+ * the erasure and the answer stalls nothing).
  */
-export function applyBoardDeviation(state: BoardFoldState, e: TranscriptEntry, p: TallyDeviationPayload): Result<void> {
+export function applyBoardDeviation(state: BoardFoldState, e: TranscriptEntry, p: TallyDeviationPayload, def: ElectionDefinition, basis: BoardBasis): Result<void> {
   const r = state.boardRound;
   const j = p.member;
   if (r?.fixed === undefined || j === null || !r.fixed.signers.includes(j) || r.shares.has(j) || state.boardSignature !== undefined) {
     return mismatch(e, 'une part du bureau refusée doit être celle d’un signataire de la tentative en cours.', 'a board share refused must be one of a signer of the attempt in progress.');
   }
+  if (p.code === 'tally.board-nonces' && p.evidence !== undefined) {
+    return mismatch(e, 'une part qui n’a pas pu être faite (tally.board-nonces) n’a pas de preuve.', 'a share that could not be made (tally.board-nonces) has no evidence.');
+  }
+  const refused = p.code === 'tally.board-nonces' ? undefined : evidenceRefusal(state.fingerprint, e, p, r, def, basis);
+  if (refused !== undefined) return refuse(e, refused.code, refused.fr, refused.en);
   const excluded = p.code === 'tally.board-nonces' ? r.excluded : [...r.excluded, j];
   state.boardRound = { round: r.round + 1, excluded, committed: new Map(), shares: new Map() };
   return ok(undefined);

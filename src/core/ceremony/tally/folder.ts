@@ -20,9 +20,17 @@ import { tallyActorKeys } from './actors.js';
 import { keyOutcome, readDefinition, type KeyOutcome } from './key-outcome.js';
 import { chainLinkName as redistributionRecordFile } from '../redistribution/chain.js';
 import { applyTallyEntry, cloneTallyState, foldTally, type TallyBasis, type TallyState } from './state.js';
-import { TALLY_ENTRY, type TallyDeviationKind, type TallyDeviationPayload, type TallyImportPayload, type TallyTokenPort } from './types.js';
+import { TALLY_ENTRY, type BoardShareEvidence, type TallyDeviationKind, type TallyDeviationPayload, type TallyImportPayload, type TallyTokenPort } from './types.js';
 import { fileChanged, fileSize, streamAccepted } from './work-files.js';
 import { fail } from './failures.js';
+
+/** Where the next entry goes: its `seq` and the head it follows. */
+export interface EntryPlace {
+  readonly seq: number;
+  readonly prev: string;
+}
+
+type PayloadAt = (at: EntryPlace) => unknown;
 
 export interface TallyContext extends SessionContext {
   readonly tokens: TallyTokenPort;
@@ -113,6 +121,7 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
     keyCeremonyHead: keys.value.head,
     qualified: keys.value.result.qualified,
     board: keys.value.board,
+    identityKeys: keys.value.identityKeys,
     ...(keys.value.redistributed === undefined ? {} : { currentBoard: keys.value.redistributed }),
   };
   const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);
@@ -219,7 +228,7 @@ export class TallyFolder {
     if (this.#outbox !== undefined) return ok(undefined);
     if (this.#state.workstations.some((w) => w.actor === this.ctx.session.actor)) return ok(undefined);
     const payload = await sessionAnnouncement(this.ctx);
-    return payload.ok ? this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, payload.value, this.ctx.session.secretKey) : payload;
+    return payload.ok ? this.appendNow(this.ctx.session.actor, TALLY_ENTRY.session, () => payload.value, this.ctx.session.secretKey) : payload;
   }
 
   /**
@@ -227,8 +236,9 @@ export class TallyFolder {
    * when it starts, minutes before it records, so the fold may refuse it by then (another step recorded
    * in between). Refused: nothing is written. Accepted: written, then the copy becomes the state.
    */
-  private async appendNow(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
+  private async appendNow(actor: string, type: string, payloadAt: PayloadAt, secretKey: Uint8Array): Promise<Result<void>> {
     const next = cloneTallyState(this.#state);
+    const payload = payloadAt({ seq: this.writer.entries.length, prev: this.writer.head });
     // The fold reads neither the time nor the signature: the entry as it will be written, unsigned.
     const probe: TranscriptEntry = { seq: this.writer.entries.length, prev: this.writer.head, time: new Date().toISOString(), actor, type, payload, signature: '' };
     const applied = applyTallyEntry(next, probe, this.definition, this.#basis);
@@ -248,9 +258,14 @@ export class TallyFolder {
   /** Hazardous (`secretKey`): appends one entry after this session's, one append at a time. */
   record(actor: string, type: string, payload: unknown, secretKey: Uint8Array): Promise<Result<void>> {
     if (this.#outbox !== undefined) return this.answer(actor, type, payload, secretKey);
+    return this.recordAt(actor, type, () => payload, secretKey);
+  }
+
+  /** Hazardous (`secretKey`): appends the entry whose payload depends on its place (seq, prev), known only once its turn comes. */
+  private recordAt(actor: string, type: string, payloadAt: PayloadAt, secretKey: Uint8Array): Promise<Result<void>> {
     const run = this.#queue.then(async () => {
       const session = await this.ensureSession();
-      return session.ok ? this.appendNow(actor, type, payload, secretKey) : session;
+      return session.ok ? this.appendNow(actor, type, payloadAt, secretKey) : session;
     });
     this.#queue = run.catch(() => undefined);
     return run;
@@ -283,11 +298,15 @@ export class TallyFolder {
     return this.record(this.ctx.session.actor, type, payload, this.ctx.session.secretKey);
   }
 
-  /** Records what did not go as scripted, then returns the failure unchanged. */
-  async deviation<T>(kind: TallyDeviationKind, member: number | null, error: Failure): Promise<Result<T>> {
+  /**
+   * Records what did not go as scripted, then returns the failure unchanged. A refused board share's
+   * `evidence` (docs/record.md §7) is made at the deviation's own place: a share made here is signed there.
+   */
+  async deviation<T>(kind: TallyDeviationKind, member: number | null, error: Failure, evidence?: (at: EntryPlace) => BoardShareEvidence): Promise<Result<T>> {
     // A station's refusals are said to the member on the station; the workstation never sees them.
     if (this.#outbox !== undefined) return failure(error);
-    const recorded = await this.recordAsWorkstation(TALLY_ENTRY.deviation, { kind, member, code: error.code, message: error.message } satisfies TallyDeviationPayload);
+    const payloadAt = (at: EntryPlace): TallyDeviationPayload => ({ kind, member, code: error.code, message: error.message, ...(evidence === undefined ? {} : { evidence: evidence(at) }) });
+    const recorded = await this.recordAt(this.ctx.session.actor, TALLY_ENTRY.deviation, payloadAt, this.ctx.session.secretKey);
     return recorded.ok ? failure(error) : recorded;
   }
 

@@ -16,6 +16,7 @@ import {
   MAX_SHUFFLES,
   MIN_SHUFFLES,
   TALLY_ENTRY,
+  type BoardShareEvidence,
   type TallyBoardCommitmentsPayload,
   type TallyBoardRoundPayload,
   type TallyBoardSharePayload,
@@ -53,6 +54,19 @@ export interface TallyPayloadOf {
 /** A step a member may make on their own station (docs/stations.md §4): the stamp, when there is one, is of its form. */
 const onStation = optional(stationStamp);
 
+const boardSharePayload = object({
+  member: memberNumber,
+  round: integer(1, Number.MAX_SAFE_INTEGER),
+  commitmentsSha256: hex64,
+  shares: list(object({ message: hex64, list: hex64, share: hex64 }), MAX_CONSTITUENCIES + 1),
+  station: onStation,
+});
+
+/** A refused share's evidence (docs/record.md §7): a `tally.board-share` entry as signed, with `seq` and `prev` when made at the workstation. */
+const sharedEntry = { time: anyString, actor: anyString, type: anyString, payload: boardSharePayload, signature: hex(128) };
+const boardShareEvidence: Validator<BoardShareEvidence> = (value, where) =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, 'seq') ? object({ seq: count, prev: hex64, ...sharedEntry })(value, where) : object(sharedEntry)(value, where);
+
 /** The validator of each entry type's payload (docs/tally-ceremony.md §4). */
 export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPayloadOf[T]> } = {
   // The session announcement of docs/key-ceremony.md §4.1, as the tally records it.
@@ -81,13 +95,7 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
     station: onStation,
   }),
   [TALLY_ENTRY.boardRound]: object({ round: integer(1, Number.MAX_SAFE_INTEGER), signers: list(memberNumber, MAX_BOARD), commitmentsSha256: hex64 }),
-  [TALLY_ENTRY.boardShare]: object({
-    member: memberNumber,
-    round: integer(1, Number.MAX_SAFE_INTEGER),
-    commitmentsSha256: hex64,
-    shares: list(object({ message: hex64, list: hex64, share: hex64 }), MAX_CONSTITUENCIES + 1),
-    station: onStation,
-  }),
+  [TALLY_ENTRY.boardShare]: boardSharePayload,
   [TALLY_ENTRY.boardSignature]: object({
     signers: list(memberNumber, MAX_BOARD),
     pvSha256: hex64,
@@ -102,5 +110,7 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
     member: nullable(memberNumber),
     code: anyString,
     message: object({ fr: anyString, en: anyString }),
+    // Which deviation carries it, and whether it holds: board-state.ts.
+    evidence: optional(boardShareEvidence),
   }),
 };

@@ -53,6 +53,11 @@ export interface TallyBasis {
   readonly pvs?: readonly Pv[];
   /** The board after the redistributions that followed the key ceremony (docs/tally-ceremony.md §1.2), when any did. */
   readonly currentBoard?: KeyOutcome['redistributed'];
+  /**
+   * Member j's enrolled identity key (hex), the current board's after redistributions (KeyOutcome): with them
+   * the fold checks that a refused board share's evidence is signed by its member (board-evidence.ts).
+   */
+  readonly identityKeys?: ReadonlyMap<number, string>;
 }
 
 /**
@@ -302,11 +307,11 @@ const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, _e, p) =
   return ok(undefined);
 };
 
-const applyDeviation: Step<typeof TALLY_ENTRY.deviation>['apply'] = (state, e, p) => {
-  // §4: `member` is null or a member of the board.
-  if (p.member !== null && p.member > state.n) return mismatch(e, 'écart mal formé.', 'malformed deviation.');
+const applyDeviation: Step<typeof TALLY_ENTRY.deviation>['apply'] = (state, e, p, def, basis) => {
+  // §4: `member` is null or a member of the board; only a refused board share carries evidence (board-state.ts).
+  if ((p.member !== null && p.member > state.n) || (p.kind !== 'board-share-refused' && p.evidence !== undefined)) return mismatch(e, 'écart mal formé.', 'malformed deviation.');
   if (p.kind === 'board-share-refused') {
-    const ended = applyBoardDeviation(state, e, p);
+    const ended = applyBoardDeviation(state, e, p, def, basis);
     if (!ended.ok) return ended;
   }
   state.deviations.push({ seq: e.seq, actor: e.actor, payload: p });

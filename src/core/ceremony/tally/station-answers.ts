@@ -48,7 +48,7 @@ export async function placeStationAnswers(f: TallyFolder, answers: readonly Answ
     // All or nothing: every entry of the answer and every file it names checked before any is placed.
     const checked = await checkStationAnswer(f, fresh, packet);
     if (!checked.ok) {
-      refused.push(await refuseAnswer(f, fresh[0]!, file, checked.error, checked.error.code === BAD_BOARD_SHARE ? 'board-share-refused' : 'answer-refused'));
+      refused.push(await refuseAnswer(f, fresh[0]!, file, checked.error, 'share' in checked ? checked.share : undefined));
       continue;
     }
     const kept = await placeAnswer(f, checked.value, fresh, (e) => {
@@ -60,13 +60,23 @@ export async function placeStationAnswers(f: TallyFolder, answers: readonly Answ
   return ok({ placed, already, refused });
 }
 
-/** A refused answer recorded as a deviation (`answer-refused`); what the import reports of it. */
-async function refuseAnswer(f: TallyFolder, first: StationEntry, file: string, error: Failure, kind: 'answer-refused' | 'board-share-refused'): Promise<AnswersImport['refused'][number]> {
+/**
+ * A refused answer recorded as a deviation (`answer-refused`); what the import reports of it. A board share
+ * that fails its check, signed by its member, is `board-share-refused` instead, with that signed entry as its
+ * evidence (record.md §7): it ends the board signature's attempt and leaves the member out (board-state.ts).
+ */
+async function refuseAnswer(f: TallyFolder, first: StationEntry, file: string, error: Failure, badShare?: StationEntry): Promise<AnswersImport['refused'][number]> {
   // Named only when its signature holds: anyone who can write on a stick could otherwise blame a member.
-  const member = signedBy(f, first);
-  // A bad board share, so signed, ends the board signature's attempt (board-state.ts): its own kind of deviation.
-  const recorded = await f.deviation<void>(kind === 'board-share-refused' && member !== null ? kind : 'answer-refused', member, error);
+  const member = signedBy(f, badShare ?? first);
+  const recorded = badShare !== undefined && member !== null ? await f.deviation<void>('board-share-refused', member, error, () => badShare) : await f.deviation<void>('answer-refused', member, error);
   return { member, file, failure: recorded.ok ? error : recorded.error };
+}
+
+/** An answer refused because a board share in it fails its check on arrival: that share's signed entry, the refusal's evidence. */
+interface BadShare {
+  readonly ok: false;
+  readonly error: Failure;
+  readonly share: StationEntry;
 }
 
 /** A checked answer kept: its files written, then its entries placed in order (`onPlaced` after each). */
@@ -96,7 +106,7 @@ function signedBy(f: TallyFolder, e: StationEntry): number | null {
  * The entries of one answer, in order, each tried on the state as the ones before it leave it, and the
  * files they name (digest and proof checked against this folder's own inputs): what to write, or why not.
  */
-async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry[], packet: string): Promise<Result<WorkWrite[]>> {
+async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry[], packet: string): Promise<Result<WorkWrite[]> | BadShare> {
   const state = cloneTallyState(f.state);
   const writes: WorkWrite[] = [];
   for (const [i, e] of entries.entries()) {
@@ -120,7 +130,7 @@ async function checkStationAnswer(f: TallyFolder, entries: readonly StationEntry
     if (!probe.ok) return refused(`elle n'est plus attendue ou contredit le journal. ${probe.error.message.fr}`, `it is no longer due or contradicts the transcript. ${probe.error.message.en}`);
     if (before !== undefined) {
       const share = boardShareChecked(f, before, e.payload as TallyBoardSharePayload);
-      if (!share.ok) return share;
+      if (!share.ok) return { ok: false, error: share.error, share: e };
     }
     const files = await stationFiles(f, e, j, packet);
     if (!files.ok) return refused(files.error.message.fr, files.error.message.en);

@@ -141,11 +141,29 @@ export interface TallyResultsPayload {
 
 export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'board-share-refused' | 'operation-refused' | 'answer-refused';
 
+/**
+ * A refused board share's evidence (docs/record.md §7): the member's `tally.board-share` entry exactly as they
+ * signed it, never placed in the transcript. Made at the workstation, it has `seq` and `prev` (the deviation's
+ * own: the place the share would have taken) and is signed over B (formats.md §3.1); made on their station,
+ * it has neither, its payload carries `station`, and it is signed over B_station (formats.md §3.3).
+ */
+export interface BoardShareEvidence {
+  readonly seq?: number;
+  readonly prev?: string;
+  readonly time: string;
+  readonly actor: string;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly signature: string;
+}
+
 export interface TallyDeviationPayload {
   readonly kind: TallyDeviationKind;
   readonly member: number | null;
   readonly code: string;
   readonly message: Bilingual;
+  /** Only in a `board-share-refused` deviation whose code is not `tally.board-nonces`, where it is required. */
+  readonly evidence?: BoardShareEvidence;
 }
 
 /** What a member's token yields to the decryption and signature steps; wiped by the step that asked. */
