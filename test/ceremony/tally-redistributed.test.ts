@@ -3,9 +3,11 @@
  * drives, a redistribution where member 2 leaves and member 6 joins (t stays 3), then the tally opened on
  * the redistribution's folder: members {3, 5, 6} decrypt with their new tokens, the counts equal the
  * simulator's ground truth; an old token (kept by member 5, who did not deal) and the member who left
- * are refused, with the reason.
+ * are refused, with the reason. The PVs and the summary say where every member's step ran, the
+ * redistribution's too, as `sceau verify` counts them, and name member 6 among the members present; a redistribution transcript altered in the tally's
+ * folder lets no paper be printed from it.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { replayChain } from '../../src/core/verifier/redistribution.js';
 import { verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
 import { definitionFingerprint } from '../../src/core/election/definition.js';
@@ -17,6 +19,10 @@ import { redistributionDriveTokens } from '../../src/core/ceremony/redistributio
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
+import { tallyDocumentPdf } from '../../src/core/service/tally-documents.js';
+import { verifyRecord } from '../../src/core/verifier/verify.js';
+import { whereInWords, whereStepsRan } from '../../src/core/verifier/where.js';
+import { pdfText } from '../helpers/pdf.js';
 import { MEMBER_NAMES } from '../helpers/closed-key-ceremony.js';
 import { context, tempFolder } from '../helpers/key-ceremony.js';
 import { leaveAndJoin } from '../helpers/redistribution.js';
@@ -24,6 +30,11 @@ import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, t
 
 let fx: TallyFixture;
 let redistribution: string;
+/** The closed tally's folder (the record), made by the first test. */
+let closedTally: string | undefined;
+
+/** A paper's text on one line, its spaces (non-breaking too) made plain. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
 const pool = new WorkerPool(1);
 
 /** Member j's new token, on a drive of its own. */
@@ -81,6 +92,7 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
     for (const j of [3, 5, 6]) must(await c.sign(fresh(j)));
     must(await c.close());
     expect(c.state.phase).toBe('closed');
+    closedTally = folder;
 
     // Reopened from the folder alone, the chain replays to the same board.
     const again = must(await TallyCeremony.open(folder, tallyContext(pool), { readOnly: true }));
@@ -109,4 +121,40 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
     const refused = replayChain(fx.kc.definition.id, fp, start, [altered], (k) => `redistribution-${k}.jsonl`);
     expect(!refused.ok && refused.error.code).toBe('transcript.signature');
   }, 180_000);
+
+  it('the PVs and the summary count the redistribution’s member steps where they ran, as sceau verify does', async () => {
+    if (closedTally === undefined) throw new Error('the tally of the first test did not close');
+    const c = must(await TallyCeremony.open(closedTally, tallyContext(pool), { readOnly: true }));
+    expect(c.redistributionEntries).toHaveLength(1);
+    const verified = await verifyRecord(closedTally, { pool });
+    const where = verified.where!;
+    // The redistribution's 21 secret steps: 5 new tokens enrolled, 3 dealings, 5 checks, 5 seals, 3 old tokens destroyed.
+    expect(where.memberSteps.filter((s) => s.ceremony === 'redistribution')).toHaveLength(21);
+    expect(where.memberSteps).toHaveLength(whereStepsRan(c.keyCeremonyEntries, c.entries).memberSteps.length + 21);
+    const words = whereInWords(where);
+    expect(words.fr.join(' ')).toContain(`, ${where.memberSteps.length} sur le poste de la présidence.`);
+    const constituency = (JSON.parse(readFileSync(join(closedTally, 'results.json'), 'utf8')) as { constituencies: { constituency: string }[] }).constituencies[0]!.constituency;
+    for (const document of ['summary', constituency]) {
+      const text = flat(pdfText(must(await tallyDocumentPdf(c, document)).bytes));
+      expect(text, document).toContain(flat(`Où les étapes ont eu lieu : ${words.fr.join(' ')}`));
+      expect(text, document).toContain(flat(`Where the steps ran: ${words.en.join(' ')}`));
+      // Member 6 joined at the redistribution: among the members present, by name, as members 3 and 5 are.
+      for (const name of [MEMBER_NAMES[2]!, MEMBER_NAMES[4]!, 'Hugo Petit']) expect(text, `${document}: ${name}`).toContain(name);
+    }
+  }, 120_000);
+
+  it('a redistribution transcript altered in the tally’s folder: the tally is not opened, so no paper counts its steps', async () => {
+    if (closedTally === undefined) throw new Error('the tally of the first test did not close');
+    const copy = newFolder(fx);
+    cpSync(closedTally, copy, { recursive: true });
+    const link = join(copy, 'redistribution-1.jsonl');
+    writeFileSync(link, readFileSync(link, 'utf8').replace('"threshold":3', '"threshold":2'));
+    const refused = await TallyCeremony.open(copy, tallyContext(pool), { readOnly: true });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('transcript.signature');
+      expect(refused.error.message.fr).not.toBe('');
+      expect(refused.error.message.en).not.toBe('');
+    }
+  }, 60_000);
 });

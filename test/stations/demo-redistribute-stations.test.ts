@@ -4,13 +4,18 @@
  * joins) with every member's step on their own station, then the tally by members 3, 5 and 6 on theirs with
  * their new tokens. The workstation opens no token (its ports refuse). The results equal the ground truth,
  * the verifier replays the whole chain and reports every member step of the key ceremony and the tally on
- * a station.
+ * a station; the summary of the results (a paper) counts the redistribution's steps on the stations too.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/core/simulation/demo.js';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
+import { tallyDocumentPdf } from '../../src/core/service/tally-documents.js';
+import { whereInWords } from '../../src/core/verifier/where.js';
+import { pdfText } from '../helpers/pdf.js';
+import { must, tallyContext } from '../helpers/tally.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 
@@ -49,5 +54,16 @@ describe('sceau demo --stations --redistribute', () => {
     const verified = await verifyRecord(record, { pool });
     expect(verified.failures).toEqual([]);
     expect(verified.checks.find((c) => c.name === 'redistributions')).toEqual({ name: 'redistributions', failures: 0 });
+
+    // Every member step on a station, the redistribution's 21 with them: the summary says so as sceau verify does.
+    const where = verified.where!;
+    expect(where.memberSteps.filter((s) => s.ceremony === 'redistribution' && s.station !== null)).toHaveLength(21);
+    expect(where.memberSteps.every((s) => s.station !== null)).toBe(true);
+    const tally = must(await TallyCeremony.open(record, tallyContext(pool), { readOnly: true }));
+    const summary = pdfText(must(await tallyDocumentPdf(tally, 'summary')).bytes).replace(/\s+/g, ' ');
+    // The same sentence as sceau verify's, whole (the English one may be crossed by the rehearsal's mark in the PDF's text).
+    const steps = whereInWords(where).fr.find((line) => line.startsWith('Étapes secrètes des membres'))!;
+    expect(steps).toContain(`${where.memberSteps.length} sur leurs postes`);
+    expect(summary).toContain(steps.replace(/\s+/g, ' '));
   }, 400_000);
 });

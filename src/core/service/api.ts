@@ -176,11 +176,13 @@ export interface StepProgress {
 
 /** What the projector shows: the ceremony this session conducts (the one it touched last), as of its last step, and the step in progress. */
 export interface ProjectorView {
-  readonly ceremony: 'key' | 'tally' | null;
+  readonly ceremony: 'key' | 'tally' | 'redistribution' | null;
   /** The key ceremony's view (`ceremony: 'key'`). */
   readonly view: KeyCeremonyView | null;
   /** The tally's view (`ceremony: 'tally'` only), with its running step's progress and time left. */
   readonly tally?: TallyScreenView;
+  /** The redistribution's view (`ceremony: 'redistribution'` only): public, as its own screen receives it. */
+  readonly redistribution?: RedistributionView;
   readonly running: StepProgress | null;
   /** Why the ceremony could not be read again after its last step, if it could not. */
   readonly failure: Failure | null;

@@ -24,7 +24,7 @@ import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { fail } from './failures.js';
 import { describeRedistributionEntry } from './redistribution-words.js';
-import type { DriveView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement } from './api.js';
+import type { DriveView, MemberStepArgument, NetworkStatus, SceauApi, SoftwareMeasurement, StepProgress } from './api.js';
 import type { RedistributionMemberAction, RedistributionPhase, RedistributionSourceView, RedistributionView } from './redistribution-view.js';
 
 interface RedistributionDeps {
@@ -34,6 +34,8 @@ interface RedistributionDeps {
   readonly tokens: RedistributionTokenPort;
   readonly drives: () => Promise<Result<readonly DriveView[]>>;
   readonly override: () => RehearsalOverride | undefined;
+  /** The projector follows the redistribution this session conducts: each view made, and the step running (null between steps). */
+  readonly follow?: { readonly view: (view: RedistributionView) => void; readonly running: (step: StepProgress | null) => void };
 }
 
 type RedistributionApi = Pick<
@@ -216,14 +218,34 @@ export function redistributionService(deps: RedistributionDeps): RedistributionA
   /** Re-read before every step: another machine or an earlier run may have appended to the folder. */
   const ceremony = (folder: string) => RedistributionCeremony.open(folder, context());
 
+  /** The view of `c`, as the projector is told it too. */
+  function shown(c: RedistributionCeremony): RedistributionView {
+    const view = redistributionView(c);
+    deps.follow?.view(view);
+    return view;
+  }
+
+  /** Runs `work` as the step in progress shown on the projector. */
+  async function running<T>(label: Bilingual, work: () => Promise<T>): Promise<T> {
+    deps.follow?.running({ label, since: new Date().toISOString(), done: null, total: null });
+    try {
+      return await work();
+    } finally {
+      deps.follow?.running(null);
+    }
+  }
+
   // A step's view is taken after it, failed or not: a refused step may have appended a deviation.
   function step(folder: string, label: Bilingual, act: (c: RedistributionCeremony) => Promise<Result<unknown>>): Promise<Result<RedistributionView>> {
-    return serialized(folder, label, async () => {
-      const c = await ceremony(folder);
-      if (!c.ok) return c;
-      const done = await act(c.value);
-      return done.ok ? ok(redistributionView(c.value)) : done;
-    });
+    return serialized(folder, label, () =>
+      running(label, async () => {
+        const c = await ceremony(folder);
+        if (!c.ok) return c;
+        const done = await act(c.value);
+        const view = shown(c.value);
+        return done.ok ? ok(view) : done;
+      }),
+    );
   }
 
   /** A listed, usable drive: the token's location as the ceremony records it (label, size). */
@@ -265,7 +287,7 @@ export function redistributionService(deps: RedistributionDeps): RedistributionA
         { fr: 'Présidence\u00a0: ouverture de la redistribution', en: 'President: opening the redistribution' },
         async () => {
           const created = await RedistributionCeremony.create(folder, from, { dealers, members, threshold, reason }, context());
-          return created.ok ? ok(redistributionView(created.value)) : created;
+          return created.ok ? ok(shown(created.value)) : created;
         },
         { create: true },
       );
@@ -274,12 +296,12 @@ export function redistributionService(deps: RedistributionDeps): RedistributionA
     redistributionOpen: async ({ folder }) => {
       const opened = await serialized(folder, { fr: 'Reprise de la redistribution', en: 'Resuming the redistribution' }, async () => {
         const c = await ceremony(folder);
-        return c.ok ? ok(redistributionView(c.value)) : c;
+        return c.ok ? ok(shown(c.value)) : c;
       });
       if (opened.ok || opened.error.code !== 'ceremony.locked') return opened;
       // Another process runs a step on it: shown as it stands (opening writes nothing).
       const c = await ceremony(folder);
-      return c.ok ? ok(redistributionView(c.value)) : c;
+      return c.ok ? ok(shown(c.value)) : c;
     },
 
     redistributionMemberStep: memberStep,

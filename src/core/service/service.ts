@@ -19,7 +19,7 @@ import type { DriveList } from '../drives/types.js';
 import { checkPassphrasePolicy, estimatePassphrase } from '../token/index.js';
 import { tokenNames } from './drive-tokens.js';
 import { memberDevices, type MemberDevices } from '../token/devices.js';
-import type { DriveView, NetworkStatus, ProjectorView, SceauApi, SoftwareMeasurement, TallyScreenView, Transport } from './api.js';
+import type { DriveView, NetworkStatus, ProjectorView, RedistributionView, SceauApi, SoftwareMeasurement, StepProgress, TallyScreenView, Transport } from './api.js';
 import { keyCeremonyService } from './key-ceremony.js';
 import { redistributionService } from './redistribution.js';
 import { lookUpReceipt } from '../audit/receipts.js';
@@ -104,6 +104,11 @@ function tallyProjection(view: TallyScreenView): ProjectorView {
   return { ceremony: 'tally', view: null, tally: view, running: r === null ? null : { label: r.label, since: r.since, done: r.done, total: r.total }, failure: null };
 }
 
+/** The projector's view of a redistribution: its view as of its last step, and the step running. */
+function redistributionProjection(view: RedistributionView, running: StepProgress | null): ProjectorView {
+  return { ceremony: 'redistribution', view: null, redistribution: view, running, failure: null };
+}
+
 export function createService(options: ServiceOptions): SceauApi {
   const probe = options.probe ?? (() => probeNetwork());
   const measure = options.measure ?? measureSoftware;
@@ -139,7 +144,20 @@ export function createService(options: ServiceOptions): SceauApi {
   const sharedPool = options.pool ?? (() => (pool ??= new WorkerPool()));
 
   // Which ceremony this session touched last: the projector follows it.
-  let lastCeremony: 'key' | 'tally' | null = null;
+  let lastCeremony: 'key' | 'tally' | 'redistribution' | null = null;
+  // The redistribution this session conducts, for the projector: its view after its last step, and the step running.
+  let redistributionShown: RedistributionView | null = null;
+  let redistributionRunning: StepProgress | null = null;
+  const followRedistribution = {
+    view: (view: RedistributionView) => {
+      lastCeremony = 'redistribution';
+      redistributionShown = view;
+    },
+    running: (step: StepProgress | null) => {
+      if (step !== null) lastCeremony = 'redistribution';
+      redistributionRunning = step;
+    },
+  };
   // What both ceremonies' services take of this session and workstation.
   const workstation = { session, measure: softwareMeasurement, network: probe, drives: listDriveViews, override: () => override };
   const devices = options.devices ?? memberDevices();
@@ -156,7 +174,7 @@ export function createService(options: ServiceOptions): SceauApi {
     openOld: oldTokens.openOld,
     erase: oldTokens.erase,
   };
-  const redistribution = redistributionService({ ...workstation, tokens: redistributionTokens });
+  const redistribution = redistributionService({ ...workstation, tokens: redistributionTokens, follow: followRedistribution });
   const station = stationService({ ...workstation, tokens: keyTokens, tallyTokens, redistributionTokens, pool: sharedPool });
   // The workstation's side of a redistribution through packets: it opens no token (docs/stations.md §7).
   const redistributionStations = redistributionStationsService({ ...workstation, tokens: redistributionTokens });
@@ -202,11 +220,14 @@ export function createService(options: ServiceOptions): SceauApi {
     },
     ...keyApi,
     auditCurrentCeremony: async (arg) => {
-      // The projector shows the ceremony this session touched last (the key ceremony's, or the tally's).
+      // The projector shows the ceremony this session touched last (the key ceremony's, the tally's or the redistribution's).
       const tallyNow = tally.current();
       if (tallyNow !== null && lastCeremony === 'tally') return ok(tallyProjection(tallyNow));
+      if (redistributionShown !== null && lastCeremony === 'redistribution') return ok(redistributionProjection(redistributionShown, redistributionRunning));
       const shown = await keyApi.auditCurrentCeremony(arg);
-      return shown.ok && shown.value.ceremony === null && tallyNow !== null ? ok(tallyProjection(tallyNow)) : shown;
+      if (!shown.ok || shown.value.ceremony !== null) return shown;
+      if (tallyNow !== null) return ok(tallyProjection(tallyNow));
+      return redistributionShown === null ? shown : ok(redistributionProjection(redistributionShown, redistributionRunning));
     },
     ...tally.api,
     tallyCreate: (arg) => recent.afterTallyOpen(tally.api.tallyCreate(arg)),

@@ -61,9 +61,13 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
     );
   }
   const results = JSON.parse(new TextDecoder().decode(resultsBytes)) as Results;
-  const members = results.members.flatMap((j) => c.definition.board.members.filter((m) => m.index === j).map((m) => ({ index: m.index, name: m.name, role: m.role })));
+  // The tally's members: the definition's board, or the board the last redistribution left (a newcomer is on it, not in the definition).
+  const members = results.members.flatMap((j) => c.state.members.filter((m) => m.index === j).map((m) => ({ index: m.index, name: m.name, role: m.role })));
   return ok({ results, resultsBytes, resultsSha256, recordFingerprint, generatedAt: new Date(closing.time), members });
 }
+
+/** Where the members' steps ran: the key ceremony's, every redistribution's and the tally's, as `sceau verify` counts them (docs/stations.md §6). */
+const stepsWhere = (c: TallyCeremony) => whereStepsRan(c.keyCeremonyEntries, c.entries, c.redistributionEntries);
 
 /** The record's irregularities in words, the same on every PV and on the summary (docs/results.md §1). */
 const annexOf = (c: TallyCeremony): AnnexSection[] => recordAnnex({ keyCeremony: c.keyCeremonyEntries, tally: c.entries, board: c.definition.board.members });
@@ -84,7 +88,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
       constituency,
     );
   }
-  const where = whereStepsRan(c.keyCeremonyEntries, c.entries);
+  const where = stepsWhere(c);
   const bytes = await pvPdf({
     definition: c.definition,
     pv,
@@ -102,7 +106,7 @@ async function pvDocument(c: TallyCeremony, r: ClosedRecord, constituency: strin
 }
 
 async function summaryDocument(c: TallyCeremony, r: ClosedRecord): Promise<TallyDocumentFile> {
-  const where = whereStepsRan(c.keyCeremonyEntries, c.entries);
+  const where = stepsWhere(c);
   const bytes = await summaryPdf({
     definition: c.definition,
     results: r.results,

@@ -129,4 +129,22 @@ export const redistributionEn: RedistributionMessages = {
   deviations: 'Deviations recorded',
   noDeviation: 'No deviation.',
   transcript: 'Transcript',
+  projector: {
+    ceremony: 'Redistribution no. {{generation}}',
+    called: {
+      enrol: 'enrolling the new token',
+      deal: 'dealing the share (old token)',
+      check: 'checking the shares received (new token)',
+      seal: 'sealing the new share (new token)',
+      destroy: 'confirming the destruction of the old token',
+    },
+    stepsTitle: "Each member's steps",
+    member: 'Member',
+    kind: { staying: 'stays', leaving: 'leaves the board', joining: 'new member' },
+    step: { enrol: 'New token', deal: 'Dealing', check: 'Checking', seal: 'Sealing', destroy: 'Destruction' },
+    cell: { done: 'done', called: 'called', due: 'to do', absent: 'absent', setAside: 'set aside', none: 'not theirs' },
+    board: 'New board: threshold {{t}} of {{n}} (before: {{oldT}} of {{oldN}})',
+    result: 'Result',
+    failed: 'The redistribution failed: {{message}}',
+  },
 };

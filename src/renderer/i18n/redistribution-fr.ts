@@ -132,6 +132,24 @@ export const redistributionFr = {
   deviations: 'Écarts consignés',
   noDeviation: 'Aucun écart.',
   transcript: 'Journal',
+  projector: {
+    ceremony: 'Redistribution n°\u00a0{{generation}}',
+    called: {
+      enrol: 'enrôlement du nouveau jeton',
+      deal: 'distribution du fragment (ancien jeton)',
+      check: 'vérification des parts reçues (nouveau jeton)',
+      seal: 'scellement du nouveau fragment (nouveau jeton)',
+      destroy: "confirmation de la destruction de l'ancien jeton",
+    },
+    stepsTitle: 'Les étapes de chaque membre',
+    member: 'Membre',
+    kind: { staying: 'reste', leaving: 'quitte le bureau', joining: 'nouveau membre' },
+    step: { enrol: 'Nouveau jeton', deal: 'Distribution', check: 'Vérification', seal: 'Scellement', destroy: 'Destruction' },
+    cell: { done: 'fait', called: 'appelé', due: 'à faire', absent: 'absent', setAside: 'écartée', none: 'sans objet' },
+    board: 'Nouveau bureau\u00a0: seuil {{t}} sur {{n}} (avant\u00a0: {{oldT}} sur {{oldN}})',
+    result: 'Résultat',
+    failed: 'La redistribution a échoué\u00a0: {{message}}',
+  },
 };
 
 /** Same keys, any strings: the shape English must have (without the `_many` forms English never selects). */

@@ -69,6 +69,20 @@ export function verifyRedistributionTranscript(def: ElectionDefinition, fp: Uint
 
 /** The board as it stands after the key ceremony's transcript and the redistributions' given, all closed. */
 export function replayChain(def: ElectionDefinition, fp: Uint8Array, keyCeremony: string, redistributions: readonly string[]): Result<CurrentBoard> {
+  const replayed = replayChainLinks(def, fp, keyCeremony, redistributions);
+  return replayed.ok ? ok(replayed.value.board) : replayed;
+}
+
+/**
+ * The same, with each redistribution's verified entries in order: a tally's papers count the members'
+ * steps of every ceremony of the chain (where they ran, docs/stations.md §6), as `sceau verify` does.
+ */
+export function replayChainLinks(
+  def: ElectionDefinition,
+  fp: Uint8Array,
+  keyCeremony: string,
+  redistributions: readonly string[],
+): Result<{ board: CurrentBoard; links: readonly (readonly TranscriptEntry[])[] }> {
   const kc = verifyKeyCeremonyTranscript(def, fp, keyCeremony, `${RFILES.chain}/${RFILES.keyCeremony}`);
   if (!kc.ok) return kc;
   if (kc.value.state.phase !== 'closed' || kc.value.closedHead === null) {
@@ -80,6 +94,7 @@ export function replayChain(def: ElectionDefinition, fp: Uint8Array, keyCeremony
     );
   }
   let board = boardOfKeyCeremony(kc.value.state, kc.value.closedHead);
+  const links: (readonly TranscriptEntry[])[] = [];
   for (const [k, text] of redistributions.entries()) {
     const name = `${RFILES.chain}/${chainLinkName(k + 1)}`;
     const link = verifyRedistributionTranscript(def, fp, board, text, name);
@@ -93,8 +108,9 @@ export function replayChain(def: ElectionDefinition, fp: Uint8Array, keyCeremony
       );
     }
     board = boardAfter(link.value.state, link.value.closedHead);
+    links.push(link.value.entries);
   }
-  return ok(board);
+  return ok({ board, links });
 }
 
 /** The chain's transcripts as a redistribution folder holds them: `chain/key-ceremony.jsonl`, then `chain/redistribution-1.jsonl`… */

@@ -90,6 +90,11 @@ export class TallyCeremony {
     return this.core.keys.entries;
   }
 
+  /** Each redistribution's transcript entries (redistribution-1.jsonl, -2…), verified when the tally was opened; none without one. */
+  get redistributionEntries(): readonly (readonly TranscriptEntry[])[] {
+    return this.core.keys.redistributionEntries;
+  }
+
   /** Y, hex: the election public key. */
   get electionKey(): string {
     return this.core.keys.electionKey;

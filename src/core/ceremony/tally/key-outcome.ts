@@ -16,13 +16,15 @@ import { ceremonyActorKeys } from '../key/actors.js';
 import { boardKeyOf } from '../key/state.js';
 import { verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { enrolledIdentityKeys } from './actors.js';
-import { replayChain } from '../redistribution/chain.js';
+import { replayChainLinks } from '../redistribution/chain.js';
 import { fail } from './failures.js';
 
 /** The key ceremony's outcome as the tally uses it, established from keyceremony.jsonl and keys.json. */
 export interface KeyOutcome {
   readonly head: string;
   readonly entries: readonly TranscriptEntry[];
+  /** Each redistribution's verified entries, in order (none without one): where their members' steps ran is on the papers. */
+  readonly redistributionEntries: readonly (readonly TranscriptEntry[])[];
   readonly result: DkgResult;
   /** Y, hex. */
   readonly electionKey: string;
@@ -71,6 +73,7 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
   return ok({
     head,
     entries: chain.value.entries,
+    redistributionEntries: [],
     result: state.result,
     electionKey: pointToHex(state.result.publicKey),
     verificationKeys: state.result.verificationKeys.map(pointToHex),
@@ -81,13 +84,14 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
 
 /** The key ceremony followed by redistributions: the keys the last one leaves (the same Y), held by its board. */
 function redistributedOutcome(def: ElectionDefinition, fp: Uint8Array, text: string, entries: readonly TranscriptEntry[], kcResult: DkgResult, redistributions: readonly string[]): Result<KeyOutcome> {
-  const board = replayChain(def, fp, text, redistributions);
-  if (!board.ok) return board;
-  const b = board.value;
+  const replayed = replayChainLinks(def, fp, text, redistributions);
+  if (!replayed.ok) return replayed;
+  const b = replayed.value.board;
   const key = b.election;
   return ok({
     head: b.heads.redistributions.at(-1)!,
     entries,
+    redistributionEntries: replayed.value.links,
     // The DKG's result with the current holders, threshold and verification keys: what the decryption and the count use.
     result: { ...kcResult, t: key.threshold, qualified: [...key.holders], verificationKeys: [...key.verificationKeys] },
     electionKey: pointToHex(key.publicKey),

@@ -1,8 +1,8 @@
 /**
  * The projector page (docs/audit.md §2): for a projector or a second screen, in very large type. It shows
- * the ceremony this workstation session conducts, as the service last saw it, polled every second. It
- * holds NO control that changes anything: the language switch and navigation are the only controls of
- * the page (test/e2e/audit.spec.ts checks it).
+ * the ceremony this workstation session conducts (key ceremony, tally or redistribution), as the service
+ * last saw it, polled every second. It holds NO control that changes anything: the language switch and
+ * navigation are the only controls of the page (test/e2e/audit.spec.ts checks it).
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import type { Failure } from '../../../core/common/result.js';
 import { useWords } from './common.js';
 import { ProjectorColumns, ProjectorRunning, ProjectorValue } from './projection.js';
 import { TallyProjection } from '../tally/TallyProjection.js';
+import { RedistributionProjection } from '../redistribution/Projection.js';
 import { colon, useLang } from '../tally/common.js';
 import { transportFailure } from '../../use-result.js';
 
@@ -61,6 +62,8 @@ export function Projector({ api }: { api: SceauApi }) {
       )}
       {shown?.ceremony === 'tally' && shown.tally ? (
         <TallyProjection view={shown.tally} at={at} />
+      ) : shown?.ceremony === 'redistribution' && shown.redistribution ? (
+        <RedistributionProjection view={shown.redistribution} running={running} at={at} />
       ) : view === null ? (
         <>
           <h1>{t('audit.live.title')}</h1>
