@@ -144,8 +144,10 @@ describe.skipIf(!softHsmRuns)('members on smart cards or security keys (SoftHSM2
       packet = must(await W.keyCeremonyPreparePacket({ folder, drive: stick })).path;
       // The station's drive list says the token is the card's; a wrong PIN is said on the station, the right one answers.
       expect(must(await station.listDrives({})).find((d) => d.mount === token1)!.tokens![0]!.device).toEqual({ label: 'Carte S', serial: device.serial });
-      expect(await station.stationStep({ packet, member: 1, drive: token1, passphrase: '111111', action: 'contribute' })).toMatchObject({ ok: false, error: { code: 'device.pin' } });
-      must(await station.stationStep({ packet, member: 1, drive: token1, passphrase: DEVICE_PIN, action: 'contribute' }));
+      // Member 2 reads aloud the enrolment code shown where they enrolled (here the workstation).
+      const memberCodes = [{ member: 2, code: must(await W.keyCeremonyOpen({ folder })).members[1]!.identityKey!.slice(0, 16) }];
+      expect(await station.stationStep({ packet, member: 1, drive: token1, passphrase: '111111', action: 'contribute', memberCodes })).toMatchObject({ ok: false, error: { code: 'device.pin' } });
+      must(await station.stationStep({ packet, member: 1, drive: token1, passphrase: DEVICE_PIN, action: 'contribute', memberCodes }));
       const view = must(await W.keyCeremonyImportAnswers({ folder, packet }));
       expect(view.import.placed.map((p) => p.type)).toEqual(['dkg.round1']);
     });

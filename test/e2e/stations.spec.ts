@@ -70,6 +70,12 @@ async function idle(): Promise<TallyScreenView> {
   throw new Error('the step did not end');
 }
 
+/** The enrolment code each member read aloud at their enrolment, from their station's screen: every member notes them. */
+const readAloud = new Map<number, string>();
+
+/** Every member's enrolment code but `j`'s, as `j` types them before contributing or checking (docs/stations.md §3). */
+const othersCodes = (j: number) => [...readAloud].filter(([m]) => m !== j).map(([member, code]) => ({ member, code }));
+
 /** The member's step on their station through the API, as the station's page calls it. */
 function stationStep(j: number, packet: string, action: StationAction): Promise<StationView> {
   return must<StationView>(stations[j - 1]!, 'stationStep', {
@@ -78,6 +84,7 @@ function stationStep(j: number, packet: string, action: StationAction): Promise<
     drive: tokens[j - 1]!,
     passphrase: passphrase(j),
     ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}),
+    ...(action === 'contribute' || action === 'check' ? { memberCodes: othersCodes(j) } : {}),
     action,
   });
 }
@@ -89,6 +96,7 @@ async function onStations(who: readonly number[], action: StationAction, ceremon
   const packets = new Map<number, string>();
   for (const j of who) packets.set(j, (await must<PacketView>(workstation, prepare, { folder, drive: sticks[j - 1]! })).path);
   const shown = await Promise.all(who.map((j) => stationStep(j, packets.get(j)!, action)));
+  if (action === 'enrol') for (const v of shown) for (const c of v.enrolmentCodes) readAloud.set(c.member, c.code);
   for (const [i, j] of who.entries()) {
     if (ceremony === 'key') {
       // The enrolment code each station shows, read aloud by its member to the president.
@@ -108,6 +116,19 @@ const touched = (log: string): string[] =>
     .split('\n')
     .filter((l) => l !== '');
 
+/**
+ * Member 4 types the other members' codes as read aloud: first member 3's wrong (the station refuses and says
+ * so, writing nothing), then right. The button stays greyed until every code is typed.
+ */
+async function typeCodesOnScreen(page: Page, button: RegExp): Promise<void> {
+  await expect(page.getByRole('button', { name: button })).toBeDisabled();
+  for (const { member, code } of othersCodes(4)) await page.getByLabel(new RegExp(`^Code lu par ${member}\\. `)).fill(member === 3 ? readAloud.get(1)! : code);
+  await page.getByRole('button', { name: button }).click();
+  await expect(page.getByText(/le code d'enrôlement du membre 3 \(Membre 3\) n'est pas celui de la clé inscrite dans ce paquet/)).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel(/^Code lu par 3\. /).fill(readAloud.get(3)!);
+  await page.getByLabel('Phrase de passe du membre', { exact: true }).fill(passphrase(4));
+}
+
 /** Member 4's station page: opens the packet and does the step due, as the member would. */
 async function member4OnScreen(page: Page, station: Served, packet: string, button: RegExp): Promise<void> {
   await page.goto(station.url);
@@ -118,6 +139,7 @@ async function member4OnScreen(page: Page, station: Served, packet: string, butt
   await page.getByLabel('Membre', { exact: true }).selectOption('4');
   await page.getByLabel(/Support du jeton du membre/).selectOption(tokens[3]!);
   await page.getByLabel('Phrase de passe du membre', { exact: true }).fill(passphrase(4));
+  if (button.test('Contribuer à la clé')) await typeCodesOnScreen(page, button);
   await page.getByRole('button', { name: button }).click();
   await expect(page.getByText(/Réponse écrite dans le paquet/)).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: 'test-results/station-member-4.png', fullPage: true });

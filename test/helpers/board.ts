@@ -113,6 +113,24 @@ export function value<T>(r: Result<T>, what: string): T {
   return r.value;
 }
 
+/**
+ * The enrolment codes the members read aloud, as each noted them at the enrolment from their own station's
+ * screen (by board): typed by the other members before they contribute and check (docs/stations.md §3).
+ */
+const readAloud = new WeakMap<Board, Map<number, string>>();
+
+/** The codes a station's screen showed at an enrolment, noted by every member. */
+export function hear(b: Board, codes: readonly { member: number; code: string }[]): void {
+  const heard = readAloud.get(b) ?? new Map<number, string>();
+  readAloud.set(b, heard);
+  for (const c of codes) heard.set(c.member, c.code);
+}
+
+/** Every member's enrolment code but `j`'s, as read aloud (for `j`'s contribution or check). */
+export function othersCodes(b: Board, j: number): { member: number; code: string }[] {
+  return [...(readAloud.get(b) ?? [])].filter(([m]) => m !== j).map(([member, code]) => ({ member, code }));
+}
+
 /** The members of `who` do `action` on their stations, in parallel, each from a packet on their own stick written by `prepare`; then the workstation imports each. */
 export async function onStations(
   b: Board,
@@ -123,13 +141,11 @@ export async function onStations(
 ): Promise<void> {
   const packets: string[] = [];
   for (const j of who) packets.push(value(await prepare(b.sticks[j - 1]!), `packet for member ${j}`).path);
-  const answered = await Promise.all(
-    who.map((j, i) =>
-      b.stations[j - 1]!.stationStep({ packet: packets[i]!, member: j, drive: b.tokens[j - 1]!, passphrase: passphrase(j), ...(action === 'enrol' ? { confirmation: passphrase(j) } : {}), action }),
-    ),
-  );
+  const extra = (j: number) => (action === 'enrol' ? { confirmation: passphrase(j) } : action === 'contribute' || action === 'check' ? { memberCodes: othersCodes(b, j) } : {});
+  const answered = await Promise.all(who.map((j, i) => b.stations[j - 1]!.stationStep({ packet: packets[i]!, member: j, drive: b.tokens[j - 1]!, passphrase: passphrase(j), ...extra(j), action })));
   // What each station's screen shows, read aloud to the president: its member's enrolment code.
   const views = answered.map((r, i) => value(r, `member ${who[i]} ${action}`));
+  if (action === 'enrol') for (const v of views) hear(b, v.enrolmentCodes);
   for (const [i, p] of packets.entries()) await importAnswers(p, views[i]!.enrolmentCodes);
 }
 

@@ -1,6 +1,18 @@
-/** The members' stations' pure screen rules: packet paths on a stick, the next mix round, the shuffle choices. */
+/** The members' stations' pure screen rules: packet paths on a stick, the next mix round, the shuffle choices, the enrolment codes a step asks. */
 import { describe, expect, it } from 'vitest';
-import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath, packetPrefix, parseCodes, roundsDone, separatorOf, shuffleUpToChoices } from '../../src/renderer/screens/station/logic.js';
+import {
+  codesAsked,
+  dueMembers,
+  firstPending,
+  hasAnswered,
+  nextMixRound,
+  packetPath,
+  packetPrefix,
+  parseCodes,
+  roundsDone,
+  separatorOf,
+  shuffleUpToChoices,
+} from '../../src/renderer/screens/station/logic.js';
 
 describe('packet paths', () => {
   it('names the packet folders as the workstation writes them, on a POSIX or a Windows mount', () => {
@@ -79,5 +91,22 @@ describe('parseCodes', () => {
       { member: 12, code: '0000 0000 0000 0000' },
     ]);
     expect(parseCodes('')).toEqual([]);
+  });
+});
+
+describe('codesAsked', () => {
+  const members = [1, 2, 3, 4].map((index) => ({ index, name: `Membre ${index}`, role: 'AFE', president: index === 1 }));
+  it('asks, at the key ceremony, every other member’s code before contributing or checking (shares go to their keys)', () => {
+    expect(codesAsked({ ceremony: 'key', members }, 'contribute', 2)).toEqual({ asked: 'otherMembers', members: [1, 3, 4] });
+    expect(codesAsked({ ceremony: 'key', members }, 'check', 4)).toEqual({ asked: 'otherMembers', members: [1, 2, 3] });
+  });
+  it('asks, at a redistribution’s dealing, the new board’s codes', () => {
+    expect(codesAsked({ ceremony: 'redistribution', members, newBoard: [1, 3, 5] }, 'deal', 1)).toEqual({ asked: 'newBoard', members: [1, 3, 5] });
+  });
+  it('asks nothing for a step that hands no share to another member', () => {
+    for (const action of ['enrol', 'seal', 'confirm'] as const) expect(codesAsked({ ceremony: 'key', members }, action, 2)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'redistribution', members, newBoard: [1, 3, 5] }, 'check', 3)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'tally', members }, 'decrypt', 1)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'key', members }, undefined, 1)).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { RedistributionCeremony } from '../../src/core/ceremony/redistribution/ceremony.js';
 import type { RedistributionContext, RedistributionTokenPort } from '../../src/core/ceremony/redistribution/ports.js';
 import { verifyRedistributionTranscript } from '../../src/core/ceremony/redistribution/chain.js';
-import { codeOfIdentityKey } from '../../src/core/ceremony/redistribution/dealer-codes.js';
+import { enrolmentCode } from '../../src/core/ceremony/enrolment-codes.js';
 import { enrolmentCodesIn } from '../../src/core/ceremony/station/exchange.js';
 import {
   answerRedistributionOnStation,
@@ -66,7 +66,7 @@ async function opened(): Promise<Setup> {
 const usesOld = (a: RedistributionStationAction) => a === 'deal' || a === 'destroy';
 
 /** The new members' enrolment codes as each reads theirs aloud from their own station (here: from the keys the workstation placed). */
-const codesOf = (c: RedistributionCeremony) => c.state.members.map((m) => ({ member: m.index, code: codeOfIdentityKey(m.identityKey ?? '') }));
+const codesOf = (c: RedistributionCeremony) => c.state.members.map((m) => ({ member: m.index, code: enrolmentCode(m.identityKey ?? '') }));
 
 /** Member j's step; a dealer confirms the new members' codes as read aloud. */
 const stepOf = (s: Setup, a: RedistributionStationAction, j: number) => (a === 'deal' ? { ...oldStep(j), newMemberCodes: codesOf(s.c) } : usesOld(a) ? oldStep(j) : newStep(j));

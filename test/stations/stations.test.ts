@@ -18,7 +18,7 @@ import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony
 import type { KeyCeremonyView } from '../../src/core/service/api.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { expectTruth } from '../helpers/tally.js';
-import { makeBoard, OFFLINE, onStations, passphrase, settled, value, type Board } from '../helpers/board.js';
+import { hear, makeBoard, OFFLINE, onStations, othersCodes, passphrase, settled, value, type Board } from '../helpers/board.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../src/core/common/bytes.js';
 import { generateIdentityKey } from '../../src/core/crypto/signature.js';
@@ -113,6 +113,7 @@ async function enrolmentThroughAStick(folder: string): Promise<KeyCeremonyView> 
   const packet = value(await W.keyCeremonyPreparePacket({ folder, drive: b.sticks[2]! }), 'packet').path;
   const shown = value(await b.stations[2]!.stationStep({ packet, member: 3, drive: b.tokens[2]!, passphrase: passphrase(3), confirmation: passphrase(3), action: 'enrol' }), 'enrol');
   const codes = shown.enrolmentCodes;
+  hear(b, codes);
   expect(codes).toHaveLength(1);
   expect(codes[0]!.code).toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
   const file = join(packet, 'answers', 'member-3-enrol.json');
@@ -178,9 +179,17 @@ describe('a board whose members have their own stations', () => {
       else if (view.phase === 'enrolment' && view.members[2]!.identityKey === null) view = await enrolmentThroughAStick(folder);
       else if (view.phase === 'round1' && !tamperedOnce) {
         tamperedOnce = true;
-        // Member 2 contributes on their station; the answer is altered on the stick: refused, naming member 2.
+        // Member 2 contributes on their station, once the other members' enrolment codes are typed (without them, or
+        // with one wrong, the station refuses and writes nothing); the answer is altered on the stick: refused, naming member 2.
         const packet = value(await W.keyCeremonyPreparePacket({ folder, drive: b.sticks[1]! }), 'packet').path;
-        value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute');
+        const contribute = { packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' as const };
+        const uncoded = await b.stations[1]!.stationStep(contribute);
+        expect(!uncoded.ok && [uncoded.error.code, uncoded.error.where]).toEqual(['ceremony.enrolment-code', 'member 1']);
+        const mistyped = othersCodes(b, 2).map((x) => (x.member === 4 ? { ...x, code: othersCodes(b, 2)[0]!.code } : x));
+        const wrong = await b.stations[1]!.stationStep({ ...contribute, memberCodes: mistyped });
+        expect(!wrong.ok && [wrong.error.code, wrong.error.where]).toEqual(['ceremony.enrolment-code', 'member 4']);
+        expect(readdirSync(join(packet, 'answers'))).toEqual([]);
+        value(await b.stations[1]!.stationStep({ ...contribute, memberCodes: othersCodes(b, 2) }), 'contribute');
         const file = join(packet, 'answers', answers(packet)[0]!);
         const original = readFileSync(file, 'utf8');
         writeFileSync(
@@ -197,7 +206,7 @@ describe('a board whose members have their own stations', () => {
         // The record names no member for an answer whose signature does not hold: anyone could have written it.
         expect(refused.view.deviations.at(-1)).toMatchObject({ kind: 'answer-refused', member: null });
         // The member does it again on their station; the untouched answer is placed.
-        value(await b.stations[1]!.stationStep({ packet, member: 2, drive: b.tokens[1]!, passphrase: passphrase(2), action: 'contribute' }), 'contribute again');
+        value(await b.stations[1]!.stationStep({ ...contribute, memberCodes: othersCodes(b, 2) }), 'contribute again');
         await importAll(packet, []);
         expect(view.members[1]!.contributed).toBe(true);
       } else {

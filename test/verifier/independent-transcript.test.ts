@@ -12,6 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { ENTRY } from '../../src/core/ceremony/key/entries.js';
+import { enrolmentCode } from '../../src/core/ceremony/enrolment-codes.js';
 import { dkgParams, encryptionKeys } from '../../src/core/ceremony/key/state.js';
 import { commitmentsDigest, contribute, encryptShare, round1ToJson } from '../../src/core/crypto/dkg/index.js';
 import { boardSeed, dkgRound1FromSeed, round1ToJson as frostRound1ToJson } from '../../src/core/crypto/frost/index.js';
@@ -62,6 +63,9 @@ import { KEPT_RECORD } from './kept-record.js';
  * basis), then the workstation places the answers, in reverse order; one answer altered on the way is
  * refused and recorded as a deviation.
  */
+/** The enrolment codes the members read aloud from their stations (docs/stations.md §3), asked before contributing and checking. */
+const codesOf = (c: KeyCeremony) => c.state.members.map((m) => ({ member: m.index, code: enrolmentCode(m.identityKey ?? '') }));
+
 async function onStations(): Promise<Scene> {
   const tokens = new FakeTokens();
   const ctx = context(tokens);
@@ -75,7 +79,7 @@ async function onStations(): Promise<Scene> {
     });
     for (const j of all(3)) {
       const station = must(await KeyCeremony.openAsStation(packets[j - 1]!, context(tokens), async (e) => (answers.push(e), { ok: true, value: undefined })));
-      must(await station[act](step(j)));
+      must(await station[act]({ ...step(j), memberCodes: codesOf(c) }));
     }
     for (const a of answers.reverse()) expect(must(await c.placeStationEntry(a))).toBe('placed');
   };
@@ -87,7 +91,7 @@ async function onStations(): Promise<Scene> {
     cpSync(c.folder, packet, { recursive: true });
     let answer: StationEntry | undefined;
     const station = must(await KeyCeremony.openAsStation(packet, context(tokens), async (e) => ((answer = e), { ok: true, value: undefined })));
-    must(await station.checkShares(step(1)));
+    must(await station.checkShares({ ...step(1), memberCodes: codesOf(c) }));
     const altered = { ...answer!, payload: { ...(answer!.payload as object), findings: [] } };
     expect((await c.placeStationEntry(altered)).ok).toBe(false);
   }

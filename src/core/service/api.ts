@@ -302,15 +302,14 @@ export interface SceauApi {
     action: StationAction;
     /** `deal`: each new member's enrolment code as they read it aloud from their own station (docs/stations.md §7). */
     newMemberCodes?: readonly { member: number; code: string }[];
+    /** `contribute`, `check` (key ceremony): every other member's enrolment code as they read it aloud from their own station (docs/stations.md §3). */
+    memberCodes?: readonly { member: number; code: string }[];
   }): Promise<Result<StationView>>;
   /** A member's station: the step in progress, for its progress bar. */
   stationProgress(arg: Record<string, never>): Promise<Result<StationProgress>>;
   /** The report PDF as it stands, base64-encoded, also written to the folder. */
   keyCeremonyReport(arg: { folder: string }): Promise<Result<{ path: string; pdfBase64: string }>>;
-  /**
-   * The ceremony's script to print before it (who does what, what is read aloud, checklists, lines for times and
-   * initials: docs/key-ceremony.md §1.1), from the key ceremony's folder; the tally's once that ceremony is closed.
-   */
+  /** The ceremony's script to print before it (who does what, what is read aloud: docs/key-ceremony.md §1.1); the tally's once the key ceremony is closed. */
   ceremonyScript(arg: { folder: string; kind: 'key' | 'tally' }): Promise<Result<{ pdfBase64: string; fileName: string }>>;
   /** The token-holder sheet to print and sign at the end of the ceremony (docs/key-ceremony.md §7.1); never written to the folder. */
   keyCeremonyTokenSheet(arg: { folder: string }): Promise<Result<{ pdfBase64: string; fileName: string }>>;

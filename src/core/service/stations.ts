@@ -178,7 +178,14 @@ export function stationService(deps: StationDeps): StationApi {
             contexts(),
             // `deal` and `destroy` are a redistribution's: a key or tally packet refuses them (`station.packet`).
             arg.action as StationStepAction,
-            { member: arg.member, token: token.value, passphrase: arg.passphrase, ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}) },
+            {
+              member: arg.member,
+              token: token.value,
+              passphrase: arg.passphrase,
+              ...(arg.action === 'enrol' && arg.device ? { device: arg.device } : {}),
+              // `contribute` and `check` deal shares to the other members: their enrolment codes, as read aloud.
+              ...(arg.memberCodes ? { memberCodes: arg.memberCodes } : {}),
+            },
             { onProgress: progress },
           );
           return done.ok ? ok(await view(arg.packet, done.value.opened)) : done;

@@ -59,6 +59,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
     device,
     action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'deal', 'destroy', 'mix', 'decrypt', 'sign'] as const),
     newMemberCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)),
+    memberCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)),
   }),
   stationProgress: empty,
   tokenBackupToDrive: object({ folder, member, drive: folder, backupDrive: folder }),

@@ -14,7 +14,7 @@ import type { ElectionDefinition } from '../election/definition.js';
 import { RedistributionCeremony } from '../ceremony/redistribution/ceremony.js';
 import type { RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
 import type { TokenLocation } from '../ceremony/key/ports.js';
-import { codeOfIdentityKey } from '../ceremony/redistribution/dealer-codes.js';
+import { enrolmentCode } from '../ceremony/enrolment-codes.js';
 import { enrolmentCodesIn } from '../ceremony/station/exchange.js';
 import {
   answerRedistributionOnStation,
@@ -83,7 +83,7 @@ async function stepOnStations(c: RedistributionCeremony, who: readonly number[],
     who.map((j, k) => {
       const st = stations.get(j)!;
       // A dealer confirms the codes the new members read aloud from their own stations (here, from the keys placed).
-      const codes = action === 'deal' ? { newMemberCodes: c.state.members.map((m) => ({ member: m.index, code: codeOfIdentityKey(m.identityKey ?? '') })) } : {};
+      const codes = action === 'deal' ? { newMemberCodes: c.state.members.map((m) => ({ member: m.index, code: enrolmentCode(m.identityKey ?? '') })) } : {};
       return answerRedistributionOnStation(packets[k]!, st.ctx, action, { member: j, token: usesOld ? st.old : st.fresh, passphrase: '', ...codes });
     }),
   );

@@ -14,7 +14,7 @@ import { fail } from './failures.js';
 import type { IdentityKeyPair } from '../crypto/signature.js';
 import type { ElectionDefinition } from '../election/definition.js';
 import { KeyCeremony, type PublicKeyFile } from '../ceremony/key/ceremony.js';
-import type { CeremonyContext, TokenPort } from '../ceremony/key/ports.js';
+import type { CeremonyContext, MemberStep, TokenPort } from '../ceremony/key/ports.js';
 import { expectedMembers, MEMBER_STEP_OF_PHASE } from '../ceremony/key/state.js';
 import type { TallyCeremony } from '../ceremony/tally/ceremony.js';
 import type { TallyContext } from '../ceremony/tally/folder.js';
@@ -94,6 +94,7 @@ async function onStations(
   write: (stick: string) => Promise<Result<{ path: string }>>,
   place: (packet: string) => Promise<Result<AnswersImport>>,
   job: JobControl = {},
+  codes: (j: number) => Pick<MemberStep, 'memberCodes'> = () => ({}),
 ): Promise<Result<void>> {
   const packets: string[] = [];
   for (const j of who) {
@@ -102,7 +103,9 @@ async function onStations(
     packets.push(written.value.path);
   }
   const answers = await Promise.all(
-    who.map((j, i) => answerOnStation(packets[i]!, { key: stations[j - 1]!.key, tally: stations[j - 1]!.tally }, action, { member: j, token: stations[j - 1]!.token, passphrase: '' }, job)),
+    who.map((j, i) =>
+      answerOnStation(packets[i]!, { key: stations[j - 1]!.key, tally: stations[j - 1]!.tally }, action, { member: j, token: stations[j - 1]!.token, passphrase: '', ...codes(j) }, job),
+    ),
   );
   const refused = answers.find((a) => !a.ok);
   if (refused !== undefined) return refused as Result<never>;
@@ -118,6 +121,7 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
   const created = await KeyCeremony.create(folder, def, { ...workstation, tokens: NO_TOKENS });
   if (!created.ok) return created;
   const c = created.value;
+  const readAloud = new Map<number, string>();
   for (let guard = 0; guard < 20; guard++) {
     const phase = c.state.phase;
     if (phase === 'result') {
@@ -128,13 +132,20 @@ export async function keyCeremonyOnStations(def: ElectionDefinition, folder: str
     if (phase === 'closing') return c.close();
     const action = MEMBER_STEP_OF_PHASE[phase];
     if (action === undefined) return fail('demo.phase', `Étape inattendue\u00a0: ${phase}.`, `Unexpected step: ${phase}.`);
-    // The president types the enrolment codes the members read from their stations' screens.
+    // The president types the enrolment codes the members read from their stations' screens; each member
+    // notes the others', and types them on their own station before contributing and checking.
     const done = await onStations(
       expectedMembers(c.state),
       stations,
       action,
       (stick) => writeKeyPacket(c, stick),
-      async (packet) => importKeyAnswers(c, packet, await enrolmentCodesIn(packet)),
+      async (packet) => {
+        const codes = await enrolmentCodesIn(packet);
+        for (const code of codes) readAloud.set(code.member, code.code);
+        return importKeyAnswers(c, packet, codes);
+      },
+      {},
+      (j) => (action === 'contribute' || action === 'check' ? { memberCodes: [...readAloud].filter(([m]) => m !== j).map(([member, code]) => ({ member, code })) } : {}),
     );
     if (!done.ok) return done;
   }

@@ -70,7 +70,8 @@ export const stationsEn: Messages['stations'] = {
     answerLine_one: '{{member}}: {{what}} — {{file}} ({{count}} entry)',
     answerLine_other: '{{member}}: {{what}} — {{file}} ({{count}} entries)',
     codes: 'Enrolment code to read aloud to the president',
-    codesHint: "The president types it to place the enrolment: so no one can enrol another key in the member's place through the USB stick.",
+    codesHint:
+      "The president types it to place the enrolment: so no one can enrol another key in the member's place through the USB stick. Note it down: you will also read it to the other members, who type it on their stations before they hand shares to you.",
     mixes: 'Shuffles recorded',
     noMix: 'No shuffle recorded yet.',
     mixLine: 'Shuffle {{round}}: {{by}}',
@@ -102,6 +103,11 @@ export const stationsEn: Messages['stations'] = {
       hint: 'Before you deal your share, each member of the new board reads aloud the enrolment code THEIR OWN station showed. Type them: the dealing takes place only if each code is that of the key in this packet. Otherwise the packet may have been altered and your share would go to someone else.',
       label: 'Code read by {{member}}',
     },
+  },
+  memberCodes: {
+    title: "The other members' enrolment codes",
+    hint: 'Your station is about to encrypt shares for the other members. First, each of them reads aloud the enrolment code THEIR OWN station showed at their enrolment. Type them: the step takes place only if each code is that of the key in this packet. Otherwise the packet may have been altered and your shares would go to someone else.',
+    label: 'Code read by {{member}}',
   },
   step: {
     title: "The member's step",

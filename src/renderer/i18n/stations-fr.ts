@@ -71,7 +71,8 @@ export const stationsFr = {
     answerLine_many: '{{member}}\u00a0: {{what}} — {{file}} ({{count}} entrées)',
     answerLine_other: '{{member}}\u00a0: {{what}} — {{file}} ({{count}} entrées)',
     codes: "Code d'enrôlement à lire à voix haute à la présidence",
-    codesHint: "La présidence le saisit pour placer l'enrôlement\u00a0: ainsi, personne ne peut enrôler une autre clé à la place du membre en passant par la clé USB.",
+    codesHint:
+      "La présidence le saisit pour placer l'enrôlement\u00a0: ainsi, personne ne peut enrôler une autre clé à la place du membre en passant par la clé USB. Notez-le\u00a0: vous le lirez aussi aux autres membres, qui le saisissent sur leur poste avant de vous confier des parts.",
     mixes: 'Mélanges enregistrés',
     noMix: 'Aucun mélange enregistré pour le moment.',
     mixLine: 'Mélange {{round}}\u00a0: {{by}}',
@@ -105,6 +106,12 @@ export const stationsFr = {
       hint: "Avant de distribuer votre fragment, chaque membre du nouveau bureau lit à voix haute le code d'enrôlement que SON poste a affiché. Saisissez-les\u00a0: la distribution n'a lieu que si chaque code est celui de la clé inscrite dans ce paquet. Sinon, le paquet a pu être modifié et votre fragment irait à quelqu'un d'autre.",
       label: 'Code lu par {{member}}',
     },
+  },
+  /** Before a key-ceremony member's station deals shares (contribution, check): the other members' enrolment codes, read aloud by each from their own station. */
+  memberCodes: {
+    title: "Codes d'enrôlement des autres membres",
+    hint: "Votre poste va chiffrer des parts pour les autres membres. Avant, chacun d'eux lit à voix haute le code d'enrôlement que SON poste a affiché à son enrôlement. Saisissez-les\u00a0: l'étape n'a lieu que si chaque code est celui de la clé inscrite dans ce paquet. Sinon, le paquet a pu être modifié et vos parts iraient à quelqu'un d'autre.",
+    label: 'Code lu par {{member}}',
   },
   step: {
     title: 'Étape du membre',

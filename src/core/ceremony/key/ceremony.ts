@@ -41,6 +41,7 @@ import {
 import { boardDealing, boardGroup, boardKeyPossible, boardRound1, boardShareToSeal } from './board-key.js';
 import { checkStationEntry, stationEntrySigner, type CeremonyAsItStands } from './station-entries.js';
 import { fail, failure } from './failures.js';
+import { otherMembersCodesRefusal } from './member-codes.js';
 
 export { FILES, type PublicKeyFile };
 
@@ -280,6 +281,9 @@ export class KeyCeremony {
         'Cette cérémonie a été ouverte sans la clé de signature du bureau : ce logiciel ne contribue pas à une cérémonie qui ne la fait pas. Ouvrez une nouvelle cérémonie.',
         'This ceremony was opened without the board signing key: this software does not contribute to a ceremony that does not make it. Open a new ceremony.',
       );
+    // On a station, the other members' enrolment codes first: their keys are those the shares go to (./member-codes.ts).
+    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(s0.members, step.member, step.memberCodes ?? [], 'contribute');
+    if (unconfirmed !== undefined) return { ok: false, error: unconfirmed };
     return this.withToken(step, async (token) => {
       const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
       const s = this.#state;
@@ -306,6 +310,8 @@ export class KeyCeremony {
       `Member ${step.member} has no shares to check (done already, or their contribution is invalid).`,
     );
     if (!due.ok) return due;
+    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(this.#state.members, step.member, step.memberCodes ?? [], 'check');
+    if (unconfirmed !== undefined) return { ok: false, error: unconfirmed };
     return this.withToken(step, async (token) => {
       const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);
       if (!check.ok) return check;

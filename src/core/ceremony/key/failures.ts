@@ -7,6 +7,7 @@ import { failureMakers } from '../../common/result.js';
 
 export const KEY_CEREMONY_FAILURES = failureMakers([
   'ceremony.confirm-mismatch',
+  'ceremony.enrolment-code',
   'ceremony.entry',
   'ceremony.folder-not-empty',
   'ceremony.no-definition',

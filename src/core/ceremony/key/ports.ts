@@ -77,6 +77,12 @@ export interface MemberStep {
   readonly passphrase: string;
   /** At enrolment, the member's smart card or security key, which then protects the token instead of a passphrase. */
   readonly device?: DeviceChoice;
+  /**
+   * On a member's station, at `contribute` and `check`: every other member's enrolment code, as each read it
+   * aloud from their own station (docs/stations.md §3); the step is refused unless each is that of the key
+   * the packet holds for that member (./member-codes.ts). Not asked on the workstation.
+   */
+  readonly memberCodes?: readonly { readonly member: number; readonly code: string }[];
 }
 
 /**

@@ -14,6 +14,9 @@ import type { TallyContext } from '../tally/folder.js';
 import type { JobControl } from '../tally/types.js';
 import { listFiles, markImported, packetFolder, readAnswers, readPacket, sameEntry, writeAnswer, writePacket, type AnswersImport, type PacketFile } from './packet.js';
 import { fail, failure } from './failures.js';
+import { enrolmentCode, normalisedCode, type EnrolmentCode } from '../enrolment-codes.js';
+
+export { enrolmentCode, normalisedCode, type EnrolmentCode };
 
 type KeyStationAction = 'enrol' | 'contribute' | 'check' | 'seal' | 'confirm';
 type TallyStationAction = 'mix' | 'decrypt' | 'sign' | 'board-commit' | 'board-share';
@@ -62,18 +65,6 @@ async function packetOf(packet: string, kind: 'key' | 'tally', fingerprint: stri
   return p;
 }
 
-/**
- * A member's enrolment code (docs/stations.md §3): the first 16 hex digits of the identity key their
- * station enrolled, in groups of four. The station shows it; the member reads it aloud at the
- * workstation, where the president types it: an enrolment is placed only with its code, so that someone
- * who could write on the stick cannot enrol a key of their own for the member.
- */
-export function enrolmentCode(identityKey: string): string {
-  return identityKey.slice(0, 16).replace(/(.{4})(?!$)/g, '$1 ');
-}
-
-export const normalisedCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '');
-
 /** Why an enrolment answer is not placed: its code was not given, or is not the one its key gives. */
 function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly EnrolmentCode[]): Failure | undefined {
   if (e.type !== ENTRY.enrolled) return undefined;
@@ -96,11 +87,6 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
         `Member ${p.member}'s enrolment refused: the code typed is not that of the key in this packet. The answer may have been replaced on the stick: the member enrols again on their station.`,
         `member ${p.member}`,
       );
-}
-
-export interface EnrolmentCode {
-  readonly member: number;
-  readonly code: string;
 }
 
 /** The enrolment codes of the enrolment answers in a packet: what each member's station shows. */

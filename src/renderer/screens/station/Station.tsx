@@ -20,8 +20,8 @@ import { tokenDevice } from '../drive-choice.js';
 import { PinField, ProtectionChoice, type Protection } from '../devices.js';
 import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { StepProgress, useLang } from '../tally/common.js';
-import { dueMembers, firstPending, hasAnswered, nextMixRound, packetPath } from './logic.js';
-import { NewMemberCodes, typedCodes } from './NewMemberCodes.js';
+import { codesAsked, dueMembers, firstPending, hasAnswered, nextMixRound, packetPath } from './logic.js';
+import { MemberCodes, typedCodes } from './MemberCodes.js';
 
 const POLL_MS = 500;
 
@@ -282,10 +282,14 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const [protection, setProtection] = useState<Protection>({ kind: 'passphrase' });
   const [drives, setDrives] = useState<readonly DriveView[]>([]);
   const enrolling = action === 'enrol';
-  // A dealer types each new member's enrolment code as read aloud (the core checks them against the packet).
-  const [newCodes, setNewCodes] = useState<Record<number, string>>({});
-  const dealing = action === 'deal' && view.newBoard !== undefined;
-  const codesTyped = dealing ? typedCodes(view.newBoard!, newCodes) : undefined;
+  // Before shares go to other members' keys (a dealer's, or a key-ceremony member's contribution and check), the
+  // member types each of those members' enrolment codes as read aloud (the core checks them against the packet).
+  // Typed for the member chosen only: another member types the codes they heard themselves.
+  const [typing, setTyping] = useState<{ by: number; codes: Record<number, string> }>({ by: member, codes: {} });
+  const codes = typing.by === member ? typing.codes : {};
+  const asking = codesAsked(view, action, member);
+  const codesTyped = asking === undefined ? undefined : typedCodes(asking.members, codes);
+  const codesArgument = codesTyped === undefined ? {} : asking?.asked === 'newBoard' ? { newMemberCodes: codesTyped } : { memberCodes: codesTyped };
   // At enrolment the member chooses; later, the token on the chosen drive says which card protects it.
   const device = enrolling
     ? undefined
@@ -312,7 +316,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const submit = async () => {
     if (action === undefined) return;
     const chosen = enrolling ? (protection.kind === 'device' ? { device: { serial: protection.serial } } : { confirmation }) : {};
-    const argument = { packet: view.packet, member, drive, passphrase, action, ...chosen, ...(codesTyped ? { newMemberCodes: codesTyped } : {}) };
+    const argument = { packet: view.packet, member, drive, passphrase, action, ...chosen, ...codesArgument };
     // The passphrase is not kept on the page once sent: it lives in the pending call only.
     setPassphrase('');
     setConfirmation('');
@@ -364,7 +368,9 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
       )}
       <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
       <RedistributionToken view={view} action={action} />
-      {dealing && <NewMemberCodes members={view.newBoard!} nameOf={(j) => memberName(view, j, t)} codes={newCodes} onChange={setNewCodes} disabled={busy} />}
+      {asking !== undefined && (
+        <MemberCodes asked={asking.asked} members={asking.members} nameOf={(j) => memberName(view, j, t)} codes={codes} onChange={(c) => setTyping({ by: member, codes: c })} disabled={busy} />
+      )}
       {enrolling && <ProtectionChoice api={api} idPrefix="station" value={protection} onChange={setProtection} disabled={busy} />}
       {onDevice ? (
         <PinField id="station-pin" value={passphrase} onChange={setPassphrase} device={device} disabled={busy} />
@@ -377,7 +383,11 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
           type="submit"
           className="primary"
           disabled={
-            busy || drive === '' || passphrase === '' || (dealing && codesTyped === undefined) || (enrolling && (protection.kind === 'device' ? protection.serial === '' : confirmation === ''))
+            busy ||
+            drive === '' ||
+            passphrase === '' ||
+            (asking !== undefined && codesTyped === undefined) ||
+            (enrolling && (protection.kind === 'device' ? protection.serial === '' : confirmation === ''))
           }
           data-action={action}
         >

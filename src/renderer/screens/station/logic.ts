@@ -74,3 +74,21 @@ export function parseCodes(text: string): { member: number; code: string }[] {
     .map((line) => /^\s*(\d{1,3})\s*[:.;-]?\s*(.+?)\s*$/.exec(line))
     .flatMap((m) => (m === null ? [] : [{ member: Number(m[1]), code: m[2]!.slice(0, 40) }]));
 }
+
+/** Which enrolment codes a step asks for: the new board's (a redistribution's dealing), or the other members' (the key ceremony). */
+export type CodesAsked = 'newBoard' | 'otherMembers';
+
+/**
+ * The members whose enrolment codes `member`'s step asks for, read aloud from their own stations (docs/stations.md
+ * §3, §7): at a redistribution's `deal`, the new board; at the key ceremony's `contribute` and `check`, which
+ * deal shares to the other members, every other member; undefined for any other step.
+ */
+export function codesAsked(
+  view: Pick<StationView, 'ceremony' | 'members' | 'newBoard'>,
+  action: StationAction | undefined,
+  member: number,
+): { readonly asked: CodesAsked; readonly members: readonly number[] } | undefined {
+  if (view.ceremony === 'redistribution') return action === 'deal' && view.newBoard !== undefined ? { asked: 'newBoard', members: view.newBoard } : undefined;
+  if (view.ceremony !== 'key' || (action !== 'contribute' && action !== 'check')) return undefined;
+  return { asked: 'otherMembers', members: view.members.map((m) => m.index).filter((j) => j !== member) };
+}
