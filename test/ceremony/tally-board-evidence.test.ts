@@ -8,7 +8,10 @@
  * another attempt; and evidence on a deviation that may not carry it.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { replayBasis } from '../../src/core/audit/tally-replay.js';
+import { enrolledIdentityKeys } from '../../src/core/ceremony/tally/actors.js';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import { foldTally, type TallyBasis } from '../../src/core/ceremony/tally/state.js';
 import type { BoardShareEvidence, TallyBoardSharePayload, TallyDeviationPayload } from '../../src/core/ceremony/tally/types.js';
@@ -95,6 +98,13 @@ async function resigned(ev: BoardShareEvidence, signer: number, change: (p: Tall
   return makeEntry(c.fingerprint, ev.seq!, ev.prev!, ev.actor, ev.type, change(ev.payload as TallyBoardSharePayload), await secretOf(signer), ev.time);
 }
 
+/** The key ceremony's entries as the replay reads them (transcript.jsonl). */
+const keyCeremonyEntries = (): TranscriptEntry[] =>
+  readFileSync(join(fx.kc.folder, 'transcript.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as TranscriptEntry);
+
 describe('a really bad share, refused at the workstation', () => {
   it('is recorded with the member’s signed share as evidence, in the deviation’s place; the board signs without them', async () => {
     must(await c.boardSign([1, 2, 3, 4, 5].map((j) => memberStep(fx, j))));
@@ -154,6 +164,15 @@ describe('a refusal a workstation makes up: refused by the fold and the verifier
     const entries = refusalChanged((p) => ({ ...p, evidence: other }));
     expect(fold(entries)).toMatchObject(refusedWith('tally.entry', /not signed by their enrolled identity key/));
     expect(verify(entries)).toMatchObject(refusedWith('tally.entry', /not signed by their enrolled identity key/));
+  });
+
+  it('with evidence signed by another member, in the audit replay too (its basis has the identity keys, not the PVs)', async () => {
+    const ev = (c.entries[deviationAt()]!.payload as TallyDeviationPayload).evidence!;
+    const entries = refusalChanged((p) => ({ ...p, evidence: { ...ev, signature: '' } }));
+    entries[entries.length - 1] = { ...entries[entries.length - 1]!, payload: { ...(entries[entries.length - 1]!.payload as TallyDeviationPayload), evidence: await resigned(ev, 2) } };
+    const b = c.basis;
+    const replay = replayBasis(b.keyCeremonyHead!, { qualified: b.qualified, accepted: new Map(b.accepted) }, b.board ?? null, enrolledIdentityKeys(c.definition, keyCeremonyEntries()));
+    expect(foldTally(c.definition, c.fingerprint, entries, replay)).toMatchObject(refusedWith('tally.entry', /not signed by their enrolled identity key/));
   });
 
   it('with evidence for another attempt, or another place, signed by the member', async () => {

@@ -30,7 +30,7 @@ import { catchInput, ok, type Result } from '../common/result.js';
 import { definitionFingerprint, type ElectionDefinition } from '../election/definition.js';
 import { fileSha256, RECORD_FILES, tallyFile } from '../election/record.js';
 import { memberOfActor, type TranscriptEntry } from '../transcript/transcript.js';
-import { tallyActorKeys } from '../ceremony/tally/actors.js';
+import { enrolledIdentityKeys, tallyActorKeys } from '../ceremony/tally/actors.js';
 import { applyTallyEntry, initialTallyState, type TallyBasis } from '../ceremony/tally/state.js';
 import { fail } from './failures.js';
 import { replayFolder, replayWith, type Rule } from './replay.js';
@@ -155,9 +155,22 @@ function boardKeyOf(def: ElectionDefinition, keyCeremony: TranscriptReplay): Gro
   return group.ok ? group.value : null;
 }
 
+/**
+ * What the replay gives the fold: with the members' identity keys, so that a refused board share's evidence
+ * must be signed by its member (record.md §7); without the PVs, so its failing check is the verifier's.
+ */
+export function replayBasis(
+  keyCeremonyHead: string,
+  expected: { readonly qualified: readonly number[]; readonly accepted: Map<string, number> },
+  board: GroupPublic | null,
+  identityKeys: ReadonlyMap<number, string>,
+): TallyBasis {
+  return { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted, board, identityKeys };
+}
+
 /** The rule of each tally entry: the script's order, then the record's files as they stand. */
-function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected, board: GroupPublic | null): { rule: Rule; phase: () => string } {
-  const basis: TallyBasis = { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted, board };
+function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected, board: GroupPublic | null, identityKeys: ReadonlyMap<number, string>): { rule: Rule; phase: () => string } {
+  const basis = replayBasis(keyCeremonyHead, expected, board, identityKeys);
   const state = initialTallyState(def, definitionFingerprint(def), basis);
   const refuse = (fr: string, en: string): Result<void> => fail('tally.entry', fr, en);
   const tallyOf = (c: string): Record<string, unknown> => expected.tallies.get(c) ?? {};
@@ -236,8 +249,9 @@ async function replayTally(dir: string, def: ElectionDefinition, keyCeremony: Tr
     return fail('audit.no-transcript', `Aucun journal de dépouillement (${RECORD_FILES.tallyTranscript}) dans ${dir}.`, `No tally transcript (${RECORD_FILES.tallyTranscript}) in ${dir}.`, dir);
   }
   const expected = await expectedFromFiles(dir, def);
-  const { rule, phase } = tallyRule(def, keyCeremony.head, expected, boardKeyOf(def, keyCeremony));
-  return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: tallyActorKeys(def, keyCeremonyEntries(keyCeremony)), rule, phase }));
+  const entries = keyCeremonyEntries(keyCeremony);
+  const { rule, phase } = tallyRule(def, keyCeremony.head, expected, boardKeyOf(def, keyCeremony), enrolledIdentityKeys(def, entries));
+  return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: tallyActorKeys(def, entries), rule, phase }));
 }
 
 /** The tally transcript of the election record `dir`: its key ceremony is replayed first (head, keys). */
