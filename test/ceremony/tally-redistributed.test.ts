@@ -27,6 +27,7 @@ import { MEMBER_NAMES } from '../helpers/closed-key-ceremony.js';
 import { context, tempFolder } from '../helpers/key-ceremony.js';
 import { leaveAndJoin } from '../helpers/redistribution.js';
 import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { replayKeyCeremony } from '../../src/core/verifier/key-ceremony.js';
 
 let fx: TallyFixture;
 let redistribution: string;
@@ -113,6 +114,7 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
       keys: { publicKey: kc.state.publicKey!, qualified: kc.state.result!.qualified, verificationKeys: kc.state.members.map((m) => m.verificationKey!) },
       enrolled,
       entries: kcEntries,
+      boardHolders: must(replayKeyCeremony(fx.kc.definition, fp, kcText)).boardHolders,
     };
     const board = must(replayChain(fx.kc.definition.id, fp, start, [readFileSync(join(folder, 'redistribution-1.jsonl'), 'utf8')], (k) => `redistribution-${k}.jsonl`));
     expect(board.election.holders).toEqual([1, 3, 4, 5, 6]);

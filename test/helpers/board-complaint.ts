@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { FILES, KeyCeremony } from '../../src/core/ceremony/key/ceremony.js';
 import { boardInput, foldKeyCeremony } from '../../src/core/ceremony/key/state.js';
 import type { CeremonyContext } from '../../src/core/ceremony/key/ports.js';
-import { boardComplaintToJson, makeBoardComplaint } from '../../src/core/crypto/frost/index.js';
+import { boardBoxToJson, boardComplaintToJson, makeBoardComplaint, sealBoardShares } from '../../src/core/crypto/frost/index.js';
+import { boardDealing } from '../../src/core/ceremony/key/board-key.js';
+import { ENTRY } from '../../src/core/ceremony/key/entries.js';
+import { randomScalar, scalarToBytes } from '../../src/core/crypto/group.js';
 import { entryLine, makeEntry } from '../../src/core/transcript/transcript.js';
 import type { FakeTokens } from './fake-tokens.js';
 
@@ -32,5 +35,33 @@ export async function lastSealingAsComplaint(c: KeyCeremony, tokens: FakeTokens,
   const payload = { ...(last.payload as Record<string, unknown>), board: { complaints: [boardComplaintToJson(complaint)] } };
   const forged = makeEntry(c.fingerprint, last.seq, last.prev, last.actor, last.type, payload, stored.identitySecret);
   writeFileSync(join(c.folder, FILES.transcript), [...c.entries.slice(0, -1), forged].map((e) => `${entryLine(e)}\n`).join(''));
+  return must(await KeyCeremony.open(c.folder, ctx));
+}
+
+/**
+ * Member `dealer`'s checking step (3b) as a dishonest dealer makes it: their election part as their own step would
+ * (every share dealt to them valid), but the board-key box for `recipient` holds a random share, so that the
+ * recipient's sealing complains and the complaint is upheld (the dealer at fault, docs/key-ceremony.md §4.4). The
+ * entry is signed with the dealer's identity key and appended; the ceremony is reopened.
+ */
+export async function checkedWithBadBoardBox(
+  c: KeyCeremony,
+  dealer: number,
+  recipient: number,
+  secrets: { readonly identitySecret: Uint8Array; readonly encryptionSecret: bigint },
+  ctx: CeremonyContext,
+): Promise<KeyCeremony> {
+  const input = boardInput(c.state as Parameters<typeof boardInput>[0]);
+  const dealt = must(boardDealing(input, dealer, secrets.encryptionSecret));
+  const pkg = input.board.round1.get(dealer)!;
+  const params = { t: input.t, n: input.n, members: [...input.members] };
+  const wrong = sealBoardShares({ fingerprint: c.fingerprint, params, dealer: pkg }, input.encryptionKeys, [{ from: dealer, to: recipient, share: scalarToBytes(randomScalar()) }]).map(
+    boardBoxToJson,
+  )[0]!;
+  const frostShares = dealt.map((x) => (x.recipient === recipient ? wrong : x));
+  const findings = input.members.map((i) => ({ dealer: i, status: 'valid' }));
+  const payload = { member: dealer, findings, complaints: [], frostShares };
+  const forged = makeEntry(c.fingerprint, c.entries.length, c.head, `member:${dealer}`, ENTRY.checked, payload, secrets.identitySecret);
+  writeFileSync(join(c.folder, FILES.transcript), `${entryLine(forged)}\n`, { flag: 'a' });
   return must(await KeyCeremony.open(c.folder, ctx));
 }

@@ -22,7 +22,7 @@ import { catchInput, type Bilingual, type Failure } from '../../src/core/common/
 import { enrolledIdentityKeys, tallyActorKeys } from '../../src/core/ceremony/tally/actors.js';
 import { foldTally } from '../../src/core/ceremony/tally/state.js';
 import { verifyKeyCeremonyTranscript } from '../../src/core/ceremony/key/verify.js';
-import { boardKeyOf } from '../../src/core/ceremony/key/state.js';
+import { boardHoldersOf, boardKeyOf } from '../../src/core/ceremony/key/state.js';
 import type { GroupPublic } from '../../src/core/crypto/frost/index.js';
 import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } from '../../src/core/election/definition.js';
 import { fileSha256, MANIFEST_FORMAT, receiptsText, RECORD_FILES, recordFingerprint, scanRecord, tallyFile, type IrregularKind, type RecordListing } from '../../src/core/election/record.js';
@@ -171,6 +171,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   let dkg: DkgResult | undefined;
   let keyCeremonyHead: string | undefined;
   let board: GroupPublic | null = null;
+  let boardHolders: readonly number[] | undefined;
   let kcEntries: TranscriptEntry[] = [];
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
@@ -182,6 +183,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     else {
       keyCeremonyHead = replay.value.head;
       board = boardKeyOf(replay.value.state) ?? null;
+      boardHolders = boardHoldersOf(replay.value.state);
       if (replay.value.state.phase !== 'closed') {
         report.fail(
           'ceremony.not-closed',
@@ -256,6 +258,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       qualified: keys.value.qualified,
       ...(accepted === undefined ? {} : { accepted }),
       board,
+      ...(boardHolders === undefined ? {} : { boardHolders }),
       ...pvs,
       identityKeys: enrolledIdentityKeys(def, kcEntries),
     });

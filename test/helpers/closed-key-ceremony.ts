@@ -22,6 +22,7 @@ import { platformKeyText } from '../../src/core/simulation/simulate-ceremony.js'
 import type { TokenPolicy } from '../../src/core/token/kdf.js';
 import type { DeviceChoice, MemberDevices } from '../../src/core/token/devices.js';
 import { context } from './key-ceremony.js';
+import { checkedWithBadBoardBox } from './board-complaint.js';
 
 export const MEMBER_NAMES = ['Claire Dupont', 'Marc Leroy', 'Inès Benali', 'Paul Martin', 'Léa Moreau', 'Hugo Petit', 'Nina Roux'];
 
@@ -69,6 +70,11 @@ export interface ClosedKeyCeremonyOptions {
   readonly electionId?: string;
   /** Members enrolled on a device (docs/token.md §3.2) instead of a passphrase: their device, and its PIN. */
   readonly devices?: { readonly of: MemberDevices; readonly members: Readonly<Record<number, DeviceChoice>>; readonly pin: string };
+  /**
+   * A dishonest dealer (docs/key-ceremony.md §4.4): `dealer` deals `recipient` a bad board-key box; the recipient
+   * complains at sealing, the complaint is upheld, and the dealer, whose token still holds a valid share, is no holder.
+   */
+  readonly boardDealerAtFault?: { readonly dealer: number; readonly recipient: number };
 }
 
 export interface ClosedKeyCeremonyFixture {
@@ -108,7 +114,8 @@ export async function closedKeyCeremony(o: ClosedKeyCeremonyOptions): Promise<Cl
   platform.secretKey.fill(0);
 
   const folder = join(o.root, 'ceremonie');
-  const c = must(await KeyCeremony.create(folder, definition, context(driveTokens({ policy: o.policy }, o.devices?.of))), 'create');
+  const ctx = context(driveTokens({ policy: o.policy }, o.devices?.of));
+  let c = must(await KeyCeremony.create(folder, definition, ctx), 'create');
   const all = drives.map((_, i) => i + 1);
   const device = (j: number) => o.devices?.members[j];
   const secret = (j: number) => (device(j) === undefined ? fixturePassphrase(j) : o.devices!.pin);
@@ -118,7 +125,15 @@ export async function closedKeyCeremony(o: ClosedKeyCeremonyOptions): Promise<Cl
     passphrase: secret(j),
     ...(device(j) === undefined ? {} : { device: device(j)! }),
   });
-  for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of all) must(await c[act](step(j)), `${act} ${j}`);
+  const atFault = o.boardDealerAtFault;
+  for (const act of ['enrol', 'contribute', 'checkShares'] as const) {
+    for (const j of all) {
+      if (act === 'checkShares' && j === atFault?.dealer) {
+        const secrets = must(await ctx.tokens.open(step(j).token, secret(j), { fingerprint: c.fingerprint, election: definition.id, member: j }), `open ${j}`);
+        c = await checkedWithBadBoardBox(c, j, atFault.recipient, secrets, ctx);
+      } else must(await c[act](step(j)), `${act} ${j}`);
+    }
+  }
   must(await c.publishResult(), 'result');
   for (const act of ['seal', 'confirm'] as const) for (const j of all) must(await c[act](step(j)), `${act} ${j}`);
   const file = must(await c.close(), 'close');

@@ -10,6 +10,7 @@ import type { TokenExpectations, TokenLocation } from '../../src/core/ceremony/k
 import { fail, ok, type Result } from '../../src/core/common/result.js';
 import { FakeTokens } from './fake-tokens.js';
 import { boardDefinition, context, step, tempFolder } from './key-ceremony.js';
+import { checkedWithBadBoardBox } from './board-complaint.js';
 
 export class RedistributionFakeTokens extends FakeTokens implements RedistributionTokenPort {
   /** The tokens erased after their destruction was confirmed, kept here so that a test can still sign as their holder. */
@@ -59,11 +60,19 @@ export function redistributionContext(tokens: RedistributionFakeTokens, extra: P
   return { ...context(tokens), ...extra, tokens };
 }
 
-/** A closed key ceremony, every member present, with in-memory tokens on `/media/token-j`. */
-export async function closedKeyCeremony(n: number, t: number, tokens: RedistributionFakeTokens): Promise<string> {
+/**
+ * A closed key ceremony, every member present, with in-memory tokens on `/media/token-j`; with `atFault`, that dealer
+ * deals its recipient a bad board-key box, the complaint is upheld and the dealer holds no usable share (key-ceremony.md §4.4).
+ */
+export async function closedKeyCeremony(n: number, t: number, tokens: RedistributionFakeTokens, atFault?: { dealer: number; recipient: number }): Promise<string> {
   const folder = tempFolder('cle');
-  const c = must(await KeyCeremony.create(folder, boardDefinition(n, t), context(tokens)), 'create');
-  for (const act of ['enrol', 'contribute', 'checkShares'] as const) for (const j of range(n)) must(await c[act](step(j)), `${act} ${j}`);
+  let c = must(await KeyCeremony.create(folder, boardDefinition(n, t), context(tokens)), 'create');
+  for (const act of ['enrol', 'contribute', 'checkShares'] as const) {
+    for (const j of range(n)) {
+      if (act === 'checkShares' && j === atFault?.dealer) c = await checkedWithBadBoardBox(c, j, atFault.recipient, tokens.stored.get(step(j).token.drive)!, context(tokens));
+      else must(await c[act](step(j)), `${act} ${j}`);
+    }
+  }
   must(await c.publishResult(), 'result');
   for (const act of ['seal', 'confirm'] as const) for (const j of range(n)) must(await c[act](step(j)), `${act} ${j}`);
   must(await c.close(), 'close');

@@ -18,7 +18,7 @@ import { simulateCeremonyUrn } from '../../src/core/simulation/simulate-ceremony
 import type { BadKind, GroundTruth } from '../../src/core/simulation/simulate.js';
 import type { NetworkStatus } from '../../src/core/service/api.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
-import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from './closed-key-ceremony.js';
+import { closedKeyCeremony, type ClosedKeyCeremonyFixture, type ClosedKeyCeremonyOptions } from './closed-key-ceremony.js';
 import { OFFLINE } from './key-ceremony.js';
 
 export function must<T>(r: Result<T>): T {
@@ -34,10 +34,10 @@ export interface TallyFixture {
   readonly root: string;
 }
 
-/** A closed 3-of-5 key ceremony and its election's urn (3 constituencies). */
-export async function tallyFixture(voters = 30, bad: Partial<Record<BadKind, number>> = {}): Promise<TallyFixture> {
+/** A closed 3-of-5 key ceremony and its election's urn (3 constituencies); `kc` changes how the key ceremony goes. */
+export async function tallyFixture(voters = 30, bad: Partial<Record<BadKind, number>> = {}, kcOptions: Pick<ClosedKeyCeremonyOptions, 'boardDealerAtFault'> = {}): Promise<TallyFixture> {
   const root = mkdtempSync(join(tmpdir(), 'sceau-tally-'));
-  const kc = await closedKeyCeremony({ root: join(root, 'kc'), policy: TEST_POLICY });
+  const kc = await closedKeyCeremony({ root: join(root, 'kc'), policy: TEST_POLICY, ...kcOptions });
   const urn = must(await simulateCeremonyUrn({ keyCeremony: kc.folder, platformKey: kc.platformKeyPath, out: join(root, 'urn-drive'), privateDir: join(root, 'private'), voters, bad, seed: 7 }));
   return { kc, urnPath: urn.urnPath, truth: urn.truth, root };
 }

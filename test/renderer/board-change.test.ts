@@ -17,6 +17,7 @@ const source: RedistributionSourceView = {
   nextNumber: 6,
   publicKey: 'cd'.repeat(32),
   boardKey: null,
+  boardHolders: null,
 };
 
 describe('the change of board, as the form builds it', () => {
@@ -61,5 +62,13 @@ describe('the change of board, as the form builds it', () => {
     const complete = { ...initialDraft(source), reason: 'Décret du 3 mai.' };
     expect(draftComplete(complete, source)).toBe(true);
     expect(draftComplete(change(complete), source)).toBe(false);
+  });
+
+  it('with a board key held by 1, 4 and 5 (dealer 2 at fault): enough present is not enough, t holders must be among them', () => {
+    const held = { ...source, boardKey: 'ef'.repeat(32), boardHolders: [1, 4, 5] };
+    const complete = { ...initialDraft(held), reason: 'Décret du 3 mai.' };
+    expect(draftComplete(complete, held)).toBe(true);
+    expect(draftComplete({ ...complete, present: [1, 2, 3, 4] }, held)).toBe(false);
+    expect(draftComplete({ ...complete, present: [1, 2, 3, 4] }, source)).toBe(true);
   });
 });

@@ -76,6 +76,8 @@ describe('the redistribution through the service', () => {
     expect(source).toMatchObject({ kind: 'key', generation: 0, threshold: 3, nextNumber: 6, publicKey: kc.publicKey });
     expect(source.members.map((m) => m.name)).toEqual(MEMBER_NAMES.slice(0, 5));
     expect(source.boardKey).toMatch(/^[0-9a-f]{64}$/);
+    // No complaint at this key ceremony: every member holds the board key (docs/key-ceremony.md §4.4).
+    expect(source.boardHolders).toEqual([1, 2, 3, 4, 5]);
     // A folder that holds no ceremony is named.
     expect(await api.call('redistributionSource', { from: root })).toMatchObject({ ok: false, error: { code: 'ceremony.folder' } });
 

@@ -86,6 +86,11 @@ export interface RedistributionSourceView {
   readonly nextNumber: number;
   readonly publicKey: string;
   readonly boardKey: string | null;
+  /**
+   * The members who hold the board key (docs/key-ceremony.md §4.4), null without one: only they deal it, and at
+   * least the threshold of them must be present (docs/redistribution.md §15.2).
+   */
+  readonly boardHolders: readonly number[] | null;
 }
 
 /** The president's choices at the opening (docs/redistribution.md §15.2). */

@@ -185,6 +185,7 @@ function sourceView(from: string, b: Awaited<ReturnType<typeof boardOfFolder>> &
     nextNumber: next,
     publicKey: pointToHex(board.election.publicKey),
     boardKey: board.board === undefined ? null : toHex(board.board.group.groupKey),
+    boardHolders: board.board === undefined ? null : [...board.board.key.holders],
   };
 }
 

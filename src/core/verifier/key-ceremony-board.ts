@@ -272,6 +272,11 @@ export function boardClosed(b: BoardReplay, value: unknown): Bilingual | undefin
   return sameJson(value, boardMade(b) ? b.group : null) ? undefined : no('la clé du bureau de la clôture ne correspond pas au résultat.', 'the board key of the closing does not match the result.');
 }
 
+/** Who holds the board key once made (§4.4), ascending: only they sign for the board and deal it in a redistribution; [] when none is made. */
+export function boardHoldersOf(b: BoardReplay | undefined): number[] {
+  return b !== undefined && boardMade(b) ? holders(b).sort((x, y) => x - y) : [];
+}
+
 /** What the closing established: the board key's public data when made, else null (also null for a ceremony without one). */
 export function boardKeyOf(b: BoardReplay | undefined): GroupPublicJson | null {
   return b !== undefined && boardMade(b) ? b.group! : null;

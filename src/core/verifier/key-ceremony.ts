@@ -82,6 +82,8 @@ export interface KeyCeremonyReplay {
   readonly makesBoardKey: boolean;
   /** The board key's public data once the ceremony closed with it made (§4.4), else null. */
   readonly boardKey: GroupPublicJson | null;
+  /** The holders of the board key once closed with one (§4.4: sealed a verifying share, no upheld complaint names them as dealer), ascending; else []. */
+  readonly boardHolders: readonly number[];
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -474,5 +476,6 @@ export function replayKeyCeremony(def: KeyCeremonyDefinition, fingerprint: Uint8
     deviations: r.deviations,
     makesBoardKey: r.board !== undefined,
     boardKey: r.phase === 'closed' ? frostBoard.boardKeyOf(r.board) : null,
+    boardHolders: r.phase === 'closed' ? frostBoard.boardHoldersOf(r.board) : [],
   });
 }

@@ -38,6 +38,8 @@ export interface RedistributedBoard<D> {
   readonly identityKeys: ReadonlyMap<number, string>;
   /** The board signing key's public data with the current board's verifying shares, or null when there is none. */
   readonly boardGroup: GroupPublic | null;
+  /** The holders of the board key the last redistribution left (its board-key result's), [] when there is none. */
+  readonly boardHolders: readonly number[];
 }
 
 /** Replays the record's redistributions; undefined (the failure reported) when the chain does not verify. */
@@ -72,6 +74,7 @@ export async function checkRedistributions<D extends { readonly id: string; read
     verificationKeys: b.election.verificationKeys.map(pointToHex),
     identityKeys: new Map(b.members.map((m) => [m.index, m.identityKey])),
     boardGroup: b.board?.group ?? null,
+    boardHolders: b.board === undefined ? [] : [...b.board.key.holders],
   };
 }
 

@@ -111,6 +111,9 @@ export function checkOpening(previous: ChainBoard, p: Json, fingerprint: string,
   const dealers = p['dealers'] as number[];
   const holders = previous.members.map((m) => m.index);
   if (!ascending(dealers) || dealers.some((i) => !holders.includes(i)) || dealers.length < previous.threshold) return 'the dealers are not enough members of the current board';
+  // §15.2: the board key is dealt only by its holders (key-ceremony.md §4.4), at least its threshold of them.
+  const board = previous.board?.key;
+  if (board !== undefined && dealers.filter((i) => board.holders.includes(i)).length < board.threshold) return 'the dealers hold fewer shares of the board key than its threshold';
   const members = p['members'] as { index: number; name: string; president: boolean }[];
   if (members.length === 0 || !ascending(members.map((m) => m.index))) return 'the new board is not numbered in ascending order';
   for (const m of members) {

@@ -78,13 +78,16 @@ function actorKeys(previous: ChainBoard): ActorKeys {
 
 const withBoard = (r: Replay) => r.previous.board !== undefined;
 
+/** §15.4 (3): the dealers who deal the board key, those of Q who hold it (key-ceremony.md §4.4); the others deal the election key only. */
+const boardDealers = (r: Replay): number[] => r.dealers.filter((i) => r.previous.board?.key.holders.includes(i) ?? false);
+
 function setup(r: Replay, purpose: KeyPurpose): RedistributionSetup {
   return {
     fingerprint: r.fp,
     purpose,
     attempt: 1,
     old: purpose === 'election' ? r.previous.election : r.previous.board!.key,
-    dealers: r.dealers,
+    dealers: purpose === 'election' ? r.dealers : boardDealers(r),
     recipients: r.members.map((m) => m.index),
     threshold: r.threshold,
     recipientKeys: r.members.map((m) => pointFromHex(m.encryptionKey!, `member ${m.index}`)),
@@ -169,7 +172,8 @@ const STEPS: Record<string, { phase: readonly string[]; step: Step }> = {
     phase: ['dealing'],
     step: (r, e, p) => {
       if (former(r, e, p) === undefined || !pendingDealers(r).includes(p['member'])) return 'not a dealer due';
-      if ((p['board'] !== undefined) !== withBoard(r)) return "the board key's dealing missing or unexpected";
+      if (p['board'] !== undefined && !boardDealers(r).includes(p['member'])) return `a board-key dealing by member ${p['member']}, who does not hold the board key`;
+      if (p['board'] === undefined && boardDealers(r).includes(p['member'])) return "the board key's dealing missing";
       if (p['board'] !== undefined) {
         const both = catchInput(() => [dealingFromJson(p['election']), dealingFromJson(p['board'])]);
         if (both.ok && !ephemeralsDistinct(both.value).ok) return 'an ephemeral key used twice across both keys';
@@ -196,8 +200,9 @@ const STEPS: Record<string, { phase: readonly string[]; step: Step }> = {
       const m = newMember(r, e, p);
       if (m === undefined || m.checked) return 'not a new member to check';
       if ((p['board'] !== undefined) !== withBoard(r)) return "the board key's check missing or unexpected";
-      const findings = [...p['election'].findings, ...(p['board']?.findings ?? [])] as { dealer: number }[];
-      if (findings.some((f) => !r.dealers.includes(f.dealer))) return 'a finding on a member who does not deal';
+      const onBoard = (p['board']?.findings ?? []) as { dealer: number }[];
+      if ((p['election'].findings as { dealer: number }[]).some((f) => !r.dealers.includes(f.dealer))) return 'a finding on a member who does not deal';
+      if (onBoard.some((f) => !boardDealers(r).includes(f.dealer))) return 'a board-key finding on a member who does not deal the board key';
       for (const complaint of p['election'].complaints) r.complaints.election.push({ member: m.index, complaint });
       for (const complaint of p['board']?.complaints ?? []) r.complaints.board.push({ member: m.index, complaint });
       m.checked = true;
@@ -325,6 +330,11 @@ export interface KeyCeremonyStart {
   readonly enrolled: ReadonlyMap<number, { readonly identityKey: string; readonly encryptionKey: string }>;
   /** The key ceremony's entries: its `ceremony.closed` gives the board key's public data (checked by the replay). */
   readonly entries: readonly TranscriptEntry[];
+  /**
+   * The holders of the board key, as the verifier's own replay of the key ceremony settles its complaints
+   * (./key-ceremony-board.ts `boardHoldersOf`, key-ceremony.md §4.4): only they deal the board key.
+   */
+  readonly boardHolders: readonly number[];
 }
 
 /** The board a closed key ceremony leaves (docs/redistribution.md §15.1). */
@@ -351,7 +361,7 @@ export function boardOfKeyCeremony(kc: KeyCeremonyStart): Result<ChainBoard> {
     }),
     threshold: def.board.threshold,
     election,
-    ...(group === undefined ? {} : { board: { key: sharedKeyFromBoard(group.value, holders), group: group.value } }),
+    ...(group === undefined ? {} : { board: { key: sharedKeyFromBoard(group.value, [...kc.boardHolders]), group: group.value } }),
     numbersUsed: def.board.members.map((m) => m.index),
     tokenKeys: [...kc.enrolled.values()].flatMap((k) => [k.identityKey, k.encryptionKey]),
   });

@@ -58,6 +58,17 @@ function boardRefused(s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardConte
   return undefined;
 }
 
+/** §4, key-ceremony.md §4.4: only a holder of the board key commits; a dealer an upheld complaint put at fault does not. */
+function notHolder(e: TallyTranscriptEntry, j: number, ctx: BoardContext): Result<never> | undefined {
+  const holders = ctx.basis.boardHolders;
+  if (holders === undefined || holders.includes(j)) return undefined;
+  return disagrees(
+    e,
+    `le membre ${j} ne détient pas la clé de signature du bureau (détenteurs\u00a0: ${holders.join(', ')})\u00a0: il ne signe pas pour le bureau.`,
+    `member ${j} does not hold the board signing key (holders: ${holders.join(', ')}): they do not sign for the board.`,
+  );
+}
+
 const sameList = (a: unknown, b: readonly number[]): boolean => Array.isArray(a) && a.length === b.length && a.every((x, k) => x === b[k]);
 
 const hashOf = (v: unknown): string => toHex(sha256(new TextEncoder().encode(canonicalJson(v))));
@@ -75,7 +86,7 @@ function attemptOf(s: BoardProgress): BoardAttempt {
 const isRound = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
 /**
- * `tally.board-commitments` (§4): by a board member who is the payload's `member`, in the attempt in
+ * `tally.board-commitments` (§4): by a holder of the board key who is the payload's `member`, in the attempt in
  * progress (`round`), not left out, before t members have committed, once; the counted `pvSha256`;
  * `messagesSha256` 64 hex; one `{hiding, binding}` (64 hex each) per message: each PV, then the results.
  */
@@ -87,6 +98,8 @@ export const boardCommitments: Step = (s, e, ctx) => {
   const p = formed.value;
   const j = memberStepAuthor(e, p, ctx.def);
   if (j === undefined) return disagrees(e, "l'auteur n'est pas le membre qui s'engage.", 'the author is not the committing member.');
+  const holder = notHolder(e, j, ctx);
+  if (holder !== undefined) return holder;
   const a = attemptOf(s);
   if (p['round'] !== a.round) return refusal(e, 'tally.order', `la signature du bureau en est à sa tentative ${a.round}.`, `the board signature is at attempt ${a.round}.`);
   if (a.excluded.includes(j)) return disagrees(e, `la part du membre ${j} a été refusée plus tôt.`, `member ${j}'s share was refused earlier.`);

@@ -30,6 +30,12 @@ export interface TallyOrderBasis {
   readonly fingerprint?: Uint8Array;
   /** Member j's identity key (64 hex), enrolled in the key ceremony or, after redistributions, the current board's. */
   readonly memberKeys?: ReadonlyMap<number, string>;
+  /**
+   * Who holds the board key (key-ceremony.md §4.4: the members who sealed a verifying share, less every dealer
+   * an upheld complaint names; after redistributions, the last board-key result's holders): only they commit.
+   * Absent: unknown (the key ceremony did not verify, which is reported), no member refused on this ground.
+   */
+  readonly boardHolders?: readonly number[];
 }
 
 /** Round 1 of the board's signature (docs/tally-ceremony.md §4, `tally.board-commitments`), as recorded. */

@@ -114,6 +114,8 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   let dkg: DkgResult | undefined;
   let keyCeremonyHead: string | undefined;
   let kcEntries: TranscriptEntry[] = [];
+  // Who holds the board key (key-ceremony.md §4.4), from the replay's settled complaints; unknown when it fails (reported).
+  let boardHolders: readonly number[] | undefined;
   if (kcText === undefined) missing(report, RECORD_FILES.keyCeremony);
   else {
     kcEntries = lenientEntries(kcText);
@@ -123,6 +125,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
     if (!replay.ok) report.failure(replay.error);
     else {
       keyCeremonyHead = replay.value.head;
+      boardHolders = replay.value.boardHolders;
       if (replay.value.phase !== 'closed') {
         report.fail(
           'ceremony.not-closed',
@@ -168,7 +171,11 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
         'The redistributions cannot be verified: the key ceremony has no closed result.',
         redistributions[0]!,
       );
-    } else current = await checkRedistributions(report, file, def, fp, { ...start, enrolled, entries: kcEntries }, redistributions);
+    } else {
+      // A key ceremony whose replay failed (reported above): its board key's holders taken as its qualified members.
+      const holders = boardHolders ?? start.keys.qualified;
+      current = await checkRedistributions(report, file, def, fp, { ...start, enrolled, entries: kcEntries, boardHolders: holders }, redistributions);
+    }
     // Where their member steps ran (docs/stations.md §5), read as found: their checks are the replay's above.
     for (const name of redistributions) redistributionEntriesSeen.push(lenientEntries((await readText(file(name))) ?? ''));
   }
@@ -177,6 +184,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
   if (current !== undefined) keyCeremonyHead = current.head;
   // The same board key after redistributions, with the current board's verifying shares (docs/redistribution.md).
   if (current !== undefined) board = current.boardGroup;
+  if (current !== undefined) boardHolders = current.boardHolders;
   const verificationKeys = current?.verificationKeys ?? keys.value.verificationKeys.map(pointHex);
 
   // 4. The urn, every ballot, and the accepted and rejected lists.
@@ -226,6 +234,7 @@ async function verify(dir: string, pool: WorkerPool, progress: (phase: string, d
       ...(board === null ? {} : { boardKey: toHex(board.groupKey) }),
       fingerprint: fp,
       memberKeys: identityKeys,
+      ...(board === null || boardHolders === undefined ? {} : { boardHolders }),
     });
     if (order.ok) boardRead = order.value.board;
     if (order.ok) refusedShares = order.value.refusedShares;

@@ -36,6 +36,8 @@ export const redistributionEn: RedistributionMessages = {
     boardHint: 'Current threshold: {{t}}. Tick who is present today with their token (at least {{t}}), and who stays on the board.',
     generationKey: 'Board from the key ceremony.',
     generationN: 'Board from redistribution no. {{generation}}.',
+    notBoardHolder:
+      'Does not hold the board signing key (an upheld complaint at the key ceremony, or no share sealed): deals the election key only. At least the threshold of holders must be present.',
     present: 'Present with their token',
     staying: 'Stays on the board',
     president: 'President',

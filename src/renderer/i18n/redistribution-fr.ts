@@ -39,6 +39,8 @@ export const redistributionFr = {
     generationKey: 'Bureau issu de la cérémonie des clés.',
     generationN: 'Bureau issu de la redistribution n°\u00a0{{generation}}.',
     present: 'Présent avec son jeton',
+    notBoardHolder:
+      'Ne détient pas la clé de signature du bureau (une plainte retenue à la cérémonie des clés, ou aucune part scellée)\u00a0: distribue la clé de l’élection seulement. Il faut au moins le seuil de détenteurs présents.',
     staying: 'Reste au bureau',
     president: 'Présidence',
     newcomers: 'Nouveaux membres',

@@ -162,6 +162,7 @@ export const tallyEn: Messages['tally'] = {
     shared: 'Gave their share (second visit): {{names}}',
     sharedNone: 'No signer has given their share yet.',
     excluded: 'Share refused, no longer sign for the board: {{names}}',
+    notHolders: 'Do not hold the board key and do not sign for it (an upheld complaint at the key ceremony, or no share sealed): {{names}}',
     signed: 'The board has signed the PVs and the results ({{names}}).',
     visitTitle: "A member's visit",
     commit: 'First visit: commit',

@@ -165,6 +165,7 @@ export const tallyFr = {
     shared: 'Ont donné leur part (second passage)\u00a0: {{names}}',
     sharedNone: "Aucun signataire n'a encore donné sa part.",
     excluded: 'Part refusée, ne signent plus pour le bureau\u00a0: {{names}}',
+    notHolders: 'Ne détiennent pas la clé du bureau et ne signent pas pour lui (une plainte retenue à la cérémonie des clés, ou aucune part scellée)\u00a0: {{names}}',
     signed: 'Le bureau a signé les procès-verbaux et les résultats ({{names}}).',
     visitTitle: 'Passage d’un membre',
     commit: "Premier passage\u00a0: s'engager",

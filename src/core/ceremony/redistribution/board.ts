@@ -8,7 +8,7 @@ import { pointToHex } from '../../crypto/group.js';
 import { sharedKeyFromBoard, sharedKeyFromDkg, type SharedKey } from '../../crypto/redistribute/index.js';
 import type { GroupPublic } from '../../crypto/frost/index.js';
 import type { KeyCeremonyState } from '../key/state.js';
-import { boardKeyOf } from '../key/state.js';
+import { boardHoldersOf, boardKeyOf } from '../key/state.js';
 
 export interface BoardMember {
   readonly index: number;
@@ -24,11 +24,15 @@ export interface CurrentBoard {
   readonly generation: number;
   /** The closing heads of the chain: the key ceremony's, then each redistribution's, in order. */
   readonly heads: { readonly keyCeremony: string; readonly redistributions: readonly string[] };
-  /** The holders of both keys, ascending. */
+  /** The holders of the election key, ascending: the board's members. */
   readonly members: readonly BoardMember[];
   readonly threshold: number;
   readonly election: SharedKey;
-  /** The board signing key and its FROST public data, when the key ceremony made one. */
+  /**
+   * The board signing key and its FROST public data, when the key ceremony made one. Its holders (`key.holders`)
+   * may be fewer than the members: after the key ceremony, a dealer an upheld complaint put at fault, or a
+   * member who sealed no share of it, holds none (docs/key-ceremony.md §4.4) and does not deal it.
+   */
   readonly board?: { readonly key: SharedKey; readonly group: GroupPublic };
   /** Every member number used so far: a new member takes another (§1 "member numbers are persistent"). */
   readonly numbersUsed: readonly number[];
@@ -36,7 +40,7 @@ export interface CurrentBoard {
   readonly tokenKeys: readonly string[];
 }
 
-/** The board a closed key ceremony leaves: its qualified members, with the DKG's keys (and the board key). */
+/** The board a closed key ceremony leaves: its qualified members, with the DKG's keys (and the board key, held by its holders only). */
 export function boardOfKeyCeremony(state: Readonly<KeyCeremonyState>, closedHead: string): CurrentBoard {
   const result = state.result!;
   const holders = [...result.qualified];
@@ -51,7 +55,7 @@ export function boardOfKeyCeremony(state: Readonly<KeyCeremonyState>, closedHead
     members,
     threshold: state.t,
     election: sharedKeyFromDkg(result),
-    ...(group === undefined ? {} : { board: { key: sharedKeyFromBoard(group, holders), group } }),
+    ...(group === undefined ? {} : { board: { key: sharedKeyFromBoard(group, boardHoldersOf(state)), group } }),
     numbersUsed: state.members.map((m) => m.index),
     tokenKeys: state.members.flatMap((m) => [m.identityKey, m.encryptionKey].filter((k): k is string => k !== undefined)),
   };

@@ -26,7 +26,7 @@ import { fail, failure } from './failures.js';
 import { formerActor, RENTRY, type NewMember } from './payloads.js';
 import type { DealStep, MemberStep, OldTokenSecrets, RedistributionContext, StationOutbox } from './ports.js';
 import { boardChangeProblem } from './rules.js';
-import { boardAfter, closedPayload, closingOf, foldRedistribution, newKeysOf, openedPayload, pendingDealers, setupOf, withBoard, applyEntry, type RedistributionState } from './state.js';
+import { boardAfter, closedPayload, closingOf, dealsBoard, foldRedistribution, newKeysOf, openedPayload, pendingDealers, setupOf, withBoard, applyEntry, type RedistributionState } from './state.js';
 import { newBoardFile, redistributionReport, type NewBoardFile } from './closing.js';
 import { newMemberCodesRefusal } from './dealer-codes.js';
 import { oldTokenFailure, oldTokenMismatch } from './old-token.js';
@@ -248,8 +248,9 @@ export class RedistributionCeremony {
   }
 
   /**
-   * An old member present deals both keys from their old token; the polynomials are forgotten when this
-   * returns. On a station, only once the dealer confirmed every new member's enrolment code (./dealer-codes.ts).
+   * An old member present deals both keys from their old token (the election key only when they do not hold
+   * the board key); the polynomials are forgotten when this returns. On a station, only once the dealer
+   * confirmed every new member's enrolment code (./dealer-codes.ts).
    */
   async deal(step: DealStep): Promise<Result<void>> {
     const due = this.due('dealing', pendingDealers(this.#state).includes(step.member), step.member, `Le membre ${step.member} n'a pas à distribuer.`, `Member ${step.member} has nothing to deal.`);
@@ -260,7 +261,8 @@ export class RedistributionCeremony {
       const election = deal(setupOf(this.#state, 'election'), step.member, old.keyShare);
       if (!election.ok) return this.deviation('token-refused', step.member, election.error);
       let board: unknown;
-      if (withBoard(this.#state)) {
+      // Only a holder of the board key deals it (docs/key-ceremony.md §4.4): a dealer at fault deals the election key only.
+      if (dealsBoard(this.#state, step.member)) {
         if (old.board === undefined) return this.deviation('token-refused', step.member, oldTokenFailure(step.member, 'ne porte pas de part de la clé du bureau', 'holds no share of the board key'));
         const dealt = deal(setupOf(this.#state, 'board'), step.member, old.board.secret);
         if (!dealt.ok) return this.deviation('token-refused', step.member, dealt.error);

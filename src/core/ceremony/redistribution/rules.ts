@@ -24,6 +24,15 @@ export function boardChangeProblem(previous: CurrentBoard, dealers: readonly num
       en: `${dealers.length} old members present, at least ${previous.threshold} needed (the current board's threshold).`,
     };
   }
+  const board = previous.board?.key;
+  const boardDealers = board === undefined ? [] : dealers.filter((i) => board.holders.includes(i));
+  if (board !== undefined && boardDealers.length < board.threshold) {
+    // The board key is dealt by its holders only (docs/key-ceremony.md §4.4): t of them keep it.
+    return {
+      fr: `parmi les anciens membres présents, ${boardDealers.length} détiennent la clé de signature du bureau (détenteurs\u00a0: ${board.holders.join(', ')}), il en faut au moins ${board.threshold}.`,
+      en: `among the old members present, ${boardDealers.length} hold the board signing key (holders: ${board.holders.join(', ')}), at least ${board.threshold} needed.`,
+    };
+  }
   const numbers = members.map((m) => m.index);
   if (numbers.length === 0 || !ascending(numbers))
     return { fr: `nouveau bureau ${numbers.join(', ')}\u00a0: des numéros de 1 à ${MAX_MEMBERS}, croissants.`, en: `new board ${numbers.join(', ')}: numbers from 1 to ${MAX_MEMBERS}, ascending.` };

@@ -93,7 +93,7 @@ export function setupOf(state: Readonly<RedistributionState>, purpose: KeyPurpos
     purpose,
     attempt: 1,
     old,
-    dealers: state.dealers,
+    dealers: purpose === 'election' ? state.dealers : boardDealers(state),
     recipients: state.members.map((m) => m.index),
     threshold: state.threshold,
     recipientKeys: state.members.map((m) => pointFromHex(m.encryptionKey!, `member ${m.index} encryption key`)),
@@ -101,6 +101,18 @@ export function setupOf(state: Readonly<RedistributionState>, purpose: KeyPurpos
 }
 
 export const withBoard = (state: Readonly<RedistributionState>): boolean => state.previous.board !== undefined;
+
+/**
+ * The dealers who deal the board key (docs/redistribution.md §15.4 (3)): those of Q who hold it (docs/key-ceremony.md
+ * §4.4). Another dealer of Q, e.g. a dealer an upheld complaint put at fault, deals the election key only.
+ */
+export function boardDealers(state: Readonly<Pick<RedistributionState, 'dealers' | 'previous'>>): number[] {
+  const holders = state.previous.board?.key.holders ?? [];
+  return state.dealers.filter((i) => holders.includes(i));
+}
+
+/** Whether member i's dealing carries the board key's. */
+export const dealsBoard = (state: Readonly<Pick<RedistributionState, 'dealers' | 'previous'>>, i: number): boolean => boardDealers(state).includes(i);
 
 /** The dealers whose dealing is still awaited. */
 export function pendingDealers(state: Readonly<RedistributionState>): number[] {
@@ -229,7 +241,14 @@ const applyDealt: Step<'redistribution.dealt'> = (state, e, p) => {
   const m = formerOf(state, e, p.member);
   if (!m.ok) return m;
   if (!pendingDealers(state).includes(p.member)) return refuse(e, `le membre ${p.member} ne distribue pas, ou l'a déjà fait.`, `member ${p.member} does not deal, or already did.`);
-  if ((p.board !== undefined) !== withBoard(state)) return refuse(e, 'la distribution de la clé du bureau manque ou est de trop.', "the board key's dealing is missing or not expected.");
+  if (p.board !== undefined && !dealsBoard(state, p.member)) {
+    return refuse(
+      e,
+      `le membre ${p.member} ne détient pas la clé de signature du bureau (une plainte retenue à la cérémonie des clés l'a mis en faute, ou il n'en a scellé aucune part)\u00a0: il ne distribue que la clé de l'élection.`,
+      `member ${p.member} does not hold the board signing key (an upheld complaint at the key ceremony put them at fault, or they sealed no share of it): they deal the election key only.`,
+    );
+  }
+  if (p.board === undefined && dealsBoard(state, p.member)) return refuse(e, 'la distribution de la clé du bureau manque.', "the board key's dealing is missing.");
   const reuse = crossKeyProblem(p);
   if (reuse !== undefined) return refuse(e, reuse.message.fr, reuse.message.en);
   state.dealings.election.push({ member: p.member, dealing: p.election });
@@ -265,8 +284,9 @@ const applyChecked: Step<'redistribution.checked'> = (state, e, p) => {
   if (!m.ok) return m;
   if (m.value.checked) return refuse(e, `le membre ${p.member} a déjà vérifié ses parts.`, `member ${p.member} already checked their shares.`);
   if ((p.board !== undefined) !== withBoard(state)) return refuse(e, 'la vérification de la clé du bureau manque ou est de trop.', "the board key's check is missing or not expected.");
-  if ([...p.election.findings, ...(p.board?.findings ?? [])].some((f) => !state.dealers.includes(f.dealer)))
-    return refuse(e, 'constats mal formés (un membre qui ne distribue pas).', 'malformed findings (a member who does not deal).');
+  const board = boardDealers(state);
+  if (p.election.findings.some((f) => !state.dealers.includes(f.dealer)) || (p.board?.findings ?? []).some((f) => !board.includes(f.dealer)))
+    return refuse(e, 'constats mal formés (un membre qui ne distribue pas cette clé).', 'malformed findings (a member who does not deal that key).');
   for (const complaint of p.election.complaints) state.complaints.election.push({ member: p.member, complaint });
   for (const complaint of p.board?.complaints ?? []) state.complaints.board.push({ member: p.member, complaint });
   m.value.checked = true;

@@ -18,7 +18,8 @@
  *                          attempt (the next starts from round 1 without them); once every signer's share
  *                          is in, it aggregates and records `tally.board-signature`.
  *
- * Who may sign: any member whose token holds a share of the board key (not only those who decrypted). The
+ * Who may sign: any holder of the board key (board-holders.ts; not only those who decrypted), refused before
+ * their token opens otherwise: a dealer an upheld complaint put at fault may hold a valid share. The
  * nonces live in memory only inside one step, and are zeroed when it returns, with s_j and the identity secret.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -36,6 +37,7 @@ import { makeEntry, memberActor } from '../../transcript/transcript.js';
 import { openToken, wipeTallySecrets } from './members.js';
 import { TALLY_ENTRY, type JobControl, type TallyBoardSharePayload, type TallyBoardSignaturePayload, type TallyMemberSecrets, type TallyMemberStep } from './types.js';
 import { fail, failure } from './failures.js';
+import { boardVisitAllowed } from './board-holders.js';
 
 /** A member at the step: their opened token. */
 interface Sitter {
@@ -111,6 +113,8 @@ export async function boardCommit(f: TallyFolder, step: TallyMemberStep): Promis
     return refusedRound(`La part du membre ${j} a été refusée\u00a0: il ne signe plus pour le bureau.`, `Member ${j}'s share was refused: they no longer sign for the board.`);
   if (r.fixed !== undefined) return refusedRound('Les signataires du bureau sont déjà au complet.', "The board's signers are already complete.");
   if (r.committed.has(j)) return fail('tally.member-twice', `Le membre ${j} s'est déjà engagé.`, `Member ${j} already committed.`);
+  const holder = boardVisitAllowed(f.state.boardHolders, j);
+  if (!holder.ok) return holder;
   const seated = await seat(f, group.value, step);
   if (!seated.ok) return seated;
   const s = seated.value;
@@ -340,7 +344,8 @@ async function commitUntilFixed(f: TallyFolder, steps: readonly TallyMemberStep[
   for (const step of steps) {
     const r = currentRound(f);
     if (r.fixed !== undefined) return ok(undefined);
-    if (r.committed.has(step.member) || r.excluded.includes(step.member)) continue;
+    // A member who does not hold the board key (a dealer at fault, key-ceremony.md §4.4) is not asked to sit.
+    if (r.committed.has(step.member) || r.excluded.includes(step.member) || !f.state.boardHolders.includes(step.member)) continue;
     const before = f.state.deviations.length;
     const committed = await boardCommit(f, step);
     // A token refused is recorded as a deviation, and the others go on; anything else stops the step.

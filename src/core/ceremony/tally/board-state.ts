@@ -29,6 +29,7 @@ import { commitmentListsJson, commitmentListsSha256, listSha256, messageHashes, 
 import type { TallyBoardCommitmentsPayload, TallyBoardRoundPayload, TallyBoardSharePayload, TallyBoardSignaturePayload, TallyDeviationPayload } from './types.js';
 import { fail, type TallyFailureCode } from './failures.js';
 import { evidenceRefusal } from './board-evidence.js';
+import { notBoardHolder } from './board-holders.js';
 
 /** The attempt in progress of the board's signature. */
 export interface BoardRound {
@@ -48,6 +49,8 @@ export interface BoardFoldState {
   readonly t: number;
   readonly n: number;
   readonly boardKey: string | null;
+  /** Who holds the board key: only they commit (board-holders.ts). */
+  readonly boardHolders: readonly number[];
   readonly count?: { readonly pvSha256: string } | undefined;
   readonly members: { boardSigned: boolean }[];
   boardRound?: BoardRound;
@@ -103,6 +106,8 @@ export function applyBoardCommitments(state: BoardFoldState, e: TranscriptEntry,
   if (!due.ok) return due;
   const j = authorOf(state, e, p.member);
   if (j === undefined) return mismatch(e, "l'auteur n'est pas le membre qui s'engage.", 'the author is not the committing member.');
+  const holder = notBoardHolder(state.boardHolders, j);
+  if (holder !== undefined) return mismatch(e, holder.fr, holder.en);
   const r = roundOf(state);
   if (p.round !== r.round) return refuse(e, 'tally.order', `la signature du bureau en est à sa tentative ${r.round}.`, `the board signature is at attempt ${r.round}.`);
   if (r.excluded.includes(j)) return mismatch(e, `la part du membre ${j} a été refusée\u00a0: il ne signe plus pour le bureau.`, `member ${j}'s share was refused: they no longer sign for the board.`);
@@ -259,14 +264,18 @@ export function recomputeBoardSignatures(group: GroupPublic, fingerprint: Uint8A
 
 /**
  * Who may make which visit of the board's signature now (step 7b), for the screens and the stations: the
- * first visit, members of the board not left out and not yet committed, while the attempt's signers are not
+ * first visit, holders of the board key not left out and not yet committed, while the attempt's signers are not
  * fixed; the second, the fixed signers without a share. Nothing once the board has signed, or without a board key.
  */
-export function boardVisitsDue(state: Pick<BoardFoldState, 'boardKey' | 'boardSignature' | 'boardRound' | 'n'> & { readonly phase: string }): { readonly commit: number[]; readonly share: number[] } {
+export function boardVisitsDue(state: Pick<BoardFoldState, 'boardKey' | 'boardHolders' | 'boardSignature' | 'boardRound' | 'n'> & { readonly phase: string }): {
+  readonly commit: number[];
+  readonly share: number[];
+} {
   const none = { commit: [], share: [] };
   if (state.boardKey === null || state.boardSignature !== undefined || (state.phase !== 'signing' && state.phase !== 'closing')) return none;
   const r = state.boardRound;
   if (r?.fixed !== undefined) return { commit: [], share: r.fixed.signers.filter((j) => !r.shares.has(j)) };
-  const members = Array.from({ length: state.n }, (_, k) => k + 1);
+  // Only the board key's holders: a dealer an upheld complaint put at fault is not offered (board-holders.ts).
+  const members = Array.from({ length: state.n }, (_, k) => k + 1).filter((j) => state.boardHolders.includes(j));
   return { commit: members.filter((j) => !(r?.excluded.includes(j) ?? false) && !(r?.committed.has(j) ?? false)), share: [] };
 }

@@ -20,6 +20,7 @@ export const TALLY_FAILURES = failureMakers([
   'station.import-differs',
   'station.no-station-mix',
   'tally.board-nonces',
+  'tally.board-not-holder',
   'tally.board-quorum',
   'tally.board-round',
   'tally.board-share-invalid',

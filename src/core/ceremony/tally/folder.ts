@@ -122,6 +122,7 @@ export async function loadTallyFolder(folder: string, ctx: TallyContext, mode: F
     qualified: keys.value.result.qualified,
     board: keys.value.board,
     identityKeys: keys.value.identityKeys,
+    boardHolders: keys.value.boardHolders,
     ...(keys.value.redistributed === undefined ? {} : { currentBoard: keys.value.redistributed }),
   };
   const imported = writer.value.entries.find((e) => e.type === TALLY_ENTRY.import);

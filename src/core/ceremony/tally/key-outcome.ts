@@ -13,7 +13,7 @@ import { definitionFingerprint, parseDefinitionText, type ElectionDefinition } f
 import { RECORD_FILES } from '../../election/record.js';
 import { verifyTranscriptText, type TranscriptEntry } from '../../transcript/transcript.js';
 import { ceremonyActorKeys } from '../key/actors.js';
-import { boardKeyOf } from '../key/state.js';
+import { boardHoldersOf, boardKeyOf } from '../key/state.js';
 import { verifyKeyCeremonyTranscript } from '../key/verify.js';
 import { enrolledIdentityKeys } from './actors.js';
 import { replayChainLinks } from '../redistribution/chain.js';
@@ -43,6 +43,12 @@ export interface KeyOutcome {
   };
   /** The board signing key's public data (`ceremony.closed`'s boardKey), or null when the ceremony made none. */
   readonly board: GroupPublic | null;
+  /**
+   * Who holds the board key (docs/key-ceremony.md §4.4): after the key ceremony, the members who sealed a
+   * verifying share less every dealer an upheld complaint names; after redistributions, the last board-key
+   * result's holders. Empty when there is no board key. Only they sign for the board.
+   */
+  readonly boardHolders: readonly number[];
 }
 
 export async function readDefinition(folder: string): Promise<Result<{ def: ElectionDefinition; fingerprint: Uint8Array; text: string }>> {
@@ -79,6 +85,7 @@ export function keyOutcome(def: ElectionDefinition, fp: Uint8Array, text: string
     verificationKeys: state.result.verificationKeys.map(pointToHex),
     identityKeys: enrolledIdentityKeys(def, chain.value.entries),
     board: boardKeyOf(state) ?? null,
+    boardHolders: boardKeyOf(state) === undefined ? [] : boardHoldersOf(state),
   });
 }
 
@@ -100,5 +107,6 @@ function redistributedOutcome(def: ElectionDefinition, fp: Uint8Array, text: str
     redistributed: { generation: b.generation, threshold: b.threshold, members: b.members.map(({ index, name, role, president }) => ({ index, name, role, president })) },
     // The board signing key is unchanged; its verifying shares are the current board's.
     board: b.board?.group ?? null,
+    boardHolders: b.board === undefined ? [] : [...b.board.key.holders],
   });
 }

@@ -47,6 +47,11 @@ export interface TallyBasis {
   /** The board signing key's public data (the key ceremony's `ceremony.closed`), or null/absent: no board key. */
   readonly board?: GroupPublic | null;
   /**
+   * Who holds the board key (docs/key-ceremony.md §4.4; after redistributions, the last board-key result's
+   * holders): only they sign for the board. Absent: every member of the board (a basis made without it).
+   */
+  readonly boardHolders?: readonly number[];
+  /**
    * The PVs counted (tally/<id>.json, or results.json once closed), hashing to `tally.count`'s pvSha256:
    * with them the fold recomputes the board's signatures from the sitting's shares (board-state.ts).
    */
@@ -114,6 +119,8 @@ export interface TallyState {
   count?: TallyCountPayload;
   /** The board key (hex) when the key ceremony made one: the board's sitting (step 7b) may then sign the PVs. */
   readonly boardKey: string | null;
+  /** The members who hold the board key: only they make the board's visits (board-holders.ts). */
+  readonly boardHolders: readonly number[];
   /** The attempt in progress of the board's signature, not yet aggregated (board-state.ts). */
   boardRound?: BoardRound;
   /** The board's signatures, once recorded. */
@@ -147,6 +154,7 @@ export function initialTallyState(def: ElectionDefinition, fingerprint: Uint8Arr
       boardSigned: false,
     })),
     boardKey: basis.board === undefined || basis.board === null ? null : toHex(basis.board.groupKey),
+    boardHolders: basis.boardHolders ?? boardMembers(def, basis).map((m) => m.index),
     workstations: [],
     deviations: [],
     entries: 0,

@@ -258,6 +258,8 @@ export interface TallyBoardView {
   readonly shared: readonly number[];
   /** Members whose share was refused: they no longer sign for the board. */
   readonly excluded: readonly number[];
+  /** The holders of the board key (docs/key-ceremony.md §4.4): only they sign for the board. */
+  readonly holders: readonly number[];
   /** Who may make which visit now. */
   readonly due: { readonly commit: readonly number[]; readonly share: readonly number[] };
 }

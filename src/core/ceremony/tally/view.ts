@@ -22,6 +22,7 @@ function boardView(s: Readonly<TallyState>): TallyBoardView | null {
     signers: signed !== undefined ? [...signed.signers] : r?.fixed === undefined ? null : [...r.fixed.signers],
     shared: signed !== undefined ? [...signed.signers] : r === undefined ? [] : [...r.shares.keys()],
     excluded: r === undefined ? [] : [...r.excluded],
+    holders: [...s.boardHolders],
     due: boardVisitsDue(s),
   };
 }

@@ -35,6 +35,14 @@ function CurrentBoard({ source, draft, onChange }: { source: RedistributionSourc
               <strong>{m.name}</strong>
               <br />
               <span className="muted">{m.role}</span>
+              {source.boardHolders !== null && !source.boardHolders.includes(m.index) && (
+                <>
+                  <br />
+                  <span className="muted" data-testid={`not-board-holder-${m.index}`}>
+                    {t('open.notBoardHolder')}
+                  </span>
+                </>
+              )}
             </td>
             <td>
               <input

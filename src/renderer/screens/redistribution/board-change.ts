@@ -60,13 +60,15 @@ export function createArgument(draft: BoardDraft, source: RedistributionSourceVi
   };
 }
 
-/** Whether the form can be sent: a reason, every newcomer named, enough present, a threshold within the new board. */
+/** Whether the form can be sent: a reason, every newcomer named, enough present (and enough of the board key's holders), a threshold within the new board. */
 export function draftComplete(draft: BoardDraft, source: RedistributionSourceView): boolean {
   const size = draft.staying.length + draft.newcomers.length;
+  const holdersPresent = source.boardHolders === null ? source.threshold : draft.present.filter((j) => source.boardHolders!.includes(j)).length;
   return (
     draft.reason.trim() !== '' &&
     draft.newcomers.every((n) => n.name.trim() !== '') &&
     draft.present.length >= source.threshold &&
+    holdersPresent >= source.threshold &&
     Number.isInteger(draft.threshold) &&
     draft.threshold >= 1 &&
     draft.threshold <= size

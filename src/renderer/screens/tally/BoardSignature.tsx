@@ -50,15 +50,25 @@ function Status({ view, board }: { view: TallyScreenView; board: Board }) {
       />
       <Line id="tally-board-shared" members={board.shared} text={board.shared.length === 0 ? t('tally.board.sharedNone') : t('tally.board.shared', { names: names(view, board.shared) })} />
       {board.excluded.length > 0 && <Line id="tally-board-excluded" members={board.excluded} text={t('tally.board.excluded', { names: names(view, board.excluded) })} />}
+      <NotHolders view={view} board={board} />
     </>
   );
+}
+
+/** The board's members who do not hold the board key (docs/key-ceremony.md §4.4), and why they are not offered. */
+function NotHolders({ view, board }: { view: TallyScreenView; board: Board }) {
+  const { t } = useTranslation();
+  // Members of the current board only (qualified): one who left the board is no one's concern here.
+  const others = view.members.filter((m) => m.qualified && !board.holders.includes(m.index)).map((m) => m.index);
+  if (others.length === 0) return null;
+  return <Line id="tally-board-not-holders" members={others} text={t('tally.board.notHolders', { names: names(view, others) })} />;
 }
 
 /** One member's visit: the first (commit) or the second (share), whichever is due for the member chosen. */
 function VisitForm({ api, view, board, apply }: { api: SceauApi; view: TallyScreenView; board: Board; apply: Apply }) {
   const { t } = useTranslation();
   const expected = [...board.due.share, ...board.due.commit];
-  const [member, setMember] = useState<number>(expected[0] ?? 1);
+  const [member, setMember] = useState<number>(expected[0] ?? board.holders[0] ?? 1);
   const [drive, setDrive] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
@@ -92,11 +102,13 @@ function VisitForm({ api, view, board, apply }: { api: SceauApi; view: TallyScre
       <div className="field">
         <label htmlFor="tally-board-member">{t('tally.memberForm.member')}</label>
         <select id="tally-board-member" value={member} onChange={(e) => setMember(Number(e.target.value))}>
-          {view.members.map((m) => (
-            <option key={m.index} value={m.index}>
-              {`${m.index}. ${m.name}${mark(m.index) === null ? '' : ` — ● ${mark(m.index)!}`}`}
-            </option>
-          ))}
+          {view.members
+            .filter((m) => board.holders.includes(m.index))
+            .map((m) => (
+              <option key={m.index} value={m.index}>
+                {`${m.index}. ${m.name}${mark(m.index) === null ? '' : ` — ● ${mark(m.index)!}`}`}
+              </option>
+            ))}
         </select>
       </div>
       <DriveSelect api={api} id="tally-board-drive" label={t('tally.memberForm.drive')} value={drive} onChange={setDrive} anyDrive member={member} election={view.election} onListed={setDrives} />
