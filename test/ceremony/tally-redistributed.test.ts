@@ -4,8 +4,9 @@
  * the redistribution's folder: members {3, 5, 6} decrypt with their new tokens, the counts equal the
  * simulator's ground truth; an old token (kept by member 5, who did not deal) and the member who left
  * are refused, with the reason. The PVs and the summary say where every member's step ran, the
- * redistribution's too, as `sceau verify` counts them, and name member 6 among the members present; a redistribution transcript altered in the tally's
- * folder lets no paper be printed from it.
+ * redistribution's too, as `sceau verify` counts them, and name member 6 among the members present; their
+ * annex holds the redistribution's deviations under their own heading, member 6 named there and in the
+ * tally's by name; a redistribution transcript altered in the tally's folder lets no paper be printed from it.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { replayChain } from '../../src/core/verifier/redistribution.js';
@@ -53,6 +54,8 @@ beforeAll(async () => {
   const board = [1, 3, 4, 5, 6];
   for (const j of board) must(await c.enrol(fresh(j)));
   for (const i of [1, 3, 4]) must(await c.deal(memberStep(fx, i)));
+  // Member 6 mistypes their passphrase once at checking: a deviation of the redistribution naming a member the definition does not know.
+  expect((await c.check({ ...fresh(6), passphrase: 'pas la bonne phrase' })).ok).toBe(false);
   for (const j of board) must(await c.check(fresh(j)));
   must(await c.publishResult());
   for (const j of board) must(await c.seal(fresh(j)));
@@ -85,6 +88,8 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
       expect(old.error.message.fr).toContain("un jeton d'un bureau antérieur");
       expect(old.error.message.en).toContain('redistribution no. 1');
     }
+    // Member 6 mistypes their passphrase at the tally too: the tally's deviation names them.
+    expect((await c.decrypt({ ...fresh(6), passphrase: 'pas la bonne phrase' })).ok).toBe(false);
     for (const j of [3, 5, 6]) must(await c.decrypt(fresh(j)));
     expect(c.state.phase).toBe('count');
     const pvs = must(await c.count());
@@ -142,6 +147,19 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
       expect(text, document).toContain(flat(`Where the steps ran: ${words.en.join(' ')}`));
       // Member 6 joined at the redistribution: among the members present, by name, as members 3 and 5 are.
       for (const name of [MEMBER_NAMES[2]!, MEMBER_NAMES[4]!, 'Hugo Petit']) expect(text, `${document}: ${name}`).toContain(name);
+      // The annex: the tally's deviations, then the redistribution's under its own heading, then the key ceremony's;
+      // member 6's mistyped passphrase in both, by name (the definition's board does not know member 6).
+      expect(text, document).toContain('Annexe : écarts consignés');
+      const annex = text.slice(text.indexOf('Annexe : écarts consignés'));
+      const atTally = annex.indexOf('Au dépouillement / At the tally');
+      const atRedistribution = annex.indexOf('Redistribution n° 1 / Redistribution no. 1');
+      const atKeyCeremony = annex.indexOf('À la cérémonie des clés / At the key ceremony');
+      expect(atTally >= 0 && atTally < atRedistribution && atRedistribution < atKeyCeremony, `${document}: ${atTally}, ${atRedistribution}, ${atKeyCeremony}`).toBe(true);
+      const refused6 = 'le jeton présenté pour Hugo Petit (membre n° 6) a été refusé';
+      expect(annex.slice(atTally, atRedistribution), document).toContain(refused6);
+      expect(annex.slice(atRedistribution, atKeyCeremony), document).toContain(refused6);
+      expect(annex.slice(atRedistribution, atKeyCeremony), document).toContain('the token presented for Hugo Petit (member no. 6) was refused');
+      expect(annex, document).not.toContain('le membre n° 6');
     }
   }, 120_000);
 

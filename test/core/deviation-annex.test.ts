@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { annexPointer, recordAnnex } from '../../src/core/report/annex-pdf.js';
-import { deviationAnnex, NO_DEVIATION, type AnnexItem } from '../../src/core/report/deviation-annex.js';
+import { chainNames, deviationAnnex, NO_DEVIATION, type AnnexItem } from '../../src/core/report/deviation-annex.js';
 import type { TranscriptEntry } from '../../src/core/transcript/transcript.js';
 
 const BOARD = [
@@ -243,5 +243,41 @@ describe('the annex of a record', () => {
     expect(three[0]!.items).toHaveLength(2);
     expect(three[1]!.items).toHaveLength(1);
     expect(annexPointer(three)).toEqual({ fr: 'Annexe, page suivante\u00a0: 3 écarts consignés.', en: 'Annex, next page: 3 recorded deviations.' });
+  });
+
+  it('each redistribution’s deviations under its own heading, after the tally’s and before the key ceremony’s, the last redistribution first', () => {
+    const first = [deviation('token-refused', 6, 'token.passphrase', 'deviation')];
+    const second = [deviation('operation-refused', 1, 'x', 'deviation'), deviation('answer-refused', null, 'y', 'deviation')];
+    const sections = recordAnnex({ keyCeremony: [], redistributions: [first, second], tally: [deviation('token-refused', 1)], board: BOARD });
+    expect(sections.map((x) => [x.title?.fr, x.title?.en, x.items.length])).toEqual([
+      ['Au dépouillement', 'At the tally', 1],
+      ['Redistribution n° 2', 'Redistribution no. 2', 2],
+      ['Redistribution n° 1', 'Redistribution no. 1', 1],
+      ['À la cérémonie des clés', 'At the key ceremony', 0],
+    ]);
+    expect(annexPointer(sections)).toEqual({ fr: 'Annexe, page suivante\u00a0: 4 écarts consignés.', en: 'Annex, next page: 4 recorded deviations.' });
+    // A board never redistributed: no such heading.
+    const plain = recordAnnex({ keyCeremony: [], redistributions: [], tally: [], board: BOARD });
+    expect(plain.map((x) => x.title?.fr)).toEqual(['Au dépouillement', 'À la cérémonie des clés']);
+  });
+
+  it('names a member who joined at a redistribution as its opening entry does; a number no board names is still said by number', () => {
+    const opened = entry('redistribution.opened', {
+      members: [
+        { index: 1, name: 'Claire Dupont', role: 'ANSSI', president: true },
+        { index: 6, name: 'Hugo Petit', role: 'CNIL', president: false },
+        { index: 'sept', name: 'Mal formé' },
+      ],
+    });
+    const names = chainNames([BOARD], [[opened]]);
+    expect(names).toEqual([...BOARD, { index: 6, name: 'Hugo Petit' }]);
+    const refused = deviation('token-refused', 6, 'token.passphrase', 'deviation');
+    expect(deviationAnnex([refused], names)[0]!.sentence.fr).toContain('le jeton présenté pour Hugo Petit (membre n° 6) a été refusé');
+    expect(deviationAnnex([refused], names)[0]!.sentence.en).toContain('the token presented for Hugo Petit (member no. 6) was refused');
+    // The definition's board alone does not know member 6.
+    expect(deviationAnnex([refused], BOARD)[0]!.sentence.fr).toContain('le jeton présenté pour le membre n° 6 a été refusé');
+    expect(deviationAnnex([deviation('token-refused', 9, 'x', 'deviation')], names)[0]!.sentence.en).toContain('member no. 9');
+    // The boards given first win: the current board, then the definition's.
+    expect(chainNames([[{ index: 6, name: 'H. Petit' }], BOARD], [[opened]]).find((m) => m.index === 6)?.name).toBe('H. Petit');
   });
 });

@@ -64,6 +64,26 @@ describe('the ceremony script', () => {
     expect(t).toContain('le 4 décembre 2026 à 2 h 30, heure de Paris');
   });
 
+  it('of the key ceremony tells members at their stations to type every other member’s enrolment code at contribute and check; the tally’s does not', async () => {
+    const definition = (await import('../helpers/key-ceremony.js')).boardDefinition(5, 3);
+    const members = definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role }));
+    const input = { definition, fingerprint: 'ef'.repeat(32), members, generatedAt: new Date('2026-12-04T01:30:00Z'), rehearsal: false };
+    // pdftotext -layout breaks lines where the PDF does: compare on single spaces.
+    const flat = (pdf: Uint8Array): string => text(pdf).replace(/\s+/g, ' ');
+    const key = flat(await ceremonyScriptPdf({ ...input, kind: 'key' }));
+    const typeOthers = 'chacun tape sur son poste le code de chaque autre membre';
+    const typeOthersEn = 'each types every other member’s code on their station';
+    const noteOwn = 'chaque membre note le code d’enrôlement que son poste affiche';
+    // Once under each of contribute (3) and check (4), a box to tick, after the step's title; once at enrolment (2).
+    for (const line of [typeOthers, typeOthersEn]) expect(key.split(line).length - 1, line).toBe(2);
+    expect(key.split(noteOwn).length - 1).toBe(1);
+    expect(key).toMatch(/3\. Contribution \/ Contribution .*\[ \] Sur les postes des membres \/ at members’ stations : chaque membre lit à voix haute.*4\. Vérification des parts/);
+    expect(key).toMatch(/4\. Vérification des parts .*\[ \] Sur les postes des membres \/ at members’ stations : chaque membre lit à voix haute.*5\. Résultat/);
+    expect(key).not.toMatch(/5\. Résultat .*Sur les postes des membres/);
+    const tally = flat(await ceremonyScriptPdf({ ...input, kind: 'tally' }));
+    for (const line of [typeOthers, typeOthersEn, noteOwn, 'Sur les postes des membres']) expect(tally).not.toContain(line);
+  });
+
   it('of a rehearsal is marked so on every page', async () => {
     const definition = (await import('../helpers/key-ceremony.js')).boardDefinition(7, 4);
     const members = definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role }));

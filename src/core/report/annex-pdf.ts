@@ -44,14 +44,25 @@ export function annexSections(w: PdfWriter, sections: readonly AnnexSection[]): 
 /** The transcripts of a record and the board that names their members. */
 export interface RecordTranscripts {
   readonly keyCeremony: readonly TranscriptEntry[];
+  /** Each redistribution's entries, in order (redistribution-1.jsonl first); none when the board was never redistributed. */
+  readonly redistributions?: readonly (readonly TranscriptEntry[])[];
   readonly tally: readonly TranscriptEntry[];
+  /** Every member the transcripts may name, newcomers of a redistribution too (deviation-annex.ts `chainNames`). */
   readonly board: BoardNames;
 }
 
-/** The annex of a tally's papers: the tally's irregularities, then the key ceremony's. */
+/**
+ * The annex of a tally's papers, the latest ceremony first: the tally's irregularities, then each
+ * redistribution's under its number (the last one first), then the key ceremony's.
+ */
 export function recordAnnex(t: RecordTranscripts): AnnexSection[] {
+  const redistributions = (t.redistributions ?? []).map((entries, k) => ({
+    title: { fr: `Redistribution n° ${k + 1}`, en: `Redistribution no. ${k + 1}` },
+    items: deviationAnnex(entries, t.board),
+  }));
   return [
     { title: { fr: 'Au dépouillement', en: 'At the tally' }, items: deviationAnnex(t.tally, t.board) },
+    ...redistributions.reverse(),
     { title: { fr: 'À la cérémonie des clés', en: 'At the key ceremony' }, items: deviationAnnex(t.keyCeremony, t.board) },
   ];
 }

@@ -27,15 +27,22 @@ export interface ScriptInput {
   readonly rehearsal: boolean;
 }
 
-/** A step of the script: its title, who, what happens, what is read aloud; `each`: one line per member. */
+/**
+ * A step of the script: its title, who, what happens, what is read aloud; `each`: one line per member;
+ * `atStations`: what members do there when the step is done on members' stations (docs/stations.md §3),
+ * ticked as it is done. The script is printed before the ceremony, whose mode is not yet fixed (each
+ * answer's entries say where it was made): so these lines say when they apply rather than being left out.
+ */
 interface ScriptStep {
   readonly title: string;
   readonly who: string;
   readonly what: string;
   readonly aloud?: string;
   readonly each?: boolean;
+  readonly atStations?: string;
 }
 
+const AT_STATIONS = 'Sur les postes des membres / at members’ stations';
 const TIME_AND_INITIALS = 'à / at ____ h ____   initiales / initials ______   témoin / witness ______';
 
 function keySteps(fingerprint: string): ScriptStep[] {
@@ -50,18 +57,24 @@ function keySteps(fingerprint: string): ScriptStep[] {
       title: '2. Enrôlement / Enrolment',
       who: 'Chaque membre / each member',
       what: 'Choisit son support, tape deux fois sa phrase de passe, sans que personne ne la voie\u00a0; son jeton est écrit puis relu. / Chooses their drive, types their passphrase twice, unseen; their token is written and read back.',
+      atStations:
+        'chaque membre note le code d’enrôlement que son poste affiche et le lit à la présidence, qui le tape. / each member notes the enrolment code their station shows and reads it to the president, who types it.',
       each: true,
     },
     {
       title: '3. Contribution / Contribution',
       who: 'Chaque membre / each member',
       what: 'Ouvre son jeton\u00a0; sa contribution à la clé est ajoutée au journal. / Opens their token; their contribution to the key is added to the transcript.',
+      atStations:
+        'chaque membre lit à voix haute, depuis son propre poste, le code d’enrôlement qu’il a noté\u00a0; chacun tape sur son poste le code de chaque autre membre. / each member reads aloud, from their own station, the enrolment code they noted; each types every other member’s code on their station.',
       each: true,
     },
     {
       title: '4. Vérification des parts / Checking the shares',
       who: 'Chaque membre / each member',
       what: 'Ouvre son jeton et vérifie les parts reçues\u00a0; une part fausse devient une plainte vérifiable. / Opens their token and checks the shares received; a wrong share becomes a verifiable complaint.',
+      atStations:
+        'chaque membre lit à voix haute, depuis son propre poste, le code d’enrôlement qu’il a noté\u00a0; chacun tape sur son poste le code de chaque autre membre. / each member reads aloud, from their own station, the enrolment code they noted; each types every other member’s code on their station.',
       each: true,
     },
     {
@@ -179,12 +192,13 @@ function checklist(w: PdfWriter, title: string, items: readonly string[]): void 
 }
 
 function stepBlock(w: PdfWriter, step: ScriptStep, members: ScriptInput['members']): void {
-  w.ensure(step.each === true ? 60 + 14 * members.length : 80);
+  w.ensure((step.each === true ? 60 + 14 * members.length : 80) + (step.atStations === undefined ? 0 : 40));
   w.space(6);
   w.text(step.title, { font: 'bold', size: 11 });
   w.text(`Qui / who\u00a0: ${step.who}`, { size: 9, indent: 12 });
   w.text(step.what, { size: 9, indent: 12 });
   if (step.aloud !== undefined) w.text(`À lire à voix haute / read aloud\u00a0: ${step.aloud}`, { size: 9, indent: 12 });
+  if (step.atStations !== undefined) w.text(`[  ]  ${AT_STATIONS}\u00a0: ${step.atStations}`, { size: 9, indent: 12 });
   if (step.each === true) for (const m of members) w.text(`${m.index}. ${m.name} — ${TIME_AND_INITIALS}`, { size: 9, indent: 24 });
   else w.text(TIME_AND_INITIALS, { size: 9, indent: 24 });
 }

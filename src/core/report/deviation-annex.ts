@@ -26,7 +26,7 @@ export interface AnnexItem {
   readonly details: string;
 }
 
-/** The board as the definition names it. */
+/** A board's members by number and name: the definition's, or every member a record's chain names (`chainNames`). */
 export type BoardNames = readonly { readonly index: number; readonly name: string }[];
 
 export const NO_DEVIATION: Bilingual = { fr: 'Aucun écart.', en: 'No deviation.' };
@@ -43,6 +43,28 @@ const bilingual = (v: unknown): Bilingual | undefined => {
   const [fr, en] = [str(m['fr']), str(m['en'])];
   return fr === undefined || en === undefined ? undefined : { fr, en };
 };
+
+/**
+ * Every member a record's chain names, by number: the boards given first (the current board, then the
+ * definition's), then each redistribution's new board as its `redistribution.opened` entry names it (a member
+ * who joined at one redistribution and left at a later one). Member numbers are never reused and a
+ * continuing member keeps their name (docs/redistribution.md §1 and §15.2), so each number has one name.
+ */
+export function chainNames(boards: readonly BoardNames[], redistributions: readonly (readonly TranscriptEntry[])[]): BoardNames {
+  const opened = redistributions.flatMap((entries) =>
+    entries
+      .filter((e) => e.type === 'redistribution.opened')
+      .flatMap((e) =>
+        list(fields(e.payload)['members']).flatMap((m) => {
+          const [index, name] = [int(fields(m)['index']), str(fields(m)['name'])];
+          return index === undefined || name === undefined ? [] : [{ index, name }];
+        }),
+      ),
+  );
+  const byNumber = new Map<number, string>();
+  for (const m of [...boards.flat(), ...opened]) if (!byNumber.has(m.index)) byNumber.set(m.index, m.name);
+  return [...byNumber].map(([index, name]) => ({ index, name })).sort((a, b) => a.index - b.index);
+}
 
 // ------------------------------------------------------------------ words
 

@@ -16,6 +16,7 @@ import { RECORD_FILES } from '../election/record.js';
 import { resultsCsv } from '../election/results-export.js';
 import type { Results } from '../election/results.js';
 import { recordAnnex, type AnnexSection } from '../report/annex-pdf.js';
+import { chainNames } from '../report/deviation-annex.js';
 import { pvPdf, summaryPdf, type PresentMember } from '../report/pv.js';
 import { whereInWords, whereStepsRan } from '../verifier/where.js';
 
@@ -69,8 +70,18 @@ async function closedRecord(c: TallyCeremony): Promise<Result<ClosedRecord>> {
 /** Where the members' steps ran: the key ceremony's, every redistribution's and the tally's, as `sceau verify` counts them (docs/stations.md §6). */
 const stepsWhere = (c: TallyCeremony) => whereStepsRan(c.keyCeremonyEntries, c.entries, c.redistributionEntries);
 
-/** The record's irregularities in words, the same on every PV and on the summary (docs/results.md §1). */
-const annexOf = (c: TallyCeremony): AnnexSection[] => recordAnnex({ keyCeremony: c.keyCeremonyEntries, tally: c.entries, board: c.definition.board.members });
+/**
+ * The record's irregularities in words, the same on every PV and on the summary (docs/results.md §1): the
+ * tally's, each redistribution's, the key ceremony's; a member named as the current board (after the last
+ * redistribution), an earlier one or the definition names them.
+ */
+const annexOf = (c: TallyCeremony): AnnexSection[] =>
+  recordAnnex({
+    keyCeremony: c.keyCeremonyEntries,
+    redistributions: c.redistributionEntries,
+    tally: c.entries,
+    board: chainNames([c.state.members, c.definition.board.members], c.redistributionEntries),
+  });
 
 /** The board's signature of a PV (results.json `board`), when there is one: the PV's seal then carries it. */
 function boardSignatureOf(results: Results, constituency: string): { boardSignature?: string } {
