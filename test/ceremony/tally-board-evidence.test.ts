@@ -171,7 +171,10 @@ describe('a refusal a workstation makes up: refused by the fold and the verifier
     const entries = refusalChanged((p) => ({ ...p, evidence: { ...ev, signature: '' } }));
     entries[entries.length - 1] = { ...entries[entries.length - 1]!, payload: { ...(entries[entries.length - 1]!.payload as TallyDeviationPayload), evidence: await resigned(ev, 2) } };
     const b = c.basis;
-    const replay = replayBasis(b.keyCeremonyHead!, { qualified: b.qualified, accepted: new Map(b.accepted) }, b.board ?? null, enrolledIdentityKeys(c.definition, keyCeremonyEntries()));
+    const replay = replayBasis(b.keyCeremonyHead!, { qualified: b.qualified, accepted: new Map(b.accepted) }, b.board ?? null, {
+      identityKeys: enrolledIdentityKeys(c.definition, keyCeremonyEntries()),
+      boardHolders: [1, 2, 3, 4, 5],
+    });
     expect(foldTally(c.definition, c.fingerprint, entries, replay)).toMatchObject(refusedWith('tally.entry', /not signed by their enrolled identity key/));
   });
 

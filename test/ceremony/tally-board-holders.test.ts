@@ -14,6 +14,7 @@ import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js'
 import { foldTally, type TallyBasis } from '../../src/core/ceremony/tally/state.js';
 import { boardVisitsDue } from '../../src/core/ceremony/tally/board-state.js';
 import { tallyView } from '../../src/core/ceremony/tally/view.js';
+import { replayRecordTally } from '../../src/core/audit/tally-replay.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
@@ -150,5 +151,18 @@ describe('a record whose board commitments are those of a member who does not ho
     writeFileSync(join(copy, RECORD_FILES.tallyTranscript), (await commitmentsAs(2)).map((e) => `${JSON.stringify(e)}\n`).join(''));
     const said = (await verifyRecord(copy, { pool })).failures.map((f) => `${f.code}: ${f.message.en}`);
     expect(said).toContainEqual(expect.stringMatching(/^tally\.entry: .*member 2 does not hold the board signing key \(holders: 1, 4, 5\)/));
+  }, 120_000);
+
+  it('the audit replay fails that entry’s rule too, its holders from the record’s key ceremony; the honest record replays clean', async () => {
+    const honest = must(await replayRecordTally(folder));
+    expect(honest.failed).toEqual([]);
+    const copy = `${folder}-dealer-2-replay`;
+    cpSync(folder, copy, { recursive: true });
+    const altered = await commitmentsAs(2);
+    writeFileSync(join(copy, RECORD_FILES.tallyTranscript), altered.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const r = must(await replayRecordTally(copy));
+    expect(r.failed).toEqual([altered.length]);
+    const rule = r.entries[altered.length - 1]!.checks.find((x) => x.name === 'rule');
+    expect(rule?.failure?.message.en).toContain('member 2 does not hold the board signing key (holders: 1, 4, 5)');
   }, 120_000);
 });

@@ -32,6 +32,7 @@ import { fileSha256, RECORD_FILES, tallyFile } from '../election/record.js';
 import { memberOfActor, type TranscriptEntry } from '../transcript/transcript.js';
 import { enrolledIdentityKeys, tallyActorKeys } from '../ceremony/tally/actors.js';
 import { applyTallyEntry, initialTallyState, type TallyBasis } from '../ceremony/tally/state.js';
+import { boardHoldersOf, boardKeyOf, foldKeyCeremony } from '../ceremony/key/state.js';
 import { fail } from './failures.js';
 import { replayFolder, replayWith, type Rule } from './replay.js';
 import { parseDefinitionText } from '../election/definition.js';
@@ -147,7 +148,7 @@ async function expectedFromFiles(dir: string, def: ElectionDefinition): Promise<
  * The board signing key the key ceremony's closing names (docs/key-ceremony.md §4.4), or null: the tally's
  * board sitting is then in the script's order. Its signatures themselves are the verifier's to recompute.
  */
-function boardKeyOf(def: ElectionDefinition, keyCeremony: TranscriptReplay): GroupPublic | null {
+function boardGroupOf(def: ElectionDefinition, keyCeremony: TranscriptReplay): GroupPublic | null {
   const closed = keyCeremony.entries.find((e) => e.type === 'ceremony.closed');
   const v = (closed?.payload as { boardKey?: unknown } | null | undefined)?.boardKey;
   if (v === undefined || v === null) return null;
@@ -155,22 +156,35 @@ function boardKeyOf(def: ElectionDefinition, keyCeremony: TranscriptReplay): Gro
   return group.ok ? group.value : null;
 }
 
+/** What the replay knows of the board from the record's key ceremony: the members' identity keys and who holds the board key. */
+export interface ReplayMembers {
+  readonly identityKeys: ReadonlyMap<number, string>;
+  readonly boardHolders: readonly number[];
+}
+
 /**
  * What the replay gives the fold: with the members' identity keys, so that a refused board share's evidence
- * must be signed by its member (record.md §7); without the PVs, so its failing check is the verifier's.
+ * must be signed by its member (record.md §7), and the board key's holders (key-ceremony.md §4.4), so that
+ * only they commit; without the PVs, so the evidence's failing check is the verifier's.
  */
 export function replayBasis(
   keyCeremonyHead: string,
   expected: { readonly qualified: readonly number[]; readonly accepted: Map<string, number> },
   board: GroupPublic | null,
-  identityKeys: ReadonlyMap<number, string>,
+  members: ReplayMembers,
 ): TallyBasis {
-  return { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted, board, identityKeys };
+  return { keyCeremonyHead, qualified: expected.qualified, accepted: expected.accepted, board, identityKeys: members.identityKeys, boardHolders: members.boardHolders };
+}
+
+/** The board key's holders as the key ceremony's own fold finds them; none when it does not fold (every commitment then fails its rule). */
+function boardHoldersIn(def: ElectionDefinition, entries: readonly TranscriptEntry[]): number[] {
+  const folded = foldKeyCeremony(def, definitionFingerprint(def), entries);
+  return folded.ok && boardKeyOf(folded.value) !== undefined ? boardHoldersOf(folded.value) : [];
 }
 
 /** The rule of each tally entry: the script's order, then the record's files as they stand. */
-function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected, board: GroupPublic | null, identityKeys: ReadonlyMap<number, string>): { rule: Rule; phase: () => string } {
-  const basis = replayBasis(keyCeremonyHead, expected, board, identityKeys);
+function tallyRule(def: ElectionDefinition, keyCeremonyHead: string, expected: Expected, board: GroupPublic | null, members: ReplayMembers): { rule: Rule; phase: () => string } {
+  const basis = replayBasis(keyCeremonyHead, expected, board, members);
   const state = initialTallyState(def, definitionFingerprint(def), basis);
   const refuse = (fr: string, en: string): Result<void> => fail('tally.entry', fr, en);
   const tallyOf = (c: string): Record<string, unknown> => expected.tallies.get(c) ?? {};
@@ -250,7 +264,8 @@ async function replayTally(dir: string, def: ElectionDefinition, keyCeremony: Tr
   }
   const expected = await expectedFromFiles(dir, def);
   const entries = keyCeremonyEntries(keyCeremony);
-  const { rule, phase } = tallyRule(def, keyCeremony.head, expected, boardKeyOf(def, keyCeremony), enrolledIdentityKeys(def, entries));
+  const members = { identityKeys: enrolledIdentityKeys(def, entries), boardHolders: boardHoldersIn(def, entries) };
+  const { rule, phase } = tallyRule(def, keyCeremony.head, expected, boardGroupOf(def, keyCeremony), members);
   return ok(replayWith(def, text, 'tally', { folder: dir, file: RECORD_FILES.tallyTranscript }, { keys: tallyActorKeys(def, entries), rule, phase }));
 }
 
