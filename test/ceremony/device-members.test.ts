@@ -26,7 +26,7 @@ import { closedKeyCeremony, type ClosedKeyCeremonyFixture } from '../helpers/clo
 import { folderService } from '../helpers/folder-service.js';
 import { boardDefinition } from '../helpers/key-ceremony.js';
 import { DEVICE_PIN, SOFTHSM_MODULE, softHsm, softHsmRuns, type SoftHsm } from '../helpers/softhsm.js';
-import { expectTruth, memberStep, must, tallyContext } from '../helpers/tally.js';
+import { boardSignIfAny, expectTruth, memberStep, must, tallyContext } from '../helpers/tally.js';
 
 const FAST = { policy: TEST_POLICY } as const;
 const pass = (j: number) => `une phrase assez longue numéro ${j} !`;
@@ -185,6 +185,11 @@ describe.skipIf(!softHsmRuns)('members on smart cards or security keys (SoftHSM2
       for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
       expectTruth(must(await c.count()), urn.truth);
       for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+      // The board's signature (step 7b), required to close: members 1 and 3 on their devices.
+      await boardSignIfAny(
+        c,
+        [1, 2, 3].map((j) => memberStep(fx, j)),
+      );
       must(await c.close());
       const verdict = await verifyRecord(folder, { pool });
       expect(verdict.failures).toEqual([]);

@@ -4,9 +4,11 @@
  * the round fixed, then each signer's second visit (shares); a wrong passphrase is a deviation and the
  * signature completes with the others; results.json carries the board's signatures, each valid under the
  * board key alone; and the fold and the verifier refuse a share, a commitment, the round's lists, a board
- * signature or a PV figure altered, a share for another list and a member's second share.
+ * signature or a PV figure altered, a share for another list and a member's second share. With a board key
+ * the closing waits for the board's signature: refused before it, and a record whose board entries are
+ * dropped is refused by both verifiers.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
@@ -18,12 +20,13 @@ import { checkPvSeal } from '../../src/core/verifier/seal-check.js';
 import { checkPvSealWithBoardKey, readBoardKeyGiven } from '../../src/core/verifier/seal-board.js';
 import { verifyBoardSignature } from '../../src/core/crypto/frost/index.js';
 import { boardPvMessage, boardResultsMessage } from '../../src/core/election/board-messages.js';
-import { RECORD_FILES } from '../../src/core/election/record.js';
+import { buildManifest, manifestText, RECORD_FILES } from '../../src/core/election/record.js';
 import type { Results } from '../../src/core/election/results.js';
-import type { TranscriptEntry } from '../../src/core/transcript/transcript.js';
+import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { verifyWithCeremonyRules } from '../helpers/ceremony-rules-verifier.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);
@@ -114,27 +117,74 @@ describe('the board signature sitting, 3 of 5', () => {
   });
 });
 
-describe('a tally closed without the board sitting (the sitting is optional, docs/tally-ceremony.md step 7b)', () => {
-  it('is a record sceau verify accepts, whose results carry no board signature and whose seals are version 1', async () => {
-    const plain = newFolder(fx);
-    const t = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: plain }, tallyContext(pool)));
+describe('the closing waits for the board signature when the key ceremony made a board key (docs/tally-ceremony.md §2)', () => {
+  let plain: string;
+  let session: ReturnType<typeof tallyContext>['session'];
+
+  it('is refused, nothing recorded, until the board signs; then results.json carries the board and the seals are version 2', async () => {
+    plain = newFolder(fx);
+    const ctx = tallyContext(pool);
+    session = ctx.session;
+    const t = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder: plain }, ctx));
     must(await t.importUrn(fx.urnPath));
     must(await t.publishReceipts());
     must(await t.shuffle());
     for (const j of [2, 4, 5]) must(await t.decrypt(memberStep(fx, j)));
     must(await t.count());
     for (const j of [2, 4, 5]) must(await t.sign(memberStep(fx, j)));
+    expect(t.state.phase).toBe('closing');
+    const recorded = t.entries.length;
+    const refused = await t.close();
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    expect(refused.ok ? '' : refused.error.message.fr).toContain('la signature du bureau (étape 7 b) manque');
+    expect(refused.ok ? '' : refused.error.message.en).toContain('the board signature (step 7b) is missing');
+    expect(t.entries).toHaveLength(recorded);
+    expect(existsSync(join(plain, RECORD_FILES.results))).toBe(false);
+    expect(t.state.phase).toBe('closing');
+
+    must(await t.boardSign([2, 4, 5].map((j) => memberStep(fx, j))));
     must(await t.close());
-    expect(t.entries.some((e) => e.type === 'tally.board-share' || e.type === 'tally.board-signature')).toBe(false);
     const published = JSON.parse(readFileSync(join(plain, RECORD_FILES.results), 'utf8')) as Results;
-    expect('board' in published).toBe(false);
+    expect(published.board?.members).toEqual([2, 4, 5]);
     const fp = toHex(sha256(readFileSync(join(plain, RECORD_FILES.manifest))));
     const seal = pvSealOf(published, fp, published.constituencies[0]!);
-    expect(seal.startsWith('sceau:pv:1:')).toBe(true);
+    expect(seal.startsWith('sceau:pv:2:')).toBe(true);
     expect(await checkPvSeal(plain, seal)).toMatchObject({ ok: true });
     const verdict = await verifyRecord(plain, { pool });
     expect(verdict.failures).toEqual([]);
     expect(verdict.ok).toBe(true);
+  }, 120_000);
+
+  it("a record whose board entries are dropped (tally.results re-chained and re-signed, results.json without board, resealed: a forger's) is refused by both verifiers at tally.results", async () => {
+    const forged = join(newFolder(fx), 'record');
+    cpSync(plain, forged, { recursive: true });
+    const resultsPath = join(forged, RECORD_FILES.results);
+    const { board: _board, ...withoutBoard } = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
+    writeFileSync(resultsPath, `${JSON.stringify(withoutBoard, null, 1)}\n`);
+    const transcriptPath = join(forged, RECORD_FILES.tallyTranscript);
+    const entries = readFileSync(transcriptPath, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as TranscriptEntry);
+    const kept = entries.filter((e) => !e.type.startsWith('tally.board-') && e.type !== 'tally.results');
+    // The board's entries came last before the closing: every entry kept is the honest one, only the closing is remade.
+    expect(kept).toEqual(entries.slice(0, kept.length));
+    const fp = c.fingerprint;
+    const closing = makeEntry(fp, kept.length, entryHash(fp, kept.at(-1)!), session.actor, 'tally.results', { resultsSha256: toHex(sha256(readFileSync(resultsPath))) }, session.secretKey);
+    writeFileSync(transcriptPath, [...kept, closing].map((e) => `${entryLine(e)}\n`).join(''));
+    writeFileSync(join(forged, RECORD_FILES.manifest), manifestText(await buildManifest(forged)));
+
+    const where = `tally.jsonl:${kept.length + 1}`;
+    const independent = await verifyRecord(forged, { pool });
+    expect(independent.ok).toBe(false);
+    expect(independent.failures.filter((f) => f.code === 'tally.order').map((f) => f.where)).toContain(where);
+    expect(independent.failures.find((f) => f.code === 'tally.order')!.message.en).toMatch(/board signature \(step 7b\) is missing/);
+    const ceremonyRules = await verifyWithCeremonyRules(forged, { pool });
+    expect(ceremonyRules.ok).toBe(false);
+    // (the helper names the file twice: "tally.jsonl: tally.jsonl:<line>")
+    expect(ceremonyRules.failures.some((f) => f.code === 'tally.order' && (f.where ?? '').endsWith(where))).toBe(true);
+    // The workstation refuses to open it as well: its fold is the ceremony's rules.
+    expect(await TallyCeremony.open(forged, tallyContext(pool), { readOnly: true })).toMatchObject({ ok: false });
   }, 120_000);
 });
 

@@ -27,7 +27,7 @@ import { pdfText } from '../helpers/pdf.js';
 import { MEMBER_NAMES } from '../helpers/closed-key-ceremony.js';
 import { context, tempFolder } from '../helpers/key-ceremony.js';
 import { leaveAndJoin } from '../helpers/redistribution.js';
-import { expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { boardSignIfAny, expectTruth, memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
 import { replayKeyCeremony } from '../../src/core/verifier/key-ceremony.js';
 
 let fx: TallyFixture;
@@ -96,6 +96,11 @@ describe('tally on a redistributed board (member 2 left, member 6 joined)', () =
     expectTruth(pvs, fx.truth);
     expect(c.state.count!.members).toEqual([3, 5, 6]);
     for (const j of [3, 5, 6]) must(await c.sign(fresh(j)));
+    // The board's signature (step 7b), required to close: the new board's members, member 6 with their new share.
+    await boardSignIfAny(
+      c,
+      [3, 5, 6].map((j) => fresh(j)),
+    );
     must(await c.close());
     expect(c.state.phase).toBe('closed');
     closedTally = folder;

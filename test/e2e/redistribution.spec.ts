@@ -242,6 +242,24 @@ test('member 2 replaced by member 6 through the screens, then the tally by membe
     await expect(page.getByTestId('tally-signed')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 60_000 });
   }
   await tallyPhase('closing');
+  // The board's signature (step 7b), required to close: the new board's members, each twice, member 6 with their new share.
+  await expect(page.getByTestId('tally-close-waiting')).toBeVisible();
+  const boardVisit = async (member: number, button: RegExp) => {
+    const form = page.locator('form.board-visit');
+    await form.getByLabel('Membre', { exact: true }).selectOption(String(member));
+    await form.getByLabel('Support du jeton').selectOption(newDrive(member));
+    await form.getByLabel('Phrase de passe du membre').fill(newPassphrase(member));
+    await form.getByRole('button', { name: button }).click();
+  };
+  for (const j of QUORUM) {
+    await boardVisit(j, /^Premier passage/);
+    await expect(page.getByTestId('tally-board-committed')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 60_000 });
+  }
+  for (const [k, j] of QUORUM.entries()) {
+    await boardVisit(j, /^Second passage/);
+    if (k < QUORUM.length - 1) await expect(page.getByTestId('tally-board-shared')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('tally-board')).toHaveAttribute('data-signed', 'true', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Clore le dépouillement' }).click();
   await tallyPhase('closed');
 

@@ -202,8 +202,7 @@ function flat(text: string): string {
 }
 
 /** A member's tally step at the workstation. */
-async function tallyStep(page: Page, member: number, button: string, passphrase = fixturePassphrase(member)): Promise<void> {
-  const form = page.locator('form.member-step');
+async function tallyStep(page: Page, member: number, button: string | RegExp, passphrase = fixturePassphrase(member), form = page.locator('form.member-step')): Promise<void> {
   await form.getByLabel('Membre', { exact: true }).selectOption(String(member));
   await form.getByLabel('Support du jeton').selectOption(drives[member - 1]!);
   await form.getByLabel('Phrase de passe du membre').fill(passphrase);
@@ -250,6 +249,19 @@ async function tally(page: Page): Promise<void> {
     await expect(page.getByTestId('tally-signed')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 120_000 });
   }
   await phase(page, 'closing');
+  // The board's signature (step 7b) is required to close: until it is made, the screen says so instead of the button.
+  await expect(page.getByTestId('tally-close-waiting')).toContainText('la signature du bureau (étape 7 b) manque');
+  await expect(page.getByRole('button', { name: 'Clore le dépouillement' })).toHaveCount(0);
+  const visit = page.locator('form.board-visit');
+  for (const j of [1, 3]) {
+    await tallyStep(page, j, /^Premier passage/, fixturePassphrase(j), visit);
+    await expect(page.getByTestId('tally-board-committed')).toHaveAttribute('data-members', new RegExp(`(^|,)${j}(,|$)`), { timeout: 120_000 });
+  }
+  // After the last share the board has signed (no share list shown any more): only the first is awaited.
+  await tallyStep(page, 1, /^Second passage/, fixturePassphrase(1), visit);
+  await expect(page.getByTestId('tally-board-shared')).toHaveAttribute('data-members', '1', { timeout: 120_000 });
+  await tallyStep(page, 3, /^Second passage/, fixturePassphrase(3), visit);
+  await expect(page.getByTestId('tally-board')).toHaveAttribute('data-signed', 'true', { timeout: 120_000 });
   await page.getByRole('button', { name: 'Clore le dépouillement' }).click();
   await phase(page, 'closed');
 }

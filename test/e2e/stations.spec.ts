@@ -201,6 +201,9 @@ test("a 3-of-5 board on six machines: the members' steps on their stations, one 
   await must(workstation, 'tallyCount', { folder: tallyFolder });
   expect((await idle()).phase).toBe('signing');
   await onStations([1, 3, 5], 'sign', 'tally');
+  // The board's signature (step 7b), required to close: two trips of each member's stick.
+  await onStations([1, 3, 5], 'board-commit', 'tally');
+  await onStations([1, 3, 5], 'board-share', 'tally');
   const done = await must<TallyScreenView>(workstation, 'tallyClose', { folder: tallyFolder });
   expect(done.phase).toBe('closed');
   for (const pv of done.results!) {

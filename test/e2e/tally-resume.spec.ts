@@ -231,6 +231,10 @@ test('killed during the shuffles and during a decryption, the tally resumes from
   const signed = await must(third, 'tallyView', { folder });
   expect(signed.phase).toBe('closing');
   expect(signed.members.filter((m) => m.signed).map((m) => m.index)).toEqual([1, 3, 5]);
+  // The board's signature (step 7b), required to close: each member's first visit, then their second.
+  for (const j of QUORUM) await must(third, 'tallyBoardCommit', member(j));
+  for (const j of QUORUM) await must(third, 'tallyBoardShare', member(j));
+  expect((await must(third, 'tallyView', { folder })).board?.signed).toBe(true);
   const closed = await must(third, 'tallyClose', { folder });
   expect(closed.phase).toBe('closed');
   expect(closed.recordFingerprint).toMatch(/^[0-9a-f]{64}$/);

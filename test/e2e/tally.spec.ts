@@ -333,6 +333,11 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   await phase(page, 'closing');
   await expect(page.getByTestId('tally-signed')).toHaveAttribute('data-members', QUORUM.join(','));
 
+  // The closing waits for the board's signature (required with a board key): the screen says why, no button.
+  await expect(page.getByTestId('tally-close-waiting')).toContainText('la signature du bureau (étape 7 b) manque');
+  await expect(page.getByTestId('tally-close-waiting')).toContainText('3 membres');
+  await expect(page.getByRole('button', { name: 'Clore le dépouillement' })).toHaveCount(0);
+
   // 7b. The board's own signature: each member twice at the workstation, one at a time. First visits by
   // 5, 2 and 4 (the first three to commit sign); a fourth member's first visit is then refused; then the
   // signers' second visits, and the board has signed.

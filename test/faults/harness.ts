@@ -294,8 +294,17 @@ async function tallyStep(api: SceauApi, s: Scene): Promise<Done | null> {
       const j = next((m) => m.decrypted && !m.signed);
       return as(`tally:sign:${j}`, () => api.tallySign({ folder, ...memberArg(s, j) }));
     }
-    case 'closing':
+    case 'closing': {
+      // The board's signature (step 7b) is required to close: a signer's second visit first, else a first visit.
+      const board = view.board;
+      if (board !== null && !board.signed) {
+        const share = QUORUM.find((j) => board.due.share.includes(j));
+        if (share !== undefined) return as(`tally:board-share:${share}`, () => api.tallyBoardShare({ folder, ...memberArg(s, share) }));
+        const commit = QUORUM.find((j) => board.due.commit.includes(j));
+        if (commit !== undefined) return as(`tally:board-commit:${commit}`, () => api.tallyBoardCommit({ folder, ...memberArg(s, commit) }));
+      }
       return as('tally:close', () => api.tallyClose({ folder }));
+    }
     case 'closed':
       return existsSync(join(s.exportDrive, EXPORT_NAME)) ? null : as('tally:export', () => api.tallyExport({ folder, drive: s.exportDrive }));
   }

@@ -167,6 +167,15 @@ describe('the tally through the service, as the screens call it', () => {
     // Step 7 and 8: the signatures, the closing, the PDFs and the export.
     for (const j of [2, 4, 5]) await api.must('tallySign', { folder, member: j, drive: drive(j), passphrase: fx.kc.passphrase(j) });
     expect(await api.call('tallyPdf', { folder, document: 'c001' })).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    // Step 7b is required to close (the key ceremony made a board key): the closing is refused before it, saying why.
+    const early = await api.call('tallyClose', { folder });
+    expect(early).toMatchObject({ ok: false, error: { code: 'ceremony.step' } });
+    expect(early.ok ? '' : early.error.message.fr).toContain('la signature du bureau (étape 7 b) manque');
+    expect(early.ok ? '' : early.error.message.en).toContain('the board signature (step 7b) is missing');
+    expect((await api.settle(folder)).phase).toBe('closing');
+    for (const j of [2, 4, 5]) await api.must('tallyBoardCommit', { folder, member: j, drive: drive(j), passphrase: fx.kc.passphrase(j) });
+    for (const j of [2, 4, 5]) await api.must('tallyBoardShare', { folder, member: j, drive: drive(j), passphrase: fx.kc.passphrase(j) });
+    expect((await api.settle(folder)).board?.signed).toBe(true);
     const closed = await api.must('tallyClose', { folder });
     expect(closed.phase).toBe('closed');
     expect(closed.recordFingerprint).toMatch(/^[0-9a-f]{64}$/);

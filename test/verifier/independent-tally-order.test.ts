@@ -403,6 +403,43 @@ describe('tampered transcripts: both refuse, with the same code at the same line
 
 // --- Actors and keys ------------------------------------------------------------------------------------
 
+describe("the closing waits for the board's signature when the key ceremony made a board key (§2)", () => {
+  const withoutBoard = (h: Honest): TranscriptEntry[] => renumbered(h.entries.filter((e) => !e.type.startsWith('tally.board-')));
+  const noBoardKey = (h: Honest): TallyBasis => {
+    const { boardKey: _key, ...rest } = h.basis as TallyBasis & { boardKey?: string };
+    return { ...rest, board: null };
+  };
+
+  for (const name of ['oneMachine', 'stations'] as const) {
+    it(`${name}: the board's entries dropped, both refuse tally.results (tally.order, at its line) and say the board signature is missing`, () => {
+      const h = { oneMachine, stations }[name];
+      expect(h.basis.board).not.toBeNull();
+      expect(h.entries.some((e) => e.type === 'tally.board-signature')).toBe(true);
+      const entries = withoutBoard(h);
+      const line = `tally.jsonl:${indexOf(entries, 'tally.results') + 1}`;
+      expect(bothVerdicts(h, entries)).toEqual({ ceremony: `tally.order at ${line}`, verifier: `tally.order at ${line}` });
+      const theirs = foldTally(h.def, h.fp, entries, h.basis);
+      const ours = checkTallyOrder(h.def, entries, h.basis);
+      expect(theirs.ok ? '' : theirs.error.message.fr).toMatch(/signature du bureau \(étape 7 b\) manque/);
+      expect(ours.ok ? '' : ours.error.message.fr).toMatch(/signature du bureau \(étape 7 b\) manque/);
+      expect(theirs.ok ? '' : theirs.error.message.en).toMatch(/board signature \(step 7b\) is missing/);
+      expect(ours.ok ? '' : ours.error.message.en).toMatch(/board signature \(step 7b\) is missing/);
+    });
+  }
+
+  it('the same transcript without a board key (an older record, or no board key made): both close it', () => {
+    expect(bothVerdicts(oneMachine, withoutBoard(oneMachine), noBoardKey(oneMachine))).toEqual({ ceremony: 'phase closed', verifier: 'phase closed' });
+  });
+
+  it("the closing moved before the board's signature: both refuse it", () => {
+    const h = oneMachine;
+    const at = indexOf(h.entries, 'tally.results');
+    const entries = moved(h.entries, at, indexOf(h.entries, 'tally.board-signature'));
+    expectBothRefuse(h, entries, 'tally.order');
+    expect(bothVerdicts(h, entries).verifier).toBe(`tally.order at tally.jsonl:${indexOf(entries, 'tally.results') + 1}`);
+  });
+});
+
 describe('who may sign what: the same key for every entry, and the same chain verdict', () => {
   const resolvers = (h: Honest, kcEntries: readonly TranscriptEntry[] = h.kcEntries, def: ElectionDefinition = h.def) => ({
     ceremony: tallyActorKeys(def, kcEntries),

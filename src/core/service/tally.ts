@@ -75,8 +75,9 @@ type TallyApi = Pick<
   | 'printPdf'
 >;
 
-/** The phase in which each background step is due (docs/tally-ceremony.md §2). */
-const DUE: Record<TallyJobStep, readonly TallyView['phase'][]> = { import: ['import'], shuffle: ['shuffle'], decrypt: ['decryption'], count: ['count'], answers: ['shuffle', 'decryption', 'signing'] };
+/** The phase in which each background step is due (docs/tally-ceremony.md §2): the stations' answers in `closing` too (the board's visits, step 7b). */
+const ANSWERS_DUE: readonly TallyView['phase'][] = ['shuffle', 'decryption', 'signing', 'closing'];
+const DUE: Record<TallyJobStep, readonly TallyView['phase'][]> = { import: ['import'], shuffle: ['shuffle'], decrypt: ['decryption'], count: ['count'], answers: ANSWERS_DUE };
 
 const JOB_WORDS: Record<TallyJobStep, Bilingual> = {
   import: { fr: "Import de l'urne", en: 'Importing the urn' },

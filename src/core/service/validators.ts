@@ -57,7 +57,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
     passphrase,
     confirmation: optional(passphrase),
     device,
-    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'deal', 'destroy', 'mix', 'decrypt', 'sign'] as const),
+    action: oneOf(['enrol', 'contribute', 'check', 'seal', 'confirm', 'deal', 'destroy', 'mix', 'decrypt', 'sign', 'board-commit', 'board-share'] as const),
     newMemberCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)),
     memberCodes: optional(list(object({ member, code: string({ maxLength: 40 }) }), 255)),
   }),

@@ -262,14 +262,26 @@ const sign: Step = (s, e, ctx) => {
   return ok(undefined);
 };
 
-/** `tally.results` (§1 step 8): once every signature is in; nothing may follow it. */
-const close: Step = (s, e) => {
+/**
+ * `tally.results` (§1 step 8): once every signature is in — the board's too when the key ceremony made a
+ * board key (§2: the PVs' seals carry it) —; nothing may follow it.
+ */
+const close: Step = (s, e, { basis }) => {
   if (s.phase !== 'closing') return outOfOrder(e, s.phase);
   const formed = payloadFormed(e);
   if (!formed.ok) return formed;
   const p = formed.value;
   const resultsSha256 = p['resultsSha256'];
   if (!isHex64(resultsSha256)) return disagrees(e, 'empreinte des résultats mal formée.', 'malformed results digest.');
+  // Docs silent on which comes first: the entry's form, then the board's signature, as the ceremony checks them.
+  if (basis.boardKey !== undefined && s.board === undefined) {
+    return refusal(
+      e,
+      'tally.order',
+      'la signature du bureau (étape 7 b) manque\u00a0: la cérémonie des clés a fait une clé du bureau, il doit signer avant la clôture.',
+      'the board signature (step 7b) is missing: the key ceremony made a board key, the board must sign before the closing.',
+    );
+  }
   s.results = { seq: e.seq, resultsSha256 };
   s.phase = 'closed';
   return ok(undefined);

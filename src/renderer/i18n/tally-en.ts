@@ -153,7 +153,7 @@ export const tallyEn: Messages['tally'] = {
     title: "The board's signature (step 7b)",
     intro:
       'The board signs every PV and the results with one signature, which anyone checks against the board key alone. {{t}} members are needed, and each comes twice: first to commit, then, once {{t}} members have committed, to give their share.',
-    optional: 'Optional for now: the tally can be closed without it.',
+    required: "Required: the tally can be closed only after the board's signature, which each PV's seal carries.",
     round: 'Attempt no. {{round}}',
     committed: 'Committed (first visit): {{names}}',
     committedNone: 'Nobody has committed yet.',
@@ -176,6 +176,7 @@ export const tallyEn: Messages['tally'] = {
   },
   closing: {
     close: 'Close the tally',
+    waitingBoard: 'Closing not possible yet: the board signature (step 7b) is missing. {{t}} members must make their two visits above.',
     record: 'Record fingerprint',
     recordHint: 'Read it aloud: it is what the public compares with the published record.',
     documents: 'Procès-verbaux (PVs)',

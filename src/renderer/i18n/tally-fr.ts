@@ -156,7 +156,7 @@ export const tallyFr = {
     title: 'Signature du bureau (étape 7 b)',
     intro:
       "Le bureau signe chaque procès-verbal et les résultats d'une seule signature, que chacun vérifie avec la seule clé du bureau. Il faut {{t}} membres, et chacun passe deux fois\u00a0: d'abord pour s'engager, puis, quand {{t}} membres se sont engagés, pour donner sa part.",
-    optional: "Facultative pour l'instant\u00a0: le dépouillement peut être clos sans elle.",
+    required: "Nécessaire\u00a0: le dépouillement ne peut être clos qu'après la signature du bureau, que porte le sceau de chaque procès-verbal.",
     round: 'Tentative n° {{round}}',
     committed: 'Se sont engagés (premier passage)\u00a0: {{names}}',
     committedNone: "Personne ne s'est encore engagé.",
@@ -179,6 +179,7 @@ export const tallyFr = {
   },
   closing: {
     close: 'Clore le dépouillement',
+    waitingBoard: 'Clôture pas encore possible\u00a0: la signature du bureau (étape 7 b) manque. Il faut que {{t}} membres fassent leurs deux passages ci-dessus.',
     record: 'Empreinte du registre',
     recordHint: "Lisez-la à voix haute\u00a0: c'est elle que le public compare avec le registre publié.",
     documents: 'Procès-verbaux',

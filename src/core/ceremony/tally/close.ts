@@ -9,7 +9,7 @@ import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
 import { buildManifest, fileSha256, manifestText, RECORD_FILES, recordFingerprint } from '../../election/record.js';
 import { RESULTS_FORMAT, type PvSignature, type Results } from '../../election/results.js';
-import type { TallyFolder } from './folder.js';
+import { notNow, type TallyFolder } from './folder.js';
 import { TALLY_ENTRY } from './types.js';
 import { removeWorkDir } from './work-files.js';
 
@@ -29,9 +29,20 @@ function resultsOf(f: TallyFolder): Results {
   return { ...results, board: { key: f.state.boardKey, members: [...board.signers], pvs: board.signatures.map((s) => ({ ...s })), results: board.results } };
 }
 
+/** Step 8 is due: every member's signature in, and the board's when the key ceremony made a board key (§2). */
+export function closingDue(f: TallyFolder): Result<void> {
+  const due = f.due('closing');
+  if (!due.ok) return due;
+  if (f.state.boardKey === null || f.state.boardSignature !== undefined) return ok(undefined);
+  return notNow(
+    `Clôture impossible pour l'instant\u00a0: la signature du bureau (étape 7 b) manque. La cérémonie des clés a fait une clé du bureau\u00a0; ${f.state.t} membres doivent faire leurs deux passages avant la clôture.`,
+    `Closing not possible yet: the board signature (step 7b) is missing. The key ceremony made a board key; ${f.state.t} members must make their two visits before the closing.`,
+  );
+}
+
 /** Step 8: results.json, tally.results, `.tally-work` removed, manifest.json. */
 export async function close(f: TallyFolder): Promise<Result<{ recordFingerprint: string; results: Results }>> {
-  const due = f.due('closing');
+  const due = closingDue(f);
   if (!due.ok) return due;
   const results = resultsOf(f);
   const path = join(f.folder, RECORD_FILES.results);

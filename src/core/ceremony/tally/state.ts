@@ -168,6 +168,13 @@ function refuse(e: TranscriptEntry, code: TallyFailureCode, fr: string, en: stri
 const order = (e: TranscriptEntry, phase: TallyPhase): Result<never> =>
   refuse(e, 'tally.order', `entrée hors de l'ordre du script (étape en cours\u00a0: ${phase}).`, `entry out of the script's order (current step: ${phase}).`);
 const mismatch = (e: TranscriptEntry, fr: string, en: string): Result<never> => refuse(e, 'tally.entry', fr, en);
+const boardSignatureMissing = (e: TranscriptEntry): Result<never> =>
+  refuse(
+    e,
+    'tally.order',
+    "la signature du bureau (étape 7 b) manque\u00a0: la cérémonie des clés a fait une clé du bureau, et le dépouillement n'est clos qu'après sa signature.",
+    'the board signature (step 7b) is missing: the key ceremony made a board key, and the tally is closed only after its signature.',
+  );
 
 /**
  * The payload of `e`, of the form of its type (./payloads.ts), or `tally.entry` naming the field at fault.
@@ -309,7 +316,9 @@ const applySignature: Step<typeof TALLY_ENTRY.signature>['apply'] = (state, e, p
   return ok(undefined);
 };
 
-const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, _e, p) => {
+/** The closing's own rule (§2): with a board key, the board's signature (step 7b) comes first — the PVs' seals carry it. */
+const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, e, p) => {
+  if (state.boardKey !== null && state.boardSignature === undefined) return boardSignatureMissing(e);
   state.results = p;
   state.phase = 'closed';
   return ok(undefined);

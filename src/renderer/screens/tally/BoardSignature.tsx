@@ -155,7 +155,7 @@ export function BoardSignature({ api, view, apply }: { api: SceauApi; view: Tall
     <section className="board-signature" aria-labelledby="tally-board-title" data-testid="tally-board" data-signed={board.signed}>
       <h3 id="tally-board-title">{t('tally.board.title')}</h3>
       <p>{t('tally.board.intro', { t: view.t })}</p>
-      {open && <p className="muted">{t('tally.board.optional')}</p>}
+      {open && <p className="muted">{t('tally.board.required')}</p>}
       <Status view={view} board={board} />
       {/* Remade when who is due changes, so that the next member expected is proposed. */}
       {open &&

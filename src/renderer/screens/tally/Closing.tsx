@@ -12,6 +12,23 @@ import { QrCode } from '../../qr.js';
 import { pdfLink } from '../key/Backups.js';
 import { DriveSelect } from '../drives.js';
 import { saveUrl } from '../../download.js';
+import { ActionButton, type Apply } from './common.js';
+
+/**
+ * The closing's button, or, while the board key's signature (step 7b) is missing, why the tally cannot be
+ * closed yet: the closing would be refused (docs/tally-ceremony.md §2), each PV's seal carries it.
+ */
+export function CloseButton({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
+  const { t } = useTranslation();
+  if (view.board !== null && !view.board.signed) {
+    return (
+      <p className="panel" role="status" data-testid="tally-close-waiting">
+        {t('tally.closing.waitingBoard', { t: view.t })}
+      </p>
+    );
+  }
+  return <ActionButton label={t('tally.closing.close')} run={() => apply(api.tallyClose({ folder: view.folder }))} />;
+}
 
 export function RecordFingerprint({ fingerprint }: { fingerprint: string }) {
   const { t } = useTranslation();

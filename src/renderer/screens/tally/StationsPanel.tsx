@@ -53,7 +53,8 @@ export function ShuffleControl({ api, view, apply }: { api: SceauApi; view: Tall
 }
 
 /**
- * The panel, in the section of the step members may do on their stations (shuffle, decryption, signing):
+ * The panel, in the section of the step members may do on their stations (shuffle, decryption, signing, and
+ * the board's visits before the closing):
  * write the packet on a drive, then import a packet's answers (the last written chosen already).
  */
 export function TallyStationsPanel({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {

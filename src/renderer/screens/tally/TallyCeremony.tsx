@@ -21,7 +21,7 @@ import { OtherCeremonyLink, RouteStatus, useCeremonyRoute } from '../../ceremony
 import { NetworkPanel, Refusal } from '../NetworkPanel.js';
 import { PublishReceipts, ReceiptLookup, ReceiptsPublished } from './Receipts.js';
 import { Results } from './Results.js';
-import { Documents, Export, RecordFingerprint } from './Closing.js';
+import { CloseButton, Documents, Export, RecordFingerprint } from './Closing.js';
 import { ShuffleControl, TallyStationsPanel } from './StationsPanel.js';
 
 const POLL_MS = 500;
@@ -282,7 +282,9 @@ function Ceremony({ api, view, setView }: { api: SceauApi; view: TallyScreenView
 
       <StepSection step="closing" view={view}>
         {view.phase !== 'signing' && <BoardSignature api={api} view={view} apply={apply} />}
-        {view.phase === 'closing' && <ActionButton label={t('tally.closing.close')} run={() => apply(api.tallyClose({ folder: view.folder }))} />}
+        {/* The board's visits (step 7b) may also be made on the members' stations, before the closing. */}
+        {view.phase === 'closing' && view.board !== null && !view.board.signed && <TallyStationsPanel api={api} view={view} apply={apply} />}
+        {view.phase === 'closing' && <CloseButton api={api} view={view} apply={apply} />}
         {shown('closing')}
         {view.recordFingerprint && <RecordFingerprint fingerprint={view.recordFingerprint} />}
         {view.results && view.phase === 'closed' && <Documents api={api} view={view} transport={transport} />}
