@@ -95,18 +95,21 @@ describe('parseCodes', () => {
 });
 
 describe('codesAsked', () => {
-  const members = [1, 2, 3, 4].map((index) => ({ index, name: `Membre ${index}`, role: 'AFE', president: index === 1 }));
-  it('asks, at the key ceremony, every other member’s code before contributing or checking (shares go to their keys)', () => {
-    expect(codesAsked({ ceremony: 'key', members }, 'contribute', 2)).toEqual({ asked: 'otherMembers', members: [1, 3, 4] });
-    expect(codesAsked({ ceremony: 'key', members }, 'check', 4)).toEqual({ asked: 'otherMembers', members: [1, 2, 3] });
+  const all = [1, 2, 3, 4];
+  it('asks, at the key ceremony, the code of every other member the step deals shares to, as the core gives them', () => {
+    expect(codesAsked({ ceremony: 'key', shareRecipients: all }, 'contribute', 2)).toEqual({ asked: 'otherMembers', members: [1, 3, 4] });
+    expect(codesAsked({ ceremony: 'key', shareRecipients: all }, 'check', 4)).toEqual({ asked: 'otherMembers', members: [1, 2, 3] });
+  });
+  it('does not ask, at check, for a member left out at round 1 (no share goes to them; they may be gone)', () => {
+    expect(codesAsked({ ceremony: 'key', shareRecipients: [1, 2, 4] }, 'check', 1)).toEqual({ asked: 'otherMembers', members: [2, 4] });
   });
   it('asks, at a redistribution’s dealing, the new board’s codes', () => {
-    expect(codesAsked({ ceremony: 'redistribution', members, newBoard: [1, 3, 5] }, 'deal', 1)).toEqual({ asked: 'newBoard', members: [1, 3, 5] });
+    expect(codesAsked({ ceremony: 'redistribution', newBoard: [1, 3, 5] }, 'deal', 1)).toEqual({ asked: 'newBoard', members: [1, 3, 5] });
   });
   it('asks nothing for a step that hands no share to another member', () => {
-    for (const action of ['enrol', 'seal', 'confirm'] as const) expect(codesAsked({ ceremony: 'key', members }, action, 2)).toBeUndefined();
-    expect(codesAsked({ ceremony: 'redistribution', members, newBoard: [1, 3, 5] }, 'check', 3)).toBeUndefined();
-    expect(codesAsked({ ceremony: 'tally', members }, 'decrypt', 1)).toBeUndefined();
-    expect(codesAsked({ ceremony: 'key', members }, undefined, 1)).toBeUndefined();
+    for (const action of ['enrol', 'seal', 'confirm'] as const) expect(codesAsked({ ceremony: 'key', shareRecipients: all }, action, 2)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'redistribution', newBoard: [1, 3, 5] }, 'check', 3)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'tally' }, 'decrypt', 1)).toBeUndefined();
+    expect(codesAsked({ ceremony: 'key', shareRecipients: all }, undefined, 1)).toBeUndefined();
   });
 });

@@ -4,8 +4,8 @@
  * member's code, read aloud from their own station, must be that of the key the packet's transcript holds,
  * or the step is refused (`ceremony.enrolment-code`, naming the member) before the token is opened and with
  * nothing answered. A packet forked with an attacker's key for one member is refused so; the right codes
- * (case, spaces and dashes aside) are accepted and the answer is placed. The workstation (one-machine
- * mode) asks no code.
+ * (case, spaces and dashes aside) are accepted and the answer is placed. At `check` only the members the
+ * board key's shares go to (the valid contributors) are asked for. The workstation (one-machine mode) asks no code.
  */
 import { cpSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -121,5 +121,29 @@ describe("a key-ceremony member's station, before it deals shares to the other m
     expect(must(await c.placeStationEntry(answers[0]!))).toBe('placed');
     // Steps that deal nothing to the others ask nothing: the workstation's check, without codes.
     must(await c.checkShares(step(1)));
+  });
+
+  it('asks at the check only for the members the board key’s shares go to: not for one left out at round 1', async () => {
+    const { c, tokens } = await enrolled();
+    for (const j of [1, 2]) must(await c.contribute(step(j)));
+    must(await c.closeRound1('Le membre 3 est absent.'));
+    expect(c.state.phase).toBe('round2');
+    const { s, answers } = await station(c.folder, tokens);
+    const two = codesOf(c).filter((x) => x.member === 2);
+    // Member 3 gets no share at the check: their code is not asked (they may have gone home).
+    const refused = refusal(await s.checkShares({ ...step(1), memberCodes: codesOf(c).filter((x) => x.member === 3) }));
+    expect([refused.code, refused.where]).toEqual(['ceremony.enrolment-code', 'member 2']);
+    expect(answers).toEqual([]);
+    must(await s.checkShares({ ...step(1), memberCodes: two }));
+    expect(answers.map((e) => e.type)).toEqual(['dkg.checked']);
+    expect(must(await c.placeStationEntry(answers[0]!))).toBe('placed');
+  });
+
+  it('still asks at the contribution for every enrolled member (all get a share of the election key)', async () => {
+    const { c, tokens } = await enrolled();
+    const { s, answers } = await station(c.folder, tokens);
+    const refused = refusal(await s.contribute({ ...step(1), memberCodes: codesOf(c).filter((x) => x.member === 2) }));
+    expect([refused.code, refused.where]).toEqual(['ceremony.enrolment-code', 'member 3']);
+    expect(answers).toEqual([]);
   });
 });

@@ -129,6 +129,16 @@ async function enrolmentThroughAStick(folder: string): Promise<KeyCeremonyView> 
     attacker.secretKey,
   );
   writeFileSync(file, JSON.stringify({ format: 'sceau/station-answer/v1', member: 3, action: 'enrol', entries: [forged] }));
+  // The workstation does not open a packet as its ceremony (there, a step would ask no enrolment code).
+  const asCeremony = await W.keyCeremonyOpen({ folder: packet });
+  expect(!asCeremony.ok && asCeremony.error.code).toBe('ceremony.packet-folder');
+  expect(!asCeremony.ok && [asCeremony.error.message.fr, asCeremony.error.message.en]).toEqual([
+    expect.stringContaining("Ce dossier est un paquet pour les postes des membres, pas le dossier d'une cérémonie"),
+    expect.stringContaining("This folder is a packet for the members' stations, not a ceremony's folder"),
+  ]);
+  expect(value(await W.keyCeremonyOpen({ folder }), 'the ceremony folder opens').folder).toBe(folder);
+  // No station shows a code read back from the stick, member 3's own included: it would be the attacker's.
+  for (const st of [b.stations[2]!, b.stations[0]!]) expect(value(await st.stationOpen({ packet }), 'open').enrolmentCodes).toEqual([]);
   const withoutCode = value(await W.keyCeremonyImportAnswers({ folder, packet }), 'import');
   expect(withoutCode.import.refused.map((r) => r.failure.code)).toEqual(['station.enrolment-code-missing']);
   const withCode = value(await W.keyCeremonyImportAnswers({ folder, packet, enrolmentCodes: codes }), 'import');

@@ -219,8 +219,6 @@ export interface PacketView {
   readonly bytes: number;
 }
 
-export type { AnswersImport } from '../ceremony/station/packet.js';
-
 /** A member packet as a member's station shows it: public, as the packet holds it. */
 export interface StationView {
   readonly packet: string;
@@ -236,8 +234,10 @@ export interface StationView {
   readonly due: readonly { readonly member: number; readonly actions: readonly StationAction[] }[];
   /** Answers already written in the packet (by this or another station). */
   readonly answers: readonly { readonly member: number; readonly action: string; readonly file: string; readonly entries: number }[];
-  /** The enrolment code of each enrolment answer in the packet (docs/stations.md §3): the member reads it aloud at the workstation. */
+  /** The code of the enrolment this station's step just signed, read aloud by the member (docs/stations.md §3); never one read back from the stick: empty otherwise. */
   readonly enrolmentCodes: readonly { readonly member: number; readonly code: string }[];
+  /** At the key ceremony's `contribute` and `check`: who the step's shares go to, from the transcript; the station asks for each other one's code (§3). */
+  readonly shareRecipients?: readonly number[];
   /** At a redistribution: the new board's members, whose enrolment codes a dealer confirms before dealing (docs/stations.md §7). */
   readonly newBoard?: readonly number[];
   /** After a step that is done but left something to do by hand (an old token's file not erased): what to do. */
@@ -252,6 +252,7 @@ export interface StationProgress {
 }
 
 import type { AnswersImport } from '../ceremony/station/packet.js';
+export type { AnswersImport };
 
 /** What placing a redistribution packet's answers did, and where the redistribution then stands (docs/stations.md §7). */
 export interface RedistributionStationsImport {

@@ -9,6 +9,7 @@ export const SERVICE_FAILURES = failureMakers([
   'api.unknown-method',
   'audit.folder',
   'ceremony.folder',
+  'ceremony.packet-folder',
   'ceremony.step',
   'document.unknown',
   'drive.full',

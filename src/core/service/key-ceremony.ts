@@ -171,6 +171,9 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
     return { session: deps.session, measure: deps.measure, network: deps.network, tokens: deps.tokens, ...(override ? { override } : {}) };
   };
 
+  /** What marks a member packet (src/core/ceremony/station/packet.ts). */
+  const PACKET_FILE = 'packet.json';
+
   function checkFolder(folder: string): Result<void> {
     return isAbsolute(folder) ? ok(undefined) : fail('ceremony.folder', 'Le dossier doit être un chemin absolu.', 'The folder must be an absolute path.', folder);
   }
@@ -182,6 +185,15 @@ export function keyCeremonyService(deps: KeyCeremonyDeps): KeyCeremonyApi {
   async function ceremony(folder: string, o: { finish: boolean }): Promise<Result<KeyCeremony>> {
     const checked = checkFolder(folder);
     if (!checked.ok) return checked;
+    // A member packet is a station's (docs/stations.md §2): opened as the workstation's ceremony, its steps would
+    // ask no enrolment code (one-machine mode) and write the transcript a station must only answer to.
+    if (existsSync(join(folder, PACKET_FILE)))
+      return fail(
+        'ceremony.packet-folder',
+        "Ce dossier est un paquet pour les postes des membres, pas le dossier d'une cérémonie\u00a0: ouvrez-le sur le poste d'un membre («\u00a0Poste de membre\u00a0»), ou ouvrez le dossier de la cérémonie sur ce poste.",
+        "This folder is a packet for the members' stations, not a ceremony's folder: open it on a member's station (“Member station”), or open the ceremony's folder on this workstation.",
+        folder,
+      );
     return KeyCeremony.open(folder, context(), { finishClosing: o.finish });
   }
 

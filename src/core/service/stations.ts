@@ -19,11 +19,13 @@ import { readAnswers, readPacket } from '../ceremony/station/packet.js';
 import type { RedistributionTokenPort } from '../ceremony/redistribution/ports.js';
 import type { RedistributionStationAction } from '../ceremony/station/redistribution-exchange.js';
 import { openRedistributionOnStation, redistributionContext, redistributionStepOnStation, REDISTRIBUTION_ACTION_WORDS } from './redistribution-stations.js';
-import { answerOnStation, enrolmentCodesIn, openPacket, type OpenedPacket, type StationStepAction } from '../ceremony/station/exchange.js';
+import { answerOnStation, enrolmentCode, openPacket, type EnrolmentCode, type OpenedPacket, type StationStepAction } from '../ceremony/station/exchange.js';
+import { shareRecipients } from '../ceremony/key/member-codes.js';
+import { ENTRY } from '../ceremony/key/entries.js';
 import type { WorkstationSession } from '../ceremony/workstation.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { checkPassphrasePolicy } from '../token/index.js';
-import { memberOfActor, stationOf } from '../transcript/transcript.js';
+import { memberOfActor, stationOf, type StationEntry } from '../transcript/transcript.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { etaSeconds } from './jobs.js';
 import { KEY_ACTION_WORDS } from './key-ceremony.js';
@@ -63,6 +65,14 @@ function withBoardVisits(due: readonly { member: number; actions: readonly Stati
   return [...byMember].sort((a, b) => a[0] - b[0]).map(([member, actions]) => ({ member, actions }));
 }
 
+/** The enrolment code of the enrolment among the entries this station's step just signed, if any. */
+function enrolledCodes(member: number, entries: readonly StationEntry[]): EnrolmentCode[] {
+  return entries.flatMap((e) => {
+    const key = (e.payload as { identityKey?: unknown }).identityKey;
+    return e.type === ENTRY.enrolled && typeof key === 'string' ? [{ member, code: enrolmentCode(key) }] : [];
+  });
+}
+
 export function stationService(deps: StationDeps): StationApi {
   let running: { label: Bilingual; since: number; done: number | null; total: number | null; first: { at: number; done: number } | null; last: { at: number; done: number } | null } | null = null;
 
@@ -83,15 +93,18 @@ export function stationService(deps: StationDeps): StationApi {
     return p.ok && p.value.ceremony === 'redistribution';
   };
 
-  async function view(packet: string, o: OpenedPacket): Promise<StationView> {
+  /** The packet as the station shows it; `codes`, the enrolment code of the entry this station just signed (never one read back from the stick). */
+  async function view(packet: string, o: OpenedPacket, codes: readonly EnrolmentCode[] = []): Promise<StationView> {
     const { file } = o;
     const c = (o.key ?? o.tally)!;
     const found = await readAnswers(packet);
     let due: StationView['due'] = [];
     let mixes: StationView['mixes'] = [];
+    let recipients: { shareRecipients?: number[] } = {};
     if (o.key !== undefined) {
       const action = MEMBER_STEP_OF_PHASE[o.key.state.phase];
       due = action === undefined ? [] : expectedMembers(o.key.state).map((member) => ({ member, actions: [action] }));
+      if (action === 'contribute' || action === 'check') recipients = { shareRecipients: shareRecipients(o.key.state, action) };
     } else {
       const s = o.tally!.state;
       const done = new Set(s.active.map((x) => s.shuffled.get(x.id)?.length ?? 0));
@@ -118,7 +131,8 @@ export function stationService(deps: StationDeps): StationApi {
       members: c.definition.board.members.map((m) => ({ index: m.index, name: m.name, role: m.role, president: m.president })),
       due,
       answers: found.answers.map((a) => ({ member: a.answer.member, action: a.answer.action, file: a.file, entries: a.answer.entries.length })),
-      enrolmentCodes: await enrolmentCodesIn(packet),
+      enrolmentCodes: codes,
+      ...recipients,
       mixes,
     };
   }
@@ -188,7 +202,7 @@ export function stationService(deps: StationDeps): StationApi {
             },
             { onProgress: progress },
           );
-          return done.ok ? ok(await view(arg.packet, done.value.opened)) : done;
+          return done.ok ? ok(await view(arg.packet, done.value.opened, enrolledCodes(arg.member, done.value.entries))) : done;
         } finally {
           running = null;
         }

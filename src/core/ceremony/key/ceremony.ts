@@ -282,7 +282,7 @@ export class KeyCeremony {
         'This ceremony was opened without the board signing key: this software does not contribute to a ceremony that does not make it. Open a new ceremony.',
       );
     // On a station, the other members' enrolment codes first: their keys are those the shares go to (./member-codes.ts).
-    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(s0.members, step.member, step.memberCodes ?? [], 'contribute');
+    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(s0, step.member, step.memberCodes ?? [], 'contribute');
     if (unconfirmed !== undefined) return { ok: false, error: unconfirmed };
     return this.withToken(step, async (token) => {
       const message = contribute(dkgParams(this.#state), step.member, encryptionKeys(this.#state));
@@ -310,7 +310,7 @@ export class KeyCeremony {
       `Member ${step.member} has no shares to check (done already, or their contribution is invalid).`,
     );
     if (!due.ok) return due;
-    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(this.#state.members, step.member, step.memberCodes ?? [], 'check');
+    const unconfirmed = this.#outbox === undefined ? undefined : otherMembersCodesRefusal(this.#state, step.member, step.memberCodes ?? [], 'check');
     if (unconfirmed !== undefined) return { ok: false, error: unconfirmed };
     return this.withToken(step, async (token) => {
       const check = checkShares(dkgParams(this.#state), encryptionKeys(this.#state), step.member, token.encryptionSecret, this.#state.round1);

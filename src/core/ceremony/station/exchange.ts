@@ -89,7 +89,11 @@ function enrolmentCodeRefusal(c: KeyCeremony, e: StationEntry, codes: readonly E
       );
 }
 
-/** The enrolment codes of the enrolment answers in a packet: what each member's station shows. */
+/**
+ * The enrolment codes of the enrolment answers in a packet, as read back from the stick: for the headless
+ * demo and tests, where nobody forges an answer. Never what a station shows (docs/stations.md §3): anyone
+ * may write a file under `answers/`; a station shows only the code of the enrolment it just made.
+ */
 export async function enrolmentCodesIn(packet: string): Promise<EnrolmentCode[]> {
   const found = await readAnswers(packet);
   return found.answers.flatMap((a) =>
@@ -188,7 +192,7 @@ export async function answerOnStation(
   action: StationStepAction,
   step: MemberStep,
   job: JobControl = {},
-): Promise<Result<{ path: string; opened: OpenedPacket }>> {
+): Promise<Result<{ path: string; opened: OpenedPacket; entries: readonly StationEntry[] }>> {
   const made: StationEntry[] = [];
   const opened = await openPacket(packet, contexts, async (e) => (made.push(e), ok(undefined)));
   if (!opened.ok) return opened;
@@ -208,5 +212,5 @@ export async function answerOnStation(
   else return fail('station.packet', "Cette étape n'est pas une étape du dépouillement.", 'This step is not a tally step.', packet);
   if (!done.ok) return done;
   const written = await writeAnswer(packet, step.member, action, made);
-  return written.ok ? ok({ path: written.value, opened: opened.value }) : written;
+  return written.ok ? ok({ path: written.value, opened: opened.value, entries: made }) : written;
 }

@@ -284,9 +284,9 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
   const enrolling = action === 'enrol';
   // Before shares go to other members' keys (a dealer's, or a key-ceremony member's contribution and check), the
   // member types each of those members' enrolment codes as read aloud (the core checks them against the packet).
-  // Typed for the member chosen only: another member types the codes they heard themselves.
-  const [typing, setTyping] = useState<{ by: number; codes: Record<number, string> }>({ by: member, codes: {} });
-  const codes = typing.by === member ? typing.codes : {};
+  // Typed for the member chosen on this packet only: another member, or another packet, starts from empty fields.
+  const [typing, setTyping] = useState<{ by: number; packet: string; codes: Record<number, string> }>({ by: member, packet: view.packet, codes: {} });
+  const codes = typing.by === member && typing.packet === view.packet ? typing.codes : {};
   const asking = codesAsked(view, action, member);
   const codesTyped = asking === undefined ? undefined : typedCodes(asking.members, codes);
   const codesArgument = codesTyped === undefined ? {} : asking?.asked === 'newBoard' ? { newMemberCodes: codesTyped } : { memberCodes: codesTyped };
@@ -312,6 +312,11 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
     previous.current = dueKey;
     if (pending !== undefined) setMember(pending);
   }, [dueKey, pending]);
+  /** Another member chosen: the codes typed for the previous one are emptied (docs/stations.md §3). */
+  const choose = (j: number) => {
+    setMember(j);
+    setTyping({ by: j, packet: view.packet, codes: {} });
+  };
 
   const submit = async () => {
     if (action === undefined) return;
@@ -346,7 +351,7 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
       <h2 id="station-step-title">{t('stations.step.title')}</h2>
       <div className="field">
         <label htmlFor="station-member">{t('stations.step.member')}</label>
-        <select id="station-member" value={member} onChange={(e) => setMember(Number(e.target.value))} disabled={busy}>
+        <select id="station-member" value={member} onChange={(e) => choose(Number(e.target.value))} disabled={busy}>
           {due.map((d) => (
             <option key={d.member} value={d.member}>
               {`${memberName(view, d.member, t)}${allAnswered(view, d) ? ` — ${t('stations.station.answered')}` : ''}`}
@@ -369,7 +374,14 @@ function StepForm({ api, view, onView }: { api: SceauApi; view: StationView; onV
       <DriveSelect api={api} id="station-drive" label={t('stations.step.drive')} value={drive} onChange={setDrive} member={member} election={view.election} onListed={setDrives} />
       <RedistributionToken view={view} action={action} />
       {asking !== undefined && (
-        <MemberCodes asked={asking.asked} members={asking.members} nameOf={(j) => memberName(view, j, t)} codes={codes} onChange={(c) => setTyping({ by: member, codes: c })} disabled={busy} />
+        <MemberCodes
+          asked={asking.asked}
+          members={asking.members}
+          nameOf={(j) => memberName(view, j, t)}
+          codes={codes}
+          onChange={(c) => setTyping({ by: member, packet: view.packet, codes: c })}
+          disabled={busy}
+        />
       )}
       {enrolling && <ProtectionChoice api={api} idPrefix="station" value={protection} onChange={setProtection} disabled={busy} />}
       {onDevice ? (

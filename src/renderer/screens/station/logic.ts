@@ -80,15 +80,16 @@ export type CodesAsked = 'newBoard' | 'otherMembers';
 
 /**
  * The members whose enrolment codes `member`'s step asks for, read aloud from their own stations (docs/stations.md
- * §3, §7): at a redistribution's `deal`, the new board; at the key ceremony's `contribute` and `check`, which
- * deal shares to the other members, every other member; undefined for any other step.
+ * §3, §7): at a redistribution's `deal`, the new board; at the key ceremony's `contribute` and `check`, the other
+ * members the step deals shares to, as the core computed them from the packet (`shareRecipients`: every enrolled
+ * member at `contribute`, the valid contributors at `check`); undefined for any other step.
  */
 export function codesAsked(
-  view: Pick<StationView, 'ceremony' | 'members' | 'newBoard'>,
+  view: Pick<StationView, 'ceremony' | 'newBoard' | 'shareRecipients'>,
   action: StationAction | undefined,
   member: number,
 ): { readonly asked: CodesAsked; readonly members: readonly number[] } | undefined {
   if (view.ceremony === 'redistribution') return action === 'deal' && view.newBoard !== undefined ? { asked: 'newBoard', members: view.newBoard } : undefined;
   if (view.ceremony !== 'key' || (action !== 'contribute' && action !== 'check')) return undefined;
-  return { asked: 'otherMembers', members: view.members.map((m) => m.index).filter((j) => j !== member) };
+  return { asked: 'otherMembers', members: (view.shareRecipients ?? []).filter((j) => j !== member) };
 }
