@@ -13,6 +13,7 @@ import { RECORD_FILES } from '../../election/record.js';
 import { FILES as KEY_FILES } from '../key/ceremony.js';
 import type { StationOutbox } from '../key/ports.js';
 import { verifyKeyCeremonyFolder } from '../key/verify.js';
+import { boardAfterPlacing } from './board-signature.js';
 import { finishClosing } from './close.js';
 import { loadPvs } from './count.js';
 import { loadTallyFolder, notOpened, type TallyContext, type TallyFolder } from './folder.js';
@@ -109,7 +110,7 @@ export async function createTally(o: { keyCeremonyFolder: string; folder: string
 
 /**
  * Resumes a tally: re-verifies both transcripts, folds the tally's, and finishes a closing interrupted
- * before the manifest, unless opened `readOnly` (which writes nothing).
+ * before the manifest or a board visit interrupted after its entry, unless opened `readOnly` (which writes nothing).
  */
 export async function openTally(folder: string, ctx: TallyContext, o: { readOnly: boolean }): Promise<Result<TallyFolder>> {
   const loaded = await loadTallyFolder(folder, ctx, { readOnly: o.readOnly });
@@ -122,6 +123,12 @@ export async function openTally(folder: string, ctx: TallyContext, o: { readOnly
   if (!refolded.ok) return refolded;
   if (!f.readOnly && f.state.phase === 'closed' && (await fileSize(join(folder, RECORD_FILES.manifest))) === null) {
     const finished = await finishClosing(f);
+    if (!finished.ok) return finished;
+  }
+  if (!f.readOnly && (f.state.phase === 'signing' || f.state.phase === 'closing')) {
+    // What a board visit left when a write failed after its own entry: the lists once t have committed, the
+    // signature once every share is in (otherwise no visit is due, and the closing waits for nothing).
+    const finished = await boardAfterPlacing(f);
     if (!finished.ok) return finished;
   }
   return ok(f);

@@ -20,7 +20,10 @@ import { ActionButton, type Apply } from './common.js';
  */
 export function CloseButton({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
   const { t } = useTranslation();
-  if (view.board !== null && !view.board.signed) {
+  // Every signer's share in, the signature not yet recorded (a fault): the closing aggregates it first.
+  const signers = view.board?.signers ?? null;
+  const aggregable = signers !== null && signers.length > 0 && view.board!.shared.length === signers.length;
+  if (view.board !== null && !view.board.signed && !aggregable) {
     return (
       <p className="panel" role="status" data-testid="tally-close-waiting">
         {t('tally.closing.waitingBoard', { t: view.t })}
