@@ -108,6 +108,8 @@ describe('the board key held by 1, 4 and 5 (dealer 2 at fault, member 3 without 
     expect(c.state.boardSignature!.signers).toEqual([1, 4, 5]);
     expect(c.entries.filter((e) => e.type === 'tally.board-commitments').map((e) => e.actor)).toEqual(['member:1', 'member:4', 'member:5']);
     for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+    // Once the board has signed, closing without its signature is refused (board-abandon.ts).
+    expect(await c.abandonBoardSignature({ reason: 'Signature du bureau faite.' })).toMatchObject({ ok: false, error: { code: 'tally.member-twice' } });
     must(await c.close());
     const verdict = await verifyRecord(folder, { pool });
     expect(verdict.failures).toEqual([]);

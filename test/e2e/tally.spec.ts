@@ -337,6 +337,18 @@ test('the whole tally of a simulated election after a real key ceremony, to PVs 
   await expect(page.getByTestId('tally-close-waiting')).toContainText('la signature du bureau (étape 7 b) manque');
   await expect(page.getByTestId('tally-close-waiting')).toContainText('3 membres');
   await expect(page.getByRole('button', { name: 'Clore le dépouillement' })).toHaveCount(0);
+  // Who can still sign (every holder here), and the way out behind its confirmation: the reason must be typed.
+  await expect(page.getByTestId('tally-board-able')).toContainText('5 détenteurs de la clé du bureau');
+  await expect(page.getByTestId('tally-board-impossible')).toHaveCount(0);
+  const abandon = page.getByTestId('tally-board-abandon');
+  await expect(abandon.locator('summary')).toHaveText('Clore sans la signature du bureau');
+  await abandon.locator('summary').press('Enter');
+  await expect(abandon).toContainText('un procès-verbal se vérifiera avec le registre');
+  const confirm = abandon.getByRole('button', { name: 'Je confirme\u00a0: clore sans la signature du bureau' });
+  await expect(confirm).toBeDisabled();
+  await abandon.getByLabel('Motif de la décision (consigné et imprimé)').fill('   ');
+  await expect(confirm).toBeDisabled();
+  await abandon.getByLabel('Motif de la décision (consigné et imprimé)').fill('');
 
   // 7b. The board's own signature: each member twice at the workstation, one at a time. First visits by
   // 5, 2 and 4 (the first three to commit sign); a fourth member's first visit is then refused; then the

@@ -91,6 +91,7 @@ const SAMPLES: { readonly [M in ApiMethod]: ApiArgument<M> } = {
   tallyBoardCommit: { ...member, folder: '/tallies/2026-legislatives' },
   tallyBoardShare: { ...member, folder: '/tallies/2026-legislatives' },
   tallyBoardRestart: { folder: '/tallies/2026-legislatives', member: 2 },
+  tallyAbandonBoardSignature: { folder: '/tallies/2026-legislatives', reason: 'Le membre 4 a perdu son jeton.' },
   tallyClose: { folder: '/tallies/2026-legislatives' },
   tallyPdf: { folder: '/tallies/2026-legislatives', document: 'c1' },
   tallyExport: { folder: '/tallies/2026-legislatives', drive: '/media/export' },

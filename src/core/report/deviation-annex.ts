@@ -140,6 +140,11 @@ function deviationWhat(kind: string, who: Bilingual | null, code?: string): Bili
             fr: `la part de la signature du bureau donnée par ${who.fr} a été refusée (elle ne passe pas la vérification\u00a0; le journal la garde, signée par ce membre)\u00a0; la signature a repris sans ce membre`,
             en: `the share of the board signature given by ${who.en} was refused (it fails its check; the transcript keeps it, signed by this member); the signature started again without this member`,
           };
+    case 'board-signature-abandoned':
+      return {
+        fr: 'le président a décidé de clore le dépouillement sans la signature du bureau\u00a0; les procès-verbaux ne portent que les signatures des membres et se vérifient avec le registre, non avec la seule clé du bureau',
+        en: "the president decided to close the tally without the board's signature; the PVs carry the members' signatures only and are checked against the record, not against the board key alone",
+      };
     case 'operation-refused':
       return who === null
         ? { fr: 'une étape touchant aux clés a été refusée', en: 'a step touching the keys was refused' }

@@ -6,7 +6,7 @@
  */
 import type { Bilingual, Failure, Result } from '../common/result.js';
 import type { PaperCheck, ReceiptAnswer, TranscriptReplay, VerifyJobView } from '../audit/types.js';
-import type { TallyView } from '../ceremony/tally/types.js';
+import type { TallyDocument, TallyView } from '../ceremony/tally/types.js';
 import type { NationalSummary } from '../election/results-export.js';
 import type { Transport } from '../ceremony/workstation.js';
 import type { SoftwareMeasurement } from '../workstation/measurement.js';
@@ -391,6 +391,8 @@ export interface SceauApi {
   tallyBoardShare(arg: TallyMemberArgument): Promise<Result<TallyScreenView>>;
   /** Step 7b: a signer's share cannot be made (nonces lost on their station): the attempt starts again, with them. */
   tallyBoardRestart(arg: { folder: string; member: number }): Promise<Result<TallyScreenView>>;
+  /** Step 8's way out, recorded: close without the board's signature (the president's reason, ≤ 500 characters). */
+  tallyAbandonBoardSignature(arg: { folder: string; reason: string }): Promise<Result<TallyScreenView>>;
   /** Step 8: results.json and the manifest; the record is complete. */
   tallyClose(arg: { folder: string }): Promise<Result<TallyScreenView>>;
   /** A PV (constituency id) or the national summary ('summary') as a PDF, base64. Reads only. */
@@ -476,9 +478,6 @@ export interface UrnFile {
   readonly size: number;
   readonly sizeText: Bilingual;
 }
-
-/** A document of the tally: a constituency's PV (its id) or the national summary. */
-type TallyDocument = string;
 
 /** A member at the tally workstation: their number, the drive holding their token, their passphrase. */
 export interface TallyMemberArgument {

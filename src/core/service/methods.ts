@@ -66,6 +66,7 @@ export const API_METHODS = [
   'tallyBoardCommit',
   'tallyBoardShare',
   'tallyBoardRestart',
+  'tallyAbandonBoardSignature',
   'tallyClose',
   'tallyPdf',
   'tallyExport',

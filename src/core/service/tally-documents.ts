@@ -154,3 +154,24 @@ export async function tallyExportFiles(c: TallyCeremony): Promise<Result<TallyDo
   files.push({ fileName: 'results.csv', bytes: new TextEncoder().encode(resultsCsv(c.definition, r.value.results)) });
   return ok(files);
 }
+
+/** A PV or the summary through the system's print dialog (Electron's shell); refused where there is none (loopback). */
+export async function printTallyDocument(
+  print: ((pdf: Uint8Array, fileName: string) => Promise<Result<void>>) | undefined,
+  open: () => Promise<Result<TallyCeremony>>,
+  document: string,
+): Promise<Result<{ printed: true }>> {
+  if (print === undefined) {
+    return fail(
+      'print.unavailable',
+      "L'impression par la boîte de dialogue du système se fait dans l'application\u00a0; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.",
+      "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.",
+    );
+  }
+  const c = await open();
+  if (!c.ok) return c;
+  const pdf = await tallyDocumentPdf(c.value, document);
+  if (!pdf.ok) return pdf;
+  const printed = await print(pdf.value.bytes, pdf.value.fileName);
+  return printed.ok ? ok({ printed: true as const }) : printed;
+}

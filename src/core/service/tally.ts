@@ -26,7 +26,7 @@ import { RECORD_FILES } from '../election/record.js';
 import type { RehearsalOverride } from '../workstation/offline-guard.js';
 import { basisPoints, nationalSummary } from '../election/results-export.js';
 import type { DriveView, NetworkStatus, SceauApi, SoftwareMeasurement, TallyFiguresView, TallyJobStep, TallyMemberArgument, TallyScreenView } from './api.js';
-import { tallyDocumentPdf } from './tally-documents.js';
+import { printTallyDocument, tallyDocumentPdf } from './tally-documents.js';
 import { driveFull, exportRecord } from './tally-export.js';
 import { folderJobs, type JobInfo } from './jobs.js';
 import { importTallyAnswers, writeTallyPacket } from '../ceremony/station/exchange.js';
@@ -69,6 +69,7 @@ type TallyApi = Pick<
   | 'tallyBoardCommit'
   | 'tallyBoardShare'
   | 'tallyBoardRestart'
+  | 'tallyAbandonBoardSignature'
   | 'tallyClose'
   | 'tallyPdf'
   | 'tallyExport'
@@ -454,6 +455,12 @@ export function tallyService(deps: TallyDeps): TallyService {
       return done.ok ? ok(done.value.view) : done;
     },
 
+    tallyAbandonBoardSignature: async ({ folder, reason }) => {
+      const label = { fr: 'Clôture sans la signature du bureau décidée', en: "Closing without the board's signature decided" };
+      const done = await step(folder, label, (c) => c.abandonBoardSignature({ reason }));
+      return done.ok ? ok(done.value.view) : done;
+    },
+
     tallyClose: async ({ folder }) => {
       const done = await step(folder, { fr: 'Clôture du dépouillement', en: 'Closing the tally' }, (c) => c.close());
       return done.ok ? ok(done.value.view) : done;
@@ -466,21 +473,7 @@ export function tallyService(deps: TallyDeps): TallyService {
       return pdf.ok ? ok({ pdfBase64: Buffer.from(pdf.value.bytes).toString('base64'), fileName: pdf.value.fileName }) : pdf;
     },
 
-    printPdf: async ({ folder, document }) => {
-      if (deps.printPdf === undefined) {
-        return fail(
-          'print.unavailable',
-          "L'impression par la boîte de dialogue du système se fait dans l'application\u00a0; dans un navigateur, ouvrez le PDF et imprimez-le depuis le navigateur.",
-          "Printing through the system's dialog happens in the application; in a browser, open the PDF and print it from the browser.",
-        );
-      }
-      const c = await reading(folder);
-      if (!c.ok) return c;
-      const pdf = await tallyDocumentPdf(c.value, document);
-      if (!pdf.ok) return pdf;
-      const printed = await deps.printPdf(pdf.value.bytes, pdf.value.fileName);
-      return printed.ok ? ok({ printed: true as const }) : printed;
-    },
+    printPdf: ({ folder, document }) => printTallyDocument(deps.printPdf, () => reading(folder), document),
 
     tallyExport: async ({ folder, drive }) => {
       const target = await listedDrive(drive, true);

@@ -98,6 +98,7 @@ export const API_VALIDATORS: { readonly [M in ApiMethod]: Validator<ApiArgument<
   tallyBoardCommit: tallyMember,
   tallyBoardShare: tallyMember,
   tallyBoardRestart: object({ folder, member }),
+  tallyAbandonBoardSignature: object({ folder, reason: string({ maxLength: 2000 }) }),
   tallyClose: object({ folder }),
   tallyPdf: object({ folder, document: tallyDocument }),
   tallyExport: object({ folder, drive: folder }),

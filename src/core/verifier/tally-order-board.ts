@@ -35,6 +35,8 @@ interface BoardProgress {
   readonly count?: { readonly pvSha256: string } | undefined;
   attempt?: BoardAttempt;
   board?: BoardSignatureRead;
+  /** The seq of the president's `board-signature-abandoned` deviation, once recorded. */
+  abandoned?: number;
 }
 
 /** What they read besides (tally-order-steps.ts Context). */
@@ -55,7 +57,38 @@ function boardRefused(s: BoardProgress, e: TallyTranscriptEntry, ctx: BoardConte
   if (s.phase !== 'signing' && s.phase !== 'closing') return outOfOrder(e, s.phase);
   if (ctx.basis.boardKey === undefined) return disagrees(e, "la cérémonie des clés n'a pas fait de clé de signature du bureau.", 'the key ceremony made no board signing key.');
   if (s.board !== undefined) return refusal(e, 'tally.order', 'la signature du bureau est déjà enregistrée.', 'the board signature is already recorded.');
+  if (s.abandoned !== undefined) return abandonedRefusal(e, s.abandoned);
   return undefined;
+}
+
+const abandonedRefusal = (e: TallyTranscriptEntry, seq: number): Result<never> =>
+  refusal(
+    e,
+    'tally.order',
+    `le président a renoncé à la signature du bureau à l'entrée ${seq}\u00a0: plus aucune entrée du bureau n'est attendue.`,
+    `the president gave up the board's signature at entry ${seq}: no board entry is expected any more.`,
+  );
+
+/**
+ * A `board-signature-abandoned` deviation (§2, step 8): the workstation's (checked before), `member` null,
+ * in phase `closing` only (every member's signature in), with a board key, before the board's signature, once.
+ * Docs silent on the order of the checks: the member first, then the key, then the phase, as the ceremony says them.
+ */
+export function boardAbandonment(s: BoardProgress, e: TallyTranscriptEntry, member: unknown, ctx: BoardContext): Result<void> {
+  if (member !== null) return disagrees(e, 'la clôture sans la signature du bureau ne nomme aucun membre.', "the closing without the board's signature names no member.");
+  if (ctx.basis.boardKey === undefined) return disagrees(e, "la cérémonie des clés n'a pas fait de clé de signature du bureau.", 'the key ceremony made no board signing key.');
+  if (s.phase !== 'closing') {
+    return refusal(
+      e,
+      'tally.order',
+      `renoncer à la signature du bureau n'est permis qu'après la signature de chaque membre (étape en cours\u00a0: ${s.phase}).`,
+      `giving up the board's signature is allowed only after every member's signature (current step: ${s.phase}).`,
+    );
+  }
+  const refused = boardRefused(s, e, ctx);
+  if (refused !== undefined) return refused;
+  s.abandoned = e.seq;
+  return ok(undefined);
 }
 
 /** §4, key-ceremony.md §4.4: only a holder of the board key commits; a dealer an upheld complaint put at fault does not. */
@@ -176,6 +209,7 @@ export const boardShare: Step = (s, e, ctx) => {
  * share (./tally-order-evidence.ts; its share failing its check is ./board-check.ts's to see).
  */
 export function boardDeviation(s: BoardProgress, e: TallyTranscriptEntry, member: number | null, code: unknown, evidence: unknown, ctx: BoardContext): Result<void> {
+  if (s.abandoned !== undefined) return abandonedRefusal(e, s.abandoned);
   const a = s.attempt;
   if (a?.fixed === undefined || member === null || !a.fixed.signers.includes(member) || a.shares.has(member) || s.board !== undefined) {
     return disagrees(e, 'une part du bureau refusée doit être celle d’un signataire de la tentative en cours.', 'a board share refused must be one of a signer of the attempt in progress.');

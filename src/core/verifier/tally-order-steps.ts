@@ -5,7 +5,7 @@
  */
 import { ok, type Result } from '../common/result.js';
 import type { BoardSignatureRead, RefusedShareRead, TallyOrderBasis, TallyOrderDefinition, TallyOrderPhase, TallyOrderReached, TallyTranscriptEntry } from './tally-order-types.js';
-import { boardCommitments, boardDeviation, boardRound, boardShare, boardSignature, type BoardAttempt } from './tally-order-board.js';
+import { boardAbandonment, boardCommitments, boardDeviation, boardRound, boardShare, boardSignature, type BoardAttempt } from './tally-order-board.js';
 import { memberStepAuthor } from './tally-order-actors.js';
 import { memberOfActor } from './transcript.js';
 import { coversInOrder, disagrees, ENTRY, formOf, isCount, isHex128, isHex64, itemsRefused, keysRefused, outOfOrder, refusal, shown } from './tally-order-entries.js';
@@ -16,7 +16,16 @@ const FEWEST_SHUFFLES = 1;
 const MOST_SHUFFLES = 5;
 
 /** docs/tally-ceremony.md §4, `tally.deviation`. */
-const DEVIATION_KINDS: ReadonlySet<string> = new Set(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'board-share-refused', 'operation-refused', 'answer-refused']);
+const DEVIATION_KINDS: ReadonlySet<string> = new Set([
+  'import-refused',
+  'token-refused',
+  'decryption-refused',
+  'signature-refused',
+  'board-share-refused',
+  'operation-refused',
+  'answer-refused',
+  'board-signature-abandoned',
+]);
 
 // --- What a step reads and updates -------------------------------------------------------------
 
@@ -40,6 +49,8 @@ export interface Progress {
   /** The refused shares' evidence (record.md §7), for ./board-check.ts. */
   readonly refusedShares: RefusedShareRead[];
   board?: BoardSignatureRead;
+  /** The seq of the president's decision to close without the board's signature (`board-signature-abandoned`). */
+  abandoned?: number;
   results?: TallyOrderReached['results'];
   readonly sessions: { readonly seq: number; readonly actor: string }[];
   /** Each workstation actor's key, hex: the `publicKey` of its first `workstation.session` (§4). */
@@ -274,7 +285,8 @@ const close: Step = (s, e, { basis }) => {
   const resultsSha256 = p['resultsSha256'];
   if (!isHex64(resultsSha256)) return disagrees(e, 'empreinte des résultats mal formée.', 'malformed results digest.');
   // Docs silent on which comes first: the entry's form, then the board's signature, as the ceremony checks them.
-  if (basis.boardKey !== undefined && s.board === undefined) {
+  // …unless the president recorded the decision to close without it (a `board-signature-abandoned` deviation).
+  if (basis.boardKey !== undefined && s.board === undefined && s.abandoned === undefined) {
     return refusal(
       e,
       'tally.order',
@@ -308,6 +320,10 @@ const deviate: Step = (s, e, ctx) => {
   if (kind === 'board-share-refused') {
     const ended = boardDeviation(s, e, member as number | null, code, evidence, ctx);
     if (!ended.ok) return ended;
+  }
+  if (kind === 'board-signature-abandoned') {
+    const given = boardAbandonment(s, e, member, ctx);
+    if (!given.ok) return given;
   }
   s.deviations.push({ seq: e.seq, kind, member: member as number | null, code });
   return ok(undefined);

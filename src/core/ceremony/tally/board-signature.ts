@@ -65,6 +65,13 @@ function boardReady(f: TallyFolder, member?: number): Result<GroupPublic> {
     );
   }
   if (f.state.boardSignature !== undefined) return fail('tally.member-twice', 'Le bureau a déjà signé.', 'The board has already signed.');
+  if (f.state.boardAbandoned !== undefined) {
+    return fail(
+      'ceremony.step',
+      'Le président a décidé de clore sans la signature du bureau\u00a0: ses passages ne sont plus attendus.',
+      "The president decided to close without the board's signature: its visits are no longer expected.",
+    );
+  }
   if (member !== undefined && (!Number.isInteger(member) || member < 1 || member > f.state.n)) return fail('tally.inputs', `Membre ${member} inconnu.`, `Unknown member ${member}.`);
   return ok(group);
 }
@@ -255,7 +262,7 @@ export function boardShareOnArrival(f: TallyFolder, state: Pick<TallyState, 'boa
 /** At the workstation, after members' station answers are placed: the round fixed once t have committed, the signature once every share is in. */
 export async function boardAfterPlacing(f: TallyFolder): Promise<Result<void>> {
   const group = f.keys.board;
-  if (f.onStation || group === null || group === undefined || f.state.boardSignature !== undefined || f.pvs === null) return ok(undefined);
+  if (f.onStation || group === null || group === undefined || f.state.boardSignature !== undefined || f.state.boardAbandoned !== undefined || f.pvs === null) return ok(undefined);
   const fixed = await fixRound(f);
   return fixed.ok ? aggregateIfComplete(f, group) : fixed;
 }

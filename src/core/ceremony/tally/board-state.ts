@@ -55,6 +55,8 @@ export interface BoardFoldState {
   readonly members: { boardSigned: boolean }[];
   boardRound?: BoardRound;
   boardSignature?: TallyBoardSignaturePayload;
+  /** The seq of the president's `board-signature-abandoned` deviation: the board's entries are no longer due. */
+  boardAbandoned?: number;
 }
 
 /** What they read of the fold's basis (state.ts TallyBasis). */
@@ -82,9 +84,40 @@ export function roundCommitments(r: BoardRound): Map<number, TallyBoardCommitmen
   return new Map([...r.committed].map(([j, c]) => [j, c.commitments]));
 }
 
+const abandoned = (e: TranscriptEntry, seq: number): Result<never> =>
+  refuse(
+    e,
+    'tally.order',
+    `le président a décidé de clore sans la signature du bureau (entrée ${seq})\u00a0: les passages du bureau ne sont plus attendus.`,
+    `the president decided to close without the board's signature (entry ${seq}): the board's visits are no longer expected.`,
+  );
+
 function boardDue(state: BoardFoldState, e: TranscriptEntry): Result<void> {
   if (state.boardKey === null) return mismatch(e, "la cérémonie des clés n'a pas fait de clé de signature du bureau.", 'the key ceremony made no board signing key.');
   if (state.boardSignature !== undefined) return refuse(e, 'tally.order', 'la signature du bureau est déjà enregistrée.', 'the board signature is already recorded.');
+  if (state.boardAbandoned !== undefined) return abandoned(e, state.boardAbandoned);
+  return ok(undefined);
+}
+
+/**
+ * The president's decision to close without the board's signature (docs/tally-ceremony.md §2, step 8): the
+ * workstation's, naming no member, in phase `closing` (every member's signature in), with a board key, before
+ * the board has signed, once. The board's entries are then no longer due, and the closing no longer waits.
+ */
+export function applyBoardAbandonment(state: BoardFoldState & { readonly phase: string }, e: TranscriptEntry, p: TallyDeviationPayload): Result<void> {
+  if (p.member !== null) return mismatch(e, 'la clôture sans la signature du bureau ne nomme aucun membre.', "the closing without the board's signature names no member.");
+  if (state.boardKey === null) return mismatch(e, "la cérémonie des clés n'a pas fait de clé de signature du bureau.", 'the key ceremony made no board signing key.');
+  if (state.phase !== 'closing') {
+    return refuse(
+      e,
+      'tally.order',
+      `la clôture sans la signature du bureau n'est possible qu'une fois chaque membre ayant signé (étape en cours\u00a0: ${state.phase}).`,
+      `closing without the board's signature is possible only once every member has signed (current step: ${state.phase}).`,
+    );
+  }
+  const due = boardDue(state, e);
+  if (!due.ok) return due;
+  state.boardAbandoned = e.seq;
   return ok(undefined);
 }
 
@@ -168,6 +201,7 @@ export function applyBoardShare(state: BoardFoldState, e: TranscriptEntry, p: Ta
  * the erasure and the answer stalls nothing).
  */
 export function applyBoardDeviation(state: BoardFoldState, e: TranscriptEntry, p: TallyDeviationPayload, def: ElectionDefinition, basis: BoardBasis): Result<void> {
+  if (state.boardAbandoned !== undefined) return abandoned(e, state.boardAbandoned);
   const r = state.boardRound;
   const j = p.member;
   if (r?.fixed === undefined || j === null || !r.fixed.signers.includes(j) || r.shares.has(j) || state.boardSignature !== undefined) {
@@ -267,12 +301,12 @@ export function recomputeBoardSignatures(group: GroupPublic, fingerprint: Uint8A
  * first visit, holders of the board key not left out and not yet committed, while the attempt's signers are not
  * fixed; the second, the fixed signers without a share. Nothing once the board has signed, or without a board key.
  */
-export function boardVisitsDue(state: Pick<BoardFoldState, 'boardKey' | 'boardHolders' | 'boardSignature' | 'boardRound' | 'n'> & { readonly phase: string }): {
+export function boardVisitsDue(state: Pick<BoardFoldState, 'boardKey' | 'boardHolders' | 'boardSignature' | 'boardRound' | 'boardAbandoned' | 'n'> & { readonly phase: string }): {
   readonly commit: number[];
   readonly share: number[];
 } {
   const none = { commit: [], share: [] };
-  if (state.boardKey === null || state.boardSignature !== undefined || (state.phase !== 'signing' && state.phase !== 'closing')) return none;
+  if (state.boardKey === null || state.boardSignature !== undefined || state.boardAbandoned !== undefined || (state.phase !== 'signing' && state.phase !== 'closing')) return none;
   const r = state.boardRound;
   if (r?.fixed !== undefined) return { commit: [], share: r.fixed.signers.filter((j) => !r.shares.has(j)) };
   // Only the board key's holders: a dealer an upheld complaint put at fault is not offered (board-holders.ts).

@@ -22,6 +22,7 @@ import type { TallyContext, TallyFolder } from './folder.js';
 import { createTally, openTally, openTallyOnStation } from './open.js';
 import { publishReceipts, type PublishedReceipts } from './receipts.js';
 import { mix, shuffle } from './shuffle.js';
+import { abandonBoardSignature } from './board-abandon.js';
 import { boardAfterPlacing, boardCommit, boardRestart, boardShare, boardSign } from './board-signature.js';
 import { sign } from './signature.js';
 import type { TallyBasis, TallyState } from './state.js';
@@ -169,6 +170,11 @@ export class TallyCeremony {
   /** Step 7b in one go on one machine (the demo, tests): both visits of each member present, one after another. */
   boardSign(steps: readonly TallyMemberStep[]): Promise<Result<void>> {
     return this.core.serial(() => boardSign(this.core, steps));
+  }
+
+  /** Step 8's way out (board-abandon.ts): the president's recorded decision to close without the board's signature. */
+  abandonBoardSignature(o: { reason: string }): Promise<Result<void>> {
+    return this.core.serial(() => abandonBoardSignature(this.core, o.reason));
   }
 
   /** What the fold takes besides the transcript (the key ceremony's head, Q, the board key, the accepted ballots, the PVs). */

@@ -30,11 +30,14 @@ function resultsOf(f: TallyFolder): Results {
   return { ...results, board: { key: f.state.boardKey, members: [...board.signers], pvs: board.signatures.map((s) => ({ ...s })), results: board.results } };
 }
 
-/** Step 8 is due: every member's signature in, and the board's when the key ceremony made a board key (§2). */
+/**
+ * Step 8 is due: every member's signature in, and the board's when the key ceremony made a board key (§2),
+ * unless the president recorded the decision to close without it (board-abandon.ts).
+ */
 export function closingDue(f: TallyFolder): Result<void> {
   const due = f.due('closing');
   if (!due.ok) return due;
-  if (f.state.boardKey === null || f.state.boardSignature !== undefined) return ok(undefined);
+  if (f.state.boardKey === null || f.state.boardSignature !== undefined || f.state.boardAbandoned !== undefined) return ok(undefined);
   return notNow(
     `Clôture impossible pour l'instant\u00a0: la signature du bureau (étape 7 b) manque. La cérémonie des clés a fait une clé du bureau\u00a0; ${f.state.t} membres doivent faire leurs deux passages avant la clôture.`,
     `Closing not possible yet: the board signature (step 7b) is missing. The key ceremony made a board key; ${f.state.t} members must make their two visits before the closing.`,

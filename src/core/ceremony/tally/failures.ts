@@ -19,6 +19,7 @@ export const TALLY_FAILURES = failureMakers([
   'station.count-differs',
   'station.import-differs',
   'station.no-station-mix',
+  'tally.board-abandoned',
   'tally.board-nonces',
   'tally.board-not-holder',
   'tally.board-quorum',

@@ -106,7 +106,7 @@ export const TALLY_PAYLOADS: { readonly [T in TallyEntryType]: Validator<TallyPa
   [TALLY_ENTRY.results]: object({ resultsSha256: hex64 }),
   // `member` at most n: the step's. `code` is any string.
   [TALLY_ENTRY.deviation]: object({
-    kind: oneOf(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'board-share-refused', 'operation-refused', 'answer-refused'] as const),
+    kind: oneOf(['import-refused', 'token-refused', 'decryption-refused', 'signature-refused', 'board-share-refused', 'operation-refused', 'answer-refused', 'board-signature-abandoned'] as const),
     member: nullable(memberNumber),
     code: anyString,
     message: object({ fr: anyString, en: anyString }),

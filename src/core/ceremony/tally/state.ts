@@ -18,7 +18,7 @@ import type { Pv } from '../../election/results.js';
 import { RECORD_FILES } from '../../election/record.js';
 import { memberOfActor, stationOf, type TranscriptEntry } from '../../transcript/transcript.js';
 import type { SessionAnnouncement } from '../key/payloads.js';
-import { applyBoardCommitments, applyBoardDeviation, applyBoardRound, applyBoardShare, applyBoardSignature, type BoardRound } from './board-state.js';
+import { applyBoardAbandonment, applyBoardCommitments, applyBoardDeviation, applyBoardRound, applyBoardShare, applyBoardSignature, type BoardRound } from './board-state.js';
 import { TALLY_PAYLOADS, type TallyPayloadOf } from './payloads.js';
 import {
   TALLY_ENTRY,
@@ -125,6 +125,8 @@ export interface TallyState {
   boardRound?: BoardRound;
   /** The board's signatures, once recorded. */
   boardSignature?: TallyBoardSignaturePayload;
+  /** The seq of the president's decision to close without the board's signature (`board-signature-abandoned`). */
+  boardAbandoned?: number;
   results?: TallyResultsPayload;
   readonly workstations: { readonly seq: number; readonly actor: string; readonly payload: SessionAnnouncement }[];
   readonly deviations: { readonly seq: number; readonly actor: string; readonly payload: TallyDeviationPayload }[];
@@ -316,9 +318,12 @@ const applySignature: Step<typeof TALLY_ENTRY.signature>['apply'] = (state, e, p
   return ok(undefined);
 };
 
-/** The closing's own rule (§2): with a board key, the board's signature (step 7b) comes first — the PVs' seals carry it. */
+/**
+ * The closing's own rule (§2): with a board key, the board's signature (step 7b) comes first — the PVs' seals
+ * carry it —, unless the president recorded the decision to close without it (`board-signature-abandoned`).
+ */
 const applyResults: Step<typeof TALLY_ENTRY.results>['apply'] = (state, e, p) => {
-  if (state.boardKey !== null && state.boardSignature === undefined) return boardSignatureMissing(e);
+  if (state.boardKey !== null && state.boardSignature === undefined && state.boardAbandoned === undefined) return boardSignatureMissing(e);
   state.results = p;
   state.phase = 'closed';
   return ok(undefined);
@@ -330,6 +335,10 @@ const applyDeviation: Step<typeof TALLY_ENTRY.deviation>['apply'] = (state, e, p
   if (p.kind === 'board-share-refused') {
     const ended = applyBoardDeviation(state, e, p, def, basis);
     if (!ended.ok) return ended;
+  }
+  if (p.kind === 'board-signature-abandoned') {
+    const abandoned = applyBoardAbandonment(state, e, p);
+    if (!abandoned.ok) return abandoned;
   }
   state.deviations.push({ seq: e.seq, actor: e.actor, payload: p });
   return ok(undefined);

@@ -139,7 +139,8 @@ export interface TallyResultsPayload {
   readonly resultsSha256: string;
 }
 
-export type TallyDeviationKind = 'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'board-share-refused' | 'operation-refused' | 'answer-refused';
+export type TallyDeviationKind =
+  'import-refused' | 'token-refused' | 'decryption-refused' | 'signature-refused' | 'board-share-refused' | 'operation-refused' | 'answer-refused' | 'board-signature-abandoned';
 
 /**
  * A refused board share's evidence (docs/record.md §7): the member's `tally.board-share` entry exactly as they
@@ -244,6 +245,9 @@ export interface UrnReport {
   readonly discrepancies: readonly { readonly constituency: string; readonly ballots: number; readonly voted: number; readonly message: Bilingual }[];
 }
 
+/** A document of the tally (service API): a constituency's PV (its id) or the national summary ('summary'). */
+export type TallyDocument = string;
+
 /** Step 7b as the screens show it: the attempt in progress, who committed, who signs, who gave their share. */
 export interface TallyBoardView {
   readonly key: string;
@@ -260,6 +264,12 @@ export interface TallyBoardView {
   readonly excluded: readonly number[];
   /** The holders of the board key (docs/key-ceremony.md §4.4): only they sign for the board. */
   readonly holders: readonly number[];
+  /** Holders not excluded (ascending): who can still sign for the board; fewer than t, it can no longer sign. */
+  readonly able: readonly number[];
+  /** Whether t holders can still sign (`able` counts t or more). */
+  readonly possible: boolean;
+  /** The president recorded the decision to close without the board's signature (`board-signature-abandoned`). */
+  readonly abandoned: boolean;
   /** Who may make which visit now. */
   readonly due: { readonly commit: readonly number[]; readonly share: readonly number[] };
 }

@@ -14,6 +14,7 @@ function boardView(s: Readonly<TallyState>): TallyBoardView | null {
   if (s.boardKey === null) return null;
   const r = s.boardRound;
   const signed = s.boardSignature;
+  const able = s.boardHolders.filter((j) => !(r?.excluded.includes(j) ?? false));
   return {
     key: s.boardKey,
     signed: signed !== undefined,
@@ -23,6 +24,9 @@ function boardView(s: Readonly<TallyState>): TallyBoardView | null {
     shared: signed !== undefined ? [...signed.signers] : r === undefined ? [] : [...r.shares.keys()],
     excluded: r === undefined ? [] : [...r.excluded],
     holders: [...s.boardHolders],
+    able,
+    possible: able.length >= s.t,
+    abandoned: s.boardAbandoned !== undefined,
     due: boardVisitsDue(s),
   };
 }

@@ -149,7 +149,7 @@ export function BoardSignature({ api, view, apply }: { api: SceauApi; view: Tall
   const { t } = useTranslation();
   const board = view.board;
   if (board === null || (view.phase !== 'signing' && view.phase !== 'closing' && !board.signed)) return null;
-  const open = !board.signed && (view.phase === 'signing' || view.phase === 'closing');
+  const open = !board.signed && !board.abandoned && (view.phase === 'signing' || view.phase === 'closing');
   const due = board.due.commit.length + board.due.share.length > 0;
   return (
     <section className="board-signature" aria-labelledby="tally-board-title" data-testid="tally-board" data-signed={board.signed}>
@@ -157,6 +157,7 @@ export function BoardSignature({ api, view, apply }: { api: SceauApi; view: Tall
       <p>{t('tally.board.intro', { t: view.t })}</p>
       {open && <p className="muted">{t('tally.board.required')}</p>}
       <Status view={view} board={board} />
+      {board.abandoned && <p data-testid="tally-board-abandoned">{t('tally.board.abandoned')}</p>}
       {/* Remade when who is due changes, so that the next member expected is proposed. */}
       {open &&
         (due ? (

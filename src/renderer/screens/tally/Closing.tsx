@@ -13,23 +13,19 @@ import { pdfLink } from '../key/Backups.js';
 import { DriveSelect } from '../drives.js';
 import { saveUrl } from '../../download.js';
 import { ActionButton, type Apply } from './common.js';
+import { BoardMissing } from './BoardAbandon.js';
 
 /**
  * The closing's button, or, while the board key's signature (step 7b) is missing, why the tally cannot be
- * closed yet: the closing would be refused (docs/tally-ceremony.md §2), each PV's seal carries it.
+ * closed yet (the closing would be refused, docs/tally-ceremony.md §2: each PV's seal carries it), who can
+ * still sign, and the president's recorded way out (BoardAbandon.tsx).
  */
 export function CloseButton({ api, view, apply }: { api: SceauApi; view: TallyScreenView; apply: Apply }) {
   const { t } = useTranslation();
   // Every signer's share in, the signature not yet recorded (a fault): the closing aggregates it first.
   const signers = view.board?.signers ?? null;
   const aggregable = signers !== null && signers.length > 0 && view.board!.shared.length === signers.length;
-  if (view.board !== null && !view.board.signed && !aggregable) {
-    return (
-      <p className="panel" role="status" data-testid="tally-close-waiting">
-        {t('tally.closing.waitingBoard', { t: view.t })}
-      </p>
-    );
-  }
+  if (view.board !== null && !view.board.signed && !view.board.abandoned && !aggregable) return <BoardMissing api={api} view={view} board={view.board} apply={apply} />;
   return <ActionButton label={t('tally.closing.close')} run={() => apply(api.tallyClose({ folder: view.folder }))} />;
 }
 
