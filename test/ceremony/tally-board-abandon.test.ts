@@ -27,7 +27,7 @@ import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { folderService } from '../helpers/folder-service.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { countedTally, memberStep, must, tallyContext, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 
 /** Member 4's shares come out wrong (as in tally-board-evidence.test.ts): refused on arrival, member 4 left out. */
 const BAD = 4;
@@ -51,13 +51,7 @@ const REASON = 'Le membre 4 a une part refusée et le membre 3 ne détient pas l
 
 beforeAll(async () => {
   fx = await tallyFixture(12, {}, { boardDealerAtFault: { dealer: 2, recipient: 3 } });
-  folder = newFolder(fx);
-  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
-  must(await c.importUrn(fx.urnPath));
-  must(await c.publishReceipts());
-  must(await c.shuffle());
-  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
-  must(await c.count());
+  ({ c, folder } = await countedTally(fx, pool));
   // The board's attempt: holders 1, 4 and 5 commit; member 4's share is refused, so 1 and 5 only remain.
   for (const j of [1, 4, 5]) must(await c.boardCommit(memberStep(fx, j)));
   must(await c.boardShare(memberStep(fx, 1)));

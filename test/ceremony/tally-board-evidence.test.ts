@@ -25,7 +25,7 @@ import { Report } from '../../src/core/verifier/check-report.js';
 import { checkTallyOrder, type TallyOrderBasis } from '../../src/core/verifier/tally-order.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { countedTally, memberStep, must, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);
@@ -51,14 +51,7 @@ vi.mock('../../src/core/ceremony/tally/board-rounds.js', async (original) => {
 
 beforeAll(async () => {
   fx = await tallyFixture(12);
-  folder = newFolder(fx);
-  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
-  must(await c.importUrn(fx.urnPath));
-  must(await c.publishReceipts());
-  must(await c.shuffle());
-  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
-  must(await c.count());
-  for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+  ({ c, folder } = await countedTally(fx, pool, { sign: true }));
 }, 120_000);
 afterAll(async () => {
   await pool.close();

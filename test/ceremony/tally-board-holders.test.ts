@@ -23,7 +23,7 @@ import { checkTallyOrder } from '../../src/core/verifier/tally-order.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { folderService } from '../helpers/folder-service.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { countedTally, memberStep, must, tallyContext, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);
@@ -32,14 +32,8 @@ let folder: string;
 
 beforeAll(async () => {
   fx = await tallyFixture(12, {}, { boardDealerAtFault: { dealer: 2, recipient: 3 } });
-  folder = newFolder(fx);
-  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
-  must(await c.importUrn(fx.urnPath));
-  must(await c.publishReceipts());
-  must(await c.shuffle());
   // Dealer 2 holds a valid share of the election key: they decrypt as any qualified member.
-  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
-  must(await c.count());
+  ({ c, folder } = await countedTally(fx, pool));
 }, 180_000);
 afterAll(async () => {
   await pool.close();

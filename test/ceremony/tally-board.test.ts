@@ -25,7 +25,7 @@ import type { Results } from '../../src/core/election/results.js';
 import { entryHash, entryLine, makeEntry, type TranscriptEntry } from '../../src/core/transcript/transcript.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { countedTally, memberStep, must, newFolder, tallyContext, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 import { verifyWithCeremonyRules } from '../helpers/ceremony-rules-verifier.js';
 
 let fx: TallyFixture;
@@ -35,13 +35,7 @@ let folder: string;
 
 beforeAll(async () => {
   fx = await tallyFixture(20);
-  folder = newFolder(fx);
-  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
-  must(await c.importUrn(fx.urnPath));
-  must(await c.publishReceipts());
-  must(await c.shuffle());
-  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
-  must(await c.count());
+  ({ c, folder } = await countedTally(fx, pool));
 }, 120_000);
 afterAll(async () => {
   await pool.close();

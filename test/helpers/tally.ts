@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { TallyCeremony } from '../../src/core/ceremony/tally/ceremony.js';
 import type { TallyContext } from '../../src/core/ceremony/tally/folder.js';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import type { TallyMemberStep, TallyTokenPort } from '../../src/core/ceremony/tally/types.js';
@@ -78,4 +79,20 @@ export function expectTruth(pvs: readonly Pv[], truth: GroundTruth): void {
     expect({ votants: pv.votants, blancs: pv.blancs, nuls: pv.nuls, votes: pv.votes }, pv.constituency).toEqual({ votants: t.votants, blancs: t.blancs, nuls: t.nuls, votes: t.votes });
     expect(pv.exprimes).toBe(pv.votants - pv.blancs - pv.nuls);
   }
+}
+
+/**
+ * A tally of `fx` in a new folder taken to its count, members 1, 2 and 3 decrypting, and signed by them with
+ * `sign`: the board's sitting (step 7b) is next.
+ */
+export async function countedTally(fx: TallyFixture, pool: WorkerPool, o: { sign?: boolean } = {}): Promise<{ c: TallyCeremony; folder: string }> {
+  const folder = newFolder(fx);
+  const c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
+  must(await c.importUrn(fx.urnPath));
+  must(await c.publishReceipts());
+  must(await c.shuffle());
+  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
+  must(await c.count());
+  if (o.sign === true) for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+  return { c, folder };
 }

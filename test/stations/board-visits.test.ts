@@ -22,7 +22,7 @@ import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { makeStationEntry, stationOf, type StationEntry } from '../../src/core/transcript/transcript.js';
 import { verifyRecord } from '../../src/core/verifier/verify.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import { memberStep, must, newFolder, tallyContext, tallyFixture, type TallyFixture } from '../helpers/tally.js';
+import { countedTally, memberStep, must, tallyContext, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);
@@ -32,14 +32,7 @@ let trip = 0;
 
 beforeAll(async () => {
   fx = await tallyFixture(12);
-  folder = newFolder(fx);
-  c = must(await TallyCeremony.create({ keyCeremonyFolder: fx.kc.folder, folder }, tallyContext(pool)));
-  must(await c.importUrn(fx.urnPath));
-  must(await c.publishReceipts());
-  must(await c.shuffle());
-  for (const j of [1, 2, 3]) must(await c.decrypt(memberStep(fx, j)));
-  must(await c.count());
-  for (const j of [1, 2, 3]) must(await c.sign(memberStep(fx, j)));
+  ({ c, folder } = await countedTally(fx, pool, { sign: true }));
 }, 120_000);
 afterAll(async () => {
   await pool.close();
