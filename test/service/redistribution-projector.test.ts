@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { redistributionDriveTokens } from '../../src/core/ceremony/redistribution/drive-tokens.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
-import type { Result } from '../../src/core/common/result.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
-import type { ApiMethod, ApiValue, ProjectorView, SceauApi } from '../../src/core/service/api.js';
-import { dispatch } from '../../src/core/service/dispatch.js';
+import type { ProjectorView, SceauApi } from '../../src/core/service/api.js';
+import { transportClient } from '../helpers/service-client.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, MEMBER_NAMES, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
@@ -36,22 +35,10 @@ beforeAll(async () => {
 
 /** The service as both transports reach it, and every answer it gave, as text. */
 function client(api: SceauApi) {
-  const seen: string[] = [];
-  async function call<M extends ApiMethod>(method: M, argument: unknown): Promise<Result<ApiValue<M>>> {
-    const r = await dispatch(api, method, argument, (e) => {
-      throw e;
-    });
-    seen.push(JSON.stringify(r));
-    return r as Result<ApiValue<M>>;
-  }
-  async function must<M extends ApiMethod>(method: M, argument: unknown): Promise<ApiValue<M>> {
-    const r = await call(method, argument);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message.en}`);
-    return r.value;
-  }
+  const c = transportClient(api);
   /** What the projector page reads now. */
-  const projector = (): Promise<ProjectorView> => must('auditCurrentCeremony', {});
-  return { call, must, projector, seen };
+  const projector = (): Promise<ProjectorView> => c.must('auditCurrentCeremony', {});
+  return { ...c, projector };
 }
 
 /** Member i's old token's secrets, as text an answer could carry. */

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { redistributionDriveTokens } from '../../src/core/ceremony/redistribution/drive-tokens.js';
 import { fromHex, toHex } from '../../src/core/common/bytes.js';
-import type { Result } from '../../src/core/common/result.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
-import type { ApiMethod, ApiValue, SceauApi } from '../../src/core/service/api.js';
-import { dispatch } from '../../src/core/service/dispatch.js';
+import type { SceauApi } from '../../src/core/service/api.js';
+import { transportClient } from '../helpers/service-client.js';
 import { openToken, tokenPath } from '../../src/core/token/index.js';
 import { TEST_POLICY } from '../../src/core/token/testing.js';
 import { closedKeyCeremony, MEMBER_NAMES, type ClosedKeyCeremonyFixture } from '../helpers/closed-key-ceremony.js';
@@ -40,22 +39,7 @@ function service(): SceauApi {
   return folderService(root, [...kc.drives, ...NEW_BOARD.map(newDrive)], { redistributionTokens: tokens, recent: openRecentList(join(root, 'donnees')) });
 }
 
-function client(api: SceauApi) {
-  const seen: string[] = [];
-  async function call<M extends ApiMethod>(method: M, argument: unknown): Promise<Result<ApiValue<M>>> {
-    const r = await dispatch(api, method, argument, (e) => {
-      throw e;
-    });
-    seen.push(JSON.stringify(r));
-    return r as Result<ApiValue<M>>;
-  }
-  async function must<M extends ApiMethod>(method: M, argument: unknown): Promise<ApiValue<M>> {
-    const r = await call(method, argument);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message.en}`);
-    return r.value;
-  }
-  return { call, must, seen };
-}
+const client = (api: SceauApi) => transportClient(api);
 
 /** Member j's old token's secrets, as text an answer could carry. */
 async function secretsOf(j: number): Promise<string[]> {

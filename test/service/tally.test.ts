@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyDriveTokens } from '../../src/core/ceremony/tally/drive-tokens.js';
 import type { TallyTokenPort } from '../../src/core/ceremony/tally/types.js';
 import { toHex } from '../../src/core/common/bytes.js';
-import type { Result } from '../../src/core/common/result.js';
 import { scalarToHex } from '../../src/core/crypto/group.js';
 import { RECORD_FILES } from '../../src/core/election/record.js';
 import { WorkerPool } from '../../src/core/workers/pool.js';
-import type { ApiMethod, ApiValue, SceauApi, TallyScreenView } from '../../src/core/service/api.js';
-import { dispatch } from '../../src/core/service/dispatch.js';
+import type { SceauApi, TallyScreenView } from '../../src/core/service/api.js';
+import { transportClient } from '../helpers/service-client.js';
 import { folderService } from '../helpers/folder-service.js';
 import { folderKey } from '../../src/core/common/folder-lock.js';
 import { etaSeconds } from '../../src/core/service/jobs.js';
@@ -57,18 +56,8 @@ function service(tokens: TallyTokenPort = tallyDriveTokens({ policy: TEST_POLICY
 
 /** Calls as the transports do, and keeps the JSON text of every answer the page would receive. */
 function client(api: SceauApi) {
-  const seen: string[] = [];
   const bugs: unknown[] = [];
-  async function call<M extends ApiMethod>(method: M, argument: unknown): Promise<Result<ApiValue<M>>> {
-    const r = await dispatch(api, method, argument, (e) => bugs.push(e));
-    seen.push(JSON.stringify(r));
-    return r as Result<ApiValue<M>>;
-  }
-  async function must<M extends ApiMethod>(method: M, argument: unknown): Promise<ApiValue<M>> {
-    const r = await call(method, argument);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message.en}`);
-    return r.value;
-  }
+  const { call, must, seen } = transportClient(api, (e) => bugs.push(e));
   /** Polls the view until the background step ends, as the page does. */
   async function settle(folder: string): Promise<TallyScreenView> {
     for (;;) {
