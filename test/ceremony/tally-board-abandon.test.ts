@@ -29,19 +29,9 @@ import { WorkerPool } from '../../src/core/workers/pool.js';
 import { folderService } from '../helpers/folder-service.js';
 import { countedTally, memberStep, must, tallyContext, type TallyFixture, tallyFixture } from '../helpers/tally.js';
 
-/** Member 4's shares come out wrong (as in tally-board-evidence.test.ts): refused on arrival, member 4 left out. */
-const BAD = 4;
-vi.mock('../../src/core/ceremony/tally/board-rounds.js', async (original) => {
-  const real = await original<typeof import('../../src/core/ceremony/tally/board-rounds.js')>();
-  return {
-    ...real,
-    sharesFromSeed: (...args: Parameters<typeof real.sharesFromSeed>) => {
-      const made = real.sharesFromSeed(...args);
-      if (!made.ok || args[1].member !== BAD) return made;
-      return { ok: true, value: made.value.map((x, k) => (k === 0 ? { ...x, share: made.value[1]!.share } : x)) };
-    },
-  };
-});
+/** Member 4's shares come out wrong (test/helpers/bad-board-share.ts): refused on arrival, member 4 left out. */
+const BAD = vi.hoisted(() => 4);
+vi.mock('../../src/core/ceremony/tally/board-rounds.js', async (original) => (await import('../helpers/bad-board-share.js')).withBadShares(await original(), BAD));
 
 let fx: TallyFixture;
 const pool = new WorkerPool(1);

@@ -32,22 +32,9 @@ const pool = new WorkerPool(1);
 let c: TallyCeremony;
 let folder: string;
 
-/**
- * Member 3's shares come out wrong (their first message's share is their second's), as a faulty computation
- * would make them: the honest code refuses a wrong signing share before signing, so the fault is put here.
- */
-const BAD = 3;
-vi.mock('../../src/core/ceremony/tally/board-rounds.js', async (original) => {
-  const real = await original<typeof import('../../src/core/ceremony/tally/board-rounds.js')>();
-  return {
-    ...real,
-    sharesFromSeed: (...args: Parameters<typeof real.sharesFromSeed>) => {
-      const made = real.sharesFromSeed(...args);
-      if (!made.ok || args[1].member !== BAD) return made;
-      return { ok: true, value: made.value.map((x, k) => (k === 0 ? { ...x, share: made.value[1]!.share } : x)) };
-    },
-  };
-});
+/** Member 3's shares come out wrong (test/helpers/bad-board-share.ts): refused on arrival, with their evidence. */
+const BAD = vi.hoisted(() => 3);
+vi.mock('../../src/core/ceremony/tally/board-rounds.js', async (original) => (await import('../helpers/bad-board-share.js')).withBadShares(await original(), BAD));
 
 beforeAll(async () => {
   fx = await tallyFixture(12);
