@@ -259,8 +259,12 @@ export function boardShareOnArrival(f: TallyFolder, state: Pick<TallyState, 'boa
   return checkShareOnArrival(f, group, r, p);
 }
 
-/** At the workstation, after members' station answers are placed: the round fixed once t have committed, the signature once every share is in. */
-export async function boardAfterPlacing(f: TallyFolder): Promise<Result<void>> {
+/**
+ * At the workstation, what the board's visits leave to it: the round fixed once t have committed, the signature once
+ * every share is in. After members' station answers are placed, at every opening, and before the closing (a write
+ * that failed after a visit's own entry would otherwise leave no visit due).
+ */
+export async function finishBoardVisits(f: TallyFolder): Promise<Result<void>> {
   const group = f.keys.board;
   if (f.onStation || group === null || group === undefined || f.state.boardSignature !== undefined || f.state.boardAbandoned !== undefined || f.pvs === null) return ok(undefined);
   const fixed = await fixRound(f);

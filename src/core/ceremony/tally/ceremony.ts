@@ -23,7 +23,7 @@ import { createTally, openTally, openTallyOnStation } from './open.js';
 import { publishReceipts, type PublishedReceipts } from './receipts.js';
 import { mix, shuffle } from './shuffle.js';
 import { abandonBoardSignature } from './board-abandon.js';
-import { boardAfterPlacing, boardCommit, boardRestart, boardShare, boardSign } from './board-signature.js';
+import { finishBoardVisits, boardCommit, boardRestart, boardShare, boardSign } from './board-signature.js';
 import { sign } from './signature.js';
 import type { TallyBasis, TallyState } from './state.js';
 import { placeStationAnswers } from './station-answers.js';
@@ -132,7 +132,7 @@ export class TallyCeremony {
       const placed = await placeStationAnswers(this.core, answers, packet, job);
       if (!placed.ok) return placed;
       // The board's signature moves on by the answers placed: its round fixed, then its aggregate (step 7b).
-      const moved = await boardAfterPlacing(this.core);
+      const moved = await finishBoardVisits(this.core);
       return moved.ok ? placed : moved;
     });
   }

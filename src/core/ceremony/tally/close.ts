@@ -9,7 +9,7 @@ import { toHex } from '../../common/bytes.js';
 import { ok, type Result } from '../../common/result.js';
 import { buildManifest, fileSha256, manifestText, RECORD_FILES, recordFingerprint } from '../../election/record.js';
 import { RESULTS_FORMAT, type PvSignature, type Results } from '../../election/results.js';
-import { boardAfterPlacing } from './board-signature.js';
+import { finishBoardVisits } from './board-signature.js';
 import { notNow, type TallyFolder } from './folder.js';
 import { TALLY_ENTRY } from './types.js';
 import { removeWorkDir } from './work-files.js';
@@ -48,7 +48,7 @@ export function closingDue(f: TallyFolder): Result<void> {
 export async function close(f: TallyFolder): Promise<Result<{ recordFingerprint: string; results: Results }>> {
   if (f.due('closing').ok) {
     // Every share in but the signature not recorded (a fault while recording it): the closing aggregates it first.
-    const finished = await boardAfterPlacing(f);
+    const finished = await finishBoardVisits(f);
     if (!finished.ok) return finished;
   }
   const due = closingDue(f);

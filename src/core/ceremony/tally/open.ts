@@ -13,7 +13,7 @@ import { RECORD_FILES } from '../../election/record.js';
 import { FILES as KEY_FILES } from '../key/ceremony.js';
 import type { StationOutbox } from '../key/ports.js';
 import { verifyKeyCeremonyFolder } from '../key/verify.js';
-import { boardAfterPlacing } from './board-signature.js';
+import { finishBoardVisits } from './board-signature.js';
 import { finishClosing } from './close.js';
 import { loadPvs } from './count.js';
 import { loadTallyFolder, notOpened, type TallyContext, type TallyFolder } from './folder.js';
@@ -128,7 +128,7 @@ export async function openTally(folder: string, ctx: TallyContext, o: { readOnly
   if (!f.readOnly && (f.state.phase === 'signing' || f.state.phase === 'closing')) {
     // What a board visit left when a write failed after its own entry: the lists once t have committed, the
     // signature once every share is in (otherwise no visit is due, and the closing waits for nothing).
-    const finished = await boardAfterPlacing(f);
+    const finished = await finishBoardVisits(f);
     if (!finished.ok) return finished;
   }
   return ok(f);
